@@ -1,0 +1,324 @@
+//! From a resolved context to a classified tree and exact totals.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::context::{resolve, Resolved};
+use crate::dockerignore::matcher::PatternSet;
+use crate::dockerignore::parse::{self, PatternLine};
+use crate::dockerignore::{FastMatcher, PatternError};
+use crate::error::Error;
+use crate::tar::{header_bytes, pad512};
+use crate::tree::{walk_order, Kind, State, Tree};
+use crate::walk::{abs_path, walk, Builder, Prune, WalkErrorKind, WalkPlan};
+
+/// What to analyse.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The context directory as given.
+    pub context: PathBuf,
+    /// `-f`, relative to `cwd`.
+    pub dockerfile: Option<PathBuf>,
+    /// The builder.
+    pub builder: Builder,
+    /// The current directory (`-f` is relative to it).
+    pub cwd: PathBuf,
+    /// Walker threads (0 = number of CPUs).
+    pub threads: usize,
+}
+
+/// Totals over the context, raw integers.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize, PartialEq, Eq)]
+pub struct Totals {
+    /// Regular files sent (hardlink names included).
+    pub files: u64,
+    /// Directories sent.
+    pub dirs: u64,
+    /// Symlinks sent.
+    pub symlinks: u64,
+    /// FIFOs and devices sent.
+    pub other: u64,
+    /// Bytes of regular-file content sent, hardlinked content once.
+    pub content_bytes: u64,
+    /// The exact classic tar size of this entry set.
+    pub tar_bytes: u64,
+    /// Non-directories kept out by the ignore file.
+    pub excluded_files: u64,
+    /// Their bytes.
+    pub excluded_bytes: u64,
+}
+
+/// The result of an analysis.
+#[derive(Debug)]
+pub struct Analysis {
+    /// The context, Dockerfile and ignore file.
+    pub resolved: Resolved,
+    /// The builder used.
+    pub builder: Builder,
+    /// Every entry.
+    pub tree: Tree,
+    /// Totals.
+    pub totals: Totals,
+    /// The effective patterns (classic: including docker's appended exceptions).
+    pub matcher: FastMatcher,
+    /// Nodes that are hardlink entries (no data) in the classic tar.
+    pub hardlink_entries: Vec<u32>,
+}
+
+fn pattern_err(r: &Resolved, e: PatternError, builder: Builder) -> Error {
+    Error::Pattern {
+        file: r
+            .ignore_file
+            .clone()
+            .unwrap_or_else(|| r.root.join(".dockerignore")),
+        source: e,
+        buildkit: builder == Builder::Buildkit,
+    }
+}
+
+/// Builds the effective pattern list for a builder (classic appends R18's exceptions).
+pub fn effective_patterns(
+    r: &Resolved,
+    builder: Builder,
+) -> Result<(Vec<PatternLine>, usize), Error> {
+    let raw = parse::read_all(&r.ignore_text).map_err(|e| pattern_err(r, e, builder))?;
+    let mut lines = parse::to_pattern_list(&raw).map_err(|e| pattern_err(r, e, builder))?;
+    let raw_len = lines.len();
+    if builder == Builder::Classic {
+        let set = PatternSet::new(lines.clone());
+        let mut extra: Vec<Vec<u8>> = Vec::new();
+        if set.matches_deprecated(b".dockerignore") {
+            extra.push(b"!.dockerignore".to_vec());
+        }
+        if let Some(rel) = &r.dockerfile_rel {
+            if set.matches_deprecated(rel) {
+                let mut p = b"!".to_vec();
+                p.extend_from_slice(rel);
+                extra.push(p);
+            }
+        }
+        for e in extra {
+            let raw = parse::read_all(&e).map_err(|e| pattern_err(r, e, builder))?;
+            let more = parse::to_pattern_list(&raw).map_err(|e| pattern_err(r, e, builder))?;
+            for mut l in more {
+                l.line = 0;
+                lines.push(l);
+            }
+        }
+    }
+    Ok((lines, raw_len))
+}
+
+fn prune_rule(m: &FastMatcher, builder: Builder) -> Prune {
+    let exc: Vec<&PatternLine> = m
+        .set
+        .patterns
+        .iter()
+        .filter(|p| p.exclusion())
+        .map(|p| &p.line)
+        .collect();
+    let has_exclusions = !exc.is_empty();
+    match builder {
+        Builder::Classic => Prune::Classic {
+            has_exclusions,
+            prefixes: exc
+                .iter()
+                .map(|l| {
+                    let mut v = l.cleaned.clone();
+                    v.push(b'/');
+                    v
+                })
+                .collect(),
+        },
+        Builder::Buildkit => {
+            let mut prefixes = Some(Vec::new());
+            for l in &exc {
+                let mut s: &[u8] = &l.cleaned;
+                if let Some(t) = s.strip_suffix(b"/**") {
+                    s = t;
+                }
+                if let Some(t) = s.strip_suffix(b"/*") {
+                    s = t;
+                }
+                if s.iter().any(|c| b"*[]?^\\".contains(c)) {
+                    prefixes = None;
+                    break;
+                }
+                if let Some(p) = prefixes.as_mut() {
+                    let mut v = s.to_vec();
+                    v.push(b'/');
+                    p.push(v);
+                }
+            }
+            Prune::Buildkit {
+                prefixes,
+                has_exclusions,
+            }
+        }
+    }
+}
+
+/// Runs the whole analysis.
+pub fn analyze(cfg: &Config) -> Result<Analysis, Error> {
+    let resolved = resolve(
+        &cfg.cwd,
+        &cfg.context,
+        cfg.dockerfile.as_deref(),
+        cfg.builder,
+    )?;
+    analyze_resolved(resolved, cfg.builder, cfg.threads)
+}
+
+/// Runs the analysis on an already resolved context.
+pub fn analyze_resolved(
+    resolved: Resolved,
+    builder: Builder,
+    threads: usize,
+) -> Result<Analysis, Error> {
+    let (lines, raw_len) = effective_patterns(&resolved, builder)?;
+    let matcher = FastMatcher::new(PatternSet::new(lines));
+    let threads = if threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        threads
+    };
+    let plan = WalkPlan {
+        root: &resolved.root,
+        matcher: &matcher,
+        builder,
+        raw_len,
+        prune: prune_rule(&matcher, builder),
+        threads,
+    };
+    let mut tree = walk(&plan).map_err(|e| {
+        let abs = abs_path(&resolved.root, &e.rel);
+        match e.kind {
+            WalkErrorKind::CantStat => Error::CantStat(abs),
+            WalkErrorKind::NoPermission => Error::NoPermission(abs),
+            WalkErrorKind::OpenDir(code) => {
+                Error::SenderOpen(abs, std::io::Error::from_raw_os_error(code))
+            }
+            WalkErrorKind::Root(code) => Error::Io(abs, std::io::Error::from_raw_os_error(code)),
+            WalkErrorKind::Pattern(i) => {
+                let l = &matcher.set.patterns[i].line;
+                pattern_err(
+                    &resolved,
+                    PatternError::Syntax {
+                        line: l.line,
+                        original: l.original.clone(),
+                    },
+                    builder,
+                )
+            }
+        }
+    })?;
+    if builder == Builder::Buildkit {
+        synthesize_parents(&mut tree);
+    }
+    let (totals, hardlink_entries) = totals(&tree);
+    Ok(Analysis {
+        resolved,
+        builder,
+        tree,
+        totals,
+        matcher,
+        hardlink_entries,
+    })
+}
+
+/// B5: an excluded directory that was walked into is sent when something below it is.
+fn synthesize_parents(tree: &mut Tree) {
+    let sent: Vec<u32> = tree.sent().collect();
+    for id in sent {
+        let mut cur = tree.nodes[id as usize].parent;
+        while cur != crate::tree::ROOT {
+            let n = &mut tree.nodes[cur as usize];
+            if n.state != State::ExcludedWalked {
+                break;
+            }
+            n.state = State::Sent;
+            cur = n.parent;
+        }
+    }
+}
+
+fn totals(tree: &Tree) -> (Totals, Vec<u32>) {
+    let mut t = Totals::default();
+    // Hardlinks: in walk order, the first sent name of an inode carries the data.
+    let mut cands: Vec<(Vec<u8>, u32, u64, i64)> = tree
+        .links
+        .iter()
+        .filter(|c| tree.nodes[c.node as usize].state == State::Sent)
+        .map(|c| (tree.path(c.node), c.node, c.ino, c.mtime))
+        .collect();
+    cands.sort_by(|a, b| walk_order(&a.0, &b.0));
+    let mut first: HashMap<u64, Vec<u8>> = HashMap::new();
+    let mut link_hdr: HashMap<u32, u64> = HashMap::new();
+    for (path, node, ino, mtime) in &cands {
+        match first.get(ino) {
+            Some(target) => {
+                link_hdr.insert(*node, header_bytes(path, Some(target), 0, *mtime));
+            }
+            None => {
+                first.insert(*ino, path.clone());
+            }
+        }
+    }
+    let mut tar = 1024u64;
+    for (i, n) in tree.nodes.iter().enumerate() {
+        match n.state {
+            State::Sent => {
+                match n.kind {
+                    Kind::File => t.files += 1,
+                    Kind::Dir => t.dirs += 1,
+                    Kind::Symlink => t.symlinks += 1,
+                    _ => t.other += 1,
+                }
+                if n.kind == Kind::Dir && n.hdr == 0 {
+                    // A directory synthesised under BuildKit: header from its path.
+                    let mut p = tree.path(i as u32);
+                    p.push(b'/');
+                    tar += header_bytes(&p, None, 0, 0);
+                    continue;
+                }
+                match link_hdr.get(&(i as u32)) {
+                    Some(h) => tar += h,
+                    None => {
+                        tar += n.hdr as u64;
+                        if n.kind == Kind::File {
+                            tar += pad512(n.size);
+                            t.content_bytes += n.size;
+                        }
+                    }
+                }
+            }
+            State::Excluded if n.kind != Kind::Dir => {
+                t.excluded_files += 1;
+                t.excluded_bytes += n.size;
+            }
+            _ => {}
+        }
+    }
+    for &(_, f, b) in &tree.pruned {
+        t.excluded_files += f;
+        t.excluded_bytes += b;
+    }
+    t.tar_bytes = tar;
+    let mut hl: Vec<u32> = link_hdr.keys().copied().collect();
+    hl.sort_unstable();
+    (t, hl)
+}
+
+/// The sorted `list` output lines (without newlines) of the sent entries.
+pub fn list_lines(tree: &Tree) -> Vec<Vec<u8>> {
+    let mut v: Vec<Vec<u8>> = tree.sent().map(|id| tree.list_path(id)).collect();
+    v.sort_unstable();
+    v
+}
+
+/// The context-relative display of an absolute path inside the root.
+pub fn display_rel(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root)
+        .map(|r| r.display().to_string())
+        .unwrap_or_else(|_| p.display().to_string())
+}

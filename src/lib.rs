@@ -1,0 +1,32 @@
+//! ctxsize: exactly what `docker build` sends as its build context — for BuildKit and the
+//! classic builder — how big it is, and what in it should not be there.
+//!
+//! ```no_run
+//! use ctxsize::{analyze, Builder, Config};
+//! let a = analyze(&Config {
+//!     context: ".".into(),
+//!     dockerfile: None,
+//!     builder: Builder::Buildkit,
+//!     cwd: std::env::current_dir().unwrap(),
+//!     threads: 0,
+//! })
+//! .unwrap();
+//! println!("{} bytes in {} files", a.totals.content_bytes, a.totals.files);
+//! ```
+#![deny(missing_docs)]
+
+pub mod analysis;
+pub mod app;
+pub mod context;
+pub mod dockerfile;
+pub mod dockerignore;
+pub mod error;
+pub mod render;
+pub mod report;
+pub mod tar;
+pub mod tree;
+pub mod walk;
+
+pub use analysis::{analyze, Analysis, Config, Totals};
+pub use error::Error;
+pub use walk::Builder;

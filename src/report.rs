@@ -1,0 +1,48 @@
+//! The report model: one serialisable structure of raw numbers that every renderer reads.
+
+use serde::Serialize;
+
+use crate::analysis::{Analysis, Totals};
+use crate::walk::Builder;
+
+/// The JSON schema version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Everything ctxsize says about one context.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// Schema version of this object.
+    pub schema_version: u32,
+    /// The context root.
+    pub context: String,
+    /// The builder whose rules were applied.
+    pub builder: Builder,
+    /// The Dockerfile.
+    pub dockerfile: String,
+    /// The ignore file in effect, if any.
+    pub ignore_file: Option<String>,
+    /// Totals.
+    #[serde(flatten)]
+    pub totals: Totals,
+    /// Facts about the setup (an unused ignore file, …).
+    pub notes: Vec<String>,
+    /// Things docker would log without failing.
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// Builds the report from an analysis.
+    pub fn new(a: &Analysis) -> Report {
+        let r = &a.resolved;
+        Report {
+            schema_version: SCHEMA_VERSION,
+            context: r.root.display().to_string(),
+            builder: a.builder,
+            dockerfile: r.dockerfile.display().to_string(),
+            ignore_file: r.ignore_file.as_ref().map(|p| p.display().to_string()),
+            totals: a.totals,
+            notes: r.notes.clone(),
+            warnings: a.tree.warnings.clone(),
+        }
+    }
+}

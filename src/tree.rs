@@ -1,0 +1,134 @@
+//! What the walk produces: a compact tree of every entry it saw, sent or not.
+
+/// The parent id of top-level entries.
+pub const ROOT: u32 = u32::MAX;
+
+/// What an entry is on disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A regular file.
+    File,
+    /// A directory.
+    Dir,
+    /// A symbolic link (never followed).
+    Symlink,
+    /// A named pipe.
+    Fifo,
+    /// A character device.
+    CharDev,
+    /// A block device.
+    BlockDev,
+    /// A unix socket.
+    Socket,
+}
+
+/// Whether an entry goes into the context.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// Sent.
+    Sent,
+    /// Kept out by the ignore file. For a directory that was not walked, its subtree's totals
+    /// are in [`Tree::pruned`].
+    Excluded,
+    /// A directory excluded by the patterns but walked into because an exception may reach
+    /// inside; its own entry is not sent (classic), or sent only if something below is (BuildKit).
+    ExcludedWalked,
+    /// Skipped although not excluded (a socket under the classic builder).
+    Skipped,
+}
+
+/// One entry.
+#[derive(Clone, Copy, Debug)]
+pub struct Node {
+    /// Parent directory's node id, or [`ROOT`].
+    pub parent: u32,
+    /// Offset of the name in [`Tree::names`].
+    pub name_off: u32,
+    /// Length of the name.
+    pub name_len: u32,
+    /// The kind.
+    pub kind: Kind,
+    /// Sent or not.
+    pub state: State,
+    /// Apparent size in bytes (regular files; 0 otherwise).
+    pub size: u64,
+    /// Classic tar header bytes for this entry as a non-hardlink (512 + PAX).
+    pub hdr: u32,
+}
+
+/// A non-directory with more than one link (hardlink detection, R21).
+#[derive(Clone, Copy, Debug)]
+pub struct LinkCandidate {
+    /// The node.
+    pub node: u32,
+    /// Inode number (docker keys on the inode alone).
+    pub ino: u64,
+    /// Modification time in seconds (for the hardlink entry's own header).
+    pub mtime: i64,
+}
+
+/// The whole walk result.
+#[derive(Debug, Default)]
+pub struct Tree {
+    /// Every entry seen (entries below a pruned directory are summarised, not listed).
+    pub nodes: Vec<Node>,
+    /// Name bytes.
+    pub names: Vec<u8>,
+    /// Hardlink candidates among the nodes.
+    pub links: Vec<LinkCandidate>,
+    /// Totals of pruned (not walked in detail) excluded directories: (node, files, bytes).
+    pub pruned: Vec<(u32, u64, u64)>,
+    /// Warnings docker would log without failing (sockets skipped, unreadable entries).
+    pub warnings: Vec<String>,
+}
+
+impl Tree {
+    /// The name of a node.
+    pub fn name(&self, id: u32) -> &[u8] {
+        let n = &self.nodes[id as usize];
+        &self.names[n.name_off as usize..(n.name_off + n.name_len) as usize]
+    }
+
+    /// The relative path of a node (no trailing `/`).
+    pub fn path(&self, id: u32) -> Vec<u8> {
+        let mut parts = Vec::new();
+        let mut cur = id;
+        while cur != ROOT {
+            parts.push(self.name(cur));
+            cur = self.nodes[cur as usize].parent;
+        }
+        let mut out = Vec::new();
+        for (i, p) in parts.iter().rev().enumerate() {
+            if i > 0 {
+                out.push(b'/');
+            }
+            out.extend_from_slice(p);
+        }
+        out
+    }
+
+    /// The path as `list` prints it: directories end in `/`.
+    pub fn list_path(&self, id: u32) -> Vec<u8> {
+        let mut p = self.path(id);
+        if self.nodes[id as usize].kind == Kind::Dir {
+            p.push(b'/');
+        }
+        p
+    }
+
+    /// Ids of sent nodes.
+    pub fn sent(&self) -> impl Iterator<Item = u32> + '_ {
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.state == State::Sent)
+            .map(|(i, _)| i as u32)
+    }
+}
+
+/// Compares two paths in tar walk order (each directory's entries sorted by name, a directory's
+/// subtree right after it): component-wise byte order.
+pub fn walk_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    a.split(|&c| c == b'/').cmp(b.split(|&c| c == b'/'))
+}
