@@ -24,6 +24,8 @@ pub struct Report {
     /// Totals.
     #[serde(flatten)]
     pub totals: Totals,
+    /// Findings: what should probably not be sent (filled by the rules; empty until they run).
+    pub findings: Vec<Finding>,
     /// Facts about the setup (an unused ignore file, …).
     pub notes: Vec<String>,
     /// Things docker would log without failing.
@@ -41,8 +43,34 @@ impl Report {
             dockerfile: r.dockerfile.display().to_string(),
             ignore_file: r.ignore_file.as_ref().map(|p| p.display().to_string()),
             totals: a.totals,
+            findings: Vec::new(),
             notes: r.notes.clone(),
             warnings: a.tree.warnings.clone(),
         }
     }
+}
+
+/// One finding: a rule that fired on a path that will be sent.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Finding {
+    /// Stable rule id (`CTX101`, …), documented in docs/rules.md.
+    pub rule: String,
+    /// Category: `secret`, `vcs`, `dependencies`, `build-output`, `cache`, `logs`, `test-data`,
+    /// `large-file`, `media-archive`, `editor-os`, `gitignored`.
+    pub category: String,
+    /// `high`, `medium`, `low` or `info`.
+    pub severity: String,
+    /// The path (relative to the context; a directory for subtree findings).
+    pub path: String,
+    /// Files sent under it.
+    pub files: u64,
+    /// Bytes sent under it.
+    pub bytes: u64,
+    /// One-line explanation.
+    pub message: String,
+    /// The `.dockerignore` line that fixes it.
+    pub fix: String,
+    /// Line number inside the file, for content findings (never the content itself).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
