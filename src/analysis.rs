@@ -98,7 +98,10 @@ pub fn effective_patterns(
             }
         }
         for e in extra {
-            let raw = parse::read_all(&e).map_err(|e| pattern_err(r, e, builder))?;
+            // The CLI appends these to the pattern list itself: only patternmatcher.New's
+            // trimming and cleaning apply, not the ignore-file reader's (a Dockerfile named
+            // " df" or "x\ny" keeps its name).
+            let raw = vec![(0, e.clone(), e)];
             let more = parse::to_pattern_list(&raw).map_err(|e| pattern_err(r, e, builder))?;
             for mut l in more {
                 l.line = 0;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ctxsize::analysis::Config;
 use ctxsize::app::Command;
+use ctxsize::findings::ReportOptions;
 use ctxsize::render::Format;
 use ctxsize::Builder;
 
@@ -16,6 +17,12 @@ pub struct Cli {
     cmd: Option<Sub>,
     #[command(flatten)]
     common: Common,
+    #[command(flatten)]
+    ci: CiArgs,
+    /// Report every build context of a Compose file (default: compose.yaml, docker-compose.yml, …
+    /// in the current directory), each once with the services that use it, plus totals.
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    compose: Option<Option<PathBuf>>,
     /// Output format (default: human).
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
@@ -29,11 +36,87 @@ struct Common {
     #[arg(long, value_enum, default_value = "buildkit", global = true)]
     builder: BuilderArg,
     /// The Dockerfile, relative to the current directory (as `docker build -f`).
-    #[arg(short = 'f', long = "file", global = true, value_name = "DOCKERFILE")]
+    #[arg(short = 'f', long = "file", global = true, value_name = "DOCKERFILE", allow_hyphen_values = true)]
     file: Option<PathBuf>,
     /// Walker threads (0: one per CPU).
     #[arg(long, default_value_t = 0, global = true)]
     threads: usize,
+}
+
+/// CI gates: exit 1 when one fails (one line on stderr says which and by how much).
+#[derive(Args, Debug, Clone)]
+struct CiArgs {
+    /// Fail when the context is larger than SIZE (500k, 200MB, 1.5GiB; k/M/G = 1000, Ki/Mi/Gi =
+    /// 1024); a context of exactly SIZE passes.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, global = true)]
+    budget: Option<u64>,
+    /// The figure --budget compares: content (content_bytes, default), tar (tar_bytes) or
+    /// transfer (BuildKit's COPY/ADD transfer set).
+    #[arg(long, value_enum, value_name = "FIGURE", global = true)]
+    budget_on: Option<BudgetOnArg>,
+    /// Fail when more than N files are sent.
+    #[arg(long, value_name = "N", global = true)]
+    max_files: Option<u64>,
+    /// Fail when a sent file is larger than SIZE.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, global = true)]
+    max_file_size: Option<u64>,
+    /// Fail on findings at or above a severity (high, medium, low, info), in categories (secret,
+    /// vcs, …) or with rule ids; comma-separated, any one trips the gate.
+    #[arg(long, value_name = "SEVERITY|CATEGORY|RULE,…", value_parser = parse_fail_on, global = true)]
+    fail_on: Option<ctxsize::gate::FailOn>,
+    /// Report failed gates as warnings and exit 0.
+    #[arg(long, global = true)]
+    warn_only: bool,
+    /// The config file (default: .ctxsize.toml at the context root, if present).
+    #[arg(long, value_name = "FILE", global = true)]
+    config: Option<PathBuf>,
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    ctxsize::gate::parse_size(s)
+}
+
+fn parse_fail_on(s: &str) -> Result<ctxsize::gate::FailOn, String> {
+    ctxsize::gate::FailOn::parse(s)
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum BudgetOnArg {
+    Content,
+    Tar,
+    Transfer,
+}
+
+impl CiArgs {
+    fn options(&self) -> ctxsize::gate::CiOptions {
+        use ctxsize::gate::BudgetOn;
+        ctxsize::gate::CiOptions {
+            limits: ctxsize::gate::Limits {
+                budget: self.budget,
+                budget_on: self.budget_on.map(|b| match b {
+                    BudgetOnArg::Content => BudgetOn::Content,
+                    BudgetOnArg::Tar => BudgetOn::Tar,
+                    BudgetOnArg::Transfer => BudgetOn::Transfer,
+                }),
+                max_files: self.max_files,
+                max_file_size: self.max_file_size,
+                fail_on: self.fail_on.clone(),
+            },
+            warn_only: self.warn_only,
+            config: self.config.clone(),
+        }
+    }
+}
+
+fn ci_format(f: Option<FormatArg>) -> Format {
+    match f {
+        Some(FormatArg::Json) => Format::Json,
+        Some(FormatArg::Sarif) => Format::Sarif,
+        Some(FormatArg::Github) => Format::Github,
+        Some(FormatArg::Human) => Format::Human,
+        None if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") => Format::Github,
+        None => Format::Human,
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -46,6 +129,56 @@ enum Sub {
         /// The build context directory.
         context: Option<PathBuf>,
     },
+    /// Check the ignore file: invalid patterns, patterns that match nothing, root-only patterns,
+    /// inline comments, trailing slashes, exceptions that cannot take effect, the Dockerfile or
+    /// ignore file excluded, unused ignore files, and where the two builders disagree.
+    Lint {
+        /// Output format (default: human; github when GITHUB_ACTIONS=true).
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// The build context directory.
+        context: Option<PathBuf>,
+    },
+    /// Explain why each PATH is sent or not: the deciding ignore line, every line that matched,
+    /// classic pruning, and whether the builders disagree. Relative paths are relative to the
+    /// context, as in .dockerignore.
+    Explain {
+        /// The build context directory.
+        #[arg(short = 'C', long = "context", value_name = "DIR")]
+        context: Option<PathBuf>,
+        /// Output format: human or json.
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// Paths to explain.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<String>,
+    },
+    /// Print an allowlist ignore file for the Dockerfile: `*`, then `!` lines for what its
+    /// COPY/ADD/bind mounts use, then secrets and junk re-excluded. Proven under both builders
+    /// before it is printed; before → after figures on stderr.
+    Suggest {
+        /// The build stage to target (only stages it reaches count).
+        #[arg(long, value_name = "STAGE")]
+        target: Option<String>,
+        /// A build argument, as for docker build (NAME=VALUE, or NAME from the environment).
+        #[arg(long = "build-arg", value_name = "NAME=VALUE")]
+        build_arg: Vec<String>,
+        /// Print a unified diff against the current ignore file instead of the file.
+        #[arg(long)]
+        diff: bool,
+        /// Write the file (atomically; the previous one is kept as <name>.bak).
+        #[arg(long)]
+        write: bool,
+        /// The build context directory.
+        context: Option<PathBuf>,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout: `ctxsize man > ctxsize.1`.
+    Man,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -58,6 +191,8 @@ enum BuilderArg {
 enum FormatArg {
     Human,
     Json,
+    Sarif,
+    Github,
 }
 
 impl Cli {
@@ -74,17 +209,75 @@ impl Cli {
             cwd: cwd.clone(),
             threads: self.common.threads,
         };
+        if let Some(file) = &self.compose {
+            if self.cmd.is_none() {
+                return Command::Compose {
+                    file: file.clone(),
+                    config: config(None),
+                    format: ci_format(self.format),
+                    options: ReportOptions::default(),
+                    ci: self.ci.options(),
+                };
+            }
+        }
         match self.cmd {
+            Some(Sub::Lint { format, context }) => Command::Lint {
+                config: config(context),
+                format: ci_format(format),
+                ci: self.ci.options(),
+            },
+            Some(Sub::Explain {
+                context,
+                format,
+                paths,
+            }) => Command::Explain {
+                config: config(context),
+                paths,
+                format: match format {
+                    Some(FormatArg::Json) => Format::Json,
+                    _ => Format::Human,
+                },
+            },
+            Some(Sub::Completions { shell }) => {
+                let mut buf = Vec::new();
+                clap_complete::generate(
+                    shell,
+                    &mut <Cli as clap::CommandFactory>::command(),
+                    "ctxsize",
+                    &mut buf,
+                );
+                Command::Text(buf)
+            }
+            Some(Sub::Man) => {
+                let mut buf = Vec::new();
+                let _ = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                    .render(&mut buf);
+                Command::Text(buf)
+            }
+            Some(Sub::Suggest {
+                target,
+                build_arg,
+                diff,
+                write,
+                context,
+            }) => Command::Suggest {
+                config: config(context),
+                options: ctxsize::suggest::SuggestOptions {
+                    target,
+                    build_args: build_arg,
+                    diff,
+                    write,
+                },
+            },
             Some(Sub::List { null, context }) => Command::List {
                 config: config(context),
                 null,
             },
             None => Command::Report {
                 config: config(self.context.clone()),
-                format: match self.format {
-                    Some(FormatArg::Json) => Format::Json,
-                    _ => Format::Human,
-                },
+                format: ci_format(self.format),
+                options: ReportOptions::default(),
+                ci: self.ci.options(),
             },
         }
     }

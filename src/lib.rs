@@ -17,13 +17,22 @@
 
 pub mod analysis;
 pub mod app;
+pub mod compose;
+pub mod config_file;
 pub mod context;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod error;
+pub mod findings;
+pub mod explain;
+pub mod gate;
+pub mod lint;
 pub mod render;
 pub mod report;
+pub mod rules;
 pub mod tar;
+pub mod suggest;
+pub mod transfer;
 pub mod tree;
 pub mod walk;
 

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::analysis::{Analysis, Totals};
+use crate::findings::{CategoryTotal, DirSize, Extra, FileSize};
 use crate::walk::Builder;
 
 /// The JSON schema version.
@@ -24,17 +25,33 @@ pub struct Report {
     /// Totals.
     #[serde(flatten)]
     pub totals: Totals,
-    /// Findings: what should probably not be sent (filled by the rules; empty until they run).
+    /// Findings: what should probably not be sent, most severe first.
     pub findings: Vec<Finding>,
+    /// Files and bytes per finding category.
+    pub categories: Vec<CategoryTotal>,
+    /// The largest files sent.
+    pub largest_files: Vec<FileSize>,
+    /// The largest directories sent, as a tree in display order.
+    pub largest_dirs: Vec<DirSize>,
     /// Facts about the setup (an unused ignore file, …).
     pub notes: Vec<String>,
     /// Things docker would log without failing.
     pub warnings: Vec<String>,
+    /// Regular files BuildKit transfers on a first build: sent files some COPY/ADD/bind-mount
+    /// source selects (`None`: classic builder, or no Dockerfile could be read).
+    pub transfer_files: Option<u64>,
+    /// Their bytes.
+    pub transfer_bytes: Option<u64>,
+    /// A source is the context root (`COPY . .`): the whole context is transferred.
+    pub transfer_whole_context: Option<bool>,
+    /// What the build would trip on: excluded, missing or partly sent sources (`None`: no
+    /// Dockerfile could be read).
+    pub dockerfile_checks: Option<Vec<crate::transfer::DockerfileCheck>>,
 }
 
 impl Report {
-    /// Builds the report from an analysis.
-    pub fn new(a: &Analysis) -> Report {
+    /// Builds the report from an analysis and what the rules found.
+    pub fn new(a: &Analysis, extra: Extra) -> Report {
         let r = &a.resolved;
         Report {
             schema_version: SCHEMA_VERSION,
@@ -43,9 +60,16 @@ impl Report {
             dockerfile: r.dockerfile.display().to_string(),
             ignore_file: r.ignore_file.as_ref().map(|p| p.display().to_string()),
             totals: a.totals,
-            findings: Vec::new(),
+            findings: extra.findings,
+            categories: extra.categories,
+            largest_files: extra.largest_files,
+            largest_dirs: extra.largest_dirs,
             notes: r.notes.clone(),
             warnings: a.tree.warnings.clone(),
+            transfer_files: None,
+            transfer_bytes: None,
+            transfer_whole_context: None,
+            dockerfile_checks: None,
         }
     }
 }

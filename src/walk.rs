@@ -11,6 +11,7 @@
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use crate::dockerignore::engine::{union, Bits};
@@ -107,8 +108,9 @@ struct Job {
 
 struct Queue {
     jobs: Vec<Job>,
-    active: usize,
-    abort: bool,
+    /// Threads blocked waiting for work.
+    waiting: usize,
+    done: bool,
 }
 
 #[derive(Default)]
@@ -126,6 +128,8 @@ const LOCAL_MASK: u32 = (1 << TID_SHIFT) - 1;
 
 struct Shared<'a> {
     plan: &'a WalkPlan<'a>,
+    threads: usize,
+    idle: AtomicUsize,
     root_fd: i32,
     queue: Mutex<Queue>,
     cv: Condvar,
@@ -198,40 +202,57 @@ fn readable_at(fd: i32, name: &CString, euid: u32) -> bool {
 }
 
 impl Shared<'_> {
+    /// Takes a job from the shared queue, waiting while other threads may still produce work.
+    fn take(&self) -> Option<Job> {
+        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if q.done {
+                return None;
+            }
+            if let Some(j) = q.jobs.pop() {
+                return Some(j);
+            }
+            q.waiting += 1;
+            self.idle.fetch_add(1, Ordering::Relaxed);
+            if q.waiting == self.threads {
+                q.done = true;
+                self.cv.notify_all();
+                return None;
+            }
+            q = self.cv.wait(q).unwrap_or_else(|e| e.into_inner());
+            q.waiting -= 1;
+            self.idle.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Each thread works depth-first on its own stack and hands half of it to the shared queue
+    /// only when another thread is idle, so the lock is taken about once per shared batch, not
+    /// once per directory.
     fn worker(&self, tid: u32) -> Local {
         let mut local = Local::default();
         let mut mc = self.plan.matcher.cache();
         let mut buf = vec![0u8; 64 * 1024];
-        let mut out_jobs = Vec::new();
+        let mut stack: Vec<Job> = Vec::new();
         loop {
-            let job = {
-                let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-                loop {
-                    if q.abort {
-                        break None;
-                    }
-                    if let Some(j) = q.jobs.pop() {
-                        q.active += 1;
-                        break Some(j);
-                    }
-                    if q.active == 0 {
-                        break None;
-                    }
-                    q = self.cv.wait(q).unwrap_or_else(|e| e.into_inner());
-                }
-            };
-            let Some(job) = job else {
-                self.cv.notify_all();
+            let Some(job) = stack.pop().or_else(|| self.take()) else {
                 break;
             };
-            let fatal = self.dir(tid, &job, &mut local, &mut mc, &mut buf, &mut out_jobs);
-            let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-            q.jobs.append(&mut out_jobs);
-            q.active -= 1;
+            let fatal = self.dir(tid, &job, &mut local, &mut mc, &mut buf, &mut stack);
             if fatal {
-                q.abort = true;
+                let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+                q.done = true;
+                self.cv.notify_all();
+                break;
             }
-            self.cv.notify_all();
+            if stack.len() > 1 && self.idle.load(Ordering::Relaxed) > 0 {
+                let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+                if q.waiting > 0 {
+                    // Give away the oldest (shallowest, usually largest) half.
+                    let give = stack.len() / 2;
+                    q.jobs.extend(stack.drain(..give));
+                    self.cv.notify_all();
+                }
+            }
         }
         local
     }
@@ -609,8 +630,11 @@ pub fn walk(plan: &WalkPlan) -> Result<Tree, WalkError> {
     }
     // SAFETY: geteuid has no preconditions.
     let euid = unsafe { libc::geteuid() };
+    let threads = plan.threads.clamp(1, 63);
     let shared = Shared {
         plan,
+        threads,
+        idle: AtomicUsize::new(0),
         root_fd,
         queue: Mutex::new(Queue {
             jobs: vec![Job {
@@ -623,13 +647,12 @@ pub fn walk(plan: &WalkPlan) -> Result<Tree, WalkError> {
                 top: ROOT,
                 fatal_open: true,
             }],
-            active: 0,
-            abort: false,
+            waiting: 0,
+            done: false,
         }),
         cv: Condvar::new(),
         euid,
     };
-    let threads = plan.threads.clamp(1, 63);
     let locals: Vec<Local> = std::thread::scope(|s| {
         let handles: Vec<_> = (1..threads)
             .map(|t| {
@@ -698,4 +721,38 @@ pub fn abs_path(root: &Path, rel: &[u8]) -> PathBuf {
     } else {
         root.join(std::ffi::OsStr::from_bytes(rel))
     }
+}
+
+/// Reads small files of the context in parallel (the content scan after the walk) and maps each
+/// through `f`. Files that cannot be read, or that grew past `max` bytes, are skipped. Paths are
+/// relative to `root`.
+pub fn read_files<R: Send>(
+    root: &Path,
+    rels: &[Vec<u8>],
+    max: u64,
+    f: impl Fn(usize, &[u8]) -> R + Sync,
+) -> Vec<R> {
+    use rayon::prelude::*;
+    use std::io::Read;
+    rels.par_iter()
+        .enumerate()
+        .filter_map(|(i, rel)| {
+            let file = std::fs::File::open(abs_path(root, rel)).ok()?;
+            let mut buf = Vec::new();
+            file.take(max + 1).read_to_end(&mut buf).ok()?;
+            if buf.len() as u64 > max {
+                return None;
+            }
+            Some(f(i, &buf))
+        })
+        .collect()
+}
+
+/// Reads one small file inside the context (a `.gitignore`), `None` if it cannot be read.
+pub fn read_small(root: &Path, rel: &[u8], max: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(abs_path(root, rel)).ok()?;
+    let mut buf = Vec::new();
+    file.take(max).read_to_end(&mut buf).ok()?;
+    Some(buf)
 }

@@ -78,8 +78,10 @@ impl FastMatcher {
                     }
                     Some(s)
                 }
-                MatchType::Regex { rust: Some(r), .. }
-                    if !p.is_broken() && r.ends_with('$') && !r.ends_with("\\$") =>
+                MatchType::Regex { rust: Some(r), go_source }
+                    if !p.is_broken()
+                        && r.ends_with('$')
+                        && !go_source.contains('|') =>
                 {
                     Some(r.clone())
                 }

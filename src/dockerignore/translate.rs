@@ -82,7 +82,10 @@ pub fn go_regex_source(cleaned: &[u8]) -> (MatchKindTag, String) {
         } else if ch == '?' {
             re.push_str("[^/]");
             kind = MatchKindTag::Regex;
-        } else if ".+()|{}$".contains(ch) {
+        } else if ".+()$".contains(ch) {
+            // patternmatcher means to escape `. + ( ) | { } $`, but its bitmap loses every
+            // character >= 64, so `|`, `{` and `}` reach the regex unescaped (found by the
+            // differential test against the docker CLI).
             re.push('\\');
             re.push(ch);
         } else if ch == '\\' {
@@ -442,6 +445,35 @@ impl Parser<'_> {
         Ok(class_to_rust(&cls, negated))
     }
 
+    /// `{n}`, `{n,}` or `{n,m}` at `self.i`: (min, max, length), or None if `{` is a literal.
+    fn repeat_spec(&self) -> Option<(u32, Option<u32>, usize)> {
+        let mut j = self.i + 1;
+        let num = |j: &mut usize| -> Option<u32> {
+            let start = *j;
+            let mut v: u32 = 0;
+            while let Some(d) = self.s.get(*j).and_then(|c| c.to_digit(10)) {
+                v = v.saturating_mul(10).saturating_add(d);
+                *j += 1;
+            }
+            (*j > start).then_some(v)
+        };
+        let min = num(&mut j)?;
+        let max = if self.s.get(j) == Some(&',') {
+            j += 1;
+            if self.s.get(j) == Some(&'}') {
+                None
+            } else {
+                Some(num(&mut j)?)
+            }
+        } else {
+            Some(min)
+        };
+        if self.s.get(j) != Some(&'}') {
+            return None;
+        }
+        Some((min, max, j + 1 - self.i))
+    }
+
     /// The whole expression.
     fn parse(&mut self) -> Result<String, Re2Error> {
         // Output pieces of the current concatenation; a quantifier wraps the last piece.
@@ -495,6 +527,37 @@ impl Parser<'_> {
                     }
                     is_repeat = true;
                 }
+                '{' => match self.repeat_spec() {
+                    None => {
+                        self.i += 1;
+                        stack.last_mut().ok_or(Re2Error)?.push(lit('{' as u32));
+                    }
+                    Some((min, max, len)) => {
+                        if min > 1000 || max.is_some_and(|m| m > 1000 || m < min) {
+                            return Err(Re2Error);
+                        }
+                        self.i += len;
+                        let mut q = match max {
+                            Some(m) if m == min => format!("{{{min}}}"),
+                            Some(m) => format!("{{{min},{m}}}"),
+                            None => format!("{{{min},}}"),
+                        };
+                        if self.peek() == Some('?') {
+                            self.i += 1;
+                            q.push('?');
+                        }
+                        if last_repeat {
+                            return Err(Re2Error);
+                        }
+                        let top = stack.last_mut().ok_or(Re2Error)?;
+                        match top.pop() {
+                            None => return Err(Re2Error),
+                            Some(p) if p == "|" => return Err(Re2Error),
+                            Some(p) => top.push(format!("(?:{p}){q}")),
+                        }
+                        is_repeat = true;
+                    }
+                },
                 '^' => {
                     self.i += 1;
                     stack.last_mut().ok_or(Re2Error)?.push("^".into());

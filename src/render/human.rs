@@ -1,56 +1,271 @@
-//! The human report.
+//! The human report: header, totals, where the bytes go, largest files, findings with fixes.
+
+use std::fmt::Write as _;
 
 use humansize::{format_size, DECIMAL};
 
-use crate::report::Report;
+use crate::report::{Finding, Report};
 use crate::walk::Builder;
 
-/// Renders a short human summary.
-pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// Terminal styling.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Style {
+    /// Use ANSI colours.
+    pub color: bool,
+    /// Width of the size bars.
+    pub bar: usize,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+    fn dim(&self, s: &str) -> String {
+        self.paint("2", s)
+    }
+    fn sev(&self, sev: &str) -> String {
+        let code = match sev {
+            "high" => "1;31",
+            "medium" => "33",
+            "low" => "36",
+            _ => "2",
+        };
+        self.paint(code, &format!("{sev:<6}"))
+    }
+}
+
+/// Escapes a report string for the terminal (control characters become visible escapes).
+fn esc(s: &str) -> String {
+    super::escape(s.as_bytes())
+}
+
+fn size(n: u64) -> String {
+    format_size(n, DECIMAL)
+}
+
+fn count(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", count(n), if n == 1 { one } else { many })
+}
+
+fn bar(frac: f64, width: usize) -> String {
+    let cells = (frac.clamp(0.0, 1.0) * width as f64 * 8.0).round() as usize;
+    let full = cells / 8;
+    let part = cells % 8;
+    let mut s = "█".repeat(full);
+    if part > 0 && full < width {
+        s.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][part - 1]);
+    }
+    let used = full + usize::from(part > 0 && full < width);
+    s.push_str(&" ".repeat(width.saturating_sub(used)));
+    s
+}
+
+/// Renders the full human report.
+pub fn render(r: &Report, style: Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut s = String::new();
+    let _ = render_to(r, style, &mut s);
+    out.write_all(s.as_bytes())
+}
+
+fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
+    let st = Style {
+        bar: if st.bar == 0 { 20 } else { st.bar },
+        ..st
+    };
     let t = &r.totals;
     let builder = match r.builder {
-        Builder::Buildkit => "BuildKit",
-        Builder::Classic => "classic builder",
+        Builder::Buildkit => "BuildKit (default builder)",
+        Builder::Classic => "classic builder (DOCKER_BUILDKIT=0)",
     };
-    writeln!(out, "context     {}", r.context)?;
-    writeln!(out, "builder     {builder}")?;
-    writeln!(out, "dockerfile  {}", r.dockerfile)?;
+    writeln!(o, "{} {}", st.bold("Context"), esc(&r.context))?;
+    writeln!(o, "  builder      {builder}")?;
+    writeln!(o, "  Dockerfile   {}", esc(&r.dockerfile))?;
     writeln!(
-        out,
-        "ignore file {}",
-        r.ignore_file.as_deref().unwrap_or("(none)")
+        o,
+        "  ignore file  {}",
+        r.ignore_file.as_deref().map_or("none".to_string(), esc)
     )?;
     for n in &r.notes {
-        writeln!(out, "note: {n}")?;
+        writeln!(o, "  {} {}", st.paint("33", "note:"), esc(n))?;
     }
-    writeln!(out)?;
+    writeln!(o)?;
+    let mut other = String::new();
+    if t.symlinks > 0 {
+        other.push_str(&format!(", {}", plural(t.symlinks, "symlink", "symlinks")));
+    }
+    if t.other > 0 {
+        other.push_str(&format!(", {} other", count(t.other)));
+    }
     writeln!(
-        out,
-        "sent        {} in {} files, {} dirs, {} symlinks{}",
-        format_size(t.content_bytes, DECIMAL),
-        t.files,
-        t.dirs,
-        t.symlinks,
-        if t.other > 0 {
-            format!(", {} other", t.other)
-        } else {
-            String::new()
+        o,
+        "{}  {} in {}, {}{}",
+        st.bold("Sent    "),
+        st.bold(&size(t.content_bytes)),
+        plural(t.files, "file", "files"),
+        plural(t.dirs, "directory", "directories"),
+        other
+    )?;
+    writeln!(
+        o,
+        "{}  {} ({} bytes, as the classic builder's tar)",
+        st.bold("Tar size"),
+        size(t.tar_bytes),
+        count(t.tar_bytes)
+    )?;
+    if r.ignore_file.is_some() || t.excluded_files > 0 {
+        writeln!(
+            o,
+            "{}  {} in {} by the ignore file",
+            st.bold("Kept out"),
+            size(t.excluded_bytes),
+            plural(t.excluded_files, "file", "files")
+        )?;
+    }
+    dockerfile_section(r, &st, o)?;
+
+    if !r.largest_dirs.is_empty() {
+        writeln!(o)?;
+        writeln!(o, "{}", st.bold("Where the bytes go"))?;
+        let total = t.content_bytes.max(1) as f64;
+        let width = r
+            .largest_dirs
+            .iter()
+            .map(|d| 2 * (d.depth - 1) + name_of(&d.path).chars().count() + 1)
+            .max()
+            .unwrap_or(10)
+            .min(48);
+        for d in &r.largest_dirs {
+            let frac = d.bytes as f64 / total;
+            let mut label = format!("{}{}/", "  ".repeat(d.depth - 1), esc(name_of(&d.path)));
+            if label.chars().count() > width {
+                label = label.chars().take(width - 1).collect::<String>() + "…";
+            }
+            writeln!(
+                o,
+                "  {label:<width$}  {:>9}  {:>5.1}%  {}  {}",
+                size(d.bytes),
+                frac * 100.0,
+                st.paint("34", &bar(frac, st.bar)),
+                st.dim(&plural(d.files, "file", "files")),
+            )?;
         }
-    )?;
+    }
+    if !r.largest_files.is_empty() {
+        writeln!(o)?;
+        writeln!(o, "{}", st.bold("Largest files"))?;
+        for f in &r.largest_files {
+            writeln!(o, "  {:>9}  {}", size(f.bytes), esc(&f.path))?;
+        }
+    }
+
+    writeln!(o)?;
+    if r.findings.is_empty() {
+        writeln!(o, "{} nothing that looks out of place.", st.bold("Findings"))?;
+        return Ok(());
+    }
     writeln!(
-        out,
-        "tar size    {} ({} bytes, as the classic builder sends it)",
-        format_size(t.tar_bytes, DECIMAL),
-        t.tar_bytes
+        o,
+        "{} {} (each with the .dockerignore line that removes it)",
+        st.bold("Findings"),
+        plural(r.findings.len() as u64, "finding", "findings")
     )?;
-    writeln!(
-        out,
-        "kept out    {} in {} files",
-        format_size(t.excluded_bytes, DECIMAL),
-        t.excluded_files
-    )?;
+    for c in &r.categories {
+        let items: Vec<&Finding> = r
+            .findings
+            .iter()
+            .filter(|f| f.category == c.category)
+            .collect();
+        let worst = items.first().map_or("info", |f| f.severity.as_str());
+        writeln!(
+            o,
+            "  {} {}  {}, {}",
+            st.sev(worst),
+            st.bold(&c.category),
+            plural(c.files, "file", "files"),
+            size(c.bytes)
+        )?;
+        let shown = if c.category == "secret" { 20 } else { 5 };
+        for f in items.iter().take(shown) {
+            let loc = match f.line {
+                Some(l) => format!("{}:{l}", esc(&f.path)),
+                None => esc(&f.path),
+            };
+            let what = if f.files > 1 {
+                format!("{} ({}, {})", f.message, plural(f.files, "file", "files"), size(f.bytes))
+            } else {
+                f.message.clone()
+            };
+            writeln!(
+                o,
+                "      {loc}  {} {}",
+                st.dim(&format!("{what} [{}]", f.rule)),
+                st.paint("32", &format!("→ {}", esc(&f.fix)))
+            )?;
+        }
+        if items.len() > shown {
+            writeln!(o, "      {}", st.dim(&format!("… and {} more", items.len() - shown)))?;
+        }
+    }
+    if r.findings.iter().any(|f| f.category == "secret") {
+        writeln!(
+            o,
+            "\n  {} secret contents are never printed: only path, rule and line.",
+            st.dim("note:")
+        )?;
+    }
     for w in &r.warnings {
-        writeln!(out, "warning: {w}")?;
+        writeln!(o, "{} {}", st.paint("33", "warning:"), esc(w))?;
     }
     Ok(())
+}
+
+/// BuildKit's transfer set and the Dockerfile checks (absent when no Dockerfile was read).
+fn dockerfile_section(r: &Report, st: &Style, o: &mut String) -> std::fmt::Result {
+    if let (Some(files), Some(bytes)) = (r.transfer_files, r.transfer_bytes) {
+        let whole = if r.transfer_whole_context == Some(true) {
+            " (COPY . . sends the whole context)"
+        } else {
+            " (what the Dockerfile's COPY/ADD reach)"
+        };
+        writeln!(
+            o,
+            "{}  {} in {}{}",
+            st.bold("Transfer"),
+            size(bytes),
+            plural(files, "file", "files"),
+            st.dim(whole)
+        )?;
+    }
+    for c in r.dockerfile_checks.iter().flatten() {
+        let label = match c.severity.as_str() {
+            "error" => st.paint("1;31", "error:"),
+            "warning" => st.paint("33", "warning:"),
+            _ => st.dim("info:"),
+        };
+        writeln!(o, "  {label} {}", esc(&c.message))?;
+    }
+    Ok(())
+}
+
+fn name_of(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }

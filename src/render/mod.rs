@@ -1,7 +1,9 @@
 //! Turns a [`crate::report::Report`] into human, JSON or list output.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -10,6 +12,10 @@ pub enum Format {
     Human,
     /// One JSON object.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other CI systems).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 /// Escapes a name for a terminal: control characters, backslashes and invalid UTF-8 become

@@ -1,1 +1,10 @@
+//! Integration tests: docker's verified edge cases, BuildKit rules, properties and the CLI.
 
+mod buildkit;
+mod ci_gates;
+mod cli;
+mod edge_cases;
+mod properties;
+mod suggest;
+mod util;
+mod differential;

@@ -1,0 +1,456 @@
+//! Findings, largest files and directories: pure over the walked tree (plus the content scan,
+//! which reads through [`crate::walk::read_files`]).
+
+use std::collections::{BinaryHeap, HashSet};
+
+use serde::Serialize;
+
+use crate::analysis::Analysis;
+use crate::report::Finding;
+use crate::rules::{self, Category, EntryRef, GitignoreSet, Hit, RuleConfig, RuleSet, Severity};
+use crate::tree::{Kind, State, Tree, ROOT};
+
+/// Knobs for the report.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    /// How many largest files and directories per level to show.
+    pub top: usize,
+    /// How deep the directory tree goes.
+    pub depth: usize,
+    /// Files above this size are `large-file` findings (0: off).
+    pub large_file: u64,
+    /// Read files up to this size for secrets (0: no content scan).
+    pub content_max: u64,
+    /// Compare with the repository's `.gitignore` rules.
+    pub gitignore: bool,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            top: 10,
+            depth: 2,
+            large_file: 10_000_000,
+            content_max: 1 << 20,
+            gitignore: true,
+        }
+    }
+}
+
+/// A file in the largest-files list.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FileSize {
+    /// Relative path.
+    pub path: String,
+    /// Bytes.
+    pub bytes: u64,
+}
+
+/// A directory in the largest-directories tree.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DirSize {
+    /// Relative path.
+    pub path: String,
+    /// Bytes of content sent below it.
+    pub bytes: u64,
+    /// Files sent below it.
+    pub files: u64,
+    /// Depth in the tree (1 = top level).
+    pub depth: usize,
+}
+
+/// Files and bytes per category.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CategoryTotal {
+    /// The category.
+    pub category: String,
+    /// Files.
+    pub files: u64,
+    /// Bytes.
+    pub bytes: u64,
+    /// Number of findings.
+    pub findings: u64,
+}
+
+/// What the rules found.
+#[derive(Debug, Default)]
+pub struct Extra {
+    /// Findings, most severe and largest first.
+    pub findings: Vec<Finding>,
+    /// The largest files sent.
+    pub largest_files: Vec<FileSize>,
+    /// The largest directories, as a tree in display order.
+    pub largest_dirs: Vec<DirSize>,
+    /// Per-category totals.
+    pub categories: Vec<CategoryTotal>,
+}
+
+fn rkind(k: Kind) -> rules::Kind {
+    match k {
+        Kind::File => rules::Kind::File,
+        Kind::Dir => rules::Kind::Dir,
+        Kind::Symlink => rules::Kind::Symlink,
+        _ => rules::Kind::Other,
+    }
+}
+
+/// Children lists and per-directory totals of the sent content.
+struct Index {
+    start: Vec<u32>,
+    kids: Vec<u32>,
+    roots: Vec<u32>,
+    /// Sent files and bytes under each node (a file: itself).
+    files: Vec<u64>,
+    bytes: Vec<u64>,
+}
+
+impl Index {
+    fn children(&self, id: u32) -> &[u32] {
+        if id == ROOT {
+            return &self.roots;
+        }
+        let i = id as usize;
+        &self.kids[self.start[i] as usize..self.start[i + 1] as usize]
+    }
+
+    fn new(tree: &Tree, no_data: &HashSet<u32>) -> Index {
+        let n = tree.nodes.len();
+        let mut count = vec![0u32; n + 1];
+        let mut roots = Vec::new();
+        for (i, node) in tree.nodes.iter().enumerate() {
+            if node.parent == ROOT {
+                roots.push(i as u32);
+            } else {
+                count[node.parent as usize] += 1;
+            }
+        }
+        let mut start = vec![0u32; n + 1];
+        for i in 0..n {
+            start[i + 1] = start[i] + count[i];
+        }
+        let mut fill = start.clone();
+        let mut kids = vec![0u32; start[n] as usize];
+        for (i, node) in tree.nodes.iter().enumerate() {
+            if node.parent != ROOT {
+                let p = node.parent as usize;
+                kids[fill[p] as usize] = i as u32;
+                fill[p] += 1;
+            }
+        }
+        let mut idx = Index {
+            start,
+            kids,
+            roots,
+            files: vec![0; n],
+            bytes: vec![0; n],
+        };
+        // Post-order totals.
+        let mut order = Vec::with_capacity(n);
+        let mut stack: Vec<u32> = idx.roots.clone();
+        while let Some(id) = stack.pop() {
+            order.push(id);
+            stack.extend_from_slice(idx.children(id));
+        }
+        for &id in order.iter().rev() {
+            let node = &tree.nodes[id as usize];
+            let i = id as usize;
+            if node.state == State::Sent && node.kind == Kind::File {
+                idx.files[i] = 1;
+                if !no_data.contains(&id) {
+                    idx.bytes[i] = node.size;
+                }
+            }
+            if node.kind == Kind::Dir {
+                let (mut f, mut b) = (0, 0);
+                for &c in idx.children(id) {
+                    f += idx.files[c as usize];
+                    b += idx.bytes[c as usize];
+                }
+                idx.files[i] = f;
+                idx.bytes[i] = b;
+            }
+        }
+        idx
+    }
+}
+
+/// A path as a string: valid UTF-8 as is, each invalid byte as `\xNN` (so nothing is lost).
+pub fn lossy(b: &[u8]) -> String {
+    match std::str::from_utf8(b) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let mut out = String::new();
+            for chunk in b.utf8_chunks() {
+                out.push_str(chunk.valid());
+                for &x in chunk.invalid() {
+                    out.push_str(&format!("\\x{x:02x}"));
+                }
+            }
+            out
+        }
+    }
+}
+
+fn finding(hit: &Hit, path: &str, files: u64, bytes: u64, line: Option<usize>) -> Finding {
+    let info = hit.info();
+    Finding {
+        rule: hit.rule.to_string(),
+        category: hit.category.as_str().to_string(),
+        severity: hit.severity.as_str().to_string(),
+        path: path.to_string(),
+        files,
+        bytes,
+        message: info.title.to_string(),
+        fix: info.fix_for(path),
+        line,
+    }
+}
+
+/// Runs the rules over everything that will be sent.
+pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
+    let tree = &a.tree;
+    let no_data: HashSet<u32> = a.hardlink_entries.iter().copied().collect();
+    let idx = Index::new(tree, &no_data);
+    let rules = RuleSet::new(&RuleConfig {
+        large_file_threshold: opts.large_file,
+        content_max: opts.content_max,
+    });
+
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut covered: HashSet<u32> = HashSet::new();
+    let mut content_cands: Vec<(u32, Vec<u8>)> = Vec::new();
+    let mut gitignores: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+    let mut heap: BinaryHeap<std::cmp::Reverse<(u64, Vec<u8>)>> = BinaryHeap::new();
+
+    // Pre-order walk with a path buffer.
+    let mut stack: Vec<(u32, usize)> = idx.roots.iter().rev().map(|&r| (r, 0)).collect();
+    let mut path: Vec<u8> = Vec::new();
+    while let Some((id, plen)) = stack.pop() {
+        path.truncate(plen);
+        if plen > 0 {
+            path.push(b'/');
+        }
+        path.extend_from_slice(tree.name(id));
+        let node = &tree.nodes[id as usize];
+        if node.kind == Kind::File && tree.name(id) == b".gitignore" {
+            gitignores.push((path[..plen].to_vec(), path.clone()));
+        }
+        if node.state == State::Sent {
+            let e = EntryRef {
+                path: &path,
+                kind: rkind(node.kind),
+                size: node.size,
+            };
+            if let Some(hit) = rules.classify(&e) {
+                let (files, bytes) = (idx.files[id as usize], idx.bytes[id as usize]);
+                findings.push(finding(&hit, &lossy(&path), files, bytes, None));
+                if hit.covers_subtree {
+                    covered.insert(id);
+                }
+            }
+            if node.kind == Kind::File {
+                if opts.content_max > 0 && rules.wants_content(&e) {
+                    content_cands.push((id, path.clone()));
+                }
+                if node.size > 0 && !no_data.contains(&id) {
+                    heap.push(std::cmp::Reverse((node.size, path.clone())));
+                    if heap.len() > opts.top {
+                        heap.pop();
+                    }
+                }
+            }
+        }
+        if node.kind == Kind::Dir {
+            let len = path.len();
+            for &c in idx.children(id).iter().rev() {
+                stack.push((c, len));
+            }
+        }
+    }
+
+    // Secrets by content.
+    if !content_cands.is_empty() {
+        let rels: Vec<Vec<u8>> = content_cands.iter().map(|(_, p)| p.clone()).collect();
+        let hits = crate::walk::read_files(&a.resolved.root, &rels, opts.content_max, |i, b| {
+            (i, rules::scan_content(b))
+        });
+        for (i, hs) in hits {
+            let (id, p) = &content_cands[i];
+            let size = tree.nodes[*id as usize].size;
+            let mut seen = HashSet::new();
+            for h in hs {
+                if !seen.insert(h.rule) {
+                    continue;
+                }
+                let Some(info) = rules::rule(h.rule) else {
+                    continue;
+                };
+                let hit = Hit {
+                    rule: info.id,
+                    category: info.category,
+                    severity: info.severity,
+                    covers_subtree: false,
+                };
+                findings.push(finding(&hit, &lossy(p), 1, size, Some(h.line)));
+            }
+        }
+    }
+
+    // Sent although the repository's .gitignore ignores it.
+    if opts.gitignore && !gitignores.is_empty() {
+        let mut files: Vec<(Vec<u8>, String)> = Vec::new();
+        if let Some(t) = crate::walk::read_small(&a.resolved.root, b".git/info/exclude", 1 << 20)
+        {
+            files.push((Vec::new(), String::from_utf8_lossy(&t).into_owned()));
+        }
+        for (dir, rel) in &gitignores {
+            if let Some(t) = crate::walk::read_small(&a.resolved.root, rel, 1 << 20) {
+                files.push((dir.clone(), String::from_utf8_lossy(&t).into_owned()));
+            }
+        }
+        if let Ok(set) = GitignoreSet::new(files) {
+            gitignored(tree, &idx, &set, &covered, &mut findings);
+        }
+    }
+
+    findings.sort_by(|x, y| {
+        sev_rank(&y.severity)
+            .cmp(&sev_rank(&x.severity))
+            .then(y.bytes.cmp(&x.bytes))
+            .then(x.path.cmp(&y.path))
+            .then(x.rule.cmp(&y.rule))
+    });
+
+    let mut categories: Vec<CategoryTotal> = Vec::new();
+    for c in Category::ALL {
+        let (mut files, mut bytes, mut n) = (0, 0, 0);
+        for f in findings.iter().filter(|f| f.category == c.as_str()) {
+            n += 1;
+            if f.line.is_none() || c != Category::Secret {
+                files += f.files;
+                bytes += f.bytes;
+            } else if !findings
+                .iter()
+                .any(|g| g.path == f.path && g.line.is_none() && g.category == "secret")
+            {
+                files += 1;
+                bytes += f.bytes;
+            }
+        }
+        if n > 0 {
+            categories.push(CategoryTotal {
+                category: c.as_str().to_string(),
+                files,
+                bytes,
+                findings: n,
+            });
+        }
+    }
+
+    let mut largest_files: Vec<FileSize> = heap
+        .into_iter()
+        .map(|std::cmp::Reverse((b, p))| FileSize {
+            path: lossy(&p),
+            bytes: b,
+        })
+        .collect();
+    largest_files.sort_by(|x, y| y.bytes.cmp(&x.bytes).then(x.path.cmp(&y.path)));
+
+    let mut largest_dirs = Vec::new();
+    dirs_tree(tree, &idx, ROOT, "", 1, opts, &mut largest_dirs);
+
+    Extra {
+        findings,
+        largest_files,
+        largest_dirs,
+        categories,
+    }
+}
+
+fn sev_rank(s: &str) -> u8 {
+    s.parse::<Severity>().map_or(0, |s| s as u8 + 1)
+}
+
+fn gitignored(
+    tree: &Tree,
+    idx: &Index,
+    set: &GitignoreSet,
+    covered: &HashSet<u32>,
+    findings: &mut Vec<Finding>,
+) {
+    let mut stack: Vec<(u32, usize)> = idx.roots.iter().rev().map(|&r| (r, 0)).collect();
+    let mut path: Vec<u8> = Vec::new();
+    while let Some((id, plen)) = stack.pop() {
+        path.truncate(plen);
+        if plen > 0 {
+            path.push(b'/');
+        }
+        path.extend_from_slice(tree.name(id));
+        let node = &tree.nodes[id as usize];
+        if covered.contains(&id) || node.state != State::Sent && node.state != State::ExcludedWalked
+        {
+            continue;
+        }
+        let is_dir = node.kind == Kind::Dir;
+        if node.state == State::Sent
+            && (is_dir || node.kind == Kind::File)
+            && set.is_ignored(&path, is_dir)
+        {
+            let hit = Hit::gitignored(rkind(node.kind));
+            let (f, b) = (idx.files[id as usize], idx.bytes[id as usize]);
+            if f > 0 || !is_dir {
+                findings.push(finding(&hit, &lossy(&path), f, b, None));
+            }
+            continue;
+        }
+        if is_dir {
+            let len = path.len();
+            for &c in idx.children(id).iter().rev() {
+                stack.push((c, len));
+            }
+        }
+    }
+}
+
+fn dirs_tree(
+    tree: &Tree,
+    idx: &Index,
+    id: u32,
+    prefix: &str,
+    depth: usize,
+    opts: &ReportOptions,
+    out: &mut Vec<DirSize>,
+) {
+    if depth > opts.depth {
+        return;
+    }
+    let mut dirs: Vec<u32> = idx
+        .children(id)
+        .iter()
+        .copied()
+        .filter(|&c| {
+            let n = &tree.nodes[c as usize];
+            n.kind == Kind::Dir && n.state == State::Sent && idx.bytes[c as usize] > 0
+        })
+        .collect();
+    dirs.sort_by(|&x, &y| {
+        idx.bytes[y as usize]
+            .cmp(&idx.bytes[x as usize])
+            .then(tree.name(x).cmp(tree.name(y)))
+    });
+    for &d in dirs.iter().take(opts.top) {
+        let name = lossy(tree.name(d));
+        let path = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        out.push(DirSize {
+            path: path.clone(),
+            bytes: idx.bytes[d as usize],
+            files: idx.files[d as usize],
+            depth,
+        });
+        dirs_tree(tree, idx, d, &path, depth + 1, opts, out);
+    }
+}

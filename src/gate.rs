@@ -1,0 +1,785 @@
+//! The CI gate: size budgets, file-count and file-size limits, and `--fail-on` over findings.
+//!
+//! A gate compares one measured figure with a limit; the outcome says which gate failed and by
+//! how much, in one line each. A figure exactly at its limit passes.
+//!
+//! ```
+//! use ctxsize::gate::parse_size;
+//! assert_eq!(parse_size("500k"), Ok(500_000));
+//! assert_eq!(parse_size("1.5GiB"), Ok(1_610_612_736));
+//! assert!(parse_size("12 parsecs").is_err());
+//! ```
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::analysis::Analysis;
+use crate::report::{Finding, Report};
+use crate::tree::Kind;
+
+/// Which figure `--budget` compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BudgetOn {
+    /// Bytes of file content sent (`content_bytes`, the default).
+    #[default]
+    Content,
+    /// The exact classic tar size (`tar_bytes`).
+    Tar,
+    /// BuildKit's transfer set: what the Dockerfile's COPY/ADD reach (`transfer_bytes`).
+    Transfer,
+}
+
+impl BudgetOn {
+    /// The JSON field compared.
+    pub fn field(self) -> &'static str {
+        match self {
+            BudgetOn::Content => "content_bytes",
+            BudgetOn::Tar => "tar_bytes",
+            BudgetOn::Transfer => "transfer_bytes",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            BudgetOn::Content => "sent content",
+            BudgetOn::Tar => "the context tar",
+            BudgetOn::Transfer => "the BuildKit transfer set",
+        }
+    }
+}
+
+/// Finding severities, lowest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// `info`.
+    Info,
+    /// `low`.
+    Low,
+    /// `medium`.
+    Medium,
+    /// `high`.
+    High,
+}
+
+impl Severity {
+    /// Parses `high`, `medium`, `low`, `info` (also `error`/`warning`/`note` as aliases).
+    pub fn parse(s: &str) -> Option<Severity> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "high" | "error" | "critical" => Severity::High,
+            "medium" | "warning" | "warn" => Severity::Medium,
+            "low" | "note" => Severity::Low,
+            "info" => Severity::Info,
+            _ => return None,
+        })
+    }
+
+    /// The name used in findings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// The finding categories `--fail-on` accepts.
+pub const CATEGORIES: &[&str] = &[
+    "secret",
+    "vcs",
+    "dependencies",
+    "build-output",
+    "cache",
+    "logs",
+    "test-data",
+    "large-file",
+    "media-archive",
+    "editor-os",
+    "gitignored",
+    "dockerignore",
+];
+
+/// `--fail-on`: a finding fails the check when it is at or above `severity`, or in one of
+/// `categories`, or has one of `rules`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FailOn {
+    /// Minimum severity.
+    pub severity: Option<Severity>,
+    /// Categories.
+    pub categories: Vec<String>,
+    /// Rule ids.
+    pub rules: Vec<String>,
+}
+
+impl FailOn {
+    /// Parses a comma-separated list such as `high`, `secret`, `medium,secret,vcs`, `CTX101`.
+    pub fn parse(s: &str) -> Result<FailOn, String> {
+        let mut f = FailOn::default();
+        for item in s.split(',').map(str::trim).filter(|x| !x.is_empty()) {
+            f.add(item)?;
+        }
+        if f.severity.is_none() && f.categories.is_empty() && f.rules.is_empty() {
+            return Err("--fail-on needs a severity (high, medium, low, info), a category (secret, vcs, …) or a rule id".into());
+        }
+        Ok(f)
+    }
+
+    fn add(&mut self, item: &str) -> Result<(), String> {
+        if let Some(sev) = Severity::parse(item) {
+            self.severity = Some(self.severity.map_or(sev, |s| s.min(sev)));
+        } else if CATEGORIES.contains(&item.to_ascii_lowercase().as_str()) {
+            self.categories.push(item.to_ascii_lowercase());
+        } else if is_rule_id(item) {
+            self.rules.push(item.to_ascii_uppercase());
+        } else {
+            return Err(format!(
+                "unknown --fail-on value `{item}`: use a severity (high, medium, low, info), a category ({}), or a rule id such as CTX101",
+                CATEGORIES.join(", ")
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether this finding trips the gate.
+    pub fn trips(&self, f: &Finding) -> bool {
+        let sev_hit = match (self.severity, Severity::parse(&f.severity)) {
+            (Some(min), Some(s)) => s >= min,
+            _ => false,
+        };
+        sev_hit
+            || self.categories.iter().any(|c| c == &f.category)
+            || self.rules.iter().any(|r| r.eq_ignore_ascii_case(&f.rule))
+    }
+
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(s) = self.severity {
+            parts.push(format!("severity {} or above", s.as_str()));
+        }
+        if !self.categories.is_empty() {
+            parts.push(format!("category {}", self.categories.join("/")));
+        }
+        if !self.rules.is_empty() {
+            parts.push(format!("rule {}", self.rules.join("/")));
+        }
+        parts.join(" or ")
+    }
+}
+
+/// Whether `s` looks like a rule id (`CTX101`, `DI003`).
+pub fn is_rule_id(s: &str) -> bool {
+    let letters = s.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+    letters >= 2 && letters < s.len() && s[letters..].chars().all(|c| c.is_ascii_digit())
+}
+
+/// The limits in force (from flags and the config file).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Limits {
+    /// `--budget`.
+    pub budget: Option<u64>,
+    /// `--budget-on`.
+    pub budget_on: Option<BudgetOn>,
+    /// `--max-files`.
+    pub max_files: Option<u64>,
+    /// `--max-file-size`.
+    pub max_file_size: Option<u64>,
+    /// `--fail-on`.
+    pub fail_on: Option<FailOn>,
+}
+
+impl Limits {
+    /// `self` with every unset field taken from `base` (flags override the config file).
+    pub fn over(&self, base: &Limits) -> Limits {
+        Limits {
+            budget: self.budget.or(base.budget),
+            budget_on: self.budget_on.or(base.budget_on),
+            max_files: self.max_files.or(base.max_files),
+            max_file_size: self.max_file_size.or(base.max_file_size),
+            fail_on: self.fail_on.clone().or_else(|| base.fail_on.clone()),
+        }
+    }
+
+    /// Whether any gate is set.
+    pub fn any(&self) -> bool {
+        self.budget.is_some()
+            || self.max_files.is_some()
+            || self.max_file_size.is_some()
+            || self.fail_on.is_some()
+    }
+}
+
+/// Options of the CI mode, as given on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct CiOptions {
+    /// Limits from flags (override the config file).
+    pub limits: Limits,
+    /// `--warn-only`: report failures, exit 0.
+    pub warn_only: bool,
+    /// `--config FILE` (default: `.ctxsize.toml` at the context root, if present).
+    pub config: Option<std::path::PathBuf>,
+}
+
+/// The figures the gates compare.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Measure {
+    /// `content_bytes`.
+    pub content_bytes: u64,
+    /// `tar_bytes`.
+    pub tar_bytes: u64,
+    /// `transfer_bytes`, when the report has it.
+    pub transfer_bytes: Option<u64>,
+    /// Files sent.
+    pub files: u64,
+    /// Sent files larger than `max_file_size` (path, bytes), largest first; at most 20.
+    pub too_large: Vec<(String, u64)>,
+    /// Their number.
+    pub too_large_count: u64,
+}
+
+impl Measure {
+    /// Measures an analysis and its report (`max_file_size` selects the files listed as too
+    /// large).
+    pub fn new(a: &Analysis, report: &Report, max_file_size: Option<u64>) -> Measure {
+        let mut too_large = Vec::new();
+        let mut count = 0;
+        if let Some(limit) = max_file_size {
+            for id in a.tree.sent() {
+                let n = &a.tree.nodes[id as usize];
+                if n.kind == Kind::File && n.size > limit {
+                    count += 1;
+                    too_large.push((crate::render::escape(&a.tree.path(id)), n.size));
+                }
+            }
+            too_large.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+            too_large.truncate(20);
+        }
+        Measure {
+            content_bytes: report.totals.content_bytes,
+            tar_bytes: report.totals.tar_bytes,
+            transfer_bytes: transfer_bytes(report),
+            files: report.totals.files,
+            too_large,
+            too_large_count: count,
+        }
+    }
+}
+
+/// The report's `transfer_bytes` (BuildKit's COPY/ADD-reachable bytes), if it carries one.
+pub fn transfer_bytes(report: &Report) -> Option<u64> {
+    let v = serde_json::to_value(report).ok()?;
+    let find = |v: &serde_json::Value| v.get("transfer_bytes").and_then(|x| x.as_u64());
+    find(&v).or_else(|| v.get("transfer").and_then(find))
+}
+
+/// One failed gate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GateFailure {
+    /// `budget`, `max-files`, `max-file-size` or `fail-on`.
+    pub gate: &'static str,
+    /// One line: what, measured against what, by how much.
+    pub message: String,
+}
+
+/// The result of all gates.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    /// Failed gates.
+    pub failures: Vec<GateFailure>,
+    /// One line per gate that passed (for the log).
+    pub passed: Vec<String>,
+    /// `--warn-only` was given.
+    pub warn_only: bool,
+}
+
+impl Outcome {
+    /// The exit status: 1 when a gate failed (unless `--warn-only`), else 0.
+    pub fn exit_code(&self) -> i32 {
+        if self.failures.is_empty() || self.warn_only {
+            crate::app::EXIT_OK
+        } else {
+            crate::app::EXIT_CHECK
+        }
+    }
+
+    /// The stderr lines: `check failed: …` (or `warning: …` under `--warn-only`).
+    pub fn lines(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .failures
+            .iter()
+            .map(|f| {
+                if self.warn_only {
+                    format!("warning: {} (--warn-only)", f.message)
+                } else {
+                    format!("check failed: {}", f.message)
+                }
+            })
+            .collect();
+        if self.failures.is_empty() {
+            v.extend(self.passed.iter().map(|p| format!("check passed: {p}")));
+        }
+        v
+    }
+}
+
+/// Human size with the exact byte count: `212.3 MB (212300000 bytes)`.
+pub fn show_size(n: u64) -> String {
+    format!(
+        "{} ({} bytes)",
+        humansize::format_size(n, humansize::DECIMAL),
+        n
+    )
+}
+
+fn pct(over: u64, limit: u64) -> String {
+    if limit == 0 {
+        return String::new();
+    }
+    format!(", {:.1}%", over as f64 * 100.0 / limit as f64)
+}
+
+/// Runs every gate in `limits` on `m` and the (already filtered) findings.
+pub fn evaluate(
+    limits: &Limits,
+    m: &Measure,
+    findings: &[Finding],
+    warn_only: bool,
+) -> Result<Outcome, crate::Error> {
+    let mut o = Outcome {
+        warn_only,
+        ..Outcome::default()
+    };
+    if let Some(budget) = limits.budget {
+        let on = limits.budget_on.unwrap_or_default();
+        let value = match on {
+            BudgetOn::Content => m.content_bytes,
+            BudgetOn::Tar => m.tar_bytes,
+            BudgetOn::Transfer => m.transfer_bytes.ok_or_else(|| {
+                crate::Error::Usage(
+                    "--budget-on transfer needs a Dockerfile analysis (transfer_bytes), which this report does not have; use --budget-on content or tar".into(),
+                )
+            })?,
+        };
+        if value > budget {
+            o.failures.push(GateFailure {
+                gate: "budget",
+                message: format!(
+                    "budget exceeded: {} is {}, {} over the budget of {}{})",
+                    on.what(),
+                    show_size(value),
+                    humansize::format_size(value - budget, humansize::DECIMAL),
+                    show_size(budget),
+                    pct(value - budget, budget).replacen(", ", " (+", 1)
+                ),
+            });
+        } else {
+            o.passed.push(format!(
+                "budget: {} is {} of {}",
+                on.what(),
+                show_size(value),
+                show_size(budget)
+            ));
+        }
+    }
+    if let Some(max) = limits.max_files {
+        if m.files > max {
+            o.failures.push(GateFailure {
+                gate: "max-files",
+                message: format!(
+                    "too many files: {} files sent, {} over the limit of {}",
+                    m.files,
+                    m.files - max,
+                    max
+                ),
+            });
+        } else {
+            o.passed
+                .push(format!("max-files: {} of {} files", m.files, max));
+        }
+    }
+    if let Some(max) = limits.max_file_size {
+        if let Some((path, size)) = m.too_large.first() {
+            let mut msg = format!(
+                "file too large: {path} is {}, {} over the limit of {}",
+                show_size(*size),
+                humansize::format_size(size - max, humansize::DECIMAL),
+                show_size(max)
+            );
+            if m.too_large_count > 1 {
+                let _ = write!(
+                    msg,
+                    "; {} more files are over the limit",
+                    m.too_large_count - 1
+                );
+            }
+            o.failures.push(GateFailure {
+                gate: "max-file-size",
+                message: msg,
+            });
+        } else {
+            o.passed
+                .push(format!("max-file-size: no file over {}", show_size(max)));
+        }
+    }
+    if let Some(f) = &limits.fail_on {
+        let hits: Vec<&Finding> = findings.iter().filter(|x| f.trips(x)).collect();
+        if hits.is_empty() {
+            o.passed
+                .push(format!("fail-on: no finding of {}", f.describe()));
+        } else {
+            let mut list = String::new();
+            for (i, h) in hits.iter().take(3).enumerate() {
+                if i > 0 {
+                    list.push_str(", ");
+                }
+                let line = h.line.map(|l| format!(":{l}")).unwrap_or_default();
+                let _ = write!(
+                    list,
+                    "{} {}{line} ({}, {})",
+                    h.rule, h.path, h.category, h.severity
+                );
+            }
+            if hits.len() > 3 {
+                let _ = write!(list, ", and {} more", hits.len() - 3);
+            }
+            o.failures.push(GateFailure {
+                gate: "fail-on",
+                message: format!(
+                    "{} finding{} of {}: {list}",
+                    hits.len(),
+                    if hits.len() == 1 { "" } else { "s" },
+                    f.describe()
+                ),
+            });
+        }
+    }
+    Ok(o)
+}
+
+/// Parses a size as users write it: `1048576`, `500k`, `500kB`, `200MB`, `1.5GiB`, `2 g`.
+/// Decimal units (`k`, `kB`, `M`, `MB`, …) are powers of 1000; binary units (`Ki`, `KiB`, `Mi`,
+/// `MiB`, …) powers of 1024; `B` or no unit means bytes. Case does not matter. Fractions are
+/// allowed and rounded down to whole bytes.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let bad = || {
+        format!(
+            "invalid size `{s}`: write a number of bytes with an optional unit, e.g. 500k, 200MB, 1.5GiB"
+        )
+    };
+    let t = s.trim();
+    let num_end = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(num_end);
+    let num: String = num.chars().filter(|&c| c != '_').collect();
+    let unit = unit.trim().to_ascii_lowercase();
+    if num.is_empty() || num.starts_with('.') || num.ends_with('.') || num.matches('.').count() > 1
+    {
+        return Err(bad());
+    }
+    let mult: u128 = match unit.as_str() {
+        "" | "b" | "byte" | "bytes" => 1,
+        "k" | "kb" => 1_000,
+        "m" | "mb" => 1_000_000,
+        "g" | "gb" => 1_000_000_000,
+        "t" | "tb" => 1_000_000_000_000,
+        "ki" | "kib" => 1 << 10,
+        "mi" | "mib" => 1 << 20,
+        "gi" | "gib" => 1 << 30,
+        "ti" | "tib" => 1 << 40,
+        _ => return Err(bad()),
+    };
+    let (int, frac) = num.split_once('.').unwrap_or((&num, ""));
+    if frac.len() > 18 || int.len() > 30 {
+        return Err(bad());
+    }
+    let int: u128 = int.parse().map_err(|_| bad())?;
+    let frac_val: u128 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().map_err(|_| bad())?
+    };
+    let scale = 10u128.pow(frac.len() as u32);
+    let total = int
+        .checked_mul(mult)
+        .and_then(|x| x.checked_add(frac_val * mult / scale))
+        .ok_or_else(bad)?;
+    if frac_val > 0 && mult == 1 {
+        return Err(format!(
+            "invalid size `{s}`: a byte count must be a whole number"
+        ));
+    }
+    u64::try_from(total).map_err(|_| bad())
+}
+
+/// Maps an output error (a closed pipe is not one).
+pub(crate) fn io(r: std::io::Result<()>) -> Result<(), crate::Error> {
+    match r {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(crate::Error::Io("<stdout>".into(), e)),
+    }
+}
+
+/// The file that gate results point at: the ignore file in effect if inside the context, else
+/// the Dockerfile (context-relative).
+pub fn anchor(a: &Analysis) -> Option<String> {
+    let r = &a.resolved;
+    r.ignore_file
+        .iter()
+        .chain(std::iter::once(&r.dockerfile))
+        .find_map(|p| p.strip_prefix(&r.root).ok())
+        .map(|p| p.display().to_string())
+}
+
+/// Applies the config file (rule settings, baseline) to the report's findings and runs the
+/// gates. Returns `None` when no gate is set.
+pub fn check(
+    ci: &CiOptions,
+    a: &Analysis,
+    report: &mut Report,
+) -> Result<Option<Outcome>, crate::Error> {
+    let file = crate::config_file::FileConfig::load(ci.config.as_deref(), &a.resolved.root)?;
+    let accepted = file.apply(&mut report.findings);
+    if accepted > 0 {
+        if let Some(p) = &file.path {
+            report.notes.push(format!(
+                "{accepted} finding{} accepted by the baseline in {}",
+                if accepted == 1 { "" } else { "s" },
+                p.display()
+            ));
+        }
+    }
+    let limits = ci.limits.over(&file.limits);
+    if !limits.any() {
+        return Ok(None);
+    }
+    let m = Measure::new(a, report, limits.max_file_size);
+    evaluate(
+        &limits,
+        &m,
+        &report.findings,
+        ci.warn_only || file.warn_only,
+    )
+    .map(Some)
+}
+
+/// One plain summary line for CI logs.
+pub fn summary_line(report: &Report) -> String {
+    format!(
+        "ctxsize: {} sends {} in {} files ({} tar bytes, {})",
+        report.context,
+        humansize::format_size(report.totals.content_bytes, humansize::DECIMAL),
+        report.totals.files,
+        report.totals.tar_bytes,
+        match report.builder {
+            crate::walk::Builder::Buildkit => "BuildKit",
+            crate::walk::Builder::Classic => "classic builder",
+        }
+    )
+}
+
+/// Renders a report in the CI formats (SARIF, GitHub).
+pub fn render_ci(
+    format: crate::render::Format,
+    a: &Analysis,
+    report: &Report,
+    outcome: Option<&Outcome>,
+    base: &std::path::Path,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use crate::render::{github, sarif, Format};
+    let g = sarif::Group {
+        root: &a.resolved.root,
+        findings: &report.findings,
+        outcome,
+        anchor: anchor(a),
+    };
+    match format {
+        Format::Github => github::render(&[g], base, &[summary_line(report)], out),
+        _ => sarif::render(&[g], base, out),
+    }
+}
+
+/// Prints the gate lines on stderr and returns the exit status.
+pub fn finish(outcome: Option<&Outcome>) -> i32 {
+    match outcome {
+        None => crate::app::EXIT_OK,
+        Some(o) => {
+            for l in o.lines() {
+                eprintln!("{l}");
+            }
+            o.exit_code()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &str, cat: &str, sev: &str) -> Finding {
+        Finding {
+            rule: rule.into(),
+            category: cat.into(),
+            severity: sev.into(),
+            path: "p".into(),
+            files: 1,
+            bytes: 1,
+            message: "m".into(),
+            fix: "p".into(),
+            line: None,
+        }
+    }
+
+    #[test]
+    fn sizes() {
+        for (s, v) in [
+            ("0", 0),
+            ("1048576", 1_048_576),
+            ("500k", 500_000),
+            ("500K", 500_000),
+            ("500kB", 500_000),
+            ("500 KB", 500_000),
+            ("200MB", 200_000_000),
+            ("200M", 200_000_000),
+            ("1.5GiB", 1_610_612_736),
+            ("1.5G", 1_500_000_000),
+            ("2Ki", 2048),
+            ("1MiB", 1_048_576),
+            ("1_000", 1000),
+            ("10B", 10),
+            ("2TB", 2_000_000_000_000),
+            ("0.5k", 500),
+            (" 3mb ", 3_000_000),
+        ] {
+            assert_eq!(parse_size(s), Ok(v), "{s}");
+        }
+        for s in [
+            "",
+            "k",
+            "1.2.3",
+            "-1",
+            "12 parsecs",
+            "1e6",
+            "1.5",
+            ".5k",
+            "5.k",
+            "1x",
+            "99999999999999999999999TB",
+        ] {
+            assert!(parse_size(s).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn fail_on_parsing() {
+        let f = FailOn::parse("high").unwrap();
+        assert_eq!(f.severity, Some(Severity::High));
+        let f = FailOn::parse("medium,secret,CTX101").unwrap();
+        assert_eq!(f.severity, Some(Severity::Medium));
+        assert_eq!(f.categories, ["secret"]);
+        assert_eq!(f.rules, ["CTX101"]);
+        assert!(FailOn::parse("bogus").is_err());
+        assert!(FailOn::parse("").is_err());
+        let f = FailOn::parse("secret").unwrap();
+        assert!(f.trips(&finding("CTX1", "secret", "low")));
+        assert!(!f.trips(&finding("CTX1", "vcs", "high")));
+        let f = FailOn::parse("medium").unwrap();
+        assert!(f.trips(&finding("CTX1", "vcs", "high")));
+        assert!(f.trips(&finding("CTX1", "vcs", "medium")));
+        assert!(!f.trips(&finding("CTX1", "vcs", "low")));
+    }
+
+    fn m(content: u64, files: u64) -> Measure {
+        Measure {
+            content_bytes: content,
+            tar_bytes: content + 2048,
+            files,
+            ..Measure::default()
+        }
+    }
+
+    #[test]
+    fn budget_at_limit_passes() {
+        let l = Limits {
+            budget: Some(1000),
+            ..Limits::default()
+        };
+        let o = evaluate(&l, &m(1000, 1), &[], false).unwrap();
+        assert!(o.failures.is_empty());
+        assert_eq!(o.exit_code(), 0);
+        let o = evaluate(&l, &m(1001, 1), &[], false).unwrap();
+        assert_eq!(o.exit_code(), 1);
+        assert_eq!(o.failures[0].gate, "budget");
+        assert!(
+            o.failures[0].message.contains("1 B over"),
+            "{}",
+            o.failures[0].message
+        );
+        let o = evaluate(&l, &m(1001, 1), &[], true).unwrap();
+        assert_eq!(o.exit_code(), 0);
+        assert!(o.lines()[0].starts_with("warning: budget exceeded"));
+    }
+
+    #[test]
+    fn budget_on_tar_and_transfer() {
+        let l = Limits {
+            budget: Some(2500),
+            budget_on: Some(BudgetOn::Tar),
+            ..Limits::default()
+        };
+        let o = evaluate(&l, &m(1000, 1), &[], false).unwrap();
+        assert_eq!(o.failures.len(), 1);
+        assert!(o.failures[0].message.contains("the context tar is"));
+        let l = Limits {
+            budget: Some(2500),
+            budget_on: Some(BudgetOn::Transfer),
+            ..Limits::default()
+        };
+        let e = evaluate(&l, &m(1000, 1), &[], false).unwrap_err();
+        assert!(e.to_string().contains("needs a Dockerfile analysis"));
+        let mut mm = m(1000, 1);
+        mm.transfer_bytes = Some(10);
+        assert!(evaluate(&l, &mm, &[], false).unwrap().failures.is_empty());
+    }
+
+    #[test]
+    fn files_and_findings() {
+        let l = Limits {
+            max_files: Some(3),
+            fail_on: Some(FailOn::parse("secret").unwrap()),
+            ..Limits::default()
+        };
+        let o = evaluate(&l, &m(0, 3), &[finding("CTX1", "vcs", "high")], false).unwrap();
+        assert!(o.failures.is_empty());
+        let o = evaluate(&l, &m(0, 5), &[finding("CTX9", "secret", "high")], false).unwrap();
+        assert_eq!(o.failures.len(), 2);
+        assert_eq!(
+            o.failures[0].message,
+            "too many files: 5 files sent, 2 over the limit of 3"
+        );
+        assert!(o.failures[1]
+            .message
+            .starts_with("1 finding of category secret: CTX9 p"));
+    }
+
+    #[test]
+    fn flags_override_config() {
+        let cfg = Limits {
+            budget: Some(1),
+            max_files: Some(2),
+            ..Limits::default()
+        };
+        let flags = Limits {
+            budget: Some(5),
+            ..Limits::default()
+        };
+        let l = flags.over(&cfg);
+        assert_eq!(l.budget, Some(5));
+        assert_eq!(l.max_files, Some(2));
+    }
+}

@@ -1,0 +1,832 @@
+//! `ctxsize lint`: problems in the ignore file, each with a stable id and, where it has one, the
+//! line. Findings use the report's [`Finding`] type (category `dockerignore`, `path` = the file
+//! the finding is on, `line` = its line), so the config file, `--fail-on` and every output
+//! format treat them like the report's findings.
+
+use std::collections::{BTreeSet, HashSet};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::analysis::{analyze_resolved, Analysis, Config};
+use crate::context::{resolve, Resolved};
+use crate::dockerignore::parse::{self, PatternLine};
+use crate::dockerignore::{Pattern, PatternError, PatternSet};
+use crate::error::Error;
+use crate::explain::{rel_display, Explainer, Reason};
+use crate::report::Finding;
+use crate::tree::{Kind, State, ROOT};
+use crate::walk::Builder;
+
+/// A lint rule: id, short name, one-line description, help text.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleInfo {
+    /// Stable id.
+    pub id: &'static str,
+    /// Short name (kebab-case).
+    pub name: &'static str,
+    /// One line.
+    pub short: &'static str,
+    /// How to fix it.
+    pub help: &'static str,
+}
+
+/// Every lint rule. Ids are stable: never renumbered or reused.
+pub const RULES: &[RuleInfo] = &[
+    RuleInfo { id: "DI001", name: "invalid-pattern", short: "The ignore file has a pattern docker rejects; the build fails.", help: "Fix the pattern: close every `[`, avoid empty or reversed classes such as `[z-a]`, do not end a line with `\\`, and give `!` a pattern." },
+    RuleInfo { id: "DI002", name: "matches-nothing", short: "A pattern matches nothing in this context.", help: "Remove the line if it is stale, or fix its spelling. Patterns are relative to the context root: `foo` matches only `./foo`; use `**/foo` for any depth." },
+    RuleInfo { id: "DI003", name: "root-only-pattern", short: "A pattern without `/` only matches at the context root, but matching entries deeper down are sent.", help: "Unlike .gitignore, a .dockerignore pattern is anchored at the context root: `*.log` does not exclude `sub/a.log`. Write `**/*.log` to match at any depth." },
+    RuleInfo { id: "DI004", name: "inline-comment", short: "A `#` comment that is part of a pattern.", help: "Only a `#` in the first column starts a comment. Put the comment on a line of its own, starting in column 1." },
+    RuleInfo { id: "DI005", name: "trailing-slash", short: "A trailing `/` does not mean \"directories only\": the pattern also matches files.", help: "docker drops the trailing `/` when it cleans the pattern, so `build/` also excludes a file named `build`. Name the files precisely if that is not wanted." },
+    RuleInfo { id: "DI006", name: "exception-overridden", short: "An exception (`!`) has no effect: a later line excludes every path it re-includes.", help: "The last matching line wins. Move the exception below the lines that exclude the same paths." },
+    RuleInfo { id: "DI007", name: "exception-unreachable", short: "An exception (`!`) cannot reach its paths: their parent directory is excluded and never walked into.", help: "The classic builder walks into an excluded directory only when an exception starts with `dir/` literally. Add an exception that starts with the directory, e.g. `!dir/file`, or exclude `dir/*` instead of `dir`." },
+    RuleInfo { id: "DI008", name: "dockerfile-excluded", short: "The ignore file excludes the Dockerfile.", help: "docker still reads the Dockerfile (the classic builder adds it back, BuildKit reads it separately), but `COPY . .` will not copy it. If the classic builder cannot add it back, the build fails: remove the exclusion or add `!path/to/Dockerfile`." },
+    RuleInfo { id: "DI009", name: "ignorefile-excluded", short: "The ignore file excludes itself.", help: "The classic builder sends `.dockerignore` anyway; BuildKit does not. Nothing to fix unless you rely on either behaviour." },
+    RuleInfo { id: "DI010", name: "ignorefile-not-in-effect", short: "An ignore file that docker does not read for this build.", help: "Only one ignore file applies: BuildKit reads `<Dockerfile>.dockerignore` beside the Dockerfile if it exists, else `.dockerignore` at the context root; the classic builder reads only the root `.dockerignore`. Nested `.dockerignore` files are never read." },
+    RuleInfo { id: "DI011", name: "builders-disagree", short: "The classic builder and BuildKit send different entries with this ignore file.", help: "The builders differ in how they walk excluded directories (prefix-only pruning in the classic builder) and in sending parents of re-included paths. Prefer exceptions that start with the directory literally, or build with one builder only." },
+];
+
+/// Looks up a lint rule.
+pub fn rule(id: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// The result of `ctxsize lint`.
+#[derive(Debug, Serialize)]
+pub struct LintReport {
+    /// The context root.
+    pub context: String,
+    /// The builder whose rules were applied.
+    pub builder: Builder,
+    /// The Dockerfile.
+    pub dockerfile: String,
+    /// The ignore file in effect (relative to the context when inside it).
+    pub ignore_file: Option<String>,
+    /// The problems, in line order.
+    pub findings: Vec<Finding>,
+    /// Checks that could not run, and why.
+    pub notes: Vec<String>,
+}
+
+struct Ctx<'a> {
+    file: String,
+    findings: Vec<Finding>,
+    resolved: &'a Resolved,
+}
+
+impl Ctx<'_> {
+    fn add(&mut self, id: &str, severity: &str, line: Option<usize>, message: String, fix: String) {
+        self.findings.push(Finding {
+            rule: id.into(),
+            category: "dockerignore".into(),
+            severity: severity.into(),
+            path: self.file.clone(),
+            files: 0,
+            bytes: 0,
+            message,
+            fix,
+            line,
+        });
+    }
+}
+
+fn show(b: &[u8]) -> String {
+    crate::render::escape(b)
+}
+
+/// Every entry under `root` (not following symlinks): (relative path, is a directory).
+fn full_tree(root: &Path) -> Vec<(Vec<u8>, bool)> {
+    let mut v = Vec::new();
+    for e in ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .hidden(false)
+        .follow_links(false)
+        .build()
+        .flatten()
+    {
+        if let Ok(r) = e.path().strip_prefix(root) {
+            let b = r.as_os_str().as_bytes();
+            if !b.is_empty() {
+                let dir = e.file_type().is_some_and(|t| t.is_dir());
+                v.push((b.to_vec(), dir));
+            }
+        }
+    }
+    v.sort();
+    v
+}
+
+fn other(b: Builder) -> Builder {
+    match b {
+        Builder::Buildkit => Builder::Classic,
+        Builder::Classic => Builder::Buildkit,
+    }
+}
+
+fn builder_name(b: Builder) -> &'static str {
+    match b {
+        Builder::Buildkit => "BuildKit",
+        Builder::Classic => "the classic builder",
+    }
+}
+
+/// R16(b) level by level with a pattern set: (verdict, index of the deciding line).
+fn decide(set: &PatternSet, path: &[u8]) -> Option<(bool, Option<usize>)> {
+    let mut parent: Option<Vec<bool>> = None;
+    let mut res = (false, None);
+    let ends = path
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'/')
+        .map(|(i, _)| i)
+        .chain(std::iter::once(path.len()));
+    for end in ends {
+        let (m, bits) = set
+            .matches_using_parent_results(&path[..end], parent.as_deref())
+            .ok()?;
+        res = (m, bits.iter().rposition(|&b| b));
+        parent = Some(bits);
+    }
+    Some(res)
+}
+
+/// Runs every check on the context described by `cfg`.
+pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
+    let resolved = resolve(
+        &cfg.cwd,
+        &cfg.context,
+        cfg.dockerfile.as_deref(),
+        cfg.builder,
+    )?;
+    let root = resolved.root.clone();
+    let file = match &resolved.ignore_file {
+        Some(f) => rel_display(&root, f),
+        None => ".dockerignore".into(),
+    };
+    let mut cx = Ctx {
+        file: file.clone(),
+        findings: Vec::new(),
+        resolved: &resolved,
+    };
+    let mut notes = Vec::new();
+    let tree = full_tree(&root);
+
+    unused_ignore_files(&mut cx, cfg, &tree);
+
+    // Line by line: validity, comments, trailing slashes.
+    let mut valid: Vec<PatternLine> = Vec::new();
+    let mut invalid = false;
+    match parse::read_all(&resolved.ignore_text) {
+        Err(e) => {
+            invalid = true;
+            cx.add(
+                "DI001",
+                "high",
+                Some(e.line()),
+                format!("{e}: this line is 64 KiB or longer"),
+                String::new(),
+            );
+        }
+        Ok(raw) => {
+            for entry in &raw {
+                let (line, original, _) = entry;
+                match parse::to_pattern_list(std::slice::from_ref(entry)) {
+                    Ok(v) => valid.extend(v),
+                    Err(e) => {
+                        invalid = true;
+                        let what = match e {
+                            PatternError::IllegalExclusion { .. } => {
+                                "a `!` without a pattern".to_string()
+                            }
+                            _ => format!("`{}` is not a valid pattern", show(original)),
+                        };
+                        cx.add(
+                            "DI001",
+                            "high",
+                            Some(*line),
+                            format!("{what}: docker fails the build ({e})"),
+                            String::new(),
+                        );
+                    }
+                }
+                let trimmed = parse::trim_space(original);
+                if trimmed.first() == Some(&b'#') {
+                    cx.add("DI004", "medium", Some(*line), format!("`{}` is a pattern, not a comment: only a `#` in column 1 starts a comment", show(original)), show(trimmed));
+                } else if let Some(pos) = original
+                    .windows(2)
+                    .position(|w| (w[0] == b' ' || w[0] == b'\t') && w[1] == b'#')
+                {
+                    let pat = parse::trim_space(&original[..pos]);
+                    cx.add(
+                        "DI004",
+                        "medium",
+                        Some(*line),
+                        format!(
+                            "the comment is part of the pattern `{}`; it matches nothing you meant",
+                            show(original)
+                        ),
+                        show(pat),
+                    );
+                }
+            }
+        }
+    }
+    let set = PatternSet::new(valid);
+    for (i, p) in set.patterns.iter().enumerate() {
+        if p.is_broken() {
+            invalid = true;
+            cx.add("DI001", "high", Some(p.line.line), format!("`{}` cannot be compiled (for example a reversed range); docker fails the build as soon as it evaluates it", show(&p.line.original)), String::new());
+            continue;
+        }
+        let _ = i;
+        let orig = parse::trim_space(&p.line.original);
+        if orig.len() > 1 && orig.last() == Some(&b'/') {
+            if let Some((f, _)) = tree
+                .iter()
+                .find(|(path, dir)| !*dir && p.matches(path) == Ok(true))
+            {
+                cx.add("DI005", "low", Some(p.line.line), format!("`{}` also matches the file {}: a trailing `/` does not mean \"directories only\"", show(orig), show(f)), String::new());
+            }
+        }
+        let commented = cx
+            .findings
+            .iter()
+            .any(|f| f.rule == "DI004" && f.line == Some(p.line.line));
+        if !commented && !tree.iter().any(|(path, _)| p.matches(path) == Ok(true)) {
+            cx.add(
+                "DI002",
+                "low",
+                Some(p.line.line),
+                format!("`{}` matches nothing in this context", show(orig)),
+                String::new(),
+            );
+        }
+    }
+    if invalid {
+        notes.push("the ignore file is invalid: checks that need the walk were skipped".into());
+        return Ok(finish(cx, cfg, notes));
+    }
+
+    let chosen = match analyze_resolved(resolved.clone(), cfg.builder, cfg.threads) {
+        Ok(a) => a,
+        Err(e @ Error::Pattern { .. }) => {
+            cx.add("DI001", "high", None, e.to_string(), String::new());
+            return Ok(finish(cx, cfg, notes));
+        }
+        Err(e) => return Err(e),
+    };
+    let other_a = resolve(
+        &cfg.cwd,
+        &cfg.context,
+        cfg.dockerfile.as_deref(),
+        other(cfg.builder),
+    )
+    .and_then(|r| analyze_resolved(r, other(cfg.builder), cfg.threads));
+    let other_a = match other_a {
+        Ok(a) if a.resolved.ignore_file == resolved.ignore_file => Some(a),
+        Ok(_) => {
+            notes.push(format!(
+                "{} reads a different ignore file: builder comparison skipped",
+                builder_name(other(cfg.builder))
+            ));
+            None
+        }
+        Err(e) => {
+            notes.push(format!(
+                "{}: {e}: builder comparison skipped",
+                builder_name(other(cfg.builder))
+            ));
+            None
+        }
+    };
+
+    root_only(&mut cx, &set, &chosen);
+    exceptions(&mut cx, &set, &tree, &chosen, other_a.as_ref());
+    self_excluded(&mut cx, &set, &chosen, other_a.as_ref());
+    if let Some(o) = &other_a {
+        disagree(&mut cx, &chosen, o);
+    }
+    Ok(finish(cx, cfg, notes))
+}
+
+fn finish(mut cx: Ctx, cfg: &Config, notes: Vec<String>) -> LintReport {
+    cx.findings.sort_by(|a, b| {
+        (a.path != cx.file, a.line.unwrap_or(0), &a.rule).cmp(&(
+            b.path != cx.file,
+            b.line.unwrap_or(0),
+            &b.rule,
+        ))
+    });
+    let r = cx.resolved;
+    LintReport {
+        context: r.root.display().to_string(),
+        builder: cfg.builder,
+        dockerfile: r.dockerfile.display().to_string(),
+        ignore_file: r.ignore_file.as_ref().map(|f| rel_display(&r.root, f)),
+        findings: cx.findings,
+        notes,
+    }
+}
+
+/// DI010: ignore files present but not read.
+fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, bool)]) {
+    let r = cx.resolved;
+    let root_ignore = r.root.join(".dockerignore");
+    let in_effect = r.ignore_file.clone();
+    let push = |cx: &mut Ctx, p: &Path, why: String| {
+        let path = rel_display(&r.root, p);
+        cx.findings.push(Finding {
+            rule: "DI010".into(),
+            category: "dockerignore".into(),
+            severity: "medium".into(),
+            path,
+            files: 0,
+            bytes: 0,
+            message: why,
+            fix: String::new(),
+            line: None,
+        });
+    };
+    if root_ignore.is_file() && in_effect.as_deref() != Some(root_ignore.as_path()) {
+        let why = match &in_effect {
+            Some(f) => format!(
+                "not used: {} reads {} instead",
+                builder_name(cfg.builder),
+                rel_display(&r.root, f)
+            ),
+            None => "not used: it cannot be read as a file".into(),
+        };
+        push(cx, &root_ignore, why);
+    }
+    // The per-Dockerfile ignore file beside the Dockerfile.
+    if let Some(name) = r.dockerfile.file_name() {
+        let mut per = name.to_os_string();
+        per.push(".dockerignore");
+        if let Some(dir) = r.dockerfile.parent() {
+            let p = dir.join(per);
+            if p.is_file() && in_effect.as_deref() != Some(p.as_path()) {
+                push(
+                    cx,
+                    &p,
+                    format!(
+                        "not used: {} reads only {}",
+                        builder_name(cfg.builder),
+                        rel_display(&r.root, &root_ignore)
+                    ),
+                );
+            }
+        }
+    }
+    for (path, dir) in tree {
+        if *dir
+            || path.rsplit(|&b| b == b'/').next() != Some(b".dockerignore")
+            || path == b".dockerignore"
+        {
+            continue;
+        }
+        let abs = crate::walk::abs_path(&r.root, path);
+        if in_effect.as_deref() == Some(abs.as_path()) {
+            continue;
+        }
+        push(cx, &abs, "not used: docker never reads a .dockerignore below the context root; move its patterns into the root file, prefixed with the directory".into());
+    }
+}
+
+/// DI003: `*.log` while `sub/a.log` is sent.
+fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
+    let cands: Vec<&Pattern> = set
+        .patterns
+        .iter()
+        .filter(|p| {
+            !p.exclusion()
+                && !p.line.cleaned.contains(&b'/')
+                && !p.line.cleaned.starts_with(b"**")
+                && p.line.line > 0
+        })
+        .collect();
+    if cands.is_empty() {
+        return;
+    }
+    let tree = &a.tree;
+    let mut stats = vec![(0u64, 0u64, None::<Vec<u8>>); cands.len()];
+    for id in tree.sent() {
+        let n = &tree.nodes[id as usize];
+        if n.kind == Kind::Dir || n.parent == ROOT {
+            continue;
+        }
+        // Components below the top level, this entry's own name included.
+        let mut cur = id;
+        let mut hit = vec![false; cands.len()];
+        while cur != ROOT && tree.nodes[cur as usize].parent != ROOT {
+            let name = tree.name(cur);
+            for (k, p) in cands.iter().enumerate() {
+                if !hit[k] && p.matches(name) == Ok(true) {
+                    hit[k] = true;
+                }
+            }
+            cur = tree.nodes[cur as usize].parent;
+        }
+        for (k, h) in hit.iter().enumerate() {
+            if *h {
+                stats[k].0 += 1;
+                stats[k].1 += n.size;
+                if stats[k].2.is_none() {
+                    stats[k].2 = Some(tree.path(id));
+                }
+            }
+        }
+    }
+    for (k, p) in cands.iter().enumerate() {
+        let (files, bytes, Some(ex)) = &stats[k] else {
+            continue;
+        };
+        let orig = show(parse::trim_space(&p.line.original));
+        let fix = format!("**/{}", show(&p.line.cleaned));
+        cx.findings.push(Finding {
+            rule: "DI003".into(),
+            category: "dockerignore".into(),
+            severity: "medium".into(),
+            path: cx.file.clone(),
+            files: *files,
+            bytes: *bytes,
+            message: format!(
+                "`{orig}` only matches at the context root, but {files} file{} below it {} sent ({}), e.g. {}; did you mean `{fix}`?",
+                if *files == 1 { "" } else { "s" },
+                if *files == 1 { "is" } else { "are" },
+                humansize::format_size(*bytes, humansize::DECIMAL),
+                show(ex)
+            ),
+            fix,
+            line: Some(p.line.line),
+        });
+    }
+}
+
+/// DI006 and DI007: exceptions that cannot take effect.
+fn exceptions(
+    cx: &mut Ctx,
+    set: &PatternSet,
+    tree: &[(Vec<u8>, bool)],
+    a: &Analysis,
+    o: Option<&Analysis>,
+) {
+    let ea = Explainer::new(a);
+    let eo = o.map(Explainer::new);
+    for p in set
+        .patterns
+        .iter()
+        .filter(|p| p.exclusion() && p.line.line > 0)
+    {
+        let paths: Vec<&Vec<u8>> = tree
+            .iter()
+            .filter(|(x, _)| p.matches(x) == Ok(true))
+            .map(|(x, _)| x)
+            .collect();
+        if paths.is_empty() {
+            continue;
+        }
+        let orig = show(parse::trim_space(&p.line.original));
+        // Order: every path it matches is decided by a later exclusion.
+        let mut later = None;
+        let mut all_overridden = true;
+        for x in &paths {
+            let v = ea.verdict(x);
+            match (&v.deciding, v.sent) {
+                (Some(d), Some(false))
+                    if !d.exception
+                        && d.line > p.line.line
+                        && v.reason == Some(Reason::ExcludedBy) =>
+                {
+                    later.get_or_insert((d.line, d.text.clone()));
+                }
+                _ => {
+                    all_overridden = false;
+                    break;
+                }
+            }
+        }
+        if all_overridden {
+            if let Some((l, t)) = later {
+                cx.add("DI006", "medium", Some(p.line.line), format!("`{orig}` has no effect: line {l} `{}` below it excludes every path it re-includes; the last matching line wins", show(t.as_bytes())), String::new());
+                continue;
+            }
+        }
+        // Pruning, under each builder.
+        for e in std::iter::once(&ea).chain(eo.iter()) {
+            let blocked: Vec<(&Vec<u8>, crate::explain::Verdict)> = paths
+                .iter()
+                .map(|x| (*x, e.verdict(x)))
+                .filter(|(_, v)| v.reason == Some(Reason::PrunedParent))
+                .collect();
+            if let Some((x, v)) = blocked.first() {
+                let dir = v.pruned_at.clone().unwrap_or_default();
+                let by = v
+                    .pruned_by
+                    .as_ref()
+                    .map(|l| format!(" (line {} `{}`)", l.line, l.text))
+                    .unwrap_or_default();
+                cx.add(
+                    "DI007",
+                    "medium",
+                    Some(p.line.line),
+                    format!(
+                        "`{orig}` cannot reach {} under {}: `{dir}/` is excluded{by} and never walked into, because no exception starts with `{dir}/`{}",
+                        show(x),
+                        builder_name(e.analysis.builder),
+                        if blocked.len() > 1 { format!(" ({} paths affected)", blocked.len()) } else { String::new() }
+                    ),
+                    format!("!{}", show(x)),
+                );
+            }
+        }
+    }
+}
+
+/// DI008 and DI009: the Dockerfile or the ignore file excluded by the patterns.
+fn self_excluded(cx: &mut Ctx, set: &PatternSet, a: &Analysis, o: Option<&Analysis>) {
+    let r = cx.resolved;
+    let classic = if a.builder == Builder::Classic {
+        Some(a)
+    } else {
+        o
+    };
+    let sent_classic = |rel: &[u8]| -> Option<bool> {
+        let c = classic?;
+        let ex = Explainer::new(c);
+        ex.verdict(rel).sent
+    };
+    if let Some(rel) = r.dockerfile_rel.clone() {
+        if let Some((true, Some(i))) = decide(set, &rel) {
+            let l = &set.patterns[i].line;
+            let lost = sent_classic(&rel) == Some(false);
+            cx.add(
+                "DI008",
+                if lost { "medium" } else { "info" },
+                Some(l.line),
+                if lost {
+                    format!("line {} `{}` excludes the Dockerfile {}, and the classic builder cannot add it back (its parent directory is excluded by a `**` pattern): the classic build fails", l.line, show(&l.original), show(&rel))
+                } else {
+                    format!("line {} `{}` excludes the Dockerfile {}: docker still reads it, but `COPY . .` will not copy it", l.line, show(&l.original), show(&rel))
+                },
+                format!("!{}", show(&rel)),
+            );
+        }
+    }
+    let root_ignore = r.root.join(".dockerignore");
+    if r.ignore_file.as_deref() == Some(root_ignore.as_path()) {
+        if let Some((true, Some(i))) = decide(set, b".dockerignore") {
+            let l = &set.patterns[i].line;
+            cx.add("DI009", "info", Some(l.line), format!("line {} `{}` excludes .dockerignore itself: BuildKit leaves it out, the classic builder sends it anyway", l.line, show(&l.original)), String::new());
+        }
+    }
+}
+
+/// DI011: one summary of the paths on which the builders disagree.
+fn disagree(cx: &mut Ctx, a: &Analysis, o: &Analysis) {
+    let sa: HashSet<Vec<u8>> = a.tree.sent().map(|i| a.tree.path(i)).collect();
+    let so: HashSet<Vec<u8>> = o.tree.sent().map(|i| o.tree.path(i)).collect();
+    let diff: BTreeSet<&Vec<u8>> = sa.symmetric_difference(&so).collect();
+    if diff.is_empty() {
+        return;
+    }
+    // Top-most paths only: a directory stands for what is below it when it differs too.
+    let mut tops: Vec<&Vec<u8>> = Vec::new();
+    for p in &diff {
+        if let Some(t) = tops.last() {
+            if p.starts_with(t) && p.get(t.len()) == Some(&b'/') {
+                continue;
+            }
+        }
+        tops.push(p);
+    }
+    let (kb, cl) = if a.builder == Builder::Buildkit {
+        (&sa, &so)
+    } else {
+        (&so, &sa)
+    };
+    let mut parts = Vec::new();
+    for p in tops.iter().take(20) {
+        let who = if kb.contains(*p) && !cl.contains(*p) {
+            "BuildKit only"
+        } else {
+            "classic only"
+        };
+        parts.push(format!("{} ({who})", show(p)));
+    }
+    if tops.len() > 20 {
+        parts.push(format!("and {} more", tops.len() - 20));
+    }
+    let _ = State::Sent;
+    cx.findings.push(Finding {
+        rule: "DI011".into(),
+        category: "dockerignore".into(),
+        severity: "info".into(),
+        path: cx.file.clone(),
+        files: diff.len() as u64,
+        bytes: 0,
+        message: format!(
+            "the classic builder and BuildKit disagree on {} entr{}: {}",
+            diff.len(),
+            if diff.len() == 1 { "y" } else { "ies" },
+            parts.join(", ")
+        ),
+        fix: String::new(),
+        line: None,
+    });
+}
+
+/// Human output: `FILE:LINE: ID severity: message`.
+pub fn render_human(r: &LintReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    for f in &r.findings {
+        let loc = match f.line {
+            Some(l) => format!("{}:{l}", f.path),
+            None => f.path.clone(),
+        };
+        let name = rule(&f.rule).map(|x| x.name).unwrap_or("");
+        writeln!(
+            out,
+            "{loc}: {} {} [{name}]: {}",
+            f.severity, f.rule, f.message
+        )?;
+        if !f.fix.is_empty() {
+            writeln!(out, "  fix: {}", f.fix)?;
+        }
+    }
+    for n in &r.notes {
+        writeln!(out, "note: {n}")?;
+    }
+    if r.findings.is_empty() {
+        writeln!(
+            out,
+            "{}: no problems found",
+            r.ignore_file.as_deref().unwrap_or("(no ignore file)")
+        )?;
+    }
+    Ok(())
+}
+
+/// `ctxsize lint`: runs the checks, applies the config file's rule settings and baseline, prints
+/// in `format`, and returns 1 when a finding trips `--fail-on` (default: any finding above
+/// `info`), unless `--warn-only`.
+pub fn command(
+    cfg: &Config,
+    format: crate::render::Format,
+    ci: &crate::gate::CiOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<i32, Error> {
+    use crate::gate::{FailOn, Limits, Measure, Severity};
+    use crate::render::{github, sarif, Format};
+    let mut r = lint(cfg)?;
+    let root = std::path::PathBuf::from(&r.context);
+    let file = crate::config_file::FileConfig::load(ci.config.as_deref(), &root)?;
+    let accepted = file.apply(&mut r.findings);
+    if accepted > 0 {
+        r.notes
+            .push(format!("{accepted} finding(s) accepted by the baseline"));
+    }
+    let fail_on = ci
+        .limits
+        .fail_on
+        .clone()
+        .or_else(|| file.limits.fail_on.clone())
+        .unwrap_or(FailOn {
+            severity: Some(Severity::Low),
+            ..FailOn::default()
+        });
+    let limits = Limits {
+        fail_on: Some(fail_on),
+        ..Limits::default()
+    };
+    let mut outcome = crate::gate::evaluate(
+        &limits,
+        &Measure::default(),
+        &r.findings,
+        ci.warn_only || file.warn_only,
+    )?;
+    outcome.passed.clear();
+    let anchor = r.ignore_file.clone();
+    let g = sarif::Group {
+        root: &root,
+        findings: &r.findings,
+        outcome: None,
+        anchor,
+    };
+    let res = match format {
+        Format::Human => render_human(&r, out),
+        Format::Json => serde_json::to_writer_pretty(&mut *out, &r)
+            .map_err(std::io::Error::from)
+            .and_then(|_| writeln!(out)),
+        Format::Sarif => sarif::render(&[g], &cfg.cwd, out),
+        Format::Github => {
+            let summary = format!(
+                "ctxsize lint: {} problem{} in {}",
+                r.findings.len(),
+                if r.findings.len() == 1 { "" } else { "s" },
+                r.ignore_file.as_deref().unwrap_or("(no ignore file)")
+            );
+            github::render(&[g], &cfg.cwd, &[summary], out)
+        }
+    };
+    crate::gate::io(res)?;
+    Ok(crate::gate::finish(Some(&outcome)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(files: &[&str], ignore: &str) -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        for f in files {
+            let p = d.path().join(f);
+            if f.ends_with('/') {
+                std::fs::create_dir_all(&p).unwrap();
+            } else {
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(&p, "xx").unwrap();
+            }
+        }
+        std::fs::write(d.path().join(".dockerignore"), ignore).unwrap();
+        d
+    }
+
+    fn run(d: &Path, b: Builder) -> LintReport {
+        lint(&Config {
+            context: d.to_path_buf(),
+            dockerfile: None,
+            builder: b,
+            cwd: d.to_path_buf(),
+            threads: 1,
+        })
+        .unwrap()
+    }
+
+    fn ids(r: &LintReport) -> Vec<(String, Option<usize>)> {
+        r.findings
+            .iter()
+            .map(|f| (f.rule.clone(), f.line))
+            .collect()
+    }
+
+    #[test]
+    fn clean_file_is_silent() {
+        let d = ctx(
+            &[
+                "Dockerfile",
+                "src/main.rs",
+                "node_modules/x/y.js",
+                "a.log",
+                "target/",
+                "target/t",
+            ],
+            "# build output\nnode_modules\ntarget\n**/*.log\n",
+        );
+        for b in [Builder::Buildkit, Builder::Classic] {
+            let r = run(d.path(), b);
+            assert!(r.findings.is_empty(), "{:?}", r.findings);
+        }
+    }
+
+    #[test]
+    fn each_problem() {
+        let d = ctx(
+            &["Dockerfile", "a.log", "logs/b.log", "build", "sub/keep.txt", "sub/drop.txt", "k.txt", "nested/.dockerignore"],
+            "*.log\nmissing\nbuild/\n  # not a comment\nfoo # trailing\n!k.txt\nk.txt\nsub\n!**/keep.txt\nDockerfile\n",
+        );
+        let r = run(d.path(), Builder::Classic);
+        let got = ids(&r);
+        for want in [
+            ("DI003", Some(1)),
+            ("DI002", Some(2)),
+            ("DI005", Some(3)),
+            ("DI004", Some(4)),
+            ("DI004", Some(5)),
+            ("DI006", Some(6)),
+            ("DI007", Some(9)),
+            ("DI008", Some(10)),
+            ("DI010", None),
+            ("DI011", None),
+        ] {
+            assert!(
+                got.contains(&(want.0.to_string(), want.1)),
+                "{want:?} missing in {got:?}"
+            );
+        }
+        let f = r.findings.iter().find(|f| f.rule == "DI003").unwrap();
+        assert_eq!(f.fix, "**/*.log");
+        let f = r.findings.iter().find(|f| f.rule == "DI010").unwrap();
+        assert_eq!(f.path, "nested/.dockerignore");
+    }
+
+    #[test]
+    fn invalid_patterns() {
+        let d = ctx(&["Dockerfile", "a"], "a\n[abc\n!\n[z-a]\n");
+        let r = run(d.path(), Builder::Buildkit);
+        let got = ids(&r);
+        assert!(got.contains(&("DI001".into(), Some(2))), "{got:?}");
+        assert!(got.contains(&("DI001".into(), Some(3))), "{got:?}");
+        assert!(got.contains(&("DI001".into(), Some(4))), "{got:?}");
+        assert!(!r.notes.is_empty());
+    }
+}

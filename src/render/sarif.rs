@@ -1,0 +1,239 @@
+//! SARIF 2.1.0 output, loadable by GitHub code scanning: one run, a rule (with help text) for
+//! every rule id that appears, and one result per finding and per failed gate. Findings on the
+//! ignore file or the Dockerfile carry the file and the line.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use crate::gate::Outcome;
+use crate::report::Finding;
+
+/// The findings of one context.
+pub struct Group<'a> {
+    /// The context root (finding paths are relative to it).
+    pub root: &'a Path,
+    /// Findings.
+    pub findings: &'a [Finding],
+    /// The gate outcome, if gates ran.
+    pub outcome: Option<&'a Outcome>,
+    /// Context-relative file that gate results point at (the ignore file or the Dockerfile).
+    pub anchor: Option<String>,
+}
+
+/// SARIF level of a ctxsize severity.
+pub fn level(severity: &str) -> &'static str {
+    match severity {
+        "high" => "error",
+        "medium" => "warning",
+        _ => "note",
+    }
+}
+
+/// Percent-encodes a relative path for a URI (RFC 3986 unreserved characters and `/` stay).
+pub fn uri_path(p: &str) -> String {
+    let mut s = String::with_capacity(p.len());
+    for b in p.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+/// The location of a context-relative path: relative to `base` (the current directory, which
+/// code scanning takes as the repository root) when inside it, else an absolute `file://` URI.
+pub fn location_uri(base: &Path, root: &Path, rel: &str) -> (String, bool) {
+    let abs = if rel.is_empty() {
+        root.to_path_buf()
+    } else {
+        root.join(rel.trim_end_matches('/'))
+    };
+    let dir = rel.ends_with('/');
+    match abs.strip_prefix(base) {
+        Ok(r) => {
+            let mut s = uri_path(&r.display().to_string());
+            if dir && !s.is_empty() {
+                s.push('/');
+            }
+            (s, true)
+        }
+        Err(_) => (
+            format!("file://{}", uri_path(&abs.display().to_string())),
+            false,
+        ),
+    }
+}
+
+const GATES: &[(&str, &str, &str)] = &[
+    ("budget", "The build context is over its size budget.", "Exclude what the build does not need in .dockerignore (run `ctxsize` for the largest paths and `ctxsize --suggest` for an allowlist), or raise the budget."),
+    ("max-files", "The build context has more files than allowed.", "Exclude dependency trees, caches and build output in .dockerignore, or raise --max-files."),
+    ("max-file-size", "A file in the build context is larger than allowed.", "Exclude the file in .dockerignore if the build does not need it, or raise --max-file-size."),
+    ("fail-on", "Findings at or above the --fail-on threshold.", "Fix the findings listed, accept them in the baseline of .ctxsize.toml, or lower their severity there."),
+];
+
+fn rule_descriptor(id: &str, sample: Option<&Finding>) -> Value {
+    if let Some(r) = crate::lint::rule(id) {
+        return json!({
+            "id": r.id,
+            "name": r.name,
+            "shortDescription": {"text": r.short},
+            "fullDescription": {"text": r.short},
+            "help": {"text": r.help},
+            "helpUri": "https://github.com/ctxsize/ctxsize/blob/main/docs/ci.md",
+            "properties": {"tags": ["dockerignore"]},
+        });
+    }
+    if let Some(g) = id.strip_prefix("gate/") {
+        let (short, help) = GATES
+            .iter()
+            .find(|x| x.0 == g)
+            .map(|x| (x.1, x.2))
+            .unwrap_or(("A CI gate failed.", "See the message."));
+        return json!({
+            "id": id,
+            "name": g,
+            "shortDescription": {"text": short},
+            "help": {"text": help},
+            "properties": {"tags": ["ci-gate"]},
+        });
+    }
+    let (cat, fix) = sample
+        .map(|f| (f.category.as_str(), f.fix.as_str()))
+        .unwrap_or(("", ""));
+    let short = match cat {
+        "secret" => "A file that looks like a secret is sent in the build context.",
+        "vcs" => "Version-control data is sent in the build context.",
+        "dependencies" => "A dependency tree is sent in the build context.",
+        "build-output" => "Build output is sent in the build context.",
+        "cache" => "A cache directory is sent in the build context.",
+        "logs" => "Log files are sent in the build context.",
+        "test-data" => "Test data is sent in the build context.",
+        "large-file" => "A large file is sent in the build context.",
+        "media-archive" => "Media or archives are sent in the build context.",
+        "editor-os" => "Editor or OS files are sent in the build context.",
+        "gitignored" => "Files that git ignores are sent in the build context.",
+        _ => "Something that should probably not be in the build context is sent.",
+    };
+    let help = if fix.is_empty() {
+        "Exclude it in .dockerignore if the build does not need it.".to_string()
+    } else {
+        format!("Exclude it in .dockerignore if the build does not need it, e.g. with the line `{fix}`.")
+    };
+    json!({
+        "id": id,
+        "shortDescription": {"text": short},
+        "help": {"text": help},
+        "properties": {"tags": [cat]},
+    })
+}
+
+fn fingerprint(parts: &[&str]) -> String {
+    // FNV-1a, 64 bit: stable across runs and platforms.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0)) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+fn location(base: &Path, root: &Path, rel: &str, line: Option<usize>) -> Value {
+    let (uri, relative) = location_uri(base, root, rel);
+    let mut art = json!({"uri": uri});
+    if relative {
+        art["uriBaseId"] = json!("%SRCROOT%");
+    }
+    let mut phys = json!({"artifactLocation": art});
+    if let Some(l) = line.filter(|&l| l > 0) {
+        phys["region"] = json!({"startLine": l});
+    }
+    json!({"physicalLocation": phys})
+}
+
+/// Builds the SARIF log.
+pub fn to_value(groups: &[Group], base: &Path) -> Value {
+    let mut samples: BTreeMap<String, Option<&Finding>> = BTreeMap::new();
+    let mut results = Vec::new();
+    for g in groups {
+        for f in g.findings {
+            samples.entry(f.rule.clone()).or_insert(Some(f));
+            let mut text = f.message.clone();
+            if !f.fix.is_empty() && !text.contains(&f.fix) {
+                text.push_str(&format!(" Fix: `{}`", f.fix));
+            }
+            let root_s = g.root.display().to_string();
+            let line_s = f.line.map(|l| l.to_string()).unwrap_or_default();
+            results.push(json!({
+                "ruleId": f.rule,
+                "level": level(&f.severity),
+                "message": {"text": text},
+                "locations": [location(base, g.root, &f.path, f.line)],
+                "partialFingerprints": {"ctxsize/v1": fingerprint(&[&root_s, &f.rule, &f.path, &line_s])},
+                "properties": {
+                    "category": f.category,
+                    "severity": f.severity,
+                    "files": f.files,
+                    "bytes": f.bytes,
+                },
+            }));
+        }
+        if let Some(o) = g.outcome {
+            for fail in &o.failures {
+                let id = format!("gate/{}", fail.gate);
+                samples.entry(id.clone()).or_insert(None);
+                let anchor = g.anchor.clone().unwrap_or_default();
+                results.push(json!({
+                    "ruleId": id,
+                    "level": if o.warn_only { "warning" } else { "error" },
+                    "message": {"text": fail.message},
+                    "locations": [location(base, g.root, &anchor, None)],
+                    "partialFingerprints": {"ctxsize/v1": fingerprint(&[&g.root.display().to_string(), &id])},
+                }));
+            }
+        }
+    }
+    let rules: Vec<Value> = samples
+        .iter()
+        .map(|(id, s)| rule_descriptor(id, *s))
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "ctxsize",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/ctxsize/ctxsize",
+                "rules": rules,
+            }},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": format!("file://{}/", uri_path(&base.display().to_string()).trim_end_matches('/'))}},
+            "results": results,
+        }],
+    })
+}
+
+/// Writes the SARIF log as pretty JSON.
+pub fn render(groups: &[Group], base: &Path, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &to_value(groups, base))?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris() {
+        assert_eq!(uri_path("a b/ü#.txt"), "a%20b/%C3%BC%23.txt");
+        let (u, rel) = location_uri(Path::new("/repo"), Path::new("/repo/app"), "node_modules/");
+        assert_eq!((u.as_str(), rel), ("app/node_modules/", true));
+        let (u, rel) = location_uri(Path::new("/repo"), Path::new("/elsewhere"), ".env");
+        assert_eq!((u.as_str(), rel), ("file:///elsewhere/.env", false));
+    }
+}

@@ -1,0 +1,272 @@
+//! [`scan_content`]: secret signatures in a file's bytes.
+//!
+//! Only rule IDs and 1-based line numbers leave this module. Matched bytes
+//! are looked at (to skip documentation placeholders) and dropped; they are
+//! never copied, returned or logged.
+
+use std::sync::OnceLock;
+
+use regex::bytes::Regex;
+
+use super::ContentHit;
+
+/// [`scan_content`] treats a buffer as binary (and skips it) when a NUL byte
+/// occurs within this many leading bytes.
+pub const BINARY_SNIFF_LEN: usize = 8 * 1024;
+
+/// [`scan_content`] returns at most this many hits per buffer.
+pub const MAX_CONTENT_HITS: usize = 32;
+
+/// How a signature is confirmed beyond its regex.
+#[derive(Clone, Copy)]
+enum Check {
+    /// The regex alone.
+    Plain,
+    /// Skip matches ending in `EXAMPLE` (AWS documentation keys).
+    NotExample,
+    /// Only if the buffer also matches this regex (anywhere).
+    Requires(&'static str),
+}
+
+struct Sig {
+    id: &'static str,
+    re: &'static str,
+    check: Check,
+}
+
+const SIGS: &[Sig] = &[
+    Sig {
+        id: "CTX150",
+        // PEM/OpenSSH/PGP: BEGIN line, optional armor headers and blank
+        // lines, then at least 32 base64 characters of body.
+        re: concat!(
+            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[ \t]*(?:\r?\n|\\(?:r\\)?n)",
+            r"(?:[A-Za-z0-9-]+:[^\r\n\\]*(?:\r?\n|\\(?:r\\)?n))*(?:[ \t]*(?:\r?\n|\\(?:r\\)?n))*",
+            r"[ \t]*[A-Za-z0-9+/]{32}",
+            r"|---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----",
+            r"|(?m:^PuTTY-User-Key-File-[0-9]+: )",
+        ),
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX151",
+        re: r"(?-u:\b)(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?-u:\b)",
+        check: Check::NotExample,
+    },
+    Sig {
+        id: "CTX152",
+        re: r"(?-u:\b)(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})(?-u:\b)",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX153",
+        re: r"(?-u:\b)glpat-[A-Za-z0-9_-]{20,}",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX154",
+        re: r"(?-u:\b)xox[abprs]-(?:[0-9]+-)+[A-Za-z0-9]{8,}",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX155",
+        re: r"hooks\.slack\.com/services/T[A-Z0-9_]{6,}/B[A-Z0-9_]{6,}/[A-Za-z0-9_]{16,}",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX156",
+        re: r"(?-u:\b)[rs]k_live_[A-Za-z0-9]{20,}",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX157",
+        re: r"(?-u:\b)npm_[A-Za-z0-9]{36}(?-u:\b)",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX158",
+        re: r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX159",
+        re: concat!(
+            r#"(?m)^[ \t]*(?://[^\s=]*:)?_(?:authToken|auth|password)[ \t]*=[ \t]*["']?[^\s"'$]"#,
+            r#"|(?m)^[ \t]*npmAuthToken[ \t]*:[ \t]*["']?[^\s"'$]"#,
+        ),
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX160",
+        re: r#""private_key"\s*:\s*"[^"\s]"#,
+        check: Check::Requires(r#""type"\s*:\s*"service_account""#),
+    },
+    Sig {
+        id: "CTX161",
+        re: r#""(?:auth|identitytoken)"\s*:\s*"[A-Za-z0-9+/=_.-]{8,}""#,
+        check: Check::Requires(r#""auths"\s*:\s*\{"#),
+    },
+    Sig {
+        id: "CTX162",
+        re: r"(?-u:\b)AIza[0-9A-Za-z_-]{35}",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX163",
+        re: r"AGE-SECRET-KEY-1[0-9A-Z]{58}",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX164",
+        re: r"sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{80,}",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX165",
+        re: r"(?-u:\b)sk-[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,}",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX166",
+        re: r"AccountKey=[A-Za-z0-9+/]{86}==",
+        check: Check::Plain,
+    },
+];
+
+struct Compiled {
+    id: &'static str,
+    re: Regex,
+    check: CompiledCheck,
+}
+
+enum CompiledCheck {
+    Plain,
+    NotExample,
+    Requires(Regex),
+}
+
+fn compiled() -> &'static [Compiled] {
+    static C: OnceLock<Vec<Compiled>> = OnceLock::new();
+    C.get_or_init(|| {
+        let re = |s: &str| Regex::new(s).unwrap_or_else(|e| panic!("built-in regex {s:?}: {e}"));
+        SIGS.iter()
+            .map(|s| Compiled {
+                id: s.id,
+                re: re(s.re),
+                check: match s.check {
+                    Check::Plain => CompiledCheck::Plain,
+                    Check::NotExample => CompiledCheck::NotExample,
+                    Check::Requires(r) => CompiledCheck::Requires(re(r)),
+                },
+            })
+            .collect()
+    })
+}
+
+/// Literals at least one of which occurs in any text a signature matches. One SIMD pass over a
+/// clean file (most files) decides there is nothing to look at, instead of one regex pass per
+/// signature. The detection tests fail if a signature lacks its anchor here.
+const ANCHORS: &[&str] = &[
+    "PRIVATE KEY",
+    "BEGIN SSH2 ENCRYPTED",
+    "PuTTY-User-Key-File-",
+    "AKIA",
+    "ASIA",
+    "ABIA",
+    "ACCA",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "glpat-",
+    "xox",
+    "hooks.slack.com/services/",
+    "k_live_",
+    "npm_",
+    "pypi-AgEIcHlwaS5vcmc",
+    "_auth",
+    "_password",
+    "npmAuthToken",
+    "\"private_key\"",
+    "\"auth\"",
+    "\"identitytoken\"",
+    "AIza",
+    "AGE-SECRET-KEY-1",
+    "sk-ant-",
+    "T3BlbkFJ",
+    "AccountKey=",
+];
+
+fn any_anchor() -> &'static aho_corasick::AhoCorasick {
+    static C: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    C.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(ANCHORS)
+            .unwrap_or_else(|e| panic!("built-in anchors: {e}"))
+    })
+}
+
+/// IDs of the content rules, in scan order.
+#[cfg(test)]
+pub(crate) fn content_rule_ids() -> impl Iterator<Item = &'static str> {
+    SIGS.iter().map(|s| s.id)
+}
+
+/// Finds secret signatures in `bytes` (a whole file, or its first
+/// `content_max` bytes).
+///
+/// Returns hits sorted by line, then rule ID; at most one per rule and line
+/// and at most [`MAX_CONTENT_HITS`] in total. Returns nothing for binary
+/// content (a NUL byte within the first [`BINARY_SNIFF_LEN`] bytes). Never
+/// returns or keeps the matched text. Linear in `bytes.len()` per rule.
+pub fn scan_content(bytes: &[u8]) -> Vec<ContentHit> {
+    let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
+    if sniff.contains(&0) || !any_anchor().is_match(bytes) {
+        return Vec::new();
+    }
+    // (offset, rule index) of each hit; text is never kept.
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for (ri, c) in compiled().iter().enumerate() {
+        if let CompiledCheck::Requires(ref req) = c.check {
+            if !req.is_match(bytes) {
+                continue;
+            }
+        }
+        let mut per_rule = 0;
+        for m in c.re.find_iter(bytes) {
+            if matches!(c.check, CompiledCheck::NotExample) && m.as_bytes().ends_with(b"EXAMPLE") {
+                continue;
+            }
+            found.push((m.start(), ri));
+            per_rule += 1;
+            if per_rule == MAX_CONTENT_HITS {
+                break;
+            }
+        }
+    }
+    found.sort_unstable();
+    // One pass over the buffer turns sorted offsets into line numbers.
+    let sigs = compiled();
+    let mut hits: Vec<ContentHit> = Vec::with_capacity(found.len().min(MAX_CONTENT_HITS));
+    let mut line = 1;
+    let mut pos = 0;
+    for (off, ri) in found {
+        line += bytes[pos..off].iter().filter(|&&b| b == b'\n').count();
+        pos = off;
+        let hit = ContentHit {
+            rule: sigs[ri].id,
+            line,
+        };
+        if !hits.contains(&hit) {
+            hits.push(hit);
+            if hits.len() == MAX_CONTENT_HITS {
+                break;
+            }
+        }
+    }
+    hits.sort_unstable_by_key(|h| (h.line, h.rule));
+    hits
+}

@@ -1,0 +1,320 @@
+//! Findings: what in the build context should not be there.
+//!
+//! This module is **pure**: it never touches the filesystem. The engine feeds
+//! it one [`EntryRef`] per entry that *will be sent* and, for the few files it
+//! chooses to read, their bytes.
+//!
+//! Three kinds of checks live here:
+//!
+//! * **Name/path rules** ([`RuleSet::classify`]): a precompiled [`globset`]
+//!   over each entry's path. They are cheap, allocation-free for the common
+//!   case, and safe to call from many threads (`RuleSet: Sync`). A hit on a
+//!   directory such as `node_modules` sets [`Hit::covers_subtree`]; the engine
+//!   aggregates the files and bytes beneath it. Entries *beneath* a flagged
+//!   directory are not reported again (see "Nesting" below).
+//! * **Content signatures** ([`scan_content`]): private-key blocks and token
+//!   formats, found in a bounded byte buffer. Only rule IDs and 1-based line
+//!   numbers come back; the matched text is never returned or stored.
+//! * **Gitignored but sent** ([`GitignoreSet`]): git's own ignore semantics,
+//!   via the `ignore` crate's gitignore matcher, over the `.gitignore` files
+//!   the engine saw.
+//!
+//! Every rule has a stable ID (`CTX101`, …), a [`Category`], a [`Severity`], a
+//! title, a "why" and a generic `.dockerignore` fix; see [`RULES`] and
+//! `docs/rules.md`.
+//!
+//! # ID blocks
+//!
+//! | IDs | Category |
+//! |---|---|
+//! | `CTX001` | `gitignored` |
+//! | `CTX101`–`CTX149` | `secret` (by name/path) |
+//! | `CTX150`–`CTX199` | `secret` (by content) |
+//! | `CTX2xx` | `vcs` |
+//! | `CTX3xx` | `dependencies` |
+//! | `CTX4xx` | `build-output` |
+//! | `CTX5xx` | `cache` |
+//! | `CTX6xx` | `logs` |
+//! | `CTX7xx` | `test-data` |
+//! | `CTX800` | `large-file` |
+//! | `CTX81x` | `media-archive` |
+//! | `CTX9xx` | `editor-os` |
+//!
+//! # Nesting
+//!
+//! Once a directory is flagged with `covers_subtree`, entries beneath it are
+//! treated as follows (so the engine does not count the same bytes twice):
+//!
+//! * beneath a `vcs` or `dependencies` directory (`.git/`, `node_modules/`,
+//!   `vendor/`, …): no name hit at all, secrets included (third-party test
+//!   keys under `node_modules` are noise), and [`RuleSet::wants_content`] is
+//!   false. Only `large-file` still fires.
+//! * beneath a `test-data` directory: secret-by-name hits are reported at
+//!   [`Severity::Low`] (fixtures are usually fake keys); other name hits are
+//!   suppressed.
+//! * beneath any other flagged directory (`target/`, `.cache/`, `.idea/`, …):
+//!   secret hits are kept as they are, other name hits are suppressed.
+//!
+//! Symlinks and special files ([`Kind::Symlink`], [`Kind::Other`]) never get a
+//! name hit: Docker sends a symlink as a link, not as the target's content.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+mod catalog;
+mod classify;
+mod content;
+mod gitignore;
+
+#[cfg(test)]
+mod tests;
+
+pub use catalog::{rule, Detector, Rule, Target, RULES};
+pub use classify::RuleSet;
+pub use content::{scan_content, BINARY_SNIFF_LEN, MAX_CONTENT_HITS};
+pub use gitignore::{GitignoreError, GitignoreSet, InvalidLine};
+
+/// Rule ID for "sent although a `.gitignore` ignores it" (see [`GitignoreSet`]).
+pub const GITIGNORED_RULE: &str = "CTX001";
+/// Rule ID for "file larger than [`RuleConfig::large_file_threshold`]".
+pub const LARGE_FILE_RULE: &str = "CTX800";
+
+/// What kind of filesystem entry an [`EntryRef`] describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A regular file.
+    File,
+    /// A directory.
+    Dir,
+    /// A symbolic link (sent as a link; never followed).
+    Symlink,
+    /// Anything else: socket, FIFO, device.
+    Other,
+}
+
+/// One entry the engine is about to send, as seen by the rules.
+#[derive(Clone, Copy, Debug)]
+pub struct EntryRef<'a> {
+    /// Path relative to the context root, `/`-separated, no leading `./`, no
+    /// trailing `/`. May be non-UTF-8.
+    pub path: &'a [u8],
+    /// Entry kind.
+    pub kind: Kind,
+    /// Apparent size in bytes (0 for directories).
+    pub size: u64,
+}
+
+/// Finding category. Serialised as the exact kebab-case strings used in JSON
+/// output (`secret`, `build-output`, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// Credentials, keys and files that usually hold them.
+    Secret,
+    /// Version-control metadata (`.git/`, …).
+    Vcs,
+    /// Installed third-party dependencies (`node_modules/`, …).
+    Dependencies,
+    /// Compiler / bundler output (`target/`, `dist/`, …).
+    BuildOutput,
+    /// Tool caches (`__pycache__/`, `.cache/`, …).
+    Cache,
+    /// Log files and directories.
+    Logs,
+    /// Test fixtures, snapshots and reports.
+    TestData,
+    /// Files over the size threshold.
+    LargeFile,
+    /// Archives, disk images, video, design sources.
+    MediaArchive,
+    /// Editor, IDE and OS clutter.
+    EditorOs,
+    /// Sent although git ignores it.
+    Gitignored,
+}
+
+impl Category {
+    /// All categories, in a stable order.
+    pub const ALL: [Category; 11] = [
+        Category::Secret,
+        Category::Vcs,
+        Category::Dependencies,
+        Category::BuildOutput,
+        Category::Cache,
+        Category::Logs,
+        Category::TestData,
+        Category::LargeFile,
+        Category::MediaArchive,
+        Category::EditorOs,
+        Category::Gitignored,
+    ];
+
+    /// The exact string used in JSON and on the command line.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Category::Secret => "secret",
+            Category::Vcs => "vcs",
+            Category::Dependencies => "dependencies",
+            Category::BuildOutput => "build-output",
+            Category::Cache => "cache",
+            Category::Logs => "logs",
+            Category::TestData => "test-data",
+            Category::LargeFile => "large-file",
+            Category::MediaArchive => "media-archive",
+            Category::EditorOs => "editor-os",
+            Category::Gitignored => "gitignored",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Category {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Category::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
+    }
+}
+
+/// How bad a finding is. Ordered: `Info < Low < Medium < High`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; may well be intended.
+    Info,
+    /// Wasted bytes or clutter.
+    Low,
+    /// Probably a mistake, or may hold sensitive data.
+    Medium,
+    /// Almost certainly a leak; fix before building.
+    High,
+}
+
+impl Severity {
+    /// All severities, least severe first.
+    pub const ALL: [Severity; 4] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+    ];
+
+    /// The exact string used in JSON and on the command line.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Severity::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
+    }
+}
+
+/// Error for [`Category::from_str`] / [`Severity::from_str`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown name `{0}`")]
+pub struct UnknownName(pub String);
+
+/// Thresholds for [`RuleSet`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleConfig {
+    /// Files strictly larger than this get `CTX800` (`large-file`). `0`
+    /// disables the rule. Default 10 000 000 bytes.
+    pub large_file_threshold: u64,
+    /// [`RuleSet::wants_content`] only asks for files up to this size.
+    /// Default 1 MiB.
+    pub content_max: u64,
+}
+
+impl Default for RuleConfig {
+    fn default() -> Self {
+        RuleConfig {
+            large_file_threshold: 10_000_000,
+            content_max: 1 << 20,
+        }
+    }
+}
+
+/// A name/path/size rule that fired for one entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Hit {
+    /// Stable rule ID, e.g. `CTX101`.
+    pub rule: &'static str,
+    /// Category of the rule.
+    pub category: Category,
+    /// Severity for this entry (may be lower than the rule's default, e.g.
+    /// inside a test-fixture directory).
+    pub severity: Severity,
+    /// True when the hit is on a directory and stands for everything beneath.
+    pub covers_subtree: bool,
+}
+
+impl Hit {
+    /// The `CTX001` hit for an entry that a [`GitignoreSet`] ignores.
+    pub fn gitignored(kind: Kind) -> Hit {
+        let r = rule(GITIGNORED_RULE).expect("CTX001 is in the catalog");
+        Hit {
+            rule: r.id,
+            category: r.category,
+            severity: r.severity,
+            covers_subtree: kind == Kind::Dir,
+        }
+    }
+
+    /// Catalog entry for this hit's rule.
+    pub fn info(&self) -> &'static Rule {
+        rule(self.rule).expect("hits only carry catalog IDs")
+    }
+}
+
+/// A content signature found by [`scan_content`]. Carries no matched text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ContentHit {
+    /// Stable rule ID, e.g. `CTX150`.
+    pub rule: &'static str,
+    /// 1-based line number where the signature starts.
+    pub line: usize,
+}
+
+/// Views raw path bytes as a [`Path`] (borrowed on Unix; lossy elsewhere).
+pub(crate) fn bytes_to_path(bytes: &[u8]) -> Cow<'_, Path> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        Cow::Borrowed(Path::new(std::ffi::OsStr::from_bytes(bytes)))
+    }
+    #[cfg(not(unix))]
+    {
+        match String::from_utf8_lossy(bytes) {
+            Cow::Borrowed(s) => Cow::Borrowed(Path::new(s)),
+            Cow::Owned(s) => Cow::Owned(std::path::PathBuf::from(s)),
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! What the build uses: the context paths the Dockerfile reaches, and what BuildKit transfers.
+//!
+//! BuildKit's dockerfile frontend restricts the main-context transfer to the sources of
+//! `COPY`/`ADD` (not `--from`) and `RUN --mount=type=bind` of every reachable stage
+//! (`dockerignore-semantics.md` B8); a source that is the context root (`COPY . .`) means the
+//! whole context. On a first build every such file that the ignore file lets through is sent:
+//! **eligible ∩ used**. This module computes that set from an [`Analysis`] and the Dockerfile's
+//! [`Sources`], plus the checks a build would trip on (a source the ignore file excludes, a
+//! source that does not exist, a source only partly sent).
+//!
+//! [`compute`] is pure (the caller passes an `exists` probe for paths the walk did not list);
+//! [`load_sources`] and [`attach`] read the Dockerfile.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::analysis::Analysis;
+use crate::dockerfile::{self, ContextSource, Options, Sources};
+use crate::findings::lossy;
+use crate::report::Report;
+use crate::tree::{Kind, State, Tree};
+use crate::walk::Builder;
+
+/// One thing about a `COPY`/`ADD`/bind-mount source that the build would trip on.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DockerfileCheck {
+    /// `excluded-source` (the build fails with "not found"), `missing-source` (no such path),
+    /// `partly-sent` (some files below the source are excluded) or `unresolved-source` (the
+    /// source uses an ARG without a value; not checked).
+    pub check: String,
+    /// `error` (the build fails), `warning` or `info`.
+    pub severity: String,
+    /// 1-based Dockerfile line of the instruction.
+    pub line: usize,
+    /// `COPY`, `ADD`, `RUN --mount`, …
+    pub instruction: String,
+    /// The source as written.
+    pub source: String,
+    /// The source after substitution, relative to the context (`""` is the root).
+    pub path: String,
+    /// The deciding ignore-file line (1-based; 0 for a pattern docker appends), if one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore_line: Option<usize>,
+    /// That line's pattern as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore_pattern: Option<String>,
+    /// Files selected by the source (sent and not sent).
+    pub files: u64,
+    /// Of those, files not sent.
+    pub files_not_sent: u64,
+    /// One line for a human.
+    pub message: String,
+}
+
+/// The transfer set and the checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Transfer {
+    /// Regular files BuildKit transfers on a first build (eligible ∩ used).
+    pub files: u64,
+    /// Their bytes (hardlinked content once).
+    pub bytes: u64,
+    /// A source is the context root: everything eligible is transferred.
+    pub whole_context: bool,
+    /// The checks, in Dockerfile order.
+    pub checks: Vec<DockerfileCheck>,
+    /// Plain facts (`COPY . . sends the whole context`, unresolved sources, …).
+    pub notes: Vec<String>,
+}
+
+/// Reads and evaluates the Dockerfile. The error is one line naming the file (and the line).
+pub fn load_sources(dockerfile: &Path, opts: &Options) -> Result<Sources, String> {
+    let bytes = std::fs::read(dockerfile)
+        .map_err(|e| format!("cannot read the Dockerfile {}: {e}", dockerfile.display()))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let df = dockerfile::parse(&text)
+        .map_err(|e| format!("Dockerfile {} not analysed: {e}", dockerfile.display()))?;
+    df.context_sources(opts)
+        .map_err(|e| format!("Dockerfile {} not analysed: {e}", dockerfile.display()))
+}
+
+/// Every node's path as a string (lossy), indexed by node id.
+pub fn node_paths(tree: &Tree) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(tree.nodes.len());
+    for (i, n) in tree.nodes.iter().enumerate() {
+        // Parents come before children in the node list (the walk pushes a directory first).
+        let name = lossy(tree.name(i as u32));
+        let p = if n.parent == crate::tree::ROOT {
+            name
+        } else if (n.parent as usize) < out.len() {
+            format!("{}/{}", out[n.parent as usize], name)
+        } else {
+            lossy(&tree.path(i as u32))
+        };
+        out.push(p);
+    }
+    out
+}
+
+/// Whether a source takes part in the context transfer with a known path.
+fn counts(s: &ContextSource) -> bool {
+    !s.unresolved
+}
+
+/// A short `Dockerfile line N` label.
+fn at(s: &ContextSource) -> String {
+    format!("{} {} (Dockerfile line {})", s.instruction, s.raw, s.line)
+}
+
+/// Computes the transfer set and the checks. `exists` tells whether a context-relative path
+/// exists on disk (asked only for paths below a directory the walk did not enter).
+pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -> Transfer {
+    let tree = &a.tree;
+    let paths = node_paths(tree);
+    let index: HashMap<&str, u32> = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i as u32))
+        .collect();
+    let no_data: std::collections::HashSet<u32> = a.hardlink_entries.iter().copied().collect();
+    let pruned: HashMap<u32, (u64, u64)> =
+        tree.pruned.iter().map(|&(n, f, b)| (n, (f, b))).collect();
+    let ignore_name = a
+        .resolved
+        .ignore_file
+        .as_ref()
+        .and_then(|p| p.file_name())
+        .map_or_else(
+            || ".dockerignore".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+    let deciding = |path: &str| -> (Option<usize>, Option<String>) {
+        let (excluded, hits) = a.matcher.set.trace(path.as_bytes());
+        match hits.last() {
+            Some(&i) if excluded => {
+                let l = &a.matcher.set.patterns[i].line;
+                (Some(l.line), Some(lossy(&l.original)))
+            }
+            _ => (None, None),
+        }
+    };
+    let by_line = |l: Option<usize>, p: &Option<String>| -> String {
+        match (l, p) {
+            (Some(0), Some(p)) => format!("the pattern `{p}` docker appends"),
+            (Some(l), Some(p)) => format!("{ignore_name} line {l} `{p}`"),
+            _ => ignore_name.to_string(),
+        }
+    };
+
+    let mut t = Transfer {
+        whole_context: sources.whole_context,
+        ..Transfer::default()
+    };
+    if let Some(s) = sources
+        .items
+        .iter()
+        .find(|s| counts(s) && s.path.is_empty())
+    {
+        t.notes.push(if s.instruction.contains("tmpfs") {
+            format!(
+                "{} (Dockerfile line {}) makes BuildKit send the whole context (a mount without from= records the context root)",
+                s.instruction, s.line
+            )
+        } else {
+            format!("{} sends the whole context", at(s))
+        });
+    }
+    let unresolved: Vec<&ContextSource> = sources.items.iter().filter(|s| s.unresolved).collect();
+    if !unresolved.is_empty() {
+        t.notes.push(format!(
+            "{} source(s) use an ARG with no value ({}); set it with --build-arg to size them",
+            unresolved.len(),
+            unresolved
+                .iter()
+                .map(|s| format!("line {}: {}", s.line, s.raw))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+
+    // The transfer set (BuildKit only; the classic builder sends every eligible file).
+    let active: Vec<&ContextSource> = sources.items.iter().filter(|s| counts(s)).collect();
+    for (i, n) in tree.nodes.iter().enumerate() {
+        if n.state != State::Sent || n.kind != Kind::File {
+            continue;
+        }
+        let p = &paths[i];
+        if t.whole_context || active.iter().any(|s| s.matches(p)) {
+            t.files += 1;
+            if !no_data.contains(&(i as u32)) {
+                t.bytes += n.size;
+            }
+        }
+    }
+
+    // The checks.
+    for s in &sources.items {
+        if s.unresolved {
+            t.checks.push(DockerfileCheck {
+                check: "unresolved-source".into(),
+                severity: "info".into(),
+                line: s.line,
+                instruction: s.instruction.clone(),
+                source: s.raw.clone(),
+                path: s.path.clone(),
+                ignore_line: None,
+                ignore_pattern: None,
+                files: 0,
+                files_not_sent: 0,
+                message: format!("{} uses an ARG with no value: not checked", at(s)),
+            });
+            continue;
+        }
+        if s.path.is_empty() || s.instruction.contains("tmpfs") {
+            continue;
+        }
+        let mut sel_files = 0u64;
+        let mut sent_files = 0u64;
+        let mut any_sent = false;
+        let mut first_sel: Option<usize> = None;
+        let mut first_unsent: Option<usize> = None;
+        for (i, n) in tree.nodes.iter().enumerate() {
+            if !s.matches(&paths[i]) {
+                continue;
+            }
+            first_sel.get_or_insert(i);
+            let sent = n.state == State::Sent;
+            any_sent |= sent;
+            if n.kind == Kind::Dir {
+                if let Some(&(f, _)) = pruned.get(&(i as u32)) {
+                    sel_files += f;
+                    if f > 0 {
+                        first_unsent.get_or_insert(i);
+                    }
+                }
+                continue;
+            }
+            sel_files += 1;
+            if sent {
+                sent_files += 1;
+            } else if n.state == State::Excluded || n.state == State::ExcludedWalked {
+                first_unsent.get_or_insert(i);
+            }
+        }
+        let mk = |check: &str, sev: &str, lp: (Option<usize>, Option<String>), msg: String| {
+            DockerfileCheck {
+                check: check.into(),
+                severity: sev.into(),
+                line: s.line,
+                instruction: s.instruction.clone(),
+                source: s.raw.clone(),
+                path: s.path.clone(),
+                ignore_line: lp.0,
+                ignore_pattern: lp.1,
+                files: sel_files,
+                files_not_sent: sel_files - sent_files,
+                message: msg,
+            }
+        };
+        match first_sel {
+            None => {
+                // Nothing listed: below a directory the walk did not enter, or absent.
+                let probe = if s.has_wildcard {
+                    s.source_prefix().to_string()
+                } else {
+                    s.path.clone()
+                };
+                let inside_pruned = !probe.is_empty() && {
+                    let mut p = probe.as_str();
+                    let mut found = false;
+                    while let Some(k) = p.rfind('/') {
+                        p = &p[..k];
+                        if let Some(&id) = index.get(p) {
+                            found = tree.nodes[id as usize].state != State::Sent;
+                            break;
+                        }
+                    }
+                    found && exists(&probe)
+                };
+                if inside_pruned {
+                    let lp = deciding(&probe);
+                    let msg = format!(
+                        "{} is excluded by {}: the build fails with \"not found\"",
+                        at(s),
+                        by_line(lp.0, &lp.1)
+                    );
+                    t.checks.push(mk("excluded-source", "error", lp, msg));
+                } else {
+                    let msg = if s.has_wildcard {
+                        format!("{} matches nothing in the context: the build fails", at(s))
+                    } else {
+                        format!(
+                            "{} does not exist in the context: the build fails with \"not found\"",
+                            at(s)
+                        )
+                    };
+                    t.checks
+                        .push(mk("missing-source", "error", (None, None), msg));
+                }
+            }
+            Some(first) if !any_sent => {
+                let lp = deciding(&paths[first]);
+                let msg = format!(
+                    "{} is excluded by {}: the build fails with \"not found\"",
+                    at(s),
+                    by_line(lp.0, &lp.1)
+                );
+                t.checks.push(mk("excluded-source", "error", lp, msg));
+            }
+            Some(_) => {
+                if let Some(u) = first_unsent {
+                    let lp = deciding(&paths[u]);
+                    let n = sel_files - sent_files;
+                    let msg = format!(
+                        "{} is only partly sent: {n} of {sel_files} files are excluded (first: {}, by {})",
+                        at(s),
+                        paths[u],
+                        by_line(lp.0, &lp.1)
+                    );
+                    t.checks.push(mk("partly-sent", "warning", lp, msg));
+                }
+            }
+        }
+    }
+    t
+}
+
+/// Adds the transfer figures and the checks to a report: reads the Dockerfile the analysis
+/// resolved. A Dockerfile that cannot be read or parsed becomes a note, never an error.
+pub fn attach(a: &Analysis, report: &mut Report) {
+    let sources = match load_sources(&a.resolved.dockerfile, &Options::default()) {
+        Ok(s) => s,
+        Err(e) => {
+            report.notes.push(e);
+            return;
+        }
+    };
+    let root = a.resolved.root.clone();
+    let exists = move |p: &str| std::fs::symlink_metadata(root.join(p)).is_ok();
+    let t = compute(a, &sources, &exists);
+    if a.builder == Builder::Buildkit {
+        report.transfer_files = Some(t.files);
+        report.transfer_bytes = Some(t.bytes);
+        report.transfer_whole_context = Some(t.whole_context);
+    }
+    report.notes.extend(t.notes);
+    report.dockerfile_checks = Some(t.checks);
+}
