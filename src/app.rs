@@ -94,15 +94,12 @@ pub fn run(cmd: &Command, out: &mut dyn Write) -> Result<i32, Error> {
             let outcome = crate::gate::check(ci, &a, &mut report)?;
             let res = match format {
                 Format::Json => render::json::render(&report, out),
-                Format::Human => render::human::render(&report, render::human::Style::default(), out),
-                Format::Sarif | Format::Github => crate::gate::render_ci(
-                    *format,
-                    &a,
-                    &report,
-                    outcome.as_ref(),
-                    &config.cwd,
-                    out,
-                ),
+                Format::Human => {
+                    render::human::render(&report, render::human::Style::default(), out)
+                }
+                Format::Sarif | Format::Github => {
+                    crate::gate::render_ci(*format, &a, &report, outcome.as_ref(), &config.cwd, out)
+                }
             };
             io_ok(res)?;
             Ok(crate::gate::finish(outcome.as_ref()))

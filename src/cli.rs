@@ -11,7 +11,12 @@ use ctxsize::Builder;
 
 /// Exactly what `docker build` will send as its build context.
 #[derive(Parser, Debug)]
-#[command(name = "ctxsize", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "ctxsize",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     cmd: Option<Sub>,
@@ -36,7 +41,13 @@ struct Common {
     #[arg(long, value_enum, default_value = "buildkit", global = true)]
     builder: BuilderArg,
     /// The Dockerfile, relative to the current directory (as `docker build -f`).
-    #[arg(short = 'f', long = "file", global = true, value_name = "DOCKERFILE", allow_hyphen_values = true)]
+    #[arg(
+        short = 'f',
+        long = "file",
+        global = true,
+        value_name = "DOCKERFILE",
+        allow_hyphen_values = true
+    )]
     file: Option<PathBuf>,
     /// Walker threads (0: one per CPU).
     #[arg(long, default_value_t = 0, global = true)]

@@ -209,33 +209,31 @@ pub fn resolve(
                 }
                 std::fs::read(p).ok()
             };
-            let (ignore_file, ignore_text) = match (!from_stdin)
-                .then(|| read_file(&per_path))
-                .flatten()
-            {
-                Some(t) => {
-                    if ctx_ignore.exists() {
-                        notes.push(format!(
-                            "{} is not used: BuildKit reads {} instead",
-                            ctx_ignore.display(),
-                            per_path.display()
-                        ));
-                    }
-                    (Some(per_path), t)
-                }
-                None => match read_file(&ctx_ignore) {
-                    Some(t) => (Some(ctx_ignore), t),
-                    None => {
-                        if std::fs::symlink_metadata(&ctx_ignore).is_ok() {
+            let (ignore_file, ignore_text) =
+                match (!from_stdin).then(|| read_file(&per_path)).flatten() {
+                    Some(t) => {
+                        if ctx_ignore.exists() {
                             notes.push(format!(
+                                "{} is not used: BuildKit reads {} instead",
+                                ctx_ignore.display(),
+                                per_path.display()
+                            ));
+                        }
+                        (Some(per_path), t)
+                    }
+                    None => match read_file(&ctx_ignore) {
+                        Some(t) => (Some(ctx_ignore), t),
+                        None => {
+                            if std::fs::symlink_metadata(&ctx_ignore).is_ok() {
+                                notes.push(format!(
                                 "{} cannot be read as a file; BuildKit silently uses no patterns",
                                 ctx_ignore.display()
                             ));
+                            }
+                            (None, Vec::new())
                         }
-                        (None, Vec::new())
-                    }
-                },
-            };
+                    },
+                };
             let resolved_df = eval_symlinks(&dockerfile_path).unwrap_or(dockerfile_path.clone());
             let rel = rel_inside(&root, &resolved_df);
             Ok(Resolved {

@@ -1792,7 +1792,7 @@ impl<'a> Lexer<'a> {
                 if current.is_none() && self.skip_unset {
                     return Ok(format!("${{{name}/{pattern}/{repl}}}"));
                 }
-                if current.as_ref().map_or(true, |v| v.unknown) {
+                if current.as_ref().is_none_or(|v| v.unknown) {
                     self.unresolved = true;
                 }
                 let value = current.map(|v| v.value).unwrap_or_default();

@@ -299,8 +299,7 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     // Sent although the repository's .gitignore ignores it.
     if opts.gitignore && !gitignores.is_empty() {
         let mut files: Vec<(Vec<u8>, String)> = Vec::new();
-        if let Some(t) = crate::walk::read_small(&a.resolved.root, b".git/info/exclude", 1 << 20)
-        {
+        if let Some(t) = crate::walk::read_small(&a.resolved.root, b".git/info/exclude", 1 << 20) {
             files.push((Vec::new(), String::from_utf8_lossy(&t).into_owned()));
         }
         for (dir, rel) in &gitignores {

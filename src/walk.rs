@@ -233,10 +233,7 @@ impl Shared<'_> {
         let mut mc = self.plan.matcher.cache();
         let mut buf = vec![0u8; 64 * 1024];
         let mut stack: Vec<Job> = Vec::new();
-        loop {
-            let Some(job) = stack.pop().or_else(|| self.take()) else {
-                break;
-            };
+        while let Some(job) = stack.pop().or_else(|| self.take()) {
             let fatal = self.dir(tid, &job, &mut local, &mut mc, &mut buf, &mut stack);
             if fatal {
                 let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
@@ -324,9 +321,7 @@ impl Shared<'_> {
         let mut fatal = false;
         'read: loop {
             // SAFETY: the buffer is valid for its length; fd is an open directory.
-            let n = unsafe {
-                libc::syscall(libc::SYS_getdents64, fd, buf.as_mut_ptr(), buf.len())
-            };
+            let n = unsafe { libc::syscall(libc::SYS_getdents64, fd, buf.as_mut_ptr(), buf.len()) };
             if n <= 0 {
                 break;
             }
@@ -399,10 +394,13 @@ impl Shared<'_> {
                 // The tar walk's verdict (R16 b).
                 let mut excluded_b = false;
                 if job.tar {
-                    match plan
-                        .matcher
-                        .eval_parent_results(&path, job.pbits.as_ref(), &m, &mut bits, usize::MAX)
-                    {
+                    match plan.matcher.eval_parent_results(
+                        &path,
+                        job.pbits.as_ref(),
+                        &m,
+                        &mut bits,
+                        usize::MAX,
+                    ) {
                         Ok(x) => excluded_b = x,
                         Err(bp) => {
                             local.errors.push(WalkError {
@@ -417,7 +415,10 @@ impl Shared<'_> {
                 // Classic validation's verdict (R16 a, raw patterns).
                 let mut excluded_a = true;
                 if job.val {
-                    match plan.matcher.eval_or_parent(&path, &job.abits, &m, plan.raw_len) {
+                    match plan
+                        .matcher
+                        .eval_or_parent(&path, &job.abits, &m, plan.raw_len)
+                    {
                         Ok(x) => excluded_a = x,
                         Err(bp) => {
                             local.errors.push(WalkError {
@@ -483,7 +484,11 @@ impl Shared<'_> {
                         job.node
                     };
                     let top = if tar_in || job.tar { node } else { job.top };
-                    let abits = if val_in { union(&job.abits, &m) } else { Vec::new() };
+                    let abits = if val_in {
+                        union(&job.abits, &m)
+                    } else {
+                        Vec::new()
+                    };
                     out.push(Job {
                         rel: path.clone(),
                         node,
@@ -528,7 +533,11 @@ impl Shared<'_> {
                     fatal = true;
                     break 'read;
                 }
-                let size = if kind == Kind::File { s.st_size as u64 } else { 0 };
+                let size = if kind == Kind::File {
+                    s.st_size as u64
+                } else {
+                    0
+                };
                 if !job.tar {
                     excl_files += 1;
                     excl_bytes += size;
@@ -592,9 +601,9 @@ impl Shared<'_> {
 
     fn walk_into_excluded(&self, dir: &[u8]) -> bool {
         let starts = |prefixes: &Vec<Vec<u8>>| {
-            prefixes.iter().any(|p| {
-                p.len() > dir.len() && p.starts_with(dir) && p[dir.len()] == b'/'
-            })
+            prefixes
+                .iter()
+                .any(|p| p.len() > dir.len() && p.starts_with(dir) && p[dir.len()] == b'/')
         };
         match &self.plan.prune {
             Prune::Classic {

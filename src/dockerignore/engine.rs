@@ -78,11 +78,10 @@ impl FastMatcher {
                     }
                     Some(s)
                 }
-                MatchType::Regex { rust: Some(r), go_source }
-                    if !p.is_broken()
-                        && r.ends_with('$')
-                        && !go_source.contains('|') =>
-                {
+                MatchType::Regex {
+                    rust: Some(r),
+                    go_source,
+                } if !p.is_broken() && r.ends_with('$') && !go_source.contains('|') => {
                     Some(r.clone())
                 }
                 _ => None,
@@ -312,7 +311,8 @@ impl FastMatcher {
                 continue;
             }
             let hit = if is_slow {
-                pat.matches(path).map_err(|_| BrokenPattern(i as usize))? || ancestor_match(pat, path)
+                pat.matches(path).map_err(|_| BrokenPattern(i as usize))?
+                    || ancestor_match(pat, path)
             } else {
                 in_a || in_m
             };

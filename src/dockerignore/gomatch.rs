@@ -20,11 +20,7 @@ fn scan_chunk(mut pattern: &[u8]) -> (bool, &[u8], &[u8]) {
     let mut i = 0;
     while i < pattern.len() {
         match pattern[i] {
-            b'\\' => {
-                if i + 1 < pattern.len() {
-                    i += 1;
-                }
-            }
+            b'\\' if i + 1 < pattern.len() => i += 1,
             b'[' => inrange = true,
             b']' => inrange = false,
             b'*' if !inrange => break,
@@ -174,16 +170,13 @@ pub fn go_match(pattern: &[u8], name: &[u8]) -> Result<bool, BadPattern> {
         if star {
             let mut i = 0;
             while i < name.len() && name[i] != b'/' {
-                match match_chunk(chunk, &name[i + 1..])? {
-                    Some(t) => {
-                        if pattern.is_empty() && !t.is_empty() {
-                            i += 1;
-                            continue;
-                        }
-                        name = t;
-                        continue 'outer;
+                if let Some(t) = match_chunk(chunk, &name[i + 1..])? {
+                    if pattern.is_empty() && !t.is_empty() {
+                        i += 1;
+                        continue;
                     }
-                    None => {}
+                    name = t;
+                    continue 'outer;
                 }
                 i += 1;
             }
@@ -204,12 +197,15 @@ mod tests {
 
     #[test]
     fn validation_like_go() {
-        for bad in ["[", "a[", "[]", "[^]", "[a-]", "a\\", "[]a]", "[-a]", "[\\", "x/[", "[a-b", "*/[", "a*/["] {
+        for bad in [
+            "[", "a[", "[]", "[^]", "[a-]", "a\\", "[]a]", "[-a]", "[\\", "x/[", "[a-b", "*/[",
+            "a*/[",
+        ] {
             assert!(validate(bad.as_bytes()).is_err(), "{bad}");
         }
         for good in [
-            "a", "*", "[a-c]", "[^x]", "[!a]1", "\\*", "[z-a]", "[[]", "a[b/c]",
-            "**", "{a,b}", "[a*]",
+            "a", "*", "[a-c]", "[^x]", "[!a]1", "\\*", "[z-a]", "[[]", "a[b/c]", "**", "{a,b}",
+            "[a*]",
         ] {
             assert!(validate(good.as_bytes()).is_ok(), "{good}");
         }

@@ -17,6 +17,10 @@ pub struct Pattern {
     dirs: usize,
 }
 
+/// This pattern's regex does not compile (Go's `filepath.ErrBadPattern` on first use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegexBroken;
+
 /// A pattern whose regex Go cannot compile was evaluated: docker's "syntax error in pattern".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BrokenPattern(pub usize);
@@ -26,10 +30,9 @@ impl Pattern {
     pub fn new(line: PatternLine) -> Pattern {
         let kind = compile(&line.cleaned);
         let regex = match &kind {
-            MatchType::Regex { rust: Some(r), .. } => regex::RegexBuilder::new(r)
-                .size_limit(1 << 27)
-                .build()
-                .ok(),
+            MatchType::Regex { rust: Some(r), .. } => {
+                regex::RegexBuilder::new(r).size_limit(1 << 27).build().ok()
+            }
             _ => None,
         };
         let dirs = line.cleaned.split(|&b| b == b'/').count();
@@ -51,8 +54,9 @@ impl Pattern {
         matches!(self.kind, MatchType::Regex { .. }) && self.regex.is_none()
     }
 
-    /// `Pattern.match`: does this pattern match `path` (relative, `/`-separated)?
-    pub fn matches(&self, path: &[u8]) -> Result<bool, ()> {
+    /// `Pattern.match`: does this pattern match `path` (relative, `/`-separated)? Errors when the
+    /// pattern's regex is one Go cannot compile.
+    pub fn matches(&self, path: &[u8]) -> Result<bool, RegexBroken> {
         let c = &self.line.cleaned;
         Ok(match &self.kind {
             MatchType::Exact => path == c.as_slice(),
@@ -62,7 +66,7 @@ impl Pattern {
             }
             MatchType::Regex { .. } => match &self.regex {
                 Some(r) => r.is_match(&go_decode(path)),
-                None => return Err(()),
+                None => return Err(RegexBroken),
             },
         })
     }
@@ -170,7 +174,7 @@ impl PatternSet {
             }
             let mut m = match p.matches(&file) {
                 Ok(m) => m,
-                Err(()) => return false,
+                Err(RegexBroken) => return false,
             };
             if !m && parent != b"." && p.dirs <= parent_dirs.len() {
                 let joined = parent_dirs[..p.dirs].join(&b'/');
@@ -216,13 +220,17 @@ mod tests {
         let s = set("d/*\n!d\n");
         let (dm, dbits) = s.matches_using_parent_results(b"d", None).unwrap();
         assert!(!dm);
-        let (fm, _) = s.matches_using_parent_results(b"d/f", Some(&dbits)).unwrap();
+        let (fm, _) = s
+            .matches_using_parent_results(b"d/f", Some(&dbits))
+            .unwrap();
         assert!(fm);
         assert_eq!(s.matches_or_parent_matches(b"d/f"), Ok(false));
         // parentinfo_quirk2: `d`, `!d/f`, `d`: (b) includes d/f.
         let s = set("d\n!d/f\nd\n");
         let (_, dbits) = s.matches_using_parent_results(b"d", None).unwrap();
-        let (fm, _) = s.matches_using_parent_results(b"d/f", Some(&dbits)).unwrap();
+        let (fm, _) = s
+            .matches_using_parent_results(b"d/f", Some(&dbits))
+            .unwrap();
         assert!(!fm);
         assert_eq!(s.matches_or_parent_matches(b"d/f"), Ok(true));
     }

@@ -37,6 +37,10 @@ impl PatternLine {
     }
 }
 
+/// One line as `ReadAll` returns it: (1-based line number, the line as written, the pattern
+/// text with its `!`).
+pub type RawLine = (usize, Vec<u8>, Vec<u8>);
+
 /// Splits `data` into lines as `bufio.ScanLines` does; errors on a line of 64 KiB or more.
 fn scan_lines(data: &[u8]) -> Result<Vec<&[u8]>, PatternError> {
     let mut out = Vec::new();
@@ -45,7 +49,9 @@ fn scan_lines(data: &[u8]) -> Result<Vec<&[u8]>, PatternError> {
         match data[start..].iter().position(|&b| b == b'\n') {
             Some(i) => {
                 if i + 1 > MAX_LINE {
-                    return Err(PatternError::TooLong { line: out.len() + 1 });
+                    return Err(PatternError::TooLong {
+                        line: out.len() + 1,
+                    });
                 }
                 let mut line = &data[start..start + i];
                 if line.last() == Some(&b'\r') {
@@ -57,7 +63,9 @@ fn scan_lines(data: &[u8]) -> Result<Vec<&[u8]>, PatternError> {
             None => {
                 let rest = &data[start..];
                 if rest.len() >= MAX_LINE {
-                    return Err(PatternError::TooLong { line: out.len() + 1 });
+                    return Err(PatternError::TooLong {
+                        line: out.len() + 1,
+                    });
                 }
                 let mut line = rest;
                 if line.last() == Some(&b'\r') {
@@ -73,7 +81,7 @@ fn scan_lines(data: &[u8]) -> Result<Vec<&[u8]>, PatternError> {
 
 /// `ignorefile.ReadAll`: the raw pattern strings (with `!` prefixes), each with its line number
 /// and original text.
-pub fn read_all(data: &[u8]) -> Result<Vec<(usize, Vec<u8>, Vec<u8>)>, PatternError> {
+pub fn read_all(data: &[u8]) -> Result<Vec<RawLine>, PatternError> {
     let mut out = Vec::new();
     for (idx, line) in scan_lines(data)?.into_iter().enumerate() {
         let mut line = line;
@@ -111,9 +119,7 @@ pub fn read_all(data: &[u8]) -> Result<Vec<(usize, Vec<u8>, Vec<u8>)>, PatternEr
 
 /// `patternmatcher.New`: trims and cleans again, splits off `!`, and validates each pattern with
 /// Go's `filepath.Match(pattern, ".")`, stopping at the first error.
-pub fn to_pattern_list(
-    raw: &[(usize, Vec<u8>, Vec<u8>)],
-) -> Result<Vec<PatternLine>, PatternError> {
+pub fn to_pattern_list(raw: &[RawLine]) -> Result<Vec<PatternLine>, PatternError> {
     let mut out = Vec::with_capacity(raw.len());
     for (line, original, text) in raw {
         let p = trim_space(text);
@@ -211,9 +217,7 @@ pub fn clean(path: &[u8]) -> Vec<u8> {
         dotdot = 1;
     }
     while r < n {
-        if path[r] == b'/' {
-            r += 1;
-        } else if path[r] == b'.' && (r + 1 == n || path[r + 1] == b'/') {
+        if path[r] == b'/' || (path[r] == b'.' && (r + 1 == n || path[r + 1] == b'/')) {
             r += 1;
         } else if path[r] == b'.' && path[r + 1] == b'.' && (r + 2 == n || path[r + 2] == b'/') {
             r += 2;
@@ -282,9 +286,10 @@ mod tests {
 
     #[test]
     fn read_rules() {
-        assert_eq!(pats("\u{feff}a\r\n#c\n  #d\n b \n!  c\n/x/\n./y\n"), [
-            "a", "#d", "b", "!c", "x", "y"
-        ]);
+        assert_eq!(
+            pats("\u{feff}a\r\n#c\n  #d\n b \n!  c\n/x/\n./y\n"),
+            ["a", "#d", "b", "!c", "x", "y"]
+        );
         assert_eq!(pats("x\n\u{feff}y"), ["x", "\u{feff}y"]);
         assert_eq!(pats("\u{a0}a\u{a0}\n\u{200b}b"), ["a", "\u{200b}b"]);
         assert_eq!(pats("!!a\n\\!a"), ["!!a", "\\!a"]);
@@ -293,12 +298,24 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert!(matches!(parse(b"!"), Err(PatternError::IllegalExclusion { line: 1, .. })));
-        assert!(matches!(parse(b"a\n!/"), Err(PatternError::IllegalExclusion { line: 2, .. })));
-        assert!(matches!(parse(b"a\n[\n"), Err(PatternError::Syntax { line: 2, .. })));
+        assert!(matches!(
+            parse(b"!"),
+            Err(PatternError::IllegalExclusion { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse(b"a\n!/"),
+            Err(PatternError::IllegalExclusion { line: 2, .. })
+        ));
+        assert!(matches!(
+            parse(b"a\n[\n"),
+            Err(PatternError::Syntax { line: 2, .. })
+        ));
         assert!(matches!(parse(b"a\\ "), Err(PatternError::Syntax { .. })));
         let long = vec![b'a'; MAX_LINE];
-        assert!(matches!(parse(&long), Err(PatternError::TooLong { line: 1 })));
+        assert!(matches!(
+            parse(&long),
+            Err(PatternError::TooLong { line: 1 })
+        ));
         let mut ok = vec![b'a'; MAX_LINE - 1];
         assert!(parse(&ok).is_ok());
         ok.push(b'\n');

@@ -248,14 +248,9 @@ impl Parser<'_> {
     }
 
     fn starts_with(&self, p: &str) -> bool {
-        let mut j = self.i;
-        for c in p.chars() {
-            if self.s.get(j) != Some(&c) {
-                return false;
-            }
-            j += 1;
-        }
-        true
+        (self.i..)
+            .zip(p.chars())
+            .all(|(j, c)| self.s.get(j) == Some(&c))
     }
 
     /// `\p{…}`/`\pX` with `self.i` at the backslash: the Rust text, or None if not a class.
@@ -323,7 +318,10 @@ impl Parser<'_> {
                             break;
                         }
                         let d = c.to_digit(16).ok_or(Re2Error)?;
-                        v = v.checked_mul(16).and_then(|v| v.checked_add(d)).ok_or(Re2Error)?;
+                        v = v
+                            .checked_mul(16)
+                            .and_then(|v| v.checked_add(d))
+                            .ok_or(Re2Error)?;
                         if v > 0x10FFFF {
                             return Err(Re2Error);
                         }
@@ -686,7 +684,7 @@ mod tests {
     #[test]
     fn regex_surprises() {
         let r = re("[^a]*");
-        assert!(r.is_match("b/x") == false || r.is_match("bx"));
+        assert!(!r.is_match("b/x") || r.is_match("bx"));
         let r = re("[!a]1");
         assert!(r.is_match("!1") && r.is_match("a1") && !r.is_match("b1"));
         let r = re("a[^x]b");
@@ -707,15 +705,24 @@ mod tests {
         assert!(r.is_match("a/b") && r.is_match("a/x/b") && r.is_match("a/x/y/b"));
         let r = re("*/*");
         assert!(r.is_match("a/b") && !r.is_match("e"));
-        assert!(matches!(compile(b"[z-a]"), MatchType::Regex { rust: None, .. }));
-        assert!(matches!(compile(b"x\\1"), MatchType::Regex { rust: None, .. }));
+        assert!(matches!(
+            compile(b"[z-a]"),
+            MatchType::Regex { rust: None, .. }
+        ));
+        assert!(matches!(
+            compile(b"x\\1"),
+            MatchType::Regex { rust: None, .. }
+        ));
         let r = re("\\Qa*");
         assert!(r.is_match("a[^/]*$") && r.is_match("a[^/]*$zz") && !r.is_match("ab"));
         let r = re("a\\101?");
         assert!(!r.is_match("aA") && r.is_match("aAb"));
         let r = re("x[a&&b]");
         assert!(r.is_match("x&") && r.is_match("xa"));
-        assert!(matches!(compile(b"x[a--b]*"), MatchType::Regex { rust: None, .. }));
+        assert!(matches!(
+            compile(b"x[a--b]*"),
+            MatchType::Regex { rust: None, .. }
+        ));
 
         let r = re("x\\s?");
         assert!(r.is_match("x a") && !r.is_match("x\u{b}a"));

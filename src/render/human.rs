@@ -179,7 +179,11 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
 
     writeln!(o)?;
     if r.findings.is_empty() {
-        writeln!(o, "{} nothing that looks out of place.", st.bold("Findings"))?;
+        writeln!(
+            o,
+            "{} nothing that looks out of place.",
+            st.bold("Findings")
+        )?;
         return Ok(());
     }
     writeln!(
@@ -210,7 +214,12 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
                 None => esc(&f.path),
             };
             let what = if f.files > 1 {
-                format!("{} ({}, {})", f.message, plural(f.files, "file", "files"), size(f.bytes))
+                format!(
+                    "{} ({}, {})",
+                    f.message,
+                    plural(f.files, "file", "files"),
+                    size(f.bytes)
+                )
             } else {
                 f.message.clone()
             };
@@ -222,7 +231,11 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
             )?;
         }
         if items.len() > shown {
-            writeln!(o, "      {}", st.dim(&format!("… and {} more", items.len() - shown)))?;
+            writeln!(
+                o,
+                "      {}",
+                st.dim(&format!("… and {} more", items.len() - shown))
+            )?;
         }
     }
     if r.findings.iter().any(|f| f.category == "secret") {

@@ -197,7 +197,7 @@ impl RuleSet {
         let mut best: Option<(RankKey, Hit)> = None;
         self.for_each_hit(e, |idx, hit| {
             let key = rank(idx, &hit);
-            if best.as_ref().map_or(true, |(k, _)| key > *k) {
+            if best.as_ref().is_none_or(|(k, _)| key > *k) {
                 best = Some((key, hit));
             }
         });

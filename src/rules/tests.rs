@@ -1088,7 +1088,7 @@ fn content_skips_binary_and_bounds_hits() {
     assert!(scan_content(&bin).is_empty());
     // A NUL after the sniff window does not make it binary.
     let mut late = (Fakes::aws() + "\n").into_bytes();
-    late.extend(std::iter::repeat(b'a').take(BINARY_SNIFF_LEN));
+    late.extend(std::iter::repeat_n(b'a', BINARY_SNIFF_LEN));
     late.push(0);
     assert_eq!(scan_content(&late).len(), 1);
     // Many hits: bounded, and the first ones in file order are kept.

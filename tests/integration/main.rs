@@ -3,8 +3,8 @@
 mod buildkit;
 mod ci_gates;
 mod cli;
+mod differential;
 mod edge_cases;
 mod properties;
 mod suggest;
 mod util;
-mod differential;
