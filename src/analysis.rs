@@ -218,6 +218,15 @@ pub fn analyze_resolved(
     if builder == Builder::Buildkit {
         synthesize_parents(&mut tree);
     }
+    if let Some((stop, i)) = tree.tar_stop.clone() {
+        let l = &matcher.set.patterns[i].line;
+        tree.warnings.push(format!(
+            "the classic builder stops its tar at {}: the pattern `{}` (line {}) is invalid (syntax error in pattern); docker logs \"Error matching\" and sends only the entries before it",
+            crate::render::escape(&stop),
+            crate::render::escape(&l.original),
+            l.line
+        ));
+    }
     let (totals, hardlink_entries) = totals(&tree);
     Ok(Analysis {
         resolved,
@@ -267,7 +276,12 @@ fn totals(tree: &Tree) -> (Totals, Vec<u32>) {
             }
         }
     }
-    let mut tar = 1024u64;
+    // A cut stream has no trailer; find the cut node.
+    let cut: Option<u32> = tree
+        .tar_cut
+        .as_ref()
+        .and_then(|c| tree.sent().find(|&id| &tree.path(id) == c));
+    let mut tar = if cut.is_some() { 0 } else { 1024u64 };
     for (i, n) in tree.nodes.iter().enumerate() {
         match n.state {
             State::Sent => {
@@ -282,6 +296,10 @@ fn totals(tree: &Tree) -> (Totals, Vec<u32>) {
                     let mut p = tree.path(i as u32);
                     p.push(b'/');
                     tar += header_bytes(&p, None, 0, 0);
+                    continue;
+                }
+                if cut.is_some_and(|c| c == i as u32) {
+                    tar += n.hdr as u64;
                     continue;
                 }
                 match link_hdr.get(&(i as u32)) {

@@ -30,7 +30,7 @@ pub enum Error {
     #[error("error reading .dockerignore: read {}: is a directory", .0.display())]
     IgnoreIsDir(PathBuf),
     /// `.dockerignore` cannot be read.
-    #[error("open {}: {}", .0.display(), .1)]
+    #[error("open {}: {}", .0.display(), go_err(.1))]
     IgnoreUnreadable(PathBuf, std::io::Error),
     /// An invalid ignore file.
     #[error("{}{}", .source.docker_prefix(), .source)]
@@ -49,14 +49,29 @@ pub enum Error {
     #[error("error checking context: no permission to read from '{}'", .0.display())]
     NoPermission(PathBuf),
     /// BuildKit could not read a directory.
-    #[error("error from sender: open {}: {}", .0.display(), .1)]
+    #[error("error from sender: open {}: {}", .0.display(), go_err(.1))]
     SenderOpen(PathBuf, std::io::Error),
     /// Any other I/O failure.
-    #[error("{}: {}", .0.display(), .1)]
+    #[error("{}: {}", .0.display(), go_err(.1))]
     Io(PathBuf, std::io::Error),
     /// A command-line value is wrong.
     #[error("{0}")]
     Usage(String),
+}
+
+/// An OS error worded as Go prints it: `permission denied`, not
+/// `Permission denied (os error 13)`.
+pub fn go_err(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    let s = match s.rfind(" (os error ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    };
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => s,
+    }
 }
 
 impl Error {

@@ -81,6 +81,12 @@ pub struct Tree {
     pub pruned: Vec<(u32, u64, u64)>,
     /// Warnings docker would log without failing (sockets skipped, unreadable entries).
     pub warnings: Vec<String>,
+    /// Classic builder: the first entry (in tar order) on which a broken pattern was evaluated
+    /// during the tar walk, and the pattern's index. The CLI logs "Error matching", ends the
+    /// tar before that entry and still builds; nothing after it is sent.
+    pub tar_stop: Option<(Vec<u8>, usize)>,
+    /// Classic builder: a sent file the CLI cannot open; the stream ends after its header.
+    pub tar_cut: Option<Vec<u8>>,
 }
 
 impl Tree {

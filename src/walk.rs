@@ -121,6 +121,8 @@ struct Local {
     pruned: Vec<(u32, u64, u64)>,
     warnings: Vec<String>,
     errors: Vec<WalkError>,
+    tar_stops: Vec<(Vec<u8>, usize)>,
+    tar_cuts: Vec<Vec<u8>>,
 }
 
 const TID_SHIFT: u32 = 26;
@@ -393,6 +395,7 @@ impl Shared<'_> {
                 }
                 // The tar walk's verdict (R16 b).
                 let mut excluded_b = false;
+                let mut tar_here = job.tar;
                 if job.tar {
                     match plan.matcher.eval_parent_results(
                         &path,
@@ -402,6 +405,14 @@ impl Shared<'_> {
                         usize::MAX,
                     ) {
                         Ok(x) => excluded_b = x,
+                        Err(bp) if plan.builder == Builder::Classic => {
+                            // The CLI's tar walk logs "Error matching" and stops; the tar ends
+                            // (with its trailer) before this entry. Validation already passed,
+                            // so the build goes on with a short context.
+                            local.tar_stops.push((path.clone(), bp.0));
+                            tar_here = false;
+                            excluded_b = true;
+                        }
                         Err(bp) => {
                             local.errors.push(WalkError {
                                 rel: path.clone(),
@@ -436,7 +447,7 @@ impl Shared<'_> {
                         (State::Excluded, false)
                     } else if !excluded_b {
                         (State::Sent, true)
-                    } else if self.walk_into_excluded(&path) {
+                    } else if tar_here && self.walk_into_excluded(&path) {
                         (State::ExcludedWalked, true)
                     } else {
                         (State::Excluded, false)
@@ -559,6 +570,17 @@ impl Shared<'_> {
                 } else {
                     (kind, State::Sent)
                 };
+                if state == State::Sent
+                    && plan.builder == Builder::Classic
+                    && kind == Kind::File
+                    && !(job.val && !excluded_a)
+                    && !readable_at(fd, &name_c, self.euid)
+                {
+                    // Validation never saw this file (its directory is excluded and walked
+                    // only for an exception). The CLI writes its header, fails to open it, and
+                    // the rest of the tar, trailer included, is lost (go-archive v0.1.0).
+                    local.tar_cuts.push(path.clone());
+                }
                 let mut hdr = 0u32;
                 if state == State::Sent {
                     let link = if kind == Kind::Symlink {
@@ -682,6 +704,8 @@ pub fn walk(plan: &WalkPlan) -> Result<Tree, WalkError> {
 
 fn merge(locals: Vec<Local>) -> Result<Tree, WalkError> {
     let mut errors: Vec<WalkError> = Vec::new();
+    let mut stops: Vec<(Vec<u8>, usize)> = Vec::new();
+    let mut cuts: Vec<Vec<u8>> = Vec::new();
     let mut tree = Tree::default();
     // Map encoded ids to global ids.
     let mut bases = vec![0u32; locals.len()];
@@ -715,11 +739,44 @@ fn merge(locals: Vec<Local>) -> Result<Tree, WalkError> {
         }
         tree.warnings.extend(l.warnings);
         errors.extend(l.errors);
+        stops.extend(l.tar_stops);
+        cuts.extend(l.tar_cuts);
     }
     if let Some(first) = errors.into_iter().min_by(|a, b| walk_order(&a.rel, &b.rel)) {
         return Err(first);
     }
     tree.warnings.sort();
+    tree.tar_stop = stops.into_iter().min_by(|a, b| walk_order(&a.0, &b.0));
+    let cut = cuts.into_iter().min_by(|a, b| walk_order(a, b));
+    if let (Some(c), Some((stop, _))) = (&cut, &tree.tar_stop) {
+        if walk_order(stop, c) == std::cmp::Ordering::Less {
+            tree.tar_cut = None;
+        } else {
+            tree.tar_cut = Some(c.clone());
+        }
+    } else {
+        tree.tar_cut = cut;
+    }
+    if let Some(c) = tree.tar_cut.clone() {
+        let ids: Vec<u32> = tree.sent().collect();
+        for id in ids {
+            if walk_order(&tree.path(id), &c) == std::cmp::Ordering::Greater {
+                tree.nodes[id as usize].state = State::Skipped;
+            }
+        }
+        tree.warnings.push(format!(
+            "the classic builder cannot open {} (its directory is excluded, so its pre-flight check never saw it): docker writes its header and the rest of the context, trailer included, is lost",
+            crate::render::escape(&c)
+        ));
+    }
+    if let Some((stop, _)) = &tree.tar_stop {
+        let ids: Vec<u32> = tree.sent().collect();
+        for id in ids {
+            if walk_order(&tree.path(id), stop) != std::cmp::Ordering::Less {
+                tree.nodes[id as usize].state = State::Skipped;
+            }
+        }
+    }
     Ok(tree)
 }
 

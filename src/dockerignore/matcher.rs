@@ -12,7 +12,8 @@ pub struct Pattern {
     pub line: PatternLine,
     /// How it matches.
     pub kind: MatchType,
-    regex: Option<regex::Regex>,
+    /// Compiled on first use, as docker compiles lazily.
+    regex: std::sync::OnceLock<Option<regex::Regex>>,
     /// Number of `/`-separated parts (`pattern.dirs`), used by the deprecated matcher.
     dirs: usize,
 }
@@ -29,12 +30,7 @@ impl Pattern {
     /// Compiles one pattern line.
     pub fn new(line: PatternLine) -> Pattern {
         let kind = compile(&line.cleaned);
-        let regex = match &kind {
-            MatchType::Regex { rust: Some(r), .. } => {
-                regex::RegexBuilder::new(r).size_limit(1 << 27).build().ok()
-            }
-            _ => None,
-        };
+        let regex = std::sync::OnceLock::new();
         let dirs = line.cleaned.split(|&b| b == b'/').count();
         Pattern {
             line,
@@ -51,7 +47,18 @@ impl Pattern {
 
     /// Whether evaluating this pattern fails (a regex Go rejects).
     pub fn is_broken(&self) -> bool {
-        matches!(self.kind, MatchType::Regex { .. }) && self.regex.is_none()
+        matches!(self.kind, MatchType::Regex { rust: None, .. })
+    }
+
+    fn regex(&self) -> Option<&regex::Regex> {
+        self.regex
+            .get_or_init(|| match &self.kind {
+                MatchType::Regex { rust: Some(r), .. } => {
+                    regex::RegexBuilder::new(r).size_limit(1 << 27).build().ok()
+                }
+                _ => None,
+            })
+            .as_ref()
     }
 
     /// `Pattern.match`: does this pattern match `path` (relative, `/`-separated)? Errors when the
@@ -64,7 +71,7 @@ impl Pattern {
             MatchType::Suffix(s) => {
                 path.ends_with(s) || (s.first() == Some(&b'/') && path == &s[1..])
             }
-            MatchType::Regex { .. } => match &self.regex {
+            MatchType::Regex { .. } => match self.regex() {
                 Some(r) => r.is_match(&go_decode(path)),
                 None => return Err(RegexBroken),
             },

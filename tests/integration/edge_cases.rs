@@ -750,18 +750,16 @@ fn run_named(name: &str) {
 
 /// Case 85 (non-root): `sec` + `!sec/f` with `sec/f` mode 000. docker writes the header of
 /// `sec/f`, cannot open it, loses every later entry (`z`) and never writes the trailer:
-/// 2560 bytes. ctxsize lists `z` and counts a complete tar (5120 bytes).
+/// 2560 bytes.
 #[test]
-#[ignore = "engine bug: an unreadable re-included file inside an excluded dir must cut the classic tar short (R21, case 85)"]
-fn engine_bug_unreadable_reincluded_file_truncates_tar() {
+fn unreadable_reincluded_file_truncates_tar() {
     run_named("exception_unreadable_in_excluded_dir");
 }
 
 /// Case 99 (non-root): an unreadable `.dockerignore`. docker prints
-/// `open <ctx>/.dockerignore: permission denied`; ctxsize prints Rust's
+/// `open <ctx>/.dockerignore: permission denied`, in Go's wording, not Rust's
 /// `Permission denied (os error 13)`.
 #[test]
-#[ignore = "engine bug: unreadable .dockerignore message is not docker's `open <path>: permission denied` (R1, case 99)"]
-fn engine_bug_unreadable_dockerignore_wording() {
+fn unreadable_dockerignore_wording() {
     run_named("unreadable_dockerignore");
 }
