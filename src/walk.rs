@@ -573,7 +573,7 @@ impl Shared<'_> {
                 if state == State::Sent
                     && plan.builder == Builder::Classic
                     && kind == Kind::File
-                    && !(job.val && !excluded_a)
+                    && (!job.val || excluded_a)
                     && !readable_at(fd, &name_c, self.euid)
                 {
                     // Validation never saw this file (its directory is excluded and walked
