@@ -163,13 +163,21 @@ fn prune_rule(m: &FastMatcher, builder: Builder) -> Prune {
 
 /// Runs the whole analysis.
 pub fn analyze(cfg: &Config) -> Result<Analysis, Error> {
+    analyze_with_progress(cfg, None)
+}
+
+/// [`analyze`], counting entries into `progress` as the walk goes.
+pub fn analyze_with_progress(
+    cfg: &Config,
+    progress: Option<&std::sync::atomic::AtomicU64>,
+) -> Result<Analysis, Error> {
     let resolved = resolve(
         &cfg.cwd,
         &cfg.context,
         cfg.dockerfile.as_deref(),
         cfg.builder,
     )?;
-    analyze_resolved(resolved, cfg.builder, cfg.threads)
+    analyze_inner(resolved, cfg.builder, cfg.threads, progress)
 }
 
 /// Runs the analysis on an already resolved context.
@@ -177,6 +185,15 @@ pub fn analyze_resolved(
     resolved: Resolved,
     builder: Builder,
     threads: usize,
+) -> Result<Analysis, Error> {
+    analyze_inner(resolved, builder, threads, None)
+}
+
+fn analyze_inner(
+    resolved: Resolved,
+    builder: Builder,
+    threads: usize,
+    progress: Option<&std::sync::atomic::AtomicU64>,
 ) -> Result<Analysis, Error> {
     let (lines, raw_len) = effective_patterns(&resolved, builder)?;
     let matcher = FastMatcher::new(PatternSet::new(lines));
@@ -192,6 +209,7 @@ pub fn analyze_resolved(
         raw_len,
         prune: prune_rule(&matcher, builder),
         threads,
+        progress,
     };
     let mut tree = walk(&plan).map_err(|e| {
         let abs = abs_path(&resolved.root, &e.rel);

@@ -19,6 +19,8 @@ pub enum Command {
         format: Format,
         /// Report knobs.
         options: ReportOptions,
+        /// Terminal behaviour.
+        ui: Ui,
         /// CI gates and the config file (`--budget`, `--fail-on`, `--config`, …).
         ci: crate::gate::CiOptions,
     },
@@ -85,18 +87,26 @@ pub fn run(cmd: &Command, out: &mut dyn Write) -> Result<i32, Error> {
             config,
             format,
             options,
+            ui,
             ci,
         } => {
-            let a = analyze(config)?;
+            let a = with_progress(ui.progress, |p| {
+                crate::analysis::analyze_with_progress(config, p)
+            })?;
             let extra = crate::findings::compute(&a, options);
             let mut report = Report::new(&a, extra);
             crate::transfer::attach(&a, &mut report);
             let outcome = crate::gate::check(ci, &a, &mut report)?;
             let res = match format {
                 Format::Json => render::json::render(&report, out),
-                Format::Human => {
-                    render::human::render(&report, render::human::Style::default(), out)
-                }
+                Format::Human => render::human::render(
+                    &report,
+                    render::human::Style {
+                        color: ui.color,
+                        bar: 0,
+                    },
+                    out,
+                ),
                 Format::Sarif | Format::Github => {
                     crate::gate::render_ci(*format, &a, &report, outcome.as_ref(), &config.cwd, out)
                 }
@@ -136,6 +146,54 @@ pub fn run(cmd: &Command, out: &mut dyn Write) -> Result<i32, Error> {
             Ok(EXIT_OK)
         }
     }
+}
+
+/// Terminal behaviour of the report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ui {
+    /// ANSI colours in the human report.
+    pub color: bool,
+    /// A progress line on stderr during long walks.
+    pub progress: bool,
+}
+
+/// Runs `f` with an entry counter and, when enabled, a thread that shows it on stderr after the
+/// first 300 ms (and erases it at the end).
+fn with_progress<T>(
+    enabled: bool,
+    f: impl FnOnce(Option<&std::sync::atomic::AtomicU64>) -> T,
+) -> T {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::time::{Duration, Instant};
+    if !enabled {
+        return f(None);
+    }
+    let counter = AtomicU64::new(0);
+    let done = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let printer = s.spawn(|| {
+            let start = Instant::now();
+            let mut shown = false;
+            while !done.load(Ordering::Relaxed) {
+                std::thread::park_timeout(Duration::from_millis(100));
+                if done.load(Ordering::Relaxed) {
+                    break;
+                }
+                if start.elapsed() > Duration::from_millis(300) {
+                    let n = counter.load(Ordering::Relaxed);
+                    eprint!("\r\x1b[2Kctxsize: scanning… {n} entries");
+                    shown = true;
+                }
+            }
+            if shown {
+                eprint!("\r\x1b[2K");
+            }
+        });
+        let r = f(Some(&counter));
+        done.store(true, Ordering::Relaxed);
+        printer.thread().unpark();
+        r
+    })
 }
 
 /// A closed pipe (`ctxsize list | head`) is not an error.

@@ -24,6 +24,8 @@ pub struct Cli {
     common: Common,
     #[command(flatten)]
     ci: CiArgs,
+    #[command(flatten)]
+    report: ReportArgs,
     /// Report every build context of a Compose file (default: compose.yaml, docker-compose.yml, …
     /// in the current directory), each once with the services that use it, plus totals.
     #[arg(long, value_name = "FILE", num_args = 0..=1)]
@@ -81,6 +83,71 @@ struct CiArgs {
     /// The config file (default: .ctxsize.toml at the context root, if present).
     #[arg(long, value_name = "FILE", global = true)]
     config: Option<PathBuf>,
+}
+
+/// What the report shows.
+#[derive(Args, Debug, Clone)]
+struct ReportArgs {
+    /// How many largest directories (per level) and largest files to show.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    top: usize,
+    /// How many levels of the directory tree to show.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    depth: usize,
+    /// Files above SIZE are `large-file` findings (0: off).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "10MB")]
+    large: u64,
+    /// Read regular files up to SIZE for secrets (private keys, tokens); never prints them.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1MiB")]
+    content_max: u64,
+    /// Do not read file contents (secrets by name only).
+    #[arg(long)]
+    no_content_scan: bool,
+    /// Do not compare with the repository's .gitignore rules.
+    #[arg(long)]
+    no_gitignore: bool,
+    /// Colours: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    color: ColorArg,
+    /// No progress line on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ReportArgs {
+    fn options(&self) -> ReportOptions {
+        ReportOptions {
+            top: self.top,
+            depth: self.depth,
+            large_file: self.large,
+            content_max: if self.no_content_scan {
+                0
+            } else {
+                self.content_max
+            },
+            gitignore: !self.no_gitignore,
+        }
+    }
+
+    fn ui(&self) -> ctxsize::app::Ui {
+        use std::io::IsTerminal;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        ctxsize::app::Ui {
+            color: match self.color {
+                ColorArg::Always => true,
+                ColorArg::Never => false,
+                ColorArg::Auto => !no_color && std::io::stdout().is_terminal(),
+            },
+            progress: !self.quiet && std::io::stderr().is_terminal(),
+        }
+    }
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -287,7 +354,8 @@ impl Cli {
             None => Command::Report {
                 config: config(self.context.clone()),
                 format: ci_format(self.format),
-                options: ReportOptions::default(),
+                options: self.report.options(),
+                ui: self.report.ui(),
                 ci: self.ci.options(),
             },
         }

@@ -83,6 +83,8 @@ pub struct Extra {
     pub largest_dirs: Vec<DirSize>,
     /// Per-category totals.
     pub categories: Vec<CategoryTotal>,
+    /// Facts worth a line in the header (ignore files that have no effect).
+    pub notes: Vec<String>,
 }
 
 fn rkind(k: Kind) -> rules::Kind {
@@ -220,6 +222,7 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     let mut covered: HashSet<u32> = HashSet::new();
     let mut content_cands: Vec<(u32, Vec<u8>)> = Vec::new();
     let mut gitignores: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
     let mut heap: BinaryHeap<std::cmp::Reverse<(u64, Vec<u8>)>> = BinaryHeap::new();
 
     // Pre-order walk with a path buffer.
@@ -232,6 +235,12 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
         }
         path.extend_from_slice(tree.name(id));
         let node = &tree.nodes[id as usize];
+        if plen > 0 && tree.name(id) == b".dockerignore" {
+            notes.push(format!(
+                "{} has no effect: docker reads only the context's .dockerignore (or, with BuildKit, <Dockerfile>.dockerignore next to the Dockerfile)",
+                lossy(&path)
+            ));
+        }
         if node.kind == Kind::File && tree.name(id) == b".gitignore" {
             gitignores.push((path[..plen].to_vec(), path.clone()));
         }
@@ -363,6 +372,7 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
         largest_files,
         largest_dirs,
         categories,
+        notes,
     }
 }
 
@@ -437,7 +447,13 @@ fn dirs_tree(
             .cmp(&idx.bytes[x as usize])
             .then(tree.name(x).cmp(tree.name(y)))
     });
-    for &d in dirs.iter().take(opts.top) {
+    // The first level shows `top` directories, deeper levels half as many (at least 3).
+    let n = if depth == 1 {
+        opts.top
+    } else {
+        (opts.top / 2).max(3).min(opts.top)
+    };
+    for &d in dirs.iter().take(n) {
         let name = lossy(tree.name(d));
         let path = if prefix.is_empty() {
             name

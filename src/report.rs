@@ -64,7 +64,7 @@ impl Report {
             categories: extra.categories,
             largest_files: extra.largest_files,
             largest_dirs: extra.largest_dirs,
-            notes: r.notes.clone(),
+            notes: r.notes.iter().cloned().chain(extra.notes).collect(),
             warnings: a.tree.warnings.clone(),
             transfer_files: None,
             transfer_bytes: None,

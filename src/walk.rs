@@ -63,6 +63,8 @@ pub struct WalkPlan<'a> {
     pub prune: Prune,
     /// Worker threads.
     pub threads: usize,
+    /// Entries seen so far, for a progress display (updated once per directory).
+    pub progress: Option<&'a std::sync::atomic::AtomicU64>,
 }
 
 /// A failure docker would stop on.
@@ -319,6 +321,7 @@ impl Shared<'_> {
         let mut bits: Bits = Vec::new();
         let mut path: Vec<u8> = Vec::with_capacity(job.rel.len() + 64);
         let mut excl_files = 0u64;
+        let mut seen = 0u64;
         let mut excl_bytes = 0u64;
         let mut fatal = false;
         'read: loop {
@@ -342,6 +345,7 @@ impl Shared<'_> {
                 if name == b"." || name == b".." {
                     continue;
                 }
+                seen += 1;
                 let name_c = cstr(name);
                 let mut st: Option<libc::stat> = None;
                 let kind = match kind_of_dtype(dtype) {
@@ -615,6 +619,9 @@ impl Shared<'_> {
         }
         // SAFETY: fd is ours.
         unsafe { libc::close(fd) };
+        if let Some(p) = plan.progress {
+            p.fetch_add(seen, Ordering::Relaxed);
+        }
         if excl_files > 0 || excl_bytes > 0 {
             local.pruned.push((job.top, excl_files, excl_bytes));
         }
