@@ -408,6 +408,27 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
     if cands.is_empty() {
         return;
     }
+    // An exception after the pattern that re-includes the entry (or a parent of it) means the
+    // entry is sent on purpose (`*` then `!src` is an allowlist, not a gitignore habit).
+    let later_exceptions: Vec<Vec<&Pattern>> = cands
+        .iter()
+        .map(|c| {
+            set.patterns
+                .iter()
+                .filter(|p| p.exclusion() && p.line.line > c.line.line)
+                .collect()
+        })
+        .collect();
+    let reincluded = |k: usize, path: &[u8]| {
+        later_exceptions[k].iter().any(|e| {
+            e.matches(path) == Ok(true)
+                || path
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &b)| b == b'/')
+                    .any(|(i, _)| e.matches(&path[..i]) == Ok(true))
+        })
+    };
     let tree = &a.tree;
     let mut stats = vec![(0u64, 0u64, None::<Vec<u8>>); cands.len()];
     for id in tree.sent() {
@@ -427,12 +448,13 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             }
             cur = tree.nodes[cur as usize].parent;
         }
+        let path = tree.path(id);
         for (k, h) in hit.iter().enumerate() {
-            if *h {
+            if *h && !reincluded(k, &path) {
                 stats[k].0 += 1;
                 stats[k].1 += n.size;
                 if stats[k].2.is_none() {
-                    stats[k].2 = Some(tree.path(id));
+                    stats[k].2 = Some(path.clone());
                 }
             }
         }

@@ -891,7 +891,13 @@ fn content_signatures_table() {
         (Fakes::pem("OPENSSH "), "CTX150"),
         (Fakes::pem("ENCRYPTED "), "CTX150"),
         (
-            ["---- BEGIN SSH2 ENCRYPTED ", "PRIVATE KEY ----\n"].concat(),
+            [
+                "---- BEGIN SSH2 ENCRYPTED ",
+                "PRIVATE KEY ----\nComment: \"fake\"\n",
+                &"QUFB".repeat(12),
+                "\n",
+            ]
+            .concat(),
             "CTX150",
         ),
         (
@@ -1044,6 +1050,12 @@ fn content_false_positives() {
         [
             "-----BEGIN ",
             "PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n",
+        ]
+        .concat(),
+        // Prose and code that name the header lines of other key formats.
+        [
+            "a `---- BEGIN SSH2 ENCRYPTED ",
+            "PRIVATE KEY ----` line; `PuTTY-User-Key-File-N:`\n",
         ]
         .concat(),
         // Public keys and certificates.
