@@ -320,7 +320,12 @@ fn totals(tree: &Tree) -> (Totals, Vec<u32>) {
                     tar += n.hdr as u64;
                     continue;
                 }
-                match link_hdr.get(&(i as u32)) {
+                let link = if link_hdr.is_empty() {
+                    None
+                } else {
+                    link_hdr.get(&(i as u32))
+                };
+                match link {
                     Some(h) => tar += h,
                     None => {
                         tar += n.hdr as u64;

@@ -103,6 +103,10 @@ struct ReportArgs {
     /// Do not read file contents (secrets by name only).
     #[arg(long)]
     no_content_scan: bool,
+    /// Also read source code and markup for secrets (by default: configuration and text files,
+    /// and code files whose names sound like configuration, such as settings.py).
+    #[arg(long)]
+    scan_all: bool,
     /// Do not compare with the repository's .gitignore rules.
     #[arg(long)]
     no_gitignore: bool,
@@ -133,6 +137,7 @@ impl ReportArgs {
                 self.content_max
             },
             gitignore: !self.no_gitignore,
+            scan_all: self.scan_all,
         }
     }
 

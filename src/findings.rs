@@ -23,6 +23,8 @@ pub struct ReportOptions {
     pub content_max: u64,
     /// Compare with the repository's `.gitignore` rules.
     pub gitignore: bool,
+    /// Read source code and markup too (not only configuration-like and text files).
+    pub scan_all: bool,
 }
 
 impl Default for ReportOptions {
@@ -33,6 +35,7 @@ impl Default for ReportOptions {
             large_file: 10_000_000,
             content_max: 1 << 20,
             gitignore: true,
+            scan_all: false,
         }
     }
 }
@@ -115,7 +118,7 @@ impl Index {
         &self.kids[self.start[i] as usize..self.start[i + 1] as usize]
     }
 
-    fn new(tree: &Tree, no_data: &HashSet<u32>) -> Index {
+    fn new(tree: &Tree, no_data: &[bool]) -> Index {
         let n = tree.nodes.len();
         let mut count = vec![0u32; n + 1];
         let mut roots = Vec::new();
@@ -158,7 +161,7 @@ impl Index {
             let i = id as usize;
             if node.state == State::Sent && node.kind == Kind::File {
                 idx.files[i] = 1;
-                if !no_data.contains(&id) {
+                if !no_data[id as usize] {
                     idx.bytes[i] = node.size;
                 }
             }
@@ -176,42 +179,96 @@ impl Index {
     }
 }
 
-/// A path as a string: valid UTF-8 as is, each invalid byte as `\xNN` (so nothing is lost).
+/// A path as a report string, losslessly and unambiguously: a backslash is written `\\`, each
+/// byte that is not UTF-8 `\xNN`, everything else as is (control characters included; the
+/// human renderer escapes those, JSON encodes them).
 pub fn lossy(b: &[u8]) -> String {
-    match std::str::from_utf8(b) {
-        Ok(s) => s.to_string(),
-        Err(_) => {
-            let mut out = String::new();
-            for chunk in b.utf8_chunks() {
-                out.push_str(chunk.valid());
-                for &x in chunk.invalid() {
-                    out.push_str(&format!("\\x{x:02x}"));
-                }
+    let mut out = String::with_capacity(b.len());
+    for chunk in b.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '\\' {
+                out.push_str("\\\\");
+            } else {
+                out.push(c);
             }
-            out
+        }
+        for &x in chunk.invalid() {
+            out.push_str(&format!("\\x{x:02x}"));
         }
     }
+    out
 }
 
-fn finding(hit: &Hit, path: &str, files: u64, bytes: u64, line: Option<usize>) -> Finding {
+fn finding(hit: &Hit, path: &[u8], files: u64, bytes: u64, line: Option<usize>) -> Finding {
     let info = hit.info();
     Finding {
         rule: hit.rule.to_string(),
         category: hit.category.as_str().to_string(),
         severity: hit.severity.as_str().to_string(),
-        path: path.to_string(),
+        path: lossy(path),
         files,
         bytes,
         message: info.title.to_string(),
-        fix: info.fix_for(path),
+        fix: fix_line(path),
         line,
     }
+}
+
+/// The `.dockerignore` line that removes exactly this path (and its subtree): wildcards,
+/// backslashes and a leading `!`/`#` escaped; a byte no pattern line can hold literally — a
+/// control character, invalid UTF-8, white space at either end (docker trims it) — becomes `?`,
+/// which matches any one character but `/`, as Go's regexp reads it.
+pub fn fix_line(path: &[u8]) -> String {
+    let mut out = String::with_capacity(path.len() + 2);
+    if matches!(path.first(), Some(b'!') | Some(b'#')) {
+        out.push('\\');
+    }
+    let chunks: Vec<(usize, char, bool)> = {
+        let mut v = Vec::new();
+        let mut i = 0;
+        for chunk in path.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                v.push((i, c, true));
+                i += c.len_utf8();
+            }
+            for _ in chunk.invalid() {
+                v.push((i, '\u{fffd}', false));
+                i += 1;
+            }
+        }
+        v
+    };
+    let n = chunks.len();
+    let lead = chunks
+        .iter()
+        .take_while(|(_, c, ok)| *ok && c.is_whitespace())
+        .count();
+    let trail = chunks
+        .iter()
+        .rev()
+        .take_while(|(_, c, ok)| *ok && c.is_whitespace())
+        .count();
+    for (k, &(_, c, ok)) in chunks.iter().enumerate() {
+        if !ok || c.is_control() || k < lead || k >= n - trail || c == '\u{feff}' && k == 0 {
+            out.push('?');
+        } else {
+            // `|{}^` too: patternmatcher leaves them unescaped in a regex (see translate.rs).
+            if matches!(c, '*' | '?' | '[' | ']' | '\\' | '|' | '{' | '}' | '^') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Runs the rules over everything that will be sent.
 pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     let tree = &a.tree;
-    let no_data: HashSet<u32> = a.hardlink_entries.iter().copied().collect();
+    let mut no_data = vec![false; tree.nodes.len()];
+    for &h in &a.hardlink_entries {
+        no_data[h as usize] = true;
+    }
     let idx = Index::new(tree, &no_data);
     let rules = RuleSet::new(&RuleConfig {
         large_file_threshold: opts.large_file,
@@ -219,7 +276,7 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     });
 
     let mut findings: Vec<Finding> = Vec::new();
-    let mut covered: HashSet<u32> = HashSet::new();
+    let mut covered = vec![false; tree.nodes.len()];
     let mut content_cands: Vec<(u32, Vec<u8>)> = Vec::new();
     let mut gitignores: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
@@ -252,16 +309,23 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
             };
             if let Some(hit) = rules.classify(&e) {
                 let (files, bytes) = (idx.files[id as usize], idx.bytes[id as usize]);
-                findings.push(finding(&hit, &lossy(&path), files, bytes, None));
+                findings.push(finding(&hit, &path, files, bytes, None));
                 if hit.covers_subtree {
-                    covered.insert(id);
+                    covered[id as usize] = true;
                 }
             }
             if node.kind == Kind::File {
-                if opts.content_max > 0 && rules.wants_content(&e) {
+                if opts.content_max > 0
+                    && rules.wants_content(&e)
+                    && (opts.scan_all || !code_or_markup(&path))
+                {
                     content_cands.push((id, path.clone()));
                 }
-                if node.size > 0 && !no_data.contains(&id) {
+                let fits = heap.len() < opts.top
+                    || heap
+                        .peek()
+                        .is_some_and(|m| (node.size, &path) > (m.0 .0, &m.0 .1));
+                if node.size > 0 && !no_data[id as usize] && fits {
                     heap.push(std::cmp::Reverse((node.size, path.clone())));
                     if heap.len() > opts.top {
                         heap.pop();
@@ -300,7 +364,7 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
                     severity: info.severity,
                     covers_subtree: false,
                 };
-                findings.push(finding(&hit, &lossy(p), 1, size, Some(h.line)));
+                findings.push(finding(&hit, p, 1, size, Some(h.line)));
             }
         }
     }
@@ -332,16 +396,13 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     let mut categories: Vec<CategoryTotal> = Vec::new();
     for c in Category::ALL {
         let (mut files, mut bytes, mut n) = (0, 0, 0);
+        // A path can carry several findings of one category (a key file found by name and by
+        // content): count its files and bytes once.
+        let mut seen: HashSet<&str> = HashSet::new();
         for f in findings.iter().filter(|f| f.category == c.as_str()) {
             n += 1;
-            if f.line.is_none() || c != Category::Secret {
+            if seen.insert(f.path.as_str()) {
                 files += f.files;
-                bytes += f.bytes;
-            } else if !findings
-                .iter()
-                .any(|g| g.path == f.path && g.line.is_none() && g.category == "secret")
-            {
-                files += 1;
                 bytes += f.bytes;
             }
         }
@@ -376,6 +437,51 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     }
 }
 
+/// Source code, markup and assets: the bulk of a context, and not where secrets usually sit.
+/// Skipped by the default content scan (a name that sounds like configuration is still read);
+/// `--scan-all` reads them too. Name rules apply to them either way.
+pub fn code_or_markup(path: &[u8]) -> bool {
+    const EXT: &[&[u8]] = &[
+        b"ts", b"tsx", b"js", b"jsx", b"mjs", b"cjs", b"vue", b"svelte", b"css", b"scss", b"sass",
+        b"less", b"html", b"htm", b"svg", b"md", b"mdx", b"rst", b"adoc", b"graphql", b"gql",
+        b"rs", b"go", b"java", b"kt", b"kts", b"scala", b"c", b"h", b"cc", b"cpp", b"hpp", b"cs",
+        b"fs", b"swift", b"m", b"mm", b"dart", b"ex", b"exs", b"erl", b"hs", b"ml", b"clj", b"lua",
+        b"r", b"jl", b"zig", b"nim", b"d.ts", b"snap", b"map", b"golden", b"csv", b"tsv", b"po",
+        b"pot",
+    ];
+    const HINTS: &[&str] = &[
+        "config",
+        "conf",
+        "setting",
+        "secret",
+        "credential",
+        "cred",
+        "env",
+        "key",
+        "token",
+        "auth",
+        "passw",
+        "deploy",
+        "prod",
+        "private",
+        "cert",
+        "vault",
+        "aws",
+        "gcp",
+        "azure",
+    ];
+    let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    let Some(dot) = name.iter().rposition(|&b| b == b'.') else {
+        return false;
+    };
+    let ext = name[dot + 1..].to_ascii_lowercase();
+    if !EXT.contains(&ext.as_slice()) {
+        return false;
+    }
+    let lower = String::from_utf8_lossy(&name[..dot]).to_ascii_lowercase();
+    !HINTS.iter().any(|h| lower.contains(h))
+}
+
 fn sev_rank(s: &str) -> u8 {
     s.parse::<Severity>().map_or(0, |s| s as u8 + 1)
 }
@@ -384,38 +490,39 @@ fn gitignored(
     tree: &Tree,
     idx: &Index,
     set: &GitignoreSet,
-    covered: &HashSet<u32>,
+    covered: &[bool],
     findings: &mut Vec<Finding>,
 ) {
-    let mut stack: Vec<(u32, usize)> = idx.roots.iter().rev().map(|&r| (r, 0)).collect();
+    // (node, parent path length, an excluded-but-walked ancestor is ignored)
+    let mut stack: Vec<(u32, usize, bool)> =
+        idx.roots.iter().rev().map(|&r| (r, 0, false)).collect();
     let mut path: Vec<u8> = Vec::new();
-    while let Some((id, plen)) = stack.pop() {
+    while let Some((id, plen, inherited)) = stack.pop() {
         path.truncate(plen);
         if plen > 0 {
             path.push(b'/');
         }
         path.extend_from_slice(tree.name(id));
         let node = &tree.nodes[id as usize];
-        if covered.contains(&id) || node.state != State::Sent && node.state != State::ExcludedWalked
+        if covered[id as usize] || node.state != State::Sent && node.state != State::ExcludedWalked
         {
             continue;
         }
         let is_dir = node.kind == Kind::Dir;
-        if node.state == State::Sent
-            && (is_dir || node.kind == Kind::File)
-            && set.is_ignored(&path, is_dir)
-        {
+        // The walk stops below ignored directories, so only this path itself needs deciding.
+        let ignored = inherited || set.is_ignored_here(&path, is_dir);
+        if node.state == State::Sent && (is_dir || node.kind == Kind::File) && ignored {
             let hit = Hit::gitignored(rkind(node.kind));
             let (f, b) = (idx.files[id as usize], idx.bytes[id as usize]);
             if f > 0 || !is_dir {
-                findings.push(finding(&hit, &lossy(&path), f, b, None));
+                findings.push(finding(&hit, &path, f, b, None));
             }
             continue;
         }
         if is_dir {
             let len = path.len();
             for &c in idx.children(id).iter().rev() {
-                stack.push((c, len));
+                stack.push((c, len, ignored));
             }
         }
     }

@@ -453,12 +453,18 @@ fn choose_reexclusions(
         // One generic line when it removes exactly flagged entries and nothing named.
         if ids.len() >= 2 && !info.fix.contains("{path}") {
             if let Ok(set) = PatternSet::parse(info.fix.as_bytes()) {
-                let ok = m.paths.iter().enumerate().all(|(j, q)| {
+                let only_flagged = m.paths.iter().enumerate().all(|(j, q)| {
                     let inside = plan.whole || under(q, &plan.keep);
                     !inside
                         || !set.matches_or_parent_matches(q.as_bytes()).unwrap_or(true)
                         || (!m.named[j] && flagged_or_below(m, j as u32, &flagged))
                 });
+                // …and it must remove every entry this rule flagged.
+                let all_flagged = ids.iter().all(|&i| {
+                    set.matches_or_parent_matches(m.paths[i as usize].as_bytes())
+                        .unwrap_or(false)
+                });
+                let ok = only_flagged && all_flagged;
                 if ok {
                     out.push((
                         info.fix.to_string(),

@@ -5,11 +5,20 @@ use std::path::Path;
 
 use super::sarif::{location_uri, Group};
 
-/// Escapes a workflow-command message.
+/// Escapes a workflow-command message: `%`, CR and LF as GitHub defines, and every other
+/// control character (ESC, BEL, … from file names) percent-encoded so none reaches the log raw.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if c.is_control() => out.push_str(&format!("%{:02X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes a workflow-command property value.

@@ -41,9 +41,11 @@ impl Style {
     }
 }
 
-/// Escapes a report string for the terminal (control characters become visible escapes).
+/// Escapes a report string for the terminal: control and bidi characters become visible
+/// escapes. Report paths already spell backslashes and invalid bytes unambiguously
+/// (`findings::lossy`), so backslashes are left alone here.
 fn esc(s: &str) -> String {
-    super::escape(s.as_bytes())
+    super::escape_controls(s)
 }
 
 fn size(n: u64) -> String {
@@ -149,7 +151,7 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
         let width = r
             .largest_dirs
             .iter()
-            .map(|d| 2 * (d.depth - 1) + name_of(&d.path).chars().count() + 1)
+            .map(|d| 2 * (d.depth - 1) + esc(name_of(&d.path)).chars().count() + 1)
             .max()
             .unwrap_or(10)
             .min(48);

@@ -37,6 +37,19 @@ pub fn escape(b: &[u8]) -> String {
     out
 }
 
+/// Escapes only control and bidi-override characters of an already readable string.
+pub fn escape_controls(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c == '\\' {
+            out.push(c);
+        } else {
+            push_escaped(&mut out, c.encode_utf8(&mut [0; 4]));
+        }
+    }
+    out
+}
+
 fn push_escaped(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {

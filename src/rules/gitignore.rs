@@ -123,6 +123,16 @@ impl GitignoreSet {
         self.decide(path, is_dir) == Some(true)
     }
 
+    /// Like [`GitignoreSet::is_ignored`] for a walk that stops at ignored directories: the
+    /// caller knows no ancestor is ignored, so only `path` itself is decided.
+    pub fn is_ignored_here(&self, path: &[u8], is_dir: bool) -> bool {
+        if self.levels.is_empty() {
+            return false;
+        }
+        let path = normalize_dir(path);
+        !path.is_empty() && self.decide(path, is_dir) == Some(true)
+    }
+
     /// The verdict for `path` alone (its ancestors not considered): the
     /// deepest ignore file with a matching line decides.
     fn decide(&self, path: &[u8], is_dir: bool) -> Option<bool> {

@@ -6,5 +6,6 @@ mod cli;
 mod differential;
 mod edge_cases;
 mod properties;
+mod report;
 mod suggest;
 mod util;
