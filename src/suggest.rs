@@ -419,9 +419,17 @@ fn choose_reexclusions(
     warnings: &mut Vec<String>,
 ) -> Vec<(String, String)> {
     let mut hits: BTreeMap<&'static str, Vec<u32>> = BTreeMap::new();
+    let carried = PatternSet::parse(plan.carried.join("\n").as_bytes()).unwrap_or_default();
     let mut stack: Vec<u32> = m.roots.iter().rev().copied().collect();
     while let Some(i) = stack.pop() {
         let p = &m.paths[i as usize];
+        if !plan.carried.is_empty()
+            && carried
+                .matches_or_parent_matches(p.as_bytes())
+                .unwrap_or(false)
+        {
+            continue;
+        }
         let inside = plan.whole || under(p, &plan.keep);
         let node = &m.tree.nodes[i as usize];
         if inside && !m.named[i as usize] {
@@ -789,8 +797,9 @@ pub fn suggest(config: &Config, opts: &SuggestOptions) -> Result<Suggestion, Err
     loop {
         round += 1;
         let mut w = Vec::new();
-        plan.reexcl = choose_reexclusions(&m, &plan, &rules, &mut w);
+        // The user's own lines first: a re-exclusion is only written for what they miss.
         plan.carried = choose_carried(&m, &plan, &main.ignore_text, &mut w);
+        plan.reexcl = choose_reexclusions(&m, &plan, &rules, &mut w);
         let mut h = header.clone();
         h.extend(explain_header(&plan));
         text = render(&plan, &h);
