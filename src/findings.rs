@@ -262,6 +262,92 @@ pub fn fix_line(path: &[u8]) -> String {
     out
 }
 
+/// What one subtree task found.
+#[derive(Default)]
+struct Partial {
+    findings: Vec<Finding>,
+    covered: Vec<u32>,
+    content: Vec<(u32, Vec<u8>)>,
+    gitignores: Vec<(Vec<u8>, Vec<u8>)>,
+    notes: Vec<String>,
+    heap: BinaryHeap<std::cmp::Reverse<(u64, Vec<u8>)>>,
+}
+
+/// Visits `start` (below `prefix`) and, when `deep`, its whole subtree, pre-order with one path
+/// buffer.
+#[allow(clippy::too_many_arguments)]
+fn visit(
+    tree: &Tree,
+    idx: &Index,
+    rules: &RuleSet,
+    opts: &ReportOptions,
+    no_data: &[bool],
+    start: u32,
+    prefix: &[u8],
+    deep: bool,
+) -> Partial {
+    let mut out = Partial::default();
+    let mut path: Vec<u8> = prefix.to_vec();
+    let mut stack: Vec<(u32, usize)> = vec![(start, prefix.len())];
+    while let Some((id, plen)) = stack.pop() {
+        path.truncate(plen);
+        if plen > 0 {
+            path.push(b'/');
+        }
+        path.extend_from_slice(tree.name(id));
+        let node = &tree.nodes[id as usize];
+        if plen > 0 && tree.name(id) == b".dockerignore" {
+            out.notes.push(format!(
+                "{} has no effect: docker reads only the context's .dockerignore (or, with BuildKit, <Dockerfile>.dockerignore next to the Dockerfile)",
+                lossy(&path)
+            ));
+        }
+        if node.kind == Kind::File && tree.name(id) == b".gitignore" {
+            out.gitignores.push((path[..plen].to_vec(), path.clone()));
+        }
+        if node.state == State::Sent {
+            let e = EntryRef {
+                path: &path,
+                kind: rkind(node.kind),
+                size: node.size,
+            };
+            if let Some(hit) = rules.classify(&e) {
+                let (files, bytes) = (idx.files[id as usize], idx.bytes[id as usize]);
+                out.findings.push(finding(&hit, &path, files, bytes, None));
+                if hit.covers_subtree {
+                    out.covered.push(id);
+                }
+            }
+            if node.kind == Kind::File {
+                if opts.content_max > 0
+                    && (opts.scan_all || !code_or_markup(&path))
+                    && rules.wants_content(&e)
+                {
+                    out.content.push((id, path.clone()));
+                }
+                let heap = &mut out.heap;
+                let fits = heap.len() < opts.top
+                    || heap
+                        .peek()
+                        .is_some_and(|m| (node.size, &path) > (m.0 .0, &m.0 .1));
+                if node.size > 0 && !no_data[id as usize] && fits {
+                    heap.push(std::cmp::Reverse((node.size, path.clone())));
+                    if heap.len() > opts.top {
+                        heap.pop();
+                    }
+                }
+            }
+        }
+        if deep && node.kind == Kind::Dir {
+            let len = path.len();
+            for &c in idx.children(id).iter().rev() {
+                stack.push((c, len));
+            }
+        }
+    }
+    out
+}
+
 /// Runs the rules over everything that will be sent.
 pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     let tree = &a.tree;
@@ -275,71 +361,49 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
         content_max: opts.content_max,
     });
 
+    // The rules run per subtree in parallel: tasks are the entries of the first two levels
+    // (a directory there is visited alone, its children are tasks of their own).
+    let mut tasks: Vec<(u32, Vec<u8>, bool)> = Vec::new();
+    for &r in &idx.roots {
+        let top = tree.nodes[r as usize].kind == Kind::Dir && !idx.children(r).is_empty();
+        tasks.push((r, Vec::new(), !top));
+        if top {
+            let prefix = tree.name(r).to_vec();
+            for &c in idx.children(r) {
+                tasks.push((c, prefix.clone(), true));
+            }
+        }
+    }
+    let parts: Vec<Partial> = {
+        use rayon::prelude::*;
+        tasks
+            .par_iter()
+            .map(|(id, prefix, deep)| visit(tree, &idx, &rules, opts, &no_data, *id, prefix, *deep))
+            .collect()
+    };
     let mut findings: Vec<Finding> = Vec::new();
     let mut covered = vec![false; tree.nodes.len()];
     let mut content_cands: Vec<(u32, Vec<u8>)> = Vec::new();
     let mut gitignores: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     let mut heap: BinaryHeap<std::cmp::Reverse<(u64, Vec<u8>)>> = BinaryHeap::new();
-
-    // Pre-order walk with a path buffer.
-    let mut stack: Vec<(u32, usize)> = idx.roots.iter().rev().map(|&r| (r, 0)).collect();
-    let mut path: Vec<u8> = Vec::new();
-    while let Some((id, plen)) = stack.pop() {
-        path.truncate(plen);
-        if plen > 0 {
-            path.push(b'/');
+    for p in parts {
+        findings.extend(p.findings);
+        for c in p.covered {
+            covered[c as usize] = true;
         }
-        path.extend_from_slice(tree.name(id));
-        let node = &tree.nodes[id as usize];
-        if plen > 0 && tree.name(id) == b".dockerignore" {
-            notes.push(format!(
-                "{} has no effect: docker reads only the context's .dockerignore (or, with BuildKit, <Dockerfile>.dockerignore next to the Dockerfile)",
-                lossy(&path)
-            ));
-        }
-        if node.kind == Kind::File && tree.name(id) == b".gitignore" {
-            gitignores.push((path[..plen].to_vec(), path.clone()));
-        }
-        if node.state == State::Sent {
-            let e = EntryRef {
-                path: &path,
-                kind: rkind(node.kind),
-                size: node.size,
-            };
-            if let Some(hit) = rules.classify(&e) {
-                let (files, bytes) = (idx.files[id as usize], idx.bytes[id as usize]);
-                findings.push(finding(&hit, &path, files, bytes, None));
-                if hit.covers_subtree {
-                    covered[id as usize] = true;
-                }
-            }
-            if node.kind == Kind::File {
-                if opts.content_max > 0
-                    && rules.wants_content(&e)
-                    && (opts.scan_all || !code_or_markup(&path))
-                {
-                    content_cands.push((id, path.clone()));
-                }
-                let fits = heap.len() < opts.top
-                    || heap
-                        .peek()
-                        .is_some_and(|m| (node.size, &path) > (m.0 .0, &m.0 .1));
-                if node.size > 0 && !no_data[id as usize] && fits {
-                    heap.push(std::cmp::Reverse((node.size, path.clone())));
-                    if heap.len() > opts.top {
-                        heap.pop();
-                    }
-                }
-            }
-        }
-        if node.kind == Kind::Dir {
-            let len = path.len();
-            for &c in idx.children(id).iter().rev() {
-                stack.push((c, len));
+        content_cands.extend(p.content);
+        gitignores.extend(p.gitignores);
+        notes.extend(p.notes);
+        for e in p.heap {
+            heap.push(e);
+            if heap.len() > opts.top {
+                heap.pop();
             }
         }
     }
+    gitignores.sort();
+    notes.sort();
 
     // Secrets by content.
     if !content_cands.is_empty() {
