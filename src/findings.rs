@@ -405,8 +405,12 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     gitignores.sort();
     notes.sort();
 
-    // Secrets by content.
-    if !content_cands.is_empty() {
+    // Secrets by content, and what .gitignore ignores: independent, so side by side.
+    let by_content = || {
+        let mut out: Vec<Finding> = Vec::new();
+        if content_cands.is_empty() {
+            return out;
+        }
         let rels: Vec<Vec<u8>> = content_cands.iter().map(|(_, p)| p.clone()).collect();
         let hits = crate::walk::read_files(&a.resolved.root, &rels, opts.content_max, |i, b| {
             (i, rules::scan_content(b))
@@ -428,13 +432,17 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
                     severity: info.severity,
                     covers_subtree: false,
                 };
-                findings.push(finding(&hit, p, 1, size, Some(h.line)));
+                out.push(finding(&hit, p, 1, size, Some(h.line)));
             }
         }
-    }
-
+        out
+    };
     // Sent although the repository's .gitignore ignores it.
-    if opts.gitignore && !gitignores.is_empty() {
+    let by_gitignore = || {
+        let mut out: Vec<Finding> = Vec::new();
+        if !opts.gitignore || gitignores.is_empty() {
+            return out;
+        }
         let mut files: Vec<(Vec<u8>, String)> = Vec::new();
         if let Some(t) = crate::walk::read_small(&a.resolved.root, b".git/info/exclude", 1 << 20) {
             files.push((Vec::new(), String::from_utf8_lossy(&t).into_owned()));
@@ -445,9 +453,13 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
             }
         }
         if let Ok(set) = GitignoreSet::new(files) {
-            gitignored(tree, &idx, &set, &covered, &mut findings);
+            gitignored(tree, &idx, &set, &covered, &mut out);
         }
-    }
+        out
+    };
+    let (c, g) = rayon::join(by_content, by_gitignore);
+    findings.extend(c);
+    findings.extend(g);
 
     findings.sort_by(|x, y| {
         sev_rank(&y.severity)

@@ -134,7 +134,7 @@ pub struct DirPos {
 
 /// The literal text every match of a REGEX pattern starts with: the pattern up to its first
 /// character with regex meaning. `None` when the regex is not anchored at the start by it.
-fn literal_prefix(cleaned: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn literal_prefix(cleaned: &[u8]) -> Option<Vec<u8>> {
     if cleaned.contains(&b'|') || std::str::from_utf8(cleaned).is_err() {
         return None;
     }
@@ -150,7 +150,7 @@ fn literal_prefix(cleaned: &[u8]) -> Option<Vec<u8>> {
 
 /// The literal text every match of an end-anchored REGEX pattern ends with (`**/*.log` →
 /// `.log`), or `None`.
-fn literal_suffix(cleaned: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn literal_suffix(cleaned: &[u8]) -> Option<Vec<u8>> {
     // Escapes (`\pL`, `\x41`, `\Q…`) have regex meanings of varying length: not indexed.
     if cleaned.contains(&b'|') || cleaned.contains(&b'\\') || std::str::from_utf8(cleaned).is_err()
     {

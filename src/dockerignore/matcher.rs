@@ -16,6 +16,10 @@ pub struct Pattern {
     regex: std::sync::OnceLock<Option<regex::Regex>>,
     /// Number of `/`-separated parts (`pattern.dirs`), used by the deprecated matcher.
     dirs: usize,
+    /// REGEX patterns: literal text every match starts and ends with, checked before the
+    /// regex is compiled or run (most paths fail it; a 1000-line file then compiles few).
+    lit_prefix: Vec<u8>,
+    lit_suffix: Vec<u8>,
 }
 
 /// This pattern's regex does not compile (Go's `filepath.ErrBadPattern` on first use).
@@ -32,11 +36,25 @@ impl Pattern {
         let kind = compile(&line.cleaned);
         let regex = std::sync::OnceLock::new();
         let dirs = line.cleaned.split(|&b| b == b'/').count();
+        let (mut lit_prefix, mut lit_suffix) = (Vec::new(), Vec::new());
+        if matches!(kind, MatchType::Regex { rust: Some(_), .. }) {
+            // U+FFFD in the pattern could stand for any invalid byte of a path: no prefilter.
+            let fffd = "\u{fffd}".as_bytes();
+            let ok = |v: &Vec<u8>| !v.windows(3).any(|w| w == fffd);
+            lit_prefix = super::engine::literal_prefix(&line.cleaned)
+                .filter(ok)
+                .unwrap_or_default();
+            lit_suffix = super::engine::literal_suffix(&line.cleaned)
+                .filter(ok)
+                .unwrap_or_default();
+        }
         Pattern {
             line,
             kind,
             regex,
             dirs,
+            lit_prefix,
+            lit_suffix,
         }
     }
 
@@ -70,6 +88,11 @@ impl Pattern {
             MatchType::Prefix(p) => path.starts_with(p),
             MatchType::Suffix(s) => {
                 path.ends_with(s) || (s.first() == Some(&b'/') && path == &s[1..])
+            }
+            MatchType::Regex { rust: Some(_), .. }
+                if !path.starts_with(&self.lit_prefix) || !path.ends_with(&self.lit_suffix) =>
+            {
+                false
             }
             MatchType::Regex { .. } => match self.regex() {
                 Some(r) => r.is_match(&go_decode(path)),
