@@ -515,18 +515,7 @@ mod tests {
     use crate::analysis::{analyze, Config};
 
     fn ctx(files: &[&str], ignore: &str) -> tempfile::TempDir {
-        let d = tempfile::tempdir().unwrap();
-        for f in files {
-            let p = d.path().join(f);
-            if f.ends_with('/') {
-                std::fs::create_dir_all(&p).unwrap();
-            } else {
-                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-                std::fs::write(&p, "x").unwrap();
-            }
-        }
-        std::fs::write(d.path().join(".dockerignore"), ignore).unwrap();
-        d
+        crate::testutil::ctx(files, ignore, b"x")
     }
 
     fn an(d: &Path, b: Builder) -> Analysis {

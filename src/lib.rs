@@ -32,6 +32,8 @@ pub mod report;
 pub mod rules;
 pub mod suggest;
 pub mod tar;
+#[cfg(test)]
+mod testutil;
 pub mod transfer;
 pub mod tree;
 pub mod walk;

@@ -1,0 +1,18 @@
+//! Helpers for the library's unit tests.
+
+/// A temporary context: `files` (a trailing `/` makes a directory), each holding `content`, and
+/// a `.dockerignore` with `ignore`.
+pub fn ctx(files: &[&str], ignore: &str, content: &[u8]) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for f in files {
+        let p = d.path().join(f);
+        if f.ends_with('/') {
+            std::fs::create_dir_all(&p).unwrap();
+        } else {
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, content).unwrap();
+        }
+    }
+    std::fs::write(d.path().join(".dockerignore"), ignore).unwrap();
+    d
+}
