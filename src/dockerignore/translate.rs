@@ -472,6 +472,32 @@ impl Parser<'_> {
         Some((min, max, j + 1 - self.i))
     }
 
+    /// Applies the quantifier `q` (and a following lazy `?`) to the last piece: RE2 rejects a
+    /// repeated repetition and a quantifier with nothing to repeat.
+    fn repeat(
+        &mut self,
+        stack: &mut [Vec<String>],
+        mut q: String,
+        last_repeat: bool,
+    ) -> Result<(), Re2Error> {
+        if self.peek() == Some('?') {
+            self.i += 1;
+            q.push('?');
+        }
+        if last_repeat {
+            return Err(Re2Error);
+        }
+        let top = stack.last_mut().ok_or(Re2Error)?;
+        match top.pop() {
+            None => Err(Re2Error),
+            Some(p) if p == "|" => Err(Re2Error),
+            Some(p) => {
+                top.push(format!("(?:{p}){q}"));
+                Ok(())
+            }
+        }
+    }
+
     /// The whole expression.
     fn parse(&mut self) -> Result<String, Re2Error> {
         // Output pieces of the current concatenation; a quantifier wraps the last piece.
@@ -509,20 +535,7 @@ impl Parser<'_> {
                 }
                 '*' | '+' | '?' => {
                     self.i += 1;
-                    let mut q = c.to_string();
-                    if self.peek() == Some('?') {
-                        self.i += 1;
-                        q.push('?');
-                    }
-                    if last_repeat {
-                        return Err(Re2Error);
-                    }
-                    let top = stack.last_mut().ok_or(Re2Error)?;
-                    match top.pop() {
-                        None => return Err(Re2Error),
-                        Some(p) if p == "|" => return Err(Re2Error),
-                        Some(p) => top.push(format!("(?:{p}){q}")),
-                    }
+                    self.repeat(&mut stack, c.to_string(), last_repeat)?;
                     is_repeat = true;
                 }
                 '{' => match self.repeat_spec() {
@@ -535,24 +548,12 @@ impl Parser<'_> {
                             return Err(Re2Error);
                         }
                         self.i += len;
-                        let mut q = match max {
+                        let q = match max {
                             Some(m) if m == min => format!("{{{min}}}"),
                             Some(m) => format!("{{{min},{m}}}"),
                             None => format!("{{{min},}}"),
                         };
-                        if self.peek() == Some('?') {
-                            self.i += 1;
-                            q.push('?');
-                        }
-                        if last_repeat {
-                            return Err(Re2Error);
-                        }
-                        let top = stack.last_mut().ok_or(Re2Error)?;
-                        match top.pop() {
-                            None => return Err(Re2Error),
-                            Some(p) if p == "|" => return Err(Re2Error),
-                            Some(p) => top.push(format!("(?:{p}){q}")),
-                        }
+                        self.repeat(&mut stack, q, last_repeat)?;
                         is_repeat = true;
                     }
                 },
