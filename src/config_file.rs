@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::Error;
-use crate::gate::{is_rule_id, parse_size, BudgetOn, FailOn, Limits, Severity};
+use crate::gate::{is_rule_id, parse_severity, parse_size, BudgetOn, FailOn, Limits, Severity};
 use crate::report::Finding;
 
 /// The default file name, looked up at the context root.
@@ -150,7 +150,7 @@ impl FileConfig {
             let setting = if v.eq_ignore_ascii_case("off") {
                 RuleSetting::Off
             } else {
-                RuleSetting::Severity(Severity::parse(&v).ok_or_else(|| {
+                RuleSetting::Severity(parse_severity(&v).ok_or_else(|| {
                     Error::Usage(format!(
                         "{}: [rules] {k} = \"{v}\": use off, high, medium, low or info",
                         path.display()

@@ -50,41 +50,19 @@ impl BudgetOn {
     }
 }
 
-/// Finding severities, lowest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// `info`.
-    Info,
-    /// `low`.
-    Low,
-    /// `medium`.
-    Medium,
-    /// `high`.
-    High,
-}
+/// Finding severities, lowest first (the rules' own type).
+pub use crate::rules::Severity;
 
-impl Severity {
-    /// Parses `high`, `medium`, `low`, `info` (also `error`/`warning`/`note` as aliases).
-    pub fn parse(s: &str) -> Option<Severity> {
-        Some(match s.to_ascii_lowercase().as_str() {
-            "high" | "error" | "critical" => Severity::High,
-            "medium" | "warning" | "warn" => Severity::Medium,
-            "low" | "note" => Severity::Low,
-            "info" => Severity::Info,
-            _ => return None,
-        })
-    }
-
-    /// The name used in findings.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::High => "high",
-            Severity::Medium => "medium",
-            Severity::Low => "low",
-            Severity::Info => "info",
-        }
-    }
+/// Parses `high`, `medium`, `low`, `info` (also `error`/`critical`, `warning`/`warn` and `note`
+/// as aliases, as CI tools write them).
+pub fn parse_severity(s: &str) -> Option<Severity> {
+    Some(match s.to_ascii_lowercase().as_str() {
+        "high" | "error" | "critical" => Severity::High,
+        "medium" | "warning" | "warn" => Severity::Medium,
+        "low" | "note" => Severity::Low,
+        "info" => Severity::Info,
+        _ => return None,
+    })
 }
 
 /// The finding categories `--fail-on` accepts.
@@ -129,7 +107,7 @@ impl FailOn {
     }
 
     fn add(&mut self, item: &str) -> Result<(), String> {
-        if let Some(sev) = Severity::parse(item) {
+        if let Some(sev) = parse_severity(item) {
             self.severity = Some(self.severity.map_or(sev, |s| s.min(sev)));
         } else if CATEGORIES.contains(&item.to_ascii_lowercase().as_str()) {
             self.categories.push(item.to_ascii_lowercase());
@@ -146,7 +124,7 @@ impl FailOn {
 
     /// Whether this finding trips the gate.
     pub fn trips(&self, f: &Finding) -> bool {
-        let sev_hit = match (self.severity, Severity::parse(&f.severity)) {
+        let sev_hit = match (self.severity, parse_severity(&f.severity)) {
             (Some(min), Some(s)) => s >= min,
             _ => false,
         };

@@ -341,30 +341,11 @@ impl FastMatcher {
         bits.clear();
         let mut matched = false;
         let empty = Vec::new();
-        let p = parent.unwrap_or(&empty);
-        let (mut a, mut b, mut c) = (0, 0, 0);
-        loop {
-            let next = [p.get(a), m.get(b), self.slow.get(c)]
-                .into_iter()
-                .flatten()
-                .copied()
-                .min();
-            let Some(i) = next else { break };
-            if p.get(a) == Some(&i) {
-                a += 1;
-            }
-            if m.get(b) == Some(&i) {
-                b += 1;
-            }
-            let is_slow = self.slow.get(c) == Some(&i);
-            if is_slow {
-                c += 1;
-            }
+        for (i, inherited, in_m, is_slow) in Merge3::new(parent.unwrap_or(&empty), m, &self.slow) {
             if i as usize >= limit {
                 break;
             }
             let pat = &self.set.patterns[i as usize];
-            let inherited = parent.is_some_and(|p| p.binary_search(&i).is_ok());
             let hit = if inherited {
                 true
             } else if pat.exclusion() != matched {
@@ -376,7 +357,7 @@ impl FastMatcher {
                 }
                 h
             } else {
-                m.binary_search(&i).is_ok()
+                in_m
             };
             if hit {
                 bits.push(i);
@@ -396,26 +377,7 @@ impl FastMatcher {
         limit: usize,
     ) -> Result<bool, BrokenPattern> {
         let mut matched = false;
-        let (mut a, mut b, mut c) = (0, 0, 0);
-        loop {
-            let next = [anc.get(a), m.get(b), self.slow.get(c)]
-                .into_iter()
-                .flatten()
-                .copied()
-                .min();
-            let Some(i) = next else { break };
-            let in_a = anc.get(a) == Some(&i);
-            if in_a {
-                a += 1;
-            }
-            let in_m = m.get(b) == Some(&i);
-            if in_m {
-                b += 1;
-            }
-            let is_slow = self.slow.get(c) == Some(&i);
-            if is_slow {
-                c += 1;
-            }
+        for (i, in_a, in_m, is_slow) in Merge3::new(anc, m, &self.slow) {
             if i as usize >= limit {
                 break;
             }
@@ -434,6 +396,37 @@ impl FastMatcher {
             }
         }
         Ok(matched)
+    }
+}
+
+/// Walks the union of three sorted index lists in ascending order, saying which lists hold each
+/// index: the only patterns docker's rules need to look at for one path.
+struct Merge3<'a> {
+    lists: [&'a [u32]; 3],
+    pos: [usize; 3],
+}
+
+impl<'a> Merge3<'a> {
+    fn new(a: &'a [u32], b: &'a [u32], c: &'a [u32]) -> Merge3<'a> {
+        Merge3 {
+            lists: [a, b, c],
+            pos: [0; 3],
+        }
+    }
+}
+
+impl Iterator for Merge3<'_> {
+    type Item = (u32, bool, bool, bool);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let heads: [Option<u32>; 3] =
+            std::array::from_fn(|k| self.lists[k].get(self.pos[k]).copied());
+        let i = heads.iter().flatten().copied().min()?;
+        let in_list = heads.map(|h| h == Some(i));
+        for (p, hit) in self.pos.iter_mut().zip(in_list) {
+            *p += usize::from(hit);
+        }
+        Some((i, in_list[0], in_list[1], in_list[2]))
     }
 }
 
