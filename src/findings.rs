@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::report::Finding;
-use crate::rules::{self, Category, EntryRef, GitignoreSet, Hit, RuleConfig, RuleSet, Severity};
+use crate::rules::{
+    self, Category, EntryRef, GitignoreSet, Hit, Nest, RuleConfig, RuleSet, Severity,
+};
 use crate::tree::{Kind, State, Tree, ROOT};
 
 /// Knobs for the report.
@@ -100,79 +102,39 @@ fn rkind(k: Kind) -> rules::Kind {
 }
 
 /// Children lists and per-directory totals of the sent content.
-struct Index {
-    start: Vec<u32>,
-    kids: Vec<u32>,
-    roots: Vec<u32>,
+struct Index<'t> {
+    kids: &'t crate::tree::Children,
+    roots: &'t [u32],
     /// Sent files and bytes under each node (a file: itself).
     files: Vec<u64>,
     bytes: Vec<u64>,
 }
 
-impl Index {
-    fn children(&self, id: u32) -> &[u32] {
-        if id == ROOT {
-            return &self.roots;
-        }
-        let i = id as usize;
-        &self.kids[self.start[i] as usize..self.start[i + 1] as usize]
+impl<'t> Index<'t> {
+    fn children(&self, id: u32) -> &'t [u32] {
+        self.kids.of(id)
     }
 
-    fn new(tree: &Tree, no_data: &[bool]) -> Index {
+    fn new(tree: &'t Tree, no_data: &[bool]) -> Index<'t> {
         let n = tree.nodes.len();
-        let mut count = vec![0u32; n + 1];
-        let mut roots = Vec::new();
-        for (i, node) in tree.nodes.iter().enumerate() {
-            if node.parent == ROOT {
-                roots.push(i as u32);
-            } else {
-                count[node.parent as usize] += 1;
-            }
-        }
-        let mut start = vec![0u32; n + 1];
-        for i in 0..n {
-            start[i + 1] = start[i] + count[i];
-        }
-        let mut fill = start.clone();
-        let mut kids = vec![0u32; start[n] as usize];
-        for (i, node) in tree.nodes.iter().enumerate() {
-            if node.parent != ROOT {
-                let p = node.parent as usize;
-                kids[fill[p] as usize] = i as u32;
-                fill[p] += 1;
-            }
-        }
+        let kids = tree.children();
         let mut idx = Index {
-            start,
             kids,
-            roots,
+            roots: kids.of(ROOT),
             files: vec![0; n],
             bytes: vec![0; n],
         };
-        // Post-order totals.
-        let mut order = Vec::with_capacity(n);
-        let mut stack: Vec<u32> = idx.roots.clone();
-        while let Some(id) = stack.pop() {
-            order.push(id);
-            stack.extend_from_slice(idx.children(id));
-        }
-        for &id in order.iter().rev() {
-            let node = &tree.nodes[id as usize];
-            let i = id as usize;
-            if node.state == State::Sent && node.kind == Kind::File {
-                idx.files[i] = 1;
-                if !no_data[id as usize] {
-                    idx.bytes[i] = node.size;
-                }
+        // Each sent file adds itself to its ancestors.
+        for (i, node) in tree.nodes.iter().enumerate() {
+            if node.state != State::Sent || node.kind != Kind::File {
+                continue;
             }
-            if node.kind == Kind::Dir {
-                let (mut f, mut b) = (0, 0);
-                for &c in idx.children(id) {
-                    f += idx.files[c as usize];
-                    b += idx.bytes[c as usize];
-                }
-                idx.files[i] = f;
-                idx.bytes[i] = b;
+            let b = if no_data[i] { 0 } else { node.size };
+            let mut cur = i as u32;
+            while cur != ROOT {
+                idx.files[cur as usize] += 1;
+                idx.bytes[cur as usize] += b;
+                cur = tree.nodes[cur as usize].parent;
             }
         }
         idx
@@ -273,8 +235,8 @@ struct Partial {
     heap: BinaryHeap<std::cmp::Reverse<(u64, Vec<u8>)>>,
 }
 
-/// Visits `start` (below `prefix`) and, when `deep`, its whole subtree, pre-order with one path
-/// buffer.
+/// Visits `start` (below `prefix`, whose entries have the nest `nest`) and, when `deep`, its
+/// whole subtree, pre-order with one path buffer.
 #[allow(clippy::too_many_arguments)]
 fn visit(
     tree: &Tree,
@@ -284,12 +246,13 @@ fn visit(
     no_data: &[bool],
     start: u32,
     prefix: &[u8],
+    nest: Nest,
     deep: bool,
 ) -> Partial {
     let mut out = Partial::default();
     let mut path: Vec<u8> = prefix.to_vec();
-    let mut stack: Vec<(u32, usize)> = vec![(start, prefix.len())];
-    while let Some((id, plen)) = stack.pop() {
+    let mut stack: Vec<(u32, usize, Nest)> = vec![(start, prefix.len(), nest)];
+    while let Some((id, plen, nest)) = stack.pop() {
         path.truncate(plen);
         if plen > 0 {
             path.push(b'/');
@@ -311,7 +274,8 @@ fn visit(
                 kind: rkind(node.kind),
                 size: node.size,
             };
-            if let Some(hit) = rules.classify(&e) {
+            let (hit, content) = rules.check(&e, nest);
+            if let Some(hit) = hit {
                 let (files, bytes) = (idx.files[id as usize], idx.bytes[id as usize]);
                 out.findings.push(finding(&hit, &path, files, bytes, None));
                 if hit.covers_subtree {
@@ -319,10 +283,7 @@ fn visit(
                 }
             }
             if node.kind == Kind::File {
-                if opts.content_max > 0
-                    && (opts.scan_all || !code_or_markup(&path))
-                    && rules.wants_content(&e)
-                {
+                if opts.content_max > 0 && content && (opts.scan_all || !code_or_markup(&path)) {
                     out.content.push((id, path.clone()));
                 }
                 let heap = &mut out.heap;
@@ -340,8 +301,9 @@ fn visit(
         }
         if deep && node.kind == Kind::Dir {
             let len = path.len();
+            let below = rules.nest_below(&path, nest);
             for &c in idx.children(id).iter().rev() {
-                stack.push((c, len));
+                stack.push((c, len, below));
             }
         }
     }
@@ -363,22 +325,31 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
 
     // The rules run per subtree in parallel: tasks are the entries of the first two levels
     // (a directory there is visited alone, its children are tasks of their own).
-    let mut tasks: Vec<(u32, Vec<u8>, bool)> = Vec::new();
-    for &r in &idx.roots {
+    let mut tasks: Vec<(u32, Vec<u8>, Nest, bool)> = Vec::new();
+    for &r in idx.roots {
         let top = tree.nodes[r as usize].kind == Kind::Dir && !idx.children(r).is_empty();
-        tasks.push((r, Vec::new(), !top));
+        tasks.push((r, Vec::new(), Nest::Top, !top));
         if top {
             let prefix = tree.name(r).to_vec();
+            let nest = rules.nest_below(&prefix, Nest::Top);
             for &c in idx.children(r) {
-                tasks.push((c, prefix.clone(), true));
+                tasks.push((c, prefix.clone(), nest, true));
             }
         }
     }
+    // Largest first, one task per rayon job: the default splitting hands each thread a
+    // contiguous half, and one half can hold nearly all the work (`packages/`).
+    tasks.sort_by_key(|t| std::cmp::Reverse(idx.files[t.0 as usize]));
     let parts: Vec<Partial> = {
         use rayon::prelude::*;
         tasks
             .par_iter()
-            .map(|(id, prefix, deep)| visit(tree, &idx, &rules, opts, &no_data, *id, prefix, *deep))
+            .with_max_len(1)
+            .map(|(id, prefix, nest, deep)| {
+                visit(
+                    tree, &idx, &rules, opts, &no_data, *id, prefix, *nest, *deep,
+                )
+            })
             .collect()
     };
     let mut findings: Vec<Finding> = Vec::new();
@@ -517,14 +488,7 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
 /// Skipped by the default content scan (a name that sounds like configuration is still read);
 /// `--scan-all` reads them too. Name rules apply to them either way.
 pub fn code_or_markup(path: &[u8]) -> bool {
-    const EXT: &[&[u8]] = &[
-        b"ts", b"tsx", b"js", b"jsx", b"mjs", b"cjs", b"vue", b"svelte", b"css", b"scss", b"sass",
-        b"less", b"html", b"htm", b"svg", b"md", b"mdx", b"rst", b"adoc", b"graphql", b"gql",
-        b"rs", b"go", b"java", b"kt", b"kts", b"scala", b"c", b"h", b"cc", b"cpp", b"hpp", b"cs",
-        b"fs", b"swift", b"m", b"mm", b"dart", b"ex", b"exs", b"erl", b"hs", b"ml", b"clj", b"lua",
-        b"r", b"jl", b"zig", b"nim", b"d.ts", b"snap", b"map", b"golden", b"csv", b"tsv", b"po",
-        b"pot",
-    ];
+    use std::sync::OnceLock;
     const HINTS: &[&str] = &[
         "config",
         "conf",
@@ -546,16 +510,87 @@ pub fn code_or_markup(path: &[u8]) -> bool {
         "gcp",
         "azure",
     ];
+    static HINT_SET: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
     let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
     let Some(dot) = name.iter().rposition(|&b| b == b'.') else {
         return false;
     };
-    let ext = name[dot + 1..].to_ascii_lowercase();
-    if !EXT.contains(&ext.as_slice()) {
+    let ext = &name[dot + 1..];
+    if ext.len() > 8 {
         return false;
     }
-    let lower = String::from_utf8_lossy(&name[..dot]).to_ascii_lowercase();
-    !HINTS.iter().any(|h| lower.contains(h))
+    let mut low = [0u8; 8];
+    low[..ext.len()].copy_from_slice(ext);
+    low.make_ascii_lowercase();
+    let code = matches!(
+        &low[..ext.len()],
+        b"ts"
+            | b"tsx"
+            | b"js"
+            | b"jsx"
+            | b"mjs"
+            | b"cjs"
+            | b"vue"
+            | b"svelte"
+            | b"css"
+            | b"scss"
+            | b"sass"
+            | b"less"
+            | b"html"
+            | b"htm"
+            | b"svg"
+            | b"md"
+            | b"mdx"
+            | b"rst"
+            | b"adoc"
+            | b"graphql"
+            | b"gql"
+            | b"rs"
+            | b"go"
+            | b"java"
+            | b"kt"
+            | b"kts"
+            | b"scala"
+            | b"c"
+            | b"h"
+            | b"cc"
+            | b"cpp"
+            | b"hpp"
+            | b"cs"
+            | b"fs"
+            | b"swift"
+            | b"m"
+            | b"mm"
+            | b"dart"
+            | b"ex"
+            | b"exs"
+            | b"erl"
+            | b"hs"
+            | b"ml"
+            | b"clj"
+            | b"lua"
+            | b"r"
+            | b"jl"
+            | b"zig"
+            | b"nim"
+            | b"snap"
+            | b"map"
+            | b"golden"
+            | b"csv"
+            | b"tsv"
+            | b"po"
+            | b"pot"
+    );
+    if !code {
+        return false;
+    }
+    let hints = HINT_SET.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(HINTS)
+            .expect("fixed hint list")
+    });
+    !hints.is_match(&name[..dot])
 }
 
 fn sev_rank(s: &str) -> u8 {
@@ -569,12 +604,16 @@ fn gitignored(
     covered: &[bool],
     findings: &mut Vec<Finding>,
 ) {
-    // (node, parent path length, an excluded-but-walked ancestor is ignored)
-    let mut stack: Vec<(u32, usize, bool)> =
-        idx.roots.iter().rev().map(|&r| (r, 0, false)).collect();
+    // (node, parent path length, an excluded-but-walked ancestor is ignored, how many entries
+    // of `levels` apply)
+    let mut stack: Vec<(u32, usize, bool, usize)> =
+        idx.roots.iter().rev().map(|&r| (r, 0, false, 1)).collect();
+    // Path lengths of the directories with ignore files above the current entry (0: the root).
+    let mut levels: Vec<usize> = vec![0];
     let mut path: Vec<u8> = Vec::new();
-    while let Some((id, plen, inherited)) = stack.pop() {
+    while let Some((id, plen, inherited, nlev)) = stack.pop() {
         path.truncate(plen);
+        levels.truncate(nlev);
         if plen > 0 {
             path.push(b'/');
         }
@@ -586,7 +625,7 @@ fn gitignored(
         }
         let is_dir = node.kind == Kind::Dir;
         // The walk stops below ignored directories, so only this path itself needs deciding.
-        let ignored = inherited || set.is_ignored_here(&path, is_dir);
+        let ignored = inherited || set.is_ignored_in(&levels, &path, is_dir);
         if node.state == State::Sent && (is_dir || node.kind == Kind::File) && ignored {
             let hit = Hit::gitignored(rkind(node.kind));
             let (f, b) = (idx.files[id as usize], idx.bytes[id as usize]);
@@ -597,8 +636,12 @@ fn gitignored(
         }
         if is_dir {
             let len = path.len();
+            if set.has_level(&path) {
+                levels.push(len);
+            }
+            let nlev = levels.len();
             for &c in idx.children(id).iter().rev() {
-                stack.push((c, len, ignored));
+                stack.push((c, len, ignored, nlev));
             }
         }
     }

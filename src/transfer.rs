@@ -20,7 +20,7 @@ use crate::analysis::Analysis;
 use crate::dockerfile::{self, ContextSource, Options, Sources};
 use crate::findings::lossy;
 use crate::report::Report;
-use crate::tree::{Kind, State, Tree};
+use crate::tree::{Kind, State, Tree, ROOT};
 use crate::walk::Builder;
 
 /// One thing about a `COPY`/`ADD`/bind-mount source that the build would trip on.
@@ -108,19 +108,71 @@ fn at(s: &ContextSource) -> String {
     format!("{} {} (Dockerfile line {})", s.instruction, s.raw, s.line)
 }
 
+/// A node's name compared with one component of a source path (a string, as the Dockerfile
+/// gives it; names are compared in their report form, see [`lossy`]).
+fn name_is(name: &[u8], comp: &str) -> bool {
+    match std::str::from_utf8(name) {
+        Ok(n) if !n.contains('\\') => n == comp,
+        _ => lossy(name) == comp,
+    }
+}
+
+/// The node at `path` (components as strings), if the walk listed it, else the deepest
+/// listed ancestor as `Err`.
+fn find(tree: &Tree, path: &str) -> Result<u32, Option<u32>> {
+    let mut cur = ROOT;
+    for comp in path.split('/') {
+        let next = tree
+            .children()
+            .of(cur)
+            .iter()
+            .copied()
+            .find(|&c| name_is(tree.name(c), comp));
+        match next {
+            Some(c) => cur = c,
+            None => return Err((cur != ROOT).then_some(cur)),
+        }
+    }
+    Ok(cur)
+}
+
+/// The nodes a source can select, with their paths, in tar walk order: everything at or below
+/// the source's literal prefix (a source without one: every node).
+fn selectable(tree: &Tree, s: &ContextSource, mut f: impl FnMut(u32, &str)) {
+    let prefix = s.source_prefix();
+    let (start, parent_path) = if prefix.is_empty() {
+        (ROOT, "")
+    } else {
+        match find(tree, prefix) {
+            Ok(id) => (id, prefix.rsplit_once('/').map_or("", |(p, _)| p)),
+            Err(_) => return,
+        }
+    };
+    let mut buf = String::new();
+    tree.each_below(start, parent_path.as_bytes(), |id, path| {
+        let p: &str = match std::str::from_utf8(path) {
+            Ok(p) if !p.contains('\\') => p,
+            _ => {
+                buf = lossy(path);
+                &buf
+            }
+        };
+        f(id, p);
+    });
+}
+
 /// Computes the transfer set and the checks. `exists` tells whether a context-relative path
 /// exists on disk (asked only for paths below a directory the walk did not enter).
+///
+/// Only the subtrees below each source's literal prefix are visited, so the cost follows what
+/// the Dockerfile names, not the size of the context.
 pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -> Transfer {
     let tree = &a.tree;
-    let paths = node_paths(tree);
-    let index: HashMap<&str, u32> = paths
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.as_str(), i as u32))
-        .collect();
-    let no_data: std::collections::HashSet<u32> = a.hardlink_entries.iter().copied().collect();
-    let pruned: HashMap<u32, (u64, u64)> =
-        tree.pruned.iter().map(|&(n, f, b)| (n, (f, b))).collect();
+    let no_data = |id: u32| a.hardlink_entries.binary_search(&id).is_ok();
+    let mut pruned: HashMap<u32, u64> = HashMap::new();
+    for &(n, f, _) in &tree.pruned {
+        *pruned.entry(n).or_default() += f;
+    }
     let ignore_name = a
         .resolved
         .ignore_file
@@ -180,15 +232,26 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
     }
 
     // The transfer set (BuildKit only; the classic builder sends every eligible file).
-    let active: Vec<&ContextSource> = sources.items.iter().filter(|s| counts(s)).collect();
-    for (i, n) in tree.nodes.iter().enumerate() {
-        if n.state != State::Sent || n.kind != Kind::File {
-            continue;
+    let sent_file = |id: u32| {
+        let n = &tree.nodes[id as usize];
+        n.state == State::Sent && n.kind == Kind::File
+    };
+    let mut used = vec![false; tree.nodes.len()];
+    if t.whole_context {
+        used.fill(true);
+    } else {
+        for s in sources.items.iter().filter(|s| counts(s)) {
+            selectable(tree, s, |id, p| {
+                if !used[id as usize] && sent_file(id) && s.matches(p) {
+                    used[id as usize] = true;
+                }
+            });
         }
-        let p = &paths[i];
-        if t.whole_context || active.iter().any(|s| s.matches(p)) {
+    }
+    for (i, n) in tree.nodes.iter().enumerate() {
+        if used[i] && sent_file(i as u32) {
             t.files += 1;
-            if !no_data.contains(&(i as u32)) {
+            if !no_data(i as u32) {
                 t.bytes += n.size;
             }
         }
@@ -218,31 +281,32 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
         let mut sel_files = 0u64;
         let mut sent_files = 0u64;
         let mut any_sent = false;
-        let mut first_sel: Option<usize> = None;
-        let mut first_unsent: Option<usize> = None;
-        for (i, n) in tree.nodes.iter().enumerate() {
-            if !s.matches(&paths[i]) {
-                continue;
+        let mut first_sel: Option<String> = None;
+        let mut first_unsent: Option<String> = None;
+        selectable(tree, s, |id, p| {
+            if !s.matches(p) {
+                return;
             }
-            first_sel.get_or_insert(i);
+            let n = &tree.nodes[id as usize];
+            first_sel.get_or_insert_with(|| p.to_string());
             let sent = n.state == State::Sent;
             any_sent |= sent;
             if n.kind == Kind::Dir {
-                if let Some(&(f, _)) = pruned.get(&(i as u32)) {
+                if let Some(&f) = pruned.get(&id) {
                     sel_files += f;
                     if f > 0 {
-                        first_unsent.get_or_insert(i);
+                        first_unsent.get_or_insert_with(|| p.to_string());
                     }
                 }
-                continue;
+                return;
             }
             sel_files += 1;
             if sent {
                 sent_files += 1;
             } else if n.state == State::Excluded || n.state == State::ExcludedWalked {
-                first_unsent.get_or_insert(i);
+                first_unsent.get_or_insert_with(|| p.to_string());
             }
-        }
+        });
         let mk = |check: &str, sev: &str, lp: (Option<usize>, Option<String>), msg: String| {
             DockerfileCheck {
                 check: check.into(),
@@ -266,18 +330,14 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
                 } else {
                     s.path.clone()
                 };
-                let inside_pruned = !probe.is_empty() && {
-                    let mut p = probe.as_str();
-                    let mut found = false;
-                    while let Some(k) = p.rfind('/') {
-                        p = &p[..k];
-                        if let Some(&id) = index.get(p) {
-                            found = tree.nodes[id as usize].state != State::Sent;
-                            break;
-                        }
-                    }
-                    found && exists(&probe)
+                // The deepest listed proper ancestor decides.
+                let ancestor = match find(tree, &probe) {
+                    Ok(id) => Some(tree.nodes[id as usize].parent).filter(|&p| p != ROOT),
+                    Err(deepest) => deepest,
                 };
+                let inside_pruned = !probe.is_empty()
+                    && ancestor.is_some_and(|id| tree.nodes[id as usize].state != State::Sent)
+                    && exists(&probe);
                 if inside_pruned {
                     let lp = deciding(&probe);
                     let msg = format!(
@@ -300,7 +360,7 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
                 }
             }
             Some(first) if !any_sent => {
-                let lp = deciding(&paths[first]);
+                let lp = deciding(&first);
                 let msg = format!(
                     "{} is excluded by {}: the build fails with \"not found\"",
                     at(s),
@@ -310,12 +370,12 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
             }
             Some(_) => {
                 if let Some(u) = first_unsent {
-                    let lp = deciding(&paths[u]);
+                    let lp = deciding(&u);
                     let n = sel_files - sent_files;
                     let msg = format!(
                         "{} is only partly sent: {n} of {sel_files} files are excluded (first: {}, by {})",
                         at(s),
-                        paths[u],
+                        u,
                         by_line(lp.0, &lp.1)
                     );
                     t.checks.push(mk("partly-sent", "warning", lp, msg));

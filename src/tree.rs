@@ -68,6 +68,51 @@ pub struct LinkCandidate {
     pub mtime: i64,
 }
 
+/// The children of every node, as ranges of one array (built once, on first use).
+#[derive(Debug, Default)]
+pub struct Children {
+    start: Vec<u32>,
+    kids: Vec<u32>,
+    roots: Vec<u32>,
+}
+
+impl Children {
+    fn new(nodes: &[Node]) -> Children {
+        let n = nodes.len();
+        let mut start = vec![0u32; n + 1];
+        let mut roots = Vec::new();
+        for (i, node) in nodes.iter().enumerate() {
+            if node.parent == ROOT {
+                roots.push(i as u32);
+            } else {
+                start[node.parent as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut kids = vec![0u32; start[n] as usize];
+        for (i, node) in nodes.iter().enumerate() {
+            if node.parent != ROOT {
+                let p = node.parent as usize;
+                kids[fill[p] as usize] = i as u32;
+                fill[p] += 1;
+            }
+        }
+        Children { start, kids, roots }
+    }
+
+    /// The children of `id` ([`ROOT`]: the top-level entries), in node order.
+    pub fn of(&self, id: u32) -> &[u32] {
+        if id == ROOT {
+            return &self.roots;
+        }
+        let i = id as usize;
+        &self.kids[self.start[i] as usize..self.start[i + 1] as usize]
+    }
+}
+
 /// The whole walk result.
 #[derive(Debug, Default)]
 pub struct Tree {
@@ -87,6 +132,8 @@ pub struct Tree {
     pub tar_stop: Option<(Vec<u8>, usize)>,
     /// Classic builder: a sent file the CLI cannot open; the stream ends after its header.
     pub tar_cut: Option<Vec<u8>>,
+    /// The children index, built on first use (the tree's shape is fixed after the walk).
+    pub children_index: std::sync::OnceLock<Children>,
 }
 
 impl Tree {
@@ -121,6 +168,50 @@ impl Tree {
             p.push(b'/');
         }
         p
+    }
+
+    /// The children of every node.
+    pub fn children(&self) -> &Children {
+        self.children_index
+            .get_or_init(|| Children::new(&self.nodes))
+    }
+
+    /// The child of `parent` ([`ROOT`]: the top level) named `name`.
+    pub fn child(&self, parent: u32, name: &[u8]) -> Option<u32> {
+        self.children()
+            .of(parent)
+            .iter()
+            .copied()
+            .find(|&c| self.name(c) == name)
+    }
+
+    /// Calls `f(id, path)` for `start` and every node below it, in tar walk order (children by
+    /// name); `prefix` is the path of `start`'s parent. With `start` = [`ROOT`], every node.
+    pub fn each_below(&self, start: u32, prefix: &[u8], mut f: impl FnMut(u32, &[u8])) {
+        let kids = self.children();
+        let mut path = prefix.to_vec();
+        let mut stack: Vec<(u32, usize)> = Vec::new();
+        let push_kids = |stack: &mut Vec<(u32, usize)>, id: u32, len: usize| {
+            let mut ks = kids.of(id).to_vec();
+            ks.sort_unstable_by(|&a, &b| self.name(b).cmp(self.name(a)));
+            stack.extend(ks.into_iter().map(|k| (k, len)));
+        };
+        if start == ROOT {
+            push_kids(&mut stack, ROOT, path.len());
+        } else {
+            stack.push((start, path.len()));
+        }
+        while let Some((id, plen)) = stack.pop() {
+            path.truncate(plen);
+            if plen > 0 {
+                path.push(b'/');
+            }
+            path.extend_from_slice(self.name(id));
+            f(id, &path);
+            if self.nodes[id as usize].kind == Kind::Dir {
+                push_kids(&mut stack, id, path.len());
+            }
+        }
     }
 
     /// Ids of sent nodes.

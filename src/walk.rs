@@ -94,6 +94,10 @@ pub struct WalkError {
 
 struct Job {
     rel: Vec<u8>,
+    /// The directory, already opened relative to its parent's descriptor (one path component
+    /// to resolve instead of all of `rel`): an fd, `-errno` if that open failed, or
+    /// [`NOT_OPENED`].
+    fd: i32,
     node: u32,
     /// R16(b) bits of this directory (None for the root).
     pbits: Option<Bits>,
@@ -107,6 +111,22 @@ struct Job {
     top: u32,
     /// Failing to open this directory is fatal.
     fatal_open: bool,
+}
+
+/// [`Job::fd`]: open the directory by its path from the root.
+const NOT_OPENED: i32 = i32::MIN;
+
+/// At most this many directories are held open ahead of being walked, so a wide tree cannot
+/// run out of file descriptors (the rest are opened by path).
+const MAX_PREOPEN: usize = 256;
+
+impl Drop for Job {
+    fn drop(&mut self) {
+        if self.fd >= 0 {
+            // SAFETY: the job owns this descriptor; a walked job has taken it (fd reset).
+            unsafe { libc::close(self.fd) };
+        }
+    }
 }
 
 struct Queue {
@@ -139,6 +159,10 @@ struct Shared<'a> {
     queue: Mutex<Queue>,
     cv: Condvar,
     euid: u32,
+    /// Directories opened ahead (see [`MAX_PREOPEN`]).
+    preopen: AtomicUsize,
+    /// The limit for this process (lower when the descriptor limit is low).
+    max_preopen: usize,
 }
 
 fn errno() -> i32 {
@@ -173,6 +197,18 @@ fn kind_of_dtype(t: u8) -> Option<Kind> {
         libc::DT_SOCK => Kind::Socket,
         _ => return None,
     })
+}
+
+/// Opens a directory below `fd` without following a symlink at the last component.
+fn open_dir_at(fd: i32, name: &CStr) -> i32 {
+    // SAFETY: valid fd and NUL-terminated name.
+    unsafe {
+        libc::openat(
+            fd,
+            name.as_ptr(),
+            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+        )
+    }
 }
 
 fn lstat_at(fd: i32, name: &CStr) -> Result<libc::stat, i32> {
@@ -238,8 +274,8 @@ impl Shared<'_> {
         let mut mc = self.plan.matcher.cache();
         let mut buf = vec![0u8; 64 * 1024];
         let mut stack: Vec<Job> = Vec::new();
-        while let Some(job) = stack.pop().or_else(|| self.take()) {
-            let fatal = self.dir(tid, &job, &mut local, &mut mc, &mut buf, &mut stack);
+        while let Some(mut job) = stack.pop().or_else(|| self.take()) {
+            let fatal = self.dir(tid, &mut job, &mut local, &mut mc, &mut buf, &mut stack);
             if fatal {
                 let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
                 q.done = true;
@@ -272,28 +308,33 @@ impl Shared<'_> {
     fn dir(
         &self,
         tid: u32,
-        job: &Job,
+        job: &mut Job,
         local: &mut Local,
         mc: &mut crate::dockerignore::engine::MatchCache,
         buf: &mut [u8],
         out: &mut Vec<Job>,
     ) -> bool {
         let plan = self.plan;
-        let rel_c = if job.rel.is_empty() {
-            cstr(b".")
-        } else {
-            cstr(&job.rel)
+        let (fd, open_errno) = match job.fd {
+            NOT_OPENED => {
+                let rel_c = if job.rel.is_empty() {
+                    cstr(b".")
+                } else {
+                    cstr(&job.rel)
+                };
+                let fd = open_dir_at(self.root_fd, &rel_c);
+                (fd, if fd < 0 { errno() } else { 0 })
+            }
+            fd if fd >= 0 => {
+                self.preopen.fetch_sub(1, Ordering::Relaxed);
+                (fd, 0)
+            }
+            e => (-1, -e),
         };
-        // SAFETY: valid fd and NUL-terminated path.
-        let fd = unsafe {
-            libc::openat(
-                self.root_fd,
-                rel_c.as_ptr(),
-                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
-            )
-        };
+        // The descriptor now belongs to this call.
+        job.fd = NOT_OPENED;
         if fd < 0 {
-            let e = errno();
+            let e = open_errno;
             if job.fatal_open {
                 let kind = match plan.builder {
                     Builder::Classic => WalkErrorKind::CantStat,
@@ -320,6 +361,7 @@ impl Shared<'_> {
         };
         let mut m: Bits = Vec::new();
         let mut bits: Bits = Vec::new();
+        let first_job = out.len();
         let mut path: Vec<u8> = Vec::with_capacity(job.rel.len() + 64);
         let mut excl_files = 0u64;
         let mut seen = 0u64;
@@ -378,6 +420,7 @@ impl Shared<'_> {
                     if kind == Kind::Dir {
                         out.push(Job {
                             rel: path.clone(),
+                            fd: NOT_OPENED,
                             node: job.node,
                             pbits: None,
                             abits: Vec::new(),
@@ -513,6 +556,7 @@ impl Shared<'_> {
                     };
                     out.push(Job {
                         rel: path.clone(),
+                        fd: NOT_OPENED,
                         node,
                         pbits: if tar_in { Some(bits.clone()) } else { None },
                         abits,
@@ -624,6 +668,7 @@ impl Shared<'_> {
                 }
             }
         }
+        self.preopen_children(fd, &mut out[first_job..]);
         // SAFETY: fd is ours.
         unsafe { libc::close(fd) };
         if let Some(p) = plan.progress {
@@ -633,6 +678,25 @@ impl Shared<'_> {
             local.pruned.push((job.top, excl_files, excl_bytes));
         }
         fatal
+    }
+
+    /// Opens the subdirectories just found relative to their parent's descriptor while it is
+    /// open, last first (the depth-first stack walks those first), within [`MAX_PREOPEN`].
+    fn preopen_children(&self, fd: i32, jobs: &mut [Job]) {
+        for j in jobs.iter_mut().rev() {
+            if self.preopen.load(Ordering::Relaxed) >= self.max_preopen {
+                break;
+            }
+            let name = j.rel.rsplit(|&b| b == b'/').next().unwrap_or(&j.rel);
+            let c = cstr(name);
+            let child = open_dir_at(fd, &c);
+            j.fd = if child >= 0 {
+                self.preopen.fetch_add(1, Ordering::Relaxed);
+                child
+            } else {
+                -errno()
+            };
+        }
     }
 
     fn walk_into_excluded(&self, dir: &[u8]) -> bool {
@@ -684,6 +748,7 @@ pub fn walk(plan: &WalkPlan) -> Result<Tree, WalkError> {
         queue: Mutex::new(Queue {
             jobs: vec![Job {
                 rel: Vec::new(),
+                fd: NOT_OPENED,
                 node: ROOT,
                 pbits: None,
                 abits: Vec::new(),
@@ -697,6 +762,17 @@ pub fn walk(plan: &WalkPlan) -> Result<Tree, WalkError> {
         }),
         cv: Condvar::new(),
         euid,
+        preopen: AtomicUsize::new(0),
+        max_preopen: {
+            // SAFETY: getrlimit writes the plain struct.
+            let mut lim: libc::rlimit = unsafe { std::mem::zeroed() };
+            let soft = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 {
+                lim.rlim_cur as usize
+            } else {
+                1024
+            };
+            MAX_PREOPEN.min(soft / 4)
+        },
     };
     let locals: Vec<Local> = std::thread::scope(|s| {
         let handles: Vec<_> = (1..threads)
@@ -824,12 +900,18 @@ pub fn read_files<R: Send>(
     if root_fd < 0 {
         return Vec::new();
     }
+    thread_local! {
+        /// One read buffer per thread, reused from file to file.
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
     let out = rels
         .par_iter()
         .enumerate()
         .filter_map(|(i, rel)| {
-            let buf = read_at(root_fd, rel, max)?;
-            Some(f(i, &buf))
+            BUF.with(|b| {
+                let mut buf = b.borrow_mut();
+                read_at(root_fd, rel, max, &mut buf).then(|| f(i, &buf))
+            })
         })
         .collect();
     // SAFETY: our fd.
@@ -837,10 +919,14 @@ pub fn read_files<R: Send>(
     out
 }
 
-/// Reads a file relative to `dirfd` (no symlink followed at the last component), up to `max`
-/// bytes: open, one read per 64 KiB, close — the walk already knows the size, so no stat.
-fn read_at(dirfd: i32, rel: &[u8], max: u64) -> Option<Vec<u8>> {
-    let c = CString::new(rel.to_vec()).ok()?;
+/// Reads a file relative to `dirfd` (no symlink followed at the last component) into `buf`, up
+/// to `max` bytes: open, one read per 64 KiB, close — the walk already knows the size, so no
+/// stat. False if it cannot be read or is larger than `max`.
+fn read_at(dirfd: i32, rel: &[u8], max: u64, buf: &mut Vec<u8>) -> bool {
+    buf.clear();
+    let Ok(c) = CString::new(rel.to_vec()) else {
+        return false;
+    };
     // SAFETY: valid fd and NUL-terminated path.
     let fd = unsafe {
         libc::openat(
@@ -850,9 +936,8 @@ fn read_at(dirfd: i32, rel: &[u8], max: u64) -> Option<Vec<u8>> {
         )
     };
     if fd < 0 {
-        return None;
+        return false;
     }
-    let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
     let mut ok = true;
     loop {
         if buf.len() as u64 > max {
@@ -880,7 +965,7 @@ fn read_at(dirfd: i32, rel: &[u8], max: u64) -> Option<Vec<u8>> {
     }
     // SAFETY: our fd.
     unsafe { libc::close(fd) };
-    (ok && buf.len() as u64 <= max).then_some(buf)
+    ok && buf.len() as u64 <= max
 }
 
 /// Reads one small file inside the context (a `.gitignore`), `None` if it cannot be read.

@@ -3,9 +3,8 @@
 use std::cell::RefCell;
 use std::cmp::Reverse;
 
-use globset::{Candidate, GlobBuilder, GlobSet, GlobSetBuilder};
-
 use super::catalog::{Detector, Target, RULES};
+use super::names::NameSet;
 use super::{Category, EntryRef, Hit, Kind, RuleConfig, Severity, LARGE_FILE_RULE};
 
 /// Most name rules one entry can match at once; more are dropped (never
@@ -14,7 +13,7 @@ const MAX_RULES_PER_ENTRY: usize = 16;
 
 /// Files never worth a content scan: binary formats, lockfiles (integrity
 /// hashes look like tokens), minified bundles and source maps.
-const NO_SCAN: &[&str] = &[
+pub(super) const NO_SCAN: &[&str] = &[
     // images, fonts, documents
     "**/*.{png,jpg,jpeg,gif,bmp,ico,icns,webp,tif,tiff,avif,heic,heif,psd,psb,xcf,sketch,fig,blend}",
     "**/*.{woff,woff2,ttf,otf,eot,ttc}",
@@ -39,14 +38,21 @@ const NO_SCAN: &[&str] = &[
 ];
 
 thread_local! {
-    /// Reused match-index buffer, so `classify` does not allocate per call.
-    static SCRATCH: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+    /// Reused match-id buffer, so `classify` does not allocate per call.
+    static SCRATCH: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+    /// Reused buffer for the lowercased path.
+    static LOWER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// What kind of flagged directory an entry sits beneath.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Nest {
+/// What kind of flagged directory an entry sits beneath. Ordered by precedence: an entry
+/// beneath both a `test-data` and a `dependencies` directory is [`Nest::Opaque`].
+///
+/// A tree walker passes the nest of a directory's entries down with
+/// [`RuleSet::nest_below`] instead of looking at every ancestor of every path.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Nest {
     /// Not beneath any flagged directory.
+    #[default]
     Top,
     /// Beneath some other flagged directory: keep secrets only.
     Other,
@@ -64,35 +70,32 @@ fn nest_of(category: Category) -> Nest {
     }
 }
 
-/// A glob set plus, per glob, the index into [`RULES`] it stands for.
+/// A name set plus, per glob, the index into [`RULES`] it stands for.
 #[derive(Debug)]
 struct Indexed {
-    set: GlobSet,
+    set: NameSet,
     map: Vec<u16>,
 }
 
 impl Indexed {
-    fn build(globs: Vec<(String, u16)>) -> Indexed {
-        let mut b = GlobSetBuilder::new();
-        let mut map = Vec::with_capacity(globs.len());
-        for (g, t) in globs {
-            b.add(glob(&g));
-            map.push(t);
-        }
+    fn build(globs: Vec<(&'static str, u16)>) -> Indexed {
+        let (pats, map): (Vec<&str>, Vec<u16>) = globs.into_iter().unzip();
         Indexed {
-            set: b.build().expect("built-in glob set compiles"),
+            set: NameSet::new(&pats).unwrap_or_else(|e| panic!("built-in glob: {e}")),
             map,
         }
     }
 }
 
-fn glob(pattern: &str) -> globset::Glob {
-    GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .case_insensitive(true)
-        .backslash_escape(true)
-        .build()
-        .unwrap_or_else(|e| panic!("built-in glob {pattern:?} is invalid: {e}"))
+/// The ASCII-lowercased path in a reused thread-local buffer (the name sets are
+/// case-insensitive by matching lowercased paths against lowercased globs).
+fn with_lower<R>(path: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
+    LOWER.with(|buf| {
+        let mut b = buf.borrow_mut();
+        b.clear();
+        b.extend(path.iter().map(u8::to_ascii_lowercase));
+        f(&b[..])
+    })
 }
 
 /// The name/path/size rules, compiled once. Cheap to share: `RuleSet` is
@@ -106,14 +109,7 @@ pub struct RuleSet {
     dirs: Indexed,
     /// `except` globs, by rule.
     except: Indexed,
-    /// `<dir glob>/**` for every directory rule: a quick "beneath anything
-    /// flagged?" check.
-    below_any: GlobSet,
-    /// `<dir glob>/**` for `vcs`/`dependencies` directory rules.
-    opaque: GlobSet,
-    /// `<dir glob>/**` for `test-data` directory rules.
-    test_data: GlobSet,
-    no_scan: GlobSet,
+    no_scan: NameSet,
     large: u16,
 }
 
@@ -124,12 +120,6 @@ impl RuleSet {
         let mut files = Vec::new();
         let mut dirs = Vec::new();
         let mut except = Vec::new();
-        // "Beneath a flagged directory" sets: [any, vcs/dependencies, test-data].
-        let mut below_sets = [
-            GlobSetBuilder::new(),
-            GlobSetBuilder::new(),
-            GlobSetBuilder::new(),
-        ];
         let mut large = None;
         for (i, r) in RULES.iter().enumerate() {
             let i = u16::try_from(i).expect("fewer than 65536 rules");
@@ -141,44 +131,24 @@ impl RuleSet {
                 } => {
                     for &g in globs {
                         if matches!(target, Target::File | Target::Any) {
-                            files.push((g.to_owned(), i));
+                            files.push((g, i));
                         }
                         if matches!(target, Target::Dir | Target::Any) {
-                            dirs.push((g.to_owned(), i));
-                            let below = glob(&format!("{g}/**"));
-                            match nest_of(r.category) {
-                                Nest::Opaque => {
-                                    below_sets[1].add(below.clone());
-                                }
-                                Nest::TestData => {
-                                    below_sets[2].add(below.clone());
-                                }
-                                Nest::Other | Nest::Top => {}
-                            }
-                            below_sets[0].add(below);
+                            dirs.push((g, i));
                         }
                     }
-                    except.extend(ex.iter().map(|&g| (g.to_owned(), i)));
+                    except.extend(ex.iter().map(|&g| (g, i)));
                 }
                 Detector::Size => large = Some(i),
                 Detector::Content { .. } | Detector::Gitignore => {}
             }
         }
-        let mut no_scan = GlobSetBuilder::new();
-        for g in NO_SCAN {
-            no_scan.add(glob(g));
-        }
-        let [below_any, opaque, test_data] =
-            below_sets.map(|b| b.build().expect("built-in glob set compiles"));
         RuleSet {
             cfg: *cfg,
             files: Indexed::build(files),
             dirs: Indexed::build(dirs),
             except: Indexed::build(except),
-            below_any,
-            opaque,
-            test_data,
-            no_scan: no_scan.build().expect("built-in glob set compiles"),
+            no_scan: NameSet::new(NO_SCAN).expect("built-in globs compile"),
             large: large.expect("the catalog has a size rule"),
         }
     }
@@ -192,10 +162,59 @@ impl RuleSet {
     /// everything, then higher severity, then the earlier rule in
     /// [`super::RULES`].
     ///
-    /// Allocation-free (a thread-local buffer holds glob match indices).
+    /// Allocation-free (thread-local buffers hold the lowercased path and glob
+    /// match ids).
     pub fn classify(&self, e: &EntryRef<'_>) -> Option<Hit> {
+        with_lower(e.path, |p| self.best(e, p, self.nest(p)))
+    }
+
+    /// [`RuleSet::classify`] and [`RuleSet::wants_content`] in one pass, for an entry whose
+    /// nest is known (from [`RuleSet::nest_below`] of its directory).
+    pub fn check(&self, e: &EntryRef<'_>, nest: Nest) -> (Option<Hit>, bool) {
+        with_lower(e.path, |p| {
+            (self.best(e, p, nest), self.content_ok(e, p, nest))
+        })
+    }
+
+    /// The nest of the entries directly inside the directory `dir` (a path
+    /// relative to the context root), given the nest of `dir` itself: raised by
+    /// any directory rule `dir` matches (its `except` globs do not count).
+    pub fn nest_below(&self, dir: &[u8], nest: Nest) -> Nest {
+        if nest == Nest::Opaque {
+            return nest;
+        }
+        with_lower(dir, |p| self.dir_nest(p, nest))
+    }
+
+    fn dir_nest(&self, lower_dir: &[u8], nest: Nest) -> Nest {
+        SCRATCH.with(|scratch| {
+            let mut m = scratch.borrow_mut();
+            m.clear();
+            self.dirs.set.matches_into(lower_dir, &mut m);
+            m.iter().fold(nest, |n, &g| {
+                n.max(nest_of(
+                    RULES[usize::from(self.dirs.map[g as usize])].category,
+                ))
+            })
+        })
+    }
+
+    /// What kind of flagged directory (if any) the lowercased `path` is beneath: the
+    /// directory rules over each of its ancestors.
+    fn nest(&self, path: &[u8]) -> Nest {
+        let mut nest = Nest::Top;
+        for (k, _) in path.iter().enumerate().filter(|(_, &b)| b == b'/') {
+            nest = self.dir_nest(&path[..k], nest);
+            if nest == Nest::Opaque {
+                break;
+            }
+        }
+        nest
+    }
+
+    fn best(&self, e: &EntryRef<'_>, lower: &[u8], nest: Nest) -> Option<Hit> {
         let mut best: Option<(RankKey, Hit)> = None;
-        self.for_each_hit(e, |idx, hit| {
+        self.for_each_hit(e, lower, nest, |idx, hit| {
             let key = rank(idx, &hit);
             if best.as_ref().is_none_or(|(k, _)| key > *k) {
                 best = Some((key, hit));
@@ -207,7 +226,11 @@ impl RuleSet {
     /// Every hit for `e`, most important first, appended to `out`.
     pub fn classify_all(&self, e: &EntryRef<'_>, out: &mut Vec<Hit>) {
         let mut keyed: Vec<(RankKey, Hit)> = Vec::new();
-        self.for_each_hit(e, |idx, hit| keyed.push((rank(idx, &hit), hit)));
+        with_lower(e.path, |p| {
+            self.for_each_hit(e, p, self.nest(p), |idx, hit| {
+                keyed.push((rank(idx, &hit), hit))
+            });
+        });
         keyed.sort_by_key(|&(k, _)| Reverse(k));
         out.extend(keyed.into_iter().map(|(_, h)| h));
     }
@@ -218,27 +241,35 @@ impl RuleSet {
     /// not binary by extension, not lockfiles or minified bundles, and not
     /// beneath a `vcs`/`dependencies` directory.
     pub fn wants_content(&self, e: &EntryRef<'_>) -> bool {
-        if e.kind != Kind::File || e.size == 0 || e.size > self.cfg.content_max {
-            return false;
-        }
-        let cand = Candidate::from_bytes(e.path);
-        !self.no_scan.is_match_candidate(&cand) && !self.opaque.is_match_candidate(&cand)
+        with_lower(e.path, |p| self.content_ok(e, p, self.nest(p)))
+    }
+
+    fn content_ok(&self, e: &EntryRef<'_>, lower: &[u8], nest: Nest) -> bool {
+        e.kind == Kind::File
+            && e.size > 0
+            && e.size <= self.cfg.content_max
+            && nest != Nest::Opaque
+            && !self.no_scan.is_match(lower)
     }
 
     /// Calls `f(rule_index, hit)` for every rule that fires on `e`.
-    fn for_each_hit(&self, e: &EntryRef<'_>, mut f: impl FnMut(u16, Hit)) {
+    fn for_each_hit(
+        &self,
+        e: &EntryRef<'_>,
+        lower: &[u8],
+        nest: Nest,
+        mut f: impl FnMut(u16, Hit),
+    ) {
         let is_dir = match e.kind {
             Kind::File => false,
             Kind::Dir => true,
             Kind::Symlink | Kind::Other => return,
         };
-        let cand = Candidate::from_bytes(e.path);
-        let nest = self.nest(&cand);
         let mut rules = [0u16; MAX_RULES_PER_ENTRY];
         let n = if nest == Nest::Opaque {
             0 // beneath .git/ or node_modules/: only large-file below
         } else {
-            self.matching_rules(&cand, is_dir, &mut rules)
+            self.matching_rules(lower, is_dir, &mut rules)
         };
         for &r in &rules[..n] {
             let rule = &RULES[usize::from(r)];
@@ -275,46 +306,35 @@ impl RuleSet {
         }
     }
 
-    /// What kind of flagged directory (if any) `cand` is beneath.
-    fn nest(&self, cand: &Candidate<'_>) -> Nest {
-        if !self.below_any.is_match_candidate(cand) {
-            Nest::Top
-        } else if self.opaque.is_match_candidate(cand) {
-            Nest::Opaque
-        } else if self.test_data.is_match_candidate(cand) {
-            Nest::TestData
-        } else {
-            Nest::Other
-        }
-    }
-
     /// Fills `rules` with the indices of the name rules whose globs match
     /// (and whose `except` globs do not); returns how many.
     fn matching_rules(
         &self,
-        cand: &Candidate<'_>,
+        lower: &[u8],
         is_dir: bool,
         rules: &mut [u16; MAX_RULES_PER_ENTRY],
     ) -> usize {
         let mut n = 0;
         SCRATCH.with(|scratch| {
             let mut m = scratch.borrow_mut();
+            m.clear();
             let set = if is_dir { &self.dirs } else { &self.files };
-            set.set.matches_candidate_into(cand, &mut m);
+            set.set.matches_into(lower, &mut m);
             for &g in m.iter() {
-                let r = set.map[g];
+                let r = set.map[g as usize];
                 if n < rules.len() && !rules[..n].contains(&r) {
                     rules[n] = r;
                     n += 1;
                 }
             }
             if n > 0 && rules[..n].iter().any(|&r| self.has_except(r)) {
-                self.except.set.matches_candidate_into(cand, &mut m);
+                m.clear();
+                self.except.set.matches_into(lower, &mut m);
                 let except = &self.except.map;
                 let mut kept = 0;
                 for i in 0..n {
                     let r = rules[i];
-                    if !m.iter().any(|&g| except[g] == r) {
+                    if !m.iter().any(|&g| except[g as usize] == r) {
                         rules[kept] = r;
                         kept += 1;
                     }

@@ -133,6 +133,36 @@ impl GitignoreSet {
         !path.is_empty() && self.decide(path, is_dir) == Some(true)
     }
 
+    /// Whether directory `dir` (relative, `""` for the root) holds ignore files.
+    pub fn has_level(&self, dir: &[u8]) -> bool {
+        self.levels.contains_key(normalize_dir(dir))
+    }
+
+    /// [`GitignoreSet::is_ignored_here`] for a walker that tracks which of `path`'s ancestor
+    /// directories hold ignore files ([`GitignoreSet::has_level`]): `dirs` are the lengths of
+    /// those ancestors' paths within `path` (0 for the root), shallowest first. Only those
+    /// levels are looked up.
+    pub fn is_ignored_in(&self, dirs: &[usize], path: &[u8], is_dir: bool) -> bool {
+        for &d in dirs.iter().rev() {
+            let (dir, rel) = if d == 0 {
+                (&path[..0], path)
+            } else {
+                (&path[..d], &path[d + 1..])
+            };
+            let Some(files) = self.levels.get(dir) else {
+                continue;
+            };
+            for gi in files.iter().rev() {
+                match gi.matched(bytes_to_path(rel), is_dir) {
+                    Match::Ignore(_) => return true,
+                    Match::Whitelist(_) => return false,
+                    Match::None => {}
+                }
+            }
+        }
+        false
+    }
+
     /// The verdict for `path` alone (its ancestors not considered): the
     /// deepest ignore file with a matching line decides.
     fn decide(&self, path: &[u8], is_dir: bool) -> Option<bool> {

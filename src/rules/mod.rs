@@ -69,12 +69,13 @@ mod catalog;
 mod classify;
 mod content;
 mod gitignore;
+mod names;
 
 #[cfg(test)]
 mod tests;
 
 pub use catalog::{rule, Detector, Rule, Target, RULES};
-pub use classify::RuleSet;
+pub use classify::{Nest, RuleSet};
 pub use content::{scan_content, BINARY_SNIFF_LEN, MAX_CONTENT_HITS};
 pub use gitignore::{GitignoreError, GitignoreSet, InvalidLine};
 
