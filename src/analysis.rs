@@ -112,6 +112,35 @@ pub fn effective_patterns(
     Ok((lines, raw_len))
 }
 
+/// The literal leading components of each exception (see [`Prune::Buildkit`]'s `reach`), or
+/// `None` when an exception can match anywhere: its first component is not literal, or it holds
+/// `|`, which patternmatcher leaves unescaped, so the regex alternation is no longer anchored
+/// to the start of the path. A component counts as literal without `* ? [ ] ^ \ { }`.
+fn exception_reach(exc: &[&PatternLine]) -> Option<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    for l in exc {
+        let p: &[u8] = &l.cleaned;
+        if p.contains(&b'|') {
+            return None;
+        }
+        let mut lit: Vec<u8> = Vec::new();
+        for comp in p.split(|&b| b == b'/') {
+            if comp.is_empty() || comp.iter().any(|c| b"*?[]^\\{}".contains(c)) {
+                break;
+            }
+            if !lit.is_empty() {
+                lit.push(b'/');
+            }
+            lit.extend_from_slice(comp);
+        }
+        if lit.is_empty() {
+            return None;
+        }
+        out.push(lit);
+    }
+    Some(out)
+}
+
 fn prune_rule(m: &FastMatcher, builder: Builder) -> Prune {
     let exc: Vec<&PatternLine> = m
         .set
@@ -134,6 +163,7 @@ fn prune_rule(m: &FastMatcher, builder: Builder) -> Prune {
                 .collect(),
         },
         Builder::Buildkit => {
+            let reach = exception_reach(&exc);
             let mut prefixes = Some(Vec::new());
             for l in &exc {
                 let mut s: &[u8] = &l.cleaned;
@@ -156,6 +186,7 @@ fn prune_rule(m: &FastMatcher, builder: Builder) -> Prune {
             Prune::Buildkit {
                 prefixes,
                 has_exclusions,
+                reach,
             }
         }
     }
@@ -195,6 +226,18 @@ fn analyze_inner(
     threads: usize,
     progress: Option<&std::sync::atomic::AtomicU64>,
 ) -> Result<Analysis, Error> {
+    analyze_pruned(resolved, builder, threads, progress, true)
+}
+
+/// The analysis; `reach` enables the pruning of excluded directories no exception can reach
+/// when BuildKit itself would walk them (off only to test that it changes nothing).
+fn analyze_pruned(
+    resolved: Resolved,
+    builder: Builder,
+    threads: usize,
+    progress: Option<&std::sync::atomic::AtomicU64>,
+    reach: bool,
+) -> Result<Analysis, Error> {
     let (lines, raw_len) = effective_patterns(&resolved, builder)?;
     let matcher = FastMatcher::new(PatternSet::new(lines));
     let threads = if threads == 0 {
@@ -207,7 +250,18 @@ fn analyze_inner(
         matcher: &matcher,
         builder,
         raw_len,
-        prune: prune_rule(&matcher, builder),
+        prune: match prune_rule(&matcher, builder) {
+            Prune::Buildkit {
+                prefixes,
+                has_exclusions,
+                ..
+            } if !reach => Prune::Buildkit {
+                prefixes,
+                has_exclusions,
+                reach: None,
+            },
+            p => p,
+        },
         threads,
         progress,
     };
@@ -365,4 +419,74 @@ pub fn display_rel(root: &Path, p: &Path) -> String {
     p.strip_prefix(root)
         .map(|r| r.display().to_string())
         .unwrap_or_else(|_| p.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pruning_unreachable_excluded_directories_changes_nothing() {
+        let d = crate::testutil::ctx(
+            &[
+                "node_modules/a/b/c.js",
+                "node_modules/x/build/y",
+                "node_modules/keep.txt",
+                "src/a/build/z",
+                "src/b/c/build/k",
+                "src/keep.txt",
+                "src/ab/k",
+                "srcx/keep.txt",
+                "docs/build/q",
+                "build/r",
+                "a|b/c",
+                "b/x",
+                "empty/",
+                "Dockerfile",
+            ],
+            "",
+            b"12345",
+        );
+        let excl = [
+            "node_modules",
+            "**/build",
+            "src",
+            "*",
+            "docs/**",
+            "src/*",
+            "**",
+        ];
+        let exc = [
+            "!src/**/build/",
+            "!**/keep.txt",
+            "!node_modules/x/**/y",
+            "!src/a*",
+            "!docs/build/q",
+            "!a|b",
+            "!src/{a,b}",
+            "!sr[c]/keep.txt",
+            "!/src/b",
+            "!src/ab/*",
+            "!node_modules/*/build",
+        ];
+        let mut checked = 0;
+        for x in excl {
+            for (i, e1) in exc.iter().enumerate() {
+                for e2 in exc.iter().skip(i) {
+                    for tail in ["", "\n**/k"] {
+                        let text = format!("{x}\n{e1}\n{e2}{tail}\n");
+                        std::fs::write(d.path().join(".dockerignore"), &text).unwrap();
+                        let run = |reach: bool| {
+                            let r = resolve(d.path(), d.path(), None, Builder::Buildkit).unwrap();
+                            let a = analyze_pruned(r, Builder::Buildkit, 2, None, reach).unwrap();
+                            (list_lines(&a.tree), a.totals)
+                        };
+                        assert_eq!(run(true), run(false), "{text}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 500, "{checked}");
+    }
 }

@@ -407,3 +407,124 @@ pub fn attach(a: &Analysis, report: &mut Report) {
     report.notes.extend(t.notes);
     report.dockerfile_checks = Some(t.checks);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{analyze, Config};
+
+    /// The transfer set and per-source counts the slow way: every node's path against every
+    /// source.
+    fn reference(a: &Analysis, sources: &Sources) -> (u64, u64, Vec<(usize, u64, u64)>) {
+        let tree = &a.tree;
+        let paths = node_paths(tree);
+        let (mut files, mut bytes) = (0, 0);
+        for (i, n) in tree.nodes.iter().enumerate() {
+            if n.state == State::Sent
+                && n.kind == Kind::File
+                && (sources.whole_context
+                    || sources
+                        .items
+                        .iter()
+                        .any(|s| counts(s) && s.matches(&paths[i])))
+            {
+                files += 1;
+                bytes += n.size;
+            }
+        }
+        let mut per = Vec::new();
+        for s in sources
+            .items
+            .iter()
+            .filter(|s| counts(s) && !s.path.is_empty())
+        {
+            let (mut sel, mut sent) = (0, 0);
+            for (i, n) in tree.nodes.iter().enumerate() {
+                if !s.matches(&paths[i]) {
+                    continue;
+                }
+                if n.kind == Kind::Dir {
+                    sel += tree
+                        .pruned
+                        .iter()
+                        .filter(|p| p.0 == i as u32)
+                        .map(|p| p.1)
+                        .sum::<u64>();
+                    continue;
+                }
+                sel += 1;
+                sent += u64::from(n.state == State::Sent);
+            }
+            per.push((s.line, sel, sel - sent));
+        }
+        (files, bytes, per)
+    }
+
+    #[test]
+    fn subtree_walk_agrees_with_every_path_against_every_source() {
+        let d = crate::testutil::ctx(
+            &[
+                "app/main.go",
+                "app/util/x.go",
+                "app/util/x_test.go",
+                "app/vendor/v.go",
+                "cmd/a/main.go",
+                "cmd/b/main.go",
+                "cmd/b/README.md",
+                "web/dist/app.js",
+                "web/dist/app.js.map",
+                "web/src/index.ts",
+                "go.mod",
+                "go.sum",
+                "notes.md",
+                "back\\slash/f",
+                "empty/",
+            ],
+            "**/*_test.go\napp/vendor\nweb/dist/*.map\nnotes.md\n",
+            b"0123456789",
+        );
+        std::fs::write(
+            d.path().join("Dockerfile"),
+            "FROM scratch\nCOPY go.mod go.sum ./\nCOPY app/ /src/app/\nCOPY cmd/*/main.go /src/\n\
+             COPY */dist /web/\nCOPY notes.md /\nCOPY missing /\nCOPY app/vendor/ /v/\n\
+             COPY app/util/*.go /u/\nCOPY back\\slash /b/\nCOPY em* /e/\n",
+        )
+        .unwrap();
+        for builder in [Builder::Buildkit, Builder::Classic] {
+            let cfg = Config {
+                context: d.path().to_path_buf(),
+                dockerfile: None,
+                builder,
+                cwd: d.path().to_path_buf(),
+                threads: 2,
+            };
+            let a = analyze(&cfg).unwrap();
+            let sources = load_sources(&a.resolved.dockerfile, &Options::default()).unwrap();
+            let t = compute(&a, &sources, &|_| false);
+            let (files, bytes, per) = reference(&a, &sources);
+            assert_eq!((t.files, t.bytes), (files, bytes), "{builder:?}");
+            assert!(files > 5, "{files}");
+            for (line, sel, unsent) in per {
+                let check = t.checks.iter().find(|c| c.line == line);
+                match check {
+                    Some(c) if c.check != "missing-source" => {
+                        assert_eq!((c.files, c.files_not_sent), (sel, unsent), "line {line}")
+                    }
+                    Some(_) => assert_eq!(sel, 0, "line {line}"),
+                    // No check: everything it selects is sent.
+                    None => assert_eq!(unsent, 0, "line {line}"),
+                }
+            }
+            let kinds: Vec<(usize, &str)> = t
+                .checks
+                .iter()
+                .map(|c| (c.line, c.check.as_str()))
+                .collect();
+            assert!(kinds.contains(&(5, "partly-sent")), "{kinds:?}");
+            assert!(kinds.contains(&(6, "excluded-source")), "{kinds:?}");
+            assert!(kinds.contains(&(7, "missing-source")), "{kinds:?}");
+            assert!(kinds.contains(&(8, "excluded-source")), "{kinds:?}");
+            assert!(kinds.contains(&(9, "partly-sent")), "{kinds:?}");
+        }
+    }
+}

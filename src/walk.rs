@@ -43,10 +43,16 @@ pub enum Prune {
     },
     /// BuildKit (B4): prune only when every exception is prefix-only.
     Buildkit {
-        /// `None` when some exception has a wildcard (never prune).
+        /// `None` when some exception has a wildcard (BuildKit never prunes).
         prefixes: Option<Vec<Vec<u8>>>,
         /// Whether any exception exists.
         has_exclusions: bool,
+        /// When BuildKit does not prune: the literal leading components of every exception
+        /// (`src` for `!src/**/build/`), or `None` when one can match anywhere. BuildKit walks
+        /// every excluded directory then, but one that is neither above nor below any of these
+        /// holds nothing an exception can re-include, so ctxsize only sizes it: same entries,
+        /// same totals, without matching every path below `node_modules/`.
+        reach: Option<Vec<Vec<u8>>>,
     },
 }
 
@@ -713,9 +719,17 @@ impl Shared<'_> {
             Prune::Buildkit {
                 prefixes,
                 has_exclusions,
-            } => match prefixes {
-                None => true,
-                Some(p) => *has_exclusions && starts(p),
+                reach,
+            } => match (prefixes, reach) {
+                (Some(p), _) => *has_exclusions && starts(p),
+                (None, None) => true,
+                (None, Some(r)) => r.iter().any(|p| {
+                    // `dir` is, contains or lies below an exception's literal part.
+                    let under = |a: &[u8], b: &[u8]| {
+                        a.len() > b.len() && a.starts_with(b) && a[b.len()] == b'/'
+                    };
+                    p.as_slice() == dir || under(p, dir) || under(dir, p)
+                }),
             },
         }
     }

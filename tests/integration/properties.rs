@@ -710,3 +710,54 @@ fn parallel_walk_on_a_wide_deep_tree() {
         assert_eq!(one.1.excluded_files, 11 * 12 + 22 + 12, "{builder:?}");
     }
 }
+
+/// Open descriptors of this process that point inside `dir` (other tests run in parallel in
+/// this process, so only descriptors into this test's own tree are counted).
+fn fds_under(dir: &std::path::Path) -> usize {
+    let dir = dir.canonicalize().unwrap();
+    std::fs::read_dir("/proc/self/fd")
+        .map(|d| {
+            d.filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+                .filter(|t| t.starts_with(&dir))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn directories_wider_than_the_preopen_limit() {
+    // 700 sibling directories: more than the walker holds open ahead (256), so some are opened
+    // from their parent's descriptor and the rest by path; the result must not depend on it,
+    // and no descriptor may stay open after the walk, also when it stops on an error.
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\n")
+        .dockerignore("w/*/b\n");
+    for i in 0..700 {
+        env.file(format!("w/d{i:03}/a"), "a");
+        env.file(format!("w/d{i:03}/b/c"), "bc");
+    }
+    for builder in [Builder::Classic, Builder::Buildkit] {
+        let one = run_walk(&env, builder, 1).unwrap();
+        assert_eq!(one.1.files, 700 + 1 + 1, "{builder:?}");
+        assert_eq!(one.1.excluded_files, 700, "{builder:?}");
+        for threads in [2, 4] {
+            assert_eq!(
+                one,
+                run_walk(&env, builder, threads).unwrap(),
+                "{builder:?}"
+            );
+        }
+        check_accounting(&env, builder).unwrap();
+    }
+    assert_eq!(fds_under(env.ctx()), 0, "descriptors leaked");
+    // An unreadable directory stops the classic walk (as root nothing is unreadable).
+    if unsafe { libc::geteuid() } != 0 {
+        use std::os::unix::fs::PermissionsExt;
+        let locked = env.ctx().join("w/d350");
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let err = run_walk(&env, Builder::Classic, 2);
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(err.is_err(), "{err:?}");
+        assert_eq!(fds_under(env.ctx()), 0, "descriptors leaked after an error");
+    }
+}
