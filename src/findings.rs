@@ -323,22 +323,36 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
         content_max: opts.content_max,
     });
 
-    // The rules run per subtree in parallel: tasks are the entries of the first two levels
-    // (a directory there is visited alone, its children are tasks of their own).
+    // The rules run per subtree in parallel. A directory holding more than 1/32 of the sent
+    // files is split: visited alone, its children become tasks of their own.
+    let total: u64 = idx.roots.iter().map(|&r| idx.files[r as usize]).sum();
+    let limit = (total / 32).max(256);
     let mut tasks: Vec<(u32, Vec<u8>, Nest, bool)> = Vec::new();
-    for &r in idx.roots {
-        let top = tree.nodes[r as usize].kind == Kind::Dir && !idx.children(r).is_empty();
-        tasks.push((r, Vec::new(), Nest::Top, !top));
-        if top {
-            let prefix = tree.name(r).to_vec();
-            let nest = rules.nest_below(&prefix, Nest::Top);
-            for &c in idx.children(r) {
-                tasks.push((c, prefix.clone(), nest, true));
-            }
+    let mut todo: Vec<(u32, Vec<u8>, Nest)> = idx
+        .roots
+        .iter()
+        .map(|&r| (r, Vec::new(), Nest::Top))
+        .collect();
+    while let Some((id, prefix, nest)) = todo.pop() {
+        let kids = idx.children(id);
+        if tree.nodes[id as usize].kind != Kind::Dir
+            || kids.is_empty()
+            || idx.files[id as usize] <= limit
+        {
+            tasks.push((id, prefix, nest, true));
+            continue;
         }
+        let mut path = prefix.clone();
+        if !path.is_empty() {
+            path.push(b'/');
+        }
+        path.extend_from_slice(tree.name(id));
+        let below = rules.nest_below(&path, nest);
+        todo.extend(kids.iter().map(|&c| (c, path.clone(), below)));
+        tasks.push((id, prefix, nest, false));
     }
     // Largest first, one task per rayon job: the default splitting hands each thread a
-    // contiguous half, and one half can hold nearly all the work (`packages/`).
+    // contiguous half, and one half can hold nearly all the work.
     tasks.sort_by_key(|t| std::cmp::Reverse(idx.files[t.0 as usize]));
     let parts: Vec<Partial> = {
         use rayon::prelude::*;

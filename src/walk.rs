@@ -918,14 +918,43 @@ pub fn read_files<R: Send>(
         /// One read buffer per thread, reused from file to file.
         static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    let out = rels
+    // Runs of files in one directory: that directory is opened once and each file from it,
+    // one path component to resolve instead of the whole path.
+    let parent = |r: &[u8]| r.iter().rposition(|&b| b == b'/').map(|k| r[..k].to_vec());
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for i in 0..rels.len() {
+        match runs.last_mut() {
+            Some((s, e)) if *e == i && parent(&rels[*s]) == parent(&rels[i]) => *e += 1,
+            _ => runs.push((i, i + 1)),
+        }
+    }
+    let out = runs
         .par_iter()
-        .enumerate()
-        .filter_map(|(i, rel)| {
-            BUF.with(|b| {
+        .with_max_len(1)
+        .flat_map_iter(|&(s, e)| {
+            let dir = match parent(&rels[s]) {
+                Some(d) if e - s > 1 => open_dir_at(root_fd, &cstr(&d)),
+                _ => -1,
+            };
+            let got: Vec<R> = BUF.with(|b| {
                 let mut buf = b.borrow_mut();
-                read_at(root_fd, rel, max, &mut buf).then(|| f(i, &buf))
-            })
+                (s..e)
+                    .filter_map(|i| {
+                        let ok = if dir >= 0 {
+                            let name = rels[i].rsplit(|&b| b == b'/').next().unwrap_or(&[]);
+                            read_at(dir, name, max, &mut buf)
+                        } else {
+                            read_at(root_fd, &rels[i], max, &mut buf)
+                        };
+                        ok.then(|| f(i, &buf))
+                    })
+                    .collect()
+            });
+            if dir >= 0 {
+                // SAFETY: our fd.
+                unsafe { libc::close(dir) };
+            }
+            got
         })
         .collect();
     // SAFETY: our fd.

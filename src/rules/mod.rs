@@ -6,9 +6,12 @@
 //!
 //! Three kinds of checks live here:
 //!
-//! * **Name/path rules** ([`RuleSet::classify`]): a precompiled [`globset`]
-//!   over each entry's path. They are cheap, allocation-free for the common
-//!   case, and safe to call from many threads (`RuleSet: Sync`). A hit on a
+//! * **Name/path rules** ([`RuleSet::classify`], [`RuleSet::check`]): the
+//!   catalog's globs (globset syntax, case-insensitive), compiled into name
+//!   lookups — an exact-name table and a reversed-suffix trie — that give
+//!   globset's answers (a unit test compares the two) in about 250 ns per
+//!   entry (`benches/rules.rs`). Allocation-free, and safe to call from many threads
+//!   (`RuleSet: Sync`). A hit on a
 //!   directory such as `node_modules` sets [`Hit::covers_subtree`]; the engine
 //!   aggregates the files and bytes beneath it. Entries *beneath* a flagged
 //!   directory are not reported again (see "Nesting" below).

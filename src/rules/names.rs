@@ -11,6 +11,28 @@
 //! Case-insensitivity is ASCII: patterns and paths are lowercased byte-wise.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: names are short, and SipHash's setup cost dominated the lookups.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
 
 /// One piece of a wildcard name pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,7 +197,7 @@ struct TrieNode {
 #[derive(Debug, Default)]
 pub(crate) struct NameSet {
     globs: Vec<NameGlob>,
-    exact: HashMap<Vec<u8>, Vec<u32>>,
+    exact: HashMap<Vec<u8>, Vec<u32>, BuildHasherDefault<Fnv>>,
     trie: Vec<TrieNode>,
     /// Wildcard names without a literal tail: tried on every path.
     rest: Vec<u32>,
@@ -287,13 +309,18 @@ impl NameSet {
                 out.push(self.ids[g as usize]);
             }
         }
-        if !self.under.is_empty() && !dir.is_empty() {
-            for comp in dir.split(|&b| b == b'/') {
-                for &g in &self.under {
-                    if self.globs[g as usize].name.matches(comp) {
-                        out.push(self.ids[g as usize]);
-                    }
-                }
+        for &g in &self.under {
+            let pat = &self.globs[g as usize].name;
+            // Most paths do not even hold the literal tail (`.dist-info`): skip the split.
+            if dir.is_empty()
+                || pat
+                    .tail()
+                    .is_some_and(|t| memchr::memmem::find(dir, t).is_none())
+            {
+                continue;
+            }
+            if dir.split(|&b| b == b'/').any(|comp| pat.matches(comp)) {
+                out.push(self.ids[g as usize]);
             }
         }
     }
