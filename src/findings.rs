@@ -230,7 +230,6 @@ struct Partial {
     findings: Vec<Finding>,
     covered: Vec<u32>,
     content: Vec<(u32, Vec<u8>)>,
-    gitignores: Vec<(Vec<u8>, Vec<u8>)>,
     notes: Vec<String>,
     heap: BinaryHeap<std::cmp::Reverse<(u64, Vec<u8>)>>,
 }
@@ -264,9 +263,6 @@ fn visit(
                 "{} has no effect: docker reads only the context's .dockerignore (or, with BuildKit, <Dockerfile>.dockerignore next to the Dockerfile)",
                 lossy(&path)
             ));
-        }
-        if node.kind == Kind::File && tree.name(id) == b".gitignore" {
-            out.gitignores.push((path[..plen].to_vec(), path.clone()));
         }
         if node.state == State::Sent {
             let e = EntryRef {
@@ -354,7 +350,7 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     // Largest first, one task per rayon job: the default splitting hands each thread a
     // contiguous half, and one half can hold nearly all the work.
     tasks.sort_by_key(|t| std::cmp::Reverse(idx.files[t.0 as usize]));
-    let parts: Vec<Partial> = {
+    let by_rules = || -> Vec<Partial> {
         use rayon::prelude::*;
         tasks
             .par_iter()
@@ -366,10 +362,49 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
             })
             .collect()
     };
+    // Sent although the repository's .gitignore ignores it: side by side with the rules (the
+    // entries below a directory the rules already flag are dropped afterwards).
+    let by_gitignore = || -> Vec<(u32, Finding)> {
+        let mut out = Vec::new();
+        if !opts.gitignore {
+            return out;
+        }
+        let mut gitignores: Vec<(Vec<u8>, Vec<u8>)> = tree
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(i, n)| n.kind == Kind::File && tree.name(*i as u32) == b".gitignore")
+            .map(|(i, n)| {
+                let dir = if n.parent == ROOT {
+                    Vec::new()
+                } else {
+                    tree.path(n.parent)
+                };
+                (dir, tree.path(i as u32))
+            })
+            .collect();
+        if gitignores.is_empty() {
+            return out;
+        }
+        gitignores.sort();
+        let mut files: Vec<(Vec<u8>, String)> = Vec::new();
+        if let Some(t) = crate::walk::read_small(&a.resolved.root, b".git/info/exclude", 1 << 20) {
+            files.push((Vec::new(), String::from_utf8_lossy(&t).into_owned()));
+        }
+        for (dir, rel) in &gitignores {
+            if let Some(t) = crate::walk::read_small(&a.resolved.root, rel, 1 << 20) {
+                files.push((dir.clone(), String::from_utf8_lossy(&t).into_owned()));
+            }
+        }
+        if let Ok(set) = GitignoreSet::new(files) {
+            gitignored(tree, &idx, &set, &mut out);
+        }
+        out
+    };
+    let (parts, ignored) = rayon::join(by_rules, by_gitignore);
     let mut findings: Vec<Finding> = Vec::new();
     let mut covered = vec![false; tree.nodes.len()];
     let mut content_cands: Vec<(u32, Vec<u8>)> = Vec::new();
-    let mut gitignores: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     let mut heap: BinaryHeap<std::cmp::Reverse<(u64, Vec<u8>)>> = BinaryHeap::new();
     for p in parts {
@@ -378,7 +413,6 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
             covered[c as usize] = true;
         }
         content_cands.extend(p.content);
-        gitignores.extend(p.gitignores);
         notes.extend(p.notes);
         for e in p.heap {
             heap.push(e);
@@ -387,10 +421,25 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
             }
         }
     }
-    gitignores.sort();
     notes.sort();
 
-    // Secrets by content, and what .gitignore ignores: independent, so side by side.
+    // A gitignored entry at or below a directory the rules flag is covered by that finding.
+    for (id, f) in ignored {
+        let mut cur = id;
+        let mut hidden = false;
+        while cur != ROOT {
+            if covered[cur as usize] {
+                hidden = true;
+                break;
+            }
+            cur = tree.nodes[cur as usize].parent;
+        }
+        if !hidden {
+            findings.push(f);
+        }
+    }
+
+    // Secrets by content.
     let by_content = || {
         let mut out: Vec<Finding> = Vec::new();
         if content_cands.is_empty() {
@@ -422,29 +471,7 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
         }
         out
     };
-    // Sent although the repository's .gitignore ignores it.
-    let by_gitignore = || {
-        let mut out: Vec<Finding> = Vec::new();
-        if !opts.gitignore || gitignores.is_empty() {
-            return out;
-        }
-        let mut files: Vec<(Vec<u8>, String)> = Vec::new();
-        if let Some(t) = crate::walk::read_small(&a.resolved.root, b".git/info/exclude", 1 << 20) {
-            files.push((Vec::new(), String::from_utf8_lossy(&t).into_owned()));
-        }
-        for (dir, rel) in &gitignores {
-            if let Some(t) = crate::walk::read_small(&a.resolved.root, rel, 1 << 20) {
-                files.push((dir.clone(), String::from_utf8_lossy(&t).into_owned()));
-            }
-        }
-        if let Ok(set) = GitignoreSet::new(files) {
-            gitignored(tree, &idx, &set, &covered, &mut out);
-        }
-        out
-    };
-    let (c, g) = rayon::join(by_content, by_gitignore);
-    findings.extend(c);
-    findings.extend(g);
+    findings.extend(by_content());
 
     findings.sort_by(|x, y| {
         sev_rank(&y.severity)
@@ -611,13 +638,7 @@ fn sev_rank(s: &str) -> u8 {
     s.parse::<Severity>().map_or(0, |s| s as u8 + 1)
 }
 
-fn gitignored(
-    tree: &Tree,
-    idx: &Index,
-    set: &GitignoreSet,
-    covered: &[bool],
-    findings: &mut Vec<Finding>,
-) {
+fn gitignored(tree: &Tree, idx: &Index, set: &GitignoreSet, findings: &mut Vec<(u32, Finding)>) {
     // (node, parent path length, an excluded-but-walked ancestor is ignored, how many entries
     // of `levels` apply)
     let mut stack: Vec<(u32, usize, bool, usize)> =
@@ -633,8 +654,7 @@ fn gitignored(
         }
         path.extend_from_slice(tree.name(id));
         let node = &tree.nodes[id as usize];
-        if covered[id as usize] || node.state != State::Sent && node.state != State::ExcludedWalked
-        {
+        if node.state != State::Sent && node.state != State::ExcludedWalked {
             continue;
         }
         let is_dir = node.kind == Kind::Dir;
@@ -644,7 +664,7 @@ fn gitignored(
             let hit = Hit::gitignored(rkind(node.kind));
             let (f, b) = (idx.files[id as usize], idx.bytes[id as usize]);
             if f > 0 || !is_dir {
-                findings.push(finding(&hit, &path, f, b, None));
+                findings.push((id, finding(&hit, &path, f, b, None)));
             }
             continue;
         }
