@@ -9,7 +9,7 @@ use crate::dockerignore::parse::{self, PatternLine};
 use crate::dockerignore::{FastMatcher, PatternError};
 use crate::error::Error;
 use crate::tar::{header_bytes, pad512};
-use crate::tree::{walk_order, Kind, State, Tree};
+use crate::tree::{walk_order, Kind, State, Tree, ROOT};
 use crate::walk::{abs_path, walk, Builder, Prune, WalkErrorKind, WalkPlan};
 
 /// What to analyse.
@@ -409,9 +409,57 @@ fn totals(tree: &Tree) -> (Totals, Vec<u32>) {
 
 /// The sorted `list` output lines (without newlines) of the sent entries.
 pub fn list_lines(tree: &Tree) -> Vec<Vec<u8>> {
-    let mut v: Vec<Vec<u8>> = tree.sent().map(|id| tree.list_path(id)).collect();
-    v.sort_unstable();
+    let mut v = Vec::new();
+    list_each(tree, |p| v.push(p.to_vec()));
     v
+}
+
+/// The `list` output: each sent entry's path (a directory's with a trailing `/`) followed by
+/// `sep`, in byte order. No sort of the whole list: a depth-first walk whose siblings are
+/// ordered by name plus the `/` of a directory gives byte order, because every path below `d`
+/// starts with `d/` and no name holds a `/`.
+pub fn list_into(tree: &Tree, sep: u8, out: &mut Vec<u8>) {
+    list_each(tree, |p| {
+        out.extend_from_slice(p);
+        out.push(sep);
+    });
+}
+
+/// Calls `f` with each `list` line, in order (see [`list_into`]).
+fn list_each(tree: &Tree, mut f: impl FnMut(&[u8])) {
+    let kids = tree.children();
+    let is_dir = |id: u32| tree.nodes[id as usize].kind == Kind::Dir;
+    let order = |a: &u32, b: &u32| {
+        let key = |id: u32| {
+            let slash: &[u8] = if is_dir(id) { b"/" } else { b"" };
+            tree.name(id).iter().chain(slash.iter())
+        };
+        key(*b).cmp(key(*a))
+    };
+    let mut path: Vec<u8> = Vec::new();
+    // (node, parent path length); the stack holds siblings in reverse order.
+    let mut stack: Vec<(u32, usize)> = Vec::new();
+    let mut sorted: Vec<u32> = kids.of(ROOT).to_vec();
+    sorted.sort_unstable_by(order);
+    stack.extend(sorted.iter().map(|&k| (k, 0)));
+    while let Some((id, plen)) = stack.pop() {
+        path.truncate(plen);
+        path.extend_from_slice(tree.name(id));
+        let dir = is_dir(id);
+        if dir {
+            path.push(b'/');
+        }
+        if tree.nodes[id as usize].state == State::Sent {
+            f(&path);
+        }
+        if dir {
+            sorted.clear();
+            sorted.extend_from_slice(kids.of(id));
+            sorted.sort_unstable_by(order);
+            let len = path.len();
+            stack.extend(sorted.iter().map(|&k| (k, len)));
+        }
+    }
 }
 
 /// The context-relative display of an absolute path inside the root.
@@ -424,6 +472,48 @@ pub fn display_rel(root: &Path, p: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_order_is_byte_order_without_a_sort() {
+        use std::os::unix::ffi::OsStrExt;
+        let d = crate::testutil::ctx(
+            &[
+                "a/x",
+                "a-b",
+                "a0/y",
+                "a.b/z",
+                "ab",
+                "a/b/c",
+                "A/q",
+                "b",
+                "b\nc/d",
+                "~/e",
+                "Dockerfile",
+            ],
+            "a0\n!a0/y\n",
+            b"1",
+        );
+        for name in [&b"a\xff"[..], b"a\x01", b"\xc3\xa9", b"a/\xff\xfe"] {
+            let p = d.path().join(std::ffi::OsStr::from_bytes(name));
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, b"x").unwrap();
+        }
+        for builder in [Builder::Buildkit, Builder::Classic] {
+            let r = resolve(d.path(), d.path(), None, builder).unwrap();
+            let a = analyze_pruned(r, builder, 2, None, true).unwrap();
+            let mut want: Vec<Vec<u8>> = a.tree.sent().map(|id| a.tree.list_path(id)).collect();
+            want.sort_unstable();
+            assert_eq!(list_lines(&a.tree), want, "{builder:?}");
+            let mut joined = Vec::new();
+            list_into(&a.tree, 0, &mut joined);
+            assert_eq!(
+                joined,
+                want.iter()
+                    .flat_map(|l| [&l[..], &[0]].concat())
+                    .collect::<Vec<u8>>()
+            );
+        }
+    }
 
     #[test]
     fn pruning_unreachable_excluded_directories_changes_nothing() {

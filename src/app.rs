@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::analysis::{analyze, list_lines, Config};
+use crate::analysis::{analyze, list_into, Config};
 use crate::error::Error;
 use crate::findings::ReportOptions;
 use crate::render::{self, Format};
@@ -138,10 +138,7 @@ pub fn run(cmd: &Command, out: &mut dyn Write) -> Result<i32, Error> {
             let a = analyze(config)?;
             let sep = if *null { b'\0' } else { b'\n' };
             let mut buf = Vec::new();
-            for line in list_lines(&a.tree) {
-                buf.extend_from_slice(&line);
-                buf.push(sep);
-            }
+            list_into(&a.tree, sep, &mut buf);
             io_ok(out.write_all(&buf))?;
             Ok(EXIT_OK)
         }
