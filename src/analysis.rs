@@ -9,7 +9,7 @@ use crate::dockerignore::parse::{self, PatternLine};
 use crate::dockerignore::{FastMatcher, PatternError};
 use crate::error::Error;
 use crate::tar::{header_bytes, pad512};
-use crate::tree::{walk_order, Kind, State, Tree, ROOT};
+use crate::tree::{walk_order, Kind, State, Tree};
 use crate::walk::{abs_path, walk, Builder, Prune, WalkErrorKind, WalkPlan};
 
 /// What to analyse.
@@ -25,6 +25,18 @@ pub struct Config {
     pub cwd: PathBuf,
     /// Walker threads (0 = number of CPUs).
     pub threads: usize,
+}
+
+impl Config {
+    /// The context, Dockerfile and ignore file as `builder` finds them for this configuration.
+    pub fn resolve_for(&self, builder: Builder) -> Result<Resolved, Error> {
+        resolve(
+            &self.cwd,
+            &self.context,
+            self.dockerfile.as_deref(),
+            builder,
+        )
+    }
 }
 
 /// Totals over the context, raw integers.
@@ -202,13 +214,12 @@ pub fn analyze_with_progress(
     cfg: &Config,
     progress: Option<&std::sync::atomic::AtomicU64>,
 ) -> Result<Analysis, Error> {
-    let resolved = resolve(
-        &cfg.cwd,
-        &cfg.context,
-        cfg.dockerfile.as_deref(),
+    analyze_inner(
+        cfg.resolve_for(cfg.builder)?,
         cfg.builder,
-    )?;
-    analyze_inner(resolved, cfg.builder, cfg.threads, progress)
+        cfg.threads,
+        progress,
+    )
 }
 
 /// Runs the analysis on an already resolved context.
@@ -415,9 +426,7 @@ pub fn list_lines(tree: &Tree) -> Vec<Vec<u8>> {
 }
 
 /// The `list` output: each sent entry's path (a directory's with a trailing `/`) followed by
-/// `sep`, in byte order. No sort of the whole list: a depth-first walk whose siblings are
-/// ordered by name plus the `/` of a directory gives byte order, because every path below `d`
-/// starts with `d/` and no name holds a `/`.
+/// `sep`, in byte order (see [`Tree::each_listed`]; no sort of the whole list).
 pub fn list_into(tree: &Tree, sep: u8, out: &mut Vec<u8>) {
     list_each(tree, |p| {
         out.extend_from_slice(p);
@@ -425,41 +434,13 @@ pub fn list_into(tree: &Tree, sep: u8, out: &mut Vec<u8>) {
     });
 }
 
-/// Calls `f` with each `list` line, in order (see [`list_into`]).
+/// Calls `f` with each `list` line, in order.
 fn list_each(tree: &Tree, mut f: impl FnMut(&[u8])) {
-    let kids = tree.children();
-    let is_dir = |id: u32| tree.nodes[id as usize].kind == Kind::Dir;
-    let order = |a: &u32, b: &u32| {
-        let key = |id: u32| {
-            let slash: &[u8] = if is_dir(id) { b"/" } else { b"" };
-            tree.name(id).iter().chain(slash.iter())
-        };
-        key(*b).cmp(key(*a))
-    };
-    let mut path: Vec<u8> = Vec::new();
-    // (node, parent path length); the stack holds siblings in reverse order.
-    let mut stack: Vec<(u32, usize)> = Vec::new();
-    let mut sorted: Vec<u32> = kids.of(ROOT).to_vec();
-    sorted.sort_unstable_by(order);
-    stack.extend(sorted.iter().map(|&k| (k, 0)));
-    while let Some((id, plen)) = stack.pop() {
-        path.truncate(plen);
-        path.extend_from_slice(tree.name(id));
-        let dir = is_dir(id);
-        if dir {
-            path.push(b'/');
-        }
+    tree.each_listed(|id, path| {
         if tree.nodes[id as usize].state == State::Sent {
-            f(&path);
+            f(path);
         }
-        if dir {
-            sorted.clear();
-            sorted.extend_from_slice(kids.of(id));
-            sorted.sort_unstable_by(order);
-            let len = path.len();
-            stack.extend(sorted.iter().map(|&k| (k, len)));
-        }
-    }
+    });
 }
 
 /// The context-relative display of an absolute path inside the root.
@@ -499,7 +480,9 @@ mod tests {
             std::fs::write(p, b"x").unwrap();
         }
         for builder in [Builder::Buildkit, Builder::Classic] {
-            let r = resolve(d.path(), d.path(), None, builder).unwrap();
+            let r = crate::testutil::config(d.path(), builder, 2)
+                .resolve_for(builder)
+                .unwrap();
             let a = analyze_pruned(r, builder, 2, None, true).unwrap();
             let mut want: Vec<Vec<u8>> = a.tree.sent().map(|id| a.tree.list_path(id)).collect();
             want.sort_unstable();
@@ -567,7 +550,9 @@ mod tests {
                         let text = format!("{x}\n{e1}\n{e2}{tail}\n");
                         std::fs::write(d.path().join(".dockerignore"), &text).unwrap();
                         let run = |reach: bool| {
-                            let r = resolve(d.path(), d.path(), None, Builder::Buildkit).unwrap();
+                            let r = crate::testutil::config(d.path(), Builder::Buildkit, 2)
+                                .resolve_for(Builder::Buildkit)
+                                .unwrap();
                             let a = analyze_pruned(r, Builder::Buildkit, 2, None, reach).unwrap();
                             (list_lines(&a.tree), a.totals)
                         };

@@ -316,35 +316,12 @@ pub fn explain(
     let root = &chosen.analysis.resolved.root;
     let kind = std::fs::symlink_metadata(crate::walk::abs_path(root, path))
         .ok()
-        .map(|m| {
-            let t = m.file_type();
-            if t.is_dir() {
-                Kind::Dir
-            } else if t.is_symlink() {
-                Kind::Symlink
-            } else if t.is_file() {
-                Kind::File
-            } else {
-                use std::os::unix::fs::FileTypeExt;
-                if t.is_fifo() {
-                    Kind::Fifo
-                } else if t.is_socket() {
-                    Kind::Socket
-                } else if t.is_char_device() {
-                    Kind::CharDev
-                } else {
-                    Kind::BlockDev
-                }
-            }
-        });
+        .map(|m| crate::walk::kind_of_mode(std::os::unix::fs::MetadataExt::mode(&m)));
     let mut verdicts = vec![chosen.verdict(path)];
     match (other, other_err) {
         (Some(o), _) => verdicts.push(o.verdict(path)),
         (None, Some(e)) => verdicts.push(Verdict {
-            builder: match chosen.analysis.builder {
-                Builder::Buildkit => Builder::Classic,
-                Builder::Classic => Builder::Buildkit,
-            },
+            builder: chosen.analysis.builder.other(),
             sent: None,
             reason: None,
             deciding: None,
@@ -480,10 +457,7 @@ pub fn command(
 ) -> Result<i32, crate::Error> {
     let chosen = crate::analysis::analyze(cfg)?;
     let other_cfg = crate::analysis::Config {
-        builder: match cfg.builder {
-            Builder::Buildkit => Builder::Classic,
-            Builder::Classic => Builder::Buildkit,
-        },
+        builder: cfg.builder.other(),
         ..cfg.clone()
     };
     let (other, other_err) = match crate::analysis::analyze(&other_cfg) {
@@ -512,21 +486,14 @@ pub fn command(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{analyze, Config};
+    use crate::analysis::analyze;
 
     fn ctx(files: &[&str], ignore: &str) -> tempfile::TempDir {
         crate::testutil::ctx(files, ignore, b"x")
     }
 
     fn an(d: &Path, b: Builder) -> Analysis {
-        analyze(&Config {
-            context: d.to_path_buf(),
-            dockerfile: None,
-            builder: b,
-            cwd: d.to_path_buf(),
-            threads: 1,
-        })
-        .unwrap()
+        analyze(&crate::testutil::config(d, b, 1)).unwrap()
     }
 
     #[test]

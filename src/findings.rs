@@ -145,6 +145,16 @@ impl<'t> Index<'t> {
 /// byte that is not UTF-8 `\xNN`, everything else as is (control characters included; the
 /// human renderer escapes those, JSON encodes them).
 pub fn lossy(b: &[u8]) -> String {
+    lossy_cow(b).into_owned()
+}
+
+/// [`lossy`], borrowing when the bytes are UTF-8 without a backslash (nothing to rewrite).
+pub fn lossy_cow(b: &[u8]) -> std::borrow::Cow<'_, str> {
+    if let Ok(s) = std::str::from_utf8(b) {
+        if !s.contains('\\') {
+            return std::borrow::Cow::Borrowed(s);
+        }
+    }
     let mut out = String::with_capacity(b.len());
     for chunk in b.utf8_chunks() {
         for c in chunk.valid().chars() {
@@ -158,7 +168,7 @@ pub fn lossy(b: &[u8]) -> String {
             out.push_str(&format!("\\x{x:02x}"));
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 fn finding(hit: &Hit, path: &[u8], files: u64, bytes: u64, line: Option<usize>) -> Finding {

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::analysis::{analyze_resolved, Analysis, Config};
-use crate::context::{resolve, Resolved};
+use crate::context::Resolved;
 use crate::dockerignore::parse::{self, PatternLine};
 use crate::dockerignore::{Pattern, PatternError, PatternSet};
 use crate::error::Error;
@@ -117,13 +117,6 @@ fn full_tree(root: &Path) -> Vec<(Vec<u8>, bool)> {
     v
 }
 
-fn other(b: Builder) -> Builder {
-    match b {
-        Builder::Buildkit => Builder::Classic,
-        Builder::Classic => Builder::Buildkit,
-    }
-}
-
 fn builder_name(b: Builder) -> &'static str {
     match b {
         Builder::Buildkit => "BuildKit",
@@ -153,12 +146,7 @@ fn decide(set: &PatternSet, path: &[u8]) -> Option<(bool, Option<usize>)> {
 
 /// Runs every check on the context described by `cfg`.
 pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
-    let resolved = resolve(
-        &cfg.cwd,
-        &cfg.context,
-        cfg.dockerfile.as_deref(),
-        cfg.builder,
-    )?;
+    let resolved = cfg.resolve_for(cfg.builder)?;
     let root = resolved.root.clone();
     let file = match &resolved.ignore_file {
         Some(f) => rel_display(&root, f),
@@ -276,26 +264,22 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
         }
         Err(e) => return Err(e),
     };
-    let other_a = resolve(
-        &cfg.cwd,
-        &cfg.context,
-        cfg.dockerfile.as_deref(),
-        other(cfg.builder),
-    )
-    .and_then(|r| analyze_resolved(r, other(cfg.builder), cfg.threads));
+    let other_a = cfg
+        .resolve_for(cfg.builder.other())
+        .and_then(|r| analyze_resolved(r, cfg.builder.other(), cfg.threads));
     let other_a = match other_a {
         Ok(a) if a.resolved.ignore_file == resolved.ignore_file => Some(a),
         Ok(_) => {
             notes.push(format!(
                 "{} reads a different ignore file: builder comparison skipped",
-                builder_name(other(cfg.builder))
+                builder_name(cfg.builder.other())
             ));
             None
         }
         Err(e) => {
             notes.push(format!(
                 "{}: {e}: builder comparison skipped",
-                builder_name(other(cfg.builder))
+                builder_name(cfg.builder.other())
             ));
             None
         }
@@ -763,14 +747,7 @@ mod tests {
     }
 
     fn run(d: &Path, b: Builder) -> LintReport {
-        lint(&Config {
-            context: d.to_path_buf(),
-            dockerfile: None,
-            builder: b,
-            cwd: d.to_path_buf(),
-            threads: 1,
-        })
-        .unwrap()
+        lint(&crate::testutil::config(d, b, 1)).unwrap()
     }
 
     fn ids(r: &LintReport) -> Vec<(String, Option<usize>)> {

@@ -26,13 +26,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::analysis::{analyze_resolved, Analysis, Config};
-use crate::context::{resolve, Resolved};
+use crate::context::Resolved;
 use crate::dockerfile::{source_matches, ContextSource, Options, Sources};
 use crate::dockerignore::PatternSet;
 use crate::error::Error;
 use crate::rules::{Category, EntryRef, RuleConfig, RuleSet};
 use crate::transfer::{self, node_paths};
-use crate::tree::{Kind, Tree, ROOT};
+use crate::tree::{Children, Kind, Tree, ROOT};
 use crate::walk::Builder;
 
 /// What `ctxsize suggest` was asked for, beyond the context, Dockerfile and builder.
@@ -194,8 +194,8 @@ pub fn broad_prefix(raw: &str) -> String {
 struct Model {
     tree: Tree,
     paths: Vec<String>,
-    children: Vec<Vec<u32>>,
-    roots: Vec<u32>,
+    /// Children by name.
+    kids: Children,
     /// Selected by a source.
     used: Vec<bool>,
     /// Named by a source (the source points at it or inside it, not merely below an ancestor).
@@ -206,20 +206,7 @@ impl Model {
     fn new(tree: Tree, sources: &[Sel]) -> Model {
         let paths = node_paths(&tree);
         let n = tree.nodes.len();
-        let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
-        let mut roots = Vec::new();
-        for (i, node) in tree.nodes.iter().enumerate() {
-            if node.parent == ROOT {
-                roots.push(i as u32);
-            } else {
-                children[node.parent as usize].push(i as u32);
-            }
-        }
-        let by_name = |a: &u32, b: &u32| tree.name(*a).cmp(tree.name(*b));
-        roots.sort_by(by_name);
-        for c in &mut children {
-            c.sort_by(by_name);
-        }
+        let kids = tree.children_by_name();
         let mut used = vec![false; n];
         let mut named = vec![false; n];
         for (i, p) in paths.iter().enumerate() {
@@ -235,8 +222,7 @@ impl Model {
         Model {
             tree,
             paths,
-            children,
-            roots,
+            kids,
             used,
             named,
         }
@@ -341,21 +327,21 @@ fn choose_keep(m: &Model, warnings: &mut Vec<String>) -> Option<BTreeSet<String>
     let mut any = vec![false; n];
     // Post-order over the sorted tree.
     let mut order: Vec<u32> = Vec::with_capacity(n);
-    let mut stack: Vec<u32> = m.roots.iter().rev().copied().collect();
+    let mut stack: Vec<u32> = m.kids.of(ROOT).iter().rev().copied().collect();
     while let Some(i) = stack.pop() {
         order.push(i);
-        for &c in m.children[i as usize].iter().rev() {
+        for &c in m.kids.of(i).iter().rev() {
             stack.push(c);
         }
     }
     for &i in order.iter().rev() {
-        let ch = &m.children[i as usize];
+        let ch = m.kids.of(i);
         let u = m.used[i as usize];
         fully[i as usize] = u || (!ch.is_empty() && ch.iter().all(|&c| fully[c as usize]));
         any[i as usize] = u || ch.iter().any(|&c| any[c as usize]);
     }
     let mut keep = BTreeSet::new();
-    let mut stack: Vec<u32> = m.roots.iter().rev().copied().collect();
+    let mut stack: Vec<u32> = m.kids.of(ROOT).iter().rev().copied().collect();
     while let Some(i) = stack.pop() {
         if !any[i as usize] {
             continue;
@@ -368,7 +354,7 @@ fn choose_keep(m: &Model, warnings: &mut Vec<String>) -> Option<BTreeSet<String>
                 continue;
             }
         } else if writable && p.split('/').all(plain) {
-            for &c in m.children[i as usize].iter().rev() {
+            for &c in m.kids.of(i).iter().rev() {
                 stack.push(c);
             }
             continue;
@@ -420,7 +406,7 @@ fn choose_reexclusions(
 ) -> Vec<(String, String)> {
     let mut hits: BTreeMap<&'static str, Vec<u32>> = BTreeMap::new();
     let carried = PatternSet::parse(plan.carried.join("\n").as_bytes()).unwrap_or_default();
-    let mut stack: Vec<u32> = m.roots.iter().rev().copied().collect();
+    let mut stack: Vec<u32> = m.kids.of(ROOT).iter().rev().copied().collect();
     while let Some(i) = stack.pop() {
         let p = &m.paths[i as usize];
         if !plan.carried.is_empty()
@@ -448,7 +434,7 @@ fn choose_reexclusions(
             }
         }
         if node.kind == Kind::Dir {
-            for &c in m.children[i as usize].iter().rev() {
+            for &c in m.kids.of(i).iter().rev() {
                 stack.push(c);
             }
         }
@@ -658,24 +644,11 @@ fn unsent_used(m: &Model, plan: &Plan, a: &Analysis) -> Vec<String> {
 /// Resolves the context for each builder (a builder whose resolution fails is left out, with
 /// the reason).
 fn resolve_both(config: &Config) -> Result<Resolutions, Error> {
-    let main = resolve(
-        &config.cwd,
-        &config.context,
-        config.dockerfile.as_deref(),
-        config.builder,
-    )?;
+    let main = config.resolve_for(config.builder)?;
     let mut both = vec![(config.builder, main.clone())];
     let mut notes = Vec::new();
-    let other = match config.builder {
-        Builder::Buildkit => Builder::Classic,
-        Builder::Classic => Builder::Buildkit,
-    };
-    match resolve(
-        &config.cwd,
-        &config.context,
-        config.dockerfile.as_deref(),
-        other,
-    ) {
+    let other = config.builder.other();
+    match config.resolve_for(other) {
         Ok(r) => both.push((other, r)),
         Err(e) => notes.push(format!("not checked for the {} builder: {e}", name(other))),
     }
@@ -1212,12 +1185,7 @@ pub fn command(
 ) -> Result<i32, Error> {
     let seen_before = {
         // Read the destination before anything else, so --write can tell a concurrent edit.
-        let r = resolve(
-            &config.cwd,
-            &config.context,
-            config.dockerfile.as_deref(),
-            config.builder,
-        )?;
+        let r = config.resolve_for(config.builder)?;
         let dest = r
             .ignore_file
             .unwrap_or_else(|| r.root.join(".dockerignore"));

@@ -1,5 +1,21 @@
 //! Helpers for the library's unit tests.
 
+use std::path::Path;
+
+use crate::analysis::Config;
+use crate::walk::Builder;
+
+/// The configuration for the context `dir`, with `dir` as the current directory.
+pub fn config(dir: &Path, builder: Builder, threads: usize) -> Config {
+    Config {
+        context: dir.to_path_buf(),
+        dockerfile: None,
+        builder,
+        cwd: dir.to_path_buf(),
+        threads,
+    }
+}
+
 /// A temporary context: `files` (a trailing `/` makes a directory), each holding `content`, and
 /// a `.dockerignore` with `ignore`.
 pub fn ctx(files: &[&str], ignore: &str, content: &[u8]) -> tempfile::TempDir {

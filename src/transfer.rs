@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::dockerfile::{self, ContextSource, Options, Sources};
-use crate::findings::lossy;
+use crate::findings::{lossy, lossy_cow};
 use crate::report::Report;
 use crate::tree::{Kind, State, Tree, ROOT};
 use crate::walk::Builder;
@@ -111,10 +111,7 @@ fn at(s: &ContextSource) -> String {
 /// A node's name compared with one component of a source path (a string, as the Dockerfile
 /// gives it; names are compared in their report form, see [`lossy`]).
 fn name_is(name: &[u8], comp: &str) -> bool {
-    match std::str::from_utf8(name) {
-        Ok(n) if !n.contains('\\') => n == comp,
-        _ => lossy(name) == comp,
-    }
+    lossy_cow(name) == comp
 }
 
 /// The node at `path` (components as strings), if the walk listed it, else the deepest
@@ -148,16 +145,8 @@ fn selectable(tree: &Tree, s: &ContextSource, mut f: impl FnMut(u32, &str)) {
             Err(_) => return,
         }
     };
-    let mut buf = String::new();
     tree.each_below(start, parent_path.as_bytes(), |id, path| {
-        let p: &str = match std::str::from_utf8(path) {
-            Ok(p) if !p.contains('\\') => p,
-            _ => {
-                buf = lossy(path);
-                &buf
-            }
-        };
-        f(id, p);
+        f(id, &lossy_cow(path))
     });
 }
 
@@ -322,7 +311,8 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
                 message: msg,
             }
         };
-        match first_sel {
+        // The path whose deciding ignore line makes the source fail, if it is excluded.
+        let excluded = match &first_sel {
             None => {
                 // Nothing listed: below a directory the walk did not enter, or absent.
                 let probe = if s.has_wildcard {
@@ -338,49 +328,40 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
                 let inside_pruned = !probe.is_empty()
                     && ancestor.is_some_and(|id| tree.nodes[id as usize].state != State::Sent)
                     && exists(&probe);
-                if inside_pruned {
-                    let lp = deciding(&probe);
-                    let msg = format!(
-                        "{} is excluded by {}: the build fails with \"not found\"",
-                        at(s),
-                        by_line(lp.0, &lp.1)
-                    );
-                    t.checks.push(mk("excluded-source", "error", lp, msg));
-                } else {
-                    let msg = if s.has_wildcard {
-                        format!("{} matches nothing in the context: the build fails", at(s))
-                    } else {
-                        format!(
-                            "{} does not exist in the context: the build fails with \"not found\"",
-                            at(s)
-                        )
-                    };
-                    t.checks
-                        .push(mk("missing-source", "error", (None, None), msg));
-                }
+                inside_pruned.then_some(probe)
             }
-            Some(first) if !any_sent => {
-                let lp = deciding(&first);
-                let msg = format!(
-                    "{} is excluded by {}: the build fails with \"not found\"",
-                    at(s),
-                    by_line(lp.0, &lp.1)
-                );
-                t.checks.push(mk("excluded-source", "error", lp, msg));
-            }
-            Some(_) => {
-                if let Some(u) = first_unsent {
-                    let lp = deciding(&u);
-                    let n = sel_files - sent_files;
-                    let msg = format!(
-                        "{} is only partly sent: {n} of {sel_files} files are excluded (first: {}, by {})",
-                        at(s),
-                        u,
-                        by_line(lp.0, &lp.1)
-                    );
-                    t.checks.push(mk("partly-sent", "warning", lp, msg));
-                }
-            }
+            Some(first) if !any_sent => Some(first.clone()),
+            Some(_) => None,
+        };
+        if let Some(p) = excluded {
+            let lp = deciding(&p);
+            let msg = format!(
+                "{} is excluded by {}: the build fails with \"not found\"",
+                at(s),
+                by_line(lp.0, &lp.1)
+            );
+            t.checks.push(mk("excluded-source", "error", lp, msg));
+        } else if first_sel.is_none() {
+            let msg = if s.has_wildcard {
+                format!("{} matches nothing in the context: the build fails", at(s))
+            } else {
+                format!(
+                    "{} does not exist in the context: the build fails with \"not found\"",
+                    at(s)
+                )
+            };
+            t.checks
+                .push(mk("missing-source", "error", (None, None), msg));
+        } else if let Some(u) = first_unsent {
+            let lp = deciding(&u);
+            let n = sel_files - sent_files;
+            let msg = format!(
+                "{} is only partly sent: {n} of {sel_files} files are excluded (first: {}, by {})",
+                at(s),
+                u,
+                by_line(lp.0, &lp.1)
+            );
+            t.checks.push(mk("partly-sent", "warning", lp, msg));
         }
     }
     t
@@ -411,7 +392,7 @@ pub fn attach(a: &Analysis, report: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{analyze, Config};
+    use crate::analysis::analyze;
 
     /// The transfer set and per-source counts the slow way: every node's path against every
     /// source.
@@ -491,14 +472,7 @@ mod tests {
         )
         .unwrap();
         for builder in [Builder::Buildkit, Builder::Classic] {
-            let cfg = Config {
-                context: d.path().to_path_buf(),
-                dockerfile: None,
-                builder,
-                cwd: d.path().to_path_buf(),
-                threads: 2,
-            };
-            let a = analyze(&cfg).unwrap();
+            let a = analyze(&crate::testutil::config(d.path(), builder, 2)).unwrap();
             let sources = load_sources(&a.resolved.dockerfile, &Options::default()).unwrap();
             let t = compute(&a, &sources, &|_| false);
             let (files, bytes, per) = reference(&a, &sources);

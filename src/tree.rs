@@ -69,7 +69,7 @@ pub struct LinkCandidate {
 }
 
 /// The children of every node, as ranges of one array (built once, on first use).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Children {
     start: Vec<u32>,
     kids: Vec<u32>,
@@ -176,25 +176,48 @@ impl Tree {
             .get_or_init(|| Children::new(&self.nodes))
     }
 
-    /// The child of `parent` ([`ROOT`]: the top level) named `name`.
-    pub fn child(&self, parent: u32, name: &[u8]) -> Option<u32> {
-        self.children()
-            .of(parent)
-            .iter()
-            .copied()
-            .find(|&c| self.name(c) == name)
+    /// The children of every node, each directory's sorted by name (tar walk order).
+    pub fn children_by_name(&self) -> Children {
+        let mut c = self.children().clone();
+        let by_name = |a: &u32, b: &u32| self.name(*a).cmp(self.name(*b));
+        c.roots.sort_by(by_name);
+        for w in 0..self.nodes.len() {
+            let (s, e) = (c.start[w] as usize, c.start[w + 1] as usize);
+            c.kids[s..e].sort_by(by_name);
+        }
+        c
     }
 
     /// Calls `f(id, path)` for `start` and every node below it, in tar walk order (children by
     /// name); `prefix` is the path of `start`'s parent. With `start` = [`ROOT`], every node.
-    pub fn each_below(&self, start: u32, prefix: &[u8], mut f: impl FnMut(u32, &[u8])) {
+    pub fn each_below(&self, start: u32, prefix: &[u8], f: impl FnMut(u32, &[u8])) {
+        self.depth_first(start, prefix, false, f);
+    }
+
+    /// Calls `f(id, path)` for every node, a directory's path ending in `/`, in the byte order of
+    /// those paths — `list` order. A depth-first walk gives it when siblings are ordered by name
+    /// plus a directory's `/`: every path below `d` starts with `d/`, and no name holds a `/`.
+    pub fn each_listed(&self, f: impl FnMut(u32, &[u8])) {
+        self.depth_first(ROOT, b"", true, f);
+    }
+
+    /// The walk behind [`Tree::each_below`] (`slash` false) and [`Tree::each_listed`] (true).
+    fn depth_first(&self, start: u32, prefix: &[u8], slash: bool, mut f: impl FnMut(u32, &[u8])) {
         let kids = self.children();
+        let is_dir = |id: u32| self.nodes[id as usize].kind == Kind::Dir;
+        let key = |id: u32| {
+            let tail: &[u8] = if slash && is_dir(id) { b"/" } else { b"" };
+            self.name(id).iter().chain(tail)
+        };
         let mut path = prefix.to_vec();
+        // (node, parent path length); each directory's children go on in reverse order.
         let mut stack: Vec<(u32, usize)> = Vec::new();
-        let push_kids = |stack: &mut Vec<(u32, usize)>, id: u32, len: usize| {
-            let mut ks = kids.of(id).to_vec();
-            ks.sort_unstable_by(|&a, &b| self.name(b).cmp(self.name(a)));
-            stack.extend(ks.into_iter().map(|k| (k, len)));
+        let mut sorted: Vec<u32> = Vec::new();
+        let mut push_kids = |stack: &mut Vec<(u32, usize)>, id: u32, len: usize| {
+            sorted.clear();
+            sorted.extend_from_slice(kids.of(id));
+            sorted.sort_unstable_by(|&a, &b| key(b).cmp(key(a)));
+            stack.extend(sorted.iter().map(|&k| (k, len)));
         };
         if start == ROOT {
             push_kids(&mut stack, ROOT, path.len());
@@ -203,12 +226,15 @@ impl Tree {
         }
         while let Some((id, plen)) = stack.pop() {
             path.truncate(plen);
-            if plen > 0 {
+            if plen > 0 && !slash {
                 path.push(b'/');
             }
             path.extend_from_slice(self.name(id));
+            if slash && is_dir(id) {
+                path.push(b'/');
+            }
             f(id, &path);
-            if self.nodes[id as usize].kind == Kind::Dir {
+            if is_dir(id) {
                 push_kids(&mut stack, id, path.len());
             }
         }

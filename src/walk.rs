@@ -30,6 +30,16 @@ pub enum Builder {
     Classic,
 }
 
+impl Builder {
+    /// The other builder.
+    pub fn other(self) -> Builder {
+        match self {
+            Builder::Buildkit => Builder::Classic,
+            Builder::Classic => Builder::Buildkit,
+        }
+    }
+}
+
 /// How to prune excluded directories.
 #[derive(Clone, Debug)]
 pub enum Prune {
@@ -180,7 +190,8 @@ fn cstr(b: &[u8]) -> CString {
     CString::new(b.to_vec()).unwrap_or_default()
 }
 
-fn kind_of_mode(mode: u32) -> Kind {
+/// The entry kind of an `st_mode`.
+pub(crate) fn kind_of_mode(mode: u32) -> Kind {
     match mode & libc::S_IFMT {
         libc::S_IFDIR => Kind::Dir,
         libc::S_IFLNK => Kind::Symlink,
@@ -706,11 +717,10 @@ impl Shared<'_> {
     }
 
     fn walk_into_excluded(&self, dir: &[u8]) -> bool {
-        let starts = |prefixes: &Vec<Vec<u8>>| {
-            prefixes
-                .iter()
-                .any(|p| p.len() > dir.len() && p.starts_with(dir) && p[dir.len()] == b'/')
-        };
+        // `a` lies below the directory `b`.
+        let below =
+            |a: &[u8], b: &[u8]| a.len() > b.len() && a.starts_with(b) && a[b.len()] == b'/';
+        let starts = |prefixes: &Vec<Vec<u8>>| prefixes.iter().any(|p| below(p, dir));
         match &self.plan.prune {
             Prune::Classic {
                 has_exclusions,
@@ -723,13 +733,10 @@ impl Shared<'_> {
             } => match (prefixes, reach) {
                 (Some(p), _) => *has_exclusions && starts(p),
                 (None, None) => true,
-                (None, Some(r)) => r.iter().any(|p| {
-                    // `dir` is, contains or lies below an exception's literal part.
-                    let under = |a: &[u8], b: &[u8]| {
-                        a.len() > b.len() && a.starts_with(b) && a[b.len()] == b'/'
-                    };
-                    p.as_slice() == dir || under(p, dir) || under(dir, p)
-                }),
+                // `dir` is, contains or lies below an exception's literal part.
+                (None, Some(r)) => r
+                    .iter()
+                    .any(|p| p.as_slice() == dir || below(p, dir) || below(dir, p)),
             },
         }
     }
@@ -920,7 +927,9 @@ pub fn read_files<R: Send>(
     }
     // Runs of files in one directory: that directory is opened once and each file from it,
     // one path component to resolve instead of the whole path.
-    let parent = |r: &[u8]| r.iter().rposition(|&b| b == b'/').map(|k| r[..k].to_vec());
+    fn parent(r: &[u8]) -> Option<&[u8]> {
+        r.iter().rposition(|&b| b == b'/').map(|k| &r[..k])
+    }
     let mut runs: Vec<(usize, usize)> = Vec::new();
     for i in 0..rels.len() {
         match runs.last_mut() {
@@ -933,7 +942,7 @@ pub fn read_files<R: Send>(
         .with_max_len(1)
         .flat_map_iter(|&(s, e)| {
             let dir = match parent(&rels[s]) {
-                Some(d) if e - s > 1 => open_dir_at(root_fd, &cstr(&d)),
+                Some(d) if e - s > 1 => open_dir_at(root_fd, &cstr(d)),
                 _ => -1,
             };
             let got: Vec<R> = BUF.with(|b| {

@@ -143,24 +143,7 @@ impl GitignoreSet {
     /// those ancestors' paths within `path` (0 for the root), shallowest first. Only those
     /// levels are looked up.
     pub fn is_ignored_in(&self, dirs: &[usize], path: &[u8], is_dir: bool) -> bool {
-        for &d in dirs.iter().rev() {
-            let (dir, rel) = if d == 0 {
-                (&path[..0], path)
-            } else {
-                (&path[..d], &path[d + 1..])
-            };
-            let Some(files) = self.levels.get(dir) else {
-                continue;
-            };
-            for gi in files.iter().rev() {
-                match gi.matched(bytes_to_path(rel), is_dir) {
-                    Match::Ignore(_) => return true,
-                    Match::Whitelist(_) => return false,
-                    Match::None => {}
-                }
-            }
-        }
-        false
+        self.decide_at(dirs.iter().rev().copied(), path, is_dir) == Some(true)
     }
 
     /// The verdict for `path` alone (its ancestors not considered): the
@@ -171,11 +154,22 @@ impl GitignoreSet {
             .enumerate()
             .filter(|(_, &b)| b == b'/')
             .map(|(i, _)| i);
-        let cuts = slashes.rev().map(Some).chain(std::iter::once(None));
-        for cut in cuts {
-            let (dir, rel) = match cut {
-                Some(p) => (&path[..p], &path[p + 1..]),
-                None => (&path[..0], path),
+        self.decide_at(slashes.rev().chain(std::iter::once(0)), path, is_dir)
+    }
+
+    /// The verdict of the ignore files in the directories `dirs` (lengths of `path`'s ancestor
+    /// paths, 0 for the root, deepest first): the first with a matching line decides.
+    fn decide_at(
+        &self,
+        dirs: impl Iterator<Item = usize>,
+        path: &[u8],
+        is_dir: bool,
+    ) -> Option<bool> {
+        for d in dirs {
+            let (dir, rel) = if d == 0 {
+                (&path[..0], path)
+            } else {
+                (&path[..d], &path[d + 1..])
             };
             let Some(files) = self.levels.get(dir) else {
                 continue;
