@@ -73,13 +73,6 @@ pub enum Command {
     },
 }
 
-/// Exit status: everything fine.
-pub const EXIT_OK: i32 = 0;
-/// Exit status: a check failed.
-pub const EXIT_CHECK: i32 = 1;
-/// Exit status: an error.
-pub const EXIT_ERROR: i32 = 2;
-
 /// Runs a command, writing to `out`. Errors are returned for the caller to print.
 pub fn run(cmd: &Command, out: &mut dyn Write) -> Result<i32, Error> {
     match cmd {
@@ -129,7 +122,7 @@ pub fn run(cmd: &Command, out: &mut dyn Write) -> Result<i32, Error> {
         } => crate::compose::command(file.as_deref(), config, *format, options, ci, out),
         Command::Text(t) => {
             io_ok(out.write_all(t))?;
-            Ok(EXIT_OK)
+            Ok(crate::exit::ExitCode::Ok.code())
         }
         Command::Suggest { config, options } => {
             crate::suggest::command(config, options, out, &mut std::io::stderr())
@@ -140,7 +133,7 @@ pub fn run(cmd: &Command, out: &mut dyn Write) -> Result<i32, Error> {
             let mut buf = Vec::new();
             list_into(&a.tree, sep, &mut buf);
             io_ok(out.write_all(&buf))?;
-            Ok(EXIT_OK)
+            Ok(crate::exit::ExitCode::Ok.code())
         }
     }
 }

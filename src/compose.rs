@@ -340,7 +340,7 @@ pub fn command(
         }
     })();
     crate::gate::io(res)?;
-    let mut code = crate::app::EXIT_OK;
+    let mut code = crate::exit::ExitCode::Ok.code();
     for (e, _) in &entries {
         if let Some(o) = &e.gate {
             for l in o.lines() {

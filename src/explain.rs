@@ -480,7 +480,7 @@ pub fn command(
         _ => render_human(&list, out),
     };
     crate::gate::io(res)?;
-    Ok(crate::app::EXIT_OK)
+    Ok(crate::exit::ExitCode::Ok.code())
 }
 
 #[cfg(test)]

@@ -277,9 +277,9 @@ impl Outcome {
     /// The exit status: 1 when a gate failed (unless `--warn-only`), else 0.
     pub fn exit_code(&self) -> i32 {
         if self.failures.is_empty() || self.warn_only {
-            crate::app::EXIT_OK
+            crate::exit::ExitCode::Ok.code()
         } else {
-            crate::app::EXIT_CHECK
+            crate::exit::ExitCode::Check.code()
         }
     }
 
@@ -585,7 +585,7 @@ pub fn render_ci(
 /// Prints the gate lines on stderr and returns the exit status.
 pub fn finish(outcome: Option<&Outcome>) -> i32 {
     match outcome {
-        None => crate::app::EXIT_OK,
+        None => crate::exit::ExitCode::Ok.code(),
         Some(o) => {
             for l in o.lines() {
                 eprintln!("{l}");

@@ -17,12 +17,14 @@
 
 pub mod analysis;
 pub mod app;
+pub mod builder;
 pub mod compose;
 pub mod config_file;
 pub mod context;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod error;
+pub mod exit;
 pub mod explain;
 pub mod findings;
 pub mod gate;
@@ -39,5 +41,6 @@ pub mod tree;
 pub mod walk;
 
 pub use analysis::{analyze, Analysis, Config, Totals};
+pub use builder::Builder;
 pub use error::Error;
-pub use walk::Builder;
+pub use exit::ExitCode;

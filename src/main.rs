@@ -17,7 +17,7 @@ fn main() {
             if let Some(h) = e.hint() {
                 eprintln!("hint: {h}");
             }
-            ctxsize::app::EXIT_ERROR
+            ctxsize::ExitCode::Error.code()
         }
     };
     let _ = std::io::Write::flush(&mut out);

@@ -1224,7 +1224,7 @@ pub fn command(
             ))
         );
     }
-    Ok(crate::app::EXIT_OK)
+    Ok(crate::exit::ExitCode::Ok.code())
 }
 
 #[cfg(test)]

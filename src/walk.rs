@@ -15,30 +15,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
+pub use crate::builder::Builder;
 use crate::dockerignore::engine::{union, Bits};
 use crate::dockerignore::FastMatcher;
 use crate::tar::header_bytes;
 use crate::tree::{walk_order, Kind, LinkCandidate, Node, State, Tree, ROOT};
-
-/// Which builder's rules to apply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Builder {
-    /// BuildKit (the default since Docker 23): fsutil's walker.
-    Buildkit,
-    /// The classic builder (`DOCKER_BUILDKIT=0`): the CLI's tar walk.
-    Classic,
-}
-
-impl Builder {
-    /// The other builder.
-    pub fn other(self) -> Builder {
-        match self {
-            Builder::Buildkit => Builder::Classic,
-            Builder::Classic => Builder::Buildkit,
-        }
-    }
-}
 
 /// How to prune excluded directories.
 #[derive(Clone, Debug)]
