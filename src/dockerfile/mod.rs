@@ -1,0 +1,54 @@
+//! Pure Dockerfile reader: which build-context paths does a `docker build` use?
+//!
+//! BuildKit only transfers the parts of the build context that the Dockerfile
+//! references (see `dockerignore-semantics.md`, B8): the sources of `COPY`/`ADD`
+//! without `--from`, and `RUN --mount=type=bind` without `from=`, in every stage
+//! that the build target reaches. A source that cleans to the context root
+//! (`COPY . .`) means the whole context is sent.
+//!
+//! This module reproduces that computation without touching the file system:
+//!
+//! 1. [`parse()`] reads the text the way BuildKit's parser does (parser
+//!    directives, the escape character, line continuations, comments inside
+//!    continuations, JSON and shell forms, heredocs, builder flags) and builds a
+//!    typed list of stages. Syntax errors are reported with their line.
+//! 2. [`Dockerfile::context_sources`] evaluates the stages for a given
+//!    [`Options`] (`--build-arg`, `--target`): ARG/ENV scoping and substitution
+//!    with BuildKit's shell-lexer rules, stage reachability, and the
+//!    classification of each source (context path, URL, git repository,
+//!    heredoc, other stage).
+//! 3. [`source_matches`] tells whether a context-relative path is selected by
+//!    a source (Go `filepath.Match` for wildcard sources, prefix match
+//!    otherwise, and a matched directory selects everything below it).
+//!
+//! Behaviour was learnt from moby/buildkit (`frontend/dockerfile/parser`,
+//! `instructions`, `shell/lex.go`, `dockerfile2llb/convert*.go`); the code here
+//! is an independent implementation.
+//!
+//! Deliberate choices where "exact" is impossible without running a build:
+//! * Values that only the builder knows (the automatic platform ARGs such as
+//!   `TARGETARCH`, ENV coming from an external base image) and ARGs declared
+//!   without a value that no `--build-arg` sets are *unresolved*: any source
+//!   using them has [`ContextSource::unresolved`] set and never turns on
+//!   [`Sources::whole_context`] on its own.
+//! * BuildKit rejects lines of 64 KiB or more; this reader accepts them.
+//!
+//! Layout: `model` holds the public types and the typed instructions,
+//! `parse` reads lines, directives, continuations and heredocs, `instructions`
+//! turns them into typed stages, `json` reads the exec (JSON) form, `lex` is
+//! BuildKit's shell-word lexer, `eval` resolves ARG/ENV, stages and `--target`,
+//! and `sources` classifies and matches the context sources.
+
+mod eval;
+mod instructions;
+mod json;
+mod lex;
+mod model;
+mod parse;
+mod sources;
+#[cfg(test)]
+mod tests;
+
+pub use model::{ContextSource, Dockerfile, DockerfileError, Options, Sources, Stage};
+pub use parse::parse;
+pub use sources::source_matches;
