@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::json::{parse_json_array, JsonArray};
 use super::model::{syntax, Cmd, CmdKind, CopyCmd, Dockerfile, DockerfileError, Stage};
-use super::parse::{is_hspace, parse_heredoc, split_command, RawInstr};
+use super::parse::{is_hspace, parse_heredoc, split_command, RawInstr, ReadInstr};
 use super::sources::csv_fields;
 
 const KNOWN_INSTRUCTIONS: &[&str] = &[
@@ -31,7 +31,7 @@ const KNOWN_INSTRUCTIONS: &[&str] = &[
 ];
 
 pub(super) fn build_stages(
-    instrs: Vec<(RawInstr, Vec<String>)>,
+    instrs: Vec<ReadInstr>,
     esc: char,
 ) -> Result<Dockerfile, DockerfileError> {
     if instrs.is_empty() {

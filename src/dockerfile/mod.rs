@@ -50,5 +50,11 @@ mod sources;
 mod tests;
 
 pub use model::{ContextSource, Dockerfile, DockerfileError, Options, Sources, Stage};
-pub use parse::parse;
 pub use sources::source_matches;
+
+/// Parses Dockerfile text. Only syntax is checked here; ARG values, targets
+/// and stage references are evaluated by [`Dockerfile::context_sources`].
+pub fn parse(text: &str) -> Result<Dockerfile, DockerfileError> {
+    let (instrs, escape) = parse::read(text)?;
+    instructions::build_stages(instrs, escape)
+}

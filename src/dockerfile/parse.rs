@@ -1,14 +1,14 @@
 //! Reading Dockerfile text the way BuildKit's parser does: parser directives
 //! (`escape`), line continuations, comments inside continuations, heredoc
 //! bodies, and the split of each instruction into keyword, builder flags and
-//! arguments. The typed conversion is in `instructions`.
+//! arguments. The typed conversion is in `instructions`; `parse()` in the
+//! module root runs both.
 
 use std::collections::HashSet;
 
-use super::instructions::build_stages;
 use super::json::{parse_json_array, JsonArray};
 use super::lex::{Env, Lexer};
-use super::model::{syntax, Dockerfile, DockerfileError};
+use super::model::{syntax, DockerfileError};
 
 /// One logical instruction after joining continuation lines.
 #[derive(Debug, Clone)]
@@ -117,9 +117,12 @@ fn parse_directive(body: &str) -> Option<(&str, &str)> {
     Some((name, value))
 }
 
-/// Parses Dockerfile text. Only syntax is checked here; ARG values, targets
-/// and stage references are evaluated by [`Dockerfile::context_sources`].
-pub fn parse(text: &str) -> Result<Dockerfile, DockerfileError> {
+/// One instruction as read, with the names of its heredocs (bodies skipped).
+pub(super) type ReadInstr = (RawInstr, Vec<String>);
+
+/// Reads Dockerfile text into its instructions and the escape character in
+/// effect; [`build_stages`](super::instructions::build_stages) types them.
+pub(super) fn read(text: &str) -> Result<(Vec<ReadInstr>, char), DockerfileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines: Vec<&str> = text.split('\n').collect();
     if text.ends_with('\n') {
@@ -127,7 +130,7 @@ pub fn parse(text: &str) -> Result<Dockerfile, DockerfileError> {
     }
     let mut esc = '\\';
     let mut directives = Directives::default();
-    let mut instrs: Vec<(RawInstr, Vec<String>)> = Vec::new();
+    let mut instrs: Vec<ReadInstr> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
         let lineno = i + 1;
@@ -179,7 +182,7 @@ pub fn parse(text: &str) -> Result<Dockerfile, DockerfileError> {
         }
         instrs.push((raw, bodies));
     }
-    build_stages(instrs, esc)
+    Ok((instrs, esc))
 }
 
 fn can_contain_heredoc(raw: &RawInstr, esc: char, line: usize) -> bool {

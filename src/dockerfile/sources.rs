@@ -132,7 +132,7 @@ pub(super) fn is_http_source(s: &str) -> bool {
 // ---------------------------------------------------------------------------
 
 /// Whether the context path `path` is selected by the source `pattern` (a
-/// cleaned [`ContextSource::path`]).
+/// cleaned [`ContextSource::path`](super::ContextSource::path)).
 ///
 /// * `""` (the context root) selects everything.
 /// * A source without wildcards selects itself and everything below it.
