@@ -16,8 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
 pub use crate::builder::Builder;
-use crate::dockerignore::engine::{union, Bits};
-use crate::dockerignore::FastMatcher;
+use crate::dockerignore::{union, Bits, FastMatcher};
 use crate::tar::header_bytes;
 use crate::tree::{walk_order, Kind, LinkCandidate, Node, State, Tree, ROOT};
 
@@ -308,7 +307,7 @@ impl Shared<'_> {
         tid: u32,
         job: &mut Job,
         local: &mut Local,
-        mc: &mut crate::dockerignore::engine::MatchCache,
+        mc: &mut crate::dockerignore::MatchCache,
         buf: &mut [u8],
         out: &mut Vec<Job>,
     ) -> bool {
