@@ -16,8 +16,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use ctxsize::dockerignore::engine::Bits;
-use ctxsize::dockerignore::{FastMatcher, PatternSet};
+use ctxsize::dockerignore::{Bits, FastMatcher, PatternSet};
 use divan::counter::ItemsCount;
 use divan::Bencher;
 
@@ -175,7 +174,7 @@ fn fast_matcher(bencher: Bencher, patterns: usize) {
 
 fn classify_fast(
     inp: &Input<FastMatcher, Bits>,
-    mc: &mut ctxsize::dockerignore::engine::MatchCache,
+    mc: &mut ctxsize::dockerignore::MatchCache,
     m: &mut Bits,
     bits: &mut Bits,
 ) -> usize {

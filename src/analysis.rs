@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::context::{resolve, Resolved};
-use crate::dockerignore::matcher::PatternSet;
-use crate::dockerignore::parse::{self, PatternLine};
+use crate::dockerignore::PatternLine;
+use crate::dockerignore::PatternSet;
 use crate::dockerignore::{FastMatcher, PatternError};
 use crate::error::Error;
 use crate::tar::{header_bytes, pad512};
@@ -93,8 +93,8 @@ pub fn effective_patterns(
     r: &Resolved,
     builder: Builder,
 ) -> Result<(Vec<PatternLine>, usize), Error> {
-    let raw = parse::read_all(&r.ignore_text).map_err(|e| pattern_err(r, e, builder))?;
-    let mut lines = parse::to_pattern_list(&raw).map_err(|e| pattern_err(r, e, builder))?;
+    let raw = dockerignore::read_all(&r.ignore_text).map_err(|e| pattern_err(r, e, builder))?;
+    let mut lines = dockerignore::to_pattern_list(&raw).map_err(|e| pattern_err(r, e, builder))?;
     let raw_len = lines.len();
     if builder == Builder::Classic {
         let set = PatternSet::new(lines.clone());
@@ -114,7 +114,8 @@ pub fn effective_patterns(
             // trimming and cleaning apply, not the ignore-file reader's (a Dockerfile named
             // " df" or "x\ny" keeps its name).
             let raw = vec![(0, e.clone(), e)];
-            let more = parse::to_pattern_list(&raw).map_err(|e| pattern_err(r, e, builder))?;
+            let more =
+                dockerignore::to_pattern_list(&raw).map_err(|e| pattern_err(r, e, builder))?;
             for mut l in more {
                 l.line = 0;
                 lines.push(l);
@@ -155,11 +156,11 @@ fn exception_reach(exc: &[&PatternLine]) -> Option<Vec<Vec<u8>>> {
 
 fn prune_rule(m: &FastMatcher, builder: Builder) -> Prune {
     let exc: Vec<&PatternLine> = m
-        .set
-        .patterns
+        .set()
+        .patterns()
         .iter()
         .filter(|p| p.exclusion())
-        .map(|p| &p.line)
+        .map(|p| p.line())
         .collect();
     let has_exclusions = !exc.is_empty();
     match builder {
@@ -286,7 +287,7 @@ fn analyze_pruned(
             }
             WalkErrorKind::Root(code) => Error::Io(abs, std::io::Error::from_raw_os_error(code)),
             WalkErrorKind::Pattern(i) => {
-                let l = &matcher.set.patterns[i].line;
+                let l = &matcher.set().patterns()[i].line();
                 pattern_err(
                     &resolved,
                     PatternError::Syntax {
@@ -302,7 +303,7 @@ fn analyze_pruned(
         synthesize_parents(&mut tree);
     }
     if let Some((stop, i)) = tree.tar_stop.clone() {
-        let l = &matcher.set.patterns[i].line;
+        let l = &matcher.set().patterns()[i].line();
         tree.warnings.push(format!(
             "the classic builder stops its tar at {}: the pattern `{}` (line {}) is invalid (syntax error in pattern); docker logs \"Error matching\" and sends only the entries before it",
             crate::render::escape(&stop),

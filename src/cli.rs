@@ -17,7 +17,7 @@ use ctxsize::Builder;
     about,
     args_conflicts_with_subcommands = true
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     cmd: Option<Sub>,
     #[command(flatten)]
@@ -280,7 +280,7 @@ enum FormatArg {
 
 impl Cli {
     /// Converts the parsed arguments into a command.
-    pub fn into_command(self, cwd: PathBuf) -> Command {
+    pub(crate) fn into_command(self, cwd: PathBuf) -> Command {
         let builder = match self.common.builder {
             BuilderArg::Buildkit => Builder::Buildkit,
             BuilderArg::Classic => Builder::Classic,

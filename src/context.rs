@@ -63,7 +63,7 @@ pub fn absolute(cwd: &Path, p: &Path) -> PathBuf {
     } else {
         cwd.join(p)
     };
-    let cleaned = crate::dockerignore::parse::clean(joined.as_os_str().as_bytes());
+    let cleaned = crate::dockerignore::clean(joined.as_os_str().as_bytes());
     PathBuf::from(OsStr::from_bytes(&cleaned))
 }
 

@@ -91,6 +91,8 @@ impl Error {
                         "the pattern `{}` is invalid (an unclosed `[`, an empty class, a trailing `\\`, or a regex docker cannot compile)",
                         crate::render::escape(original)
                     ),
+                    // `PatternError` is `#[non_exhaustive]`: a kind added later reads as itself.
+                    other => other.to_string(),
                 };
                 if line > 0 {
                     format!("{}:{}: {}", file.display(), line, what)

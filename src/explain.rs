@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::analysis::Analysis;
-use crate::dockerignore::parse::clean;
+use crate::dockerignore::clean;
 use crate::dockerignore::PatternSet;
 use crate::tree::{Kind, State, Tree};
 use crate::walk::Builder;
@@ -132,7 +132,7 @@ impl<'a> Explainer<'a> {
     }
 
     fn line_ref(&self, set: &PatternSet, i: usize) -> LineRef {
-        let l = &set.patterns[i].line;
+        let l = &set.patterns()[i].line();
         LineRef {
             file: if l.line == 0 {
                 "(appended by docker)".into()
@@ -151,7 +151,7 @@ impl<'a> Explainer<'a> {
 
     /// The patterns' trace for `path` (R16 b, level by level): steps, verdict, deciding index.
     fn trace(&self, path: &[u8]) -> Result<(Vec<Step>, bool, Option<usize>), String> {
-        let set = &self.analysis.matcher.set;
+        let set = self.analysis.matcher.set();
         let mut parent: Option<Vec<bool>> = None;
         let mut steps = Vec::new();
         let mut verdict = false;
@@ -168,7 +168,7 @@ impl<'a> Explainer<'a> {
             let (m, bits) = set
                 .matches_using_parent_results(prefix, parent.as_deref())
                 .map_err(|b| {
-                    let l = &set.patterns[b.0].line;
+                    let l = &set.patterns()[b.0].line();
                     format!(
                         "line {}: `{}`: syntax error in pattern (docker fails the build)",
                         l.line,
@@ -194,7 +194,7 @@ impl<'a> Explainer<'a> {
     /// The deciding line of a directory prefix of `path` (for pruning messages).
     fn deciding_for(&self, prefix: &[u8]) -> Option<LineRef> {
         let (_, _, last) = self.trace(prefix).ok()?;
-        last.map(|i| self.line_ref(&self.analysis.matcher.set, i))
+        last.map(|i| self.line_ref(self.analysis.matcher.set(), i))
     }
 
     /// This builder's verdict on a context-relative path (cleaned, no leading `/`).
@@ -218,7 +218,7 @@ impl<'a> Explainer<'a> {
             }
         };
         v.steps = steps;
-        v.deciding = last.map(|i| self.line_ref(&a.matcher.set, i));
+        v.deciding = last.map(|i| self.line_ref(a.matcher.set(), i));
         let node = self.by_path.get(path).copied();
         let (sent, reason) = match node {
             Some(id) => {

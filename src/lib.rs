@@ -21,8 +21,9 @@ pub mod builder;
 pub mod compose;
 pub mod config_file;
 pub mod context;
+/// Docker's ignore-file reading and matching (the `dockerignore` crate).
+pub use dockerignore;
 pub mod dockerfile;
-pub mod dockerignore;
 pub mod error;
 pub mod exit;
 pub mod explain;

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::analysis::{analyze_resolved, Analysis, Config};
 use crate::context::Resolved;
-use crate::dockerignore::parse::{self, PatternLine};
+use crate::dockerignore::PatternLine;
 use crate::dockerignore::{Pattern, PatternError, PatternSet};
 use crate::error::Error;
 use crate::explain::{rel_display, Explainer, Reason};
@@ -165,7 +165,7 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
     // Line by line: validity, comments, trailing slashes.
     let mut valid: Vec<PatternLine> = Vec::new();
     let mut invalid = false;
-    match parse::read_all(&resolved.ignore_text) {
+    match dockerignore::read_all(&resolved.ignore_text) {
         Err(e) => {
             invalid = true;
             cx.add(
@@ -179,7 +179,7 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
         Ok(raw) => {
             for entry in &raw {
                 let (line, original, _) = entry;
-                match parse::to_pattern_list(std::slice::from_ref(entry)) {
+                match dockerignore::to_pattern_list(std::slice::from_ref(entry)) {
                     Ok(v) => valid.extend(v),
                     Err(e) => {
                         invalid = true;
@@ -198,14 +198,14 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
                         );
                     }
                 }
-                let trimmed = parse::trim_space(original);
+                let trimmed = dockerignore::trim_space(original);
                 if trimmed.first() == Some(&b'#') {
                     cx.add("DI004", "medium", Some(*line), format!("`{}` is a pattern, not a comment: only a `#` in column 1 starts a comment", show(original)), show(trimmed));
                 } else if let Some(pos) = original
                     .windows(2)
                     .position(|w| (w[0] == b' ' || w[0] == b'\t') && w[1] == b'#')
                 {
-                    let pat = parse::trim_space(&original[..pos]);
+                    let pat = dockerignore::trim_space(&original[..pos]);
                     cx.add(
                         "DI004",
                         "medium",
@@ -221,31 +221,31 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
         }
     }
     let set = PatternSet::new(valid);
-    for (i, p) in set.patterns.iter().enumerate() {
+    for (i, p) in set.patterns().iter().enumerate() {
         if p.is_broken() {
             invalid = true;
-            cx.add("DI001", "high", Some(p.line.line), format!("`{}` cannot be compiled (for example a reversed range); docker fails the build as soon as it evaluates it", show(&p.line.original)), String::new());
+            cx.add("DI001", "high", Some(p.line().line), format!("`{}` cannot be compiled (for example a reversed range); docker fails the build as soon as it evaluates it", show(&p.line().original)), String::new());
             continue;
         }
         let _ = i;
-        let orig = parse::trim_space(&p.line.original);
+        let orig = dockerignore::trim_space(&p.line().original);
         if orig.len() > 1 && orig.last() == Some(&b'/') {
             if let Some((f, _)) = tree
                 .iter()
                 .find(|(path, dir)| !*dir && p.matches(path) == Ok(true))
             {
-                cx.add("DI005", "low", Some(p.line.line), format!("`{}` also matches the file {}: a trailing `/` does not mean \"directories only\"", show(orig), show(f)), String::new());
+                cx.add("DI005", "low", Some(p.line().line), format!("`{}` also matches the file {}: a trailing `/` does not mean \"directories only\"", show(orig), show(f)), String::new());
             }
         }
         let commented = cx
             .findings
             .iter()
-            .any(|f| f.rule == "DI004" && f.line == Some(p.line.line));
+            .any(|f| f.rule == "DI004" && f.line == Some(p.line().line));
         if !commented && !tree.iter().any(|(path, _)| p.matches(path) == Ok(true)) {
             cx.add(
                 "DI002",
                 "low",
-                Some(p.line.line),
+                Some(p.line().line),
                 format!("`{}` matches nothing in this context", show(orig)),
                 String::new(),
             );
@@ -380,13 +380,13 @@ fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, bool)]) {
 /// DI003: `*.log` while `sub/a.log` is sent.
 fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
     let cands: Vec<&Pattern> = set
-        .patterns
+        .patterns()
         .iter()
         .filter(|p| {
             !p.exclusion()
-                && !p.line.cleaned.contains(&b'/')
-                && !p.line.cleaned.starts_with(b"**")
-                && p.line.line > 0
+                && !p.line().cleaned.contains(&b'/')
+                && !p.line().cleaned.starts_with(b"**")
+                && p.line().line > 0
         })
         .collect();
     if cands.is_empty() {
@@ -397,9 +397,9 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
     let later_exceptions: Vec<Vec<&Pattern>> = cands
         .iter()
         .map(|c| {
-            set.patterns
+            set.patterns()
                 .iter()
-                .filter(|p| p.exclusion() && p.line.line > c.line.line)
+                .filter(|p| p.exclusion() && p.line().line > c.line().line)
                 .collect()
         })
         .collect();
@@ -447,8 +447,8 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
         let (files, bytes, Some(ex)) = &stats[k] else {
             continue;
         };
-        let orig = show(parse::trim_space(&p.line.original));
-        let fix = format!("**/{}", show(&p.line.cleaned));
+        let orig = show(dockerignore::trim_space(&p.line().original));
+        let fix = format!("**/{}", show(&p.line().cleaned));
         cx.findings.push(Finding {
             rule: "DI003".into(),
             category: "dockerignore".into(),
@@ -464,7 +464,7 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
                 show(ex)
             ),
             fix,
-            line: Some(p.line.line),
+            line: Some(p.line().line),
         });
     }
 }
@@ -480,9 +480,9 @@ fn exceptions(
     let ea = Explainer::new(a);
     let eo = o.map(Explainer::new);
     for p in set
-        .patterns
+        .patterns()
         .iter()
-        .filter(|p| p.exclusion() && p.line.line > 0)
+        .filter(|p| p.exclusion() && p.line().line > 0)
     {
         let paths: Vec<&Vec<u8>> = tree
             .iter()
@@ -492,7 +492,7 @@ fn exceptions(
         if paths.is_empty() {
             continue;
         }
-        let orig = show(parse::trim_space(&p.line.original));
+        let orig = show(dockerignore::trim_space(&p.line().original));
         // Order: every path it matches is decided by a later exclusion.
         let mut later = None;
         let mut all_overridden = true;
@@ -501,7 +501,7 @@ fn exceptions(
             match (&v.deciding, v.sent) {
                 (Some(d), Some(false))
                     if !d.exception
-                        && d.line > p.line.line
+                        && d.line > p.line().line
                         && v.reason == Some(Reason::ExcludedBy) =>
                 {
                     later.get_or_insert((d.line, d.text.clone()));
@@ -514,7 +514,7 @@ fn exceptions(
         }
         if all_overridden {
             if let Some((l, t)) = later {
-                cx.add("DI006", "medium", Some(p.line.line), format!("`{orig}` has no effect: line {l} `{}` below it excludes every path it re-includes; the last matching line wins", show(t.as_bytes())), String::new());
+                cx.add("DI006", "medium", Some(p.line().line), format!("`{orig}` has no effect: line {l} `{}` below it excludes every path it re-includes; the last matching line wins", show(t.as_bytes())), String::new());
                 continue;
             }
         }
@@ -535,7 +535,7 @@ fn exceptions(
                 cx.add(
                     "DI007",
                     "medium",
-                    Some(p.line.line),
+                    Some(p.line().line),
                     format!(
                         "`{orig}` cannot reach {} under {}: `{dir}/` is excluded{by} and never walked into, because no exception starts with `{dir}/`{}",
                         show(x),
@@ -564,7 +564,7 @@ fn self_excluded(cx: &mut Ctx, set: &PatternSet, a: &Analysis, o: Option<&Analys
     };
     if let Some(rel) = r.dockerfile_rel.clone() {
         if let Some((true, Some(i))) = decide(set, &rel) {
-            let l = &set.patterns[i].line;
+            let l = &set.patterns()[i].line();
             let lost = sent_classic(&rel) == Some(false);
             cx.add(
                 "DI008",
@@ -582,7 +582,7 @@ fn self_excluded(cx: &mut Ctx, set: &PatternSet, a: &Analysis, o: Option<&Analys
     let root_ignore = r.root.join(".dockerignore");
     if r.ignore_file.as_deref() == Some(root_ignore.as_path()) {
         if let Some((true, Some(i))) = decide(set, b".dockerignore") {
-            let l = &set.patterns[i].line;
+            let l = &set.patterns()[i].line();
             cx.add("DI009", "info", Some(l.line), format!("line {} `{}` excludes .dockerignore itself: BuildKit leaves it out, the classic builder sends it anyway", l.line, show(&l.original)), String::new());
         }
     }

@@ -542,7 +542,7 @@ fn choose_carried(
     }
     for r in &refused {
         carry.remove(r);
-        let l = &set.patterns[*r].line;
+        let l = &set.patterns()[*r].line();
         warnings.push(format!(
             "current ignore line {} `{}` excludes a path the Dockerfile names; not carried over",
             l.line,
@@ -556,9 +556,9 @@ fn choose_carried(
     }
     carry
         .into_iter()
-        .filter(|&i| set.patterns[i].line.line > 0)
+        .filter(|&i| set.patterns()[i].line().line > 0)
         .map(|i| {
-            String::from_utf8_lossy(&set.patterns[i].line.original)
+            String::from_utf8_lossy(&set.patterns()[i].line().original)
                 .trim()
                 .to_string()
         })

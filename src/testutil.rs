@@ -6,7 +6,7 @@ use crate::analysis::Config;
 use crate::walk::Builder;
 
 /// The configuration for the context `dir`, with `dir` as the current directory.
-pub fn config(dir: &Path, builder: Builder, threads: usize) -> Config {
+pub(crate) fn config(dir: &Path, builder: Builder, threads: usize) -> Config {
     Config {
         context: dir.to_path_buf(),
         dockerfile: None,
@@ -18,7 +18,7 @@ pub fn config(dir: &Path, builder: Builder, threads: usize) -> Config {
 
 /// A temporary context: `files` (a trailing `/` makes a directory), each holding `content`, and
 /// a `.dockerignore` with `ignore`.
-pub fn ctx(files: &[&str], ignore: &str, content: &[u8]) -> tempfile::TempDir {
+pub(crate) fn ctx(files: &[&str], ignore: &str, content: &[u8]) -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
     for f in files {
         let p = d.path().join(f);

@@ -172,10 +172,10 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
             |n| n.to_string_lossy().into_owned(),
         );
     let deciding = |path: &str| -> (Option<usize>, Option<String>) {
-        let (excluded, hits) = a.matcher.set.trace(path.as_bytes());
+        let (excluded, hits) = a.matcher.set().trace(path.as_bytes());
         match hits.last() {
             Some(&i) if excluded => {
-                let l = &a.matcher.set.patterns[i].line;
+                let l = &a.matcher.set().patterns()[i].line();
                 (Some(l.line), Some(lossy(&l.original)))
             }
             _ => (None, None),

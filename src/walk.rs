@@ -8,6 +8,9 @@
 //! directories included, and allocates a `DirEntry` per file, which costs about a third more
 //! system time on the benchmark corpora, so the walk is written directly against the syscalls.
 
+// The raw syscalls move to src/sys, the only module allowed `unsafe`.
+#![allow(unsafe_code, clippy::undocumented_unsafe_blocks)]
+
 use std::borrow::Cow;
 use std::ffi::{CStr, CString};
 use std::os::unix::ffi::OsStrExt;
@@ -16,8 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
 pub use crate::builder::Builder;
-use crate::dockerignore::engine::{union, Bits};
-use crate::dockerignore::FastMatcher;
+use crate::dockerignore::{union, Bits, FastMatcher};
 use crate::tar::header_bytes;
 use crate::tree::{walk_order, Kind, LinkCandidate, Node, State, Tree, ROOT};
 
@@ -308,7 +310,7 @@ impl Shared<'_> {
         tid: u32,
         job: &mut Job,
         local: &mut Local,
-        mc: &mut crate::dockerignore::engine::MatchCache,
+        mc: &mut crate::dockerignore::MatchCache,
         buf: &mut [u8],
         out: &mut Vec<Job>,
     ) -> bool {

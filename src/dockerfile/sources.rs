@@ -165,7 +165,6 @@ pub fn source_matches(pattern: &str, path: &str) -> bool {
         candidates.push(&path[..end]);
     }
     candidates.into_iter().any(|prefix| {
-        crate::dockerignore::gomatch::go_match(pattern.as_bytes(), prefix.as_bytes())
-            .unwrap_or(false)
+        crate::dockerignore::go_match(pattern.as_bytes(), prefix.as_bytes()).unwrap_or(false)
     })
 }

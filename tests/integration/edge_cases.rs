@@ -22,19 +22,20 @@ const KNOWN_ENGINE_BUGS: &[&str] = &[
     "unreadable_dockerignore",
 ];
 
-fn spec_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/docs/dockerignore-edge-cases.txt")
+/// The case file, kept in the repository with the matcher crate's test data.
+pub fn spec_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/dockerignore/tests/data/dockerignore-edge-cases.txt")
 }
 
-fn load_cases() -> Option<Vec<Case>> {
+/// The case file's text; a missing file fails the test (it ships with the repository).
+pub fn read_spec() -> String {
     let p = spec_path();
-    match std::fs::read_to_string(&p) {
-        Ok(t) => Some(parse_cases(&t)),
-        Err(e) => {
-            skip("edge cases", &format!("{} not readable: {e}", p.display()));
-            None
-        }
-    }
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn load_cases() -> Vec<Case> {
+    parse_cases(&read_spec())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -659,7 +660,7 @@ fn run_case(c: &Case) -> Result<Option<String>, String> {
 
 #[test]
 fn parser_reads_all_111_cases() {
-    let Some(cases) = load_cases() else { return };
+    let cases = load_cases();
     assert_eq!(cases.len(), 111);
     for (i, c) in cases.iter().enumerate() {
         assert_eq!(c.num, i + 1, "case numbering");
@@ -712,7 +713,7 @@ fn parser_reads_all_111_cases() {
 
 #[test]
 fn edge_cases_classic() {
-    let Some(cases) = load_cases() else { return };
+    let cases = load_cases();
     let mut failures = Vec::new();
     let (mut passed, mut skipped) = (0, 0);
     for c in &cases {
@@ -739,7 +740,7 @@ fn edge_cases_classic() {
 }
 
 fn run_named(name: &str) {
-    let Some(cases) = load_cases() else { return };
+    let cases = load_cases();
     let c = cases.iter().find(|c| c.name == name).expect("case exists");
     match run_case(c) {
         Ok(None) => {}

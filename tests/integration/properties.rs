@@ -15,13 +15,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use proptest::prelude::*;
 
 use ctxsize::analysis::{list_lines, Config, Totals};
-use ctxsize::dockerignore::engine::{union, Bits};
-use ctxsize::dockerignore::parse;
-use ctxsize::dockerignore::{FastMatcher, PatternSet};
+use ctxsize::dockerignore::{union, Bits, FastMatcher, PatternError, PatternLine, PatternSet};
 use ctxsize::tree::Kind;
 use ctxsize::Builder;
 
 use crate::util::TestEnv;
+
+/// The ignore file's pattern lines (`ignorefile.ReadAll`, then `patternmatcher.New`).
+fn parse_lines(data: &[u8]) -> Result<Vec<PatternLine>, PatternError> {
+    ctxsize::dockerignore::to_pattern_list(&ctxsize::dockerignore::read_all(data)?)
+}
 
 /// `cases` runs; failures are reported with their shrunk input, not written to a
 /// `proptest-regressions/` file in the source tree.
@@ -286,7 +289,7 @@ struct Agree<'a> {
     limited: &'a PatternSet,
     limit: usize,
     trie: &'a BTreeMap<Vec<u8>, BTreeSet<Vec<u8>>>,
-    mc: ctxsize::dockerignore::engine::MatchCache,
+    mc: ctxsize::dockerignore::MatchCache,
     checked: usize,
 }
 
@@ -303,7 +306,7 @@ impl Agree<'_> {
         let Some(children) = self.trie.get(dir) else {
             return Ok(());
         };
-        let n = self.reference.patterns.len();
+        let n = self.reference.patterns().len();
         let mut pos = self.fast.dir_pos(&mut self.mc, dir);
         let mut m = Bits::new();
         let mut bits = Bits::new();
@@ -367,7 +370,7 @@ proptest! {
         paths in path_set(),
         limit_seed in any::<usize>(),
     ) {
-        let Ok(lines) = parse::parse(&text) else {
+        let Ok(lines) = parse_lines(&text) else {
             // Invalid files are rejected before any matching.
             return Ok(());
         };
@@ -431,7 +434,7 @@ fn fast_matcher_agrees_on_known_tricky_sets() {
         "!x[z-a]\n*\n!x[z-a]\n",
         "?\n!*.txt\n**/c\n",
     ] {
-        let lines = parse::parse(text.as_bytes()).unwrap();
+        let lines = parse_lines(text.as_bytes()).unwrap();
         let reference = PatternSet::new(lines.clone());
         let fast = FastMatcher::new(PatternSet::new(lines.clone()));
         let mut ag = Agree {

@@ -18,10 +18,13 @@
 
 use std::collections::HashMap;
 
-use super::matcher::{BrokenPattern, PatternSet};
-use super::translate::MatchType;
+use crate::error::BrokenPattern;
+use crate::literal::{literal_prefix, literal_suffix};
+use crate::matcher::{Pattern, PatternSet};
+use crate::translate::MatchType;
 
-/// Sorted pattern indices (a sparse bit set).
+/// Sorted pattern indices (a sparse bit set): the patterns that match a path, or a directory's
+/// per-pattern results for R16(b), in the form [`FastMatcher`] reads and writes them.
 pub type Bits = Vec<u32>;
 
 #[derive(Default, Debug)]
@@ -93,10 +96,32 @@ impl Trie {
     }
 }
 
-/// The multi-pattern matcher.
+/// The matcher for walkers: all patterns at once, resumed per directory. It answers exactly as
+/// [`PatternSet`] does (checked by property tests), at a cost per path that does not grow with
+/// the number of patterns.
+///
+/// A walker keeps, per directory, the [`DirPos`] after the directory's path and the directory's
+/// [`Bits`] (R16(b): its per-pattern results; R16(a): the [`union`] of its ancestors' match
+/// sets), and for each entry calls [`FastMatcher::matches_into`] then
+/// [`FastMatcher::eval_parent_results`] or [`FastMatcher::eval_or_parent`].
+///
+/// ```
+/// use dockerignore::{Bits, FastMatcher, PatternSet};
+/// let m = FastMatcher::new(PatternSet::parse(b"d/*\n!d\n").unwrap());
+/// let mut mc = m.cache();
+/// // The top-level directory `d`: no parent bits.
+/// let (mut root, mut hits, mut d_bits) = (m.dir_pos(&mut mc, b""), Bits::new(), Bits::new());
+/// m.matches_into(&mut mc, &mut root, b"", b"d", b"d", &mut hits);
+/// let d_excluded = m.eval_parent_results(b"d", None, &hits, &mut d_bits, m.len()).unwrap();
+/// assert!(!d_excluded);
+/// // `d/f`, inside it: R16(b) excludes it (parentinfo_quirk1).
+/// let (mut pos, mut f_bits) = (m.dir_pos(&mut mc, b"d"), Bits::new());
+/// m.matches_into(&mut mc, &mut pos, b"d", b"f", b"d/f", &mut hits);
+/// assert!(m.eval_parent_results(b"d/f", Some(&d_bits), &hits, &mut f_bits, m.len()).unwrap());
+/// ```
 pub struct FastMatcher {
     /// The reference patterns.
-    pub set: PatternSet,
+    set: PatternSet,
     fwd: Trie,
     rev: Trie,
     /// SUFFIX patterns `**/x` also match the path `x` exactly.
@@ -108,20 +133,22 @@ pub struct FastMatcher {
 impl std::fmt::Debug for FastMatcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FastMatcher")
-            .field("patterns", &self.set.patterns.len())
+            .field("patterns", &self.set.patterns().len())
             .field("trie_nodes", &self.fwd.nodes.len())
             .field("slow", &self.slow)
             .finish()
     }
 }
 
-/// Per-thread scratch state (kept for API stability; the trie needs none).
+/// Per-thread scratch state for [`FastMatcher`] (the trie needs none today; walkers keep one per
+/// thread so that a future cache needs no API change).
 #[derive(Debug, Default)]
 pub struct MatchCache {
     _private: (),
 }
 
-/// The matcher's position after a directory's path and its `/`.
+/// The matcher's position after a directory's path and its `/`: computed once per directory
+/// with [`FastMatcher::dir_pos`], then resumed for each entry's name.
 #[derive(Clone, Debug)]
 pub struct DirPos {
     node: u32,
@@ -132,38 +159,6 @@ pub struct DirPos {
     prefix: Bits,
 }
 
-/// The literal text every match of a REGEX pattern starts with: the pattern up to its first
-/// character with regex meaning. `None` when the regex is not anchored at the start by it.
-pub(crate) fn literal_prefix(cleaned: &[u8]) -> Option<Vec<u8>> {
-    if cleaned.contains(&b'|') || std::str::from_utf8(cleaned).is_err() {
-        return None;
-    }
-    if cleaned.starts_with("\u{feff}".as_bytes()) {
-        return None;
-    }
-    let end = cleaned
-        .iter()
-        .position(|c| b"*?[]\\{}^|".contains(c))
-        .unwrap_or(cleaned.len());
-    Some(cleaned[..end].to_vec())
-}
-
-/// The literal text every match of an end-anchored REGEX pattern ends with (`**/*.log` →
-/// `.log`), or `None`.
-pub(crate) fn literal_suffix(cleaned: &[u8]) -> Option<Vec<u8>> {
-    // Escapes (`\pL`, `\x41`, `\Q…`) have regex meanings of varying length: not indexed.
-    if cleaned.contains(&b'|') || cleaned.contains(&b'\\') || std::str::from_utf8(cleaned).is_err()
-    {
-        return None;
-    }
-    let end = cleaned
-        .iter()
-        .rposition(|c| b"*?[]{}^".contains(c))
-        .map_or(0, |i| i + 1);
-    let suf = &cleaned[end..];
-    (!suf.is_empty()).then(|| suf.to_vec())
-}
-
 impl FastMatcher {
     /// Builds the matcher for a pattern set.
     pub fn new(set: PatternSet) -> FastMatcher {
@@ -171,11 +166,11 @@ impl FastMatcher {
         let mut rev = Trie::new();
         let mut exact_extra: HashMap<Vec<u8>, Vec<u32>> = HashMap::new();
         let mut slow = Vec::new();
-        for (i, p) in set.patterns.iter().enumerate() {
+        for (i, p) in set.patterns().iter().enumerate() {
             let i = i as u32;
-            match &p.kind {
+            match p.kind() {
                 MatchType::Exact => {
-                    let n = fwd.insert(p.line.cleaned.iter().copied());
+                    let n = fwd.insert(p.line().cleaned.iter().copied());
                     fwd.nodes[n].exact.push(i);
                 }
                 MatchType::Prefix(pre) => {
@@ -190,8 +185,8 @@ impl FastMatcher {
                     }
                 }
                 MatchType::Regex { .. } => {
-                    let pre = literal_prefix(&p.line.cleaned).filter(|l| !l.is_empty());
-                    let suf = literal_suffix(&p.line.cleaned);
+                    let pre = literal_prefix(&p.line().cleaned).filter(|l| !l.is_empty());
+                    let suf = literal_suffix(&p.line().cleaned);
                     match (pre, suf) {
                         _ if p.is_broken() => slow.push(i),
                         (Some(lit), _) => {
@@ -219,14 +214,19 @@ impl FastMatcher {
         }
     }
 
+    /// The reference patterns it was built from.
+    pub fn set(&self) -> &PatternSet {
+        &self.set
+    }
+
     /// Number of patterns.
     pub fn len(&self) -> usize {
-        self.set.patterns.len()
+        self.set.patterns().len()
     }
 
     /// Whether there are no patterns.
     pub fn is_empty(&self) -> bool {
-        self.set.patterns.is_empty()
+        self.set.patterns().is_empty()
     }
 
     /// A fresh per-thread cache.
@@ -234,7 +234,8 @@ impl FastMatcher {
         MatchCache::default()
     }
 
-    /// The position after `dir/` (`dir` empty for the root).
+    /// The position after `dir/` (`dir` empty for the root), where the names of `dir`'s
+    /// entries are resumed from.
     pub fn dir_pos(&self, _mc: &mut MatchCache, dir: &[u8]) -> DirPos {
         let mut pos = DirPos {
             node: 0,
@@ -259,9 +260,10 @@ impl FastMatcher {
         pos
     }
 
-    /// The patterns that match `dir/name` (`dir` empty at the root), sorted, into `out`. Broken
-    /// and per-path patterns (the lazily evaluated ones) are never included: the `eval_*`
-    /// functions evaluate those themselves.
+    /// The patterns that match `path` = `dir/name` (`dir` empty at the root; `pos` from
+    /// [`FastMatcher::dir_pos`] for `dir`), sorted, into `out`. Patterns that may fail to
+    /// evaluate are never included: docker evaluates those lazily (R13, R15), and so do the
+    /// `eval_*` functions.
     pub fn matches_into(
         &self,
         _mc: &mut MatchCache,
@@ -274,7 +276,7 @@ impl FastMatcher {
         out.clear();
         if !pos.utf8 || std::str::from_utf8(name).is_err() {
             // Go's regexp reads invalid bytes as U+FFFD: leave such paths to the reference.
-            for (i, p) in self.set.patterns.iter().enumerate() {
+            for (i, p) in self.set.patterns().iter().enumerate() {
                 if self.slow.binary_search(&(i as u32)).is_err() && p.matches(path) == Ok(true) {
                     out.push(i as u32);
                 }
@@ -283,7 +285,7 @@ impl FastMatcher {
         }
         out.extend_from_slice(&pos.prefix);
         let check = |i: u32, out: &mut Bits| {
-            if self.set.patterns[i as usize].matches(path) == Ok(true) {
+            if self.set.patterns()[i as usize].matches(path) == Ok(true) {
                 out.push(i);
             }
         };
@@ -328,8 +330,10 @@ impl FastMatcher {
         out.dedup();
     }
 
-    /// R16(b) over match sets: `parent` is the parent directory's bits (`None` at the top level),
-    /// `m` the patterns matching `path`. Writes this path's bits into `bits`.
+    /// R16(b) over match sets: whether `path` is excluded. `parent` is the parent directory's
+    /// bits (`None` at the top level), `m` the patterns matching `path` (from
+    /// [`FastMatcher::matches_into`]). Writes this path's bits, for its children, into `bits`.
+    /// Only patterns with an index below `limit` take part ([`FastMatcher::len`] for all).
     pub fn eval_parent_results(
         &self,
         path: &[u8],
@@ -345,7 +349,7 @@ impl FastMatcher {
             if i as usize >= limit {
                 break;
             }
-            let pat = &self.set.patterns[i as usize];
+            let pat = &self.set.patterns()[i as usize];
             let hit = if inherited {
                 true
             } else if pat.exclusion() != matched {
@@ -367,8 +371,10 @@ impl FastMatcher {
         Ok(matched)
     }
 
-    /// R16(a) over match sets: `anc` is the union of the match sets of every ancestor directory,
-    /// `m` this path's; only patterns with index < `limit` take part.
+    /// R16(a) over match sets: whether `path` is excluded. `anc` is the [`union`] of the match
+    /// sets of every ancestor directory, `m` this path's. Only patterns with an index below
+    /// `limit` take part: the classic builder checks the context (R17) with the file's own
+    /// patterns, before appending its exceptions (R18).
     pub fn eval_or_parent(
         &self,
         path: &[u8],
@@ -381,7 +387,7 @@ impl FastMatcher {
             if i as usize >= limit {
                 break;
             }
-            let pat = &self.set.patterns[i as usize];
+            let pat = &self.set.patterns()[i as usize];
             if pat.exclusion() != matched {
                 continue;
             }
@@ -430,14 +436,14 @@ impl Iterator for Merge3<'_> {
     }
 }
 
-fn ancestor_match(pat: &super::Pattern, path: &[u8]) -> bool {
+fn ancestor_match(pat: &Pattern, path: &[u8]) -> bool {
     path.iter()
         .enumerate()
         .filter(|&(_, &b)| b == b'/')
         .any(|(i, _)| pat.matches(&path[..i]).unwrap_or(false))
 }
 
-/// Merges two sorted index lists.
+/// Merges two sorted index lists (for R16(a), a directory's ancestors' match sets plus its own).
 pub fn union(a: &Bits, b: &Bits) -> Bits {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);

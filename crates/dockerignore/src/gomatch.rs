@@ -1,12 +1,11 @@
 //! A port of Go's `path/filepath.Match` (Unix, Go ≥ 1.16), used the way `patternmatcher.New`
 //! uses it: `Match(pattern, ".")` only to detect `ErrBadPattern` (R9).
 
-/// Go's `filepath.ErrBadPattern`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BadPattern;
+use crate::error::BadPattern;
+use crate::utf8::decode_rune;
 
 /// Checks a cleaned pattern the way `patternmatcher.New` does.
-pub fn validate(pattern: &[u8]) -> Result<(), BadPattern> {
+pub(crate) fn validate(pattern: &[u8]) -> Result<(), BadPattern> {
     go_match(pattern, b".").map(|_| ())
 }
 
@@ -29,24 +28,6 @@ fn scan_chunk(mut pattern: &[u8]) -> (bool, &[u8], &[u8]) {
         i += 1;
     }
     (star, &pattern[..i], &pattern[i..])
-}
-
-/// Go's `utf8.DecodeRune`: (rune, width); invalid input gives (U+FFFD, 1), empty gives (U+FFFD, 0).
-pub(crate) fn decode_rune(b: &[u8]) -> (u32, usize) {
-    if b.is_empty() {
-        return (0xFFFD, 0);
-    }
-    let n = match b[0] {
-        0x00..=0x7F => return (b[0] as u32, 1),
-        0xC2..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        0xF0..=0xF4 => 4,
-        _ => return (0xFFFD, 1),
-    };
-    match b.get(..n).and_then(|s| std::str::from_utf8(s).ok()) {
-        Some(s) => (s.chars().next().map_or(0xFFFD, |c| c as u32), n),
-        None => (0xFFFD, 1),
-    }
 }
 
 fn get_esc(chunk: &[u8]) -> Result<(u32, &[u8]), BadPattern> {
@@ -149,7 +130,19 @@ fn match_chunk<'a>(mut chunk: &[u8], mut s: &'a [u8]) -> Result<Option<&'a [u8]>
     }
 }
 
-/// Go's `filepath.Match`.
+/// Go's `filepath.Match` on Unix (Go ≥ 1.16): whether `name` matches the shell pattern
+/// `pattern`, where `*` and `?` do not match `/`. Errors when the pattern is malformed, which
+/// Go reports only once matching reaches the bad part (R9 uses `Match(pattern, ".")`).
+///
+/// Docker uses it to validate ignore patterns (R9) and, in the Dockerfile frontend, to expand
+/// `COPY` sources; ignore patterns themselves match with the rules of [`Pattern`](crate::Pattern).
+///
+/// ```
+/// use dockerignore::go_match;
+/// assert_eq!(go_match(b"*.c", b"a.c"), Ok(true));
+/// assert_eq!(go_match(b"*.c", b"a/b.c"), Ok(false));
+/// assert!(go_match(b"[", b"x").is_err());
+/// ```
 pub fn go_match(pattern: &[u8], name: &[u8]) -> Result<bool, BadPattern> {
     let mut pattern = pattern;
     let mut name = name;

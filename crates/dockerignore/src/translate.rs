@@ -6,11 +6,11 @@
 //! `regex` crate's syntax, literal by literal, so that dialect differences (nested classes,
 //! `&&`/`--`/`~~`, Unicode `\d`, `\Q…\E`, octal escapes) cannot leak through.
 
-use super::gomatch::decode_rune;
+use crate::utf8::decode_rune;
 
 /// How a pattern matches a path (`patternmatcher`'s `matchType`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MatchType {
+pub(crate) enum MatchType {
     /// The path equals the pattern.
     Exact,
     /// The path starts with the given bytes (the pattern minus its trailing `**`).
@@ -46,7 +46,7 @@ fn scanner_chars(p: &[u8]) -> Vec<char> {
 }
 
 /// Reproduces `Pattern.compile`: the match type and the Go regex text (without the final `$`).
-pub fn go_regex_source(cleaned: &[u8]) -> (MatchKindTag, String) {
+pub(crate) fn go_regex_source(cleaned: &[u8]) -> (MatchKindTag, String) {
     let chars = scanner_chars(cleaned);
     let mut re = String::from("^");
     let mut kind = MatchKindTag::Exact;
@@ -110,7 +110,7 @@ pub fn go_regex_source(cleaned: &[u8]) -> (MatchKindTag, String) {
 
 /// The four match types without their data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MatchKindTag {
+pub(crate) enum MatchKindTag {
     /// See [`MatchType::Exact`].
     Exact,
     /// See [`MatchType::Prefix`].
@@ -122,7 +122,7 @@ pub enum MatchKindTag {
 }
 
 /// Compiles a cleaned pattern into its match type.
-pub fn compile(cleaned: &[u8]) -> MatchType {
+pub(crate) fn compile(cleaned: &[u8]) -> MatchType {
     let (tag, src) = go_regex_source(cleaned);
     match tag {
         MatchKindTag::Exact => MatchType::Exact,
@@ -138,7 +138,7 @@ pub fn compile(cleaned: &[u8]) -> MatchType {
 
 /// RE2 rejected the expression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Re2Error;
+pub(crate) struct Re2Error;
 
 struct Parser<'a> {
     s: &'a [char],
@@ -648,7 +648,7 @@ impl Parser<'_> {
 }
 
 /// Translates a Go (RE2, Perl flags) regex into `regex`-crate syntax with the same meaning.
-pub fn re2_to_rust(go: &str) -> Result<String, Re2Error> {
+pub(crate) fn re2_to_rust(go: &str) -> Result<String, Re2Error> {
     let chars: Vec<char> = go.chars().collect();
     let out = Parser { s: &chars, i: 0 }.parse()?;
     // Final guard: the regex crate must accept it.

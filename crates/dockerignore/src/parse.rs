@@ -1,15 +1,17 @@
 //! Reading an ignore file the way `ignorefile.ReadAll` and `patternmatcher.New` do (R1–R9).
 
-use super::gomatch;
-use super::PatternError;
+use crate::error::PatternError;
+use crate::gomatch;
 
 /// Go's `bufio.Scanner` default maximum token size: a line (with its `\n`) must fit in 64 KiB.
-pub const MAX_LINE: usize = 64 * 1024;
+pub(crate) const MAX_LINE: usize = 64 * 1024;
 
-/// One pattern line of an ignore file, after comment removal, trimming and cleaning.
+/// One pattern line of an ignore file, after comment removal, trimming and cleaning: what
+/// `patternmatcher.New` stores, plus where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PatternLine {
-    /// 1-based line number in the ignore file (0 for a pattern ctxsize appended).
+    /// 1-based line number in the ignore file (0 for a pattern made by [`PatternLine::appended`]).
     pub line: usize,
     /// The line as written (BOM and `\r` removed), for messages.
     pub original: Vec<u8>,
@@ -20,10 +22,19 @@ pub struct PatternLine {
 }
 
 impl PatternLine {
-    /// A pattern that docker (or ctxsize) appends, such as `!.dockerignore`.
-    pub fn synthetic(text: &[u8]) -> Result<PatternLine, PatternError> {
-        let mut v = to_pattern_list(&[(0, text.to_vec(), text.to_vec())])?;
-        Ok(v.remove(0))
+    /// A pattern appended to the list rather than read from the file, as the classic builder
+    /// appends `!.dockerignore` and `!<Dockerfile>` (R18): only `patternmatcher.New`'s trimming,
+    /// cleaning and validation apply (R6, R9), and its line number is 0. `None` when `text` is
+    /// empty after trimming (`New` skips it).
+    ///
+    /// ```
+    /// use dockerignore::PatternLine;
+    /// let l = PatternLine::appended(b"!build//Dockerfile").unwrap().unwrap();
+    /// assert_eq!((l.line, l.exclusion, l.display()), (0, true, "!build/Dockerfile".to_string()));
+    /// assert_eq!(PatternLine::appended(b"  ").unwrap(), None);
+    /// ```
+    pub fn appended(text: &[u8]) -> Result<Option<PatternLine>, PatternError> {
+        Ok(to_pattern_list(&[(0, text.to_vec(), text.to_vec())])?.pop())
     }
 
     /// The pattern as `patternmatcher` would print it (`!` prefix for exceptions).
@@ -79,8 +90,14 @@ fn scan_lines(data: &[u8]) -> Result<Vec<&[u8]>, PatternError> {
     Ok(out)
 }
 
-/// `ignorefile.ReadAll`: the raw pattern strings (with `!` prefixes), each with its line number
-/// and original text.
+/// `ignorefile.ReadAll` (R2–R7): the raw pattern strings (with `!` prefixes), each with its line
+/// number and original text. Comments and blank lines are dropped; nothing is validated yet.
+///
+/// ```
+/// let raw = dockerignore::read_all(b"# deps\nnode_modules/\n\n  !  ./keep\n").unwrap();
+/// assert_eq!(raw[0], (2, b"node_modules/".to_vec(), b"node_modules".to_vec()));
+/// assert_eq!(raw[1], (4, b"  !  ./keep".to_vec(), b"!keep".to_vec()));
+/// ```
 pub fn read_all(data: &[u8]) -> Result<Vec<RawLine>, PatternError> {
     let mut out = Vec::new();
     for (idx, line) in scan_lines(data)?.into_iter().enumerate() {
@@ -118,7 +135,15 @@ pub fn read_all(data: &[u8]) -> Result<Vec<RawLine>, PatternError> {
 }
 
 /// `patternmatcher.New`: trims and cleans again, splits off `!`, and validates each pattern with
-/// Go's `filepath.Match(pattern, ".")`, stopping at the first error.
+/// Go's `filepath.Match(pattern, ".")`, stopping at the first error (R6, R9).
+///
+/// ```
+/// use dockerignore::{read_all, to_pattern_list, PatternError};
+/// let lines = to_pattern_list(&read_all(b"a\n!b\n").unwrap()).unwrap();
+/// assert!(!lines[0].exclusion && lines[1].exclusion);
+/// let err = to_pattern_list(&read_all(b"a\n[\n").unwrap()).unwrap_err();
+/// assert!(matches!(err, PatternError::Syntax { line: 2, .. }));
+/// ```
 pub fn to_pattern_list(raw: &[RawLine]) -> Result<Vec<PatternLine>, PatternError> {
     let mut out = Vec::with_capacity(raw.len());
     for (line, original, text) in raw {
@@ -155,7 +180,7 @@ pub fn to_pattern_list(raw: &[RawLine]) -> Result<Vec<PatternLine>, PatternError
 }
 
 /// Parses ignore-file bytes into the ordered pattern list docker uses.
-pub fn parse(data: &[u8]) -> Result<Vec<PatternLine>, PatternError> {
+pub(crate) fn parse(data: &[u8]) -> Result<Vec<PatternLine>, PatternError> {
     to_pattern_list(&read_all(data)?)
 }
 
@@ -184,7 +209,12 @@ fn decode_last(b: &[u8]) -> Option<(char, usize)> {
     None
 }
 
-/// Go's `strings.TrimSpace` on bytes: Unicode White_Space, stopping at invalid UTF-8.
+/// Go's `strings.TrimSpace` on bytes (R5): strips Unicode White_Space from both ends, stopping
+/// at invalid UTF-8.
+///
+/// ```
+/// assert_eq!(dockerignore::trim_space("\u{a0} a b\t".as_bytes()), b"a b");
+/// ```
 pub fn trim_space(mut b: &[u8]) -> &[u8] {
     while let Some((c, n)) = decode_first(b) {
         if !c.is_whitespace() {
@@ -201,7 +231,13 @@ pub fn trim_space(mut b: &[u8]) -> &[u8] {
     b
 }
 
-/// Go's `filepath.Clean` (Unix) on bytes.
+/// Go's `filepath.Clean` (Unix) on bytes (R7): collapses `//`, drops `.` segments, resolves
+/// `x/..` and removes a trailing `/`; the empty path becomes `.`.
+///
+/// ```
+/// assert_eq!(dockerignore::clean(b"./a//b/../c/"), b"a/c");
+/// assert_eq!(dockerignore::clean(b""), b".");
+/// ```
 pub fn clean(path: &[u8]) -> Vec<u8> {
     if path.is_empty() {
         return b".".to_vec();
