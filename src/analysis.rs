@@ -285,6 +285,11 @@ fn analyze_pruned(
                 Error::SenderOpen(abs, std::io::Error::from_raw_os_error(code))
             }
             WalkErrorKind::Root(code) => Error::Io(abs, std::io::Error::from_raw_os_error(code)),
+            WalkErrorKind::Walker(m) => Error::Usage(m),
+            k @ (WalkErrorKind::TooManyEntries | WalkErrorKind::Panicked(_)) => Error::Io(
+                abs,
+                std::io::Error::other(k.internal_message().unwrap_or_default()),
+            ),
             WalkErrorKind::Pattern(i) => {
                 let l = &matcher.set.patterns[i].line;
                 pattern_err(

@@ -316,7 +316,7 @@ pub fn explain(
     let root = &chosen.analysis.resolved.root;
     let kind = std::fs::symlink_metadata(crate::walk::abs_path(root, path))
         .ok()
-        .map(|m| crate::walk::kind_of_mode(std::os::unix::fs::MetadataExt::mode(&m)));
+        .map(|m| crate::sys::kind_of(&m));
     let mut verdicts = vec![chosen.verdict(path)];
     match (other, other_err) {
         (Some(o), _) => verdicts.push(o.verdict(path)),
