@@ -459,6 +459,7 @@ pub fn display_rel(root: &Path, p: &Path) -> String {
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
     #[test]
     fn list_order_is_byte_order_without_a_sort() {
         use std::os::unix::ffi::OsStrExt;

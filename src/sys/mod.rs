@@ -226,6 +226,26 @@ pub(crate) fn bytes_to_path(b: &[u8]) -> Cow<'_, Path> {
     }
 }
 
+/// A relative path's bytes `/`-separated, as docker names it (`filepath.ToSlash`).
+pub(crate) fn slash_bytes(p: &Path) -> Cow<'_, [u8]> {
+    let b = os_bytes(p.as_os_str());
+    if cfg!(windows) && b.contains(&b'\\') {
+        Cow::Owned(to_slash(b.into_owned()))
+    } else {
+        b
+    }
+}
+
+/// `\\` → `/` (Windows' `filepath.ToSlash` on bytes).
+pub(crate) fn to_slash(mut b: Vec<u8>) -> Vec<u8> {
+    for c in &mut b {
+        if *c == b'\\' {
+            *c = b'/';
+        }
+    }
+    b
+}
+
 /// The absolute path of a context-relative entry (`/`-separated bytes), for opening it by path
 /// and for messages.
 pub fn abs_path(root: &Path, rel: &[u8]) -> PathBuf {
@@ -283,25 +303,23 @@ pub(crate) fn mtime_secs(md: &std::fs::Metadata) -> i64 {
     }
 }
 
-/// The soft limit on open file descriptors (1024 when it cannot be read).
+/// The soft limit on open file descriptors.
+#[cfg(unix)]
 pub(crate) fn fd_soft_limit() -> usize {
-    #[cfg(unix)]
     {
         rustix::process::getrlimit(rustix::process::Resource::Nofile)
             .current
             .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX))
     }
-    #[cfg(not(unix))]
-    {
-        1024
-    }
 }
 
+#[cfg(unix)]
 /// A signed `stat` field (whose C type differs between platforms) as `i64`.
 pub(crate) fn signed<T: TryInto<i64>>(x: T) -> i64 {
     x.try_into().unwrap_or(i64::MAX)
 }
 
+#[cfg(unix)]
 /// An unsigned `stat` field (or a size that cannot be negative) as `u64`; 0 if negative.
 pub(crate) fn unsigned<T: TryInto<u64>>(x: T) -> u64 {
     x.try_into().unwrap_or(0)

@@ -61,17 +61,10 @@ impl Entry for StdEntry<'_> {
     }
 }
 
-/// A symlink target as the walk records it: `/`-separated on Windows, as Go's `os.Readlink`
-/// result goes through `filepath.ToSlash` in the tar header.
+/// A symlink target as docker's tar header holds it: `os.Readlink`'s result unchanged (on
+/// Windows with its `\` separators; go-archive does not `ToSlash` link names).
 fn link_bytes(t: &Path) -> Vec<u8> {
-    let b = super::os_bytes(t.as_os_str()).into_owned();
-    if cfg!(windows) {
-        b.into_iter()
-            .map(|c| if c == b'\\' { b'/' } else { c })
-            .collect()
-    } else {
-        b
-    }
+    super::os_bytes(t.as_os_str()).into_owned()
 }
 
 fn stat_of(md: &std::fs::Metadata) -> Stat {
