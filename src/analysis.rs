@@ -286,6 +286,11 @@ fn analyze_pruned(
                 Error::SenderOpen(abs, std::io::Error::from_raw_os_error(code))
             }
             WalkErrorKind::Root(code) => Error::Io(abs, std::io::Error::from_raw_os_error(code)),
+            WalkErrorKind::Walker(m) => Error::Usage(m),
+            k @ (WalkErrorKind::TooManyEntries | WalkErrorKind::Panicked(_)) => Error::Io(
+                abs,
+                std::io::Error::other(k.internal_message().unwrap_or_default()),
+            ),
             WalkErrorKind::Pattern(i) => {
                 let l = &matcher.set().patterns()[i].line();
                 pattern_err(
@@ -455,6 +460,7 @@ pub fn display_rel(root: &Path, p: &Path) -> String {
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
     #[test]
     fn list_order_is_byte_order_without_a_sort() {
         use std::os::unix::ffi::OsStrExt;

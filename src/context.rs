@@ -1,16 +1,94 @@
 //! Resolves the context root, the Dockerfile and the ignore file in effect, per builder
 //! (R1, R19, R29, B1). The only file reads outside the walk: the ignore file and the Dockerfile.
+//!
+//! Where the docker CLI on Windows differs from Unix in pure logic, [`Platform`] says so (chosen
+//! by the host, a parameter so that both rule sets are tested everywhere); see
+//! `windows-semantics` in the README. Case-insensitive file systems (macOS, Windows) need no
+//! rule of their own: ctxsize makes the same lookups docker makes (`Dockerfile`, then
+//! `dockerfile`; `.dockerignore`), so the file system answers both alike.
 
-use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
+use std::borrow::Cow;
+use std::ffi::{OsStr, OsString};
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::Error;
+use crate::sys::{bytes_to_path, os_bytes, to_slash};
 use crate::walk::Builder;
 
-/// Go's `filepath.EvalSymlinks`: the resolved path, or the first path that does not exist.
+/// The host rules the docker CLI follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Platform {
+    /// Linux, macOS, the BSDs.
+    Unix,
+    /// Windows.
+    Windows,
+}
+
+impl Platform {
+    /// The platform ctxsize runs on.
+    pub const fn host() -> Platform {
+        if cfg!(windows) {
+            Platform::Windows
+        } else {
+            Platform::Unix
+        }
+    }
+
+    /// The ignore file's bytes as docker's matcher sees them. On Windows `\` is a path
+    /// separator, not an escape: `ignorefile.ReadAll` cleans each line with `filepath.Clean`
+    /// (which takes `\` and `/` alike) and `filepath.ToSlash`, and patternmatcher then compiles
+    /// with `\` as the separator (BuildKit's frontend reads the file on Linux, but the patterns
+    /// are matched by the client's fsutil walk, on Windows, the same way). So every `\`
+    /// becomes `/` and nothing is escaped. Not reproduced: a line that Windows reads as a
+    /// volume or UNC path (`C:x`, `\\host\share`).
+    pub fn ignore_text(self, text: Vec<u8>) -> Vec<u8> {
+        match self {
+            Platform::Unix => text,
+            Platform::Windows => to_slash(text),
+        }
+    }
+
+    /// A context-relative path as docker names it in patterns and in the tar stream:
+    /// `filepath.ToSlash` (`\` → `/` on Windows).
+    pub fn rel_path(self, rel: Vec<u8>) -> Vec<u8> {
+        match self {
+            Platform::Unix => rel,
+            Platform::Windows => to_slash(rel),
+        }
+    }
+}
+
+/// The name a directory holds for `want` on a case-insensitive file system, as Windows reports
+/// it (Go's `filepath.EvalSymlinks` on Windows returns each component as it is on disk): an
+/// exact match first, else the one name equal ignoring case.
+pub fn on_disk_name<'a>(
+    want: &OsStr,
+    names: impl IntoIterator<Item = &'a OsStr>,
+) -> Option<OsString> {
+    let lower = want.to_string_lossy().to_lowercase();
+    let mut found: Option<OsString> = None;
+    for n in names {
+        if n == want {
+            return Some(n.to_os_string());
+        }
+        if found.is_none() && n.to_string_lossy().to_lowercase() == lower {
+            found = Some(n.to_os_string());
+        }
+    }
+    found
+}
+
+/// The leading prefix and root of a path (`/`, or `C:\` on Windows).
+fn root_of(p: &Path) -> PathBuf {
+    p.components()
+        .take_while(|c| matches!(c, Component::Prefix(_) | Component::RootDir))
+        .collect()
+}
+
+/// Go's `filepath.EvalSymlinks`: the resolved path, or the first path that does not exist. On
+/// Windows each component is then spelled as on disk.
 pub fn eval_symlinks(path: &Path) -> Result<PathBuf, PathBuf> {
-    let mut todo: Vec<std::ffi::OsString> = path
+    let mut todo: Vec<OsString> = path
         .components()
         .rev()
         .filter_map(|c| match c {
@@ -19,11 +97,7 @@ pub fn eval_symlinks(path: &Path) -> Result<PathBuf, PathBuf> {
             _ => None,
         })
         .collect();
-    let mut resolved = if path.is_absolute() {
-        PathBuf::from("/")
-    } else {
-        PathBuf::new()
-    };
+    let mut resolved = root_of(path);
     let mut hops = 0;
     while let Some(c) = todo.pop() {
         if c == ".." {
@@ -39,8 +113,8 @@ pub fn eval_symlinks(path: &Path) -> Result<PathBuf, PathBuf> {
                     return Err(cand);
                 }
                 let target = std::fs::read_link(&cand).map_err(|_| cand.clone())?;
-                if target.is_absolute() {
-                    resolved = PathBuf::from("/");
+                if target.has_root() {
+                    resolved = root_of(&target);
                 }
                 for comp in target.components().rev() {
                     match comp {
@@ -50,10 +124,24 @@ pub fn eval_symlinks(path: &Path) -> Result<PathBuf, PathBuf> {
                     }
                 }
             }
-            Ok(_) => resolved = cand,
+            Ok(_) => {
+                resolved = match Platform::host() {
+                    Platform::Unix => cand,
+                    Platform::Windows => spelled_on_disk(&resolved, &c).unwrap_or(cand),
+                }
+            }
         }
     }
     Ok(resolved)
+}
+
+/// `dir/name` with `name` as the directory lists it.
+fn spelled_on_disk(dir: &Path, name: &OsStr) -> Option<PathBuf> {
+    let names: Vec<OsString> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.file_name()))
+        .collect();
+    on_disk_name(name, names.iter().map(OsString::as_os_str)).map(|n| dir.join(n))
 }
 
 /// `filepath.Abs` relative to `cwd`, lexically cleaned.
@@ -63,8 +151,21 @@ pub fn absolute(cwd: &Path, p: &Path) -> PathBuf {
     } else {
         cwd.join(p)
     };
-    let cleaned = crate::dockerignore::clean(joined.as_os_str().as_bytes());
-    PathBuf::from(OsStr::from_bytes(&cleaned))
+    if cfg!(unix) {
+        let cleaned = crate::dockerignore::clean(&os_bytes(joined.as_os_str()));
+        return bytes_to_path(&cleaned).into_owned();
+    }
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c.as_os_str()),
+        }
+    }
+    out
 }
 
 /// What the analysis runs on.
@@ -96,13 +197,14 @@ pub fn context_root(cwd: &Path, ctx: &Path) -> Result<PathBuf, Error> {
     }
 }
 
+/// `p` relative to `root`, `/`-separated as docker names it, if inside.
 fn rel_inside(root: &Path, p: &Path) -> Option<Vec<u8>> {
     let r = p.strip_prefix(root).ok()?;
-    let b = r.as_os_str().as_bytes();
+    let b: Cow<'_, [u8]> = os_bytes(r.as_os_str());
     if b.is_empty() {
         return Some(b".".to_vec());
     }
-    Some(b.to_vec())
+    Some(Platform::host().rel_path(b.into_owned()))
 }
 
 /// Resolves everything for one builder.
@@ -141,7 +243,7 @@ pub fn resolve(
             let ignore_path = root.join(".dockerignore");
             let mut notes = Vec::new();
             let (ignore_file, ignore_text) = match std::fs::read(&ignore_path) {
-                Ok(t) => (Some(ignore_path), t),
+                Ok(t) => (Some(ignore_path), Platform::host().ignore_text(t)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, Vec::new()),
                 Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
                     return Err(Error::IgnoreIsDir(ignore_path))
@@ -207,7 +309,9 @@ pub fn resolve(
                 if !md.is_file() {
                     return None;
                 }
-                std::fs::read(p).ok()
+                std::fs::read(p)
+                    .ok()
+                    .map(|t| Platform::host().ignore_text(t))
             };
             let (ignore_file, ignore_text) =
                 match (!from_stdin).then(|| read_file(&per_path)).flatten() {
@@ -245,5 +349,103 @@ pub fn resolve(
                 notes,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_reads_a_backslash_as_a_separator() {
+        let text = b"# a\\comment\nbuild\\out\n!keep\\me.txt\n*.log\n".to_vec();
+        assert_eq!(Platform::Unix.ignore_text(text.clone()), text);
+        assert_eq!(
+            Platform::Windows.ignore_text(text),
+            b"# a/comment\nbuild/out\n!keep/me.txt\n*.log\n".to_vec()
+        );
+        // What the matcher then does with it: `build\out` excludes `build/out/x` on Windows only.
+        let on = |p: Platform| {
+            let t = p.ignore_text(b"build\\out\n".to_vec());
+            crate::dockerignore::PatternSet::parse(&t)
+                .unwrap()
+                .matches_or_parent_matches(b"build/out/x")
+        };
+        assert_eq!(on(Platform::Windows), Ok(true));
+        // On Unix `\o` is an escape, and one Go's regexp rejects.
+        assert_ne!(on(Platform::Unix), Ok(true));
+    }
+
+    #[test]
+    fn relative_paths_are_slash_separated_on_windows() {
+        assert_eq!(
+            Platform::Windows.rel_path(b"sub\\Dockerfile".to_vec()),
+            b"sub/Dockerfile"
+        );
+        assert_eq!(
+            Platform::Unix.rel_path(b"sub\\Dockerfile".to_vec()),
+            b"sub\\Dockerfile"
+        );
+    }
+
+    #[test]
+    fn on_disk_name_prefers_the_exact_name_then_any_case() {
+        let names: Vec<OsString> = ["dockerfile", "Dockerfile", "README"]
+            .iter()
+            .map(OsString::from)
+            .collect();
+        let ls = || names.iter().map(OsString::as_os_str);
+        assert_eq!(
+            on_disk_name(OsStr::new("Dockerfile"), ls()),
+            Some("Dockerfile".into())
+        );
+        assert_eq!(
+            on_disk_name(OsStr::new("DOCKERFILE"), ls()),
+            Some("dockerfile".into())
+        );
+        assert_eq!(
+            on_disk_name(OsStr::new("readme"), ls()),
+            Some("README".into())
+        );
+        assert_eq!(on_disk_name(OsStr::new("nope"), ls()), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn absolute_cleans_like_go() {
+        let cwd = Path::new("/w/x");
+        for (p, want) in [
+            ("a/../b", "/w/x/b"),
+            ("../../../..", "/"),
+            ("./a//b/", "/w/x/a/b"),
+            ("/abs/./c/..", "/abs"),
+            (".", "/w/x"),
+        ] {
+            assert_eq!(absolute(cwd, Path::new(p)), PathBuf::from(want), "{p}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn eval_symlinks_follows_relative_and_absolute_links_and_stops_loops() {
+        let d = tempfile::tempdir().unwrap();
+        let root = eval_symlinks(d.path()).unwrap();
+        std::fs::create_dir_all(root.join("real/sub")).unwrap();
+        std::os::unix::fs::symlink("real", root.join("rel")).unwrap();
+        std::os::unix::fs::symlink(root.join("real/sub"), root.join("abs")).unwrap();
+        std::os::unix::fs::symlink("loop", root.join("loop")).unwrap();
+        assert_eq!(
+            eval_symlinks(&root.join("rel/sub")).unwrap(),
+            root.join("real/sub")
+        );
+        assert_eq!(
+            eval_symlinks(&root.join("abs/..")).unwrap(),
+            root.join("real")
+        );
+        assert_eq!(eval_symlinks(&root.join("loop")), Err(root.join("loop")));
+        assert_eq!(
+            eval_symlinks(&root.join("rel/nope/x")),
+            Err(root.join("real/nope"))
+        );
     }
 }

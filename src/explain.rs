@@ -5,7 +5,7 @@
 //! sends an excluded directory because something below it is sent.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -276,12 +276,11 @@ impl<'a> Explainer<'a> {
 /// context root (`root`, or `given_root` as the user spelled it); relative paths are relative to
 /// the context, as in a `.dockerignore`.
 pub fn context_path(root: &Path, given_root: &Path, p: &str) -> Result<Vec<u8>, String> {
-    use std::os::unix::ffi::OsStrExt;
     let pp = Path::new(p);
     let rel: Vec<u8> = if pp.is_absolute() {
-        let c = PathBuf::from(std::ffi::OsStr::from_bytes(&clean(p.as_bytes())));
+        let c = crate::sys::bytes_to_path(&clean(p.as_bytes())).into_owned();
         match c.strip_prefix(root).or_else(|_| c.strip_prefix(given_root)) {
-            Ok(r) => r.as_os_str().as_bytes().to_vec(),
+            Ok(r) => crate::sys::slash_bytes(r).into_owned(),
             Err(_) => {
                 return Err(format!(
                     "{p} is outside the build context {}",
@@ -316,7 +315,7 @@ pub fn explain(
     let root = &chosen.analysis.resolved.root;
     let kind = std::fs::symlink_metadata(crate::walk::abs_path(root, path))
         .ok()
-        .map(|m| crate::walk::kind_of_mode(std::os::unix::fs::MetadataExt::mode(&m)));
+        .map(|m| crate::sys::kind_of(&m));
     let mut verdicts = vec![chosen.verdict(path)];
     match (other, other_err) {
         (Some(o), _) => verdicts.push(o.verdict(path)),

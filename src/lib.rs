@@ -34,6 +34,9 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod suggest;
+// The only module allowed `unsafe` code (denied crate-wide in Cargo.toml's lints).
+#[allow(unsafe_code)]
+mod sys;
 pub mod tar;
 #[cfg(test)]
 mod testutil;

@@ -4,7 +4,6 @@
 //! format treat them like the report's findings.
 
 use std::collections::{BTreeSet, HashSet};
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use serde::Serialize;
@@ -106,7 +105,7 @@ fn full_tree(root: &Path) -> Vec<(Vec<u8>, bool)> {
         .flatten()
     {
         if let Ok(r) = e.path().strip_prefix(root) {
-            let b = r.as_os_str().as_bytes();
+            let b = crate::sys::slash_bytes(r);
             if !b.is_empty() {
                 let dir = e.file_type().is_some_and(|t| t.is_dir());
                 v.push((b.to_vec(), dir));

@@ -398,7 +398,10 @@ fn run_setup(env: &TestEnv, c: &Case, cmd: &str) {
         std::fs::write(dest(d.trim()), fmt.replace("\\n", "\n")).expect("setup printf");
     } else if let Some(r) = cmd.strip_prefix("chmod ") {
         let (m, p) = r.split_once(' ').expect("chmod MODE PATH");
+        #[cfg(unix)]
         env.mode(p, u32::from_str_radix(m, 8).expect("mode"));
+        #[cfg(not(unix))]
+        let _ = (m, p);
     } else if let Some(r) = cmd.strip_prefix("python3 -c \"open(") {
         // open(b'NAME','wb').write(b'DATA')
         let (name, r) = r.split_once(",'wb').write(").expect("python open/write");
@@ -412,6 +415,10 @@ fn run_setup(env: &TestEnv, c: &Case, cmd: &str) {
 fn materialize(c: &Case) -> Prepared {
     if needs_non_root(c) && is_root() {
         return Prepared::Skip("needs a non-root run (mode 000 is readable by root)".into());
+    }
+    #[cfg(not(unix))]
+    if let Some(why) = unix_only(c) {
+        return Prepared::Skip(why.into());
     }
     let env = TestEnv::new();
     for f in &c.files {
@@ -428,6 +435,7 @@ fn materialize(c: &Case) -> Prepared {
             FileKind::Dir => {
                 env.dir(&f.path);
             }
+            #[cfg(unix)]
             FileKind::Symlink(t) => {
                 let t = t.replace("<tmp>", &env.tmp().display().to_string());
                 env.symlink(&f.path, t);
@@ -435,12 +443,17 @@ fn materialize(c: &Case) -> Prepared {
             FileKind::Hardlink(t) => {
                 env.hardlink(&f.path, t);
             }
+            #[cfg(not(unix))]
+            _ => unreachable!("skipped by unix_only"),
+            #[cfg(unix)]
             FileKind::Fifo => {
                 env.fifo(&f.path);
             }
+            #[cfg(unix)]
             FileKind::Sock => {
                 env.socket(&f.path);
             }
+            #[cfg(unix)]
             FileKind::Chr => {
                 if !env.try_chr(&f.path) {
                     return Prepared::Skip("mknod of a character device is not permitted".into());
@@ -454,18 +467,36 @@ fn materialize(c: &Case) -> Prepared {
     for s in &c.setup {
         run_setup(&env, c, s);
     }
+    #[cfg(unix)]
     for f in &c.files {
         if let Some(t) = f.mtime {
             env.mtime(&f.path, t);
         }
     }
     // Modes last: a mode-000 directory cannot be filled afterwards.
+    #[cfg(unix)]
     for f in c.files.iter().rev() {
         if let Some(m) = f.mode {
             env.mode(&f.path, m);
         }
     }
     Prepared::Ready(env)
+}
+
+/// Why a case cannot be built off Unix (symlinks, fifos, sockets, devices, modes, mtimes,
+/// `chmod`), if it cannot.
+#[cfg(not(unix))]
+fn unix_only(c: &Case) -> Option<&'static str> {
+    let kinds = c.files.iter().any(|f| {
+        f.mode.is_some()
+            || f.mtime.is_some()
+            || !matches!(
+                f.kind,
+                FileKind::File { .. } | FileKind::Dir | FileKind::Hardlink(_)
+            )
+    });
+    let chmod = c.setup.iter().any(|s| s.starts_with("chmod "));
+    (kinds || chmod).then_some("the case needs a Unix file kind, mode or mtime")
 }
 
 /// Every path the materialised tree holds, as `list` prints it (directories with `/`).

@@ -5,12 +5,22 @@
 // Helpers shared between the test modules are plain `pub`; this crate has no API to guard.
 #![allow(unreachable_pub)]
 
+// Most modules build symlinks, fifos, sockets, devices, modes and ptys with Unix calls and run
+// on Unix only; the edge cases run everywhere (those needing a Unix file kind are skipped
+// elsewhere, with a message).
+
 mod buildkit;
+#[cfg(unix)]
 mod ci_gates;
+#[cfg(unix)]
 mod cli;
+#[cfg(unix)]
 mod differential;
 mod edge_cases;
+#[cfg(unix)]
 mod properties;
+#[cfg(unix)]
 mod report;
+#[cfg(unix)]
 mod suggest;
 mod util;

@@ -754,6 +754,7 @@ fn directories_wider_than_the_preopen_limit() {
     }
     assert_eq!(fds_under(env.ctx()), 0, "descriptors leaked");
     // An unreadable directory stops the classic walk (as root nothing is unreadable).
+    // SAFETY: geteuid has no preconditions and cannot fail.
     if unsafe { libc::geteuid() } != 0 {
         use std::os::unix::fs::PermissionsExt;
         let locked = env.ctx().join("w/d350");

@@ -1416,8 +1416,8 @@ fn run_on_pty(env: &TestEnv, args: &[&str], no_color: Option<&str>) -> Option<Ve
             &mut master,
             &mut slave,
             std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
         )
     };
     if r != 0 {

@@ -4,7 +4,10 @@
 //! Not every test module uses every helper.
 #![allow(dead_code)]
 
-use std::ffi::{CString, OsStr};
+#[cfg(unix)]
+use std::ffi::CString;
+use std::ffi::OsStr;
+#[cfg(unix)]
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -14,8 +17,15 @@ use ctxsize::{Builder, Error};
 
 /// Whether the tests run as root (root reads mode-000 files, so permission cases cannot run).
 pub fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
+    #[cfg(unix)]
+    {
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        unsafe { libc::geteuid() == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
 }
 
 /// Prints why a test (or a case) is skipped; visible with `--nocapture` and in failure output.
@@ -29,8 +39,15 @@ pub fn bin() -> &'static str {
 }
 
 /// Bytes as a path.
+#[cfg(unix)]
 pub fn bpath(b: &[u8]) -> &Path {
     Path::new(OsStr::from_bytes(b))
+}
+
+/// Bytes as a path (UTF-8 only off Unix).
+#[cfg(not(unix))]
+pub fn bpath(b: &[u8]) -> &Path {
+    Path::new(std::str::from_utf8(b).expect("a UTF-8 test path"))
 }
 
 /// Lines as lossy strings, for readable assertions.
@@ -114,6 +131,7 @@ impl TestEnv {
         self
     }
 
+    #[cfg(unix)]
     /// A symlink `rel -> target` (the target is written as given, never resolved).
     pub fn symlink(&self, rel: impl AsRef<[u8]>, target: impl AsRef<[u8]>) -> &Self {
         let p = self.parent_dirs(rel.as_ref());
@@ -135,6 +153,7 @@ impl TestEnv {
         self.file(".dockerignore", text)
     }
 
+    #[cfg(unix)]
     /// A named pipe.
     pub fn fifo(&self, rel: impl AsRef<[u8]>) -> &Self {
         let p = self.parent_dirs(rel.as_ref());
@@ -145,6 +164,7 @@ impl TestEnv {
         self
     }
 
+    #[cfg(unix)]
     /// A unix socket file (the listener is closed; the socket file stays).
     pub fn socket(&self, rel: impl AsRef<[u8]>) -> &Self {
         let p = self.parent_dirs(rel.as_ref());
@@ -154,6 +174,7 @@ impl TestEnv {
         self
     }
 
+    #[cfg(unix)]
     /// A character device (1, 3); `false` when mknod is not permitted here.
     pub fn try_chr(&self, rel: impl AsRef<[u8]>) -> bool {
         let p = self.parent_dirs(rel.as_ref());
@@ -163,6 +184,7 @@ impl TestEnv {
         r == 0
     }
 
+    #[cfg(unix)]
     /// chmod.
     pub fn mode(&self, rel: impl AsRef<[u8]>, mode: u32) -> &Self {
         use std::os::unix::fs::PermissionsExt;
@@ -172,6 +194,7 @@ impl TestEnv {
         self
     }
 
+    #[cfg(unix)]
     /// Sets the modification time (seconds since the epoch, may be negative), not following
     /// symlinks.
     pub fn mtime(&self, rel: impl AsRef<[u8]>, secs: i64) -> &Self {
@@ -248,8 +271,11 @@ impl Drop for TestEnv {
     fn drop(&mut self) {
         // Make mode-000 directories removable again (matters when not running as root).
         fn unlock(dir: &Path) {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
+            }
             if let Ok(rd) = std::fs::read_dir(dir) {
                 for e in rd.flatten() {
                     if e.file_type().is_ok_and(|t| t.is_dir()) {

@@ -1,0 +1,334 @@
+//! The operating-system layer: directory handles, directory reading, `lstat`, `readlink`, the
+//! read-permission check docker makes, and file reads, behind one trait ([`Fs`]) with three
+//! backends. This is the only module of the crate allowed `unsafe` code (`unsafe_code` is denied
+//! everywhere else); every descriptor is an [`std::os::fd::OwnedFd`] or a borrow of one.
+//!
+//! | backend | where | how |
+//! |---|---|---|
+//! | `linux` | Linux (default there) | raw `getdents64` into a reused 64 KiB buffer, names borrowed from it, `fstatat`/`faccessat`/`readlinkat` relative to the directory: the C floor's system calls |
+//! | `portable` | every Unix (default on macOS and the BSDs) | `rustix`: `openat`, `fdopendir`/`readdir` (or `getdents64` on Linux), `statat`, `accessat`, `readlinkat` |
+//! | `std` | every platform (the only one on Windows) | `std::fs::read_dir` + the entry's metadata (free on Windows: it comes with the directory listing) |
+//!
+//! `CTXSIZE_WALKER=portable` (or `std`, or `linux`) picks one at run time, so the whole test
+//! suite and the conformance checks can run through each backend on Linux.
+
+use std::borrow::Cow;
+use std::ffi::OsStr;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::tree::Kind;
+
+#[cfg(target_os = "linux")]
+mod linux;
+mod stdfs;
+#[cfg(unix)]
+mod unix;
+
+/// What `lstat` tells the walk about one entry (never following a symlink).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Stat {
+    /// The kind of entry.
+    pub(crate) kind: Kind,
+    /// Apparent size in bytes (`st_size`).
+    pub(crate) size: u64,
+    /// Modification time, whole seconds since the epoch (rounded down).
+    pub(crate) mtime: i64,
+    /// Link count (1 where the platform has no notion of hard links docker uses).
+    pub(crate) nlink: u64,
+    /// Inode number (0 where there is none).
+    pub(crate) ino: u64,
+}
+
+/// One directory entry while its directory is being read.
+pub(crate) trait Entry {
+    /// The name's bytes (see [`os_bytes`] for how a platform's names become bytes).
+    fn name(&self) -> &[u8];
+    /// The kind as the directory listing gives it, without a system call, if it does.
+    fn kind_hint(&self) -> Option<Kind>;
+    /// `lstat` of the entry.
+    fn lstat(&self) -> io::Result<Stat>;
+    /// The symlink's target bytes (empty if it cannot be read).
+    fn read_link(&self) -> Vec<u8>;
+    /// Whether the effective user may open it for reading, as docker's `os.Open` check finds
+    /// (`kind` is what the walk knows the entry to be).
+    fn readable(&self, kind: Kind) -> bool;
+}
+
+/// A file-system backend. Directory handles own what they hold (a descriptor is closed when its
+/// handle is dropped).
+pub(crate) trait Fs: Sync {
+    /// An open directory.
+    type Dir: Send + Sync;
+    /// An entry of a directory being read.
+    type Entry<'a>: Entry
+    where
+        Self: 'a;
+    /// What one thread reuses from directory to directory (a read buffer).
+    type Scratch: Default + Send;
+
+    /// Opens the context root (following symlinks: it is resolved already).
+    fn open_root(&self, path: &Path) -> io::Result<Self::Dir>;
+    /// Opens the directory `rel` (`/`-separated, relative to `dir`; empty for `dir` itself)
+    /// without following a symlink at its last component.
+    fn open_dir(&self, dir: &Self::Dir, rel: &[u8]) -> io::Result<Self::Dir>;
+    /// Whether opening a subdirectory while its parent is open saves work (relative opens).
+    fn opens_relative(&self) -> bool;
+    /// Calls `f` for every entry but `.` and `..` until it returns false. `Err` only when the
+    /// directory cannot be read at all; an error in the middle ends the listing, as `getdents64`
+    /// returning an error does.
+    fn read_dir<F>(&self, dir: &mut Self::Dir, scratch: &mut Self::Scratch, f: F) -> io::Result<()>
+    where
+        F: for<'e> FnMut(&Self::Entry<'e>) -> bool;
+    /// Reads the file `rel` below `dir` (no symlink followed at its last component) into `buf`,
+    /// up to `max` bytes. False if it cannot be read or holds more than `max` bytes.
+    fn read_file(&self, dir: &Self::Dir, rel: &[u8], max: u64, buf: &mut Vec<u8>) -> bool;
+    /// How many directories the walk may hold open ahead of reading them.
+    fn max_open_dirs(&self) -> usize;
+}
+
+/// The backends, as `CTXSIZE_WALKER` names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// Linux's `getdents64` fast path (Linux only).
+    Linux,
+    /// `rustix` (every Unix).
+    Portable,
+    /// `std::fs` (every platform; Windows' backend).
+    Std,
+}
+
+impl Backend {
+    /// The default for this platform.
+    pub const fn native() -> Backend {
+        if cfg!(target_os = "linux") {
+            Backend::Linux
+        } else if cfg!(unix) {
+            Backend::Portable
+        } else {
+            Backend::Std
+        }
+    }
+
+    /// Every backend this platform has.
+    pub fn available() -> &'static [Backend] {
+        if cfg!(target_os = "linux") {
+            &[Backend::Linux, Backend::Portable, Backend::Std]
+        } else if cfg!(unix) {
+            &[Backend::Portable, Backend::Std]
+        } else {
+            &[Backend::Std]
+        }
+    }
+
+    /// The name `CTXSIZE_WALKER` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Linux => "linux",
+            Backend::Portable => "portable",
+            Backend::Std => "std",
+        }
+    }
+
+    /// Parses a `CTXSIZE_WALKER` value; `None` if unknown or not available here.
+    pub fn parse(s: &str) -> Option<Backend> {
+        let b = match s.trim().to_ascii_lowercase().as_str() {
+            "" | "native" | "default" => Backend::native(),
+            "linux" | "getdents" | "getdents64" => Backend::Linux,
+            "portable" | "rustix" => Backend::Portable,
+            "std" => Backend::Std,
+            _ => return None,
+        };
+        Backend::available().contains(&b).then_some(b)
+    }
+
+    /// The backend `CTXSIZE_WALKER` selects (read once per process): the native one when it is
+    /// unset; an unknown or unavailable value is an error, so a CI run meant for one backend
+    /// never silently tests another.
+    pub fn from_env() -> Result<Backend, String> {
+        static CHOSEN: std::sync::OnceLock<Result<Backend, String>> = std::sync::OnceLock::new();
+        CHOSEN
+            .get_or_init(|| match std::env::var("CTXSIZE_WALKER") {
+                Err(std::env::VarError::NotPresent) => Ok(Backend::native()),
+                Err(std::env::VarError::NotUnicode(v)) => Err(format!(
+                    "CTXSIZE_WALKER={} is not a walker",
+                    v.to_string_lossy()
+                )),
+                Ok(v) => Backend::parse(&v).ok_or_else(|| {
+                    let names: Vec<&str> = Backend::available().iter().map(|b| b.name()).collect();
+                    format!(
+                        "CTXSIZE_WALKER={v} is not a walker on this platform (one of: {})",
+                        names.join(", ")
+                    )
+                }),
+            })
+            .clone()
+    }
+}
+
+/// Code generic over the backend, run with one chosen at run time (see [`with_fs`]).
+pub(crate) trait WithFs {
+    /// What the code returns.
+    type Out;
+    /// Runs with backend `fs`.
+    fn run<F: Fs>(self, fs: &F) -> Self::Out;
+}
+
+/// Runs `w` with `backend` (which must be available on this platform: [`Backend::parse`]
+/// checks that; an unavailable one falls back to `std`).
+pub(crate) fn with_fs<W: WithFs>(backend: Backend, w: W) -> W::Out {
+    match backend {
+        #[cfg(target_os = "linux")]
+        Backend::Linux => w.run(&linux::Getdents::new()),
+        #[cfg(unix)]
+        Backend::Portable => w.run(&unix::Rustix::new()),
+        _ => w.run(&stdfs::StdFs::new()),
+    }
+}
+
+/// The bytes of a name or path as the walk, the matcher and the output see them: the raw bytes
+/// on Unix; on Windows the UTF-8 of the UTF-16 name, an unpaired surrogate (a name that is not
+/// valid UTF-16) replaced by U+FFFD — what Go's `syscall.UTF16ToString` gives the docker CLI.
+pub(crate) fn os_bytes(s: &OsStr) -> Cow<'_, [u8]> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        Cow::Borrowed(s.as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        match s.to_string_lossy() {
+            Cow::Borrowed(t) => Cow::Borrowed(t.as_bytes()),
+            Cow::Owned(t) => Cow::Owned(t.into_bytes()),
+        }
+    }
+}
+
+/// The inverse of [`os_bytes`]: raw bytes on Unix; on Windows the bytes read as UTF-8 (invalid
+/// sequences replaced by U+FFFD) with `/` turned into `\`.
+pub(crate) fn bytes_to_path(b: &[u8]) -> Cow<'_, Path> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        Cow::Borrowed(Path::new(OsStr::from_bytes(b)))
+    }
+    #[cfg(not(unix))]
+    {
+        let s = String::from_utf8_lossy(b);
+        if s.contains('/') {
+            Cow::Owned(PathBuf::from(s.replace('/', "\\")))
+        } else {
+            match s {
+                Cow::Borrowed(t) => Cow::Borrowed(Path::new(t)),
+                Cow::Owned(t) => Cow::Owned(PathBuf::from(t)),
+            }
+        }
+    }
+}
+
+/// A relative path's bytes `/`-separated, as docker names it (`filepath.ToSlash`).
+pub(crate) fn slash_bytes(p: &Path) -> Cow<'_, [u8]> {
+    let b = os_bytes(p.as_os_str());
+    if cfg!(windows) && b.contains(&b'\\') {
+        Cow::Owned(to_slash(b.into_owned()))
+    } else {
+        b
+    }
+}
+
+/// `\\` → `/` (Windows' `filepath.ToSlash` on bytes).
+pub(crate) fn to_slash(mut b: Vec<u8>) -> Vec<u8> {
+    for c in &mut b {
+        if *c == b'\\' {
+            *c = b'/';
+        }
+    }
+    b
+}
+
+/// The absolute path of a context-relative entry (`/`-separated bytes), for opening it by path
+/// and for messages.
+pub fn abs_path(root: &Path, rel: &[u8]) -> PathBuf {
+    if rel.is_empty() {
+        root.to_path_buf()
+    } else {
+        root.join(bytes_to_path(rel))
+    }
+}
+
+/// The entry kind of file metadata (from `lstat`, `symlink_metadata`).
+pub(crate) fn kind_of(md: &std::fs::Metadata) -> Kind {
+    kind_of_type(md.file_type())
+}
+
+/// The entry kind of a file type.
+pub(crate) fn kind_of_type(t: std::fs::FileType) -> Kind {
+    if t.is_dir() {
+        return Kind::Dir;
+    }
+    if t.is_symlink() {
+        return Kind::Symlink;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Kind::Fifo;
+        }
+        if t.is_socket() {
+            return Kind::Socket;
+        }
+        if t.is_char_device() {
+            return Kind::CharDev;
+        }
+        if t.is_block_device() {
+            return Kind::BlockDev;
+        }
+    }
+    Kind::File
+}
+
+/// Modification time in whole seconds since the epoch, rounded down (as `st_mtime`).
+pub(crate) fn mtime_secs(md: &std::fs::Metadata) -> i64 {
+    match md.modified() {
+        Ok(t) => match t.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            Err(e) => {
+                let d = e.duration();
+                let s = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+                -s - i64::from(d.subsec_nanos() > 0)
+            }
+        },
+        Err(_) => 0,
+    }
+}
+
+/// The soft limit on open file descriptors.
+#[cfg(unix)]
+pub(crate) fn fd_soft_limit() -> usize {
+    {
+        rustix::process::getrlimit(rustix::process::Resource::Nofile)
+            .current
+            .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX))
+    }
+}
+
+#[cfg(unix)]
+/// A signed `stat` field (whose C type differs between platforms) as `i64`.
+pub(crate) fn signed<T: TryInto<i64>>(x: T) -> i64 {
+    x.try_into().unwrap_or(i64::MAX)
+}
+
+#[cfg(unix)]
+/// An unsigned `stat` field (or a size that cannot be negative) as `u64`; 0 if negative.
+pub(crate) fn unsigned<T: TryInto<u64>>(x: T) -> u64 {
+    x.try_into().unwrap_or(0)
+}
+
+/// A backend's name for a path component list: the last component of `rel`.
+pub(crate) fn last_component(rel: &[u8]) -> &[u8] {
+    rel.rsplit(|&b| b == b'/').next().unwrap_or(rel)
+}
+
+#[cfg(test)]
+mod tests;
