@@ -42,15 +42,17 @@ struct Common {
     /// Which builder's rules to apply.
     #[arg(long, value_enum, default_value = "buildkit", global = true)]
     builder: BuilderArg,
-    /// The Dockerfile, relative to the current directory (as `docker build -f`).
+    /// The Dockerfile, relative to the current directory (as `docker build -f`). `suggest`
+    /// accepts it more than once (one ignore file serving every Dockerfile given).
     #[arg(
         short = 'f',
         long = "file",
         global = true,
         value_name = "DOCKERFILE",
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        action = clap::ArgAction::Append
     )]
-    file: Option<PathBuf>,
+    file: Vec<PathBuf>,
     /// Walker threads (0: one per CPU).
     #[arg(long, default_value_t = 0, global = true)]
     threads: usize,
@@ -252,6 +254,16 @@ enum Sub {
         /// Write the file (atomically; the previous one is kept as <name>.bak).
         #[arg(long)]
         write: bool,
+        /// Also serve the Dockerfiles of this Compose file's services that build this context
+        /// (default file names when given without a value).
+        #[arg(long, value_name = "FILE", num_args = 0..=1)]
+        compose: Option<Option<PathBuf>>,
+        /// Do not look for other Dockerfiles in the context that share this ignore file.
+        #[arg(long)]
+        no_discover: bool,
+        /// Propose one `<Dockerfile>.dockerignore` per Dockerfile instead of one shared file.
+        #[arg(long)]
+        per_dockerfile: bool,
         /// The build context directory.
         context: Option<PathBuf>,
     },
@@ -281,13 +293,21 @@ enum FormatArg {
 impl Cli {
     /// Converts the parsed arguments into a command.
     pub(crate) fn into_command(self, cwd: PathBuf) -> Command {
+        if self.common.file.len() > 1 && !matches!(self.cmd, Some(Sub::Suggest { .. })) {
+            <Cli as clap::CommandFactory>::command()
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    "-f/--file is given more than once; only `ctxsize suggest` serves several Dockerfiles",
+                )
+                .exit();
+        }
         let builder = match self.common.builder {
             BuilderArg::Buildkit => Builder::Buildkit,
             BuilderArg::Classic => Builder::Classic,
         };
         let config = |context: Option<PathBuf>| Config {
             context: context.unwrap_or_else(|| PathBuf::from(".")),
-            dockerfile: self.common.file.clone(),
+            dockerfile: self.common.file.first().cloned(),
             builder,
             cwd: cwd.clone(),
             threads: self.common.threads,
@@ -342,6 +362,9 @@ impl Cli {
                 build_arg,
                 diff,
                 write,
+                compose,
+                no_discover,
+                per_dockerfile,
                 context,
             }) => Command::Suggest {
                 config: config(context),
@@ -350,6 +373,10 @@ impl Cli {
                     build_args: build_arg,
                     diff,
                     write,
+                    dockerfiles: self.common.file.clone(),
+                    compose: compose.clone(),
+                    discover: !no_discover,
+                    per_dockerfile,
                 },
             },
             Some(Sub::List { null, context }) => Command::List {

@@ -46,6 +46,15 @@ pub struct SuggestOptions {
     pub diff: bool,
     /// `--write`: write the file (atomically, keeping `<name>.bak`).
     pub write: bool,
+    /// Every `-f` given (the first is also `Config::dockerfile`); empty: the default Dockerfile.
+    pub dockerfiles: Vec<std::path::PathBuf>,
+    /// `--compose [FILE]`: also serve the services of this Compose file that build the context.
+    pub compose: Option<Option<std::path::PathBuf>>,
+    /// Look for other Dockerfiles in the context that share the ignore file (`--no-discover`
+    /// turns it off).
+    pub discover: bool,
+    /// `--per-dockerfile`: one `<Dockerfile>.dockerignore` per Dockerfile.
+    pub per_dockerfile: bool,
 }
 
 /// Files and bytes.

@@ -310,6 +310,10 @@ fn options(c: &Case) -> SuggestOptions {
         build_args: c.build_args.iter().map(|s| s.to_string()).collect(),
         diff: false,
         write: false,
+        dockerfiles: Vec::new(),
+        compose: None,
+        discover: false,
+        per_dockerfile: false,
     }
 }
 
