@@ -3,94 +3,13 @@
 
 use std::collections::{BinaryHeap, HashSet};
 
-use serde::Serialize;
-
 use crate::analysis::Analysis;
-use crate::report::Finding;
+pub use crate::paths::{lossy, lossy_cow};
+pub use crate::report::{CategoryTotal, DirSize, Extra, FileSize, Finding, ReportOptions};
 use crate::rules::{
     self, Category, EntryRef, GitignoreSet, Hit, Nest, RuleConfig, RuleSet, Severity,
 };
 use crate::tree::{Kind, State, Tree, ROOT};
-
-/// Knobs for the report.
-#[derive(Debug, Clone)]
-pub struct ReportOptions {
-    /// How many largest files and directories per level to show.
-    pub top: usize,
-    /// How deep the directory tree goes.
-    pub depth: usize,
-    /// Files above this size are `large-file` findings (0: off).
-    pub large_file: u64,
-    /// Read files up to this size for secrets (0: no content scan).
-    pub content_max: u64,
-    /// Compare with the repository's `.gitignore` rules.
-    pub gitignore: bool,
-    /// Read source code and markup too (not only configuration-like and text files).
-    pub scan_all: bool,
-}
-
-impl Default for ReportOptions {
-    fn default() -> Self {
-        ReportOptions {
-            top: 10,
-            depth: 2,
-            large_file: 10_000_000,
-            content_max: 1 << 20,
-            gitignore: true,
-            scan_all: false,
-        }
-    }
-}
-
-/// A file in the largest-files list.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct FileSize {
-    /// Relative path.
-    pub path: String,
-    /// Bytes.
-    pub bytes: u64,
-}
-
-/// A directory in the largest-directories tree.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct DirSize {
-    /// Relative path.
-    pub path: String,
-    /// Bytes of content sent below it.
-    pub bytes: u64,
-    /// Files sent below it.
-    pub files: u64,
-    /// Depth in the tree (1 = top level).
-    pub depth: usize,
-}
-
-/// Files and bytes per category.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct CategoryTotal {
-    /// The category.
-    pub category: String,
-    /// Files.
-    pub files: u64,
-    /// Bytes.
-    pub bytes: u64,
-    /// Number of findings.
-    pub findings: u64,
-}
-
-/// What the rules found.
-#[derive(Debug, Default)]
-pub struct Extra {
-    /// Findings, most severe and largest first.
-    pub findings: Vec<Finding>,
-    /// The largest files sent.
-    pub largest_files: Vec<FileSize>,
-    /// The largest directories, as a tree in display order.
-    pub largest_dirs: Vec<DirSize>,
-    /// Per-category totals.
-    pub categories: Vec<CategoryTotal>,
-    /// Facts worth a line in the header (ignore files that have no effect).
-    pub notes: Vec<String>,
-}
 
 fn rkind(k: Kind) -> rules::Kind {
     match k {
@@ -139,36 +58,6 @@ impl<'t> Index<'t> {
         }
         idx
     }
-}
-
-/// A path as a report string, losslessly and unambiguously: a backslash is written `\\`, each
-/// byte that is not UTF-8 `\xNN`, everything else as is (control characters included; the
-/// human renderer escapes those, JSON encodes them).
-pub fn lossy(b: &[u8]) -> String {
-    lossy_cow(b).into_owned()
-}
-
-/// [`lossy`], borrowing when the bytes are UTF-8 without a backslash (nothing to rewrite).
-pub fn lossy_cow(b: &[u8]) -> std::borrow::Cow<'_, str> {
-    if let Ok(s) = std::str::from_utf8(b) {
-        if !s.contains('\\') {
-            return std::borrow::Cow::Borrowed(s);
-        }
-    }
-    let mut out = String::with_capacity(b.len());
-    for chunk in b.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            if c == '\\' {
-                out.push_str("\\\\");
-            } else {
-                out.push(c);
-            }
-        }
-        for &x in chunk.invalid() {
-            out.push_str(&format!("\\x{x:02x}"));
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 fn finding(hit: &Hit, path: &[u8], files: u64, bytes: u64, line: Option<usize>) -> Finding {

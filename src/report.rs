@@ -3,7 +3,6 @@
 use serde::Serialize;
 
 use crate::analysis::{Analysis, Totals};
-use crate::findings::{CategoryTotal, DirSize, Extra, FileSize};
 use crate::walk::Builder;
 
 /// The JSON schema version.
@@ -46,7 +45,7 @@ pub struct Report {
     pub transfer_whole_context: Option<bool>,
     /// What the build would trip on: excluded, missing or partly sent sources (`None`: no
     /// Dockerfile could be read).
-    pub dockerfile_checks: Option<Vec<crate::transfer::DockerfileCheck>>,
+    pub dockerfile_checks: Option<Vec<DockerfileCheck>>,
 }
 
 impl Report {
@@ -97,4 +96,115 @@ pub struct Finding {
     /// Line number inside the file, for content findings (never the content itself).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+}
+
+/// Knobs for the report.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    /// How many largest files and directories per level to show.
+    pub top: usize,
+    /// How deep the directory tree goes.
+    pub depth: usize,
+    /// Files above this size are `large-file` findings (0: off).
+    pub large_file: u64,
+    /// Read files up to this size for secrets (0: no content scan).
+    pub content_max: u64,
+    /// Compare with the repository's `.gitignore` rules.
+    pub gitignore: bool,
+    /// Read source code and markup too (not only configuration-like and text files).
+    pub scan_all: bool,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            top: 10,
+            depth: 2,
+            large_file: 10_000_000,
+            content_max: 1 << 20,
+            gitignore: true,
+            scan_all: false,
+        }
+    }
+}
+
+/// A file in the largest-files list.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FileSize {
+    /// Relative path.
+    pub path: String,
+    /// Bytes.
+    pub bytes: u64,
+}
+
+/// A directory in the largest-directories tree.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DirSize {
+    /// Relative path.
+    pub path: String,
+    /// Bytes of content sent below it.
+    pub bytes: u64,
+    /// Files sent below it.
+    pub files: u64,
+    /// Depth in the tree (1 = top level).
+    pub depth: usize,
+}
+
+/// Files and bytes per category.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CategoryTotal {
+    /// The category.
+    pub category: String,
+    /// Files.
+    pub files: u64,
+    /// Bytes.
+    pub bytes: u64,
+    /// Number of findings.
+    pub findings: u64,
+}
+
+/// What the rules found.
+#[derive(Debug, Default)]
+pub struct Extra {
+    /// Findings, most severe and largest first.
+    pub findings: Vec<Finding>,
+    /// The largest files sent.
+    pub largest_files: Vec<FileSize>,
+    /// The largest directories, as a tree in display order.
+    pub largest_dirs: Vec<DirSize>,
+    /// Per-category totals.
+    pub categories: Vec<CategoryTotal>,
+    /// Facts worth a line in the header (ignore files that have no effect).
+    pub notes: Vec<String>,
+}
+
+/// One thing about a `COPY`/`ADD`/bind-mount source that the build would trip on.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DockerfileCheck {
+    /// `excluded-source` (the build fails with "not found"), `missing-source` (no such path),
+    /// `partly-sent` (some files below the source are excluded) or `unresolved-source` (the
+    /// source uses an ARG without a value; not checked).
+    pub check: String,
+    /// `error` (the build fails), `warning` or `info`.
+    pub severity: String,
+    /// 1-based Dockerfile line of the instruction.
+    pub line: usize,
+    /// `COPY`, `ADD`, `RUN --mount`, …
+    pub instruction: String,
+    /// The source as written.
+    pub source: String,
+    /// The source after substitution, relative to the context (`""` is the root).
+    pub path: String,
+    /// The deciding ignore-file line (1-based; 0 for a pattern docker appends), if one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore_line: Option<usize>,
+    /// That line's pattern as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore_pattern: Option<String>,
+    /// Files selected by the source (sent and not sent).
+    pub files: u64,
+    /// Of those, files not sent.
+    pub files_not_sent: u64,
+    /// One line for a human.
+    pub message: String,
 }

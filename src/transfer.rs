@@ -14,45 +14,14 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use serde::Serialize;
-
 use crate::analysis::Analysis;
 use crate::dockerfile::{self, ContextSource, Options, Sources};
-use crate::findings::{lossy, lossy_cow};
+use crate::paths::{lossy, lossy_cow};
 use crate::report::Report;
 use crate::tree::{Kind, State, Tree, ROOT};
 use crate::walk::Builder;
 
-/// One thing about a `COPY`/`ADD`/bind-mount source that the build would trip on.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct DockerfileCheck {
-    /// `excluded-source` (the build fails with "not found"), `missing-source` (no such path),
-    /// `partly-sent` (some files below the source are excluded) or `unresolved-source` (the
-    /// source uses an ARG without a value; not checked).
-    pub check: String,
-    /// `error` (the build fails), `warning` or `info`.
-    pub severity: String,
-    /// 1-based Dockerfile line of the instruction.
-    pub line: usize,
-    /// `COPY`, `ADD`, `RUN --mount`, …
-    pub instruction: String,
-    /// The source as written.
-    pub source: String,
-    /// The source after substitution, relative to the context (`""` is the root).
-    pub path: String,
-    /// The deciding ignore-file line (1-based; 0 for a pattern docker appends), if one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ignore_line: Option<usize>,
-    /// That line's pattern as written.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ignore_pattern: Option<String>,
-    /// Files selected by the source (sent and not sent).
-    pub files: u64,
-    /// Of those, files not sent.
-    pub files_not_sent: u64,
-    /// One line for a human.
-    pub message: String,
-}
+pub use crate::report::DockerfileCheck;
 
 /// The transfer set and the checks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
