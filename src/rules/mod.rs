@@ -71,7 +71,9 @@ use serde::{Deserialize, Serialize};
 mod catalog;
 mod classify;
 mod content;
+pub mod gates;
 mod gitignore;
+pub mod lint_rules;
 mod names;
 
 #[cfg(test)]
