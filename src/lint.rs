@@ -57,8 +57,9 @@ impl Ctx<'_> {
     }
 }
 
+/// An echoed ignore-file text: escaped, and capped so a binary file cannot flood the output.
 fn show(b: &[u8]) -> String {
-    crate::render::escape(b)
+    crate::render::escape_capped(b, 120)
 }
 
 /// Every entry under `root` (not following symlinks): (relative path, is a directory).
@@ -128,6 +129,24 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
 
     unused_ignore_files(&mut cx, cfg, &tree);
 
+    // A binary file (a NUL byte near the start) is not an ignore file someone wrote: one
+    // finding, not one per "line".
+    let head = &resolved.ignore_text[..resolved.ignore_text.len().min(8192)];
+    if head.contains(&0) {
+        cx.add(
+            "DI001",
+            "high",
+            None,
+            format!(
+                "the ignore file is binary (it holds NUL bytes, {} bytes in all): docker reads it as patterns and the build fails or excludes at random",
+                resolved.ignore_text.len()
+            ),
+            String::new(),
+        );
+        notes.push("the ignore file is binary: line checks were skipped".into());
+        return Ok(finish(cx, cfg, notes));
+    }
+
     // Line by line: validity, comments, trailing slashes.
     let mut valid: Vec<PatternLine> = Vec::new();
     let mut invalid = false;
@@ -187,6 +206,14 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
         }
     }
     let set = PatternSet::new(valid);
+    // An unused ignore file that is itself excluded (a dependency's, under node_modules) is
+    // never sent and changes nothing: info, not a problem.
+    for f in cx.findings.iter_mut().filter(|f| f.rule == "DI010") {
+        if set.matches_or_parent_matches(f.path.as_bytes()) == Ok(true) {
+            f.severity = "info".into();
+            f.message.push_str(" (it is excluded itself)");
+        }
+    }
     for (i, p) in set.patterns().iter().enumerate() {
         if p.is_broken() {
             invalid = true;
@@ -210,7 +237,7 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
         if !commented && !tree.iter().any(|(path, _)| p.matches(path) == Ok(true)) {
             cx.add(
                 "DI002",
-                "low",
+                "info",
                 Some(p.line().line),
                 format!("`{}` matches nothing in this context", show(orig)),
                 String::new(),

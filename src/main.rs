@@ -21,12 +21,23 @@ fn main() {
     let code = match result.and_then(|code| flushed.map(|()| code)) {
         Ok(code) => code,
         Err(e) => {
-            let _ = writeln!(err, "error: {e}");
+            let _ = writeln!(err, "error: {}", cap(&e.to_string()));
             if let Some(h) = e.hint() {
-                let _ = writeln!(err, "hint: {h}");
+                let _ = writeln!(err, "hint: {}", cap(&h));
             }
             ctxsize::ExitCode::Error.code()
         }
     };
     std::process::exit(code);
+}
+
+/// An error line of reasonable length: text echoed from a file (a binary ignore file's "line")
+/// is cut after 400 characters.
+fn cap(s: &str) -> String {
+    const MAX: usize = 400;
+    if s.chars().count() <= MAX {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(MAX).collect();
+    format!("{cut}… ({} characters in all)", s.chars().count())
 }

@@ -1064,12 +1064,12 @@ fn hostile_names_are_escaped() {
     }
     assert!(!human.contains('\u{202e}'), "bidi override printed raw");
     for shown in [
-        "\\u{1b}[2J.env",
-        "\\u{1b}[31mred.key",
+        "\\x1b[2J.env",
+        "\\x1b[31mred.key",
         "new\\nline.env",
         "cr\\rreturn.pem",
         "tab\\there.env",
-        "bell\\u{7}.env",
+        "bell\\x07.env",
     ] {
         assert!(human.contains(shown), "{shown} not in:\n{human}");
     }
@@ -1077,7 +1077,9 @@ fn hostile_names_are_escaped() {
     let secret_lines = category_lines(&human, "secret");
     assert!(secret_lines.len() >= HOSTILE.len(), "{human}");
     // Directory names in the bytes tree and in the largest files are escaped too.
-    assert!(human.contains("ctl\\u{1b}[7m/big.bin"), "{human}");
+    assert!(human.contains("ctl\\x1b[7m/big.bin"), "{human}");
+    // The README's form, never Rust's.
+    assert!(!human.contains("\\u{"), "{human}");
 
     // With colour, the report's own escapes appear, but none from a name.
     let color = go(&["--color", "always", "--large", "1k", "."]);
@@ -1235,11 +1237,26 @@ fn flag_top_and_depth() {
     )));
     assert_eq!(section(&human, "Largest files").len(), 1, "{human}");
     let tree = section(&human, "Where the bytes go");
-    assert_eq!(
-        tree.iter().filter(|l| !l.starts_with("    ")).count(),
-        1,
+    // One top-level directory, then the root's files and the directories left out, so that the
+    // top-level percentages add up.
+    let top: Vec<&&str> = tree.iter().filter(|l| !l.starts_with("    ")).collect();
+    assert_eq!(top.len(), 3, "{human}");
+    assert!(
+        top[1].trim_start().starts_with("(files at the root)"),
         "{human}"
     );
+    assert!(
+        top[2].trim_start().starts_with("(other directories)"),
+        "{human}"
+    );
+    let pct: f64 = top
+        .iter()
+        .map(|l| {
+            let p = l.split('%').next().unwrap();
+            p.rsplit(' ').next().unwrap().parse::<f64>().unwrap()
+        })
+        .sum();
+    assert!((pct - 100.0).abs() < 0.3, "{pct} {human}");
 
     // Defaults: depth 2.
     let v = json_of(&env, &[]);
@@ -1258,7 +1275,11 @@ fn flag_top_and_depth() {
         ["--color", "never", "--depth", "1", "."],
     )));
     let tree = section(&human, "Where the bytes go");
-    assert_eq!(tree.len(), 4, "{human}");
+    assert_eq!(tree.len(), 5, "{human}");
+    assert!(
+        tree[4].trim_start().starts_with("(files at the root)"),
+        "{human}"
+    );
     assert!(tree.iter().all(|l| !l.starts_with("    ")), "{human}");
 
     // --depth 3 reaches a/b/c.
@@ -1531,9 +1552,13 @@ fn bytes_tree_shows_escaped_dir_names_whole() {
         .file(b"ctl\x1b[7m/big.bin", vec![b'b'; 3000]);
     let human = text(&ok_stdout(&run(&env, ["--color", "never", "."])));
     let tree = section(&human, "Where the bytes go");
-    assert_eq!(tree.len(), 1, "{human}");
+    assert_eq!(tree.len(), 2, "{human}");
     assert!(
-        tree[0].trim_start().starts_with("ctl\\u{1b}[7m/ "),
+        tree[1].trim_start().starts_with("(files at the root)"),
+        "{human}"
+    );
+    assert!(
+        tree[0].trim_start().starts_with("ctl\\x1b[7m/ "),
         "{:?}",
         tree[0]
     );
