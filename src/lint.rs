@@ -288,6 +288,16 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
 }
 
 fn finish(mut cx: Ctx, cfg: &Config, notes: Vec<String>) -> LintReport {
+    // A root-only pattern (DI003) does match something, below the root: "matches nothing"
+    // (DI002) on the same line would contradict it.
+    let root_only: Vec<Option<usize>> = cx
+        .findings
+        .iter()
+        .filter(|f| f.rule == "DI003")
+        .map(|f| f.line)
+        .collect();
+    cx.findings
+        .retain(|f| !(f.rule == "DI002" && root_only.contains(&f.line)));
     cx.findings.sort_by(|a, b| {
         (a.path != cx.file, a.line.unwrap_or(0), &a.rule).cmp(&(
             b.path != cx.file,
@@ -657,12 +667,18 @@ pub fn render_human(r: &LintReport, out: &mut dyn std::io::Write) -> std::io::Re
     for n in &r.notes {
         writeln!(out, "note: {n}")?;
     }
-    if r.findings.is_empty() {
-        writeln!(
-            out,
-            "{}: no problems found",
-            r.ignore_file.as_deref().unwrap_or("(no ignore file)")
-        )?;
+    let notes = r.findings.iter().filter(|f| f.severity == "info").count();
+    if notes == r.findings.len() {
+        let file = r.ignore_file.as_deref().unwrap_or("(no ignore file)");
+        if notes == 0 {
+            writeln!(out, "{file}: no problems found")?;
+        } else {
+            writeln!(
+                out,
+                "{file}: no problems that change what is sent ({notes} info finding{})",
+                if notes == 1 { "" } else { "s" }
+            )?;
+        }
     }
     Ok(())
 }

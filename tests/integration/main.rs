@@ -15,8 +15,12 @@ mod ci_gates;
 #[cfg(unix)]
 mod cli;
 #[cfg(unix)]
+mod commands;
+#[cfg(unix)]
 mod differential;
 mod edge_cases;
+#[cfg(unix)]
+mod formats;
 #[cfg(unix)]
 mod properties;
 #[cfg(unix)]
