@@ -26,5 +26,7 @@ mod properties;
 #[cfg(unix)]
 mod report;
 #[cfg(unix)]
+mod report_flags;
+#[cfg(unix)]
 mod suggest;
 mod util;
