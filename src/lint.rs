@@ -113,7 +113,7 @@ fn decide(set: &PatternSet, path: &[u8]) -> Option<(bool, Option<usize>)> {
 
 /// Runs every check on the context described by `cfg`.
 pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
-    let resolved = cfg.resolve_for(cfg.builder)?;
+    let (resolved, no_dockerfile) = crate::pipeline::resolve(cfg, cfg.builder)?;
     let root = resolved.root.clone();
     let file = match &resolved.ignore_file {
         Some(f) => rel_display(&root, f),
@@ -125,6 +125,11 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
         resolved: &resolved,
     };
     let mut notes = Vec::new();
+    if no_dockerfile {
+        notes.push(
+            "no Dockerfile at the context root: the ignore file was checked for BuildKit's context alone (pass -f to check a Dockerfile's)".into(),
+        );
+    }
     let tree = full_tree(&root);
 
     unused_ignore_files(&mut cx, cfg, &tree);
@@ -647,10 +652,11 @@ fn disagree(cx: &mut Ctx, a: &Analysis, o: &Analysis) {
 
 /// Human output: `FILE:LINE: ID severity: message`.
 pub fn render_human(r: &LintReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use crate::render::escape_controls as esc;
     for f in &r.findings {
         let loc = match f.line {
-            Some(l) => format!("{}:{l}", f.path),
-            None => f.path.clone(),
+            Some(l) => format!("{}:{l}", esc(&f.path)),
+            None => esc(&f.path),
         };
         let name = crate::rules::lint_rules::rule(&f.rule)
             .map(|x| x.name)
@@ -658,14 +664,16 @@ pub fn render_human(r: &LintReport, out: &mut dyn std::io::Write) -> std::io::Re
         writeln!(
             out,
             "{loc}: {} {} [{name}]: {}",
-            f.severity, f.rule, f.message
+            f.severity,
+            f.rule,
+            esc(&f.message)
         )?;
         if !f.fix.is_empty() {
-            writeln!(out, "  fix: {}", f.fix)?;
+            writeln!(out, "  fix: {}", esc(&f.fix))?;
         }
     }
     for n in &r.notes {
-        writeln!(out, "note: {n}")?;
+        writeln!(out, "note: {}", esc(n))?;
     }
     let notes = r.findings.iter().filter(|f| f.severity == "info").count();
     if notes == r.findings.len() {

@@ -31,10 +31,16 @@ fn main() {
     std::process::exit(code);
 }
 
-/// An error line of reasonable length: text echoed from a file (a binary ignore file's "line")
-/// is cut after 400 characters.
+/// An error line for a terminal: control bytes escaped in the README's `\xNN` form, and text
+/// echoed from a file (a binary ignore file's "line") cut after 400 characters.
 fn cap(s: &str) -> String {
     const MAX: usize = 400;
+    // Control bytes (from a file name or a Dockerfile line) escaped, line by line.
+    let s = &s
+        .split('\n')
+        .map(ctxsize::render::escape_controls)
+        .collect::<Vec<_>>()
+        .join("\n");
     if s.chars().count() <= MAX {
         return s.to_string();
     }

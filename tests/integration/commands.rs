@@ -264,6 +264,16 @@ fn no_root_dockerfile_still_reports_and_lists() {
     let v = json(&run(&env, &["--format", "json", "."]));
     assert_eq!(v["files"], 3);
     assert!(v["dockerfile_checks"].is_null());
+    // lint and explain too.
+    let o = run(&env, &["lint", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    let o = run(&env, &["explain", "a.txt"]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("BuildKit: SENT"),
+        "{}",
+        text(&o.stdout)
+    );
     // `-f X list`: list is the command, not the context.
     let o = run(&env, &["-f", "web.Dockerfile", "list"]);
     assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
