@@ -422,6 +422,28 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
         })
     };
     let tree = &a.tree;
+    // What the report's name rules flag (secrets, logs, dependencies, …): a root-only pattern
+    // that lets such a file through below the root changes what is sent in a way that matters.
+    let flagged_paths: Vec<String> = crate::findings::compute(
+        a,
+        &crate::report::ReportOptions {
+            content_max: 0,
+            gitignore: false,
+            large_file: 0,
+            ..Default::default()
+        },
+    )
+    .findings
+    .into_iter()
+    .map(|f| f.path.trim_end_matches('/').to_string())
+    .collect();
+    let is_flagged = |path: &[u8]| {
+        let p = crate::paths::lossy(path);
+        flagged_paths.iter().any(|f| {
+            p == *f || (p.starts_with(f.as_str()) && p.as_bytes().get(f.len()) == Some(&b'/'))
+        })
+    };
+    let mut flagged = vec![false; cands.len()];
     let mut stats = vec![(0u64, 0u64, None::<Vec<u8>>); cands.len()];
     for id in tree.sent() {
         let n = &tree.nodes[id as usize];
@@ -445,6 +467,11 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             if *h && !reincluded(k, &path) {
                 stats[k].0 += 1;
                 stats[k].1 += n.size;
+                if !flagged[k] && is_flagged(&path) {
+                    flagged[k] = true;
+                    // The example shown is one that matters.
+                    stats[k].2 = Some(path.clone());
+                }
                 if stats[k].2.is_none() {
                     stats[k].2 = Some(path.clone());
                 }
@@ -460,7 +487,9 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
         cx.findings.push(Finding {
             rule: "DI003".into(),
             category: "dockerignore".into(),
-            severity: "medium".into(),
+            // Medium when what slips through is something the rules flag; otherwise (a second
+            // docker-compose.yml in a test folder) worth knowing, not a problem.
+            severity: if flagged[k] { "medium" } else { "info" }.into(),
             path: cx.file.clone(),
             files: *files,
             bytes: *bytes,

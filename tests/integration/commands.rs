@@ -184,6 +184,18 @@ fn lint_passes_a_healthy_ignore_file() {
         .output()
         .unwrap();
     assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    // A root-only name that lets through only an ordinary file (a test compose file) is info;
+    // the same pattern letting a secret through is a problem.
+    env.dockerignore("docker-compose.yml\n")
+        .file("docker-compose.yml", "services: {}\n")
+        .file("e2e/docker-compose.yml", "services: {}\n");
+    let o = run(&env, &["lint", "--format", "json", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stdout));
+    assert!(rules(&json(&o)).contains(&("DI003".into(), "info".into())));
+    env.dockerignore(".env\n").file("config/.env", "A=1\n");
+    let o = run(&env, &["lint", "--format", "json", "."]);
+    assert_eq!(code(&o), Some(1), "{}", text(&o.stdout));
+    assert!(rules(&json(&o)).contains(&("DI003".into(), "medium".into())));
     // A problem that changes what is sent still fails.
     env.dockerignore("*.log\n").file("src/a.log", "l");
     assert_eq!(code(&run(&env, &["lint", "."])), Some(1));
