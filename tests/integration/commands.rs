@@ -259,12 +259,11 @@ fn no_root_dockerfile_still_reports_and_lists() {
     env.file("a.txt", "a")
         .file("docker/api/Dockerfile", "FROM scratch\n")
         .file("web.Dockerfile", "FROM scratch\n");
+    // `list` says what `docker build` sends: it fails without a Dockerfile (the conformance
+    // data records docker's error), and names the Dockerfiles found.
     let o = run(&env, &["list", "."]);
-    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
-    assert_eq!(
-        text(&o.stdout),
-        "a.txt\ndocker/\ndocker/api/\ndocker/api/Dockerfile\nweb.Dockerfile\n"
-    );
+    assert_eq!(code(&o), Some(2), "{}", text(&o.stderr));
+    assert!(o.stdout.is_empty());
     assert!(
         text(&o.stderr).contains("docker/api/Dockerfile, web.Dockerfile"),
         "{}",
@@ -289,6 +288,10 @@ fn no_root_dockerfile_still_reports_and_lists() {
     // `-f X list`: list is the command, not the context.
     let o = run(&env, &["-f", "web.Dockerfile", "list"]);
     assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout),
+        "a.txt\ndocker/\ndocker/api/\ndocker/api/Dockerfile\nweb.Dockerfile\n"
+    );
     // A missing -f names the path given.
     let o = run(&env, &["-f", "/nope/Dockerfile", "."]);
     assert_eq!(code(&o), Some(2));
