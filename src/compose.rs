@@ -35,6 +35,10 @@ pub struct ServiceBuild {
     pub inline: Option<String>,
     /// `additional_contexts`, in the order written.
     pub additional_contexts: Vec<NamedContext>,
+    /// `target`.
+    pub target: Option<String>,
+    /// `args`, as `NAME=VALUE` (or `NAME`, taken from the environment, as docker does).
+    pub args: Vec<String>,
 }
 
 /// What a named context (`additional_contexts`) points at.
@@ -80,6 +84,23 @@ fn named_context(name: String, value: &str, dir: &Path) -> NamedContext {
         value.to_string()
     };
     NamedContext { name, source, kind }
+}
+
+fn build_args(v: Option<&Value>, env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+    match v {
+        Some(Value::Mapping(m)) => m
+            .iter()
+            .filter_map(|(k, v)| {
+                let k = k.as_str()?;
+                Some(match as_str(v, env) {
+                    Some(v) => format!("{k}={v}"),
+                    None => k.to_string(),
+                })
+            })
+            .collect(),
+        Some(Value::Sequence(items)) => items.iter().filter_map(|i| as_str(i, env)).collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn additional_contexts(
@@ -247,6 +268,8 @@ pub fn parse(
             dockerfile,
             inline,
             additional_contexts: additional,
+            target: build.get("target").and_then(|v| as_str(v, env)),
+            args: build_args(build.get("args"), env),
         });
     }
     Ok(out)
@@ -302,6 +325,10 @@ services:
     build:
       context: ./api
       dockerfile: docker/Dockerfile.${TAG}
+      target: prod
+      args:
+        VERSION: ${TAG}
+        EMPTY:
   worker:
     build:
       context: ./api
@@ -354,6 +381,8 @@ services:
             ]
         );
         assert_eq!(c.notes.len(), 1);
+        assert_eq!(c.builds[0].target.as_deref(), Some("prod"));
+        assert_eq!(c.builds[0].args, ["VERSION=v1", "EMPTY"]);
         let inline = &c.builds[1];
         assert_eq!(inline.inline.as_deref(), Some("FROM scratch"));
         let kinds: Vec<(&str, &str, &NamedKind)> = inline

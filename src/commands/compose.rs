@@ -1,6 +1,7 @@
 //! `ctxsize --compose [FILE]`: every build context of a Compose file through the same pipeline
-//! as a single context (transfer set, Dockerfile checks, report flags, gates), each
-//! (context, Dockerfile) pair once with the services that use it. Local `additional_contexts`
+//! as a single context (transfer set, Dockerfile checks with the service's `target` and `args`,
+//! report flags, gates), each (context, Dockerfile, target, args) once with the services that
+//! use it. Local `additional_contexts`
 //! are analysed with their own root `.dockerignore` (BuildKit); other named contexts are listed.
 //! Totals count each directory once, however many services and Dockerfiles share it.
 
@@ -51,7 +52,15 @@ struct ComposeTotals {
     pub tar_bytes: u64,
 }
 
-type Key = (PathBuf, Option<PathBuf>, Option<String>);
+/// Context, Dockerfile, inline Dockerfile text, target, build args: what makes two services'
+/// builds the same.
+type Key = (
+    PathBuf,
+    Option<PathBuf>,
+    Option<String>,
+    Option<String>,
+    Vec<String>,
+);
 
 fn tag(e: &Error, services: &[String]) -> Error {
     match e {
@@ -83,7 +92,13 @@ pub(super) fn command(
     let mut named: BTreeMap<PathBuf, (String, Vec<String>)> = BTreeMap::new();
     for b in &parsed.builds {
         let g = groups
-            .entry((b.context.clone(), b.dockerfile.clone(), b.inline.clone()))
+            .entry((
+                b.context.clone(),
+                b.dockerfile.clone(),
+                b.inline.clone(),
+                b.target.clone(),
+                b.args.clone(),
+            ))
             .or_default();
         g.0.push(b.service.clone());
         for n in &b.additional_contexts {
@@ -109,7 +124,7 @@ pub(super) fn command(
         }
     }
     let mut entries: Vec<(ContextEntry, Analysis)> = Vec::new();
-    for ((ctx, df, inline), (services, additional)) in groups {
+    for ((ctx, df, inline, target, args), (services, additional)) in groups {
         let c = Config {
             context: ctx,
             dockerfile: df,
@@ -119,6 +134,15 @@ pub(super) fn command(
         if let Some(t) = inline {
             o.dockerfile.stdin = Some(t.into_bytes());
         }
+        // The service's own `target`; its `args`, then `--build-arg` (a later value wins, as
+        // `docker compose build --build-arg` overrides the file).
+        if target.is_some() {
+            o.dockerfile.target = target;
+        }
+        o.dockerfile.build_args = args
+            .into_iter()
+            .chain(options.dockerfile.build_args.iter().cloned())
+            .collect();
         let built = pipeline::build(&c, &o, None).map_err(|e| tag(&e, &services))?;
         entries.push(entry(built, services, None, additional));
     }

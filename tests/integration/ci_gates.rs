@@ -284,7 +284,7 @@ fn sarif_validator() -> jsonschema::Validator {
     jsonschema::validator_for(&schema).expect("the SARIF schema compiles")
 }
 
-fn assert_valid_sarif(v: &serde_json::Value) {
+pub(crate) fn assert_valid_sarif(v: &serde_json::Value) {
     let val = sarif_validator();
     let errors: Vec<String> = val
         .iter_errors(v)

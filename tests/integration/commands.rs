@@ -465,6 +465,23 @@ fn compose_runs_the_same_pipeline() {
     let app_files = a["report"]["files"].as_u64().unwrap();
     assert_eq!(v["totals"]["contexts"], 2);
     assert_eq!(v["totals"]["files"].as_u64().unwrap(), app_files + 1);
+    // A service's target and args select the stages and values its checks use.
+    env.file(
+        "compose.yaml",
+        "services:\n  t:\n    build:\n      context: ./app\n      dockerfile: Dockerfile.t\n      target: ok\n      args:\n        SRC: x\n",
+    )
+    .file(
+        "app/Dockerfile.t",
+        "FROM scratch AS ok\nARG SRC\nCOPY ${SRC} /\nFROM scratch AS bad\nCOPY missing /\n",
+    );
+    let v = json(&run(&env, &["--compose", "--format", "json"]));
+    let r = &v["contexts"][0]["report"];
+    assert_eq!(r["dockerfile_checks"], serde_json::json!([]), "{r}");
+    assert_eq!(r["transfer_files"], 1, "{r}");
+    env.file(
+        "compose.yaml",
+        "services:\n  a:\n    build: ./app\n  b:\n    build:\n      context: ./app\n      dockerfile: Dockerfile.b\n",
+    );
     // The gates see the Dockerfile checks of every service.
     let o = run(&env, &["--compose", "--fail-on", "error"]);
     assert_eq!(code(&o), Some(1), "{}", text(&o.stderr));

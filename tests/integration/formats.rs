@@ -71,6 +71,9 @@ fn report_every_format() {
             &["--format", fmt, "--large", "1k", "--no-gitignore", "."],
             0,
         );
+        if fmt == "sarif" {
+            crate::ci_gates::assert_valid_sarif(&serde_json::from_str(&s).expect("JSON"));
+        }
         insta::assert_snapshot!(name, s);
     }
 }
@@ -86,6 +89,9 @@ fn lint_every_format() {
     ] {
         // `*.log` while `src/logs/app.log` is sent: DI003 changes what is sent, exit 1.
         let s = out(&env, &["lint", "--format", fmt, "."], 1);
+        if fmt == "sarif" {
+            crate::ci_gates::assert_valid_sarif(&serde_json::from_str(&s).expect("JSON"));
+        }
         insta::assert_snapshot!(name, s);
     }
 }
@@ -138,6 +144,9 @@ fn compose_every_format() {
         ("github", "fmt_compose_github"),
     ] {
         let s = out(&env, &["--compose", "--format", fmt, "--no-gitignore"], 0);
+        if fmt == "sarif" {
+            crate::ci_gates::assert_valid_sarif(&serde_json::from_str(&s).expect("JSON"));
+        }
         insta::assert_snapshot!(name, s);
     }
 }
