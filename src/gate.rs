@@ -82,6 +82,7 @@ pub const CATEGORIES: &[&str] = &[
     "editor-os",
     "gitignored",
     "dockerignore",
+    "dockerfile",
 ];
 
 /// `--fail-on`: a finding fails the check when it is at or above `severity`, or in one of
@@ -419,6 +420,11 @@ mod tests {
         assert_eq!(f.rules, ["CTX101"]);
         assert!(FailOn::parse("bogus").is_err());
         assert!(FailOn::parse("").is_err());
+        let f = FailOn::parse("dockerfile").unwrap();
+        assert!(f.trips(&finding("DF002", "dockerfile", "high")));
+        let f = FailOn::parse("error").unwrap();
+        assert!(f.trips(&finding("DF002", "dockerfile", "high")));
+        assert!(!f.trips(&finding("DF003", "dockerfile", "low")));
         let f = FailOn::parse("secret").unwrap();
         assert!(f.trips(&finding("CTX1", "secret", "low")));
         assert!(!f.trips(&finding("CTX1", "vcs", "high")));

@@ -447,5 +447,53 @@ mod tests {
             ("DF002", "high", Some(3))
         );
         assert_eq!(f.path, "Dockerfile");
+        for (check, rule, sev) in [
+            ("excluded-source", "DF001", "high"),
+            ("partly-sent", "DF003", "low"),
+            ("unresolved-source", "DF004", "info"),
+        ] {
+            let c = DockerfileCheck {
+                check: check.into(),
+                ..c.clone()
+            };
+            let f = check_finding(&c, "Dockerfile").unwrap();
+            assert_eq!((f.rule.as_str(), f.severity.as_str()), (rule, sev));
+        }
+        let c = DockerfileCheck {
+            check: "something-new".into(),
+            ..c
+        };
+        assert!(check_finding(&c, "Dockerfile").is_none());
+    }
+
+    fn finding(rule: &str, sev: &str) -> Finding {
+        Finding {
+            rule: rule.into(),
+            category: "x".into(),
+            severity: sev.into(),
+            path: "p".into(),
+            files: 0,
+            bytes: 0,
+            message: String::new(),
+            fix: String::new(),
+            line: None,
+        }
+    }
+
+    #[test]
+    fn added_findings_keep_the_list_most_severe_first() {
+        let a = crate::testutil::ctx(&["Dockerfile"], "", b"FROM scratch\n");
+        let an = crate::analysis::analyze(&crate::testutil::config(a.path(), Builder::Buildkit, 1))
+            .unwrap();
+        let mut r = Report::new(&an, crate::report::Extra::default());
+        r.findings = vec![
+            finding("A", "high"),
+            finding("B", "medium"),
+            finding("C", "medium"),
+            finding("D", "info"),
+        ];
+        add_findings(&mut r, vec![finding("X", "high"), finding("Y", "medium")]);
+        let ids: Vec<&str> = r.findings.iter().map(|f| f.rule.as_str()).collect();
+        assert_eq!(ids, ["A", "X", "B", "C", "Y", "D"]);
     }
 }
