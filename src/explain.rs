@@ -102,13 +102,9 @@ pub struct Explainer<'a> {
     file: String,
 }
 
-/// `path` relative to `root` when inside it.
-pub fn rel_display(root: &Path, p: &Path) -> String {
-    match p.strip_prefix(root) {
-        Ok(r) => r.display().to_string(),
-        Err(_) => p.display().to_string(),
-    }
-}
+/// `path` relative to `root` when inside it (the one path-display helper,
+/// [`crate::analysis::display_rel`]).
+pub use crate::analysis::display_rel as rel_display;
 
 fn index(tree: &Tree) -> HashMap<Vec<u8>, u32> {
     (0..tree.nodes.len() as u32)

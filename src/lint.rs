@@ -497,7 +497,7 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
                 "`{orig}` only matches at the context root, but {files} file{} below it {} sent ({}), e.g. {}; did you mean `{fix}`?",
                 if *files == 1 { "" } else { "s" },
                 if *files == 1 { "is" } else { "are" },
-                humansize::format_size(*bytes, humansize::DECIMAL),
+                crate::units::human(*bytes),
                 show(ex)
             ),
             fix,
