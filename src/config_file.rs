@@ -229,8 +229,7 @@ mod tests {
             files: 1,
             bytes: 1,
             message: String::new(),
-            fix: String::new(),
-            line: None,
+            ..Default::default()
         }
     }
 

@@ -406,7 +406,7 @@ mod tests {
             bytes: 1,
             message: "m".into(),
             fix: "p".into(),
-            line: None,
+            ..Default::default()
         }
     }
 

@@ -48,11 +48,10 @@ impl Ctx<'_> {
             category: "dockerignore".into(),
             severity: severity.into(),
             path: self.file.clone(),
-            files: 0,
-            bytes: 0,
             message,
             fix,
             line,
+            ..Default::default()
         });
     }
 }
@@ -333,11 +332,8 @@ fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, bool)]) {
             category: "dockerignore".into(),
             severity: "medium".into(),
             path,
-            files: 0,
-            bytes: 0,
             message: why,
-            fix: String::new(),
-            line: None,
+            ..Default::default()
         });
     };
     if root_ignore.is_file() && in_effect.as_deref() != Some(root_ignore.as_path()) {
@@ -484,7 +480,9 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
         };
         let orig = show(dockerignore::trim_space(&p.line().original));
         let fix = format!("**/{}", show(&p.line().cleaned));
-        cx.findings.push(Finding {
+        // `..Default::default()`: other modules may add fields to `Finding`.
+        #[allow(clippy::needless_update)]
+        let finding = Finding {
             rule: "DI003".into(),
             category: "dockerignore".into(),
             // Medium when what slips through is something the rules flag; otherwise (a second
@@ -502,7 +500,9 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             ),
             fix,
             line: Some(p.line().line),
-        });
+            ..Default::default()
+        };
+        cx.findings.push(finding);
     }
 }
 
@@ -667,15 +667,13 @@ fn disagree(cx: &mut Ctx, a: &Analysis, o: &Analysis) {
         severity: "info".into(),
         path: cx.file.clone(),
         files: diff.len() as u64,
-        bytes: 0,
         message: format!(
             "the classic builder and BuildKit disagree on {} entr{}: {}",
             diff.len(),
             if diff.len() == 1 { "y" } else { "ies" },
             parts.join(", ")
         ),
-        fix: String::new(),
-        line: None,
+        ..Default::default()
     });
 }
 

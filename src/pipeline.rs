@@ -283,11 +283,8 @@ fn dockerfile_checks(a: &Analysis, opts: &Options, from_stdin: bool, report: &mu
                     category: "dockerfile".into(),
                     severity: "medium".into(),
                     path: df_path,
-                    files: 0,
-                    bytes: 0,
                     message: e.clone(),
-                    fix: String::new(),
-                    line: None,
+                    ..Default::default()
                 }],
             );
             report.notes.push(e);
@@ -340,10 +337,10 @@ pub fn check_finding(c: &DockerfileCheck, dockerfile: &str) -> Option<Finding> {
         severity: severity.into(),
         path: dockerfile.to_string(),
         files: c.files_not_sent,
-        bytes: 0,
         message: c.message.clone(),
         fix,
         line: Some(c.line),
+        ..Default::default()
     })
 }
 
@@ -472,11 +469,8 @@ mod tests {
             category: "x".into(),
             severity: sev.into(),
             path: "p".into(),
-            files: 0,
-            bytes: 0,
             message: String::new(),
-            fix: String::new(),
-            line: None,
+            ..Default::default()
         }
     }
 

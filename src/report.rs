@@ -79,7 +79,7 @@ impl Report {
 }
 
 /// One finding: a rule that fired on a path that will be sent.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Finding {
     /// Stable rule id (`CTX101`, …), documented in docs/rules.md.
     pub rule: String,

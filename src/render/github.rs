@@ -119,6 +119,8 @@ mod tests {
 
     #[test]
     fn annotations() {
+        // `..Default::default()`: other modules may add fields to `Finding`.
+        #[allow(clippy::needless_update)]
         let f = Finding {
             rule: "DI003".into(),
             category: "dockerignore".into(),
@@ -129,6 +131,7 @@ mod tests {
             message: "`*.log` only matches at the root, 100%\nreally".into(),
             fix: "**/*.log".into(),
             line: Some(3),
+            ..Default::default()
         };
         let o = Outcome {
             failures: vec![GateFailure {
