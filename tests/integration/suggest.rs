@@ -541,13 +541,14 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "copy_dot_whole_context",
-        files: &["src/a.py", ".env", ".git/HEAD", "node_modules/x/y.js", "logs/a.log", "setup.py"],
-        dockerfile: ("Dockerfile", "FROM python\nWORKDIR /app\nCOPY . .\n"),
+        files: &["src/a.py", ".env", ".git/HEAD", "node_modules/x/y.js", "logs/a.log", "setup.py", "web/node_modules/y.js"],
+        dockerfile: ("Dockerfile", "FROM python\nWORKDIR /app\nCOPY . .\nRUN pip install .\n"),
         ignore: None,
         target: None,
         build_args: &[],
-        used: &["src/a.py", "setup.py"],
-        dropped: &[".env", ".git/HEAD", "node_modules/x/y.js", "logs/a.log"],
+        // No npm install step: node_modules may be what the image runs, so it stays.
+        used: &["src/a.py", "setup.py", "node_modules/x/y.js", "web/node_modules/y.js"],
+        dropped: &[".env", ".git/HEAD", "logs/a.log"],
     },
     Case {
         name: "deep_file_literal_prefix",
@@ -599,14 +600,44 @@ fn shapes_write_the_expected_lines() {
         "{}",
         s.text
     );
-    assert!(s.text.lines().any(|l| l == "cmd/app/.env"), "{}", s.text);
+    assert!(s.text.lines().any(|l| l == "**/.env"), "{}", s.text);
+    assert_eq!(
+        s.removals,
+        vec![(
+            "cmd/app/.env".to_string(),
+            "environment file (secrets)".to_string()
+        )]
+    );
     assert!(!s
         .text
         .lines()
         .any(|l| l.contains("Dockerfile") && !l.starts_with('#')));
     let (_, s) = check(get("copy_dot_whole_context"));
     assert!(s.whole_context);
-    assert!(!s.text.lines().any(|l| l == "*"), "{}", s.text);
+    // A real allowlist: `*`, then one line per top-level entry worth sending.
+    let lines: Vec<&str> = s
+        .text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect();
+    assert_eq!(lines[0], "*", "{}", s.text);
+    for k in ["!src", "!setup.py", "!node_modules", "!web"] {
+        assert!(lines.contains(&k), "{k}: {}", s.text);
+    }
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains(".git") && l.starts_with('!')),
+        "{}",
+        s.text
+    );
+    let removed: Vec<&str> = s.removals.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        removed,
+        [".env", ".git/HEAD", "logs/a.log"],
+        "{:?}",
+        s.removals
+    );
     let (_, s) = check(get("arg_unresolved_keeps_broad_line"));
     assert!(s.text.lines().any(|l| l == "!src"), "{}", s.text);
     assert!(
@@ -654,12 +685,15 @@ fn write_keeps_a_backup() {
     env.dockerignore("old\n");
     let p = env.path(".dockerignore");
     let seen = Snapshot::take(&p);
-    let bak = write_atomic(&p, b"*\n!src\n", &seen, &mut || {}).unwrap();
+    let bdir = env.tmp().join("backups");
+    let bak = write_atomic(&p, b"*\n!src\n", &seen, &bdir, &mut || {}).unwrap();
     assert_eq!(std::fs::read(&p).unwrap(), b"*\n!src\n");
-    assert_eq!(std::fs::read(bak.unwrap()).unwrap(), b"old\n");
+    let bak = bak.unwrap();
+    assert!(bak.starts_with(&bdir), "{}", bak.display());
+    assert_eq!(std::fs::read(bak).unwrap(), b"old\n");
     // A new file: no backup.
     let q = env.path("X.Dockerfile.dockerignore");
-    let bak = write_atomic(&q, b"*\n", &Snapshot::take(&q), &mut || {}).unwrap();
+    let bak = write_atomic(&q, b"*\n", &Snapshot::take(&q), &bdir, &mut || {}).unwrap();
     assert!(bak.is_none());
     assert_eq!(std::fs::read(&q).unwrap(), b"*\n");
 }
@@ -671,12 +705,14 @@ fn write_refuses_a_file_changed_since_read() {
     let p = env.path(".dockerignore");
     let seen = Snapshot::take(&p);
     let pp = p.clone();
-    let r = write_atomic(&p, b"*\n", &seen, &mut || {
+    let bdir = env.tmp().join("backups");
+    let r = write_atomic(&p, b"*\n", &seen, &bdir, &mut || {
         std::fs::write(&pp, "edited by someone else\n").unwrap();
     });
     assert!(r.is_err());
     assert_eq!(std::fs::read(&p).unwrap(), b"edited by someone else\n");
     assert!(!env.path(".dockerignore.bak").exists());
+    assert!(!bdir.exists() || std::fs::read_dir(&bdir).unwrap().next().is_none());
     let leftovers: Vec<_> = std::fs::read_dir(env.ctx())
         .unwrap()
         .flatten()
@@ -687,7 +723,11 @@ fn write_refuses_a_file_changed_since_read() {
     let q = env.path("new.dockerignore");
     let seen = Snapshot::take(&q);
     let qq = q.clone();
-    assert!(write_atomic(&q, b"*\n", &seen, &mut || std::fs::write(&qq, "x").unwrap()).is_err());
+    assert!(
+        write_atomic(&q, b"*\n", &seen, &bdir, &mut || std::fs::write(&qq, "x")
+            .unwrap())
+        .is_err()
+    );
     assert_eq!(std::fs::read(&q).unwrap(), b"x");
 }
 
@@ -703,12 +743,29 @@ fn cli_write_and_diff() {
     let d = text(&o.stdout);
     assert!(d.contains("-junk.bin") && d.contains("+!src"), "{d}");
     assert!(text(&o.stderr).contains("→"), "{}", text(&o.stderr));
+    env.file(".git/HEAD", "ref: refs/heads/main\n");
     let o = env.run(["suggest", "--write"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    assert_eq!(
-        std::fs::read(env.path(".dockerignore.bak")).unwrap(),
-        b"junk.bin\n"
+    assert!(!env.path(".dockerignore.bak").exists());
+    let baks: Vec<PathBuf> = std::fs::read_dir(env.path(".git/ctxsize/backups"))
+        .expect("backup directory in .git")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(baks.len(), 1, "{baks:?}");
+    assert_eq!(std::fs::read(&baks[0]).unwrap(), b"junk.bin\n");
+    assert!(
+        text(&o.stderr).contains("does not send it"),
+        "{}",
+        text(&o.stderr)
     );
+    for b in [Builder::Buildkit, Builder::Classic] {
+        let sent = env.list(b, None);
+        assert!(
+            !sent.iter().any(|p| p.contains("ctxsize")),
+            "{b:?}: {sent:?}"
+        );
+    }
     let now = std::fs::read_to_string(env.path(".dockerignore")).unwrap();
     assert!(now.lines().any(|l| l == "!src"), "{now}");
     // stdout: the file itself when neither flag is given.
