@@ -141,7 +141,8 @@ pub fn choose(
     let mut rekeep: BTreeSet<String> = BTreeSet::new();
     for (k, pat) in set.patterns().iter().enumerate() {
         let text = String::from_utf8_lossy(&pat.line().original).into_owned();
-        if !pat.exclusion() || !protective(&text) {
+        // `exclusion()` is true for a `!` exception line.
+        if pat.exclusion() || !protective(&text) {
             continue;
         }
         let single = PatternSet::parse(text.trim().as_bytes()).unwrap_or_default();
