@@ -78,6 +78,8 @@ mod names;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_content;
 
 pub use catalog::{rule, Detector, Rule, Target, RULES};
 pub use classify::{Nest, RuleSet};
