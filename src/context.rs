@@ -338,6 +338,20 @@ fn resolve_buildkit(
         Some(_) => (PathBuf::new(), "Dockerfile".into()),
         None => (root.clone(), "Dockerfile".into()),
     };
+    // buildx (`build/opt.go handleLowercaseDockerfile`): a directory listing `dockerfile` but no
+    // `Dockerfile` makes the name `dockerfile`, whatever either entry is.
+    let name = if name == "Dockerfile" && !from_stdin {
+        let names: Vec<OsString> = std::fs::read_dir(&dir)
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.file_name())).collect())
+            .unwrap_or_default();
+        if !names.iter().any(|n| n == "Dockerfile") && names.iter().any(|n| n == "dockerfile") {
+            OsString::from("dockerfile")
+        } else {
+            name
+        }
+    } else {
+        name
+    };
     let mut notes = Vec::new();
     let name_b = os_bytes(&name).into_owned();
     let mut per_b = name_b.clone();

@@ -512,7 +512,12 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
 /// Adds the transfer figures and the checks to a report: reads the Dockerfile the analysis
 /// resolved. A Dockerfile that cannot be read or parsed becomes a note, never an error.
 pub fn attach(a: &Analysis, report: &mut Report) {
-    let sources = match load_sources(&a.resolved.dockerfile, &Options::default()) {
+    // BuildKit reads the Dockerfile with its symlinks followed inside its directory (B14).
+    let df = match a.builder {
+        Builder::Buildkit => crate::context::buildkit_dockerfile_path(&a.resolved.dockerfile),
+        Builder::Classic => a.resolved.dockerfile.clone(),
+    };
+    let sources = match load_sources(&df, &Options::default()) {
         Ok(s) => s,
         Err(e) => {
             report.notes.push(e);
