@@ -93,7 +93,11 @@ pub fn effective_patterns(
     r: &Resolved,
     builder: Builder,
 ) -> Result<(Vec<PatternLine>, usize), Error> {
-    let raw = dockerignore::read_all(&r.ignore_text).map_err(|e| pattern_err(r, e, builder))?;
+    let mut raw =
+        dockerignore::read_all(&r.ignore_text).map_err(|e| pattern_err(r, e, builder))?;
+    if builder == Builder::Buildkit {
+        buildkit_transport(r, &mut raw)?;
+    }
     let mut lines = dockerignore::to_pattern_list(&raw).map_err(|e| pattern_err(r, e, builder))?;
     let raw_len = lines.len();
     if builder == Builder::Classic {
@@ -123,6 +127,32 @@ pub fn effective_patterns(
         }
     }
     Ok((lines, raw_len))
+}
+
+/// B11, B12: BuildKit's frontend reads the ignore file and sends the patterns to the client
+/// that applies them through JSON (each invalid UTF-8 byte becomes U+FFFD) and then as the gRPC
+/// header `exclude-patterns`, raw unless some pattern has a non-ASCII character; grpc-go refuses
+/// a raw value with a control character, and the build fails.
+fn buildkit_transport(r: &Resolved, raw: &mut [dockerignore::RawLine]) -> Result<(), Error> {
+    for l in raw.iter_mut() {
+        if let std::borrow::Cow::Owned(j) = dockerignore::through_json(&l.2) {
+            l.2 = j;
+        }
+    }
+    let values: Vec<&[u8]> = raw.iter().map(|l| l.2.as_slice()).collect();
+    if let Some(i) = dockerignore::header_rejects(&values) {
+        return Err(Error::BuildkitHeader {
+            prefix: "",
+            key: "exclude-patterns",
+            file: r
+                .ignore_file
+                .clone()
+                .unwrap_or_else(|| r.root.join(".dockerignore")),
+            line: raw[i].0,
+            value: raw[i].1.clone(),
+        });
+    }
+    Ok(())
 }
 
 /// The literal leading components of each exception (see [`Prune::Buildkit`]'s `reach`), or
