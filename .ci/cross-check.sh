@@ -57,6 +57,6 @@ printf '\n== cross-check summary\n'
 for t in "${passed[@]+"${passed[@]}"}"; do echo "  passed   $t (cargo check --all-targets, clippy -D warnings)"; done
 for t in "${skipped[@]+"${skipped[@]}"}"; do echo "  SKIPPED  $t"; done
 for t in "${failed[@]+"${failed[@]}"}"; do echo "  FAILED   $t"; done
-n=$(echo $targets | wc -w)
+n=$(wc -w <<< "$targets")
 echo "cross-check: ${#passed[@]} of $n targets clean (${#failed[@]} failing, ${#skipped[@]} skipped)"
 [ "${#failed[@]}" -eq 0 ]
