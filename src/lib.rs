@@ -43,6 +43,7 @@ pub mod tar;
 mod testutil;
 pub mod transfer;
 pub mod tree;
+mod treemap;
 pub mod walk;
 
 pub use analysis::{analyze, Analysis, Config, Totals};
