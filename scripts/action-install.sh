@@ -76,7 +76,16 @@ from_release() {
   fi
   echo "sha256 $got OK"
   case "$archive_ext" in
-    .zip) (cd "$dest" && unzip -oq "$name$archive_ext") ;;
+    .zip)
+      # Git Bash on Windows runners may lack unzip; 7-Zip and PowerShell are there.
+      if command -v unzip > /dev/null; then
+        (cd "$dest" && unzip -oq "$name$archive_ext")
+      elif command -v 7z > /dev/null; then
+        (cd "$dest" && 7z x -y "$name$archive_ext" > /dev/null)
+      else
+        (cd "$dest" && powershell -NoProfile -Command "Expand-Archive -Force -Path '$name$archive_ext' -DestinationPath .")
+      fi
+      ;;
     *) tar -xzf "$dest/$name$archive_ext" -C "$dest" ;;
   esac
   found "$dest/$name/ctxsize$ext"
