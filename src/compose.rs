@@ -359,7 +359,7 @@ services:
         let kinds: Vec<(&str, &str, &NamedKind)> = inline
             .additional_contexts
             .iter()
-            .chain(&c.builds[4].additional_contexts)
+            .chain(&c.builds[3].additional_contexts)
             .map(|n| (n.name.as_str(), n.source.as_str(), &n.kind))
             .collect();
         assert_eq!(

@@ -350,11 +350,14 @@ fn builder_name(b: Builder) -> &'static str {
     }
 }
 
+/// An ignore-file line for people: control bytes escaped, a long (binary) line capped.
 fn show_line(l: &LineRef) -> String {
+    let text = crate::render::escape_capped(l.text.as_bytes(), 120);
+    let file = crate::render::escape_controls(&l.file);
     if l.line == 0 {
-        format!("`{}` {}", l.text, l.file)
+        format!("`{text}` {file}")
     } else {
-        format!("{}:{}: `{}`", l.file, l.line, l.text)
+        format!("{file}:{}: `{text}`", l.line)
     }
 }
 
@@ -366,7 +369,11 @@ pub fn render_verdict(
 ) -> std::io::Result<()> {
     let name = builder_name(v.builder);
     if let Some(e) = &v.error {
-        return writeln!(out, "{indent}{name}: error: {e}");
+        return writeln!(
+            out,
+            "{indent}{name}: error: {}",
+            crate::render::escape_controls(e)
+        );
     }
     let sent = if v.sent == Some(true) {
         "SENT"

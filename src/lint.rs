@@ -57,8 +57,9 @@ impl Ctx<'_> {
     }
 }
 
+/// An echoed ignore-file text: escaped, and capped so a binary file cannot flood the output.
 fn show(b: &[u8]) -> String {
-    crate::render::escape(b)
+    crate::render::escape_capped(b, 120)
 }
 
 /// Every entry under `root` (not following symlinks): (relative path, is a directory).
@@ -112,7 +113,7 @@ fn decide(set: &PatternSet, path: &[u8]) -> Option<(bool, Option<usize>)> {
 
 /// Runs every check on the context described by `cfg`.
 pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
-    let resolved = cfg.resolve_for(cfg.builder)?;
+    let (resolved, no_dockerfile) = crate::pipeline::resolve(cfg, cfg.builder)?;
     let root = resolved.root.clone();
     let file = match &resolved.ignore_file {
         Some(f) => rel_display(&root, f),
@@ -124,9 +125,32 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
         resolved: &resolved,
     };
     let mut notes = Vec::new();
+    if no_dockerfile {
+        notes.push(
+            "no Dockerfile at the context root: the ignore file was checked for BuildKit's context alone (pass -f to check a Dockerfile's)".into(),
+        );
+    }
     let tree = full_tree(&root);
 
     unused_ignore_files(&mut cx, cfg, &tree);
+
+    // A binary file (a NUL byte near the start) is not an ignore file someone wrote: one
+    // finding, not one per "line".
+    let head = &resolved.ignore_text[..resolved.ignore_text.len().min(8192)];
+    if head.contains(&0) {
+        cx.add(
+            "DI001",
+            "high",
+            None,
+            format!(
+                "the ignore file is binary (it holds NUL bytes, {} bytes in all): docker reads it as patterns and the build fails or excludes at random",
+                resolved.ignore_text.len()
+            ),
+            String::new(),
+        );
+        notes.push("the ignore file is binary: line checks were skipped".into());
+        return Ok(finish(cx, cfg, notes));
+    }
 
     // Line by line: validity, comments, trailing slashes.
     let mut valid: Vec<PatternLine> = Vec::new();
@@ -187,6 +211,14 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
         }
     }
     let set = PatternSet::new(valid);
+    // An unused ignore file that is itself excluded (a dependency's, under node_modules) is
+    // never sent and changes nothing: info, not a problem.
+    for f in cx.findings.iter_mut().filter(|f| f.rule == "DI010") {
+        if set.matches_or_parent_matches(f.path.as_bytes()) == Ok(true) {
+            f.severity = "info".into();
+            f.message.push_str(" (it is excluded itself)");
+        }
+    }
     for (i, p) in set.patterns().iter().enumerate() {
         if p.is_broken() {
             invalid = true;
@@ -210,7 +242,7 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
         if !commented && !tree.iter().any(|(path, _)| p.matches(path) == Ok(true)) {
             cx.add(
                 "DI002",
-                "low",
+                "info",
                 Some(p.line().line),
                 format!("`{}` matches nothing in this context", show(orig)),
                 String::new(),
@@ -261,6 +293,16 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
 }
 
 fn finish(mut cx: Ctx, cfg: &Config, notes: Vec<String>) -> LintReport {
+    // A root-only pattern (DI003) does match something, below the root: "matches nothing"
+    // (DI002) on the same line would contradict it.
+    let root_only: Vec<Option<usize>> = cx
+        .findings
+        .iter()
+        .filter(|f| f.rule == "DI003")
+        .map(|f| f.line)
+        .collect();
+    cx.findings
+        .retain(|f| !(f.rule == "DI002" && root_only.contains(&f.line)));
     cx.findings.sort_by(|a, b| {
         (a.path != cx.file, a.line.unwrap_or(0), &a.rule).cmp(&(
             b.path != cx.file,
@@ -380,6 +422,28 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
         })
     };
     let tree = &a.tree;
+    // What the report's name rules flag (secrets, logs, dependencies, …): a root-only pattern
+    // that lets such a file through below the root changes what is sent in a way that matters.
+    let flagged_paths: Vec<String> = crate::findings::compute(
+        a,
+        &crate::report::ReportOptions {
+            content_max: 0,
+            gitignore: false,
+            large_file: 0,
+            ..Default::default()
+        },
+    )
+    .findings
+    .into_iter()
+    .map(|f| f.path.trim_end_matches('/').to_string())
+    .collect();
+    let is_flagged = |path: &[u8]| {
+        let p = crate::paths::lossy(path);
+        flagged_paths.iter().any(|f| {
+            p == *f || (p.starts_with(f.as_str()) && p.as_bytes().get(f.len()) == Some(&b'/'))
+        })
+    };
+    let mut flagged = vec![false; cands.len()];
     let mut stats = vec![(0u64, 0u64, None::<Vec<u8>>); cands.len()];
     for id in tree.sent() {
         let n = &tree.nodes[id as usize];
@@ -403,6 +467,11 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             if *h && !reincluded(k, &path) {
                 stats[k].0 += 1;
                 stats[k].1 += n.size;
+                if !flagged[k] && is_flagged(&path) {
+                    flagged[k] = true;
+                    // The example shown is one that matters.
+                    stats[k].2 = Some(path.clone());
+                }
                 if stats[k].2.is_none() {
                     stats[k].2 = Some(path.clone());
                 }
@@ -418,7 +487,9 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
         cx.findings.push(Finding {
             rule: "DI003".into(),
             category: "dockerignore".into(),
-            severity: "medium".into(),
+            // Medium when what slips through is something the rules flag; otherwise (a second
+            // docker-compose.yml in a test folder) worth knowing, not a problem.
+            severity: if flagged[k] { "medium" } else { "info" }.into(),
             path: cx.file.clone(),
             files: *files,
             bytes: *bytes,
@@ -610,10 +681,11 @@ fn disagree(cx: &mut Ctx, a: &Analysis, o: &Analysis) {
 
 /// Human output: `FILE:LINE: ID severity: message`.
 pub fn render_human(r: &LintReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use crate::render::escape_controls as esc;
     for f in &r.findings {
         let loc = match f.line {
-            Some(l) => format!("{}:{l}", f.path),
-            None => f.path.clone(),
+            Some(l) => format!("{}:{l}", esc(&f.path)),
+            None => esc(&f.path),
         };
         let name = crate::rules::lint_rules::rule(&f.rule)
             .map(|x| x.name)
@@ -621,21 +693,29 @@ pub fn render_human(r: &LintReport, out: &mut dyn std::io::Write) -> std::io::Re
         writeln!(
             out,
             "{loc}: {} {} [{name}]: {}",
-            f.severity, f.rule, f.message
+            f.severity,
+            f.rule,
+            esc(&f.message)
         )?;
         if !f.fix.is_empty() {
-            writeln!(out, "  fix: {}", f.fix)?;
+            writeln!(out, "  fix: {}", esc(&f.fix))?;
         }
     }
     for n in &r.notes {
-        writeln!(out, "note: {n}")?;
+        writeln!(out, "note: {}", esc(n))?;
     }
-    if r.findings.is_empty() {
-        writeln!(
-            out,
-            "{}: no problems found",
-            r.ignore_file.as_deref().unwrap_or("(no ignore file)")
-        )?;
+    let notes = r.findings.iter().filter(|f| f.severity == "info").count();
+    if notes == r.findings.len() {
+        let file = r.ignore_file.as_deref().unwrap_or("(no ignore file)");
+        if notes == 0 {
+            writeln!(out, "{file}: no problems found")?;
+        } else {
+            writeln!(
+                out,
+                "{file}: no problems that change what is sent ({notes} info finding{})",
+                if notes == 1 { "" } else { "s" }
+            )?;
+        }
     }
     Ok(())
 }

@@ -21,12 +21,29 @@ fn main() {
     let code = match result.and_then(|code| flushed.map(|()| code)) {
         Ok(code) => code,
         Err(e) => {
-            let _ = writeln!(err, "error: {e}");
+            let _ = writeln!(err, "error: {}", cap(&e.to_string()));
             if let Some(h) = e.hint() {
-                let _ = writeln!(err, "hint: {h}");
+                let _ = writeln!(err, "hint: {}", cap(&h));
             }
             ctxsize::ExitCode::Error.code()
         }
     };
     std::process::exit(code);
+}
+
+/// An error line for a terminal: control bytes escaped in the README's `\xNN` form, and text
+/// echoed from a file (a binary ignore file's "line") cut after 400 characters.
+fn cap(s: &str) -> String {
+    const MAX: usize = 400;
+    // Control bytes (from a file name or a Dockerfile line) escaped, line by line.
+    let s = &s
+        .split('\n')
+        .map(ctxsize::render::escape_controls)
+        .collect::<Vec<_>>()
+        .join("\n");
+    if s.chars().count() <= MAX {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(MAX).collect();
+    format!("{cut}… ({} characters in all)", s.chars().count())
 }

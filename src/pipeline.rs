@@ -11,6 +11,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicU64;
 
 use crate::analysis::{analyze_resolved, analyze_with_progress, Analysis, Config};
+use crate::context::Resolved;
 use crate::dockerfile::{self, Sources};
 use crate::error::Error;
 use crate::gate::{CiOptions, Measure, Outcome};
@@ -89,19 +90,39 @@ pub fn analyze(cfg: &Config, progress: Option<&AtomicU64>) -> Result<(Analysis, 
         Err(Error::BuildkitDockerfile(_))
             if cfg.builder == Builder::Buildkit && cfg.dockerfile.is_none() =>
         {
-            // Resolved as for `-f -`: the root `.dockerignore`, no per-Dockerfile file.
-            let mut r = crate::context::resolve(
-                &cfg.cwd,
-                &cfg.context,
-                Some(Path::new("-")),
-                Builder::Buildkit,
-            )?;
-            r.dockerfile = r.root.join("Dockerfile");
-            r.dockerfile_rel = None;
+            let r = resolve_without_dockerfile(cfg)?;
             Ok((analyze_resolved(r, cfg.builder, cfg.threads)?, true))
         }
         Err(e) => Err(e),
     }
+}
+
+/// The context as `builder` resolves it; under BuildKit without `-f` and without a Dockerfile,
+/// the context alone (`true`: no Dockerfile).
+pub fn resolve(cfg: &Config, builder: Builder) -> Result<(Resolved, bool), Error> {
+    match cfg.resolve_for(builder).map_err(|e| name_given(cfg, e)) {
+        Ok(r) => Ok((r, false)),
+        Err(Error::BuildkitDockerfile(_))
+            if builder == Builder::Buildkit && cfg.dockerfile.is_none() =>
+        {
+            Ok((resolve_without_dockerfile(cfg)?, true))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// BuildKit's view of a context without a Dockerfile: resolved as for `-f -` (the root
+/// `.dockerignore`, no per-Dockerfile file), no Dockerfile inside the context.
+fn resolve_without_dockerfile(cfg: &Config) -> Result<Resolved, Error> {
+    let mut r = crate::context::resolve(
+        &cfg.cwd,
+        &cfg.context,
+        Some(Path::new("-")),
+        Builder::Buildkit,
+    )?;
+    r.dockerfile = r.root.join("Dockerfile");
+    r.dockerfile_rel = None;
+    Ok(r)
 }
 
 /// An error about the Dockerfile names the path the user gave with `-f`, not its file name only.

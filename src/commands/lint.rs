@@ -63,10 +63,17 @@ pub(super) fn command(
             .and_then(|_| writeln!(out)),
         Format::Sarif => sarif::render(&[g], &cfg.cwd, out),
         Format::Github => {
+            let problems = r.findings.iter().filter(|f| f.severity != "info").count();
             let summary = format!(
-                "ctxsize lint: {} problem{} in {}",
-                r.findings.len(),
-                if r.findings.len() == 1 { "" } else { "s" },
+                "ctxsize lint: {} problem{} and {} info finding{} in {}",
+                problems,
+                if problems == 1 { "" } else { "s" },
+                r.findings.len() - problems,
+                if r.findings.len() - problems == 1 {
+                    ""
+                } else {
+                    "s"
+                },
                 r.ignore_file.as_deref().unwrap_or("(no ignore file)")
             );
             github::render(&[g], &cfg.cwd, &[summary], out)

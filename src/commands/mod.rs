@@ -139,7 +139,7 @@ pub fn finish(outcome: Option<&Outcome>, err: &mut dyn Write) -> i32 {
         None => ExitCode::Ok.code(),
         Some(o) => {
             for l in o.lines() {
-                let _ = writeln!(err, "{l}");
+                let _ = writeln!(err, "{}", crate::render::escape_controls(&l));
             }
             o.exit_code()
         }

@@ -117,7 +117,7 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
     )?;
     let tar_what = match r.builder {
         Builder::Classic => "the tar the classic builder sends",
-        Builder::Buildkit => "these entries as a tar; BuildKit streams files, not a tar",
+        Builder::Buildkit => "as one tar of these entries",
     };
     writeln!(
         o,

@@ -167,14 +167,13 @@ pub fn to_value(groups: &[Group], base: &Path) -> Value {
         for f in g.findings {
             ids.insert(f.rule.clone());
             let text = message_with_fix(f);
-            let root_s = g.root.display().to_string();
             let line_s = f.line.map(|l| l.to_string()).unwrap_or_default();
             results.push(json!({
                 "ruleId": f.rule,
                 "level": level(&f.severity),
                 "message": {"text": text},
                 "locations": [location(base, g.root, &f.path, f.line)],
-                "partialFingerprints": {"ctxsize/v1": fingerprint(&[&root_s, &f.rule, &f.path, &line_s])},
+                "partialFingerprints": {"ctxsize/v1": fingerprint(&[&location_uri(base, g.root, "").0, &f.rule, &f.path, &line_s])},
                 "properties": {
                     "category": f.category,
                     "severity": f.severity,
@@ -193,7 +192,7 @@ pub fn to_value(groups: &[Group], base: &Path) -> Value {
                     "level": if o.warn_only { "warning" } else { "error" },
                     "message": {"text": fail.message},
                     "locations": [location(base, g.root, &anchor, None)],
-                    "partialFingerprints": {"ctxsize/v1": fingerprint(&[&g.root.display().to_string(), &id])},
+                    "partialFingerprints": {"ctxsize/v1": fingerprint(&[&location_uri(base, g.root, "").0, &id])},
                 }));
             }
         }

@@ -15,12 +15,18 @@ mod ci_gates;
 #[cfg(unix)]
 mod cli;
 #[cfg(unix)]
+mod commands;
+#[cfg(unix)]
 mod differential;
 mod edge_cases;
+#[cfg(unix)]
+mod formats;
 #[cfg(unix)]
 mod properties;
 #[cfg(unix)]
 mod report;
+#[cfg(unix)]
+mod report_flags;
 #[cfg(unix)]
 mod suggest;
 mod util;
