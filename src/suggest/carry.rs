@@ -162,6 +162,14 @@ pub fn choose(
         refused.remove(&k);
         carry.insert(k);
     }
+    // Without an allowlist the user's file is the only thing keeping junk out: every line stays.
+    if plan.open {
+        for (k, pat) in set.patterns().iter().enumerate() {
+            if pat.line().line > 0 && (pat.exclusion() || !refused.contains(&k)) {
+                carry.insert(k);
+            }
+        }
+    }
     for r in &refused {
         carry.remove(r);
         let l = &set.patterns()[*r].line();
