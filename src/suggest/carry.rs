@@ -139,6 +139,9 @@ pub fn choose(
     // Protective lines, even when they match nothing today. One that excludes a path a source
     // names is carried too, and that path is kept again after it.
     let mut rekeep: BTreeSet<String> = BTreeSet::new();
+    let named: Vec<usize> = (0..m.paths.len())
+        .filter(|&i| m.named[i] && !m.is_dir(i as u32))
+        .collect();
     for (k, pat) in set.patterns().iter().enumerate() {
         let text = String::from_utf8_lossy(&pat.line().original).into_owned();
         // `exclusion()` is true for a `!` exception line.
@@ -154,13 +157,21 @@ pub fn choose(
         for l in m.literals.iter().filter(|l| hit(l)) {
             rekeep.insert(l.clone());
         }
-        for (i, p) in m.paths.iter().enumerate() {
-            if m.named[i] && !m.is_dir(i as u32) && hit(p) {
-                rekeep.insert(p.clone());
+        for &i in &named {
+            if hit(&m.paths[i]) {
+                rekeep.insert(m.paths[i].clone());
             }
         }
         refused.remove(&k);
         carry.insert(k);
+    }
+    // Without an allowlist the user's file is the only thing keeping junk out: every line stays.
+    if plan.open {
+        for (k, pat) in set.patterns().iter().enumerate() {
+            if pat.line().line > 0 && (pat.exclusion() || !refused.contains(&k)) {
+                carry.insert(k);
+            }
+        }
     }
     for r in &refused {
         carry.remove(r);

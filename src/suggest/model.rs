@@ -151,6 +151,8 @@ pub struct Model {
     pub literals: Vec<String>,
     /// Glob sources (resolved).
     pub globs: Vec<String>,
+    /// Every node path, for lookups.
+    pub path_set: std::collections::HashSet<String>,
 }
 
 /// The literal directory an unresolved source certainly lies in: the text before the first
@@ -264,7 +266,9 @@ impl Model {
         literals.dedup();
         globs.sort();
         globs.dedup();
+        let path_set = paths.iter().cloned().collect();
         Model {
+            path_set,
             tree_root: root.to_path_buf(),
             tree,
             paths,
@@ -275,6 +279,11 @@ impl Model {
             literals,
             globs,
         }
+    }
+
+    /// The walk listed `p`.
+    pub fn has(&self, p: &str) -> bool {
+        self.path_set.contains(p)
     }
 
     /// A directory.

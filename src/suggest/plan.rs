@@ -185,7 +185,7 @@ pub fn choose_keep(m: &Model, plan: &mut Plan, warnings: &mut Vec<String>) -> bo
     }
     // Sources that do not exist yet (generated before the build) keep their line.
     for lit in &m.literals {
-        if m.paths.iter().any(|p| p == lit) || covered(lit) {
+        if m.has(lit) || covered(lit) {
             continue;
         }
         match keep_pattern(lit) {
@@ -228,7 +228,7 @@ pub fn choose_top(
         keep.insert(p.clone());
     }
     for lit in &m.literals {
-        if m.paths.iter().any(|p| p == lit) || keep.iter().any(|k| at_or_below(lit, k)) {
+        if m.has(lit) || keep.iter().any(|k| at_or_below(lit, k)) {
             continue;
         }
         if keep_pattern(lit).is_some() {

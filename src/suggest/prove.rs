@@ -186,7 +186,7 @@ pub fn prove(
         }
         // Sources that do not exist yet must stay sendable.
         for s in &need.sels {
-            if s.wildcard || s.broad || s.path.is_empty() || m.paths.iter().any(|q| *q == s.path) {
+            if s.wildcard || s.broad || s.path.is_empty() || m.has(&s.path) {
                 continue;
             }
             if proposal
