@@ -312,7 +312,7 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
         let ignored = if opts.gitignore {
             gitignore_findings(a, &idx, git.tracked())
         } else {
-            Vec::new()
+            None
         };
         (git, ignored, exposure::plan(a))
     };
@@ -372,11 +372,12 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
             acc.too_large = true;
         }
     }
-    if let Some(n) = git.note() {
-        if opts.gitignore {
-            notes.push(n);
-        }
+    // The gitignore check ran (the context has .gitignore files): say if tracked files could
+    // not be told apart.
+    if let (Some(n), Some(_)) = (git.note(), &ignored) {
+        notes.push(n);
     }
+    let ignored = ignored.unwrap_or_default();
     notes.sort();
 
     // Secrets by content: every candidate read once, in parallel.
@@ -516,12 +517,13 @@ fn node_at(tree: &Tree, rel: &[u8]) -> Option<u32> {
     Some(cur)
 }
 
-/// The `gitignored` findings: entries sent although git ignores them and does not track them.
+/// The `gitignored` findings: entries sent although git ignores them and does not track them
+/// (`None`: the context has no `.gitignore`, nothing to check).
 fn gitignore_findings(
     a: &Analysis,
     idx: &Index,
     tracked: Option<&Tracked>,
-) -> Vec<(u32, Finding)> {
+) -> Option<Vec<(u32, Finding)>> {
     let tree = &a.tree;
     let mut out = Vec::new();
     let mut gitignores: Vec<(Vec<u8>, Vec<u8>)> = tree
@@ -539,7 +541,7 @@ fn gitignore_findings(
         })
         .collect();
     if gitignores.is_empty() {
-        return out;
+        return None;
     }
     gitignores.sort();
     let mut files: Vec<(Vec<u8>, String)> = Vec::new();
@@ -554,7 +556,7 @@ fn gitignore_findings(
     if let Ok(set) = GitignoreSet::new(files) {
         gitignored(tree, idx, &set, tracked, &mut out);
     }
-    out
+    Some(out)
 }
 
 fn sev_rank(s: &str) -> u8 {

@@ -172,18 +172,18 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     if ev.is_empty() {
         return None;
     }
-    // The primary: most severe, then evidence from the bytes over the name, then earliest line.
+    let test_fixture = rules::is_test_path(&acc.path);
+    if test_fixture {
+        for e in &mut ev {
+            e.1 = cap(e.1, Severity::Low);
+        }
+    }
+    // The primary: most severe, then the first piece of evidence (the name rule, so that a
+    // file's rule ID stays the same whether or not its content is read), then the first line.
     let primary = ev
         .iter()
         .enumerate()
-        .max_by_key(|(k, e)| {
-            (
-                e.1,
-                e.2.is_some(),
-                std::cmp::Reverse(e.2.unwrap_or(0)),
-                std::cmp::Reverse(*k),
-            )
-        })
+        .max_by_key(|(k, e)| (e.1, std::cmp::Reverse(*k)))
         .map(|(k, _)| k)
         .unwrap_or(0);
     let mut sev = ev.iter().map(|e| e.1).max().unwrap_or(Severity::Low);
@@ -200,8 +200,7 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     }
     let path_s = lossy(&acc.path);
     let only_dockerfile = acc.name.is_none() && scanned.is_none_or(|s| s.hits.is_empty());
-    if rules::is_test_path(&acc.path) {
-        sev = cap(sev, Severity::Low);
+    if test_fixture {
         msg.push_str("; test fixture");
     }
     if template && acc.name.is_some() && scanned.is_none_or(|s| s.hits.is_empty()) {

@@ -17,6 +17,7 @@ mod cli;
 #[cfg(unix)]
 mod differential;
 mod edge_cases;
+mod findings;
 #[cfg(unix)]
 mod properties;
 #[cfg(unix)]
