@@ -370,6 +370,15 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     for id in too_large {
         if let Some(acc) = accs.get_mut(&id) {
             acc.too_large = true;
+            // A capture too large to read whole: its first `--content-max` bytes tell whether it
+            // holds credential headers (a HAR's size says nothing about secrets).
+            let w = Wants::for_hit(acc.name.as_ref(), &acc.path);
+            if w.har {
+                if let Some(b) = crate::walk::read_small(&a.resolved.root, &acc.path, opts.content_max)
+                {
+                    acc.scanned = Some(Scanned::of(&acc.path, &b, w));
+                }
+            }
         }
     }
     // The gitignore check ran (the context has .gitignore files): say if tracked files could

@@ -351,7 +351,13 @@ fn value_cred(key: &[u8], v: &[u8]) -> Option<DockerfileCred> {
     let url = URL.get_or_init(|| re(r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]+:([^@\s/]+)@"));
     if let Some(c) = url.captures(v) {
         let pw = c.get(1).map_or(&b""[..], |m| m.as_bytes());
-        if !pw.starts_with(b"$") && !pw.starts_with(b"<") && !pw.starts_with(b"{{") {
+        let low = pw.to_ascii_lowercase();
+        // `user:pass@localhost/dummy` is a stand-in for a build step, not a credential.
+        let stand_in = matches!(
+            &low[..],
+            b"pass" | b"password" | b"passwd" | b"secret" | b"test" | b"pw" | b"pwd"
+        );
+        if !stand_in && literal_secret_value(pw) {
             return Some(DockerfileCred::UrlPassword);
         }
     }
@@ -472,6 +478,7 @@ mod tests {
             "env mysql_root_password=rootpw1\n",
             "ENV REDIS_URL=redis://:$REDIS_PASSWORD@cache\n",
             "ENV TOKEN_FILE=/run/secrets/token\n",
+            "ENV DATABASE_URL=\"postgresql://user:pass@localhost:5432/dummy\"\n",
         );
         let got: Vec<(usize, &str, DockerfileCred)> = dockerfile_credentials(text.as_bytes())
             .into_iter()
