@@ -374,7 +374,8 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
             // holds credential headers (a HAR's size says nothing about secrets).
             let w = Wants::for_hit(acc.name.as_ref(), &acc.path);
             if w.har {
-                if let Some(b) = crate::walk::read_small(&a.resolved.root, &acc.path, opts.content_max)
+                if let Some(b) =
+                    crate::walk::read_small(&a.resolved.root, &acc.path, opts.content_max)
                 {
                     acc.scanned = Some(Scanned::of(&acc.path, &b, w));
                 }
@@ -397,8 +398,11 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
             .collect();
         let scans = crate::walk::read_files(&a.resolved.root, &rels, opts.content_max, |i, b| {
             let s = Scanned::of(&rels[i], b, cands[i].wants);
-            let keep = !s.hits.is_empty() || s.env_line.is_some() || s.har_line.is_some()
-                || s.template || cands[i].wants != Wants::default();
+            let keep = !s.hits.is_empty()
+                || s.env_line.is_some()
+                || s.har_line.is_some()
+                || s.template
+                || cands[i].wants != Wants::default();
             (i, keep.then_some(s))
         });
         for (i, s) in scans {
@@ -614,7 +618,10 @@ fn gitignored(
         if has_tracked && !is_dir {
             continue;
         }
-        if node.state == State::Sent && (is_dir || node.kind == Kind::File) && ignored && !has_tracked
+        if node.state == State::Sent
+            && (is_dir || node.kind == Kind::File)
+            && ignored
+            && !has_tracked
         {
             let hit = Hit::gitignored(rkind(node.kind));
             let (f, b) = (idx.files[id as usize], idx.bytes[id as usize]);

@@ -110,8 +110,10 @@ fn cap(s: Severity, max: Severity) -> Severity {
 pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     let low_name = acc.path.to_ascii_lowercase();
     let scanned = acc.scanned.as_ref();
-    let template =
-        scanned.map_or(memchr::memmem::find(&low_name, b"templates/").is_some(), |s| s.template);
+    let template = scanned.map_or(
+        memchr::memmem::find(&low_name, b"templates/").is_some(),
+        |s| s.template,
+    );
     // (rule, severity, line, title) per piece of evidence.
     let mut ev: Vec<(&'static str, Severity, Option<usize>, String)> = Vec::new();
     if let Some(h) = acc.name {

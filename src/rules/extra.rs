@@ -99,9 +99,25 @@ pub fn literal_secret_value(v: &[u8]) -> bool {
         return false;
     }
     const PLACEHOLDERS: &[&[u8]] = &[
-        b"<", b"{{", b"%(", b"xxx", b"***", b"...", b"changeme", b"change_me", b"change-me",
-        b"your", b"example", b"placeholder", b"dummy", b"replace", b"todo", b"fixme", b"redacted",
-        b"secret_here", b"insert",
+        b"<",
+        b"{{",
+        b"%(",
+        b"xxx",
+        b"***",
+        b"...",
+        b"changeme",
+        b"change_me",
+        b"change-me",
+        b"your",
+        b"example",
+        b"placeholder",
+        b"dummy",
+        b"replace",
+        b"todo",
+        b"fixme",
+        b"redacted",
+        b"secret_here",
+        b"insert",
     ];
     if PLACEHOLDERS
         .iter()
@@ -452,7 +468,8 @@ mod tests {
     fn har() {
         let clean = br#"{"log":{"entries":[{"request":{"headers":[{"name":"Accept","value":"*/*"}],"cookies":[]}}]}}"#;
         assert_eq!(har_credential_line(clean), None);
-        let auth = b"{\"log\":\n{\"headers\":[{\"name\": \"Authorization\", \"value\": \"Bearer abc\"}]}}";
+        let auth =
+            b"{\"log\":\n{\"headers\":[{\"name\": \"Authorization\", \"value\": \"Bearer abc\"}]}}";
         assert_eq!(har_credential_line(auth), Some(2));
         let empty = br#"{"name":"Cookie","value":""}"#;
         assert_eq!(har_credential_line(empty), None);
@@ -460,7 +477,9 @@ mod tests {
 
     #[test]
     fn templates() {
-        assert!(is_template(b"data:\n  password: {{ .Values.pw | b64enc }}\n"));
+        assert!(is_template(
+            b"data:\n  password: {{ .Values.pw | b64enc }}\n"
+        ));
         assert!(!is_template(b"password: abc\n"));
     }
 

@@ -72,8 +72,8 @@ mod catalog;
 mod classify;
 mod content;
 mod extra;
-pub mod gitindex;
 mod gitignore;
+pub mod gitindex;
 mod names;
 
 #[cfg(test)]

@@ -37,7 +37,12 @@ impl Gen {
     }
 
     fn aws(&mut self) -> String {
-        ["AK", "IA", &self.pick(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)].concat()
+        [
+            "AK",
+            "IA",
+            &self.pick(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16),
+        ]
+        .concat()
     }
 
     fn github(&mut self) -> String {
@@ -199,7 +204,13 @@ fn planted_secrets_in_code_markup_and_config_are_found_by_default() {
     assert_eq!(secrets(&v).len(), want.len(), "{:#?}", secrets(&v));
     // A secret inside a file the image needs: the fix moves the secret, never excludes the file.
     let f = secret_of(&v, "src/util.ts");
-    assert!(f["fix"].as_str().unwrap().contains("RUN --mount=type=secret"), "{f:#}");
+    assert!(
+        f["fix"]
+            .as_str()
+            .unwrap()
+            .contains("RUN --mount=type=secret"),
+        "{f:#}"
+    );
     // The Dockerfile's ENV value: Dockerfile path and line, never the value.
     let d = secret_of(&v, "Dockerfile");
     assert_eq!(d["rule"], "CTX170");
@@ -297,9 +308,10 @@ fn a_clean_tree_raises_no_secret() {
     let s = secrets(&v);
     // The Helm template is named like a secret (CTX125, low) and says so; nothing else.
     assert!(
-        s.iter().all(|f| f["path"] == "charts/app/templates/db-secret.yaml"
-            && f["severity"] == "low"
-            && f["message"].as_str().unwrap().contains("template")),
+        s.iter()
+            .all(|f| f["path"] == "charts/app/templates/db-secret.yaml"
+                && f["severity"] == "low"
+                && f["message"].as_str().unwrap().contains("template")),
         "{s:#?}"
     );
 }
@@ -324,7 +336,10 @@ fn precision_on_test_fixtures_env_files_har_and_templates() {
     for p in ["test/fixtures/keys.txt", "pkg/auth/auth_test.go"] {
         let f = secret_of(&v, p);
         assert_eq!(f["severity"], "low", "{f:#}");
-        assert!(f["message"].as_str().unwrap().contains("test fixture"), "{f:#}");
+        assert!(
+            f["message"].as_str().unwrap().contains("test fixture"),
+            "{f:#}"
+        );
     }
     assert!(find(&v, "hugoreleaser.env").is_empty());
     assert_eq!(secret_of(&v, "deploy/prod.env")["line"], 2);
@@ -343,11 +358,7 @@ fn git(env: &TestEnv, args: &[&str]) {
         .unwrap_or_else(|e| {
             panic!("git is needed for the tracked-vs-gitignored test and cannot be run: {e}")
         });
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        text(&out.stderr)
-    );
+    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
 }
 
 #[test]
@@ -370,7 +381,16 @@ fn tracked_files_are_never_gitignored() {
     git(&env, &["init", "-q", "."]);
     git(
         &env,
-        &["add", "-f", "src", ".gitignore", "kept.log", "build", "local/tracked.txt", "Dockerfile"],
+        &[
+            "add",
+            "-f",
+            "src",
+            ".gitignore",
+            "kept.log",
+            "build",
+            "local/tracked.txt",
+            "Dockerfile",
+        ],
     );
     let v = json(&env, &[]);
     let rules_of = |p: &str| -> Vec<String> {
@@ -379,8 +399,14 @@ fn tracked_files_are_never_gitignored() {
             .map(|f| f["category"].as_str().unwrap().to_string())
             .collect()
     };
-    assert!(!rules_of("kept.log").contains(&"gitignored".to_string()), "{v:#}");
-    assert!(rules_of("other.log").contains(&"gitignored".to_string()), "{v:#}");
+    assert!(
+        !rules_of("kept.log").contains(&"gitignored".to_string()),
+        "{v:#}"
+    );
+    assert!(
+        rules_of("other.log").contains(&"gitignored".to_string()),
+        "{v:#}"
+    );
     // A tracked `build/` is source: neither build output nor gitignored.
     assert!(rules_of("build").is_empty(), "{:?}", rules_of("build"));
     // An ignored directory with a tracked file: only the untracked file is reported.
@@ -408,14 +434,22 @@ fn severity_follows_what_the_build_copies() {
         let sev = |p: &str| secret_of(&v, p)["severity"].as_str().unwrap().to_string();
         let msg = |p: &str| secret_of(&v, p)["message"].as_str().unwrap().to_string();
         assert_eq!(sev("app.txt"), "high", "{builder}");
-        assert!(msg("app.txt").contains("copied into the image"), "{}", msg("app.txt"));
+        assert!(
+            msg("app.txt").contains("copied into the image"),
+            "{}",
+            msg("app.txt")
+        );
         // Named by a COPY: excluding it breaks the build.
         assert!(secret_of(&v, "app.txt")["fix"]
             .as_str()
             .unwrap()
             .contains("RUN --mount=type=secret"));
         assert_eq!(sev("src/a.ts"), "high");
-        assert!(msg("src/a.ts").contains("stage build"), "{}", msg("src/a.ts"));
+        assert!(
+            msg("src/a.ts").contains("stage build"),
+            "{}",
+            msg("src/a.ts")
+        );
         assert_eq!(sev("mnt.txt"), "medium");
         assert!(msg("mnt.txt").contains("not stored in a layer"));
         assert_eq!(sev("unused.txt"), "medium");
