@@ -312,7 +312,7 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
         let ignored = if opts.gitignore {
             gitignore_findings(a, &idx, git.tracked())
         } else {
-            Vec::new()
+            None
         };
         (git, ignored, exposure::plan(a))
     };
@@ -370,13 +370,24 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     for id in too_large {
         if let Some(acc) = accs.get_mut(&id) {
             acc.too_large = true;
+            // A capture too large to read whole: its first `--content-max` bytes tell whether it
+            // holds credential headers (a HAR's size says nothing about secrets).
+            let w = Wants::for_hit(acc.name.as_ref(), &acc.path);
+            if w.har {
+                if let Some(b) =
+                    crate::walk::read_small(&a.resolved.root, &acc.path, opts.content_max)
+                {
+                    acc.scanned = Some(Scanned::of(&acc.path, &b, w));
+                }
+            }
         }
     }
-    if let Some(n) = git.note() {
-        if opts.gitignore {
-            notes.push(n);
-        }
+    // The gitignore check ran (the context has .gitignore files): say if tracked files could
+    // not be told apart.
+    if let (Some(n), Some(_)) = (git.note(), &ignored) {
+        notes.push(n);
     }
+    let ignored = ignored.unwrap_or_default();
     notes.sort();
 
     // Secrets by content: every candidate read once, in parallel.
@@ -387,8 +398,11 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
             .collect();
         let scans = crate::walk::read_files(&a.resolved.root, &rels, opts.content_max, |i, b| {
             let s = Scanned::of(&rels[i], b, cands[i].wants);
-            let keep = !s.hits.is_empty() || s.env_line.is_some() || s.har_line.is_some()
-                || s.template || cands[i].wants != Wants::default();
+            let keep = !s.hits.is_empty()
+                || s.env_line.is_some()
+                || s.har_line.is_some()
+                || s.template
+                || cands[i].wants != Wants::default();
             (i, keep.then_some(s))
         });
         for (i, s) in scans {
@@ -516,12 +530,13 @@ fn node_at(tree: &Tree, rel: &[u8]) -> Option<u32> {
     Some(cur)
 }
 
-/// The `gitignored` findings: entries sent although git ignores them and does not track them.
+/// The `gitignored` findings: entries sent although git ignores them and does not track them
+/// (`None`: the context has no `.gitignore`, nothing to check).
 fn gitignore_findings(
     a: &Analysis,
     idx: &Index,
     tracked: Option<&Tracked>,
-) -> Vec<(u32, Finding)> {
+) -> Option<Vec<(u32, Finding)>> {
     let tree = &a.tree;
     let mut out = Vec::new();
     let mut gitignores: Vec<(Vec<u8>, Vec<u8>)> = tree
@@ -539,7 +554,7 @@ fn gitignore_findings(
         })
         .collect();
     if gitignores.is_empty() {
-        return out;
+        return None;
     }
     gitignores.sort();
     let mut files: Vec<(Vec<u8>, String)> = Vec::new();
@@ -554,7 +569,7 @@ fn gitignore_findings(
     if let Ok(set) = GitignoreSet::new(files) {
         gitignored(tree, idx, &set, tracked, &mut out);
     }
-    out
+    Some(out)
 }
 
 fn sev_rank(s: &str) -> u8 {
@@ -603,7 +618,10 @@ fn gitignored(
         if has_tracked && !is_dir {
             continue;
         }
-        if node.state == State::Sent && (is_dir || node.kind == Kind::File) && ignored && !has_tracked
+        if node.state == State::Sent
+            && (is_dir || node.kind == Kind::File)
+            && ignored
+            && !has_tracked
         {
             let hit = Hit::gitignored(rkind(node.kind));
             let (f, b) = (idx.files[id as usize], idx.bytes[id as usize]);

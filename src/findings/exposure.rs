@@ -93,7 +93,9 @@ pub(crate) fn plan(a: &Analysis) -> Option<Plan> {
             break;
         }
         let base = stages[i].base.to_lowercase();
-        cur = stages[..i].iter().rposition(|s| s.name.as_deref() == Some(&base));
+        cur = stages[..i]
+            .iter()
+            .rposition(|s| s.name.as_deref() == Some(&base));
     }
     let built: Vec<bool> = (0..stages.len())
         .map(|i| used.items.iter().any(|s| s.stage == i) || in_final[i])

@@ -134,9 +134,7 @@ pub(crate) fn load(root: &Path) -> GitState {
             Err(e) => return GitState::Unreadable(e.to_string()),
         },
         // A new repository has no index until the first `git add`: nothing is tracked.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && gitdir.is_dir() => {
-            Tracked::default()
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && gitdir.is_dir() => Tracked::default(),
         Err(e) => return GitState::Unreadable(e.to_string()),
     };
     GitState::Tracked(tracked.below(&prefix))

@@ -110,8 +110,10 @@ fn cap(s: Severity, max: Severity) -> Severity {
 pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     let low_name = acc.path.to_ascii_lowercase();
     let scanned = acc.scanned.as_ref();
-    let template =
-        scanned.map_or(memchr::memmem::find(&low_name, b"templates/").is_some(), |s| s.template);
+    let template = scanned.map_or(
+        memchr::memmem::find(&low_name, b"templates/").is_some(),
+        |s| s.template,
+    );
     // (rule, severity, line, title) per piece of evidence.
     let mut ev: Vec<(&'static str, Severity, Option<usize>, String)> = Vec::new();
     if let Some(h) = acc.name {
@@ -172,18 +174,18 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     if ev.is_empty() {
         return None;
     }
-    // The primary: most severe, then evidence from the bytes over the name, then earliest line.
+    let test_fixture = rules::is_test_path(&acc.path);
+    if test_fixture {
+        for e in &mut ev {
+            e.1 = cap(e.1, Severity::Low);
+        }
+    }
+    // The primary: most severe, then the first piece of evidence (the name rule, so that a
+    // file's rule ID stays the same whether or not its content is read), then the first line.
     let primary = ev
         .iter()
         .enumerate()
-        .max_by_key(|(k, e)| {
-            (
-                e.1,
-                e.2.is_some(),
-                std::cmp::Reverse(e.2.unwrap_or(0)),
-                std::cmp::Reverse(*k),
-            )
-        })
+        .max_by_key(|(k, e)| (e.1, std::cmp::Reverse(*k)))
         .map(|(k, _)| k)
         .unwrap_or(0);
     let mut sev = ev.iter().map(|e| e.1).max().unwrap_or(Severity::Low);
@@ -200,8 +202,7 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     }
     let path_s = lossy(&acc.path);
     let only_dockerfile = acc.name.is_none() && scanned.is_none_or(|s| s.hits.is_empty());
-    if rules::is_test_path(&acc.path) {
-        sev = cap(sev, Severity::Low);
+    if test_fixture {
         msg.push_str("; test fixture");
     }
     if template && acc.name.is_some() && scanned.is_none_or(|s| s.hits.is_empty()) {

@@ -294,7 +294,8 @@ fn scan(bytes: &[u8], npmrc: bool) -> Vec<ContentHit> {
                 continue;
             }
             // Private keys and config lines have no token body to judge.
-            if !matches!(c.id, "CTX150" | "CTX159" | "CTX160" | "CTX161") && placeholder(m.as_bytes())
+            if !matches!(c.id, "CTX150" | "CTX159" | "CTX160" | "CTX161")
+                && placeholder(m.as_bytes())
             {
                 continue;
             }

@@ -99,9 +99,25 @@ pub fn literal_secret_value(v: &[u8]) -> bool {
         return false;
     }
     const PLACEHOLDERS: &[&[u8]] = &[
-        b"<", b"{{", b"%(", b"xxx", b"***", b"...", b"changeme", b"change_me", b"change-me",
-        b"your", b"example", b"placeholder", b"dummy", b"replace", b"todo", b"fixme", b"redacted",
-        b"secret_here", b"insert",
+        b"<",
+        b"{{",
+        b"%(",
+        b"xxx",
+        b"***",
+        b"...",
+        b"changeme",
+        b"change_me",
+        b"change-me",
+        b"your",
+        b"example",
+        b"placeholder",
+        b"dummy",
+        b"replace",
+        b"todo",
+        b"fixme",
+        b"redacted",
+        b"secret_here",
+        b"insert",
     ];
     if PLACEHOLDERS
         .iter()
@@ -351,7 +367,13 @@ fn value_cred(key: &[u8], v: &[u8]) -> Option<DockerfileCred> {
     let url = URL.get_or_init(|| re(r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]+:([^@\s/]+)@"));
     if let Some(c) = url.captures(v) {
         let pw = c.get(1).map_or(&b""[..], |m| m.as_bytes());
-        if !pw.starts_with(b"$") && !pw.starts_with(b"<") && !pw.starts_with(b"{{") {
+        let low = pw.to_ascii_lowercase();
+        // `user:pass@localhost/dummy` is a stand-in for a build step, not a credential.
+        let stand_in = matches!(
+            &low[..],
+            b"pass" | b"password" | b"passwd" | b"secret" | b"test" | b"pw" | b"pwd"
+        );
+        if !stand_in && literal_secret_value(pw) {
             return Some(DockerfileCred::UrlPassword);
         }
     }
@@ -446,7 +468,8 @@ mod tests {
     fn har() {
         let clean = br#"{"log":{"entries":[{"request":{"headers":[{"name":"Accept","value":"*/*"}],"cookies":[]}}]}}"#;
         assert_eq!(har_credential_line(clean), None);
-        let auth = b"{\"log\":\n{\"headers\":[{\"name\": \"Authorization\", \"value\": \"Bearer abc\"}]}}";
+        let auth =
+            b"{\"log\":\n{\"headers\":[{\"name\": \"Authorization\", \"value\": \"Bearer abc\"}]}}";
         assert_eq!(har_credential_line(auth), Some(2));
         let empty = br#"{"name":"Cookie","value":""}"#;
         assert_eq!(har_credential_line(empty), None);
@@ -454,7 +477,9 @@ mod tests {
 
     #[test]
     fn templates() {
-        assert!(is_template(b"data:\n  password: {{ .Values.pw | b64enc }}\n"));
+        assert!(is_template(
+            b"data:\n  password: {{ .Values.pw | b64enc }}\n"
+        ));
         assert!(!is_template(b"password: abc\n"));
     }
 
@@ -472,6 +497,7 @@ mod tests {
             "env mysql_root_password=rootpw1\n",
             "ENV REDIS_URL=redis://:$REDIS_PASSWORD@cache\n",
             "ENV TOKEN_FILE=/run/secrets/token\n",
+            "ENV DATABASE_URL=\"postgresql://user:pass@localhost:5432/dummy\"\n",
         );
         let got: Vec<(usize, &str, DockerfileCred)> = dockerfile_credentials(text.as_bytes())
             .into_iter()

@@ -30,12 +30,9 @@ impl Fakes {
         if s.bytes().any(|b| b.is_ascii_digit()) {
             alphabet.extend(b'0'..=b'9');
         }
-        let mut x = s
-            .bytes()
-            .fold(0x9e37_79b9_7f4a_7c15u64 ^ n as u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-            })
-            | 1;
+        let mut x = s.bytes().fold(0x9e37_79b9_7f4a_7c15u64 ^ n as u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        }) | 1;
         (0..s.len() * n)
             .map(|_| {
                 x ^= x << 13;
@@ -463,4 +460,3 @@ fn arbitrary_bytes_never_panic() {
         }
     }
 }
-
