@@ -904,3 +904,18 @@ fn b15_a_copy_wildcard_that_matches_nothing_builds() {
         ("missing-source", "error")
     );
 }
+
+#[test]
+fn b8_hardlinked_data_counts_once_whichever_name_is_copied() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY z /x/\n")
+        .sized("a.bin", 700)
+        .hardlink("z/b.bin", "a.bin")
+        .hardlink("z/c.bin", "a.bin");
+    // `a.bin` carries the data in the context's walk order, but only z/ is transferred.
+    let t = transfer_of(&env, Buildkit);
+    assert_eq!((t.files, t.bytes), (2, 700));
+    env.file("Dockerfile", "FROM scratch\nCOPY . /x/\n");
+    let t = transfer_of(&env, Buildkit);
+    assert_eq!((t.files, t.bytes), (4, 700 + 24));
+}
