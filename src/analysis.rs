@@ -93,8 +93,7 @@ pub fn effective_patterns(
     r: &Resolved,
     builder: Builder,
 ) -> Result<(Vec<PatternLine>, usize), Error> {
-    let mut raw =
-        dockerignore::read_all(&r.ignore_text).map_err(|e| pattern_err(r, e, builder))?;
+    let mut raw = dockerignore::read_all(&r.ignore_text).map_err(|e| pattern_err(r, e, builder))?;
     if builder == Builder::Buildkit {
         buildkit_transport(r, &mut raw)?;
     }

@@ -194,7 +194,12 @@ fn followpaths_include(
             let ok: Vec<crate::dockerignore::PatternLine> = targets
                 .iter()
                 .filter_map(|p| crate::context::include_set(std::slice::from_ref(p)).ok())
-                .flat_map(|s| s.patterns().iter().map(|p| p.line().clone()).collect::<Vec<_>>())
+                .flat_map(|s| {
+                    s.patterns()
+                        .iter()
+                        .map(|p| p.line().clone())
+                        .collect::<Vec<_>>()
+                })
                 .collect();
             Some(crate::dockerignore::PatternSet::new(ok))
         }
