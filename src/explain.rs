@@ -447,41 +447,6 @@ pub fn render_human(list: &[Explanation], out: &mut dyn std::io::Write) -> std::
     Ok(())
 }
 
-/// `ctxsize explain PATH…`: human text or JSON (`[Explanation, …]`).
-pub fn command(
-    cfg: &crate::analysis::Config,
-    paths: &[String],
-    format: crate::render::Format,
-    out: &mut dyn std::io::Write,
-) -> Result<i32, crate::Error> {
-    let chosen = crate::analysis::analyze(cfg)?;
-    let other_cfg = crate::analysis::Config {
-        builder: cfg.builder.other(),
-        ..cfg.clone()
-    };
-    let (other, other_err) = match crate::analysis::analyze(&other_cfg) {
-        Ok(a) => (Some(a), None),
-        Err(e) => (None, Some(e.to_string())),
-    };
-    let ce = Explainer::new(&chosen);
-    let oe = other.as_ref().map(Explainer::new);
-    let given_root = crate::context::absolute(&cfg.cwd, &cfg.context);
-    let mut list = Vec::new();
-    for p in paths {
-        let rel =
-            context_path(&chosen.resolved.root, &given_root, p).map_err(crate::Error::Usage)?;
-        list.push(explain(&ce, oe.as_ref(), other_err.as_deref(), &rel));
-    }
-    let res = match format {
-        crate::render::Format::Json => serde_json::to_writer_pretty(&mut *out, &list)
-            .map_err(std::io::Error::from)
-            .and_then(|_| writeln!(out)),
-        _ => render_human(&list, out),
-    };
-    crate::gate::io(res)?;
-    Ok(crate::exit::ExitCode::Ok.code())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,39 +18,6 @@ use crate::report::Finding;
 use crate::tree::{Kind, State, ROOT};
 use crate::walk::Builder;
 
-/// A lint rule: id, short name, one-line description, help text.
-#[derive(Debug, Clone, Copy)]
-pub struct RuleInfo {
-    /// Stable id.
-    pub id: &'static str,
-    /// Short name (kebab-case).
-    pub name: &'static str,
-    /// One line.
-    pub short: &'static str,
-    /// How to fix it.
-    pub help: &'static str,
-}
-
-/// Every lint rule. Ids are stable: never renumbered or reused.
-pub const RULES: &[RuleInfo] = &[
-    RuleInfo { id: "DI001", name: "invalid-pattern", short: "The ignore file has a pattern docker rejects; the build fails.", help: "Fix the pattern: close every `[`, avoid empty or reversed classes such as `[z-a]`, do not end a line with `\\`, and give `!` a pattern." },
-    RuleInfo { id: "DI002", name: "matches-nothing", short: "A pattern matches nothing in this context.", help: "Remove the line if it is stale, or fix its spelling. Patterns are relative to the context root: `foo` matches only `./foo`; use `**/foo` for any depth." },
-    RuleInfo { id: "DI003", name: "root-only-pattern", short: "A pattern without `/` only matches at the context root, but matching entries deeper down are sent.", help: "Unlike .gitignore, a .dockerignore pattern is anchored at the context root: `*.log` does not exclude `sub/a.log`. Write `**/*.log` to match at any depth." },
-    RuleInfo { id: "DI004", name: "inline-comment", short: "A `#` comment that is part of a pattern.", help: "Only a `#` in the first column starts a comment. Put the comment on a line of its own, starting in column 1." },
-    RuleInfo { id: "DI005", name: "trailing-slash", short: "A trailing `/` does not mean \"directories only\": the pattern also matches files.", help: "docker drops the trailing `/` when it cleans the pattern, so `build/` also excludes a file named `build`. Name the files precisely if that is not wanted." },
-    RuleInfo { id: "DI006", name: "exception-overridden", short: "An exception (`!`) has no effect: a later line excludes every path it re-includes.", help: "The last matching line wins. Move the exception below the lines that exclude the same paths." },
-    RuleInfo { id: "DI007", name: "exception-unreachable", short: "An exception (`!`) cannot reach its paths: their parent directory is excluded and never walked into.", help: "The classic builder walks into an excluded directory only when an exception starts with `dir/` literally. Add an exception that starts with the directory, e.g. `!dir/file`, or exclude `dir/*` instead of `dir`." },
-    RuleInfo { id: "DI008", name: "dockerfile-excluded", short: "The ignore file excludes the Dockerfile.", help: "docker still reads the Dockerfile (the classic builder adds it back, BuildKit reads it separately), but `COPY . .` will not copy it. If the classic builder cannot add it back, the build fails: remove the exclusion or add `!path/to/Dockerfile`." },
-    RuleInfo { id: "DI009", name: "ignorefile-excluded", short: "The ignore file excludes itself.", help: "The classic builder sends `.dockerignore` anyway; BuildKit does not. Nothing to fix unless you rely on either behaviour." },
-    RuleInfo { id: "DI010", name: "ignorefile-not-in-effect", short: "An ignore file that docker does not read for this build.", help: "Only one ignore file applies: BuildKit reads `<Dockerfile>.dockerignore` beside the Dockerfile if it exists, else `.dockerignore` at the context root; the classic builder reads only the root `.dockerignore`. Nested `.dockerignore` files are never read." },
-    RuleInfo { id: "DI011", name: "builders-disagree", short: "The classic builder and BuildKit send different entries with this ignore file.", help: "The builders differ in how they walk excluded directories (prefix-only pruning in the classic builder) and in sending parents of re-included paths. Prefer exceptions that start with the directory literally, or build with one builder only." },
-];
-
-/// Looks up a lint rule.
-pub fn rule(id: &str) -> Option<&'static RuleInfo> {
-    RULES.iter().find(|r| r.id == id)
-}
-
 /// The result of `ctxsize lint`.
 #[derive(Debug, Serialize)]
 pub struct LintReport {
@@ -648,7 +615,9 @@ pub fn render_human(r: &LintReport, out: &mut dyn std::io::Write) -> std::io::Re
             Some(l) => format!("{}:{l}", f.path),
             None => f.path.clone(),
         };
-        let name = rule(&f.rule).map(|x| x.name).unwrap_or("");
+        let name = crate::rules::lint_rules::rule(&f.rule)
+            .map(|x| x.name)
+            .unwrap_or("");
         writeln!(
             out,
             "{loc}: {} {} [{name}]: {}",
@@ -669,72 +638,6 @@ pub fn render_human(r: &LintReport, out: &mut dyn std::io::Write) -> std::io::Re
         )?;
     }
     Ok(())
-}
-
-/// `ctxsize lint`: runs the checks, applies the config file's rule settings and baseline, prints
-/// in `format`, and returns 1 when a finding trips `--fail-on` (default: any finding above
-/// `info`), unless `--warn-only`.
-pub fn command(
-    cfg: &Config,
-    format: crate::render::Format,
-    ci: &crate::gate::CiOptions,
-    out: &mut dyn std::io::Write,
-) -> Result<i32, Error> {
-    use crate::gate::{FailOn, Limits, Measure, Severity};
-    use crate::render::{github, sarif, Format};
-    let mut r = lint(cfg)?;
-    let root = std::path::PathBuf::from(&r.context);
-    let file = crate::config_file::FileConfig::load(ci.config.as_deref(), &root)?;
-    let accepted = file.apply(&mut r.findings);
-    if accepted > 0 {
-        r.notes
-            .push(format!("{accepted} finding(s) accepted by the baseline"));
-    }
-    let fail_on = ci
-        .limits
-        .fail_on
-        .clone()
-        .or_else(|| file.limits.fail_on.clone())
-        .unwrap_or(FailOn {
-            severity: Some(Severity::Low),
-            ..FailOn::default()
-        });
-    let limits = Limits {
-        fail_on: Some(fail_on),
-        ..Limits::default()
-    };
-    let mut outcome = crate::gate::evaluate(
-        &limits,
-        &Measure::default(),
-        &r.findings,
-        ci.warn_only || file.warn_only,
-    )?;
-    outcome.passed.clear();
-    let anchor = r.ignore_file.clone();
-    let g = sarif::Group {
-        root: &root,
-        findings: &r.findings,
-        outcome: None,
-        anchor,
-    };
-    let res = match format {
-        Format::Human => render_human(&r, out),
-        Format::Json => serde_json::to_writer_pretty(&mut *out, &r)
-            .map_err(std::io::Error::from)
-            .and_then(|_| writeln!(out)),
-        Format::Sarif => sarif::render(&[g], &cfg.cwd, out),
-        Format::Github => {
-            let summary = format!(
-                "ctxsize lint: {} problem{} in {}",
-                r.findings.len(),
-                if r.findings.len() == 1 { "" } else { "s" },
-                r.ignore_file.as_deref().unwrap_or("(no ignore file)")
-            );
-            github::render(&[g], &cfg.cwd, &[summary], out)
-        }
-    };
-    crate::gate::io(res)?;
-    Ok(crate::gate::finish(Some(&outcome)))
 }
 
 #[cfg(test)]

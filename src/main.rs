@@ -1,25 +1,32 @@
 //! The `ctxsize` binary: parse, run, print errors with hints, exit.
 
 mod cli;
+mod man;
+
+use std::io::Write;
 
 use clap::Parser;
 
 fn main() {
-    let args = cli::Cli::parse();
+    let args = cli::Cli::parse_from(cli::reorder(std::env::args_os().collect()));
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
     let cmd = args.into_command(cwd);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let code = match ctxsize::app::run(&cmd, &mut out) {
+    let mut err = std::io::stderr();
+    let result = ctxsize::commands::run(&cmd, &mut out, &mut err);
+    // Buffered output reaches the file only here: a failed flush (`> /dev/full`) is an error
+    // like any other write; a closed pipe (`| head`) is not.
+    let flushed = ctxsize::commands::output(out.flush());
+    let code = match result.and_then(|code| flushed.map(|()| code)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            let _ = writeln!(err, "error: {e}");
             if let Some(h) = e.hint() {
-                eprintln!("hint: {h}");
+                let _ = writeln!(err, "hint: {h}");
             }
             ctxsize::ExitCode::Error.code()
         }
     };
-    let _ = std::io::Write::flush(&mut out);
     std::process::exit(code);
 }

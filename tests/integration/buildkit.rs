@@ -138,6 +138,7 @@ fn b1_dockerfile_from_stdin_uses_context_ignore() {
     );
 }
 
+#[cfg(unix)] // file modes, sockets and device nodes
 #[test]
 fn b1_unreadable_ignore_file_means_no_patterns() {
     // A directory named .dockerignore: BuildKit reads no patterns; classic fails (S9).
@@ -530,6 +531,7 @@ fn b5_parents_synthesised() {
 // ---------------------------------------------------------------------------------------------
 // B6: errors (permission cases need a non-root run).
 
+#[cfg(unix)] // file modes, sockets and device nodes
 #[test]
 fn b6_unreadable_excluded_dir_is_fine_when_pruned() {
     if is_root() {
@@ -553,6 +555,7 @@ fn b6_unreadable_excluded_dir_is_fine_when_pruned() {
     assert!(err(&env, Classic, None).contains("can't stat"));
 }
 
+#[cfg(unix)] // file modes, sockets and device nodes
 #[test]
 fn b6_unreadable_reincluded_file_is_listed() {
     // Table: `sec` `!sec/f` with sec/f mode 000 → sec/, sec/f (its content arrives empty,
@@ -577,6 +580,7 @@ fn b6_unreadable_reincluded_file_is_listed() {
     );
 }
 
+#[cfg(unix)] // file modes, sockets and device nodes
 #[test]
 fn b6_unreadable_included_dir_fails() {
     if is_root() {
@@ -595,6 +599,7 @@ fn b6_unreadable_included_dir_fails() {
 // ---------------------------------------------------------------------------------------------
 // B7: entry types.
 
+#[cfg(unix)] // file modes, sockets and device nodes
 #[test]
 fn b7_entry_types() {
     let env = TestEnv::new();
