@@ -9,8 +9,9 @@ use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::pipeline;
 
-/// Lists the context. Without a Dockerfile (BuildKit) the list is the same, and stderr says
-/// which Dockerfiles the context holds.
+/// Lists the context. Without a Dockerfile (BuildKit) `docker build` fails before it sends
+/// anything (`failed to read dockerfile`, conformance case e-30): so does `list`, after a note
+/// saying which Dockerfiles the context holds (the report still analyses the context).
 pub(super) fn command(
     config: &Config,
     null: bool,
@@ -20,6 +21,7 @@ pub(super) fn command(
     let (a, no_dockerfile) = pipeline::analyze(config, None)?;
     if no_dockerfile {
         let _ = writeln!(err, "note: {}", pipeline::no_dockerfile_note(&a));
+        return Err(Error::BuildkitDockerfile("Dockerfile".into()));
     }
     let sep = if null { b'\0' } else { b'\n' };
     let mut buf = Vec::new();
