@@ -732,6 +732,7 @@ mod tests {
             transfer_bytes: None,
             transfer_whole_context: None,
             dockerfile_checks: None,
+            root_files: None,
         }
     }
 
