@@ -308,12 +308,14 @@ fn fetch_and_read<'a>(
     let include = match targets {
         None => None,
         Some(t) if t.is_empty() => None,
-        Some(t) => Some(fetch::include_set(&t).map_err(|source| {
-            Error::BuildkitIncludePatterns {
-                patterns: t.clone(),
-                source,
-            }
-        })?),
+        Some(t) => {
+            Some(
+                fetch::include_set(&t).map_err(|source| Error::BuildkitIncludePatterns {
+                    patterns: t.clone(),
+                    source,
+                })?,
+            )
+        }
     };
     Ok(fetch::Local { dir, include })
 }

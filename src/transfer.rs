@@ -194,7 +194,12 @@ fn followpaths_include(
             let ok: Vec<crate::dockerignore::PatternLine> = targets
                 .iter()
                 .filter_map(|p| crate::context::include_set(std::slice::from_ref(p)).ok())
-                .flat_map(|s| s.patterns().iter().map(|p| p.line().clone()).collect::<Vec<_>>())
+                .flat_map(|s| {
+                    s.patterns()
+                        .iter()
+                        .map(|p| p.line().clone())
+                        .collect::<Vec<_>>()
+                })
                 .collect();
             Some(crate::dockerignore::PatternSet::new(ok))
         }
@@ -346,10 +351,18 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
             }
         }),
     }
+    // A hardlinked inode's data travels once among the files transferred (fsutil detects the
+    // links among what it sends), whichever of its names the sources select.
+    let ino: HashMap<u32, u64> = tree.links.iter().map(|c| (c.node, c.ino)).collect();
+    let mut seen_ino: std::collections::HashSet<u64> = std::collections::HashSet::new();
     for (i, n) in tree.nodes.iter().enumerate() {
         if used[i] && sent_file(i as u32) {
             t.files += 1;
-            if !no_data(i as u32) {
+            let first = match ino.get(&(i as u32)) {
+                Some(&x) => seen_ino.insert(x),
+                None => !no_data(i as u32),
+            };
+            if first {
                 t.bytes += n.size;
             }
         }

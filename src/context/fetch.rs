@@ -260,8 +260,8 @@ impl Local<'_> {
             let mut cand = resolved.clone();
             cand.push(c);
             let rel = cand.join(&b'/');
-            let md = std::fs::symlink_metadata(host(self.dir, &rel))
-                .map_err(|_| ReadError::NotFound)?;
+            let md =
+                std::fs::symlink_metadata(host(self.dir, &rel)).map_err(|_| ReadError::NotFound)?;
             if !self.present(&rel, md.is_dir())? {
                 return Err(ReadError::NotFound);
             }
@@ -270,8 +270,8 @@ impl Local<'_> {
                 if links > MAX_LINKS {
                     return Err(ReadError::TooManyLinks);
                 }
-                let target = std::fs::read_link(host(self.dir, &rel))
-                    .map_err(|_| ReadError::NotFound)?;
+                let target =
+                    std::fs::read_link(host(self.dir, &rel)).map_err(|_| ReadError::NotFound)?;
                 let t = crate::sys::os_bytes(target.as_os_str()).into_owned();
                 if t.first() == Some(&b'/') {
                     resolved.clear();
@@ -348,7 +348,11 @@ mod tests {
         // The root itself: no filter. Paths below another one are dropped.
         assert_eq!(follow_links(root, &paths(&["a", "."])).unwrap(), None);
         assert_eq!(
-            strs(&follow_links(root, &paths(&["d/ign", "d"])).unwrap().unwrap()),
+            strs(
+                &follow_links(root, &paths(&["d/ign", "d"]))
+                    .unwrap()
+                    .unwrap()
+            ),
             ["d"]
         );
         // A wildcard component: the targets of the symlinks it matches are added.
@@ -363,7 +367,13 @@ mod tests {
     fn a_name_is_read_only_if_its_include_pattern_matches_it() {
         let d = tempfile::tempdir().unwrap();
         let root = d.path();
-        for n in ["Dockerfile[x]", "Docker*file", "Docker\\file", "Dockerfilex", " sp"] {
+        for n in [
+            "Dockerfile[x]",
+            "Docker*file",
+            "Docker\\file",
+            "Dockerfilex",
+            " sp",
+        ] {
             std::fs::write(root.join(n), n).unwrap();
         }
         let read = |name: &str| {

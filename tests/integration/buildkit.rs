@@ -693,13 +693,19 @@ fn b12_control_character_in_a_pattern_fails_unless_a_pattern_is_non_ascii() {
     let o = env.run(["list", "--builder", "buildkit", "."]);
     assert_eq!(o.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("header key \"exclude-patterns\""), "{stderr}");
+    assert!(
+        stderr.contains("header key \"exclude-patterns\""),
+        "{stderr}"
+    );
     assert!(stderr.contains(".dockerignore:2"), "{stderr}");
     assert!(stderr.contains("\\x09"), "{stderr}");
 
     // One non-ASCII pattern: the whole list is percent-escaped and the TAB travels.
     env.dockerignore("a\tb\n\u{fc}\n");
-    assert_eq!(env.list(Buildkit, None), [".dockerignore", "Dockerfile", "keep"]);
+    assert_eq!(
+        env.list(Buildkit, None),
+        [".dockerignore", "Dockerfile", "keep"]
+    );
     // DEL is ASCII but not printable; a control character inside an exception counts too.
     env.dockerignore("keep\n!a\x7fb\n");
     assert!(err(&env, Buildkit, None).contains("exclude-patterns"));
@@ -730,7 +736,10 @@ fn b11_invalid_utf8_in_the_ignore_file_arrives_as_u_fffd() {
     assert!(sent.contains(&"caf\u{fffd}".as_bytes().to_vec()));
     // A glob is a Go regexp, which reads an invalid byte of a name as U+FFFD: both match.
     env.dockerignore(b"caf\xe9*\n");
-    assert_eq!(env.list(Buildkit, None), [".dockerignore", "Dockerfile", "keep"]);
+    assert_eq!(
+        env.list(Buildkit, None),
+        [".dockerignore", "Dockerfile", "keep"]
+    );
     // An invalid byte is non-ASCII: the list is escaped, a control character then travels.
     env.dockerignore(b"caf\xe9\na\tb\n");
     assert!(env.analyze(Buildkit, None).is_ok());
@@ -765,7 +774,9 @@ fn b13_dockerfile_names_are_fetched_as_include_patterns() {
         a.resolved.ignore_file,
         Some(env.path("Docker*file.dockerignore"))
     );
-    assert!(!env.list(Buildkit, Some("Docker*file")).contains(&"keep".to_string()));
+    assert!(!env
+        .list(Buildkit, Some("Docker*file"))
+        .contains(&"keep".to_string()));
     assert!(env.analyze(Buildkit, Some("Docker?file")).is_ok());
     // The classic builder reads the file directly.
     for f in ["Dockerfile[x]", "Docker\\file", "Dockerfile["] {
@@ -883,10 +894,13 @@ fn b8_a_symlink_source_transfers_its_target() {
 #[test]
 fn b15_a_copy_wildcard_that_matches_nothing_builds() {
     let env = TestEnv::new();
-    env.file("Dockerfile", "FROM scratch\nCOPY nomatch* /x/\nCOPY *.log /y/\n")
-        .file("a.log", "l")
-        .file("keep", "k")
-        .dockerignore("*.log\n");
+    env.file(
+        "Dockerfile",
+        "FROM scratch\nCOPY nomatch* /x/\nCOPY *.log /y/\n",
+    )
+    .file("a.log", "l")
+    .file("keep", "k")
+    .dockerignore("*.log\n");
     let t = transfer_of(&env, Buildkit);
     assert_eq!((t.files, t.bytes), (0, 0));
     let sev: Vec<(usize, &str)> = t
@@ -898,7 +912,11 @@ fn b15_a_copy_wildcard_that_matches_nothing_builds() {
     assert_eq!(sev, [(2, "warning"), (3, "warning")]);
     // The classic builder fails on both.
     let t = transfer_of(&env, Classic);
-    assert!(t.checks.iter().all(|c| c.severity == "error"), "{:?}", t.checks);
+    assert!(
+        t.checks.iter().all(|c| c.severity == "error"),
+        "{:?}",
+        t.checks
+    );
     assert_eq!(t.checks.len(), 2);
     // A missing literal source still fails the build.
     env.file("Dockerfile", "FROM scratch\nCOPY nosuch.txt /x/\n");
@@ -908,4 +926,51 @@ fn b15_a_copy_wildcard_that_matches_nothing_builds() {
         (t.checks[0].check.as_str(), t.checks[0].severity.as_str()),
         ("missing-source", "error")
     );
+}
+
+#[test]
+fn b8_hardlinked_data_counts_once_whichever_name_is_copied() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY z /x/\n")
+        .sized("a.bin", 700)
+        .hardlink("z/b.bin", "a.bin")
+        .hardlink("z/c.bin", "a.bin");
+    // `a.bin` carries the data in the context's walk order, but only z/ is transferred.
+    let t = transfer_of(&env, Buildkit);
+    assert_eq!((t.files, t.bytes), (2, 700));
+    env.file("Dockerfile", "FROM scratch\nCOPY . /x/\n");
+    let t = transfer_of(&env, Buildkit);
+    assert_eq!((t.files, t.bytes), (4, 700 + 24));
+}
+
+#[test]
+fn b12_control_character_in_followpaths_fails_the_build() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY [\"a\\tb\", \"/x/\"]\n")
+        .file("Docker\tfile", DF)
+        .file("a\tb", "x");
+    // The Dockerfile's name travels in the `followpaths` header of the Dockerfile's fetch.
+    assert_eq!(
+        err(&env, Buildkit, Some("Docker\tfile")),
+        "failed to resolve dockerfile: rpc error: code = Internal desc = header key \"followpaths\" contains value with non-printable ASCII characters"
+    );
+    assert!(env.analyze(Classic, Some("Docker\tfile")).is_ok());
+    // A COPY source travels in the main context's: the build fails, an error check says so.
+    let t = transfer_of(&env, Buildkit);
+    let c: Vec<(&str, &str)> = t
+        .checks
+        .iter()
+        .map(|c| (c.check.as_str(), c.severity.as_str()))
+        .collect();
+    assert_eq!(c, [("transport", "error")]);
+    assert!(t.checks[0].message.contains("followpaths"));
+    // With a non-ASCII source beside it, the list is escaped and the build works.
+    env.file(
+        "Dockerfile",
+        "FROM scratch\nCOPY [\"a\\tb\", \"\u{fc}\", \"/x/\"]\n",
+    )
+    .file("\u{fc}", "u");
+    let t = transfer_of(&env, Buildkit);
+    assert!(t.checks.is_empty(), "{:?}", t.checks);
+    assert_eq!(t.files, 2);
 }

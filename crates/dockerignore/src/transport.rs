@@ -39,9 +39,7 @@ pub fn through_json(s: &[u8]) -> Cow<'_, [u8]> {
 /// character above U+007F (an invalid byte counts, Go decodes it as U+FFFD; after
 /// [`through_json`] there are none left).
 pub fn header_escaped<S: AsRef<[u8]>>(values: &[S]) -> bool {
-    values
-        .iter()
-        .any(|v| v.as_ref().iter().any(|&b| b > 0x7F))
+    values.iter().any(|v| v.as_ref().iter().any(|&b| b > 0x7F))
 }
 
 /// The index of the first string grpc-go refuses as a header value when BuildKit sends `values`
@@ -71,10 +69,7 @@ mod tests {
     #[test]
     fn json_replaces_each_invalid_byte_and_keeps_valid_text() {
         assert!(matches!(through_json(b"plain"), Cow::Borrowed(_)));
-        assert_eq!(
-            through_json(b"a\xffb\xc3"),
-            "a\u{fffd}b\u{fffd}".as_bytes()
-        );
+        assert_eq!(through_json(b"a\xffb\xc3"), "a\u{fffd}b\u{fffd}".as_bytes());
         // An encoded surrogate is invalid in Go too: three bytes, three U+FFFD.
         assert_eq!(
             through_json(b"\xed\xa0\x80"),
@@ -88,7 +83,7 @@ mod tests {
     fn every_control_byte_and_del_is_refused_unless_the_list_is_escaped() {
         for b in (0u8..0x20).chain([0x7F]) {
             let v = vec![b'a', b, b'b'];
-            assert_eq!(header_rejects(&[v.clone()]), Some(0), "{b:#x}");
+            assert_eq!(header_rejects(std::slice::from_ref(&v)), Some(0), "{b:#x}");
             assert_eq!(
                 header_rejects(&[v, "é".as_bytes().to_vec()]),
                 None,
