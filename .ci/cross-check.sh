@@ -12,7 +12,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
 targets=${CROSS_TARGETS:-"x86_64-apple-darwin aarch64-apple-darwin x86_64-pc-windows-gnu x86_64-unknown-freebsd"}
-jobs=${CROSS_JOBS:-1}   # the machine is small; CI can raise it
+# Build jobs: 1 on a shared development machine, 2 in CI (CI=true), or CROSS_JOBS.
+if [ "${CI:-}" = true ]; then jobs=${CROSS_JOBS:-2}; else jobs=${CROSS_JOBS:-1}; fi
 
 declare -a passed=() failed=() skipped=()
 

@@ -633,6 +633,7 @@ const SCRIPT: &str = r##"<script>
     if (history.replaceState) { try { history.replaceState(null, "", "#zoom=" + id); } catch (e) { /* file: URLs may refuse */ } }
     // The rendered rectangles, readable by tests and tools (CSS pixels, relative to the map).
     var box = map.getBoundingClientRect();
+    map.dataset.px = box.width.toFixed(3) + " " + box.height.toFixed(3);
     nodes.forEach(function (el) {
       if (el.classList.contains("hide")) { delete el.dataset.px; return; }
       var b = el.getBoundingClientRect();
@@ -890,12 +891,10 @@ mod tests {
         assert_eq!(sum, 50_000);
     }
 
-    /// Renders a small known tree in headless Chromium and reads back the rectangles the browser
-    /// drew: sibling areas proportional to bytes within 1%, no script error.
-    #[test]
-    fn renders_in_headless_chromium() {
-        let Some(browser) = ["chromium", "chromium-browser", "google-chrome"]
-            .iter()
+    /// A browser on PATH, if any.
+    fn browser() -> Option<&'static str> {
+        ["chromium", "chromium-browser", "google-chrome"]
+            .into_iter()
             .find(|b| {
                 std::process::Command::new(b)
                     .arg("--version")
@@ -903,19 +902,14 @@ mod tests {
                     .map(|o| o.status.success())
                     .unwrap_or(false)
             })
-        else {
-            eprintln!("SKIPPED renders_in_headless_chromium: no chromium, chromium-browser or google-chrome on PATH");
-            return;
-        };
-        let r = report(
-            &[("a.bin", 500_000), ("b.bin", 300_000), ("c.bin", 200_000)],
-            &[],
-            vec![],
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let page = dir.path().join("report.html");
-        std::fs::write(&page, html(&r)).unwrap();
-        let out = std::process::Command::new(browser)
+    }
+
+    /// Loads `url` in headless `browser` and returns the DOM after the page's script ran.
+    fn dump_dom(browser: &str, dir: &std::path::Path, url: &str) -> String {
+        // Output to files (no pipe to fill up), and a time limit: a browser that hangs fails
+        // the test instead of stalling it.
+        let (dom_path, err_path) = (dir.join("dom.html"), dir.join("stderr.txt"));
+        let mut child = std::process::Command::new(browser)
             .args([
                 "--headless",
                 "--no-sandbox",
@@ -923,46 +917,118 @@ mod tests {
                 "--window-size=1200,900",
                 "--virtual-time-budget=2000",
             ])
-            .arg(format!(
-                "--user-data-dir={}",
-                dir.path().join("profile").display()
-            ))
+            .arg(format!("--user-data-dir={}", dir.join("profile").display()))
             .arg("--dump-dom")
-            .arg(&page)
-            .output()
+            .arg(url)
+            .stdout(std::fs::File::create(&dom_path).unwrap())
+            .stderr(std::fs::File::create(&err_path).unwrap())
+            .spawn()
             .unwrap();
-        let dom = String::from_utf8_lossy(&out.stdout);
+        let start = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed() > std::time::Duration::from_secs(120) {
+                let _ = child.kill();
+                panic!("{browser} did not finish within 120 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let dom = std::fs::read_to_string(&dom_path).unwrap();
+        let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
         assert!(
             dom.contains("data-ready=\"1\""),
-            "the script did not finish: {}",
-            String::from_utf8_lossy(&out.stderr)
+            "the script did not finish: {stderr}"
         );
         assert!(!dom.contains("data-js-error"), "script error in {dom}");
-        let mut areas = Vec::new();
-        for (name, bytes) in [
-            ("a.bin", 500_000.0),
-            ("b.bin", 300_000.0),
-            ("c.bin", 200_000.0),
-        ] {
-            let tag_start = dom.find(&format!("data-path=\"{name}\"")).expect(name);
-            let tag = &dom[dom[..tag_start].rfind('<').unwrap()..];
+        dom
+    }
+
+    /// The rectangle the browser drew for the node with this path (not an "other" node), in CSS
+    /// pixels: x, y, width, height. `None` when it is not shown.
+    fn drawn(dom: &str, path: &str) -> Option<Vec<f64>> {
+        let mut rest = dom;
+        while let Some(at) = rest.find(&format!("data-path=\"{path}\"")) {
+            let open = rest[..at].rfind('<').unwrap();
+            let tag = &rest[open..];
             let tag = &tag[..tag.find('>').unwrap()];
-            let px = tag.split("data-px=\"").nth(1).expect("rendered rectangle");
-            let v: Vec<f64> = px[..px.find('"').unwrap()]
-                .split(' ')
-                .map(|x| x.parse().unwrap())
-                .collect();
-            assert!(v[2] > 20.0 && v[3] > 20.0, "{name}: {v:?}");
-            areas.push((name, v[2] * v[3], bytes));
+            rest = &rest[at + 1..];
+            if tag.contains(" other") {
+                continue;
+            }
+            let px = tag.split("data-px=\"").nth(1)?;
+            return Some(
+                px[..px.find('"').unwrap()]
+                    .split(' ')
+                    .map(|x| x.parse().unwrap())
+                    .collect(),
+            );
         }
-        let total_area: f64 = areas.iter().map(|a| a.1).sum();
-        for (name, area, bytes) in &areas {
-            let share = area / total_area;
-            let want = bytes / 1_000_000.0;
+        None
+    }
+
+    /// Renders a small known tree in headless Chromium and reads back the rectangles the browser
+    /// drew: sibling areas proportional to bytes within 1%, no script error; then zoomed into a
+    /// directory (`#zoom=N`), its files fill the map.
+    #[test]
+    fn renders_in_headless_chromium() {
+        let Some(browser) = browser() else {
+            eprintln!("SKIPPED renders_in_headless_chromium: no chromium, chromium-browser or google-chrome on PATH");
+            return;
+        };
+        let r = report(
+            &[
+                ("a.bin", 400_000),
+                ("b.bin", 300_000),
+                ("c.bin", 100_000),
+                ("d/x.bin", 150_000),
+                ("d/y.bin", 50_000),
+            ],
+            &[("d", 200_000, 2, 1)],
+            vec![],
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("report.html");
+        let text = html(&r);
+        std::fs::write(&page, &text).unwrap();
+        let dom = dump_dom(browser, dir.path(), page.to_str().unwrap());
+        let sent = [
+            ("a.bin", 400_000.0),
+            ("b.bin", 300_000.0),
+            ("c.bin", 100_000.0),
+            ("d", 200_000.0),
+        ];
+        let areas: Vec<f64> = sent
+            .iter()
+            .map(|(name, _)| {
+                let v = drawn(&dom, name).unwrap_or_else(|| panic!("{name} not drawn"));
+                assert!(v[2] > 20.0 && v[3] > 20.0, "{name}: {v:?}");
+                v[2] * v[3]
+            })
+            .collect();
+        let total: f64 = areas.iter().sum();
+        for ((name, bytes), area) in sent.iter().zip(&areas) {
+            let (share, want) = (area / total, bytes / 1_000_000.0);
             assert!(
                 (share - want).abs() / want < 0.01,
                 "{name}: {share} of the area, want {want}"
             );
         }
+
+        // Zoomed into d/: its two files fill the map, 3:1.
+        let at = text.find("data-path=\"d\"").unwrap();
+        let id = &text[text[..at].rfind("id=\"n").unwrap() + 5..];
+        let id = &id[..id.find('"').unwrap()];
+        let url = format!("file://{}#zoom={id}", page.display());
+        let dom = dump_dom(browser, dir.path(), &url);
+        assert!(drawn(&dom, "a.bin").is_none(), "a.bin is outside d/");
+        let x = drawn(&dom, "d/x.bin").expect("d/x.bin drawn");
+        let y = drawn(&dom, "d/y.bin").expect("d/y.bin drawn");
+        let ratio = (x[2] * x[3]) / (y[2] * y[3]);
+        assert!((ratio - 3.0).abs() / 3.0 < 0.01, "x:y = {ratio}");
+        let map = &dom[dom.find("id=\"map\"").unwrap()..];
+        let px = &map[map.find("data-px=\"").unwrap() + 9..];
+        let (mw, mh) = px[..px.find('"').unwrap()].split_once(' ').unwrap();
+        let (mw, mh): (f64, f64) = (mw.parse().unwrap(), mh.parse().unwrap());
+        let filled = x[2] * x[3] + y[2] * y[3];
+        assert!(filled >= 0.95 * mw * mh, "{filled} of {mw}×{mh}");
     }
 }
