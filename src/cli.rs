@@ -106,8 +106,8 @@ struct ReportArgs {
     /// Do not read file contents (secrets by name only).
     #[arg(long)]
     no_content_scan: bool,
-    /// Also read source code and markup for secrets (by default: configuration and text files,
-    /// and code files whose names sound like configuration, such as settings.py).
+    /// Widen the content scan to lockfiles, minified bundles, source maps and dependency trees
+    /// (every sent text file is already read by default: code, markup and config).
     #[arg(long)]
     scan_all: bool,
     /// Do not compare with the repository's .gitignore rules.

@@ -44,6 +44,7 @@ pub mod tar;
 mod testutil;
 pub mod transfer;
 pub mod tree;
+mod treemap;
 pub mod units;
 pub mod walk;
 

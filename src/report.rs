@@ -116,7 +116,8 @@ pub struct ReportOptions {
     pub content_max: u64,
     /// Compare with the repository's `.gitignore` rules.
     pub gitignore: bool,
-    /// Read source code and markup too (not only configuration-like and text files).
+    /// Widen the content scan (which reads every sent text file by default) to lockfiles,
+    /// minified bundles, source maps and files beneath dependency and VCS directories.
     pub scan_all: bool,
 }
 

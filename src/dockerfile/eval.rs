@@ -13,8 +13,9 @@ use super::sources::{
     clean_rel, contains_wildcards, csv_fields, is_git_source, is_http_source, mount_from,
 };
 
-/// ARGs that BuildKit always defines from the build and target platforms.
-/// Their values are unknown here unless passed as build args.
+/// ARGs that BuildKit always defines from the build and target platforms. Without a
+/// `--build-arg` they take the builder's native platform, which for a local `docker build` is
+/// `linux/<host architecture>` (Docker Desktop runs a VM of the host's architecture).
 const PLATFORM_ARGS: &[&str] = &[
     "BUILDPLATFORM",
     "BUILDOS",
@@ -27,6 +28,42 @@ const PLATFORM_ARGS: &[&str] = &[
     "TARGETARCH",
     "TARGETVARIANT",
 ];
+
+/// The host's platform as BuildKit names it: `linux/amd64`, `linux/arm64`, `linux/arm/v7`, …
+pub fn host_platform() -> String {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "x86" => "386",
+        "aarch64" => "arm64",
+        "arm" => "arm/v7",
+        "powerpc64" => "ppc64le",
+        "s390x" => "s390x",
+        "riscv64" => "riscv64",
+        "loongarch64" => "loong64",
+        "mips64" => "mips64le",
+        other => other,
+    };
+    format!("linux/{arch}")
+}
+
+/// The platform ARGs for a target platform (`os/arch[/variant]`) built on `build`: the values
+/// BuildKit gives `TARGETPLATFORM`, `TARGETOS`, `TARGETARCH`, `TARGETVARIANT` and their `BUILD*`
+/// twins.
+pub fn platform_args(target: &str, build: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (prefix, p) in [("TARGET", target), ("BUILD", build)] {
+        let mut parts = p.splitn(3, '/');
+        let os = parts.next().unwrap_or("linux");
+        let arch = parts.next().unwrap_or("");
+        let variant = parts.next().unwrap_or("");
+        out.push((format!("{prefix}PLATFORM"), p.to_string()));
+        out.push((format!("{prefix}OS"), os.to_string()));
+        out.push((format!("{prefix}ARCH"), arch.to_string()));
+        out.push((format!("{prefix}VARIANT"), variant.to_string()));
+        out.push((format!("{prefix}OSVERSION"), String::new()));
+    }
+    out
+}
 
 struct Eval<'a> {
     df: &'a Dockerfile,
@@ -68,10 +105,12 @@ impl Dockerfile {
         // Global scope: automatic platform ARGs, TARGETSTAGE, then the ARGs
         // before the first FROM.
         let mut global = Env::default();
+        let host = host_platform();
+        let native: HashMap<String, String> = platform_args(&host, &host).into_iter().collect();
         for &a in PLATFORM_ARGS {
             match build_args.get(a) {
                 Some(v) => global.set(a, v.to_string(), false),
-                None => global.set(a, String::new(), true),
+                None => global.set(a, native.get(a).cloned().unwrap_or_default(), false),
             }
         }
         let ts = match build_args.get("TARGETSTAGE") {

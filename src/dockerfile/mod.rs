@@ -26,8 +26,11 @@
 //! is an independent implementation.
 //!
 //! Deliberate choices where "exact" is impossible without running a build:
-//! * Values that only the builder knows (the automatic platform ARGs such as
-//!   `TARGETARCH`, ENV coming from an external base image) and ARGs declared
+//! * The automatic platform ARGs (`TARGETARCH`, `BUILDPLATFORM`, …) take the
+//!   native platform of a local build, `linux/<host architecture>`, unless a
+//!   `--build-arg` sets them ([`platform_args`] gives the values for another
+//!   platform). Values that only the builder knows (ENV coming from an
+//!   external base image) and ARGs declared
 //!   without a value that no `--build-arg` sets are *unresolved*: any source
 //!   using them has [`ContextSource::unresolved`] set and never turns on
 //!   [`Sources::whole_context`] on its own.
@@ -49,6 +52,7 @@ mod sources;
 #[cfg(test)]
 mod tests;
 
+pub use eval::{host_platform, platform_args};
 pub use model::{ContextSource, Dockerfile, DockerfileError, Options, Sources, Stage};
 pub use sources::source_matches;
 

@@ -1,6 +1,7 @@
 //! Turns a [`crate::report::Report`] into human, JSON or list output.
 
 pub mod github;
+pub(crate) mod html;
 pub mod human;
 pub mod json;
 pub mod sarif;

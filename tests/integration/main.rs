@@ -19,6 +19,7 @@ mod commands;
 #[cfg(unix)]
 mod differential;
 mod edge_cases;
+mod findings;
 #[cfg(unix)]
 mod formats;
 #[cfg(unix)]

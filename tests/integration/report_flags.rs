@@ -148,8 +148,8 @@ fn github_annotations_escape_control_characters() {
 fn invalid_utf8_is_escaped_unambiguously() {
     let env = TestEnv::new();
     env.file("Dockerfile", "FROM scratch\n")
-        .file(b"\xff.env", "A=1\n")
-        .file(b"\\xff.env", "A=1\n");
+        .file(b"\xff.env", "DB_PASSWORD=Zq81xk2pLm\n")
+        .file(b"\\xff.env", "DB_PASSWORD=Zq81xk2pLm\n");
     let human = text(&ok_stdout(&run(&env, ["--color", "never", "."])));
     let lines = category_lines(&human, "secret");
     assert_eq!(lines.len(), 2, "{human}");
@@ -162,7 +162,7 @@ fn invalid_utf8_is_escaped_unambiguously() {
     assert!(
         lines
             .iter()
-            .any(|l| l.trim_start().starts_with("\\xff.env ")),
+            .any(|l| l.trim_start().starts_with("\\xff.env:1 ")),
         "{human}"
     );
 }
@@ -172,8 +172,8 @@ fn invalid_utf8_is_escaped_unambiguously() {
 fn fixes_for_hostile_names_remove_them() {
     let env = TestEnv::new();
     env.file("Dockerfile", "FROM scratch\n")
-        .file(b"new\nline.env", "A=1\n")
-        .file(b"\xff.env", "A=1\n");
+        .file(b"new\nline.env", "DB_PASSWORD=Zq81xk2pLm\n")
+        .file(b"\xff.env", "DB_PASSWORD=Zq81xk2pLm\n");
     let v = json_of(&env, &[]);
     assert_eq!(findings(&v).len(), 2, "{}", summary(&v));
     let ignore: String = findings(&v)

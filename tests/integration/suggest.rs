@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use ctxsize::suggest::{suggest, write_atomic, Snapshot, SuggestOptions, Suggestion};
+use ctxsize::suggest::{suggest, summary, write_atomic, Snapshot, SuggestOptions, Suggestion};
 use ctxsize::Builder;
 
 use super::util::{skip, text, TestEnv};
@@ -541,13 +541,14 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "copy_dot_whole_context",
-        files: &["src/a.py", ".env", ".git/HEAD", "node_modules/x/y.js", "logs/a.log", "setup.py"],
-        dockerfile: ("Dockerfile", "FROM python\nWORKDIR /app\nCOPY . .\n"),
+        files: &["src/a.py", ".env", ".git/HEAD", "node_modules/x/y.js", "logs/a.log", "setup.py", "web/node_modules/y.js"],
+        dockerfile: ("Dockerfile", "FROM python\nWORKDIR /app\nCOPY . .\nRUN pip install .\n"),
         ignore: None,
         target: None,
         build_args: &[],
-        used: &["src/a.py", "setup.py"],
-        dropped: &[".env", ".git/HEAD", "node_modules/x/y.js", "logs/a.log"],
+        // No npm install step: node_modules may be what the image runs, so it stays.
+        used: &["src/a.py", "setup.py", "node_modules/x/y.js", "web/node_modules/y.js"],
+        dropped: &[".env", ".git/HEAD", "logs/a.log"],
     },
     Case {
         name: "deep_file_literal_prefix",
@@ -599,14 +600,44 @@ fn shapes_write_the_expected_lines() {
         "{}",
         s.text
     );
-    assert!(s.text.lines().any(|l| l == "cmd/app/.env"), "{}", s.text);
+    assert!(s.text.lines().any(|l| l == "**/.env"), "{}", s.text);
+    assert_eq!(
+        s.removals,
+        vec![(
+            "cmd/app/.env".to_string(),
+            "environment file (secrets)".to_string()
+        )]
+    );
     assert!(!s
         .text
         .lines()
         .any(|l| l.contains("Dockerfile") && !l.starts_with('#')));
     let (_, s) = check(get("copy_dot_whole_context"));
     assert!(s.whole_context);
-    assert!(!s.text.lines().any(|l| l == "*"), "{}", s.text);
+    // A real allowlist: `*`, then one line per top-level entry worth sending.
+    let lines: Vec<&str> = s
+        .text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect();
+    assert_eq!(lines[0], "*", "{}", s.text);
+    for k in ["!src", "!setup.py", "!node_modules", "!web"] {
+        assert!(lines.contains(&k), "{k}: {}", s.text);
+    }
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains(".git") && l.starts_with('!')),
+        "{}",
+        s.text
+    );
+    let removed: Vec<&str> = s.removals.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        removed,
+        [".env", ".git/HEAD", "logs/a.log"],
+        "{:?}",
+        s.removals
+    );
     let (_, s) = check(get("arg_unresolved_keeps_broad_line"));
     assert!(s.text.lines().any(|l| l == "!src"), "{}", s.text);
     assert!(
@@ -654,12 +685,15 @@ fn write_keeps_a_backup() {
     env.dockerignore("old\n");
     let p = env.path(".dockerignore");
     let seen = Snapshot::take(&p);
-    let bak = write_atomic(&p, b"*\n!src\n", &seen, &mut || {}).unwrap();
+    let bdir = env.tmp().join("backups");
+    let bak = write_atomic(&p, b"*\n!src\n", &seen, &bdir, &mut || {}).unwrap();
     assert_eq!(std::fs::read(&p).unwrap(), b"*\n!src\n");
-    assert_eq!(std::fs::read(bak.unwrap()).unwrap(), b"old\n");
+    let bak = bak.unwrap();
+    assert!(bak.starts_with(&bdir), "{}", bak.display());
+    assert_eq!(std::fs::read(bak).unwrap(), b"old\n");
     // A new file: no backup.
     let q = env.path("X.Dockerfile.dockerignore");
-    let bak = write_atomic(&q, b"*\n", &Snapshot::take(&q), &mut || {}).unwrap();
+    let bak = write_atomic(&q, b"*\n", &Snapshot::take(&q), &bdir, &mut || {}).unwrap();
     assert!(bak.is_none());
     assert_eq!(std::fs::read(&q).unwrap(), b"*\n");
 }
@@ -671,12 +705,14 @@ fn write_refuses_a_file_changed_since_read() {
     let p = env.path(".dockerignore");
     let seen = Snapshot::take(&p);
     let pp = p.clone();
-    let r = write_atomic(&p, b"*\n", &seen, &mut || {
+    let bdir = env.tmp().join("backups");
+    let r = write_atomic(&p, b"*\n", &seen, &bdir, &mut || {
         std::fs::write(&pp, "edited by someone else\n").unwrap();
     });
     assert!(r.is_err());
     assert_eq!(std::fs::read(&p).unwrap(), b"edited by someone else\n");
     assert!(!env.path(".dockerignore.bak").exists());
+    assert!(!bdir.exists() || std::fs::read_dir(&bdir).unwrap().next().is_none());
     let leftovers: Vec<_> = std::fs::read_dir(env.ctx())
         .unwrap()
         .flatten()
@@ -687,7 +723,11 @@ fn write_refuses_a_file_changed_since_read() {
     let q = env.path("new.dockerignore");
     let seen = Snapshot::take(&q);
     let qq = q.clone();
-    assert!(write_atomic(&q, b"*\n", &seen, &mut || std::fs::write(&qq, "x").unwrap()).is_err());
+    assert!(
+        write_atomic(&q, b"*\n", &seen, &bdir, &mut || std::fs::write(&qq, "x")
+            .unwrap())
+        .is_err()
+    );
     assert_eq!(std::fs::read(&q).unwrap(), b"x");
 }
 
@@ -703,12 +743,29 @@ fn cli_write_and_diff() {
     let d = text(&o.stdout);
     assert!(d.contains("-junk.bin") && d.contains("+!src"), "{d}");
     assert!(text(&o.stderr).contains("→"), "{}", text(&o.stderr));
+    env.file(".git/HEAD", "ref: refs/heads/main\n");
     let o = env.run(["suggest", "--write"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    assert_eq!(
-        std::fs::read(env.path(".dockerignore.bak")).unwrap(),
-        b"junk.bin\n"
+    assert!(!env.path(".dockerignore.bak").exists());
+    let baks: Vec<PathBuf> = std::fs::read_dir(env.path(".git/ctxsize/backups"))
+        .expect("backup directory in .git")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(baks.len(), 1, "{baks:?}");
+    assert_eq!(std::fs::read(&baks[0]).unwrap(), b"junk.bin\n");
+    assert!(
+        text(&o.stderr).contains("does not send it"),
+        "{}",
+        text(&o.stderr)
     );
+    for b in [Builder::Buildkit, Builder::Classic] {
+        let sent = env.list(b, None);
+        assert!(
+            !sent.iter().any(|p| p.contains("ctxsize")),
+            "{b:?}: {sent:?}"
+        );
+    }
     let now = std::fs::read_to_string(env.path(".dockerignore")).unwrap();
     assert!(now.lines().any(|l| l == "!src"), "{now}");
     // stdout: the file itself when neither flag is given.
@@ -773,4 +830,484 @@ fn report_has_transfer_set_and_checks() {
         "{}",
         v["notes"]
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 16: a sound suggest. Each test builds a tree, runs suggest, writes the file and
+// measures what is sent with the engine (both builders).
+// ---------------------------------------------------------------------------------------------
+
+fn opts() -> SuggestOptions {
+    SuggestOptions {
+        discover: true,
+        ..SuggestOptions::default()
+    }
+}
+
+/// Suggests, checks the proof, writes the file where it goes, returns the suggestion.
+fn suggest_and_write(env: &TestEnv, df: Option<&str>, o: &SuggestOptions) -> Suggestion {
+    let s = suggest(&env.config(Builder::Buildkit, df), o).expect("suggest");
+    assert!(s.proven(), "not proven: {:?}\n{}", s.failures, s.text);
+    std::fs::write(&s.destination, &s.text).unwrap();
+    s
+}
+
+fn sent_both(env: &TestEnv, df: Option<&str>) -> [BTreeSet<String>; 2] {
+    [Builder::Buildkit, Builder::Classic].map(|b| env.list(b, df).into_iter().collect())
+}
+
+#[test]
+fn reexclusions_are_exact_and_case_sensitive() {
+    let env = TestEnv::new();
+    let kept = [
+        "src/Logs/Handler.php",
+        "src/Tmp/x.php",
+        "src/temp/y.php",
+        "src/Coverage/z.php",
+        "src/fixtures/f.json",
+        "src/test-data/t.json",
+        "app/Http/Logs/L.php",
+        "src/app.LOG",
+        "src/.ENV",
+        "src/tmp/cache.bin",
+        "src/.env.example",
+        "src/certs/ca.pem",
+    ];
+    for f in kept {
+        env.file(f, "x");
+    }
+    env.sized("src/fixtures/big.bin", 2_000_000);
+    env.file("src/.env", "SECRET=1\n")
+        .file("src/debug.log", "log\n")
+        .file("src/.DS_Store", "ds")
+        .file(
+            "src/keys/deploy.pem",
+            "-----BEGIN RSA PRIVATE KEY-----\nabc\n",
+        )
+        .file("src/.git/HEAD", "ref")
+        .file("src/node_modules/a/index.js", "a")
+        .file(
+            "Dockerfile",
+            "FROM php\nCOPY src/ /app/src/\nCOPY app/ /app/app/\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        for f in kept {
+            assert!(sent.contains(f), "{f} dropped:\n{}", s.text);
+        }
+        assert!(sent.contains("src/fixtures/big.bin"));
+        // No npm install step: node_modules may be what the image runs.
+        assert!(sent.contains("src/node_modules/a/index.js"), "{}", s.text);
+        for f in [
+            "src/.env",
+            "src/debug.log",
+            "src/.DS_Store",
+            "src/keys/deploy.pem",
+            "src/.git/HEAD",
+        ] {
+            assert!(!sent.contains(f), "{f} still sent:\n{}", s.text);
+        }
+    }
+    let removed: Vec<&str> = s.removals.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        removed,
+        [
+            "src/.DS_Store",
+            "src/.env",
+            "src/.git/HEAD",
+            "src/debug.log",
+            "src/keys/deploy.pem"
+        ]
+    );
+    // What stays but looks suspicious is reported with its size.
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("src/fixtures/") && n.contains("MB")),
+        "{:?}",
+        s.notes
+    );
+}
+
+#[test]
+fn dependency_trees_go_only_when_the_dockerfile_reinstalls_them() {
+    let env = TestEnv::new();
+    env.file("package.json", "{}")
+        .file("node_modules/a/index.js", "a")
+        .file("web/node_modules/b/index.js", "b")
+        .file("src/index.js", "x")
+        .file("Dockerfile", "FROM node\nCOPY . .\nRUN npm ci\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(!sent.contains("node_modules/a/index.js"), "{}", s.text);
+        assert!(!sent.contains("web/node_modules/b/index.js"), "{}", s.text);
+        assert!(sent.contains("src/index.js") && sent.contains("package.json"));
+    }
+    assert!(s
+        .removals
+        .iter()
+        .all(|(_, why)| why.contains("re-installs")));
+}
+
+#[test]
+fn protective_lines_survive_and_an_invalid_line_drops_alone() {
+    let env = TestEnv::new();
+    env.file("src/app.ts", "x")
+        .file("package.json", "{}")
+        .file("Dockerfile", "FROM node\nWORKDIR /app\nCOPY . .\n")
+        .dockerignore(".env\n.DS_Store\n.idea\n*.pem\n[\nnode_modules\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for l in [".env", ".DS_Store", ".idea", "*.pem", "node_modules"] {
+        assert!(
+            s.carried.iter().any(|c| c == l),
+            "{l} lost: {:?}",
+            s.carried
+        );
+        assert!(s.protective.iter().any(|c| c == l));
+    }
+    assert_eq!(s.dropped_lines.len(), 1, "{:?}", s.dropped_lines);
+    assert_eq!(s.dropped_lines[0].0, 5);
+    assert!(
+        summary(&s).contains("dropped line 5 `[`"),
+        "{}",
+        summary(&s)
+    );
+    // Files created after the write stay out.
+    env.file(".env", "SECRET=1\n")
+        .file("key.pem", "k")
+        .file("node_modules/x/i.js", "x")
+        .file(".idea/ws.xml", "x");
+    for sent in sent_both(&env, None) {
+        for f in [".env", "key.pem", "node_modules/x/i.js", ".idea/ws.xml"] {
+            assert!(!sent.contains(f), "{f} sent after the write:\n{}", s.text);
+        }
+        assert!(sent.contains("src/app.ts"));
+    }
+}
+
+#[test]
+fn globs_are_mirrored_and_future_sources_kept() {
+    let env = TestEnv::new();
+    env.file("package.json", "{}")
+        .file("tsconfig.json", "{}")
+        .file("README.md", "r")
+        .file("Makefile", "all:\n\tmkdir -p generated\n")
+        .file(
+            "Dockerfile",
+            "FROM node\nCOPY *.json ./\nCOPY generated/ /gen/\nCOPY bin/tool /usr/bin/\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    let lines: Vec<&str> = s.text.lines().collect();
+    for l in ["*", "!*.json", "!generated", "!bin/tool"] {
+        assert!(lines.contains(&l), "{l} missing:\n{}", s.text);
+    }
+    assert!(!lines.contains(&"!package.json"), "{}", s.text);
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("generated") && w.contains("may be generated")),
+        "{:?}",
+        s.warnings
+    );
+    // Later: a new JSON file and the generated outputs are sent, README still is not.
+    env.file("app.json", "{}")
+        .file("generated/api.ts", "x")
+        .file("bin/tool", "t");
+    for sent in sent_both(&env, None) {
+        for f in ["app.json", "package.json", "generated/api.ts", "bin/tool"] {
+            assert!(sent.contains(f), "{f} not sent:\n{}", s.text);
+        }
+        assert!(!sent.contains("README.md"));
+    }
+}
+
+#[test]
+fn copy_dot_allowlist_excludes_new_top_level_entries() {
+    let env = TestEnv::new();
+    env.file("src/main.py", "x")
+        .file("setup.py", "s")
+        .file(".env", "S=1")
+        .file(".git/HEAD", "ref")
+        .file("Dockerfile", "FROM python\nCOPY . /app\n");
+    let s = suggest_and_write(&env, None, &opts());
+    assert!(s.whole_context);
+    let pat: Vec<&str> = s
+        .text
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    assert_eq!(pat, ["*", "!Dockerfile", "!setup.py", "!src"], "{}", s.text);
+    env.file("scratch/dump.sql", "x").file("src/new.py", "n");
+    for sent in sent_both(&env, None) {
+        assert!(!sent.contains("scratch/dump.sql"));
+        assert!(sent.contains("src/new.py") && sent.contains("setup.py"));
+        assert!(!sent.contains(".env") && !sent.contains(".git/HEAD"));
+    }
+}
+
+#[test]
+fn every_dockerfile_sharing_the_file_is_served() {
+    let env = TestEnv::new();
+    env.file("src/index.ts", "x")
+        .file("package.json", "{}")
+        .file("docs/guide.md", "g")
+        .file("tools/gen.sh", "s")
+        .file(
+            "Dockerfile",
+            "FROM node\nCOPY package.json ./\nCOPY src/ ./src/\n",
+        )
+        .file("Dockerfile.base", "FROM node\nCOPY . .\n")
+        .file(
+            "docker/tools.Dockerfile",
+            "FROM alpine\nCOPY tools/gen.sh /\n",
+        )
+        // Built with its own directory as the context: not served.
+        .file("other/Dockerfile", "FROM alpine\nCOPY only-here.txt /\n")
+        .file("other/only-here.txt", "o");
+    let s = suggest_and_write(&env, None, &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    for d in ["Dockerfile", "Dockerfile.base", "docker/tools.Dockerfile"] {
+        assert!(served.contains(&d), "{d} not served: {served:?}");
+    }
+    assert!(!served.contains(&"other/Dockerfile"), "{served:?}");
+    assert!(
+        s.notes.iter().any(|n| n.contains("other/Dockerfile")),
+        "{:?}",
+        s.notes
+    );
+    for df in [
+        None,
+        Some("Dockerfile.base"),
+        Some("docker/tools.Dockerfile"),
+    ] {
+        for sent in sent_both(&env, df) {
+            assert!(
+                sent.contains("docs/guide.md") && sent.contains("tools/gen.sh"),
+                "{df:?}"
+            );
+        }
+    }
+    // Without discovery only the given Dockerfile counts.
+    env.dockerignore("");
+    let s = suggest(
+        &env.config(Builder::Buildkit, None),
+        &SuggestOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(s.served.len(), 1);
+    assert!(!s.text.lines().any(|l| l == "!docs"), "{}", s.text);
+}
+
+#[test]
+fn repeated_f_and_per_dockerfile_files() {
+    let env = TestEnv::new();
+    env.file("api/main.go", "x")
+        .file("web/index.html", "w")
+        .file("junk/big.bin", "j")
+        .file("api.Dockerfile", "FROM golang\nCOPY api/ /src/\n")
+        .file(
+            "web.Dockerfile",
+            "FROM nginx\nCOPY web/ /usr/share/nginx/html/\n",
+        );
+    let both = SuggestOptions {
+        dockerfiles: vec!["api.Dockerfile".into(), "web.Dockerfile".into()],
+        ..SuggestOptions::default()
+    };
+    let s = suggest_and_write(&env, Some("api.Dockerfile"), &both);
+    assert_eq!(s.served.len(), 2);
+    for df in ["api.Dockerfile", "web.Dockerfile"] {
+        for sent in sent_both(&env, Some(df)) {
+            assert!(sent.contains("api/main.go") && sent.contains("web/index.html"));
+            assert!(!sent.contains("junk/big.bin"));
+        }
+    }
+    // --per-dockerfile: one file each, BuildKit reads it; the CLI says which.
+    std::fs::remove_file(env.path(".dockerignore")).unwrap();
+    let o = env.run([
+        "suggest",
+        "--per-dockerfile",
+        "--write",
+        "-f",
+        "api.Dockerfile",
+        "-f",
+        "web.Dockerfile",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("api.Dockerfile.dockerignore") && err.contains("web.Dockerfile.dockerignore"),
+        "{err}"
+    );
+    let api = env.list(Builder::Buildkit, Some("api.Dockerfile"));
+    assert!(api.iter().any(|p| p == "api/main.go"));
+    assert!(!api.iter().any(|p| p == "web/index.html"), "{api:?}");
+    let web = env.list(Builder::Buildkit, Some("web.Dockerfile"));
+    assert!(web.iter().any(|p| p == "web/index.html") && !web.iter().any(|p| p == "api/main.go"));
+}
+
+#[test]
+fn compose_services_add_their_dockerfiles() {
+    let env = TestEnv::new();
+    env.file("api/main.go", "x")
+        .file("worker/run.py", "w")
+        .file("junk.bin", "j")
+        .file("Dockerfile", "FROM golang\nCOPY api/ /src/\n")
+        .file("docker/worker.Dockerfile", "FROM python\nCOPY worker/ /w/\n")
+        .file(
+            "compose.yaml",
+            "services:\n  api:\n    build: .\n  worker:\n    build:\n      context: .\n      dockerfile: docker/worker.Dockerfile\n",
+        );
+    let o = SuggestOptions {
+        compose: Some(None),
+        ..SuggestOptions::default()
+    };
+    let s = suggest_and_write(&env, None, &o);
+    assert!(
+        s.served
+            .iter()
+            .any(|(p, why)| p == "docker/worker.Dockerfile"
+                && why.contains("compose service worker")),
+        "{:?}",
+        s.served
+    );
+    for sent in sent_both(&env, Some("docker/worker.Dockerfile")) {
+        assert!(sent.contains("worker/run.py") && !sent.contains("junk.bin"));
+    }
+}
+
+#[test]
+fn platform_args_keep_every_platform() {
+    let env = TestEnv::new();
+    env.file("bin/amd64/app", "a")
+        .file("bin/arm64/app", "b")
+        .file("bin/README", "r")
+        .file("notes.txt", "n")
+        .file(
+            "Dockerfile",
+            "FROM --platform=$BUILDPLATFORM alpine\nARG TARGETARCH\nCOPY bin/${TARGETARCH}/app /app\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    assert!(
+        !s.warnings.iter().any(|w| w.contains("ARG with no value")),
+        "{:?}",
+        s.warnings
+    );
+    for sent in sent_both(&env, None) {
+        assert!(
+            sent.contains("bin/amd64/app") && sent.contains("bin/arm64/app"),
+            "{}",
+            s.text
+        );
+        assert!(!sent.contains("notes.txt") && !sent.contains("bin/README"));
+    }
+    // linux/arm/v7 has TARGETARCH=arm: its binary does not exist yet but keeps its line.
+    assert!(
+        s.text.lines().any(|l| l == "!bin/arm/app"),
+        "armv7 missing:\n{}",
+        s.text
+    );
+}
+
+#[test]
+fn named_sources_are_never_excluded() {
+    let env = TestEnv::new();
+    env.file(".env.example", "A=")
+        .file("app.log", "l")
+        .file("config/server.key", "-----BEGIN PRIVATE KEY-----\n")
+        .file("src/a.py", "a")
+        .file(
+            "Dockerfile",
+            "FROM python\nCOPY .env.example /app/.env\nCOPY app.log config/server.key /x/\nCOPY src/ /src/\n",
+        )
+        .dockerignore(".env*\n*.key\n**/*.key\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        for f in [".env.example", "app.log", "config/server.key", "src/a.py"] {
+            assert!(sent.contains(f), "{f} not sent:\n{}", s.text);
+        }
+    }
+    // The protective lines stay and the named files are kept again after them.
+    for l in [".env*", "**/*.key"] {
+        assert!(s.carried.iter().any(|c| c == l), "{l}: {:?}", s.carried);
+    }
+    env.file(".env", "S=1").file("src/extra.key", "k");
+    for sent in sent_both(&env, None) {
+        assert!(
+            !sent.contains(".env") && !sent.contains("src/extra.key"),
+            "{}",
+            s.text
+        );
+    }
+}
+
+#[test]
+fn copy_exclude_is_respected_in_the_proof() {
+    let env = TestEnv::new();
+    env.file("docs/a.md", "a").file("docs/b.txt", "b").file(
+        "Dockerfile",
+        "# syntax=docker/dockerfile:1.7-labs\nFROM alpine\nCOPY --exclude=*.md docs/ /d/\n",
+    );
+    let s = suggest_and_write(&env, None, &opts());
+    assert_eq!(s.used_files, 1, "only docs/b.txt is copied");
+}
+
+#[test]
+fn backup_goes_outside_the_context_without_git() {
+    let env = TestEnv::new();
+    env.file("src/a.py", "a")
+        .file("Dockerfile", "FROM python\nCOPY src/ /app/\n")
+        .dockerignore("*.log\n");
+    let cache = env.tmp().join("cache");
+    let o = Command::new(super::util::bin())
+        .args(["suggest", "--write"])
+        .current_dir(env.ctx())
+        .env("XDG_CACHE_HOME", &cache)
+        .env_remove("DOCKER_BUILDKIT")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let found: Vec<PathBuf> = walkdir(&cache);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(std::fs::read(&found[0]).unwrap(), b"*.log\n");
+    assert!(std::fs::read_dir(env.ctx())
+        .unwrap()
+        .flatten()
+        .all(|e| !e.file_name().to_string_lossy().contains("bak")));
+}
+
+fn walkdir(d: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(d) else {
+        return out;
+    };
+    for e in rd.flatten() {
+        if e.file_type().unwrap().is_dir() {
+            out.extend(walkdir(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+#[test]
+fn stdout_and_summary_snapshots() {
+    let env = TestEnv::new();
+    env.file("src/main.py", "print(1)\n")
+        .file("src/debug.log", "log\n")
+        .file("src/fixtures/data.json", "{}\n")
+        .file("requirements.txt", "flask\n")
+        .file("docs/guide.md", "g\n")
+        .file(
+            "Dockerfile",
+            "FROM python\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY src/ ./src/\nCOPY *.cfg ./\n",
+        )
+        .dockerignore(".env\n*.pem\ndocs\n");
+    let o = env.run(["suggest"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let ctx = env.ctx().display().to_string();
+    insta::assert_snapshot!("suggest_stdout", text(&o.stdout).replace(&ctx, "[CTX]"));
+    insta::assert_snapshot!("suggest_summary", text(&o.stderr).replace(&ctx, "[CTX]"));
+    let o = env.run(["suggest", "--diff"]);
+    insta::assert_snapshot!("suggest_diff", text(&o.stdout).replace(&ctx, "[CTX]"));
 }

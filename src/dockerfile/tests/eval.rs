@@ -151,10 +151,26 @@ fn stages_inherit_env_and_args_from_parent_stage() {
 }
 
 #[test]
-fn platform_args_are_unresolved_unless_given() {
+fn platform_args_take_the_native_platform_unless_given() {
     let text = "FROM x\nARG TARGETARCH\nCOPY bin/${TARGETARCH}/app /app\n";
     let s = srcs(text);
-    assert!(s.items[0].unresolved);
+    assert!(!s.items[0].unresolved);
+    let host = crate::dockerfile::host_platform();
+    let arch = host.split('/').nth(1).unwrap();
+    assert_eq!(paths(&s), [format!("bin/{arch}/app")]);
+    let s = srcs(
+        "FROM x\nARG TARGETPLATFORM\nARG TARGETOS\nCOPY out/$TARGETPLATFORM/${TARGETOS}.bin /\n",
+    );
+    assert_eq!(paths(&s), [format!("out/{host}/linux.bin")]);
+    // Another platform's values, as `docker buildx build --platform` gives them.
+    let args = crate::dockerfile::platform_args("linux/arm/v7", "linux/amd64");
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let s = srcs_with(
+        "FROM x\nARG TARGETARCH\nARG TARGETVARIANT\nARG BUILDARCH\nCOPY b/${TARGETARCH}${TARGETVARIANT}-$BUILDARCH /\n",
+        &args,
+        None,
+    );
+    assert_eq!(paths(&s), ["b/armv7-amd64"]);
     let s = srcs_with(text, &[("TARGETARCH", "arm64")], None);
     assert_eq!(paths(&s), ["bin/arm64/app"]);
     assert!(!s.items[0].unresolved);

@@ -1,0 +1,200 @@
+//! Carrying the user's lines over: every valid line that still decides something inside the
+//! kept paths, and every protective line (secret and junk patterns) even when it matches
+//! nothing today. An invalid line is dropped alone, with its number and the reason.
+
+use std::collections::BTreeSet;
+
+use crate::dockerignore::PatternSet;
+
+use super::model::Model;
+use super::plan::{inside, Plan};
+
+/// The user's file, line by line: the valid lines (original line numbers kept) and the invalid
+/// ones with the reason.
+#[derive(Debug, Clone, Default)]
+pub struct UserLines {
+    /// The valid lines joined, invalid lines blanked (so line numbers stay).
+    pub text: String,
+    /// `(line number, line, reason)` of each dropped line.
+    pub dropped: Vec<(usize, String, String)>,
+}
+
+/// Splits the current file into valid and invalid lines.
+pub fn read(current: &[u8]) -> UserLines {
+    let text = String::from_utf8_lossy(current);
+    let mut out = UserLines::default();
+    for (n, line) in text.split('\n').enumerate() {
+        let ok = match PatternSet::parse(line.as_bytes()) {
+            Ok(s) => match s.patterns().iter().find(|p| p.is_broken()) {
+                Some(_) => Err("the pattern is malformed (docker fails on it)".to_string()),
+                None => Ok(()),
+            },
+            Err(e) => Err(e.to_string()),
+        };
+        match ok {
+            Ok(()) => out.text.push_str(line),
+            Err(e) => out.dropped.push((n + 1, line.trim().to_string(), e)),
+        }
+        out.text.push('\n');
+    }
+    out
+}
+
+/// Words that make an exclusion line protective: it keeps secrets, VCS data, dependency trees,
+/// logs or editor/OS junk out, whether or not such a file exists today.
+const PROTECTIVE: &[&str] = &[
+    ".env",
+    ".pem",
+    ".key",
+    "id_rsa",
+    "id_dsa",
+    "id_ecdsa",
+    "id_ed25519",
+    ".npmrc",
+    ".pypirc",
+    ".netrc",
+    "secret",
+    "credential",
+    "password",
+    "token",
+    ".aws",
+    ".ssh",
+    ".gnupg",
+    ".p12",
+    ".pfx",
+    ".jks",
+    ".keystore",
+    ".htpasswd",
+    ".tfstate",
+    ".tfvars",
+    ".ds_store",
+    "thumbs.db",
+    ".idea",
+    ".vscode",
+    "*.swp",
+    "node_modules",
+    ".git",
+    ".hg",
+    ".svn",
+    ".log",
+    "__pycache__",
+    ".pyc",
+    ".venv",
+    "venv",
+    ".terraform",
+    ".docker",
+    "kubeconfig",
+];
+
+/// An exclusion line that protects.
+pub fn protective(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() || t.starts_with('#') || t.starts_with('!') {
+        return false;
+    }
+    let l = t.to_ascii_lowercase();
+    PROTECTIVE.iter().any(|w| l.contains(w))
+}
+
+/// Lines of the current ignore file to carry over, and warnings for those refused.
+pub fn choose(
+    m: &Model,
+    plan: &Plan,
+    user: &UserLines,
+    warnings: &mut Vec<String>,
+) -> (Vec<String>, BTreeSet<String>) {
+    if user.text.trim().is_empty() {
+        return (Vec::new(), BTreeSet::new());
+    }
+    let Ok(set) = PatternSet::parse(user.text.as_bytes()) else {
+        return (Vec::new(), BTreeSet::new());
+    };
+    let re: Vec<String> = plan.reexcl.iter().map(|(l, _)| l.clone()).collect();
+    let reset = PatternSet::parse(re.join("\n").as_bytes()).unwrap_or_default();
+    let mut carry: BTreeSet<usize> = BTreeSet::new();
+    let mut exc_cands: Vec<(Vec<usize>, usize)> = Vec::new();
+    let mut refused: BTreeSet<usize> = BTreeSet::new();
+    for (i, p) in m.paths.iter().enumerate() {
+        if m.is_dir(i as u32) || !inside(plan, p) {
+            continue;
+        }
+        if reset
+            .matches_or_parent_matches(p.as_bytes())
+            .unwrap_or(false)
+        {
+            continue;
+        }
+        let (excluded, hits) = set.trace(p.as_bytes());
+        let Some(&last) = hits.last() else { continue };
+        if excluded {
+            if m.named[i] {
+                refused.insert(last);
+            } else {
+                carry.insert(last);
+            }
+        } else {
+            exc_cands.push((hits[..hits.len() - 1].to_vec(), last));
+        }
+    }
+    // Protective lines, even when they match nothing today. One that excludes a path a source
+    // names is carried too, and that path is kept again after it.
+    let mut rekeep: BTreeSet<String> = BTreeSet::new();
+    let named: Vec<usize> = (0..m.paths.len())
+        .filter(|&i| m.named[i] && !m.is_dir(i as u32))
+        .collect();
+    for (k, pat) in set.patterns().iter().enumerate() {
+        let text = String::from_utf8_lossy(&pat.line().original).into_owned();
+        // `exclusion()` is true for a `!` exception line.
+        if pat.exclusion() || !protective(&text) {
+            continue;
+        }
+        let single = PatternSet::parse(text.trim().as_bytes()).unwrap_or_default();
+        let hit = |p: &str| {
+            single
+                .matches_or_parent_matches(p.as_bytes())
+                .unwrap_or(false)
+        };
+        for l in m.literals.iter().filter(|l| hit(l)) {
+            rekeep.insert(l.clone());
+        }
+        for &i in &named {
+            if hit(&m.paths[i]) {
+                rekeep.insert(m.paths[i].clone());
+            }
+        }
+        refused.remove(&k);
+        carry.insert(k);
+    }
+    // Without an allowlist the user's file is the only thing keeping junk out: every line stays.
+    if plan.open {
+        for (k, pat) in set.patterns().iter().enumerate() {
+            if pat.line().line > 0 && (pat.exclusion() || !refused.contains(&k)) {
+                carry.insert(k);
+            }
+        }
+    }
+    for r in &refused {
+        carry.remove(r);
+        let l = &set.patterns()[*r].line();
+        warnings.push(format!(
+            "current ignore line {} `{}` excludes a path the Dockerfile names; not carried over",
+            l.line,
+            String::from_utf8_lossy(&l.original).trim()
+        ));
+    }
+    for (before, exc) in exc_cands {
+        if before.iter().any(|b| carry.contains(b)) {
+            carry.insert(exc);
+        }
+    }
+    let lines = carry
+        .into_iter()
+        .filter(|&i| set.patterns()[i].line().line > 0)
+        .map(|i| {
+            String::from_utf8_lossy(&set.patterns()[i].line().original)
+                .trim()
+                .to_string()
+        })
+        .collect();
+    (lines, rekeep)
+}

@@ -1,0 +1,806 @@
+//! `ctxsize suggest`: an allowlist ignore file generated from the Dockerfiles that use it,
+//! proven before it is offered.
+//!
+//! 1. The whole context is walked with no patterns ([`model`]). The served Dockerfiles
+//!    ([`targets`]) are every `-f`, the Compose services that build this context, and the
+//!    Dockerfiles found by name in the context whose sources point into it. Their sources
+//!    (`COPY`/`ADD` without `--from`, `RUN --mount=type=bind`, in the stages the target
+//!    reaches; platform ARGs for the native and the common platforms) select what the build
+//!    copies.
+//! 2. The file ([`plan`]) is `*`, then `!` lines: the Dockerfiles' own globs mirrored, the
+//!    fewest literal lines that keep every selected path, sources that do not exist yet; for
+//!    `COPY . .` one line per top-level entry worth sending. Then the user's lines
+//!    ([`carry`]): those still deciding something inside the kept paths and every protective
+//!    line. Then re-exclusions ([`reexclude`]) limited to what cannot belong in an image.
+//! 3. [`prove`] analyses the context again with the proposal for every served Dockerfile under
+//!    every builder that reads the file: every file the build copies and sends today must still
+//!    be sent, except the listed removals. A failure broadens the lines and proves again; what
+//!    cannot be proven is reported and the command exits 1.
+//! 4. [`write`] replaces the file atomically and keeps the previous one where the next build
+//!    does not send it (checked after the write).
+
+pub mod carry;
+pub mod model;
+pub mod output;
+pub mod plan;
+pub mod prove;
+pub mod reexclude;
+pub mod targets;
+pub mod write;
+
+use std::collections::{BTreeSet, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::analysis::{analyze_resolved, Config};
+use crate::context::Resolved;
+use crate::dockerignore::PatternSet;
+use crate::error::Error;
+use crate::transfer::{self, node_paths};
+use crate::tree::{Tree, ROOT};
+use crate::walk::Builder;
+
+pub use model::broad_prefix;
+pub use output::{summary, unified_diff};
+pub use write::{write_atomic, Snapshot};
+
+use model::Model;
+use output::name;
+use plan::{keep_pattern, Plan};
+use prove::{per_file, Check};
+use targets::Target;
+
+/// What `ctxsize suggest` was asked for, beyond the context, Dockerfile and builder.
+#[derive(Debug, Clone, Default)]
+pub struct SuggestOptions {
+    /// `--target`.
+    pub target: Option<String>,
+    /// `--build-arg NAME=VALUE` (a bare `NAME` takes the value from the environment).
+    pub build_args: Vec<String>,
+    /// `--diff`: print a unified diff against the current file instead of the file.
+    pub diff: bool,
+    /// `--write`: write the file (atomically, keeping a backup where the build does not send it).
+    pub write: bool,
+    /// Every `-f` given (the first is also `Config::dockerfile`); empty: the default Dockerfile.
+    pub dockerfiles: Vec<std::path::PathBuf>,
+    /// `--compose [FILE]`: also serve the services of this Compose file that build the context.
+    pub compose: Option<Option<std::path::PathBuf>>,
+    /// Look for other Dockerfiles in the context that share the ignore file (`--no-discover`
+    /// turns it off).
+    pub discover: bool,
+    /// `--per-dockerfile`: one `<Dockerfile>.dockerignore` per Dockerfile.
+    pub per_dockerfile: bool,
+}
+
+/// Files and bytes.
+pub type Count = (u64, u64);
+
+/// Sizes of one builder's context before and after the proposal (the first served Dockerfile).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// The builder.
+    pub builder: Option<Builder>,
+    /// Files and content bytes sent with the current ignore file (`None`: it does not parse).
+    pub before: Option<(u64, u64)>,
+    /// Files and content bytes sent with the proposal.
+    pub after: (u64, u64),
+    /// BuildKit only: the transfer set (files, bytes) before and after.
+    pub transfer: Option<(Option<Count>, Count)>,
+}
+
+/// A proposal and its proof.
+#[derive(Debug, Clone)]
+pub struct Suggestion {
+    /// The complete ignore file.
+    pub text: String,
+    /// Where it goes.
+    pub destination: PathBuf,
+    /// An alternative place worth offering, and why.
+    pub alternative: Option<(PathBuf, String)>,
+    /// The current bytes of `destination` (`None`: it does not exist).
+    pub current: Option<Vec<u8>>,
+    /// What `--write` compares against before replacing the file.
+    pub seen: Snapshot,
+    /// `COPY . .`: the keep lines are the top-level entries.
+    pub whole_context: bool,
+    /// No `*` line (no allowlist could be proven).
+    pub open: bool,
+    /// The kept paths (the `!` lines, unescaped).
+    pub kept: Vec<String>,
+    /// The kept globs.
+    pub globs: Vec<String>,
+    /// Re-exclusions: (line, reason).
+    pub reexcluded: Vec<(String, String)>,
+    /// Lines carried over from the current ignore file.
+    pub carried: Vec<String>,
+    /// Carried lines that are protective (secret and junk patterns).
+    pub protective: Vec<String>,
+    /// Lines of the current file dropped because they are invalid: (line number, line, why).
+    pub dropped_lines: Vec<(usize, String, String)>,
+    /// Files the build copies and sent today that the proposal removes: (path, reason).
+    pub removals: Vec<(String, String)>,
+    /// The Dockerfiles served: (path relative to the context, why).
+    pub served: Vec<(String, String)>,
+    /// Files the served Dockerfiles copy.
+    pub used_files: u64,
+    /// Facts: Dockerfiles not served, suspicious entries kept with their size, …
+    pub notes: Vec<String>,
+    /// Warnings (unresolved sources, broadened lines, names that cannot be written, …).
+    pub warnings: Vec<String>,
+    /// What the proof found wrong (empty: proven).
+    pub failures: Vec<String>,
+    /// Before → after, per builder, for the first served Dockerfile.
+    pub figures: Vec<Figures>,
+    /// Builders the proof ran under (empty when it failed).
+    pub proven_for: Vec<Builder>,
+}
+
+impl Suggestion {
+    /// Every check passed.
+    pub fn proven(&self) -> bool {
+        self.failures.is_empty() && !self.proven_for.is_empty()
+    }
+}
+
+/// Parses `--build-arg` values: `NAME=VALUE`, or `NAME` taken from the environment (skipped
+/// when unset, as docker does).
+pub fn build_args(raw: &[String]) -> Vec<(String, String)> {
+    raw.iter()
+        .filter_map(|a| match a.split_once('=') {
+            Some((k, v)) => Some((k.to_string(), v.to_string())),
+            None => std::env::var(a).ok().map(|v| (a.clone(), v)),
+        })
+        .collect()
+}
+
+fn walk_all(main: &Resolved, threads: usize) -> Result<Tree, Error> {
+    Ok(analyze_resolved(
+        Resolved {
+            ignore_file: None,
+            ignore_text: Vec::new(),
+            ..main.clone()
+        },
+        Builder::Buildkit,
+        threads,
+    )?
+    .tree)
+}
+
+/// Builds and proves the proposal for the configuration's ignore file (with
+/// `--per-dockerfile`: the first Dockerfile's own file).
+pub fn suggest(config: &Config, opts: &SuggestOptions) -> Result<Suggestion, Error> {
+    Ok(suggest_all(config, opts)?.remove(0))
+}
+
+/// Builds and proves every proposal: one for the ignore file the Dockerfiles share, or with
+/// `--per-dockerfile` one `<Dockerfile>.dockerignore` per served Dockerfile.
+pub fn suggest_all(config: &Config, opts: &SuggestOptions) -> Result<Vec<Suggestion>, Error> {
+    let main = config.resolve_for(config.builder)?;
+    if main.dockerfile.as_os_str() == "-" || main.dockerfile.as_os_str().is_empty() {
+        return Err(Error::Usage(
+            "suggest needs the Dockerfile as a file (not -f -)".into(),
+        ));
+    }
+    let args = build_args(&opts.build_args);
+    let tree = walk_all(&main, config.threads)?;
+    let paths = node_paths(&tree);
+    let mut notes = Vec::new();
+    let targets = targets::collect(
+        config,
+        opts,
+        &main.root,
+        &main.dockerfile,
+        &paths,
+        &args,
+        &mut notes,
+    )?;
+    drop(paths);
+    if opts.per_dockerfile {
+        let mut out = Vec::new();
+        let mut tree = Some(tree);
+        for t in targets {
+            let dest = per_file(&t.dockerfile);
+            let tr = match tree.take() {
+                Some(t) => t,
+                None => walk_all(&main, config.threads)?,
+            };
+            let mut n = notes.clone();
+            n.push(format!(
+                "{} is read by BuildKit only; the classic builder keeps using {}",
+                dest.display(),
+                main.root.join(".dockerignore").display()
+            ));
+            out.push(build(config, opts, &main, tr, vec![t], dest, n)?);
+        }
+        return Ok(out);
+    }
+    let destination = main
+        .ignore_file
+        .clone()
+        .unwrap_or_else(|| main.root.join(".dockerignore"));
+    Ok(vec![build(
+        config,
+        opts,
+        &main,
+        tree,
+        targets,
+        destination,
+        notes,
+    )?])
+}
+
+/// The strict removal reason of each node: its own rule or an ancestor's (never for a node a
+/// source names).
+fn removal_reasons(m: &Model, installs: &[targets::Installs]) -> Vec<Option<&'static str>> {
+    let n = m.tree.nodes.len();
+    let mut out: Vec<Option<&'static str>> = vec![None; n];
+    let mut stack: Vec<(u32, Option<&'static str>)> = m.top().iter().map(|&i| (i, None)).collect();
+    while let Some((i, inherited)) = stack.pop() {
+        let own = if m.named[i as usize] {
+            None
+        } else {
+            inherited.or_else(|| {
+                reexclude::strict(m, i, reexclude::installs_for(m, installs, i)).map(|s| s.reason)
+            })
+        };
+        out[i as usize] = own;
+        for &c in m.kids.of(i) {
+            stack.push((c, own));
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build(
+    config: &Config,
+    opts: &SuggestOptions,
+    main: &Resolved,
+    tree: Tree,
+    targets: Vec<Target>,
+    destination: PathBuf,
+    mut notes: Vec<String>,
+) -> Result<Suggestion, Error> {
+    let threads = config.threads;
+    let seen = Snapshot::take(&destination);
+    let current = seen.bytes.clone();
+    let mut warnings = Vec::new();
+
+    // Who reads the destination, and what they send today.
+    let all_checks = prove::checks(config, &targets, &destination, &mut notes)?;
+    let keep_t: Vec<usize> = (0..targets.len())
+        .filter(|k| *k == 0 || all_checks.iter().any(|c| c.target == *k))
+        .collect();
+    let targets: Vec<Target> = keep_t.iter().map(|&k| targets[k].clone()).collect();
+    let checks: Vec<Check> = all_checks
+        .into_iter()
+        .filter_map(|mut c| {
+            let k = keep_t.iter().position(|&x| x == c.target)?;
+            c.target = k;
+            Some(c)
+        })
+        .collect();
+    // The user's lines: the destination's, else what the first Dockerfile reads today.
+    let user_text = match &current {
+        Some(b) => crate::context::Platform::host().ignore_text(b.clone()),
+        None => main.ignore_text.clone(),
+    };
+    let user = carry::read(&user_text);
+
+    let m = Model::new(&main.root, tree, &targets, &mut warnings);
+    for (k, t) in targets.iter().enumerate() {
+        for s in t
+            .sources
+            .items
+            .iter()
+            .filter(|s| !s.unresolved && !s.path.is_empty() && !s.instruction.contains("tmpfs"))
+        {
+            if !m.paths.iter().any(|p| s.matches(p)) {
+                let kept = !s.has_wildcard;
+                warnings.push(format!(
+                    "{}: {} {} (line {}) matches nothing in the context{}",
+                    t.rel,
+                    s.instruction,
+                    s.raw,
+                    s.line,
+                    if kept {
+                        ": kept in the file, as it may be generated before the build (the build fails with \"not found\" until it exists)"
+                    } else {
+                        ": the build fails with \"not found\" whatever the ignore file says"
+                    }
+                ));
+            }
+        }
+        let _ = k;
+    }
+    let installs: Vec<targets::Installs> = targets.iter().map(|t| t.installs).collect();
+    let reasons = removal_reasons(&m, &installs);
+    let sent_before: Vec<bool> = {
+        let sets: Vec<&HashSet<String>> = checks.iter().filter_map(|c| c.before.as_ref()).collect();
+        let none = checks.iter().any(|c| c.before.is_none()) || checks.is_empty();
+        m.paths
+            .iter()
+            .map(|p| none || sets.iter().any(|s| s.contains(p)))
+            .collect()
+    };
+
+    let mut plan = Plan::default();
+    if m.whole() {
+        plan.whole = true;
+        let removable = |i: u32| reasons[i as usize].is_some();
+        if !plan::choose_top(&m, &mut plan, &sent_before, &removable, &mut warnings) {
+            plan.open = true;
+        }
+    } else if !plan::choose_keep(&m, &mut plan, &mut warnings) {
+        plan.open = true;
+    }
+
+    let served: Vec<String> = targets.iter().map(|t| t.rel.clone()).collect();
+    let dopts_desc = {
+        let mut s = String::new();
+        if let Some(t) = &opts.target {
+            s.push_str(&format!(" (target {t})"));
+        }
+        let a = build_args(&opts.build_args);
+        if !a.is_empty() {
+            s.push_str(&format!(
+                " with --build-arg {}",
+                a.iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ));
+        }
+        s
+    };
+    let mut banned: BTreeSet<String> = BTreeSet::new();
+    let mut text;
+    let mut proof;
+    let mut round = 0;
+    let mut round_warnings;
+    loop {
+        round += 1;
+        round_warnings = Vec::new();
+        let (carried, rekeep) = carry::choose(&m, &plan, &user, &mut round_warnings);
+        plan.carried = carried
+            .into_iter()
+            .filter(|l| !banned.contains(l))
+            .collect();
+        plan.rekeep = rekeep;
+        plan.reexcl = reexclude::choose(&m, &plan, &installs, &mut round_warnings);
+        let mut h = vec![format!(
+            "Generated by `ctxsize suggest` from {}{dopts_desc}.",
+            if served.len() > 1 {
+                format!("{} Dockerfiles", served.len())
+            } else {
+                served.join(", ")
+            }
+        )];
+        h.extend(output::header(&plan, &served));
+        text = output::render(&plan, &h);
+        proof = prove::prove(&m, &checks, &text, &reasons, threads)?;
+        if proof.failures.is_empty() || round > 8 {
+            break;
+        }
+        // Broaden: a carried line that excludes a copied file goes; a kept line becomes its
+        // top-level entry; then the allowlist goes.
+        let carried_set: Vec<(String, PatternSet)> = plan
+            .carried
+            .iter()
+            .map(|l| {
+                (
+                    l.clone(),
+                    PatternSet::parse(l.as_bytes()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        let mut changed = false;
+        let mut go_open = false;
+        for (b, p, _) in &proof.failures {
+            if let Some((l, _)) = carried_set
+                .iter()
+                .find(|(_, s)| s.matches_or_parent_matches(p.as_bytes()).unwrap_or(false))
+            {
+                if banned.insert(l.clone()) {
+                    warnings.push(format!(
+                        "current ignore line `{l}` would exclude {p}, which the build copies; not carried over"
+                    ));
+                    changed = true;
+                }
+                continue;
+            }
+            if plan.open {
+                continue;
+            }
+            let top = p.split('/').next().unwrap_or(p).to_string();
+            let line = plan.keep.iter().find(|k| plan::at_or_below(p, k)).cloned();
+            match line {
+                Some(k) if k != top && keep_pattern(&top).is_some() => {
+                    warnings.push(format!(
+                        "{p} is not sent under {} with !{k}; broadened to !{top}",
+                        name(*b)
+                    ));
+                    plan.keep.remove(&k);
+                    plan.keep.retain(|q| !plan::at_or_below(q, &top));
+                    plan.keep.insert(top);
+                    changed = true;
+                }
+                Some(k) if k != top => go_open = true,
+                None if !plan.keep.contains(&top) && keep_pattern(&top).is_some() => {
+                    warnings.push(format!(
+                        "{p} is not sent under {}; keeping !{top}",
+                        name(*b)
+                    ));
+                    plan.keep.retain(|q| !plan::at_or_below(q, &top));
+                    plan.keep.insert(top);
+                    changed = true;
+                }
+                _ => go_open = true,
+            }
+        }
+        if !changed && go_open && !plan.open {
+            warnings.push(format!(
+                "{} is not sent under {} even with a top-level line; no allowlist is written",
+                proof.failures[0].1,
+                name(proof.failures[0].0)
+            ));
+            plan.open = true;
+            plan.keep.clear();
+            plan.globs.clear();
+            changed = true;
+        }
+        if !changed {
+            break;
+        }
+    }
+    warnings.extend(round_warnings);
+
+    let failures: Vec<String> = proof
+        .failures
+        .iter()
+        .map(|(b, p, why)| format!("{p} under {}: {why}", name(*b)))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let proven_for: Vec<Builder> = if failures.is_empty() {
+        let mut v: Vec<Builder> = checks.iter().map(|c| c.builder).collect();
+        v.sort_by_key(|b| *b != Builder::Buildkit);
+        v.dedup();
+        v
+    } else {
+        Vec::new()
+    };
+    if checks.is_empty() {
+        notes.push("no builder reads the proposed file for these Dockerfiles".into());
+    }
+
+    // Figures for the first Dockerfile.
+    let mut figures = Vec::new();
+    for (c, after) in checks.iter().zip(&proof.afters) {
+        if c.target != 0 {
+            continue;
+        }
+        let transfer = (c.builder == Builder::Buildkit).then(|| {
+            let t = transfer::compute(after, &targets[0].sources, &|_| false);
+            (c.before_transfer, (t.files, t.bytes))
+        });
+        figures.push(Figures {
+            builder: Some(c.builder),
+            before: c.before_counts,
+            after: (after.totals.files, after.totals.content_bytes),
+            transfer,
+        });
+    }
+
+    let removals: Vec<(String, String)> = proof.removals.into_iter().collect();
+    let removed = |p: &str| {
+        removals
+            .binary_search_by(|(q, _)| q.as_str().cmp(p))
+            .is_ok()
+            || plan.reexcl.iter().any(|(l, _)| {
+                PatternSet::parse(l.as_bytes())
+                    .is_ok_and(|s| s.matches_or_parent_matches(p.as_bytes()).unwrap_or(false))
+            })
+    };
+    notes.extend(reexclude::kept_notes(&m, &plan, &removed));
+
+    let used_files = (0..m.tree.nodes.len())
+        .filter(|&i| !m.is_dir(i as u32) && m.needs.iter().any(|n| n.copies[i]))
+        .count() as u64;
+    let protective = plan
+        .carried
+        .iter()
+        .filter(|l| carry::protective(l))
+        .cloned()
+        .collect();
+    let alternative = if opts.per_dockerfile || targets.len() > 1 {
+        None
+    } else {
+        per_dockerfile_offer(config, main)
+    };
+    let _ = ROOT;
+    Ok(Suggestion {
+        text,
+        destination,
+        alternative,
+        current,
+        seen,
+        whole_context: plan.whole,
+        open: plan.open,
+        kept: plan.keep.iter().cloned().collect(),
+        globs: plan.globs.iter().cloned().collect(),
+        reexcluded: plan.reexcl.clone(),
+        carried: plan.carried.clone(),
+        protective,
+        dropped_lines: user.dropped.clone(),
+        removals,
+        served: targets
+            .iter()
+            .map(|t| (t.rel.clone(), t.origin.clone()))
+            .collect(),
+        used_files,
+        notes,
+        warnings,
+        failures,
+        figures,
+        proven_for,
+    })
+}
+
+/// With BuildKit and `-f dir/X.Dockerfile`, the per-Dockerfile ignore file is worth offering.
+fn per_dockerfile_offer(config: &Config, main: &Resolved) -> Option<(PathBuf, String)> {
+    if config.builder != Builder::Buildkit {
+        return None;
+    }
+    let f = config.dockerfile.as_ref()?;
+    if f.as_os_str() == "-" {
+        return None;
+    }
+    let name = main.dockerfile.file_name()?.to_os_string();
+    let dir = main.dockerfile.parent()?;
+    let per = per_file(&main.dockerfile);
+    if main.ignore_file.as_deref() == Some(per.as_path()) {
+        return None;
+    }
+    if name == "Dockerfile" && dir == main.root {
+        return None;
+    }
+    Some((
+        per.clone(),
+        format!(
+            "BuildKit reads {} before {}/.dockerignore, so this Dockerfile can have its own allowlist without changing the context's other builds (--per-dockerfile); the classic builder ignores it",
+            per.display(),
+            main.root.display()
+        ),
+    ))
+}
+
+/// After `--write`: the backup must not be sent by the next build (any builder, any served
+/// Dockerfile's configuration). If it would be, it moves to the cache directory.
+fn secure_backup(
+    config: &Config,
+    root: &Path,
+    bak: PathBuf,
+) -> Result<(PathBuf, Option<String>), Error> {
+    let Ok(rel) = bak.strip_prefix(root) else {
+        return Ok((bak, None));
+    };
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    let mut sent_by = None;
+    for b in [Builder::Buildkit, Builder::Classic] {
+        let Ok(r) = config.resolve_for(b) else {
+            continue;
+        };
+        let a = analyze_resolved(r, b, config.threads)?;
+        let paths = node_paths(&a.tree);
+        if a.tree.sent().any(|i| paths[i as usize] == rel) {
+            sent_by = Some(b);
+            break;
+        }
+    }
+    match sent_by {
+        None => Ok((
+            bak,
+            Some("checked: the next build does not send it under BuildKit or classic".into()),
+        )),
+        Some(b) => {
+            let moved = write::move_backup(&bak, &write::cache_dir(root))?;
+            Ok((
+                moved,
+                Some(format!(
+                    "moved out of the context: the {} builder would have sent it",
+                    name(b)
+                )),
+            ))
+        }
+    }
+}
+
+/// `ctxsize suggest`: the file (or a diff) on `out`, the summary on `err`. Exits 1 (and writes
+/// nothing) when a proposal cannot be proven.
+pub fn command(
+    config: &Config,
+    opts: &SuggestOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, Error> {
+    let all = suggest_all(config, opts)?;
+    let ioe = |e: std::io::Error| Error::Io("<stdout>".into(), e);
+    let many = all.len() > 1;
+    for s in &all {
+        let dest = s.destination.display().to_string();
+        if opts.diff {
+            let old = s
+                .current
+                .as_deref()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default();
+            let d = unified_diff(
+                &old,
+                &s.text,
+                &format!("{dest} (current)"),
+                &format!("{dest} (suggested)"),
+            );
+            out.write_all(d.as_bytes()).map_err(ioe)?;
+        } else if !opts.write {
+            if many {
+                out.write_all(format!("# ==> {dest} <==\n").as_bytes())
+                    .map_err(ioe)?;
+            }
+            out.write_all(s.text.as_bytes()).map_err(ioe)?;
+        }
+    }
+    out.flush().map_err(ioe)?;
+    for s in &all {
+        let _ = err.write_all(summary(s).as_bytes());
+    }
+    if all.iter().any(|s| !s.proven()) {
+        if opts.write {
+            let _ = writeln!(err, "  not written: the proposal is not proven");
+        }
+        return Ok(crate::exit::ExitCode::Check.code());
+    }
+    if opts.write {
+        let root = config.resolve_for(config.builder)?.root;
+        for s in &all {
+            let dir = write::backup_dir(&root);
+            let bak = write_atomic(&s.destination, s.text.as_bytes(), &s.seen, &dir, &mut || {})?;
+            let bak = match bak {
+                Some(b) => Some(secure_backup(config, &root, b)?),
+                None => None,
+            };
+            let _ = writeln!(
+                err,
+                "  wrote {}{}",
+                output::esc(&s.destination.display().to_string()),
+                match bak {
+                    Some((b, note)) => format!(
+                        " (previous file kept as {}{})",
+                        output::esc(&b.display().to_string()),
+                        note.map_or(String::new(), |n| format!("; {n}"))
+                    ),
+                    None => String::new(),
+                }
+            );
+        }
+    }
+    Ok(crate::exit::ExitCode::Ok.code())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dockerfile::ContextSource;
+    use model::Sel;
+    use plan::exact_pattern;
+
+    #[test]
+    fn patterns() {
+        assert_eq!(keep_pattern("a/b/c.txt").as_deref(), Some("a/b/c.txt"));
+        assert_eq!(keep_pattern("a/b[1]").as_deref(), Some("a/b\\[1\\]"));
+        assert_eq!(keep_pattern("a[1]/b"), None);
+        assert_eq!(keep_pattern(" x"), None);
+        assert_eq!(exact_pattern("#x/y").as_deref(), Some("\\#x/y"));
+        assert_eq!(broad_prefix("src/${APP}/x"), "src");
+        assert_eq!(broad_prefix("./apps/$NAME"), "apps");
+        assert_eq!(broad_prefix("${DIR}"), "");
+        assert_eq!(broad_prefix("a/*/$X"), "a");
+    }
+
+    fn src(path: &str, wildcard: bool, excludes: &[&str]) -> ContextSource {
+        ContextSource {
+            line: 1,
+            instruction: "COPY".into(),
+            stage: 0,
+            raw: path.into(),
+            path: path.into(),
+            has_wildcard: wildcard,
+            unresolved: false,
+            excludes: excludes.iter().map(|s| s.to_string()).collect(),
+            parents: false,
+        }
+    }
+
+    #[test]
+    fn sel_names_and_excludes() {
+        let s = Sel::from_source(&src("src/*.py", true, &[]));
+        assert!(s.names("src"));
+        assert!(s.names("src/a.py"));
+        assert!(!s.names("src/a.py/x"));
+        assert!(s.selects("src/a.py/x"));
+        let s = Sel::from_source(&src("src", false, &["*.md", "tests"]));
+        assert!(s.copies("src/a.py"));
+        assert!(!s.copies("src/README.md"));
+        assert!(!s.copies("src/tests/t.py"));
+        assert!(s.copies("src/x/tests.py"));
+    }
+
+    #[test]
+    fn diff() {
+        assert_eq!(unified_diff("a\nb\n", "a\nb\n", "x", "y"), "");
+        let d = unified_diff("a\nb\nc\n", "a\nc\nd\n", "x", "y");
+        assert_eq!(d, "--- x\n+++ y\n@@ -1,3 +1,3 @@\n a\n-b\n c\n+d\n");
+        let d = unified_diff("", "*\n", "x", "y");
+        assert_eq!(d, "--- x\n+++ y\n@@ -0,0 +1,1 @@\n+*\n");
+    }
+
+    #[test]
+    fn protective_lines() {
+        for l in [
+            ".env",
+            "**/*.pem",
+            ".DS_Store",
+            ".idea",
+            "node_modules",
+            "**/.git",
+            "*.log",
+        ] {
+            assert!(carry::protective(l), "{l}");
+        }
+        for l in ["docs", "!.env.example", "# .env", "*.md"] {
+            assert!(!carry::protective(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn invalid_line_is_dropped_alone() {
+        let u = carry::read(b"node_modules\n[\n.env\n");
+        assert_eq!(u.dropped.len(), 1);
+        assert_eq!(u.dropped[0].0, 2);
+        assert!(u.text.contains("node_modules") && u.text.contains(".env"));
+    }
+
+    #[test]
+    fn install_steps() {
+        let i = targets::Installs::of("FROM node\nRUN npm ci --omit=dev\n");
+        assert!(i.node && !i.python);
+        let i = targets::Installs::of("FROM python\nRUN pip install \\\n  -r req.txt\n");
+        assert!(i.python && !i.node);
+        let i = targets::Installs::of(
+            "FROM node\nCOPY node_modules ./node_modules\nRUN npm run build\n",
+        );
+        assert!(!i.node);
+        let i = targets::Installs::of("FROM rust\nRUN cargo build --release\n");
+        assert!(i.cargo);
+    }
+
+    #[test]
+    fn dockerfile_names() {
+        for n in [
+            "Dockerfile",
+            "Dockerfile.base",
+            "api.Dockerfile",
+            "Containerfile",
+        ] {
+            assert!(targets::is_dockerfile_name(n), "{n}");
+        }
+        for n in [
+            "Dockerfile.dockerignore",
+            ".dockerignore",
+            "Dockerfile-notes.md",
+            "README",
+        ] {
+            assert!(!targets::is_dockerfile_name(n), "{n}");
+        }
+    }
+}

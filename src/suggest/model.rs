@@ -1,0 +1,318 @@
+//! The whole context (walked with no patterns) and what each served Dockerfile selects in it.
+
+use crate::dockerfile::{source_matches, ContextSource};
+use crate::dockerignore::PatternSet;
+use crate::transfer::node_paths;
+use crate::tree::{Children, Kind, Tree, ROOT};
+
+use super::targets::Target;
+
+/// A source reduced to what selection needs.
+#[derive(Debug, Clone)]
+pub struct Sel {
+    /// Cleaned path or wildcard pattern; `""` is the root.
+    pub path: String,
+    /// It has a wildcard.
+    pub wildcard: bool,
+    /// The literal directory before the first wildcard.
+    pub prefix: String,
+    /// `COPY --exclude` patterns.
+    pub excludes: Option<std::sync::Arc<PatternSet>>,
+    /// From an unresolved source: the literal directory it certainly lies in.
+    pub broad: bool,
+}
+
+impl Sel {
+    /// From a resolved source.
+    pub fn from_source(s: &ContextSource) -> Sel {
+        let excludes = (!s.excludes.is_empty())
+            .then(|| {
+                PatternSet::parse(s.excludes.join("\n").as_bytes())
+                    .ok()
+                    .map(std::sync::Arc::new)
+            })
+            .flatten();
+        Sel {
+            path: s.path.clone(),
+            wildcard: s.has_wildcard,
+            prefix: s.source_prefix().to_string(),
+            excludes,
+            broad: false,
+        }
+    }
+
+    /// A whole directory kept for an unresolved source.
+    pub fn dir(p: String) -> Sel {
+        Sel {
+            prefix: p.clone(),
+            path: p,
+            wildcard: false,
+            excludes: None,
+            broad: true,
+        }
+    }
+
+    /// Selects `p` (the build may copy it).
+    pub fn selects(&self, p: &str) -> bool {
+        source_matches(&self.path, p)
+    }
+
+    /// Selected and not removed by `COPY --exclude` (patterns relative to the copied item).
+    pub fn copies(&self, p: &str) -> bool {
+        if !self.selects(p) {
+            return false;
+        }
+        let Some(ex) = &self.excludes else {
+            return true;
+        };
+        // The copied item: the source itself, or for a wildcard the ancestor it matched.
+        let base = if !self.wildcard {
+            self.path.clone()
+        } else {
+            let mut end = 0;
+            let mut found = None;
+            for comp in p.split('/') {
+                end = if end == 0 {
+                    comp.len()
+                } else {
+                    end + 1 + comp.len()
+                };
+                if source_matches(&self.path, &p[..end]) {
+                    found = Some(p[..end].to_string());
+                    break;
+                }
+            }
+            match found {
+                Some(f) => f,
+                None => return true,
+            }
+        };
+        let rel = if base.is_empty() {
+            p
+        } else if p.len() > base.len() {
+            &p[base.len() + 1..]
+        } else {
+            // The file is the copied item itself: its name.
+            p.rsplit('/').next().unwrap_or(p)
+        };
+        !ex.matches_or_parent_matches(rel.as_bytes())
+            .unwrap_or(false)
+    }
+
+    /// The source points at `p` or inside it (not merely at an ancestor of `p`).
+    pub fn names(&self, p: &str) -> bool {
+        if self.path.is_empty() || self.broad {
+            return false;
+        }
+        let within =
+            |lit: &str| lit == p || (lit.starts_with(p) && lit[p.len()..].starts_with('/'));
+        if !self.wildcard {
+            return within(&self.path);
+        }
+        if within(&self.prefix) {
+            return true;
+        }
+        source_matches(&self.path, p)
+            && match p.rfind('/') {
+                Some(k) => !source_matches(&self.path, &p[..k]),
+                None => true,
+            }
+    }
+}
+
+/// One served Dockerfile's selections.
+#[derive(Debug, Clone)]
+pub struct Need {
+    /// The sources.
+    pub sels: Vec<Sel>,
+    /// Some source is the whole context (or an unresolved one with no literal directory).
+    pub whole: bool,
+    /// Per node: copied into the image (selected, not `--exclude`d).
+    pub copies: Vec<bool>,
+}
+
+/// The full tree and what the Dockerfiles select.
+pub struct Model {
+    /// The context root.
+    pub tree_root: std::path::PathBuf,
+    /// The tree (no patterns).
+    pub tree: Tree,
+    /// Node paths.
+    pub paths: Vec<String>,
+    /// Children by name.
+    pub kids: Children,
+    /// Selected by any source of any Dockerfile.
+    pub selected: Vec<bool>,
+    /// Named by a source (it points at the node or inside it).
+    pub named: Vec<bool>,
+    /// Per served Dockerfile.
+    pub needs: Vec<Need>,
+    /// Literal source paths (resolved, no wildcard), whether they exist or not.
+    pub literals: Vec<String>,
+    /// Glob sources (resolved).
+    pub globs: Vec<String>,
+    /// Every node path, for lookups.
+    pub path_set: std::collections::HashSet<String>,
+}
+
+/// The literal directory an unresolved source certainly lies in: the text before the first
+/// variable, cut back to a whole directory without wildcards. `""` means anywhere.
+pub fn broad_prefix(raw: &str) -> String {
+    let before = raw.split('$').next().unwrap_or("");
+    let before = before.trim_start_matches("./").trim_start_matches('/');
+    let mut comps: Vec<&str> = before.split('/').collect();
+    comps.pop();
+    let mut out: Vec<&str> = Vec::new();
+    for c in comps {
+        if c.is_empty() || c == "." {
+            continue;
+        }
+        if c == ".." || c.contains(['*', '?', '[', '\\']) {
+            break;
+        }
+        out.push(c);
+    }
+    out.join("/")
+}
+
+/// The selections of one Dockerfile, with warnings for unresolved sources.
+pub fn sels_of(t: &Target, warnings: &mut Vec<String>) -> (Vec<Sel>, bool) {
+    let mut sels = Vec::new();
+    let mut whole = false;
+    for s in &t.sources.items {
+        if s.instruction.contains("tmpfs") {
+            continue;
+        }
+        if s.unresolved {
+            let p = broad_prefix(&s.raw);
+            warnings.push(format!(
+                "{}: {} {} (line {}) uses an ARG with no value: keeping {} (set it with --build-arg for a tighter file)",
+                t.rel,
+                s.instruction,
+                s.raw,
+                s.line,
+                if p.is_empty() { "everything".to_string() } else { format!("{p}/ whole") }
+            ));
+            if p.is_empty() {
+                whole = true;
+            } else {
+                sels.push(Sel::dir(p));
+            }
+            continue;
+        }
+        if s.path.is_empty() {
+            whole = true;
+        }
+        sels.push(Sel::from_source(s));
+    }
+    (sels, whole)
+}
+
+impl Model {
+    /// Builds the model over `tree` for the served Dockerfiles.
+    pub fn new(
+        root: &std::path::Path,
+        tree: Tree,
+        targets: &[Target],
+        warnings: &mut Vec<String>,
+    ) -> Model {
+        let paths = node_paths(&tree);
+        let n = tree.nodes.len();
+        let kids = tree.children_by_name();
+        let mut selected = vec![false; n];
+        let mut named = vec![false; n];
+        let mut needs = Vec::new();
+        let mut literals = Vec::new();
+        let mut globs = Vec::new();
+        for t in targets {
+            let (sels, whole) = sels_of(t, warnings);
+            let mut copies = vec![false; n];
+            for s in &sels {
+                if s.broad || s.path.is_empty() {
+                    if !s.path.is_empty() {
+                        literals.push(s.path.clone());
+                    }
+                } else if s.wildcard {
+                    globs.push(s.path.clone());
+                } else {
+                    literals.push(s.path.clone());
+                }
+            }
+            for (i, p) in paths.iter().enumerate() {
+                let mut c = whole;
+                for s in &sels {
+                    if s.selects(p) {
+                        selected[i] = true;
+                        if s.copies(p) {
+                            c = true;
+                        }
+                    }
+                    if s.names(p) {
+                        named[i] = true;
+                    }
+                }
+                if whole {
+                    selected[i] = true;
+                }
+                copies[i] = c;
+            }
+            needs.push(Need {
+                sels,
+                whole,
+                copies,
+            });
+        }
+        literals.sort();
+        literals.dedup();
+        globs.sort();
+        globs.dedup();
+        let path_set = paths.iter().cloned().collect();
+        Model {
+            path_set,
+            tree_root: root.to_path_buf(),
+            tree,
+            paths,
+            kids,
+            selected,
+            named,
+            needs,
+            literals,
+            globs,
+        }
+    }
+
+    /// The walk listed `p`.
+    pub fn has(&self, p: &str) -> bool {
+        self.path_set.contains(p)
+    }
+
+    /// A directory.
+    pub fn is_dir(&self, i: u32) -> bool {
+        self.tree.nodes[i as usize].kind == Kind::Dir
+    }
+
+    /// Some Dockerfile copies the whole context.
+    pub fn whole(&self) -> bool {
+        self.needs.iter().any(|n| n.whole)
+    }
+
+    /// Top-level entries.
+    pub fn top(&self) -> &[u32] {
+        self.kids.of(ROOT)
+    }
+
+    /// Total size of regular files at or below `i`.
+    pub fn size_below(&self, i: u32) -> (u64, u64) {
+        let mut stack = vec![i];
+        let (mut files, mut bytes) = (0, 0);
+        while let Some(j) = stack.pop() {
+            let node = &self.tree.nodes[j as usize];
+            if node.kind == Kind::File {
+                files += 1;
+                bytes += node.size;
+            }
+            stack.extend(self.kids.of(j).iter().copied());
+        }
+        (files, bytes)
+    }
+}

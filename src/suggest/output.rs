@@ -1,0 +1,289 @@
+//! What the user reads: the ignore file itself, the summary on stderr, and `--diff`.
+
+use std::collections::HashSet;
+
+use crate::walk::Builder;
+
+use super::plan::{keep_pattern, Plan};
+use super::Suggestion;
+
+/// A size in decimal units.
+pub fn human(n: u64) -> String {
+    humansize::format_size(n, humansize::DECIMAL)
+}
+
+/// The builder's name as the summary prints it.
+pub fn name(b: Builder) -> &'static str {
+    match b {
+        Builder::Buildkit => "BuildKit",
+        Builder::Classic => "classic",
+    }
+}
+
+/// Escapes control bytes for a human message (`\xNN`).
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        if (c as u32) < 0x20 || c as u32 == 0x7f {
+            o.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            o.push(c);
+        }
+    }
+    o
+}
+
+/// The file's header comment.
+pub fn header(plan: &Plan, served: &[String]) -> Vec<String> {
+    let mut h = Vec::new();
+    if plan.open {
+        h.push("No allowlist could be proven; only secrets and junk are excluded.".into());
+    } else if plan.whole {
+        h.push("The build copies the whole context (COPY . .): every top-level entry worth".into());
+        h.push("sending is listed; new top-level files are excluded until you add them.".into());
+    } else {
+        h.push(format!(
+            "Keeps {} path(s) and {} glob(s) the Dockerfile COPY/ADD/bind mounts use; the rest is excluded.",
+            plan.keep.len(),
+            plan.globs.len()
+        ));
+    }
+    if served.len() > 1 {
+        h.push(format!(
+            "Serves {} Dockerfiles: {}.",
+            served.len(),
+            served.join(", ")
+        ));
+    }
+    h.push(
+        "The Dockerfile and this file need no line: BuildKit loads them separately and the".into(),
+    );
+    h.push("classic builder always includes them.".into());
+    h
+}
+
+/// The ignore file's text.
+pub fn render(plan: &Plan, header: &[String]) -> String {
+    let mut s = String::new();
+    for h in header {
+        s.push_str("# ");
+        s.push_str(&esc(h).replace('\n', " "));
+        s.push('\n');
+    }
+    if !plan.open {
+        s.push_str("\n# Exclude everything, then keep what the Dockerfile uses.\n*\n");
+        for g in &plan.globs {
+            s.push('!');
+            s.push_str(g);
+            s.push('\n');
+        }
+        for k in &plan.keep {
+            s.push('!');
+            s.push_str(&keep_pattern(k).unwrap_or_else(|| k.clone()));
+            s.push('\n');
+        }
+    }
+    if !plan.carried.is_empty() {
+        s.push_str("\n# Carried over from the current ignore file.\n");
+        for l in &plan.carried {
+            s.push_str(l);
+            s.push('\n');
+        }
+    }
+    if !plan.rekeep.is_empty() {
+        s.push_str("\n# Named by a COPY source, so kept despite the line above.\n");
+        for k in &plan.rekeep {
+            if let Some(p) = keep_pattern(k) {
+                s.push('!');
+                s.push_str(&p);
+                s.push('\n');
+            }
+        }
+    }
+    if !plan.reexcl.is_empty() {
+        s.push_str(
+            "\n# Inside kept paths but never needed in an image: secrets, VCS data, re-installed\n# dependencies, OS/editor droppings, logs.\n",
+        );
+        let mut seen = HashSet::new();
+        for (l, why) in &plan.reexcl {
+            if seen.insert(l.clone()) {
+                s.push_str(&format!("# {}\n{l}\n", esc(why)));
+            }
+        }
+    }
+    s
+}
+
+/// The stderr summary.
+pub fn summary(s: &Suggestion) -> String {
+    let mut o = String::new();
+    let pair = |x: Option<(u64, u64)>| match x {
+        Some((f, b)) => format!("{f} files, {}", human(b)),
+        None => "n/a".to_string(),
+    };
+    o.push_str(&format!(
+        "ctxsize suggest: {} ({} used file(s){})\n",
+        esc(&s.destination.display().to_string()),
+        s.used_files,
+        if s.whole_context {
+            ", whole context"
+        } else {
+            ""
+        }
+    ));
+    for (rel, origin) in &s.served {
+        o.push_str(&format!("  serves    {} ({origin})\n", esc(rel)));
+    }
+    for f in &s.figures {
+        let b = f.builder.map_or("", name);
+        o.push_str(&format!(
+            "  {b:<8}  sent      {} → {}\n",
+            pair(f.before),
+            pair(Some(f.after))
+        ));
+        if let Some((tb, ta)) = f.transfer {
+            o.push_str(&format!(
+                "  {b:<8}  transfer  {} → {}\n",
+                pair(tb),
+                pair(Some(ta))
+            ));
+        }
+    }
+    if s.removals.is_empty() {
+        o.push_str("  removed:  nothing the build copies\n");
+    } else {
+        o.push_str(&format!(
+            "  removed:  {} file(s) the build copied, none needed in an image:\n",
+            s.removals.len()
+        ));
+        for (p, why) in s.removals.iter().take(50) {
+            o.push_str(&format!("    - {} ({})\n", esc(p), esc(why)));
+        }
+        if s.removals.len() > 50 {
+            o.push_str(&format!("    … and {} more\n", s.removals.len() - 50));
+        }
+    }
+    if !s.protective.is_empty() {
+        o.push_str(&format!(
+            "  kept protective line(s): {}\n",
+            s.protective
+                .iter()
+                .map(|l| format!("`{}`", esc(l)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for (n, l, why) in &s.dropped_lines {
+        o.push_str(&format!(
+            "  dropped line {n} `{}`: {} (the other lines are carried over)\n",
+            esc(&l.chars().take(200).collect::<String>()),
+            esc(why)
+        ));
+    }
+    if s.proven() {
+        o.push_str(&format!(
+            "  proven: every file the build copies is still sent under {}, except the removals above\n",
+            s.proven_for
+                .iter()
+                .map(|b| name(*b))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ));
+    } else {
+        o.push_str("  NOT proven:\n");
+        for f in s.failures.iter().take(20) {
+            o.push_str(&format!("    - {}\n", esc(f)));
+        }
+    }
+    if let Some((p, why)) = &s.alternative {
+        o.push_str(&format!(
+            "  or write it to {}: {why}\n",
+            esc(&p.display().to_string())
+        ));
+    }
+    for n in s.notes.iter().take(20) {
+        o.push_str(&format!("  note: {}\n", esc(n)));
+    }
+    if s.notes.len() > 20 {
+        o.push_str(&format!("  note: … and {} more\n", s.notes.len() - 20));
+    }
+    for w in &s.warnings {
+        o.push_str(&format!("  warning: {}\n", esc(w)));
+    }
+    o
+}
+
+/// A unified diff (`diff -u` style, 3 lines of context) between two texts.
+pub fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut t = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            t[i][j] = if a[i] == b[j] {
+                t[i + 1][j + 1] + 1
+            } else {
+                t[i + 1][j].max(t[i][j + 1])
+            };
+        }
+    }
+    let mut ops: Vec<(char, usize, usize)> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            ops.push((' ', i, j));
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || t[i][j + 1] >= t[i + 1][j]) {
+            ops.push(('+', i, j));
+            j += 1;
+        } else {
+            ops.push(('-', i, j));
+            i += 1;
+        }
+    }
+    if ops.iter().all(|o| o.0 == ' ') {
+        return String::new();
+    }
+    let mut out = format!("--- {old_name}\n+++ {new_name}\n");
+    const CTX: usize = 3;
+    let mut k = 0;
+    while k < ops.len() {
+        if ops[k].0 == ' ' {
+            k += 1;
+            continue;
+        }
+        let start = k.saturating_sub(CTX);
+        let mut end = k;
+        let mut last_change = k;
+        while end < ops.len() {
+            if ops[end].0 != ' ' {
+                last_change = end;
+            } else if end - last_change > 2 * CTX {
+                break;
+            }
+            end += 1;
+        }
+        let end = (last_change + CTX + 1).min(ops.len());
+        let hunk = &ops[start..end];
+        let a_start = hunk[0].1;
+        let b_start = hunk[0].2;
+        let a_len = hunk.iter().filter(|o| o.0 != '+').count();
+        let b_len = hunk.iter().filter(|o| o.0 != '-').count();
+        let pos = |s: usize, l: usize| if l == 0 { s } else { s + 1 };
+        out.push_str(&format!(
+            "@@ -{},{a_len} +{},{b_len} @@\n",
+            pos(a_start, a_len),
+            pos(b_start, b_len)
+        ));
+        for &(tag, ai, bi) in hunk {
+            let line = if tag == '+' { b[bi] } else { a[ai] };
+            out.push(tag);
+            out.push_str(line);
+            out.push('\n');
+        }
+        k = end;
+    }
+    out
+}

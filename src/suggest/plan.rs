@@ -1,0 +1,245 @@
+//! The allowlist: `*`, then `!` lines for what the Dockerfiles use (their own globs mirrored,
+//! sources that do not exist yet kept), or for `COPY . .` one line per top-level entry worth
+//! sending; written so that both builders can follow them.
+
+use std::collections::BTreeSet;
+
+use crate::dockerfile::source_matches;
+use crate::tree::ROOT;
+
+use super::model::Model;
+
+/// The parts of a proposal before it is written out.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// `COPY . .`: the keep lines are the top-level entries worth sending.
+    pub whole: bool,
+    /// No `*` line at all (no allowlist could be written or proven).
+    pub open: bool,
+    /// Kept paths (the `!` lines, unescaped).
+    pub keep: BTreeSet<String>,
+    /// Kept globs, as the Dockerfile writes them.
+    pub globs: BTreeSet<String>,
+    /// Re-exclusions: (line, reason).
+    pub reexcl: Vec<(String, String)>,
+    /// Lines carried over from the current ignore file, in its order.
+    pub carried: Vec<String>,
+    /// Paths a source names that a carried protective line excludes: kept again after it.
+    pub rekeep: BTreeSet<String>,
+}
+
+/// A name that can stand in a pattern as literal text: no glob characters, no escape, no
+/// surrounding white space (docker trims lines), no line breaks.
+pub fn plain(name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains(['*', '?', '[', ']', '\\', '\n', '\r'])
+        && name.trim() == name
+}
+
+/// A name that can be written escaped (as the last component of a pattern).
+fn escapable(name: &str) -> bool {
+    !name.is_empty() && !name.contains(['\n', '\r']) && name.trim() == name
+}
+
+fn escape_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    for c in name.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The pattern for a kept path: every directory above it plain (the classic builder's literal
+/// prefix test, R20), the last name escaped. `None` when the path cannot be written that way.
+pub fn keep_pattern(path: &str) -> Option<String> {
+    let comps: Vec<&str> = path.split('/').collect();
+    let (last, dirs) = comps.split_last()?;
+    if !dirs.iter().all(|c| plain(c)) || !escapable(last) {
+        return None;
+    }
+    let mut s = dirs.join("/");
+    if !s.is_empty() {
+        s.push('/');
+    }
+    s.push_str(&escape_name(last));
+    Some(s)
+}
+
+/// An exact exclusion pattern for a path, or `None` when it cannot be written.
+pub fn exact_pattern(path: &str) -> Option<String> {
+    if !path.split('/').all(escapable) {
+        return None;
+    }
+    let mut s = String::new();
+    if path.starts_with(['!', '#']) {
+        s.push('\\');
+    }
+    s.push_str(
+        &path
+            .split('/')
+            .map(escape_name)
+            .collect::<Vec<_>>()
+            .join("/"),
+    );
+    Some(s)
+}
+
+/// `p` is `k` or below it.
+pub fn at_or_below(p: &str, k: &str) -> bool {
+    k.is_empty() || p == k || (p.starts_with(k) && p[k.len()..].starts_with('/'))
+}
+
+/// Inside the kept paths (everything, for an open file).
+pub fn inside(plan: &Plan, p: &str) -> bool {
+    plan.open
+        || plan.keep.iter().any(|k| at_or_below(p, k))
+        || plan.globs.iter().any(|g| source_matches(g, p))
+}
+
+/// A glob the exceptions can mirror as is: a valid pattern whose directories are plain text
+/// (the classic builder enters `a/` for `!a/*.json` only through that literal prefix).
+fn mirrorable(g: &str) -> bool {
+    let comps: Vec<&str> = g.split('/').collect();
+    let (last, dirs) = comps.split_last().expect("split yields one");
+    !last.is_empty()
+        && !g.contains(['\n', '\r'])
+        && g.trim() == g
+        && dirs.iter().all(|c| plain(c))
+        && crate::dockerignore::PatternSet::parse(format!("!{g}").as_bytes())
+            .is_ok_and(|s| !s.patterns().iter().any(|p| p.is_broken()))
+}
+
+/// Chooses the keep lines for Dockerfiles that do not copy the whole context: the Dockerfile's
+/// own globs, the maximal wholly-selected entries, and literal sources that do not exist yet.
+/// `None`: no allowlist can be written.
+pub fn choose_keep(m: &Model, plan: &mut Plan, warnings: &mut Vec<String>) -> bool {
+    let n = m.tree.nodes.len();
+    for g in &m.globs {
+        if mirrorable(g) {
+            plan.globs.insert(g.clone());
+        }
+    }
+    let covered = |p: &str| plan.globs.iter().any(|g| source_matches(g, p));
+    let mut fully = vec![false; n];
+    let mut any = vec![false; n];
+    let mut order: Vec<u32> = Vec::with_capacity(n);
+    let mut stack: Vec<u32> = m.kids.of(ROOT).iter().rev().copied().collect();
+    while let Some(i) = stack.pop() {
+        order.push(i);
+        for &c in m.kids.of(i).iter().rev() {
+            stack.push(c);
+        }
+    }
+    for &i in order.iter().rev() {
+        let ch = m.kids.of(i);
+        let u = m.selected[i as usize];
+        fully[i as usize] = u || (!ch.is_empty() && ch.iter().all(|&c| fully[c as usize]));
+        any[i as usize] = u || ch.iter().any(|&c| any[c as usize]);
+    }
+    let mut keep = BTreeSet::new();
+    let mut stack: Vec<u32> = m.kids.of(ROOT).iter().rev().copied().collect();
+    while let Some(i) = stack.pop() {
+        if !any[i as usize] {
+            continue;
+        }
+        let p = &m.paths[i as usize];
+        if covered(p) {
+            continue;
+        }
+        let writable = keep_pattern(p).is_some();
+        if fully[i as usize] || !m.is_dir(i) {
+            if writable {
+                keep.insert(p.clone());
+                continue;
+            }
+        } else if writable && p.split('/').all(plain) {
+            for &c in m.kids.of(i).iter().rev() {
+                stack.push(c);
+            }
+            continue;
+        } else if writable {
+            warnings.push(format!(
+                "{p}/ is kept whole: a name in its path needs escaping, which the classic builder's literal prefix test cannot follow"
+            ));
+            keep.insert(p.clone());
+            continue;
+        }
+        match p.rfind('/') {
+            Some(k) => {
+                let parent = p[..k].to_string();
+                warnings.push(format!(
+                    "{p:?} cannot be written as a pattern; keeping {parent}/ whole"
+                ));
+                keep.insert(parent);
+            }
+            None => {
+                warnings.push(format!(
+                    "{p:?} cannot be written as a pattern; no allowlist is possible"
+                ));
+                return false;
+            }
+        }
+    }
+    // Sources that do not exist yet (generated before the build) keep their line.
+    for lit in &m.literals {
+        if m.has(lit) || covered(lit) {
+            continue;
+        }
+        match keep_pattern(lit) {
+            Some(_) => {
+                keep.insert(lit.clone());
+            }
+            None => warnings.push(format!(
+                "{lit:?} (a source that does not exist yet) cannot be written as a pattern"
+            )),
+        }
+    }
+    let all: Vec<String> = keep.iter().cloned().collect();
+    keep.retain(|p| !all.iter().any(|q| q != p && at_or_below(p, q)));
+    plan.keep = keep;
+    true
+}
+
+/// Chooses the keep lines for `COPY . .`: each top-level entry worth sending (sent today and
+/// not wholly a removal), and top-level sources that do not exist yet.
+pub fn choose_top(
+    m: &Model,
+    plan: &mut Plan,
+    sent_before: &[bool],
+    removable: &dyn Fn(u32) -> bool,
+    warnings: &mut Vec<String>,
+) -> bool {
+    let mut keep = BTreeSet::new();
+    for &i in m.top() {
+        let p = &m.paths[i as usize];
+        let worth = sent_before[i as usize] || m.named[i as usize];
+        if !worth || (removable(i) && !m.named[i as usize]) {
+            continue;
+        }
+        if keep_pattern(p).is_none() {
+            warnings.push(format!(
+                "{p:?} cannot be written as a pattern; no allowlist is possible"
+            ));
+            return false;
+        }
+        keep.insert(p.clone());
+    }
+    for lit in &m.literals {
+        if m.has(lit) || keep.iter().any(|k| at_or_below(lit, k)) {
+            continue;
+        }
+        if keep_pattern(lit).is_some() {
+            keep.insert(lit.clone());
+        }
+    }
+    for g in &m.globs {
+        if mirrorable(g) {
+            plan.globs.insert(g.clone());
+        }
+    }
+    plan.keep = keep;
+    true
+}

@@ -1,0 +1,206 @@
+//! The proof: for every served Dockerfile and every builder that reads the proposed file, the
+//! context is analysed again with it (the crate's own engine), and every file the Dockerfile's
+//! sources copy (`COPY --exclude` respected) that is sent today must still be sent, unless a
+//! strict rule removes it (listed by path and reason). Sources that do not exist yet must not
+//! be excluded either.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::analysis::{analyze_resolved, Analysis, Config};
+use crate::context::Resolved;
+use crate::dockerignore::PatternSet;
+use crate::error::Error;
+use crate::transfer::node_paths;
+use crate::walk::Builder;
+
+use super::model::Model;
+use super::output::name;
+use super::targets::Target;
+
+/// One Dockerfile under one builder that reads the proposed file.
+pub struct Check {
+    /// Index into the served Dockerfiles.
+    pub target: usize,
+    /// The builder.
+    pub builder: Builder,
+    /// How that builder resolves the Dockerfile's context today.
+    pub resolved: Resolved,
+    /// What is sent today (`None`: the current ignore file does not parse, so the build fails).
+    pub before: Option<HashSet<String>>,
+    /// Files and bytes sent today.
+    pub before_counts: Option<(u64, u64)>,
+    /// BuildKit's transfer set today.
+    pub before_transfer: Option<(u64, u64)>,
+}
+
+/// `<dir>/<name>.dockerignore` beside a Dockerfile.
+pub fn per_file(dockerfile: &Path) -> PathBuf {
+    let mut n = dockerfile.file_name().unwrap_or_default().to_os_string();
+    n.push(".dockerignore");
+    dockerfile.with_file_name(n)
+}
+
+fn same(a: &Path, b: &Path) -> bool {
+    a == b
+        || match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => {
+                // Not created yet: compare the canonical parents.
+                let pc = |p: &Path| {
+                    p.parent()
+                        .and_then(|d| std::fs::canonicalize(d).ok())
+                        .map(|d| d.join(p.file_name().unwrap_or_default()))
+                };
+                pc(a).is_some() && pc(a) == pc(b)
+            }
+        }
+}
+
+fn sent_set(a: &Analysis) -> HashSet<String> {
+    let paths = node_paths(&a.tree);
+    a.tree.sent().map(|i| paths[i as usize].clone()).collect()
+}
+
+/// Resolves every served Dockerfile under both builders and keeps the pairs that read
+/// `destination`, with what they send today.
+pub fn checks(
+    config: &Config,
+    targets: &[Target],
+    destination: &Path,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Check>, Error> {
+    let mut out = Vec::new();
+    for (k, t) in targets.iter().enumerate() {
+        for b in [Builder::Buildkit, Builder::Classic] {
+            let cfg = Config {
+                dockerfile: Some(t.dockerfile.clone()),
+                builder: b,
+                ..config.clone()
+            };
+            let r = match cfg.resolve_for(b) {
+                Ok(r) => r,
+                Err(e) => {
+                    notes.push(format!("{} not checked under {}: {e}", t.rel, name(b)));
+                    continue;
+                }
+            };
+            let ctx_file = r.root.join(".dockerignore");
+            let uses = match b {
+                Builder::Buildkit => {
+                    let per = per_file(&r.dockerfile);
+                    if same(&per, destination) {
+                        true
+                    } else if per.is_file() {
+                        false
+                    } else {
+                        same(&ctx_file, destination)
+                    }
+                }
+                Builder::Classic => same(&ctx_file, destination),
+            };
+            if !uses {
+                if k == 0 || b == Builder::Buildkit {
+                    notes.push(format!(
+                        "{} under {} reads {}, not the proposed file",
+                        t.rel,
+                        name(b),
+                        if b == Builder::Buildkit && per_file(&r.dockerfile).is_file() {
+                            per_file(&r.dockerfile).display().to_string()
+                        } else {
+                            ctx_file.display().to_string()
+                        }
+                    ));
+                }
+                continue;
+            }
+            let before = analyze_resolved(r.clone(), b, config.threads).ok();
+            let before_transfer = match (&before, b) {
+                (Some(a), Builder::Buildkit) => {
+                    let tr = crate::transfer::compute(a, &t.sources, &|_| false);
+                    Some((tr.files, tr.bytes))
+                }
+                _ => None,
+            };
+            out.push(Check {
+                target: k,
+                builder: b,
+                before_counts: before
+                    .as_ref()
+                    .map(|a| (a.totals.files, a.totals.content_bytes)),
+                before: before.as_ref().map(sent_set),
+                before_transfer,
+                resolved: r,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The outcome of one proof run.
+#[derive(Default)]
+pub struct Proof {
+    /// `(builder, path, why)` of each file the build copies that is no longer sent.
+    pub failures: Vec<(Builder, String, String)>,
+    /// Files removed on purpose: path → reason.
+    pub removals: BTreeMap<String, String>,
+    /// Per check, the analysis with the proposal (for the figures).
+    pub afters: Vec<Analysis>,
+}
+
+/// Proves `text` for every check. `reason[i]` is the strict rule that removes node `i` (or an
+/// ancestor), if any.
+pub fn prove(
+    m: &Model,
+    checks: &[Check],
+    text: &str,
+    reason: &[Option<&'static str>],
+    threads: usize,
+) -> Result<Proof, Error> {
+    let mut p = Proof::default();
+    let proposal = PatternSet::parse(text.as_bytes()).unwrap_or_default();
+    for c in checks {
+        let mut r = c.resolved.clone();
+        r.ignore_text = text.as_bytes().to_vec();
+        let a = analyze_resolved(r, c.builder, threads)?;
+        let sent = sent_set(&a);
+        let need = &m.needs[c.target];
+        for (i, path) in m.paths.iter().enumerate() {
+            if m.is_dir(i as u32) || !need.copies[i] {
+                continue;
+            }
+            let required = c.before.as_ref().is_none_or(|s| s.contains(path)) || m.named[i];
+            if !required || sent.contains(path) {
+                continue;
+            }
+            match reason[i] {
+                Some(why) if !m.named[i] => {
+                    p.removals.insert(path.clone(), why.to_string());
+                }
+                _ => p.failures.push((
+                    c.builder,
+                    path.clone(),
+                    "copied by the build and sent today, not sent with the proposal".into(),
+                )),
+            }
+        }
+        // Sources that do not exist yet must stay sendable.
+        for s in &need.sels {
+            if s.wildcard || s.broad || s.path.is_empty() || m.has(&s.path) {
+                continue;
+            }
+            if proposal
+                .matches_or_parent_matches(s.path.as_bytes())
+                .unwrap_or(true)
+            {
+                p.failures.push((
+                    c.builder,
+                    s.path.clone(),
+                    "a COPY source that does not exist yet would be excluded once it does".into(),
+                ));
+            }
+        }
+        p.afters.push(a);
+    }
+    Ok(p)
+}

@@ -1,0 +1,387 @@
+//! Re-exclusions inside what the Dockerfiles copy, limited to what cannot belong in an image:
+//! secrets, VCS metadata, dependency trees the Dockerfile re-installs, bytecode caches,
+//! OS/editor droppings and logs by extension. Names are matched case-sensitively, exactly as
+//! listed here (and in docs/suggest.md); nothing else inside a copied directory is removed.
+//! Other suspicious entries stay and are reported with their size.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Read;
+
+use crate::dockerignore::PatternSet;
+use crate::rules::{Category, EntryRef, RuleConfig, RuleSet};
+use crate::tree::{Kind, ROOT};
+
+use super::model::Model;
+use super::plan::{exact_pattern, inside, Plan};
+use super::targets::Installs;
+
+/// Why an entry cannot belong in an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Class {
+    /// A secret by name (or a key file holding a private key).
+    Secret,
+    /// VCS metadata.
+    Vcs,
+    /// A dependency tree the Dockerfile re-installs, or a bytecode cache.
+    Deps,
+    /// OS or editor droppings.
+    EditorOs,
+    /// A log file.
+    Logs,
+}
+
+/// A strict rule that fired: its class, a reason, and the generic line that would remove every
+/// such entry (when one exists).
+#[derive(Debug, Clone, Copy)]
+pub struct Strict {
+    /// The class.
+    pub class: Class,
+    /// The reason shown beside the line.
+    pub reason: &'static str,
+    /// The generic line, e.g. `**/.git`.
+    pub generic: Option<&'static str>,
+}
+
+const ENV_TEMPLATES: &[&str] = &[
+    "example", "sample", "template", "dist", "defaults", "tpl", "schema",
+];
+
+fn head_has(m: &Model, i: u32, needles: &[&[u8]]) -> bool {
+    let root = m.tree_root.as_path();
+    let p = root.join(&m.paths[i as usize]);
+    let Ok(f) = std::fs::File::open(&p) else {
+        return false;
+    };
+    let mut buf = Vec::new();
+    if f.take(64 * 1024).read_to_end(&mut buf).is_err() {
+        return false;
+    }
+    needles
+        .iter()
+        .any(|n| buf.windows(n.len()).any(|w| w == *n))
+}
+
+fn parent_is(m: &Model, i: u32, name: &str) -> bool {
+    let p = m.tree.nodes[i as usize].parent;
+    p != ROOT && m.tree.name(p) == name.as_bytes()
+}
+
+/// A file that assigns a literal value (8 characters or more, not a template or a variable
+/// reference) to a key named like a secret, or that the content scanner flags.
+fn assigns_secret(m: &Model, i: u32) -> bool {
+    let p = m.tree_root.join(&m.paths[i as usize]);
+    let Ok(f) = std::fs::File::open(&p) else {
+        return false;
+    };
+    let mut buf = Vec::new();
+    if f.take(256 * 1024).read_to_end(&mut buf).is_err() {
+        return false;
+    }
+    if !crate::rules::scan_content(&buf).is_empty() {
+        return true;
+    }
+    let text = String::from_utf8_lossy(&buf);
+    text.lines().any(|line| {
+        let Some(k) = line.find([':', '=']) else {
+            return false;
+        };
+        let key = line[..k]
+            .trim()
+            .trim_matches(['"', '\''])
+            .to_ascii_lowercase();
+        let val = line[k + 1..].trim().trim_matches(['"', '\'', ',']);
+        [
+            "password",
+            "passwd",
+            "secret",
+            "token",
+            "api_key",
+            "apikey",
+            "private_key",
+        ]
+        .iter()
+        .any(|w| key.ends_with(w))
+            && val.len() >= 8
+            && !val.starts_with(['<', '$', '{', '%'])
+            && !val.contains("ENV")
+            && !val.contains("environ")
+    })
+}
+
+fn has_child(m: &Model, i: u32, name: &str) -> bool {
+    m.kids
+        .of(i)
+        .iter()
+        .any(|&c| m.tree.name(c) == name.as_bytes())
+}
+
+fn sibling(m: &Model, i: u32, name: &str) -> bool {
+    let parent = m.tree.nodes[i as usize].parent;
+    let kids = if parent == ROOT {
+        m.top()
+    } else {
+        m.kids.of(parent)
+    };
+    kids.iter().any(|&c| m.tree.name(c) == name.as_bytes())
+}
+
+/// The strict rule for node `i`, if any. `installs` is what every Dockerfile that copies the
+/// node re-installs.
+pub fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
+    let node = &m.tree.nodes[i as usize];
+    let name = std::str::from_utf8(m.tree.name(i)).ok()?;
+    let dir = node.kind == Kind::Dir;
+    let file = node.kind == Kind::File;
+    let s = |class, reason, generic| {
+        Some(Strict {
+            class,
+            reason,
+            generic,
+        })
+    };
+    match name {
+        ".git" if dir || file => return s(Class::Vcs, "VCS metadata", Some("**/.git")),
+        ".hg" if dir => return s(Class::Vcs, "VCS metadata", Some("**/.hg")),
+        ".svn" if dir => return s(Class::Vcs, "VCS metadata", Some("**/.svn")),
+        "node_modules" if dir && installs.node => {
+            return s(
+                Class::Deps,
+                "dependency tree the Dockerfile re-installs",
+                Some("**/node_modules"),
+            )
+        }
+        "__pycache__" if dir => {
+            return s(Class::Deps, "Python bytecode cache", Some("**/__pycache__"))
+        }
+        "target" if dir && installs.cargo && sibling(m, i, "Cargo.toml") => {
+            return s(
+                Class::Deps,
+                "Cargo build tree the Dockerfile rebuilds",
+                None,
+            )
+        }
+        "vendor" if dir && installs.composer && sibling(m, i, "composer.json") => {
+            return s(
+                Class::Deps,
+                "Composer dependencies the Dockerfile re-installs",
+                None,
+            )
+        }
+        ".idea" if dir => return s(Class::EditorOs, "editor settings", Some("**/.idea")),
+        ".vscode" if dir => return s(Class::EditorOs, "editor settings", Some("**/.vscode")),
+        ".DS_Store" if file => return s(Class::EditorOs, "macOS dropping", Some("**/.DS_Store")),
+        "Thumbs.db" if file => return s(Class::EditorOs, "Windows dropping", Some("**/Thumbs.db")),
+        ".env" if file => return s(Class::Secret, "environment file (secrets)", Some("**/.env")),
+        "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519" if file => {
+            return s(Class::Secret, "SSH private key", None)
+        }
+        ".npmrc" if file && head_has(m, i, &[b"_auth", b"_password"]) => {
+            return s(Class::Secret, "npm credentials", None)
+        }
+        ".pypirc" | ".netrc" | ".git-credentials" if file => {
+            return s(Class::Secret, "credentials file", None)
+        }
+        "credentials" if file && parent_is(m, i, ".aws") => {
+            return s(Class::Secret, "AWS credentials", None)
+        }
+        "config.json" if file && parent_is(m, i, ".docker") && head_has(m, i, &[b"\"auth\""]) => {
+            return s(Class::Secret, "docker registry credentials", None)
+        }
+        "kubeconfig" if file && head_has(m, i, &[b"token:", b"client-key-data", b"password:"]) => {
+            return s(Class::Secret, "Kubernetes credentials", None)
+        }
+        "config" if file && parent_is(m, i, ".kube") => {
+            return s(Class::Secret, "Kubernetes credentials", None)
+        }
+        "secrets.yaml" | "secrets.yml" | "secrets.json" | "credentials.json"
+            if file && assigns_secret(m, i) =>
+        {
+            return s(Class::Secret, "secrets file holding literal values", None)
+        }
+        _ => {}
+    }
+    if file && (name.ends_with(".tfstate") || name.ends_with(".tfstate.backup")) {
+        return s(Class::Secret, "Terraform state (holds secrets)", None);
+    }
+    if dir && installs.python && has_child(m, i, "pyvenv.cfg") {
+        return s(Class::Deps, "virtualenv the Dockerfile re-installs", None);
+    }
+    if !file {
+        return None;
+    }
+    if let Some(rest) = name.strip_prefix(".env.") {
+        let last = rest.rsplit('.').next().unwrap_or(rest);
+        if !ENV_TEMPLATES.contains(&last) {
+            return s(Class::Secret, "environment file (secrets)", None);
+        }
+    }
+    if name.ends_with(".log") && name.len() > 4 {
+        return s(Class::Logs, "log file", Some("**/*.log"));
+    }
+    if name.ends_with(".swp") && name.len() > 4 {
+        return s(Class::EditorOs, "editor swap file", Some("**/*.swp"));
+    }
+    if (name.ends_with(".pem") || name.ends_with(".key")) && head_has(m, i, &[b"PRIVATE KEY"]) {
+        return s(Class::Secret, "private key", None);
+    }
+    if name.ends_with(".p12") || name.ends_with(".pfx") {
+        return s(Class::Secret, "key store", None);
+    }
+    None
+}
+
+/// What every Dockerfile copying node `i` re-installs (all of them must).
+pub fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs {
+    let mut out = Installs {
+        node: true,
+        python: true,
+        cargo: true,
+        composer: true,
+    };
+    let mut any = false;
+    for (k, need) in m.needs.iter().enumerate() {
+        if need.copies[i as usize] {
+            any = true;
+            let x = installs[k];
+            out.node &= x.node;
+            out.python &= x.python;
+            out.cargo &= x.cargo;
+            out.composer &= x.composer;
+        }
+    }
+    if any {
+        out
+    } else {
+        Installs::default()
+    }
+}
+
+/// Re-exclusions inside the kept paths.
+pub fn choose(
+    m: &Model,
+    plan: &Plan,
+    installs: &[Installs],
+    warnings: &mut Vec<String>,
+) -> Vec<(String, String)> {
+    let mut hits: BTreeMap<(&'static str, Option<&'static str>), Vec<u32>> = BTreeMap::new();
+    let carried = PatternSet::parse(plan.carried.join("\n").as_bytes()).unwrap_or_default();
+    let mut stack: Vec<u32> = m.top().iter().rev().copied().collect();
+    while let Some(i) = stack.pop() {
+        let p = &m.paths[i as usize];
+        // The user's own lines decide it already.
+        if !plan.carried.is_empty() && !carried.trace(p.as_bytes()).1.is_empty() {
+            continue;
+        }
+        if inside(plan, p) && !m.named[i as usize] {
+            if let Some(st) = strict(m, i, installs_for(m, installs, i)) {
+                hits.entry((st.reason, st.generic)).or_default().push(i);
+                continue;
+            }
+        }
+        if m.is_dir(i) {
+            for &c in m.kids.of(i).iter().rev() {
+                stack.push(c);
+            }
+        }
+    }
+    let flagged: HashSet<u32> = hits.values().flatten().copied().collect();
+    let mut out = Vec::new();
+    for ((reason, generic), ids) in hits {
+        if let Some(g) = generic {
+            if let Ok(set) = PatternSet::parse(g.as_bytes()) {
+                let hit = |q: &str| set.matches_or_parent_matches(q.as_bytes()).unwrap_or(true);
+                // The generic line may only remove flagged entries (and what is below them),
+                // never a path a source names, existing or not.
+                let only_flagged = m.paths.iter().enumerate().all(|(j, q)| {
+                    !inside(plan, q)
+                        || !hit(q)
+                        || (!m.named[j] && flagged_or_below(m, j as u32, &flagged))
+                });
+                let no_literal = !m.literals.iter().any(|l| hit(l));
+                if only_flagged && no_literal {
+                    out.push((g.to_string(), format!("{reason}, {} entries", ids.len())));
+                    continue;
+                }
+            }
+        }
+        for i in ids {
+            let p = &m.paths[i as usize];
+            match exact_pattern(p) {
+                Some(l) => out.push((l, reason.to_string())),
+                None => warnings.push(format!(
+                    "{p:?} ({reason}) cannot be written as a pattern; left in"
+                )),
+            }
+        }
+    }
+    out
+}
+
+fn flagged_or_below(m: &Model, mut i: u32, flagged: &HashSet<u32>) -> bool {
+    loop {
+        if flagged.contains(&i) {
+            return true;
+        }
+        let p = m.tree.nodes[i as usize].parent;
+        if p == ROOT {
+            return false;
+        }
+        i = p;
+    }
+}
+
+/// Entries inside the kept paths that look suspicious (the findings' name rules, or 10 MB and
+/// more) but that no strict rule removes: they stay, reported with their size.
+pub fn kept_notes(m: &Model, plan: &Plan, removed: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let rules = RuleSet::new(&RuleConfig::default());
+    let mut out = Vec::new();
+    let mut stack: Vec<u32> = m.top().iter().rev().copied().collect();
+    while let Some(i) = stack.pop() {
+        let p = &m.paths[i as usize];
+        if removed(p) || !inside(plan, p) && !m.is_dir(i) {
+            continue;
+        }
+        let node = &m.tree.nodes[i as usize];
+        if inside(plan, p) {
+            let e = EntryRef {
+                path: p.as_bytes(),
+                kind: match node.kind {
+                    Kind::File => crate::rules::Kind::File,
+                    Kind::Dir => crate::rules::Kind::Dir,
+                    Kind::Symlink => crate::rules::Kind::Symlink,
+                    _ => crate::rules::Kind::Other,
+                },
+                size: node.size,
+            };
+            let hit = rules.classify(&e).filter(|h| {
+                !matches!(h.category, Category::Gitignored)
+                    && (h.covers_subtree || node.kind != Kind::Dir)
+            });
+            let (files, bytes) = m.size_below(i);
+            if let Some(h) = hit {
+                let info = h.info();
+                out.push(format!(
+                    "kept {p}{} ({} file(s), {}): {} [{}]; the build copies it, so it is not excluded; exclude it yourself if the image does not need it",
+                    if node.kind == Kind::Dir { "/" } else { "" },
+                    files,
+                    super::output::human(bytes),
+                    info.title,
+                    info.id
+                ));
+                continue;
+            }
+            if node.kind == Kind::File && node.size >= 10_000_000 {
+                out.push(format!(
+                    "kept {p} ({}): a large file the build copies",
+                    super::output::human(node.size)
+                ));
+            }
+        }
+        if m.is_dir(i) {
+            for &c in m.kids.of(i).iter().rev() {
+                stack.push(c);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,303 @@
+//! The Dockerfiles a proposal serves: every `-f`, the Compose services that build this context,
+//! and the Dockerfiles found by name in the context; each with its sources (for the native
+//! platform and the common others) and the ecosystems it re-installs.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::analysis::Config;
+use crate::dockerfile::{host_platform, platform_args, ContextSource, Options, Sources};
+use crate::error::Error;
+
+use super::SuggestOptions;
+
+/// Platforms a multi-platform build commonly targets; sources that use a platform ARG are kept
+/// for each of them (and for the native one).
+const PLATFORMS: &[&str] = &["linux/amd64", "linux/arm64", "linux/arm/v7"];
+
+/// Dependency trees a Dockerfile rebuilds with an install step.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Installs {
+    /// `npm ci`/`npm install`, `yarn`, `pnpm install`, `bun install`: `node_modules`.
+    pub node: bool,
+    /// `pip install`, `poetry install`, `uv sync`, `pipenv install`, `pdm install`: virtualenvs.
+    pub python: bool,
+    /// `cargo build`/`cargo install`/`cargo chef`: `target/` beside `Cargo.toml`.
+    pub cargo: bool,
+    /// `composer install`/`update`: `vendor/` beside `composer.json`.
+    pub composer: bool,
+}
+
+impl Installs {
+    /// Reads the `RUN` lines of a Dockerfile's text (continuations joined).
+    pub fn of(text: &str) -> Installs {
+        let mut runs = String::new();
+        let mut in_run = false;
+        for line in text.lines() {
+            let t = line.trim_start();
+            let upper = t.get(..4).map(str::to_ascii_uppercase);
+            let is_run = upper.as_deref() == Some("RUN ") || upper.as_deref() == Some("RUN\t");
+            if !is_run && !in_run {
+                continue;
+            }
+            runs.push(' ');
+            runs.push_str(t);
+            in_run = t.trim_end().ends_with('\\') || t.trim_end().ends_with('`');
+        }
+        let words: Vec<String> = runs
+            .split(|c: char| {
+                c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '"' | '\'')
+            })
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let mut i = Installs::default();
+        for (k, w) in words.iter().enumerate() {
+            let next = words.get(k + 1).map(String::as_str).unwrap_or("");
+            let tool = w.rsplit('/').next().unwrap_or(w);
+            match tool {
+                "npm" if matches!(next, "ci" | "install" | "i" | "add") => i.node = true,
+                "yarn" if !matches!(next, "build" | "run" | "start" | "test" | "lint") => {
+                    i.node = true
+                }
+                "pnpm" | "bun" if matches!(next, "install" | "i" | "add" | "fetch") => {
+                    i.node = true
+                }
+                "pip" | "pip3" | "pipenv" | "pdm" | "poetry"
+                    if matches!(next, "install" | "sync") =>
+                {
+                    i.python = true
+                }
+                "uv" if matches!(next, "sync" | "pip") => i.python = true,
+                "cargo" if matches!(next, "build" | "install" | "chef" | "auditable") => {
+                    i.cargo = true
+                }
+                "composer" if matches!(next, "install" | "update" | "require") => i.composer = true,
+                _ => {}
+            }
+        }
+        i
+    }
+}
+
+/// One Dockerfile the proposal serves.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The Dockerfile (absolute).
+    pub dockerfile: PathBuf,
+    /// Its path relative to the context root, for messages.
+    pub rel: String,
+    /// Why it is served: `-f`, `compose service web`, `found in the context`.
+    pub origin: String,
+    /// The sources, over the native and the common platforms.
+    pub sources: Sources,
+    /// What it re-installs.
+    pub installs: Installs,
+}
+
+/// The sources of one Dockerfile: evaluated for the native platform and each common platform
+/// (unless the user set a platform ARG), merged.
+pub fn load(
+    path: &Path,
+    build_args: &[(String, String)],
+    target: Option<&str>,
+) -> Result<(Sources, Installs), String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("cannot read the Dockerfile {}: {e}", path.display()))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let df = crate::dockerfile::parse(&text)
+        .map_err(|e| format!("Dockerfile {} not analysed: {e}", path.display()))?;
+    let user_sets_platform = build_args
+        .iter()
+        .any(|(k, _)| k.starts_with("TARGET") || k.starts_with("BUILD"));
+    let host = host_platform();
+    let mut platforms: Vec<String> = vec![host.clone()];
+    if !user_sets_platform {
+        platforms.extend(
+            PLATFORMS
+                .iter()
+                .map(|p| p.to_string())
+                .filter(|p| *p != host),
+        );
+    }
+    let mut merged = Sources::default();
+    let mut seen: BTreeSet<(usize, String, String)> = BTreeSet::new();
+    for (n, p) in platforms.iter().enumerate() {
+        let mut args = if n == 0 || user_sets_platform {
+            Vec::new()
+        } else {
+            platform_args(p, &host)
+        };
+        args.extend(build_args.iter().cloned());
+        let s = df
+            .context_sources(&Options {
+                build_args: args,
+                target: target.map(str::to_string),
+            })
+            .map_err(|e| format!("Dockerfile {} not analysed: {e}", path.display()))?;
+        merged.whole_context |= s.whole_context;
+        for item in s.items {
+            if seen.insert((item.line, item.instruction.clone(), item.path.clone())) {
+                merged.items.push(item);
+            }
+        }
+    }
+    Ok((merged, Installs::of(&text)))
+}
+
+/// Names a Dockerfile goes by: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`
+/// (and their lower-case forms), not the per-Dockerfile ignore files.
+pub fn is_dockerfile_name(name: &str) -> bool {
+    if name.ends_with(".dockerignore") || name.ends_with(".containerignore") {
+        return false;
+    }
+    let l = name;
+    l == "Dockerfile"
+        || l == "dockerfile"
+        || l == "Containerfile"
+        || l == "containerfile"
+        || l.starts_with("Dockerfile.")
+        || l.starts_with("Containerfile.")
+        || (l.ends_with(".Dockerfile") && l.len() > ".Dockerfile".len())
+        || (l.ends_with(".dockerfile") && l.len() > ".dockerfile".len())
+}
+
+/// Directories where a Dockerfile is not the project's own.
+fn foreign(path: &str) -> bool {
+    path.split('/').any(|c| {
+        matches!(
+            c,
+            "node_modules" | ".git" | ".hg" | ".svn" | "vendor" | ".venv" | "venv" | "__pycache__"
+        )
+    })
+}
+
+/// A source that resolves to something in this context (or may, once generated).
+fn exists_in(paths: &[String], s: &ContextSource) -> bool {
+    paths.iter().any(|p| s.matches(p))
+}
+
+/// Collects the served Dockerfiles. `paths` are every context path (the full walk);
+/// `main` is the Dockerfile the configuration resolves to.
+pub fn collect(
+    config: &Config,
+    opts: &SuggestOptions,
+    root: &Path,
+    main: &Path,
+    paths: &[String],
+    build_args: &[(String, String)],
+    notes: &mut Vec<String>,
+) -> Result<Vec<Target>, Error> {
+    let rel = |p: &Path| crate::explain::rel_display(root, p);
+    let mut out: Vec<Target> = Vec::new();
+    let add = |path: PathBuf,
+               origin: String,
+               required: bool,
+               out: &mut Vec<Target>,
+               notes: &mut Vec<String>|
+     -> Result<(), Error> {
+        let canon = std::fs::canonicalize(&path).unwrap_or(path.clone());
+        if out
+            .iter()
+            .any(|t| std::fs::canonicalize(&t.dockerfile).unwrap_or(t.dockerfile.clone()) == canon)
+        {
+            return Ok(());
+        }
+        match load(&path, build_args, opts.target.as_deref()) {
+            Ok((sources, installs)) => {
+                out.push(Target {
+                    rel: rel(&path),
+                    dockerfile: path,
+                    origin,
+                    sources,
+                    installs,
+                });
+                Ok(())
+            }
+            Err(e) if required => Err(Error::Usage(e)),
+            Err(e) => {
+                notes.push(format!("{} ({origin}) not served: {e}", rel(&path)));
+                Ok(())
+            }
+        }
+    };
+    add(main.to_path_buf(), "-f".into(), true, &mut out, notes)?;
+    if out[0].origin == "-f" && opts.dockerfiles.is_empty() {
+        out[0].origin = "default".into();
+    }
+    for f in opts.dockerfiles.iter().skip(1) {
+        let p = crate::context::absolute(&config.cwd, f);
+        add(p, "-f".into(), true, &mut out, notes)?;
+    }
+    if let Some(given) = &opts.compose {
+        let file = crate::compose::find(given.as_deref(), &config.cwd)?;
+        let text = std::fs::read_to_string(&file).map_err(|e| Error::Io(file.clone(), e))?;
+        let dir = file.parent().unwrap_or(Path::new("."));
+        let builds = crate::compose::parse(&text, dir, &|k| std::env::var(k).ok())
+            .map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
+        notes.extend(builds.notes);
+        for b in builds.builds {
+            let ctx = std::fs::canonicalize(&b.context).unwrap_or(b.context.clone());
+            if ctx != root {
+                continue;
+            }
+            match b.dockerfile {
+                Some(d) if d.as_os_str() == "-" => notes.push(format!(
+                    "compose service {}: dockerfile_inline not served",
+                    b.service
+                )),
+                d => {
+                    let d = d.unwrap_or_else(|| root.join("Dockerfile"));
+                    add(
+                        d,
+                        format!("compose service {}", b.service),
+                        false,
+                        &mut out,
+                        notes,
+                    )?;
+                }
+            }
+        }
+    }
+    if opts.discover {
+        for p in paths {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            if !is_dockerfile_name(name) || foreign(p) {
+                continue;
+            }
+            let abs = root.join(p);
+            if !abs.is_file() {
+                continue;
+            }
+            let before = out.len();
+            add(abs, "found in the context".into(), false, &mut out, notes)?;
+            if out.len() == before {
+                continue;
+            }
+            // A Dockerfile found in a subdirectory is served only when its sources point into
+            // this context (else it is built with another context, such as its own directory).
+            let t = &out[before];
+            let ctx_items: Vec<&ContextSource> = t
+                .sources
+                .items
+                .iter()
+                .filter(|s| !s.instruction.contains("tmpfs") && !s.unresolved && !s.path.is_empty())
+                .collect();
+            let at_root = !p.contains('/');
+            let any_here = ctx_items.iter().any(|s| exists_in(paths, s));
+            let serve = if ctx_items.is_empty() {
+                at_root || !t.sources.whole_context
+            } else {
+                any_here
+            };
+            if !serve {
+                let t = out.pop().expect("just added");
+                notes.push(format!(
+                    "{} (found in the context) not served: none of its COPY sources exist in this context, so it is built with another one",
+                    t.rel
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
