@@ -73,8 +73,8 @@ mod classify;
 mod content;
 mod extra;
 pub mod gates;
-pub mod gitindex;
 mod gitignore;
+pub mod gitindex;
 pub mod lint_rules;
 mod names;
 
