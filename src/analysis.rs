@@ -93,7 +93,10 @@ pub fn effective_patterns(
     r: &Resolved,
     builder: Builder,
 ) -> Result<(Vec<PatternLine>, usize), Error> {
-    let raw = dockerignore::read_all(&r.ignore_text).map_err(|e| pattern_err(r, e, builder))?;
+    let mut raw = dockerignore::read_all(&r.ignore_text).map_err(|e| pattern_err(r, e, builder))?;
+    if builder == Builder::Buildkit {
+        buildkit_transport(r, &mut raw)?;
+    }
     let mut lines = dockerignore::to_pattern_list(&raw).map_err(|e| pattern_err(r, e, builder))?;
     let raw_len = lines.len();
     if builder == Builder::Classic {
@@ -123,6 +126,32 @@ pub fn effective_patterns(
         }
     }
     Ok((lines, raw_len))
+}
+
+/// B11, B12: BuildKit's frontend reads the ignore file and sends the patterns to the client
+/// that applies them through JSON (each invalid UTF-8 byte becomes U+FFFD) and then as the gRPC
+/// header `exclude-patterns`, raw unless some pattern has a non-ASCII character; grpc-go refuses
+/// a raw value with a control character, and the build fails.
+fn buildkit_transport(r: &Resolved, raw: &mut [dockerignore::RawLine]) -> Result<(), Error> {
+    for l in raw.iter_mut() {
+        if let std::borrow::Cow::Owned(j) = dockerignore::through_json(&l.2) {
+            l.2 = j;
+        }
+    }
+    let values: Vec<&[u8]> = raw.iter().map(|l| l.2.as_slice()).collect();
+    if let Some(i) = dockerignore::header_rejects(&values) {
+        return Err(Error::BuildkitHeader {
+            prefix: "",
+            key: "exclude-patterns",
+            file: r
+                .ignore_file
+                .clone()
+                .unwrap_or_else(|| r.root.join(".dockerignore")),
+            line: raw[i].0,
+            value: raw[i].1.clone(),
+        });
+    }
+    Ok(())
 }
 
 /// The literal leading components of each exception (see [`Prune::Buildkit`]'s `reach`), or
@@ -503,6 +532,44 @@ mod tests {
                     .collect::<Vec<u8>>()
             );
         }
+    }
+
+    #[test]
+    fn buildkit_patterns_arrive_through_json_and_headers() {
+        let d = crate::testutil::ctx(&["Dockerfile", "keep"], "", b"1");
+        let patterns = |text: &[u8], builder: Builder| {
+            std::fs::write(d.path().join(".dockerignore"), text).unwrap();
+            let r = crate::testutil::config(d.path(), builder, 1)
+                .resolve_for(builder)
+                .unwrap();
+            effective_patterns(&r, builder).map(|(l, _)| {
+                l.into_iter()
+                    .filter(|l| l.line > 0)
+                    .map(|l| l.cleaned)
+                    .collect::<Vec<_>>()
+            })
+        };
+        // B11: each invalid byte becomes U+FFFD under BuildKit; the classic builder keeps it.
+        assert_eq!(
+            patterns(b"caf\xe9\n!\xff\xfe\n", Builder::Buildkit).unwrap(),
+            [
+                "caf\u{fffd}".as_bytes().to_vec(),
+                "\u{fffd}\u{fffd}".as_bytes().to_vec()
+            ]
+        );
+        assert_eq!(
+            patterns(b"caf\xe9\n", Builder::Classic).unwrap(),
+            [b"caf\xe9".to_vec()]
+        );
+        // B12: a control character inside a pattern, no non-ASCII pattern: the header is refused.
+        match patterns(b"# c\nok\nx\x01y\n", Builder::Buildkit) {
+            Err(Error::BuildkitHeader { key, line, .. }) => {
+                assert_eq!((key, line), ("exclude-patterns", 3))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(patterns(b"x\x01y\n", Builder::Classic).is_ok());
+        assert!(patterns(b"x\x01y\n\xe9\n", Builder::Buildkit).is_ok());
     }
 
     #[test]

@@ -1,11 +1,12 @@
-//! The command line (clap), converted once into [`ctxsize::app::Command`].
+//! The command line (clap), converted once into [`ctxsize::commands::Command`].
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ctxsize::analysis::Config;
-use ctxsize::app::Command;
+use ctxsize::commands::Command;
 use ctxsize::findings::ReportOptions;
+use ctxsize::pipeline::{DockerfileInput, Options};
 use ctxsize::render::Format;
 use ctxsize::Builder;
 
@@ -105,8 +106,8 @@ struct ReportArgs {
     /// Do not read file contents (secrets by name only).
     #[arg(long)]
     no_content_scan: bool,
-    /// Also read source code and markup for secrets (by default: configuration and text files,
-    /// and code files whose names sound like configuration, such as settings.py).
+    /// Widen the content scan to lockfiles, minified bundles, source maps and dependency trees
+    /// (every sent text file is already read by default: code, markup and config).
     #[arg(long)]
     scan_all: bool,
     /// Do not compare with the repository's .gitignore rules.
@@ -118,6 +119,14 @@ struct ReportArgs {
     /// No progress line on stderr.
     #[arg(short, long)]
     quiet: bool,
+    /// The build stage to target: only the COPY/ADD sources of stages it reaches are checked and
+    /// counted in the transfer set.
+    #[arg(long, value_name = "STAGE")]
+    target: Option<String>,
+    /// A build argument, as for docker build (NAME=VALUE, or NAME from the environment); used
+    /// to evaluate COPY/ADD sources.
+    #[arg(long = "build-arg", value_name = "NAME=VALUE")]
+    build_arg: Vec<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -143,10 +152,18 @@ impl ReportArgs {
         }
     }
 
-    fn ui(&self) -> ctxsize::app::Ui {
+    fn dockerfile(&self) -> DockerfileInput {
+        DockerfileInput {
+            stdin: None,
+            target: self.target.clone(),
+            build_args: self.build_arg.clone(),
+        }
+    }
+
+    fn ui(&self) -> ctxsize::commands::Ui {
         use std::io::IsTerminal;
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        ctxsize::app::Ui {
+        ctxsize::commands::Ui {
             color: match self.color {
                 ColorArg::Always => true,
                 ColorArg::Never => false,
@@ -158,7 +175,7 @@ impl ReportArgs {
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
-    ctxsize::gate::parse_size(s)
+    ctxsize::units::parse_size(s)
 }
 
 fn parse_fail_on(s: &str) -> Result<ctxsize::gate::FailOn, String> {
@@ -173,6 +190,25 @@ enum BudgetOnArg {
 }
 
 impl CiArgs {
+    /// The gate options given on the command line, by flag name.
+    fn given(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        for (set, name) in [
+            (self.budget.is_some(), "--budget"),
+            (self.budget_on.is_some(), "--budget-on"),
+            (self.max_files.is_some(), "--max-files"),
+            (self.max_file_size.is_some(), "--max-file-size"),
+            (self.fail_on.is_some(), "--fail-on"),
+            (self.warn_only, "--warn-only"),
+            (self.config.is_some(), "--config"),
+        ] {
+            if set {
+                v.push(name);
+            }
+        }
+        v
+    }
+
     fn options(&self) -> ctxsize::gate::CiOptions {
         use ctxsize::gate::BudgetOn;
         ctxsize::gate::CiOptions {
@@ -290,16 +326,97 @@ enum FormatArg {
     Github,
 }
 
+/// Global options that take a value (the next argument unless written `--opt=value`).
+const GLOBAL_WITH_VALUE: &[&str] = &[
+    "-f",
+    "--file",
+    "--builder",
+    "--threads",
+    "--budget",
+    "--budget-on",
+    "--max-files",
+    "--max-file-size",
+    "--fail-on",
+    "--config",
+];
+
+const SUBCOMMANDS: &[&str] = &[
+    "list",
+    "lint",
+    "explain",
+    "suggest",
+    "completions",
+    "man",
+    "help",
+];
+
+/// `ctxsize -f X list` means the `list` command with `-f X`, as `ctxsize list -f X` does: when
+/// only global options come before a subcommand's name, they are moved after it (clap would
+/// otherwise read the name as the context directory).
+pub(crate) fn reorder(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut i = 1;
+    while i < args.len() {
+        let a = args[i].to_string_lossy();
+        if a == "--" {
+            return args;
+        }
+        if SUBCOMMANDS.contains(&a.as_ref()) {
+            if i == 1 {
+                return args;
+            }
+            let mut v = vec![args[0].clone(), args[i].clone()];
+            v.extend_from_slice(&args[1..i]);
+            v.extend_from_slice(&args[i + 1..]);
+            return v;
+        }
+        let self_contained = a == "--warn-only"
+            || (a.starts_with("-f") && a.len() > 2 && !a.starts_with("--"))
+            || GLOBAL_WITH_VALUE
+                .iter()
+                .any(|g| g.starts_with("--") && a.starts_with(&format!("{g}=")));
+        if GLOBAL_WITH_VALUE.contains(&a.as_ref()) {
+            i += 2;
+        } else if self_contained {
+            i += 1;
+        } else {
+            return args;
+        }
+    }
+    args
+}
+
+fn usage_error(kind: clap::error::ErrorKind, msg: String) -> ! {
+    <Cli as clap::CommandFactory>::command()
+        .error(kind, msg)
+        .exit()
+}
+
 impl Cli {
     /// Converts the parsed arguments into a command.
     pub(crate) fn into_command(self, cwd: PathBuf) -> Command {
+        use clap::error::ErrorKind;
         if self.common.file.len() > 1 && !matches!(self.cmd, Some(Sub::Suggest { .. })) {
-            <Cli as clap::CommandFactory>::command()
-                .error(
-                    clap::error::ErrorKind::ArgumentConflict,
-                    "-f/--file is given more than once; only `ctxsize suggest` serves several Dockerfiles",
-                )
-                .exit();
+            usage_error(
+                ErrorKind::ArgumentConflict,
+                "-f/--file is given more than once; only `ctxsize suggest` serves several Dockerfiles".into(),
+            );
+        }
+        if let Some(Sub::Man | Sub::Completions { .. }) = &self.cmd {
+            let given = self.ci.given();
+            if !given.is_empty() || !self.common.file.is_empty() {
+                let mut all: Vec<&str> = given;
+                if !self.common.file.is_empty() {
+                    all.push("-f");
+                }
+                usage_error(
+                    ErrorKind::ArgumentConflict,
+                    format!(
+                        "{} cannot be used with `{}`: it prints text about the command line, not a context",
+                        all.join(", "),
+                        if matches!(self.cmd, Some(Sub::Man)) { "man" } else { "completions" }
+                    ),
+                );
+            }
         }
         let builder = match self.common.builder {
             BuilderArg::Buildkit => Builder::Buildkit,
@@ -312,14 +429,24 @@ impl Cli {
             cwd: cwd.clone(),
             threads: self.common.threads,
         };
+        let options = Options {
+            report: self.report.options(),
+            ci: self.ci.options(),
+            dockerfile: self.report.dockerfile(),
+        };
         if let Some(file) = &self.compose {
             if self.cmd.is_none() {
+                if self.context.is_some() {
+                    usage_error(
+                        ErrorKind::ArgumentConflict,
+                        "--compose reads the contexts from the Compose file; do not give a context directory too".into(),
+                    );
+                }
                 return Command::Compose {
                     file: file.clone(),
                     config: config(None),
                     format: ci_format(self.format),
-                    options: ReportOptions::default(),
-                    ci: self.ci.options(),
+                    options,
                 };
             }
         }
@@ -338,7 +465,14 @@ impl Cli {
                 paths,
                 format: match format {
                     Some(FormatArg::Json) => Format::Json,
-                    _ => Format::Human,
+                    None | Some(FormatArg::Human) => Format::Human,
+                    Some(other) => usage_error(
+                        ErrorKind::InvalidValue,
+                        format!(
+                            "explain writes human or json, not {}",
+                            format!("{other:?}").to_ascii_lowercase()
+                        ),
+                    ),
                 },
             },
             Some(Sub::Completions { shell }) => {
@@ -352,10 +486,7 @@ impl Cli {
                 Command::Text(buf)
             }
             Some(Sub::Man) => {
-                let mut buf = Vec::new();
-                let _ = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
-                    .render(&mut buf);
-                Command::Text(buf)
+                Command::Text(crate::man::page(<Cli as clap::CommandFactory>::command()))
             }
             Some(Sub::Suggest {
                 target,
@@ -386,9 +517,8 @@ impl Cli {
             None => Command::Report {
                 config: config(self.context.clone()),
                 format: ci_format(self.format),
-                options: self.report.options(),
+                options,
                 ui: self.report.ui(),
-                ci: self.ci.options(),
             },
         }
     }

@@ -1,24 +1,18 @@
-//! `ctxsize --compose [FILE]`: every build context of a Compose file, each reported once with the
-//! services that use it, plus totals. The gates apply to each context.
+//! Reading a Compose file's builds (`ctxsize --compose`; the command is in
+//! `commands/compose.rs`).
 //!
 //! Reads `services.*.build` in both forms: a string (the context) or a mapping with `context`
-//! (default `.`), `dockerfile` (relative to the context) and `dockerfile_inline`. Paths are
-//! relative to the Compose file's directory; `${VAR}`, `${VAR:-default}`, `${VAR-default}` and
-//! `$$` are interpolated from the environment. Remote contexts (git URLs, `https://…`) are
-//! skipped with a note.
+//! (default `.`), `dockerfile` (relative to the context), `dockerfile_inline` and
+//! `additional_contexts` (a mapping or a list of `name=value`). Paths are relative to the Compose
+//! file's directory; `${VAR}`, `${VAR:-default}`, `${VAR-default}` and `$$` are interpolated
+//! from the environment. Remote contexts (git URLs, `https://…`) are skipped with a note.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_yaml_ng::Value;
 
-use crate::analysis::{analyze, Analysis, Config};
 use crate::error::Error;
-use crate::findings::ReportOptions;
-use crate::gate::{CiOptions, Outcome};
-use crate::render::Format;
-use crate::report::Report;
 
 /// File names looked up in the current directory, in this order (as `docker compose` does).
 pub const DEFAULT_FILES: &[&str] = &[
@@ -37,6 +31,81 @@ pub struct ServiceBuild {
     pub context: PathBuf,
     /// The Dockerfile (absolute), `-` for `dockerfile_inline`, `None` for the default.
     pub dockerfile: Option<PathBuf>,
+    /// The text of `dockerfile_inline`.
+    pub inline: Option<String>,
+    /// `additional_contexts`, in the order written.
+    pub additional_contexts: Vec<NamedContext>,
+}
+
+/// What a named context (`additional_contexts`) points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NamedKind {
+    /// A local directory (absolute path in `source`).
+    Local,
+    /// `docker-image://…`.
+    Image,
+    /// `service:NAME`: another service's image.
+    Service,
+    /// A git or HTTP(S) URL, or `oci-layout://…`.
+    Remote,
+}
+
+/// One entry of `additional_contexts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamedContext {
+    /// The name the Dockerfile uses (`COPY --from=NAME`, `FROM NAME`).
+    pub name: String,
+    /// The value as written (interpolated); for a local directory, the absolute path.
+    pub source: String,
+    /// What it is.
+    pub kind: NamedKind,
+}
+
+fn named_context(name: String, value: &str, dir: &Path) -> NamedContext {
+    let kind = if value.starts_with("docker-image://") {
+        NamedKind::Image
+    } else if value.starts_with("service:") {
+        NamedKind::Service
+    } else if is_remote(value) || value.starts_with("oci-layout://") {
+        NamedKind::Remote
+    } else {
+        NamedKind::Local
+    };
+    let source = if kind == NamedKind::Local {
+        crate::context::absolute(dir, Path::new(value))
+            .display()
+            .to_string()
+    } else {
+        value.to_string()
+    };
+    NamedContext { name, source, kind }
+}
+
+fn additional_contexts(
+    v: Option<&Value>,
+    dir: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Vec<NamedContext> {
+    let mut out = Vec::new();
+    match v {
+        Some(Value::Mapping(m)) => {
+            for (k, v) in m {
+                if let (Some(k), Some(v)) = (k.as_str(), as_str(v, env)) {
+                    out.push(named_context(k.to_string(), &v, dir));
+                }
+            }
+        }
+        Some(Value::Sequence(items)) => {
+            for it in items {
+                if let Some((k, v)) = as_str(it, env).as_deref().and_then(|s| s.split_once('=')) {
+                    out.push(named_context(k.to_string(), v, dir));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 /// What a Compose file says about builds.
@@ -142,16 +211,18 @@ pub fn parse(
             continue;
         };
         let (ctx, df, inline) = match build {
-            Value::String(_) => (as_str(build, env).unwrap_or_default(), None, false),
+            Value::String(_) => (as_str(build, env).unwrap_or_default(), None, None),
             Value::Mapping(_) => (
                 build
                     .get("context")
                     .and_then(|v| as_str(v, env))
                     .unwrap_or_else(|| ".".into()),
                 build.get("dockerfile").and_then(|v| as_str(v, env)),
-                build.get("dockerfile_inline").is_some(),
+                build
+                    .get("dockerfile_inline")
+                    .map(|v| v.as_str().unwrap_or_default().to_string()),
             ),
-            Value::Null => (".".into(), None, false),
+            Value::Null => (".".into(), None, None),
             _ => {
                 return Err(format!(
                     "service {name}: `build` must be a string or a mapping"
@@ -164,15 +235,18 @@ pub fn parse(
             continue;
         }
         let context = crate::context::absolute(dir, Path::new(&ctx));
-        let dockerfile = if inline {
+        let dockerfile = if inline.is_some() {
             Some(PathBuf::from("-"))
         } else {
             df.map(|d| crate::context::absolute(&context, Path::new(&d)))
         };
+        let additional = additional_contexts(build.get("additional_contexts"), dir, env);
         out.builds.push(ServiceBuild {
             service: name,
             context,
             dockerfile,
+            inline,
+            additional_contexts: additional,
         });
     }
     Ok(out)
@@ -194,162 +268,6 @@ pub fn find(given: Option<&Path>, cwd: &Path) -> Result<PathBuf, Error> {
                 DEFAULT_FILES.join(", ")
             ))
         })
-}
-
-/// One context, once, with its services.
-#[derive(Serialize)]
-pub struct ContextEntry {
-    /// Services that build from it.
-    pub services: Vec<String>,
-    /// The report.
-    pub report: Report,
-    /// The gate outcome, if gates ran.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gate: Option<Outcome>,
-}
-
-/// Totals over all distinct contexts.
-#[derive(Serialize, Default)]
-pub struct ComposeTotals {
-    /// Distinct contexts.
-    pub contexts: usize,
-    /// Files sent.
-    pub files: u64,
-    /// Content bytes sent.
-    pub content_bytes: u64,
-    /// Tar bytes.
-    pub tar_bytes: u64,
-}
-
-/// `ctxsize --compose`.
-pub fn command(
-    file: Option<&Path>,
-    cfg: &Config,
-    format: Format,
-    options: &ReportOptions,
-    ci: &CiOptions,
-    out: &mut dyn std::io::Write,
-) -> Result<i32, Error> {
-    let path = find(file, &cfg.cwd)?;
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::Io(path.clone(), e))?;
-    let dir = path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| cfg.cwd.clone());
-    let parsed = parse(&text, &dir, &|k| std::env::var(k).ok())
-        .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
-    let mut groups: BTreeMap<(PathBuf, Option<PathBuf>), Vec<String>> = BTreeMap::new();
-    for b in &parsed.builds {
-        groups
-            .entry((b.context.clone(), b.dockerfile.clone()))
-            .or_default()
-            .push(b.service.clone());
-    }
-    let mut entries: Vec<(ContextEntry, Analysis)> = Vec::new();
-    let mut totals = ComposeTotals::default();
-    for ((ctx, df), services) in groups {
-        let c = Config {
-            context: ctx,
-            dockerfile: df,
-            ..cfg.clone()
-        };
-        let a = analyze(&c).map_err(|e| match e {
-            Error::Usage(m) => Error::Usage(format!("service {}: {m}", services.join(", "))),
-            other => other,
-        })?;
-        let extra = crate::findings::compute(&a, options);
-        let mut report = Report::new(&a, extra);
-        let gate = crate::gate::check(ci, &a, &mut report)?;
-        totals.contexts += 1;
-        totals.files += report.totals.files;
-        totals.content_bytes += report.totals.content_bytes;
-        totals.tar_bytes += report.totals.tar_bytes;
-        entries.push((
-            ContextEntry {
-                services,
-                report,
-                gate,
-            },
-            a,
-        ));
-    }
-    let res = (|| -> std::io::Result<()> {
-        match format {
-            Format::Json => {
-                let contexts: Vec<&ContextEntry> = entries.iter().map(|(e, _)| e).collect();
-                let v = serde_json::json!({
-                    "compose_file": path.display().to_string(),
-                    "contexts": contexts,
-                    "totals": &totals,
-                    "notes": &parsed.notes,
-                });
-                serde_json::to_writer_pretty(&mut *out, &v)?;
-                writeln!(out)
-            }
-            Format::Human => {
-                writeln!(out, "compose file {}", path.display())?;
-                for n in &parsed.notes {
-                    writeln!(out, "note: {n}")?;
-                }
-                for (e, _) in &entries {
-                    writeln!(out)?;
-                    writeln!(out, "== services: {}", e.services.join(", "))?;
-                    crate::render::human::render(
-                        &e.report,
-                        crate::render::human::Style::default(),
-                        out,
-                    )?;
-                }
-                writeln!(out)?;
-                writeln!(
-                    out,
-                    "total       {} in {} files, {} tar bytes, over {} context{}",
-                    humansize::format_size(totals.content_bytes, humansize::DECIMAL),
-                    totals.files,
-                    totals.tar_bytes,
-                    totals.contexts,
-                    if totals.contexts == 1 { "" } else { "s" }
-                )
-            }
-            Format::Sarif | Format::Github => {
-                let groups: Vec<crate::render::sarif::Group> = entries
-                    .iter()
-                    .map(|(e, a)| crate::render::sarif::Group {
-                        root: &a.resolved.root,
-                        findings: &e.report.findings,
-                        outcome: e.gate.as_ref(),
-                        anchor: crate::gate::anchor(a),
-                    })
-                    .collect();
-                if format == Format::Sarif {
-                    crate::render::sarif::render(&groups, &cfg.cwd, out)
-                } else {
-                    let summary: Vec<String> = entries
-                        .iter()
-                        .map(|(e, _)| {
-                            format!(
-                                "{} [{}]",
-                                crate::gate::summary_line(&e.report),
-                                e.services.join(", ")
-                            )
-                        })
-                        .collect();
-                    crate::render::github::render(&groups, &cfg.cwd, &summary, out)
-                }
-            }
-        }
-    })();
-    crate::gate::io(res)?;
-    let mut code = crate::exit::ExitCode::Ok.code();
-    for (e, _) in &entries {
-        if let Some(o) = &e.gate {
-            for l in o.lines() {
-                eprintln!("{} [{}]: {l}", e.report.context, e.services.join(", "));
-            }
-            code = code.max(o.exit_code());
-        }
-    }
-    Ok(code)
 }
 
 #[cfg(test)]
@@ -395,6 +313,15 @@ services:
   inline:
     build:
       dockerfile_inline: "FROM scratch"
+      additional_contexts:
+        - shared=../shared
+        - base=docker-image://alpine:3
+  web2:
+    build:
+      context: ./web
+      additional_contexts:
+        svc: service:api
+        repo: https://github.com/x/y.git
 "#;
         let c = parse(text, Path::new("/p"), &env).unwrap();
         let got: Vec<(&str, String, Option<String>)> = c
@@ -418,6 +345,7 @@ services:
                 ),
                 ("inline", "/p".into(), Some("-".into())),
                 ("web", "/p/web".into(), None),
+                ("web2", "/p/web".into(), None),
                 (
                     "worker",
                     "/p/api".into(),
@@ -426,6 +354,23 @@ services:
             ]
         );
         assert_eq!(c.notes.len(), 1);
+        let inline = &c.builds[1];
+        assert_eq!(inline.inline.as_deref(), Some("FROM scratch"));
+        let kinds: Vec<(&str, &str, &NamedKind)> = inline
+            .additional_contexts
+            .iter()
+            .chain(&c.builds[3].additional_contexts)
+            .map(|n| (n.name.as_str(), n.source.as_str(), &n.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("shared", "/shared", &NamedKind::Local),
+                ("base", "docker-image://alpine:3", &NamedKind::Image),
+                ("svc", "service:api", &NamedKind::Service),
+                ("repo", "https://github.com/x/y.git", &NamedKind::Remote),
+            ]
+        );
         assert!(parse("services: 3", Path::new("/p"), &env).is_err());
         assert!(parse("x: [", Path::new("/p"), &env).is_err());
     }

@@ -25,8 +25,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::Error;
-use crate::gate::{is_rule_id, parse_severity, parse_size, BudgetOn, FailOn, Limits, Severity};
+use crate::gate::{is_rule_id, parse_severity, BudgetOn, FailOn, Limits, Severity};
 use crate::report::Finding;
+use crate::units::parse_size;
 
 /// The default file name, looked up at the context root.
 pub const FILE_NAME: &str = ".ctxsize.toml";

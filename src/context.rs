@@ -11,9 +11,14 @@ use std::borrow::Cow;
 use std::ffi::{OsStr, OsString};
 use std::path::{Component, Path, PathBuf};
 
+use crate::dockerignore;
 use crate::error::Error;
 use crate::sys::{bytes_to_path, os_bytes, to_slash};
 use crate::walk::Builder;
+
+mod fetch;
+
+pub use fetch::{follow_links, include_set, Local, ReadError};
 
 /// The host rules the docker CLI follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -271,84 +276,197 @@ pub fn resolve(
                 notes,
             })
         }
-        Builder::Buildkit => {
-            let (dir, name) = match dockerfile {
-                Some(d) if !from_stdin => {
-                    let abs = absolute(cwd, d);
-                    let name = abs
-                        .file_name()
-                        .map(|n| n.to_os_string())
-                        .unwrap_or_else(|| "Dockerfile".into());
-                    let dir = abs.parent().map(Path::to_path_buf).unwrap_or(root.clone());
-                    (dir, name)
+        Builder::Buildkit => resolve_buildkit(root, cwd, dockerfile, from_stdin),
+    }
+}
+
+/// A file BuildKit read from a local source, or why it did not.
+type Fetched = Result<(Vec<u8>, Vec<u8>), fetch::ReadError>;
+
+/// What a BuildKit local source of `dir` with these followpaths receives (B12, B13); `prefix`
+/// is what docker puts before a transport error, `origin` the file the paths come from.
+fn fetch_and_read<'a>(
+    dir: &'a Path,
+    followpaths: &[Vec<u8>],
+    prefix: &'static str,
+    origin: &Path,
+) -> Result<fetch::Local<'a>, Error> {
+    let json: Vec<Vec<u8>> = followpaths
+        .iter()
+        .map(|p| dockerignore::through_json(p).into_owned())
+        .collect();
+    if let Some(i) = dockerignore::header_rejects(&json) {
+        return Err(Error::BuildkitHeader {
+            prefix,
+            key: "followpaths",
+            file: origin.to_path_buf(),
+            line: 0,
+            value: followpaths[i].clone(),
+        });
+    }
+    let targets = fetch::follow_links(dir, &json).map_err(|e| Error::Io(dir.to_path_buf(), e))?;
+    let include = match targets {
+        None => None,
+        Some(t) if t.is_empty() => None,
+        Some(t) => {
+            Some(
+                fetch::include_set(&t).map_err(|source| Error::BuildkitIncludePatterns {
+                    patterns: t.clone(),
+                    source,
+                })?,
+            )
+        }
+    };
+    Ok(fetch::Local { dir, include })
+}
+
+/// B1 and B12–B14: the Dockerfile and the ignore file as BuildKit fetches and reads them.
+fn resolve_buildkit(
+    root: PathBuf,
+    cwd: &Path,
+    dockerfile: Option<&Path>,
+    from_stdin: bool,
+) -> Result<Resolved, Error> {
+    let (dir, name) = match dockerfile {
+        Some(d) if !from_stdin => {
+            let abs = absolute(cwd, d);
+            let name = abs
+                .file_name()
+                .map(|n| n.to_os_string())
+                .unwrap_or_else(|| "Dockerfile".into());
+            let dir = abs.parent().map(Path::to_path_buf).unwrap_or(root.clone());
+            (dir, name)
+        }
+        Some(_) => (PathBuf::new(), "Dockerfile".into()),
+        None => (root.clone(), "Dockerfile".into()),
+    };
+    // buildx (`build/opt.go handleLowercaseDockerfile`): a directory listing `dockerfile` but no
+    // `Dockerfile` makes the name `dockerfile`, whatever either entry is.
+    let name = if name == "Dockerfile" && !from_stdin {
+        let names: Vec<OsString> = std::fs::read_dir(&dir)
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.file_name())).collect())
+            .unwrap_or_default();
+        if !names.iter().any(|n| n == "Dockerfile") && names.iter().any(|n| n == "dockerfile") {
+            OsString::from("dockerfile")
+        } else {
+            name
+        }
+    } else {
+        name
+    };
+    let mut notes = Vec::new();
+    let name_b = os_bytes(&name).into_owned();
+    let mut per_b = name_b.clone();
+    per_b.extend_from_slice(b".dockerignore");
+    let per_path = dir.join(bytes_to_path(&per_b));
+    let mut df_name = name.clone();
+    let mut df_rel: Option<Vec<u8>> = None;
+    let mut per: Option<Fetched> = None;
+    if !from_stdin {
+        let mut followpaths = vec![name_b.clone(), per_b.clone()];
+        if name_b == b"Dockerfile" {
+            followpaths.push(b"dockerfile".to_vec());
+        }
+        let local = fetch_and_read(
+            &dir,
+            &followpaths,
+            "failed to resolve dockerfile: ",
+            &dir.join(&name),
+        )?;
+        let mut got = local.read(&name_b);
+        if got.is_err() && name_b == b"Dockerfile" {
+            if let Ok(r) = local.read(b"dockerfile") {
+                df_name = "dockerfile".into();
+                got = Ok(r);
+            }
+        }
+        match got {
+            Ok((rel, _)) => {
+                if rel.as_slice() != os_bytes(&df_name).as_ref() {
+                    notes.push(format!(
+                        "{} is a symlink: BuildKit follows it inside {} and reads {}",
+                        dir.join(&df_name).display(),
+                        dir.display(),
+                        dir.join(bytes_to_path(&rel)).display()
+                    ));
                 }
-                Some(_) => (PathBuf::new(), "Dockerfile".into()),
-                None => (root.clone(), "Dockerfile".into()),
-            };
-            let mut name = name;
-            let mut dockerfile_path = dir.join(&name);
-            if !from_stdin {
-                let ok = |p: &Path| std::fs::metadata(p).map(|m| m.is_file()).unwrap_or(false);
-                if !ok(&dockerfile_path) {
-                    let lower = dir.join("dockerfile");
-                    if name == "Dockerfile" && ok(&lower) {
-                        dockerfile_path = lower;
-                        name = "dockerfile".into();
-                    } else {
-                        return Err(Error::BuildkitDockerfile(name.to_string_lossy().into()));
+                df_rel = Some(rel);
+            }
+            Err(_) => return Err(Error::BuildkitDockerfile(name.to_string_lossy().into())),
+        }
+        per = Some(local.read(&per_b));
+    }
+    let ctx_ignore = root.join(".dockerignore");
+    let (ignore_file, ignore_text) = match per {
+        Some(Ok((rel, text))) => {
+            if std::fs::symlink_metadata(&ctx_ignore).is_ok() {
+                notes.push(format!(
+                    "{} is not used: BuildKit reads {} instead",
+                    ctx_ignore.display(),
+                    per_path.display()
+                ));
+            }
+            if rel != per_b {
+                notes.push(format!(
+                    "{} is a symlink: BuildKit follows it inside {} and reads {}",
+                    per_path.display(),
+                    dir.display(),
+                    dir.join(bytes_to_path(&rel)).display()
+                ));
+            }
+            (Some(per_path), Platform::host().ignore_text(text))
+        }
+        _ => {
+            let local = fetch_and_read(&root, &[b".dockerignore".to_vec()], "", &ctx_ignore)?;
+            match local.read(b".dockerignore") {
+                Ok((rel, text)) => {
+                    if rel.as_slice() != b".dockerignore" {
+                        notes.push(format!(
+                            "{} is a symlink: BuildKit follows it inside the context and reads {}",
+                            ctx_ignore.display(),
+                            root.join(bytes_to_path(&rel)).display()
+                        ));
                     }
+                    (Some(ctx_ignore), Platform::host().ignore_text(text))
+                }
+                Err(_) => {
+                    if std::fs::symlink_metadata(&ctx_ignore).is_ok() {
+                        notes.push(format!(
+                            "{} cannot be read as a file inside the context; BuildKit silently uses no patterns",
+                            ctx_ignore.display()
+                        ));
+                    }
+                    (None, Vec::new())
                 }
             }
-            let mut notes = Vec::new();
-            let mut per = name.clone();
-            per.push(".dockerignore");
-            let per_path = dir.join(&per);
-            let ctx_ignore = root.join(".dockerignore");
-            let read_file = |p: &Path| -> Option<Vec<u8>> {
-                let md = std::fs::metadata(p).ok()?;
-                if !md.is_file() {
-                    return None;
-                }
-                std::fs::read(p)
-                    .ok()
-                    .map(|t| Platform::host().ignore_text(t))
-            };
-            let (ignore_file, ignore_text) =
-                match (!from_stdin).then(|| read_file(&per_path)).flatten() {
-                    Some(t) => {
-                        if ctx_ignore.exists() {
-                            notes.push(format!(
-                                "{} is not used: BuildKit reads {} instead",
-                                ctx_ignore.display(),
-                                per_path.display()
-                            ));
-                        }
-                        (Some(per_path), t)
-                    }
-                    None => match read_file(&ctx_ignore) {
-                        Some(t) => (Some(ctx_ignore), t),
-                        None => {
-                            if std::fs::symlink_metadata(&ctx_ignore).is_ok() {
-                                notes.push(format!(
-                                "{} cannot be read as a file; BuildKit silently uses no patterns",
-                                ctx_ignore.display()
-                            ));
-                            }
-                            (None, Vec::new())
-                        }
-                    },
-                };
-            let resolved_df = eval_symlinks(&dockerfile_path).unwrap_or(dockerfile_path.clone());
-            let rel = rel_inside(&root, &resolved_df);
-            Ok(Resolved {
-                root,
-                dockerfile: dockerfile_path,
-                dockerfile_rel: rel,
-                ignore_file,
-                ignore_text,
-                notes,
-            })
         }
+    };
+    let dockerfile_path = dir.join(&df_name);
+    let read_path = match &df_rel {
+        Some(rel) => dir.join(bytes_to_path(rel)),
+        None => dockerfile_path.clone(),
+    };
+    let rel = rel_inside(&root, &read_path);
+    Ok(Resolved {
+        root,
+        dockerfile: dockerfile_path,
+        dockerfile_rel: rel,
+        ignore_file,
+        ignore_text,
+        notes,
+    })
+}
+
+/// The file BuildKit reads for the Dockerfile `dockerfile` (a path `resolve` returned):
+/// its symlinks followed inside its own directory (B14), not on the host.
+pub fn buildkit_dockerfile_path(dockerfile: &Path) -> PathBuf {
+    let (Some(dir), Some(name)) = (dockerfile.parent(), dockerfile.file_name()) else {
+        return dockerfile.to_path_buf();
+    };
+    let local = fetch::Local { dir, include: None };
+    match local.read(&os_bytes(name)) {
+        Ok((rel, _)) => dir.join(bytes_to_path(&rel)),
+        Err(_) => dockerfile.to_path_buf(),
     }
 }
 

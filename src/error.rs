@@ -57,6 +57,51 @@ pub enum Error {
     /// A command-line value is wrong.
     #[error("{0}")]
     Usage(String),
+    /// BuildKit sends a pattern list as raw gRPC header values and grpc-go refuses one (B12).
+    #[error("{prefix}rpc error: code = Internal desc = header key \"{key}\" contains value with non-printable ASCII characters")]
+    BuildkitHeader {
+        /// What docker puts before the gRPC error (`failed to resolve dockerfile: `, or nothing).
+        prefix: &'static str,
+        /// The header: `exclude-patterns` or `followpaths`.
+        key: &'static str,
+        /// Where the refused value comes from (the ignore file, or `-f`).
+        file: PathBuf,
+        /// Its 1-based line in that file (0 when it is not a file's line).
+        line: usize,
+        /// The value as written.
+        value: Vec<u8>,
+    },
+    /// fsutil refuses the include patterns BuildKit derives from the Dockerfile's name (B13).
+    #[error("failed to resolve dockerfile: invalid includepatterns: [{}]: {source}", lossy_list(.patterns))]
+    BuildkitIncludePatterns {
+        /// The include patterns (after symlinks were followed).
+        patterns: Vec<Vec<u8>>,
+        /// What patternmatcher says.
+        source: PatternError,
+    },
+}
+
+/// Go's `%s` of a string slice, without the brackets.
+fn lossy_list(v: &[Vec<u8>]) -> String {
+    v.iter()
+        .map(|s| String::from_utf8_lossy(s).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The bytes that cannot travel in a raw header value, as `\xNN`.
+fn unprintable(v: &[u8]) -> String {
+    let mut seen: Vec<u8> = v
+        .iter()
+        .copied()
+        .filter(|b| !(0x20..=0x7E).contains(b))
+        .collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.iter()
+        .map(|b| format!("\\x{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// An OS error worded as Go prints it: `permission denied`, not
@@ -103,6 +148,25 @@ impl Error {
             Error::CantStat(_) => "docker lists every directory it meets, even an excluded one; make it readable, or move it under an excluded parent directory".into(),
             Error::NoPermission(_) => "the classic builder opens every file it will send; make it readable or exclude it in .dockerignore".into(),
             Error::DockerfileOutside(_) => "docker would add the Dockerfile under a random name `.dockerfile.<20 hex digits>`; use --builder buildkit, or move the Dockerfile into the context".into(),
+            Error::BuildkitHeader { key, file, line, value, .. } => {
+                let at = if *line > 0 {
+                    format!("{}:{}", file.display(), line)
+                } else {
+                    file.display().to_string()
+                };
+                let what = if *key == "exclude-patterns" { "pattern" } else { "path" };
+                format!(
+                    "{at}: the {what} `{}` holds a control character ({}); when no {what} in the list has a non-ASCII character BuildKit sends the list as raw gRPC header values, which cannot hold one: remove it (a `?` matches it in a pattern)",
+                    crate::render::escape(value),
+                    unprintable(value)
+                )
+            }
+            Error::BuildkitIncludePatterns { .. } => "BuildKit fetches the Dockerfile with its name used as an include pattern; rename the Dockerfile without `[`, `]`, `\\`, `*` or `?`".into(),
+            Error::BuildkitDockerfile(name)
+                if name.bytes().any(|b| b"[]\\".contains(&b)) || name.trim() != name =>
+            {
+                "BuildKit fetches the Dockerfile with its name used as an include pattern (`[x]` is a character class, `\\` an escape, spaces are trimmed), so a file with this name is never transferred; rename it".into()
+            }
             Error::DockerfileMissing(_) | Error::BuildkitDockerfile(_) => "pass the Dockerfile with -f (relative to the current directory, as docker does)".into(),
             Error::IgnoreIsDir(_) => "remove the .dockerignore directory or turn it into a file".into(),
             Error::ContextNotFound(_) | Error::ContextNotDir(_) => "give the build context directory, as for `docker build DIR`".into(),

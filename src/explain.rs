@@ -350,11 +350,14 @@ fn builder_name(b: Builder) -> &'static str {
     }
 }
 
+/// An ignore-file line for people: control bytes escaped, a long (binary) line capped.
 fn show_line(l: &LineRef) -> String {
+    let text = crate::render::escape_capped(l.text.as_bytes(), 120);
+    let file = crate::render::escape_controls(&l.file);
     if l.line == 0 {
-        format!("`{}` {}", l.text, l.file)
+        format!("`{text}` {file}")
     } else {
-        format!("{}:{}: `{}`", l.file, l.line, l.text)
+        format!("{file}:{}: `{text}`", l.line)
     }
 }
 
@@ -366,7 +369,11 @@ pub fn render_verdict(
 ) -> std::io::Result<()> {
     let name = builder_name(v.builder);
     if let Some(e) = &v.error {
-        return writeln!(out, "{indent}{name}: error: {e}");
+        return writeln!(
+            out,
+            "{indent}{name}: error: {}",
+            crate::render::escape_controls(e)
+        );
     }
     let sent = if v.sent == Some(true) {
         "SENT"
@@ -445,41 +452,6 @@ pub fn render_human(list: &[Explanation], out: &mut dyn std::io::Write) -> std::
         }
     }
     Ok(())
-}
-
-/// `ctxsize explain PATH…`: human text or JSON (`[Explanation, …]`).
-pub fn command(
-    cfg: &crate::analysis::Config,
-    paths: &[String],
-    format: crate::render::Format,
-    out: &mut dyn std::io::Write,
-) -> Result<i32, crate::Error> {
-    let chosen = crate::analysis::analyze(cfg)?;
-    let other_cfg = crate::analysis::Config {
-        builder: cfg.builder.other(),
-        ..cfg.clone()
-    };
-    let (other, other_err) = match crate::analysis::analyze(&other_cfg) {
-        Ok(a) => (Some(a), None),
-        Err(e) => (None, Some(e.to_string())),
-    };
-    let ce = Explainer::new(&chosen);
-    let oe = other.as_ref().map(Explainer::new);
-    let given_root = crate::context::absolute(&cfg.cwd, &cfg.context);
-    let mut list = Vec::new();
-    for p in paths {
-        let rel =
-            context_path(&chosen.resolved.root, &given_root, p).map_err(crate::Error::Usage)?;
-        list.push(explain(&ce, oe.as_ref(), other_err.as_deref(), &rel));
-    }
-    let res = match format {
-        crate::render::Format::Json => serde_json::to_writer_pretty(&mut *out, &list)
-            .map_err(std::io::Error::from)
-            .and_then(|_| writeln!(out)),
-        _ => render_human(&list, out),
-    };
-    crate::gate::io(res)?;
-    Ok(crate::exit::ExitCode::Ok.code())
 }
 
 #[cfg(test)]

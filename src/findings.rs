@@ -1,11 +1,18 @@
 //! Findings, largest files and directories: pure over the walked tree (plus the content scan,
 //! which reads through [`crate::walk::read_files`]).
 
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet};
+
+mod exposure;
+mod git;
+mod secrets;
+
+use secrets::{Acc, Scanned, Wants};
 
 use crate::analysis::Analysis;
 pub use crate::paths::{lossy, lossy_cow};
 pub use crate::report::{CategoryTotal, DirSize, Extra, FileSize, Finding, ReportOptions};
+use crate::rules::gitindex::Tracked;
 use crate::rules::{
     self, Category, EntryRef, GitignoreSet, Hit, Nest, RuleConfig, RuleSet, Severity,
 };
@@ -123,12 +130,24 @@ pub fn fix_line(path: &[u8]) -> String {
     out
 }
 
+/// A file the content scan reads.
+struct Cand {
+    id: u32,
+    path: Vec<u8>,
+    wants: Wants,
+}
+
 /// What one subtree task found.
 #[derive(Default)]
 struct Partial {
-    findings: Vec<Finding>,
+    /// Non-secret findings, by node.
+    findings: Vec<(u32, Finding)>,
+    /// Secret name hits, by node.
+    secrets: Vec<(u32, Vec<u8>, Hit)>,
+    /// Secret-named files too large to read.
+    too_large: Vec<u32>,
     covered: Vec<u32>,
-    content: Vec<(u32, Vec<u8>)>,
+    content: Vec<Cand>,
     notes: Vec<String>,
     heap: BinaryHeap<std::cmp::Reverse<(u64, Vec<u8>)>>,
 }
@@ -170,17 +189,35 @@ fn visit(
                 size: node.size,
             };
             let (hit, content) = rules.check(&e, nest);
+            let mut secret_hit = None;
             if let Some(hit) = hit {
-                let (files, bytes) = (idx.files[id as usize], idx.bytes[id as usize]);
-                out.findings.push(finding(&hit, &path, files, bytes, None));
+                if hit.category == Category::Secret {
+                    out.secrets.push((id, path.clone(), hit));
+                    secret_hit = Some(hit);
+                } else {
+                    let (files, bytes) = (idx.files[id as usize], idx.bytes[id as usize]);
+                    out.findings
+                        .push((id, finding(&hit, &path, files, bytes, None)));
+                }
                 if hit.covers_subtree {
                     out.covered.push(id);
                 }
             }
-            if node.kind == Kind::File {
-                if opts.content_max > 0 && content && (opts.scan_all || !code_or_markup(&path)) {
-                    out.content.push((id, path.clone()));
+            if node.kind == Kind::File && opts.content_max > 0 {
+                // `--scan-all`: lockfiles, bundles and dependency trees too (the binary sniff
+                // still skips what is not text).
+                let wide = opts.scan_all && node.size > 0 && node.size <= opts.content_max;
+                if content || wide {
+                    out.content.push(Cand {
+                        id,
+                        path: path.clone(),
+                        wants: Wants::for_hit(secret_hit.as_ref(), &path),
+                    });
+                } else if secret_hit.is_some() && node.size > opts.content_max {
+                    out.too_large.push(id);
                 }
+            }
+            if node.kind == Kind::File {
                 let heap = &mut out.heap;
                 let fits = heap.len() < opts.top
                     || heap
@@ -203,6 +240,12 @@ fn visit(
         }
     }
     out
+}
+
+/// Categories whose directory findings are dropped when git tracks files inside: a tracked
+/// `build/` holding templates, a tracked `Logs/` holding PHP classes are sources.
+fn junk_unless_tracked(rule: &str) -> bool {
+    matches!(rule, "CTX402" | "CTX403" | "CTX506" | "CTX602")
 }
 
 /// Runs the rules over everything that will be sent.
@@ -261,57 +304,58 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
             })
             .collect()
     };
-    // Sent although the repository's .gitignore ignores it: side by side with the rules (the
-    // entries below a directory the rules already flag are dropped afterwards).
-    let by_gitignore = || -> Vec<(u32, Finding)> {
-        let mut out = Vec::new();
-        if !opts.gitignore {
-            return out;
-        }
-        let mut gitignores: Vec<(Vec<u8>, Vec<u8>)> = tree
-            .nodes
-            .iter()
-            .enumerate()
-            .filter(|(i, n)| n.kind == Kind::File && tree.name(*i as u32) == b".gitignore")
-            .map(|(i, n)| {
-                let dir = if n.parent == ROOT {
-                    Vec::new()
-                } else {
-                    tree.path(n.parent)
-                };
-                (dir, tree.path(i as u32))
-            })
-            .collect();
-        if gitignores.is_empty() {
-            return out;
-        }
-        gitignores.sort();
-        let mut files: Vec<(Vec<u8>, String)> = Vec::new();
-        if let Some(t) = crate::walk::read_small(&a.resolved.root, b".git/info/exclude", 1 << 20) {
-            files.push((Vec::new(), String::from_utf8_lossy(&t).into_owned()));
-        }
-        for (dir, rel) in &gitignores {
-            if let Some(t) = crate::walk::read_small(&a.resolved.root, rel, 1 << 20) {
-                files.push((dir.clone(), String::from_utf8_lossy(&t).into_owned()));
-            }
-        }
-        if let Ok(set) = GitignoreSet::new(files) {
-            gitignored(tree, &idx, &set, &mut out);
-        }
-        out
+    // Side by side with the rules: which files git tracks, the Dockerfile's plan, and what is
+    // sent although the repository's .gitignore ignores it (the entries below a directory the
+    // rules already flag are dropped afterwards).
+    let by_git = || {
+        let git = git::load(&a.resolved.root);
+        let ignored = if opts.gitignore {
+            gitignore_findings(a, &idx, git.tracked())
+        } else {
+            None
+        };
+        (git, ignored, exposure::plan(a))
     };
-    let (parts, ignored) = rayon::join(by_rules, by_gitignore);
+    let (parts, (git, ignored, plan)) = rayon::join(by_rules, by_git);
+    let tracked = git.tracked();
     let mut findings: Vec<Finding> = Vec::new();
     let mut covered = vec![false; tree.nodes.len()];
-    let mut content_cands: Vec<(u32, Vec<u8>)> = Vec::new();
+    let mut cands: Vec<Cand> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     let mut heap: BinaryHeap<std::cmp::Reverse<(u64, Vec<u8>)>> = BinaryHeap::new();
+    let mut accs: HashMap<u32, Acc> = HashMap::new();
+    let mut too_large: Vec<u32> = Vec::new();
+    let mut uncover: Vec<u32> = Vec::new();
     for p in parts {
-        findings.extend(p.findings);
+        for (id, f) in p.findings {
+            let tracked_dir = tree.nodes[id as usize].kind == Kind::Dir
+                && junk_unless_tracked(&f.rule)
+                && tracked.is_some_and(|t| t.has_below(f.path.as_bytes()));
+            if tracked_dir {
+                // Not covered: entries below may still be reported.
+                uncover.push(id);
+            } else {
+                findings.push(f);
+            }
+        }
+        for (id, path, hit) in p.secrets {
+            accs.insert(
+                id,
+                Acc {
+                    files: idx.files[id as usize],
+                    bytes: idx.bytes[id as usize],
+                    path,
+                    in_tree: true,
+                    name: Some(hit),
+                    ..Acc::default()
+                },
+            );
+        }
+        too_large.extend(p.too_large);
         for c in p.covered {
             covered[c as usize] = true;
         }
-        content_cands.extend(p.content);
+        cands.extend(p.content);
         notes.extend(p.notes);
         for e in p.heap {
             heap.push(e);
@@ -320,13 +364,97 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
             }
         }
     }
+    for id in uncover {
+        covered[id as usize] = false;
+    }
+    for id in too_large {
+        if let Some(acc) = accs.get_mut(&id) {
+            acc.too_large = true;
+            // A capture too large to read whole: its first `--content-max` bytes tell whether it
+            // holds credential headers (a HAR's size says nothing about secrets).
+            let w = Wants::for_hit(acc.name.as_ref(), &acc.path);
+            if w.har {
+                if let Some(b) =
+                    crate::walk::read_small(&a.resolved.root, &acc.path, opts.content_max)
+                {
+                    acc.scanned = Some(Scanned::of(&acc.path, &b, w));
+                }
+            }
+        }
+    }
+    // The gitignore check ran (the context has .gitignore files): say if tracked files could
+    // not be told apart.
+    if let (Some(n), Some(_)) = (git.note(), &ignored) {
+        notes.push(n);
+    }
+    let ignored = ignored.unwrap_or_default();
     notes.sort();
 
-    // A gitignored entry at or below a directory the rules flag is covered by that finding.
+    // Secrets by content: every candidate read once, in parallel.
+    if !cands.is_empty() {
+        let rels: Vec<Vec<u8>> = cands
+            .iter_mut()
+            .map(|c| std::mem::take(&mut c.path))
+            .collect();
+        let scans = crate::walk::read_files(&a.resolved.root, &rels, opts.content_max, |i, b| {
+            let s = Scanned::of(&rels[i], b, cands[i].wants);
+            let keep = !s.hits.is_empty()
+                || s.env_line.is_some()
+                || s.har_line.is_some()
+                || s.template
+                || cands[i].wants != Wants::default();
+            (i, keep.then_some(s))
+        });
+        for (i, s) in scans {
+            let Some(s) = s else { continue };
+            let c = &cands[i];
+            let acc = accs.entry(c.id).or_insert_with(|| Acc {
+                path: rels[i].clone(),
+                files: 1,
+                bytes: idx.bytes[c.id as usize],
+                in_tree: true,
+                ..Acc::default()
+            });
+            acc.scanned = Some(s);
+        }
+    }
+    // Credentials in the Dockerfile's ARG/ENV values.
+    if opts.content_max > 0 {
+        if let Ok(text) = std::fs::read(&a.resolved.dockerfile) {
+            let hits = rules::dockerfile_credentials(&text);
+            if !hits.is_empty() {
+                let rel = a.resolved.dockerfile_rel.clone();
+                let id = rel.as_deref().and_then(|r| node_at(tree, r));
+                let key = id.unwrap_or(u32::MAX);
+                let acc = accs.entry(key).or_insert_with(|| Acc {
+                    path: rel.clone().unwrap_or_else(|| {
+                        crate::sys::os_bytes(a.resolved.dockerfile.as_os_str()).into_owned()
+                    }),
+                    files: 1,
+                    bytes: text.len() as u64,
+                    in_tree: id.is_some(),
+                    ..Acc::default()
+                });
+                acc.dockerfile = hits;
+            }
+        }
+    }
+    let mut secret_paths: HashSet<String> = HashSet::new();
+    let mut graded: Vec<Finding> = accs
+        .values()
+        .filter_map(|acc| secrets::grade(acc, plan.as_ref()))
+        .collect();
+    for f in &graded {
+        secret_paths.insert(f.path.clone());
+    }
+    findings.append(&mut graded);
+
+    // A gitignored entry at or below a directory the rules flag is covered by that finding; a
+    // path already reported as a secret is not repeated.
     for (id, f) in ignored {
         let mut cur = id;
-        let mut hidden = false;
-        while cur != ROOT {
+        let mut hidden = secret_paths.contains(&f.path);
+        while cur != ROOT && !hidden {
             if covered[cur as usize] {
                 hidden = true;
                 break;
@@ -337,40 +465,6 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
             findings.push(f);
         }
     }
-
-    // Secrets by content.
-    let by_content = || {
-        let mut out: Vec<Finding> = Vec::new();
-        if content_cands.is_empty() {
-            return out;
-        }
-        let rels: Vec<Vec<u8>> = content_cands.iter().map(|(_, p)| p.clone()).collect();
-        let hits = crate::walk::read_files(&a.resolved.root, &rels, opts.content_max, |i, b| {
-            (i, rules::scan_content(b))
-        });
-        for (i, hs) in hits {
-            let (id, p) = &content_cands[i];
-            let size = tree.nodes[*id as usize].size;
-            let mut seen = HashSet::new();
-            for h in hs {
-                if !seen.insert(h.rule) {
-                    continue;
-                }
-                let Some(info) = rules::rule(h.rule) else {
-                    continue;
-                };
-                let hit = Hit {
-                    rule: info.id,
-                    category: info.category,
-                    severity: info.severity,
-                    covers_subtree: false,
-                };
-                out.push(finding(&hit, p, 1, size, Some(h.line)));
-            }
-        }
-        out
-    };
-    findings.extend(by_content());
 
     findings.sort_by(|x, y| {
         sev_rank(&y.severity)
@@ -383,8 +477,6 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     let mut categories: Vec<CategoryTotal> = Vec::new();
     for c in Category::ALL {
         let (mut files, mut bytes, mut n) = (0, 0, 0);
-        // A path can carry several findings of one category (a key file found by name and by
-        // content): count its files and bytes once.
         let mut seen: HashSet<&str> = HashSet::new();
         for f in findings.iter().filter(|f| f.category == c.as_str()) {
             n += 1;
@@ -424,120 +516,76 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     }
 }
 
-/// Source code, markup and assets: the bulk of a context, and not where secrets usually sit.
-/// Skipped by the default content scan (a name that sounds like configuration is still read);
-/// `--scan-all` reads them too. Name rules apply to them either way.
-pub fn code_or_markup(path: &[u8]) -> bool {
-    use std::sync::OnceLock;
-    const HINTS: &[&str] = &[
-        "config",
-        "conf",
-        "setting",
-        "secret",
-        "credential",
-        "cred",
-        "env",
-        "key",
-        "token",
-        "auth",
-        "passw",
-        "deploy",
-        "prod",
-        "private",
-        "cert",
-        "vault",
-        "aws",
-        "gcp",
-        "azure",
-    ];
-    static HINT_SET: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
-    let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
-    let Some(dot) = name.iter().rposition(|&b| b == b'.') else {
-        return false;
-    };
-    let ext = &name[dot + 1..];
-    if ext.len() > 8 {
-        return false;
+/// The node at a relative path, if the walk listed it.
+fn node_at(tree: &Tree, rel: &[u8]) -> Option<u32> {
+    let kids = tree.children();
+    let mut cur = ROOT;
+    for comp in rel.split(|&b| b == b'/') {
+        cur = kids
+            .of(cur)
+            .iter()
+            .copied()
+            .find(|&c| tree.name(c) == comp)?;
     }
-    let mut low = [0u8; 8];
-    low[..ext.len()].copy_from_slice(ext);
-    low.make_ascii_lowercase();
-    let code = matches!(
-        &low[..ext.len()],
-        b"ts"
-            | b"tsx"
-            | b"js"
-            | b"jsx"
-            | b"mjs"
-            | b"cjs"
-            | b"vue"
-            | b"svelte"
-            | b"css"
-            | b"scss"
-            | b"sass"
-            | b"less"
-            | b"html"
-            | b"htm"
-            | b"svg"
-            | b"md"
-            | b"mdx"
-            | b"rst"
-            | b"adoc"
-            | b"graphql"
-            | b"gql"
-            | b"rs"
-            | b"go"
-            | b"java"
-            | b"kt"
-            | b"kts"
-            | b"scala"
-            | b"c"
-            | b"h"
-            | b"cc"
-            | b"cpp"
-            | b"hpp"
-            | b"cs"
-            | b"fs"
-            | b"swift"
-            | b"m"
-            | b"mm"
-            | b"dart"
-            | b"ex"
-            | b"exs"
-            | b"erl"
-            | b"hs"
-            | b"ml"
-            | b"clj"
-            | b"lua"
-            | b"r"
-            | b"jl"
-            | b"zig"
-            | b"nim"
-            | b"snap"
-            | b"map"
-            | b"golden"
-            | b"csv"
-            | b"tsv"
-            | b"po"
-            | b"pot"
-    );
-    if !code {
-        return false;
+    Some(cur)
+}
+
+/// The `gitignored` findings: entries sent although git ignores them and does not track them
+/// (`None`: the context has no `.gitignore`, nothing to check).
+fn gitignore_findings(
+    a: &Analysis,
+    idx: &Index,
+    tracked: Option<&Tracked>,
+) -> Option<Vec<(u32, Finding)>> {
+    let tree = &a.tree;
+    let mut out = Vec::new();
+    let mut gitignores: Vec<(Vec<u8>, Vec<u8>)> = tree
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(i, n)| n.kind == Kind::File && tree.name(*i as u32) == b".gitignore")
+        .map(|(i, n)| {
+            let dir = if n.parent == ROOT {
+                Vec::new()
+            } else {
+                tree.path(n.parent)
+            };
+            (dir, tree.path(i as u32))
+        })
+        .collect();
+    if gitignores.is_empty() {
+        return None;
     }
-    let hints = HINT_SET.get_or_init(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(HINTS)
-            .expect("fixed hint list")
-    });
-    !hints.is_match(&name[..dot])
+    gitignores.sort();
+    let mut files: Vec<(Vec<u8>, String)> = Vec::new();
+    if let Some(t) = crate::walk::read_small(&a.resolved.root, b".git/info/exclude", 1 << 20) {
+        files.push((Vec::new(), String::from_utf8_lossy(&t).into_owned()));
+    }
+    for (dir, rel) in &gitignores {
+        if let Some(t) = crate::walk::read_small(&a.resolved.root, rel, 1 << 20) {
+            files.push((dir.clone(), String::from_utf8_lossy(&t).into_owned()));
+        }
+    }
+    if let Ok(set) = GitignoreSet::new(files) {
+        gitignored(tree, idx, &set, tracked, &mut out);
+    }
+    Some(out)
 }
 
 fn sev_rank(s: &str) -> u8 {
     s.parse::<Severity>().map_or(0, |s| s as u8 + 1)
 }
 
-fn gitignored(tree: &Tree, idx: &Index, set: &GitignoreSet, findings: &mut Vec<(u32, Finding)>) {
+/// Entries git ignores. A tracked file is never ignored (git keeps tracking it whatever the
+/// ignore files say); an ignored directory holding tracked files is looked into, its untracked
+/// entries reported one by one.
+fn gitignored(
+    tree: &Tree,
+    idx: &Index,
+    set: &GitignoreSet,
+    tracked: Option<&Tracked>,
+    findings: &mut Vec<(u32, Finding)>,
+) {
     // (node, parent path length, an excluded-but-walked ancestor is ignored, how many entries
     // of `levels` apply)
     let mut stack: Vec<(u32, usize, bool, usize)> =
@@ -559,7 +607,22 @@ fn gitignored(tree: &Tree, idx: &Index, set: &GitignoreSet, findings: &mut Vec<(
         let is_dir = node.kind == Kind::Dir;
         // The walk stops below ignored directories, so only this path itself needs deciding.
         let ignored = inherited || set.is_ignored_in(&levels, &path, is_dir);
-        if node.state == State::Sent && (is_dir || node.kind == Kind::File) && ignored {
+        let has_tracked = ignored
+            && tracked.is_some_and(|t| {
+                if is_dir {
+                    t.has_below(&path)
+                } else {
+                    t.has_file(&path)
+                }
+            });
+        if has_tracked && !is_dir {
+            continue;
+        }
+        if node.state == State::Sent
+            && (is_dir || node.kind == Kind::File)
+            && ignored
+            && !has_tracked
+        {
             let hit = Hit::gitignored(rkind(node.kind));
             let (f, b) = (idx.files[id as usize], idx.bytes[id as usize]);
             if f > 0 || !is_dir {

@@ -4,7 +4,7 @@
 //! how much, in one line each. A figure exactly at its limit passes.
 //!
 //! ```
-//! use ctxsize::gate::parse_size;
+//! use ctxsize::units::parse_size;
 //! assert_eq!(parse_size("500k"), Ok(500_000));
 //! assert_eq!(parse_size("1.5GiB"), Ok(1_610_612_736));
 //! assert!(parse_size("12 parsecs").is_err());
@@ -16,7 +16,10 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::report::{Finding, Report};
+pub use crate::report::{GateFailure, Outcome};
 use crate::tree::Kind;
+pub use crate::units::parse_size;
+use crate::units::{human, show_limit, show_size};
 
 /// Which figure `--budget` compares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
@@ -248,75 +251,15 @@ impl Measure {
 
 /// The report's `transfer_bytes` (BuildKit's COPY/ADD-reachable bytes), if it carries one.
 pub fn transfer_bytes(report: &Report) -> Option<u64> {
-    let v = serde_json::to_value(report).ok()?;
-    let find = |v: &serde_json::Value| v.get("transfer_bytes").and_then(|x| x.as_u64());
-    find(&v).or_else(|| v.get("transfer").and_then(find))
+    report.transfer_bytes
 }
 
-/// One failed gate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct GateFailure {
-    /// `budget`, `max-files`, `max-file-size` or `fail-on`.
-    pub gate: &'static str,
-    /// One line: what, measured against what, by how much.
-    pub message: String,
-}
-
-/// The result of all gates.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Outcome {
-    /// Failed gates.
-    pub failures: Vec<GateFailure>,
-    /// One line per gate that passed (for the log).
-    pub passed: Vec<String>,
-    /// `--warn-only` was given.
-    pub warn_only: bool,
-}
-
-impl Outcome {
-    /// The exit status: 1 when a gate failed (unless `--warn-only`), else 0.
-    pub fn exit_code(&self) -> i32 {
-        if self.failures.is_empty() || self.warn_only {
-            crate::exit::ExitCode::Ok.code()
-        } else {
-            crate::exit::ExitCode::Check.code()
-        }
-    }
-
-    /// The stderr lines: `check failed: …` (or `warning: …` under `--warn-only`).
-    pub fn lines(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .failures
-            .iter()
-            .map(|f| {
-                if self.warn_only {
-                    format!("warning: {} (--warn-only)", f.message)
-                } else {
-                    format!("check failed: {}", f.message)
-                }
-            })
-            .collect();
-        if self.failures.is_empty() {
-            v.extend(self.passed.iter().map(|p| format!("check passed: {p}")));
-        }
-        v
-    }
-}
-
-/// Human size with the exact byte count: `212.3 MB (212300000 bytes)`.
-pub fn show_size(n: u64) -> String {
-    format!(
-        "{} ({} bytes)",
-        humansize::format_size(n, humansize::DECIMAL),
-        n
-    )
-}
-
+/// ` (+12.5%)`, or nothing for a limit of 0.
 fn pct(over: u64, limit: u64) -> String {
     if limit == 0 {
         return String::new();
     }
-    format!(", {:.1}%", over as f64 * 100.0 / limit as f64)
+    format!(" (+{:.1}%)", over as f64 * 100.0 / limit as f64)
 }
 
 /// Runs every gate in `limits` on `m` and the (already filtered) findings.
@@ -345,12 +288,12 @@ pub fn evaluate(
             o.failures.push(GateFailure {
                 gate: "budget",
                 message: format!(
-                    "budget exceeded: {} is {}, {} over the budget of {}{})",
+                    "budget exceeded: {} is {}, {} over the budget of {}{}",
                     on.what(),
                     show_size(value),
-                    humansize::format_size(value - budget, humansize::DECIMAL),
-                    show_size(budget),
-                    pct(value - budget, budget).replacen(", ", " (+", 1)
+                    human(value - budget),
+                    show_limit(budget),
+                    pct(value - budget, budget)
                 ),
             });
         } else {
@@ -358,7 +301,7 @@ pub fn evaluate(
                 "budget: {} is {} of {}",
                 on.what(),
                 show_size(value),
-                show_size(budget)
+                show_limit(budget)
             ));
         }
     }
@@ -383,8 +326,8 @@ pub fn evaluate(
             let mut msg = format!(
                 "file too large: {path} is {}, {} over the limit of {}",
                 show_size(*size),
-                humansize::format_size(size - max, humansize::DECIMAL),
-                show_size(max)
+                human(size - max),
+                show_limit(max)
             );
             if m.too_large_count > 1 {
                 let _ = write!(
@@ -399,7 +342,7 @@ pub fn evaluate(
             });
         } else {
             o.passed
-                .push(format!("max-file-size: no file over {}", show_size(max)));
+                .push(format!("max-file-size: no file over {}", show_limit(max)));
         }
     }
     if let Some(f) = &limits.fail_on {
@@ -437,71 +380,6 @@ pub fn evaluate(
     Ok(o)
 }
 
-/// Parses a size as users write it: `1048576`, `500k`, `500kB`, `200MB`, `1.5GiB`, `2 g`.
-/// Decimal units (`k`, `kB`, `M`, `MB`, …) are powers of 1000; binary units (`Ki`, `KiB`, `Mi`,
-/// `MiB`, …) powers of 1024; `B` or no unit means bytes. Case does not matter. Fractions are
-/// allowed and rounded down to whole bytes.
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let bad = || {
-        format!(
-            "invalid size `{s}`: write a number of bytes with an optional unit, e.g. 500k, 200MB, 1.5GiB"
-        )
-    };
-    let t = s.trim();
-    let num_end = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(num_end);
-    let num: String = num.chars().filter(|&c| c != '_').collect();
-    let unit = unit.trim().to_ascii_lowercase();
-    if num.is_empty() || num.starts_with('.') || num.ends_with('.') || num.matches('.').count() > 1
-    {
-        return Err(bad());
-    }
-    let mult: u128 = match unit.as_str() {
-        "" | "b" | "byte" | "bytes" => 1,
-        "k" | "kb" => 1_000,
-        "m" | "mb" => 1_000_000,
-        "g" | "gb" => 1_000_000_000,
-        "t" | "tb" => 1_000_000_000_000,
-        "ki" | "kib" => 1 << 10,
-        "mi" | "mib" => 1 << 20,
-        "gi" | "gib" => 1 << 30,
-        "ti" | "tib" => 1 << 40,
-        _ => return Err(bad()),
-    };
-    let (int, frac) = num.split_once('.').unwrap_or((&num, ""));
-    if frac.len() > 18 || int.len() > 30 {
-        return Err(bad());
-    }
-    let int: u128 = int.parse().map_err(|_| bad())?;
-    let frac_val: u128 = if frac.is_empty() {
-        0
-    } else {
-        frac.parse().map_err(|_| bad())?
-    };
-    let scale = 10u128.pow(frac.len() as u32);
-    let total = int
-        .checked_mul(mult)
-        .and_then(|x| x.checked_add(frac_val * mult / scale))
-        .ok_or_else(bad)?;
-    if frac_val > 0 && mult == 1 {
-        return Err(format!(
-            "invalid size `{s}`: a byte count must be a whole number"
-        ));
-    }
-    u64::try_from(total).map_err(|_| bad())
-}
-
-/// Maps an output error (a closed pipe is not one).
-pub(crate) fn io(r: std::io::Result<()>) -> Result<(), crate::Error> {
-    match r {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(crate::Error::Io("<stdout>".into(), e)),
-    }
-}
-
 /// The file that gate results point at: the ignore file in effect if inside the context, else
 /// the Dockerfile (context-relative).
 pub fn anchor(a: &Analysis) -> Option<String> {
@@ -511,88 +389,6 @@ pub fn anchor(a: &Analysis) -> Option<String> {
         .chain(std::iter::once(&r.dockerfile))
         .find_map(|p| p.strip_prefix(&r.root).ok())
         .map(|p| p.display().to_string())
-}
-
-/// Applies the config file (rule settings, baseline) to the report's findings and runs the
-/// gates. Returns `None` when no gate is set.
-pub fn check(
-    ci: &CiOptions,
-    a: &Analysis,
-    report: &mut Report,
-) -> Result<Option<Outcome>, crate::Error> {
-    let file = crate::config_file::FileConfig::load(ci.config.as_deref(), &a.resolved.root)?;
-    let accepted = file.apply(&mut report.findings);
-    if accepted > 0 {
-        if let Some(p) = &file.path {
-            report.notes.push(format!(
-                "{accepted} finding{} accepted by the baseline in {}",
-                if accepted == 1 { "" } else { "s" },
-                p.display()
-            ));
-        }
-    }
-    let limits = ci.limits.over(&file.limits);
-    if !limits.any() {
-        return Ok(None);
-    }
-    let m = Measure::new(a, report, limits.max_file_size);
-    evaluate(
-        &limits,
-        &m,
-        &report.findings,
-        ci.warn_only || file.warn_only,
-    )
-    .map(Some)
-}
-
-/// One plain summary line for CI logs.
-pub fn summary_line(report: &Report) -> String {
-    format!(
-        "ctxsize: {} sends {} in {} files ({} tar bytes, {})",
-        report.context,
-        humansize::format_size(report.totals.content_bytes, humansize::DECIMAL),
-        report.totals.files,
-        report.totals.tar_bytes,
-        match report.builder {
-            crate::walk::Builder::Buildkit => "BuildKit",
-            crate::walk::Builder::Classic => "classic builder",
-        }
-    )
-}
-
-/// Renders a report in the CI formats (SARIF, GitHub).
-pub fn render_ci(
-    format: crate::render::Format,
-    a: &Analysis,
-    report: &Report,
-    outcome: Option<&Outcome>,
-    base: &std::path::Path,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    use crate::render::{github, sarif, Format};
-    let g = sarif::Group {
-        root: &a.resolved.root,
-        findings: &report.findings,
-        outcome,
-        anchor: anchor(a),
-    };
-    match format {
-        Format::Github => github::render(&[g], base, &[summary_line(report)], out),
-        _ => sarif::render(&[g], base, out),
-    }
-}
-
-/// Prints the gate lines on stderr and returns the exit status.
-pub fn finish(outcome: Option<&Outcome>) -> i32 {
-    match outcome {
-        None => crate::exit::ExitCode::Ok.code(),
-        Some(o) => {
-            for l in o.lines() {
-                eprintln!("{l}");
-            }
-            o.exit_code()
-        }
-    }
 }
 
 #[cfg(test)]
@@ -610,46 +406,6 @@ mod tests {
             message: "m".into(),
             fix: "p".into(),
             line: None,
-        }
-    }
-
-    #[test]
-    fn sizes() {
-        for (s, v) in [
-            ("0", 0),
-            ("1048576", 1_048_576),
-            ("500k", 500_000),
-            ("500K", 500_000),
-            ("500kB", 500_000),
-            ("500 KB", 500_000),
-            ("200MB", 200_000_000),
-            ("200M", 200_000_000),
-            ("1.5GiB", 1_610_612_736),
-            ("1.5G", 1_500_000_000),
-            ("2Ki", 2048),
-            ("1MiB", 1_048_576),
-            ("1_000", 1000),
-            ("10B", 10),
-            ("2TB", 2_000_000_000_000),
-            ("0.5k", 500),
-            (" 3mb ", 3_000_000),
-        ] {
-            assert_eq!(parse_size(s), Ok(v), "{s}");
-        }
-        for s in [
-            "",
-            "k",
-            "1.2.3",
-            "-1",
-            "12 parsecs",
-            "1e6",
-            "1.5",
-            ".5k",
-            "5.k",
-            "1x",
-            "99999999999999999999999TB",
-        ] {
-            assert!(parse_size(s).is_err(), "{s}");
         }
     }
 

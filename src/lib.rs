@@ -16,8 +16,8 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
-pub mod app;
 pub mod builder;
+pub mod commands;
 pub mod compose;
 pub mod config_file;
 pub mod context;
@@ -31,6 +31,7 @@ pub mod findings;
 pub mod gate;
 pub mod lint;
 pub mod paths;
+pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod rules;
@@ -43,6 +44,8 @@ pub mod tar;
 mod testutil;
 pub mod transfer;
 pub mod tree;
+mod treemap;
+pub mod units;
 pub mod walk;
 
 pub use analysis::{analyze, Analysis, Config, Totals};

@@ -18,39 +18,6 @@ use crate::report::Finding;
 use crate::tree::{Kind, State, ROOT};
 use crate::walk::Builder;
 
-/// A lint rule: id, short name, one-line description, help text.
-#[derive(Debug, Clone, Copy)]
-pub struct RuleInfo {
-    /// Stable id.
-    pub id: &'static str,
-    /// Short name (kebab-case).
-    pub name: &'static str,
-    /// One line.
-    pub short: &'static str,
-    /// How to fix it.
-    pub help: &'static str,
-}
-
-/// Every lint rule. Ids are stable: never renumbered or reused.
-pub const RULES: &[RuleInfo] = &[
-    RuleInfo { id: "DI001", name: "invalid-pattern", short: "The ignore file has a pattern docker rejects; the build fails.", help: "Fix the pattern: close every `[`, avoid empty or reversed classes such as `[z-a]`, do not end a line with `\\`, and give `!` a pattern." },
-    RuleInfo { id: "DI002", name: "matches-nothing", short: "A pattern matches nothing in this context.", help: "Remove the line if it is stale, or fix its spelling. Patterns are relative to the context root: `foo` matches only `./foo`; use `**/foo` for any depth." },
-    RuleInfo { id: "DI003", name: "root-only-pattern", short: "A pattern without `/` only matches at the context root, but matching entries deeper down are sent.", help: "Unlike .gitignore, a .dockerignore pattern is anchored at the context root: `*.log` does not exclude `sub/a.log`. Write `**/*.log` to match at any depth." },
-    RuleInfo { id: "DI004", name: "inline-comment", short: "A `#` comment that is part of a pattern.", help: "Only a `#` in the first column starts a comment. Put the comment on a line of its own, starting in column 1." },
-    RuleInfo { id: "DI005", name: "trailing-slash", short: "A trailing `/` does not mean \"directories only\": the pattern also matches files.", help: "docker drops the trailing `/` when it cleans the pattern, so `build/` also excludes a file named `build`. Name the files precisely if that is not wanted." },
-    RuleInfo { id: "DI006", name: "exception-overridden", short: "An exception (`!`) has no effect: a later line excludes every path it re-includes.", help: "The last matching line wins. Move the exception below the lines that exclude the same paths." },
-    RuleInfo { id: "DI007", name: "exception-unreachable", short: "An exception (`!`) cannot reach its paths: their parent directory is excluded and never walked into.", help: "The classic builder walks into an excluded directory only when an exception starts with `dir/` literally. Add an exception that starts with the directory, e.g. `!dir/file`, or exclude `dir/*` instead of `dir`." },
-    RuleInfo { id: "DI008", name: "dockerfile-excluded", short: "The ignore file excludes the Dockerfile.", help: "docker still reads the Dockerfile (the classic builder adds it back, BuildKit reads it separately), but `COPY . .` will not copy it. If the classic builder cannot add it back, the build fails: remove the exclusion or add `!path/to/Dockerfile`." },
-    RuleInfo { id: "DI009", name: "ignorefile-excluded", short: "The ignore file excludes itself.", help: "The classic builder sends `.dockerignore` anyway; BuildKit does not. Nothing to fix unless you rely on either behaviour." },
-    RuleInfo { id: "DI010", name: "ignorefile-not-in-effect", short: "An ignore file that docker does not read for this build.", help: "Only one ignore file applies: BuildKit reads `<Dockerfile>.dockerignore` beside the Dockerfile if it exists, else `.dockerignore` at the context root; the classic builder reads only the root `.dockerignore`. Nested `.dockerignore` files are never read." },
-    RuleInfo { id: "DI011", name: "builders-disagree", short: "The classic builder and BuildKit send different entries with this ignore file.", help: "The builders differ in how they walk excluded directories (prefix-only pruning in the classic builder) and in sending parents of re-included paths. Prefer exceptions that start with the directory literally, or build with one builder only." },
-];
-
-/// Looks up a lint rule.
-pub fn rule(id: &str) -> Option<&'static RuleInfo> {
-    RULES.iter().find(|r| r.id == id)
-}
-
 /// The result of `ctxsize lint`.
 #[derive(Debug, Serialize)]
 pub struct LintReport {
@@ -90,8 +57,9 @@ impl Ctx<'_> {
     }
 }
 
+/// An echoed ignore-file text: escaped, and capped so a binary file cannot flood the output.
 fn show(b: &[u8]) -> String {
-    crate::render::escape(b)
+    crate::render::escape_capped(b, 120)
 }
 
 /// Every entry under `root` (not following symlinks): (relative path, is a directory).
@@ -145,7 +113,7 @@ fn decide(set: &PatternSet, path: &[u8]) -> Option<(bool, Option<usize>)> {
 
 /// Runs every check on the context described by `cfg`.
 pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
-    let resolved = cfg.resolve_for(cfg.builder)?;
+    let (resolved, no_dockerfile) = crate::pipeline::resolve(cfg, cfg.builder)?;
     let root = resolved.root.clone();
     let file = match &resolved.ignore_file {
         Some(f) => rel_display(&root, f),
@@ -157,9 +125,32 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
         resolved: &resolved,
     };
     let mut notes = Vec::new();
+    if no_dockerfile {
+        notes.push(
+            "no Dockerfile at the context root: the ignore file was checked for BuildKit's context alone (pass -f to check a Dockerfile's)".into(),
+        );
+    }
     let tree = full_tree(&root);
 
     unused_ignore_files(&mut cx, cfg, &tree);
+
+    // A binary file (a NUL byte near the start) is not an ignore file someone wrote: one
+    // finding, not one per "line".
+    let head = &resolved.ignore_text[..resolved.ignore_text.len().min(8192)];
+    if head.contains(&0) {
+        cx.add(
+            "DI001",
+            "high",
+            None,
+            format!(
+                "the ignore file is binary (it holds NUL bytes, {} bytes in all): docker reads it as patterns and the build fails or excludes at random",
+                resolved.ignore_text.len()
+            ),
+            String::new(),
+        );
+        notes.push("the ignore file is binary: line checks were skipped".into());
+        return Ok(finish(cx, cfg, notes));
+    }
 
     // Line by line: validity, comments, trailing slashes.
     let mut valid: Vec<PatternLine> = Vec::new();
@@ -220,6 +211,14 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
         }
     }
     let set = PatternSet::new(valid);
+    // An unused ignore file that is itself excluded (a dependency's, under node_modules) is
+    // never sent and changes nothing: info, not a problem.
+    for f in cx.findings.iter_mut().filter(|f| f.rule == "DI010") {
+        if set.matches_or_parent_matches(f.path.as_bytes()) == Ok(true) {
+            f.severity = "info".into();
+            f.message.push_str(" (it is excluded itself)");
+        }
+    }
     for (i, p) in set.patterns().iter().enumerate() {
         if p.is_broken() {
             invalid = true;
@@ -243,7 +242,7 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
         if !commented && !tree.iter().any(|(path, _)| p.matches(path) == Ok(true)) {
             cx.add(
                 "DI002",
-                "low",
+                "info",
                 Some(p.line().line),
                 format!("`{}` matches nothing in this context", show(orig)),
                 String::new(),
@@ -294,6 +293,16 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
 }
 
 fn finish(mut cx: Ctx, cfg: &Config, notes: Vec<String>) -> LintReport {
+    // A root-only pattern (DI003) does match something, below the root: "matches nothing"
+    // (DI002) on the same line would contradict it.
+    let root_only: Vec<Option<usize>> = cx
+        .findings
+        .iter()
+        .filter(|f| f.rule == "DI003")
+        .map(|f| f.line)
+        .collect();
+    cx.findings
+        .retain(|f| !(f.rule == "DI002" && root_only.contains(&f.line)));
     cx.findings.sort_by(|a, b| {
         (a.path != cx.file, a.line.unwrap_or(0), &a.rule).cmp(&(
             b.path != cx.file,
@@ -413,6 +422,28 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
         })
     };
     let tree = &a.tree;
+    // What the report's name rules flag (secrets, logs, dependencies, …): a root-only pattern
+    // that lets such a file through below the root changes what is sent in a way that matters.
+    let flagged_paths: Vec<String> = crate::findings::compute(
+        a,
+        &crate::report::ReportOptions {
+            content_max: 0,
+            gitignore: false,
+            large_file: 0,
+            ..Default::default()
+        },
+    )
+    .findings
+    .into_iter()
+    .map(|f| f.path.trim_end_matches('/').to_string())
+    .collect();
+    let is_flagged = |path: &[u8]| {
+        let p = crate::paths::lossy(path);
+        flagged_paths.iter().any(|f| {
+            p == *f || (p.starts_with(f.as_str()) && p.as_bytes().get(f.len()) == Some(&b'/'))
+        })
+    };
+    let mut flagged = vec![false; cands.len()];
     let mut stats = vec![(0u64, 0u64, None::<Vec<u8>>); cands.len()];
     for id in tree.sent() {
         let n = &tree.nodes[id as usize];
@@ -436,6 +467,11 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             if *h && !reincluded(k, &path) {
                 stats[k].0 += 1;
                 stats[k].1 += n.size;
+                if !flagged[k] && is_flagged(&path) {
+                    flagged[k] = true;
+                    // The example shown is one that matters.
+                    stats[k].2 = Some(path.clone());
+                }
                 if stats[k].2.is_none() {
                     stats[k].2 = Some(path.clone());
                 }
@@ -451,7 +487,9 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
         cx.findings.push(Finding {
             rule: "DI003".into(),
             category: "dockerignore".into(),
-            severity: "medium".into(),
+            // Medium when what slips through is something the rules flag; otherwise (a second
+            // docker-compose.yml in a test folder) worth knowing, not a problem.
+            severity: if flagged[k] { "medium" } else { "info" }.into(),
             path: cx.file.clone(),
             files: *files,
             bytes: *bytes,
@@ -643,98 +681,43 @@ fn disagree(cx: &mut Ctx, a: &Analysis, o: &Analysis) {
 
 /// Human output: `FILE:LINE: ID severity: message`.
 pub fn render_human(r: &LintReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use crate::render::escape_controls as esc;
     for f in &r.findings {
         let loc = match f.line {
-            Some(l) => format!("{}:{l}", f.path),
-            None => f.path.clone(),
+            Some(l) => format!("{}:{l}", esc(&f.path)),
+            None => esc(&f.path),
         };
-        let name = rule(&f.rule).map(|x| x.name).unwrap_or("");
+        let name = crate::rules::lint_rules::rule(&f.rule)
+            .map(|x| x.name)
+            .unwrap_or("");
         writeln!(
             out,
             "{loc}: {} {} [{name}]: {}",
-            f.severity, f.rule, f.message
+            f.severity,
+            f.rule,
+            esc(&f.message)
         )?;
         if !f.fix.is_empty() {
-            writeln!(out, "  fix: {}", f.fix)?;
+            writeln!(out, "  fix: {}", esc(&f.fix))?;
         }
     }
     for n in &r.notes {
-        writeln!(out, "note: {n}")?;
+        writeln!(out, "note: {}", esc(n))?;
     }
-    if r.findings.is_empty() {
-        writeln!(
-            out,
-            "{}: no problems found",
-            r.ignore_file.as_deref().unwrap_or("(no ignore file)")
-        )?;
+    let notes = r.findings.iter().filter(|f| f.severity == "info").count();
+    if notes == r.findings.len() {
+        let file = r.ignore_file.as_deref().unwrap_or("(no ignore file)");
+        if notes == 0 {
+            writeln!(out, "{file}: no problems found")?;
+        } else {
+            writeln!(
+                out,
+                "{file}: no problems that change what is sent ({notes} info finding{})",
+                if notes == 1 { "" } else { "s" }
+            )?;
+        }
     }
     Ok(())
-}
-
-/// `ctxsize lint`: runs the checks, applies the config file's rule settings and baseline, prints
-/// in `format`, and returns 1 when a finding trips `--fail-on` (default: any finding above
-/// `info`), unless `--warn-only`.
-pub fn command(
-    cfg: &Config,
-    format: crate::render::Format,
-    ci: &crate::gate::CiOptions,
-    out: &mut dyn std::io::Write,
-) -> Result<i32, Error> {
-    use crate::gate::{FailOn, Limits, Measure, Severity};
-    use crate::render::{github, sarif, Format};
-    let mut r = lint(cfg)?;
-    let root = std::path::PathBuf::from(&r.context);
-    let file = crate::config_file::FileConfig::load(ci.config.as_deref(), &root)?;
-    let accepted = file.apply(&mut r.findings);
-    if accepted > 0 {
-        r.notes
-            .push(format!("{accepted} finding(s) accepted by the baseline"));
-    }
-    let fail_on = ci
-        .limits
-        .fail_on
-        .clone()
-        .or_else(|| file.limits.fail_on.clone())
-        .unwrap_or(FailOn {
-            severity: Some(Severity::Low),
-            ..FailOn::default()
-        });
-    let limits = Limits {
-        fail_on: Some(fail_on),
-        ..Limits::default()
-    };
-    let mut outcome = crate::gate::evaluate(
-        &limits,
-        &Measure::default(),
-        &r.findings,
-        ci.warn_only || file.warn_only,
-    )?;
-    outcome.passed.clear();
-    let anchor = r.ignore_file.clone();
-    let g = sarif::Group {
-        root: &root,
-        findings: &r.findings,
-        outcome: None,
-        anchor,
-    };
-    let res = match format {
-        Format::Human => render_human(&r, out),
-        Format::Json => serde_json::to_writer_pretty(&mut *out, &r)
-            .map_err(std::io::Error::from)
-            .and_then(|_| writeln!(out)),
-        Format::Sarif => sarif::render(&[g], &cfg.cwd, out),
-        Format::Github => {
-            let summary = format!(
-                "ctxsize lint: {} problem{} in {}",
-                r.findings.len(),
-                if r.findings.len() == 1 { "" } else { "s" },
-                r.ignore_file.as_deref().unwrap_or("(no ignore file)")
-            );
-            github::render(&[g], &cfg.cwd, &[summary], out)
-        }
-    };
-    crate::gate::io(res)?;
-    Ok(crate::gate::finish(Some(&outcome)))
 }
 
 #[cfg(test)]

@@ -1,25 +1,49 @@
 //! The `ctxsize` binary: parse, run, print errors with hints, exit.
 
 mod cli;
+mod man;
+
+use std::io::Write;
 
 use clap::Parser;
 
 fn main() {
-    let args = cli::Cli::parse();
+    let args = cli::Cli::parse_from(cli::reorder(std::env::args_os().collect()));
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
     let cmd = args.into_command(cwd);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let code = match ctxsize::app::run(&cmd, &mut out) {
+    let mut err = std::io::stderr();
+    let result = ctxsize::commands::run(&cmd, &mut out, &mut err);
+    // Buffered output reaches the file only here: a failed flush (`> /dev/full`) is an error
+    // like any other write; a closed pipe (`| head`) is not.
+    let flushed = ctxsize::commands::output(out.flush());
+    let code = match result.and_then(|code| flushed.map(|()| code)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            let _ = writeln!(err, "error: {}", cap(&e.to_string()));
             if let Some(h) = e.hint() {
-                eprintln!("hint: {h}");
+                let _ = writeln!(err, "hint: {}", cap(&h));
             }
             ctxsize::ExitCode::Error.code()
         }
     };
-    let _ = std::io::Write::flush(&mut out);
     std::process::exit(code);
+}
+
+/// An error line for a terminal: control bytes escaped in the README's `\xNN` form, and text
+/// echoed from a file (a binary ignore file's "line") cut after 400 characters.
+fn cap(s: &str) -> String {
+    const MAX: usize = 400;
+    // Control bytes (from a file name or a Dockerfile line) escaped, line by line.
+    let s = &s
+        .split('\n')
+        .map(ctxsize::render::escape_controls)
+        .collect::<Vec<_>>()
+        .join("\n");
+    if s.chars().count() <= MAX {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(MAX).collect();
+    format!("{cut}… ({} characters in all)", s.chars().count())
 }

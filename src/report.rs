@@ -46,6 +46,10 @@ pub struct Report {
     /// What the build would trip on: excluded, missing or partly sent sources (`None`: no
     /// Dockerfile could be read).
     pub dockerfile_checks: Option<Vec<DockerfileCheck>>,
+    /// Regular files sent at the context root, and their bytes (the human tree's root line; not
+    /// in the JSON).
+    #[serde(skip)]
+    pub root_files: Option<(u64, u64)>,
 }
 
 impl Report {
@@ -69,6 +73,7 @@ impl Report {
             transfer_bytes: None,
             transfer_whole_context: None,
             dockerfile_checks: None,
+            root_files: None,
         }
     }
 }
@@ -111,7 +116,8 @@ pub struct ReportOptions {
     pub content_max: u64,
     /// Compare with the repository's `.gitignore` rules.
     pub gitignore: bool,
-    /// Read source code and markup too (not only configuration-like and text files).
+    /// Widen the content scan (which reads every sent text file by default) to lockfiles,
+    /// minified bundles, source maps and files beneath dependency and VCS directories.
     pub scan_all: bool,
 }
 
@@ -207,4 +213,54 @@ pub struct DockerfileCheck {
     pub files_not_sent: u64,
     /// One line for a human.
     pub message: String,
+}
+
+/// One failed CI gate (`gate.rs` runs them).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GateFailure {
+    /// `budget`, `max-files`, `max-file-size` or `fail-on`.
+    pub gate: &'static str,
+    /// One line: what, measured against what, by how much.
+    pub message: String,
+}
+
+/// The result of all gates.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    /// Failed gates.
+    pub failures: Vec<GateFailure>,
+    /// One line per gate that passed (for the log).
+    pub passed: Vec<String>,
+    /// `--warn-only` was given.
+    pub warn_only: bool,
+}
+
+impl Outcome {
+    /// The exit status: 1 when a gate failed (unless `--warn-only`), else 0.
+    pub fn exit_code(&self) -> i32 {
+        if self.failures.is_empty() || self.warn_only {
+            crate::exit::ExitCode::Ok.code()
+        } else {
+            crate::exit::ExitCode::Check.code()
+        }
+    }
+
+    /// The stderr lines: `check failed: …` (or `warning: …` under `--warn-only`).
+    pub fn lines(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .failures
+            .iter()
+            .map(|f| {
+                if self.warn_only {
+                    format!("warning: {} (--warn-only)", f.message)
+                } else {
+                    format!("check failed: {}", f.message)
+                }
+            })
+            .collect();
+        if self.failures.is_empty() {
+            v.extend(self.passed.iter().map(|p| format!("check passed: {p}")));
+        }
+        v
+    }
 }

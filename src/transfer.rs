@@ -119,6 +119,149 @@ fn selectable(tree: &Tree, s: &ContextSource, mut f: impl FnMut(u32, &str)) {
     });
 }
 
+/// B8, B13: the include patterns BuildKit's client applies to the main context, from the
+/// COPY/ADD/bind-mount sources (`dockerfile2llb normalizeContextPaths`, sent as followpaths):
+/// symlinks among them are followed inside the context (a symlink source brings its target,
+/// fsutil `FollowLinks`), and the result is matched as patternmatcher patterns. `None`: the
+/// whole context. A transport failure becomes an error check.
+fn followpaths_include(
+    a: &Analysis,
+    sources: &Sources,
+    t: &mut Transfer,
+) -> Option<crate::dockerignore::PatternSet> {
+    let mut paths: Vec<Vec<u8>> = Vec::new();
+    for s in sources.items.iter().filter(|s| counts(s)) {
+        if s.path.is_empty() {
+            return None;
+        }
+        let p = crate::dockerignore::through_json(s.path.as_bytes()).into_owned();
+        if !paths.contains(&p) {
+            paths.push(p);
+        }
+    }
+    paths.sort();
+    if a.builder == Builder::Buildkit {
+        if let Some(i) = crate::dockerignore::header_rejects(&paths) {
+            let s = sources
+                .items
+                .iter()
+                .find(|s| s.path.as_bytes() == paths[i].as_slice());
+            t.checks.push(DockerfileCheck {
+                check: "transport".into(),
+                severity: "error".into(),
+                line: s.map_or(0, |s| s.line),
+                instruction: s.map_or_else(String::new, |s| s.instruction.clone()),
+                source: s.map_or_else(String::new, |s| s.raw.clone()),
+                path: lossy(&paths[i]),
+                ignore_line: None,
+                ignore_pattern: None,
+                files: 0,
+                files_not_sent: 0,
+                message: format!(
+                    "the source path `{}` holds a control character and no source path is non-ASCII: BuildKit sends them as raw gRPC header values and the build fails (rpc error: code = Internal desc = header key \"followpaths\" contains value with non-printable ASCII characters)",
+                    crate::render::escape(&paths[i])
+                ),
+            });
+        }
+    }
+    let targets = match crate::context::follow_links(&a.resolved.root, &paths) {
+        Ok(None) => return None,
+        Ok(Some(t)) => t,
+        Err(_) => paths,
+    };
+    match crate::context::include_set(&targets) {
+        Ok(set) => Some(set),
+        Err(e) => {
+            if a.builder == Builder::Buildkit {
+                t.checks.push(DockerfileCheck {
+                    check: "transport".into(),
+                    severity: "error".into(),
+                    line: 0,
+                    instruction: String::new(),
+                    source: String::new(),
+                    path: String::new(),
+                    ignore_line: None,
+                    ignore_pattern: None,
+                    files: 0,
+                    files_not_sent: 0,
+                    message: format!(
+                        "BuildKit's client refuses the source paths as include patterns: the build fails (invalid includepatterns: [{}]: {e})",
+                        targets.iter().map(|p| lossy(p)).collect::<Vec<_>>().join(" ")
+                    ),
+                });
+            }
+            // Count what each pattern it accepts selects.
+            let ok: Vec<crate::dockerignore::PatternLine> = targets
+                .iter()
+                .filter_map(|p| crate::context::include_set(std::slice::from_ref(p)).ok())
+                .flat_map(|s| {
+                    s.patterns()
+                        .iter()
+                        .map(|p| p.line().clone())
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            Some(crate::dockerignore::PatternSet::new(ok))
+        }
+    }
+}
+
+/// Calls `f` for every node the include patterns select (the pattern or a parent matches),
+/// walking only the subtrees below each pattern's literal leading components.
+fn mark_included(tree: &Tree, set: &crate::dockerignore::PatternSet, f: &mut dyn FnMut(u32)) {
+    let mut starts: Vec<Vec<u8>> = Vec::new();
+    for p in set.patterns().iter().filter(|p| !p.exclusion()) {
+        let mut lit: Vec<u8> = Vec::new();
+        for comp in p.line().cleaned.split(|&b| b == b'/') {
+            if comp.iter().any(|c| b"*?[]^\\".contains(c)) || comp.is_empty() {
+                break;
+            }
+            if !lit.is_empty() {
+                lit.push(b'/');
+            }
+            lit.extend_from_slice(comp);
+        }
+        starts.push(lit);
+    }
+    starts.sort();
+    starts.dedup();
+    let mut seen = vec![false; tree.nodes.len()];
+    for lit in starts {
+        let start = if lit.is_empty() {
+            ROOT
+        } else {
+            match find_bytes(tree, &lit) {
+                Some(id) => id,
+                None => continue,
+            }
+        };
+        let parent = match lit.iter().rposition(|&b| b == b'/') {
+            Some(i) => lit[..i].to_vec(),
+            None => Vec::new(),
+        };
+        tree.each_below(start, &parent, |id, path| {
+            if !seen[id as usize] && set.matches_or_parent_matches(path).unwrap_or(false) {
+                seen[id as usize] = true;
+                f(id);
+            }
+        });
+    }
+}
+
+/// The node at a `/`-separated byte path, if the walk listed it.
+fn find_bytes(tree: &Tree, path: &[u8]) -> Option<u32> {
+    let mut cur = ROOT;
+    for comp in path.split(|&b| b == b'/') {
+        cur = tree
+            .children()
+            .of(cur)
+            .iter()
+            .copied()
+            .find(|&c| tree.name(c) == comp)?;
+    }
+    Some(cur)
+}
+
 /// Computes the transfer set and the checks. `exists` tells whether a context-relative path
 /// exists on disk (asked only for paths below a directory the walk did not enter).
 ///
@@ -195,21 +338,31 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
         n.state == State::Sent && n.kind == Kind::File
     };
     let mut used = vec![false; tree.nodes.len()];
-    if t.whole_context {
-        used.fill(true);
+    let include = if t.whole_context {
+        None
     } else {
-        for s in sources.items.iter().filter(|s| counts(s)) {
-            selectable(tree, s, |id, p| {
-                if !used[id as usize] && sent_file(id) && s.matches(p) {
-                    used[id as usize] = true;
-                }
-            });
-        }
+        followpaths_include(a, sources, &mut t)
+    };
+    match &include {
+        None => used.fill(true),
+        Some(set) => mark_included(tree, set, &mut |id| {
+            if sent_file(id) {
+                used[id as usize] = true;
+            }
+        }),
     }
+    // A hardlinked inode's data travels once among the files transferred (fsutil detects the
+    // links among what it sends), whichever of its names the sources select.
+    let ino: HashMap<u32, u64> = tree.links.iter().map(|c| (c.node, c.ino)).collect();
+    let mut seen_ino: std::collections::HashSet<u64> = std::collections::HashSet::new();
     for (i, n) in tree.nodes.iter().enumerate() {
         if used[i] && sent_file(i as u32) {
             t.files += 1;
-            if !no_data(i as u32) {
+            let first = match ino.get(&(i as u32)) {
+                Some(&x) => seen_ino.insert(x),
+                None => !no_data(i as u32),
+            };
+            if first {
                 t.bytes += n.size;
             }
         }
@@ -302,25 +455,58 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
             Some(first) if !any_sent => Some(first.clone()),
             Some(_) => None,
         };
+        // B15: BuildKit's COPY/ADD allow a wildcard to match nothing (`AllowEmptyWildcard` in
+        // dockerfile2llb `convert_copy.go`): the build goes on and copies nothing. What the
+        // ignore file excludes is not in the received context either, so it is the same.
+        let empty_ok = a.builder == Builder::Buildkit
+            && s.has_wildcard
+            && (s.instruction.ends_with("COPY") || s.instruction.ends_with("ADD"));
         if let Some(p) = excluded {
             let lp = deciding(&p);
-            let msg = format!(
-                "{} is excluded by {}: the build fails with \"not found\"",
-                at(s),
-                by_line(lp.0, &lp.1)
-            );
-            t.checks.push(mk("excluded-source", "error", lp, msg));
-        } else if first_sel.is_none() {
-            let msg = if s.has_wildcard {
-                format!("{} matches nothing in the context: the build fails", at(s))
+            let (sev, msg) = if empty_ok {
+                (
+                    "warning",
+                    format!(
+                        "{} matches only what {} excludes: BuildKit copies nothing (an empty wildcard is allowed)",
+                        at(s),
+                        by_line(lp.0, &lp.1)
+                    ),
+                )
             } else {
-                format!(
-                    "{} does not exist in the context: the build fails with \"not found\"",
-                    at(s)
+                (
+                    "error",
+                    format!(
+                        "{} is excluded by {}: the build fails with \"not found\"",
+                        at(s),
+                        by_line(lp.0, &lp.1)
+                    ),
                 )
             };
-            t.checks
-                .push(mk("missing-source", "error", (None, None), msg));
+            t.checks.push(mk("excluded-source", sev, lp, msg));
+        } else if first_sel.is_none() {
+            let (sev, msg) = if empty_ok {
+                (
+                    "warning",
+                    format!(
+                        "{} matches nothing in the context: BuildKit copies nothing (an empty wildcard is allowed)",
+                        at(s)
+                    ),
+                )
+            } else if s.has_wildcard {
+                (
+                    "error",
+                    format!("{} matches nothing in the context: the build fails", at(s)),
+                )
+            } else {
+                (
+                    "error",
+                    format!(
+                        "{} does not exist in the context: the build fails with \"not found\"",
+                        at(s)
+                    ),
+                )
+            };
+            t.checks.push(mk("missing-source", sev, (None, None), msg));
         } else if let Some(u) = first_unsent {
             let lp = deciding(&u);
             let n = sel_files - sent_files;
@@ -339,7 +525,12 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
 /// Adds the transfer figures and the checks to a report: reads the Dockerfile the analysis
 /// resolved. A Dockerfile that cannot be read or parsed becomes a note, never an error.
 pub fn attach(a: &Analysis, report: &mut Report) {
-    let sources = match load_sources(&a.resolved.dockerfile, &Options::default()) {
+    // BuildKit reads the Dockerfile with its symlinks followed inside its directory (B14).
+    let df = match a.builder {
+        Builder::Buildkit => crate::context::buildkit_dockerfile_path(&a.resolved.dockerfile),
+        Builder::Classic => a.resolved.dockerfile.clone(),
+    };
+    let sources = match load_sources(&df, &Options::default()) {
         Ok(s) => s,
         Err(e) => {
             report.notes.push(e);

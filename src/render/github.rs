@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use super::sarif::{location_uri, Group};
+use super::sarif::{location_uri, message_with_fix, Group};
+use crate::rules::lint_rules;
 
 /// Escapes a workflow-command message: `%`, CR and LF as GitHub defines, and every other
 /// control character (ESC, BEL, … from file names) percent-encoded so none reaches the log raw.
@@ -54,17 +55,14 @@ pub fn render(
             if let Some(l) = f.line.filter(|&l| l > 0) {
                 props.push_str(&format!(",line={l}"));
             }
-            let name = crate::lint::rule(&f.rule)
+            let name = lint_rules::rule(&f.rule)
                 .map(|r| r.name)
                 .unwrap_or(&f.category);
             props.push_str(&format!(
                 ",title={}",
                 escape_property(&format!("ctxsize {} {name}", f.rule))
             ));
-            let mut msg = f.message.clone();
-            if !f.fix.is_empty() && !msg.contains(&f.fix) {
-                msg.push_str(&format!(" Fix: `{}`", f.fix));
-            }
+            let msg = message_with_fix(f);
             writeln!(
                 out,
                 "::{} {props}::{}",
@@ -117,8 +115,7 @@ fn uri_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gate::{GateFailure, Outcome};
-    use crate::report::Finding;
+    use crate::report::{Finding, GateFailure, Outcome};
 
     #[test]
     fn annotations() {
@@ -154,7 +151,7 @@ mod tests {
         let lines: Vec<&str> = s.lines().collect();
         assert_eq!(
             lines[0],
-            "::warning file=app/.dockerignore,line=3,title=ctxsize DI003 root-only-pattern::`*.log` only matches at the root, 100%25%0Areally Fix: `**/*.log`"
+            "::warning file=app/.dockerignore,line=3,title=ctxsize DI003 root-only-pattern::`*.log` only matches at the root, 100%25%0Areally. Fix: `**/*.log`"
         );
         assert_eq!(
             lines[1],

@@ -2,8 +2,6 @@
 
 use std::fmt::Write as _;
 
-use humansize::{format_size, DECIMAL};
-
 use crate::report::{Finding, Report};
 use crate::walk::Builder;
 
@@ -48,21 +46,7 @@ fn esc(s: &str) -> String {
     super::escape_controls(s)
 }
 
-fn size(n: u64) -> String {
-    format_size(n, DECIMAL)
-}
-
-fn count(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+use crate::units::{count, human as size};
 
 fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", count(n), if n == 1 { one } else { many })
@@ -100,7 +84,12 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
     };
     writeln!(o, "{} {}", st.bold("Context"), esc(&r.context))?;
     writeln!(o, "  builder      {builder}")?;
-    writeln!(o, "  Dockerfile   {}", esc(&r.dockerfile))?;
+    let dockerfile = match r.dockerfile.as_str() {
+        "" => "none".to_string(),
+        "-" => "- (stdin)".to_string(),
+        d => esc(d),
+    };
+    writeln!(o, "  Dockerfile   {dockerfile}")?;
     writeln!(
         o,
         "  ignore file  {}",
@@ -126,9 +115,13 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
         plural(t.dirs, "directory", "directories"),
         other
     )?;
+    let tar_what = match r.builder {
+        Builder::Classic => "the tar the classic builder sends",
+        Builder::Buildkit => "as one tar of these entries",
+    };
     writeln!(
         o,
-        "{}  {} ({} bytes, as the classic builder's tar)",
+        "{}  {} ({} bytes, {tar_what})",
         st.bold("Tar size"),
         size(t.tar_bytes),
         count(t.tar_bytes)
@@ -144,33 +137,7 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
     }
     dockerfile_section(r, &st, o)?;
 
-    if !r.largest_dirs.is_empty() {
-        writeln!(o)?;
-        writeln!(o, "{}", st.bold("Where the bytes go"))?;
-        let total = t.content_bytes.max(1) as f64;
-        let width = r
-            .largest_dirs
-            .iter()
-            .map(|d| 2 * (d.depth - 1) + esc(name_of(&d.path)).chars().count() + 1)
-            .max()
-            .unwrap_or(10)
-            .min(48);
-        for d in &r.largest_dirs {
-            let frac = d.bytes as f64 / total;
-            let mut label = format!("{}{}/", "  ".repeat(d.depth - 1), esc(name_of(&d.path)));
-            if label.chars().count() > width {
-                label = label.chars().take(width - 1).collect::<String>() + "…";
-            }
-            writeln!(
-                o,
-                "  {label:<width$}  {:>9}  {:>5.1}%  {}  {}",
-                size(d.bytes),
-                frac * 100.0,
-                st.paint("34", &bar(frac, st.bar)),
-                st.dim(&plural(d.files, "file", "files")),
-            )?;
-        }
-    }
+    where_the_bytes_go(r, &st, o)?;
     if !r.largest_files.is_empty() {
         writeln!(o)?;
         writeln!(o, "{}", st.bold("Largest files"))?;
@@ -180,7 +147,13 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
     }
 
     writeln!(o)?;
-    if r.findings.is_empty() {
+    // Dockerfile checks are findings too (for --fail-on and the CI formats), shown above.
+    let shown_here = r
+        .findings
+        .iter()
+        .filter(|f| f.category != "dockerfile")
+        .count();
+    if shown_here == 0 {
         writeln!(
             o,
             "{} nothing that looks out of place.",
@@ -192,7 +165,7 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
         o,
         "{} {} (each with the .dockerignore line that removes it)",
         st.bold("Findings"),
-        plural(r.findings.len() as u64, "finding", "findings")
+        plural(shown_here as u64, "finding", "findings")
     )?;
     for c in &r.categories {
         let items: Vec<&Finding> = r
@@ -249,6 +222,66 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
     }
     for w in &r.warnings {
         writeln!(o, "{} {}", st.paint("33", "warning:"), esc(w))?;
+    }
+    Ok(())
+}
+
+/// The directory tree, then the files at the root and what the tree leaves out, so that the
+/// top-level percentages add up to 100.
+fn where_the_bytes_go(r: &Report, st: &Style, o: &mut String) -> std::fmt::Result {
+    let t = &r.totals;
+    let (root_n, root_b) = r.root_files.unwrap_or((0, 0));
+    if r.largest_dirs.is_empty() && root_n == 0 {
+        return Ok(());
+    }
+    let top: Vec<&crate::report::DirSize> =
+        r.largest_dirs.iter().filter(|d| d.depth == 1).collect();
+    let shown: u64 = top.iter().map(|d| d.bytes).sum();
+    let shown_files: u64 = top.iter().map(|d| d.files).sum();
+    let mut extra: Vec<(String, u64, u64)> = Vec::new();
+    if r.root_files.is_some() && root_n > 0 {
+        extra.push(("(files at the root)".into(), root_b, root_n));
+    }
+    if r.root_files.is_some() {
+        let rest = t.content_bytes.saturating_sub(shown + root_b);
+        let rest_files = t.files.saturating_sub(shown_files + root_n);
+        if rest_files > 0 {
+            extra.push(("(other directories)".into(), rest, rest_files));
+        }
+    }
+    writeln!(o)?;
+    writeln!(o, "{}", st.bold("Where the bytes go"))?;
+    let total = t.content_bytes.max(1) as f64;
+    let width = r
+        .largest_dirs
+        .iter()
+        .map(|d| 2 * (d.depth - 1) + esc(name_of(&d.path)).chars().count() + 1)
+        .chain(extra.iter().map(|e| e.0.chars().count()))
+        .max()
+        .unwrap_or(10)
+        .min(48);
+    let mut line = |label: String, bytes: u64, files: u64| {
+        let frac = bytes as f64 / total;
+        let label = if label.chars().count() > width {
+            label.chars().take(width - 1).collect::<String>() + "…"
+        } else {
+            label
+        };
+        writeln!(
+            o,
+            "  {label:<width$}  {:>9}  {:>5.1}%  {}  {}",
+            size(bytes),
+            frac * 100.0,
+            st.paint("34", &bar(frac, st.bar)),
+            st.dim(&plural(files, "file", "files")),
+        )
+    };
+    for d in &r.largest_dirs {
+        let label = format!("{}{}/", "  ".repeat(d.depth - 1), esc(name_of(&d.path)));
+        line(label, d.bytes, d.files)?;
+    }
+    for (label, bytes, files) in extra {
+        line(label, bytes, files)?;
     }
     Ok(())
 }

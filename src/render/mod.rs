@@ -1,6 +1,7 @@
 //! Turns a [`crate::report::Report`] into human, JSON or list output.
 
 pub mod github;
+pub(crate) mod html;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -37,6 +38,23 @@ pub fn escape(b: &[u8]) -> String {
     out
 }
 
+/// [`escape`], cut to about `max` characters (with `…` and the number of bytes left out), for
+/// echoing text the user did not choose to print (an ignore-file line of a binary file).
+pub fn escape_capped(b: &[u8], max: usize) -> String {
+    let s = escape(b);
+    if s.chars().count() <= max {
+        return s;
+    }
+    let mut cut: String = s.chars().take(max).collect();
+    // Never end inside an escape sequence.
+    if let Some(i) = cut.rfind('\\') {
+        if cut.len() - i < 4 {
+            cut.truncate(i);
+        }
+    }
+    format!("{cut}… ({} bytes in all)", b.len())
+}
+
 /// Escapes only control and bidi-override characters of an already readable string.
 pub fn escape_controls(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -60,7 +78,9 @@ fn push_escaped(out: &mut String, s: &str) {
             c if c.is_control()
                 || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
             {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+                for b in c.encode_utf8(&mut [0; 4]).bytes() {
+                    out.push_str(&format!("\\x{b:02x}"));
+                }
             }
             c => out.push(c),
         }
@@ -71,7 +91,15 @@ fn push_escaped(out: &mut String, s: &str) {
 mod tests {
     #[test]
     fn escapes() {
-        assert_eq!(super::escape(b"a\x1b[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(super::escape(b"a\x1b[31mb"), "a\\x1b[31mb");
+        assert_eq!(
+            super::escape("\u{85}\u{202e}".as_bytes()),
+            "\\xc2\\x85\\xe2\\x80\\xae"
+        );
+        let long = vec![b'\x01'; 1000];
+        let c = super::escape_capped(&long, 50);
+        assert!(c.len() < 80 && c.ends_with("… (1000 bytes in all)"), "{c}");
+        assert!(!c.contains("\\x0…"), "{c}");
         assert_eq!(super::escape(b"x\xffy"), "x\\xffy");
         assert_eq!(super::escape("déjà\n".as_bytes()), "déjà\\n");
     }

@@ -2,13 +2,14 @@
 //! every rule id that appears, and one result per finding and per failed gate. Findings on the
 //! ignore file or the Dockerfile carry the file and the line.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::{json, Value};
 
-use crate::gate::Outcome;
-use crate::report::Finding;
+use crate::report::{Finding, Outcome};
+use crate::rules::gates::gate;
+use crate::rules::lint_rules;
 
 /// The findings of one context.
 pub struct Group<'a> {
@@ -68,67 +69,69 @@ pub fn location_uri(base: &Path, root: &Path, rel: &str) -> (String, bool) {
     }
 }
 
-const GATES: &[(&str, &str, &str)] = &[
-    ("budget", "The build context is over its size budget.", "Exclude what the build does not need in .dockerignore (run `ctxsize` for the largest paths and `ctxsize --suggest` for an allowlist), or raise the budget."),
-    ("max-files", "The build context has more files than allowed.", "Exclude dependency trees, caches and build output in .dockerignore, or raise --max-files."),
-    ("max-file-size", "A file in the build context is larger than allowed.", "Exclude the file in .dockerignore if the build does not need it, or raise --max-file-size."),
-    ("fail-on", "Findings at or above the --fail-on threshold.", "Fix the findings listed, accept them in the baseline of .ctxsize.toml, or lower their severity there."),
-];
+const HELP_URI: &str = "https://github.com/ctxsize/ctxsize/blob/main/docs/rules.md";
 
-fn rule_descriptor(id: &str, sample: Option<&Finding>) -> Value {
-    if let Some(r) = crate::lint::rule(id) {
+/// The descriptor of a rule id: from the rule catalogs (`CTX…` findings, `DI…` ignore-file
+/// rules, `DF…` Dockerfile checks, `gate/…` CI gates), never from one finding's text.
+fn rule_descriptor(id: &str) -> Value {
+    if let Some(r) = lint_rules::rule(id) {
+        let tag = if r.id.starts_with("DF") {
+            "dockerfile"
+        } else {
+            "dockerignore"
+        };
         return json!({
             "id": r.id,
             "name": r.name,
             "shortDescription": {"text": r.short},
             "fullDescription": {"text": r.short},
             "help": {"text": r.help},
-            "helpUri": "https://github.com/ctxsize/ctxsize/blob/main/docs/ci.md",
-            "properties": {"tags": ["dockerignore"]},
+            "helpUri": HELP_URI,
+            "properties": {"tags": [tag]},
         });
     }
     if let Some(g) = id.strip_prefix("gate/") {
-        let (short, help) = GATES
-            .iter()
-            .find(|x| x.0 == g)
-            .map(|x| (x.1, x.2))
+        let (short, help) = gate(g)
+            .map(|x| (x.short, x.help))
             .unwrap_or(("A CI gate failed.", "See the message."));
         return json!({
             "id": id,
             "name": g,
             "shortDescription": {"text": short},
             "help": {"text": help},
+            "helpUri": "https://github.com/ctxsize/ctxsize/blob/main/docs/ci.md",
             "properties": {"tags": ["ci-gate"]},
         });
     }
-    let (cat, fix) = sample
-        .map(|f| (f.category.as_str(), f.fix.as_str()))
-        .unwrap_or(("", ""));
-    let short = match cat {
-        "secret" => "A file that looks like a secret is sent in the build context.",
-        "vcs" => "Version-control data is sent in the build context.",
-        "dependencies" => "A dependency tree is sent in the build context.",
-        "build-output" => "Build output is sent in the build context.",
-        "cache" => "A cache directory is sent in the build context.",
-        "logs" => "Log files are sent in the build context.",
-        "test-data" => "Test data is sent in the build context.",
-        "large-file" => "A large file is sent in the build context.",
-        "media-archive" => "Media or archives are sent in the build context.",
-        "editor-os" => "Editor or OS files are sent in the build context.",
-        "gitignored" => "Files that git ignores are sent in the build context.",
-        _ => "Something that should probably not be in the build context is sent.",
-    };
-    let help = if fix.is_empty() {
-        "Exclude it in .dockerignore if the build does not need it.".to_string()
-    } else {
-        format!("Exclude it in .dockerignore if the build does not need it, e.g. with the line `{fix}`.")
-    };
+    if let Some(r) = crate::rules::rule(id) {
+        let cat = r.category.to_string();
+        return json!({
+            "id": r.id,
+            "shortDescription": {"text": r.title},
+            "fullDescription": {"text": r.why},
+            "help": {"text": format!("{} Exclude it in .dockerignore if the build does not need it (generic line: `{}`).", r.why, r.fix)},
+            "helpUri": HELP_URI,
+            "properties": {"tags": [cat]},
+        });
+    }
     json!({
         "id": id,
-        "shortDescription": {"text": short},
-        "help": {"text": help},
-        "properties": {"tags": [cat]},
+        "shortDescription": {"text": "A ctxsize finding."},
+        "help": {"text": "See docs/rules.md."},
+        "helpUri": HELP_URI,
     })
+}
+
+/// A finding's message with its fix as a separate sentence: `message. Fix: `line``.
+pub fn message_with_fix(f: &Finding) -> String {
+    let mut text = f.message.trim_end().to_string();
+    if !f.fix.is_empty() && !text.contains(&format!("`{}`", f.fix)) {
+        if !text.ends_with(['.', '!', '?']) {
+            text.push('.');
+        }
+        text.push_str(&format!(" Fix: `{}`", f.fix));
+    }
+    text
 }
 
 fn fingerprint(parts: &[&str]) -> String {
@@ -158,23 +161,19 @@ fn location(base: &Path, root: &Path, rel: &str, line: Option<usize>) -> Value {
 
 /// Builds the SARIF log.
 pub fn to_value(groups: &[Group], base: &Path) -> Value {
-    let mut samples: BTreeMap<String, Option<&Finding>> = BTreeMap::new();
+    let mut ids: BTreeSet<String> = BTreeSet::new();
     let mut results = Vec::new();
     for g in groups {
         for f in g.findings {
-            samples.entry(f.rule.clone()).or_insert(Some(f));
-            let mut text = f.message.clone();
-            if !f.fix.is_empty() && !text.contains(&f.fix) {
-                text.push_str(&format!(" Fix: `{}`", f.fix));
-            }
-            let root_s = g.root.display().to_string();
+            ids.insert(f.rule.clone());
+            let text = message_with_fix(f);
             let line_s = f.line.map(|l| l.to_string()).unwrap_or_default();
             results.push(json!({
                 "ruleId": f.rule,
                 "level": level(&f.severity),
                 "message": {"text": text},
                 "locations": [location(base, g.root, &f.path, f.line)],
-                "partialFingerprints": {"ctxsize/v1": fingerprint(&[&root_s, &f.rule, &f.path, &line_s])},
+                "partialFingerprints": {"ctxsize/v1": fingerprint(&[&location_uri(base, g.root, "").0, &f.rule, &f.path, &line_s])},
                 "properties": {
                     "category": f.category,
                     "severity": f.severity,
@@ -186,22 +185,19 @@ pub fn to_value(groups: &[Group], base: &Path) -> Value {
         if let Some(o) = g.outcome {
             for fail in &o.failures {
                 let id = format!("gate/{}", fail.gate);
-                samples.entry(id.clone()).or_insert(None);
+                ids.insert(id.clone());
                 let anchor = g.anchor.clone().unwrap_or_default();
                 results.push(json!({
                     "ruleId": id,
                     "level": if o.warn_only { "warning" } else { "error" },
                     "message": {"text": fail.message},
                     "locations": [location(base, g.root, &anchor, None)],
-                    "partialFingerprints": {"ctxsize/v1": fingerprint(&[&g.root.display().to_string(), &id])},
+                    "partialFingerprints": {"ctxsize/v1": fingerprint(&[&location_uri(base, g.root, "").0, &id])},
                 }));
             }
         }
     }
-    let rules: Vec<Value> = samples
-        .iter()
-        .map(|(id, s)| rule_descriptor(id, *s))
-        .collect();
+    let rules: Vec<Value> = ids.iter().map(|id| rule_descriptor(id)).collect();
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

@@ -497,6 +497,21 @@ pub static RULES: &[Rule] = &[
     content("CTX164", High, "`sk-ant-api03-` / `sk-ant-admin01-` + 80 or more characters", "Anthropic API key", WHY_CONTENT),
     content("CTX165", High, "`sk-…T3BlbkFJ…`", "OpenAI API key", WHY_CONTENT),
     content("CTX166", High, "`AccountKey=` + 86 base64 characters + `==`", "Azure storage account key", WHY_CONTENT),
+    Rule {
+        id: "CTX170",
+        category: Secret,
+        severity: High,
+        title: "Credential in a Dockerfile ARG/ENV value",
+        why: "An `ENV` value is stored in the image's configuration and an `ARG` value in its \
+              history (`docker history`), for anyone who can pull the image. A URL with a \
+              password or a token is high; a secret-named variable set to a literal \
+              (`DB_PASSWORD=…`) is medium.",
+        fix: "remove the value from the Dockerfile; pass it at build time with `RUN --mount=type=secret`",
+        detector: Detector::Content {
+            signature: "an `ARG`/`ENV` value that is a URL with a password, a token the content \
+                        rules know, or a literal assigned to a secret-named variable",
+        },
+    },
     // ---- CTX2xx vcs -----------------------------------------------------------
     name(
         "CTX201", Vcs, Medium, Target::Dir,

@@ -231,6 +231,48 @@ pub(crate) fn content_rule_ids() -> impl Iterator<Item = &'static str> {
 /// content (a NUL byte within the first [`BINARY_SNIFF_LEN`] bytes). Never
 /// returns or keeps the matched text. Linear in `bytes.len()` per rule.
 pub fn scan_content(bytes: &[u8]) -> Vec<ContentHit> {
+    scan(bytes, true)
+}
+
+/// [`scan_content`] for the file at `path` (relative to the context): the npm/yarn-config
+/// signature (CTX159: `_password=`, `_auth=` lines) applies only to files named like one
+/// (`.npmrc`, `.yarnrc`, `.yarnrc.yml`, `*.npmrc`), so that code assigning `_password = …` is
+/// not taken for a registry login.
+pub fn scan_content_at(path: &[u8], bytes: &[u8]) -> Vec<ContentHit> {
+    let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    let low = name.to_ascii_lowercase();
+    let npmrc = low.ends_with(b".npmrc") || low.starts_with(b".yarnrc") || low == b"npmrc";
+    scan(bytes, npmrc)
+}
+
+/// Whether a token's random part looks like a documentation placeholder: one character
+/// repeated (`ghp_xxxx…`), `XXXX`/`0000` runs, or too few distinct characters for a real
+/// random token.
+fn placeholder(m: &[u8]) -> bool {
+    // The part after the prefix: the longest trailing run of token characters.
+    let body_start = m
+        .iter()
+        .rposition(|b| !(b.is_ascii_alphanumeric()))
+        .map_or(0, |k| k + 1);
+    let body = &m[body_start..];
+    if body.len() < 16 {
+        return false;
+    }
+    let low = body.to_ascii_lowercase();
+    if ["xxxx", "0000", "example", "abcdefgh", "12345678", "your"]
+        .iter()
+        .any(|p| memchr::memmem::find(&low, p.as_bytes()).is_some())
+    {
+        return true;
+    }
+    let mut seen = [false; 256];
+    for &b in body {
+        seen[b as usize] = true;
+    }
+    seen.iter().filter(|&&x| x).count() < 8
+}
+
+fn scan(bytes: &[u8], npmrc: bool) -> Vec<ContentHit> {
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
     if sniff.contains(&0) || !any_anchor(bytes) {
         return Vec::new();
@@ -238,6 +280,9 @@ pub fn scan_content(bytes: &[u8]) -> Vec<ContentHit> {
     // (offset, rule index) of each hit; text is never kept.
     let mut found: Vec<(usize, usize)> = Vec::new();
     for (ri, c) in compiled().iter().enumerate() {
+        if !npmrc && c.id == "CTX159" {
+            continue;
+        }
         if let CompiledCheck::Requires(ref req) = c.check {
             if !req.is_match(bytes) {
                 continue;
@@ -246,6 +291,12 @@ pub fn scan_content(bytes: &[u8]) -> Vec<ContentHit> {
         let mut per_rule = 0;
         for m in c.re.find_iter(bytes) {
             if matches!(c.check, CompiledCheck::NotExample) && m.as_bytes().ends_with(b"EXAMPLE") {
+                continue;
+            }
+            // Private keys and config lines have no token body to judge.
+            if !matches!(c.id, "CTX150" | "CTX159" | "CTX160" | "CTX161")
+                && placeholder(m.as_bytes())
+            {
                 continue;
             }
             found.push((m.start(), ri));

@@ -71,15 +71,25 @@ use serde::{Deserialize, Serialize};
 mod catalog;
 mod classify;
 mod content;
+mod extra;
+pub mod gates;
+pub mod gitindex;
 mod gitignore;
+pub mod lint_rules;
 mod names;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_content;
 
 pub use catalog::{rule, Detector, Rule, Target, RULES};
 pub use classify::{Nest, RuleSet};
-pub use content::{scan_content, BINARY_SNIFF_LEN, MAX_CONTENT_HITS};
+pub use content::{scan_content, scan_content_at, BINARY_SNIFF_LEN, MAX_CONTENT_HITS};
+pub use extra::{
+    dockerfile_credentials, env_secret_line, har_credential_line, is_template, is_test_path,
+    literal_secret_value, secret_name, DockerfileCred, DockerfileHit,
+};
 pub use gitignore::{GitignoreError, GitignoreSet, InvalidLine};
 
 /// Rule ID for "sent although a `.gitignore` ignores it" (see [`GitignoreSet`]).

@@ -138,6 +138,7 @@ fn b1_dockerfile_from_stdin_uses_context_ignore() {
     );
 }
 
+#[cfg(unix)] // file modes, sockets and device nodes
 #[test]
 fn b1_unreadable_ignore_file_means_no_patterns() {
     // A directory named .dockerignore: BuildKit reads no patterns; classic fails (S9).
@@ -271,12 +272,17 @@ fn b3_dockerfile_in_excluded_dirs() {
         [".dockerignore"]
     );
 
-    // Table: `*`, -f a[1].Dockerfile → empty context.
+    // Table: `*`, -f a[1].Dockerfile → an empty context in the spec's model; the real BuildKit
+    // fetches the Dockerfile with `a[1].Dockerfile` as an include pattern, which matches only
+    // `a1.Dockerfile`, so the build fails before any context is sent (B13).
     let env = TestEnv::new();
     env.file("a[1].Dockerfile", DF)
         .file("a1.Dockerfile", DF)
         .dockerignore("*\n");
-    assert!(env.list(Buildkit, Some("a[1].Dockerfile")).is_empty());
+    assert_eq!(
+        err(&env, Buildkit, Some("a[1].Dockerfile")),
+        "failed to read dockerfile: open a[1].Dockerfile: no such file or directory"
+    );
     assert_eq!(
         env.list(Classic, Some("a[1].Dockerfile")),
         [".dockerignore", "a1.Dockerfile"]
@@ -525,6 +531,7 @@ fn b5_parents_synthesised() {
 // ---------------------------------------------------------------------------------------------
 // B6: errors (permission cases need a non-root run).
 
+#[cfg(unix)] // file modes, sockets and device nodes
 #[test]
 fn b6_unreadable_excluded_dir_is_fine_when_pruned() {
     if is_root() {
@@ -548,6 +555,7 @@ fn b6_unreadable_excluded_dir_is_fine_when_pruned() {
     assert!(err(&env, Classic, None).contains("can't stat"));
 }
 
+#[cfg(unix)] // file modes, sockets and device nodes
 #[test]
 fn b6_unreadable_reincluded_file_is_listed() {
     // Table: `sec` `!sec/f` with sec/f mode 000 → sec/, sec/f (its content arrives empty,
@@ -572,6 +580,7 @@ fn b6_unreadable_reincluded_file_is_listed() {
     );
 }
 
+#[cfg(unix)] // file modes, sockets and device nodes
 #[test]
 fn b6_unreadable_included_dir_fails() {
     if is_root() {
@@ -590,6 +599,7 @@ fn b6_unreadable_included_dir_fails() {
 // ---------------------------------------------------------------------------------------------
 // B7: entry types.
 
+#[cfg(unix)] // file modes, sockets and device nodes
 #[test]
 fn b7_entry_types() {
     let env = TestEnv::new();
@@ -636,4 +646,331 @@ fn b7_entry_types() {
     assert!(!l.contains(&"s".to_string()));
     assert!(l.contains(&"p".to_string()));
     assert!(a.tree.warnings.iter().any(|w| w.contains("socket")));
+}
+
+// ---------------------------------------------------------------------------------------------
+// B11–B15: BuildKit as its own code decides (the pattern transport, the Dockerfile and ignore
+// file fetched with followpaths, symlinks resolved inside the transfer, the transfer set).
+
+/// The transfer figures and the checks `ctxsize --format json` reports for this context.
+fn transfer_of(env: &TestEnv, builder: ctxsize::Builder) -> ctxsize::transfer::Transfer {
+    let a = env.analyze(builder, None).unwrap();
+    let df = match builder {
+        Buildkit => ctxsize::context::buildkit_dockerfile_path(&a.resolved.dockerfile),
+        Classic => a.resolved.dockerfile.clone(),
+    };
+    let sources = ctxsize::transfer::load_sources(&df, &Default::default()).unwrap();
+    let root = a.resolved.root.clone();
+    ctxsize::transfer::compute(&a, &sources, &move |p: &str| {
+        std::fs::symlink_metadata(root.join(p)).is_ok()
+    })
+}
+
+#[test]
+fn b12_control_character_in_a_pattern_fails_unless_a_pattern_is_non_ascii() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", DF)
+        .file("a\tb", "x")
+        .file("keep", "k")
+        .file("\u{fc}", "u")
+        .dockerignore("# a comment\na\tb\n");
+    // The patterns travel as raw gRPC header values: grpc-go refuses the TAB.
+    let e = err(&env, Buildkit, None);
+    assert_eq!(
+        e,
+        "rpc error: code = Internal desc = header key \"exclude-patterns\" contains value with non-printable ASCII characters"
+    );
+    let Err(ctxsize::Error::BuildkitHeader { line, .. }) = env.analyze(Buildkit, None) else {
+        panic!("not a header error");
+    };
+    assert_eq!(line, 2);
+    // The classic builder sends the patterns in no header: it excludes the file.
+    assert_eq!(
+        env.list(Classic, None),
+        [".dockerignore", "Dockerfile", "keep", "\u{fc}"]
+    );
+    // The binary: exit 2, docker's reason, and a hint naming the line and the byte.
+    let o = env.run(["list", "--builder", "buildkit", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("header key \"exclude-patterns\""),
+        "{stderr}"
+    );
+    assert!(stderr.contains(".dockerignore:2"), "{stderr}");
+    assert!(stderr.contains("\\x09"), "{stderr}");
+
+    // One non-ASCII pattern: the whole list is percent-escaped and the TAB travels.
+    env.dockerignore("a\tb\n\u{fc}\n");
+    assert_eq!(
+        env.list(Buildkit, None),
+        [".dockerignore", "Dockerfile", "keep"]
+    );
+    // DEL is ASCII but not printable; a control character inside an exception counts too.
+    env.dockerignore("keep\n!a\x7fb\n");
+    assert!(err(&env, Buildkit, None).contains("exclude-patterns"));
+    // Trimmed control characters (a trailing TAB) never reach the header.
+    env.dockerignore("keep\t\n");
+    assert_eq!(
+        env.list(Buildkit, None),
+        [".dockerignore", "Dockerfile", "a\tb", "\u{fc}"]
+    );
+}
+
+#[test]
+fn b11_invalid_utf8_in_the_ignore_file_arrives_as_u_fffd() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", DF)
+        .file(b"caf\xe9", "x")
+        .file("caf\u{fffd}", "y")
+        .file("keep", "k")
+        .dockerignore(b"caf\xe9\n");
+    // Through JSON the pattern becomes `caf\u{fffd}`: a plain pattern compared as a string.
+    let a = env.analyze(Buildkit, None).unwrap();
+    let sent: Vec<Vec<u8>> = list_lines(&a.tree);
+    assert!(sent.contains(&b"caf\xe9".to_vec()));
+    assert!(!sent.contains(&"caf\u{fffd}".as_bytes().to_vec()));
+    // The classic builder compares the raw bytes: the other way round.
+    let sent = list_lines(&env.analyze(Classic, None).unwrap().tree);
+    assert!(!sent.contains(&b"caf\xe9".to_vec()));
+    assert!(sent.contains(&"caf\u{fffd}".as_bytes().to_vec()));
+    // A glob is a Go regexp, which reads an invalid byte of a name as U+FFFD: both match.
+    env.dockerignore(b"caf\xe9*\n");
+    assert_eq!(
+        env.list(Buildkit, None),
+        [".dockerignore", "Dockerfile", "keep"]
+    );
+    // An invalid byte is non-ASCII: the list is escaped, a control character then travels.
+    env.dockerignore(b"caf\xe9\na\tb\n");
+    assert!(env.analyze(Buildkit, None).is_ok());
+}
+
+#[test]
+fn b13_dockerfile_names_are_fetched_as_include_patterns() {
+    let env = TestEnv::new();
+    env.file("Dockerfile[x]", DF)
+        .file("Dockerfilex", DF)
+        .file("Docker\\file", DF)
+        .file("Dockerfile[", DF)
+        .file("Docker*file", DF)
+        .file("Docker*file.dockerignore", "keep\n")
+        .file("Docker?file", DF)
+        .file("keep", "k");
+    // `[x]` matches only `x`, `\f` escapes `f`: the file itself is never transferred.
+    assert_eq!(
+        err(&env, Buildkit, Some("Dockerfile[x]")),
+        "failed to read dockerfile: open Dockerfile[x]: no such file or directory"
+    );
+    assert_eq!(
+        err(&env, Buildkit, Some("Docker\\file")),
+        "failed to read dockerfile: open Docker\\file: no such file or directory"
+    );
+    let e = err(&env, Buildkit, Some("Dockerfile["));
+    assert!(e.starts_with("failed to resolve dockerfile: invalid includepatterns: [Dockerfile[ Dockerfile[.dockerignore]"), "{e}");
+    assert!(e.ends_with("syntax error in pattern"), "{e}");
+    // `*` and `?` also match themselves: these work, with their own ignore file.
+    let a = env.analyze(Buildkit, Some("Docker*file")).unwrap();
+    assert_eq!(
+        a.resolved.ignore_file,
+        Some(env.path("Docker*file.dockerignore"))
+    );
+    assert!(!env
+        .list(Buildkit, Some("Docker*file"))
+        .contains(&"keep".to_string()));
+    assert!(env.analyze(Buildkit, Some("Docker?file")).is_ok());
+    // The classic builder reads the file directly.
+    for f in ["Dockerfile[x]", "Docker\\file", "Dockerfile["] {
+        assert!(env.analyze(Classic, Some(f)).is_ok(), "{f}");
+    }
+    // Through the binary: exit 2 and the hint.
+    let o = env.run(["list", "--builder", "buildkit", "-f", "Dockerfile[x]", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("include pattern"));
+}
+
+#[test]
+fn b14_symlinked_dockerfile_and_ignore_file_resolve_inside_the_transfer() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", DF)
+        .file("ign", "keep\n")
+        .file("keep", "k")
+        .symlink(".dockerignore", "/ign");
+    // `/ign` is taken from the context, not from the host's root.
+    assert_eq!(
+        env.list(Buildkit, None),
+        [".dockerignore", "Dockerfile", "ign"]
+    );
+    std::fs::remove_file(env.path(".dockerignore")).unwrap();
+    env.symlink(".dockerignore", "../../../ign");
+    assert_eq!(
+        env.list(Buildkit, None),
+        [".dockerignore", "Dockerfile", "ign"]
+    );
+    // A host path outside the context is not read, even though it exists on the host.
+    let outside = env.tmp().join("outside-ign");
+    std::fs::write(&outside, "keep\n").unwrap();
+    std::fs::remove_file(env.path(".dockerignore")).unwrap();
+    env.symlink(".dockerignore", outside.to_str().unwrap());
+    let l = env.list(Buildkit, None);
+    assert!(l.contains(&"keep".to_string()), "{l:?}");
+    assert!(env
+        .analyze(Buildkit, None)
+        .unwrap()
+        .resolved
+        .notes
+        .iter()
+        .any(|n| n.contains("cannot be read")));
+}
+
+#[test]
+fn b14_symlinked_dockerfile_in_a_subdirectory() {
+    let env = TestEnv::new();
+    env.file("Dockerfile.real", DF)
+        .file("sub/real/Dockerfile", "FROM scratch\nCOPY keep /\n")
+        .file("ign", "keep\n")
+        .file("keep", "k")
+        .symlink("sub/Dockerfile", "../Dockerfile.real");
+    // Only sub/ is transferred for the Dockerfile: the target is not there.
+    assert_eq!(
+        err(&env, Buildkit, Some("sub/Dockerfile")),
+        "failed to read dockerfile: open Dockerfile: no such file or directory"
+    );
+    // The classic builder follows the link on the host.
+    assert!(env.analyze(Classic, Some("sub/Dockerfile")).is_ok());
+    // An absolute target is taken from sub/.
+    std::fs::remove_file(env.path("sub/Dockerfile")).unwrap();
+    env.symlink("sub/Dockerfile", "/real/Dockerfile");
+    let a = env.analyze(Buildkit, Some("sub/Dockerfile")).unwrap();
+    assert_eq!(
+        a.resolved.dockerfile_rel.as_deref(),
+        Some(&b"sub/real/Dockerfile"[..])
+    );
+    assert_eq!(
+        ctxsize::context::buildkit_dockerfile_path(&a.resolved.dockerfile),
+        env.path("sub/real/Dockerfile")
+    );
+    assert_eq!(transfer_of_with(&env, "sub/Dockerfile").files, 1);
+    // An ignore file next to it that points out of sub/ is not read; .dockerignore applies.
+    env.symlink("sub/Dockerfile.dockerignore", "../ign");
+    let a = env.analyze(Buildkit, Some("sub/Dockerfile")).unwrap();
+    assert_eq!(a.resolved.ignore_file, None);
+    assert!(lossy(&list_lines(&a.tree)).contains(&"keep".to_string()));
+}
+
+fn transfer_of_with(env: &TestEnv, f: &str) -> ctxsize::transfer::Transfer {
+    let a = env.analyze(Buildkit, Some(f)).unwrap();
+    let df = ctxsize::context::buildkit_dockerfile_path(&a.resolved.dockerfile);
+    let sources = ctxsize::transfer::load_sources(&df, &Default::default()).unwrap();
+    ctxsize::transfer::compute(&a, &sources, &|_| false)
+}
+
+#[test]
+fn b8_a_symlink_source_transfers_its_target() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY link-config /x/\n")
+        .sized("config.json", 64)
+        .sized("config.yaml", 32)
+        .sized("app/main.py", 120)
+        .sized("app/util.py", 300)
+        .symlink("link-config", "config.json")
+        .symlink("link-app", "app");
+    let t = transfer_of(&env, Buildkit);
+    assert_eq!((t.files, t.bytes), (1, 64));
+    assert!(t.checks.is_empty(), "{:?}", t.checks);
+    // A symlink to a directory brings the directory's files.
+    env.file("Dockerfile", "FROM scratch\nCOPY link-app /x/\n");
+    let t = transfer_of(&env, Buildkit);
+    assert_eq!((t.files, t.bytes), (2, 420));
+    // Through a symlinked directory component.
+    env.file("Dockerfile", "FROM scratch\nCOPY link-app/main.py /x/\n");
+    let t = transfer_of(&env, Buildkit);
+    assert_eq!((t.files, t.bytes), (1, 120));
+    // The target must still be eligible: the ignore file excludes it, nothing is sent.
+    env.file("Dockerfile", "FROM scratch\nCOPY link-config /x/\n")
+        .dockerignore("config.json\n");
+    assert_eq!(transfer_of(&env, Buildkit).files, 0);
+}
+
+#[test]
+fn b15_a_copy_wildcard_that_matches_nothing_builds() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM scratch\nCOPY nomatch* /x/\nCOPY *.log /y/\n",
+    )
+    .file("a.log", "l")
+    .file("keep", "k")
+    .dockerignore("*.log\n");
+    let t = transfer_of(&env, Buildkit);
+    assert_eq!((t.files, t.bytes), (0, 0));
+    let sev: Vec<(usize, &str)> = t
+        .checks
+        .iter()
+        .map(|c| (c.line, c.severity.as_str()))
+        .collect();
+    // Both copy nothing, and the build goes on.
+    assert_eq!(sev, [(2, "warning"), (3, "warning")]);
+    // The classic builder fails on both.
+    let t = transfer_of(&env, Classic);
+    assert!(
+        t.checks.iter().all(|c| c.severity == "error"),
+        "{:?}",
+        t.checks
+    );
+    assert_eq!(t.checks.len(), 2);
+    // A missing literal source still fails the build.
+    env.file("Dockerfile", "FROM scratch\nCOPY nosuch.txt /x/\n");
+    let t = transfer_of(&env, Buildkit);
+    assert_eq!(t.checks.len(), 1);
+    assert_eq!(
+        (t.checks[0].check.as_str(), t.checks[0].severity.as_str()),
+        ("missing-source", "error")
+    );
+}
+
+#[test]
+fn b8_hardlinked_data_counts_once_whichever_name_is_copied() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY z /x/\n")
+        .sized("a.bin", 700)
+        .hardlink("z/b.bin", "a.bin")
+        .hardlink("z/c.bin", "a.bin");
+    // `a.bin` carries the data in the context's walk order, but only z/ is transferred.
+    let t = transfer_of(&env, Buildkit);
+    assert_eq!((t.files, t.bytes), (2, 700));
+    env.file("Dockerfile", "FROM scratch\nCOPY . /x/\n");
+    let t = transfer_of(&env, Buildkit);
+    assert_eq!((t.files, t.bytes), (4, 700 + 24));
+}
+
+#[test]
+fn b12_control_character_in_followpaths_fails_the_build() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY [\"a\\tb\", \"/x/\"]\n")
+        .file("Docker\tfile", DF)
+        .file("a\tb", "x");
+    // The Dockerfile's name travels in the `followpaths` header of the Dockerfile's fetch.
+    assert_eq!(
+        err(&env, Buildkit, Some("Docker\tfile")),
+        "failed to resolve dockerfile: rpc error: code = Internal desc = header key \"followpaths\" contains value with non-printable ASCII characters"
+    );
+    assert!(env.analyze(Classic, Some("Docker\tfile")).is_ok());
+    // A COPY source travels in the main context's: the build fails, an error check says so.
+    let t = transfer_of(&env, Buildkit);
+    let c: Vec<(&str, &str)> = t
+        .checks
+        .iter()
+        .map(|c| (c.check.as_str(), c.severity.as_str()))
+        .collect();
+    assert_eq!(c, [("transport", "error")]);
+    assert!(t.checks[0].message.contains("followpaths"));
+    // With a non-ASCII source beside it, the list is escaped and the build works.
+    env.file(
+        "Dockerfile",
+        "FROM scratch\nCOPY [\"a\\tb\", \"\u{fc}\", \"/x/\"]\n",
+    )
+    .file("\u{fc}", "u");
+    let t = transfer_of(&env, Buildkit);
+    assert!(t.checks.is_empty(), "{:?}", t.checks);
+    assert_eq!(t.files, 2);
 }

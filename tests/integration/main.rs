@@ -15,12 +15,19 @@ mod ci_gates;
 #[cfg(unix)]
 mod cli;
 #[cfg(unix)]
+mod commands;
+#[cfg(unix)]
 mod differential;
 mod edge_cases;
+mod findings;
+#[cfg(unix)]
+mod formats;
 #[cfg(unix)]
 mod properties;
 #[cfg(unix)]
 mod report;
+#[cfg(unix)]
+mod report_flags;
 #[cfg(unix)]
 mod suggest;
 mod util;

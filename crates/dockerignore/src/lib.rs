@@ -62,6 +62,11 @@
 //!   `MatchesUsingParentResults` (the walkers), (c) the deprecated `Matches` (the classic
 //!   builder's force-inclusion of the Dockerfile and `.dockerignore`).
 //!
+//! **BuildKit's transport** ([`through_json`], [`header_rejects`]; spec B11, B12): the
+//! patterns reach BuildKit's client through JSON (each invalid UTF-8 byte becomes U+FFFD) and
+//! gRPC headers (a list without a character above U+007F travels raw, and a control character
+//! in it fails the build).
+//!
 //! **Left to the caller** (ctxsize implements them on top of this crate): which ignore file is
 //! read (R1, B1), the classic builder's pre-flight walk (R17), appending `!.dockerignore` and
 //! `!<Dockerfile>` (R18; see [`PatternLine::appended`] and [`ParentRule::Deprecated`]), and
@@ -88,6 +93,7 @@ mod literal;
 mod matcher;
 mod parse;
 mod translate;
+mod transport;
 mod utf8;
 
 pub use engine::{union, Bits, DirPos, FastMatcher, MatchCache};
@@ -95,6 +101,7 @@ pub use error::{BadPattern, BrokenPattern, PatternError};
 pub use gomatch::go_match;
 pub use matcher::{Decision, ParentRule, Pattern, PatternSet};
 pub use parse::{clean, read_all, to_pattern_list, trim_space, PatternLine, RawLine};
+pub use transport::{header_escaped, header_rejects, through_json};
 pub use utf8::go_decode;
 
 /// The README's examples, compiled and run as doc tests.

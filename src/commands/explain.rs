@@ -1,0 +1,50 @@
+//! `ctxsize explain PATH…`: why each path is sent or not, under both builders.
+
+use std::io::Write;
+
+use super::output;
+use crate::analysis::Config;
+use crate::error::Error;
+use crate::exit::ExitCode;
+use crate::explain::{context_path, explain, render_human, Explainer};
+use crate::pipeline;
+use crate::render::Format;
+
+/// `ctxsize explain PATH…`: human text or JSON (`[Explanation, …]`).
+pub(super) fn command(
+    cfg: &Config,
+    paths: &[String],
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<i32, Error> {
+    if !matches!(format, Format::Human | Format::Json) {
+        return Err(Error::Usage(
+            "explain writes human or json output (--format human|json)".into(),
+        ));
+    }
+    let chosen = pipeline::analyze(cfg, None)?.0;
+    let other_cfg = Config {
+        builder: cfg.builder.other(),
+        ..cfg.clone()
+    };
+    let (other, other_err) = match pipeline::analyze(&other_cfg, None) {
+        Ok((a, _)) => (Some(a), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let ce = Explainer::new(&chosen);
+    let oe = other.as_ref().map(Explainer::new);
+    let given_root = crate::context::absolute(&cfg.cwd, &cfg.context);
+    let mut list = Vec::new();
+    for p in paths {
+        let rel = context_path(&chosen.resolved.root, &given_root, p).map_err(Error::Usage)?;
+        list.push(explain(&ce, oe.as_ref(), other_err.as_deref(), &rel));
+    }
+    let res = match format {
+        Format::Json => serde_json::to_writer_pretty(&mut *out, &list)
+            .map_err(std::io::Error::from)
+            .and_then(|_| writeln!(out)),
+        _ => render_human(&list, out),
+    };
+    output(res)?;
+    Ok(ExitCode::Ok.code())
+}

@@ -1,0 +1,178 @@
+//! What the build does with a file: copied into an image, mounted for a `RUN`, copied only in a
+//! stage that nothing uses, or only present in the context. Secret findings are graded by it.
+
+use crate::analysis::Analysis;
+use crate::dockerfile::{self, source_matches, ContextSource, Options};
+use crate::walk::Builder;
+
+/// How far a file travels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Exposure {
+    /// A `COPY`/`ADD` of a stage the build runs puts it into an image layer.
+    Image {
+        /// `COPY`, `ADD`, `ONBUILD COPY`, …
+        instruction: String,
+        /// Dockerfile line.
+        line: usize,
+        /// The stage, when it is not the final image or one it is built `FROM`.
+        stage: Option<String>,
+    },
+    /// Only a `RUN --mount=type=bind` reads it: sent to the builder, not stored in a layer.
+    Mount { line: usize },
+    /// Only a `COPY`/`ADD` in a stage that no later stage copies from (and that is not the
+    /// target): the classic builder still builds it into an intermediate image, BuildKit skips it.
+    Unused {
+        line: usize,
+        stage: String,
+        builder: Builder,
+    },
+    /// No instruction uses it: it is only in the context.
+    Context,
+}
+
+impl Exposure {
+    /// The short label for a finding's message.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Exposure::Image {
+                instruction,
+                line,
+                stage: None,
+            } => format!("copied into the image by {instruction} (Dockerfile line {line})"),
+            Exposure::Image {
+                instruction,
+                line,
+                stage: Some(s),
+            } => format!("copied into stage {s} by {instruction} (Dockerfile line {line})"),
+            Exposure::Mount { line } => format!(
+                "mounted for RUN --mount (Dockerfile line {line}), not stored in a layer"
+            ),
+            Exposure::Unused {
+                line,
+                stage,
+                builder: Builder::Classic,
+            } => format!(
+                "copied only in stage {stage} (Dockerfile line {line}), which no later stage copies from; the classic builder still builds it into an intermediate image"
+            ),
+            Exposure::Unused { line, stage, .. } => format!(
+                "copied only in stage {stage} (Dockerfile line {line}), which no later stage copies from; BuildKit skips that stage"
+            ),
+            Exposure::Context => "in the build context, not copied into an image".to_string(),
+        }
+    }
+}
+
+/// The Dockerfile's context sources, by stage.
+pub(crate) struct Plan {
+    builder: Builder,
+    /// Sources of the stages the build runs.
+    used: Vec<ContextSource>,
+    /// Sources of stages no later stage copies from (built by the classic builder only).
+    unused: Vec<ContextSource>,
+    /// Per stage: part of the final image (the target and the stages it is built `FROM`).
+    in_final: Vec<bool>,
+    /// Per stage: how to name it (`build`, or `#2`).
+    names: Vec<String>,
+}
+
+/// Reads and evaluates the analysis' Dockerfile (default target, no build args), `None` if it
+/// cannot be read or parsed.
+pub(crate) fn plan(a: &Analysis) -> Option<Plan> {
+    let text = std::fs::read(&a.resolved.dockerfile).ok()?;
+    let df = dockerfile::parse(&String::from_utf8_lossy(&text)).ok()?;
+    let used = df.context_sources(&Options::default()).ok()?;
+    let stages = df.stages();
+    let names: Vec<String> = stages
+        .iter()
+        .map(|s| s.name.clone().unwrap_or_else(|| format!("#{}", s.index)))
+        .collect();
+    let mut in_final = vec![false; stages.len()];
+    let mut cur = stages.len().checked_sub(1);
+    while let Some(i) = cur {
+        if std::mem::replace(&mut in_final[i], true) {
+            break;
+        }
+        let base = stages[i].base.to_lowercase();
+        cur = stages[..i]
+            .iter()
+            .rposition(|s| s.name.as_deref() == Some(&base));
+    }
+    let built: Vec<bool> = (0..stages.len())
+        .map(|i| used.items.iter().any(|s| s.stage == i) || in_final[i])
+        .collect();
+    // Stages the build does not reach: their sources, each evaluated as its own target.
+    let mut unused = Vec::new();
+    for (i, s) in stages.iter().enumerate() {
+        if built[i] {
+            continue;
+        }
+        let Some(n) = &s.name else { continue };
+        let o = Options {
+            target: Some(n.clone()),
+            ..Options::default()
+        };
+        if let Ok(src) = df.context_sources(&o) {
+            unused.extend(src.items.into_iter().filter(|x| x.stage == i));
+        }
+    }
+    Some(Plan {
+        builder: a.builder,
+        used: used.items,
+        unused,
+        in_final,
+        names,
+    })
+}
+
+fn parent(p: &str) -> Option<&str> {
+    p.rsplit_once('/').map(|(d, _)| d)
+}
+
+impl Plan {
+    /// How far the file at `path` travels, and whether an instruction names it (not a
+    /// directory above it): excluding such a file breaks the build.
+    pub(crate) fn exposure(&self, path: &str) -> (Exposure, bool) {
+        let mut best: Option<Exposure> = None;
+        let mut named = false;
+        let rank = |e: &Exposure| match e {
+            Exposure::Image { stage: None, .. } => 4,
+            Exposure::Image { .. } => 3,
+            Exposure::Mount { .. } => 2,
+            Exposure::Unused { .. } => 1,
+            Exposure::Context => 0,
+        };
+        for s in self.used.iter().filter(|s| !s.unresolved) {
+            if s.instruction.contains("tmpfs") || !source_matches(&s.path, path) {
+                continue;
+            }
+            if !s.path.is_empty() && parent(path).is_none_or(|d| !source_matches(&s.path, d)) {
+                named = true;
+            }
+            let e = if s.instruction.contains("RUN") {
+                Exposure::Mount { line: s.line }
+            } else {
+                Exposure::Image {
+                    instruction: s.instruction.clone(),
+                    line: s.line,
+                    stage: (!self.in_final.get(s.stage).copied().unwrap_or(true))
+                        .then(|| self.names[s.stage].clone()),
+                }
+            };
+            if best.as_ref().is_none_or(|b| rank(&e) > rank(b)) {
+                best = Some(e);
+            }
+        }
+        if best.is_none() {
+            if let Some(s) = self.unused.iter().find(|s| {
+                !s.unresolved && !s.instruction.contains("RUN") && source_matches(&s.path, path)
+            }) {
+                best = Some(Exposure::Unused {
+                    line: s.line,
+                    stage: self.names[s.stage].clone(),
+                    builder: self.builder,
+                });
+            }
+        }
+        (best.unwrap_or(Exposure::Context), named)
+    }
+}

@@ -1,0 +1,254 @@
+//! One finding per file for secrets: the name rule, the content signatures and the Dockerfile
+//! `ARG`/`ENV` check merged, graded by what the build does with the file (see
+//! [`super::exposure`]), by test-fixture paths and by templates.
+
+use crate::rules::{self, ContentHit, DockerfileHit, Hit, Severity};
+
+use super::exposure::{Exposure, Plan};
+use super::{fix_line, lossy, Finding};
+
+/// The fix when excluding the file would break the build or not remove the secret.
+pub(crate) const MOVE_OUT: &str =
+    "move the secret out of the file (and revoke it); pass it at build time with `RUN --mount=type=secret`";
+
+/// The fix for a credential written into the Dockerfile.
+pub(crate) const DOCKERFILE_FIX: &str =
+    "remove the value from the Dockerfile (and revoke it); pass it at build time with `RUN --mount=type=secret`";
+
+/// Rule ID for a credential in a Dockerfile `ARG`/`ENV` value.
+pub(crate) const DOCKERFILE_RULE: &str = "CTX170";
+
+/// Which content checks a file's name asks for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Wants {
+    /// A `*.env` file (not `.env`/`.env.*`): a secret only with secret-looking assignments.
+    pub env: bool,
+    /// A `.har` capture: a secret only with credential headers.
+    pub har: bool,
+    /// A secret-named file: a template (`{{ … }}`) is graded lower.
+    pub template: bool,
+}
+
+impl Wants {
+    /// The checks for a file with this name hit.
+    pub(crate) fn for_hit(hit: Option<&Hit>, path: &[u8]) -> Wants {
+        let Some(h) = hit.filter(|h| h.category == rules::Category::Secret) else {
+            return Wants::default();
+        };
+        let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+        let low = name.to_ascii_lowercase();
+        Wants {
+            env: h.rule == "CTX101" && !low.starts_with(b".env"),
+            har: h.rule == "CTX122" && low.ends_with(b".har"),
+            template: true,
+        }
+    }
+}
+
+/// What reading a file found.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Scanned {
+    /// Content signatures (rule, line).
+    pub hits: Vec<ContentHit>,
+    /// First secret-looking assignment (for `*.env`).
+    pub env_line: Option<usize>,
+    /// First credential header (for `.har`).
+    pub har_line: Option<usize>,
+    /// Holds `{{ … }}`.
+    pub template: bool,
+}
+
+impl Scanned {
+    /// Scans one file's bytes.
+    pub(crate) fn of(path: &[u8], bytes: &[u8], w: Wants) -> Scanned {
+        let sniff = &bytes[..bytes.len().min(rules::BINARY_SNIFF_LEN)];
+        if sniff.contains(&0) {
+            return Scanned::default();
+        }
+        Scanned {
+            hits: rules::scan_content_at(path, bytes),
+            env_line: if w.env {
+                rules::env_secret_line(bytes)
+            } else {
+                None
+            },
+            har_line: if w.har {
+                rules::har_credential_line(bytes)
+            } else {
+                None
+            },
+            template: w.template && rules::is_template(bytes),
+        }
+    }
+}
+
+/// Everything known about one path's secrets.
+#[derive(Debug, Default)]
+pub(crate) struct Acc {
+    /// The path, relative to the context (or the Dockerfile's own path, outside it).
+    pub path: Vec<u8>,
+    /// Files and bytes under it.
+    pub files: u64,
+    pub bytes: u64,
+    /// A file or directory in the walked tree (a Dockerfile outside the context is not).
+    pub in_tree: bool,
+    /// The secret name hit.
+    pub name: Option<Hit>,
+    /// The content was read (whole, or its first `--content-max` bytes).
+    pub scanned: Option<Scanned>,
+    /// The file was too large to read.
+    pub too_large: bool,
+    /// Credentials in the Dockerfile's `ARG`/`ENV` values (when this is the Dockerfile).
+    pub dockerfile: Vec<DockerfileHit>,
+}
+
+fn cap(s: Severity, max: Severity) -> Severity {
+    s.min(max)
+}
+
+/// Turns one path's evidence into at most one finding.
+pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
+    let low_name = acc.path.to_ascii_lowercase();
+    let scanned = acc.scanned.as_ref();
+    let template = scanned.map_or(
+        memchr::memmem::find(&low_name, b"templates/").is_some(),
+        |s| s.template,
+    );
+    // (rule, severity, line, title) per piece of evidence.
+    let mut ev: Vec<(&'static str, Severity, Option<usize>, String)> = Vec::new();
+    if let Some(h) = acc.name {
+        let info = h.info();
+        let w = Wants::for_hit(Some(&h), &acc.path);
+        let mut sev = h.severity;
+        let mut line = None;
+        let mut keep = true;
+        if w.env {
+            match scanned {
+                Some(s) if s.env_line.is_some() => line = s.env_line,
+                Some(s) => keep = !s.hits.is_empty(),
+                None => sev = cap(sev, Severity::Low),
+            }
+        }
+        if w.har {
+            match scanned {
+                Some(s) if s.har_line.is_some() => line = s.har_line,
+                Some(_) => keep = false,
+                None => sev = cap(sev, Severity::Low),
+            }
+        }
+        if template {
+            sev = cap(sev, Severity::Low);
+        }
+        if keep {
+            ev.push((info.id, sev, line, info.title.to_string()));
+        }
+    }
+    if let Some(s) = scanned {
+        let mut seen: Vec<&str> = Vec::new();
+        for h in &s.hits {
+            if seen.contains(&h.rule) {
+                continue;
+            }
+            seen.push(h.rule);
+            if let Some(info) = rules::rule(h.rule) {
+                ev.push((info.id, info.severity, Some(h.line), info.title.to_string()));
+            }
+        }
+    }
+    for d in &acc.dockerfile {
+        let sev = match d.kind {
+            rules::DockerfileCred::Literal => Severity::Medium,
+            _ => Severity::High,
+        };
+        ev.push((
+            DOCKERFILE_RULE,
+            sev,
+            Some(d.line),
+            format!(
+                "Credential in a Dockerfile {} value ({})",
+                d.instruction,
+                d.kind.describe()
+            ),
+        ));
+    }
+    if ev.is_empty() {
+        return None;
+    }
+    let test_fixture = rules::is_test_path(&acc.path);
+    if test_fixture {
+        for e in &mut ev {
+            e.1 = cap(e.1, Severity::Low);
+        }
+    }
+    // The primary: most severe, then the first piece of evidence (the name rule, so that a
+    // file's rule ID stays the same whether or not its content is read), then the first line.
+    let primary = ev
+        .iter()
+        .enumerate()
+        .max_by_key(|(k, e)| (e.1, std::cmp::Reverse(*k)))
+        .map(|(k, _)| k)
+        .unwrap_or(0);
+    let mut sev = ev.iter().map(|e| e.1).max().unwrap_or(Severity::Low);
+    let line = ev.iter().filter_map(|e| e.2).min();
+    let mut msg = ev[primary].3.clone();
+    let others: Vec<&str> = ev
+        .iter()
+        .enumerate()
+        .filter(|(k, e)| *k != primary && e.3 != ev[primary].3)
+        .map(|(_, e)| e.3.as_str())
+        .collect();
+    if !others.is_empty() {
+        msg.push_str(&format!(" (also: {})", others.join(", ")));
+    }
+    let path_s = lossy(&acc.path);
+    let only_dockerfile = acc.name.is_none() && scanned.is_none_or(|s| s.hits.is_empty());
+    if test_fixture {
+        msg.push_str("; test fixture");
+    }
+    if template && acc.name.is_some() && scanned.is_none_or(|s| s.hits.is_empty()) {
+        msg.push_str("; template");
+    }
+    let (exposure, named) = match plan {
+        Some(p) if acc.in_tree => {
+            let (e, n) = p.exposure(&path_s);
+            (Some(e), n)
+        }
+        _ => (None, false),
+    };
+    if let Some(e) = &exposure {
+        if !only_dockerfile {
+            if !matches!(e, Exposure::Image { .. }) {
+                sev = cap(sev, Severity::Medium);
+            }
+            msg.push_str("; ");
+            msg.push_str(&e.describe());
+        }
+    }
+    // Excluding the file breaks the build when a COPY names it, or when it is a file the image
+    // needs (no secret name, only a secret inside).
+    let content_only = acc.name.is_none();
+    let needed = content_only
+        && match &exposure {
+            None => true,
+            Some(e) => matches!(e, Exposure::Image { .. } | Exposure::Mount { .. }),
+        };
+    let fix = if only_dockerfile {
+        DOCKERFILE_FIX.to_string()
+    } else if named || needed || !acc.in_tree {
+        MOVE_OUT.to_string()
+    } else {
+        fix_line(&acc.path)
+    };
+    let rule = ev[primary].0;
+    Some(Finding {
+        rule: rule.to_string(),
+        category: rules::Category::Secret.as_str().to_string(),
+        severity: sev.as_str().to_string(),
+        path: path_s,
+        files: acc.files,
+        bytes: acc.bytes,
+        message: msg,
+        fix,
+        line,
+    })
+}

@@ -1,0 +1,451 @@
+//! The one pipeline: everything ctxsize says about one build context, built the same way for
+//! the report, `list`, the gates, `explain` and every service of `--compose`.
+//!
+//! [`build`] runs, in order: the walk ([`crate::analysis`]), the findings
+//! ([`crate::findings::compute`]), the report model, the Dockerfile's transfer set and checks
+//! (read from the file, from stdin for `-f -`, or skipped with a note), the Dockerfile checks as
+//! findings (`DF0xx`), the config file (rule settings, baseline) and the gates. Exporters
+//! (`render/`) only turn the finished [`Report`] into bytes.
+
+use std::path::Path;
+use std::sync::atomic::AtomicU64;
+
+use crate::analysis::{analyze_resolved, analyze_with_progress, Analysis, Config};
+use crate::context::Resolved;
+use crate::dockerfile::{self, Sources};
+use crate::error::Error;
+use crate::gate::{CiOptions, Measure, Outcome};
+use crate::report::{DockerfileCheck, Finding, Report, ReportOptions};
+use crate::rules::lint_rules;
+use crate::walk::Builder;
+
+/// The Dockerfile's text when it does not come from a file (`-f -`), and how to evaluate it.
+#[derive(Debug, Clone, Default)]
+pub struct DockerfileInput {
+    /// The Dockerfile read from stdin (`-f -`), if so.
+    pub stdin: Option<Vec<u8>>,
+    /// `--target`.
+    pub target: Option<String>,
+    /// `--build-arg` values as given (`NAME=VALUE`, or `NAME` from the environment).
+    pub build_args: Vec<String>,
+}
+
+/// What the pipeline needs beyond the [`Config`].
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Report knobs.
+    pub report: ReportOptions,
+    /// Gates and the config file.
+    pub ci: CiOptions,
+    /// The Dockerfile's source and evaluation options.
+    pub dockerfile: DockerfileInput,
+}
+
+/// A finished context: the analysis, its report, and the gate outcome (`None`: no gate set).
+#[derive(Debug)]
+pub struct Built {
+    /// The walk.
+    pub analysis: Analysis,
+    /// The report.
+    pub report: Report,
+    /// The gates' outcome.
+    pub outcome: Option<Outcome>,
+    /// No Dockerfile was found: the context was analysed on its own (BuildKit only).
+    pub no_dockerfile: bool,
+}
+
+/// Whether a name looks like a Dockerfile (`Dockerfile`, `Dockerfile.dev`, `api.Dockerfile`,
+/// `Containerfile`), case-insensitively.
+pub fn is_dockerfile_name(name: &[u8]) -> bool {
+    let n = name.to_ascii_lowercase();
+    if n.ends_with(b".dockerignore") {
+        return false;
+    }
+    n == b"dockerfile"
+        || n == b"containerfile"
+        || n.starts_with(b"dockerfile.")
+        || n.ends_with(b".dockerfile")
+        || n.starts_with(b"containerfile.")
+}
+
+/// Every file in the analysed tree (sent or not) whose name looks like a Dockerfile, in byte
+/// order, escaped for display.
+pub fn dockerfiles_in(a: &Analysis) -> Vec<String> {
+    let t = &a.tree;
+    let mut v: Vec<Vec<u8>> = (0..t.nodes.len() as u32)
+        .filter(|&i| t.nodes[i as usize].kind == crate::tree::Kind::File)
+        .filter(|&i| is_dockerfile_name(t.name(i)))
+        .map(|i| t.path(i))
+        .collect();
+    v.sort();
+    v.iter().map(|p| crate::render::escape(p)).collect()
+}
+
+/// The analysis alone (what `list` and `explain` need): the walk as `cfg.builder` does it. A
+/// BuildKit context without a Dockerfile is analysed on its own (the context does not depend on
+/// it unless `-f` names one): `no_dockerfile` is then true.
+pub fn analyze(cfg: &Config, progress: Option<&AtomicU64>) -> Result<(Analysis, bool), Error> {
+    match analyze_with_progress(cfg, progress).map_err(|e| name_given(cfg, e)) {
+        Ok(a) => Ok((a, false)),
+        Err(Error::BuildkitDockerfile(_))
+            if cfg.builder == Builder::Buildkit && cfg.dockerfile.is_none() =>
+        {
+            let r = resolve_without_dockerfile(cfg)?;
+            Ok((analyze_resolved(r, cfg.builder, cfg.threads)?, true))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The context as `builder` resolves it; under BuildKit without `-f` and without a Dockerfile,
+/// the context alone (`true`: no Dockerfile).
+pub fn resolve(cfg: &Config, builder: Builder) -> Result<(Resolved, bool), Error> {
+    match cfg.resolve_for(builder).map_err(|e| name_given(cfg, e)) {
+        Ok(r) => Ok((r, false)),
+        Err(Error::BuildkitDockerfile(_))
+            if builder == Builder::Buildkit && cfg.dockerfile.is_none() =>
+        {
+            Ok((resolve_without_dockerfile(cfg)?, true))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// BuildKit's view of a context without a Dockerfile: resolved as for `-f -` (the root
+/// `.dockerignore`, no per-Dockerfile file), no Dockerfile inside the context.
+fn resolve_without_dockerfile(cfg: &Config) -> Result<Resolved, Error> {
+    let mut r = crate::context::resolve(
+        &cfg.cwd,
+        &cfg.context,
+        Some(Path::new("-")),
+        Builder::Buildkit,
+    )?;
+    r.dockerfile = r.root.join("Dockerfile");
+    r.dockerfile_rel = None;
+    Ok(r)
+}
+
+/// An error about the Dockerfile names the path the user gave with `-f`, not its file name only.
+pub fn name_given(cfg: &Config, e: Error) -> Error {
+    match (e, &cfg.dockerfile) {
+        (Error::BuildkitDockerfile(_), Some(given)) if given != Path::new("-") => {
+            Error::BuildkitDockerfile(given.display().to_string())
+        }
+        (e, _) => e,
+    }
+}
+
+/// The note for a context without a Dockerfile: which ones exist.
+pub fn no_dockerfile_note(a: &Analysis) -> String {
+    let found = dockerfiles_in(a);
+    let root = crate::render::escape_controls(&a.resolved.root.display().to_string());
+    if found.is_empty() {
+        format!("no Dockerfile in {root}, and none elsewhere in the context: `docker build` needs one (-f); the context itself does not depend on it")
+    } else {
+        let shown: Vec<&str> = found.iter().take(20).map(String::as_str).collect();
+        let more = if found.len() > 20 {
+            format!(" and {} more", found.len() - 20)
+        } else {
+            String::new()
+        };
+        format!(
+            "no Dockerfile at the context root; Dockerfiles in the context: {}{more} (pass one with -f to check its COPY sources)",
+            shown.join(", ")
+        )
+    }
+}
+
+/// Builds the full report for one context.
+pub fn build(cfg: &Config, opts: &Options, progress: Option<&AtomicU64>) -> Result<Built, Error> {
+    let (a, no_dockerfile) = analyze(cfg, progress)?;
+    let extra = crate::findings::compute(&a, &opts.report);
+    let mut report = Report::new(&a, extra);
+    report.root_files = Some(root_files(&a));
+    let from_stdin = cfg.dockerfile.as_deref() == Some(Path::new("-"));
+    if from_stdin {
+        report.dockerfile = "-".into();
+    }
+    if no_dockerfile {
+        report.dockerfile = String::new();
+        report.notes.push(no_dockerfile_note(&a));
+    } else {
+        dockerfile_checks(&a, opts, from_stdin, &mut report);
+    }
+    let outcome = apply_config_and_gates(&opts.ci, &a, &mut report)?;
+    Ok(Built {
+        analysis: a,
+        report,
+        outcome,
+        no_dockerfile,
+    })
+}
+
+/// Regular files sent at the context root: (files, bytes), hardlinked content once.
+pub fn root_files(a: &Analysis) -> (u64, u64) {
+    let t = &a.tree;
+    let mut no_data = vec![false; t.nodes.len()];
+    for &h in &a.hardlink_entries {
+        no_data[h as usize] = true;
+    }
+    let (mut files, mut bytes) = (0, 0);
+    for id in t.sent() {
+        let n = &t.nodes[id as usize];
+        if n.parent == crate::tree::ROOT && n.kind == crate::tree::Kind::File {
+            files += 1;
+            if !no_data[id as usize] {
+                bytes += n.size;
+            }
+        }
+    }
+    (files, bytes)
+}
+
+/// Parses `--build-arg` values: `NAME=VALUE`, or `NAME` taken from the environment (skipped
+/// when unset, as docker does).
+pub fn build_args(raw: &[String]) -> Vec<(String, String)> {
+    raw.iter()
+        .filter_map(|a| match a.split_once('=') {
+            Some((k, v)) => Some((k.to_string(), v.to_string())),
+            None => std::env::var(a).ok().map(|v| (a.clone(), v)),
+        })
+        .collect()
+}
+
+/// The report for a named local context (`additional_contexts`): its own root `.dockerignore`,
+/// no Dockerfile of its own (the service's Dockerfile reads it with `COPY --from=NAME`).
+pub fn build_named(cfg: &Config, opts: &Options) -> Result<Built, Error> {
+    let r = crate::context::resolve(
+        &cfg.cwd,
+        &cfg.context,
+        Some(Path::new("-")),
+        Builder::Buildkit,
+    )?;
+    let a = analyze_resolved(r, Builder::Buildkit, cfg.threads)?;
+    let extra = crate::findings::compute(&a, &opts.report);
+    let mut report = Report::new(&a, extra);
+    report.dockerfile = String::new();
+    let outcome = apply_config_and_gates(&opts.ci, &a, &mut report)?;
+    Ok(Built {
+        analysis: a,
+        report,
+        outcome,
+        no_dockerfile: true,
+    })
+}
+
+fn parse_dockerfile(text: &[u8], name: &str, opts: &DockerfileInput) -> Result<Sources, String> {
+    let text = String::from_utf8_lossy(text);
+    let dopts = dockerfile::Options {
+        build_args: build_args(&opts.build_args),
+        target: opts.target.clone(),
+    };
+    dockerfile::parse(&text)
+        .and_then(|df| df.context_sources(&dopts))
+        .map_err(|e| format!("Dockerfile {name} not analysed: {e}"))
+}
+
+/// The transfer set and the Dockerfile checks, added to the report; each check is also a
+/// finding (`DF0xx`) on the Dockerfile's line.
+fn dockerfile_checks(a: &Analysis, opts: &Options, from_stdin: bool, report: &mut Report) {
+    let path = &a.resolved.dockerfile;
+    let name = if from_stdin {
+        "- (stdin)".to_string()
+    } else {
+        crate::render::escape_controls(&path.display().to_string())
+    };
+    let text = match &opts.dockerfile.stdin {
+        Some(t) if from_stdin => Ok(t.clone()),
+        _ if from_stdin => Err("the Dockerfile from stdin was not read".to_string()),
+        _ => std::fs::read(path).map_err(|e| {
+            format!(
+                "cannot read the Dockerfile {name}: {}",
+                crate::error::go_err(&e)
+            )
+        }),
+    };
+    let sources = text.and_then(|t| parse_dockerfile(&t, &name, &opts.dockerfile));
+    let df_path = if from_stdin {
+        "-".to_string()
+    } else {
+        match path.strip_prefix(&a.resolved.root) {
+            Ok(r) => r.display().to_string(),
+            Err(_) => path.display().to_string(),
+        }
+    };
+    let sources = match sources {
+        Ok(s) => s,
+        Err(e) => {
+            let rule = lint_rules::rule("DF005").expect("DF005 is in the catalog");
+            add_findings(
+                report,
+                vec![Finding {
+                    rule: rule.id.into(),
+                    category: "dockerfile".into(),
+                    severity: "medium".into(),
+                    path: df_path,
+                    files: 0,
+                    bytes: 0,
+                    message: e.clone(),
+                    fix: String::new(),
+                    line: None,
+                }],
+            );
+            report.notes.push(e);
+            return;
+        }
+    };
+    let root = a.resolved.root.clone();
+    let exists = move |p: &str| std::fs::symlink_metadata(root.join(p)).is_ok();
+    let t = crate::transfer::compute(a, &sources, &exists);
+    if a.builder == Builder::Buildkit {
+        report.transfer_files = Some(t.files);
+        report.transfer_bytes = Some(t.bytes);
+        report.transfer_whole_context = Some(t.whole_context);
+    }
+    // The whole-context note is about BuildKit's transfer; the classic builder always sends
+    // everything it lists.
+    report.notes.extend(
+        t.notes
+            .into_iter()
+            .filter(|n| a.builder == Builder::Buildkit || !n.contains("whole context")),
+    );
+    let findings = t
+        .checks
+        .iter()
+        .filter_map(|c| check_finding(c, &df_path))
+        .collect();
+    add_findings(report, findings);
+    report.dockerfile_checks = Some(t.checks);
+}
+
+/// The finding for one Dockerfile check: a missing or excluded source fails the build (`high`,
+/// which `--fail-on error` selects); a partly sent directory is `low`; an unresolved source
+/// `info`.
+pub fn check_finding(c: &DockerfileCheck, dockerfile: &str) -> Option<Finding> {
+    let rule = lint_rules::dockerfile_rule(&c.check)?;
+    let severity = match c.check.as_str() {
+        "excluded-source" | "missing-source" => "high",
+        "partly-sent" => "low",
+        _ => "info",
+    };
+    let fix = match (&c.check[..], &c.ignore_pattern) {
+        ("excluded-source", Some(_)) | ("partly-sent", Some(_)) if !c.path.is_empty() => {
+            format!("!{}", c.path)
+        }
+        _ => String::new(),
+    };
+    Some(Finding {
+        rule: rule.id.into(),
+        category: "dockerfile".into(),
+        severity: severity.into(),
+        path: dockerfile.to_string(),
+        files: c.files_not_sent,
+        bytes: 0,
+        message: c.message.clone(),
+        fix,
+        line: Some(c.line),
+    })
+}
+
+fn rank(sev: &str) -> u8 {
+    match sev {
+        "high" => 3,
+        "medium" => 2,
+        "low" => 1,
+        _ => 0,
+    }
+}
+
+/// Inserts findings keeping the list most severe first (each goes after the existing findings
+/// of its severity or above; the existing order is kept).
+fn add_findings(report: &mut Report, new: Vec<Finding>) {
+    for f in new {
+        let at = report
+            .findings
+            .iter()
+            .position(|x| rank(&x.severity) < rank(&f.severity))
+            .unwrap_or(report.findings.len());
+        report.findings.insert(at, f);
+    }
+}
+
+/// Applies the config file (rule settings, baseline) to the report's findings and runs the
+/// gates. Returns `None` when no gate is set.
+pub fn apply_config_and_gates(
+    ci: &CiOptions,
+    a: &Analysis,
+    report: &mut Report,
+) -> Result<Option<Outcome>, Error> {
+    let file = crate::config_file::FileConfig::load(ci.config.as_deref(), &a.resolved.root)?;
+    let accepted = file.apply(&mut report.findings);
+    if accepted > 0 {
+        if let Some(p) = &file.path {
+            report.notes.push(format!(
+                "{accepted} finding{} accepted by the baseline in {}",
+                if accepted == 1 { "" } else { "s" },
+                p.display()
+            ));
+        }
+    }
+    let limits = ci.limits.over(&file.limits);
+    if !limits.any() {
+        return Ok(None);
+    }
+    let m = Measure::new(a, report, limits.max_file_size);
+    crate::gate::evaluate(
+        &limits,
+        &m,
+        &report.findings,
+        ci.warn_only || file.warn_only,
+    )
+    .map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dockerfile_names() {
+        for n in [
+            "Dockerfile",
+            "dockerfile",
+            "Dockerfile.dev",
+            "api.Dockerfile",
+            "Containerfile",
+        ] {
+            assert!(is_dockerfile_name(n.as_bytes()), "{n}");
+        }
+        for n in [
+            "Dockerfile.dockerignore",
+            "README",
+            "dockerfiles",
+            "x.dockerfile.bak",
+        ] {
+            assert!(!is_dockerfile_name(n.as_bytes()), "{n}");
+        }
+    }
+
+    #[test]
+    fn checks_become_findings() {
+        let c = DockerfileCheck {
+            check: "missing-source".into(),
+            severity: "error".into(),
+            line: 3,
+            instruction: "COPY".into(),
+            source: "missing.txt".into(),
+            path: "missing.txt".into(),
+            ignore_line: None,
+            ignore_pattern: None,
+            files: 0,
+            files_not_sent: 0,
+            message: "COPY missing.txt does not exist".into(),
+        };
+        let f = check_finding(&c, "Dockerfile").unwrap();
+        assert_eq!(
+            (f.rule.as_str(), f.severity.as_str(), f.line),
+            ("DF002", "high", Some(3))
+        );
+        assert_eq!(f.path, "Dockerfile");
+    }
+}

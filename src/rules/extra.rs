@@ -1,0 +1,517 @@
+//! Precision helpers for secret findings: which paths are test fixtures, whether a `*.env` file
+//! holds assignments that look like secrets, whether a `.har` capture holds credentials, whether
+//! a file is a template, and credentials written into a Dockerfile's `ARG`/`ENV` values.
+//!
+//! Pure: bytes in, line numbers out. Like [`super::scan_content`], nothing here returns or keeps
+//! the matched text.
+
+use std::sync::OnceLock;
+
+use regex::bytes::Regex;
+
+fn re(s: &str) -> Regex {
+    Regex::new(s).unwrap_or_else(|e| panic!("built-in regex {s:?}: {e}"))
+}
+
+/// Whether a path (relative to the context) is test material: a directory component named
+/// `test*`, `fixtures`, `__fixtures__`, `__tests__`, `spec`, `specs`, `e2e` or `__mocks__`, or a
+/// file named like a test (`*_test.go`, `test_*.py`, `*.test.ts`, `*.spec.js`, `*Test.java`, …).
+/// Keys found there are usually fake: graded lower and labelled as test fixtures.
+pub fn is_test_path(path: &[u8]) -> bool {
+    let mut comps = path.split(|&b| b == b'/').peekable();
+    while let Some(c) = comps.next() {
+        let last = comps.peek().is_none();
+        let low = c.to_ascii_lowercase();
+        if !last {
+            if low.starts_with(b"test")
+                || matches!(
+                    &low[..],
+                    b"fixtures"
+                        | b"__fixtures__"
+                        | b"__tests__"
+                        | b"spec"
+                        | b"specs"
+                        | b"e2e"
+                        | b"__mocks__"
+                )
+            {
+                return true;
+            }
+            continue;
+        }
+        return test_file_name(c, &low);
+    }
+    false
+}
+
+fn test_file_name(name: &[u8], low: &[u8]) -> bool {
+    let stem = match low.iter().rposition(|&b| b == b'.') {
+        Some(d) if d > 0 => &low[..d],
+        _ => low,
+    };
+    stem.ends_with(b"_test")
+        || stem.ends_with(b"_spec")
+        || stem.ends_with(b".test")
+        || stem.ends_with(b".spec")
+        || stem.starts_with(b"test_")
+        || (name.len() > 8
+            && (name.ends_with(b"Test.java")
+                || name.ends_with(b"Tests.java")
+                || name.ends_with(b"Test.kt")
+                || name.ends_with(b"Tests.cs")))
+}
+
+/// Whether a variable name says it holds a secret (`DB_PASSWORD`, `API_KEY`, `SECRET_KEY_BASE`,
+/// `GITHUB_TOKEN`) and not something about one (`TOKEN_FILE`, `PASSWORD_MIN_LENGTH`,
+/// `AUTH_URL`, `AWS_ACCESS_KEY_ID`).
+pub fn secret_name(name: &[u8]) -> bool {
+    static RE: OnceLock<[Regex; 2]> = OnceLock::new();
+    let [yes, no] = RE.get_or_init(|| {
+        [
+            re(r"(?i)(?:^|[_.-])(?:PASSWORD|PASSWD|PASSPHRASE|PWD|SECRET|SECRET_?KEY|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|CREDENTIALS?|CLIENT_?SECRET)(?:$|[_.-])|(?i)(?:PASSWORD|SECRET|TOKEN|APIKEY)$"),
+            re(r"(?i)(?:^|[_.-])(?:FILE|PATH|DIR|LENGTH|LEN|TTL|EXPIRY|EXPIRES?|EXPIRATION|TIMEOUT|ENABLED?|DISABLED?|REQUIRED|HEADER|NAME|TYPE|URL|URI|HOST|PORT|USER|USERNAME|MODE|ALG|ALGORITHM|PREFIX|ID|LOCATION|ENDPOINT|VERSION|SIZE|COUNT|MIN|MAX|POLICY|PROVIDER|FORMAT|ROTATION|REGEX|PATTERN|STRATEGY|FIELD|PARAM|KIND|COOKIE_NAME)$"),
+        ]
+    });
+    yes.is_match(name) && !no.is_match(name)
+}
+
+/// Whether an assigned value is a literal that could be a secret: not empty, not a variable
+/// reference, not a boolean or number, not a path or a placeholder such as `<token>`,
+/// `changeme-later` or `xxxx`.
+pub fn literal_secret_value(v: &[u8]) -> bool {
+    let v = v.trim_ascii();
+    let v = v
+        .strip_prefix(b"\"")
+        .and_then(|x| x.strip_suffix(b"\""))
+        .or_else(|| v.strip_prefix(b"'").and_then(|x| x.strip_suffix(b"'")))
+        .unwrap_or(v)
+        .trim_ascii();
+    if v.len() < 4 || v.contains(&b'$') || v.starts_with(b"/") || v.starts_with(b"./") {
+        return false;
+    }
+    let low = v.to_ascii_lowercase();
+    if v.iter().all(|b| b.is_ascii_digit() || *b == b'.')
+        || matches!(
+            &low[..],
+            b"true" | b"false" | b"yes" | b"no" | b"none" | b"null" | b"nil" | b"undefined"
+        )
+    {
+        return false;
+    }
+    const PLACEHOLDERS: &[&[u8]] = &[
+        b"<",
+        b"{{",
+        b"%(",
+        b"xxx",
+        b"***",
+        b"...",
+        b"changeme",
+        b"change_me",
+        b"change-me",
+        b"your",
+        b"example",
+        b"placeholder",
+        b"dummy",
+        b"replace",
+        b"todo",
+        b"fixme",
+        b"redacted",
+        b"secret_here",
+        b"insert",
+    ];
+    if PLACEHOLDERS
+        .iter()
+        .any(|p| memchr::memmem::find(&low, p).is_some())
+    {
+        return false;
+    }
+    // One character repeated (`aaaa`, `----`).
+    !v.iter().all(|&b| b == v[0])
+}
+
+/// The 1-based line of the first `KEY=VALUE` assignment (optionally `export KEY=VALUE`, or
+/// `KEY: VALUE`) whose key names a secret and whose value is a literal (see [`secret_name`] and
+/// [`literal_secret_value`]). Used to tell a dotenv file with credentials from one that holds
+/// release variables (`hugoreleaser.env`).
+pub fn env_secret_line(bytes: &[u8]) -> Option<usize> {
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let l = line.trim_ascii();
+        if l.starts_with(b"#") {
+            continue;
+        }
+        let l = l.strip_prefix(b"export ").unwrap_or(l).trim_ascii_start();
+        let Some(eq) = l.iter().position(|&b| b == b'=' || b == b':') else {
+            continue;
+        };
+        let (k, v) = (l[..eq].trim_ascii(), &l[eq + 1..]);
+        if !k.is_empty()
+            && k.iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+            && secret_name(k)
+            && literal_secret_value(v)
+        {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// The 1-based line of the first request or response header in a HAR capture that carries a
+/// credential (`Authorization`, `Cookie`, `Set-Cookie`, `X-Api-Key`, …) with a non-empty value.
+/// A capture without one (most e2e fixtures) is not a secret, whatever its size.
+pub fn har_credential_line(bytes: &[u8]) -> Option<usize> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let r = RE.get_or_init(|| {
+        re(concat!(
+            r#"(?i)"name"\s*:\s*"(?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token|x-csrf-token)"\s*,\s*"value"\s*:\s*"[^"\s]"#,
+            r#"|(?i)"value"\s*:\s*"[^"\s][^"]*"\s*,\s*"name"\s*:\s*"(?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token)""#,
+        ))
+    });
+    let m = r.find(bytes)?;
+    Some(1 + memchr::memchr_iter(b'\n', &bytes[..m.start()]).count())
+}
+
+/// Whether the text is a template (Helm, Jinja, Go templates): it holds a `{{ … }}`
+/// expression. A secret-named template only says where a secret goes, not what it is.
+pub fn is_template(bytes: &[u8]) -> bool {
+    let Some(open) = memchr::memmem::find(bytes, b"{{") else {
+        return false;
+    };
+    memchr::memmem::find(&bytes[open..], b"}}").is_some()
+}
+
+/// What kind of credential a Dockerfile `ARG`/`ENV` value holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DockerfileCred {
+    /// A URL with a password (`postgres://user:pw@host`).
+    UrlPassword,
+    /// A token format the content scan knows (`AKIA…`, `ghp_…`, …).
+    Token,
+    /// A secret-named variable (`DB_PASSWORD=…`) with a literal value.
+    Literal,
+}
+
+impl DockerfileCred {
+    /// A short description for a finding's message.
+    pub fn describe(self) -> &'static str {
+        match self {
+            DockerfileCred::UrlPassword => "a URL with a password",
+            DockerfileCred::Token => "a token",
+            DockerfileCred::Literal => "a literal password or key",
+        }
+    }
+}
+
+/// One credential in a Dockerfile: the 1-based line of the instruction, `ARG` or `ENV`, the kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DockerfileHit {
+    /// 1-based line where the instruction starts.
+    pub line: usize,
+    /// `"ARG"` or `"ENV"`.
+    pub instruction: &'static str,
+    /// What the value looks like.
+    pub kind: DockerfileCred,
+}
+
+/// Credentials in the values of a Dockerfile's `ARG` and `ENV` instructions: URLs with a
+/// password, known token formats, and secret-named variables set to a literal. Values are read
+/// and dropped; only lines and kinds come back.
+pub fn dockerfile_credentials(text: &[u8]) -> Vec<DockerfileHit> {
+    let escape = escape_char(text);
+    let mut out = Vec::new();
+    let lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let start = i;
+        let mut logical: Vec<u8> = Vec::new();
+        loop {
+            let l = lines[i].strip_suffix(b"\r").unwrap_or(lines[i]);
+            i += 1;
+            let t = l.trim_ascii_start();
+            if !logical.is_empty() && t.starts_with(b"#") {
+                if i >= lines.len() {
+                    break;
+                }
+                continue;
+            }
+            let te = l.trim_ascii_end();
+            if te.last() == Some(&escape) && i < lines.len() {
+                logical.extend_from_slice(&te[..te.len() - 1]);
+                logical.push(b' ');
+                continue;
+            }
+            logical.extend_from_slice(l);
+            break;
+        }
+        let t = logical.trim_ascii();
+        let instr = if t.len() > 4 && t[..3].eq_ignore_ascii_case(b"ENV") {
+            "ENV"
+        } else if t.len() > 4 && t[..3].eq_ignore_ascii_case(b"ARG") {
+            "ARG"
+        } else {
+            continue;
+        };
+        if !t[3].is_ascii_whitespace() {
+            continue;
+        }
+        if let Some(kind) = assignment_cred(&t[4..], instr == "ENV", escape) {
+            out.push(DockerfileHit {
+                line: start + 1,
+                instruction: instr,
+                kind,
+            });
+        }
+    }
+    out
+}
+
+/// The `# escape=` parser directive, if any (default `\`).
+fn escape_char(text: &[u8]) -> u8 {
+    for l in text.split(|&b| b == b'\n') {
+        let t = l.trim_ascii();
+        let Some(d) = t.strip_prefix(b"#") else {
+            break;
+        };
+        let d = d.trim_ascii();
+        let low = d.to_ascii_lowercase();
+        if let Some(v) = low.strip_prefix(b"escape") {
+            let v = v.trim_ascii_start();
+            if let Some(v) = v.strip_prefix(b"=") {
+                if v.trim_ascii() == b"`" {
+                    return b'`';
+                }
+            }
+        }
+    }
+    b'\\'
+}
+
+/// Splits on unquoted white space, dropping quotes and escapes.
+fn words(s: &[u8], escape: u8) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut cur = Vec::new();
+    let mut quote: Option<u8> = None;
+    let mut it = s.iter().copied().peekable();
+    let mut any = false;
+    while let Some(b) = it.next() {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(b'"') if b == escape => {
+                if let Some(n) = it.next() {
+                    cur.push(n);
+                }
+            }
+            Some(_) => cur.push(b),
+            None if b == b'"' || b == b'\'' => {
+                quote = Some(b);
+                any = true;
+            }
+            None if b == escape => {
+                if let Some(n) = it.next() {
+                    cur.push(n);
+                }
+                any = true;
+            }
+            None if b.is_ascii_whitespace() => {
+                if any || !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            None => cur.push(b),
+        }
+    }
+    if any || !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn assignment_cred(args: &[u8], env: bool, escape: u8) -> Option<DockerfileCred> {
+    let ws = words(args, escape);
+    let mut pairs: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+    match ws.first() {
+        // Legacy `ENV KEY value with spaces`.
+        Some(k) if env && !k.contains(&b'=') => {
+            let v = ws[1..].join(&b' ');
+            pairs.push((k.clone(), v));
+        }
+        _ => {
+            for w in ws {
+                if let Some(eq) = w.iter().position(|&b| b == b'=') {
+                    pairs.push((w[..eq].to_vec(), w[eq + 1..].to_vec()));
+                }
+            }
+        }
+    }
+    let mut best: Option<DockerfileCred> = None;
+    for (k, v) in pairs {
+        let kind = value_cred(&k, &v);
+        best = match (best, kind) {
+            (_, Some(DockerfileCred::Token)) => Some(DockerfileCred::Token),
+            (None, k) => k,
+            (Some(b), _) => Some(b),
+        };
+    }
+    best
+}
+
+fn value_cred(key: &[u8], v: &[u8]) -> Option<DockerfileCred> {
+    static URL: OnceLock<Regex> = OnceLock::new();
+    if v.is_empty() {
+        return None;
+    }
+    if !super::scan_content(v).is_empty() {
+        return Some(DockerfileCred::Token);
+    }
+    let url = URL.get_or_init(|| re(r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]+:([^@\s/]+)@"));
+    if let Some(c) = url.captures(v) {
+        let pw = c.get(1).map_or(&b""[..], |m| m.as_bytes());
+        let low = pw.to_ascii_lowercase();
+        // `user:pass@localhost/dummy` is a stand-in for a build step, not a credential.
+        let stand_in = matches!(
+            &low[..],
+            b"pass" | b"password" | b"passwd" | b"secret" | b"test" | b"pw" | b"pwd"
+        );
+        if !stand_in && literal_secret_value(pw) {
+            return Some(DockerfileCred::UrlPassword);
+        }
+    }
+    if secret_name(key) && literal_secret_value(v) {
+        return Some(DockerfileCred::Literal);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_paths() {
+        for p in [
+            "test/keys/a.pem",
+            "tests/x.ts",
+            "src/testdata/k",
+            "pkg/fixtures/a.json",
+            "web/__fixtures__/a",
+            "spec/a.rb",
+            "a/__tests__/b.js",
+            "pkg/foo_test.go",
+            "src/a.test.ts",
+            "src/a.spec.js",
+            "py/test_auth.py",
+            "src/main/java/FooTest.java",
+            "e2e/recordings/a.har",
+        ] {
+            assert!(is_test_path(p.as_bytes()), "{p}");
+        }
+        for p in [
+            "src/util.ts",
+            "docs/setup.md",
+            "test",
+            "latest/a.go",
+            "contest.md",
+            "src/protest/x",
+            "attestation/a",
+        ] {
+            assert!(!is_test_path(p.as_bytes()), "{p}");
+        }
+    }
+
+    #[test]
+    fn secret_names() {
+        for n in [
+            "DB_PASSWORD",
+            "PASSWORD",
+            "API_KEY",
+            "apiKey",
+            "SECRET_KEY_BASE",
+            "GITHUB_TOKEN",
+            "AWS_SECRET_ACCESS_KEY",
+            "client_secret",
+            "MYSQL_ROOT_PASSWORD",
+        ] {
+            assert!(secret_name(n.as_bytes()), "{n}");
+        }
+        for n in [
+            "TOKEN_FILE",
+            "PASSWORD_MIN_LENGTH",
+            "AUTH_URL",
+            "AWS_ACCESS_KEY_ID",
+            "HUGORELEASER_TAG",
+            "NODE_ENV",
+            "KEYBOARD",
+            "SECRETS_DIR",
+            "TOKENIZER",
+        ] {
+            assert!(!secret_name(n.as_bytes()), "{n}");
+        }
+    }
+
+    #[test]
+    fn env_files() {
+        assert_eq!(
+            env_secret_line(b"# release\nHUGORELEASER_TAG=v0.1\nHUGORELEASER_COMMITISH=main\n"),
+            None
+        );
+        assert_eq!(
+            env_secret_line(b"NAME=app\nexport DB_PASSWORD=s3cr3t-Pa55\n"),
+            Some(2)
+        );
+        assert_eq!(env_secret_line(b"DB_PASSWORD=${DB_PASSWORD}\n"), None);
+        assert_eq!(env_secret_line(b"DB_PASSWORD=\nAPI_KEY=<your key>\n"), None);
+        assert_eq!(env_secret_line(b"API_TOKEN=changeme\n"), None);
+    }
+
+    #[test]
+    fn har() {
+        let clean = br#"{"log":{"entries":[{"request":{"headers":[{"name":"Accept","value":"*/*"}],"cookies":[]}}]}}"#;
+        assert_eq!(har_credential_line(clean), None);
+        let auth =
+            b"{\"log\":\n{\"headers\":[{\"name\": \"Authorization\", \"value\": \"Bearer abc\"}]}}";
+        assert_eq!(har_credential_line(auth), Some(2));
+        let empty = br#"{"name":"Cookie","value":""}"#;
+        assert_eq!(har_credential_line(empty), None);
+    }
+
+    #[test]
+    fn templates() {
+        assert!(is_template(
+            b"data:\n  password: {{ .Values.pw | b64enc }}\n"
+        ));
+        assert!(!is_template(b"password: abc\n"));
+    }
+
+    #[test]
+    fn dockerfile_values() {
+        let text = concat!(
+            "FROM alpine\n",
+            "ARG VERSION=1.2\n",
+            "ENV DATABASE_URL=postgres://app:hunter2x@db/app\n",
+            "ENV PATH=/usr/bin \\\n",
+            "    API_TOKEN=ghp_",
+            "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8\n",
+            "ARG NPM_TOKEN\n",
+            "ENV DB_PASSWORD ${DB_PASSWORD}\n",
+            "env mysql_root_password=rootpw1\n",
+            "ENV REDIS_URL=redis://:$REDIS_PASSWORD@cache\n",
+            "ENV TOKEN_FILE=/run/secrets/token\n",
+            "ENV DATABASE_URL=\"postgresql://user:pass@localhost:5432/dummy\"\n",
+        );
+        let got: Vec<(usize, &str, DockerfileCred)> = dockerfile_credentials(text.as_bytes())
+            .into_iter()
+            .map(|h| (h.line, h.instruction, h.kind))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (3, "ENV", DockerfileCred::UrlPassword),
+                (4, "ENV", DockerfileCred::Token),
+                (8, "ENV", DockerfileCred::Literal),
+            ]
+        );
+        let bt = "# escape=`\nFROM x\nENV A=1 `\n  SECRET_KEY=abcd1234efgh\n";
+        assert_eq!(dockerfile_credentials(bt.as_bytes()).len(), 1);
+    }
+}

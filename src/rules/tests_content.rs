@@ -1,0 +1,462 @@
+//! Content-signature tests (split from `tests.rs`).
+//!
+//! Every fake credential below is assembled at run time by concatenation, so
+//! this file never contains a literal that looks like a real token.
+
+use super::content::content_rule_ids;
+use super::*;
+
+fn rs() -> RuleSet {
+    RuleSet::new(&RuleConfig::default())
+}
+
+// ---------------------------------------------------------------------------
+// Content signatures
+
+/// Fake credentials, assembled so no token-like literal is in the source.
+struct Fakes;
+
+impl Fakes {
+    /// `s.len() * n` pseudo-random characters from the classes `s` uses (upper case, lower
+    /// case, digits): a token body as random as a real one, the same on every run.
+    fn rep(s: &str, n: usize) -> String {
+        let mut alphabet = Vec::new();
+        if s.bytes().any(|b| b.is_ascii_uppercase()) {
+            alphabet.extend(b'A'..=b'Z');
+        }
+        if s.bytes().any(|b| b.is_ascii_lowercase()) {
+            alphabet.extend(b'a'..=b'z');
+        }
+        if s.bytes().any(|b| b.is_ascii_digit()) {
+            alphabet.extend(b'0'..=b'9');
+        }
+        let mut x = s.bytes().fold(0x9e37_79b9_7f4a_7c15u64 ^ n as u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        }) | 1;
+        (0..s.len() * n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(alphabet[(x % alphabet.len() as u64) as usize])
+            })
+            .collect()
+    }
+    fn pem(kind: &str) -> String {
+        let begin = ["-----BEGIN ", kind, "PRIVATE KEY", "-----"].concat();
+        let end = ["-----END ", kind, "PRIVATE KEY", "-----"].concat();
+        format!(
+            "{begin}\n{}\n{}\n{end}\n",
+            Self::rep("QUJD", 16),
+            Self::rep("ZmFr", 10)
+        )
+    }
+    fn aws() -> String {
+        ["AK", "IA", "QZ7T", &Self::rep("X", 8), "2345"].concat()
+    }
+    fn github(prefix: &str) -> String {
+        [prefix, "_", &Self::rep("a1B2", 9)].concat()
+    }
+    fn github_pat() -> String {
+        [
+            "github",
+            "_pat_",
+            &Self::rep("A1b2c", 12),
+            "_",
+            &Self::rep("z", 21),
+        ]
+        .concat()
+    }
+    fn gitlab() -> String {
+        ["gl", "pat-", &Self::rep("x9Y", 7)].concat()
+    }
+    fn slack(kind: char) -> String {
+        format!(
+            "xox{kind}-{}-{}-{}",
+            "1234567890",
+            "9876543210",
+            Self::rep("aB3", 8)
+        )
+    }
+    fn slack_hook() -> String {
+        [
+            "https://hooks",
+            ".slack.com/services/",
+            "T0ABCDEF1",
+            "/B0ABCDEF2/",
+            &Self::rep("Qw1", 8),
+        ]
+        .concat()
+    }
+    fn stripe(p: &str) -> String {
+        [p, "_live_", &Self::rep("4eC3", 7)].concat()
+    }
+    fn npm() -> String {
+        ["np", "m_", &Self::rep("Ab1", 12)].concat()
+    }
+    fn pypi() -> String {
+        ["pypi-", "AgEIcHlwaS5vcmc", &Self::rep("Q2xv", 16)].concat()
+    }
+    fn google() -> String {
+        ["AI", "za", "Sy", &Self::rep("D-4f", 8), "z"].concat()
+    }
+    fn age() -> String {
+        ["AGE-SECRET", "-KEY-1", &Self::rep("QZ7", 19), "X"].concat()
+    }
+    fn anthropic() -> String {
+        ["sk-", "ant-", "api03-", &Self::rep("aB_9", 22)].concat()
+    }
+    fn openai() -> String {
+        [
+            "sk-",
+            "proj-",
+            &Self::rep("aB9x", 5),
+            "T3Blbk",
+            "FJ",
+            &Self::rep("zY8w", 5),
+        ]
+        .concat()
+    }
+    fn azure() -> String {
+        ["AccountKey=", &Self::rep("Ab+/", 21), "Cd", "=="].concat()
+    }
+}
+
+#[track_caller]
+fn assert_hits(text: &str, want: &[(&str, usize)]) {
+    let got: Vec<(&str, usize)> = scan_content(text.as_bytes())
+        .iter()
+        .map(|h| (h.rule, h.line))
+        .collect();
+    assert_eq!(got, want, "in:\n{text}");
+}
+
+#[test]
+fn content_signatures_table() {
+    let pem_rsa = Fakes::pem("RSA ");
+    let cases: Vec<(String, &str)> = vec![
+        (pem_rsa.clone(), "CTX150"),
+        (Fakes::pem(""), "CTX150"),
+        (Fakes::pem("EC "), "CTX150"),
+        (Fakes::pem("DSA "), "CTX150"),
+        (Fakes::pem("OPENSSH "), "CTX150"),
+        (Fakes::pem("ENCRYPTED "), "CTX150"),
+        (
+            [
+                "---- BEGIN SSH2 ENCRYPTED ",
+                "PRIVATE KEY ----\nComment: \"fake\"\n",
+                &"QUFB".repeat(12),
+                "\n",
+            ]
+            .concat(),
+            "CTX150",
+        ),
+        (
+            ["PuTTY-User-Key-File-", "3: ssh-ed25519\n"].concat(),
+            "CTX150",
+        ),
+        (format!("aws_access_key_id = {}\n", Fakes::aws()), "CTX151"),
+        (
+            format!("id={}\n", Fakes::aws().replacen("AKIA", "ASIA", 1)),
+            "CTX151",
+        ),
+        (format!("token: {}\n", Fakes::github("ghp")), "CTX152"),
+        (format!("{}\n", Fakes::github("gho")), "CTX152"),
+        (format!("{}\n", Fakes::github("ghu")), "CTX152"),
+        (format!("{}\n", Fakes::github("ghs")), "CTX152"),
+        (format!("{}\n", Fakes::github("ghr")), "CTX152"),
+        (format!("GH={}\n", Fakes::github_pat()), "CTX152"),
+        (format!("GITLAB_TOKEN={}\n", Fakes::gitlab()), "CTX153"),
+        (format!("{}\n", Fakes::slack('b')), "CTX154"),
+        (format!("{}\n", Fakes::slack('p')), "CTX154"),
+        (format!("{}\n", Fakes::slack('a')), "CTX154"),
+        (format!("{}\n", Fakes::slack('r')), "CTX154"),
+        (format!("url: {}\n", Fakes::slack_hook()), "CTX155"),
+        (format!("STRIPE={}\n", Fakes::stripe("sk")), "CTX156"),
+        (format!("STRIPE={}\n", Fakes::stripe("rk")), "CTX156"),
+        (format!("NPM_TOKEN={}\n", Fakes::npm()), "CTX157"),
+        (format!("password = {}\n", Fakes::pypi()), "CTX158"),
+        (
+            ["//registry.npmjs.org/:_auth", "Token=abc123\n"].concat(),
+            "CTX159",
+        ),
+        (["_auth", "Token = \"abc\"\n"].concat(), "CTX159"),
+        (["  npmAuth", "Token: abc123\n"].concat(), "CTX159"),
+        (
+            [
+                "{\"type\": \"service_",
+                "account\", \"private_",
+                "key\": \"xyz\"}\n",
+            ]
+            .concat(),
+            "CTX160",
+        ),
+        (
+            [
+                "{\"au",
+                "ths\": {\"r.io\": {\"au",
+                "th\": \"dXNlcjpwYXNz\"}}}\n",
+            ]
+            .concat(),
+            "CTX161",
+        ),
+        (format!("key={}\n", Fakes::google()), "CTX162"),
+        (format!("{}\n", Fakes::age()), "CTX163"),
+        (
+            format!("ANTHROPIC_API_KEY={}\n", Fakes::anthropic()),
+            "CTX164",
+        ),
+        (format!("OPENAI_API_KEY={}\n", Fakes::openai()), "CTX165"),
+        (
+            format!("DefaultEndpointsProtocol=https;{};\n", Fakes::azure()),
+            "CTX166",
+        ),
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for (text, id) in &cases {
+        let hits = scan_content(text.as_bytes());
+        assert!(
+            hits.iter().any(|h| h.rule == *id && h.line == 1),
+            "{id} not found in:\n{text}\n{hits:?}"
+        );
+        // With two lines of prose before, the same hit moves to line 3.
+        let shifted = format!("# header\n\n{text}");
+        let hits = scan_content(shifted.as_bytes());
+        assert!(
+            hits.iter().any(|h| h.rule == *id && h.line == 3),
+            "{id} line shift:\n{hits:?}"
+        );
+        seen.insert(*id);
+    }
+    let all: std::collections::BTreeSet<_> = content_rule_ids().collect();
+    assert_eq!(seen, all, "every content rule has a case");
+}
+
+#[test]
+fn content_line_numbers_and_order() {
+    let text = format!(
+        "line1\nline2 {aws}\nline3\n{pem}after\n{gh} {npm}\n",
+        aws = Fakes::aws(),
+        pem = Fakes::pem("RSA "),
+        gh = Fakes::github("ghp"),
+        npm = Fakes::npm(),
+    );
+    // The pem spans lines 4-7 and ends with its own newline, so `after` is
+    // line 8 and the two tokens are on line 9.
+    assert_hits(
+        &text,
+        &[("CTX151", 2), ("CTX150", 4), ("CTX152", 9), ("CTX157", 9)],
+    );
+    // CRLF line endings count the same.
+    assert_hits(
+        &text.replace('\n', "\r\n"),
+        &[("CTX151", 2), ("CTX150", 4), ("CTX152", 9), ("CTX157", 9)],
+    );
+    // A JSON-escaped PEM (GCP key files) is found on its own line.
+    let json_pem = format!(
+        "{{\n\"type\": \"service_{}\",\n\"private_{}\": \"{}\"\n}}\n",
+        "account",
+        "key",
+        Fakes::pem("").replace('\n', "\\n")
+    );
+    assert_hits(&json_pem, &[("CTX150", 3), ("CTX160", 3)]);
+    // Same rule twice on one line: one hit.
+    assert_hits(&format!("{a} {a}\n", a = Fakes::aws()), &[("CTX151", 1)]);
+    // No trailing newline, last line counts.
+    assert_hits(&format!("x\n{}", Fakes::npm()), &[("CTX157", 2)]);
+}
+
+#[test]
+fn content_never_carries_secret_text() {
+    let secrets = [
+        Fakes::aws(),
+        Fakes::github("ghp"),
+        Fakes::npm(),
+        Fakes::stripe("sk"),
+        Fakes::gitlab(),
+    ];
+    let text = secrets.join("\n");
+    let hits = scan_content(text.as_bytes());
+    assert_eq!(hits.len(), secrets.len());
+    let dump = format!("{hits:?} {}", serde_json::to_string(&hits).unwrap());
+    for s in &secrets {
+        assert!(!dump.contains(s.as_str()), "secret leaked into output");
+        assert!(
+            !dump.contains(&s[s.len() - 8..]),
+            "secret tail leaked into output"
+        );
+    }
+}
+
+#[test]
+fn content_false_positives() {
+    // Placeholders, docs and near misses.
+    let texts = [
+        // A PEM header without a body (code that checks for it, docs).
+        [
+            "if strings.HasPrefix(s, \"-----BEGIN RSA ",
+            "PRIVATE KEY-----\") {\n",
+        ]
+        .concat(),
+        [
+            "-----BEGIN ",
+            "PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n",
+        ]
+        .concat(),
+        // Prose and code that name the header lines of other key formats.
+        [
+            "a `---- BEGIN SSH2 ENCRYPTED ",
+            "PRIVATE KEY ----` line; `PuTTY-User-Key-File-N:`\n",
+        ]
+        .concat(),
+        // Public keys and certificates.
+        [
+            "-----BEGIN PUBLIC KEY-----\n",
+            &"QUJD".repeat(16),
+            "\n-----END PUBLIC KEY-----\n",
+        ]
+        .concat(),
+        ["-----BEGIN CERTIFICATE-----\n", &"QUJD".repeat(16), "\n"].concat(),
+        // AWS documentation example key.
+        ["AKIA", "IOSFODNN7", "EXAMPLE\n"].concat(),
+        // Too short or wrong shape.
+        ["AKIA", "SHORT\n"].concat(),
+        ["ghp_", "short\n"].concat(),
+        ["xoxb-", "your-token-here\n"].concat(),
+        ["sk_test_", &"4eC3".repeat(7), "\n"].concat(),
+        ["hooks.slack.com/services/", "XXX/YYY/ZZZ\n"].concat(),
+        // npmrc with an env reference, and code mentioning _authToken.
+        ["//registry.npmjs.org/:_auth", "Token=${NPM_TOKEN}\n"].concat(),
+        ["const k = '_auth", "Token=' + t;\n"].concat(),
+        // service account without a key; auths without credentials.
+        [
+            "{\"type\": \"service_",
+            "account\", \"client_email\": \"a@b\"}\n",
+        ]
+        .concat(),
+        "{\"auths\": {\"ghcr.io\": {}}, \"credsStore\": \"desktop\"}\n".to_owned(),
+        ["{\"au", "th\": \"dXNlcjpwYXNz\"}\n"].concat(),
+        // A token glued inside a longer identifier.
+        ["xAKIA", &"Q".repeat(16), "Z\n"].concat(),
+    ];
+    for t in texts {
+        assert_hits(&t, &[]);
+    }
+}
+
+#[test]
+fn content_skips_binary_and_bounds_hits() {
+    let mut bin = Fakes::aws().into_bytes();
+    bin.push(0);
+    assert!(scan_content(&bin).is_empty());
+    // A NUL after the sniff window does not make it binary.
+    let mut late = (Fakes::aws() + "\n").into_bytes();
+    late.extend(std::iter::repeat_n(b'a', BINARY_SNIFF_LEN));
+    late.push(0);
+    assert_eq!(scan_content(&late).len(), 1);
+    // Many hits: bounded, and the first ones in file order are kept.
+    let many: String = (0..200).map(|_| format!("{}\n", Fakes::aws())).collect();
+    let hits = scan_content(&many.into_bytes());
+    assert_eq!(hits.len(), MAX_CONTENT_HITS);
+    assert_eq!(hits[0].line, 1);
+    assert_eq!(hits[MAX_CONTENT_HITS - 1].line, MAX_CONTENT_HITS);
+    assert!(scan_content(b"").is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// Robustness: arbitrary input never panics (deterministic PRNG, std only).
+
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[test]
+fn arbitrary_bytes_never_panic() {
+    let rs = rs();
+    let pieces: Vec<Vec<u8>> = [
+        "-----BEGIN ",
+        "PRIVATE KEY-----",
+        "\n",
+        "\r\n",
+        "\\n",
+        "AKIA",
+        "ghp_",
+        "xoxb-",
+        "_authToken=",
+        "\"type\": \"service_account\"",
+        "\"private_key\": \"",
+        "\"auths\": {",
+        "\"auth\": \"",
+        "/",
+        "//",
+        ".",
+        "..",
+        ".env",
+        "node_modules",
+        "*",
+        "[",
+        "]",
+        "!",
+        "#",
+        "\\",
+        " ",
+        "\u{feff}",
+        "é",
+        "QUJD",
+        "=",
+        ":",
+        "-",
+        "_",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+    for i in 0..3000 {
+        let mut buf = Vec::new();
+        for _ in 0..rng.below(64) {
+            if rng.below(3) == 0 {
+                buf.push(rng.next() as u8);
+            } else {
+                buf.extend_from_slice(&pieces[rng.below(pieces.len())]);
+            }
+        }
+        for h in scan_content(&buf) {
+            assert!(h.line >= 1 && h.line <= buf.iter().filter(|&&b| b == b'\n').count() + 1);
+            assert!(rule(h.rule).is_some());
+        }
+        let kind = [Kind::File, Kind::Dir, Kind::Symlink, Kind::Other][rng.below(4)];
+        let e = EntryRef {
+            path: &buf,
+            kind,
+            size: rng.next(),
+        };
+        let _ = rs.classify(&e);
+        let _ = rs.wants_content(&e);
+        let mut all = Vec::new();
+        rs.classify_all(&e, &mut all);
+        if let Some(best) = rs.classify(&e) {
+            assert_eq!(all[0], best);
+        }
+        // Compiling a matcher is the slow part; do it for every 8th input.
+        if i % 8 == 0 {
+            let text = String::from_utf8_lossy(&buf).into_owned();
+            let gi =
+                GitignoreSet::new(vec![(b"".to_vec(), text.clone()), (buf.clone(), text)]).unwrap();
+            let _ = gi.is_ignored(&buf, kind == Kind::Dir);
+            let _ = gi.is_ignored(b"a/b/c", false);
+        }
+    }
+}

@@ -1,0 +1,471 @@
+//! The command layer's behaviour: checked output, Dockerfile checks as findings that gates see,
+//! `lint`'s exit status, `-f -`, contexts without a root Dockerfile, `--target`/`--build-arg`,
+//! escapes, the gates' wording, the man page, and `--compose` through the one pipeline.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+use crate::formats::run_in;
+use crate::util::{bin, text, TestEnv};
+
+fn run(env: &TestEnv, args: &[&str]) -> Output {
+    run_in(env.ctx(), args)
+}
+
+fn code(o: &Output) -> Option<i32> {
+    o.status.code()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "invalid JSON ({e}): {} {}",
+            text(&o.stdout),
+            text(&o.stderr)
+        )
+    })
+}
+
+fn rules(v: &Value) -> Vec<(String, String)> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Runs with stdout on /dev/full.
+fn to_dev_full(env: &TestEnv, args: &[&str]) -> Output {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    Command::new(bin())
+        .args(args)
+        .current_dir(env.ctx())
+        .env_remove("GITHUB_ACTIONS")
+        .stdout(full)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run")
+}
+
+#[test]
+fn a_full_disk_is_an_error_for_every_command() {
+    if !std::path::Path::new("/dev/full").exists() {
+        crate::util::skip("a_full_disk_is_an_error_for_every_command", "no /dev/full");
+        return;
+    }
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY a.txt /\n")
+        .file("a.txt", "a");
+    for args in [
+        vec!["."],
+        vec!["--format", "json", "."],
+        vec!["--format", "sarif", "."],
+        vec!["--format", "github", "."],
+        vec!["list", "."],
+        vec!["lint", "."],
+        vec!["explain", "a.txt"],
+        vec!["suggest", "."],
+        vec!["man"],
+        vec!["completions", "bash"],
+    ] {
+        let o = to_dev_full(&env, &args);
+        assert_eq!(code(&o), Some(2), "{args:?}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains("no space left on device"),
+            "{args:?}: {}",
+            text(&o.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_quiet() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\n");
+    for i in 0..3000 {
+        env.file(format!("d/f{i:04}"), "");
+    }
+    let mut child = Command::new(bin())
+        .args(["list", "."])
+        .current_dir(env.ctx())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Read one line, then close the pipe (as `| head -1` does).
+    let mut stdout = child.stdout.take().unwrap();
+    let mut one = [0u8; 16];
+    let _ = std::io::Read::read(&mut stdout, &mut one).unwrap();
+    drop(stdout);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    assert!(o.stderr.is_empty(), "{}", text(&o.stderr));
+}
+
+#[test]
+fn a_missing_copy_source_fails_fail_on_error() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM scratch\nCOPY missing.txt /\nCOPY a.txt /\n",
+    )
+    .file("a.txt", "a");
+    let o = run(&env, &["--fail-on", "error", "."]);
+    assert_eq!(code(&o), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("DF002 Dockerfile:2"),
+        "{}",
+        text(&o.stderr)
+    );
+    // The finding is in the JSON, SARIF and GitHub output, on the Dockerfile's line.
+    let v = json(&run(&env, &["--format", "json", "."]));
+    assert!(rules(&v).contains(&("DF002".into(), "high".into())), "{v}");
+    let s = json(&run(&env, &["--format", "sarif", "."]));
+    let r = &s["runs"][0]["results"][0];
+    assert_eq!(r["ruleId"], "DF002");
+    assert_eq!(r["level"], "error");
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        2
+    );
+    let g = text(&run(&env, &["--format", "github", "."]).stdout);
+    assert!(
+        g.starts_with("::error file=Dockerfile,line=2,title=ctxsize DF002 missing-source::"),
+        "{g}"
+    );
+    // An excluded source too; a healthy Dockerfile passes.
+    env.dockerignore("a.txt\n");
+    let o = run(&env, &["--fail-on", "error", "--format", "json", "."]);
+    assert_eq!(code(&o), Some(1));
+    assert!(rules(&json(&o)).contains(&("DF001".into(), "high".into())));
+    env.dockerignore("")
+        .file("Dockerfile", "FROM scratch\nCOPY a.txt /\n");
+    let o = run(&env, &["--fail-on", "error", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+}
+
+#[test]
+fn lint_passes_a_healthy_ignore_file() {
+    let env = TestEnv::new();
+    // Defensive lines that match nothing today are not problems.
+    env.file("Dockerfile", "FROM scratch\nCOPY src /src\n")
+        .file("src/main.go", "package main\n")
+        .file("node_modules/x/y.js", "y")
+        .dockerignore(".env\n.git\nnode_modules\n**/*.log\n.DS_Store\n");
+    let o = run(&env, &["lint", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stdout));
+    let v = json(&run(&env, &["lint", "--format", "json", "."]));
+    let r = rules(&v);
+    assert!(
+        r.iter().all(|(id, sev)| id == "DI002" && sev == "info"),
+        "{r:?}"
+    );
+    // `.env`, `.git`, `**/*.log`, `.DS_Store`: defensive, nothing to match yet.
+    assert_eq!(r.len(), 4, "{r:?}");
+    // The README's pre-commit hook passes.
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "{b} lint && {b} --budget 200MB --fail-on secret >/dev/null",
+            b = bin()
+        ))
+        .current_dir(env.ctx())
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    // A root-only name that lets through only an ordinary file (a test compose file) is info;
+    // the same pattern letting a secret through is a problem.
+    env.dockerignore("docker-compose.yml\n")
+        .file("docker-compose.yml", "services: {}\n")
+        .file("e2e/docker-compose.yml", "services: {}\n");
+    let o = run(&env, &["lint", "--format", "json", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stdout));
+    assert!(rules(&json(&o)).contains(&("DI003".into(), "info".into())));
+    env.dockerignore(".env\n").file("config/.env", "A=1\n");
+    let o = run(&env, &["lint", "--format", "json", "."]);
+    assert_eq!(code(&o), Some(1), "{}", text(&o.stdout));
+    assert!(rules(&json(&o)).contains(&("DI003".into(), "medium".into())));
+    // A problem that changes what is sent still fails.
+    env.dockerignore("*.log\n").file("src/a.log", "l");
+    assert_eq!(code(&run(&env, &["lint", "."])), Some(1));
+}
+
+#[test]
+fn a_binary_ignore_file_makes_a_short_error() {
+    let env = TestEnv::new();
+    let mut junk = Vec::new();
+    for i in 0..30_000u32 {
+        junk.push((i.wrapping_mul(2_654_435_761) >> 13) as u8);
+    }
+    junk[5] = 0;
+    env.file("Dockerfile", "FROM scratch\n").dockerignore(&junk);
+    let o = run(&env, &["lint", "."]);
+    assert_eq!(code(&o), Some(1));
+    assert!(
+        o.stdout.len() + o.stderr.len() < 2000,
+        "{}",
+        text(&o.stdout)
+    );
+    let o = run(&env, &["."]);
+    assert!(
+        o.stdout.len() + o.stderr.len() < 2000,
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn dockerfile_from_stdin() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY a.txt /\n")
+        .file("a.txt", "a");
+    let mut child = Command::new(bin())
+        .args(["-f", "-", "--format", "json", "."])
+        .current_dir(env.ctx())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"FROM x\nCOPY from-stdin.txt /\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    let v = json(&o);
+    assert_eq!(v["dockerfile"], "-");
+    let checks = v["dockerfile_checks"].as_array().expect("checks");
+    assert_eq!(checks.len(), 1, "{v}");
+    assert_eq!(checks[0]["source"], "from-stdin.txt");
+}
+
+#[test]
+fn no_root_dockerfile_still_reports_and_lists() {
+    let env = TestEnv::new();
+    env.file("a.txt", "a")
+        .file("docker/api/Dockerfile", "FROM scratch\n")
+        .file("web.Dockerfile", "FROM scratch\n");
+    // `list` says what `docker build` sends: it fails without a Dockerfile (the conformance
+    // data records docker's error), and names the Dockerfiles found.
+    let o = run(&env, &["list", "."]);
+    assert_eq!(code(&o), Some(2), "{}", text(&o.stderr));
+    assert!(o.stdout.is_empty());
+    assert!(
+        text(&o.stderr).contains("docker/api/Dockerfile, web.Dockerfile"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = run(&env, &["."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("docker/api/Dockerfile, web.Dockerfile"));
+    let v = json(&run(&env, &["--format", "json", "."]));
+    assert_eq!(v["files"], 3);
+    assert!(v["dockerfile_checks"].is_null());
+    // lint and explain too.
+    let o = run(&env, &["lint", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    let o = run(&env, &["explain", "a.txt"]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("BuildKit: SENT"),
+        "{}",
+        text(&o.stdout)
+    );
+    // `-f X list`: list is the command, not the context.
+    let o = run(&env, &["-f", "web.Dockerfile", "list"]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout),
+        "a.txt\ndocker/\ndocker/api/\ndocker/api/Dockerfile\nweb.Dockerfile\n"
+    );
+    // A missing -f names the path given.
+    let o = run(&env, &["-f", "/nope/Dockerfile", "."]);
+    assert_eq!(code(&o), Some(2));
+    assert!(
+        text(&o.stderr).contains("/nope/Dockerfile"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn target_and_build_args_on_the_report() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM scratch AS base\nARG DIR\nCOPY ${DIR}/x /\nFROM scratch AS other\nCOPY nope /\n",
+    )
+    .file("real/x", "x");
+    let v = json(&run(
+        &env,
+        &[
+            "--format",
+            "json",
+            "--target",
+            "base",
+            "--build-arg",
+            "DIR=real",
+            ".",
+        ],
+    ));
+    assert!(
+        v["dockerfile_checks"].as_array().unwrap().is_empty(),
+        "{}",
+        v["dockerfile_checks"]
+    );
+    assert_eq!(v["transfer_files"], 1);
+    // Without --target the last stage counts, and its missing source is a check.
+    let v = json(&run(
+        &env,
+        &["--format", "json", "--build-arg", "DIR=real", "."],
+    ));
+    assert_eq!(v["dockerfile_checks"][0]["check"], "missing-source");
+}
+
+#[test]
+fn control_bytes_are_escaped_in_the_readme_form() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY a\x1bb /\n");
+    let o = run(&env, &["."]);
+    let out = text(&o.stdout);
+    assert!(out.contains("a\\x1bb"), "{out}");
+    assert!(!out.contains("\\u{"), "{out}");
+    assert!(!o.stdout.contains(&0x1b), "{out}");
+}
+
+#[test]
+fn gate_wording() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\n")
+        .file("a", vec![b'a'; 100]);
+    let o = run(&env, &["--budget", "0", "."]);
+    assert_eq!(code(&o), Some(1));
+    let e = text(&o.stderr);
+    assert!(e.contains("over the budget of 0 bytes\n"), "{e}");
+    assert!(!e.contains("))"), "{e}");
+    let o = run(&env, &["--budget", "5MiB", "."]);
+    assert_eq!(code(&o), Some(0));
+    assert!(
+        text(&o.stderr).contains("of 5 MiB (5242880 bytes)"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn headers_say_what_each_builder_sends() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY . .\n")
+        .file("a", "a");
+    let bk = text(&run(&env, &["."]).stdout);
+    assert!(!bk.contains("classic builder's tar"), "{bk}");
+    assert!(bk.contains("sends the whole context"), "{bk}");
+    let classic = text(&run(&env, &["--builder", "classic", "."]).stdout);
+    assert!(!classic.contains("Transfer"), "{classic}");
+    assert!(!classic.contains("whole context"), "{classic}");
+    assert!(
+        classic.contains("the tar the classic builder sends"),
+        "{classic}"
+    );
+}
+
+#[test]
+fn usage_errors_for_options_that_do_not_apply() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\n").file("a", "a");
+    let o = run(&env, &["explain", "--format", "sarif", "a"]);
+    assert_eq!(code(&o), Some(2));
+    assert!(o.stdout.is_empty());
+    for args in [
+        vec!["man", "--fail-on", "high"],
+        vec!["completions", "bash", "--budget", "1MB"],
+    ] {
+        let o = run(&env, &args);
+        assert_eq!(code(&o), Some(2), "{args:?}");
+        assert!(text(&o.stderr).contains("cannot be used with"), "{args:?}");
+    }
+}
+
+#[test]
+fn man_page_has_exit_status_and_no_missing_pages() {
+    let env = TestEnv::new();
+    let o = run(&env, &["man"]);
+    assert_eq!(code(&o), Some(0));
+    let m = text(&o.stdout);
+    assert!(m.contains(".SH EXIT STATUS"), "{m}");
+    assert!(!m.contains("ctxsize\\-list(1)"), "{m}");
+    assert!(m.contains("ctxsize list"), "{m}");
+}
+
+#[test]
+fn sarif_messages_and_rule_help() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY src /src\n")
+        .file("src/a.txt", "a")
+        .file("src/.env", "TOKEN=x\n")
+        .file("other/.env", "TOKEN=y\n");
+    let s = json(&run(&env, &["--format", "sarif", "--no-gitignore", "."]));
+    let run0 = &s["runs"][0];
+    for r in run0["results"].as_array().unwrap() {
+        let m = r["message"]["text"].as_str().unwrap();
+        if let Some(i) = m.find("Fix:") {
+            assert!(m[..i].ends_with(". "), "{m}");
+        }
+    }
+    // Each rule's help comes from the catalog, not from one of its findings (no path in it).
+    for rule in run0["tool"]["driver"]["rules"].as_array().unwrap() {
+        let h = rule["help"]["text"].as_str().unwrap();
+        assert!(!h.contains("src/.env") && !h.contains("other/.env"), "{h}");
+    }
+}
+
+#[test]
+fn compose_runs_the_same_pipeline() {
+    let env = TestEnv::new();
+    env.file(
+        "compose.yaml",
+        "services:\n  a:\n    build: ./app\n  b:\n    build:\n      context: ./app\n      dockerfile: Dockerfile.b\n      additional_contexts:\n        - lib=./lib\n  c:\n    build: ./app\n",
+    )
+    .file("app/Dockerfile", "FROM scratch\nCOPY x /\n")
+    .file("app/Dockerfile.b", "FROM scratch\nCOPY missing /\n")
+    .file("app/x", vec![b'x'; 100])
+    .file("app/big.bin", vec![b'b'; 5000])
+    .file("lib/l.txt", "l");
+    let o = run(&env, &["--compose", "--format", "json", "--large", "1k"]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    let v = json(&o);
+    let ctxs = v["contexts"].as_array().unwrap();
+    assert_eq!(ctxs.len(), 3, "{v}");
+    // Transfer set and Dockerfile checks for each service; --large honoured.
+    let a = &ctxs[0];
+    assert_eq!(a["services"], serde_json::json!(["a", "c"]));
+    assert_eq!(a["report"]["transfer_bytes"], 100);
+    assert!(rules(&a["report"]).iter().any(|(id, _)| id == "CTX800"));
+    assert_eq!(
+        ctxs[1]["report"]["dockerfile_checks"][0]["check"],
+        "missing-source"
+    );
+    assert_eq!(ctxs[1]["additional_contexts"][0]["name"], "lib");
+    assert_eq!(ctxs[2]["named_context"], "lib");
+    // app/ once (shared by three services and two Dockerfiles), lib/ once.
+    let app_files = a["report"]["files"].as_u64().unwrap();
+    assert_eq!(v["totals"]["contexts"], 2);
+    assert_eq!(v["totals"]["files"].as_u64().unwrap(), app_files + 1);
+    // The gates see the Dockerfile checks of every service.
+    let o = run(&env, &["--compose", "--fail-on", "error"]);
+    assert_eq!(code(&o), Some(1), "{}", text(&o.stderr));
+}

@@ -1,0 +1,475 @@
+//! Secret findings as a user meets them: planted secrets in code, markup and config found by
+//! default, a clean tree of ordinary source silent, no output carrying a secret's bytes,
+//! tracked files never `gitignored` (with a real git), and severity by what the build copies.
+//!
+//! Every fake credential is generated at run time, so this file holds no token-like literal.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::util::{text, TestEnv};
+
+/// Deterministic generator for fake credentials and filler text.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn pick(&mut self, alphabet: &[u8], n: usize) -> String {
+        (0..n)
+            .map(|_| alphabet[(self.next() >> 33) as usize % alphabet.len()] as char)
+            .collect()
+    }
+
+    fn alnum(&mut self, n: usize) -> String {
+        self.pick(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+            n,
+        )
+    }
+
+    fn aws(&mut self) -> String {
+        [
+            "AK",
+            "IA",
+            &self.pick(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16),
+        ]
+        .concat()
+    }
+
+    fn github(&mut self) -> String {
+        ["gh", "p_", &self.alnum(36)].concat()
+    }
+
+    fn gitlab(&mut self) -> String {
+        ["gl", "pat-", &self.alnum(20)].concat()
+    }
+
+    fn slack(&mut self) -> String {
+        [
+            "xo",
+            "xb-",
+            &self.pick(b"0123456789", 11),
+            "-",
+            &self.pick(b"0123456789", 12),
+            "-",
+            &self.alnum(24),
+        ]
+        .concat()
+    }
+
+    fn stripe(&mut self) -> String {
+        ["sk", "_live_", &self.alnum(24)].concat()
+    }
+
+    fn pem(&mut self) -> String {
+        let body: Vec<String> = (0..6)
+            .map(|_| {
+                self.pick(
+                    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+                    64,
+                )
+            })
+            .collect();
+        format!(
+            "{}\n{}\n{}\n",
+            ["-----BEGIN RSA ", "PRIVATE KEY-----"].concat(),
+            body.join("\n"),
+            ["-----END RSA ", "PRIVATE KEY-----"].concat()
+        )
+    }
+
+    fn uuid(&mut self) -> String {
+        let h = self.pick(b"0123456789abcdef", 32);
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..]
+        )
+    }
+}
+
+fn json(env: &TestEnv, args: &[&str]) -> Value {
+    let mut a = vec!["--format", "json"];
+    a.extend_from_slice(args);
+    a.push(".");
+    let out = env.run(&a);
+    // Exit 1 is a failed gate (a finding above the threshold): the JSON is still complete.
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "ctxsize failed: {}",
+        text(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON report")
+}
+
+fn findings(v: &Value) -> &Vec<Value> {
+    v["findings"].as_array().expect("findings array")
+}
+
+fn secrets(v: &Value) -> Vec<&Value> {
+    findings(v)
+        .iter()
+        .filter(|f| f["category"] == "secret")
+        .collect()
+}
+
+fn find<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
+    findings(v).iter().filter(|f| f["path"] == path).collect()
+}
+
+/// The one secret finding of `path`.
+fn secret_of<'a>(v: &'a Value, path: &str) -> &'a Value {
+    let s: Vec<&Value> = find(v, path)
+        .into_iter()
+        .filter(|f| f["category"] == "secret")
+        .collect();
+    assert_eq!(s.len(), 1, "one secret finding for {path}: {s:#?}");
+    s[0]
+}
+
+/// A tree with secrets planted by content in code, markup and config; returns the env, the
+/// planted (path, line) pairs and the secret values.
+fn planted() -> (TestEnv, Vec<(&'static str, u64)>, Vec<String>) {
+    let env = TestEnv::new();
+    let mut g = Gen(0x5eed_f1d5);
+    let (aws, gh1, gh2, gl, sl, st, pem) = (
+        g.aws(),
+        g.github(),
+        g.github(),
+        g.gitlab(),
+        g.slack(),
+        g.stripe(),
+        g.pem(),
+    );
+    let db_pw = ["p", &g.alnum(14)].concat();
+    env.file("Dockerfile", format!("FROM node:20\nWORKDIR /app\nENV DATABASE_URL=postgres://app:{db_pw}@db/app\nCOPY . .\nRUN npm ci\n"))
+        .file(
+            "src/util.ts",
+            format!("import x from './x';\n\nexport const region = 'eu-west-1';\nconst key = \"{aws}\";\nexport default key;\n"),
+        )
+        .file(
+            "docs/setup.md",
+            format!("# Setup\n\nInstall the CLI, then log in:\n\n```sh\nexport GITHUB_TOKEN={gh1}\n```\n"),
+        )
+        .file("notes/dev-setup.md", format!("Dev notes\n{gh2}\n"))
+        .file(
+            "config/app.yaml",
+            format!("server:\n  port: 8080\nslack:\n  token: {sl}\n"),
+        )
+        .file(
+            "app/billing.py",
+            format!("import stripe\n\nstripe.api_key = \"{st}\"\n"),
+        )
+        .file(
+            "web/index.html",
+            format!("<!doctype html>\n<html>\n<!-- deploy: {gl} -->\n</html>\n"),
+        )
+        .file("src/certs.go", format!("package certs\n\nconst key = `\n{pem}`\n"))
+        .file("README.md", "# demo\n");
+    let want = vec![
+        ("src/util.ts", 4),
+        ("docs/setup.md", 6),
+        ("notes/dev-setup.md", 2),
+        ("config/app.yaml", 4),
+        ("app/billing.py", 3),
+        ("web/index.html", 3),
+        ("src/certs.go", 4),
+        ("Dockerfile", 3),
+    ];
+    (env, want, vec![aws, gh1, gh2, gl, sl, st, pem, db_pw])
+}
+
+#[test]
+fn planted_secrets_in_code_markup_and_config_are_found_by_default() {
+    let (env, want, _) = planted();
+    let v = json(&env, &[]);
+    for (path, line) in &want {
+        let f = secret_of(&v, path);
+        assert_eq!(f["line"], *line, "{path}: {f:#}");
+        // Copied into the image by `COPY . .`: high.
+        assert_eq!(f["severity"], "high", "{path}: {f:#}");
+    }
+    assert_eq!(secrets(&v).len(), want.len(), "{:#?}", secrets(&v));
+    // A secret inside a file the image needs: the fix moves the secret, never excludes the file.
+    let f = secret_of(&v, "src/util.ts");
+    assert!(
+        f["fix"]
+            .as_str()
+            .unwrap()
+            .contains("RUN --mount=type=secret"),
+        "{f:#}"
+    );
+    // The Dockerfile's ENV value: Dockerfile path and line, never the value.
+    let d = secret_of(&v, "Dockerfile");
+    assert_eq!(d["rule"], "CTX170");
+    // --no-content-scan: none of the content secrets.
+    let off = json(&env, &["--no-content-scan"]);
+    assert!(secrets(&off).is_empty(), "{:#?}", secrets(&off));
+}
+
+#[test]
+fn no_output_contains_a_secret() {
+    let (env, _, values) = planted();
+    env.file(".env", format!("API_TOKEN={}\n", values[1]));
+    for fmt in ["human", "json", "sarif", "github"] {
+        let out = env.run(["--format", fmt, "--color", "never", "."]);
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{fmt}: {}",
+            text(&out.stderr)
+        );
+        let all = [text(&out.stdout), text(&out.stderr)].concat();
+        assert!(all.contains("src/util.ts"), "{fmt} names the file:\n{all}");
+        for s in &values {
+            // The whole value, and its random part alone.
+            let body = &s[s.len().saturating_sub(16)..];
+            assert!(
+                !all.contains(s.as_str()) && !all.contains(body),
+                "{fmt} output holds a secret"
+            );
+        }
+    }
+}
+
+/// Ordinary source of several languages, with words like token and password used normally,
+/// UUIDs, hashes and base64 blobs in tests.
+fn clean_tree(env: &TestEnv) {
+    let mut g = Gen(0xc1ea_0001);
+    env.file(
+        "Dockerfile",
+        "FROM golang:1.22 AS build\nARG VERSION=dev\nENV CGO_ENABLED=0 PASSWORD_MIN_LENGTH=12\nENV TOKEN_FILE=/run/secrets/token\nCOPY . /src\nRUN go build ./...\nFROM alpine\nCOPY --from=build /src/bin /bin\n",
+    );
+    for i in 0..40 {
+        let id = g.uuid();
+        let sha = g.pick(b"0123456789abcdef", 64);
+        env.file(
+            format!("src/handlers/h{i}.rs"),
+            format!(
+                "//! Handler {i}.\nuse crate::auth::{{Token, verify_password}};\n\n/// Checks the bearer token against the session store.\npub fn handle(token: &Token, password: &str) -> bool {{\n    let id = \"{id}\";\n    let digest = \"{sha}\";\n    verify_password(password, digest) && token.subject() == id\n}}\n"
+            ),
+        );
+        env.file(
+            format!("web/src/api/client{i}.ts"),
+            format!(
+                "export async function login(user: string, password: string): Promise<string> {{\n  const res = await fetch('/api/token', {{ method: 'POST', body: JSON.stringify({{ user, password }}) }});\n  const {{ token }} = await res.json();\n  localStorage.setItem('token', token); // request id {id}\n  return token;\n}}\n"
+            ),
+        );
+        env.file(
+            format!("service/pkg/store{i}.go"),
+            format!(
+                "package store\n\n// Secret holds a reference to a secret in the vault, never its value.\ntype Secret struct {{\n\tName string\n\tPasswordRef string `json:\"password_ref\"`\n}}\n\nconst checksum = \"sha256:{sha}\"\n"
+            ),
+        );
+        env.file(
+            format!("py/app/views{i}.py"),
+            format!(
+                "from django.contrib.auth import authenticate\n\n\ndef login(request):\n    password = request.POST['password']\n    token = request.session.get('token')\n    user = authenticate(username=request.POST['user'], password=password)\n    return {{'ok': user is not None, 'trace': '{id}'}}\n"
+            ),
+        );
+        let blob: String = g.pick(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+            400,
+        );
+        env.file(
+            format!("tests/data/case{i}.json"),
+            format!("{{\"id\": \"{id}\", \"payload\": \"{blob}==\", \"hash\": \"{sha}\"}}\n"),
+        );
+    }
+    env.file(
+        "docs/auth.md",
+        "# Authentication\n\nSet `API_TOKEN` in your environment (see `.env.example`). Tokens look like\n`ghp_` followed by 36 characters; never commit one. The password must have 12 characters.\n\nExample key id: AKIAIOSFODNN7EXAMPLE.\n",
+    )
+    .file(".env.example", "API_TOKEN=\nDB_PASSWORD=changeme\nDATABASE_URL=postgres://user:${DB_PASSWORD}@db/app\n")
+    .file("config/settings.yaml", "auth:\n  token_ttl: 3600\n  password_min_length: 12\n  secret_name: app-secret\n")
+    .file("hugoreleaser.env", "HUGORELEASER_TAG=v0.1.0\nHUGORELEASER_COMMITISH=main\n")
+    .file("e2e/recordings/login.har", "{\"log\": {\"entries\": [{\"request\": {\"headers\": [{\"name\": \"Accept\", \"value\": \"*/*\"}], \"cookies\": []}}]}}\n")
+    .file("charts/app/templates/db-secret.yaml", "apiVersion: v1\nkind: Secret\ndata:\n  password: {{ .Values.db.password | b64enc }}\n")
+    .file("package.json", "{\"name\": \"app\", \"scripts\": {\"build\": \"tsc\"}}\n")
+    .file("Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");
+}
+
+#[test]
+fn a_clean_tree_raises_no_secret() {
+    let env = TestEnv::new();
+    clean_tree(&env);
+    let v = json(&env, &[]);
+    let s = secrets(&v);
+    // The Helm template is named like a secret (CTX125, low) and says so; nothing else.
+    assert!(
+        s.iter()
+            .all(|f| f["path"] == "charts/app/templates/db-secret.yaml"
+                && f["severity"] == "low"
+                && f["message"].as_str().unwrap().contains("template")),
+        "{s:#?}"
+    );
+}
+
+#[test]
+fn precision_on_test_fixtures_env_files_har_and_templates() {
+    let env = TestEnv::new();
+    let mut g = Gen(0xf1c5);
+    let (k1, k2, k3) = (g.aws(), g.github(), g.alnum(20));
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file("test/fixtures/keys.txt", format!("id={k1}\n"))
+        .file("pkg/auth/auth_test.go", format!("package auth\n\nconst tok = \"{k2}\"\n"))
+        .file("hugoreleaser.env", "HUGORELEASER_TAG=v1\n")
+        .file("deploy/prod.env", format!("NAME=app\nDB_PASSWORD={k3}\n"))
+        .file("e2e/clean.har", "{\"log\": {\"entries\": []}}\n")
+        .file(
+            "captures/session.har",
+            "{\"log\": {\"entries\": [\n{\"request\": {\"headers\": [{\"name\": \"Authorization\", \"value\": \"Bearer x1\"}]}}]}}\n",
+        )
+        .file("helm/templates/app-secret.yaml", "stringData:\n  token: {{ .Values.token }}\n");
+    let v = json(&env, &[]);
+    for p in ["test/fixtures/keys.txt", "pkg/auth/auth_test.go"] {
+        let f = secret_of(&v, p);
+        assert_eq!(f["severity"], "low", "{f:#}");
+        assert!(
+            f["message"].as_str().unwrap().contains("test fixture"),
+            "{f:#}"
+        );
+    }
+    assert!(find(&v, "hugoreleaser.env").is_empty());
+    assert_eq!(secret_of(&v, "deploy/prod.env")["line"], 2);
+    assert!(find(&v, "e2e/clean.har").is_empty());
+    assert_eq!(secret_of(&v, "captures/session.har")["line"], 2);
+    let t = secret_of(&v, "helm/templates/app-secret.yaml");
+    assert_eq!(t["severity"], "low");
+}
+
+fn git(env: &TestEnv, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "core.autocrlf=false"])
+        .args(args)
+        .current_dir(env.ctx())
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("git is needed for the tracked-vs-gitignored test and cannot be run: {e}")
+        });
+    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+}
+
+#[test]
+fn tracked_files_are_never_gitignored() {
+    let env = TestEnv::new();
+    let k = Gen(7).github();
+    env.file("Dockerfile", "FROM scratch\nCOPY src /src\n")
+        .file(".gitignore", "*.log\nbuild/\nlocal/\n.env\n")
+        .file("src/main.rs", "fn main() {}\n")
+        .file("kept.log", "tracked on purpose\n")
+        .file("other.log", "scratch\n")
+        .file("build/templates/page.html", "<p>{{ .Title }}</p>\n")
+        .file("local/tracked.txt", "t\n")
+        .file("local/untracked.txt", "u\n")
+        .file(".env", format!("TOKEN={k}\n"));
+    // Before git: the check is skipped, and the report says so.
+    let v = json(&env, &[]);
+    let notes = v["notes"].to_string();
+    assert!(notes.contains("check skipped"), "{notes}");
+    git(&env, &["init", "-q", "."]);
+    git(
+        &env,
+        &[
+            "add",
+            "-f",
+            "src",
+            ".gitignore",
+            "kept.log",
+            "build",
+            "local/tracked.txt",
+            "Dockerfile",
+        ],
+    );
+    let v = json(&env, &[]);
+    let rules_of = |p: &str| -> Vec<String> {
+        find(&v, p)
+            .iter()
+            .map(|f| f["category"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        !rules_of("kept.log").contains(&"gitignored".to_string()),
+        "{v:#}"
+    );
+    assert!(
+        rules_of("other.log").contains(&"gitignored".to_string()),
+        "{v:#}"
+    );
+    // A tracked `build/` is source: neither build output nor gitignored.
+    assert!(rules_of("build").is_empty(), "{:?}", rules_of("build"));
+    // An ignored directory with a tracked file: only the untracked file is reported.
+    assert!(rules_of("local").is_empty());
+    assert!(rules_of("local/tracked.txt").is_empty());
+    assert_eq!(rules_of("local/untracked.txt"), ["gitignored"]);
+    // The secret is reported once, not again as gitignored.
+    assert_eq!(rules_of(".env"), ["secret"]);
+    assert!(!v["notes"].to_string().contains("check skipped"));
+}
+
+#[test]
+fn severity_follows_what_the_build_copies() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x5e7);
+    for p in ["app.txt", "src/a.ts", "mnt.txt", "unused.txt", "other.txt"] {
+        env.file(p, format!("k = {}\n", g.aws()));
+    }
+    env.file(
+        "Dockerfile",
+        "FROM alpine AS unused\nCOPY unused.txt /\nFROM alpine AS build\nCOPY src /src\nRUN --mount=type=bind,source=mnt.txt,target=/m true\nFROM alpine\nCOPY --from=build /src /app\nCOPY app.txt /\n",
+    );
+    for builder in ["buildkit", "classic"] {
+        let v = json(&env, &["--builder", builder]);
+        let sev = |p: &str| secret_of(&v, p)["severity"].as_str().unwrap().to_string();
+        let msg = |p: &str| secret_of(&v, p)["message"].as_str().unwrap().to_string();
+        assert_eq!(sev("app.txt"), "high", "{builder}");
+        assert!(
+            msg("app.txt").contains("copied into the image"),
+            "{}",
+            msg("app.txt")
+        );
+        // Named by a COPY: excluding it breaks the build.
+        assert!(secret_of(&v, "app.txt")["fix"]
+            .as_str()
+            .unwrap()
+            .contains("RUN --mount=type=secret"));
+        assert_eq!(sev("src/a.ts"), "high");
+        assert!(
+            msg("src/a.ts").contains("stage build"),
+            "{}",
+            msg("src/a.ts")
+        );
+        assert_eq!(sev("mnt.txt"), "medium");
+        assert!(msg("mnt.txt").contains("not stored in a layer"));
+        assert_eq!(sev("unused.txt"), "medium");
+        assert!(
+            msg("unused.txt").contains("no later stage copies from"),
+            "{}",
+            msg("unused.txt")
+        );
+        assert_eq!(sev("other.txt"), "medium");
+        assert!(msg("other.txt").contains("not copied into an image"));
+        // Only in the context, not named: the ignore line is the fix.
+        assert_eq!(secret_of(&v, "other.txt")["fix"], "other.txt");
+    }
+}
+
+#[test]
+fn human_output_shows_the_line() {
+    let (env, _, _) = planted();
+    let out = env.run(["--color", "never", "."]);
+    let s = text(&out.stdout);
+    assert!(s.contains("src/util.ts:4"), "{s}");
+    assert!(s.contains("Dockerfile:3"), "{s}");
+}
