@@ -319,7 +319,8 @@ fn build(
     let installs: Vec<targets::Installs> = targets.iter().map(|t| t.installs).collect();
     let reasons = removal_reasons(&m, &installs);
     let sent_before: Vec<bool> = {
-        let sets: Vec<&HashSet<String>> = checks.iter().filter_map(|c| c.before.as_ref()).collect();
+        let sets: Vec<&HashSet<String>> =
+            checks.iter().filter_map(|c| c.before.as_deref()).collect();
         let none = checks.iter().any(|c| c.before.is_none()) || checks.is_empty();
         m.paths
             .iter()
@@ -479,10 +480,10 @@ fn build(
 
     // Figures for the first Dockerfile.
     let mut figures = Vec::new();
-    for (c, after) in checks.iter().zip(&proof.afters) {
-        if c.target != 0 {
+    for c in checks.iter().filter(|c| c.target == 0) {
+        let Some((_, after)) = proof.afters.iter().find(|(b, _)| *b == c.builder) else {
             continue;
-        }
+        };
         let transfer = (c.builder == Builder::Buildkit).then(|| {
             let t = transfer::compute(after, &targets[0].sources, &|_| false);
             (c.before_transfer, (t.files, t.bytes))
