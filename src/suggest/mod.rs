@@ -119,6 +119,9 @@ pub struct Suggestion {
     pub dropped_lines: Vec<(usize, String, String)>,
     /// Files the build copies and sent today that the proposal removes: (path, reason).
     pub removals: Vec<(String, String)>,
+    /// The same, grouped by the entry the rule fired on: (path, `/` for a directory; reason;
+    /// files).
+    pub removal_groups: Vec<(String, String, u64)>,
     /// The Dockerfiles served: (path relative to the context, why).
     pub served: Vec<(String, String)>,
     /// Files the served Dockerfiles copy.
@@ -316,7 +319,8 @@ fn build(
     let installs: Vec<targets::Installs> = targets.iter().map(|t| t.installs).collect();
     let reasons = removal_reasons(&m, &installs);
     let sent_before: Vec<bool> = {
-        let sets: Vec<&HashSet<String>> = checks.iter().filter_map(|c| c.before.as_ref()).collect();
+        let sets: Vec<&HashSet<String>> =
+            checks.iter().filter_map(|c| c.before.as_deref()).collect();
         let none = checks.iter().any(|c| c.before.is_none()) || checks.is_empty();
         m.paths
             .iter()
@@ -476,10 +480,10 @@ fn build(
 
     // Figures for the first Dockerfile.
     let mut figures = Vec::new();
-    for (c, after) in checks.iter().zip(&proof.afters) {
-        if c.target != 0 {
+    for c in checks.iter().filter(|c| c.target == 0) {
+        let Some((_, after)) = proof.afters.iter().find(|(b, _)| *b == c.builder) else {
             continue;
-        }
+        };
         let transfer = (c.builder == Builder::Buildkit).then(|| {
             let t = transfer::compute(after, &targets[0].sources, &|_| false);
             (c.before_transfer, (t.files, t.bytes))
@@ -493,6 +497,37 @@ fn build(
     }
 
     let removals: Vec<(String, String)> = proof.removals.into_iter().collect();
+    // Group the removals by the entry the rule fired on (`.git/` rather than each file in it).
+    let mut removal_groups: Vec<(String, String, u64)> = Vec::new();
+    if !removals.is_empty() {
+        let index: std::collections::HashMap<&str, u32> = m
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.as_str(), i as u32))
+            .collect();
+        let mut groups: std::collections::BTreeMap<String, (String, u64)> = Default::default();
+        for (p, why) in &removals {
+            let mut i = index.get(p.as_str()).copied().unwrap_or(ROOT);
+            while i != ROOT {
+                let parent = m.tree.nodes[i as usize].parent;
+                if parent == ROOT || reasons[parent as usize] != reasons[i as usize] {
+                    break;
+                }
+                i = parent;
+            }
+            let key = if i == ROOT {
+                p.clone()
+            } else if m.is_dir(i) {
+                format!("{}/", m.paths[i as usize])
+            } else {
+                m.paths[i as usize].clone()
+            };
+            let e = groups.entry(key).or_insert((why.clone(), 0));
+            e.1 += 1;
+        }
+        removal_groups = groups.into_iter().map(|(k, (w, n))| (k, w, n)).collect();
+    }
     let removed = |p: &str| {
         removals
             .binary_search_by(|(q, _)| q.as_str().cmp(p))
@@ -518,7 +553,6 @@ fn build(
     } else {
         per_dockerfile_offer(config, main)
     };
-    let _ = ROOT;
     Ok(Suggestion {
         text,
         destination,
@@ -534,6 +568,7 @@ fn build(
         protective,
         dropped_lines: user.dropped.clone(),
         removals,
+        removal_groups,
         served: targets
             .iter()
             .map(|t| (t.rel.clone(), t.origin.clone()))

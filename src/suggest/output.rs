@@ -156,11 +156,16 @@ pub fn summary(s: &Suggestion) -> String {
             "  removed:  {} file(s) the build copied, none needed in an image:\n",
             s.removals.len()
         ));
-        for (p, why) in s.removals.iter().take(50) {
-            o.push_str(&format!("    - {} ({})\n", esc(p), esc(why)));
+        for (p, why, n) in s.removal_groups.iter().take(50) {
+            let files = if *n > 1 || p.ends_with('/') {
+                format!(", {n} file(s)")
+            } else {
+                String::new()
+            };
+            o.push_str(&format!("    - {} ({}{files})\n", esc(p), esc(why)));
         }
-        if s.removals.len() > 50 {
-            o.push_str(&format!("    … and {} more\n", s.removals.len() - 50));
+        if s.removal_groups.len() > 50 {
+            o.push_str(&format!("    … and {} more\n", s.removal_groups.len() - 50));
         }
     }
     if !s.protective.is_empty() {

@@ -4,8 +4,9 @@
 //! strict rule removes it (listed by path and reason). Sources that do not exist yet must not
 //! be excluded either.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use crate::analysis::{analyze_resolved, Analysis, Config};
 use crate::context::Resolved;
@@ -27,7 +28,7 @@ pub struct Check {
     /// How that builder resolves the Dockerfile's context today.
     pub resolved: Resolved,
     /// What is sent today (`None`: the current ignore file does not parse, so the build fails).
-    pub before: Option<HashSet<String>>,
+    pub before: Option<Rc<HashSet<String>>>,
     /// Files and bytes sent today.
     pub before_counts: Option<(u64, u64)>,
     /// BuildKit's transfer set today.
@@ -71,6 +72,9 @@ pub fn checks(
     notes: &mut Vec<String>,
 ) -> Result<Vec<Check>, Error> {
     let mut out = Vec::new();
+    // BuildKit's walk depends on the context and the ignore text only, not on the Dockerfile.
+    type Before = (Option<Rc<HashSet<String>>>, Option<(u64, u64)>);
+    let mut bk_cache: HashMap<(PathBuf, Vec<u8>), Before> = HashMap::new();
     for (k, t) in targets.iter().enumerate() {
         for b in [Builder::Buildkit, Builder::Classic] {
             let cfg = Config {
@@ -114,21 +118,34 @@ pub fn checks(
                 }
                 continue;
             }
-            let before = analyze_resolved(r.clone(), b, config.threads).ok();
-            let before_transfer = match (&before, b) {
-                (Some(a), Builder::Buildkit) => {
-                    let tr = crate::transfer::compute(a, &t.sources, &|_| false);
-                    Some((tr.files, tr.bytes))
+            let key = (r.root.clone(), r.ignore_text.clone());
+            let cached = (b == Builder::Buildkit && k > 0)
+                .then(|| bk_cache.get(&key).cloned())
+                .flatten();
+            let (before, before_counts, before_transfer) = match cached {
+                Some((set, counts)) => (set, counts, None),
+                None => {
+                    let a = analyze_resolved(r.clone(), b, config.threads).ok();
+                    let set = a.as_ref().map(|a| Rc::new(sent_set(a)));
+                    let counts = a.as_ref().map(|a| (a.totals.files, a.totals.content_bytes));
+                    let transfer = match (&a, b) {
+                        (Some(a), Builder::Buildkit) => {
+                            let tr = crate::transfer::compute(a, &t.sources, &|_| false);
+                            Some((tr.files, tr.bytes))
+                        }
+                        _ => None,
+                    };
+                    if b == Builder::Buildkit {
+                        bk_cache.insert(key, (set.clone(), counts));
+                    }
+                    (set, counts, transfer)
                 }
-                _ => None,
             };
             out.push(Check {
                 target: k,
                 builder: b,
-                before_counts: before
-                    .as_ref()
-                    .map(|a| (a.totals.files, a.totals.content_bytes)),
-                before: before.as_ref().map(sent_set),
+                before_counts,
+                before,
                 before_transfer,
                 resolved: r,
             });
@@ -144,8 +161,9 @@ pub struct Proof {
     pub failures: Vec<(Builder, String, String)>,
     /// Files removed on purpose: path → reason.
     pub removals: BTreeMap<String, String>,
-    /// Per check, the analysis with the proposal (for the figures).
-    pub afters: Vec<Analysis>,
+    /// For the first Dockerfile's checks: (builder, the analysis with the proposal), for the
+    /// figures.
+    pub afters: Vec<(Builder, Analysis)>,
 }
 
 /// Proves `text` for every check. `reason[i]` is the strict rule that removes node `i` (or an
@@ -159,11 +177,25 @@ pub fn prove(
 ) -> Result<Proof, Error> {
     let mut p = Proof::default();
     let proposal = PatternSet::parse(text.as_bytes()).unwrap_or_default();
+    let mut bk_sent: HashMap<PathBuf, Rc<HashSet<String>>> = HashMap::new();
     for c in checks {
         let mut r = c.resolved.clone();
         r.ignore_text = text.as_bytes().to_vec();
-        let a = analyze_resolved(r, c.builder, threads)?;
-        let sent = sent_set(&a);
+        let cached = (c.builder == Builder::Buildkit && c.target > 0)
+            .then(|| bk_sent.get(&r.root).cloned())
+            .flatten();
+        let (sent, analysis) = match cached {
+            Some(s) => (s, None),
+            None => {
+                let root = r.root.clone();
+                let a = analyze_resolved(r, c.builder, threads)?;
+                let s = Rc::new(sent_set(&a));
+                if c.builder == Builder::Buildkit {
+                    bk_sent.insert(root, s.clone());
+                }
+                (s, Some(a))
+            }
+        };
         let need = &m.needs[c.target];
         for (i, path) in m.paths.iter().enumerate() {
             if m.is_dir(i as u32) || !need.copies[i] {
@@ -200,7 +232,9 @@ pub fn prove(
                 ));
             }
         }
-        p.afters.push(a);
+        if let (0, Some(a)) = (c.target, analysis) {
+            p.afters.push((c.builder, a));
+        }
     }
     Ok(p)
 }
