@@ -392,6 +392,9 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
 
     // Secrets by content: every candidate read once, in parallel.
     if !cands.is_empty() {
+        // The files of one directory side by side: the reader opens each directory once for
+        // all of them (the visit interleaves a directory's files with its subdirectories').
+        cands.sort_unstable_by_key(|c| (tree.nodes[c.id as usize].parent, c.id));
         let rels: Vec<Vec<u8>> = cands
             .iter_mut()
             .map(|c| std::mem::take(&mut c.path))
