@@ -941,6 +941,11 @@ fn b8_hardlinked_data_counts_once_whichever_name_is_copied() {
     env.file("Dockerfile", "FROM scratch\nCOPY . /x/\n");
     let t = transfer_of(&env, Buildkit);
     assert_eq!((t.files, t.bytes), (4, 700 + 24));
+    // A socket arrives as an empty regular file (B7), a FIFO as a FIFO.
+    env.socket("z/s").fifo("z/p");
+    env.file("Dockerfile", "FROM scratch\nCOPY z /x/\n");
+    let t = transfer_of(&env, Buildkit);
+    assert_eq!((t.files, t.bytes), (3, 700));
 }
 
 #[test]
