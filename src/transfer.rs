@@ -333,9 +333,12 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
     }
 
     // The transfer set (BuildKit only; the classic builder sends every eligible file).
+    // A socket loses its type bit in fsutil's stat and arrives as an empty regular file (B7).
+    let socket_is_file = a.builder == Builder::Buildkit;
     let sent_file = |id: u32| {
         let n = &tree.nodes[id as usize];
-        n.state == State::Sent && n.kind == Kind::File
+        n.state == State::Sent
+            && (n.kind == Kind::File || (socket_is_file && n.kind == Kind::Socket))
     };
     let mut used = vec![false; tree.nodes.len()];
     let include = if t.whole_context {

@@ -361,6 +361,18 @@ mod tests {
             strs(&follow_links(root, &paths(&["w?"])).unwrap().unwrap()),
             ["d/ign", "w?"]
         );
+        // A wildcard directory component that matched a symlink stays a pattern itself.
+        assert_eq!(
+            strs(&follow_links(root, &paths(&["*/x"])).unwrap().unwrap()),
+            ["*", "d/ign/x", "d/x", "ign/x", "l", "loop1", "loop2", "up/x"]
+        );
+        std::fs::create_dir(root.join("plain")).unwrap();
+        let plain = root.join("plain");
+        std::fs::create_dir(plain.join("a")).unwrap();
+        assert_eq!(
+            strs(&follow_links(&plain, &paths(&["*/x"])).unwrap().unwrap()),
+            ["*/x"]
+        );
     }
 
     #[test]

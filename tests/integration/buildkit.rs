@@ -9,7 +9,9 @@ use ctxsize::analysis::{list_lines, Config};
 use ctxsize::tree::State;
 use ctxsize::Builder::{Buildkit, Classic};
 
-use crate::util::{is_root, lossy, skip, TestEnv};
+#[cfg(unix)]
+use crate::util::{is_root, skip};
+use crate::util::{lossy, TestEnv};
 
 const DF: &str = "FROM scratch\n";
 
@@ -652,6 +654,7 @@ fn b7_entry_types() {
 // B11–B15: BuildKit as its own code decides (the pattern transport, the Dockerfile and ignore
 // file fetched with followpaths, symlinks resolved inside the transfer, the transfer set).
 
+#[cfg(unix)]
 /// The transfer figures and the checks `ctxsize --format json` reports for this context.
 fn transfer_of(env: &TestEnv, builder: ctxsize::Builder) -> ctxsize::transfer::Transfer {
     let a = env.analyze(builder, None).unwrap();
@@ -666,6 +669,7 @@ fn transfer_of(env: &TestEnv, builder: ctxsize::Builder) -> ctxsize::transfer::T
     })
 }
 
+#[cfg(unix)] // symlinks, sockets, names Windows refuses (TAB, `*`, `?`, `\`, invalid UTF-8)
 #[test]
 fn b12_control_character_in_a_pattern_fails_unless_a_pattern_is_non_ascii() {
     let env = TestEnv::new();
@@ -717,6 +721,7 @@ fn b12_control_character_in_a_pattern_fails_unless_a_pattern_is_non_ascii() {
     );
 }
 
+#[cfg(unix)] // symlinks, sockets, names Windows refuses (TAB, `*`, `?`, `\`, invalid UTF-8)
 #[test]
 fn b11_invalid_utf8_in_the_ignore_file_arrives_as_u_fffd() {
     let env = TestEnv::new();
@@ -745,6 +750,7 @@ fn b11_invalid_utf8_in_the_ignore_file_arrives_as_u_fffd() {
     assert!(env.analyze(Buildkit, None).is_ok());
 }
 
+#[cfg(unix)] // symlinks, sockets, names Windows refuses (TAB, `*`, `?`, `\`, invalid UTF-8)
 #[test]
 fn b13_dockerfile_names_are_fetched_as_include_patterns() {
     let env = TestEnv::new();
@@ -788,6 +794,7 @@ fn b13_dockerfile_names_are_fetched_as_include_patterns() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("include pattern"));
 }
 
+#[cfg(unix)] // symlinks, sockets, names Windows refuses (TAB, `*`, `?`, `\`, invalid UTF-8)
 #[test]
 fn b14_symlinked_dockerfile_and_ignore_file_resolve_inside_the_transfer() {
     let env = TestEnv::new();
@@ -822,6 +829,7 @@ fn b14_symlinked_dockerfile_and_ignore_file_resolve_inside_the_transfer() {
         .any(|n| n.contains("cannot be read")));
 }
 
+#[cfg(unix)] // symlinks, sockets, names Windows refuses (TAB, `*`, `?`, `\`, invalid UTF-8)
 #[test]
 fn b14_symlinked_dockerfile_in_a_subdirectory() {
     let env = TestEnv::new();
@@ -857,6 +865,7 @@ fn b14_symlinked_dockerfile_in_a_subdirectory() {
     assert!(lossy(&list_lines(&a.tree)).contains(&"keep".to_string()));
 }
 
+#[cfg(unix)]
 fn transfer_of_with(env: &TestEnv, f: &str) -> ctxsize::transfer::Transfer {
     let a = env.analyze(Buildkit, Some(f)).unwrap();
     let df = ctxsize::context::buildkit_dockerfile_path(&a.resolved.dockerfile);
@@ -864,6 +873,7 @@ fn transfer_of_with(env: &TestEnv, f: &str) -> ctxsize::transfer::Transfer {
     ctxsize::transfer::compute(&a, &sources, &|_| false)
 }
 
+#[cfg(unix)] // symlinks, sockets, names Windows refuses (TAB, `*`, `?`, `\`, invalid UTF-8)
 #[test]
 fn b8_a_symlink_source_transfers_its_target() {
     let env = TestEnv::new();
@@ -891,6 +901,7 @@ fn b8_a_symlink_source_transfers_its_target() {
     assert_eq!(transfer_of(&env, Buildkit).files, 0);
 }
 
+#[cfg(unix)] // symlinks, sockets, names Windows refuses (TAB, `*`, `?`, `\`, invalid UTF-8)
 #[test]
 fn b15_a_copy_wildcard_that_matches_nothing_builds() {
     let env = TestEnv::new();
@@ -928,6 +939,7 @@ fn b15_a_copy_wildcard_that_matches_nothing_builds() {
     );
 }
 
+#[cfg(unix)] // symlinks, sockets, names Windows refuses (TAB, `*`, `?`, `\`, invalid UTF-8)
 #[test]
 fn b8_hardlinked_data_counts_once_whichever_name_is_copied() {
     let env = TestEnv::new();
@@ -941,8 +953,14 @@ fn b8_hardlinked_data_counts_once_whichever_name_is_copied() {
     env.file("Dockerfile", "FROM scratch\nCOPY . /x/\n");
     let t = transfer_of(&env, Buildkit);
     assert_eq!((t.files, t.bytes), (4, 700 + 24));
+    // A socket arrives as an empty regular file (B7), a FIFO as a FIFO.
+    env.socket("z/s").fifo("z/p");
+    env.file("Dockerfile", "FROM scratch\nCOPY z /x/\n");
+    let t = transfer_of(&env, Buildkit);
+    assert_eq!((t.files, t.bytes), (3, 700));
 }
 
+#[cfg(unix)] // symlinks, sockets, names Windows refuses (TAB, `*`, `?`, `\`, invalid UTF-8)
 #[test]
 fn b12_control_character_in_followpaths_fails_the_build() {
     let env = TestEnv::new();
