@@ -840,7 +840,7 @@ mod tests {
         assert!(!h.contains("<script>alert"));
         assert!(!h.contains("<i>x</i>"));
         assert!(!h.contains("<b>"));
-        assert!(h.contains("a&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;\\u{1b}[31m.txt"));
+        assert!(h.contains("a&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;\\x1b[31m.txt"));
         // Exactly one script element: ours.
         assert_eq!(h.matches("<script").count(), 1);
         // Category names become safe class names.
