@@ -17,6 +17,7 @@ use humansize::{format_size, DECIMAL};
 
 use crate::report::Report;
 use crate::treemap::{squarify, Rect};
+use crate::units::count;
 
 /// The layout's coordinate space (the page scales it to the window).
 const W: f64 = 1000.0;
@@ -288,19 +289,7 @@ fn size(n: u64) -> String {
 }
 
 fn files(n: u64) -> String {
-    format!("{} file{}", thousands(n), if n == 1 { "" } else { "s" })
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    format!("{} file{}", count(n), if n == 1 { "" } else { "s" })
 }
 
 /// Finding categories and their colours (the legend lists those present).
@@ -398,9 +387,9 @@ pub(crate) fn html(report: &Report) -> String {
         let _ = writeln!(
             o,
             "<tr id=\"{id}\"><td>{name}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            files.map(thousands).unwrap_or_default(),
+            files.map(count).unwrap_or_default(),
             size(bytes),
-            thousands(bytes)
+            count(bytes)
         );
     };
     total_row("Sent", Some(t.files), t.content_bytes, "t-sent");
@@ -445,7 +434,7 @@ pub(crate) fn html(report: &Report) -> String {
             Kind::Dir => format!("{}/", n.path),
             _ => n.path.clone(),
         });
-        let mut line = format!("{} ({} bytes)", size(n.bytes), thousands(n.bytes));
+        let mut line = format!("{} ({} bytes)", size(n.bytes), count(n.bytes));
         if let Some(f) = n.files {
             let _ = write!(line, " · {}", files(f));
         }

@@ -36,6 +36,7 @@ use crate::analysis::{analyze_resolved, Config};
 use crate::context::Resolved;
 use crate::dockerignore::PatternSet;
 use crate::error::Error;
+use crate::pipeline::build_args;
 use crate::transfer::{self, node_paths};
 use crate::tree::{Tree, ROOT};
 use crate::walk::Builder;
@@ -143,17 +144,6 @@ impl Suggestion {
     pub fn proven(&self) -> bool {
         self.failures.is_empty() && !self.proven_for.is_empty()
     }
-}
-
-/// Parses `--build-arg` values: `NAME=VALUE`, or `NAME` taken from the environment (skipped
-/// when unset, as docker does).
-pub fn build_args(raw: &[String]) -> Vec<(String, String)> {
-    raw.iter()
-        .filter_map(|a| match a.split_once('=') {
-            Some((k, v)) => Some((k.to_string(), v.to_string())),
-            None => std::env::var(a).ok().map(|v| (a.clone(), v)),
-        })
-        .collect()
 }
 
 fn walk_all(main: &Resolved, threads: usize) -> Result<Tree, Error> {
