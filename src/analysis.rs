@@ -25,6 +25,12 @@ pub struct Config {
     pub cwd: PathBuf,
     /// Walker threads (0 = number of CPUs).
     pub threads: usize,
+    /// Measure what is kept out (`excluded_files`, `excluded_bytes`): the walk goes into every
+    /// excluded directory to size it. When false, it opens only what docker opens (an excluded
+    /// directory no exception can reach is not read) and [`Analysis::excluded_measured`] tells
+    /// whether anything was left unmeasured. What is sent is the same either way.
+    /// `CTXSIZE_FULL_WALK=1` forces the full walk, `CTXSIZE_FULL_WALK=0` the walk without sizes.
+    pub excluded_sizes: bool,
 }
 
 impl Config {
@@ -75,6 +81,21 @@ pub struct Analysis {
     pub matcher: FastMatcher,
     /// Nodes that are hardlink entries (no data) in the classic tar.
     pub hardlink_entries: Vec<u32>,
+    /// Every excluded directory was opened and sized: `excluded_files` and `excluded_bytes`
+    /// are the whole of what is kept out. False when the walk left some unopened
+    /// ([`Tree::unmeasured`]); the totals then hold only what it met.
+    pub excluded_measured: bool,
+}
+
+/// `CTXSIZE_FULL_WALK`: `1` forces the full walk (kept-out sizes measured) everywhere, `0`
+/// forces the walk without them wherever the output allows it (for running the conformance
+/// checks in both modes); unset or anything else: each command's own choice.
+pub fn full_walk_override() -> Option<bool> {
+    match std::env::var("CTXSIZE_FULL_WALK").as_deref() {
+        Ok("1") => Some(true),
+        Ok("0") => Some(false),
+        _ => None,
+    }
 }
 
 fn pattern_err(r: &Resolved, e: PatternError, builder: Builder) -> Error {
@@ -244,41 +265,66 @@ pub fn analyze_with_progress(
     cfg: &Config,
     progress: Option<&std::sync::atomic::AtomicU64>,
 ) -> Result<Analysis, Error> {
-    analyze_inner(
+    analyze_pruned(
         cfg.resolve_for(cfg.builder)?,
         cfg.builder,
-        cfg.threads,
-        progress,
+        Walk {
+            threads: cfg.threads,
+            progress,
+            reach: true,
+            excluded_sizes: cfg.excluded_sizes,
+        },
     )
 }
 
-/// Runs the analysis on an already resolved context.
+/// Runs the analysis on an already resolved context (kept-out sizes measured).
 pub fn analyze_resolved(
     resolved: Resolved,
     builder: Builder,
     threads: usize,
 ) -> Result<Analysis, Error> {
-    analyze_inner(resolved, builder, threads, None)
+    analyze_resolved_sizes(resolved, builder, threads, true)
 }
 
-fn analyze_inner(
+/// [`analyze_resolved`], measuring what is kept out only when `excluded_sizes` (see
+/// [`Config::excluded_sizes`]).
+pub fn analyze_resolved_sizes(
     resolved: Resolved,
     builder: Builder,
     threads: usize,
-    progress: Option<&std::sync::atomic::AtomicU64>,
+    excluded_sizes: bool,
 ) -> Result<Analysis, Error> {
-    analyze_pruned(resolved, builder, threads, progress, true)
+    analyze_pruned(
+        resolved,
+        builder,
+        Walk {
+            threads,
+            progress: None,
+            reach: true,
+            excluded_sizes,
+        },
+    )
 }
 
-/// The analysis; `reach` enables the pruning of excluded directories no exception can reach
-/// when BuildKit itself would walk them (off only to test that it changes nothing).
-fn analyze_pruned(
-    resolved: Resolved,
-    builder: Builder,
+/// How to walk.
+struct Walk<'a> {
     threads: usize,
-    progress: Option<&std::sync::atomic::AtomicU64>,
+    progress: Option<&'a std::sync::atomic::AtomicU64>,
+    /// Prune the excluded directories no exception can reach when BuildKit itself would walk
+    /// them (off only to test that it changes nothing).
     reach: bool,
-) -> Result<Analysis, Error> {
+    /// [`Config::excluded_sizes`], before `CTXSIZE_FULL_WALK`.
+    excluded_sizes: bool,
+}
+
+/// The analysis.
+fn analyze_pruned(resolved: Resolved, builder: Builder, w: Walk) -> Result<Analysis, Error> {
+    let Walk {
+        threads,
+        progress,
+        reach,
+        excluded_sizes,
+    } = w;
     let (lines, raw_len) = effective_patterns(&resolved, builder)?;
     let matcher = FastMatcher::new(PatternSet::new(lines));
     let threads = if threads == 0 {
@@ -305,6 +351,7 @@ fn analyze_pruned(
         },
         threads,
         progress,
+        excluded_sizes: full_walk_override().unwrap_or(excluded_sizes),
     };
     let mut tree = walk(&plan).map_err(|e| {
         let abs = abs_path(&resolved.root, &e.rel);
@@ -349,6 +396,7 @@ fn analyze_pruned(
     Ok(Analysis {
         resolved,
         builder,
+        excluded_measured: tree.unmeasured.is_empty(),
         tree,
         totals,
         matcher,
@@ -489,6 +537,15 @@ pub fn display_rel(root: &Path, p: &Path) -> String {
 mod tests {
     use super::*;
 
+    fn walk_opts(reach: bool, excluded_sizes: bool) -> Walk<'static> {
+        Walk {
+            threads: 2,
+            progress: None,
+            reach,
+            excluded_sizes,
+        }
+    }
+
     #[cfg(unix)]
     #[test]
     fn list_order_is_byte_order_without_a_sort() {
@@ -519,7 +576,7 @@ mod tests {
             let r = crate::testutil::config(d.path(), builder, 2)
                 .resolve_for(builder)
                 .unwrap();
-            let a = analyze_pruned(r, builder, 2, None, true).unwrap();
+            let a = analyze_pruned(r, builder, walk_opts(true, true)).unwrap();
             let mut want: Vec<Vec<u8>> = a.tree.sent().map(|id| a.tree.list_path(id)).collect();
             want.sort_unstable();
             assert_eq!(list_lines(&a.tree), want, "{builder:?}");
@@ -627,7 +684,8 @@ mod tests {
                             let r = crate::testutil::config(d.path(), Builder::Buildkit, 2)
                                 .resolve_for(Builder::Buildkit)
                                 .unwrap();
-                            let a = analyze_pruned(r, Builder::Buildkit, 2, None, reach).unwrap();
+                            let a = analyze_pruned(r, Builder::Buildkit, walk_opts(reach, true))
+                                .unwrap();
                             (list_lines(&a.tree), a.totals)
                         };
                         assert_eq!(run(true), run(false), "{text}");

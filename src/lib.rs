@@ -9,6 +9,7 @@
 //!     builder: Builder::Buildkit,
 //!     cwd: std::env::current_dir().unwrap(),
 //!     threads: 0,
+//!     excluded_sizes: true,
 //! })
 //! .unwrap();
 //! println!("{} bytes in {} files", a.totals.content_bytes, a.totals.files);

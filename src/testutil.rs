@@ -13,6 +13,7 @@ pub(crate) fn config(dir: &Path, builder: Builder, threads: usize) -> Config {
         builder,
         cwd: dir.to_path_buf(),
         threads,
+        excluded_sizes: true,
     }
 }
 

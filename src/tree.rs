@@ -124,6 +124,10 @@ pub struct Tree {
     pub links: Vec<LinkCandidate>,
     /// Totals of pruned (not walked in detail) excluded directories: (node, files, bytes).
     pub pruned: Vec<(u32, u64, u64)>,
+    /// Excluded directories the walk did not open because their sizes were not asked for
+    /// ([`crate::walk::WalkPlan::excluded_sizes`]), sorted. Nothing below them is listed or
+    /// counted; a node here may also appear in [`Tree::pruned`] with what was counted around it.
+    pub unmeasured: Vec<u32>,
     /// Warnings docker would log without failing (sockets skipped, unreadable entries).
     pub warnings: Vec<String>,
     /// Classic builder: the first entry (in tar order) on which a broken pattern was evaluated

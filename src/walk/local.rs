@@ -53,6 +53,8 @@ pub(crate) struct Acc {
     pub(crate) links: Vec<LinkCandidate>,
     /// (the excluded directory the totals belong to, files, bytes).
     pub(crate) pruned: Vec<(u32, u64, u64)>,
+    /// Excluded directories not opened (the walk without kept-out sizes).
+    pub(crate) unmeasured: Vec<u32>,
     pub(crate) warnings: Vec<String>,
     pub(crate) errors: Vec<WalkError>,
     pub(crate) tar_stops: Vec<(Vec<u8>, usize)>,
@@ -143,6 +145,7 @@ pub(crate) fn merge(ids: Ids, accs: Vec<Acc>) -> Result<Tree, WalkError> {
         for (id, f, b) in a.pruned {
             tree.pruned.push((remap(id), f, b));
         }
+        tree.unmeasured.extend(a.unmeasured.into_iter().map(remap));
         tree.warnings.extend(a.warnings);
         errors.extend(a.errors);
         stops.extend(a.tar_stops);
@@ -152,6 +155,8 @@ pub(crate) fn merge(ids: Ids, accs: Vec<Acc>) -> Result<Tree, WalkError> {
         return Err(first);
     }
     tree.warnings.sort();
+    tree.unmeasured.sort_unstable();
+    tree.unmeasured.dedup();
     apply_tar_ends(&mut tree, stops, cuts);
     Ok(tree)
 }

@@ -18,6 +18,7 @@
 
 mod decide;
 mod local;
+mod measure;
 mod prune;
 mod read;
 pub(crate) mod sched;
@@ -25,6 +26,7 @@ mod visit;
 
 pub use crate::builder::Builder;
 pub use crate::sys::{abs_path, Backend};
+pub use measure::measure_dir;
 pub use prune::Prune;
 pub use read::{read_files, read_small};
 
@@ -50,6 +52,20 @@ pub struct WalkPlan<'a> {
     pub threads: usize,
     /// Entries seen so far, for a progress display (updated once per directory).
     pub progress: Option<&'a std::sync::atomic::AtomicU64>,
+    /// Size what is kept out: go into every excluded directory to count its files and bytes.
+    /// When false, an excluded directory the pruning rule does not walk into (and classic
+    /// validation does not list) is not opened at all, as docker does (R20, B4); its node is
+    /// recorded in [`Tree::unmeasured`]. What is sent is the same either way.
+    pub excluded_sizes: bool,
+}
+
+/// Walks started since the process began (for tests that count walks, such as one walk per
+/// shared Compose context).
+static WALKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many walks this process has started.
+pub fn walks_started() -> u64 {
+    WALKS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// A failure docker would stop on, or one of the walk itself.
@@ -111,6 +127,7 @@ pub fn walk(plan: &WalkPlan) -> Result<Tree, WalkError> {
 
 /// [`walk`] with a given backend.
 pub fn walk_with(plan: &WalkPlan, backend: Backend) -> Result<Tree, WalkError> {
+    WALKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     sys::with_fs(backend, Run { plan })
 }
 

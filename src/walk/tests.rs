@@ -105,6 +105,7 @@ fn plan<'a>(
         prune,
         threads,
         progress: None,
+        excluded_sizes: true,
     }
 }
 
@@ -151,6 +152,108 @@ fn every_backend_and_thread_count_gives_the_same_tree() {
             }
         }
     }
+}
+
+#[test]
+fn without_sizes_the_same_tree_and_unopened_directories_measure_what_the_full_walk_counted() {
+    let d = tree_dir();
+    // A deeper excluded tree, and an excluded directory no exception reaches.
+    for f in ["build/out/a/b/c", "build/out/a/d", "vendor/x/y/z.go"] {
+        let p = d.path().join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, b"0123456789").unwrap();
+    }
+    let text =
+        b"node_modules\n!node_modules/pkg/keep\nlogs/*.log\n!logs/keep.log\nbuild/**\nvendor\n";
+    let m = FastMatcher::new(PatternSet::parse(text).unwrap());
+    let prunes = [
+        Prune::Buildkit {
+            prefixes: None,
+            has_exclusions: true,
+            reach: None,
+        },
+        Prune::Buildkit {
+            prefixes: None,
+            has_exclusions: true,
+            reach: Some(vec![b"node_modules/pkg/keep".to_vec(), b"logs".to_vec()]),
+        },
+        Prune::Buildkit {
+            prefixes: Some(vec![
+                b"node_modules/pkg/keep/".to_vec(),
+                b"logs/keep.log/".to_vec(),
+            ]),
+            has_exclusions: true,
+            reach: None,
+        },
+        Prune::Classic {
+            has_exclusions: true,
+            prefixes: vec![
+                b"node_modules/pkg/keep/".to_vec(),
+                b"logs/keep.log/".to_vec(),
+            ],
+        },
+    ];
+    let mut skipped = 0;
+    for builder in [Builder::Buildkit, Builder::Classic] {
+        for prune in &prunes {
+            let full_tree = walk_with(
+                &plan(d.path(), &m, builder, prune.clone(), 2),
+                Backend::native(),
+            )
+            .unwrap();
+            assert!(full_tree.unmeasured.is_empty());
+            let full = canon(&full_tree);
+            for &backend in Backend::available() {
+                for threads in [1, 2] {
+                    let mut p = plan(d.path(), &m, builder, prune.clone(), threads);
+                    p.excluded_sizes = false;
+                    let t = walk_with(&p, backend).unwrap();
+                    let got = canon(&t);
+                    let what = format!("{backend:?}, {threads} threads, {builder:?}, {prune:?}");
+                    // Every node (sent or excluded, sizes included), link and tar end the same.
+                    assert_eq!(got.nodes, full.nodes, "{what}");
+                    assert_eq!(got.links, full.links, "{what}");
+                    assert_eq!(
+                        (&got.tar_stop, &got.tar_cut),
+                        (&full.tar_stop, &full.tar_cut)
+                    );
+                    // What was left unopened, sized on its own, plus what was counted, is what the
+                    // full walk counted.
+                    let mut sum = got.pruned.clone();
+                    for &id in &t.unmeasured {
+                        let path = t.path(id);
+                        let (f, b) = measure_dir(d.path(), &path);
+                        sum.retain(|x| x.0 != path);
+                        sum.push((path, f, b));
+                    }
+                    sum.retain(|x| x.1 > 0 || x.2 > 0);
+                    sum.sort();
+                    let mut want = full.pruned.clone();
+                    want.retain(|x| x.1 > 0 || x.2 > 0);
+                    assert_eq!(sum, want, "{what}");
+                    let names: Vec<Vec<u8>> = t.unmeasured.iter().map(|&i| t.path(i)).collect();
+                    if matches!(
+                        prune,
+                        Prune::Buildkit {
+                            prefixes: None,
+                            reach: None,
+                            ..
+                        }
+                    ) {
+                        // BuildKit with a wildcard exception walks everything (B4).
+                        assert!(names.is_empty(), "{what}: {names:?}");
+                    } else {
+                        assert!(names.contains(&b"vendor".to_vec()), "{what}: {names:?}");
+                        assert!(!names
+                            .iter()
+                            .any(|n| n.starts_with(b"node_modules/pkg/keep")));
+                        skipped += names.len();
+                    }
+                }
+            }
+        }
+    }
+    assert!(skipped > 0);
 }
 
 #[test]

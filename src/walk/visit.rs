@@ -384,6 +384,11 @@ impl<F: Fs> DockerWalk<'_, F> {
         } else {
             job.top
         };
+        if !plan.excluded_sizes && !d.tar_in && !d.val_in {
+            // Only its size would be read here: not opened, as docker does not (R20, B4).
+            acc.unmeasured.push(top);
+            return;
+        }
         out.push(Job {
             rel: path.to_vec(),
             dir: Opened::No,

@@ -728,6 +728,7 @@ fn explain_agrees_with_the_engine_on_every_edge_case() {
             builder: b,
             cwd: root.clone(),
             threads: 1,
+            excluded_sizes: true,
         };
         let (Ok(classic), Ok(buildkit)) = (
             analyze(&cfg(Builder::Classic)),

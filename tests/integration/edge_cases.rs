@@ -563,6 +563,7 @@ fn run_case(c: &Case) -> Result<Option<String>, String> {
         builder: Builder::Classic,
         cwd: env.ctx().to_path_buf(),
         threads: 2,
+        excluded_sizes: true,
     };
     let res = ctxsize::analyze(&cfg);
     let ctx_s = env.ctx().display().to_string();

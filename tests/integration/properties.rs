@@ -604,6 +604,7 @@ fn walkdir_files(env: &TestEnv) -> BTreeMap<Vec<u8>, u64> {
 fn check_accounting(env: &TestEnv, builder: Builder) -> Result<(), TestCaseError> {
     let a = match ctxsize::analyze(&Config {
         threads: 1,
+        excluded_sizes: true,
         ..env.config(builder, None)
     }) {
         Ok(a) => a,

@@ -226,6 +226,7 @@ impl TestEnv {
             builder,
             cwd: self.ctx.clone(),
             threads: 2,
+            excluded_sizes: true,
         }
     }
 
