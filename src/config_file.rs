@@ -8,6 +8,7 @@
 //! max_file_size = "50MB"
 //! fail_on = ["high", "secret"]   # or "high,secret"
 //! warn_only = false
+//! excluded_sizes = false    # do not measure what is kept out (--no-excluded-sizes)
 //!
 //! [rules]
 //! CTX105 = "off"
@@ -55,6 +56,7 @@ struct Raw {
     max_file_size: Option<SizeValue>,
     fail_on: Option<ListValue>,
     warn_only: Option<bool>,
+    excluded_sizes: Option<bool>,
     #[serde(default)]
     rules: BTreeMap<String, String>,
     #[serde(default)]
@@ -94,6 +96,8 @@ pub struct FileConfig {
     pub limits: Limits,
     /// `warn_only = true`.
     pub warn_only: bool,
+    /// `excluded_sizes`: `false` skips measuring what is kept out, as `--no-excluded-sizes`.
+    pub excluded_sizes: Option<bool>,
     /// Per-rule settings.
     pub rules: BTreeMap<String, RuleSetting>,
     /// Accepted findings.
@@ -164,6 +168,7 @@ impl FileConfig {
             path: Some(path.to_path_buf()),
             limits,
             warn_only: raw.warn_only.unwrap_or(false),
+            excluded_sizes: raw.excluded_sizes,
             rules,
             baseline: raw.baseline,
         })
@@ -243,6 +248,7 @@ max_files = 10
 max_file_size = 1024
 fail_on = ["high", "secret"]
 warn_only = true
+excluded_sizes = false
 [rules]
 CTX105 = "off"
 ctx106 = "low"
@@ -262,6 +268,7 @@ reason = "template"
         assert_eq!(fo.severity, Some(Severity::High));
         assert_eq!(fo.categories, ["secret"]);
         assert!(c.warn_only);
+        assert_eq!(c.excluded_sizes, Some(false));
         let mut v = vec![
             f("CTX105", "x", "high"),
             f("CTX106", "y", "high"),

@@ -10,7 +10,7 @@
 use std::path::Path;
 use std::sync::atomic::AtomicU64;
 
-use crate::analysis::{analyze_resolved, analyze_with_progress, Analysis, Config};
+use crate::analysis::{analyze_resolved_sizes, analyze_with_progress, Analysis, Config};
 use crate::context::Resolved;
 use crate::dockerfile::{self, Sources};
 use crate::error::Error;
@@ -91,7 +91,10 @@ pub fn analyze(cfg: &Config, progress: Option<&AtomicU64>) -> Result<(Analysis, 
             if cfg.builder == Builder::Buildkit && cfg.dockerfile.is_none() =>
         {
             let r = resolve_without_dockerfile(cfg)?;
-            Ok((analyze_resolved(r, cfg.builder, cfg.threads)?, true))
+            Ok((
+                analyze_resolved_sizes(r, cfg.builder, cfg.threads, cfg.excluded_sizes)?,
+                true,
+            ))
         }
         Err(e) => Err(e),
     }
@@ -157,6 +160,7 @@ pub fn no_dockerfile_note(a: &Analysis) -> String {
 
 /// Builds the full report for one context.
 pub fn build(cfg: &Config, opts: &Options, progress: Option<&AtomicU64>) -> Result<Built, Error> {
+    let cfg = &with_config_file_sizes(cfg, &opts.ci);
     let (a, no_dockerfile) = analyze(cfg, progress)?;
     let extra = crate::findings::compute(&a, &opts.report);
     let mut report = Report::new(&a, extra);
@@ -178,6 +182,19 @@ pub fn build(cfg: &Config, opts: &Options, progress: Option<&AtomicU64>) -> Resu
         outcome,
         no_dockerfile,
     })
+}
+
+/// `excluded_sizes = false` in the config file turns the kept-out sizes off as
+/// `--no-excluded-sizes` does. The file is read here before the walk only for this key; an
+/// error in it is reported after the walk, where the whole file is applied.
+fn with_config_file_sizes(cfg: &Config, ci: &CiOptions) -> Config {
+    let root = crate::context::absolute(&cfg.cwd, &cfg.context);
+    let off = crate::config_file::FileConfig::load(ci.config.as_deref(), &root)
+        .is_ok_and(|f| f.excluded_sizes == Some(false));
+    Config {
+        excluded_sizes: cfg.excluded_sizes && !off,
+        ..cfg.clone()
+    }
 }
 
 /// Regular files sent at the context root: (files, bytes), hardlinked content once.
@@ -220,7 +237,7 @@ pub fn build_named(cfg: &Config, opts: &Options) -> Result<Built, Error> {
         Some(Path::new("-")),
         Builder::Buildkit,
     )?;
-    let a = analyze_resolved(r, Builder::Buildkit, cfg.threads)?;
+    let a = analyze_resolved_sizes(r, Builder::Buildkit, cfg.threads, cfg.excluded_sizes)?;
     let extra = crate::findings::compute(&a, &opts.report);
     let mut report = Report::new(&a, extra);
     report.dockerfile = String::new();

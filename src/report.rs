@@ -24,6 +24,10 @@ pub struct Report {
     /// Totals.
     #[serde(flatten)]
     pub totals: Totals,
+    /// Whether `excluded_files` and `excluded_bytes` are all that is kept out. False with
+    /// `--no-excluded-sizes` (or `excluded_sizes = false`) when the walk left excluded
+    /// directories unopened: the two figures then count only the excluded entries it met.
+    pub excluded_measured: bool,
     /// Findings: what should probably not be sent, most severe first.
     pub findings: Vec<Finding>,
     /// Files and bytes per finding category.
@@ -63,6 +67,7 @@ impl Report {
             dockerfile: r.dockerfile.display().to_string(),
             ignore_file: r.ignore_file.as_ref().map(|p| p.display().to_string()),
             totals: a.totals,
+            excluded_measured: a.excluded_measured,
             findings: extra.findings,
             categories: extra.categories,
             largest_files: extra.largest_files,

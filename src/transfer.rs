@@ -274,6 +274,7 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
     for &(n, f, _) in &tree.pruned {
         *pruned.entry(n).or_default() += f;
     }
+    let mut measured: HashMap<u32, u64> = HashMap::new();
     let ignore_name = a
         .resolved
         .ignore_file
@@ -406,6 +407,13 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
             let sent = n.state == State::Sent;
             any_sent |= sent;
             if n.kind == Kind::Dir {
+                if tree.unmeasured.binary_search(&id).is_ok() {
+                    // Not opened by the walk without kept-out sizes: counted now, on its own.
+                    let f = *measured.entry(id).or_insert_with(|| {
+                        crate::walk::measure_dir(&a.resolved.root, &tree.path(id)).0
+                    });
+                    pruned.insert(id, f);
+                }
                 if let Some(&f) = pruned.get(&id) {
                     sel_files += f;
                     if f > 0 {

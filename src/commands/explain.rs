@@ -22,6 +22,11 @@ pub(super) fn command(
             "explain writes human or json output (--format human|json)".into(),
         ));
     }
+    // No sizes are explained: the walks open only what docker opens.
+    let cfg = &Config {
+        excluded_sizes: false,
+        ..cfg.clone()
+    };
     let chosen = pipeline::analyze(cfg, None)?.0;
     let other_cfg = Config {
         builder: cfg.builder.other(),

@@ -18,7 +18,12 @@ pub(super) fn command(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<i32, Error> {
-    let (a, no_dockerfile) = pipeline::analyze(config, None)?;
+    // `list` prints only what is sent: the walk opens only what docker opens.
+    let config = Config {
+        excluded_sizes: false,
+        ..config.clone()
+    };
+    let (a, no_dockerfile) = pipeline::analyze(&config, None)?;
     if no_dockerfile {
         let _ = writeln!(err, "note: {}", pipeline::no_dockerfile_note(&a));
         return Err(Error::BuildkitDockerfile("Dockerfile".into()));

@@ -106,7 +106,11 @@ fn build_tree(r: &Report) -> Vec<Node> {
     nodes[0].children.push(1);
     if t.excluded_bytes > 0 || t.excluded_files > 0 {
         let mut k = node(
-            "kept out by the ignore file",
+            if r.excluded_measured {
+                "kept out by the ignore file"
+            } else {
+                "kept out by the ignore file (not measured in full: --no-excluded-sizes)"
+            },
             "",
             t.excluded_bytes,
             Some(t.excluded_files),
@@ -395,7 +399,11 @@ pub(crate) fn html(report: &Report) -> String {
     total_row("Sent", Some(t.files), t.content_bytes, "t-sent");
     total_row("Tar (classic upload)", None, t.tar_bytes, "t-tar");
     total_row(
-        "Kept out by the ignore file",
+        if report.excluded_measured {
+            "Kept out by the ignore file"
+        } else {
+            "Kept out by the ignore file (not measured in full: --no-excluded-sizes)"
+        },
         Some(t.excluded_files),
         t.excluded_bytes,
         "t-kept",
@@ -683,6 +691,7 @@ mod tests {
             });
         }
         Report {
+            excluded_measured: true,
             schema_version: 1,
             context: "/ctx".into(),
             builder: Builder::Buildkit,

@@ -126,7 +126,13 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
         size(t.tar_bytes),
         count(t.tar_bytes)
     )?;
-    if r.ignore_file.is_some() || t.excluded_files > 0 {
+    if !r.excluded_measured {
+        writeln!(
+            o,
+            "{}  not measured (--no-excluded-sizes: excluded directories were not opened)",
+            st.bold("Kept out"),
+        )?;
+    } else if r.ignore_file.is_some() || t.excluded_files > 0 {
         writeln!(
             o,
             "{}  {} in {} by the ignore file",

@@ -77,6 +77,7 @@ fn b1_ignore_file_sits_next_to_the_dockerfile_given_relative_to_cwd() {
         builder: Buildkit,
         cwd: env.tmp(),
         threads: 2,
+        excluded_sizes: true,
     };
     let a = ctxsize::analyze(&cfg).unwrap();
     assert_eq!(

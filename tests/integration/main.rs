@@ -25,6 +25,8 @@ mod formats;
 #[cfg(unix)]
 mod properties;
 #[cfg(unix)]
+mod pruned_walk;
+#[cfg(unix)]
 mod report;
 #[cfg(unix)]
 mod report_flags;
