@@ -404,6 +404,22 @@ fn analyze_pruned(resolved: Resolved, builder: Builder, w: Walk) -> Result<Analy
     })
 }
 
+/// The analysis of `resolved` from an earlier one of the same walk: same root, builder, ignore
+/// text, walk mode and (classic, whose appended exceptions depend on it) Dockerfile path. Only
+/// the resolution and the matcher are rebuilt; the tree is copied, not walked again.
+pub fn reuse(prev: &Analysis, resolved: Resolved) -> Result<Analysis, Error> {
+    let (lines, _) = effective_patterns(&resolved, prev.builder)?;
+    Ok(Analysis {
+        resolved,
+        builder: prev.builder,
+        tree: prev.tree.clone(),
+        totals: prev.totals,
+        matcher: FastMatcher::new(PatternSet::new(lines)),
+        hardlink_entries: prev.hardlink_entries.clone(),
+        excluded_measured: prev.excluded_measured,
+    })
+}
+
 /// B5: an excluded directory that was walked into is sent when something below it is.
 fn synthesize_parents(tree: &mut Tree) {
     let sent: Vec<u32> = tree.sent().collect();

@@ -158,10 +158,71 @@ pub fn no_dockerfile_note(a: &Analysis) -> String {
     }
 }
 
+/// What makes two analyses one walk: the root, the builder (classic or not), the ignore text,
+/// the classic builder's appended exceptions (R18: `!<Dockerfile>` when the file excludes it),
+/// and the walk mode.
+type WalkKey = (std::path::PathBuf, bool, Vec<u8>, Option<Vec<u8>>, bool);
+
+/// Walks already made, for several targets sharing one context (Compose services): each
+/// (context, builder, ignore file) is walked once.
+#[derive(Default)]
+pub struct WalkCache {
+    walks: std::collections::HashMap<WalkKey, Analysis>,
+}
+
+impl WalkCache {
+    /// The analysis for `cfg`, from the cache when an earlier target walked the same context.
+    fn analyze(&mut self, cfg: &Config) -> Result<(Analysis, bool), Error> {
+        let (r, no_dockerfile) = resolve(cfg, cfg.builder)?;
+        let key: WalkKey = (
+            r.root.clone(),
+            cfg.builder == Builder::Classic,
+            r.ignore_text.clone(),
+            match cfg.builder {
+                // The exceptions docker appends (line 0): `!.dockerignore`, `!<Dockerfile>`.
+                Builder::Classic => Some(
+                    crate::analysis::effective_patterns(&r, cfg.builder)?
+                        .0
+                        .iter()
+                        .filter(|l| l.line == 0)
+                        .flat_map(|l| [&l.cleaned[..], b"\0"].concat())
+                        .collect(),
+                ),
+                Builder::Buildkit => None,
+            },
+            crate::analysis::full_walk_override().unwrap_or(cfg.excluded_sizes),
+        );
+        if let Some(prev) = self.walks.get(&key) {
+            return Ok((crate::analysis::reuse(prev, r)?, no_dockerfile));
+        }
+        let a = analyze_resolved_sizes(r.clone(), cfg.builder, cfg.threads, cfg.excluded_sizes)?;
+        let copy = crate::analysis::reuse(&a, r)?;
+        self.walks.insert(key, a);
+        Ok((copy, no_dockerfile))
+    }
+}
+
 /// Builds the full report for one context.
 pub fn build(cfg: &Config, opts: &Options, progress: Option<&AtomicU64>) -> Result<Built, Error> {
+    build_with(cfg, opts, progress, None)
+}
+
+/// [`build`] for one of several targets: a context an earlier target walked is not walked again.
+pub fn build_cached(cfg: &Config, opts: &Options, cache: &mut WalkCache) -> Result<Built, Error> {
+    build_with(cfg, opts, None, Some(cache))
+}
+
+fn build_with(
+    cfg: &Config,
+    opts: &Options,
+    progress: Option<&AtomicU64>,
+    cache: Option<&mut WalkCache>,
+) -> Result<Built, Error> {
     let cfg = &with_config_file_sizes(cfg, &opts.ci);
-    let (a, no_dockerfile) = analyze(cfg, progress)?;
+    let (a, no_dockerfile) = match cache {
+        Some(c) => c.analyze(cfg)?,
+        None => analyze(cfg, progress)?,
+    };
     let extra = crate::findings::compute(&a, &opts.report);
     let mut report = Report::new(&a, extra);
     report.root_files = Some(root_files(&a));

@@ -114,7 +114,7 @@ impl Children {
 }
 
 /// The whole walk result.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Tree {
     /// Every entry seen (entries below a pruned directory are summarised, not listed).
     pub nodes: Vec<Node>,

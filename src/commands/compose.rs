@@ -124,6 +124,8 @@ pub(super) fn command(
         }
     }
     let mut entries: Vec<(ContextEntry, Analysis)> = Vec::new();
+    // Services sharing a context (with other Dockerfiles, targets or args) share its walk.
+    let mut walks = pipeline::WalkCache::default();
     for ((ctx, df, inline, target, args), (services, additional)) in groups {
         let c = Config {
             context: ctx,
@@ -143,7 +145,7 @@ pub(super) fn command(
             .into_iter()
             .chain(options.dockerfile.build_args.iter().cloned())
             .collect();
-        let built = pipeline::build(&c, &o, None).map_err(|e| tag(&e, &services))?;
+        let built = pipeline::build_cached(&c, &o, &mut walks).map_err(|e| tag(&e, &services))?;
         entries.push(entry(built, services, None, additional));
     }
     for (dir, (name, services)) in named {
@@ -289,6 +291,73 @@ fn write(
                     .map(|(e, _)| format!("{} [{}]", summary_line(&e.report), label(e)))
                     .collect();
                 render::github::render(&groups, &cfg.cwd, &summary, out)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn services_sharing_a_context_walk_it_once() {
+        let d = crate::testutil::ctx(
+            &["app/src/main.rs", "app/node_modules/x/y.js", "other/f"],
+            "",
+            b"x",
+        );
+        let p = d.path();
+        std::fs::write(p.join("app/.dockerignore"), "node_modules\n").unwrap();
+        for df in ["Dockerfile", "api.Dockerfile", "worker.Dockerfile"] {
+            std::fs::write(p.join("app").join(df), "FROM scratch\nCOPY src /src\n").unwrap();
+        }
+        std::fs::write(p.join("other/Dockerfile"), "FROM scratch\n").unwrap();
+        let compose = |services: &str| {
+            std::fs::write(p.join("compose.yaml"), format!("services:\n{services}")).unwrap();
+        };
+        let three = "  web:\n    build: app\n  api:\n    build:\n      context: app\n      dockerfile: api.Dockerfile\n  worker:\n    build:\n      context: ./app\n      dockerfile: worker.Dockerfile\n      target: x\n";
+        for builder in [Builder::Buildkit, Builder::Classic] {
+            let cfg = crate::testutil::config(p, builder, 1);
+            let run = || {
+                let (mut out, mut err) = (Vec::new(), Vec::new());
+                let before = crate::walk::walks_started();
+                command(
+                    None,
+                    &cfg,
+                    Format::Json,
+                    &pipeline::Options::default(),
+                    &mut out,
+                    &mut err,
+                )
+                .unwrap();
+                let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+                (crate::walk::walks_started() - before, v)
+            };
+            compose(three);
+            let (walks, v) = run();
+            // One walk for the context whatever the Dockerfile, target or args.
+            assert_eq!(walks, 1, "{builder:?}: {v}");
+            compose(&format!("{three}  other:\n    build: other\n"));
+            assert_eq!(run().0, 2, "{builder:?}");
+            if builder == Builder::Classic {
+                // The classic builder appends `!api.Dockerfile` when the ignore file excludes
+                // it (R18): that walk differs and is made on its own.
+                std::fs::write(
+                    p.join("app/.dockerignore"),
+                    "node_modules
+*.Dockerfile
+",
+                )
+                .unwrap();
+                compose(three);
+                assert_eq!(run().0, 3, "{builder:?}");
+                std::fs::write(
+                    p.join("app/.dockerignore"),
+                    "node_modules
+",
+                )
+                .unwrap();
             }
         }
     }

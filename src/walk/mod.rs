@@ -59,13 +59,15 @@ pub struct WalkPlan<'a> {
     pub excluded_sizes: bool,
 }
 
-/// Walks started since the process began (for tests that count walks, such as one walk per
-/// shared Compose context).
-static WALKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+thread_local! {
+    /// Walks started by this thread (for tests that count walks, such as one walk per shared
+    /// Compose context; per thread so that tests running side by side do not mix).
+    static WALKS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
 
-/// How many walks this process has started.
+/// How many walks the calling thread has started.
 pub fn walks_started() -> u64 {
-    WALKS.load(std::sync::atomic::Ordering::Relaxed)
+    WALKS.with(|w| w.get())
 }
 
 /// A failure docker would stop on, or one of the walk itself.
@@ -127,7 +129,7 @@ pub fn walk(plan: &WalkPlan) -> Result<Tree, WalkError> {
 
 /// [`walk`] with a given backend.
 pub fn walk_with(plan: &WalkPlan, backend: Backend) -> Result<Tree, WalkError> {
-    WALKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    WALKS.with(|w| w.set(w.get() + 1));
     sys::with_fs(backend, Run { plan })
 }
 
