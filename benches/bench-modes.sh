@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# bench-modes.sh - ctxsize's walk modes side by side with diskus -b on one corpus (a
+# narrower ../shared/bench/bench.sh: interleaved rounds in rotating order, ratios taken round by
+# round, the median quoted with the min-max range).
+#
+#   bench-modes.sh CTXSIZE_BIN [CORPUS_DIR]
+#   env: ROUNDS (default 11), PATTERNS=30|1000 (which .dockerignore variant to use),
+#        MODES (default: report list gate) - report: `--format json` (full walk, kept-out sizes),
+#        list: `list`, gate: `--budget 10GB --quiet --no-excluded-sizes`, full-list: `list`
+#        with CTXSIZE_FULL_WALK=1.
+set -euo pipefail
+BIN="${1:?ctxsize binary}"
+D="${2:-/tmp/ctxbench/corpora/mono}"
+ROUNDS="${ROUNDS:-11}"
+PATTERNS="${PATTERNS:-30}"
+MODES="${MODES:-report list gate}"
+[ -d "$D" ] || { echo "no corpus at $D" >&2; exit 2; }
+if [ -f "$D/.dockerignore.$PATTERNS" ]; then cp "$D/.dockerignore.$PATTERNS" "$D/.dockerignore"; fi
+WORK="$(mktemp -d /tmp/ctxbench-modes.XXXXXX)"
+trap 'rm -rf "$WORK"' EXIT
+
+names=(diskus); cmds=("diskus -b $D")
+for m in $MODES; do
+  case $m in
+    report) cmds+=("$BIN --format json --quiet $D") ;;
+    list) cmds+=("$BIN list $D") ;;
+    gate) cmds+=("$BIN --budget 10GB --quiet --no-excluded-sizes $D") ;;
+    full-list) cmds+=("env CTXSIZE_FULL_WALK=1 $BIN list $D") ;;
+    *) echo "unknown mode $m" >&2; exit 2 ;;
+  esac
+  names+=("$m")
+done
+N=${#names[@]}
+run1() {
+  local i=$1 t0 t1
+  t0=$(date +%s%N)
+  /usr/bin/time -f "%M" -o "$WORK/t" ${cmds[$i]} >/dev/null 2>&1 || echo "WARN: ${names[$i]} exited non-zero" >&2
+  t1=$(date +%s%N)
+  echo "${names[$i]} $(( (t1 - t0) / 1000 )) $(tail -1 "$WORK/t")" >> "$WORK/runs"
+}
+echo "corpus: $D (.dockerignore.$PATTERNS), $(nproc) cores, $(date -u +%FT%TZ), $ROUNDS rounds"
+for i in $(seq 0 $((N - 1))); do ${cmds[$i]} >/dev/null 2>&1 || true; done
+: > "$WORK/runs"
+for r in $(seq 0 $((ROUNDS - 1))); do
+  for k in $(seq 0 $((N - 1))); do run1 $(( (k + r) % N )); done
+done
+awk -v list="${names[*]}" '
+  function med(a, n,   t, i, j, v) { for (i = 1; i <= n; i++) t[i] = a[i]
+    for (i = 2; i <= n; i++) { v = t[i]; for (j = i - 1; j >= 1 && t[j] > v; j--) t[j + 1] = t[j]; t[j + 1] = v }
+    return (n % 2) ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2 }
+  { k = ++c[$1]; W[$1, k] = $2 / 1e6; M[$1, k] = $3 / 1024 }
+  END { n = c["diskus"]; split(list, tl, " ")
+    for (j = 1; j in tl; j++) { t = tl[j]; lo = 1e9; hi = 0
+      for (i = 1; i <= n; i++) { w[i] = W[t, i]; m[i] = M[t, i]; r[i] = W[t, i] / W["diskus", i]
+        if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
+      printf "%-10s wall %7.3f s  rss %6.1f MiB  ratio/diskus %6.3f [%.3f-%.3f]\n", t, med(w, n), med(m, n), med(r, n), lo, hi } }' "$WORK/runs"
