@@ -16,6 +16,7 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
+pub mod bake;
 pub mod builder;
 pub mod commands;
 pub mod compose;
