@@ -19,7 +19,7 @@
 //! Only the fields that decide what a build sends are evaluated (`context`, `contexts`,
 //! `dockerfile`, `dockerfile-inline`, `target`, `args`, `inherits`), so a function ctxsize does
 //! not know in `tags` or `labels` costs nothing; one it meets in those fields is a note naming the
-//! target. `matrix` targets are listed as not analysed.
+//! target. `matrix` targets expand to one target per combination, their label a group of them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -174,6 +174,44 @@ fn functions(ctx: &mut Context) {
         func(2, |a| Ok(Value::Bool(a.first() != a.get(1)))),
     );
     ctx.declare_func(
+        "md5",
+        func(1, |a| {
+            use md5::Digest;
+            let d = md5::Md5::digest(str_arg(&a, 0).as_bytes());
+            Ok(d.iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+                .into())
+        }),
+    );
+    // buildx's own: every character that is not a letter, digit or `_` becomes `_`.
+    ctx.declare_func(
+        "sanitize",
+        func(1, |a| {
+            Ok(str_arg(&a, 0)
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '_' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect::<String>()
+                .into())
+        }),
+    );
+    ctx.declare_func(
+        "join",
+        func(2, |a| {
+            let items = match a.get(1) {
+                Some(Value::Array(v)) => v.iter().filter_map(value_string).collect::<Vec<_>>(),
+                _ => return Err("join: the second argument must be a list".into()),
+            };
+            Ok(items.join(&str_arg(&a, 0)).into())
+        }),
+    );
+    ctx.declare_func(
         "coalesce",
         FuncDef::builder()
             .variadic_param(ParamType::Any)
@@ -294,9 +332,6 @@ fn target_from(attrs: &[(String, Expression)], ctx: &Context) -> Target {
                         .collect()
                 }
                 "inherits" => t.inherits = eval_list(e, ctx)?,
-                "matrix" => {
-                    return Err("`matrix` targets are not analysed yet".into());
-                }
                 _ => {}
             }
             Ok(())
@@ -306,6 +341,55 @@ fn target_from(attrs: &[(String, Expression)], ctx: &Context) -> Target {
         }
     }
     t
+}
+
+/// A `matrix` target: one target per combination of the matrix values (the last key varies
+/// fastest), named by its `name` expression, as buildx's `TestHCLMatrix*` cases expect; the
+/// block's label becomes a group of them.
+fn matrix(
+    m: &Expression,
+    attrs: &[(String, Expression)],
+    ctx: &Context<'static>,
+) -> Result<Vec<(String, Target)>, String> {
+    let Value::Object(keys) = m.evaluate(ctx).map_err(|e| e.to_string())? else {
+        return Err("not a map of lists".into());
+    };
+    let mut combos: Vec<Vec<(String, Value)>> = vec![Vec::new()];
+    for (k, v) in keys {
+        let Value::Array(values) = v else {
+            return Err(format!("`{k}` is not a list"));
+        };
+        let mut next = Vec::with_capacity(combos.len() * values.len());
+        for c in &combos {
+            for val in &values {
+                let mut c = c.clone();
+                c.push((k.clone(), val.clone()));
+                next.push(c);
+            }
+        }
+        combos = next;
+    }
+    let name = attrs
+        .iter()
+        .find(|(k, _)| k == "name")
+        .map(|(_, e)| e)
+        .ok_or("a matrix target needs `name`")?;
+    let rest: Vec<(String, Expression)> = attrs
+        .iter()
+        .filter(|(k, _)| k != "matrix" && k != "name")
+        .cloned()
+        .collect();
+    combos
+        .into_iter()
+        .map(|combo| {
+            let mut c = ctx.clone();
+            for (k, v) in combo {
+                c.declare_var(k, v);
+            }
+            let n = eval_string(name, &c)?.ok_or("`name` is null")?;
+            Ok((n, target_from(&rest, &c)))
+        })
+        .collect()
 }
 
 /// Parses an HCL bake file. `file` names it in notes.
@@ -348,10 +432,28 @@ pub fn parse_hcl(
                     .unwrap_or_default();
                 def.groups.entry(name).or_default().extend(targets);
             }
-            "target" => {
-                let t = target_from(&attrs, &ctx);
-                def.targets.entry(name).or_default().merge(&t);
-            }
+            "target" => match attrs.iter().find(|(k, _)| k == "matrix") {
+                None => {
+                    let t = target_from(&attrs, &ctx);
+                    def.targets.entry(name).or_default().merge(&t);
+                }
+                Some((_, m)) => match matrix(m, &attrs, &ctx) {
+                    Ok(expanded) => {
+                        let g = def.groups.entry(name).or_default();
+                        g.extend(expanded.iter().map(|(n, _)| n.clone()));
+                        for (n, t) in expanded {
+                            def.targets.entry(n).or_default().merge(&t);
+                        }
+                    }
+                    Err(why) => {
+                        let t = Target {
+                            unsupported: Some(format!("`matrix`: {why}")),
+                            ..Target::default()
+                        };
+                        def.targets.insert(name, t);
+                    }
+                },
+            },
             _ => {}
         }
     }

@@ -159,12 +159,13 @@ fn json_bake_files_interpolate_variables() {
 }
 
 #[test]
-fn matrix_and_remote_contexts_become_notes() {
+fn remote_contexts_and_unknown_functions_become_notes() {
     let def = parse_hcl(
-        r#"group "default" { targets = ["m", "r"] }
-target "m" {
-  matrix = { v = ["a", "b"] }
-  name = "m-${v}"
+        r#"group "default" {
+  targets = ["f", "r"]
+}
+target "f" {
+  dockerfile = nosuchfunction("x")
 }
 target "r" {
   context = "https://github.com/docker/buildx.git"
@@ -177,8 +178,56 @@ target "r" {
     let b = builds(&ts, Path::new("/w"));
     assert!(b.builds.is_empty());
     assert_eq!(b.notes.len(), 2, "{:?}", b.notes);
-    assert!(b.notes[0].contains("matrix"));
+    assert!(
+        b.notes[0].contains("target f: not analysed"),
+        "{:?}",
+        b.notes
+    );
     assert!(b.notes[1].contains("remote context"));
+}
+
+/// buildx bake/hcl_test.go TestHCLMatrixMultipleKeys and TestHCLMatrixMaps.
+#[test]
+fn matrix_targets_expand_to_one_per_combination() {
+    let def = parse_hcl(
+        r#"target "default" {
+  matrix = {
+    foo = ["a"]
+    bar = ["b", "c"]
+    baz = ["d", "e", "f"]
+  }
+  name = "${foo}-${bar}-${baz}"
+  dockerfile = "${bar}.Dockerfile"
+}
+target "m" {
+  matrix = {
+    aa = [{ foo = "aa", bar = "bb" }, { foo = "cc", bar = "dd" }]
+  }
+  name = aa.foo
+  args = { target = "val${aa.bar}" }
+}
+target "h" {
+  matrix = { df = ["Dockerfile"] }
+  name = "v-${md5(df)}-${sanitize("a/b.c")}"
+}"#,
+        "f",
+        &no_env,
+    )
+    .unwrap();
+    let ts = resolve(&def, &[]).unwrap();
+    let names: Vec<&str> = ts.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["a-b-d", "a-b-e", "a-b-f", "a-c-d", "a-c-e", "a-c-f"]
+    );
+    assert_eq!(ts[3].1.dockerfile.as_deref(), Some("c.Dockerfile"));
+    let m = resolve(&def, &["m".into()]).unwrap();
+    assert_eq!(m.len(), 2);
+    assert_eq!(m[0].0, "aa");
+    assert_eq!(m[1].1.args["target"].as_deref(), Some("valdd"));
+    let h = resolve(&def, &["h".into()]).unwrap();
+    // md5("Dockerfile"), as `printf Dockerfile | md5sum` prints it.
+    assert_eq!(h[0].0, "v-3254677a7917c6c01f55212f86c57fbf-a_b_c");
 }
 
 #[test]
