@@ -309,6 +309,21 @@ enum Sub {
         /// The build context directory.
         context: Option<PathBuf>,
     },
+    /// What each target of a `docker buildx bake` definition sends: bake files (HCL, JSON, or
+    /// Compose) given with -f (repeatable) or the ones bake reads by default, groups expanded,
+    /// `inherits`, variables and `contexts` applied. A context shared by several targets is
+    /// walked and counted once; gates apply per target, --total-budget to the sum.
+    Bake {
+        /// Targets or groups (default: `default`).
+        #[arg(value_name = "TARGET")]
+        targets: Vec<String>,
+        /// Output format (default: human; github when GITHUB_ACTIONS=true).
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// Fail when the content sent over all distinct contexts is larger than SIZE.
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        total_budget: Option<u64>,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
@@ -516,6 +531,21 @@ impl Cli {
                     discover: !no_discover,
                     per_dockerfile,
                 },
+            },
+            Some(Sub::Bake {
+                targets,
+                format,
+                total_budget,
+            }) => Command::Bake {
+                files: self.common.file.clone(),
+                targets,
+                config: Config {
+                    dockerfile: None,
+                    ..config(None)
+                },
+                format: ci_format(format),
+                options,
+                total_budget,
             },
             Some(Sub::List { null, context }) => Command::List {
                 config: config(context),

@@ -66,7 +66,8 @@ pub struct NamedContext {
     pub kind: NamedKind,
 }
 
-fn named_context(name: String, value: &str, dir: &Path) -> NamedContext {
+/// A named context from its name and value, a local path resolved against `dir`.
+pub fn named_context(name: String, value: &str, dir: &Path) -> NamedContext {
     let kind = if value.starts_with("docker-image://") {
         NamedKind::Image
     } else if value.starts_with("service:") {

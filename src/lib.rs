@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
+pub mod bake;
 pub mod builder;
 pub mod commands;
 pub mod compose;

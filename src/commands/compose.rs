@@ -50,6 +50,10 @@ struct ComposeTotals {
     pub content_bytes: u64,
     /// Tar bytes.
     pub tar_bytes: u64,
+    /// Bake: the tar bytes if each target's build sent its contexts itself (buildx before 0.17,
+    /// or separate `docker build` runs): each context counted once per target that uses it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_build_tar_bytes: Option<u64>,
 }
 
 /// Context, Dockerfile, inline Dockerfile text, target, build args: what makes two services'
@@ -62,10 +66,10 @@ type Key = (
     Vec<String>,
 );
 
-fn tag(e: &Error, services: &[String]) -> Error {
+fn tag(e: &Error, noun: &str, services: &[String]) -> Error {
     match e {
-        Error::Usage(m) => Error::Usage(format!("service {}: {m}", services.join(", "))),
-        _ => Error::Usage(format!("service {}: {e}", services.join(", "))),
+        Error::Usage(m) => Error::Usage(format!("{noun} {}: {m}", services.join(", "))),
+        _ => Error::Usage(format!("{noun} {}: {e}", services.join(", "))),
     }
 }
 
@@ -86,6 +90,41 @@ pub(super) fn command(
         .unwrap_or_else(|| cfg.cwd.clone());
     let parsed = parse(&text, &dir, &|k| std::env::var(k).ok())
         .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    let src = Source::Compose(path);
+    run(&src, &parsed, cfg, format, options, None, out, err)
+}
+
+/// Where the builds come from: a Compose file's services or a bake file's targets.
+pub(super) enum Source {
+    /// `--compose FILE`.
+    Compose(PathBuf),
+    /// `ctxsize bake`: the bake files read.
+    Bake(Vec<PathBuf>),
+}
+
+impl Source {
+    fn noun(&self) -> &'static str {
+        match self {
+            Source::Compose(_) => "service",
+            Source::Bake(_) => "target",
+        }
+    }
+}
+
+/// Every build of `parsed` through the single pipeline, each (context, Dockerfile, target,
+/// args) once with the builds that use it; `total_budget` gates the sum over distinct contexts.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn run(
+    src: &Source,
+    parsed: &crate::compose::ComposeBuilds,
+    cfg: &Config,
+    format: Format,
+    options: &pipeline::Options,
+    total_budget: Option<u64>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, Error> {
+    let noun = src.noun();
     let mut notes = parsed.notes.clone();
     // (context, Dockerfile, inline text) → services, and the services' named contexts.
     let mut groups: BTreeMap<Key, (Vec<String>, Vec<NamedContext>)> = BTreeMap::new();
@@ -113,11 +152,11 @@ pub(super) fn command(
                     e.1.push(b.service.clone());
                 }
                 NamedKind::Local => notes.push(format!(
-                    "service {}: named context {} ({}) is not used by the classic builder",
+                    "{noun} {}: named context {} ({}) is not used by the classic builder",
                     b.service, n.name, n.source
                 )),
                 _ => notes.push(format!(
-                    "service {}: named context {} = {} is not a local directory: not analysed",
+                    "{noun} {}: named context {} = {} is not a local directory: not analysed",
                     b.service, n.name, n.source
                 )),
             }
@@ -145,7 +184,8 @@ pub(super) fn command(
             .into_iter()
             .chain(options.dockerfile.build_args.iter().cloned())
             .collect();
-        let built = pipeline::build_cached(&c, &o, &mut walks).map_err(|e| tag(&e, &services))?;
+        let built =
+            pipeline::build_cached(&c, &o, &mut walks).map_err(|e| tag(&e, noun, &services))?;
         entries.push(entry(built, services, None, additional));
     }
     for (dir, (name, services)) in named {
@@ -154,13 +194,31 @@ pub(super) fn command(
             dockerfile: None,
             ..cfg.clone()
         };
-        let built = pipeline::build_named(&c, options).map_err(|e| tag(&e, &services))?;
+        let built = pipeline::build_named(&c, options).map_err(|e| tag(&e, noun, &services))?;
         entries.push(entry(built, services, Some(name), Vec::new()));
     }
-    let totals = totals(&entries);
-    let res = write(format, &path, &notes, &entries, &totals, cfg, out);
+    let mut totals = totals(&entries);
+    if let Source::Bake(_) = src {
+        totals.per_build_tar_bytes = Some(per_build(&entries));
+        notes.extend(shared_notes(&entries));
+    }
+    let res = write(format, src, &notes, &entries, &totals, cfg, out);
     output(res)?;
     let mut code = ExitCode::Ok.code();
+    if let Some(limit) = total_budget {
+        if totals.content_bytes > limit {
+            let _ = writeln!(
+                err,
+                "total budget exceeded: {} sent over {} context director{} > {} ({} over)",
+                crate::units::human(totals.content_bytes),
+                totals.contexts,
+                if totals.contexts == 1 { "y" } else { "ies" },
+                crate::units::human(limit),
+                crate::units::human(totals.content_bytes - limit)
+            );
+            code = code.max(ExitCode::Check.code());
+        }
+    }
     for (e, _) in &entries {
         if let Some(o) = &e.gate {
             for l in o.lines() {
@@ -212,16 +270,52 @@ fn totals(entries: &[(ContextEntry, Analysis)]) -> ComposeTotals {
     t
 }
 
-fn label(e: &ContextEntry) -> String {
+fn label(e: &ContextEntry, noun: &str) -> String {
     match &e.named_context {
         Some(n) => format!("named context {n} of {}", e.services.join(", ")),
-        None => format!("services: {}", e.services.join(", ")),
+        None => format!("{noun}s: {}", e.services.join(", ")),
     }
+}
+
+/// Each context's tar bytes once per build that uses it.
+fn per_build(entries: &[(ContextEntry, Analysis)]) -> u64 {
+    entries
+        .iter()
+        .map(|(e, _)| e.report.totals.tar_bytes * e.services.len() as u64)
+        .sum()
+}
+
+/// A context directory used by several targets: what buildx sends (docker/buildx
+/// build/build.go `detectSharedMounts`, since buildx 0.17: one shared session per local
+/// directory, so one transfer) against separate builds.
+fn shared_notes(entries: &[(ContextEntry, Analysis)]) -> Vec<String> {
+    let mut by_dir: BTreeMap<&Path, (Vec<&str>, u64)> = BTreeMap::new();
+    for (e, a) in entries {
+        let d = by_dir.entry(a.resolved.root.as_path()).or_default();
+        d.0.extend(e.services.iter().map(String::as_str));
+        d.1 = d.1.max(e.report.totals.tar_bytes);
+    }
+    by_dir
+        .into_iter()
+        .filter(|(_, (users, _))| users.len() > 1)
+        .map(|(dir, (users, bytes))| {
+            format!(
+                "{} is the context of {} targets ({}): buildx 0.17 and later send it once per \
+                 bake run (a shared session); separate builds or older buildx send it {} times \
+                 ({} tar bytes in all)",
+                dir.display(),
+                users.len(),
+                users.join(", "),
+                users.len(),
+                bytes * users.len() as u64
+            )
+        })
+        .collect()
 }
 
 fn write(
     format: Format,
-    path: &Path,
+    src: &Source,
     notes: &[String],
     entries: &[(ContextEntry, Analysis)],
     totals: &ComposeTotals,
@@ -231,27 +325,57 @@ fn write(
     match format {
         Format::Json => {
             let contexts: Vec<&ContextEntry> = entries.iter().map(|(e, _)| e).collect();
-            let v = serde_json::json!({
-                "compose_file": path.display().to_string(),
-                "contexts": contexts,
-                "totals": totals,
-                "notes": notes,
-            });
+            let v = match src {
+                Source::Compose(path) => serde_json::json!({
+                    "compose_file": path.display().to_string(),
+                    "contexts": contexts,
+                    "totals": totals,
+                    "notes": notes,
+                }),
+                Source::Bake(files) => {
+                    let mut contexts = serde_json::to_value(contexts)?;
+                    // A bake entry lists targets, not services.
+                    for c in contexts.as_array_mut().into_iter().flatten() {
+                        if let Some(o) = c.as_object_mut() {
+                            if let Some(s) = o.remove("services") {
+                                o.insert("targets".into(), s);
+                            }
+                        }
+                    }
+                    serde_json::json!({
+                        "bake_files": files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
+                        "contexts": contexts,
+                        "totals": totals,
+                        "notes": notes,
+                    })
+                }
+            };
             serde_json::to_writer_pretty(&mut *out, &v)?;
             writeln!(out)
         }
         Format::Human => {
-            writeln!(
-                out,
-                "compose file {}",
-                render::escape_controls(&path.display().to_string())
-            )?;
+            match src {
+                Source::Compose(path) => writeln!(
+                    out,
+                    "compose file {}",
+                    render::escape_controls(&path.display().to_string())
+                )?,
+                Source::Bake(files) => {
+                    for f in files {
+                        writeln!(
+                            out,
+                            "bake file {}",
+                            render::escape_controls(&f.display().to_string())
+                        )?;
+                    }
+                }
+            }
             for n in notes {
                 writeln!(out, "note: {}", render::escape_controls(n))?;
             }
             for (e, _) in entries {
                 writeln!(out)?;
-                writeln!(out, "== {}", render::escape_controls(&label(e)))?;
+                writeln!(out, "== {}", render::escape_controls(&label(e, src.noun())))?;
                 for n in &e.additional_contexts {
                     writeln!(
                         out,
@@ -271,7 +395,14 @@ fn write(
                 totals.tar_bytes,
                 totals.contexts,
                 if totals.contexts == 1 { "y" } else { "ies" }
-            )
+            )?;
+            if let Some(n) = totals.per_build_tar_bytes {
+                writeln!(
+                    out,
+                    "            {n} tar bytes if every target sent its contexts itself"
+                )?;
+            }
+            Ok(())
         }
         Format::Sarif | Format::Github => {
             let groups: Vec<render::sarif::Group> = entries
@@ -288,7 +419,7 @@ fn write(
             } else {
                 let summary: Vec<String> = entries
                     .iter()
-                    .map(|(e, _)| format!("{} [{}]", summary_line(&e.report), label(e)))
+                    .map(|(e, _)| format!("{} [{}]", summary_line(&e.report), label(e, src.noun())))
                     .collect();
                 render::github::render(&groups, &cfg.cwd, &summary, out)
             }

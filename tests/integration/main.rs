@@ -9,6 +9,7 @@
 // on Unix only; the edge cases run everywhere (those needing a Unix file kind are skipped
 // elsewhere, with a message).
 
+mod bake;
 mod buildkit;
 #[cfg(unix)]
 mod ci_gates;

@@ -1,0 +1,255 @@
+//! Expectations from docker/buildx `bake/bake.go` and its docs (docs/bake-reference.md):
+//! default group, groups, inherits, variables with environment overrides, path resolution.
+
+use super::*;
+
+fn no_env(_: &str) -> Option<String> {
+    None
+}
+
+const THREE: &str = r#"
+variable "TAG" { default = "dev" }
+variable "APP_DIR" { default = "services/${TAG}" }
+group "default" { targets = ["api", "web", "worker"] }
+target "_common" {
+  args = { NODE_VERSION = "20", MODE = "prod" }
+}
+target "api" {
+  inherits = ["_common"]
+  dockerfile = "docker/api.Dockerfile"
+  target = "runtime"
+  args = { MODE = "api-${TAG}" }
+  tags = [timestamp()]
+}
+target "web" {
+  inherits = ["_common"]
+  context = "./"
+  contexts = { assets = "./assets", base = "docker-image://alpine:3.20" }
+}
+target "worker" {
+  context = "${APP_DIR}"
+  dockerfile-inline = "FROM alpine\nCOPY . /w\n"
+}
+"#;
+
+#[test]
+fn default_group_expands_in_order_with_inherits() {
+    let def = parse_hcl(THREE, "docker-bake.hcl", &no_env).unwrap();
+    let ts = resolve(&def, &[]).unwrap();
+    let names: Vec<&str> = ts.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["api", "web", "worker"]);
+    let api = &ts[0].1;
+    // The parent's args first, the target's own win key by key (Target.Merge).
+    assert_eq!(api.args["NODE_VERSION"].as_deref(), Some("20"));
+    assert_eq!(api.args["MODE"].as_deref(), Some("api-dev"));
+    assert_eq!(api.target.as_deref(), Some("runtime"));
+    // A function ctxsize does not know, in a field that does not decide what is sent: no harm.
+    assert!(api.unsupported.is_none());
+    assert_eq!(ts[2].1.context.as_deref(), Some("services/dev"));
+}
+
+#[test]
+fn environment_overrides_a_variable_default() {
+    let env = |k: &str| (k == "TAG").then(|| "v2".to_string());
+    let def = parse_hcl(THREE, "f", &env).unwrap();
+    let ts = resolve(&def, &["worker".into()]).unwrap();
+    assert_eq!(ts.len(), 1);
+    assert_eq!(ts[0].1.context.as_deref(), Some("services/v2"));
+}
+
+#[test]
+fn builds_resolve_paths_as_buildx_does() {
+    let def = parse_hcl(THREE, "f", &no_env).unwrap();
+    let ts = resolve(&def, &[]).unwrap();
+    let cwd = Path::new("/repo");
+    let b = builds(&ts, cwd);
+    assert!(b.notes.is_empty(), "{:?}", b.notes);
+    // context defaults to "."; dockerfile is joined to the context (toBuildOpt).
+    assert_eq!(b.builds[0].context, Path::new("/repo"));
+    assert_eq!(
+        b.builds[0].dockerfile.as_deref(),
+        Some(Path::new("/repo/docker/api.Dockerfile"))
+    );
+    assert!(b.builds[0].args.contains(&"MODE=api-dev".to_string()));
+    // Named contexts: local ones relative to the current directory; images listed as such.
+    let web = &b.builds[1];
+    let assets = web
+        .additional_contexts
+        .iter()
+        .find(|n| n.name == "assets")
+        .unwrap();
+    assert_eq!(assets.source, "/repo/assets");
+    assert_eq!(assets.kind, crate::compose::NamedKind::Local);
+    let base = web
+        .additional_contexts
+        .iter()
+        .find(|n| n.name == "base")
+        .unwrap();
+    assert_eq!(base.kind, crate::compose::NamedKind::Image);
+    // dockerfile-inline: the text, and `-` as the Dockerfile.
+    assert_eq!(b.builds[2].dockerfile.as_deref(), Some(Path::new("-")));
+    assert_eq!(b.builds[2].context, Path::new("/repo/services/dev"));
+    assert!(b.builds[2].inline.as_deref().unwrap().contains("COPY . /w"));
+}
+
+#[test]
+fn missing_target_and_cycles_are_errors() {
+    let def = parse_hcl(
+        r#"target "a" { inherits = ["b"] }
+target "b" { inherits = ["a"] }
+group "g" { targets = ["g2"] }
+group "g2" { targets = ["g"] }"#,
+        "f",
+        &no_env,
+    )
+    .unwrap();
+    assert!(resolve(&def, &["nope".into()])
+        .unwrap_err()
+        .contains("nope"));
+    assert!(resolve(&def, &["a".into()])
+        .unwrap_err()
+        .contains("inherits from itself"));
+    assert!(resolve(&def, &["g".into()])
+        .unwrap_err()
+        .contains("includes itself"));
+    // No `default` group or target: buildx fails the same way.
+    assert!(resolve(&def, &[]).unwrap_err().contains("default"));
+}
+
+#[test]
+fn a_later_file_overrides_field_by_field() {
+    let mut def = parse_hcl(
+        r#"target "app" {
+  context = "a"
+  args = { X = "1", Y = "2" }
+}"#,
+        "f1",
+        &no_env,
+    )
+    .unwrap();
+    def.merge(parse_hcl("target \"app\" {\n  args = { Y = \"3\" }\n}", "f2", &no_env).unwrap());
+    let ts = resolve(&def, &["app".into()]).unwrap();
+    assert_eq!(ts[0].1.context.as_deref(), Some("a"));
+    assert_eq!(ts[0].1.args["X"].as_deref(), Some("1"));
+    assert_eq!(ts[0].1.args["Y"].as_deref(), Some("3"));
+}
+
+#[test]
+fn json_bake_files_interpolate_variables() {
+    let text = r#"{
+      "variable": {"DIR": {"default": "app"}},
+      "group": {"default": {"targets": ["one", "two"]}},
+      "target": {
+        "one": {"context": "${DIR}", "args": {"A": "x", "B": null}},
+        "two": {"inherits": ["one"], "dockerfile": "Dockerfile.two"}
+      }
+    }"#;
+    let def = parse_json(text, "docker-bake.json", &no_env).unwrap();
+    let ts = resolve(&def, &[]).unwrap();
+    assert_eq!(ts[0].1.context.as_deref(), Some("app"));
+    assert_eq!(ts[0].1.args["B"], None);
+    assert_eq!(ts[1].1.context.as_deref(), Some("app"));
+    let b = builds(&ts, Path::new("/w"));
+    // A null arg is passed as `--build-arg B` (its value from the environment).
+    assert!(b.builds[0].args.contains(&"B".to_string()));
+    assert_eq!(
+        b.builds[1].dockerfile.as_deref(),
+        Some(Path::new("/w/app/Dockerfile.two"))
+    );
+}
+
+#[test]
+fn remote_contexts_and_unknown_functions_become_notes() {
+    let def = parse_hcl(
+        r#"group "default" {
+  targets = ["f", "r"]
+}
+target "f" {
+  dockerfile = nosuchfunction("x")
+}
+target "r" {
+  context = "https://github.com/docker/buildx.git"
+}"#,
+        "f",
+        &no_env,
+    )
+    .unwrap();
+    let ts = resolve(&def, &[]).unwrap();
+    let b = builds(&ts, Path::new("/w"));
+    assert!(b.builds.is_empty());
+    assert_eq!(b.notes.len(), 2, "{:?}", b.notes);
+    assert!(
+        b.notes[0].contains("target f: not analysed"),
+        "{:?}",
+        b.notes
+    );
+    assert!(b.notes[1].contains("remote context"));
+}
+
+/// buildx bake/hcl_test.go TestHCLMatrixMultipleKeys and TestHCLMatrixMaps.
+#[test]
+fn matrix_targets_expand_to_one_per_combination() {
+    let def = parse_hcl(
+        r#"target "default" {
+  matrix = {
+    foo = ["a"]
+    bar = ["b", "c"]
+    baz = ["d", "e", "f"]
+  }
+  name = "${foo}-${bar}-${baz}"
+  dockerfile = "${bar}.Dockerfile"
+}
+target "m" {
+  matrix = {
+    aa = [{ foo = "aa", bar = "bb" }, { foo = "cc", bar = "dd" }]
+  }
+  name = aa.foo
+  args = { target = "val${aa.bar}" }
+}
+target "h" {
+  matrix = { df = ["Dockerfile"] }
+  name = "v-${md5(df)}-${sanitize("a/b.c")}"
+}"#,
+        "f",
+        &no_env,
+    )
+    .unwrap();
+    let ts = resolve(&def, &[]).unwrap();
+    let names: Vec<&str> = ts.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["a-b-d", "a-b-e", "a-b-f", "a-c-d", "a-c-e", "a-c-f"]
+    );
+    assert_eq!(ts[3].1.dockerfile.as_deref(), Some("c.Dockerfile"));
+    let m = resolve(&def, &["m".into()]).unwrap();
+    assert_eq!(m.len(), 2);
+    assert_eq!(m[0].0, "aa");
+    assert_eq!(m[1].1.args["target"].as_deref(), Some("valdd"));
+    let h = resolve(&def, &["h".into()]).unwrap();
+    // md5("Dockerfile"), as `printf Dockerfile | md5sum` prints it.
+    assert_eq!(h[0].0, "v-3254677a7917c6c01f55212f86c57fbf-a_b_c");
+}
+
+#[test]
+fn compose_services_are_targets_of_the_default_group() {
+    let c = crate::compose::parse(
+        "services:\n  a:\n    build: ./a\n  b:\n    build:\n      context: ./b\n      args:\n        K: v\n",
+        Path::new("/p"),
+        &no_env,
+    )
+    .unwrap();
+    let def = from_compose(&c);
+    let ts = resolve(&def, &[]).unwrap();
+    let b = builds(&ts, Path::new("/elsewhere"));
+    assert_eq!(b.builds.len(), 2);
+    // Compose paths are relative to the Compose file and already absolute here.
+    assert_eq!(b.builds[0].context, Path::new("/p/a"));
+    assert_eq!(b.builds[1].args, vec!["K=v".to_string()]);
+}
+
+#[test]
+fn bad_hcl_is_an_error_not_a_panic() {
+    assert!(parse_hcl("target \"x\" {", "f", &no_env).is_err());
+    assert!(parse_json("{", "f", &no_env).is_err());
+    assert!(parse_hcl("", "f", &no_env).unwrap().targets.is_empty());
+}

@@ -1,0 +1,182 @@
+//! `ctxsize bake`: targets of a bake definition through the single pipeline (the same driver as
+//! `--compose`). Expectations from docker/buildx bake/bake.go (default files, `default` group,
+//! `inherits`, context relative to the current directory, `dockerfile` joined to the context)
+//! and build/build.go `detectSharedMounts` (one shared session per local directory since 0.17).
+
+use std::process::Output;
+
+use serde_json::Value;
+
+use crate::util::{text, TestEnv};
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "invalid JSON ({e}): {} {}",
+            text(&o.stdout),
+            text(&o.stderr)
+        )
+    })
+}
+
+/// Three targets on one context (two Dockerfiles), one with a named context.
+fn project() -> TestEnv {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM alpine\nCOPY . /app\nCOPY --from=assets . /assets\n",
+    )
+    .file("docker/api.Dockerfile", "FROM alpine\nCOPY src /src\n")
+    .file("src/main.go", "package main\n")
+    .file("assets/logo.svg", "<svg/>")
+    .sized("node_modules/x/big.js", 50_000)
+    .dockerignore("node_modules\n")
+    .file(
+        "docker-bake.hcl",
+        r#"variable "MODE" {
+  default = "prod"
+}
+group "default" {
+  targets = ["api", "web", "worker"]
+}
+target "api" {
+  dockerfile = "docker/api.Dockerfile"
+}
+target "web" {
+  contexts = { assets = "./assets" }
+}
+target "worker" {
+  inherits = ["web"]
+  args = { MODE = "${MODE}" }
+}
+"#,
+    );
+    env
+}
+
+#[test]
+fn three_targets_on_one_context_count_it_once() {
+    let env = project();
+    let o = env.run(["bake", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v = json(&o);
+    let single = json(&env.run(["--format", "json", "."]));
+    let contexts = v["contexts"].as_array().unwrap();
+    // web and worker differ by their args: two builds; api another; the named context one more.
+    assert_eq!(contexts.len(), 4, "{v:#}");
+    let targets: Vec<Vec<String>> = contexts
+        .iter()
+        .map(|c| {
+            c["targets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect();
+    assert!(targets.contains(&vec!["api".to_string()]));
+    assert!(targets.contains(&vec!["web".to_string(), "worker".to_string()]));
+    // Totals: the root context once (as `ctxsize .` reports it) plus the named context once.
+    let named = contexts
+        .iter()
+        .find(|c| c["named_context"] == "assets")
+        .expect("the named context has its own entry");
+    assert_eq!(named["report"]["files"], 1);
+    assert_eq!(v["totals"]["contexts"], 2);
+    assert_eq!(
+        v["totals"]["files"].as_u64().unwrap(),
+        single["files"].as_u64().unwrap() + 1
+    );
+    let root_tar = single["tar_bytes"].as_u64().unwrap();
+    let named_tar = named["report"]["tar_bytes"].as_u64().unwrap();
+    assert_eq!(
+        v["totals"]["tar_bytes"].as_u64().unwrap(),
+        root_tar + named_tar
+    );
+    // Sent per target: the root context by three targets, the named one by two.
+    assert_eq!(
+        v["totals"]["per_build_tar_bytes"].as_u64().unwrap(),
+        3 * root_tar + 2 * named_tar
+    );
+    let notes = v["notes"].to_string();
+    assert!(notes.contains("context of 3 targets"), "{notes}");
+    // The api target's transfer set is its Dockerfile's COPY src, not the whole context.
+    let api = contexts.iter().find(|c| c["targets"][0] == "api").unwrap();
+    assert!(api["report"]["dockerfile"]
+        .as_str()
+        .unwrap()
+        .ends_with("docker/api.Dockerfile"));
+}
+
+#[test]
+fn one_target_by_name_and_unknown_names() {
+    let env = project();
+    let v = json(&env.run(["bake", "--format", "json", "api"]));
+    assert_eq!(v["contexts"].as_array().unwrap().len(), 1);
+    let o = env.run(["bake", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("failed to find target nope"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn budgets_per_target_and_in_total() {
+    let env = project();
+    // Each context is small: a per-target budget of 1 MB passes, a total of 10 bytes fails.
+    let o = env.run(["bake", "--budget", "1MB", "--total-budget", "10"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("total budget exceeded"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = env.run(["bake", "--budget", "10"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = env.run(["bake", "--budget", "1MB", "--total-budget", "1MB"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+#[test]
+fn json_and_compose_files_as_bake_input() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n")
+        .file("app/Dockerfile", "FROM alpine\nCOPY . /a\n")
+        .file("app/x.txt", "x")
+        .file(
+            "compose.yaml",
+            "services:\n  app:\n    build: ./app\n",
+        )
+        .file(
+            "docker-bake.json",
+            r#"{"target": {"app": {"args": {"A": "1"}}, "root": {}}, "group": {"default": {"targets": ["root"]}}}"#,
+        );
+    // No -f: every default file is read and merged; the Compose service `app` gets the JSON
+    // file's args, and `default` lists both.
+    let v = json(&env.run(["bake", "--format", "json"]));
+    let contexts = v["contexts"].as_array().unwrap();
+    assert_eq!(contexts.len(), 2, "{v:#}");
+    assert_eq!(v["bake_files"].as_array().unwrap().len(), 2);
+    let app = contexts.iter().find(|c| c["targets"][0] == "app").unwrap();
+    assert!(app["report"]["context"].as_str().unwrap().ends_with("/app"));
+    // -f picks one file.
+    let v = json(&env.run(["bake", "-f", "docker-bake.json", "--format", "json"]));
+    assert_eq!(v["contexts"].as_array().unwrap().len(), 1);
+    assert_eq!(v["contexts"][0]["targets"][0], "root");
+}
+
+#[test]
+fn no_bake_file_is_an_error_with_the_names_looked_for() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\n");
+    let o = env.run(["bake"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("docker-bake.hcl"),
+        "{}",
+        text(&o.stderr)
+    );
+}
