@@ -158,10 +158,20 @@ pub fn no_dockerfile_note(a: &Analysis) -> String {
 /// Builds the full report for one context.
 pub fn build(cfg: &Config, opts: &Options, progress: Option<&AtomicU64>) -> Result<Built, Error> {
     let (a, no_dockerfile) = analyze(cfg, progress)?;
-    let extra = crate::findings::compute(&a, &opts.report);
+    let from_stdin = cfg.dockerfile.as_deref() == Some(Path::new("-"));
+    // Secrets are graded by the Dockerfile the build uses: stdin's for `-f -`, same target and
+    // build args as the transfer set.
+    let plan_input = crate::findings::PlanInput {
+        from_stdin,
+        stdin: opts.dockerfile.stdin.clone(),
+        options: dockerfile::Options {
+            build_args: build_args(&opts.dockerfile.build_args),
+            target: opts.dockerfile.target.clone(),
+        },
+    };
+    let extra = crate::findings::compute_with(&a, &opts.report, &plan_input);
     let mut report = Report::new(&a, extra);
     report.root_files = Some(root_files(&a));
-    let from_stdin = cfg.dockerfile.as_deref() == Some(Path::new("-"));
     if from_stdin {
         report.dockerfile = "-".into();
     }
