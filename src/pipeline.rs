@@ -266,7 +266,8 @@ fn dockerfile_checks(a: &Analysis, opts: &Options, from_stdin: bool, report: &mu
     let text = match &opts.dockerfile.stdin {
         Some(t) if from_stdin => Ok(t.clone()),
         _ if from_stdin => Err("the Dockerfile from stdin was not read".to_string()),
-        _ => std::fs::read(path).map_err(|e| {
+        // As the builder reads it: BuildKit follows a symlink inside the Dockerfile's directory.
+        _ => std::fs::read(crate::context::dockerfile_as_read(a.builder, path)).map_err(|e| {
             format!(
                 "cannot read the Dockerfile {name}: {}",
                 crate::error::go_err(&e)

@@ -94,7 +94,11 @@ pub(crate) fn plan(a: &Analysis, input: &PlanInput) -> Option<Plan> {
     let text = if input.from_stdin {
         input.stdin.clone()?
     } else {
-        std::fs::read(&a.resolved.dockerfile).ok()?
+        std::fs::read(crate::context::dockerfile_as_read(
+            a.builder,
+            &a.resolved.dockerfile,
+        ))
+        .ok()?
     };
     let df = dockerfile::parse(&String::from_utf8_lossy(&text)).ok()?;
     let used = df.context_sources(&input.options).ok()?;
