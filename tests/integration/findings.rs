@@ -548,3 +548,31 @@ fn severity_follows_the_dockerfile_used_stdin_target_and_build_args() {
     assert_eq!(sev(&v, "dev.txt"), "high");
     assert_eq!(sev(&v, "piped.txt"), "medium");
 }
+
+#[test]
+fn human_output_shows_each_severity_when_a_category_mixes_them() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x4e5);
+    env.file("src/app.ts", format!("k = {}\n", g.aws()))
+        .file("notes.txt", format!("k = {}\n", g.aws()))
+        .file("Dockerfile", "FROM alpine\nCOPY src /src\n");
+    let out = env.run(["--color", "never", "."]);
+    let s = text(&out.stdout);
+    let line = |p: &str| {
+        s.lines()
+            .find(|l| l.contains(p) && l.contains("[CTX"))
+            .unwrap_or_else(|| panic!("no finding line for {p}: {s}"))
+            .trim_start()
+            .to_string()
+    };
+    assert!(s.contains("  high   secret"), "{s}");
+    assert!(line("src/app.ts").starts_with("high "), "{s}");
+    assert!(line("notes.txt").starts_with("medium "), "{s}");
+    // One severity in a category: the header says it, lines carry no label.
+    env.file("Dockerfile", "FROM alpine\nCOPY . /src\n");
+    let s = text(&env.run(["--color", "never", "."]).stdout);
+    assert!(
+        s.lines().any(|l| l.trim_start().starts_with("src/app.ts")),
+        "{s}"
+    );
+}
