@@ -470,6 +470,16 @@ pub fn buildkit_dockerfile_path(dockerfile: &Path) -> PathBuf {
     }
 }
 
+/// The file `builder` reads for the Dockerfile `dockerfile` (a path `resolve` returned):
+/// BuildKit follows its symlinks inside its own directory (B14); the classic builder reads
+/// the host path, which `resolve` already resolved.
+pub fn dockerfile_as_read(builder: crate::walk::Builder, dockerfile: &Path) -> PathBuf {
+    match builder {
+        crate::walk::Builder::Buildkit => buildkit_dockerfile_path(dockerfile),
+        crate::walk::Builder::Classic => dockerfile.to_path_buf(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

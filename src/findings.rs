@@ -4,6 +4,7 @@
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
 mod exposure;
+pub use exposure::PlanInput;
 mod git;
 mod secrets;
 
@@ -248,8 +249,15 @@ fn junk_unless_tracked(rule: &str) -> bool {
     matches!(rule, "CTX402" | "CTX403" | "CTX506" | "CTX602")
 }
 
-/// Runs the rules over everything that will be sent.
+/// Runs the rules over everything that will be sent, grading secrets by the analysis'
+/// Dockerfile on disk (default target, no build args).
 pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
+    compute_with(a, opts, &PlanInput::default())
+}
+
+/// [`compute`], grading secrets by the Dockerfile `df` describes (stdin text, target, build
+/// args).
+pub fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra {
     let tree = &a.tree;
     let mut no_data = vec![false; tree.nodes.len()];
     for &h in &a.hardlink_entries {
@@ -314,7 +322,7 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
         } else {
             None
         };
-        (git, ignored, exposure::plan(a))
+        (git, ignored, exposure::plan(a, df))
     };
     let (parts, (git, ignored, plan)) = rayon::join(by_rules, by_git);
     let tracked = git.tracked();

@@ -223,10 +223,20 @@ fn build_with(
         Some(c) => c.analyze(cfg)?,
         None => analyze(cfg, progress)?,
     };
-    let extra = crate::findings::compute(&a, &opts.report);
+    let from_stdin = cfg.dockerfile.as_deref() == Some(Path::new("-"));
+    // Secrets are graded by the Dockerfile the build uses: stdin's for `-f -`, same target and
+    // build args as the transfer set.
+    let plan_input = crate::findings::PlanInput {
+        from_stdin,
+        stdin: opts.dockerfile.stdin.clone(),
+        options: dockerfile::Options {
+            build_args: build_args(&opts.dockerfile.build_args),
+            target: opts.dockerfile.target.clone(),
+        },
+    };
+    let extra = crate::findings::compute_with(&a, &opts.report, &plan_input);
     let mut report = Report::new(&a, extra);
     report.root_files = Some(root_files(&a));
-    let from_stdin = cfg.dockerfile.as_deref() == Some(Path::new("-"));
     if from_stdin {
         report.dockerfile = "-".into();
     }
@@ -334,7 +344,8 @@ fn dockerfile_checks(a: &Analysis, opts: &Options, from_stdin: bool, report: &mu
     let text = match &opts.dockerfile.stdin {
         Some(t) if from_stdin => Ok(t.clone()),
         _ if from_stdin => Err("the Dockerfile from stdin was not read".to_string()),
-        _ => std::fs::read(path).map_err(|e| {
+        // As the builder reads it: BuildKit follows a symlink inside the Dockerfile's directory.
+        _ => std::fs::read(crate::context::dockerfile_as_read(a.builder, path)).map_err(|e| {
             format!(
                 "cannot read the Dockerfile {name}: {}",
                 crate::error::go_err(&e)

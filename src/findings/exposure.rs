@@ -75,19 +75,49 @@ pub(crate) struct Plan {
     names: Vec<String>,
 }
 
-/// Reads and evaluates the analysis' Dockerfile (default target, no build args), `None` if it
-/// cannot be read or parsed.
-pub(crate) fn plan(a: &Analysis) -> Option<Plan> {
-    let text = std::fs::read(&a.resolved.dockerfile).ok()?;
+/// Which Dockerfile the build uses and how it is evaluated: the pipeline's `-f -` text,
+/// `--target` and `--build-arg` values, so severity follows the Dockerfile actually built.
+#[derive(Debug, Clone, Default)]
+pub struct PlanInput {
+    /// The Dockerfile comes from stdin (`-f -`): never read the file on disk.
+    pub from_stdin: bool,
+    /// The text read from stdin, if it was read.
+    pub stdin: Option<Vec<u8>>,
+    /// Target and build arguments.
+    pub options: Options,
+}
+
+/// Reads and evaluates the Dockerfile the build uses (stdin text for `-f -`, else the
+/// analysis' Dockerfile) with the given target and build args, `None` if it cannot be read or
+/// parsed.
+pub(crate) fn plan(a: &Analysis, input: &PlanInput) -> Option<Plan> {
+    let text = if input.from_stdin {
+        input.stdin.clone()?
+    } else {
+        std::fs::read(crate::context::dockerfile_as_read(
+            a.builder,
+            &a.resolved.dockerfile,
+        ))
+        .ok()?
+    };
     let df = dockerfile::parse(&String::from_utf8_lossy(&text)).ok()?;
-    let used = df.context_sources(&Options::default()).ok()?;
+    let used = df.context_sources(&input.options).ok()?;
     let stages = df.stages();
     let names: Vec<String> = stages
         .iter()
         .map(|s| s.name.clone().unwrap_or_else(|| format!("#{}", s.index)))
         .collect();
     let mut in_final = vec![false; stages.len()];
-    let mut cur = stages.len().checked_sub(1);
+    let last = match &input.options.target {
+        Some(t) => {
+            let t = t.to_lowercase();
+            stages
+                .iter()
+                .position(|s| s.name.as_deref() == Some(t.as_str()))
+        }
+        None => stages.len().checked_sub(1),
+    };
+    let mut cur = last;
     while let Some(i) = cur {
         if std::mem::replace(&mut in_final[i], true) {
             break;
@@ -103,13 +133,14 @@ pub(crate) fn plan(a: &Analysis) -> Option<Plan> {
     // Stages the build does not reach: their sources, each evaluated as its own target.
     let mut unused = Vec::new();
     for (i, s) in stages.iter().enumerate() {
-        if built[i] {
+        // Stages after the target are built by neither builder.
+        if built[i] || last.is_some_and(|l| i > l) {
             continue;
         }
         let Some(n) = &s.name else { continue };
         let o = Options {
             target: Some(n.clone()),
-            ..Options::default()
+            build_args: input.options.build_args.clone(),
         };
         if let Ok(src) = df.context_sources(&o) {
             unused.extend(src.items.into_iter().filter(|x| x.stage == i));

@@ -180,6 +180,9 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
             .filter(|f| f.category == c.category)
             .collect();
         let worst = items.first().map_or("info", |f| f.severity.as_str());
+        // The header shows the worst; when a category mixes severities, each line shows its own
+        // so a medium is not read as high (nor a high hidden among mediums).
+        let mixed = items.iter().any(|f| f.severity != worst);
         writeln!(
             o,
             "  {} {}  {}, {}",
@@ -204,18 +207,36 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
             } else {
                 f.message.clone()
             };
+            let sev = if mixed {
+                format!("{} ", st.sev(&f.severity))
+            } else {
+                String::new()
+            };
             writeln!(
                 o,
-                "      {loc}  {} {}",
+                "      {sev}{loc}  {} {}",
                 st.dim(&format!("{what} [{}]", f.rule)),
                 st.paint("32", &format!("→ {}", esc(&f.fix)))
             )?;
         }
         if items.len() > shown {
+            let rest = &items[shown..];
+            let by_sev: Vec<String> = ["high", "medium", "low", "info"]
+                .iter()
+                .filter_map(|s| {
+                    let n = rest.iter().filter(|f| f.severity == *s).count();
+                    (mixed && n > 0).then(|| format!("{n} {s}"))
+                })
+                .collect();
+            let detail = if by_sev.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", by_sev.join(", "))
+            };
             writeln!(
                 o,
                 "      {}",
-                st.dim(&format!("… and {} more", items.len() - shown))
+                st.dim(&format!("… and {} more{detail}", items.len() - shown))
             )?;
         }
     }

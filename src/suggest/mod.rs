@@ -650,9 +650,21 @@ pub fn command(
     err: &mut dyn Write,
 ) -> Result<i32, Error> {
     let all = suggest_all(config, opts)?;
+    emit(config, opts, &all, out, err)
+}
+
+/// Prints (or writes) the proposals and their summaries; exit 1 and nothing written when one
+/// is not proven.
+fn emit(
+    config: &Config,
+    opts: &SuggestOptions,
+    all: &[Suggestion],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, Error> {
     let ioe = |e: std::io::Error| Error::Io("<stdout>".into(), e);
     let many = all.len() > 1;
-    for s in &all {
+    for s in all {
         let dest = s.destination.display().to_string();
         if opts.diff {
             let old = s
@@ -676,7 +688,7 @@ pub fn command(
         }
     }
     out.flush().map_err(ioe)?;
-    for s in &all {
+    for s in all {
         let _ = err.write_all(summary(s).as_bytes());
     }
     if all.iter().any(|s| !s.proven()) {
@@ -687,7 +699,7 @@ pub fn command(
     }
     if opts.write {
         let root = config.resolve_for(config.builder)?.root;
-        for s in &all {
+        for s in all {
             let dir = write::backup_dir(&root);
             let bak = write_atomic(&s.destination, s.text.as_bytes(), &s.seen, &dir, &mut || {})?;
             let bak = match bak {
@@ -827,5 +839,84 @@ mod tests {
         ] {
             assert!(!targets::is_dockerfile_name(n), "{n}");
         }
+    }
+
+    /// The proof fails on a file that drops a copied source: the build loop never hands one
+    /// out (it broadens, then drops the allowlist), so the failure path is driven here with a
+    /// deliberately bad candidate. `emit` must then say "NOT proven", exit 1 and write nothing.
+    #[test]
+    fn bad_candidate_is_not_proven_and_not_written() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(root.join("src/a.js"), "a").unwrap();
+        std::fs::write(root.join("keep.txt"), "k").unwrap();
+        std::fs::write(
+            root.join("Dockerfile"),
+            "FROM x\nCOPY src /app\nCOPY keep.txt /\n",
+        )
+        .unwrap();
+        let config = crate::testutil::config(root, Builder::Buildkit, 1);
+        let opts = SuggestOptions {
+            write: true,
+            discover: true,
+            ..SuggestOptions::default()
+        };
+        let mut all = suggest_all(&config, &opts).unwrap();
+        assert!(all[0].proven(), "the generated proposal holds");
+        // Rebuild what the proof needs and prove a file that excludes `src`.
+        let main = config.resolve_for(config.builder).unwrap();
+        let tree = walk_all(&main, 1).unwrap();
+        let paths = node_paths(&tree);
+        let mut notes = Vec::new();
+        let ts = targets::collect(
+            &config,
+            &opts,
+            &main.root,
+            &main.dockerfile,
+            &paths,
+            &[],
+            &mut notes,
+        )
+        .unwrap();
+        let dest = root.join(".dockerignore");
+        let checks = prove::checks(&config, &ts, &dest, &mut notes).unwrap();
+        assert_eq!(checks.len(), 2, "BuildKit and classic read .dockerignore");
+        let m = Model::new(root, tree, &ts, &mut Vec::new());
+        let reasons = vec![None; m.tree.nodes.len()];
+        let bad = "*\n!keep.txt\n";
+        let p = prove::prove(&m, &checks, bad, &reasons, 1).unwrap();
+        let failed: Vec<(Builder, &str)> = p
+            .failures
+            .iter()
+            .map(|(b, path, _)| (*b, path.as_str()))
+            .collect();
+        assert!(
+            failed.contains(&(Builder::Buildkit, "src/a.js")),
+            "{failed:?}"
+        );
+        assert!(
+            failed.contains(&(Builder::Classic, "src/a.js")),
+            "{failed:?}"
+        );
+        assert!(!failed.iter().any(|(_, p)| *p == "keep.txt"));
+        // The command path with that outcome.
+        let s = &mut all[0];
+        s.text = bad.into();
+        s.failures = p
+            .failures
+            .iter()
+            .map(|(b, path, why)| format!("{path} under {}: {why}", name(*b)))
+            .collect();
+        s.proven_for.clear();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = emit(&config, &opts, &all, &mut out, &mut err).unwrap();
+        let err = String::from_utf8(err).unwrap();
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("NOT proven"), "{err}");
+        assert!(err.contains("src/a.js under BuildKit"), "{err}");
+        assert!(err.contains("not written"), "{err}");
+        assert!(!err.contains("proven: every"), "{err}");
+        assert!(!dest.exists(), "nothing written");
     }
 }

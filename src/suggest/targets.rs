@@ -99,10 +99,12 @@ pub struct Target {
 /// (unless the user set a platform ARG), merged.
 pub fn load(
     path: &Path,
+    builder: crate::walk::Builder,
     build_args: &[(String, String)],
     target: Option<&str>,
 ) -> Result<(Sources, Installs), String> {
-    let bytes = std::fs::read(path)
+    // Read as the builder reads it: BuildKit follows a Dockerfile symlink inside its directory.
+    let bytes = std::fs::read(crate::context::dockerfile_as_read(builder, path))
         .map_err(|e| format!("cannot read the Dockerfile {}: {e}", path.display()))?;
     let text = String::from_utf8_lossy(&bytes);
     let df = crate::dockerfile::parse(&text)
@@ -203,7 +205,7 @@ pub fn collect(
         {
             return Ok(());
         }
-        match load(&path, build_args, opts.target.as_deref()) {
+        match load(&path, config.builder, build_args, opts.target.as_deref()) {
             Ok((sources, installs)) => {
                 out.push(Target {
                     rel: rel(&path),

@@ -473,3 +473,106 @@ fn human_output_shows_the_line() {
     assert!(s.contains("src/util.ts:4"), "{s}");
     assert!(s.contains("Dockerfile:3"), "{s}");
 }
+
+/// Runs the JSON report with the Dockerfile on stdin (`-f -`).
+fn json_stdin(env: &TestEnv, args: &[&str], dockerfile: &str) -> Value {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut a = vec!["-f", "-", "--format", "json"];
+    a.extend_from_slice(args);
+    a.push(".");
+    let mut child = Command::new(crate::util::bin())
+        .args(&a)
+        .current_dir(env.ctx())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run ctxsize");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dockerfile.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "ctxsize failed: {}",
+        text(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON report")
+}
+
+#[test]
+fn severity_follows_the_dockerfile_used_stdin_target_and_build_args() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x51d);
+    for p in ["disk.txt", "piped.txt", "dev.txt", "arg.txt"] {
+        env.file(p, format!("k = {}\n", g.aws()));
+    }
+    // The file on disk copies disk.txt; the build reads stdin instead.
+    env.file("Dockerfile", "FROM alpine\nCOPY disk.txt /\n");
+    let piped = "FROM alpine AS dev\nCOPY dev.txt /\nFROM alpine\nARG SRC=none.txt\nCOPY piped.txt /\nCOPY ${SRC} /\n";
+    let v = json_stdin(&env, &[], piped);
+    let sev = |v: &Value, p: &str| secret_of(v, p)["severity"].as_str().unwrap().to_string();
+    assert_eq!(sev(&v, "piped.txt"), "high");
+    assert_eq!(
+        sev(&v, "disk.txt"),
+        "medium",
+        "./Dockerfile is not the one built"
+    );
+    assert_eq!(sev(&v, "arg.txt"), "medium");
+    // Same Dockerfile, --build-arg: ${SRC} now names arg.txt.
+    let v = json_stdin(&env, &["--build-arg", "SRC=arg.txt"], piped);
+    assert_eq!(sev(&v, "arg.txt"), "high");
+    assert!(secret_of(&v, "arg.txt")["message"]
+        .as_str()
+        .unwrap()
+        .contains("line 6"));
+    // --target dev: only the dev stage is built; the final stage's sources stay in the context.
+    let v = json_stdin(&env, &["--target", "dev"], piped);
+    assert_eq!(sev(&v, "dev.txt"), "high");
+    assert_eq!(sev(&v, "piped.txt"), "medium");
+    assert!(
+        secret_of(&v, "piped.txt")["message"]
+            .as_str()
+            .unwrap()
+            .contains("not copied into an image"),
+        "stages after the target are built by neither builder"
+    );
+    // The same from the file on disk, with --target.
+    env.file("Dockerfile", piped);
+    let v = json(&env, &["--target", "dev"]);
+    assert_eq!(sev(&v, "dev.txt"), "high");
+    assert_eq!(sev(&v, "piped.txt"), "medium");
+}
+
+#[test]
+fn human_output_shows_each_severity_when_a_category_mixes_them() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x4e5);
+    env.file("src/app.ts", format!("k = {}\n", g.aws()))
+        .file("notes.txt", format!("k = {}\n", g.aws()))
+        .file("Dockerfile", "FROM alpine\nCOPY src /src\n");
+    let out = env.run(["--color", "never", "."]);
+    let s = text(&out.stdout);
+    let line = |p: &str| {
+        s.lines()
+            .find(|l| l.contains(p) && l.contains("[CTX"))
+            .unwrap_or_else(|| panic!("no finding line for {p}: {s}"))
+            .trim_start()
+            .to_string()
+    };
+    assert!(s.contains("  high   secret"), "{s}");
+    assert!(line("src/app.ts").starts_with("high "), "{s}");
+    assert!(line("notes.txt").starts_with("medium "), "{s}");
+    // One severity in a category: the header says it, lines carry no label.
+    env.file("Dockerfile", "FROM alpine\nCOPY . /src\n");
+    let s = text(&env.run(["--color", "never", "."]).stdout);
+    assert!(
+        s.lines().any(|l| l.trim_start().starts_with("src/app.ts")),
+        "{s}"
+    );
+}

@@ -1311,3 +1311,31 @@ fn stdout_and_summary_snapshots() {
     let o = env.run(["suggest", "--diff"]);
     insta::assert_snapshot!("suggest_diff", text(&o.stdout).replace(&ctx, "[CTX]"));
 }
+
+/// A Dockerfile symlink is read as BuildKit reads it (B14: followed inside its own directory),
+/// not through the host path: `sub/Dockerfile -> /real/Dockerfile` is `sub/real/Dockerfile`.
+#[cfg(unix)]
+#[test]
+fn symlinked_dockerfile_is_read_as_buildkit_reads_it() {
+    let env = TestEnv::new();
+    env.file("sub/real/Dockerfile", "FROM scratch\nCOPY keep /\n")
+        .file("keep", "k")
+        .file("other", "o")
+        .symlink("sub/Dockerfile", "/real/Dockerfile");
+    let out = env.run(["suggest", "-f", "sub/Dockerfile", "--no-discover", "."]);
+    let s = crate::util::text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{s}{}",
+        crate::util::text(&out.stderr)
+    );
+    assert!(s.lines().any(|l| l == "!keep"), "{s}");
+    assert!(!s.lines().any(|l| l == "!other"), "{s}");
+    // The report reads the same file: its transfer set is `keep`, no "cannot read" finding.
+    let out = env.run(["--format", "json", "-f", "sub/Dockerfile", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["transfer_files"], 1, "{v}");
+    assert_eq!(v["transfer_bytes"], 1, "{v}");
+    assert_eq!(v["findings"], serde_json::json!([]), "{v}");
+}
