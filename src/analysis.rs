@@ -75,6 +75,8 @@ pub struct Analysis {
     pub matcher: FastMatcher,
     /// Nodes that are hardlink entries (no data) in the classic tar.
     pub hardlink_entries: Vec<u32>,
+    /// Threads the walk ran on; the content reader after it uses as many.
+    pub threads: usize,
 }
 
 fn pattern_err(r: &Resolved, e: PatternError, builder: Builder) -> Error {
@@ -282,7 +284,7 @@ fn analyze_pruned(
     let (lines, raw_len) = effective_patterns(&resolved, builder)?;
     let matcher = FastMatcher::new(PatternSet::new(lines));
     let threads = if threads == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
+        crate::walk::default_threads()
     } else {
         threads
     };
@@ -353,6 +355,7 @@ fn analyze_pruned(
         totals,
         matcher,
         hardlink_entries,
+        threads,
     })
 }
 

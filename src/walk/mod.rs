@@ -27,6 +27,7 @@ pub use crate::builder::Builder;
 pub use crate::sys::{abs_path, Backend};
 pub use prune::Prune;
 pub use read::{read_files, read_small};
+pub use sched::default_threads;
 
 use crate::dockerignore::FastMatcher;
 use crate::sys::{self, Fs, WithFs};
