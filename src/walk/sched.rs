@@ -135,7 +135,7 @@ pub fn default_threads() -> usize {
 }
 
 /// Walker threads per CPU by default.
-const THREADS_PER_CPU: usize = 3;
+const THREADS_PER_CPU: usize = 4;
 /// The fewest walker threads by default (a single-CPU machine still overlaps disk waits).
 const MIN_DEFAULT_THREADS: usize = 4;
 
