@@ -85,6 +85,8 @@ pub struct Analysis {
     /// are the whole of what is kept out. False when the walk left some unopened
     /// ([`Tree::unmeasured`]); the totals then hold only what it met.
     pub excluded_measured: bool,
+    /// Threads the walk ran on; the content reader after it uses as many.
+    pub threads: usize,
 }
 
 /// `CTXSIZE_FULL_WALK`: `1` forces the full walk (kept-out sizes measured) everywhere, `0`
@@ -328,7 +330,7 @@ fn analyze_pruned(resolved: Resolved, builder: Builder, w: Walk) -> Result<Analy
     let (lines, raw_len) = effective_patterns(&resolved, builder)?;
     let matcher = FastMatcher::new(PatternSet::new(lines));
     let threads = if threads == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
+        crate::walk::default_threads()
     } else {
         threads
     };
@@ -401,6 +403,7 @@ fn analyze_pruned(resolved: Resolved, builder: Builder, w: Walk) -> Result<Analy
         totals,
         matcher,
         hardlink_entries,
+        threads,
     })
 }
 
@@ -417,6 +420,7 @@ pub fn reuse(prev: &Analysis, resolved: Resolved) -> Result<Analysis, Error> {
         matcher: FastMatcher::new(PatternSet::new(lines)),
         hardlink_entries: prev.hardlink_entries.clone(),
         excluded_measured: prev.excluded_measured,
+        threads: prev.threads,
     })
 }
 

@@ -407,15 +407,21 @@ pub fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra
             .iter_mut()
             .map(|c| std::mem::take(&mut c.path))
             .collect();
-        let scans = crate::walk::read_files(&a.resolved.root, &rels, opts.content_max, |i, b| {
-            let s = Scanned::of(&rels[i], b, cands[i].wants);
-            let keep = !s.hits.is_empty()
-                || s.env_line.is_some()
-                || s.har_line.is_some()
-                || s.template
-                || cands[i].wants != Wants::default();
-            (i, keep.then_some(s))
-        });
+        let scans = crate::walk::read_files(
+            &a.resolved.root,
+            &rels,
+            opts.content_max,
+            a.threads,
+            |i, b| {
+                let s = Scanned::of(&rels[i], b, cands[i].wants);
+                let keep = !s.hits.is_empty()
+                    || s.env_line.is_some()
+                    || s.har_line.is_some()
+                    || s.template
+                    || cands[i].wants != Wants::default();
+                (i, keep.then_some(s))
+            },
+        );
         for (i, s) in scans {
             let Some(s) = s else { continue };
             let c = &cands[i];

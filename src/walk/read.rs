@@ -7,15 +7,24 @@ use crate::sys::{self, Backend, Fs, WithFs};
 
 /// Reads small files of the context in parallel (the content scan after the walk) and maps each
 /// through `f`. Files that cannot be read, or that grew past `max` bytes, are skipped. Paths are
-/// relative to `root`.
+/// relative to `root`. `threads` readers (the walk's count): with a cold cache each waits on the
+/// disk, so more readers than CPUs keep the CPUs and the disk busy.
 pub fn read_files<R: Send>(
     root: &Path,
     rels: &[Vec<u8>],
     max: u64,
-    f: impl Fn(usize, &[u8]) -> R + Sync,
+    threads: usize,
+    f: impl Fn(usize, &[u8]) -> R + Sync + Send,
 ) -> Vec<R> {
     let backend = Backend::from_env().unwrap_or(Backend::native());
-    sys::with_fs(backend, ReadFiles { root, rels, max, f })
+    let job = || sys::with_fs(backend, ReadFiles { root, rels, max, f });
+    if threads <= 1 || threads == rayon::current_num_threads() {
+        return job();
+    }
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(job),
+        Err(_) => job(),
+    }
 }
 
 struct ReadFiles<'a, G> {

@@ -126,6 +126,19 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
+/// The default number of walker threads: more than the CPUs. A warm walk is CPU-bound and
+/// loses almost nothing to the extra threads, but a cold one waits on the disk, and threads
+/// waiting on I/O leave the CPUs idle unless others can run (measured in docs/performance.md).
+pub fn default_threads() -> usize {
+    let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+    (cpus * THREADS_PER_CPU).clamp(MIN_DEFAULT_THREADS, super::local::MAX_THREADS)
+}
+
+/// Walker threads per CPU by default.
+const THREADS_PER_CPU: usize = 4;
+/// The fewest walker threads by default (a single-CPU machine still overlaps disk waits).
+const MIN_DEFAULT_THREADS: usize = 4;
+
 /// Runs `v` over `root` and everything it leads to on `threads` threads (at least one; the
 /// calling thread is one of them). Returns every thread's accumulator, in thread order.
 pub(crate) fn run<V: Visitor>(

@@ -338,3 +338,42 @@ fn backends_parse_and_name() {
         assert_eq!(Backend::parse("linux"), None);
     }
 }
+
+#[test]
+fn default_threads_exceed_the_cpus() {
+    let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let t = default_threads();
+    assert!(
+        t >= 4 && t > cpus && t <= MAX_THREADS,
+        "{t} threads for {cpus} CPUs"
+    );
+}
+
+#[test]
+fn read_files_gives_the_same_on_any_thread_count() {
+    let d = tempfile::tempdir().unwrap();
+    let mut rels: Vec<Vec<u8>> = Vec::new();
+    for k in 0..40 {
+        let rel = format!("d{}/f{k}.txt", k % 3);
+        let p = d.path().join(&rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, "x".repeat(k)).unwrap();
+        rels.push(rel.into_bytes());
+    }
+    // One path that is not there is skipped, one file over `max` too.
+    rels.push(b"d0/missing".to_vec());
+    std::fs::write(d.path().join("big"), vec![b'y'; 100]).unwrap();
+    rels.push(b"big".to_vec());
+    let runs: Vec<Vec<(usize, usize)>> = [1, 2, 7]
+        .iter()
+        .map(|&t| {
+            let mut v = read_files(d.path(), &rels, 50, t, |i, b| (i, b.len()));
+            v.sort_unstable();
+            v
+        })
+        .collect();
+    let want: Vec<(usize, usize)> = (0..40).map(|k| (k, k)).collect();
+    for r in &runs {
+        assert_eq!(r, &want);
+    }
+}
