@@ -263,6 +263,10 @@ fn dockerfile_checks(a: &Analysis, opts: &Options, from_stdin: bool, report: &mu
             )
         }),
     };
+    let steps = text
+        .as_ref()
+        .ok()
+        .and_then(|t| dockerfile::stage_steps(&String::from_utf8_lossy(t)).ok());
     let sources = text.and_then(|t| parse_dockerfile(&t, &name, &opts.dockerfile));
     let df_path = if from_stdin {
         "-".to_string()
@@ -313,6 +317,12 @@ fn dockerfile_checks(a: &Analysis, opts: &Options, from_stdin: bool, report: &mu
         .collect();
     add_findings(report, findings);
     report.dockerfile_checks = Some(t.checks);
+    if let Some(steps) = steps {
+        let copies = crate::layers::copy_files(a, &sources);
+        let layers = crate::layers::analyse(&steps, &copies, &df_path);
+        add_findings(report, layers.findings);
+        report.layers = Some(layers.stages);
+    }
 }
 
 /// The finding for one Dockerfile check: a missing or excluded source fails the build (`high`,

@@ -897,7 +897,7 @@ pub(crate) fn clean_tree_has_no_secret_finding() {
     let aws_doc = ["AK", "IAIOSFODNN7", "EXAMPLE"].concat();
     env.file(
         "Dockerfile",
-        "FROM rust:1 AS build\nCOPY . /src\nRUN cargo build --release\n",
+        "FROM rust:1 AS build\nWORKDIR /src\nCOPY Cargo.toml ./\nRUN cargo fetch\nCOPY . /src\nRUN cargo build --release\n",
     )
     .file(
         "Cargo.toml",
