@@ -303,6 +303,22 @@ enum Sub {
         /// The build context directory.
         context: Option<PathBuf>,
     },
+    /// Print a fingerprint (BLAKE3) of exactly what the builder sends: paths, modes, link
+    /// targets and contents, never mtimes or owners; one per COPY/ADD of the Dockerfile too.
+    /// See docs/hash.md.
+    Hash {
+        /// Output format: human or json.
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// The build stage to target (which COPY/ADD get a digest).
+        #[arg(long, value_name = "STAGE")]
+        target: Option<String>,
+        /// A build argument, as for docker build (NAME=VALUE, or NAME from the environment).
+        #[arg(long = "build-arg", value_name = "NAME=VALUE")]
+        build_arg: Vec<String>,
+        /// The build context directory.
+        context: Option<PathBuf>,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
@@ -345,6 +361,7 @@ const SUBCOMMANDS: &[&str] = &[
     "lint",
     "explain",
     "suggest",
+    "hash",
     "completions",
     "man",
     "help",
@@ -508,6 +525,30 @@ impl Cli {
                     compose: compose.clone(),
                     discover: !no_discover,
                     per_dockerfile,
+                },
+            },
+            Some(Sub::Hash {
+                format,
+                target,
+                build_arg,
+                context,
+            }) => Command::Hash {
+                config: config(context),
+                format: match format {
+                    Some(FormatArg::Json) => Format::Json,
+                    None | Some(FormatArg::Human) => Format::Human,
+                    Some(other) => usage_error(
+                        ErrorKind::InvalidValue,
+                        format!(
+                            "hash writes human or json, not {}",
+                            format!("{other:?}").to_ascii_lowercase()
+                        ),
+                    ),
+                },
+                dockerfile: DockerfileInput {
+                    stdin: None,
+                    target,
+                    build_args: build_arg,
                 },
             },
             Some(Sub::List { null, context }) => Command::List {

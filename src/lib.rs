@@ -29,6 +29,7 @@ pub mod exit;
 pub mod explain;
 pub mod findings;
 pub mod gate;
+pub mod hash;
 pub mod layers;
 pub mod lint;
 pub mod paths;

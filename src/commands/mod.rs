@@ -15,6 +15,7 @@ use crate::report::Outcome;
 mod ci;
 mod compose;
 mod explain;
+mod hash;
 mod lint;
 mod list;
 mod progress;
@@ -74,6 +75,15 @@ pub enum Command {
         /// NUL-separated output.
         null: bool,
     },
+    /// `ctxsize hash`: the fingerprint of what is sent.
+    Hash {
+        /// What to analyse.
+        config: Config,
+        /// Human or JSON.
+        format: Format,
+        /// `--target`, `--build-arg` (for the per-COPY digests).
+        dockerfile: pipeline::DockerfileInput,
+    },
     /// `ctxsize suggest`: a proven allowlist ignore file.
     Suggest {
         /// What to analyse.
@@ -119,6 +129,11 @@ pub fn run(cmd: &Command, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
             Ok(ExitCode::Ok.code())
         }
         Command::Suggest { config, options } => crate::suggest::command(config, options, out, err),
+        Command::Hash {
+            config,
+            format,
+            dockerfile,
+        } => hash::command(config, *format, dockerfile, out),
         Command::List { config, null } => list::command(config, *null, out, err),
     }
 }
