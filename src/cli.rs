@@ -127,6 +127,10 @@ struct ReportArgs {
     /// to evaluate COPY/ADD sources.
     #[arg(long = "build-arg", value_name = "NAME=VALUE")]
     build_arg: Vec<String>,
+    /// How many commits of git history to read for each COPY's churn (default 100; 0: off).
+    /// Outside a git repository churn is skipped (with a note when this is given).
+    #[arg(long, value_name = "N")]
+    churn_commits: Option<u64>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -157,6 +161,7 @@ impl ReportArgs {
             stdin: None,
             target: self.target.clone(),
             build_args: self.build_arg.clone(),
+            churn_commits: self.churn_commits,
         }
     }
 
@@ -549,6 +554,7 @@ impl Cli {
                     stdin: None,
                     target,
                     build_args: build_arg,
+                    churn_commits: None,
                 },
             },
             Some(Sub::List { null, context }) => Command::List {

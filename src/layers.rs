@@ -511,7 +511,7 @@ fn finding(
     let rule = crate::rules::lint_rules::rule("DF010").expect("DF010 is in the catalog");
     Some(Finding {
         rule: rule.id.into(),
-        category: "cache".into(),
+        category: "layers".into(),
         severity: "low".into(),
         path: dockerfile.to_string(),
         files: files.paths.len() as u64,

@@ -17,6 +17,7 @@
 
 pub mod analysis;
 pub mod builder;
+pub mod churn;
 pub mod commands;
 pub mod compose;
 pub mod config_file;

@@ -152,7 +152,7 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
     let shown_here = r
         .findings
         .iter()
-        .filter(|f| f.category != "dockerfile" && f.category != "cache")
+        .filter(|f| f.category != "dockerfile" && f.category != "layers")
         .count();
     if shown_here == 0 {
         writeln!(
@@ -315,13 +315,13 @@ fn dockerfile_section(r: &Report, st: &Style, o: &mut String) -> std::fmt::Resul
     Ok(())
 }
 
-/// The layer-order and churn findings (`cache`), each with its stage's COPY/RUN steps and the
+/// The layer-order and churn findings (`layers`), each with its stage's COPY/RUN steps and the
 /// fix lines; absent without such findings.
 fn layers_section(r: &Report, st: &Style, o: &mut String) -> std::fmt::Result {
     let found: Vec<&Finding> = r
         .findings
         .iter()
-        .filter(|f| f.category == "cache")
+        .filter(|f| f.category == "layers")
         .collect();
     if found.is_empty() {
         return Ok(());
