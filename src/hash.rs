@@ -89,20 +89,24 @@ fn record(root: &Path, a: &Analysis, e: &Entry) -> Result<Vec<u8>, Error> {
     let n = &a.tree.nodes[e.id as usize];
     let full = root.join(crate::rules::bytes_to_path(&e.path));
     let io = |err: std::io::Error| Error::Io(full.clone(), err);
-    let meta = std::fs::symlink_metadata(&full).map_err(io)?;
     let mut r = Vec::with_capacity(e.path.len() + 48);
     r.push(kind_byte(n.kind));
     r.extend_from_slice(&e.path);
     r.push(0);
+    if n.kind == Kind::File {
+        // One open, the mode from the open file (fstat), the size as hashed.
+        let f = std::fs::File::open(&full).map_err(io)?;
+        let meta = f.metadata().map_err(io)?;
+        r.extend_from_slice(&mode_of(&meta).to_le_bytes());
+        let mut h = blake3::Hasher::new();
+        h.update_reader(f).map_err(io)?;
+        r.extend_from_slice(&h.count().to_le_bytes());
+        r.extend_from_slice(h.finalize().as_bytes());
+        return Ok(r);
+    }
+    let meta = std::fs::symlink_metadata(&full).map_err(io)?;
     r.extend_from_slice(&mode_of(&meta).to_le_bytes());
     match n.kind {
-        Kind::File => {
-            let f = std::fs::File::open(&full).map_err(io)?;
-            let mut h = blake3::Hasher::new();
-            h.update_reader(f).map_err(io)?;
-            r.extend_from_slice(&meta.len().to_le_bytes());
-            r.extend_from_slice(h.finalize().as_bytes());
-        }
         Kind::Symlink => {
             let t = std::fs::read_link(&full).map_err(io)?;
             let t = os_bytes(t.as_os_str());
