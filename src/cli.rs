@@ -133,6 +133,10 @@ struct ReportArgs {
     /// to evaluate COPY/ADD sources.
     #[arg(long = "build-arg", value_name = "NAME=VALUE")]
     build_arg: Vec<String>,
+    /// How many commits of git history to read for each COPY's churn (default 100; 0: off).
+    /// Outside a git repository churn is skipped (with a note when this is given).
+    #[arg(long, value_name = "N")]
+    churn_commits: Option<u64>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -163,6 +167,7 @@ impl ReportArgs {
             stdin: None,
             target: self.target.clone(),
             build_args: self.build_arg.clone(),
+            churn_commits: self.churn_commits,
         }
     }
 
@@ -324,6 +329,22 @@ enum Sub {
         #[arg(long, value_name = "SIZE", value_parser = parse_size)]
         total_budget: Option<u64>,
     },
+    /// Print a fingerprint (BLAKE3) of exactly what the builder sends: paths, modes, link
+    /// targets and contents, never mtimes or owners; one per COPY/ADD of the Dockerfile too.
+    /// See docs/hash.md.
+    Hash {
+        /// Output format: human or json.
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// The build stage to target (which COPY/ADD get a digest).
+        #[arg(long, value_name = "STAGE")]
+        target: Option<String>,
+        /// A build argument, as for docker build (NAME=VALUE, or NAME from the environment).
+        #[arg(long = "build-arg", value_name = "NAME=VALUE")]
+        build_arg: Vec<String>,
+        /// The build context directory.
+        context: Option<PathBuf>,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
@@ -366,6 +387,7 @@ const SUBCOMMANDS: &[&str] = &[
     "lint",
     "explain",
     "suggest",
+    "hash",
     "completions",
     "man",
     "help",
@@ -546,6 +568,31 @@ impl Cli {
                 format: ci_format(format),
                 options,
                 total_budget,
+            },
+            Some(Sub::Hash {
+                format,
+                target,
+                build_arg,
+                context,
+            }) => Command::Hash {
+                config: config(context),
+                format: match format {
+                    Some(FormatArg::Json) => Format::Json,
+                    None | Some(FormatArg::Human) => Format::Human,
+                    Some(other) => usage_error(
+                        ErrorKind::InvalidValue,
+                        format!(
+                            "hash writes human or json, not {}",
+                            format!("{other:?}").to_ascii_lowercase()
+                        ),
+                    ),
+                },
+                dockerfile: DockerfileInput {
+                    stdin: None,
+                    target,
+                    build_args: build_arg,
+                    churn_commits: None,
+                },
             },
             Some(Sub::List { null, context }) => Command::List {
                 config: config(context),

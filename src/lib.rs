@@ -19,6 +19,7 @@
 pub mod analysis;
 pub mod bake;
 pub mod builder;
+pub mod churn;
 pub mod commands;
 pub mod compose;
 pub mod config_file;
@@ -31,6 +32,8 @@ pub mod exit;
 pub mod explain;
 pub mod findings;
 pub mod gate;
+pub mod hash;
+pub mod layers;
 pub mod lint;
 pub mod paths;
 pub mod pipeline;

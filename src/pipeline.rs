@@ -28,6 +28,9 @@ pub struct DockerfileInput {
     pub target: Option<String>,
     /// `--build-arg` values as given (`NAME=VALUE`, or `NAME` from the environment).
     pub build_args: Vec<String>,
+    /// `--churn-commits N`: how many commits of history to read for churn (`None`: 100, and no
+    /// note when there is no history; `Some(0)`: off).
+    pub churn_commits: Option<u64>,
 }
 
 /// What the pipeline needs beyond the [`Config`].
@@ -352,6 +355,10 @@ fn dockerfile_checks(a: &Analysis, opts: &Options, from_stdin: bool, report: &mu
             )
         }),
     };
+    let steps = text
+        .as_ref()
+        .ok()
+        .and_then(|t| dockerfile::stage_steps(&String::from_utf8_lossy(t)).ok());
     let sources = text.and_then(|t| parse_dockerfile(&t, &name, &opts.dockerfile));
     let df_path = if from_stdin {
         "-".to_string()
@@ -402,6 +409,35 @@ fn dockerfile_checks(a: &Analysis, opts: &Options, from_stdin: bool, report: &mu
         .collect();
     add_findings(report, findings);
     report.dockerfile_checks = Some(t.checks);
+    if let Some(steps) = steps {
+        let copies = crate::layers::copy_files(a, &sources);
+        let mut layers = crate::layers::analyse(&steps, &copies, &df_path);
+        let n = opts.dockerfile.churn_commits.unwrap_or(100);
+        let history = if n == 0 {
+            None
+        } else {
+            match crate::churn::history(&a.resolved.root, n) {
+                Ok(h) => Some(h),
+                Err(e) => {
+                    if opts.dockerfile.churn_commits.is_some() {
+                        report.notes.push(e);
+                    }
+                    None
+                }
+            }
+        };
+        let classic = a.builder == Builder::Classic;
+        let churn = crate::churn::apply(
+            &mut layers.stages,
+            &copies,
+            history.as_ref(),
+            &df_path,
+            classic,
+        );
+        add_findings(report, layers.findings);
+        add_findings(report, churn);
+        report.layers = Some(layers.stages);
+    }
 }
 
 /// The finding for one Dockerfile check: a missing or excluded source fails the build (`high`,

@@ -50,6 +50,10 @@ pub struct Report {
     /// What the build would trip on: excluded, missing or partly sent sources (`None`: no
     /// Dockerfile could be read).
     pub dockerfile_checks: Option<Vec<DockerfileCheck>>,
+    /// Per stage, the COPY/ADD instructions in order with what each sends, and the RUN steps
+    /// between them (`None`: no Dockerfile could be read). See `crate::layers`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layers: Option<Vec<LayerStage>>,
     /// Regular files sent at the context root, and their bytes (the human tree's root line; not
     /// in the JSON).
     #[serde(skip)]
@@ -78,6 +82,7 @@ impl Report {
             transfer_bytes: None,
             transfer_whole_context: None,
             dockerfile_checks: None,
+            layers: None,
             root_files: None,
         }
     }
@@ -268,4 +273,45 @@ impl Outcome {
         }
         v
     }
+}
+
+/// One stage of the layer-order analysis.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LayerStage {
+    /// 0-based stage index.
+    pub stage: usize,
+    /// The stage name (`FROM … AS name`), lower-cased.
+    pub name: Option<String>,
+    /// Line of the `FROM`.
+    pub line: usize,
+    /// The COPY/ADD (from the context) and RUN instructions, in order.
+    pub steps: Vec<LayerStep>,
+}
+
+/// One COPY/ADD or RUN of a stage.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LayerStep {
+    /// Line of the instruction.
+    pub line: usize,
+    /// `COPY`, `ADD` or `RUN`.
+    pub instruction: String,
+    /// The sources and destination (COPY/ADD) or the command (RUN), as written (shortened).
+    pub text: String,
+    /// COPY/ADD: regular files it sends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<u64>,
+    /// COPY/ADD: their bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    /// COPY/ADD: a source is the context root or a whole directory.
+    pub broad: bool,
+    /// RUN: the dependency-install ecosystem it runs (`npm`, `go`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub install: Option<String>,
+    /// COPY/ADD: commits among the last N that touched a file it sends (`--churn-commits`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub churn_commits: Option<u64>,
+    /// COPY/ADD: sent files that change on every build or commit (`.git/`, logs, IDE state, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub volatile: Vec<String>,
 }

@@ -119,6 +119,21 @@ fn selectable(tree: &Tree, s: &ContextSource, mut f: impl FnMut(u32, &str)) {
     });
 }
 
+/// Calls `f(id, path)` for every regular file that one source sends (sent by the ignore file
+/// and selected by the source), in tar walk order. `--exclude` patterns are not applied.
+pub fn source_files(a: &Analysis, s: &ContextSource, mut f: impl FnMut(u32, &str)) {
+    let tree = &a.tree;
+    if s.unresolved {
+        return;
+    }
+    selectable(tree, s, |id, p| {
+        let n = &tree.nodes[id as usize];
+        if n.state == State::Sent && n.kind == Kind::File && s.matches(p) {
+            f(id, p);
+        }
+    });
+}
+
 /// B8, B13: the include patterns BuildKit's client applies to the main context, from the
 /// COPY/ADD/bind-mount sources (`dockerfile2llb normalizeContextPaths`, sent as followpaths):
 /// symlinks among them are followed inside the context (a symlink source brings its target,

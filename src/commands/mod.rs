@@ -16,6 +16,7 @@ mod bake;
 mod ci;
 mod compose;
 mod explain;
+mod hash;
 mod lint;
 mod list;
 mod progress;
@@ -90,6 +91,15 @@ pub enum Command {
         /// NUL-separated output.
         null: bool,
     },
+    /// `ctxsize hash`: the fingerprint of what is sent.
+    Hash {
+        /// What to analyse.
+        config: Config,
+        /// Human or JSON.
+        format: Format,
+        /// `--target`, `--build-arg` (for the per-COPY digests).
+        dockerfile: pipeline::DockerfileInput,
+    },
     /// `ctxsize suggest`: a proven allowlist ignore file.
     Suggest {
         /// What to analyse.
@@ -152,6 +162,11 @@ pub fn run(cmd: &Command, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
             Ok(ExitCode::Ok.code())
         }
         Command::Suggest { config, options } => crate::suggest::command(config, options, out, err),
+        Command::Hash {
+            config,
+            format,
+            dockerfile,
+        } => hash::command(config, *format, dockerfile, out),
         Command::List { config, null } => list::command(config, *null, out, err),
     }
 }

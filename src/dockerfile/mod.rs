@@ -49,12 +49,14 @@ mod lex;
 mod model;
 mod parse;
 mod sources;
+mod steps;
 #[cfg(test)]
 mod tests;
 
 pub use eval::{host_platform, platform_args};
 pub use model::{ContextSource, Dockerfile, DockerfileError, Options, Sources, Stage};
 pub use sources::source_matches;
+pub use steps::{stage_steps, StageSteps, Step};
 
 /// Parses Dockerfile text. Only syntax is checked here; ARG values, targets
 /// and stage references are evaluated by [`Dockerfile::context_sources`].

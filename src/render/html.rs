@@ -731,6 +731,7 @@ mod tests {
             transfer_bytes: None,
             transfer_whole_context: None,
             dockerfile_checks: None,
+            layers: None,
             root_files: None,
         }
     }

@@ -152,12 +152,13 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
         }
     }
 
+    layers_section(r, &st, o)?;
     writeln!(o)?;
     // Dockerfile checks are findings too (for --fail-on and the CI formats), shown above.
     let shown_here = r
         .findings
         .iter()
-        .filter(|f| f.category != "dockerfile")
+        .filter(|f| f.category != "dockerfile" && f.category != "layers")
         .count();
     if shown_here == 0 {
         writeln!(
@@ -337,6 +338,84 @@ fn dockerfile_section(r: &Report, st: &Style, o: &mut String) -> std::fmt::Resul
             _ => st.dim("info:"),
         };
         writeln!(o, "  {label} {}", esc(&c.message))?;
+    }
+    Ok(())
+}
+
+/// The layer-order and churn findings (`layers`), each with its stage's COPY/RUN steps and the
+/// fix lines; absent without such findings.
+fn layers_section(r: &Report, st: &Style, o: &mut String) -> std::fmt::Result {
+    let found: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.category == "layers")
+        .collect();
+    if found.is_empty() {
+        return Ok(());
+    }
+    writeln!(o)?;
+    writeln!(
+        o,
+        "{} {}",
+        st.bold("Layer cache"),
+        plural(found.len() as u64, "finding", "findings")
+    )?;
+    for stage in r.layers.iter().flatten() {
+        let lines: Vec<usize> = stage.steps.iter().map(|s| s.line).collect();
+        if !found
+            .iter()
+            .any(|f| f.line.is_some_and(|l| lines.contains(&l)))
+        {
+            continue;
+        }
+        let name = stage
+            .name
+            .as_deref()
+            .map_or(String::new(), |n| format!(" {n}"));
+        writeln!(o, "  stage {}{name} (line {})", stage.stage, stage.line)?;
+        for s in &stage.steps {
+            let what = match (s.files, s.bytes, &s.install) {
+                (Some(f), Some(b), _) => {
+                    let mut w = format!("{}, {}", plural(f, "file", "files"), size(b));
+                    if let Some(c) = s.churn_commits {
+                        w.push_str(&format!(", changed in {}", plural(c, "commit", "commits")));
+                    }
+                    w
+                }
+                (_, _, Some(e)) => format!("{e} install"),
+                _ => String::new(),
+            };
+            let row = format!(
+                "    {:>5}  {:<7}{:<44} {}",
+                s.line,
+                s.instruction,
+                esc(&s.text),
+                st.dim(&what)
+            );
+            writeln!(o, "{}", row.trim_end())?;
+        }
+    }
+    for f in found {
+        let loc = match f.line {
+            Some(l) => format!("{}:{l}", esc(&f.path)),
+            None => esc(&f.path),
+        };
+        writeln!(
+            o,
+            "  {} {loc}  {} [{}]",
+            st.sev(&f.severity),
+            esc(&f.message),
+            f.rule
+        )?;
+        for (i, l) in f.fix.lines().filter(|l| !l.is_empty()).enumerate() {
+            let lead = if i == 0 { "fix:" } else { "" };
+            writeln!(
+                o,
+                "         {:<5}{}",
+                st.paint("32", lead),
+                st.paint("32", &esc(l))
+            )?;
+        }
     }
     Ok(())
 }

@@ -37,6 +37,8 @@ pub const DOCKERFILE_RULES: &[RuleInfo] = &[
     RuleInfo { id: "DF003", name: "partly-sent", short: "A COPY/ADD source directory is only partly sent: some files below it are excluded.", help: "Usually intended (tests, docs left out). If the image needs the files, re-include them with a `!` line." },
     RuleInfo { id: "DF004", name: "unresolved-source", short: "A COPY/ADD source uses a build argument without a value, so it was not checked.", help: "Pass the argument with --build-arg NAME=VALUE (as for docker build) or give the ARG a default." },
     RuleInfo { id: "DF005", name: "dockerfile-unreadable", short: "The Dockerfile could not be read or parsed, so its COPY/ADD sources were not checked.", help: "Check the -f path (relative to the current directory, as docker resolves it) and the Dockerfile's syntax." },
+    RuleInfo { id: "DF010", name: "copy-before-install", short: "A broad COPY (`COPY . .`, a whole directory) comes before a dependency install that needs only the manifests: any source change re-runs the install.", help: "Copy the manifests first, install, then copy the rest (the fix lists the lines). `ctxsize --format json` shows each stage's COPY steps with what they send." },
+    RuleInfo { id: "DF011", name: "volatile-in-copy", short: "A COPY sends files that change on every commit or build (`.git/`, logs, IDE state, coverage, CI caches; the Dockerfile under the classic builder): its layer and every later one in the stage never hit the cache.", help: "Exclude them in .dockerignore (`ctxsize suggest` writes an allowlist), or copy only what the build needs. A dependency install after such a COPY (severity medium) re-runs on every build." },
 ];
 
 /// Looks up a rule of this catalog (`DI0xx` or `DF0xx`).

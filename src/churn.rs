@@ -1,0 +1,234 @@
+//! Churn: how often the files each COPY sends change, from the git history of the context
+//! (commits among the last N that touch them), and the files that change on every build or
+//! commit whatever the history says (`.git/`, logs, IDE and language-server state, coverage, CI
+//! caches), named per COPY with the layers they invalidate (`DF011`).
+//!
+//! The history comes from the `git` binary: one `git log -n N --name-only -z --relative`
+//! (the context's own directory, paths relative to it). That single process reads only the
+//! commits asked for; a git library (gix, git2) would add a large dependency for the same one
+//! query, and `git` honours the user's configuration (safe.directory, alternates, partial clones)
+//! exactly. A context outside a repository, or without `git` on the PATH, gets a note and no
+//! churn figures.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::Command;
+
+use crate::layers::CopyFiles;
+use crate::report::{Finding, LayerStage};
+
+/// Commits touching paths under the context, newest first; each a list of context-relative
+/// paths.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// The commits read (at most N).
+    pub commits: Vec<Vec<Vec<u8>>>,
+}
+
+/// Reads the last `n` commits touching the context directory `root`. `Err`: why not (not a
+/// repository, no git, no commits), for the note.
+pub fn history(root: &Path, n: u64) -> Result<History, String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "log",
+            &format!("-n{n}"),
+            "--no-renames",
+            "--name-only",
+            "--format=format:%x01",
+            "--relative",
+            "-z",
+            "--",
+            ".",
+        ])
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .output()
+        .map_err(|e| format!("git could not be run ({e}): churn skipped"))?;
+    if !out.status.success() {
+        let msg = String::from_utf8_lossy(&out.stderr);
+        let first = msg.lines().next().unwrap_or("").trim();
+        return Err(format!(
+            "no git history for the context ({first}): churn skipped"
+        ));
+    }
+    Ok(parse_log(&out.stdout))
+}
+
+/// Parses `git log --name-only --format=format:%x01 -z` output.
+pub fn parse_log(bytes: &[u8]) -> History {
+    let mut h = History::default();
+    for tok in bytes.split(|&b| b == 0) {
+        let tok = match tok.strip_prefix(b"\x01") {
+            Some(rest) => {
+                h.commits.push(Vec::new());
+                rest.strip_prefix(b"\n").unwrap_or(rest)
+            }
+            None => tok,
+        };
+        let tok = tok.strip_prefix(b"\n").unwrap_or(tok);
+        if tok.is_empty() {
+            continue;
+        }
+        if let Some(c) = h.commits.last_mut() {
+            c.push(tok.to_vec());
+        }
+    }
+    h
+}
+
+/// Commits among `h` that touch at least one of `paths`.
+pub fn commits_touching(h: &History, paths: &[String]) -> u64 {
+    let set: HashSet<&[u8]> = paths.iter().map(|p| p.as_bytes()).collect();
+    h.commits
+        .iter()
+        .filter(|c| c.iter().any(|p| set.contains(p.as_slice())))
+        .count() as u64
+}
+
+/// Whether a sent path changes on every build or commit: why (a short label) and the part of
+/// the path that makes it so (the directory, with its `/`, or the whole path). `dockerfile`:
+/// the Dockerfile's context path under the classic builder, which sends it with the context.
+pub fn volatile<'a>(path: &'a str, dockerfile: Option<&str>) -> Option<(&'static str, &'a str)> {
+    if Some(path) == dockerfile {
+        return Some(("the Dockerfile", path));
+    }
+    let mut end = 0;
+    let comps: Vec<&str> = path.split('/').collect();
+    for d in &comps[..comps.len().saturating_sub(1)] {
+        end += d.len() + 1;
+        let why = match *d {
+            ".git" | ".hg" | ".svn" => Some("version-control state"),
+            ".idea" | ".vscode" | ".vs" | ".fleet" | ".elixir_ls" | ".lsp" | ".clj-kondo"
+            | ".ccls-cache" | ".cache" | ".metals" | ".bloop" => {
+                Some("IDE or language-server state")
+            }
+            "coverage" | ".nyc_output" | "htmlcov" => Some("coverage output"),
+            ".pytest_cache"
+            | "__pycache__"
+            | ".mypy_cache"
+            | ".ruff_cache"
+            | ".gradle"
+            | ".buildx-mount-cache"
+            | ".turbo"
+            | ".next"
+            | ".parcel-cache" => Some("build or CI cache"),
+            "logs" | "log" => Some("logs"),
+            _ => None,
+        };
+        if let Some(w) = why {
+            return Some((w, &path[..end]));
+        }
+    }
+    let name = comps.last().copied().unwrap_or("");
+    if name.ends_with(".log") {
+        return Some(("logs", path));
+    }
+    if name.ends_with(".swp") || name == ".DS_Store" || name == ".coverage" {
+        return Some(("editor or tool state", path));
+    }
+    None
+}
+
+/// The volatile files a COPY sends, grouped: `(path or directory (why), files)`.
+fn volatile_groups(c: &CopyFiles, dockerfile: Option<&str>) -> Vec<(String, u64)> {
+    let mut groups: Vec<(String, u64)> = Vec::new();
+    for p in &c.paths {
+        if let Some((why, part)) = volatile(p, dockerfile) {
+            let key = format!("{part} ({why})");
+            match groups.iter_mut().find(|g| g.0 == key) {
+                Some(g) => g.1 += 1,
+                None => groups.push((key, 1)),
+            }
+        }
+    }
+    groups.sort();
+    groups
+}
+
+/// Adds churn figures and volatile files to the layer view and returns the `DF011` findings.
+/// `history` is `None` when there is none (only the volatile files are named then); `classic`:
+/// the Dockerfile is sent with the context and counts as changing.
+pub fn apply(
+    stages: &mut [LayerStage],
+    copies: &[CopyFiles],
+    history: Option<&History>,
+    dockerfile: &str,
+    classic: bool,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for st in stages.iter_mut() {
+        for i in 0..st.steps.len() {
+            let Some(c) = copies
+                .iter()
+                .find(|c| c.stage == st.stage && c.line == st.steps[i].line)
+            else {
+                continue;
+            };
+            if let Some(h) = history {
+                st.steps[i].churn_commits = Some(commits_touching(h, &c.paths));
+            }
+            let groups = volatile_groups(c, classic.then_some(dockerfile));
+            if groups.is_empty() {
+                continue;
+            }
+            st.steps[i].volatile = groups.iter().map(|g| g.0.clone()).collect();
+            let after: Vec<String> = st.steps[i + 1..]
+                .iter()
+                .map(|s| format!("line {} {}", s.line, s.instruction))
+                .collect();
+            let installs: Vec<String> = st.steps[i + 1..]
+                .iter()
+                .filter_map(|s| {
+                    s.install
+                        .as_ref()
+                        .map(|e| format!("the {e} install at line {}", s.line))
+                })
+                .collect();
+            let files: u64 = groups.iter().map(|g| g.1).sum();
+            let step = &st.steps[i];
+            let rule = crate::rules::lint_rules::rule("DF011").expect("DF011 is in the catalog");
+            let weight = if installs.is_empty() {
+                String::new()
+            } else {
+                format!(", including {}", installs.join(", "))
+            };
+            out.push(Finding {
+                rule: rule.id.into(),
+                category: "layers".into(),
+                severity: if installs.is_empty() { "low" } else { "medium" }.into(),
+                path: dockerfile.to_string(),
+                files,
+                bytes: 0,
+                message: format!(
+                    "`{} {}` (line {}) sends files that change on every build or commit: {}; it never hits the cache, and neither do the {} steps after it{}",
+                    step.instruction,
+                    step.text,
+                    step.line,
+                    shown(&groups),
+                    after.len(),
+                    weight
+                ),
+                fix: String::new(),
+                line: Some(step.line),
+            });
+        }
+    }
+    out
+}
+
+/// At most 8 groups, then how many more.
+fn shown(groups: &[(String, u64)]) -> String {
+    let mut v: Vec<String> = groups
+        .iter()
+        .take(8)
+        .map(|(k, n)| format!("{k}, {n} file{}", if *n == 1 { "" } else { "s" }))
+        .collect();
+    if groups.len() > 8 {
+        v.push(format!("and {} more", groups.len() - 8));
+    }
+    v.join("; ")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,241 @@
+use super::*;
+use crate::pipeline::{build, DockerfileInput, Options};
+use crate::walk::Builder;
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        ok.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+}
+
+fn commit(dir: &Path, files: &[(&str, &str)], msg: &str) {
+    for (p, c) in files {
+        let f = dir.join(p);
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, c).unwrap();
+    }
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", msg]);
+}
+
+const DF: &str =
+    "FROM node\nCOPY package.json ./\nRUN npm ci\nCOPY src/ ./src/\nCOPY . .\nRUN npm run build\n";
+
+/// A repository with a known history (oldest first):
+/// 1. Dockerfile, package.json, src/a.js, README.md
+/// 2. src/a.js
+/// 3. src/a.js, src/b.js
+/// 4. README.md
+/// 5. package.json
+fn repo() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    git(d.path(), &["init", "-q"]);
+    commit(
+        d.path(),
+        &[
+            ("Dockerfile", DF),
+            ("package.json", "{}"),
+            ("src/a.js", "1"),
+            ("README.md", "r"),
+        ],
+        "one",
+    );
+    commit(d.path(), &[("src/a.js", "2")], "two");
+    commit(d.path(), &[("src/a.js", "3"), ("src/b.js", "b")], "three");
+    commit(d.path(), &[("README.md", "r2")], "four");
+    commit(d.path(), &[("package.json", "{\"a\":1}")], "five");
+    d
+}
+
+fn churn_of(
+    dir: &Path,
+    n: Option<u64>,
+    builder: Builder,
+) -> (Vec<(usize, Option<u64>)>, Vec<String>) {
+    let opts = Options {
+        dockerfile: DockerfileInput {
+            churn_commits: n,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let r = build(&crate::testutil::config(dir, builder, 1), &opts, None)
+        .unwrap()
+        .report;
+    let steps = r.layers.unwrap()[0]
+        .steps
+        .iter()
+        .filter(|s| s.instruction == "COPY")
+        .map(|s| (s.line, s.churn_commits))
+        .collect();
+    (steps, r.notes)
+}
+
+#[test]
+fn commits_per_copy_on_a_known_history() {
+    let d = repo();
+    let (c, _) = churn_of(d.path(), None, Builder::Buildkit);
+    // package.json: commits 1, 5; src/: 1, 2, 3; `COPY . .`: all five.
+    assert_eq!(c, [(2, Some(2)), (4, Some(3)), (5, Some(5))]);
+    let (c, _) = churn_of(d.path(), Some(2), Builder::Buildkit);
+    // The last two commits: 4 (README.md) and 5 (package.json).
+    assert_eq!(c, [(2, Some(1)), (4, Some(0)), (5, Some(2))]);
+    let (c, _) = churn_of(d.path(), Some(0), Builder::Buildkit);
+    assert_eq!(c, [(2, None), (4, None), (5, None)]);
+}
+
+#[test]
+fn a_context_in_a_subdirectory_counts_its_own_paths() {
+    let d = tempfile::tempdir().unwrap();
+    git(d.path(), &["init", "-q"]);
+    commit(
+        d.path(),
+        &[
+            ("app/Dockerfile", DF),
+            ("app/package.json", "{}"),
+            ("app/src/a.js", "1"),
+            ("other/x", "1"),
+        ],
+        "one",
+    );
+    commit(d.path(), &[("other/x", "2")], "two");
+    commit(d.path(), &[("app/src/a.js", "2")], "three");
+    let (c, _) = churn_of(&d.path().join("app"), None, Builder::Buildkit);
+    assert_eq!(c, [(2, Some(1)), (4, Some(2)), (5, Some(2))]);
+}
+
+#[test]
+fn no_history_is_skipped_with_a_note_when_asked() {
+    let d = crate::testutil::ctx(&["package.json", "src/a.js"], "", b"x");
+    std::fs::write(d.path().join("Dockerfile"), DF).unwrap();
+    let (c, notes) = churn_of(d.path(), Some(50), Builder::Buildkit);
+    assert!(c.iter().all(|x| x.1.is_none()));
+    assert!(
+        notes.iter().any(|n| n.contains("churn skipped")),
+        "{notes:?}"
+    );
+    let (_, notes) = churn_of(d.path(), None, Builder::Buildkit);
+    assert!(!notes.iter().any(|n| n.contains("churn")), "{notes:?}");
+}
+
+#[test]
+fn volatile_files_are_named_per_copy_with_the_layers_after() {
+    let d = repo();
+    std::fs::create_dir_all(d.path().join(".vscode")).unwrap();
+    std::fs::write(d.path().join(".vscode/settings.json"), "{}").unwrap();
+    std::fs::write(d.path().join("npm-debug.log"), "x").unwrap();
+    let r = build(
+        &crate::testutil::config(d.path(), Builder::Buildkit, 1),
+        &Options::default(),
+        None,
+    )
+    .unwrap()
+    .report;
+    let f: Vec<&Finding> = r.findings.iter().filter(|f| f.rule == "DF011").collect();
+    assert_eq!(f.len(), 1, "{:?}", r.findings);
+    assert_eq!(f[0].line, Some(5));
+    assert_eq!(f[0].severity, "low", "no install after line 5");
+    assert!(
+        f[0].message.contains(".git/ (version-control state)"),
+        "{}",
+        f[0].message
+    );
+    assert!(
+        f[0].message
+            .contains(".vscode/ (IDE or language-server state), 1 file"),
+        "{}",
+        f[0].message
+    );
+    assert!(
+        f[0].message.contains("npm-debug.log (logs), 1 file"),
+        "{}",
+        f[0].message
+    );
+    assert!(
+        f[0].message.contains("neither do the 1 steps after it"),
+        "{}",
+        f[0].message
+    );
+    assert!(
+        !f[0].message.contains("Dockerfile"),
+        "BuildKit: {}",
+        f[0].message
+    );
+    // The classic builder sends the Dockerfile with the context.
+    let r = build(
+        &crate::testutil::config(d.path(), Builder::Classic, 1),
+        &Options::default(),
+        None,
+    )
+    .unwrap()
+    .report;
+    let f: Vec<&Finding> = r.findings.iter().filter(|f| f.rule == "DF011").collect();
+    assert!(
+        f[0].message.contains("Dockerfile (the Dockerfile), 1 file"),
+        "{}",
+        f[0].message
+    );
+}
+
+#[test]
+fn an_install_after_a_volatile_copy_is_medium() {
+    let d = crate::testutil::ctx(
+        &[
+            "package.json",
+            "package-lock.json",
+            "logs/app.log",
+            "src/a.js",
+        ],
+        "",
+        b"x",
+    );
+    std::fs::write(
+        d.path().join("Dockerfile"),
+        "FROM node\nCOPY . .\nRUN npm ci\n",
+    )
+    .unwrap();
+    let r = build(
+        &crate::testutil::config(d.path(), Builder::Buildkit, 1),
+        &Options::default(),
+        None,
+    )
+    .unwrap()
+    .report;
+    let f: Vec<&Finding> = r.findings.iter().filter(|f| f.rule == "DF011").collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].severity, "medium");
+    assert!(
+        f[0].message.contains("the npm install at line 3"),
+        "{}",
+        f[0].message
+    );
+}
+
+#[test]
+fn log_parsing() {
+    let h = parse_log(b"\x01\na\0we ird\0\0\x01\nsub/a\0\0\x01\n");
+    assert_eq!(
+        h.commits,
+        vec![
+            vec![b"a".to_vec(), b"we ird".to_vec()],
+            vec![b"sub/a".to_vec()],
+            vec![]
+        ]
+    );
+}
