@@ -171,14 +171,22 @@ pub struct Growth {
     pub gone_findings: Vec<String>,
 }
 
-fn finding_keys(r: &Report) -> Vec<String> {
-    let mut v: Vec<String> = r
+/// The findings as `(key, shown)`: keyed by rule, path and line (a message that only counts
+/// more files is the same finding), shown with the message.
+fn finding_keys(r: &Report) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = r
         .findings
         .iter()
-        .map(|f| format!("{} {} {}", f.rule, f.path, f.message))
+        .map(|f| {
+            let at = f.line.map_or(String::new(), |l| format!(":{l}"));
+            (
+                format!("{} {}{at}", f.rule, f.path),
+                format!("{} {}{at} {}", f.rule, f.path, f.message),
+            )
+        })
         .collect();
     v.sort();
-    v.dedup();
+    v.dedup_by(|a, b| a.0 == b.0);
     v
 }
 
@@ -281,8 +289,16 @@ pub fn compare(
         added,
         removed,
         grew,
-        new_findings: kb.iter().filter(|k| !ka.contains(k)).cloned().collect(),
-        gone_findings: ka.iter().filter(|k| !kb.contains(k)).cloned().collect(),
+        new_findings: kb
+            .iter()
+            .filter(|k| !ka.iter().any(|x| x.0 == k.0))
+            .map(|k| k.1.clone())
+            .collect(),
+        gone_findings: ka
+            .iter()
+            .filter(|k| !kb.iter().any(|x| x.0 == k.0))
+            .map(|k| k.1.clone())
+            .collect(),
     }
 }
 
