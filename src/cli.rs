@@ -258,6 +258,11 @@ enum Sub {
         /// Separate entries with NUL instead of newline.
         #[arg(short = '0', long = "null")]
         null: bool,
+        /// Print a Make-style prerequisite list for TARGET instead (every sent file and
+        /// symlink, the Dockerfile and the ignore file): `ctxsize list --depfile image.stamp >
+        /// image.d`.
+        #[arg(long, value_name = "TARGET", conflicts_with = "null")]
+        depfile: Option<String>,
         /// The build context directory.
         context: Option<PathBuf>,
     },
@@ -329,6 +334,20 @@ enum Sub {
         #[arg(long, value_name = "SIZE", value_parser = parse_size)]
         total_budget: Option<u64>,
     },
+    /// Compare the context with the context at a git revision (read with `git archive`, the
+    /// working tree untouched): files added, removed and grown, by directory, and new findings.
+    Diff {
+        /// The git revision (HEAD~1, origin/main, a tag, a commit).
+        base: String,
+        /// Fail (exit 1) when the context grew by more than SIZE since BASE.
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        max_growth: Option<u64>,
+        /// Output format: human or json.
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// The build context directory.
+        context: Option<PathBuf>,
+    },
     /// Print a fingerprint (BLAKE3) of exactly what the builder sends: paths, modes, link
     /// targets and contents, never mtimes or owners; one per COPY/ADD of the Dockerfile too.
     /// See docs/hash.md.
@@ -388,6 +407,7 @@ const SUBCOMMANDS: &[&str] = &[
     "explain",
     "suggest",
     "hash",
+    "diff",
     "completions",
     "man",
     "help",
@@ -594,9 +614,36 @@ impl Cli {
                     churn_commits: None,
                 },
             },
-            Some(Sub::List { null, context }) => Command::List {
+            Some(Sub::List {
+                null,
+                depfile,
+                context,
+            }) => Command::List {
                 config: config(context),
                 null,
+                depfile,
+            },
+            Some(Sub::Diff {
+                base,
+                max_growth,
+                format,
+                context,
+            }) => Command::Diff {
+                config: config(context),
+                base,
+                max_growth,
+                format: match format {
+                    Some(FormatArg::Json) => Format::Json,
+                    None | Some(FormatArg::Human) => Format::Human,
+                    Some(other) => usage_error(
+                        ErrorKind::InvalidValue,
+                        format!(
+                            "diff writes human or json, not {}",
+                            format!("{other:?}").to_ascii_lowercase()
+                        ),
+                    ),
+                },
+                options,
             },
             None => Command::Report {
                 config: config(self.context.clone()),

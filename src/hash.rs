@@ -106,14 +106,11 @@ fn record(root: &Path, a: &Analysis, e: &Entry) -> Result<Vec<u8>, Error> {
     }
     let meta = std::fs::symlink_metadata(&full).map_err(io)?;
     r.extend_from_slice(&mode_of(&meta).to_le_bytes());
-    match n.kind {
-        Kind::Symlink => {
-            let t = std::fs::read_link(&full).map_err(io)?;
-            let t = os_bytes(t.as_os_str());
-            r.extend_from_slice(&(t.len() as u64).to_le_bytes());
-            r.extend_from_slice(&t);
-        }
-        _ => {}
+    if n.kind == Kind::Symlink {
+        let t = std::fs::read_link(&full).map_err(io)?;
+        let t = os_bytes(t.as_os_str());
+        r.extend_from_slice(&(t.len() as u64).to_le_bytes());
+        r.extend_from_slice(&t);
     }
     Ok(r)
 }

@@ -32,6 +32,7 @@ pub mod exit;
 pub mod explain;
 pub mod findings;
 pub mod gate;
+pub mod growth;
 pub mod hash;
 pub mod layers;
 pub mod lint;

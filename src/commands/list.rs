@@ -15,6 +15,7 @@ use crate::pipeline;
 pub(super) fn command(
     config: &Config,
     null: bool,
+    depfile: Option<&str>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<i32, Error> {
@@ -28,9 +29,75 @@ pub(super) fn command(
         let _ = writeln!(err, "note: {}", pipeline::no_dockerfile_note(&a));
         return Err(Error::BuildkitDockerfile("Dockerfile".into()));
     }
+    if let Some(target) = depfile {
+        let mut buf = Vec::new();
+        depfile_into(&a, &config, target, &mut buf);
+        output(out.write_all(&buf))?;
+        return Ok(ExitCode::Ok.code());
+    }
     let sep = if null { b'\0' } else { b'\n' };
     let mut buf = Vec::new();
     list_into(&a.tree, sep, &mut buf);
     output(out.write_all(&buf))?;
     Ok(ExitCode::Ok.code())
+}
+
+/// Escapes a path for a Make rule: `$` doubles, spaces, `#`, `:` and `\` take a backslash.
+fn make_escape(p: &[u8], out: &mut Vec<u8>) {
+    for &b in p {
+        match b {
+            b'$' => out.extend_from_slice(b"$$"),
+            b' ' | b'#' | b':' | b'\\' | b'\t' => {
+                out.push(b'\\');
+                out.push(b);
+            }
+            b'\n' => out.extend_from_slice(b"?"),
+            _ => out.push(b),
+        }
+    }
+}
+
+/// `TARGET: prerequisites`: every sent file and symlink (directories left out: their mtimes
+/// change with unrelated entries), the Dockerfile and the ignore file in effect, as paths
+/// joined to the context as given (relative to the current directory when it was), one per
+/// line with `\` continuations.
+fn depfile_into(a: &crate::analysis::Analysis, config: &Config, target: &str, out: &mut Vec<u8>) {
+    let mut base = config.context.as_os_str().to_string_lossy().into_owned();
+    if base.is_empty() {
+        base = ".".into();
+    }
+    let join = |p: &[u8]| -> Vec<u8> {
+        let mut v = base.trim_end_matches('/').as_bytes().to_vec();
+        v.push(b'/');
+        v.extend_from_slice(p);
+        v
+    };
+    make_escape(target.as_bytes(), out);
+    out.push(b':');
+    let mut deps: Vec<Vec<u8>> = Vec::new();
+    let r = &a.resolved;
+    for p in [Some(&r.dockerfile), r.ignore_file.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        if let Ok(rel) = p.strip_prefix(&r.root) {
+            deps.push(join(rel.to_string_lossy().as_bytes()));
+        } else {
+            deps.push(p.to_string_lossy().as_bytes().to_vec());
+        }
+    }
+    a.tree.each_listed(|id, path| {
+        let n = &a.tree.nodes[id as usize];
+        if n.state == crate::tree::State::Sent && n.kind != crate::tree::Kind::Dir {
+            deps.push(join(path));
+        }
+    });
+    let mut seen = std::collections::HashSet::new();
+    for d in deps {
+        if seen.insert(d.clone()) {
+            out.extend_from_slice(b" \\\n  ");
+            make_escape(&d, out);
+        }
+    }
+    out.push(b'\n');
 }

@@ -15,6 +15,7 @@ use crate::report::Outcome;
 mod bake;
 mod ci;
 mod compose;
+mod diff;
 mod explain;
 mod hash;
 mod lint;
@@ -90,6 +91,21 @@ pub enum Command {
         config: Config,
         /// NUL-separated output.
         null: bool,
+        /// `--depfile TARGET`: a Make-style prerequisite list instead.
+        depfile: Option<String>,
+    },
+    /// `ctxsize diff BASE`: growth since a git revision.
+    Diff {
+        /// What to analyse.
+        config: Config,
+        /// The git revision.
+        base: String,
+        /// `--max-growth`.
+        max_growth: Option<u64>,
+        /// Human or JSON.
+        format: Format,
+        /// Report knobs (both sides).
+        options: pipeline::Options,
     },
     /// `ctxsize hash`: the fingerprint of what is sent.
     Hash {
@@ -167,7 +183,18 @@ pub fn run(cmd: &Command, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
             format,
             dockerfile,
         } => hash::command(config, *format, dockerfile, out),
-        Command::List { config, null } => list::command(config, *null, out, err),
+        Command::List {
+            config,
+            null,
+            depfile,
+        } => list::command(config, *null, depfile.as_deref(), out, err),
+        Command::Diff {
+            config,
+            base,
+            max_growth,
+            format,
+            options,
+        } => diff::command(config, base, *max_growth, *format, options, out, err),
     }
 }
 
