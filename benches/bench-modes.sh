@@ -7,7 +7,10 @@
 #   env: ROUNDS (default 11), PATTERNS=30|1000 (which .dockerignore variant to use),
 #        MODES (default: report list gate) - report: `--format json` (full walk, kept-out sizes),
 #        list: `list`, gate: `--budget 10GB --quiet --no-excluded-sizes`, full-list: `list`
-#        with CTXSIZE_FULL_WALK=1.
+#        with CTXSIZE_FULL_WALK=1; report1000, list1000: the same with the 1000-line ignore
+#        file beside the 30-line one in the same run (BuildKit's per-Dockerfile ignore file:
+#        `Dockerfile.p1000` and `Dockerfile.p1000.dockerignore` are put in the corpus for the
+#        run and removed after).
 set -euo pipefail
 BIN="${1:?ctxsize binary}"
 D="${2:-/tmp/ctxbench/corpora/mono}"
@@ -17,7 +20,11 @@ MODES="${MODES:-report list gate}"
 [ -d "$D" ] || { echo "no corpus at $D" >&2; exit 2; }
 if [ -f "$D/.dockerignore.$PATTERNS" ]; then cp "$D/.dockerignore.$PATTERNS" "$D/.dockerignore"; fi
 WORK="$(mktemp -d /tmp/ctxbench-modes.XXXXXX)"
-trap 'rm -rf "$WORK"' EXIT
+trap 'rm -rf "$WORK" "$D/Dockerfile.p1000" "$D/Dockerfile.p1000.dockerignore"' EXIT
+if [[ " $MODES " == *1000* ]]; then
+  cp "$D/Dockerfile" "$D/Dockerfile.p1000"
+  cp "$D/.dockerignore.1000" "$D/Dockerfile.p1000.dockerignore"
+fi
 
 names=(diskus); cmds=("diskus -b $D")
 for m in $MODES; do
@@ -26,6 +33,8 @@ for m in $MODES; do
     list) cmds+=("$BIN list $D") ;;
     gate) cmds+=("$BIN --budget 10GB --quiet --no-excluded-sizes $D") ;;
     full-list) cmds+=("env CTXSIZE_FULL_WALK=1 $BIN list $D") ;;
+    report1000) cmds+=("$BIN --format json --quiet -f $D/Dockerfile.p1000 $D") ;;
+    list1000) cmds+=("$BIN list -f $D/Dockerfile.p1000 $D") ;;
     *) echo "unknown mode $m" >&2; exit 2 ;;
   esac
   names+=("$m")
