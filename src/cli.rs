@@ -31,7 +31,7 @@ pub(crate) struct Cli {
     /// in the current directory), each once with the services that use it, plus totals.
     #[arg(long, value_name = "FILE", num_args = 0..=1)]
     compose: Option<Option<PathBuf>>,
-    /// Output format (default: human).
+    /// Output format (default: human). `html`: one self-contained page with a treemap.
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
     /// The build context directory, as for `docker build DIR`.
@@ -246,6 +246,7 @@ fn ci_format(f: Option<FormatArg>) -> Format {
         Some(FormatArg::Sarif) => Format::Sarif,
         Some(FormatArg::Github) => Format::Github,
         Some(FormatArg::Human) => Format::Human,
+        Some(FormatArg::Html) => Format::Html,
         None if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") => Format::Github,
         None => Format::Human,
     }
@@ -385,6 +386,8 @@ enum FormatArg {
     Json,
     Sarif,
     Github,
+    /// One self-contained HTML page (the report only).
+    Html,
 }
 
 /// Global options that take a value (the next argument unless written `--opt=value`).
@@ -448,6 +451,17 @@ pub(crate) fn reorder(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> 
     args
 }
 
+/// `--format html` is one page for one context's report: other commands refuse it (exit 2).
+fn no_html(f: Format, what: &str) -> Format {
+    if f == Format::Html {
+        usage_error(
+            clap::error::ErrorKind::InvalidValue,
+            format!("{what} writes human, json, sarif or github, not html (html is for the report of one context: ctxsize --format html DIR)"),
+        );
+    }
+    f
+}
+
 fn usage_error(kind: clap::error::ErrorKind, msg: String) -> ! {
     <Cli as clap::CommandFactory>::command()
         .error(kind, msg)
@@ -509,7 +523,7 @@ impl Cli {
                 return Command::Compose {
                     file: file.clone(),
                     config: config(None),
-                    format: ci_format(self.format),
+                    format: no_html(ci_format(self.format), "--compose"),
                     options,
                 };
             }
@@ -517,7 +531,7 @@ impl Cli {
         match self.cmd {
             Some(Sub::Lint { format, context }) => Command::Lint {
                 config: config(context),
-                format: ci_format(format),
+                format: no_html(ci_format(format), "lint"),
                 ci: self.ci.options(),
             },
             Some(Sub::Explain {

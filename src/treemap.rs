@@ -3,8 +3,6 @@
 //! Pure geometry: sizes in, rectangles out. Each rectangle's area is proportional to its size,
 //! the rectangles tile the bounds without overlap, and rows are chosen so the rectangles stay
 //! close to squares (readable labels, comparable areas). Used by the HTML report.
-// Used only by the HTML report, which the CLI wires separately.
-#![cfg_attr(not(test), allow(dead_code))]
 
 /// An axis-aligned rectangle: top-left corner, width and height.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -323,6 +323,10 @@ fn write(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
+        // The CLI refuses it (exit 2); a library caller gets the same refusal.
+        Format::Html => Err(std::io::Error::other(
+            "html is written for the report of one context only (ctxsize --format html DIR)",
+        )),
         Format::Json => {
             let contexts: Vec<&ContextEntry> = entries.iter().map(|(e, _)| e).collect();
             let v = match src {

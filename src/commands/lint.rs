@@ -57,6 +57,10 @@ pub(super) fn command(
         anchor,
     };
     let res = match format {
+        // The CLI refuses it (exit 2); a library caller gets the same refusal.
+        Format::Html => Err(std::io::Error::other(
+            "html is written for the report of one context only (ctxsize --format html DIR)",
+        )),
         Format::Human => render_human(&r, out),
         Format::Json => serde_json::to_writer_pretty(&mut *out, &r)
             .map_err(std::io::Error::from)

@@ -53,6 +53,7 @@ fn write(
             },
             out,
         ),
+        Format::Html => out.write_all(render::html::html(report).as_bytes()),
         Format::Sarif | Format::Github => super::render_ci(
             format,
             &built.analysis,

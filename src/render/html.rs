@@ -7,8 +7,6 @@
 //! rest), so the page stays small and fast whatever the size of the context: a context of a
 //! million files still gives a few hundred rectangles. The page's script only zooms: it maps
 //! the chosen rectangle onto the view.
-// Not called yet outside the tests: the CLI's `--format html` is wired separately.
-#![cfg_attr(not(test), allow(dead_code))]
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -334,7 +332,7 @@ fn class_name(category: &str) -> String {
 }
 
 /// Renders the report as one self-contained HTML page.
-pub(crate) fn html(report: &Report) -> String {
+pub fn html(report: &Report) -> String {
     let nodes = build_tree(report);
     let t = &report.totals;
     let mut o = String::with_capacity(16 * 1024 + nodes.len() * 300);

@@ -1,7 +1,7 @@
 //! Turns a [`crate::report::Report`] into human, JSON or list output.
 
 pub mod github;
-pub(crate) mod html;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -17,6 +17,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// One self-contained HTML page with a treemap (the report of one context only).
+    Html,
 }
 
 /// Escapes a name for a terminal: control characters, backslashes and invalid UTF-8 become

@@ -150,3 +150,54 @@ fn compose_every_format() {
         insta::assert_snapshot!(name, s);
     }
 }
+
+/// `--format html`: one self-contained page (nothing to fetch: no URL, no external script or
+/// stylesheet) that names the entries; other commands refuse it with exit 2.
+#[test]
+fn html_report_is_one_self_contained_page() {
+    let env = crate::util::TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY src /src\n")
+        .file("src/main.rs", "fn main() {}\n")
+        .file("node_modules/left-pad/index.js", "module.exports = 1;\n")
+        .file("logs/build.log", "log\n")
+        .file("big.bin", vec![7u8; 4096]);
+    let out = env.run(["--format", "html", "."]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        crate::util::text(&out.stderr)
+    );
+    let page = String::from_utf8(out.stdout).expect("UTF-8 page");
+    assert!(page.starts_with("<!DOCTYPE html>"), "{}", &page[..80]);
+    assert!(page.trim_end().ends_with("</html>"));
+    let lower = page.to_ascii_lowercase();
+    for bad in [
+        "http://",
+        "https://",
+        "<link",
+        "<script src",
+        "@import",
+        "<iframe",
+        "<img",
+    ] {
+        assert!(!lower.contains(bad), "the page loads something: {bad}");
+    }
+    for entry in ["src/main.rs", "node_modules", "logs", "big.bin"] {
+        assert!(page.contains(entry), "{entry} missing from the page");
+    }
+    for args in [
+        &["lint", "--format", "html", "."][..],
+        &["--compose", "--format", "html"][..],
+        &["explain", "--format", "html", "x"][..],
+    ] {
+        let o = env.run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            crate::util::text(&o.stderr).contains("html"),
+            "{args:?}: {}",
+            crate::util::text(&o.stderr)
+        );
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+}
