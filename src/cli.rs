@@ -127,6 +127,10 @@ struct ReportArgs {
     /// to evaluate COPY/ADD sources.
     #[arg(long = "build-arg", value_name = "NAME=VALUE")]
     build_arg: Vec<String>,
+    /// A named context, as for docker buildx build (NAME=PATH, NAME=docker-image://…,
+    /// NAME=https://…); each local one is reported on its own, with its root .dockerignore.
+    #[arg(long = "build-context", value_name = "NAME=PATH", global = true)]
+    build_context: Vec<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -152,11 +156,20 @@ impl ReportArgs {
         }
     }
 
-    fn dockerfile(&self) -> DockerfileInput {
+    fn dockerfile(&self, cwd: &std::path::Path) -> DockerfileInput {
+        let build_contexts = self
+            .build_context
+            .iter()
+            .map(|raw| {
+                ctxsize::compose::parse_build_context(raw, cwd)
+                    .unwrap_or_else(|m| usage_error(clap::error::ErrorKind::InvalidValue, m))
+            })
+            .collect();
         DockerfileInput {
             stdin: None,
             target: self.target.clone(),
             build_args: self.build_arg.clone(),
+            build_contexts,
         }
     }
 
@@ -247,6 +260,10 @@ enum Sub {
         /// Separate entries with NUL instead of newline.
         #[arg(short = '0', long = "null")]
         null: bool,
+        /// List the named context NAME (given with --build-context NAME=PATH) instead: its
+        /// entries after its own root .dockerignore.
+        #[arg(long = "context", value_name = "NAME")]
+        named: Option<String>,
         /// The build context directory.
         context: Option<PathBuf>,
     },
@@ -432,7 +449,7 @@ impl Cli {
         let options = Options {
             report: self.report.options(),
             ci: self.ci.options(),
-            dockerfile: self.report.dockerfile(),
+            dockerfile: self.report.dockerfile(&cwd),
         };
         if let Some(file) = &self.compose {
             if self.cmd.is_none() {
@@ -510,10 +527,31 @@ impl Cli {
                     per_dockerfile,
                 },
             },
-            Some(Sub::List { null, context }) => Command::List {
-                config: config(context),
+            Some(Sub::List {
                 null,
-            },
+                named,
+                context,
+            }) => {
+                let named = named.map(|n| {
+                    options
+                        .dockerfile
+                        .build_contexts
+                        .iter()
+                        .find(|c| c.name == n)
+                        .cloned()
+                        .unwrap_or_else(|| {
+                            usage_error(
+                                clap::error::ErrorKind::InvalidValue,
+                                format!("--context {n}: no --build-context {n}=… was given"),
+                            )
+                        })
+                });
+                Command::List {
+                    config: config(context),
+                    null,
+                    named,
+                }
+            }
             None => Command::Report {
                 config: config(self.context.clone()),
                 format: ci_format(self.format),

@@ -30,6 +30,7 @@ pub mod explain;
 pub mod findings;
 pub mod gate;
 pub mod lint;
+pub mod named;
 pub mod paths;
 pub mod pipeline;
 pub mod render;

@@ -28,6 +28,8 @@ pub struct DockerfileInput {
     pub target: Option<String>,
     /// `--build-arg` values as given (`NAME=VALUE`, or `NAME` from the environment).
     pub build_args: Vec<String>,
+    /// Named contexts (`--build-context NAME=…`): see [`crate::named`].
+    pub build_contexts: Vec<crate::compose::NamedContext>,
 }
 
 /// What the pipeline needs beyond the [`Config`].
@@ -157,6 +159,15 @@ pub fn no_dockerfile_note(a: &Analysis) -> String {
 
 /// Builds the full report for one context.
 pub fn build(cfg: &Config, opts: &Options, progress: Option<&AtomicU64>) -> Result<Built, Error> {
+    build_with_sources(cfg, opts, progress).map(|(b, _)| b)
+}
+
+/// [`build`], also returning the Dockerfile's evaluated sources (`None`: no Dockerfile read).
+pub fn build_with_sources(
+    cfg: &Config,
+    opts: &Options,
+    progress: Option<&AtomicU64>,
+) -> Result<(Built, Option<Sources>), Error> {
     let (a, no_dockerfile) = analyze(cfg, progress)?;
     let extra = crate::findings::compute(&a, &opts.report);
     let mut report = Report::new(&a, extra);
@@ -165,19 +176,23 @@ pub fn build(cfg: &Config, opts: &Options, progress: Option<&AtomicU64>) -> Resu
     if from_stdin {
         report.dockerfile = "-".into();
     }
+    let mut sources = None;
     if no_dockerfile {
         report.dockerfile = String::new();
         report.notes.push(no_dockerfile_note(&a));
     } else {
-        dockerfile_checks(&a, opts, from_stdin, &mut report);
+        sources = dockerfile_checks(&a, opts, from_stdin, &mut report);
     }
     let outcome = apply_config_and_gates(&opts.ci, &a, &mut report)?;
-    Ok(Built {
-        analysis: a,
-        report,
-        outcome,
-        no_dockerfile,
-    })
+    Ok((
+        Built {
+            analysis: a,
+            report,
+            outcome,
+            no_dockerfile,
+        },
+        sources,
+    ))
 }
 
 /// Regular files sent at the context root: (files, bytes), hardlinked content once.
@@ -211,19 +226,26 @@ pub fn build_args(raw: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The report for a named local context (`additional_contexts`): its own root `.dockerignore`,
-/// no Dockerfile of its own (the service's Dockerfile reads it with `COPY --from=NAME`).
-pub fn build_named(cfg: &Config, opts: &Options) -> Result<Built, Error> {
-    let r = crate::context::resolve(
-        &cfg.cwd,
-        &cfg.context,
-        Some(Path::new("-")),
-        Builder::Buildkit,
-    )?;
-    let a = analyze_resolved(r, Builder::Buildkit, cfg.threads)?;
+/// The report for a named local context (`--build-context`, `additional_contexts`, bake
+/// `contexts`): its own root `.dockerignore` only, never `<Dockerfile>.dockerignore` (BuildKit
+/// reads `.dockerignore` alone for a `local:` named context: moby/buildkit
+/// frontend/dockerui/namedcontext.go, `case "local"`), no Dockerfile of its own. `uses`: the
+/// Dockerfile's sources that read it (`COPY --from=NAME`, `RUN --mount=from=NAME`, `FROM NAME`)
+/// with the Dockerfile's path for findings; `None` when no Dockerfile was read.
+pub fn build_named(
+    cfg: &Config,
+    opts: &Options,
+    uses: Option<(&Sources, &str)>,
+) -> Result<Built, Error> {
+    let a = analyze_named(cfg)?;
     let extra = crate::findings::compute(&a, &opts.report);
     let mut report = Report::new(&a, extra);
     report.dockerfile = String::new();
+    report.root_files = Some(root_files(&a));
+    if let Some((sources, df_path)) = uses {
+        report.dockerfile = df_path.to_string();
+        apply_transfer(&a, sources, df_path, &mut report);
+    }
     let outcome = apply_config_and_gates(&opts.ci, &a, &mut report)?;
     Ok(Built {
         analysis: a,
@@ -231,6 +253,18 @@ pub fn build_named(cfg: &Config, opts: &Options) -> Result<Built, Error> {
         outcome,
         no_dockerfile: true,
     })
+}
+
+/// The walk of a named local context: BuildKit's rules, its root `.dockerignore` only (resolved
+/// as for `-f -`, which never reads `<Dockerfile>.dockerignore`).
+pub fn analyze_named(cfg: &Config) -> Result<Analysis, Error> {
+    let r = crate::context::resolve(
+        &cfg.cwd,
+        &cfg.context,
+        Some(Path::new("-")),
+        Builder::Buildkit,
+    )?;
+    analyze_resolved(r, Builder::Buildkit, cfg.threads)
 }
 
 fn parse_dockerfile(text: &[u8], name: &str, opts: &DockerfileInput) -> Result<Sources, String> {
@@ -246,7 +280,12 @@ fn parse_dockerfile(text: &[u8], name: &str, opts: &DockerfileInput) -> Result<S
 
 /// The transfer set and the Dockerfile checks, added to the report; each check is also a
 /// finding (`DF0xx`) on the Dockerfile's line.
-fn dockerfile_checks(a: &Analysis, opts: &Options, from_stdin: bool, report: &mut Report) {
+fn dockerfile_checks(
+    a: &Analysis,
+    opts: &Options,
+    from_stdin: bool,
+    report: &mut Report,
+) -> Option<Sources> {
     let path = &a.resolved.dockerfile;
     let name = if from_stdin {
         "- (stdin)".to_string()
@@ -288,12 +327,19 @@ fn dockerfile_checks(a: &Analysis, opts: &Options, from_stdin: bool, report: &mu
                 }],
             );
             report.notes.push(e);
-            return;
+            return None;
         }
     };
+    apply_transfer(a, &sources, &df_path, report);
+    Some(sources)
+}
+
+/// The transfer set of `sources` in the analysed context and the Dockerfile checks, added to the
+/// report; each check is also a finding (`DF0xx`) on the Dockerfile's line.
+fn apply_transfer(a: &Analysis, sources: &Sources, df_path: &str, report: &mut Report) {
     let root = a.resolved.root.clone();
     let exists = move |p: &str| std::fs::symlink_metadata(root.join(p)).is_ok();
-    let t = crate::transfer::compute(a, &sources, &exists);
+    let t = crate::transfer::compute(a, sources, &exists);
     if a.builder == Builder::Buildkit {
         report.transfer_files = Some(t.files);
         report.transfer_bytes = Some(t.bytes);
@@ -309,7 +355,7 @@ fn dockerfile_checks(a: &Analysis, opts: &Options, from_stdin: bool, report: &mu
     let findings = t
         .checks
         .iter()
-        .filter_map(|c| check_finding(c, &df_path))
+        .filter_map(|c| check_finding(c, df_path))
         .collect();
     add_findings(report, findings);
     report.dockerfile_checks = Some(t.checks);

@@ -50,6 +50,34 @@ pub struct Report {
     /// in the JSON).
     #[serde(skip)]
     pub root_files: Option<(u64, u64)>,
+    /// The build's named contexts (`--build-context`), one section each; absent without any.
+    /// Every other key describes the main context.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contexts: Vec<ContextSection>,
+    /// The sum over the main context and each analysed named context; absent without named
+    /// contexts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<crate::named::SetTotal>,
+}
+
+/// One named context of the build in the report.
+#[derive(Debug, Serialize)]
+pub struct ContextSection {
+    /// The name the Dockerfile uses (`COPY --from=NAME`).
+    pub name: String,
+    /// The value (a local directory as an absolute path).
+    pub source: String,
+    /// `local`, `docker-image`, `target`, `service` or `remote`.
+    pub kind: String,
+    /// Why it was not analysed, or that the Dockerfile does not read it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Its report (local directories under BuildKit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<Box<Report>>,
+    /// Its gates' outcome, if gates ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<Outcome>,
 }
 
 impl Report {
@@ -74,6 +102,8 @@ impl Report {
             transfer_whole_context: None,
             dockerfile_checks: None,
             root_files: None,
+            contexts: Vec::new(),
+            total: None,
         }
     }
 }

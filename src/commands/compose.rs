@@ -152,7 +152,7 @@ pub(super) fn command(
             dockerfile: None,
             ..cfg.clone()
         };
-        let built = pipeline::build_named(&c, options).map_err(|e| tag(&e, &services))?;
+        let built = pipeline::build_named(&c, options, None).map_err(|e| tag(&e, &services))?;
         entries.push(entry(built, services, Some(name), Vec::new()));
     }
     let totals = totals(&entries);

@@ -73,6 +73,8 @@ pub enum Command {
         config: Config,
         /// NUL-separated output.
         null: bool,
+        /// `--context NAME`: list this named context instead of the main one.
+        named: Option<crate::compose::NamedContext>,
     },
     /// `ctxsize suggest`: a proven allowlist ignore file.
     Suggest {
@@ -119,7 +121,11 @@ pub fn run(cmd: &Command, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
             Ok(ExitCode::Ok.code())
         }
         Command::Suggest { config, options } => crate::suggest::command(config, options, out, err),
-        Command::List { config, null } => list::command(config, *null, out, err),
+        Command::List {
+            config,
+            null,
+            named,
+        } => list::command(config, *null, named.as_ref(), out, err),
     }
 }
 

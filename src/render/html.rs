@@ -723,6 +723,8 @@ mod tests {
             transfer_whole_context: None,
             dockerfile_checks: None,
             root_files: None,
+            contexts: Vec::new(),
+            total: None,
         }
     }
 

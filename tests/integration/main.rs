@@ -17,6 +17,8 @@ mod cli;
 #[cfg(unix)]
 mod commands;
 #[cfg(unix)]
+mod contexts;
+#[cfg(unix)]
 mod differential;
 mod edge_cases;
 mod findings;
