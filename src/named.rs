@@ -33,7 +33,7 @@ pub struct NamedBuilt {
     pub context: NamedContext,
     /// The report (`None`: not a local directory, or the classic builder).
     pub built: Option<Built>,
-    /// Why it was not analysed, or that the Dockerfile does not read it.
+    /// Why it was not analysed (an analysed one carries its notes in its report).
     pub note: Option<String>,
 }
 
@@ -121,7 +121,7 @@ fn build_one(
         dockerfile: None,
         ..cfg.clone()
     };
-    let built = pipeline::build_named(&c, opts, uses.as_ref().map(|u| (u, df_path)))
+    let mut built = pipeline::build_named(&c, opts, uses.as_ref().map(|u| (u, df_path)))
         .map_err(|e| Error::Usage(format!("named context {}: {e}", nc.name)))?;
     let note = match &uses {
         Some(u) if u.items.is_empty() => Some(format!(
@@ -131,10 +131,12 @@ fn build_one(
         Some(_) => None,
         None => Some("no Dockerfile was read: the transfer set is not known".into()),
     };
+    // Said in the context's own report, so every exporter and compose show it.
+    built.report.notes.extend(note);
     Ok(NamedBuilt {
         context: nc.clone(),
         built: Some(built),
-        note,
+        note: None,
     })
 }
 

@@ -118,10 +118,13 @@ fn from_and_mount_uses_and_an_unused_context() {
     assert_eq!(c[1]["report"]["transfer_files"], 1);
     assert_eq!(c[1]["report"]["transfer_bytes"], 2);
     assert_eq!(c[2]["report"]["transfer_files"], 0);
-    assert!(c[2]["note"]
-        .as_str()
-        .unwrap()
-        .contains("does not read unused"));
+    let notes = c[2]["report"]["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("does not read unused")),
+        "{notes:?}"
+    );
 }
 
 #[test]
@@ -197,4 +200,33 @@ fn classic_builder_has_no_named_contexts() {
         .unwrap()
         .contains("classic"));
     assert!(v["contexts"][0].get("report").is_none());
+}
+
+#[test]
+fn compose_additional_contexts_get_their_transfer_set() {
+    // docker compose passes `additional_contexts` to BuildKit as named contexts (compose-spec
+    // build.md); the service's Dockerfile reads `lib` with COPY --from=lib.
+    let env = TestEnv::new();
+    env.file(
+        "compose.yaml",
+        "services:\n  web:\n    build:\n      context: ./app\n      additional_contexts:\n        lib: ./lib\n        base: docker-image://alpine\n",
+    )
+    .file("app/Dockerfile", "FROM base\nCOPY --from=lib src /src\n")
+    .file("lib/src/a.txt", "abc")
+    .file("lib/tests/t.txt", "tttt")
+    .file("lib/web.Dockerfile.dockerignore", "*\n");
+    let o = env.run(["--compose", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v = json(&o);
+    let c = v["contexts"].as_array().unwrap();
+    assert_eq!(c.len(), 2, "{v}");
+    assert_eq!(c[1]["named_context"], "lib");
+    assert_eq!(c[1]["report"]["files"], 3);
+    assert_eq!(c[1]["report"]["transfer_files"], 1);
+    assert_eq!(c[1]["report"]["transfer_bytes"], 3);
+    let notes = v["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n.as_str().unwrap().contains("base")),
+        "{v}"
+    );
 }
