@@ -29,6 +29,7 @@ pub mod exit;
 pub mod explain;
 pub mod findings;
 pub mod gate;
+pub mod image;
 pub mod lint;
 pub mod named;
 pub mod paths;

@@ -344,6 +344,12 @@ fn apply_transfer(a: &Analysis, sources: &Sources, df_path: &str, report: &mut R
         report.transfer_files = Some(t.files);
         report.transfer_bytes = Some(t.bytes);
         report.transfer_whole_context = Some(t.whole_context);
+        if let Some(img) = crate::image::compute(a, sources, &t.used) {
+            copy_excluded_secrets(&img, df_path, report);
+            report.image_files = Some(img.files);
+            report.image_bytes = Some(img.bytes);
+            report.copy_excluded = Some(img.excluded);
+        }
     }
     // The whole-context note is about BuildKit's transfer; the classic builder always sends
     // everything it lists.
@@ -359,6 +365,30 @@ fn apply_transfer(a: &Analysis, sources: &Sources, df_path: &str, report: &mut R
         .collect();
     add_findings(report, findings);
     report.dockerfile_checks = Some(t.checks);
+}
+
+/// A secret that `COPY --exclude` keeps out of the image is still transferred to the builder:
+/// its finding says so ([`crate::findings`]), and a note gives the `.dockerignore` line that
+/// keeps it off the wire.
+fn copy_excluded_secrets(img: &crate::image::ImageSet, df_path: &str, report: &mut Report) {
+    for f in report
+        .findings
+        .iter_mut()
+        .filter(|f| f.category == "secret")
+    {
+        let hit = img.excluded.iter().find(|e| {
+            e.path == f.path
+                || (e.path.starts_with(&f.path) && e.path[f.path.len()..].starts_with('/'))
+        });
+        if let Some(e) = hit {
+            report.notes.push(format!(
+                "{} is excluded only by COPY --exclude ({df_path} line {}): still transferred to the builder; add `{}` to .dockerignore to keep it out of the transfer too",
+                crate::render::escape_controls(&f.path),
+                e.line,
+                f.fix
+            ));
+        }
+    }
 }
 
 /// The finding for one Dockerfile check: a missing or excluded source fails the build (`high`,

@@ -46,6 +46,16 @@ pub struct Report {
     /// What the build would trip on: excluded, missing or partly sent sources (`None`: no
     /// Dockerfile could be read).
     pub dockerfile_checks: Option<Vec<DockerfileCheck>>,
+    /// Regular files copied into the image (transferred, copied by a COPY/ADD and not removed by
+    /// its `--exclude`); present only when some COPY/ADD has `--exclude`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_files: Option<u64>,
+    /// Their bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_bytes: Option<u64>,
+    /// Transferred files `COPY --exclude` keeps out of the image (still sent to the builder).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copy_excluded: Option<Vec<crate::image::CopyExcluded>>,
     /// Regular files sent at the context root, and their bytes (the human tree's root line; not
     /// in the JSON).
     #[serde(skip)]
@@ -102,6 +112,9 @@ impl Report {
             transfer_whole_context: None,
             dockerfile_checks: None,
             root_files: None,
+            image_files: None,
+            image_bytes: None,
+            copy_excluded: None,
             contexts: Vec::new(),
             total: None,
         }

@@ -723,6 +723,9 @@ mod tests {
             transfer_whole_context: None,
             dockerfile_checks: None,
             root_files: None,
+            image_files: None,
+            image_bytes: None,
+            copy_excluded: None,
             contexts: Vec::new(),
             total: None,
         }

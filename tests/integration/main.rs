@@ -19,6 +19,8 @@ mod commands;
 #[cfg(unix)]
 mod contexts;
 #[cfg(unix)]
+mod copy_exclude;
+#[cfg(unix)]
 mod differential;
 mod edge_cases;
 mod findings;
