@@ -8,23 +8,11 @@
 //! file removed by `--exclude` still crosses to the builder: only `.dockerignore` keeps it off
 //! the wire.
 
-use serde::Serialize;
-
 use crate::analysis::Analysis;
 use crate::dockerfile::{excluded_rel, ContextSource, Sources};
 use crate::dockerignore::PatternSet;
+pub use crate::report::CopyExcluded;
 use crate::transfer::node_paths;
-
-/// A transferred file every COPY/ADD that selects it removes with `--exclude`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct CopyExcluded {
-    /// Context-relative path.
-    pub path: String,
-    /// The Dockerfile line of the first COPY/ADD that excludes it.
-    pub line: usize,
-    /// That instruction's `--exclude` patterns, as written.
-    pub excludes: Vec<String>,
-}
 
 /// What lands in the image from this context.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

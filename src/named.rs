@@ -17,13 +17,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 
-use serde::Serialize;
-
 use crate::analysis::Config;
 use crate::compose::{NamedContext, NamedKind};
 use crate::dockerfile::Sources;
 use crate::error::Error;
 use crate::pipeline::{self, Built, Options};
+pub use crate::report::SetTotal;
 use crate::walk::Builder;
 
 /// One named context of a build and, for an analysed local one, its report.
@@ -44,23 +43,6 @@ pub struct BuildSet {
     pub main: Built,
     /// The named contexts, in the order given.
     pub named: Vec<NamedBuilt>,
-}
-
-/// The sum over every analysed context of a build (the main one and each local named one).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct SetTotal {
-    /// Contexts analysed (local directories).
-    pub contexts: usize,
-    /// Files sent.
-    pub files: u64,
-    /// Content bytes sent.
-    pub content_bytes: u64,
-    /// Tar bytes sent.
-    pub tar_bytes: u64,
-    /// Regular files BuildKit transfers (contexts whose Dockerfile was read).
-    pub transfer_files: u64,
-    /// Their bytes.
-    pub transfer_bytes: u64,
 }
 
 /// Builds the report of the main context (`cfg`, `opts`) and of each named context.

@@ -55,7 +55,7 @@ pub struct Report {
     pub image_bytes: Option<u64>,
     /// Transferred files `COPY --exclude` keeps out of the image (still sent to the builder).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub copy_excluded: Option<Vec<crate::image::CopyExcluded>>,
+    pub copy_excluded: Option<Vec<CopyExcluded>>,
     /// Regular files sent at the context root, and their bytes (the human tree's root line; not
     /// in the JSON).
     #[serde(skip)]
@@ -67,7 +67,35 @@ pub struct Report {
     /// The sum over the main context and each analysed named context; absent without named
     /// contexts.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<crate::named::SetTotal>,
+    pub total: Option<SetTotal>,
+}
+
+/// A transferred file every COPY/ADD that selects it removes with `--exclude`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CopyExcluded {
+    /// Context-relative path.
+    pub path: String,
+    /// The Dockerfile line of the first COPY/ADD that excludes it.
+    pub line: usize,
+    /// That instruction's `--exclude` patterns, as written.
+    pub excludes: Vec<String>,
+}
+
+/// The sum over every analysed context of a build (the main one and each local named one).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct SetTotal {
+    /// Contexts analysed (local directories).
+    pub contexts: usize,
+    /// Files sent.
+    pub files: u64,
+    /// Content bytes sent.
+    pub content_bytes: u64,
+    /// Tar bytes sent.
+    pub tar_bytes: u64,
+    /// Regular files BuildKit transfers (contexts whose Dockerfile was read).
+    pub transfer_files: u64,
+    /// Their bytes.
+    pub transfer_bytes: u64,
 }
 
 /// One named context of the build in the report.
