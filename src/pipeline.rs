@@ -172,6 +172,11 @@ pub fn build_with_sources(
     let extra = crate::findings::compute(&a, &opts.report);
     let mut report = Report::new(&a, extra);
     report.root_files = Some(root_files(&a));
+    let env = std::env::var_os("DOCKER_BUILDKIT");
+    report.notes.extend(engine_note(
+        cfg.builder,
+        env.as_deref().map(|v| v.to_string_lossy()),
+    ));
     let from_stdin = cfg.dockerfile.as_deref() == Some(Path::new("-"));
     if from_stdin {
         report.dockerfile = "-".into();
@@ -193,6 +198,36 @@ pub fn build_with_sources(
         },
         sources,
     ))
+}
+
+/// Which builder `docker build` will use here, when `DOCKER_BUILDKIT` says and it is not the one
+/// analysed (or when its value is not one docker accepts). docker/cli's `processBuilder`
+/// (cmd/docker/builder.go) reads it with `os.LookupEnv` and Go's `strconv.ParseBool`
+/// (`1 t T TRUE true True`, `0 f F FALSE false False`) and fails on anything else, the empty
+/// value included; false means the legacy builder.
+pub fn engine_note(
+    analysed: Builder,
+    docker_buildkit: Option<std::borrow::Cow<'_, str>>,
+) -> Option<String> {
+    let v = docker_buildkit?;
+    let parsed = match v.as_ref() {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    };
+    match (parsed, analysed) {
+        (None, _) => Some(format!(
+            "DOCKER_BUILDKIT={} is not a boolean: docker build refuses to run with it",
+            crate::render::escape_controls(&v)
+        )),
+        (Some(false), Builder::Buildkit) => Some(
+            "DOCKER_BUILDKIT=0 is set: docker build here uses the classic builder, not BuildKit (see --builder classic)".into(),
+        ),
+        (Some(true), Builder::Classic) => Some(
+            "DOCKER_BUILDKIT=1 is set: docker build here uses BuildKit, not the classic builder (see --builder buildkit)".into(),
+        ),
+        _ => None,
+    }
 }
 
 /// Regular files sent at the context root: (files, bytes), hardlinked content once.
@@ -477,6 +512,31 @@ pub fn apply_config_and_gates(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn engine_note_follows_docker_buildkit() {
+        use std::borrow::Cow;
+        let n = |b, v: Option<&'static str>| engine_note(b, v.map(Cow::Borrowed));
+        assert_eq!(n(Builder::Buildkit, None), None);
+        assert_eq!(n(Builder::Buildkit, Some("1")), None);
+        assert_eq!(n(Builder::Classic, Some("false")), None);
+        assert!(n(Builder::Buildkit, Some("0"))
+            .unwrap()
+            .contains("classic builder"));
+        assert!(n(Builder::Buildkit, Some("F"))
+            .unwrap()
+            .contains("classic builder"));
+        assert!(n(Builder::Classic, Some("True"))
+            .unwrap()
+            .contains("uses BuildKit"));
+        // strconv.ParseBool rejects "yes" and "01": docker build fails.
+        assert!(n(Builder::Buildkit, Some("yes"))
+            .unwrap()
+            .contains("not a boolean"));
+        assert!(n(Builder::Classic, Some("01"))
+            .unwrap()
+            .contains("not a boolean"));
+    }
 
     #[test]
     fn dockerfile_names() {
