@@ -267,6 +267,16 @@ enum Sub {
         /// The build context directory.
         context: Option<PathBuf>,
     },
+    /// Find builds in CI files and scripts (.github/workflows, .gitlab-ci.yml, Makefile, *.sh)
+    /// whose context ignores the .dockerignore you edit: build-push-action without `context:`,
+    /// Git URL contexts, tarballs on stdin, -f/context pairings. Exit 1 when one is found.
+    CheckCi {
+        /// Output format: human or json.
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// The repository root (default: the current directory).
+        dir: Option<PathBuf>,
+    },
     /// Check the ignore file: invalid patterns, patterns that match nothing, root-only patterns,
     /// inline comments, trailing slashes, exceptions that cannot take effect, the Dockerfile or
     /// ignore file excluded, unused ignore files, and where the two builders disagree.
@@ -487,6 +497,20 @@ impl Cli {
                         ErrorKind::InvalidValue,
                         format!(
                             "explain writes human or json, not {}",
+                            format!("{other:?}").to_ascii_lowercase()
+                        ),
+                    ),
+                },
+            },
+            Some(Sub::CheckCi { format, dir }) => Command::CheckCi {
+                root: cwd.join(dir.unwrap_or_else(|| PathBuf::from("."))),
+                format: match format {
+                    Some(FormatArg::Json) => Format::Json,
+                    None | Some(FormatArg::Human) => Format::Human,
+                    Some(other) => usage_error(
+                        ErrorKind::InvalidValue,
+                        format!(
+                            "check-ci writes human or json, not {}",
                             format!("{other:?}").to_ascii_lowercase()
                         ),
                     ),

@@ -17,6 +17,7 @@
 
 pub mod analysis;
 pub mod builder;
+pub mod check_ci;
 pub mod commands;
 pub mod compose;
 pub mod config_file;

@@ -11,6 +11,8 @@
 
 mod buildkit;
 #[cfg(unix)]
+mod check_ci;
+#[cfg(unix)]
 mod ci_gates;
 #[cfg(unix)]
 mod cli;
