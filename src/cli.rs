@@ -137,6 +137,10 @@ struct ReportArgs {
     /// Outside a git repository churn is skipped (with a note when this is given).
     #[arg(long, value_name = "N")]
     churn_commits: Option<u64>,
+    /// A named context, as for docker buildx build (NAME=PATH, NAME=docker-image://…,
+    /// NAME=https://…); each local one is reported on its own, with its root .dockerignore.
+    #[arg(long = "build-context", value_name = "NAME=PATH", global = true)]
+    build_context: Vec<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -162,12 +166,21 @@ impl ReportArgs {
         }
     }
 
-    fn dockerfile(&self) -> DockerfileInput {
+    fn dockerfile(&self, cwd: &std::path::Path) -> DockerfileInput {
+        let build_contexts = self
+            .build_context
+            .iter()
+            .map(|raw| {
+                ctxsize::compose::parse_build_context(raw, cwd)
+                    .unwrap_or_else(|m| usage_error(clap::error::ErrorKind::InvalidValue, m))
+            })
+            .collect();
         DockerfileInput {
             stdin: None,
             target: self.target.clone(),
             build_args: self.build_arg.clone(),
             churn_commits: self.churn_commits,
+            build_contexts,
         }
     }
 
@@ -264,8 +277,22 @@ enum Sub {
         /// image.d`.
         #[arg(long, value_name = "TARGET", conflicts_with = "null")]
         depfile: Option<String>,
+        /// List the named context NAME (given with --build-context NAME=PATH) instead: its
+        /// entries after its own root .dockerignore.
+        #[arg(long = "context", value_name = "NAME")]
+        named: Option<String>,
         /// The build context directory.
         context: Option<PathBuf>,
+    },
+    /// Find builds in CI files and scripts (.github/workflows, .gitlab-ci.yml, Makefile, *.sh)
+    /// whose context ignores the .dockerignore you edit: build-push-action without `context:`,
+    /// Git URL contexts, tarballs on stdin, -f/context pairings. Exit 1 when one is found.
+    CheckCi {
+        /// Output format: human or json.
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// The repository root (default: the current directory).
+        dir: Option<PathBuf>,
     },
     /// Check the ignore file: invalid patterns, patterns that match nothing, root-only patterns,
     /// inline comments, trailing slashes, exceptions that cannot take effect, the Dockerfile or
@@ -510,7 +537,7 @@ impl Cli {
         let options = Options {
             report: self.report.options(),
             ci: self.ci.options(),
-            dockerfile: self.report.dockerfile(),
+            dockerfile: self.report.dockerfile(&cwd),
         };
         if let Some(file) = &self.compose {
             if self.cmd.is_none() {
@@ -548,6 +575,20 @@ impl Cli {
                         ErrorKind::InvalidValue,
                         format!(
                             "explain writes human or json, not {}",
+                            format!("{other:?}").to_ascii_lowercase()
+                        ),
+                    ),
+                },
+            },
+            Some(Sub::CheckCi { format, dir }) => Command::CheckCi {
+                root: cwd.join(dir.unwrap_or_else(|| PathBuf::from("."))),
+                format: match format {
+                    Some(FormatArg::Json) => Format::Json,
+                    None | Some(FormatArg::Human) => Format::Human,
+                    Some(other) => usage_error(
+                        ErrorKind::InvalidValue,
+                        format!(
+                            "check-ci writes human or json, not {}",
                             format!("{other:?}").to_ascii_lowercase()
                         ),
                     ),
@@ -626,16 +667,8 @@ impl Cli {
                     target,
                     build_args: build_arg,
                     churn_commits: None,
+                    build_contexts: Vec::new(),
                 },
-            },
-            Some(Sub::List {
-                null,
-                depfile,
-                context,
-            }) => Command::List {
-                config: config(context),
-                null,
-                depfile,
             },
             Some(Sub::Diff {
                 base,
@@ -659,6 +692,33 @@ impl Cli {
                 },
                 options,
             },
+            Some(Sub::List {
+                null,
+                depfile,
+                named,
+                context,
+            }) => {
+                let named = named.map(|n| {
+                    options
+                        .dockerfile
+                        .build_contexts
+                        .iter()
+                        .find(|c| c.name == n)
+                        .cloned()
+                        .unwrap_or_else(|| {
+                            usage_error(
+                                clap::error::ErrorKind::InvalidValue,
+                                format!("--context {n}: no --build-context {n}=… was given"),
+                            )
+                        })
+                });
+                Command::List {
+                    config: config(context),
+                    null,
+                    depfile,
+                    named,
+                }
+            }
             None => Command::Report {
                 config: config(self.context.clone()),
                 format: ci_format(self.format),

@@ -51,6 +51,8 @@ pub enum NamedKind {
     Image,
     /// `service:NAME`: another service's image.
     Service,
+    /// `target:NAME`: another bake target's result.
+    Target,
     /// A git or HTTP(S) URL, or `oci-layout://…`.
     Remote,
 }
@@ -72,6 +74,8 @@ pub fn named_context(name: String, value: &str, dir: &Path) -> NamedContext {
         NamedKind::Image
     } else if value.starts_with("service:") {
         NamedKind::Service
+    } else if value.starts_with("target:") {
+        NamedKind::Target
     } else if is_remote(value) || value.starts_with("oci-layout://") {
         NamedKind::Remote
     } else {
@@ -85,6 +89,19 @@ pub fn named_context(name: String, value: &str, dir: &Path) -> NamedContext {
         value.to_string()
     };
     NamedContext { name, source, kind }
+}
+
+/// One `--build-context NAME=VALUE` as buildx takes it: VALUE is a local directory (relative to
+/// `cwd`), `docker-image://…`, `oci-layout://…`, `target:…` or a Git/HTTP(S) URL.
+pub fn parse_build_context(raw: &str, cwd: &Path) -> Result<NamedContext, String> {
+    match raw.split_once('=') {
+        Some((name, value)) if !name.is_empty() && !value.is_empty() => {
+            Ok(named_context(name.to_string(), value, cwd))
+        }
+        _ => Err(format!(
+            "invalid --build-context {raw:?}: expected NAME=PATH (or NAME=docker-image://…, NAME=https://…)"
+        )),
+    }
 }
 
 fn build_args(v: Option<&Value>, env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {

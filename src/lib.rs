@@ -19,6 +19,7 @@
 pub mod analysis;
 pub mod bake;
 pub mod builder;
+pub mod check_ci;
 pub mod churn;
 pub mod commands;
 pub mod compose;
@@ -34,8 +35,10 @@ pub mod findings;
 pub mod gate;
 pub mod growth;
 pub mod hash;
+pub mod image;
 pub mod layers;
 pub mod lint;
+pub mod named;
 pub mod paths;
 pub mod pipeline;
 pub mod render;

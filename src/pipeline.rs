@@ -31,6 +31,8 @@ pub struct DockerfileInput {
     /// `--churn-commits N`: how many commits of history to read for churn (`None`: 100, and no
     /// note when there is no history; `Some(0)`: off).
     pub churn_commits: Option<u64>,
+    /// Named contexts (`--build-context NAME=…`): see [`crate::named`].
+    pub build_contexts: Vec<crate::compose::NamedContext>,
 }
 
 /// What the pipeline needs beyond the [`Config`].
@@ -207,11 +209,29 @@ impl WalkCache {
 
 /// Builds the full report for one context.
 pub fn build(cfg: &Config, opts: &Options, progress: Option<&AtomicU64>) -> Result<Built, Error> {
+    build_with(cfg, opts, progress, None).map(|(b, _)| b)
+}
+
+/// [`build`], also returning the Dockerfile's evaluated sources (`None`: no Dockerfile read).
+pub fn build_with_sources(
+    cfg: &Config,
+    opts: &Options,
+    progress: Option<&AtomicU64>,
+) -> Result<(Built, Option<Sources>), Error> {
     build_with(cfg, opts, progress, None)
 }
 
 /// [`build`] for one of several targets: a context an earlier target walked is not walked again.
 pub fn build_cached(cfg: &Config, opts: &Options, cache: &mut WalkCache) -> Result<Built, Error> {
+    build_with(cfg, opts, None, Some(cache)).map(|(b, _)| b)
+}
+
+/// [`build_cached`], also returning the Dockerfile's evaluated sources.
+pub fn build_cached_with_sources(
+    cfg: &Config,
+    opts: &Options,
+    cache: &mut WalkCache,
+) -> Result<(Built, Option<Sources>), Error> {
     build_with(cfg, opts, None, Some(cache))
 }
 
@@ -220,7 +240,7 @@ fn build_with(
     opts: &Options,
     progress: Option<&AtomicU64>,
     cache: Option<&mut WalkCache>,
-) -> Result<Built, Error> {
+) -> Result<(Built, Option<Sources>), Error> {
     let cfg = &with_config_file_sizes(cfg, &opts.ci);
     let (a, no_dockerfile) = match cache {
         Some(c) => c.analyze(cfg)?,
@@ -240,22 +260,61 @@ fn build_with(
     let extra = crate::findings::compute_with(&a, &opts.report, &plan_input);
     let mut report = Report::new(&a, extra);
     report.root_files = Some(root_files(&a));
+    let env = std::env::var_os("DOCKER_BUILDKIT");
+    report.notes.extend(engine_note(
+        cfg.builder,
+        env.as_deref().map(|v| v.to_string_lossy()),
+    ));
     if from_stdin {
         report.dockerfile = "-".into();
     }
+    let mut sources = None;
     if no_dockerfile {
         report.dockerfile = String::new();
         report.notes.push(no_dockerfile_note(&a));
     } else {
-        dockerfile_checks(&a, opts, from_stdin, &mut report);
+        sources = dockerfile_checks(&a, opts, from_stdin, &mut report);
     }
     let outcome = apply_config_and_gates(&opts.ci, &a, &mut report)?;
-    Ok(Built {
-        analysis: a,
-        report,
-        outcome,
-        no_dockerfile,
-    })
+    Ok((
+        Built {
+            analysis: a,
+            report,
+            outcome,
+            no_dockerfile,
+        },
+        sources,
+    ))
+}
+
+/// Which builder `docker build` will use here, when `DOCKER_BUILDKIT` says and it is not the one
+/// analysed (or when its value is not one docker accepts). docker/cli's `processBuilder`
+/// (cmd/docker/builder.go) reads it with `os.LookupEnv` and Go's `strconv.ParseBool`
+/// (`1 t T TRUE true True`, `0 f F FALSE false False`) and fails on anything else, the empty
+/// value included; false means the legacy builder.
+pub fn engine_note(
+    analysed: Builder,
+    docker_buildkit: Option<std::borrow::Cow<'_, str>>,
+) -> Option<String> {
+    let v = docker_buildkit?;
+    let parsed = match v.as_ref() {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    };
+    match (parsed, analysed) {
+        (None, _) => Some(format!(
+            "DOCKER_BUILDKIT={} is not a boolean: docker build refuses to run with it",
+            crate::render::escape_controls(&v)
+        )),
+        (Some(false), Builder::Buildkit) => Some(
+            "DOCKER_BUILDKIT=0 is set: docker build here uses the classic builder, not BuildKit (see --builder classic)".into(),
+        ),
+        (Some(true), Builder::Classic) => Some(
+            "DOCKER_BUILDKIT=1 is set: docker build here uses BuildKit, not the classic builder (see --builder buildkit)".into(),
+        ),
+        _ => None,
+    }
 }
 
 /// `excluded_sizes = false` in the config file turns the kept-out sizes off as
@@ -302,19 +361,26 @@ pub fn build_args(raw: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The report for a named local context (`additional_contexts`): its own root `.dockerignore`,
-/// no Dockerfile of its own (the service's Dockerfile reads it with `COPY --from=NAME`).
-pub fn build_named(cfg: &Config, opts: &Options) -> Result<Built, Error> {
-    let r = crate::context::resolve(
-        &cfg.cwd,
-        &cfg.context,
-        Some(Path::new("-")),
-        Builder::Buildkit,
-    )?;
-    let a = analyze_resolved_sizes(r, Builder::Buildkit, cfg.threads, cfg.excluded_sizes)?;
+/// The report for a named local context (`--build-context`, `additional_contexts`, bake
+/// `contexts`): its own root `.dockerignore` only, never `<Dockerfile>.dockerignore` (BuildKit
+/// reads `.dockerignore` alone for a `local:` named context: moby/buildkit
+/// frontend/dockerui/namedcontext.go, `case "local"`), no Dockerfile of its own. `uses`: the
+/// Dockerfile's sources that read it (`COPY --from=NAME`, `RUN --mount=from=NAME`, `FROM NAME`)
+/// with the Dockerfile's path for findings; `None` when no Dockerfile was read.
+pub fn build_named(
+    cfg: &Config,
+    opts: &Options,
+    uses: Option<(&Sources, &str)>,
+) -> Result<Built, Error> {
+    let a = analyze_named(cfg)?;
     let extra = crate::findings::compute(&a, &opts.report);
     let mut report = Report::new(&a, extra);
     report.dockerfile = String::new();
+    report.root_files = Some(root_files(&a));
+    if let Some((sources, df_path)) = uses {
+        report.dockerfile = df_path.to_string();
+        apply_transfer(&a, sources, df_path, &mut report);
+    }
     let outcome = apply_config_and_gates(&opts.ci, &a, &mut report)?;
     Ok(Built {
         analysis: a,
@@ -322,6 +388,18 @@ pub fn build_named(cfg: &Config, opts: &Options) -> Result<Built, Error> {
         outcome,
         no_dockerfile: true,
     })
+}
+
+/// The walk of a named local context: BuildKit's rules, its root `.dockerignore` only (resolved
+/// as for `-f -`, which never reads `<Dockerfile>.dockerignore`).
+pub fn analyze_named(cfg: &Config) -> Result<Analysis, Error> {
+    let r = crate::context::resolve(
+        &cfg.cwd,
+        &cfg.context,
+        Some(Path::new("-")),
+        Builder::Buildkit,
+    )?;
+    analyze_resolved_sizes(r, Builder::Buildkit, cfg.threads, cfg.excluded_sizes)
 }
 
 fn parse_dockerfile(text: &[u8], name: &str, opts: &DockerfileInput) -> Result<Sources, String> {
@@ -337,7 +415,12 @@ fn parse_dockerfile(text: &[u8], name: &str, opts: &DockerfileInput) -> Result<S
 
 /// The transfer set and the Dockerfile checks, added to the report; each check is also a
 /// finding (`DF0xx`) on the Dockerfile's line.
-fn dockerfile_checks(a: &Analysis, opts: &Options, from_stdin: bool, report: &mut Report) {
+fn dockerfile_checks(
+    a: &Analysis,
+    opts: &Options,
+    from_stdin: bool,
+    report: &mut Report,
+) -> Option<Sources> {
     let path = &a.resolved.dockerfile;
     let name = if from_stdin {
         "- (stdin)".to_string()
@@ -384,31 +467,10 @@ fn dockerfile_checks(a: &Analysis, opts: &Options, from_stdin: bool, report: &mu
                 }],
             );
             report.notes.push(e);
-            return;
+            return None;
         }
     };
-    let root = a.resolved.root.clone();
-    let exists = move |p: &str| std::fs::symlink_metadata(root.join(p)).is_ok();
-    let t = crate::transfer::compute(a, &sources, &exists);
-    if a.builder == Builder::Buildkit {
-        report.transfer_files = Some(t.files);
-        report.transfer_bytes = Some(t.bytes);
-        report.transfer_whole_context = Some(t.whole_context);
-    }
-    // The whole-context note is about BuildKit's transfer; the classic builder always sends
-    // everything it lists.
-    report.notes.extend(
-        t.notes
-            .into_iter()
-            .filter(|n| a.builder == Builder::Buildkit || !n.contains("whole context")),
-    );
-    let findings = t
-        .checks
-        .iter()
-        .filter_map(|c| check_finding(c, &df_path))
-        .collect();
-    add_findings(report, findings);
-    report.dockerfile_checks = Some(t.checks);
+    apply_transfer(a, &sources, &df_path, report);
     if let Some(steps) = steps {
         let copies = crate::layers::copy_files(a, &sources);
         let mut layers = crate::layers::analyse(&steps, &copies, &df_path);
@@ -437,6 +499,64 @@ fn dockerfile_checks(a: &Analysis, opts: &Options, from_stdin: bool, report: &mu
         add_findings(report, layers.findings);
         add_findings(report, churn);
         report.layers = Some(layers.stages);
+    }
+    Some(sources)
+}
+
+/// The transfer set of `sources` in the analysed context and the Dockerfile checks, added to the
+/// report; each check is also a finding (`DF0xx`) on the Dockerfile's line.
+fn apply_transfer(a: &Analysis, sources: &Sources, df_path: &str, report: &mut Report) {
+    let root = a.resolved.root.clone();
+    let exists = move |p: &str| std::fs::symlink_metadata(root.join(p)).is_ok();
+    let t = crate::transfer::compute(a, sources, &exists);
+    if a.builder == Builder::Buildkit {
+        report.transfer_files = Some(t.files);
+        report.transfer_bytes = Some(t.bytes);
+        report.transfer_whole_context = Some(t.whole_context);
+        if let Some(img) = crate::image::compute(a, sources, &t.used) {
+            copy_excluded_secrets(&img, df_path, report);
+            report.image_files = Some(img.files);
+            report.image_bytes = Some(img.bytes);
+            report.copy_excluded = Some(img.excluded);
+        }
+    }
+    // The whole-context note is about BuildKit's transfer; the classic builder always sends
+    // everything it lists.
+    report.notes.extend(
+        t.notes
+            .into_iter()
+            .filter(|n| a.builder == Builder::Buildkit || !n.contains("whole context")),
+    );
+    let findings = t
+        .checks
+        .iter()
+        .filter_map(|c| check_finding(c, df_path))
+        .collect();
+    add_findings(report, findings);
+    report.dockerfile_checks = Some(t.checks);
+}
+
+/// A secret that `COPY --exclude` keeps out of the image is still transferred to the builder:
+/// its finding says so ([`crate::findings`]), and a note gives the `.dockerignore` line that
+/// keeps it off the wire.
+fn copy_excluded_secrets(img: &crate::image::ImageSet, df_path: &str, report: &mut Report) {
+    for f in report
+        .findings
+        .iter_mut()
+        .filter(|f| f.category == "secret")
+    {
+        let hit = img.excluded.iter().find(|e| {
+            e.path == f.path
+                || (e.path.starts_with(&f.path) && e.path[f.path.len()..].starts_with('/'))
+        });
+        if let Some(e) = hit {
+            report.notes.push(format!(
+                "{} is excluded only by COPY --exclude ({df_path} line {}): still transferred to the builder; add `{}` to .dockerignore to keep it out of the transfer too",
+                crate::render::escape_controls(&f.path),
+                e.line,
+                f.fix
+            ));
+        }
     }
 }
 
@@ -526,6 +646,31 @@ pub fn apply_config_and_gates(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn engine_note_follows_docker_buildkit() {
+        use std::borrow::Cow;
+        let n = |b, v: Option<&'static str>| engine_note(b, v.map(Cow::Borrowed));
+        assert_eq!(n(Builder::Buildkit, None), None);
+        assert_eq!(n(Builder::Buildkit, Some("1")), None);
+        assert_eq!(n(Builder::Classic, Some("false")), None);
+        assert!(n(Builder::Buildkit, Some("0"))
+            .unwrap()
+            .contains("classic builder"));
+        assert!(n(Builder::Buildkit, Some("F"))
+            .unwrap()
+            .contains("classic builder"));
+        assert!(n(Builder::Classic, Some("True"))
+            .unwrap()
+            .contains("uses BuildKit"));
+        // strconv.ParseBool rejects "yes" and "01": docker build fails.
+        assert!(n(Builder::Buildkit, Some("yes"))
+            .unwrap()
+            .contains("not a boolean"));
+        assert!(n(Builder::Classic, Some("01"))
+            .unwrap()
+            .contains("not a boolean"));
+    }
 
     #[test]
     fn dockerfile_names() {

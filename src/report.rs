@@ -54,10 +54,76 @@ pub struct Report {
     /// between them (`None`: no Dockerfile could be read). See `crate::layers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layers: Option<Vec<LayerStage>>,
+    /// Regular files copied into the image (transferred, copied by a COPY/ADD and not removed by
+    /// its `--exclude`); present only when some COPY/ADD has `--exclude`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_files: Option<u64>,
+    /// Their bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_bytes: Option<u64>,
+    /// Transferred files `COPY --exclude` keeps out of the image (still sent to the builder).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copy_excluded: Option<Vec<CopyExcluded>>,
     /// Regular files sent at the context root, and their bytes (the human tree's root line; not
     /// in the JSON).
     #[serde(skip)]
     pub root_files: Option<(u64, u64)>,
+    /// The build's named contexts (`--build-context`), one section each; absent without any.
+    /// Every other key describes the main context.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contexts: Vec<ContextSection>,
+    /// The sum over the main context and each analysed named context; absent without named
+    /// contexts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<SetTotal>,
+}
+
+/// A transferred file every COPY/ADD that selects it removes with `--exclude`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CopyExcluded {
+    /// Context-relative path.
+    pub path: String,
+    /// The Dockerfile line of the first COPY/ADD that excludes it.
+    pub line: usize,
+    /// That instruction's `--exclude` patterns, as written.
+    pub excludes: Vec<String>,
+}
+
+/// The sum over every analysed context of a build (the main one and each local named one).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct SetTotal {
+    /// Contexts analysed (local directories).
+    pub contexts: usize,
+    /// Files sent.
+    pub files: u64,
+    /// Content bytes sent.
+    pub content_bytes: u64,
+    /// Tar bytes sent.
+    pub tar_bytes: u64,
+    /// Regular files BuildKit transfers (contexts whose Dockerfile was read).
+    pub transfer_files: u64,
+    /// Their bytes.
+    pub transfer_bytes: u64,
+}
+
+/// One named context of the build in the report.
+#[derive(Debug, Serialize)]
+pub struct ContextSection {
+    /// The name the Dockerfile uses (`COPY --from=NAME`).
+    pub name: String,
+    /// The value (a local directory as an absolute path).
+    pub source: String,
+    /// `local`, `docker-image`, `target`, `service` or `remote`.
+    pub kind: String,
+    /// Why it was not analysed, or that the Dockerfile does not read it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Its report (local directories under BuildKit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<Box<Report>>,
+    /// Its gates' outcome, if gates ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<Outcome>,
 }
 
 impl Report {
@@ -84,6 +150,11 @@ impl Report {
             dockerfile_checks: None,
             layers: None,
             root_files: None,
+            image_files: None,
+            image_bytes: None,
+            copy_excluded: None,
+            contexts: Vec::new(),
+            total: None,
         }
     }
 }

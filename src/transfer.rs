@@ -36,6 +36,8 @@ pub struct Transfer {
     pub checks: Vec<DockerfileCheck>,
     /// Plain facts (`COPY . . sends the whole context`, unresolved sources, …).
     pub notes: Vec<String>,
+    /// Per tree node: a regular file (or BuildKit's socket-as-file) in the transfer set.
+    pub used: Vec<bool>,
 }
 
 /// Reads and evaluates the Dockerfile. The error is one line naming the file (and the line).
@@ -386,6 +388,9 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
             }
         }
     }
+    t.used = (0..tree.nodes.len())
+        .map(|i| used[i] && sent_file(i as u32))
+        .collect();
 
     // The checks.
     for s in &sources.items {

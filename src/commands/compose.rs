@@ -16,6 +16,7 @@ use crate::analysis::{Analysis, Config};
 use crate::compose::{find, parse, NamedContext, NamedKind};
 use crate::error::Error;
 use crate::exit::ExitCode;
+use crate::named;
 use crate::pipeline::{self, Built};
 use crate::render::{self, Format};
 use crate::report::{Outcome, Report};
@@ -128,7 +129,6 @@ pub(super) fn run(
     let mut notes = parsed.notes.clone();
     // (context, Dockerfile, inline text) → services, and the services' named contexts.
     let mut groups: BTreeMap<Key, (Vec<String>, Vec<NamedContext>)> = BTreeMap::new();
-    let mut named: BTreeMap<PathBuf, (String, Vec<String>)> = BTreeMap::new();
     for b in &parsed.builds {
         let g = groups
             .entry((
@@ -145,12 +145,7 @@ pub(super) fn run(
                 g.1.push(n.clone());
             }
             match n.kind {
-                NamedKind::Local if cfg.builder == Builder::Buildkit => {
-                    let e = named
-                        .entry(PathBuf::from(&n.source))
-                        .or_insert_with(|| (n.name.clone(), Vec::new()));
-                    e.1.push(b.service.clone());
-                }
+                NamedKind::Local if cfg.builder == Builder::Buildkit => {}
                 NamedKind::Local => notes.push(format!(
                     "{noun} {}: named context {} ({}) is not used by the classic builder",
                     b.service, n.name, n.source
@@ -184,18 +179,21 @@ pub(super) fn run(
             .into_iter()
             .chain(options.dockerfile.build_args.iter().cloned())
             .collect();
-        let built =
-            pipeline::build_cached(&c, &o, &mut walks).map_err(|e| tag(&e, noun, &services))?;
-        entries.push(entry(built, services, None, additional));
-    }
-    for (dir, (name, services)) in named {
-        let c = Config {
-            context: dir,
-            dockerfile: None,
-            ..cfg.clone()
-        };
-        let built = pipeline::build_named(&c, options).map_err(|e| tag(&e, noun, &services))?;
-        entries.push(entry(built, services, Some(name), Vec::new()));
+        // The service's build with its named contexts, through the one pipeline: each local
+        // named context gets its own report and the transfer set of the Dockerfile's uses.
+        let set = named::build_cached(&c, &additional, &o, &mut walks)
+            .map_err(|e| tag(&e, noun, &services))?;
+        entries.push(entry(set.main, services.clone(), None, additional));
+        for n in set.named {
+            if let Some(built) = n.built {
+                entries.push(entry(
+                    built,
+                    services.clone(),
+                    Some(n.context.name),
+                    Vec::new(),
+                ));
+            }
+        }
     }
     let mut totals = totals(&entries);
     if let Source::Bake(_) = src {

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use super::output;
 use crate::analysis::{list_into, Config};
+use crate::compose::{NamedContext, NamedKind};
 use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::pipeline;
@@ -16,9 +17,13 @@ pub(super) fn command(
     config: &Config,
     null: bool,
     depfile: Option<&str>,
+    named: Option<&NamedContext>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<i32, Error> {
+    if let Some(nc) = named {
+        return list_named(config, nc, null, out);
+    }
     // `list` prints only what is sent: the walk opens only what docker opens.
     let config = Config {
         excluded_sizes: false,
@@ -100,4 +105,35 @@ fn depfile_into(a: &crate::analysis::Analysis, config: &Config, target: &str, ou
         }
     }
     out.push(b'\n');
+}
+
+/// `list --context NAME`: a local named context's entries after its own root `.dockerignore`
+/// (BuildKit only; see [`crate::named`]).
+fn list_named(
+    config: &Config,
+    nc: &NamedContext,
+    null: bool,
+    out: &mut dyn Write,
+) -> Result<i32, Error> {
+    if nc.kind != NamedKind::Local {
+        return Err(Error::Usage(format!(
+            "named context {} = {} is not a local directory: nothing to list",
+            nc.name, nc.source
+        )));
+    }
+    if config.builder != crate::walk::Builder::Buildkit {
+        return Err(Error::Usage(
+            "the classic builder has no named contexts (--build-context needs BuildKit)".into(),
+        ));
+    }
+    let c = Config {
+        context: nc.source.clone().into(),
+        dockerfile: None,
+        ..config.clone()
+    };
+    let a = pipeline::analyze_named(&c)?;
+    let mut buf = Vec::new();
+    list_into(&a.tree, if null { b'\0' } else { b'\n' }, &mut buf);
+    output(out.write_all(&buf))?;
+    Ok(ExitCode::Ok.code())
 }

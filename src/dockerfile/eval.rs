@@ -72,6 +72,7 @@ struct Eval<'a> {
     /// Stage index by (lower-case) name, over all stages (last one wins).
     names: HashMap<&'a str, usize>,
     out: Vec<ContextSource>,
+    external: Vec<(String, ContextSource)>,
 }
 
 impl Dockerfile {
@@ -144,13 +145,16 @@ impl Dockerfile {
             global,
             names,
             out: Vec::new(),
+            external: Vec::new(),
         };
 
         // Base stages: FROM <earlier stage name>, after global ARG expansion.
         let mut base_of: Vec<Option<usize>> = Vec::with_capacity(self.stages.len());
+        let mut base_text: Vec<String> = Vec::with_capacity(self.stages.len());
         let mut earlier: HashMap<&str, usize> = HashMap::new();
         for s in &self.stages {
             let e = expand(&s.base, self.escape, &ev.global).map_err(|m| syntax(s.line, m))?;
+            base_text.push(e.text.clone());
             if e.text.is_empty() && !e.unresolved {
                 return Err(syntax(
                     s.line,
@@ -194,12 +198,27 @@ impl Dockerfile {
                 ev.dispatch(cmd, s.index, trigger, &mut env)?;
             }
             final_env[s.index] = Some(env);
+            if base_of[s.index].is_none() && base_text[s.index] != "scratch" {
+                let src = ContextSource {
+                    line: s.line,
+                    instruction: "FROM".into(),
+                    stage: s.index,
+                    raw: s.base.clone(),
+                    path: String::new(),
+                    has_wildcard: false,
+                    unresolved: false,
+                    excludes: Vec::new(),
+                    parents: false,
+                };
+                ev.external.push((base_text[s.index].clone(), src));
+            }
         }
 
         let whole_context = ev.out.iter().any(|s| s.path.is_empty() && !s.unresolved);
         Ok(Sources {
             items: ev.out,
             whole_context,
+            external: ev.external,
         })
     }
 }
@@ -236,6 +255,35 @@ impl<'a> Eval<'a> {
             return Ok(Some(n as usize));
         }
         Ok(self.stage_ref(from))
+    }
+
+    /// `COPY --from=NAME` where NAME is not a stage: its sources, recorded for the caller (a
+    /// named context if the build defines one so, else an image).
+    fn external_copy(
+        &mut self,
+        c: &super::model::CopyCmd,
+        from: &str,
+        line: usize,
+        stage: usize,
+        prefix: &str,
+        env: &Env,
+    ) -> Result<(), DockerfileError> {
+        for raw in &c.sources {
+            let e = expand(raw, self.df.escape, env).map_err(|m| syntax(line, m))?;
+            let src = ContextSource {
+                line,
+                instruction: format!("{prefix}{}", if c.add { "ADD" } else { "COPY" }),
+                stage,
+                raw: raw.clone(),
+                path: clean_rel(&e.text),
+                has_wildcard: contains_wildcards(&e.text),
+                unresolved: e.unresolved,
+                excludes: c.excludes.clone(),
+                parents: c.parents,
+            };
+            self.external.push((from.to_string(), src));
+        }
+        Ok(())
     }
 
     fn cmd_deps(&self, cmd: &Cmd) -> Result<Vec<usize>, DockerfileError> {
@@ -315,6 +363,8 @@ impl<'a> Eval<'a> {
                                 ),
                             ));
                         }
+                    } else {
+                        self.external_copy(c, from, line, stage, prefix, env)?;
                     }
                     return Ok(());
                 }
@@ -373,6 +423,29 @@ impl<'a> Eval<'a> {
                                     format!("cannot mount from stage {from:?} to {target:?}, stage needs to be defined before current command"),
                                 ));
                             }
+                        } else if typ == "bind" || typ == "cache" {
+                            let (raw, e) = match source {
+                                Some(s) => s,
+                                None => (
+                                    String::new(),
+                                    Expanded {
+                                        text: String::new(),
+                                        unresolved: false,
+                                    },
+                                ),
+                            };
+                            let src = ContextSource {
+                                line,
+                                instruction: format!("{prefix}RUN --mount"),
+                                stage,
+                                raw,
+                                path: clean_rel(&e.text),
+                                has_wildcard: false,
+                                unresolved: e.unresolved,
+                                excludes: Vec::new(),
+                                parents: false,
+                            };
+                            self.external.push((from, src));
                         }
                         continue;
                     }

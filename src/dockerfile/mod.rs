@@ -55,7 +55,7 @@ mod tests;
 
 pub use eval::{host_platform, platform_args};
 pub use model::{ContextSource, Dockerfile, DockerfileError, Options, Sources, Stage};
-pub use sources::source_matches;
+pub use sources::{excluded_rel, source_matches};
 pub use steps::{stage_steps, StageSteps, Step};
 
 /// Parses Dockerfile text. Only syntax is checked here; ARG values, targets

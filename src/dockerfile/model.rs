@@ -141,6 +141,12 @@ pub struct Sources {
     /// Some resolved source is the context root (`COPY . .`, `ADD ./ /x`, a
     /// bind mount without `source=`): BuildKit then sends the whole context.
     pub whole_context: bool,
+    /// Sources read from something that is not a stage of this Dockerfile: `COPY --from=NAME`,
+    /// `RUN --mount=from=NAME` (source path, `""` for the root) and `FROM NAME` (the whole
+    /// thing, as a base), each with NAME as written. NAME is an image unless the build names a
+    /// context so (`--build-context NAME=…`); the caller decides.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub external: Vec<(String, ContextSource)>,
 }
 
 impl Sources {

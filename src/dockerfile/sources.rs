@@ -168,3 +168,40 @@ pub fn source_matches(pattern: &str, path: &str) -> bool {
         crate::dockerignore::go_match(pattern.as_bytes(), prefix.as_bytes()).unwrap_or(false)
     })
 }
+
+/// The path `COPY --exclude` patterns are matched against for `p` (context-relative), copied by
+/// a source `path` (cleaned; `wildcard`: it has a wildcard): `p` relative to the copied item —
+/// the source itself, or for a wildcard the first ancestor of `p` it matched — and for the item
+/// itself its name. BuildKit applies the patterns in the copy, relative to each copied source
+/// (moby/buildkit frontend/dockerfile/dockerfile2llb/convert_copy.go passes them to
+/// `llb.WithExcludePatterns`). `None`: the source does not select `p`.
+pub fn excluded_rel<'a>(path: &str, wildcard: bool, p: &'a str) -> Option<&'a str> {
+    if !source_matches(path, p) {
+        return None;
+    }
+    let base_len = if !wildcard {
+        path.len()
+    } else {
+        let mut end = 0;
+        let mut found = None;
+        for comp in p.split('/') {
+            end = if end == 0 {
+                comp.len()
+            } else {
+                end + 1 + comp.len()
+            };
+            if source_matches(path, &p[..end]) {
+                found = Some(end);
+                break;
+            }
+        }
+        found?
+    };
+    Some(if base_len == 0 {
+        p
+    } else if p.len() > base_len {
+        &p[base_len + 1..]
+    } else {
+        p.rsplit('/').next().unwrap_or(p)
+    })
+}

@@ -19,6 +19,14 @@ pub(crate) enum Exposure {
     },
     /// Only a `RUN --mount=type=bind` reads it: sent to the builder, not stored in a layer.
     Mount { line: usize },
+    /// A `COPY`/`ADD` selects it but its `--exclude` removes it: transferred to the builder (the
+    /// excludes apply in the copy, not to what is sent), not stored in a layer.
+    CopyExcluded {
+        /// `COPY`, `ADD`, …
+        instruction: String,
+        /// Dockerfile line.
+        line: usize,
+    },
     /// Only a `COPY`/`ADD` in a stage that no later stage copies from (and that is not the
     /// target): the classic builder still builds it into an intermediate image, BuildKit skips it.
     Unused {
@@ -46,6 +54,9 @@ impl Exposure {
             } => format!("copied into stage {s} by {instruction} (Dockerfile line {line})"),
             Exposure::Mount { line } => format!(
                 "mounted for RUN --mount (Dockerfile line {line}), not stored in a layer"
+            ),
+            Exposure::CopyExcluded { instruction, line } => format!(
+                "kept out of the image by {instruction} --exclude (Dockerfile line {line}) but still transferred to the builder; only .dockerignore keeps it off the wire"
             ),
             Exposure::Unused {
                 line,
@@ -155,6 +166,22 @@ pub(crate) fn plan(a: &Analysis, input: &PlanInput) -> Option<Plan> {
     })
 }
 
+/// `COPY --exclude` of `s` removes `path` from what it copies.
+fn excluded_by_copy(s: &ContextSource, path: &str) -> bool {
+    if s.excludes.is_empty() {
+        return false;
+    }
+    let Some(rel) = dockerfile::excluded_rel(&s.path, s.has_wildcard, path) else {
+        return false;
+    };
+    crate::dockerignore::PatternSet::parse(s.excludes.join("\n").as_bytes())
+        .ok()
+        .is_some_and(|ex| {
+            ex.matches_or_parent_matches(rel.as_bytes())
+                .unwrap_or(false)
+        })
+}
+
 fn parent(p: &str) -> Option<&str> {
     p.rsplit_once('/').map(|(d, _)| d)
 }
@@ -168,7 +195,7 @@ impl Plan {
         let rank = |e: &Exposure| match e {
             Exposure::Image { stage: None, .. } => 4,
             Exposure::Image { .. } => 3,
-            Exposure::Mount { .. } => 2,
+            Exposure::Mount { .. } | Exposure::CopyExcluded { .. } => 2,
             Exposure::Unused { .. } => 1,
             Exposure::Context => 0,
         };
@@ -181,6 +208,11 @@ impl Plan {
             }
             let e = if s.instruction.contains("RUN") {
                 Exposure::Mount { line: s.line }
+            } else if excluded_by_copy(s, path) {
+                Exposure::CopyExcluded {
+                    instruction: s.instruction.clone(),
+                    line: s.line,
+                }
             } else {
                 Exposure::Image {
                     instruction: s.instruction.clone(),

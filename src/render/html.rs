@@ -731,6 +731,11 @@ mod tests {
             dockerfile_checks: None,
             layers: None,
             root_files: None,
+            image_files: None,
+            image_bytes: None,
+            copy_excluded: None,
+            contexts: Vec::new(),
+            total: None,
         }
     }
 

@@ -331,6 +331,34 @@ fn dockerfile_section(r: &Report, st: &Style, o: &mut String) -> std::fmt::Resul
             st.dim(whole)
         )?;
     }
+    if let (Some(files), Some(bytes)) = (r.image_files, r.image_bytes) {
+        writeln!(
+            o,
+            "{}     {} in {}{}",
+            st.bold("Image"),
+            size(bytes),
+            plural(files, "file", "files"),
+            st.dim(" (transferred, minus what COPY --exclude removes)")
+        )?;
+        let excluded = r.copy_excluded.as_deref().unwrap_or_default();
+        for e in excluded.iter().take(10) {
+            writeln!(
+                o,
+                "  {} {} (Dockerfile line {} --exclude={})",
+                st.dim("transferred, not in the image:"),
+                esc(&e.path),
+                e.line,
+                esc(&e.excludes.join(","))
+            )?;
+        }
+        if excluded.len() > 10 {
+            writeln!(
+                o,
+                "  {}",
+                st.dim(&format!("and {} more", excluded.len() - 10))
+            )?;
+        }
+    }
     for c in r.dockerfile_checks.iter().flatten() {
         let label = match c.severity.as_str() {
             "error" => st.paint("1;31", "error:"),

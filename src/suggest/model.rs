@@ -65,35 +65,8 @@ impl Sel {
         let Some(ex) = &self.excludes else {
             return true;
         };
-        // The copied item: the source itself, or for a wildcard the ancestor it matched.
-        let base = if !self.wildcard {
-            self.path.clone()
-        } else {
-            let mut end = 0;
-            let mut found = None;
-            for comp in p.split('/') {
-                end = if end == 0 {
-                    comp.len()
-                } else {
-                    end + 1 + comp.len()
-                };
-                if source_matches(&self.path, &p[..end]) {
-                    found = Some(p[..end].to_string());
-                    break;
-                }
-            }
-            match found {
-                Some(f) => f,
-                None => return true,
-            }
-        };
-        let rel = if base.is_empty() {
-            p
-        } else if p.len() > base.len() {
-            &p[base.len() + 1..]
-        } else {
-            // The file is the copied item itself: its name.
-            p.rsplit('/').next().unwrap_or(p)
+        let Some(rel) = crate::dockerfile::excluded_rel(&self.path, self.wildcard, p) else {
+            return true;
         };
         !ex.matches_or_parent_matches(rel.as_bytes())
             .unwrap_or(false)

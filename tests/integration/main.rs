@@ -12,11 +12,17 @@
 mod bake;
 mod buildkit;
 #[cfg(unix)]
+mod check_ci;
+#[cfg(unix)]
 mod ci_gates;
 #[cfg(unix)]
 mod cli;
 #[cfg(unix)]
 mod commands;
+#[cfg(unix)]
+mod contexts;
+#[cfg(unix)]
+mod copy_exclude;
 #[cfg(unix)]
 mod differential;
 mod edge_cases;

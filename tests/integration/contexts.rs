@@ -1,0 +1,232 @@
+//! Named contexts (`--build-context NAME=…`): each local one is its own transfer, with its own
+//! root `.dockerignore` only. Expectations from moby/buildkit frontend/dockerui/namedcontext.go
+//! (`case "local"`: the named context's excludes come from `DefaultDockerignoreName` read at its
+//! root, never from `<Dockerfile>.dockerignore`; other schemes — `docker-image`, `oci-layout`,
+//! `git`, `http(s)` — load nothing from the client) and from dockerfile2llb, which loads a named
+//! context only where the Dockerfile reads it (`COPY --from`, `RUN --mount=from`, `FROM`).
+
+use std::process::Output;
+
+use serde_json::Value;
+
+use crate::util::{text, TestEnv};
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", text(&o.stdout), text(&o.stderr)))
+}
+
+/// `ctx/` holds the main context (`app/`) and a named one (`shared/`) side by side.
+fn project(dockerfile: &str) -> TestEnv {
+    let env = TestEnv::new();
+    env.file("app/Dockerfile", dockerfile)
+        .file("app/app.py", "print(1)\n")
+        .file("shared/lib/a.txt", "aaaa")
+        .file("shared/lib/b.txt", "bb")
+        .file("shared/docs/readme.md", "0123456789")
+        .file("shared/node_modules/x/i.js", "x")
+        .file("shared/.dockerignore", "node_modules\n")
+        // Must be ignored: a named context never reads <Dockerfile>.dockerignore.
+        .file("shared/Dockerfile.dockerignore", "*\n");
+    env
+}
+
+#[test]
+fn named_context_uses_its_own_root_dockerignore_only() {
+    let env = project("FROM scratch\nCOPY --from=shared lib /lib\nCOPY app.py /\n");
+    let o = env.run([
+        "list",
+        "--build-context",
+        "shared=shared",
+        "--context",
+        "shared",
+        "app",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout),
+        ".dockerignore\nDockerfile.dockerignore\ndocs/\ndocs/readme.md\nlib/\nlib/a.txt\nlib/b.txt\n"
+    );
+}
+
+#[test]
+fn transfer_set_comes_from_the_uses_of_the_name() {
+    let env = project("FROM scratch\nCOPY --from=shared lib/a.txt /a\nCOPY app.py /\n");
+    let o = env.run([
+        "--format",
+        "json",
+        "--build-context",
+        "shared=shared",
+        "app",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v = json(&o);
+    // The main context's keys keep their meaning: app/ alone.
+    assert_eq!(v["files"], 2);
+    assert_eq!(v["transfer_files"], 1);
+    let c = &v["contexts"][0];
+    assert_eq!(
+        (c["name"].as_str(), c["kind"].as_str()),
+        (Some("shared"), Some("local"))
+    );
+    let r = &c["report"];
+    // .dockerignore, Dockerfile.dockerignore, docs/readme.md, lib/a.txt, lib/b.txt.
+    assert_eq!(r["files"], 5);
+    assert!(r["ignore_file"]
+        .as_str()
+        .unwrap()
+        .ends_with("shared/.dockerignore"));
+    assert_eq!(
+        (r["transfer_files"].as_u64(), r["transfer_bytes"].as_u64()),
+        (Some(1), Some(4))
+    );
+    // The total sums the contexts.
+    let t = &v["total"];
+    assert_eq!(t["contexts"], 2);
+    assert_eq!(t["files"], v["files"].as_u64().unwrap() + 5);
+    assert_eq!(t["transfer_files"], 2);
+    assert_eq!(
+        t["content_bytes"],
+        v["content_bytes"].as_u64().unwrap() + r["content_bytes"].as_u64().unwrap()
+    );
+}
+
+#[test]
+fn from_and_mount_uses_and_an_unused_context() {
+    // FROM NAME: the whole named context is the base; RUN --mount=from=NAME,source=lib: lib/.
+    let env = project(
+        "FROM shared AS base\nFROM scratch\nRUN --mount=from=tools,source=bin,target=/t true\nCOPY --from=base / /\n",
+    );
+    env.file("tools/bin/t", "tt").file("tools/other", "ooo");
+    env.file("unused/f", "f");
+    let o = env.run([
+        "--format",
+        "json",
+        "--build-context",
+        "shared=shared",
+        "--build-context",
+        "tools=tools",
+        "--build-context",
+        "unused=unused",
+        "app",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v = json(&o);
+    let c = v["contexts"].as_array().unwrap();
+    assert_eq!(c[0]["report"]["transfer_whole_context"], true);
+    assert_eq!(c[0]["report"]["transfer_files"], c[0]["report"]["files"]);
+    assert_eq!(c[1]["report"]["transfer_files"], 1);
+    assert_eq!(c[1]["report"]["transfer_bytes"], 2);
+    assert_eq!(c[2]["report"]["transfer_files"], 0);
+    let notes = c[2]["report"]["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("does not read unused")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn non_local_contexts_are_listed_not_walked() {
+    let env = project("FROM scratch\nCOPY --from=img /etc/os-release /\n");
+    let o = env.run([
+        "--format",
+        "json",
+        "--build-context",
+        "img=docker-image://alpine:3",
+        "--build-context",
+        "repo=https://github.com/moby/buildkit.git",
+        "app",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v = json(&o);
+    let c = v["contexts"].as_array().unwrap();
+    assert_eq!(c[0]["kind"], "docker-image");
+    assert_eq!(c[1]["kind"], "remote");
+    assert!(c[0].get("report").is_none() && c[1].get("report").is_none());
+    assert_eq!(v["total"]["contexts"], 1);
+    // list --context refuses a non-local one.
+    let o = env.run([
+        "list",
+        "--build-context",
+        "img=docker-image://alpine:3",
+        "--context",
+        "img",
+        "app",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn gates_and_findings_apply_to_each_named_context() {
+    let env = project("FROM scratch\nCOPY --from=shared lib /lib\n");
+    env.file("shared/.env", "TOKEN=abc\n");
+    let o = env.run([
+        "--fail-on",
+        "secret",
+        "--build-context",
+        "shared=shared",
+        "app",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    let err = text(&o.stderr);
+    assert!(err.contains("named context shared: check failed"), "{err}");
+    let out = text(&o.stdout);
+    assert!(out.contains("== named context shared = "), "{out}");
+    assert!(out.contains(".env"), "{out}");
+    assert!(!out.contains("TOKEN=abc"), "{out}");
+    // Without named contexts the JSON has no new keys (the stable interface).
+    let v = json(&env.run(["--format", "json", "app"]));
+    assert!(v.get("contexts").is_none() && v.get("total").is_none());
+}
+
+#[test]
+fn classic_builder_has_no_named_contexts() {
+    let env = project("FROM scratch\nCOPY --from=shared lib /lib\n");
+    let o = env.run([
+        "--builder",
+        "classic",
+        "--format",
+        "json",
+        "--build-context",
+        "shared=shared",
+        "app",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v = json(&o);
+    assert!(v["contexts"][0]["note"]
+        .as_str()
+        .unwrap()
+        .contains("classic"));
+    assert!(v["contexts"][0].get("report").is_none());
+}
+
+#[test]
+fn compose_additional_contexts_get_their_transfer_set() {
+    // docker compose passes `additional_contexts` to BuildKit as named contexts (compose-spec
+    // build.md); the service's Dockerfile reads `lib` with COPY --from=lib.
+    let env = TestEnv::new();
+    env.file(
+        "compose.yaml",
+        "services:\n  web:\n    build:\n      context: ./app\n      additional_contexts:\n        lib: ./lib\n        base: docker-image://alpine\n",
+    )
+    .file("app/Dockerfile", "FROM base\nCOPY --from=lib src /src\n")
+    .file("lib/src/a.txt", "abc")
+    .file("lib/tests/t.txt", "tttt")
+    .file("lib/web.Dockerfile.dockerignore", "*\n");
+    let o = env.run(["--compose", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v = json(&o);
+    let c = v["contexts"].as_array().unwrap();
+    assert_eq!(c.len(), 2, "{v}");
+    assert_eq!(c[1]["named_context"], "lib");
+    assert_eq!(c[1]["report"]["files"], 3);
+    assert_eq!(c[1]["report"]["transfer_files"], 1);
+    assert_eq!(c[1]["report"]["transfer_bytes"], 3);
+    let notes = v["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n.as_str().unwrap().contains("base")),
+        "{v}"
+    );
+}
