@@ -188,6 +188,7 @@ fn depfile_lists_every_sent_file_escaped() {
         },
         null: false,
         depfile: Some("out/img.stamp".into()),
+        named: None,
     };
     let (mut o, mut e) = (Vec::new(), Vec::new());
     assert_eq!(run(&cmd, &mut o, &mut e).unwrap(), 0);
