@@ -5,7 +5,8 @@
 #
 #   bench-modes.sh CTXSIZE_BIN [CORPUS_DIR]
 #   env: ROUNDS (default 11), PATTERNS=30|1000 (which .dockerignore variant to use),
-#        MODES (default: report list gate) - report: `--format json` (full walk, kept-out sizes),
+#        MODES (default: report list gate) - report: `--format json` (full walk, kept-out sizes,
+#        every sent text file scanned), noscan: the same with `--no-content-scan`,
 #        list: `list`, gate: `--budget 10GB --quiet --no-excluded-sizes`, full-list: `list`
 #        with CTXSIZE_FULL_WALK=1; report1000, list1000: the same with the 1000-line ignore
 #        file beside the 30-line one in the same run (BuildKit's per-Dockerfile ignore file:
@@ -30,6 +31,7 @@ names=(diskus); cmds=("diskus -b $D")
 for m in $MODES; do
   case $m in
     report) cmds+=("$BIN --format json --quiet $D") ;;
+    noscan) cmds+=("$BIN --format json --quiet --no-content-scan $D") ;;
     list) cmds+=("$BIN list $D") ;;
     gate) cmds+=("$BIN --budget 10GB --quiet --no-excluded-sizes $D") ;;
     full-list) cmds+=("env CTXSIZE_FULL_WALK=1 $BIN list $D") ;;
