@@ -253,6 +253,21 @@ impl CiArgs {
     }
 }
 
+/// The format of a command that writes human or JSON output only.
+fn human_or_json(command: &str, f: Option<FormatArg>) -> Format {
+    match f {
+        Some(FormatArg::Json) => Format::Json,
+        None | Some(FormatArg::Human) => Format::Human,
+        Some(other) => usage_error(
+            clap::error::ErrorKind::InvalidValue,
+            format!(
+                "{command} writes human or json, not {}",
+                format!("{other:?}").to_ascii_lowercase()
+            ),
+        ),
+    }
+}
+
 fn ci_format(f: Option<FormatArg>) -> Format {
     match f {
         Some(FormatArg::Json) => Format::Json,
@@ -568,31 +583,11 @@ impl Cli {
             }) => Command::Explain {
                 config: config(context),
                 paths,
-                format: match format {
-                    Some(FormatArg::Json) => Format::Json,
-                    None | Some(FormatArg::Human) => Format::Human,
-                    Some(other) => usage_error(
-                        ErrorKind::InvalidValue,
-                        format!(
-                            "explain writes human or json, not {}",
-                            format!("{other:?}").to_ascii_lowercase()
-                        ),
-                    ),
-                },
+                format: human_or_json("explain", format),
             },
             Some(Sub::CheckCi { format, dir }) => Command::CheckCi {
                 root: cwd.join(dir.unwrap_or_else(|| PathBuf::from("."))),
-                format: match format {
-                    Some(FormatArg::Json) => Format::Json,
-                    None | Some(FormatArg::Human) => Format::Human,
-                    Some(other) => usage_error(
-                        ErrorKind::InvalidValue,
-                        format!(
-                            "check-ci writes human or json, not {}",
-                            format!("{other:?}").to_ascii_lowercase()
-                        ),
-                    ),
-                },
+                format: human_or_json("check-ci", format),
             },
             Some(Sub::Completions { shell }) => {
                 let mut buf = Vec::new();
@@ -651,17 +646,7 @@ impl Cli {
                 context,
             }) => Command::Hash {
                 config: config(context),
-                format: match format {
-                    Some(FormatArg::Json) => Format::Json,
-                    None | Some(FormatArg::Human) => Format::Human,
-                    Some(other) => usage_error(
-                        ErrorKind::InvalidValue,
-                        format!(
-                            "hash writes human or json, not {}",
-                            format!("{other:?}").to_ascii_lowercase()
-                        ),
-                    ),
-                },
+                format: human_or_json("hash", format),
                 dockerfile: DockerfileInput {
                     stdin: None,
                     target,
@@ -679,17 +664,7 @@ impl Cli {
                 config: config(context),
                 base,
                 max_growth,
-                format: match format {
-                    Some(FormatArg::Json) => Format::Json,
-                    None | Some(FormatArg::Human) => Format::Human,
-                    Some(other) => usage_error(
-                        ErrorKind::InvalidValue,
-                        format!(
-                            "diff writes human or json, not {}",
-                            format!("{other:?}").to_ascii_lowercase()
-                        ),
-                    ),
-                },
+                format: human_or_json("diff", format),
                 options,
             },
             Some(Sub::List {
