@@ -76,6 +76,14 @@ fn write_page(cmd: clap::Command, w: &mut dyn Write) -> std::io::Result<()> {
     writeln!(w, "{}", roff_escape("A check failed: a gate (--budget, --max-files, --max-file-size, --fail-on), or `ctxsize lint` found a problem that changes what is sent. --warn-only turns this into 0."))?;
     writeln!(w, ".TP\n2")?;
     writeln!(w, "{}", roff_escape("An error: docker's reason and ctxsize's hint are printed on standard error (a missing context or Dockerfile, an invalid ignore file, an unreadable file, an output error such as a full disk)."))?;
+    writeln!(w, ".SH ENVIRONMENT")?;
+    for (name, what) in ENVIRONMENT {
+        writeln!(w, ".TP\n{}\n{}", roff_escape(name), roff_escape(what))?;
+    }
+    writeln!(w, ".SH FILES")?;
+    for (name, what) in FILES {
+        writeln!(w, ".TP\n{}\n{}", roff_escape(name), roff_escape(what))?;
+    }
     writeln!(w, ".SH SEE ALSO")?;
     writeln!(
         w,
@@ -85,6 +93,25 @@ fn write_page(cmd: clap::Command, w: &mut dyn Write) -> std::io::Result<()> {
     man.render_version_section(w)?;
     Ok(())
 }
+
+/// The environment variables ctxsize reads, for the man page.
+const ENVIRONMENT: &[(&str, &str)] = &[
+    ("NO_COLOR", "When set and not empty, --color auto prints no colours."),
+    ("GITHUB_ACTIONS", "When `true`, the report and lint default to --format github (annotations)."),
+    ("DOCKER_BUILDKIT", "Read as docker build reads it: when it names the other builder (or is not a boolean), the report says which builder docker build will really use."),
+    ("CTXSIZE_FULL_WALK", "`1`: always walk into excluded directories to size them; `0`: never where the output allows it (used by the conformance checks)."),
+    ("CTXSIZE_WALKER", "The walker backend: `linux` (default on Linux), `portable` or `std` (for testing)."),
+    ("XDG_CACHE_HOME, HOME", "Where `suggest --write` keeps its backup when the context is not in a git repository ($XDG_CACHE_HOME/ctxsize/backups, else ~/.cache/ctxsize/backups)."),
+];
+
+/// The files ctxsize reads or writes, for the man page.
+const FILES: &[(&str, &str)] = &[
+    (".dockerignore", "The context's ignore file (at the context root)."),
+    ("<Dockerfile>.dockerignore", "BuildKit's per-Dockerfile ignore file, next to the Dockerfile; preferred over .dockerignore under BuildKit."),
+    (".ctxsize.toml", "Gates and report settings at the context root (or --config FILE)."),
+    ("compose.yaml, docker-compose.yml, docker-bake.hcl, docker-bake.json", "Read by --compose and ctxsize bake when no file is named."),
+    (".git/ctxsize/backups/", "Backups of ignore files replaced by `suggest --write` (suggest checks that the file it writes does not send them; outside a git repository: the cache directory above)."),
+];
 
 /// The man page of `cmd` as roff bytes.
 pub(crate) fn page(cmd: clap::Command) -> Vec<u8> {

@@ -409,6 +409,35 @@ fn man_page_has_exit_status_and_no_missing_pages() {
     assert!(m.contains(".SH EXIT STATUS"), "{m}");
     assert!(!m.contains("ctxsize\\-list(1)"), "{m}");
     assert!(m.contains("ctxsize list"), "{m}");
+    // Every environment variable the code reads, and the files, have their sections.
+    for needle in [
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        "NO_COLOR",
+        "DOCKER_BUILDKIT",
+        "CTXSIZE_FULL_WALK",
+        "XDG_CACHE_HOME",
+        ".ctxsize.toml",
+        "<Dockerfile>.dockerignore",
+    ] {
+        assert!(m.contains(needle), "{needle}: {m}");
+    }
+}
+
+#[test]
+fn completions_for_every_shell_name_the_subcommands() {
+    let env = TestEnv::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let o = run(&env, &["completions", shell]);
+        assert_eq!(code(&o), Some(0), "{shell}");
+        let c = text(&o.stdout);
+        for sub in ["list", "suggest", "bake", "hash", "diff", "check-ci"] {
+            assert!(c.contains(sub), "{shell}: no {sub}");
+        }
+    }
+    // PowerShell's script registers an argument completer for ctxsize.
+    let ps = text(&run(&env, &["completions", "powershell"]).stdout);
+    assert!(ps.contains("Register-ArgumentCompleter"), "{ps}");
 }
 
 #[test]
