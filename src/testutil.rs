@@ -33,3 +33,27 @@ pub(crate) fn ctx(files: &[&str], ignore: &str, content: &[u8]) -> tempfile::Tem
     std::fs::write(d.path().join(".dockerignore"), ignore).unwrap();
     d
 }
+
+/// Runs `git -C dir ARGS` with a fixed identity and no signing; panics with git's message if it
+/// fails.
+pub(crate) fn git(dir: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        ok.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+}

@@ -1,28 +1,7 @@
 use super::*;
 use crate::pipeline::{build, DockerfileInput, Options};
+use crate::testutil::git;
 use crate::walk::Builder;
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        ok.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
-}
 
 fn commit(dir: &Path, files: &[(&str, &str)], msg: &str) {
     for (p, c) in files {

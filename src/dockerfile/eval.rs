@@ -270,17 +270,8 @@ impl<'a> Eval<'a> {
     ) -> Result<(), DockerfileError> {
         for raw in &c.sources {
             let e = expand(raw, self.df.escape, env).map_err(|m| syntax(line, m))?;
-            let src = ContextSource {
-                line,
-                instruction: format!("{prefix}{}", if c.add { "ADD" } else { "COPY" }),
-                stage,
-                raw: raw.clone(),
-                path: clean_rel(&e.text),
-                has_wildcard: contains_wildcards(&e.text),
-                unresolved: e.unresolved,
-                excludes: c.excludes.clone(),
-                parents: c.parents,
-            };
+            let name = if c.add { "ADD" } else { "COPY" };
+            let src = copy_source(c, line, format!("{prefix}{name}"), stage, raw, &e);
             self.external.push((from.to_string(), src));
         }
         Ok(())
@@ -382,17 +373,8 @@ impl<'a> Eval<'a> {
                     if http {
                         return Err(syntax(line, "source can't be a URL for COPY"));
                     }
-                    self.out.push(ContextSource {
-                        line,
-                        instruction: format!("{prefix}{name}"),
-                        stage,
-                        raw: raw.clone(),
-                        path: clean_rel(&e.text),
-                        has_wildcard: contains_wildcards(&e.text),
-                        unresolved: e.unresolved,
-                        excludes: c.excludes.clone(),
-                        parents: c.parents,
-                    });
+                    let src = copy_source(c, line, format!("{prefix}{name}"), stage, raw, &e);
+                    self.out.push(src);
                 }
             }
             CmdKind::Run(mounts) => {
@@ -481,5 +463,27 @@ impl<'a> Eval<'a> {
             CmdKind::Onbuild(_) | CmdKind::Other => {}
         }
         Ok(())
+    }
+}
+
+/// A COPY/ADD source as the evaluation records it, from its expanded text.
+fn copy_source(
+    c: &super::model::CopyCmd,
+    line: usize,
+    instruction: String,
+    stage: usize,
+    raw: &str,
+    e: &super::lex::Expanded,
+) -> ContextSource {
+    ContextSource {
+        line,
+        instruction,
+        stage,
+        raw: raw.to_string(),
+        path: clean_rel(&e.text),
+        has_wildcard: contains_wildcards(&e.text),
+        unresolved: e.unresolved,
+        excludes: c.excludes.clone(),
+        parents: c.parents,
     }
 }

@@ -2,29 +2,8 @@ use super::*;
 use crate::commands::{run, Command as Cmd};
 use crate::pipeline::Options;
 use crate::render::Format;
+use crate::testutil::git;
 use crate::walk::Builder;
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        ok.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
-}
 
 fn write(dir: &Path, p: &str, n: usize) {
     let f = dir.join(p);
