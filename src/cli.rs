@@ -294,7 +294,7 @@ enum Sub {
         depfile: Option<String>,
         /// List the named context NAME (given with --build-context NAME=PATH) instead: its
         /// entries after its own root .dockerignore.
-        #[arg(long = "context", value_name = "NAME")]
+        #[arg(long = "context", visible_alias = "named-context", value_name = "NAME")]
         named: Option<String>,
         /// The build context directory.
         context: Option<PathBuf>,
@@ -329,6 +329,10 @@ enum Sub {
         /// Output format: human or json.
         #[arg(long, value_enum)]
         format: Option<FormatArg>,
+        /// Explain paths of the named context NAME (given with --build-context NAME=PATH)
+        /// instead: against its own root .dockerignore, relative to its root.
+        #[arg(long = "named-context", value_name = "NAME")]
+        named: Option<String>,
         /// Paths to explain.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<String>,
@@ -359,6 +363,16 @@ enum Sub {
         /// Propose one `<Dockerfile>.dockerignore` per Dockerfile instead of one shared file.
         #[arg(long)]
         per_dockerfile: bool,
+        /// Propose the root .dockerignore of the named context NAME (given with
+        /// --build-context NAME=PATH) from the Dockerfile's COPY --from=NAME and
+        /// RUN --mount=from=NAME sources.
+        #[arg(
+            long = "context",
+            visible_alias = "named-context",
+            value_name = "NAME",
+            conflicts_with_all = ["compose", "per_dockerfile"]
+        )]
+        named: Option<String>,
         /// The build context directory.
         context: Option<PathBuf>,
     },
@@ -504,6 +518,22 @@ fn no_html(f: Format, what: &str) -> Format {
     f
 }
 
+/// The named context NAME given with `--build-context NAME=…` (a usage error without one).
+fn named_given(options: &Options, n: &str) -> ctxsize::compose::NamedContext {
+    options
+        .dockerfile
+        .build_contexts
+        .iter()
+        .find(|c| c.name == n)
+        .cloned()
+        .unwrap_or_else(|| {
+            usage_error(
+                clap::error::ErrorKind::InvalidValue,
+                format!("--context {n}: no --build-context {n}=… was given"),
+            )
+        })
+}
+
 fn usage_error(kind: clap::error::ErrorKind, msg: String) -> ! {
     <Cli as clap::CommandFactory>::command()
         .error(kind, msg)
@@ -579,10 +609,12 @@ impl Cli {
             Some(Sub::Explain {
                 context,
                 format,
+                named,
                 paths,
             }) => Command::Explain {
                 config: config(context),
                 paths,
+                named: named.map(|n| named_given(&options, &n)),
                 format: human_or_json("explain", format),
             },
             Some(Sub::CheckCi { format, dir }) => Command::CheckCi {
@@ -610,6 +642,7 @@ impl Cli {
                 compose,
                 no_discover,
                 per_dockerfile,
+                named,
                 context,
             }) => Command::Suggest {
                 config: config(context),
@@ -622,6 +655,7 @@ impl Cli {
                     compose: compose.clone(),
                     discover: !no_discover,
                     per_dockerfile,
+                    named: named.map(|n| named_given(&options, &n)),
                 },
             },
             Some(Sub::Bake {
@@ -673,20 +707,7 @@ impl Cli {
                 named,
                 context,
             }) => {
-                let named = named.map(|n| {
-                    options
-                        .dockerfile
-                        .build_contexts
-                        .iter()
-                        .find(|c| c.name == n)
-                        .cloned()
-                        .unwrap_or_else(|| {
-                            usage_error(
-                                clap::error::ErrorKind::InvalidValue,
-                                format!("--context {n}: no --build-context {n}=… was given"),
-                            )
-                        })
-                });
+                let named = named.map(|n| named_given(&options, &n));
                 Command::List {
                     config: config(context),
                     null,

@@ -115,9 +115,7 @@ fn build_one(
         )));
     }
     if cfg.builder != Builder::Buildkit {
-        return Ok(skip(
-            "the classic builder has no named contexts (--build-context needs BuildKit)".into(),
-        ));
+        return Ok(skip(NO_CLASSIC.into()));
     }
     let uses = sources.map(|s| uses_of(s, &nc.name));
     let c = Config {
@@ -141,6 +139,28 @@ fn build_one(
         context: nc.clone(),
         built: Some(built),
         note: None,
+    })
+}
+
+/// What the classic builder says of a named context.
+pub const NO_CLASSIC: &str =
+    "the classic builder has no named contexts (--build-context needs BuildKit)";
+
+/// The configuration of a local named context (BuildKit only), or why it has none.
+pub fn local_config(cfg: &Config, nc: &NamedContext) -> Result<Config, Error> {
+    if nc.kind != NamedKind::Local {
+        return Err(Error::Usage(format!(
+            "named context {} = {} is not a local directory: nothing is sent from this machine",
+            nc.name, nc.source
+        )));
+    }
+    if cfg.builder != Builder::Buildkit {
+        return Err(Error::Usage(NO_CLASSIC.into()));
+    }
+    Ok(Config {
+        context: nc.source.clone().into(),
+        dockerfile: None,
+        ..cfg.clone()
     })
 }
 

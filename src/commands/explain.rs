@@ -1,9 +1,12 @@
-//! `ctxsize explain PATH…`: why each path is sent or not, under both builders.
+//! `ctxsize explain PATH…`: why each path is sent or not, under both builders; with
+//! `--named-context NAME`, a path of that named context against its own root `.dockerignore`
+//! (BuildKit only: moby/buildkit frontend/dockerui/namedcontext.go, see [`crate::named`]).
 
 use std::io::Write;
 
 use super::output;
 use crate::analysis::Config;
+use crate::compose::NamedContext;
 use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::explain::{context_path, explain, render_human, Explainer};
@@ -14,6 +17,7 @@ use crate::render::Format;
 pub(super) fn command(
     cfg: &Config,
     paths: &[String],
+    named: Option<&NamedContext>,
     format: Format,
     out: &mut dyn Write,
 ) -> Result<i32, Error> {
@@ -27,18 +31,40 @@ pub(super) fn command(
         excluded_sizes: false,
         ..cfg.clone()
     };
-    let chosen = pipeline::analyze(cfg, None)?.0;
-    let other_cfg = Config {
-        builder: cfg.builder.other(),
-        ..cfg.clone()
-    };
-    let (other, other_err) = match pipeline::analyze(&other_cfg, None) {
-        Ok((a, _)) => (Some(a), None),
-        Err(e) => (None, Some(e.to_string())),
+    let (chosen, other, other_err, given_root, header) = match named {
+        Some(nc) => {
+            let c = crate::named::local_config(cfg, nc)?;
+            let a = pipeline::analyze_named(&c)
+                .map_err(|e| Error::Usage(format!("named context {}: {e}", nc.name)))?;
+            let header = format!(
+                "named context {} = {} (its root .dockerignore only; BuildKit)",
+                nc.name, nc.source
+            );
+            let given = crate::context::absolute(&cfg.cwd, &c.context);
+            (
+                a,
+                None,
+                Some(crate::named::NO_CLASSIC.to_string()),
+                given,
+                Some(header),
+            )
+        }
+        None => {
+            let chosen = pipeline::analyze(cfg, None)?.0;
+            let other_cfg = Config {
+                builder: cfg.builder.other(),
+                ..cfg.clone()
+            };
+            let (other, other_err) = match pipeline::analyze(&other_cfg, None) {
+                Ok((a, _)) => (Some(a), None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+            let given = crate::context::absolute(&cfg.cwd, &cfg.context);
+            (chosen, other, other_err, given, None)
+        }
     };
     let ce = Explainer::new(&chosen);
     let oe = other.as_ref().map(Explainer::new);
-    let given_root = crate::context::absolute(&cfg.cwd, &cfg.context);
     let mut list = Vec::new();
     for p in paths {
         let rel = context_path(&chosen.resolved.root, &given_root, p).map_err(Error::Usage)?;
@@ -48,7 +74,12 @@ pub(super) fn command(
         Format::Json => serde_json::to_writer_pretty(&mut *out, &list)
             .map_err(std::io::Error::from)
             .and_then(|_| writeln!(out)),
-        _ => render_human(&list, out),
+        _ => (|| {
+            if let Some(h) = &header {
+                writeln!(out, "{}\n", crate::render::escape_controls(h))?;
+            }
+            render_human(&list, out)
+        })(),
     };
     output(res)?;
     Ok(ExitCode::Ok.code())

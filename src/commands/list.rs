@@ -5,7 +5,7 @@ use std::io::Write;
 
 use super::output;
 use crate::analysis::{list_into, Config};
-use crate::compose::{NamedContext, NamedKind};
+use crate::compose::NamedContext;
 use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::pipeline;
@@ -115,22 +115,7 @@ fn list_named(
     null: bool,
     out: &mut dyn Write,
 ) -> Result<i32, Error> {
-    if nc.kind != NamedKind::Local {
-        return Err(Error::Usage(format!(
-            "named context {} = {} is not a local directory: nothing to list",
-            nc.name, nc.source
-        )));
-    }
-    if config.builder != crate::walk::Builder::Buildkit {
-        return Err(Error::Usage(
-            "the classic builder has no named contexts (--build-context needs BuildKit)".into(),
-        ));
-    }
-    let c = Config {
-        context: nc.source.clone().into(),
-        dockerfile: None,
-        ..config.clone()
-    };
+    let c = crate::named::local_config(config, nc)?;
     let a = pipeline::analyze_named(&c)?;
     let mut buf = Vec::new();
     list_into(&a.tree, if null { b'\0' } else { b'\n' }, &mut buf);

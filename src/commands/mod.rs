@@ -55,6 +55,8 @@ pub enum Command {
         config: Config,
         /// The paths, as the user gave them.
         paths: Vec<String>,
+        /// `--named-context NAME`: explain paths of this named context instead.
+        named: Option<crate::compose::NamedContext>,
         /// Output format (human or JSON).
         format: Format,
     },
@@ -158,8 +160,9 @@ pub fn run(cmd: &Command, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
         Command::Explain {
             config,
             paths,
+            named,
             format,
-        } => explain::command(config, paths, *format, out),
+        } => explain::command(config, paths, named.as_ref(), *format, out),
         Command::Compose {
             file,
             config,

@@ -21,6 +21,7 @@
 
 pub mod carry;
 pub mod model;
+pub mod named;
 pub mod output;
 pub mod plan;
 pub mod prove;
@@ -71,6 +72,8 @@ pub struct SuggestOptions {
     pub discover: bool,
     /// `--per-dockerfile`: one `<Dockerfile>.dockerignore` per Dockerfile.
     pub per_dockerfile: bool,
+    /// `--context NAME`: propose the root `.dockerignore` of this named context instead.
+    pub named: Option<crate::compose::NamedContext>,
 }
 
 /// Files and bytes.
@@ -146,7 +149,7 @@ impl Suggestion {
     }
 }
 
-fn walk_all(main: &Resolved, threads: usize) -> Result<Tree, Error> {
+pub(crate) fn walk_all(main: &Resolved, threads: usize) -> Result<Tree, Error> {
     Ok(analyze_resolved(
         Resolved {
             ignore_file: None,
@@ -168,6 +171,9 @@ pub fn suggest(config: &Config, opts: &SuggestOptions) -> Result<Suggestion, Err
 /// Builds and proves every proposal: one for the ignore file the Dockerfiles share, or with
 /// `--per-dockerfile` one `<Dockerfile>.dockerignore` per served Dockerfile.
 pub fn suggest_all(config: &Config, opts: &SuggestOptions) -> Result<Vec<Suggestion>, Error> {
+    if let Some(nc) = &opts.named {
+        return Ok(vec![named::suggest(config, opts, nc)?]);
+    }
     let main = config.resolve_for(config.builder)?;
     if main.dockerfile.as_os_str() == "-" || main.dockerfile.as_os_str().is_empty() {
         return Err(Error::Usage(
@@ -203,7 +209,7 @@ pub fn suggest_all(config: &Config, opts: &SuggestOptions) -> Result<Vec<Suggest
                 dest.display(),
                 main.root.join(".dockerignore").display()
             ));
-            out.push(build(config, opts, &main, tr, vec![t], dest, n)?);
+            out.push(build(config, opts, &main, tr, vec![t], dest, n, None)?);
         }
         return Ok(out);
     }
@@ -219,6 +225,7 @@ pub fn suggest_all(config: &Config, opts: &SuggestOptions) -> Result<Vec<Suggest
         targets,
         destination,
         notes,
+        None,
     )?])
 }
 
@@ -253,6 +260,7 @@ fn build(
     targets: Vec<Target>,
     destination: PathBuf,
     mut notes: Vec<String>,
+    given_checks: Option<Vec<Check>>,
 ) -> Result<Suggestion, Error> {
     let threads = config.threads;
     let seen = Snapshot::take(&destination);
@@ -260,7 +268,10 @@ fn build(
     let mut warnings = Vec::new();
 
     // Who reads the destination, and what they send today.
-    let all_checks = prove::checks(config, &targets, &destination, &mut notes)?;
+    let all_checks = match given_checks {
+        Some(c) => c,
+        None => prove::checks(config, &targets, &destination, &mut notes)?,
+    };
     let keep_t: Vec<usize> = (0..targets.len())
         .filter(|k| *k == 0 || all_checks.iter().any(|c| c.target == *k))
         .collect();
@@ -371,6 +382,14 @@ fn build(
             }
         )];
         h.extend(output::header(&plan, &served));
+        if let Some(nc) = &opts.named {
+            // The last two lines speak of the main context's Dockerfile and builders.
+            h.truncate(h.len().saturating_sub(2));
+            h.push(format!(
+                "The root .dockerignore of the named context {}: BuildKit reads it alone for it.",
+                nc.name
+            ));
+        }
         text = output::render(&plan, &h);
         proof = prove::prove(&m, &checks, &text, &reasons, threads)?;
         if proof.failures.is_empty() || round > 8 {
@@ -538,7 +557,7 @@ fn build(
         .filter(|l| carry::protective(l))
         .cloned()
         .collect();
-    let alternative = if opts.per_dockerfile || targets.len() > 1 {
+    let alternative = if opts.per_dockerfile || targets.len() > 1 || opts.named.is_some() {
         None
     } else {
         per_dockerfile_offer(config, main)
@@ -698,13 +717,17 @@ fn emit(
         return Ok(crate::exit::ExitCode::Check.code());
     }
     if opts.write {
-        let root = config.resolve_for(config.builder)?.root;
+        let root = match &opts.named {
+            Some(nc) => named::resolve(config, nc)?.root,
+            None => config.resolve_for(config.builder)?.root,
+        };
         for s in all {
             let dir = write::backup_dir(&root);
             let bak = write_atomic(&s.destination, s.text.as_bytes(), &s.seen, &dir, &mut || {})?;
-            let bak = match bak {
-                Some(b) => Some(secure_backup(config, &root, b)?),
-                None => None,
+            let bak = match (bak, &opts.named) {
+                (Some(b), Some(nc)) => Some(named::secure_backup(config, nc, b)?),
+                (Some(b), None) => Some(secure_backup(config, &root, b)?),
+                (None, _) => None,
             };
             let _ = writeln!(
                 err,

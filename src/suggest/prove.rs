@@ -58,7 +58,8 @@ fn same(a: &Path, b: &Path) -> bool {
         }
 }
 
-fn sent_set(a: &Analysis) -> HashSet<String> {
+/// The paths `a` sends.
+pub fn sent_set(a: &Analysis) -> HashSet<String> {
     let paths = node_paths(&a.tree);
     a.tree.sent().map(|i| paths[i as usize].clone()).collect()
 }

@@ -124,6 +124,7 @@ pub fn load(
     }
     let mut merged = Sources::default();
     let mut seen: BTreeSet<(usize, String, String)> = BTreeSet::new();
+    let mut seen_external: BTreeSet<(usize, String, String)> = BTreeSet::new();
     for (n, p) in platforms.iter().enumerate() {
         let mut args = if n == 0 || user_sets_platform {
             Vec::new()
@@ -141,6 +142,17 @@ pub fn load(
         for item in s.items {
             if seen.insert((item.line, item.instruction.clone(), item.path.clone())) {
                 merged.items.push(item);
+            }
+        }
+        // Uses of named contexts (`COPY --from=NAME`, …), for `suggest --context NAME`.
+        for (name, item) in s.external {
+            let key = (
+                item.line,
+                format!("{name}\0{}", item.instruction),
+                item.path.clone(),
+            );
+            if seen_external.insert(key) {
+                merged.external.push((name, item));
             }
         }
     }

@@ -230,3 +230,162 @@ fn compose_additional_contexts_get_their_transfer_set() {
         "{v}"
     );
 }
+
+#[test]
+fn explain_a_path_of_a_named_context() {
+    // The named context's root .dockerignore decides (`node_modules`); its
+    // Dockerfile.dockerignore (`*`) does not (namedcontext.go reads DefaultDockerignoreName only).
+    let env = project("FROM scratch\nCOPY --from=shared lib /lib\n");
+    let args = |fmt: &'static str| {
+        [
+            "explain",
+            "-C",
+            "app",
+            "--build-context",
+            "shared=shared",
+            "--named-context",
+            "shared",
+            "--format",
+            fmt,
+            "lib/a.txt",
+            "node_modules/x/i.js",
+        ]
+    };
+    let o = env.run(args("json"));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v = json(&o);
+    let a = &v[0]["verdicts"][0];
+    assert_eq!(
+        (a["builder"].as_str(), a["sent"].as_bool()),
+        (Some("buildkit"), Some(true))
+    );
+    let n = &v[1]["verdicts"][0];
+    assert_eq!(n["sent"], false);
+    assert_eq!(n["deciding"]["file"], ".dockerignore");
+    assert_eq!(n["deciding"]["line"], 1);
+    // The classic builder has no named contexts: said, not guessed.
+    assert!(v[1]["verdicts"][1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("no named contexts"));
+    let o = env.run(args("human"));
+    let out = text(&o.stdout);
+    assert!(out.starts_with("named context shared = "), "{out}");
+    assert!(
+        out.contains("excluded by .dockerignore:1: `node_modules`"),
+        "{out}"
+    );
+    // The same path of the main context is not there.
+    let o = env.run(["explain", "-C", "app", "--format", "json", "lib/a.txt"]);
+    assert_eq!(json(&o)[0]["verdicts"][0]["reason"], "missing");
+    // An unknown name and --builder classic are usage errors.
+    let o = env.run(["explain", "-C", "app", "--named-context", "nope", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = env.run([
+        "explain",
+        "--builder",
+        "classic",
+        "-C",
+        "app",
+        "--build-context",
+        "shared=shared",
+        "--named-context",
+        "shared",
+        "lib/a.txt",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stdout));
+}
+
+#[test]
+fn suggest_the_root_dockerignore_of_a_named_context() {
+    let env = project("FROM scratch\nCOPY --from=shared lib /lib\nCOPY app.py /\n");
+    env.file("shared/lib/.env", "K=1\n");
+    let o = env.run([
+        "suggest",
+        "--build-context",
+        "shared=shared",
+        "--context",
+        "shared",
+        "app",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect();
+    assert_eq!(lines, ["*", "!lib", "node_modules", "**/.env"], "{out}");
+    let err = text(&o.stderr);
+    assert!(err.contains("shared/.dockerignore"), "{err}");
+    assert!(
+        err.contains("proven: every file the build copies is still sent under BuildKit,"),
+        "{err}"
+    );
+    assert!(!err.contains("classic,"), "{err}");
+    // lib/a.txt (4 B), lib/b.txt (2 B), lib/.env (4 B) → a.txt and b.txt.
+    assert!(
+        err.contains("transfer  3 files, 10 B → 2 files, 6 B"),
+        "{err}"
+    );
+    // Proven for real: the proposal written, the named context then sends lib/ minus .env.
+    let cache = env.tmp().join("cache");
+    let o = std::process::Command::new(crate::util::bin())
+        .args([
+            "suggest",
+            "--write",
+            "--build-context",
+            "shared=shared",
+            "--named-context",
+            "shared",
+            "app",
+        ])
+        .current_dir(env.ctx())
+        .env("XDG_CACHE_HOME", &cache)
+        .env_remove("DOCKER_BUILDKIT")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let written = std::fs::read_to_string(env.path("shared/.dockerignore")).unwrap();
+    assert_eq!(
+        written
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .collect::<Vec<_>>(),
+        lines
+    );
+    // The previous file went outside the named context.
+    let baks: Vec<_> = std::fs::read_dir(cache.join("ctxsize/backups"))
+        .unwrap()
+        .flatten()
+        .flat_map(|d| std::fs::read_dir(d.path()).unwrap().flatten())
+        .collect();
+    assert_eq!(baks.len(), 1);
+    assert_eq!(std::fs::read(baks[0].path()).unwrap(), b"node_modules\n");
+    let o = env.run([
+        "list",
+        "--build-context",
+        "shared=shared",
+        "--context",
+        "shared",
+        "app",
+    ]);
+    assert_eq!(text(&o.stdout), "lib/\nlib/a.txt\nlib/b.txt\n");
+    // The main context's ignore file is untouched (there is none).
+    assert!(!env.path("app/.dockerignore").exists());
+}
+
+#[test]
+fn suggest_refuses_a_named_context_the_dockerfile_does_not_read() {
+    let env = project("FROM scratch\nCOPY app.py /\n");
+    let o = env.run([
+        "suggest",
+        "--build-context",
+        "shared=shared",
+        "--context",
+        "shared",
+        "app",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("does not read the named context shared"));
+    assert_eq!(text(&o.stdout), "");
+}

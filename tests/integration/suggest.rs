@@ -314,6 +314,7 @@ fn options(c: &Case) -> SuggestOptions {
         compose: None,
         discover: false,
         per_dockerfile: false,
+        named: None,
     }
 }
 
