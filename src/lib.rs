@@ -19,6 +19,7 @@
 pub mod analysis;
 pub mod bake;
 pub mod builder;
+pub mod buildx;
 pub mod check_ci;
 pub mod churn;
 pub mod commands;

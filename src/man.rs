@@ -99,6 +99,7 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ("NO_COLOR", "When set and not empty, --color auto prints no colours."),
     ("GITHUB_ACTIONS", "When `true`, the report and lint default to --format github (annotations)."),
     ("DOCKER_BUILDKIT", "Read as docker build reads it: when it names the other builder (or is not a boolean), the report says which builder docker build will really use."),
+    ("DOCKER_CONFIG, PATH", "Where docker looks for its buildx plugin (DOCKER_CONFIG/cli-plugins, else ~/.docker/cli-plugins, the config file's cliPluginsExtraDirs, /usr/local/lib/docker/cli-plugins, …): when docker is on PATH and buildx is not installed, the report says docker build uses the classic builder."),
     ("CTXSIZE_FULL_WALK", "`1`: always walk into excluded directories to size them; `0`: never where the output allows it (used by the conformance checks)."),
     ("CTXSIZE_WALKER", "The walker backend: `linux` (default on Linux), `portable` or `std` (for testing)."),
     ("XDG_CACHE_HOME, HOME", "Where `suggest --write` keeps its backup when the context is not in a git repository ($XDG_CACHE_HOME/ctxsize/backups, else ~/.cache/ctxsize/backups)."),

@@ -261,9 +261,11 @@ fn build_with(
     let mut report = Report::new(&a, extra);
     report.root_files = Some(root_files(&a));
     let env = std::env::var_os("DOCKER_BUILDKIT");
+    let setup = crate::buildx::Setup::detect(&crate::buildx::Lookup::from_env());
     report.notes.extend(engine_note(
         cfg.builder,
         env.as_deref().map(|v| v.to_string_lossy()),
+        Some(&setup),
     ));
     if from_stdin {
         report.dockerfile = "-".into();
@@ -287,34 +289,17 @@ fn build_with(
     ))
 }
 
-/// Which builder `docker build` will use here, when `DOCKER_BUILDKIT` says and it is not the one
-/// analysed (or when its value is not one docker accepts). docker/cli's `processBuilder`
-/// (cmd/docker/builder.go) reads it with `os.LookupEnv` and Go's `strconv.ParseBool`
-/// (`1 t T TRUE true True`, `0 f F FALSE false False`) and fails on anything else, the empty
-/// value included; false means the legacy builder.
+/// Which builder `docker build` will use here, when it is not the one analysed (or why it
+/// fails): `DOCKER_BUILDKIT` as docker/cli's `processBuilder` (cmd/docker/builder.go) reads it
+/// (`os.Getenv`, so empty is unset, and Go's `strconv.ParseBool`; anything else fails), and, when
+/// `setup` says docker is installed, whether the buildx plugin is there (without it docker
+/// falls back to the legacy builder). See [`crate::buildx`].
 pub fn engine_note(
     analysed: Builder,
     docker_buildkit: Option<std::borrow::Cow<'_, str>>,
+    setup: Option<&crate::buildx::Setup>,
 ) -> Option<String> {
-    let v = docker_buildkit?;
-    let parsed = match v.as_ref() {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    };
-    match (parsed, analysed) {
-        (None, _) => Some(format!(
-            "DOCKER_BUILDKIT={} is not a boolean: docker build refuses to run with it",
-            crate::render::escape_controls(&v)
-        )),
-        (Some(false), Builder::Buildkit) => Some(
-            "DOCKER_BUILDKIT=0 is set: docker build here uses the classic builder, not BuildKit (see --builder classic)".into(),
-        ),
-        (Some(true), Builder::Classic) => Some(
-            "DOCKER_BUILDKIT=1 is set: docker build here uses BuildKit, not the classic builder (see --builder buildkit)".into(),
-        ),
-        _ => None,
-    }
+    crate::buildx::note(analysed, docker_buildkit.as_deref(), setup)
 }
 
 /// `excluded_sizes = false` in the config file turns the kept-out sizes off as
@@ -650,7 +635,7 @@ mod tests {
     #[test]
     fn engine_note_follows_docker_buildkit() {
         use std::borrow::Cow;
-        let n = |b, v: Option<&'static str>| engine_note(b, v.map(Cow::Borrowed));
+        let n = |b, v: Option<&'static str>| engine_note(b, v.map(Cow::Borrowed), None);
         assert_eq!(n(Builder::Buildkit, None), None);
         assert_eq!(n(Builder::Buildkit, Some("1")), None);
         assert_eq!(n(Builder::Classic, Some("false")), None);

@@ -389,3 +389,57 @@ fn suggest_refuses_a_named_context_the_dockerfile_does_not_read() {
     assert!(text(&o.stderr).contains("does not read the named context shared"));
     assert_eq!(text(&o.stdout), "");
 }
+
+/// docker/cli `processBuilder` (cmd/docker/builder.go): without the buildx plugin in any of the
+/// plugin directories (`cli-plugins/manager` `getPluginDirs`), `docker build` falls back to
+/// the legacy builder. A stand-in `docker` on PATH and an empty DOCKER_CONFIG make that
+/// machine; the stand-in plugin in the config dir makes the other.
+#[cfg(unix)]
+#[test]
+fn report_says_docker_build_uses_the_classic_builder_without_buildx() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = project("FROM scratch\nCOPY app.py /\n");
+    let bin_dir = env.tmp().join("bin");
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    std::fs::write(bin_dir.join("docker"), "#!/bin/sh\nexit 1\n").unwrap();
+    std::fs::set_permissions(
+        bin_dir.join("docker"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let empty = env.tmp().join("docker-config");
+    std::fs::create_dir_all(&empty).unwrap();
+    let run = |config: &std::path::Path, builder: &str| {
+        let o = std::process::Command::new(crate::util::bin())
+            .args(["--format", "json", "--builder", builder, "app"])
+            .current_dir(env.ctx())
+            .env_remove("DOCKER_BUILDKIT")
+            .env("PATH", &bin_dir)
+            .env("DOCKER_CONFIG", config)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        json(&o)["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let notes = run(&empty, "buildkit");
+    let n = notes
+        .iter()
+        .find(|n| n.contains("buildx plugin is not installed"))
+        .unwrap_or_else(|| panic!("{notes:?}"));
+    assert!(n.contains("uses the classic builder"), "{n}");
+    assert!(
+        n.contains(&empty.join("cli-plugins").display().to_string()),
+        "{n}"
+    );
+    assert!(!run(&empty, "classic").iter().any(|n| n.contains("buildx")));
+    let with = std::path::Path::new(crate::util::docker_config());
+    assert!(!run(with, "buildkit").iter().any(|n| n.contains("buildx")));
+    assert!(run(with, "classic")
+        .iter()
+        .any(|n| n.contains("docker build here uses BuildKit")));
+}

@@ -13,6 +13,7 @@ pub(crate) fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env_remove("DOCKER_BUILDKIT")
+        .env("DOCKER_CONFIG", crate::util::docker_config())
         .env_remove("GITHUB_ACTIONS")
         .env("NO_COLOR", "1")
         .output()

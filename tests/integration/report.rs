@@ -118,6 +118,7 @@ pub(crate) fn run_env(env: &TestEnv, args: &[&str], vars: &[(&str, Option<&str>)
     c.args(args)
         .current_dir(env.ctx())
         .env_remove("DOCKER_BUILDKIT")
+        .env("DOCKER_CONFIG", crate::util::docker_config())
         .env_remove("GITHUB_ACTIONS")
         .env("NO_COLOR", "1");
     for (k, v) in vars {
@@ -141,6 +142,7 @@ where
     c.args(&args)
         .current_dir(env.ctx())
         .env_remove("DOCKER_BUILDKIT")
+        .env("DOCKER_CONFIG", crate::util::docker_config())
         .env_remove("GITHUB_ACTIONS")
         .env("NO_COLOR", "1");
     c.output().expect("run ctxsize")

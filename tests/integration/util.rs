@@ -38,6 +38,13 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_ctxsize")
 }
 
+/// A docker config directory whose `cli-plugins` holds a stand-in buildx plugin: runs that
+/// use it get the same report whether or not the test machine has docker and buildx
+/// (src/buildx.rs notes a docker without buildx).
+pub fn docker_config() -> &'static str {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/docker-config")
+}
+
 /// Bytes as a path.
 #[cfg(unix)]
 pub fn bpath(b: &[u8]) -> &Path {
@@ -262,6 +269,7 @@ impl TestEnv {
             .args(args)
             .current_dir(cwd)
             .env_remove("DOCKER_BUILDKIT")
+            .env("DOCKER_CONFIG", docker_config())
             .env("NO_COLOR", "1")
             .output()
             .expect("run ctxsize")
