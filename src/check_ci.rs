@@ -1,7 +1,8 @@
 //! `ctxsize check-ci`: builds in a repository's CI and scripts whose context ignores the
 //! `.dockerignore` the user edits. Read: `.github/workflows/*.yml|yaml` (parsed as YAML for
-//! `docker/build-push-action` steps; every line scanned for build commands), `.gitlab-ci.yml`,
-//! `Makefile`, `*.mk` and `*.sh` at the repository root.
+//! `docker/build-push-action` steps; every line scanned for build commands), `.gitlab-ci.yml`
+//! (parsed as YAML: each job's script commands, see [`gitlab`]; scanned as text only when it is
+//! not valid YAML), `Makefile`, `*.mk` and `*.sh` at the repository root.
 //!
 //! - `CI001` `docker/build-push-action` without `context:`: the action then builds from the Git
 //!   context, and "any file mutation in the steps that precede the build step will be ignored,
@@ -18,6 +19,8 @@
 //!
 //! A command of its own rather than a `lint` rule: `lint` checks one context's ignore file, this
 //! reads the repository's CI files, which name many contexts.
+
+mod gitlab;
 
 use std::path::{Path, PathBuf};
 
@@ -75,6 +78,12 @@ pub fn scan(root: &Path) -> Result<Vec<CiFinding>, Error> {
         let rel = f.strip_prefix(root).unwrap_or(&f).display().to_string();
         if f.starts_with(&wf) {
             out.extend(build_push_steps(&text, &rel));
+        }
+        if f.file_name().is_some_and(|n| n == ".gitlab-ci.yml") {
+            if let Some(found) = gitlab::scan(&text, &rel, root) {
+                out.extend(found);
+                continue;
+            }
         }
         for (i, l) in text.lines().enumerate() {
             out.extend(

@@ -66,3 +66,41 @@ fn a_clean_repository_passes() {
     let o = env.run(["check-ci"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
 }
+
+#[test]
+fn gitlab_ci_is_read_as_yaml() {
+    // GitLab runs each job's script from $CI_PROJECT_DIR (the clone); a multi-line command is
+    // one command; text under `variables:` is not a command.
+    let env = TestEnv::new();
+    env.file(
+        ".gitlab-ci.yml",
+        "variables:\n  CTX: $CI_PROJECT_DIR/api\n  NOTE: \"docker build - < not-a-command.tar\"\nbuild-api:\n  stage: build\n  script:\n    - >\n      docker build\n      -f $CI_PROJECT_DIR/api/Dockerfile\n      $CTX\n    - |\n      docker build \\\n        -t x \\\n        - < ctx.tar\n    - docker build -t ok .\n",
+    )
+    .file("api/Dockerfile", "FROM scratch\n")
+    .file("api/Dockerfile.dockerignore", "*\n")
+    .file("api/.dockerignore", "node_modules\n");
+    let o = env.run(["check-ci", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let got: Vec<(&str, u64, &str)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!((got[0].0, got[0].1), ("CI004", 8), "{got:?}");
+    assert!(
+        got[0]
+            .2
+            .starts_with("job build-api: -f ./api/Dockerfile with context ./api"),
+        "{got:?}"
+    );
+    assert_eq!((got[1].0, got[1].1), ("CI003", 12), "{got:?}");
+}
