@@ -34,7 +34,7 @@ const SCRIPTS: &[&str] = &["before_script", "script", "after_script"];
 
 /// The findings of a `.gitlab-ci.yml`; `None` when it is not YAML (the caller then scans its
 /// lines as text).
-pub fn scan(text: &str, file: &str, root: &Path) -> Option<Vec<CiFinding>> {
+pub(super) fn scan(text: &str, file: &str, root: &Path) -> Option<Vec<CiFinding>> {
     let mut doc: Value = serde_yaml_ng::from_str(text).ok()?;
     doc.apply_merge().ok()?;
     let map = doc.as_mapping()?;
