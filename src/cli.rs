@@ -393,8 +393,10 @@ enum Sub {
     },
     /// Compare the context with the context at a git revision (read with `git archive`, the
     /// working tree untouched): files added, removed and grown, by directory, and new findings.
+    /// Or with a saved JSON report (`ctxsize --format json . > base.json`): its totals, largest
+    /// directories and files and findings, and what a saved report cannot show.
     Diff {
-        /// The git revision (HEAD~1, origin/main, a tag, a commit).
+        /// The git revision (HEAD~1, origin/main, a tag, a commit), or a saved JSON report file.
         base: String,
         /// Fail (exit 1) when the context grew by more than SIZE since BASE.
         #[arg(long, value_name = "SIZE", value_parser = parse_size)]

@@ -1,6 +1,6 @@
 //! Growth against a base: the context as of a git revision, compared with the context now
 //! (`ctxsize diff BASE`): files added, removed and grown, by top-level directory, and the
-//! findings that are new or gone.
+//! findings that are new or gone. A saved JSON report as BASE is compared by [`saved`].
 //!
 //! The base is read without touching the working tree: `git archive REV:PREFIX` (the context's
 //! directory at that revision) unpacked by `tar` into a temporary directory, then analysed by
@@ -313,6 +313,8 @@ pub fn base_dockerfile(now: &Analysis, base_root: &Path, given: Option<&Path>) -
         .ok()?;
     Some(base_root.join(rel))
 }
+
+pub mod saved;
 
 #[cfg(test)]
 mod tests;

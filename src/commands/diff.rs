@@ -1,5 +1,6 @@
 //! `ctxsize diff BASE`: the context now against the context at a git revision (see
-//! [`crate::growth`]); `--max-growth SIZE` fails (exit 1) when the context grew by more.
+//! [`crate::growth`]) or against a saved JSON report (a file; see [`crate::growth::saved`]);
+//! `--max-growth SIZE` fails (exit 1) when the context grew by more.
 
 use std::io::Write;
 
@@ -7,6 +8,7 @@ use super::output;
 use crate::analysis::Config;
 use crate::error::Error;
 use crate::exit::ExitCode;
+use crate::growth::saved::{self, SavedGrowth};
 use crate::growth::{self, Growth};
 use crate::pipeline::{self, Options};
 use crate::render::Format;
@@ -31,6 +33,23 @@ pub(super) fn command(
     err: &mut dyn Write,
 ) -> Result<i32, Error> {
     let now = pipeline::build(config, options, None)?;
+    let base_file = crate::context::absolute(&config.cwd, std::path::Path::new(base));
+    if base_file.is_file() {
+        let bytes = std::fs::read(&base_file).map_err(|e| Error::Io(base_file.clone(), e))?;
+        let saved = saved::parse(&bytes)
+            .map_err(|e| Error::Usage(format!("{}: {e}", base_file.display())))?;
+        let g = saved::compare(base, &saved, (&now.analysis, &now.report));
+        let mut buf = Vec::new();
+        if format == Format::Json {
+            serde_json::to_writer_pretty(&mut buf, &g)
+                .map_err(|e| Error::Io("<stdout>".into(), e.into()))?;
+            buf.push(b'\n');
+        } else {
+            saved_human(&g, &mut buf);
+        }
+        output(out.write_all(&buf))?;
+        return Ok(gate(g.growth_bytes, base, max_growth, err));
+    }
     let root = now.analysis.resolved.root.clone();
     let tree = growth::checkout(&root, base).map_err(Error::Usage)?;
     let base_cfg = Config {
@@ -62,27 +81,165 @@ pub(super) fn command(
         human_out(&g, &mut buf);
     }
     output(out.write_all(&buf))?;
-    if let Some(max) = max_growth {
-        if g.growth_bytes > max as i64 {
-            let _ = writeln!(
-                err,
-                "gate max-growth: FAILED: the context grew by {} ({} bytes) since {}, more than {}",
-                human(g.growth_bytes as u64),
-                count(g.growth_bytes as u64),
-                crate::render::escape_controls(base),
-                human(max)
-            );
-            return Ok(ExitCode::Check.code());
-        }
+    Ok(gate(g.growth_bytes, base, max_growth, err))
+}
+
+/// `--max-growth`: the gate line on `err` and the exit status.
+fn gate(growth_bytes: i64, base: &str, max_growth: Option<u64>, err: &mut dyn Write) -> i32 {
+    let Some(max) = max_growth else {
+        return ExitCode::Ok.code();
+    };
+    if growth_bytes > max as i64 {
         let _ = writeln!(
             err,
-            "gate max-growth: passed ({} since {}, limit {})",
-            signed(g.growth_bytes),
+            "gate max-growth: FAILED: the context grew by {} ({} bytes) since {}, more than {}",
+            human(growth_bytes as u64),
+            count(growth_bytes as u64),
             crate::render::escape_controls(base),
             human(max)
         );
+        return ExitCode::Check.code();
     }
-    Ok(ExitCode::Ok.code())
+    let _ = writeln!(
+        err,
+        "gate max-growth: passed ({} since {}, limit {})",
+        signed(growth_bytes),
+        crate::render::escape_controls(base),
+        human(max)
+    );
+    ExitCode::Ok.code()
+}
+
+fn pct(base: u64, growth: i64) -> String {
+    if base > 0 {
+        format!(" ({:+.1}%)", growth as f64 * 100.0 / base as f64)
+    } else {
+        String::new()
+    }
+}
+
+fn saved_human(g: &SavedGrowth, o: &mut Vec<u8>) {
+    let esc = crate::render::escape_controls;
+    let _ = writeln!(
+        o,
+        "Base  {} (a saved report of {}, {})  {} in {} files",
+        esc(&g.base),
+        esc(&g.base_context),
+        esc(&g.base_builder),
+        human(g.base_content_bytes),
+        count(g.base_files)
+    );
+    let _ = writeln!(
+        o,
+        "Now   {} in {} files  {}{}",
+        human(g.content_bytes),
+        count(g.files),
+        signed(g.growth_bytes),
+        pct(g.base_content_bytes, g.growth_bytes)
+    );
+    let _ = writeln!(
+        o,
+        "Tar   {} → {}",
+        human(g.base_tar_bytes),
+        human(g.tar_bytes)
+    );
+    if let Some((b, n)) = g.transfer_bytes {
+        let _ = writeln!(o, "Transfer  {} → {}", human(b), human(n));
+    }
+    for w in &g.warnings {
+        let _ = writeln!(o, "warning: {}", esc(w));
+    }
+    if !g.dirs.is_empty() || !g.dirs_not_in_base.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nBy directory (the base report's largest, measured now)"
+        );
+        for d in &g.dirs {
+            let _ = writeln!(
+                o,
+                "  {:>10}  {:<30} {} → {}, {} → {} files",
+                signed(d.delta_bytes),
+                esc(&format!("{}/", d.path)),
+                human(d.base_bytes),
+                human(d.bytes),
+                count(d.base_files),
+                count(d.files)
+            );
+        }
+        for d in &g.dirs_not_in_base {
+            let _ = writeln!(
+                o,
+                "  {:>10}  {:<30} {} now; not among the base report's largest: its base size is not known",
+                "?",
+                esc(&format!("{}/", d.path)),
+                human(d.bytes)
+            );
+        }
+    }
+    if !g.largest_files.is_empty() || !g.files_not_in_base.is_empty() {
+        let _ = writeln!(o, "\nLargest files (the base report's list, measured now)");
+        for f in &g.largest_files {
+            let _ = match f.bytes {
+                Some(b) if b == f.base_bytes => writeln!(
+                    o,
+                    "  {:>10}  {}  {} (same size)",
+                    "=",
+                    esc(&f.path),
+                    human(b)
+                ),
+                Some(b) => writeln!(
+                    o,
+                    "  {:>10}  {}  {} → {}",
+                    signed(b as i64 - f.base_bytes as i64),
+                    esc(&f.path),
+                    human(f.base_bytes),
+                    human(b)
+                ),
+                None => writeln!(
+                    o,
+                    "  {:>10}  {}  no longer sent",
+                    signed(-(f.base_bytes as i64)),
+                    esc(&f.path)
+                ),
+            };
+        }
+        let smallest = g.largest_files.iter().map(|f| f.base_bytes).min();
+        for f in &g.files_not_in_base {
+            if g.base_files_complete {
+                let _ = writeln!(
+                    o,
+                    "  {:>10}  {}  added (the base report lists every file it sent)",
+                    signed(f.bytes as i64),
+                    esc(&f.path)
+                );
+                continue;
+            }
+            let _ = writeln!(
+                o,
+                "  {:>10}  {}  {} now; not in the base report's list: added, or smaller than {} at the base",
+                "?",
+                esc(&f.path),
+                human(f.bytes),
+                smallest.map_or("its smallest entry".to_string(), human)
+            );
+        }
+    }
+    for (title, list) in [
+        ("New findings", &g.new_findings),
+        ("Gone findings", &g.gone_findings),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "\n{title}");
+        for f in list {
+            let _ = writeln!(o, "  {}", esc(f));
+        }
+    }
+    let _ = writeln!(o, "\nA saved report cannot show");
+    for n in &g.not_shown {
+        let _ = writeln!(o, "  - {}", esc(n));
+    }
 }
 
 fn human_out(g: &Growth, o: &mut Vec<u8>) {
