@@ -3,6 +3,9 @@
 //! commit whatever the history says (`.git/`, logs, IDE and language-server state, coverage, CI
 //! caches), named per COPY with the layers they invalidate (`DF011`).
 //!
+//! The window is the last N commits (`--churn-commits`, default 100) and/or the last N days
+//! (`--churn-days`, `git log --since`, by committer date).
+//!
 //! The history comes from the `git` binary: one `git log -n N --name-only -z --relative`
 //! (the context's own directory, paths relative to it). That single process reads only the
 //! commits asked for; a git library (gix, git2) would add a large dependency for the same one
@@ -25,15 +28,50 @@ pub struct History {
     pub commits: Vec<Vec<Vec<u8>>>,
 }
 
-/// Reads the last `n` commits touching the context directory `root`. `Err`: why not (not a
-/// repository, no git, no commits), for the note.
-pub fn history(root: &Path, n: u64) -> Result<History, String> {
+/// Which commits churn reads: at most `commits`, and only those committed at or after `since`
+/// (a Unix time, from `--churn-days`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// `-n N` (`None`: no limit).
+    pub commits: Option<u64>,
+    /// `--since=@T`: the committer date cut-off.
+    pub since: Option<u64>,
+}
+
+impl Window {
+    /// From `--churn-commits` and `--churn-days` (`None`: churn is off). Without either, the
+    /// last 100 commits; `--churn-days` alone reads every commit of those days; both limit.
+    pub fn new(commits: Option<u64>, days: Option<u64>) -> Option<Window> {
+        if commits == Some(0) || days == Some(0) {
+            return None;
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Some(Window {
+            commits: commits.or(if days.is_some() { None } else { Some(100) }),
+            since: days.map(|d| now.saturating_sub(d.saturating_mul(86_400))),
+        })
+    }
+}
+
+/// Reads the commits of the window touching the context directory `root`. `Err`: why not (not
+/// a repository, no git, no commits), for the note.
+pub fn history(root: &Path, w: &Window) -> Result<History, String> {
+    let mut limits: Vec<String> = Vec::new();
+    if let Some(n) = w.commits {
+        limits.push(format!("-n{n}"));
+    }
+    if let Some(t) = w.since {
+        // Git reads `@<unix time>` as that instant; commits are filtered by committer date.
+        limits.push(format!("--since=@{t}"));
+    }
     let out = Command::new("git")
         .arg("-C")
         .arg(root)
+        .arg("log")
+        .args(&limits)
         .args([
-            "log",
-            &format!("-n{n}"),
             "--no-renames",
             "--name-only",
             "--format=format:%x01",

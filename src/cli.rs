@@ -137,6 +137,10 @@ struct ReportArgs {
     /// Outside a git repository churn is skipped (with a note when this is given).
     #[arg(long, value_name = "N")]
     churn_commits: Option<u64>,
+    /// Read only the commits of the last N days for churn (git log --since, by committer date;
+    /// with --churn-commits, at most that many of them; 0: off).
+    #[arg(long, value_name = "N")]
+    churn_days: Option<u64>,
     /// A named context, as for docker buildx build (NAME=PATH, NAME=docker-image://…,
     /// NAME=https://…); each local one is reported on its own, with its root .dockerignore.
     #[arg(long = "build-context", value_name = "NAME=PATH", global = true)]
@@ -180,6 +184,7 @@ impl ReportArgs {
             target: self.target.clone(),
             build_args: self.build_arg.clone(),
             churn_commits: self.churn_commits,
+            churn_days: self.churn_days,
             build_contexts,
         }
     }
@@ -688,6 +693,7 @@ impl Cli {
                     target,
                     build_args: build_arg,
                     churn_commits: None,
+                    churn_days: None,
                     build_contexts: Vec::new(),
                 },
             },

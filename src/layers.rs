@@ -406,6 +406,7 @@ pub fn analyse(steps: &[StageSteps], copies: &[CopyFiles], dockerfile: &str) -> 
                         broad: !c.broad_dirs.is_empty(),
                         install: None,
                         churn_commits: None,
+                        churn_days: None,
                         volatile: Vec::new(),
                     });
                     seen.push((step, c));
@@ -421,6 +422,7 @@ pub fn analyse(steps: &[StageSteps], copies: &[CopyFiles], dockerfile: &str) -> 
                         broad: false,
                         install: inst.first().map(|i| i.ecosystem.to_string()),
                         churn_commits: None,
+                        churn_days: None,
                         volatile: Vec::new(),
                     });
                     for i in &inst {

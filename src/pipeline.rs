@@ -28,9 +28,13 @@ pub struct DockerfileInput {
     pub target: Option<String>,
     /// `--build-arg` values as given (`NAME=VALUE`, or `NAME` from the environment).
     pub build_args: Vec<String>,
-    /// `--churn-commits N`: how many commits of history to read for churn (`None`: 100, and no
-    /// note when there is no history; `Some(0)`: off).
+    /// `--churn-commits N`: how many commits of history to read for churn (`None`: 100, or
+    /// every commit of the `churn_days` window when that is given; no note when there is no
+    /// history; `Some(0)`: off).
     pub churn_commits: Option<u64>,
+    /// `--churn-days N`: read only the commits of the last N days (`git log --since`);
+    /// `Some(0)`: off.
+    pub churn_days: Option<u64>,
     /// Named contexts (`--build-context NAME=…`): see [`crate::named`].
     pub build_contexts: Vec<crate::compose::NamedContext>,
 }
@@ -459,19 +463,19 @@ fn dockerfile_checks(
     if let Some(steps) = steps {
         let copies = crate::layers::copy_files(a, &sources);
         let mut layers = crate::layers::analyse(&steps, &copies, &df_path);
-        let n = opts.dockerfile.churn_commits.unwrap_or(100);
-        let history = if n == 0 {
-            None
-        } else {
-            match crate::churn::history(&a.resolved.root, n) {
+        let days = opts.dockerfile.churn_days;
+        let window = crate::churn::Window::new(opts.dockerfile.churn_commits, days);
+        let history = match window {
+            None => None,
+            Some(w) => match crate::churn::history(&a.resolved.root, &w) {
                 Ok(h) => Some(h),
                 Err(e) => {
-                    if opts.dockerfile.churn_commits.is_some() {
+                    if opts.dockerfile.churn_commits.is_some() || days.is_some() {
                         report.notes.push(e);
                     }
                     None
                 }
-            }
+            },
         };
         let classic = a.builder == Builder::Classic;
         let churn = crate::churn::apply(
@@ -481,6 +485,13 @@ fn dockerfile_checks(
             &df_path,
             classic,
         );
+        if let (Some(d), Some(_)) = (days, &history) {
+            for s in layers.stages.iter_mut().flat_map(|s| s.steps.iter_mut()) {
+                if s.churn_commits.is_some() {
+                    s.churn_days = Some(d);
+                }
+            }
+        }
         add_findings(report, layers.findings);
         add_findings(report, churn);
         report.layers = Some(layers.stages);

@@ -382,6 +382,10 @@ pub struct LayerStep {
     /// COPY/ADD: commits among the last N that touched a file it sends (`--churn-commits`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub churn_commits: Option<u64>,
+    /// COPY/ADD: the window of `churn_commits` in days, when `--churn-days N` was given (the
+    /// commits counted are then those of the last N days, at most `--churn-commits` of them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub churn_days: Option<u64>,
     /// COPY/ADD: sent files that change on every build or commit (`.git/`, logs, IDE state, …).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub volatile: Vec<String>,

@@ -37,7 +37,13 @@ pub(crate) fn ctx(files: &[&str], ignore: &str, content: &[u8]) -> tempfile::Tem
 /// Runs `git -C dir ARGS` with a fixed identity and no signing; panics with git's message if it
 /// fails.
 pub(crate) fn git(dir: &Path, args: &[&str]) {
+    git_env(dir, args, &[]);
+}
+
+/// [`git`] with extra environment (`GIT_COMMITTER_DATE`, `GIT_AUTHOR_DATE`, …).
+pub(crate) fn git_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) {
     let ok = std::process::Command::new("git")
+        .envs(env.iter().copied())
         .arg("-C")
         .arg(dir)
         .args([

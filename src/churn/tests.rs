@@ -218,3 +218,161 @@ fn log_parsing() {
         ]
     );
 }
+
+/// A repository whose commits are dated `days_ago` before now (committer and author date):
+/// 1. 40 days ago: Dockerfile, package.json, src/a.js, README.md
+/// 2. 20 days ago: src/a.js
+/// 3. 10 days ago: src/a.js, src/b.js
+/// 4. 3 days ago: README.md
+/// 5. 1 day ago: package.json
+fn dated_repo() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    git(d.path(), &["init", "-q"]);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let steps: [(u64, &[(&str, &str)]); 5] = [
+        (
+            40,
+            &[
+                ("Dockerfile", DF),
+                ("package.json", "{}"),
+                ("src/a.js", "1"),
+                ("README.md", "r"),
+            ],
+        ),
+        (20, &[("src/a.js", "2")]),
+        (10, &[("src/a.js", "3"), ("src/b.js", "b")]),
+        (3, &[("README.md", "r2")]),
+        (1, &[("package.json", "{\"a\":1}")]),
+    ];
+    for (days_ago, files) in steps {
+        for (p, c) in files {
+            let f = d.path().join(p);
+            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+            std::fs::write(f, c).unwrap();
+        }
+        let date = format!("@{} +0000", now - days_ago * 86_400);
+        let env = [
+            ("GIT_COMMITTER_DATE", date.as_str()),
+            ("GIT_AUTHOR_DATE", date.as_str()),
+        ];
+        crate::testutil::git_env(d.path(), &["add", "-A"], &env);
+        crate::testutil::git_env(d.path(), &["commit", "-q", "-m", "c"], &env);
+    }
+    d
+}
+
+fn churn_window(
+    dir: &Path,
+    commits: Option<u64>,
+    days: Option<u64>,
+) -> (Vec<(usize, Option<u64>, Option<u64>)>, Vec<String>) {
+    let opts = Options {
+        dockerfile: DockerfileInput {
+            churn_commits: commits,
+            churn_days: days,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let r = build(
+        &crate::testutil::config(dir, Builder::Buildkit, 1),
+        &opts,
+        None,
+    )
+    .unwrap()
+    .report;
+    let steps = r.layers.unwrap()[0]
+        .steps
+        .iter()
+        .filter(|s| s.instruction == "COPY")
+        .map(|s| (s.line, s.churn_commits, s.churn_days))
+        .collect();
+    (steps, r.notes)
+}
+
+#[test]
+fn churn_by_days_on_a_dated_history() {
+    let d = dated_repo();
+    // COPY package.json (line 2), COPY src/ (line 4), COPY . . (line 5).
+    // All of it: package.json 1, 5; src/ 1, 2, 3; everything 5.
+    let (c, _) = churn_window(d.path(), None, Some(365));
+    assert_eq!(
+        c,
+        [
+            (2, Some(2), Some(365)),
+            (4, Some(3), Some(365)),
+            (5, Some(5), Some(365))
+        ]
+    );
+    // The last 15 days: commits 3, 4, 5.
+    let (c, _) = churn_window(d.path(), None, Some(15));
+    assert_eq!(
+        c,
+        [
+            (2, Some(1), Some(15)),
+            (4, Some(1), Some(15)),
+            (5, Some(3), Some(15))
+        ]
+    );
+    // The last 2 days: commit 5 only.
+    let (c, _) = churn_window(d.path(), None, Some(2));
+    assert_eq!(
+        c,
+        [
+            (2, Some(1), Some(2)),
+            (4, Some(0), Some(2)),
+            (5, Some(1), Some(2))
+        ]
+    );
+    // Both limits: the last 15 days, at most 2 commits (4 and 5).
+    let (c, _) = churn_window(d.path(), Some(2), Some(15));
+    assert_eq!(
+        c,
+        [
+            (2, Some(1), Some(15)),
+            (4, Some(0), Some(15)),
+            (5, Some(2), Some(15))
+        ]
+    );
+    // Without --churn-days the commit window alone, and no days on the steps.
+    let (c, _) = churn_window(d.path(), Some(3), None);
+    assert_eq!(
+        c,
+        [(2, Some(1), None), (4, Some(1), None), (5, Some(3), None)]
+    );
+    // 0 days: off.
+    let (c, _) = churn_window(d.path(), None, Some(0));
+    assert_eq!(c, [(2, None, None), (4, None, None), (5, None, None)]);
+}
+
+#[test]
+fn window_from_the_flags() {
+    assert_eq!(Window::new(None, None).unwrap().commits, Some(100));
+    assert_eq!(Window::new(None, None).unwrap().since, None);
+    let w = Window::new(None, Some(7)).unwrap();
+    assert_eq!(w.commits, None);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let since = w.since.unwrap();
+    assert!(now - since >= 7 * 86_400 && now - since < 7 * 86_400 + 60);
+    assert_eq!(Window::new(Some(5), Some(7)).unwrap().commits, Some(5));
+    assert_eq!(Window::new(Some(0), Some(7)), None);
+    assert_eq!(Window::new(Some(5), Some(0)), None);
+}
+
+#[test]
+fn churn_days_outside_a_repository_is_a_note() {
+    let d = crate::testutil::ctx(&["package.json", "src/a.js"], "", b"x");
+    std::fs::write(d.path().join("Dockerfile"), DF).unwrap();
+    let (c, notes) = churn_window(d.path(), None, Some(30));
+    assert!(c.iter().all(|x| x.1.is_none() && x.2.is_none()));
+    assert!(
+        notes.iter().any(|n| n.contains("churn skipped")),
+        "{notes:?}"
+    );
+}

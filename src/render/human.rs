@@ -407,6 +407,9 @@ fn layers_section(r: &Report, st: &Style, o: &mut String) -> std::fmt::Result {
                     let mut w = format!("{}, {}", plural(f, "file", "files"), size(b));
                     if let Some(c) = s.churn_commits {
                         w.push_str(&format!(", changed in {}", plural(c, "commit", "commits")));
+                        if let Some(d) = s.churn_days {
+                            w.push_str(&format!(" in {}", plural(d, "day", "days")));
+                        }
                     }
                     w
                 }
