@@ -264,11 +264,14 @@ fn dated_repo() -> tempfile::TempDir {
     d
 }
 
+/// (line, churn_commits, churn_days) of a COPY.
+type StepChurn = (usize, Option<u64>, Option<u64>);
+
 fn churn_window(
     dir: &Path,
     commits: Option<u64>,
     days: Option<u64>,
-) -> (Vec<(usize, Option<u64>, Option<u64>)>, Vec<String>) {
+) -> (Vec<StepChurn>, Vec<String>) {
     let opts = Options {
         dockerfile: DockerfileInput {
             churn_commits: commits,
