@@ -694,7 +694,7 @@ impl Cli {
                     build_args: build_arg,
                     churn_commits: None,
                     churn_days: None,
-                    build_contexts: Vec::new(),
+                    build_contexts: options.dockerfile.build_contexts.clone(),
                 },
             },
             Some(Sub::Diff {

@@ -443,3 +443,80 @@ fn report_says_docker_build_uses_the_classic_builder_without_buildx() {
         .iter()
         .any(|n| n.contains("docker build here uses BuildKit")));
 }
+
+#[test]
+fn hash_gives_one_digest_per_named_context() {
+    let env = project("FROM scratch\nCOPY --from=shared lib /lib\nCOPY app.py /\n");
+    let hash = |env: &TestEnv| {
+        let o = env.run([
+            "hash",
+            "--format",
+            "json",
+            "--build-context",
+            "shared=shared",
+            "--build-context",
+            "img=docker-image://alpine:3",
+            "app",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        json(&o)
+    };
+    let v = hash(&env);
+    let c = v["contexts"].as_array().unwrap();
+    assert_eq!(c.len(), 2);
+    assert_eq!(
+        (c[0]["name"].as_str(), c[0]["kind"].as_str()),
+        (Some("shared"), Some("local"))
+    );
+    // Its own root .dockerignore only: the entries are exactly what `list --context` prints
+    // (Dockerfile.dockerignore's `*` is not applied).
+    let listed = env.run([
+        "list",
+        "--build-context",
+        "shared=shared",
+        "--context",
+        "shared",
+        "app",
+    ]);
+    assert_eq!(
+        c[0]["entries"].as_u64().unwrap(),
+        text(&listed.stdout).lines().count() as u64
+    );
+    // lib/a.txt (4) and lib/b.txt (2): the COPY --from=shared at line 2.
+    assert_eq!(c[0]["copies"][0]["line"], 2);
+    assert_eq!(c[0]["copies"][0]["files"], 2);
+    assert_eq!(c[0]["copies"][0]["bytes"], 6);
+    assert!(c[1].get("digest").is_none());
+    assert!(c[1]["note"]
+        .as_str()
+        .unwrap()
+        .contains("not a local directory"));
+    // The main context's digest does not depend on the named context.
+    let main = v["digest"].clone();
+    let named = c[0]["digest"].clone();
+    // A change in what the named context keeps out (node_modules): same digests.
+    env.file("shared/node_modules/x/i.js", "changed");
+    let v2 = hash(&env);
+    assert_eq!(v2["contexts"][0]["digest"], named);
+    // One byte in a sent file of the named context: its digest changes, the main one does not.
+    env.file("shared/docs/readme.md", "0123456789!");
+    let v3 = hash(&env);
+    assert_ne!(v3["contexts"][0]["digest"], named);
+    assert_eq!(v3["digest"], main);
+    // docs/ is not read by the COPY: that COPY's digest is unchanged.
+    assert_eq!(
+        v3["contexts"][0]["copies"][0]["digest"],
+        c[0]["copies"][0]["digest"]
+    );
+    // Human output: one line per named context.
+    let o = env.run(["hash", "--build-context", "shared=shared", "app"]);
+    let out = text(&o.stdout);
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("blake3:") && l.contains("named context shared = ")),
+        "{out}"
+    );
+    // Without --build-context the JSON has no `contexts` key.
+    let o = env.run(["hash", "--format", "json", "app"]);
+    assert!(json(&o).get("contexts").is_none());
+}
