@@ -180,13 +180,7 @@ fn saved_human(g: &SavedGrowth, o: &mut Vec<u8>) {
         let _ = writeln!(o, "\nLargest files (the base report's list, measured now)");
         for f in &g.largest_files {
             let _ = match f.bytes {
-                Some(b) if b == f.base_bytes => writeln!(
-                    o,
-                    "  {:>10}  {}  {} (same size)",
-                    "=",
-                    esc(&f.path),
-                    human(b)
-                ),
+                Some(b) if b == f.base_bytes => Ok(()),
                 Some(b) => writeln!(
                     o,
                     "  {:>10}  {}  {} → {}",
@@ -202,6 +196,19 @@ fn saved_human(g: &SavedGrowth, o: &mut Vec<u8>) {
                     esc(&f.path)
                 ),
             };
+        }
+        let same = g
+            .largest_files
+            .iter()
+            .filter(|f| f.bytes == Some(f.base_bytes))
+            .count();
+        if same > 0 {
+            let _ = writeln!(
+                o,
+                "  {:>10}  {} more of its files, the same size now",
+                "=",
+                count(same as u64)
+            );
         }
         let smallest = g.largest_files.iter().map(|f| f.base_bytes).min();
         for f in &g.files_not_in_base {
