@@ -520,3 +520,90 @@ fn hash_gives_one_digest_per_named_context() {
     let o = env.run(["hash", "--format", "json", "app"]);
     assert!(json(&o).get("contexts").is_none());
 }
+
+/// The builder ctxsize says `docker build` uses, against the real docker CLI's own choice
+/// (docker/cli `processBuilder`): without buildx it prints the legacy-builder deprecation
+/// warning, with `DOCKER_BUILDKIT=1` it fails, with `DOCKER_BUILDKIT=0` it says BuildKit is
+/// disabled, and with the stand-in plugin (testdata/docker-config) it forwards the build to
+/// it. No daemon is needed: the decision comes before the CLI connects.
+#[cfg(unix)]
+#[test]
+fn the_real_docker_cli_agrees_on_the_builder() {
+    let Some(docker) = std::env::var_os("PATH").and_then(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join("docker"))
+            .find(|d| d.is_file())
+    }) else {
+        crate::util::skip(
+            "the_real_docker_cli_agrees_on_the_builder",
+            "no docker CLI on PATH",
+        );
+        return;
+    };
+    let env = project("FROM scratch\nCOPY app.py /\n");
+    let empty = env.tmp().join("docker-config");
+    std::fs::create_dir_all(&empty).unwrap();
+    let with = std::path::PathBuf::from(crate::util::docker_config());
+    let sock = format!("unix://{}", env.tmp().join("no-daemon.sock").display());
+    let cases: [(&std::path::Path, Option<&str>, &str, &str); 4] = [
+        (
+            &empty,
+            None,
+            "Install the buildx component",
+            "uses the classic builder",
+        ),
+        (
+            &empty,
+            Some("1"),
+            "buildx component is missing",
+            "docker build fails",
+        ),
+        (
+            &empty,
+            Some("0"),
+            "BuildKit is currently disabled",
+            "DOCKER_BUILDKIT=0 is set",
+        ),
+        (&with, None, "STAND-IN-BUILDX buildx build", ""),
+    ];
+    for (config, var, docker_says, we_say) in cases {
+        let mut c = std::process::Command::new(&docker);
+        c.args(["build", "app"])
+            .current_dir(env.ctx())
+            .env("DOCKER_CONFIG", config)
+            .env("DOCKER_HOST", &sock)
+            .env_remove("DOCKER_BUILDKIT");
+        if let Some(v) = var {
+            c.env("DOCKER_BUILDKIT", v);
+        }
+        let o = c.output().unwrap();
+        let all = format!("{}{}", text(&o.stdout), text(&o.stderr));
+        assert!(all.contains(docker_says), "{var:?}: docker said {all}");
+        let mut c = std::process::Command::new(crate::util::bin());
+        c.args(["--format", "json", "app"])
+            .current_dir(env.ctx())
+            .env("DOCKER_CONFIG", config)
+            .env_remove("DOCKER_BUILDKIT");
+        if let Some(v) = var {
+            c.env("DOCKER_BUILDKIT", v);
+        }
+        let o = c.output().unwrap();
+        let notes: Vec<String> = json(&o)["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap().to_string())
+            .collect();
+        if we_say.is_empty() {
+            assert!(
+                !notes.iter().any(|n| n.contains("docker build")),
+                "{notes:?}"
+            );
+        } else {
+            assert!(
+                notes.iter().any(|n| n.contains(we_say)),
+                "{var:?}: {notes:?}"
+            );
+        }
+    }
+}
