@@ -265,11 +265,12 @@ fn build_with(
     let mut report = Report::new(&a, extra);
     report.root_files = Some(root_files(&a));
     let env = std::env::var_os("DOCKER_BUILDKIT");
-    let setup = crate::buildx::Setup::detect(&crate::buildx::Lookup::from_env());
+    // DOCKER_BUILDKIT only here: the buildx plugin decides `docker build` alone, not compose or
+    // bake, so the report command adds it ([`docker_build_note`]).
     report.notes.extend(engine_note(
         cfg.builder,
         env.as_deref().map(|v| v.to_string_lossy()),
-        Some(&setup),
+        None,
     ));
     if from_stdin {
         report.dockerfile = "-".into();
@@ -304,6 +305,30 @@ pub fn engine_note(
     setup: Option<&crate::buildx::Setup>,
 ) -> Option<String> {
     crate::buildx::note(analysed, docker_buildkit.as_deref(), setup)
+}
+
+/// For the report of a `docker build` (not compose, not bake, which build differently): the
+/// note of [`engine_note`] with the buildx plugin looked for as docker/cli does, in place of the
+/// one the pipeline wrote from `DOCKER_BUILDKIT` alone.
+pub fn docker_build_note(report: &mut Report, analysed: Builder, setup: &crate::buildx::Setup) {
+    let env = std::env::var_os("DOCKER_BUILDKIT");
+    let env = env.as_deref().map(|v| v.to_string_lossy());
+    let plain = engine_note(analysed, env.clone(), None);
+    let full = engine_note(analysed, env, Some(setup));
+    if plain == full {
+        return;
+    }
+    let at = plain
+        .as_ref()
+        .and_then(|p| report.notes.iter().position(|n| n == p));
+    match (at, full) {
+        (Some(i), Some(f)) => report.notes[i] = f,
+        (Some(i), None) => {
+            report.notes.remove(i);
+        }
+        (None, Some(f)) => report.notes.insert(0, f),
+        (None, None) => {}
+    }
 }
 
 /// `excluded_sizes = false` in the config file turns the kept-out sizes off as

@@ -34,9 +34,17 @@ pub(super) fn command(
     if !options.dockerfile.build_contexts.is_empty() {
         return with_named(config, format, &options, ui, out, err);
     }
-    let built = with_progress(ui.progress, |p| pipeline::build(config, &options, p))?;
+    let mut built = with_progress(ui.progress, |p| pipeline::build(config, &options, p))?;
+    buildx_note(&mut built.report, config);
     output(write(format, &built, ui, config, out))?;
     Ok(finish(built.outcome.as_ref(), err))
+}
+
+/// Which builder `docker build` really uses here, the buildx plugin included (see
+/// [`crate::buildx`]).
+fn buildx_note(report: &mut Report, config: &Config) {
+    let setup = crate::buildx::Setup::detect(&crate::buildx::Lookup::from_env());
+    pipeline::docker_build_note(report, config.builder, &setup);
 }
 
 /// The report with named contexts: the main context's report carries one section per named
@@ -53,6 +61,7 @@ fn with_named(
     let set = with_progress(ui.progress, |p| named::build(config, named, options, p))?;
     let total = set.total();
     let mut built = set.main;
+    buildx_note(&mut built.report, config);
     built.report.total = Some(total);
     let mut code = finish(built.outcome.as_ref(), err);
     for n in set.named {

@@ -442,6 +442,45 @@ fn report_says_docker_build_uses_the_classic_builder_without_buildx() {
     assert!(run(with, "classic")
         .iter()
         .any(|n| n.contains("docker build here uses BuildKit")));
+    // DOCKER_BUILDKIT=1 without buildx: the pipeline's "uses BuildKit" note is replaced by the
+    // failure docker reports.
+    let o = std::process::Command::new(crate::util::bin())
+        .args(["--format", "json", "--builder", "classic", "app"])
+        .current_dir(env.ctx())
+        .env("DOCKER_BUILDKIT", "1")
+        .env("PATH", &bin_dir)
+        .env("DOCKER_CONFIG", &empty)
+        .output()
+        .unwrap();
+    let v = json(&o);
+    let notes: Vec<&str> = v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(
+        notes.iter().any(|n| n.contains("docker build fails")),
+        "{notes:?}"
+    );
+    assert!(
+        !notes.iter().any(|n| n.contains("uses BuildKit, not")),
+        "{notes:?}"
+    );
+    // Compose builds differently (not through `docker build`): no buildx note there.
+    env.file("compose.yaml", "services:\n  a:\n    build: ./app\n");
+    let o = std::process::Command::new(crate::util::bin())
+        .args(["--compose", "--format", "json"])
+        .current_dir(env.ctx())
+        .env_remove("DOCKER_BUILDKIT")
+        .env("PATH", &bin_dir)
+        .env("DOCKER_CONFIG", &empty)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("/app"), "{out}");
+    assert!(!out.contains("buildx plugin"), "{out}");
 }
 
 #[test]
