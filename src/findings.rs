@@ -3,6 +3,7 @@
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
+mod cache;
 mod exposure;
 pub use exposure::PlanInput;
 mod git;
@@ -255,6 +256,58 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     compute_with(a, opts, &PlanInput::default())
 }
 
+/// Reads and scans the candidates (`rels[i]` is `cands[i]`'s path): `(i, what it found if
+/// worth keeping)`. Large contexts go through the scan cache (see [`cache`]).
+fn scan_files(
+    a: &Analysis,
+    opts: &ReportOptions,
+    rels: &[Vec<u8>],
+    cands: &[Cand],
+) -> Vec<(usize, Option<Scanned>)> {
+    let keep = |i: usize, s: Scanned| {
+        let k = !s.hits.is_empty()
+            || s.env_line.is_some()
+            || s.har_line.is_some()
+            || s.template
+            || cands[i].wants != Wants::default();
+        (i, k.then_some(s))
+    };
+    let store = (opts.scan_cache && rels.len() >= cache::MIN_FILES)
+        .then(cache::dir)
+        .flatten()
+        .map(|d| cache::ScanCache::open(&d, &a.resolved.root, opts.content_max));
+    let Some(store) = store else {
+        return crate::walk::read_files(
+            &a.resolved.root,
+            rels,
+            opts.content_max,
+            a.threads,
+            |i, b| keep(i, Scanned::of(&rels[i], b, cands[i].wants)),
+        );
+    };
+    let reader = crate::walk::Reader {
+        stamps: true,
+        known: |i: usize, st: &crate::sys::Stamp| {
+            store
+                .get(&rels[i], st, cands[i].wants)
+                .map(|s| (i, s, Some(*st), true))
+        },
+        f: |i: usize, b: &[u8], st| (i, Scanned::of(&rels[i], b, cands[i].wants), st, false),
+    };
+    let all =
+        crate::walk::read_files_with(&a.resolved.root, rels, opts.content_max, a.threads, reader);
+    store.save(all.iter().filter_map(|(i, s, st, reused)| {
+        Some(cache::Seen {
+            path: &rels[*i],
+            stamp: (*st)?,
+            wants: cands[*i].wants,
+            scanned: s,
+            reused: *reused,
+        })
+    }));
+    all.into_iter().map(|(i, s, _, _)| keep(i, s)).collect()
+}
+
 /// [`compute`], grading secrets by the Dockerfile `df` describes (stdin text, target, build
 /// args).
 pub fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra {
@@ -407,21 +460,7 @@ pub fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra
             .iter_mut()
             .map(|c| std::mem::take(&mut c.path))
             .collect();
-        let scans = crate::walk::read_files(
-            &a.resolved.root,
-            &rels,
-            opts.content_max,
-            a.threads,
-            |i, b| {
-                let s = Scanned::of(&rels[i], b, cands[i].wants);
-                let keep = !s.hits.is_empty()
-                    || s.env_line.is_some()
-                    || s.har_line.is_some()
-                    || s.template
-                    || cands[i].wants != Wants::default();
-                (i, keep.then_some(s))
-            },
-        );
+        let scans = scan_files(a, opts, &rels, &cands);
         for (i, s) in scans {
             let Some(s) = s else { continue };
             let c = &cands[i];

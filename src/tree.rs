@@ -165,6 +165,21 @@ impl Tree {
         out
     }
 
+    /// The node at a `/`-separated relative path, if the walk listed it (the root for `""`
+    /// is not returned: every path names an entry below it).
+    pub fn find(&self, path: &[u8]) -> Option<u32> {
+        let mut cur = ROOT;
+        for comp in path.split(|&b| b == b'/') {
+            cur = self
+                .children()
+                .of(cur)
+                .iter()
+                .copied()
+                .find(|&c| self.name(c) == comp)?;
+        }
+        Some(cur)
+    }
+
     /// The path as `list` prints it: directories end in `/`.
     pub fn list_path(&self, id: u32) -> Vec<u8> {
         let mut p = self.path(id);

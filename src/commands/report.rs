@@ -35,7 +35,9 @@ pub(super) fn command(
         return with_named(config, format, &options, ui, out, err);
     }
     let built = with_progress(ui.progress, |p| pipeline::build(config, &options, p))?;
-    output(write(format, &built, ui, config, out))?;
+    if !options.ci.gates_only {
+        output(write(format, &built, ui, config, out))?;
+    }
     Ok(finish(built.outcome.as_ref(), err))
 }
 
@@ -79,6 +81,9 @@ fn with_named(
             report,
             gate,
         });
+    }
+    if options.ci.gates_only {
+        return Ok(code);
     }
     output(write(format, &built, ui, config, out))?;
     if format == Format::Human {

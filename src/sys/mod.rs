@@ -40,6 +40,21 @@ pub(crate) struct Stat {
     pub(crate) ino: u64,
 }
 
+/// A regular file's change stamp: what the content scan's cache keys a file on. A write to the
+/// file sets both times; the change time cannot be set back by a user (`touch -d` sets the
+/// modification time and, in doing so, the change time to now).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    /// Inode number.
+    pub(crate) ino: u64,
+    /// Apparent size in bytes.
+    pub(crate) size: u64,
+    /// Modification time: seconds since the epoch and nanoseconds.
+    pub(crate) mtime: (i64, u32),
+    /// Status change time: seconds since the epoch and nanoseconds.
+    pub(crate) ctime: (i64, u32),
+}
+
 /// One directory entry while its directory is being read.
 pub(crate) trait Entry {
     /// The name's bytes (see [`os_bytes`] for how a platform's names become bytes).
@@ -85,6 +100,12 @@ pub(crate) trait Fs: Sync {
     fn read_file(&self, dir: &Self::Dir, rel: &[u8], max: u64, buf: &mut Vec<u8>) -> bool;
     /// How many directories the walk may hold open ahead of reading them.
     fn max_open_dirs(&self) -> usize;
+    /// The [`Stamp`] of the regular file `rel` below `dir` (no symlink followed); `None` if it
+    /// is not a regular file, cannot be stat'ed, or the platform has no change time (Windows).
+    fn stamp(&self, dir: &Self::Dir, rel: &[u8]) -> Option<Stamp> {
+        let _ = (dir, rel);
+        None
+    }
 }
 
 /// The backends, as `CTXSIZE_WALKER` names them.

@@ -160,4 +160,17 @@ impl Fs for StdFs {
     fn max_open_dirs(&self) -> usize {
         0
     }
+
+    #[cfg(unix)]
+    fn stamp(&self, dir: &PathBuf, rel: &[u8]) -> Option<super::Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::symlink_metadata(super::abs_path(dir, rel)).ok()?;
+        let nanos = |x: i64| u32::try_from(x).unwrap_or(0);
+        m.file_type().is_file().then(|| super::Stamp {
+            ino: m.ino(),
+            size: m.size(),
+            mtime: (m.mtime(), nanos(m.mtime_nsec())),
+            ctime: (m.ctime(), nanos(m.ctime_nsec())),
+        })
+    }
 }

@@ -377,3 +377,57 @@ fn read_files_gives_the_same_on_any_thread_count() {
         assert_eq!(r, &want);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_known_stamp_answers_without_reading_the_file() {
+    use crate::sys::{Backend, Stamp};
+    let d = tempfile::tempdir().unwrap();
+    let mut rels: Vec<Vec<u8>> = Vec::new();
+    for k in 0..12 {
+        let rel = format!("d{}/f{k}", k % 2);
+        let p = d.path().join(&rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, "x".repeat(k + 1)).unwrap();
+        rels.push(rel.into_bytes());
+    }
+    std::os::unix::fs::symlink("d0/f0", d.path().join("link")).unwrap();
+    rels.push(b"link".to_vec());
+    let read = std::sync::atomic::AtomicUsize::new(0);
+    let reader = Reader {
+        stamps: true,
+        // Even files are "known": their answer comes from the stamp alone.
+        known: |i: usize, st: &Stamp| (i % 2 == 0).then_some((i, st.size, true)),
+        f: |i: usize, b: &[u8], st: Option<Stamp>| {
+            read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            // The stamp taken before the read describes the file read (a symlink has none
+            // and is not followed).
+            assert_eq!(st.map(|s| s.size), Some(b.len() as u64));
+            (i, b.len() as u64, false)
+        },
+    };
+    let mut got = read_files_with(d.path(), &rels, 1 << 20, 2, reader);
+    got.sort_unstable();
+    let want: Vec<(usize, u64, bool)> = (0..12).map(|k| (k, k as u64 + 1, k % 2 == 0)).collect();
+    assert_eq!(got, want);
+    assert_eq!(read.into_inner(), 6);
+    // Every backend of this platform gives the same stamp for a file.
+    let stamps: Vec<Option<Stamp>> = Backend::available()
+        .iter()
+        .map(|&b| crate::sys::with_fs(b, StampOf(d.path(), b"d1/f3")))
+        .collect();
+    assert!(stamps[0].is_some(), "{stamps:?}");
+    assert!(stamps.windows(2).all(|w| w[0] == w[1]), "{stamps:?}");
+}
+
+/// The stamp of one file through a backend.
+#[cfg(unix)]
+struct StampOf<'a>(&'a std::path::Path, &'a [u8]);
+
+#[cfg(unix)]
+impl crate::sys::WithFs for StampOf<'_> {
+    type Out = Option<crate::sys::Stamp>;
+    fn run<F: crate::sys::Fs>(self, fs: &F) -> Self::Out {
+        fs.stamp(&fs.open_root(self.0).ok()?, self.1)
+    }
+}
