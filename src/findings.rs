@@ -285,27 +285,35 @@ fn scan_files(
             |i, b| keep(i, Scanned::of(&rels[i], b, cands[i].wants)),
         );
     };
+    // Most files hold nothing: results are boxed only when they hold something.
+    let boxed = |s: Scanned| (s != Scanned::default()).then(|| Box::new(s));
     let reader = crate::walk::Reader {
         stamps: true,
         known: |i: usize, st: &crate::sys::Stamp| {
             store
                 .get(&rels[i], st, cands[i].wants)
-                .map(|s| (i, s, Some(*st), true))
+                .map(|s| (i, boxed(s), Some(*st), true))
         },
-        f: |i: usize, b: &[u8], st| (i, Scanned::of(&rels[i], b, cands[i].wants), st, false),
+        f: |i: usize, b: &[u8], st| {
+            let s = Scanned::of(&rels[i], b, cands[i].wants);
+            (i, boxed(s), st, false)
+        },
     };
     let all =
         crate::walk::read_files_with(&a.resolved.root, rels, opts.content_max, a.threads, reader);
+    let empty = Scanned::default();
     store.save(all.iter().filter_map(|(i, s, st, reused)| {
         Some(cache::Seen {
             path: &rels[*i],
             stamp: (*st)?,
             wants: cands[*i].wants,
-            scanned: s,
+            scanned: s.as_deref().unwrap_or(&empty),
             reused: *reused,
         })
     }));
-    all.into_iter().map(|(i, s, _, _)| keep(i, s)).collect()
+    all.into_iter()
+        .map(|(i, s, _, _)| keep(i, s.map(|b| *b).unwrap_or_default()))
+        .collect()
 }
 
 /// [`compute`], grading secrets by the Dockerfile `df` describes (stdin text, target, build

@@ -15,7 +15,6 @@
 //! root, at most [`KEEP`] files (the oldest removed). Used only for contexts with at least
 //! [`MIN_FILES`] files to read; `--no-scan-cache` turns it off.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -31,19 +30,20 @@ pub(crate) const MIN_FILES: usize = 1000;
 const KEEP: usize = 32;
 const MAGIC: &[u8; 8] = b"CTXSCAN\x01";
 
-/// One file's stored result.
+/// One file's stored result (most files hold nothing: `None`).
 #[derive(Clone, Debug)]
 struct Entry {
     stamp: Stamp,
     wants: u8,
-    scanned: Scanned,
+    scanned: Option<Box<Scanned>>,
 }
 
 /// The cache of one context root, as loaded at the start of a scan.
 pub(crate) struct ScanCache {
     file: PathBuf,
     header: Vec<u8>,
-    old: HashMap<u64, Entry>,
+    /// By path key, sorted.
+    old: Vec<(u64, Entry)>,
     /// Changes at or after this time (seconds) are too recent to store.
     cutoff: i64,
 }
@@ -123,8 +123,10 @@ impl ScanCache {
 
     /// The stored result for `path` if its stamp and the checks its name asks for are unchanged.
     pub(crate) fn get(&self, path: &[u8], stamp: &Stamp, wants: Wants) -> Option<Scanned> {
-        let e = self.old.get(&path_key(path))?;
-        (e.stamp == *stamp && e.wants == wants_bits(wants)).then(|| e.scanned.clone())
+        let key = path_key(path);
+        let e = &self.old[self.old.binary_search_by_key(&key, |x| x.0).ok()?].1;
+        (e.stamp == *stamp && e.wants == wants_bits(wants))
+            .then(|| e.scanned.as_deref().cloned().unwrap_or_default())
     }
 
     /// Writes the results of this scan (atomically: a temporary file, then a rename), unless
@@ -142,13 +144,16 @@ impl ScanCache {
                 Entry {
                     stamp: s.stamp,
                     wants: wants_bits(s.wants),
-                    scanned: s.scanned.clone(),
+                    scanned: (*s.scanned != Scanned::default())
+                        .then(|| Box::new(s.scanned.clone())),
                 },
             ));
         }
         if !changed && entries.len() == self.old.len() {
             return;
         }
+        entries.sort_unstable_by_key(|e| e.0);
+        entries.dedup_by_key(|e| e.0);
         let bytes = encode(&self.header, &entries);
         let Some(dir) = self.file.parent() else {
             return;
@@ -199,7 +204,8 @@ fn encode(header: &[u8], entries: &[(u64, Entry)]) -> Vec<u8> {
         b.extend_from_slice(&e.stamp.mtime.1.to_le_bytes());
         b.extend_from_slice(&e.stamp.ctime.0.to_le_bytes());
         b.extend_from_slice(&e.stamp.ctime.1.to_le_bytes());
-        let s = &e.scanned;
+        let empty = Scanned::default();
+        let s = e.scanned.as_deref().unwrap_or(&empty);
         let flags = u8::from(s.template)
             | u8::from(s.env_line.is_some()) << 1
             | u8::from(s.har_line.is_some()) << 2;
@@ -257,7 +263,7 @@ impl Cur<'_> {
 }
 
 /// The entries of a cache file written for `header`; `None` if it is not one.
-fn decode(b: &[u8], header: &[u8]) -> Option<HashMap<u64, Entry>> {
+fn decode(b: &[u8], header: &[u8]) -> Option<Vec<(u64, Entry)>> {
     let rules: Vec<&'static str> = crate::rules::content_rule_ids().collect();
     let mut c = Cur(b.strip_prefix(MAGIC)?);
     let hl = c.u32()? as usize;
@@ -265,7 +271,7 @@ fn decode(b: &[u8], header: &[u8]) -> Option<HashMap<u64, Entry>> {
         return None;
     }
     let n = c.u32()? as usize;
-    let mut out = HashMap::with_capacity(n.min(1 << 20));
+    let mut out = Vec::with_capacity(n.min(1 << 20));
     for _ in 0..n {
         let key = c.u64()?;
         let stamp = Stamp {
@@ -299,16 +305,18 @@ fn decode(b: &[u8], header: &[u8]) -> Option<HashMap<u64, Entry>> {
             har_line,
             template: flags & 1 != 0,
         };
-        out.insert(
+        out.push((
             key,
             Entry {
                 stamp,
                 wants,
-                scanned,
+                scanned: (scanned != Scanned::default()).then(|| Box::new(scanned)),
             },
-        );
+        ));
     }
-    c.0.is_empty().then_some(out)
+    // Written sorted by key; anything else is not this binary's file.
+    let sorted = out.windows(2).all(|w| w[0].0 < w[1].0);
+    (c.0.is_empty() && sorted).then_some(out)
 }
 
 #[cfg(test)]
