@@ -276,44 +276,48 @@ fn scan_files(
         .then(cache::dir)
         .flatten()
         .map(|d| cache::ScanCache::open(&d, &a.resolved.root, opts.content_max));
-    let Some(store) = store else {
-        return crate::walk::read_files(
+    let read = |which: &[usize]| {
+        let paths: Vec<Vec<u8>> = which.iter().map(|&i| rels[i].clone()).collect();
+        crate::walk::read_files(
             &a.resolved.root,
-            rels,
+            &paths,
             opts.content_max,
             a.threads,
-            |i, b| keep(i, Scanned::of(&rels[i], b, cands[i].wants)),
-        );
+            |k, b| {
+                let i = which[k];
+                (i, Scanned::of(&rels[i], b, cands[i].wants))
+            },
+        )
     };
-    // Most files hold nothing: results are boxed only when they hold something.
-    let boxed = |s: Scanned| (s != Scanned::default()).then(|| Box::new(s));
-    let reader = crate::walk::Reader {
-        stamps: true,
-        known: |i: usize, st: &crate::sys::Stamp| {
-            store
-                .get(&rels[i], st, cands[i].wants)
-                .map(|s| (i, boxed(s), Some(*st), true))
-        },
-        f: |i: usize, b: &[u8], st| {
-            let s = Scanned::of(&rels[i], b, cands[i].wants);
-            (i, boxed(s), st, false)
-        },
+    let Some(store) = store else {
+        let all: Vec<usize> = (0..rels.len()).collect();
+        return read(&all).into_iter().map(|(i, s)| keep(i, s)).collect();
     };
-    let all =
-        crate::walk::read_files_with(&a.resolved.root, rels, opts.content_max, a.threads, reader);
-    let empty = Scanned::default();
-    store.save(all.iter().filter_map(|(i, s, st, reused)| {
+    // Files whose fingerprint the cache knows are not opened; the others are read.
+    let prints: Vec<Option<u64>> = cands.iter().map(|c| a.tree.print(c.id)).collect();
+    let mut out = Vec::with_capacity(rels.len());
+    let mut unknown = Vec::new();
+    let mut reused = vec![false; rels.len()];
+    for (i, p) in prints.iter().enumerate() {
+        match p.and_then(|p| store.get(&rels[i], p, cands[i].wants)) {
+            Some(s) => {
+                reused[i] = true;
+                out.push((i, s));
+            }
+            None => unknown.push(i),
+        }
+    }
+    out.extend(read(&unknown));
+    store.save(out.iter().filter_map(|(i, s)| {
         Some(cache::Seen {
             path: &rels[*i],
-            stamp: (*st)?,
+            print: prints[*i]?,
             wants: cands[*i].wants,
-            scanned: s.as_deref().unwrap_or(&empty),
-            reused: *reused,
+            scanned: s,
+            reused: reused[*i],
         })
     }));
-    all.into_iter()
-        .map(|(i, s, _, _)| keep(i, s.map(|b| *b).unwrap_or_default()))
-        .collect()
+    out.into_iter().map(|(i, s)| keep(i, s)).collect()
 }
 
 /// [`compute`], grading secrets by the Dockerfile `df` describes (stdin text, target, build

@@ -2,14 +2,16 @@
 //! context and keyed on the file's path and change stamp, so that a file unchanged since the last
 //! run costs one `fstatat` instead of an `open`, a read and the signature scan.
 //!
-//! A result is reused only when the file's inode, size, modification time and status-change
-//! time (to the nanosecond) are all what they were when it was read, and only when this very
+//! A result is reused only when the file's fingerprint — a 64-bit hash of its inode, size,
+//! modification time and status-change time, to the nanosecond, taken by the walk's own `lstat`
+//! before the file is read — is what it was when the file was read, and only when this very
 //! binary wrote it with the same `--content-max`: any write to a file changes its change time,
-//! which no user can set back. Files changed within [`RACY`] of the scan are never stored (a
-//! write in the same clock tick as the read would leave the stamp unchanged, as git's "racily
-//! clean" entries). Only the rule, line and flag results are stored — never a file's content,
-//! never a matched text. A missing, unreadable, corrupt or foreign cache file is ignored; the
-//! cache is a speed-up only, and a failure to write it changes nothing in the report.
+//! which no user can set back. Files changed in the seconds before the walk have no fingerprint
+//! ([`crate::tree::SETTLE_SECS`]: a write in the same clock tick as the read would leave it
+//! unchanged, git's "racily clean" case) and are always read. Only the rule, line and flag
+//! results are stored — never a file's content, never a matched text. A missing, unreadable, corrupt or foreign cache file is ignored; the
+//! cache is a speed-up only, and a failure to write it changes nothing in the report. A file
+//! reused costs no system call at all.
 //!
 //! Where: `$XDG_CACHE_HOME/ctxsize/scan/` (or `~/.cache/ctxsize/scan/`), one file per context
 //! root, at most [`KEEP`] files (the oldest removed). Used only for contexts with at least
@@ -20,10 +22,6 @@ use std::path::{Path, PathBuf};
 
 use super::secrets::{Scanned, Wants};
 use crate::rules::ContentHit;
-use crate::sys::Stamp;
-
-/// Files changed this close to the scan (seconds) are not stored.
-const RACY: i64 = 2;
 /// Contexts with fewer files to read are scanned without the cache (it would not pay).
 pub(crate) const MIN_FILES: usize = 1000;
 /// Cache files kept in the directory.
@@ -33,7 +31,7 @@ const MAGIC: &[u8; 8] = b"CTXSCAN\x01";
 /// One file's stored result (most files hold nothing: `None`).
 #[derive(Clone, Debug)]
 struct Entry {
-    stamp: Stamp,
+    print: u64,
     wants: u8,
     scanned: Option<Box<Scanned>>,
 }
@@ -44,14 +42,12 @@ pub(crate) struct ScanCache {
     header: Vec<u8>,
     /// By path key, sorted.
     old: Vec<(u64, Entry)>,
-    /// Changes at or after this time (seconds) are too recent to store.
-    cutoff: i64,
 }
 
 /// What the scan tells the cache about one file it read or reused.
 pub(crate) struct Seen<'a> {
     pub(crate) path: &'a [u8],
-    pub(crate) stamp: Stamp,
+    pub(crate) print: u64,
     pub(crate) wants: Wants,
     pub(crate) scanned: &'a Scanned,
     /// Reused from the cache rather than read.
@@ -110,22 +106,15 @@ impl ScanCache {
             .ok()
             .and_then(|b| decode(&b, &header))
             .unwrap_or_default();
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-        ScanCache {
-            file,
-            header,
-            old,
-            cutoff: now - RACY,
-        }
+        ScanCache { file, header, old }
     }
 
-    /// The stored result for `path` if its stamp and the checks its name asks for are unchanged.
-    pub(crate) fn get(&self, path: &[u8], stamp: &Stamp, wants: Wants) -> Option<Scanned> {
+    /// The stored result for `path` if its fingerprint and the checks its name asks for are
+    /// unchanged.
+    pub(crate) fn get(&self, path: &[u8], print: u64, wants: Wants) -> Option<Scanned> {
         let key = path_key(path);
         let e = &self.old[self.old.binary_search_by_key(&key, |x| x.0).ok()?].1;
-        (e.stamp == *stamp && e.wants == wants_bits(wants))
+        (e.print == print && e.wants == wants_bits(wants))
             .then(|| e.scanned.as_deref().cloned().unwrap_or_default())
     }
 
@@ -136,13 +125,10 @@ impl ScanCache {
         let mut changed = false;
         for s in seen {
             changed |= !s.reused;
-            if s.stamp.mtime.0 >= self.cutoff || s.stamp.ctime.0 >= self.cutoff {
-                continue;
-            }
             entries.push((
                 path_key(s.path),
                 Entry {
-                    stamp: s.stamp,
+                    print: s.print,
                     wants: wants_bits(s.wants),
                     scanned: (*s.scanned != Scanned::default())
                         .then(|| Box::new(s.scanned.clone())),
@@ -191,19 +177,14 @@ fn prune(dir: &Path, keep: usize) {
 
 fn encode(header: &[u8], entries: &[(u64, Entry)]) -> Vec<u8> {
     let rules: Vec<&str> = crate::rules::content_rule_ids().collect();
-    let mut b = Vec::with_capacity(16 + header.len() + entries.len() * 56);
+    let mut b = Vec::with_capacity(16 + header.len() + entries.len() * 19);
     b.extend_from_slice(MAGIC);
     put_u32(&mut b, header.len());
     b.extend_from_slice(header);
     put_u32(&mut b, entries.len());
     for (key, e) in entries {
         b.extend_from_slice(&key.to_le_bytes());
-        b.extend_from_slice(&e.stamp.ino.to_le_bytes());
-        b.extend_from_slice(&e.stamp.size.to_le_bytes());
-        b.extend_from_slice(&e.stamp.mtime.0.to_le_bytes());
-        b.extend_from_slice(&e.stamp.mtime.1.to_le_bytes());
-        b.extend_from_slice(&e.stamp.ctime.0.to_le_bytes());
-        b.extend_from_slice(&e.stamp.ctime.1.to_le_bytes());
+        b.extend_from_slice(&e.print.to_le_bytes());
         let empty = Scanned::default();
         let s = e.scanned.as_deref().unwrap_or(&empty);
         let flags = u8::from(s.template)
@@ -252,9 +233,6 @@ impl Cur<'_> {
     fn u64(&mut self) -> Option<u64> {
         self.take().map(u64::from_le_bytes)
     }
-    fn i64(&mut self) -> Option<i64> {
-        self.take().map(i64::from_le_bytes)
-    }
     fn bytes(&mut self, n: usize) -> Option<&[u8]> {
         let (a, rest) = self.0.split_at_checked(n)?;
         self.0 = rest;
@@ -274,12 +252,7 @@ fn decode(b: &[u8], header: &[u8]) -> Option<Vec<(u64, Entry)>> {
     let mut out = Vec::with_capacity(n.min(1 << 20));
     for _ in 0..n {
         let key = c.u64()?;
-        let stamp = Stamp {
-            ino: c.u64()?,
-            size: c.u64()?,
-            mtime: (c.i64()?, c.u32()?),
-            ctime: (c.i64()?, c.u32()?),
-        };
+        let print = c.u64()?;
         let wants = c.u8()?;
         let flags = c.u8()?;
         let nhits = c.u8()?;
@@ -308,7 +281,7 @@ fn decode(b: &[u8], header: &[u8]) -> Option<Vec<(u64, Entry)>> {
         out.push((
             key,
             Entry {
-                stamp,
+                print,
                 wants,
                 scanned: (scanned != Scanned::default()).then(|| Box::new(scanned)),
             },

@@ -10,7 +10,7 @@ use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::path::Path;
 
-use super::{Entry, Fs, Stamp, Stat};
+use super::{Entry, Fs, Stat, Times};
 use crate::tree::Kind;
 
 /// The `getdents64` backend.
@@ -121,6 +121,10 @@ impl Entry for GetdentsEntry<'_> {
             mtime: super::signed(st.st_mtime),
             nlink: super::unsigned(st.st_nlink),
             ino: super::unsigned(st.st_ino),
+            times: Some(Times {
+                mtime_ns: nanos(st.st_mtime_nsec),
+                ctime: (super::signed(st.st_ctime), nanos(st.st_ctime_nsec)),
+            }),
         })
     }
 
@@ -295,32 +299,6 @@ impl Fs for Getdents {
 
     fn max_open_dirs(&self) -> usize {
         super::fd_soft_limit() / 4
-    }
-
-    fn stamp(&self, dir: &OwnedFd, rel: &[u8]) -> Option<Stamp> {
-        let c = CString::new(rel).ok()?;
-        let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
-        // SAFETY: `st` is valid for writes of a `stat`; the name is NUL-terminated; the
-        // descriptor is open.
-        let r = unsafe {
-            libc::fstatat(
-                dir.as_raw_fd(),
-                c.as_ptr(),
-                st.as_mut_ptr(),
-                libc::AT_SYMLINK_NOFOLLOW,
-            )
-        };
-        if r != 0 {
-            return None;
-        }
-        // SAFETY: fstatat returned 0, so the kernel filled the whole struct.
-        let st = unsafe { st.assume_init() };
-        (st.st_mode & libc::S_IFMT == libc::S_IFREG).then(|| Stamp {
-            ino: super::unsigned(st.st_ino),
-            size: super::unsigned(st.st_size),
-            mtime: (super::signed(st.st_mtime), nanos(st.st_mtime_nsec)),
-            ctime: (super::signed(st.st_ctime), nanos(st.st_ctime_nsec)),
-        })
     }
 }
 

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 
-use super::{Entry, Fs, Stamp, Stat};
+use super::{Entry, Fs, Stat, Times};
 use crate::tree::Kind;
 
 /// The `rustix` backend.
@@ -88,6 +88,13 @@ impl Entry for RustixEntry<'_> {
             mtime: super::signed(st.st_mtime),
             nlink: super::unsigned(st.st_nlink),
             ino: super::unsigned(st.st_ino),
+            times: Some(Times {
+                mtime_ns: u32::try_from(super::signed(st.st_mtime_nsec)).unwrap_or(0),
+                ctime: (
+                    super::signed(st.st_ctime),
+                    u32::try_from(super::signed(st.st_ctime_nsec)).unwrap_or(0),
+                ),
+            }),
         })
     }
 
@@ -192,22 +199,5 @@ impl Fs for Rustix {
 
     fn max_open_dirs(&self) -> usize {
         super::fd_soft_limit() / 4
-    }
-
-    fn stamp(&self, dir: &RDir, rel: &[u8]) -> Option<Stamp> {
-        let st = rustix::fs::statat(dir.fd().ok()?, rel, AtFlags::SYMLINK_NOFOLLOW).ok()?;
-        let nanos = |x: i64| u32::try_from(x).unwrap_or(0);
-        (FileType::from_raw_mode(st.st_mode) == FileType::RegularFile).then(|| Stamp {
-            ino: super::unsigned(st.st_ino),
-            size: super::unsigned(st.st_size),
-            mtime: (
-                super::signed(st.st_mtime),
-                nanos(super::signed(st.st_mtime_nsec)),
-            ),
-            ctime: (
-                super::signed(st.st_ctime),
-                nanos(super::signed(st.st_ctime_nsec)),
-            ),
-        })
     }
 }

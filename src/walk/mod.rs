@@ -29,7 +29,6 @@ pub use crate::sys::{abs_path, Backend};
 pub use measure::measure_dir;
 pub use prune::Prune;
 pub use read::{read_files, read_small};
-pub(crate) use read::{read_files_with, Reader};
 pub use sched::default_threads;
 
 use crate::dockerignore::FastMatcher;

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::sys::{self, Backend, Fs, Stamp, WithFs};
+use crate::sys::{self, Backend, Fs, WithFs};
 
 /// Reads small files of the context in parallel (the content scan after the walk) and maps each
 /// through `f`. Files that cannot be read, or that grew past `max` bytes, are skipped. Paths are
@@ -16,48 +16,8 @@ pub fn read_files<R: Send>(
     threads: usize,
     f: impl Fn(usize, &[u8]) -> R + Sync + Send,
 ) -> Vec<R> {
-    let reader = Reader {
-        stamps: false,
-        known: |_: usize, _: &Stamp| None,
-        f: |i: usize, b: &[u8], _: Option<Stamp>| f(i, b),
-    };
-    read_files_with(root, rels, max, threads, reader)
-}
-
-/// What the reader does with each file: with `stamps`, each file's [`Stamp`] is taken first
-/// (one `fstatat`) and `known(i, stamp)` may answer without reading it; otherwise (or when it
-/// does not answer) the file is read and `f(i, bytes, stamp)` answers.
-pub(crate) struct Reader<K, G> {
-    pub(crate) stamps: bool,
-    pub(crate) known: K,
-    pub(crate) f: G,
-}
-
-/// [`read_files`] with a [`Reader`].
-pub(crate) fn read_files_with<R, K, G>(
-    root: &Path,
-    rels: &[Vec<u8>],
-    max: u64,
-    threads: usize,
-    reader: Reader<K, G>,
-) -> Vec<R>
-where
-    R: Send,
-    K: Fn(usize, &Stamp) -> Option<R> + Sync + Send,
-    G: Fn(usize, &[u8], Option<Stamp>) -> R + Sync + Send,
-{
     let backend = Backend::from_env().unwrap_or(Backend::native());
-    let job = || {
-        sys::with_fs(
-            backend,
-            ReadFiles {
-                root,
-                rels,
-                max,
-                reader: &reader,
-            },
-        )
-    };
+    let job = || sys::with_fs(backend, ReadFiles { root, rels, max, f });
     if threads <= 1 || threads == rayon::current_num_threads() {
         return job();
     }
@@ -67,11 +27,11 @@ where
     }
 }
 
-struct ReadFiles<'a, K, G> {
+struct ReadFiles<'a, G> {
     root: &'a Path,
     rels: &'a [Vec<u8>],
     max: u64,
-    reader: &'a Reader<K, G>,
+    f: G,
 }
 
 /// The directory part of a relative path.
@@ -79,12 +39,7 @@ fn parent(r: &[u8]) -> Option<&[u8]> {
     r.iter().rposition(|&b| b == b'/').map(|k| &r[..k])
 }
 
-impl<R, K, G> WithFs for ReadFiles<'_, K, G>
-where
-    R: Send,
-    K: Fn(usize, &Stamp) -> Option<R> + Sync,
-    G: Fn(usize, &[u8], Option<Stamp>) -> R + Sync,
-{
+impl<R: Send, G: Fn(usize, &[u8]) -> R + Sync> WithFs for ReadFiles<'_, G> {
     type Out = Vec<R>;
 
     fn run<F: Fs>(self, fs: &F) -> Vec<R> {
@@ -93,12 +48,7 @@ where
             /// One read buffer per thread, reused from file to file.
             static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        let ReadFiles {
-            root,
-            rels,
-            max,
-            reader,
-        } = self;
+        let ReadFiles { root, rels, max, f } = self;
         let Ok(root_dir) = fs.open_root(root) else {
             return Vec::new();
         };
@@ -122,20 +72,13 @@ where
                     let mut buf = b.borrow_mut();
                     (s..e)
                         .filter_map(|i| {
-                            let (at, rel) = match &dir {
-                                Some(d) => (d, sys::last_component(&rels[i])),
-                                None => (&root_dir, rels[i].as_slice()),
+                            let ok = match &dir {
+                                Some(d) => {
+                                    fs.read_file(d, sys::last_component(&rels[i]), max, &mut buf)
+                                }
+                                None => fs.read_file(&root_dir, &rels[i], max, &mut buf),
                             };
-                            let stamp = if reader.stamps {
-                                fs.stamp(at, rel)
-                            } else {
-                                None
-                            };
-                            if let Some(r) = stamp.as_ref().and_then(|s| (reader.known)(i, s)) {
-                                return Some(r);
-                            }
-                            fs.read_file(at, rel, max, &mut buf)
-                                .then(|| (reader.f)(i, &buf, stamp))
+                            ok.then(|| f(i, &buf))
                         })
                         .collect::<Vec<R>>()
                 })

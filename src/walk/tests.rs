@@ -378,56 +378,73 @@ fn read_files_gives_the_same_on_any_thread_count() {
     }
 }
 
+/// Sleeps until every file changed before now is older than the fingerprint's settle time.
 #[cfg(unix)]
-#[test]
-fn a_known_stamp_answers_without_reading_the_file() {
-    use crate::sys::{Backend, Stamp};
-    let d = tempfile::tempdir().unwrap();
-    let mut rels: Vec<Vec<u8>> = Vec::new();
-    for k in 0..12 {
-        let rel = format!("d{}/f{k}", k % 2);
-        let p = d.path().join(&rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, "x".repeat(k + 1)).unwrap();
-        rels.push(rel.into_bytes());
-    }
-    std::os::unix::fs::symlink("d0/f0", d.path().join("link")).unwrap();
-    rels.push(b"link".to_vec());
-    let read = std::sync::atomic::AtomicUsize::new(0);
-    let reader = Reader {
-        stamps: true,
-        // Even files are "known": their answer comes from the stamp alone.
-        known: |i: usize, st: &Stamp| (i % 2 == 0).then_some((i, st.size, true)),
-        f: |i: usize, b: &[u8], st: Option<Stamp>| {
-            read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            // The stamp taken before the read describes the file read (a symlink has none
-            // and is not followed).
-            assert_eq!(st.map(|s| s.size), Some(b.len() as u64));
-            (i, b.len() as u64, false)
-        },
+fn wait_until_settled() {
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64()
     };
-    let mut got = read_files_with(d.path(), &rels, 1 << 20, 2, reader);
-    got.sort_unstable();
-    let want: Vec<(usize, u64, bool)> = (0..12).map(|k| (k, k as u64 + 1, k % 2 == 0)).collect();
-    assert_eq!(got, want);
-    assert_eq!(read.into_inner(), 6);
-    // Every backend of this platform gives the same stamp for a file.
-    let stamps: Vec<Option<Stamp>> = Backend::available()
-        .iter()
-        .map(|&b| crate::sys::with_fs(b, StampOf(d.path(), b"d1/f3")))
-        .collect();
-    assert!(stamps[0].is_some(), "{stamps:?}");
-    assert!(stamps.windows(2).all(|w| w[0] == w[1]), "{stamps:?}");
+    let until = now().floor() + crate::tree::SETTLE_SECS as f64 + 1.05;
+    while now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
-/// The stamp of one file through a backend.
 #[cfg(unix)]
-struct StampOf<'a>(&'a std::path::Path, &'a [u8]);
-
-#[cfg(unix)]
-impl crate::sys::WithFs for StampOf<'_> {
-    type Out = Option<crate::sys::Stamp>;
-    fn run<F: crate::sys::Fs>(self, fs: &F) -> Self::Out {
-        fs.stamp(&fs.open_root(self.0).ok()?, self.1)
+#[test]
+fn fingerprints_of_settled_sent_files_only_on_every_backend() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    std::fs::create_dir_all(p.join("src")).unwrap();
+    std::fs::create_dir_all(p.join("logs")).unwrap();
+    std::fs::write(p.join("src/a.ts"), "a").unwrap();
+    std::fs::write(p.join("src/b.ts"), "bb").unwrap();
+    std::fs::write(p.join("src/empty"), "").unwrap();
+    std::fs::write(p.join("logs/x.log"), "log").unwrap();
+    std::os::unix::fs::symlink("a.ts", p.join("src/link")).unwrap();
+    std::fs::write(p.join(".dockerignore"), "logs\n").unwrap();
+    wait_until_settled();
+    // Rewritten just before the walk: not settled, no fingerprint.
+    std::fs::write(p.join("src/b.ts"), "cc").unwrap();
+    let m = FastMatcher::new(PatternSet::parse(b"logs\n").unwrap());
+    let prune = Prune::Buildkit {
+        prefixes: None,
+        has_exclusions: false,
+        reach: None,
+    };
+    let mut seen = Vec::new();
+    for &backend in Backend::available() {
+        let t = walk_with(&plan(p, &m, Builder::Buildkit, prune.clone(), 2), backend).unwrap();
+        let with: Vec<String> = t
+            .prints
+            .iter()
+            .map(|&(id, _)| String::from_utf8_lossy(&t.path(id)).into_owned())
+            .collect();
+        assert_eq!(with, [".dockerignore", "src/a.ts"], "{backend:?}");
+        let a = t.find(b"src/a.ts").unwrap();
+        seen.push(t.print(a).unwrap());
+        assert_eq!(t.print(t.find(b"src/b.ts").unwrap()), None);
     }
+    // The same file, the same fingerprint through every backend.
+    assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:?}");
+    // A rewrite with the same size and modification time changes it (the change time moved).
+    let before = std::fs::metadata(p.join("src/a.ts"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    std::fs::write(p.join("src/a.ts"), "z").unwrap();
+    let f = std::fs::File::options()
+        .write(true)
+        .open(p.join("src/a.ts"))
+        .unwrap();
+    f.set_modified(before).unwrap();
+    drop(f);
+    wait_until_settled();
+    let t = walk_with(&plan(p, &m, Builder::Buildkit, prune, 2), Backend::native()).unwrap();
+    let a = t.find(b"src/a.ts").unwrap();
+    assert_ne!(t.print(a), Some(seen[0]));
+    assert!(t.print(a).is_some());
 }
