@@ -6,7 +6,10 @@
 #   bench-modes.sh CTXSIZE_BIN [CORPUS_DIR]
 #   env: ROUNDS (default 11), PATTERNS=30|1000 (which .dockerignore variant to use),
 #        MODES (default: report list gate) - report: `--format json` (full walk, kept-out sizes,
-#        every sent text file scanned), noscan: the same with `--no-content-scan`,
+#        every sent text file scanned; files unchanged since the last run come from the scan
+#        cache), fresh: the same with `--no-scan-cache` (every file read, as on a first run),
+#        noscan: the same with `--no-content-scan`, gates: `--budget 10GB --gates-only` (the
+#        gate's lines only: the walk opens only what docker opens, no findings to compute),
 #        list: `list`, gate: `--budget 10GB --quiet --no-excluded-sizes`, full-list: `list`
 #        with CTXSIZE_FULL_WALK=1; report1000, list1000: the same with the 1000-line ignore
 #        file beside the 30-line one in the same run (BuildKit's per-Dockerfile ignore file:
@@ -32,6 +35,8 @@ for m in $MODES; do
   case $m in
     report) cmds+=("$BIN --format json --quiet $D") ;;
     noscan) cmds+=("$BIN --format json --quiet --no-content-scan $D") ;;
+    fresh) cmds+=("$BIN --format json --quiet --no-scan-cache $D") ;;
+    gates) cmds+=("$BIN --budget 10GB --gates-only $D") ;;
     list) cmds+=("$BIN list $D") ;;
     gate) cmds+=("$BIN --budget 10GB --quiet --no-excluded-sizes $D") ;;
     full-list) cmds+=("env CTXSIZE_FULL_WALK=1 $BIN list $D") ;;

@@ -13,12 +13,14 @@
 //! exactly. A context outside a repository, or without `git` on the PATH, gets a note and no
 //! churn figures.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
 use crate::layers::CopyFiles;
+use crate::paths::lossy;
 use crate::report::{Finding, LayerStage};
+use crate::tree::{Tree, ROOT};
 
 /// Commits touching paths under the context, newest first; each a list of context-relative
 /// paths.
@@ -115,13 +117,26 @@ pub fn parse_log(bytes: &[u8]) -> History {
     h
 }
 
-/// Commits among `h` that touch at least one of `paths`.
-pub fn commits_touching(h: &History, paths: &[String]) -> u64 {
-    let set: HashSet<&[u8]> = paths.iter().map(|p| p.as_bytes()).collect();
-    h.commits
-        .iter()
-        .filter(|c| c.iter().any(|p| set.contains(p.as_slice())))
-        .count() as u64
+/// Commits among `h` that touch at least one of the files `c` sends (each path of the history
+/// looked up in `tree` once).
+pub fn commits_touching(h: &History, tree: &Tree, c: &CopyFiles) -> u64 {
+    let mut known: HashMap<&[u8], bool> = HashMap::new();
+    let mut n = 0;
+    for commit in &h.commits {
+        let mut hit = false;
+        for p in commit {
+            let sent = *known.entry(p.as_slice()).or_insert_with(|| {
+                tree.find(p)
+                    .is_some_and(|id| c.ids.binary_search(&id).is_ok())
+            });
+            if sent {
+                hit = true;
+                break;
+            }
+        }
+        n += u64::from(hit);
+    }
+    n
 }
 
 /// Whether a sent path changes on every build or commit: why (a short label) and the part of
@@ -131,6 +146,16 @@ pub fn volatile<'a>(path: &'a str, dockerfile: Option<&str>) -> Option<(&'static
     if Some(path) == dockerfile {
         return Some(("the Dockerfile", path));
     }
+    if let Some((why, end)) = volatile_dir(path) {
+        return Some((why, &path[..end]));
+    }
+    let name = path.rsplit('/').next().unwrap_or("");
+    volatile_name(name.as_bytes()).map(|why| (why, path))
+}
+
+/// The first directory component of `path` (all but its last component) that changes on every
+/// build or commit: why, and the length of the path up to and including its `/`.
+fn volatile_dir(path: &str) -> Option<(&'static str, usize)> {
     let mut end = 0;
     let comps: Vec<&str> = path.split('/').collect();
     for d in &comps[..comps.len().saturating_sub(1)] {
@@ -155,24 +180,53 @@ pub fn volatile<'a>(path: &'a str, dockerfile: Option<&str>) -> Option<(&'static
             _ => None,
         };
         if let Some(w) = why {
-            return Some((w, &path[..end]));
+            return Some((w, end));
         }
     }
-    let name = comps.last().copied().unwrap_or("");
-    if name.ends_with(".log") {
-        return Some(("logs", path));
+    None
+}
+
+/// Whether a file's own name marks it as changing on every build (a log, editor state).
+fn volatile_name(name: &[u8]) -> Option<&'static str> {
+    if name.ends_with(b".log") {
+        return Some("logs");
     }
-    if name.ends_with(".swp") || name == ".DS_Store" || name == ".coverage" {
-        return Some(("editor or tool state", path));
+    if name.ends_with(b".swp") || name == b".DS_Store" || name == b".coverage" {
+        return Some("editor or tool state");
     }
     None
 }
 
 /// The volatile files a COPY sends, grouped: `(path or directory (why), files)`.
-fn volatile_groups(c: &CopyFiles, dockerfile: Option<&str>) -> Vec<(String, u64)> {
+fn volatile_groups(c: &CopyFiles, tree: &Tree, dockerfile: Option<&str>) -> Vec<(String, u64)> {
     let mut groups: Vec<(String, u64)> = Vec::new();
-    for p in &c.paths {
-        if let Some((why, part)) = volatile(p, dockerfile) {
+    let df = dockerfile.and_then(|d| tree.find(d.as_bytes()));
+    // The directory part decides for every file below a directory: judged once per directory,
+    // and a file's path is built only when it is volatile.
+    let mut dirs: HashMap<u32, Option<(&'static str, String)>> = HashMap::new();
+    for &id in &c.ids {
+        let parent = tree.nodes[id as usize].parent;
+        let found = if Some(id) == df {
+            Some(("the Dockerfile", lossy(&tree.path(id))))
+        } else if let Some(by_dir) = dirs
+            .entry(parent)
+            .or_insert_with(|| {
+                let mut d = if parent == ROOT {
+                    Vec::new()
+                } else {
+                    tree.path(parent)
+                };
+                d.push(b'/');
+                let d = lossy(&d);
+                volatile_dir(&d).map(|(why, end)| (why, d[..end].to_string()))
+            })
+            .clone()
+        {
+            Some(by_dir)
+        } else {
+            volatile_name(tree.name(id)).map(|why| (why, lossy(&tree.path(id))))
+        };
+        if let Some((why, part)) = found {
             let key = format!("{part} ({why})");
             match groups.iter_mut().find(|g| g.0 == key) {
                 Some(g) => g.1 += 1,
@@ -188,6 +242,7 @@ fn volatile_groups(c: &CopyFiles, dockerfile: Option<&str>) -> Vec<(String, u64)
 /// `history` is `None` when there is none (only the volatile files are named then); `classic`:
 /// the Dockerfile is sent with the context and counts as changing.
 pub fn apply(
+    tree: &Tree,
     stages: &mut [LayerStage],
     copies: &[CopyFiles],
     history: Option<&History>,
@@ -204,9 +259,9 @@ pub fn apply(
                 continue;
             };
             if let Some(h) = history {
-                st.steps[i].churn_commits = Some(commits_touching(h, &c.paths));
+                st.steps[i].churn_commits = Some(commits_touching(h, tree, c));
             }
-            let groups = volatile_groups(c, classic.then_some(dockerfile));
+            let groups = volatile_groups(c, tree, classic.then_some(dockerfile));
             if groups.is_empty() {
                 continue;
             }

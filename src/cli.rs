@@ -110,6 +110,11 @@ struct ReportArgs {
     /// (every sent text file is already read by default: code, markup and config).
     #[arg(long)]
     scan_all: bool,
+    /// Read every file again: do not reuse what earlier runs found in files unchanged since
+    /// (the scan cache keeps rule IDs and line numbers, never content, in
+    /// $XDG_CACHE_HOME/ctxsize/scan; used for contexts with 1,000 or more files to read).
+    #[arg(long)]
+    no_scan_cache: bool,
     /// Do not compare with the repository's .gitignore rules.
     #[arg(long)]
     no_gitignore: bool,
@@ -125,6 +130,11 @@ struct ReportArgs {
     /// measured. Everything about what is sent is unchanged. Config key: `excluded_sizes = false`.
     #[arg(long)]
     no_excluded_sizes: bool,
+    /// Print only the gates' lines (no report) and compute only what they compare: kept-out
+    /// sizes are not measured, and the findings (with the content scan) are computed only when
+    /// --fail-on (or the config file) asks for them. The fast check for CI; needs a gate.
+    #[arg(long)]
+    gates_only: bool,
     /// The build stage to target: only the COPY/ADD sources of stages it reaches are checked and
     /// counted in the transfer set.
     #[arg(long, value_name = "STAGE")]
@@ -167,6 +177,7 @@ impl ReportArgs {
             },
             gitignore: !self.no_gitignore,
             scan_all: self.scan_all,
+            scan_cache: !self.no_scan_cache,
         }
     }
 
@@ -254,6 +265,7 @@ impl CiArgs {
             },
             warn_only: self.warn_only,
             config: self.config.clone(),
+            gates_only: false,
         }
     }
 }
@@ -588,9 +600,18 @@ impl Cli {
         };
         let options = Options {
             report: self.report.options(),
-            ci: self.ci.options(),
+            ci: ctxsize::gate::CiOptions {
+                gates_only: self.report.gates_only,
+                ..self.ci.options()
+            },
             dockerfile: self.report.dockerfile(&cwd),
         };
+        if self.report.gates_only && (self.cmd.is_some() || self.compose.is_some()) {
+            usage_error(
+                ErrorKind::ArgumentConflict,
+                "--gates-only is for the report of one context (`ctxsize --gates-only --budget SIZE [CONTEXT]`)".into(),
+            );
+        }
         if let Some(file) = &self.compose {
             if self.cmd.is_none() {
                 if self.context.is_some() {

@@ -3,6 +3,7 @@
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
+mod cache;
 mod exposure;
 pub use exposure::PlanInput;
 mod git;
@@ -255,6 +256,70 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     compute_with(a, opts, &PlanInput::default())
 }
 
+/// Reads and scans the candidates (`rels[i]` is `cands[i]`'s path): `(i, what it found if
+/// worth keeping)`. Large contexts go through the scan cache (see [`cache`]).
+fn scan_files(
+    a: &Analysis,
+    opts: &ReportOptions,
+    rels: &[Vec<u8>],
+    cands: &[Cand],
+) -> Vec<(usize, Option<Scanned>)> {
+    let keep = |i: usize, s: Scanned| {
+        let k = !s.hits.is_empty()
+            || s.env_line.is_some()
+            || s.har_line.is_some()
+            || s.template
+            || cands[i].wants != Wants::default();
+        (i, k.then_some(s))
+    };
+    let store = (opts.scan_cache && rels.len() >= cache::MIN_FILES)
+        .then(cache::dir)
+        .flatten()
+        .map(|d| cache::ScanCache::open(&d, &a.resolved.root, opts.content_max));
+    let read = |which: &[usize]| {
+        let paths: Vec<Vec<u8>> = which.iter().map(|&i| rels[i].clone()).collect();
+        crate::walk::read_files(
+            &a.resolved.root,
+            &paths,
+            opts.content_max,
+            a.threads,
+            |k, b| {
+                let i = which[k];
+                (i, Scanned::of(&rels[i], b, cands[i].wants))
+            },
+        )
+    };
+    let Some(store) = store else {
+        let all: Vec<usize> = (0..rels.len()).collect();
+        return read(&all).into_iter().map(|(i, s)| keep(i, s)).collect();
+    };
+    // Files whose fingerprint the cache knows are not opened; the others are read.
+    let prints: Vec<Option<u64>> = cands.iter().map(|c| a.tree.print(c.id)).collect();
+    let mut out = Vec::with_capacity(rels.len());
+    let mut unknown = Vec::new();
+    let mut reused = vec![false; rels.len()];
+    for (i, p) in prints.iter().enumerate() {
+        match p.and_then(|p| store.get(&rels[i], p, cands[i].wants)) {
+            Some(s) => {
+                reused[i] = true;
+                out.push((i, s));
+            }
+            None => unknown.push(i),
+        }
+    }
+    out.extend(read(&unknown));
+    store.save(out.iter().filter_map(|(i, s)| {
+        Some(cache::Seen {
+            path: &rels[*i],
+            print: prints[*i]?,
+            wants: cands[*i].wants,
+            scanned: s,
+            reused: reused[*i],
+        })
+    }));
+    out.into_iter().map(|(i, s)| keep(i, s)).collect()
+}
+
 /// [`compute`], grading secrets by the Dockerfile `df` describes (stdin text, target, build
 /// args).
 pub fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra {
@@ -407,21 +472,7 @@ pub fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra
             .iter_mut()
             .map(|c| std::mem::take(&mut c.path))
             .collect();
-        let scans = crate::walk::read_files(
-            &a.resolved.root,
-            &rels,
-            opts.content_max,
-            a.threads,
-            |i, b| {
-                let s = Scanned::of(&rels[i], b, cands[i].wants);
-                let keep = !s.hits.is_empty()
-                    || s.env_line.is_some()
-                    || s.har_line.is_some()
-                    || s.template
-                    || cands[i].wants != Wants::default();
-                (i, keep.then_some(s))
-            },
-        );
+        let scans = scan_files(a, opts, &rels, &cands);
         for (i, s) in scans {
             let Some(s) = s else { continue };
             let c = &cands[i];

@@ -203,6 +203,8 @@ pub struct CiOptions {
     pub warn_only: bool,
     /// `--config FILE` (default: `.ctxsize.toml` at the context root, if present).
     pub config: Option<std::path::PathBuf>,
+    /// `--gates-only`: compute only what the gates compare, print only their lines.
+    pub gates_only: bool,
 }
 
 /// The figures the gates compare.

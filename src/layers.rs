@@ -279,8 +279,6 @@ pub struct CopyFiles {
     pub stage: usize,
     /// Regular files sent, as node ids (deduplicated, in node order).
     pub ids: Vec<u32>,
-    /// Their paths, context-relative, in the same order.
-    pub paths: Vec<String>,
     /// Their bytes.
     pub bytes: u64,
     /// A source is the context root or a directory: `(source dir path, "" for the root)`.
@@ -313,22 +311,22 @@ pub fn copy_files(a: &Analysis, sources: &Sources) -> Vec<CopyFiles> {
         if is_dir_source(a, s) {
             c.broad_dirs.push(s.path.clone());
         }
-        crate::transfer::source_files(a, s, |id, p| {
-            c.ids.push(id);
-            c.paths.push(p.to_string());
-        });
+        crate::transfer::source_file_ids(a, s, |id| c.ids.push(id));
     }
     for c in &mut out {
-        let mut both: Vec<(u32, String)> = c.ids.drain(..).zip(c.paths.drain(..)).collect();
-        both.sort_by_key(|x| x.0);
-        both.dedup_by_key(|x| x.0);
-        c.bytes = both
-            .iter()
-            .map(|(id, _)| a.tree.nodes[*id as usize].size)
-            .sum();
-        (c.ids, c.paths) = both.into_iter().unzip();
+        c.ids.sort_unstable();
+        c.ids.dedup();
+        c.bytes = c.ids.iter().map(|&id| a.tree.nodes[id as usize].size).sum();
     }
     out
+}
+
+impl CopyFiles {
+    /// Whether the step sends the file at `path` (context-relative).
+    pub fn sends(&self, tree: &crate::tree::Tree, path: &str) -> bool {
+        tree.find(path.as_bytes())
+            .is_some_and(|id| self.ids.binary_search(&id).is_ok())
+    }
 }
 
 /// Whether a source is the context root or names a sent directory (without wildcards).
@@ -378,7 +376,12 @@ pub struct Layers {
 
 /// Analyses the stage steps against what each COPY sends. `dockerfile` is the path findings
 /// name.
-pub fn analyse(steps: &[StageSteps], copies: &[CopyFiles], dockerfile: &str) -> Layers {
+pub fn analyse(
+    tree: &crate::tree::Tree,
+    steps: &[StageSteps],
+    copies: &[CopyFiles],
+    dockerfile: &str,
+) -> Layers {
     let mut out = Layers::default();
     for st in steps {
         let mine: Vec<&CopyFiles> = copies.iter().filter(|c| c.stage == st.index).collect();
@@ -434,7 +437,7 @@ pub fn analyse(steps: &[StageSteps], copies: &[CopyFiles], dockerfile: &str) -> 
                             if ran_before || flagged.contains(&(cs.line, i.ecosystem)) {
                                 continue;
                             }
-                            if let Some(f) = finding(cs, cf, step, i, dockerfile) {
+                            if let Some(f) = finding(tree, cs, cf, step, i, dockerfile) {
                                 flagged.push((cs.line, i.ecosystem));
                                 out.findings.push(f);
                             }
@@ -457,6 +460,7 @@ pub fn analyse(steps: &[StageSteps], copies: &[CopyFiles], dockerfile: &str) -> 
 
 /// `DF010` for a broad COPY before an install, if it sends the install's manifests and more.
 fn finding(
+    tree: &crate::tree::Tree,
     copy: &Step,
     files: &CopyFiles,
     run: &Step,
@@ -481,15 +485,15 @@ fn finding(
             } else {
                 format!("{dir}/{n}")
             };
-            if files.paths.contains(&p) && !manifests.contains(&p) {
+            if files.sends(tree, &p) && !manifests.contains(&p) {
                 manifests.push(p);
             }
         }
     }
-    if manifests.is_empty() || files.paths.len() <= manifests.len() {
+    if manifests.is_empty() || files.ids.len() <= manifests.len() {
         return None;
     }
-    let others = files.paths.len() - manifests.len();
+    let others = files.ids.len() - manifests.len();
     let dest = if copy.dest == "." || copy.dest == "./" {
         "./".to_string()
     } else if copy.dest.ends_with('/') {
@@ -516,13 +520,13 @@ fn finding(
         category: "layers".into(),
         severity: "low".into(),
         path: dockerfile.to_string(),
-        files: files.paths.len() as u64,
+        files: files.ids.len() as u64,
         bytes: files.bytes,
         message: format!(
             "`{}` (line {}) sends {} files before `{}` (line {}), which needs only {}: a change to any of the other {others} re-runs the install",
             shorten(&copy_line, 60),
             copy.line,
-            files.paths.len(),
+            files.ids.len(),
             shorten(&inst.command, 60),
             run.line,
             manifests.join(", "),

@@ -246,6 +246,7 @@ fn build_with(
     cache: Option<&mut WalkCache>,
 ) -> Result<(Built, Option<Sources>), Error> {
     let cfg = &with_config_file_sizes(cfg, &opts.ci);
+    let findings = !opts.ci.gates_only || gates_need_findings(cfg, &opts.ci)?;
     let (a, no_dockerfile) = match cache {
         Some(c) => c.analyze(cfg)?,
         None => analyze(cfg, progress)?,
@@ -261,7 +262,11 @@ fn build_with(
             target: opts.dockerfile.target.clone(),
         },
     };
-    let extra = crate::findings::compute_with(&a, &opts.report, &plan_input);
+    let extra = if findings {
+        crate::findings::compute_with(&a, &opts.report, &plan_input)
+    } else {
+        crate::report::Extra::default()
+    };
     let mut report = Report::new(&a, extra);
     report.root_files = Some(root_files(&a));
     let env = std::env::var_os("DOCKER_BUILDKIT");
@@ -339,9 +344,24 @@ fn with_config_file_sizes(cfg: &Config, ci: &CiOptions) -> Config {
     let off = crate::config_file::FileConfig::load(ci.config.as_deref(), &root)
         .is_ok_and(|f| f.excluded_sizes == Some(false));
     Config {
-        excluded_sizes: cfg.excluded_sizes && !off,
+        excluded_sizes: cfg.excluded_sizes && !off && !ci.gates_only,
         ..cfg.clone()
     }
+}
+
+/// With `--gates-only`: whether the gates compare findings (`--fail-on`, from the flags or the
+/// config file), so that the rules and the content scan must run. An error when no gate is set
+/// at all: a `--gates-only` run that checks nothing must not pass silently.
+fn gates_need_findings(cfg: &Config, ci: &CiOptions) -> Result<bool, Error> {
+    let root = crate::context::absolute(&cfg.cwd, &cfg.context);
+    let file = crate::config_file::FileConfig::load(ci.config.as_deref(), &root)?;
+    let limits = ci.limits.over(&file.limits);
+    if !limits.any() {
+        return Err(Error::Usage(
+            "--gates-only: no gate is set (give --budget, --max-files, --max-file-size or --fail-on, or set them in .ctxsize.toml)".into(),
+        ));
+    }
+    Ok(limits.fail_on.is_some())
 }
 
 /// Regular files sent at the context root: (files, bytes), hardlinked content once.
@@ -487,7 +507,7 @@ fn dockerfile_checks(
     apply_transfer(a, &sources, &df_path, report);
     if let Some(steps) = steps {
         let copies = crate::layers::copy_files(a, &sources);
-        let mut layers = crate::layers::analyse(&steps, &copies, &df_path);
+        let mut layers = crate::layers::analyse(&a.tree, &steps, &copies, &df_path);
         let days = opts.dockerfile.churn_days;
         let window = crate::churn::Window::new(opts.dockerfile.churn_commits, days);
         let history = match window {
@@ -504,6 +524,7 @@ fn dockerfile_checks(
         };
         let classic = a.builder == Builder::Classic;
         let churn = crate::churn::apply(
+            &a.tree,
             &mut layers.stages,
             &copies,
             history.as_ref(),

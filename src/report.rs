@@ -200,6 +200,9 @@ pub struct ReportOptions {
     /// Widen the content scan (which reads every sent text file by default) to lockfiles,
     /// minified bundles, source maps and files beneath dependency and VCS directories.
     pub scan_all: bool,
+    /// Reuse what earlier runs found in files unchanged since (the scan cache, outside the
+    /// context; see `findings::cache`).
+    pub scan_cache: bool,
 }
 
 impl Default for ReportOptions {
@@ -211,6 +214,7 @@ impl Default for ReportOptions {
             content_max: 1 << 20,
             gitignore: true,
             scan_all: false,
+            scan_cache: true,
         }
     }
 }

@@ -136,6 +136,45 @@ pub fn source_files(a: &Analysis, s: &ContextSource, mut f: impl FnMut(u32, &str
     });
 }
 
+/// [`source_files`] without the paths: the node ids only. A source without wildcards selects
+/// everything below its path, so no path is built or matched for it.
+pub fn source_file_ids(a: &Analysis, s: &ContextSource, mut f: impl FnMut(u32)) {
+    let Some(lit) = s.literal_path() else {
+        return source_files(a, s, |id, _| f(id));
+    };
+    let tree = &a.tree;
+    if s.unresolved {
+        return;
+    }
+    let start = if lit.is_empty() {
+        ROOT
+    } else {
+        match find(tree, &lit) {
+            Ok(id) => id,
+            Err(_) => return,
+        }
+    };
+    let mut visit = |id: u32| {
+        let n = &tree.nodes[id as usize];
+        if n.state == State::Sent && n.kind == Kind::File {
+            f(id);
+        }
+    };
+    if start != ROOT {
+        visit(start);
+    }
+    let kids = tree.children();
+    let mut stack = vec![start];
+    while let Some(d) = stack.pop() {
+        for &c in kids.of(d) {
+            visit(c);
+            if tree.nodes[c as usize].kind == Kind::Dir {
+                stack.push(c);
+            }
+        }
+    }
+}
+
 /// B8, B13: the include patterns BuildKit's client applies to the main context, from the
 /// COPY/ADD/bind-mount sources (`dockerfile2llb normalizeContextPaths`, sent as followpaths):
 /// symlinks among them are followed inside the context (a symlink source brings its target,
@@ -247,7 +286,7 @@ fn mark_included(tree: &Tree, set: &crate::dockerignore::PatternSet, f: &mut dyn
         let start = if lit.is_empty() {
             ROOT
         } else {
-            match find_bytes(tree, &lit) {
+            match tree.find(&lit) {
                 Some(id) => id,
                 None => continue,
             }
@@ -263,20 +302,6 @@ fn mark_included(tree: &Tree, set: &crate::dockerignore::PatternSet, f: &mut dyn
             }
         });
     }
-}
-
-/// The node at a `/`-separated byte path, if the walk listed it.
-fn find_bytes(tree: &Tree, path: &[u8]) -> Option<u32> {
-    let mut cur = ROOT;
-    for comp in path.split(|&b| b == b'/') {
-        cur = tree
-            .children()
-            .of(cur)
-            .iter()
-            .copied()
-            .find(|&c| tree.name(c) == comp)?;
-    }
-    Some(cur)
 }
 
 /// Computes the transfer set and the checks. `exists` tells whether a context-relative path

@@ -122,6 +122,10 @@ pub struct Tree {
     pub names: Vec<u8>,
     /// Hardlink candidates among the nodes.
     pub links: Vec<LinkCandidate>,
+    /// Sent regular files' change fingerprints (inode, size, modification and change times),
+    /// by node id, sorted; files changed in the last seconds before the walk have none. The
+    /// content scan's cache keys on them.
+    pub prints: Vec<(u32, [u32; 2])>,
     /// Totals of pruned (not walked in detail) excluded directories: (node, files, bytes).
     pub pruned: Vec<(u32, u64, u64)>,
     /// Excluded directories the walk did not open because their sizes were not asked for
@@ -163,6 +167,28 @@ impl Tree {
             out.extend_from_slice(p);
         }
         out
+    }
+
+    /// The node at a `/`-separated relative path, if the walk listed it (the root for `""`
+    /// is not returned: every path names an entry below it).
+    pub fn find(&self, path: &[u8]) -> Option<u32> {
+        let mut cur = ROOT;
+        for comp in path.split(|&b| b == b'/') {
+            cur = self
+                .children()
+                .of(cur)
+                .iter()
+                .copied()
+                .find(|&c| self.name(c) == comp)?;
+        }
+        Some(cur)
+    }
+
+    /// The change fingerprint of a sent regular file (see [`Tree::prints`]).
+    pub fn print(&self, id: u32) -> Option<u64> {
+        let i = self.prints.binary_search_by_key(&id, |p| p.0).ok()?;
+        let [hi, lo] = self.prints[i].1;
+        Some(u64::from(hi) << 32 | u64::from(lo))
     }
 
     /// The path as `list` prints it: directories end in `/`.
@@ -258,4 +284,20 @@ impl Tree {
 /// subtree right after it): component-wise byte order.
 pub fn walk_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     a.split(|&c| c == b'/').cmp(b.split(|&c| c == b'/'))
+}
+
+/// A fingerprint as two `u32`s (12-byte entries in [`Tree::prints`], no padding).
+pub(crate) fn split_print(fp: u64) -> [u32; 2] {
+    [(fp >> 32) as u32, fp as u32]
+}
+
+/// How many seconds a file's times must lie in the past for its fingerprint to be trusted.
+pub(crate) const SETTLE_SECS: i64 = 2;
+
+/// Now, minus [`SETTLE_SECS`]: files changed at or after this get no fingerprint.
+pub(crate) fn settled_before() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        - SETTLE_SECS
 }

@@ -36,7 +36,9 @@ pub(super) fn command(
     }
     let mut built = with_progress(ui.progress, |p| pipeline::build(config, &options, p))?;
     buildx_note(&mut built.report, config);
-    output(write(format, &built, ui, config, out))?;
+    if !options.ci.gates_only {
+        output(write(format, &built, ui, config, out))?;
+    }
     Ok(finish(built.outcome.as_ref(), err))
 }
 
@@ -88,6 +90,9 @@ fn with_named(
             report,
             gate,
         });
+    }
+    if options.ci.gates_only {
+        return Ok(code);
     }
     output(write(format, &built, ui, config, out))?;
     if format == Format::Human {

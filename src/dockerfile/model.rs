@@ -1,6 +1,6 @@
 //! The public data model, the errors and the typed instructions.
 
-use super::sources::{contains_wildcards, source_matches};
+use super::sources::{clean_rel, contains_wildcards, source_matches};
 
 /// Everything that can go wrong while reading or evaluating a Dockerfile.
 ///
@@ -217,6 +217,13 @@ impl ContextSource {
             };
         }
         &self.path[..end]
+    }
+
+    /// The path this source names when it has no wildcard and no `\` escape: it then selects
+    /// exactly that entry and everything below it ([`matches`](Self::matches) is a prefix test).
+    pub fn literal_path(&self) -> Option<String> {
+        let p = clean_rel(&self.path);
+        (!contains_wildcards(&p) && !p.contains('\\')).then_some(p)
     }
 
     /// Whether this source selects `path`; see [`source_matches`].

@@ -46,7 +46,7 @@ impl Wants {
 }
 
 /// What reading a file found.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Scanned {
     /// Content signatures (rule, line).
     pub hits: Vec<ContentHit>,

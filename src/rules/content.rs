@@ -218,7 +218,6 @@ fn any_anchor(bytes: &[u8]) -> bool {
 }
 
 /// IDs of the content rules, in scan order.
-#[cfg(test)]
 pub(crate) fn content_rule_ids() -> impl Iterator<Item = &'static str> {
     SIGS.iter().map(|s| s.id)
 }

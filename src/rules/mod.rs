@@ -85,6 +85,7 @@ mod tests_content;
 
 pub use catalog::{rule, Detector, Rule, Target, RULES};
 pub use classify::{Nest, RuleSet};
+pub(crate) use content::content_rule_ids;
 pub use content::{scan_content, scan_content_at, BINARY_SNIFF_LEN, MAX_CONTENT_HITS};
 pub use extra::{
     dockerfile_credentials, env_secret_line, har_credential_line, is_template, is_test_path,

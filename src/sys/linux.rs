@@ -10,7 +10,7 @@ use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::path::Path;
 
-use super::{Entry, Fs, Stat};
+use super::{Entry, Fs, Stat, Times};
 use crate::tree::Kind;
 
 /// The `getdents64` backend.
@@ -121,6 +121,10 @@ impl Entry for GetdentsEntry<'_> {
             mtime: super::signed(st.st_mtime),
             nlink: super::unsigned(st.st_nlink),
             ino: super::unsigned(st.st_ino),
+            times: Some(Times {
+                mtime_ns: nanos(st.st_mtime_nsec),
+                ctime: (super::signed(st.st_ctime), nanos(st.st_ctime_nsec)),
+            }),
         })
     }
 
@@ -296,4 +300,9 @@ impl Fs for Getdents {
     fn max_open_dirs(&self) -> usize {
         super::fd_soft_limit() / 4
     }
+}
+
+/// A `stat` nanoseconds field as `u32` (0 if out of range).
+fn nanos<T: TryInto<u32>>(x: T) -> u32 {
+    x.try_into().unwrap_or(0)
 }

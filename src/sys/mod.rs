@@ -38,6 +38,37 @@ pub(crate) struct Stat {
     pub(crate) nlink: u64,
     /// Inode number (0 where there is none).
     pub(crate) ino: u64,
+    /// Nanoseconds and change time (`None` where the platform has no change time).
+    pub(crate) times: Option<Times>,
+}
+
+/// The times that, with the inode and the size, tell whether a file may have changed: a write
+/// sets both; the status-change time cannot be set back by a user (`touch -d` sets the
+/// modification time and, in doing so, the change time to now).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Times {
+    /// Nanoseconds of the modification time (its seconds are [`Stat::mtime`]).
+    pub(crate) mtime_ns: u32,
+    /// Status-change time: seconds since the epoch and nanoseconds.
+    pub(crate) ctime: (i64, u32),
+}
+
+impl Stat {
+    /// A 64-bit fingerprint of everything that changes when the file's content can have changed
+    /// (inode, size, modification and change times to the nanosecond); `None` where the
+    /// platform has no change time (Windows).
+    pub(crate) fn fingerprint(&self) -> Option<u64> {
+        use std::hash::{Hash, Hasher};
+        let t = self.times?;
+        let mut h = std::hash::DefaultHasher::new();
+        (self.ino, self.size, self.mtime, t.mtime_ns, t.ctime).hash(&mut h);
+        Some(h.finish())
+    }
+
+    /// The later of the modification and change times, in seconds.
+    pub(crate) fn changed_secs(&self) -> Option<i64> {
+        self.times.map(|t| self.mtime.max(t.ctime.0))
+    }
 }
 
 /// One directory entry while its directory is being read.

@@ -69,19 +69,26 @@ fn link_bytes(t: &Path) -> Vec<u8> {
 
 fn stat_of(md: &std::fs::Metadata) -> Stat {
     #[cfg(unix)]
-    let (nlink, ino) = {
+    let (nlink, ino, times) = {
         use std::os::unix::fs::MetadataExt;
-        (md.nlink(), md.ino())
+        let ns = |x: i64| u32::try_from(x).unwrap_or(0);
+        let times = super::Times {
+            mtime_ns: ns(md.mtime_nsec()),
+            ctime: (md.ctime(), ns(md.ctime_nsec())),
+        };
+        (md.nlink(), md.ino(), Some(times))
     };
-    // Windows: docker's archive code has no hard links there (`hasHardlinks` is false).
+    // Windows: docker's archive code has no hard links there (`hasHardlinks` is false), and
+    // there is no change time.
     #[cfg(not(unix))]
-    let (nlink, ino) = (1, 0);
+    let (nlink, ino, times) = (1, 0, None);
     Stat {
         kind: super::kind_of(md),
         size: md.len(),
         mtime: super::mtime_secs(md),
         nlink,
         ino,
+        times,
     }
 }
 

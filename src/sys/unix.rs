@@ -11,7 +11,7 @@ use std::path::Path;
 
 use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 
-use super::{Entry, Fs, Stat};
+use super::{Entry, Fs, Stat, Times};
 use crate::tree::Kind;
 
 /// The `rustix` backend.
@@ -88,6 +88,13 @@ impl Entry for RustixEntry<'_> {
             mtime: super::signed(st.st_mtime),
             nlink: super::unsigned(st.st_nlink),
             ino: super::unsigned(st.st_ino),
+            times: Some(Times {
+                mtime_ns: u32::try_from(super::signed(st.st_mtime_nsec)).unwrap_or(0),
+                ctime: (
+                    super::signed(st.st_ctime),
+                    u32::try_from(super::signed(st.st_ctime_nsec)).unwrap_or(0),
+                ),
+            }),
         })
     }
 

@@ -51,6 +51,8 @@ pub(crate) struct Acc {
     pub(crate) nodes: Vec<Node>,
     pub(crate) names: Vec<u8>,
     pub(crate) links: Vec<LinkCandidate>,
+    /// Fingerprints of sent regular files (see [`Tree::prints`]).
+    pub(crate) prints: Vec<(u32, [u32; 2])>,
     /// (the excluded directory the totals belong to, files, bytes).
     pub(crate) pruned: Vec<(u32, u64, u64)>,
     /// Excluded directories not opened (the walk without kept-out sizes).
@@ -142,6 +144,8 @@ pub(crate) fn merge(ids: Ids, accs: Vec<Acc>) -> Result<Tree, WalkError> {
             c.node = remap(c.node);
             tree.links.push(c);
         }
+        tree.prints
+            .extend(a.prints.into_iter().map(|(id, p)| (remap(id), p)));
         for (id, f, b) in a.pruned {
             tree.pruned.push((remap(id), f, b));
         }
@@ -155,6 +159,7 @@ pub(crate) fn merge(ids: Ids, accs: Vec<Acc>) -> Result<Tree, WalkError> {
         return Err(first);
     }
     tree.warnings.sort();
+    tree.prints.sort_unstable_by_key(|p| p.0);
     tree.unmeasured.sort_unstable();
     tree.unmeasured.dedup();
     apply_tar_ends(&mut tree, stops, cuts);

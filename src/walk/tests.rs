@@ -377,3 +377,74 @@ fn read_files_gives_the_same_on_any_thread_count() {
         assert_eq!(r, &want);
     }
 }
+
+/// Sleeps until every file changed before now is older than the fingerprint's settle time.
+#[cfg(unix)]
+fn wait_until_settled() {
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64()
+    };
+    let until = now().floor() + crate::tree::SETTLE_SECS as f64 + 1.05;
+    while now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn fingerprints_of_settled_sent_files_only_on_every_backend() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    std::fs::create_dir_all(p.join("src")).unwrap();
+    std::fs::create_dir_all(p.join("logs")).unwrap();
+    std::fs::write(p.join("src/a.ts"), "a").unwrap();
+    std::fs::write(p.join("src/b.ts"), "bb").unwrap();
+    std::fs::write(p.join("src/empty"), "").unwrap();
+    std::fs::write(p.join("logs/x.log"), "log").unwrap();
+    std::os::unix::fs::symlink("a.ts", p.join("src/link")).unwrap();
+    std::fs::write(p.join(".dockerignore"), "logs\n").unwrap();
+    wait_until_settled();
+    // Rewritten just before the walk: not settled, no fingerprint.
+    std::fs::write(p.join("src/b.ts"), "cc").unwrap();
+    let m = FastMatcher::new(PatternSet::parse(b"logs\n").unwrap());
+    let prune = Prune::Buildkit {
+        prefixes: None,
+        has_exclusions: false,
+        reach: None,
+    };
+    let mut seen = Vec::new();
+    for &backend in Backend::available() {
+        let t = walk_with(&plan(p, &m, Builder::Buildkit, prune.clone(), 2), backend).unwrap();
+        let with: Vec<String> = t
+            .prints
+            .iter()
+            .map(|&(id, _)| String::from_utf8_lossy(&t.path(id)).into_owned())
+            .collect();
+        assert_eq!(with, [".dockerignore", "src/a.ts"], "{backend:?}");
+        let a = t.find(b"src/a.ts").unwrap();
+        seen.push(t.print(a).unwrap());
+        assert_eq!(t.print(t.find(b"src/b.ts").unwrap()), None);
+    }
+    // The same file, the same fingerprint through every backend.
+    assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:?}");
+    // A rewrite with the same size and modification time changes it (the change time moved).
+    let before = std::fs::metadata(p.join("src/a.ts"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    std::fs::write(p.join("src/a.ts"), "z").unwrap();
+    let f = std::fs::File::options()
+        .write(true)
+        .open(p.join("src/a.ts"))
+        .unwrap();
+    f.set_modified(before).unwrap();
+    drop(f);
+    wait_until_settled();
+    let t = walk_with(&plan(p, &m, Builder::Buildkit, prune, 2), Backend::native()).unwrap();
+    let a = t.find(b"src/a.ts").unwrap();
+    assert_ne!(t.print(a), Some(seen[0]));
+    assert!(t.print(a).is_some());
+}

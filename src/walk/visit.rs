@@ -101,6 +101,9 @@ pub(crate) struct DockerWalk<'a, F: Fs> {
     /// Directories opened ahead.
     preopen: AtomicUsize,
     max_preopen: usize,
+    /// Files changed at or after this time (seconds) get no fingerprint: a write within the
+    /// same clock tick as a later read would leave it unchanged (git's "racily clean" case).
+    settled_before: i64,
 }
 
 impl<'a, F: Fs> DockerWalk<'a, F> {
@@ -117,6 +120,7 @@ impl<'a, F: Fs> DockerWalk<'a, F> {
             ids,
             preopen: AtomicUsize::new(0),
             max_preopen,
+            settled_before: crate::tree::settled_before(),
         }
     }
 }
@@ -473,6 +477,13 @@ impl<F: Fs> DockerWalk<'_, F> {
         let Some(id) = acc.add_node(self.ids, tid, node, e.name()) else {
             return;
         };
+        if state == State::Sent && kind == Kind::File && size > 0 {
+            if let (Some(fp), Some(t)) = (s.fingerprint(), s.changed_secs()) {
+                if t < self.settled_before {
+                    acc.prints.push((id, crate::tree::split_print(fp)));
+                }
+            }
+        }
         if state == State::Sent && s.nlink > 1 {
             acc.links.push(LinkCandidate {
                 node: id,

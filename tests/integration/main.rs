@@ -38,5 +38,7 @@ mod report;
 #[cfg(unix)]
 mod report_flags;
 #[cfg(unix)]
+mod scan_cache;
+#[cfg(unix)]
 mod suggest;
 mod util;
