@@ -17,8 +17,10 @@ use crate::sys::{bytes_to_path, os_bytes, to_slash};
 use crate::walk::Builder;
 
 mod fetch;
+mod podman;
 
 pub use fetch::{follow_links, include_set, Local, ReadError};
+pub use podman::{containerfile_note, containerignore_note, resolve_podman};
 
 /// The host rules the docker CLI follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,6 +190,8 @@ pub struct Resolved {
     pub ignore_text: Vec<u8>,
     /// Facts worth telling the user (an ignore file that is present but not used, …).
     pub notes: Vec<String>,
+    /// Resolved as Podman/Buildah do ([`resolve_podman`]): the walk follows Buildah's rules.
+    pub podman: bool,
 }
 
 /// Resolves the context directory (R29).
@@ -212,8 +216,23 @@ fn rel_inside(root: &Path, p: &Path) -> Option<Vec<u8>> {
     Some(Platform::host().rel_path(b.into_owned()))
 }
 
-/// Resolves everything for one builder.
+/// Resolves everything for one builder, with a note when the context was prepared for
+/// Podman (a `.containerignore`; a `Containerfile` docker does not look for).
 pub fn resolve(
+    cwd: &Path,
+    ctx: &Path,
+    dockerfile: Option<&Path>,
+    builder: Builder,
+) -> Result<Resolved, Error> {
+    let mut r = resolve_docker(cwd, ctx, dockerfile, builder)?;
+    if dockerfile.is_none() {
+        r.notes.extend(containerfile_note(&r.root));
+    }
+    r.notes.extend(containerignore_note(&r.root));
+    Ok(r)
+}
+
+fn resolve_docker(
     cwd: &Path,
     ctx: &Path,
     dockerfile: Option<&Path>,
@@ -274,6 +293,7 @@ pub fn resolve(
                 ignore_file,
                 ignore_text,
                 notes,
+                podman: false,
             })
         }
         Builder::Buildkit => resolve_buildkit(root, cwd, dockerfile, from_stdin),
@@ -454,6 +474,7 @@ fn resolve_buildkit(
         ignore_file,
         ignore_text,
         notes,
+        podman: false,
     })
 }
 

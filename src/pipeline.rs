@@ -130,6 +130,7 @@ fn resolve_without_dockerfile(cfg: &Config) -> Result<Resolved, Error> {
     )?;
     r.dockerfile = r.root.join("Dockerfile");
     r.dockerfile_rel = None;
+    r.notes.extend(crate::context::containerfile_note(&r.root));
     Ok(r)
 }
 

@@ -11,6 +11,15 @@ pub enum Prune {
         /// Each exception's cleaned text followed by `/`.
         prefixes: Vec<Vec<u8>>,
     },
+    /// Buildah (`copier/copier.go` `copierHandlerGet`): no exceptions → prune; else walk in
+    /// when an exception's cleaned text followed by `/` starts with the directory's path (no
+    /// `/` required after it: `sub` is entered for `!subway/x`).
+    Buildah {
+        /// Whether any exception exists.
+        has_exclusions: bool,
+        /// Each exception's cleaned text followed by `/`.
+        prefixes: Vec<Vec<u8>>,
+    },
     /// BuildKit (B4): prune only when every exception is prefix-only.
     Buildkit {
         /// `None` when some exception has a wildcard (BuildKit never prunes).
@@ -41,6 +50,10 @@ impl Prune {
                 has_exclusions,
                 prefixes,
             } => *has_exclusions && starts(prefixes),
+            Prune::Buildah {
+                has_exclusions,
+                prefixes,
+            } => *has_exclusions && prefixes.iter().any(|p| p.starts_with(dir)),
             Prune::Buildkit {
                 prefixes,
                 has_exclusions,
@@ -77,6 +90,27 @@ mod tests {
         assert!(!p.walks_into(b"ab"));
         assert!(!p.walks_into(b"a/c"));
         let none = Prune::Classic {
+            has_exclusions: false,
+            prefixes: v(&["a/"]),
+        };
+        assert!(!none.walks_into(b"a"));
+    }
+
+    // containers/buildah copier/copier.go copierHandlerGet: `strings.HasPrefix(spec+"/", dir)`;
+    // buildah bud 1.28.2 re-includes `sub/keep.txt` for `sub`, `!subway/x`, `!**/keep.txt`
+    // (docs/podman.md).
+    #[test]
+    fn buildah_walks_in_when_an_exception_starts_with_the_path() {
+        let p = Prune::Buildah {
+            has_exclusions: true,
+            prefixes: v(&["subway/x/", "a/b/keep/"]),
+        };
+        assert!(p.walks_into(b"sub"));
+        assert!(p.walks_into(b"subway"));
+        assert!(p.walks_into(b"a/b"));
+        assert!(!p.walks_into(b"a/c"));
+        assert!(!p.walks_into(b"x"));
+        let none = Prune::Buildah {
             has_exclusions: false,
             prefixes: v(&["a/"]),
         };

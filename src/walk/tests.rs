@@ -106,6 +106,7 @@ fn plan<'a>(
         threads,
         progress: None,
         excluded_sizes: true,
+        podman: false,
     }
 }
 
