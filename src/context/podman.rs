@@ -82,18 +82,20 @@ fn given_file(cwd: &Path, root: &Path, f: &Path) -> Result<PathBuf, Error> {
     Ok(p)
 }
 
-/// The ignore file Buildah reads and why the others are not read.
-fn ignore_choice(
+/// The files Buildah would read, in its order of preference: `--ignorefile`; else
+/// `<F>.dockerignore`, `<F>.containerignore` (a relative `F` joined to the context), then
+/// `<context>/.containerignore`, `<context>/.dockerignore`. The first that exists is read.
+pub fn ignore_candidates(
     cwd: &Path,
     root: &Path,
-    containerfile: Option<(&Path, PathBuf)>,
+    containerfile: Option<&Path>,
     ignorefile: Option<&Path>,
-    notes: &mut Vec<String>,
-) -> Option<PathBuf> {
+) -> Vec<PathBuf> {
     if let Some(f) = ignorefile {
-        return Some(absolute(cwd, f));
+        return vec![absolute(cwd, f)];
     }
-    if let Some((given, _)) = containerfile {
+    let mut out = Vec::new();
+    if let Some(given) = containerfile {
         // Relative names are joined to the context (`ContainerIgnoreFile`), whatever the
         // current directory; an absolute one is used as it is.
         let base = if given.is_absolute() {
@@ -101,46 +103,38 @@ fn ignore_choice(
         } else {
             absolute(root, given)
         };
-        let with = |ext: &str| {
+        for ext in [".dockerignore", ".containerignore"] {
             let mut s = base.clone().into_os_string();
             s.push(ext);
-            PathBuf::from(s)
-        };
-        let (ci, di) = (with(".containerignore"), with(".dockerignore"));
-        let (has_ci, has_di) = (
-            std::fs::metadata(&ci).is_ok(),
-            std::fs::metadata(&di).is_ok(),
-        );
-        if has_di {
-            if has_ci {
-                notes.push(format!(
-                    "{} is not used: Podman/Buildah read {} when both exist",
-                    ci.display(),
-                    di.display()
-                ));
-            }
-            return Some(di);
-        }
-        if has_ci {
-            return Some(ci);
+            out.push(PathBuf::from(s));
         }
     }
-    let ci = root.join(".containerignore");
-    let di = root.join(".dockerignore");
-    if std::fs::symlink_metadata(&ci).is_ok() {
-        if std::fs::symlink_metadata(&di).is_ok() {
+    out.push(root.join(".containerignore"));
+    out.push(root.join(".dockerignore"));
+    out
+}
+
+/// The ignore file Buildah reads, with a note for a file it passes over.
+fn ignore_choice(cands: &[PathBuf], notes: &mut Vec<String>) -> Option<PathBuf> {
+    let exists = |p: &Path| std::fs::symlink_metadata(p).is_ok();
+    let chosen = cands.iter().position(|p| exists(p))?;
+    let c = &cands[chosen];
+    // The one right after it of the same pair (per-Containerfile, or at the root).
+    let pair_end = if cands.len() == 4 && chosen < 2 {
+        2
+    } else {
+        cands.len()
+    };
+    for other in &cands[chosen + 1..pair_end] {
+        if exists(other) {
             notes.push(format!(
-                "{} is not used by Podman/Buildah: they read {} (docker reads the .dockerignore)",
-                di.display(),
-                ci.display()
+                "{} is not used: Podman/Buildah read {} instead",
+                other.display(),
+                c.display()
             ));
         }
-        return Some(ci);
     }
-    if std::fs::symlink_metadata(&di).is_ok() {
-        return Some(di);
-    }
-    None
+    Some(c.clone())
 }
 
 /// Resolves the context as `podman build [-f F] [--ignorefile I] CTX` does.
@@ -171,13 +165,17 @@ pub fn resolve_podman(
         (Some(_), Some((f, p))) => Some((f.to_path_buf(), p)),
         _ => None,
     };
-    let choice = ignore_choice(
+    let cands = ignore_candidates(
         cwd,
         &root,
-        given.as_ref().map(|(f, p)| (f.as_path(), p.clone())),
+        given.as_ref().map(|(f, _)| f.as_path()),
         ignorefile,
-        &mut notes,
     );
+    let choice = if ignorefile.is_some() {
+        cands.first().cloned()
+    } else {
+        ignore_choice(&cands, &mut notes)
+    };
     let (ignore_file, ignore_text) = match choice {
         None => (None, Vec::new()),
         Some(p) => match std::fs::read(&p) {

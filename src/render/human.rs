@@ -79,6 +79,7 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
     };
     let t = &r.totals;
     let builder = match r.builder {
+        _ if r.engine == "podman" => "Podman/Buildah (podman build, buildah bud)",
         Builder::Buildkit => "BuildKit (default builder)",
         Builder::Classic => "classic builder (DOCKER_BUILDKIT=0)",
     };
@@ -116,6 +117,7 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
         other
     )?;
     let tar_what = match r.builder {
+        _ if r.engine == "podman" => "as one tar of these entries; Buildah reads them in place",
         Builder::Classic => "the tar the classic builder sends",
         Builder::Buildkit => "as one tar of these entries",
     };
