@@ -35,10 +35,16 @@ fn env(files: &[(&str, &str)]) -> TestEnv {
     env
 }
 
-/// Each row: files (besides the Containerfile), then what `buildah bud` 1.28.2 copied.
+/// A case: its name, the files besides the Containerfile, what `buildah bud` 1.28.2 copied.
+type Case = (
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static [&'static str],
+);
+
 #[test]
 fn buildah_walk_cases_match_a_real_buildah() {
-    let cases: &[(&str, &[(&str, &str)], &[&str])] = &[
+    let cases: &[Case] = &[
         // ContainerIgnoreFile: .containerignore is read, .dockerignore is not.
         (
             "both",
