@@ -172,9 +172,18 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
     }
     writeln!(
         o,
-        "{} {} (each with the .dockerignore line that removes it)",
+        "{} {} (each with the {} line that removes it)",
         st.bold("Findings"),
-        plural(shown_here as u64, "finding", "findings")
+        plural(shown_here as u64, "finding", "findings"),
+        if r.engine == "podman" && r.ignore_file.is_none() {
+            ".containerignore"
+        } else {
+            r.ignore_file
+                .as_deref()
+                .and_then(|f| f.rsplit(['/', '\\']).next())
+                .filter(|n| n.ends_with("ignore"))
+                .unwrap_or(".dockerignore")
+        }
     )?;
     for c in &r.categories {
         let items: Vec<&Finding> = r
