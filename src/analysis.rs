@@ -33,7 +33,8 @@ pub struct Config {
     /// `CTXSIZE_FULL_WALK=1` forces the full walk, `CTXSIZE_FULL_WALK=0` the walk without sizes.
     pub excluded_sizes: bool,
     /// The tool whose rules apply: docker (`builder` says which of its builders) or
-    /// Podman/Buildah (`builder` is then ignored: see [`crate::engine`]).
+    /// Podman/Buildah, whose walk is modelled on the classic one: set `builder` to
+    /// [`Builder::Classic`] with it, as the CLI does (see [`crate::engine`]).
     pub engine: Engine,
 }
 
