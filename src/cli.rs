@@ -664,6 +664,10 @@ impl Cli {
                     per_dockerfile,
                 },
             },
+            Some(Sub::Bake { .. }) if engine.is_podman() => usage_error(
+                ErrorKind::ArgumentConflict,
+                "bake reads docker buildx bake files; --engine podman does not apply to it".into(),
+            ),
             Some(Sub::Bake {
                 targets,
                 format,

@@ -417,3 +417,11 @@ fn no_containerfile_is_podmans_error() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn bake_is_docker_only() {
+    let e = env(&[]);
+    let o = e.run(["bake", "--engine", "podman"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--engine podman does not apply"));
+}
