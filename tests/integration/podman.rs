@@ -425,3 +425,28 @@ fn bake_is_docker_only() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("--engine podman does not apply"));
 }
+
+/// `buildah bud -f app/Containerfile ctx2` run from the parent (buildah 1.28.2, docs/podman.md):
+/// the ignore file beside the Containerfile is not read; `ctx2/app/Containerfile.containerignore`
+/// is (ContainerIgnoreFile joins the relative `-f` to the context).
+#[test]
+fn relative_file_beside_the_containerfile_is_not_read() {
+    let e = TestEnv::new();
+    e.file("app/Containerfile", CF)
+        .file("app/Containerfile.containerignore", "a\n")
+        .file("ctx2/app/Containerfile.containerignore", "b\n")
+        .file("ctx2/a", "x")
+        .file("ctx2/b", "x");
+    let o = e.run([
+        "list",
+        "--engine",
+        "podman",
+        "-f",
+        "app/Containerfile",
+        "ctx2",
+    ]);
+    assert_eq!(
+        lines(&o),
+        ["a", "app/", "app/Containerfile.containerignore"]
+    );
+}
