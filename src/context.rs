@@ -20,7 +20,10 @@ mod fetch;
 mod podman;
 
 pub use fetch::{follow_links, include_set, Local, ReadError};
-pub use podman::{containerfile_note, containerignore_note, ignore_candidates, resolve_podman};
+pub use podman::{
+    containerfile_note, containerignore_note, ignore_candidates, resolve_podman,
+    resolve_podman_named,
+};
 
 /// The host rules the docker CLI follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -114,7 +114,7 @@ fn build_one(
             kind_name(&nc.kind)
         )));
     }
-    if cfg.builder != Builder::Buildkit {
+    if cfg.builder != Builder::Buildkit && !cfg.engine.is_podman() {
         return Ok(skip(
             "the classic builder has no named contexts (--build-context needs BuildKit)".into(),
         ));

@@ -121,7 +121,7 @@ fn list_named(
             nc.name, nc.source
         )));
     }
-    if config.builder != crate::walk::Builder::Buildkit {
+    if config.builder != crate::walk::Builder::Buildkit && !config.engine.is_podman() {
         return Err(Error::Usage(
             "the classic builder has no named contexts (--build-context needs BuildKit)".into(),
         ));

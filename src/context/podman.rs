@@ -212,6 +212,35 @@ pub fn resolve_podman(
     })
 }
 
+/// A local named context (`--build-context NAME=DIR`) as Buildah reads it for `COPY --from=NAME`
+/// (`imagebuildah/stage_executor.go` `performCopy`): `ContainerIgnoreFile(DIR, "", nil)`, so
+/// its own root `.containerignore`, else `.dockerignore`, and not the main context's patterns.
+pub fn resolve_podman_named(cwd: &Path, ctx: &Path) -> Result<Resolved, Error> {
+    let root = context_root(cwd, ctx)?;
+    let mut notes = Vec::new();
+    let cands = ignore_candidates(cwd, &root, None, None);
+    let (ignore_file, ignore_text) = match ignore_choice(&cands, &mut notes) {
+        None => (None, Vec::new()),
+        Some(p) => match std::fs::read(&p) {
+            Ok(t) => (Some(p), Platform::host().ignore_text(t)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, Vec::new()),
+            Err(e) => return Err(Error::IgnoreUnreadable(p, e)),
+        },
+    };
+    if let Some(f) = &ignore_file {
+        notes.extend(crate::engine::dialect_notes(f, &ignore_text));
+    }
+    Ok(Resolved {
+        dockerfile: root.join("Containerfile"),
+        root,
+        dockerfile_rel: None,
+        ignore_file,
+        ignore_text,
+        notes,
+        podman: true,
+    })
+}
+
 /// With docker, a `Containerfile` and no `Dockerfile`: docker does not look for it.
 pub fn containerfile_note(root: &Path) -> Option<String> {
     let has = |n: &str| std::fs::symlink_metadata(root.join(n)).is_ok();

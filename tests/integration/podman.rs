@@ -450,3 +450,37 @@ fn relative_file_beside_the_containerfile_is_not_read() {
         ["a", "app/", "app/Containerfile.containerignore"]
     );
 }
+
+/// A local named context under Podman: its own root `.containerignore`, else `.dockerignore`,
+/// not the main context's patterns (buildah `imagebuildah/stage_executor.go` `performCopy`,
+/// `ContainerIgnoreFile(additionalBuildContext.Value, "", nil)`, since buildah 1.33.0, commit
+/// b574b806e; buildah 1.28.2 applied no patterns there at all).
+#[test]
+fn named_context_reads_its_own_containerignore() {
+    let e = TestEnv::new();
+    e.file(
+        "main/Containerfile",
+        "FROM scratch\nCOPY --from=shared . /ctx/\n",
+    )
+    .file("main/.containerignore", "lib\n")
+    .file("shared/lib/x", "x")
+    .file("shared/node_modules/y", "y")
+    .file("shared/.containerignore", "node_modules\n")
+    .file("shared/.dockerignore", "lib\n");
+    let args = [
+        "list",
+        "--build-context",
+        "shared=shared",
+        "--context",
+        "shared",
+    ];
+    let podman = lines(&e.run(args.iter().chain(&["--engine", "podman", "main"])));
+    assert_eq!(
+        podman,
+        [".containerignore", ".dockerignore", "lib/", "lib/x"]
+    );
+    // docker reads the named context's .dockerignore.
+    let docker = lines(&e.run(args.iter().chain(&["main"])));
+    assert!(!docker.iter().any(|l| l.starts_with("lib")), "{docker:?}");
+    assert!(docker.contains(&"node_modules/y".to_string()), "{docker:?}");
+}
