@@ -42,12 +42,13 @@ impl Config {
     /// The context, Dockerfile and ignore file as `builder` finds them for this configuration
     /// (as Podman/Buildah find them with `engine` Podman, whatever `builder`).
     pub fn resolve_for(&self, builder: Builder) -> Result<Resolved, Error> {
-        if let Engine::Podman { ignorefile } = &self.engine {
+        if let Engine::Podman { ignorefile, remote } = &self.engine {
             return crate::context::resolve_podman(
                 &self.cwd,
                 &self.context,
                 self.dockerfile.as_deref(),
                 ignorefile.as_deref(),
+                *remote,
             );
         }
         resolve(
@@ -140,6 +141,32 @@ pub fn effective_patterns(
     }
     let mut lines = dockerignore::to_pattern_list(&raw).map_err(|e| pattern_err(r, e, builder))?;
     let raw_len = lines.len();
+    if r.podman_remote {
+        // podman-remote's client always sends these (`prepareContainerFiles` `dontexcludes`).
+        let mut extra: Vec<Vec<u8>> = [
+            "!Dockerfile",
+            "!Containerfile",
+            "!.dockerignore",
+            "!.containerignore",
+        ]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+        if let Some(rel) = &r.dockerfile_rel {
+            for ext in [&b""[..], b".dockerignore", b".containerignore"] {
+                extra.push([&b"!"[..], rel, ext].concat());
+            }
+        }
+        for e in extra {
+            let raw = vec![(0, e.clone(), e)];
+            for mut l in
+                dockerignore::to_pattern_list(&raw).map_err(|e| pattern_err(r, e, builder))?
+            {
+                l.line = 0;
+                lines.push(l);
+            }
+        }
+    }
     // Buildah appends nothing: the Containerfile and the ignore file are read from disk.
     if builder == Builder::Classic && !r.podman {
         let set = PatternSet::new(lines.clone());
@@ -225,7 +252,7 @@ fn exception_reach(exc: &[&PatternLine]) -> Option<Vec<Vec<u8>>> {
     Some(out)
 }
 
-fn prune_rule(m: &FastMatcher, builder: Builder, podman: bool) -> Prune {
+fn prune_rule(m: &FastMatcher, builder: Builder, podman: bool, remote: bool) -> Prune {
     let exc: Vec<&PatternLine> = m
         .set()
         .patterns()
@@ -234,6 +261,14 @@ fn prune_rule(m: &FastMatcher, builder: Builder, podman: bool) -> Prune {
         .map(|p| p.line())
         .collect();
     let has_exclusions = !exc.is_empty();
+    if remote {
+        // podman-remote's `nTar` never skips a directory: with any exception it walks every
+        // excluded one (without one, nothing below an excluded directory can be sent).
+        return Prune::Buildah {
+            has_exclusions,
+            prefixes: vec![Vec::new()],
+        };
+    }
     if podman {
         return Prune::Buildah {
             has_exclusions,
@@ -355,6 +390,7 @@ struct Walk<'a> {
 fn analyze_pruned(resolved: Resolved, builder: Builder, w: Walk) -> Result<Analysis, Error> {
     // Podman/Buildah: the classic walk with Buildah's changes (`WalkPlan::podman`).
     let podman = resolved.podman;
+    let podman_remote = resolved.podman_remote;
     let builder = if podman { Builder::Classic } else { builder };
     let Walk {
         threads,
@@ -375,7 +411,8 @@ fn analyze_pruned(resolved: Resolved, builder: Builder, w: Walk) -> Result<Analy
         builder,
         raw_len,
         podman,
-        prune: match prune_rule(&matcher, builder, podman) {
+        podman_remote,
+        prune: match prune_rule(&matcher, builder, podman, podman_remote) {
             Prune::Buildkit {
                 prefixes,
                 has_exclusions,

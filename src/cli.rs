@@ -43,9 +43,10 @@ struct Common {
     /// Which builder's rules to apply (docker only; default: buildkit).
     #[arg(long, value_enum, global = true)]
     builder: Option<BuilderArg>,
-    /// Whose build: docker (default; --builder says which builder), or podman (`podman build`,
+    /// Whose build: docker (default; --builder says which builder), podman (`podman build`,
     /// `buildah bud`; `buildah` is the same): Containerfile before Dockerfile, .containerignore
-    /// before .dockerignore, Buildah's matching.
+    /// before .dockerignore, Buildah's matching; or podman-remote (`podman --remote`, Podman on
+    /// macOS and Windows): what its client uploads.
     #[arg(long, value_enum, default_value = "docker", global = true)]
     engine: EngineArg,
     /// With --engine podman: the ignore file to use, as `podman build --ignorefile FILE`
@@ -437,6 +438,8 @@ enum EngineArg {
     /// `podman build` and `buildah bud`.
     #[value(alias = "buildah")]
     Podman,
+    /// podman-remote (`podman --remote`, Podman on macOS and Windows): the client's upload.
+    PodmanRemote,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -557,12 +560,12 @@ impl Cli {
             }
         }
         let builder = match self.common.builder {
-            Some(_) if matches!(self.common.engine, EngineArg::Podman) => usage_error(
+            Some(_) if !matches!(self.common.engine, EngineArg::Docker) => usage_error(
                 ErrorKind::ArgumentConflict,
                 "--builder chooses between docker's two builders; with --engine podman, Buildah's rules apply".into(),
             ),
             // Podman/Buildah: the classic walk with Buildah's changes (ctxsize::engine).
-            None if matches!(self.common.engine, EngineArg::Podman) => Builder::Classic,
+            None if !matches!(self.common.engine, EngineArg::Docker) => Builder::Classic,
             None | Some(BuilderArg::Buildkit) => Builder::Buildkit,
             Some(BuilderArg::Classic) => Builder::Classic,
         };
@@ -576,8 +579,9 @@ impl Cli {
                 }
                 ctxsize::engine::Engine::Docker
             }
-            EngineArg::Podman => ctxsize::engine::Engine::Podman {
+            EngineArg::Podman | EngineArg::PodmanRemote => ctxsize::engine::Engine::Podman {
                 ignorefile: self.common.ignorefile.clone(),
+                remote: matches!(self.common.engine, EngineArg::PodmanRemote),
             },
         };
         let config = |context: Option<PathBuf>| Config {

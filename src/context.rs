@@ -21,7 +21,7 @@ mod podman;
 
 pub use fetch::{follow_links, include_set, Local, ReadError};
 pub use podman::{
-    containerfile_note, containerignore_note, ignore_candidates, resolve_podman,
+    containerfile_note, containerignore_note, ignore_candidates, remote_candidates, resolve_podman,
     resolve_podman_named,
 };
 
@@ -195,6 +195,19 @@ pub struct Resolved {
     pub notes: Vec<String>,
     /// Resolved as Podman/Buildah do ([`resolve_podman`]): the walk follows Buildah's rules.
     pub podman: bool,
+    /// Resolved as podman-remote does: the walk is its client's tar (`crate::engine`).
+    pub podman_remote: bool,
+}
+
+impl Resolved {
+    /// Whose rules: `docker`, `podman` or `podman-remote` (the JSON `engine` key).
+    pub fn engine_id(&self) -> &'static str {
+        match (self.podman, self.podman_remote) {
+            (_, true) => "podman-remote",
+            (true, false) => "podman",
+            (false, false) => "docker",
+        }
+    }
 }
 
 /// Resolves the context directory (R29).
@@ -297,6 +310,7 @@ fn resolve_docker(
                 ignore_text,
                 notes,
                 podman: false,
+                podman_remote: false,
             })
         }
         Builder::Buildkit => resolve_buildkit(root, cwd, dockerfile, from_stdin),
@@ -478,6 +492,7 @@ fn resolve_buildkit(
         ignore_text,
         notes,
         podman: false,
+        podman_remote: false,
     })
 }
 

@@ -41,6 +41,9 @@ pub enum Engine {
     Podman {
         /// `--ignorefile FILE`, relative to the current directory.
         ignorefile: Option<PathBuf>,
+        /// podman-remote (`podman --remote`, Podman on macOS and Windows): the client tars the
+        /// context and uploads it (containers/podman `pkg/bindings/images/build.go`).
+        remote: bool,
     },
 }
 
@@ -49,8 +52,14 @@ impl Engine {
     pub fn id(&self) -> &'static str {
         match self {
             Engine::Docker => "docker",
-            Engine::Podman { .. } => "podman",
+            Engine::Podman { remote: false, .. } => "podman",
+            Engine::Podman { remote: true, .. } => "podman-remote",
         }
+    }
+
+    /// Whether this is podman-remote.
+    pub fn is_remote(&self) -> bool {
+        matches!(self, Engine::Podman { remote: true, .. })
     }
 
     /// Whether this is Podman/Buildah.

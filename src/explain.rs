@@ -382,6 +382,7 @@ pub fn explain(
 fn builder_name(v: &Verdict) -> &'static str {
     match v.builder {
         _ if v.engine == "podman" => "Podman/Buildah",
+        _ if v.engine == "podman-remote" => "podman-remote",
         Builder::Buildkit => "BuildKit",
         Builder::Classic => "classic builder",
     }
@@ -489,10 +490,11 @@ pub fn render_human(list: &[Explanation], out: &mut dyn std::io::Write) -> std::
         for v in &e.verdicts {
             render_verdict(v, "  ", out)?;
         }
-        if e.builders_disagree && e.verdicts.iter().any(|v| v.engine == "podman") {
+        if e.builders_disagree && e.verdicts.iter().any(|v| v.engine != "docker") {
             writeln!(
                 out,
-                "  note: Podman/Buildah and docker (BuildKit) disagree on this path"
+                "  note: {} and docker (BuildKit) disagree on this path",
+                builder_name(&e.verdicts[0])
             )?;
         } else if e.builders_disagree {
             writeln!(out, "  note: the two builders disagree on this path")?;

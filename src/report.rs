@@ -18,7 +18,7 @@ pub struct Report {
     /// The builder whose rules were applied (`classic` with the podman engine: Buildah's walk is
     /// the classic one with its own changes).
     pub builder: Builder,
-    /// Whose build: `docker`, or `podman` (`podman build`, `buildah bud`).
+    /// Whose build: `docker`, `podman` (`podman build`, `buildah bud`) or `podman-remote`.
     pub engine: &'static str,
     /// The Dockerfile.
     pub dockerfile: String,
@@ -137,7 +137,7 @@ impl Report {
             schema_version: SCHEMA_VERSION,
             context: r.root.display().to_string(),
             builder: a.builder,
-            engine: if r.podman { "podman" } else { "docker" },
+            engine: r.engine_id(),
             dockerfile: r.dockerfile.display().to_string(),
             ignore_file: r.ignore_file.as_ref().map(|p| p.display().to_string()),
             totals: a.totals,

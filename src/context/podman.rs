@@ -143,6 +143,7 @@ pub fn resolve_podman(
     ctx: &Path,
     dockerfile: Option<&Path>,
     ignorefile: Option<&Path>,
+    remote: bool,
 ) -> Result<Resolved, Error> {
     let root = context_root(cwd, ctx)?;
     let from_stdin = dockerfile.is_some_and(|d| d == Path::new("-"));
@@ -165,14 +166,30 @@ pub fn resolve_podman(
         (Some(_), Some((f, p))) => Some((f.to_path_buf(), p)),
         _ => None,
     };
-    let cands = ignore_candidates(
-        cwd,
-        &root,
-        given.as_ref().map(|(f, _)| f.as_path()),
-        ignorefile,
-    );
+    let cands = if remote && ignorefile.is_none() {
+        remote_candidates(&root, &dockerfile_path)
+    } else {
+        ignore_candidates(
+            cwd,
+            &root,
+            given.as_ref().map(|(f, _)| f.as_path()),
+            ignorefile,
+        )
+    };
     let choice = if ignorefile.is_some() {
         cands.first().cloned()
+    } else if remote {
+        let exists = |p: &Path| std::fs::symlink_metadata(p).is_ok();
+        let c = cands.iter().find(|p| exists(p)).cloned();
+        for other in cands.iter().filter(|p| exists(p) && Some(*p) != c.as_ref()) {
+            notes.push(format!(
+                "{} is not used: podman-remote reads {} instead",
+                other.display(),
+                c.as_ref()
+                    .map_or(String::new(), |c| c.display().to_string())
+            ));
+        }
+        c
     } else {
         ignore_choice(&cands, &mut notes)
     };
@@ -209,7 +226,24 @@ pub fn resolve_podman(
         ignore_text,
         notes,
         podman: true,
+        podman_remote: remote,
     })
+}
+
+/// podman-remote's order (containers/podman `pkg/util/utils.go` `ParseDockerignore`, called by
+/// `pkg/bindings/images/build.go` `Build`): `<context>/.containerignore`, `<context>/.dockerignore`,
+/// then `<F>.dockerignore`, `<F>.containerignore` for the Containerfile `F` inside the context
+/// (the `.dockerignore` one is read last and wins).
+pub fn remote_candidates(root: &Path, containerfile: &Path) -> Vec<PathBuf> {
+    let mut out = vec![root.join(".containerignore"), root.join(".dockerignore")];
+    if containerfile.starts_with(root) {
+        for ext in [".dockerignore", ".containerignore"] {
+            let mut s = containerfile.as_os_str().to_os_string();
+            s.push(ext);
+            out.push(PathBuf::from(s));
+        }
+    }
+    out
 }
 
 /// A local named context (`--build-context NAME=DIR`) as Buildah reads it for `COPY --from=NAME`
@@ -238,6 +272,7 @@ pub fn resolve_podman_named(cwd: &Path, ctx: &Path) -> Result<Resolved, Error> {
         ignore_text,
         notes,
         podman: true,
+        podman_remote: false,
     })
 }
 
@@ -294,13 +329,13 @@ mod tests {
     #[test]
     fn containerfile_wins_over_dockerfile() {
         let d = ctx(&[("Containerfile", "FROM a"), ("Dockerfile", "FROM b")]);
-        let r = resolve_podman(d.path(), Path::new("."), None, None).unwrap();
+        let r = resolve_podman(d.path(), Path::new("."), None, None, false).unwrap();
         assert!(r.dockerfile.ends_with("Containerfile"));
         let d = ctx(&[("Dockerfile", "FROM b"), ("dockerfile", "FROM c")]);
-        let r = resolve_podman(d.path(), Path::new("."), None, None).unwrap();
+        let r = resolve_podman(d.path(), Path::new("."), None, None, false).unwrap();
         assert!(r.dockerfile.ends_with("Dockerfile"));
         let d = ctx(&[("dockerfile", "FROM c")]);
-        let e = resolve_podman(d.path(), Path::new("."), None, None).unwrap_err();
+        let e = resolve_podman(d.path(), Path::new("."), None, None, false).unwrap_err();
         assert!(e
             .to_string()
             .contains("cannot find Containerfile or Dockerfile"));
@@ -310,7 +345,7 @@ mod tests {
     #[test]
     fn a_containerfile_directory_is_an_error() {
         let d = ctx(&[("Containerfile/x", ""), ("Dockerfile", "FROM b")]);
-        let e = resolve_podman(d.path(), Path::new("."), None, None).unwrap_err();
+        let e = resolve_podman(d.path(), Path::new("."), None, None, false).unwrap_err();
         assert!(e.to_string().contains("is not a file"), "{e}");
     }
 
@@ -322,7 +357,7 @@ mod tests {
             (".containerignore", "a"),
             (".dockerignore", "b"),
         ]);
-        let r = resolve_podman(d.path(), Path::new("."), None, None).unwrap();
+        let r = resolve_podman(d.path(), Path::new("."), None, None, false).unwrap();
         assert_eq!(ignore_of(&r), ".containerignore");
         assert_eq!(r.ignore_text, b"a");
         assert!(r
@@ -330,7 +365,7 @@ mod tests {
             .iter()
             .any(|n| n.contains(".dockerignore is not used")));
         let d = ctx(&[("Containerfile", "FROM a"), (".dockerignore", "b")]);
-        let r = resolve_podman(d.path(), Path::new("."), None, None).unwrap();
+        let r = resolve_podman(d.path(), Path::new("."), None, None, false).unwrap();
         assert_eq!(ignore_of(&r), ".dockerignore");
     }
 
@@ -344,14 +379,14 @@ mod tests {
             ("Containerfile.dockerignore", "y"),
             (".containerignore", "z"),
         ]);
-        let r = resolve_podman(d.path(), Path::new("."), None, None).unwrap();
+        let r = resolve_podman(d.path(), Path::new("."), None, None, false).unwrap();
         assert_eq!(ignore_of(&r), "Containerfile.dockerignore");
         let d = ctx(&[
             ("Containerfile", "FROM a"),
             ("Containerfile.containerignore", "x"),
             (".dockerignore", "z"),
         ]);
-        let r = resolve_podman(d.path(), Path::new("."), None, None).unwrap();
+        let r = resolve_podman(d.path(), Path::new("."), None, None, false).unwrap();
         assert_eq!(ignore_of(&r), "Containerfile.containerignore");
     }
 
@@ -369,6 +404,7 @@ mod tests {
             Path::new("ctx"),
             Some(Path::new("app/Containerfile")),
             None,
+            false,
         )
         .unwrap();
         assert_eq!(r.ignore_text, b"x");
@@ -385,11 +421,18 @@ mod tests {
             Path::new("ctx"),
             Some(Path::new("sub/Containerfile")),
             None,
+            false,
         )
         .unwrap();
         assert_eq!(r.dockerfile_rel.as_deref(), Some(&b"sub/Containerfile"[..]));
-        let e =
-            resolve_podman(d.path(), Path::new("ctx"), Some(Path::new("nope")), None).unwrap_err();
+        let e = resolve_podman(
+            d.path(),
+            Path::new("ctx"),
+            Some(Path::new("nope")),
+            None,
+            false,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("nope"), "{e}");
     }
 
@@ -401,11 +444,23 @@ mod tests {
             ("Containerfile.dockerignore", "x"),
             ("my.ignore", "m"),
         ]);
-        let r =
-            resolve_podman(d.path(), Path::new("."), None, Some(Path::new("my.ignore"))).unwrap();
+        let r = resolve_podman(
+            d.path(),
+            Path::new("."),
+            None,
+            Some(Path::new("my.ignore")),
+            false,
+        )
+        .unwrap();
         assert_eq!(r.ignore_text, b"m");
-        let e =
-            resolve_podman(d.path(), Path::new("."), None, Some(Path::new("gone"))).unwrap_err();
+        let e = resolve_podman(
+            d.path(),
+            Path::new("."),
+            None,
+            Some(Path::new("gone")),
+            false,
+        )
+        .unwrap_err();
         assert!(matches!(e, Error::IgnoreUnreadable(..)));
     }
 

@@ -101,15 +101,19 @@ pub fn checks(
                 // Buildah reads the first of its candidates that exists, so after the write:
                 // the first that exists or is the destination.
                 let ignorefile = match &config.engine {
-                    crate::engine::Engine::Podman { ignorefile } => ignorefile.as_deref(),
+                    crate::engine::Engine::Podman { ignorefile, .. } => ignorefile.as_deref(),
                     crate::engine::Engine::Docker => None,
                 };
-                let cands = crate::context::ignore_candidates(
-                    &config.cwd,
-                    &r.root,
-                    Some(t.dockerfile.as_path()),
-                    ignorefile,
-                );
+                let cands = if config.engine.is_remote() && ignorefile.is_none() {
+                    crate::context::remote_candidates(&r.root, &r.dockerfile)
+                } else {
+                    crate::context::ignore_candidates(
+                        &config.cwd,
+                        &r.root,
+                        Some(t.dockerfile.as_path()),
+                        ignorefile,
+                    )
+                };
                 let reads = cands
                     .iter()
                     .find(|c| same(c, destination) || std::fs::symlink_metadata(c).is_ok());

@@ -53,6 +53,9 @@ pub struct WalkPlan<'a> {
     /// validation, R16(a) instead of R16(b), a pattern error or an unreadable directory it
     /// walks fails, sockets skipped with Buildah's warning (see [`crate::engine`]).
     pub podman: bool,
+    /// podman-remote's client tar on top of `podman`: every excluded directory walked when an
+    /// exception exists, only files, directories and symlinks sent (others skipped silently).
+    pub podman_remote: bool,
     /// Worker threads (1 to 64).
     pub threads: usize,
     /// Entries seen so far, for a progress display (updated once per directory).

@@ -13,7 +13,8 @@ pub enum Prune {
     },
     /// Buildah (`copier/copier.go` `copierHandlerGet`): no exceptions → prune; else walk in
     /// when an exception's cleaned text followed by `/` starts with the directory's path (no
-    /// `/` required after it: `sub` is entered for `!subway/x`).
+    /// `/` required after it: `sub` is entered for `!subway/x`). An empty prefix is podman-remote's
+    /// rule: walk into every excluded directory when an exception exists.
     Buildah {
         /// Whether any exception exists.
         has_exclusions: bool,
@@ -53,7 +54,7 @@ impl Prune {
             Prune::Buildah {
                 has_exclusions,
                 prefixes,
-            } => *has_exclusions && prefixes.iter().any(|p| p.starts_with(dir)),
+            } => *has_exclusions && prefixes.iter().any(|p| p.is_empty() || p.starts_with(dir)),
             Prune::Buildkit {
                 prefixes,
                 has_exclusions,
@@ -115,6 +116,12 @@ mod tests {
             prefixes: v(&["a/"]),
         };
         assert!(!none.walks_into(b"a"));
+        // podman-remote's nTar never skips a directory (pkg/bindings/images/build.go).
+        let remote = Prune::Buildah {
+            has_exclusions: true,
+            prefixes: vec![Vec::new()],
+        };
+        assert!(remote.walks_into(b"node_modules/x"));
     }
 
     #[test]

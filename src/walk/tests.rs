@@ -107,6 +107,7 @@ fn plan<'a>(
         progress: None,
         excluded_sizes: true,
         podman: false,
+        podman_remote: false,
     }
 }
 

@@ -464,7 +464,15 @@ impl<F: Fs> DockerWalk<'_, F> {
             t.excl_bytes += size;
             return;
         }
-        let (kind, state, warn) = decide::leaf(plan.builder, kind, v.excluded_b);
+        let (kind, state, warn) = match decide::leaf(plan.builder, kind, v.excluded_b) {
+            // podman-remote's `nTar`: "skip other than file, folder and symlinks", silently.
+            (k, State::Sent, _) | (k, State::Skipped, _)
+                if plan.podman_remote && !matches!(k, Kind::File | Kind::Symlink) =>
+            {
+                (k, State::Skipped, false)
+            }
+            x => x,
+        };
         if warn {
             acc.warnings.push(decide::socket_warning(path, plan.podman));
         }

@@ -484,3 +484,53 @@ fn named_context_reads_its_own_containerignore() {
     assert!(!docker.iter().any(|l| l.starts_with("lib")), "{docker:?}");
     assert!(docker.contains(&"node_modules/y".to_string()), "{docker:?}");
 }
+
+/// podman-remote (Podman on macOS and Windows): what the client uploads. Expectations from
+/// containers/podman `c6580b4` `pkg/bindings/images/build.go` (`prepareContainerFiles`: the
+/// `dontexcludes` list; `nTar`: `pm.Matches` on every path, never `SkipDir`, only files,
+/// directories and symlinks) and `pkg/util/utils.go` (`ParseDockerignore`: the root
+/// `.containerignore`, then `.dockerignore`, before any `<Containerfile>.*ignore`).
+#[test]
+fn podman_remote_uploads_its_own_tar() {
+    let e = env(&[
+        ("sub/keep.txt", "k"),
+        ("sub/drop.txt", "d"),
+        ("x/y", "y"),
+        ("Dockerfile", "FROM scratch\n"),
+        (".containerignore", "*\n!sub/keep.txt\n!**/y\n"),
+        ("Containerfile.dockerignore", "nothing\n"),
+    ]);
+    e.fifo("pipe");
+    let remote = lines(&e.run(["list", "--engine", "podman-remote", "."]));
+    // The root .containerignore is read; `*` cannot drop the Containerfile, the Dockerfile or
+    // the ignore files; every excluded directory is walked, so `!**/y` reaches x/y; the FIFO is
+    // not sent.
+    assert_eq!(
+        remote,
+        [
+            ".containerignore",
+            "Containerfile",
+            "Containerfile.dockerignore",
+            "Dockerfile",
+            "sub/keep.txt",
+            "x/y"
+        ]
+    );
+    // Local Buildah reads Containerfile.dockerignore instead (ContainerIgnoreFile), which
+    // excludes nothing here.
+    let local = lines(&e.run(["list", "--engine", "podman", "."]));
+    assert!(local.contains(&"sub/drop.txt".to_string()), "{local:?}");
+    assert!(local.contains(&"pipe".to_string()), "{local:?}");
+    let j = json(&e.run(["--engine", "podman-remote", "--format", "json", "."]));
+    assert_eq!(j["engine"], "podman-remote");
+    assert!(j["ignore_file"]
+        .as_str()
+        .unwrap()
+        .ends_with("/.containerignore"));
+    assert!(
+        j["notes"]
+            .to_string()
+            .contains("Containerfile.dockerignore is not used: podman-remote reads"),
+        "{j}"
+    );
+}
