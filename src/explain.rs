@@ -205,11 +205,7 @@ impl<'a> Explainer<'a> {
         let a = self.analysis;
         let mut v = Verdict {
             builder: a.builder,
-            engine: if a.resolved.podman {
-                "podman"
-            } else {
-                "docker"
-            },
+            engine: a.resolved.engine_id(),
             sent: None,
             reason: None,
             deciding: None,
@@ -436,7 +432,7 @@ pub fn render_verdict(
                 s.push_str(&format!(
                     "; the exception {} matches this path but cannot reach it{}",
                     show_line(l),
-                    if v.engine == "podman" {
+                    if v.engine == "podman" || v.engine == "podman-remote" {
                         " (Podman/Buildah walk into an excluded directory only when an exception's text starts with its path)"
                     } else if v.builder == Builder::Classic {
                         " (the classic builder walks into an excluded directory only when an exception starts with `dir/` literally)"
@@ -455,6 +451,9 @@ pub fn render_verdict(
         ),
         (Some(Reason::Skipped), _) if v.engine == "podman" => {
             "a socket: Podman/Buildah skip it".to_string()
+        }
+        (Some(Reason::Skipped), _) if v.engine == "podman-remote" => {
+            "not a file, directory or symlink: podman-remote does not upload it".to_string()
         }
         (Some(Reason::Skipped), _) => "a socket: the classic builder skips it".to_string(),
         (Some(Reason::Missing), _) => "not in the build context".to_string(),

@@ -85,7 +85,9 @@ fn full_tree(root: &Path) -> Vec<(Vec<u8>, bool)> {
 
 /// The builder's name, or `Podman/Buildah` with that engine.
 fn engine_name(cfg: &Config) -> &'static str {
-    if cfg.engine.is_podman() {
+    if cfg.engine.is_remote() {
+        "podman-remote"
+    } else if cfg.engine.is_podman() {
         "Podman/Buildah"
     } else {
         builder_name(cfg.builder)
@@ -384,7 +386,11 @@ fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, bool)]) {
                     format!(
                         "not used: {} reads only {}",
                         engine_name(cfg),
-                        rel_display(&r.root, &root_ignore)
+                        // Podman reads one file among several: the one in effect.
+                        match (&in_effect, cfg.engine.is_podman()) {
+                            (Some(f), true) => rel_display(&r.root, f),
+                            _ => rel_display(&r.root, &root_ignore),
+                        }
                     ),
                 );
             }
