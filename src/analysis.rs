@@ -7,6 +7,7 @@ use crate::context::{resolve, Resolved};
 use crate::dockerignore::PatternLine;
 use crate::dockerignore::PatternSet;
 use crate::dockerignore::{FastMatcher, PatternError};
+use crate::engine::Engine;
 use crate::error::Error;
 use crate::tar::{header_bytes, pad512};
 use crate::tree::{walk_order, Kind, State, Tree};
@@ -31,11 +32,25 @@ pub struct Config {
     /// whether anything was left unmeasured. What is sent is the same either way.
     /// `CTXSIZE_FULL_WALK=1` forces the full walk, `CTXSIZE_FULL_WALK=0` the walk without sizes.
     pub excluded_sizes: bool,
+    /// The tool whose rules apply: docker (`builder` says which of its builders) or
+    /// Podman/Buildah, whose walk is modelled on the classic one: set `builder` to
+    /// [`Builder::Classic`] with it, as the CLI does (see [`crate::engine`]).
+    pub engine: Engine,
 }
 
 impl Config {
-    /// The context, Dockerfile and ignore file as `builder` finds them for this configuration.
+    /// The context, Dockerfile and ignore file as `builder` finds them for this configuration
+    /// (as Podman/Buildah find them with `engine` Podman, whatever `builder`).
     pub fn resolve_for(&self, builder: Builder) -> Result<Resolved, Error> {
+        if let Engine::Podman { ignorefile, remote } = &self.engine {
+            return crate::context::resolve_podman(
+                &self.cwd,
+                &self.context,
+                self.dockerfile.as_deref(),
+                ignorefile.as_deref(),
+                *remote,
+            );
+        }
         resolve(
             &self.cwd,
             &self.context,
@@ -116,13 +131,44 @@ pub fn effective_patterns(
     r: &Resolved,
     builder: Builder,
 ) -> Result<(Vec<PatternLine>, usize), Error> {
-    let mut raw = dockerignore::read_all(&r.ignore_text).map_err(|e| pattern_err(r, e, builder))?;
+    let mut raw = if r.podman {
+        crate::engine::read_buildah(&r.ignore_text)
+    } else {
+        dockerignore::read_all(&r.ignore_text).map_err(|e| pattern_err(r, e, builder))?
+    };
     if builder == Builder::Buildkit {
         buildkit_transport(r, &mut raw)?;
     }
     let mut lines = dockerignore::to_pattern_list(&raw).map_err(|e| pattern_err(r, e, builder))?;
     let raw_len = lines.len();
-    if builder == Builder::Classic {
+    if r.podman_remote {
+        // podman-remote's client always sends these (`prepareContainerFiles` `dontexcludes`).
+        let mut extra: Vec<Vec<u8>> = [
+            "!Dockerfile",
+            "!Containerfile",
+            "!.dockerignore",
+            "!.containerignore",
+        ]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+        if let Some(rel) = &r.dockerfile_rel {
+            for ext in [&b""[..], b".dockerignore", b".containerignore"] {
+                extra.push([&b"!"[..], rel, ext].concat());
+            }
+        }
+        for e in extra {
+            let raw = vec![(0, e.clone(), e)];
+            for mut l in
+                dockerignore::to_pattern_list(&raw).map_err(|e| pattern_err(r, e, builder))?
+            {
+                l.line = 0;
+                lines.push(l);
+            }
+        }
+    }
+    // Buildah appends nothing: the Containerfile and the ignore file are read from disk.
+    if builder == Builder::Classic && !r.podman {
         let set = PatternSet::new(lines.clone());
         let mut extra: Vec<Vec<u8>> = Vec::new();
         if set.matches_deprecated(b".dockerignore") {
@@ -206,7 +252,7 @@ fn exception_reach(exc: &[&PatternLine]) -> Option<Vec<Vec<u8>>> {
     Some(out)
 }
 
-fn prune_rule(m: &FastMatcher, builder: Builder) -> Prune {
+fn prune_rule(m: &FastMatcher, builder: Builder, podman: bool, remote: bool) -> Prune {
     let exc: Vec<&PatternLine> = m
         .set()
         .patterns()
@@ -215,6 +261,27 @@ fn prune_rule(m: &FastMatcher, builder: Builder) -> Prune {
         .map(|p| p.line())
         .collect();
     let has_exclusions = !exc.is_empty();
+    if remote {
+        // podman-remote's `nTar` never skips a directory: with any exception it walks every
+        // excluded one (without one, nothing below an excluded directory can be sent).
+        return Prune::Buildah {
+            has_exclusions,
+            prefixes: vec![Vec::new()],
+        };
+    }
+    if podman {
+        return Prune::Buildah {
+            has_exclusions,
+            prefixes: exc
+                .iter()
+                .map(|l| {
+                    let mut v = l.cleaned.clone();
+                    v.push(b'/');
+                    v
+                })
+                .collect(),
+        };
+    }
     match builder {
         Builder::Classic => Prune::Classic {
             has_exclusions,
@@ -321,6 +388,10 @@ struct Walk<'a> {
 
 /// The analysis.
 fn analyze_pruned(resolved: Resolved, builder: Builder, w: Walk) -> Result<Analysis, Error> {
+    // Podman/Buildah: the classic walk with Buildah's changes (`WalkPlan::podman`).
+    let podman = resolved.podman;
+    let podman_remote = resolved.podman_remote;
+    let builder = if podman { Builder::Classic } else { builder };
     let Walk {
         threads,
         progress,
@@ -339,7 +410,9 @@ fn analyze_pruned(resolved: Resolved, builder: Builder, w: Walk) -> Result<Analy
         matcher: &matcher,
         builder,
         raw_len,
-        prune: match prune_rule(&matcher, builder) {
+        podman,
+        podman_remote,
+        prune: match prune_rule(&matcher, builder, podman, podman_remote) {
             Prune::Buildkit {
                 prefixes,
                 has_exclusions,
@@ -360,6 +433,11 @@ fn analyze_pruned(resolved: Resolved, builder: Builder, w: Walk) -> Result<Analy
         match e.kind {
             WalkErrorKind::CantStat => Error::CantStat(abs),
             WalkErrorKind::NoPermission => Error::NoPermission(abs),
+            WalkErrorKind::OpenDir(code) if podman => Error::Podman(format!(
+                "copier: get: error reading {}: {}",
+                abs.display(),
+                crate::error::go_err(&std::io::Error::from_raw_os_error(code))
+            )),
             WalkErrorKind::OpenDir(code) => {
                 Error::SenderOpen(abs, std::io::Error::from_raw_os_error(code))
             }

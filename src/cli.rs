@@ -40,9 +40,19 @@ pub(crate) struct Cli {
 
 #[derive(Args, Debug, Clone)]
 struct Common {
-    /// Which builder's rules to apply.
-    #[arg(long, value_enum, default_value = "buildkit", global = true)]
-    builder: BuilderArg,
+    /// Which builder's rules to apply (docker only; default: buildkit).
+    #[arg(long, value_enum, global = true)]
+    builder: Option<BuilderArg>,
+    /// Whose build: docker (default; --builder says which builder), podman (`podman build`,
+    /// `buildah bud`; `buildah` is the same): Containerfile before Dockerfile, .containerignore
+    /// before .dockerignore, Buildah's matching; or podman-remote (`podman --remote`, Podman on
+    /// macOS and Windows): what its client uploads.
+    #[arg(long, value_enum, default_value = "docker", global = true)]
+    engine: EngineArg,
+    /// With --engine podman: the ignore file to use, as `podman build --ignorefile FILE`
+    /// (relative to the current directory).
+    #[arg(long, value_name = "FILE", global = true)]
+    ignorefile: Option<PathBuf>,
     /// The Dockerfile, relative to the current directory (as `docker build -f`). `suggest`
     /// accepts it more than once (one ignore file serving every Dockerfile given).
     #[arg(
@@ -456,6 +466,16 @@ enum BuilderArg {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
+enum EngineArg {
+    Docker,
+    /// `podman build` and `buildah bud`.
+    #[value(alias = "buildah")]
+    Podman,
+    /// podman-remote (`podman --remote`, Podman on macOS and Windows): the client's upload.
+    PodmanRemote,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
 enum FormatArg {
     Human,
     Json,
@@ -470,6 +490,8 @@ const GLOBAL_WITH_VALUE: &[&str] = &[
     "-f",
     "--file",
     "--builder",
+    "--engine",
+    "--ignorefile",
     "--threads",
     "--budget",
     "--budget-on",
@@ -587,8 +609,29 @@ impl Cli {
             }
         }
         let builder = match self.common.builder {
-            BuilderArg::Buildkit => Builder::Buildkit,
-            BuilderArg::Classic => Builder::Classic,
+            Some(_) if !matches!(self.common.engine, EngineArg::Docker) => usage_error(
+                ErrorKind::ArgumentConflict,
+                "--builder chooses between docker's two builders; with --engine podman, Buildah's rules apply".into(),
+            ),
+            // Podman/Buildah: the classic walk with Buildah's changes (ctxsize::engine).
+            None if !matches!(self.common.engine, EngineArg::Docker) => Builder::Classic,
+            None | Some(BuilderArg::Buildkit) => Builder::Buildkit,
+            Some(BuilderArg::Classic) => Builder::Classic,
+        };
+        let engine = match self.common.engine {
+            EngineArg::Docker => {
+                if self.common.ignorefile.is_some() {
+                    usage_error(
+                        ErrorKind::ArgumentConflict,
+                        "--ignorefile is a podman/buildah option; docker has none (add --engine podman)".into(),
+                    );
+                }
+                ctxsize::engine::Engine::Docker
+            }
+            EngineArg::Podman | EngineArg::PodmanRemote => ctxsize::engine::Engine::Podman {
+                ignorefile: self.common.ignorefile.clone(),
+                remote: matches!(self.common.engine, EngineArg::PodmanRemote),
+            },
         };
         let config = |context: Option<PathBuf>| Config {
             context: context.unwrap_or_else(|| PathBuf::from(".")),
@@ -597,6 +640,7 @@ impl Cli {
             cwd: cwd.clone(),
             threads: self.common.threads,
             excluded_sizes: !self.report.no_excluded_sizes,
+            engine: engine.clone(),
         };
         let options = Options {
             report: self.report.options(),
@@ -686,6 +730,10 @@ impl Cli {
                     named: named.map(|n| named_given(&options, &n)),
                 },
             },
+            Some(Sub::Bake { .. }) if engine.is_podman() => usage_error(
+                ErrorKind::ArgumentConflict,
+                "bake reads docker buildx bake files; --engine podman does not apply to it".into(),
+            ),
             Some(Sub::Bake {
                 targets,
                 format,

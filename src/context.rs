@@ -17,8 +17,13 @@ use crate::sys::{bytes_to_path, os_bytes, to_slash};
 use crate::walk::Builder;
 
 mod fetch;
+mod podman;
 
 pub use fetch::{follow_links, include_set, Local, ReadError};
+pub use podman::{
+    containerfile_note, containerignore_note, ignore_candidates, remote_candidates, resolve_podman,
+    resolve_podman_named,
+};
 
 /// The host rules the docker CLI follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,6 +193,21 @@ pub struct Resolved {
     pub ignore_text: Vec<u8>,
     /// Facts worth telling the user (an ignore file that is present but not used, …).
     pub notes: Vec<String>,
+    /// Resolved as Podman/Buildah do ([`resolve_podman`]): the walk follows Buildah's rules.
+    pub podman: bool,
+    /// Resolved as podman-remote does: the walk is its client's tar (`crate::engine`).
+    pub podman_remote: bool,
+}
+
+impl Resolved {
+    /// Whose rules: `docker`, `podman` or `podman-remote` (the JSON `engine` key).
+    pub fn engine_id(&self) -> &'static str {
+        match (self.podman, self.podman_remote) {
+            (_, true) => "podman-remote",
+            (true, false) => "podman",
+            (false, false) => "docker",
+        }
+    }
 }
 
 /// Resolves the context directory (R29).
@@ -212,8 +232,23 @@ fn rel_inside(root: &Path, p: &Path) -> Option<Vec<u8>> {
     Some(Platform::host().rel_path(b.into_owned()))
 }
 
-/// Resolves everything for one builder.
+/// Resolves everything for one builder, with a note when the context was prepared for
+/// Podman (a `.containerignore`; a `Containerfile` docker does not look for).
 pub fn resolve(
+    cwd: &Path,
+    ctx: &Path,
+    dockerfile: Option<&Path>,
+    builder: Builder,
+) -> Result<Resolved, Error> {
+    let mut r = resolve_docker(cwd, ctx, dockerfile, builder)?;
+    if dockerfile.is_none() {
+        r.notes.extend(containerfile_note(&r.root));
+    }
+    r.notes.extend(containerignore_note(&r.root));
+    Ok(r)
+}
+
+fn resolve_docker(
     cwd: &Path,
     ctx: &Path,
     dockerfile: Option<&Path>,
@@ -274,6 +309,8 @@ pub fn resolve(
                 ignore_file,
                 ignore_text,
                 notes,
+                podman: false,
+                podman_remote: false,
             })
         }
         Builder::Buildkit => resolve_buildkit(root, cwd, dockerfile, from_stdin),
@@ -454,6 +491,8 @@ fn resolve_buildkit(
         ignore_file,
         ignore_text,
         notes,
+        podman: false,
+        podman_remote: false,
     })
 }
 

@@ -54,6 +54,9 @@ pub enum Error {
     /// Any other I/O failure.
     #[error("{}: {}", .0.display(), go_err(.1))]
     Io(PathBuf, std::io::Error),
+    /// Podman/Buildah refuse the context or the Containerfile (their wording).
+    #[error("{0}")]
+    Podman(String),
     /// A command-line value is wrong.
     #[error("{0}")]
     Usage(String),
@@ -169,6 +172,7 @@ impl Error {
             }
             Error::DockerfileMissing(_) | Error::BuildkitDockerfile(_) => "pass the Dockerfile with -f (relative to the current directory, as docker does)".into(),
             Error::IgnoreIsDir(_) => "remove the .dockerignore directory or turn it into a file".into(),
+            Error::Podman(_) => "Podman/Buildah look for a Containerfile, then a Dockerfile, in the context; pass another with -f".into(),
             Error::ContextNotFound(_) | Error::ContextNotDir(_) => "give the build context directory, as for `docker build DIR`".into(),
             _ => return None,
         })

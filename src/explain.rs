@@ -65,6 +65,9 @@ pub enum Reason {
 pub struct Verdict {
     /// The builder.
     pub builder: Builder,
+    /// Whose build: `docker`, or `podman` (the builder is then `classic`, the walk Buildah's is
+    /// modelled on).
+    pub engine: &'static str,
     /// Sent or not (`None` when this builder could not analyse the context).
     pub sent: Option<bool>,
     /// Why.
@@ -159,18 +162,22 @@ impl<'a> Explainer<'a> {
             .map(|(i, _)| i)
             .chain(std::iter::once(path.len()))
             .collect();
+        let podman = self.analysis.resolved.podman;
         for end in ends {
             let prefix = &path[..end];
-            let (m, bits) = set
-                .matches_using_parent_results(prefix, parent.as_deref())
-                .map_err(|b| {
-                    let l = &set.patterns()[b.0].line();
-                    format!(
-                        "line {}: `{}`: syntax error in pattern (docker fails the build)",
-                        l.line,
-                        String::from_utf8_lossy(&l.original)
-                    )
-                })?;
+            let res = if podman {
+                podman_level(set, prefix, parent.as_deref())
+            } else {
+                set.matches_using_parent_results(prefix, parent.as_deref())
+            };
+            let (m, bits) = res.map_err(|b| {
+                let l = &set.patterns()[b.0].line();
+                format!(
+                    "line {}: `{}`: syntax error in pattern (docker fails the build)",
+                    l.line,
+                    String::from_utf8_lossy(&l.original)
+                )
+            })?;
             let matched = (0..bits.len())
                 .filter(|&i| bits[i] && !parent.as_ref().is_some_and(|p| p[i]))
                 .map(|i| self.line_ref(set, i))
@@ -198,6 +205,7 @@ impl<'a> Explainer<'a> {
         let a = self.analysis;
         let mut v = Verdict {
             builder: a.builder,
+            engine: a.resolved.engine_id(),
             sent: None,
             reason: None,
             deciding: None,
@@ -268,6 +276,28 @@ impl<'a> Explainer<'a> {
     }
 }
 
+/// One level of Buildah's matching (R16 a, storage's `PatternMatcher.Matches`): a pattern
+/// applies when it matches this prefix or applied to an ancestor; the last that applies decides.
+fn podman_level(
+    set: &PatternSet,
+    prefix: &[u8],
+    parent: Option<&[bool]>,
+) -> Result<(bool, Vec<bool>), crate::dockerignore::BrokenPattern> {
+    let mut bits = Vec::with_capacity(set.patterns().len());
+    for (i, p) in set.patterns().iter().enumerate() {
+        let inherited = parent.is_some_and(|b| b[i]);
+        let here = p
+            .matches(prefix)
+            .map_err(|_| crate::dockerignore::BrokenPattern(i))?;
+        bits.push(inherited || here);
+    }
+    let m = bits
+        .iter()
+        .rposition(|&b| b)
+        .is_some_and(|i| !set.patterns()[i].exclusion());
+    Ok((m, bits))
+}
+
 /// Turns a user's PATH into a context-relative path: absolute paths are taken relative to the
 /// context root (`root`, or `given_root` as the user spelled it); relative paths are relative to
 /// the context, as in a `.dockerignore`.
@@ -316,7 +346,13 @@ pub fn explain(
     match (other, other_err) {
         (Some(o), _) => verdicts.push(o.verdict(path)),
         (None, Some(e)) => verdicts.push(Verdict {
-            builder: chosen.analysis.builder.other(),
+            // With Podman the other verdict is docker's (BuildKit).
+            builder: if chosen.analysis.resolved.podman {
+                Builder::Buildkit
+            } else {
+                chosen.analysis.builder.other()
+            },
+            engine: "docker",
             sent: None,
             reason: None,
             deciding: None,
@@ -339,8 +375,10 @@ pub fn explain(
     }
 }
 
-fn builder_name(b: Builder) -> &'static str {
-    match b {
+fn builder_name(v: &Verdict) -> &'static str {
+    match v.builder {
+        _ if v.engine == "podman" => "Podman/Buildah",
+        _ if v.engine == "podman-remote" => "podman-remote",
         Builder::Buildkit => "BuildKit",
         Builder::Classic => "classic builder",
     }
@@ -363,7 +401,7 @@ pub fn render_verdict(
     indent: &str,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let name = builder_name(v.builder);
+    let name = builder_name(v);
     if let Some(e) = &v.error {
         return writeln!(
             out,
@@ -394,7 +432,9 @@ pub fn render_verdict(
                 s.push_str(&format!(
                     "; the exception {} matches this path but cannot reach it{}",
                     show_line(l),
-                    if v.builder == Builder::Classic {
+                    if v.engine == "podman" || v.engine == "podman-remote" {
+                        " (Podman/Buildah walk into an excluded directory only when an exception's text starts with its path)"
+                    } else if v.builder == Builder::Classic {
                         " (the classic builder walks into an excluded directory only when an exception starts with `dir/` literally)"
                     } else {
                         ""
@@ -409,6 +449,12 @@ pub fn render_verdict(
                 .map(|l| format!(" by {}", show_line(l)))
                 .unwrap_or_default()
         ),
+        (Some(Reason::Skipped), _) if v.engine == "podman" => {
+            "a socket: Podman/Buildah skip it".to_string()
+        }
+        (Some(Reason::Skipped), _) if v.engine == "podman-remote" => {
+            "not a file, directory or symlink: podman-remote does not upload it".to_string()
+        }
         (Some(Reason::Skipped), _) => "a socket: the classic builder skips it".to_string(),
         (Some(Reason::Missing), _) => "not in the build context".to_string(),
         _ => String::new(),
@@ -443,7 +489,13 @@ pub fn render_human(list: &[Explanation], out: &mut dyn std::io::Write) -> std::
         for v in &e.verdicts {
             render_verdict(v, "  ", out)?;
         }
-        if e.builders_disagree {
+        if e.builders_disagree && e.verdicts.iter().any(|v| v.engine != "docker") {
+            writeln!(
+                out,
+                "  note: {} and docker (BuildKit) disagree on this path",
+                builder_name(&e.verdicts[0])
+            )?;
+        } else if e.builders_disagree {
             writeln!(out, "  note: the two builders disagree on this path")?;
         }
     }

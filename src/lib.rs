@@ -10,6 +10,7 @@
 //!     cwd: std::env::current_dir().unwrap(),
 //!     threads: 0,
 //!     excluded_sizes: true,
+//!     engine: ctxsize::engine::Engine::Docker,
 //! })
 //! .unwrap();
 //! println!("{} bytes in {} files", a.totals.content_bytes, a.totals.files);
@@ -29,6 +30,7 @@ pub mod context;
 /// Docker's ignore-file reading and matching (the `dockerignore` crate).
 pub use dockerignore;
 pub mod dockerfile;
+pub mod engine;
 pub mod error;
 pub mod exit;
 pub mod explain;

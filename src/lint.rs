@@ -83,6 +83,17 @@ fn full_tree(root: &Path) -> Vec<(Vec<u8>, bool)> {
     v
 }
 
+/// The builder's name, or `Podman/Buildah` with that engine.
+fn engine_name(cfg: &Config) -> &'static str {
+    if cfg.engine.is_remote() {
+        "podman-remote"
+    } else if cfg.engine.is_podman() {
+        "Podman/Buildah"
+    } else {
+        builder_name(cfg.builder)
+    }
+}
+
 fn builder_name(b: Builder) -> &'static str {
     match b {
         Builder::Buildkit => "BuildKit",
@@ -261,22 +272,37 @@ pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
         }
         Err(e) => return Err(e),
     };
-    let other_a = cfg
-        .resolve_for(cfg.builder.other())
-        .and_then(|r| analyze_resolved(r, cfg.builder.other(), cfg.threads));
+    // With Podman the comparison is with docker's default builder (BuildKit).
+    let other_cfg = Config {
+        builder: cfg.builder.other(),
+        ..cfg.clone()
+    };
+    let other_cfg = match cfg.engine {
+        // `docker build -f <the Containerfile Podman uses>`.
+        crate::engine::Engine::Podman { .. } => Config {
+            builder: Builder::Buildkit,
+            engine: crate::engine::Engine::Docker,
+            dockerfile: Some(resolved.dockerfile.clone()),
+            ..other_cfg
+        },
+        crate::engine::Engine::Docker => other_cfg,
+    };
+    let other_a = other_cfg
+        .resolve_for(other_cfg.builder)
+        .and_then(|r| analyze_resolved(r, other_cfg.builder, cfg.threads));
     let other_a = match other_a {
         Ok(a) if a.resolved.ignore_file == resolved.ignore_file => Some(a),
         Ok(_) => {
             notes.push(format!(
                 "{} reads a different ignore file: builder comparison skipped",
-                builder_name(cfg.builder.other())
+                engine_name(&other_cfg)
             ));
             None
         }
         Err(e) => {
             notes.push(format!(
                 "{}: {e}: builder comparison skipped",
-                builder_name(cfg.builder.other())
+                engine_name(&other_cfg)
             ));
             None
         }
@@ -340,7 +366,7 @@ fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, bool)]) {
         let why = match &in_effect {
             Some(f) => format!(
                 "not used: {} reads {} instead",
-                builder_name(cfg.builder),
+                engine_name(cfg),
                 rel_display(&r.root, f)
             ),
             None => "not used: it cannot be read as a file".into(),
@@ -359,8 +385,12 @@ fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, bool)]) {
                     &p,
                     format!(
                         "not used: {} reads only {}",
-                        builder_name(cfg.builder),
-                        rel_display(&r.root, &root_ignore)
+                        engine_name(cfg),
+                        // Podman reads one file among several: the one in effect.
+                        match (&in_effect, cfg.engine.is_podman()) {
+                            (Some(f), true) => rel_display(&r.root, f),
+                            _ => rel_display(&r.root, &root_ignore),
+                        }
                     ),
                 );
             }
@@ -576,7 +606,7 @@ fn exceptions(
                     format!(
                         "`{orig}` cannot reach {} under {}: `{dir}/` is excluded{by} and never walked into, because no exception starts with `{dir}/`{}",
                         show(x),
-                        builder_name(e.analysis.builder),
+                        if e.analysis.resolved.podman { "Podman/Buildah" } else { builder_name(e.analysis.builder) },
                         if blocked.len() > 1 { format!(" ({} paths affected)", blocked.len()) } else { String::new() }
                     ),
                     format!("!{}", show(x)),
@@ -643,17 +673,19 @@ fn disagree(cx: &mut Ctx, a: &Analysis, o: &Analysis) {
         }
         tops.push(p);
     }
-    let (kb, cl) = if a.builder == Builder::Buildkit {
+    let podman = a.resolved.podman;
+    let (kb, cl) = if a.builder == Builder::Buildkit && !podman {
         (&sa, &so)
     } else {
         (&so, &sa)
     };
     let mut parts = Vec::new();
     for p in tops.iter().take(20) {
-        let who = if kb.contains(*p) && !cl.contains(*p) {
-            "BuildKit only"
-        } else {
-            "classic only"
+        let who = match (kb.contains(*p) && !cl.contains(*p), podman) {
+            (true, false) => "BuildKit only",
+            (false, false) => "classic only",
+            (true, true) => "docker only",
+            (false, true) => "Podman/Buildah only",
         };
         parts.push(format!("{} ({who})", show(p)));
     }
@@ -668,7 +700,12 @@ fn disagree(cx: &mut Ctx, a: &Analysis, o: &Analysis) {
         path: cx.file.clone(),
         files: diff.len() as u64,
         message: format!(
-            "the classic builder and BuildKit disagree on {} entr{}: {}",
+            "{} disagree on {} entr{}: {}",
+            if podman {
+                "Podman/Buildah and docker (BuildKit)"
+            } else {
+                "the classic builder and BuildKit"
+            },
             diff.len(),
             if diff.len() == 1 { "y" } else { "ies" },
             parts.join(", ")

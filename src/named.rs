@@ -114,7 +114,7 @@ fn build_one(
             kind_name(&nc.kind)
         )));
     }
-    if cfg.builder != Builder::Buildkit {
+    if cfg.builder != Builder::Buildkit && !cfg.engine.is_podman() {
         return Ok(skip(NO_CLASSIC.into()));
     }
     let uses = sources.map(|s| uses_of(s, &nc.name));
@@ -154,7 +154,7 @@ pub fn local_config(cfg: &Config, nc: &NamedContext) -> Result<Config, Error> {
             nc.name, nc.source
         )));
     }
-    if cfg.builder != Builder::Buildkit {
+    if cfg.builder != Builder::Buildkit && !cfg.engine.is_podman() {
         return Err(Error::Usage(NO_CLASSIC.into()));
     }
     Ok(Config {

@@ -134,6 +134,7 @@ fn resolve_without_dockerfile(cfg: &Config) -> Result<Resolved, Error> {
     )?;
     r.dockerfile = r.root.join("Dockerfile");
     r.dockerfile_rel = None;
+    r.notes.extend(crate::context::containerfile_note(&r.root));
     Ok(r)
 }
 
@@ -427,6 +428,10 @@ pub fn build_named(
 /// The walk of a named local context: BuildKit's rules, its root `.dockerignore` only (resolved
 /// as for `-f -`, which never reads `<Dockerfile>.dockerignore`).
 pub fn analyze_named(cfg: &Config) -> Result<Analysis, Error> {
+    if cfg.engine.is_podman() {
+        let r = crate::context::resolve_podman_named(&cfg.cwd, &cfg.context)?;
+        return analyze_resolved_sizes(r, Builder::Classic, cfg.threads, cfg.excluded_sizes);
+    }
     let r = crate::context::resolve(
         &cfg.cwd,
         &cfg.context,

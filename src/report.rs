@@ -15,8 +15,11 @@ pub struct Report {
     pub schema_version: u32,
     /// The context root.
     pub context: String,
-    /// The builder whose rules were applied.
+    /// The builder whose rules were applied (`classic` with the podman engine: Buildah's walk is
+    /// the classic one with its own changes).
     pub builder: Builder,
+    /// Whose build: `docker`, `podman` (`podman build`, `buildah bud`) or `podman-remote`.
+    pub engine: &'static str,
     /// The Dockerfile.
     pub dockerfile: String,
     /// The ignore file in effect, if any.
@@ -134,6 +137,7 @@ impl Report {
             schema_version: SCHEMA_VERSION,
             context: r.root.display().to_string(),
             builder: a.builder,
+            engine: r.engine_id(),
             dockerfile: r.dockerfile.display().to_string(),
             ignore_file: r.ignore_file.as_ref().map(|p| p.display().to_string()),
             totals: a.totals,

@@ -14,6 +14,7 @@ pub(crate) fn config(dir: &Path, builder: Builder, threads: usize) -> Config {
         cwd: dir.to_path_buf(),
         threads,
         excluded_sizes: true,
+        engine: crate::engine::Engine::Docker,
     }
 }
 

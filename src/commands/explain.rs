@@ -51,9 +51,19 @@ pub(super) fn command(
         }
         None => {
             let chosen = pipeline::analyze(cfg, None)?.0;
-            let other_cfg = Config {
-                builder: cfg.builder.other(),
-                ..cfg.clone()
+            // With Podman, the other verdict is docker's default (BuildKit) with the same
+            // Containerfile (`docker build -f`), not a second Buildah one.
+            let other_cfg = match cfg.engine {
+                crate::engine::Engine::Podman { .. } => Config {
+                    builder: crate::Builder::Buildkit,
+                    engine: crate::engine::Engine::Docker,
+                    dockerfile: Some(chosen.resolved.dockerfile.clone()),
+                    ..cfg.clone()
+                },
+                crate::engine::Engine::Docker => Config {
+                    builder: cfg.builder.other(),
+                    ..cfg.clone()
+                },
             };
             let (other, other_err) = match pipeline::analyze(&other_cfg, None) {
                 Ok((a, _)) => (Some(a), None),

@@ -693,6 +693,7 @@ mod tests {
             schema_version: 1,
             context: "/ctx".into(),
             builder: Builder::Buildkit,
+            engine: "docker",
             dockerfile: "/ctx/Dockerfile".into(),
             ignore_file: Some("/ctx/.dockerignore".into()),
             totals: Totals {

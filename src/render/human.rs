@@ -79,6 +79,10 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
     };
     let t = &r.totals;
     let builder = match r.builder {
+        _ if r.engine == "podman" => "Podman/Buildah (podman build, buildah bud)",
+        _ if r.engine == "podman-remote" => {
+            "podman-remote (podman build on macOS/Windows, --remote)"
+        }
         Builder::Buildkit => "BuildKit (default builder)",
         Builder::Classic => "classic builder (DOCKER_BUILDKIT=0)",
     };
@@ -116,6 +120,8 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
         other
     )?;
     let tar_what = match r.builder {
+        _ if r.engine == "podman" => "as one tar of these entries; Buildah reads them in place",
+        _ if r.engine == "podman-remote" => "the tar podman-remote uploads, before gzip",
         Builder::Classic => "the tar the classic builder sends",
         Builder::Buildkit => "as one tar of these entries",
     };
@@ -170,9 +176,18 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
     }
     writeln!(
         o,
-        "{} {} (each with the .dockerignore line that removes it)",
+        "{} {} (each with the {} line that removes it)",
         st.bold("Findings"),
-        plural(shown_here as u64, "finding", "findings")
+        plural(shown_here as u64, "finding", "findings"),
+        if r.engine != "docker" && r.ignore_file.is_none() {
+            ".containerignore"
+        } else {
+            r.ignore_file
+                .as_deref()
+                .and_then(|f| f.rsplit(['/', '\\']).next())
+                .filter(|n| n.ends_with("ignore"))
+                .unwrap_or(".dockerignore")
+        }
     )?;
     for c in &r.categories {
         let items: Vec<&Finding> = r

@@ -47,7 +47,7 @@ pub use output::{summary, unified_diff};
 pub use write::{write_atomic, Snapshot};
 
 use model::Model;
-use output::name;
+use output::label;
 use plan::{keep_pattern, Plan};
 use prove::{per_file, Check};
 use targets::Target;
@@ -140,6 +140,9 @@ pub struct Suggestion {
     pub figures: Vec<Figures>,
     /// Builders the proof ran under (empty when it failed).
     pub proven_for: Vec<Builder>,
+    /// Proven for Podman/Buildah (`--engine podman`): `proven_for` then holds `classic`, the walk
+    /// Buildah's is modelled on.
+    pub podman: bool,
 }
 
 impl Suggestion {
@@ -204,19 +207,32 @@ pub fn suggest_all(config: &Config, opts: &SuggestOptions) -> Result<Vec<Suggest
                 None => walk_all(&main, config.threads)?,
             };
             let mut n = notes.clone();
-            n.push(format!(
-                "{} is read by BuildKit only; the classic builder keeps using {}",
-                dest.display(),
-                main.root.join(".dockerignore").display()
-            ));
+            n.push(if config.engine.is_podman() {
+                format!(
+                    "Podman/Buildah read {} before any other ignore file (unless --ignorefile is given)",
+                    dest.display()
+                )
+            } else {
+                format!(
+                    "{} is read by BuildKit only; the classic builder keeps using {}",
+                    dest.display(),
+                    main.root.join(".dockerignore").display()
+                )
+            });
             out.push(build(config, opts, &main, tr, vec![t], dest, n, None)?);
         }
         return Ok(out);
     }
+    // With Podman and no ignore file yet: `.containerignore`, the name Podman reads first.
+    let default_name = if config.engine.is_podman() {
+        ".containerignore"
+    } else {
+        ".dockerignore"
+    };
     let destination = main
         .ignore_file
         .clone()
-        .unwrap_or_else(|| main.root.join(".dockerignore"));
+        .unwrap_or_else(|| main.root.join(default_name));
     Ok(vec![build(
         config,
         opts,
@@ -381,7 +397,7 @@ fn build(
                 served.join(", ")
             }
         )];
-        h.extend(output::header(&plan, &served));
+        h.extend(output::header(&plan, &served, config.engine.is_podman()));
         if let Some(nc) = &opts.named {
             // The last two lines speak of the main context's Dockerfile and builders.
             h.truncate(h.len().saturating_sub(2));
@@ -431,7 +447,7 @@ fn build(
                 Some(k) if k != top && keep_pattern(&top).is_some() => {
                     warnings.push(format!(
                         "{p} is not sent under {} with !{k}; broadened to !{top}",
-                        name(*b)
+                        label(*b, config.engine.is_podman())
                     ));
                     plan.keep.remove(&k);
                     plan.keep.retain(|q| !plan::at_or_below(q, &top));
@@ -442,7 +458,7 @@ fn build(
                 None if !plan.keep.contains(&top) && keep_pattern(&top).is_some() => {
                     warnings.push(format!(
                         "{p} is not sent under {}; keeping !{top}",
-                        name(*b)
+                        label(*b, config.engine.is_podman())
                     ));
                     plan.keep.retain(|q| !plan::at_or_below(q, &top));
                     plan.keep.insert(top);
@@ -455,7 +471,7 @@ fn build(
             warnings.push(format!(
                 "{} is not sent under {} even with a top-level line; no allowlist is written",
                 proof.failures[0].1,
-                name(proof.failures[0].0)
+                label(proof.failures[0].0, config.engine.is_podman())
             ));
             plan.open = true;
             plan.keep.clear();
@@ -471,7 +487,7 @@ fn build(
     let failures: Vec<String> = proof
         .failures
         .iter()
-        .map(|(b, p, why)| format!("{p} under {}: {why}", name(*b)))
+        .map(|(b, p, why)| format!("{p} under {}: {why}", label(*b, config.engine.is_podman())))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -588,6 +604,7 @@ fn build(
         failures,
         figures,
         proven_for,
+        podman: config.engine.is_podman(),
     })
 }
 
@@ -653,7 +670,7 @@ fn secure_backup(
                 moved,
                 Some(format!(
                     "moved out of the context: the {} builder would have sent it",
-                    name(b)
+                    label(b, config.engine.is_podman())
                 )),
             ))
         }
@@ -929,7 +946,7 @@ mod tests {
         s.failures = p
             .failures
             .iter()
-            .map(|(b, path, why)| format!("{path} under {}: {why}", name(*b)))
+            .map(|(b, path, why)| format!("{path} under {}: {why}", output::name(*b)))
             .collect();
         s.proven_for.clear();
         let (mut out, mut err) = (Vec::new(), Vec::new());

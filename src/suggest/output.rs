@@ -12,6 +12,16 @@ pub fn human(n: u64) -> String {
     humansize::format_size(n, humansize::DECIMAL)
 }
 
+/// The builder's name as the summary prints it, or `Podman/Buildah` with that engine (whose
+/// walk is the classic one with Buildah's changes).
+pub fn label(b: Builder, podman: bool) -> &'static str {
+    if podman {
+        "Podman/Buildah"
+    } else {
+        name(b)
+    }
+}
+
 /// The builder's name as the summary prints it.
 pub fn name(b: Builder) -> &'static str {
     match b {
@@ -34,7 +44,7 @@ pub fn esc(s: &str) -> String {
 }
 
 /// The file's header comment.
-pub fn header(plan: &Plan, served: &[String]) -> Vec<String> {
+pub fn header(plan: &Plan, served: &[String], podman: bool) -> Vec<String> {
     let mut h = Vec::new();
     if plan.open {
         h.push("No allowlist could be proven; only secrets and junk are excluded.".into());
@@ -54,6 +64,13 @@ pub fn header(plan: &Plan, served: &[String]) -> Vec<String> {
             served.len(),
             served.join(", ")
         ));
+    }
+    if podman {
+        h.push(
+            "The Containerfile and this file need no line: Podman/Buildah read them from disk."
+                .into(),
+        );
+        return h;
     }
     h.push(
         "The Dockerfile and this file need no line: BuildKit loads them separately and the".into(),
@@ -135,7 +152,7 @@ pub fn summary(s: &Suggestion) -> String {
         o.push_str(&format!("  serves    {} ({origin})\n", esc(rel)));
     }
     for f in &s.figures {
-        let b = f.builder.map_or("", name);
+        let b = f.builder.map_or("", |b| label(b, s.podman));
         o.push_str(&format!(
             "  {b:<8}  sent      {} → {}\n",
             pair(f.before),
@@ -190,7 +207,7 @@ pub fn summary(s: &Suggestion) -> String {
             "  proven: every file the build copies is still sent under {}, except the removals above\n",
             s.proven_for
                 .iter()
-                .map(|b| name(*b))
+                .map(|b| label(*b, s.podman))
                 .collect::<Vec<_>>()
                 .join(" and ")
         ));

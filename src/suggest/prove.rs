@@ -16,7 +16,6 @@ use crate::transfer::node_paths;
 use crate::walk::Builder;
 
 use super::model::Model;
-use super::output::name;
 use super::targets::Target;
 
 /// One Dockerfile under one builder that reads the proposed file.
@@ -76,8 +75,16 @@ pub fn checks(
     // BuildKit's walk depends on the context and the ignore text only, not on the Dockerfile.
     type Before = (Option<Rc<HashSet<String>>>, Option<(u64, u64)>);
     let mut bk_cache: HashMap<(PathBuf, Vec<u8>), Before> = HashMap::new();
+    let podman = config.engine.is_podman();
+    let builders: &[Builder] = if podman {
+        // One walk: Buildah's (the classic one with its changes, `crate::engine`).
+        &[Builder::Classic]
+    } else {
+        &[Builder::Buildkit, Builder::Classic]
+    };
+    let name = |b: Builder| super::output::label(b, podman);
     for (k, t) in targets.iter().enumerate() {
-        for b in [Builder::Buildkit, Builder::Classic] {
+        for &b in builders {
             let cfg = Config {
                 dockerfile: Some(t.dockerfile.clone()),
                 builder: b,
@@ -91,19 +98,49 @@ pub fn checks(
                 }
             };
             let ctx_file = r.root.join(".dockerignore");
-            let uses = match b {
-                Builder::Buildkit => {
-                    let per = per_file(&r.dockerfile);
-                    if same(&per, destination) {
-                        true
-                    } else if per.is_file() {
-                        false
-                    } else {
-                        same(&ctx_file, destination)
-                    }
+            if podman {
+                // Buildah reads the first of its candidates that exists, so after the write:
+                // the first that exists or is the destination.
+                let ignorefile = match &config.engine {
+                    crate::engine::Engine::Podman { ignorefile, .. } => ignorefile.as_deref(),
+                    crate::engine::Engine::Docker => None,
+                };
+                let cands = if config.engine.is_remote() && ignorefile.is_none() {
+                    crate::context::remote_candidates(&r.root, &r.dockerfile)
+                } else {
+                    crate::context::ignore_candidates(
+                        &config.cwd,
+                        &r.root,
+                        Some(t.dockerfile.as_path()),
+                        ignorefile,
+                    )
+                };
+                let reads = cands
+                    .iter()
+                    .find(|c| same(c, destination) || std::fs::symlink_metadata(c).is_ok());
+                if !reads.is_some_and(|c| same(c, destination)) {
+                    notes.push(format!(
+                        "{} under Podman/Buildah reads {}, not the proposed file",
+                        t.rel,
+                        reads.map_or("no ignore file".into(), |c| c.display().to_string())
+                    ));
+                    continue;
                 }
-                Builder::Classic => same(&ctx_file, destination),
-            };
+            }
+            let uses = podman
+                || match b {
+                    Builder::Buildkit => {
+                        let per = per_file(&r.dockerfile);
+                        if same(&per, destination) {
+                            true
+                        } else if per.is_file() {
+                            false
+                        } else {
+                            same(&ctx_file, destination)
+                        }
+                    }
+                    Builder::Classic => same(&ctx_file, destination),
+                };
             if !uses {
                 if k == 0 || b == Builder::Buildkit {
                     notes.push(format!(

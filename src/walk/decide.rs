@@ -112,8 +112,14 @@ pub(crate) fn may_cut_tar(
         && (!role.val || v.excluded_a)
 }
 
-/// The warning for a socket the classic builder skips.
-pub(crate) fn socket_warning(path: &[u8]) -> String {
+/// The warning for a socket the classic builder (or Buildah's copier) skips.
+pub(crate) fn socket_warning(path: &[u8], podman: bool) -> String {
+    if podman {
+        return format!(
+            "socket {} is skipped by Podman/Buildah (copier: skipping socket)",
+            String::from_utf8_lossy(path)
+        );
+    }
     format!(
         "socket {} is skipped by the classic builder (archive/tar: sockets not supported)",
         String::from_utf8_lossy(path)

@@ -49,6 +49,13 @@ pub struct WalkPlan<'a> {
     pub raw_len: usize,
     /// Pruning rule.
     pub prune: Prune,
+    /// Buildah's rules on top of the classic walk (`builder` is then classic): no pre-flight
+    /// validation, R16(a) instead of R16(b), a pattern error or an unreadable directory it
+    /// walks fails, sockets skipped with Buildah's warning (see [`crate::engine`]).
+    pub podman: bool,
+    /// podman-remote's client tar on top of `podman`: every excluded directory walked when an
+    /// exception exists, only files, directories and symlinks sent (others skipped silently).
+    pub podman_remote: bool,
     /// Worker threads (1 to 64).
     pub threads: usize,
     /// Entries seen so far, for a progress display (updated once per directory).
@@ -150,7 +157,12 @@ impl WithFs for Run<'_> {
         let threads = plan.threads.clamp(1, MAX_THREADS);
         let ids = Ids::new(threads);
         let w = DockerWalk::new(plan, fs, root, ids);
-        let locals = sched::run(&w, threads, Job::root(plan.builder)).map_err(|p| WalkError {
+        let locals = sched::run(
+            &w,
+            threads,
+            Job::root(plan.builder == Builder::Classic && !plan.podman),
+        )
+        .map_err(|p| WalkError {
             rel: Vec::new(),
             kind: WalkErrorKind::Panicked(p.0),
         })?;

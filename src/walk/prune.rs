@@ -11,6 +11,16 @@ pub enum Prune {
         /// Each exception's cleaned text followed by `/`.
         prefixes: Vec<Vec<u8>>,
     },
+    /// Buildah (`copier/copier.go` `copierHandlerGet`): no exceptions → prune; else walk in
+    /// when an exception's cleaned text followed by `/` starts with the directory's path (no
+    /// `/` required after it: `sub` is entered for `!subway/x`). An empty prefix is podman-remote's
+    /// rule: walk into every excluded directory when an exception exists.
+    Buildah {
+        /// Whether any exception exists.
+        has_exclusions: bool,
+        /// Each exception's cleaned text followed by `/`.
+        prefixes: Vec<Vec<u8>>,
+    },
     /// BuildKit (B4): prune only when every exception is prefix-only.
     Buildkit {
         /// `None` when some exception has a wildcard (BuildKit never prunes).
@@ -41,6 +51,10 @@ impl Prune {
                 has_exclusions,
                 prefixes,
             } => *has_exclusions && starts(prefixes),
+            Prune::Buildah {
+                has_exclusions,
+                prefixes,
+            } => *has_exclusions && prefixes.iter().any(|p| p.is_empty() || p.starts_with(dir)),
             Prune::Buildkit {
                 prefixes,
                 has_exclusions,
@@ -81,6 +95,33 @@ mod tests {
             prefixes: v(&["a/"]),
         };
         assert!(!none.walks_into(b"a"));
+    }
+
+    // containers/buildah copier/copier.go copierHandlerGet: `strings.HasPrefix(spec+"/", dir)`;
+    // buildah bud 1.28.2 re-includes `sub/keep.txt` for `sub`, `!subway/x`, `!**/keep.txt`
+    // (docs/podman.md).
+    #[test]
+    fn buildah_walks_in_when_an_exception_starts_with_the_path() {
+        let p = Prune::Buildah {
+            has_exclusions: true,
+            prefixes: v(&["subway/x/", "a/b/keep/"]),
+        };
+        assert!(p.walks_into(b"sub"));
+        assert!(p.walks_into(b"subway"));
+        assert!(p.walks_into(b"a/b"));
+        assert!(!p.walks_into(b"a/c"));
+        assert!(!p.walks_into(b"x"));
+        let none = Prune::Buildah {
+            has_exclusions: false,
+            prefixes: v(&["a/"]),
+        };
+        assert!(!none.walks_into(b"a"));
+        // podman-remote's nTar never skips a directory (pkg/bindings/images/build.go).
+        let remote = Prune::Buildah {
+            has_exclusions: true,
+            prefixes: vec![Vec::new()],
+        };
+        assert!(remote.walks_into(b"node_modules/x"));
     }
 
     #[test]

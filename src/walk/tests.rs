@@ -106,6 +106,8 @@ fn plan<'a>(
         threads,
         progress: None,
         excluded_sizes: true,
+        podman: false,
+        podman_remote: false,
     }
 }
 

@@ -47,8 +47,8 @@ pub(crate) struct Job<D> {
 }
 
 impl<D> Job<D> {
-    /// The root directory's job.
-    pub(crate) fn root(builder: Builder) -> Job<D> {
+    /// The root directory's job; `validate`: the classic builder's pre-flight walk (R17).
+    pub(crate) fn root(validate: bool) -> Job<D> {
         Job {
             rel: Vec::new(),
             dir: Opened::No,
@@ -57,7 +57,7 @@ impl<D> Job<D> {
             abits: Vec::new(),
             role: Role {
                 tar: true,
-                val: builder == Builder::Classic,
+                val: validate,
             },
             top: ROOT,
             fatal_open: true,
@@ -176,6 +176,7 @@ impl<F: Fs> DockerWalk<'_, F> {
     fn open_failed(&self, job: &Job<F::Dir>, acc: &mut Acc, e: i32) {
         if job.fatal_open {
             let kind = match self.plan.builder {
+                _ if self.plan.podman => WalkErrorKind::OpenDir(e),
                 Builder::Classic => WalkErrorKind::CantStat,
                 Builder::Buildkit => WalkErrorKind::OpenDir(e),
             };
@@ -306,7 +307,17 @@ impl<F: Fs> DockerWalk<'_, F> {
             tar_here: job.role.tar,
             excluded_a: true,
         };
-        if job.role.tar {
+        if job.role.tar && plan.podman {
+            // Buildah: storage's `PatternMatcher.Matches` on the whole path, every pattern
+            // covering its subtree (R16 a); a pattern that does not compile fails the COPY.
+            match plan.matcher.eval_or_parent(path, &job.abits, m, usize::MAX) {
+                Ok(x) => v.excluded_b = x,
+                Err(bp) => {
+                    fatal(acc, path, WalkErrorKind::Pattern(bp.0));
+                    return None;
+                }
+            }
+        } else if job.role.tar {
             match plan
                 .matcher
                 .eval_parent_results(path, job.pbits.as_ref(), m, bits, usize::MAX)
@@ -357,7 +368,11 @@ impl<F: Fs> DockerWalk<'_, F> {
         out: &mut Vec<Job<F::Dir>>,
     ) {
         let plan = self.plan;
-        let d = decide::dir_plan(plan.builder, job.role, v, || plan.prune.walks_into(path));
+        let mut d = decide::dir_plan(plan.builder, job.role, v, || plan.prune.walks_into(path));
+        if plan.podman {
+            // Buildah's copier fails on a directory it walks and cannot read.
+            d.fatal_open = d.tar_in;
+        }
         if decide::lists_excluded_dir(job.role, v) && !e.readable(Kind::Dir) {
             fatal(acc, path, WalkErrorKind::CantStat);
             return;
@@ -398,7 +413,7 @@ impl<F: Fs> DockerWalk<'_, F> {
             dir: Opened::No,
             node,
             pbits: d.tar_in.then(|| bits.clone()),
-            abits: if d.val_in {
+            abits: if d.val_in || (plan.podman && d.tar_in) {
                 union(&job.abits, m)
             } else {
                 Vec::new()
@@ -453,11 +468,22 @@ impl<F: Fs> DockerWalk<'_, F> {
             t.excl_bytes += size;
             return;
         }
-        let (kind, state, warn) = decide::leaf(plan.builder, kind, v.excluded_b);
+        let (kind, state, warn) = match decide::leaf(plan.builder, kind, v.excluded_b) {
+            // podman-remote's `nTar`: "skip other than file, folder and symlinks", silently.
+            (k, State::Sent, _) | (k, State::Skipped, _)
+                if plan.podman_remote && !matches!(k, Kind::File | Kind::Symlink) =>
+            {
+                (k, State::Skipped, false)
+            }
+            x => x,
+        };
         if warn {
-            acc.warnings.push(decide::socket_warning(path));
+            acc.warnings.push(decide::socket_warning(path, plan.podman));
         }
-        if decide::may_cut_tar(plan.builder, job.role, v, kind, state) && !e.readable(kind) {
+        if !plan.podman
+            && decide::may_cut_tar(plan.builder, job.role, v, kind, state)
+            && !e.readable(kind)
+        {
             acc.tar_cuts.push(path.to_vec());
         }
         let mut hdr = 0u32;

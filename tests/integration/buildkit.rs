@@ -78,6 +78,7 @@ fn b1_ignore_file_sits_next_to_the_dockerfile_given_relative_to_cwd() {
         cwd: env.tmp(),
         threads: 2,
         excluded_sizes: true,
+        engine: ctxsize::engine::Engine::Docker,
     };
     let a = ctxsize::analyze(&cfg).unwrap();
     assert_eq!(

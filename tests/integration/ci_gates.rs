@@ -729,6 +729,7 @@ fn explain_agrees_with_the_engine_on_every_edge_case() {
             cwd: root.clone(),
             threads: 1,
             excluded_sizes: true,
+            engine: ctxsize::engine::Engine::Docker,
         };
         let (Ok(classic), Ok(buildkit)) = (
             analyze(&cfg(Builder::Classic)),

@@ -564,6 +564,7 @@ fn run_case(c: &Case) -> Result<Option<String>, String> {
         cwd: env.ctx().to_path_buf(),
         threads: 2,
         excluded_sizes: true,
+        engine: ctxsize::engine::Engine::Docker,
     };
     let res = ctxsize::analyze(&cfg);
     let ctx_s = env.ctx().display().to_string();

@@ -30,6 +30,8 @@ mod findings;
 #[cfg(unix)]
 mod formats;
 #[cfg(unix)]
+mod podman;
+#[cfg(unix)]
 mod properties;
 #[cfg(unix)]
 mod pruned_walk;

@@ -605,6 +605,7 @@ fn check_accounting(env: &TestEnv, builder: Builder) -> Result<(), TestCaseError
     let a = match ctxsize::analyze(&Config {
         threads: 1,
         excluded_sizes: true,
+        engine: ctxsize::engine::Engine::Docker,
         ..env.config(builder, None)
     }) {
         Ok(a) => a,

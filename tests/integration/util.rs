@@ -234,6 +234,7 @@ impl TestEnv {
             cwd: self.ctx.clone(),
             threads: 2,
             excluded_sizes: true,
+            engine: ctxsize::engine::Engine::Docker,
         }
     }
 
