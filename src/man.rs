@@ -102,7 +102,7 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ("DOCKER_CONFIG, PATH", "Where docker looks for its buildx plugin (DOCKER_CONFIG/cli-plugins, else ~/.docker/cli-plugins, the config file's cliPluginsExtraDirs, /usr/local/lib/docker/cli-plugins, …): when docker is on PATH and buildx is not installed, the report says docker build uses the classic builder."),
     ("CTXSIZE_FULL_WALK", "`1`: always walk into excluded directories to size them; `0`: never where the output allows it (used by the conformance checks)."),
     ("CTXSIZE_WALKER", "The walker backend: `linux` (default on Linux), `portable` or `std` (for testing)."),
-    ("XDG_CACHE_HOME, HOME", "Where `suggest --write` keeps its backup when the context is not in a git repository ($XDG_CACHE_HOME/ctxsize/backups, else ~/.cache/ctxsize/backups)."),
+    ("XDG_CACHE_HOME, HOME", "The cache directory ($XDG_CACHE_HOME/ctxsize, else ~/.cache/ctxsize): the content scan's cache (scan/) and, outside a git repository, the backups of `suggest --write` (backups/)."),
 ];
 
 /// The files ctxsize reads or writes, for the man page.
@@ -111,6 +111,7 @@ const FILES: &[(&str, &str)] = &[
     ("<Dockerfile>.dockerignore", "BuildKit's per-Dockerfile ignore file, next to the Dockerfile; preferred over .dockerignore under BuildKit."),
     (".ctxsize.toml", "Gates and report settings at the context root (or --config FILE)."),
     ("compose.yaml, docker-compose.yml, docker-bake.hcl, docker-bake.json", "Read by --compose and ctxsize bake when no file is named."),
+    ("~/.cache/ctxsize/scan/", "The content scan's cache: per context root, what reading each file found (rule IDs and line numbers, never content), reused while the file's inode, size and times are unchanged; at most 32 files; --no-scan-cache ignores it."),
     (".git/ctxsize/backups/", "Backups of ignore files replaced by `suggest --write` (suggest checks that the file it writes does not send them; outside a git repository: the cache directory above)."),
 ];
 
