@@ -66,6 +66,21 @@ fn mode_of(m: &std::fs::Metadata) -> u32 {
     }
 }
 
+/// The metadata of `p` when it is a socket (which BuildKit sends as an empty file).
+fn socket_meta(p: &Path) -> Option<std::fs::Metadata> {
+    let meta = std::fs::symlink_metadata(p).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        meta.file_type().is_socket().then_some(meta)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}
+
 /// A link target's bytes (raw on Unix; UTF-8, lossy, elsewhere).
 fn os_bytes(s: &std::ffi::OsStr) -> Vec<u8> {
     #[cfg(unix)]
@@ -95,11 +110,19 @@ fn record(root: &Path, a: &Analysis, e: &Entry) -> Result<Vec<u8>, Error> {
     r.push(0);
     if n.kind == Kind::File {
         // One open, the mode from the open file (fstat), the size as hashed.
-        let f = std::fs::File::open(&full).map_err(io)?;
-        let meta = f.metadata().map_err(io)?;
-        r.extend_from_slice(&mode_of(&meta).to_le_bytes());
         let mut h = blake3::Hasher::new();
-        h.update_reader(f).map_err(io)?;
+        match std::fs::File::open(&full) {
+            Ok(f) => {
+                let meta = f.metadata().map_err(io)?;
+                r.extend_from_slice(&mode_of(&meta).to_le_bytes());
+                h.update_reader(f).map_err(io)?;
+            }
+            // A socket cannot be opened; BuildKit sends it as an empty regular file.
+            Err(e) => match socket_meta(&full) {
+                Some(meta) => r.extend_from_slice(&mode_of(&meta).to_le_bytes()),
+                None => return Err(io(e)),
+            },
+        }
         r.extend_from_slice(&h.count().to_le_bytes());
         r.extend_from_slice(h.finalize().as_bytes());
         return Ok(r);
@@ -239,5 +262,26 @@ mod tests {
         std::fs::remove_file(d.path().join("link")).unwrap();
         std::os::unix::fs::symlink("src/b.rs", d.path().join("link")).unwrap();
         assert_ne!(fp(d.path(), Builder::Buildkit).digest, base.digest);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_socket_and_a_fifo_are_hashed_not_opened() {
+        let d = tree("junk");
+        let before = fp(d.path(), Builder::Buildkit);
+        let _sock = std::os::unix::net::UnixListener::bind(d.path().join("sock")).unwrap();
+        assert!(std::process::Command::new("mkfifo")
+            .arg(d.path().join("fifo"))
+            .status()
+            .unwrap()
+            .success());
+        // BuildKit sends the socket as an empty regular file: one more file, no more bytes.
+        let after = fp(d.path(), Builder::Buildkit);
+        assert_eq!(after.files, before.files + 1);
+        assert_eq!(after.bytes, before.bytes);
+        assert_ne!(after.digest, before.digest);
+        // The classic builder skips the socket; the fifo is a header only.
+        let classic = fp(d.path(), Builder::Classic);
+        assert_eq!(classic.files, before.files);
     }
 }

@@ -102,23 +102,23 @@ pub(super) fn command(
         let esc = |s: &str| crate::render::escape_controls(s);
         let _ = writeln!(
             buf,
-            "{}:{}  {} ({} entries, {} files, {})",
+            "{}:{}  {} ({}, {}, {})",
             o.fingerprint.algorithm,
             o.fingerprint.digest,
             esc(&o.context),
-            crate::units::count(o.fingerprint.entries),
-            crate::units::count(o.fingerprint.files),
+            counted(o.fingerprint.entries, "entry", "entries"),
+            counted(o.fingerprint.files, "file", "files"),
             crate::units::human(o.fingerprint.bytes)
         );
         for c in &o.copies {
             let _ = writeln!(
                 buf,
-                "  stage {} line {:<4} {}:{}  {} files",
+                "  stage {} line {:<4} {}:{}  {}",
                 c.stage,
                 c.line,
                 c.fingerprint.algorithm,
                 c.fingerprint.digest,
-                crate::units::count(c.fingerprint.files)
+                counted(c.fingerprint.files, "file", "files")
             );
         }
         for n in &o.notes {
@@ -130,11 +130,11 @@ pub(super) fn command(
                 Some(f) => {
                     let _ = writeln!(
                         buf,
-                        "{}:{}  {head} ({} entries, {} files, {})",
+                        "{}:{}  {head} ({}, {}, {})",
                         f.algorithm,
                         f.digest,
-                        crate::units::count(f.entries),
-                        crate::units::count(f.files),
+                        counted(f.entries, "entry", "entries"),
+                        counted(f.files, "file", "files"),
                         crate::units::human(f.bytes)
                     );
                 }
@@ -145,12 +145,12 @@ pub(super) fn command(
             for cp in &c.copies {
                 let _ = writeln!(
                     buf,
-                    "  stage {} line {:<4} {}:{}  {} files",
+                    "  stage {} line {:<4} {}:{}  {}",
                     cp.stage,
                     cp.line,
                     cp.fingerprint.algorithm,
                     cp.fingerprint.digest,
-                    crate::units::count(cp.fingerprint.files)
+                    counted(cp.fingerprint.files, "file", "files")
                 );
             }
             if let Some(n) = &c.note {
@@ -214,4 +214,13 @@ fn named_digest(
         None => d.note = Some("no Dockerfile was read: no per-COPY digests".into()),
     }
     Ok(d)
+}
+
+/// `1 file`, `2 files`, `1,024 files`.
+fn counted(n: u64, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        crate::units::count(n),
+        if n == 1 { one } else { many }
+    )
 }
