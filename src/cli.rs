@@ -188,6 +188,7 @@ impl ReportArgs {
             gitignore: !self.no_gitignore,
             scan_all: self.scan_all,
             scan_cache: !self.no_scan_cache,
+            all_tracked: false,
         }
     }
 

@@ -381,7 +381,11 @@ pub fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra
     // sent although the repository's .gitignore ignores it (the entries below a directory the
     // rules already flag are dropped afterwards).
     let by_git = || {
-        let git = git::load(&a.resolved.root);
+        let git = if opts.all_tracked {
+            git::GitState::everything_tracked()
+        } else {
+            git::load(&a.resolved.root)
+        };
         let ignored = if opts.gitignore {
             gitignore_findings(a, &idx, git.tracked())
         } else {

@@ -207,6 +207,9 @@ pub struct ReportOptions {
     /// Reuse what earlier runs found in files unchanged since (the scan cache, outside the
     /// context; see `findings::cache`).
     pub scan_cache: bool,
+    /// Every file of the context is tracked by git: the context is a revision's tree unpacked
+    /// by `git archive` (`diff BASE`), which holds tracked files only and no repository.
+    pub all_tracked: bool,
 }
 
 impl Default for ReportOptions {
@@ -219,6 +222,7 @@ impl Default for ReportOptions {
             gitignore: true,
             scan_all: false,
             scan_cache: true,
+            all_tracked: false,
         }
     }
 }

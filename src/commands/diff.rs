@@ -62,8 +62,14 @@ pub(super) fn command(
         cwd: tree.dir.path().to_path_buf(),
         ..config.clone()
     };
+    // The base holds only what git tracked at that revision: judged as tracked, as the
+    // working tree's own files are, so a tracked `logs/` is not a "gone" finding.
     let base_opts = Options {
         ci: Default::default(),
+        report: crate::report::ReportOptions {
+            all_tracked: true,
+            ..options.report.clone()
+        },
         ..options.clone()
     };
     let then = pipeline::build(&base_cfg, &base_opts, None)?;

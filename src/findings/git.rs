@@ -18,6 +18,14 @@ pub(crate) enum GitState {
 }
 
 impl GitState {
+    /// Every path tracked (a revision's tree unpacked without its repository).
+    pub(crate) fn everything_tracked() -> GitState {
+        GitState::Tracked(Tracked {
+            paths: Vec::new(),
+            sparse_dirs: vec![Vec::new()],
+        })
+    }
+
     /// The tracked set, if the check ran.
     pub(crate) fn tracked(&self) -> Option<&Tracked> {
         match self {

@@ -380,3 +380,24 @@ fn a_file_that_is_not_a_report_is_an_error() {
         .unwrap()
         .contains("--builder classic"));
 }
+
+/// A tracked `logs/` (only a `.gitkeep`) is not a finding in the working tree (tracked on
+/// purpose); the base, unpacked from the revision without its repository, is judged the same
+/// way: diffing a clean checkout against its own HEAD shows no new or gone findings.
+#[test]
+fn the_base_is_judged_as_tracked_like_the_working_tree() {
+    let d = tempfile::tempdir().unwrap();
+    git(d.path(), &["init", "-q"]);
+    std::fs::write(d.path().join("Dockerfile"), "FROM node\nCOPY . .\n").unwrap();
+    std::fs::write(d.path().join(".dockerignore"), ".git\n").unwrap();
+    write(d.path(), "logs/.gitkeep", 0);
+    write(d.path(), "build/out.js", 10);
+    write(d.path(), "src/a.js", 10);
+    git(d.path(), &["add", "-A"]);
+    git(d.path(), &["commit", "-q", "-m", "one"]);
+    let (code, out, _) = diff(d.path(), "HEAD", None);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["new_findings"], serde_json::json!([]), "{v:#}");
+    assert_eq!(v["gone_findings"], serde_json::json!([]), "{v:#}");
+}
