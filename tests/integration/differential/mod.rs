@@ -193,7 +193,7 @@ fn differential_against_docker_cli() {
 }
 
 /// Harness self-check (not a ctxsize test): the recorded conformance answers
-/// must be reproduced by this file's materializer + fake daemon + tar reader.
+/// must be reproduced by this module's materializer + fake daemon + tar reader.
 #[test]
 #[ignore = "harness self-check; needs CTXSIZE_CONFORMANCE_DIR and the docker CLI"]
 fn differential_harness_reproduces_conformance_cases() {
