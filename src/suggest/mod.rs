@@ -553,16 +553,31 @@ fn build(
         }
         removal_groups = groups.into_iter().map(|(k, (w, n))| (k, w, n)).collect();
     }
-    let removed = |p: &str| {
-        removals
-            .binary_search_by(|(q, _)| q.as_str().cmp(p))
-            .is_ok()
-            || plan.reexcl.iter().any(|(l, _)| {
-                PatternSet::parse(l.as_bytes())
-                    .is_ok_and(|s| s.matches_or_parent_matches(p.as_bytes()).unwrap_or(false))
+    // What the proposed file sends, by the engine's own walk and matcher: the analyses of the
+    // proof, else the file's patterns alone. Every claim below is checked against it.
+    let sent_after: Vec<bool> = {
+        let sets: Vec<std::collections::HashSet<String>> = proof
+            .afters
+            .iter()
+            .map(|(_, a)| prove::sent_set(a))
+            .collect();
+        let proposal = PatternSet::parse(text.as_bytes()).unwrap_or_default();
+        m.paths
+            .iter()
+            .map(|p| {
+                if sets.is_empty() {
+                    !proposal
+                        .matches_or_parent_matches(p.as_bytes())
+                        .unwrap_or(true)
+                } else {
+                    sets.iter().any(|s| s.contains(p))
+                }
             })
+            .collect()
     };
-    notes.extend(reexclude::kept_notes(&m, &plan, &removed));
+    notes.extend(reexclude::kept_notes(&m, &plan, &|i| {
+        sent_after[i as usize]
+    }));
 
     let used_files = (0..m.tree.nodes.len())
         .filter(|&i| !m.is_dir(i as u32) && m.needs.iter().any(|n| n.copies[i]))

@@ -1340,3 +1340,34 @@ fn symlinked_dockerfile_is_read_as_buildkit_reads_it() {
     assert_eq!(v["transfer_bytes"], 1, "{v}");
     assert_eq!(v["findings"], serde_json::json!([]), "{v}");
 }
+
+/// A context whose proposal removes logs by `**/*.log`, `.git`, and leaves out what the current
+/// file excludes (node_modules).
+fn logs_context() -> TestEnv {
+    let env = TestEnv::new();
+    env.file("app.js", "a")
+        .file("package.json", "{}")
+        .file("logs/app.log", "l")
+        .file("tmp/cache/x.log", "l")
+        .file("tmp/cache/keep.txt", "k")
+        .file(".git/HEAD", "ref")
+        .file("node_modules/x/i.js", "1")
+        .dockerignore("node_modules\n")
+        .file("Dockerfile", "FROM node\nCOPY . .\n");
+    env
+}
+
+/// The summary's notes describe the proposed file: a directory the file empties (its logs
+/// removed by `**/*.log`) is not "kept".
+#[test]
+fn kept_notes_describe_the_proposed_file() {
+    let env = logs_context();
+    let s = suggest_and_write(&env, None, &opts());
+    assert!(s.text.contains("**/*.log"), "{}", s.text);
+    let sum = summary(&s);
+    assert!(!sum.contains("kept logs/"), "{sum}");
+    for sent in sent_both(&env, None) {
+        assert!(!sent.contains("logs/app.log") && !sent.contains("tmp/cache/x.log"));
+        assert!(sent.contains("tmp/cache/keep.txt"));
+    }
+}
