@@ -128,7 +128,7 @@ pub struct Suggestion {
     pub removal_groups: Vec<(String, String, u64)>,
     /// The Dockerfiles served: (path relative to the context, why).
     pub served: Vec<(String, String)>,
-    /// Files the served Dockerfiles copy.
+    /// Files the served Dockerfiles copy that are sent today and still sent with the proposal.
     pub used_files: u64,
     /// Facts: Dockerfiles not served, suspicious entries kept with their size, …
     pub notes: Vec<String>,
@@ -579,8 +579,14 @@ fn build(
         sent_after[i as usize]
     }));
 
+    // Files the served Dockerfiles copy that are sent today and still sent with the proposal.
     let used_files = (0..m.tree.nodes.len())
-        .filter(|&i| !m.is_dir(i as u32) && m.needs.iter().any(|n| n.copies[i]))
+        .filter(|&i| {
+            !m.is_dir(i as u32)
+                && sent_before[i]
+                && sent_after[i]
+                && m.needs.iter().any(|n| n.copies[i])
+        })
         .count() as u64;
     let protective = plan
         .carried

@@ -1371,3 +1371,24 @@ fn kept_notes_describe_the_proposed_file() {
         assert!(sent.contains("tmp/cache/keep.txt"));
     }
 }
+
+/// "used file(s)" counts the files the build copies and still sends, not the context.
+#[test]
+fn used_files_are_the_files_the_build_copies() {
+    let env = logs_context();
+    let s = suggest_and_write(&env, None, &opts());
+    let sum = summary(&s);
+    let [bk, _] = sent_both(&env, None);
+    // Every file this build copies and still sends: the whole context minus the removals
+    // (.git, the logs) and what the current file already excluded (node_modules).
+    let files = bk
+        .iter()
+        .filter(|p| env.path(p.as_bytes()).is_file())
+        .count() as u64;
+    assert_eq!(s.used_files, files, "{sum}\n{bk:?}");
+    assert!(s.used_files < 9, "{sum}");
+    assert!(
+        sum.contains(&format!("({files} used file(s), whole context)")),
+        "{sum}"
+    );
+}
