@@ -1392,3 +1392,40 @@ fn used_files_are_the_files_the_build_copies() {
         "{sum}"
     );
 }
+
+/// No keep line another line implies (`!package-lock.json` beside `!package-lock.json*`) and
+/// no `!Dockerfile` that a carried line overrides; the file sends exactly what it sends with
+/// them. A line the build needs for a file it copies (`!.dockerignore`, sent today) stays, and
+/// the header says why instead of "need no line".
+#[test]
+fn implied_and_unneeded_keep_lines_are_dropped_when_identical() {
+    let env = TestEnv::new();
+    env.file("package.json", "{}")
+        .file("package-lock.json", "{}")
+        .file("index.js", "x")
+        .file("docker-compose.yml", "services: {}\n")
+        .dockerignore("*Dockerfile*\n*docker-compose*\nnode_modules\n")
+        .file(
+            "Dockerfile",
+            "FROM node\nCOPY package.json package-lock.json* ./\nRUN npm ci\nCOPY . .\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    let lines: Vec<&str> = s.text.lines().collect();
+    assert!(lines.contains(&"!package-lock.json*"), "{}", s.text);
+    assert!(!lines.contains(&"!package-lock.json"), "{}", s.text);
+    assert!(!lines.contains(&"!Dockerfile"), "{}", s.text);
+    assert!(lines.contains(&"!.dockerignore"), "{}", s.text);
+    assert!(!s.text.contains("this file need no line:"), "{}", s.text);
+    assert!(
+        s.text
+            .contains("!.dockerignore only because the build copies it"),
+        "{}",
+        s.text
+    );
+    let got = sent_both(&env, None);
+    let with = s
+        .text
+        .replace("\n*\n", "\n*\n!Dockerfile\n!package-lock.json\n");
+    std::fs::write(&s.destination, &with).unwrap();
+    assert_eq!(got, sent_both(&env, None), "{with}");
+}
