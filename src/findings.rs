@@ -598,8 +598,10 @@ fn node_at(tree: &Tree, rel: &[u8]) -> Option<u32> {
     Some(cur)
 }
 
-/// The `gitignored` findings: entries sent although git ignores them and does not track them
-/// (`None`: the context has no `.gitignore`, nothing to check).
+/// The `gitignored` findings: entries sent although git ignores them and does not track them,
+/// as `git check-ignore` decides: in a repository, `core.excludesFile`, `.git/info/exclude` and
+/// the `.gitignore` files from the work tree down to each path, above the context root too;
+/// outside one, the context's own `.gitignore` files (`None`: no ignore file applies).
 fn gitignore_findings(
     a: &Analysis,
     idx: &Index,
@@ -621,23 +623,37 @@ fn gitignore_findings(
             (dir, tree.path(i as u32))
         })
         .collect();
-    if gitignores.is_empty() {
-        return None;
-    }
     gitignores.sort();
-    let mut files: Vec<(Vec<u8>, String)> = Vec::new();
-    if let Some(t) = crate::walk::read_small(&a.resolved.root, b".git/info/exclude", 1 << 20) {
-        files.push((Vec::new(), String::from_utf8_lossy(&t).into_owned()));
-    }
+    // Paths in the set are relative to the work tree: the context root is `prefix`.
+    let outer = git::outer_ignores(&a.resolved.root);
+    let (prefix, mut files) = match outer {
+        Some(o) => (o.prefix, o.files),
+        None => (Vec::new(), Vec::new()),
+    };
     for (dir, rel) in &gitignores {
         if let Some(t) = crate::walk::read_small(&a.resolved.root, rel, 1 << 20) {
-            files.push((dir.clone(), String::from_utf8_lossy(&t).into_owned()));
+            files.push((
+                join_rel(&prefix, dir),
+                String::from_utf8_lossy(&t).into_owned(),
+            ));
         }
     }
+    if files.is_empty() {
+        return None;
+    }
     if let Ok(set) = GitignoreSet::new(files) {
-        gitignored(tree, idx, &set, tracked, &mut out);
+        gitignored(tree, idx, &set, &prefix, tracked, &mut out);
     }
     Some(out)
+}
+
+/// `a/b` from `a` and `b` (either may be empty).
+fn join_rel(a: &[u8], b: &[u8]) -> Vec<u8> {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_vec(),
+        (_, true) => a.to_vec(),
+        _ => [a, b"/", b].concat(),
+    }
 }
 
 fn sev_rank(s: &str) -> u8 {
@@ -647,20 +663,47 @@ fn sev_rank(s: &str) -> u8 {
 /// Entries git ignores. A tracked file is never ignored (git keeps tracking it whatever the
 /// ignore files say); an ignored directory holding tracked files is looked into, its untracked
 /// entries reported one by one.
+/// `prefix`: the context root relative to the work tree the set's directories are relative to
+/// (empty: the same).
 fn gitignored(
     tree: &Tree,
     idx: &Index,
     set: &GitignoreSet,
+    prefix: &[u8],
     tracked: Option<&Tracked>,
     findings: &mut Vec<(u32, Finding)>,
 ) {
+    // The context root inside an ignored directory: everything in it is ignored.
+    let root_ignored = !prefix.is_empty() && set.is_ignored(prefix, true);
+    // Path lengths of the directories with ignore files above the current entry (0: the top),
+    // the context root's ancestors first.
+    let mut levels: Vec<usize> = std::iter::once(0)
+        .chain(
+            prefix
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| b == b'/')
+                .map(|(k, _)| k),
+        )
+        .chain((!prefix.is_empty()).then_some(prefix.len()))
+        .filter(|&l| l == 0 || set.has_level(&prefix[..l]))
+        .collect();
     // (node, parent path length, an excluded-but-walked ancestor is ignored, how many entries
     // of `levels` apply)
-    let mut stack: Vec<(u32, usize, bool, usize)> =
-        idx.roots.iter().rev().map(|&r| (r, 0, false, 1)).collect();
-    // Path lengths of the directories with ignore files above the current entry (0: the root).
-    let mut levels: Vec<usize> = vec![0];
-    let mut path: Vec<u8> = Vec::new();
+    let nroot = levels.len();
+    let mut stack: Vec<(u32, usize, bool, usize)> = idx
+        .roots
+        .iter()
+        .rev()
+        .map(|&r| (r, prefix.len(), root_ignored, nroot))
+        .collect();
+    let mut path: Vec<u8> = prefix.to_vec();
+    // Where the context-relative path starts in `path`.
+    let off = if prefix.is_empty() {
+        0
+    } else {
+        prefix.len() + 1
+    };
     while let Some((id, plen, inherited, nlev)) = stack.pop() {
         path.truncate(plen);
         levels.truncate(nlev);
@@ -675,12 +718,13 @@ fn gitignored(
         let is_dir = node.kind == Kind::Dir;
         // The walk stops below ignored directories, so only this path itself needs deciding.
         let ignored = inherited || set.is_ignored_in(&levels, &path, is_dir);
+        let rel = &path[off..];
         let has_tracked = ignored
             && tracked.is_some_and(|t| {
                 if is_dir {
-                    t.has_below(&path)
+                    t.has_below(rel)
                 } else {
-                    t.has_file(&path)
+                    t.has_file(rel)
                 }
             });
         if has_tracked && !is_dir {
@@ -694,7 +738,7 @@ fn gitignored(
             let hit = Hit::gitignored(rkind(node.kind));
             let (f, b) = (idx.files[id as usize], idx.bytes[id as usize]);
             if f > 0 || !is_dir {
-                findings.push((id, finding(&hit, &path, f, b, None)));
+                findings.push((id, finding(&hit, rel, f, b, None)));
             }
             continue;
         }
