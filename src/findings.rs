@@ -393,6 +393,8 @@ pub fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra
     let tracked = git.tracked();
     let mut findings: Vec<Finding> = Vec::new();
     let mut covered = vec![false; tree.nodes.len()];
+    // Entries another (non-secret) finding names.
+    let mut flagged = vec![false; tree.nodes.len()];
     let mut cands: Vec<Cand> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     let mut heap: BinaryHeap<std::cmp::Reverse<(u64, Vec<u8>)>> = BinaryHeap::new();
@@ -408,6 +410,7 @@ pub fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra
                 // Not covered: entries below may still be reported.
                 uncover.push(id);
             } else {
+                flagged[id as usize] = true;
                 findings.push(f);
             }
         }
@@ -517,11 +520,12 @@ pub fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra
     }
     findings.append(&mut graded);
 
-    // A gitignored entry at or below a directory the rules flag is covered by that finding; a
-    // path already reported as a secret is not repeated.
+    // One finding per entry: a gitignored entry that another finding names (a log file, an OS
+    // dropping, a secret), or that sits below a directory whose finding covers its subtree, is
+    // not reported again as gitignored.
     for (id, f) in ignored {
         let mut cur = id;
-        let mut hidden = secret_paths.contains(&f.path);
+        let mut hidden = secret_paths.contains(&f.path) || flagged[id as usize];
         while cur != ROOT && !hidden {
             if covered[cur as usize] {
                 hidden = true;
