@@ -191,9 +191,9 @@ fn excludes_file(common: &Path) -> Option<PathBuf> {
     configs.push(common.join("config"));
     let set = configs
         .iter()
+        .rev()
         .filter_map(|c| std::fs::read_to_string(c).ok())
-        .filter_map(|t| excludes_file_in(&t))
-        .last();
+        .find_map(|t| excludes_file_in(&t));
     match set {
         Some(v) if v.is_empty() => None,
         Some(v) => match v.strip_prefix("~/") {

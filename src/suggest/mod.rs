@@ -663,6 +663,9 @@ fn build(
     })
 }
 
+/// Renders a plan and proves the text.
+type TryText<'a> = dyn Fn(&Plan) -> Result<(String, prove::Proof), Error> + 'a;
+
 /// Keep lines another keep line already implies (`!package-lock.json` beside
 /// `!package-lock.json*`) or that name a served Dockerfile or the ignore file, dropped only when
 /// the file without them sends exactly the same paths under every check (and so proves the
@@ -674,7 +677,7 @@ fn drop_redundant(
     plan: &mut Plan,
     build_files: &[String],
     proof: &prove::Proof,
-    try_text: &dyn Fn(&Plan) -> Result<(String, prove::Proof), Error>,
+    try_text: &TryText<'_>,
 ) -> Result<Option<(String, prove::Proof)>, Error> {
     if checks.is_empty() {
         return Ok(None);
