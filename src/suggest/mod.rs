@@ -507,11 +507,15 @@ fn build(
     }
     warnings.extend(round_warnings);
     if proof.failures.is_empty() && !plan.open {
-        if let Some((t, p)) = drop_redundant(&m, &checks, &mut plan, &build_files, &proof, &|p| {
-            let t = render_text(p);
-            let proof = prove::prove(&m, &checks, &t, &reasons, threads)?;
-            Ok((t, proof))
-        })? {
+        if let Some((t, p)) = drop_redundant(
+            &m,
+            &checks,
+            &mut plan,
+            &build_files,
+            &proof,
+            &render_text,
+            &|t| prove::prove(&m, &checks, t, &reasons, threads),
+        )? {
             text = t;
             proof = p;
         }
@@ -663,8 +667,8 @@ fn build(
     })
 }
 
-/// Renders a plan and proves the text.
-type TryText<'a> = dyn Fn(&Plan) -> Result<(String, prove::Proof), Error> + 'a;
+/// Proves a text.
+type ProveText<'a> = dyn Fn(&str) -> Result<prove::Proof, Error> + 'a;
 
 /// Keep lines another keep line already implies (`!package-lock.json` beside
 /// `!package-lock.json*`) or that name a served Dockerfile or the ignore file, dropped only when
@@ -677,8 +681,14 @@ fn drop_redundant(
     plan: &mut Plan,
     build_files: &[String],
     proof: &prove::Proof,
-    try_text: &TryText<'_>,
+    render: &dyn Fn(&Plan) -> String,
+    prove_text: &ProveText<'_>,
 ) -> Result<Option<(String, prove::Proof)>, Error> {
+    let try_text = |p: &Plan| -> Result<(String, prove::Proof), Error> {
+        let t = render(p);
+        let proof = prove_text(&t)?;
+        Ok((t, proof))
+    };
     if checks.is_empty() {
         return Ok(None);
     }
@@ -701,8 +711,27 @@ fn drop_redundant(
         .iter()
         .filter(|k| build_files.contains(k) || implied(k))
         .filter(|k| m.has(k))
-        .take(16)
         .cloned()
+        .collect();
+    // The matcher first (cheap): a line whose removal changes the verdict of a path at or below
+    // it is needed; only the others go to the walks.
+    let verdicts = |text: &str, k: &str| -> Vec<bool> {
+        let set = PatternSet::parse(text.as_bytes()).unwrap_or_default();
+        m.paths
+            .iter()
+            .filter(|p| plan::at_or_below(p, k))
+            .map(|p| set.matches_or_parent_matches(p.as_bytes()).unwrap_or(true))
+            .collect()
+    };
+    let full = render(plan);
+    let candidates: Vec<String> = candidates
+        .into_iter()
+        .filter(|k| {
+            let mut trial = plan.clone();
+            trial.keep.remove(k);
+            verdicts(&full, k) == verdicts(&render(&trial), k)
+        })
+        .take(16)
         .collect();
     if candidates.is_empty() {
         return Ok(None);
