@@ -252,6 +252,20 @@ fn searched(s: &Setup) -> String {
         .join(", ")
 }
 
+/// The first directory looked in, and how many others (for a one-line note).
+fn searched_short(s: &Setup) -> String {
+    match s.searched.split_first() {
+        None => "any plugin directory".into(),
+        Some((first, [])) => first.display().to_string(),
+        Some((first, rest)) => format!(
+            "{} or {} other plugin director{}",
+            first.display(),
+            rest.len(),
+            if rest.len() == 1 { "y" } else { "ies" }
+        ),
+    }
+}
+
 /// The note for a report analysed with `analysed`: which builder `docker build` really uses
 /// here when it is not that one, or why it fails. `None` when they agree or it is not known.
 pub fn note(
@@ -281,9 +295,9 @@ pub fn note(
         (Outcome::ClassicNoBuildx, Builder::Buildkit) => {
             let s = setup.expect("decided from a setup");
             Some(format!(
-                "the {} plugin is not installed (looked in {}): docker build here uses the classic builder, with a deprecation warning, not BuildKit (see --builder classic); named contexts (--build-context) and RUN --mount need buildx",
+                "docker build here uses the classic builder, not BuildKit: the {} plugin is not in {}; install it, or analyse with --builder classic",
                 esc(&s.plugin),
-                esc(&searched(s))
+                esc(&searched_short(s))
             ))
         }
         (Outcome::FailsNoBuildx, _) => {

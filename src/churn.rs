@@ -294,12 +294,16 @@ pub fn apply(
                 files,
                 bytes: 0,
                 message: format!(
-                    "`{} {}` (line {}) sends files that change on every build or commit: {}; it never hits the cache, and neither do the {} steps after it{}",
+                    "`{} {}` (line {}) sends files that change on every build or commit: {}; it never hits the cache{}{}",
                     step.instruction,
                     step.text,
                     step.line,
                     shown(&groups),
-                    after.len(),
+                    match after.len() {
+                        0 => String::new(),
+                        1 => ", and neither does the step after it".to_string(),
+                        n => format!(", and neither do the {n} steps after it"),
+                    },
                     weight
                 ),
                 fix: String::new(),

@@ -397,6 +397,8 @@ pub fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra
     let tracked = git.tracked();
     let mut findings: Vec<Finding> = Vec::new();
     let mut covered = vec![false; tree.nodes.len()];
+    // Entries another (non-secret) finding names.
+    let mut flagged = vec![false; tree.nodes.len()];
     let mut cands: Vec<Cand> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     let mut heap: BinaryHeap<std::cmp::Reverse<(u64, Vec<u8>)>> = BinaryHeap::new();
@@ -412,6 +414,7 @@ pub fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra
                 // Not covered: entries below may still be reported.
                 uncover.push(id);
             } else {
+                flagged[id as usize] = true;
                 findings.push(f);
             }
         }
@@ -521,11 +524,12 @@ pub fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra
     }
     findings.append(&mut graded);
 
-    // A gitignored entry at or below a directory the rules flag is covered by that finding; a
-    // path already reported as a secret is not repeated.
+    // One finding per entry: a gitignored entry that another finding names (a log file, an OS
+    // dropping, a secret), or that sits below a directory whose finding covers its subtree, is
+    // not reported again as gitignored.
     for (id, f) in ignored {
         let mut cur = id;
-        let mut hidden = secret_paths.contains(&f.path);
+        let mut hidden = secret_paths.contains(&f.path) || flagged[id as usize];
         while cur != ROOT && !hidden {
             if covered[cur as usize] {
                 hidden = true;
@@ -602,8 +606,10 @@ fn node_at(tree: &Tree, rel: &[u8]) -> Option<u32> {
     Some(cur)
 }
 
-/// The `gitignored` findings: entries sent although git ignores them and does not track them
-/// (`None`: the context has no `.gitignore`, nothing to check).
+/// The `gitignored` findings: entries sent although git ignores them and does not track them,
+/// as `git check-ignore` decides: in a repository, `core.excludesFile`, `.git/info/exclude` and
+/// the `.gitignore` files from the work tree down to each path, above the context root too;
+/// outside one, the context's own `.gitignore` files (`None`: no ignore file applies).
 fn gitignore_findings(
     a: &Analysis,
     idx: &Index,
@@ -625,23 +631,37 @@ fn gitignore_findings(
             (dir, tree.path(i as u32))
         })
         .collect();
-    if gitignores.is_empty() {
-        return None;
-    }
     gitignores.sort();
-    let mut files: Vec<(Vec<u8>, String)> = Vec::new();
-    if let Some(t) = crate::walk::read_small(&a.resolved.root, b".git/info/exclude", 1 << 20) {
-        files.push((Vec::new(), String::from_utf8_lossy(&t).into_owned()));
-    }
+    // Paths in the set are relative to the work tree: the context root is `prefix`.
+    let outer = git::outer_ignores(&a.resolved.root);
+    let (prefix, mut files) = match outer {
+        Some(o) => (o.prefix, o.files),
+        None => (Vec::new(), Vec::new()),
+    };
     for (dir, rel) in &gitignores {
         if let Some(t) = crate::walk::read_small(&a.resolved.root, rel, 1 << 20) {
-            files.push((dir.clone(), String::from_utf8_lossy(&t).into_owned()));
+            files.push((
+                join_rel(&prefix, dir),
+                String::from_utf8_lossy(&t).into_owned(),
+            ));
         }
     }
+    if files.is_empty() {
+        return None;
+    }
     if let Ok(set) = GitignoreSet::new(files) {
-        gitignored(tree, idx, &set, tracked, &mut out);
+        gitignored(tree, idx, &set, &prefix, tracked, &mut out);
     }
     Some(out)
+}
+
+/// `a/b` from `a` and `b` (either may be empty).
+fn join_rel(a: &[u8], b: &[u8]) -> Vec<u8> {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_vec(),
+        (_, true) => a.to_vec(),
+        _ => [a, b"/", b].concat(),
+    }
 }
 
 fn sev_rank(s: &str) -> u8 {
@@ -651,20 +671,47 @@ fn sev_rank(s: &str) -> u8 {
 /// Entries git ignores. A tracked file is never ignored (git keeps tracking it whatever the
 /// ignore files say); an ignored directory holding tracked files is looked into, its untracked
 /// entries reported one by one.
+/// `prefix`: the context root relative to the work tree the set's directories are relative to
+/// (empty: the same).
 fn gitignored(
     tree: &Tree,
     idx: &Index,
     set: &GitignoreSet,
+    prefix: &[u8],
     tracked: Option<&Tracked>,
     findings: &mut Vec<(u32, Finding)>,
 ) {
+    // The context root inside an ignored directory: everything in it is ignored.
+    let root_ignored = !prefix.is_empty() && set.is_ignored(prefix, true);
+    // Path lengths of the directories with ignore files above the current entry (0: the top),
+    // the context root's ancestors first.
+    let mut levels: Vec<usize> = std::iter::once(0)
+        .chain(
+            prefix
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| b == b'/')
+                .map(|(k, _)| k),
+        )
+        .chain((!prefix.is_empty()).then_some(prefix.len()))
+        .filter(|&l| l == 0 || set.has_level(&prefix[..l]))
+        .collect();
     // (node, parent path length, an excluded-but-walked ancestor is ignored, how many entries
     // of `levels` apply)
-    let mut stack: Vec<(u32, usize, bool, usize)> =
-        idx.roots.iter().rev().map(|&r| (r, 0, false, 1)).collect();
-    // Path lengths of the directories with ignore files above the current entry (0: the root).
-    let mut levels: Vec<usize> = vec![0];
-    let mut path: Vec<u8> = Vec::new();
+    let nroot = levels.len();
+    let mut stack: Vec<(u32, usize, bool, usize)> = idx
+        .roots
+        .iter()
+        .rev()
+        .map(|&r| (r, prefix.len(), root_ignored, nroot))
+        .collect();
+    let mut path: Vec<u8> = prefix.to_vec();
+    // Where the context-relative path starts in `path`.
+    let off = if prefix.is_empty() {
+        0
+    } else {
+        prefix.len() + 1
+    };
     while let Some((id, plen, inherited, nlev)) = stack.pop() {
         path.truncate(plen);
         levels.truncate(nlev);
@@ -679,12 +726,13 @@ fn gitignored(
         let is_dir = node.kind == Kind::Dir;
         // The walk stops below ignored directories, so only this path itself needs deciding.
         let ignored = inherited || set.is_ignored_in(&levels, &path, is_dir);
+        let rel = &path[off..];
         let has_tracked = ignored
             && tracked.is_some_and(|t| {
                 if is_dir {
-                    t.has_below(&path)
+                    t.has_below(rel)
                 } else {
-                    t.has_file(&path)
+                    t.has_file(rel)
                 }
             });
         if has_tracked && !is_dir {
@@ -698,7 +746,7 @@ fn gitignored(
             let hit = Hit::gitignored(rkind(node.kind));
             let (f, b) = (idx.files[id as usize], idx.bytes[id as usize]);
             if f > 0 || !is_dir {
-                findings.push((id, finding(&hit, &path, f, b, None)));
+                findings.push((id, finding(&hit, rel, f, b, None)));
             }
             continue;
         }

@@ -642,7 +642,13 @@ fn self_excluded(cx: &mut Ctx, set: &PatternSet, a: &Analysis, o: Option<&Analys
                 } else {
                     format!("line {} `{}` excludes the Dockerfile {}: docker still reads it, but `COPY . .` will not copy it", l.line, show(&l.original), show(&rel))
                 },
-                format!("!{}", show(&rel)),
+                // Only a lost Dockerfile needs the line; otherwise the build works and leaving the
+                // Dockerfile out of `COPY . .` is usually the point of the pattern.
+                if lost {
+                    format!("!{}", show(&rel))
+                } else {
+                    String::new()
+                },
             );
         }
     }
@@ -822,6 +828,41 @@ mod tests {
         assert_eq!(f.fix, "**/*.log");
         let f = r.findings.iter().find(|f| f.rule == "DI010").unwrap();
         assert_eq!(f.path, "nested/.dockerignore");
+    }
+
+    /// DI008 proposes `!Dockerfile` only where the build needs it: the classic builder cannot
+    /// add the Dockerfile back. An intentional `*Dockerfile*` gets no line.
+    #[test]
+    fn dockerfile_exclusion_fix_only_when_the_build_needs_it() {
+        let d = ctx(&["Dockerfile", "app.js"], "*Dockerfile*\n");
+        for b in [Builder::Buildkit, Builder::Classic] {
+            let r = run(d.path(), b);
+            let f = r.findings.iter().find(|f| f.rule == "DI008").unwrap();
+            assert_eq!(f.severity, "info");
+            assert_eq!(f.fix, "", "{f:?}");
+        }
+        // `**/docker` excludes docker/Dockerfile through its parent: the classic builder's
+        // appended `!docker/Dockerfile` is not added (the deprecated matcher sees no match).
+        let d = ctx(&["docker/Dockerfile", "app.js"], "**/docker\n");
+        let lint_with = |ignore: &str| {
+            std::fs::write(d.path().join(".dockerignore"), ignore).unwrap();
+            let mut c = crate::testutil::config(d.path(), Builder::Classic, 1);
+            c.dockerfile = Some(d.path().join("docker/Dockerfile"));
+            lint(&c).unwrap()
+        };
+        let r = lint_with("**/docker\n");
+        let f = r.findings.iter().find(|f| f.rule == "DI008").unwrap();
+        assert_eq!(f.severity, "medium", "{f:?}");
+        assert_eq!(f.fix, "!docker/Dockerfile");
+        // The proposed line is a real fix: with it the Dockerfile is not lost any more.
+        let r = lint_with("**/docker\n!docker/Dockerfile\n");
+        assert!(
+            !r.findings
+                .iter()
+                .any(|f| f.rule == "DI008" && f.severity == "medium"),
+            "{:?}",
+            r.findings
+        );
     }
 
     #[test]

@@ -147,7 +147,7 @@ fn volatile_files_are_named_per_copy_with_the_layers_after() {
         f[0].message
     );
     assert!(
-        f[0].message.contains("neither do the 1 steps after it"),
+        f[0].message.contains("neither does the step after it"),
         "{}",
         f[0].message
     );
@@ -378,4 +378,31 @@ fn churn_days_outside_a_repository_is_a_note() {
         notes.iter().any(|n| n.contains("churn skipped")),
         "{notes:?}"
     );
+}
+
+/// The count of the steps after the copy reads as English: none is not mentioned, one is "the
+/// step", more are counted.
+#[test]
+fn steps_after_a_volatile_copy_are_counted_grammatically() {
+    let msg = |dockerfile: &str| {
+        let d = crate::testutil::ctx(&["logs/app.log", "src/a.js"], "", b"x");
+        std::fs::write(d.path().join("Dockerfile"), dockerfile).unwrap();
+        let r = build(
+            &crate::testutil::config(d.path(), Builder::Buildkit, 1),
+            &Options::default(),
+            None,
+        )
+        .unwrap()
+        .report;
+        let f: Vec<&Finding> = r.findings.iter().filter(|f| f.rule == "DF011").collect();
+        assert_eq!(f.len(), 1, "{:?}", r.findings);
+        f[0].message.clone()
+    };
+    let m = msg("FROM x\nCOPY . .\n");
+    assert!(m.ends_with("it never hits the cache"), "{m}");
+    assert!(!m.contains("0 steps") && !m.contains("neither"), "{m}");
+    let m = msg("FROM x\nCOPY . .\nRUN make\n");
+    assert!(m.ends_with("and neither does the step after it"), "{m}");
+    let m = msg("FROM x\nCOPY . .\nRUN make\nRUN make test\n");
+    assert!(m.ends_with("and neither do the 2 steps after it"), "{m}");
 }

@@ -51,7 +51,7 @@ impl GitState {
 
 /// The nearest `.git` (directory, or file pointing at one) at or above `root`: the work tree
 /// and the git directory.
-fn find_repo(root: &Path) -> Option<(PathBuf, PathBuf)> {
+pub(crate) fn find_repo(root: &Path) -> Option<(PathBuf, PathBuf)> {
     let mut cur = Some(root);
     while let Some(dir) = cur {
         let dot = dir.join(".git");
@@ -146,4 +146,256 @@ pub(crate) fn load(root: &Path) -> GitState {
         Err(e) => return GitState::Unreadable(e.to_string()),
     };
     GitState::Tracked(tracked.below(&prefix))
+}
+
+/// The git directory shared by every worktree (`commondir`), where `info/exclude` and the
+/// repository's `config` live.
+fn common_dir(gitdir: &Path) -> PathBuf {
+    std::fs::read_to_string(gitdir.join("commondir"))
+        .map(|c| gitdir.join(c.trim()))
+        .unwrap_or_else(|_| gitdir.to_path_buf())
+}
+
+/// The last `core.excludesFile` value in a git config text (no includes followed).
+fn excludes_file_in(text: &str) -> Option<String> {
+    let mut core = false;
+    let mut found = None;
+    for line in text.lines() {
+        let l = line.trim();
+        if l.starts_with('[') {
+            let name = l.trim_start_matches('[').split([']', ' ', '"']).next();
+            core = name.is_some_and(|n| n.eq_ignore_ascii_case("core"));
+            continue;
+        }
+        if !core {
+            continue;
+        }
+        let Some((k, v)) = l.split_once('=') else {
+            continue;
+        };
+        if k.trim().eq_ignore_ascii_case("excludesfile") {
+            let v = v.split([';', '#']).next().unwrap_or("").trim();
+            found = Some(v.trim_matches('"').to_string());
+        }
+    }
+    found
+}
+
+/// `core.excludesFile` as git resolves it: the repository's config over `~/.gitconfig` over
+/// `$XDG_CONFIG_HOME/git/config`; unset, `$XDG_CONFIG_HOME/git/ignore` (`~/.config/git/ignore`).
+fn excludes_file(common: &Path) -> Option<PathBuf> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let xdg = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|x| !x.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".config")));
+    let mut configs: Vec<PathBuf> = Vec::new();
+    if let Some(x) = &xdg {
+        configs.push(x.join("git/config"));
+    }
+    if let Some(h) = &home {
+        configs.push(h.join(".gitconfig"));
+    }
+    configs.push(common.join("config"));
+    let set = configs
+        .iter()
+        .rev()
+        .filter_map(|c| std::fs::read_to_string(c).ok())
+        .find_map(|t| excludes_file_in(&t));
+    match set {
+        Some(v) if v.is_empty() => None,
+        Some(v) => match v.strip_prefix("~/") {
+            Some(rest) => home.map(|h| h.join(rest)),
+            None => Some(PathBuf::from(v)),
+        },
+        None => xdg.map(|x| x.join("git/ignore")),
+    }
+}
+
+/// The ignore rules git applies to the context that do not live inside it, for a context in a
+/// repository: `core.excludesFile`, `.git/info/exclude`, and the `.gitignore` files of the
+/// directories from the work tree down to the context root's parent.
+pub(crate) struct OuterIgnores {
+    /// The context root relative to the work tree (`/`-separated, empty at the top).
+    pub prefix: Vec<u8>,
+    /// `(directory relative to the work tree, text)`, lowest precedence first.
+    pub files: Vec<(Vec<u8>, String)>,
+}
+
+/// See [`OuterIgnores`]; `None` when no repository encloses `root`.
+pub(crate) fn outer_ignores(root: &Path) -> Option<OuterIgnores> {
+    let (worktree, gitdir) = find_repo(root)?;
+    let rel = root.strip_prefix(&worktree).ok()?;
+    let prefix: Vec<u8> = crate::sys::os_bytes(rel.as_os_str())
+        .iter()
+        .map(|&b| if b == b'\\' && cfg!(windows) { b'/' } else { b })
+        .collect();
+    let read = |p: &Path| {
+        use std::io::Read;
+        let mut buf = Vec::new();
+        std::fs::File::open(p)
+            .ok()?
+            .take(1 << 20)
+            .read_to_end(&mut buf)
+            .ok()?;
+        Some(String::from_utf8_lossy(&buf).into_owned())
+    };
+    let common = common_dir(&gitdir);
+    let mut files = Vec::new();
+    if let Some(t) = excludes_file(&common).and_then(|p| read(&p)) {
+        files.push((Vec::new(), t));
+    }
+    if let Some(t) = read(&common.join("info/exclude")) {
+        files.push((Vec::new(), t));
+    }
+    // The work tree and each directory down to the context root's parent.
+    let mut dir = worktree.clone();
+    let mut at: Vec<u8> = Vec::new();
+    let comps: Vec<_> = rel.components().collect();
+    for c in std::iter::once(None)
+        .chain(comps.iter().map(Some))
+        .take(comps.len())
+    {
+        if let Some(c) = c {
+            dir.push(c);
+            if !at.is_empty() {
+                at.push(b'/');
+            }
+            at.extend_from_slice(&crate::sys::os_bytes(c.as_os_str()));
+        }
+        if let Some(t) = read(&dir.join(".gitignore")) {
+            files.push((at.clone(), t));
+        }
+    }
+    Some(OuterIgnores { prefix, files })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use crate::pipeline::{build, Options};
+    use crate::testutil::git;
+    use crate::walk::Builder;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// The files below `dir` (relative to it), `.git` left out.
+    fn files(dir: &Path, rel: &str, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir.join(rel)).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            let r = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            if name == ".git" {
+                continue;
+            }
+            if e.file_type().unwrap().is_dir() {
+                files(dir, &r, out);
+            } else {
+                out.push(r);
+            }
+        }
+    }
+
+    /// CTX001 says a file is ignored exactly when `git check-ignore` does, for a context two
+    /// directories below the work tree: `.gitignore` files above the context (anchored and
+    /// negated lines), inside it, `.git/info/exclude` and `core.excludesFile`.
+    #[test]
+    fn gitignored_agrees_with_git_check_ignore() {
+        let d = tempfile::tempdir().unwrap();
+        let repo = d.path().join("repo");
+        std::fs::create_dir_all(&repo).unwrap();
+        git(&repo, &["init", "-q"]);
+        let global = d.path().join("global-ignore");
+        std::fs::write(&global, "global.dat\n").unwrap();
+        git(
+            &repo,
+            &["config", "core.excludesFile", global.to_str().unwrap()],
+        );
+        write(
+            &repo,
+            ".gitignore",
+            "/sub/ctx/anchored.txt\n*.gen\ngen-out/\n!sub/ctx/keep-root.gen\nanchored.txt\n",
+        );
+        write(&repo, "sub/.gitignore", "!keep.gen\nctx/from-sub.txt\n");
+        write(&repo, ".git/info/exclude", "local.txt\n");
+        let ctx = repo.join("sub/ctx");
+        for f in [
+            "anchored.txt",
+            "deep/anchored.txt",
+            "a.gen",
+            "keep.gen",
+            "keep-root.gen",
+            "gen-out/x.txt",
+            "local.txt",
+            "global.dat",
+            "plain.txt",
+            "from-sub.txt",
+            "inner/inner-only.txt",
+            "inner/plain.txt",
+        ] {
+            write(&ctx, f, "x\n");
+        }
+        write(&ctx, "inner/.gitignore", "inner-only.txt\n");
+        write(&ctx, "Dockerfile", "FROM scratch\nCOPY . /\n");
+
+        let mut all = Vec::new();
+        files(&ctx, "", &mut all);
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&ctx)
+            .args(["check-ignore", "--stdin"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write;
+                c.stdin
+                    .take()
+                    .unwrap()
+                    .write_all(all.join("\n").as_bytes())?;
+                c.wait_with_output()
+            })
+            .expect("git runs");
+        let by_git: BTreeSet<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        assert!(by_git.contains("anchored.txt") && by_git.contains("global.dat"));
+        assert!(!by_git.contains("keep.gen") && !by_git.contains("keep-root.gen"));
+
+        let r = build(
+            &crate::testutil::config(&ctx, Builder::Buildkit, 1),
+            &Options::default(),
+            None,
+        )
+        .unwrap()
+        .report;
+        let reported: Vec<&str> = r
+            .findings
+            .iter()
+            .filter(|f| f.rule == "CTX001")
+            .map(|f| f.path.as_str())
+            .collect();
+        let by_us: BTreeSet<String> = all
+            .iter()
+            .filter(|f| {
+                reported
+                    .iter()
+                    .any(|p| f.as_str() == *p || f.starts_with(&format!("{p}/")))
+            })
+            .cloned()
+            .collect();
+        assert_eq!(by_us, by_git, "CTX001: {reported:?}");
+    }
 }

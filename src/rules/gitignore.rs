@@ -49,8 +49,11 @@ pub struct InvalidLine {
 ///   say (git never looks inside an excluded directory);
 /// * matching is case-sensitive (git's default `core.ignorecase=false`).
 ///
-/// Only files inside the context are known here; ignore files above the
-/// context root and the user's global `core.excludesFile` are out of scope.
+/// Only the files given are known here. For `git check-ignore`'s answer, give
+/// every file git reads, with directories relative to the work tree:
+/// `core.excludesFile`, then `.git/info/exclude` (both as `""`), then the
+/// `.gitignore` files from the work tree down (the report does so, see
+/// `findings::git::outer_ignores`).
 #[derive(Debug, Default)]
 pub struct GitignoreSet {
     /// Directory (relative, no trailing `/`, `""` for the root) → matchers,

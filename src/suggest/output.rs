@@ -43,8 +43,9 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-/// The file's header comment.
-pub fn header(plan: &Plan, served: &[String], podman: bool) -> Vec<String> {
+/// The file's header comment. `listed`: the keep lines that name a served Dockerfile or the
+/// ignore file itself (kept only because the build copies them).
+pub fn header(plan: &Plan, served: &[String], listed: &[String], podman: bool) -> Vec<String> {
     let mut h = Vec::new();
     if plan.open {
         h.push("No allowlist could be proven; only secrets and junk are excluded.".into());
@@ -65,17 +66,39 @@ pub fn header(plan: &Plan, served: &[String], podman: bool) -> Vec<String> {
             served.join(", ")
         ));
     }
+    let copied = || {
+        format!(
+            "{} only because the build copies {} into the image.",
+            listed
+                .iter()
+                .map(|l| format!("!{l}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if listed.len() == 1 { "it" } else { "them" }
+        )
+    };
     if podman {
         h.push(
             "The Containerfile and this file need no line: Podman/Buildah read them from disk."
                 .into(),
         );
+        if !listed.is_empty() {
+            h.push(format!("Listed: {}", copied()));
+        }
         return h;
     }
-    h.push(
-        "The Dockerfile and this file need no line: BuildKit loads them separately and the".into(),
-    );
-    h.push("classic builder always includes them.".into());
+    if listed.is_empty() {
+        h.push(
+            "The Dockerfile and this file need no line: BuildKit loads them separately and the"
+                .into(),
+        );
+        h.push("classic builder always includes them.".into());
+    } else {
+        h.push(
+            "The Dockerfile and this file need no line for the build to read them; listed:".into(),
+        );
+        h.push(copied());
+    }
     h
 }
 

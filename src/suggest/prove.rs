@@ -202,6 +202,8 @@ pub struct Proof {
     /// For the first Dockerfile's checks: (builder, the analysis with the proposal), for the
     /// figures.
     pub afters: Vec<(Builder, Analysis)>,
+    /// What each check sends with the proposal (in the order of the checks).
+    pub sent: Vec<Rc<HashSet<String>>>,
 }
 
 /// Proves `text` for every check. `reason[i]` is the strict rule that removes node `i` (or an
@@ -234,6 +236,7 @@ pub fn prove(
                 (s, Some(a))
             }
         };
+        p.sent.push(sent.clone());
         let need = &m.needs[c.target];
         for (i, path) in m.paths.iter().enumerate() {
             if m.is_dir(i as u32) || !need.copies[i] {

@@ -332,13 +332,27 @@ fn flagged_or_below(m: &Model, mut i: u32, flagged: &HashSet<u32>) -> bool {
 
 /// Entries inside the kept paths that look suspicious (the findings' name rules, or 10 MB and
 /// more) but that no strict rule removes: they stay, reported with their size.
-pub fn kept_notes(m: &Model, plan: &Plan, removed: &dyn Fn(&str) -> bool) -> Vec<String> {
+pub fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> Vec<String> {
     let rules = RuleSet::new(&RuleConfig::default());
     let mut out = Vec::new();
+    // Files and bytes at or below `i` that the proposed file still sends.
+    let sent_below = |i: u32| {
+        let mut stack = vec![i];
+        let (mut files, mut bytes) = (0u64, 0u64);
+        while let Some(j) = stack.pop() {
+            let node = &m.tree.nodes[j as usize];
+            if node.kind == Kind::File && sent(j) {
+                files += 1;
+                bytes += node.size;
+            }
+            stack.extend(m.kids.of(j).iter().copied());
+        }
+        (files, bytes)
+    };
     let mut stack: Vec<u32> = m.top().iter().rev().copied().collect();
     while let Some(i) = stack.pop() {
         let p = &m.paths[i as usize];
-        if removed(p) || !inside(plan, p) && !m.is_dir(i) {
+        if !sent(i) || !inside(plan, p) && !m.is_dir(i) {
             continue;
         }
         let node = &m.tree.nodes[i as usize];
@@ -357,13 +371,23 @@ pub fn kept_notes(m: &Model, plan: &Plan, removed: &dyn Fn(&str) -> bool) -> Vec
                 !matches!(h.category, Category::Gitignored)
                     && (h.covers_subtree || node.kind != Kind::Dir)
             });
-            let (files, bytes) = m.size_below(i);
             if let Some(h) = hit {
+                let (files, bytes) = sent_below(i);
+                let (all, _) = m.size_below(i);
+                // A directory the file empties (its files removed by other lines) is no claim.
+                if node.kind == Kind::Dir && files == 0 && all > 0 {
+                    continue;
+                }
                 let info = h.info();
                 out.push(format!(
-                    "kept {p}{} ({} file(s), {}): {} [{}]; the build copies it, so it is not excluded; exclude it yourself if the image does not need it",
+                    "kept {p}{} ({}{} file(s), {}): {} [{}]; the build copies it, so it is not excluded; exclude it yourself if the image does not need it",
                     if node.kind == Kind::Dir { "/" } else { "" },
                     files,
+                    if files < all {
+                        format!(" of {all}")
+                    } else {
+                        String::new()
+                    },
                     super::output::human(bytes),
                     info.title,
                     info.id

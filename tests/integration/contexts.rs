@@ -429,7 +429,7 @@ fn report_says_docker_build_uses_the_classic_builder_without_buildx() {
     let notes = run(&empty, "buildkit");
     let n = notes
         .iter()
-        .find(|n| n.contains("buildx plugin is not installed"))
+        .find(|n| n.contains("buildx plugin is not in"))
         .unwrap_or_else(|| panic!("{notes:?}"));
     assert!(n.contains("uses the classic builder"), "{n}");
     assert!(

@@ -403,10 +403,8 @@ fn tracked_files_are_never_gitignored() {
         !rules_of("kept.log").contains(&"gitignored".to_string()),
         "{v:#}"
     );
-    assert!(
-        rules_of("other.log").contains(&"gitignored".to_string()),
-        "{v:#}"
-    );
+    // Untracked and ignored, but a log file: reported once, as a log (not again as gitignored).
+    assert_eq!(rules_of("other.log"), ["logs"], "{v:#}");
     // A tracked `build/` is source: neither build output nor gitignored.
     assert!(rules_of("build").is_empty(), "{:?}", rules_of("build"));
     // An ignored directory with a tracked file: only the untracked file is reported.
@@ -575,4 +573,35 @@ fn human_output_shows_each_severity_when_a_category_mixes_them() {
         s.lines().any(|l| l.trim_start().starts_with("src/app.ts")),
         "{s}"
     );
+}
+
+/// One finding per entry: a gitignored file or directory that another rule names (a log file,
+/// a log directory, an OS dropping) is reported by that rule only; an entry no other rule
+/// names is reported as gitignored.
+#[test]
+fn gitignored_entries_are_not_reported_twice() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /\n")
+        .file(".gitignore", "logs\n*.log\n.DS_Store\nnotes.txt\n")
+        .file("npm-debug.log", "e\n")
+        .file(".DS_Store", "d\n")
+        .file("logs/app.log", "l\n")
+        .file("notes.txt", "n\n")
+        .file("app.js", "a\n");
+    git(&env, &["init", "-q", "."]);
+    git(&env, &["add", "-f", "Dockerfile", ".gitignore", "app.js"]);
+    let v = json(&env, &[]);
+    let rules_of = |p: &str| -> Vec<String> {
+        find(&v, p)
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for p in ["npm-debug.log", ".DS_Store", "logs"] {
+        let r = rules_of(p);
+        assert_eq!(r.len(), 1, "{p}: {r:?}");
+        assert_ne!(r[0], "CTX001", "{p}: {r:?}");
+    }
+    assert!(rules_of("logs/app.log").is_empty());
+    assert_eq!(rules_of("notes.txt"), ["CTX001"]);
 }

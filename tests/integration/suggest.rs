@@ -1340,3 +1340,92 @@ fn symlinked_dockerfile_is_read_as_buildkit_reads_it() {
     assert_eq!(v["transfer_bytes"], 1, "{v}");
     assert_eq!(v["findings"], serde_json::json!([]), "{v}");
 }
+
+/// A context whose proposal removes logs by `**/*.log`, `.git`, and leaves out what the current
+/// file excludes (node_modules).
+fn logs_context() -> TestEnv {
+    let env = TestEnv::new();
+    env.file("app.js", "a")
+        .file("package.json", "{}")
+        .file("logs/app.log", "l")
+        .file("tmp/cache/x.log", "l")
+        .file("tmp/cache/keep.txt", "k")
+        .file(".git/HEAD", "ref")
+        .file("node_modules/x/i.js", "1")
+        .dockerignore("node_modules\n")
+        .file("Dockerfile", "FROM node\nCOPY . .\n");
+    env
+}
+
+/// The summary's notes describe the proposed file: a directory the file empties (its logs
+/// removed by `**/*.log`) is not "kept".
+#[test]
+fn kept_notes_describe_the_proposed_file() {
+    let env = logs_context();
+    let s = suggest_and_write(&env, None, &opts());
+    assert!(s.text.contains("**/*.log"), "{}", s.text);
+    let sum = summary(&s);
+    assert!(!sum.contains("kept logs/"), "{sum}");
+    for sent in sent_both(&env, None) {
+        assert!(!sent.contains("logs/app.log") && !sent.contains("tmp/cache/x.log"));
+        assert!(sent.contains("tmp/cache/keep.txt"));
+    }
+}
+
+/// "used file(s)" counts the files the build copies and still sends, not the context.
+#[test]
+fn used_files_are_the_files_the_build_copies() {
+    let env = logs_context();
+    let s = suggest_and_write(&env, None, &opts());
+    let sum = summary(&s);
+    let [bk, _] = sent_both(&env, None);
+    // Every file this build copies and still sends: the whole context minus the removals
+    // (.git, the logs) and what the current file already excluded (node_modules).
+    let files = bk
+        .iter()
+        .filter(|p| env.path(p.as_bytes()).is_file())
+        .count() as u64;
+    assert_eq!(s.used_files, files, "{sum}\n{bk:?}");
+    assert!(s.used_files < 9, "{sum}");
+    assert!(
+        sum.contains(&format!("({files} used file(s), whole context)")),
+        "{sum}"
+    );
+}
+
+/// No keep line another line implies (`!package-lock.json` beside `!package-lock.json*`) and
+/// no `!Dockerfile` that a carried line overrides; the file sends exactly what it sends with
+/// them. A line the build needs for a file it copies (`!.dockerignore`, sent today) stays, and
+/// the header says why instead of "need no line".
+#[test]
+fn implied_and_unneeded_keep_lines_are_dropped_when_identical() {
+    let env = TestEnv::new();
+    env.file("package.json", "{}")
+        .file("package-lock.json", "{}")
+        .file("index.js", "x")
+        .file("docker-compose.yml", "services: {}\n")
+        .dockerignore("*Dockerfile*\n*docker-compose*\nnode_modules\n")
+        .file(
+            "Dockerfile",
+            "FROM node\nCOPY package.json package-lock.json* ./\nRUN npm ci\nCOPY . .\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    let lines: Vec<&str> = s.text.lines().collect();
+    assert!(lines.contains(&"!package-lock.json*"), "{}", s.text);
+    assert!(!lines.contains(&"!package-lock.json"), "{}", s.text);
+    assert!(!lines.contains(&"!Dockerfile"), "{}", s.text);
+    assert!(lines.contains(&"!.dockerignore"), "{}", s.text);
+    assert!(!s.text.contains("this file need no line:"), "{}", s.text);
+    assert!(
+        s.text
+            .contains("!.dockerignore only because the build copies it"),
+        "{}",
+        s.text
+    );
+    let got = sent_both(&env, None);
+    let with = s
+        .text
+        .replace("\n*\n", "\n*\n!Dockerfile\n!package-lock.json\n");
+    std::fs::write(&s.destination, &with).unwrap();
+    assert_eq!(got, sent_both(&env, None), "{with}");
+}
