@@ -1,0 +1,563 @@
+//! Issue 16, a sound suggest: each test builds a tree, runs suggest, writes the file and
+//! measures what is sent with the engine (both builders).
+
+use super::*;
+// ---------------------------------------------------------------------------------------------
+// Issue 16: a sound suggest. Each test builds a tree, runs suggest, writes the file and
+// measures what is sent with the engine (both builders).
+// ---------------------------------------------------------------------------------------------
+
+fn opts() -> SuggestOptions {
+    SuggestOptions {
+        discover: true,
+        ..SuggestOptions::default()
+    }
+}
+
+/// Suggests, checks the proof, writes the file where it goes, returns the suggestion.
+fn suggest_and_write(env: &TestEnv, df: Option<&str>, o: &SuggestOptions) -> Suggestion {
+    let s = suggest(&env.config(Builder::Buildkit, df), o).expect("suggest");
+    assert!(s.proven(), "not proven: {:?}\n{}", s.failures, s.text);
+    std::fs::write(&s.destination, &s.text).unwrap();
+    s
+}
+
+fn sent_both(env: &TestEnv, df: Option<&str>) -> [BTreeSet<String>; 2] {
+    [Builder::Buildkit, Builder::Classic].map(|b| env.list(b, df).into_iter().collect())
+}
+
+#[test]
+fn reexclusions_are_exact_and_case_sensitive() {
+    let env = TestEnv::new();
+    let kept = [
+        "src/Logs/Handler.php",
+        "src/Tmp/x.php",
+        "src/temp/y.php",
+        "src/Coverage/z.php",
+        "src/fixtures/f.json",
+        "src/test-data/t.json",
+        "app/Http/Logs/L.php",
+        "src/app.LOG",
+        "src/.ENV",
+        "src/tmp/cache.bin",
+        "src/.env.example",
+        "src/certs/ca.pem",
+    ];
+    for f in kept {
+        env.file(f, "x");
+    }
+    env.sized("src/fixtures/big.bin", 2_000_000);
+    env.file("src/.env", "SECRET=1\n")
+        .file("src/debug.log", "log\n")
+        .file("src/.DS_Store", "ds")
+        .file(
+            "src/keys/deploy.pem",
+            "-----BEGIN RSA PRIVATE KEY-----\nabc\n",
+        )
+        .file("src/.git/HEAD", "ref")
+        .file("src/node_modules/a/index.js", "a")
+        .file(
+            "Dockerfile",
+            "FROM php\nCOPY src/ /app/src/\nCOPY app/ /app/app/\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        for f in kept {
+            assert!(sent.contains(f), "{f} dropped:\n{}", s.text);
+        }
+        assert!(sent.contains("src/fixtures/big.bin"));
+        // No npm install step: node_modules may be what the image runs.
+        assert!(sent.contains("src/node_modules/a/index.js"), "{}", s.text);
+        for f in [
+            "src/.env",
+            "src/debug.log",
+            "src/.DS_Store",
+            "src/keys/deploy.pem",
+            "src/.git/HEAD",
+        ] {
+            assert!(!sent.contains(f), "{f} still sent:\n{}", s.text);
+        }
+    }
+    let removed: Vec<&str> = s.removals.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        removed,
+        [
+            "src/.DS_Store",
+            "src/.env",
+            "src/.git/HEAD",
+            "src/debug.log",
+            "src/keys/deploy.pem"
+        ]
+    );
+    // What stays but looks suspicious is reported with its size.
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("src/fixtures/") && n.contains("MB")),
+        "{:?}",
+        s.notes
+    );
+}
+
+#[test]
+fn dependency_trees_go_only_when_the_dockerfile_reinstalls_them() {
+    let env = TestEnv::new();
+    env.file("package.json", "{}")
+        .file("node_modules/a/index.js", "a")
+        .file("web/node_modules/b/index.js", "b")
+        .file("src/index.js", "x")
+        .file("Dockerfile", "FROM node\nCOPY . .\nRUN npm ci\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(!sent.contains("node_modules/a/index.js"), "{}", s.text);
+        assert!(!sent.contains("web/node_modules/b/index.js"), "{}", s.text);
+        assert!(sent.contains("src/index.js") && sent.contains("package.json"));
+    }
+    assert!(s
+        .removals
+        .iter()
+        .all(|(_, why)| why.contains("re-installs")));
+}
+
+#[test]
+fn protective_lines_survive_and_an_invalid_line_drops_alone() {
+    let env = TestEnv::new();
+    env.file("src/app.ts", "x")
+        .file("package.json", "{}")
+        .file("Dockerfile", "FROM node\nWORKDIR /app\nCOPY . .\n")
+        .dockerignore(".env\n.DS_Store\n.idea\n*.pem\n[\nnode_modules\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for l in [".env", ".DS_Store", ".idea", "*.pem", "node_modules"] {
+        assert!(
+            s.carried.iter().any(|c| c == l),
+            "{l} lost: {:?}",
+            s.carried
+        );
+        assert!(s.protective.iter().any(|c| c == l));
+    }
+    assert_eq!(s.dropped_lines.len(), 1, "{:?}", s.dropped_lines);
+    assert_eq!(s.dropped_lines[0].0, 5);
+    assert!(
+        summary(&s).contains("dropped line 5 `[`"),
+        "{}",
+        summary(&s)
+    );
+    // Files created after the write stay out.
+    env.file(".env", "SECRET=1\n")
+        .file("key.pem", "k")
+        .file("node_modules/x/i.js", "x")
+        .file(".idea/ws.xml", "x");
+    for sent in sent_both(&env, None) {
+        for f in [".env", "key.pem", "node_modules/x/i.js", ".idea/ws.xml"] {
+            assert!(!sent.contains(f), "{f} sent after the write:\n{}", s.text);
+        }
+        assert!(sent.contains("src/app.ts"));
+    }
+}
+
+#[test]
+fn globs_are_mirrored_and_future_sources_kept() {
+    let env = TestEnv::new();
+    env.file("package.json", "{}")
+        .file("tsconfig.json", "{}")
+        .file("README.md", "r")
+        .file("Makefile", "all:\n\tmkdir -p generated\n")
+        .file(
+            "Dockerfile",
+            "FROM node\nCOPY *.json ./\nCOPY generated/ /gen/\nCOPY bin/tool /usr/bin/\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    let lines: Vec<&str> = s.text.lines().collect();
+    for l in ["*", "!*.json", "!generated", "!bin/tool"] {
+        assert!(lines.contains(&l), "{l} missing:\n{}", s.text);
+    }
+    assert!(!lines.contains(&"!package.json"), "{}", s.text);
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("generated") && w.contains("may be generated")),
+        "{:?}",
+        s.warnings
+    );
+    // Later: a new JSON file and the generated outputs are sent, README still is not.
+    env.file("app.json", "{}")
+        .file("generated/api.ts", "x")
+        .file("bin/tool", "t");
+    for sent in sent_both(&env, None) {
+        for f in ["app.json", "package.json", "generated/api.ts", "bin/tool"] {
+            assert!(sent.contains(f), "{f} not sent:\n{}", s.text);
+        }
+        assert!(!sent.contains("README.md"));
+    }
+}
+
+#[test]
+fn copy_dot_allowlist_excludes_new_top_level_entries() {
+    let env = TestEnv::new();
+    env.file("src/main.py", "x")
+        .file("setup.py", "s")
+        .file(".env", "S=1")
+        .file(".git/HEAD", "ref")
+        .file("Dockerfile", "FROM python\nCOPY . /app\n");
+    let s = suggest_and_write(&env, None, &opts());
+    assert!(s.whole_context);
+    let pat: Vec<&str> = s
+        .text
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    assert_eq!(pat, ["*", "!Dockerfile", "!setup.py", "!src"], "{}", s.text);
+    env.file("scratch/dump.sql", "x").file("src/new.py", "n");
+    for sent in sent_both(&env, None) {
+        assert!(!sent.contains("scratch/dump.sql"));
+        assert!(sent.contains("src/new.py") && sent.contains("setup.py"));
+        assert!(!sent.contains(".env") && !sent.contains(".git/HEAD"));
+    }
+}
+
+#[test]
+fn every_dockerfile_sharing_the_file_is_served() {
+    let env = TestEnv::new();
+    env.file("src/index.ts", "x")
+        .file("package.json", "{}")
+        .file("docs/guide.md", "g")
+        .file("tools/gen.sh", "s")
+        .file(
+            "Dockerfile",
+            "FROM node\nCOPY package.json ./\nCOPY src/ ./src/\n",
+        )
+        .file("Dockerfile.base", "FROM node\nCOPY . .\n")
+        .file(
+            "docker/tools.Dockerfile",
+            "FROM alpine\nCOPY tools/gen.sh /\n",
+        )
+        // Built with its own directory as the context: not served.
+        .file("other/Dockerfile", "FROM alpine\nCOPY only-here.txt /\n")
+        .file("other/only-here.txt", "o");
+    let s = suggest_and_write(&env, None, &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    for d in ["Dockerfile", "Dockerfile.base", "docker/tools.Dockerfile"] {
+        assert!(served.contains(&d), "{d} not served: {served:?}");
+    }
+    assert!(!served.contains(&"other/Dockerfile"), "{served:?}");
+    assert!(
+        s.notes.iter().any(|n| n.contains("other/Dockerfile")),
+        "{:?}",
+        s.notes
+    );
+    for df in [
+        None,
+        Some("Dockerfile.base"),
+        Some("docker/tools.Dockerfile"),
+    ] {
+        for sent in sent_both(&env, df) {
+            assert!(
+                sent.contains("docs/guide.md") && sent.contains("tools/gen.sh"),
+                "{df:?}"
+            );
+        }
+    }
+    // Without discovery only the given Dockerfile counts.
+    env.dockerignore("");
+    let s = suggest(
+        &env.config(Builder::Buildkit, None),
+        &SuggestOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(s.served.len(), 1);
+    assert!(!s.text.lines().any(|l| l == "!docs"), "{}", s.text);
+}
+
+#[test]
+fn repeated_f_and_per_dockerfile_files() {
+    let env = TestEnv::new();
+    env.file("api/main.go", "x")
+        .file("web/index.html", "w")
+        .file("junk/big.bin", "j")
+        .file("api.Dockerfile", "FROM golang\nCOPY api/ /src/\n")
+        .file(
+            "web.Dockerfile",
+            "FROM nginx\nCOPY web/ /usr/share/nginx/html/\n",
+        );
+    let both = SuggestOptions {
+        dockerfiles: vec!["api.Dockerfile".into(), "web.Dockerfile".into()],
+        ..SuggestOptions::default()
+    };
+    let s = suggest_and_write(&env, Some("api.Dockerfile"), &both);
+    assert_eq!(s.served.len(), 2);
+    for df in ["api.Dockerfile", "web.Dockerfile"] {
+        for sent in sent_both(&env, Some(df)) {
+            assert!(sent.contains("api/main.go") && sent.contains("web/index.html"));
+            assert!(!sent.contains("junk/big.bin"));
+        }
+    }
+    // --per-dockerfile: one file each, BuildKit reads it; the CLI says which.
+    std::fs::remove_file(env.path(".dockerignore")).unwrap();
+    let o = env.run([
+        "suggest",
+        "--per-dockerfile",
+        "--write",
+        "-f",
+        "api.Dockerfile",
+        "-f",
+        "web.Dockerfile",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("api.Dockerfile.dockerignore") && err.contains("web.Dockerfile.dockerignore"),
+        "{err}"
+    );
+    let api = env.list(Builder::Buildkit, Some("api.Dockerfile"));
+    assert!(api.iter().any(|p| p == "api/main.go"));
+    assert!(!api.iter().any(|p| p == "web/index.html"), "{api:?}");
+    let web = env.list(Builder::Buildkit, Some("web.Dockerfile"));
+    assert!(web.iter().any(|p| p == "web/index.html") && !web.iter().any(|p| p == "api/main.go"));
+}
+
+#[test]
+fn compose_services_add_their_dockerfiles() {
+    let env = TestEnv::new();
+    env.file("api/main.go", "x")
+        .file("worker/run.py", "w")
+        .file("junk.bin", "j")
+        .file("Dockerfile", "FROM golang\nCOPY api/ /src/\n")
+        .file("docker/worker.Dockerfile", "FROM python\nCOPY worker/ /w/\n")
+        .file(
+            "compose.yaml",
+            "services:\n  api:\n    build: .\n  worker:\n    build:\n      context: .\n      dockerfile: docker/worker.Dockerfile\n",
+        );
+    let o = SuggestOptions {
+        compose: Some(None),
+        ..SuggestOptions::default()
+    };
+    let s = suggest_and_write(&env, None, &o);
+    assert!(
+        s.served
+            .iter()
+            .any(|(p, why)| p == "docker/worker.Dockerfile"
+                && why.contains("compose service worker")),
+        "{:?}",
+        s.served
+    );
+    for sent in sent_both(&env, Some("docker/worker.Dockerfile")) {
+        assert!(sent.contains("worker/run.py") && !sent.contains("junk.bin"));
+    }
+}
+
+#[test]
+fn platform_args_keep_every_platform() {
+    let env = TestEnv::new();
+    env.file("bin/amd64/app", "a")
+        .file("bin/arm64/app", "b")
+        .file("bin/README", "r")
+        .file("notes.txt", "n")
+        .file(
+            "Dockerfile",
+            "FROM --platform=$BUILDPLATFORM alpine\nARG TARGETARCH\nCOPY bin/${TARGETARCH}/app /app\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    assert!(
+        !s.warnings.iter().any(|w| w.contains("ARG with no value")),
+        "{:?}",
+        s.warnings
+    );
+    for sent in sent_both(&env, None) {
+        assert!(
+            sent.contains("bin/amd64/app") && sent.contains("bin/arm64/app"),
+            "{}",
+            s.text
+        );
+        assert!(!sent.contains("notes.txt") && !sent.contains("bin/README"));
+    }
+    // linux/arm/v7 has TARGETARCH=arm: its binary does not exist yet but keeps its line.
+    assert!(
+        s.text.lines().any(|l| l == "!bin/arm/app"),
+        "armv7 missing:\n{}",
+        s.text
+    );
+}
+
+#[test]
+fn named_sources_are_never_excluded() {
+    let env = TestEnv::new();
+    env.file(".env.example", "A=")
+        .file("app.log", "l")
+        .file("config/server.key", "-----BEGIN PRIVATE KEY-----\n")
+        .file("src/a.py", "a")
+        .file(
+            "Dockerfile",
+            "FROM python\nCOPY .env.example /app/.env\nCOPY app.log config/server.key /x/\nCOPY src/ /src/\n",
+        )
+        .dockerignore(".env*\n*.key\n**/*.key\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        for f in [".env.example", "app.log", "config/server.key", "src/a.py"] {
+            assert!(sent.contains(f), "{f} not sent:\n{}", s.text);
+        }
+    }
+    // The protective lines stay and the named files are kept again after them.
+    for l in [".env*", "**/*.key"] {
+        assert!(s.carried.iter().any(|c| c == l), "{l}: {:?}", s.carried);
+    }
+    env.file(".env", "S=1").file("src/extra.key", "k");
+    for sent in sent_both(&env, None) {
+        assert!(
+            !sent.contains(".env") && !sent.contains("src/extra.key"),
+            "{}",
+            s.text
+        );
+    }
+}
+
+#[test]
+fn copy_exclude_is_respected_in_the_proof() {
+    let env = TestEnv::new();
+    env.file("docs/a.md", "a").file("docs/b.txt", "b").file(
+        "Dockerfile",
+        "# syntax=docker/dockerfile:1.7-labs\nFROM alpine\nCOPY --exclude=*.md docs/ /d/\n",
+    );
+    let s = suggest_and_write(&env, None, &opts());
+    assert_eq!(s.used_files, 1, "only docs/b.txt is copied");
+}
+
+#[test]
+fn backup_goes_outside_the_context_without_git() {
+    let env = TestEnv::new();
+    env.file("src/a.py", "a")
+        .file("Dockerfile", "FROM python\nCOPY src/ /app/\n")
+        .dockerignore("*.log\n");
+    let cache = env.tmp().join("cache");
+    let o = Command::new(crate::util::bin())
+        .args(["suggest", "--write"])
+        .current_dir(env.ctx())
+        .env("XDG_CACHE_HOME", &cache)
+        .env_remove("DOCKER_BUILDKIT")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let found: Vec<PathBuf> = walkdir(&cache);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(std::fs::read(&found[0]).unwrap(), b"*.log\n");
+    assert!(std::fs::read_dir(env.ctx())
+        .unwrap()
+        .flatten()
+        .all(|e| !e.file_name().to_string_lossy().contains("bak")));
+}
+
+/// A Dockerfile symlink is read as BuildKit reads it (B14: followed inside its own directory),
+/// not through the host path: `sub/Dockerfile -> /real/Dockerfile` is `sub/real/Dockerfile`.
+#[cfg(unix)]
+#[test]
+fn symlinked_dockerfile_is_read_as_buildkit_reads_it() {
+    let env = TestEnv::new();
+    env.file("sub/real/Dockerfile", "FROM scratch\nCOPY keep /\n")
+        .file("keep", "k")
+        .file("other", "o")
+        .symlink("sub/Dockerfile", "/real/Dockerfile");
+    let out = env.run(["suggest", "-f", "sub/Dockerfile", "--no-discover", "."]);
+    let s = crate::util::text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{s}{}",
+        crate::util::text(&out.stderr)
+    );
+    assert!(s.lines().any(|l| l == "!keep"), "{s}");
+    assert!(!s.lines().any(|l| l == "!other"), "{s}");
+    // The report reads the same file: its transfer set is `keep`, no "cannot read" finding.
+    let out = env.run(["--format", "json", "-f", "sub/Dockerfile", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["transfer_files"], 1, "{v}");
+    assert_eq!(v["transfer_bytes"], 1, "{v}");
+    assert_eq!(v["findings"], serde_json::json!([]), "{v}");
+}
+
+/// A context whose proposal removes logs by `**/*.log`, `.git`, and leaves out what the current
+/// file excludes (node_modules).
+fn logs_context() -> TestEnv {
+    let env = TestEnv::new();
+    env.file("app.js", "a")
+        .file("package.json", "{}")
+        .file("logs/app.log", "l")
+        .file("tmp/cache/x.log", "l")
+        .file("tmp/cache/keep.txt", "k")
+        .file(".git/HEAD", "ref")
+        .file("node_modules/x/i.js", "1")
+        .dockerignore("node_modules\n")
+        .file("Dockerfile", "FROM node\nCOPY . .\n");
+    env
+}
+
+/// The summary's notes describe the proposed file: a directory the file empties (its logs
+/// removed by `**/*.log`) is not "kept".
+#[test]
+fn kept_notes_describe_the_proposed_file() {
+    let env = logs_context();
+    let s = suggest_and_write(&env, None, &opts());
+    assert!(s.text.contains("**/*.log"), "{}", s.text);
+    let sum = summary(&s);
+    assert!(!sum.contains("kept logs/"), "{sum}");
+    for sent in sent_both(&env, None) {
+        assert!(!sent.contains("logs/app.log") && !sent.contains("tmp/cache/x.log"));
+        assert!(sent.contains("tmp/cache/keep.txt"));
+    }
+}
+
+/// "used file(s)" counts the files the build copies and still sends, not the context.
+#[test]
+fn used_files_are_the_files_the_build_copies() {
+    let env = logs_context();
+    let s = suggest_and_write(&env, None, &opts());
+    let sum = summary(&s);
+    let [bk, _] = sent_both(&env, None);
+    // Every file this build copies and still sends: the whole context minus the removals
+    // (.git, the logs) and what the current file already excluded (node_modules).
+    let files = bk
+        .iter()
+        .filter(|p| env.path(p.as_bytes()).is_file())
+        .count() as u64;
+    assert_eq!(s.used_files, files, "{sum}\n{bk:?}");
+    assert!(s.used_files < 9, "{sum}");
+    assert!(
+        sum.contains(&format!("({files} used file(s), whole context)")),
+        "{sum}"
+    );
+}
+
+/// No keep line another line implies (`!package-lock.json` beside `!package-lock.json*`) and
+/// no `!Dockerfile` that a carried line overrides; the file sends exactly what it sends with
+/// them. A line the build needs for a file it copies (`!.dockerignore`, sent today) stays, and
+/// the header says why instead of "need no line".
+#[test]
+fn implied_and_unneeded_keep_lines_are_dropped_when_identical() {
+    let env = TestEnv::new();
+    env.file("package.json", "{}")
+        .file("package-lock.json", "{}")
+        .file("index.js", "x")
+        .file("docker-compose.yml", "services: {}\n")
+        .dockerignore("*Dockerfile*\n*docker-compose*\nnode_modules\n")
+        .file(
+            "Dockerfile",
+            "FROM node\nCOPY package.json package-lock.json* ./\nRUN npm ci\nCOPY . .\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    let lines: Vec<&str> = s.text.lines().collect();
+    assert!(lines.contains(&"!package-lock.json*"), "{}", s.text);
+    assert!(!lines.contains(&"!package-lock.json"), "{}", s.text);
+    assert!(!lines.contains(&"!Dockerfile"), "{}", s.text);
+    assert!(lines.contains(&"!.dockerignore"), "{}", s.text);
+    assert!(!s.text.contains("this file need no line:"), "{}", s.text);
+    assert!(
+        s.text
+            .contains("!.dockerignore only because the build copies it"),
+        "{}",
+        s.text
+    );
+    let got = sent_both(&env, None);
+    let with = s
+        .text
+        .replace("\n*\n", "\n*\n!Dockerfile\n!package-lock.json\n");
+    std::fs::write(&s.destination, &with).unwrap();
+    assert_eq!(got, sent_both(&env, None), "{with}");
+}
