@@ -45,8 +45,10 @@ pub struct Node {
     pub parent: u32,
     /// Offset of the name in [`Tree::names`].
     pub name_off: u32,
-    /// Length of the name.
-    pub name_len: u32,
+    /// Length of the name, or [`LONG_NAME`]: then the length is stored as 4 little-endian bytes
+    /// in [`Tree::names`] right before the name (names longer than 255 bytes exist on no common
+    /// file system, but nothing is ever cut short). Set through [`set_name`].
+    pub name_len: u16,
     /// The kind.
     pub kind: Kind,
     /// Sent or not.
@@ -55,6 +57,35 @@ pub struct Node {
     pub size: u64,
     /// Classic tar header bytes for this entry as a non-hardlink (512 + PAX).
     pub hdr: u32,
+}
+
+/// The [`Node::name_len`] of a name whose length is stored in front of it.
+pub const LONG_NAME: u16 = u16::MAX;
+
+/// Appends `name` to `names` for `node` (offset and length); `false`, with nothing changed, when
+/// the name would end past the `u32` offsets.
+pub fn set_name(node: &mut Node, names: &mut Vec<u8>, name: &[u8]) -> bool {
+    let short = u16::try_from(name.len()).ok().filter(|&l| l != LONG_NAME);
+    let head = if short.is_some() { 0 } else { 4 };
+    let (Ok(off), Ok(len)) = (
+        u32::try_from(names.len() + head),
+        u32::try_from(name.len()),
+    ) else {
+        return false;
+    };
+    if off.checked_add(len).is_none() {
+        return false;
+    }
+    match short {
+        Some(l) => node.name_len = l,
+        None => {
+            names.extend_from_slice(&len.to_le_bytes());
+            node.name_len = LONG_NAME;
+        }
+    }
+    node.name_off = off;
+    names.extend_from_slice(name);
+    true
 }
 
 /// A non-directory with more than one link (hardlink detection, R21).
@@ -148,7 +179,14 @@ impl Tree {
     /// The name of a node.
     pub fn name(&self, id: u32) -> &[u8] {
         let n = &self.nodes[id as usize];
-        &self.names[n.name_off as usize..(n.name_off + n.name_len) as usize]
+        let off = n.name_off as usize;
+        let len = if n.name_len == LONG_NAME {
+            let b = &self.names[off - 4..off];
+            u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
+        } else {
+            usize::from(n.name_len)
+        };
+        &self.names[off..off + len]
     }
 
     /// The relative path of a node (no trailing `/`).
@@ -300,4 +338,45 @@ pub(crate) fn settled_before() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         - SETTLE_SECS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node() -> Node {
+        Node {
+            parent: ROOT,
+            name_off: 0,
+            name_len: 0,
+            kind: Kind::File,
+            state: State::Sent,
+            size: 0,
+            hdr: 0,
+        }
+    }
+
+    #[test]
+    fn nodes_are_24_bytes() {
+        assert_eq!(std::mem::size_of::<Node>(), 24);
+    }
+
+    #[test]
+    fn names_of_any_length_are_kept_whole() {
+        let mut t = Tree::default();
+        let long = vec![b'x'; 70_000];
+        let edge = vec![b'y'; usize::from(LONG_NAME)];
+        for name in [&b"a"[..], &long, b"", &edge, b"b"] {
+            let mut n = node();
+            assert!(set_name(&mut n, &mut t.names, name));
+            t.nodes.push(n);
+        }
+        assert_eq!(t.name(0), b"a");
+        assert_eq!(t.name(1), &long[..]);
+        assert_eq!(t.nodes[1].name_len, LONG_NAME);
+        assert_eq!(t.name(2), b"");
+        assert_eq!(t.name(3), &edge[..]);
+        assert_eq!(t.nodes[3].name_len, LONG_NAME);
+        assert_eq!(t.name(4), b"b");
+    }
 }

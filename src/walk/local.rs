@@ -76,15 +76,11 @@ impl Acc {
         name: &[u8],
     ) -> Option<u32> {
         let id = ids.encode(tid, self.nodes.len());
-        let off = u32::try_from(self.names.len()).ok();
-        let len = u32::try_from(name.len()).ok();
-        let (Some(id), Some(off), Some(len)) = (id, off, len) else {
+        let Some(id) = id.filter(|_| crate::tree::set_name(&mut node, &mut self.names, name))
+        else {
             self.overflow = true;
             return None;
         };
-        node.name_off = off;
-        node.name_len = len;
-        self.names.extend_from_slice(name);
         self.nodes.push(node);
         Some(id)
     }
