@@ -67,10 +67,7 @@ pub const LONG_NAME: u16 = u16::MAX;
 pub fn set_name(node: &mut Node, names: &mut Vec<u8>, name: &[u8]) -> bool {
     let short = u16::try_from(name.len()).ok().filter(|&l| l != LONG_NAME);
     let head = if short.is_some() { 0 } else { 4 };
-    let (Ok(off), Ok(len)) = (
-        u32::try_from(names.len() + head),
-        u32::try_from(name.len()),
-    ) else {
+    let (Ok(off), Ok(len)) = (u32::try_from(names.len() + head), u32::try_from(name.len())) else {
         return false;
     };
     if off.checked_add(len).is_none() {
@@ -187,6 +184,27 @@ impl Tree {
             usize::from(n.name_len)
         };
         &self.names[off..off + len]
+    }
+
+    /// Writes the relative path of a node (no trailing `/`) into `out`, replacing what it held;
+    /// allocates only when `out` is too small.
+    pub fn path_into(&self, id: u32, out: &mut Vec<u8>) {
+        let mut len = 0usize;
+        let mut cur = id;
+        while cur != ROOT {
+            len += self.name(cur).len() + 1;
+            cur = self.nodes[cur as usize].parent;
+        }
+        out.clear();
+        out.resize(len.saturating_sub(1), b'/');
+        let mut end = out.len();
+        let mut cur = id;
+        while cur != ROOT {
+            let name = self.name(cur);
+            out[end - name.len()..end].copy_from_slice(name);
+            end = (end - name.len()).saturating_sub(1);
+            cur = self.nodes[cur as usize].parent;
+        }
     }
 
     /// The relative path of a node (no trailing `/`).
@@ -354,6 +372,30 @@ mod tests {
             size: 0,
             hdr: 0,
         }
+    }
+
+    #[test]
+    fn path_into_matches_path() {
+        let mut t = Tree::default();
+        for (parent, name) in [
+            (ROOT, &b"a"[..]),
+            (0, b"bc"),
+            (1, b""),
+            (2, b"d"),
+            (ROOT, b"e"),
+        ] {
+            let mut n = node();
+            n.parent = parent;
+            assert!(set_name(&mut n, &mut t.names, name));
+            t.nodes.push(n);
+        }
+        let mut buf = b"left over".to_vec();
+        for id in 0..5 {
+            t.path_into(id, &mut buf);
+            assert_eq!(buf, t.path(id));
+        }
+        t.path_into(3, &mut buf);
+        assert_eq!(buf, b"a/bc//d");
     }
 
     #[test]

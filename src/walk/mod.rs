@@ -28,7 +28,7 @@ pub use crate::builder::Builder;
 pub use crate::sys::{abs_path, Backend};
 pub use measure::measure_dir;
 pub use prune::Prune;
-pub use read::{read_files, read_small};
+pub use read::{read_files, read_small, FileList};
 pub use sched::default_threads;
 
 use crate::dockerignore::FastMatcher;

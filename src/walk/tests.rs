@@ -369,7 +369,10 @@ fn read_files_gives_the_same_on_any_thread_count() {
     let runs: Vec<Vec<(usize, usize)>> = [1, 2, 7]
         .iter()
         .map(|&t| {
-            let mut v = read_files(d.path(), &rels, 50, t, |i, b| (i, b.len()));
+            let mut v = read_files(d.path(), &rels[..], 50, t, |i, p, b| {
+                assert_eq!(p, &rels[i][..]);
+                Some((i, b.len()))
+            });
             v.sort_unstable();
             v
         })
