@@ -154,7 +154,8 @@ pub struct Tree {
     /// by node id, sorted; files changed in the last seconds before the walk have none. The
     /// content scan's cache keys on them.
     pub prints: Vec<(u32, [u32; 2])>,
-    /// Totals of pruned (not walked in detail) excluded directories: (node, files, bytes).
+    /// Totals of pruned (not walked in detail) excluded directories: (node, files, bytes), one
+    /// entry per node, sorted by node.
     pub pruned: Vec<(u32, u64, u64)>,
     /// Excluded directories the walk did not open because their sizes were not asked for
     /// ([`crate::walk::WalkPlan::excluded_sizes`]), sorted. Nothing below them is listed or

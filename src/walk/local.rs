@@ -53,8 +53,8 @@ pub(crate) struct Acc {
     pub(crate) links: Vec<LinkCandidate>,
     /// Fingerprints of sent regular files (see [`Tree::prints`]).
     pub(crate) prints: Vec<(u32, [u32; 2])>,
-    /// (the excluded directory the totals belong to, files, bytes).
-    pub(crate) pruned: Vec<(u32, u64, u64)>,
+    /// The excluded directory the totals belong to: (files, bytes).
+    pub(crate) pruned: std::collections::HashMap<u32, (u64, u64)>,
     /// Excluded directories not opened (the walk without kept-out sizes).
     pub(crate) unmeasured: Vec<u32>,
     pub(crate) warnings: Vec<String>,
@@ -142,7 +142,7 @@ pub(crate) fn merge(ids: Ids, accs: Vec<Acc>) -> Result<Tree, WalkError> {
         }
         tree.prints
             .extend(a.prints.into_iter().map(|(id, p)| (remap(id), p)));
-        for (id, f, b) in a.pruned {
+        for (id, (f, b)) in a.pruned {
             tree.pruned.push((remap(id), f, b));
         }
         tree.unmeasured.extend(a.unmeasured.into_iter().map(remap));
@@ -151,6 +151,16 @@ pub(crate) fn merge(ids: Ids, accs: Vec<Acc>) -> Result<Tree, WalkError> {
         stops.extend(a.tar_stops);
         cuts.extend(a.tar_cuts);
     }
+    // One total per pruned directory, whichever threads counted inside it.
+    tree.pruned.sort_unstable_by_key(|p| p.0);
+    tree.pruned.dedup_by(|p, kept| {
+        let same = p.0 == kept.0;
+        if same {
+            kept.1 += p.1;
+            kept.2 += p.2;
+        }
+        same
+    });
     if let Some(first) = errors.into_iter().min_by(|a, b| walk_order(&a.rel, &b.rel)) {
         return Err(first);
     }

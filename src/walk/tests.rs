@@ -23,6 +23,11 @@ fn canon(t: &Tree) -> Canon {
         })
         .collect();
     nodes.sort();
+    assert!(
+        t.pruned.windows(2).all(|w| w[0].0 < w[1].0),
+        "one pruned total per directory, sorted: {:?}",
+        t.pruned
+    );
     let mut pruned: Vec<_> = t
         .pruned
         .iter()
