@@ -166,7 +166,9 @@ impl WithFs for Run<'_> {
             rel: Vec::new(),
             kind: WalkErrorKind::Panicked(p.0),
         })?;
-        local::merge(ids, locals.into_iter().map(|l| l.acc).collect())
+        let tree = local::merge(ids, locals.into_iter().map(|l| l.acc).collect());
+        sys::release_free_memory();
+        tree
     }
 }
 
