@@ -128,6 +128,8 @@ pub(crate) fn merge(ids: Ids, accs: Vec<Acc>) -> Result<Tree, WalkError> {
     };
     tree.nodes.reserve(acc as usize);
     tree.names.reserve(name_total as usize);
+    tree.prints
+        .reserve(accs.iter().map(|a| a.prints.len()).sum());
     for a in accs {
         let name_base = tree.names.len() as u32;
         tree.names.extend_from_slice(&a.names);

@@ -60,6 +60,9 @@ struct ReadFiles<'a, L: ?Sized, G> {
     f: G,
 }
 
+/// The largest read buffer a reader thread keeps between files.
+const KEEP_BUF: usize = 256 << 10;
+
 /// The directory part of a relative path.
 fn parent(r: &[u8]) -> Option<&[u8]> {
     r.iter().rposition(|&b| b == b'/').map(|k| &r[..k])
@@ -111,11 +114,13 @@ impl<R: Send, L: FileList + ?Sized, G: Fn(usize, &[u8], &[u8]) -> Option<R> + Sy
                                 Some(d) => fs.read_file(d, sys::last_component(path), max, buf),
                                 None => fs.read_file(&root_dir, path, max, buf),
                             };
-                            if ok {
-                                f(i, path, buf)
-                            } else {
-                                None
+                            let out = if ok { f(i, path, buf) } else { None };
+                            if buf.capacity() > KEEP_BUF {
+                                // A large file's buffer is not kept for the small ones that
+                                // follow (one per reader thread would add up).
+                                *buf = Vec::new();
                             }
+                            out
                         })
                         .collect::<Vec<R>>()
                 })
