@@ -127,7 +127,7 @@ fn damaged_or_foreign_files_are_ignored() {
     assert!(decode(&e[..], &c.header).is_none());
     // Garbage in the file itself: the cache starts empty.
     std::fs::write(&c.file, b"not a cache").unwrap();
-    let mut c = ScanCache::open(dir.path(), root, 1 << 20);
+    let c = ScanCache::open(dir.path(), root, 1 << 20);
     assert!(c.old.is_empty());
 }
 
@@ -148,7 +148,7 @@ fn unchanged_results_are_not_rewritten_and_old_files_are_pruned() {
     );
     // A file gone from the context: rewritten without it.
     save(&mut c, std::iter::empty());
-    let mut c = ScanCache::open(dir.path(), root, 1 << 20);
+    let c = ScanCache::open(dir.path(), root, 1 << 20);
     assert!(c.old.is_empty());
 
     for i in 0..KEEP + 3 {
