@@ -132,11 +132,39 @@ pub fn fix_line(path: &[u8]) -> String {
     out
 }
 
-/// A file the content scan reads.
+/// A file the content scan reads (its path is made only while it is read).
 struct Cand {
     id: u32,
-    path: Vec<u8>,
     wants: Wants,
+}
+
+/// Candidates as [`crate::walk::read_files`] reads them: `which` picks and orders them (all of
+/// them, in order, without it).
+struct CandFiles<'a> {
+    tree: &'a Tree,
+    cands: &'a [Cand],
+    which: Option<&'a [u32]>,
+}
+
+impl CandFiles<'_> {
+    fn cand(&self, k: usize) -> usize {
+        self.which.map_or(k, |w| w[k] as usize)
+    }
+    fn parent(&self, k: usize) -> u32 {
+        self.tree.nodes[self.cands[self.cand(k)].id as usize].parent
+    }
+}
+
+impl crate::walk::FileList for CandFiles<'_> {
+    fn count(&self) -> usize {
+        self.which.map_or(self.cands.len(), <[u32]>::len)
+    }
+    fn same_dir(&self, i: usize, j: usize) -> bool {
+        self.parent(i) == self.parent(j)
+    }
+    fn path(&self, i: usize, buf: &mut Vec<u8>) {
+        self.tree.path_into(self.cands[self.cand(i)].id, buf);
+    }
 }
 
 /// What one subtree task found.
@@ -212,7 +240,6 @@ fn visit(
                 if content || wide {
                     out.content.push(Cand {
                         id,
-                        path: path.clone(),
                         wants: Wants::for_hit(secret_hit.as_ref(), &path),
                     });
                 } else if secret_hit.is_some() && node.size > opts.content_max {
@@ -256,68 +283,73 @@ pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     compute_with(a, opts, &PlanInput::default())
 }
 
-/// Reads and scans the candidates (`rels[i]` is `cands[i]`'s path): `(i, what it found if
-/// worth keeping)`. Large contexts go through the scan cache (see [`cache`]).
-fn scan_files(
-    a: &Analysis,
-    opts: &ReportOptions,
-    rels: &[Vec<u8>],
-    cands: &[Cand],
-) -> Vec<(usize, Option<Scanned>)> {
+/// Reads and scans the candidates: `(i, what it found)` for the results worth keeping. Large
+/// contexts go through the scan cache (see [`cache`]).
+fn scan_files(a: &Analysis, opts: &ReportOptions, cands: &[Cand]) -> Vec<(usize, Scanned)> {
     let keep = |i: usize, s: Scanned| {
         let k = !s.hits.is_empty()
             || s.env_line.is_some()
             || s.har_line.is_some()
             || s.template
             || cands[i].wants != Wants::default();
-        (i, k.then_some(s))
+        k.then_some((i, s))
     };
-    let store = (opts.scan_cache && rels.len() >= cache::MIN_FILES)
+    let tree = &a.tree;
+    let store = (opts.scan_cache && cands.len() >= cache::MIN_FILES)
         .then(cache::dir)
         .flatten()
         .map(|d| cache::ScanCache::open(&d, &a.resolved.root, opts.content_max));
-    let read = |which: &[usize]| {
-        let paths: Vec<Vec<u8>> = which.iter().map(|&i| rels[i].clone()).collect();
-        crate::walk::read_files(
-            &a.resolved.root,
-            &paths,
-            opts.content_max,
-            a.threads,
-            |k, b| {
-                let i = which[k];
-                (i, Scanned::of(&rels[i], b, cands[i].wants))
-            },
-        )
-    };
-    let Some(store) = store else {
-        let all: Vec<usize> = (0..rels.len()).collect();
-        return read(&all).into_iter().map(|(i, s)| keep(i, s)).collect();
+    let Some(mut store) = store else {
+        let list = CandFiles {
+            tree,
+            cands,
+            which: None,
+        };
+        let f = |i: usize, path: &[u8], b: &[u8]| keep(i, Scanned::of(path, b, cands[i].wants));
+        return crate::walk::read_files(&a.resolved.root, &list, opts.content_max, a.threads, f);
     };
     // Files whose fingerprint the cache knows are not opened; the others are read.
-    let prints: Vec<Option<u64>> = cands.iter().map(|c| a.tree.print(c.id)).collect();
-    let mut out = Vec::with_capacity(rels.len());
-    let mut unknown = Vec::new();
-    let mut reused = vec![false; rels.len()];
-    for (i, p) in prints.iter().enumerate() {
-        match p.and_then(|p| store.get(&rels[i], p, cands[i].wants)) {
-            Some(s) => {
-                reused[i] = true;
-                out.push((i, s));
-            }
-            None => unknown.push(i),
+    let mut out = Vec::new();
+    let mut unknown: Vec<u32> = Vec::new();
+    let mut path = Vec::new();
+    for (i, c) in cands.iter().enumerate() {
+        let known = tree.print(c.id).and_then(|p| {
+            tree.path_into(c.id, &mut path);
+            store.get(&path, p, c.wants)
+        });
+        match known {
+            Some(s) => out.extend(keep(i, s)),
+            None => unknown.push(i as u32),
         }
     }
-    out.extend(read(&unknown));
-    store.save(out.iter().filter_map(|(i, s)| {
-        Some(cache::Seen {
-            path: &rels[*i],
-            print: prints[*i]?,
-            wants: cands[*i].wants,
-            scanned: s,
-            reused: reused[*i],
-        })
-    }));
-    out.into_iter().map(|(i, s)| keep(i, s)).collect()
+    // Every file read comes back, most with nothing found (the cache stores those too).
+    let list = CandFiles {
+        tree,
+        cands,
+        which: Some(&unknown),
+    };
+    let fresh = crate::walk::read_files(
+        &a.resolved.root,
+        &list,
+        opts.content_max,
+        a.threads,
+        |k, path, b| {
+            let i = list.cand(k);
+            let s = Scanned::of(path, b, cands[i].wants);
+            Some((i as u32, (s != Scanned::default()).then(|| Box::new(s))))
+        },
+    );
+    for (i, s) in fresh {
+        let (i, s) = (i as usize, s.map(|s| *s).unwrap_or_default());
+        let c = &cands[i];
+        if let Some(p) = tree.print(c.id) {
+            tree.path_into(c.id, &mut path);
+            store.add(&path, p, c.wants, &s);
+        }
+        out.extend(keep(i, s));
+    }
+    store.save();
+    out
 }
 
 /// [`compute`], grading secrets by the Dockerfile `df` describes (stdin text, target, build
@@ -475,16 +507,11 @@ pub fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra
         // The files of one directory side by side: the reader opens each directory once for
         // all of them (the visit interleaves a directory's files with its subdirectories').
         cands.sort_unstable_by_key(|c| (tree.nodes[c.id as usize].parent, c.id));
-        let rels: Vec<Vec<u8>> = cands
-            .iter_mut()
-            .map(|c| std::mem::take(&mut c.path))
-            .collect();
-        let scans = scan_files(a, opts, &rels, &cands);
+        let scans = scan_files(a, opts, &cands);
         for (i, s) in scans {
-            let Some(s) = s else { continue };
             let c = &cands[i];
             let acc = accs.entry(c.id).or_insert_with(|| Acc {
-                path: rels[i].clone(),
+                path: tree.path(c.id),
                 files: 1,
                 bytes: idx.bytes[c.id as usize],
                 in_tree: true,

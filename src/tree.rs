@@ -45,8 +45,10 @@ pub struct Node {
     pub parent: u32,
     /// Offset of the name in [`Tree::names`].
     pub name_off: u32,
-    /// Length of the name.
-    pub name_len: u32,
+    /// Length of the name, or [`LONG_NAME`]: then the length is stored as 4 little-endian bytes
+    /// in [`Tree::names`] right before the name (names longer than 255 bytes exist on no common
+    /// file system, but nothing is ever cut short). Set through [`set_name`].
+    pub name_len: u16,
     /// The kind.
     pub kind: Kind,
     /// Sent or not.
@@ -55,6 +57,32 @@ pub struct Node {
     pub size: u64,
     /// Classic tar header bytes for this entry as a non-hardlink (512 + PAX).
     pub hdr: u32,
+}
+
+/// The [`Node::name_len`] of a name whose length is stored in front of it.
+pub const LONG_NAME: u16 = u16::MAX;
+
+/// Appends `name` to `names` for `node` (offset and length); `false`, with nothing changed, when
+/// the name would end past the `u32` offsets.
+pub fn set_name(node: &mut Node, names: &mut Vec<u8>, name: &[u8]) -> bool {
+    let short = u16::try_from(name.len()).ok().filter(|&l| l != LONG_NAME);
+    let head = if short.is_some() { 0 } else { 4 };
+    let (Ok(off), Ok(len)) = (u32::try_from(names.len() + head), u32::try_from(name.len())) else {
+        return false;
+    };
+    if off.checked_add(len).is_none() {
+        return false;
+    }
+    match short {
+        Some(l) => node.name_len = l,
+        None => {
+            names.extend_from_slice(&len.to_le_bytes());
+            node.name_len = LONG_NAME;
+        }
+    }
+    node.name_off = off;
+    names.extend_from_slice(name);
+    true
 }
 
 /// A non-directory with more than one link (hardlink detection, R21).
@@ -126,7 +154,8 @@ pub struct Tree {
     /// by node id, sorted; files changed in the last seconds before the walk have none. The
     /// content scan's cache keys on them.
     pub prints: Vec<(u32, [u32; 2])>,
-    /// Totals of pruned (not walked in detail) excluded directories: (node, files, bytes).
+    /// Totals of pruned (not walked in detail) excluded directories: (node, files, bytes), one
+    /// entry per node, sorted by node.
     pub pruned: Vec<(u32, u64, u64)>,
     /// Excluded directories the walk did not open because their sizes were not asked for
     /// ([`crate::walk::WalkPlan::excluded_sizes`]), sorted. Nothing below them is listed or
@@ -148,7 +177,35 @@ impl Tree {
     /// The name of a node.
     pub fn name(&self, id: u32) -> &[u8] {
         let n = &self.nodes[id as usize];
-        &self.names[n.name_off as usize..(n.name_off + n.name_len) as usize]
+        let off = n.name_off as usize;
+        let len = if n.name_len == LONG_NAME {
+            let b = &self.names[off - 4..off];
+            u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
+        } else {
+            usize::from(n.name_len)
+        };
+        &self.names[off..off + len]
+    }
+
+    /// Writes the relative path of a node (no trailing `/`) into `out`, replacing what it held;
+    /// allocates only when `out` is too small.
+    pub fn path_into(&self, id: u32, out: &mut Vec<u8>) {
+        let mut len = 0usize;
+        let mut cur = id;
+        while cur != ROOT {
+            len += self.name(cur).len() + 1;
+            cur = self.nodes[cur as usize].parent;
+        }
+        out.clear();
+        out.resize(len.saturating_sub(1), b'/');
+        let mut end = out.len();
+        let mut cur = id;
+        while cur != ROOT {
+            let name = self.name(cur);
+            out[end - name.len()..end].copy_from_slice(name);
+            end = (end - name.len()).saturating_sub(1);
+            cur = self.nodes[cur as usize].parent;
+        }
     }
 
     /// The relative path of a node (no trailing `/`).
@@ -300,4 +357,69 @@ pub(crate) fn settled_before() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         - SETTLE_SECS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node() -> Node {
+        Node {
+            parent: ROOT,
+            name_off: 0,
+            name_len: 0,
+            kind: Kind::File,
+            state: State::Sent,
+            size: 0,
+            hdr: 0,
+        }
+    }
+
+    #[test]
+    fn path_into_matches_path() {
+        let mut t = Tree::default();
+        for (parent, name) in [
+            (ROOT, &b"a"[..]),
+            (0, b"bc"),
+            (1, b""),
+            (2, b"d"),
+            (ROOT, b"e"),
+        ] {
+            let mut n = node();
+            n.parent = parent;
+            assert!(set_name(&mut n, &mut t.names, name));
+            t.nodes.push(n);
+        }
+        let mut buf = b"left over".to_vec();
+        for id in 0..5 {
+            t.path_into(id, &mut buf);
+            assert_eq!(buf, t.path(id));
+        }
+        t.path_into(3, &mut buf);
+        assert_eq!(buf, b"a/bc//d");
+    }
+
+    #[test]
+    fn nodes_are_24_bytes() {
+        assert_eq!(std::mem::size_of::<Node>(), 24);
+    }
+
+    #[test]
+    fn names_of_any_length_are_kept_whole() {
+        let mut t = Tree::default();
+        let long = vec![b'x'; 70_000];
+        let edge = vec![b'y'; usize::from(LONG_NAME)];
+        for name in [&b"a"[..], &long, b"", &edge, b"b"] {
+            let mut n = node();
+            assert!(set_name(&mut n, &mut t.names, name));
+            t.nodes.push(n);
+        }
+        assert_eq!(t.name(0), b"a");
+        assert_eq!(t.name(1), &long[..]);
+        assert_eq!(t.nodes[1].name_len, LONG_NAME);
+        assert_eq!(t.name(2), b"");
+        assert_eq!(t.name(3), &edge[..]);
+        assert_eq!(t.nodes[3].name_len, LONG_NAME);
+        assert_eq!(t.name(4), b"b");
+    }
 }

@@ -18,6 +18,7 @@
 //! [`MIN_FILES`] files to read; `--no-scan-cache` turns it off.
 
 use std::hash::{Hash, Hasher};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::secrets::{Scanned, Wants};
@@ -28,30 +29,29 @@ pub(crate) const MIN_FILES: usize = 1000;
 const KEEP: usize = 32;
 const MAGIC: &[u8; 8] = b"CTXSCAN\x01";
 
-/// One file's stored result (most files hold nothing: `None`).
-#[derive(Clone, Debug)]
+/// One file's stored result, compact: most files hold nothing, and those cost no allocation.
+#[derive(Clone, Copy, Debug)]
 struct Entry {
+    key: u64,
     print: u64,
+    /// 0: nothing found; `n`: the `n-1`th of the results beside the entries.
+    result: u32,
     wants: u8,
-    scanned: Option<Box<Scanned>>,
+    /// An old entry this run reused (only entries seen in this run are written back).
+    used: bool,
 }
 
-/// The cache of one context root, as loaded at the start of a scan.
+/// The cache of one context root: what was loaded at the start of a scan, plus what this scan
+/// read.
 pub(crate) struct ScanCache {
     file: PathBuf,
     header: Vec<u8>,
     /// By path key, sorted.
-    old: Vec<(u64, Entry)>,
-}
-
-/// What the scan tells the cache about one file it read or reused.
-pub(crate) struct Seen<'a> {
-    pub(crate) path: &'a [u8],
-    pub(crate) print: u64,
-    pub(crate) wants: Wants,
-    pub(crate) scanned: &'a Scanned,
-    /// Reused from the cache rather than read.
-    pub(crate) reused: bool,
+    old: Vec<Entry>,
+    old_results: Vec<Scanned>,
+    /// Files read in this run, in reading order.
+    fresh: Vec<Entry>,
+    fresh_results: Vec<Scanned>,
 }
 
 fn wants_bits(w: Wants) -> u8 {
@@ -102,56 +102,120 @@ impl ScanCache {
         let header = header(root, content_max);
         let name = blake3::hash(&header[header.iter().position(|&b| b == 0).unwrap_or(0)..]);
         let file = dir.join(format!("{}.bin", &name.to_hex()[..32]));
-        let old = std::fs::read(&file)
+        let (old, old_results) = std::fs::File::open(&file)
             .ok()
-            .and_then(|b| decode(&b, &header))
+            .and_then(|f| decode(std::io::BufReader::new(f), &header))
             .unwrap_or_default();
-        ScanCache { file, header, old }
+        ScanCache {
+            file,
+            header,
+            old,
+            old_results,
+            fresh: Vec::new(),
+            fresh_results: Vec::new(),
+        }
     }
 
     /// The stored result for `path` if its fingerprint and the checks its name asks for are
-    /// unchanged.
-    pub(crate) fn get(&self, path: &[u8], print: u64, wants: Wants) -> Option<Scanned> {
+    /// unchanged (the entry is then kept for the next run).
+    pub(crate) fn get(&mut self, path: &[u8], print: u64, wants: Wants) -> Option<Scanned> {
         let key = path_key(path);
-        let e = &self.old[self.old.binary_search_by_key(&key, |x| x.0).ok()?].1;
-        (e.print == print && e.wants == wants_bits(wants))
-            .then(|| e.scanned.as_deref().cloned().unwrap_or_default())
+        let i = self.old.binary_search_by_key(&key, |e| e.key).ok()?;
+        let e = &mut self.old[i];
+        if e.print != print || e.wants != wants_bits(wants) {
+            return None;
+        }
+        e.used = true;
+        Some(match e.result {
+            0 => Scanned::default(),
+            r => self.old_results[r as usize - 1].clone(),
+        })
     }
 
-    /// Writes the results of this scan (atomically: a temporary file, then a rename), unless
-    /// nothing changed. Errors are ignored: the cache is a speed-up only.
-    pub(crate) fn save<'a>(&self, seen: impl Iterator<Item = Seen<'a>>) {
-        let mut entries: Vec<(u64, Entry)> = Vec::new();
-        let mut changed = false;
-        for s in seen {
-            changed |= !s.reused;
-            entries.push((
-                path_key(s.path),
-                Entry {
-                    print: s.print,
-                    wants: wants_bits(s.wants),
-                    scanned: (*s.scanned != Scanned::default())
-                        .then(|| Box::new(s.scanned.clone())),
-                },
-            ));
-        }
-        if !changed && entries.len() == self.old.len() {
+    /// Records what reading `path` (fingerprint `print`) found in this run.
+    pub(crate) fn add(&mut self, path: &[u8], print: u64, wants: Wants, scanned: &Scanned) {
+        let result = if *scanned == Scanned::default() {
+            0
+        } else {
+            self.fresh_results.push(scanned.clone());
+            u32::try_from(self.fresh_results.len()).unwrap_or(u32::MAX)
+        };
+        self.fresh.push(Entry {
+            key: path_key(path),
+            print,
+            result,
+            wants: wants_bits(wants),
+            used: true,
+        });
+    }
+
+    /// Writes the results of this scan — the old entries it reused and the files it read —
+    /// (atomically: a temporary file, then a rename), unless nothing changed. Errors are
+    /// ignored: the cache is a speed-up only.
+    pub(crate) fn save(&mut self) {
+        if self.fresh.is_empty() && self.old.iter().all(|e| e.used) {
             return;
         }
-        entries.sort_unstable_by_key(|e| e.0);
-        entries.dedup_by_key(|e| e.0);
-        let bytes = encode(&self.header, &entries);
+        self.old.retain(|e| e.used);
+        self.fresh.sort_unstable_by_key(|e| e.key);
+        self.fresh.dedup_by_key(|e| e.key);
         let Some(dir) = self.file.parent() else {
             return;
         };
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
+        let empty = Scanned::default();
+        let result = |e: &Entry, results: &[Scanned]| -> Scanned {
+            match e.result {
+                0 => empty.clone(),
+                r => results[r as usize - 1].clone(),
+            }
+        };
+        let merged = || Merge {
+            a: self.old.iter().peekable(),
+            b: self.fresh.iter().peekable(),
+        };
+        let n = merged().count();
+        let entries = merged().map(|(e, from_old)| {
+            let s = if from_old {
+                result(e, &self.old_results)
+            } else {
+                result(e, &self.fresh_results)
+            };
+            (e.key, e.print, e.wants, s)
+        });
         let tmp = dir.join(format!(".tmp-{}", std::process::id()));
-        if std::fs::write(&tmp, &bytes).is_ok() && std::fs::rename(&tmp, &self.file).is_ok() {
+        let written = std::fs::File::create(&tmp).and_then(|f| {
+            let mut w = std::io::BufWriter::new(f);
+            encode(&mut w, &self.header, n, entries)?;
+            w.flush()
+        });
+        if written.is_ok() && std::fs::rename(&tmp, &self.file).is_ok() {
             prune(dir, KEEP);
         } else {
             let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}
+
+/// Two key-sorted entry lists as one, each key once (the old entry first): `(entry, old)`.
+struct Merge<'a, I: Iterator<Item = &'a Entry>> {
+    a: std::iter::Peekable<I>,
+    b: std::iter::Peekable<I>,
+}
+
+impl<'a, I: Iterator<Item = &'a Entry>> Iterator for Merge<'a, I> {
+    type Item = (&'a Entry, bool);
+    fn next(&mut self) -> Option<(&'a Entry, bool)> {
+        match (self.a.peek(), self.b.peek()) {
+            (Some(x), Some(y)) if x.key == y.key => {
+                self.b.next();
+                self.a.next().map(|e| (e, true))
+            }
+            (Some(x), Some(y)) if y.key < x.key => self.b.next().map(|e| (e, false)),
+            (Some(_), _) => self.a.next().map(|e| (e, true)),
+            (None, _) => self.b.next().map(|e| (e, false)),
         }
     }
 }
@@ -175,22 +239,28 @@ fn prune(dir: &Path, keep: usize) {
     }
 }
 
-fn encode(header: &[u8], entries: &[(u64, Entry)]) -> Vec<u8> {
+/// Writes a cache file: `n` entries `(key, print, wants bits, result)`, sorted by key.
+fn encode<W: Write>(
+    w: &mut W,
+    header: &[u8],
+    n: usize,
+    entries: impl Iterator<Item = (u64, u64, u8, Scanned)>,
+) -> std::io::Result<()> {
     let rules: Vec<&str> = crate::rules::content_rule_ids().collect();
-    let mut b = Vec::with_capacity(16 + header.len() + entries.len() * 19);
+    let mut b = Vec::with_capacity(64);
     b.extend_from_slice(MAGIC);
     put_u32(&mut b, header.len());
     b.extend_from_slice(header);
-    put_u32(&mut b, entries.len());
-    for (key, e) in entries {
+    put_u32(&mut b, n);
+    w.write_all(&b)?;
+    for (key, print, wants, s) in entries {
+        b.clear();
         b.extend_from_slice(&key.to_le_bytes());
-        b.extend_from_slice(&e.print.to_le_bytes());
-        let empty = Scanned::default();
-        let s = e.scanned.as_deref().unwrap_or(&empty);
+        b.extend_from_slice(&print.to_le_bytes());
         let flags = u8::from(s.template)
             | u8::from(s.env_line.is_some()) << 1
             | u8::from(s.har_line.is_some()) << 2;
-        b.extend_from_slice(&[e.wants, flags]);
+        b.extend_from_slice(&[wants, flags]);
         let hits: Vec<(u8, usize)> = s
             .hits
             .iter()
@@ -207,22 +277,23 @@ fn encode(header: &[u8], entries: &[(u64, Entry)]) -> Vec<u8> {
         for l in [s.env_line, s.har_line].into_iter().flatten() {
             put_u32(&mut b, l);
         }
+        w.write_all(&b)?;
     }
-    b
+    Ok(())
 }
 
 fn put_u32(b: &mut Vec<u8>, n: usize) {
     b.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
 }
 
-/// A cursor over the stored bytes; every read checks the bounds.
-struct Cur<'a>(&'a [u8]);
+/// A reader over the stored bytes; every read checks for the end.
+struct Cur<R>(R);
 
-impl Cur<'_> {
+impl<R: Read> Cur<R> {
     fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
-        let (a, rest) = self.0.split_first_chunk::<N>()?;
-        self.0 = rest;
-        Some(*a)
+        let mut a = [0u8; N];
+        self.0.read_exact(&mut a).ok()?;
+        Some(a)
     }
     fn u8(&mut self) -> Option<u8> {
         self.take::<1>().map(|a| a[0])
@@ -233,23 +304,31 @@ impl Cur<'_> {
     fn u64(&mut self) -> Option<u64> {
         self.take().map(u64::from_le_bytes)
     }
-    fn bytes(&mut self, n: usize) -> Option<&[u8]> {
-        let (a, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(a)
+    fn at_end(&mut self) -> bool {
+        matches!(self.0.read(&mut [0u8]), Ok(0))
     }
 }
 
-/// The entries of a cache file written for `header`; `None` if it is not one.
-fn decode(b: &[u8], header: &[u8]) -> Option<Vec<(u64, Entry)>> {
+/// The entries (and their non-empty results) of a cache file written for `header`, read as a
+/// stream; `None` if it is not one.
+fn decode<R: Read>(r: R, header: &[u8]) -> Option<(Vec<Entry>, Vec<Scanned>)> {
     let rules: Vec<&'static str> = crate::rules::content_rule_ids().collect();
-    let mut c = Cur(b.strip_prefix(MAGIC)?);
+    let mut c = Cur(r);
+    if &c.take::<8>()? != MAGIC {
+        return None;
+    }
     let hl = c.u32()? as usize;
-    if c.bytes(hl)? != header {
+    if hl != header.len() {
+        return None;
+    }
+    let mut h = vec![0u8; hl];
+    c.0.read_exact(&mut h).ok()?;
+    if h != header {
         return None;
     }
     let n = c.u32()? as usize;
     let mut out = Vec::with_capacity(n.min(1 << 20));
+    let mut results = Vec::new();
     for _ in 0..n {
         let key = c.u64()?;
         let print = c.u64()?;
@@ -278,18 +357,25 @@ fn decode(b: &[u8], header: &[u8]) -> Option<Vec<(u64, Entry)>> {
             har_line,
             template: flags & 1 != 0,
         };
-        out.push((
+        // Written sorted by key; anything else is not this binary's file.
+        if out.last().is_some_and(|e: &Entry| e.key >= key) {
+            return None;
+        }
+        let result = if scanned == Scanned::default() {
+            0
+        } else {
+            results.push(scanned);
+            u32::try_from(results.len()).ok()?
+        };
+        out.push(Entry {
             key,
-            Entry {
-                print,
-                wants,
-                scanned: (scanned != Scanned::default()).then(|| Box::new(scanned)),
-            },
-        ));
+            print,
+            result,
+            wants,
+            used: false,
+        });
     }
-    // Written sorted by key; anything else is not this binary's file.
-    let sorted = out.windows(2).all(|w| w[0].0 < w[1].0);
-    (c.0.is_empty() && sorted).then_some(out)
+    c.at_end().then_some((out, results))
 }
 
 #[cfg(test)]

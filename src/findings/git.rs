@@ -120,6 +120,21 @@ fn ls_files(worktree: &Path) -> Result<Tracked, String> {
     })
 }
 
+/// The bytes of an index file, read whole only when it starts like one: anything else (a stray or
+/// corrupt file, possibly large) yields just its first bytes, which the parser rejects.
+fn read_index(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut b = Vec::with_capacity(12);
+    (&mut f).take(12).read_to_end(&mut b)?;
+    if b.len() == 12 && b.starts_with(gitindex::SIGNATURE) {
+        let len = f.metadata().map_or(0, |m| m.len());
+        b.reserve(usize::try_from(len).unwrap_or(0).saturating_sub(12));
+        f.read_to_end(&mut b)?;
+    }
+    Ok(b)
+}
+
 /// Reads the index of the repository enclosing `root`, restricted to `root`.
 pub(crate) fn load(root: &Path) -> GitState {
     let Some((worktree, gitdir)) = find_repo(root) else {
@@ -132,7 +147,7 @@ pub(crate) fn load(root: &Path) -> GitState {
             .collect(),
         Err(_) => return GitState::NoRepo,
     };
-    let tracked = match std::fs::read(gitdir.join("index")) {
+    let tracked = match read_index(&gitdir.join("index")) {
         Ok(bytes) => match gitindex::parse(&bytes, hash_len(&gitdir)) {
             Ok(t) => t,
             Err(IndexError::Split) => match ls_files(&worktree) {
@@ -275,6 +290,8 @@ mod tests {
     use std::collections::BTreeSet;
     use std::path::Path;
 
+    use super::{gitindex, read_index, IndexError};
+
     use crate::pipeline::{build, Options};
     use crate::testutil::git;
     use crate::walk::Builder;
@@ -397,5 +414,27 @@ mod tests {
             .cloned()
             .collect();
         assert_eq!(by_us, by_git, "CTX001: {reported:?}");
+    }
+
+    #[test]
+    fn read_index_reads_only_the_head_of_a_file_that_is_not_an_index() {
+        let d = tempfile::tempdir().unwrap();
+        let junk = d.path().join("junk");
+        std::fs::write(&junk, vec![0xabu8; 1 << 20]).unwrap();
+        let b = read_index(&junk).unwrap();
+        assert_eq!(b.len(), 12);
+        assert_eq!(
+            gitindex::parse(&b, 20),
+            Err(IndexError::Malformed("no DIRC signature"))
+        );
+        let index = d.path().join("index");
+        let mut real = b"DIRC\0\0\0\x02\0\0\0\0".to_vec();
+        real.extend_from_slice(&[7u8; 5000]);
+        std::fs::write(&index, &real).unwrap();
+        assert_eq!(read_index(&index).unwrap(), real);
+        assert_eq!(
+            read_index(&d.path().join("none")).unwrap_err().kind(),
+            std::io::ErrorKind::NotFound
+        );
     }
 }

@@ -58,9 +58,12 @@ fn varint(b: &[u8], pos: &mut usize) -> Result<usize, IndexError> {
     Ok(v)
 }
 
+/// The first bytes of every index file.
+pub const SIGNATURE: &[u8; 4] = b"DIRC";
+
 /// Parses an index file. `hash_len` is 20 (SHA-1) or 32 (SHA-256 repositories).
 pub fn parse(b: &[u8], hash_len: usize) -> Result<Tracked, IndexError> {
-    if b.len() < 12 || &b[..4] != b"DIRC" {
+    if b.len() < 12 || &b[..4] != SIGNATURE {
         return Err(IndexError::Malformed("no DIRC signature"));
     }
     let version = be32(b, 4)?;

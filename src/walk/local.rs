@@ -53,8 +53,8 @@ pub(crate) struct Acc {
     pub(crate) links: Vec<LinkCandidate>,
     /// Fingerprints of sent regular files (see [`Tree::prints`]).
     pub(crate) prints: Vec<(u32, [u32; 2])>,
-    /// (the excluded directory the totals belong to, files, bytes).
-    pub(crate) pruned: Vec<(u32, u64, u64)>,
+    /// The excluded directory the totals belong to: (files, bytes).
+    pub(crate) pruned: std::collections::HashMap<u32, (u64, u64)>,
     /// Excluded directories not opened (the walk without kept-out sizes).
     pub(crate) unmeasured: Vec<u32>,
     pub(crate) warnings: Vec<String>,
@@ -76,15 +76,11 @@ impl Acc {
         name: &[u8],
     ) -> Option<u32> {
         let id = ids.encode(tid, self.nodes.len());
-        let off = u32::try_from(self.names.len()).ok();
-        let len = u32::try_from(name.len()).ok();
-        let (Some(id), Some(off), Some(len)) = (id, off, len) else {
+        let Some(id) = id.filter(|_| crate::tree::set_name(&mut node, &mut self.names, name))
+        else {
             self.overflow = true;
             return None;
         };
-        node.name_off = off;
-        node.name_len = len;
-        self.names.extend_from_slice(name);
         self.nodes.push(node);
         Some(id)
     }
@@ -132,6 +128,8 @@ pub(crate) fn merge(ids: Ids, accs: Vec<Acc>) -> Result<Tree, WalkError> {
     };
     tree.nodes.reserve(acc as usize);
     tree.names.reserve(name_total as usize);
+    tree.prints
+        .reserve(accs.iter().map(|a| a.prints.len()).sum());
     for a in accs {
         let name_base = tree.names.len() as u32;
         tree.names.extend_from_slice(&a.names);
@@ -146,7 +144,7 @@ pub(crate) fn merge(ids: Ids, accs: Vec<Acc>) -> Result<Tree, WalkError> {
         }
         tree.prints
             .extend(a.prints.into_iter().map(|(id, p)| (remap(id), p)));
-        for (id, f, b) in a.pruned {
+        for (id, (f, b)) in a.pruned {
             tree.pruned.push((remap(id), f, b));
         }
         tree.unmeasured.extend(a.unmeasured.into_iter().map(remap));
@@ -155,6 +153,16 @@ pub(crate) fn merge(ids: Ids, accs: Vec<Acc>) -> Result<Tree, WalkError> {
         stops.extend(a.tar_stops);
         cuts.extend(a.tar_cuts);
     }
+    // One total per pruned directory, whichever threads counted inside it.
+    tree.pruned.sort_unstable_by_key(|p| p.0);
+    tree.pruned.dedup_by(|p, kept| {
+        let same = p.0 == kept.0;
+        if same {
+            kept.1 += p.1;
+            kept.2 += p.2;
+        }
+        same
+    });
     if let Some(first) = errors.into_iter().min_by(|a, b| walk_order(&a.rel, &b.rel)) {
         return Err(first);
     }

@@ -28,7 +28,7 @@ pub use crate::builder::Builder;
 pub use crate::sys::{abs_path, Backend};
 pub use measure::measure_dir;
 pub use prune::Prune;
-pub use read::{read_files, read_small};
+pub use read::{read_files, read_small, FileList};
 pub use sched::default_threads;
 
 use crate::dockerignore::FastMatcher;
@@ -166,7 +166,9 @@ impl WithFs for Run<'_> {
             rel: Vec::new(),
             kind: WalkErrorKind::Panicked(p.0),
         })?;
-        local::merge(ids, locals.into_iter().map(|l| l.acc).collect())
+        let tree = local::merge(ids, locals.into_iter().map(|l| l.acc).collect());
+        sys::release_free_memory();
+        tree
     }
 }
 

@@ -5,19 +5,45 @@ use std::path::Path;
 
 use crate::sys::{self, Backend, Fs, WithFs};
 
+/// The files [`read_files`] reads, each path made only while its file is read (a list of a
+/// million candidates costs no million path buffers).
+pub trait FileList: Sync {
+    /// How many files.
+    fn count(&self) -> usize;
+    /// Whether files `i` and `j` are in one directory: runs of such files side by side are read
+    /// through one open directory.
+    fn same_dir(&self, i: usize, j: usize) -> bool;
+    /// Writes file `i`'s path, relative to the root, into `buf` (replacing what it held).
+    fn path(&self, i: usize, buf: &mut Vec<u8>);
+}
+
+impl FileList for [Vec<u8>] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn same_dir(&self, i: usize, j: usize) -> bool {
+        parent(&self[i]) == parent(&self[j])
+    }
+    fn path(&self, i: usize, buf: &mut Vec<u8>) {
+        buf.clear();
+        buf.extend_from_slice(&self[i]);
+    }
+}
+
 /// Reads small files of the context in parallel (the content scan after the walk) and maps each
-/// through `f`. Files that cannot be read, or that grew past `max` bytes, are skipped. Paths are
-/// relative to `root`. `threads` readers (the walk's count): with a cold cache each waits on the
-/// disk, so more readers than CPUs keep the CPUs and the disk busy.
-pub fn read_files<R: Send>(
+/// through `f(i, path, bytes)`, keeping what it returns. Files that cannot be read, or that grew
+/// past `max` bytes, are skipped. Paths are relative to `root`. `threads` readers (the walk's
+/// count): with a cold cache each waits on the disk, so more readers than CPUs keep the CPUs and
+/// the disk busy.
+pub fn read_files<R: Send, L: FileList + ?Sized>(
     root: &Path,
-    rels: &[Vec<u8>],
+    list: &L,
     max: u64,
     threads: usize,
-    f: impl Fn(usize, &[u8]) -> R + Sync + Send,
+    f: impl Fn(usize, &[u8], &[u8]) -> Option<R> + Sync + Send,
 ) -> Vec<R> {
     let backend = Backend::from_env().unwrap_or(Backend::native());
-    let job = || sys::with_fs(backend, ReadFiles { root, rels, max, f });
+    let job = || sys::with_fs(backend, ReadFiles { root, list, max, f });
     if threads <= 1 || threads == rayon::current_num_threads() {
         return job();
     }
@@ -27,58 +53,74 @@ pub fn read_files<R: Send>(
     }
 }
 
-struct ReadFiles<'a, G> {
+struct ReadFiles<'a, L: ?Sized, G> {
     root: &'a Path,
-    rels: &'a [Vec<u8>],
+    list: &'a L,
     max: u64,
     f: G,
 }
+
+/// The largest read buffer a reader thread keeps between files.
+const KEEP_BUF: usize = 256 << 10;
 
 /// The directory part of a relative path.
 fn parent(r: &[u8]) -> Option<&[u8]> {
     r.iter().rposition(|&b| b == b'/').map(|k| &r[..k])
 }
 
-impl<R: Send, G: Fn(usize, &[u8]) -> R + Sync> WithFs for ReadFiles<'_, G> {
+impl<R: Send, L: FileList + ?Sized, G: Fn(usize, &[u8], &[u8]) -> Option<R> + Sync> WithFs
+    for ReadFiles<'_, L, G>
+{
     type Out = Vec<R>;
 
     fn run<F: Fs>(self, fs: &F) -> Vec<R> {
         use rayon::prelude::*;
         thread_local! {
-            /// One read buffer per thread, reused from file to file.
-            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+            /// One read buffer and one path buffer per thread, reused from file to file.
+            static BUF: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
+                const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
         }
-        let ReadFiles { root, rels, max, f } = self;
+        let ReadFiles { root, list, max, f } = self;
         let Ok(root_dir) = fs.open_root(root) else {
             return Vec::new();
         };
         // Runs of files in one directory: that directory is opened once and each file from it,
         // one path component to resolve instead of the whole path.
         let mut runs: Vec<(usize, usize)> = Vec::new();
-        for i in 0..rels.len() {
+        for i in 0..list.count() {
             match runs.last_mut() {
-                Some((s, e)) if *e == i && parent(&rels[*s]) == parent(&rels[i]) => *e += 1,
+                Some((s, e)) if *e == i && list.same_dir(*s, i) => *e += 1,
                 _ => runs.push((i, i + 1)),
             }
         }
         runs.par_iter()
             .with_max_len(1)
             .flat_map_iter(|&(s, e)| {
-                let dir = match parent(&rels[s]) {
-                    Some(d) if e - s > 1 && fs.opens_relative() => fs.open_dir(&root_dir, d).ok(),
-                    _ => None,
-                };
                 BUF.with(|b| {
-                    let mut buf = b.borrow_mut();
+                    let (buf, path) = &mut *b.borrow_mut();
+                    list.path(s, path);
+                    let dir = match parent(path) {
+                        Some(d) if e - s > 1 && fs.opens_relative() => {
+                            fs.open_dir(&root_dir, d).ok()
+                        }
+                        _ => None,
+                    };
                     (s..e)
                         .filter_map(|i| {
+                            if i != s {
+                                list.path(i, path);
+                            }
                             let ok = match &dir {
-                                Some(d) => {
-                                    fs.read_file(d, sys::last_component(&rels[i]), max, &mut buf)
-                                }
-                                None => fs.read_file(&root_dir, &rels[i], max, &mut buf),
+                                Some(d) => fs.read_file(d, sys::last_component(path), max, buf),
+                                None => fs.read_file(&root_dir, path, max, buf),
                             };
-                            ok.then(|| f(i, &buf))
+                            let out = if ok { f(i, path, buf) } else { None };
+                            if buf.capacity() > KEEP_BUF {
+                                // A large file's buffer is not kept for the small ones that
+                                // follow (one per reader thread would add up).
+                                *buf = Vec::new();
+                            }
+                            out
                         })
                         .collect::<Vec<R>>()
                 })

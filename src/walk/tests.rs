@@ -23,6 +23,11 @@ fn canon(t: &Tree) -> Canon {
         })
         .collect();
     nodes.sort();
+    assert!(
+        t.pruned.windows(2).all(|w| w[0].0 < w[1].0),
+        "one pruned total per directory, sorted: {:?}",
+        t.pruned
+    );
     let mut pruned: Vec<_> = t
         .pruned
         .iter()
@@ -369,7 +374,10 @@ fn read_files_gives_the_same_on_any_thread_count() {
     let runs: Vec<Vec<(usize, usize)>> = [1, 2, 7]
         .iter()
         .map(|&t| {
-            let mut v = read_files(d.path(), &rels, 50, t, |i, b| (i, b.len()));
+            let mut v = read_files(d.path(), &rels[..], 50, t, |i, p, b| {
+                assert_eq!(p, &rels[i][..]);
+                Some((i, b.len()))
+            });
             v.sort_unstable();
             v
         })

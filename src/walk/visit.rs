@@ -265,7 +265,10 @@ impl<F: Fs> DockerWalk<'_, F> {
             p.fetch_add(t.seen, Ordering::Relaxed);
         }
         if t.excl_files > 0 || t.excl_bytes > 0 {
-            acc.pruned.push((job.top, t.excl_files, t.excl_bytes));
+            // One total per pruned directory: its subdirectories add to it.
+            let total = acc.pruned.entry(job.top).or_default();
+            total.0 += t.excl_files;
+            total.1 += t.excl_bytes;
         }
     }
 
