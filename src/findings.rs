@@ -206,7 +206,8 @@ fn visit(
         }
         path.extend_from_slice(tree.name(id));
         let node = &tree.nodes[id as usize];
-        if plen > 0 && tree.name(id) == b".dockerignore" {
+        // A vendored package's own ignore file is that package's business, not a note here.
+        if plen > 0 && tree.name(id) == b".dockerignore" && !rules.in_dependency_tree(&path) {
             out.notes.push(format!(
                 "{} has no effect: docker reads only the context's .dockerignore (or, with BuildKit, <Dockerfile>.dockerignore next to the Dockerfile)",
                 lossy(&path)

@@ -396,6 +396,7 @@ fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, bool)]) {
             }
         }
     }
+    let mut rules: Option<crate::rules::RuleSet> = None;
     for (path, dir) in tree {
         if *dir
             || path.rsplit(|&b| b == b'/').next() != Some(b".dockerignore")
@@ -405,6 +406,16 @@ fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, bool)]) {
         }
         let abs = crate::walk::abs_path(&r.root, path);
         if in_effect.as_deref() == Some(abs.as_path()) {
+            continue;
+        }
+        let rules = rules.get_or_insert_with(|| crate::rules::RuleSet::new(&Default::default()));
+        if rules.in_dependency_tree(path) {
+            // A vendored package's own ignore file: written for that package's builds, not
+            // a mistake in this one.
+            push(cx, &abs, "not used: docker never reads a .dockerignore below the context root; this one belongs to a dependency (its own builds), so nothing is expected of it".into());
+            if let Some(f) = cx.findings.last_mut() {
+                f.severity = "info".into();
+            }
             continue;
         }
         push(cx, &abs, "not used: docker never reads a .dockerignore below the context root; move its patterns into the root file, prefixed with the directory".into());
@@ -828,6 +839,43 @@ mod tests {
         assert_eq!(f.fix, "**/*.log");
         let f = r.findings.iter().find(|f| f.rule == "DI010").unwrap();
         assert_eq!(f.path, "nested/.dockerignore");
+    }
+
+    /// A nested ignore file is a medium DI010 in the project's own tree, but only info inside a
+    /// dependency tree (a vendored package's own `.dockerignore`), and the report notes it not.
+    #[test]
+    fn a_vendored_packages_ignore_file_is_info() {
+        let d = ctx(
+            &[
+                "Dockerfile",
+                "main.go",
+                "vendor/github.com/x/y/.dockerignore",
+                "tools/.dockerignore",
+            ],
+            "bin/\n",
+        );
+        let r = run(d.path(), Builder::Buildkit);
+        let sev = |p: &str| {
+            r.findings
+                .iter()
+                .find(|f| f.rule == "DI010" && f.path == p)
+                .map(|f| f.severity.clone())
+        };
+        assert_eq!(sev("tools/.dockerignore").as_deref(), Some("medium"));
+        assert_eq!(
+            sev("vendor/github.com/x/y/.dockerignore").as_deref(),
+            Some("info")
+        );
+        let a = crate::analysis::analyze(&crate::testutil::config(d.path(), Builder::Buildkit, 1))
+            .unwrap();
+        let notes = crate::findings::compute(&a, &Default::default()).notes;
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.starts_with("tools/.dockerignore has no effect")),
+            "{notes:?}"
+        );
+        assert!(!notes.iter().any(|n| n.contains("vendor/")), "{notes:?}");
     }
 
     /// DI008 proposes `!Dockerfile` only where the build needs it: the classic builder cannot

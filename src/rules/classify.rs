@@ -168,6 +168,24 @@ impl RuleSet {
         with_lower(e.path, |p| self.best(e, p, self.nest(p)))
     }
 
+    /// Whether a directory above `path` is an installed dependency tree (`node_modules/`,
+    /// `vendor/`, …): what lies there belongs to another project (a vendored package's own
+    /// `.dockerignore`, for one).
+    pub fn in_dependency_tree(&self, path: &[u8]) -> bool {
+        path.iter()
+            .enumerate()
+            .filter(|&(_, &b)| b == b'/')
+            .any(|(i, _)| {
+                let dir = EntryRef {
+                    path: &path[..i],
+                    kind: Kind::Dir,
+                    size: 0,
+                };
+                self.classify(&dir)
+                    .is_some_and(|h| h.category == Category::Dependencies)
+            })
+    }
+
     /// [`RuleSet::classify`] and [`RuleSet::wants_content`] in one pass, for an entry whose
     /// nest is known (from [`RuleSet::nest_below`] of its directory).
     pub fn check(&self, e: &EntryRef<'_>, nest: Nest) -> (Option<Hit>, bool) {
