@@ -189,6 +189,20 @@ const PAT_PARTS: &[&str] = &[
     "a+",
     "$",
     "\u{a0}",
+    // Parts that let a pattern without `**` match a `/` (the fast matcher's depth index must
+    // not skip them): a class holding `/`, a range across it, negations, escapes, alternation.
+    "a[/]b",
+    "a[.-0]b",
+    "a[!-0]b",
+    "a[-/]b",
+    "a[^x]b",
+    "a\\Db",
+    "a\\Sb",
+    "a|a/b",
+    "[a-c-]",
+    "x[a-]",
+    "[ab]*",
+    "b{0}",
 ];
 
 fn pattern_line() -> impl Strategy<Value = Vec<u8>> {
@@ -211,6 +225,22 @@ fn pattern_line() -> impl Strategy<Value = Vec<u8>> {
             v.extend_from_slice(&parts.join(&b'/'));
             v.extend_from_slice(tail.as_bytes());
             v
+        })
+}
+
+/// A file that repeats a few lines (the fast matcher evaluates repeated patterns once).
+fn repetitive_pattern_file() -> impl Strategy<Value = Vec<u8>> {
+    (
+        prop::collection::vec(pattern_line(), 1..4),
+        prop::collection::vec(any::<prop::sample::Index>(), 2..10),
+    )
+        .prop_map(|(pool, picks)| {
+            let mut out = Vec::new();
+            for k in picks {
+                out.extend_from_slice(k.get::<Vec<u8>>(&pool));
+                out.push(b'\n');
+            }
+            out
         })
 }
 
@@ -366,7 +396,7 @@ proptest! {
 
     #[test]
     fn fast_matcher_agrees_with_reference(
-        text in pattern_file(),
+        text in prop_oneof![3 => pattern_file(), 1 => repetitive_pattern_file()],
         paths in path_set(),
         limit_seed in any::<usize>(),
     ) {
@@ -433,6 +463,11 @@ fn fast_matcher_agrees_on_known_tricky_sets() {
         "**\n!a\n",
         "!x[z-a]\n*\n!x[z-a]\n",
         "?\n!*.txt\n**/c\n",
+        // Depth index: classes and escapes that match `/`; repeated lines.
+        "a[/]b\n!a[.-0]b\na[!-0]b\n",
+        "a\\Db\n*/*\n!?/?\n",
+        "**/*.txt\n!sub/*.txt\n**/*.txt\n*.txt\n!*.txt\n",
+        "d/*\n!d\nd/*\n",
     ] {
         let lines = parse_lines(text.as_bytes()).unwrap();
         let reference = PatternSet::new(lines.clone());

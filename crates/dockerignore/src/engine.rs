@@ -128,6 +128,12 @@ pub struct FastMatcher {
     exact_extra: HashMap<Vec<u8>, Vec<u32>>,
     /// Patterns evaluated for every path (lazily where they may be broken).
     slow: Bits,
+    /// Per pattern: the only number of components a matching path can have (REGEX patterns
+    /// whose parts never match a `/`, see [`fixed_depth`]), or 0 for any.
+    depth: Vec<u16>,
+    /// REGEX patterns that repeat an earlier line's pattern text: only the first is indexed
+    /// and evaluated, and a match stands for all of them (same text, same regex, same answer).
+    twins: HashMap<u32, Vec<u32>>,
 }
 
 impl std::fmt::Debug for FastMatcher {
@@ -154,7 +160,10 @@ pub struct DirPos {
     node: u32,
     /// Whether the directory's path is valid UTF-8 (otherwise the reference matcher is used).
     utf8: bool,
-    /// REGEX candidates and PREFIX matches met along the directory's path.
+    /// The number of components of the directory's entries' paths (saturating).
+    depth: u16,
+    /// REGEX candidates met along the directory's path that can match a path of `depth`
+    /// components, and PREFIX matches.
     regex: Bits,
     prefix: Bits,
 }
@@ -166,8 +175,26 @@ impl FastMatcher {
         let mut rev = Trie::new();
         let mut exact_extra: HashMap<Vec<u8>, Vec<u32>> = HashMap::new();
         let mut slow = Vec::new();
+        let mut depth = Vec::with_capacity(set.patterns().len());
+        let mut first: HashMap<&[u8], u32> = HashMap::new();
+        let mut twins: HashMap<u32, Vec<u32>> = HashMap::new();
         for (i, p) in set.patterns().iter().enumerate() {
             let i = i as u32;
+            depth.push(match p.kind() {
+                MatchType::Regex { .. } => fixed_depth(&p.line().cleaned),
+                _ => 0,
+            });
+            if matches!(p.kind(), MatchType::Regex { .. }) && !p.is_broken() {
+                match first.entry(&p.line().cleaned) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        twins.entry(*e.get()).or_default().push(i);
+                        continue;
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(i);
+                    }
+                }
+            }
             match p.kind() {
                 MatchType::Exact => {
                     let n = fwd.insert(p.line().cleaned.iter().copied());
@@ -211,6 +238,8 @@ impl FastMatcher {
             rev,
             exact_extra,
             slow,
+            depth,
+            twins,
         }
     }
 
@@ -237,14 +266,17 @@ impl FastMatcher {
     /// The position after `dir/` (`dir` empty for the root), where the names of `dir`'s
     /// entries are resumed from.
     pub fn dir_pos(&self, _mc: &mut MatchCache, dir: &[u8]) -> DirPos {
+        let slashes = dir.iter().filter(|&&b| b == b'/').count();
+        let depth = if dir.is_empty() { 1 } else { slashes + 2 };
         let mut pos = DirPos {
             node: 0,
             utf8: std::str::from_utf8(dir).is_ok(),
+            depth: u16::try_from(depth).unwrap_or(u16::MAX),
             regex: Vec::new(),
             prefix: Vec::new(),
         };
         let root = &self.fwd.nodes[0];
-        pos.regex.extend_from_slice(&root.regex);
+        self.extend_fitting(&mut pos.regex, &root.regex, pos.depth);
         pos.prefix.extend_from_slice(&root.prefix);
         if !dir.is_empty() {
             for &b in dir.iter().chain(std::iter::once(&b'/')) {
@@ -253,11 +285,22 @@ impl FastMatcher {
                     break;
                 }
                 let n = &self.fwd.nodes[pos.node as usize];
-                pos.regex.extend_from_slice(&n.regex);
+                self.extend_fitting(&mut pos.regex, &n.regex, pos.depth);
                 pos.prefix.extend_from_slice(&n.prefix);
             }
         }
         pos
+    }
+
+    /// Whether pattern `i` can match a path of `depth` components.
+    #[inline]
+    fn fits(&self, i: u32, depth: u16) -> bool {
+        let d = self.depth[i as usize];
+        d == 0 || d == depth
+    }
+
+    fn extend_fitting(&self, out: &mut Bits, from: &[u32], depth: u16) {
+        out.extend(from.iter().copied().filter(|&i| self.fits(i, depth)));
     }
 
     /// The patterns that match `path` = `dir/name` (`dir` empty at the root; `pos` from
@@ -283,10 +326,19 @@ impl FastMatcher {
             }
             return;
         }
+        debug_assert!(!name.contains(&b'/'), "one component at a time");
+        let depth = pos.depth;
         out.extend_from_slice(&pos.prefix);
+        // A REGEX candidate: its literal prefix is on the path already (it was found in the
+        // trie), so only its suffix and its regex are checked.
         let check = |i: u32, out: &mut Bits| {
-            if self.set.patterns()[i as usize].matches(path) == Ok(true) {
+            if self.set.patterns()[i as usize].matches_after_prefix(path) == Ok(true) {
                 out.push(i);
+                if !self.twins.is_empty() {
+                    if let Some(t) = self.twins.get(&i) {
+                        out.extend_from_slice(t);
+                    }
+                }
             }
         };
         for &i in &pos.regex {
@@ -301,7 +353,9 @@ impl FastMatcher {
             let n = &self.fwd.nodes[node as usize];
             out.extend_from_slice(&n.prefix);
             for &i in &n.regex {
-                check(i, out);
+                if self.fits(i, depth) {
+                    check(i, out);
+                }
             }
         }
         if node != DEAD {
@@ -318,7 +372,9 @@ impl FastMatcher {
             let n = &self.rev.nodes[r as usize];
             out.extend_from_slice(&n.suffix);
             for &i in &n.rregex {
-                check(i, out);
+                if self.fits(i, depth) {
+                    check(i, out);
+                }
             }
         }
         if !self.exact_extra.is_empty() {
@@ -436,6 +492,50 @@ impl Iterator for Merge3<'_> {
     }
 }
 
+/// The number of components every path a REGEX pattern matches has, or 0 when it may vary:
+/// when no part of the pattern can match a `/`. `*` and `?` become `[^/]*` and `[^/]` (R12),
+/// and a `/` matches only itself; `**`, escapes (`\D`, `\x2f`, `\Q…`), the `|`, `{` and `}`
+/// that reach the regex unescaped, and any bracket expression that is not plainly made of
+/// letters, digits, `.`, `_` and ranges between letters or digits count as "may vary".
+pub(crate) fn fixed_depth(cleaned: &[u8]) -> u16 {
+    if cleaned.windows(2).any(|w| w == b"**") || cleaned.iter().any(|b| b"\\|{}".contains(b)) {
+        return 0;
+    }
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b == b'.' || b == b'_';
+    let mut k = 0;
+    while k < cleaned.len() {
+        if cleaned[k] == b'[' {
+            let Some(len) = cleaned[k + 1..].iter().position(|&b| b == b']') else {
+                return 0;
+            };
+            let class = &cleaned[k + 1..k + 1 + len];
+            if class.is_empty() {
+                return 0;
+            }
+            for (j, &b) in class.iter().enumerate() {
+                let ok = if b == b'-' {
+                    // A range between two letters or digits (all above `/`), or a literal `-`
+                    // at either end.
+                    j == 0
+                        || j + 1 == class.len()
+                        || (class[j - 1].is_ascii_alphanumeric()
+                            && class[j + 1].is_ascii_alphanumeric())
+                } else {
+                    plain(b)
+                };
+                if !ok {
+                    return 0;
+                }
+            }
+            k += len + 2;
+        } else {
+            k += 1;
+        }
+    }
+    let slashes = cleaned.iter().filter(|&&b| b == b'/').count();
+    u16::try_from(slashes + 1).unwrap_or(0)
+}
+
 fn ancestor_match(pat: &Pattern, path: &[u8]) -> bool {
     path.iter()
         .enumerate()
@@ -475,4 +575,32 @@ pub fn union(a: &Bits, b: &Bits) -> Bits {
         out.push(x);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixed_depth;
+
+    #[test]
+    fn fixed_depth_only_where_no_part_matches_a_slash() {
+        assert_eq!(fixed_depth(b"*.py[cod]"), 1);
+        assert_eq!(fixed_depth(b"a/*/c?.log"), 3);
+        assert_eq!(fixed_depth(b"src/[a-z0-9_.-]x"), 2);
+        for p in [
+            &b"a/**/b"[..],
+            b"a**",
+            b"a[/]b",
+            b"a[.-0]b",
+            b"a[!-0]b",
+            b"a[^x]b",
+            b"a\\Db",
+            b"a|b/c",
+            b"a{2}",
+            b"a[]b]",
+            b"a[[:alpha:]]",
+            b"a[b",
+        ] {
+            assert_eq!(fixed_depth(p), 0, "{}", String::from_utf8_lossy(p));
+        }
+    }
 }
