@@ -31,6 +31,16 @@ pub type Bits = Vec<u32>;
 struct Node {
     /// Outgoing edges, sorted by byte.
     edges: Vec<(u8, u32)>,
+    /// Index of this node's patterns in [`Trie::pays`], or [`NONE`]: most nodes are inner
+    /// bytes of a long literal prefix and hold none (a 1000-line file has tens of thousands).
+    pay: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// The patterns attached to one trie node.
+#[derive(Default, Debug)]
+struct Payload {
     /// EXACT patterns ending here.
     exact: Vec<u32>,
     /// PREFIX patterns whose prefix ends here (they match every path through this node).
@@ -46,15 +56,47 @@ struct Node {
 #[derive(Debug, Default)]
 struct Trie {
     nodes: Vec<Node>,
+    pays: Vec<Payload>,
 }
+
+static NO_PAY: Payload = Payload {
+    exact: Vec::new(),
+    prefix: Vec::new(),
+    regex: Vec::new(),
+    suffix: Vec::new(),
+    rregex: Vec::new(),
+};
 
 const DEAD: u32 = u32::MAX;
 
 impl Trie {
     fn new() -> Trie {
         Trie {
-            nodes: vec![Node::default()],
+            nodes: vec![Node {
+                edges: Vec::new(),
+                pay: NONE,
+            }],
+            pays: Vec::new(),
         }
+    }
+
+    /// The patterns at node `n`.
+    #[inline]
+    fn pay(&self, n: u32) -> &Payload {
+        match self.nodes[n as usize].pay {
+            NONE => &NO_PAY,
+            k => &self.pays[k as usize],
+        }
+    }
+
+    /// The patterns at node `n`, for adding one.
+    fn pay_mut(&mut self, n: usize) -> &mut Payload {
+        if self.nodes[n].pay == NONE {
+            self.nodes[n].pay = self.pays.len() as u32;
+            self.pays.push(Payload::default());
+        }
+        let k = self.nodes[n].pay as usize;
+        &mut self.pays[k]
     }
 
     fn insert(&mut self, key: impl Iterator<Item = u8>) -> usize {
@@ -63,7 +105,10 @@ impl Trie {
             let next = match self.nodes[cur].edges.binary_search_by_key(&b, |e| e.0) {
                 Ok(i) => self.nodes[cur].edges[i].1 as usize,
                 Err(i) => {
-                    self.nodes.push(Node::default());
+                    self.nodes.push(Node {
+                        edges: Vec::new(),
+                        pay: NONE,
+                    });
                     let id = self.nodes.len() - 1;
                     self.nodes[cur].edges.insert(i, (b, id as u32));
                     id
@@ -198,15 +243,15 @@ impl FastMatcher {
             match p.kind() {
                 MatchType::Exact => {
                     let n = fwd.insert(p.line().cleaned.iter().copied());
-                    fwd.nodes[n].exact.push(i);
+                    fwd.pay_mut(n).exact.push(i);
                 }
                 MatchType::Prefix(pre) => {
                     let n = fwd.insert(pre.iter().copied());
-                    fwd.nodes[n].prefix.push(i);
+                    fwd.pay_mut(n).prefix.push(i);
                 }
                 MatchType::Suffix(suf) => {
                     let n = rev.insert(suf.iter().rev().copied());
-                    rev.nodes[n].suffix.push(i);
+                    rev.pay_mut(n).suffix.push(i);
                     if suf.first() == Some(&b'/') {
                         exact_extra.entry(suf[1..].to_vec()).or_default().push(i);
                     }
@@ -218,15 +263,15 @@ impl FastMatcher {
                         _ if p.is_broken() => slow.push(i),
                         (Some(lit), _) => {
                             let n = fwd.insert(lit.iter().copied());
-                            fwd.nodes[n].regex.push(i);
+                            fwd.pay_mut(n).regex.push(i);
                         }
                         (None, Some(suf)) => {
                             let n = rev.insert(suf.iter().rev().copied());
-                            rev.nodes[n].rregex.push(i);
+                            rev.pay_mut(n).rregex.push(i);
                         }
                         (None, None) => {
                             let n = fwd.insert(std::iter::empty());
-                            fwd.nodes[n].regex.push(i);
+                            fwd.pay_mut(n).regex.push(i);
                         }
                     }
                 }
@@ -275,7 +320,7 @@ impl FastMatcher {
             regex: Vec::new(),
             prefix: Vec::new(),
         };
-        let root = &self.fwd.nodes[0];
+        let root = self.fwd.pay(0);
         self.extend_fitting(&mut pos.regex, &root.regex, pos.depth);
         pos.prefix.extend_from_slice(&root.prefix);
         if !dir.is_empty() {
@@ -284,7 +329,7 @@ impl FastMatcher {
                 if pos.node == DEAD {
                     break;
                 }
-                let n = &self.fwd.nodes[pos.node as usize];
+                let n = self.fwd.pay(pos.node);
                 self.extend_fitting(&mut pos.regex, &n.regex, pos.depth);
                 pos.prefix.extend_from_slice(&n.prefix);
             }
@@ -350,7 +395,7 @@ impl FastMatcher {
             if node == DEAD {
                 break;
             }
-            let n = &self.fwd.nodes[node as usize];
+            let n = self.fwd.pay(node);
             out.extend_from_slice(&n.prefix);
             for &i in &n.regex {
                 if self.fits(i, depth) {
@@ -359,17 +404,17 @@ impl FastMatcher {
             }
         }
         if node != DEAD {
-            out.extend_from_slice(&self.fwd.nodes[node as usize].exact);
+            out.extend_from_slice(&self.fwd.pay(node).exact);
         }
         // Suffixes: walk the reversed trie from the end of the path.
         let mut r = 0u32;
-        out.extend_from_slice(&self.rev.nodes[0].suffix);
+        out.extend_from_slice(&self.rev.pay(0).suffix);
         for &b in path.iter().rev() {
             r = self.rev.step(r, b);
             if r == DEAD {
                 break;
             }
-            let n = &self.rev.nodes[r as usize];
+            let n = self.rev.pay(r);
             out.extend_from_slice(&n.suffix);
             for &i in &n.rregex {
                 if self.fits(i, depth) {
