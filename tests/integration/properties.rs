@@ -15,7 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use proptest::prelude::*;
 
 use ctxsize::analysis::{list_lines, Config, Totals};
-use ctxsize::dockerignore::{union, Bits, FastMatcher, PatternError, PatternLine, PatternSet};
+use ctxsize::dockerignore::{
+    union, Bits, DirPos, FastMatcher, PatternError, PatternLine, PatternSet,
+};
 use ctxsize::tree::Kind;
 use ctxsize::Builder;
 
@@ -332,12 +334,20 @@ impl Agree<'_> {
         fbits: Option<&Bits>,
         rbits: Option<&[bool]>,
         abits: &Bits,
+        resumed: Option<DirPos>,
     ) -> Result<(), TestCaseError> {
         let Some(children) = self.trie.get(dir) else {
             return Ok(());
         };
         let n = self.reference.patterns().len();
-        let mut pos = self.fast.dir_pos(&mut self.mc, dir);
+        // The walker's position for this directory (resumed from its parent's), and one
+        // computed from the whole path: both must give the same match sets.
+        let mut pos = match resumed {
+            Some(p) => p,
+            None => self.fast.dir_pos(&mut self.mc, dir),
+        };
+        let mut whole = self.fast.dir_pos(&mut self.mc, dir);
+        let mut m2 = Bits::new();
         let mut m = Bits::new();
         let mut bits = Bits::new();
         for name in children {
@@ -349,6 +359,9 @@ impl Agree<'_> {
             let shown = String::from_utf8_lossy(&path).into_owned();
             self.fast
                 .matches_into(&mut self.mc, &mut pos, dir, name, &path, &mut m);
+            self.fast
+                .matches_into(&mut self.mc, &mut whole, dir, name, &path, &mut m2);
+            prop_assert_eq!(&m, &m2, "child_pos and dir_pos for {:?}", shown);
             self.checked += 1;
 
             // R16(b), as the tar walk uses it.
@@ -383,7 +396,8 @@ impl Agree<'_> {
                 if let (Ok(_), Ok((_, rb))) = (&f, &r) {
                     let child_f = bits.clone();
                     let child_a = union(abits, &m);
-                    self.visit(&path, Some(&child_f), Some(rb), &child_a)?;
+                    let child_pos = self.fast.child_pos(&pos, name);
+                    self.visit(&path, Some(&child_f), Some(rb), &child_a, Some(child_pos))?;
                 }
             }
         }
@@ -418,7 +432,7 @@ proptest! {
             trie: &t,
             checked: 0,
         };
-        ag.visit(b"", None, None, &Bits::new())?;
+        ag.visit(b"", None, None, &Bits::new(), None)?;
         prop_assert!(ag.checked > 0);
     }
 }
@@ -481,7 +495,7 @@ fn fast_matcher_agrees_on_known_tricky_sets() {
             trie: &t,
             checked: 0,
         };
-        ag.visit(b"", None, None, &Bits::new())
+        ag.visit(b"", None, None, &Bits::new(), None)
             .unwrap_or_else(|e| panic!("{text:?}: {e}"));
     }
 }

@@ -51,6 +51,9 @@ struct Payload {
     suffix: Vec<u32>,
     /// REGEX patterns whose literal suffix ends here (reversed trie only).
     rregex: Vec<u32>,
+    /// SUFFIX patterns `**/x` whose `x` ends here, matching a path that is exactly `x`
+    /// (reversed trie only).
+    whole: Vec<u32>,
 }
 
 #[derive(Debug, Default)]
@@ -65,6 +68,7 @@ static NO_PAY: Payload = Payload {
     regex: Vec::new(),
     suffix: Vec::new(),
     rregex: Vec::new(),
+    whole: Vec::new(),
 };
 
 const DEAD: u32 = u32::MAX;
@@ -169,8 +173,6 @@ pub struct FastMatcher {
     set: PatternSet,
     fwd: Trie,
     rev: Trie,
-    /// SUFFIX patterns `**/x` also match the path `x` exactly.
-    exact_extra: HashMap<Vec<u8>, Vec<u32>>,
     /// Patterns evaluated for every path (lazily where they may be broken).
     slow: Bits,
     /// Per pattern: the only number of components a matching path can have (REGEX patterns
@@ -211,6 +213,8 @@ pub struct DirPos {
     /// components, and PREFIX matches.
     regex: Bits,
     prefix: Bits,
+    /// Every REGEX pattern met along the directory's path (for its subdirectories' positions).
+    met: Bits,
 }
 
 impl FastMatcher {
@@ -218,7 +222,6 @@ impl FastMatcher {
     pub fn new(set: PatternSet) -> FastMatcher {
         let mut fwd = Trie::new();
         let mut rev = Trie::new();
-        let mut exact_extra: HashMap<Vec<u8>, Vec<u32>> = HashMap::new();
         let mut slow = Vec::new();
         let mut depth = Vec::with_capacity(set.patterns().len());
         let mut first: HashMap<&[u8], u32> = HashMap::new();
@@ -253,7 +256,9 @@ impl FastMatcher {
                     let n = rev.insert(suf.iter().rev().copied());
                     rev.pay_mut(n).suffix.push(i);
                     if suf.first() == Some(&b'/') {
-                        exact_extra.entry(suf[1..].to_vec()).or_default().push(i);
+                        // `**/x` also matches the path `x` exactly.
+                        let n = rev.insert(suf[1..].iter().rev().copied());
+                        rev.pay_mut(n).whole.push(i);
                     }
                 }
                 MatchType::Regex { .. } => {
@@ -281,7 +286,6 @@ impl FastMatcher {
             set,
             fwd,
             rev,
-            exact_extra,
             slow,
             depth,
             twins,
@@ -313,28 +317,50 @@ impl FastMatcher {
     pub fn dir_pos(&self, _mc: &mut MatchCache, dir: &[u8]) -> DirPos {
         let slashes = dir.iter().filter(|&&b| b == b'/').count();
         let depth = if dir.is_empty() { 1 } else { slashes + 2 };
+        let root = self.fwd.pay(0);
         let mut pos = DirPos {
             node: 0,
             utf8: std::str::from_utf8(dir).is_ok(),
             depth: u16::try_from(depth).unwrap_or(u16::MAX),
             regex: Vec::new(),
-            prefix: Vec::new(),
+            met: root.regex.clone(),
+            prefix: root.prefix.clone(),
         };
-        let root = self.fwd.pay(0);
-        self.extend_fitting(&mut pos.regex, &root.regex, pos.depth);
-        pos.prefix.extend_from_slice(&root.prefix);
         if !dir.is_empty() {
-            for &b in dir.iter().chain(std::iter::once(&b'/')) {
-                pos.node = self.fwd.step(pos.node, b);
-                if pos.node == DEAD {
-                    break;
-                }
-                let n = self.fwd.pay(pos.node);
-                self.extend_fitting(&mut pos.regex, &n.regex, pos.depth);
-                pos.prefix.extend_from_slice(&n.prefix);
-            }
+            self.advance(&mut pos, dir);
         }
+        self.extend_fitting(&mut pos.regex, &pos.met, pos.depth);
         pos
+    }
+
+    /// The position after `dir/name/` from the one after `dir/` ([`FastMatcher::dir_pos`] of
+    /// `dir`, or a previous `child_pos`): the same as `dir_pos` of `dir/name`, reading only
+    /// `name`. `name` is one component (no `/`).
+    pub fn child_pos(&self, parent: &DirPos, name: &[u8]) -> DirPos {
+        let mut pos = DirPos {
+            node: parent.node,
+            utf8: parent.utf8 && std::str::from_utf8(name).is_ok(),
+            depth: parent.depth.saturating_add(1),
+            regex: Vec::new(),
+            met: parent.met.clone(),
+            prefix: parent.prefix.clone(),
+        };
+        self.advance(&mut pos, name);
+        self.extend_fitting(&mut pos.regex, &pos.met, pos.depth);
+        pos
+    }
+
+    /// Reads `part` and a `/` from `pos`, collecting the REGEX and PREFIX patterns met.
+    fn advance(&self, pos: &mut DirPos, part: &[u8]) {
+        for &b in part.iter().chain(std::iter::once(&b'/')) {
+            pos.node = self.fwd.step(pos.node, b);
+            if pos.node == DEAD {
+                break;
+            }
+            let n = self.fwd.pay(pos.node);
+            pos.met.extend_from_slice(&n.regex);
+            pos.prefix.extend_from_slice(&n.prefix);
+        }
     }
 
     /// Whether pattern `i` can match a path of `depth` components.
@@ -422,10 +448,9 @@ impl FastMatcher {
                 }
             }
         }
-        if !self.exact_extra.is_empty() {
-            if let Some(v) = self.exact_extra.get(path) {
-                out.extend_from_slice(v);
-            }
+        if r != DEAD {
+            // The whole path was read: the `**/x` patterns whose `x` is the path.
+            out.extend_from_slice(&self.rev.pay(r).whole);
         }
         out.sort_unstable();
         out.dedup();
