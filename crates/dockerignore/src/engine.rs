@@ -27,10 +27,12 @@ use crate::translate::MatchType;
 /// per-pattern results for R16(b), in the form [`FastMatcher`] reads and writes them.
 pub type Bits = Vec<u32>;
 
-#[derive(Default, Debug)]
+#[derive(Default, Debug, Clone, Copy)]
 struct Node {
-    /// Outgoing edges, sorted by byte.
-    edges: Vec<(u8, u32)>,
+    /// Outgoing edges: `Trie::edges[start..start + len]`, sorted by byte (set by
+    /// [`Trie::freeze`]).
+    start: u32,
+    len: u32,
     /// Index of this node's patterns in [`Trie::pays`], or [`NONE`]: most nodes are inner
     /// bytes of a long literal prefix and hold none (a 1000-line file has tens of thousands).
     pay: u32,
@@ -56,10 +58,15 @@ struct Payload {
     whole: Vec<u32>,
 }
 
+/// A byte trie built in two steps (no allocation per node): [`Trie::insert`] links each node's
+/// children in a list, [`Trie::freeze`] lays them out as sorted slices of one edge array.
 #[derive(Debug, Default)]
 struct Trie {
     nodes: Vec<Node>,
+    edges: Vec<(u8, u32)>,
     pays: Vec<Payload>,
+    /// While building: per node, its first child, its next sibling and its byte.
+    links: Vec<(u32, u32, u8)>,
 }
 
 static NO_PAY: Payload = Payload {
@@ -77,11 +84,33 @@ impl Trie {
     fn new() -> Trie {
         Trie {
             nodes: vec![Node {
-                edges: Vec::new(),
+                start: 0,
+                len: 0,
                 pay: NONE,
             }],
+            edges: Vec::new(),
             pays: Vec::new(),
+            links: vec![(NONE, NONE, 0)],
         }
+    }
+
+    /// Lays out the children lists as sorted edge slices; no insertion after this.
+    fn freeze(&mut self) {
+        let mut kids: Vec<(u8, u32)> = Vec::new();
+        self.edges.reserve(self.nodes.len());
+        for i in 0..self.nodes.len() {
+            kids.clear();
+            let mut c = self.links[i].0;
+            while c != NONE {
+                kids.push((self.links[c as usize].2, c));
+                c = self.links[c as usize].1;
+            }
+            kids.sort_unstable();
+            self.nodes[i].start = self.edges.len() as u32;
+            self.nodes[i].len = kids.len() as u32;
+            self.edges.extend_from_slice(&kids);
+        }
+        self.links = Vec::new();
     }
 
     /// The patterns at node `n`.
@@ -106,19 +135,21 @@ impl Trie {
     fn insert(&mut self, key: impl Iterator<Item = u8>) -> usize {
         let mut cur = 0usize;
         for b in key {
-            let next = match self.nodes[cur].edges.binary_search_by_key(&b, |e| e.0) {
-                Ok(i) => self.nodes[cur].edges[i].1 as usize,
-                Err(i) => {
-                    self.nodes.push(Node {
-                        edges: Vec::new(),
-                        pay: NONE,
-                    });
-                    let id = self.nodes.len() - 1;
-                    self.nodes[cur].edges.insert(i, (b, id as u32));
-                    id
-                }
-            };
-            cur = next;
+            let mut c = self.links[cur].0;
+            while c != NONE && self.links[c as usize].2 != b {
+                c = self.links[c as usize].1;
+            }
+            if c == NONE {
+                c = self.nodes.len() as u32;
+                self.nodes.push(Node {
+                    start: 0,
+                    len: 0,
+                    pay: NONE,
+                });
+                self.links.push((NONE, self.links[cur].0, b));
+                self.links[cur].0 = c;
+            }
+            cur = c as usize;
         }
         cur
     }
@@ -128,7 +159,8 @@ impl Trie {
         if cur == DEAD {
             return DEAD;
         }
-        let edges = &self.nodes[cur as usize].edges;
+        let n = self.nodes[cur as usize];
+        let edges = &self.edges[n.start as usize..(n.start + n.len) as usize];
         if edges.len() <= 8 {
             for &(k, v) in edges {
                 if k == b {
@@ -282,6 +314,8 @@ impl FastMatcher {
                 }
             }
         }
+        fwd.freeze();
+        rev.freeze();
         FastMatcher {
             set,
             fwd,

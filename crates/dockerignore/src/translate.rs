@@ -143,21 +143,52 @@ pub(crate) fn compile(cleaned: &[u8]) -> MatchType {
     }
 }
 
-/// Whether a pattern uses nothing but `*`, `?` and characters that [`go_regex_source`] copies
-/// literally or escapes (`.+()$`): printable, valid UTF-8, no BOM, no U+FFFD, none of
-/// `[ ] \ { } |` (classes, escapes, repetitions and alternation, which only the full
-/// translation handles).
+/// Whether a pattern uses nothing but `*`, `?`, characters that [`go_regex_source`] copies
+/// literally or escapes (`.+()$`: printable, valid UTF-8, no BOM, no U+FFFD), and classes of
+/// ASCII letters and digits with ordered ranges (`[cod]`, `[a-m0-9]`). Escapes, repetitions,
+/// alternation and any other class are left to the full translation.
 fn plain_glob(cleaned: &[u8]) -> bool {
     let Ok(s) = std::str::from_utf8(cleaned) else {
         return false;
     };
-    s.chars().all(|c| {
-        !c.is_control()
-            && !matches!(
-                c,
-                '[' | ']' | '\\' | '{' | '}' | '|' | '\u{feff}' | '\u{fffd}'
-            )
-    })
+    let b = s.as_bytes();
+    let mut k = 0;
+    while k < b.len() {
+        match b[k] {
+            b'[' => {
+                let Some(len) = b[k + 1..].iter().position(|&c| c == b']') else {
+                    return false;
+                };
+                if !plain_class(&b[k + 1..k + 1 + len]) {
+                    return false;
+                }
+                k += len + 2;
+            }
+            b']' => return false,
+            _ => k += 1,
+        }
+    }
+    s.chars()
+        .all(|c| !c.is_control() && !matches!(c, '\\' | '{' | '}' | '|' | '\u{feff}' | '\u{fffd}'))
+}
+
+/// A class body of ASCII letters and digits and ordered ranges between them.
+fn plain_class(body: &[u8]) -> bool {
+    let mut j = 0;
+    while j < body.len() {
+        if !body[j].is_ascii_alphanumeric() {
+            return false;
+        }
+        if body.get(j + 1) == Some(&b'-') {
+            match body.get(j + 2) {
+                Some(&hi) if hi.is_ascii_alphanumeric() && hi >= body[j] => j += 3,
+                _ => return false,
+            }
+        } else {
+            j += 1;
+        }
+    }
+    !body.is_empty()
 }
 
 /// RE2 rejected the expression.
@@ -692,8 +723,12 @@ mod tests {
     /// translation does.
     #[test]
     fn plain_globs_match_as_translated() {
-        let pat_chars = ["a", "*", "?", ".", "^", "$", "+", "(", "é", " ", "#", "-"];
-        let path_chars = ["a", "b", "/", ".", "é", "\n", "^", "(", "$", "+", "-", " "];
+        let pat_chars = [
+            "a", "*", "?", ".", "^", "$", "+", "(", "é", " ", "#", "-", "[a-c]", "[b1]",
+        ];
+        let path_chars = [
+            "a", "b", "c", "1", "/", ".", "é", "\n", "^", "(", "$", "+", "-", " ",
+        ];
         let mut parts = vec![String::new()];
         for _ in 0..3 {
             let next: Vec<String> = parts
@@ -738,7 +773,21 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 1000, "{checked}");
-        assert!(!plain_glob(b"a[bc]"));
+        assert!(plain_glob(b"a[bc]"));
+        assert!(plain_glob(b"a[a-m0-9]?*.map"));
+        for p in [
+            &b"a[c-a]"[..],
+            b"a[]",
+            b"a[^b]",
+            b"a[!b]",
+            b"a[-b]",
+            b"a[b-]",
+            b"a[/]",
+            b"a[b",
+            b"a]",
+        ] {
+            assert!(!plain_glob(p), "{}", String::from_utf8_lossy(p));
+        }
         assert!(!plain_glob(b"a\\*"));
         assert!(!plain_glob(b"\xef\xbb\xbfa*"));
         assert!(!plain_glob(b"a\xff*"));
