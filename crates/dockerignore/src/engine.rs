@@ -1,7 +1,8 @@
 //! The fast matcher the walker uses. Docker patterns are anchored at the context root, so almost
 //! every pattern begins with a literal prefix that a matching path must start with. All
-//! patterns go into one byte trie of those prefixes, walked once per directory and then resumed
-//! for each child name; a path only ever meets the few patterns whose prefix it shares:
+//! patterns go into one byte trie of those prefixes, walked once per directory (resumed from the
+//! parent directory's position, [`FastMatcher::child_pos`]) and then resumed for each child
+//! name; a path only ever meets the few patterns whose prefix it shares:
 //!
 //! * EXACT patterns end at a trie node (a match when the path ends there);
 //! * PREFIX patterns (`dir/**`, `foo**`) match everything below their node;
@@ -10,6 +11,11 @@
 //!   the end of the path;
 //! * patterns without a usable literal prefix (`*.log`, a top-level `|`, a broken regex, a
 //!   leading BOM or invalid UTF-8) are evaluated for every path, lazily where docker is lazy.
+//!
+//! Two more filters only skip patterns that provably cannot match: a REGEX pattern without
+//! `**` whose parts never match a `/` matches only paths with its own number of components
+//! (`fixed_depth`), and a REGEX line repeating an earlier line's text is evaluated once for
+//! both. The match set keeps every pattern's own index, so "last match wins" is unchanged.
 //!
 //! The cost per path is one trie step per byte of its name whatever the number of patterns,
 //! which keeps a 1000-line ignore file close to a 30-line one. Docker's combination rules
@@ -81,17 +87,20 @@ static NO_PAY: Payload = Payload {
 const DEAD: u32 = u32::MAX;
 
 impl Trie {
-    fn new() -> Trie {
-        Trie {
-            nodes: vec![Node {
-                start: 0,
-                len: 0,
-                pay: NONE,
-            }],
+    fn with_capacity(bytes: usize) -> Trie {
+        let mut t = Trie {
+            nodes: Vec::with_capacity(bytes + 1),
             edges: Vec::new(),
             pays: Vec::new(),
-            links: vec![(NONE, NONE, 0)],
-        }
+            links: Vec::with_capacity(bytes + 1),
+        };
+        t.nodes.push(Node {
+            start: 0,
+            len: 0,
+            pay: NONE,
+        });
+        t.links.push((NONE, NONE, 0));
+        t
     }
 
     /// Lays out the children lists as sorted edge slices; no insertion after this.
@@ -252,8 +261,10 @@ pub struct DirPos {
 impl FastMatcher {
     /// Builds the matcher for a pattern set.
     pub fn new(set: PatternSet) -> FastMatcher {
-        let mut fwd = Trie::new();
-        let mut rev = Trie::new();
+        // At most one node per byte of pattern text: no regrowth while building.
+        let bytes: usize = set.patterns().iter().map(|p| p.line().cleaned.len()).sum();
+        let mut fwd = Trie::with_capacity(bytes);
+        let mut rev = Trie::with_capacity(bytes);
         let mut slow = Vec::new();
         let mut depth = Vec::with_capacity(set.patterns().len());
         let mut first: HashMap<&[u8], u32> = HashMap::new();
