@@ -14,7 +14,7 @@
 #        with CTXSIZE_FULL_WALK=1; report1000, list1000: the same with the 1000-line ignore
 #        file beside the 30-line one in the same run (BuildKit's per-Dockerfile ignore file:
 #        `Dockerfile.p1000` and `Dockerfile.p1000.dockerignore` are put in the corpus for the
-#        run and removed after).
+#        run and removed after; the ratios X1000/X are printed too, taken round by round).
 set -euo pipefail
 BIN="${1:?ctxsize binary}"
 D="${2:-/tmp/ctxbench/corpora/mono}"
@@ -69,4 +69,9 @@ awk -v list="${names[*]}" '
     for (j = 1; j in tl; j++) { t = tl[j]; lo = 1e9; hi = 0
       for (i = 1; i <= n; i++) { w[i] = W[t, i]; m[i] = M[t, i]; r[i] = W[t, i] / W["diskus", i]
         if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
-      printf "%-10s wall %7.3f s  rss %6.1f MiB  ratio/diskus %6.3f [%.3f-%.3f]\n", t, med(w, n), med(m, n), med(r, n), lo, hi } }' "$WORK/runs"
+      printf "%-10s wall %7.3f s  rss %6.1f MiB  ratio/diskus %6.3f [%.3f-%.3f]\n", t, med(w, n), med(m, n), med(r, n), lo, hi }
+    # X1000 against X, round by round (the 1000-line ignore file against the 30-line one).
+    for (j = 1; j in tl; j++) { t = tl[j]; b = t; sub(/1000$/, "", b)
+      if (b == t || c[b] == 0) continue; lo = 1e9; hi = 0
+      for (i = 1; i <= n; i++) { r[i] = W[t, i] / W[b, i]; if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
+      printf "%-10s / %-10s %6.3f [%.3f-%.3f]\n", t, b, med(r, n), lo, hi } }' "$WORK/runs"

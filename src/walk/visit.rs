@@ -9,7 +9,7 @@ use super::local::{Acc, Ids};
 use super::sched::Visitor;
 use super::{WalkError, WalkErrorKind, WalkPlan};
 use crate::builder::Builder;
-use crate::dockerignore::{union, Bits, MatchCache};
+use crate::dockerignore::{union, Bits, DirPos, MatchCache};
 use crate::sys::{self, Entry, Fs, Stat};
 use crate::tar::header_bytes;
 use crate::tree::{Kind, LinkCandidate, Node, State, ROOT};
@@ -44,6 +44,9 @@ pub(crate) struct Job<D> {
     top: u32,
     /// Failing to open this directory is fatal.
     fatal_open: bool,
+    /// The matcher's position after this directory's path, from its parent's (None: computed
+    /// from the path when needed).
+    pos: Option<DirPos>,
 }
 
 impl<D> Job<D> {
@@ -61,6 +64,7 @@ impl<D> Job<D> {
             },
             top: ROOT,
             fatal_open: true,
+            pos: None,
         }
     }
 
@@ -78,6 +82,7 @@ impl<D> Job<D> {
             },
             top,
             fatal_open: false,
+            pos: None,
         }
     }
 }
@@ -200,8 +205,11 @@ impl<F: Fs> DockerWalk<'_, F> {
         };
         let plan = self.plan;
         let matching = job.role.tar || job.role.val;
-        let mut pos = (matching && !plan.matcher.is_empty())
-            .then(|| plan.matcher.dir_pos(&mut local.mc, &job.rel));
+        let mut pos = (matching && !plan.matcher.is_empty()).then(|| {
+            job.pos
+                .take()
+                .unwrap_or_else(|| plan.matcher.dir_pos(&mut local.mc, &job.rel))
+        });
         let first_job = out.len();
         let mut path: Vec<u8> = Vec::with_capacity(job.rel.len() + 64);
         let mut t = DirTotals::default();
@@ -249,7 +257,7 @@ impl<F: Fs> DockerWalk<'_, F> {
                 return true;
             };
             if kind == Kind::Dir {
-                self.subdir(*tid, &job, e, st, &path, v, m, bits, acc, out);
+                self.subdir(*tid, &job, e, st, &path, v, m, bits, pos.as_ref(), acc, out);
             } else {
                 self.leaf(*tid, &job, e, st, &path, v, acc, &mut t);
             }
@@ -367,6 +375,7 @@ impl<F: Fs> DockerWalk<'_, F> {
         v: Verdicts,
         m: &Bits,
         bits: &Bits,
+        pos: Option<&DirPos>,
         acc: &mut Acc,
         out: &mut Vec<Job<F::Dir>>,
     ) {
@@ -427,6 +436,10 @@ impl<F: Fs> DockerWalk<'_, F> {
             },
             top,
             fatal_open: d.fatal_open,
+            // Its entries are matched when it is in the tar or validated: resume from here.
+            pos: pos
+                .filter(|_| d.tar_in || d.val_in)
+                .map(|p| plan.matcher.child_pos(p, e.name())),
         });
     }
 

@@ -15,7 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use proptest::prelude::*;
 
 use ctxsize::analysis::{list_lines, Config, Totals};
-use ctxsize::dockerignore::{union, Bits, FastMatcher, PatternError, PatternLine, PatternSet};
+use ctxsize::dockerignore::{
+    union, Bits, DirPos, FastMatcher, PatternError, PatternLine, PatternSet,
+};
 use ctxsize::tree::Kind;
 use ctxsize::Builder;
 
@@ -189,6 +191,20 @@ const PAT_PARTS: &[&str] = &[
     "a+",
     "$",
     "\u{a0}",
+    // Parts that let a pattern without `**` match a `/` (the fast matcher's depth index must
+    // not skip them): a class holding `/`, a range across it, negations, escapes, alternation.
+    "a[/]b",
+    "a[.-0]b",
+    "a[!-0]b",
+    "a[-/]b",
+    "a[^x]b",
+    "a\\Db",
+    "a\\Sb",
+    "a|a/b",
+    "[a-c-]",
+    "x[a-]",
+    "[ab]*",
+    "b{0}",
 ];
 
 fn pattern_line() -> impl Strategy<Value = Vec<u8>> {
@@ -211,6 +227,22 @@ fn pattern_line() -> impl Strategy<Value = Vec<u8>> {
             v.extend_from_slice(&parts.join(&b'/'));
             v.extend_from_slice(tail.as_bytes());
             v
+        })
+}
+
+/// A file that repeats a few lines (the fast matcher evaluates repeated patterns once).
+fn repetitive_pattern_file() -> impl Strategy<Value = Vec<u8>> {
+    (
+        prop::collection::vec(pattern_line(), 1..4),
+        prop::collection::vec(any::<prop::sample::Index>(), 2..10),
+    )
+        .prop_map(|(pool, picks)| {
+            let mut out = Vec::new();
+            for k in picks {
+                out.extend_from_slice(k.get::<Vec<u8>>(&pool));
+                out.push(b'\n');
+            }
+            out
         })
 }
 
@@ -302,12 +334,20 @@ impl Agree<'_> {
         fbits: Option<&Bits>,
         rbits: Option<&[bool]>,
         abits: &Bits,
+        resumed: Option<DirPos>,
     ) -> Result<(), TestCaseError> {
         let Some(children) = self.trie.get(dir) else {
             return Ok(());
         };
         let n = self.reference.patterns().len();
-        let mut pos = self.fast.dir_pos(&mut self.mc, dir);
+        // The walker's position for this directory (resumed from its parent's), and one
+        // computed from the whole path: both must give the same match sets.
+        let mut pos = match resumed {
+            Some(p) => p,
+            None => self.fast.dir_pos(&mut self.mc, dir),
+        };
+        let mut whole = self.fast.dir_pos(&mut self.mc, dir);
+        let mut m2 = Bits::new();
         let mut m = Bits::new();
         let mut bits = Bits::new();
         for name in children {
@@ -319,6 +359,9 @@ impl Agree<'_> {
             let shown = String::from_utf8_lossy(&path).into_owned();
             self.fast
                 .matches_into(&mut self.mc, &mut pos, dir, name, &path, &mut m);
+            self.fast
+                .matches_into(&mut self.mc, &mut whole, dir, name, &path, &mut m2);
+            prop_assert_eq!(&m, &m2, "child_pos and dir_pos for {:?}", shown);
             self.checked += 1;
 
             // R16(b), as the tar walk uses it.
@@ -353,7 +396,8 @@ impl Agree<'_> {
                 if let (Ok(_), Ok((_, rb))) = (&f, &r) {
                     let child_f = bits.clone();
                     let child_a = union(abits, &m);
-                    self.visit(&path, Some(&child_f), Some(rb), &child_a)?;
+                    let child_pos = self.fast.child_pos(&pos, name);
+                    self.visit(&path, Some(&child_f), Some(rb), &child_a, Some(child_pos))?;
                 }
             }
         }
@@ -366,7 +410,7 @@ proptest! {
 
     #[test]
     fn fast_matcher_agrees_with_reference(
-        text in pattern_file(),
+        text in prop_oneof![3 => pattern_file(), 1 => repetitive_pattern_file()],
         paths in path_set(),
         limit_seed in any::<usize>(),
     ) {
@@ -388,7 +432,7 @@ proptest! {
             trie: &t,
             checked: 0,
         };
-        ag.visit(b"", None, None, &Bits::new())?;
+        ag.visit(b"", None, None, &Bits::new(), None)?;
         prop_assert!(ag.checked > 0);
     }
 }
@@ -433,6 +477,11 @@ fn fast_matcher_agrees_on_known_tricky_sets() {
         "**\n!a\n",
         "!x[z-a]\n*\n!x[z-a]\n",
         "?\n!*.txt\n**/c\n",
+        // Depth index: classes and escapes that match `/`; repeated lines.
+        "a[/]b\n!a[.-0]b\na[!-0]b\n",
+        "a\\Db\n*/*\n!?/?\n",
+        "**/*.txt\n!sub/*.txt\n**/*.txt\n*.txt\n!*.txt\n",
+        "d/*\n!d\nd/*\n",
     ] {
         let lines = parse_lines(text.as_bytes()).unwrap();
         let reference = PatternSet::new(lines.clone());
@@ -446,7 +495,7 @@ fn fast_matcher_agrees_on_known_tricky_sets() {
             trie: &t,
             checked: 0,
         };
-        ag.visit(b"", None, None, &Bits::new())
+        ag.visit(b"", None, None, &Bits::new(), None)
             .unwrap_or_else(|e| panic!("{text:?}: {e}"));
     }
 }

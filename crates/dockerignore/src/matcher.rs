@@ -106,6 +106,28 @@ impl Pattern {
     }
 }
 
+impl Pattern {
+    /// [`Pattern::matches`] for a path already known to start with this pattern's literal
+    /// prefix (the fast matcher found the pattern in its trie of prefixes): the suffix test,
+    /// last byte first, then the regex.
+    #[inline]
+    pub(crate) fn matches_after_prefix(&self, path: &[u8]) -> Result<bool, BadPattern> {
+        if let MatchType::Regex { rust: Some(_), .. } = &self.kind {
+            let s = &self.lit_suffix;
+            if let Some(&last) = s.last() {
+                if path.last() != Some(&last) || !path.ends_with(s) {
+                    return Ok(false);
+                }
+            }
+            return match self.regex() {
+                Some(r) => Ok(r.is_match(&go_decode(path))),
+                None => Err(BadPattern),
+            };
+        }
+        self.matches(path)
+    }
+}
+
 /// A parsed ignore file: the ordered list of patterns, with docker's combination rules (last
 /// match wins, R15) and its three parent-directory rules (R16).
 #[derive(Debug, Default)]

@@ -130,10 +130,65 @@ pub(crate) fn compile(cleaned: &[u8]) -> MatchType {
         MatchKindTag::Suffix => MatchType::Suffix(cleaned[2..].to_vec()),
         MatchKindTag::Regex => {
             let go_source = format!("{src}$");
-            let rust = re2_to_rust(&go_source).ok();
+            let rust = if plain_glob(cleaned) {
+                // Only `*`, `?`, `**` and plain characters: the Go text is already `regex`
+                // syntax with the same meaning, and RE2 cannot reject it. Translating and
+                // checking it would be most of the start-up time of a 1000-line file.
+                Some(go_source.clone())
+            } else {
+                re2_to_rust(&go_source).ok()
+            };
             MatchType::Regex { go_source, rust }
         }
     }
+}
+
+/// Whether a pattern uses nothing but `*`, `?`, characters that [`go_regex_source`] copies
+/// literally or escapes (`.+()$`: printable, valid UTF-8, no BOM, no U+FFFD), and classes of
+/// ASCII letters and digits with ordered ranges (`[cod]`, `[a-m0-9]`). Escapes, repetitions,
+/// alternation and any other class are left to the full translation.
+fn plain_glob(cleaned: &[u8]) -> bool {
+    let Ok(s) = std::str::from_utf8(cleaned) else {
+        return false;
+    };
+    let b = s.as_bytes();
+    let mut k = 0;
+    while k < b.len() {
+        match b[k] {
+            b'[' => {
+                let Some(len) = b[k + 1..].iter().position(|&c| c == b']') else {
+                    return false;
+                };
+                if !plain_class(&b[k + 1..k + 1 + len]) {
+                    return false;
+                }
+                k += len + 2;
+            }
+            b']' => return false,
+            _ => k += 1,
+        }
+    }
+    s.chars()
+        .all(|c| !c.is_control() && !matches!(c, '\\' | '{' | '}' | '|' | '\u{feff}' | '\u{fffd}'))
+}
+
+/// A class body of ASCII letters and digits and ordered ranges between them.
+fn plain_class(body: &[u8]) -> bool {
+    let mut j = 0;
+    while j < body.len() {
+        if !body[j].is_ascii_alphanumeric() {
+            return false;
+        }
+        if body.get(j + 1) == Some(&b'-') {
+            match body.get(j + 2) {
+                Some(&hi) if hi.is_ascii_alphanumeric() && hi >= body[j] => j += 3,
+                _ => return false,
+            }
+        } else {
+            j += 1;
+        }
+    }
+    !body.is_empty()
 }
 
 /// RE2 rejected the expression.
@@ -662,6 +717,81 @@ pub(crate) fn re2_to_rust(go: &str) -> Result<String, Re2Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Plain globs skip the translation: every pattern over a small alphabet (up to 3
+    /// characters, in one to three parts) matches every path over another exactly as its full
+    /// translation does.
+    #[test]
+    fn plain_globs_match_as_translated() {
+        let pat_chars = [
+            "a", "*", "?", ".", "^", "$", "+", "(", "é", " ", "#", "-", "[a-c]", "[b1]",
+        ];
+        let path_chars = [
+            "a", "b", "c", "1", "/", ".", "é", "\n", "^", "(", "$", "+", "-", " ",
+        ];
+        let mut parts = vec![String::new()];
+        for _ in 0..3 {
+            let next: Vec<String> = parts
+                .iter()
+                .flat_map(|p| pat_chars.iter().map(move |c| format!("{p}{c}")))
+                .collect();
+            parts.extend(next);
+        }
+        parts.sort();
+        parts.dedup();
+        let mut paths = vec![String::new()];
+        for _ in 0..3 {
+            let next: Vec<String> = paths
+                .iter()
+                .flat_map(|p| path_chars.iter().map(move |c| format!("{p}{c}")))
+                .collect();
+            paths.extend(next);
+        }
+        paths.retain(|p| p.len() < 4 || p.starts_with('a'));
+        let mut checked = 0;
+        for (k, p) in parts.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
+            // One, two or three parts joined with `/`, some with `**`.
+            let pat = match k % 4 {
+                0 => p.clone(),
+                1 => format!("{p}/a*"),
+                2 => format!("**/{p}"),
+                _ => format!("a/**/{p}?"),
+            };
+            let MatchType::Regex { go_source, rust } = compile(pat.as_bytes()) else {
+                continue;
+            };
+            assert!(plain_glob(pat.as_bytes()), "{pat}");
+            let fast = regex::Regex::new(&rust.unwrap()).unwrap();
+            let full = regex::Regex::new(&re2_to_rust(&go_source).unwrap()).unwrap();
+            for path in &paths {
+                assert_eq!(
+                    fast.is_match(path),
+                    full.is_match(path),
+                    "{pat} on {path:?}"
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked > 1000, "{checked}");
+        assert!(plain_glob(b"a[bc]"));
+        assert!(plain_glob(b"a[a-m0-9]?*.map"));
+        for p in [
+            &b"a[c-a]"[..],
+            b"a[]",
+            b"a[^b]",
+            b"a[!b]",
+            b"a[-b]",
+            b"a[b-]",
+            b"a[/]",
+            b"a[b",
+            b"a]",
+        ] {
+            assert!(!plain_glob(p), "{}", String::from_utf8_lossy(p));
+        }
+        assert!(!plain_glob(b"a\\*"));
+        assert!(!plain_glob(b"\xef\xbb\xbfa*"));
+        assert!(!plain_glob(b"a\xff*"));
+    }
 
     fn re(p: &str) -> regex::Regex {
         match compile(p.as_bytes()) {
