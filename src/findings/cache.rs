@@ -132,6 +132,11 @@ impl ScanCache {
         })
     }
 
+    /// Makes room for `n` more files read in this run (one exact allocation, not a doubling).
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.fresh.reserve_exact(n);
+    }
+
     /// Records what reading `path` (fingerprint `print`) found in this run.
     pub(crate) fn add(&mut self, path: &[u8], print: u64, wants: Wants, scanned: &Scanned) {
         let result = if *scanned == Scanned::default() {
