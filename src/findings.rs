@@ -310,7 +310,8 @@ fn scan_files(a: &Analysis, opts: &ReportOptions, cands: &[Cand]) -> Vec<(usize,
     };
     // Files whose fingerprint the cache knows are not opened; the others are read.
     let mut out = Vec::new();
-    let mut unknown: Vec<u32> = Vec::new();
+    // Sized for the files the cache cannot know (all of them on a first run): no doubling.
+    let mut unknown: Vec<u32> = Vec::with_capacity(cands.len().saturating_sub(store.len()));
     let mut path = Vec::new();
     for (i, c) in cands.iter().enumerate() {
         let known = tree.print(c.id).and_then(|p| {

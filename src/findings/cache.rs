@@ -132,6 +132,11 @@ impl ScanCache {
         })
     }
 
+    /// How many files the loaded cache holds.
+    pub(crate) fn len(&self) -> usize {
+        self.old.len()
+    }
+
     /// Makes room for `n` more files read in this run (one exact allocation, not a doubling).
     pub(crate) fn reserve(&mut self, n: usize) {
         self.fresh.reserve_exact(n);
