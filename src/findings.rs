@@ -311,7 +311,8 @@ fn scan_files(a: &Analysis, opts: &ReportOptions, cands: &[Cand]) -> Vec<(usize,
     };
     // Files whose fingerprint the cache knows are not opened; the others are read.
     let mut out = Vec::new();
-    let mut unknown: Vec<u32> = Vec::new();
+    // Sized for the files the cache cannot know (all of them on a first run): no doubling.
+    let mut unknown: Vec<u32> = Vec::with_capacity(cands.len().saturating_sub(store.len()));
     let mut path = Vec::new();
     for (i, c) in cands.iter().enumerate() {
         let known = tree.print(c.id).and_then(|p| {
@@ -323,12 +324,15 @@ fn scan_files(a: &Analysis, opts: &ReportOptions, cands: &[Cand]) -> Vec<(usize,
             None => unknown.push(i as u32),
         }
     }
-    // Every file read comes back, most with nothing found (the cache stores those too).
+    // Each file read is recorded in the cache as it comes back (most with nothing found, and
+    // those cost one compact entry); only the results worth keeping are collected.
     let list = CandFiles {
         tree,
         cands,
         which: Some(&unknown),
     };
+    store.reserve(unknown.len());
+    let shared = std::sync::Mutex::new(store);
     let fresh = crate::walk::read_files(
         &a.resolved.root,
         &list,
@@ -336,19 +340,21 @@ fn scan_files(a: &Analysis, opts: &ReportOptions, cands: &[Cand]) -> Vec<(usize,
         a.threads,
         |k, path, b| {
             let i = list.cand(k);
-            let s = Scanned::of(path, b, cands[i].wants);
-            Some((i as u32, (s != Scanned::default()).then(|| Box::new(s))))
+            let c = &cands[i];
+            let s = Scanned::of(path, b, c.wants);
+            if let Some(p) = tree.print(c.id) {
+                let mut store = shared
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                store.add(path, p, c.wants, &s);
+            }
+            keep(i, s)
         },
     );
-    for (i, s) in fresh {
-        let (i, s) = (i as usize, s.map(|s| *s).unwrap_or_default());
-        let c = &cands[i];
-        if let Some(p) = tree.print(c.id) {
-            tree.path_into(c.id, &mut path);
-            store.add(&path, p, c.wants, &s);
-        }
-        out.extend(keep(i, s));
-    }
+    out.extend(fresh);
+    let mut store = shared
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     store.save();
     out
 }

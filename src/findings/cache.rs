@@ -132,6 +132,16 @@ impl ScanCache {
         })
     }
 
+    /// How many files the loaded cache holds.
+    pub(crate) fn len(&self) -> usize {
+        self.old.len()
+    }
+
+    /// Makes room for `n` more files read in this run (one exact allocation, not a doubling).
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.fresh.reserve_exact(n);
+    }
+
     /// Records what reading `path` (fingerprint `print`) found in this run.
     pub(crate) fn add(&mut self, path: &[u8], print: u64, wants: Wants, scanned: &Scanned) {
         let result = if *scanned == Scanned::default() {
