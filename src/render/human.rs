@@ -172,7 +172,7 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
             "{} nothing that looks out of place.",
             st.bold("Findings")
         )?;
-        return Ok(());
+        return warnings(r, &st, o);
     }
     writeln!(
         o,
@@ -263,6 +263,11 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
             st.dim("note:")
         )?;
     }
+    warnings(r, &st, o)
+}
+
+/// The walk's warnings (a classic tar cut short, …): printed whether or not there are findings.
+fn warnings(r: &Report, st: &Style, o: &mut String) -> std::fmt::Result {
     for w in &r.warnings {
         writeln!(o, "{} {}", st.paint("33", "warning:"), esc(w))?;
     }

@@ -1041,3 +1041,23 @@ pub(crate) fn snapshot_json_report() {
     // The text itself, so that the key order is part of the snapshot.
     insta::assert_snapshot!("report_json", out);
 }
+
+/// The walk's warnings reach the human report even when there is no finding to show (the
+/// classic builder's tar stopped by a broken exception: a silent short context otherwise).
+#[test]
+pub(crate) fn a_classic_tar_stop_is_printed_without_findings() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\n")
+        .file("f.txt/c", "")
+        .file("z", "")
+        .file(".dockerignore", "**/c\n!*\n![z-a]\n");
+    let o = run(&env, ["--builder", "classic", "."]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = text(&o.stdout);
+    assert!(out.contains("nothing that looks out of place"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("warning: the classic builder stops its tar at f.txt/c")),
+        "{out}"
+    );
+}
