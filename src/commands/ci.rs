@@ -33,6 +33,7 @@ pub fn render_ci(
         findings: &report.findings,
         outcome,
         anchor: crate::gate::anchor(a),
+        warnings: &report.warnings,
     };
     match format {
         Format::Github => github::render(&[g], base, &[summary_line(report)], out),

@@ -414,6 +414,7 @@ fn write(
                     findings: &e.report.findings,
                     outcome: e.gate.as_ref(),
                     anchor: crate::gate::anchor(a),
+                    warnings: &e.report.warnings,
                 })
                 .collect();
             if format == Format::Sarif {

@@ -55,6 +55,7 @@ pub(super) fn command(
         findings: &r.findings,
         outcome: None,
         anchor,
+        warnings: &[],
     };
     let res = match format {
         // The CLI refuses it (exit 2); a library caller gets the same refusal.

@@ -70,6 +70,14 @@ pub fn render(
                 escape_data(&msg)
             )?;
         }
+        for w in g.warnings {
+            writeln!(
+                out,
+                "::warning title={}::{}",
+                escape_property("ctxsize walk"),
+                escape_data(w)
+            )?;
+        }
         if let Some(o) = g.outcome {
             for fail in &o.failures {
                 let cmd = if o.warn_only { "warning" } else { "error" };
@@ -147,6 +155,7 @@ mod tests {
             findings: &fs,
             outcome: Some(&o),
             anchor: Some("Dockerfile".into()),
+            warnings: &[],
         };
         let mut out = Vec::new();
         render(&[g], Path::new("/repo"), &["sent 1 MB".into()], &mut out).unwrap();

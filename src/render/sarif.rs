@@ -21,6 +21,8 @@ pub struct Group<'a> {
     pub outcome: Option<&'a Outcome>,
     /// Context-relative file that gate results point at (the ignore file or the Dockerfile).
     pub anchor: Option<String>,
+    /// The walk's warnings (a classic tar cut short, …): GitHub annotations show them too.
+    pub warnings: &'a [String],
 }
 
 /// SARIF level of a ctxsize severity.

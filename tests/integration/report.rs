@@ -1060,4 +1060,9 @@ pub(crate) fn a_classic_tar_stop_is_printed_without_findings() {
             .any(|l| l.starts_with("warning: the classic builder stops its tar at f.txt/c")),
         "{out}"
     );
+    // And in CI: a GitHub annotation.
+    let o = run(&env, ["--builder", "classic", "--format", "github", "."]);
+    let out = text(&o.stdout);
+    let want = "::warning title=ctxsize walk::the classic builder stops its tar at f.txt/c";
+    assert!(out.lines().any(|l| l.starts_with(want)), "{out}");
 }
