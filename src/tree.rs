@@ -210,19 +210,8 @@ impl Tree {
 
     /// The relative path of a node (no trailing `/`).
     pub fn path(&self, id: u32) -> Vec<u8> {
-        let mut parts = Vec::new();
-        let mut cur = id;
-        while cur != ROOT {
-            parts.push(self.name(cur));
-            cur = self.nodes[cur as usize].parent;
-        }
         let mut out = Vec::new();
-        for (i, p) in parts.iter().rev().enumerate() {
-            if i > 0 {
-                out.push(b'/');
-            }
-            out.extend_from_slice(p);
-        }
+        self.path_into(id, &mut out);
         out
     }
 

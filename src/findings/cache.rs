@@ -41,6 +41,16 @@ struct Entry {
     used: bool,
 }
 
+impl Entry {
+    /// The result this entry stands for, from the results stored beside its list.
+    fn result_in(&self, results: &[Scanned]) -> Scanned {
+        match self.result {
+            0 => Scanned::default(),
+            r => results[r as usize - 1].clone(),
+        }
+    }
+}
+
 /// The cache of one context root: what was loaded at the start of a scan, plus what this scan
 /// read.
 pub(crate) struct ScanCache {
@@ -126,10 +136,8 @@ impl ScanCache {
             return None;
         }
         e.used = true;
-        Some(match e.result {
-            0 => Scanned::default(),
-            r => self.old_results[r as usize - 1].clone(),
-        })
+        let e = *e;
+        Some(e.result_in(&self.old_results))
     }
 
     /// How many files the loaded cache holds.
@@ -175,24 +183,17 @@ impl ScanCache {
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
-        let empty = Scanned::default();
-        let result = |e: &Entry, results: &[Scanned]| -> Scanned {
-            match e.result {
-                0 => empty.clone(),
-                r => results[r as usize - 1].clone(),
-            }
-        };
         let merged = || Merge {
             a: self.old.iter().peekable(),
             b: self.fresh.iter().peekable(),
         };
         let n = merged().count();
         let entries = merged().map(|(e, from_old)| {
-            let s = if from_old {
-                result(e, &self.old_results)
+            let s = e.result_in(if from_old {
+                &self.old_results
             } else {
-                result(e, &self.fresh_results)
-            };
+                &self.fresh_results
+            });
             (e.key, e.print, e.wants, s)
         });
         let tmp = dir.join(format!(".tmp-{}", std::process::id()));

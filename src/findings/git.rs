@@ -135,17 +135,21 @@ fn read_index(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(b)
 }
 
+/// A relative path as `/`-separated bytes.
+fn slash_bytes(rel: &Path) -> Vec<u8> {
+    crate::sys::os_bytes(rel.as_os_str())
+        .iter()
+        .map(|&b| if b == b'\\' && cfg!(windows) { b'/' } else { b })
+        .collect()
+}
+
 /// Reads the index of the repository enclosing `root`, restricted to `root`.
 pub(crate) fn load(root: &Path) -> GitState {
     let Some((worktree, gitdir)) = find_repo(root) else {
         return GitState::NoRepo;
     };
-    let prefix: Vec<u8> = match root.strip_prefix(&worktree) {
-        Ok(p) => crate::sys::os_bytes(p.as_os_str())
-            .iter()
-            .map(|&b| if b == b'\\' && cfg!(windows) { b'/' } else { b })
-            .collect(),
-        Err(_) => return GitState::NoRepo,
+    let Some(prefix) = root.strip_prefix(&worktree).ok().map(slash_bytes) else {
+        return GitState::NoRepo;
     };
     let tracked = match read_index(&gitdir.join("index")) {
         Ok(bytes) => match gitindex::parse(&bytes, hash_len(&gitdir)) {
@@ -241,10 +245,7 @@ pub(crate) struct OuterIgnores {
 pub(crate) fn outer_ignores(root: &Path) -> Option<OuterIgnores> {
     let (worktree, gitdir) = find_repo(root)?;
     let rel = root.strip_prefix(&worktree).ok()?;
-    let prefix: Vec<u8> = crate::sys::os_bytes(rel.as_os_str())
-        .iter()
-        .map(|&b| if b == b'\\' && cfg!(windows) { b'/' } else { b })
-        .collect();
+    let prefix = slash_bytes(rel);
     let read = |p: &Path| {
         use std::io::Read;
         let mut buf = Vec::new();
@@ -263,24 +264,19 @@ pub(crate) fn outer_ignores(root: &Path) -> Option<OuterIgnores> {
     if let Some(t) = read(&common.join("info/exclude")) {
         files.push((Vec::new(), t));
     }
-    // The work tree and each directory down to the context root's parent.
-    let mut dir = worktree.clone();
+    // The work tree and each directory down to the context root's parent: read each, then
+    // step into the next component of the root's path.
+    let mut dir = worktree;
     let mut at: Vec<u8> = Vec::new();
-    let comps: Vec<_> = rel.components().collect();
-    for c in std::iter::once(None)
-        .chain(comps.iter().map(Some))
-        .take(comps.len())
-    {
-        if let Some(c) = c {
-            dir.push(c);
-            if !at.is_empty() {
-                at.push(b'/');
-            }
-            at.extend_from_slice(&crate::sys::os_bytes(c.as_os_str()));
-        }
+    for c in rel.components() {
         if let Some(t) = read(&dir.join(".gitignore")) {
             files.push((at.clone(), t));
         }
+        dir.push(c);
+        if !at.is_empty() {
+            at.push(b'/');
+        }
+        at.extend_from_slice(&crate::sys::os_bytes(c.as_os_str()));
     }
     Some(OuterIgnores { prefix, files })
 }
