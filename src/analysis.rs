@@ -24,7 +24,7 @@ pub struct Config {
     pub builder: Builder,
     /// The current directory (`-f` is relative to it).
     pub cwd: PathBuf,
-    /// Walker threads (0 = number of CPUs).
+    /// Walker threads (0: one per CPU, and more once the walk waits on the disk).
     pub threads: usize,
     /// Measure what is kept out (`excluded_files`, `excluded_bytes`): the walk goes into every
     /// excluded directory to size it. When false, it opens only what docker opens (an excluded
@@ -100,7 +100,7 @@ pub struct Analysis {
     /// are the whole of what is kept out. False when the walk left some unopened
     /// ([`Tree::unmeasured`]); the totals then hold only what it met.
     pub excluded_measured: bool,
-    /// Threads the walk ran on; the content reader after it uses as many.
+    /// The walk's thread setting ([`Config::threads`]); the content reader after it uses the same.
     pub threads: usize,
 }
 
@@ -400,11 +400,6 @@ fn analyze_pruned(resolved: Resolved, builder: Builder, w: Walk) -> Result<Analy
     } = w;
     let (lines, raw_len) = effective_patterns(&resolved, builder)?;
     let matcher = FastMatcher::new(PatternSet::new(lines));
-    let threads = if threads == 0 {
-        crate::walk::default_threads()
-    } else {
-        threads
-    };
     let plan = WalkPlan {
         root: &resolved.root,
         matcher: &matcher,

@@ -64,7 +64,7 @@ struct Common {
         action = clap::ArgAction::Append
     )]
     file: Vec<PathBuf>,
-    /// Walker threads (0: one per CPU).
+    /// Walker threads (0: one per CPU, more once the walk waits on a cold disk).
     #[arg(long, default_value_t = 0, global = true)]
     threads: usize,
 }

@@ -56,7 +56,7 @@ pub struct WalkPlan<'a> {
     /// podman-remote's client tar on top of `podman`: every excluded directory walked when an
     /// exception exists, only files, directories and symlinks sent (others skipped silently).
     pub podman_remote: bool,
-    /// Worker threads (1 to 64).
+    /// Worker threads (1 to 64), or 0: one per CPU, more once the walk waits on the disk.
     pub threads: usize,
     /// Entries seen so far, for a progress display (updated once per directory).
     pub progress: Option<&'a std::sync::atomic::AtomicU64>,
@@ -154,8 +154,10 @@ impl WithFs for Run<'_> {
             rel: Vec::new(),
             kind: WalkErrorKind::Root(e.raw_os_error().unwrap_or(0)),
         })?;
-        let threads = plan.threads.clamp(1, MAX_THREADS);
-        let ids = Ids::new(threads);
+        let mut threads = sched::Threads::from_config(plan.threads);
+        threads.max = threads.max.min(MAX_THREADS);
+        threads.start = threads.start.min(threads.max);
+        let ids = Ids::new(threads.max);
         let w = DockerWalk::new(plan, fs, root, ids);
         let locals = sched::run(
             &w,

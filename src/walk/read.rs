@@ -3,6 +3,9 @@
 
 use std::path::Path;
 
+use std::time::{Duration, Instant};
+
+use super::sched::{run_list, Pace, Threads};
 use crate::sys::{self, Backend, Fs, WithFs};
 
 /// The files [`read_files`] reads, each path made only while its file is read (a list of a
@@ -32,9 +35,9 @@ impl FileList for [Vec<u8>] {
 
 /// Reads small files of the context in parallel (the content scan after the walk) and maps each
 /// through `f(i, path, bytes)`, keeping what it returns. Files that cannot be read, or that grew
-/// past `max` bytes, are skipped. Paths are relative to `root`. `threads` readers (the walk's
-/// count): with a cold cache each waits on the disk, so more readers than CPUs keep the CPUs and
-/// the disk busy.
+/// past `max` bytes, are skipped. Paths are relative to `root`. `threads` readers, or 0 (the
+/// walk's default): one per CPU, and more once reads are seen waiting on a cold disk, as the
+/// walk does ([`super::sched::Pace`]).
 pub fn read_files<R: Send, L: FileList + ?Sized>(
     root: &Path,
     list: &L,
@@ -43,21 +46,31 @@ pub fn read_files<R: Send, L: FileList + ?Sized>(
     f: impl Fn(usize, &[u8], &[u8]) -> Option<R> + Sync + Send,
 ) -> Vec<R> {
     let backend = Backend::from_env().unwrap_or(Backend::native());
-    let job = || sys::with_fs(backend, ReadFiles { root, list, max, f });
-    if threads <= 1 || threads == rayon::current_num_threads() {
-        return job();
-    }
-    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool.install(job),
-        Err(_) => job(),
-    }
+    let threads = Threads::from_config(threads);
+    sys::with_fs(
+        backend,
+        ReadFiles {
+            root,
+            list,
+            max,
+            threads,
+            f,
+        },
+    )
 }
 
 struct ReadFiles<'a, L: ?Sized, G> {
     root: &'a Path,
     list: &'a L,
     max: u64,
+    threads: Threads,
     f: G,
+}
+
+/// Reads of a run of files are slow over 80 µs plus 30 µs per file and per 64 KiB (a warm small
+/// file takes about 5 µs to open, read and close; one from a cold disk 100 µs or more).
+fn read_pace() -> Pace {
+    Pace::new(Duration::from_micros(80), Duration::from_micros(30))
 }
 
 /// The largest read buffer a reader thread keeps between files.
@@ -74,13 +87,18 @@ impl<R: Send, L: FileList + ?Sized, G: Fn(usize, &[u8], &[u8]) -> Option<R> + Sy
     type Out = Vec<R>;
 
     fn run<F: Fs>(self, fs: &F) -> Vec<R> {
-        use rayon::prelude::*;
         thread_local! {
             /// One read buffer and one path buffer per thread, reused from file to file.
             static BUF: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
                 const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
         }
-        let ReadFiles { root, list, max, f } = self;
+        let ReadFiles {
+            root,
+            list,
+            max,
+            threads,
+            f,
+        } = self;
         let Ok(root_dir) = fs.open_root(root) else {
             return Vec::new();
         };
@@ -93,38 +111,45 @@ impl<R: Send, L: FileList + ?Sized, G: Fn(usize, &[u8], &[u8]) -> Option<R> + Sy
                 _ => runs.push((i, i + 1)),
             }
         }
-        runs.par_iter()
-            .with_max_len(1)
-            .flat_map_iter(|&(s, e)| {
-                BUF.with(|b| {
-                    let (buf, path) = &mut *b.borrow_mut();
-                    list.path(s, path);
-                    let dir = match parent(path) {
-                        Some(d) if e - s > 1 && fs.opens_relative() => {
-                            fs.open_dir(&root_dir, d).ok()
+        let read_run = |(s, e): (usize, usize)| -> (Vec<R>, Duration, u64) {
+            BUF.with(|b| {
+                let (buf, path) = &mut *b.borrow_mut();
+                let mut waited = Duration::ZERO;
+                let mut units = 0u64;
+                let t0 = Instant::now();
+                list.path(s, path);
+                let dir = match parent(path) {
+                    Some(d) if e - s > 1 && fs.opens_relative() => fs.open_dir(&root_dir, d).ok(),
+                    _ => None,
+                };
+                waited += t0.elapsed();
+                let out = (s..e)
+                    .filter_map(|i| {
+                        if i != s {
+                            list.path(i, path);
                         }
-                        _ => None,
-                    };
-                    (s..e)
-                        .filter_map(|i| {
-                            if i != s {
-                                list.path(i, path);
-                            }
-                            let ok = match &dir {
-                                Some(d) => fs.read_file(d, sys::last_component(path), max, buf),
-                                None => fs.read_file(&root_dir, path, max, buf),
-                            };
-                            let out = if ok { f(i, path, buf) } else { None };
-                            if buf.capacity() > KEEP_BUF {
-                                // A large file's buffer is not kept for the small ones that
-                                // follow (one per reader thread would add up).
-                                *buf = Vec::new();
-                            }
-                            out
-                        })
-                        .collect::<Vec<R>>()
-                })
+                        let t0 = Instant::now();
+                        let ok = match &dir {
+                            Some(d) => fs.read_file(d, sys::last_component(path), max, buf),
+                            None => fs.read_file(&root_dir, path, max, buf),
+                        };
+                        waited += t0.elapsed();
+                        units += 1 + (buf.len() >> 16) as u64;
+                        let out = if ok { f(i, path, buf) } else { None };
+                        if buf.capacity() > KEEP_BUF {
+                            // A large file's buffer is not kept for the small ones that
+                            // follow (one per reader thread would add up).
+                            *buf = Vec::new();
+                        }
+                        out
+                    })
+                    .collect();
+                (out, waited, units)
             })
+        };
+        run_list(runs.len(), threads, read_pace(), |k| read_run(runs[k]))
+            .into_iter()
+            .flatten()
             .collect()
     }
 }

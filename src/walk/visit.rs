@@ -145,8 +145,8 @@ impl<F: Fs> Visitor for DockerWalk<'_, F> {
         }
     }
 
-    fn visit(&self, job: Self::Job, local: &mut Self::Local, out: &mut Vec<Self::Job>) {
-        self.dir(job, local, out);
+    fn visit(&self, job: Self::Job, local: &mut Self::Local, out: &mut Vec<Self::Job>) -> u64 {
+        self.dir(job, local, out)
     }
 }
 
@@ -198,10 +198,15 @@ impl<F: Fs> DockerWalk<'_, F> {
         }
     }
 
-    /// Walks one directory.
-    fn dir(&self, mut job: Job<F::Dir>, local: &mut Local<F::Scratch>, out: &mut Vec<Job<F::Dir>>) {
+    /// Walks one directory; returns how many entries it held.
+    fn dir(
+        &self,
+        mut job: Job<F::Dir>,
+        local: &mut Local<F::Scratch>,
+        out: &mut Vec<Job<F::Dir>>,
+    ) -> u64 {
         let Some(mut dir) = self.open(&mut job, &mut local.acc) else {
-            return;
+            return 1;
         };
         let plan = self.plan;
         let matching = job.role.tar || job.role.val;
@@ -265,7 +270,7 @@ impl<F: Fs> DockerWalk<'_, F> {
         });
         if let Err(e) = read {
             self.open_failed(&job, acc, code(&e));
-            return;
+            return t.seen;
         }
         self.preopen_children(&dir, &mut out[first_job..]);
         drop(dir);
@@ -278,6 +283,7 @@ impl<F: Fs> DockerWalk<'_, F> {
             total.0 += t.excl_files;
             total.1 += t.excl_bytes;
         }
+        t.seen
     }
 
     /// Inside a pruned directory: only sizes.
