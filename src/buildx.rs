@@ -85,7 +85,7 @@ impl Lookup {
 
 /// What `config.json` says that matters here.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ConfigFile {
+pub(crate) struct ConfigFile {
     /// `cliPluginsExtraDirs`.
     pub extra_dirs: Vec<PathBuf>,
     /// `aliases.builder`.
@@ -95,7 +95,7 @@ pub struct ConfigFile {
 impl ConfigFile {
     /// Reads `<dir>/config.json`; a missing or unreadable file is an empty one (docker warns and
     /// goes on with defaults).
-    pub fn load(dir: &Path) -> ConfigFile {
+    pub(crate) fn load(dir: &Path) -> ConfigFile {
         let Ok(bytes) = std::fs::read(dir.join("config.json")) else {
             return ConfigFile::default();
         };
@@ -118,7 +118,7 @@ impl ConfigFile {
 }
 
 /// The directories docker/cli searches for plugins, in its order of preference.
-pub fn plugin_dirs(l: &Lookup, cfg: &ConfigFile) -> Vec<PathBuf> {
+pub(crate) fn plugin_dirs(l: &Lookup, cfg: &ConfigFile) -> Vec<PathBuf> {
     let mut dirs = cfg.extra_dirs.clone();
     if let Some(c) = l.config_dir() {
         dirs.push(c.join("cli-plugins"));
@@ -142,7 +142,7 @@ pub fn plugin_dirs(l: &Lookup, cfg: &ConfigFile) -> Vec<PathBuf> {
 
 /// The first `docker-<name>` in `dirs`: a regular file, or a symlink that resolves (a broken
 /// symlink is skipped, as `addPluginCandidatesFromDir` does).
-pub fn find_plugin(l: &Lookup, name: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
+pub(crate) fn find_plugin(l: &Lookup, name: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
     let file = l.exe(&format!("docker-{name}"));
     dirs.iter()
         .map(|d| d.join(&file))
@@ -192,7 +192,7 @@ impl Setup {
 
 /// What `docker build` does here.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// BuildKit (through the plugin).
     Buildkit,
     /// The legacy (classic) builder: `DOCKER_BUILDKIT` is false.
@@ -209,7 +209,7 @@ pub enum Outcome {
 }
 
 /// `strconv.ParseBool`.
-pub fn parse_bool(v: &str) -> Option<bool> {
+pub(crate) fn parse_bool(v: &str) -> Option<bool> {
     match v {
         "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
         "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
@@ -219,7 +219,7 @@ pub fn parse_bool(v: &str) -> Option<bool> {
 
 /// `processBuilder`'s decision for `docker build`. `docker_buildkit`: the variable's value
 /// (empty is unset); `setup`: what was found (`None`: not looked at).
-pub fn decide(docker_buildkit: Option<&str>, setup: Option<&Setup>) -> Outcome {
+pub(crate) fn decide(docker_buildkit: Option<&str>, setup: Option<&Setup>) -> Outcome {
     let env = docker_buildkit.filter(|v| !v.is_empty());
     let mut required = false;
     if let Some(v) = env {
@@ -268,7 +268,7 @@ fn searched_short(s: &Setup) -> String {
 
 /// The note for a report analysed with `analysed`: which builder `docker build` really uses
 /// here when it is not that one, or why it fails. `None` when they agree or it is not known.
-pub fn note(
+pub(crate) fn note(
     analysed: crate::walk::Builder,
     docker_buildkit: Option<&str>,
     setup: Option<&Setup>,

@@ -18,47 +18,47 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
-pub mod bake;
+mod bake;
 pub mod builder;
-pub mod buildx;
-pub mod check_ci;
-pub mod churn;
+mod buildx;
+mod check_ci;
+mod churn;
 pub mod commands;
 pub mod compose;
-pub mod config_file;
+mod config_file;
 pub mod context;
 /// Docker's ignore-file reading and matching (the `dockerignore` crate).
 pub use dockerignore;
-pub mod dockerfile;
+mod dockerfile;
 pub mod engine;
 pub mod error;
 pub mod exit;
 pub mod explain;
 pub mod findings;
 pub mod gate;
-pub mod growth;
-pub mod hash;
-pub mod image;
-pub mod layers;
-pub mod lint;
-pub mod named;
-pub mod paths;
+mod growth;
+mod hash;
+mod image;
+mod layers;
+mod lint;
+mod named;
+mod paths;
 pub mod pipeline;
 pub mod render;
-pub mod report;
+mod report;
 pub mod rules;
 pub mod suggest;
 // The only module allowed `unsafe` code (denied crate-wide in Cargo.toml's lints).
 #[allow(unsafe_code)]
 mod sys;
-pub mod tar;
+mod tar;
 #[cfg(test)]
 mod testutil;
 pub mod transfer;
 pub mod tree;
 mod treemap;
 pub mod units;
-pub mod walk;
+mod walk;
 
 pub use analysis::{analyze, Analysis, Config, Totals};
 pub use builder::Builder;

@@ -6,7 +6,7 @@ use crate::analysis::{Analysis, Totals};
 use crate::walk::Builder;
 
 /// The JSON schema version.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// Everything ctxsize says about one context.
 #[derive(Debug, Serialize)]

@@ -7,7 +7,7 @@ use crate::sys::{self, Backend, Fs, WithFs};
 
 /// The files [`read_files`] reads, each path made only while its file is read (a list of a
 /// million candidates costs no million path buffers).
-pub trait FileList: Sync {
+pub(crate) trait FileList: Sync {
     /// How many files.
     fn count(&self) -> usize;
     /// Whether files `i` and `j` are in one directory: runs of such files side by side are read
@@ -35,7 +35,7 @@ impl FileList for [Vec<u8>] {
 /// past `max` bytes, are skipped. Paths are relative to `root`. `threads` readers (the walk's
 /// count): with a cold cache each waits on the disk, so more readers than CPUs keep the CPUs and
 /// the disk busy.
-pub fn read_files<R: Send, L: FileList + ?Sized>(
+pub(crate) fn read_files<R: Send, L: FileList + ?Sized>(
     root: &Path,
     list: &L,
     max: u64,
@@ -130,7 +130,7 @@ impl<R: Send, L: FileList + ?Sized, G: Fn(usize, &[u8], &[u8]) -> Option<R> + Sy
 }
 
 /// Reads one small file inside the context (a `.gitignore`), `None` if it cannot be read.
-pub fn read_small(root: &Path, rel: &[u8], max: u64) -> Option<Vec<u8>> {
+pub(crate) fn read_small(root: &Path, rel: &[u8], max: u64) -> Option<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(sys::abs_path(root, rel)).ok()?;
     let mut buf = Vec::new();
