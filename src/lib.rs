@@ -19,7 +19,7 @@
 
 pub mod analysis;
 mod bake;
-pub mod builder;
+mod builder;
 mod buildx;
 mod check_ci;
 mod churn;
@@ -31,8 +31,8 @@ pub mod context;
 pub use dockerignore;
 mod dockerfile;
 pub mod engine;
-pub mod error;
-pub mod exit;
+mod error;
+mod exit;
 pub mod explain;
 pub mod findings;
 pub mod gate;
