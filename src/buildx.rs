@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 /// What the environment says, gathered once (tests build one by hand).
 #[derive(Debug, Clone, Default)]
-pub struct Lookup {
+pub(crate) struct Lookup {
     /// `DOCKER_CONFIG`.
     pub docker_config: Option<OsString>,
     /// The home directory (`HOME`, Windows `USERPROFILE`).
@@ -41,7 +41,7 @@ pub struct Lookup {
 
 impl Lookup {
     /// From the process environment.
-    pub fn from_env() -> Lookup {
+    pub(crate) fn from_env() -> Lookup {
         let windows = cfg!(windows);
         let home_var = if windows { "USERPROFILE" } else { "HOME" };
         Lookup {
@@ -57,7 +57,7 @@ impl Lookup {
 
     /// The CLI's config directory: `DOCKER_CONFIG`, else `~/.docker` (docker/cli
     /// cli/config/config.go `Dir`).
-    pub fn config_dir(&self) -> Option<PathBuf> {
+    pub(crate) fn config_dir(&self) -> Option<PathBuf> {
         match &self.docker_config {
             Some(d) => Some(PathBuf::from(d)),
             None => self.home.as_ref().map(|h| h.join(".docker")),
@@ -73,7 +73,7 @@ impl Lookup {
     }
 
     /// The `docker` executable on `PATH`, if any.
-    pub fn docker(&self) -> Option<PathBuf> {
+    pub(crate) fn docker(&self) -> Option<PathBuf> {
         let path = self.path.as_ref()?;
         let exe = self.exe("docker");
         std::env::split_paths(path)
@@ -155,7 +155,7 @@ pub(crate) fn find_plugin(l: &Lookup, name: &str, dirs: &[PathBuf]) -> Option<Pa
 
 /// What was found on this machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Setup {
+pub(crate) struct Setup {
     /// The `docker` executable (`None`: not installed, nothing is said about it).
     pub docker: Option<PathBuf>,
     /// The plugin `docker build` is forwarded to (`buildx`, or the `builder` alias).
@@ -170,7 +170,7 @@ pub struct Setup {
 
 impl Setup {
     /// Looks at the machine as `l` describes it.
-    pub fn detect(l: &Lookup) -> Setup {
+    pub(crate) fn detect(l: &Lookup) -> Setup {
         let cfg = l
             .config_dir()
             .map(|d| ConfigFile::load(&d))

@@ -54,7 +54,8 @@ mod steps;
 mod tests;
 
 pub(crate) use eval::{host_platform, platform_args};
-pub(crate) use model::{ContextSource, Dockerfile, DockerfileError, Options, Sources};
+pub use model::{ContextSource, Options, Sources};
+pub(crate) use model::{Dockerfile, DockerfileError};
 pub(crate) use sources::{excluded_rel, source_matches};
 pub(crate) use steps::{stage_steps, StageSteps, Step};
 

@@ -19,15 +19,15 @@
 //! 4. [`write`] replaces the file atomically and keeps the previous one where the next build
 //!    does not send it (checked after the write).
 
-pub mod carry;
-pub mod model;
-pub mod named;
-pub mod output;
-pub mod plan;
-pub mod prove;
-pub mod reexclude;
-pub mod targets;
-pub mod write;
+pub(crate) mod carry;
+pub(crate) mod model;
+pub(crate) mod named;
+pub(crate) mod output;
+pub(crate) mod plan;
+pub(crate) mod prove;
+pub(crate) mod reexclude;
+pub(crate) mod targets;
+pub(crate) mod write;
 
 use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
@@ -42,8 +42,10 @@ use crate::transfer::{self, node_paths};
 use crate::tree::{Tree, ROOT};
 use crate::walk::Builder;
 
-pub use model::broad_prefix;
-pub use output::{summary, unified_diff};
+#[cfg(test)]
+use model::broad_prefix;
+pub use output::summary;
+pub(crate) use output::unified_diff;
 pub use write::{write_atomic, Snapshot};
 
 use model::Model;
@@ -77,7 +79,7 @@ pub struct SuggestOptions {
 }
 
 /// Files and bytes.
-pub type Count = (u64, u64);
+pub(crate) type Count = (u64, u64);
 
 /// Sizes of one builder's context before and after the proposal (the first served Dockerfile).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -173,7 +175,10 @@ pub fn suggest(config: &Config, opts: &SuggestOptions) -> Result<Suggestion, Err
 
 /// Builds and proves every proposal: one for the ignore file the Dockerfiles share, or with
 /// `--per-dockerfile` one `<Dockerfile>.dockerignore` per served Dockerfile.
-pub fn suggest_all(config: &Config, opts: &SuggestOptions) -> Result<Vec<Suggestion>, Error> {
+pub(crate) fn suggest_all(
+    config: &Config,
+    opts: &SuggestOptions,
+) -> Result<Vec<Suggestion>, Error> {
     if let Some(nc) = &opts.named {
         return Ok(vec![named::suggest(config, opts, nc)?]);
     }
@@ -834,7 +839,7 @@ fn secure_backup(
 
 /// `ctxsize suggest`: the file (or a diff) on `out`, the summary on `err`. Exits 1 (and writes
 /// nothing) when a proposal cannot be proven.
-pub fn command(
+pub(crate) fn command(
     config: &Config,
     opts: &SuggestOptions,
     out: &mut dyn Write,
