@@ -1,7 +1,7 @@
 //! Resolves the context root, the Dockerfile and the ignore file in effect, per builder
 //! (R1, R19, R29, B1). The only file reads outside the walk: the ignore file and the Dockerfile.
 //!
-//! Where the docker CLI on Windows differs from Unix in pure logic, [`Platform`] says so (chosen
+//! Where the docker CLI on Windows differs from Unix in pure logic, `Platform` says so (chosen
 //! by the host, a parameter so that both rule sets are tested everywhere); see
 //! `windows-semantics` in the README. Case-insensitive file systems (macOS, Windows) need no
 //! rule of their own: ctxsize makes the same lookups docker makes (`Dockerfile`, then
@@ -193,7 +193,7 @@ pub struct Resolved {
     pub ignore_text: Vec<u8>,
     /// Facts worth telling the user (an ignore file that is present but not used, …).
     pub notes: Vec<String>,
-    /// Resolved as Podman/Buildah do ([`resolve_podman`]): the walk follows Buildah's rules.
+    /// Resolved as Podman/Buildah do (`resolve_podman`): the walk follows Buildah's rules.
     pub podman: bool,
     /// Resolved as podman-remote does: the walk is its client's tar (`crate::engine`).
     pub podman_remote: bool,

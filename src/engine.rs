@@ -23,9 +23,9 @@
 //! ctxsize models this with the classic builder's walk (every file not excluded; excluded
 //! directories never written) changed where Buildah differs: no force-inclusion, no
 //! pre-flight validation, ancestor matching by rule (a), Buildah's pruning test, and the
-//! lines read as Buildah reads them ([`read_buildah`]). One difference is not reproduced:
+//! lines read as Buildah reads them (`read_buildah`). One difference is not reproduced:
 //! Buildah passes `+ ( )` to Go's regexp unescaped where docker escapes them;
-//! [`dialect_notes`] names such lines (and every other line the two engines read
+//! `dialect_notes` names such lines (and every other line the two engines read
 //! differently). (`| { }` reach the regexp unescaped in both: patternmatcher's escape table
 //! loses every byte above 63.)
 

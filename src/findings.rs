@@ -1,5 +1,5 @@
 //! Findings, largest files and directories: pure over the walked tree (plus the content scan,
-//! which reads through [`crate::walk::read_files`]).
+//! which reads through `crate::walk::read_files`).
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
@@ -13,7 +13,8 @@ use secrets::{Acc, Scanned, Wants};
 
 use crate::analysis::Analysis;
 pub(crate) use crate::paths::lossy;
-pub use crate::report::{CategoryTotal, DirSize, Extra, FileSize, Finding, ReportOptions};
+pub use crate::report::ReportOptions;
+pub(crate) use crate::report::{CategoryTotal, DirSize, Extra, FileSize, Finding};
 use crate::rules::gitindex::Tracked;
 use crate::rules::{
     self, Category, EntryRef, GitignoreSet, Hit, Nest, RuleConfig, RuleSet, Severity,

@@ -15,6 +15,17 @@
 //! .unwrap();
 //! println!("{} bytes in {} files", a.totals.content_bytes, a.totals.files);
 //! ```
+//!
+//! # Library surface
+//!
+//! What library users may rely on: the walk ([`analyze`], [`Config`], [`Analysis`], [`Totals`],
+//! [`Builder`], [`Error`], [`ExitCode`], [`engine::Engine`]) and the tree it produces ([`tree`]);
+//! the questions asked of it ([`context`], [`transfer`], [`explain`], [`suggest`], [`rules`],
+//! [`gate`], [`compose`], [`units`]); and the ignore-file matcher ([`dockerignore`]). The
+//! modules the `ctxsize` binary drives ([`commands`], [`pipeline`], [`findings`], [`render`])
+//! are public for it and expose only what it uses. Everything else — each command's own modules
+//! (bake, buildx, check-ci, churn, layers, lint, hash, growth, …), the walk, the Dockerfile
+//! parser and the report model — is private: `pub(crate)` items, free to change.
 #![deny(missing_docs)]
 
 pub mod analysis;

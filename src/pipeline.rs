@@ -1,11 +1,11 @@
 //! The one pipeline: everything ctxsize says about one build context, built the same way for
 //! the report, `list`, the gates, `explain` and every service of `--compose`.
 //!
-//! [`build`] runs, in order: the walk ([`crate::analysis`]), the findings
-//! ([`crate::findings::compute`]), the report model, the Dockerfile's transfer set and checks
+//! `build` runs, in order: the walk ([`crate::analysis`]), the findings
+//! (`crate::findings::compute`), the report model, the Dockerfile's transfer set and checks
 //! (read from the file, from stdin for `-f -`, or skipped with a note), the Dockerfile checks as
 //! findings (`DF0xx`), the config file (rule settings, baseline) and the gates. Exporters
-//! (`render/`) only turn the finished [`Report`] into bytes.
+//! (`render/`) only turn the finished `Report` into bytes.
 
 use std::path::Path;
 use std::sync::atomic::AtomicU64;
@@ -35,7 +35,7 @@ pub struct DockerfileInput {
     /// `--churn-days N`: read only the commits of the last N days (`git log --since`);
     /// `Some(0)`: off.
     pub churn_days: Option<u64>,
-    /// Named contexts (`--build-context NAME=…`): see [`crate::named`].
+    /// Named contexts (`--build-context NAME=…`): see `crate::named`.
     pub build_contexts: Vec<crate::compose::NamedContext>,
 }
 

@@ -165,7 +165,7 @@ impl Report {
 
 /// One finding: a rule that fired on a path that will be sent.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// Stable rule id (`CTX101`, …), documented in docs/rules.md.
     pub rule: String,
     /// Category: `secret`, `vcs`, `dependencies`, `build-output`, `cache`, `logs`, `test-data`,
@@ -229,7 +229,7 @@ impl Default for ReportOptions {
 
 /// A file in the largest-files list.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct FileSize {
+pub(crate) struct FileSize {
     /// Relative path.
     pub path: String,
     /// Bytes.
@@ -238,7 +238,7 @@ pub struct FileSize {
 
 /// A directory in the largest-directories tree.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct DirSize {
+pub(crate) struct DirSize {
     /// Relative path.
     pub path: String,
     /// Bytes of content sent below it.
@@ -251,7 +251,7 @@ pub struct DirSize {
 
 /// Files and bytes per category.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct CategoryTotal {
+pub(crate) struct CategoryTotal {
     /// The category.
     pub category: String,
     /// Files.
@@ -264,7 +264,7 @@ pub struct CategoryTotal {
 
 /// What the rules found.
 #[derive(Debug, Default)]
-pub struct Extra {
+pub(crate) struct Extra {
     /// Findings, most severe and largest first.
     pub findings: Vec<Finding>,
     /// The largest files sent.

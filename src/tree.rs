@@ -41,13 +41,13 @@ pub enum State {
 /// One entry.
 #[derive(Clone, Copy, Debug)]
 pub struct Node {
-    /// Parent directory's node id, or [`ROOT`].
+    /// Parent directory's node id, or `ROOT`.
     pub parent: u32,
     /// Offset of the name in [`Tree::names`].
     pub name_off: u32,
-    /// Length of the name, or [`LONG_NAME`]: then the length is stored as 4 little-endian bytes
+    /// Length of the name, or `LONG_NAME`: then the length is stored as 4 little-endian bytes
     /// in [`Tree::names`] right before the name (names longer than 255 bytes exist on no common
-    /// file system, but nothing is ever cut short). Set through [`set_name`].
+    /// file system, but nothing is ever cut short). Set through `set_name`.
     pub name_len: u16,
     /// The kind.
     pub kind: Kind,
@@ -158,7 +158,7 @@ pub struct Tree {
     /// entry per node, sorted by node.
     pub pruned: Vec<(u32, u64, u64)>,
     /// Excluded directories the walk did not open because their sizes were not asked for
-    /// ([`crate::walk::WalkPlan::excluded_sizes`]), sorted. Nothing below them is listed or
+    /// (`crate::walk::WalkPlan::excluded_sizes`), sorted. Nothing below them is listed or
     /// counted; a node here may also appear in [`Tree::pruned`] with what was counted around it.
     pub unmeasured: Vec<u32>,
     /// Warnings docker would log without failing (sockets skipped, unreadable entries).

@@ -9,12 +9,12 @@
 //! ```
 
 /// A byte count for people: `212.3 MB` (decimal units, as docker prints sizes).
-pub(crate) fn human(n: u64) -> String {
+pub fn human(n: u64) -> String {
     humansize::format_size(n, humansize::DECIMAL)
 }
 
 /// A byte count with the exact figure: `212.3 MB (212300000 bytes)`; `0 bytes` for zero.
-pub(crate) fn show_size(n: u64) -> String {
+pub fn show_size(n: u64) -> String {
     if n == 0 {
         return "0 bytes".into();
     }
@@ -23,7 +23,7 @@ pub(crate) fn show_size(n: u64) -> String {
 
 /// A limit the user gave, with the exact figure, in the units it was most likely written in:
 /// `5 MiB (5242880 bytes)` for `5MiB`, `200 MB (200000000 bytes)` for `200MB`, `0 bytes`.
-pub(crate) fn show_limit(n: u64) -> String {
+pub fn show_limit(n: u64) -> String {
     if n == 0 {
         return "0 bytes".into();
     }
@@ -38,7 +38,7 @@ pub(crate) fn show_limit(n: u64) -> String {
 }
 
 /// `n` with thousands separators: `1,234,567`.
-pub(crate) fn count(n: u64) -> String {
+pub fn count(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

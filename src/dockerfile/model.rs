@@ -227,7 +227,7 @@ impl ContextSource {
         (!contains_wildcards(&p) && !p.contains('\\')).then_some(p)
     }
 
-    /// Whether this source selects `path`; see [`source_matches`].
+    /// Whether this source selects `path`; see `source_matches`.
     pub fn matches(&self, path: &str) -> bool {
         source_matches(&self.path, path)
     }

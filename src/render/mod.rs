@@ -1,4 +1,4 @@
-//! Turns a [`crate::report::Report`] into human, JSON or list output.
+//! Turns a `crate::report::Report` into human, JSON or list output.
 
 pub(crate) mod github;
 pub(crate) mod html;

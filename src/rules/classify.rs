@@ -48,7 +48,7 @@ thread_local! {
 /// beneath both a `test-data` and a `dependencies` directory is [`Nest::Opaque`].
 ///
 /// A tree walker passes the nest of a directory's entries down with
-/// [`RuleSet::nest_below`] instead of looking at every ancestor of every path.
+/// `RuleSet::nest_below` instead of looking at every ancestor of every path.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Nest {
     /// Not beneath any flagged directory.
@@ -155,7 +155,7 @@ impl RuleSet {
 
     /// The single most important hit for `e`, if any: a secret beats
     /// everything, then higher severity, then the earlier rule in
-    /// [`super::RULES`].
+    /// `super::RULES`.
     ///
     /// Allocation-free (thread-local buffers hold the lowercased path and glob
     /// match ids).
@@ -181,8 +181,8 @@ impl RuleSet {
             })
     }
 
-    /// [`RuleSet::classify`] and [`RuleSet::wants_content`] in one pass, for an entry whose
-    /// nest is known (from [`RuleSet::nest_below`] of its directory).
+    /// [`RuleSet::classify`] and `RuleSet::wants_content` in one pass, for an entry whose
+    /// nest is known (from `RuleSet::nest_below` of its directory).
     pub fn check(&self, e: &EntryRef<'_>, nest: Nest) -> (Option<Hit>, bool) {
         with_lower(e.path, |p| {
             (self.best(e, p, nest), self.content_ok(e, p, nest))

@@ -226,8 +226,8 @@ pub(crate) fn content_rule_ids() -> impl Iterator<Item = &'static str> {
 /// `content_max` bytes).
 ///
 /// Returns hits sorted by line, then rule ID; at most one per rule and line
-/// and at most [`MAX_CONTENT_HITS`] in total. Returns nothing for binary
-/// content (a NUL byte within the first [`BINARY_SNIFF_LEN`] bytes). Never
+/// and at most `MAX_CONTENT_HITS` in total. Returns nothing for binary
+/// content (a NUL byte within the first `BINARY_SNIFF_LEN` bytes). Never
 /// returns or keeps the matched text. Linear in `bytes.len()` per rule.
 pub fn scan_content(bytes: &[u8]) -> Vec<ContentHit> {
     scan(bytes, true)

@@ -18,12 +18,12 @@
 //! * **Content signatures** ([`scan_content`]): private-key blocks and token
 //!   formats, found in a bounded byte buffer. Only rule IDs and 1-based line
 //!   numbers come back; the matched text is never returned or stored.
-//! * **Gitignored but sent** ([`GitignoreSet`]): git's own ignore semantics,
+//! * **Gitignored but sent** (`GitignoreSet`): git's own ignore semantics,
 //!   via the `ignore` crate's gitignore matcher, over the `.gitignore` files
 //!   the engine saw.
 //!
 //! Every rule has a stable ID (`CTX101`, …), a [`Category`], a [`Severity`], a
-//! title, a "why" and a generic `.dockerignore` fix; see [`RULES`] and
+//! title, a "why" and a generic `.dockerignore` fix; see `RULES` and
 //! `docs/rules.md`.
 //!
 //! # ID blocks
@@ -50,7 +50,7 @@
 //!
 //! * beneath a `vcs` or `dependencies` directory (`.git/`, `node_modules/`,
 //!   `vendor/`, …): no name hit at all, secrets included (third-party test
-//!   keys under `node_modules` are noise), and [`RuleSet::wants_content`] is
+//!   keys under `node_modules` are noise), and `RuleSet::wants_content` is
 //!   false. Only `large-file` still fires.
 //! * beneath a `test-data` directory: secret-by-name hits are reported at
 //!   [`Severity::Low`] (fixtures are usually fake keys); other name hits are
@@ -268,7 +268,7 @@ pub struct RuleConfig {
     /// Files strictly larger than this get `CTX800` (`large-file`). `0`
     /// disables the rule. Default 10 000 000 bytes.
     pub large_file_threshold: u64,
-    /// [`RuleSet::wants_content`] only asks for files up to this size.
+    /// `RuleSet::wants_content` only asks for files up to this size.
     /// Default 1 MiB.
     pub content_max: u64,
 }

@@ -1,18 +1,18 @@
 //! `ctxsize suggest`: an allowlist ignore file generated from the Dockerfiles that use it,
 //! proven before it is offered.
 //!
-//! 1. The whole context is walked with no patterns ([`model`]). The served Dockerfiles
-//!    ([`targets`]) are every `-f`, the Compose services that build this context, and the
+//! 1. The whole context is walked with no patterns (`model`). The served Dockerfiles
+//!    (`targets`) are every `-f`, the Compose services that build this context, and the
 //!    Dockerfiles found by name in the context whose sources point into it. Their sources
 //!    (`COPY`/`ADD` without `--from`, `RUN --mount=type=bind`, in the stages the target
 //!    reaches; platform ARGs for the native and the common platforms) select what the build
 //!    copies.
-//! 2. The file ([`plan`]) is `*`, then `!` lines: the Dockerfiles' own globs mirrored, the
+//! 2. The file (`plan`) is `*`, then `!` lines: the Dockerfiles' own globs mirrored, the
 //!    fewest literal lines that keep every selected path, sources that do not exist yet; for
 //!    `COPY . .` one line per top-level entry worth sending. Then the user's lines
-//!    ([`carry`]): those still deciding something inside the kept paths and every protective
-//!    line. Then re-exclusions ([`reexclude`]) limited to what cannot belong in an image.
-//! 3. [`prove`] analyses the context again with the proposal for every served Dockerfile under
+//!    (`carry`): those still deciding something inside the kept paths and every protective
+//!    line. Then re-exclusions (`reexclude`) limited to what cannot belong in an image.
+//! 3. `prove` analyses the context again with the proposal for every served Dockerfile under
 //!    every builder that reads the file: every file the build copies and sends today must still
 //!    be sent, except the listed removals. A failure broadens the lines and proves again; what
 //!    cannot be proven is reported and the command exits 1.
