@@ -13,7 +13,7 @@ use secrets::{Acc, Scanned, Wants};
 
 use crate::analysis::Analysis;
 pub(crate) use crate::paths::lossy;
-pub use crate::report::ReportOptions;
+pub(crate) use crate::report::ReportOptions;
 pub(crate) use crate::report::{CategoryTotal, DirSize, Extra, FileSize, Finding};
 use crate::rules::gitindex::Tracked;
 use crate::rules::{

@@ -22,10 +22,10 @@
 //! [`Builder`], [`Error`], [`ExitCode`], [`engine::Engine`]) and the tree it produces ([`tree`]);
 //! the questions asked of it ([`context`], [`transfer`], [`explain`], [`suggest`], [`rules`],
 //! [`gate`], [`compose`], [`units`]); and the ignore-file matcher ([`dockerignore`]). The
-//! modules the `ctxsize` binary drives ([`commands`], [`pipeline`], [`findings`], [`render`])
-//! are public for it and expose only what it uses. Everything else — each command's own modules
-//! (bake, buildx, check-ci, churn, layers, lint, hash, growth, …), the walk, the Dockerfile
-//! parser and the report model — is private: `pub(crate)` items, free to change.
+//! modules the `ctxsize` binary drives ([`commands`], [`pipeline`], [`render`]) are public for
+//! it and expose only what it uses. Everything else — each command's own modules (bake, buildx,
+//! check-ci, churn, layers, lint, hash, growth, …), the walk, the Dockerfile parser, the findings
+//! and the report model — is private: `pub(crate)` items, free to change.
 #![deny(missing_docs)]
 
 pub mod analysis;
@@ -45,7 +45,7 @@ pub mod engine;
 mod error;
 mod exit;
 pub mod explain;
-pub mod findings;
+mod findings;
 pub mod gate;
 mod growth;
 mod hash;

@@ -15,7 +15,8 @@ use crate::context::Resolved;
 use crate::dockerfile::{self, Sources};
 use crate::error::Error;
 use crate::gate::{CiOptions, Measure, Outcome};
-use crate::report::{DockerfileCheck, Finding, Report, ReportOptions};
+pub use crate::report::ReportOptions;
+use crate::report::{DockerfileCheck, Finding, Report};
 use crate::rules::lint_rules;
 use crate::walk::Builder;
 
