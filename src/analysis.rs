@@ -41,7 +41,7 @@ pub struct Config {
 impl Config {
     /// The context, Dockerfile and ignore file as `builder` finds them for this configuration
     /// (as Podman/Buildah find them with `engine` Podman, whatever `builder`).
-    pub fn resolve_for(&self, builder: Builder) -> Result<Resolved, Error> {
+    pub(crate) fn resolve_for(&self, builder: Builder) -> Result<Resolved, Error> {
         if let Engine::Podman { ignorefile, remote } = &self.engine {
             return crate::context::resolve_podman(
                 &self.cwd,
@@ -107,7 +107,7 @@ pub struct Analysis {
 /// `CTXSIZE_FULL_WALK`: `1` forces the full walk (kept-out sizes measured) everywhere, `0`
 /// forces the walk without them wherever the output allows it (for running the conformance
 /// checks in both modes); unset or anything else: each command's own choice.
-pub fn full_walk_override() -> Option<bool> {
+pub(crate) fn full_walk_override() -> Option<bool> {
     match std::env::var("CTXSIZE_FULL_WALK").as_deref() {
         Ok("1") => Some(true),
         Ok("0") => Some(false),
@@ -127,7 +127,7 @@ fn pattern_err(r: &Resolved, e: PatternError, builder: Builder) -> Error {
 }
 
 /// Builds the effective pattern list for a builder (classic appends R18's exceptions).
-pub fn effective_patterns(
+pub(crate) fn effective_patterns(
     r: &Resolved,
     builder: Builder,
 ) -> Result<(Vec<PatternLine>, usize), Error> {
@@ -330,7 +330,7 @@ pub fn analyze(cfg: &Config) -> Result<Analysis, Error> {
 }
 
 /// [`analyze`], counting entries into `progress` as the walk goes.
-pub fn analyze_with_progress(
+pub(crate) fn analyze_with_progress(
     cfg: &Config,
     progress: Option<&std::sync::atomic::AtomicU64>,
 ) -> Result<Analysis, Error> {
@@ -347,7 +347,7 @@ pub fn analyze_with_progress(
 }
 
 /// Runs the analysis on an already resolved context (kept-out sizes measured).
-pub fn analyze_resolved(
+pub(crate) fn analyze_resolved(
     resolved: Resolved,
     builder: Builder,
     threads: usize,
@@ -357,7 +357,7 @@ pub fn analyze_resolved(
 
 /// [`analyze_resolved`], measuring what is kept out only when `excluded_sizes` (see
 /// [`Config::excluded_sizes`]).
-pub fn analyze_resolved_sizes(
+pub(crate) fn analyze_resolved_sizes(
     resolved: Resolved,
     builder: Builder,
     threads: usize,
@@ -483,7 +483,7 @@ fn analyze_pruned(resolved: Resolved, builder: Builder, w: Walk) -> Result<Analy
 /// The analysis of `resolved` from an earlier one of the same walk: same root, builder, ignore
 /// text, walk mode and (classic, whose appended exceptions depend on it) Dockerfile path. Only
 /// the resolution and the matcher are rebuilt; the tree is copied, not walked again.
-pub fn reuse(prev: &Analysis, resolved: Resolved) -> Result<Analysis, Error> {
+pub(crate) fn reuse(prev: &Analysis, resolved: Resolved) -> Result<Analysis, Error> {
     let (lines, _) = effective_patterns(&resolved, prev.builder)?;
     Ok(Analysis {
         resolved,
@@ -603,7 +603,7 @@ pub fn list_lines(tree: &Tree) -> Vec<Vec<u8>> {
 
 /// The `list` output: each sent entry's path (a directory's with a trailing `/`) followed by
 /// `sep`, in byte order (see [`Tree::each_listed`]; no sort of the whole list).
-pub fn list_into(tree: &Tree, sep: u8, out: &mut Vec<u8>) {
+pub(crate) fn list_into(tree: &Tree, sep: u8, out: &mut Vec<u8>) {
     list_each(tree, |p| {
         out.extend_from_slice(p);
         out.push(sep);
@@ -620,7 +620,7 @@ fn list_each(tree: &Tree, mut f: impl FnMut(&[u8])) {
 }
 
 /// The context-relative display of an absolute path inside the root.
-pub fn display_rel(root: &Path, p: &Path) -> String {
+pub(crate) fn display_rel(root: &Path, p: &Path) -> String {
     p.strip_prefix(root)
         .map(|r| r.display().to_string())
         .unwrap_or_else(|_| p.display().to_string())

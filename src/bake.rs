@@ -31,7 +31,7 @@ use hcl::{Body, Expression, Value};
 use crate::compose::{named_context, ComposeBuilds, ServiceBuild};
 
 /// The files `docker buildx bake` reads when none is given, in its merge order.
-pub const DEFAULT_FILES: [&str; 8] = [
+pub(crate) const DEFAULT_FILES: [&str; 8] = [
     "compose.yaml",
     "compose.yml",
     "docker-compose.yml",
@@ -44,7 +44,7 @@ pub const DEFAULT_FILES: [&str; 8] = [
 
 /// A target's fields that decide what its build sends (unset: `None`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Target {
+pub(crate) struct Target {
     /// `context`.
     pub context: Option<String>,
     /// `dockerfile`.
@@ -89,7 +89,7 @@ impl Target {
 
 /// Groups and targets of one or more bake files, merged.
 #[derive(Debug, Default)]
-pub struct Definition {
+pub(crate) struct Definition {
     /// `group "NAME" { targets = [...] }`.
     pub groups: BTreeMap<String, Vec<String>>,
     /// `target "NAME" { ... }`.
@@ -100,7 +100,7 @@ pub struct Definition {
 
 impl Definition {
     /// Adds `other` over `self` (a later file wins field by field).
-    pub fn merge(&mut self, other: Definition) {
+    pub(crate) fn merge(&mut self, other: Definition) {
         for (g, ts) in other.groups {
             let mine = self.groups.entry(g).or_default();
             for t in ts {
@@ -393,7 +393,7 @@ fn matrix(
 }
 
 /// Parses an HCL bake file. `file` names it in notes.
-pub fn parse_hcl(
+pub(crate) fn parse_hcl(
     text: &str,
     file: &str,
     env: &dyn Fn(&str) -> Option<String>,
@@ -462,7 +462,7 @@ pub fn parse_hcl(
 
 /// Parses a JSON bake file (`{"variable": …, "group": …, "target": …}`); strings are HCL
 /// templates, as buildx reads JSON through HCL's JSON syntax.
-pub fn parse_json(
+pub(crate) fn parse_json(
     text: &str,
     file: &str,
     env: &dyn Fn(&str) -> Option<String>,
@@ -521,7 +521,7 @@ fn templated(v: Value) -> Expression {
 }
 
 /// A Compose file's builds as bake targets (buildx reads Compose files as bake input).
-pub fn from_compose(c: &ComposeBuilds) -> Definition {
+pub(crate) fn from_compose(c: &ComposeBuilds) -> Definition {
     let mut def = Definition {
         notes: c.notes.clone(),
         ..Definition::default()
@@ -558,7 +558,7 @@ pub fn from_compose(c: &ComposeBuilds) -> Definition {
 
 /// The targets `names` ask for (groups expanded, `default` when empty), each once, in order,
 /// with `inherits` applied.
-pub fn resolve(def: &Definition, names: &[String]) -> Result<Vec<(String, Target)>, String> {
+pub(crate) fn resolve(def: &Definition, names: &[String]) -> Result<Vec<(String, Target)>, String> {
     let default = ["default".to_string()];
     let names = if names.is_empty() {
         &default[..]
@@ -643,7 +643,7 @@ fn is_remote(s: &str) -> bool {
 
 /// The resolved targets as builds; `cwd` is where bake runs. Remote contexts and targets that
 /// cannot be analysed become notes.
-pub fn builds(targets: &[(String, Target)], cwd: &Path) -> ComposeBuilds {
+pub(crate) fn builds(targets: &[(String, Target)], cwd: &Path) -> ComposeBuilds {
     let mut out = ComposeBuilds::default();
     for (name, t) in targets {
         if let Some(why) = &t.unsupported {
@@ -700,7 +700,7 @@ pub fn builds(targets: &[(String, Target)], cwd: &Path) -> ComposeBuilds {
 }
 
 /// The bake files to read: the given ones (relative to `cwd`), else every default file present.
-pub fn files(given: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn files(given: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>, String> {
     if !given.is_empty() {
         return Ok(given
             .iter()
@@ -723,7 +723,10 @@ pub fn files(given: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Reads and merges bake files (HCL, JSON or Compose by name).
-pub fn read(paths: &[PathBuf], env: &dyn Fn(&str) -> Option<String>) -> Result<Definition, String> {
+pub(crate) fn read(
+    paths: &[PathBuf],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Definition, String> {
     let mut def = Definition::default();
     for p in paths {
         let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 /// What the environment says, gathered once (tests build one by hand).
 #[derive(Debug, Clone, Default)]
-pub struct Lookup {
+pub(crate) struct Lookup {
     /// `DOCKER_CONFIG`.
     pub docker_config: Option<OsString>,
     /// The home directory (`HOME`, Windows `USERPROFILE`).
@@ -41,7 +41,7 @@ pub struct Lookup {
 
 impl Lookup {
     /// From the process environment.
-    pub fn from_env() -> Lookup {
+    pub(crate) fn from_env() -> Lookup {
         let windows = cfg!(windows);
         let home_var = if windows { "USERPROFILE" } else { "HOME" };
         Lookup {
@@ -57,7 +57,7 @@ impl Lookup {
 
     /// The CLI's config directory: `DOCKER_CONFIG`, else `~/.docker` (docker/cli
     /// cli/config/config.go `Dir`).
-    pub fn config_dir(&self) -> Option<PathBuf> {
+    pub(crate) fn config_dir(&self) -> Option<PathBuf> {
         match &self.docker_config {
             Some(d) => Some(PathBuf::from(d)),
             None => self.home.as_ref().map(|h| h.join(".docker")),
@@ -73,7 +73,7 @@ impl Lookup {
     }
 
     /// The `docker` executable on `PATH`, if any.
-    pub fn docker(&self) -> Option<PathBuf> {
+    pub(crate) fn docker(&self) -> Option<PathBuf> {
         let path = self.path.as_ref()?;
         let exe = self.exe("docker");
         std::env::split_paths(path)
@@ -85,7 +85,7 @@ impl Lookup {
 
 /// What `config.json` says that matters here.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ConfigFile {
+pub(crate) struct ConfigFile {
     /// `cliPluginsExtraDirs`.
     pub extra_dirs: Vec<PathBuf>,
     /// `aliases.builder`.
@@ -95,7 +95,7 @@ pub struct ConfigFile {
 impl ConfigFile {
     /// Reads `<dir>/config.json`; a missing or unreadable file is an empty one (docker warns and
     /// goes on with defaults).
-    pub fn load(dir: &Path) -> ConfigFile {
+    pub(crate) fn load(dir: &Path) -> ConfigFile {
         let Ok(bytes) = std::fs::read(dir.join("config.json")) else {
             return ConfigFile::default();
         };
@@ -118,7 +118,7 @@ impl ConfigFile {
 }
 
 /// The directories docker/cli searches for plugins, in its order of preference.
-pub fn plugin_dirs(l: &Lookup, cfg: &ConfigFile) -> Vec<PathBuf> {
+pub(crate) fn plugin_dirs(l: &Lookup, cfg: &ConfigFile) -> Vec<PathBuf> {
     let mut dirs = cfg.extra_dirs.clone();
     if let Some(c) = l.config_dir() {
         dirs.push(c.join("cli-plugins"));
@@ -142,7 +142,7 @@ pub fn plugin_dirs(l: &Lookup, cfg: &ConfigFile) -> Vec<PathBuf> {
 
 /// The first `docker-<name>` in `dirs`: a regular file, or a symlink that resolves (a broken
 /// symlink is skipped, as `addPluginCandidatesFromDir` does).
-pub fn find_plugin(l: &Lookup, name: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
+pub(crate) fn find_plugin(l: &Lookup, name: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
     let file = l.exe(&format!("docker-{name}"));
     dirs.iter()
         .map(|d| d.join(&file))
@@ -155,7 +155,7 @@ pub fn find_plugin(l: &Lookup, name: &str, dirs: &[PathBuf]) -> Option<PathBuf> 
 
 /// What was found on this machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Setup {
+pub(crate) struct Setup {
     /// The `docker` executable (`None`: not installed, nothing is said about it).
     pub docker: Option<PathBuf>,
     /// The plugin `docker build` is forwarded to (`buildx`, or the `builder` alias).
@@ -170,7 +170,7 @@ pub struct Setup {
 
 impl Setup {
     /// Looks at the machine as `l` describes it.
-    pub fn detect(l: &Lookup) -> Setup {
+    pub(crate) fn detect(l: &Lookup) -> Setup {
         let cfg = l
             .config_dir()
             .map(|d| ConfigFile::load(&d))
@@ -192,7 +192,7 @@ impl Setup {
 
 /// What `docker build` does here.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// BuildKit (through the plugin).
     Buildkit,
     /// The legacy (classic) builder: `DOCKER_BUILDKIT` is false.
@@ -209,7 +209,7 @@ pub enum Outcome {
 }
 
 /// `strconv.ParseBool`.
-pub fn parse_bool(v: &str) -> Option<bool> {
+pub(crate) fn parse_bool(v: &str) -> Option<bool> {
     match v {
         "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
         "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
@@ -219,7 +219,7 @@ pub fn parse_bool(v: &str) -> Option<bool> {
 
 /// `processBuilder`'s decision for `docker build`. `docker_buildkit`: the variable's value
 /// (empty is unset); `setup`: what was found (`None`: not looked at).
-pub fn decide(docker_buildkit: Option<&str>, setup: Option<&Setup>) -> Outcome {
+pub(crate) fn decide(docker_buildkit: Option<&str>, setup: Option<&Setup>) -> Outcome {
     let env = docker_buildkit.filter(|v| !v.is_empty());
     let mut required = false;
     if let Some(v) = env {
@@ -268,7 +268,7 @@ fn searched_short(s: &Setup) -> String {
 
 /// The note for a report analysed with `analysed`: which builder `docker build` really uses
 /// here when it is not that one, or why it fails. `None` when they agree or it is not known.
-pub fn note(
+pub(crate) fn note(
     analysed: crate::walk::Builder,
     docker_buildkit: Option<&str>,
     setup: Option<&Setup>,

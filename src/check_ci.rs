@@ -31,7 +31,7 @@ use crate::error::Error;
 
 /// One problem in a CI file or script.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct CiFinding {
+pub(crate) struct CiFinding {
     /// `CI001`…`CI004`.
     pub rule: &'static str,
     /// The file, relative to the repository root.
@@ -45,7 +45,7 @@ pub struct CiFinding {
 }
 
 /// Scans the repository at `root`.
-pub fn scan(root: &Path) -> Result<Vec<CiFinding>, Error> {
+pub(crate) fn scan(root: &Path) -> Result<Vec<CiFinding>, Error> {
     let mut files: Vec<PathBuf> = Vec::new();
     let wf = root.join(".github").join("workflows");
     if let Ok(rd) = std::fs::read_dir(&wf) {

@@ -25,7 +25,7 @@ use crate::tree::{Tree, ROOT};
 /// Commits touching paths under the context, newest first; each a list of context-relative
 /// paths.
 #[derive(Debug, Clone, Default)]
-pub struct History {
+pub(crate) struct History {
     /// The commits read (at most N).
     pub commits: Vec<Vec<Vec<u8>>>,
 }
@@ -33,7 +33,7 @@ pub struct History {
 /// Which commits churn reads: at most `commits`, and only those committed at or after `since`
 /// (a Unix time, from `--churn-days`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Window {
+pub(crate) struct Window {
     /// `-n N` (`None`: no limit).
     pub commits: Option<u64>,
     /// `--since=@T`: the committer date cut-off.
@@ -43,7 +43,7 @@ pub struct Window {
 impl Window {
     /// From `--churn-commits` and `--churn-days` (`None`: churn is off). Without either, the
     /// last 100 commits; `--churn-days` alone reads every commit of those days; both limit.
-    pub fn new(commits: Option<u64>, days: Option<u64>) -> Option<Window> {
+    pub(crate) fn new(commits: Option<u64>, days: Option<u64>) -> Option<Window> {
         if commits == Some(0) || days == Some(0) {
             return None;
         }
@@ -59,7 +59,7 @@ impl Window {
 
 /// Reads the commits of the window touching the context directory `root`. `Err`: why not (not
 /// a repository, no git, no commits), for the note.
-pub fn history(root: &Path, w: &Window) -> Result<History, String> {
+pub(crate) fn history(root: &Path, w: &Window) -> Result<History, String> {
     let mut limits: Vec<String> = Vec::new();
     if let Some(n) = w.commits {
         limits.push(format!("-n{n}"));
@@ -96,7 +96,7 @@ pub fn history(root: &Path, w: &Window) -> Result<History, String> {
 }
 
 /// Parses `git log --name-only --format=format:%x01 -z` output.
-pub fn parse_log(bytes: &[u8]) -> History {
+pub(crate) fn parse_log(bytes: &[u8]) -> History {
     let mut h = History::default();
     for tok in bytes.split(|&b| b == 0) {
         let tok = match tok.strip_prefix(b"\x01") {
@@ -119,7 +119,7 @@ pub fn parse_log(bytes: &[u8]) -> History {
 
 /// Commits among `h` that touch at least one of the files `c` sends (each path of the history
 /// looked up in `tree` once).
-pub fn commits_touching(h: &History, tree: &Tree, c: &CopyFiles) -> u64 {
+pub(crate) fn commits_touching(h: &History, tree: &Tree, c: &CopyFiles) -> u64 {
     let mut known: HashMap<&[u8], bool> = HashMap::new();
     let mut n = 0;
     for commit in &h.commits {
@@ -137,20 +137,6 @@ pub fn commits_touching(h: &History, tree: &Tree, c: &CopyFiles) -> u64 {
         n += u64::from(hit);
     }
     n
-}
-
-/// Whether a sent path changes on every build or commit: why (a short label) and the part of
-/// the path that makes it so (the directory, with its `/`, or the whole path). `dockerfile`:
-/// the Dockerfile's context path under the classic builder, which sends it with the context.
-pub fn volatile<'a>(path: &'a str, dockerfile: Option<&str>) -> Option<(&'static str, &'a str)> {
-    if Some(path) == dockerfile {
-        return Some(("the Dockerfile", path));
-    }
-    if let Some((why, end)) = volatile_dir(path) {
-        return Some((why, &path[..end]));
-    }
-    let name = path.rsplit('/').next().unwrap_or("");
-    volatile_name(name.as_bytes()).map(|why| (why, path))
 }
 
 /// The first directory component of `path` (all but its last component) that changes on every
@@ -241,7 +227,7 @@ fn volatile_groups(c: &CopyFiles, tree: &Tree, dockerfile: Option<&str>) -> Vec<
 /// Adds churn figures and volatile files to the layer view and returns the `DF011` findings.
 /// `history` is `None` when there is none (only the volatile files are named then); `classic`:
 /// the Dockerfile is sent with the context and counts as changing.
-pub fn apply(
+pub(crate) fn apply(
     tree: &Tree,
     stages: &mut [LayerStage],
     copies: &[CopyFiles],

@@ -5,8 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ctxsize::analysis::Config;
 use ctxsize::commands::Command;
-use ctxsize::findings::ReportOptions;
-use ctxsize::pipeline::{DockerfileInput, Options};
+use ctxsize::pipeline::{DockerfileInput, Options, ReportOptions};
 use ctxsize::render::Format;
 use ctxsize::Builder;
 

@@ -15,7 +15,7 @@ use serde_yaml_ng::Value;
 use crate::error::Error;
 
 /// File names looked up in the current directory, in this order (as `docker compose` does).
-pub const DEFAULT_FILES: &[&str] = &[
+pub(crate) const DEFAULT_FILES: &[&str] = &[
     "compose.yaml",
     "compose.yml",
     "docker-compose.yaml",
@@ -24,7 +24,7 @@ pub const DEFAULT_FILES: &[&str] = &[
 
 /// One service's build.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceBuild {
+pub(crate) struct ServiceBuild {
     /// The service name.
     pub service: String,
     /// The context directory (absolute).
@@ -69,7 +69,7 @@ pub struct NamedContext {
 }
 
 /// A named context from its name and value, a local path resolved against `dir`.
-pub fn named_context(name: String, value: &str, dir: &Path) -> NamedContext {
+pub(crate) fn named_context(name: String, value: &str, dir: &Path) -> NamedContext {
     let kind = if value.starts_with("docker-image://") {
         NamedKind::Image
     } else if value.starts_with("service:") {
@@ -149,7 +149,7 @@ fn additional_contexts(
 
 /// What a Compose file says about builds.
 #[derive(Debug, Default)]
-pub struct ComposeBuilds {
+pub(crate) struct ComposeBuilds {
     /// Local builds, in service-name order.
     pub builds: Vec<ServiceBuild>,
     /// Services skipped, and why.
@@ -157,7 +157,7 @@ pub struct ComposeBuilds {
 }
 
 /// `${VAR}`, `${VAR:-d}`, `${VAR-d}`, `$VAR`, `$$`, with `env` supplying values.
-pub fn interpolate(s: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
+pub(crate) fn interpolate(s: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
     let mut out = String::new();
     let mut it = s.char_indices().peekable();
     let b = s.as_bytes();
@@ -227,7 +227,7 @@ fn as_str(v: &Value, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
 }
 
 /// Parses a Compose file's text; `dir` is its directory.
-pub fn parse(
+pub(crate) fn parse(
     text: &str,
     dir: &Path,
     env: &dyn Fn(&str) -> Option<String>,
@@ -294,7 +294,7 @@ pub fn parse(
 }
 
 /// Finds the Compose file: `given`, else the first of [`DEFAULT_FILES`] in `cwd`.
-pub fn find(given: Option<&Path>, cwd: &Path) -> Result<PathBuf, Error> {
+pub(crate) fn find(given: Option<&Path>, cwd: &Path) -> Result<PathBuf, Error> {
     if let Some(g) = given {
         return Ok(crate::context::absolute(cwd, g));
     }

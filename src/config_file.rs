@@ -31,7 +31,7 @@ use crate::report::Finding;
 use crate::units::parse_size;
 
 /// The default file name, looked up at the context root.
-pub const FILE_NAME: &str = ".ctxsize.toml";
+pub(crate) const FILE_NAME: &str = ".ctxsize.toml";
 
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
@@ -67,7 +67,7 @@ struct Raw {
 /// file's lines).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct BaselineEntry {
+pub(crate) struct BaselineEntry {
     /// Rule id.
     pub rule: String,
     /// Path as in the finding.
@@ -80,7 +80,7 @@ pub struct BaselineEntry {
 
 /// What a rule is set to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RuleSetting {
+pub(crate) enum RuleSetting {
     /// The rule is disabled.
     Off,
     /// The rule's findings get this severity.
@@ -89,7 +89,7 @@ pub enum RuleSetting {
 
 /// A loaded config file.
 #[derive(Debug, Clone, Default)]
-pub struct FileConfig {
+pub(crate) struct FileConfig {
     /// Where it was read from.
     pub path: Option<PathBuf>,
     /// Its limits.
@@ -115,7 +115,7 @@ fn size(path: &Path, key: &str, v: SizeValue) -> Result<u64, Error> {
 
 impl FileConfig {
     /// Parses config text; `path` names the file in messages.
-    pub fn parse(text: &str, path: &Path) -> Result<FileConfig, Error> {
+    pub(crate) fn parse(text: &str, path: &Path) -> Result<FileConfig, Error> {
         let raw: Raw = toml::from_str(text).map_err(|e| {
             Error::Usage(format!(
                 "{}: {}",
@@ -176,7 +176,7 @@ impl FileConfig {
 
     /// Loads `explicit` (an error if missing), else `root/.ctxsize.toml` if present, else the
     /// empty config.
-    pub fn load(explicit: Option<&Path>, root: &Path) -> Result<FileConfig, Error> {
+    pub(crate) fn load(explicit: Option<&Path>, root: &Path) -> Result<FileConfig, Error> {
         let (path, required) = match explicit {
             Some(p) => (p.to_path_buf(), true),
             None => (root.join(FILE_NAME), false),
@@ -192,7 +192,7 @@ impl FileConfig {
 
     /// Applies rule settings and the baseline: drops `off` rules and accepted findings, rewrites
     /// severities. Returns how many findings the baseline accepted.
-    pub fn apply(&self, findings: &mut Vec<Finding>) -> usize {
+    pub(crate) fn apply(&self, findings: &mut Vec<Finding>) -> usize {
         let before = findings.len();
         findings.retain(|f| {
             !matches!(
@@ -212,7 +212,7 @@ impl FileConfig {
     }
 
     /// Whether the baseline accepts this finding.
-    pub fn accepts(&self, f: &Finding) -> bool {
+    pub(crate) fn accepts(&self, f: &Finding) -> bool {
         self.baseline.iter().any(|b| {
             b.rule.eq_ignore_ascii_case(&f.rule)
                 && b.path.trim_end_matches('/') == f.path.trim_end_matches('/')

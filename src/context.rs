@@ -1,7 +1,7 @@
 //! Resolves the context root, the Dockerfile and the ignore file in effect, per builder
 //! (R1, R19, R29, B1). The only file reads outside the walk: the ignore file and the Dockerfile.
 //!
-//! Where the docker CLI on Windows differs from Unix in pure logic, [`Platform`] says so (chosen
+//! Where the docker CLI on Windows differs from Unix in pure logic, `Platform` says so (chosen
 //! by the host, a parameter so that both rule sets are tested everywhere); see
 //! `windows-semantics` in the README. Case-insensitive file systems (macOS, Windows) need no
 //! rule of their own: ctxsize makes the same lookups docker makes (`Dockerfile`, then
@@ -19,15 +19,15 @@ use crate::walk::Builder;
 mod fetch;
 mod podman;
 
-pub use fetch::{follow_links, include_set, Local, ReadError};
-pub use podman::{
+pub(crate) use fetch::{follow_links, include_set};
+pub(crate) use podman::{
     containerfile_note, containerignore_note, ignore_candidates, remote_candidates, resolve_podman,
     resolve_podman_named,
 };
 
 /// The host rules the docker CLI follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Platform {
+pub(crate) enum Platform {
     /// Linux, macOS, the BSDs.
     Unix,
     /// Windows.
@@ -36,7 +36,7 @@ pub enum Platform {
 
 impl Platform {
     /// The platform ctxsize runs on.
-    pub const fn host() -> Platform {
+    pub(crate) const fn host() -> Platform {
         if cfg!(windows) {
             Platform::Windows
         } else {
@@ -51,7 +51,7 @@ impl Platform {
     /// are matched by the client's fsutil walk, on Windows, the same way). So every `\`
     /// becomes `/` and nothing is escaped. Not reproduced: a line that Windows reads as a
     /// volume or UNC path (`C:x`, `\\host\share`).
-    pub fn ignore_text(self, text: Vec<u8>) -> Vec<u8> {
+    pub(crate) fn ignore_text(self, text: Vec<u8>) -> Vec<u8> {
         match self {
             Platform::Unix => text,
             Platform::Windows => to_slash(text),
@@ -60,7 +60,7 @@ impl Platform {
 
     /// A context-relative path as docker names it in patterns and in the tar stream:
     /// `filepath.ToSlash` (`\` → `/` on Windows).
-    pub fn rel_path(self, rel: Vec<u8>) -> Vec<u8> {
+    pub(crate) fn rel_path(self, rel: Vec<u8>) -> Vec<u8> {
         match self {
             Platform::Unix => rel,
             Platform::Windows => to_slash(rel),
@@ -71,7 +71,7 @@ impl Platform {
 /// The name a directory holds for `want` on a case-insensitive file system, as Windows reports
 /// it (Go's `filepath.EvalSymlinks` on Windows returns each component as it is on disk): an
 /// exact match first, else the one name equal ignoring case.
-pub fn on_disk_name<'a>(
+pub(crate) fn on_disk_name<'a>(
     want: &OsStr,
     names: impl IntoIterator<Item = &'a OsStr>,
 ) -> Option<OsString> {
@@ -97,7 +97,7 @@ fn root_of(p: &Path) -> PathBuf {
 
 /// Go's `filepath.EvalSymlinks`: the resolved path, or the first path that does not exist. On
 /// Windows each component is then spelled as on disk.
-pub fn eval_symlinks(path: &Path) -> Result<PathBuf, PathBuf> {
+pub(crate) fn eval_symlinks(path: &Path) -> Result<PathBuf, PathBuf> {
     let mut todo: Vec<OsString> = path
         .components()
         .rev()
@@ -155,7 +155,7 @@ fn spelled_on_disk(dir: &Path, name: &OsStr) -> Option<PathBuf> {
 }
 
 /// `filepath.Abs` relative to `cwd`, lexically cleaned.
-pub fn absolute(cwd: &Path, p: &Path) -> PathBuf {
+pub(crate) fn absolute(cwd: &Path, p: &Path) -> PathBuf {
     let joined = if p.is_absolute() {
         p.to_path_buf()
     } else {
@@ -193,7 +193,7 @@ pub struct Resolved {
     pub ignore_text: Vec<u8>,
     /// Facts worth telling the user (an ignore file that is present but not used, …).
     pub notes: Vec<String>,
-    /// Resolved as Podman/Buildah do ([`resolve_podman`]): the walk follows Buildah's rules.
+    /// Resolved as Podman/Buildah do (`resolve_podman`): the walk follows Buildah's rules.
     pub podman: bool,
     /// Resolved as podman-remote does: the walk is its client's tar (`crate::engine`).
     pub podman_remote: bool,
@@ -201,7 +201,7 @@ pub struct Resolved {
 
 impl Resolved {
     /// Whose rules: `docker`, `podman` or `podman-remote` (the JSON `engine` key).
-    pub fn engine_id(&self) -> &'static str {
+    pub(crate) fn engine_id(&self) -> &'static str {
         match (self.podman, self.podman_remote) {
             (_, true) => "podman-remote",
             (true, false) => "podman",
@@ -211,7 +211,7 @@ impl Resolved {
 }
 
 /// Resolves the context directory (R29).
-pub fn context_root(cwd: &Path, ctx: &Path) -> Result<PathBuf, Error> {
+pub(crate) fn context_root(cwd: &Path, ctx: &Path) -> Result<PathBuf, Error> {
     let abs = absolute(cwd, ctx);
     let root =
         eval_symlinks(&abs).map_err(|_| Error::ContextNotFound(ctx.display().to_string()))?;
@@ -234,7 +234,7 @@ fn rel_inside(root: &Path, p: &Path) -> Option<Vec<u8>> {
 
 /// Resolves everything for one builder, with a note when the context was prepared for
 /// Podman (a `.containerignore`; a `Containerfile` docker does not look for).
-pub fn resolve(
+pub(crate) fn resolve(
     cwd: &Path,
     ctx: &Path,
     dockerfile: Option<&Path>,
@@ -512,7 +512,7 @@ pub fn buildkit_dockerfile_path(dockerfile: &Path) -> PathBuf {
 /// The file `builder` reads for the Dockerfile `dockerfile` (a path `resolve` returned):
 /// BuildKit follows its symlinks inside its own directory (B14); the classic builder reads
 /// the host path, which `resolve` already resolved.
-pub fn dockerfile_as_read(builder: crate::walk::Builder, dockerfile: &Path) -> PathBuf {
+pub(crate) fn dockerfile_as_read(builder: crate::walk::Builder, dockerfile: &Path) -> PathBuf {
     match builder {
         crate::walk::Builder::Buildkit => buildkit_dockerfile_path(dockerfile),
         crate::walk::Builder::Classic => dockerfile.to_path_buf(),

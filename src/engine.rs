@@ -23,9 +23,9 @@
 //! ctxsize models this with the classic builder's walk (every file not excluded; excluded
 //! directories never written) changed where Buildah differs: no force-inclusion, no
 //! pre-flight validation, ancestor matching by rule (a), Buildah's pruning test, and the
-//! lines read as Buildah reads them ([`read_buildah`]). One difference is not reproduced:
+//! lines read as Buildah reads them (`read_buildah`). One difference is not reproduced:
 //! Buildah passes `+ ( )` to Go's regexp unescaped where docker escapes them;
-//! [`dialect_notes`] names such lines (and every other line the two engines read
+//! `dialect_notes` names such lines (and every other line the two engines read
 //! differently). (`| { }` reach the regexp unescaped in both: patternmatcher's escape table
 //! loses every byte above 63.)
 
@@ -48,17 +48,8 @@ pub enum Engine {
 }
 
 impl Engine {
-    /// The name used on the command line and in JSON: `docker` or `podman`.
-    pub fn id(&self) -> &'static str {
-        match self {
-            Engine::Docker => "docker",
-            Engine::Podman { remote: false, .. } => "podman",
-            Engine::Podman { remote: true, .. } => "podman-remote",
-        }
-    }
-
     /// Whether this is podman-remote.
-    pub fn is_remote(&self) -> bool {
+    pub(crate) fn is_remote(&self) -> bool {
         matches!(self, Engine::Podman { remote: true, .. })
     }
 
@@ -80,7 +71,7 @@ impl Engine {
 ///   regex is built);
 /// - `**` followed by a literal not starting with `/` compiles to `(.*/)?` + the literal, which
 ///   is docker's `**/` + the literal (docker's suffix match would cover `x.log` for `**.log`).
-pub fn read_buildah(text: &[u8]) -> Vec<dockerignore::RawLine> {
+pub(crate) fn read_buildah(text: &[u8]) -> Vec<dockerignore::RawLine> {
     use dockerignore::{clean, trim_space};
     const BOM: &[u8] = b"\xEF\xBB\xBF";
     let mut out = Vec::new();
@@ -142,7 +133,7 @@ pub fn read_buildah(text: &[u8]) -> Vec<dockerignore::RawLine> {
 /// openshift/imagebuilder `ParseIgnoreReader`) reads differently from docker's
 /// (moby/patternmatcher), which ctxsize applies. Each note names the file, the line and what
 /// Buildah does instead; empty when the two agree on every line.
-pub fn dialect_notes(file: &Path, text: &[u8]) -> Vec<String> {
+pub(crate) fn dialect_notes(file: &Path, text: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
     for (i, raw) in text.split(|&b| b == b'\n').enumerate() {
         if raw.first() == Some(&b'#') {
@@ -164,7 +155,7 @@ pub fn dialect_notes(file: &Path, text: &[u8]) -> Vec<String> {
 /// Why Buildah reads one ignore-file line differently from docker, if it does.
 ///
 /// Every difference but the regex one is applied by [`read_buildah`]; the message says so.
-pub fn dialect_difference(line: &str) -> Option<&'static str> {
+pub(crate) fn dialect_difference(line: &str) -> Option<&'static str> {
     // imagebuildah: `strings.Trim(line, "/")` runs before storage's TrimSpace, so a `/` after
     // leading whitespace stays and the pattern is absolute: it matches nothing.
     let ws_then_slash = line.starts_with(char::is_whitespace)

@@ -109,7 +109,7 @@ fn unprintable(v: &[u8]) -> String {
 
 /// An OS error worded as Go prints it: `permission denied`, not
 /// `Permission denied (os error 13)`.
-pub fn go_err(e: &std::io::Error) -> String {
+pub(crate) fn go_err(e: &std::io::Error) -> String {
     let s = e.to_string();
     let s = match s.rfind(" (os error ") {
         Some(i) => s[..i].to_string(),

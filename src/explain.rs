@@ -107,7 +107,7 @@ pub struct Explainer<'a> {
 
 /// `path` relative to `root` when inside it (the one path-display helper,
 /// [`crate::analysis::display_rel`]).
-pub use crate::analysis::display_rel as rel_display;
+pub(crate) use crate::analysis::display_rel as rel_display;
 
 fn index(tree: &Tree) -> HashMap<Vec<u8>, u32> {
     (0..tree.nodes.len() as u32)
@@ -201,7 +201,7 @@ impl<'a> Explainer<'a> {
     }
 
     /// This builder's verdict on a context-relative path (cleaned, no leading `/`).
-    pub fn verdict(&self, path: &[u8]) -> Verdict {
+    pub(crate) fn verdict(&self, path: &[u8]) -> Verdict {
         let a = self.analysis;
         let mut v = Verdict {
             builder: a.builder,
@@ -301,7 +301,7 @@ fn podman_level(
 /// Turns a user's PATH into a context-relative path: absolute paths are taken relative to the
 /// context root (`root`, or `given_root` as the user spelled it); relative paths are relative to
 /// the context, as in a `.dockerignore`.
-pub fn context_path(root: &Path, given_root: &Path, p: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn context_path(root: &Path, given_root: &Path, p: &str) -> Result<Vec<u8>, String> {
     let pp = Path::new(p);
     let rel: Vec<u8> = if pp.is_absolute() {
         let c = crate::sys::bytes_to_path(&clean(p.as_bytes())).into_owned();
@@ -396,7 +396,7 @@ fn show_line(l: &LineRef) -> String {
 }
 
 /// One verdict as human text (several lines, indented by `indent`).
-pub fn render_verdict(
+pub(crate) fn render_verdict(
     v: &Verdict,
     indent: &str,
     out: &mut dyn std::io::Write,
@@ -475,7 +475,10 @@ pub fn render_verdict(
 }
 
 /// Human output for a list of explanations.
-pub fn render_human(list: &[Explanation], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn render_human(
+    list: &[Explanation],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     for (i, e) in list.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;

@@ -1,19 +1,20 @@
 //! Findings, largest files and directories: pure over the walked tree (plus the content scan,
-//! which reads through [`crate::walk::read_files`]).
+//! which reads through `crate::walk::read_files`).
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
 mod cache;
 mod exposure;
-pub use exposure::PlanInput;
+pub(crate) use exposure::PlanInput;
 mod git;
 mod secrets;
 
 use secrets::{Acc, Scanned, Wants};
 
 use crate::analysis::Analysis;
-pub use crate::paths::{lossy, lossy_cow};
-pub use crate::report::{CategoryTotal, DirSize, Extra, FileSize, Finding, ReportOptions};
+pub(crate) use crate::paths::lossy;
+pub(crate) use crate::report::ReportOptions;
+pub(crate) use crate::report::{CategoryTotal, DirSize, Extra, FileSize, Finding};
 use crate::rules::gitindex::Tracked;
 use crate::rules::{
     self, Category, EntryRef, GitignoreSet, Hit, Nest, RuleConfig, RuleSet, Severity,
@@ -88,7 +89,7 @@ fn finding(hit: &Hit, path: &[u8], files: u64, bytes: u64, line: Option<usize>) 
 /// backslashes and a leading `!`/`#` escaped; a byte no pattern line can hold literally — a
 /// control character, invalid UTF-8, white space at either end (docker trims it) — becomes `?`,
 /// which matches any one character but `/`, as Go's regexp reads it.
-pub fn fix_line(path: &[u8]) -> String {
+pub(crate) fn fix_line(path: &[u8]) -> String {
     let mut out = String::with_capacity(path.len() + 2);
     if matches!(path.first(), Some(b'!') | Some(b'#')) {
         out.push('\\');
@@ -280,7 +281,7 @@ fn junk_unless_tracked(rule: &str) -> bool {
 
 /// Runs the rules over everything that will be sent, grading secrets by the analysis'
 /// Dockerfile on disk (default target, no build args).
-pub fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
+pub(crate) fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
     compute_with(a, opts, &PlanInput::default())
 }
 
@@ -361,7 +362,7 @@ fn scan_files(a: &Analysis, opts: &ReportOptions, cands: &[Cand]) -> Vec<(usize,
 
 /// [`compute`], grading secrets by the Dockerfile `df` describes (stdin text, target, build
 /// args).
-pub fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra {
+pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra {
     let tree = &a.tree;
     let mut no_data = vec![false; tree.nodes.len()];
     for &h in &a.hardlink_entries {

@@ -16,9 +16,8 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::report::{Finding, Report};
-pub use crate::report::{GateFailure, Outcome};
+pub(crate) use crate::report::{GateFailure, Outcome};
 use crate::tree::Kind;
-pub use crate::units::parse_size;
 use crate::units::{human, show_limit, show_size};
 
 /// Which figure `--budget` compares.
@@ -35,15 +34,6 @@ pub enum BudgetOn {
 }
 
 impl BudgetOn {
-    /// The JSON field compared.
-    pub fn field(self) -> &'static str {
-        match self {
-            BudgetOn::Content => "content_bytes",
-            BudgetOn::Tar => "tar_bytes",
-            BudgetOn::Transfer => "transfer_bytes",
-        }
-    }
-
     fn what(self) -> &'static str {
         match self {
             BudgetOn::Content => "sent content",
@@ -54,11 +44,11 @@ impl BudgetOn {
 }
 
 /// Finding severities, lowest first (the rules' own type).
-pub use crate::rules::Severity;
+pub(crate) use crate::rules::Severity;
 
 /// Parses `high`, `medium`, `low`, `info` (also `error`/`critical`, `warning`/`warn` and `note`
 /// as aliases, as CI tools write them).
-pub fn parse_severity(s: &str) -> Option<Severity> {
+pub(crate) fn parse_severity(s: &str) -> Option<Severity> {
     Some(match s.to_ascii_lowercase().as_str() {
         "high" | "error" | "critical" => Severity::High,
         "medium" | "warning" | "warn" => Severity::Medium,
@@ -69,7 +59,7 @@ pub fn parse_severity(s: &str) -> Option<Severity> {
 }
 
 /// The finding categories `--fail-on` accepts.
-pub const CATEGORIES: &[&str] = &[
+pub(crate) const CATEGORIES: &[&str] = &[
     "secret",
     "vcs",
     "dependencies",
@@ -127,7 +117,7 @@ impl FailOn {
     }
 
     /// Whether this finding trips the gate.
-    pub fn trips(&self, f: &Finding) -> bool {
+    pub(crate) fn trips(&self, f: &Finding) -> bool {
         let sev_hit = match (self.severity, parse_severity(&f.severity)) {
             (Some(min), Some(s)) => s >= min,
             _ => false,
@@ -153,7 +143,7 @@ impl FailOn {
 }
 
 /// Whether `s` looks like a rule id (`CTX101`, `DI003`).
-pub fn is_rule_id(s: &str) -> bool {
+pub(crate) fn is_rule_id(s: &str) -> bool {
     let letters = s.chars().take_while(|c| c.is_ascii_alphabetic()).count();
     letters >= 2 && letters < s.len() && s[letters..].chars().all(|c| c.is_ascii_digit())
 }
@@ -175,7 +165,7 @@ pub struct Limits {
 
 impl Limits {
     /// `self` with every unset field taken from `base` (flags override the config file).
-    pub fn over(&self, base: &Limits) -> Limits {
+    pub(crate) fn over(&self, base: &Limits) -> Limits {
         Limits {
             budget: self.budget.or(base.budget),
             budget_on: self.budget_on.or(base.budget_on),
@@ -186,7 +176,7 @@ impl Limits {
     }
 
     /// Whether any gate is set.
-    pub fn any(&self) -> bool {
+    pub(crate) fn any(&self) -> bool {
         self.budget.is_some()
             || self.max_files.is_some()
             || self.max_file_size.is_some()
@@ -209,7 +199,7 @@ pub struct CiOptions {
 
 /// The figures the gates compare.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Measure {
+pub(crate) struct Measure {
     /// `content_bytes`.
     pub content_bytes: u64,
     /// `tar_bytes`.
@@ -227,7 +217,7 @@ pub struct Measure {
 impl Measure {
     /// Measures an analysis and its report (`max_file_size` selects the files listed as too
     /// large).
-    pub fn new(a: &Analysis, report: &Report, max_file_size: Option<u64>) -> Measure {
+    pub(crate) fn new(a: &Analysis, report: &Report, max_file_size: Option<u64>) -> Measure {
         let mut too_large = Vec::new();
         let mut count = 0;
         if let Some(limit) = max_file_size {
@@ -253,7 +243,7 @@ impl Measure {
 }
 
 /// The report's `transfer_bytes` (BuildKit's COPY/ADD-reachable bytes), if it carries one.
-pub fn transfer_bytes(report: &Report) -> Option<u64> {
+pub(crate) fn transfer_bytes(report: &Report) -> Option<u64> {
     report.transfer_bytes
 }
 
@@ -266,7 +256,7 @@ fn pct(over: u64, limit: u64) -> String {
 }
 
 /// Runs every gate in `limits` on `m` and the (already filtered) findings.
-pub fn evaluate(
+pub(crate) fn evaluate(
     limits: &Limits,
     m: &Measure,
     findings: &[Finding],
@@ -385,7 +375,7 @@ pub fn evaluate(
 
 /// The file that gate results point at: the ignore file in effect if inside the context, else
 /// the Dockerfile (context-relative).
-pub fn anchor(a: &Analysis) -> Option<String> {
+pub(crate) fn anchor(a: &Analysis) -> Option<String> {
     let r = &a.resolved;
     r.ignore_file
         .iter()

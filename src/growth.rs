@@ -19,7 +19,7 @@ use crate::tree::{Kind, State};
 
 /// The context at a revision, unpacked into a temporary directory (removed on drop).
 #[derive(Debug)]
-pub struct BaseTree {
+pub(crate) struct BaseTree {
     /// The temporary directory holding the context's files.
     pub dir: tempfile::TempDir,
     /// The revision as resolved (full commit id).
@@ -45,7 +45,7 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
 }
 
 /// Unpacks the context directory `root` as of `rev` into a temporary directory.
-pub fn checkout(root: &Path, rev: &str) -> Result<BaseTree, String> {
+pub(crate) fn checkout(root: &Path, rev: &str) -> Result<BaseTree, String> {
     let commit = git(
         root,
         &["rev-parse", "--verify", &format!("{rev}^{{commit}}")],
@@ -114,7 +114,7 @@ fn files(a: &Analysis) -> HashMap<Vec<u8>, u64> {
 
 /// One file that changed.
 #[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
-pub struct FileChange {
+pub(crate) struct FileChange {
     /// Context-relative path.
     pub path: String,
     /// Bytes at the base (0: added).
@@ -125,7 +125,7 @@ pub struct FileChange {
 
 /// A top-level directory's change (files at the root: `(files at the root)`).
 #[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
-pub struct DirChange {
+pub(crate) struct DirChange {
     /// `dir/` or `(files at the root)`.
     pub path: String,
     /// Files added.
@@ -142,7 +142,7 @@ pub struct DirChange {
 
 /// The comparison.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Growth {
+pub(crate) struct Growth {
     /// The base as given and its commit.
     pub base: String,
     /// Full commit id.
@@ -202,7 +202,7 @@ fn entry(dirs: &mut HashMap<String, DirChange>, k: String) -> &mut DirChange {
 }
 
 /// Compares the base with the context now.
-pub fn compare(
+pub(crate) fn compare(
     base_name: &str,
     base: (&Analysis, &Report, &str),
     now: (&Analysis, &Report),
@@ -304,7 +304,11 @@ pub fn compare(
 
 /// The Dockerfile path to use for the base: the same path inside the unpacked tree when the
 /// Dockerfile is inside the context; `None`: the default.
-pub fn base_dockerfile(now: &Analysis, base_root: &Path, given: Option<&Path>) -> Option<PathBuf> {
+pub(crate) fn base_dockerfile(
+    now: &Analysis,
+    base_root: &Path,
+    given: Option<&Path>,
+) -> Option<PathBuf> {
     given?;
     let rel = now
         .resolved
@@ -314,7 +318,7 @@ pub fn base_dockerfile(now: &Analysis, base_root: &Path, given: Option<&Path>) -
     Some(base_root.join(rel))
 }
 
-pub mod saved;
+pub(crate) mod saved;
 
 #[cfg(test)]
 mod tests;

@@ -25,7 +25,7 @@ use crate::tree::{Kind, State};
 
 /// The fingerprint of a context.
 #[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
-pub struct Fingerprint {
+pub(crate) struct Fingerprint {
     /// `blake3`.
     pub algorithm: &'static str,
     /// The digest, lower-case hex.
@@ -161,7 +161,7 @@ fn digest_of(root: &Path, a: &Analysis, entries: &[Entry]) -> Result<Fingerprint
 }
 
 /// The fingerprint of everything the builder sends (the `list` set).
-pub fn context(a: &Analysis) -> Result<Fingerprint, Error> {
+pub(crate) fn context(a: &Analysis) -> Result<Fingerprint, Error> {
     let mut entries = Vec::new();
     a.tree.each_listed(|id, path| {
         if a.tree.nodes[id as usize].state == State::Sent {
@@ -177,7 +177,7 @@ pub fn context(a: &Analysis) -> Result<Fingerprint, Error> {
 
 /// The fingerprint of the regular files one COPY sends (`ids` from
 /// [`crate::layers::copy_files`]), in path byte order.
-pub fn files(a: &Analysis, ids: &[u32]) -> Result<Fingerprint, Error> {
+pub(crate) fn files(a: &Analysis, ids: &[u32]) -> Result<Fingerprint, Error> {
     let mut entries: Vec<Entry> = ids
         .iter()
         .map(|&id| Entry {

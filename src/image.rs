@@ -11,12 +11,12 @@
 use crate::analysis::Analysis;
 use crate::dockerfile::{excluded_rel, ContextSource, Sources};
 use crate::dockerignore::PatternSet;
-pub use crate::report::CopyExcluded;
+pub(crate) use crate::report::CopyExcluded;
 use crate::transfer::node_paths;
 
 /// What lands in the image from this context.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImageSet {
+pub(crate) struct ImageSet {
     /// Regular files copied into the image.
     pub files: u64,
     /// Their bytes (hardlinked content once).
@@ -32,7 +32,7 @@ fn copies(s: &ContextSource) -> bool {
 
 /// The image set, when some COPY/ADD has `--exclude` (`None` otherwise: nothing is removed in
 /// the copy). `used`: the transfer set per tree node ([`crate::transfer::Transfer::used`]).
-pub fn compute(a: &Analysis, sources: &Sources, used: &[bool]) -> Option<ImageSet> {
+pub(crate) fn compute(a: &Analysis, sources: &Sources, used: &[bool]) -> Option<ImageSet> {
     if !sources
         .items
         .iter()

@@ -21,7 +21,7 @@ use crate::tree::{Kind, State};
 /// A dependency-install ecosystem: its name, the manifest files its install reads, and the
 /// dependency-only command for a fix when the step itself also needs the sources.
 #[derive(Debug, Clone, Copy)]
-pub struct Ecosystem {
+pub(crate) struct Ecosystem {
     /// Short name (`npm`, `go`, …).
     pub name: &'static str,
     /// File names the install reads (directly in the copied directory).
@@ -29,7 +29,7 @@ pub struct Ecosystem {
 }
 
 /// Every ecosystem recognised.
-pub const ECOSYSTEMS: &[Ecosystem] = &[
+pub(crate) const ECOSYSTEMS: &[Ecosystem] = &[
     Ecosystem {
         name: "npm",
         manifests: &[
@@ -98,7 +98,7 @@ pub const ECOSYSTEMS: &[Ecosystem] = &[
 
 /// A dependency install found in a RUN command.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Install {
+pub(crate) struct Install {
     /// The ecosystem's name.
     pub ecosystem: &'static str,
     /// The command segment as written (`npm ci`).
@@ -158,7 +158,7 @@ fn segments(text: &str) -> Vec<Vec<String>> {
 }
 
 /// The dependency installs a RUN command runs, in order.
-pub fn installs(text: &str) -> Vec<Install> {
+pub(crate) fn installs(text: &str) -> Vec<Install> {
     let mut out = Vec::new();
     for seg in segments(text) {
         // Leading `VAR=value` assignments, `sudo`, `exec`, `env` do not change the command.
@@ -272,7 +272,7 @@ fn ecosystem(name: &str) -> &'static Ecosystem {
 
 /// What one COPY/ADD step sends: its evaluated sources and the files they select.
 #[derive(Debug, Clone, Default)]
-pub struct CopyFiles {
+pub(crate) struct CopyFiles {
     /// Line of the instruction.
     pub line: usize,
     /// 0-based stage index.
@@ -287,7 +287,7 @@ pub struct CopyFiles {
 
 /// The context files each COPY/ADD (not `--from`) of a reachable stage sends, in Dockerfile
 /// order (one entry per instruction line and stage).
-pub fn copy_files(a: &Analysis, sources: &Sources) -> Vec<CopyFiles> {
+pub(crate) fn copy_files(a: &Analysis, sources: &Sources) -> Vec<CopyFiles> {
     let mut out: Vec<CopyFiles> = Vec::new();
     for s in &sources.items {
         if !(s.instruction == "COPY" || s.instruction == "ADD") {
@@ -323,7 +323,7 @@ pub fn copy_files(a: &Analysis, sources: &Sources) -> Vec<CopyFiles> {
 
 impl CopyFiles {
     /// Whether the step sends the file at `path` (context-relative).
-    pub fn sends(&self, tree: &crate::tree::Tree, path: &str) -> bool {
+    pub(crate) fn sends(&self, tree: &crate::tree::Tree, path: &str) -> bool {
         tree.find(path.as_bytes())
             .is_some_and(|id| self.ids.binary_search(&id).is_ok())
     }
@@ -367,7 +367,7 @@ fn shorten(s: &str, max: usize) -> String {
 
 /// The layer-order result: the per-stage view and the findings.
 #[derive(Debug, Clone, Default)]
-pub struct Layers {
+pub(crate) struct Layers {
     /// Per reachable stage with a COPY/ADD from the context.
     pub stages: Vec<LayerStage>,
     /// `DF010` findings.
@@ -376,7 +376,7 @@ pub struct Layers {
 
 /// Analyses the stage steps against what each COPY sends. `dockerfile` is the path findings
 /// name.
-pub fn analyse(
+pub(crate) fn analyse(
     tree: &crate::tree::Tree,
     steps: &[StageSteps],
     copies: &[CopyFiles],

@@ -15,50 +15,61 @@
 //! .unwrap();
 //! println!("{} bytes in {} files", a.totals.content_bytes, a.totals.files);
 //! ```
+//!
+//! # Library surface
+//!
+//! What library users may rely on: the walk ([`analyze`], [`Config`], [`Analysis`], [`Totals`],
+//! [`Builder`], [`Error`], [`ExitCode`], [`engine::Engine`]) and the tree it produces ([`tree`]);
+//! the questions asked of it ([`context`], [`transfer`], [`explain`], [`suggest`], [`rules`],
+//! [`gate`], [`compose`], [`units`]); and the ignore-file matcher ([`dockerignore`]). The
+//! modules the `ctxsize` binary drives ([`commands`], [`pipeline`], [`render`]) are public for
+//! it and expose only what it uses. Everything else — each command's own modules (bake, buildx,
+//! check-ci, churn, layers, lint, hash, growth, …), the walk, the Dockerfile parser, the findings
+//! and the report model — is private: `pub(crate)` items, free to change.
 #![deny(missing_docs)]
 
 pub mod analysis;
-pub mod bake;
-pub mod builder;
-pub mod buildx;
-pub mod check_ci;
-pub mod churn;
+mod bake;
+mod builder;
+mod buildx;
+mod check_ci;
+mod churn;
 pub mod commands;
 pub mod compose;
-pub mod config_file;
+mod config_file;
 pub mod context;
 /// Docker's ignore-file reading and matching (the `dockerignore` crate).
 pub use dockerignore;
-pub mod dockerfile;
+mod dockerfile;
 pub mod engine;
-pub mod error;
-pub mod exit;
+mod error;
+mod exit;
 pub mod explain;
-pub mod findings;
+mod findings;
 pub mod gate;
-pub mod growth;
-pub mod hash;
-pub mod image;
-pub mod layers;
-pub mod lint;
-pub mod named;
-pub mod paths;
+mod growth;
+mod hash;
+mod image;
+mod layers;
+mod lint;
+mod named;
+mod paths;
 pub mod pipeline;
 pub mod render;
-pub mod report;
+mod report;
 pub mod rules;
 pub mod suggest;
 // The only module allowed `unsafe` code (denied crate-wide in Cargo.toml's lints).
 #[allow(unsafe_code)]
 mod sys;
-pub mod tar;
+mod tar;
 #[cfg(test)]
 mod testutil;
 pub mod transfer;
 pub mod tree;
 mod treemap;
 pub mod units;
-pub mod walk;
+mod walk;
 
 pub use analysis::{analyze, Analysis, Config, Totals};
 pub use builder::Builder;

@@ -20,7 +20,7 @@ use crate::walk::Builder;
 
 /// The result of `ctxsize lint`.
 #[derive(Debug, Serialize)]
-pub struct LintReport {
+pub(crate) struct LintReport {
     /// The context root.
     pub context: String,
     /// The builder whose rules were applied.
@@ -122,7 +122,7 @@ fn decide(set: &PatternSet, path: &[u8]) -> Option<(bool, Option<usize>)> {
 }
 
 /// Runs every check on the context described by `cfg`.
-pub fn lint(cfg: &Config) -> Result<LintReport, Error> {
+pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
     let (resolved, no_dockerfile) = crate::pipeline::resolve(cfg, cfg.builder)?;
     let root = resolved.root.clone();
     let file = match &resolved.ignore_file {
@@ -732,7 +732,7 @@ fn disagree(cx: &mut Ctx, a: &Analysis, o: &Analysis) {
 }
 
 /// Human output: `FILE:LINE: ID severity: message`.
-pub fn render_human(r: &LintReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn render_human(r: &LintReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     use crate::render::escape_controls as esc;
     for f in &r.findings {
         let loc = match f.line {

@@ -22,12 +22,12 @@ use crate::compose::{NamedContext, NamedKind};
 use crate::dockerfile::Sources;
 use crate::error::Error;
 use crate::pipeline::{self, Built, Options};
-pub use crate::report::SetTotal;
+pub(crate) use crate::report::SetTotal;
 use crate::walk::Builder;
 
 /// One named context of a build and, for an analysed local one, its report.
 #[derive(Debug)]
-pub struct NamedBuilt {
+pub(crate) struct NamedBuilt {
     /// The name, its value and kind.
     pub context: NamedContext,
     /// The report (`None`: not a local directory, or the classic builder).
@@ -38,7 +38,7 @@ pub struct NamedBuilt {
 
 /// The main context and its named contexts.
 #[derive(Debug)]
-pub struct BuildSet {
+pub(crate) struct BuildSet {
     /// The main context.
     pub main: Built,
     /// The named contexts, in the order given.
@@ -46,7 +46,7 @@ pub struct BuildSet {
 }
 
 /// Builds the report of the main context (`cfg`, `opts`) and of each named context.
-pub fn build(
+pub(crate) fn build(
     cfg: &Config,
     named: &[NamedContext],
     opts: &Options,
@@ -58,7 +58,7 @@ pub fn build(
 
 /// [`build`] for one of several builds (Compose services, bake targets): a main context an
 /// earlier build walked is not walked again.
-pub fn build_cached(
+pub(crate) fn build_cached(
     cfg: &Config,
     named: &[NamedContext],
     opts: &Options,
@@ -143,11 +143,11 @@ fn build_one(
 }
 
 /// What the classic builder says of a named context.
-pub const NO_CLASSIC: &str =
+pub(crate) const NO_CLASSIC: &str =
     "the classic builder has no named contexts (--build-context needs BuildKit)";
 
 /// The configuration of a local named context (BuildKit only), or why it has none.
-pub fn local_config(cfg: &Config, nc: &NamedContext) -> Result<Config, Error> {
+pub(crate) fn local_config(cfg: &Config, nc: &NamedContext) -> Result<Config, Error> {
     if nc.kind != NamedKind::Local {
         return Err(Error::Usage(format!(
             "named context {} = {} is not a local directory: nothing is sent from this machine",
@@ -165,7 +165,7 @@ pub fn local_config(cfg: &Config, nc: &NamedContext) -> Result<Config, Error> {
 }
 
 /// The kind's name as the report shows it.
-pub fn kind_name(k: &NamedKind) -> &'static str {
+pub(crate) fn kind_name(k: &NamedKind) -> &'static str {
     match k {
         NamedKind::Local => "local",
         NamedKind::Image => "docker-image",
@@ -177,7 +177,7 @@ pub fn kind_name(k: &NamedKind) -> &'static str {
 
 /// The Dockerfile's sources that read the named context `name` (a stage of that name would
 /// have been resolved as a stage, so every external use with this name is the context's).
-pub fn uses_of(s: &Sources, name: &str) -> Sources {
+pub(crate) fn uses_of(s: &Sources, name: &str) -> Sources {
     let items: Vec<_> = s
         .external
         .iter()
@@ -194,7 +194,7 @@ pub fn uses_of(s: &Sources, name: &str) -> Sources {
 
 impl BuildSet {
     /// The sum over the main context and each analysed named context.
-    pub fn total(&self) -> SetTotal {
+    pub(crate) fn total(&self) -> SetTotal {
         let mut t = SetTotal::default();
         let reports = std::iter::once(&self.main.report).chain(
             self.named

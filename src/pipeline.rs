@@ -1,11 +1,11 @@
 //! The one pipeline: everything ctxsize says about one build context, built the same way for
 //! the report, `list`, the gates, `explain` and every service of `--compose`.
 //!
-//! [`build`] runs, in order: the walk ([`crate::analysis`]), the findings
-//! ([`crate::findings::compute`]), the report model, the Dockerfile's transfer set and checks
+//! `build` runs, in order: the walk ([`crate::analysis`]), the findings
+//! (`crate::findings::compute`), the report model, the Dockerfile's transfer set and checks
 //! (read from the file, from stdin for `-f -`, or skipped with a note), the Dockerfile checks as
 //! findings (`DF0xx`), the config file (rule settings, baseline) and the gates. Exporters
-//! (`render/`) only turn the finished [`Report`] into bytes.
+//! (`render/`) only turn the finished `Report` into bytes.
 
 use std::path::Path;
 use std::sync::atomic::AtomicU64;
@@ -15,7 +15,8 @@ use crate::context::Resolved;
 use crate::dockerfile::{self, Sources};
 use crate::error::Error;
 use crate::gate::{CiOptions, Measure, Outcome};
-use crate::report::{DockerfileCheck, Finding, Report, ReportOptions};
+pub use crate::report::ReportOptions;
+use crate::report::{DockerfileCheck, Finding, Report};
 use crate::rules::lint_rules;
 use crate::walk::Builder;
 
@@ -35,7 +36,7 @@ pub struct DockerfileInput {
     /// `--churn-days N`: read only the commits of the last N days (`git log --since`);
     /// `Some(0)`: off.
     pub churn_days: Option<u64>,
-    /// Named contexts (`--build-context NAME=…`): see [`crate::named`].
+    /// Named contexts (`--build-context NAME=…`): see `crate::named`.
     pub build_contexts: Vec<crate::compose::NamedContext>,
 }
 
@@ -52,20 +53,18 @@ pub struct Options {
 
 /// A finished context: the analysis, its report, and the gate outcome (`None`: no gate set).
 #[derive(Debug)]
-pub struct Built {
+pub(crate) struct Built {
     /// The walk.
     pub analysis: Analysis,
     /// The report.
     pub report: Report,
     /// The gates' outcome.
     pub outcome: Option<Outcome>,
-    /// No Dockerfile was found: the context was analysed on its own (BuildKit only).
-    pub no_dockerfile: bool,
 }
 
 /// Whether a name looks like a Dockerfile (`Dockerfile`, `Dockerfile.dev`, `api.Dockerfile`,
 /// `Containerfile`), case-insensitively.
-pub fn is_dockerfile_name(name: &[u8]) -> bool {
+pub(crate) fn is_dockerfile_name(name: &[u8]) -> bool {
     let n = name.to_ascii_lowercase();
     if n.ends_with(b".dockerignore") {
         return false;
@@ -79,7 +78,7 @@ pub fn is_dockerfile_name(name: &[u8]) -> bool {
 
 /// Every file in the analysed tree (sent or not) whose name looks like a Dockerfile, in byte
 /// order, escaped for display.
-pub fn dockerfiles_in(a: &Analysis) -> Vec<String> {
+pub(crate) fn dockerfiles_in(a: &Analysis) -> Vec<String> {
     let t = &a.tree;
     let mut v: Vec<Vec<u8>> = (0..t.nodes.len() as u32)
         .filter(|&i| t.nodes[i as usize].kind == crate::tree::Kind::File)
@@ -93,7 +92,10 @@ pub fn dockerfiles_in(a: &Analysis) -> Vec<String> {
 /// The analysis alone (what `list` and `explain` need): the walk as `cfg.builder` does it. A
 /// BuildKit context without a Dockerfile is analysed on its own (the context does not depend on
 /// it unless `-f` names one): `no_dockerfile` is then true.
-pub fn analyze(cfg: &Config, progress: Option<&AtomicU64>) -> Result<(Analysis, bool), Error> {
+pub(crate) fn analyze(
+    cfg: &Config,
+    progress: Option<&AtomicU64>,
+) -> Result<(Analysis, bool), Error> {
     match analyze_with_progress(cfg, progress).map_err(|e| name_given(cfg, e)) {
         Ok(a) => Ok((a, false)),
         Err(Error::BuildkitDockerfile(_))
@@ -111,7 +113,7 @@ pub fn analyze(cfg: &Config, progress: Option<&AtomicU64>) -> Result<(Analysis, 
 
 /// The context as `builder` resolves it; under BuildKit without `-f` and without a Dockerfile,
 /// the context alone (`true`: no Dockerfile).
-pub fn resolve(cfg: &Config, builder: Builder) -> Result<(Resolved, bool), Error> {
+pub(crate) fn resolve(cfg: &Config, builder: Builder) -> Result<(Resolved, bool), Error> {
     match cfg.resolve_for(builder).map_err(|e| name_given(cfg, e)) {
         Ok(r) => Ok((r, false)),
         Err(Error::BuildkitDockerfile(_))
@@ -139,7 +141,7 @@ fn resolve_without_dockerfile(cfg: &Config) -> Result<Resolved, Error> {
 }
 
 /// An error about the Dockerfile names the path the user gave with `-f`, not its file name only.
-pub fn name_given(cfg: &Config, e: Error) -> Error {
+pub(crate) fn name_given(cfg: &Config, e: Error) -> Error {
     match (e, &cfg.dockerfile) {
         (Error::BuildkitDockerfile(_), Some(given)) if given != Path::new("-") => {
             Error::BuildkitDockerfile(given.display().to_string())
@@ -149,7 +151,7 @@ pub fn name_given(cfg: &Config, e: Error) -> Error {
 }
 
 /// The note for a context without a Dockerfile: which ones exist.
-pub fn no_dockerfile_note(a: &Analysis) -> String {
+pub(crate) fn no_dockerfile_note(a: &Analysis) -> String {
     let found = dockerfiles_in(a);
     let root = crate::render::escape_controls(&a.resolved.root.display().to_string());
     if found.is_empty() {
@@ -176,7 +178,7 @@ type WalkKey = (std::path::PathBuf, bool, Vec<u8>, Option<Vec<u8>>, bool);
 /// Walks already made, for several targets sharing one context (Compose services): each
 /// (context, builder, ignore file) is walked once.
 #[derive(Default)]
-pub struct WalkCache {
+pub(crate) struct WalkCache {
     walks: std::collections::HashMap<WalkKey, Analysis>,
 }
 
@@ -213,12 +215,16 @@ impl WalkCache {
 }
 
 /// Builds the full report for one context.
-pub fn build(cfg: &Config, opts: &Options, progress: Option<&AtomicU64>) -> Result<Built, Error> {
+pub(crate) fn build(
+    cfg: &Config,
+    opts: &Options,
+    progress: Option<&AtomicU64>,
+) -> Result<Built, Error> {
     build_with(cfg, opts, progress, None).map(|(b, _)| b)
 }
 
 /// [`build`], also returning the Dockerfile's evaluated sources (`None`: no Dockerfile read).
-pub fn build_with_sources(
+pub(crate) fn build_with_sources(
     cfg: &Config,
     opts: &Options,
     progress: Option<&AtomicU64>,
@@ -226,13 +232,9 @@ pub fn build_with_sources(
     build_with(cfg, opts, progress, None)
 }
 
-/// [`build`] for one of several targets: a context an earlier target walked is not walked again.
-pub fn build_cached(cfg: &Config, opts: &Options, cache: &mut WalkCache) -> Result<Built, Error> {
-    build_with(cfg, opts, None, Some(cache)).map(|(b, _)| b)
-}
-
-/// [`build_cached`], also returning the Dockerfile's evaluated sources.
-pub fn build_cached_with_sources(
+/// [`build`] for one of several targets (a context an earlier target walked is not walked
+/// again), also returning the Dockerfile's evaluated sources.
+pub(crate) fn build_cached_with_sources(
     cfg: &Config,
     opts: &Options,
     cache: &mut WalkCache,
@@ -294,7 +296,6 @@ fn build_with(
             analysis: a,
             report,
             outcome,
-            no_dockerfile,
         },
         sources,
     ))
@@ -305,7 +306,7 @@ fn build_with(
 /// (`os.Getenv`, so empty is unset, and Go's `strconv.ParseBool`; anything else fails), and, when
 /// `setup` says docker is installed, whether the buildx plugin is there (without it docker
 /// falls back to the legacy builder). See [`crate::buildx`].
-pub fn engine_note(
+pub(crate) fn engine_note(
     analysed: Builder,
     docker_buildkit: Option<std::borrow::Cow<'_, str>>,
     setup: Option<&crate::buildx::Setup>,
@@ -316,7 +317,11 @@ pub fn engine_note(
 /// For the report of a `docker build` (not compose, not bake, which build differently): the
 /// note of [`engine_note`] with the buildx plugin looked for as docker/cli does, in place of the
 /// one the pipeline wrote from `DOCKER_BUILDKIT` alone.
-pub fn docker_build_note(report: &mut Report, analysed: Builder, setup: &crate::buildx::Setup) {
+pub(crate) fn docker_build_note(
+    report: &mut Report,
+    analysed: Builder,
+    setup: &crate::buildx::Setup,
+) {
     let env = std::env::var_os("DOCKER_BUILDKIT");
     let env = env.as_deref().map(|v| v.to_string_lossy());
     let plain = engine_note(analysed, env.clone(), None);
@@ -366,7 +371,7 @@ fn gates_need_findings(cfg: &Config, ci: &CiOptions) -> Result<bool, Error> {
 }
 
 /// Regular files sent at the context root: (files, bytes), hardlinked content once.
-pub fn root_files(a: &Analysis) -> (u64, u64) {
+pub(crate) fn root_files(a: &Analysis) -> (u64, u64) {
     let t = &a.tree;
     let mut no_data = vec![false; t.nodes.len()];
     for &h in &a.hardlink_entries {
@@ -387,7 +392,7 @@ pub fn root_files(a: &Analysis) -> (u64, u64) {
 
 /// Parses `--build-arg` values: `NAME=VALUE`, or `NAME` taken from the environment (skipped
 /// when unset, as docker does).
-pub fn build_args(raw: &[String]) -> Vec<(String, String)> {
+pub(crate) fn build_args(raw: &[String]) -> Vec<(String, String)> {
     raw.iter()
         .filter_map(|a| match a.split_once('=') {
             Some((k, v)) => Some((k.to_string(), v.to_string())),
@@ -402,7 +407,7 @@ pub fn build_args(raw: &[String]) -> Vec<(String, String)> {
 /// frontend/dockerui/namedcontext.go, `case "local"`), no Dockerfile of its own. `uses`: the
 /// Dockerfile's sources that read it (`COPY --from=NAME`, `RUN --mount=from=NAME`, `FROM NAME`)
 /// with the Dockerfile's path for findings; `None` when no Dockerfile was read.
-pub fn build_named(
+pub(crate) fn build_named(
     cfg: &Config,
     opts: &Options,
     uses: Option<(&Sources, &str)>,
@@ -421,13 +426,12 @@ pub fn build_named(
         analysis: a,
         report,
         outcome,
-        no_dockerfile: true,
     })
 }
 
 /// The walk of a named local context: BuildKit's rules, its root `.dockerignore` only (resolved
 /// as for `-f -`, which never reads `<Dockerfile>.dockerignore`).
-pub fn analyze_named(cfg: &Config) -> Result<Analysis, Error> {
+pub(crate) fn analyze_named(cfg: &Config) -> Result<Analysis, Error> {
     if cfg.engine.is_podman() {
         let r = crate::context::resolve_podman_named(&cfg.cwd, &cfg.context)?;
         return analyze_resolved_sizes(r, Builder::Classic, cfg.threads, cfg.excluded_sizes);
@@ -610,7 +614,7 @@ fn copy_excluded_secrets(img: &crate::image::ImageSet, df_path: &str, report: &m
 /// The finding for one Dockerfile check: a missing or excluded source fails the build (`high`,
 /// which `--fail-on error` selects); a partly sent directory is `low`; an unresolved source
 /// `info`.
-pub fn check_finding(c: &DockerfileCheck, dockerfile: &str) -> Option<Finding> {
+pub(crate) fn check_finding(c: &DockerfileCheck, dockerfile: &str) -> Option<Finding> {
     let rule = lint_rules::dockerfile_rule(&c.check)?;
     let severity = match c.check.as_str() {
         "excluded-source" | "missing-source" => "high",
@@ -660,7 +664,7 @@ fn add_findings(report: &mut Report, new: Vec<Finding>) {
 
 /// Applies the config file (rule settings, baseline) to the report's findings and runs the
 /// gates. Returns `None` when no gate is set.
-pub fn apply_config_and_gates(
+pub(crate) fn apply_config_and_gates(
     ci: &CiOptions,
     a: &Analysis,
     report: &mut Report,

@@ -6,11 +6,11 @@ use crate::analysis::{Analysis, Totals};
 use crate::walk::Builder;
 
 /// The JSON schema version.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// Everything ctxsize says about one context.
 #[derive(Debug, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     /// Schema version of this object.
     pub schema_version: u32,
     /// The context root.
@@ -83,7 +83,7 @@ pub struct Report {
 
 /// A transferred file every COPY/ADD that selects it removes with `--exclude`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct CopyExcluded {
+pub(crate) struct CopyExcluded {
     /// Context-relative path.
     pub path: String,
     /// The Dockerfile line of the first COPY/ADD that excludes it.
@@ -94,7 +94,7 @@ pub struct CopyExcluded {
 
 /// The sum over every analysed context of a build (the main one and each local named one).
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct SetTotal {
+pub(crate) struct SetTotal {
     /// Contexts analysed (local directories).
     pub contexts: usize,
     /// Files sent.
@@ -111,7 +111,7 @@ pub struct SetTotal {
 
 /// One named context of the build in the report.
 #[derive(Debug, Serialize)]
-pub struct ContextSection {
+pub(crate) struct ContextSection {
     /// The name the Dockerfile uses (`COPY --from=NAME`).
     pub name: String,
     /// The value (a local directory as an absolute path).
@@ -131,7 +131,7 @@ pub struct ContextSection {
 
 impl Report {
     /// Builds the report from an analysis and what the rules found.
-    pub fn new(a: &Analysis, extra: Extra) -> Report {
+    pub(crate) fn new(a: &Analysis, extra: Extra) -> Report {
         let r = &a.resolved;
         Report {
             schema_version: SCHEMA_VERSION,
@@ -165,7 +165,7 @@ impl Report {
 
 /// One finding: a rule that fired on a path that will be sent.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// Stable rule id (`CTX101`, …), documented in docs/rules.md.
     pub rule: String,
     /// Category: `secret`, `vcs`, `dependencies`, `build-output`, `cache`, `logs`, `test-data`,
@@ -229,7 +229,7 @@ impl Default for ReportOptions {
 
 /// A file in the largest-files list.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct FileSize {
+pub(crate) struct FileSize {
     /// Relative path.
     pub path: String,
     /// Bytes.
@@ -238,7 +238,7 @@ pub struct FileSize {
 
 /// A directory in the largest-directories tree.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct DirSize {
+pub(crate) struct DirSize {
     /// Relative path.
     pub path: String,
     /// Bytes of content sent below it.
@@ -251,7 +251,7 @@ pub struct DirSize {
 
 /// Files and bytes per category.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct CategoryTotal {
+pub(crate) struct CategoryTotal {
     /// The category.
     pub category: String,
     /// Files.
@@ -264,7 +264,7 @@ pub struct CategoryTotal {
 
 /// What the rules found.
 #[derive(Debug, Default)]
-pub struct Extra {
+pub(crate) struct Extra {
     /// Findings, most severe and largest first.
     pub findings: Vec<Finding>,
     /// The largest files sent.
@@ -310,7 +310,7 @@ pub struct DockerfileCheck {
 
 /// One failed CI gate (`gate.rs` runs them).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct GateFailure {
+pub(crate) struct GateFailure {
     /// `budget`, `max-files`, `max-file-size` or `fail-on`.
     pub gate: &'static str,
     /// One line: what, measured against what, by how much.
@@ -319,7 +319,7 @@ pub struct GateFailure {
 
 /// The result of all gates.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// Failed gates.
     pub failures: Vec<GateFailure>,
     /// One line per gate that passed (for the log).
@@ -330,7 +330,7 @@ pub struct Outcome {
 
 impl Outcome {
     /// The exit status: 1 when a gate failed (unless `--warn-only`), else 0.
-    pub fn exit_code(&self) -> i32 {
+    pub(crate) fn exit_code(&self) -> i32 {
         if self.failures.is_empty() || self.warn_only {
             crate::exit::ExitCode::Ok.code()
         } else {
@@ -339,7 +339,7 @@ impl Outcome {
     }
 
     /// The stderr lines: `check failed: …` (or `warning: …` under `--warn-only`).
-    pub fn lines(&self) -> Vec<String> {
+    pub(crate) fn lines(&self) -> Vec<String> {
         let mut v: Vec<String> = self
             .failures
             .iter()
@@ -360,7 +360,7 @@ impl Outcome {
 
 /// One stage of the layer-order analysis.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct LayerStage {
+pub(crate) struct LayerStage {
     /// 0-based stage index.
     pub stage: usize,
     /// The stage name (`FROM … AS name`), lower-cased.
@@ -373,7 +373,7 @@ pub struct LayerStage {
 
 /// One COPY/ADD or RUN of a stage.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct LayerStep {
+pub(crate) struct LayerStep {
     /// Line of the instruction.
     pub line: usize,
     /// `COPY`, `ADD` or `RUN`.

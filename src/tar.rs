@@ -1,7 +1,7 @@
 //! The exact size of the classic context tar (R23–R24).
 
 /// Rounds up to a multiple of 512.
-pub fn pad512(n: u64) -> u64 {
+pub(crate) fn pad512(n: u64) -> u64 {
     n.div_ceil(512) * 512
 }
 
@@ -41,7 +41,7 @@ fn ustar_splittable(name: &[u8]) -> bool {
 /// Header bytes of one tar entry: 512, plus a PAX header when USTAR cannot hold it.
 /// `name` includes the trailing `/` of a directory; `size` is the header's size field (0 for
 /// everything but regular-file data entries).
-pub fn header_bytes(name: &[u8], linkname: Option<&[u8]>, size: u64, mtime: i64) -> u64 {
+pub(crate) fn header_bytes(name: &[u8], linkname: Option<&[u8]>, size: u64, mtime: i64) -> u64 {
     let mut force = false;
     let mut records = 0u64;
     let name_long = name.len() > 100;

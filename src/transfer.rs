@@ -9,15 +9,15 @@
 //! source that does not exist, a source only partly sent).
 //!
 //! [`compute`] is pure (the caller passes an `exists` probe for paths the walk did not list);
-//! [`load_sources`] and [`attach`] read the Dockerfile.
+//! [`load_sources`] reads the Dockerfile.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use crate::analysis::Analysis;
-use crate::dockerfile::{self, ContextSource, Options, Sources};
+use crate::dockerfile;
+pub use crate::dockerfile::{ContextSource, Options, Sources};
 use crate::paths::{lossy, lossy_cow};
-use crate::report::Report;
 use crate::tree::{Kind, State, Tree, ROOT};
 use crate::walk::Builder;
 
@@ -52,7 +52,7 @@ pub fn load_sources(dockerfile: &Path, opts: &Options) -> Result<Sources, String
 }
 
 /// Every node's path as a string (lossy), indexed by node id.
-pub fn node_paths(tree: &Tree) -> Vec<String> {
+pub(crate) fn node_paths(tree: &Tree) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(tree.nodes.len());
     for (i, n) in tree.nodes.iter().enumerate() {
         // Parents come before children in the node list (the walk pushes a directory first).
@@ -123,7 +123,7 @@ fn selectable(tree: &Tree, s: &ContextSource, mut f: impl FnMut(u32, &str)) {
 
 /// Calls `f(id, path)` for every regular file that one source sends (sent by the ignore file
 /// and selected by the source), in tar walk order. `--exclude` patterns are not applied.
-pub fn source_files(a: &Analysis, s: &ContextSource, mut f: impl FnMut(u32, &str)) {
+pub(crate) fn source_files(a: &Analysis, s: &ContextSource, mut f: impl FnMut(u32, &str)) {
     let tree = &a.tree;
     if s.unresolved {
         return;
@@ -138,7 +138,7 @@ pub fn source_files(a: &Analysis, s: &ContextSource, mut f: impl FnMut(u32, &str
 
 /// [`source_files`] without the paths: the node ids only. A source without wildcards selects
 /// everything below its path, so no path is built or matched for it.
-pub fn source_file_ids(a: &Analysis, s: &ContextSource, mut f: impl FnMut(u32)) {
+pub(crate) fn source_file_ids(a: &Analysis, s: &ContextSource, mut f: impl FnMut(u32)) {
     let Some(lit) = s.literal_path() else {
         return source_files(a, s, |id, _| f(id));
     };
@@ -576,33 +576,6 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
         }
     }
     t
-}
-
-/// Adds the transfer figures and the checks to a report: reads the Dockerfile the analysis
-/// resolved. A Dockerfile that cannot be read or parsed becomes a note, never an error.
-pub fn attach(a: &Analysis, report: &mut Report) {
-    // BuildKit reads the Dockerfile with its symlinks followed inside its directory (B14).
-    let df = match a.builder {
-        Builder::Buildkit => crate::context::buildkit_dockerfile_path(&a.resolved.dockerfile),
-        Builder::Classic => a.resolved.dockerfile.clone(),
-    };
-    let sources = match load_sources(&df, &Options::default()) {
-        Ok(s) => s,
-        Err(e) => {
-            report.notes.push(e);
-            return;
-        }
-    };
-    let root = a.resolved.root.clone();
-    let exists = move |p: &str| std::fs::symlink_metadata(root.join(p)).is_ok();
-    let t = compute(a, &sources, &exists);
-    if a.builder == Builder::Buildkit {
-        report.transfer_files = Some(t.files);
-        report.transfer_bytes = Some(t.bytes);
-        report.transfer_whole_context = Some(t.whole_context);
-    }
-    report.notes.extend(t.notes);
-    report.dockerfile_checks = Some(t.checks);
 }
 
 #[cfg(test)]

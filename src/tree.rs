@@ -1,7 +1,7 @@
 //! What the walk produces: a compact tree of every entry it saw, sent or not.
 
 /// The parent id of top-level entries.
-pub const ROOT: u32 = u32::MAX;
+pub(crate) const ROOT: u32 = u32::MAX;
 
 /// What an entry is on disk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -41,13 +41,13 @@ pub enum State {
 /// One entry.
 #[derive(Clone, Copy, Debug)]
 pub struct Node {
-    /// Parent directory's node id, or [`ROOT`].
+    /// Parent directory's node id, or `ROOT`.
     pub parent: u32,
     /// Offset of the name in [`Tree::names`].
     pub name_off: u32,
-    /// Length of the name, or [`LONG_NAME`]: then the length is stored as 4 little-endian bytes
+    /// Length of the name, or `LONG_NAME`: then the length is stored as 4 little-endian bytes
     /// in [`Tree::names`] right before the name (names longer than 255 bytes exist on no common
-    /// file system, but nothing is ever cut short). Set through [`set_name`].
+    /// file system, but nothing is ever cut short). Set through `set_name`.
     pub name_len: u16,
     /// The kind.
     pub kind: Kind,
@@ -60,11 +60,11 @@ pub struct Node {
 }
 
 /// The [`Node::name_len`] of a name whose length is stored in front of it.
-pub const LONG_NAME: u16 = u16::MAX;
+pub(crate) const LONG_NAME: u16 = u16::MAX;
 
 /// Appends `name` to `names` for `node` (offset and length); `false`, with nothing changed, when
 /// the name would end past the `u32` offsets.
-pub fn set_name(node: &mut Node, names: &mut Vec<u8>, name: &[u8]) -> bool {
+pub(crate) fn set_name(node: &mut Node, names: &mut Vec<u8>, name: &[u8]) -> bool {
     let short = u16::try_from(name.len()).ok().filter(|&l| l != LONG_NAME);
     let head = if short.is_some() { 0 } else { 4 };
     let (Ok(off), Ok(len)) = (u32::try_from(names.len() + head), u32::try_from(name.len())) else {
@@ -132,7 +132,7 @@ impl Children {
     }
 
     /// The children of `id` ([`ROOT`]: the top-level entries), in node order.
-    pub fn of(&self, id: u32) -> &[u32] {
+    pub(crate) fn of(&self, id: u32) -> &[u32] {
         if id == ROOT {
             return &self.roots;
         }
@@ -158,7 +158,7 @@ pub struct Tree {
     /// entry per node, sorted by node.
     pub pruned: Vec<(u32, u64, u64)>,
     /// Excluded directories the walk did not open because their sizes were not asked for
-    /// ([`crate::walk::WalkPlan::excluded_sizes`]), sorted. Nothing below them is listed or
+    /// (`crate::walk::WalkPlan::excluded_sizes`), sorted. Nothing below them is listed or
     /// counted; a node here may also appear in [`Tree::pruned`] with what was counted around it.
     pub unmeasured: Vec<u32>,
     /// Warnings docker would log without failing (sockets skipped, unreadable entries).
@@ -175,7 +175,7 @@ pub struct Tree {
 
 impl Tree {
     /// The name of a node.
-    pub fn name(&self, id: u32) -> &[u8] {
+    pub(crate) fn name(&self, id: u32) -> &[u8] {
         let n = &self.nodes[id as usize];
         let off = n.name_off as usize;
         let len = if n.name_len == LONG_NAME {
@@ -189,7 +189,7 @@ impl Tree {
 
     /// Writes the relative path of a node (no trailing `/`) into `out`, replacing what it held;
     /// allocates only when `out` is too small.
-    pub fn path_into(&self, id: u32, out: &mut Vec<u8>) {
+    pub(crate) fn path_into(&self, id: u32, out: &mut Vec<u8>) {
         let mut len = 0usize;
         let mut cur = id;
         while cur != ROOT {
@@ -217,7 +217,7 @@ impl Tree {
 
     /// The node at a `/`-separated relative path, if the walk listed it (the root for `""`
     /// is not returned: every path names an entry below it).
-    pub fn find(&self, path: &[u8]) -> Option<u32> {
+    pub(crate) fn find(&self, path: &[u8]) -> Option<u32> {
         let mut cur = ROOT;
         for comp in path.split(|&b| b == b'/') {
             cur = self
@@ -231,7 +231,7 @@ impl Tree {
     }
 
     /// The change fingerprint of a sent regular file (see [`Tree::prints`]).
-    pub fn print(&self, id: u32) -> Option<u64> {
+    pub(crate) fn print(&self, id: u32) -> Option<u64> {
         let i = self.prints.binary_search_by_key(&id, |p| p.0).ok()?;
         let [hi, lo] = self.prints[i].1;
         Some(u64::from(hi) << 32 | u64::from(lo))
@@ -247,13 +247,13 @@ impl Tree {
     }
 
     /// The children of every node.
-    pub fn children(&self) -> &Children {
+    pub(crate) fn children(&self) -> &Children {
         self.children_index
             .get_or_init(|| Children::new(&self.nodes))
     }
 
     /// The children of every node, each directory's sorted by name (tar walk order).
-    pub fn children_by_name(&self) -> Children {
+    pub(crate) fn children_by_name(&self) -> Children {
         let mut c = self.children().clone();
         let by_name = |a: &u32, b: &u32| self.name(*a).cmp(self.name(*b));
         c.roots.sort_by(by_name);
@@ -266,14 +266,14 @@ impl Tree {
 
     /// Calls `f(id, path)` for `start` and every node below it, in tar walk order (children by
     /// name); `prefix` is the path of `start`'s parent. With `start` = [`ROOT`], every node.
-    pub fn each_below(&self, start: u32, prefix: &[u8], f: impl FnMut(u32, &[u8])) {
+    pub(crate) fn each_below(&self, start: u32, prefix: &[u8], f: impl FnMut(u32, &[u8])) {
         self.depth_first(start, prefix, false, f);
     }
 
     /// Calls `f(id, path)` for every node, a directory's path ending in `/`, in the byte order of
     /// those paths — `list` order. A depth-first walk gives it when siblings are ordered by name
     /// plus a directory's `/`: every path below `d` starts with `d/`, and no name holds a `/`.
-    pub fn each_listed(&self, f: impl FnMut(u32, &[u8])) {
+    pub(crate) fn each_listed(&self, f: impl FnMut(u32, &[u8])) {
         self.depth_first(ROOT, b"", true, f);
     }
 

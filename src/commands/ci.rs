@@ -8,7 +8,7 @@ use crate::render::{github, sarif, Format};
 use crate::report::{Outcome, Report};
 
 /// One plain summary line for CI logs.
-pub fn summary_line(report: &Report) -> String {
+pub(crate) fn summary_line(report: &Report) -> String {
     format!(
         "ctxsize: {} sends {} in {} files ({} tar bytes, {})",
         crate::render::escape_controls(&report.context),
@@ -20,7 +20,7 @@ pub fn summary_line(report: &Report) -> String {
 }
 
 /// Renders a report in a CI format (`Format::Sarif` or `Format::Github`).
-pub fn render_ci(
+pub(crate) fn render_ci(
     format: Format,
     a: &Analysis,
     report: &Report,

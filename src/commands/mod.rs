@@ -24,7 +24,7 @@ mod list;
 mod progress;
 mod report;
 
-pub use ci::{render_ci, summary_line};
+pub(crate) use ci::{render_ci, summary_line};
 
 /// What the user asked for.
 #[derive(Debug, Clone)]
@@ -224,7 +224,7 @@ pub fn output(r: std::io::Result<()>) -> Result<(), Error> {
 }
 
 /// Writes the gate lines to `err` and returns the exit status (0 without gates).
-pub fn finish(outcome: Option<&Outcome>, err: &mut dyn Write) -> i32 {
+pub(crate) fn finish(outcome: Option<&Outcome>, err: &mut dyn Write) -> i32 {
     match outcome {
         None => ExitCode::Ok.code(),
         Some(o) => {

@@ -171,7 +171,7 @@ impl Resolver<'_> {
 /// fsutil's `FollowLinks` on the directory `dir`: the followpaths plus every symlink target
 /// they lead to, as paths from the directory's root, sorted and with paths below another one
 /// dropped. `None` when the set holds the root itself (no filter: everything is transferred).
-pub fn follow_links(dir: &Path, paths: &[Vec<u8>]) -> std::io::Result<Option<Vec<Vec<u8>>>> {
+pub(crate) fn follow_links(dir: &Path, paths: &[Vec<u8>]) -> std::io::Result<Option<Vec<Vec<u8>>>> {
     let mut r = Resolver {
         dir,
         resolved: BTreeSet::new(),
@@ -198,7 +198,7 @@ pub fn follow_links(dir: &Path, paths: &[Vec<u8>]) -> std::io::Result<Option<Vec
 }
 
 /// The include patterns as fsutil compiles them (`patternmatcher.New`).
-pub fn include_set(patterns: &[Vec<u8>]) -> Result<PatternSet, PatternError> {
+pub(crate) fn include_set(patterns: &[Vec<u8>]) -> Result<PatternSet, PatternError> {
     let raw: Vec<dockerignore::RawLine> = patterns
         .iter()
         .map(|p| (0usize, p.clone(), p.clone()))
@@ -208,7 +208,7 @@ pub fn include_set(patterns: &[Vec<u8>]) -> Result<PatternSet, PatternError> {
 
 /// What a local source with followpaths received: the directory, filtered by the include
 /// patterns (`None`: everything).
-pub struct Local<'a> {
+pub(crate) struct Local<'a> {
     /// The directory on the host.
     pub dir: &'a Path,
     /// The include patterns, if any.
@@ -217,7 +217,7 @@ pub struct Local<'a> {
 
 /// Why [`Local::read`] found nothing.
 #[derive(Debug, PartialEq, Eq)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// Not transferred, or absent (`open NAME: no such file or directory`).
     NotFound,
     /// Present but not a regular file.
@@ -243,7 +243,7 @@ impl Local<'_> {
 
     /// Reads `name` inside what was transferred, following symlinks scoped to the directory;
     /// returns the file's path from the directory's root (after symlinks) and its bytes.
-    pub fn read(&self, name: &[u8]) -> Result<(Vec<u8>, Vec<u8>), ReadError> {
+    pub(crate) fn read(&self, name: &[u8]) -> Result<(Vec<u8>, Vec<u8>), ReadError> {
         let mut todo: Vec<Vec<u8>> = name
             .split(|&b| b == b'/')
             .filter(|c| !c.is_empty() && *c != b".")

@@ -85,7 +85,7 @@ fn given_file(cwd: &Path, root: &Path, f: &Path) -> Result<PathBuf, Error> {
 /// The files Buildah would read, in its order of preference: `--ignorefile`; else
 /// `<F>.dockerignore`, `<F>.containerignore` (a relative `F` joined to the context), then
 /// `<context>/.containerignore`, `<context>/.dockerignore`. The first that exists is read.
-pub fn ignore_candidates(
+pub(crate) fn ignore_candidates(
     cwd: &Path,
     root: &Path,
     containerfile: Option<&Path>,
@@ -138,7 +138,7 @@ fn ignore_choice(cands: &[PathBuf], notes: &mut Vec<String>) -> Option<PathBuf> 
 }
 
 /// Resolves the context as `podman build [-f F] [--ignorefile I] CTX` does.
-pub fn resolve_podman(
+pub(crate) fn resolve_podman(
     cwd: &Path,
     ctx: &Path,
     dockerfile: Option<&Path>,
@@ -234,7 +234,7 @@ pub fn resolve_podman(
 /// `pkg/bindings/images/build.go` `Build`): `<context>/.containerignore`, `<context>/.dockerignore`,
 /// then `<F>.dockerignore`, `<F>.containerignore` for the Containerfile `F` inside the context
 /// (the `.dockerignore` one is read last and wins).
-pub fn remote_candidates(root: &Path, containerfile: &Path) -> Vec<PathBuf> {
+pub(crate) fn remote_candidates(root: &Path, containerfile: &Path) -> Vec<PathBuf> {
     let mut out = vec![root.join(".containerignore"), root.join(".dockerignore")];
     if containerfile.starts_with(root) {
         for ext in [".dockerignore", ".containerignore"] {
@@ -249,7 +249,7 @@ pub fn remote_candidates(root: &Path, containerfile: &Path) -> Vec<PathBuf> {
 /// A local named context (`--build-context NAME=DIR`) as Buildah reads it for `COPY --from=NAME`
 /// (`imagebuildah/stage_executor.go` `performCopy`): `ContainerIgnoreFile(DIR, "", nil)`, so
 /// its own root `.containerignore`, else `.dockerignore`, and not the main context's patterns.
-pub fn resolve_podman_named(cwd: &Path, ctx: &Path) -> Result<Resolved, Error> {
+pub(crate) fn resolve_podman_named(cwd: &Path, ctx: &Path) -> Result<Resolved, Error> {
     let root = context_root(cwd, ctx)?;
     let mut notes = Vec::new();
     let cands = ignore_candidates(cwd, &root, None, None);
@@ -277,7 +277,7 @@ pub fn resolve_podman_named(cwd: &Path, ctx: &Path) -> Result<Resolved, Error> {
 }
 
 /// With docker, a `Containerfile` and no `Dockerfile`: docker does not look for it.
-pub fn containerfile_note(root: &Path) -> Option<String> {
+pub(crate) fn containerfile_note(root: &Path) -> Option<String> {
     let has = |n: &str| std::fs::symlink_metadata(root.join(n)).is_ok();
     (has("Containerfile") && !has("Dockerfile") && !has("dockerfile")).then(|| {
         format!(
@@ -288,7 +288,7 @@ pub fn containerfile_note(root: &Path) -> Option<String> {
 }
 
 /// With docker, a `.containerignore`: docker does not read it, Podman/Buildah prefer it.
-pub fn containerignore_note(root: &Path) -> Option<String> {
+pub(crate) fn containerignore_note(root: &Path) -> Option<String> {
     let has = |n: &str| std::fs::symlink_metadata(root.join(n)).is_ok();
     if !has(".containerignore") {
         return None;

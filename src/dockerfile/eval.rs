@@ -30,7 +30,7 @@ const PLATFORM_ARGS: &[&str] = &[
 ];
 
 /// The host's platform as BuildKit names it: `linux/amd64`, `linux/arm64`, `linux/arm/v7`, …
-pub fn host_platform() -> String {
+pub(crate) fn host_platform() -> String {
     let arch = match std::env::consts::ARCH {
         "x86_64" => "amd64",
         "x86" => "386",
@@ -49,7 +49,7 @@ pub fn host_platform() -> String {
 /// The platform ARGs for a target platform (`os/arch[/variant]`) built on `build`: the values
 /// BuildKit gives `TARGETPLATFORM`, `TARGETOS`, `TARGETARCH`, `TARGETVARIANT` and their `BUILD*`
 /// twins.
-pub fn platform_args(target: &str, build: &str) -> Vec<(String, String)> {
+pub(crate) fn platform_args(target: &str, build: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (prefix, p) in [("TARGET", target), ("BUILD", build)] {
         let mut parts = p.splitn(3, '/');
@@ -78,7 +78,7 @@ struct Eval<'a> {
 impl Dockerfile {
     /// Context sources used when building `opts.target` (default: the last
     /// stage) with `opts.build_args`.
-    pub fn context_sources(&self, opts: &Options) -> Result<Sources, DockerfileError> {
+    pub(crate) fn context_sources(&self, opts: &Options) -> Result<Sources, DockerfileError> {
         let build_args: HashMap<&str, &str> = opts
             .build_args
             .iter()

@@ -53,14 +53,15 @@ mod steps;
 #[cfg(test)]
 mod tests;
 
-pub use eval::{host_platform, platform_args};
-pub use model::{ContextSource, Dockerfile, DockerfileError, Options, Sources, Stage};
-pub use sources::{excluded_rel, source_matches};
-pub use steps::{stage_steps, StageSteps, Step};
+pub(crate) use eval::{host_platform, platform_args};
+pub use model::{ContextSource, Options, Sources};
+pub(crate) use model::{Dockerfile, DockerfileError};
+pub(crate) use sources::{excluded_rel, source_matches};
+pub(crate) use steps::{stage_steps, StageSteps, Step};
 
 /// Parses Dockerfile text. Only syntax is checked here; ARG values, targets
 /// and stage references are evaluated by [`Dockerfile::context_sources`].
-pub fn parse(text: &str) -> Result<Dockerfile, DockerfileError> {
+pub(crate) fn parse(text: &str) -> Result<Dockerfile, DockerfileError> {
     let (instrs, escape) = parse::read(text)?;
     instructions::build_stages(instrs, escape)
 }

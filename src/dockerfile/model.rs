@@ -7,7 +7,7 @@ use super::sources::{clean_rel, contains_wildcards, source_matches};
 /// Messages follow BuildKit's wording where BuildKit has one, prefixed with
 /// the 1-based line of the instruction.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DockerfileError {
+pub(crate) enum DockerfileError {
     /// The text contains no instruction at all (empty or only comments).
     #[error("file with no instructions")]
     NoInstructions,
@@ -79,7 +79,8 @@ pub enum DockerfileError {
 
 impl DockerfileError {
     /// The 1-based Dockerfile line the error refers to, if any.
-    pub fn line(&self) -> Option<usize> {
+    #[cfg(test)]
+    pub(crate) fn line(&self) -> Option<usize> {
         match self {
             DockerfileError::NoInstructions | DockerfileError::UnknownTarget { .. } => None,
             DockerfileError::UnterminatedHeredoc { line }
@@ -111,7 +112,7 @@ pub struct Options {
 
 /// A parsed Dockerfile (syntax only; nothing is evaluated yet).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dockerfile {
+pub(crate) struct Dockerfile {
     pub(super) escape: char,
     pub(super) meta_args: Vec<Cmd>,
     pub(super) stages: Vec<Stage>,
@@ -119,7 +120,7 @@ pub struct Dockerfile {
 
 /// One build stage (`FROM ...` up to the next `FROM`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stage {
+pub(crate) struct Stage {
     /// 0-based stage index, as used by `COPY --from=<index>`.
     pub index: usize,
     /// The `AS` name, lower-cased (BuildKit stage names are case-insensitive).
@@ -226,7 +227,7 @@ impl ContextSource {
         (!contains_wildcards(&p) && !p.contains('\\')).then_some(p)
     }
 
-    /// Whether this source selects `path`; see [`source_matches`].
+    /// Whether this source selects `path`; see `source_matches`.
     pub fn matches(&self, path: &str) -> bool {
         source_matches(&self.path, path)
     }
@@ -234,12 +235,13 @@ impl ContextSource {
 
 impl Dockerfile {
     /// All stages, in file order.
-    pub fn stages(&self) -> &[Stage] {
+    pub(crate) fn stages(&self) -> &[Stage] {
         &self.stages
     }
 
     /// The escape character in effect (`\` unless `# escape=`` ` ``).
-    pub fn escape(&self) -> char {
+    #[cfg(test)]
+    pub(crate) fn escape(&self) -> char {
         self.escape
     }
 }

@@ -142,7 +142,7 @@ pub(super) fn is_http_source(s: &str) -> bool {
 ///   a matched directory is copied whole. A malformed pattern selects nothing.
 ///
 /// Parent directories of a selected path are not reported as selected.
-pub fn source_matches(pattern: &str, path: &str) -> bool {
+pub(crate) fn source_matches(pattern: &str, path: &str) -> bool {
     let path = clean_rel(path);
     let pattern = clean_rel(pattern);
     if pattern.is_empty() {
@@ -175,7 +175,7 @@ pub fn source_matches(pattern: &str, path: &str) -> bool {
 /// itself its name. BuildKit applies the patterns in the copy, relative to each copied source
 /// (moby/buildkit frontend/dockerfile/dockerfile2llb/convert_copy.go passes them to
 /// `llb.WithExcludePatterns`). `None`: the source does not select `p`.
-pub fn excluded_rel<'a>(path: &str, wildcard: bool, p: &'a str) -> Option<&'a str> {
+pub(crate) fn excluded_rel<'a>(path: &str, wildcard: bool, p: &'a str) -> Option<&'a str> {
     if !source_matches(path, p) {
         return None;
     }

@@ -9,7 +9,7 @@ use super::DockerfileError;
 
 /// One instruction of a stage.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
+pub(crate) struct Step {
     /// 1-based line of the instruction.
     pub line: usize,
     /// The keyword, upper case (`COPY`, `ADD`, `RUN`, `WORKDIR`, …).
@@ -28,7 +28,7 @@ pub struct Step {
 
 /// The steps of one stage (`FROM` up to the next `FROM`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StageSteps {
+pub(crate) struct StageSteps {
     /// 0-based stage index.
     pub index: usize,
     /// `FROM … AS name`, lower-cased.
@@ -40,7 +40,7 @@ pub struct StageSteps {
 }
 
 /// Reads the stages' instructions (the same reader as [`super::parse`]).
-pub fn stage_steps(text: &str) -> Result<Vec<StageSteps>, DockerfileError> {
+pub(crate) fn stage_steps(text: &str) -> Result<Vec<StageSteps>, DockerfileError> {
     let (instrs, _esc) = super::parse::read(text)?;
     let mut out: Vec<StageSteps> = Vec::new();
     for (raw, _bodies) in instrs {

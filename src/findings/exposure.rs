@@ -89,7 +89,7 @@ pub(crate) struct Plan {
 /// Which Dockerfile the build uses and how it is evaluated: the pipeline's `-f -` text,
 /// `--target` and `--build-arg` values, so severity follows the Dockerfile actually built.
 #[derive(Debug, Clone, Default)]
-pub struct PlanInput {
+pub(crate) struct PlanInput {
     /// The Dockerfile comes from stdin (`-f -`): never read the file on disk.
     pub from_stdin: bool,
     /// The text read from stdin, if it was read.

@@ -19,7 +19,7 @@ use crate::tree::{Kind, State, ROOT};
 
 /// A directory the base report lists, now.
 #[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
-pub struct SavedDir {
+pub(crate) struct SavedDir {
     /// Its path, as the report writes it.
     pub path: String,
     /// Bytes and files sent below it at the base.
@@ -36,7 +36,7 @@ pub struct SavedDir {
 
 /// A file the base report lists, now.
 #[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
-pub struct SavedFile {
+pub(crate) struct SavedFile {
     /// Its path.
     pub path: String,
     /// Bytes at the base.
@@ -47,7 +47,7 @@ pub struct SavedFile {
 
 /// A directory or file among the largest now that the base report does not list.
 #[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
-pub struct Unlisted {
+pub(crate) struct Unlisted {
     /// Its path.
     pub path: String,
     /// Bytes now.
@@ -59,7 +59,7 @@ pub struct Unlisted {
 
 /// The comparison with a saved report.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct SavedGrowth {
+pub(crate) struct SavedGrowth {
     /// The base as given (the file).
     pub base: String,
     /// `report`: a saved JSON report (a git revision has no such key).
@@ -109,7 +109,7 @@ pub struct SavedGrowth {
 }
 
 /// Reads a saved report's JSON; `Err` says why it is not one.
-pub fn parse(bytes: &[u8]) -> Result<Value, String> {
+pub(crate) fn parse(bytes: &[u8]) -> Result<Value, String> {
     let v: Value = serde_json::from_slice(bytes).map_err(|e| format!("not a JSON report ({e})"))?;
     let is_report = v.get("schema_version").is_some_and(Value::is_u64)
         && v.get("content_bytes").is_some_and(Value::is_u64)
@@ -191,7 +191,7 @@ fn finding_keys<'a>(
 }
 
 /// Compares the saved report `base` (read from `name`) with the context now.
-pub fn compare(name: &str, base: &Value, now: (&Analysis, &Report)) -> SavedGrowth {
+pub(crate) fn compare(name: &str, base: &Value, now: (&Analysis, &Report)) -> SavedGrowth {
     let (a, r) = now;
     let sizes = measure(a);
     let mut dirs: Vec<SavedDir> = Vec::new();

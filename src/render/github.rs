@@ -8,7 +8,7 @@ use crate::rules::lint_rules;
 
 /// Escapes a workflow-command message: `%`, CR and LF as GitHub defines, and every other
 /// control character (ESC, BEL, … from file names) percent-encoded so none reaches the log raw.
-pub fn escape_data(s: &str) -> String {
+pub(crate) fn escape_data(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -23,12 +23,12 @@ pub fn escape_data(s: &str) -> String {
 }
 
 /// Escapes a workflow-command property value.
-pub fn escape_property(s: &str) -> String {
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// The command for a severity.
-pub fn command(severity: &str) -> &'static str {
+pub(crate) fn command(severity: &str) -> &'static str {
     match severity {
         "high" => "error",
         "medium" => "warning",
@@ -37,7 +37,7 @@ pub fn command(severity: &str) -> &'static str {
 }
 
 /// Writes the annotations for every group, then `summary` (if any) as a plain line.
-pub fn render(
+pub(crate) fn render(
     groups: &[Group],
     base: &Path,
     summary: &[String],

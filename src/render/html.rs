@@ -332,7 +332,7 @@ fn class_name(category: &str) -> String {
 }
 
 /// Renders the report as one self-contained HTML page.
-pub fn html(report: &Report) -> String {
+pub(crate) fn html(report: &Report) -> String {
     let nodes = build_tree(report);
     let t = &report.totals;
     let mut o = String::with_capacity(16 * 1024 + nodes.len() * 300);

@@ -7,7 +7,7 @@ use crate::walk::Builder;
 
 /// Terminal styling.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Style {
+pub(crate) struct Style {
     /// Use ANSI colours.
     pub color: bool,
     /// Width of the size bars.
@@ -66,7 +66,11 @@ fn bar(frac: f64, width: usize) -> String {
 }
 
 /// Renders the full human report.
-pub fn render(r: &Report, style: Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn render(
+    r: &Report,
+    style: Style,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut s = String::new();
     let _ = render_to(r, style, &mut s);
     out.write_all(s.as_bytes())

@@ -3,7 +3,7 @@
 use crate::report::Report;
 
 /// Renders the report as pretty JSON followed by a newline.
-pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, r)?;
     writeln!(out)
 }

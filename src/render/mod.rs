@@ -1,10 +1,10 @@
-//! Turns a [`crate::report::Report`] into human, JSON or list output.
+//! Turns a `crate::report::Report` into human, JSON or list output.
 
-pub mod github;
-pub mod html;
-pub mod human;
-pub mod json;
-pub mod sarif;
+pub(crate) mod github;
+pub(crate) mod html;
+pub(crate) mod human;
+pub(crate) mod json;
+pub(crate) mod sarif;
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,7 +23,7 @@ pub enum Format {
 
 /// Escapes a name for a terminal: control characters, backslashes and invalid UTF-8 become
 /// visible escapes, so a file name can never move the cursor or fake output.
-pub fn escape(b: &[u8]) -> String {
+pub(crate) fn escape(b: &[u8]) -> String {
     let s = crate::dockerignore::go_decode(b);
     let lossless = std::str::from_utf8(b).is_ok();
     let mut out = String::with_capacity(b.len());
@@ -42,7 +42,7 @@ pub fn escape(b: &[u8]) -> String {
 
 /// [`escape`], cut to about `max` characters (with `…` and the number of bytes left out), for
 /// echoing text the user did not choose to print (an ignore-file line of a binary file).
-pub fn escape_capped(b: &[u8], max: usize) -> String {
+pub(crate) fn escape_capped(b: &[u8], max: usize) -> String {
     let s = escape(b);
     if s.chars().count() <= max {
         return s;

@@ -12,7 +12,7 @@ use crate::rules::gates::gate;
 use crate::rules::lint_rules;
 
 /// The findings of one context.
-pub struct Group<'a> {
+pub(crate) struct Group<'a> {
     /// The context root (finding paths are relative to it).
     pub root: &'a Path,
     /// Findings.
@@ -26,7 +26,7 @@ pub struct Group<'a> {
 }
 
 /// SARIF level of a ctxsize severity.
-pub fn level(severity: &str) -> &'static str {
+pub(crate) fn level(severity: &str) -> &'static str {
     match severity {
         "high" => "error",
         "medium" => "warning",
@@ -35,7 +35,7 @@ pub fn level(severity: &str) -> &'static str {
 }
 
 /// Percent-encodes a relative path for a URI (RFC 3986 unreserved characters and `/` stay).
-pub fn uri_path(p: &str) -> String {
+pub(crate) fn uri_path(p: &str) -> String {
     let mut s = String::with_capacity(p.len());
     for b in p.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
@@ -49,7 +49,7 @@ pub fn uri_path(p: &str) -> String {
 
 /// The location of a context-relative path: relative to `base` (the current directory, which
 /// code scanning takes as the repository root) when inside it, else an absolute `file://` URI.
-pub fn location_uri(base: &Path, root: &Path, rel: &str) -> (String, bool) {
+pub(crate) fn location_uri(base: &Path, root: &Path, rel: &str) -> (String, bool) {
     let abs = if rel.is_empty() {
         root.to_path_buf()
     } else {
@@ -125,7 +125,7 @@ fn rule_descriptor(id: &str) -> Value {
 }
 
 /// A finding's message with its fix as a separate sentence: `message. Fix: `line``.
-pub fn message_with_fix(f: &Finding) -> String {
+pub(crate) fn message_with_fix(f: &Finding) -> String {
     let mut text = f.message.trim_end().to_string();
     if !f.fix.is_empty() && !text.contains(&format!("`{}`", f.fix)) {
         if !text.ends_with(['.', '!', '?']) {
@@ -162,7 +162,7 @@ fn location(base: &Path, root: &Path, rel: &str, line: Option<usize>) -> Value {
 }
 
 /// Builds the SARIF log.
-pub fn to_value(groups: &[Group], base: &Path) -> Value {
+pub(crate) fn to_value(groups: &[Group], base: &Path) -> Value {
     let mut ids: BTreeSet<String> = BTreeSet::new();
     let mut results = Vec::new();
     for g in groups {
@@ -217,7 +217,11 @@ pub fn to_value(groups: &[Group], base: &Path) -> Value {
 }
 
 /// Writes the SARIF log as pretty JSON.
-pub fn render(groups: &[Group], base: &Path, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn render(
+    groups: &[Group],
+    base: &Path,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &to_value(groups, base))?;
     writeln!(out)
 }

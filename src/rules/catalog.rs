@@ -15,7 +15,7 @@ use Severity::*;
 /// Which entry kinds a name rule applies to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Target {
+pub(crate) enum Target {
     /// Regular files only.
     File,
     /// Directories only; the hit covers the subtree.
@@ -27,7 +27,7 @@ pub enum Target {
 /// How a rule finds its entries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase", tag = "kind")]
-pub enum Detector {
+pub(crate) enum Detector {
     /// Path globs, checked by [`super::RuleSet::classify`].
     Name {
         /// Entry kinds the globs apply to.
@@ -50,7 +50,7 @@ pub enum Detector {
 
 /// One rule of the catalog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Rule {
+pub(crate) struct Rule {
     /// Stable ID, e.g. `CTX101`. Never reused for another meaning.
     pub id: &'static str,
     /// Category (its string form is the JSON `category`).
@@ -72,7 +72,8 @@ impl Rule {
     /// The fix specialised for a concrete path (relative to the context
     /// root): the escaped path itself. Docker patterns are anchored at the
     /// root, so this removes exactly that entry (and its subtree).
-    pub fn fix_for(&self, path: &str) -> String {
+    #[cfg(test)]
+    pub(crate) fn fix_for(&self, path: &str) -> String {
         escape_dockerignore(path)
     }
 }
@@ -80,6 +81,7 @@ impl Rule {
 /// Escapes a literal path so that it is one `.dockerignore` pattern matching
 /// exactly that path: `*`, `?`, `[`, `]` and `\` get a backslash, and so
 /// does a leading `!` or `#`.
+#[cfg(test)]
 pub(crate) fn escape_dockerignore(path: &str) -> String {
     let mut out = String::with_capacity(path.len() + 2);
     if path.starts_with('!') || path.starts_with('#') {
@@ -95,7 +97,7 @@ pub(crate) fn escape_dockerignore(path: &str) -> String {
 }
 
 /// Looks a rule up by ID.
-pub fn rule(id: &str) -> Option<&'static Rule> {
+pub(crate) fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
 
@@ -153,7 +155,7 @@ layer deletes it. Revoke it, then exclude the file or pass the value with `--sec
 /// Every rule, ordered by ID. Within one entry, when several rules of equal
 /// category rank and severity match, the earlier one here wins.
 #[rustfmt::skip]
-pub static RULES: &[Rule] = &[
+pub(crate) static RULES: &[Rule] = &[
     // ---- CTX001 gitignored ------------------------------------------------
     Rule {
         id: "CTX001",

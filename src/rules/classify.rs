@@ -48,7 +48,7 @@ thread_local! {
 /// beneath both a `test-data` and a `dependencies` directory is [`Nest::Opaque`].
 ///
 /// A tree walker passes the nest of a directory's entries down with
-/// [`RuleSet::nest_below`] instead of looking at every ancestor of every path.
+/// `RuleSet::nest_below` instead of looking at every ancestor of every path.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Nest {
     /// Not beneath any flagged directory.
@@ -153,14 +153,9 @@ impl RuleSet {
         }
     }
 
-    /// The configuration this set was built with.
-    pub fn config(&self) -> &RuleConfig {
-        &self.cfg
-    }
-
     /// The single most important hit for `e`, if any: a secret beats
     /// everything, then higher severity, then the earlier rule in
-    /// [`super::RULES`].
+    /// `super::RULES`.
     ///
     /// Allocation-free (thread-local buffers hold the lowercased path and glob
     /// match ids).
@@ -171,7 +166,7 @@ impl RuleSet {
     /// Whether a directory above `path` is an installed dependency tree (`node_modules/`,
     /// `vendor/`, …): what lies there belongs to another project (a vendored package's own
     /// `.dockerignore`, for one).
-    pub fn in_dependency_tree(&self, path: &[u8]) -> bool {
+    pub(crate) fn in_dependency_tree(&self, path: &[u8]) -> bool {
         path.iter()
             .enumerate()
             .filter(|&(_, &b)| b == b'/')
@@ -186,8 +181,8 @@ impl RuleSet {
             })
     }
 
-    /// [`RuleSet::classify`] and [`RuleSet::wants_content`] in one pass, for an entry whose
-    /// nest is known (from [`RuleSet::nest_below`] of its directory).
+    /// [`RuleSet::classify`] and `RuleSet::wants_content` in one pass, for an entry whose
+    /// nest is known (from `RuleSet::nest_below` of its directory).
     pub fn check(&self, e: &EntryRef<'_>, nest: Nest) -> (Option<Hit>, bool) {
         with_lower(e.path, |p| {
             (self.best(e, p, nest), self.content_ok(e, p, nest))
@@ -197,7 +192,7 @@ impl RuleSet {
     /// The nest of the entries directly inside the directory `dir` (a path
     /// relative to the context root), given the nest of `dir` itself: raised by
     /// any directory rule `dir` matches (its `except` globs do not count).
-    pub fn nest_below(&self, dir: &[u8], nest: Nest) -> Nest {
+    pub(crate) fn nest_below(&self, dir: &[u8], nest: Nest) -> Nest {
         if nest == Nest::Opaque {
             return nest;
         }
@@ -242,7 +237,8 @@ impl RuleSet {
     }
 
     /// Every hit for `e`, most important first, appended to `out`.
-    pub fn classify_all(&self, e: &EntryRef<'_>, out: &mut Vec<Hit>) {
+    #[cfg(test)]
+    pub(crate) fn classify_all(&self, e: &EntryRef<'_>, out: &mut Vec<Hit>) {
         let mut keyed: Vec<(RankKey, Hit)> = Vec::new();
         with_lower(e.path, |p| {
             self.for_each_hit(e, p, self.nest(p), |idx, hit| {
@@ -258,7 +254,8 @@ impl RuleSet {
     /// True for regular, non-empty files up to `content_max` bytes that are
     /// not binary by extension, not lockfiles or minified bundles, and not
     /// beneath a `vcs`/`dependencies` directory.
-    pub fn wants_content(&self, e: &EntryRef<'_>) -> bool {
+    #[cfg(test)]
+    pub(crate) fn wants_content(&self, e: &EntryRef<'_>) -> bool {
         with_lower(e.path, |p| self.content_ok(e, p, self.nest(p)))
     }
 

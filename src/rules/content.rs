@@ -12,10 +12,10 @@ use super::ContentHit;
 
 /// [`scan_content`] treats a buffer as binary (and skips it) when a NUL byte
 /// occurs within this many leading bytes.
-pub const BINARY_SNIFF_LEN: usize = 8 * 1024;
+pub(crate) const BINARY_SNIFF_LEN: usize = 8 * 1024;
 
 /// [`scan_content`] returns at most this many hits per buffer.
-pub const MAX_CONTENT_HITS: usize = 32;
+pub(crate) const MAX_CONTENT_HITS: usize = 32;
 
 /// How a signature is confirmed beyond its regex.
 #[derive(Clone, Copy)]
@@ -226,8 +226,8 @@ pub(crate) fn content_rule_ids() -> impl Iterator<Item = &'static str> {
 /// `content_max` bytes).
 ///
 /// Returns hits sorted by line, then rule ID; at most one per rule and line
-/// and at most [`MAX_CONTENT_HITS`] in total. Returns nothing for binary
-/// content (a NUL byte within the first [`BINARY_SNIFF_LEN`] bytes). Never
+/// and at most `MAX_CONTENT_HITS` in total. Returns nothing for binary
+/// content (a NUL byte within the first `BINARY_SNIFF_LEN` bytes). Never
 /// returns or keeps the matched text. Linear in `bytes.len()` per rule.
 pub fn scan_content(bytes: &[u8]) -> Vec<ContentHit> {
     scan(bytes, true)
@@ -237,7 +237,7 @@ pub fn scan_content(bytes: &[u8]) -> Vec<ContentHit> {
 /// signature (CTX159: `_password=`, `_auth=` lines) applies only to files named like one
 /// (`.npmrc`, `.yarnrc`, `.yarnrc.yml`, `*.npmrc`), so that code assigning `_password = …` is
 /// not taken for a registry login.
-pub fn scan_content_at(path: &[u8], bytes: &[u8]) -> Vec<ContentHit> {
+pub(crate) fn scan_content_at(path: &[u8], bytes: &[u8]) -> Vec<ContentHit> {
     let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
     let low = name.to_ascii_lowercase();
     let npmrc = low.ends_with(b".npmrc") || low.starts_with(b".yarnrc") || low == b"npmrc";

@@ -17,7 +17,7 @@ fn re(s: &str) -> Regex {
 /// `test*`, `fixtures`, `__fixtures__`, `__tests__`, `spec`, `specs`, `e2e` or `__mocks__`, or a
 /// file named like a test (`*_test.go`, `test_*.py`, `*.test.ts`, `*.spec.js`, `*Test.java`, …).
 /// Keys found there are usually fake: graded lower and labelled as test fixtures.
-pub fn is_test_path(path: &[u8]) -> bool {
+pub(crate) fn is_test_path(path: &[u8]) -> bool {
     let mut comps = path.split(|&b| b == b'/').peekable();
     while let Some(c) = comps.next() {
         let last = comps.peek().is_none();
@@ -64,7 +64,7 @@ fn test_file_name(name: &[u8], low: &[u8]) -> bool {
 /// Whether a variable name says it holds a secret (`DB_PASSWORD`, `API_KEY`, `SECRET_KEY_BASE`,
 /// `GITHUB_TOKEN`) and not something about one (`TOKEN_FILE`, `PASSWORD_MIN_LENGTH`,
 /// `AUTH_URL`, `AWS_ACCESS_KEY_ID`).
-pub fn secret_name(name: &[u8]) -> bool {
+pub(crate) fn secret_name(name: &[u8]) -> bool {
     static RE: OnceLock<[Regex; 2]> = OnceLock::new();
     let [yes, no] = RE.get_or_init(|| {
         [
@@ -78,7 +78,7 @@ pub fn secret_name(name: &[u8]) -> bool {
 /// Whether an assigned value is a literal that could be a secret: not empty, not a variable
 /// reference, not a boolean or number, not a path or a placeholder such as `<token>`,
 /// `changeme-later` or `xxxx`.
-pub fn literal_secret_value(v: &[u8]) -> bool {
+pub(crate) fn literal_secret_value(v: &[u8]) -> bool {
     let v = v.trim_ascii();
     let v = v
         .strip_prefix(b"\"")
@@ -133,7 +133,7 @@ pub fn literal_secret_value(v: &[u8]) -> bool {
 /// `KEY: VALUE`) whose key names a secret and whose value is a literal (see [`secret_name`] and
 /// [`literal_secret_value`]). Used to tell a dotenv file with credentials from one that holds
 /// release variables (`hugoreleaser.env`).
-pub fn env_secret_line(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn env_secret_line(bytes: &[u8]) -> Option<usize> {
     for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
         let l = line.trim_ascii();
         if l.starts_with(b"#") {
@@ -159,7 +159,7 @@ pub fn env_secret_line(bytes: &[u8]) -> Option<usize> {
 /// The 1-based line of the first request or response header in a HAR capture that carries a
 /// credential (`Authorization`, `Cookie`, `Set-Cookie`, `X-Api-Key`, …) with a non-empty value.
 /// A capture without one (most e2e fixtures) is not a secret, whatever its size.
-pub fn har_credential_line(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn har_credential_line(bytes: &[u8]) -> Option<usize> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let r = RE.get_or_init(|| {
         re(concat!(
@@ -173,7 +173,7 @@ pub fn har_credential_line(bytes: &[u8]) -> Option<usize> {
 
 /// Whether the text is a template (Helm, Jinja, Go templates): it holds a `{{ … }}`
 /// expression. A secret-named template only says where a secret goes, not what it is.
-pub fn is_template(bytes: &[u8]) -> bool {
+pub(crate) fn is_template(bytes: &[u8]) -> bool {
     let Some(open) = memchr::memmem::find(bytes, b"{{") else {
         return false;
     };
@@ -182,7 +182,7 @@ pub fn is_template(bytes: &[u8]) -> bool {
 
 /// What kind of credential a Dockerfile `ARG`/`ENV` value holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DockerfileCred {
+pub(crate) enum DockerfileCred {
     /// A URL with a password (`postgres://user:pw@host`).
     UrlPassword,
     /// A token format the content scan knows (`AKIA…`, `ghp_…`, …).
@@ -193,7 +193,7 @@ pub enum DockerfileCred {
 
 impl DockerfileCred {
     /// A short description for a finding's message.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             DockerfileCred::UrlPassword => "a URL with a password",
             DockerfileCred::Token => "a token",
@@ -204,7 +204,7 @@ impl DockerfileCred {
 
 /// One credential in a Dockerfile: the 1-based line of the instruction, `ARG` or `ENV`, the kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DockerfileHit {
+pub(crate) struct DockerfileHit {
     /// 1-based line where the instruction starts.
     pub line: usize,
     /// `"ARG"` or `"ENV"`.
@@ -216,7 +216,7 @@ pub struct DockerfileHit {
 /// Credentials in the values of a Dockerfile's `ARG` and `ENV` instructions: URLs with a
 /// password, known token formats, and secret-named variables set to a literal. Values are read
 /// and dropped; only lines and kinds come back.
-pub fn dockerfile_credentials(text: &[u8]) -> Vec<DockerfileHit> {
+pub(crate) fn dockerfile_credentials(text: &[u8]) -> Vec<DockerfileHit> {
     let escape = escape_char(text);
     let mut out = Vec::new();
     let lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();

@@ -3,7 +3,7 @@
 
 /// One gate: its name (the SARIF rule is `gate/<name>`), what a failure means, how to fix it.
 #[derive(Debug, Clone, Copy)]
-pub struct GateInfo {
+pub(crate) struct GateInfo {
     /// `budget`, `max-files`, `max-file-size` or `fail-on`.
     pub name: &'static str,
     /// One line.
@@ -13,7 +13,7 @@ pub struct GateInfo {
 }
 
 /// Every gate.
-pub const GATES: &[GateInfo] = &[
+pub(crate) const GATES: &[GateInfo] = &[
     GateInfo { name: "budget", short: "The build context is over its size budget.", help: "Exclude what the build does not need in .dockerignore (run `ctxsize` for the largest paths and `ctxsize suggest` for an allowlist), or raise the budget." },
     GateInfo { name: "max-files", short: "The build context has more files than allowed.", help: "Exclude dependency trees, caches and build output in .dockerignore, or raise --max-files." },
     GateInfo { name: "max-file-size", short: "A file in the build context is larger than allowed.", help: "Exclude the file in .dockerignore if the build does not need it, or raise --max-file-size." },
@@ -21,6 +21,6 @@ pub const GATES: &[GateInfo] = &[
 ];
 
 /// Looks up a gate by name.
-pub fn gate(name: &str) -> Option<&'static GateInfo> {
+pub(crate) fn gate(name: &str) -> Option<&'static GateInfo> {
     GATES.iter().find(|g| g.name == name)
 }

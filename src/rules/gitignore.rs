@@ -10,7 +10,7 @@ use super::bytes_to_path;
 
 /// Building a [`GitignoreSet`] failed.
 #[derive(Debug, thiserror::Error)]
-pub enum GitignoreError {
+pub(crate) enum GitignoreError {
     /// The matcher for one ignore file could not be compiled.
     #[error("cannot build the gitignore matcher for `{dir}`: {message}")]
     Build {
@@ -23,7 +23,7 @@ pub enum GitignoreError {
 
 /// A pattern line that git would silently skip and that was skipped here.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InvalidLine {
+pub(crate) struct InvalidLine {
     /// Directory of the ignore file (`""` is the context root).
     pub dir: Vec<u8>,
     /// 1-based line number in that file.
@@ -55,7 +55,7 @@ pub struct InvalidLine {
 /// `.gitignore` files from the work tree down (the report does so, see
 /// `findings::git::outer_ignores`).
 #[derive(Debug, Default)]
-pub struct GitignoreSet {
+pub(crate) struct GitignoreSet {
     /// Directory (relative, no trailing `/`, `""` for the root) → matchers,
     /// lowest precedence first.
     levels: HashMap<Vec<u8>, Vec<Gitignore>>,
@@ -67,7 +67,7 @@ impl GitignoreSet {
     /// relative to the context root, `/`-separated; `""` (or `"."`) is the
     /// root. Lines git would skip as invalid are skipped and listed in
     /// [`GitignoreSet::invalid_lines`].
-    pub fn new<I>(files: I) -> Result<GitignoreSet, GitignoreError>
+    pub(crate) fn new<I>(files: I) -> Result<GitignoreSet, GitignoreError>
     where
         I: IntoIterator<Item = (Vec<u8>, String)>,
     {
@@ -98,19 +98,21 @@ impl GitignoreSet {
     }
 
     /// True when no ignore file has any pattern.
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.levels.is_empty()
     }
 
     /// Lines skipped because they are not valid patterns.
-    pub fn invalid_lines(&self) -> &[InvalidLine] {
+    #[cfg(test)]
+    pub(crate) fn invalid_lines(&self) -> &[InvalidLine] {
         &self.invalid
     }
 
     /// Would git ignore `path` (relative to the context root, `/`-separated)?
     /// `is_dir` says whether the path is a directory (for `dir/` patterns).
     /// A path beneath an ignored directory is ignored.
-    pub fn is_ignored(&self, path: &[u8], is_dir: bool) -> bool {
+    pub(crate) fn is_ignored(&self, path: &[u8], is_dir: bool) -> bool {
         if self.levels.is_empty() {
             return false;
         }
@@ -126,18 +128,8 @@ impl GitignoreSet {
         self.decide(path, is_dir) == Some(true)
     }
 
-    /// Like [`GitignoreSet::is_ignored`] for a walk that stops at ignored directories: the
-    /// caller knows no ancestor is ignored, so only `path` itself is decided.
-    pub fn is_ignored_here(&self, path: &[u8], is_dir: bool) -> bool {
-        if self.levels.is_empty() {
-            return false;
-        }
-        let path = normalize_dir(path);
-        !path.is_empty() && self.decide(path, is_dir) == Some(true)
-    }
-
     /// Whether directory `dir` (relative, `""` for the root) holds ignore files.
-    pub fn has_level(&self, dir: &[u8]) -> bool {
+    pub(crate) fn has_level(&self, dir: &[u8]) -> bool {
         self.levels.contains_key(normalize_dir(dir))
     }
 
@@ -145,7 +137,7 @@ impl GitignoreSet {
     /// directories hold ignore files ([`GitignoreSet::has_level`]): `dirs` are the lengths of
     /// those ancestors' paths within `path` (0 for the root), shallowest first. Only those
     /// levels are looked up.
-    pub fn is_ignored_in(&self, dirs: &[usize], path: &[u8], is_dir: bool) -> bool {
+    pub(crate) fn is_ignored_in(&self, dirs: &[usize], path: &[u8], is_dir: bool) -> bool {
         self.decide_at(dirs.iter().rev().copied(), path, is_dir) == Some(true)
     }
 

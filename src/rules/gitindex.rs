@@ -13,7 +13,7 @@
 
 /// Why an index could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum IndexError {
+pub(crate) enum IndexError {
     /// Not an index file, or cut short.
     #[error("not a git index file ({0})")]
     Malformed(&'static str),
@@ -27,7 +27,7 @@ pub enum IndexError {
 
 /// What the index tracks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tracked {
+pub(crate) struct Tracked {
     /// Tracked file (and submodule) paths, relative to the repository root, sorted by bytes,
     /// without duplicates.
     pub paths: Vec<Vec<u8>>,
@@ -59,10 +59,10 @@ fn varint(b: &[u8], pos: &mut usize) -> Result<usize, IndexError> {
 }
 
 /// The first bytes of every index file.
-pub const SIGNATURE: &[u8; 4] = b"DIRC";
+pub(crate) const SIGNATURE: &[u8; 4] = b"DIRC";
 
 /// Parses an index file. `hash_len` is 20 (SHA-1) or 32 (SHA-256 repositories).
-pub fn parse(b: &[u8], hash_len: usize) -> Result<Tracked, IndexError> {
+pub(crate) fn parse(b: &[u8], hash_len: usize) -> Result<Tracked, IndexError> {
     if b.len() < 12 || &b[..4] != SIGNATURE {
         return Err(IndexError::Malformed("no DIRC signature"));
     }
@@ -143,7 +143,7 @@ pub fn parse(b: &[u8], hash_len: usize) -> Result<Tracked, IndexError> {
 impl Tracked {
     /// Keeps what lies below `prefix` (a directory relative to the repository root, `""`: all)
     /// and makes it relative to that directory.
-    pub fn below(self, prefix: &[u8]) -> Tracked {
+    pub(crate) fn below(self, prefix: &[u8]) -> Tracked {
         if prefix.is_empty() {
             return self;
         }
@@ -170,7 +170,7 @@ impl Tracked {
     }
 
     /// Whether git tracks the file `path`.
-    pub fn has_file(&self, path: &[u8]) -> bool {
+    pub(crate) fn has_file(&self, path: &[u8]) -> bool {
         self.paths
             .binary_search_by(|p| p.as_slice().cmp(path))
             .is_ok()
@@ -178,7 +178,7 @@ impl Tracked {
     }
 
     /// Whether git tracks anything at or below `dir`.
-    pub fn has_below(&self, dir: &[u8]) -> bool {
+    pub(crate) fn has_below(&self, dir: &[u8]) -> bool {
         if dir.is_empty() {
             return !self.paths.is_empty() || !self.sparse_dirs.is_empty();
         }

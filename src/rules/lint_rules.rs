@@ -4,7 +4,7 @@
 
 /// A lint rule: id, short name, one-line description, help text.
 #[derive(Debug, Clone, Copy)]
-pub struct RuleInfo {
+pub(crate) struct RuleInfo {
     /// Stable id.
     pub id: &'static str,
     /// Short name (kebab-case).
@@ -16,7 +16,7 @@ pub struct RuleInfo {
 }
 
 /// Every ignore-file rule (`DI0xx`).
-pub const RULES: &[RuleInfo] = &[
+pub(crate) const RULES: &[RuleInfo] = &[
     RuleInfo { id: "DI001", name: "invalid-pattern", short: "The ignore file has a pattern docker rejects; the build fails.", help: "Fix the pattern: close every `[`, avoid empty or reversed classes such as `[z-a]`, do not end a line with `\\`, and give `!` a pattern." },
     RuleInfo { id: "DI002", name: "matches-nothing", short: "A pattern matches nothing in this context.", help: "Remove the line if it is stale, or fix its spelling. Patterns are relative to the context root: `foo` matches only `./foo`; use `**/foo` for any depth." },
     RuleInfo { id: "DI003", name: "root-only-pattern", short: "A pattern without `/` only matches at the context root, but matching entries deeper down are sent.", help: "Unlike .gitignore, a .dockerignore pattern is anchored at the context root: `*.log` does not exclude `sub/a.log`. Write `**/*.log` to match at any depth." },
@@ -31,7 +31,7 @@ pub const RULES: &[RuleInfo] = &[
 ];
 
 /// Every Dockerfile check (`DF0xx`): a COPY/ADD/bind-mount source or the Dockerfile itself.
-pub const DOCKERFILE_RULES: &[RuleInfo] = &[
+pub(crate) const DOCKERFILE_RULES: &[RuleInfo] = &[
     RuleInfo { id: "DF001", name: "excluded-source", short: "A COPY/ADD source is excluded by the ignore file: the build fails with \"not found\".", help: "Re-include the source with a `!` line after the line that excludes it, or stop excluding it. `ctxsize explain PATH` shows the deciding line." },
     RuleInfo { id: "DF002", name: "missing-source", short: "A COPY/ADD source does not exist in the build context: the build fails.", help: "Create the file before the build (or in an earlier stage and `COPY --from` it), fix the path (sources are relative to the context root, not to the Dockerfile), or remove the instruction." },
     RuleInfo { id: "DF003", name: "partly-sent", short: "A COPY/ADD source directory is only partly sent: some files below it are excluded.", help: "Usually intended (tests, docs left out). If the image needs the files, re-include them with a `!` line." },
@@ -42,7 +42,7 @@ pub const DOCKERFILE_RULES: &[RuleInfo] = &[
 ];
 
 /// Looks up a rule of this catalog (`DI0xx` or `DF0xx`).
-pub fn rule(id: &str) -> Option<&'static RuleInfo> {
+pub(crate) fn rule(id: &str) -> Option<&'static RuleInfo> {
     RULES
         .iter()
         .chain(DOCKERFILE_RULES)
@@ -50,6 +50,6 @@ pub fn rule(id: &str) -> Option<&'static RuleInfo> {
 }
 
 /// The rule id of a Dockerfile check kind (`excluded-source`, …).
-pub fn dockerfile_rule(check: &str) -> Option<&'static RuleInfo> {
+pub(crate) fn dockerfile_rule(check: &str) -> Option<&'static RuleInfo> {
     DOCKERFILE_RULES.iter().find(|r| r.name == check)
 }

@@ -18,12 +18,12 @@
 //! * **Content signatures** ([`scan_content`]): private-key blocks and token
 //!   formats, found in a bounded byte buffer. Only rule IDs and 1-based line
 //!   numbers come back; the matched text is never returned or stored.
-//! * **Gitignored but sent** ([`GitignoreSet`]): git's own ignore semantics,
+//! * **Gitignored but sent** (`GitignoreSet`): git's own ignore semantics,
 //!   via the `ignore` crate's gitignore matcher, over the `.gitignore` files
 //!   the engine saw.
 //!
 //! Every rule has a stable ID (`CTX101`, …), a [`Category`], a [`Severity`], a
-//! title, a "why" and a generic `.dockerignore` fix; see [`RULES`] and
+//! title, a "why" and a generic `.dockerignore` fix; see `RULES` and
 //! `docs/rules.md`.
 //!
 //! # ID blocks
@@ -50,7 +50,7 @@
 //!
 //! * beneath a `vcs` or `dependencies` directory (`.git/`, `node_modules/`,
 //!   `vendor/`, …): no name hit at all, secrets included (third-party test
-//!   keys under `node_modules` are noise), and [`RuleSet::wants_content`] is
+//!   keys under `node_modules` are noise), and `RuleSet::wants_content` is
 //!   false. Only `large-file` still fires.
 //! * beneath a `test-data` directory: secret-by-name hits are reported at
 //!   [`Severity::Low`] (fixtures are usually fake keys); other name hits are
@@ -72,10 +72,10 @@ mod catalog;
 mod classify;
 mod content;
 mod extra;
-pub mod gates;
+pub(crate) mod gates;
 mod gitignore;
-pub mod gitindex;
-pub mod lint_rules;
+pub(crate) mod gitindex;
+pub(crate) mod lint_rules;
 mod names;
 
 #[cfg(test)]
@@ -83,20 +83,25 @@ mod tests;
 #[cfg(test)]
 mod tests_content;
 
-pub use catalog::{rule, Detector, Rule, Target, RULES};
+#[cfg(test)]
+use catalog::RULES;
+pub(crate) use catalog::{rule, Rule};
 pub use classify::{Nest, RuleSet};
 pub(crate) use content::content_rule_ids;
-pub use content::{scan_content, scan_content_at, BINARY_SNIFF_LEN, MAX_CONTENT_HITS};
-pub use extra::{
+pub use content::scan_content;
+#[cfg(test)]
+use content::MAX_CONTENT_HITS;
+pub(crate) use content::{scan_content_at, BINARY_SNIFF_LEN};
+pub(crate) use extra::{
     dockerfile_credentials, env_secret_line, har_credential_line, is_template, is_test_path,
-    literal_secret_value, secret_name, DockerfileCred, DockerfileHit,
+    DockerfileCred, DockerfileHit,
 };
-pub use gitignore::{GitignoreError, GitignoreSet, InvalidLine};
+pub(crate) use gitignore::GitignoreSet;
 
 /// Rule ID for "sent although a `.gitignore` ignores it" (see [`GitignoreSet`]).
-pub const GITIGNORED_RULE: &str = "CTX001";
+pub(crate) const GITIGNORED_RULE: &str = "CTX001";
 /// Rule ID for "file larger than [`RuleConfig::large_file_threshold`]".
-pub const LARGE_FILE_RULE: &str = "CTX800";
+pub(crate) const LARGE_FILE_RULE: &str = "CTX800";
 
 /// What kind of filesystem entry an [`EntryRef`] describes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,7 +159,7 @@ pub enum Category {
 
 impl Category {
     /// All categories, in a stable order.
-    pub const ALL: [Category; 11] = [
+    pub(crate) const ALL: [Category; 11] = [
         Category::Secret,
         Category::Vcs,
         Category::Dependencies,
@@ -169,7 +174,7 @@ impl Category {
     ];
 
     /// The exact string used in JSON and on the command line.
-    pub const fn as_str(self) -> &'static str {
+    pub(crate) const fn as_str(self) -> &'static str {
         match self {
             Category::Secret => "secret",
             Category::Vcs => "vcs",
@@ -218,7 +223,7 @@ pub enum Severity {
 
 impl Severity {
     /// All severities, least severe first.
-    pub const ALL: [Severity; 4] = [
+    pub(crate) const ALL: [Severity; 4] = [
         Severity::Info,
         Severity::Low,
         Severity::Medium,
@@ -226,7 +231,7 @@ impl Severity {
     ];
 
     /// The exact string used in JSON and on the command line.
-    pub const fn as_str(self) -> &'static str {
+    pub(crate) const fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
             Severity::Low => "low",
@@ -263,7 +268,7 @@ pub struct RuleConfig {
     /// Files strictly larger than this get `CTX800` (`large-file`). `0`
     /// disables the rule. Default 10 000 000 bytes.
     pub large_file_threshold: u64,
-    /// [`RuleSet::wants_content`] only asks for files up to this size.
+    /// `RuleSet::wants_content` only asks for files up to this size.
     /// Default 1 MiB.
     pub content_max: u64,
 }
@@ -293,7 +298,7 @@ pub struct Hit {
 
 impl Hit {
     /// The `CTX001` hit for an entry that a [`GitignoreSet`] ignores.
-    pub fn gitignored(kind: Kind) -> Hit {
+    pub(crate) fn gitignored(kind: Kind) -> Hit {
         let r = rule(GITIGNORED_RULE).expect("CTX001 is in the catalog");
         Hit {
             rule: r.id,
@@ -304,7 +309,7 @@ impl Hit {
     }
 
     /// Catalog entry for this hit's rule.
-    pub fn info(&self) -> &'static Rule {
+    pub(crate) fn info(&self) -> &'static Rule {
         rule(self.rule).expect("hits only carry catalog IDs")
     }
 }

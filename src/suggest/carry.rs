@@ -12,7 +12,7 @@ use super::plan::{inside, Plan};
 /// The user's file, line by line: the valid lines (original line numbers kept) and the invalid
 /// ones with the reason.
 #[derive(Debug, Clone, Default)]
-pub struct UserLines {
+pub(crate) struct UserLines {
     /// The valid lines joined, invalid lines blanked (so line numbers stay).
     pub text: String,
     /// `(line number, line, reason)` of each dropped line.
@@ -20,7 +20,7 @@ pub struct UserLines {
 }
 
 /// Splits the current file into valid and invalid lines.
-pub fn read(current: &[u8]) -> UserLines {
+pub(crate) fn read(current: &[u8]) -> UserLines {
     let text = String::from_utf8_lossy(current);
     let mut out = UserLines::default();
     for (n, line) in text.split('\n').enumerate() {
@@ -87,7 +87,7 @@ const PROTECTIVE: &[&str] = &[
 ];
 
 /// An exclusion line that protects.
-pub fn protective(line: &str) -> bool {
+pub(crate) fn protective(line: &str) -> bool {
     let t = line.trim();
     if t.is_empty() || t.starts_with('#') || t.starts_with('!') {
         return false;
@@ -97,7 +97,7 @@ pub fn protective(line: &str) -> bool {
 }
 
 /// Lines of the current ignore file to carry over, and warnings for those refused.
-pub fn choose(
+pub(crate) fn choose(
     m: &Model,
     plan: &Plan,
     user: &UserLines,

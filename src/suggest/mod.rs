@@ -1,33 +1,33 @@
 //! `ctxsize suggest`: an allowlist ignore file generated from the Dockerfiles that use it,
 //! proven before it is offered.
 //!
-//! 1. The whole context is walked with no patterns ([`model`]). The served Dockerfiles
-//!    ([`targets`]) are every `-f`, the Compose services that build this context, and the
+//! 1. The whole context is walked with no patterns (`model`). The served Dockerfiles
+//!    (`targets`) are every `-f`, the Compose services that build this context, and the
 //!    Dockerfiles found by name in the context whose sources point into it. Their sources
 //!    (`COPY`/`ADD` without `--from`, `RUN --mount=type=bind`, in the stages the target
 //!    reaches; platform ARGs for the native and the common platforms) select what the build
 //!    copies.
-//! 2. The file ([`plan`]) is `*`, then `!` lines: the Dockerfiles' own globs mirrored, the
+//! 2. The file (`plan`) is `*`, then `!` lines: the Dockerfiles' own globs mirrored, the
 //!    fewest literal lines that keep every selected path, sources that do not exist yet; for
 //!    `COPY . .` one line per top-level entry worth sending. Then the user's lines
-//!    ([`carry`]): those still deciding something inside the kept paths and every protective
-//!    line. Then re-exclusions ([`reexclude`]) limited to what cannot belong in an image.
-//! 3. [`prove`] analyses the context again with the proposal for every served Dockerfile under
+//!    (`carry`): those still deciding something inside the kept paths and every protective
+//!    line. Then re-exclusions (`reexclude`) limited to what cannot belong in an image.
+//! 3. `prove` analyses the context again with the proposal for every served Dockerfile under
 //!    every builder that reads the file: every file the build copies and sends today must still
 //!    be sent, except the listed removals. A failure broadens the lines and proves again; what
 //!    cannot be proven is reported and the command exits 1.
 //! 4. [`write`] replaces the file atomically and keeps the previous one where the next build
 //!    does not send it (checked after the write).
 
-pub mod carry;
-pub mod model;
-pub mod named;
-pub mod output;
-pub mod plan;
-pub mod prove;
-pub mod reexclude;
-pub mod targets;
-pub mod write;
+pub(crate) mod carry;
+pub(crate) mod model;
+pub(crate) mod named;
+pub(crate) mod output;
+pub(crate) mod plan;
+pub(crate) mod prove;
+pub(crate) mod reexclude;
+pub(crate) mod targets;
+pub(crate) mod write;
 
 use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
@@ -42,8 +42,10 @@ use crate::transfer::{self, node_paths};
 use crate::tree::{Tree, ROOT};
 use crate::walk::Builder;
 
-pub use model::broad_prefix;
-pub use output::{summary, unified_diff};
+#[cfg(test)]
+use model::broad_prefix;
+pub use output::summary;
+pub(crate) use output::unified_diff;
 pub use write::{write_atomic, Snapshot};
 
 use model::Model;
@@ -77,7 +79,7 @@ pub struct SuggestOptions {
 }
 
 /// Files and bytes.
-pub type Count = (u64, u64);
+pub(crate) type Count = (u64, u64);
 
 /// Sizes of one builder's context before and after the proposal (the first served Dockerfile).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -173,7 +175,10 @@ pub fn suggest(config: &Config, opts: &SuggestOptions) -> Result<Suggestion, Err
 
 /// Builds and proves every proposal: one for the ignore file the Dockerfiles share, or with
 /// `--per-dockerfile` one `<Dockerfile>.dockerignore` per served Dockerfile.
-pub fn suggest_all(config: &Config, opts: &SuggestOptions) -> Result<Vec<Suggestion>, Error> {
+pub(crate) fn suggest_all(
+    config: &Config,
+    opts: &SuggestOptions,
+) -> Result<Vec<Suggestion>, Error> {
     if let Some(nc) = &opts.named {
         return Ok(vec![named::suggest(config, opts, nc)?]);
     }
@@ -834,7 +839,7 @@ fn secure_backup(
 
 /// `ctxsize suggest`: the file (or a diff) on `out`, the summary on `err`. Exits 1 (and writes
 /// nothing) when a proposal cannot be proven.
-pub fn command(
+pub(crate) fn command(
     config: &Config,
     opts: &SuggestOptions,
     out: &mut dyn Write,

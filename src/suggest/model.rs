@@ -9,7 +9,7 @@ use super::targets::Target;
 
 /// A source reduced to what selection needs.
 #[derive(Debug, Clone)]
-pub struct Sel {
+pub(crate) struct Sel {
     /// Cleaned path or wildcard pattern; `""` is the root.
     pub path: String,
     /// It has a wildcard.
@@ -24,7 +24,7 @@ pub struct Sel {
 
 impl Sel {
     /// From a resolved source.
-    pub fn from_source(s: &ContextSource) -> Sel {
+    pub(crate) fn from_source(s: &ContextSource) -> Sel {
         let excludes = (!s.excludes.is_empty())
             .then(|| {
                 PatternSet::parse(s.excludes.join("\n").as_bytes())
@@ -42,7 +42,7 @@ impl Sel {
     }
 
     /// A whole directory kept for an unresolved source.
-    pub fn dir(p: String) -> Sel {
+    pub(crate) fn dir(p: String) -> Sel {
         Sel {
             prefix: p.clone(),
             path: p,
@@ -53,12 +53,12 @@ impl Sel {
     }
 
     /// Selects `p` (the build may copy it).
-    pub fn selects(&self, p: &str) -> bool {
+    pub(crate) fn selects(&self, p: &str) -> bool {
         source_matches(&self.path, p)
     }
 
     /// Selected and not removed by `COPY --exclude` (patterns relative to the copied item).
-    pub fn copies(&self, p: &str) -> bool {
+    pub(crate) fn copies(&self, p: &str) -> bool {
         if !self.selects(p) {
             return false;
         }
@@ -73,7 +73,7 @@ impl Sel {
     }
 
     /// The source points at `p` or inside it (not merely at an ancestor of `p`).
-    pub fn names(&self, p: &str) -> bool {
+    pub(crate) fn names(&self, p: &str) -> bool {
         if self.path.is_empty() || self.broad {
             return false;
         }
@@ -95,7 +95,7 @@ impl Sel {
 
 /// One served Dockerfile's selections.
 #[derive(Debug, Clone)]
-pub struct Need {
+pub(crate) struct Need {
     /// The sources.
     pub sels: Vec<Sel>,
     /// Some source is the whole context (or an unresolved one with no literal directory).
@@ -105,7 +105,7 @@ pub struct Need {
 }
 
 /// The full tree and what the Dockerfiles select.
-pub struct Model {
+pub(crate) struct Model {
     /// The context root.
     pub tree_root: std::path::PathBuf,
     /// The tree (no patterns).
@@ -130,7 +130,7 @@ pub struct Model {
 
 /// The literal directory an unresolved source certainly lies in: the text before the first
 /// variable, cut back to a whole directory without wildcards. `""` means anywhere.
-pub fn broad_prefix(raw: &str) -> String {
+pub(crate) fn broad_prefix(raw: &str) -> String {
     let before = raw.split('$').next().unwrap_or("");
     let before = before.trim_start_matches("./").trim_start_matches('/');
     let mut comps: Vec<&str> = before.split('/').collect();
@@ -149,7 +149,7 @@ pub fn broad_prefix(raw: &str) -> String {
 }
 
 /// The selections of one Dockerfile, with warnings for unresolved sources.
-pub fn sels_of(t: &Target, warnings: &mut Vec<String>) -> (Vec<Sel>, bool) {
+pub(crate) fn sels_of(t: &Target, warnings: &mut Vec<String>) -> (Vec<Sel>, bool) {
     let mut sels = Vec::new();
     let mut whole = false;
     for s in &t.sources.items {
@@ -183,7 +183,7 @@ pub fn sels_of(t: &Target, warnings: &mut Vec<String>) -> (Vec<Sel>, bool) {
 
 impl Model {
     /// Builds the model over `tree` for the served Dockerfiles.
-    pub fn new(
+    pub(crate) fn new(
         root: &std::path::Path,
         tree: Tree,
         targets: &[Target],
@@ -255,27 +255,27 @@ impl Model {
     }
 
     /// The walk listed `p`.
-    pub fn has(&self, p: &str) -> bool {
+    pub(crate) fn has(&self, p: &str) -> bool {
         self.path_set.contains(p)
     }
 
     /// A directory.
-    pub fn is_dir(&self, i: u32) -> bool {
+    pub(crate) fn is_dir(&self, i: u32) -> bool {
         self.tree.nodes[i as usize].kind == Kind::Dir
     }
 
     /// Some Dockerfile copies the whole context.
-    pub fn whole(&self) -> bool {
+    pub(crate) fn whole(&self) -> bool {
         self.needs.iter().any(|n| n.whole)
     }
 
     /// Top-level entries.
-    pub fn top(&self) -> &[u32] {
+    pub(crate) fn top(&self) -> &[u32] {
         self.kids.of(ROOT)
     }
 
     /// Total size of regular files at or below `i`.
-    pub fn size_below(&self, i: u32) -> (u64, u64) {
+    pub(crate) fn size_below(&self, i: u32) -> (u64, u64) {
         let mut stack = vec![i];
         let (mut files, mut bytes) = (0, 0);
         while let Some(j) = stack.pop() {

@@ -22,14 +22,14 @@ use super::{walk_all, SuggestOptions, Suggestion};
 
 /// The named context as BuildKit resolves it: its root, its root `.dockerignore` only (as for
 /// `-f -`, which never reads `<Dockerfile>.dockerignore`).
-pub fn resolve(config: &Config, nc: &NamedContext) -> Result<Resolved, Error> {
+pub(crate) fn resolve(config: &Config, nc: &NamedContext) -> Result<Resolved, Error> {
     let c = crate::named::local_config(config, nc)?;
     crate::context::resolve(&c.cwd, &c.context, Some(Path::new("-")), Builder::Buildkit)
         .map_err(|e| Error::Usage(format!("named context {}: {e}", nc.name)))
 }
 
 /// Builds and proves the proposal for the named context `nc`.
-pub fn suggest(
+pub(crate) fn suggest(
     config: &Config,
     opts: &SuggestOptions,
     nc: &NamedContext,
@@ -103,7 +103,7 @@ fn check(named: &Resolved, t: &Target, threads: usize) -> Check {
 
 /// After `--write`: the backup must not be sent by the named context's next transfer; if it
 /// would be, it moves to the cache directory. Returns the backup's path and what was checked.
-pub fn secure_backup(
+pub(crate) fn secure_backup(
     config: &Config,
     nc: &NamedContext,
     bak: std::path::PathBuf,

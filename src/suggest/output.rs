@@ -8,13 +8,13 @@ use super::plan::{keep_pattern, Plan};
 use super::Suggestion;
 
 /// A size in decimal units.
-pub fn human(n: u64) -> String {
+pub(crate) fn human(n: u64) -> String {
     humansize::format_size(n, humansize::DECIMAL)
 }
 
 /// The builder's name as the summary prints it, or `Podman/Buildah` with that engine (whose
 /// walk is the classic one with Buildah's changes).
-pub fn label(b: Builder, podman: bool) -> &'static str {
+pub(crate) fn label(b: Builder, podman: bool) -> &'static str {
     if podman {
         "Podman/Buildah"
     } else {
@@ -23,7 +23,7 @@ pub fn label(b: Builder, podman: bool) -> &'static str {
 }
 
 /// The builder's name as the summary prints it.
-pub fn name(b: Builder) -> &'static str {
+pub(crate) fn name(b: Builder) -> &'static str {
     match b {
         Builder::Buildkit => "BuildKit",
         Builder::Classic => "classic",
@@ -31,7 +31,7 @@ pub fn name(b: Builder) -> &'static str {
 }
 
 /// Escapes control bytes for a human message (`\xNN`).
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         if (c as u32) < 0x20 || c as u32 == 0x7f {
@@ -45,7 +45,12 @@ pub fn esc(s: &str) -> String {
 
 /// The file's header comment. `listed`: the keep lines that name a served Dockerfile or the
 /// ignore file itself (kept only because the build copies them).
-pub fn header(plan: &Plan, served: &[String], listed: &[String], podman: bool) -> Vec<String> {
+pub(crate) fn header(
+    plan: &Plan,
+    served: &[String],
+    listed: &[String],
+    podman: bool,
+) -> Vec<String> {
     let mut h = Vec::new();
     if plan.open {
         h.push("No allowlist could be proven; only secrets and junk are excluded.".into());
@@ -103,7 +108,7 @@ pub fn header(plan: &Plan, served: &[String], listed: &[String], podman: bool) -
 }
 
 /// The ignore file's text.
-pub fn render(plan: &Plan, header: &[String]) -> String {
+pub(crate) fn render(plan: &Plan, header: &[String]) -> String {
     let mut s = String::new();
     for h in header {
         s.push_str("# ");
@@ -259,7 +264,7 @@ pub fn summary(s: &Suggestion) -> String {
 }
 
 /// A unified diff (`diff -u` style, 3 lines of context) between two texts.
-pub fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
+pub(crate) fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
     let a: Vec<&str> = old.lines().collect();
     let b: Vec<&str> = new.lines().collect();
     let (n, m) = (a.len(), b.len());

@@ -11,7 +11,7 @@ use super::model::Model;
 
 /// The parts of a proposal before it is written out.
 #[derive(Debug, Clone, Default)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// `COPY . .`: the keep lines are the top-level entries worth sending.
     pub whole: bool,
     /// No `*` line at all (no allowlist could be written or proven).
@@ -30,7 +30,7 @@ pub struct Plan {
 
 /// A name that can stand in a pattern as literal text: no glob characters, no escape, no
 /// surrounding white space (docker trims lines), no line breaks.
-pub fn plain(name: &str) -> bool {
+pub(crate) fn plain(name: &str) -> bool {
     !name.is_empty()
         && !name.contains(['*', '?', '[', ']', '\\', '\n', '\r'])
         && name.trim() == name
@@ -54,7 +54,7 @@ fn escape_name(name: &str) -> String {
 
 /// The pattern for a kept path: every directory above it plain (the classic builder's literal
 /// prefix test, R20), the last name escaped. `None` when the path cannot be written that way.
-pub fn keep_pattern(path: &str) -> Option<String> {
+pub(crate) fn keep_pattern(path: &str) -> Option<String> {
     let comps: Vec<&str> = path.split('/').collect();
     let (last, dirs) = comps.split_last()?;
     if !dirs.iter().all(|c| plain(c)) || !escapable(last) {
@@ -69,7 +69,7 @@ pub fn keep_pattern(path: &str) -> Option<String> {
 }
 
 /// An exact exclusion pattern for a path, or `None` when it cannot be written.
-pub fn exact_pattern(path: &str) -> Option<String> {
+pub(crate) fn exact_pattern(path: &str) -> Option<String> {
     if !path.split('/').all(escapable) {
         return None;
     }
@@ -88,12 +88,12 @@ pub fn exact_pattern(path: &str) -> Option<String> {
 }
 
 /// `p` is `k` or below it.
-pub fn at_or_below(p: &str, k: &str) -> bool {
+pub(crate) fn at_or_below(p: &str, k: &str) -> bool {
     k.is_empty() || p == k || (p.starts_with(k) && p[k.len()..].starts_with('/'))
 }
 
 /// Inside the kept paths (everything, for an open file).
-pub fn inside(plan: &Plan, p: &str) -> bool {
+pub(crate) fn inside(plan: &Plan, p: &str) -> bool {
     plan.open
         || plan.keep.iter().any(|k| at_or_below(p, k))
         || plan.globs.iter().any(|g| source_matches(g, p))
@@ -115,7 +115,7 @@ fn mirrorable(g: &str) -> bool {
 /// Chooses the keep lines for Dockerfiles that do not copy the whole context: the Dockerfile's
 /// own globs, the maximal wholly-selected entries, and literal sources that do not exist yet.
 /// `None`: no allowlist can be written.
-pub fn choose_keep(m: &Model, plan: &mut Plan, warnings: &mut Vec<String>) -> bool {
+pub(crate) fn choose_keep(m: &Model, plan: &mut Plan, warnings: &mut Vec<String>) -> bool {
     let n = m.tree.nodes.len();
     for g in &m.globs {
         if mirrorable(g) {
@@ -205,7 +205,7 @@ pub fn choose_keep(m: &Model, plan: &mut Plan, warnings: &mut Vec<String>) -> bo
 
 /// Chooses the keep lines for `COPY . .`: each top-level entry worth sending (sent today and
 /// not wholly a removal), and top-level sources that do not exist yet.
-pub fn choose_top(
+pub(crate) fn choose_top(
     m: &Model,
     plan: &mut Plan,
     sent_before: &[bool],

@@ -19,7 +19,7 @@ use super::model::Model;
 use super::targets::Target;
 
 /// One Dockerfile under one builder that reads the proposed file.
-pub struct Check {
+pub(crate) struct Check {
     /// Index into the served Dockerfiles.
     pub target: usize,
     /// The builder.
@@ -35,7 +35,7 @@ pub struct Check {
 }
 
 /// `<dir>/<name>.dockerignore` beside a Dockerfile.
-pub fn per_file(dockerfile: &Path) -> PathBuf {
+pub(crate) fn per_file(dockerfile: &Path) -> PathBuf {
     let mut n = dockerfile.file_name().unwrap_or_default().to_os_string();
     n.push(".dockerignore");
     dockerfile.with_file_name(n)
@@ -58,14 +58,14 @@ fn same(a: &Path, b: &Path) -> bool {
 }
 
 /// The paths `a` sends.
-pub fn sent_set(a: &Analysis) -> HashSet<String> {
+pub(crate) fn sent_set(a: &Analysis) -> HashSet<String> {
     let paths = node_paths(&a.tree);
     a.tree.sent().map(|i| paths[i as usize].clone()).collect()
 }
 
 /// Resolves every served Dockerfile under both builders and keeps the pairs that read
 /// `destination`, with what they send today.
-pub fn checks(
+pub(crate) fn checks(
     config: &Config,
     targets: &[Target],
     destination: &Path,
@@ -194,7 +194,7 @@ pub fn checks(
 
 /// The outcome of one proof run.
 #[derive(Default)]
-pub struct Proof {
+pub(crate) struct Proof {
     /// `(builder, path, why)` of each file the build copies that is no longer sent.
     pub failures: Vec<(Builder, String, String)>,
     /// Files removed on purpose: path → reason.
@@ -208,7 +208,7 @@ pub struct Proof {
 
 /// Proves `text` for every check. `reason[i]` is the strict rule that removes node `i` (or an
 /// ancestor), if any.
-pub fn prove(
+pub(crate) fn prove(
     m: &Model,
     checks: &[Check],
     text: &str,

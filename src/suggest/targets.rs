@@ -17,7 +17,7 @@ const PLATFORMS: &[&str] = &["linux/amd64", "linux/arm64", "linux/arm/v7"];
 
 /// Dependency trees a Dockerfile rebuilds with an install step.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Installs {
+pub(crate) struct Installs {
     /// `npm ci`/`npm install`, `yarn`, `pnpm install`, `bun install`: `node_modules`.
     pub node: bool,
     /// `pip install`, `poetry install`, `uv sync`, `pipenv install`, `pdm install`: virtualenvs.
@@ -30,7 +30,7 @@ pub struct Installs {
 
 impl Installs {
     /// Reads the `RUN` lines of a Dockerfile's text (continuations joined).
-    pub fn of(text: &str) -> Installs {
+    pub(crate) fn of(text: &str) -> Installs {
         let mut runs = String::new();
         let mut in_run = false;
         for line in text.lines() {
@@ -82,7 +82,7 @@ impl Installs {
 
 /// One Dockerfile the proposal serves.
 #[derive(Debug, Clone)]
-pub struct Target {
+pub(crate) struct Target {
     /// The Dockerfile (absolute).
     pub dockerfile: PathBuf,
     /// Its path relative to the context root, for messages.
@@ -97,7 +97,7 @@ pub struct Target {
 
 /// The sources of one Dockerfile: evaluated for the native platform and each common platform
 /// (unless the user set a platform ARG), merged.
-pub fn load(
+pub(crate) fn load(
     path: &Path,
     builder: crate::walk::Builder,
     build_args: &[(String, String)],
@@ -161,7 +161,7 @@ pub fn load(
 
 /// Names a Dockerfile goes by: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`
 /// (and their lower-case forms), not the per-Dockerfile ignore files.
-pub fn is_dockerfile_name(name: &str) -> bool {
+pub(crate) fn is_dockerfile_name(name: &str) -> bool {
     if name.ends_with(".dockerignore") || name.ends_with(".containerignore") {
         return false;
     }
@@ -193,7 +193,7 @@ fn exists_in(paths: &[String], s: &ContextSource) -> bool {
 
 /// Collects the served Dockerfiles. `paths` are every context path (the full walk);
 /// `main` is the Dockerfile the configuration resolves to.
-pub fn collect(
+pub(crate) fn collect(
     config: &Config,
     opts: &SuggestOptions,
     root: &Path,

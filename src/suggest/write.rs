@@ -33,7 +33,7 @@ fn usage(s: impl Into<String>) -> Error {
 /// repository above it) under `ctxsize/backups`, else the user's cache directory, else the
 /// temporary directory. The first is inside the context only when `.git` is; the caller checks
 /// that the written file does not send it.
-pub fn backup_dir(root: &Path) -> PathBuf {
+pub(crate) fn backup_dir(root: &Path) -> PathBuf {
     let mut cur = Some(root);
     while let Some(d) = cur {
         let g = d.join(".git");
@@ -47,7 +47,7 @@ pub fn backup_dir(root: &Path) -> PathBuf {
 
 /// The backup directory outside the context: `$XDG_CACHE_HOME/ctxsize/backups/<context>` (or
 /// `~/.cache/…`), else the temporary directory.
-pub fn cache_dir(root: &Path) -> PathBuf {
+pub(crate) fn cache_dir(root: &Path) -> PathBuf {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -141,7 +141,7 @@ pub fn write_atomic(
 }
 
 /// Moves a backup to `to` (a directory, created), returning its new path.
-pub fn move_backup(bak: &Path, to: &Path) -> Result<PathBuf, Error> {
+pub(crate) fn move_backup(bak: &Path, to: &Path) -> Result<PathBuf, Error> {
     let io = |p: &Path, e: std::io::Error| Error::Io(p.to_path_buf(), e);
     std::fs::create_dir_all(to).map_err(|e| io(to, e))?;
     let dest = to.join(bak.file_name().unwrap_or_default());

@@ -120,7 +120,7 @@ pub(crate) trait Fs: Sync {
 
 /// The backends, as `CTXSIZE_WALKER` names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
+pub(crate) enum Backend {
     /// Linux's `getdents64` fast path (Linux only).
     Linux,
     /// `rustix` (every Unix).
@@ -131,7 +131,7 @@ pub enum Backend {
 
 impl Backend {
     /// The default for this platform.
-    pub const fn native() -> Backend {
+    pub(crate) const fn native() -> Backend {
         if cfg!(target_os = "linux") {
             Backend::Linux
         } else if cfg!(unix) {
@@ -142,7 +142,7 @@ impl Backend {
     }
 
     /// Every backend this platform has.
-    pub fn available() -> &'static [Backend] {
+    pub(crate) fn available() -> &'static [Backend] {
         if cfg!(target_os = "linux") {
             &[Backend::Linux, Backend::Portable, Backend::Std]
         } else if cfg!(unix) {
@@ -153,7 +153,7 @@ impl Backend {
     }
 
     /// The name `CTXSIZE_WALKER` takes.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Backend::Linux => "linux",
             Backend::Portable => "portable",
@@ -162,7 +162,7 @@ impl Backend {
     }
 
     /// Parses a `CTXSIZE_WALKER` value; `None` if unknown or not available here.
-    pub fn parse(s: &str) -> Option<Backend> {
+    pub(crate) fn parse(s: &str) -> Option<Backend> {
         let b = match s.trim().to_ascii_lowercase().as_str() {
             "" | "native" | "default" => Backend::native(),
             "linux" | "getdents" | "getdents64" => Backend::Linux,
@@ -176,7 +176,7 @@ impl Backend {
     /// The backend `CTXSIZE_WALKER` selects (read once per process): the native one when it is
     /// unset; an unknown or unavailable value is an error, so a CI run meant for one backend
     /// never silently tests another.
-    pub fn from_env() -> Result<Backend, String> {
+    pub(crate) fn from_env() -> Result<Backend, String> {
         static CHOSEN: std::sync::OnceLock<Result<Backend, String>> = std::sync::OnceLock::new();
         CHOSEN
             .get_or_init(|| match std::env::var("CTXSIZE_WALKER") {
@@ -279,7 +279,7 @@ pub(crate) fn to_slash(mut b: Vec<u8>) -> Vec<u8> {
 
 /// The absolute path of a context-relative entry (`/`-separated bytes), for opening it by path
 /// and for messages.
-pub fn abs_path(root: &Path, rel: &[u8]) -> PathBuf {
+pub(crate) fn abs_path(root: &Path, rel: &[u8]) -> PathBuf {
     if rel.is_empty() {
         root.to_path_buf()
     } else {

@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::sys::abs_path;
 
 /// Files (non-directories) and regular-file bytes below the context-relative directory `rel`.
-pub fn measure_dir(root: &Path, rel: &[u8]) -> (u64, u64) {
+pub(crate) fn measure_dir(root: &Path, rel: &[u8]) -> (u64, u64) {
     let mut files = 0u64;
     let mut bytes = 0u64;
     let mut stack = vec![abs_path(root, rel)];

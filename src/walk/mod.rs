@@ -24,12 +24,11 @@ mod read;
 pub(crate) mod sched;
 mod visit;
 
-pub use crate::builder::Builder;
-pub use crate::sys::{abs_path, Backend};
-pub use measure::measure_dir;
-pub use prune::Prune;
-pub use read::{read_files, read_small, FileList};
-pub use sched::default_threads;
+pub(crate) use crate::builder::Builder;
+pub(crate) use crate::sys::{abs_path, Backend};
+pub(crate) use measure::measure_dir;
+pub(crate) use prune::Prune;
+pub(crate) use read::{read_files, read_small, FileList};
 
 use crate::dockerignore::FastMatcher;
 use crate::sys::{self, Fs, WithFs};
@@ -38,7 +37,7 @@ use local::{Ids, MAX_THREADS};
 use visit::{DockerWalk, Job};
 
 /// What to walk and how.
-pub struct WalkPlan<'a> {
+pub(crate) struct WalkPlan<'a> {
     /// The context root (absolute, symlinks resolved).
     pub root: &'a std::path::Path,
     /// The matcher over the effective pattern list.
@@ -74,13 +73,14 @@ thread_local! {
 }
 
 /// How many walks the calling thread has started.
-pub fn walks_started() -> u64 {
+#[cfg(test)]
+pub(crate) fn walks_started() -> u64 {
     WALKS.with(|w| w.get())
 }
 
 /// A failure docker would stop on, or one of the walk itself.
 #[derive(Debug, Clone)]
-pub enum WalkErrorKind {
+pub(crate) enum WalkErrorKind {
     /// Classic validation could not list a directory or stat an entry.
     CantStat,
     /// Classic validation could not open an included file.
@@ -102,7 +102,7 @@ pub enum WalkErrorKind {
 
 impl WalkErrorKind {
     /// The message of a failure of the walk itself (not one docker has).
-    pub fn internal_message(&self) -> Option<String> {
+    pub(crate) fn internal_message(&self) -> Option<String> {
         match self {
             WalkErrorKind::TooManyEntries => Some(
                 "the context has more entries than ctxsize can index (try fewer --threads)".into(),
@@ -118,7 +118,7 @@ impl WalkErrorKind {
 
 /// A walk failure with the entry it happened on.
 #[derive(Debug, Clone)]
-pub struct WalkError {
+pub(crate) struct WalkError {
     /// Relative path of the entry.
     pub rel: Vec<u8>,
     /// What happened.
@@ -127,7 +127,7 @@ pub struct WalkError {
 
 /// Walks the context with the backend `CTXSIZE_WALKER` selects (the platform's fastest when
 /// unset). Returns the tree, or the first fatal error in walk order.
-pub fn walk(plan: &WalkPlan) -> Result<Tree, WalkError> {
+pub(crate) fn walk(plan: &WalkPlan) -> Result<Tree, WalkError> {
     let backend = Backend::from_env().map_err(|m| WalkError {
         rel: Vec::new(),
         kind: WalkErrorKind::Walker(m),
@@ -136,7 +136,7 @@ pub fn walk(plan: &WalkPlan) -> Result<Tree, WalkError> {
 }
 
 /// [`walk`] with a given backend.
-pub fn walk_with(plan: &WalkPlan, backend: Backend) -> Result<Tree, WalkError> {
+pub(crate) fn walk_with(plan: &WalkPlan, backend: Backend) -> Result<Tree, WalkError> {
     WALKS.with(|w| w.set(w.get() + 1));
     sys::with_fs(backend, Run { plan })
 }

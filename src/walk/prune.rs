@@ -2,7 +2,7 @@
 
 /// How to prune excluded directories.
 #[derive(Clone, Debug)]
-pub enum Prune {
+pub(crate) enum Prune {
     /// Classic (R20): no exceptions → prune; else walk in only when an exception's text starts
     /// with `dir/` literally.
     Classic {
@@ -44,7 +44,7 @@ fn below(a: &[u8], b: &[u8]) -> bool {
 impl Prune {
     /// Whether the walk goes into the excluded directory `dir` (its context-relative path) to
     /// look for entries an exception re-includes; otherwise the directory is only sized.
-    pub fn walks_into(&self, dir: &[u8]) -> bool {
+    pub(crate) fn walks_into(&self, dir: &[u8]) -> bool {
         let starts = |prefixes: &Vec<Vec<u8>>| prefixes.iter().any(|p| below(p, dir));
         match self {
             Prune::Classic {

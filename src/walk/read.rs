@@ -10,7 +10,7 @@ use crate::sys::{self, Backend, Fs, WithFs};
 
 /// The files [`read_files`] reads, each path made only while its file is read (a list of a
 /// million candidates costs no million path buffers).
-pub trait FileList: Sync {
+pub(crate) trait FileList: Sync {
     /// How many files.
     fn count(&self) -> usize;
     /// Whether files `i` and `j` are in one directory: runs of such files side by side are read
@@ -38,7 +38,7 @@ impl FileList for [Vec<u8>] {
 /// past `max` bytes, are skipped. Paths are relative to `root`. `threads` readers, or 0 (the
 /// walk's default): one per CPU, and more once reads are seen waiting on a cold disk, as the
 /// walk does ([`super::sched::Pace`]).
-pub fn read_files<R: Send, L: FileList + ?Sized>(
+pub(crate) fn read_files<R: Send, L: FileList + ?Sized>(
     root: &Path,
     list: &L,
     max: u64,
@@ -155,7 +155,7 @@ impl<R: Send, L: FileList + ?Sized, G: Fn(usize, &[u8], &[u8]) -> Option<R> + Sy
 }
 
 /// Reads one small file inside the context (a `.gitignore`), `None` if it cannot be read.
-pub fn read_small(root: &Path, rel: &[u8], max: u64) -> Option<Vec<u8>> {
+pub(crate) fn read_small(root: &Path, rel: &[u8], max: u64) -> Option<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(sys::abs_path(root, rel)).ok()?;
     let mut buf = Vec::new();

@@ -254,7 +254,7 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 /// The default number of walker threads: more than the CPUs. A warm walk is CPU-bound and
 /// loses almost nothing to the extra threads, but a cold one waits on the disk, and threads
 /// waiting on I/O leave the CPUs idle unless others can run (measured in docs/performance.md).
-pub fn default_threads() -> usize {
+pub(crate) fn default_threads() -> usize {
     let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
     (cpus * THREADS_PER_CPU).clamp(MIN_DEFAULT_THREADS, super::local::MAX_THREADS)
 }

@@ -349,7 +349,7 @@ fn backends_parse_and_name() {
 #[test]
 fn default_threads_exceed_the_cpus() {
     let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let t = default_threads();
+    let t = super::sched::default_threads();
     assert!(
         t >= 4 && t > cpus && t <= MAX_THREADS,
         "{t} threads for {cpus} CPUs"
