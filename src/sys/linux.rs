@@ -234,17 +234,15 @@ impl Fs for Getdents {
                 let dtype = buf[off + TYPE_AT];
                 let name_start = off + NAME_AT;
                 let rec = &buf[name_start..off + reclen];
-                let name_len = rec.iter().position(|&b| b == 0).unwrap_or(rec.len());
                 off += reclen;
-                let name = &rec[..name_len];
+                // One scan for the NUL that ends the name (the record is padded after it).
+                let (name, name_c) = match CStr::from_bytes_until_nul(rec) {
+                    Ok(c) => (c.to_bytes(), Cow::Borrowed(c)),
+                    Err(_) => (rec, Cow::Owned(cstring(rec))),
+                };
                 if name == b"." || name == b".." {
                     continue;
                 }
-                let name_c = match CStr::from_bytes_with_nul(&rec[..(name_len + 1).min(rec.len())])
-                {
-                    Ok(c) => Cow::Borrowed(c),
-                    Err(_) => Cow::Owned(cstring(name)),
-                };
                 let e = GetdentsEntry {
                     dir: fd,
                     name,
