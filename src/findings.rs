@@ -314,14 +314,24 @@ fn scan_files(a: &Analysis, opts: &ReportOptions, cands: &[Cand]) -> Vec<(usize,
     let mut out = Vec::new();
     // Sized for the files the cache cannot know (all of them on a first run): no doubling.
     let mut unknown: Vec<u32> = Vec::with_capacity(cands.len().saturating_sub(store.len()));
-    let mut path = Vec::new();
-    for (i, c) in cands.iter().enumerate() {
-        let known = tree.print(c.id).and_then(|p| {
-            tree.path_into(c.id, &mut path);
-            store.get(&path, p, c.wants)
-        });
-        match known {
-            Some(s) => out.extend(keep(i, s)),
+    // The lookups (a path built and hashed, a binary search) side by side; then each result
+    // taken in order.
+    let found: Vec<Option<usize>> = {
+        use rayon::prelude::*;
+        cands
+            .par_iter()
+            .with_min_len(1024)
+            .map_init(Vec::new, |path, c| {
+                tree.print(c.id).and_then(|p| {
+                    tree.path_into(c.id, path);
+                    store.find(path, p, c.wants)
+                })
+            })
+            .collect()
+    };
+    for (i, f) in found.into_iter().enumerate() {
+        match f {
+            Some(k) => out.extend(keep(i, store.take(k))),
             None => unknown.push(i as u32),
         }
     }

@@ -126,18 +126,28 @@ impl ScanCache {
         }
     }
 
-    /// The stored result for `path` if its fingerprint and the checks its name asks for are
-    /// unchanged (the entry is then kept for the next run).
-    pub(crate) fn get(&mut self, path: &[u8], print: u64, wants: Wants) -> Option<Scanned> {
+    /// Where the stored result for `path` is, if its fingerprint and the checks its name asks
+    /// for are unchanged. Read-only, so lookups can run side by side; [`ScanCache::take`] then
+    /// returns the result.
+    pub(crate) fn find(&self, path: &[u8], print: u64, wants: Wants) -> Option<usize> {
         let key = path_key(path);
         let i = self.old.binary_search_by_key(&key, |e| e.key).ok()?;
+        let e = &self.old[i];
+        (e.print == print && e.wants == wants_bits(wants)).then_some(i)
+    }
+
+    /// The result [`ScanCache::find`] found (the entry is then kept for the next run).
+    pub(crate) fn take(&mut self, i: usize) -> Scanned {
         let e = &mut self.old[i];
-        if e.print != print || e.wants != wants_bits(wants) {
-            return None;
-        }
         e.used = true;
         let e = *e;
-        Some(e.result_in(&self.old_results))
+        e.result_in(&self.old_results)
+    }
+
+    /// [`ScanCache::find`] and [`ScanCache::take`] in one.
+    #[cfg(test)]
+    pub(crate) fn get(&mut self, path: &[u8], print: u64, wants: Wants) -> Option<Scanned> {
+        self.find(path, print, wants).map(|i| self.take(i))
     }
 
     /// How many files the loaded cache holds.
