@@ -200,22 +200,11 @@ fn excludes_file_in(text: &str) -> Option<String> {
     found
 }
 
-/// `core.excludesFile` as git resolves it: the repository's config over `~/.gitconfig` over
-/// `$XDG_CONFIG_HOME/git/config`; unset, `$XDG_CONFIG_HOME/git/ignore` (`~/.config/git/ignore`).
+/// `core.excludesFile` as git resolves it: the repository's config over the global one over the
+/// system one; unset, `$XDG_CONFIG_HOME/git/ignore` (`~/.config/git/ignore`).
 fn excludes_file(common: &Path) -> Option<PathBuf> {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let xdg = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|x| !x.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| home.as_ref().map(|h| h.join(".config")));
-    let mut configs: Vec<PathBuf> = Vec::new();
-    if let Some(x) = &xdg {
-        configs.push(x.join("git/config"));
-    }
-    if let Some(h) = &home {
-        configs.push(h.join(".gitconfig"));
-    }
-    configs.push(common.join("config"));
+    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+    let (configs, xdg, home) = config_files(&env, common);
     let set = configs
         .iter()
         .rev()
@@ -229,6 +218,43 @@ fn excludes_file(common: &Path) -> Option<PathBuf> {
         },
         None => xdg.map(|x| x.join("git/ignore")),
     }
+}
+
+/// The config files git reads, lowest precedence first, as git-config(1) lists them: the
+/// system file (`$GIT_CONFIG_SYSTEM`, else `/etc/gitconfig`; none with `GIT_CONFIG_NOSYSTEM`
+/// true), the global ones (`$GIT_CONFIG_GLOBAL`, else `$XDG_CONFIG_HOME/git/config` and
+/// `~/.gitconfig`), the repository's. Also the XDG config directory and home. `include`
+/// sections are not followed.
+fn config_files(
+    env: &dyn Fn(&str) -> Option<std::ffi::OsString>,
+    common: &Path,
+) -> (Vec<PathBuf>, Option<PathBuf>, Option<PathBuf>) {
+    let home = env("HOME").map(PathBuf::from);
+    let xdg = env("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".config")));
+    let mut configs: Vec<PathBuf> = Vec::new();
+    let no_system = env("GIT_CONFIG_NOSYSTEM").is_some_and(|v| {
+        let v = v.to_string_lossy().to_ascii_lowercase();
+        !matches!(v.as_str(), "0" | "false" | "no" | "off")
+    });
+    if !no_system {
+        configs
+            .push(env("GIT_CONFIG_SYSTEM").map_or_else(|| "/etc/gitconfig".into(), PathBuf::from));
+    }
+    match env("GIT_CONFIG_GLOBAL") {
+        Some(g) => configs.push(PathBuf::from(g)),
+        None => {
+            if let Some(x) = &xdg {
+                configs.push(x.join("git/config"));
+            }
+            if let Some(h) = &home {
+                configs.push(h.join(".gitconfig"));
+            }
+        }
+    }
+    configs.push(common.join("config"));
+    (configs, xdg, home)
 }
 
 /// The ignore rules git applies to the context that do not live inside it, for a context in a
@@ -284,9 +310,9 @@ pub(crate) fn outer_ignores(root: &Path) -> Option<OuterIgnores> {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
-    use super::{gitindex, read_index, IndexError};
+    use super::{config_files, gitindex, read_index, IndexError};
 
     use crate::pipeline::{build, Options};
     use crate::testutil::git;
@@ -431,6 +457,49 @@ mod tests {
         assert_eq!(
             read_index(&d.path().join("none")).unwrap_err().kind(),
             std::io::ErrorKind::NotFound
+        );
+    }
+
+    #[test]
+    fn config_files_follow_gits_environment() {
+        let common = Path::new("/r/.git");
+        let files = |vars: &[(&str, &str)]| {
+            let env = |k: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| std::ffi::OsString::from(v))
+            };
+            config_files(&env, common).0
+        };
+        let p = |v: &[&str]| v.iter().map(PathBuf::from).collect::<Vec<_>>();
+        assert_eq!(
+            files(&[("HOME", "/h")]),
+            p(&[
+                "/etc/gitconfig",
+                "/h/.config/git/config",
+                "/h/.gitconfig",
+                "/r/.git/config"
+            ])
+        );
+        assert_eq!(
+            files(&[
+                ("HOME", "/h"),
+                ("GIT_CONFIG_GLOBAL", "/g"),
+                ("GIT_CONFIG_SYSTEM", "/s")
+            ]),
+            p(&["/s", "/g", "/r/.git/config"])
+        );
+        assert_eq!(
+            files(&[
+                ("HOME", "/h"),
+                ("XDG_CONFIG_HOME", "/x"),
+                ("GIT_CONFIG_NOSYSTEM", "1")
+            ]),
+            p(&["/x/git/config", "/h/.gitconfig", "/r/.git/config"])
+        );
+        assert_eq!(
+            files(&[("GIT_CONFIG_NOSYSTEM", "false")]),
+            p(&["/etc/gitconfig", "/r/.git/config"])
         );
     }
 }
