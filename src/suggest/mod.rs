@@ -317,8 +317,14 @@ fn build(
         {
             if !m.paths.iter().any(|p| s.matches(p)) {
                 let kept = !s.has_wildcard;
-                warnings.push(format!(
-                    "{}: {} {} (line {}) matches nothing in the context{}",
+                // A source with variables is evaluated once per platform: each value named.
+                let value = if s.raw.contains('$') {
+                    format!(" = {}", s.path)
+                } else {
+                    String::new()
+                };
+                let w = format!(
+                    "{}: {} {}{value} (line {}) matches nothing in the context{}",
                     t.rel,
                     s.instruction,
                     s.raw,
@@ -328,7 +334,10 @@ fn build(
                     } else {
                         ": the build fails with \"not found\" whatever the ignore file says"
                     }
-                ));
+                );
+                if !warnings.contains(&w) {
+                    warnings.push(w);
+                }
             }
         }
         let _ = k;
