@@ -418,8 +418,41 @@ fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, bool)]) {
             }
             continue;
         }
+        // Beside another Dockerfile than this build's: most likely the file of builds that use
+        // that directory as their context (remark42's `site/`), not a mistake in this one.
+        // Beside this build's Dockerfile it is the classic mistake: medium.
+        let dir = abs.parent().unwrap_or(r.root.as_path());
+        if r.dockerfile.parent() != Some(dir) {
+            if let Some(df) = dockerfile_in(dir) {
+                let d = rel_display(&r.root, dir);
+                push(cx, &abs, format!("not used by this build: docker reads a .dockerignore only at the context root; this one sits beside {d}/{df}, so it is read when {d}/ is the context"));
+                if let Some(f) = cx.findings.last_mut() {
+                    f.severity = "info".into();
+                }
+                continue;
+            }
+        }
         push(cx, &abs, "not used: docker never reads a .dockerignore below the context root; move its patterns into the root file, prefixed with the directory".into());
     }
+}
+
+/// The name of a Dockerfile in `dir` (`Dockerfile`, `Containerfile`, `Dockerfile.*`,
+/// `*.Dockerfile`), if there is one.
+fn dockerfile_in(dir: &Path) -> Option<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| {
+            n == "Dockerfile"
+                || n == "Containerfile"
+                || (n.starts_with("Dockerfile.") && !n.ends_with(".dockerignore"))
+                || n.ends_with(".Dockerfile")
+        })
+        .collect();
+    names.sort();
+    names.into_iter().next()
 }
 
 /// DI003: `*.log` while `sub/a.log` is sent.

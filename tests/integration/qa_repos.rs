@@ -210,3 +210,42 @@ fn source_packages_named_log_are_not_volatile() {
     assert!(!got[0].contains("internal/log"), "{got:?}");
     assert!(!got[0].contains("vendor/"), "{got:?}");
 }
+
+/// remark42: `site/.dockerignore` sits beside `site/Dockerfile`, the file of the builds that
+/// use `site/` as their context: info, and lint passes. Beside this build's own Dockerfile
+/// (`-f docker/Dockerfile .`) a nested file is the classic mistake: medium.
+#[test]
+fn a_nested_ignore_file_beside_another_dockerfile_is_info() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM golang\nCOPY backend /src\n")
+        .file("backend/main.go", "package main\n")
+        .file("site/Dockerfile", "FROM node\nCOPY . .\nRUN npm ci\n")
+        .file("site/.dockerignore", "node_modules\n")
+        .file("site/package.json", "{}\n")
+        .dockerignore("/.git/\n");
+    let (code, v) = lint_json(&env);
+    let d = lint_findings(&v, "DI010");
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(d[0]["path"], "site/.dockerignore", "{v:#}");
+    assert_eq!(d[0]["severity"], "info", "{v:#}");
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("site/Dockerfile"),
+        "{v:#}"
+    );
+    assert_eq!(code, Some(0), "{v:#}");
+
+    env.file("docker/Dockerfile", "FROM golang\nCOPY backend /src\n")
+        .file("docker/.dockerignore", "*.md\n");
+    let o = env.run(["lint", "--format", "json", "-f", "docker/Dockerfile"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d: Vec<&Value> = lint_findings(&v, "DI010")
+        .into_iter()
+        .filter(|f| f["path"] == "docker/.dockerignore")
+        .collect();
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(d[0]["severity"], "medium", "{v:#}");
+    assert_eq!(o.status.code(), Some(1), "{v:#}");
+}
