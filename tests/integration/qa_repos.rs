@@ -249,3 +249,41 @@ fn a_nested_ignore_file_beside_another_dockerfile_is_info() {
     assert_eq!(d[0]["severity"], "medium", "{v:#}");
     assert_eq!(o.status.code(), Some(1), "{v:#}");
 }
+
+/// dependency-track: Maven builds `target/` before `docker build`, and the Dockerfile copies
+/// `target/lib/` and the jar from it. The build-output finding's fix must keep them: a bare
+/// `target` line would make the build fail.
+#[test]
+fn a_build_output_fix_keeps_what_the_dockerfile_copies_from_it() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM eclipse-temurin\nCOPY ./target/lib/ ./lib/\nCOPY ./target/app.jar ./\n",
+    )
+    .file("pom.xml", "<project/>\n")
+    .file("target/app.jar", "jar\n")
+    .file("target/lib/dep.jar", "jar\n")
+    .file("target/classes/A.class", "class\n");
+    let o = env.run(["--format", "json", "."]);
+    let v: Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o.stderr)));
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "target" && f["category"] == "build-output")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    let fix = f["fix"].as_str().unwrap();
+    assert!(fix.contains("`!target/app.jar`"), "{fix}");
+    assert!(fix.contains("`!target/lib`"), "{fix}");
+    // What the fix says, written to the ignore file, still sends what the build copies.
+    env.dockerignore("target\n!target/app.jar\n!target/lib\n");
+    for b in ["buildkit", "classic"] {
+        let o = env.run(["list", "--builder", b, "."]);
+        let sent = text(&o.stdout);
+        for p in ["target/app.jar", "target/lib/dep.jar"] {
+            assert!(sent.lines().any(|l| l == p), "{b} {p}: {sent}");
+        }
+        assert!(!sent.contains("target/classes/A.class"), "{b}: {sent}");
+    }
+}
