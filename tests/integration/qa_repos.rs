@@ -287,3 +287,36 @@ fn a_build_output_fix_keeps_what_the_dockerfile_copies_from_it() {
         assert!(!sent.contains("target/classes/A.class"), "{b}: {sent}");
     }
 }
+
+/// dependency-track: `target/` then `!target/*.jar`, `!target/lib/*.jar` kept a `.env` in
+/// `target/lib/` out. The proposal keeps `!target/lib` and carries those lines after it, where
+/// BuildKit (walking with its parents' results) and the classic builder no longer exclude the
+/// `.env`: it gets its own line, and the written file sends no secret the old one kept out.
+#[test]
+fn a_secret_the_carried_lines_no_longer_reach_gets_its_own_line() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM alpine\nCOPY target/lib/ /lib/\nCOPY target/svc.jar /\n",
+    )
+    .file("target/svc.jar", "j\n")
+    .file("target/other.jar", "o\n")
+    .file("target/classes/A.class", "c\n")
+    .file("target/lib/a.jar", "j\n")
+    .file("target/lib/.env", "API_KEY=changed-at-run-time\n")
+    .dockerignore("target/\n!target/*.jar\n!target/lib/*.jar\n");
+    let sent = |b: &str| text(&env.run(["list", "--builder", b, "."]).stdout);
+    for b in ["buildkit", "classic"] {
+        assert!(!sent(b).contains("target/lib/.env"), "{b} before");
+    }
+    let (code, out, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    for b in ["buildkit", "classic"] {
+        let s = sent(b);
+        assert!(!s.contains("target/lib/.env"), "{b} after: {s}");
+        assert!(
+            s.lines().any(|l| l == "target/lib/a.jar") && s.lines().any(|l| l == "target/svc.jar"),
+            "{b} after: {s}"
+        );
+    }
+}
