@@ -274,7 +274,14 @@ pub fn collect(
         }
     }
     if opts.discover {
-        for p in paths {
+        // In path order: the tree's node order follows the parallel walk's timing, and the
+        // served list (the header, the summary) must be the same on every run.
+        let mut found: Vec<&String> = paths
+            .iter()
+            .filter(|p| is_dockerfile_name(p.rsplit('/').next().unwrap_or(p)))
+            .collect();
+        found.sort();
+        for p in found {
             let name = p.rsplit('/').next().unwrap_or(p);
             if !is_dockerfile_name(name) || foreign(p) {
                 continue;

@@ -320,3 +320,38 @@ fn a_secret_the_carried_lines_no_longer_reach_gets_its_own_line() {
         );
     }
 }
+
+/// langfuse: the served Dockerfiles found in the context were listed in the order the parallel
+/// walk met them, so the header of the proposed file changed from run to run. Path order now.
+#[test]
+fn the_served_dockerfiles_are_listed_in_the_same_order_on_every_run() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY shared.txt /\n")
+        .file("shared.txt", "s\n");
+    for d in ["a", "m", "z", "b/c", "k/q", "t"] {
+        env.file(
+            format!("{d}/Dockerfile"),
+            "FROM alpine\nCOPY shared.txt /\n",
+        );
+        // Enough directories around each for the walk to split the work between threads.
+        for i in 0..60 {
+            env.file(format!("{d}/pkg{i}/src/f{i}.txt"), "x\n");
+        }
+    }
+    let first = suggest(&env, &["--threads", "4"]);
+    assert_eq!(first.0, Some(0), "{}", first.2);
+    let served: Vec<&str> = first
+        .2
+        .lines()
+        .filter(|l| l.starts_with("  serves"))
+        .collect();
+    assert_eq!(served.len(), 7, "{}", first.2);
+    let mut sorted = served[1..].to_vec();
+    sorted.sort();
+    assert_eq!(served[1..], sorted[..], "{}", first.2);
+    for _ in 0..8 {
+        let again = suggest(&env, &["--threads", "4"]);
+        assert_eq!(again.1, first.1);
+        assert_eq!(again.2, first.2);
+    }
+}
