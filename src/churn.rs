@@ -162,7 +162,9 @@ fn volatile_dir(path: &str) -> Option<(&'static str, usize)> {
             | ".turbo"
             | ".next"
             | ".parcel-cache" => Some("build or CI cache"),
-            "logs" | "log" => Some("logs"),
+            // Not `log`: a Go package is often named so (`internal/log`); a Rails `log/*.log`
+            // is a log by its own name.
+            "logs" => Some("logs"),
             _ => None,
         };
         if let Some(w) = why {
@@ -170,6 +172,15 @@ fn volatile_dir(path: &str) -> Option<(&'static str, usize)> {
         }
     }
     None
+}
+
+/// Whether `dir` (ending in `/`) lies inside a dependency tree (`vendor/`, `node_modules/`, …),
+/// by the report's name rules.
+fn in_dependency_tree(dir: &str) -> bool {
+    static RULES: std::sync::OnceLock<crate::rules::RuleSet> = std::sync::OnceLock::new();
+    RULES
+        .get_or_init(|| crate::rules::RuleSet::new(&Default::default()))
+        .in_dependency_tree(dir.trim_end_matches('/').as_bytes())
 }
 
 /// Whether a file's own name marks it as changing on every build (a log, editor state).
@@ -204,7 +215,10 @@ fn volatile_groups(c: &CopyFiles, tree: &Tree, dockerfile: Option<&str>) -> Vec<
                 };
                 d.push(b'/');
                 let d = lossy(&d);
-                volatile_dir(&d).map(|(why, end)| (why, d[..end].to_string()))
+                volatile_dir(&d)
+                    // A `logs` package inside a vendored dependency is source (go-redis has one).
+                    .filter(|&(why, end)| why != "logs" || !in_dependency_tree(&d[..end]))
+                    .map(|(why, end)| (why, d[..end].to_string()))
             })
             .clone()
         {

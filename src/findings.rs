@@ -568,6 +568,25 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
         secret_paths.insert(f.path.clone());
     }
     findings.append(&mut graded);
+    // A directory whose plain fix would exclude what a COPY names (`target` while the Dockerfile
+    // copies `target/app.jar`, built before `docker build`): the fix keeps those paths.
+    if let Some(plan) = plan.as_ref() {
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.category != "secret" && f.rule.starts_with("CTX"))
+        {
+            let keep = plan.named_below(&f.path);
+            if !keep.is_empty() {
+                let lines: Vec<String> = keep.iter().map(|p| format!("`!{p}`")).collect();
+                f.fix = format!(
+                    "`{}`, then {}: the Dockerfile copies {}",
+                    f.fix,
+                    lines.join(", "),
+                    if keep.len() == 1 { "it" } else { "them" }
+                );
+            }
+        }
+    }
 
     // One finding per entry: a gitignored entry that another finding names (a log file, an OS
     // dropping, a secret), or that sits below a directory whose finding covers its subtree, is

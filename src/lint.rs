@@ -418,8 +418,41 @@ fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, bool)]) {
             }
             continue;
         }
+        // Beside another Dockerfile than this build's: most likely the file of builds that use
+        // that directory as their context (remark42's `site/`), not a mistake in this one.
+        // Beside this build's Dockerfile it is the classic mistake: medium.
+        let dir = abs.parent().unwrap_or(r.root.as_path());
+        if r.dockerfile.parent() != Some(dir) {
+            if let Some(df) = dockerfile_in(dir) {
+                let d = rel_display(&r.root, dir);
+                push(cx, &abs, format!("not used by this build: docker reads a .dockerignore only at the context root; this one sits beside {d}/{df}, so it is read when {d}/ is the context"));
+                if let Some(f) = cx.findings.last_mut() {
+                    f.severity = "info".into();
+                }
+                continue;
+            }
+        }
         push(cx, &abs, "not used: docker never reads a .dockerignore below the context root; move its patterns into the root file, prefixed with the directory".into());
     }
+}
+
+/// The name of a Dockerfile in `dir` (`Dockerfile`, `Containerfile`, `Dockerfile.*`,
+/// `*.Dockerfile`), if there is one.
+fn dockerfile_in(dir: &Path) -> Option<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| {
+            n == "Dockerfile"
+                || n == "Containerfile"
+                || (n.starts_with("Dockerfile.") && !n.ends_with(".dockerignore"))
+                || n.ends_with(".Dockerfile")
+        })
+        .collect();
+    names.sort();
+    names.into_iter().next()
 }
 
 /// DI003: `*.log` while `sub/a.log` is sent.
@@ -431,6 +464,8 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             !p.exclusion()
                 && !p.line().cleaned.contains(&b'/')
                 && !p.line().cleaned.starts_with(b"**")
+                // `/vendor` says "at the root" on purpose (as in .gitignore).
+                && !dockerignore::trim_space(&p.line().original).starts_with(b"/")
                 && p.line().line > 0
         })
         .collect();
@@ -459,8 +494,9 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
         })
     };
     let tree = &a.tree;
-    // What the report's name rules flag (secrets, logs, dependencies, …): a root-only pattern
-    // that lets such a file through below the root changes what is sent in a way that matters.
+    // What the report's name rules flag (secrets, logs, dependencies, …; not what they only
+    // mention, at info): a root-only pattern that lets such an entry through below the root
+    // changes what is sent in a way that matters.
     let flagged_paths: Vec<String> = crate::findings::compute(
         a,
         &crate::report::ReportOptions {
@@ -472,6 +508,7 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
     )
     .findings
     .into_iter()
+    .filter(|f| f.severity != "info")
     .map(|f| f.path.trim_end_matches('/').to_string())
     .collect();
     let is_flagged = |path: &[u8]| {
@@ -489,22 +526,26 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
         }
         // Components below the top level, this entry's own name included.
         let mut cur = id;
-        let mut hit = vec![false; cands.len()];
+        // The deepest component each pattern matches.
+        let mut hit: Vec<Option<u32>> = vec![None; cands.len()];
         while cur != ROOT && tree.nodes[cur as usize].parent != ROOT {
             let name = tree.name(cur);
             for (k, p) in cands.iter().enumerate() {
-                if !hit[k] && p.matches(name) == Ok(true) {
-                    hit[k] = true;
+                if hit[k].is_none() && p.matches(name) == Ok(true) {
+                    hit[k] = Some(cur);
                 }
             }
             cur = tree.nodes[cur as usize].parent;
         }
         let path = tree.path(id);
         for (k, h) in hit.iter().enumerate() {
-            if *h && !reincluded(k, &path) {
+            let Some(comp) = *h else { continue };
+            if !reincluded(k, &path) {
                 stats[k].0 += 1;
                 stats[k].1 += n.size;
-                if !flagged[k] && is_flagged(&path) {
+                // What the pattern names lies inside a flagged entry (`*.log` → `sub/a.log`),
+                // not merely holds one (`tests/` → `lib/tests/`, which holds `fixtures/`).
+                if !flagged[k] && is_flagged(&tree.path(comp)) {
                     flagged[k] = true;
                     // The example shown is one that matters.
                     stats[k].2 = Some(path.clone());
@@ -651,7 +692,7 @@ fn self_excluded(cx: &mut Ctx, set: &PatternSet, a: &Analysis, o: Option<&Analys
                 if lost {
                     format!("line {} `{}` excludes the Dockerfile {}, and the classic builder cannot add it back (its parent directory is excluded by a `**` pattern): the classic build fails", l.line, show(&l.original), show(&rel))
                 } else {
-                    format!("line {} `{}` excludes the Dockerfile {}: docker still reads it, but `COPY . .` will not copy it", l.line, show(&l.original), show(&rel))
+                    format!("line {} `{}` excludes the Dockerfile {}: docker still reads it, but a `COPY . .` would leave it out of the image", l.line, show(&l.original), show(&rel))
                 },
                 // Only a lost Dockerfile needs the line; otherwise the build works and leaving the
                 // Dockerfile out of `COPY . .` is usually the point of the pattern.

@@ -187,6 +187,26 @@ fn parent(p: &str) -> Option<&str> {
 }
 
 impl Plan {
+    /// The paths below directory `dir` that a `COPY`/`ADD`/bind mount of a stage the build runs
+    /// names (`target/app.jar` for `target`): excluding `dir` whole would break the build.
+    pub(crate) fn named_below(&self, dir: &str) -> Vec<String> {
+        let dir = dir.trim_end_matches('/');
+        let mut out: Vec<String> = self
+            .used
+            .iter()
+            .filter(|s| !s.unresolved && !s.instruction.contains("tmpfs"))
+            .filter(|s| {
+                s.path.len() > dir.len()
+                    && s.path.starts_with(dir)
+                    && s.path.as_bytes()[dir.len()] == b'/'
+            })
+            .map(|s| s.path.clone())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// How far the file at `path` travels, and whether an instruction names it (not a
     /// directory above it): excluding such a file breaks the build.
     pub(crate) fn exposure(&self, path: &str) -> (Exposure, bool) {

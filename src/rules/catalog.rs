@@ -478,7 +478,7 @@ pub(crate) static RULES: &[Rule] = &[
     ),
     content(
         "CTX160", High,
-        "JSON with `\"type\": \"service_account\"` and a non-empty `\"private_key\"`",
+        "JSON with `\"type\": \"service_account\"` and a `\"private_key\"` holding a PEM key",
         "GCP service-account key",
         WHY_CONTENT,
     ),

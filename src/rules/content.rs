@@ -98,7 +98,9 @@ const SIGS: &[Sig] = &[
     },
     Sig {
         id: "CTX160",
-        re: r#""private_key"\s*:\s*"[^"\s]"#,
+        // The value of a real key file is a PEM block; a form or a doc page showing the layout
+        // (`"private_key": "<private_key>"`) is not a key.
+        re: r#""private_key"\s*:\s*"-----BEGIN [A-Z ]*PRIVATE KEY-----"#,
         check: Check::Requires(r#""type"\s*:\s*"service_account""#),
     },
     Sig {

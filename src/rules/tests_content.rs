@@ -186,7 +186,7 @@ fn content_signatures_table() {
             [
                 "{\"type\": \"service_",
                 "account\", \"private_",
-                "key\": \"xyz\"}\n",
+                "key\": \"-----BEGIN PRIVATE KEY-----\\nMIIE\"}\n",
             ]
             .concat(),
             "CTX160",

@@ -250,6 +250,40 @@ pub(crate) fn suggest_all(
     )?])
 }
 
+/// A removable entry inside the kept paths that the file as written still sends gets its exact
+/// line. The carried lines are left to decide an entry they match, but placed after the keep
+/// lines they may no longer reach it: BuildKit walks with its parents' results, so `target/`
+/// after `!target/lib` does not exclude `target/lib/.env` (dependency-track's `target/`,
+/// `!target/lib/*.jar`).
+fn still_sent_removals(m: &Model, plan: &mut Plan, reasons: &[Option<&'static str>], text: &str) {
+    use crate::dockerignore::ParentRule;
+    let Ok(set) = PatternSet::parse(text.as_bytes()) else {
+        return;
+    };
+    let excluded = |p: &str| {
+        [ParentRule::UsingParentResults, ParentRule::OrParentMatches]
+            .iter()
+            .all(|&r| set.decide(p.as_bytes(), r).is_ok_and(|d| d.excluded()))
+    };
+    for (i, p) in m.paths.iter().enumerate() {
+        let Some(why) = reasons[i] else { continue };
+        // The top of a removable subtree only (its entries go with it).
+        let parent = m.tree.nodes[i].parent;
+        if (parent != ROOT && reasons[parent as usize].is_some())
+            || m.named[i]
+            || !plan::inside(plan, p)
+            || excluded(p)
+        {
+            continue;
+        }
+        if let Some(l) = plan::exact_pattern(p) {
+            if !plan.reexcl.iter().any(|(x, _)| *x == l) {
+                plan.reexcl.push((l, why.to_string()));
+            }
+        }
+    }
+}
+
 /// The strict removal reason of each node: its own rule or an ancestor's (never for a node a
 /// source names).
 fn removal_reasons(m: &Model, installs: &[targets::Installs]) -> Vec<Option<&'static str>> {
@@ -322,8 +356,14 @@ fn build(
         {
             if !m.paths.iter().any(|p| s.matches(p)) {
                 let kept = !s.has_wildcard;
-                warnings.push(format!(
-                    "{}: {} {} (line {}) matches nothing in the context{}",
+                // A source with variables is evaluated once per platform: each value named.
+                let value = if s.raw.contains('$') {
+                    format!(" = {}", s.path)
+                } else {
+                    String::new()
+                };
+                let w = format!(
+                    "{}: {} {}{value} (line {}) matches nothing in the context{}",
                     t.rel,
                     s.instruction,
                     s.raw,
@@ -333,7 +373,10 @@ fn build(
                     } else {
                         ": the build fails with \"not found\" whatever the ignore file says"
                     }
-                ));
+                );
+                if !warnings.contains(&w) {
+                    warnings.push(w);
+                }
             }
         }
         let _ = k;
@@ -434,6 +477,8 @@ fn build(
             .collect();
         plan.rekeep = rekeep;
         plan.reexcl = reexclude::choose(&m, &plan, &installs, &mut round_warnings);
+        let first = render_text(&plan);
+        still_sent_removals(&m, &mut plan, &reasons, &first);
         text = render_text(&plan);
         proof = prove::prove(&m, &checks, &text, &reasons, threads)?;
         if proof.failures.is_empty() || round > 8 {

@@ -274,7 +274,14 @@ pub(crate) fn collect(
         }
     }
     if opts.discover {
-        for p in paths {
+        // In path order: the tree's node order follows the parallel walk's timing, and the
+        // served list (the header, the summary) must be the same on every run.
+        let mut found: Vec<&String> = paths
+            .iter()
+            .filter(|p| is_dockerfile_name(p.rsplit('/').next().unwrap_or(p)))
+            .collect();
+        found.sort();
+        for p in found {
             let name = p.rsplit('/').next().unwrap_or(p);
             if !is_dockerfile_name(name) || foreign(p) {
                 continue;
@@ -290,6 +297,8 @@ pub(crate) fn collect(
             }
             // A Dockerfile found in a subdirectory is served only when its sources point into
             // this context (else it is built with another context, such as its own directory).
+            // One at the root is built with this context by default: served even when its
+            // sources do not exist yet (a binary `make` or goreleaser writes first).
             let t = &out[before];
             let ctx_items: Vec<&ContextSource> = t
                 .sources
@@ -299,17 +308,26 @@ pub(crate) fn collect(
                 .collect();
             let at_root = !p.contains('/');
             let any_here = ctx_items.iter().any(|s| exists_in(paths, s));
-            let serve = if ctx_items.is_empty() {
-                at_root || !t.sources.whole_context
-            } else {
-                any_here
-            };
+            let serve = at_root
+                || if ctx_items.is_empty() {
+                    !t.sources.whole_context
+                } else {
+                    any_here
+                };
             if !serve {
+                let whole = ctx_items.is_empty();
                 let t = out.pop().expect("just added");
-                notes.push(format!(
-                    "{} (found in the context) not served: none of its COPY sources exist in this context, so it is built with another one",
-                    t.rel
-                ));
+                notes.push(if whole {
+                    format!(
+                        "{} (found in the context) not served: it copies the whole context (`COPY . .`), which could as well be its own directory; pass it with -f (or --compose) if it is built with this one",
+                        t.rel
+                    )
+                } else {
+                    format!(
+                        "{} (found in the context) not served: none of its COPY sources exist in this context, so it is built with another one",
+                        t.rel
+                    )
+                });
             }
         }
     }

@@ -297,6 +297,11 @@ fn clean_tree(env: &TestEnv) {
     .file("e2e/recordings/login.har", "{\"log\": {\"entries\": [{\"request\": {\"headers\": [{\"name\": \"Accept\", \"value\": \"*/*\"}], \"cookies\": []}}]}}\n")
     .file("charts/app/templates/db-secret.yaml", "apiVersion: v1\nkind: Secret\ndata:\n  password: {{ .Values.db.password | b64enc }}\n")
     .file("package.json", "{\"name\": \"app\", \"scripts\": {\"build\": \"tsc\"}}\n")
+    // A form showing the layout of a GCP key file (langfuse's LLM key form): placeholders, no key.
+    .file(
+        "web/src/forms/VertexKeyForm.tsx",
+        "export const Help = () => (\n  <pre>{`{\n  \"type\": \"service_account\",\n  \"project_id\": \"<project_id>\",\n  \"private_key_id\": \"<private_key_id>\",\n  \"private_key\": \"<private_key>\",\n  \"client_email\": \"<client_email>\"\n}`}</pre>\n);\n",
+    )
     .file("Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");
 }
 

@@ -36,6 +36,8 @@ mod properties;
 #[cfg(unix)]
 mod pruned_walk;
 #[cfg(unix)]
+mod qa_repos;
+#[cfg(unix)]
 mod report;
 #[cfg(unix)]
 mod report_flags;

@@ -1,0 +1,357 @@
+//! Rules corrected after a QA pass on real repositories (pixelfed, qdrant, langfuse, shiori,
+//! remark42, text-generation-inference), each as a small synthetic tree of the same shape.
+
+use serde_json::Value;
+
+use crate::util::{text, TestEnv};
+
+fn lint_json(env: &TestEnv) -> (Option<i32>, Value) {
+    let o = env.run(["lint", "--format", "json"]);
+    let v = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("lint JSON: {e}: {}", text(&o.stderr)));
+    (o.status.code(), v)
+}
+
+fn lint_findings<'a>(v: &'a Value, rule: &str) -> Vec<&'a Value> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+/// pixelfed: `/vendor` is anchored at the root on purpose (the `/` says so, as in .gitignore),
+/// and Laravel's `resources/views/vendor/` is source the image needs: no DI003, and lint passes.
+#[test]
+fn a_pattern_written_with_a_leading_slash_is_not_root_only_by_mistake() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM php:8\nCOPY . /var/www/\nRUN composer install\n",
+    )
+    .file("composer.json", "{}\n")
+    .file("vendor/laravel/framework/x.php", "<?php\n")
+    .file(
+        "resources/views/vendor/mail/html.blade.php",
+        "<p>mail</p>\n",
+    )
+    .file(
+        "resources/lang/vendor/backup/en/n.php",
+        "<?php return [];\n",
+    )
+    .dockerignore("/vendor\n/node_modules\n");
+    let (code, v) = lint_json(&env);
+    assert!(lint_findings(&v, "DI003").is_empty(), "{v:#}");
+    assert_eq!(code, Some(0), "{v:#}");
+    // Without the `/`, the pattern is the gitignore habit DI003 is about (info: a vendor
+    // directory is only mentioned by the report, at info).
+    env.dockerignore("vendor\n/node_modules\n");
+    let (code, v) = lint_json(&env);
+    let d = lint_findings(&v, "DI003");
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(d[0]["severity"], "info", "{v:#}");
+    assert_eq!(code, Some(0), "{v:#}");
+}
+
+/// qdrant: `tests/` lets a crate's `lib/segment/tests/` through, which holds a `fixtures/`
+/// directory. What the pattern names is not itself flagged, so DI003 is info and lint passes;
+/// `*.log` letting `sub/a.log` through stays medium (the log file itself is flagged).
+#[test]
+fn root_only_is_medium_only_when_what_the_pattern_names_is_flagged() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM rust\nCOPY . .\nRUN cargo build --release\n",
+    )
+    .file("Cargo.toml", "[workspace]\n")
+    .file("tests/test_api.py", "def test(): pass\n")
+    .file(
+        "lib/segment/tests/integration/fixtures/segment.rs",
+        "// fixture\n",
+    )
+    .file("lib/segment/tests/integration/main.rs", "mod fixtures;\n")
+    .dockerignore("tests/\n");
+    let (code, v) = lint_json(&env);
+    let d = lint_findings(&v, "DI003");
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(d[0]["severity"], "info", "{v:#}");
+    assert_eq!(code, Some(0), "{v:#}");
+
+    env.file("sub/a.log", "x\n").dockerignore("tests/\n*.log\n");
+    let (code, v) = lint_json(&env);
+    let d: Vec<&Value> = lint_findings(&v, "DI003")
+        .into_iter()
+        .filter(|f| f["line"] == 2)
+        .collect();
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(d[0]["severity"], "medium", "{v:#}");
+    assert_eq!(code, Some(1), "{v:#}");
+}
+
+fn suggest(env: &TestEnv, args: &[&str]) -> (Option<i32>, String, String) {
+    let mut a = vec!["suggest"];
+    a.extend_from_slice(args);
+    let o = env.run(&a);
+    (o.status.code(), text(&o.stdout), text(&o.stderr))
+}
+
+/// shiori: `Dockerfile.alpine` at the root copies a binary goreleaser writes first
+/// (`dist/…`). Found at the root, it is built with this context: served, so the written file
+/// still sends the binary once it exists.
+#[test]
+fn a_root_dockerfile_whose_sources_do_not_exist_yet_is_served() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM golang\nCOPY go.mod main.go ./\nRUN go build\n",
+    )
+    .file(
+        "Dockerfile.release",
+        "FROM alpine\nCOPY dist/app /usr/bin/app\n",
+    )
+    .file("go.mod", "module x\n")
+    .file("main.go", "package main\n")
+    .file("notes.txt", "n\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("serves    Dockerfile.release (found in the context)"),
+        "{err}"
+    );
+    env.file("dist/app", "binary\n");
+    for b in ["buildkit", "classic"] {
+        let o = env.run(["list", "--builder", b, "-f", "Dockerfile.release", "."]);
+        let sent = text(&o.stdout);
+        assert!(sent.lines().any(|l| l == "dist/app"), "{b}: {sent}");
+        assert!(!sent.lines().any(|l| l == "notes.txt"), "{b}: {sent}");
+    }
+}
+
+/// langfuse: `worker/Dockerfile` copies the whole context (`COPY . .`) and is built with the
+/// root context by compose. Not served by discovery (it could as well be built from its own
+/// directory), and the note says that, not "none of its COPY sources exist".
+#[test]
+fn an_unserved_whole_context_dockerfile_is_named_for_what_it_is() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM node\nCOPY package.json ./\n")
+        .file("package.json", "{}\n")
+        .file("worker/Dockerfile", "FROM node\nCOPY . .\nRUN npm ci\n")
+        .file("worker/index.js", "1\n");
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let note = err
+        .lines()
+        .find(|l| l.contains("worker/Dockerfile (found in the context) not served"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(note.contains("copies the whole context"), "{note}");
+    assert!(!note.contains("none of its COPY sources exist"), "{note}");
+}
+
+/// shiori: a source with platform variables is evaluated per platform; when none exists, each
+/// value is named once instead of the same line three times.
+#[test]
+fn a_missing_source_with_variables_is_warned_once_per_value() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM alpine\nARG TARGETOS\nARG TARGETARCH\nCOPY dist/app_${TARGETOS}_${TARGETARCH}/app /app\n",
+    )
+    .file("go.mod", "module x\n");
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let warns: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("matches nothing in the context"))
+        .collect();
+    assert!(warns.len() >= 2, "{err}");
+    let unique: std::collections::BTreeSet<&str> = warns.iter().copied().collect();
+    assert_eq!(unique.len(), warns.len(), "{err}");
+    for arch in ["amd64", "arm64"] {
+        assert!(
+            warns
+                .iter()
+                .any(|w| w.contains(&format!("= dist/app_linux_{arch}/app"))),
+            "{arch}: {err}"
+        );
+    }
+}
+
+/// remark42 / Go projects: a package named `log` (`internal/log/log.go`) and a vendored
+/// package named `logs` are source, not logs that change on every build; a real `logs/` still
+/// makes DF011 fire.
+#[test]
+fn source_packages_named_log_are_not_volatile() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM golang\nCOPY . .\nRUN go build ./...\n")
+        .file("go.mod", "module x\n")
+        .file("internal/log/log.go", "package log\n")
+        .file(
+            "vendor/github.com/redis/go-redis/v9/internal/logs/log_messages.go",
+            "package logs\n",
+        );
+    let df011 = |env: &TestEnv| -> Vec<String> {
+        let o = env.run(["--format", "json", "."]);
+        let v: Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", text(&o.stderr)));
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "DF011")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(df011(&env).is_empty(), "{:?}", df011(&env));
+    env.file("logs/app.log", "started\n");
+    let got = df011(&env);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].contains("logs/ (logs)"), "{got:?}");
+    assert!(!got[0].contains("internal/log"), "{got:?}");
+    assert!(!got[0].contains("vendor/"), "{got:?}");
+}
+
+/// remark42: `site/.dockerignore` sits beside `site/Dockerfile`, the file of the builds that
+/// use `site/` as their context: info, and lint passes. Beside this build's own Dockerfile
+/// (`-f docker/Dockerfile .`) a nested file is the classic mistake: medium.
+#[test]
+fn a_nested_ignore_file_beside_another_dockerfile_is_info() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM golang\nCOPY backend /src\n")
+        .file("backend/main.go", "package main\n")
+        .file("site/Dockerfile", "FROM node\nCOPY . .\nRUN npm ci\n")
+        .file("site/.dockerignore", "node_modules\n")
+        .file("site/package.json", "{}\n")
+        .dockerignore("/.git/\n");
+    let (code, v) = lint_json(&env);
+    let d = lint_findings(&v, "DI010");
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(d[0]["path"], "site/.dockerignore", "{v:#}");
+    assert_eq!(d[0]["severity"], "info", "{v:#}");
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("site/Dockerfile"),
+        "{v:#}"
+    );
+    assert_eq!(code, Some(0), "{v:#}");
+
+    env.file("docker/Dockerfile", "FROM golang\nCOPY backend /src\n")
+        .file("docker/.dockerignore", "*.md\n");
+    let o = env.run(["lint", "--format", "json", "-f", "docker/Dockerfile"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d: Vec<&Value> = lint_findings(&v, "DI010")
+        .into_iter()
+        .filter(|f| f["path"] == "docker/.dockerignore")
+        .collect();
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(d[0]["severity"], "medium", "{v:#}");
+    assert_eq!(o.status.code(), Some(1), "{v:#}");
+}
+
+/// dependency-track: Maven builds `target/` before `docker build`, and the Dockerfile copies
+/// `target/lib/` and the jar from it. The build-output finding's fix must keep them: a bare
+/// `target` line would make the build fail.
+#[test]
+fn a_build_output_fix_keeps_what_the_dockerfile_copies_from_it() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM eclipse-temurin\nCOPY ./target/lib/ ./lib/\nCOPY ./target/app.jar ./\n",
+    )
+    .file("pom.xml", "<project/>\n")
+    .file("target/app.jar", "jar\n")
+    .file("target/lib/dep.jar", "jar\n")
+    .file("target/classes/A.class", "class\n");
+    let o = env.run(["--format", "json", "."]);
+    let v: Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o.stderr)));
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "target" && f["category"] == "build-output")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    let fix = f["fix"].as_str().unwrap();
+    assert!(fix.contains("`!target/app.jar`"), "{fix}");
+    assert!(fix.contains("`!target/lib`"), "{fix}");
+    // What the fix says, written to the ignore file, still sends what the build copies.
+    env.dockerignore("target\n!target/app.jar\n!target/lib\n");
+    for b in ["buildkit", "classic"] {
+        let o = env.run(["list", "--builder", b, "."]);
+        let sent = text(&o.stdout);
+        for p in ["target/app.jar", "target/lib/dep.jar"] {
+            assert!(sent.lines().any(|l| l == p), "{b} {p}: {sent}");
+        }
+        assert!(!sent.contains("target/classes/A.class"), "{b}: {sent}");
+    }
+}
+
+/// dependency-track: `target/` then `!target/*.jar`, `!target/lib/*.jar` kept a `.env` in
+/// `target/lib/` out. The proposal keeps `!target/lib` and carries those lines after it, where
+/// BuildKit (walking with its parents' results) and the classic builder no longer exclude the
+/// `.env`: it gets its own line, and the written file sends no secret the old one kept out.
+#[test]
+fn a_secret_the_carried_lines_no_longer_reach_gets_its_own_line() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM alpine\nCOPY target/lib/ /lib/\nCOPY target/svc.jar /\n",
+    )
+    .file("target/svc.jar", "j\n")
+    .file("target/other.jar", "o\n")
+    .file("target/classes/A.class", "c\n")
+    .file("target/lib/a.jar", "j\n")
+    .file("target/lib/.env", "API_KEY=changed-at-run-time\n")
+    .dockerignore("target/\n!target/*.jar\n!target/lib/*.jar\n");
+    let sent = |b: &str| text(&env.run(["list", "--builder", b, "."]).stdout);
+    for b in ["buildkit", "classic"] {
+        assert!(!sent(b).contains("target/lib/.env"), "{b} before");
+    }
+    let (code, out, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    for b in ["buildkit", "classic"] {
+        let s = sent(b);
+        assert!(!s.contains("target/lib/.env"), "{b} after: {s}");
+        assert!(
+            s.lines().any(|l| l == "target/lib/a.jar") && s.lines().any(|l| l == "target/svc.jar"),
+            "{b} after: {s}"
+        );
+    }
+}
+
+/// langfuse: the served Dockerfiles found in the context were listed in the order the parallel
+/// walk met them, so the header of the proposed file changed from run to run. Path order now.
+#[test]
+fn the_served_dockerfiles_are_listed_in_the_same_order_on_every_run() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY shared.txt /\n")
+        .file("shared.txt", "s\n");
+    for d in ["a", "m", "z", "b/c", "k/q", "t"] {
+        env.file(
+            format!("{d}/Dockerfile"),
+            "FROM alpine\nCOPY shared.txt /\n",
+        );
+        // Enough directories around each for the walk to split the work between threads.
+        for i in 0..60 {
+            env.file(format!("{d}/pkg{i}/src/f{i}.txt"), "x\n");
+        }
+    }
+    let first = suggest(&env, &["--threads", "4"]);
+    assert_eq!(first.0, Some(0), "{}", first.2);
+    let served: Vec<&str> = first
+        .2
+        .lines()
+        .filter(|l| l.starts_with("  serves"))
+        .collect();
+    assert_eq!(served.len(), 7, "{}", first.2);
+    let mut sorted = served[1..].to_vec();
+    sorted.sort();
+    assert_eq!(served[1..], sorted[..], "{}", first.2);
+    for _ in 0..8 {
+        let again = suggest(&env, &["--threads", "4"]);
+        assert_eq!(again.1, first.1);
+        assert_eq!(again.2, first.2);
+    }
+}
