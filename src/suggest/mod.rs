@@ -295,7 +295,10 @@ fn removal_reasons(m: &Model, installs: &[targets::Installs]) -> Vec<Option<&'st
             None
         } else {
             inherited.or_else(|| {
-                reexclude::strict(m, i, reexclude::installs_for(m, installs, i)).map(|s| s.reason)
+                let inst = reexclude::installs_for(m, installs, i);
+                reexclude::strict(m, i, inst)
+                    .filter(|s| !reexclude::kept_for_tests(m, i, inst, s))
+                    .map(|s| s.reason)
             })
         };
         out[i as usize] = own;
@@ -1063,7 +1066,33 @@ mod tests {
         );
         assert!(!i.node);
         let i = targets::Installs::of("FROM rust\nRUN cargo build --release\n");
-        assert!(i.cargo);
+        assert!(i.cargo && !i.tests);
+    }
+
+    #[test]
+    fn test_steps() {
+        let runs = |df: &str| targets::Installs::of(df).tests;
+        for df in [
+            "FROM golang\nRUN cd /b && go test ./...\n",
+            "FROM node\nRUN npm ci && npm test\n",
+            "FROM node\nRUN yarn run test:unit\n",
+            "FROM python\nRUN python -m pytest -q\n",
+            "FROM rust\nRUN cargo test --release\n",
+            "FROM maven\nRUN mvn -B package\n",
+            "FROM gradle\nRUN ./gradlew build\n",
+            "FROM gcc\nRUN make \\\n  check\n",
+        ] {
+            assert!(runs(df), "{df:?}");
+        }
+        for df in [
+            "FROM golang\nRUN go build ./...\n",
+            "FROM node\nRUN npm run build\n",
+            "FROM maven\nRUN mvn -B package -DskipTests\n",
+            "FROM gradle\nRUN ./gradlew build -x test\n",
+            "FROM alpine\nCOPY test /test\n",
+        ] {
+            assert!(!runs(df), "{df:?}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
 
 use crate::dockerignore::PatternSet;
-use crate::rules::{Category, EntryRef, RuleConfig, RuleSet};
+use crate::rules::{is_test_path, Category, EntryRef, RuleConfig, RuleSet};
 use crate::tree::{Kind, ROOT};
 
 use super::model::Model;
@@ -35,9 +35,6 @@ pub(crate) enum Class {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Strict {
     /// The class.
-    // Read by nothing since the suggest modules stopped being public (#11); kept because
-    // every rule below is stated by its class (removing it is a refactor, not a surface change).
-    #[allow(dead_code)]
     pub class: Class,
     /// The reason shown beside the line.
     pub reason: &'static str,
@@ -233,6 +230,12 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
     None
 }
 
+/// A secret that stays although [`strict`] names it: a key in test data (`testdata/`,
+/// `fixtures/`, `test*/`, …) when a Dockerfile copying it runs tests, which may read it.
+pub(crate) fn kept_for_tests(m: &Model, i: u32, installs: Installs, st: &Strict) -> bool {
+    st.class == Class::Secret && installs.tests && is_test_path(m.paths[i as usize].as_bytes())
+}
+
 /// What every Dockerfile copying node `i` re-installs (all of them must).
 pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs {
     let mut out = Installs {
@@ -240,6 +243,7 @@ pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs
         python: true,
         cargo: true,
         composer: true,
+        tests: false,
     };
     let mut any = false;
     for (k, need) in m.needs.iter().enumerate() {
@@ -250,6 +254,8 @@ pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs
             out.python &= x.python;
             out.cargo &= x.cargo;
             out.composer &= x.composer;
+            // Tests are run by any of them: one is enough for a fixture to be read.
+            out.tests |= x.tests;
         }
     }
     if any {
@@ -276,7 +282,17 @@ pub(crate) fn choose(
             continue;
         }
         if inside(plan, p) && !m.named[i as usize] {
-            if let Some(st) = strict(m, i, installs_for(m, installs, i)) {
+            let inst = installs_for(m, installs, i);
+            if let Some(st) = strict(m, i, inst) {
+                // A key in test data that the build's own tests may read (`go test` loading
+                // `testdata/key.pem`): removing it would fail the build, so it stays, said.
+                if kept_for_tests(m, i, inst, &st) {
+                    warnings.push(format!(
+                        "kept {p:?} ({}): it is test data and a RUN step runs tests that may read it; if the image does not need it, run the tests in a stage of their own",
+                        st.reason
+                    ));
+                    continue;
+                }
                 hits.entry((st.reason, st.generic)).or_default().push(i);
                 continue;
             }

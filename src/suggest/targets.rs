@@ -26,6 +26,9 @@ pub(crate) struct Installs {
     pub cargo: bool,
     /// `composer install`/`update`: `vendor/` beside `composer.json`.
     pub composer: bool,
+    /// Runs the project's tests (`go test`, `npm test`, `pytest`, `cargo test`, `mvn verify`
+    /// without `-DskipTests`, `gradle test`/`build`, `make test`, …), which may read test data.
+    pub tests: bool,
 }
 
 impl Installs {
@@ -48,7 +51,7 @@ impl Installs {
             .split(|c: char| {
                 c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '"' | '\'')
             })
-            .filter(|w| !w.is_empty())
+            .filter(|w| !w.is_empty() && *w != "\\")
             .map(str::to_ascii_lowercase)
             .collect();
         let mut i = Installs::default();
@@ -76,8 +79,47 @@ impl Installs {
                 _ => {}
             }
         }
+        i.tests = runs_tests(&words);
         i
     }
+}
+
+/// Whether the words of a Dockerfile's `RUN` lines (lowercased) run a project's tests.
+fn runs_tests(words: &[String]) -> bool {
+    let skip = words
+        .iter()
+        .any(|w| w.starts_with("-dskiptests") || w.starts_with("-dmaven.test.skip=true"));
+    words.iter().enumerate().any(|(k, w)| {
+        let next = words.get(k + 1).map(String::as_str).unwrap_or("");
+        let tool = w.rsplit('/').next().unwrap_or(w);
+        match tool {
+            "go" | "cargo" | "dotnet" | "npm" | "yarn" | "pnpm" | "bun" | "make" | "deno"
+                if next == "test" =>
+            {
+                true
+            }
+            "make" => next == "check",
+            "pytest" | "py.test" | "tox" | "nox" | "phpunit" | "rspec" | "jest" | "vitest"
+            | "ctest" => true,
+            "npm" | "yarn" | "pnpm" | "bun" if next == "run" => {
+                words.get(k + 2).is_some_and(|x| x.starts_with("test"))
+            }
+            "mvn" | "mvnw" => {
+                !skip
+                    && words[k + 1..]
+                        .iter()
+                        .any(|x| matches!(x.as_str(), "test" | "verify" | "install" | "package"))
+            }
+            "gradle" | "gradlew" => {
+                let excluded = words.iter().any(|x| x == "-x" || x == "--exclude-task");
+                !excluded
+                    && words[k + 1..]
+                        .iter()
+                        .any(|x| matches!(x.as_str(), "test" | "check" | "build"))
+            }
+            _ => false,
+        }
+    })
 }
 
 /// One Dockerfile the proposal serves.

@@ -355,3 +355,46 @@ fn the_served_dockerfiles_are_listed_in_the_same_order_on_every_run() {
         assert_eq!(again.2, first.2);
     }
 }
+
+/// remark42: the Dockerfile runs `go test`, and a test loads `testdata/key.pem`. suggest keeps
+/// that key (removing it would fail the build) and says why; without a test step it is removed.
+#[test]
+fn a_key_in_test_data_stays_when_the_build_runs_the_tests() {
+    let key = format!(
+        "-----BEGIN {} KEY-----\nMIIB\n-----END {} KEY-----\n",
+        "PRIVATE", "PRIVATE"
+    );
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM golang:1.22\nADD backend /srv/backend\nRUN cd /srv/backend && go test ./...\n",
+    )
+    .file("backend/go.mod", "module x\n")
+    .file("backend/app/main.go", "package main\n")
+    .file("backend/app/cmd/testdata/key.pem", &key)
+    .file("backend/app/cmd/server.pem", &key);
+    let o = env.run(["suggest"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(!out.contains("testdata/key.pem"), "{out}");
+    assert!(
+        out.contains("backend/app/cmd/server.pem"),
+        "a key outside test data is still removed: {out}"
+    );
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("testdata/key.pem") && err.contains("runs tests"),
+        "{err}"
+    );
+    // No test step: the fixture key is removed like any other.
+    env.file(
+        "Dockerfile",
+        "FROM golang:1.22\nADD backend /srv/backend\nRUN cd /srv/backend && go build ./...\n",
+    );
+    let o = env.run(["suggest"]);
+    assert!(
+        text(&o.stdout).contains("testdata/key.pem"),
+        "{}",
+        text(&o.stdout)
+    );
+}
