@@ -165,6 +165,32 @@ pub(crate) fn choose(
         refused.remove(&k);
         carry.insert(k);
     }
+    // Lines that match nothing today but point inside the kept paths (`/public/hot`,
+    // `/bootstrap/cache`: what a local build writes there later) stay, so that output stays out
+    // once it exists; never one that reaches a path a source names.
+    for (k, pat) in set.patterns().iter().enumerate() {
+        if pat.exclusion() || pat.line().line == 0 || carry.contains(&k) || refused.contains(&k) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&pat.line().original)
+            .trim()
+            .to_string();
+        let Some(prefix) = literal_dirs(&text) else {
+            continue;
+        };
+        if !inside(plan, &prefix) {
+            continue;
+        }
+        let single = PatternSet::parse(text.as_bytes()).unwrap_or_default();
+        let hit = |p: &str| {
+            single
+                .matches_or_parent_matches(p.as_bytes())
+                .unwrap_or(true)
+        };
+        if !m.paths.iter().any(|p| hit(p)) && !m.literals.iter().any(|l| hit(l)) {
+            carry.insert(k);
+        }
+    }
     // Without an allowlist the user's file is the only thing keeping junk out: every line stays.
     if plan.open {
         for (k, pat) in set.patterns().iter().enumerate() {
@@ -197,4 +223,36 @@ pub(crate) fn choose(
         })
         .collect();
     (lines, rekeep)
+}
+
+/// The plain-text directories a pattern line starts with (`/public/hot` → `public/hot`,
+/// `bootstrap/cache/*.php` → `bootstrap/cache`), or `None` when its first component already has
+/// a wildcard.
+fn literal_dirs(line: &str) -> Option<String> {
+    let comps: Vec<&str> = line
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .take_while(|c| !c.contains(['*', '?', '[', ']', '\\']))
+        .collect();
+    if comps.is_empty() || comps.contains(&"..") {
+        return None;
+    }
+    Some(comps.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn literal_dirs_of_lines() {
+        use super::literal_dirs;
+        assert_eq!(literal_dirs("/public/hot").as_deref(), Some("public/hot"));
+        assert_eq!(
+            literal_dirs("bootstrap/cache/*.php").as_deref(),
+            Some("bootstrap/cache")
+        );
+        assert_eq!(literal_dirs("./a//b").as_deref(), Some("a/b"));
+        assert_eq!(literal_dirs("**/x"), None);
+        assert_eq!(literal_dirs("*.log"), None);
+        assert_eq!(literal_dirs("../x"), None);
+    }
 }

@@ -398,3 +398,32 @@ fn a_key_in_test_data_stays_when_the_build_runs_the_tests() {
         text(&o.stdout)
     );
 }
+
+/// pixelfed: `/public/hot` and `/bootstrap/cache` match nothing in a fresh checkout but keep a
+/// local build's output out of a directory the Dockerfile copies. suggest carries them, and once
+/// that output exists the written file still keeps it out; a line outside the kept paths (made
+/// redundant by `*`) is not carried.
+#[test]
+fn lines_that_match_nothing_yet_inside_kept_paths_are_carried() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM php:8\nCOPY public /var/www/public\nCOPY bootstrap /var/www/bootstrap\n",
+    )
+    .file("public/index.php", "<?php\n")
+    .file("bootstrap/app.php", "<?php\n")
+    .file("docs/readme.md", "x\n")
+    .dockerignore("/public/hot\n/bootstrap/cache/*.php\n/docs/build\n");
+    let o = env.run(["suggest", "--write"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let written = std::fs::read_to_string(env.path(".dockerignore")).unwrap();
+    assert!(written.contains("/public/hot"), "{written}");
+    assert!(written.contains("/bootstrap/cache/*.php"), "{written}");
+    assert!(!written.contains("/docs/build"), "{written}");
+    env.file("public/hot", "http://localhost:5173\n")
+        .file("bootstrap/cache/services.php", "<?php\n");
+    let list = text(&env.run(["list"]).stdout);
+    assert!(list.contains("public/index.php\n"), "{list}");
+    assert!(!list.contains("public/hot"), "{list}");
+    assert!(!list.contains("bootstrap/cache/services.php"), "{list}");
+}
