@@ -163,7 +163,7 @@ pub(crate) fn render(plan: &Plan, header: &[String]) -> String {
 pub fn summary(s: &Suggestion) -> String {
     let mut o = String::new();
     let pair = |x: Option<(u64, u64)>| match x {
-        Some((f, b)) => format!("{f} files, {}", human(b)),
+        Some((f, b)) => format!("{f} file{}, {}", if f == 1 { "" } else { "s" }, human(b)),
         None => "n/a".to_string(),
     };
     o.push_str(&format!(

@@ -372,6 +372,29 @@ pub(crate) fn collect(
                 });
             }
         }
+    } else {
+        // Not looked at, but said: a Dockerfile beside the one served may need what the
+        // proposal leaves out (saleor's root `COPY . /app` with `-f .devcontainer/Dockerfile`).
+        let mut others: Vec<&String> = paths
+            .iter()
+            .filter(|p| {
+                let name = p.rsplit('/').next().unwrap_or(p);
+                is_dockerfile_name(name)
+                    && !foreign(p)
+                    && !out.iter().any(|t| t.dockerfile == root.join(p.as_str()))
+            })
+            .collect();
+        others.sort();
+        if !others.is_empty() {
+            let shown: Vec<&str> = others.iter().take(5).map(|p| p.as_str()).collect();
+            let more = others.len().saturating_sub(5);
+            notes.push(format!(
+                "--no-discover: {} other Dockerfile(s) in the context not considered ({}{}); the proposed file may leave out what they copy",
+                others.len(),
+                shown.join(", "),
+                if more > 0 { format!(", and {more} more") } else { String::new() }
+            ));
+        }
     }
     Ok(out)
 }

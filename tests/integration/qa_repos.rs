@@ -427,3 +427,38 @@ fn lines_that_match_nothing_yet_inside_kept_paths_are_carried() {
     assert!(!list.contains("public/hot"), "{list}");
     assert!(!list.contains("bootstrap/cache/services.php"), "{list}");
 }
+
+/// saleor: with `--no-discover`, the root Dockerfile (`COPY . /app`) is not served, and the
+/// summary says it exists and may lose what it copies.
+#[test]
+fn no_discover_names_the_dockerfiles_it_left_out() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM python\nCOPY . /app\n")
+        .file(
+            ".devcontainer/Dockerfile",
+            "FROM python\nCOPY requirements.txt /r.txt\n",
+        )
+        .file("requirements.txt", "x\n")
+        .file("app.py", "y\n");
+    let o = env.run([
+        "suggest",
+        "--no-discover",
+        "-f",
+        env.path(".devcontainer/Dockerfile").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains(
+            "--no-discover: 1 other Dockerfile(s) in the context not considered (Dockerfile)"
+        ),
+        "{err}"
+    );
+    // Discovered, the root Dockerfile is served and nothing is said about it.
+    let o = env.run([
+        "suggest",
+        "-f",
+        env.path(".devcontainer/Dockerfile").to_str().unwrap(),
+    ]);
+    assert!(!text(&o.stderr).contains("--no-discover"));
+}
