@@ -517,6 +517,13 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             p == *f || (p.starts_with(f.as_str()) && p.as_bytes().get(f.len()) == Some(&b'/'))
         })
     };
+    // The files the build copies (the Dockerfile's sources, BuildKit's transfer set): the fix
+    // `**/X` is proposed only when it would exclude none of them but flagged ones.
+    let df = crate::context::dockerfile_as_read(a.builder, &a.resolved.dockerfile);
+    let used: Option<Vec<bool>> = crate::transfer::load_sources(&df, &Default::default())
+        .ok()
+        .map(|s| crate::transfer::compute(a, &s, &|_| false).used);
+    let mut breaks: Vec<Option<Vec<u8>>> = vec![None; cands.len()];
     let mut flagged = vec![false; cands.len()];
     let mut stats = vec![(0u64, 0u64, None::<Vec<u8>>); cands.len()];
     for id in tree.sent() {
@@ -541,6 +548,14 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
         for (k, h) in hit.iter().enumerate() {
             let Some(comp) = *h else { continue };
             if !reincluded(k, &path) {
+                let copied = used
+                    .as_ref()
+                    .is_some_and(|u| u.get(id as usize).copied().unwrap_or(false));
+                // Excluding a copied file the rules flag (a log, a secret) is the point of the
+                // fix; excluding copied source is not.
+                if copied && breaks[k].is_none() && !is_flagged(&tree.path(comp)) {
+                    breaks[k] = Some(path.clone());
+                }
                 stats[k].0 += 1;
                 stats[k].1 += n.size;
                 // What the pattern names lies inside a flagged entry (`*.log` → `sub/a.log`),
@@ -561,7 +576,18 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             continue;
         };
         let orig = show(dockerignore::trim_space(&p.line().original));
-        let fix = format!("**/{}", show(&p.line().cleaned));
+        let generic = format!("**/{}", show(&p.line().cleaned));
+        // A fix that would exclude a file the build copies is no fix: said instead.
+        let (fix, ask) = match &breaks[k] {
+            None => (generic.clone(), format!("did you mean `{generic}`?")),
+            Some(b) => (
+                String::new(),
+                format!(
+                    "`{generic}` would also exclude {}, which the build copies: exclude the deeper entries by path instead",
+                    show(b)
+                ),
+            ),
+        };
         // `..Default::default()`: other modules may add fields to `Finding`.
         #[allow(clippy::needless_update)]
         let finding = Finding {
@@ -574,7 +600,7 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             files: *files,
             bytes: *bytes,
             message: format!(
-                "`{orig}` only matches at the context root, but {files} file{} below it {} sent ({}), e.g. {}; did you mean `{fix}`?",
+                "`{orig}` only matches at the context root, but {files} file{} below it {} sent ({}), e.g. {}; {ask}",
                 if *files == 1 { "" } else { "s" },
                 if *files == 1 { "is" } else { "are" },
                 crate::units::human(*bytes),

@@ -462,3 +462,31 @@ fn no_discover_names_the_dockerfiles_it_left_out() {
     ]);
     assert!(!text(&o.stderr).contains("--no-discover"));
 }
+
+/// saleor: `static` in the ignore file keeps the root's collected `static/` out, while
+/// `saleor/static/` is source the image needs (`COPY . /app`). DI003 does not propose
+/// `**/static`, which would exclude it; it says so. Where the generic line excludes nothing the
+/// build copies, it is still the fix.
+#[test]
+fn root_only_fix_is_not_proposed_when_it_would_exclude_copied_files() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM python\nCOPY . /app\n")
+        .file("static/collected.css", "a{}\n")
+        .file("saleor/static/app.css", "b{}\n")
+        .file("saleor/app.py", "x\n")
+        .dockerignore("static\n");
+    let (_, v) = lint_json(&env);
+    let d = lint_findings(&v, "DI003");
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(d[0]["fix"], "", "{v:#}");
+    let msg = d[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("would also exclude saleor/static/app.css, which the build copies"),
+        "{msg}"
+    );
+    env.file("Dockerfile", "FROM python\nCOPY saleor/app.py /app/\n");
+    let (_, v) = lint_json(&env);
+    let d = lint_findings(&v, "DI003");
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(d[0]["fix"], "**/static", "{v:#}");
+}
