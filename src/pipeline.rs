@@ -265,11 +265,24 @@ fn build_with(
             target: opts.dockerfile.target.clone(),
         },
     };
-    let extra = if findings {
-        crate::findings::compute_with(&a, &opts.report, &plan_input)
-    } else {
-        crate::report::Extra::default()
-    };
+    // The findings and the Dockerfile checks side by side (neither reads the other; the checks'
+    // results are added after, in the order they would have been written).
+    let (extra, df) = rayon::join(
+        || {
+            if findings {
+                crate::findings::compute_with(&a, &opts.report, &plan_input)
+            } else {
+                crate::report::Extra::default()
+            }
+        },
+        || {
+            (!no_dockerfile).then(|| {
+                let mut df = DfReport::default();
+                let sources = dockerfile_checks(&a, opts, from_stdin, &mut df);
+                (df, sources)
+            })
+        },
+    );
     let mut report = Report::new(&a, extra);
     report.root_files = Some(root_files(&a));
     let env = std::env::var_os("DOCKER_BUILDKIT");
@@ -287,8 +300,10 @@ fn build_with(
     if no_dockerfile {
         report.dockerfile = String::new();
         report.notes.push(no_dockerfile_note(&a));
-    } else {
-        sources = dockerfile_checks(&a, opts, from_stdin, &mut report);
+    }
+    if let Some((df, s)) = df {
+        df.apply(&mut report);
+        sources = s;
     }
     let outcome = apply_config_and_gates(&opts.ci, &a, &mut report)?;
     Ok((
@@ -419,7 +434,9 @@ pub(crate) fn build_named(
     report.root_files = Some(root_files(&a));
     if let Some((sources, df_path)) = uses {
         report.dockerfile = df_path.to_string();
-        apply_transfer(&a, sources, df_path, &mut report);
+        let mut df = DfReport::default();
+        apply_transfer(&a, sources, df_path, &mut df);
+        df.apply(&mut report);
     }
     let outcome = apply_config_and_gates(&opts.ci, &a, &mut report)?;
     Ok(Built {
@@ -462,7 +479,7 @@ fn dockerfile_checks(
     a: &Analysis,
     opts: &Options,
     from_stdin: bool,
-    report: &mut Report,
+    report: &mut DfReport,
 ) -> Option<Sources> {
     let path = &a.resolved.dockerfile;
     let name = if from_stdin {
@@ -498,17 +515,14 @@ fn dockerfile_checks(
         Ok(s) => s,
         Err(e) => {
             let rule = lint_rules::rule("DF005").expect("DF005 is in the catalog");
-            add_findings(
-                report,
-                vec![Finding {
-                    rule: rule.id.into(),
-                    category: "dockerfile".into(),
-                    severity: "medium".into(),
-                    path: df_path,
-                    message: e.clone(),
-                    ..Default::default()
-                }],
-            );
+            report.findings.push(Finding {
+                rule: rule.id.into(),
+                category: "dockerfile".into(),
+                severity: "medium".into(),
+                path: df_path,
+                message: e.clone(),
+                ..Default::default()
+            });
             report.notes.push(e);
             return None;
         }
@@ -547,8 +561,8 @@ fn dockerfile_checks(
                 }
             }
         }
-        add_findings(report, layers.findings);
-        add_findings(report, churn);
+        report.findings.extend(layers.findings);
+        report.findings.extend(churn);
         report.layers = Some(layers.stages);
     }
     Some(sources)
@@ -556,7 +570,7 @@ fn dockerfile_checks(
 
 /// The transfer set of `sources` in the analysed context and the Dockerfile checks, added to the
 /// report; each check is also a finding (`DF0xx`) on the Dockerfile's line.
-fn apply_transfer(a: &Analysis, sources: &Sources, df_path: &str, report: &mut Report) {
+fn apply_transfer(a: &Analysis, sources: &Sources, df_path: &str, report: &mut DfReport) {
     let root = a.resolved.root.clone();
     let exists = move |p: &str| std::fs::symlink_metadata(root.join(p)).is_ok();
     let t = crate::transfer::compute(a, sources, &exists);
@@ -565,7 +579,9 @@ fn apply_transfer(a: &Analysis, sources: &Sources, df_path: &str, report: &mut R
         report.transfer_bytes = Some(t.bytes);
         report.transfer_whole_context = Some(t.whole_context);
         if let Some(img) = crate::image::compute(a, sources, &t.used) {
-            copy_excluded_secrets(&img, df_path, report);
+            // Its notes depend on the secret findings, computed side by side: placed here
+            // once they are known ([`DfReport::apply`]).
+            report.copy_excluded_notes_at = Some((report.notes.len(), df_path.to_string()));
             report.image_files = Some(img.files);
             report.image_bytes = Some(img.bytes);
             report.copy_excluded = Some(img.excluded);
@@ -578,36 +594,78 @@ fn apply_transfer(a: &Analysis, sources: &Sources, df_path: &str, report: &mut R
             .into_iter()
             .filter(|n| a.builder == Builder::Buildkit || !n.contains("whole context")),
     );
-    let findings = t
-        .checks
-        .iter()
-        .filter_map(|c| check_finding(c, df_path))
-        .collect();
-    add_findings(report, findings);
+    report
+        .findings
+        .extend(t.checks.iter().filter_map(|c| check_finding(c, df_path)));
     report.dockerfile_checks = Some(t.checks);
 }
 
 /// A secret that `COPY --exclude` keeps out of the image is still transferred to the builder:
 /// its finding says so ([`crate::findings`]), and a note gives the `.dockerignore` line that
 /// keeps it off the wire.
-fn copy_excluded_secrets(img: &crate::image::ImageSet, df_path: &str, report: &mut Report) {
-    for f in report
-        .findings
-        .iter_mut()
-        .filter(|f| f.category == "secret")
-    {
-        let hit = img.excluded.iter().find(|e| {
+fn copy_excluded_secrets(
+    excluded: &[crate::report::CopyExcluded],
+    df_path: &str,
+    report: &Report,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    for f in report.findings.iter().filter(|f| f.category == "secret") {
+        let hit = excluded.iter().find(|e| {
             e.path == f.path
                 || (e.path.starts_with(&f.path) && e.path[f.path.len()..].starts_with('/'))
         });
         if let Some(e) = hit {
-            report.notes.push(format!(
+            notes.push(format!(
                 "{} is excluded only by COPY --exclude ({df_path} line {}): still transferred to the builder; add `{}` to .dockerignore to keep it out of the transfer too",
                 crate::render::escape_controls(&f.path),
                 e.line,
                 f.fix
             ));
         }
+    }
+    notes
+}
+
+/// What the Dockerfile checks add to a report, computed beside the findings and then added
+/// ([`DfReport::apply`]) exactly as if written into the report in order.
+#[derive(Default)]
+struct DfReport {
+    findings: Vec<Finding>,
+    notes: Vec<String>,
+    /// Where among `notes` the `COPY --exclude` secret notes go, and the Dockerfile's path.
+    copy_excluded_notes_at: Option<(usize, String)>,
+    transfer_files: Option<u64>,
+    transfer_bytes: Option<u64>,
+    transfer_whole_context: Option<bool>,
+    image_files: Option<u64>,
+    image_bytes: Option<u64>,
+    copy_excluded: Option<Vec<crate::report::CopyExcluded>>,
+    dockerfile_checks: Option<Vec<crate::transfer::DockerfileCheck>>,
+    layers: Option<Vec<crate::report::LayerStage>>,
+}
+
+impl DfReport {
+    /// Adds these results to `report`, whose findings are the report's own (the `COPY
+    /// --exclude` notes are about its secret findings).
+    fn apply(mut self, report: &mut Report) {
+        if let (Some((at, df_path)), Some(ex)) = (&self.copy_excluded_notes_at, &self.copy_excluded)
+        {
+            let notes = copy_excluded_secrets(ex, df_path, report);
+            let at = (*at).min(self.notes.len());
+            self.notes.splice(at..at, notes);
+        }
+        report.notes.extend(self.notes);
+        report.transfer_files = self.transfer_files.or(report.transfer_files);
+        report.transfer_bytes = self.transfer_bytes.or(report.transfer_bytes);
+        report.transfer_whole_context = self
+            .transfer_whole_context
+            .or(report.transfer_whole_context);
+        report.image_files = self.image_files.or(report.image_files);
+        report.image_bytes = self.image_bytes.or(report.image_bytes);
+        report.copy_excluded = self.copy_excluded.or(report.copy_excluded.take());
+        report.dockerfile_checks = self.dockerfile_checks.or(report.dockerfile_checks.take());
+        report.layers = self.layers.or(report.layers.take());
+        add_findings(report, self.findings);
     }
 }
 
@@ -652,13 +710,17 @@ fn rank(sev: &str) -> u8 {
 /// Inserts findings keeping the list most severe first (each goes after the existing findings
 /// of its severity or above; the existing order is kept).
 fn add_findings(report: &mut Report, new: Vec<Finding>) {
+    add_sorted(&mut report.findings, new);
+}
+
+/// Adds `new` to a most-severe-first list, each after the findings of its own severity.
+fn add_sorted(findings: &mut Vec<Finding>, new: Vec<Finding>) {
     for f in new {
-        let at = report
-            .findings
+        let at = findings
             .iter()
             .position(|x| rank(&x.severity) < rank(&f.severity))
-            .unwrap_or(report.findings.len());
-        report.findings.insert(at, f);
+            .unwrap_or(findings.len());
+        findings.insert(at, f);
     }
 }
 
