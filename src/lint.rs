@@ -519,10 +519,16 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
     };
     // The files the build copies (the Dockerfile's sources, BuildKit's transfer set): the fix
     // `**/X` is proposed only when it would exclude none of them but flagged ones.
-    let df = crate::context::dockerfile_as_read(a.builder, &a.resolved.dockerfile);
-    let used: Option<Vec<bool>> = crate::transfer::load_sources(&df, &Default::default())
-        .ok()
-        .map(|s| crate::transfer::compute(a, &s, &|_| false).used);
+    // Computed once, at the first entry that needs it.
+    let used = std::cell::OnceCell::new();
+    let used = || -> &Option<Vec<bool>> {
+        used.get_or_init(|| {
+            let df = crate::context::dockerfile_as_read(a.builder, &a.resolved.dockerfile);
+            crate::transfer::load_sources(&df, &Default::default())
+                .ok()
+                .map(|s| crate::transfer::compute(a, &s, &|_| false).used)
+        })
+    };
     let mut breaks: Vec<Option<Vec<u8>>> = vec![None; cands.len()];
     let mut flagged = vec![false; cands.len()];
     let mut stats = vec![(0u64, 0u64, None::<Vec<u8>>); cands.len()];
@@ -548,19 +554,22 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
         for (k, h) in hit.iter().enumerate() {
             let Some(comp) = *h else { continue };
             if !reincluded(k, &path) {
-                let copied = used
-                    .as_ref()
-                    .is_some_and(|u| u.get(id as usize).copied().unwrap_or(false));
+                // What the pattern names lies inside a flagged entry (`*.log` → `sub/a.log`),
+                // not merely holds one (`tests/` → `lib/tests/`, which holds `fixtures/`).
+                let comp_flagged = is_flagged(&tree.path(comp));
                 // Excluding a copied file the rules flag (a log, a secret) is the point of the
                 // fix; excluding copied source is not.
-                if copied && breaks[k].is_none() && !is_flagged(&tree.path(comp)) {
+                if breaks[k].is_none()
+                    && !comp_flagged
+                    && used()
+                        .as_ref()
+                        .is_some_and(|u| u.get(id as usize).copied().unwrap_or(false))
+                {
                     breaks[k] = Some(path.clone());
                 }
                 stats[k].0 += 1;
                 stats[k].1 += n.size;
-                // What the pattern names lies inside a flagged entry (`*.log` → `sub/a.log`),
-                // not merely holds one (`tests/` → `lib/tests/`, which holds `fixtures/`).
-                if !flagged[k] && is_flagged(&tree.path(comp)) {
+                if !flagged[k] && comp_flagged {
                     flagged[k] = true;
                     // The example shown is one that matters.
                     stats[k].2 = Some(path.clone());

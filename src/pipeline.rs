@@ -645,8 +645,9 @@ struct DfReport {
 }
 
 impl DfReport {
-    /// Adds these results to `report`, whose findings are the report's own (the `COPY
-    /// --exclude` notes are about its secret findings).
+    /// Adds these results to a report fresh from `Report::new` (its Dockerfile fields unset),
+    /// whose findings are the report's own (the `COPY --exclude` notes are about its secret
+    /// findings).
     fn apply(mut self, report: &mut Report) {
         if let (Some((at, df_path)), Some(ex)) = (&self.copy_excluded_notes_at, &self.copy_excluded)
         {
@@ -655,16 +656,14 @@ impl DfReport {
             self.notes.splice(at..at, notes);
         }
         report.notes.extend(self.notes);
-        report.transfer_files = self.transfer_files.or(report.transfer_files);
-        report.transfer_bytes = self.transfer_bytes.or(report.transfer_bytes);
-        report.transfer_whole_context = self
-            .transfer_whole_context
-            .or(report.transfer_whole_context);
-        report.image_files = self.image_files.or(report.image_files);
-        report.image_bytes = self.image_bytes.or(report.image_bytes);
-        report.copy_excluded = self.copy_excluded.or(report.copy_excluded.take());
-        report.dockerfile_checks = self.dockerfile_checks.or(report.dockerfile_checks.take());
-        report.layers = self.layers.or(report.layers.take());
+        report.transfer_files = self.transfer_files;
+        report.transfer_bytes = self.transfer_bytes;
+        report.transfer_whole_context = self.transfer_whole_context;
+        report.image_files = self.image_files;
+        report.image_bytes = self.image_bytes;
+        report.copy_excluded = self.copy_excluded;
+        report.dockerfile_checks = self.dockerfile_checks;
+        report.layers = self.layers;
         add_findings(report, self.findings);
     }
 }

@@ -33,7 +33,7 @@ pub(crate) use read::{read_files, read_small, FileList};
 use crate::dockerignore::FastMatcher;
 use crate::sys::{self, Fs, WithFs};
 use crate::tree::Tree;
-use local::{Ids, MAX_THREADS};
+use local::Ids;
 use visit::{DockerWalk, Job};
 
 /// What to walk and how.
@@ -154,9 +154,7 @@ impl WithFs for Run<'_> {
             rel: Vec::new(),
             kind: WalkErrorKind::Root(e.raw_os_error().unwrap_or(0)),
         })?;
-        let mut threads = sched::Threads::from_config(plan.threads);
-        threads.max = threads.max.min(MAX_THREADS);
-        threads.start = threads.start.min(threads.max);
+        let threads = sched::Threads::from_config(plan.threads);
         let ids = Ids::new(threads.max);
         let w = DockerWalk::new(plan, fs, root, ids);
         let locals = sched::run(

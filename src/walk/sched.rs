@@ -59,8 +59,8 @@ impl Threads {
         Threads { start: n, max: n }
     }
 
-    /// A user's thread count, 0 meaning the default: one working thread per CPU and up to
-    /// [`default_threads`] once the disk is waited on.
+    /// A user's thread count (at most the walk's 64), 0 meaning the default: one working thread
+    /// per CPU and up to [`default_threads`] once the disk is waited on.
     pub(crate) fn from_config(n: usize) -> Threads {
         if n == 0 {
             let max = default_threads();
@@ -69,7 +69,7 @@ impl Threads {
                 max,
             }
         } else {
-            Threads::fixed(n)
+            Threads::fixed(n.min(super::local::MAX_THREADS))
         }
     }
 }
@@ -255,8 +255,7 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 /// loses almost nothing to the extra threads, but a cold one waits on the disk, and threads
 /// waiting on I/O leave the CPUs idle unless others can run (measured in docs/performance.md).
 pub(crate) fn default_threads() -> usize {
-    let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
-    (cpus * THREADS_PER_CPU).clamp(MIN_DEFAULT_THREADS, super::local::MAX_THREADS)
+    (cpus() * THREADS_PER_CPU).clamp(MIN_DEFAULT_THREADS, super::local::MAX_THREADS)
 }
 
 /// Walker threads per CPU by default.

@@ -351,7 +351,7 @@ fn default_threads_exceed_the_cpus() {
     let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
     let t = super::sched::default_threads();
     assert!(
-        t >= 4 && t > cpus && t <= MAX_THREADS,
+        t >= 4 && t > cpus && t <= super::local::MAX_THREADS,
         "{t} threads for {cpus} CPUs"
     );
 }
