@@ -984,7 +984,11 @@ mod tests {
         assert_eq!(keep_pattern("a/b/c.txt").as_deref(), Some("a/b/c.txt"));
         assert_eq!(keep_pattern("a/b[1]").as_deref(), Some("a/b\\[1\\]"));
         assert_eq!(keep_pattern("a[1]/b"), None);
-        assert_eq!(keep_pattern(" x"), None);
+        // What a line cannot hold as itself: `?`.
+        assert_eq!(keep_pattern(" x").as_deref(), Some("?x"));
+        assert_eq!(keep_pattern("a/b\x1bc ").as_deref(), Some("a/b?c?"));
+        assert_eq!(keep_pattern("a\nb/c"), None);
+        assert_eq!(exact_pattern("a\nb/c\r").as_deref(), Some("a?b/c?"));
         assert_eq!(exact_pattern("#x/y").as_deref(), Some("\\#x/y"));
         assert_eq!(broad_prefix("src/${APP}/x"), "src");
         assert_eq!(broad_prefix("./apps/$NAME"), "apps");

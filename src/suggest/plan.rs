@@ -29,21 +29,40 @@ pub(crate) struct Plan {
 }
 
 /// A name that can stand in a pattern as literal text: no glob characters, no escape, no
-/// surrounding white space (docker trims lines), no line breaks.
+/// surrounding white space (docker trims lines), no control characters (line breaks end a
+/// pattern, and BuildKit cannot send a pattern holding one: gRPC header values are printable
+/// ASCII).
 pub(crate) fn plain(name: &str) -> bool {
     !name.is_empty()
-        && !name.contains(['*', '?', '[', ']', '\\', '\n', '\r'])
+        && !name.contains(['*', '?', '[', ']', '\\'])
+        && !name.chars().any(is_control)
         && name.trim() == name
 }
 
-/// A name that can be written escaped (as the last component of a pattern).
-fn escapable(name: &str) -> bool {
-    !name.is_empty() && !name.contains(['\n', '\r']) && name.trim() == name
+/// A character no pattern can hold as itself: C0 controls (line breaks among them) and DEL.
+fn is_control(c: char) -> bool {
+    c < ' ' || c == '\x7f'
 }
 
+/// A name that can be written escaped (as the last component of a pattern): any name; the
+/// characters a line cannot hold as themselves become `?`.
+fn escapable(name: &str) -> bool {
+    !name.is_empty()
+}
+
+/// `name` as pattern text: glob characters escaped; control characters and the white space
+/// docker would trim from the line's ends written as `?`, which matches any one character but
+/// `/` under both builders, control characters included (so the pattern also matches names that
+/// differ only there; the proof sees any such name).
 fn escape_name(name: &str) -> String {
+    let lead = name.len() - name.trim_start().len();
+    let body_end = name.trim_end().len().max(lead);
     let mut out = String::with_capacity(name.len() + 2);
-    for c in name.chars() {
+    for (k, c) in name.char_indices() {
+        if is_control(c) || k < lead || k >= body_end {
+            out.push('?');
+            continue;
+        }
         if matches!(c, '*' | '?' | '[' | ']' | '\\') {
             out.push('\\');
         }
@@ -105,7 +124,7 @@ fn mirrorable(g: &str) -> bool {
     let comps: Vec<&str> = g.split('/').collect();
     let (last, dirs) = comps.split_last().expect("split yields one");
     !last.is_empty()
-        && !g.contains(['\n', '\r'])
+        && !g.chars().any(is_control)
         && g.trim() == g
         && dirs.iter().all(|c| plain(c))
         && crate::dockerignore::PatternSet::parse(format!("!{g}").as_bytes())

@@ -561,3 +561,42 @@ fn implied_and_unneeded_keep_lines_are_dropped_when_identical() {
     std::fs::write(&s.destination, &with).unwrap();
     assert_eq!(got, sent_both(&env, None), "{with}");
 }
+
+/// Names a pattern cannot hold as themselves (a control character, which BuildKit cannot send
+/// in a pattern and a line break ends one; white space docker trims from a line's ends) are
+/// written with `?` in their place: `COPY . .` still gets its allowlist, every such entry is
+/// still sent under both builders, and no line of the file holds a control character.
+#[test]
+fn names_with_control_characters_get_an_allowlist() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n")
+        .file(b"we\x1bird/a.js", "a")
+        .file(b"new\nline/b.js", "b")
+        .file(b"tab\tname.txt", "t")
+        .file(b"trailing ", "s")
+        .file("src/main.js", "m")
+        .file(b"new\nline/.env", "SECRET=1\n");
+    let s = suggest_and_write(&env, None, &opts());
+    assert!(
+        s.text.lines().any(|l| l == "*"),
+        "no allowlist:\n{}",
+        s.text
+    );
+    assert!(
+        !s.text.bytes().any(|b| b < b' ' && b != b'\n'),
+        "a control character in the file:\n{:?}",
+        s.text
+    );
+    for sent in sent_both(&env, None) {
+        for f in [
+            "we\x1bird/a.js",
+            "new\nline/b.js",
+            "tab\tname.txt",
+            "trailing ",
+            "src/main.js",
+        ] {
+            assert!(sent.contains(f), "{f:?} dropped:\n{}", s.text);
+        }
+        assert!(!sent.contains("new\nline/.env"), "{}", s.text);
+    }
+}
