@@ -30,17 +30,11 @@ pub(crate) fn name(b: Builder) -> &'static str {
     }
 }
 
-/// Escapes control bytes for a human message (`\xNN`).
+/// Escapes control characters for a human message, as every report does
+/// ([`crate::render::escape_controls`]: `\n`, `\t`, `\r`, other controls and bidi marks as
+/// `\xNN`).
 pub(crate) fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        if (c as u32) < 0x20 || c as u32 == 0x7f {
-            o.push_str(&format!("\\x{:02x}", c as u32));
-        } else {
-            o.push(c);
-        }
-    }
-    o
+    crate::render::escape_controls(s)
 }
 
 /// The file's header comment. `listed`: the keep lines that name a served Dockerfile or the

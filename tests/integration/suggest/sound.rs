@@ -576,6 +576,11 @@ fn names_with_control_characters_get_an_allowlist() {
         .file(b"trailing ", "s")
         .file("src/main.js", "m")
         .file(b"new\nline/.env", "SECRET=1\n");
+    // The summary names the removal escaped as every report escapes names.
+    let o = env.run(["suggest", "."]);
+    let err = text(&o.stderr);
+    assert!(err.contains("new\\nline/.env"), "{err}");
+    assert!(!o.stderr.iter().any(|&b| b < b' ' && b != b'\n'), "{err:?}");
     let s = suggest_and_write(&env, None, &opts());
     assert!(
         s.text.lines().any(|l| l == "*"),
