@@ -568,6 +568,29 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
         secret_paths.insert(f.path.clone());
     }
     findings.append(&mut graded);
+    // A `.git` that a RUN step reads (`git describe` for a version): sent by need, so info, and
+    // the fix says what excluding it takes.
+    if let Some(plan) = plan.as_ref().filter(|p| p.runs_git) {
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.rule == "CTX201" && f.path.rsplit('/').next() == Some(".git"))
+        {
+            let (e, _) = plan.exposure(&f.path);
+            if matches!(
+                e,
+                exposure::Exposure::Image { .. } | exposure::Exposure::Mount { .. }
+            ) {
+                f.severity = "info".into();
+                f.message.push_str(
+                    "; a RUN step runs git on the copied context (`git describe`, `git rev-parse`, …), so the build reads it",
+                );
+                f.fix = format!(
+                    "`{}` only once that step reads what it needs from a build argument instead",
+                    f.fix
+                );
+            }
+        }
+    }
     // A directory whose plain fix would exclude what a COPY names (`target` while the Dockerfile
     // copies `target/app.jar`, built before `docker build`): the fix keeps those paths.
     if let Some(plan) = plan.as_ref() {

@@ -76,7 +76,17 @@ fn counts(s: &ContextSource) -> bool {
 
 /// A short `Dockerfile line N` label.
 fn at(s: &ContextSource) -> String {
-    format!("{} {} (Dockerfile line {})", s.instruction, s.raw, s.line)
+    match (&s.raw[..], s.instruction.ends_with("RUN --mount")) {
+        ("", true) => format!(
+            "{} without source= (Dockerfile line {})",
+            s.instruction, s.line
+        ),
+        (raw, true) => format!(
+            "{} source={raw} (Dockerfile line {})",
+            s.instruction, s.line
+        ),
+        (raw, false) => format!("{} {raw} (Dockerfile line {})", s.instruction, s.line),
+    }
 }
 
 /// A node's name compared with one component of a source path (a string, as the Dockerfile

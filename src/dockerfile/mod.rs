@@ -48,6 +48,7 @@ mod json;
 mod lex;
 mod model;
 mod parse;
+mod runs;
 mod sources;
 mod steps;
 #[cfg(test)]
@@ -56,6 +57,7 @@ mod tests;
 pub(crate) use eval::{host_platform, platform_args};
 pub use model::{ContextSource, Options, Sources};
 pub(crate) use model::{Dockerfile, DockerfileError};
+pub(crate) use runs::{run_words, runs_git, runs_tests};
 pub(crate) use sources::{excluded_rel, source_matches};
 pub(crate) use steps::{stage_steps, StageSteps, Step};
 

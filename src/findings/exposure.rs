@@ -84,6 +84,9 @@ pub(crate) struct Plan {
     in_final: Vec<bool>,
     /// Per stage: how to name it (`build`, or `#2`).
     names: Vec<String>,
+    /// A `RUN` step runs git on a local repository (`git describe`): a `.git` the build
+    /// copies or mounts is read.
+    pub(crate) runs_git: bool,
 }
 
 /// Which Dockerfile the build uses and how it is evaluated: the pipeline's `-f -` text,
@@ -111,7 +114,9 @@ pub(crate) fn plan(a: &Analysis, input: &PlanInput) -> Option<Plan> {
         ))
         .ok()?
     };
-    let df = dockerfile::parse(&String::from_utf8_lossy(&text)).ok()?;
+    let text = String::from_utf8_lossy(&text);
+    let df = dockerfile::parse(&text).ok()?;
+    let runs_git = dockerfile::runs_git(&dockerfile::run_words(&text));
     let used = df.context_sources(&input.options).ok()?;
     let stages = df.stages();
     let names: Vec<String> = stages
@@ -163,6 +168,7 @@ pub(crate) fn plan(a: &Analysis, input: &PlanInput) -> Option<Plan> {
         unused,
         in_final,
         names,
+        runs_git,
     })
 }
 

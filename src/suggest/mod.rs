@@ -297,7 +297,7 @@ fn removal_reasons(m: &Model, installs: &[targets::Installs]) -> Vec<Option<&'st
             inherited.or_else(|| {
                 let inst = reexclude::installs_for(m, installs, i);
                 reexclude::strict(m, i, inst)
-                    .filter(|s| !reexclude::kept_for_tests(m, i, inst, s))
+                    .filter(|s| reexclude::kept_for_build(m, i, inst, s).is_none())
                     .map(|s| s.reason)
             })
         };

@@ -230,10 +230,22 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
     None
 }
 
-/// A secret that stays although [`strict`] names it: a key in test data (`testdata/`,
-/// `fixtures/`, `test*/`, …) when a Dockerfile copying it runs tests, which may read it.
-pub(crate) fn kept_for_tests(m: &Model, i: u32, installs: Installs, st: &Strict) -> bool {
-    st.class == Class::Secret && installs.tests && is_test_path(m.paths[i as usize].as_bytes())
+/// Why an entry [`strict`] names stays all the same, if it does: a key in test data
+/// (`testdata/`, `fixtures/`, `test*/`, …) when a Dockerfile copying it runs tests, which may
+/// read it; a `.git` when a Dockerfile copying it runs git on it (`git describe` for a version).
+pub(crate) fn kept_for_build(
+    m: &Model,
+    i: u32,
+    installs: Installs,
+    st: &Strict,
+) -> Option<&'static str> {
+    if st.class == Class::Secret && installs.tests && is_test_path(m.paths[i as usize].as_bytes()) {
+        return Some("it is test data and a RUN step runs tests that may read it; if the image does not need it, run the tests in a stage of their own");
+    }
+    if st.class == Class::Vcs && installs.git && m.tree.name(i) == b".git" {
+        return Some("a RUN step runs git on the copied context (`git describe`, `git rev-parse`, …), which reads it; to exclude it, pass what the step reads as a build argument");
+    }
+    None
 }
 
 /// What every Dockerfile copying node `i` re-installs (all of them must).
@@ -244,6 +256,7 @@ pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs
         cargo: true,
         composer: true,
         tests: false,
+        git: false,
     };
     let mut any = false;
     for (k, need) in m.needs.iter().enumerate() {
@@ -254,8 +267,10 @@ pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs
             out.python &= x.python;
             out.cargo &= x.cargo;
             out.composer &= x.composer;
-            // Tests are run by any of them: one is enough for a fixture to be read.
+            // Tests (git) are run by any of them: one is enough for a fixture (`.git`) to be
+            // read.
             out.tests |= x.tests;
+            out.git |= x.git;
         }
     }
     if any {
@@ -285,12 +300,10 @@ pub(crate) fn choose(
             let inst = installs_for(m, installs, i);
             if let Some(st) = strict(m, i, inst) {
                 // A key in test data that the build's own tests may read (`go test` loading
-                // `testdata/key.pem`): removing it would fail the build, so it stays, said.
-                if kept_for_tests(m, i, inst, &st) {
-                    warnings.push(format!(
-                        "kept {p:?} ({}): it is test data and a RUN step runs tests that may read it; if the image does not need it, run the tests in a stage of their own",
-                        st.reason
-                    ));
+                // `testdata/key.pem`), a `.git` a RUN step reads: removing it would fail the
+                // build, so it stays, said.
+                if let Some(why) = kept_for_build(m, i, inst, &st) {
+                    warnings.push(format!("kept {p:?} ({}): {why}", st.reason));
                     continue;
                 }
                 hits.entry((st.reason, st.generic)).or_default().push(i);

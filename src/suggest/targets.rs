@@ -29,31 +29,15 @@ pub(crate) struct Installs {
     /// Runs the project's tests (`go test`, `npm test`, `pytest`, `cargo test`, `mvn verify`
     /// without `-DskipTests`, `gradle test`/`build`, `make test`, …), which may read test data.
     pub tests: bool,
+    /// Runs git on a local repository (`git describe`, `git rev-parse`, `git log`, …; not
+    /// `git clone`), which reads the `.git` the build copies or mounts.
+    pub git: bool,
 }
 
 impl Installs {
-    /// Reads the `RUN` lines of a Dockerfile's text (continuations joined).
+    /// Reads the `RUN` lines of a Dockerfile's text (continuations and here-documents joined).
     pub(crate) fn of(text: &str) -> Installs {
-        let mut runs = String::new();
-        let mut in_run = false;
-        for line in text.lines() {
-            let t = line.trim_start();
-            let upper = t.get(..4).map(str::to_ascii_uppercase);
-            let is_run = upper.as_deref() == Some("RUN ") || upper.as_deref() == Some("RUN\t");
-            if !is_run && !in_run {
-                continue;
-            }
-            runs.push(' ');
-            runs.push_str(t);
-            in_run = t.trim_end().ends_with('\\') || t.trim_end().ends_with('`');
-        }
-        let words: Vec<String> = runs
-            .split(|c: char| {
-                c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '"' | '\'')
-            })
-            .filter(|w| !w.is_empty() && *w != "\\")
-            .map(str::to_ascii_lowercase)
-            .collect();
+        let words = crate::dockerfile::run_words(text);
         let mut i = Installs::default();
         for (k, w) in words.iter().enumerate() {
             let next = words.get(k + 1).map(String::as_str).unwrap_or("");
@@ -79,47 +63,10 @@ impl Installs {
                 _ => {}
             }
         }
-        i.tests = runs_tests(&words);
+        i.tests = crate::dockerfile::runs_tests(&words);
+        i.git = crate::dockerfile::runs_git(&words);
         i
     }
-}
-
-/// Whether the words of a Dockerfile's `RUN` lines (lowercased) run a project's tests.
-fn runs_tests(words: &[String]) -> bool {
-    let skip = words
-        .iter()
-        .any(|w| w.starts_with("-dskiptests") || w.starts_with("-dmaven.test.skip=true"));
-    words.iter().enumerate().any(|(k, w)| {
-        let next = words.get(k + 1).map(String::as_str).unwrap_or("");
-        let tool = w.rsplit('/').next().unwrap_or(w);
-        match tool {
-            "go" | "cargo" | "dotnet" | "npm" | "yarn" | "pnpm" | "bun" | "make" | "deno"
-                if next == "test" =>
-            {
-                true
-            }
-            "make" => next == "check",
-            "pytest" | "py.test" | "tox" | "nox" | "phpunit" | "rspec" | "jest" | "vitest"
-            | "ctest" => true,
-            "npm" | "yarn" | "pnpm" | "bun" if next == "run" => {
-                words.get(k + 2).is_some_and(|x| x.starts_with("test"))
-            }
-            "mvn" | "mvnw" => {
-                !skip
-                    && words[k + 1..]
-                        .iter()
-                        .any(|x| matches!(x.as_str(), "test" | "verify" | "install" | "package"))
-            }
-            "gradle" | "gradlew" => {
-                let excluded = words.iter().any(|x| x == "-x" || x == "--exclude-task");
-                !excluded
-                    && words[k + 1..]
-                        .iter()
-                        .any(|x| matches!(x.as_str(), "test" | "check" | "build"))
-            }
-            _ => false,
-        }
-    })
 }
 
 /// One Dockerfile the proposal serves.

@@ -1,4 +1,4 @@
-//! Rules corrected after a QA pass on real repositories (pixelfed, qdrant, langfuse, shiori,
+//! Rules corrected after QA passes on real repositories (pixelfed, qdrant, langfuse, shiori,
 //! remark42, text-generation-inference), each as a small synthetic tree of the same shape.
 
 use serde_json::Value;
@@ -489,4 +489,66 @@ fn root_only_fix_is_not_proposed_when_it_would_exclude_copied_files() {
     let d = lint_findings(&v, "DI003");
     assert_eq!(d.len(), 1, "{v:#}");
     assert_eq!(d[0]["fix"], "**/static", "{v:#}");
+}
+
+/// moby/buildkit: a `RUN --mount=target=.` here-document runs `git rev-parse HEAD` and
+/// `git describe` for the version. suggest keeps `.git` (and says why) instead of breaking the
+/// build; the report grades that `.git` info, with a fix that says what excluding it takes.
+/// Without the git step, `.git` is removed and medium as before; `git clone` is no such step.
+#[test]
+fn a_git_directory_the_build_runs_git_on_is_kept() {
+    let env = TestEnv::new();
+    let with_git = "FROM golang:1.22 AS base\nWORKDIR /src\nRUN --mount=target=. <<'EOT'\n  set -e\n  echo \"$(git describe --tags)\" > /tmp/.version\nEOT\nCOPY . .\nRUN go build ./...\n";
+    env.file("Dockerfile", with_git)
+        .file("go.mod", "module x\n")
+        .file("main.go", "package main\n")
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file(".git/config", "[core]\n");
+    let o = env.run(["suggest", "--write"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("kept \".git\"") && err.contains("runs git"),
+        "{err}"
+    );
+    for b in ["buildkit", "classic"] {
+        let list = text(&env.run(["list", "--builder", b, "."]).stdout);
+        assert!(list.lines().any(|l| l == ".git/HEAD"), "{b}: {list}");
+    }
+    let report = |env: &TestEnv| -> Value {
+        let o = env.run(["--format", "json", "."]);
+        serde_json::from_slice(&o.stdout).expect("report JSON")
+    };
+    std::fs::remove_file(env.path(".dockerignore")).unwrap();
+    let v = report(&env);
+    let git = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "CTX201")
+        .expect("CTX201")
+        .clone();
+    assert_eq!(git["severity"], "info", "{git:#}");
+    assert!(
+        git["message"].as_str().unwrap().contains("runs git"),
+        "{git:#}"
+    );
+    // Cloning reads no local repository: `.git` is removed and medium again.
+    env.file(
+        "Dockerfile",
+        "FROM golang:1.22\nRUN git clone https://example.com/lib.git /lib\nCOPY . .\n",
+    );
+    let v = report(&env);
+    let git = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "CTX201")
+        .expect("CTX201")
+        .clone();
+    assert_eq!(git["severity"], "medium", "{git:#}");
+    let o = env.run(["suggest", "--write"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let list = text(&env.run(["list", "."]).stdout);
+    assert!(!list.lines().any(|l| l.starts_with(".git/")), "{list}");
 }

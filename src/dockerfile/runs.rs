@@ -1,0 +1,205 @@
+//! The words of a Dockerfile's `RUN` steps, read from its text (continuations and
+//! here-documents joined), and what they tell about the build: whether a step runs git on a
+//! local repository. A word test, not a shell: enough to keep what a step visibly reads.
+
+/// The lowercased words of the `RUN` steps of a Dockerfile's text, split at white space and
+/// shell punctuation (`;`, `&`, `|`, parentheses, quotes).
+pub(crate) fn run_words(text: &str) -> Vec<String> {
+    run_text(text)
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '"' | '\''))
+        .filter(|w| !w.is_empty() && *w != "\\")
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
+/// The text of a Dockerfile's `RUN` instructions, one after another: continuation lines
+/// joined, and the bodies of here-documents (`RUN <<EOT` … `EOT`, `<<-EOT`, quoted or not).
+fn run_text(text: &str) -> String {
+    let mut runs = String::new();
+    let mut in_run = false;
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let t = line.trim_start();
+        let upper = t.get(..4).map(str::to_ascii_uppercase);
+        let is_run = upper.as_deref() == Some("RUN ") || upper.as_deref() == Some("RUN\t");
+        if !is_run && !in_run {
+            continue;
+        }
+        runs.push(' ');
+        runs.push_str(t);
+        in_run = t.trim_end().ends_with('\\') || t.trim_end().ends_with('`');
+        if in_run {
+            continue;
+        }
+        // Here-documents opened on this instruction's line, read in order.
+        for (word, dash) in heredoc_words(t) {
+            for body in lines.by_ref() {
+                let end = if dash {
+                    body.trim_start_matches('\t')
+                } else {
+                    body
+                };
+                if end == word {
+                    break;
+                }
+                runs.push('\n');
+                runs.push_str(body);
+            }
+        }
+    }
+    runs
+}
+
+/// The delimiters of the here-documents a line opens (`<<EOT`, `<<-EOT`, `<<'EOT'`,
+/// `<<"EOT"`, `2<<EOT`), with whether leading tabs are stripped (`<<-`): as BuildKit's parser,
+/// a word that starts with `<<` (after a descriptor number) and holds no other `<`.
+fn heredoc_words(line: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for token in line.split_whitespace() {
+        let Some(after) = token
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .strip_prefix("<<")
+        else {
+            continue;
+        };
+        let (dash, after) = match after.strip_prefix('-') {
+            Some(a) => (true, a),
+            None => (false, after),
+        };
+        if after.contains('<') {
+            continue;
+        }
+        let word = after.trim_matches(|c| c == '\'' || c == '"');
+        if !word.is_empty() {
+            out.push((word.to_string(), dash));
+        }
+    }
+    out
+}
+
+/// Whether the words of `RUN` steps ([`run_words`]) run git on a local repository: a `git`
+/// command whose subcommand (after options such as `-C DIR`) reads one.
+pub(crate) fn runs_git(words: &[String]) -> bool {
+    const LOCAL: &[&str] = &[
+        "describe",
+        "rev-parse",
+        "rev-list",
+        "log",
+        "show",
+        "diff",
+        "status",
+        "ls-files",
+        "symbolic-ref",
+        "tag",
+        "branch",
+        "name-rev",
+        "for-each-ref",
+        "cat-file",
+        "archive",
+        "submodule",
+        "stash",
+        "blame",
+        "shortlog",
+        "checkout",
+        "reset",
+        "fetch",
+        "pull",
+        "update-index",
+        "diff-index",
+        "config",
+    ];
+    words.iter().enumerate().any(|(k, w)| {
+        if w.trim_start_matches(['`', '$']).rsplit('/').next() != Some("git") {
+            return false;
+        }
+        let mut j = k + 1;
+        while let Some(x) = words.get(j) {
+            // Lowercased: `-c` is also `-C DIR`.
+            if matches!(x.as_str(), "-c" | "--git-dir" | "--work-tree") {
+                j += 2;
+            } else if x.starts_with('-') {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        words
+            .get(j)
+            .is_some_and(|sub| LOCAL.contains(&sub.as_str()))
+    })
+}
+
+/// Whether the words of a Dockerfile's `RUN` lines (lowercased) run a project's tests.
+pub(crate) fn runs_tests(words: &[String]) -> bool {
+    let skip = words
+        .iter()
+        .any(|w| w.starts_with("-dskiptests") || w.starts_with("-dmaven.test.skip=true"));
+    words.iter().enumerate().any(|(k, w)| {
+        let next = words.get(k + 1).map(String::as_str).unwrap_or("");
+        let tool = w.rsplit('/').next().unwrap_or(w);
+        match tool {
+            "go" | "cargo" | "dotnet" | "npm" | "yarn" | "pnpm" | "bun" | "make" | "deno"
+                if next == "test" =>
+            {
+                true
+            }
+            "make" => next == "check",
+            "pytest" | "py.test" | "tox" | "nox" | "phpunit" | "rspec" | "jest" | "vitest"
+            | "ctest" => true,
+            "npm" | "yarn" | "pnpm" | "bun" if next == "run" => {
+                words.get(k + 2).is_some_and(|x| x.starts_with("test"))
+            }
+            "mvn" | "mvnw" => {
+                !skip
+                    && words[k + 1..]
+                        .iter()
+                        .any(|x| matches!(x.as_str(), "test" | "verify" | "install" | "package"))
+            }
+            "gradle" | "gradlew" => {
+                let excluded = words.iter().any(|x| x == "-x" || x == "--exclude-task");
+                !excluded
+                    && words[k + 1..]
+                        .iter()
+                        .any(|x| matches!(x.as_str(), "test" | "check" | "build"))
+            }
+            _ => false,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn git(df: &str) -> bool {
+        runs_git(&run_words(df))
+    }
+
+    #[test]
+    fn git_on_the_local_repository() {
+        assert!(git("FROM x\nRUN git describe --tags > /v\n"));
+        assert!(git(
+            "FROM x\nRUN make && VERSION=$(git rev-parse HEAD) go build\n"
+        ));
+        assert!(git("FROM x\nRUN echo `git rev-parse HEAD`\n"));
+        assert!(git("FROM x\nRUN git -C /src log -1\n"));
+        assert!(git(
+            "FROM x\nRUN --mount=target=. <<'EOT'\n  set -e\n  git rev-parse HEAD\nEOT\n"
+        ));
+        assert!(git(
+            "FROM x\nRUN <<-EOT bash\n\tgit describe\n\tEOT\nCOPY . .\n"
+        ));
+        // Cloning or reaching a remote reads no local repository.
+        assert!(!git("FROM x\nRUN git clone https://example.com/r.git /r\n"));
+        assert!(!git("FROM x\nRUN apk add git\n"));
+        assert!(!git(
+            "FROM x\nRUN git ls-remote https://example.com/r.git\n"
+        ));
+        // A here-document ends at its delimiter; what follows is not a RUN step.
+        assert!(!git(
+            "FROM x\nRUN <<EOT\necho hi\nEOT\nLABEL git=describe\n"
+        ));
+        // `<<` inside arithmetic opens no here-document.
+        assert!(git("FROM x\nRUN echo $((1<<3))\nRUN git describe\n"));
+    }
+}
