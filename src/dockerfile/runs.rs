@@ -5,11 +5,52 @@
 /// The lowercased words of the `RUN` steps of a Dockerfile's text, split at white space and
 /// shell punctuation (`;`, `&`, `|`, parentheses, quotes).
 pub(crate) fn run_words(text: &str) -> Vec<String> {
-    run_text(text)
-        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '"' | '\''))
+    words(&run_text(text))
+}
+
+/// `text` split as [`run_words`] splits it.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '"' | '\''))
         .filter(|w| !w.is_empty() && *w != "\\")
         .map(str::to_ascii_lowercase)
         .collect()
+}
+
+/// Whether the build runs git on a local repository: a `RUN` step does ([`runs_git`]), or a
+/// step runs `make` and the context's root Makefile computes a value with `$(shell git …)`
+/// (a version stamp: make evaluates it on every run), or a step runs a script from the context
+/// (`./hack/build`, `scripts/version.sh`, relative to the context root) that runs git.
+/// `read(rel)` gives the text of a file of the context, if it exists.
+pub(crate) fn build_runs_git(run_words: &[String], read: impl Fn(&str) -> Option<String>) -> bool {
+    if runs_git(run_words) {
+        return true;
+    }
+    let tool = |w: &String| w.rsplit('/').next().map(str::to_string);
+    if run_words
+        .iter()
+        .any(|w| matches!(tool(w).as_deref(), Some("make" | "gmake")))
+    {
+        let shell_git = |t: &str| {
+            t.match_indices("$(shell").any(|(k, _)| {
+                let inner = t[k + 7..].split(')').next().unwrap_or("");
+                runs_git(&words(inner))
+            })
+        };
+        if ["GNUmakefile", "makefile", "Makefile"]
+            .iter()
+            .filter_map(|m| read(m))
+            .any(|t| shell_git(&t))
+        {
+            return true;
+        }
+    }
+    run_words.iter().any(|w| {
+        let rel = w.trim_start_matches("./");
+        let script = !rel.starts_with(['/', '-', '$'])
+            && (rel.contains('/') || rel.ends_with(".sh"))
+            && !rel.contains("://");
+        script && read(rel).is_some_and(|t| runs_git(&words(&t)))
+    })
 }
 
 /// The text of a Dockerfile's `RUN` instructions, one after another: continuation lines
@@ -201,5 +242,33 @@ mod tests {
         ));
         // `<<` inside arithmetic opens no here-document.
         assert!(git("FROM x\nRUN echo $((1<<3))\nRUN git describe\n"));
+    }
+
+    #[test]
+    fn git_through_a_makefile_or_a_script() {
+        let files = |name: &str| -> Option<String> {
+            match name {
+                "Makefile" => Some(
+                    "VERSION := $(shell git describe --tags --always)\nbuild:\n\tgo build\n".into(),
+                ),
+                "hack/build" => Some("#!/bin/sh\nset -e\nREV=$(git rev-parse HEAD)\n".into()),
+                "scripts/lint.sh" => Some("#!/bin/sh\ngolangci-lint run\n".into()),
+                _ => None,
+            }
+        };
+        let via = |df: &str| build_runs_git(&run_words(df), files);
+        assert!(via("FROM x\nCOPY . .\nRUN make build\n"));
+        assert!(via("FROM x\nCOPY . .\nRUN ./hack/build\n"));
+        assert!(!via("FROM x\nCOPY . .\nRUN ./scripts/lint.sh\n"));
+        assert!(!via("FROM x\nCOPY . .\nRUN go build ./...\n"));
+        // A Makefile that runs git only in a recipe (a release target) is not evaluated by
+        // every make run.
+        let recipe = |name: &str| -> Option<String> {
+            (name == "Makefile").then(|| "release:\n\tgit tag v1\nbuild:\n\tgo build\n".into())
+        };
+        assert!(!build_runs_git(
+            &run_words("FROM x\nRUN make build\n"),
+            recipe
+        ));
     }
 }

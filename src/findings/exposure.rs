@@ -116,7 +116,9 @@ pub(crate) fn plan(a: &Analysis, input: &PlanInput) -> Option<Plan> {
     };
     let text = String::from_utf8_lossy(&text);
     let df = dockerfile::parse(&text).ok()?;
-    let runs_git = dockerfile::runs_git(&dockerfile::run_words(&text));
+    let runs_git = dockerfile::build_runs_git(&dockerfile::run_words(&text), |rel| {
+        crate::walk::read_small_text(&a.resolved.root, rel)
+    });
     let used = df.context_sources(&input.options).ok()?;
     let stages = df.stages();
     let names: Vec<String> = stages

@@ -44,6 +44,7 @@ pub(crate) fn suggest(
     let args = build_args(&opts.build_args);
     let (sources, installs) = targets::load(
         &main.dockerfile,
+        &main.root,
         Builder::Buildkit,
         &args,
         opts.target.as_deref(),

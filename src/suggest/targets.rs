@@ -88,6 +88,7 @@ pub(crate) struct Target {
 /// (unless the user set a platform ARG), merged.
 pub(crate) fn load(
     path: &Path,
+    root: &Path,
     builder: crate::walk::Builder,
     build_args: &[(String, String)],
     target: Option<&str>,
@@ -145,7 +146,11 @@ pub(crate) fn load(
             }
         }
     }
-    Ok((merged, Installs::of(&text)))
+    let mut installs = Installs::of(&text);
+    installs.git = crate::dockerfile::build_runs_git(&crate::dockerfile::run_words(&text), |rel| {
+        crate::walk::read_small_text(root, rel)
+    });
+    Ok((merged, installs))
 }
 
 /// Names a Dockerfile goes by: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`
@@ -206,7 +211,13 @@ pub(crate) fn collect(
         {
             return Ok(());
         }
-        match load(&path, config.builder, build_args, opts.target.as_deref()) {
+        match load(
+            &path,
+            root,
+            config.builder,
+            build_args,
+            opts.target.as_deref(),
+        ) {
             Ok((sources, installs)) => {
                 out.push(Target {
                     rel: rel(&path),

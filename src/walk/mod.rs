@@ -28,7 +28,7 @@ pub(crate) use crate::builder::Builder;
 pub(crate) use crate::sys::{abs_path, Backend};
 pub(crate) use measure::measure_dir;
 pub(crate) use prune::Prune;
-pub(crate) use read::{read_files, read_small, FileList};
+pub(crate) use read::{read_files, read_small, read_small_text, FileList};
 
 use crate::dockerignore::FastMatcher;
 use crate::sys::{self, Fs, WithFs};

@@ -162,3 +162,9 @@ pub(crate) fn read_small(root: &Path, rel: &[u8], max: u64) -> Option<Vec<u8>> {
     file.take(max).read_to_end(&mut buf).ok()?;
     Some(buf)
 }
+
+/// The text of a file of the context (a Makefile, a script a `RUN` step runs), up to 1 MiB,
+/// `None` if it cannot be read.
+pub(crate) fn read_small_text(root: &Path, rel: &str) -> Option<String> {
+    read_small(root, rel.as_bytes(), 1 << 20).map(|b| String::from_utf8_lossy(&b).into_owned())
+}

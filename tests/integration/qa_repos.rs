@@ -552,3 +552,31 @@ fn a_git_directory_the_build_runs_git_on_is_kept() {
     let list = text(&env.run(["list", "."]).stdout);
     assert!(!list.lines().any(|l| l.starts_with(".git/")), "{list}");
 }
+
+/// The version stamp computed by the Makefile a `RUN make` runs (`$(shell git describe)`, the
+/// common Go and C pattern) reads `.git` too: suggest keeps it.
+#[test]
+fn a_git_directory_the_makefile_reads_is_kept() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN make build\n",
+    )
+    .file(
+        "Makefile",
+        "VERSION := $(shell git describe --tags --always)\nbuild:\n\tgo build -ldflags \"-X main.v=$(VERSION)\"\n",
+    )
+    .file("main.go", "package main\n")
+    .file(".git/HEAD", "ref: refs/heads/main\n");
+    let o = env.run(["suggest", "--write"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("runs git"), "{}", text(&o.stderr));
+    let list = text(&env.run(["list", "."]).stdout);
+    assert!(list.lines().any(|l| l == ".git/HEAD"), "{list}");
+    // The same Makefile without the stamp: `.git` goes.
+    env.file("Makefile", "build:\n\tgo build\n");
+    let o = env.run(["suggest", "--write"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let list = text(&env.run(["list", "."]).stdout);
+    assert!(!list.lines().any(|l| l.starts_with(".git/")), "{list}");
+}
