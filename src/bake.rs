@@ -729,7 +729,8 @@ pub(crate) fn read(
 ) -> Result<Definition, String> {
     let mut def = Definition::default();
     for p in paths {
-        let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let text = std::fs::read_to_string(p)
+            .map_err(|e| format!("{}: {}", p.display(), crate::error::go_err(&e)))?;
         let label = p.display().to_string();
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         let one = if name.ends_with(".json") {

@@ -46,6 +46,17 @@ pub(crate) struct CiFinding {
 
 /// Scans the repository at `root`.
 pub(crate) fn scan(root: &Path) -> Result<Vec<CiFinding>, Error> {
+    // A directory that is not there (or not a directory) is an error, not "nothing found".
+    match std::fs::metadata(root) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(Error::Usage(format!(
+                "{}: not a directory (check-ci scans a repository's directory)",
+                root.display()
+            )))
+        }
+        Err(e) => return Err(Error::Io(root.to_path_buf(), e)),
+    }
     let mut files: Vec<PathBuf> = Vec::new();
     let wf = root.join(".github").join("workflows");
     if let Ok(rd) = std::fs::read_dir(&wf) {

@@ -429,6 +429,11 @@ fn resolve_buildkit(
                 }
                 df_rel = Some(rel);
             }
+            Err(_) if dir.join(&name).is_dir() => {
+                return Err(Error::BuildkitDockerfileNotFile(
+                    name.to_string_lossy().into(),
+                ))
+            }
             Err(_) => return Err(Error::BuildkitDockerfile(name.to_string_lossy().into())),
         }
         per = Some(local.read(&per_b));

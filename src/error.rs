@@ -19,6 +19,9 @@ pub enum Error {
     /// BuildKit cannot read the Dockerfile.
     #[error("failed to read dockerfile: open {0}: no such file or directory")]
     BuildkitDockerfile(String),
+    /// BuildKit's Dockerfile name leads to a directory (`-f docker`).
+    #[error("failed to read dockerfile: {0} is not a regular file")]
+    BuildkitDockerfileNotFile(String),
     /// The default Dockerfile is a symlink leading out of the context (classic).
     #[error("unable to open Dockerfile: open : no such file or directory")]
     DockerfileSymlinkOutside,
@@ -171,6 +174,7 @@ impl Error {
                 "BuildKit fetches the Dockerfile with its name used as an include pattern (`[x]` is a character class, `\\` an escape, spaces are trimmed), so a file with this name is never transferred; rename it".into()
             }
             Error::DockerfileMissing(_) | Error::BuildkitDockerfile(_) => "pass the Dockerfile with -f (relative to the current directory, as docker does)".into(),
+            Error::BuildkitDockerfileNotFile(_) => "-f names a directory: pass the Dockerfile inside it (-f DIR/Dockerfile)".into(),
             Error::IgnoreIsDir(_) => "remove the .dockerignore directory or turn it into a file".into(),
             Error::Podman(_) => "Podman/Buildah look for a Containerfile, then a Dockerfile, in the context; pass another with -f".into(),
             Error::ContextNotFound(_) | Error::ContextNotDir(_) => "give the build context directory, as for `docker build DIR`".into(),

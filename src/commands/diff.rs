@@ -51,7 +51,17 @@ pub(super) fn command(
         return Ok(gate(g.growth_bytes, base, max_growth, err));
     }
     let root = now.analysis.resolved.root.clone();
-    let tree = growth::checkout(&root, base).map_err(Error::Usage)?;
+    let tree = growth::checkout(&root, base).map_err(|e| {
+        // A saved report's name that is not there reads better as that than as git's error.
+        if base.ends_with(".json") && !base_file.exists() {
+            Error::Usage(format!(
+                "{}: no such file (nor a git revision: {e})",
+                base_file.display()
+            ))
+        } else {
+            Error::Usage(e)
+        }
+    })?;
     let base_cfg = Config {
         context: tree.dir.path().to_path_buf(),
         dockerfile: growth::base_dockerfile(

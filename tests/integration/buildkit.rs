@@ -10,7 +10,7 @@ use ctxsize::tree::State;
 use ctxsize::Builder::{Buildkit, Classic};
 
 #[cfg(unix)]
-use crate::util::{is_root, skip};
+use crate::util::{is_root, skip, text};
 use crate::util::{lossy, TestEnv};
 
 const DF: &str = "FROM scratch\n";
@@ -993,4 +993,24 @@ fn b12_control_character_in_followpaths_fails_the_build() {
     let t = transfer_of(&env, Buildkit);
     assert!(t.checks.is_empty(), "{:?}", t.checks);
     assert_eq!(t.files, 2);
+}
+
+/// `-f` naming a directory: BuildKit transfers it and then refuses it, with this reason
+/// (buildkit-real case e-29), not "no such file".
+#[test]
+fn a_dockerfile_flag_naming_a_directory_is_not_a_regular_file() {
+    let env = TestEnv::new();
+    env.file("docker/Dockerfile", "FROM scratch\n")
+        .file("x", "x");
+    assert_eq!(
+        err(&env, Buildkit, Some("docker")),
+        "failed to read dockerfile: docker is not a regular file"
+    );
+    let o = env.run(["list", "-f", "docker", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("pass the Dockerfile inside it"),
+        "{}",
+        text(&o.stderr)
+    );
 }

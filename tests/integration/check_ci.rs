@@ -104,3 +104,16 @@ fn gitlab_ci_is_read_as_yaml() {
     );
     assert_eq!((got[1].0, got[1].1), ("CI003", 12), "{got:?}");
 }
+
+/// A directory that is not there, or a file, is an error (exit 2), never "no build found".
+#[test]
+fn a_missing_directory_is_an_error() {
+    let env = TestEnv::new();
+    env.file("f", "x");
+    for arg in ["missing", "f"] {
+        let o = env.run(["check-ci", arg]);
+        assert_eq!(o.status.code(), Some(2), "{arg}: {}", text(&o.stdout));
+        assert!(text(&o.stderr).contains(arg), "{}", text(&o.stderr));
+        assert!(!text(&o.stdout).contains("no build found"));
+    }
+}
