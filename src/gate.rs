@@ -106,7 +106,14 @@ impl FailOn {
         } else if CATEGORIES.contains(&item.to_ascii_lowercase().as_str()) {
             self.categories.push(item.to_ascii_lowercase());
         } else if is_rule_id(item) {
-            self.rules.push(item.to_ascii_uppercase());
+            let id = item.to_ascii_uppercase();
+            if !RULE_IDS.contains(&id.as_str()) {
+                // A misspelt id would never trip the gate: the check would pass forever.
+                return Err(format!(
+                    "unknown rule id `{item}` in --fail-on: the rules are listed in docs/rules.md (CTX…, DF…, DI…, CI…)"
+                ));
+            }
+            self.rules.push(id);
         } else {
             return Err(format!(
                 "unknown --fail-on value `{item}`: use a severity (high, medium, low, info), a category ({}), or a rule id such as CTX101",
@@ -143,6 +150,23 @@ impl FailOn {
 }
 
 /// Whether `s` looks like a rule id (`CTX101`, `DI003`).
+/// Every rule id a finding can carry: the content and name rules (`CTX`), the Dockerfile checks
+/// (`DF`), lint's ignore-file checks (`DI`) and check-ci's (`CI`). A test keeps the list equal to
+/// the ids the source uses.
+pub(crate) const RULE_IDS: &[&str] = &[
+    "CI001", "CI002", "CI003", "CI004", "CTX001", "CTX101", "CTX102", "CTX103", "CTX104", "CTX105",
+    "CTX106", "CTX107", "CTX108", "CTX109", "CTX110", "CTX111", "CTX112", "CTX113", "CTX114",
+    "CTX115", "CTX116", "CTX117", "CTX118", "CTX119", "CTX120", "CTX121", "CTX122", "CTX123",
+    "CTX124", "CTX125", "CTX150", "CTX151", "CTX152", "CTX153", "CTX154", "CTX155", "CTX156",
+    "CTX157", "CTX158", "CTX159", "CTX160", "CTX161", "CTX162", "CTX163", "CTX164", "CTX165",
+    "CTX166", "CTX170", "CTX201", "CTX202", "CTX203", "CTX301", "CTX302", "CTX303", "CTX304",
+    "CTX305", "CTX306", "CTX401", "CTX402", "CTX403", "CTX404", "CTX405", "CTX501", "CTX502",
+    "CTX503", "CTX504", "CTX505", "CTX506", "CTX601", "CTX602", "CTX701", "CTX702", "CTX703",
+    "CTX800", "CTX810", "CTX811", "CTX812", "CTX813", "CTX901", "CTX902", "CTX903", "DF001",
+    "DF002", "DF003", "DF004", "DF005", "DF010", "DF011", "DI001", "DI002", "DI003", "DI004",
+    "DI005", "DI006", "DI007", "DI008", "DI009", "DI010", "DI011",
+];
+
 pub(crate) fn is_rule_id(s: &str) -> bool {
     let letters = s.chars().take_while(|c| c.is_ascii_alphabetic()).count();
     letters >= 2 && letters < s.len() && s[letters..].chars().all(|c| c.is_ascii_digit())
@@ -386,6 +410,49 @@ pub(crate) fn anchor(a: &Analysis) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    /// [`RULE_IDS`] is exactly the set of rule ids the source writes (outside this file and
+    /// test code's made-up `CTX999`).
+    #[test]
+    fn rule_ids_are_the_ones_the_source_uses() {
+        fn scan(dir: &std::path::Path, out: &mut std::collections::BTreeSet<String>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    scan(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("gate.rs") {
+                    let t = std::fs::read(&p).unwrap();
+                    for (k, _) in t.iter().enumerate().filter(|(_, &b)| b == b'"') {
+                        let rest = &t[k + 1..];
+                        let letters = rest.iter().take_while(|c| c.is_ascii_uppercase()).count();
+                        let Some(id) = rest.get(..letters + 3) else {
+                            continue;
+                        };
+                        if matches!(&rest[..letters], b"CTX" | b"DF" | b"DI" | b"CI")
+                            && id[letters..].iter().all(u8::is_ascii_digit)
+                            && rest.get(id.len()) == Some(&b'"')
+                        {
+                            out.insert(String::from_utf8(id.to_vec()).unwrap());
+                        }
+                    }
+                }
+            }
+        }
+        let mut used = std::collections::BTreeSet::new();
+        scan(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut used,
+        );
+        used.remove("CTX999");
+        let listed: std::collections::BTreeSet<String> =
+            RULE_IDS.iter().map(|s| s.to_string()).collect();
+        assert_eq!(used, listed);
+        assert!(FailOn::parse("high,CTX101,df001").is_ok());
+        assert!(FailOn::parse("CTX998")
+            .unwrap_err()
+            .contains("unknown rule id"));
+    }
+
     use super::*;
 
     fn finding(rule: &str, cat: &str, sev: &str) -> Finding {
