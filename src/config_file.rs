@@ -152,6 +152,13 @@ impl FileConfig {
                     path.display()
                 )));
             }
+            if !crate::gate::RULE_IDS.contains(&k.to_ascii_uppercase().as_str()) {
+                // A misspelt id would leave the rule it meant as it was, silently.
+                return Err(Error::Usage(format!(
+                    "{}: [rules]: no rule has the id `{k}` (the rules are listed in docs/rules.md)",
+                    path.display()
+                )));
+            }
             let setting = if v.eq_ignore_ascii_case("off") {
                 RuleSetting::Off
             } else {
@@ -294,6 +301,8 @@ reason = "template"
         assert!(e.to_string().contains("why"), "{e}");
         let e = FileConfig::parse("budget = \"lots\"\n", Path::new("c.toml")).unwrap_err();
         assert!(e.to_string().contains("budget: invalid size `lots`"), "{e}");
+        let e = FileConfig::parse("[rules]\nCTX998 = \"low\"\n", Path::new("c.toml")).unwrap_err();
+        assert!(e.to_string().contains("no rule has the id"), "{e}");
         let e = FileConfig::parse("[rules]\nCTX1 = \"loud\"\n", Path::new("c.toml")).unwrap_err();
         assert!(e.to_string().contains("CTX1"), "{e}");
     }
