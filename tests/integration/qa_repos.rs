@@ -580,3 +580,32 @@ fn a_git_directory_the_makefile_reads_is_kept() {
     let list = text(&env.run(["list", "."]).stdout);
     assert!(!list.lines().any(|l| l.starts_with(".git/")), "{list}");
 }
+
+/// A large pack inside `.git/` is the `.git` finding's (its size is counted there; excluding the
+/// pack alone is no fix, and inside a `.git` the build reads it would break git); a large file
+/// in `node_modules/` keeps its own line.
+#[test]
+fn a_large_pack_inside_git_is_not_a_finding_of_its_own() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n")
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file(".git/objects/pack/pack-1.pack", vec![b'p'; 3000])
+        .file("node_modules/pkg/blob.bin", vec![b'n'; 3000]);
+    let o = env.run(["--format", "json", "--large", "1k", "."]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("report JSON");
+    let large: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "CTX800")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(large, ["node_modules/pkg/blob.bin"], "{v:#}");
+    let git = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "CTX201")
+        .expect("CTX201");
+    assert_eq!(git["files"], 2, "{git:#}");
+}
