@@ -273,6 +273,16 @@ fn placeholder(m: &[u8]) -> bool {
     seen.iter().filter(|&&x| x).count() < 8
 }
 
+/// Whether the key block that `rest` continues elides its body: an ellipsis (`...` or `…`)
+/// before its `-----END` line (or within 16 KiB when there is none). A real key's base64 body
+/// never holds one; documentation that truncates a key (`MIIEog…\n...\n…Yc=`) does.
+fn elided_block(rest: &[u8]) -> bool {
+    let rest = &rest[..rest.len().min(16 * 1024)];
+    let body = memchr::memmem::find(rest, b"-----END").map_or(rest, |e| &rest[..e]);
+    memchr::memmem::find(body, b"...").is_some()
+        || memchr::memmem::find(body, "\u{2026}".as_bytes()).is_some()
+}
+
 fn scan(bytes: &[u8], npmrc: bool) -> Vec<ContentHit> {
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
     if sniff.contains(&0) || !any_anchor(bytes) {
@@ -292,6 +302,11 @@ fn scan(bytes: &[u8], npmrc: bool) -> Vec<ContentHit> {
         let mut per_rule = 0;
         for m in c.re.find_iter(bytes) {
             if matches!(c.check, CompiledCheck::NotExample) && m.as_bytes().ends_with(b"EXAMPLE") {
+                continue;
+            }
+            // A key block whose body is cut short with `...` (a README showing the layout of a
+            // key) is not a key.
+            if c.id == "CTX150" && elided_block(&bytes[m.end()..]) {
                 continue;
             }
             // Private keys and config lines have no token body to judge.

@@ -303,6 +303,23 @@ fn content_false_positives() {
             "PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n",
         ]
         .concat(),
+        // README examples that show a key's first and last lines around an ellipsis.
+        [
+            "```text\n-----BEGIN RSA ",
+            "PRIVATE KEY-----\n",
+            &Fakes::rep("QUJD", 16),
+            "\n...\n",
+            &Fakes::rep("ZmFr", 10),
+            "=\n-----END RSA PRIVATE KEY-----\n```\n",
+        ]
+        .concat(),
+        [
+            "  key: |\n    -----BEGIN EC ",
+            "PRIVATE KEY-----\n    ",
+            &Fakes::rep("QUJD", 16),
+            "\u{2026}\n    -----END EC PRIVATE KEY-----\n",
+        ]
+        .concat(),
         // Prose and code that name the header lines of other key formats.
         [
             "a `---- BEGIN SSH2 ENCRYPTED ",
@@ -342,6 +359,17 @@ fn content_false_positives() {
     for t in texts {
         assert_hits(&t, &[]);
     }
+}
+
+#[test]
+fn an_ellipsis_after_a_key_block_does_not_hide_it() {
+    // The ellipsis is looked for only up to the block's END line: prose after a real key, or a
+    // second truncated example below it, does not make the key a placeholder.
+    let key = Fakes::pem("RSA ");
+    assert_hits(&format!("{key}\nMore keys ... later.\n"), &[("CTX150", 1)]);
+    // Without an END line (a file cut at --content-max), the body read so far decides.
+    let cut = key.split("-----END").next().unwrap().to_string();
+    assert_hits(&cut, &[("CTX150", 1)]);
 }
 
 #[test]
