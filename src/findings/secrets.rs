@@ -27,6 +27,9 @@ pub(crate) struct Wants {
     pub har: bool,
     /// A secret-named file: a template (`{{ … }}`) is graded lower.
     pub template: bool,
+    /// A file named like a key or PEM file (CTX103, CTX104): not a secret when its PEM blocks
+    /// are all public (certificates, public keys, requests).
+    pub pem: bool,
 }
 
 impl Wants {
@@ -41,6 +44,7 @@ impl Wants {
             env: h.rule == "CTX101" && !low.starts_with(b".env"),
             har: h.rule == "CTX122" && low.ends_with(b".har"),
             template: true,
+            pem: matches!(h.rule, "CTX103" | "CTX104"),
         }
     }
 }
@@ -56,6 +60,8 @@ pub(crate) struct Scanned {
     pub har_line: Option<usize>,
     /// Holds `{{ … }}`.
     pub template: bool,
+    /// Holds PEM blocks, none of them private (for files named like keys).
+    pub public_pem: bool,
 }
 
 impl Scanned {
@@ -78,6 +84,7 @@ impl Scanned {
                 None
             },
             template: w.template && rules::is_template(bytes),
+            public_pem: w.pem && rules::only_public_pem(bytes),
         }
     }
 }
@@ -138,6 +145,10 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         }
         if template {
             sev = cap(sev, Severity::Low);
+        }
+        // A `.pem`/`.key` read whole that holds only certificates or public keys.
+        if w.pem && scanned.is_some_and(|s| s.public_pem) {
+            keep = false;
         }
         if keep {
             ev.push((info.id, sev, line, info.title.to_string()));

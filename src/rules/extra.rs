@@ -171,6 +171,18 @@ pub(crate) fn har_credential_line(bytes: &[u8]) -> Option<usize> {
     Some(1 + memchr::memchr_iter(b'\n', &bytes[..m.start()]).count())
 }
 
+/// Whether the text holds PEM blocks (`-----BEGIN CERTIFICATE-----`, `PUBLIC KEY`,
+/// `CERTIFICATE REQUEST`, …) and no private key: a certificate bundle or a public key saved as
+/// `*.pem` or `*.key`. Any `PRIVATE KEY` text (also an encrypted or malformed block) and any
+/// PuTTY or SSH2 key header keep the file a key.
+pub(crate) fn only_public_pem(bytes: &[u8]) -> bool {
+    let has = |n: &[u8]| memchr::memmem::find(bytes, n).is_some();
+    has(b"-----BEGIN ")
+        && !has(b"PRIVATE KEY")
+        && !has(b"PuTTY-User-Key-File-")
+        && !has(b"---- BEGIN SSH2")
+}
+
 /// Whether the text is a template (Helm, Jinja, Go templates): it holds a `{{ … }}`
 /// expression. A secret-named template only says where a secret goes, not what it is.
 pub(crate) fn is_template(bytes: &[u8]) -> bool {

@@ -610,3 +610,61 @@ fn gitignored_entries_are_not_reported_twice() {
     assert!(rules_of("logs/app.log").is_empty());
     assert_eq!(rules_of("notes.txt"), ["CTX001"]);
 }
+
+/// A PEM block with a base64 body, with run-time generated (fake) content.
+fn pem_block(g: &mut Gen, label: &str) -> String {
+    let body: Vec<String> = (0..4)
+        .map(|_| {
+            g.pick(
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+                64,
+            )
+        })
+        .collect();
+    format!(
+        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+        body.join("\n")
+    )
+}
+
+#[test]
+fn pem_and_key_files_holding_only_public_blocks_are_not_secrets() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x9e3a);
+    let cert = pem_block(&mut g, "CERTIFICATE");
+    let cert2 = pem_block(&mut g, "CERTIFICATE");
+    let public = pem_block(&mut g, "PUBLIC KEY");
+    let csr = pem_block(&mut g, "CERTIFICATE REQUEST");
+    let key = g.pem();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        // A CA bundle, a public key, a request, and a certificate saved under a key-like name.
+        .file("certs/aws_certificates.pem", format!("{cert}{cert2}"))
+        .file("keys/signing_public.key", public.clone())
+        .file("certs/server.csr.pem", csr)
+        .file("certs/keystore_alias_cert.pem", cert.clone())
+        // A certificate with its key, and a key alone: secrets.
+        .file("certs/server-bundle.pem", format!("{cert}{key}"))
+        .file("certs/tls.key", key.clone())
+        // Not PEM text at all: the name decides.
+        .file("certs/legacy.pem", "opaque\n");
+    let v = json(&env, &[]);
+    for p in [
+        "certs/aws_certificates.pem",
+        "keys/signing_public.key",
+        "certs/server.csr.pem",
+        "certs/keystore_alias_cert.pem",
+    ] {
+        assert!(find(&v, p).is_empty(), "{p}: {:#?}", find(&v, p));
+    }
+    assert_eq!(secret_of(&v, "certs/server-bundle.pem")["severity"], "high");
+    assert_eq!(secret_of(&v, "certs/server-bundle.pem")["line"], 7);
+    assert_eq!(secret_of(&v, "certs/tls.key")["severity"], "high");
+    assert_eq!(secret_of(&v, "certs/legacy.pem")["rule"], "CTX104");
+    // Without the content scan nothing is read: the names decide.
+    let v = json(&env, &["--no-content-scan"]);
+    assert_eq!(
+        secret_of(&v, "certs/aws_certificates.pem")["rule"],
+        "CTX104"
+    );
+    assert_eq!(secret_of(&v, "keys/signing_public.key")["rule"], "CTX103");
+}
