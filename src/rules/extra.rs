@@ -14,7 +14,9 @@ fn re(s: &str) -> Regex {
 }
 
 /// Whether a path (relative to the context) is test material: a directory component named
-/// `test*`, `fixtures`, `__fixtures__`, `__tests__`, `spec`, `specs`, `e2e` or `__mocks__`, or a
+/// `test*`, `*fixtures` or `*fixture` (`test-fixtures`, `api_fixtures`, a misspelt
+/// `text-fixtures`), `*-tests`/`*_tests`/`*-test`/`*_test` (`integration-tests`),
+/// `integration`, `__tests__`, `spec`, `specs`, `e2e` or `__mocks__`, or a
 /// file named like a test (`*_test.go`, `test_*.py`, `*.test.ts`, `*.spec.js`, `*Test.java`, …).
 /// Keys found there are usually fake: graded lower and labelled as test fixtures.
 pub(crate) fn is_test_path(path: &[u8]) -> bool {
@@ -24,6 +26,11 @@ pub(crate) fn is_test_path(path: &[u8]) -> bool {
         let low = c.to_ascii_lowercase();
         if !last {
             if low.starts_with(b"test")
+                || low.ends_with(b"fixtures")
+                || low.ends_with(b"fixture")
+                || [&b"-tests"[..], b"_tests", b"-test", b"_test"]
+                    .iter()
+                    .any(|s| low.ends_with(s) && low.len() > s.len())
                 || matches!(
                     &low[..],
                     b"fixtures"
@@ -33,6 +40,7 @@ pub(crate) fn is_test_path(path: &[u8]) -> bool {
                         | b"specs"
                         | b"e2e"
                         | b"__mocks__"
+                        | b"integration"
                 )
             {
                 return true;
@@ -415,6 +423,12 @@ mod tests {
             "py/test_auth.py",
             "src/main/java/FooTest.java",
             "e2e/recordings/a.har",
+            "google/services/datastream/text-fixtures/private-key.pem",
+            "src/api_fixtures/a.json",
+            "fixture/a.key",
+            "integration/resources/tls/local.key",
+            "integration-tests/certs/a.key",
+            "acceptance_tests/a.yaml",
         ] {
             assert!(is_test_path(p.as_bytes()), "{p}");
         }
@@ -426,6 +440,9 @@ mod tests {
             "contest.md",
             "src/protest/x",
             "attestation/a",
+            "fixtures.md",
+            "integrations/slack/client.py",
+            "contests/a.md",
         ] {
             assert!(!is_test_path(p.as_bytes()), "{p}");
         }

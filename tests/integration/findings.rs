@@ -668,3 +668,29 @@ fn pem_and_key_files_holding_only_public_blocks_are_not_secrets() {
     );
     assert_eq!(secret_of(&v, "keys/signing_public.key")["rule"], "CTX103");
 }
+
+#[test]
+fn keys_under_integration_and_fixture_directories_are_test_fixtures() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x7e57);
+    let key = g.pem();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file("integration/resources/tls/local.key", key.clone())
+        .file("services/db/text-fixtures/private-key.pem", key.clone())
+        .file("acceptance-tests/certs/ca.key", key.clone())
+        .file("deploy/tls/local.key", key);
+    let v = json(&env, &[]);
+    for p in [
+        "integration/resources/tls/local.key",
+        "services/db/text-fixtures/private-key.pem",
+        "acceptance-tests/certs/ca.key",
+    ] {
+        let f = secret_of(&v, p);
+        assert_eq!(f["severity"], "low", "{f:#}");
+        assert!(
+            f["message"].as_str().unwrap().contains("test fixture"),
+            "{f:#}"
+        );
+    }
+    assert_eq!(secret_of(&v, "deploy/tls/local.key")["severity"], "high");
+}
