@@ -154,18 +154,8 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
             ev.push((info.id, sev, line, info.title.to_string()));
         }
     }
-    if let Some(s) = scanned {
-        let mut seen: Vec<&str> = Vec::new();
-        for h in &s.hits {
-            if seen.contains(&h.rule) {
-                continue;
-            }
-            seen.push(h.rule);
-            if let Some(info) = rules::rule(h.rule) {
-                ev.push((info.id, info.severity, Some(h.line), info.title.to_string()));
-            }
-        }
-    }
+    // The Dockerfile's own ARG/ENV credentials come before its content hits: the finding keeps
+    // rule CTX170 whether or not the content is read.
     for d in &acc.dockerfile {
         let sev = match d.kind {
             rules::DockerfileCred::Literal => Severity::Medium,
@@ -181,6 +171,18 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
                 d.kind.describe()
             ),
         ));
+    }
+    if let Some(s) = scanned {
+        let mut seen: Vec<&str> = Vec::new();
+        for h in &s.hits {
+            if seen.contains(&h.rule) {
+                continue;
+            }
+            seen.push(h.rule);
+            if let Some(info) = rules::rule(h.rule) {
+                ev.push((info.id, info.severity, Some(h.line), info.title.to_string()));
+            }
+        }
     }
     if ev.is_empty() {
         return None;
@@ -226,13 +228,23 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         }
         _ => (None, false),
     };
+    // An `ARG`/`ENV` value is in the image (its config or history) however the Dockerfile file
+    // itself travels: the file's exposure neither caps nor describes it.
+    let in_dockerfile = !acc.dockerfile.is_empty();
     if let Some(e) = &exposure {
         if !only_dockerfile {
             if !matches!(e, Exposure::Image { .. }) {
-                sev = cap(sev, Severity::Medium);
+                let df = ev
+                    .iter()
+                    .filter(|e| e.0 == DOCKERFILE_RULE)
+                    .map(|e| e.1)
+                    .max();
+                sev = cap(sev, Severity::Medium).max(df.unwrap_or(Severity::Low));
             }
-            msg.push_str("; ");
-            msg.push_str(&e.describe());
+            if !in_dockerfile {
+                msg.push_str("; ");
+                msg.push_str(&e.describe());
+            }
         }
     }
     // Excluding the file breaks the build when a COPY names it, or when it is a file the image
@@ -243,7 +255,7 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
             None => true,
             Some(e) => matches!(e, Exposure::Image { .. } | Exposure::Mount { .. }),
         };
-    let fix = if only_dockerfile {
+    let fix = if in_dockerfile {
         DOCKERFILE_FIX.to_string()
     } else if named || needed || !acc.in_tree {
         MOVE_OUT.to_string()

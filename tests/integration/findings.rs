@@ -694,3 +694,31 @@ fn keys_under_integration_and_fixture_directories_are_test_fixtures() {
     }
     assert_eq!(secret_of(&v, "deploy/tls/local.key")["severity"], "high");
 }
+
+#[test]
+fn a_token_in_a_dockerfile_env_is_graded_by_the_image_not_by_the_file() {
+    // The Dockerfile is in the context but no COPY takes it; its ENV value is in the image all
+    // the same. Its content hits (the token's own signature) must not cap it to medium.
+    let env = TestEnv::new();
+    let mut g = Gen(0xd0cf);
+    let (gh, pw) = (g.github(), g.alnum(20));
+    env.file(
+        "Dockerfile",
+        format!("FROM alpine:3.20\nENV GITHUB_TOKEN={gh}\nENV DB_PASSWORD={pw}\nCOPY app/ /app/\n"),
+    )
+    .file("app/main.py", "print('hi')\n");
+    let v = json(&env, &[]);
+    let d = secret_of(&v, "Dockerfile");
+    assert_eq!(d["rule"], "CTX170", "{d:#}");
+    assert_eq!(d["severity"], "high", "{d:#}");
+    assert_eq!(d["line"], 2, "{d:#}");
+    let msg = d["message"].as_str().unwrap();
+    assert!(!msg.contains("not copied into an image"), "{d:#}");
+    assert!(
+        d["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("remove the value from the Dockerfile"),
+        "{d:#}"
+    );
+}
