@@ -21,7 +21,8 @@ pub(crate) const DOCKERFILE_RULE: &str = "CTX170";
 /// Which content checks a file's name asks for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Wants {
-    /// A `*.env` file (not `.env`/`.env.*`): a secret only with secret-looking assignments.
+    /// A dotenv file: `*.env` is a secret only with secret-looking assignments (or a content
+    /// hit); `.env`/`.env.*` always is, graded low without one.
     pub env: bool,
     /// A `.har` capture: a secret only with credential headers.
     pub har: bool,
@@ -41,7 +42,7 @@ impl Wants {
         let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
         let low = name.to_ascii_lowercase();
         Wants {
-            env: h.rule == "CTX101" && !low.starts_with(b".env"),
+            env: h.rule == "CTX101",
             har: h.rule == "CTX122" && low.ends_with(b".har"),
             template: true,
             pem: matches!(h.rule, "CTX103" | "CTX104"),
@@ -123,16 +124,26 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     );
     // (rule, severity, line, title) per piece of evidence.
     let mut ev: Vec<(&'static str, Severity, Option<usize>, String)> = Vec::new();
+    let mut plain_env = false;
     if let Some(h) = acc.name {
         let info = h.info();
         let w = Wants::for_hit(Some(&h), &acc.path);
         let mut sev = h.severity;
         let mut line = None;
         let mut keep = true;
+        let name = acc.path.rsplit(|&b| b == b'/').next().unwrap_or(&acc.path);
+        let dot_env = name.to_ascii_lowercase().starts_with(b".env");
         if w.env {
             match scanned {
                 Some(s) if s.env_line.is_some() => line = s.env_line,
+                // `.env` itself stays (its name is the convention for secrets), low and labelled
+                // when nothing in it looks like one (a compose file's image tags and ports).
+                Some(s) if dot_env && s.hits.is_empty() => {
+                    sev = cap(sev, Severity::Low);
+                    plain_env = true;
+                }
                 Some(s) => keep = !s.hits.is_empty(),
+                None if dot_env => {}
                 None => sev = cap(sev, Severity::Low),
             }
         }
@@ -215,6 +226,9 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     }
     let path_s = lossy(&acc.path);
     let only_dockerfile = acc.name.is_none() && scanned.is_none_or(|s| s.hits.is_empty());
+    if plain_env {
+        msg.push_str("; no secret-looking value in it");
+    }
     if test_fixture {
         msg.push_str("; test fixture");
     }

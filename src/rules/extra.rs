@@ -116,6 +116,11 @@ pub(crate) fn literal_secret_value(v: &[u8]) -> bool {
         b"changeme",
         b"change_me",
         b"change-me",
+        b"changeit",
+        b"changethis",
+        b"change_this",
+        b"change-this",
+        b"supersecret",
         b"your",
         b"example",
         b"placeholder",
@@ -139,7 +144,7 @@ pub(crate) fn literal_secret_value(v: &[u8]) -> bool {
 
 /// The 1-based line of the first `KEY=VALUE` assignment (optionally `export KEY=VALUE`, or
 /// `KEY: VALUE`) whose key names a secret and whose value is a literal (see [`secret_name`] and
-/// [`literal_secret_value`]). Used to tell a dotenv file with credentials from one that holds
+/// [`literal_secret_value`]), or whose value is a URL with a password ([`url_password`]). Used to tell a dotenv file with credentials from one that holds
 /// release variables (`hugoreleaser.env`).
 pub(crate) fn env_secret_line(bytes: &[u8]) -> Option<usize> {
     for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
@@ -155,8 +160,7 @@ pub(crate) fn env_secret_line(bytes: &[u8]) -> Option<usize> {
         if !k.is_empty()
             && k.iter()
                 .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-            && secret_name(k)
-            && literal_secret_value(v)
+            && ((secret_name(k) && literal_secret_value(v)) || url_password(v))
         {
             return Some(i + 1);
         }
@@ -376,16 +380,12 @@ fn assignment_cred(args: &[u8], env: bool, escape: u8) -> Option<DockerfileCred>
     best
 }
 
-fn value_cred(key: &[u8], v: &[u8]) -> Option<DockerfileCred> {
+/// Whether `v` holds a URL with a literal password (`postgres://app:s3cr3t@db/app`), not a
+/// stand-in (`user:pass@localhost`), a variable (`:${PW}@`) or a placeholder.
+pub(crate) fn url_password(v: &[u8]) -> bool {
     static URL: OnceLock<Regex> = OnceLock::new();
-    if v.is_empty() {
-        return None;
-    }
-    if !super::scan_content(v).is_empty() {
-        return Some(DockerfileCred::Token);
-    }
-    let url = URL.get_or_init(|| re(r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]+:([^@\s/]+)@"));
-    if let Some(c) = url.captures(v) {
+    let url = URL.get_or_init(|| re(r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]*:([^@\s/]+)@"));
+    url.captures_iter(v).any(|c| {
         let pw = c.get(1).map_or(&b""[..], |m| m.as_bytes());
         let low = pw.to_ascii_lowercase();
         // `user:pass@localhost/dummy` is a stand-in for a build step, not a credential.
@@ -393,9 +393,19 @@ fn value_cred(key: &[u8], v: &[u8]) -> Option<DockerfileCred> {
             &low[..],
             b"pass" | b"password" | b"passwd" | b"secret" | b"test" | b"pw" | b"pwd"
         );
-        if !stand_in && literal_secret_value(pw) {
-            return Some(DockerfileCred::UrlPassword);
-        }
+        !stand_in && literal_secret_value(pw)
+    })
+}
+
+fn value_cred(key: &[u8], v: &[u8]) -> Option<DockerfileCred> {
+    if v.is_empty() {
+        return None;
+    }
+    if !super::scan_content(v).is_empty() {
+        return Some(DockerfileCred::Token);
+    }
+    if url_password(v) {
+        return Some(DockerfileCred::UrlPassword);
     }
     if secret_name(key) && literal_secret_value(v) {
         return Some(DockerfileCred::Literal);
@@ -406,6 +416,34 @@ fn value_cred(key: &[u8], v: &[u8]) -> Option<DockerfileCred> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_passwords_and_dotenv_lines() {
+        assert!(url_password(b"postgres://app:Zq8rT2vLw9xK@db:5432/app"));
+        assert!(url_password(
+            b"x https://ok.example/ and redis://:Rk3vP9sQ2w@cache:6379/0"
+        ));
+        for v in [
+            &b"postgresql://app:${POSTGRES_PASSWORD}@db/app"[..],
+            b"postgres://postgres:password@localhost/db",
+            b"mysql://root:changeit@db/app",
+            b"https://example.com/a:b@c",
+            b"postgres://db:5432/app",
+        ] {
+            assert!(!url_password(v), "{}", String::from_utf8_lossy(v));
+        }
+        assert_eq!(
+            env_secret_line(b"PORT=1\nDATABASE_URL=postgres://app:Zq8rT2vLw9xK@db/app\n"),
+            Some(2)
+        );
+        for t in [
+            &b"POSTGRES_PASSWORD=changeit\n"[..],
+            b"SECRET_KEY=changethis\n",
+            b"SHARED_SECRET=supersecret\n",
+        ] {
+            assert_eq!(env_secret_line(t), None, "{}", String::from_utf8_lossy(t));
+        }
+    }
 
     #[test]
     fn test_paths() {

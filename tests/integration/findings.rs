@@ -722,3 +722,60 @@ fn a_token_in_a_dockerfile_env_is_graded_by_the_image_not_by_the_file() {
         "{d:#}"
     );
 }
+
+#[test]
+fn dotenv_files_report_the_line_of_the_secret_and_are_low_without_one() {
+    let env = TestEnv::new();
+    let mut g = Gen(0xe4f0);
+    let (pw, aws_secret) = (g.alnum(18), g.alnum(40));
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        // A compose variables file: image tags, ports, a well-known default.
+        .file(
+            ".env",
+            "COMPOSE_PROJECT_NAME=demo\nIMAGE_VERSION=2.0.1\nPOSTGRES_PASSWORD=changeit\nAPI_KEY=\n",
+        )
+        .file(
+            "svc/.env",
+            format!("PORT=8080\nDATABASE_URL=postgres://app:{pw}@db:5432/app\n"),
+        )
+        .file(
+            ".env.production",
+            format!("REGION=eu-west-1\nLOG=info\nAWS_SECRET_ACCESS_KEY={aws_secret}\n"),
+        )
+        .file(
+            "deploy/app.env",
+            "DATABASE_URL=postgresql://app:${POSTGRES_PASSWORD}@db/app\n",
+        )
+        .file("deploy/db.env", format!("MONGO_URI=mongodb+srv://svc:{pw}@cluster0.mongodb.net/\n"));
+    let v = json(&env, &[]);
+    let plain = secret_of(&v, ".env");
+    assert_eq!(plain["severity"], "low", "{plain:#}");
+    assert!(
+        plain["message"]
+            .as_str()
+            .unwrap()
+            .contains("no secret-looking value"),
+        "{plain:#}"
+    );
+    for (p, line) in [
+        ("svc/.env", 2),
+        (".env.production", 3),
+        ("deploy/db.env", 1),
+    ] {
+        let f = secret_of(&v, p);
+        assert_eq!(
+            (&f["severity"], &f["line"]),
+            (&"high".into(), &line.into()),
+            "{f:#}"
+        );
+    }
+    assert!(
+        find(&v, "deploy/app.env").is_empty(),
+        "{:#?}",
+        find(&v, "deploy/app.env")
+    );
+    // Without the content scan the name decides: `.env` high, `*.env` low.
+    let off = json(&env, &["--no-content-scan"]);
+    assert_eq!(secret_of(&off, ".env")["severity"], "high");
+    assert_eq!(secret_of(&off, "deploy/db.env")["severity"], "low");
+}
