@@ -173,6 +173,7 @@ pub(crate) static RULES: &[Rule] = &[
         &["**/.env", "**/.env.*", "**/*.env"],
         &[
             "**/.env.{example,sample,template,dist,defaults,tpl,schema}",
+            "**/.env.{example,sample,template,dist,tpl}.*",
             "**/.env.*.{example,sample,template,dist,tpl}",
             "**/{example,sample,template}.env",
             "**/*.{example,sample,template}.env",
