@@ -401,11 +401,11 @@ fn value_cred(key: &[u8], v: &[u8]) -> Option<DockerfileCred> {
     if v.is_empty() {
         return None;
     }
-    if !super::scan_content(v).is_empty() {
-        return Some(DockerfileCred::Token);
-    }
     if url_password(v) {
         return Some(DockerfileCred::UrlPassword);
+    }
+    if !super::scan_content(v).is_empty() {
+        return Some(DockerfileCred::Token);
     }
     if secret_name(key) && literal_secret_value(v) {
         return Some(DockerfileCred::Literal);

@@ -167,6 +167,24 @@ fn content_signatures_table() {
         (format!("{}\n", Fakes::github("ghr")), "CTX152"),
         (format!("GH={}\n", Fakes::github_pat()), "CTX152"),
         (format!("GITLAB_TOKEN={}\n", Fakes::gitlab()), "CTX153"),
+        (
+            format!(
+                "url: postgres://app:{}@db.internal:5432/app\n",
+                Fakes::rep("Zq8r", 4)
+            ),
+            "CTX167",
+        ),
+        (
+            format!(
+                "const u = \"mongodb+srv://svc:{}@cluster0.mongodb.net/\";\n",
+                Fakes::rep("Yx4h", 4)
+            ),
+            "CTX167",
+        ),
+        (
+            format!("REDIS=redis://:{}!@cache:6379/0\n", Fakes::rep("Rk3v", 3)),
+            "CTX167",
+        ),
         (format!("{}\n", Fakes::slack('b')), "CTX154"),
         (format!("{}\n", Fakes::slack('p')), "CTX154"),
         (format!("{}\n", Fakes::slack('a')), "CTX154"),
@@ -353,6 +371,16 @@ fn content_false_positives() {
         .concat(),
         "{\"auths\": {\"ghcr.io\": {}}, \"credsStore\": \"desktop\"}\n".to_owned(),
         ["{\"au", "th\": \"dXNlcjpwYXNz\"}\n"].concat(),
+        // URLs whose password is a stand-in, a variable, a placeholder or a dev default.
+        "postgres://postgres:postgres@db:5432/app\n".to_owned(),
+        "DATABASE_URL=postgresql://user:mysecretpassword@localhost/db\n".to_owned(),
+        "mysql://root:admin123@127.0.0.1/app\n".to_owned(),
+        "postgres://app:${POSTGRES_PASSWORD}@db/app\n".to_owned(),
+        "https://USER:PERSONAL_ACCESS_TOKEN@github.com/org/repo.git\n".to_owned(),
+        "amqp://guest:<password>@rabbit:5672/\n".to_owned(),
+        "http://user:changeme-Now1@host/\n".to_owned(),
+        "see https://example.com/a:b@c and mailto://x\n".to_owned(),
+        "https://docs.example.com/Path/To:Page@Ver1/\n".to_owned(),
         // A token glued inside a longer identifier.
         ["xAKIA", &"Q".repeat(16), "Z\n"].concat(),
     ];

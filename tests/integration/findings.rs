@@ -779,3 +779,58 @@ fn dotenv_files_report_the_line_of_the_secret_and_are_low_without_one() {
     assert_eq!(secret_of(&off, ".env")["severity"], "high");
     assert_eq!(secret_of(&off, "deploy/db.env")["severity"], "low");
 }
+
+#[test]
+fn urls_with_a_real_password_are_found_and_dev_defaults_are_not() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x0d1b);
+    let pw = [&g.alnum(6), "7", &g.alnum(10)].concat();
+    env.file("Dockerfile", "FROM node:20\nCOPY src/ /app/src/\n")
+        .file(
+            "src/db.ts",
+            format!("import pg from 'pg';\n\nexport const pool = new pg.Pool({{ connectionString: \"postgres://app:{pw}@db.internal:5432/app\" }});\n"),
+        )
+        .file(
+            "config/settings.yaml",
+            format!("cache:\n  url: redis://:{pw}@cache:6379/0\n"),
+        )
+        .file(
+            "docker-compose.yml",
+            "services:\n  api:\n    environment:\n      DATABASE_URL: postgres://postgres:postgres@db:5432/app\n      AMQP_URL: amqp://guest:guest@rabbit:5672/\n      MONGO_URL: mongodb://root:${MONGO_PASSWORD}@mongo/\n",
+        )
+        .file(
+            "docs/setup.md",
+            "Clone with `https://USER:PERSONAL_ACCESS_TOKEN@github.com/org/repo.git`.\n",
+        );
+    let v = json(&env, &[]);
+    let f = secret_of(&v, "src/db.ts");
+    assert_eq!(
+        (&f["rule"], &f["severity"], &f["line"]),
+        (&"CTX167".into(), &"high".into(), &3.into()),
+        "{f:#}"
+    );
+    let f = secret_of(&v, "config/settings.yaml");
+    assert_eq!(
+        (&f["severity"], &f["line"]),
+        (&"medium".into(), &2.into()),
+        "{f:#}"
+    );
+    assert!(
+        find(&v, "docker-compose.yml").is_empty(),
+        "{:#?}",
+        find(&v, "docker-compose.yml")
+    );
+    assert!(
+        find(&v, "docs/setup.md").is_empty(),
+        "{:#?}",
+        find(&v, "docs/setup.md")
+    );
+    for args in [
+        &["--format", "json", "."][..],
+        &["."],
+        &["--format", "sarif", "."],
+    ] {
+        let out = env.run(args);
+        assert!(!text(&out.stdout).contains(&pw[..8]), "{args:?}");
+    }
+}
