@@ -138,6 +138,31 @@ pub(crate) fn literal_secret_value(v: &[u8]) -> bool {
     {
         return false;
     }
+    // A well-known default (`password`, `postgres`, `guest`) or a lower-case label ending in
+    // one (`astronomy_password`, `db_secret`): it names the value, it is not one.
+    const DEFAULTS: &[&[u8]] = &[
+        b"password",
+        b"passwd",
+        b"pass",
+        b"secret",
+        b"test",
+        b"admin",
+        b"root",
+        b"guest",
+        b"postgres",
+        b"mysql",
+        b"redis",
+    ];
+    if DEFAULTS.contains(&&low[..])
+        || (v
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || *b == b'_' || *b == b'-')
+            && [&b"password"[..], b"secret", b"passwd"]
+                .iter()
+                .any(|d| low.ends_with(d)))
+    {
+        return false;
+    }
     // One character repeated (`aaaa`, `----`).
     !v.iter().all(|&b| b == v[0])
 }
@@ -156,7 +181,13 @@ pub(crate) fn env_secret_line(bytes: &[u8]) -> Option<usize> {
         let Some(eq) = l.iter().position(|&b| b == b'=' || b == b':') else {
             continue;
         };
-        let (k, v) = (l[..eq].trim_ascii(), &l[eq + 1..]);
+        let (k, mut v) = (l[..eq].trim_ascii(), &l[eq + 1..]);
+        // An unquoted value ends at ` #` (a dotenv comment).
+        if !v.trim_ascii_start().starts_with(b"\"") && !v.trim_ascii_start().starts_with(b"'") {
+            if let Some(c) = memchr::memmem::find(v, b" #") {
+                v = &v[..c];
+            }
+        }
         if !k.is_empty()
             && k.iter()
                 .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
@@ -436,10 +467,22 @@ mod tests {
             env_secret_line(b"PORT=1\nDATABASE_URL=postgres://app:Zq8rT2vLw9xK@db/app\n"),
             Some(2)
         );
+        // A comment after a real value does not hide it; a quoted `#` is part of the value.
+        assert_eq!(
+            env_secret_line(b"DB_PASSWORD=Zq8rT2vLw9xK # prod\n"),
+            Some(1)
+        );
+        assert_eq!(
+            env_secret_line(b"DB_PASSWORD=\"a #Zq8rT2vLw9xK\"\n"),
+            Some(1)
+        );
         for t in [
             &b"POSTGRES_PASSWORD=changeit\n"[..],
             b"SECRET_KEY=changethis\n",
             b"SHARED_SECRET=supersecret\n",
+            b"_APP_SMTP_PASSWORD=password\n",
+            b"POSTGRES_ASTRONOMY_PASSWORD=astronomy_password    # see init.sql\n",
+            b"RABBITMQ_DEFAULT_PASS=guest\n",
         ] {
             assert_eq!(env_secret_line(t), None, "{}", String::from_utf8_lossy(t));
         }
