@@ -65,7 +65,11 @@ pub(crate) struct ScanCache {
 }
 
 fn wants_bits(w: Wants) -> u8 {
-    u8::from(w.env) | u8::from(w.har) << 1 | u8::from(w.template) << 2 | u8::from(w.pem) << 3
+    u8::from(w.env)
+        | u8::from(w.har) << 1
+        | u8::from(w.template) << 2
+        | u8::from(w.pem) << 3
+        | u8::from(w.cred_line) << 4
 }
 
 fn path_key(path: &[u8]) -> u64 {

@@ -31,6 +31,9 @@ pub(crate) struct Wants {
     /// A file named like a key or PEM file (CTX103, CTX104): not a secret when its PEM blocks
     /// are all public (certificates, public keys, requests).
     pub pem: bool,
+    /// A credentials file named so (`.pypirc`, kubeconfig, `secrets.yml`, …): the line of its
+    /// first secret-looking assignment is reported.
+    pub cred_line: bool,
 }
 
 impl Wants {
@@ -46,6 +49,10 @@ impl Wants {
             har: h.rule == "CTX122" && low.ends_with(b".har"),
             template: true,
             pem: matches!(h.rule, "CTX103" | "CTX104"),
+            cred_line: matches!(
+                h.rule,
+                "CTX107" | "CTX108" | "CTX109" | "CTX110" | "CTX112" | "CTX113" | "CTX124"
+            ),
         }
     }
 }
@@ -74,7 +81,7 @@ impl Scanned {
         }
         Scanned {
             hits: rules::scan_content_at(path, bytes),
-            env_line: if w.env {
+            env_line: if w.env || w.cred_line {
                 rules::env_secret_line(bytes)
             } else {
                 None
@@ -133,6 +140,9 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         let mut keep = true;
         let name = acc.path.rsplit(|&b| b == b'/').next().unwrap_or(&acc.path);
         let dot_env = name.to_ascii_lowercase().starts_with(b".env");
+        if w.cred_line {
+            line = scanned.and_then(|s| s.env_line);
+        }
         if w.env {
             match scanned {
                 Some(s) if s.env_line.is_some() => line = s.env_line,

@@ -834,3 +834,45 @@ fn urls_with_a_real_password_are_found_and_dev_defaults_are_not() {
         assert!(!text(&out.stdout).contains(&pw[..8]), "{args:?}");
     }
 }
+
+#[test]
+fn credential_files_named_so_report_the_line_of_the_secret() {
+    let env = TestEnv::new();
+    let mut g = Gen(0xc0f1);
+    let (tok, pw) = (g.alnum(40), g.alnum(18));
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file(
+            "deploy/kubeconfig",
+            format!(
+                "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    token: {tok}\n"
+            ),
+        )
+        .file(
+            "config/secrets.yml",
+            format!("development:\n  secret_key_base: {tok}\n"),
+        )
+        .file(
+            "pub/.pypirc",
+            format!("[pypi]\nusername = deploy\npassword = {pw}\n"),
+        )
+        // Nothing secret-looking inside: the name still decides, without a line.
+        .file(
+            "ops/kubeconfig",
+            "apiVersion: v1\nkind: Config\nusers: []\n",
+        );
+    let v = json(&env, &[]);
+    for (p, line) in [
+        ("deploy/kubeconfig", 6),
+        ("config/secrets.yml", 2),
+        ("pub/.pypirc", 3),
+    ] {
+        let f = secret_of(&v, p);
+        assert_eq!(
+            (&f["severity"], &f["line"]),
+            (&"high".into(), &line.into()),
+            "{f:#}"
+        );
+    }
+    let f = secret_of(&v, "ops/kubeconfig");
+    assert!(f["line"].is_null(), "{f:#}");
+}
