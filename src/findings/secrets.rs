@@ -131,7 +131,8 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     );
     // (rule, severity, line, title) per piece of evidence.
     let mut ev: Vec<(&'static str, Severity, Option<usize>, String)> = Vec::new();
-    let mut plain_env = false;
+    // The label of a file kept (by its name) although nothing in it looks like a secret.
+    let mut plain: Option<&str> = None;
     if let Some(h) = acc.name {
         let info = h.info();
         let w = Wants::for_hit(Some(&h), &acc.path);
@@ -150,12 +151,17 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
                 // when nothing in it looks like one (a compose file's image tags and ports).
                 Some(s) if dot_env && s.hits.is_empty() => {
                     sev = cap(sev, Severity::Low);
-                    plain_env = true;
+                    plain = Some("no secret-looking value in it");
                 }
                 Some(s) => keep = !s.hits.is_empty(),
                 None if dot_env => {}
                 None => sev = cap(sev, Severity::Low),
             }
+        }
+        // `.npmrc`/`.yarnrc` read whole without a registry token (`save-exact=true`).
+        if h.rule == "CTX106" && scanned.is_some_and(|s| s.hits.is_empty()) {
+            sev = cap(sev, Severity::Low);
+            plain = Some("no registry token in it");
         }
         if w.har {
             match scanned {
@@ -236,8 +242,9 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     }
     let path_s = lossy(&acc.path);
     let only_dockerfile = acc.name.is_none() && scanned.is_none_or(|s| s.hits.is_empty());
-    if plain_env {
-        msg.push_str("; no secret-looking value in it");
+    if let Some(p) = plain {
+        msg.push_str("; ");
+        msg.push_str(p);
     }
     if test_fixture {
         msg.push_str("; test fixture");

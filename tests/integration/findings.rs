@@ -876,3 +876,41 @@ fn credential_files_named_so_report_the_line_of_the_secret() {
     let f = secret_of(&v, "ops/kubeconfig");
     assert!(f["line"].is_null(), "{f:#}");
 }
+
+#[test]
+fn npmrc_without_a_token_is_low_and_with_one_is_high_at_its_line() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x4e70);
+    let tok = ["npm", "_", &g.alnum(36)].concat();
+    env.file("Dockerfile", "FROM node:20\nCOPY . /app\n")
+        .file(".npmrc", "save-exact=true\nlegacy-peer-deps=true\n")
+        .file("ui/.yarnrc", "registry \"https://registry.yarnpkg.com\"\n")
+        .file(
+            "pkg/.npmrc",
+            "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n",
+        )
+        .file(
+            "app/.npmrc",
+            format!(
+                "registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken={tok}\n"
+            ),
+        );
+    let v = json(&env, &[]);
+    for p in [".npmrc", "ui/.yarnrc", "pkg/.npmrc"] {
+        let f = secret_of(&v, p);
+        assert_eq!(f["severity"], "low", "{f:#}");
+        assert!(
+            f["message"].as_str().unwrap().contains("no registry token"),
+            "{f:#}"
+        );
+    }
+    let f = secret_of(&v, "app/.npmrc");
+    assert_eq!(
+        (&f["severity"], &f["line"]),
+        (&"high".into(), &2.into()),
+        "{f:#}"
+    );
+    // Without the content scan the name decides.
+    let off = json(&env, &["--no-content-scan"]);
+    assert_eq!(secret_of(&off, ".npmrc")["severity"], "medium");
+}
