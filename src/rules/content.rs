@@ -373,6 +373,17 @@ fn url_password_offsets(bytes: &[u8]) -> Vec<usize> {
     out
 }
 
+/// Whether the line holding offset `off` carries an inline "not a secret" marker that secret
+/// scanners agree on: `gitleaks:allow` (gitleaks) or `pragma: allowlist secret`
+/// (detect-secrets). A project that marked a sample token so is not leaking it.
+fn allowed_line(bytes: &[u8], off: usize) -> bool {
+    let start = memchr::memrchr(b'\n', &bytes[..off]).map_or(0, |k| k + 1);
+    let end = memchr::memchr(b'\n', &bytes[off..]).map_or(bytes.len(), |k| off + k);
+    let l = &bytes[start..end];
+    memchr::memmem::find(l, b"gitleaks:allow").is_some()
+        || memchr::memmem::find(l, b"pragma: allowlist secret").is_some()
+}
+
 fn scan(bytes: &[u8], npmrc: bool) -> Vec<ContentHit> {
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
     if sniff.contains(&0) {
@@ -429,6 +440,9 @@ fn scan(bytes: &[u8], npmrc: bool) -> Vec<ContentHit> {
     for (off, ri) in found {
         line += bytes[pos..off].iter().filter(|&&b| b == b'\n').count();
         pos = off;
+        if allowed_line(bytes, off) {
+            continue;
+        }
         let hit = ContentHit {
             rule: sigs[ri].id,
             line,

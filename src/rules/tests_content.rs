@@ -390,6 +390,16 @@ fn content_false_positives() {
 }
 
 #[test]
+fn inline_allow_markers_silence_their_own_line_only() {
+    let aws = Fakes::aws();
+    let gh = Fakes::github("ghp");
+    let text = format!(
+        "samples := []string{{\"{aws}\"}} // gitleaks:allow\nTOKEN = \"{gh}\"  # pragma: allowlist secret\nreal = \"{gh}\"\n"
+    );
+    assert_hits(&text, &[("CTX152", 3)]);
+}
+
+#[test]
 fn an_ellipsis_after_a_key_block_does_not_hide_it() {
     // The ellipsis is looked for only up to the block's END line: prose after a real key, or a
     // second truncated example below it, does not make the key a placeholder.
