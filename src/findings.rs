@@ -279,6 +279,20 @@ fn junk_unless_tracked(rule: &str) -> bool {
     matches!(rule, "CTX402" | "CTX403" | "CTX506" | "CTX602")
 }
 
+/// Whether directory `id` directly holds source files (`*.go`, `*.py`, `*.ts`, …): a Go package
+/// or a module named `target` (minio's `internal/event/target/`), not Cargo, Maven or sbt
+/// output, which puts only `debug/`, `release/`, `classes/`, `*.jar`, `CACHEDIR.TAG` there.
+fn holds_sources(tree: &crate::tree::Tree, id: u32) -> bool {
+    const SOURCE: &[&[u8]] = &[
+        b".go", b".py", b".rb", b".php", b".ts", b".tsx", b".js", b".jsx", b".java", b".kt",
+        b".cs", b".rs", b".c", b".h", b".cpp", b".swift",
+    ];
+    tree.children().of(id).iter().any(|&c| {
+        let n = tree.name(c);
+        tree.nodes[c as usize].kind == Kind::File && SOURCE.iter().any(|e| n.ends_with(e))
+    })
+}
+
 /// Runs the rules over everything that will be sent, grading secrets by the analysis'
 /// Dockerfile on disk (default target, no build args).
 pub(crate) fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
@@ -460,7 +474,7 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
             let tracked_dir = tree.nodes[id as usize].kind == Kind::Dir
                 && junk_unless_tracked(&f.rule)
                 && tracked.is_some_and(|t| t.has_below(f.path.as_bytes()));
-            if tracked_dir {
+            if tracked_dir || (f.rule == "CTX401" && holds_sources(tree, id)) {
                 // Not covered: entries below may still be reported.
                 uncover.push(id);
             } else {

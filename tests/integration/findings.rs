@@ -914,3 +914,32 @@ fn npmrc_without_a_token_is_low_and_with_one_is_high_at_its_line() {
     let off = json(&env, &["--no-content-scan"]);
     assert_eq!(secret_of(&off, ".npmrc")["severity"], "medium");
 }
+
+#[test]
+fn a_source_package_named_target_is_not_build_output() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file("internal/event/target/webhook.go", "package target\n")
+        .file("internal/event/target/kafka.go", "package target\n")
+        .file(
+            "target/CACHEDIR.TAG",
+            "Signature: 8a477f597d28d172789f06886806bc55\n",
+        )
+        .file("target/debug/app", "\x7fELF")
+        .file("svc/target/classes/App.class", "\u{ca}")
+        .file("svc/target/app.jar", "PK");
+    let v = json(&env, &[]);
+    let rules_at = |p: &str| -> Vec<String> {
+        find(&v, p)
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        !rules_at("internal/event/target").contains(&"CTX401".to_string()),
+        "{:#?}",
+        find(&v, "internal/event/target")
+    );
+    assert_eq!(rules_at("target"), ["CTX401"]);
+    assert_eq!(rules_at("svc/target"), ["CTX401"]);
+}
