@@ -279,18 +279,29 @@ fn junk_unless_tracked(rule: &str) -> bool {
     matches!(rule, "CTX402" | "CTX403" | "CTX506" | "CTX602")
 }
 
-/// Whether directory `id` directly holds source files (`*.go`, `*.py`, `*.ts`, …): a Go package
-/// or a module named `target` (minio's `internal/event/target/`), not Cargo, Maven or sbt
-/// output, which puts only `debug/`, `release/`, `classes/`, `*.jar`, `CACHEDIR.TAG` there.
+/// Whether directory `id` holds source files directly (`*.go`, `*.py`, `*.ts`, …) or in a
+/// subdirectory (`*.go`, `*.py`, `*.rb`, `*.php`, `*.cs` only: `cargo doc` writes `.js` there): a
+/// Go package or a module named `target` (minio's `internal/event/target/`, and
+/// `internal/logger/target/` whose packages sit one level down), not Cargo, Maven or sbt output,
+/// which puts only `debug/`, `release/`, `doc/`, `classes/`, `*.jar`, `CACHEDIR.TAG` there.
 fn holds_sources(tree: &crate::tree::Tree, id: u32) -> bool {
     const SOURCE: &[&[u8]] = &[
         b".go", b".py", b".rb", b".php", b".ts", b".tsx", b".js", b".jsx", b".java", b".kt",
         b".cs", b".rs", b".c", b".h", b".cpp", b".swift",
     ];
-    tree.children().of(id).iter().any(|&c| {
-        let n = tree.name(c);
-        tree.nodes[c as usize].kind == Kind::File && SOURCE.iter().any(|e| n.ends_with(e))
-    })
+    const DEEP: &[&[u8]] = &[b".go", b".py", b".rb", b".php", b".cs"];
+    let kids = tree.children();
+    let has = |dir: u32, exts: &[&[u8]]| {
+        kids.of(dir).iter().any(|&c| {
+            let n = tree.name(c);
+            tree.nodes[c as usize].kind == Kind::File && exts.iter().any(|e| n.ends_with(e))
+        })
+    };
+    has(id, SOURCE)
+        || kids
+            .of(id)
+            .iter()
+            .any(|&c| tree.nodes[c as usize].kind == Kind::Dir && has(c, DEEP))
 }
 
 /// Runs the rules over everything that will be sent, grading secrets by the analysis'

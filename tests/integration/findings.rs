@@ -921,6 +921,9 @@ fn a_source_package_named_target_is_not_build_output() {
     env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
         .file("internal/event/target/webhook.go", "package target\n")
         .file("internal/event/target/kafka.go", "package target\n")
+        .file("internal/logger/target/http/http.go", "package http\n")
+        .file("rs/target/doc/search-index.js", "var x;\n")
+        .file("rs/target/debug/app", "\x7fELF")
         .file(
             "target/CACHEDIR.TAG",
             "Signature: 8a477f597d28d172789f06886806bc55\n",
@@ -940,6 +943,12 @@ fn a_source_package_named_target_is_not_build_output() {
         "{:#?}",
         find(&v, "internal/event/target")
     );
+    assert!(
+        !rules_at("internal/logger/target").contains(&"CTX401".to_string()),
+        "{:#?}",
+        find(&v, "internal/logger/target")
+    );
     assert_eq!(rules_at("target"), ["CTX401"]);
+    assert_eq!(rules_at("rs/target"), ["CTX401"]);
     assert_eq!(rules_at("svc/target"), ["CTX401"]);
 }
