@@ -279,6 +279,31 @@ fn junk_unless_tracked(rule: &str) -> bool {
     matches!(rule, "CTX402" | "CTX403" | "CTX506" | "CTX602")
 }
 
+/// Whether directory `id` holds source files directly (`*.go`, `*.py`, `*.ts`, …) or in a
+/// subdirectory (`*.go`, `*.py`, `*.rb`, `*.php`, `*.cs` only: `cargo doc` writes `.js` there): a
+/// Go package or a module named `target` (minio's `internal/event/target/`, and
+/// `internal/logger/target/` whose packages sit one level down), not Cargo, Maven or sbt output,
+/// which puts only `debug/`, `release/`, `doc/`, `classes/`, `*.jar`, `CACHEDIR.TAG` there.
+fn holds_sources(tree: &crate::tree::Tree, id: u32) -> bool {
+    const SOURCE: &[&[u8]] = &[
+        b".go", b".py", b".rb", b".php", b".ts", b".tsx", b".js", b".jsx", b".java", b".kt",
+        b".cs", b".rs", b".c", b".h", b".cpp", b".swift",
+    ];
+    const DEEP: &[&[u8]] = &[b".go", b".py", b".rb", b".php", b".cs"];
+    let kids = tree.children();
+    let has = |dir: u32, exts: &[&[u8]]| {
+        kids.of(dir).iter().any(|&c| {
+            let n = tree.name(c);
+            tree.nodes[c as usize].kind == Kind::File && exts.iter().any(|e| n.ends_with(e))
+        })
+    };
+    has(id, SOURCE)
+        || kids
+            .of(id)
+            .iter()
+            .any(|&c| tree.nodes[c as usize].kind == Kind::Dir && has(c, DEEP))
+}
+
 /// Runs the rules over everything that will be sent, grading secrets by the analysis'
 /// Dockerfile on disk (default target, no build args).
 pub(crate) fn compute(a: &Analysis, opts: &ReportOptions) -> Extra {
@@ -462,7 +487,7 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
             let tracked_dir = tree.nodes[id as usize].kind == Kind::Dir
                 && junk_unless_tracked(&f.rule)
                 && tracked.is_some_and(|t| t.has_below(f.path.as_bytes()));
-            if tracked_dir {
+            if tracked_dir || (f.rule == "CTX401" && holds_sources(tree, id)) {
                 // Not covered: entries below may still be reported.
                 uncover.push(id);
             } else {

@@ -21,12 +21,19 @@ pub(crate) const DOCKERFILE_RULE: &str = "CTX170";
 /// Which content checks a file's name asks for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Wants {
-    /// A `*.env` file (not `.env`/`.env.*`): a secret only with secret-looking assignments.
+    /// A dotenv file: `*.env` is a secret only with secret-looking assignments (or a content
+    /// hit); `.env`/`.env.*` always is, graded low without one.
     pub env: bool,
     /// A `.har` capture: a secret only with credential headers.
     pub har: bool,
     /// A secret-named file: a template (`{{ … }}`) is graded lower.
     pub template: bool,
+    /// A file named like a key or PEM file (CTX103, CTX104): not a secret when its PEM blocks
+    /// are all public (certificates, public keys, requests).
+    pub pem: bool,
+    /// A credentials file named so (`.pypirc`, kubeconfig, `secrets.yml`, …): the line of its
+    /// first secret-looking assignment is reported.
+    pub cred_line: bool,
 }
 
 impl Wants {
@@ -38,9 +45,14 @@ impl Wants {
         let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
         let low = name.to_ascii_lowercase();
         Wants {
-            env: h.rule == "CTX101" && !low.starts_with(b".env"),
+            env: h.rule == "CTX101",
             har: h.rule == "CTX122" && low.ends_with(b".har"),
             template: true,
+            pem: matches!(h.rule, "CTX103" | "CTX104"),
+            cred_line: matches!(
+                h.rule,
+                "CTX107" | "CTX108" | "CTX109" | "CTX110" | "CTX112" | "CTX113" | "CTX124"
+            ),
         }
     }
 }
@@ -56,6 +68,8 @@ pub(crate) struct Scanned {
     pub har_line: Option<usize>,
     /// Holds `{{ … }}`.
     pub template: bool,
+    /// Holds PEM blocks, none of them private (for files named like keys).
+    pub public_pem: bool,
 }
 
 impl Scanned {
@@ -67,7 +81,7 @@ impl Scanned {
         }
         Scanned {
             hits: rules::scan_content_at(path, bytes),
-            env_line: if w.env {
+            env_line: if w.env || w.cred_line {
                 rules::env_secret_line(bytes)
             } else {
                 None
@@ -78,6 +92,7 @@ impl Scanned {
                 None
             },
             template: w.template && rules::is_template(bytes),
+            public_pem: w.pem && rules::only_public_pem(bytes),
         }
     }
 }
@@ -116,18 +131,37 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     );
     // (rule, severity, line, title) per piece of evidence.
     let mut ev: Vec<(&'static str, Severity, Option<usize>, String)> = Vec::new();
+    // The label of a file kept (by its name) although nothing in it looks like a secret.
+    let mut plain: Option<&str> = None;
     if let Some(h) = acc.name {
         let info = h.info();
         let w = Wants::for_hit(Some(&h), &acc.path);
         let mut sev = h.severity;
         let mut line = None;
         let mut keep = true;
+        let name = acc.path.rsplit(|&b| b == b'/').next().unwrap_or(&acc.path);
+        let dot_env = name.to_ascii_lowercase().starts_with(b".env");
+        if w.cred_line {
+            line = scanned.and_then(|s| s.env_line);
+        }
         if w.env {
             match scanned {
                 Some(s) if s.env_line.is_some() => line = s.env_line,
+                // `.env` itself stays (its name is the convention for secrets), low and labelled
+                // when nothing in it looks like one (a compose file's image tags and ports).
+                Some(s) if dot_env && s.hits.is_empty() => {
+                    sev = cap(sev, Severity::Low);
+                    plain = Some("no secret-looking value in it");
+                }
                 Some(s) => keep = !s.hits.is_empty(),
+                None if dot_env => {}
                 None => sev = cap(sev, Severity::Low),
             }
+        }
+        // `.npmrc`/`.yarnrc` read whole without a registry token (`save-exact=true`).
+        if h.rule == "CTX106" && scanned.is_some_and(|s| s.hits.is_empty()) {
+            sev = cap(sev, Severity::Low);
+            plain = Some("no registry token in it");
         }
         if w.har {
             match scanned {
@@ -139,22 +173,16 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         if template {
             sev = cap(sev, Severity::Low);
         }
+        // A `.pem`/`.key` read whole that holds only certificates or public keys.
+        if w.pem && scanned.is_some_and(|s| s.public_pem) {
+            keep = false;
+        }
         if keep {
             ev.push((info.id, sev, line, info.title.to_string()));
         }
     }
-    if let Some(s) = scanned {
-        let mut seen: Vec<&str> = Vec::new();
-        for h in &s.hits {
-            if seen.contains(&h.rule) {
-                continue;
-            }
-            seen.push(h.rule);
-            if let Some(info) = rules::rule(h.rule) {
-                ev.push((info.id, info.severity, Some(h.line), info.title.to_string()));
-            }
-        }
-    }
+    // The Dockerfile's own ARG/ENV credentials come before its content hits: the finding keeps
+    // rule CTX170 whether or not the content is read.
     for d in &acc.dockerfile {
         let sev = match d.kind {
             rules::DockerfileCred::Literal => Severity::Medium,
@@ -170,6 +198,18 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
                 d.kind.describe()
             ),
         ));
+    }
+    if let Some(s) = scanned {
+        let mut seen: Vec<&str> = Vec::new();
+        for h in &s.hits {
+            if seen.contains(&h.rule) {
+                continue;
+            }
+            seen.push(h.rule);
+            if let Some(info) = rules::rule(h.rule) {
+                ev.push((info.id, info.severity, Some(h.line), info.title.to_string()));
+            }
+        }
     }
     if ev.is_empty() {
         return None;
@@ -202,6 +242,10 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     }
     let path_s = lossy(&acc.path);
     let only_dockerfile = acc.name.is_none() && scanned.is_none_or(|s| s.hits.is_empty());
+    if let Some(p) = plain {
+        msg.push_str("; ");
+        msg.push_str(p);
+    }
     if test_fixture {
         msg.push_str("; test fixture");
     }
@@ -215,13 +259,23 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         }
         _ => (None, false),
     };
+    // An `ARG`/`ENV` value is in the image (its config or history) however the Dockerfile file
+    // itself travels: the file's exposure neither caps nor describes it.
+    let in_dockerfile = !acc.dockerfile.is_empty();
     if let Some(e) = &exposure {
         if !only_dockerfile {
             if !matches!(e, Exposure::Image { .. }) {
-                sev = cap(sev, Severity::Medium);
+                let df = ev
+                    .iter()
+                    .filter(|e| e.0 == DOCKERFILE_RULE)
+                    .map(|e| e.1)
+                    .max();
+                sev = cap(sev, Severity::Medium).max(df.unwrap_or(Severity::Low));
             }
-            msg.push_str("; ");
-            msg.push_str(&e.describe());
+            if !in_dockerfile {
+                msg.push_str("; ");
+                msg.push_str(&e.describe());
+            }
         }
     }
     // Excluding the file breaks the build when a COPY names it, or when it is a file the image
@@ -232,7 +286,7 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
             None => true,
             Some(e) => matches!(e, Exposure::Image { .. } | Exposure::Mount { .. }),
         };
-    let fix = if only_dockerfile {
+    let fix = if in_dockerfile {
         DOCKERFILE_FIX.to_string()
     } else if named || needed || !acc.in_tree {
         MOVE_OUT.to_string()

@@ -173,6 +173,7 @@ pub(crate) static RULES: &[Rule] = &[
         &["**/.env", "**/.env.*", "**/*.env"],
         &[
             "**/.env.{example,sample,template,dist,defaults,tpl,schema}",
+            "**/.env.{example,sample,template,dist,tpl}.*",
             "**/.env.*.{example,sample,template,dist,tpl}",
             "**/{example,sample,template}.env",
             "**/*.{example,sample,template}.env",
@@ -499,6 +500,14 @@ pub(crate) static RULES: &[Rule] = &[
     content("CTX164", High, "`sk-ant-api03-` / `sk-ant-admin01-` + 80 or more characters", "Anthropic API key", WHY_CONTENT),
     content("CTX165", High, "`sk-…T3BlbkFJ…`", "OpenAI API key", WHY_CONTENT),
     content("CTX166", High, "`AccountKey=` + 86 base64 characters + `==`", "Azure storage account key", WHY_CONTENT),
+    content(
+        "CTX167", High,
+        "a URL with a literal password (`postgres://app:…@db`, `mongodb+srv://…`, `https://user:…@host`): \
+         8 or more characters mixing three of lower case, upper case, digits and symbols (or two in \
+         16 or more), not the user name, not a placeholder or `${VAR}`",
+        "URL with a password",
+        WHY_CONTENT,
+    ),
     Rule {
         id: "CTX170",
         category: Secret,

@@ -26,6 +26,9 @@ enum Check {
     NotExample,
     /// Only if the buffer also matches this regex (anywhere).
     Requires(&'static str),
+    /// Not a regex: [`url_password_offsets`] finds these (the `://` they start with is in most
+    /// text files, too common an anchor for a regex pass).
+    UrlPassword,
 }
 
 struct Sig {
@@ -133,6 +136,12 @@ const SIGS: &[Sig] = &[
         re: r"AccountKey=[A-Za-z0-9+/]{86}==",
         check: Check::Plain,
     },
+    Sig {
+        id: "CTX167",
+        // Documents the shape; the scan is `url_password_offsets`.
+        re: r"[a-z][a-z0-9+.-]*://[^/\s:@]*:[^@\s/]+@",
+        check: Check::UrlPassword,
+    },
 ];
 
 struct Compiled {
@@ -145,6 +154,7 @@ enum CompiledCheck {
     Plain,
     NotExample,
     Requires(Regex),
+    UrlPassword,
 }
 
 fn compiled() -> &'static [Compiled] {
@@ -159,6 +169,7 @@ fn compiled() -> &'static [Compiled] {
                     Check::Plain => CompiledCheck::Plain,
                     Check::NotExample => CompiledCheck::NotExample,
                     Check::Requires(r) => CompiledCheck::Requires(re(r)),
+                    Check::UrlPassword => CompiledCheck::UrlPassword,
                 },
             })
             .collect()
@@ -273,15 +284,123 @@ fn placeholder(m: &[u8]) -> bool {
     seen.iter().filter(|&&x| x).count() < 8
 }
 
+/// Whether the key block that `rest` continues elides its body: an ellipsis (`...` or `…`)
+/// before its `-----END` line (or within 16 KiB when there is none). A real key's base64 body
+/// never holds one; documentation that truncates a key (`MIIEog…\n...\n…Yc=`) does.
+fn elided_block(rest: &[u8]) -> bool {
+    let rest = &rest[..rest.len().min(16 * 1024)];
+    let body = memchr::memmem::find(rest, b"-----END").map_or(rest, |e| &rest[..e]);
+    memchr::memmem::find(body, b"...").is_some()
+        || memchr::memmem::find(body, "\u{2026}".as_bytes()).is_some()
+}
+
+/// Whether a URL's password looks like a real one: at least 8 characters, not the user name,
+/// not a placeholder (`<pw>`, `${PW}`, `changeme`, `YOUR_TOKEN`, `PERSONAL_ACCESS_TOKEN`, …)
+/// and mixed like a generated or chosen password (three of lower case, upper case, digits and
+/// symbols, or two in 16 or more characters). `postgres:postgres@`, `user:mysecretpassword@`
+/// and `admin:admin123@` in compose files and docs are not.
+fn strong_url_password(user: &[u8], pw: &[u8]) -> bool {
+    if pw.len() < 8 || pw.eq_ignore_ascii_case(user) || !super::extra::literal_secret_value(pw) {
+        return false;
+    }
+    let low = pw.to_ascii_lowercase();
+    if ["password", "passw", "secret", "token", "user", "admin"]
+        .iter()
+        .any(|p| memchr::memmem::find(&low, p.as_bytes()).is_some())
+    {
+        return false;
+    }
+    // An upper-case name (`ACCESS_TOKEN`, `PASSWORD`) stands for the value.
+    if pw.iter().all(|b| b.is_ascii_uppercase() || *b == b'_')
+        || pw
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || *b == b'_' || *b == b'-')
+    {
+        return false;
+    }
+    let classes = [
+        pw.iter().any(u8::is_ascii_lowercase),
+        pw.iter().any(u8::is_ascii_uppercase),
+        pw.iter().any(u8::is_ascii_digit),
+        pw.iter().any(|b| !b.is_ascii_alphanumeric()),
+    ]
+    .iter()
+    .filter(|&&c| c)
+    .count();
+    classes >= 3 || (pw.len() >= 16 && classes >= 2)
+}
+
+/// Offsets of URLs with a strong literal password (`scheme://user:pw@host`, see
+/// [`strong_url_password`]). One `memmem` pass for `://`, then a bounded look at each.
+fn url_password_offsets(bytes: &[u8]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for i in memchr::memmem::find_iter(bytes, b"://") {
+        // The scheme: letters, digits, `+.-`, starting with a letter.
+        let scheme_start = bytes[..i]
+            .iter()
+            .rposition(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-')))
+            .map_or(0, |k| k + 1);
+        if scheme_start == i || !bytes[scheme_start].is_ascii_alphabetic() {
+            continue;
+        }
+        let rest = &bytes[i + 3..bytes.len().min(i + 3 + 512)];
+        let Some(at) = rest.iter().position(|&b| {
+            b == b'@'
+                || b == b'/'
+                || b.is_ascii_whitespace()
+                || matches!(b, b'"' | b'\'' | b'`' | b'<' | b'>' | b'(' | b')' | b'\\')
+        }) else {
+            continue;
+        };
+        if rest[at] != b'@'
+            || !rest
+                .get(at + 1)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'[')
+        {
+            continue;
+        }
+        let info = &rest[..at];
+        let Some(colon) = info.iter().position(|&b| b == b':') else {
+            continue;
+        };
+        if strong_url_password(&info[..colon], &info[colon + 1..]) {
+            out.push(scheme_start);
+            if out.len() == MAX_CONTENT_HITS {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Whether the line holding offset `off` carries an inline "not a secret" marker that secret
+/// scanners agree on: `gitleaks:allow` (gitleaks) or `pragma: allowlist secret`
+/// (detect-secrets). A project that marked a sample token so is not leaking it.
+fn allowed_line(bytes: &[u8], off: usize) -> bool {
+    let start = memchr::memrchr(b'\n', &bytes[..off]).map_or(0, |k| k + 1);
+    let end = memchr::memchr(b'\n', &bytes[off..]).map_or(bytes.len(), |k| off + k);
+    let l = &bytes[start..end];
+    memchr::memmem::find(l, b"gitleaks:allow").is_some()
+        || memchr::memmem::find(l, b"pragma: allowlist secret").is_some()
+}
+
 fn scan(bytes: &[u8], npmrc: bool) -> Vec<ContentHit> {
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
-    if sniff.contains(&0) || !any_anchor(bytes) {
+    if sniff.contains(&0) {
+        return Vec::new();
+    }
+    let urls = url_password_offsets(bytes);
+    if urls.is_empty() && !any_anchor(bytes) {
         return Vec::new();
     }
     // (offset, rule index) of each hit; text is never kept.
     let mut found: Vec<(usize, usize)> = Vec::new();
     for (ri, c) in compiled().iter().enumerate() {
         if !npmrc && c.id == "CTX159" {
+            continue;
+        }
+        if matches!(c.check, CompiledCheck::UrlPassword) {
+            found.extend(urls.iter().map(|&o| (o, ri)));
             continue;
         }
         if let CompiledCheck::Requires(ref req) = c.check {
@@ -294,8 +413,13 @@ fn scan(bytes: &[u8], npmrc: bool) -> Vec<ContentHit> {
             if matches!(c.check, CompiledCheck::NotExample) && m.as_bytes().ends_with(b"EXAMPLE") {
                 continue;
             }
+            // A key block whose body is cut short with `...` (a README showing the layout of a
+            // key) is not a key.
+            if c.id == "CTX150" && elided_block(&bytes[m.end()..]) {
+                continue;
+            }
             // Private keys and config lines have no token body to judge.
-            if !matches!(c.id, "CTX150" | "CTX159" | "CTX160" | "CTX161")
+            if !matches!(c.id, "CTX150" | "CTX159" | "CTX160" | "CTX161" | "CTX167")
                 && placeholder(m.as_bytes())
             {
                 continue;
@@ -316,6 +440,9 @@ fn scan(bytes: &[u8], npmrc: bool) -> Vec<ContentHit> {
     for (off, ri) in found {
         line += bytes[pos..off].iter().filter(|&&b| b == b'\n').count();
         pos = off;
+        if allowed_line(bytes, off) {
+            continue;
+        }
         let hit = ContentHit {
             rule: sigs[ri].id,
             line,

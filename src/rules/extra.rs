@@ -14,7 +14,9 @@ fn re(s: &str) -> Regex {
 }
 
 /// Whether a path (relative to the context) is test material: a directory component named
-/// `test*`, `fixtures`, `__fixtures__`, `__tests__`, `spec`, `specs`, `e2e` or `__mocks__`, or a
+/// `test*`, `*fixtures` or `*fixture` (`test-fixtures`, `api_fixtures`, a misspelt
+/// `text-fixtures`), `*-tests`/`*_tests`/`*-test`/`*_test` (`integration-tests`),
+/// `integration`, `__tests__`, `spec`, `specs`, `e2e` or `__mocks__`, or a
 /// file named like a test (`*_test.go`, `test_*.py`, `*.test.ts`, `*.spec.js`, `*Test.java`, …).
 /// Keys found there are usually fake: graded lower and labelled as test fixtures.
 pub(crate) fn is_test_path(path: &[u8]) -> bool {
@@ -24,6 +26,11 @@ pub(crate) fn is_test_path(path: &[u8]) -> bool {
         let low = c.to_ascii_lowercase();
         if !last {
             if low.starts_with(b"test")
+                || low.ends_with(b"fixtures")
+                || low.ends_with(b"fixture")
+                || [&b"-tests"[..], b"_tests", b"-test", b"_test"]
+                    .iter()
+                    .any(|s| low.ends_with(s) && low.len() > s.len())
                 || matches!(
                     &low[..],
                     b"fixtures"
@@ -33,6 +40,7 @@ pub(crate) fn is_test_path(path: &[u8]) -> bool {
                         | b"specs"
                         | b"e2e"
                         | b"__mocks__"
+                        | b"integration"
                 )
             {
                 return true;
@@ -108,6 +116,11 @@ pub(crate) fn literal_secret_value(v: &[u8]) -> bool {
         b"changeme",
         b"change_me",
         b"change-me",
+        b"changeit",
+        b"changethis",
+        b"change_this",
+        b"change-this",
+        b"supersecret",
         b"your",
         b"example",
         b"placeholder",
@@ -125,13 +138,38 @@ pub(crate) fn literal_secret_value(v: &[u8]) -> bool {
     {
         return false;
     }
+    // A well-known default (`password`, `postgres`, `guest`) or a lower-case label ending in
+    // one (`astronomy_password`, `db_secret`): it names the value, it is not one.
+    const DEFAULTS: &[&[u8]] = &[
+        b"password",
+        b"passwd",
+        b"pass",
+        b"secret",
+        b"test",
+        b"admin",
+        b"root",
+        b"guest",
+        b"postgres",
+        b"mysql",
+        b"redis",
+    ];
+    if DEFAULTS.contains(&&low[..])
+        || (v
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || *b == b'_' || *b == b'-')
+            && [&b"password"[..], b"secret", b"passwd"]
+                .iter()
+                .any(|d| low.ends_with(d)))
+    {
+        return false;
+    }
     // One character repeated (`aaaa`, `----`).
     !v.iter().all(|&b| b == v[0])
 }
 
 /// The 1-based line of the first `KEY=VALUE` assignment (optionally `export KEY=VALUE`, or
 /// `KEY: VALUE`) whose key names a secret and whose value is a literal (see [`secret_name`] and
-/// [`literal_secret_value`]). Used to tell a dotenv file with credentials from one that holds
+/// [`literal_secret_value`]), or whose value is a URL with a password ([`url_password`]). Used to tell a dotenv file with credentials from one that holds
 /// release variables (`hugoreleaser.env`).
 pub(crate) fn env_secret_line(bytes: &[u8]) -> Option<usize> {
     for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
@@ -143,12 +181,17 @@ pub(crate) fn env_secret_line(bytes: &[u8]) -> Option<usize> {
         let Some(eq) = l.iter().position(|&b| b == b'=' || b == b':') else {
             continue;
         };
-        let (k, v) = (l[..eq].trim_ascii(), &l[eq + 1..]);
+        let (k, mut v) = (l[..eq].trim_ascii(), &l[eq + 1..]);
+        // An unquoted value ends at ` #` (a dotenv comment).
+        if !v.trim_ascii_start().starts_with(b"\"") && !v.trim_ascii_start().starts_with(b"'") {
+            if let Some(c) = memchr::memmem::find(v, b" #") {
+                v = &v[..c];
+            }
+        }
         if !k.is_empty()
             && k.iter()
                 .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-            && secret_name(k)
-            && literal_secret_value(v)
+            && ((secret_name(k) && literal_secret_value(v)) || url_password(v))
         {
             return Some(i + 1);
         }
@@ -169,6 +212,18 @@ pub(crate) fn har_credential_line(bytes: &[u8]) -> Option<usize> {
     });
     let m = r.find(bytes)?;
     Some(1 + memchr::memchr_iter(b'\n', &bytes[..m.start()]).count())
+}
+
+/// Whether the text holds PEM blocks (`-----BEGIN CERTIFICATE-----`, `PUBLIC KEY`,
+/// `CERTIFICATE REQUEST`, …) and no private key: a certificate bundle or a public key saved as
+/// `*.pem` or `*.key`. Any `PRIVATE KEY` text (also an encrypted or malformed block) and any
+/// PuTTY or SSH2 key header keep the file a key.
+pub(crate) fn only_public_pem(bytes: &[u8]) -> bool {
+    let has = |n: &[u8]| memchr::memmem::find(bytes, n).is_some();
+    has(b"-----BEGIN ")
+        && !has(b"PRIVATE KEY")
+        && !has(b"PuTTY-User-Key-File-")
+        && !has(b"---- BEGIN SSH2")
 }
 
 /// Whether the text is a template (Helm, Jinja, Go templates): it holds a `{{ … }}`
@@ -356,16 +411,12 @@ fn assignment_cred(args: &[u8], env: bool, escape: u8) -> Option<DockerfileCred>
     best
 }
 
-fn value_cred(key: &[u8], v: &[u8]) -> Option<DockerfileCred> {
+/// Whether `v` holds a URL with a literal password (`postgres://app:s3cr3t@db/app`), not a
+/// stand-in (`user:pass@localhost`), a variable (`:${PW}@`) or a placeholder.
+pub(crate) fn url_password(v: &[u8]) -> bool {
     static URL: OnceLock<Regex> = OnceLock::new();
-    if v.is_empty() {
-        return None;
-    }
-    if !super::scan_content(v).is_empty() {
-        return Some(DockerfileCred::Token);
-    }
-    let url = URL.get_or_init(|| re(r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]+:([^@\s/]+)@"));
-    if let Some(c) = url.captures(v) {
+    let url = URL.get_or_init(|| re(r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]*:([^@\s/]+)@"));
+    url.captures_iter(v).any(|c| {
         let pw = c.get(1).map_or(&b""[..], |m| m.as_bytes());
         let low = pw.to_ascii_lowercase();
         // `user:pass@localhost/dummy` is a stand-in for a build step, not a credential.
@@ -373,9 +424,19 @@ fn value_cred(key: &[u8], v: &[u8]) -> Option<DockerfileCred> {
             &low[..],
             b"pass" | b"password" | b"passwd" | b"secret" | b"test" | b"pw" | b"pwd"
         );
-        if !stand_in && literal_secret_value(pw) {
-            return Some(DockerfileCred::UrlPassword);
-        }
+        !stand_in && literal_secret_value(pw)
+    })
+}
+
+fn value_cred(key: &[u8], v: &[u8]) -> Option<DockerfileCred> {
+    if v.is_empty() {
+        return None;
+    }
+    if url_password(v) {
+        return Some(DockerfileCred::UrlPassword);
+    }
+    if !super::scan_content(v).is_empty() {
+        return Some(DockerfileCred::Token);
     }
     if secret_name(key) && literal_secret_value(v) {
         return Some(DockerfileCred::Literal);
@@ -386,6 +447,46 @@ fn value_cred(key: &[u8], v: &[u8]) -> Option<DockerfileCred> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_passwords_and_dotenv_lines() {
+        assert!(url_password(b"postgres://app:Zq8rT2vLw9xK@db:5432/app"));
+        assert!(url_password(
+            b"x https://ok.example/ and redis://:Rk3vP9sQ2w@cache:6379/0"
+        ));
+        for v in [
+            &b"postgresql://app:${POSTGRES_PASSWORD}@db/app"[..],
+            b"postgres://postgres:password@localhost/db",
+            b"mysql://root:changeit@db/app",
+            b"https://example.com/a:b@c",
+            b"postgres://db:5432/app",
+        ] {
+            assert!(!url_password(v), "{}", String::from_utf8_lossy(v));
+        }
+        assert_eq!(
+            env_secret_line(b"PORT=1\nDATABASE_URL=postgres://app:Zq8rT2vLw9xK@db/app\n"),
+            Some(2)
+        );
+        // A comment after a real value does not hide it; a quoted `#` is part of the value.
+        assert_eq!(
+            env_secret_line(b"DB_PASSWORD=Zq8rT2vLw9xK # prod\n"),
+            Some(1)
+        );
+        assert_eq!(
+            env_secret_line(b"DB_PASSWORD=\"a #Zq8rT2vLw9xK\"\n"),
+            Some(1)
+        );
+        for t in [
+            &b"POSTGRES_PASSWORD=changeit\n"[..],
+            b"SECRET_KEY=changethis\n",
+            b"SHARED_SECRET=supersecret\n",
+            b"_APP_SMTP_PASSWORD=password\n",
+            b"POSTGRES_ASTRONOMY_PASSWORD=astronomy_password    # see init.sql\n",
+            b"RABBITMQ_DEFAULT_PASS=guest\n",
+        ] {
+            assert_eq!(env_secret_line(t), None, "{}", String::from_utf8_lossy(t));
+        }
+    }
 
     #[test]
     fn test_paths() {
@@ -403,6 +504,12 @@ mod tests {
             "py/test_auth.py",
             "src/main/java/FooTest.java",
             "e2e/recordings/a.har",
+            "google/services/datastream/text-fixtures/private-key.pem",
+            "src/api_fixtures/a.json",
+            "fixture/a.key",
+            "integration/resources/tls/local.key",
+            "integration-tests/certs/a.key",
+            "acceptance_tests/a.yaml",
         ] {
             assert!(is_test_path(p.as_bytes()), "{p}");
         }
@@ -414,6 +521,9 @@ mod tests {
             "contest.md",
             "src/protest/x",
             "attestation/a",
+            "fixtures.md",
+            "integrations/slack/client.py",
+            "contests/a.md",
         ] {
             assert!(!is_test_path(p.as_bytes()), "{p}");
         }

@@ -577,8 +577,18 @@ fn env_examples_are_not_secrets() {
         "template.env",
         "prod.example.env",
         "docker.sample.env",
+        ".env.example.sail",
+        "deploy/.env.sample.production",
     ] {
         assert_eq!(hit(&rs, p, Kind::File), None, "{p}");
+    }
+    // An example's suffix, not its middle, decides: these are real env files.
+    for p in [".env.production", ".env.examples-off", "app/.env.local"] {
+        assert_eq!(
+            hit(&rs, p, Kind::File).map(|h| h.rule),
+            Some("CTX101"),
+            "{p}"
+        );
     }
 }
 

@@ -167,6 +167,24 @@ fn content_signatures_table() {
         (format!("{}\n", Fakes::github("ghr")), "CTX152"),
         (format!("GH={}\n", Fakes::github_pat()), "CTX152"),
         (format!("GITLAB_TOKEN={}\n", Fakes::gitlab()), "CTX153"),
+        (
+            format!(
+                "url: postgres://app:{}@db.internal:5432/app\n",
+                Fakes::rep("Zq8r", 4)
+            ),
+            "CTX167",
+        ),
+        (
+            format!(
+                "const u = \"mongodb+srv://svc:{}@cluster0.mongodb.net/\";\n",
+                Fakes::rep("Yx4h", 4)
+            ),
+            "CTX167",
+        ),
+        (
+            format!("REDIS=redis://:{}!@cache:6379/0\n", Fakes::rep("Rk3v", 3)),
+            "CTX167",
+        ),
         (format!("{}\n", Fakes::slack('b')), "CTX154"),
         (format!("{}\n", Fakes::slack('p')), "CTX154"),
         (format!("{}\n", Fakes::slack('a')), "CTX154"),
@@ -303,6 +321,23 @@ fn content_false_positives() {
             "PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n",
         ]
         .concat(),
+        // README examples that show a key's first and last lines around an ellipsis.
+        [
+            "```text\n-----BEGIN RSA ",
+            "PRIVATE KEY-----\n",
+            &Fakes::rep("QUJD", 16),
+            "\n...\n",
+            &Fakes::rep("ZmFr", 10),
+            "=\n-----END RSA PRIVATE KEY-----\n```\n",
+        ]
+        .concat(),
+        [
+            "  key: |\n    -----BEGIN EC ",
+            "PRIVATE KEY-----\n    ",
+            &Fakes::rep("QUJD", 16),
+            "\u{2026}\n    -----END EC PRIVATE KEY-----\n",
+        ]
+        .concat(),
         // Prose and code that name the header lines of other key formats.
         [
             "a `---- BEGIN SSH2 ENCRYPTED ",
@@ -336,12 +371,43 @@ fn content_false_positives() {
         .concat(),
         "{\"auths\": {\"ghcr.io\": {}}, \"credsStore\": \"desktop\"}\n".to_owned(),
         ["{\"au", "th\": \"dXNlcjpwYXNz\"}\n"].concat(),
+        // URLs whose password is a stand-in, a variable, a placeholder or a dev default.
+        "postgres://postgres:postgres@db:5432/app\n".to_owned(),
+        "DATABASE_URL=postgresql://user:mysecretpassword@localhost/db\n".to_owned(),
+        "mysql://root:admin123@127.0.0.1/app\n".to_owned(),
+        "postgres://app:${POSTGRES_PASSWORD}@db/app\n".to_owned(),
+        "https://USER:PERSONAL_ACCESS_TOKEN@github.com/org/repo.git\n".to_owned(),
+        "amqp://guest:<password>@rabbit:5672/\n".to_owned(),
+        "http://user:changeme-Now1@host/\n".to_owned(),
+        "see https://example.com/a:b@c and mailto://x\n".to_owned(),
+        "https://docs.example.com/Path/To:Page@Ver1/\n".to_owned(),
         // A token glued inside a longer identifier.
         ["xAKIA", &"Q".repeat(16), "Z\n"].concat(),
     ];
     for t in texts {
         assert_hits(&t, &[]);
     }
+}
+
+#[test]
+fn inline_allow_markers_silence_their_own_line_only() {
+    let aws = Fakes::aws();
+    let gh = Fakes::github("ghp");
+    let text = format!(
+        "samples := []string{{\"{aws}\"}} // gitleaks:allow\nTOKEN = \"{gh}\"  # pragma: allowlist secret\nreal = \"{gh}\"\n"
+    );
+    assert_hits(&text, &[("CTX152", 3)]);
+}
+
+#[test]
+fn an_ellipsis_after_a_key_block_does_not_hide_it() {
+    // The ellipsis is looked for only up to the block's END line: prose after a real key, or a
+    // second truncated example below it, does not make the key a placeholder.
+    let key = Fakes::pem("RSA ");
+    assert_hits(&format!("{key}\nMore keys ... later.\n"), &[("CTX150", 1)]);
+    // Without an END line (a file cut at --content-max), the body read so far decides.
+    let cut = key.split("-----END").next().unwrap().to_string();
+    assert_hits(&cut, &[("CTX150", 1)]);
 }
 
 #[test]

@@ -610,3 +610,345 @@ fn gitignored_entries_are_not_reported_twice() {
     assert!(rules_of("logs/app.log").is_empty());
     assert_eq!(rules_of("notes.txt"), ["CTX001"]);
 }
+
+/// A PEM block with a base64 body, with run-time generated (fake) content.
+fn pem_block(g: &mut Gen, label: &str) -> String {
+    let body: Vec<String> = (0..4)
+        .map(|_| {
+            g.pick(
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+                64,
+            )
+        })
+        .collect();
+    format!(
+        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+        body.join("\n")
+    )
+}
+
+#[test]
+fn pem_and_key_files_holding_only_public_blocks_are_not_secrets() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x9e3a);
+    let cert = pem_block(&mut g, "CERTIFICATE");
+    let cert2 = pem_block(&mut g, "CERTIFICATE");
+    let public = pem_block(&mut g, "PUBLIC KEY");
+    let csr = pem_block(&mut g, "CERTIFICATE REQUEST");
+    let key = g.pem();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        // A CA bundle, a public key, a request, and a certificate saved under a key-like name.
+        .file("certs/aws_certificates.pem", format!("{cert}{cert2}"))
+        .file("keys/signing_public.key", public.clone())
+        .file("certs/server.csr.pem", csr)
+        .file("certs/keystore_alias_cert.pem", cert.clone())
+        // A certificate with its key, and a key alone: secrets.
+        .file("certs/server-bundle.pem", format!("{cert}{key}"))
+        .file("certs/tls.key", key.clone())
+        // Not PEM text at all: the name decides.
+        .file("certs/legacy.pem", "opaque\n");
+    let v = json(&env, &[]);
+    for p in [
+        "certs/aws_certificates.pem",
+        "keys/signing_public.key",
+        "certs/server.csr.pem",
+        "certs/keystore_alias_cert.pem",
+    ] {
+        assert!(find(&v, p).is_empty(), "{p}: {:#?}", find(&v, p));
+    }
+    assert_eq!(secret_of(&v, "certs/server-bundle.pem")["severity"], "high");
+    assert_eq!(secret_of(&v, "certs/server-bundle.pem")["line"], 7);
+    assert_eq!(secret_of(&v, "certs/tls.key")["severity"], "high");
+    assert_eq!(secret_of(&v, "certs/legacy.pem")["rule"], "CTX104");
+    // Without the content scan nothing is read: the names decide.
+    let v = json(&env, &["--no-content-scan"]);
+    assert_eq!(
+        secret_of(&v, "certs/aws_certificates.pem")["rule"],
+        "CTX104"
+    );
+    assert_eq!(secret_of(&v, "keys/signing_public.key")["rule"], "CTX103");
+}
+
+#[test]
+fn keys_under_integration_and_fixture_directories_are_test_fixtures() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x7e57);
+    let key = g.pem();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file("integration/resources/tls/local.key", key.clone())
+        .file("services/db/text-fixtures/private-key.pem", key.clone())
+        .file("acceptance-tests/certs/ca.key", key.clone())
+        .file("deploy/tls/local.key", key);
+    let v = json(&env, &[]);
+    for p in [
+        "integration/resources/tls/local.key",
+        "services/db/text-fixtures/private-key.pem",
+        "acceptance-tests/certs/ca.key",
+    ] {
+        let f = secret_of(&v, p);
+        assert_eq!(f["severity"], "low", "{f:#}");
+        assert!(
+            f["message"].as_str().unwrap().contains("test fixture"),
+            "{f:#}"
+        );
+    }
+    assert_eq!(secret_of(&v, "deploy/tls/local.key")["severity"], "high");
+}
+
+#[test]
+fn a_token_in_a_dockerfile_env_is_graded_by_the_image_not_by_the_file() {
+    // The Dockerfile is in the context but no COPY takes it; its ENV value is in the image all
+    // the same. Its content hits (the token's own signature) must not cap it to medium.
+    let env = TestEnv::new();
+    let mut g = Gen(0xd0cf);
+    let (gh, pw) = (g.github(), g.alnum(20));
+    env.file(
+        "Dockerfile",
+        format!("FROM alpine:3.20\nENV GITHUB_TOKEN={gh}\nENV DB_PASSWORD={pw}\nCOPY app/ /app/\n"),
+    )
+    .file("app/main.py", "print('hi')\n");
+    let v = json(&env, &[]);
+    let d = secret_of(&v, "Dockerfile");
+    assert_eq!(d["rule"], "CTX170", "{d:#}");
+    assert_eq!(d["severity"], "high", "{d:#}");
+    assert_eq!(d["line"], 2, "{d:#}");
+    let msg = d["message"].as_str().unwrap();
+    assert!(!msg.contains("not copied into an image"), "{d:#}");
+    assert!(
+        d["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("remove the value from the Dockerfile"),
+        "{d:#}"
+    );
+}
+
+#[test]
+fn dotenv_files_report_the_line_of_the_secret_and_are_low_without_one() {
+    let env = TestEnv::new();
+    let mut g = Gen(0xe4f0);
+    let (pw, aws_secret) = (g.alnum(18), g.alnum(40));
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        // A compose variables file: image tags, ports, a well-known default.
+        .file(
+            ".env",
+            "COMPOSE_PROJECT_NAME=demo\nIMAGE_VERSION=2.0.1\nPOSTGRES_PASSWORD=changeit\nAPI_KEY=\n",
+        )
+        .file(
+            "svc/.env",
+            format!("PORT=8080\nDATABASE_URL=postgres://app:{pw}@db:5432/app\n"),
+        )
+        .file(
+            ".env.production",
+            format!("REGION=eu-west-1\nLOG=info\nAWS_SECRET_ACCESS_KEY={aws_secret}\n"),
+        )
+        .file(
+            "deploy/app.env",
+            "DATABASE_URL=postgresql://app:${POSTGRES_PASSWORD}@db/app\n",
+        )
+        .file("deploy/db.env", format!("MONGO_URI=mongodb+srv://svc:{pw}@cluster0.mongodb.net/\n"));
+    let v = json(&env, &[]);
+    let plain = secret_of(&v, ".env");
+    assert_eq!(plain["severity"], "low", "{plain:#}");
+    assert!(
+        plain["message"]
+            .as_str()
+            .unwrap()
+            .contains("no secret-looking value"),
+        "{plain:#}"
+    );
+    for (p, line) in [
+        ("svc/.env", 2),
+        (".env.production", 3),
+        ("deploy/db.env", 1),
+    ] {
+        let f = secret_of(&v, p);
+        assert_eq!(
+            (&f["severity"], &f["line"]),
+            (&"high".into(), &line.into()),
+            "{f:#}"
+        );
+    }
+    assert!(
+        find(&v, "deploy/app.env").is_empty(),
+        "{:#?}",
+        find(&v, "deploy/app.env")
+    );
+    // Without the content scan the name decides: `.env` high, `*.env` low.
+    let off = json(&env, &["--no-content-scan"]);
+    assert_eq!(secret_of(&off, ".env")["severity"], "high");
+    assert_eq!(secret_of(&off, "deploy/db.env")["severity"], "low");
+}
+
+#[test]
+fn urls_with_a_real_password_are_found_and_dev_defaults_are_not() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x0d1b);
+    let pw = [&g.alnum(6), "7", &g.alnum(10)].concat();
+    env.file("Dockerfile", "FROM node:20\nCOPY src/ /app/src/\n")
+        .file(
+            "src/db.ts",
+            format!("import pg from 'pg';\n\nexport const pool = new pg.Pool({{ connectionString: \"postgres://app:{pw}@db.internal:5432/app\" }});\n"),
+        )
+        .file(
+            "config/settings.yaml",
+            format!("cache:\n  url: redis://:{pw}@cache:6379/0\n"),
+        )
+        .file(
+            "docker-compose.yml",
+            "services:\n  api:\n    environment:\n      DATABASE_URL: postgres://postgres:postgres@db:5432/app\n      AMQP_URL: amqp://guest:guest@rabbit:5672/\n      MONGO_URL: mongodb://root:${MONGO_PASSWORD}@mongo/\n",
+        )
+        .file(
+            "docs/setup.md",
+            "Clone with `https://USER:PERSONAL_ACCESS_TOKEN@github.com/org/repo.git`.\n",
+        );
+    let v = json(&env, &[]);
+    let f = secret_of(&v, "src/db.ts");
+    assert_eq!(
+        (&f["rule"], &f["severity"], &f["line"]),
+        (&"CTX167".into(), &"high".into(), &3.into()),
+        "{f:#}"
+    );
+    let f = secret_of(&v, "config/settings.yaml");
+    assert_eq!(
+        (&f["severity"], &f["line"]),
+        (&"medium".into(), &2.into()),
+        "{f:#}"
+    );
+    assert!(
+        find(&v, "docker-compose.yml").is_empty(),
+        "{:#?}",
+        find(&v, "docker-compose.yml")
+    );
+    assert!(
+        find(&v, "docs/setup.md").is_empty(),
+        "{:#?}",
+        find(&v, "docs/setup.md")
+    );
+    for args in [
+        &["--format", "json", "."][..],
+        &["."],
+        &["--format", "sarif", "."],
+    ] {
+        let out = env.run(args);
+        assert!(!text(&out.stdout).contains(&pw[..8]), "{args:?}");
+    }
+}
+
+#[test]
+fn credential_files_named_so_report_the_line_of_the_secret() {
+    let env = TestEnv::new();
+    let mut g = Gen(0xc0f1);
+    let (tok, pw) = (g.alnum(40), g.alnum(18));
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file(
+            "deploy/kubeconfig",
+            format!(
+                "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    token: {tok}\n"
+            ),
+        )
+        .file(
+            "config/secrets.yml",
+            format!("development:\n  secret_key_base: {tok}\n"),
+        )
+        .file(
+            "pub/.pypirc",
+            format!("[pypi]\nusername = deploy\npassword = {pw}\n"),
+        )
+        // Nothing secret-looking inside: the name still decides, without a line.
+        .file(
+            "ops/kubeconfig",
+            "apiVersion: v1\nkind: Config\nusers: []\n",
+        );
+    let v = json(&env, &[]);
+    for (p, line) in [
+        ("deploy/kubeconfig", 6),
+        ("config/secrets.yml", 2),
+        ("pub/.pypirc", 3),
+    ] {
+        let f = secret_of(&v, p);
+        assert_eq!(
+            (&f["severity"], &f["line"]),
+            (&"high".into(), &line.into()),
+            "{f:#}"
+        );
+    }
+    let f = secret_of(&v, "ops/kubeconfig");
+    assert!(f["line"].is_null(), "{f:#}");
+}
+
+#[test]
+fn npmrc_without_a_token_is_low_and_with_one_is_high_at_its_line() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x4e70);
+    let tok = ["npm", "_", &g.alnum(36)].concat();
+    env.file("Dockerfile", "FROM node:20\nCOPY . /app\n")
+        .file(".npmrc", "save-exact=true\nlegacy-peer-deps=true\n")
+        .file("ui/.yarnrc", "registry \"https://registry.yarnpkg.com\"\n")
+        .file(
+            "pkg/.npmrc",
+            "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n",
+        )
+        .file(
+            "app/.npmrc",
+            format!(
+                "registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken={tok}\n"
+            ),
+        );
+    let v = json(&env, &[]);
+    for p in [".npmrc", "ui/.yarnrc", "pkg/.npmrc"] {
+        let f = secret_of(&v, p);
+        assert_eq!(f["severity"], "low", "{f:#}");
+        assert!(
+            f["message"].as_str().unwrap().contains("no registry token"),
+            "{f:#}"
+        );
+    }
+    let f = secret_of(&v, "app/.npmrc");
+    assert_eq!(
+        (&f["severity"], &f["line"]),
+        (&"high".into(), &2.into()),
+        "{f:#}"
+    );
+    // Without the content scan the name decides.
+    let off = json(&env, &["--no-content-scan"]);
+    assert_eq!(secret_of(&off, ".npmrc")["severity"], "medium");
+}
+
+#[test]
+fn a_source_package_named_target_is_not_build_output() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file("internal/event/target/webhook.go", "package target\n")
+        .file("internal/event/target/kafka.go", "package target\n")
+        .file("internal/logger/target/http/http.go", "package http\n")
+        .file("rs/target/doc/search-index.js", "var x;\n")
+        .file("rs/target/debug/app", "\x7fELF")
+        .file(
+            "target/CACHEDIR.TAG",
+            "Signature: 8a477f597d28d172789f06886806bc55\n",
+        )
+        .file("target/debug/app", "\x7fELF")
+        .file("svc/target/classes/App.class", "\u{ca}")
+        .file("svc/target/app.jar", "PK");
+    let v = json(&env, &[]);
+    let rules_at = |p: &str| -> Vec<String> {
+        find(&v, p)
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        !rules_at("internal/event/target").contains(&"CTX401".to_string()),
+        "{:#?}",
+        find(&v, "internal/event/target")
+    );
+    assert!(
+        !rules_at("internal/logger/target").contains(&"CTX401".to_string()),
+        "{:#?}",
+        find(&v, "internal/logger/target")
+    );
+    assert_eq!(rules_at("target"), ["CTX401"]);
+    assert_eq!(rules_at("rs/target"), ["CTX401"]);
+    assert_eq!(rules_at("svc/target"), ["CTX401"]);
+}
