@@ -490,3 +490,53 @@ fn root_only_fix_is_not_proposed_when_it_would_exclude_copied_files() {
     assert_eq!(d.len(), 1, "{v:#}");
     assert_eq!(d[0]["fix"], "**/static", "{v:#}");
 }
+
+/// `explain` on a path the context does not hold: it says so, and what each builder would do
+/// once the path is created (the deciding line, or the excluded parent the classic builder
+/// never walks into); a question answered, so exit 0 as for any other path. A path below a
+/// symbolic link is not "missing": docker sends the link.
+#[test]
+fn explain_a_path_that_does_not_exist_says_what_would_happen_to_it() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n")
+        .file("src/a.js", "a\n")
+        .dir("build")
+        .symlink("lnk", "src")
+        .dockerignore("*.log\n!keep.log\nbuild\n!**/keep.txt\n");
+    let o = env.run([
+        "explain",
+        "nope.txt",
+        "x.log",
+        "keep.log",
+        "build/x/keep.txt",
+        "lnk/a.js",
+    ]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
+    for want in [
+        "nope.txt (does not exist in the context)\n  BuildKit: NOT SENT — does not exist in the context; if it existed, it would be sent (no ignore line matches it)",
+        "BuildKit: NOT SENT — does not exist in the context; if it existed, it would not be sent (excluded by .dockerignore:1: `*.log`)",
+        "classic builder: NOT SENT — does not exist in the context; if it existed, it would be sent (re-included by .dockerignore:2: `!keep.log`)",
+        "classic builder: NOT SENT — does not exist in the context; if it existed, it would not be sent (build is excluded by .dockerignore:3: `build` and never walked into)",
+        "note: once it exists, the two builders would disagree on this path",
+        "lnk/a.js\n  BuildKit: NOT SENT — lnk is a symbolic link: docker sends the link, not what lies behind it",
+    ] {
+        assert!(out.contains(want), "{want}\n---\n{out}");
+    }
+    let o = env.run([
+        "explain",
+        "--format",
+        "json",
+        "build/x/keep.txt",
+        "src/a.js",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("explain JSON");
+    let b = &v[0]["verdicts"];
+    assert_eq!(b[0]["reason"], "missing", "{v:#}");
+    assert_eq!(b[0]["would_be_sent"], true, "{v:#}");
+    assert_eq!(b[1]["would_be_sent"], false, "{v:#}");
+    assert_eq!(b[1]["pruned_at"], "build", "{v:#}");
+    // An existing path has no hypothetical.
+    assert!(v[1]["verdicts"][0].get("would_be_sent").is_none(), "{v:#}");
+}
