@@ -757,20 +757,29 @@ fn disagree(cx: &mut Ctx, a: &Analysis, o: &Analysis) {
         return;
     }
     // Top-most paths only: a directory stands for what is below it when it differs too.
-    let mut tops: Vec<&Vec<u8>> = Vec::new();
-    for p in &diff {
-        if let Some(t) = tops.last() {
-            if p.starts_with(t) && p.get(t.len()) == Some(&b'/') {
-                continue;
-            }
-        }
-        tops.push(p);
-    }
+    // (An ancestor is looked up, not compared with the previous path: `a-b` sorts between `a`
+    // and `a/b`.)
+    let tops: Vec<&Vec<u8>> = diff
+        .iter()
+        .filter(|p| {
+            !p.iter()
+                .enumerate()
+                .any(|(i, &b)| b == b'/' && diff.contains(&p[..i].to_vec()))
+        })
+        .copied()
+        .collect();
     let podman = a.resolved.podman;
     let (kb, cl) = if a.builder == Builder::Buildkit && !podman {
         (&sa, &so)
     } else {
         (&so, &sa)
+    };
+    // Each place is named with the count of differing entries below it, so the places and
+    // their counts add up to the total.
+    let below = |t: &[u8]| {
+        diff.iter()
+            .filter(|p| p.len() > t.len() && p.starts_with(t) && p[t.len()] == b'/')
+            .count()
     };
     let mut parts = Vec::new();
     for p in tops.iter().take(20) {
@@ -780,10 +789,24 @@ fn disagree(cx: &mut Ctx, a: &Analysis, o: &Analysis) {
             (true, true) => "docker only",
             (false, true) => "Podman/Buildah only",
         };
-        parts.push(format!("{} ({who})", show(p)));
+        let n = below(p);
+        parts.push(match n {
+            0 => format!("{} ({who})", show(p)),
+            _ => format!(
+                "{}/ ({who}) and {n} entr{} below it",
+                show(p),
+                if n == 1 { "y" } else { "ies" }
+            ),
+        });
     }
     if tops.len() > 20 {
-        parts.push(format!("and {} more", tops.len() - 20));
+        let rest: usize = tops[20..].iter().map(|t| 1 + below(t)).sum();
+        parts.push(format!(
+            "and {rest} more entr{} in {} more place{}",
+            if rest == 1 { "y" } else { "ies" },
+            tops.len() - 20,
+            if tops.len() - 20 == 1 { "" } else { "s" }
+        ));
     }
     let _ = State::Sent;
     cx.findings.push(Finding {

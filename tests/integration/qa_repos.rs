@@ -540,3 +540,28 @@ fn explain_a_path_that_does_not_exist_says_what_would_happen_to_it() {
     // An existing path has no hypothetical.
     assert!(v[1]["verdicts"][0].get("would_be_sent").is_none(), "{v:#}");
 }
+
+/// DI011: the count and the list agree. Each place where the builders part is named with the
+/// entries below it (so they add up to the total), and a directory sorting between another and
+/// its children (`build-x` between `build` and `build/a`) does not bring a child back as a
+/// place of its own.
+#[test]
+fn builders_disagree_names_every_entry_it_counts() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n")
+        .file("build/a/keep.txt", "k\n")
+        .file("build/a/other", "o\n")
+        .file("build-x/keep.txt", "k\n")
+        .file("dist/keep.txt", "k\n")
+        .dockerignore("build\nbuild-x\ndist\n!**/keep.txt\n");
+    let (_, v) = lint_json(&env);
+    let d = lint_findings(&v, "DI011");
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(
+        d[0]["message"],
+        "the classic builder and BuildKit disagree on 7 entries: build/ (BuildKit only) and 2 \
+         entries below it, build-x/ (BuildKit only) and 1 entry below it, dist/ (BuildKit only) \
+         and 1 entry below it",
+        "{v:#}"
+    );
+}
