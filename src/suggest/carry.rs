@@ -225,6 +225,66 @@ pub(crate) fn choose(
     (lines, rekeep)
 }
 
+/// The user's valid lines the proposal does not keep (comments and blank lines aside), each
+/// with why: `(line number, line, why)`. `text` is the proposed file.
+pub(crate) fn not_carried(
+    m: &Model,
+    plan: &Plan,
+    user: &UserLines,
+    text: &str,
+    warnings: &[String],
+) -> Vec<(usize, String, String)> {
+    let written: BTreeSet<&str> = text.lines().map(str::trim).collect();
+    let whole = PatternSet::parse(user.text.as_bytes()).unwrap_or_default();
+    let mut out = Vec::new();
+    for (n, line) in user.text.split('\n').enumerate() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') || written.contains(t) {
+            continue;
+        }
+        let Ok(single) = PatternSet::parse(t.as_bytes()) else {
+            continue;
+        };
+        let quoted = format!("`{t}`");
+        let why = if warnings
+            .iter()
+            .any(|w| w.contains(&quoted) && w.ends_with("not carried over"))
+        {
+            "it would exclude a file the build copies (see the warning below)"
+        } else if t.starts_with('!') {
+            "an exception: the keep lines send what the build uses, and only that"
+        } else {
+            let hit: Vec<usize> = (0..m.paths.len())
+                .filter(|&i| {
+                    single
+                        .matches_or_parent_matches(m.paths[i].as_bytes())
+                        .unwrap_or(false)
+                })
+                .collect();
+            let kept: Vec<usize> = hit
+                .iter()
+                .copied()
+                .filter(|&i| inside(plan, &m.paths[i]))
+                .collect();
+            if hit.is_empty() {
+                "it matches nothing in the context today"
+            } else if kept.is_empty() {
+                "everything it matches is outside the kept paths, which `*` leaves out"
+            } else if kept.iter().all(|&i| {
+                !whole
+                    .matches_or_parent_matches(m.paths[i].as_bytes())
+                    .unwrap_or(true)
+            }) {
+                "a later line re-included what it matches inside the kept paths; `*` leaves out the rest"
+            } else {
+                "the allowlist decides what it matched"
+            }
+        };
+        out.push((n + 1, t.to_string(), why.to_string()));
+    }
+    out
+}
+
 /// The plain-text directories a pattern line starts with (`/public/hot` → `public/hot`,
 /// `bootstrap/cache/*.php` → `bootstrap/cache`), or `None` when its first component already has
 /// a wildcard.

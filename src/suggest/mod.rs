@@ -123,6 +123,9 @@ pub struct Suggestion {
     pub protective: Vec<String>,
     /// Lines of the current file dropped because they are invalid: (line number, line, why).
     pub dropped_lines: Vec<(usize, String, String)>,
+    /// Valid lines of the current file the proposal does not keep (comments aside): (line
+    /// number, line, why).
+    pub not_carried: Vec<(usize, String, String)>,
     /// Files the build copies and sent today that the proposal removes: (path, reason).
     pub removals: Vec<(String, String)>,
     /// The same, grouped by the entry the rule fired on: (path, `/` for a directory; reason;
@@ -690,6 +693,7 @@ fn build(
     } else {
         per_dockerfile_offer(config, main)
     };
+    let not_carried = carry::not_carried(&m, &plan, &user, &text, &warnings);
     Ok(Suggestion {
         text,
         destination,
@@ -704,6 +708,7 @@ fn build(
         carried: plan.carried.clone(),
         protective,
         dropped_lines: user.dropped.clone(),
+        not_carried,
         removals,
         removal_groups,
         served: targets

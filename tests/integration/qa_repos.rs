@@ -565,3 +565,52 @@ fn builders_disagree_names_every_entry_it_counts() {
         "{v:#}"
     );
 }
+
+/// suggest names every valid line of the current file it does not carry over (comments aside),
+/// with why, and caps the list.
+#[test]
+fn suggest_names_the_user_lines_it_does_not_carry_over() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM node\nCOPY package.json ./\nCOPY src/ ./src/\nCOPY README.md ./\n",
+    )
+    .file("package.json", "{}\n")
+    .file("src/a.js", "a\n")
+    .file("README.md", "r\n")
+    .file("docs/x.md", "d\n")
+    .dockerignore(
+        "# deps\nnode_modules\n*.md\n!README.md\ndocs/\n**/*.bak\npackage.json\nweird\x1bx\n",
+    );
+    let (code, out, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("\nnode_modules\n"), "{out}");
+    for want in [
+        "not carried over from the current file: 5 line(s)\n",
+        "    - line 3 `*.md`: a later line re-included what it matches inside the kept paths; `*` leaves out the rest\n",
+        "    - line 5 `docs/`: everything it matches is outside the kept paths, which `*` leaves out\n",
+        "    - line 6 `**/*.bak`: it matches nothing in the context today\n",
+        "    - line 7 `package.json`: it would exclude a file the build copies (see the warning below)\n",
+        "    - line 8 `weird\\x1bx`: it matches nothing in the context today\n",
+    ] {
+        assert!(err.contains(want), "{want}\n---\n{err}");
+    }
+    // Neither the comment nor the carried line nor the exception the proposal writes itself.
+    assert!(
+        !err.contains("`# deps`") && !err.contains("line 2 `node_modules`"),
+        "{err}"
+    );
+    assert!(!err.contains("`!README.md`:"), "{err}");
+
+    // Capped at 20.
+    let many: String = (0..25).map(|i| format!("gone{i}\n")).collect();
+    env.dockerignore(many);
+    let (_, _, err) = suggest(&env, &[]);
+    assert!(
+        err.contains("not carried over from the current file: 25 line(s)\n"),
+        "{err}"
+    );
+    assert!(err.contains("    - line 20 `gone19`"), "{err}");
+    assert!(!err.contains("`gone20`"), "{err}");
+    assert!(err.contains("    … and 5 more\n"), "{err}");
+}
