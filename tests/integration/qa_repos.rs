@@ -614,3 +614,49 @@ fn suggest_names_the_user_lines_it_does_not_carry_over() {
     assert!(!err.contains("`gone20`"), "{err}");
     assert!(err.contains("    … and 5 more\n"), "{err}");
 }
+
+/// A Dockerfile found in a subdirectory whose COPY sources exist in its own directory (and, by
+/// name, at the root too) is built with its own directory: not served. Served, its `COPY .env`
+/// kept the root's `.env` (a secret the user's `.env` line kept out) with `!.env`. A
+/// subdirectory Dockerfile whose sources exist only from the root is still served; with -f it
+/// is served whatever its sources.
+#[test]
+fn a_subdirectory_dockerfile_is_not_served_for_root_files_of_the_same_name() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM python\nCOPY app.py requirements.txt ./\n",
+    )
+    .file("app.py", "x\n")
+    .file("requirements.txt", "y\n")
+    .file("package.json", "{}\n")
+    .file(".env", "AWS_SECRET_ACCESS_KEY=abc\n")
+    .file(
+        "services/api/Dockerfile",
+        "FROM node\nCOPY package.json ./\nCOPY .env ./\nCOPY src ./src\n",
+    )
+    .file("services/api/package.json", "{}\n")
+    .file("services/api/.env", "K=1\n")
+    .file("services/api/src/i.js", "s\n")
+    .file(
+        "deploy/Dockerfile",
+        "FROM python\nCOPY requirements.txt .\n",
+    )
+    .dockerignore(".env\nnode_modules\n");
+    let (code, out, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!out.contains("!.env"), "{out}");
+    assert!(!out.contains("!package.json"), "{out}");
+    assert!(
+        err.contains("note: services/api/Dockerfile (found in the context) not served: 3 of its 3 COPY source(s) exist in services/api/, 2 in this context, so it is built with that directory"),
+        "{err}"
+    );
+    assert!(
+        err.contains("serves    deploy/Dockerfile (found in the context)"),
+        "{err}"
+    );
+    assert!(!err.contains("COPY src (line 4) matches nothing"), "{err}");
+    let (code, out, err) = suggest(&env, &["-f", "services/api/Dockerfile"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("!package.json"), "{out}");
+}
