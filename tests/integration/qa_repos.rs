@@ -660,3 +660,54 @@ fn a_subdirectory_dockerfile_is_not_served_for_root_files_of_the_same_name() {
     assert_eq!(code, Some(0), "{err}");
     assert!(out.contains("!package.json"), "{out}");
 }
+
+/// eShopOnWeb: `*/bin` and `*/obj` (a .NET habit) match one level below the root only, so a
+/// project's `src/Web/bin/` and `src/Web/obj/` are sent: DI003 (it was "matches nothing",
+/// DI002). The fix `**/bin` is proposed because git ignores what it would exclude (no clean
+/// checkout holds it); without that, the build copying everything, it is not.
+#[test]
+fn a_pattern_pinned_one_level_down_lets_deeper_entries_through() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY . .\nRUN dotnet publish -o out\n",
+    )
+    .file("Web.sln", "\n")
+    .file("src/Web/Web.csproj", "<Project/>\n")
+    .file("src/Web/bin/Debug/net8.0/Web.dll", "MZ\n")
+    .file("src/Web/obj/project.assets.json", "{}\n")
+    .file("tools/bin/run.sh", "#!/bin/sh\n")
+    .file(".gitignore", "bin/\nobj/\n")
+    .dockerignore(".git\n*/bin\n*/obj\n");
+    let o = std::process::Command::new("git")
+        .args(["init", "-q", "."])
+        .current_dir(env.ctx())
+        .output()
+        .expect("git");
+    assert!(o.status.success());
+    let (code, v) = lint_json(&env);
+    assert_eq!(code, Some(0), "{v:#}");
+    let d = lint_findings(&v, "DI003");
+    assert_eq!(d.len(), 2, "{v:#}");
+    assert_eq!(
+        d[0]["message"],
+        "`*/bin` only matches one level below the context root, but 1 file below it is sent (3 B), e.g. src/Web/bin/Debug/net8.0/Web.dll; did you mean `**/bin`?",
+        "{v:#}"
+    );
+    assert_eq!(d[0]["fix"], "**/bin", "{v:#}");
+    assert_eq!(d[1]["fix"], "**/obj", "{v:#}");
+    assert!(lint_findings(&v, "DI002").is_empty(), "{v:#}");
+
+    // Not ignored by git: `**/bin` would exclude copied files that a clean checkout holds.
+    env.file(".gitignore", "obj/\n");
+    let (_, v) = lint_json(&env);
+    let d = lint_findings(&v, "DI003");
+    assert_eq!(d[0]["fix"], "", "{v:#}");
+    assert!(
+        d[0]["message"].as_str().unwrap().contains(
+            "`**/bin` would also exclude src/Web/bin/Debug/net8.0/Web.dll, which the build copies"
+        ),
+        "{v:#}"
+    );
+    assert_eq!(d[1]["fix"], "**/obj", "{v:#}");
+}
