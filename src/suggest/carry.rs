@@ -175,10 +175,13 @@ pub(crate) fn choose(
         let text = String::from_utf8_lossy(&pat.line().original)
             .trim()
             .to_string();
-        let Some(prefix) = literal_dirs(&text) else {
-            continue;
+        let reaches = match literal_dirs(&text) {
+            Some(prefix) => inside(plan, &prefix),
+            // `*/dist` (mealie): its leading wildcards name a kept directory (`frontend`),
+            // so it reaches `frontend/dist`, a local build's output.
+            None => wildcard_dirs_reach_kept(plan, &text),
         };
-        if !inside(plan, &prefix) {
+        if !reaches {
             continue;
         }
         let single = PatternSet::parse(text.as_bytes()).unwrap_or_default();
@@ -283,6 +286,29 @@ pub(crate) fn not_carried(
         out.push((n + 1, t.to_string(), why.to_string()));
     }
     out
+}
+
+/// A line whose first components hold wildcards (never `**`) that match, one by one, every
+/// component of a kept path, with more components after: it reaches inside that path.
+fn wildcard_dirs_reach_kept(plan: &Plan, line: &str) -> bool {
+    let comps: Vec<&str> = line
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect();
+    if comps.iter().any(|c| c.contains("**") || *c == "..") {
+        return false;
+    }
+    plan.keep.iter().any(|k| {
+        let kc: Vec<&str> = k.split('/').collect();
+        comps.len() > kc.len()
+            && kc.iter().zip(&comps).all(|(k, c)| {
+                PatternSet::parse(c.as_bytes()).is_ok_and(|s| {
+                    s.patterns()
+                        .first()
+                        .is_some_and(|p| p.matches(k.as_bytes()) == Ok(true))
+                })
+            })
+    })
 }
 
 /// The plain-text directories a pattern line starts with (`/public/hot` → `public/hot`,

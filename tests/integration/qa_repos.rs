@@ -711,3 +711,32 @@ fn a_pattern_pinned_one_level_down_lets_deeper_entries_through() {
     );
     assert_eq!(d[1]["fix"], "**/obj", "{v:#}");
 }
+
+/// mealie: `*/dist` matches nothing today, but its leading `*` names the kept `frontend`, so it
+/// reaches `frontend/dist`, what a local `yarn generate` writes: carried, so that output stays
+/// out once it exists (as `/public/hot` is). A line reaching no kept path is not.
+#[test]
+fn a_line_whose_wildcard_names_a_kept_directory_is_carried() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM node AS b\nCOPY ./frontend .\nRUN yarn install && yarn generate\nFROM python\nCOPY ./app /app\nCOPY --from=b /dist /static\n",
+    )
+    .file("frontend/package.json", "{}\n")
+    .file("frontend/pages/index.vue", "<template/>\n")
+    .file("app/main.py", "print()\n")
+    .file("docs/index.md", "d\n")
+    .dockerignore("*/node_modules\n*/dist\n*/x/y\ndocs/*/build\n");
+    let (code, out, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("\n*/dist\n"), "{out}");
+    assert!(out.contains("\n*/node_modules\n"), "{out}");
+    // `*/x/y` reaches `frontend/x/y` or `app/x/y`: carried too; `docs/*/build` starts in a
+    // directory the build does not copy.
+    assert!(out.contains("\n*/x/y\n"), "{out}");
+    assert!(!out.contains("docs/*/build"), "{out}");
+    env.file("frontend/dist/index.html", "<html/>\n");
+    let (code, out, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("\n*/dist\n"), "{out}");
+}
