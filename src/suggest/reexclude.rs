@@ -318,7 +318,14 @@ pub(crate) fn choose(
                 });
                 let no_literal = !m.literals.iter().any(|l| hit(l));
                 if only_flagged && no_literal {
-                    out.push((g.to_string(), format!("{reason}, {} entries", ids.len())));
+                    out.push((
+                        g.to_string(),
+                        format!(
+                            "{reason}, {} entr{}",
+                            ids.len(),
+                            if ids.len() == 1 { "y" } else { "ies" }
+                        ),
+                    ));
                     continue;
                 }
             }
