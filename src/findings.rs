@@ -293,6 +293,7 @@ fn scan_files(a: &Analysis, opts: &ReportOptions, cands: &[Cand]) -> Vec<(usize,
             || s.env_line.is_some()
             || s.har_line.is_some()
             || s.template
+            || s.public_only
             || cands[i].wants != Wants::default();
         k.then_some((i, s))
     };

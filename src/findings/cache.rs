@@ -65,7 +65,7 @@ pub(crate) struct ScanCache {
 }
 
 fn wants_bits(w: Wants) -> u8 {
-    u8::from(w.env) | u8::from(w.har) << 1 | u8::from(w.template) << 2
+    u8::from(w.env) | u8::from(w.har) << 1 | u8::from(w.template) << 2 | u8::from(w.public) << 3
 }
 
 fn path_key(path: &[u8]) -> u64 {
@@ -280,7 +280,8 @@ fn encode<W: Write>(
         b.extend_from_slice(&print.to_le_bytes());
         let flags = u8::from(s.template)
             | u8::from(s.env_line.is_some()) << 1
-            | u8::from(s.har_line.is_some()) << 2;
+            | u8::from(s.har_line.is_some()) << 2
+            | u8::from(s.public_only) << 3;
         b.extend_from_slice(&[wants, flags]);
         let hits: Vec<(u8, usize)> = s
             .hits
@@ -377,6 +378,7 @@ fn decode<R: Read>(r: R, header: &[u8]) -> Option<(Vec<Entry>, Vec<Scanned>)> {
             env_line,
             har_line,
             template: flags & 1 != 0,
+            public_only: flags & 8 != 0,
         };
         // Written sorted by key; anything else is not this binary's file.
         if out.last().is_some_and(|e: &Entry| e.key >= key) {

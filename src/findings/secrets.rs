@@ -27,6 +27,9 @@ pub(crate) struct Wants {
     pub har: bool,
     /// A secret-named file: a template (`{{ … }}`) is graded lower.
     pub template: bool,
+    /// A key file by name (`*.key`, `*.pem`): no secret when it holds only public keys or
+    /// certificates (an apt repository's `yarn-pubkey.gpg.key`).
+    pub public: bool,
 }
 
 impl Wants {
@@ -41,6 +44,7 @@ impl Wants {
             env: h.rule == "CTX101" && !low.starts_with(b".env"),
             har: h.rule == "CTX122" && low.ends_with(b".har"),
             template: true,
+            public: h.rule == "CTX103" || h.rule == "CTX104",
         }
     }
 }
@@ -56,6 +60,8 @@ pub(crate) struct Scanned {
     pub har_line: Option<usize>,
     /// Holds `{{ … }}`.
     pub template: bool,
+    /// Holds public keys or certificates only (asked by [`Wants::public`]).
+    pub public_only: bool,
 }
 
 impl Scanned {
@@ -78,6 +84,7 @@ impl Scanned {
                 None
             },
             template: w.template && rules::is_template(bytes),
+            public_only: w.public && rules::public_keys_only(bytes),
         }
     }
 }
@@ -138,6 +145,11 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         }
         if template {
             sev = cap(sev, Severity::Low);
+        }
+        // A `*.key` holding a PGP public key block (discourse's nginx_public_keys.key): the
+        // name says key, the content says public.
+        if w.public && scanned.is_some_and(|s| s.public_only) {
+            keep = false;
         }
         if keep {
             ev.push((info.id, sev, line, info.title.to_string()));

@@ -180,6 +180,19 @@ pub(crate) fn is_template(bytes: &[u8]) -> bool {
     memchr::memmem::find(&bytes[open..], b"}}").is_some()
 }
 
+/// The file holds public keys or certificates and nothing private: a PEM/PGP public block
+/// (`-----BEGIN PGP PUBLIC KEY BLOCK-----`, `PUBLIC KEY`, `CERTIFICATE`) and no `PRIVATE KEY`
+/// anywhere (nor PuTTY's `Private-Lines`).
+pub(crate) fn public_keys_only(bytes: &[u8]) -> bool {
+    let has = |n: &[u8]| memchr::memmem::find(bytes, n).is_some();
+    (has(b"-----BEGIN PGP PUBLIC KEY BLOCK-----")
+        || has(b"-----BEGIN PUBLIC KEY-----")
+        || has(b"-----BEGIN RSA PUBLIC KEY-----")
+        || has(b"-----BEGIN CERTIFICATE-----"))
+        && !has(b"PRIVATE KEY")
+        && !has(b"Private-Lines")
+}
+
 /// What kind of credential a Dockerfile `ARG`/`ENV` value holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum DockerfileCred {

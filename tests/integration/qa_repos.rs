@@ -740,3 +740,56 @@ fn a_line_whose_wildcard_names_a_kept_directory_is_carried() {
     assert_eq!(code, Some(0), "{err}");
     assert!(out.contains("\n*/dist\n"), "{out}");
 }
+
+/// discourse_docker: `ADD nginx_public_keys.key`, `yarn-pubkey.gpg.key`,
+/// `nodesource-repo.gpg.key` are PGP public keys an apt repository is verified with: named like
+/// a private key, but the content says public, so no finding (a high "revoke it" before); a
+/// `.key` holding a private key stays high; without the content scan the name decides. suggest's
+/// notes do the same.
+#[test]
+fn a_key_file_holding_only_a_public_key_is_not_a_secret() {
+    let env = TestEnv::new();
+    let public = "# the maintainer's PGP public key\n-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBGYXyiQBEADMq\n-----END PGP PUBLIC KEY BLOCK-----\n";
+    env.file(
+        "Dockerfile",
+        "FROM debian\nADD yarn-pubkey.gpg.key /tmp/\nADD ca.pem /tmp/\nCOPY app.key /etc/\n",
+    )
+    .file("yarn-pubkey.gpg.key", public)
+    .file(
+        "ca.pem",
+        "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n",
+    )
+    .file(
+        "app.key",
+        "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yBD\n-----END EC PRIVATE KEY-----\n",
+    );
+    let secrets = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["--format", "json"];
+        a.extend_from_slice(args);
+        let o = env.run(&a);
+        let v: Value = serde_json::from_slice(&o.stdout).expect("report JSON");
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["category"] == "secret")
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["path"].as_str().unwrap(),
+                    f["severity"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(secrets(&[]), ["app.key high"]);
+    let named = secrets(&["--no-content-scan"]);
+    assert!(
+        named.iter().any(|f| f.starts_with("yarn-pubkey.gpg.key ")),
+        "{named:?}"
+    );
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("kept yarn-pubkey.gpg.key"), "{err}");
+    assert!(!err.contains("kept ca.pem"), "{err}");
+}

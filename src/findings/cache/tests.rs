@@ -19,6 +19,7 @@ fn found() -> Scanned {
         env_line: Some(2),
         har_line: None,
         template: true,
+        public_only: true,
     }
 }
 
