@@ -21,7 +21,8 @@ pub(crate) const DOCKERFILE_RULE: &str = "CTX170";
 /// Which content checks a file's name asks for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Wants {
-    /// A `*.env` file (not `.env`/`.env.*`): a secret only with secret-looking assignments.
+    /// A `*.env` file (not `.env`/`.env.*`) or a direnv `.envrc`: a secret only with
+    /// secret-looking assignments.
     pub env: bool,
     /// A `.har` capture: a secret only with credential headers.
     pub har: bool,
@@ -41,7 +42,9 @@ impl Wants {
         let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
         let low = name.to_ascii_lowercase();
         Wants {
-            env: h.rule == "CTX101" && !low.starts_with(b".env"),
+            // A direnv `.envrc` too: most only `use flake` or `source_url` (hoppscotch's).
+            env: (h.rule == "CTX101" && !low.starts_with(b".env"))
+                || (h.rule == "CTX124" && low == b".envrc"),
             har: h.rule == "CTX122" && low.ends_with(b".har"),
             template: true,
             public: h.rule == "CTX103" || h.rule == "CTX104",

@@ -61,6 +61,19 @@ fn head_has(m: &Model, i: u32, needles: &[&[u8]]) -> bool {
         .any(|n| buf.windows(n.len()).any(|w| w == *n))
 }
 
+/// The file assigns a secret-looking value (`export API_TOKEN=…`) or holds a known token.
+fn assigns_env_secret(m: &Model, i: u32) -> bool {
+    let p = m.tree_root.join(&m.paths[i as usize]);
+    let Ok(f) = std::fs::File::open(&p) else {
+        return true;
+    };
+    let mut buf = Vec::new();
+    if f.take(1 << 20).read_to_end(&mut buf).is_err() {
+        return true;
+    }
+    crate::rules::env_secret_line(&buf).is_some() || !crate::rules::scan_content(&buf).is_empty()
+}
+
 /// The file holds public keys or certificates only (its first MiB).
 fn public_only(m: &Model, i: u32) -> bool {
     let p = m.tree_root.join(&m.paths[i as usize]);
@@ -410,6 +423,11 @@ pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> 
                     // `yarn-pubkey.gpg.key`), as the report grades it.
                     && !((h.rule == "CTX103" || h.rule == "CTX104")
                         && public_only(m, i))
+                    // A direnv `.envrc` without a secret-looking assignment, as the report
+                    // grades it.
+                    && !(h.rule == "CTX124"
+                        && m.tree.name(i) == b".envrc"
+                        && !assigns_env_secret(m, i))
             });
             if let Some(h) = hit {
                 let (files, bytes) = sent_below(i);

@@ -793,3 +793,32 @@ fn a_key_file_holding_only_a_public_key_is_not_a_secret() {
     assert!(!err.contains("kept yarn-pubkey.gpg.key"), "{err}");
     assert!(!err.contains("kept ca.pem"), "{err}");
 }
+
+/// hoppscotch: direnv `.envrc` files that only `source_url …` and `use devenv` were medium
+/// "tool config that stores credentials" secrets. As for a `*.env` file, the content decides:
+/// one that exports a secret-looking value stays a secret; suggest's notes agree.
+#[test]
+fn a_direnv_file_without_a_secret_is_not_a_secret() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM rust\nCOPY . /src\n")
+        .file(
+            "relay/.envrc",
+            "source_url \"https://raw.githubusercontent.com/cachix/devenv/x/direnvrc\" \"sha256-7u4=\"\n\nuse devenv\n",
+        )
+        .file("agent/.envrc", "use flake\nexport API_TOKEN=Zq8xv2LmR4tY7wPz\n")
+        .file("relay/main.rs", "fn main() {}\n");
+    let o = env.run(["--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("report JSON");
+    let secrets: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["category"] == "secret")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(secrets, ["agent/.envrc"], "{v:#}");
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("kept relay/.envrc"), "{err}");
+    assert!(err.contains("kept agent/.envrc"), "{err}");
+}
