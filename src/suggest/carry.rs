@@ -288,26 +288,38 @@ pub(crate) fn not_carried(
     out
 }
 
-/// A line whose first components hold wildcards (never `**`) that match, one by one, every
-/// component of a kept path, with more components after: it reaches inside that path.
+/// A line whose first components hold wildcards that match, one by one, the components of a
+/// kept path and go on below it (`*/dist` for a kept `frontend`), or reach a `**` on the way
+/// (`**/target`, `packages/**/dist`): it reaches inside that path.
 fn wildcard_dirs_reach_kept(plan: &Plan, line: &str) -> bool {
     let comps: Vec<&str> = line
         .split('/')
         .filter(|c| !c.is_empty() && *c != ".")
         .collect();
-    if comps.iter().any(|c| c.contains("**") || *c == "..") {
+    if comps.contains(&"..") {
         return false;
     }
+    let one = |c: &str, k: &str| {
+        PatternSet::parse(c.as_bytes()).is_ok_and(|s| {
+            s.patterns()
+                .first()
+                .is_some_and(|p| p.matches(k.as_bytes()) == Ok(true))
+        })
+    };
     plan.keep.iter().any(|k| {
         let kc: Vec<&str> = k.split('/').collect();
-        comps.len() > kc.len()
-            && kc.iter().zip(&comps).all(|(k, c)| {
-                PatternSet::parse(c.as_bytes()).is_ok_and(|s| {
-                    s.patterns()
-                        .first()
-                        .is_some_and(|p| p.matches(k.as_bytes()) == Ok(true))
-                })
-            })
+        for (i, c) in comps.iter().enumerate() {
+            if *c == "**" {
+                return true;
+            }
+            if i == kc.len() {
+                return true;
+            }
+            if !one(c, kc[i]) {
+                return false;
+            }
+        }
+        false
     })
 }
 

@@ -580,7 +580,7 @@ fn suggest_names_the_user_lines_it_does_not_carry_over() {
     .file("README.md", "r\n")
     .file("docs/x.md", "d\n")
     .dockerignore(
-        "# deps\nnode_modules\n*.md\n!README.md\ndocs/\n**/*.bak\npackage.json\nweird\x1bx\n",
+        "# deps\nnode_modules\n*.md\n!README.md\ndocs/\n*.bak\npackage.json\nweird\x1bx\n",
     );
     let (code, out, err) = suggest(&env, &[]);
     assert_eq!(code, Some(0), "{err}");
@@ -589,7 +589,7 @@ fn suggest_names_the_user_lines_it_does_not_carry_over() {
         "not carried over from the current file: 5 line(s)\n",
         "    - line 3 `*.md`: a later line re-included what it matches inside the kept paths; `*` leaves out the rest\n",
         "    - line 5 `docs/`: everything it matches is outside the kept paths, which `*` leaves out\n",
-        "    - line 6 `**/*.bak`: it matches nothing in the context today\n",
+        "    - line 6 `*.bak`: it matches nothing in the context today\n",
         "    - line 7 `package.json`: it would exclude a file the build copies (see the warning below)\n",
         "    - line 8 `weird\\x1bx`: it matches nothing in the context today\n",
     ] {
@@ -726,7 +726,7 @@ fn a_line_whose_wildcard_names_a_kept_directory_is_carried() {
     .file("frontend/pages/index.vue", "<template/>\n")
     .file("app/main.py", "print()\n")
     .file("docs/index.md", "d\n")
-    .dockerignore("*/node_modules\n*/dist\n*/x/y\ndocs/*/build\n");
+    .dockerignore("*/node_modules\n*/dist\n*/x/y\ndocs/*/build\n**/target\napp/**/build\ndocs/**/z\n");
     let (code, out, err) = suggest(&env, &[]);
     assert_eq!(code, Some(0), "{err}");
     assert!(out.contains("\n*/dist\n"), "{out}");
@@ -735,6 +735,11 @@ fn a_line_whose_wildcard_names_a_kept_directory_is_carried() {
     // directory the build does not copy.
     assert!(out.contains("\n*/x/y\n"), "{out}");
     assert!(!out.contains("docs/*/build"), "{out}");
+    // A `**` reaches inside every kept directory (hoppscotch's `**/target`, `**/dist`), after a
+    // prefix that names one (`app/**/build`), not after one that names none (`docs/**/z`).
+    assert!(out.contains("\n**/target\n"), "{out}");
+    assert!(out.contains("\napp/**/build\n"), "{out}");
+    assert!(!out.contains("docs/**/z"), "{out}");
     env.file("frontend/dist/index.html", "<html/>\n");
     let (code, out, err) = suggest(&env, &[]);
     assert_eq!(code, Some(0), "{err}");
