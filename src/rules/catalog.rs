@@ -174,6 +174,8 @@ pub(crate) static RULES: &[Rule] = &[
         &[
             "**/.env.{example,sample,template,dist,defaults,tpl,schema}",
             "**/.env.*.{example,sample,template,dist,tpl}",
+            // `.env.example.sail` (monica): a template for one tool.
+            "**/.env.{example,sample,template}.*",
             "**/{example,sample,template}.env",
             "**/*.{example,sample,template}.env",
         ],

@@ -827,3 +827,30 @@ fn a_direnv_file_without_a_secret_is_not_a_secret() {
     assert!(!err.contains("kept relay/.envrc"), "{err}");
     assert!(err.contains("kept agent/.envrc"), "{err}");
 }
+
+/// monica: `.env.example.sail` is Laravel Sail's template (`DB_PASSWORD=password`), named
+/// `.env.<template word>.<tool>`: no dotenv finding, and suggest keeps it; `.env.ci.mysql`
+/// stays a dotenv file.
+#[test]
+fn an_env_template_for_one_tool_is_not_a_secret() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM php\nCOPY . /var/www\n")
+        .file(".env.example.sail", "APP_KEY=\nDB_PASSWORD=password\n")
+        .file(".env.ci.mysql", "DB_PASSWORD=Zq8xv2LmR4tY7wPz\n")
+        .file("index.php", "<?php\n");
+    let o = env.run(["--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("report JSON");
+    let secrets: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["category"] == "secret")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(secrets, [".env.ci.mysql"], "{v:#}");
+    let (code, out, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("\n!.env.example.sail\n"), "{out}");
+    assert!(!out.contains("\n.env.example.sail\n"), "{out}");
+    assert!(!out.contains("!.env.ci.mysql"), "{out}");
+}
