@@ -854,3 +854,23 @@ fn an_env_template_for_one_tool_is_not_a_secret() {
     assert!(!out.contains("\n.env.example.sail\n"), "{out}");
     assert!(!out.contains("!.env.ci.mysql"), "{out}");
 }
+
+/// minio: `COPY ./minio-${TARGETARCH}.${RELEASE}` is evaluated once per platform; the warning
+/// that the unset `RELEASE` keeps everything was printed once per evaluation (3 times).
+#[test]
+fn an_unresolved_source_evaluated_per_platform_is_warned_once() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM alpine\nARG TARGETARCH\nARG RELEASE\nCOPY ./app-${TARGETARCH}.${RELEASE} /usr/bin/app\n",
+    )
+    .file("app-amd64.1", "x\n");
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        err.matches("uses an ARG with no value: keeping everything")
+            .count(),
+        1,
+        "{err}"
+    );
+}
