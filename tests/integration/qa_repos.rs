@@ -874,3 +874,39 @@ fn an_unresolved_source_evaluated_per_platform_is_warned_once() {
         "{err}"
     );
 }
+
+/// full-stack-fastapi-template: `backend/Dockerfile` copies `./backend/app`, `uv.lock`,
+/// `frontend/…`: it is built from the repository root. Run in `backend/`, suggest says so
+/// first (the file it proposes is not the one that build reads); in the root it does not.
+#[test]
+fn a_dockerfile_built_from_a_parent_directory_is_said_to_be() {
+    let env = TestEnv::new();
+    env.file(
+        "backend/Dockerfile",
+        "FROM python\nCOPY uv.lock ./\nCOPY ./backend/app /app/backend/app\nCOPY ./backend/pyproject.toml /app/backend/\nRUN --mount=type=bind,source=pyproject.toml,target=pyproject.toml true\n",
+    )
+    .file("uv.lock", "x\n")
+    .file("pyproject.toml", "[project]\n")
+    .file("backend/pyproject.toml", "[project]\n")
+    .file("backend/app/main.py", "print()\n");
+    let o = env.run_in(&env.path("backend"), ["suggest", "."]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(
+            "  warning: only 1 of the 4 source(s) Dockerfile copies exist in this context, 4 in "
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(" (..): the Dockerfile is likely built with that directory as the context"),
+        "{err}"
+    );
+    let o = env.run(["suggest", "-f", "backend/Dockerfile", "."]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        !err.contains("is likely built with that directory"),
+        "{err}"
+    );
+}
