@@ -93,7 +93,20 @@ pub(crate) fn protective(line: &str) -> bool {
         return false;
     }
     let l = t.to_ascii_lowercase();
-    PROTECTIVE.iter().any(|w| l.contains(w))
+    PROTECTIVE.iter().any(|w| {
+        // `.git`, `.docker`, … as a whole name: `.gitignore`, `.github`, `.gitattributes`,
+        // `.dockerignore` protect nothing.
+        if matches!(*w, ".git" | ".hg" | ".svn" | ".docker") {
+            l.match_indices(w).any(|(i, _)| {
+                !l[i + w.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            })
+        } else {
+            l.contains(w)
+        }
+    })
 }
 
 /// Lines of the current ignore file to carry over, and warnings for those refused.
@@ -340,6 +353,36 @@ fn literal_dirs(line: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn protective_lines_name_what_they_protect() {
+        use super::protective;
+        for l in [
+            ".git",
+            ".git/",
+            "**/.git",
+            ".env",
+            ".env.local",
+            "*.pem",
+            ".docker/config.json",
+            ".npmrc",
+            "**/.svn",
+        ] {
+            assert!(protective(l), "{l}");
+        }
+        // Monica's and eShopOnWeb's `.gitignore`, `.github/`, `.gitattributes`, `.dockerignore`.
+        for l in [
+            ".gitignore",
+            ".github/",
+            ".gitattributes",
+            "**/.gitkeep",
+            ".dockerignore",
+            "!.env",
+            "# .env",
+        ] {
+            assert!(!protective(l), "{l}");
+        }
+    }
+
     #[test]
     fn literal_dirs_of_lines() {
         use super::literal_dirs;
