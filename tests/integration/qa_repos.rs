@@ -1,5 +1,7 @@
 //! Rules corrected after a QA pass on real repositories (pixelfed, qdrant, langfuse, shiori,
-//! remark42, text-generation-inference), each as a small synthetic tree of the same shape.
+//! remark42, text-generation-inference; then eShopOnWeb, mealie, hoppscotch, linkwarden, minio,
+//! monica, full-stack-fastapi-template, redash, discourse_docker), each as a small synthetic
+//! tree of the same shape.
 
 use serde_json::Value;
 
