@@ -889,6 +889,12 @@ fn per_dockerfile_offer(config: &Config, main: &Resolved) -> Option<(PathBuf, St
     if name == "Dockerfile" && dir == main.root {
         return None;
     }
+    // A Dockerfile outside the context is read with other contexts too (spring-petclinic-
+    // microservices builds docker/Dockerfile with each module's target/): its own file would
+    // apply to all of them, with this context's paths.
+    if !main.dockerfile.starts_with(&main.root) {
+        return None;
+    }
     Some((
         per.clone(),
         format!(

@@ -912,3 +912,49 @@ fn a_dockerfile_built_from_a_parent_directory_is_said_to_be() {
         "{err}"
     );
 }
+
+/// spring-petclinic-microservices: `docker/Dockerfile` is built with each module's `target/` as
+/// the context (`COPY ${ARTIFACT_NAME}.jar`). Its own `Dockerfile.dockerignore` would apply to
+/// every one of those builds, with this context's jar name: not offered. A Dockerfile inside
+/// the context is still offered one.
+#[test]
+fn a_dockerfile_outside_the_context_is_not_offered_its_own_ignore_file() {
+    let env = TestEnv::new();
+    env.file(
+        "docker/Dockerfile",
+        "FROM eclipse-temurin:17\nARG ARTIFACT_NAME\nCOPY ${ARTIFACT_NAME}.jar application.jar\n",
+    )
+    .file("api-gateway/target/api-gateway-3.4.1.jar", "PK\n")
+    .file("api-gateway/target/classes/A.class", "c\n")
+    .file(
+        "api-gateway/target/docker/app.Dockerfile",
+        "FROM scratch\nCOPY classes /c\n",
+    );
+    let o = env.run_in(
+        &env.path("docker"),
+        [
+            "suggest",
+            "-f",
+            "Dockerfile",
+            "--build-arg",
+            "ARTIFACT_NAME=api-gateway-3.4.1",
+            "--no-discover",
+            "../api-gateway/target",
+        ],
+    );
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        text(&o.stdout).contains("\n!api-gateway-3.4.1.jar\n"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert!(!err.contains("or write it to"), "{err}");
+    let o = env.run_in(
+        &env.path("api-gateway/target"),
+        ["suggest", "-f", "docker/app.Dockerfile", "."],
+    );
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("or write it to"), "{err}");
+}
