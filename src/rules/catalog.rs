@@ -501,6 +501,13 @@ pub(crate) static RULES: &[Rule] = &[
     content("CTX164", High, "`sk-ant-api03-` / `sk-ant-admin01-` + 80 or more characters", "Anthropic API key", WHY_CONTENT),
     content("CTX165", High, "`sk-…T3BlbkFJ…`", "OpenAI API key", WHY_CONTENT),
     content("CTX166", High, "`AccountKey=` + 86 base64 characters + `==`", "Azure storage account key", WHY_CONTENT),
+    content(
+        "CTX167", High,
+        "a key named `aws_secret_access_key`, `secretAccessKey`, `aws.secretKey`, … (any \
+         case) assigned (`=`, `:`) 40 base64 characters",
+        "AWS secret access key",
+        WHY_CONTENT,
+    ),
     Rule {
         id: "CTX170",
         category: Secret,

@@ -958,3 +958,47 @@ fn a_dockerfile_outside_the_context_is_not_offered_its_own_ignore_file() {
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(err.contains("or write it to"), "{err}");
 }
+
+/// A planted `aws.secretKey=…` in a Spring module's `classes/application-local.properties`
+/// (spring-petclinic-microservices' `target/` context) was missed: the secret half of an AWS
+/// key pair, without its `AKIA…` ID nearby, had no signature. AWS's documentation key
+/// (`…EXAMPLEKEY`) and a variable reference are not secrets.
+#[test]
+fn an_aws_secret_access_key_alone_is_found() {
+    let env = TestEnv::new();
+    // Assembled so that no key-like literal is in the source.
+    let secret = ["wJalrXUtnFEMI", "/K7MDENG/", "bPxRfiCYzq", "Jm4Lw8Vt"].concat();
+    let doc = ["wJalrXUtnFEMI", "/K7MDENG/", "bPxRfiCY", "EXAMPLEKEY"].concat();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /\n")
+        .file(
+            "classes/application-local.properties",
+            format!("server.port=8080\naws.secretKey={secret}\n"),
+        )
+        .file("docs/aws.md", format!("aws_secret_access_key = {doc}\n"))
+        .file("deploy.sh", "export AWS_SECRET_ACCESS_KEY=${AWS_SECRET}\n");
+    let o = env.run(["--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("report JSON");
+    let secrets: Vec<String> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["category"] == "secret")
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["path"].as_str().unwrap(),
+                f["rule"],
+                f["line"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        secrets,
+        ["classes/application-local.properties \"CTX167\" 2"],
+        "{v:#}"
+    );
+    assert!(
+        !text(&o.stdout).contains(&secret),
+        "the secret is never printed"
+    );
+}
