@@ -252,6 +252,28 @@ fn exception_reach(exc: &[&PatternLine]) -> Option<Vec<Vec<u8>>> {
     Some(out)
 }
 
+/// The builder's own pruning rule for this analysis (without ctxsize's own shortcut for
+/// directories no exception can reach, which changes nothing that is sent).
+pub(crate) fn builder_prune_rule(a: &Analysis) -> Prune {
+    match prune_rule(
+        &a.matcher,
+        a.builder,
+        a.resolved.podman,
+        a.resolved.podman_remote,
+    ) {
+        Prune::Buildkit {
+            prefixes,
+            has_exclusions,
+            ..
+        } => Prune::Buildkit {
+            prefixes,
+            has_exclusions,
+            reach: None,
+        },
+        p => p,
+    }
+}
+
 fn prune_rule(m: &FastMatcher, builder: Builder, podman: bool, remote: bool) -> Prune {
     let exc: Vec<&PatternLine> = m
         .set()

@@ -56,8 +56,12 @@ pub enum Reason {
     ParentOfSent,
     /// The classic builder skips sockets.
     Skipped,
-    /// Not in the context directory.
+    /// Does not exist in the context directory (`would_be_sent` says whether it would be sent
+    /// if it existed).
     Missing,
+    /// Lies below a symbolic link the context holds: docker sends the link, never what lies
+    /// behind it (`pruned_at` names the link).
+    BelowSymlink,
 }
 
 /// One builder's answer.
@@ -82,6 +86,11 @@ pub struct Verdict {
     pub pruned_by: Option<LineRef>,
     /// The error this builder stops on, if any.
     pub error: Option<String>,
+    /// For [`Reason::Missing`]: whether the path would be sent if it were created (by the
+    /// same rules: the deciding line, and `pruned_at`/`pruned_by` when an excluded parent
+    /// would not be walked into).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub would_be_sent: Option<bool>,
 }
 
 /// The explanation of one path.
@@ -103,6 +112,8 @@ pub struct Explainer<'a> {
     pub analysis: &'a Analysis,
     by_path: HashMap<Vec<u8>, u32>,
     file: String,
+    /// The builder's own pruning rule (for a path that does not exist yet).
+    prune: crate::walk::Prune,
 }
 
 /// `path` relative to `root` when inside it (the one path-display helper,
@@ -127,6 +138,7 @@ impl<'a> Explainer<'a> {
             analysis,
             by_path: index(&analysis.tree),
             file,
+            prune: crate::analysis::builder_prune_rule(analysis),
         }
     }
 
@@ -213,6 +225,7 @@ impl<'a> Explainer<'a> {
             pruned_at: None,
             pruned_by: None,
             error: None,
+            would_be_sent: None,
         };
         let (steps, excluded, last) = match self.trace(path) {
             Ok(t) => t,
@@ -221,6 +234,10 @@ impl<'a> Explainer<'a> {
                 return v;
             }
         };
+        let first_pruned = steps[..steps.len().saturating_sub(1)]
+            .iter()
+            .find(|s| s.excluded && !self.prune.walks_into(s.path.as_bytes()))
+            .map(|s| s.path.clone());
         v.steps = steps;
         v.deciding = last.map(|i| self.line_ref(a.matcher.set(), i));
         let node = self.by_path.get(path).copied();
@@ -249,15 +266,14 @@ impl<'a> Explainer<'a> {
                         }
                     }
                 }
-                let pruned = anc.filter(|&(_, id)| {
-                    let n = &a.tree.nodes[id as usize];
-                    n.kind == Kind::Dir && n.state == State::Excluded
-                });
+                let anc_kind = anc.map(|(end, id)| (end, &a.tree.nodes[id as usize]));
+                let pruned =
+                    anc_kind.filter(|&(_, n)| n.kind == Kind::Dir && n.state == State::Excluded);
                 let exists =
                     std::fs::symlink_metadata(crate::walk::abs_path(&a.resolved.root, path))
                         .is_ok();
-                match pruned {
-                    Some((end, _)) if exists => {
+                match (pruned, anc_kind) {
+                    (Some((end, _)), _) if exists => {
                         v.pruned_at = Some(String::from_utf8_lossy(&path[..end]).into_owned());
                         v.pruned_by = self.deciding_for(&path[..end]);
                         if excluded {
@@ -266,7 +282,27 @@ impl<'a> Explainer<'a> {
                             (false, Reason::PrunedParent)
                         }
                     }
-                    _ => (false, Reason::Missing),
+                    (_, Some((end, n))) if n.kind == Kind::Symlink => {
+                        v.pruned_at = Some(String::from_utf8_lossy(&path[..end]).into_owned());
+                        (false, Reason::BelowSymlink)
+                    }
+                    // On disk but not met by the walk (not expected): no guess.
+                    _ if exists => (false, Reason::Missing),
+                    _ => {
+                        // What the builder would do with it once created: the patterns' verdict,
+                        // unless an excluded parent would not be walked into.
+                        let would = match &first_pruned {
+                            _ if excluded => false,
+                            Some(at) => {
+                                v.pruned_by = self.deciding_for(at.as_bytes());
+                                v.pruned_at = Some(at.clone());
+                                false
+                            }
+                            None => true,
+                        };
+                        v.would_be_sent = Some(would);
+                        (false, Reason::Missing)
+                    }
                 }
             }
         };
@@ -360,6 +396,7 @@ pub fn explain(
             pruned_at: None,
             pruned_by: None,
             error: Some(e.to_string()),
+            would_be_sent: None,
         }),
         _ => {}
     }
@@ -456,7 +493,33 @@ pub(crate) fn render_verdict(
             "not a file, directory or symlink: podman-remote does not upload it".to_string()
         }
         (Some(Reason::Skipped), _) => "a socket: the classic builder skips it".to_string(),
-        (Some(Reason::Missing), _) => "not in the build context".to_string(),
+        (Some(Reason::BelowSymlink), _) => format!(
+            "{} is a symbolic link: docker sends the link, not what lies behind it",
+            crate::render::escape(v.pruned_at.as_deref().unwrap_or("a parent").as_bytes())
+        ),
+        (Some(Reason::Missing), d) => {
+            let would = match (v.would_be_sent, d) {
+                (Some(true), Some(l)) => format!("would be sent (re-included by {})", show_line(l)),
+                (Some(true), None) => "would be sent (no ignore line matches it)".to_string(),
+                (Some(false), _) if v.pruned_at.is_some() => format!(
+                    "would not be sent ({} is excluded{} and never walked into)",
+                    crate::render::escape(v.pruned_at.as_deref().unwrap_or_default().as_bytes()),
+                    v.pruned_by
+                        .as_ref()
+                        .map(|l| format!(" by {}", show_line(l)))
+                        .unwrap_or_default()
+                ),
+                (Some(false), Some(l)) => {
+                    format!("would not be sent (excluded by {})", show_line(l))
+                }
+                _ => String::new(),
+            };
+            if would.is_empty() {
+                "not in the build context".to_string()
+            } else {
+                format!("does not exist in the context; if it existed, it {would}")
+            }
+        }
         _ => String::new(),
     };
     writeln!(out, "{indent}{name}: {sent} — {why}")?;
@@ -484,7 +547,7 @@ pub(crate) fn render_human(
             writeln!(out)?;
         }
         let kind = match e.kind {
-            None => " (does not exist)".to_string(),
+            None => " (does not exist in the context)".to_string(),
             Some(Kind::Dir) => "/".to_string(),
             Some(_) => String::new(),
         };
@@ -500,6 +563,14 @@ pub(crate) fn render_human(
             )?;
         } else if e.builders_disagree {
             writeln!(out, "  note: the two builders disagree on this path")?;
+        } else if e.verdicts.len() == 2
+            && e.verdicts.iter().all(|v| v.would_be_sent.is_some())
+            && e.verdicts[0].would_be_sent != e.verdicts[1].would_be_sent
+        {
+            writeln!(
+                out,
+                "  note: once it exists, the two builders would disagree on this path"
+            )?;
         }
     }
     Ok(())

@@ -318,6 +318,7 @@ fn scan_files(a: &Analysis, opts: &ReportOptions, cands: &[Cand]) -> Vec<(usize,
             || s.env_line.is_some()
             || s.har_line.is_some()
             || s.template
+            || s.public_pem
             || cands[i].wants != Wants::default();
         k.then_some((i, s))
     };

@@ -455,20 +455,41 @@ fn dockerfile_in(dir: &Path) -> Option<String> {
     names.into_iter().next()
 }
 
-/// DI003: `*.log` while `sub/a.log` is sent.
+/// The depth a pattern is pinned to and the one-component pattern it matches there: `x.log`
+/// → 0, `*.log`; `*/bin` → 1, `bin` (one level below the root, as in a .NET `*/bin` habit);
+/// `None` for a pattern with another `/` or a `**`.
+fn pinned(p: &Pattern) -> Option<(usize, Option<PatternSet>)> {
+    let c = &p.line().cleaned;
+    let mut rest: &[u8] = c;
+    let mut depth = 0;
+    while let Some(r) = rest.strip_prefix(b"*/") {
+        rest = r;
+        depth += 1;
+    }
+    if rest.is_empty() || rest.contains(&b'/') || rest.starts_with(b"**") {
+        return None;
+    }
+    if depth == 0 {
+        return Some((0, None));
+    }
+    let tail = PatternSet::parse(rest).ok()?;
+    tail.patterns().first()?;
+    Some((depth, Some(tail)))
+}
+
+/// DI003: `*.log` while `sub/a.log` is sent (or `*/bin` while `src/Web/bin` is).
 fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
-    let cands: Vec<&Pattern> = set
+    let (cands, pins): (Vec<&Pattern>, Vec<(usize, Option<PatternSet>)>) = set
         .patterns()
         .iter()
         .filter(|p| {
             !p.exclusion()
-                && !p.line().cleaned.contains(&b'/')
-                && !p.line().cleaned.starts_with(b"**")
                 // `/vendor` says "at the root" on purpose (as in .gitignore).
                 && !dockerignore::trim_space(&p.line().original).starts_with(b"/")
                 && p.line().line > 0
         })
-        .collect();
+        .filter_map(|p| pinned(p).map(|t| (p, t)))
+        .unzip();
     if cands.is_empty() {
         return;
     }
@@ -517,6 +538,32 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             p == *f || (p.starts_with(f.as_str()) && p.as_bytes().get(f.len()) == Some(&b'/'))
         })
     };
+    // What git ignores (a clean checkout, CI's, does not hold it, so no build needs it): the
+    // fix may exclude it too (`*/bin` → `**/bin` over a .NET project's ignored `src/Web/bin`).
+    // Computed once, at the first entry that needs it.
+    let ignored = std::cell::OnceCell::new();
+    let is_ignored = |path: &[u8]| {
+        let ignored: &Vec<String> = ignored.get_or_init(|| {
+            crate::findings::compute(
+                a,
+                &crate::report::ReportOptions {
+                    content_max: 0,
+                    gitignore: true,
+                    large_file: 0,
+                    ..Default::default()
+                },
+            )
+            .findings
+            .into_iter()
+            .filter(|f| f.category == "gitignored")
+            .map(|f| f.path.trim_end_matches('/').to_string())
+            .collect()
+        });
+        let p = crate::paths::lossy(path);
+        ignored.iter().any(|f| {
+            p == *f || (p.starts_with(f.as_str()) && p.as_bytes().get(f.len()) == Some(&b'/'))
+        })
+    };
     // The files the build copies (the Dockerfile's sources, BuildKit's transfer set): the fix
     // `**/X` is proposed only when it would exclude none of them but flagged ones.
     // Computed once, at the first entry that needs it.
@@ -537,18 +584,25 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
         if n.kind == Kind::Dir || n.parent == ROOT {
             continue;
         }
-        // Components below the top level, this entry's own name included.
+        // Components below the depth a pattern is pinned to, this entry's own name included.
+        let mut chain = Vec::new();
         let mut cur = id;
-        // The deepest component each pattern matches.
+        while cur != ROOT {
+            chain.push(cur);
+            cur = tree.nodes[cur as usize].parent;
+        }
+        // The deepest component each pattern matches (`chain[j]` lies at depth `len - j`, the
+        // top level being 1).
         let mut hit: Vec<Option<u32>> = vec![None; cands.len()];
-        while cur != ROOT && tree.nodes[cur as usize].parent != ROOT {
-            let name = tree.name(cur);
-            for (k, p) in cands.iter().enumerate() {
-                if hit[k].is_none() && p.matches(name) == Ok(true) {
-                    hit[k] = Some(cur);
+        for (j, &c) in chain.iter().enumerate() {
+            let depth = chain.len() - j;
+            let name = tree.name(c);
+            for (k, (pin, tail)) in pins.iter().enumerate() {
+                let p = tail.as_ref().map_or(cands[k], |t| &t.patterns()[0]);
+                if hit[k].is_none() && depth >= pin + 2 && p.matches(name) == Ok(true) {
+                    hit[k] = Some(c);
                 }
             }
-            cur = tree.nodes[cur as usize].parent;
         }
         let path = tree.path(id);
         for (k, h) in hit.iter().enumerate() {
@@ -559,22 +613,24 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
                 let comp_flagged = is_flagged(&tree.path(comp));
                 // Excluding a copied file the rules flag (a log, a secret) is the point of the
                 // fix; excluding copied source is not.
-                if breaks[k].is_none()
+                // The smallest path is the example: the walk's order varies from run to run.
+                let smaller = |cur: &Option<Vec<u8>>| cur.as_ref().is_none_or(|c| path < *c);
+                if smaller(&breaks[k])
                     && !comp_flagged
                     && used()
                         .as_ref()
                         .is_some_and(|u| u.get(id as usize).copied().unwrap_or(false))
+                    && !is_ignored(&tree.path(comp))
                 {
                     breaks[k] = Some(path.clone());
                 }
                 stats[k].0 += 1;
                 stats[k].1 += n.size;
-                if !flagged[k] && comp_flagged {
+                if comp_flagged && (!flagged[k] || smaller(&stats[k].2)) {
                     flagged[k] = true;
                     // The example shown is one that matters.
                     stats[k].2 = Some(path.clone());
-                }
-                if stats[k].2.is_none() {
+                } else if !flagged[k] && smaller(&stats[k].2) {
                     stats[k].2 = Some(path.clone());
                 }
             }
@@ -585,7 +641,13 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             continue;
         };
         let orig = show(dockerignore::trim_space(&p.line().original));
-        let generic = format!("**/{}", show(&p.line().cleaned));
+        let pin = pins[k].0;
+        let generic = format!("**/{}", show(&p.line().cleaned[pin * 2..]));
+        let only = match pin {
+            0 => "only matches at the context root".to_string(),
+            1 => "only matches one level below the context root".to_string(),
+            n => format!("only matches {n} levels below the context root"),
+        };
         // A fix that would exclude a file the build copies is no fix: said instead.
         let (fix, ask) = match &breaks[k] {
             None => (generic.clone(), format!("did you mean `{generic}`?")),
@@ -609,7 +671,7 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             files: *files,
             bytes: *bytes,
             message: format!(
-                "`{orig}` only matches at the context root, but {files} file{} below it {} sent ({}), e.g. {}; {ask}",
+                "`{orig}` {only}, but {files} file{} below it {} sent ({}), e.g. {}; {ask}",
                 if *files == 1 { "" } else { "s" },
                 if *files == 1 { "is" } else { "are" },
                 crate::units::human(*bytes),
@@ -757,20 +819,29 @@ fn disagree(cx: &mut Ctx, a: &Analysis, o: &Analysis) {
         return;
     }
     // Top-most paths only: a directory stands for what is below it when it differs too.
-    let mut tops: Vec<&Vec<u8>> = Vec::new();
-    for p in &diff {
-        if let Some(t) = tops.last() {
-            if p.starts_with(t) && p.get(t.len()) == Some(&b'/') {
-                continue;
-            }
-        }
-        tops.push(p);
-    }
+    // (An ancestor is looked up, not compared with the previous path: `a-b` sorts between `a`
+    // and `a/b`.)
+    let tops: Vec<&Vec<u8>> = diff
+        .iter()
+        .filter(|p| {
+            !p.iter()
+                .enumerate()
+                .any(|(i, &b)| b == b'/' && diff.contains(&p[..i].to_vec()))
+        })
+        .copied()
+        .collect();
     let podman = a.resolved.podman;
     let (kb, cl) = if a.builder == Builder::Buildkit && !podman {
         (&sa, &so)
     } else {
         (&so, &sa)
+    };
+    // Each place is named with the count of differing entries below it, so the places and
+    // their counts add up to the total.
+    let below = |t: &[u8]| {
+        diff.iter()
+            .filter(|p| p.len() > t.len() && p.starts_with(t) && p[t.len()] == b'/')
+            .count()
     };
     let mut parts = Vec::new();
     for p in tops.iter().take(20) {
@@ -780,10 +851,24 @@ fn disagree(cx: &mut Ctx, a: &Analysis, o: &Analysis) {
             (true, true) => "docker only",
             (false, true) => "Podman/Buildah only",
         };
-        parts.push(format!("{} ({who})", show(p)));
+        let n = below(p);
+        parts.push(match n {
+            0 => format!("{} ({who})", show(p)),
+            _ => format!(
+                "{}/ ({who}) and {n} entr{} below it",
+                show(p),
+                if n == 1 { "y" } else { "ies" }
+            ),
+        });
     }
     if tops.len() > 20 {
-        parts.push(format!("and {} more", tops.len() - 20));
+        let rest: usize = tops[20..].iter().map(|t| 1 + below(t)).sum();
+        parts.push(format!(
+            "and {rest} more entr{} in {} more place{}",
+            if rest == 1 { "y" } else { "ies" },
+            tops.len() - 20,
+            if tops.len() - 20 == 1 { "" } else { "s" }
+        ));
     }
     let _ = State::Sent;
     cx.findings.push(Finding {

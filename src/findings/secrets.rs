@@ -21,8 +21,8 @@ pub(crate) const DOCKERFILE_RULE: &str = "CTX170";
 /// Which content checks a file's name asks for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Wants {
-    /// A dotenv file: `*.env` is a secret only with secret-looking assignments (or a content
-    /// hit); `.env`/`.env.*` always is, graded low without one.
+    /// A dotenv file: `*.env` (and a direnv `.envrc`) is a secret only with secret-looking
+    /// assignments (or a content hit); `.env`/`.env.*` always is, graded low without one.
     pub env: bool,
     /// A `.har` capture: a secret only with credential headers.
     pub har: bool,
@@ -45,7 +45,8 @@ impl Wants {
         let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
         let low = name.to_ascii_lowercase();
         Wants {
-            env: h.rule == "CTX101",
+            // A direnv `.envrc` too: most only `use flake` or `source_url` (hoppscotch's).
+            env: h.rule == "CTX101" || (h.rule == "CTX124" && low == b".envrc"),
             har: h.rule == "CTX122" && low.ends_with(b".har"),
             template: true,
             pem: matches!(h.rule, "CTX103" | "CTX104"),
@@ -140,7 +141,8 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         let mut line = None;
         let mut keep = true;
         let name = acc.path.rsplit(|&b| b == b'/').next().unwrap_or(&acc.path);
-        let dot_env = name.to_ascii_lowercase().starts_with(b".env");
+        let low = name.to_ascii_lowercase();
+        let dot_env = low == b".env" || low.starts_with(b".env.");
         if w.cred_line {
             line = scanned.and_then(|s| s.env_line);
         }

@@ -508,6 +508,13 @@ pub(crate) static RULES: &[Rule] = &[
         "URL with a password",
         WHY_CONTENT,
     ),
+    content(
+        "CTX168", High,
+        "a key named `aws_secret_access_key`, `secretAccessKey`, `aws.secretKey`, … (any \
+         case) assigned (`=`, `:`) 40 base64 characters",
+        "AWS secret access key",
+        WHY_CONTENT,
+    ),
     Rule {
         id: "CTX170",
         category: Secret,

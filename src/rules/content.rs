@@ -142,6 +142,13 @@ const SIGS: &[Sig] = &[
         re: r"[a-z][a-z0-9+.-]*://[^/\s:@]*:[^@\s/]+@",
         check: Check::UrlPassword,
     },
+    Sig {
+        id: "CTX168",
+        // The secret half of an AWS key pair, assigned without its `AKIA…` ID nearby (a Spring
+        // `application-local.properties`, a shell profile).
+        re: r#"(?i:secret_?access_?key|aws[._-]?secret[._-]?key)["']?[ \t]*[:=][ \t]*["']?[A-Za-z0-9/+]{40}(?:[^A-Za-z0-9/+=]|$)"#,
+        check: Check::Plain,
+    },
 ];
 
 struct Compiled {
@@ -210,6 +217,14 @@ const ANCHORS: &[&str] = &[
     "sk-ant-",
     "T3BlbkFJ",
     "AccountKey=",
+    "ECRET_ACCESS_KEY",
+    "ecret_access_key",
+    "ecretAccessKey",
+    "ecretaccesskey",
+    "ECRETACCESSKEY",
+    "ws.secretKey",
+    "WS_SECRET_KEY",
+    "ws_secret_key",
 ];
 
 /// Whether `bytes` holds any of [`ANCHORS`]. Two automatons: Teddy, the SIMD searcher behind
@@ -419,8 +434,14 @@ fn scan(bytes: &[u8], npmrc: bool) -> Vec<ContentHit> {
                 continue;
             }
             // Private keys and config lines have no token body to judge.
+            // (A match may end in the byte after the token: CTX168 takes exactly 40.)
+            let mb = m.as_bytes();
+            let token = &mb[..mb
+                .iter()
+                .rposition(|b| b.is_ascii_alphanumeric())
+                .map_or(0, |k| k + 1)];
             if !matches!(c.id, "CTX150" | "CTX159" | "CTX160" | "CTX161" | "CTX167")
-                && placeholder(m.as_bytes())
+                && placeholder(token)
             {
                 continue;
             }

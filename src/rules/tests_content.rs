@@ -117,6 +117,16 @@ impl Fakes {
         ]
         .concat()
     }
+    fn aws_secret() -> String {
+        [
+            &Self::rep("aB3", 5),
+            "/",
+            &Self::rep("Kx9", 5),
+            "+",
+            &Self::rep("Q", 8),
+        ]
+        .concat()
+    }
     fn azure() -> String {
         ["AccountKey=", &Self::rep("Ab+/", 21), "Cd", "=="].concat()
     }
@@ -228,6 +238,10 @@ fn content_signatures_table() {
         (
             format!("DefaultEndpointsProtocol=https;{};\n", Fakes::azure()),
             "CTX166",
+        ),
+        (
+            format!("aws.secretAccessKey={}\n", Fakes::aws_secret()),
+            "CTX168",
         ),
     ];
     let mut seen = std::collections::BTreeSet::new();

@@ -93,7 +93,20 @@ pub(crate) fn protective(line: &str) -> bool {
         return false;
     }
     let l = t.to_ascii_lowercase();
-    PROTECTIVE.iter().any(|w| l.contains(w))
+    PROTECTIVE.iter().any(|w| {
+        // `.git`, `.docker`, … as a whole name: `.gitignore`, `.github`, `.gitattributes`,
+        // `.dockerignore` protect nothing.
+        if matches!(*w, ".git" | ".hg" | ".svn" | ".docker") {
+            l.match_indices(w).any(|(i, _)| {
+                !l[i + w.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            })
+        } else {
+            l.contains(w)
+        }
+    })
 }
 
 /// Lines of the current ignore file to carry over, and warnings for those refused.
@@ -175,10 +188,13 @@ pub(crate) fn choose(
         let text = String::from_utf8_lossy(&pat.line().original)
             .trim()
             .to_string();
-        let Some(prefix) = literal_dirs(&text) else {
-            continue;
+        let reaches = match literal_dirs(&text) {
+            Some(prefix) => inside(plan, &prefix),
+            // `*/dist` (mealie): its leading wildcards name a kept directory (`frontend`),
+            // so it reaches `frontend/dist`, a local build's output.
+            None => wildcard_dirs_reach_kept(plan, &text),
         };
-        if !inside(plan, &prefix) {
+        if !reaches {
             continue;
         }
         let single = PatternSet::parse(text.as_bytes()).unwrap_or_default();
@@ -225,6 +241,101 @@ pub(crate) fn choose(
     (lines, rekeep)
 }
 
+/// The user's valid lines the proposal does not keep (comments and blank lines aside), each
+/// with why: `(line number, line, why)`. `text` is the proposed file.
+pub(crate) fn not_carried(
+    m: &Model,
+    plan: &Plan,
+    user: &UserLines,
+    text: &str,
+    warnings: &[String],
+) -> Vec<(usize, String, String)> {
+    let written: BTreeSet<&str> = text.lines().map(str::trim).collect();
+    let whole = PatternSet::parse(user.text.as_bytes()).unwrap_or_default();
+    let mut out = Vec::new();
+    for (n, line) in user.text.split('\n').enumerate() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') || written.contains(t) {
+            continue;
+        }
+        let Ok(single) = PatternSet::parse(t.as_bytes()) else {
+            continue;
+        };
+        let quoted = format!("`{t}`");
+        let why = if warnings
+            .iter()
+            .any(|w| w.contains(&quoted) && w.ends_with("not carried over"))
+        {
+            "it would exclude a file the build copies (see the warning below)"
+        } else if t.starts_with('!') {
+            "an exception: the keep lines send what the build uses, and only that"
+        } else {
+            let hit: Vec<usize> = (0..m.paths.len())
+                .filter(|&i| {
+                    single
+                        .matches_or_parent_matches(m.paths[i].as_bytes())
+                        .unwrap_or(false)
+                })
+                .collect();
+            let kept: Vec<usize> = hit
+                .iter()
+                .copied()
+                .filter(|&i| inside(plan, &m.paths[i]))
+                .collect();
+            if hit.is_empty() {
+                "it matches nothing in the context today"
+            } else if kept.is_empty() {
+                "everything it matches is outside the kept paths, which `*` leaves out"
+            } else if kept.iter().all(|&i| {
+                !whole
+                    .matches_or_parent_matches(m.paths[i].as_bytes())
+                    .unwrap_or(true)
+            }) {
+                "a later line re-included what it matches inside the kept paths; `*` leaves out the rest"
+            } else {
+                "the allowlist decides what it matched"
+            }
+        };
+        out.push((n + 1, t.to_string(), why.to_string()));
+    }
+    out
+}
+
+/// A line whose first components hold wildcards that match, one by one, the components of a
+/// kept path and go on below it (`*/dist` for a kept `frontend`), or reach a `**` on the way
+/// (`**/target`, `packages/**/dist`): it reaches inside that path.
+fn wildcard_dirs_reach_kept(plan: &Plan, line: &str) -> bool {
+    let comps: Vec<&str> = line
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect();
+    if comps.contains(&"..") {
+        return false;
+    }
+    let one = |c: &str, k: &str| {
+        PatternSet::parse(c.as_bytes()).is_ok_and(|s| {
+            s.patterns()
+                .first()
+                .is_some_and(|p| p.matches(k.as_bytes()) == Ok(true))
+        })
+    };
+    plan.keep.iter().any(|k| {
+        let kc: Vec<&str> = k.split('/').collect();
+        for (i, c) in comps.iter().enumerate() {
+            if *c == "**" {
+                return true;
+            }
+            if i == kc.len() {
+                return true;
+            }
+            if !one(c, kc[i]) {
+                return false;
+            }
+        }
+        false
+    })
+}
+
 /// The plain-text directories a pattern line starts with (`/public/hot` → `public/hot`,
 /// `bootstrap/cache/*.php` → `bootstrap/cache`), or `None` when its first component already has
 /// a wildcard.
@@ -242,6 +353,36 @@ fn literal_dirs(line: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn protective_lines_name_what_they_protect() {
+        use super::protective;
+        for l in [
+            ".git",
+            ".git/",
+            "**/.git",
+            ".env",
+            ".env.local",
+            "*.pem",
+            ".docker/config.json",
+            ".npmrc",
+            "**/.svn",
+        ] {
+            assert!(protective(l), "{l}");
+        }
+        // Monica's and eShopOnWeb's `.gitignore`, `.github/`, `.gitattributes`, `.dockerignore`.
+        for l in [
+            ".gitignore",
+            ".github/",
+            ".gitattributes",
+            "**/.gitkeep",
+            ".dockerignore",
+            "!.env",
+            "# .env",
+        ] {
+            assert!(!protective(l), "{l}");
+        }
+    }
+
     #[test]
     fn literal_dirs_of_lines() {
         use super::literal_dirs;

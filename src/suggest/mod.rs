@@ -123,6 +123,9 @@ pub struct Suggestion {
     pub protective: Vec<String>,
     /// Lines of the current file dropped because they are invalid: (line number, line, why).
     pub dropped_lines: Vec<(usize, String, String)>,
+    /// Valid lines of the current file the proposal does not keep (comments aside): (line
+    /// number, line, why).
+    pub not_carried: Vec<(usize, String, String)>,
     /// Files the build copies and sent today that the proposal removes: (path, reason).
     pub removals: Vec<(String, String)>,
     /// The same, grouped by the entry the rule fired on: (path, `/` for a directory; reason;
@@ -383,6 +386,9 @@ fn build(
             }
         }
         let _ = k;
+    }
+    if let Some(w) = built_elsewhere(&m, &main.root, &targets[0]) {
+        warnings.insert(0, w);
     }
     let installs: Vec<targets::Installs> = targets.iter().map(|t| t.installs).collect();
     let reasons = removal_reasons(&m, &installs);
@@ -690,6 +696,7 @@ fn build(
     } else {
         per_dockerfile_offer(config, main)
     };
+    let not_carried = carry::not_carried(&m, &plan, &user, &text, &warnings);
     Ok(Suggestion {
         text,
         destination,
@@ -704,6 +711,7 @@ fn build(
         carried: plan.carried.clone(),
         protective,
         dropped_lines: user.dropped.clone(),
+        not_carried,
         removals,
         removal_groups,
         served: targets
@@ -718,6 +726,53 @@ fn build(
         proven_for,
         podman: config.engine.is_podman(),
     })
+}
+
+/// Few of the first Dockerfile's sources exist in the context (half or less), more of its plain
+/// paths in a directory above it (full-stack-fastapi-template's `backend/Dockerfile` copies
+/// `./backend/app`: it is built from the repository root): said, since the file proposed here
+/// is then not the one that build reads.
+fn built_elsewhere(m: &Model, root: &Path, t: &Target) -> Option<String> {
+    let items: Vec<&crate::dockerfile::ContextSource> = t
+        .sources
+        .items
+        .iter()
+        .filter(|s| !s.unresolved && !s.path.is_empty() && !s.instruction.contains("tmpfs"))
+        .collect();
+    let here = items
+        .iter()
+        .filter(|s| m.paths.iter().any(|p| s.matches(p)))
+        .count();
+    if items.is_empty() || here * 2 > items.len() {
+        return None;
+    }
+    let plain: Vec<&str> = items
+        .iter()
+        .filter(|s| !s.has_wildcard)
+        .map(|s| s.path.as_str())
+        .collect();
+    let mut dir = root.to_path_buf();
+    let mut up = String::new();
+    for _ in 0..4 {
+        if !dir.pop() {
+            break;
+        }
+        up.push_str(if up.is_empty() { ".." } else { "/.." });
+        let n = plain
+            .iter()
+            .filter(|p| std::fs::symlink_metadata(dir.join(p)).is_ok())
+            .count();
+        if n > here {
+            return Some(format!(
+                "{} of the {} source(s) {} copies exist in this context, {n} in {} ({up}): the Dockerfile is likely built with that directory as the context, which reads its own root .dockerignore, not this one",
+                if here == 0 { "none".to_string() } else { format!("only {here}") },
+                items.len(),
+                t.rel,
+                dir.display()
+            ));
+        }
+    }
+    None
 }
 
 /// Proves a text.
@@ -832,6 +887,12 @@ fn per_dockerfile_offer(config: &Config, main: &Resolved) -> Option<(PathBuf, St
         return None;
     }
     if name == "Dockerfile" && dir == main.root {
+        return None;
+    }
+    // A Dockerfile outside the context is read with other contexts too (spring-petclinic-
+    // microservices builds docker/Dockerfile with each module's target/): its own file would
+    // apply to all of them, with this context's paths.
+    if !main.dockerfile.starts_with(&main.root) {
         return None;
     }
     Some((

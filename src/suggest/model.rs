@@ -158,14 +158,18 @@ pub(crate) fn sels_of(t: &Target, warnings: &mut Vec<String>) -> (Vec<Sel>, bool
         }
         if s.unresolved {
             let p = broad_prefix(&s.raw);
-            warnings.push(format!(
+            let w = format!(
                 "{}: {} {} (line {}) uses an ARG with no value: keeping {} (set it with --build-arg for a tighter file)",
                 t.rel,
                 s.instruction,
                 s.raw,
                 s.line,
                 if p.is_empty() { "everything".to_string() } else { format!("{p}/ whole") }
-            ));
+            );
+            // One source evaluated once per platform (minio's `${TARGETARCH}`) is said once.
+            if !warnings.contains(&w) {
+                warnings.push(w);
+            }
             if p.is_empty() {
                 whole = true;
             } else {

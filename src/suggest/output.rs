@@ -224,6 +224,22 @@ pub fn summary(s: &Suggestion) -> String {
             esc(why)
         ));
     }
+    if !s.not_carried.is_empty() {
+        o.push_str(&format!(
+            "  not carried over from the current file: {} line(s)\n",
+            s.not_carried.len()
+        ));
+        for (n, l, why) in s.not_carried.iter().take(20) {
+            o.push_str(&format!(
+                "    - line {n} `{}`: {}\n",
+                esc(&l.chars().take(120).collect::<String>()),
+                esc(why)
+            ));
+        }
+        if s.not_carried.len() > 20 {
+            o.push_str(&format!("    … and {} more\n", s.not_carried.len() - 20));
+        }
+    }
     if s.proven() {
         o.push_str(&format!(
             "  proven: every file the build copies is still sent under {}, except the removals above\n",

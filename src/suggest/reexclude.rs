@@ -61,6 +61,29 @@ fn head_has(m: &Model, i: u32, needles: &[&[u8]]) -> bool {
         .any(|n| buf.windows(n.len()).any(|w| w == *n))
 }
 
+/// The file assigns a secret-looking value (`export API_TOKEN=…`) or holds a known token.
+fn assigns_env_secret(m: &Model, i: u32) -> bool {
+    let p = m.tree_root.join(&m.paths[i as usize]);
+    let Ok(f) = std::fs::File::open(&p) else {
+        return true;
+    };
+    let mut buf = Vec::new();
+    if f.take(1 << 20).read_to_end(&mut buf).is_err() {
+        return true;
+    }
+    crate::rules::env_secret_line(&buf).is_some() || !crate::rules::scan_content(&buf).is_empty()
+}
+
+/// The file holds public keys or certificates only (its first MiB).
+fn public_only(m: &Model, i: u32) -> bool {
+    let p = m.tree_root.join(&m.paths[i as usize]);
+    let Ok(f) = std::fs::File::open(&p) else {
+        return false;
+    };
+    let mut buf = Vec::new();
+    f.take(1 << 20).read_to_end(&mut buf).is_ok() && crate::rules::only_public_pem(&buf)
+}
+
 fn parent_is(m: &Model, i: u32, name: &str) -> bool {
     let p = m.tree.nodes[i as usize].parent;
     p != ROOT && m.tree.name(p) == name.as_bytes()
@@ -211,7 +234,9 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
     }
     if let Some(rest) = name.strip_prefix(".env.") {
         let last = rest.rsplit('.').next().unwrap_or(rest);
-        if !ENV_TEMPLATES.contains(&last) {
+        // `.env.example.sail` (monica) is a template too, as the report's CTX101 says.
+        let first = rest.split('.').next().unwrap_or(rest);
+        if !ENV_TEMPLATES.contains(&last) && !["example", "sample", "template"].contains(&first) {
             return s(Class::Secret, "environment file (secrets)", None);
         }
     }
@@ -409,6 +434,15 @@ pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> 
             let hit = rules.classify(&e).filter(|h| {
                 !matches!(h.category, Category::Gitignored)
                     && (h.covers_subtree || node.kind != Kind::Dir)
+                    // A key file by name that holds public keys only (an apt repository's
+                    // `yarn-pubkey.gpg.key`), as the report grades it.
+                    && !((h.rule == "CTX103" || h.rule == "CTX104")
+                        && public_only(m, i))
+                    // A direnv `.envrc` without a secret-looking assignment, as the report
+                    // grades it.
+                    && !(h.rule == "CTX124"
+                        && m.tree.name(i) == b".envrc"
+                        && !assigns_env_secret(m, i))
             });
             if let Some(h) = hit {
                 let (files, bytes) = sent_below(i);

@@ -185,6 +185,20 @@ fn exists_in(paths: &[String], s: &ContextSource) -> bool {
     paths.iter().any(|p| s.matches(p))
 }
 
+/// The directories between a context path and the root, deepest first (`a/b/Dockerfile` →
+/// `a/b`, `a`).
+fn ancestors(p: &str) -> impl Iterator<Item = &str> {
+    p.match_indices('/').map(move |(i, _)| &p[..i]).rev()
+}
+
+/// A source that resolves to something below `dir` when `dir` is the context.
+fn exists_below(paths: &[String], dir: &str, s: &ContextSource) -> bool {
+    paths
+        .iter()
+        .filter_map(|p| p.strip_prefix(dir).and_then(|r| r.strip_prefix('/')))
+        .any(|r| s.matches(r))
+}
+
 /// Collects the served Dockerfiles. `paths` are every context path (the full walk);
 /// `main` is the Dockerfile the configuration resolves to.
 pub(crate) fn collect(
@@ -307,17 +321,40 @@ pub(crate) fn collect(
                 .filter(|s| !s.instruction.contains("tmpfs") && !s.unresolved && !s.path.is_empty())
                 .collect();
             let at_root = !p.contains('/');
-            let any_here = ctx_items.iter().any(|s| exists_in(paths, s));
+            let here = ctx_items.iter().filter(|s| exists_in(paths, s)).count();
+            // Its sources found as well (or better) from its own directory, or one between it
+            // and the root: that is the context it is built with (`services/api/Dockerfile`'s
+            // `COPY package.json .env ./` names services/api/'s files, not the root's).
+            let own = (!at_root && here > 0)
+                .then(|| {
+                    ancestors(p)
+                        .map(|d| {
+                            let n = ctx_items
+                                .iter()
+                                .filter(|s| exists_below(paths, d, s))
+                                .count();
+                            (d, n)
+                        })
+                        .filter(|&(_, n)| n >= here)
+                        .max_by_key(|&(d, n)| (n, d.len()))
+                })
+                .flatten();
             let serve = at_root
                 || if ctx_items.is_empty() {
                     !t.sources.whole_context
                 } else {
-                    any_here
+                    here > 0 && own.is_none()
                 };
+            let n_items = ctx_items.len();
             if !serve {
                 let whole = ctx_items.is_empty();
                 let t = out.pop().expect("just added");
-                notes.push(if whole {
+                notes.push(if let Some((d, n)) = own {
+                    format!(
+                        "{} (found in the context) not served: {n} of its {} COPY source(s) exist in {}/, {here} in this context, so it is built with that directory; pass it with -f (or --compose) if it is built with this one",
+                        t.rel, n_items, d
+                    )
+                } else if whole {
                     format!(
                         "{} (found in the context) not served: it copies the whole context (`COPY . .`), which could as well be its own directory; pass it with -f (or --compose) if it is built with this one",
                         t.rel

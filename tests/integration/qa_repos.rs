@@ -1,5 +1,7 @@
 //! Rules corrected after QA passes on real repositories (pixelfed, qdrant, langfuse, shiori,
-//! remark42, text-generation-inference), each as a small synthetic tree of the same shape.
+//! remark42, text-generation-inference; then eShopOnWeb, mealie, hoppscotch, linkwarden, minio,
+//! monica, full-stack-fastapi-template, redash, discourse_docker; moby/buildkit, docker/buildx), each as a small synthetic
+//! tree of the same shape.
 
 use serde_json::Value;
 
@@ -608,4 +610,514 @@ fn a_large_pack_inside_git_is_not_a_finding_of_its_own() {
         .find(|f| f["rule"] == "CTX201")
         .expect("CTX201");
     assert_eq!(git["files"], 2, "{git:#}");
+}
+
+/// `explain` on a path the context does not hold: it says so, and what each builder would do
+/// once the path is created (the deciding line, or the excluded parent the classic builder
+/// never walks into); a question answered, so exit 0 as for any other path. A path below a
+/// symbolic link is not "missing": docker sends the link.
+#[test]
+fn explain_a_path_that_does_not_exist_says_what_would_happen_to_it() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n")
+        .file("src/a.js", "a\n")
+        .dir("build")
+        .symlink("lnk", "src")
+        .dockerignore("*.log\n!keep.log\nbuild\n!**/keep.txt\n");
+    let o = env.run([
+        "explain",
+        "nope.txt",
+        "x.log",
+        "keep.log",
+        "build/x/keep.txt",
+        "lnk/a.js",
+    ]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
+    for want in [
+        "nope.txt (does not exist in the context)\n  BuildKit: NOT SENT — does not exist in the context; if it existed, it would be sent (no ignore line matches it)",
+        "BuildKit: NOT SENT — does not exist in the context; if it existed, it would not be sent (excluded by .dockerignore:1: `*.log`)",
+        "classic builder: NOT SENT — does not exist in the context; if it existed, it would be sent (re-included by .dockerignore:2: `!keep.log`)",
+        "classic builder: NOT SENT — does not exist in the context; if it existed, it would not be sent (build is excluded by .dockerignore:3: `build` and never walked into)",
+        "note: once it exists, the two builders would disagree on this path",
+        "lnk/a.js\n  BuildKit: NOT SENT — lnk is a symbolic link: docker sends the link, not what lies behind it",
+    ] {
+        assert!(out.contains(want), "{want}\n---\n{out}");
+    }
+    let o = env.run([
+        "explain",
+        "--format",
+        "json",
+        "build/x/keep.txt",
+        "src/a.js",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("explain JSON");
+    let b = &v[0]["verdicts"];
+    assert_eq!(b[0]["reason"], "missing", "{v:#}");
+    assert_eq!(b[0]["would_be_sent"], true, "{v:#}");
+    assert_eq!(b[1]["would_be_sent"], false, "{v:#}");
+    assert_eq!(b[1]["pruned_at"], "build", "{v:#}");
+    // An existing path has no hypothetical.
+    assert!(v[1]["verdicts"][0].get("would_be_sent").is_none(), "{v:#}");
+}
+
+/// DI011: the count and the list agree. Each place where the builders part is named with the
+/// entries below it (so they add up to the total), and a directory sorting between another and
+/// its children (`build-x` between `build` and `build/a`) does not bring a child back as a
+/// place of its own.
+#[test]
+fn builders_disagree_names_every_entry_it_counts() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n")
+        .file("build/a/keep.txt", "k\n")
+        .file("build/a/other", "o\n")
+        .file("build-x/keep.txt", "k\n")
+        .file("dist/keep.txt", "k\n")
+        .dockerignore("build\nbuild-x\ndist\n!**/keep.txt\n");
+    let (_, v) = lint_json(&env);
+    let d = lint_findings(&v, "DI011");
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(
+        d[0]["message"],
+        "the classic builder and BuildKit disagree on 7 entries: build/ (BuildKit only) and 2 \
+         entries below it, build-x/ (BuildKit only) and 1 entry below it, dist/ (BuildKit only) \
+         and 1 entry below it",
+        "{v:#}"
+    );
+}
+
+/// suggest names every valid line of the current file it does not carry over (comments aside),
+/// with why, and caps the list.
+#[test]
+fn suggest_names_the_user_lines_it_does_not_carry_over() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM node\nCOPY package.json ./\nCOPY src/ ./src/\nCOPY README.md ./\n",
+    )
+    .file("package.json", "{}\n")
+    .file("src/a.js", "a\n")
+    .file("README.md", "r\n")
+    .file("docs/x.md", "d\n")
+    .dockerignore(
+        "# deps\nnode_modules\n*.md\n!README.md\ndocs/\n*.bak\npackage.json\nweird\x1bx\n",
+    );
+    let (code, out, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("\nnode_modules\n"), "{out}");
+    for want in [
+        "not carried over from the current file: 5 line(s)\n",
+        "    - line 3 `*.md`: a later line re-included what it matches inside the kept paths; `*` leaves out the rest\n",
+        "    - line 5 `docs/`: everything it matches is outside the kept paths, which `*` leaves out\n",
+        "    - line 6 `*.bak`: it matches nothing in the context today\n",
+        "    - line 7 `package.json`: it would exclude a file the build copies (see the warning below)\n",
+        "    - line 8 `weird\\x1bx`: it matches nothing in the context today\n",
+    ] {
+        assert!(err.contains(want), "{want}\n---\n{err}");
+    }
+    // Neither the comment nor the carried line nor the exception the proposal writes itself.
+    assert!(
+        !err.contains("`# deps`") && !err.contains("line 2 `node_modules`"),
+        "{err}"
+    );
+    assert!(!err.contains("`!README.md`:"), "{err}");
+
+    // Capped at 20.
+    let many: String = (0..25).map(|i| format!("gone{i}\n")).collect();
+    env.dockerignore(many);
+    let (_, _, err) = suggest(&env, &[]);
+    assert!(
+        err.contains("not carried over from the current file: 25 line(s)\n"),
+        "{err}"
+    );
+    assert!(err.contains("    - line 20 `gone19`"), "{err}");
+    assert!(!err.contains("`gone20`"), "{err}");
+    assert!(err.contains("    … and 5 more\n"), "{err}");
+}
+
+/// A Dockerfile found in a subdirectory whose COPY sources exist in its own directory (and, by
+/// name, at the root too) is built with its own directory: not served. Served, its `COPY .env`
+/// kept the root's `.env` (a secret the user's `.env` line kept out) with `!.env`. A
+/// subdirectory Dockerfile whose sources exist only from the root is still served; with -f it
+/// is served whatever its sources.
+#[test]
+fn a_subdirectory_dockerfile_is_not_served_for_root_files_of_the_same_name() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM python\nCOPY app.py requirements.txt ./\n",
+    )
+    .file("app.py", "x\n")
+    .file("requirements.txt", "y\n")
+    .file("package.json", "{}\n")
+    .file(".env", "AWS_SECRET_ACCESS_KEY=abc\n")
+    .file(
+        "services/api/Dockerfile",
+        "FROM node\nCOPY package.json ./\nCOPY .env ./\nCOPY src ./src\n",
+    )
+    .file("services/api/package.json", "{}\n")
+    .file("services/api/.env", "K=1\n")
+    .file("services/api/src/i.js", "s\n")
+    .file(
+        "deploy/Dockerfile",
+        "FROM python\nCOPY requirements.txt .\n",
+    )
+    .dockerignore(".env\nnode_modules\n");
+    let (code, out, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!out.contains("!.env"), "{out}");
+    assert!(!out.contains("!package.json"), "{out}");
+    assert!(
+        err.contains("note: services/api/Dockerfile (found in the context) not served: 3 of its 3 COPY source(s) exist in services/api/, 2 in this context, so it is built with that directory"),
+        "{err}"
+    );
+    assert!(
+        err.contains("serves    deploy/Dockerfile (found in the context)"),
+        "{err}"
+    );
+    assert!(!err.contains("COPY src (line 4) matches nothing"), "{err}");
+    let (code, out, err) = suggest(&env, &["-f", "services/api/Dockerfile"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("!package.json"), "{out}");
+}
+
+/// eShopOnWeb: `*/bin` and `*/obj` (a .NET habit) match one level below the root only, so a
+/// project's `src/Web/bin/` and `src/Web/obj/` are sent: DI003 (it was "matches nothing",
+/// DI002). The fix `**/bin` is proposed because git ignores what it would exclude (no clean
+/// checkout holds it); without that, the build copying everything, it is not.
+#[test]
+fn a_pattern_pinned_one_level_down_lets_deeper_entries_through() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY . .\nRUN dotnet publish -o out\n",
+    )
+    .file("Web.sln", "\n")
+    .file("src/Web/Web.csproj", "<Project/>\n")
+    .file("src/Web/bin/Debug/net8.0/Web.dll", "MZ\n")
+    .file("src/Web/obj/project.assets.json", "{}\n")
+    .file("tools/bin/run.sh", "#!/bin/sh\n")
+    .file(".gitignore", "bin/\nobj/\n")
+    .dockerignore(".git\n*/bin\n*/obj\n");
+    let o = std::process::Command::new("git")
+        .args(["init", "-q", "."])
+        .current_dir(env.ctx())
+        .output()
+        .expect("git");
+    assert!(o.status.success());
+    let (code, v) = lint_json(&env);
+    assert_eq!(code, Some(0), "{v:#}");
+    let d = lint_findings(&v, "DI003");
+    assert_eq!(d.len(), 2, "{v:#}");
+    assert_eq!(
+        d[0]["message"],
+        "`*/bin` only matches one level below the context root, but 1 file below it is sent (3 B), e.g. src/Web/bin/Debug/net8.0/Web.dll; did you mean `**/bin`?",
+        "{v:#}"
+    );
+    assert_eq!(d[0]["fix"], "**/bin", "{v:#}");
+    assert_eq!(d[1]["fix"], "**/obj", "{v:#}");
+    assert!(lint_findings(&v, "DI002").is_empty(), "{v:#}");
+
+    // Not ignored by git: `**/bin` would exclude copied files that a clean checkout holds.
+    env.file(".gitignore", "obj/\n");
+    let (_, v) = lint_json(&env);
+    let d = lint_findings(&v, "DI003");
+    assert_eq!(d[0]["fix"], "", "{v:#}");
+    assert!(
+        d[0]["message"].as_str().unwrap().contains(
+            "`**/bin` would also exclude src/Web/bin/Debug/net8.0/Web.dll, which the build copies"
+        ),
+        "{v:#}"
+    );
+    assert_eq!(d[1]["fix"], "**/obj", "{v:#}");
+}
+
+/// mealie: `*/dist` matches nothing today, but its leading `*` names the kept `frontend`, so it
+/// reaches `frontend/dist`, what a local `yarn generate` writes: carried, so that output stays
+/// out once it exists (as `/public/hot` is). A line reaching no kept path is not.
+#[test]
+fn a_line_whose_wildcard_names_a_kept_directory_is_carried() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM node AS b\nCOPY ./frontend .\nRUN yarn install && yarn generate\nFROM python\nCOPY ./app /app\nCOPY --from=b /dist /static\n",
+    )
+    .file("frontend/package.json", "{}\n")
+    .file("frontend/pages/index.vue", "<template/>\n")
+    .file("app/main.py", "print()\n")
+    .file("docs/index.md", "d\n")
+    .dockerignore("*/node_modules\n*/dist\n*/x/y\ndocs/*/build\n**/target\napp/**/build\ndocs/**/z\n");
+    let (code, out, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("\n*/dist\n"), "{out}");
+    assert!(out.contains("\n*/node_modules\n"), "{out}");
+    // `*/x/y` reaches `frontend/x/y` or `app/x/y`: carried too; `docs/*/build` starts in a
+    // directory the build does not copy.
+    assert!(out.contains("\n*/x/y\n"), "{out}");
+    assert!(!out.contains("docs/*/build"), "{out}");
+    // A `**` reaches inside every kept directory (hoppscotch's `**/target`, `**/dist`), after a
+    // prefix that names one (`app/**/build`), not after one that names none (`docs/**/z`).
+    assert!(out.contains("\n**/target\n"), "{out}");
+    assert!(out.contains("\napp/**/build\n"), "{out}");
+    assert!(!out.contains("docs/**/z"), "{out}");
+    env.file("frontend/dist/index.html", "<html/>\n");
+    let (code, out, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("\n*/dist\n"), "{out}");
+}
+
+/// discourse_docker: `ADD nginx_public_keys.key`, `yarn-pubkey.gpg.key`,
+/// `nodesource-repo.gpg.key` are PGP public keys an apt repository is verified with: named like
+/// a private key, but the content says public, so no finding (a high "revoke it" before); a
+/// `.key` holding a private key stays high; without the content scan the name decides. suggest's
+/// notes do the same.
+#[test]
+fn a_key_file_holding_only_a_public_key_is_not_a_secret() {
+    let env = TestEnv::new();
+    let public = "# the maintainer's PGP public key\n-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBGYXyiQBEADMq\n-----END PGP PUBLIC KEY BLOCK-----\n";
+    env.file(
+        "Dockerfile",
+        "FROM debian\nADD yarn-pubkey.gpg.key /tmp/\nADD ca.pem /tmp/\nCOPY app.key /etc/\n",
+    )
+    .file("yarn-pubkey.gpg.key", public)
+    .file(
+        "ca.pem",
+        "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n",
+    )
+    .file(
+        "app.key",
+        "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yBD\n-----END EC PRIVATE KEY-----\n",
+    );
+    let secrets = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["--format", "json"];
+        a.extend_from_slice(args);
+        let o = env.run(&a);
+        let v: Value = serde_json::from_slice(&o.stdout).expect("report JSON");
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["category"] == "secret")
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["path"].as_str().unwrap(),
+                    f["severity"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(secrets(&[]), ["app.key high"]);
+    let named = secrets(&["--no-content-scan"]);
+    assert!(
+        named.iter().any(|f| f.starts_with("yarn-pubkey.gpg.key ")),
+        "{named:?}"
+    );
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("kept yarn-pubkey.gpg.key"), "{err}");
+    assert!(!err.contains("kept ca.pem"), "{err}");
+}
+
+/// hoppscotch: direnv `.envrc` files that only `source_url …` and `use devenv` were medium
+/// "tool config that stores credentials" secrets. As for a `*.env` file, the content decides:
+/// one that exports a secret-looking value stays a secret; suggest's notes agree.
+#[test]
+fn a_direnv_file_without_a_secret_is_not_a_secret() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM rust\nCOPY . /src\n")
+        .file(
+            "relay/.envrc",
+            "source_url \"https://raw.githubusercontent.com/cachix/devenv/x/direnvrc\" \"sha256-7u4=\"\n\nuse devenv\n",
+        )
+        .file("agent/.envrc", "use flake\nexport API_TOKEN=Zq8xv2LmR4tY7wPz\n")
+        .file("relay/main.rs", "fn main() {}\n");
+    let o = env.run(["--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("report JSON");
+    let secrets: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["category"] == "secret")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(secrets, ["agent/.envrc"], "{v:#}");
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("kept relay/.envrc"), "{err}");
+    assert!(err.contains("kept agent/.envrc"), "{err}");
+}
+
+/// monica: `.env.example.sail` is Laravel Sail's template (`DB_PASSWORD=password`), named
+/// `.env.<template word>.<tool>`: no dotenv finding, and suggest keeps it; `.env.ci.mysql`
+/// stays a dotenv file.
+#[test]
+fn an_env_template_for_one_tool_is_not_a_secret() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM php\nCOPY . /var/www\n")
+        .file(".env.example.sail", "APP_KEY=\nDB_PASSWORD=password\n")
+        .file(".env.ci.mysql", "DB_PASSWORD=Zq8xv2LmR4tY7wPz\n")
+        .file("index.php", "<?php\n");
+    let o = env.run(["--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("report JSON");
+    let secrets: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["category"] == "secret")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(secrets, [".env.ci.mysql"], "{v:#}");
+    let (code, out, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("\n!.env.example.sail\n"), "{out}");
+    assert!(!out.contains("\n.env.example.sail\n"), "{out}");
+    assert!(!out.contains("!.env.ci.mysql"), "{out}");
+}
+
+/// minio: `COPY ./minio-${TARGETARCH}.${RELEASE}` is evaluated once per platform; the warning
+/// that the unset `RELEASE` keeps everything was printed once per evaluation (3 times).
+#[test]
+fn an_unresolved_source_evaluated_per_platform_is_warned_once() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM alpine\nARG TARGETARCH\nARG RELEASE\nCOPY ./app-${TARGETARCH}.${RELEASE} /usr/bin/app\n",
+    )
+    .file("app-amd64.1", "x\n");
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        err.matches("uses an ARG with no value: keeping everything")
+            .count(),
+        1,
+        "{err}"
+    );
+}
+
+/// full-stack-fastapi-template: `backend/Dockerfile` copies `./backend/app`, `uv.lock`,
+/// `frontend/…`: it is built from the repository root. Run in `backend/`, suggest says so
+/// first (the file it proposes is not the one that build reads); in the root it does not.
+#[test]
+fn a_dockerfile_built_from_a_parent_directory_is_said_to_be() {
+    let env = TestEnv::new();
+    env.file(
+        "backend/Dockerfile",
+        "FROM python\nCOPY uv.lock ./\nCOPY ./backend/app /app/backend/app\nCOPY ./backend/pyproject.toml /app/backend/\nRUN --mount=type=bind,source=pyproject.toml,target=pyproject.toml true\n",
+    )
+    .file("uv.lock", "x\n")
+    .file("pyproject.toml", "[project]\n")
+    .file("backend/pyproject.toml", "[project]\n")
+    .file("backend/app/main.py", "print()\n");
+    let o = env.run_in(&env.path("backend"), ["suggest", "."]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(
+            "  warning: only 1 of the 4 source(s) Dockerfile copies exist in this context, 4 in "
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(" (..): the Dockerfile is likely built with that directory as the context"),
+        "{err}"
+    );
+    let o = env.run(["suggest", "-f", "backend/Dockerfile", "."]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        !err.contains("is likely built with that directory"),
+        "{err}"
+    );
+}
+
+/// spring-petclinic-microservices: `docker/Dockerfile` is built with each module's `target/` as
+/// the context (`COPY ${ARTIFACT_NAME}.jar`). Its own `Dockerfile.dockerignore` would apply to
+/// every one of those builds, with this context's jar name: not offered. A Dockerfile inside
+/// the context is still offered one.
+#[test]
+fn a_dockerfile_outside_the_context_is_not_offered_its_own_ignore_file() {
+    let env = TestEnv::new();
+    env.file(
+        "docker/Dockerfile",
+        "FROM eclipse-temurin:17\nARG ARTIFACT_NAME\nCOPY ${ARTIFACT_NAME}.jar application.jar\n",
+    )
+    .file("api-gateway/target/api-gateway-3.4.1.jar", "PK\n")
+    .file("api-gateway/target/classes/A.class", "c\n")
+    .file(
+        "api-gateway/target/docker/app.Dockerfile",
+        "FROM scratch\nCOPY classes /c\n",
+    );
+    let o = env.run_in(
+        &env.path("docker"),
+        [
+            "suggest",
+            "-f",
+            "Dockerfile",
+            "--build-arg",
+            "ARTIFACT_NAME=api-gateway-3.4.1",
+            "--no-discover",
+            "../api-gateway/target",
+        ],
+    );
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        text(&o.stdout).contains("\n!api-gateway-3.4.1.jar\n"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert!(!err.contains("or write it to"), "{err}");
+    let o = env.run_in(
+        &env.path("api-gateway/target"),
+        ["suggest", "-f", "docker/app.Dockerfile", "."],
+    );
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("or write it to"), "{err}");
+}
+
+/// A planted `aws.secretKey=…` in a Spring module's `classes/application-local.properties`
+/// (spring-petclinic-microservices' `target/` context) was missed: the secret half of an AWS
+/// key pair, without its `AKIA…` ID nearby, had no signature. AWS's documentation key
+/// (`…EXAMPLEKEY`) and a variable reference are not secrets.
+#[test]
+fn an_aws_secret_access_key_alone_is_found() {
+    let env = TestEnv::new();
+    // Assembled so that no key-like literal is in the source.
+    let secret = ["wJalrXUtnFEMI", "/K7MDENG/", "bPxRfiCYzq", "Jm4Lw8Vt"].concat();
+    let doc = ["wJalrXUtnFEMI", "/K7MDENG/", "bPxRfiCY", "EXAMPLEKEY"].concat();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /\n")
+        .file(
+            "classes/application-local.properties",
+            format!("server.port=8080\naws.secretKey={secret}\n"),
+        )
+        .file("docs/aws.md", format!("aws_secret_access_key = {doc}\n"))
+        .file("deploy.sh", "export AWS_SECRET_ACCESS_KEY=${AWS_SECRET}\n");
+    let o = env.run(["--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("report JSON");
+    let secrets: Vec<String> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["category"] == "secret")
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["path"].as_str().unwrap(),
+                f["rule"],
+                f["line"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        secrets,
+        ["classes/application-local.properties \"CTX168\" 2"],
+        "{v:#}"
+    );
+    assert!(
+        !text(&o.stdout).contains(&secret),
+        "the secret is never printed"
+    );
 }
