@@ -149,6 +149,7 @@ pub struct Ui {
 /// Runs a command, writing its output to `out` and its messages (gate lines, notes) to `err`.
 /// Errors are returned for the caller to print.
 pub fn run(cmd: &Command, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Error> {
+    crate::sys::tune_allocator();
     match cmd {
         Command::Report {
             config,

@@ -359,6 +359,20 @@ pub(crate) fn unsigned<T: TryInto<u64>>(x: T) -> u64 {
 /// Hands the allocator's free memory back to the system (glibc's `malloc_trim`: the walk's
 /// per-thread buffers, freed once the tree is merged, would otherwise stay resident in the
 /// threads' arenas). Does nothing elsewhere.
+/// Sets the allocator up for one large walk (glibc only): blocks of 1 MiB and more are mapped
+/// on their own and unmapped when freed. glibc's default moves that threshold up to the size
+/// of the largest block freed so far (up to 32 MiB), after which the walk's growing vectors are
+/// carved from the per-thread heaps and leave them fragmented: on n1m the report's peak RSS was
+/// 33–35 MiB with the default, 29.8–30.4 MiB with this (the same wall time within noise).
+pub(crate) fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes the allocator's tuning parameters; it has no preconditions
+    // and touches no allocation.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 pub(crate) fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns unused pages of the allocator's own heaps; it touches no
