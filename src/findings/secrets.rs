@@ -217,7 +217,8 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         return None;
     }
     let test_fixture = rules::is_test_path(&acc.path);
-    if test_fixture {
+    let example = !test_fixture && rules::is_example_path(&acc.path);
+    if test_fixture || example {
         for e in &mut ev {
             e.1 = cap(e.1, Severity::Low);
         }
@@ -250,6 +251,9 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     }
     if test_fixture {
         msg.push_str("; test fixture");
+    }
+    if example {
+        msg.push_str("; in an examples directory");
     }
     if template && acc.name.is_some() && scanned.is_none_or(|s| s.hits.is_empty()) {
         msg.push_str("; template");

@@ -52,6 +52,21 @@ pub(crate) fn is_test_path(path: &[u8]) -> bool {
     false
 }
 
+/// Whether `path` lies in an examples directory (`examples/`, `example/`, `samples/`,
+/// `sample/`, `demo/`, `demos/`, any case): keys and tokens there are samples a project ships to
+/// show a setup (smallstep's `examples/**/secrets/*_key`), graded like test fixtures.
+pub(crate) fn is_example_path(path: &[u8]) -> bool {
+    let comps: Vec<&[u8]> = path.split(|&b| b == b'/').collect();
+    comps.split_last().is_some_and(|(_, dirs)| {
+        dirs.iter().any(|c| {
+            matches!(
+                &c.to_ascii_lowercase()[..],
+                b"example" | b"examples" | b"sample" | b"samples" | b"demo" | b"demos"
+            )
+        })
+    })
+}
+
 fn test_file_name(name: &[u8], low: &[u8]) -> bool {
     let stem = match low.iter().rposition(|&b| b == b'.') {
         Some(d) if d > 0 => &low[..d],
@@ -489,6 +504,26 @@ mod tests {
     }
 
     #[test]
+    fn example_paths() {
+        for p in [
+            "examples/basic/secrets/root_ca_key",
+            "docs/Examples/tls.key",
+            "demo/.env",
+            "samples/a/config.yaml",
+        ] {
+            assert!(is_example_path(p.as_bytes()), "{p}");
+        }
+        for p in [
+            "examples",
+            "src/example.ts",
+            "src/examples.go",
+            "exampled/a",
+        ] {
+            assert!(!is_example_path(p.as_bytes()), "{p}");
+        }
+    }
+
+    #[test]
     fn test_paths() {
         for p in [
             "test/keys/a.pem",
@@ -526,6 +561,7 @@ mod tests {
             "contests/a.md",
         ] {
             assert!(!is_test_path(p.as_bytes()), "{p}");
+            assert!(!is_example_path(p.as_bytes()), "{p}");
         }
     }
 

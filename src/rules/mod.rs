@@ -93,8 +93,8 @@ pub use content::scan_content;
 use content::MAX_CONTENT_HITS;
 pub(crate) use content::{scan_content_at, BINARY_SNIFF_LEN};
 pub(crate) use extra::{
-    dockerfile_credentials, env_secret_line, har_credential_line, is_template, is_test_path,
-    only_public_pem, DockerfileCred, DockerfileHit,
+    dockerfile_credentials, env_secret_line, har_credential_line, is_example_path, is_template,
+    is_test_path, only_public_pem, DockerfileCred, DockerfileHit,
 };
 pub(crate) use gitignore::GitignoreSet;
 

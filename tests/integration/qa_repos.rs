@@ -1121,3 +1121,39 @@ fn an_aws_secret_access_key_alone_is_found() {
         "the secret is never printed"
     );
 }
+
+/// smallstep/certificates: `examples/**/secrets/*_key` are the CA keys of a demo setup. Keys in
+/// an examples directory are graded low and labelled, as test fixtures are; the same key
+/// elsewhere stays high.
+#[test]
+fn a_key_in_an_examples_directory_is_low_and_labelled() {
+    let key = format!(
+        "-----BEGIN EC {} KEY-----\n{}\n{}\n-----END EC {} KEY-----\n",
+        "PRIVATE",
+        "MHcCAQEEIBf3qLk9Zx2Vb7Nw4Rt8Ys6Pm1Qa5Hc3Ud0Je7Kf9oAoGCCqGSM49AwEHoU",
+        "QDQgAEx7Lm2Nq4Rv8Ts1Wy6Zb3Hd9Jf5Kg0Lh7Mj2Nk4Pl8Qm1Rn5Sp3Tq6Vr9Ws==",
+        "PRIVATE"
+    );
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n")
+        .file("examples/basic/secrets/root_ca_key", &key)
+        .file("config/root_ca_key", &key);
+    let o = env.run(["--format", "json", "."]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("report JSON");
+    let sev = |p: &str| -> (String, String) {
+        let f = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["category"] == "secret" && f["path"] == p)
+            .unwrap_or_else(|| panic!("no secret at {p}: {v:#}"));
+        (
+            f["severity"].as_str().unwrap().to_string(),
+            f["message"].as_str().unwrap().to_string(),
+        )
+    };
+    let (s, m) = sev("examples/basic/secrets/root_ca_key");
+    assert_eq!(s, "low", "{m}");
+    assert!(m.contains("examples directory"), "{m}");
+    assert_eq!(sev("config/root_ca_key").0, "high");
+}
