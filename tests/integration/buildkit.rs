@@ -10,8 +10,8 @@ use ctxsize::tree::State;
 use ctxsize::Builder::{Buildkit, Classic};
 
 #[cfg(unix)]
-use crate::util::{is_root, skip, text};
-use crate::util::{lossy, TestEnv};
+use crate::util::{is_root, skip};
+use crate::util::{lossy, text, TestEnv};
 
 const DF: &str = "FROM scratch\n";
 
