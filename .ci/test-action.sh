@@ -25,8 +25,9 @@ ws="$work/repo"
 mkdir -p "$ws/app/sub" "$ws/app/assets" "$ws/app/.git"
 printf 'FROM scratch\nCOPY . /app\n' > "$ws/app/Dockerfile"
 printf 'node_modules\n*.log\n' > "$ws/app/.dockerignore"
-# A dotenv file (a secret by name; its value is never printed by ctxsize).
-printf 'API_TOKEN=not-a-real-token\n' > "$ws/app/.env"
+# A dotenv file with a secret-looking value (made up; ctxsize never prints it). A `.env` holding
+# no secret-looking value is graded low.
+printf 'API_TOKEN=Zq8xv2LmR4tY7wPzK3hN\n' > "$ws/app/.env"
 head -c 300000 /dev/zero | tr '\0' 'a' > "$ws/app/assets/big.bin"
 printf 'x\n' > "$ws/app/sub/we|ird <b>&.txt"
 printf 'ref: refs/heads/main\n' > "$ws/app/.git/HEAD"
@@ -62,7 +63,7 @@ import json,sys; r=json.load(open(sys.argv[1])); print(r["files"], r["content_by
 echo "== a failing budget and fail-on secret, with SARIF"
 run_action failing path=app budget=100k fail-on=secret max-files=100 sarif=ctxsize.sarif
 check "exit status 1" [ "$status" = 1 ]
-check "annotation for the dotenv file" has "$work/failing.out" "::error file=app/.env,title=ctxsize CTX101"
+check "annotation for the dotenv file (at its secret's line)" has "$work/failing.out" "::error file=app/.env,line=1,title=ctxsize CTX101"
 check "annotation for the budget" has "$work/failing.out" "title=ctxsize budget::budget exceeded"
 check "failed-gate line on stderr" has "$work/failing.err" "check failed: budget exceeded"
 check "summary: verdict" has "$summary" "**Gate: failed**"
@@ -73,7 +74,7 @@ check "summary: kept-out row" grep -qE "^\| Kept out by the ignore file \| $excl
 check "summary: largest directories table" has "$summary" "| directory | size | files | share |"
 check "summary: assets/ directory row" grep -qE '^\| assets/ \| 300\.00 kB \| 1 \| ' "$summary"
 check "summary: findings table header" has "$summary" "| severity | rule | category | path | files | size | message | .dockerignore fix |"
-check "summary: CTX101 row for .env" grep -qE '^\| high \| CTX101 \| secret \| \.env \| 1 \| ' "$summary"
+check "summary: CTX101 row for .env" grep -qE '^\| high \| CTX101 \| secret \| \.env:1 \| 1 \| ' "$summary"
 check "summary: CTX201 row for .git" grep -qE '^\| medium \| CTX201 \| vcs \| \.git \| 1 \| ' "$summary"
 check "summary: a name with | and <b> is escaped, not markup" has "$summary" "| sub/we&#124;ird &#60;b&#62;&#38;.txt | 2 B |"
 check "summary: no raw markup from names" hasnt "$summary" "<b>"
