@@ -1157,3 +1157,38 @@ fn a_key_in_an_examples_directory_is_low_and_labelled() {
     assert!(m.contains("examples directory"), "{m}");
     assert_eq!(sev("config/root_ca_key").0, "high");
 }
+
+/// node_exporter (and every Prometheus exporter): `COPY .build/${OS}-${ARCH}/node_exporter`
+/// with `ARG ARCH="amd64"`, built once per architecture with `--build-arg ARCH=…`. The file
+/// serves this build (the default value), and a warning names the line that serves every
+/// value under both builders (`!.build`); that line does send the arm64 binary too.
+#[test]
+fn a_source_with_build_arg_values_names_the_line_for_every_value() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "ARG ARCH=\"amd64\"\nARG OS=\"linux\"\nFROM busybox\nARG ARCH=\"amd64\"\nARG OS=\"linux\"\nCOPY .build/${OS}-${ARCH}/node_exporter /bin/node_exporter\n",
+    )
+    .file(".build/linux-amd64/node_exporter", "amd64\n")
+    .file(".build/linux-arm64/node_exporter", "arm64\n")
+    .file("main.go", "package main\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    let warns: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("fails with \"not found\" unless you add `!.build` "))
+        .collect();
+    assert_eq!(warns.len(), 1, "{err}");
+    assert!(warns[0].contains("(line 6)"), "{err}");
+    let mut written = std::fs::read_to_string(env.path(".dockerignore")).unwrap();
+    written.push_str("!.build\n");
+    env.dockerignore(&written);
+    for b in ["buildkit", "classic"] {
+        let sent = text(&env.run(["list", "--builder", b, "."]).stdout);
+        for arch in ["amd64", "arm64"] {
+            let p = format!(".build/linux-{arch}/node_exporter");
+            assert!(sent.lines().any(|l| l == p), "{b} {arch}: {sent}");
+        }
+        assert!(!sent.lines().any(|l| l == "main.go"), "{b}: {sent}");
+    }
+}
