@@ -1192,3 +1192,46 @@ fn a_source_with_build_arg_values_names_the_line_for_every_value() {
         assert!(!sent.lines().any(|l| l == "main.go"), "{b}: {sent}");
     }
 }
+
+/// maybe (Rails): `/log/*` then `!/log/.keep` (and the same for `tmp`, `storage`). On a fresh
+/// checkout the line matches only the `.keep` its exception sends again, so it excludes nothing
+/// today; it is still carried, with its exception, so the log, cache and SQLite database a
+/// local run writes there later stay out while the `.keep` files still go.
+#[test]
+fn a_line_whose_matches_a_later_exception_sends_again_is_carried() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM ruby\nCOPY . /rails\n")
+        .file("Gemfile", "source 'x'\n")
+        .file("app/models/user.rb", "class User; end\n")
+        .file("log/.keep", "")
+        .file("tmp/.keep", "")
+        .file("storage/.keep", "")
+        .dockerignore(
+            "/.git/\n/log/*\n/tmp/*\n!/log/.keep\n!/tmp/.keep\n/storage/*\n!/storage/.keep\n",
+        );
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    let written = std::fs::read_to_string(env.path(".dockerignore")).unwrap();
+    env.file("log/development.log", "GET /\n")
+        .file("tmp/cache/bootsnap/x", "c\n")
+        .file("storage/development.sqlite3", "db\n");
+    for b in ["buildkit", "classic"] {
+        let sent = text(&env.run(["list", "--builder", b, "."]).stdout);
+        for p in [
+            "Gemfile",
+            "app/models/user.rb",
+            "log/.keep",
+            "tmp/.keep",
+            "storage/.keep",
+        ] {
+            assert!(sent.lines().any(|l| l == p), "{b} {p}: {sent}\n{written}");
+        }
+        for p in [
+            "log/development.log",
+            "tmp/cache/bootsnap/x",
+            "storage/development.sqlite3",
+        ] {
+            assert!(!sent.lines().any(|l| l == p), "{b} {p}: {sent}\n{written}");
+        }
+    }
+}
