@@ -1235,3 +1235,41 @@ fn a_line_whose_matches_a_later_exception_sends_again_is_carried() {
         }
     }
 }
+
+/// symfony-docker: the prod stage copies the app (`COPY . ./`) and runs `composer dump-env prod`
+/// (and `bin/console` through the post-install scripts), which read the committed `.env` and
+/// fail without it. That `.env` stays, said; `.env.local` stays out. Without such a step the
+/// same `.env` is removed as before.
+#[test]
+fn a_dotenv_the_build_boots_the_app_with_is_kept() {
+    for (run, kept) in [
+        (
+            "RUN composer dump-env prod && php bin/console cache:warmup\n",
+            true,
+        ),
+        ("RUN php -l src/Kernel.php\n", false),
+    ] {
+        let env = TestEnv::new();
+        env.file(
+            "Dockerfile",
+            format!(
+                "FROM php:8\nCOPY composer.* ./\nRUN composer install --no-scripts\nCOPY . ./\n{run}"
+            ),
+        )
+        .file("composer.json", "{}\n")
+        .file("src/Kernel.php", "<?php\n")
+        .file("bin/console", "#!/usr/bin/env php\n")
+        .file(".env", "APP_ENV=dev\nAPP_SECRET=\n")
+        .file(".env.local", "APP_SECRET=3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c\n")
+        .dockerignore(".env.local\n");
+        let (code, _, err) = suggest(&env, &["--write"]);
+        assert_eq!(code, Some(0), "{err}");
+        assert_eq!(err.contains("kept \".env\""), kept, "{run}: {err}");
+        for b in ["buildkit", "classic"] {
+            let sent = text(&env.run(["list", "--builder", b, "."]).stdout);
+            assert_eq!(sent.lines().any(|l| l == ".env"), kept, "{b} {run}: {sent}");
+            assert!(!sent.lines().any(|l| l == ".env.local"), "{b}: {sent}");
+            assert!(sent.lines().any(|l| l == "src/Kernel.php"), "{b}: {sent}");
+        }
+    }
+}
