@@ -258,7 +258,8 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
 /// Why an entry [`strict`] names stays all the same, if it does: a key in test data
 /// (`testdata/`, `fixtures/`, `test*/`, …) when a Dockerfile copying it runs tests, which may
 /// read it; a `.git` when a Dockerfile copying it runs git on it (`git describe` for a version);
-/// a `.env` when one boots a Symfony app or dumps its environment (symfony-docker).
+/// a `.env` beside `composer.json` when one boots a Symfony app or dumps its environment
+/// (symfony-docker).
 pub(crate) fn kept_for_build(
     m: &Model,
     i: u32,
@@ -271,7 +272,11 @@ pub(crate) fn kept_for_build(
     if st.class == Class::Vcs && installs.git && m.tree.name(i) == b".git" {
         return Some("a RUN step runs git on the copied context (`git describe`, `git rev-parse`, …), which reads it; to exclude it, pass what the step reads as a build argument");
     }
-    if st.class == Class::Secret && installs.dotenv && m.tree.name(i) == b".env" {
+    if st.class == Class::Secret
+        && installs.dotenv
+        && m.tree.name(i) == b".env"
+        && sibling(m, i, "composer.json")
+    {
         return Some("a RUN step boots the app or dumps its environment (`composer dump-env`, `bin/console`), which reads `.env` and fails without it; keep real secrets in `.env.local`, which stays out");
     }
     None

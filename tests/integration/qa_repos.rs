@@ -1238,7 +1238,8 @@ fn a_line_whose_matches_a_later_exception_sends_again_is_carried() {
 
 /// symfony-docker: the prod stage copies the app (`COPY . ./`) and runs `composer dump-env prod`
 /// (and `bin/console` through the post-install scripts), which read the committed `.env` and
-/// fail without it. That `.env` stays, said; `.env.local` stays out. Without such a step the
+/// fail without it. That `.env` (beside `composer.json`) stays, said; `.env.local` and a `.env`
+/// elsewhere stay out. Without such a step the
 /// same `.env` is removed as before.
 #[test]
 fn a_dotenv_the_build_boots_the_app_with_is_kept() {
@@ -1261,6 +1262,7 @@ fn a_dotenv_the_build_boots_the_app_with_is_kept() {
         .file("bin/console", "#!/usr/bin/env php\n")
         .file(".env", "APP_ENV=dev\nAPP_SECRET=\n")
         .file(".env.local", "APP_SECRET=3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c\n")
+        .file("src/.env", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n")
         .dockerignore(".env.local\n");
         let (code, _, err) = suggest(&env, &["--write"]);
         assert_eq!(code, Some(0), "{err}");
@@ -1268,7 +1270,9 @@ fn a_dotenv_the_build_boots_the_app_with_is_kept() {
         for b in ["buildkit", "classic"] {
             let sent = text(&env.run(["list", "--builder", b, "."]).stdout);
             assert_eq!(sent.lines().any(|l| l == ".env"), kept, "{b} {run}: {sent}");
-            assert!(!sent.lines().any(|l| l == ".env.local"), "{b}: {sent}");
+            for p in [".env.local", "src/.env"] {
+                assert!(!sent.lines().any(|l| l == p), "{b} {p}: {sent}");
+            }
             assert!(sent.lines().any(|l| l == "src/Kernel.php"), "{b}: {sent}");
         }
     }
