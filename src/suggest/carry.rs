@@ -203,7 +203,22 @@ pub(crate) fn choose(
                 .matches_or_parent_matches(p.as_bytes())
                 .unwrap_or(true)
         };
-        if !m.paths.iter().any(|p| hit(p)) && !m.literals.iter().any(|l| hit(l)) {
+        // What it matches today, a later exception of the same file may send again (maybe's
+        // `/log/*` then `!/log/.keep`): the line still excludes nothing, and keeps out what a
+        // local run writes there later (its exceptions are carried with it below).
+        let sent = |p: &str| !set.matches_or_parent_matches(p.as_bytes()).unwrap_or(true);
+        let excludes_today = m.paths.iter().enumerate().any(|(i, p)| {
+            if !hit(p) || sent(p) {
+                return false;
+            }
+            if !m.is_dir(i as u32) {
+                return true;
+            }
+            // An excluded directory still goes out when a file below it is re-included.
+            let below = format!("{p}/");
+            !m.paths.iter().any(|q| q.starts_with(&below) && sent(q))
+        });
+        if !excludes_today && !m.literals.iter().any(|l| hit(l)) {
             carry.insert(k);
         }
     }

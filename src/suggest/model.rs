@@ -181,8 +181,66 @@ pub(crate) fn sels_of(t: &Target, warnings: &mut Vec<String>) -> (Vec<Sel>, bool
             whole = true;
         }
         sels.push(Sel::from_source(s));
+        // The file keeps what this build's values name; node_exporter builds
+        // `.build/${OS}-${ARCH}/…` once per ARCH with `--build-arg`: say which line serves them all.
+        if any_value_glob(&s.raw).is_some_and(|g| g != s.path) {
+            // Under the classic builder a wildcard exception reaches no directory it does not
+            // name literally: the line that serves every value is the directory they vary in.
+            let dir = broad_prefix(&s.raw);
+            let head = format!("{}: {} {} (line {})", t.rel, s.instruction, s.raw, s.line);
+            // One source evaluated once per platform is said once.
+            if !warnings.iter().any(|w| w.starts_with(&head)) {
+                warnings.push(format!(
+                    "{head} is kept for this build's variable values only; a build with other values (--build-arg, --platform) fails with \"not found\" unless you add `!{dir}` (or run suggest with those values)"
+                ));
+            }
+        }
     }
     (sels, whole)
+}
+
+/// A source that uses variables after a literal directory, with each variable replaced by `*`
+/// (`.build/${OS}-${ARCH}/app` → `.build/*-*/app`): what the instruction copies whatever
+/// values the build is given. Only its existence matters to the caller: the file serves this
+/// build, and a warning names the directory that serves every value. `None` without variables, with escapes or quotes, with `..`, or
+/// when a variable comes before any literal directory (`${JAR_FILE}` would keep everything).
+pub(crate) fn any_value_glob(raw: &str) -> Option<String> {
+    if !raw.contains('$') || raw.contains(['\\', '`', '"', '\'']) || broad_prefix(raw).is_empty() {
+        return None;
+    }
+    let b = raw.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'$' {
+            let ch = raw[i..].chars().next()?;
+            out.push(ch);
+            i += ch.len_utf8();
+            continue;
+        }
+        let end = if b.get(i + 1) == Some(&b'{') {
+            i + 2 + raw[i + 2..].find('}')? + 1
+        } else {
+            let n = raw[i + 1..]
+                .bytes()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                .count();
+            if n == 0 {
+                return None;
+            }
+            i + 1 + n
+        };
+        if !out.ends_with('*') {
+            out.push('*');
+        }
+        i = end;
+    }
+    let out = out.trim_start_matches("./").trim_start_matches('/');
+    let out = out.trim_end_matches('/');
+    if out.split('/').any(|c| c == "..") {
+        return None;
+    }
+    (!out.is_empty()).then(|| out.to_string())
 }
 
 impl Model {

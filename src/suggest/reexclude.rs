@@ -257,7 +257,9 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
 
 /// Why an entry [`strict`] names stays all the same, if it does: a key in test data
 /// (`testdata/`, `fixtures/`, `test*/`, …) when a Dockerfile copying it runs tests, which may
-/// read it; a `.git` when a Dockerfile copying it runs git on it (`git describe` for a version).
+/// read it; a `.git` when a Dockerfile copying it runs git on it (`git describe` for a version);
+/// a `.env` beside `composer.json` when one boots a Symfony app or dumps its environment
+/// (symfony-docker).
 pub(crate) fn kept_for_build(
     m: &Model,
     i: u32,
@@ -269,6 +271,13 @@ pub(crate) fn kept_for_build(
     }
     if st.class == Class::Vcs && installs.git && m.tree.name(i) == b".git" {
         return Some("a RUN step runs git on the copied context (`git describe`, `git rev-parse`, …), which reads it; to exclude it, pass what the step reads as a build argument");
+    }
+    if st.class == Class::Secret
+        && installs.dotenv
+        && m.tree.name(i) == b".env"
+        && sibling(m, i, "composer.json")
+    {
+        return Some("a RUN step boots the app or dumps its environment (`composer dump-env`, `bin/console`), which reads `.env` and fails without it; keep real secrets in `.env.local`, which stays out");
     }
     None
 }
@@ -282,6 +291,7 @@ pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs
         composer: true,
         tests: false,
         git: false,
+        dotenv: false,
     };
     let mut any = false;
     for (k, need) in m.needs.iter().enumerate() {
@@ -296,6 +306,7 @@ pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs
             // read.
             out.tests |= x.tests;
             out.git |= x.git;
+            out.dotenv |= x.dotenv;
         }
     }
     if any {

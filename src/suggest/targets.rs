@@ -32,6 +32,9 @@ pub(crate) struct Installs {
     /// Runs git on a local repository (`git describe`, `git rev-parse`, `git log`, …; not
     /// `git clone`), which reads the `.git` the build copies or mounts.
     pub git: bool,
+    /// Boots a Symfony app or dumps its environment (`composer dump-env`, `bin/console`,
+    /// `composer run-script`), which reads the `.env` the build copies and fails without it.
+    pub dotenv: bool,
 }
 
 impl Installs {
@@ -60,6 +63,8 @@ impl Installs {
                     i.cargo = true
                 }
                 "composer" if matches!(next, "install" | "update" | "require") => i.composer = true,
+                "composer" if matches!(next, "dump-env" | "run-script" | "run") => i.dotenv = true,
+                "console" if w.ends_with("bin/console") => i.dotenv = true,
                 _ => {}
             }
         }

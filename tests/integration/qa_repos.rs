@@ -1157,3 +1157,123 @@ fn a_key_in_an_examples_directory_is_low_and_labelled() {
     assert!(m.contains("examples directory"), "{m}");
     assert_eq!(sev("config/root_ca_key").0, "high");
 }
+
+/// node_exporter (and every Prometheus exporter): `COPY .build/${OS}-${ARCH}/node_exporter`
+/// with `ARG ARCH="amd64"`, built once per architecture with `--build-arg ARCH=…`. The file
+/// serves this build (the default value), and a warning names the line that serves every
+/// value under both builders (`!.build`); that line does send the arm64 binary too.
+#[test]
+fn a_source_with_build_arg_values_names_the_line_for_every_value() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "ARG ARCH=\"amd64\"\nARG OS=\"linux\"\nFROM busybox\nARG ARCH=\"amd64\"\nARG OS=\"linux\"\nCOPY .build/${OS}-${ARCH}/node_exporter /bin/node_exporter\n",
+    )
+    .file(".build/linux-amd64/node_exporter", "amd64\n")
+    .file(".build/linux-arm64/node_exporter", "arm64\n")
+    .file("main.go", "package main\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    let warns: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("fails with \"not found\" unless you add `!.build` "))
+        .collect();
+    assert_eq!(warns.len(), 1, "{err}");
+    assert!(warns[0].contains("(line 6)"), "{err}");
+    let mut written = std::fs::read_to_string(env.path(".dockerignore")).unwrap();
+    written.push_str("!.build\n");
+    env.dockerignore(&written);
+    for b in ["buildkit", "classic"] {
+        let sent = text(&env.run(["list", "--builder", b, "."]).stdout);
+        for arch in ["amd64", "arm64"] {
+            let p = format!(".build/linux-{arch}/node_exporter");
+            assert!(sent.lines().any(|l| l == p), "{b} {arch}: {sent}");
+        }
+        assert!(!sent.lines().any(|l| l == "main.go"), "{b}: {sent}");
+    }
+}
+
+/// maybe (Rails): `/log/*` then `!/log/.keep` (and the same for `tmp`, `storage`). On a fresh
+/// checkout the line matches only the `.keep` its exception sends again, so it excludes nothing
+/// today; it is still carried, with its exception, so the log, cache and SQLite database a
+/// local run writes there later stay out while the `.keep` files still go.
+#[test]
+fn a_line_whose_matches_a_later_exception_sends_again_is_carried() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM ruby\nCOPY . /rails\n")
+        .file("Gemfile", "source 'x'\n")
+        .file("app/models/user.rb", "class User; end\n")
+        .file("log/.keep", "")
+        .file("tmp/.keep", "")
+        .file("storage/.keep", "")
+        .dockerignore(
+            "/.git/\n/log/*\n/tmp/*\n!/log/.keep\n!/tmp/.keep\n/storage/*\n!/storage/.keep\n",
+        );
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    let written = std::fs::read_to_string(env.path(".dockerignore")).unwrap();
+    env.file("log/development.log", "GET /\n")
+        .file("tmp/cache/bootsnap/x", "c\n")
+        .file("storage/development.sqlite3", "db\n");
+    for b in ["buildkit", "classic"] {
+        let sent = text(&env.run(["list", "--builder", b, "."]).stdout);
+        for p in [
+            "Gemfile",
+            "app/models/user.rb",
+            "log/.keep",
+            "tmp/.keep",
+            "storage/.keep",
+        ] {
+            assert!(sent.lines().any(|l| l == p), "{b} {p}: {sent}\n{written}");
+        }
+        for p in [
+            "log/development.log",
+            "tmp/cache/bootsnap/x",
+            "storage/development.sqlite3",
+        ] {
+            assert!(!sent.lines().any(|l| l == p), "{b} {p}: {sent}\n{written}");
+        }
+    }
+}
+
+/// symfony-docker: the prod stage copies the app (`COPY . ./`) and runs `composer dump-env prod`
+/// (and `bin/console` through the post-install scripts), which read the committed `.env` and
+/// fail without it. That `.env` (beside `composer.json`) stays, said; `.env.local` and a `.env`
+/// elsewhere stay out. Without such a step the
+/// same `.env` is removed as before.
+#[test]
+fn a_dotenv_the_build_boots_the_app_with_is_kept() {
+    for (run, kept) in [
+        (
+            "RUN composer dump-env prod && php bin/console cache:warmup\n",
+            true,
+        ),
+        ("RUN php -l src/Kernel.php\n", false),
+    ] {
+        let env = TestEnv::new();
+        env.file(
+            "Dockerfile",
+            format!(
+                "FROM php:8\nCOPY composer.* ./\nRUN composer install --no-scripts\nCOPY . ./\n{run}"
+            ),
+        )
+        .file("composer.json", "{}\n")
+        .file("src/Kernel.php", "<?php\n")
+        .file("bin/console", "#!/usr/bin/env php\n")
+        .file(".env", "APP_ENV=dev\nAPP_SECRET=\n")
+        .file(".env.local", "APP_SECRET=3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c\n")
+        .file("src/.env", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n")
+        .dockerignore(".env.local\n");
+        let (code, _, err) = suggest(&env, &["--write"]);
+        assert_eq!(code, Some(0), "{err}");
+        assert_eq!(err.contains("kept \".env\""), kept, "{run}: {err}");
+        for b in ["buildkit", "classic"] {
+            let sent = text(&env.run(["list", "--builder", b, "."]).stdout);
+            assert_eq!(sent.lines().any(|l| l == ".env"), kept, "{b} {run}: {sent}");
+            for p in [".env.local", "src/.env"] {
+                assert!(!sent.lines().any(|l| l == p), "{b} {p}: {sent}");
+            }
+            assert!(sent.lines().any(|l| l == "src/Kernel.php"), "{b}: {sent}");
+        }
+    }
+}
