@@ -625,6 +625,27 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
         secret_paths.insert(f.path.clone());
     }
     findings.append(&mut graded);
+    // A Symfony `.env` that a RUN step reads (`composer dump-env`, `bin/console`): excluding it
+    // fails the build, so the fix says where real secrets go instead.
+    if let Some(plan) = plan.as_ref().filter(|p| p.reads_dotenv) {
+        for f in findings.iter_mut().filter(|f| f.rule == "CTX101") {
+            let (dir, name) = f.path.rsplit_once('/').unwrap_or(("", &f.path));
+            let composer = if dir.is_empty() {
+                "composer.json".to_string()
+            } else {
+                format!("{dir}/composer.json")
+            };
+            if name != ".env" || node_at(tree, composer.as_bytes()).is_none() {
+                continue;
+            }
+            if matches!(plan.exposure(&f.path).0, exposure::Exposure::Image { .. }) {
+                f.message.push_str(
+                    "; a RUN step reads it (`composer dump-env`, `bin/console`), so excluding it fails the build",
+                );
+                f.fix = "none that keeps the build: keep real secrets in `.env.local` (not copied) and only defaults in `.env`".into();
+            }
+        }
+    }
     // A `.git` that a RUN step reads (`git describe` for a version): sent by need, so info, and
     // the fix says what excluding it takes.
     if let Some(plan) = plan.as_ref().filter(|p| p.runs_git) {

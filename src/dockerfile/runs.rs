@@ -170,6 +170,20 @@ pub(crate) fn runs_git(words: &[String]) -> bool {
     })
 }
 
+/// Whether the words of `RUN` steps ([`run_words`]) boot a Symfony app or dump its environment
+/// (`composer dump-env`, `composer run-script`/`run`, `bin/console`): those read the `.env` the
+/// build copies and fail without it.
+pub(crate) fn reads_dotenv(words: &[String]) -> bool {
+    words.iter().enumerate().any(|(k, w)| {
+        let next = words.get(k + 1).map(String::as_str).unwrap_or("");
+        match w.rsplit('/').next().unwrap_or(w) {
+            "composer" => matches!(next, "dump-env" | "run-script" | "run"),
+            "console" => w.ends_with("bin/console"),
+            _ => false,
+        }
+    })
+}
+
 /// Whether the words of a Dockerfile's `RUN` lines (lowercased) run a project's tests.
 pub(crate) fn runs_tests(words: &[String]) -> bool {
     let skip = words
@@ -242,6 +256,17 @@ mod tests {
         ));
         // `<<` inside arithmetic opens no here-document.
         assert!(git("FROM x\nRUN echo $((1<<3))\nRUN git describe\n"));
+    }
+
+    #[test]
+    fn dotenv_readers() {
+        let r = |df: &str| reads_dotenv(&run_words(df));
+        assert!(r("FROM php\nRUN composer dump-env prod\n"));
+        assert!(r("FROM php\nRUN php bin/console cache:warmup\n"));
+        assert!(r(
+            "FROM php\nRUN set -eux; composer run-script --no-dev post-install-cmd\n"
+        ));
+        assert!(!r("FROM php\nRUN composer install --no-dev\n"));
     }
 
     #[test]

@@ -87,6 +87,9 @@ pub(crate) struct Plan {
     /// A `RUN` step runs git on a local repository (`git describe`): a `.git` the build
     /// copies or mounts is read.
     pub(crate) runs_git: bool,
+    /// A `RUN` step boots a Symfony app or dumps its environment (`composer dump-env`,
+    /// `bin/console`): a copied `.env` beside `composer.json` is read.
+    pub(crate) reads_dotenv: bool,
 }
 
 /// Which Dockerfile the build uses and how it is evaluated: the pipeline's `-f -` text,
@@ -116,7 +119,9 @@ pub(crate) fn plan(a: &Analysis, input: &PlanInput) -> Option<Plan> {
     };
     let text = String::from_utf8_lossy(&text);
     let df = dockerfile::parse(&text).ok()?;
-    let runs_git = dockerfile::build_runs_git(&dockerfile::run_words(&text), |rel| {
+    let words = dockerfile::run_words(&text);
+    let reads_dotenv = dockerfile::reads_dotenv(&words);
+    let runs_git = dockerfile::build_runs_git(&words, |rel| {
         crate::walk::read_small_text(&a.resolved.root, rel)
     });
     let used = df.context_sources(&input.options).ok()?;
@@ -171,6 +176,7 @@ pub(crate) fn plan(a: &Analysis, input: &PlanInput) -> Option<Plan> {
         in_final,
         names,
         runs_git,
+        reads_dotenv,
     })
 }
 

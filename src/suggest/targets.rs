@@ -63,13 +63,12 @@ impl Installs {
                     i.cargo = true
                 }
                 "composer" if matches!(next, "install" | "update" | "require") => i.composer = true,
-                "composer" if matches!(next, "dump-env" | "run-script" | "run") => i.dotenv = true,
-                "console" if w.ends_with("bin/console") => i.dotenv = true,
                 _ => {}
             }
         }
         i.tests = crate::dockerfile::runs_tests(&words);
         i.git = crate::dockerfile::runs_git(&words);
+        i.dotenv = crate::dockerfile::reads_dotenv(&words);
         i
     }
 }

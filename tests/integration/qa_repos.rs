@@ -1277,3 +1277,36 @@ fn a_dotenv_the_build_boots_the_app_with_is_kept() {
         }
     }
 }
+
+/// symfony-docker: the prod stage runs `composer dump-env prod`, which reads the copied `.env`.
+/// The report's fix line no longer says to exclude it (that fails the build); it says where real
+/// secrets go. Without such a step the fix is the plain exclusion.
+#[test]
+fn the_report_does_not_offer_to_exclude_a_dotenv_the_build_reads() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM php:8.3\nCOPY . /app\nRUN composer install --no-dev && composer dump-env prod\n",
+    )
+    .file("composer.json", "{}\n")
+    .file(".env", "APP_ENV=dev\nAPP_SECRET=Zq8xv2LmR4tY7wPzK3hN\n");
+    let fix = |env: &TestEnv| -> String {
+        let o = env.run(["--format", "json", "."]);
+        let v: Value = serde_json::from_slice(&o.stdout).expect("report JSON");
+        let f = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "CTX101")
+            .unwrap_or_else(|| panic!("no CTX101: {v:#}"))
+            .clone();
+        f["fix"].as_str().unwrap().to_string()
+    };
+    let f = fix(&env);
+    assert!(f.contains(".env.local") && f.starts_with("none"), "{f}");
+    env.file(
+        "Dockerfile",
+        "FROM php:8.3\nCOPY . /app\nRUN composer install --no-dev\n",
+    );
+    assert_eq!(fix(&env), ".env");
+}
