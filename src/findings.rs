@@ -471,9 +471,8 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
     };
     let (parts, (git, ignored, plan)) = rayon::join(by_rules, by_git);
     let tracked = git.tracked();
-    let mut findings: Vec<Finding> = Vec::new();
-    // Each finding's entry and its place in `findings` (for the large files below).
-    let mut large: Vec<(u32, usize)> = Vec::new();
+    // The rules' findings with their entries, until the large files below are sorted out.
+    let mut found: Vec<(u32, Finding)> = Vec::new();
     let mut covered = vec![false; tree.nodes.len()];
     // Entries another (non-secret) finding names.
     let mut flagged = vec![false; tree.nodes.len()];
@@ -493,8 +492,7 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
                 uncover.push(id);
             } else {
                 flagged[id as usize] = true;
-                large.push((id, findings.len()));
-                findings.push(f);
+                found.push((id, f));
             }
         }
         for (id, path, hit) in p.secrets {
@@ -530,30 +528,29 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
     // finding's: its size is counted there, and excluding the pack alone is not the fix (inside
     // a `.git` the build reads, it would break git). Elsewhere (a binary in `node_modules/`)
     // the file is worth its own line.
-    let vcs: HashSet<u32> = large
+    let vcs: HashSet<u32> = found
         .iter()
-        .filter(|&&(id, k)| covered[id as usize] && findings[k].category == "vcs")
-        .map(|&(id, _)| id)
+        .filter(|(id, f)| covered[*id as usize] && f.category == "vcs")
+        .map(|(id, _)| *id)
         .collect();
-    let mut drop = vec![false; findings.len()];
-    for &(id, k) in &large {
-        if findings[k].rule == crate::rules::LARGE_FILE_RULE {
-            let mut cur = tree.nodes[id as usize].parent;
-            while cur != ROOT {
-                if vcs.contains(&cur) {
-                    drop[k] = true;
-                    flagged[id as usize] = false;
-                    break;
-                }
-                cur = tree.nodes[cur as usize].parent;
+    let in_vcs = |id: u32| {
+        let mut cur = tree.nodes[id as usize].parent;
+        while cur != ROOT {
+            if vcs.contains(&cur) {
+                return true;
             }
+            cur = tree.nodes[cur as usize].parent;
+        }
+        false
+    };
+    let mut findings: Vec<Finding> = Vec::with_capacity(found.len());
+    for (id, f) in found {
+        if f.rule == crate::rules::LARGE_FILE_RULE && in_vcs(id) {
+            flagged[id as usize] = false;
+        } else {
+            findings.push(f);
         }
     }
-    let mut k = 0;
-    findings.retain(|_| {
-        k += 1;
-        !drop[k - 1]
-    });
     for id in too_large {
         if let Some(acc) = accs.get_mut(&id) {
             acc.too_large = true;

@@ -19,6 +19,8 @@ pub(super) struct RawInstr {
     pub(super) flags: Vec<String>,
     /// Arguments after the flags, trimmed.
     pub(super) rest: String,
+    /// The bodies of its heredocs, one after another (each line ending in `\n`).
+    pub(super) heredoc_text: String,
 }
 
 pub(super) fn is_hspace(c: char) -> bool {
@@ -156,7 +158,7 @@ pub(super) fn read(text: &str) -> Result<(Vec<ReadInstr>, char), DockerfileError
             buf.push_str(l);
             cont = c;
         }
-        let raw = split_command(&buf, esc, lineno);
+        let mut raw = split_command(&buf, esc, lineno);
         if raw.cmd.is_empty() {
             continue;
         }
@@ -173,6 +175,8 @@ pub(super) fn read(text: &str) -> Result<(Vec<ReadInstr>, char), DockerfileError
                         terminated = true;
                         break;
                     }
+                    raw.heredoc_text.push_str(candidate);
+                    raw.heredoc_text.push('\n');
                 }
                 if !terminated {
                     return Err(DockerfileError::UnterminatedHeredoc { line: lineno });
@@ -213,6 +217,7 @@ pub(super) fn split_command(line: &str, esc: char, lineno: usize) -> RawInstr {
         cmd: cmd.to_string(),
         flags,
         rest: rest.trim().to_string(),
+        heredoc_text: String::new(),
     }
 }
 

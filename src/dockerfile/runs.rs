@@ -1,11 +1,23 @@
-//! The words of a Dockerfile's `RUN` steps, read from its text (continuations and
-//! here-documents joined), and what they tell about the build: whether a step runs git on a
-//! local repository. A word test, not a shell: enough to keep what a step visibly reads.
+//! The words of a Dockerfile's `RUN` steps, as the Dockerfile reader reads them (continuations,
+//! escape directive, heredoc bodies), and what they tell about the build: whether a step runs
+//! git on a local repository, runs tests, reads a Symfony `.env`. A word test, not a shell:
+//! enough to keep what a step visibly reads.
 
-/// The lowercased words of the `RUN` steps of a Dockerfile's text, split at white space and
-/// shell punctuation (`;`, `&`, `|`, parentheses, quotes).
+/// The lowercased words of the `RUN` steps of a Dockerfile's text (flags left out, heredoc
+/// bodies in), split at white space and shell punctuation (`;`, `&`, `|`, parentheses,
+/// quotes). None when the text cannot be read as a Dockerfile.
 pub(crate) fn run_words(text: &str) -> Vec<String> {
-    words(&run_text(text))
+    let Ok((instrs, _esc)) = super::parse::read(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (raw, _names) in instrs {
+        if raw.cmd.eq_ignore_ascii_case("RUN") {
+            out.extend(words(&raw.rest));
+            out.extend(words(&raw.heredoc_text));
+        }
+    }
+    out
 }
 
 /// `text` split as [`run_words`] splits it.
@@ -25,10 +37,9 @@ pub(crate) fn build_runs_git(run_words: &[String], read: impl Fn(&str) -> Option
     if runs_git(run_words) {
         return true;
     }
-    let tool = |w: &String| w.rsplit('/').next().map(str::to_string);
     if run_words
         .iter()
-        .any(|w| matches!(tool(w).as_deref(), Some("make" | "gmake")))
+        .any(|w| matches!(w.rsplit('/').next(), Some("make" | "gmake")))
     {
         let shell_git = |t: &str| {
             t.match_indices("$(shell").any(|(k, _)| {
@@ -51,71 +62,6 @@ pub(crate) fn build_runs_git(run_words: &[String], read: impl Fn(&str) -> Option
             && !rel.contains("://");
         script && read(rel).is_some_and(|t| runs_git(&words(&t)))
     })
-}
-
-/// The text of a Dockerfile's `RUN` instructions, one after another: continuation lines
-/// joined, and the bodies of here-documents (`RUN <<EOT` … `EOT`, `<<-EOT`, quoted or not).
-fn run_text(text: &str) -> String {
-    let mut runs = String::new();
-    let mut in_run = false;
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        let t = line.trim_start();
-        let upper = t.get(..4).map(str::to_ascii_uppercase);
-        let is_run = upper.as_deref() == Some("RUN ") || upper.as_deref() == Some("RUN\t");
-        if !is_run && !in_run {
-            continue;
-        }
-        runs.push(' ');
-        runs.push_str(t);
-        in_run = t.trim_end().ends_with('\\') || t.trim_end().ends_with('`');
-        if in_run {
-            continue;
-        }
-        // Here-documents opened on this instruction's line, read in order.
-        for (word, dash) in heredoc_words(t) {
-            for body in lines.by_ref() {
-                let end = if dash {
-                    body.trim_start_matches('\t')
-                } else {
-                    body
-                };
-                if end == word {
-                    break;
-                }
-                runs.push('\n');
-                runs.push_str(body);
-            }
-        }
-    }
-    runs
-}
-
-/// The delimiters of the here-documents a line opens (`<<EOT`, `<<-EOT`, `<<'EOT'`,
-/// `<<"EOT"`, `2<<EOT`), with whether leading tabs are stripped (`<<-`): as BuildKit's parser,
-/// a word that starts with `<<` (after a descriptor number) and holds no other `<`.
-fn heredoc_words(line: &str) -> Vec<(String, bool)> {
-    let mut out = Vec::new();
-    for token in line.split_whitespace() {
-        let Some(after) = token
-            .trim_start_matches(|c: char| c.is_ascii_digit())
-            .strip_prefix("<<")
-        else {
-            continue;
-        };
-        let (dash, after) = match after.strip_prefix('-') {
-            Some(a) => (true, a),
-            None => (false, after),
-        };
-        if after.contains('<') {
-            continue;
-        }
-        let word = after.trim_matches(|c| c == '\'' || c == '"');
-        if !word.is_empty() {
-            out.push((word.to_string(), dash));
-        }
-    }
-    out
 }
 
 /// Whether the words of `RUN` steps ([`run_words`]) run git on a local repository: a `git`

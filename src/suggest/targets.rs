@@ -38,9 +38,14 @@ pub(crate) struct Installs {
 }
 
 impl Installs {
-    /// Reads the `RUN` lines of a Dockerfile's text (continuations and here-documents joined).
+    /// Reads the `RUN` steps of a Dockerfile's text ([`crate::dockerfile::run_words`]).
+    #[cfg(test)]
     pub(crate) fn of(text: &str) -> Installs {
-        let words = crate::dockerfile::run_words(text);
+        Installs::of_words(&crate::dockerfile::run_words(text))
+    }
+
+    /// What the words of a Dockerfile's `RUN` steps install and run.
+    pub(crate) fn of_words(words: &[String]) -> Installs {
         let mut i = Installs::default();
         for (k, w) in words.iter().enumerate() {
             let next = words.get(k + 1).map(String::as_str).unwrap_or("");
@@ -66,9 +71,9 @@ impl Installs {
                 _ => {}
             }
         }
-        i.tests = crate::dockerfile::runs_tests(&words);
-        i.git = crate::dockerfile::runs_git(&words);
-        i.dotenv = crate::dockerfile::reads_dotenv(&words);
+        i.tests = crate::dockerfile::runs_tests(words);
+        i.git = crate::dockerfile::runs_git(words);
+        i.dotenv = crate::dockerfile::reads_dotenv(words);
         i
     }
 }
@@ -150,10 +155,10 @@ pub(crate) fn load(
             }
         }
     }
-    let mut installs = Installs::of(&text);
-    installs.git = crate::dockerfile::build_runs_git(&crate::dockerfile::run_words(&text), |rel| {
-        crate::walk::read_small_text(root, rel)
-    });
+    let words = crate::dockerfile::run_words(&text);
+    let mut installs = Installs::of_words(&words);
+    installs.git =
+        crate::dockerfile::build_runs_git(&words, |rel| crate::walk::read_small_text(root, rel));
     Ok((merged, installs))
 }
 
