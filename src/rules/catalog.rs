@@ -515,6 +515,16 @@ pub(crate) static RULES: &[Rule] = &[
         "AWS secret access key",
         WHY_CONTENT,
     ),
+    content(
+        "CTX169", High,
+        "a variable or key named like a secret (`JWT_SECRET`, `api_key`, `clientSecret`, \
+         `\"client_secret\"`, `db.password`, …) assigned (`=`, `:`, `:=`, `=>`) a literal that \
+         looks generated: 16 or more characters (12 for a password) mixing letters and digits, \
+         high in entropy, not a placeholder, reference, checksum, identifier, sequence or UUID; \
+         in source code only a quoted literal counts",
+        "Hard-coded secret assigned in code or config",
+        WHY_CONTENT,
+    ),
     Rule {
         id: "CTX170",
         category: Secret,

@@ -29,6 +29,9 @@ enum Check {
     /// Not a regex: [`url_password_offsets`] finds these (the `://` they start with is in most
     /// text files, too common an anchor for a regex pass).
     UrlPassword,
+    /// Not a regex: [`super::assigned::assigned_secret_offsets`] finds these (a secret-named
+    /// name assigned a random-looking literal).
+    Assigned,
 }
 
 struct Sig {
@@ -149,6 +152,12 @@ const SIGS: &[Sig] = &[
         re: r#"(?i:secret_?access_?key|aws[._-]?secret[._-]?key)["']?[ \t]*[:=][ \t]*["']?[A-Za-z0-9/+]{40}(?:[^A-Za-z0-9/+=]|$)"#,
         check: Check::Plain,
     },
+    Sig {
+        id: "CTX169",
+        // Documents the shape; the scan is `assigned_secret_offsets`.
+        re: r#"(?i)[\w.-]*(?:secret|token|passw(?:or)?d|api[_-]?key|private[_-]?key|auth[_-]?key|access[_-]?key)[\w.-]*["'\]]?\s*(?::=|=>|=|:)\s*["'`]?[^\s"'`]{12,}"#,
+        check: Check::Assigned,
+    },
 ];
 
 struct Compiled {
@@ -162,6 +171,7 @@ enum CompiledCheck {
     NotExample,
     Requires(Regex),
     UrlPassword,
+    Assigned,
 }
 
 fn compiled() -> &'static [Compiled] {
@@ -177,6 +187,7 @@ fn compiled() -> &'static [Compiled] {
                     Check::NotExample => CompiledCheck::NotExample,
                     Check::Requires(r) => CompiledCheck::Requires(re(r)),
                     Check::UrlPassword => CompiledCheck::UrlPassword,
+                    Check::Assigned => CompiledCheck::Assigned,
                 },
             })
             .collect()
@@ -258,18 +269,19 @@ pub(crate) fn content_rule_ids() -> impl Iterator<Item = &'static str> {
 /// content (a NUL byte within the first `BINARY_SNIFF_LEN` bytes). Never
 /// returns or keeps the matched text. Linear in `bytes.len()` per rule.
 pub fn scan_content(bytes: &[u8]) -> Vec<ContentHit> {
-    scan(bytes, true)
+    scan(bytes, true, super::assigned::FileKind::Config)
 }
 
 /// [`scan_content`] for the file at `path` (relative to the context): the npm/yarn-config
 /// signature (CTX159: `_password=`, `_auth=` lines) applies only to files named like one
 /// (`.npmrc`, `.yarnrc`, `.yarnrc.yml`, `*.npmrc`), so that code assigning `_password = …` is
-/// not taken for a registry login.
+/// not taken for a registry login. The file's extension tells CTX169 how to read it (see
+/// [`super::assigned::FileKind`]).
 pub(crate) fn scan_content_at(path: &[u8], bytes: &[u8]) -> Vec<ContentHit> {
     let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
     let low = name.to_ascii_lowercase();
     let npmrc = low.ends_with(b".npmrc") || low.starts_with(b".yarnrc") || low == b"npmrc";
-    scan(bytes, npmrc)
+    scan(bytes, npmrc, super::assigned::FileKind::of(path))
 }
 
 /// Whether a token's random part looks like a documentation placeholder: one character
@@ -399,13 +411,14 @@ fn allowed_line(bytes: &[u8], off: usize) -> bool {
         || memchr::memmem::find(l, b"pragma: allowlist secret").is_some()
 }
 
-fn scan(bytes: &[u8], npmrc: bool) -> Vec<ContentHit> {
+fn scan(bytes: &[u8], npmrc: bool, kind: super::assigned::FileKind) -> Vec<ContentHit> {
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
     if sniff.contains(&0) {
         return Vec::new();
     }
     let urls = url_password_offsets(bytes);
-    if urls.is_empty() && !any_anchor(bytes) {
+    let assigned = super::assigned::assigned_secret_offsets(bytes, kind, MAX_CONTENT_HITS);
+    if urls.is_empty() && assigned.is_empty() && !any_anchor(bytes) {
         return Vec::new();
     }
     // (offset, rule index) of each hit; text is never kept.
@@ -416,6 +429,10 @@ fn scan(bytes: &[u8], npmrc: bool) -> Vec<ContentHit> {
         }
         if matches!(c.check, CompiledCheck::UrlPassword) {
             found.extend(urls.iter().map(|&o| (o, ri)));
+            continue;
+        }
+        if matches!(c.check, CompiledCheck::Assigned) {
+            found.extend(assigned.iter().map(|&o| (o, ri)));
             continue;
         }
         if let CompiledCheck::Requires(ref req) = c.check {

@@ -68,6 +68,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+mod assigned;
 mod catalog;
 mod classify;
 mod content;

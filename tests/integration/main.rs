@@ -29,6 +29,7 @@ mod edge_cases;
 mod findings;
 #[cfg(unix)]
 mod formats;
+mod generic_secrets;
 #[cfg(unix)]
 mod podman;
 #[cfg(unix)]

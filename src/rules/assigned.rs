@@ -1,0 +1,940 @@
+//! CTX169: a secret without a recognisable prefix, assigned to a secret-named variable or key in
+//! code or config (`JWT_SECRET = "…"`, `"client_secret": "…"`, `api_key: …`,
+//! `SECRET_KEY = 'django-insecure-…'`).
+//!
+//! Precision comes first: a name must say it holds a secret (and not something about one:
+//! `TOKEN_TTL`, `password_hash`, `publicKey`), the value must be a literal (a quoted string; in
+//! config files also a bare word) and look generated: long, mixed, high in entropy, not a
+//! placeholder, a reference, a checksum, an identifier, a sequence or a UUID. Like the other
+//! content rules, only offsets leave this module; values are looked at and dropped.
+
+use std::sync::OnceLock;
+
+/// Case-insensitive anchors: every name this rule accepts holds one of them.
+const KEYWORDS: &[&str] = &[
+    "secret",
+    "token",
+    "passw",
+    "apikey",
+    "api_key",
+    "api-key",
+    "privatekey",
+    "private_key",
+    "private-key",
+    "authkey",
+    "auth_key",
+    "auth-key",
+    "accesskey",
+    "access_key",
+    "access-key",
+];
+
+/// Extensions of programming languages: a bare word after `=` is a reference there, not a
+/// literal, so only quoted values count.
+const CODE_EXTS: &[&str] = &[
+    "py", "pyi", "pyw", "js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts", "go", "java", "kt",
+    "kts", "scala", "groovy", "gradle", "rb", "rake", "php", "rs", "cs", "fs", "vb", "swift", "m",
+    "mm", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "dart", "ex", "exs", "erl", "lua", "pl", "pm",
+    "r", "jl", "vue", "svelte", "astro", "clj", "cljs", "elm", "hs", "ml", "nim", "zig", "sol",
+    "tf", "hcl", "nix", "cr", "coffee",
+];
+
+/// Extensions of documentation: examples there are shown, not used.
+const DOC_EXTS: &[&str] = &["md", "markdown", "mdx", "rst", "adoc", "asciidoc", "txt"];
+
+/// How a file's text is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FileKind {
+    /// A programming language: only a quoted value is a literal (a bare word is a reference),
+    /// and comment lines (documentation, commented-out code) are skipped.
+    Code,
+    /// Documentation: a value shown as an example (`For example, …` just above) or as a
+    /// command's output in a shell session (after a `$ command` line in the same code block)
+    /// is skipped.
+    Doc,
+    /// Config and anything else: bare values count.
+    Config,
+}
+
+impl FileKind {
+    /// The kind of the file at `path`, by extension.
+    pub(crate) fn of(path: &[u8]) -> FileKind {
+        let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+        let Some(dot) = name.iter().rposition(|&b| b == b'.') else {
+            return FileKind::Config;
+        };
+        let ext = name[dot + 1..].to_ascii_lowercase();
+        if CODE_EXTS.iter().any(|e| e.as_bytes() == &ext[..]) {
+            FileKind::Code
+        } else if DOC_EXTS.iter().any(|e| e.as_bytes() == &ext[..]) {
+            FileKind::Doc
+        } else {
+            FileKind::Config
+        }
+    }
+}
+
+fn keywords() -> &'static aho_corasick::AhoCorasick {
+    static C: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    C.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(KEYWORDS)
+            .unwrap_or_else(|e| panic!("built-in keywords: {e}"))
+    })
+}
+
+/// Offsets (the start of the name) of hard-coded secrets: at most one per line, at most `max`.
+pub(crate) fn assigned_secret_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Vec<usize> {
+    let quoted_only = kind == FileKind::Code;
+    let mut out = Vec::new();
+    // The start of the last line that produced a hit.
+    let mut done_line: Option<usize> = None;
+    for m in keywords().find_iter(bytes) {
+        let ls = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |k| k + 1);
+        if done_line == Some(ls) {
+            continue;
+        }
+        let le = memchr::memchr(b'\n', &bytes[m.start()..]).map_or(bytes.len(), |k| m.start() + k);
+        let line = &bytes[ls..le];
+        if kind == FileKind::Code && comment_line(line) {
+            continue;
+        }
+        if let Some(name_start) = assignment_at(line, m.start() - ls, m.end() - ls, quoted_only) {
+            if kind == FileKind::Doc && shown_example(&bytes[..ls]) {
+                continue;
+            }
+            out.push(ls + name_start);
+            done_line = Some(ls);
+            if out.len() == max {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// A line that is a comment in most languages (`#`, `//`, `/*`, `*`, `--`, `<!--`).
+fn comment_line(line: &[u8]) -> bool {
+    let t = line.trim_ascii_start();
+    [&b"#"[..], b"//", b"/*", b"*", b"--", b"<!--", b"%", b";"]
+        .iter()
+        .any(|p| t.starts_with(p))
+}
+
+/// Whether documentation text before a line (`before` ends at its start) shows it as an
+/// example: `example`, `e.g.` or `for instance` in the eight lines above (within its code
+/// block), or a `$ command` line earlier in the same code block (the line is its output).
+fn shown_example(before: &[u8]) -> bool {
+    let mut lines = before.split(|&b| b == b'\n').rev();
+    // `split` yields the empty text after the last newline first.
+    lines.next();
+    // Still inside the line's own code block (or paragraph).
+    let mut in_block = true;
+    for (k, l) in lines.enumerate().take(64) {
+        let t = l.trim_ascii();
+        let low = t.to_ascii_lowercase();
+        if k < 8
+            && ["example", "e.g.", "for instance"]
+                .iter()
+                .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
+        {
+            return true;
+        }
+        if in_block && (t.starts_with(b"$ ") || t.starts_with(b"> ") || t.starts_with(b"PS> ")) {
+            return true;
+        }
+        if t.starts_with(b"```") || t.starts_with(b"~~~") || t.starts_with(b".. code") {
+            in_block = false;
+        }
+        if k >= 8 && !in_block {
+            return false;
+        }
+    }
+    false
+}
+
+fn ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+/// Looks at the keyword at `ks..ke` in `line`: the start of the name when it names a secret that
+/// is assigned a random-looking literal.
+fn assignment_at(line: &[u8], ks: usize, ke: usize, quoted_only: bool) -> Option<usize> {
+    // The whole name around the keyword (bounded: a minified line is not read to its ends).
+    let mut ns = ks;
+    while ns > 0 && ks - ns < 128 && ident(line[ns - 1]) {
+        ns -= 1;
+    }
+    let mut ne = ke;
+    while ne < line.len() && ne - ke < 128 && ident(line[ne]) {
+        ne += 1;
+    }
+    let name = trim_name(&line[ns..ne]);
+    let words = name_words(name);
+    let kind = secret_name_kind(&words)?;
+    // Ruling out checksums and hashes: the line names one (`sha512-…`, `"integrity": …`).
+    if hash_words(line) {
+        return None;
+    }
+    let mut i = ne;
+    // A quoted key (`"client_secret":`, `'api_key' =>`, `headers["x-api-key"] =`).
+    if ns > 0 && matches!(line[ns - 1], b'"' | b'\'' | b'`') {
+        if line.get(i) != Some(&line[ns - 1]) {
+            return None;
+        }
+        i += 1;
+    }
+    if line.get(i) == Some(&b']') {
+        i += 1;
+    }
+    i = skip_ws(line, i);
+    i = operator(line, i)?;
+    i = skip_ws(line, i);
+    let (value, quoted) = value_at(line, i, quoted_only)?;
+    if !quoted && quoted_only {
+        return None;
+    }
+    random_literal(value, kind).then_some(ns)
+}
+
+fn skip_ws(line: &[u8], mut i: usize) -> usize {
+    while i < line.len() && matches!(line[i], b' ' | b'\t') {
+        i += 1;
+    }
+    i
+}
+
+/// Drops leading `-`/`.` (`--api-key`, `.token`) and trailing ones.
+fn trim_name(n: &[u8]) -> &[u8] {
+    let s = n
+        .iter()
+        .position(|&b| !matches!(b, b'-' | b'.'))
+        .unwrap_or(n.len());
+    let e = n
+        .iter()
+        .rposition(|&b| !matches!(b, b'-' | b'.'))
+        .map_or(s, |k| k + 1);
+    &n[s..e.max(s)]
+}
+
+/// The name split into lower-case words: at `_`, `-`, `.` and camel-case humps
+/// (`clientSecret`, `APIKey`, `JWT_SECRET` → `client secret`, `api key`, `jwt secret`).
+fn name_words(name: &[u8]) -> Vec<Vec<u8>> {
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    let mut cur: Vec<u8> = Vec::new();
+    for (k, &b) in name.iter().enumerate() {
+        if !b.is_ascii_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let prev = k.checked_sub(1).map(|p| name[p]);
+        let next = name.get(k + 1).copied();
+        let hump = b.is_ascii_uppercase()
+            && prev.is_some_and(|p| {
+                p.is_ascii_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+            });
+        if hump && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.push(b.to_ascii_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// What a secret-named variable holds: a password (12 characters are enough) or a key/token.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Password,
+    Key,
+    /// A name that says `secret` (a UUID value counts).
+    Secret,
+}
+
+/// Whether the words name a secret, and which kind. `None` for names about a secret
+/// (`token_ttl`, `password_hash`, `secret_name`), public ones (`publicKey`,
+/// `NEXT_PUBLIC_API_KEY`) and test doubles (`fake_token`, `EXAMPLE_API_KEY`).
+fn secret_name_kind(words: &[Vec<u8>]) -> Option<Kind> {
+    const PAIRS: &[(&str, &str)] = &[
+        ("api", "key"),
+        ("private", "key"),
+        ("auth", "key"),
+        ("access", "key"),
+        ("client", "secret"),
+    ];
+    const JOINED: &[&str] = &["apikey", "privatekey", "authkey", "accesskey", "secretkey"];
+    // Words that make the name about something else, anywhere in it.
+    const NEVER: &[&str] = &[
+        "public",
+        "csrf",
+        "xsrf",
+        "authenticity",
+        "forgery",
+        "nonce",
+        "publishable",
+        "example",
+        "sample",
+        "dummy",
+        "fake",
+        "mock",
+        "test",
+        "demo",
+        "hash",
+        "hashed",
+        "digest",
+        "checksum",
+        "sha",
+        "sha1",
+        "sha256",
+        "sha512",
+        "md5",
+        "integrity",
+        "salt",
+        "placeholder",
+        "regex",
+        "pattern",
+    ];
+    // Last words that describe a property of the secret rather than hold it.
+    const META: &[&str] = &[
+        "file",
+        "files",
+        "path",
+        "dir",
+        "length",
+        "len",
+        "ttl",
+        "expiry",
+        "expires",
+        "expire",
+        "expiration",
+        "exp",
+        "lifetime",
+        "timeout",
+        "enabled",
+        "enable",
+        "disabled",
+        "required",
+        "header",
+        "headers",
+        "name",
+        "names",
+        "type",
+        "url",
+        "uri",
+        "host",
+        "port",
+        "user",
+        "username",
+        "mode",
+        "alg",
+        "algorithm",
+        "prefix",
+        "suffix",
+        "id",
+        "ids",
+        "location",
+        "endpoint",
+        "version",
+        "size",
+        "count",
+        "min",
+        "max",
+        "policy",
+        "provider",
+        "format",
+        "rotation",
+        "strategy",
+        "field",
+        "fields",
+        "param",
+        "params",
+        "kind",
+        "label",
+        "hint",
+        "message",
+        "msg",
+        "error",
+        "errors",
+        "text",
+        "title",
+        "description",
+        "desc",
+        "help",
+        "env",
+        "var",
+        "ref",
+        "arn",
+        "input",
+        "selector",
+        "class",
+        "icon",
+        "confirm",
+        "confirmation",
+        "reset",
+        "storage",
+        "store",
+        "cookie",
+        "attr",
+        "attribute",
+        "column",
+        "table",
+        "index",
+        "idx",
+        "keyid",
+        "source",
+        "ssm",
+        "vault",
+        "manager",
+        "chars",
+        "charset",
+        "separator",
+        "delimiter",
+        "regexp",
+        "validator",
+        "schema",
+        "scope",
+        "scopes",
+        "audience",
+        "issuer",
+        "usage",
+        "method",
+        "kms",
+    ];
+    let is = |w: &Vec<u8>, s: &str| w.as_slice() == s.as_bytes();
+    if words.iter().any(|w| {
+        NEVER.iter().any(|n| is(w, n))
+            || w.starts_with(b"public")
+            || w.starts_with(b"csrf")
+            || w.starts_with(b"xsrf")
+    }) {
+        return None;
+    }
+    let last = words.last()?;
+    if META.iter().any(|m| is(last, m)) {
+        return None;
+    }
+    let mut kind: Option<Kind> = None;
+    let mut note = |k: Kind| {
+        kind = Some(match (kind, k) {
+            (Some(Kind::Secret), _) | (_, Kind::Secret) => Kind::Secret,
+            (Some(Kind::Key), _) | (_, Kind::Key) => Kind::Key,
+            _ => Kind::Password,
+        });
+    };
+    for (k, w) in words.iter().enumerate() {
+        let ends = |s: &str| w.ends_with(s.as_bytes());
+        if ends("secret") || is(w, "secretkey") {
+            note(Kind::Secret);
+        } else if ends("token") || JOINED.iter().any(|j| ends(j)) {
+            note(Kind::Key);
+        } else if ends("password") || ends("passwd") {
+            note(Kind::Password);
+        } else if let Some(next) = words.get(k + 1) {
+            if PAIRS.iter().any(|(a, b)| is(w, a) && is(next, b)) {
+                note(Kind::Key);
+            }
+        }
+    }
+    kind
+}
+
+/// Whether the line talks about checksums (`sha512-…`, `"integrity":`, `digest`).
+fn hash_words(line: &[u8]) -> bool {
+    let low = line.to_ascii_lowercase();
+    [
+        "sha1",
+        "sha256",
+        "sha384",
+        "sha512",
+        "sha-",
+        "digest",
+        "checksum",
+        "integrity",
+        "md5",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
+}
+
+/// The operator at `i` (`=`, `:=`, `=>`, `:`, `?=`, `||=`, `??=`, or a type annotation
+/// `: str =`, `: &str =`, Go's `string =`): the index after it.
+fn operator(line: &[u8], i: usize) -> Option<usize> {
+    let at = |k: usize| line.get(k).copied();
+    match at(i)? {
+        b'=' => match at(i + 1) {
+            Some(b'=' | b'~') => None,
+            Some(b'>') => Some(i + 2),
+            _ => Some(i + 1),
+        },
+        b':' => match at(i + 1) {
+            Some(b'=') => Some(i + 2),
+            Some(b':') => None,
+            _ => {
+                // `name: Type = value` (TypeScript, Python, Rust, Kotlin annotations).
+                if let Some(after) = annotation(line, i + 1) {
+                    return Some(after);
+                }
+                // A mapping key: `key: value`, `"key":"value"`.
+                match at(i + 1) {
+                    None | Some(b' ' | b'\t' | b'"' | b'\'' | b'\r') => Some(i + 1),
+                    _ => None,
+                }
+            }
+        },
+        b'?' if at(i + 1) == Some(b'=') => Some(i + 2),
+        b'?' if at(i + 1) == Some(b'?') && at(i + 2) == Some(b'=') => Some(i + 3),
+        b'|' if at(i + 1) == Some(b'|') && at(i + 2) == Some(b'=') => Some(i + 3),
+        // Go: `apiKey string = "…"`.
+        b if b.is_ascii_alphabetic() => {
+            let mut k = i;
+            while k < line.len() && k - i < 16 && line[k].is_ascii_alphanumeric() {
+                k += 1;
+            }
+            let ty = &line[i..k];
+            if !matches!(ty, b"string" | b"String" | b"str") {
+                return None;
+            }
+            let k = skip_ws(line, k);
+            (at(k) == Some(b'=') && at(k + 1) != Some(b'=')).then_some(k + 1)
+        }
+        _ => None,
+    }
+}
+
+/// A type annotation starting at `i` (after the `:`) and ending in `=`: the index after the `=`.
+fn annotation(line: &[u8], i: usize) -> Option<usize> {
+    let mut k = skip_ws(line, i);
+    let start = k;
+    while k < line.len()
+        && k - start < 48
+        && (line[k].is_ascii_alphanumeric()
+            || matches!(
+                line[k],
+                b'_' | b'<' | b'>' | b'[' | b']' | b'&' | b'\'' | b'.' | b'?' | b'|' | b' '
+            ))
+    {
+        k += 1;
+    }
+    let ty = line[start..k].trim_ascii();
+    if ty.is_empty() || !ty[0].is_ascii_alphabetic() && ty[0] != b'&' {
+        return None;
+    }
+    (line.get(k) == Some(&b'=') && !matches!(line.get(k + 1), Some(b'=' | b'>'))).then_some(k + 1)
+}
+
+/// The value at `i`: a quoted string (with an optional `r`/`b`/`u`/`@` prefix) ending on this
+/// line and not joined to more (`"a" + b`, `'a' . $b`, `"%s" % x`), or a bare word that ends the
+/// line (before a comment). Returns the value and whether it was quoted.
+fn value_at(line: &[u8], mut i: usize, quoted_only: bool) -> Option<(&[u8], bool)> {
+    let at = |k: usize| line.get(k).copied();
+    if matches!(at(i), Some(b'r' | b'b' | b'u' | b'R' | b'B' | b'U' | b'@'))
+        && matches!(at(i + 1), Some(b'"' | b'\''))
+    {
+        i += 1;
+    }
+    match at(i)? {
+        q @ (b'"' | b'\'' | b'`') => {
+            let body = i + 1;
+            let mut k = body;
+            while k < line.len() && line[k] != q {
+                if line[k] == b'\\' {
+                    return None;
+                }
+                k += 1;
+            }
+            if k >= line.len() {
+                return None;
+            }
+            let after = skip_ws(line, k + 1);
+            let spaced = after > k + 1;
+            match at(after) {
+                Some(b'+' | b'%' | b'*' | b'[' | b'"' | b'\'') => return None,
+                Some(b'.') if spaced => return None,
+                _ => {}
+            }
+            Some((&line[body..k], true))
+        }
+        _ if quoted_only => None,
+        b if b.is_ascii_alphanumeric() => {
+            let mut k = i;
+            while k < line.len() && !line[k].is_ascii_whitespace() {
+                k += 1;
+            }
+            let mut v = &line[i..k];
+            while let Some((&l, rest)) = v.split_last() {
+                if matches!(l, b',' | b';') {
+                    v = rest;
+                } else {
+                    break;
+                }
+            }
+            // Prose goes on after the word; a comment may.
+            let rest = line[k..].trim_ascii();
+            if !(rest.is_empty()
+                || rest.starts_with(b"#")
+                || rest.starts_with(b"//")
+                || rest.starts_with(b";"))
+            {
+                return None;
+            }
+            if v.iter()
+                .any(|b| matches!(b, b'"' | b'\'' | b'`' | b'(' | b')' | b'[' | b']'))
+            {
+                return None;
+            }
+            Some((v, false))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a value looks like a generated secret rather than a placeholder, a reference, an
+/// identifier or a sample.
+fn random_literal(v: &[u8], kind: Kind) -> bool {
+    let min = if kind == Kind::Password { 12 } else { 16 };
+    if v.len() < min || v.len() > 1024 {
+        return false;
+    }
+    if v.iter()
+        .any(|b| b.is_ascii_whitespace() || !b.is_ascii_graphic())
+    {
+        return false;
+    }
+    // Interpolations, templates and markup: `${X}`, `#{x}`, `{{ x }}`, `%(x)s`, `<token>`.
+    if v.starts_with(b"$")
+        || v.iter()
+            .any(|b| matches!(b, b'{' | b'}' | b'<' | b'>' | b'\\'))
+        || memchr::memmem::find(v, b"%(").is_some()
+        || memchr::memmem::find(v, b"://").is_some()
+        || v.starts_with(b"/")
+        || v.starts_with(b"./")
+        || v.starts_with(b"~/")
+    {
+        return false;
+    }
+    // `$VAR` in a config value is a reference.
+    if v.windows(2)
+        .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'_' | b'(')))
+    {
+        return false;
+    }
+    if placeholder_words(v) || encoded_text(v) {
+        return false;
+    }
+    if uuid(v) && kind != Kind::Secret {
+        return false;
+    }
+    let letters = v.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    let digits = v.iter().filter(|b| b.is_ascii_digit()).count();
+    if letters == 0 || digits == 0 {
+        return false;
+    }
+    if kind == Kind::Password {
+        let classes = [
+            v.iter().any(u8::is_ascii_lowercase),
+            v.iter().any(u8::is_ascii_uppercase),
+            digits > 0,
+            v.iter().any(|b| !b.is_ascii_alphanumeric()),
+        ]
+        .iter()
+        .filter(|&&c| c)
+        .count();
+        if classes < 3 {
+            return false;
+        }
+    }
+    if identifier_like(v) || sequential(v) || repeated(v) {
+        return false;
+    }
+    // Class changes (lower, upper, digit, symbol) between neighbours: a generated string changes
+    // class at about half its positions, a camel-case or snake-case name at a quarter or less.
+    let class = |b: u8| match b {
+        b'a'..=b'z' => 0,
+        b'A'..=b'Z' => 1,
+        b'0'..=b'9' => 2,
+        _ => 3,
+    };
+    let changes = v.windows(2).filter(|w| class(w[0]) != class(w[1])).count();
+    if changes * 10 < (v.len() - 1) * 3 {
+        return false;
+    }
+    let hex = v.iter().all(u8::is_ascii_hexdigit);
+    let threshold = if hex {
+        2.9
+    } else if v.len() < 16 {
+        3.0
+    } else {
+        3.3
+    };
+    entropy(v) >= threshold
+}
+
+/// Shannon entropy in bits per byte.
+fn entropy(v: &[u8]) -> f64 {
+    let mut n = [0u32; 256];
+    for &b in v {
+        n[b as usize] += 1;
+    }
+    let len = v.len() as f64;
+    n.iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / len;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Words that make a value a sample or a stand-in (`changeme`, `your-api-key`, `xxxx`,
+/// `sk_test_…`, `P@ssw0rd123!`), read through common letter-for-digit swaps.
+fn placeholder_words(v: &[u8]) -> bool {
+    let low: Vec<u8> = v.to_ascii_lowercase();
+    let plain: Vec<u8> = low
+        .iter()
+        .map(|&b| match b {
+            b'0' => b'o',
+            b'1' => b'i',
+            b'3' => b'e',
+            b'4' | b'@' => b'a',
+            b'5' | b'$' => b's',
+            b'7' => b't',
+            _ => b,
+        })
+        .collect();
+    const IN_LOWER: &[&str] = &[
+        "xxx", "***", "...", "1234", "abcd", "0000", "qwerty", "asdf", "%s",
+    ];
+    const IN_PLAIN: &[&str] = &[
+        "change",
+        "your",
+        "example",
+        "placeholder",
+        "dummy",
+        "sample",
+        "fake",
+        "mock",
+        "test",
+        "demo",
+        "replace",
+        "todo",
+        "fixme",
+        "redacted",
+        "insert",
+        "secret",
+        "passw",
+        "token",
+        "default",
+        "lorem",
+        "foobar",
+        "letmein",
+        "welcome",
+        "admin",
+        "localhost",
+        "notreal",
+        "invalid",
+        "sandbox",
+    ];
+    IN_LOWER
+        .iter()
+        .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
+        || IN_PLAIN
+            .iter()
+            .any(|w| memchr::memmem::find(&plain, w.as_bytes()).is_some())
+        || low.starts_with(b"sha")
+        || low.starts_with(b"pbkdf2")
+        || low.starts_with(b"bcrypt")
+        || low.starts_with(b"argon2")
+}
+
+/// Whether the value is base64 (or a JWT whose payload is) of readable text that is a
+/// placeholder or a sample (`c2VjdXJlLXBhc3N3b3Jk`, the JWT of the jwt.io debugger): random
+/// key material decodes to bytes that are not text.
+fn encoded_text(v: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = v.split(|&b| b == b'.').collect();
+    let body = match parts.len() {
+        3 if v.starts_with(b"eyJ") => parts[1],
+        1 => v,
+        _ => return false,
+    };
+    let Some(text) = base64_decode(body) else {
+        return false;
+    };
+    if text.len() < 6 || !text.iter().all(|b| (0x20..0x7f).contains(b)) {
+        return false;
+    }
+    let low = text.to_ascii_lowercase();
+    placeholder_words(&text)
+        || ["john doe", "1234567890", "lorem", "foo", "bar", "acme"]
+            .iter()
+            .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
+        || (parts.len() == 1 && (text.contains(&b' ') || identifier_like(&text)))
+}
+
+/// Standard or URL-safe base64, padded or not; `None` if it is not that.
+fn base64_decode(s: &[u8]) -> Option<Vec<u8>> {
+    let s = s
+        .strip_suffix(b"==")
+        .or_else(|| s.strip_suffix(b"="))
+        .unwrap_or(s);
+    if s.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for &b in s {
+        let d = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(d);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// `8-4-4-4-12` hex digits.
+fn uuid(v: &[u8]) -> bool {
+    v.len() == 36
+        && v.iter().enumerate().all(|(k, &b)| {
+            if matches!(k, 8 | 13 | 18 | 23) {
+                b == b'-'
+            } else {
+                b.is_ascii_hexdigit()
+            }
+        })
+}
+
+/// Every part between punctuation is a word, a number or a word with a short number
+/// (`auth_token_v2`, `oauth2AccessTokenClient`, `com.example.Service1`).
+fn identifier_like(v: &[u8]) -> bool {
+    v.split(|b| !b.is_ascii_alphanumeric())
+        .filter(|s| !s.is_empty())
+        .all(|s| {
+            let lead = s.iter().take_while(|b| b.is_ascii_digit()).count();
+            let rest = &s[lead..];
+            let alpha = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            let tail = &rest[alpha..];
+            tail.iter().all(u8::is_ascii_digit)
+                && (alpha == 0 || (lead <= 2 && tail.len() <= 4))
+                && (alpha == 0 || camel_words(&rest[..alpha]))
+        })
+}
+
+/// Whether letters read as camel-case or single-case words (`AccessToken`, `SERVICE`, `name`)
+/// rather than random case (`xQkPzR`): few case changes for their length.
+fn camel_words(s: &[u8]) -> bool {
+    let ups = s
+        .windows(2)
+        .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+        .count();
+    // One hump per word of three or more letters.
+    ups * 3 <= s.len()
+}
+
+/// An ascending run of five (`abcde`, `12345`) in the letters or in the digits.
+fn sequential(v: &[u8]) -> bool {
+    let run = |it: &mut dyn Iterator<Item = u8>| {
+        let mut prev: Option<u8> = None;
+        let mut n = 1;
+        for b in it {
+            if prev.is_some_and(|p| b == p.wrapping_add(1)) {
+                n += 1;
+                if n >= 5 {
+                    return true;
+                }
+            } else {
+                n = 1;
+            }
+            prev = Some(b);
+        }
+        false
+    };
+    run(&mut v
+        .iter()
+        .filter(|b| b.is_ascii_alphabetic())
+        .map(u8::to_ascii_lowercase))
+        || run(&mut v.iter().copied().filter(u8::is_ascii_digit))
+}
+
+/// The value repeats a shorter unit (`ab12ab12ab12ab12`), or one character fills half of it.
+fn repeated(v: &[u8]) -> bool {
+    let n = v.len();
+    if (1..=n / 2).any(|p| n % p == 0 && v.chunks(p).all(|c| c == &v[..p])) {
+        return true;
+    }
+    let mut count = [0usize; 256];
+    for &b in v {
+        count[b as usize] += 1;
+    }
+    count.iter().any(|&c| c * 2 > n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        let kind = |n: &str| secret_name_kind(&name_words(trim_name(n.as_bytes())));
+        for n in [
+            "JWT_SECRET",
+            "SECRET_KEY",
+            "apiKey",
+            "api_key",
+            "API-KEY",
+            "client_secret",
+            "clientSecret",
+            "password",
+            "DB_PASSWORD",
+            "authToken",
+            "access_token",
+            "APIKey",
+            "secret_key_base",
+            "spring.datasource.password",
+            "--api-key",
+            "this.privateKey",
+            "jwtsecret",
+            "x-api-key",
+            "aws_access_key",
+        ] {
+            assert!(kind(n).is_some(), "{n}");
+        }
+        for n in [
+            "tokenizer",
+            "TOKEN_TTL",
+            "password_hash",
+            "secret_name",
+            "publicKey",
+            "NEXT_PUBLIC_API_KEY",
+            "fake_token",
+            "EXAMPLE_API_KEY",
+            "api_key_id",
+            "max_tokens",
+            "secretary",
+            "passwordless",
+            "token_endpoint",
+            "keyboard",
+        ] {
+            assert!(kind(n).is_none(), "{n}");
+        }
+        assert!(kind("DB_PASSWORD") == Some(Kind::Password));
+        assert!(kind("client_secret") == Some(Kind::Secret));
+    }
+}

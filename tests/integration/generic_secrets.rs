@@ -1,0 +1,519 @@
+//! CTX169, hard-coded secrets without a recognisable prefix: planted in a small tree across
+//! languages and config formats, each found on its line, graded like the other secret rules
+//! (high when copied into the image, medium when only sent, low in test and example paths);
+//! placeholders, references, checksums, identifiers, doc examples and allow-marked lines are
+//! not reported, and no output carries a value.
+//!
+//! Every secret-looking value is generated at run time, so this file holds no such literal.
+
+use serde_json::Value;
+
+use crate::util::{text, TestEnv};
+
+/// Deterministic generator for random-looking values.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn pick(&mut self, alphabet: &[u8], n: usize) -> String {
+        (0..n)
+            .map(|_| alphabet[(self.next() >> 33) as usize % alphabet.len()] as char)
+            .collect()
+    }
+
+    /// `n` characters from upper case, lower case and digits, with at least one digit every
+    /// four characters (a generated key mixes classes throughout).
+    fn alnum(&mut self, n: usize) -> String {
+        (0..n)
+            .map(|k| {
+                if k % 4 == 1 {
+                    self.pick(b"0123456789", 1)
+                } else {
+                    self.pick(
+                        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+                        1,
+                    )
+                }
+            })
+            .collect()
+    }
+
+    fn hex(&mut self, n: usize) -> String {
+        self.pick(b"0123456789abcdef", n)
+    }
+
+    /// A strong password: 14 characters with all four classes.
+    fn password(&mut self) -> String {
+        [
+            self.alnum(6),
+            "#".to_string(),
+            self.pick(b"ABCDEFGHJKLMNPQRSTUVWXYZ", 2),
+            self.pick(b"abcdefghijkmnopqrstuvwxyz", 2),
+            self.pick(b"23456789", 2),
+            "!".to_string(),
+        ]
+        .concat()
+    }
+
+    /// Django's `get_random_secret_key()` alphabet, after its `django-insecure-` prefix.
+    fn django(&mut self) -> String {
+        [
+            "django-",
+            "insecure-",
+            &self.pick(b"abcdefghijklmnopqrstuvwxyz0123456789!@#%^&*(-_=+)", 50),
+        ]
+        .concat()
+    }
+}
+
+fn json(env: &TestEnv) -> Value {
+    let out = env.run(["--format", "json", "."]);
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "ctxsize failed: {}",
+        text(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON report")
+}
+
+fn secret_findings(v: &Value) -> Vec<&Value> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["category"] == "secret")
+        .collect()
+}
+
+/// `lines` of filler before `assignment`: the value sits on line `lines + 1`.
+fn at_line(filler: &str, lines: usize, assignment: &str) -> String {
+    let mut s: String = (0..lines).map(|k| format!("{filler} {k}\n")).collect();
+    s.push_str(assignment);
+    s.push('\n');
+    s
+}
+
+/// The planted tree: (path, contents, line of the secret).
+fn planted(g: &mut Gen) -> Vec<(String, String, usize)> {
+    let mut v: Vec<(String, String, usize)> = Vec::new();
+    let mut add = |path: &str, filler: &str, lines: usize, assignment: String| {
+        v.push((
+            path.to_string(),
+            at_line(filler, lines, &assignment),
+            lines + 1,
+        ));
+    };
+    add(
+        "app/settings.py",
+        "# settings",
+        3,
+        format!("SECRET_KEY = '{}'", g.django()),
+    );
+    add(
+        "app/auth.py",
+        "import os  #",
+        2,
+        format!("JWT_SECRET = \"{}\"", g.alnum(32)),
+    );
+    add(
+        "app/client.py",
+        "# client",
+        1,
+        format!("client = Client(api_key=\"{}\")", g.alnum(32)),
+    );
+    add(
+        "app/typed.py",
+        "# typed",
+        4,
+        format!("API_TOKEN: str = \"{}\"", g.alnum(40)),
+    );
+    add(
+        "web/config.js",
+        "// config",
+        2,
+        format!("  apiKey: '{}',", g.hex(40)),
+    );
+    add(
+        "web/api.ts",
+        "// api",
+        3,
+        format!("export const apiKey: string = \"{}\";", g.hex(40)),
+    );
+    add(
+        "web/db.mjs",
+        "// db",
+        1,
+        format!("const password = \"{}\";", g.password()),
+    );
+    add(
+        "web/auth.jsx",
+        "// auth",
+        5,
+        format!("const AUTH_KEY = `{}`;", g.alnum(32)),
+    );
+    add(
+        "svc/main.go",
+        "// main",
+        2,
+        format!("const apiKey = \"{}\"", g.alnum(32)),
+    );
+    add(
+        "svc/cfg.go",
+        "// cfg",
+        3,
+        format!("\ttoken := \"{}\"", g.alnum(36)),
+    );
+    add(
+        "svc/typed.go",
+        "// typed",
+        1,
+        format!("var clientSecret string = \"{}\"", g.alnum(30)),
+    );
+    add(
+        "src/main/java/App.java",
+        "// app",
+        2,
+        format!(
+            "  private static final String CLIENT_SECRET = \"{}\";",
+            g.alnum(30)
+        ),
+    );
+    add(
+        "src/main/kotlin/App.kt",
+        "// app",
+        1,
+        format!("val accessKey: String = \"{}\"", g.alnum(32)),
+    );
+    add(
+        "lib/client.rb",
+        "# client",
+        2,
+        format!("  API_KEY = '{}'", g.alnum(32)),
+    );
+    add(
+        "lib/hash.rb",
+        "# hash",
+        1,
+        format!("x = {{ :api_key => '{}' }}", g.alnum(32)),
+    );
+    add(
+        "lib/ivar.rb",
+        "# ivar",
+        3,
+        format!("@auth_token ||= \"{}\"", g.alnum(32)),
+    );
+    add(
+        "php/config.php",
+        "// config",
+        2,
+        format!("    'client_secret' => '{}',", g.alnum(40)),
+    );
+    add(
+        "php/c.php",
+        "// c",
+        1,
+        format!("$apiKey = \"{}\";", g.alnum(32)),
+    );
+    add(
+        "rs/main.rs",
+        "// main",
+        2,
+        format!("const API_TOKEN: &str = \"{}\";", g.alnum(40)),
+    );
+    add(
+        "cs/Program.cs",
+        "// program",
+        1,
+        format!("  const string ApiKey = \"{}\";", g.alnum(32)),
+    );
+    add(
+        "conf/app.yaml",
+        "key:",
+        2,
+        format!("  api_key: {}", g.alnum(32)),
+    );
+    add(
+        "conf/auth.yml",
+        "# auth",
+        1,
+        format!("  client_secret: \"{}\"", g.alnum(40)),
+    );
+    add(
+        "conf/app.json",
+        "\"k\": 0,",
+        3,
+        format!("  \"client_secret\": \"{}\",", g.alnum(40)),
+    );
+    add(
+        "conf/app.toml",
+        "# toml",
+        1,
+        format!("api_key = \"{}\"", g.alnum(32)),
+    );
+    add(
+        "conf/application.properties",
+        "server.port=8080 #",
+        2,
+        format!("app.jwt.secret={}", g.alnum(48)),
+    );
+    add(
+        "conf/db.ini",
+        "; db",
+        2,
+        format!("password = {}", g.password()),
+    );
+    add(
+        "conf/app.cfg",
+        "# cfg",
+        1,
+        format!("auth_key: {}", g.alnum(32)),
+    );
+    add(
+        "conf/app.xml",
+        "<!-- x -->",
+        1,
+        format!("<db password=\"{}\"/>", g.password()),
+    );
+    add(
+        "deploy/run.sh",
+        "# deploy",
+        2,
+        format!("export ACCESS_TOKEN={}", g.alnum(40)),
+    );
+    add(
+        "docs/setup.md",
+        "Setup",
+        2,
+        format!("```sh\nexport PRIVATE_KEY={}\n```", g.alnum(44)),
+    );
+    // The fence is on the first planted line: the value is one line further down.
+    if let Some(last) = v.last_mut() {
+        last.2 += 1;
+    }
+    v
+}
+
+#[test]
+fn generic_secrets_planted_across_languages_are_found_on_their_line() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x0c71_0169);
+    let plants = planted(&mut g);
+    assert!(plants.len() >= 30);
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n");
+    for (path, body, _) in &plants {
+        env.file(path, body);
+    }
+    let v = json(&env);
+    let found = secret_findings(&v);
+    for (path, _, line) in &plants {
+        let f: Vec<&&Value> = found.iter().filter(|f| f["path"] == *path).collect();
+        assert_eq!(f.len(), 1, "one finding for {path}: {found:#?}");
+        assert_eq!(f[0]["rule"], "CTX169", "{path}: {:#}", f[0]);
+        assert_eq!(f[0]["line"], *line as u64, "{path}: {:#}", f[0]);
+        // Copied into the image by `COPY . /app`.
+        assert_eq!(f[0]["severity"], "high", "{path}: {:#}", f[0]);
+    }
+    assert_eq!(found.len(), plants.len(), "{found:#?}");
+    // No output format carries a value (or its tail).
+    for fmt in ["human", "json", "sarif", "github"] {
+        let out = env.run(["--format", fmt, "--color", "never", "."]);
+        let all = [text(&out.stdout), text(&out.stderr)].concat();
+        assert!(all.contains("app/settings.py"), "{fmt} names the file");
+        for (_, body, line) in &plants {
+            let l = body.lines().nth(line - 1).unwrap_or_default();
+            let tail = &l[l.len().saturating_sub(12)..];
+            assert!(!all.contains(tail.trim()), "{fmt} output holds a value");
+        }
+    }
+}
+
+#[test]
+fn generic_secrets_are_graded_like_the_other_secret_rules() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x0c71_0170);
+    let line = |v: String| format!("# x\nJWT_SECRET = \"{v}\"\n");
+    env.file("Dockerfile", "FROM alpine\nCOPY src /app\n")
+        .file("src/app.py", line(g.alnum(32)))
+        .file("scripts/tool.py", line(g.alnum(32)))
+        .file("tests/test_auth.py", line(g.alnum(32)))
+        .file("examples/demo/app.py", line(g.alnum(32)))
+        // Two hits in one file (a token format and a generic secret): one finding.
+        .file(
+            "src/both.py",
+            format!(
+                "TOKEN = \"{}\"\nCLIENT_SECRET = \"{}\"\n",
+                ["gh", "p_", &g.alnum(36)].concat(),
+                g.alnum(32)
+            ),
+        );
+    let v = json(&env);
+    let found = secret_findings(&v);
+    let sev = |p: &str| {
+        let f: Vec<&&Value> = found.iter().filter(|f| f["path"] == p).collect();
+        assert_eq!(f.len(), 1, "{p}: {found:#?}");
+        (
+            f[0]["severity"].as_str().unwrap_or_default().to_string(),
+            f[0]["line"].clone(),
+        )
+    };
+    assert_eq!(sev("src/app.py").0, "high");
+    assert_eq!(sev("scripts/tool.py").0, "medium");
+    assert_eq!(sev("tests/test_auth.py").0, "low");
+    assert_eq!(sev("examples/demo/app.py").0, "low");
+    assert_eq!(sev("src/both.py"), ("high".to_string(), Value::from(1)));
+}
+
+#[test]
+fn placeholders_references_checksums_and_doc_examples_are_not_generic_secrets() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x0c71_0171);
+    let (a, h, p) = (g.alnum(32), g.hex(40), g.password());
+    let uuid = {
+        let x = g.hex(32);
+        format!(
+            "{}-{}-{}-{}-{}",
+            &x[..8],
+            &x[8..12],
+            &x[12..16],
+            &x[16..20],
+            &x[20..]
+        )
+    };
+    let b64_text = "c2VjdXJlLXBhc3N3b3Jk"; // "secure-password"
+    let files: Vec<(&str, String)> = vec![
+        (
+            "py/settings.py",
+            [
+                "SECRET_KEY = os.environ['SECRET_KEY']\n",
+                "SECRET_KEY = os.getenv('SECRET_KEY', '')\n",
+                "API_KEY = settings.API_KEY\n",
+                "TOKEN_TTL = 3600\n",
+                "PASSWORD_MIN_LENGTH = 12\n",
+                "password_hash = '",
+                &h,
+                "'\n",
+                "SECRET_KEY = 'changeme-",
+                &a[..20],
+                "'\n",
+                "API_KEY = 'your-api-key-here'\n",
+                "api_key = '",
+                &uuid,
+                "'\n",
+                "token = 'abcdefghijklmnopqrstuvwxyz123456'\n",
+                "token = 'oauth2AccessTokenResponseClient'\n",
+                "token = 'auth_token_storage_key_v2'\n",
+                "PUBLIC_API_KEY = '",
+                &a,
+                "'\n",
+                "fake_token = '",
+                &a,
+                "'\n",
+                "# SECRET_KEY = '",
+                &a,
+                "'\n",
+                "if token == '",
+                &a,
+                "':\n",
+                "secret = 'x' + '",
+                &a,
+                "'\n",
+                "csrf_token = '",
+                &a,
+                "'\n",
+                "password = 'P@ssw0rd-",
+                &p[..6],
+                "'\n",
+                "token = '",
+                &a[..8],
+                "' * 4\n",
+            ]
+            .concat(),
+        ),
+        (
+            "web/app.ts",
+            [
+                "const apiKey = process.env.API_KEY;\n",
+                "const token = apiKey;\n",
+                "const secret = `${prefix}",
+                &a,
+                "`;\n",
+                "const API_KEY = '<YOUR_API_KEY>';\n",
+                "// apiKey: '",
+                &a,
+                "'\n",
+                "const tokenizer = '",
+                &a,
+                "';\n",
+            ]
+            .concat(),
+        ),
+        (
+            "conf/app.yaml",
+            [
+                "password: ${DB_PASSWORD}\n",
+                "token: {{ .Values.token }}\n",
+                "secret_key_base: <%= ENV[\"SECRET_KEY_BASE\"] %>\n",
+                "api_key: !vault |\n",
+                "client_secret: xxxxxxxxxxxxxxxxxxxxxxxx\n",
+                "password: ",
+                b64_text,
+                "\n",
+                "integrity: sha512-",
+                &a,
+                "\n",
+                "token_sha256: ",
+                &h,
+                "\n",
+                "token: ",
+                &a,
+                " is the token to use\n",
+                "secret: ",
+                &a,
+                "  # pragma: allowlist secret\n",
+                "api_key: ",
+                &a,
+                "  # gitleaks:allow\n",
+            ]
+            .concat(),
+        ),
+        (
+            "docs/guide.md",
+            [
+                "For example, with the following `config/secrets.yml`:\n\n```yaml\nsecret_key_base: ",
+                &h,
+                "\n```\n\nRun it:\n\n```\n$ bin/show-credentials\nfirst: 1\nsecond: 2\nthird: 3\n",
+                "more: 4\nmore: 5\nmore: 6\nmore: 7\nmore: 8\nmore: 9\nsecret_key_base: ",
+                &h,
+                "\n```\n",
+            ]
+            .concat(),
+        ),
+        (
+            "conf/lock.json",
+            format!("{{\"resolved\": \"x\", \"integrity\": \"sha512-{a}\", \"token\": \"{h}\", \"checksum\": 1}}\n"),
+        ),
+    ];
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n");
+    for (p, body) in &files {
+        env.file(p, body);
+    }
+    let v = json(&env);
+    let found: Vec<&Value> = secret_findings(&v)
+        .into_iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("Hard-coded")
+        })
+        .collect();
+    assert!(found.is_empty(), "{found:#?}");
+}
