@@ -243,6 +243,10 @@ fn content_signatures_table() {
             format!("aws.secretAccessKey={}\n", Fakes::aws_secret()),
             "CTX168",
         ),
+        (
+            format!("JWT_SECRET = \"{}\"\n", Fakes::rep("aB3x", 8)),
+            "CTX169",
+        ),
     ];
     let mut seen = std::collections::BTreeSet::new();
     for (text, id) in &cases {
