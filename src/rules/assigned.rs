@@ -195,7 +195,7 @@ fn assignment_at(line: &[u8], ks: usize, ke: usize, quoted_only: bool) -> Option
     if !quoted && quoted_only {
         return None;
     }
-    random_literal(value, kind).then_some(ns)
+    random_literal(value, kind, quoted_only).then_some(ns)
 }
 
 fn skip_ws(line: &[u8], mut i: usize) -> usize {
@@ -597,7 +597,7 @@ fn value_at(line: &[u8], mut i: usize, quoted_only: bool) -> Option<(&[u8], bool
 
 /// Whether a value looks like a generated secret rather than a placeholder, a reference, an
 /// identifier or a sample.
-fn random_literal(v: &[u8], kind: Kind) -> bool {
+fn random_literal(v: &[u8], kind: Kind, code: bool) -> bool {
     let min = if kind == Kind::Password { 12 } else { 16 };
     if v.len() < min || v.len() > 1024 {
         return false;
@@ -619,9 +619,11 @@ fn random_literal(v: &[u8], kind: Kind) -> bool {
     {
         return false;
     }
-    // `$VAR` in a config value is a reference.
-    if v.windows(2)
-        .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'_' | b'(')))
+    // `$VAR` in a config value is a reference (compose, shell, dotenv); in a quoted string in
+    // code it is literal text (Django's generated keys hold `$`).
+    if !code
+        && v.windows(2)
+            .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'_' | b'(')))
     {
         return false;
     }
@@ -821,9 +823,14 @@ fn uuid(v: &[u8]) -> bool {
         })
 }
 
-/// Every part between punctuation is a word, a number or a word with a short number
+/// Every part between sparse punctuation is a word, a number or a word with a short number
 /// (`auth_token_v2`, `oauth2AccessTokenClient`, `com.example.Service1`).
 fn identifier_like(v: &[u8]) -> bool {
+    // Punctuation in more than one character in five is not a name's separators (Django's
+    // generated keys: `…!4aw$)io5&^4!0sd…`).
+    if v.iter().filter(|b| !b.is_ascii_alphanumeric()).count() * 5 > v.len() {
+        return false;
+    }
     v.split(|b| !b.is_ascii_alphanumeric())
         .filter(|s| !s.is_empty())
         .all(|s| {

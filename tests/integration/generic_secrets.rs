@@ -68,7 +68,7 @@ impl Gen {
         [
             "django-",
             "insecure-",
-            &self.pick(b"abcdefghijklmnopqrstuvwxyz0123456789!@#%^&*(-_=+)", 50),
+            &self.pick(b"abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)", 50),
         ]
         .concat()
     }
@@ -116,6 +116,13 @@ fn planted(g: &mut Gen) -> Vec<(String, String, usize)> {
         "# settings",
         3,
         format!("SECRET_KEY = '{}'", g.django()),
+    );
+    // A `$` followed by a letter is literal text in a Python string.
+    add(
+        "app/settings_dev.py",
+        "# dev",
+        1,
+        format!("SECRET_KEY = '{}$q{}'", g.django(), g.alnum(4)),
     );
     add(
         "app/auth.py",
