@@ -90,21 +90,35 @@ pub(crate) fn assigned_secret_offsets(bytes: &[u8], kind: FileKind, max: usize) 
     let mut out = Vec::new();
     // The start of the last line that produced a hit.
     let mut done_line: Option<usize> = None;
+    // The bounds of the line being looked at, found once for all its keywords (a minified
+    // line can hold thousands).
+    let mut bounds: Option<(usize, usize)> = None;
     for m in keywords().find_iter(bytes) {
-        let ls = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |k| k + 1);
+        let (ls, le) = match bounds {
+            Some((s, e)) if m.start() < e => (s, e),
+            _ => {
+                let s = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |k| k + 1);
+                let e = memchr::memchr(b'\n', &bytes[m.start()..])
+                    .map_or(bytes.len(), |k| m.start() + k);
+                bounds = Some((s, e));
+                (s, e)
+            }
+        };
         if done_line == Some(ls) {
             continue;
         }
-        let le = memchr::memchr(b'\n', &bytes[m.start()..]).map_or(bytes.len(), |k| m.start() + k);
-        let line = &bytes[ls..le];
-        if kind == FileKind::Code && comment_line(line) {
+        if kind == FileKind::Code && comment_line(&bytes[ls..le.min(ls + 256)]) {
             continue;
         }
-        if let Some(name_start) = assignment_at(line, m.start() - ls, m.end() - ls, quoted_only) {
+        // A window of the line around the keyword: each keyword costs a bounded look.
+        let ws = ls.max(m.start().saturating_sub(WINDOW_BEFORE));
+        let we = le.min(m.end() + WINDOW_AFTER);
+        let line = &bytes[ws..we];
+        if let Some(name_start) = assignment_at(line, m.start() - ws, m.end() - ws, quoted_only) {
             if kind == FileKind::Doc && shown_example(&bytes[..ls]) {
                 continue;
             }
-            out.push(ls + name_start);
+            out.push(ws + name_start);
             done_line = Some(ls);
             if out.len() == max {
                 break;
@@ -113,6 +127,11 @@ pub(crate) fn assigned_secret_offsets(bytes: &[u8], kind: FileKind, max: usize) 
     }
     out
 }
+
+/// How much of a line before and after a keyword is read: enough for a long name and a
+/// 1 KiB value.
+const WINDOW_BEFORE: usize = 256;
+const WINDOW_AFTER: usize = 1280;
 
 /// A line that is a comment in most languages (`#`, `//`, `/*`, `*`, `--`, `<!--`).
 fn comment_line(line: &[u8]) -> bool {
@@ -768,15 +787,21 @@ fn encoded_text(v: &[u8]) -> bool {
     let Some(text) = base64_decode(body) else {
         return false;
     };
-    if text.len() < 6 || !text.iter().all(|b| (0x20..0x7f).contains(b)) {
+    // Text, possibly ending in a newline (`echo … | base64`).
+    let text = text.trim_ascii();
+    if text.len() < 6
+        || !text
+            .iter()
+            .all(|b| (0x20..0x7f).contains(b) || matches!(b, b'\t' | b'\n' | b'\r'))
+    {
         return false;
     }
     let low = text.to_ascii_lowercase();
-    placeholder_words(&text)
+    placeholder_words(text)
         || ["john doe", "1234567890", "lorem", "foo", "bar", "acme"]
             .iter()
             .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
-        || (parts.len() == 1 && (text.contains(&b' ') || identifier_like(&text)))
+        || (parts.len() == 1 && (text.iter().any(u8::is_ascii_whitespace) || identifier_like(text)))
 }
 
 /// Standard or URL-safe base64, padded or not; `None` if it is not that.
@@ -1057,6 +1082,9 @@ mod tests {
         let text = "c2VjdXJl".to_string() + "LXBhc3N3b3Jk";
         assert!(encoded_text(text.as_bytes()));
         assert!(!encoded_text(gen(5, 40).as_bytes()));
+        // `echo my-key-which-should-be-changed | base64` (JHipster's sample JWT secret).
+        let nl = "bXkta2V5LXdoaWNoLXNob3Vs".to_string() + "ZC1iZS1jaGFuZ2VkCg==";
+        assert!(encoded_text(nl.as_bytes()));
         assert_eq!(base64_decode(b"YWJj").as_deref(), Some(&b"abc"[..]));
         assert_eq!(base64_decode(b"a"), None);
     }

@@ -493,5 +493,15 @@ fn scan(bytes: &[u8], npmrc: bool, kind: super::assigned::FileKind) -> Vec<Conte
         }
     }
     hits.sort_unstable_by_key(|h| (h.line, h.rule));
+    // A token another rule names (`apiKey: "AIza…"`) is reported by that rule alone.
+    let named: Vec<usize> = hits
+        .iter()
+        .filter(|h| h.rule != ASSIGNED_RULE)
+        .map(|h| h.line)
+        .collect();
+    hits.retain(|h| h.rule != ASSIGNED_RULE || !named.contains(&h.line));
     hits
 }
+
+/// CTX169, the generic assignment rule: silent on a line another content rule reports.
+const ASSIGNED_RULE: &str = "CTX169";

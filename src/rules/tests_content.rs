@@ -408,6 +408,17 @@ fn content_false_positives() {
 }
 
 #[test]
+fn a_named_token_is_not_also_a_generic_secret() {
+    // `token = "ghp_…"`: CTX152 alone on that line; the generic rule still reports other lines.
+    let text = format!(
+        "token = \"{}\"\nJWT_SECRET = \"{}\"\n",
+        Fakes::github("ghp"),
+        Fakes::rep("aB3x", 8)
+    );
+    assert_hits(&text, &[("CTX152", 1), ("CTX169", 2)]);
+}
+
+#[test]
 fn inline_allow_markers_silence_their_own_line_only() {
     let aws = Fakes::aws();
     let gh = Fakes::github("ghp");
