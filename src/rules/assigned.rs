@@ -45,8 +45,8 @@ const DOC_EXTS: &[&str] = &["md", "markdown", "mdx", "rst", "adoc", "asciidoc", 
 /// How a file's text is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum FileKind {
-    /// A programming language: only a quoted value is a literal (a bare word is a reference),
-    /// and comment lines (documentation, commented-out code) are skipped.
+    /// A programming language: only a quoted value is a literal (a bare word is a reference).
+    /// Here and in config, comment lines (documentation, disabled settings) are skipped.
     Code,
     /// Documentation: a value shown as an example (`For example, …` just above) or as a
     /// command's output in a shell session (after a `$ command` line in the same code block)
@@ -107,7 +107,7 @@ pub(crate) fn assigned_secret_offsets(bytes: &[u8], kind: FileKind, max: usize) 
         if done_line == Some(ls) {
             continue;
         }
-        if kind == FileKind::Code && comment_line(&bytes[ls..le.min(ls + 256)]) {
+        if kind != FileKind::Doc && comment_line(&bytes[ls..le.min(ls + 256)]) {
             continue;
         }
         // A window of the line around the keyword: each keyword costs a bounded look.
@@ -133,7 +133,8 @@ pub(crate) fn assigned_secret_offsets(bytes: &[u8], kind: FileKind, max: usize) 
 const WINDOW_BEFORE: usize = 256;
 const WINDOW_AFTER: usize = 1280;
 
-/// A line that is a comment in most languages (`#`, `//`, `/*`, `*`, `--`, `<!--`).
+/// A line that is a comment in most languages and config formats (`#`, `//`, `/*`, `*`, `--`,
+/// `<!--`, `;`, `%`): documentation or a disabled setting (Grafana's sample `;secret_key =`).
 fn comment_line(line: &[u8]) -> bool {
     let t = line.trim_ascii_start();
     [&b"#"[..], b"//", b"/*", b"*", b"--", b"<!--", b"%", b";"]
@@ -142,8 +143,9 @@ fn comment_line(line: &[u8]) -> bool {
 }
 
 /// Whether documentation text before a line (`before` ends at its start) shows it as an
-/// example: `example`, `e.g.` or `for instance` in the eight lines above (within its code
-/// block), or a `$ command` line earlier in the same code block (the line is its output).
+/// example: `example`, `e.g.`, `for instance`, `consider`, `sample`, `such as`, `looks like`
+/// or a `<your …>` placeholder in the eight lines above, or a `$ command` line earlier in the
+/// same code block (the line is its output).
 fn shown_example(before: &[u8]) -> bool {
     let mut lines = before.split(|&b| b == b'\n').rev();
     // `split` yields the empty text after the last newline first.
@@ -154,9 +156,19 @@ fn shown_example(before: &[u8]) -> bool {
         let t = l.trim_ascii();
         let low = t.to_ascii_lowercase();
         if k < 8
-            && ["example", "e.g.", "for instance"]
-                .iter()
-                .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
+            && [
+                "example",
+                "e.g.",
+                "for instance",
+                "consider",
+                "sample",
+                "such as",
+                "something like",
+                "looks like",
+                "<your",
+            ]
+            .iter()
+            .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
         {
             return true;
         }
@@ -761,6 +773,13 @@ fn placeholder_words(v: &[u8]) -> bool {
         "notreal",
         "invalid",
         "sandbox",
+        "super",
+        "hunter",
+        "pass",
+        "guest",
+        "login",
+        "hello",
+        "master",
     ];
     IN_LOWER
         .iter()
@@ -1025,6 +1044,7 @@ mod tests {
             "token = \"MyServiceAccessToken2024\"".to_string(),
             "token = \"com.example.app.Service1\"".to_string(),
             "password = \"Sup3rS3cr3t!2024\"".to_string(),
+            "password = 'h4ppyHunter#2'".to_string(),
             "secret = \"${JWT_SECRET}\"".to_string(),
         ] {
             assert!(lines(&no, FileKind::Config).is_empty(), "{no}");
@@ -1032,10 +1052,8 @@ mod tests {
         // In code a bare word is a reference, and comments are not assignments.
         assert!(lines(&format!("api_key = {v}"), FileKind::Code).is_empty());
         assert!(lines(&format!("# api_key = \"{v}\""), FileKind::Code).is_empty());
-        assert_eq!(
-            lines(&format!("# api_key = \"{v}\""), FileKind::Config),
-            [1]
-        );
+        assert!(lines(&format!("; api_key = {v}"), FileKind::Config).is_empty());
+        assert_eq!(lines(&format!("# api_key = \"{v}\""), FileKind::Doc), [1]);
         // UUIDs count only under a name that says secret.
         let h: String = gen(9, 32)
             .bytes()
