@@ -118,6 +118,9 @@ pub(crate) fn assigned_secret_offsets(bytes: &[u8], kind: FileKind, max: usize) 
             if kind == FileKind::Doc && shown_example(&bytes[..ls]) {
                 continue;
             }
+            if public_search_key(&bytes[ls.saturating_sub(400)..(le + 400).min(bytes.len())]) {
+                continue;
+            }
             out.push(ws + name_start);
             done_line = Some(ls);
             if out.len() == max {
@@ -132,6 +135,15 @@ pub(crate) fn assigned_secret_offsets(bytes: &[u8], kind: FileKind, max: usize) 
 /// 1 KiB value.
 const WINDOW_BEFORE: usize = 256;
 const WINDOW_AFTER: usize = 1280;
+
+/// Whether the text around a hit configures a search widget whose key is public by design:
+/// Algolia DocSearch (`appId`, `apiKey`, `indexName`) in a docs site's config.
+fn public_search_key(around: &[u8]) -> bool {
+    let low = around.to_ascii_lowercase();
+    ["algolia", "indexname", "docsearch"]
+        .iter()
+        .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
+}
 
 /// A line that is a comment in most languages and config formats (`#`, `//`, `/*`, `*`, `--`,
 /// `<!--`, `;`, `%`): documentation or a disabled setting (Grafana's sample `;secret_key =`).
@@ -658,6 +670,10 @@ fn random_literal(v: &[u8], kind: Kind, code: bool) -> bool {
     {
         return false;
     }
+    // Publishable keys meant for browsers: Stripe's `pk_live_…`/`pk_test_…`, Mapbox's `pk.…`.
+    if v.starts_with(b"pk_") || v.starts_with(b"pk.") {
+        return false;
+    }
     if placeholder_words(v) || encoded_text(v) {
         return false;
     }
@@ -1072,6 +1088,15 @@ mod tests {
             lines(&format!("client_secret = \"{uuid}\""), FileKind::Config),
             [1]
         );
+        // Keys public by design: a publishable key, an Algolia DocSearch key.
+        assert!(lines(&format!("accessToken: 'pk.{v}'"), FileKind::Config).is_empty());
+        let docsearch =
+            format!("algolia: {{\n  appId: 'X1',\n  apiKey: '{v}',\n  indexName: 'docs',\n}}");
+        assert!(lines(&docsearch, FileKind::Code).is_empty());
+        let other = docsearch
+            .replace("algolia", "service")
+            .replace("indexName", "region");
+        assert_eq!(lines(&other, FileKind::Code), [3]);
         // One hit per line; the line of each.
         let two = format!("a = 1\ntoken = \"{v}\" ; secret = \"{v}\"\nx\nAPI_KEY={v}\n");
         assert_eq!(lines(&two, FileKind::Config), [2, 4]);
