@@ -657,7 +657,7 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
             ) {
                 f.severity = "info".into();
                 f.message.push_str(
-                    "; a RUN step runs git on the copied context (`git describe`, `git rev-parse`, …), so the build reads it",
+                    "; the build runs git on the copied context (a RUN step, or a Makefile, script, Cargo build script, Python or Node build it runs), so it reads it",
                 );
                 f.fix = format!(
                     "`{}` only once that step reads what it needs from a build argument instead",
