@@ -79,7 +79,14 @@ fn build_tool_reads_git(run_words: &[String], read: &impl Fn(&str) -> Option<Str
     };
     let (mut cargo, mut python, mut node) = (false, false, false);
     for (k, w) in run_words.iter().enumerate() {
-        match w.rsplit('/').next().unwrap_or(w) {
+        let tool = w.rsplit('/').next().unwrap_or(w);
+        // `xx-cargo` (tonistiigi/xx's cross-compiling wrapper) runs cargo.
+        let tool = if tool.ends_with("-cargo") {
+            "cargo"
+        } else {
+            tool
+        };
+        match tool {
             "cargo" => {
                 cargo |= tool_then(
                     k,
@@ -324,6 +331,9 @@ mod tests {
         };
         let via = |df: &str| build_runs_git(&run_words(df), files);
         assert!(via("FROM rust\nCOPY . .\nRUN cargo build --release\n"));
+        assert!(via(
+            "FROM rust\nCOPY . .\nRUN xx-cargo build --profile release\n"
+        ));
         assert!(via(
             "FROM python\nCOPY . .\nRUN pip install --no-cache-dir .\n"
         ));
