@@ -167,6 +167,7 @@ pub(crate) fn literal_secret_value(v: &[u8]) -> bool {
         b"postgres",
         b"mysql",
         b"redis",
+        b"insecure",
     ];
     if DEFAULTS.contains(&&low[..])
         || (v
@@ -505,6 +506,7 @@ mod tests {
             b"_APP_SMTP_PASSWORD=password\n",
             b"POSTGRES_ASTRONOMY_PASSWORD=astronomy_password    # see init.sql\n",
             b"RABBITMQ_DEFAULT_PASS=guest\n",
+            b"MARIADB_ROOT_PASSWORD=insecure\n",
         ] {
             assert_eq!(env_secret_line(t), None, "{}", String::from_utf8_lossy(t));
         }
