@@ -152,8 +152,71 @@ fn build_tool_reads_git(run_words: &[String], read: &impl Fn(&str) -> Option<Str
             })
         })
     };
-    let node_git = || read("package.json").is_some_and(|t| runs_git(&words(&t)));
+    let node_git = || read("package.json").is_some_and(|t| node_scripts_run_git(run_words, &t));
     (cargo && cargo_git()) || (python && python_git()) || (node && node_git())
+}
+
+/// Whether the `package.json` scripts a `RUN` step runs (the install lifecycle scripts,
+/// `npm run NAME`, `yarn NAME`, and the scripts those run, with their `pre`/`post` scripts) run
+/// git on the local repository. A release script that tags is not run by a build.
+fn node_scripts_run_git(run_words: &[String], package_json: &str) -> bool {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(package_json) else {
+        return false;
+    };
+    let Some(scripts) = v.get("scripts").and_then(|s| s.as_object()) else {
+        return false;
+    };
+    // Names of scripts that `words` runs.
+    let invoked = |words: &[String]| -> Vec<String> {
+        let mut out = Vec::new();
+        for (k, w) in words.iter().enumerate() {
+            let tool = w.rsplit('/').next().unwrap_or(w);
+            if !matches!(tool, "npm" | "yarn" | "pnpm" | "bun") {
+                continue;
+            }
+            let next = words.get(k + 1).map(String::as_str).unwrap_or("");
+            let name = match next {
+                "run" | "run-script" => words
+                    .get(k + 2)
+                    .into_iter()
+                    .chain(words.get(k + 3))
+                    .find(|x| !x.starts_with('-'))
+                    .cloned(),
+                "install" | "i" | "ci" | "add" => Some("install".to_string()),
+                "" => Some("install".to_string()),
+                x if tool != "npm" && !x.starts_with('-') => Some(x.to_string()),
+                _ => None,
+            };
+            out.extend(name);
+        }
+        out
+    };
+    let mut todo = invoked(run_words);
+    if !todo.is_empty() {
+        // Install runs these lifecycle scripts.
+        todo.extend(["preinstall", "postinstall", "prepare"].map(String::from));
+    }
+    let mut seen: Vec<String> = Vec::new();
+    while let Some(name) = todo.pop() {
+        if seen.contains(&name) || seen.len() > 64 {
+            continue;
+        }
+        seen.push(name.clone());
+        // Script names are case-sensitive; the RUN words are lowercased.
+        for (key, body) in scripts {
+            let key_l = key.to_ascii_lowercase();
+            let hit = [name.clone(), format!("pre{name}"), format!("post{name}")].contains(&key_l);
+            let Some(body) = body.as_str().filter(|_| hit) else {
+                continue;
+            };
+            let w = words(body);
+            if runs_git(&w) {
+                return true;
+            }
+            todo.extend(invoked(&w));
+        }
+    }
+    false
 }
 
 /// Whether a `pip install`/`pip wheel` at the start of `w` installs the project itself (`.`,
@@ -340,6 +403,28 @@ mod tests {
         assert!(via("FROM python\nCOPY . .\nRUN python -m build\n"));
         assert!(via("FROM python\nCOPY . .\nRUN uv sync --frozen\n"));
         assert!(via("FROM node\nCOPY . .\nRUN npm ci && npm run build\n"));
+        // A release script that tags is not run by the build.
+        let release = |name: &str| -> Option<String> {
+            (name == "package.json").then(|| {
+                "{\"scripts\": {\"build\": \"vite build\", \"release\": \"git tag v1 && git describe\"}}"
+                    .into()
+            })
+        };
+        assert!(!build_runs_git(
+            &run_words("FROM node\nRUN npm ci && npm run build\n"),
+            release
+        ));
+        // A script the build runs that runs another that runs git.
+        let chained = |name: &str| -> Option<String> {
+            (name == "package.json").then(|| {
+                "{\"scripts\": {\"build\": \"yarn stamp && vite build\", \"stamp\": \"git rev-parse HEAD > v\"}}"
+                    .into()
+            })
+        };
+        assert!(build_runs_git(
+            &run_words("FROM node\nRUN yarn install && yarn build\n"),
+            chained
+        ));
         // Installing only the requirements builds no project.
         assert!(!via(
             "FROM python\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
