@@ -153,7 +153,9 @@ fn build_tool_reads_git(run_words: &[String], read: &impl Fn(&str) -> Option<Str
         })
     };
     let node_git = || read("package.json").is_some_and(|t| node_scripts_run_git(run_words, &t));
-    (cargo && cargo_git()) || (python && python_git()) || (node && node_git())
+    // `SETUPTOOLS_SCM_PRETEND_VERSION=… pip install .` gives the version without git.
+    let pretend = run_words.iter().any(|w| w.contains("pretend_version"));
+    (cargo && cargo_git()) || (python && !pretend && python_git()) || (node && node_git())
 }
 
 /// Whether the `package.json` scripts a `RUN` step runs (the install lifecycle scripts,
@@ -401,6 +403,9 @@ mod tests {
             "FROM python\nCOPY . .\nRUN pip install --no-cache-dir .\n"
         ));
         assert!(via("FROM python\nCOPY . .\nRUN python -m build\n"));
+        assert!(!via(
+            "FROM python\nCOPY . .\nRUN SETUPTOOLS_SCM_PRETEND_VERSION=1.0 pip install .\n"
+        ));
         assert!(via("FROM python\nCOPY . .\nRUN uv sync --frozen\n"));
         assert!(via("FROM node\nCOPY . .\nRUN npm ci && npm run build\n"));
         // A release script that tags is not run by the build.
