@@ -605,3 +605,81 @@ fn names_with_control_characters_get_an_allowlist() {
         assert!(!sent.contains("new\nline/.env"), "{}", s.text);
     }
 }
+
+/// .NET build output: `bin/` and `obj/` beside a project file go when every Dockerfile copying
+/// them runs `dotnet restore`/`build`/`publish`, listed with the reason; a `bin/` without a
+/// project beside it, a `Bin/` (exact case only) and a `bin/` a `COPY` names stay.
+#[test]
+fn dotnet_build_output_goes_when_the_dockerfile_rebuilds_it() {
+    let env = TestEnv::new();
+    env.file("App.sln", "sln")
+        .file("src/Web/Web.csproj", "<Project/>")
+        .file("src/Web/Program.cs", "class P {}")
+        .file("src/Web/bin/Debug/net8.0/Web.dll", "dll")
+        .file("src/Web/obj/project.assets.json", "{}")
+        .file("src/Lib/Lib.fsproj", "<Project/>")
+        .file("src/Lib/obj/Debug/Lib.fs.o", "o")
+        .file("src/Lib/Bin/x.dll", "dll")
+        .file("src/Tools/bin/run.sh", "#!/bin/sh\n")
+        .file("src/Api/Api.vbproj", "<Project/>")
+        .file("src/Api/bin/Release/publish/Api.dll", "dll")
+        .file(
+            "Dockerfile",
+            "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /app\nCOPY . .\nCOPY src/Api/bin/Release/publish /pub\nRUN dotnet restore && dotnet publish -c Release -o out\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        for gone in [
+            "src/Web/bin/Debug/net8.0/Web.dll",
+            "src/Web/obj/project.assets.json",
+            "src/Lib/obj/Debug/Lib.fs.o",
+        ] {
+            assert!(!sent.contains(gone), "{gone} still sent:\n{}", s.text);
+        }
+        for kept in [
+            "src/Web/Program.cs",
+            "src/Web/Web.csproj",
+            "src/Lib/Bin/x.dll",
+            "src/Tools/bin/run.sh",
+            "src/Api/bin/Release/publish/Api.dll",
+        ] {
+            assert!(sent.contains(kept), "{kept} dropped:\n{}", s.text);
+        }
+    }
+    let groups: Vec<(&str, &str)> = s
+        .removal_groups
+        .iter()
+        .map(|(p, why, _)| (p.as_str(), why.as_str()))
+        .filter(|(p, _)| p.starts_with("src/"))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            ("src/Lib/obj/", ".NET build output the Dockerfile rebuilds"),
+            ("src/Web/bin/", ".NET build output the Dockerfile rebuilds"),
+            ("src/Web/obj/", ".NET build output the Dockerfile rebuilds"),
+        ],
+        "{}",
+        summary(&s)
+    );
+    assert!(
+        summary(&s).contains(".NET build output the Dockerfile rebuilds"),
+        "{}",
+        summary(&s)
+    );
+
+    // Without a dotnet step the build may ship what `bin/` holds: it stays.
+    let env = TestEnv::new();
+    env.file("src/Web/Web.csproj", "<Project/>")
+        .file("src/Web/bin/Web.dll", "dll")
+        .file("src/Web/obj/x.json", "{}")
+        .file(
+            "Dockerfile",
+            "FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY . /app\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("src/Web/bin/Web.dll"), "{}", s.text);
+        assert!(sent.contains("src/Web/obj/x.json"), "{}", s.text);
+    }
+}
