@@ -683,3 +683,41 @@ fn dotnet_build_output_goes_when_the_dockerfile_rebuilds_it() {
         assert!(sent.contains("src/Web/obj/x.json"), "{}", s.text);
     }
 }
+
+/// A secrets manifest that is a Helm/Go template is not a secrets file: the build copies it, so
+/// it stays, and no note calls it a secret (formbricks' `charts/…/templates/secrets.yaml`, whose
+/// `{{- $postgresPassword := include … }}` looked like a literal assignment). A `secrets.yaml`
+/// holding a literal value still goes.
+#[test]
+fn templated_secrets_manifests_stay() {
+    let env = TestEnv::new();
+    let literal: String = "k9Tq".repeat(4);
+    env.file("app.js", "a")
+        .file(
+            "charts/app/templates/secrets.yaml",
+            "{{- $postgresPassword := include \"app.postgresPassword\" . }}\n{{- $redisPassword := \"\" }}\nkind: Secret\ndata:\n  DATABASE_PASSWORD: {{ $postgresPassword | b64enc }}\n",
+        )
+        .file(
+            "charts/app/templates/db-secret.yaml",
+            "kind: Secret\nstringData:\n  password: {{ .Values.db.password }}\n",
+        )
+        .file("config/secrets.yaml", format!("db:\n  password: {literal}\n"))
+        .file("Dockerfile", "FROM node\nCOPY . .\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(
+            sent.contains("charts/app/templates/secrets.yaml"),
+            "{}",
+            s.text
+        );
+        assert!(sent.contains("charts/app/templates/db-secret.yaml"));
+        assert!(!sent.contains("config/secrets.yaml"), "{}", s.text);
+    }
+    let removed: Vec<&str> = s.removals.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(removed, ["config/secrets.yaml"], "{}", summary(&s));
+    assert!(
+        !s.notes.iter().any(|n| n.contains("charts/")),
+        "{:?}",
+        s.notes
+    );
+}
