@@ -457,6 +457,14 @@ fn flagged_or_below(m: &Model, mut i: u32, flagged: &HashSet<u32>) -> bool {
 /// more) but that no strict rule removes: they stay, reported with their size.
 pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> Vec<String> {
     let rules = RuleSet::new(&RuleConfig::default());
+    // Which files git tracks, read once and only when a junk-named directory comes up: a tracked
+    // `build/` or `logs/` is kept on purpose, as the report grades it.
+    let git = std::cell::OnceCell::new();
+    let tracked_below = |p: &str| {
+        git.get_or_init(|| crate::findings::git::load(&m.tree_root))
+            .tracked()
+            .is_some_and(|t| t.has_below(p.as_bytes()))
+    };
     let mut out = Vec::new();
     // Files and bytes at or below `i` that the proposed file still sends.
     let sent_below = |i: u32| {
@@ -506,6 +514,10 @@ pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> 
                     // report grades it.
                     && !(crate::rules::template_secret_rule(h.rule)
                         && template_without_literal(m, i))
+                    // A junk-named directory holding tracked files (`build/` of templates).
+                    && !(node.kind == Kind::Dir
+                        && crate::findings::junk_unless_tracked(h.rule)
+                        && tracked_below(p))
             });
             if let Some(h) = hit {
                 let (files, bytes) = sent_below(i);

@@ -721,3 +721,56 @@ fn templated_secrets_manifests_stay() {
         s.notes
     );
 }
+
+fn git(env: &TestEnv, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "core.autocrlf=false"])
+        .args(args)
+        .current_dir(env.ctx())
+        .output()
+        .unwrap_or_else(|e| panic!("git is needed for the tracked-directory test: {e}"));
+    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+}
+
+/// A junk-named directory holding git-tracked files (`build/` of templates, `logs/` of code) is
+/// kept on purpose: the notes do not tell the user to exclude it. An untracked one still gets its
+/// note.
+#[test]
+fn tracked_junk_named_directories_get_no_note() {
+    let env = TestEnv::new();
+    env.file("app.js", "a")
+        .file("build/templates/page.html", "<p>{{ .Title }}</p>\n")
+        .file("logs/handler.js", "module.exports = 1;\n")
+        .file("tmp/scratch.bin", "s")
+        .file("Dockerfile", "FROM node\nCOPY . .\n");
+    git(&env, &["init", "-q"]);
+    git(
+        &env,
+        &[
+            "add",
+            "app.js",
+            "build/templates/page.html",
+            "logs/handler.js",
+        ],
+    );
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("build/templates/page.html"), "{}", s.text);
+        assert!(sent.contains("logs/handler.js"), "{}", s.text);
+        assert!(sent.contains("tmp/scratch.bin"), "{}", s.text);
+    }
+    for d in ["build/", "logs/"] {
+        assert!(
+            !s.notes.iter().any(|n| n.starts_with(&format!("kept {d}"))),
+            "{d}: {:?}",
+            s.notes
+        );
+    }
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.starts_with("kept tmp/") && n.contains("exclude it yourself")),
+        "{:?}",
+        s.notes
+    );
+}
