@@ -369,6 +369,7 @@ pub(crate) fn choose(
     m: &Model,
     plan: &Plan,
     installs: &[Installs],
+    on_purpose: &[Option<(usize, String)>],
     warnings: &mut Vec<String>,
 ) -> Vec<(String, String)> {
     let mut hits: BTreeMap<(&'static str, Option<&'static str>), Vec<u32>> = BTreeMap::new();
@@ -376,6 +377,25 @@ pub(crate) fn choose(
     let mut stack: Vec<u32> = m.top().iter().rev().copied().collect();
     while let Some(i) = stack.pop() {
         let p = &m.paths[i as usize];
+        // The user's own exception sends it on purpose (formbricks' `!packages/database/.env`):
+        // their choice stands, said.
+        if let Some((n, line)) = &on_purpose[i as usize] {
+            let st = (inside(plan, p) && !m.named[i as usize])
+                .then(|| strict(m, i, installs_for(m, installs, i)))
+                .flatten();
+            if let Some(st) = st {
+                warnings.push(format!(
+                    "kept {p:?} ({}): line {n} `{line}` of the current ignore file sends it on purpose{}",
+                    st.reason,
+                    if st.class == Class::Secret {
+                        "; if it holds real secrets, they end up in the image: pass them with `RUN --mount=type=secret` instead"
+                    } else {
+                        ""
+                    }
+                ));
+                continue;
+            }
+        }
         // The user's own lines decide it already.
         if !plan.carried.is_empty() && !carried.trace(p.as_bytes()).1.is_empty() {
             continue;

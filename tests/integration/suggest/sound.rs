@@ -774,3 +774,47 @@ fn tracked_junk_named_directories_get_no_note() {
         s.notes
     );
 }
+
+/// The user's own `!` line that names a file sends it on purpose: suggest keeps it (formbricks'
+/// `**/.env` then `!packages/database/.env`) and warns that it is a secret by name. An exception
+/// that re-includes whatever is in a directory (`!conf/*`) is no such choice.
+#[test]
+fn the_users_own_exception_for_a_secret_stands() {
+    let env = TestEnv::new();
+    env.file("package.json", "{}")
+        .file("packages/database/.env", "DATABASE_URL=file:./dev.db\n")
+        .file("apps/web/.env", "SECRET=1\n")
+        .file("conf/.env", "SECRET=2\n")
+        .file("conf/cache/x", "c")
+        .file("conf/app.conf", "a")
+        .file("Dockerfile", "FROM node\nCOPY . .\n")
+        .dockerignore("**/.env\n!packages/database/.env\nconf/cache\n!conf/*\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("packages/database/.env"), "{}", s.text);
+        assert!(sent.contains("conf/app.conf"), "{}", s.text);
+        assert!(!sent.contains("apps/web/.env"), "{}", s.text);
+        assert!(!sent.contains("conf/.env"), "{}", s.text);
+    }
+    assert!(
+        !s.removals
+            .iter()
+            .any(|(p, _)| p == "packages/database/.env"),
+        "{:?}",
+        s.removals
+    );
+    assert!(
+        s.removals.iter().any(|(p, _)| p == "conf/.env"),
+        "{:?}",
+        s.removals
+    );
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("packages/database/.env")
+                && w.contains("line 2 `!packages/database/.env`")
+                && w.contains("secret")),
+        "{:?}",
+        s.warnings
+    );
+}
