@@ -301,9 +301,9 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
     None
 }
 
-/// Why an entry [`strict`] names stays all the same, if it does: a key in test data
-/// (`testdata/`, `fixtures/`, `test*/`, …) when a Dockerfile copying it runs tests, which may
-/// read it; a `.git` when a Dockerfile copying it runs git on it (`git describe` for a version);
+/// Why an entry [`strict`] names stays all the same, if it does: a key or a log in test data
+/// (`testdata/`, `fixtures/`, `test*/`, `spec/`, …; loki's fluentd spec reads
+/// `spec/…/data/non_utf8.log`) when a Dockerfile copying it runs tests, which may read it; a `.git` when a Dockerfile copying it runs git on it (`git describe` for a version);
 /// a `.env` beside `composer.json` when one boots a Symfony app or dumps its environment
 /// (symfony-docker).
 pub(crate) fn kept_for_build(
@@ -312,7 +312,10 @@ pub(crate) fn kept_for_build(
     installs: Installs,
     st: &Strict,
 ) -> Option<&'static str> {
-    if st.class == Class::Secret && installs.tests && is_test_path(m.paths[i as usize].as_bytes()) {
+    if matches!(st.class, Class::Secret | Class::Logs)
+        && installs.tests
+        && is_test_path(m.paths[i as usize].as_bytes())
+    {
         return Some("it is test data and a RUN step runs tests that may read it; if the image does not need it, run the tests in a stage of their own");
     }
     if st.class == Class::Vcs && installs.git && m.tree.name(i) == b".git" {

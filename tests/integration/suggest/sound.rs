@@ -818,3 +818,45 @@ fn the_users_own_exception_for_a_secret_stands() {
         s.warnings
     );
 }
+
+/// A log in test data (loki's fluentd `spec/gems/fluent/plugin/data/non_utf8.log`, which its
+/// specs read) stays when a Dockerfile copying it runs the tests, said in a warning; other logs
+/// still go, and the same log goes when no step runs tests.
+#[test]
+fn a_log_in_test_data_stays_when_the_build_runs_tests() {
+    let build = |df: &str| {
+        let env = TestEnv::new();
+        env.file("Gemfile", "source 'https://rubygems.org'\n")
+            .file("lib/out.rb", "x")
+            .file("spec/plugin/data/non_utf8.log", "\u{fffd}line\n")
+            .file(
+                "spec/plugin/out_spec.rb",
+                "File.readlines('spec/plugin/data/non_utf8.log')\n",
+            )
+            .file("log/development.log", "dev\n")
+            .file("Dockerfile", df);
+        env
+    };
+    let env = build("FROM ruby\nWORKDIR /src\nCOPY . .\nRUN bundle install && bundle exec rspec\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("spec/plugin/data/non_utf8.log"), "{}", s.text);
+        assert!(!sent.contains("log/development.log"), "{}", s.text);
+    }
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("spec/plugin/data/non_utf8.log") && w.contains("test data")),
+        "{:?}",
+        s.warnings
+    );
+    let env = build("FROM ruby\nWORKDIR /src\nCOPY . .\nRUN gem build x.gemspec\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(
+            !sent.contains("spec/plugin/data/non_utf8.log"),
+            "{}",
+            s.text
+        );
+    }
+}
