@@ -251,6 +251,13 @@ pub(crate) fn is_template(bytes: &[u8]) -> bool {
     memchr::memmem::find(&bytes[open..], b"}}").is_some()
 }
 
+/// Name rules whose file, when it is a template (`{{ … }}`) without a literal secret, is not a
+/// secret at all: `secrets.yaml` (CTX112) and `*-secret.yaml` (CTX125) are then a Helm or Go
+/// template of a Kubernetes Secret, which only says where the values come from.
+pub(crate) fn template_secret_rule(rule: &str) -> bool {
+    matches!(rule, "CTX112" | "CTX125")
+}
+
 /// What kind of credential a Dockerfile `ARG`/`ENV` value holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum DockerfileCred {

@@ -1,5 +1,6 @@
 //! Re-exclusions inside what the Dockerfiles copy, limited to what cannot belong in an image:
-//! secrets, VCS metadata, dependency trees the Dockerfile re-installs, bytecode caches,
+//! secrets, VCS metadata, dependency trees the Dockerfile re-installs, build output it
+//! rebuilds (.NET `bin/`/`obj/`), bytecode caches,
 //! OS/editor droppings and logs by extension. Names are matched case-sensitively, exactly as
 //! listed here (and in docs/suggest.md); nothing else inside a copied directory is removed.
 //! Other suspicious entries stay and are reported with their size.
@@ -89,8 +90,23 @@ fn parent_is(m: &Model, i: u32, name: &str) -> bool {
     p != ROOT && m.tree.name(p) == name.as_bytes()
 }
 
+/// A secret-named file (`secrets.yaml`, `db-secret.yaml`) that is a Helm/Go template holding no
+/// literal secret: not a secret by its name, as the report grades it.
+fn template_without_literal(m: &Model, i: u32) -> bool {
+    let p = m.tree_root.join(&m.paths[i as usize]);
+    let Ok(f) = std::fs::File::open(&p) else {
+        return false;
+    };
+    let mut buf = Vec::new();
+    f.take(1 << 20).read_to_end(&mut buf).is_ok()
+        && crate::rules::is_template(&buf)
+        && crate::rules::env_secret_line(&buf).is_none()
+        && crate::rules::scan_content(&buf).is_empty()
+}
+
 /// A file that assigns a literal value (8 characters or more, not a template or a variable
-/// reference) to a key named like a secret, or that the content scanner flags.
+/// reference) to a key named like a secret, or that the content scanner flags. A template file
+/// counts only with a literal secret-looking assignment.
 fn assigns_secret(m: &Model, i: u32) -> bool {
     let p = m.tree_root.join(&m.paths[i as usize]);
     let Ok(f) = std::fs::File::open(&p) else {
@@ -102,6 +118,11 @@ fn assigns_secret(m: &Model, i: u32) -> bool {
     }
     if !crate::rules::scan_content(&buf).is_empty() {
         return true;
+    }
+    // A Helm/Go template (`{{ … }}`) says where secrets go, not what they are: only a literal
+    // secret-looking assignment in it counts (`{{- $password := include … }}` does not).
+    if crate::rules::is_template(&buf) {
+        return crate::rules::env_secret_line(&buf).is_some();
     }
     let text = String::from_utf8_lossy(&buf);
     text.lines().any(|line| {
@@ -148,6 +169,24 @@ fn sibling(m: &Model, i: u32, name: &str) -> bool {
     kids.iter().any(|&c| m.tree.name(c) == name.as_bytes())
 }
 
+/// A `*.csproj`, `*.fsproj` or `*.vbproj` file sits beside node `i`: its `bin/` and `obj/` are
+/// that project's build output.
+fn beside_dotnet_project(m: &Model, i: u32) -> bool {
+    let parent = m.tree.nodes[i as usize].parent;
+    let kids = if parent == ROOT {
+        m.top()
+    } else {
+        m.kids.of(parent)
+    };
+    kids.iter().any(|&c| {
+        let n = m.tree.name(c);
+        m.tree.nodes[c as usize].kind == Kind::File
+            && [&b".csproj"[..], b".fsproj", b".vbproj"]
+                .iter()
+                .any(|e| n.len() > e.len() && n.ends_with(e))
+    })
+}
+
 /// The strict rule for node `i`, if any. `installs` is what every Dockerfile that copies the
 /// node re-installs.
 pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
@@ -180,6 +219,13 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
             return s(
                 Class::Deps,
                 "Cargo build tree the Dockerfile rebuilds",
+                None,
+            )
+        }
+        "bin" | "obj" if dir && installs.dotnet && beside_dotnet_project(m, i) => {
+            return s(
+                Class::Deps,
+                ".NET build output the Dockerfile rebuilds",
                 None,
             )
         }
@@ -255,9 +301,9 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
     None
 }
 
-/// Why an entry [`strict`] names stays all the same, if it does: a key in test data
-/// (`testdata/`, `fixtures/`, `test*/`, …) when a Dockerfile copying it runs tests, which may
-/// read it; a `.git` when a Dockerfile copying it runs git on it (`git describe` for a version);
+/// Why an entry [`strict`] names stays all the same, if it does: a key or a log in test data
+/// (`testdata/`, `fixtures/`, `test*/`, `spec/`, …; loki's fluentd spec reads
+/// `spec/…/data/non_utf8.log`) when a Dockerfile copying it runs tests, which may read it; a `.git` when a Dockerfile copying it runs git on it (`git describe` for a version);
 /// a `.env` beside `composer.json` when one boots a Symfony app or dumps its environment
 /// (symfony-docker).
 pub(crate) fn kept_for_build(
@@ -266,7 +312,10 @@ pub(crate) fn kept_for_build(
     installs: Installs,
     st: &Strict,
 ) -> Option<&'static str> {
-    if st.class == Class::Secret && installs.tests && is_test_path(m.paths[i as usize].as_bytes()) {
+    if matches!(st.class, Class::Secret | Class::Logs)
+        && installs.tests
+        && is_test_path(m.paths[i as usize].as_bytes())
+    {
         return Some("it is test data and a RUN step runs tests that may read it; if the image does not need it, run the tests in a stage of their own");
     }
     if st.class == Class::Vcs && installs.git && m.tree.name(i) == b".git" {
@@ -289,6 +338,7 @@ pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs
         python: true,
         cargo: true,
         composer: true,
+        dotnet: true,
         tests: false,
         git: false,
         dotenv: false,
@@ -302,6 +352,7 @@ pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs
             out.python &= x.python;
             out.cargo &= x.cargo;
             out.composer &= x.composer;
+            out.dotnet &= x.dotnet;
             // Tests (git) are run by any of them: one is enough for a fixture (`.git`) to be
             // read.
             out.tests |= x.tests;
@@ -321,6 +372,7 @@ pub(crate) fn choose(
     m: &Model,
     plan: &Plan,
     installs: &[Installs],
+    on_purpose: &[Option<(usize, String)>],
     warnings: &mut Vec<String>,
 ) -> Vec<(String, String)> {
     let mut hits: BTreeMap<(&'static str, Option<&'static str>), Vec<u32>> = BTreeMap::new();
@@ -328,6 +380,25 @@ pub(crate) fn choose(
     let mut stack: Vec<u32> = m.top().iter().rev().copied().collect();
     while let Some(i) = stack.pop() {
         let p = &m.paths[i as usize];
+        // The user's own exception sends it on purpose (formbricks' `!packages/database/.env`):
+        // their choice stands, said.
+        if let Some((n, line)) = &on_purpose[i as usize] {
+            let st = (inside(plan, p) && !m.named[i as usize])
+                .then(|| strict(m, i, installs_for(m, installs, i)))
+                .flatten();
+            if let Some(st) = st {
+                warnings.push(format!(
+                    "kept {p:?} ({}): line {n} `{line}` of the current ignore file sends it on purpose{}",
+                    st.reason,
+                    if st.class == Class::Secret {
+                        "; if it holds real secrets, they end up in the image: pass them with `RUN --mount=type=secret` instead"
+                    } else {
+                        ""
+                    }
+                ));
+                continue;
+            }
+        }
         // The user's own lines decide it already.
         if !plan.carried.is_empty() && !carried.trace(p.as_bytes()).1.is_empty() {
             continue;
@@ -409,6 +480,14 @@ fn flagged_or_below(m: &Model, mut i: u32, flagged: &HashSet<u32>) -> bool {
 /// more) but that no strict rule removes: they stay, reported with their size.
 pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> Vec<String> {
     let rules = RuleSet::new(&RuleConfig::default());
+    // Which files git tracks, read once and only when a junk-named directory comes up: a tracked
+    // `build/` or `logs/` is kept on purpose, as the report grades it.
+    let git = std::cell::OnceCell::new();
+    let tracked_below = |p: &str| {
+        git.get_or_init(|| crate::findings::git::load(&m.tree_root))
+            .tracked()
+            .is_some_and(|t| t.has_below(p.as_bytes()))
+    };
     let mut out = Vec::new();
     // Files and bytes at or below `i` that the proposed file still sends.
     let sent_below = |i: u32| {
@@ -454,6 +533,14 @@ pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> 
                     && !(h.rule == "CTX124"
                         && m.tree.name(i) == b".envrc"
                         && !assigns_env_secret(m, i))
+                    // A templated secrets manifest (Helm's `templates/secrets.yaml`), as the
+                    // report grades it.
+                    && !(crate::rules::template_secret_rule(h.rule)
+                        && template_without_literal(m, i))
+                    // A junk-named directory holding tracked files (`build/` of templates).
+                    && !(node.kind == Kind::Dir
+                        && crate::findings::junk_unless_tracked(h.rule)
+                        && tracked_below(p))
             });
             if let Some(h) = hit {
                 let (files, bytes) = sent_below(i);

@@ -605,3 +605,258 @@ fn names_with_control_characters_get_an_allowlist() {
         assert!(!sent.contains("new\nline/.env"), "{}", s.text);
     }
 }
+
+/// .NET build output: `bin/` and `obj/` beside a project file go when every Dockerfile copying
+/// them runs `dotnet restore`/`build`/`publish`, listed with the reason; a `bin/` without a
+/// project beside it, a `Bin/` (exact case only) and a `bin/` a `COPY` names stay.
+#[test]
+fn dotnet_build_output_goes_when_the_dockerfile_rebuilds_it() {
+    let env = TestEnv::new();
+    env.file("App.sln", "sln")
+        .file("src/Web/Web.csproj", "<Project/>")
+        .file("src/Web/Program.cs", "class P {}")
+        .file("src/Web/bin/Debug/net8.0/Web.dll", "dll")
+        .file("src/Web/obj/project.assets.json", "{}")
+        .file("src/Lib/Lib.fsproj", "<Project/>")
+        .file("src/Lib/obj/Debug/Lib.fs.o", "o")
+        .file("src/Lib/Bin/x.dll", "dll")
+        .file("src/Tools/bin/run.sh", "#!/bin/sh\n")
+        .file("src/Api/Api.vbproj", "<Project/>")
+        .file("src/Api/bin/Release/publish/Api.dll", "dll")
+        .file(
+            "Dockerfile",
+            "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /app\nCOPY . .\nCOPY src/Api/bin/Release/publish /pub\nRUN dotnet restore && dotnet publish -c Release -o out\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        for gone in [
+            "src/Web/bin/Debug/net8.0/Web.dll",
+            "src/Web/obj/project.assets.json",
+            "src/Lib/obj/Debug/Lib.fs.o",
+        ] {
+            assert!(!sent.contains(gone), "{gone} still sent:\n{}", s.text);
+        }
+        for kept in [
+            "src/Web/Program.cs",
+            "src/Web/Web.csproj",
+            "src/Lib/Bin/x.dll",
+            "src/Tools/bin/run.sh",
+            "src/Api/bin/Release/publish/Api.dll",
+        ] {
+            assert!(sent.contains(kept), "{kept} dropped:\n{}", s.text);
+        }
+    }
+    let groups: Vec<(&str, &str)> = s
+        .removal_groups
+        .iter()
+        .map(|(p, why, _)| (p.as_str(), why.as_str()))
+        .filter(|(p, _)| p.starts_with("src/"))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            ("src/Lib/obj/", ".NET build output the Dockerfile rebuilds"),
+            ("src/Web/bin/", ".NET build output the Dockerfile rebuilds"),
+            ("src/Web/obj/", ".NET build output the Dockerfile rebuilds"),
+        ],
+        "{}",
+        summary(&s)
+    );
+    assert!(
+        summary(&s).contains(".NET build output the Dockerfile rebuilds"),
+        "{}",
+        summary(&s)
+    );
+
+    // Without a dotnet step the build may ship what `bin/` holds: it stays.
+    let env = TestEnv::new();
+    env.file("src/Web/Web.csproj", "<Project/>")
+        .file("src/Web/bin/Web.dll", "dll")
+        .file("src/Web/obj/x.json", "{}")
+        .file(
+            "Dockerfile",
+            "FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY . /app\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("src/Web/bin/Web.dll"), "{}", s.text);
+        assert!(sent.contains("src/Web/obj/x.json"), "{}", s.text);
+    }
+}
+
+/// A secrets manifest that is a Helm/Go template is not a secrets file: the build copies it, so
+/// it stays, and no note calls it a secret (formbricks' `charts/…/templates/secrets.yaml`, whose
+/// `{{- $postgresPassword := include … }}` looked like a literal assignment). A `secrets.yaml`
+/// holding a literal value still goes.
+#[test]
+fn templated_secrets_manifests_stay() {
+    let env = TestEnv::new();
+    let literal: String = "k9Tq".repeat(4);
+    env.file("app.js", "a")
+        .file(
+            "charts/app/templates/secrets.yaml",
+            "{{- $postgresPassword := include \"app.postgresPassword\" . }}\n{{- $redisPassword := \"\" }}\nkind: Secret\ndata:\n  DATABASE_PASSWORD: {{ $postgresPassword | b64enc }}\n",
+        )
+        .file(
+            "charts/app/templates/db-secret.yaml",
+            "kind: Secret\nstringData:\n  password: {{ .Values.db.password }}\n",
+        )
+        .file("config/secrets.yaml", format!("db:\n  password: {literal}\n"))
+        .file("Dockerfile", "FROM node\nCOPY . .\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(
+            sent.contains("charts/app/templates/secrets.yaml"),
+            "{}",
+            s.text
+        );
+        assert!(sent.contains("charts/app/templates/db-secret.yaml"));
+        assert!(!sent.contains("config/secrets.yaml"), "{}", s.text);
+    }
+    let removed: Vec<&str> = s.removals.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(removed, ["config/secrets.yaml"], "{}", summary(&s));
+    assert!(
+        !s.notes.iter().any(|n| n.contains("charts/")),
+        "{:?}",
+        s.notes
+    );
+}
+
+fn git(env: &TestEnv, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "core.autocrlf=false"])
+        .args(args)
+        .current_dir(env.ctx())
+        .output()
+        .unwrap_or_else(|e| panic!("git is needed for the tracked-directory test: {e}"));
+    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+}
+
+/// A junk-named directory holding git-tracked files (`build/` of templates, `logs/` of code) is
+/// kept on purpose: the notes do not tell the user to exclude it. An untracked one still gets its
+/// note.
+#[test]
+fn tracked_junk_named_directories_get_no_note() {
+    let env = TestEnv::new();
+    env.file("app.js", "a")
+        .file("build/templates/page.html", "<p>{{ .Title }}</p>\n")
+        .file("logs/handler.js", "module.exports = 1;\n")
+        .file("tmp/scratch.bin", "s")
+        .file("Dockerfile", "FROM node\nCOPY . .\n");
+    git(&env, &["init", "-q"]);
+    git(
+        &env,
+        &[
+            "add",
+            "app.js",
+            "build/templates/page.html",
+            "logs/handler.js",
+        ],
+    );
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("build/templates/page.html"), "{}", s.text);
+        assert!(sent.contains("logs/handler.js"), "{}", s.text);
+        assert!(sent.contains("tmp/scratch.bin"), "{}", s.text);
+    }
+    for d in ["build/", "logs/"] {
+        assert!(
+            !s.notes.iter().any(|n| n.starts_with(&format!("kept {d}"))),
+            "{d}: {:?}",
+            s.notes
+        );
+    }
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.starts_with("kept tmp/") && n.contains("exclude it yourself")),
+        "{:?}",
+        s.notes
+    );
+}
+
+/// The user's own `!` line that names a file sends it on purpose: suggest keeps it (formbricks'
+/// `**/.env` then `!packages/database/.env`) and warns that it is a secret by name. An exception
+/// that re-includes whatever is in a directory (`!conf/*`) is no such choice.
+#[test]
+fn the_users_own_exception_for_a_secret_stands() {
+    let env = TestEnv::new();
+    env.file("package.json", "{}")
+        .file("packages/database/.env", "DATABASE_URL=file:./dev.db\n")
+        .file("apps/web/.env", "SECRET=1\n")
+        .file("conf/.env", "SECRET=2\n")
+        .file("conf/cache/x", "c")
+        .file("conf/app.conf", "a")
+        .file("Dockerfile", "FROM node\nCOPY . .\n")
+        .dockerignore("**/.env\n!packages/database/.env\nconf/cache\n!conf/*\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("packages/database/.env"), "{}", s.text);
+        assert!(sent.contains("conf/app.conf"), "{}", s.text);
+        assert!(!sent.contains("apps/web/.env"), "{}", s.text);
+        assert!(!sent.contains("conf/.env"), "{}", s.text);
+    }
+    assert!(
+        !s.removals
+            .iter()
+            .any(|(p, _)| p == "packages/database/.env"),
+        "{:?}",
+        s.removals
+    );
+    assert!(
+        s.removals.iter().any(|(p, _)| p == "conf/.env"),
+        "{:?}",
+        s.removals
+    );
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("packages/database/.env")
+                && w.contains("line 2 `!packages/database/.env`")
+                && w.contains("secret")),
+        "{:?}",
+        s.warnings
+    );
+}
+
+/// A log in test data (loki's fluentd `spec/gems/fluent/plugin/data/non_utf8.log`, which its
+/// specs read) stays when a Dockerfile copying it runs the tests, said in a warning; other logs
+/// still go, and the same log goes when no step runs tests.
+#[test]
+fn a_log_in_test_data_stays_when_the_build_runs_tests() {
+    let build = |df: &str| {
+        let env = TestEnv::new();
+        env.file("Gemfile", "source 'https://rubygems.org'\n")
+            .file("lib/out.rb", "x")
+            .file("spec/plugin/data/non_utf8.log", "\u{fffd}line\n")
+            .file(
+                "spec/plugin/out_spec.rb",
+                "File.readlines('spec/plugin/data/non_utf8.log')\n",
+            )
+            .file("log/development.log", "dev\n")
+            .file("Dockerfile", df);
+        env
+    };
+    let env = build("FROM ruby\nWORKDIR /src\nCOPY . .\nRUN bundle install && bundle exec rspec\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("spec/plugin/data/non_utf8.log"), "{}", s.text);
+        assert!(!sent.contains("log/development.log"), "{}", s.text);
+    }
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("spec/plugin/data/non_utf8.log") && w.contains("test data")),
+        "{:?}",
+        s.warnings
+    );
+    let env = build("FROM ruby\nWORKDIR /src\nCOPY . .\nRUN gem build x.gemspec\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(
+            !sent.contains("spec/plugin/data/non_utf8.log"),
+            "{}",
+            s.text
+        );
+    }
+}
