@@ -1,6 +1,5 @@
 //! Re-exclusions inside what the Dockerfiles copy, limited to what cannot belong in an image:
-//! secrets, VCS metadata, dependency trees the Dockerfile re-installs, build output it
-//! rebuilds (.NET `bin/`/`obj/`), bytecode caches,
+//! secrets, VCS metadata, dependency trees the Dockerfile re-installs, bytecode caches,
 //! OS/editor droppings and logs by extension. Names are matched case-sensitively, exactly as
 //! listed here (and in docs/suggest.md); nothing else inside a copied directory is removed.
 //! Other suspicious entries stay and are reported with their size.
@@ -169,24 +168,6 @@ fn sibling(m: &Model, i: u32, name: &str) -> bool {
     kids.iter().any(|&c| m.tree.name(c) == name.as_bytes())
 }
 
-/// A `*.csproj`, `*.fsproj` or `*.vbproj` file sits beside node `i`: its `bin/` and `obj/` are
-/// that project's build output.
-fn beside_dotnet_project(m: &Model, i: u32) -> bool {
-    let parent = m.tree.nodes[i as usize].parent;
-    let kids = if parent == ROOT {
-        m.top()
-    } else {
-        m.kids.of(parent)
-    };
-    kids.iter().any(|&c| {
-        let n = m.tree.name(c);
-        m.tree.nodes[c as usize].kind == Kind::File
-            && [&b".csproj"[..], b".fsproj", b".vbproj"]
-                .iter()
-                .any(|e| n.len() > e.len() && n.ends_with(e))
-    })
-}
-
 /// The strict rule for node `i`, if any. `installs` is what every Dockerfile that copies the
 /// node re-installs.
 pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
@@ -219,13 +200,6 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
             return s(
                 Class::Deps,
                 "Cargo build tree the Dockerfile rebuilds",
-                None,
-            )
-        }
-        "bin" | "obj" if dir && installs.dotnet && beside_dotnet_project(m, i) => {
-            return s(
-                Class::Deps,
-                ".NET build output the Dockerfile rebuilds",
                 None,
             )
         }
@@ -338,7 +312,6 @@ pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs
         python: true,
         cargo: true,
         composer: true,
-        dotnet: true,
         tests: false,
         git: false,
         dotenv: false,
@@ -352,7 +325,6 @@ pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs
             out.python &= x.python;
             out.cargo &= x.cargo;
             out.composer &= x.composer;
-            out.dotnet &= x.dotnet;
             // Tests (git) are run by any of them: one is enough for a fixture (`.git`) to be
             // read.
             out.tests |= x.tests;

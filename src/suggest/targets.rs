@@ -26,9 +26,6 @@ pub(crate) struct Installs {
     pub cargo: bool,
     /// `composer install`/`update`: `vendor/` beside `composer.json`.
     pub composer: bool,
-    /// `dotnet restore`/`build`/`publish`/`test`/`pack`/`msbuild`: the `bin/` and `obj/` build
-    /// output beside a `*.csproj`/`*.fsproj`/`*.vbproj`.
-    pub dotnet: bool,
     /// Runs the project's tests (`go test`, `npm test`, `pytest`, `cargo test`, `mvn verify`
     /// without `-DskipTests`, `gradle test`/`build`, `make test`, …), which may read test data.
     pub tests: bool,
@@ -71,14 +68,6 @@ impl Installs {
                     i.cargo = true
                 }
                 "composer" if matches!(next, "install" | "update" | "require") => i.composer = true,
-                "dotnet"
-                    if matches!(
-                        next,
-                        "restore" | "build" | "publish" | "test" | "pack" | "msbuild"
-                    ) =>
-                {
-                    i.dotnet = true
-                }
                 _ => {}
             }
         }

@@ -220,25 +220,3 @@ fn bad_candidate_is_not_proven_and_not_written() {
     assert!(!err.contains("proven: every"), "{err}");
     assert!(!dest.exists(), "nothing written");
 }
-
-#[test]
-fn dotnet_steps() {
-    let dotnet = |df: &str| targets::Installs::of(df).dotnet;
-    for df in [
-        "FROM sdk\nRUN dotnet restore\n",
-        "FROM sdk\nRUN dotnet publish -c Release -o out\n",
-        "FROM sdk\nRUN cd src && /usr/bin/dotnet build\n",
-        "FROM sdk\nRUN dotnet test\n",
-        "FROM sdk\nRUN dotnet pack\n",
-        "FROM sdk\nRUN dotnet msbuild /t:Build\n",
-    ] {
-        assert!(dotnet(df), "{df:?}");
-    }
-    for df in [
-        "FROM aspnet\nCOPY bin /app\n",
-        "FROM sdk\nRUN dotnet --info\n",
-        "FROM aspnet\nENTRYPOINT [\"dotnet\", \"Web.dll\"]\n",
-    ] {
-        assert!(!dotnet(df), "{df:?}");
-    }
-}
