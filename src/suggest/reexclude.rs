@@ -460,7 +460,8 @@ pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> 
             .tracked()
             .is_some_and(|t| t.has_below(p.as_bytes()))
     };
-    let mut out = Vec::new();
+    // Notes in walk order; file notes of one rule in one directory are merged below.
+    let mut out: Vec<Kept> = Vec::new();
     // Files and bytes at or below `i` that the proposed file still sends.
     let sent_below = |i: u32| {
         let mut stack = vec![i];
@@ -522,31 +523,159 @@ pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> 
                     continue;
                 }
                 let info = h.info();
-                out.push(format!(
-                    "kept {p}{} ({}{} file(s), {}): {} [{}]; the build copies it, so it is not excluded; exclude it yourself if the image does not need it",
-                    if node.kind == Kind::Dir { "/" } else { "" },
+                if node.kind == Kind::File {
+                    out.push(Kept::File {
+                        path: p.clone(),
+                        rule: info.id,
+                        title: info.title,
+                        bytes,
+                    });
+                    continue;
+                }
+                out.push(Kept::Dir {
+                    path: p.clone(),
+                    rule: info.id,
+                    title: info.title,
                     files,
-                    if files < all {
-                        format!(" of {all}")
-                    } else {
-                        String::new()
-                    },
-                    super::output::human(bytes),
-                    info.title,
-                    info.id
-                ));
+                    all,
+                    bytes,
+                });
                 continue;
             }
             if node.kind == Kind::File && node.size >= 10_000_000 {
-                out.push(format!(
+                out.push(Kept::Line(format!(
                     "kept {p} ({}): a large file the build copies",
                     super::output::human(node.size)
-                ));
+                )));
             }
         }
         if m.is_dir(i) {
             for &c in m.kids.of(i).iter().rev() {
                 stack.push(c);
+            }
+        }
+    }
+    merge_kept(out)
+}
+
+/// A note of [`kept_notes`] before file notes are merged.
+enum Kept {
+    Line(String),
+    File {
+        path: String,
+        rule: &'static str,
+        title: &'static str,
+        bytes: u64,
+    },
+    Dir {
+        path: String,
+        rule: &'static str,
+        title: &'static str,
+        /// Files below that stay sent, of `all`.
+        files: u64,
+        all: u64,
+        bytes: u64,
+    },
+}
+
+/// The notes' text: three or more file notes of one rule in one directory (a folder of sample
+/// videos), and four or more directory notes of one rule (`testdata/` in every package), become
+/// one note naming the first few, at the place of the first.
+fn merge_kept(notes: Vec<Kept>) -> Vec<String> {
+    let dir = |p: &str| {
+        p.rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_string())
+    };
+    let mut groups: std::collections::HashMap<(String, &str), Vec<usize>> = Default::default();
+    let mut dir_groups: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (k, n) in notes.iter().enumerate() {
+        match n {
+            Kept::File { path, rule, .. } => groups.entry((dir(path), rule)).or_default().push(k),
+            Kept::Dir { rule, .. } => dir_groups.entry(rule).or_default().push(k),
+            Kept::Line(_) => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (k, n) in notes.iter().enumerate() {
+        match n {
+            Kept::Line(l) => out.push(l.clone()),
+            Kept::Dir {
+                path,
+                rule,
+                title,
+                files,
+                all,
+                bytes,
+            } => {
+                let members = &dir_groups[rule];
+                if members.len() < 4 {
+                    out.push(format!(
+                        "kept {path}/ ({files}{} file(s), {}): {title} [{rule}]; the build copies it, so it is not excluded; exclude it yourself if the image does not need it",
+                        if files < all { format!(" of {all}") } else { String::new() },
+                        super::output::human(*bytes)
+                    ));
+                    continue;
+                }
+                if members[0] != k {
+                    continue;
+                }
+                let (mut total_files, mut total, mut names) = (0u64, 0u64, Vec::new());
+                for &j in members {
+                    if let Kept::Dir {
+                        path, files, bytes, ..
+                    } = &notes[j]
+                    {
+                        total_files += files;
+                        total += bytes;
+                        if names.len() < 3 {
+                            names.push(format!("{path}/"));
+                        }
+                    }
+                }
+                out.push(format!(
+                    "kept {} directories ({total_files} file(s), {}): {title} [{rule}]: {} and {} more; the build copies them, so they are not excluded; exclude them yourself if the image does not need them",
+                    members.len(),
+                    super::output::human(total),
+                    names.join(", "),
+                    members.len() - names.len()
+                ));
+            }
+            Kept::File {
+                path,
+                rule,
+                title,
+                bytes,
+            } => {
+                let members = &groups[&(dir(path), *rule)];
+                if members.len() < 3 {
+                    out.push(format!(
+                        "kept {path} (1 file(s), {}): {title} [{rule}]; the build copies it, so it is not excluded; exclude it yourself if the image does not need it",
+                        super::output::human(*bytes)
+                    ));
+                    continue;
+                }
+                if members[0] != k {
+                    continue;
+                }
+                let (mut total, mut names) = (0u64, Vec::new());
+                for &j in members {
+                    if let Kept::File { path, bytes, .. } = &notes[j] {
+                        total += bytes;
+                        if names.len() < 3 {
+                            names.push(path.rsplit('/').next().unwrap_or(path).to_string());
+                        }
+                    }
+                }
+                let d = dir(path);
+                let more = members.len() - names.len();
+                out.push(format!(
+                    "kept {} files in {} ({}): {title} [{rule}]: {}{}; the build copies them, so they are not excluded; exclude them yourself if the image does not need them",
+                    members.len(),
+                    if d.is_empty() { "the context root".to_string() } else { format!("{d}/") },
+                    super::output::human(total),
+                    names.join(", "),
+                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                ));
             }
         }
     }

@@ -782,3 +782,50 @@ fn a_log_in_test_data_stays_when_the_build_runs_tests() {
         );
     }
 }
+
+/// Many notes of one kind read as one: a folder of sample videos (three or more files of one rule
+/// in one directory) and a `testdata/` in every package (four or more directories of one rule)
+/// each become one note with the count, the size and the first names; the files stay sent.
+#[test]
+fn many_kept_notes_of_one_kind_are_merged() {
+    let env = TestEnv::new();
+    env.file("main.go", "package main\n")
+        .file("assets/examples/a.mp4", "v1")
+        .file("assets/examples/b.mp4", "v2")
+        .file("assets/examples/c.avi", "v3")
+        .file("assets/examples/d.mov", "v4")
+        .file("assets/static/404.mp4", "v5")
+        .file("Dockerfile", "FROM golang\nCOPY . .\nRUN go build\n");
+    for p in ["a", "b", "c", "d", "e"] {
+        env.file(format!("internal/{p}/testdata/case.json"), "{}");
+    }
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("assets/examples/d.mov"), "{}", s.text);
+        assert!(sent.contains("internal/e/testdata/case.json"), "{}", s.text);
+    }
+    let with = |p: &str| s.notes.iter().filter(|n| n.starts_with(p)).count();
+    assert_eq!(
+        with("kept 4 files in assets/examples/ ("),
+        1,
+        "{:?}",
+        s.notes
+    );
+    assert_eq!(with("kept assets/examples/"), 0, "{:?}", s.notes);
+    // One such file in its directory keeps its own note.
+    assert_eq!(with("kept assets/static/404.mp4 ("), 1, "{:?}", s.notes);
+    let dirs: Vec<_> = s
+        .notes
+        .iter()
+        .filter(|n| n.starts_with("kept 5 directories (5 file(s)"))
+        .collect();
+    assert_eq!(dirs.len(), 1, "{:?}", s.notes);
+    assert!(
+        dirs[0].contains(
+            "internal/a/testdata/, internal/b/testdata/, internal/c/testdata/ and 2 more"
+        ),
+        "{}",
+        dirs[0]
+    );
+    assert_eq!(with("kept internal/"), 0, "{:?}", s.notes);
+}
