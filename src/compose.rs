@@ -290,6 +290,13 @@ pub(crate) fn parse(
             args: build_args(build.get("args"), env),
         });
     }
+    if out.builds.is_empty() && out.notes.is_empty() {
+        out.notes.push(format!(
+            "no service has a `build` section ({} {} a prebuilt `image:`): docker compose sends no build context",
+            services.len(),
+            if services.len() == 1 { "service runs" } else { "services run" }
+        ));
+    }
     Ok(out)
 }
 
@@ -331,6 +338,15 @@ mod tests {
             "x/y/"
         );
         assert_eq!(interpolate("$$TAG $TAG.", &env), "$TAG v1.");
+    }
+
+    #[test]
+    fn only_prebuilt_images_says_so() {
+        let text = "services:\n  app:\n    image: ghcr.io/x/app:1\n  db:\n    image: postgres\n";
+        let c = parse(text, Path::new("/p"), &env).unwrap();
+        assert!(c.builds.is_empty());
+        assert_eq!(c.notes.len(), 1);
+        assert!(c.notes[0].contains("no service has a `build` section (2 services"));
     }
 
     #[test]

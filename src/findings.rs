@@ -6,7 +6,7 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 mod cache;
 mod exposure;
 pub(crate) use exposure::PlanInput;
-mod git;
+pub(crate) mod git;
 mod secrets;
 
 use secrets::{Acc, Scanned, Wants};
@@ -275,7 +275,7 @@ fn visit(
 
 /// Categories whose directory findings are dropped when git tracks files inside: a tracked
 /// `build/` holding templates, a tracked `Logs/` holding PHP classes are sources.
-fn junk_unless_tracked(rule: &str) -> bool {
+pub(crate) fn junk_unless_tracked(rule: &str) -> bool {
     matches!(rule, "CTX402" | "CTX403" | "CTX506" | "CTX602")
 }
 
@@ -657,7 +657,7 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
             ) {
                 f.severity = "info".into();
                 f.message.push_str(
-                    "; a RUN step runs git on the copied context (`git describe`, `git rev-parse`, …), so the build reads it",
+                    "; the build runs git on the copied context (a RUN step, or a Makefile, script, Cargo build script, Python or Node build it runs), so it reads it",
                 );
                 f.fix = format!(
                     "`{}` only once that step reads what it needs from a build argument instead",

@@ -55,13 +55,180 @@ pub(crate) fn build_runs_git(run_words: &[String], read: impl Fn(&str) -> Option
             return true;
         }
     }
-    run_words.iter().any(|w| {
+    let by_script = run_words.iter().any(|w| {
         let rel = w.trim_start_matches("./");
         let script = !rel.starts_with(['/', '-', '$'])
             && (rel.contains('/') || rel.ends_with(".sh"))
             && !rel.contains("://");
         script && read(rel).is_some_and(|t| runs_git(&words(&t)))
-    })
+    });
+    by_script || build_tool_reads_git(run_words, &read)
+}
+
+/// Whether a build tool a `RUN` step runs reads the repository: `cargo build` with a root
+/// `build.rs` that runs git (`Command::new("git")` with `describe`, `rev-parse`, …) or a build
+/// dependency that does (vergen, git-version, shadow-rs, git-testament); a Python install or
+/// build of the project whose version comes from git (setuptools-scm, hatch-vcs, versioningit,
+/// poetry-dynamic-versioning, dunamai, pbr: without `.git` the build fails); `npm`/`yarn`/
+/// `pnpm`/`bun` with a root `package.json` whose scripts run git.
+fn build_tool_reads_git(run_words: &[String], read: &impl Fn(&str) -> Option<String>) -> bool {
+    let tool_then = |k: usize, subs: &[&str]| {
+        run_words
+            .get(k + 1)
+            .is_some_and(|n| subs.contains(&n.as_str()))
+    };
+    let (mut cargo, mut python, mut node) = (false, false, false);
+    for (k, w) in run_words.iter().enumerate() {
+        let tool = w.rsplit('/').next().unwrap_or(w);
+        // `xx-cargo` (tonistiigi/xx's cross-compiling wrapper) runs cargo.
+        let tool = if tool.ends_with("-cargo") {
+            "cargo"
+        } else {
+            tool
+        };
+        match tool {
+            "cargo" => {
+                cargo |= tool_then(
+                    k,
+                    &["build", "b", "install", "run", "r", "test", "t", "rustc"],
+                )
+            }
+            "pip" | "pip3" => {
+                python |= tool_then(k, &["install", "wheel"]) && installs_project(&run_words[k..])
+            }
+            "poetry" | "pdm" | "hatch" | "flit" => {
+                python |= tool_then(k, &["install", "build", "sync"])
+            }
+            "uv" => {
+                python |= tool_then(k, &["sync", "build"])
+                    || (tool_then(k, &["pip"]) && installs_project(&run_words[k..]))
+            }
+            "build" => python |= k > 0 && run_words[k - 1] == "-m",
+            "npm" | "yarn" | "pnpm" | "bun" | "npx" => node = true,
+            _ => {}
+        }
+    }
+    let quoted_git = |t: &str| {
+        t.contains("\"git\"")
+            && [
+                "describe",
+                "rev-parse",
+                "rev-list",
+                "log",
+                "symbolic-ref",
+                "show",
+            ]
+            .iter()
+            .any(|s| t.contains(&format!("\"{s}\"")))
+    };
+    const CARGO_DEPS: &[&str] = &["vergen", "git-version", "shadow-rs", "git-testament"];
+    let cargo_git = || {
+        read("build.rs").is_some_and(|t| quoted_git(&t))
+            || read("Cargo.toml").is_some_and(|t| {
+                t.lines().any(|l| {
+                    let name = l.trim_start().split(['=', ' ', '.']).next().unwrap_or("");
+                    CARGO_DEPS
+                        .iter()
+                        .any(|d| name == *d || name.starts_with(&format!("{d}-")))
+                })
+            })
+    };
+    const PY_SCM: &[&str] = &[
+        "setuptools_scm",
+        "setuptools-scm",
+        "hatch-vcs",
+        "hatch_vcs",
+        "versioningit",
+        "poetry-dynamic-versioning",
+        "dunamai",
+        "use_scm_version",
+        "pbr=true",
+    ];
+    let python_git = || {
+        ["pyproject.toml", "setup.py", "setup.cfg"].iter().any(|f| {
+            read(f).is_some_and(|t| {
+                let t = t.to_ascii_lowercase().replace(' ', "");
+                PY_SCM.iter().any(|m| t.contains(m))
+            })
+        })
+    };
+    let node_git = || read("package.json").is_some_and(|t| node_scripts_run_git(run_words, &t));
+    // `SETUPTOOLS_SCM_PRETEND_VERSION=… pip install .` gives the version without git.
+    let pretend = run_words.iter().any(|w| w.contains("pretend_version"));
+    (cargo && cargo_git()) || (python && !pretend && python_git()) || (node && node_git())
+}
+
+/// Whether the `package.json` scripts a `RUN` step runs (the install lifecycle scripts,
+/// `npm run NAME`, `yarn NAME`, and the scripts those run, with their `pre`/`post` scripts) run
+/// git on the local repository. A release script that tags is not run by a build.
+fn node_scripts_run_git(run_words: &[String], package_json: &str) -> bool {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(package_json) else {
+        return false;
+    };
+    let Some(scripts) = v.get("scripts").and_then(|s| s.as_object()) else {
+        return false;
+    };
+    // Names of scripts that `words` runs.
+    let invoked = |words: &[String]| -> Vec<String> {
+        let mut out = Vec::new();
+        for (k, w) in words.iter().enumerate() {
+            let tool = w.rsplit('/').next().unwrap_or(w);
+            if !matches!(tool, "npm" | "yarn" | "pnpm" | "bun") {
+                continue;
+            }
+            let next = words.get(k + 1).map(String::as_str).unwrap_or("");
+            let name = match next {
+                "run" | "run-script" => words
+                    .get(k + 2)
+                    .into_iter()
+                    .chain(words.get(k + 3))
+                    .find(|x| !x.starts_with('-'))
+                    .cloned(),
+                "install" | "i" | "ci" | "add" => Some("install".to_string()),
+                "" => Some("install".to_string()),
+                x if tool != "npm" && !x.starts_with('-') => Some(x.to_string()),
+                _ => None,
+            };
+            out.extend(name);
+        }
+        out
+    };
+    let mut todo = invoked(run_words);
+    if !todo.is_empty() {
+        // Install runs these lifecycle scripts.
+        todo.extend(["preinstall", "postinstall", "prepare"].map(String::from));
+    }
+    let mut seen: Vec<String> = Vec::new();
+    while let Some(name) = todo.pop() {
+        if seen.contains(&name) || seen.len() > 64 {
+            continue;
+        }
+        seen.push(name.clone());
+        // Script names are case-sensitive; the RUN words are lowercased.
+        for (key, body) in scripts {
+            let key_l = key.to_ascii_lowercase();
+            let hit = [name.clone(), format!("pre{name}"), format!("post{name}")].contains(&key_l);
+            let Some(body) = body.as_str().filter(|_| hit) else {
+                continue;
+            };
+            let w = words(body);
+            if runs_git(&w) {
+                return true;
+            }
+            todo.extend(invoked(&w));
+        }
+    }
+    false
+}
+
+/// Whether a `pip install`/`pip wheel` at the start of `w` installs the project itself (`.`,
+/// `./…`, `-e .`), not only its requirements.
+fn installs_project(w: &[String]) -> bool {
+    w.iter()
+        .skip(2)
+        .take(16)
+        .take_while(|x| !matches!(x.as_str(), "pip" | "pip3" | "uv" | "rm" | "cd"))
+        .any(|x| x == "." || x.starts_with("./") || x.starts_with(".["))
 }
 
 /// Whether the words of `RUN` steps ([`run_words`]) run git on a local repository: a `git`
@@ -202,6 +369,101 @@ mod tests {
         ));
         // `<<` inside arithmetic opens no here-document.
         assert!(git("FROM x\nRUN echo $((1<<3))\nRUN git describe\n"));
+    }
+
+    #[test]
+    fn git_through_a_build_tool() {
+        let q = |s: &str| format!("\"{s}\"");
+        let build_rs = format!(
+            "fn main() {{ let v = run(&[{}, {}, {}]); }}\n",
+            q("git"),
+            q("describe"),
+            q("--tags")
+        );
+        let files = |name: &str| -> Option<String> {
+            match name {
+                "build.rs" => Some(build_rs.clone()),
+                "pyproject.toml" => Some(
+                    "[build-system]\nrequires = [\"setuptools>=64\", \"setuptools-scm>=8\"]\n"
+                        .into(),
+                ),
+                "package.json" => Some(
+                    "{\"scripts\": {\"build\": \"GIT_SHA=$(git rev-parse HEAD) vite build\"},\n\"repository\": {\"type\": \"git\"}}\n"
+                        .into(),
+                ),
+                _ => None,
+            }
+        };
+        let via = |df: &str| build_runs_git(&run_words(df), files);
+        assert!(via("FROM rust\nCOPY . .\nRUN cargo build --release\n"));
+        assert!(via(
+            "FROM rust\nCOPY . .\nRUN xx-cargo build --profile release\n"
+        ));
+        assert!(via(
+            "FROM python\nCOPY . .\nRUN pip install --no-cache-dir .\n"
+        ));
+        assert!(via("FROM python\nCOPY . .\nRUN python -m build\n"));
+        assert!(!via(
+            "FROM python\nCOPY . .\nRUN SETUPTOOLS_SCM_PRETEND_VERSION=1.0 pip install .\n"
+        ));
+        assert!(via("FROM python\nCOPY . .\nRUN uv sync --frozen\n"));
+        assert!(via("FROM node\nCOPY . .\nRUN npm ci && npm run build\n"));
+        // A release script that tags is not run by the build.
+        let release = |name: &str| -> Option<String> {
+            (name == "package.json").then(|| {
+                "{\"scripts\": {\"build\": \"vite build\", \"release\": \"git tag v1 && git describe\"}}"
+                    .into()
+            })
+        };
+        assert!(!build_runs_git(
+            &run_words("FROM node\nRUN npm ci && npm run build\n"),
+            release
+        ));
+        // A script the build runs that runs another that runs git.
+        let chained = |name: &str| -> Option<String> {
+            (name == "package.json").then(|| {
+                "{\"scripts\": {\"build\": \"yarn stamp && vite build\", \"stamp\": \"git rev-parse HEAD > v\"}}"
+                    .into()
+            })
+        };
+        assert!(build_runs_git(
+            &run_words("FROM node\nRUN yarn install && yarn build\n"),
+            chained
+        ));
+        // Installing only the requirements builds no project.
+        assert!(!via(
+            "FROM python\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+        ));
+        assert!(!via("FROM golang\nCOPY . .\nRUN go build ./...\n"));
+        // Without a file that reads git, the tools read no repository.
+        let plain = |name: &str| -> Option<String> {
+            match name {
+                "build.rs" => {
+                    Some("fn main() { println!(\"cargo:rerun-if-changed=x\"); }\n".into())
+                }
+                "Cargo.toml" => Some("[build-dependencies]\ncc = \"1\"\n".into()),
+                "package.json" => {
+                    Some("{\"repository\": {\"type\": \"git\", \"url\": \"x\"}}\n".into())
+                }
+                "pyproject.toml" => Some("[build-system]\nrequires = [\"hatchling\"]\n".into()),
+                _ => None,
+            }
+        };
+        for df in [
+            "FROM rust\nRUN cargo build\n",
+            "FROM node\nRUN npm run build\n",
+            "FROM python\nRUN pip install .\n",
+        ] {
+            assert!(!build_runs_git(&run_words(df), plain), "{df}");
+        }
+        let vergen = |name: &str| -> Option<String> {
+            (name == "Cargo.toml")
+                .then(|| "[build-dependencies]\nvergen-gitcl = { version = \"1\" }\n".into())
+        };
+        assert!(build_runs_git(
+            &run_words("FROM rust\nRUN cargo install --path .\n"),
+            vergen
+        ));
     }
 
     #[test]

@@ -31,8 +31,9 @@ pub(crate) struct Wants {
     /// A file named like a key or PEM file (CTX103, CTX104): not a secret when its PEM blocks
     /// are all public (certificates, public keys, requests).
     pub pem: bool,
-    /// A credentials file named so (`.pypirc`, kubeconfig, `secrets.yml`, …): the line of its
-    /// first secret-looking assignment is reported.
+    /// A credentials file named so (`.pypirc`, kubeconfig, `secrets.yml`, `db-secret.yaml`, …):
+    /// the line of its first secret-looking assignment is reported (and a template holding one
+    /// stays a secret).
     pub cred_line: bool,
 }
 
@@ -52,7 +53,14 @@ impl Wants {
             pem: matches!(h.rule, "CTX103" | "CTX104"),
             cred_line: matches!(
                 h.rule,
-                "CTX107" | "CTX108" | "CTX109" | "CTX110" | "CTX112" | "CTX113" | "CTX124"
+                "CTX107"
+                    | "CTX108"
+                    | "CTX109"
+                    | "CTX110"
+                    | "CTX112"
+                    | "CTX113"
+                    | "CTX124"
+                    | "CTX125"
             ),
         }
     }
@@ -174,6 +182,14 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         }
         if template {
             sev = cap(sev, Severity::Low);
+        }
+        // A templated secrets manifest (Helm's `templates/secrets.yaml`, `db-secret.yaml`) read
+        // whole, with no literal secret-looking assignment: not a secrets file. A token
+        // signature inside it is still reported below.
+        if rules::template_secret_rule(h.rule)
+            && scanned.is_some_and(|s| s.template && s.env_line.is_none())
+        {
+            keep = false;
         }
         // A `.pem`/`.key` read whole that holds only certificates or public keys.
         if w.pem && scanned.is_some_and(|s| s.public_pem) {

@@ -540,6 +540,18 @@ pub(crate) static RULES: &[Rule] = &[
                         rules know, or a literal assigned to a secret-named variable",
         },
     },
+    content("CTX171", High, "`SG.` + 22 + `.` + 43 token characters", "SendGrid API key", WHY_CONTENT),
+    content("CTX172", High, "`hf_` + 34 letters", "Hugging Face token", WHY_CONTENT),
+    content("CTX173", High, "`dop_v1_`, `doo_v1_`, `dor_v1_` + 64 hex digits", "DigitalOcean token", WHY_CONTENT),
+    content("CTX174", High, "`hvs.`/`hvb.` + 90 or more token characters; `….atlasv1.…`", "HashiCorp Vault or Terraform Cloud token", WHY_CONTENT),
+    content("CTX175", High, "`shpat_`, `shpca_`, `shppa_`, `shpss_` + 32 hex digits", "Shopify access token", WHY_CONTENT),
+    content("CTX176", High, "8 to 10 digits, `:AA`, 33 token characters", "Telegram bot token", WHY_CONTENT),
+    content("CTX177", High, "`GOCSPX-` + 28 token characters", "Google OAuth client secret", WHY_CONTENT),
+    content("CTX178", High, "`glsa_` + 32 + `_` + 8 hex digits; `glc_` + 32 or more base64 characters", "Grafana service-account or Cloud token", WHY_CONTENT),
+    content("CTX179", High, "`PMAK-…` (Postman), `lin_api_…` (Linear), `NRAK-…` (New Relic), `dp.st.…` (Doppler), `pul-…` (Pulumi)", "Vendor API token", WHY_CONTENT),
+    content("CTX180", Low, "`sk_test_` or `rk_test_` + 20 or more alphanumerics", "Stripe test-mode key", WHY_CONTENT),
+    content("CTX181", Medium, "three base64url segments, the first two starting `eyJ` (not jwt.io's sample or Supabase's local demo keys)", "JSON Web Token", WHY_CONTENT),
+    content("CTX182", Medium, "`discord.com/api/webhooks/` + id + 60 or more token characters", "Discord webhook URL", WHY_CONTENT),
     // ---- CTX2xx vcs -----------------------------------------------------------
     name(
         "CTX201", Vcs, Medium, Target::Dir,

@@ -26,6 +26,8 @@ enum Check {
     NotExample,
     /// Only if the buffer also matches this regex (anywhere).
     Requires(&'static str),
+    /// Skip matches holding one of these (well-known documentation samples).
+    NotSample(&'static [&'static str]),
     /// Not a regex: [`url_password_offsets`] finds these (the `://` they start with is in most
     /// text files, too common an anchor for a regex pass).
     UrlPassword,
@@ -71,7 +73,7 @@ const SIGS: &[Sig] = &[
     },
     Sig {
         id: "CTX154",
-        re: r"(?-u:\b)xox[abprs]-(?:[0-9]+-)+[A-Za-z0-9]{8,}",
+        re: r"(?-u:\b)xox[abprs]-(?:[0-9]+-)+[A-Za-z0-9]{8,}|(?-u:\b)xapp-[0-9]-[A-Z0-9]{8,}-[0-9]{6,}-[a-f0-9]{32,}",
         check: Check::Plain,
     },
     Sig {
@@ -158,6 +160,77 @@ const SIGS: &[Sig] = &[
         re: r#"(?i)[\w.-]*(?:secret|token|passw(?:or)?d|api[_-]?key|private[_-]?key|auth[_-]?key|access[_-]?key)[\w.-]*["'\]]?\s*(?::=|=>|=|:)\s*["'`]?[^\s"'`]{12,}"#,
         check: Check::Assigned,
     },
+    Sig {
+        id: "CTX171",
+        re: r"(?-u:\b)SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?-u:\b)",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX172",
+        re: r"(?-u:\b)hf_[A-Za-z]{34}(?-u:\b)",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX173",
+        re: r"(?-u:\b)do[opr]_v1_[a-f0-9]{64}(?-u:\b)",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX174",
+        // Vault service and batch tokens; Terraform Cloud / Enterprise API tokens.
+        re: r"(?-u:\b)hv[sb]\.[A-Za-z0-9_-]{90,}|(?-u:\b)[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX175",
+        re: r"(?-u:\b)shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}(?-u:\b)",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX176",
+        re: r"(?-u:\b)[0-9]{8,10}:AA[A-Za-z0-9_-]{33}(?:[^A-Za-z0-9_-]|$)",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX177",
+        re: r"GOCSPX-[A-Za-z0-9_-]{28}",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX178",
+        re: r"(?-u:\b)glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}(?-u:\b)|(?-u:\b)glc_[A-Za-z0-9+/]{32,400}",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX179",
+        // Postman, Linear, New Relic user keys, Doppler, Pulumi.
+        re: concat!(
+            r"(?-u:\b)PMAK-[a-f0-9]{24}-[a-f0-9]{34}(?-u:\b)|(?-u:\b)lin_api_[A-Za-z0-9]{40}(?-u:\b)",
+            r"|(?-u:\b)NRAK-[A-Z0-9]{27}(?-u:\b)|(?-u:\b)dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}(?-u:\b)",
+            r"|(?-u:\b)pul-[a-f0-9]{40}(?-u:\b)",
+        ),
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX180",
+        re: r"(?-u:\b)[rs]k_test_[A-Za-z0-9]{20,}",
+        check: Check::Plain,
+    },
+    Sig {
+        id: "CTX181",
+        re: r"(?-u:\b)eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}",
+        // jwt.io's sample (`"sub": "1234567890", "name": "John Doe"`) and Supabase's local demo
+        // keys (issuer `supabase-demo`), printed in countless docs and tutorials.
+        check: Check::NotSample(&[
+            ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIi",
+            ".eyJpc3MiOiJzdXBhYmFzZS1kZW1vIi",
+        ]),
+    },
+    Sig {
+        id: "CTX182",
+        re: r"discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}",
+        check: Check::Plain,
+    },
 ];
 
 struct Compiled {
@@ -170,6 +243,7 @@ enum CompiledCheck {
     Plain,
     NotExample,
     Requires(Regex),
+    NotSample(&'static [&'static str]),
     UrlPassword,
     Assigned,
 }
@@ -186,6 +260,7 @@ fn compiled() -> &'static [Compiled] {
                     Check::Plain => CompiledCheck::Plain,
                     Check::NotExample => CompiledCheck::NotExample,
                     Check::Requires(r) => CompiledCheck::Requires(re(r)),
+                    Check::NotSample(v) => CompiledCheck::NotSample(v),
                     Check::UrlPassword => CompiledCheck::UrlPassword,
                     Check::Assigned => CompiledCheck::Assigned,
                 },
@@ -236,6 +311,36 @@ const ANCHORS: &[&str] = &[
     "ws.secretKey",
     "WS_SECRET_KEY",
     "ws_secret_key",
+    "xapp-",
+    "SG.",
+    "hf_",
+    "dop_v1_",
+    "doo_v1_",
+    "dor_v1_",
+    "hvs.",
+    "hvb.",
+    ".atlasv1.",
+    "shpat_",
+    "shpca_",
+    "shppa_",
+    "shpss_",
+    ":AA",
+    "GOCSPX-",
+    "glsa_",
+    "glc_",
+    "PMAK-",
+    "lin_api_",
+    "NRAK-",
+    "dp.pt.",
+    "dp.st.",
+    "dp.sa.",
+    "dp.ct.",
+    "dp.scim.",
+    "dp.audit.",
+    "pul-",
+    "k_test_",
+    "eyJ",
+    "/api/webhooks/",
 ];
 
 /// Whether `bytes` holds any of [`ANCHORS`]. Two automatons: Teddy, the SIMD searcher behind
@@ -444,6 +549,14 @@ fn scan(bytes: &[u8], npmrc: bool, kind: super::assigned::FileKind) -> Vec<Conte
         for m in c.re.find_iter(bytes) {
             if matches!(c.check, CompiledCheck::NotExample) && m.as_bytes().ends_with(b"EXAMPLE") {
                 continue;
+            }
+            if let CompiledCheck::NotSample(samples) = c.check {
+                if samples
+                    .iter()
+                    .any(|x| memchr::memmem::find(m.as_bytes(), x.as_bytes()).is_some())
+                {
+                    continue;
+                }
             }
             // A key block whose body is cut short with `...` (a README showing the layout of a
             // key) is not a key.

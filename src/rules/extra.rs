@@ -167,6 +167,7 @@ pub(crate) fn literal_secret_value(v: &[u8]) -> bool {
         b"postgres",
         b"mysql",
         b"redis",
+        b"insecure",
     ];
     if DEFAULTS.contains(&&low[..])
         || (v
@@ -248,6 +249,13 @@ pub(crate) fn is_template(bytes: &[u8]) -> bool {
         return false;
     };
     memchr::memmem::find(&bytes[open..], b"}}").is_some()
+}
+
+/// Name rules whose file, when it is a template (`{{ … }}`) without a literal secret, is not a
+/// secret at all: `secrets.yaml` (CTX112) and `*-secret.yaml` (CTX125) are then a Helm or Go
+/// template of a Kubernetes Secret, which only says where the values come from.
+pub(crate) fn template_secret_rule(rule: &str) -> bool {
+    matches!(rule, "CTX112" | "CTX125")
 }
 
 /// What kind of credential a Dockerfile `ARG`/`ENV` value holds.
@@ -505,6 +513,7 @@ mod tests {
             b"_APP_SMTP_PASSWORD=password\n",
             b"POSTGRES_ASTRONOMY_PASSWORD=astronomy_password    # see init.sql\n",
             b"RABBITMQ_DEFAULT_PASS=guest\n",
+            b"MARIADB_ROOT_PASSWORD=insecure\n",
         ] {
             assert_eq!(env_secret_line(t), None, "{}", String::from_utf8_lossy(t));
         }

@@ -127,9 +127,85 @@ impl Fakes {
         ]
         .concat()
     }
+    fn sendgrid() -> String {
+        [
+            "S",
+            "G.",
+            &Self::rep("aB3_", 5),
+            "xy",
+            ".",
+            &Self::rep("Qw9-", 10),
+            "Zk8",
+        ]
+        .concat()
+    }
+    fn huggingface() -> String {
+        ["h", "f_", &Self::rep("aBcD", 8), "Xy"].concat()
+    }
+    fn digitalocean() -> String {
+        hex(["do", "p_v1_"].concat(), 64)
+    }
+    fn vault() -> String {
+        ["hv", "s.", &Self::rep("aB3_", 24)].concat()
+    }
+    fn shopify() -> String {
+        hex(["sh", "pat_"].concat(), 32)
+    }
+    fn telegram() -> String {
+        ["1234567", "890:A", "A", &Self::rep("aB3", 11)].concat()
+    }
+    fn google_oauth() -> String {
+        ["GOC", "SPX-", &Self::rep("aB3_", 7)].concat()
+    }
+    fn grafana() -> String {
+        ["gl", "sa_", &Self::rep("aB3x", 8), "_", "0a1b2c3d"].concat()
+    }
+    fn postman() -> String {
+        let h = hex(String::new(), 58);
+        ["PM", "AK-", &h[..24], "-", &h[24..]].concat()
+    }
+    fn stripe_test() -> String {
+        ["s", "k_test_", &Self::rep("4eC3", 7)].concat()
+    }
+    fn jwt() -> String {
+        [
+            "ey",
+            "J",
+            &Self::rep("aB3-", 9),
+            ".ey",
+            "J",
+            &Self::rep("Qx7_", 9),
+            ".",
+            &Self::rep("Zy7_", 8),
+        ]
+        .concat()
+    }
+    fn discord() -> String {
+        [
+            "https://discord",
+            ".com/api/webhooks/",
+            "123456789012345678/",
+            &Self::rep("aB3-", 16),
+        ]
+        .concat()
+    }
     fn azure() -> String {
         ["AccountKey=", &Self::rep("Ab+/", 21), "Cd", "=="].concat()
     }
+}
+
+/// `prefix` + `n` pseudo-random lower-case hex digits.
+fn hex(prefix: String, n: usize) -> String {
+    let digits = Fakes::rep("a1", n.div_ceil(2));
+    let mapped: String = digits
+        .chars()
+        .map(|c| match c {
+            '0'..='9' | 'a'..='f' => c,
+            other => char::from(b'a' + (other as u8 % 6)),
+        })
+        .take(n)
+        .collect();
+    prefix + &mapped
 }
 
 #[track_caller]
@@ -246,6 +322,37 @@ fn content_signatures_table() {
         (
             format!("JWT_SECRET = \"{}\"\n", Fakes::rep("aB3x", 8)),
             "CTX169",
+        ),
+        (
+            format!("SENDGRID_API_KEY={}\n", Fakes::sendgrid()),
+            "CTX171",
+        ),
+        (
+            format!("hf_token = \"{}\"\n", Fakes::huggingface()),
+            "CTX172",
+        ),
+        (format!("DO_TOKEN={}\n", Fakes::digitalocean()), "CTX173"),
+        (format!("VAULT_TOKEN={}\n", Fakes::vault()), "CTX174"),
+        (format!("const t = '{}';\n", Fakes::shopify()), "CTX175"),
+        (format!("bot_token: {}\n", Fakes::telegram()), "CTX176"),
+        (
+            format!("client_secret={}\n", Fakes::google_oauth()),
+            "CTX177",
+        ),
+        (format!("GRAFANA_TOKEN={}\n", Fakes::grafana()), "CTX178"),
+        (format!("POSTMAN_API_KEY={}\n", Fakes::postman()), "CTX179"),
+        (
+            format!("stripe.api_key = \"{}\"\n", Fakes::stripe_test()),
+            "CTX180",
+        ),
+        (
+            format!("Authorization: Bearer {}\n", Fakes::jwt()),
+            "CTX181",
+        ),
+        (format!("webhook: {}\n", Fakes::discord()), "CTX182"),
+        (
+            hex(["xa", "pp-1-A0123ABCDEF-1234567890123-"].concat(), 64),
+            "CTX154",
         ),
     ];
     let mut seen = std::collections::BTreeSet::new();
@@ -401,6 +508,23 @@ fn content_false_positives() {
         "https://docs.example.com/Path/To:Page@Ver1/\n".to_owned(),
         // A token glued inside a longer identifier.
         ["xAKIA", &"Q".repeat(16), "Z\n"].concat(),
+        // jwt.io's sample token and a Supabase local demo key, printed in docs everywhere.
+        [
+            "curl -H 'Authorization: Bearer ey",
+            "JhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.ey",
+            "JzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.",
+            "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'\n",
+        ]
+        .concat(),
+        [
+            "ANON_KEY=ey",
+            "JhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.ey",
+            "Jpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.",
+            "CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0\n",
+        ]
+        .concat(),
+        // A Stripe-like or Hugging Face-like name in code, not a token.
+        "let hf_model_name = config.hf_model_name_or_path;\n".to_owned(),
     ];
     for t in texts {
         assert_hits(&t, &[]);

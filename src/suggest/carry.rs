@@ -109,6 +109,48 @@ pub(crate) fn protective(line: &str) -> bool {
     })
 }
 
+/// The `!` exception line of the user's file that sends `p` on purpose, if one does: `(line
+/// number, line)`. The exception decides `p` (the file sends it), names it — it matches `p`
+/// itself, not merely a directory above it, and not any other name beside it (`!src/*`, `!**`
+/// re-include whatever is there; `!packages/database/.env`, `!**/.env`, `!*.pem` mean these
+/// files) — and overrides a line that excludes such files by name (`**/.env`), not one that
+/// excludes everything there: after `*`, `!.git` is an allowlist's keep line (a file `suggest`
+/// wrote earlier), no choice about `.git`.
+pub(crate) fn sent_on_purpose(set: &PatternSet, p: &str) -> Option<(usize, String)> {
+    let (excluded, hits) = set.trace(p.as_bytes());
+    let (&last, rest) = hits.split_last()?;
+    let &overridden = rest.last()?;
+    let pat = &set.patterns()[last];
+    if excluded || !pat.exclusion() || pat.line().line == 0 {
+        return None;
+    }
+    let probe = match p.rfind('/') {
+        Some(k) => format!("{}/\u{1}ctxsize-probe", &p[..k]),
+        None => "\u{1}ctxsize-probe".to_string(),
+    };
+    if pat.matches(p.as_bytes()) != Ok(true) || pat.matches(probe.as_bytes()) != Ok(false) {
+        return None;
+    }
+    // The probe or a directory above it: what the overridden line matches besides `p`.
+    let excl = &set.patterns()[overridden];
+    let mut at = probe.as_str();
+    loop {
+        if excl.matches(at.as_bytes()) != Ok(false) {
+            return None;
+        }
+        match at.rfind('/') {
+            Some(k) => at = &at[..k],
+            None => break,
+        }
+    }
+    Some((
+        pat.line().line,
+        String::from_utf8_lossy(&pat.line().original)
+            .trim()
+            .to_string(),
+    ))
+}
+
 /// Lines of the current ignore file to carry over, and warnings for those refused.
 pub(crate) fn choose(
     m: &Model,
@@ -395,6 +437,40 @@ mod tests {
             "# .env",
         ] {
             assert!(!protective(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn exceptions_that_name_the_file() {
+        use super::sent_on_purpose;
+        use crate::dockerignore::PatternSet;
+        let set = PatternSet::parse(
+            b"**/.env\n!packages/database/.env\n**/*.pem\n!certs/*.pem\nconf\n!conf/*\n**/.env.*\n!**/.env.ci\n",
+        )
+        .unwrap();
+        assert_eq!(
+            sent_on_purpose(&set, "packages/database/.env"),
+            Some((2, "!packages/database/.env".to_string()))
+        );
+        assert_eq!(sent_on_purpose(&set, "certs/a.pem").map(|x| x.0), Some(4));
+        assert_eq!(sent_on_purpose(&set, "x/.env.ci").map(|x| x.0), Some(8));
+        // Excluded, not decided by an exception, or re-included by a line that takes any name.
+        for p in [
+            "web/.env",
+            "a.pem",
+            "src/app.js",
+            "conf/.env",
+            "conf/key.pem",
+            "certs/a.key",
+        ] {
+            assert_eq!(sent_on_purpose(&set, p), None, "{p}");
+        }
+        // An allowlist's keep lines (a file `suggest` wrote) override `*`, not a line about
+        // such files.
+        let set =
+            PatternSet::parse(b"*\n!.git\n!src\n!.env\nsrc/secrets\n!src/secrets/.env\n").unwrap();
+        for p in [".git", ".env", "src/.env", "src/secrets/.env"] {
+            assert_eq!(sent_on_purpose(&set, p), None, "{p}");
         }
     }
 

@@ -288,8 +288,12 @@ fn still_sent_removals(m: &Model, plan: &mut Plan, reasons: &[Option<&'static st
 }
 
 /// The strict removal reason of each node: its own rule or an ancestor's (never for a node a
-/// source names).
-fn removal_reasons(m: &Model, installs: &[targets::Installs]) -> Vec<Option<&'static str>> {
+/// source names, nor for one the user's own `!` line sends on purpose).
+fn removal_reasons(
+    m: &Model,
+    installs: &[targets::Installs],
+    on_purpose: &[Option<(usize, String)>],
+) -> Vec<Option<&'static str>> {
     let n = m.tree.nodes.len();
     let mut out: Vec<Option<&'static str>> = vec![None; n];
     let mut stack: Vec<(u32, Option<&'static str>)> = m.top().iter().map(|&i| (i, None)).collect();
@@ -300,7 +304,10 @@ fn removal_reasons(m: &Model, installs: &[targets::Installs]) -> Vec<Option<&'st
             inherited.or_else(|| {
                 let inst = reexclude::installs_for(m, installs, i);
                 reexclude::strict(m, i, inst)
-                    .filter(|s| reexclude::kept_for_build(m, i, inst, s).is_none())
+                    .filter(|s| {
+                        reexclude::kept_for_build(m, i, inst, s).is_none()
+                            && on_purpose[i as usize].is_none()
+                    })
                     .map(|s| s.reason)
             })
         };
@@ -391,7 +398,20 @@ fn build(
         warnings.insert(0, w);
     }
     let installs: Vec<targets::Installs> = targets.iter().map(|t| t.installs).collect();
-    let reasons = removal_reasons(&m, &installs);
+    // What the user's own `!` lines send on purpose (`!packages/database/.env`): never
+    // re-excluded.
+    let on_purpose: Vec<Option<(usize, String)>> = {
+        let set = PatternSet::parse(user.text.as_bytes()).unwrap_or_default();
+        if set.patterns().iter().any(|p| p.exclusion()) {
+            m.paths
+                .iter()
+                .map(|p| carry::sent_on_purpose(&set, p))
+                .collect()
+        } else {
+            vec![None; m.paths.len()]
+        }
+    };
+    let reasons = removal_reasons(&m, &installs, &on_purpose);
     let sent_before: Vec<bool> = {
         let sets: Vec<&HashSet<String>> =
             checks.iter().filter_map(|c| c.before.as_deref()).collect();
@@ -485,7 +505,7 @@ fn build(
             .filter(|l| !banned.contains(l))
             .collect();
         plan.rekeep = rekeep;
-        plan.reexcl = reexclude::choose(&m, &plan, &installs, &mut round_warnings);
+        plan.reexcl = reexclude::choose(&m, &plan, &installs, &on_purpose, &mut round_warnings);
         let first = render_text(&plan);
         still_sent_removals(&m, &mut plan, &reasons, &first);
         text = render_text(&plan);

@@ -89,8 +89,23 @@ fn parent_is(m: &Model, i: u32, name: &str) -> bool {
     p != ROOT && m.tree.name(p) == name.as_bytes()
 }
 
+/// A secret-named file (`secrets.yaml`, `db-secret.yaml`) that is a Helm/Go template holding no
+/// literal secret: not a secret by its name, as the report grades it.
+fn template_without_literal(m: &Model, i: u32) -> bool {
+    let p = m.tree_root.join(&m.paths[i as usize]);
+    let Ok(f) = std::fs::File::open(&p) else {
+        return false;
+    };
+    let mut buf = Vec::new();
+    f.take(1 << 20).read_to_end(&mut buf).is_ok()
+        && crate::rules::is_template(&buf)
+        && crate::rules::env_secret_line(&buf).is_none()
+        && crate::rules::scan_content(&buf).is_empty()
+}
+
 /// A file that assigns a literal value (8 characters or more, not a template or a variable
-/// reference) to a key named like a secret, or that the content scanner flags.
+/// reference) to a key named like a secret, or that the content scanner flags. A template file
+/// counts only with a literal secret-looking assignment.
 fn assigns_secret(m: &Model, i: u32) -> bool {
     let p = m.tree_root.join(&m.paths[i as usize]);
     let Ok(f) = std::fs::File::open(&p) else {
@@ -102,6 +117,11 @@ fn assigns_secret(m: &Model, i: u32) -> bool {
     }
     if !crate::rules::scan_content(&buf).is_empty() {
         return true;
+    }
+    // A Helm/Go template (`{{ … }}`) says where secrets go, not what they are: only a literal
+    // secret-looking assignment in it counts (`{{- $password := include … }}` does not).
+    if crate::rules::is_template(&buf) {
+        return crate::rules::env_secret_line(&buf).is_some();
     }
     let text = String::from_utf8_lossy(&buf);
     text.lines().any(|line| {
@@ -255,9 +275,9 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
     None
 }
 
-/// Why an entry [`strict`] names stays all the same, if it does: a key in test data
-/// (`testdata/`, `fixtures/`, `test*/`, …) when a Dockerfile copying it runs tests, which may
-/// read it; a `.git` when a Dockerfile copying it runs git on it (`git describe` for a version);
+/// Why an entry [`strict`] names stays all the same, if it does: a key or a log in test data
+/// (`testdata/`, `fixtures/`, `test*/`, `spec/`, …; loki's fluentd spec reads
+/// `spec/…/data/non_utf8.log`) when a Dockerfile copying it runs tests, which may read it; a `.git` when a Dockerfile copying it runs git on it (`git describe` for a version);
 /// a `.env` beside `composer.json` when one boots a Symfony app or dumps its environment
 /// (symfony-docker).
 pub(crate) fn kept_for_build(
@@ -266,11 +286,14 @@ pub(crate) fn kept_for_build(
     installs: Installs,
     st: &Strict,
 ) -> Option<&'static str> {
-    if st.class == Class::Secret && installs.tests && is_test_path(m.paths[i as usize].as_bytes()) {
+    if matches!(st.class, Class::Secret | Class::Logs)
+        && installs.tests
+        && is_test_path(m.paths[i as usize].as_bytes())
+    {
         return Some("it is test data and a RUN step runs tests that may read it; if the image does not need it, run the tests in a stage of their own");
     }
     if st.class == Class::Vcs && installs.git && m.tree.name(i) == b".git" {
-        return Some("a RUN step runs git on the copied context (`git describe`, `git rev-parse`, …), which reads it; to exclude it, pass what the step reads as a build argument");
+        return Some("the build runs git on the copied context (a RUN step, or a Makefile, script, Cargo build script, Python or Node build it runs: `git describe`, setuptools-scm, …), which reads it; to exclude it, pass what the build reads as a build argument");
     }
     if st.class == Class::Secret
         && installs.dotenv
@@ -321,6 +344,7 @@ pub(crate) fn choose(
     m: &Model,
     plan: &Plan,
     installs: &[Installs],
+    on_purpose: &[Option<(usize, String)>],
     warnings: &mut Vec<String>,
 ) -> Vec<(String, String)> {
     let mut hits: BTreeMap<(&'static str, Option<&'static str>), Vec<u32>> = BTreeMap::new();
@@ -328,6 +352,25 @@ pub(crate) fn choose(
     let mut stack: Vec<u32> = m.top().iter().rev().copied().collect();
     while let Some(i) = stack.pop() {
         let p = &m.paths[i as usize];
+        // The user's own exception sends it on purpose (formbricks' `!packages/database/.env`):
+        // their choice stands, said.
+        if let Some((n, line)) = &on_purpose[i as usize] {
+            let st = (inside(plan, p) && !m.named[i as usize])
+                .then(|| strict(m, i, installs_for(m, installs, i)))
+                .flatten();
+            if let Some(st) = st {
+                warnings.push(format!(
+                    "kept {p:?} ({}): line {n} `{line}` of the current ignore file sends it on purpose{}",
+                    st.reason,
+                    if st.class == Class::Secret {
+                        "; if it holds real secrets, they end up in the image: pass them with `RUN --mount=type=secret` instead"
+                    } else {
+                        ""
+                    }
+                ));
+                continue;
+            }
+        }
         // The user's own lines decide it already.
         if !plan.carried.is_empty() && !carried.trace(p.as_bytes()).1.is_empty() {
             continue;
@@ -409,7 +452,16 @@ fn flagged_or_below(m: &Model, mut i: u32, flagged: &HashSet<u32>) -> bool {
 /// more) but that no strict rule removes: they stay, reported with their size.
 pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> Vec<String> {
     let rules = RuleSet::new(&RuleConfig::default());
-    let mut out = Vec::new();
+    // Which files git tracks, read once and only when a junk-named directory comes up: a tracked
+    // `build/` or `logs/` is kept on purpose, as the report grades it.
+    let git = std::cell::OnceCell::new();
+    let tracked_below = |p: &str| {
+        git.get_or_init(|| crate::findings::git::load(&m.tree_root))
+            .tracked()
+            .is_some_and(|t| t.has_below(p.as_bytes()))
+    };
+    // Notes in walk order; file notes of one rule in one directory are merged below.
+    let mut out: Vec<Kept> = Vec::new();
     // Files and bytes at or below `i` that the proposed file still sends.
     let sent_below = |i: u32| {
         let mut stack = vec![i];
@@ -454,6 +506,14 @@ pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> 
                     && !(h.rule == "CTX124"
                         && m.tree.name(i) == b".envrc"
                         && !assigns_env_secret(m, i))
+                    // A templated secrets manifest (Helm's `templates/secrets.yaml`), as the
+                    // report grades it.
+                    && !(crate::rules::template_secret_rule(h.rule)
+                        && template_without_literal(m, i))
+                    // A junk-named directory holding tracked files (`build/` of templates).
+                    && !(node.kind == Kind::Dir
+                        && crate::findings::junk_unless_tracked(h.rule)
+                        && tracked_below(p))
             });
             if let Some(h) = hit {
                 let (files, bytes) = sent_below(i);
@@ -463,31 +523,159 @@ pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> 
                     continue;
                 }
                 let info = h.info();
-                out.push(format!(
-                    "kept {p}{} ({}{} file(s), {}): {} [{}]; the build copies it, so it is not excluded; exclude it yourself if the image does not need it",
-                    if node.kind == Kind::Dir { "/" } else { "" },
+                if node.kind == Kind::File {
+                    out.push(Kept::File {
+                        path: p.clone(),
+                        rule: info.id,
+                        title: info.title,
+                        bytes,
+                    });
+                    continue;
+                }
+                out.push(Kept::Dir {
+                    path: p.clone(),
+                    rule: info.id,
+                    title: info.title,
                     files,
-                    if files < all {
-                        format!(" of {all}")
-                    } else {
-                        String::new()
-                    },
-                    super::output::human(bytes),
-                    info.title,
-                    info.id
-                ));
+                    all,
+                    bytes,
+                });
                 continue;
             }
             if node.kind == Kind::File && node.size >= 10_000_000 {
-                out.push(format!(
+                out.push(Kept::Line(format!(
                     "kept {p} ({}): a large file the build copies",
                     super::output::human(node.size)
-                ));
+                )));
             }
         }
         if m.is_dir(i) {
             for &c in m.kids.of(i).iter().rev() {
                 stack.push(c);
+            }
+        }
+    }
+    merge_kept(out)
+}
+
+/// A note of [`kept_notes`] before file notes are merged.
+enum Kept {
+    Line(String),
+    File {
+        path: String,
+        rule: &'static str,
+        title: &'static str,
+        bytes: u64,
+    },
+    Dir {
+        path: String,
+        rule: &'static str,
+        title: &'static str,
+        /// Files below that stay sent, of `all`.
+        files: u64,
+        all: u64,
+        bytes: u64,
+    },
+}
+
+/// The notes' text: three or more file notes of one rule in one directory (a folder of sample
+/// videos), and four or more directory notes of one rule (`testdata/` in every package), become
+/// one note naming the first few, at the place of the first.
+fn merge_kept(notes: Vec<Kept>) -> Vec<String> {
+    let dir = |p: &str| {
+        p.rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_string())
+    };
+    let mut groups: std::collections::HashMap<(String, &str), Vec<usize>> = Default::default();
+    let mut dir_groups: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (k, n) in notes.iter().enumerate() {
+        match n {
+            Kept::File { path, rule, .. } => groups.entry((dir(path), rule)).or_default().push(k),
+            Kept::Dir { rule, .. } => dir_groups.entry(rule).or_default().push(k),
+            Kept::Line(_) => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (k, n) in notes.iter().enumerate() {
+        match n {
+            Kept::Line(l) => out.push(l.clone()),
+            Kept::Dir {
+                path,
+                rule,
+                title,
+                files,
+                all,
+                bytes,
+            } => {
+                let members = &dir_groups[rule];
+                if members.len() < 4 {
+                    out.push(format!(
+                        "kept {path}/ ({files}{} file(s), {}): {title} [{rule}]; the build copies it, so it is not excluded; exclude it yourself if the image does not need it",
+                        if files < all { format!(" of {all}") } else { String::new() },
+                        super::output::human(*bytes)
+                    ));
+                    continue;
+                }
+                if members[0] != k {
+                    continue;
+                }
+                let (mut total_files, mut total, mut names) = (0u64, 0u64, Vec::new());
+                for &j in members {
+                    if let Kept::Dir {
+                        path, files, bytes, ..
+                    } = &notes[j]
+                    {
+                        total_files += files;
+                        total += bytes;
+                        if names.len() < 3 {
+                            names.push(format!("{path}/"));
+                        }
+                    }
+                }
+                out.push(format!(
+                    "kept {} directories ({total_files} file(s), {}): {title} [{rule}]: {} and {} more; the build copies them, so they are not excluded; exclude them yourself if the image does not need them",
+                    members.len(),
+                    super::output::human(total),
+                    names.join(", "),
+                    members.len() - names.len()
+                ));
+            }
+            Kept::File {
+                path,
+                rule,
+                title,
+                bytes,
+            } => {
+                let members = &groups[&(dir(path), *rule)];
+                if members.len() < 3 {
+                    out.push(format!(
+                        "kept {path} (1 file(s), {}): {title} [{rule}]; the build copies it, so it is not excluded; exclude it yourself if the image does not need it",
+                        super::output::human(*bytes)
+                    ));
+                    continue;
+                }
+                if members[0] != k {
+                    continue;
+                }
+                let (mut total, mut names) = (0u64, Vec::new());
+                for &j in members {
+                    if let Kept::File { path, bytes, .. } = &notes[j] {
+                        total += bytes;
+                        if names.len() < 3 {
+                            names.push(path.rsplit('/').next().unwrap_or(path).to_string());
+                        }
+                    }
+                }
+                let d = dir(path);
+                let more = members.len() - names.len();
+                out.push(format!(
+                    "kept {} files in {} ({}): {title} [{rule}]: {}{}; the build copies them, so they are not excluded; exclude them yourself if the image does not need them",
+                    members.len(),
+                    if d.is_empty() { "the context root".to_string() } else { format!("{d}/") },
+                    super::output::human(total),
+                    names.join(", "),
+                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                ));
             }
         }
     }

@@ -311,14 +311,8 @@ fn a_clean_tree_raises_no_secret() {
     clean_tree(&env);
     let v = json(&env, &[]);
     let s = secrets(&v);
-    // The Helm template is named like a secret (CTX125, low) and says so; nothing else.
-    assert!(
-        s.iter()
-            .all(|f| f["path"] == "charts/app/templates/db-secret.yaml"
-                && f["severity"] == "low"
-                && f["message"].as_str().unwrap().contains("template")),
-        "{s:#?}"
-    );
+    // The Helm template is named like a secret (CTX125) but holds no literal: not a secret.
+    assert!(s.is_empty(), "{s:#?}");
 }
 
 #[test]
@@ -350,8 +344,62 @@ fn precision_on_test_fixtures_env_files_har_and_templates() {
     assert_eq!(secret_of(&v, "deploy/prod.env")["line"], 2);
     assert!(find(&v, "e2e/clean.har").is_empty());
     assert_eq!(secret_of(&v, "captures/session.har")["line"], 2);
-    let t = secret_of(&v, "helm/templates/app-secret.yaml");
-    assert_eq!(t["severity"], "low");
+    assert!(find(&v, "helm/templates/app-secret.yaml").is_empty());
+}
+
+/// A secrets manifest that is a Helm/Go template (`{{ … }}`) is not a secrets file by its name
+/// (`secrets.yaml`, CTX112; `*-secret.yaml`, CTX125): formbricks' `templates/secrets.yaml`
+/// assigns `{{- $postgresPassword := include … }}`. One that also assigns a literal value stays
+/// a secret, with that line; a token inside one keeps its severity.
+#[test]
+fn templated_secrets_manifests_are_not_secrets_by_name() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x7e3a);
+    let (lit, tok) = (g.alnum(20), g.github());
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file(
+            "charts/app/templates/secrets.yaml",
+            "{{- $postgresPassword := include \"app.postgresPassword\" . }}\napiVersion: v1\nkind: Secret\ndata:\n  DATABASE_PASSWORD: {{ $postgresPassword | b64enc }}\n",
+        )
+        .file(
+            "charts/app/templates/redis-secret.yaml",
+            "kind: Secret\nstringData:\n  password: {{ .Values.redis.password | quote }}\n",
+        )
+        .file(
+            "charts/other/templates/secrets.yaml",
+            format!("kind: Secret\nstringData:\n  name: {{{{ .Release.Name }}}}\n  password: {lit}\n"),
+        )
+        .file(
+            "charts/third/templates/api-secret.yaml",
+            format!("kind: Secret\nstringData:\n  name: {{{{ .Release.Name }}}}\n  token: {tok}\n"),
+        )
+        .file("config/secrets.yaml", format!("db:\n  password: {lit}\n"));
+    let v = json(&env, &[]);
+    assert!(
+        find(&v, "charts/app/templates/secrets.yaml").is_empty(),
+        "{v:#}"
+    );
+    assert!(
+        find(&v, "charts/app/templates/redis-secret.yaml").is_empty(),
+        "{v:#}"
+    );
+    // A literal password in a template stays a secret: the generated-looking value is also a
+    // hard-coded secret (CTX169), graded like a token signature (not capped as a template).
+    let f = secret_of(&v, "charts/other/templates/secrets.yaml");
+    assert_eq!(f["rule"], "CTX169", "{f:#}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("Application secrets file"),
+        "{f:#}"
+    );
+    assert_eq!(f["line"], 4, "{f:#}");
+    let f = secret_of(&v, "charts/third/templates/api-secret.yaml");
+    assert_eq!(f["severity"], "high", "{f:#}");
+    assert_eq!(f["line"], 4, "{f:#}");
+    let f = secret_of(&v, "config/secrets.yaml");
+    assert_eq!(f["rule"], "CTX112", "{f:#}");
 }
 
 fn git(env: &TestEnv, args: &[&str]) {

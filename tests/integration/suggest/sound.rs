@@ -605,3 +605,227 @@ fn names_with_control_characters_get_an_allowlist() {
         assert!(!sent.contains("new\nline/.env"), "{}", s.text);
     }
 }
+
+/// A secrets manifest that is a Helm/Go template is not a secrets file: the build copies it, so
+/// it stays, and no note calls it a secret (formbricks' `charts/…/templates/secrets.yaml`, whose
+/// `{{- $postgresPassword := include … }}` looked like a literal assignment). A `secrets.yaml`
+/// holding a literal value still goes.
+#[test]
+fn templated_secrets_manifests_stay() {
+    let env = TestEnv::new();
+    let literal: String = "k9Tq".repeat(4);
+    env.file("app.js", "a")
+        .file(
+            "charts/app/templates/secrets.yaml",
+            "{{- $postgresPassword := include \"app.postgresPassword\" . }}\n{{- $redisPassword := \"\" }}\nkind: Secret\ndata:\n  DATABASE_PASSWORD: {{ $postgresPassword | b64enc }}\n",
+        )
+        .file(
+            "charts/app/templates/db-secret.yaml",
+            "kind: Secret\nstringData:\n  password: {{ .Values.db.password }}\n",
+        )
+        .file("config/secrets.yaml", format!("db:\n  password: {literal}\n"))
+        .file("Dockerfile", "FROM node\nCOPY . .\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(
+            sent.contains("charts/app/templates/secrets.yaml"),
+            "{}",
+            s.text
+        );
+        assert!(sent.contains("charts/app/templates/db-secret.yaml"));
+        assert!(!sent.contains("config/secrets.yaml"), "{}", s.text);
+    }
+    let removed: Vec<&str> = s.removals.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(removed, ["config/secrets.yaml"], "{}", summary(&s));
+    assert!(
+        !s.notes.iter().any(|n| n.contains("charts/")),
+        "{:?}",
+        s.notes
+    );
+}
+
+fn git(env: &TestEnv, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "core.autocrlf=false"])
+        .args(args)
+        .current_dir(env.ctx())
+        .output()
+        .unwrap_or_else(|e| panic!("git is needed for the tracked-directory test: {e}"));
+    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+}
+
+/// A junk-named directory holding git-tracked files (`build/` of templates, `logs/` of code) is
+/// kept on purpose: the notes do not tell the user to exclude it. An untracked one still gets its
+/// note.
+#[test]
+fn tracked_junk_named_directories_get_no_note() {
+    let env = TestEnv::new();
+    env.file("app.js", "a")
+        .file("build/templates/page.html", "<p>{{ .Title }}</p>\n")
+        .file("logs/handler.js", "module.exports = 1;\n")
+        .file("tmp/scratch.bin", "s")
+        .file("Dockerfile", "FROM node\nCOPY . .\n");
+    git(&env, &["init", "-q"]);
+    git(
+        &env,
+        &[
+            "add",
+            "app.js",
+            "build/templates/page.html",
+            "logs/handler.js",
+        ],
+    );
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("build/templates/page.html"), "{}", s.text);
+        assert!(sent.contains("logs/handler.js"), "{}", s.text);
+        assert!(sent.contains("tmp/scratch.bin"), "{}", s.text);
+    }
+    for d in ["build/", "logs/"] {
+        assert!(
+            !s.notes.iter().any(|n| n.starts_with(&format!("kept {d}"))),
+            "{d}: {:?}",
+            s.notes
+        );
+    }
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.starts_with("kept tmp/") && n.contains("exclude it yourself")),
+        "{:?}",
+        s.notes
+    );
+}
+
+/// The user's own `!` line that names a file sends it on purpose: suggest keeps it (formbricks'
+/// `**/.env` then `!packages/database/.env`) and warns that it is a secret by name. An exception
+/// that re-includes whatever is in a directory (`!conf/*`) is no such choice.
+#[test]
+fn the_users_own_exception_for_a_secret_stands() {
+    let env = TestEnv::new();
+    env.file("package.json", "{}")
+        .file("packages/database/.env", "DATABASE_URL=file:./dev.db\n")
+        .file("apps/web/.env", "SECRET=1\n")
+        .file("conf/.env", "SECRET=2\n")
+        .file("conf/cache/x", "c")
+        .file("conf/app.conf", "a")
+        .file("Dockerfile", "FROM node\nCOPY . .\n")
+        .dockerignore("**/.env\n!packages/database/.env\nconf/cache\n!conf/*\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("packages/database/.env"), "{}", s.text);
+        assert!(sent.contains("conf/app.conf"), "{}", s.text);
+        assert!(!sent.contains("apps/web/.env"), "{}", s.text);
+        assert!(!sent.contains("conf/.env"), "{}", s.text);
+    }
+    assert!(
+        !s.removals
+            .iter()
+            .any(|(p, _)| p == "packages/database/.env"),
+        "{:?}",
+        s.removals
+    );
+    assert!(
+        s.removals.iter().any(|(p, _)| p == "conf/.env"),
+        "{:?}",
+        s.removals
+    );
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("packages/database/.env")
+                && w.contains("line 2 `!packages/database/.env`")
+                && w.contains("secret")),
+        "{:?}",
+        s.warnings
+    );
+}
+
+/// A log in test data (loki's fluentd `spec/gems/fluent/plugin/data/non_utf8.log`, which its
+/// specs read) stays when a Dockerfile copying it runs the tests, said in a warning; other logs
+/// still go, and the same log goes when no step runs tests.
+#[test]
+fn a_log_in_test_data_stays_when_the_build_runs_tests() {
+    let build = |df: &str| {
+        let env = TestEnv::new();
+        env.file("Gemfile", "source 'https://rubygems.org'\n")
+            .file("lib/out.rb", "x")
+            .file("spec/plugin/data/non_utf8.log", "\u{fffd}line\n")
+            .file(
+                "spec/plugin/out_spec.rb",
+                "File.readlines('spec/plugin/data/non_utf8.log')\n",
+            )
+            .file("log/development.log", "dev\n")
+            .file("Dockerfile", df);
+        env
+    };
+    let env = build("FROM ruby\nWORKDIR /src\nCOPY . .\nRUN bundle install && bundle exec rspec\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("spec/plugin/data/non_utf8.log"), "{}", s.text);
+        assert!(!sent.contains("log/development.log"), "{}", s.text);
+    }
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("spec/plugin/data/non_utf8.log") && w.contains("test data")),
+        "{:?}",
+        s.warnings
+    );
+    let env = build("FROM ruby\nWORKDIR /src\nCOPY . .\nRUN gem build x.gemspec\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(
+            !sent.contains("spec/plugin/data/non_utf8.log"),
+            "{}",
+            s.text
+        );
+    }
+}
+
+/// Many notes of one kind read as one: a folder of sample videos (three or more files of one rule
+/// in one directory) and a `testdata/` in every package (four or more directories of one rule)
+/// each become one note with the count, the size and the first names; the files stay sent.
+#[test]
+fn many_kept_notes_of_one_kind_are_merged() {
+    let env = TestEnv::new();
+    env.file("main.go", "package main\n")
+        .file("assets/examples/a.mp4", "v1")
+        .file("assets/examples/b.mp4", "v2")
+        .file("assets/examples/c.avi", "v3")
+        .file("assets/examples/d.mov", "v4")
+        .file("assets/static/404.mp4", "v5")
+        .file("Dockerfile", "FROM golang\nCOPY . .\nRUN go build\n");
+    for p in ["a", "b", "c", "d", "e"] {
+        env.file(format!("internal/{p}/testdata/case.json"), "{}");
+    }
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("assets/examples/d.mov"), "{}", s.text);
+        assert!(sent.contains("internal/e/testdata/case.json"), "{}", s.text);
+    }
+    let with = |p: &str| s.notes.iter().filter(|n| n.starts_with(p)).count();
+    assert_eq!(
+        with("kept 4 files in assets/examples/ ("),
+        1,
+        "{:?}",
+        s.notes
+    );
+    assert_eq!(with("kept assets/examples/"), 0, "{:?}", s.notes);
+    // One such file in its directory keeps its own note.
+    assert_eq!(with("kept assets/static/404.mp4 ("), 1, "{:?}", s.notes);
+    let dirs: Vec<_> = s
+        .notes
+        .iter()
+        .filter(|n| n.starts_with("kept 5 directories (5 file(s)"))
+        .collect();
+    assert_eq!(dirs.len(), 1, "{:?}", s.notes);
+    assert!(
+        dirs[0].contains(
+            "internal/a/testdata/, internal/b/testdata/, internal/c/testdata/ and 2 more"
+        ),
+        "{}",
+        dirs[0]
+    );
+    assert_eq!(with("kept internal/"), 0, "{:?}", s.notes);
+}
