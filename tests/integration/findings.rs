@@ -8,27 +8,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::util::{text, TestEnv};
+use crate::util::{text, Gen, TestEnv};
 
-/// Deterministic generator for fake credentials and filler text.
-struct Gen(u64);
-
+/// The shapes of fake values this file needs.
 impl Gen {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn pick(&mut self, alphabet: &[u8], n: usize) -> String {
-        (0..n)
-            .map(|_| alphabet[(self.next() >> 33) as usize % alphabet.len()] as char)
-            .collect()
-    }
-
     fn alnum(&mut self, n: usize) -> String {
         self.pick(
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",

@@ -8,30 +8,13 @@
 
 use serde_json::Value;
 
-use crate::util::{text, TestEnv};
+use crate::util::{text, Gen, TestEnv};
 
-/// Deterministic generator for random-looking values.
-struct Gen(u64);
-
+/// The shapes of fake values this file needs.
 impl Gen {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn pick(&mut self, alphabet: &[u8], n: usize) -> String {
-        (0..n)
-            .map(|_| alphabet[(self.next() >> 33) as usize % alphabet.len()] as char)
-            .collect()
-    }
-
     /// `n` characters from upper case, lower case and digits, with at least one digit every
     /// four characters (a generated key mixes classes throughout).
-    fn alnum(&mut self, n: usize) -> String {
+    fn mixed(&mut self, n: usize) -> String {
         (0..n)
             .map(|k| {
                 if k % 4 == 1 {
@@ -46,14 +29,14 @@ impl Gen {
             .collect()
     }
 
-    fn hex(&mut self, n: usize) -> String {
+    fn hex_digits(&mut self, n: usize) -> String {
         self.pick(b"0123456789abcdef", n)
     }
 
     /// A strong password: 14 characters with all four classes.
-    fn password(&mut self) -> String {
+    fn strong_password(&mut self) -> String {
         [
-            self.alnum(6),
+            self.mixed(6),
             "#".to_string(),
             self.pick(b"ABCDEFGHJKLMNPQRSTUVWXYZ", 2),
             self.pick(b"abcdefghijkmnopqrstuvwxyz", 2),
@@ -122,67 +105,67 @@ fn planted(g: &mut Gen) -> Vec<(String, String, usize)> {
         "app/settings_dev.py",
         "# dev",
         1,
-        format!("SECRET_KEY = '{}$q{}'", g.django(), g.alnum(4)),
+        format!("SECRET_KEY = '{}$q{}'", g.django(), g.mixed(4)),
     );
     add(
         "app/auth.py",
         "import os  #",
         2,
-        format!("JWT_SECRET = \"{}\"", g.alnum(32)),
+        format!("JWT_SECRET = \"{}\"", g.mixed(32)),
     );
     add(
         "app/client.py",
         "# client",
         1,
-        format!("client = Client(api_key=\"{}\")", g.alnum(32)),
+        format!("client = Client(api_key=\"{}\")", g.mixed(32)),
     );
     add(
         "app/typed.py",
         "# typed",
         4,
-        format!("API_TOKEN: str = \"{}\"", g.alnum(40)),
+        format!("API_TOKEN: str = \"{}\"", g.mixed(40)),
     );
     add(
         "web/config.js",
         "// config",
         2,
-        format!("  apiKey: '{}',", g.hex(40)),
+        format!("  apiKey: '{}',", g.hex_digits(40)),
     );
     add(
         "web/api.ts",
         "// api",
         3,
-        format!("export const apiKey: string = \"{}\";", g.hex(40)),
+        format!("export const apiKey: string = \"{}\";", g.hex_digits(40)),
     );
     add(
         "web/db.mjs",
         "// db",
         1,
-        format!("const password = \"{}\";", g.password()),
+        format!("const password = \"{}\";", g.strong_password()),
     );
     add(
         "web/auth.jsx",
         "// auth",
         5,
-        format!("const AUTH_KEY = `{}`;", g.alnum(32)),
+        format!("const AUTH_KEY = `{}`;", g.mixed(32)),
     );
     add(
         "svc/main.go",
         "// main",
         2,
-        format!("const apiKey = \"{}\"", g.alnum(32)),
+        format!("const apiKey = \"{}\"", g.mixed(32)),
     );
     add(
         "svc/cfg.go",
         "// cfg",
         3,
-        format!("\ttoken := \"{}\"", g.alnum(36)),
+        format!("\ttoken := \"{}\"", g.mixed(36)),
     );
     add(
         "svc/typed.go",
         "// typed",
         1,
-        format!("var clientSecret string = \"{}\"", g.alnum(30)),
+        format!("var clientSecret string = \"{}\"", g.mixed(30)),
     );
     add(
         "src/main/java/App.java",
@@ -190,116 +173,116 @@ fn planted(g: &mut Gen) -> Vec<(String, String, usize)> {
         2,
         format!(
             "  private static final String CLIENT_SECRET = \"{}\";",
-            g.alnum(30)
+            g.mixed(30)
         ),
     );
     add(
         "src/main/kotlin/App.kt",
         "// app",
         1,
-        format!("val accessKey: String = \"{}\"", g.alnum(32)),
+        format!("val accessKey: String = \"{}\"", g.mixed(32)),
     );
     add(
         "lib/client.rb",
         "# client",
         2,
-        format!("  API_KEY = '{}'", g.alnum(32)),
+        format!("  API_KEY = '{}'", g.mixed(32)),
     );
     add(
         "lib/hash.rb",
         "# hash",
         1,
-        format!("x = {{ :api_key => '{}' }}", g.alnum(32)),
+        format!("x = {{ :api_key => '{}' }}", g.mixed(32)),
     );
     add(
         "lib/ivar.rb",
         "# ivar",
         3,
-        format!("@auth_token ||= \"{}\"", g.alnum(32)),
+        format!("@auth_token ||= \"{}\"", g.mixed(32)),
     );
     add(
         "php/config.php",
         "// config",
         2,
-        format!("    'client_secret' => '{}',", g.alnum(40)),
+        format!("    'client_secret' => '{}',", g.mixed(40)),
     );
     add(
         "php/c.php",
         "// c",
         1,
-        format!("$apiKey = \"{}\";", g.alnum(32)),
+        format!("$apiKey = \"{}\";", g.mixed(32)),
     );
     add(
         "rs/main.rs",
         "// main",
         2,
-        format!("const API_TOKEN: &str = \"{}\";", g.alnum(40)),
+        format!("const API_TOKEN: &str = \"{}\";", g.mixed(40)),
     );
     add(
         "cs/Program.cs",
         "// program",
         1,
-        format!("  const string ApiKey = \"{}\";", g.alnum(32)),
+        format!("  const string ApiKey = \"{}\";", g.mixed(32)),
     );
     add(
         "conf/app.yaml",
         "key:",
         2,
-        format!("  api_key: {}", g.alnum(32)),
+        format!("  api_key: {}", g.mixed(32)),
     );
     add(
         "conf/auth.yml",
         "# auth",
         1,
-        format!("  client_secret: \"{}\"", g.alnum(40)),
+        format!("  client_secret: \"{}\"", g.mixed(40)),
     );
     add(
         "conf/app.json",
         "\"k\": 0,",
         3,
-        format!("  \"client_secret\": \"{}\",", g.alnum(40)),
+        format!("  \"client_secret\": \"{}\",", g.mixed(40)),
     );
     add(
         "conf/app.toml",
         "# toml",
         1,
-        format!("api_key = \"{}\"", g.alnum(32)),
+        format!("api_key = \"{}\"", g.mixed(32)),
     );
     add(
         "conf/application.properties",
         "server.port=8080 #",
         2,
-        format!("app.jwt.secret={}", g.alnum(48)),
+        format!("app.jwt.secret={}", g.mixed(48)),
     );
     add(
         "conf/db.ini",
         "; db",
         2,
-        format!("password = {}", g.password()),
+        format!("password = {}", g.strong_password()),
     );
     add(
         "conf/app.cfg",
         "# cfg",
         1,
-        format!("auth_key: {}", g.alnum(32)),
+        format!("auth_key: {}", g.mixed(32)),
     );
     add(
         "conf/app.xml",
         "<!-- x -->",
         1,
-        format!("<db password=\"{}\"/>", g.password()),
+        format!("<db password=\"{}\"/>", g.strong_password()),
     );
     add(
         "deploy/run.sh",
         "# deploy",
         2,
-        format!("export ACCESS_TOKEN={}", g.alnum(40)),
+        format!("export ACCESS_TOKEN={}", g.mixed(40)),
     );
     add(
         "docs/setup.md",
         "Setup",
         2,
-        format!("```sh\nexport PRIVATE_KEY={}\n```", g.alnum(44)),
+        format!("```sh\nexport PRIVATE_KEY={}\n```", g.mixed(44)),
     );
     // The fence is on the first planted line: the value is one line further down.
     if let Some(last) = v.last_mut() {
@@ -348,17 +331,17 @@ fn generic_secrets_are_graded_like_the_other_secret_rules() {
     let mut g = Gen(0x0c71_0170);
     let line = |v: String| format!("# x\nJWT_SECRET = \"{v}\"\n");
     env.file("Dockerfile", "FROM alpine\nCOPY src /app\n")
-        .file("src/app.py", line(g.alnum(32)))
-        .file("scripts/tool.py", line(g.alnum(32)))
-        .file("tests/test_auth.py", line(g.alnum(32)))
-        .file("examples/demo/app.py", line(g.alnum(32)))
+        .file("src/app.py", line(g.mixed(32)))
+        .file("scripts/tool.py", line(g.mixed(32)))
+        .file("tests/test_auth.py", line(g.mixed(32)))
+        .file("examples/demo/app.py", line(g.mixed(32)))
         // Two hits in one file (a token format and a generic secret): one finding.
         .file(
             "src/both.py",
             format!(
                 "TOKEN = \"{}\"\nCLIENT_SECRET = \"{}\"\n",
-                ["gh", "p_", &g.alnum(36)].concat(),
-                g.alnum(32)
+                ["gh", "p_", &g.mixed(36)].concat(),
+                g.mixed(32)
             ),
         );
     let v = json(&env);
@@ -382,9 +365,9 @@ fn generic_secrets_are_graded_like_the_other_secret_rules() {
 fn placeholders_references_checksums_and_doc_examples_are_not_generic_secrets() {
     let env = TestEnv::new();
     let mut g = Gen(0x0c71_0171);
-    let (a, h, p) = (g.alnum(32), g.hex(40), g.password());
+    let (a, h, p) = (g.mixed(32), g.hex_digits(40), g.strong_password());
     let uuid = {
-        let x = g.hex(32);
+        let x = g.hex_digits(32);
         format!(
             "{}-{}-{}-{}-{}",
             &x[..8],

@@ -313,3 +313,26 @@ pub fn ok_stdout(o: &Output) -> Vec<u8> {
     );
     o.stdout.clone()
 }
+
+/// Deterministic generator (xorshift) for fake credentials and filler text: the same values on
+/// every run, no token-like literal in the source. Each test file adds the shapes it needs in
+/// an `impl Gen` of its own.
+pub struct Gen(pub u64);
+
+impl Gen {
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// `n` characters drawn from `alphabet`.
+    pub fn pick(&mut self, alphabet: &[u8], n: usize) -> String {
+        (0..n)
+            .map(|_| alphabet[(self.next() >> 33) as usize % alphabet.len()] as char)
+            .collect()
+    }
+}
