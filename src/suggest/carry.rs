@@ -115,8 +115,14 @@ pub(crate) fn protective(line: &str) -> bool {
 /// re-include whatever is there; `!packages/database/.env`, `!**/.env`, `!*.pem` mean these
 /// files) — and overrides a line that excludes such files by name (`**/.env`), not one that
 /// excludes everything there: after `*`, `!.git` is an allowlist's keep line (a file `suggest`
-/// wrote earlier), no choice about `.git`.
-pub(crate) fn sent_on_purpose(set: &PatternSet, p: &str) -> Option<(usize, String)> {
+/// wrote earlier), no choice about `.git` — unless the file is `hand_written` (no `suggest`
+/// header): then `!.git` after `*` is the user's own choice (vaultwarden's allowlist keeps
+/// `.git` for its build script).
+pub(crate) fn sent_on_purpose(
+    set: &PatternSet,
+    p: &str,
+    hand_written: bool,
+) -> Option<(usize, String)> {
     let (excluded, hits) = set.trace(p.as_bytes());
     let (&last, rest) = hits.split_last()?;
     let &overridden = rest.last()?;
@@ -133,15 +139,12 @@ pub(crate) fn sent_on_purpose(set: &PatternSet, p: &str) -> Option<(usize, Strin
     }
     // The probe or a directory above it: what the overridden line matches besides `p`.
     let excl = &set.patterns()[overridden];
-    let mut at = probe.as_str();
-    loop {
-        if excl.matches(at.as_bytes()) != Ok(false) {
+    let mut at = Some(probe.as_str()).filter(|_| !hand_written);
+    while let Some(a) = at {
+        if excl.matches(a.as_bytes()) != Ok(false) {
             return None;
         }
-        match at.rfind('/') {
-            Some(k) => at = &at[..k],
-            None => break,
-        }
+        at = a.rfind('/').map(|k| &a[..k]);
     }
     Some((
         pat.line().line,
@@ -449,11 +452,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            sent_on_purpose(&set, "packages/database/.env"),
+            sent_on_purpose(&set, "packages/database/.env", false),
             Some((2, "!packages/database/.env".to_string()))
         );
-        assert_eq!(sent_on_purpose(&set, "certs/a.pem").map(|x| x.0), Some(4));
-        assert_eq!(sent_on_purpose(&set, "x/.env.ci").map(|x| x.0), Some(8));
+        assert_eq!(
+            sent_on_purpose(&set, "certs/a.pem", false).map(|x| x.0),
+            Some(4)
+        );
+        assert_eq!(
+            sent_on_purpose(&set, "x/.env.ci", false).map(|x| x.0),
+            Some(8)
+        );
         // Excluded, not decided by an exception, or re-included by a line that takes any name.
         for p in [
             "web/.env",
@@ -463,15 +472,24 @@ mod tests {
             "conf/key.pem",
             "certs/a.key",
         ] {
-            assert_eq!(sent_on_purpose(&set, p), None, "{p}");
+            assert_eq!(sent_on_purpose(&set, p, false), None, "{p}");
         }
         // An allowlist's keep lines (a file `suggest` wrote) override `*`, not a line about
         // such files.
         let set =
             PatternSet::parse(b"*\n!.git\n!src\n!.env\nsrc/secrets\n!src/secrets/.env\n").unwrap();
         for p in [".git", ".env", "src/.env", "src/secrets/.env"] {
-            assert_eq!(sent_on_purpose(&set, p), None, "{p}");
+            assert_eq!(sent_on_purpose(&set, p, false), None, "{p}");
         }
+        // In a hand-written allowlist the same keep lines are the user's choice: the names it
+        // spells out stay; what a kept directory merely holds (`src/.env`) does not.
+        assert_eq!(sent_on_purpose(&set, ".git", true).map(|x| x.0), Some(2));
+        assert_eq!(sent_on_purpose(&set, ".env", true).map(|x| x.0), Some(4));
+        assert_eq!(
+            sent_on_purpose(&set, "src/secrets/.env", true).map(|x| x.0),
+            Some(6)
+        );
+        assert_eq!(sent_on_purpose(&set, "src/.env", true), None);
     }
 
     #[test]
