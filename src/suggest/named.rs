@@ -42,7 +42,7 @@ pub(crate) fn suggest(
         ));
     }
     let args = build_args(&opts.build_args);
-    let (sources, installs) = targets::load(
+    let (sources, installs, _) = targets::load(
         &main.dockerfile,
         &main.root,
         Builder::Buildkit,

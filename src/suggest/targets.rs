@@ -94,14 +94,17 @@ pub(crate) struct Target {
 }
 
 /// The sources of one Dockerfile: evaluated for the native platform and each common platform
-/// (unless the user set a platform ARG), merged.
+/// (unless the user set a platform ARG), merged. Without a `target`, for the default stage and
+/// for every named stage as a target too (`docker build --target full` builds a stage the
+/// default build skips: gotenberg's Makefile always passes one); the third value names the
+/// stages that added sources the default build does not use.
 pub(crate) fn load(
     path: &Path,
     root: &Path,
     builder: crate::walk::Builder,
     build_args: &[(String, String)],
     target: Option<&str>,
-) -> Result<(Sources, Installs), String> {
+) -> Result<(Sources, Installs, Vec<String>), String> {
     // Read as the builder reads it: BuildKit follows a Dockerfile symlink inside its directory.
     let bytes = std::fs::read(crate::context::dockerfile_as_read(builder, path))
         .map_err(|e| format!("cannot read the Dockerfile {}: {e}", path.display()))?;
@@ -121,26 +124,49 @@ pub(crate) fn load(
                 .filter(|p| *p != host),
         );
     }
+    let stage_targets: Vec<Option<String>> = match target {
+        Some(t) => vec![Some(t.to_string())],
+        None => std::iter::once(None)
+            .chain(df.stages().iter().filter_map(|s| s.name.clone()).map(Some))
+            .collect(),
+    };
     let mut merged = Sources::default();
     let mut seen: BTreeSet<(usize, String, String)> = BTreeSet::new();
     let mut seen_external: BTreeSet<(usize, String, String)> = BTreeSet::new();
-    for (n, p) in platforms.iter().enumerate() {
+    let mut other_stages: Vec<String> = Vec::new();
+    for ((n, p), tgt) in platforms
+        .iter()
+        .enumerate()
+        .flat_map(|np| stage_targets.iter().map(move |t| (np, t)))
+    {
         let mut args = if n == 0 || user_sets_platform {
             Vec::new()
         } else {
             platform_args(p, &host)
         };
         args.extend(build_args.iter().cloned());
-        let s = df
-            .context_sources(&Options {
-                build_args: args,
-                target: target.map(str::to_string),
-            })
-            .map_err(|e| format!("Dockerfile {} not analysed: {e}", path.display()))?;
+        let s = match df.context_sources(&Options {
+            build_args: args,
+            target: tgt.clone().or_else(|| target.map(str::to_string)),
+        }) {
+            Ok(s) => s,
+            // Another stage as a target is a bonus: one that does not evaluate is left out.
+            Err(_) if target.is_none() && tgt.is_some() => continue,
+            Err(e) => return Err(format!("Dockerfile {} not analysed: {e}", path.display())),
+        };
+        // Sources only another stage than the default one uses.
+        let extra = target.is_none() && tgt.is_some();
+        let mut added = extra && s.whole_context && !merged.whole_context;
         merged.whole_context |= s.whole_context;
         for item in s.items {
             if seen.insert((item.line, item.instruction.clone(), item.path.clone())) {
+                added |= extra;
                 merged.items.push(item);
+            }
+        }
+        if let Some(t) = tgt.as_ref().filter(|_| added) {
+            if !other_stages.contains(t) {
+                other_stages.push(t.clone());
             }
         }
         // Uses of named contexts (`COPY --from=NAME`, …), for `suggest --context NAME`.
@@ -159,7 +185,7 @@ pub(crate) fn load(
     let mut installs = Installs::of_words(&words);
     installs.git =
         crate::dockerfile::build_runs_git(&words, |rel| crate::walk::read_small_text(root, rel));
-    Ok((merged, installs))
+    Ok((merged, installs, other_stages))
 }
 
 /// Names a Dockerfile goes by: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`
@@ -241,7 +267,17 @@ pub(crate) fn collect(
             build_args,
             opts.target.as_deref(),
         ) {
-            Ok((sources, installs)) => {
+            Ok((sources, installs, other_stages)) => {
+                if !other_stages.is_empty() {
+                    notes.push(format!(
+                        "{}: stage{} {} {} not built by default but by `docker build --target`; {} sources are kept too (pass --target for a file that serves one stage only)",
+                        rel(&path),
+                        if other_stages.len() == 1 { "" } else { "s" },
+                        other_stages.join(", "),
+                        if other_stages.len() == 1 { "is" } else { "are" },
+                        if other_stages.len() == 1 { "its" } else { "their" },
+                    ));
+                }
                 out.push(Target {
                     rel: rel(&path),
                     dockerfile: path,

@@ -870,3 +870,30 @@ fn a_hand_written_allowlist_keeps_what_it_names() {
         assert!(!sent.contains(".env"), "{}", s.text);
     }
 }
+
+/// A stage the default build skips is still built by `docker build --target` (gotenberg's
+/// Makefile always passes one): without --target, suggest keeps its sources too and says so.
+#[test]
+fn stages_the_default_build_skips_keep_their_sources() {
+    let env = TestEnv::new();
+    env.file("data/hyphen.dic", "d")
+        .file("app.sh", "echo hi\n")
+        .file("notes.txt", "n")
+        .file(
+            "Dockerfile",
+            "FROM alpine AS full\nCOPY data /data\nFROM alpine AS slim\nCOPY app.sh /\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("data/hyphen.dic"), "{}", s.text);
+        assert!(sent.contains("app.sh"), "{}", s.text);
+        assert!(!sent.contains("notes.txt"), "{}", s.text);
+    }
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("stage full is not built by default")),
+        "{:?}",
+        s.notes
+    );
+}
