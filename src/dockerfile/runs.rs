@@ -104,6 +104,9 @@ fn build_tool_reads_git(run_words: &[String], read: &impl Fn(&str) -> Option<Str
                     || (tool_then(k, &["pip"]) && installs_project(&run_words[k..]))
             }
             "build" => python |= k > 0 && run_words[k - 1] == "-m",
+            "setup.py" => {
+                python |= tool_then(k, &["install", "develop", "bdist_wheel", "sdist", "build"])
+            }
             "npm" | "yarn" | "pnpm" | "bun" | "npx" => node = true,
             _ => {}
         }
@@ -221,14 +224,37 @@ fn node_scripts_run_git(run_words: &[String], package_json: &str) -> bool {
     false
 }
 
-/// Whether a `pip install`/`pip wheel` at the start of `w` installs the project itself (`.`,
-/// `./…`, `-e .`), not only its requirements.
+/// Whether a `pip install`/`pip wheel` at the start of `w` installs a project from a directory
+/// (`.`, `./…`, `-e .`, `/src` where a COPY put it, `$APP_DIR`), not only its requirements
+/// (`-r requirements.txt`) or packages by name.
 fn installs_project(w: &[String]) -> bool {
-    w.iter()
+    let mut after_file_flag = false;
+    for x in w
+        .iter()
         .skip(2)
         .take(16)
         .take_while(|x| !matches!(x.as_str(), "pip" | "pip3" | "uv" | "rm" | "cd"))
-        .any(|x| x == "." || x.starts_with("./") || x.starts_with(".["))
+    {
+        let file_arg = std::mem::replace(
+            &mut after_file_flag,
+            matches!(
+                x.as_str(),
+                "-r" | "--requirement" | "-c" | "--constraint" | "--target" | "-t" | "--prefix"
+            ),
+        );
+        if file_arg || x.starts_with('-') || x.contains("://") {
+            continue;
+        }
+        if x == "."
+            || x.starts_with("./")
+            || x.starts_with(".[")
+            || x.starts_with('/')
+            || x.starts_with('$')
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether the words of `RUN` steps ([`run_words`]) run git on a local repository: a `git`
@@ -403,6 +429,17 @@ mod tests {
             "FROM python\nCOPY . .\nRUN pip install --no-cache-dir .\n"
         ));
         assert!(via("FROM python\nCOPY . .\nRUN python -m build\n"));
+        assert!(via("FROM python\nCOPY . /src\nRUN pip install /src\n"));
+        assert!(via(
+            "FROM python\nCOPY . /src\nRUN pip install --no-cache-dir -e /src\n"
+        ));
+        assert!(via(
+            "FROM python\nCOPY . \"$CODE_DIR/\"\nRUN pip install \"$CODE_DIR\"\n"
+        ));
+        assert!(via("FROM python\nCOPY . .\nRUN python setup.py install\n"));
+        assert!(!via(
+            "FROM python\nCOPY req.txt /tmp/\nRUN pip install -r /tmp/req.txt gunicorn\n"
+        ));
         assert!(!via(
             "FROM python\nCOPY . .\nRUN SETUPTOOLS_SCM_PRETEND_VERSION=1.0 pip install .\n"
         ));
