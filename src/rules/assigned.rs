@@ -491,6 +491,16 @@ fn secret_name_kind(words: &[Vec<u8>]) -> Option<Kind> {
         "kms",
     ];
     let is = |w: &Vec<u8>, s: &str| w.as_slice() == s.as_bytes();
+    // Variables a front-end build inlines into the JavaScript bundle it ships to browsers
+    // (`REACT_APP_…`, `VITE_…`, `GATSBY_…`, as `NEXT_PUBLIC_…` above): public by design.
+    let bundled = match words {
+        [a, b, ..] if is(a, "react") && is(b, "app") => true,
+        [a, ..] => is(a, "vite") || is(a, "gatsby"),
+        [] => false,
+    };
+    if bundled {
+        return None;
+    }
     if words.iter().any(|w| {
         NEVER.iter().any(|n| is(w, n))
             || w.starts_with(b"public")
@@ -1053,6 +1063,9 @@ mod tests {
             "secret_name",
             "publicKey",
             "NEXT_PUBLIC_API_KEY",
+            "REACT_APP_POSTHOG_TOKEN",
+            "VITE_API_KEY",
+            "GATSBY_API_KEY",
             "fake_token",
             "EXAMPLE_API_KEY",
             "api_key_id",
