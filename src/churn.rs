@@ -183,6 +183,15 @@ fn in_dependency_tree(dir: &str) -> bool {
         .in_dependency_tree(dir.trim_end_matches('/').as_bytes())
 }
 
+/// Whether a file's name is that of source code (`mod.rs`, `Handler.php`, `index.ts`).
+fn source_name(name: &[u8]) -> bool {
+    const SOURCE: &[&[u8]] = &[
+        b".rs", b".go", b".py", b".rb", b".php", b".ts", b".tsx", b".js", b".jsx", b".mjs",
+        b".java", b".kt", b".cs", b".ex", b".exs", b".c", b".h", b".cpp", b".swift", b".scala",
+    ];
+    SOURCE.iter().any(|e| name.ends_with(e))
+}
+
 /// Whether a file's own name marks it as changing on every build (a log, editor state).
 fn volatile_name(name: &[u8]) -> Option<&'static str> {
     if name.ends_with(b".log") {
@@ -221,6 +230,9 @@ fn volatile_groups(c: &CopyFiles, tree: &Tree, dockerfile: Option<&str>) -> Vec<
                     .map(|(why, end)| (why, d[..end].to_string()))
             })
             .clone()
+            // Source code in a directory named `logs` (atuin's `src/logs/mod.rs`, a Laravel
+            // `Logs/` of PHP classes) is a module, not a log.
+            .filter(|(why, _)| *why != "logs" || !source_name(tree.name(id)))
         {
             Some(by_dir)
         } else {

@@ -119,6 +119,10 @@ fn volatile_files_are_named_per_copy_with_the_layers_after() {
     std::fs::create_dir_all(d.path().join(".vscode")).unwrap();
     std::fs::write(d.path().join(".vscode/settings.json"), "{}").unwrap();
     std::fs::write(d.path().join("npm-debug.log"), "x").unwrap();
+    // A `logs` module of source code is not a log (atuin: `src/logs/mod.rs`); a log beside it is.
+    std::fs::create_dir_all(d.path().join("lib/logs")).unwrap();
+    std::fs::write(d.path().join("lib/logs/mod.rs"), "pub fn f() {}\n").unwrap();
+    std::fs::write(d.path().join("lib/logs/run.log"), "x").unwrap();
     let r = build(
         &crate::testutil::config(d.path(), Builder::Buildkit, 1),
         &Options::default(),
@@ -143,6 +147,11 @@ fn volatile_files_are_named_per_copy_with_the_layers_after() {
     );
     assert!(
         f[0].message.contains("npm-debug.log (logs), 1 file"),
+        "{}",
+        f[0].message
+    );
+    assert!(
+        f[0].message.contains("lib/logs/ (logs), 1 file"),
         "{}",
         f[0].message
     );
