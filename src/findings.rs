@@ -279,6 +279,20 @@ pub(crate) fn junk_unless_tracked(rule: &str) -> bool {
     matches!(rule, "CTX402" | "CTX403" | "CTX506" | "CTX602")
 }
 
+/// Whether directory `id` is the `fixtures/` of a Django app (beside its `models.py` or
+/// `apps.py`): the initial data `manage.py loaddata` reads at deploy time (wger's bootstrap), not
+/// test data, so "exclude it" would break the app.
+fn django_app_fixtures(tree: &crate::tree::Tree, id: u32) -> bool {
+    let node = &tree.nodes[id as usize];
+    if tree.name(id) != b"fixtures" || node.parent == crate::tree::ROOT {
+        return false;
+    }
+    tree.children().of(node.parent).iter().any(|&c| {
+        tree.nodes[c as usize].kind == Kind::File
+            && matches!(tree.name(c), b"models.py" | b"apps.py")
+    })
+}
+
 /// Whether directory `id` holds source files directly (`*.go`, `*.py`, `*.ts`, …) or in a
 /// subdirectory (`*.go`, `*.py`, `*.rb`, `*.php`, `*.cs` only: `cargo doc` writes `.js` there): a
 /// Go package or a module named `target` (minio's `internal/event/target/`, and
@@ -487,7 +501,10 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
             let tracked_dir = tree.nodes[id as usize].kind == Kind::Dir
                 && junk_unless_tracked(&f.rule)
                 && tracked.is_some_and(|t| t.has_below(f.path.as_bytes()));
-            if tracked_dir || (f.rule == "CTX401" && holds_sources(tree, id)) {
+            if tracked_dir
+                || (f.rule == "CTX401" && holds_sources(tree, id))
+                || (f.rule == "CTX701" && django_app_fixtures(tree, id))
+            {
                 // Not covered: entries below may still be reported.
                 uncover.push(id);
             } else {

@@ -983,3 +983,25 @@ fn a_source_package_named_target_is_not_build_output() {
     assert_eq!(rules_at("rs/target"), ["CTX401"]);
     assert_eq!(rules_at("svc/target"), ["CTX401"]);
 }
+
+/// A Django app's `fixtures/` (beside its `models.py`) holds the initial data `loaddata` reads
+/// at deploy time (wger's bootstrap): not test data to exclude. A `tests/fixtures/` still is.
+#[test]
+fn django_app_fixtures_are_not_test_data() {
+    let env = TestEnv::new();
+    env.file("manage.py", "import django\n")
+        .file("shop/models.py", "from django.db import models\n")
+        .file("shop/fixtures/countries.json", "[]\n")
+        .file("tests/fixtures/order.json", "{}\n")
+        .file("Dockerfile", "FROM python\nCOPY . /app\n");
+    let v = json(&env, &[]);
+    assert!(find(&v, "shop/fixtures").is_empty(), "{:#?}", findings(&v));
+    assert!(
+        find(&v, "tests/fixtures")
+            .iter()
+            .chain(find(&v, "tests").iter())
+            .any(|f| f["rule"] == "CTX701"),
+        "{:#?}",
+        findings(&v)
+    );
+}
