@@ -438,9 +438,14 @@ fn assignment_cred(args: &[u8], env: bool, escape: u8) -> Option<DockerfileCred>
 /// stand-in (`user:pass@localhost`), a variable (`:${PW}@`) or a placeholder.
 pub(crate) fn url_password(v: &[u8]) -> bool {
     static URL: OnceLock<Regex> = OnceLock::new();
-    let url = URL.get_or_init(|| re(r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]*:([^@\s/]+)@"));
+    let url = URL.get_or_init(|| re(r"(?i)\b[a-z][a-z0-9+.-]*://([^/\s:@]*):([^@\s/]+)@"));
     url.captures_iter(v).any(|c| {
-        let pw = c.get(1).map_or(&b""[..], |m| m.as_bytes());
+        let user = c.get(1).map_or(&b""[..], |m| m.as_bytes());
+        let pw = c.get(2).map_or(&b""[..], |m| m.as_bytes());
+        // The user name again (`mysql://kimai:kimai@127.0.0.1`): a development default.
+        if pw.eq_ignore_ascii_case(user) {
+            return false;
+        }
         let low = pw.to_ascii_lowercase();
         // `user:pass@localhost/dummy` is a stand-in for a build step, not a credential.
         let stand_in = matches!(
@@ -486,6 +491,7 @@ mod tests {
             &b"postgresql://app:${POSTGRES_PASSWORD}@db/app"[..],
             b"postgres://postgres:password@localhost/db",
             b"mysql://root:changeit@db/app",
+            b"mysql://kimai:kimai@127.0.0.1:3306/kimai",
             b"https://example.com/a:b@c",
             b"postgres://db:5432/app",
         ] {
