@@ -196,8 +196,8 @@ fn comment_line(line: &[u8]) -> bool {
 
 /// Whether documentation text before a line (`before` ends at its start) shows it as an
 /// example: `example`, `e.g.`, `for instance`, `consider`, `sample`, `such as`, `looks like`
-/// or a `<your …>` placeholder in the eight lines above, or a `$ command` line earlier in the
-/// same code block (the line is its output).
+/// or a `<your …>` placeholder in the eight lines above, or a `$ command` line or an HTTP status
+/// line (`HTTP/1.1 200 OK`) earlier in the same code block (the line is its output).
 fn shown_example(before: &[u8]) -> bool {
     let mut lines = before.split(|&b| b == b'\n').rev();
     // `split` yields the empty text after the last newline first.
@@ -224,7 +224,13 @@ fn shown_example(before: &[u8]) -> bool {
         {
             return true;
         }
-        if in_block && (t.starts_with(b"$ ") || t.starts_with(b"> ") || t.starts_with(b"PS> ")) {
+        // A command's prompt, or an HTTP response's status line (a sample API response).
+        if in_block
+            && (t.starts_with(b"$ ")
+                || t.starts_with(b"> ")
+                || t.starts_with(b"PS> ")
+                || t.starts_with(b"HTTP/"))
+        {
             return true;
         }
         if t.starts_with(b"```") || t.starts_with(b"~~~") || t.starts_with(b".. code") {
@@ -1188,6 +1194,11 @@ mod tests {
             "x: 1\n".repeat(12)
         );
         assert!(lines(&output, FileKind::Doc).is_empty());
+        // A sample API response (wallabag's OAuth docs).
+        let response = format!(
+            "```\nHTTP/1.1 200 OK\n\n{{\n    \"access_token\": \"{v}\",\n    \"expires_in\": 3600\n}}\n```\n"
+        );
+        assert!(lines(&response, FileKind::Doc).is_empty());
         let leaked = format!("# Setup\n\n```sh\nexport API_TOKEN={v}\n```\n");
         assert_eq!(lines(&leaked, FileKind::Doc), [4]);
         // The prompt of an earlier block does not reach into a later one.
