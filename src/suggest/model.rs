@@ -164,7 +164,11 @@ pub(crate) fn sels_of(t: &Target, warnings: &mut Vec<String>) -> (Vec<Sel>, bool
                 s.instruction,
                 s.raw,
                 s.line,
-                if p.is_empty() { "everything".to_string() } else { format!("{p}/ whole") }
+                if p.is_empty() {
+                    "every top-level entry there is today (one created before the build, such as the directory the ARG will name, stays out until you add a `!` line for it)".to_string()
+                } else {
+                    format!("{p}/ whole")
+                }
             );
             // One source evaluated once per platform (minio's `${TARGETARCH}`) is said once.
             if !warnings.contains(&w) {

@@ -989,7 +989,7 @@ fn an_unresolved_source_evaluated_per_platform_is_warned_once() {
     let (code, _, err) = suggest(&env, &[]);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(
-        err.matches("uses an ARG with no value: keeping everything")
+        err.matches("uses an ARG with no value: keeping every top-level entry there is today")
             .count(),
         1,
         "{err}"
