@@ -146,6 +146,8 @@ pub(crate) fn literal_secret_value(v: &[u8]) -> bool {
         b"redacted",
         b"secret_here",
         b"insert",
+        // `insecure`, `seriously-insecure` (atuin's k8s example), `insecure-dev-only`.
+        b"insecure",
     ];
     if PLACEHOLDERS
         .iter()
@@ -167,7 +169,6 @@ pub(crate) fn literal_secret_value(v: &[u8]) -> bool {
         b"postgres",
         b"mysql",
         b"redis",
-        b"insecure",
     ];
     if DEFAULTS.contains(&&low[..])
         || (v
@@ -520,6 +521,7 @@ mod tests {
             b"POSTGRES_ASTRONOMY_PASSWORD=astronomy_password    # see init.sql\n",
             b"RABBITMQ_DEFAULT_PASS=guest\n",
             b"MARIADB_ROOT_PASSWORD=insecure\n",
+            b"ATUIN_DB_PASSWORD: seriously-insecure\n",
         ] {
             assert_eq!(env_secret_line(t), None, "{}", String::from_utf8_lossy(t));
         }
