@@ -145,6 +145,7 @@ fn assigns_secret(m: &Model, i: u32) -> bool {
         .iter()
         .any(|w| key.ends_with(w))
             && val.len() >= 8
+            && crate::rules::literal_secret_value(val.as_bytes())
             && !val.starts_with(['<', '$', '{', '%'])
             && !val.contains("ENV")
             && !val.contains("environ")

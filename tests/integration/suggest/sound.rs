@@ -897,3 +897,20 @@ fn stages_the_default_build_skips_keep_their_sources() {
         s.notes
     );
 }
+
+/// A secrets manifest whose values are stand-ins (atuin's `k8s/secrets.yaml`:
+/// `seriously-insecure`, `changeme`) holds no secret: it stays, as the build copies it.
+#[test]
+fn a_secrets_manifest_of_stand_ins_stays() {
+    let env = TestEnv::new();
+    env.file("src/main.rs", "fn main() {}\n")
+        .file(
+            "k8s/secrets.yaml",
+            "kind: Secret\nstringData:\n  DB_PASSWORD: seriously-insecure\n  API_TOKEN: changeme-later\n",
+        )
+        .file("Dockerfile", "FROM rust\nCOPY . .\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("k8s/secrets.yaml"), "{}", s.text);
+    }
+}
