@@ -239,6 +239,14 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
             e.1 = cap(e.1, Severity::Low);
         }
     }
+    // A file named as a sample of another (`.env.example`, `config.example.yml`): its values are
+    // usually stand-ins, and a real one pasted there is still reported, one grade lower.
+    let example_file = !test_fixture && !example && rules::is_example_file(&acc.path);
+    if example_file {
+        for e in &mut ev {
+            e.1 = cap(e.1, Severity::Medium);
+        }
+    }
     // The primary: most severe, then the first piece of evidence (the name rule, so that a
     // file's rule ID stays the same whether or not its content is read), then the first line.
     let primary = ev
@@ -270,6 +278,9 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     }
     if example {
         msg.push_str("; in an examples directory");
+    }
+    if example_file {
+        msg.push_str("; in an example file");
     }
     if template && acc.name.is_some() && scanned.is_none_or(|s| s.hits.is_empty()) {
         msg.push_str("; template");

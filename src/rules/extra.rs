@@ -67,6 +67,19 @@ pub(crate) fn is_example_path(path: &[u8]) -> bool {
     })
 }
 
+/// Whether `path`'s file name marks it as a sample of another file: a dot-separated part after
+/// the first is `example`, `sample`, `template`, `dist`, `tmpl` or `tpl` (`.env.example`,
+/// `config.example.yml`, `settings.sample.py`; not `example.ts`).
+pub(crate) fn is_example_file(path: &[u8]) -> bool {
+    let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    name.split(|&b| b == b'.').skip(1).any(|c| {
+        matches!(
+            &c.to_ascii_lowercase()[..],
+            b"example" | b"sample" | b"template" | b"dist" | b"tmpl" | b"tpl"
+        )
+    })
+}
+
 fn test_file_name(name: &[u8], low: &[u8]) -> bool {
     let stem = match low.iter().rposition(|&b| b == b'.') {
         Some(d) if d > 0 => &low[..d],
@@ -544,6 +557,23 @@ mod tests {
             "exampled/a",
         ] {
             assert!(!is_example_path(p.as_bytes()), "{p}");
+        }
+        for p in [
+            ".env.example",
+            "app/config.example.yml",
+            "settings.sample.py",
+            "a.yaml.tpl",
+        ] {
+            assert!(is_example_file(p.as_bytes()), "{p}");
+        }
+        for p in [
+            ".env",
+            "src/example.ts",
+            "example/config.yml",
+            "dist/app.js",
+            ".env.local",
+        ] {
+            assert!(!is_example_file(p.as_bytes()), "{p}");
         }
     }
 

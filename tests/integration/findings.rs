@@ -1005,3 +1005,29 @@ fn django_app_fixtures_are_not_test_data() {
         findings(&v)
     );
 }
+
+/// A token in a file named as a sample (`.env.example`, `config.example.yml`) is still
+/// reported, one grade lower and labelled; the same token in the real file is high.
+#[test]
+fn secrets_in_example_files_are_graded_lower() {
+    let mut g = Gen(41);
+    let tok = g.github();
+    let env = TestEnv::new();
+    env.file(".env.example", format!("GITHUB_TOKEN={tok}\n"))
+        .file("config.example.yml", format!("token: {tok}\n"))
+        .file("config.yml", format!("token: {tok}\n"))
+        .file("Dockerfile", "FROM alpine\nCOPY . /app\n");
+    let v = json(&env, &[]);
+    for p in [".env.example", "config.example.yml"] {
+        let f = secret_of(&v, p);
+        assert_eq!(f["severity"], "medium", "{f:#?}");
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("in an example file"),
+            "{f:#?}"
+        );
+    }
+    assert_eq!(secret_of(&v, "config.yml")["severity"], "high");
+}
