@@ -267,6 +267,18 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     if !others.is_empty() {
         msg.push_str(&format!(" (also: {})", others.join(", ")));
     }
+    // Rails' `config/master.key` (and `config/credentials/*.key`) is the symmetric key that
+    // decrypts the committed credentials file, not a TLS/SSH private key.
+    if ev[primary].0 == "CTX103"
+        && (acc.path.ends_with(b"master.key")
+            || memchr::memmem::find(&acc.path, b"config/credentials/").is_some())
+    {
+        msg = msg.replacen(
+            "Private key file",
+            "Rails master key (decrypts the encrypted credentials file)",
+            1,
+        );
+    }
     let path_s = lossy(&acc.path);
     let only_dockerfile = acc.name.is_none() && scanned.is_none_or(|s| s.hits.is_empty());
     if let Some(p) = plain {

@@ -1031,3 +1031,22 @@ fn secrets_in_example_files_are_graded_lower() {
     }
     assert_eq!(secret_of(&v, "config.yml")["severity"], "high");
 }
+
+/// Rails' `config/master.key` is named for what it is, not a TLS/SSH private key.
+#[test]
+fn a_rails_master_key_is_named_so() {
+    let mut g = Gen(43);
+    let env = TestEnv::new();
+    env.file("config/master.key", g.pick(b"0123456789abcdef", 32))
+        .file("Dockerfile", "FROM ruby\nCOPY . /app\n");
+    let v = json(&env, &[]);
+    let f = secret_of(&v, "config/master.key");
+    assert_eq!(f["rule"], "CTX103");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Rails master key"),
+        "{f:#?}"
+    );
+}
