@@ -185,11 +185,7 @@ fn in_dependency_tree(dir: &str) -> bool {
 
 /// Whether a file's name is that of source code (`mod.rs`, `Handler.php`, `index.ts`).
 fn source_name(name: &[u8]) -> bool {
-    const SOURCE: &[&[u8]] = &[
-        b".rs", b".go", b".py", b".rb", b".php", b".ts", b".tsx", b".js", b".jsx", b".mjs",
-        b".java", b".kt", b".cs", b".ex", b".exs", b".c", b".h", b".cpp", b".swift", b".scala",
-    ];
-    SOURCE.iter().any(|e| name.ends_with(e))
+    crate::rules::SOURCE_EXTS.iter().any(|e| name.ends_with(e))
 }
 
 /// Whether a file's own name marks it as changing on every build (a log, editor state).

@@ -299,10 +299,7 @@ fn django_app_fixtures(tree: &crate::tree::Tree, id: u32) -> bool {
 /// `internal/logger/target/` whose packages sit one level down), not Cargo, Maven or sbt output,
 /// which puts only `debug/`, `release/`, `doc/`, `classes/`, `*.jar`, `CACHEDIR.TAG` there.
 fn holds_sources(tree: &crate::tree::Tree, id: u32) -> bool {
-    const SOURCE: &[&[u8]] = &[
-        b".go", b".py", b".rb", b".php", b".ts", b".tsx", b".js", b".jsx", b".java", b".kt",
-        b".cs", b".rs", b".c", b".h", b".cpp", b".swift",
-    ];
+    const SOURCE: &[&[u8]] = crate::rules::SOURCE_EXTS;
     const DEEP: &[&[u8]] = &[b".go", b".py", b".rb", b".php", b".cs"];
     let kids = tree.children();
     let has = |dir: u32, exts: &[&[u8]]| {

@@ -67,6 +67,13 @@ pub(crate) fn is_example_path(path: &[u8]) -> bool {
     })
 }
 
+/// Extensions of source code (`*.go`, `*.py`, `*.ts`, …): a directory holding such files is a
+/// package or module, whatever its name (`target/`, `logs/`).
+pub(crate) const SOURCE_EXTS: &[&[u8]] = &[
+    b".go", b".py", b".rb", b".php", b".ts", b".tsx", b".js", b".jsx", b".java", b".kt", b".cs",
+    b".rs", b".c", b".h", b".cpp", b".swift",
+];
+
 /// Whether `path`'s file name marks it as a sample of another file: a dot-separated part after
 /// the first is `example`, `sample`, `template`, `dist`, `tmpl` or `tpl` (`.env.example`,
 /// `config.example.yml`, `settings.sample.py`; not `example.ts`).

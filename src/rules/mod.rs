@@ -96,7 +96,7 @@ pub(crate) use content::{scan_content_at, BINARY_SNIFF_LEN};
 pub(crate) use extra::{
     dockerfile_credentials, env_secret_line, har_credential_line, is_example_file, is_example_path,
     is_template, is_test_path, literal_secret_value, only_public_pem, template_secret_rule,
-    DockerfileCred, DockerfileHit,
+    DockerfileCred, DockerfileHit, SOURCE_EXTS,
 };
 pub(crate) use gitignore::GitignoreSet;
 

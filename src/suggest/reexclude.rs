@@ -5,7 +5,6 @@
 //! Other suspicious entries stay and are reported with their size.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Read;
 
 use crate::dockerignore::PatternSet;
 use crate::rules::{is_test_path, Category, EntryRef, RuleConfig, RuleSet};
@@ -46,16 +45,15 @@ const ENV_TEMPLATES: &[&str] = &[
     "example", "sample", "template", "dist", "defaults", "tpl", "schema",
 ];
 
+/// The first `max` bytes of file `i`, `None` if it cannot be read.
+fn head(m: &Model, i: u32, max: u64) -> Option<Vec<u8>> {
+    crate::walk::read_small(&m.tree_root, m.paths[i as usize].as_bytes(), max)
+}
+
 fn head_has(m: &Model, i: u32, needles: &[&[u8]]) -> bool {
-    let root = m.tree_root.as_path();
-    let p = root.join(&m.paths[i as usize]);
-    let Ok(f) = std::fs::File::open(&p) else {
+    let Some(buf) = head(m, i, 64 * 1024) else {
         return false;
     };
-    let mut buf = Vec::new();
-    if f.take(64 * 1024).read_to_end(&mut buf).is_err() {
-        return false;
-    }
     needles
         .iter()
         .any(|n| buf.windows(n.len()).any(|w| w == *n))
@@ -63,25 +61,15 @@ fn head_has(m: &Model, i: u32, needles: &[&[u8]]) -> bool {
 
 /// The file assigns a secret-looking value (`export API_TOKEN=…`) or holds a known token.
 fn assigns_env_secret(m: &Model, i: u32) -> bool {
-    let p = m.tree_root.join(&m.paths[i as usize]);
-    let Ok(f) = std::fs::File::open(&p) else {
+    let Some(buf) = head(m, i, 1 << 20) else {
         return true;
     };
-    let mut buf = Vec::new();
-    if f.take(1 << 20).read_to_end(&mut buf).is_err() {
-        return true;
-    }
     crate::rules::env_secret_line(&buf).is_some() || !crate::rules::scan_content(&buf).is_empty()
 }
 
 /// The file holds public keys or certificates only (its first MiB).
 fn public_only(m: &Model, i: u32) -> bool {
-    let p = m.tree_root.join(&m.paths[i as usize]);
-    let Ok(f) = std::fs::File::open(&p) else {
-        return false;
-    };
-    let mut buf = Vec::new();
-    f.take(1 << 20).read_to_end(&mut buf).is_ok() && crate::rules::only_public_pem(&buf)
+    head(m, i, 1 << 20).is_some_and(|b| crate::rules::only_public_pem(&b))
 }
 
 fn parent_is(m: &Model, i: u32, name: &str) -> bool {
@@ -92,29 +80,20 @@ fn parent_is(m: &Model, i: u32, name: &str) -> bool {
 /// A secret-named file (`secrets.yaml`, `db-secret.yaml`) that is a Helm/Go template holding no
 /// literal secret: not a secret by its name, as the report grades it.
 fn template_without_literal(m: &Model, i: u32) -> bool {
-    let p = m.tree_root.join(&m.paths[i as usize]);
-    let Ok(f) = std::fs::File::open(&p) else {
-        return false;
-    };
-    let mut buf = Vec::new();
-    f.take(1 << 20).read_to_end(&mut buf).is_ok()
-        && crate::rules::is_template(&buf)
-        && crate::rules::env_secret_line(&buf).is_none()
-        && crate::rules::scan_content(&buf).is_empty()
+    head(m, i, 1 << 20).is_some_and(|b| {
+        crate::rules::is_template(&b)
+            && crate::rules::env_secret_line(&b).is_none()
+            && crate::rules::scan_content(&b).is_empty()
+    })
 }
 
 /// A file that assigns a literal value (8 characters or more, not a template or a variable
 /// reference) to a key named like a secret, or that the content scanner flags. A template file
 /// counts only with a literal secret-looking assignment.
 fn assigns_secret(m: &Model, i: u32) -> bool {
-    let p = m.tree_root.join(&m.paths[i as usize]);
-    let Ok(f) = std::fs::File::open(&p) else {
+    let Some(buf) = head(m, i, 256 * 1024) else {
         return false;
     };
-    let mut buf = Vec::new();
-    if f.take(256 * 1024).read_to_end(&mut buf).is_err() {
-        return false;
-    }
     if !crate::rules::scan_content(&buf).is_empty() {
         return true;
     }
@@ -524,17 +503,9 @@ pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> 
                     continue;
                 }
                 let info = h.info();
-                if node.kind == Kind::File {
-                    out.push(Kept::File {
-                        path: p.clone(),
-                        rule: info.id,
-                        title: info.title,
-                        bytes,
-                    });
-                    continue;
-                }
-                out.push(Kept::Dir {
+                out.push(Kept::Hit {
                     path: p.clone(),
+                    is_dir: node.kind == Kind::Dir,
                     rule: info.id,
                     title: info.title,
                     files,
@@ -559,126 +530,117 @@ pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> 
     merge_kept(out)
 }
 
-/// A note of [`kept_notes`] before file notes are merged.
+/// A note of [`kept_notes`] before notes of one kind are merged.
 enum Kept {
     Line(String),
-    File {
+    /// An entry a name rule flags that the build still sends: `files` of the `all` files at or
+    /// below it.
+    Hit {
         path: String,
+        is_dir: bool,
         rule: &'static str,
         title: &'static str,
-        bytes: u64,
-    },
-    Dir {
-        path: String,
-        rule: &'static str,
-        title: &'static str,
-        /// Files below that stay sent, of `all`.
         files: u64,
         all: u64,
         bytes: u64,
     },
 }
 
+/// The directory part of a relative path (`""` at the root).
+fn parent(p: &str) -> &str {
+    p.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
 /// The notes' text: three or more file notes of one rule in one directory (a folder of sample
 /// videos), and four or more directory notes of one rule (`testdata/` in every package), become
 /// one note naming the first few, at the place of the first.
 fn merge_kept(notes: Vec<Kept>) -> Vec<String> {
-    let dir = |p: &str| {
-        p.rsplit_once('/')
-            .map_or(String::new(), |(d, _)| d.to_string())
+    // A file's group: its directory and rule; a directory's: its rule.
+    let key = |path: &str, is_dir: bool, rule: &'static str| {
+        ((!is_dir).then(|| parent(path).to_string()), rule)
     };
-    let mut groups: std::collections::HashMap<(String, &str), Vec<usize>> = Default::default();
-    let mut dir_groups: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    let mut groups: std::collections::HashMap<(Option<String>, &str), Vec<usize>> =
+        Default::default();
     for (k, n) in notes.iter().enumerate() {
-        match n {
-            Kept::File { path, rule, .. } => groups.entry((dir(path), rule)).or_default().push(k),
-            Kept::Dir { rule, .. } => dir_groups.entry(rule).or_default().push(k),
-            Kept::Line(_) => {}
+        if let Kept::Hit {
+            path, is_dir, rule, ..
+        } = n
+        {
+            groups.entry(key(path, *is_dir, rule)).or_default().push(k);
         }
     }
     let mut out = Vec::new();
     for (k, n) in notes.iter().enumerate() {
-        match n {
-            Kept::Line(l) => out.push(l.clone()),
-            Kept::Dir {
-                path,
-                rule,
-                title,
-                files,
-                all,
-                bytes,
-            } => {
-                let members = &dir_groups[rule];
-                if members.len() < 4 {
-                    out.push(format!(
-                        "kept {path}/ ({files}{} file(s), {}): {title} [{rule}]; the build copies it, so it is not excluded; exclude it yourself if the image does not need it",
-                        if files < all { format!(" of {all}") } else { String::new() },
-                        super::output::human(*bytes)
-                    ));
-                    continue;
-                }
-                if members[0] != k {
-                    continue;
-                }
-                let (mut total_files, mut total, mut names) = (0u64, 0u64, Vec::new());
-                for &j in members {
-                    if let Kept::Dir {
-                        path, files, bytes, ..
-                    } = &notes[j]
-                    {
-                        total_files += files;
-                        total += bytes;
-                        if names.len() < 3 {
-                            names.push(format!("{path}/"));
-                        }
-                    }
-                }
-                out.push(format!(
-                    "kept {} directories ({total_files} file(s), {}): {title} [{rule}]: {} and {} more; the build copies them, so they are not excluded; exclude them yourself if the image does not need them",
-                    members.len(),
-                    super::output::human(total),
-                    names.join(", "),
-                    members.len() - names.len()
-                ));
+        let Kept::Hit {
+            path,
+            is_dir,
+            rule,
+            title,
+            files,
+            all,
+            bytes,
+        } = n
+        else {
+            if let Kept::Line(l) = n {
+                out.push(l.clone());
             }
-            Kept::File {
-                path,
-                rule,
-                title,
-                bytes,
-            } => {
-                let members = &groups[&(dir(path), *rule)];
-                if members.len() < 3 {
-                    out.push(format!(
-                        "kept {path} (1 file(s), {}): {title} [{rule}]; the build copies it, so it is not excluded; exclude it yourself if the image does not need it",
-                        super::output::human(*bytes)
-                    ));
-                    continue;
+            continue;
+        };
+        let members = &groups[&key(path, *is_dir, rule)];
+        if members.len() < if *is_dir { 4 } else { 3 } {
+            out.push(format!(
+                "kept {path}{} ({files}{} file(s), {}): {title} [{rule}]; the build copies it, so it is not excluded; exclude it yourself if the image does not need it",
+                if *is_dir { "/" } else { "" },
+                if files < all { format!(" of {all}") } else { String::new() },
+                super::output::human(*bytes)
+            ));
+            continue;
+        }
+        if members[0] != k {
+            continue;
+        }
+        let (mut total_files, mut total, mut names) = (0u64, 0u64, Vec::new());
+        for &j in members {
+            if let Kept::Hit {
+                path, files, bytes, ..
+            } = &notes[j]
+            {
+                total_files += files;
+                total += bytes;
+                if names.len() < 3 {
+                    names.push(if *is_dir {
+                        format!("{path}/")
+                    } else {
+                        path.rsplit('/').next().unwrap_or(path).to_string()
+                    });
                 }
-                if members[0] != k {
-                    continue;
-                }
-                let (mut total, mut names) = (0u64, Vec::new());
-                for &j in members {
-                    if let Kept::File { path, bytes, .. } = &notes[j] {
-                        total += bytes;
-                        if names.len() < 3 {
-                            names.push(path.rsplit('/').next().unwrap_or(path).to_string());
-                        }
-                    }
-                }
-                let d = dir(path);
-                let more = members.len() - names.len();
-                out.push(format!(
-                    "kept {} files in {} ({}): {title} [{rule}]: {}{}; the build copies them, so they are not excluded; exclude them yourself if the image does not need them",
-                    members.len(),
-                    if d.is_empty() { "the context root".to_string() } else { format!("{d}/") },
-                    super::output::human(total),
-                    names.join(", "),
-                    if more > 0 { format!(" and {more} more") } else { String::new() }
-                ));
             }
         }
+        let what = if *is_dir {
+            format!(
+                "{} directories ({total_files} file(s), {})",
+                members.len(),
+                super::output::human(total)
+            )
+        } else {
+            let d = parent(path);
+            format!(
+                "{} files in {} ({})",
+                members.len(),
+                if d.is_empty() {
+                    "the context root".to_string()
+                } else {
+                    format!("{d}/")
+                },
+                super::output::human(total)
+            )
+        };
+        let more = members.len() - names.len();
+        out.push(format!(
+            "kept {what}: {title} [{rule}]: {}{}; the build copies them, so they are not excluded; exclude them yourself if the image does not need them",
+            names.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        ));
     }
     out
 }

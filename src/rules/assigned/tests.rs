@@ -1,0 +1,218 @@
+//! Tests of the hard-coded-secret rule (CTX169).
+
+use super::*;
+
+#[test]
+fn spellings_cover_the_ways_names_are_written() {
+    let sp = spellings();
+    assert_eq!(sp.len(), 49, "{sp:?}");
+    for name in [
+        "JWT_SECRET",
+        "clientSecret",
+        "accessToken",
+        "DB_PASSWORD",
+        "passwd",
+        "x-api-key",
+        "apiKey",
+        "APIKey",
+        "ApiKey",
+        "privateKey",
+        "AWS_ACCESS_KEY",
+        "awsAccessKey",
+        "AuthKey",
+    ] {
+        assert!(keywords().is_match(name), "{name}");
+    }
+}
+
+#[test]
+fn names() {
+    let kind = |n: &str| secret_name_kind(&name_words(trim_name(n.as_bytes())));
+    for n in [
+        "JWT_SECRET",
+        "SECRET_KEY",
+        "apiKey",
+        "api_key",
+        "API-KEY",
+        "client_secret",
+        "clientSecret",
+        "password",
+        "DB_PASSWORD",
+        "authToken",
+        "access_token",
+        "APIKey",
+        "secret_key_base",
+        "spring.datasource.password",
+        "--api-key",
+        "this.privateKey",
+        "jwtsecret",
+        "x-api-key",
+        "aws_access_key",
+    ] {
+        assert!(kind(n).is_some(), "{n}");
+    }
+    for n in [
+        "tokenizer",
+        "TOKEN_TTL",
+        "password_hash",
+        "secret_name",
+        "publicKey",
+        "NEXT_PUBLIC_API_KEY",
+        "REACT_APP_POSTHOG_TOKEN",
+        "VITE_API_KEY",
+        "GATSBY_API_KEY",
+        "fake_token",
+        "EXAMPLE_API_KEY",
+        "api_key_id",
+        "max_tokens",
+        "secretary",
+        "passwordless",
+        "token_endpoint",
+        "keyboard",
+    ] {
+        assert!(kind(n).is_none(), "{n}");
+    }
+    assert!(kind("DB_PASSWORD") == Some(Kind::Password));
+    assert!(kind("client_secret") == Some(Kind::Secret));
+}
+
+/// A generated-looking value: `n` characters cycling through lower case, digits, upper
+/// case and lower case again, mixed by a xorshift (built at run time: this file is in the
+/// repository's own build context).
+fn gen(seed: u64, n: usize) -> String {
+    let mut x = seed | 1;
+    (0..n)
+        .map(|k| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let set: &[u8] = match k % 4 {
+                1 => b"0123456789",
+                2 => b"ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                _ => b"abcdefghijklmnopqrstuvwxyz",
+            };
+            char::from(set[(x % set.len() as u64) as usize])
+        })
+        .collect()
+}
+
+fn lines(text: &str, kind: FileKind) -> Vec<usize> {
+    assigned_secret_offsets(text.as_bytes(), kind, 32)
+        .into_iter()
+        .map(|o| 1 + text.as_bytes()[..o].iter().filter(|&&b| b == b'\n').count())
+        .collect()
+}
+
+#[test]
+fn values() {
+    let v = gen(7, 32);
+    for ok in [
+        format!("JWT_SECRET = \"{v}\""),
+        format!("api_key: {v}"),
+        format!("  \"client_secret\": \"{v}\","),
+        format!("token := \"{v}\""),
+        format!("'api_key' => '{v}',"),
+        format!("const apiKey: string = '{v}';"),
+        format!("API_TOKEN: &str = r\"{v}\";"),
+        format!("password = {}#X", &v[..12]),
+    ] {
+        assert_eq!(lines(&ok, FileKind::Config), [1], "{ok}");
+    }
+    for no in [
+        format!("JWT_SECRET == \"{v}\""),
+        format!("api_key: {v} is what you get"),
+        format!("tokenizer = \"{v}\""),
+        format!("token_ttl = \"{v}\""),
+        format!("secret = \"{v}\" + suffix"),
+        format!("secret = \"{}\"", &v[..15]),
+        "api_key = \"0123456789abcdef0123\"".to_string(),
+        "api_key = \"aaaaaaaaaaaaaaaaaaaaaaaa\"".to_string(),
+        "api_key = \"ab12ab12ab12ab12ab12\"".to_string(),
+        "token = \"MyServiceAccessToken2024\"".to_string(),
+        "token = \"com.example.app.Service1\"".to_string(),
+        "password = \"Sup3rS3cr3t!2024\"".to_string(),
+        "password = 'h4ppyHunter#2'".to_string(),
+        "secret = \"${JWT_SECRET}\"".to_string(),
+    ] {
+        assert!(lines(&no, FileKind::Config).is_empty(), "{no}");
+    }
+    // In code a bare word is a reference, and comments are not assignments.
+    assert!(lines(&format!("api_key = {v}"), FileKind::Code).is_empty());
+    assert!(lines(&format!("# api_key = \"{v}\""), FileKind::Code).is_empty());
+    assert!(lines(&format!("; api_key = {v}"), FileKind::Config).is_empty());
+    assert_eq!(lines(&format!("# api_key = \"{v}\""), FileKind::Doc), [1]);
+    // UUIDs count only under a name that says secret.
+    let h: String = gen(9, 32)
+        .bytes()
+        .map(|b| char::from(b"0123456789abcdef"[usize::from(b % 16)]))
+        .collect();
+    let uuid = format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    );
+    assert!(lines(&format!("api_key = \"{uuid}\""), FileKind::Config).is_empty());
+    assert_eq!(
+        lines(&format!("client_secret = \"{uuid}\""), FileKind::Config),
+        [1]
+    );
+    // Keys public by design: a publishable key, an Algolia DocSearch key.
+    assert!(lines(&format!("accessToken: 'pk.{v}'"), FileKind::Config).is_empty());
+    let docsearch =
+        format!("algolia: {{\n  appId: 'X1',\n  apiKey: '{v}',\n  indexName: 'docs',\n}}");
+    assert!(lines(&docsearch, FileKind::Code).is_empty());
+    let other = docsearch
+        .replace("algolia", "service")
+        .replace("indexName", "region");
+    assert_eq!(lines(&other, FileKind::Code), [3]);
+    // One hit per line; the line of each.
+    let two = format!("a = 1\ntoken = \"{v}\" ; secret = \"{v}\"\nx\nAPI_KEY={v}\n");
+    assert_eq!(lines(&two, FileKind::Config), [2, 4]);
+}
+
+#[test]
+fn documentation_examples_and_outputs() {
+    let v = gen(11, 40);
+    let shown = format!("For example:\n\n```yaml\nsecret_key_base: {v}\n```\n");
+    assert!(lines(&shown, FileKind::Doc).is_empty());
+    let output = format!(
+        "```\n$ tool show\n{}secret_key_base: {v}\n```\n",
+        "x: 1\n".repeat(12)
+    );
+    assert!(lines(&output, FileKind::Doc).is_empty());
+    // A sample API response (wallabag's OAuth docs).
+    let response = format!(
+        "```\nHTTP/1.1 200 OK\n\n{{\n    \"access_token\": \"{v}\",\n    \"expires_in\": 3600\n}}\n```\n"
+    );
+    assert!(lines(&response, FileKind::Doc).is_empty());
+    let leaked = format!("# Setup\n\n```sh\nexport API_TOKEN={v}\n```\n");
+    assert_eq!(lines(&leaked, FileKind::Doc), [4]);
+    // The prompt of an earlier block does not reach into a later one.
+    let later = format!("```\n$ ls\n```\n\nThen:\n\n```\nAPI_TOKEN={v}\n```\n");
+    assert_eq!(lines(&later, FileKind::Doc), [8]);
+}
+
+#[test]
+fn encoded_placeholders() {
+    // base64 of readable text is a stand-in, base64 of random bytes is not.
+    let text = "c2VjdXJl".to_string() + "LXBhc3N3b3Jk";
+    assert!(encoded_text(text.as_bytes()));
+    assert!(!encoded_text(gen(5, 40).as_bytes()));
+    // `echo my-key-which-should-be-changed | base64` (JHipster's sample JWT secret).
+    let nl = "bXkta2V5LXdoaWNoLXNob3Vs".to_string() + "ZC1iZS1jaGFuZ2VkCg==";
+    assert!(encoded_text(nl.as_bytes()));
+    assert_eq!(base64_decode(b"YWJj").as_deref(), Some(&b"abc"[..]));
+    assert_eq!(base64_decode(b"a"), None);
+}
+
+#[test]
+fn file_kinds() {
+    assert_eq!(FileKind::of(b"src/a.py"), FileKind::Code);
+    assert_eq!(FileKind::of(b"web/A.TSX"), FileKind::Code);
+    assert_eq!(FileKind::of(b"docs/a.md"), FileKind::Doc);
+    assert_eq!(FileKind::of(b"conf/app.yaml"), FileKind::Config);
+    assert_eq!(FileKind::of(b"Makefile"), FileKind::Config);
+}
