@@ -84,8 +84,7 @@ pub(crate) struct Scanned {
 impl Scanned {
     /// Scans one file's bytes.
     pub(crate) fn of(path: &[u8], bytes: &[u8], w: Wants) -> Scanned {
-        let sniff = &bytes[..bytes.len().min(rules::BINARY_SNIFF_LEN)];
-        if sniff.contains(&0) {
+        if rules::is_binary(bytes) {
             return Scanned::default();
         }
         Scanned {

@@ -112,16 +112,9 @@ fn spellings() -> Vec<String> {
     out
 }
 
-fn keywords() -> &'static aho_corasick::AhoCorasick {
-    static C: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
-    C.get_or_init(|| {
-        // Leftmost-first: only the leftmost match kinds get the packed (Teddy) prefilter; the
-        // standard kind scans byte by byte through the automaton.
-        aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build(spellings())
-            .unwrap_or_else(|e| panic!("built-in keywords: {e}"))
-    })
+fn keywords() -> &'static super::literals::Ordered {
+    static C: OnceLock<super::literals::Ordered> = OnceLock::new();
+    C.get_or_init(|| super::literals::Ordered::new(&spellings()))
 }
 
 /// Offsets (the start of the name) of hard-coded secrets: at most one per line, at most `max`.
@@ -133,13 +126,12 @@ pub(crate) fn assigned_secret_offsets(bytes: &[u8], kind: FileKind, max: usize) 
     // The bounds of the line being looked at, found once for all its keywords (a minified
     // line can hold thousands).
     let mut bounds: Option<(usize, usize)> = None;
-    for m in keywords().find_iter(bytes) {
+    for (ms, me) in keywords().find_iter(bytes) {
         let (ls, le) = match bounds {
-            Some((s, e)) if m.start() < e => (s, e),
+            Some((s, e)) if ms < e => (s, e),
             _ => {
-                let s = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |k| k + 1);
-                let e = memchr::memchr(b'\n', &bytes[m.start()..])
-                    .map_or(bytes.len(), |k| m.start() + k);
+                let s = memchr::memrchr(b'\n', &bytes[..ms]).map_or(0, |k| k + 1);
+                let e = memchr::memchr(b'\n', &bytes[ms..]).map_or(bytes.len(), |k| ms + k);
                 bounds = Some((s, e));
                 (s, e)
             }
@@ -151,10 +143,10 @@ pub(crate) fn assigned_secret_offsets(bytes: &[u8], kind: FileKind, max: usize) 
             continue;
         }
         // A window of the line around the keyword: each keyword costs a bounded look.
-        let ws = ls.max(m.start().saturating_sub(WINDOW_BEFORE));
-        let we = le.min(m.end() + WINDOW_AFTER);
+        let ws = ls.max(ms.saturating_sub(WINDOW_BEFORE));
+        let we = le.min(me + WINDOW_AFTER);
         let line = &bytes[ws..we];
-        if let Some(name_start) = assignment_at(line, m.start() - ws, m.end() - ws, quoted_only) {
+        if let Some(name_start) = assignment_at(line, ms - ws, me - ws, quoted_only) {
             if kind == FileKind::Doc && shown_example(&bytes[..ls]) {
                 continue;
             }

@@ -343,27 +343,22 @@ const ANCHORS: &[&str] = &[
     "/api/webhooks/",
 ];
 
-/// Whether `bytes` holds any of [`ANCHORS`]. Two automatons: Teddy, the SIMD searcher behind
-/// aho-corasick, slows down about sixfold when 3- and 4-byte anchors share one automaton with
-/// the long ones (its fingerprints then match most positions of JSON text); apart, both
-/// passes run at several GB/s.
+/// Whether `bytes` holds any of [`ANCHORS`] (small Teddy searchers by anchor length: see
+/// [`super::literals`]).
 fn any_anchor(bytes: &[u8]) -> bool {
-    static C: OnceLock<[aho_corasick::AhoCorasick; 2]> = OnceLock::new();
-    let [short, long] = C.get_or_init(|| {
-        let build = |short: bool| {
-            aho_corasick::AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-                .build(ANCHORS.iter().filter(|a| (a.len() <= 4) == short))
-                .unwrap_or_else(|e| panic!("built-in anchors: {e}"))
-        };
-        [build(true), build(false)]
-    });
-    short.is_match(bytes) || long.is_match(bytes)
+    static C: OnceLock<super::literals::Literals> = OnceLock::new();
+    C.get_or_init(|| super::literals::Literals::new(ANCHORS))
+        .any(bytes)
 }
 
 /// IDs of the content rules, in scan order.
 pub(crate) fn content_rule_ids() -> impl Iterator<Item = &'static str> {
     SIGS.iter().map(|s| s.id)
+}
+
+/// Whether `bytes` is binary: a NUL byte within its first [`BINARY_SNIFF_LEN`] bytes.
+pub(crate) fn is_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF_LEN)]).is_some()
 }
 
 /// Finds secret signatures in `bytes` (a whole file, or its first
@@ -517,8 +512,7 @@ fn allowed_line(bytes: &[u8], off: usize) -> bool {
 }
 
 fn scan(bytes: &[u8], npmrc: bool, kind: super::assigned::FileKind) -> Vec<ContentHit> {
-    let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
-    if sniff.contains(&0) {
+    if is_binary(bytes) {
         return Vec::new();
     }
     let urls = url_password_offsets(bytes);

@@ -77,6 +77,7 @@ pub(crate) mod gates;
 mod gitignore;
 pub(crate) mod gitindex;
 pub(crate) mod lint_rules;
+mod literals;
 mod names;
 
 #[cfg(test)]
@@ -92,7 +93,7 @@ pub(crate) use content::content_rule_ids;
 pub use content::scan_content;
 #[cfg(test)]
 use content::MAX_CONTENT_HITS;
-pub(crate) use content::{scan_content_at, BINARY_SNIFF_LEN};
+pub(crate) use content::{is_binary, scan_content_at};
 pub(crate) use extra::{
     dockerfile_credentials, env_secret_line, har_credential_line, is_example_file, is_example_path,
     is_template, is_test_path, literal_secret_value, only_public_pem, template_secret_rule,

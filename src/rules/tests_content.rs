@@ -3,7 +3,7 @@
 //! Every fake credential below is assembled at run time by concatenation, so
 //! this file never contains a literal that looks like a real token.
 
-use super::content::content_rule_ids;
+use super::content::{content_rule_ids, BINARY_SNIFF_LEN};
 use super::*;
 
 fn rs() -> RuleSet {

@@ -21,7 +21,10 @@ fn spellings_cover_the_ways_names_are_written() {
         "awsAccessKey",
         "AuthKey",
     ] {
-        assert!(keywords().is_match(name), "{name}");
+        assert!(
+            keywords().find_iter(name.as_bytes()).next().is_some(),
+            "{name}"
+        );
     }
 }
 
