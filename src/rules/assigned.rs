@@ -260,7 +260,8 @@ fn assignment_at(line: &[u8], ks: usize, ke: usize, quoted_only: bool) -> Option
     }
     let mut i = ne;
     // A quoted key (`"client_secret":`, `'api_key' =>`, `headers["x-api-key"] =`).
-    if ns > 0 && matches!(line[ns - 1], b'"' | b'\'' | b'`') {
+    let quoted_name = ns > 0 && matches!(line[ns - 1], b'"' | b'\'' | b'`');
+    if quoted_name {
         if line.get(i) != Some(&line[ns - 1]) {
             return None;
         }
@@ -270,13 +271,35 @@ fn assignment_at(line: &[u8], ks: usize, ke: usize, quoted_only: bool) -> Option
         i += 1;
     }
     i = skip_ws(line, i);
-    i = operator(line, i)?;
+    i = match default_after(line, ns, i, quoted_name) {
+        Some(k) => k,
+        None => operator(line, i)?,
+    };
     i = skip_ws(line, i);
     let (value, quoted) = value_at(line, i, quoted_only)?;
     if !quoted && quoted_only {
         return None;
     }
     random_literal(value, kind, quoted_only).then_some(ns)
+}
+
+/// Where the value starts when the name is looked up with a literal default, the other way a
+/// program hard-codes a secret: a quoted name followed by `,` (`os.getenv("API_TOKEN", "…")`,
+/// `define('AUTH_KEY', '…')`, `env('APP_SECRET', '…')`, `System.getProperty("app.secret", "…")`),
+/// or an environment variable followed by `||`/`??` (`process.env.API_TOKEN || "…"`,
+/// `import.meta.env.SECRET ?? "…"`). `i` is the first byte after the name (and its quote).
+fn default_after(line: &[u8], ns: usize, i: usize, quoted_name: bool) -> Option<usize> {
+    let rest = &line[i..];
+    if quoted_name && rest.first() == Some(&b',') {
+        return Some(i + 1);
+    }
+    // The name runs back over dots: `process.env.API_TOKEN` is one name.
+    let before = &line[..i];
+    let env_var = [&b"env."[..], b"ENV."]
+        .iter()
+        .any(|p| memchr::memmem::find(&before[ns.saturating_sub(4)..], p).is_some());
+    let or = rest.starts_with(b"||") || rest.starts_with(b"??");
+    (env_var && or && rest.get(2) != Some(&b'=')).then_some(i + 2)
 }
 
 fn skip_ws(line: &[u8], mut i: usize) -> usize {

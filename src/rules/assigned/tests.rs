@@ -139,6 +139,27 @@ fn values() {
     ] {
         assert!(lines(&no, FileKind::Config).is_empty(), "{no}");
     }
+    // A name looked up with a literal default.
+    for ok in [
+        format!("SECRET_KEY = os.getenv(\"SECRET_KEY\", \"{v}\")"),
+        format!("key = os.environ.get('API_KEY', '{v}')"),
+        format!("define('AUTH_KEY', '{v}');"),
+        format!("String k = System.getProperty(\"app.secret\", \"{v}\");"),
+        format!("const t = process.env.API_TOKEN || \"{v}\";"),
+        format!("const t = import.meta.env.SECRET ?? '{v}';"),
+        format!("process.env.API_TOKEN ||= \"{v}\";"),
+    ] {
+        assert_eq!(lines(&ok, FileKind::Code), [1], "{ok}");
+    }
+    for no in [
+        "SECRET_KEY = os.getenv(\"SECRET_KEY\", \"change-me\")".to_string(),
+        "key = os.environ.get('API_KEY', '')".to_string(),
+        format!("call(token, \"{v}\")"),
+        format!("x = options.token || \"{v}\""),
+        "define('AUTH_KEY', 'put your unique phrase here');".to_string(),
+    ] {
+        assert!(lines(&no, FileKind::Code).is_empty(), "{no}");
+    }
     // In code a bare word is a reference, and comments are not assignments.
     assert!(lines(&format!("api_key = {v}"), FileKind::Code).is_empty());
     assert!(lines(&format!("# api_key = \"{v}\""), FileKind::Code).is_empty());
