@@ -287,6 +287,55 @@ fn still_sent_removals(m: &Model, plan: &mut Plan, reasons: &[Option<&'static st
     }
 }
 
+/// Entries the user's own `!` line sends on purpose (`.git` then `!.git/HEAD`, `!.git/refs/heads`:
+/// the build reads its version from them) that the build copies and that sit inside an entry
+/// removed as a whole (a re-exclusion, or a top-level entry `COPY . .` leaves out): each keeps
+/// its line after every exclusion, said. The topmost such entry only.
+fn user_keep(
+    m: &Model,
+    reasons: &[Option<&'static str>],
+    on_purpose: &[Option<(usize, String)>],
+    sent_before: &[bool],
+    warnings: &mut Vec<String>,
+) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = BTreeSet::new();
+    for (i, p) in m.paths.iter().enumerate() {
+        let Some((n, line)) = &on_purpose[i] else {
+            continue;
+        };
+        if reasons[i].is_some()
+            || !sent_before[i]
+            || !m.needs.iter().any(|need| need.copies[i])
+            || out.iter().any(|k| plan::at_or_below(p, k))
+        {
+            continue;
+        }
+        // The topmost ancestor removed as a whole, with its reason.
+        let mut up = m.tree.nodes[i].parent;
+        let mut removed = None;
+        while up != ROOT {
+            if let Some(why) = reasons[up as usize] {
+                removed = Some((up, why));
+            }
+            up = m.tree.nodes[up as usize].parent;
+        }
+        let Some((a, why)) = removed else { continue };
+        if keep_pattern(p).is_none() {
+            warnings.push(format!(
+                "{p:?} (sent on purpose by line {n} `{line}` of the current ignore file) cannot be written as a pattern; it is removed with {}/",
+                m.paths[a as usize]
+            ));
+            continue;
+        }
+        warnings.push(format!(
+            "kept {p:?}: line {n} `{line}` of the current ignore file sends it on purpose, inside {}/ which is removed ({why})",
+            m.paths[a as usize]
+        ));
+        out.insert(p.clone());
+    }
+    out
+}
+
 /// The strict removal reason of each node: its own rule or an ancestor's (never for a node a
 /// source names, nor for one the user's own `!` line sends on purpose).
 fn removal_reasons(
@@ -298,7 +347,9 @@ fn removal_reasons(
     let mut out: Vec<Option<&'static str>> = vec![None; n];
     let mut stack: Vec<(u32, Option<&'static str>)> = m.top().iter().map(|&i| (i, None)).collect();
     while let Some((i, inherited)) = stack.pop() {
-        let own = if m.named[i as usize] {
+        // A node the user's own `!` line sends on purpose is no removal, nor is anything below
+        // it (`.git` then `!.git/refs/heads`: the build reads them).
+        let own = if m.named[i as usize] || on_purpose[i as usize].is_some() {
             None
         } else {
             inherited.or_else(|| {
@@ -507,6 +558,7 @@ fn build(
             .collect();
         plan.rekeep = rekeep;
         plan.reexcl = reexclude::choose(&m, &plan, &installs, &on_purpose, &mut round_warnings);
+        plan.user_keep = user_keep(&m, &reasons, &on_purpose, &sent_before, &mut round_warnings);
         let first = render_text(&plan);
         still_sent_removals(&m, &mut plan, &reasons, &first);
         text = render_text(&plan);

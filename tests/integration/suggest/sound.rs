@@ -741,6 +741,56 @@ fn the_users_own_exception_for_a_secret_stands() {
     );
 }
 
+/// The user's own `!` lines inside a directory suggest removes whole survive: `.git` then
+/// `!.git/HEAD` and `!.git/refs/heads` (the build reads its version from them) with `COPY . .`
+/// still send those files under both builders, and a warning says the user's file asked; the
+/// rest of `.git` (and a nested one below a copied directory, with its own exception) goes.
+#[test]
+fn the_users_own_exceptions_inside_a_removed_directory_stand() {
+    let env = TestEnv::new();
+    env.file("Cargo.toml", "[package]\n")
+        .file("src/main.rs", "fn main() {}\n")
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file(".git/refs/heads/main", "0123abcd\n")
+        .file(".git/objects/ab/cdef", "obj")
+        .file(".git/config", "[core]\n")
+        .file("vendored/lib/.git/HEAD", "ref\n")
+        .file("vendored/lib/.git/index", "idx")
+        .file("vendored/lib/a.c", "int a;\n")
+        .file("Dockerfile", "FROM alpine\nCOPY . .\nRUN cat .git/HEAD\n")
+        .dockerignore("**/.git\n!.git/HEAD\n!.git/refs/heads\n!vendored/lib/.git/HEAD\n.env\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains(".git/HEAD"), "{}", s.text);
+        assert!(sent.contains(".git/refs/heads/main"), "{}", s.text);
+        assert!(sent.contains("vendored/lib/.git/HEAD"), "{}", s.text);
+        assert!(sent.contains("src/main.rs"), "{}", s.text);
+        assert!(!sent.contains(".git/objects/ab/cdef"), "{}", s.text);
+        assert!(!sent.contains(".git/config"), "{}", s.text);
+        assert!(!sent.contains("vendored/lib/.git/index"), "{}", s.text);
+    }
+    for (p, line) in [
+        (".git/HEAD", "line 2 `!.git/HEAD`"),
+        (".git/refs/heads", "line 3 `!.git/refs/heads`"),
+        ("vendored/lib/.git/HEAD", "line 4 `!vendored/lib/.git/HEAD`"),
+    ] {
+        assert!(
+            s.warnings.iter().any(|w| w.contains(&format!("kept {p:?}"))
+                && w.contains(line)
+                && w.contains("sends it on purpose")),
+            "{p}: {:?}",
+            s.warnings
+        );
+    }
+    assert!(
+        !s.not_carried
+            .iter()
+            .any(|(_, l, _)| l.contains("!.git/HEAD")),
+        "{:?}",
+        s.not_carried
+    );
+}
+
 /// A log in test data (loki's fluentd `spec/gems/fluent/plugin/data/non_utf8.log`, which its
 /// specs read) stays when a Dockerfile copying it runs the tests, said in a warning; other logs
 /// still go, and the same log goes when no step runs tests.
