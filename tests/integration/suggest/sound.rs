@@ -791,6 +791,66 @@ fn the_users_own_exceptions_inside_a_removed_directory_stand() {
     );
 }
 
+/// A COPY source naming an ARG with no value: the user's protective lines that match nothing
+/// today (`.env`, `*.pem`, `.DS_Store`, `.idea`) are carried all the same; an unset variable
+/// inside one path component keeps that component as a glob (`!app-*`, `!minio-*.*`), which
+/// sends the entry any value names (one created later too) under both builders; a variable that
+/// is a whole top-level component keeps every top-level entry, protective lines carried too.
+#[test]
+fn an_unset_arg_keeps_a_component_glob_and_the_protective_lines() {
+    let protective = ".env\n*.pem\n.DS_Store\n.idea\nother\n";
+    for (df, glob, later) in [
+        (
+            "FROM alpine\nARG RELEASE\nCOPY ./app-${RELEASE} /x\n",
+            "!app-*",
+            "app-2/b.txt",
+        ),
+        (
+            "FROM alpine\nARG TARGETARCH\nARG RELEASE\nCOPY ./minio-${TARGETARCH}.${RELEASE} /x\n",
+            "!minio-*.*",
+            "minio-riscv64.2/m",
+        ),
+    ] {
+        let env = TestEnv::new();
+        env.file("app-1/a.txt", "a")
+            .file("minio-amd64.1/m", "m")
+            .file("other/o.txt", "o")
+            .file("notes/n.txt", "n")
+            .file("Dockerfile", df)
+            .dockerignore(protective);
+        let s = suggest_and_write(&env, None, &opts());
+        let lines: Vec<&str> = s.text.lines().collect();
+        assert!(lines.contains(&glob), "{}", s.text);
+        for l in [".env", "*.pem", ".DS_Store", ".idea"] {
+            assert!(lines.contains(&l), "{l}: {}", s.text);
+        }
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.contains("ARG with no value") && w.contains(glob)),
+            "{:?}",
+            s.warnings
+        );
+        env.file(later, "x");
+        for sent in sent_both(&env, None) {
+            assert!(sent.contains(later), "{later}: {}", s.text);
+            assert!(!sent.contains("notes/n.txt"), "{}", s.text);
+        }
+    }
+    // A variable that is a whole top-level component: every top-level entry, and the protective
+    // lines carried.
+    let env = TestEnv::new();
+    env.file("app-1/a.txt", "a")
+        .file("Dockerfile", "FROM alpine\nARG APP\nCOPY ./${APP} /x\n")
+        .dockerignore(protective);
+    let s = suggest_and_write(&env, None, &opts());
+    let lines: Vec<&str> = s.text.lines().collect();
+    assert!(lines.contains(&"!app-1"), "{}", s.text);
+    for l in [".env", "*.pem", ".DS_Store", ".idea"] {
+        assert!(lines.contains(&l), "{l}: {}", s.text);
+    }
+}
+
 /// A log in test data (loki's fluentd `spec/gems/fluent/plugin/data/non_utf8.log`, which its
 /// specs read) stays when a Dockerfile copying it runs the tests, said in a warning; other logs
 /// still go, and the same log goes when no step runs tests.
