@@ -789,6 +789,29 @@ fn the_users_own_exceptions_inside_a_removed_directory_stand() {
         "{:?}",
         s.not_carried
     );
+    // An exception taking a whole directory inside `.git` (`!.git/refs/**`) is such a choice too.
+    let env = TestEnv::new();
+    env.file("src/main.rs", "fn main() {}\n")
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file(".git/refs/heads/main", "0123abcd\n")
+        .file(".git/refs/tags/v1", "0123abcd\n")
+        .file(".git/objects/ab/cdef", "obj")
+        .file("Dockerfile", "FROM alpine\nCOPY . .\n")
+        .dockerignore(".git/*\n!.git/HEAD\n!.git/refs/**\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains(".git/HEAD"), "{}", s.text);
+        assert!(sent.contains(".git/refs/heads/main"), "{}", s.text);
+        assert!(sent.contains(".git/refs/tags/v1"), "{}", s.text);
+        assert!(!sent.contains(".git/objects/ab/cdef"), "{}", s.text);
+    }
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("kept \".git/refs\"") && w.contains("line 3 `!.git/refs/**`")),
+        "{:?}",
+        s.warnings
+    );
 }
 
 /// A COPY source naming an ARG with no value: the user's protective lines that match nothing
