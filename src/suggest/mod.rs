@@ -384,13 +384,55 @@ fn user_keep(
             ));
             continue;
         }
+        // What of it the current file sends: all of it, one line; else (`!.git/objects` then
+        // `.git/objects/*`) the entries below that it sends whole, never what it keeps out.
+        let mut lines = Vec::new();
+        sent_whole_below(m, i as u32, sent_before, &mut lines);
+        if lines.is_empty() {
+            continue;
+        }
         warnings.push(format!(
-            "kept {p:?}: line {n} `{line}` of the current ignore file sends it on purpose, inside {}/ which is removed ({why})",
+            "kept {p:?}{}: line {n} `{line}` of the current ignore file sends it on purpose, inside {}/ which is removed ({why})",
+            if lines.len() == 1 && lines[0] == *p {
+                String::new()
+            } else {
+                format!(" (what the current file sends of it: {} line(s))", lines.len())
+            },
             m.paths[a as usize]
         ));
-        out.insert(p.clone());
+        out.extend(lines);
     }
     out
+}
+
+/// Whether every regular file at or below `i` is sent today.
+fn all_sent_below(m: &Model, i: u32, sent_before: &[bool]) -> bool {
+    let mut stack = vec![i];
+    while let Some(j) = stack.pop() {
+        if m.is_dir(j) {
+            stack.extend(m.kids.of(j).iter().copied());
+        } else if !sent_before[j as usize] {
+            return false;
+        }
+    }
+    true
+}
+
+/// The fewest writable paths at or below `i` that cover what is sent today and nothing else.
+fn sent_whole_below(m: &Model, i: u32, sent_before: &[bool], out: &mut Vec<String>) {
+    let p = &m.paths[i as usize];
+    if !sent_before[i as usize] {
+        return;
+    }
+    if all_sent_below(m, i, sent_before) && keep_pattern(p).is_some() {
+        out.push(p.clone());
+        return;
+    }
+    if m.is_dir(i) && std::str::from_utf8(m.tree.name(i)).is_ok_and(plan::plain) {
+        for &c in m.kids.of(i) {
+            sent_whole_below(m, c, sent_before, out);
+        }
+    }
 }
 
 /// The strict removal reason of each node: its own rule or an ancestor's (never for a node a

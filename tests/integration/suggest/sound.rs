@@ -812,6 +812,23 @@ fn the_users_own_exceptions_inside_a_removed_directory_stand() {
         "{:?}",
         s.warnings
     );
+    // What the user's file keeps out below its own exception stays out (`!.git/objects` then
+    // `.git/objects/*`: the directory, not the objects).
+    let env = TestEnv::new();
+    env.file("src/main.rs", "fn main() {}\n")
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file(".git/refs/heads/main", "0123abcd\n")
+        .file(".git/objects/ab/cdef", "obj")
+        .file(".git/objects/info/packs", "p")
+        .file("Dockerfile", "FROM alpine\nCOPY . .\n")
+        .dockerignore(".git\n!.git/HEAD\n!.git/refs\n!.git/objects\n.git/objects/*\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains(".git/HEAD"), "{}", s.text);
+        assert!(sent.contains(".git/refs/heads/main"), "{}", s.text);
+        assert!(!sent.contains(".git/objects/ab/cdef"), "{}", s.text);
+        assert!(!sent.contains(".git/objects/info/packs"), "{}", s.text);
+    }
 }
 
 /// A COPY source naming an ARG with no value: the user's protective lines that match nothing
