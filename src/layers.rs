@@ -166,7 +166,12 @@ pub(crate) fn installs(text: &str) -> Vec<Install> {
             .iter()
             .map(String::as_str)
             .skip_while(|w| {
-                (w.contains('=') && !w.starts_with('-')) || matches!(*w, "sudo" | "exec" | "env")
+                (w.contains('=') && !w.starts_with('-'))
+                    || matches!(*w, "sudo" | "exec" | "env")
+                    // RUN's own flags, which the step text keeps (`--mount=type=cache,…`).
+                    || ["--mount=", "--network=", "--security="]
+                        .iter()
+                        .any(|f| w.starts_with(f))
             })
             .collect();
         let Some(&cmd) = words.first() else { continue };
@@ -225,6 +230,12 @@ pub(crate) fn installs(text: &str) -> Vec<Install> {
             "poetry" if sub == Some("install") => Some(mk("poetry", None, vec![])),
             "go" if args.starts_with(&["mod", "download"]) => Some(mk("go", None, vec![])),
             "cargo" if sub == Some("fetch") => Some(mk("cargo", None, vec![])),
+            // cargo-chef: `cargo chef cook` builds the dependencies from a recipe (the
+            // manifests, copied from a planner stage): the install step, so a later
+            // `COPY . .` and `cargo build` is the build itself. `cargo chef prepare` is not.
+            "cargo" if sub == Some("chef") && args.contains(&"cook") => {
+                Some(mk("cargo", None, vec![]))
+            }
             "cargo" if sub == Some("build") => {
                 Some(mk("cargo", Some("cargo fetch".into()), vec![]))
             }

@@ -269,6 +269,56 @@ fn installs_are_recognised_in_shell_and_json_forms() {
     assert_eq!(eco("./mvnw -B package"), ["maven"]);
     assert_eq!(eco("go mod download; go build ./..."), ["go"]);
     assert_eq!(eco("echo go mod download"), Vec::<&str>::new());
+    assert_eq!(
+        eco("cargo chef cook --release --recipe-path recipe.json"),
+        ["cargo"]
+    );
+    assert_eq!(
+        eco("cargo chef prepare --recipe-path recipe.json"),
+        Vec::<&str>::new()
+    );
+    // RUN's own flags stay in the step text.
+    assert_eq!(eco("--mount=type=cache,target=/root/.npm npm ci"), ["npm"]);
+}
+
+/// cargo-chef: the planner stage copies everything to write the recipe, the builder stage
+/// cooks the dependencies from the recipe (copied `--from=planner`), then copies the sources
+/// and builds. The install (`cargo chef cook`) comes before `COPY . .`: no DF010, with or
+/// without a cache mount. Without the cook step the same builder is flagged.
+#[test]
+fn cargo_chef_is_not_flagged() {
+    let files = &["Cargo.toml", "Cargo.lock", "src/main.rs", "src/lib.rs"];
+    for cook in [
+        "RUN cargo chef cook --release --recipe-path recipe.json",
+        "RUN --mount=type=cache,target=/usr/local/cargo/registry cargo chef cook --release --recipe-path recipe.json",
+    ] {
+        let df = format!(
+            "FROM rust:1 AS chef\nRUN cargo install cargo-chef\nWORKDIR /app\n\nFROM chef AS planner\nCOPY . .\nRUN cargo chef prepare --recipe-path recipe.json\n\nFROM chef AS builder\nCOPY --from=planner /app/recipe.json recipe.json\n{cook}\nCOPY . .\nRUN cargo build --release\n\nFROM debian:bookworm-slim\nCOPY --from=builder /app/target/release/x /usr/local/bin/x\n"
+        );
+        let r = report(files, &df);
+        assert!(df010(&r).is_empty(), "{cook}: {:?}", r.findings);
+        // The layer view marks the cook step as the install.
+        let builder = r
+            .layers
+            .as_ref()
+            .unwrap()
+            .iter()
+            .find(|s| s.name.as_deref() == Some("builder"))
+            .expect("builder stage");
+        assert!(
+            builder
+                .steps
+                .iter()
+                .any(|s| s.line == 11 && s.install.as_deref() == Some("cargo")),
+            "{:?}",
+            builder.steps
+        );
+    }
+    let r = report(
+        files,
+        "FROM rust:1 AS builder\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\n",
+    );
+    assert_eq!(df010(&r).len(), 1, "{:?}", r.findings);
 }
 
 #[test]

@@ -148,6 +148,77 @@ pub(crate) fn broad_prefix(raw: &str) -> String {
     out.join("/")
 }
 
+/// For a source whose unset variables sit inside one path component after plain directories
+/// (`./minio-${TARGETARCH}.${RELEASE}`, `src/app-${V}/bin`): that component with each variable
+/// replaced by `*` (`minio-*.*`, `src/app-*`), which selects what the instruction copies whatever
+/// the values (an unset ARG expands to nothing, which `*` matches too; a value holding `/` names
+/// an entry below the matched directory). Sound as a keep line under both builders: the
+/// directories above it are plain text (the classic builder's literal prefix test), and the
+/// glob matches the entry itself, which then sends its subtree. `None` when a directory before
+/// it is not plain, the component holds no literal text besides the variables (`${APP}` would
+/// be `*`: every entry), or the text has escapes, quotes or `..`.
+pub(crate) fn component_glob(raw: &str) -> Option<String> {
+    if !raw.contains('$') || raw.contains(['\\', '`', '"', '\'', '[', ']']) {
+        return None;
+    }
+    let t = raw.trim_start_matches("./").trim_start_matches('/');
+    let mut dirs: Vec<&str> = Vec::new();
+    for comp in t.split('/') {
+        if comp.is_empty() || comp == "." {
+            continue;
+        }
+        if !comp.contains('$') {
+            if comp == ".." || comp.contains(['*', '?']) {
+                return None;
+            }
+            dirs.push(comp);
+            continue;
+        }
+        let g = any_value_component(comp)?;
+        if !g.chars().any(|c| c != '*' && c != '?') {
+            return None;
+        }
+        dirs.push(&g);
+        let out = dirs.join("/");
+        return crate::dockerignore::PatternSet::parse(format!("!{out}").as_bytes())
+            .is_ok_and(|s| !s.patterns().iter().any(|p| p.is_broken()))
+            .then_some(out);
+    }
+    None
+}
+
+/// One path component with each variable (`$V`, `${V}`, `${V:-x}`) replaced by `*`.
+fn any_value_component(comp: &str) -> Option<String> {
+    let b = comp.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'$' {
+            let ch = comp[i..].chars().next()?;
+            out.push(ch);
+            i += ch.len_utf8();
+            continue;
+        }
+        let end = if b.get(i + 1) == Some(&b'{') {
+            i + 2 + comp[i + 2..].find('}')? + 1
+        } else {
+            let n = comp[i + 1..]
+                .bytes()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                .count();
+            if n == 0 {
+                return None;
+            }
+            i + 1 + n
+        };
+        if !out.ends_with('*') {
+            out.push('*');
+        }
+        i = end;
+    }
+    Some(out)
+}
+
 /// The selections of one Dockerfile, with warnings for unresolved sources.
 pub(crate) fn sels_of(t: &Target, warnings: &mut Vec<String>) -> (Vec<Sel>, bool) {
     let mut sels = Vec::new();
@@ -157,6 +228,21 @@ pub(crate) fn sels_of(t: &Target, warnings: &mut Vec<String>) -> (Vec<Sel>, bool
             continue;
         }
         if s.unresolved {
+            if let Some(g) = component_glob(&s.raw) {
+                let w = format!(
+                    "{}: {} {} (line {}) uses an ARG with no value: keeping `!{g}`, the component with each variable replaced by `*`, which sends what any value names under both builders (set it with --build-arg for a tighter file)",
+                    t.rel, s.instruction, s.raw, s.line,
+                );
+                if !warnings.contains(&w) {
+                    warnings.push(w);
+                }
+                let mut sel = Sel::from_source(s);
+                sel.prefix = broad_prefix(&s.raw);
+                sel.path = g;
+                sel.wildcard = true;
+                sels.push(sel);
+                continue;
+            }
             let p = broad_prefix(&s.raw);
             let w = format!(
                 "{}: {} {} (line {}) uses an ARG with no value: keeping {} (set it with --build-arg for a tighter file)",

@@ -150,6 +150,18 @@ pub(crate) fn render(plan: &Plan, header: &[String]) -> String {
             }
         }
     }
+    if !plan.user_keep.is_empty() {
+        s.push_str(
+            "\n# Sent on purpose by the current ignore file's own exception lines, inside an entry\n# removed above.\n",
+        );
+        for k in &plan.user_keep {
+            if let Some(p) = keep_pattern(k) {
+                s.push('!');
+                s.push_str(&p);
+                s.push('\n');
+            }
+        }
+    }
     s
 }
 

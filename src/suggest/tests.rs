@@ -20,6 +20,32 @@ fn patterns() {
     assert_eq!(broad_prefix("a/*/$X"), "a");
 }
 
+#[test]
+fn unset_variables_inside_one_component_become_a_glob() {
+    use model::component_glob;
+    assert_eq!(
+        component_glob("./minio-${TARGETARCH}.${RELEASE}").as_deref(),
+        Some("minio-*.*")
+    );
+    assert_eq!(component_glob("./app-$RELEASE").as_deref(), Some("app-*"));
+    // Cut after the component: what it matches is sent whole.
+    assert_eq!(
+        component_glob("src/app-${V}/bin").as_deref(),
+        Some("src/app-*")
+    );
+    assert_eq!(
+        component_glob("dist/${A}-${B:-x}").as_deref(),
+        Some("dist/*-*")
+    );
+    // A variable alone (every entry), after a wildcard directory, or with quotes/escapes: none.
+    assert_eq!(component_glob("./${APP}"), None);
+    assert_eq!(component_glob("src/${APP}/x"), None);
+    assert_eq!(component_glob("a*/b-${X}"), None);
+    assert_eq!(component_glob("../x-${X}"), None);
+    assert_eq!(component_glob("\"x-${X}\""), None);
+    assert_eq!(component_glob("plain/path"), None);
+}
+
 fn src(path: &str, wildcard: bool, excludes: &[&str]) -> ContextSource {
     ContextSource {
         line: 1,

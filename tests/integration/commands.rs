@@ -424,6 +424,39 @@ fn man_page_has_exit_status_and_no_missing_pages() {
     }
 }
 
+/// A multi-stage build without `--target`: the transfer set covers every stage the build runs
+/// (the builder stage's `COPY src`, the final stage's `COPY README.md`; the final stage copies the
+/// rest `--from=builder`), not the last stage alone, and not a stage nothing uses (BuildKit skips
+/// it). The JSON figures and the human `Transfer` line agree; `--target builder` counts that
+/// stage only.
+#[test]
+fn multi_stage_transfer_covers_every_stage_the_build_runs() {
+    let env = TestEnv::new();
+    env.sized("src/a.bin", 5000)
+        .sized("src/b.bin", 3000)
+        .sized("docs/big.bin", 7000)
+        .file("README.md", "x\n")
+        .file(
+            "Dockerfile",
+            "FROM alpine AS builder\nCOPY src /src\nRUN ls /src\nFROM alpine AS docs\nCOPY docs /docs\nFROM alpine\nCOPY --from=builder /src /app\nCOPY README.md /app/\n",
+        );
+    let v = json(&run(&env, &["--format", "json", "."]));
+    assert_eq!(v["transfer_files"], 3, "{v:#}");
+    assert_eq!(v["transfer_bytes"], 8002, "{v:#}");
+    let human = text(&run(&env, &["--color", "never", "."]).stdout);
+    let line = human
+        .lines()
+        .find(|l| l.starts_with("Transfer"))
+        .unwrap_or_else(|| panic!("{human}"));
+    assert!(line.contains("8.00 kB in 3 files"), "{line}\n{human}");
+    let v = json(&run(
+        &env,
+        &["--format", "json", "--target", "builder", "."],
+    ));
+    assert_eq!(v["transfer_files"], 2, "{v:#}");
+    assert_eq!(v["transfer_bytes"], 8000, "{v:#}");
+}
+
 #[test]
 fn completions_for_every_shell_name_the_subcommands() {
     let env = TestEnv::new();

@@ -741,6 +741,156 @@ fn the_users_own_exception_for_a_secret_stands() {
     );
 }
 
+/// The user's own `!` lines inside a directory suggest removes whole survive: `.git` then
+/// `!.git/HEAD` and `!.git/refs/heads` (the build reads its version from them) with `COPY . .`
+/// still send those files under both builders, and a warning says the user's file asked; the
+/// rest of `.git` (and a nested one below a copied directory, with its own exception) goes.
+#[test]
+fn the_users_own_exceptions_inside_a_removed_directory_stand() {
+    let env = TestEnv::new();
+    env.file("Cargo.toml", "[package]\n")
+        .file("src/main.rs", "fn main() {}\n")
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file(".git/refs/heads/main", "0123abcd\n")
+        .file(".git/objects/ab/cdef", "obj")
+        .file(".git/config", "[core]\n")
+        .file("vendored/lib/.git/HEAD", "ref\n")
+        .file("vendored/lib/.git/index", "idx")
+        .file("vendored/lib/a.c", "int a;\n")
+        .file("Dockerfile", "FROM alpine\nCOPY . .\nRUN cat .git/HEAD\n")
+        .dockerignore("**/.git\n!.git/HEAD\n!.git/refs/heads\n!vendored/lib/.git/HEAD\n.env\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains(".git/HEAD"), "{}", s.text);
+        assert!(sent.contains(".git/refs/heads/main"), "{}", s.text);
+        assert!(sent.contains("vendored/lib/.git/HEAD"), "{}", s.text);
+        assert!(sent.contains("src/main.rs"), "{}", s.text);
+        assert!(!sent.contains(".git/objects/ab/cdef"), "{}", s.text);
+        assert!(!sent.contains(".git/config"), "{}", s.text);
+        assert!(!sent.contains("vendored/lib/.git/index"), "{}", s.text);
+    }
+    for (p, line) in [
+        (".git/HEAD", "line 2 `!.git/HEAD`"),
+        (".git/refs/heads", "line 3 `!.git/refs/heads`"),
+        ("vendored/lib/.git/HEAD", "line 4 `!vendored/lib/.git/HEAD`"),
+    ] {
+        assert!(
+            s.warnings.iter().any(|w| w.contains(&format!("kept {p:?}"))
+                && w.contains(line)
+                && w.contains("sends it on purpose")),
+            "{p}: {:?}",
+            s.warnings
+        );
+    }
+    assert!(
+        !s.not_carried
+            .iter()
+            .any(|(_, l, _)| l.contains("!.git/HEAD")),
+        "{:?}",
+        s.not_carried
+    );
+    // An exception taking a whole directory inside `.git` (`!.git/refs/**`) is such a choice too.
+    let env = TestEnv::new();
+    env.file("src/main.rs", "fn main() {}\n")
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file(".git/refs/heads/main", "0123abcd\n")
+        .file(".git/refs/tags/v1", "0123abcd\n")
+        .file(".git/objects/ab/cdef", "obj")
+        .file("Dockerfile", "FROM alpine\nCOPY . .\n")
+        .dockerignore(".git/*\n!.git/HEAD\n!.git/refs/**\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains(".git/HEAD"), "{}", s.text);
+        assert!(sent.contains(".git/refs/heads/main"), "{}", s.text);
+        assert!(sent.contains(".git/refs/tags/v1"), "{}", s.text);
+        assert!(!sent.contains(".git/objects/ab/cdef"), "{}", s.text);
+    }
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("kept \".git/refs\"") && w.contains("line 3 `!.git/refs/**`")),
+        "{:?}",
+        s.warnings
+    );
+    // What the user's file keeps out below its own exception stays out (`!.git/objects` then
+    // `.git/objects/*`: the directory, not the objects).
+    let env = TestEnv::new();
+    env.file("src/main.rs", "fn main() {}\n")
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file(".git/refs/heads/main", "0123abcd\n")
+        .file(".git/objects/ab/cdef", "obj")
+        .file(".git/objects/info/packs", "p")
+        .file("Dockerfile", "FROM alpine\nCOPY . .\n")
+        .dockerignore(".git\n!.git/HEAD\n!.git/refs\n!.git/objects\n.git/objects/*\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains(".git/HEAD"), "{}", s.text);
+        assert!(sent.contains(".git/refs/heads/main"), "{}", s.text);
+        assert!(!sent.contains(".git/objects/ab/cdef"), "{}", s.text);
+        assert!(!sent.contains(".git/objects/info/packs"), "{}", s.text);
+    }
+}
+
+/// A COPY source naming an ARG with no value: the user's protective lines that match nothing
+/// today (`.env`, `*.pem`, `.DS_Store`, `.idea`) are carried all the same; an unset variable
+/// inside one path component keeps that component as a glob (`!app-*`, `!minio-*.*`), which
+/// sends the entry any value names (one created later too) under both builders; a variable that
+/// is a whole top-level component keeps every top-level entry, protective lines carried too.
+#[test]
+fn an_unset_arg_keeps_a_component_glob_and_the_protective_lines() {
+    let protective = ".env\n*.pem\n.DS_Store\n.idea\nother\n";
+    for (df, glob, later) in [
+        (
+            "FROM alpine\nARG RELEASE\nCOPY ./app-${RELEASE} /x\n",
+            "!app-*",
+            "app-2/b.txt",
+        ),
+        (
+            "FROM alpine\nARG TARGETARCH\nARG RELEASE\nCOPY ./minio-${TARGETARCH}.${RELEASE} /x\n",
+            "!minio-*.*",
+            "minio-riscv64.2/m",
+        ),
+    ] {
+        let env = TestEnv::new();
+        env.file("app-1/a.txt", "a")
+            .file("minio-amd64.1/m", "m")
+            .file("other/o.txt", "o")
+            .file("notes/n.txt", "n")
+            .file("Dockerfile", df)
+            .dockerignore(protective);
+        let s = suggest_and_write(&env, None, &opts());
+        let lines: Vec<&str> = s.text.lines().collect();
+        assert!(lines.contains(&glob), "{}", s.text);
+        for l in [".env", "*.pem", ".DS_Store", ".idea"] {
+            assert!(lines.contains(&l), "{l}: {}", s.text);
+        }
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.contains("ARG with no value") && w.contains(glob)),
+            "{:?}",
+            s.warnings
+        );
+        env.file(later, "x");
+        for sent in sent_both(&env, None) {
+            assert!(sent.contains(later), "{later}: {}", s.text);
+            assert!(!sent.contains("notes/n.txt"), "{}", s.text);
+        }
+    }
+    // A variable that is a whole top-level component: every top-level entry, and the protective
+    // lines carried.
+    let env = TestEnv::new();
+    env.file("app-1/a.txt", "a")
+        .file("Dockerfile", "FROM alpine\nARG APP\nCOPY ./${APP} /x\n")
+        .dockerignore(protective);
+    let s = suggest_and_write(&env, None, &opts());
+    let lines: Vec<&str> = s.text.lines().collect();
+    assert!(lines.contains(&"!app-1"), "{}", s.text);
+    for l in [".env", "*.pem", ".DS_Store", ".idea"] {
+        assert!(lines.contains(&l), "{l}: {}", s.text);
+    }
+}
+
 /// A log in test data (loki's fluentd `spec/gems/fluent/plugin/data/non_utf8.log`, which its
 /// specs read) stays when a Dockerfile copying it runs the tests, said in a warning; other logs
 /// still go, and the same log goes when no step runs tests.
