@@ -190,6 +190,25 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
                 None,
             )
         }
+        "deps" if dir && installs.mix && sibling(m, i, "mix.exs") => {
+            return s(
+                Class::Deps,
+                "Elixir dependencies the Dockerfile re-fetches (`mix deps.get`)",
+                None,
+            )
+        }
+        "bundle"
+            if dir
+                && installs.bundle
+                && parent_is(m, i, "vendor")
+                && sibling(m, m.tree.nodes[i as usize].parent, "Gemfile") =>
+        {
+            return s(
+                Class::Deps,
+                "gems the Dockerfile re-installs (`bundle install`)",
+                None,
+            )
+        }
         ".idea" if dir => return s(Class::EditorOs, "editor settings", Some("**/.idea")),
         ".vscode" if dir => return s(Class::EditorOs, "editor settings", Some("**/.vscode")),
         ".DS_Store" if file => return s(Class::EditorOs, "macOS dropping", Some("**/.DS_Store")),
@@ -292,6 +311,8 @@ pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs
         python: true,
         cargo: true,
         composer: true,
+        mix: true,
+        bundle: true,
         tests: false,
         git: false,
         dotenv: false,
@@ -305,6 +326,8 @@ pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs
             out.python &= x.python;
             out.cargo &= x.cargo;
             out.composer &= x.composer;
+            out.mix &= x.mix;
+            out.bundle &= x.bundle;
             // Tests (git) are run by any of them: one is enough for a fixture (`.git`) to be
             // read.
             out.tests |= x.tests;

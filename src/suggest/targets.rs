@@ -26,6 +26,10 @@ pub(crate) struct Installs {
     pub cargo: bool,
     /// `composer install`/`update`: `vendor/` beside `composer.json`.
     pub composer: bool,
+    /// `mix deps.get`: Elixir's `deps/` beside `mix.exs`.
+    pub mix: bool,
+    /// `bundle install`: Bundler's `vendor/bundle` beside `Gemfile`.
+    pub bundle: bool,
     /// Runs the project's tests (`go test`, `npm test`, `pytest`, `cargo test`, `mvn verify`
     /// without `-DskipTests`, `gradle test`/`build`, `make test`, …), which may read test data.
     pub tests: bool,
@@ -68,6 +72,8 @@ impl Installs {
                     i.cargo = true
                 }
                 "composer" if matches!(next, "install" | "update" | "require") => i.composer = true,
+                "mix" if next == "deps.get" => i.mix = true,
+                "bundle" | "bundler" if matches!(next, "install" | "update") => i.bundle = true,
                 _ => {}
             }
         }

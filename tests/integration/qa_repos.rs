@@ -1312,3 +1312,51 @@ fn the_report_does_not_offer_to_exclude_a_dotenv_the_build_reads() {
     );
     assert_eq!(fix(&env), ".env");
 }
+
+/// Elixir and Ruby apps copied whole (`COPY . .`): a developer's `deps/` beside `mix.exs` and
+/// Bundler's `vendor/bundle` beside `Gemfile` are dependency trees the Dockerfile fetches again
+/// (`mix deps.get`, `bundle install`), removed and said so; without the install step they stay,
+/// and a `deps/` or `vendor/bundle` that is not beside the project file stays too.
+#[test]
+fn elixir_deps_and_bundler_gems_the_build_fetches_again_are_removed() {
+    for (run, removed) in [
+        ("RUN mix deps.get --only prod && bundle install\n", true),
+        ("RUN echo building\n", false),
+    ] {
+        let env = TestEnv::new();
+        env.file("Dockerfile", format!("FROM elixir\nCOPY . /app/\n{run}"))
+            .file("mix.exs", "defmodule X do end\n")
+            .file("lib/x.ex", "x\n")
+            .file("deps/plug/mix.exs", "p\n")
+            .file("Gemfile", "source 'https://rubygems.org'\n")
+            .file("vendor/bundle/ruby/3.3.0/gems/rack/lib/rack.rb", "r\n")
+            .file("vendor/assets/app.js", "a\n")
+            .file("docs/deps/notes.md", "n\n")
+            .dockerignore("*.tmp\n");
+        let (code, _, err) = suggest(&env, &["--write"]);
+        assert_eq!(code, Some(0), "{err}");
+        for b in ["buildkit", "classic"] {
+            let sent = text(&env.run(["list", "--builder", b, "."]).stdout);
+            for p in [
+                "deps/plug/mix.exs",
+                "vendor/bundle/ruby/3.3.0/gems/rack/lib/rack.rb",
+            ] {
+                assert_eq!(
+                    !sent.lines().any(|l| l == p),
+                    removed,
+                    "{b} {run} {p}: {sent}"
+                );
+            }
+            for p in [
+                "lib/x.ex",
+                "mix.exs",
+                "Gemfile",
+                "vendor/assets/app.js",
+                "docs/deps/notes.md",
+            ] {
+                assert!(sent.lines().any(|l| l == p), "{b} {run} {p}: {sent}");
+            }
+        }
+        assert_eq!(err.contains("mix deps.get"), removed, "{err}");
+    }
+}
