@@ -187,7 +187,8 @@ pub(crate) fn component_glob(raw: &str) -> Option<String> {
     None
 }
 
-/// One path component with each variable (`$V`, `${V}`, `${V:-x}`) replaced by `*`.
+/// Text (one path component, or a whole source) with each variable (`$V`, `${V}`, `${V:-x}`)
+/// replaced by `*`.
 fn any_value_component(comp: &str) -> Option<String> {
     let b = comp.as_bytes();
     let mut out = String::new();
@@ -298,33 +299,7 @@ pub(crate) fn any_value_glob(raw: &str) -> Option<String> {
     if !raw.contains('$') || raw.contains(['\\', '`', '"', '\'']) || broad_prefix(raw).is_empty() {
         return None;
     }
-    let b = raw.as_bytes();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] != b'$' {
-            let ch = raw[i..].chars().next()?;
-            out.push(ch);
-            i += ch.len_utf8();
-            continue;
-        }
-        let end = if b.get(i + 1) == Some(&b'{') {
-            i + 2 + raw[i + 2..].find('}')? + 1
-        } else {
-            let n = raw[i + 1..]
-                .bytes()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
-                .count();
-            if n == 0 {
-                return None;
-            }
-            i + 1 + n
-        };
-        if !out.ends_with('*') {
-            out.push('*');
-        }
-        i = end;
-    }
+    let out = any_value_component(raw)?;
     let out = out.trim_start_matches("./").trim_start_matches('/');
     let out = out.trim_end_matches('/');
     if out.split('/').any(|c| c == "..") {
