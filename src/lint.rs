@@ -577,6 +577,8 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
         })
     };
     let mut breaks: Vec<Option<Vec<u8>>> = vec![None; cands.len()];
+    // The fix would exclude unflagged files while no Dockerfile says what the build copies.
+    let mut unknown = vec![false; cands.len()];
     let mut flagged = vec![false; cands.len()];
     let mut stats = vec![(0u64, 0u64, None::<Vec<u8>>); cands.len()];
     for id in tree.sent() {
@@ -615,14 +617,15 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
                 // fix; excluding copied source is not.
                 // The smallest path is the example: the walk's order varies from run to run.
                 let smaller = |cur: &Option<Vec<u8>>| cur.as_ref().is_none_or(|c| path < *c);
-                if smaller(&breaks[k])
-                    && !comp_flagged
-                    && used()
-                        .as_ref()
-                        .is_some_and(|u| u.get(id as usize).copied().unwrap_or(false))
-                    && !is_ignored(&tree.path(comp))
-                {
-                    breaks[k] = Some(path.clone());
+                if smaller(&breaks[k]) && !comp_flagged && !is_ignored(&tree.path(comp)) {
+                    match used().as_ref() {
+                        Some(u) if u.get(id as usize).copied().unwrap_or(false) => {
+                            breaks[k] = Some(path.clone());
+                        }
+                        Some(_) => {}
+                        // No Dockerfile says what is copied: this unflagged file may be.
+                        None => unknown[k] = true,
+                    }
                 }
                 stats[k].0 += 1;
                 stats[k].1 += n.size;
@@ -649,12 +652,18 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             n => format!("only matches {n} levels below the context root"),
         };
         // A fix that would exclude a file the build copies is no fix: said instead.
+        // Without a Dockerfile nothing says what the build copies: the pattern is asked about,
+        // not offered as the fix.
         let (fix, ask) = match &breaks[k] {
+            None if unknown[k] => (
+                String::new(),
+                format!("did you mean `{generic}`? (no Dockerfile analysed: check with -f that the build copies none of them)"),
+            ),
             None => (generic.clone(), format!("did you mean `{generic}`?")),
             Some(b) => (
                 String::new(),
                 format!(
-                    "`{generic}` would also exclude {}, which the build copies: exclude the deeper entries by path instead",
+                    "if you meant `{generic}`, it would also exclude {}, which the build copies: name the deeper entries you want out by path instead",
                     show(b)
                 ),
             ),

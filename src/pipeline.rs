@@ -76,12 +76,13 @@ pub(crate) fn is_dockerfile_name(name: &[u8]) -> bool {
         || n.starts_with(b"containerfile.")
 }
 
-/// Every file in the analysed tree (sent or not) whose name looks like a Dockerfile, in byte
-/// order, escaped for display.
+/// Every file the context sends whose name looks like a Dockerfile, in byte order, escaped for
+/// display.
 pub(crate) fn dockerfiles_in(a: &Analysis) -> Vec<String> {
     let t = &a.tree;
     let mut v: Vec<Vec<u8>> = (0..t.nodes.len() as u32)
         .filter(|&i| t.nodes[i as usize].kind == crate::tree::Kind::File)
+        .filter(|&i| t.nodes[i as usize].state == crate::tree::State::Sent)
         .filter(|&i| is_dockerfile_name(t.name(i)))
         .map(|i| t.path(i))
         .collect();
@@ -152,22 +153,86 @@ pub(crate) fn name_given(cfg: &Config, e: Error) -> Error {
 
 /// The note for a context without a Dockerfile: which ones exist.
 pub(crate) fn no_dockerfile_note(a: &Analysis) -> String {
-    let found = dockerfiles_in(a);
+    let sent = dockerfiles_in(a);
     let root = crate::render::escape_controls(&a.resolved.root.display().to_string());
-    if found.is_empty() {
-        format!("no Dockerfile in {root}, and none elsewhere in the context: `docker build` needs one (-f); the context itself does not depend on it")
-    } else {
-        let shown: Vec<&str> = found.iter().take(20).map(String::as_str).collect();
-        let more = if found.len() > 20 {
-            format!(" and {} more", found.len() - 20)
+    // Dockerfiles the ignore file keeps out (linkding's `docker/*.Dockerfile` under a `*`
+    // allowlist) are looked for on disk: an excluded directory is not in the tree.
+    let kept_out: Vec<String> = dockerfiles_on_disk(&a.resolved.root)
+        .into_iter()
+        .filter(|p| !sent.contains(p))
+        .collect();
+    let list = |v: &[String]| {
+        let shown: Vec<&str> = v.iter().take(20).map(String::as_str).collect();
+        let more = if v.len() > 20 {
+            format!(" and {} more", v.len() - 20)
         } else {
             String::new()
         };
-        format!(
-            "no Dockerfile at the context root; Dockerfiles in the context: {}{more} (pass one with -f to check its COPY sources)",
-            shown.join(", ")
-        )
+        format!("{}{more}", shown.join(", "))
+    };
+    let hint = "pass one with -f to check its COPY sources";
+    match (sent.is_empty(), kept_out.is_empty()) {
+        (true, true) => format!("no Dockerfile in {root}, and none elsewhere in the context: `docker build` needs one (-f); the context itself does not depend on it"),
+        (false, true) => format!(
+            "no Dockerfile at the context root; Dockerfiles in the context: {} ({hint})",
+            list(&sent)
+        ),
+        (true, false) => format!(
+            "no Dockerfile at the context root; Dockerfiles the ignore file keeps out of the context: {} ({hint}: docker reads it even when it is not sent)",
+            list(&kept_out)
+        ),
+        (false, false) => format!(
+            "no Dockerfile at the context root; Dockerfiles in the context: {}; kept out of it by the ignore file: {} ({hint})",
+            list(&sent),
+            list(&kept_out)
+        ),
     }
+}
+
+/// Dockerfiles below `root` on disk, sent or not, in byte order and escaped: a bounded look
+/// (8 levels, 4,000 directories, 20 names; dependency trees and VCS data skipped) for a note.
+fn dockerfiles_on_disk(root: &Path) -> Vec<String> {
+    let mut found: Vec<Vec<u8>> = Vec::new();
+    let mut todo: Vec<(std::path::PathBuf, Vec<u8>, usize)> =
+        vec![(root.to_path_buf(), Vec::new(), 0)];
+    let mut dirs = 0;
+    while let Some((dir, rel, depth)) = todo.pop() {
+        dirs += 1;
+        if dirs > 4000 || found.len() >= 20 {
+            break;
+        }
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let name = e.file_name();
+            let nb = crate::sys::os_bytes(&name).into_owned();
+            let mut path = rel.clone();
+            if !path.is_empty() {
+                path.push(b'/');
+            }
+            path.extend_from_slice(&nb);
+            // Never through a symlink (docker does not follow them either).
+            let Ok(ft) = e.file_type() else {
+                continue;
+            };
+            if ft.is_dir() {
+                if depth < 8
+                    && !matches!(
+                        &nb[..],
+                        b".git" | b"node_modules" | b"vendor" | b"target" | b".venv" | b"venv"
+                    )
+                {
+                    todo.push((e.path(), path, depth + 1));
+                }
+            } else if ft.is_file() && is_dockerfile_name(&nb) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found.truncate(20);
+    found.iter().map(|p| crate::render::escape(p)).collect()
 }
 
 /// What makes two analyses one walk: the root, the builder (classic or not), the ignore text,

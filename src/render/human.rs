@@ -87,7 +87,7 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
         _ if r.engine == "podman-remote" => {
             "podman-remote (podman build on macOS/Windows, --remote)"
         }
-        Builder::Buildkit => "BuildKit (default builder)",
+        Builder::Buildkit => "BuildKit (docker's default since 23.0)",
         Builder::Classic => "classic builder (DOCKER_BUILDKIT=0)",
     };
     writeln!(o, "{} {}", st.bold("Context"), esc(&r.context))?;

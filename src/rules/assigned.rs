@@ -510,6 +510,14 @@ fn secret_name_kind(words: &[Vec<u8>]) -> Option<Kind> {
         "usage",
         "method",
         "kms",
+        "namespace",
+        "namespaces",
+        "region",
+        "bucket",
+        "volume",
+        "mount",
+        "annotation",
+        "annotations",
     ];
     let is = |w: &Vec<u8>, s: &str| w.as_slice() == s.as_bytes();
     // Variables a front-end build inlines into the JavaScript bundle it ships to browsers

@@ -17,7 +17,8 @@ fn re(s: &str) -> Regex {
 /// `test*`, `*fixtures` or `*fixture` (`test-fixtures`, `api_fixtures`, a misspelt
 /// `text-fixtures`), `*-tests`/`*_tests`/`*-test`/`*_test` (`integration-tests`),
 /// `integration`, `__tests__`, `spec`, `specs`, `e2e` or `__mocks__`, or a
-/// file named like a test (`*_test.go`, `test_*.py`, `*.test.ts`, `*.spec.js`, `*Test.java`, …).
+/// file named like a test or its fixtures (`*_test.go`, `test_*.py`, `*.test.ts`, `*.spec.js`,
+/// `*Test.java`, `*_fixtures.go`, …).
 /// Keys found there are usually fake: graded lower and labelled as test fixtures.
 pub(crate) fn is_test_path(path: &[u8]) -> bool {
     let mut comps = path.split(|&b| b == b'/').peekable();
@@ -94,6 +95,8 @@ fn test_file_name(name: &[u8], low: &[u8]) -> bool {
     };
     stem.ends_with(b"_test")
         || stem.ends_with(b"_spec")
+        || stem.ends_with(b"_fixtures")
+        || stem.ends_with(b"_fixture")
         || stem.ends_with(b".test")
         || stem.ends_with(b".spec")
         || stem.starts_with(b"test_")
@@ -606,6 +609,8 @@ mod tests {
             "integration/resources/tls/local.key",
             "integration-tests/certs/a.key",
             "acceptance_tests/a.yaml",
+            "internal/entity/auth_session_fixtures.go",
+            "spec/support/user_fixture.rb",
         ] {
             assert!(is_test_path(p.as_bytes()), "{p}");
         }

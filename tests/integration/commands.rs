@@ -285,6 +285,24 @@ fn no_root_dockerfile_still_reports_and_lists() {
         "{}",
         text(&o.stdout)
     );
+    // Dockerfiles the ignore file keeps out (an allowlist) are named too, as kept out.
+    env.dockerignore("*\n!a.txt\n");
+    let o = run(&env, &["."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout)
+            .contains("keeps out of the context: docker/api/Dockerfile, web.Dockerfile ("),
+        "{}",
+        text(&o.stdout)
+    );
+    env.dockerignore("*\n!a.txt\n!web.Dockerfile\n");
+    let o = run(&env, &["."]);
+    assert!(
+        text(&o.stdout).contains("in the context: web.Dockerfile; kept out of it by the ignore file: docker/api/Dockerfile ("),
+        "{}",
+        text(&o.stdout)
+    );
+    std::fs::remove_file(env.ctx().join(".dockerignore")).expect("remove .dockerignore");
     // `-f X list`: list is the command, not the context.
     let o = run(&env, &["-f", "web.Dockerfile", "list"]);
     assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));

@@ -826,7 +826,7 @@ fn a_pattern_pinned_one_level_down_lets_deeper_entries_through() {
     assert_eq!(d[0]["fix"], "", "{v:#}");
     assert!(
         d[0]["message"].as_str().unwrap().contains(
-            "`**/bin` would also exclude src/Web/bin/Debug/net8.0/Web.dll, which the build copies"
+            "if you meant `**/bin`, it would also exclude src/Web/bin/Debug/net8.0/Web.dll, which the build copies"
         ),
         "{v:#}"
     );
@@ -1359,4 +1359,35 @@ fn elixir_deps_and_bundler_gems_the_build_fetches_again_are_removed() {
         }
         assert_eq!(err.contains("mix deps.get"), removed, "{err}");
     }
+}
+
+/// memos, wger: without a root Dockerfile lint cannot tell what the build copies, so a
+/// root-only pattern's `**/` form is asked about, not offered as the fix (`**/*.md` would drop a
+/// README that `-f scripts/Dockerfile` copies); with `-f` the check is made.
+#[test]
+fn lint_without_a_dockerfile_offers_no_widened_pattern_as_the_fix() {
+    let env = TestEnv::new();
+    env.file(
+        "scripts/Dockerfile",
+        "FROM scratch\nCOPY internal /app/internal\n",
+    )
+    .file("internal/email/README.md", "r\n")
+    .file("internal/main.go", "package main\n")
+    .file("README.md", "r\n")
+    .dockerignore("*.md\n");
+    let (_, v) = lint_json(&env);
+    let d = lint_findings(&v, "DI003");
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(d[0]["fix"], "", "{v:#}");
+    let msg = d[0]["message"].as_str().unwrap();
+    assert!(msg.contains("no Dockerfile analysed"), "{msg}");
+    let o = env.run(["lint", "--format", "json", "-f", "scripts/Dockerfile", "."]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let d = lint_findings(&v, "DI003");
+    assert_eq!(d[0]["fix"], "", "{v:#}");
+    let msg = d[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("internal/email/README.md, which the build copies"),
+        "{msg}"
+    );
 }

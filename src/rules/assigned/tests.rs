@@ -72,6 +72,8 @@ fn names() {
         "passwordless",
         "token_endpoint",
         "keyboard",
+        "secretNamespace",
+        "SECRETS_BUCKET",
     ] {
         assert!(kind(n).is_none(), "{n}");
     }
