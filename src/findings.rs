@@ -463,11 +463,9 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
     // Largest first, one task per rayon job: the default splitting hands each thread a
     // contiguous half, and one half can hold nearly all the work.
     tasks.sort_by_key(|t| std::cmp::Reverse(idx.files[t.0 as usize]));
-    // The rules, then the files they pick read and scanned (secrets by content, which needs
-    // nothing from git): the git side overlaps the reads, the longest step.
-    let by_rules = || -> (Vec<Partial>, Vec<Cand>, Vec<(usize, Scanned)>) {
+    let by_rules = || -> Vec<Partial> {
         use rayon::prelude::*;
-        let mut parts: Vec<Partial> = tasks
+        tasks
             .par_iter()
             .with_max_len(1)
             .map(|(id, prefix, nest, deep)| {
@@ -475,19 +473,7 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
                     tree, &idx, &rules, opts, &no_data, *id, prefix, *nest, *deep,
                 )
             })
-            .collect();
-        let mut cands: Vec<Cand> = Vec::new();
-        for p in &mut parts {
-            cands.append(&mut p.content);
-        }
-        if cands.is_empty() {
-            return (parts, cands, Vec::new());
-        }
-        // The files of one directory side by side: the reader opens each directory once for
-        // all of them (the visit interleaves a directory's files with its subdirectories').
-        cands.sort_unstable_by_key(|c| (tree.nodes[c.id as usize].parent, c.id));
-        let scans = scan_files(a, opts, &cands);
-        (parts, cands, scans)
+            .collect()
     };
     // Side by side with the rules: which files git tracks, the Dockerfile's plan, and what is
     // sent although the repository's .gitignore ignores it (the entries below a directory the
@@ -505,13 +491,14 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
         };
         (git, ignored, exposure::plan(a, df))
     };
-    let ((parts, cands, scans), (git, ignored, plan)) = rayon::join(by_rules, by_git);
+    let (parts, (git, ignored, plan)) = rayon::join(by_rules, by_git);
     let tracked = git.tracked();
     // The rules' findings with their entries, until the large files below are sorted out.
     let mut found: Vec<(u32, Finding)> = Vec::new();
     let mut covered = vec![false; tree.nodes.len()];
     // Entries another (non-secret) finding names.
     let mut flagged = vec![false; tree.nodes.len()];
+    let mut cands: Vec<Cand> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     let mut heap: BinaryHeap<std::cmp::Reverse<(u64, Vec<u8>)>> = BinaryHeap::new();
     let mut accs: HashMap<u32, Acc> = HashMap::new();
@@ -550,6 +537,7 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
         for c in p.covered {
             covered[c as usize] = true;
         }
+        cands.extend(p.content);
         notes.extend(p.notes);
         for e in p.heap {
             heap.push(e);
@@ -611,17 +599,23 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
     let ignored = ignored.unwrap_or_default();
     notes.sort();
 
-    // Secrets by content: every candidate was read once, in parallel.
-    for (i, s) in scans {
-        let c = &cands[i];
-        let acc = accs.entry(c.id).or_insert_with(|| Acc {
-            path: tree.path(c.id),
-            files: 1,
-            bytes: idx.bytes[c.id as usize],
-            in_tree: true,
-            ..Acc::default()
-        });
-        acc.scanned = Some(s);
+    // Secrets by content: every candidate read once, in parallel.
+    if !cands.is_empty() {
+        // The files of one directory side by side: the reader opens each directory once for
+        // all of them (the visit interleaves a directory's files with its subdirectories').
+        cands.sort_unstable_by_key(|c| (tree.nodes[c.id as usize].parent, c.id));
+        let scans = scan_files(a, opts, &cands);
+        for (i, s) in scans {
+            let c = &cands[i];
+            let acc = accs.entry(c.id).or_insert_with(|| Acc {
+                path: tree.path(c.id),
+                files: 1,
+                bytes: idx.bytes[c.id as usize],
+                in_tree: true,
+                ..Acc::default()
+            });
+            acc.scanned = Some(s);
+        }
     }
     // Credentials in the Dockerfile's ARG/ENV values.
     if opts.content_max > 0 {
