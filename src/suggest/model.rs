@@ -126,6 +126,8 @@ pub(crate) struct Model {
     pub globs: Vec<String>,
     /// Every node path, for lookups.
     pub path_set: std::collections::HashSet<String>,
+    /// What git tracks in the context, read the first time it is asked.
+    git: std::sync::OnceLock<crate::findings::git::GitState>,
 }
 
 /// The literal directory an unresolved source certainly lies in: the text before the first
@@ -378,7 +380,16 @@ impl Model {
             needs,
             literals,
             globs,
+            git: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Whether git tracks `p` or a file below it (the index read once, on the first call).
+    pub(crate) fn tracked_below(&self, p: &str) -> bool {
+        self.git
+            .get_or_init(|| crate::findings::git::load(&self.tree_root))
+            .tracked()
+            .is_some_and(|t| t.has_below(p.as_bytes()))
     }
 
     /// The walk listed `p`.

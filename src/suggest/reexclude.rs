@@ -183,14 +183,26 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
                 None,
             )
         }
-        "vendor" if dir && installs.composer && sibling(m, i, "composer.json") => {
+        // A dependency directory git tracks is shipped on purpose (files composer, mix or
+        // bundler do not manage may live there): kept, and reported by its name rule.
+        "vendor"
+            if dir
+                && installs.composer
+                && sibling(m, i, "composer.json")
+                && !m.tracked_below(&m.paths[i as usize]) =>
+        {
             return s(
                 Class::Deps,
                 "Composer dependencies the Dockerfile re-installs",
                 None,
             )
         }
-        "deps" if dir && installs.mix && sibling(m, i, "mix.exs") => {
+        "deps"
+            if dir
+                && installs.mix
+                && sibling(m, i, "mix.exs")
+                && !m.tracked_below(&m.paths[i as usize]) =>
+        {
             return s(
                 Class::Deps,
                 "Elixir dependencies the Dockerfile re-fetches (`mix deps.get`)",
@@ -201,7 +213,8 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
             if dir
                 && installs.bundle
                 && parent_is(m, i, "vendor")
-                && sibling(m, m.tree.nodes[i as usize].parent, "Gemfile") =>
+                && sibling(m, m.tree.nodes[i as usize].parent, "Gemfile")
+                && !m.tracked_below(&m.paths[i as usize]) =>
         {
             return s(
                 Class::Deps,
@@ -457,12 +470,7 @@ pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> 
     let rules = RuleSet::new(&RuleConfig::default());
     // Which files git tracks, read once and only when a junk-named directory comes up: a tracked
     // `build/` or `logs/` is kept on purpose, as the report grades it.
-    let git = std::cell::OnceCell::new();
-    let tracked_below = |p: &str| {
-        git.get_or_init(|| crate::findings::git::load(&m.tree_root))
-            .tracked()
-            .is_some_and(|t| t.has_below(p.as_bytes()))
-    };
+    let tracked_below = |p: &str| m.tracked_below(p);
     // Notes in walk order; file notes of one rule in one directory are merged below.
     let mut out: Vec<Kept> = Vec::new();
     // Files and bytes at or below `i` that the proposed file still sends.

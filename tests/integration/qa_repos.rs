@@ -1316,7 +1316,8 @@ fn the_report_does_not_offer_to_exclude_a_dotenv_the_build_reads() {
 /// Elixir and Ruby apps copied whole (`COPY . .`): a developer's `deps/` beside `mix.exs` and
 /// Bundler's `vendor/bundle` beside `Gemfile` are dependency trees the Dockerfile fetches again
 /// (`mix deps.get`, `bundle install`), removed and said so; without the install step they stay,
-/// and a `deps/` or `vendor/bundle` that is not beside the project file stays too.
+/// and a `deps/` or `vendor/bundle` that is not beside the project file stays too, as does one
+/// git tracks (Composer's `vendor/` too).
 #[test]
 fn elixir_deps_and_bundler_gems_the_build_fetches_again_are_removed() {
     for (run, removed) in [
@@ -1358,6 +1359,36 @@ fn elixir_deps_and_bundler_gems_the_build_fetches_again_are_removed() {
             }
         }
         assert_eq!(err.contains("mix deps.get"), removed, "{err}");
+    }
+    // Tracked by git, the same directories are shipped on purpose: kept.
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM elixir\nCOPY . /app/\nRUN mix deps.get && bundle install && composer install\n",
+    )
+    .file("mix.exs", "defmodule X do end\n")
+    .file("deps/plug/mix.exs", "p\n")
+    .file("composer.json", "{}\n")
+    .file("vendor/acme/lib.php", "<?php\n")
+    .dockerignore("*.tmp\n");
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+            .args(args)
+            .current_dir(env.ctx())
+            .output()
+            .unwrap_or_else(|e| panic!("git is needed for this test and cannot be run: {e}"));
+        assert!(o.status.success(), "git {args:?}: {}", text(&o.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    for b in ["buildkit", "classic"] {
+        let sent = text(&env.run(["list", "--builder", b, "."]).stdout);
+        for p in ["deps/plug/mix.exs", "vendor/acme/lib.php"] {
+            assert!(sent.lines().any(|l| l == p), "{b} {p}: {sent}");
+        }
     }
 }
 
