@@ -220,6 +220,24 @@ fn documentation_examples_and_outputs() {
 }
 
 #[test]
+fn examples_in_documentation_strings_of_code() {
+    let v = gen(11, 40);
+    // An API description held in a string literal (escaped newlines) that shows a client
+    // configured with a sample key.
+    let described = format!(
+        "        .description(\"Send the key, for instance:\\n```js\\nconst c = new Client({{\\n  host: 'URL',\\n  apiKey: '{v}'\\n}})\\n```\")\n"
+    );
+    assert!(lines(&described, FileKind::Code).is_empty());
+    assert!(lines(&described, FileKind::Config).is_empty());
+    // Without the example wording the same embedded text is a leak.
+    let leaked = described.replace("for instance", "in production");
+    assert_eq!(lines(&leaked, FileKind::Code), [1]);
+    // Escaped newlines earlier on a line do not make a plain assignment an example.
+    let plain = format!("msg = \"a\\nb\"; apiKey = '{v}'\n");
+    assert_eq!(lines(&plain, FileKind::Code), [1]);
+}
+
+#[test]
 fn encoded_placeholders() {
     // base64 of readable text is a stand-in, base64 of random bytes is not.
     let text = "c2VjdXJl".to_string() + "LXBhc3N3b3Jk";
