@@ -770,8 +770,10 @@ fn random_literal(v: &[u8], kind: Kind, code: bool) -> bool {
     {
         return false;
     }
-    // Publishable keys meant for browsers: Stripe's `pk_live_…`/`pk_test_…`, Mapbox's `pk.…`.
-    if v.starts_with(b"pk_") || v.starts_with(b"pk.") {
+    // Publishable keys meant for browsers: Stripe's `pk_live_…`/`pk_test_…`, Mapbox's `pk.…`,
+    // PostHog's project key `phc_…` (write-only, sent by every page that loads PostHog; its
+    // personal API keys, `phx_…`, are secrets).
+    if v.starts_with(b"pk_") || v.starts_with(b"pk.") || v.starts_with(b"phc_") {
         return false;
     }
     if placeholder_words(v) || encoded_text(v) {

@@ -185,6 +185,18 @@ fn values() {
     );
     // Keys public by design: a publishable key, an Algolia DocSearch key.
     assert!(lines(&format!("accessToken: 'pk.{v}'"), FileKind::Config).is_empty());
+    assert!(lines(
+        &format!("private POSTHOG_API_KEY = 'phc_{v}';"),
+        FileKind::Code
+    )
+    .is_empty());
+    assert_eq!(
+        lines(
+            &format!("private POSTHOG_API_KEY = 'phx_{v}';"),
+            FileKind::Code
+        ),
+        [1]
+    );
     let docsearch =
         format!("algolia: {{\n  appId: 'X1',\n  apiKey: '{v}',\n  indexName: 'docs',\n}}");
     assert!(lines(&docsearch, FileKind::Code).is_empty());
