@@ -1238,6 +1238,52 @@ fn a_line_whose_matches_a_later_exception_sends_again_is_carried() {
     }
 }
 
+/// A Rails tree after a local run: `/tmp/*` matches only an empty directory (puma's
+/// `tmp/sockets`) besides the directories whose `.keep` later exceptions send again, and a
+/// nested pair (`/tmp/pids/*`, `!/tmp/pids/.keep`) re-includes a `.keep` the outer line already
+/// excluded. Both lines are carried, with their exceptions: no warning, the `.keep` files still
+/// go, and what a later run writes under `tmp/` stays out.
+#[test]
+fn a_line_matching_an_empty_directory_and_nested_exceptions_are_carried() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM ruby\nCOPY . /rails\n")
+        .file("Gemfile", "source 'x'\n")
+        .file("app/models/user.rb", "class User; end\n")
+        .file("tmp/.keep", "")
+        .file("tmp/pids/.keep", "")
+        .dir("tmp/sockets")
+        .dockerignore("/tmp/*\n!/tmp/.keep\n\n/tmp/pids/*\n!/tmp/pids/.keep\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("not carried over"), "{err}");
+    let written = std::fs::read_to_string(env.path(".dockerignore")).unwrap();
+    for l in ["/tmp/*", "!/tmp/.keep", "/tmp/pids/*", "!/tmp/pids/.keep"] {
+        assert!(written.lines().any(|w| w == l), "{l}: {written}");
+    }
+    env.file("tmp/pids/server.pid", "1\n")
+        .file("tmp/cache/bootsnap/x", "c\n")
+        .file("tmp/local_secret.txt", "s\n");
+    for b in ["buildkit", "classic"] {
+        let sent = text(&env.run(["list", "--builder", b, "."]).stdout);
+        for p in [
+            "Gemfile",
+            "app/models/user.rb",
+            "tmp/.keep",
+            "tmp/pids/.keep",
+        ] {
+            assert!(sent.lines().any(|l| l == p), "{b} {p}: {sent}\n{written}");
+        }
+        for p in [
+            "tmp/pids/server.pid",
+            "tmp/cache/bootsnap/x",
+            "tmp/local_secret.txt",
+            "tmp/sockets/",
+        ] {
+            assert!(!sent.lines().any(|l| l == p), "{b} {p}: {sent}\n{written}");
+        }
+    }
+}
+
 /// symfony-docker: the prod stage copies the app (`COPY . ./`) and runs `composer dump-env prod`
 /// (and `bin/console` through the post-install scripts), which read the committed `.env` and
 /// fail without it. That `.env` (beside `composer.json`) stays, said; `.env.local` and a `.env`
