@@ -555,6 +555,55 @@ fn a_git_directory_the_build_runs_git_on_is_kept() {
     assert!(!list.lines().any(|l| l.starts_with(".git/")), "{list}");
 }
 
+/// `.git/*` and `target/*` (instead of `.git`, `target`) exclude what the directories hold
+/// but send the directories themselves, empty: their findings are info and say so, not a
+/// medium "0 files, 0 B"; with the content sent they are medium again.
+#[test]
+fn a_junk_directory_sent_empty_is_info() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM rust\nCOPY . .\nRUN cargo build\n")
+        .file("Cargo.toml", "[package]\nname = \"x\"\n")
+        .file("src/main.rs", "fn main() {}\n")
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file(".git/config", "[core]\n")
+        .file("target/release/x", "bin")
+        .dockerignore(".git/*\ntarget/*\n");
+    let sev = |env: &TestEnv| -> Vec<(String, String)> {
+        let o = env.run(["--format", "json", "."]);
+        let v: Value = serde_json::from_slice(&o.stdout).expect("report JSON");
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "CTX201" || f["rule"] == "CTX401")
+            .map(|f| {
+                assert_eq!(f["files"], 0, "{f:#}");
+                (
+                    f["severity"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let found = sev(&env);
+    assert_eq!(found.len(), 2, "{found:?}");
+    for (s, m) in &found {
+        assert_eq!(s, "info", "{m}");
+        assert!(m.contains("only the empty directory is sent"), "{m}");
+    }
+    env.dockerignore("target/*\n");
+    let o = env.run(["--format", "json", "."]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("report JSON");
+    let git = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "CTX201")
+        .expect("CTX201")
+        .clone();
+    assert_eq!(git["severity"], "medium", "{git:#}");
+}
+
 /// The version stamp computed by the Makefile a `RUN make` runs (`$(shell git describe)`, the
 /// common Go and C pattern) reads `.git` too: suggest keeps it.
 #[test]
