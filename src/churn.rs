@@ -188,6 +188,11 @@ fn source_name(name: &[u8]) -> bool {
     crate::rules::SOURCE_EXTS.iter().any(|e| name.ends_with(e))
 }
 
+/// The files that keep an otherwise empty directory in git (`storage/logs/.gitignore`).
+fn placeholder(name: &[u8]) -> bool {
+    matches!(name, b".gitignore" | b".gitkeep" | b".keep")
+}
+
 /// Whether a file's own name marks it as changing on every build (a log, editor state).
 fn volatile_name(name: &[u8]) -> Option<&'static str> {
     if name.ends_with(b".log") {
@@ -227,8 +232,11 @@ fn volatile_groups(c: &CopyFiles, tree: &Tree, dockerfile: Option<&str>) -> Vec<
             })
             .clone()
             // Source code in a directory named `logs` (atuin's `src/logs/mod.rs`, a Laravel
-            // `Logs/` of PHP classes) is a module, not a log.
-            .filter(|(why, _)| *why != "logs" || !source_name(tree.name(id)))
+            // `Logs/` of PHP classes) is a module, not a log; the placeholder that keeps an
+            // empty `storage/logs/` in git (`.gitignore`, `.gitkeep`) does not change either.
+            .filter(|(why, _)| {
+                *why != "logs" || !(source_name(tree.name(id)) || placeholder(tree.name(id)))
+            })
         {
             Some(by_dir)
         } else {

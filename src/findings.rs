@@ -729,6 +729,22 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
         }
     }
 
+    // A directory finding that sends the directory alone (`.git/*` or `target/*` in the ignore
+    // file exclude what it holds, or it is empty): nothing of it reaches the daemon but one
+    // empty entry, so info, said.
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.category != "secret" && f.files == 0 && f.bytes == 0 && f.line.is_none())
+    {
+        let is_dir = node_at(tree, f.path.as_bytes())
+            .is_some_and(|id| tree.nodes[id as usize].kind == Kind::Dir);
+        if is_dir && f.severity != "info" {
+            f.severity = "info".into();
+            f.message
+                .push_str("; only the empty directory is sent (nothing below it is)");
+        }
+    }
+
     findings.sort_by(|x, y| {
         sev_rank(&y.severity)
             .cmp(&sev_rank(&x.severity))

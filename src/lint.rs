@@ -299,6 +299,15 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
             ));
             None
         }
+        // Without a Dockerfile the classic builder stops before it reads the ignore file; the
+        // note above says why (its error names an lstat of the missing path).
+        Err(_) if no_dockerfile => {
+            notes.push(format!(
+                "{} needs a Dockerfile: builder comparison skipped",
+                engine_name(&other_cfg)
+            ));
+            None
+        }
         Err(e) => {
             notes.push(format!(
                 "{}: {e}: builder comparison skipped",

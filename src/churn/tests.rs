@@ -123,6 +123,9 @@ fn volatile_files_are_named_per_copy_with_the_layers_after() {
     std::fs::create_dir_all(d.path().join("lib/logs")).unwrap();
     std::fs::write(d.path().join("lib/logs/mod.rs"), "pub fn f() {}\n").unwrap();
     std::fs::write(d.path().join("lib/logs/run.log"), "x").unwrap();
+    // Nor is the placeholder that keeps a Laravel `storage/logs/` in git.
+    std::fs::create_dir_all(d.path().join("storage/logs")).unwrap();
+    std::fs::write(d.path().join("storage/logs/.gitignore"), "*\n!.gitignore\n").unwrap();
     let r = build(
         &crate::testutil::config(d.path(), Builder::Buildkit, 1),
         &Options::default(),
@@ -155,6 +158,7 @@ fn volatile_files_are_named_per_copy_with_the_layers_after() {
         "{}",
         f[0].message
     );
+    assert!(!f[0].message.contains("storage/logs"), "{}", f[0].message);
     assert!(
         f[0].message.contains("neither does the step after it"),
         "{}",

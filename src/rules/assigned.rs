@@ -150,6 +150,11 @@ pub(crate) fn assigned_secret_offsets(bytes: &[u8], kind: FileKind, max: usize) 
             if kind == FileKind::Doc && shown_example(&bytes[..ls]) {
                 continue;
             }
+            if kind != FileKind::Doc
+                && embedded_example(&bytes[ls.max(ms.saturating_sub(4096))..ms])
+            {
+                continue;
+            }
             if public_search_key(&bytes[ls.saturating_sub(400)..(le + 400).min(bytes.len())]) {
                 continue;
             }
@@ -233,6 +238,30 @@ fn shown_example(before: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// Whether the text of a line before a keyword (`prefix`) is documentation written inside a
+/// string literal of code or config, with escaped newlines (`\n`), that shows the value as an
+/// example: an API description embedded in the source (an OpenAPI security scheme's
+/// `"… for instance:\n```js\nconst client = new Client({\n  apiKey: '…'"`). The embedded
+/// lines are read as documentation ([`shown_example`]); only the last 4 KiB before the keyword
+/// (a minified line can be long).
+fn embedded_example(prefix: &[u8]) -> bool {
+    if memchr::memmem::find(prefix, b"\\n").is_none() {
+        return false;
+    }
+    let mut text = Vec::with_capacity(prefix.len());
+    let mut i = 0;
+    while i < prefix.len() {
+        if prefix[i] == b'\\' && prefix.get(i + 1) == Some(&b'n') {
+            text.push(b'\n');
+            i += 2;
+        } else {
+            text.push(prefix[i]);
+            i += 1;
+        }
+    }
+    shown_example(&text)
 }
 
 fn ident(b: u8) -> bool {
@@ -749,8 +778,10 @@ fn random_literal(v: &[u8], kind: Kind, code: bool) -> bool {
     {
         return false;
     }
-    // Publishable keys meant for browsers: Stripe's `pk_live_…`/`pk_test_…`, Mapbox's `pk.…`.
-    if v.starts_with(b"pk_") || v.starts_with(b"pk.") {
+    // Publishable keys meant for browsers: Stripe's `pk_live_…`/`pk_test_…`, Mapbox's `pk.…`,
+    // PostHog's project key `phc_…` (write-only, sent by every page that loads PostHog; its
+    // personal API keys, `phx_…`, are secrets).
+    if v.starts_with(b"pk_") || v.starts_with(b"pk.") || v.starts_with(b"phc_") {
         return false;
     }
     if placeholder_words(v) || encoded_text(v) {

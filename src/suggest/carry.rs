@@ -191,7 +191,19 @@ pub(crate) fn choose(
                 carry.insert(last);
             }
         } else {
-            exc_cands.push((hits[..hits.len() - 1].to_vec(), last));
+            // Every exclusion line before the exception that matches the path or a parent, not
+            // only those the trace visited: once `/tmp/*` excluded `tmp/pids/.keep`, the trace
+            // skips `/tmp/pids/*`, yet that line, carried alone, excludes it too.
+            let before = (0..last)
+                .filter(|&k| {
+                    let q = &set.patterns()[k];
+                    !q.exclusion()
+                        && std::iter::once(p.as_str())
+                            .chain(ancestors(p))
+                            .any(|a| q.matches(a.as_bytes()).unwrap_or(false))
+                })
+                .collect();
+            exc_cands.push((before, last));
         }
     }
     // Protective lines, even when they match nothing today. One that excludes a path a source
@@ -256,12 +268,10 @@ pub(crate) fn choose(
             if !hit(p) || sent(p) {
                 return false;
             }
-            if !m.is_dir(i as u32) {
-                return true;
-            }
-            // An excluded directory still goes out when a file below it is re-included.
-            let below = format!("{p}/");
-            !m.paths.iter().any(|q| q.starts_with(&below) && sent(q))
+            // A directory counts through the files below it (`hit` matches a parent): one whose
+            // files a later exception re-includes still goes out, and an empty one (puma's
+            // `tmp/sockets`) keeps no file out today.
+            !m.is_dir(i as u32)
         });
         if !excludes_today && !m.literals.iter().any(|l| hit(l)) {
             carry.insert(k);
@@ -359,6 +369,11 @@ pub(crate) fn not_carried(
         out.push((n + 1, t.to_string(), why.to_string()));
     }
     out
+}
+
+/// The ancestors of a relative path, nearest last (`a/b/c` → `a`, `a/b`).
+fn ancestors(p: &str) -> impl Iterator<Item = &str> {
+    p.match_indices('/').map(move |(i, _)| &p[..i])
 }
 
 /// A line whose first components hold wildcards that match, one by one, the components of a

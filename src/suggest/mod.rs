@@ -1131,7 +1131,19 @@ pub(crate) fn command(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<i32, Error> {
-    let all = suggest_all(config, opts)?;
+    let all = match suggest_all(config, opts) {
+        // No Dockerfile at the root and none given: name those the context holds, as `list`
+        // does, so the user knows what to pass with -f.
+        Err(Error::BuildkitDockerfile(name))
+            if config.dockerfile.is_none() && opts.named.is_none() && opts.compose.is_none() =>
+        {
+            if let Ok((a, true)) = crate::pipeline::analyze(config, None) {
+                let _ = writeln!(err, "note: {}", crate::pipeline::no_dockerfile_note(&a));
+            }
+            return Err(Error::BuildkitDockerfile(name));
+        }
+        r => r?,
+    };
     emit(config, opts, &all, out, err)
 }
 

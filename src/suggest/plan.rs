@@ -225,8 +225,33 @@ pub(crate) fn choose_keep(m: &Model, plan: &mut Plan, warnings: &mut Vec<String>
     true
 }
 
+/// A directory that holds files, every one of them a removal (or below one), and nothing a
+/// source names: a `logs/` holding only `*.log`. Its keep line would send nothing today and
+/// whatever lands there later.
+fn only_removals(m: &Model, i: u32, removable: &dyn Fn(u32) -> bool) -> bool {
+    if !m.is_dir(i) || m.named[i as usize] {
+        return false;
+    }
+    let mut removals = 0;
+    let mut stack: Vec<u32> = m.kids.of(i).to_vec();
+    while let Some(j) = stack.pop() {
+        if m.named[j as usize] {
+            return false;
+        }
+        if removable(j) {
+            removals += 1;
+        } else if m.is_dir(j) {
+            stack.extend(m.kids.of(j).iter().copied());
+        } else {
+            return false;
+        }
+    }
+    removals > 0
+}
+
 /// Chooses the keep lines for `COPY . .`: each top-level entry worth sending (sent today and
-/// not wholly a removal), and top-level sources that do not exist yet.
+/// not wholly a removal, nor a directory of removals only), and top-level sources that do not
+/// exist yet.
 pub(crate) fn choose_top(
     m: &Model,
     plan: &mut Plan,
@@ -238,7 +263,7 @@ pub(crate) fn choose_top(
     for &i in m.top() {
         let p = &m.paths[i as usize];
         let worth = sent_before[i as usize] || m.named[i as usize];
-        if !worth || (removable(i) && !m.named[i as usize]) {
+        if !worth || (removable(i) && !m.named[i as usize]) || only_removals(m, i, removable) {
             continue;
         }
         if keep_pattern(p).is_none() {

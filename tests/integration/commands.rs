@@ -278,6 +278,21 @@ fn no_root_dockerfile_still_reports_and_lists() {
     // lint and explain too.
     let o = run(&env, &["lint", "."]);
     assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    // lint's builder comparison says why it was skipped, not the classic builder's lstat.
+    let all = format!("{}{}", text(&o.stdout), text(&o.stderr));
+    assert!(
+        all.contains("needs a Dockerfile: builder comparison skipped"),
+        "{all}"
+    );
+    assert!(!all.contains("lstat"), "{all}");
+    // suggest fails as docker does, and names the Dockerfiles found, as list does.
+    let o = run(&env, &["suggest", "."]);
+    assert_eq!(code(&o), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("docker/api/Dockerfile, web.Dockerfile"),
+        "{}",
+        text(&o.stderr)
+    );
     let o = run(&env, &["explain", "a.txt"]);
     assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
     assert!(

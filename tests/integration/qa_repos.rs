@@ -555,6 +555,55 @@ fn a_git_directory_the_build_runs_git_on_is_kept() {
     assert!(!list.lines().any(|l| l.starts_with(".git/")), "{list}");
 }
 
+/// `.git/*` and `target/*` (instead of `.git`, `target`) exclude what the directories hold
+/// but send the directories themselves, empty: their findings are info and say so, not a
+/// medium "0 files, 0 B"; with the content sent they are medium again.
+#[test]
+fn a_junk_directory_sent_empty_is_info() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM rust\nCOPY . .\nRUN cargo build\n")
+        .file("Cargo.toml", "[package]\nname = \"x\"\n")
+        .file("src/main.rs", "fn main() {}\n")
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file(".git/config", "[core]\n")
+        .file("target/release/x", "bin")
+        .dockerignore(".git/*\ntarget/*\n");
+    let sev = |env: &TestEnv| -> Vec<(String, String)> {
+        let o = env.run(["--format", "json", "."]);
+        let v: Value = serde_json::from_slice(&o.stdout).expect("report JSON");
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "CTX201" || f["rule"] == "CTX401")
+            .map(|f| {
+                assert_eq!(f["files"], 0, "{f:#}");
+                (
+                    f["severity"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let found = sev(&env);
+    assert_eq!(found.len(), 2, "{found:?}");
+    for (s, m) in &found {
+        assert_eq!(s, "info", "{m}");
+        assert!(m.contains("only the empty directory is sent"), "{m}");
+    }
+    env.dockerignore("target/*\n");
+    let o = env.run(["--format", "json", "."]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("report JSON");
+    let git = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "CTX201")
+        .expect("CTX201")
+        .clone();
+    assert_eq!(git["severity"], "medium", "{git:#}");
+}
+
 /// The version stamp computed by the Makefile a `RUN make` runs (`$(shell git describe)`, the
 /// common Go and C pattern) reads `.git` too: suggest keeps it.
 #[test]
@@ -1232,6 +1281,52 @@ fn a_line_whose_matches_a_later_exception_sends_again_is_carried() {
             "log/development.log",
             "tmp/cache/bootsnap/x",
             "storage/development.sqlite3",
+        ] {
+            assert!(!sent.lines().any(|l| l == p), "{b} {p}: {sent}\n{written}");
+        }
+    }
+}
+
+/// A Rails tree after a local run: `/tmp/*` matches only an empty directory (puma's
+/// `tmp/sockets`) besides the directories whose `.keep` later exceptions send again, and a
+/// nested pair (`/tmp/pids/*`, `!/tmp/pids/.keep`) re-includes a `.keep` the outer line already
+/// excluded. Both lines are carried, with their exceptions: no warning, the `.keep` files still
+/// go, and what a later run writes under `tmp/` stays out.
+#[test]
+fn a_line_matching_an_empty_directory_and_nested_exceptions_are_carried() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM ruby\nCOPY . /rails\n")
+        .file("Gemfile", "source 'x'\n")
+        .file("app/models/user.rb", "class User; end\n")
+        .file("tmp/.keep", "")
+        .file("tmp/pids/.keep", "")
+        .dir("tmp/sockets")
+        .dockerignore("/tmp/*\n!/tmp/.keep\n\n/tmp/pids/*\n!/tmp/pids/.keep\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("not carried over"), "{err}");
+    let written = std::fs::read_to_string(env.path(".dockerignore")).unwrap();
+    for l in ["/tmp/*", "!/tmp/.keep", "/tmp/pids/*", "!/tmp/pids/.keep"] {
+        assert!(written.lines().any(|w| w == l), "{l}: {written}");
+    }
+    env.file("tmp/pids/server.pid", "1\n")
+        .file("tmp/cache/bootsnap/x", "c\n")
+        .file("tmp/local_secret.txt", "s\n");
+    for b in ["buildkit", "classic"] {
+        let sent = text(&env.run(["list", "--builder", b, "."]).stdout);
+        for p in [
+            "Gemfile",
+            "app/models/user.rb",
+            "tmp/.keep",
+            "tmp/pids/.keep",
+        ] {
+            assert!(sent.lines().any(|l| l == p), "{b} {p}: {sent}\n{written}");
+        }
+        for p in [
+            "tmp/pids/server.pid",
+            "tmp/cache/bootsnap/x",
+            "tmp/local_secret.txt",
+            "tmp/sockets/",
         ] {
             assert!(!sent.lines().any(|l| l == p), "{b} {p}: {sent}\n{written}");
         }

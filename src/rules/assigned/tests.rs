@@ -187,6 +187,18 @@ fn values() {
     );
     // Keys public by design: a publishable key, an Algolia DocSearch key.
     assert!(lines(&format!("accessToken: 'pk.{v}'"), FileKind::Config).is_empty());
+    assert!(lines(
+        &format!("private POSTHOG_API_KEY = 'phc_{v}';"),
+        FileKind::Code
+    )
+    .is_empty());
+    assert_eq!(
+        lines(
+            &format!("private POSTHOG_API_KEY = 'phx_{v}';"),
+            FileKind::Code
+        ),
+        [1]
+    );
     let docsearch =
         format!("algolia: {{\n  appId: 'X1',\n  apiKey: '{v}',\n  indexName: 'docs',\n}}");
     assert!(lines(&docsearch, FileKind::Code).is_empty());
@@ -219,6 +231,24 @@ fn documentation_examples_and_outputs() {
     // The prompt of an earlier block does not reach into a later one.
     let later = format!("```\n$ ls\n```\n\nThen:\n\n```\nAPI_TOKEN={v}\n```\n");
     assert_eq!(lines(&later, FileKind::Doc), [8]);
+}
+
+#[test]
+fn examples_in_documentation_strings_of_code() {
+    let v = gen(11, 40);
+    // An API description held in a string literal (escaped newlines) that shows a client
+    // configured with a sample key.
+    let described = format!(
+        "        .description(\"Send the key, for instance:\\n```js\\nconst c = new Client({{\\n  host: 'URL',\\n  apiKey: '{v}'\\n}})\\n```\")\n"
+    );
+    assert!(lines(&described, FileKind::Code).is_empty());
+    assert!(lines(&described, FileKind::Config).is_empty());
+    // Without the example wording the same embedded text is a leak.
+    let leaked = described.replace("for instance", "in production");
+    assert_eq!(lines(&leaked, FileKind::Code), [1]);
+    // Escaped newlines earlier on a line do not make a plain assignment an example.
+    let plain = format!("msg = \"a\\nb\"; apiKey = '{v}'\n");
+    assert_eq!(lines(&plain, FileKind::Code), [1]);
 }
 
 #[test]

@@ -504,6 +504,22 @@ fn kept_notes_describe_the_proposed_file() {
     }
 }
 
+/// `COPY . .`: a top-level directory that holds only removals (`logs/` with a log) gets no keep
+/// line, so what lands there later stays out too; one that also holds a file the build needs
+/// (`tmp/cache/keep.txt`) keeps its line.
+#[test]
+fn a_top_level_directory_of_removals_only_is_not_kept() {
+    let env = logs_context();
+    let s = suggest_and_write(&env, None, &opts());
+    assert!(!s.text.lines().any(|l| l == "!logs"), "{}", s.text);
+    assert!(s.text.lines().any(|l| l == "!tmp"), "{}", s.text);
+    env.file("logs/trace.json", "{}");
+    for sent in sent_both(&env, None) {
+        assert!(!sent.iter().any(|p| p.starts_with("logs")), "{sent:?}");
+        assert!(sent.contains("tmp/cache/keep.txt"), "{sent:?}");
+    }
+}
+
 /// "used file(s)" counts the files the build copies and still sends, not the context.
 #[test]
 fn used_files_are_the_files_the_build_copies() {
