@@ -91,6 +91,27 @@ fn root_only_is_medium_only_when_what_the_pattern_names_is_flagged() {
     assert_eq!(code, Some(1), "{v:#}");
 }
 
+/// The message of the only DI003 finding, which offers no fix.
+fn one_di003_without_fix(v: &Value) -> String {
+    let d = lint_findings(v, "DI003");
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(d[0]["fix"], "", "{v:#}");
+    d[0]["message"].as_str().expect("message").to_string()
+}
+
+/// Asserts, under both builders, that `list` sends each of `sent` and none of `out`.
+fn assert_sends(env: &TestEnv, sent: &[&str], out: &[&str], what: &str) {
+    for b in ["buildkit", "classic"] {
+        let list = text(&env.run(["list", "--builder", b, "."]).stdout);
+        for p in sent {
+            assert!(list.lines().any(|l| l == *p), "{b} {p}: {list}\n{what}");
+        }
+        for p in out {
+            assert!(!list.lines().any(|l| l == *p), "{b} {p}: {list}\n{what}");
+        }
+    }
+}
+
 fn suggest(env: &TestEnv, args: &[&str]) -> (Option<i32>, String, String) {
     let mut a = vec!["suggest"];
     a.extend_from_slice(args);
@@ -478,10 +499,7 @@ fn root_only_fix_is_not_proposed_when_it_would_exclude_copied_files() {
         .file("saleor/app.py", "x\n")
         .dockerignore("static\n");
     let (_, v) = lint_json(&env);
-    let d = lint_findings(&v, "DI003");
-    assert_eq!(d.len(), 1, "{v:#}");
-    assert_eq!(d[0]["fix"], "", "{v:#}");
-    let msg = d[0]["message"].as_str().unwrap();
+    let msg = one_di003_without_fix(&v);
     assert!(
         msg.contains("would also exclude saleor/static/app.css, which the build copies"),
         "{msg}"
@@ -1266,25 +1284,22 @@ fn a_line_whose_matches_a_later_exception_sends_again_is_carried() {
     env.file("log/development.log", "GET /\n")
         .file("tmp/cache/bootsnap/x", "c\n")
         .file("storage/development.sqlite3", "db\n");
-    for b in ["buildkit", "classic"] {
-        let sent = text(&env.run(["list", "--builder", b, "."]).stdout);
-        for p in [
+    assert_sends(
+        &env,
+        &[
             "Gemfile",
             "app/models/user.rb",
             "log/.keep",
             "tmp/.keep",
             "storage/.keep",
-        ] {
-            assert!(sent.lines().any(|l| l == p), "{b} {p}: {sent}\n{written}");
-        }
-        for p in [
+        ],
+        &[
             "log/development.log",
             "tmp/cache/bootsnap/x",
             "storage/development.sqlite3",
-        ] {
-            assert!(!sent.lines().any(|l| l == p), "{b} {p}: {sent}\n{written}");
-        }
-    }
+        ],
+        &written,
+    );
 }
 
 /// A Rails tree after a local run: `/tmp/*` matches only an empty directory (puma's
@@ -1312,25 +1327,22 @@ fn a_line_matching_an_empty_directory_and_nested_exceptions_are_carried() {
     env.file("tmp/pids/server.pid", "1\n")
         .file("tmp/cache/bootsnap/x", "c\n")
         .file("tmp/local_secret.txt", "s\n");
-    for b in ["buildkit", "classic"] {
-        let sent = text(&env.run(["list", "--builder", b, "."]).stdout);
-        for p in [
+    assert_sends(
+        &env,
+        &[
             "Gemfile",
             "app/models/user.rb",
             "tmp/.keep",
             "tmp/pids/.keep",
-        ] {
-            assert!(sent.lines().any(|l| l == p), "{b} {p}: {sent}\n{written}");
-        }
-        for p in [
+        ],
+        &[
             "tmp/pids/server.pid",
             "tmp/cache/bootsnap/x",
             "tmp/local_secret.txt",
             "tmp/sockets/",
-        ] {
-            assert!(!sent.lines().any(|l| l == p), "{b} {p}: {sent}\n{written}");
-        }
-    }
+        ],
+        &written,
+    );
 }
 
 /// symfony-docker: the prod stage copies the app (`COPY . ./`) and runs `composer dump-env prod`
@@ -1431,28 +1443,20 @@ fn elixir_deps_and_bundler_gems_the_build_fetches_again_are_removed() {
             .dockerignore("*.tmp\n");
         let (code, _, err) = suggest(&env, &["--write"]);
         assert_eq!(code, Some(0), "{err}");
-        for b in ["buildkit", "classic"] {
-            let sent = text(&env.run(["list", "--builder", b, "."]).stdout);
-            for p in [
-                "deps/plug/mix.exs",
-                "vendor/bundle/ruby/3.3.0/gems/rack/lib/rack.rb",
-            ] {
-                assert_eq!(
-                    !sent.lines().any(|l| l == p),
-                    removed,
-                    "{b} {run} {p}: {sent}"
-                );
-            }
-            for p in [
-                "lib/x.ex",
-                "mix.exs",
-                "Gemfile",
-                "vendor/assets/app.js",
-                "docs/deps/notes.md",
-            ] {
-                assert!(sent.lines().any(|l| l == p), "{b} {run} {p}: {sent}");
-            }
-        }
+        let deps = [
+            "deps/plug/mix.exs",
+            "vendor/bundle/ruby/3.3.0/gems/rack/lib/rack.rb",
+        ];
+        let (kept, gone): (&[&str], &[&str]) = if removed { (&[], &deps) } else { (&deps, &[]) };
+        assert_sends(&env, kept, gone, run);
+        let source = [
+            "lib/x.ex",
+            "mix.exs",
+            "Gemfile",
+            "vendor/assets/app.js",
+            "docs/deps/notes.md",
+        ];
+        assert_sends(&env, &source, &[], run);
         assert_eq!(err.contains("mix deps.get"), removed, "{err}");
     }
     // Tracked by git, the same directories are shipped on purpose: kept.
@@ -1479,12 +1483,12 @@ fn elixir_deps_and_bundler_gems_the_build_fetches_again_are_removed() {
     git(&["add", "-A"]);
     let (code, _, err) = suggest(&env, &["--write"]);
     assert_eq!(code, Some(0), "{err}");
-    for b in ["buildkit", "classic"] {
-        let sent = text(&env.run(["list", "--builder", b, "."]).stdout);
-        for p in ["deps/plug/mix.exs", "vendor/acme/lib.php"] {
-            assert!(sent.lines().any(|l| l == p), "{b} {p}: {sent}");
-        }
-    }
+    assert_sends(
+        &env,
+        &["deps/plug/mix.exs", "vendor/acme/lib.php"],
+        &[],
+        &err,
+    );
 }
 
 /// memos, wger: without a root Dockerfile lint cannot tell what the build copies, so a
@@ -1502,10 +1506,7 @@ fn lint_without_a_dockerfile_offers_no_widened_pattern_as_the_fix() {
     .file("README.md", "r\n")
     .dockerignore("*.md\n");
     let (_, v) = lint_json(&env);
-    let d = lint_findings(&v, "DI003");
-    assert_eq!(d.len(), 1, "{v:#}");
-    assert_eq!(d[0]["fix"], "", "{v:#}");
-    let msg = d[0]["message"].as_str().unwrap();
+    let msg = one_di003_without_fix(&v);
     assert!(msg.contains("no Dockerfile analysed"), "{msg}");
     let o = env.run(["lint", "--format", "json", "-f", "scripts/Dockerfile", "."]);
     let v: Value = serde_json::from_slice(&o.stdout).expect("JSON");
