@@ -16,7 +16,8 @@ fn re(s: &str) -> Regex {
 /// Whether a path (relative to the context) is test material: a directory component named
 /// `test*`, `*fixtures` or `*fixture` (`test-fixtures`, `api_fixtures`, a misspelt
 /// `text-fixtures`), `*-tests`/`*_tests`/`*-test`/`*_test` (`integration-tests`),
-/// `integration`, `__tests__`, `spec`, `specs`, `e2e` or `__mocks__`, or a
+/// `integration`, `__tests__`, `spec`, `specs`, `e2e` or `__mocks__`, a .NET test project
+/// (`Api.Tests`, `App.UnitTests`), or a
 /// file named like a test or its fixtures (`*_test.go`, `test_*.py`, `*.test.ts`, `*.spec.js`,
 /// `*Test.java`, `*_fixtures.go`, …).
 /// Keys found there are usually fake: graded lower and labelled as test fixtures.
@@ -26,7 +27,17 @@ pub(crate) fn is_test_path(path: &[u8]) -> bool {
         let last = comps.peek().is_none();
         let low = c.to_ascii_lowercase();
         if !last {
-            if low.starts_with(b"test")
+            // A .NET test project: `Api.Tests`, `App.UnitTests`, `App.IntegrationTests`.
+            let dotnet_tests = low.iter().rposition(|&b| b == b'.').is_some_and(|d| {
+                let kind = &low[d + 1..];
+                d > 0
+                    && (matches!(kind, b"tests" | b"test" | b"specs")
+                        || [&b"unittests"[..], b"integrationtests", b"functionaltests"]
+                            .iter()
+                            .any(|t| kind.ends_with(t)))
+            });
+            if dotnet_tests
+                || low.starts_with(b"test")
                 || low.ends_with(b"fixtures")
                 || low.ends_with(b"fixture")
                 || [&b"-tests"[..], b"_tests", b"-test", b"_test"]
@@ -611,6 +622,8 @@ mod tests {
             "acceptance_tests/a.yaml",
             "internal/entity/auth_session_fixtures.go",
             "spec/support/user_fixture.rb",
+            "API.Tests/Services/Test Data/a.zip",
+            "src/App.UnitTests/keys/a.pem",
         ] {
             assert!(is_test_path(p.as_bytes()), "{p}");
         }
@@ -625,6 +638,8 @@ mod tests {
             "fixtures.md",
             "integrations/slack/client.py",
             "contests/a.md",
+            "src/App.Contests/a.cs",
+            ".tests/a",
         ] {
             assert!(!is_test_path(p.as_bytes()), "{p}");
             assert!(!is_example_path(p.as_bytes()), "{p}");
