@@ -421,6 +421,37 @@ fn scan_files(a: &Analysis, opts: &ReportOptions, cands: &[Cand]) -> Vec<(usize,
 /// [`compute`], grading secrets by the Dockerfile `df` describes (stdin text, target, build
 /// args).
 pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra {
+    let (prep, plan) = rayon::join(|| prepare(a, opts), || exposure::plan(a, df));
+    finish(prep, a, opts, plan)
+}
+
+/// [`compute_with`] for one more target on a context whose Dockerfile-independent part is
+/// `prep` (bake and compose targets sharing a context compute it once).
+pub(crate) fn compute_prepared(
+    a: &Analysis,
+    opts: &ReportOptions,
+    df: &PlanInput,
+    prep: &Prepared,
+) -> Extra {
+    finish(prep.clone(), a, opts, exposure::plan(a, df))
+}
+
+/// What the rules, git and the content scan find in one context, before any Dockerfile grades
+/// it: the same for every target that sends this context.
+#[derive(Clone)]
+pub(crate) struct Prepared {
+    findings: Vec<Finding>,
+    accs: HashMap<u32, Acc>,
+    flagged: Vec<bool>,
+    covered: Vec<bool>,
+    ignored: Vec<(u32, Finding)>,
+    notes: Vec<String>,
+    largest_files: Vec<FileSize>,
+    largest_dirs: Vec<crate::report::DirSize>,
+}
+
+/// The Dockerfile-independent part of [`compute_with`].
+pub(crate) fn prepare(a: &Analysis, opts: &ReportOptions) -> Prepared {
     let tree = &a.tree;
     let mut no_data = vec![false; tree.nodes.len()];
     for &h in &a.hardlink_entries {
@@ -489,9 +520,9 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
         } else {
             None
         };
-        (git, ignored, exposure::plan(a, df))
+        (git, ignored)
     };
-    let (parts, (git, ignored, plan)) = rayon::join(by_rules, by_git);
+    let (parts, (git, ignored)) = rayon::join(by_rules, by_git);
     let tracked = git.tracked();
     // The rules' findings with their entries, until the large files below are sorted out.
     let mut found: Vec<(u32, Finding)> = Vec::new();
@@ -617,6 +648,42 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
             acc.scanned = Some(s);
         }
     }
+    let mut largest_files: Vec<FileSize> = heap
+        .into_iter()
+        .map(|std::cmp::Reverse((b, p))| FileSize {
+            path: lossy(&p),
+            bytes: b,
+        })
+        .collect();
+    largest_files.sort_by(|x, y| y.bytes.cmp(&x.bytes).then(x.path.cmp(&y.path)));
+    let mut largest_dirs = Vec::new();
+    dirs_tree(tree, &idx, ROOT, "", 1, opts, &mut largest_dirs);
+    Prepared {
+        findings,
+        accs,
+        flagged,
+        covered,
+        ignored,
+        notes,
+        largest_files,
+        largest_dirs,
+    }
+}
+
+/// The Dockerfile-dependent part of [`compute_with`]: its credentials, the secrets graded by
+/// what it sends (`plan`), fixes that keep what it copies, and the totals.
+fn finish(p: Prepared, a: &Analysis, opts: &ReportOptions, plan: Option<exposure::Plan>) -> Extra {
+    let tree = &a.tree;
+    let Prepared {
+        mut findings,
+        mut accs,
+        flagged,
+        covered,
+        ignored,
+        notes,
+        largest_files,
+        largest_dirs,
+    } = p;
     // Credentials in the Dockerfile's ARG/ENV values.
     if opts.content_max > 0 {
         if let Ok(text) = std::fs::read(&a.resolved.dockerfile) {
@@ -773,18 +840,6 @@ pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -
             });
         }
     }
-
-    let mut largest_files: Vec<FileSize> = heap
-        .into_iter()
-        .map(|std::cmp::Reverse((b, p))| FileSize {
-            path: lossy(&p),
-            bytes: b,
-        })
-        .collect();
-    largest_files.sort_by(|x, y| y.bytes.cmp(&x.bytes).then(x.path.cmp(&y.path)));
-
-    let mut largest_dirs = Vec::new();
-    dirs_tree(tree, &idx, ROOT, "", 1, opts, &mut largest_dirs);
 
     Extra {
         findings,

@@ -245,11 +245,15 @@ type WalkKey = (std::path::PathBuf, bool, Vec<u8>, Option<Vec<u8>>, bool);
 #[derive(Default)]
 pub(crate) struct WalkCache {
     walks: std::collections::HashMap<WalkKey, Analysis>,
+    /// The Dockerfile-independent findings of each context walked (the rules, git, the
+    /// content scan), for the next target that sends it.
+    /// Keyed by the walk and the report options (as printed: every knob counts).
+    prepared: std::collections::HashMap<(WalkKey, String), crate::findings::Prepared>,
 }
 
 impl WalkCache {
     /// The analysis for `cfg`, from the cache when an earlier target walked the same context.
-    fn analyze(&mut self, cfg: &Config) -> Result<(Analysis, bool), Error> {
+    fn analyze(&mut self, cfg: &Config) -> Result<(Analysis, bool, WalkKey), Error> {
         let (r, no_dockerfile) = resolve(cfg, cfg.builder)?;
         let key: WalkKey = (
             r.root.clone(),
@@ -270,12 +274,32 @@ impl WalkCache {
             crate::analysis::full_walk_override().unwrap_or(cfg.excluded_sizes),
         );
         if let Some(prev) = self.walks.get(&key) {
-            return Ok((crate::analysis::reuse(prev, r)?, no_dockerfile));
+            return Ok((crate::analysis::reuse(prev, r)?, no_dockerfile, key));
         }
         let a = analyze_resolved_sizes(r.clone(), cfg.builder, cfg.threads, cfg.excluded_sizes)?;
         let copy = crate::analysis::reuse(&a, r)?;
-        self.walks.insert(key, a);
-        Ok((copy, no_dockerfile))
+        self.walks.insert(key.clone(), a);
+        Ok((copy, no_dockerfile, key))
+    }
+
+    /// The findings of `a` (walked as `key`) graded by `df`: the Dockerfile-independent part
+    /// is computed for the first target on a context and reused for the others (ten targets on
+    /// one context cost about what one does).
+    fn findings(
+        &mut self,
+        key: &WalkKey,
+        a: &Analysis,
+        opts: &crate::report::ReportOptions,
+        df: &crate::findings::PlanInput,
+    ) -> crate::report::Extra {
+        let key = (key.clone(), format!("{opts:?}"));
+        if let Some(p) = self.prepared.get(&key) {
+            return crate::findings::compute_prepared(a, opts, df, p);
+        }
+        let p = crate::findings::prepare(a, opts);
+        let extra = crate::findings::compute_prepared(a, opts, df, &p);
+        self.prepared.insert(key, p);
+        extra
     }
 }
 
@@ -315,9 +339,16 @@ fn build_with(
 ) -> Result<(Built, Option<Sources>), Error> {
     let cfg = &with_config_file_sizes(cfg, &opts.ci);
     let findings = !opts.ci.gates_only || gates_need_findings(cfg, &opts.ci)?;
-    let (a, no_dockerfile) = match cache {
-        Some(c) => c.analyze(cfg)?,
-        None => analyze(cfg, progress)?,
+    let mut cache = cache;
+    let (a, no_dockerfile, key) = match cache.as_deref_mut() {
+        Some(c) => {
+            let (a, nd, k) = c.analyze(cfg)?;
+            (a, nd, Some(k))
+        }
+        None => {
+            let (a, nd) = analyze(cfg, progress)?;
+            (a, nd, None)
+        }
     };
     let from_stdin = cfg.dockerfile.as_deref() == Some(Path::new("-"));
     // Secrets are graded by the Dockerfile the build uses: stdin's for `-f -`, same target and
@@ -334,10 +365,12 @@ fn build_with(
     // results are added after, in the order they would have been written).
     let (extra, df) = rayon::join(
         || {
-            if findings {
-                crate::findings::compute_with(&a, &opts.report, &plan_input)
-            } else {
+            if !findings {
                 crate::report::Extra::default()
+            } else if let (Some(c), Some(k)) = (cache, key.as_ref()) {
+                c.findings(k, &a, &opts.report, &plan_input)
+            } else {
+                crate::findings::compute_with(&a, &opts.report, &plan_input)
             }
         },
         || {

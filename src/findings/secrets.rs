@@ -106,7 +106,7 @@ impl Scanned {
 }
 
 /// Everything known about one path's secrets.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Acc {
     /// The path, relative to the context (or the Dockerfile's own path, outside it).
     pub path: Vec<u8>,

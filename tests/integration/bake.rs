@@ -182,3 +182,53 @@ fn no_bake_file_is_an_error_with_the_names_looked_for() {
         text(&o.stderr)
     );
 }
+
+/// Targets sharing one context share its walk and its Dockerfile-independent findings, but each
+/// grades secrets by its own Dockerfile: a `.env` that one target copies into the image and the
+/// other never reads gets each target's own severity, exactly as `ctxsize -f … .` says alone.
+#[test]
+fn targets_on_one_context_grade_secrets_by_their_own_dockerfile() {
+    let env = TestEnv::new();
+    // A generated value, built at run time (this file is in the repository's own context).
+    let password = crate::util::Gen(0xba4e).pick(
+        b"abcdefghkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789",
+        20,
+    );
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n")
+        .file("docker/api.Dockerfile", "FROM alpine\nCOPY src /src\n")
+        .file("src/main.go", "package main\n")
+        .file(".env", format!("DB_PASSWORD={password}\n"))
+        .file(
+            "docker-bake.hcl",
+            "group \"default\" {\n  targets = [\"api\", \"web\"]\n}\ntarget \"api\" {\n  dockerfile = \"docker/api.Dockerfile\"\n}\ntarget \"web\" {}\n",
+        );
+    let v = json(&env.run(["bake", "--format", "json"]));
+    let severity = |report: &Value| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == ".env")
+            .map(|f| f["severity"].as_str().unwrap().to_string())
+    };
+    for (target, df) in [("api", "docker/api.Dockerfile"), ("web", "Dockerfile")] {
+        let c = v["contexts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["targets"][0] == target)
+            .unwrap_or_else(|| panic!("{target}: {v:#}"));
+        let alone = json(&env.run(["--format", "json", "-f", df, "."]));
+        assert_eq!(severity(&c["report"]), severity(&alone), "{target}: {v:#}");
+        assert_eq!(c["report"]["findings"], alone["findings"], "{target}");
+    }
+    let api = severity(&json(&env.run([
+        "--format",
+        "json",
+        "-f",
+        "docker/api.Dockerfile",
+        ".",
+    ])));
+    let web = severity(&json(&env.run(["--format", "json", "."])));
+    assert_ne!(api, web, "the two Dockerfiles grade the .env differently");
+}
