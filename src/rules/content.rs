@@ -369,6 +369,9 @@ pub(crate) fn is_binary(bytes: &[u8]) -> bool {
 /// content (a NUL byte within the first `BINARY_SNIFF_LEN` bytes). Never
 /// returns or keeps the matched text. Linear in `bytes.len()` per rule.
 pub fn scan_content(bytes: &[u8]) -> Vec<ContentHit> {
+    if is_binary(bytes) {
+        return Vec::new();
+    }
     scan(bytes, true, super::assigned::FileKind::Config)
 }
 
@@ -376,7 +379,8 @@ pub fn scan_content(bytes: &[u8]) -> Vec<ContentHit> {
 /// signature (CTX159: `_password=`, `_auth=` lines) applies only to files named like one
 /// (`.npmrc`, `.yarnrc`, `.yarnrc.yml`, `*.npmrc`), so that code assigning `_password = …` is
 /// not taken for a registry login. The file's extension tells CTX169 how to read it (see
-/// [`super::assigned::FileKind`]).
+/// [`super::assigned::FileKind`]). For text: the caller checks [`is_binary`] first (the
+/// findings' reader does, once per file).
 pub(crate) fn scan_content_at(path: &[u8], bytes: &[u8]) -> Vec<ContentHit> {
     let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
     let low = name.to_ascii_lowercase();
@@ -511,10 +515,8 @@ fn allowed_line(bytes: &[u8], off: usize) -> bool {
         || memchr::memmem::find(l, b"pragma: allowlist secret").is_some()
 }
 
+/// The scan of text (the caller has ruled out binary content with [`is_binary`]).
 fn scan(bytes: &[u8], npmrc: bool, kind: super::assigned::FileKind) -> Vec<ContentHit> {
-    if is_binary(bytes) {
-        return Vec::new();
-    }
     let urls = url_password_offsets(bytes);
     let assigned = super::assigned::assigned_secret_offsets(bytes, kind, MAX_CONTENT_HITS);
     if urls.is_empty() && assigned.is_empty() && !any_anchor(bytes) {

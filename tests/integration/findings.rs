@@ -385,18 +385,6 @@ fn templated_secrets_manifests_are_not_secrets_by_name() {
     assert_eq!(f["rule"], "CTX112", "{f:#}");
 }
 
-fn git(env: &TestEnv, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "core.autocrlf=false"])
-        .args(args)
-        .current_dir(env.ctx())
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("git is needed for the tracked-vs-gitignored test and cannot be run: {e}")
-        });
-    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
-}
-
 #[test]
 fn tracked_files_are_never_gitignored() {
     let env = TestEnv::new();
@@ -414,20 +402,17 @@ fn tracked_files_are_never_gitignored() {
     let v = json(&env, &[]);
     let notes = v["notes"].to_string();
     assert!(notes.contains("check skipped"), "{notes}");
-    git(&env, &["init", "-q", "."]);
-    git(
-        &env,
-        &[
-            "add",
-            "-f",
-            "src",
-            ".gitignore",
-            "kept.log",
-            "build",
-            "local/tracked.txt",
-            "Dockerfile",
-        ],
-    );
+    env.git(&["init", "-q", "."]);
+    env.git(&[
+        "add",
+        "-f",
+        "src",
+        ".gitignore",
+        "kept.log",
+        "build",
+        "local/tracked.txt",
+        "Dockerfile",
+    ]);
     let v = json(&env, &[]);
     let rules_of = |p: &str| -> Vec<String> {
         find(&v, p)
@@ -624,8 +609,8 @@ fn gitignored_entries_are_not_reported_twice() {
         .file("logs/app.log", "l\n")
         .file("notes.txt", "n\n")
         .file("app.js", "a\n");
-    git(&env, &["init", "-q", "."]);
-    git(&env, &["add", "-f", "Dockerfile", ".gitignore", "app.js"]);
+    env.git(&["init", "-q", "."]);
+    env.git(&["add", "-f", "Dockerfile", ".gitignore", "app.js"]);
     let v = json(&env, &[]);
     let rules_of = |p: &str| -> Vec<String> {
         find(&v, p)

@@ -1470,17 +1470,7 @@ fn elixir_deps_and_bundler_gems_the_build_fetches_again_are_removed() {
     .file("composer.json", "{}\n")
     .file("vendor/acme/lib.php", "<?php\n")
     .dockerignore("*.tmp\n");
-    let git = |args: &[&str]| {
-        let o = std::process::Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-            .args(args)
-            .current_dir(env.ctx())
-            .output()
-            .unwrap_or_else(|e| panic!("git is needed for this test and cannot be run: {e}"));
-        assert!(o.status.success(), "git {args:?}: {}", text(&o.stderr));
-    };
-    git(&["init", "-q"]);
-    git(&["add", "-A"]);
+    env.git(&["init", "-q"]).git(&["add", "-A"]);
     let (code, _, err) = suggest(&env, &["--write"]);
     assert_eq!(code, Some(0), "{err}");
     assert_sends(

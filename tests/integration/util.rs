@@ -156,6 +156,25 @@ impl TestEnv {
     }
 
     /// `<ctx>/.dockerignore` with this text.
+    /// Runs git in the context (for tests about what git tracks); git must be installed.
+    pub fn git(&self, args: &[&str]) -> &Self {
+        let out = Command::new("git")
+            .args([
+                "-c",
+                "core.autocrlf=false",
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+            ])
+            .args(args)
+            .current_dir(self.ctx())
+            .output()
+            .unwrap_or_else(|e| panic!("git is needed for this test and cannot be run: {e}"));
+        assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+        self
+    }
+
     pub fn dockerignore(&self, text: impl AsRef<[u8]>) -> &Self {
         self.file(".dockerignore", text)
     }

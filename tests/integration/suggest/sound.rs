@@ -660,16 +660,6 @@ fn templated_secrets_manifests_stay() {
     );
 }
 
-fn git(env: &TestEnv, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "core.autocrlf=false"])
-        .args(args)
-        .current_dir(env.ctx())
-        .output()
-        .unwrap_or_else(|e| panic!("git is needed for the tracked-directory test: {e}"));
-    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
-}
-
 /// A junk-named directory holding git-tracked files (`build/` of templates, `logs/` of code) is
 /// kept on purpose: the notes do not tell the user to exclude it. An untracked one still gets its
 /// note.
@@ -681,16 +671,13 @@ fn tracked_junk_named_directories_get_no_note() {
         .file("logs/handler.js", "module.exports = 1;\n")
         .file("tmp/scratch.bin", "s")
         .file("Dockerfile", "FROM node\nCOPY . .\n");
-    git(&env, &["init", "-q"]);
-    git(
-        &env,
-        &[
-            "add",
-            "app.js",
-            "build/templates/page.html",
-            "logs/handler.js",
-        ],
-    );
+    env.git(&["init", "-q"]);
+    env.git(&[
+        "add",
+        "app.js",
+        "build/templates/page.html",
+        "logs/handler.js",
+    ]);
     let s = suggest_and_write(&env, None, &opts());
     for sent in sent_both(&env, None) {
         assert!(sent.contains("build/templates/page.html"), "{}", s.text);
