@@ -276,7 +276,20 @@ fn visit(
 /// Categories whose directory findings are dropped when git tracks files inside: a tracked
 /// `build/` holding templates, a tracked `Logs/` holding PHP classes are sources.
 pub(crate) fn junk_unless_tracked(rule: &str) -> bool {
-    matches!(rule, "CTX402" | "CTX403" | "CTX506" | "CTX602")
+    matches!(rule, "CTX402" | "CTX403" | "CTX406" | "CTX506" | "CTX602")
+}
+
+/// Whether directory `id` (a `bin/` or `obj/`) sits beside a .NET project file, where
+/// `dotnet build` writes; elsewhere `bin/` holds scripts and `obj/` models.
+fn dotnet_output(tree: &crate::tree::Tree, id: u32) -> bool {
+    let parent = tree.nodes[id as usize].parent;
+    tree.children().of(parent).iter().any(|&c| {
+        let n = tree.name(c);
+        tree.nodes[c as usize].kind == Kind::File
+            && [b".csproj".as_slice(), b".fsproj", b".vbproj"]
+                .iter()
+                .any(|e| n.len() > e.len() && n.ends_with(e))
+    })
 }
 
 /// Whether directory `id` is the `fixtures/` of a Django app (beside its `models.py` or
@@ -543,6 +556,7 @@ pub(crate) fn prepare(a: &Analysis, opts: &ReportOptions) -> Prepared {
             if tracked_dir
                 || (f.rule == "CTX401" && holds_sources(tree, id))
                 || (f.rule == "CTX701" && django_app_fixtures(tree, id))
+                || (f.rule == "CTX406" && !dotnet_output(tree, id))
             {
                 // Not covered: entries below may still be reported.
                 uncover.push(id);

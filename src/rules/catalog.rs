@@ -680,6 +680,17 @@ pub(crate) static RULES: &[Rule] = &[
         "Object files built for the host; the image compiles its own.",
         "**/*.o",
     ),
+    name(
+        "CTX406", BuildOutput, Low, Target::Dir,
+        &["**/bin", "**/obj"],
+        NONE,
+        ".NET build output (bin/, obj/)",
+        "`dotnet build` writes assemblies to `bin/` and intermediate files to `obj/` beside each \
+         project file; the image builds its own, and a stale `obj/project.assets.json` from the \
+         host can break `dotnet restore` inside it. Reported only beside a `*.csproj`, `*.fsproj` \
+         or `*.vbproj` that git does not track the directory of.",
+        "{path}",
+    ),
     // ---- CTX5xx cache --------------------------------------------------------------
     name(
         "CTX501", Cache, Low, Target::Any,

@@ -359,6 +359,8 @@ const PLANTED: &[(&str, Kind, &str)] = &[
     ("Main.class", Kind::File, "CTX405"),
     ("app.pdb", Kind::File, "CTX405"),
     ("tsconfig.tsbuildinfo", Kind::File, "CTX405"),
+    ("src/Api/bin", Kind::Dir, "CTX406"),
+    ("src/Api/obj", Kind::Dir, "CTX406"),
     // cache
     ("src/__pycache__", Kind::Dir, "CTX501"),
     ("mod.pyc", Kind::File, "CTX501"),

@@ -991,6 +991,48 @@ fn django_app_fixtures_are_not_test_data() {
     );
 }
 
+/// `bin/` and `obj/` beside a .NET project file are `dotnet build` output, reported with their
+/// own path as the fix; a `bin/` of scripts or an `obj/` of models elsewhere is source, and a
+/// tracked `bin/` beside a project is shipped on purpose.
+#[test]
+fn dotnet_bin_and_obj_beside_a_project_are_build_output() {
+    let env = TestEnv::new();
+    env.file(
+        "src/Api/Api.csproj",
+        "<Project Sdk=\"Microsoft.NET.Sdk.Web\"/>\n",
+    )
+    .file("src/Api/Program.cs", "var app = 1;\n")
+    .file("src/Api/bin/Debug/net8.0/Api.dll", "MZ\0\0")
+    .file("src/Api/obj/project.assets.json", "{}\n")
+    .file("src/Lib/Lib.fsproj", "<Project/>\n")
+    .file("src/Lib/obj/Lib.fsproj.nuget.g.props", "<Project/>\n")
+    .file("tools/bin/run.sh", "#!/bin/sh\n")
+    .file("game/obj/tree.obj.txt", "v 0 0 0\n")
+    .file(
+        "Dockerfile",
+        "FROM mcr.microsoft.com/dotnet/sdk\nCOPY . /src\n",
+    );
+    let v = json(&env, &[]);
+    let rules_at = |p: &str| -> Vec<String> {
+        find(&v, p)
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for p in ["src/Api/bin", "src/Api/obj", "src/Lib/obj"] {
+        assert_eq!(rules_at(p), ["CTX406"], "{p}: {:#?}", findings(&v));
+        assert_eq!(find(&v, p)[0]["fix"], p, "{:#?}", find(&v, p));
+    }
+    assert!(rules_at("tools/bin").is_empty(), "{:#?}", findings(&v));
+    assert!(rules_at("game/obj").is_empty(), "{:#?}", findings(&v));
+    // Tracked: shipped on purpose.
+    env.git(&["init", "-q"]);
+    env.git(&["add", "-A"]);
+    env.git(&["commit", "-qm", "x"]);
+    let v = json(&env, &[]);
+    assert!(find(&v, "src/Api/bin").is_empty(), "{:#?}", findings(&v));
+}
+
 /// A token in a file named as a sample (`.env.example`, `config.example.yml`) is still
 /// reported, one grade lower and labelled; the same token in the real file is high.
 #[test]
