@@ -134,16 +134,53 @@ fn mirrorable(g: &str) -> bool {
             .is_ok_and(|s| !s.patterns().iter().any(|p| p.is_broken()))
 }
 
+/// Mirrors the Dockerfiles' globs that can be written, leaving out one that another covers
+/// (`minio-*.*.minisig` beside `minio-*.*`): the `!` lines stand together, so a line whose
+/// every match another `!` line also matches changes nothing.
+fn mirror_globs(m: &Model, plan: &mut Plan) {
+    plan.globs
+        .extend(m.globs.iter().filter(|g| mirrorable(g)).cloned());
+    let all: Vec<String> = plan.globs.iter().cloned().collect();
+    plan.globs.retain(|g| {
+        !all.iter()
+            .any(|w| w != g && glob_covers(w, g) && !(glob_covers(g, w) && g < w))
+    });
+}
+
+/// Whether every path glob `narrow` matches, `wide` matches too: the same directories (written
+/// plain, see [`mirrorable`]), and a last component where each of `narrow`'s `*` falls inside
+/// one of `wide`'s. Only `*` and literal characters are compared; anything else is "no".
+pub(crate) fn glob_covers(wide: &str, narrow: &str) -> bool {
+    let (wd, wl) = wide.rsplit_once('/').unwrap_or(("", wide));
+    let (nd, nl) = narrow.rsplit_once('/').unwrap_or(("", narrow));
+    let odd = |t: &str| t.contains(['?', '[', ']', '\\']);
+    if wd != nd || odd(wl) || odd(nl) {
+        return false;
+    }
+    let (w, n) = (wl.as_bytes(), nl.as_bytes());
+    // cov[j]: wide[i..] covers narrow[j..], for the current i (from the end).
+    let mut cov = vec![false; n.len() + 1];
+    cov[n.len()] = true;
+    for i in (0..w.len()).rev() {
+        let mut next = vec![false; n.len() + 1];
+        for j in (0..=n.len()).rev() {
+            next[j] = if w[i] == b'*' {
+                cov[j] || (j < n.len() && next[j + 1])
+            } else {
+                j < n.len() && n[j] != b'*' && n[j] == w[i] && cov[j + 1]
+            };
+        }
+        cov = next;
+    }
+    cov[0]
+}
+
 /// Chooses the keep lines for Dockerfiles that do not copy the whole context: the Dockerfile's
 /// own globs, the maximal wholly-selected entries, and literal sources that do not exist yet.
 /// `None`: no allowlist can be written.
 pub(crate) fn choose_keep(m: &Model, plan: &mut Plan, warnings: &mut Vec<String>) -> bool {
     let n = m.tree.nodes.len();
-    for g in &m.globs {
-        if mirrorable(g) {
-            plan.globs.insert(g.clone());
-        }
-    }
+    mirror_globs(m, plan);
     let covered = |p: &str| plan.globs.iter().any(|g| source_matches(g, p));
     let mut fully = vec![false; n];
     let mut any = vec![false; n];
@@ -282,11 +319,7 @@ pub(crate) fn choose_top(
             keep.insert(lit.clone());
         }
     }
-    for g in &m.globs {
-        if mirrorable(g) {
-            plan.globs.insert(g.clone());
-        }
-    }
+    mirror_globs(m, plan);
     plan.keep = keep;
     true
 }

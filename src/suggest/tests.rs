@@ -246,3 +246,30 @@ fn bad_candidate_is_not_proven_and_not_written() {
     assert!(!err.contains("proven: every"), "{err}");
     assert!(!dest.exists(), "nothing written");
 }
+
+#[test]
+fn glob_covers_only_when_every_match_is_shared() {
+    use super::plan::glob_covers;
+    for (wide, narrow) in [
+        ("minio-*.*", "minio-*.*.minisig"),
+        ("minio-*.*", "minio-*.*.sha256sum"),
+        ("*.json", "package*.json"),
+        ("*", "a*b"),
+        ("dist/*", "dist/*.js"),
+        ("a*", "a*"),
+    ] {
+        assert!(glob_covers(wide, narrow), "{wide} covers {narrow}");
+    }
+    for (wide, narrow) in [
+        ("minio-*.*.minisig", "minio-*.*"),
+        ("*.json", "*.js"),
+        ("a*c", "a*"),
+        ("a?c", "a*c"),
+        ("dist/*", "src/*.js"),
+        ("*", "dist/*"),
+        ("x*.*", "x*"),
+        ("[ab]*", "a*"),
+    ] {
+        assert!(!glob_covers(wide, narrow), "{wide} does not cover {narrow}");
+    }
+}
