@@ -12,7 +12,7 @@ use std::sync::atomic::AtomicU64;
 
 use crate::analysis::{analyze_resolved_sizes, analyze_with_progress, Analysis, Config};
 use crate::context::Resolved;
-use crate::dockerfile::{self, Sources};
+use crate::dockerfile::{self, is_dockerfile_name, Sources};
 use crate::error::Error;
 use crate::gate::{CiOptions, Measure, Outcome};
 pub use crate::report::ReportOptions;
@@ -60,20 +60,6 @@ pub(crate) struct Built {
     pub report: Report,
     /// The gates' outcome.
     pub outcome: Option<Outcome>,
-}
-
-/// Whether a name looks like a Dockerfile (`Dockerfile`, `Dockerfile.dev`, `api.Dockerfile`,
-/// `Containerfile`), case-insensitively.
-pub(crate) fn is_dockerfile_name(name: &[u8]) -> bool {
-    let n = name.to_ascii_lowercase();
-    if n.ends_with(b".dockerignore") {
-        return false;
-    }
-    n == b"dockerfile"
-        || n == b"containerfile"
-        || n.starts_with(b"dockerfile.")
-        || n.ends_with(b".dockerfile")
-        || n.starts_with(b"containerfile.")
 }
 
 /// Every file the context sends whose name looks like a Dockerfile, in byte order, escaped for
@@ -880,27 +866,6 @@ mod tests {
         assert!(n(Builder::Classic, Some("01"))
             .unwrap()
             .contains("not a boolean"));
-    }
-
-    #[test]
-    fn dockerfile_names() {
-        for n in [
-            "Dockerfile",
-            "dockerfile",
-            "Dockerfile.dev",
-            "api.Dockerfile",
-            "Containerfile",
-        ] {
-            assert!(is_dockerfile_name(n.as_bytes()), "{n}");
-        }
-        for n in [
-            "Dockerfile.dockerignore",
-            "README",
-            "dockerfiles",
-            "x.dockerfile.bak",
-        ] {
-            assert!(!is_dockerfile_name(n.as_bytes()), "{n}");
-        }
     }
 
     #[test]

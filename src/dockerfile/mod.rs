@@ -63,6 +63,23 @@ pub(crate) use steps::{stage_steps, StageSteps, Step};
 
 /// Parses Dockerfile text. Only syntax is checked here; ARG values, targets
 /// and stage references are evaluated by [`Dockerfile::context_sources`].
+/// Whether a file name looks like a Dockerfile (`Dockerfile`, `Dockerfile.dev`, `api.Dockerfile`,
+/// `Containerfile`, any case): how `suggest` finds the Dockerfiles an ignore file serves and the
+/// report names those it found. Per-Dockerfile ignore files (`Dockerfile.dockerignore`) are not.
+pub(crate) fn is_dockerfile_name(name: &[u8]) -> bool {
+    let n = name.to_ascii_lowercase();
+    if n.ends_with(b".dockerignore") || n.ends_with(b".containerignore") {
+        return false;
+    }
+    let suffixed = |s: &[u8]| n.len() > s.len() && n.ends_with(s);
+    n == b"dockerfile"
+        || n == b"containerfile"
+        || n.starts_with(b"dockerfile.")
+        || n.starts_with(b"containerfile.")
+        || suffixed(b".dockerfile")
+        || suffixed(b".containerfile")
+}
+
 pub(crate) fn parse(text: &str) -> Result<Dockerfile, DockerfileError> {
     let (instrs, escape) = parse::read(text)?;
     instructions::build_stages(instrs, escape)

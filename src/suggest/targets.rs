@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::analysis::Config;
-use crate::dockerfile::{host_platform, platform_args, ContextSource, Options, Sources};
+use crate::dockerfile::{
+    host_platform, is_dockerfile_name, platform_args, ContextSource, Options, Sources,
+};
 use crate::error::Error;
 
 use super::SuggestOptions;
@@ -194,23 +196,6 @@ pub(crate) fn load(
     Ok((merged, installs, other_stages))
 }
 
-/// Names a Dockerfile goes by: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`
-/// (and their lower-case forms), not the per-Dockerfile ignore files.
-pub(crate) fn is_dockerfile_name(name: &str) -> bool {
-    if name.ends_with(".dockerignore") || name.ends_with(".containerignore") {
-        return false;
-    }
-    let l = name;
-    l == "Dockerfile"
-        || l == "dockerfile"
-        || l == "Containerfile"
-        || l == "containerfile"
-        || l.starts_with("Dockerfile.")
-        || l.starts_with("Containerfile.")
-        || (l.ends_with(".Dockerfile") && l.len() > ".Dockerfile".len())
-        || (l.ends_with(".dockerfile") && l.len() > ".dockerfile".len())
-}
-
 /// Directories where a Dockerfile is not the project's own.
 fn foreign(path: &str) -> bool {
     path.split('/').any(|c| {
@@ -343,12 +328,12 @@ pub(crate) fn collect(
         // served list (the header, the summary) must be the same on every run.
         let mut found: Vec<&String> = paths
             .iter()
-            .filter(|p| is_dockerfile_name(p.rsplit('/').next().unwrap_or(p)))
+            .filter(|p| is_dockerfile_name(p.rsplit('/').next().unwrap_or(p).as_bytes()))
             .collect();
         found.sort();
         for p in found {
             let name = p.rsplit('/').next().unwrap_or(p);
-            if !is_dockerfile_name(name) || foreign(p) {
+            if !is_dockerfile_name(name.as_bytes()) || foreign(p) {
                 continue;
             }
             let abs = root.join(p);
@@ -425,7 +410,7 @@ pub(crate) fn collect(
             .iter()
             .filter(|p| {
                 let name = p.rsplit('/').next().unwrap_or(p);
-                is_dockerfile_name(name)
+                is_dockerfile_name(name.as_bytes())
                     && !foreign(p)
                     && !out.iter().any(|t| t.dockerfile == root.join(p.as_str()))
             })

@@ -150,21 +150,29 @@ fn test_steps() {
 
 #[test]
 fn dockerfile_names() {
+    use crate::dockerfile::is_dockerfile_name;
     for n in [
         "Dockerfile",
+        "dockerfile",
+        "DockerFile",
         "Dockerfile.base",
         "api.Dockerfile",
+        "web.containerfile",
         "Containerfile",
     ] {
-        assert!(targets::is_dockerfile_name(n), "{n}");
+        assert!(is_dockerfile_name(n.as_bytes()), "{n}");
     }
     for n in [
         "Dockerfile.dockerignore",
+        "api.Containerfile.containerignore",
         ".dockerignore",
+        ".dockerfile",
         "Dockerfile-notes.md",
+        "dockerfiles",
+        "x.dockerfile.bak",
         "README",
     ] {
-        assert!(!targets::is_dockerfile_name(n), "{n}");
+        assert!(!is_dockerfile_name(n.as_bytes()), "{n}");
     }
 }
 
