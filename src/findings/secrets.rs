@@ -11,6 +11,10 @@ use super::{fix_line, lossy, Finding};
 pub(crate) const MOVE_OUT: &str =
     "move the secret out of the file (and revoke it); pass it at build time with `RUN --mount=type=secret`";
 
+/// The fix for a file the build copies that is named for secrets but holds none today.
+pub(crate) const KEEP_CLEAN: &str =
+    "none needed while nothing secret is in it; if one is ever needed, pass it at build time with `RUN --mount=type=secret` rather than writing it here";
+
 /// The fix for a credential written into the Dockerfile.
 pub(crate) const DOCKERFILE_FIX: &str =
     "remove the value from the Dockerfile (and revoke it); pass it at build time with `RUN --mount=type=secret`";
@@ -332,6 +336,8 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         };
     let fix = if in_dockerfile {
         DOCKERFILE_FIX.to_string()
+    } else if named && plain.is_some() && ev.len() == 1 {
+        KEEP_CLEAN.to_string()
     } else if named || needed || !acc.in_tree {
         MOVE_OUT.to_string()
     } else {

@@ -547,6 +547,13 @@ fn secret_name_kind(words: &[Vec<u8>]) -> Option<Kind> {
         "mount",
         "annotation",
         "annotations",
+        // Tensor names of a model (`token_embd.weight`), whose values are digests.
+        "weight",
+        "weights",
+        "bias",
+        "embd",
+        "embedding",
+        "embeddings",
     ];
     let is = |w: &Vec<u8>, s: &str| w.as_slice() == s.as_bytes();
     // Variables a front-end build inlines into the JavaScript bundle it ships to browsers

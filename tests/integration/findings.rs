@@ -929,6 +929,20 @@ fn npmrc_without_a_token_is_low_and_with_one_is_high_at_its_line() {
     // Without the content scan the name decides.
     let off = json(&env, &["--no-content-scan"]);
     assert_eq!(secret_of(&off, ".npmrc")["severity"], "medium");
+    // Named by a COPY (npm reads its settings) and token-free: nothing to move out or revoke.
+    env.file(
+        "Dockerfile",
+        "FROM node:20\nCOPY package.json .npmrc app/.npmrc ./\n",
+    )
+    .file("package.json", "{}\n");
+    let v = json(&env, &[]);
+    let fix = secret_of(&v, ".npmrc")["fix"].as_str().unwrap().to_string();
+    assert!(fix.starts_with("none needed"), "{fix}");
+    let fix = secret_of(&v, "app/.npmrc")["fix"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(fix.contains("revoke"), "{fix}");
 }
 
 #[test]
