@@ -299,6 +299,7 @@ pub(crate) fn choose(
             carry.insert(exc);
         }
     }
+    carry_future_exceptions(m, plan, &set, &mut carry);
     let lines = carry
         .into_iter()
         .filter(|&i| set.patterns()[i].line().line > 0)
@@ -309,6 +310,41 @@ pub(crate) fn choose(
         })
         .collect();
     (lines, rekeep)
+}
+
+/// An exception that matches nothing today but points inside the kept paths, after a carried
+/// exclusion (`**`, then `!/server/target/server-*exec.jar`: an artifact a `mvn package` before
+/// the build writes, which a RUN step uses when it is there): carried, so that the file is sent
+/// once it exists, as the current file sends it. Carrying it sends nothing today.
+fn carry_future_exceptions(m: &Model, plan: &Plan, set: &PatternSet, carry: &mut BTreeSet<usize>) {
+    let pats = set.patterns();
+    for (k, pat) in pats.iter().enumerate() {
+        if !pat.exclusion() || pat.line().line == 0 || carry.contains(&k) {
+            continue;
+        }
+        if !(0..k).any(|b| carry.contains(&b) && !pats[b].exclusion()) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&pat.line().original);
+        let Some(body) = text.trim().strip_prefix('!') else {
+            continue;
+        };
+        let reaches = match literal_dirs(body) {
+            Some(prefix) => inside(plan, &prefix),
+            None => wildcard_dirs_reach_kept(plan, body),
+        };
+        let Ok(single) = PatternSet::parse(body.as_bytes()) else {
+            continue;
+        };
+        let today = m.paths.iter().any(|p| {
+            single
+                .matches_or_parent_matches(p.as_bytes())
+                .unwrap_or(true)
+        });
+        if reaches && !today {
+            carry.insert(k);
+        }
+    }
 }
 
 /// The user's valid lines the proposal does not keep (comments and blank lines aside), each

@@ -1512,3 +1512,45 @@ fn lint_without_a_dockerfile_offers_no_widened_pattern_as_the_fix() {
         "{msg}"
     );
 }
+
+/// zipkin: an allowlist of its own (`**`, then `!` lines) with exceptions for artifacts that a
+/// `mvn package` before the build writes (`!/server/target/server-*exec.jar`), which a RUN step
+/// unpacks when they are there. They match nothing today; the proposal carries them after the
+/// carried `**`, so the jar is sent once it exists, under both builders.
+#[test]
+fn exceptions_for_files_that_do_not_exist_yet_are_carried() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM maven AS build\nCOPY . /code/\nRUN /code/bin/build_or_unjar\n",
+    )
+    .file("bin/build_or_unjar", "#!/bin/sh\n")
+    .file("pom.xml", "<project/>\n")
+    .file("server/pom.xml", "<project/>\n")
+    .file("server/src/main/App.java", "class App {}\n")
+    .file("notes/todo.txt", "t\n")
+    .dockerignore(
+        "**\n!bin/build_or_unjar\n!/server/target/server-*exec.jar\n!server/src/main/**\n!**/pom.xml\n!notes/missing/*.txt\n",
+    );
+    let (code, out, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("proven"), "{err}");
+    let written = std::fs::read_to_string(env.ctx().join(".dockerignore")).unwrap();
+    assert!(
+        written.contains("\n!/server/target/server-*exec.jar\n"),
+        "{written}\n{out}"
+    );
+    // `notes/` is not sent today: its exception would widen the allowlist; not carried.
+    assert!(!written.contains("notes/missing"), "{written}");
+    env.file("server/target/server-1.0-exec.jar", "PK\n")
+        .file("server/target/classes/App.class", "\u{ca}\n");
+    assert_sends(
+        &env,
+        &[
+            "server/target/server-1.0-exec.jar",
+            "server/src/main/App.java",
+        ],
+        &["server/target/classes/App.class", "notes/todo.txt"],
+        &written,
+    );
+}
