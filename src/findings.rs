@@ -571,6 +571,7 @@ pub(crate) fn prepare(a: &Analysis, opts: &ReportOptions) -> Prepared {
                 Acc {
                     files: idx.files[id as usize],
                     bytes: idx.bytes[id as usize],
+                    tracked: tracked.is_some_and(|t| t.has_file(&path)),
                     path,
                     in_tree: true,
                     name: Some(hit),

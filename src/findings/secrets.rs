@@ -119,6 +119,8 @@ pub(crate) struct Acc {
     pub bytes: u64,
     /// A file or directory in the walked tree (a Dockerfile outside the context is not).
     pub in_tree: bool,
+    /// Git tracks the file (it is in every checkout the build runs on).
+    pub tracked: bool,
     /// The secret name hit.
     pub name: Option<Hit>,
     /// The content was read (whole, or its first `--content-max` bytes).
@@ -334,9 +336,14 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
             None => true,
             Some(e) => matches!(e, Exposure::Image { .. } | Exposure::Mount { .. }),
         };
+    // Copied into an image (a tracked `.env.production` a front-end build reads).
+    let copied = matches!(
+        &exposure,
+        Some(Exposure::Image { .. } | Exposure::Mount { .. })
+    );
     let fix = if in_dockerfile {
         DOCKERFILE_FIX.to_string()
-    } else if named && plain.is_some() && ev.len() == 1 {
+    } else if plain.is_some() && ev.len() == 1 && (named || (acc.tracked && copied)) {
         KEEP_CLEAN.to_string()
     } else if named || needed || !acc.in_tree {
         MOVE_OUT.to_string()

@@ -314,7 +314,18 @@ pub(crate) fn kept_for_build(
     {
         return Some("a RUN step boots the app or dumps its environment (`composer dump-env`, `bin/console`), which reads `.env` and fails without it; keep real secrets in `.env.local`, which stays out");
     }
+    if st.class == Class::Secret && is_dotenv(m.tree.name(i)) {
+        let p = &m.paths[i as usize];
+        if m.tracked_below(p) && !assigns_env_secret(m, i) {
+            return Some("git tracks it and nothing in it looks like a secret: it is settings the build may read (a front-end build reads `.env.production`); keep real secrets in an untracked `.env.local`");
+        }
+    }
     None
+}
+
+/// `.env` or `.env.<anything>`.
+fn is_dotenv(name: &[u8]) -> bool {
+    name == b".env" || name.starts_with(b".env.")
 }
 
 /// What every Dockerfile copying node `i` re-installs (all of them must).

@@ -1554,3 +1554,49 @@ fn exceptions_for_files_that_do_not_exist_yet_are_carried() {
         &written,
     );
 }
+
+/// answer: git tracks `ui/.env.production` (`REACT_APP_API_URL=/`), which the front-end build
+/// run after `COPY . .` reads; nothing in it looks like a secret. suggest keeps it (said), and
+/// the report's fix does not exclude it. A tracked `.env` holding a secret-looking value, and an
+/// untracked one, are still removed.
+#[test]
+fn a_tracked_dotenv_of_plain_settings_is_kept() {
+    let env = TestEnv::new();
+    let pw = [
+        "p",
+        &crate::util::Gen(7).pick(b"abcdefghjkmnpqrstuvwxyz23456789", 18),
+    ]
+    .concat();
+    env.file(
+        "Dockerfile",
+        "FROM node\nCOPY . /src\nRUN cd /src && make build\n",
+    )
+    .file("Makefile", "build:\n\tcd ui && npm run build\n")
+    .file("ui/package.json", "{}\n")
+    .file("ui/src/index.js", "x\n")
+    .file("ui/.env.production", "PUBLIC_URL=/\nREACT_APP_API_URL=/\n")
+    .file("api/.env", format!("DB_PASSWORD={pw}\n"));
+    env.git(&["init", "-q"])
+        .git(&["add", "-A"])
+        .git(&["commit", "-qm", "x"]);
+    env.file(".env", "PORT=3000\n");
+    let v: serde_json::Value =
+        serde_json::from_slice(&env.run(["--format", "json", "."]).stdout).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "ui/.env.production")
+        .expect("reported");
+    assert!(
+        f["fix"].as_str().unwrap().starts_with("none needed"),
+        "{f:#}"
+    );
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("kept \"ui/.env.production\" (environment file (secrets)): git tracks it"),
+        "{err}"
+    );
+    assert_sends(&env, &["ui/.env.production"], &["api/.env", ".env"], &err);
+}
