@@ -63,21 +63,47 @@ pub(crate) use steps::{stage_steps, StageSteps, Step};
 
 /// Parses Dockerfile text. Only syntax is checked here; ARG values, targets
 /// and stage references are evaluated by [`Dockerfile::context_sources`].
-/// Whether a file name looks like a Dockerfile (`Dockerfile`, `Dockerfile.dev`, `api.Dockerfile`,
-/// `Containerfile`, any case): how `suggest` finds the Dockerfiles an ignore file serves and the
-/// report names those it found. Per-Dockerfile ignore files (`Dockerfile.dockerignore`) are not.
+/// Whether a file name looks like a Dockerfile (`Dockerfile`, `Dockerfile.dev`,
+/// `Dockerfile_amd`, `Dockerfile-dev`, `api.Dockerfile`, `Containerfile`, any case): how
+/// `suggest` finds the Dockerfiles an ignore file serves and the report names those it found.
+/// Per-Dockerfile ignore files (`Dockerfile.dockerignore`) are not, nor notes, scripts and data
+/// named after one (`Dockerfile-notes.md`, `Dockerfile.json`).
 pub(crate) fn is_dockerfile_name(name: &[u8]) -> bool {
+    const NOT: &[&[u8]] = &[
+        b".dockerignore",
+        b".containerignore",
+        b".md",
+        b".txt",
+        b".rst",
+        b".adoc",
+        b".html",
+        b".sh",
+        b".py",
+        b".json",
+        b".yml",
+        b".yaml",
+        b".toml",
+        b".lock",
+        b".log",
+    ];
     let n = name.to_ascii_lowercase();
-    if n.ends_with(b".dockerignore") || n.ends_with(b".containerignore") {
+    if NOT.iter().any(|e| n.ends_with(e)) {
         return false;
     }
     let suffixed = |s: &[u8]| n.len() > s.len() && n.ends_with(s);
-    n == b"dockerfile"
-        || n == b"containerfile"
-        || n.starts_with(b"dockerfile.")
-        || n.starts_with(b"containerfile.")
-        || suffixed(b".dockerfile")
-        || suffixed(b".containerfile")
+    let prefixed = |s: &[u8]| n.len() > s.len() && n.starts_with(s);
+    [b"dockerfile".as_slice(), b"containerfile"]
+        .iter()
+        .any(|w| {
+            n == *w
+                || [b'.', b'-', b'_'].iter().any(|&sep| {
+                    let mut pre = w.to_vec();
+                    pre.push(sep);
+                    let mut suf = vec![sep];
+                    suf.extend_from_slice(w);
+                    prefixed(&pre) || suffixed(&suf)
+                })
+        })
 }
 
 pub(crate) fn parse(text: &str) -> Result<Dockerfile, DockerfileError> {

@@ -345,7 +345,7 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         DOCKERFILE_FIX.to_string()
     } else if plain.is_some() && ev.len() == 1 && (named || (acc.tracked && copied)) {
         KEEP_CLEAN.to_string()
-    } else if named || needed || !acc.in_tree {
+    } else if named || needed || !acc.in_tree || (acc.tracked && copied) {
         MOVE_OUT.to_string()
     } else {
         fix_line(&acc.path)

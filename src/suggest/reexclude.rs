@@ -314,6 +314,15 @@ pub(crate) fn kept_for_build(
     {
         return Some("a RUN step boots the app or dumps its environment (`composer dump-env`, `bin/console`), which reads `.env` and fails without it; keep real secrets in `.env.local`, which stays out");
     }
+    if st.class == Class::Secret
+        && matches!(
+            m.tree.name(i),
+            b"secrets.yaml" | b"secrets.yml" | b"secrets.json" | b"credentials.json"
+        )
+        && m.tracked_below(&m.paths[i as usize])
+    {
+        return Some("git tracks it, and the app may read it at run time (Rails up to 7.1 loads `config/secrets.yml`); move the literal values out (environment variables, `RUN --mount=type=secret`) and revoke them rather than exclude the file");
+    }
     if st.class == Class::Secret && is_dotenv(m.tree.name(i)) {
         let p = &m.paths[i as usize];
         if m.tracked_below(p) && !assigns_env_secret(m, i) {

@@ -159,6 +159,9 @@ fn dockerfile_names() {
         "api.Dockerfile",
         "web.containerfile",
         "Containerfile",
+        "Dockerfile_amd",
+        "Dockerfile-dev",
+        "api-Dockerfile",
     ] {
         assert!(is_dockerfile_name(n.as_bytes()), "{n}");
     }
@@ -171,6 +174,9 @@ fn dockerfile_names() {
         "dockerfiles",
         "x.dockerfile.bak",
         "README",
+        "Dockerfile.json",
+        "dockerfile_lint.yml",
+        "Dockerfile-",
     ] {
         assert!(!is_dockerfile_name(n.as_bytes()), "{n}");
     }

@@ -1600,3 +1600,45 @@ fn a_tracked_dotenv_of_plain_settings_is_kept() {
     );
     assert_sends(&env, &["ui/.env.production"], &["api/.env", ".env"], &err);
 }
+
+/// docuseal: git tracks `config/secrets.yml` with literal development keys; a Rails app up to
+/// 7.1 loads it at boot. suggest keeps it (said) and the report says to move the values out,
+/// not to exclude the file. An untracked one (a local copy) is removed.
+#[test]
+fn a_tracked_secrets_file_is_kept_and_its_values_moved_out() {
+    let env = TestEnv::new();
+    let key = crate::util::Gen(11).pick(b"0123456789abcdef", 128);
+    env.file("Dockerfile", "FROM ruby\nCOPY . /app\nRUN bundle install\n")
+        .file("Gemfile", "source 'https://rubygems.org'\n")
+        .file("app/models/user.rb", "class User; end\n")
+        .file(
+            "config/secrets.yml",
+            format!("development:\n  secret_key_base: {key}\n"),
+        );
+    env.git(&["init", "-q"])
+        .git(&["add", "-A"])
+        .git(&["commit", "-qm", "x"]);
+    env.file(
+        "local/secrets.yml",
+        format!("development:\n  secret_key_base: {key}\n"),
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&env.run(["--format", "json", "."]).stdout).unwrap();
+    let fix_of = |p: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == p)
+            .unwrap_or_else(|| panic!("{p} reported: {v:#}"))["fix"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(fix_of("config/secrets.yml").starts_with("move the secret out"));
+    assert_eq!(fix_of("local/secrets.yml"), "local/secrets.yml");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("kept \"config/secrets.yml\""), "{err}");
+    assert_sends(&env, &["config/secrets.yml"], &["local/secrets.yml"], &err);
+}
