@@ -168,7 +168,15 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
                     sev = cap(sev, Severity::Low);
                     plain = Some("no secret-looking value in it");
                 }
-                Some(s) => keep = !s.hits.is_empty(),
+                // No secret-looking assignment, only tokens the content scan knows: those grade
+                // the file (a browser config's Google API key is medium, as it is anywhere else).
+                Some(s) => {
+                    keep = !s.hits.is_empty();
+                    let most = s.hits.iter().filter_map(|h| rules::rule(h.rule));
+                    if let Some(m) = most.map(|r| r.severity).max() {
+                        sev = cap(sev, m);
+                    }
+                }
                 None if dot_env => {}
                 None => sev = cap(sev, Severity::Low),
             }

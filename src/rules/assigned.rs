@@ -155,6 +155,9 @@ pub(crate) fn assigned_secret_offsets(bytes: &[u8], kind: FileKind, max: usize) 
             {
                 continue;
             }
+            if kind != FileKind::Doc && inside_example(&bytes[..ls], &bytes[ls..le]) {
+                continue;
+            }
             if public_search_key(&bytes[ls.saturating_sub(400)..(le + 400).min(bytes.len())]) {
                 continue;
             }
@@ -180,6 +183,37 @@ fn public_search_key(around: &[u8]) -> bool {
     ["algolia", "indexname", "docsearch"]
         .iter()
         .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
+}
+
+/// Whether `line` sits, by its indentation, inside an `example:`/`examples:` entry of the 40
+/// lines above (`before` ends at its start): an OpenAPI or JSON Schema example written in code or
+/// YAML (`example: %{tenant: %{jwt_secret: "…"}}`) shows what a value looks like.
+fn inside_example(before: &[u8], line: &[u8]) -> bool {
+    let indent = |l: &[u8]| l.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    let mut cur = indent(line);
+    let lines = before.strip_suffix(b"\n").unwrap_or(before);
+    for l in lines.rsplit(|&b| b == b'\n').take(40) {
+        if cur == 0 {
+            break;
+        }
+        let t = l.trim_ascii();
+        if t.is_empty() || indent(l) >= cur {
+            continue;
+        }
+        cur = indent(l);
+        let skip = t
+            .iter()
+            .take_while(|b| matches!(b, b'"' | b'\'' | b':'))
+            .count();
+        let key = &t[skip..];
+        let key = key
+            .strip_prefix(b"examples")
+            .or(key.strip_prefix(b"example"));
+        if key.is_some_and(|r| matches!(r.first(), Some(b'"' | b'\'' | b':' | b' ' | b'='))) {
+            return true;
+        }
+    }
+    false
 }
 
 /// A line that is a comment in most languages and config formats (`#`, `//`, `/*`, `*`, `--`,
@@ -296,11 +330,14 @@ fn assignment_at(line: &[u8], ks: usize, ke: usize, quoted_only: bool) -> Option
         }
         i += 1;
     }
-    if line.get(i) == Some(&b']') {
+    // `headers["x-api-key"] =`; a name closed by `]` is an index or a list item, never a
+    // looked-up name with a default (`addUniqueIndex(['token'], 'UNIQ_…')`).
+    let indexed = line.get(i) == Some(&b']');
+    if indexed {
         i += 1;
     }
     i = skip_ws(line, i);
-    i = match default_after(line, ns, i, quoted_name) {
+    i = match default_after(line, ns, i, quoted_name && !indexed) {
         Some(k) => k,
         None => operator(line, i)?,
     };

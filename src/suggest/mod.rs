@@ -703,9 +703,19 @@ fn build(
             })
             .collect()
     };
-    notes.extend(reexclude::kept_notes(&m, &plan, &|i| {
-        sent_after[i as usize]
-    }));
+    // An entry the user's own `!` line sends is said once, by its warning naming that line.
+    let warned = |n: &String| {
+        let Some((path, _)) = n.strip_prefix("kept ").and_then(|r| r.split_once(" (")) else {
+            return false;
+        };
+        let quoted = format!("kept {:?} (", path.trim_end_matches('/'));
+        warnings.iter().any(|w| w.starts_with(&quoted))
+    };
+    notes.extend(
+        reexclude::kept_notes(&m, &plan, &|i| sent_after[i as usize])
+            .into_iter()
+            .filter(|n| !warned(n)),
+    );
 
     // Files the served Dockerfiles copy that are sent today and still sent with the proposal.
     let used_files = (0..m.tree.nodes.len())

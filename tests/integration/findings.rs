@@ -762,8 +762,25 @@ fn dotenv_files_report_the_line_of_the_secret_and_are_low_without_one() {
             "deploy/app.env",
             "DATABASE_URL=postgresql://app:${POSTGRES_PASSWORD}@db/app\n",
         )
-        .file("deploy/db.env", format!("MONGO_URI=mongodb+srv://svc:{pw}@cluster0.mongodb.net/\n"));
+        .file("deploy/db.env", format!("MONGO_URI=mongodb+srv://svc:{pw}@cluster0.mongodb.net/\n"))
+        // A front end's build variables: no secret-looking name, a browser's Google API key.
+        .file(
+            "web/.env.production",
+            format!(
+                "VITE_APP_URL=https://example.org\nVITE_APP_FIREBASE_CONFIG='{{\"apiKey\":\"{}{}{}\"}}'\n",
+                "AI",
+                "za",
+                g.alnum(35)
+            ),
+        );
     let v = json(&env, &[]);
+    // Graded by what is in it (CTX162, medium), not high by its name.
+    let web = secret_of(&v, "web/.env.production");
+    assert_eq!(
+        (&web["severity"], &web["line"]),
+        (&"medium".into(), &2.into()),
+        "{web:#}"
+    );
     let plain = secret_of(&v, ".env");
     assert_eq!(plain["severity"], "low", "{plain:#}");
     assert!(

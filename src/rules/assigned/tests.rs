@@ -161,6 +161,9 @@ fn values() {
         format!("call(token, \"{v}\")"),
         format!("x = options.token || \"{v}\""),
         "define('AUTH_KEY', 'put your unique phrase here');".to_string(),
+        // A list holding the name, then another argument: a Doctrine migration's index name.
+        format!("$t->addUniqueIndex(['token'], 'UNIQ_{}');", &v[..16]),
+        format!("index(columns=[\"api_key\"], name=\"{v}\")"),
     ] {
         assert!(lines(&no, FileKind::Code).is_empty(), "{no}");
     }
@@ -211,6 +214,22 @@ fn values() {
     // One hit per line; the line of each.
     let two = format!("a = 1\ntoken = \"{v}\" ; secret = \"{v}\"\nx\nAPI_KEY={v}\n");
     assert_eq!(lines(&two, FileKind::Config), [2, 4]);
+}
+
+#[test]
+fn values_nested_in_an_example_entry() {
+    let v = gen(11, 32);
+    // An OpenAPI schema's example in code, and in YAML.
+    let ex = format!("  example: %{{\n    tenant: %{{\n      jwt_secret: \"{v}\",\n    }}\n  }}\n");
+    assert!(lines(&ex, FileKind::Code).is_empty());
+    let yaml =
+        format!("schemas:\n  Tenant:\n    examples:\n      - name: t1\n        api_key: {v}\n");
+    assert!(lines(&yaml, FileKind::Config).is_empty());
+    // A sibling of the example, or a name merely containing the word, is not inside one.
+    let after = format!("  example: %{{a: 1}},\n  client_secret: \"{v}\"\n");
+    assert_eq!(lines(&after, FileKind::Code), [2]);
+    let named = format!("example_app:\n  api_key: {v}\n");
+    assert_eq!(lines(&named, FileKind::Config), [2]);
 }
 
 #[test]

@@ -742,6 +742,12 @@ fn the_users_own_exception_for_a_secret_stands() {
         "{:?}",
         s.warnings
     );
+    // Said once: no note repeats it as a file "the build copies".
+    assert!(
+        !s.notes.iter().any(|n| n.contains("packages/database/.env")),
+        "{:?}",
+        s.notes
+    );
 }
 
 /// The user's own `!` lines inside a directory suggest removes whole survive: `.git` then
