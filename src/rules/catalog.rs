@@ -548,7 +548,7 @@ pub(crate) static RULES: &[Rule] = &[
     content("CTX176", High, "8 to 10 digits, `:AA`, 33 token characters", "Telegram bot token", WHY_CONTENT),
     content("CTX177", High, "`GOCSPX-` + 28 token characters", "Google OAuth client secret", WHY_CONTENT),
     content("CTX178", High, "`glsa_` + 32 + `_` + 8 hex digits; `glc_` + 32 or more base64 characters", "Grafana service-account or Cloud token", WHY_CONTENT),
-    content("CTX179", High, "`PMAK-…` (Postman), `lin_api_…` (Linear), `NRAK-…` (New Relic), `dp.st.…` (Doppler), `pul-…` (Pulumi)", "Vendor API token", WHY_CONTENT),
+    content("CTX179", High, "`PMAK-…` (Postman), `lin_api_…` (Linear), `NRAK-…` (New Relic), `dp.st.…` (Doppler), `pul-…` (Pulumi), `dckr_pat_…`/`dckr_oat_…` (Docker Hub)", "Vendor API token", WHY_CONTENT),
     content("CTX180", Low, "`sk_test_` or `rk_test_` + 20 or more alphanumerics", "Stripe test-mode key", WHY_CONTENT),
     content("CTX181", Medium, "three base64url segments, the first two starting `eyJ` (not jwt.io's sample or Supabase's local demo keys)", "JSON Web Token", WHY_CONTENT),
     content("CTX182", Medium, "`discord.com/api/webhooks/` + id + 60 or more token characters", "Discord webhook URL", WHY_CONTENT),

@@ -203,11 +203,11 @@ const SIGS: &[Sig] = &[
     },
     Sig {
         id: "CTX179",
-        // Postman, Linear, New Relic user keys, Doppler, Pulumi.
+        // Postman, Linear, New Relic user keys, Doppler, Pulumi, Docker Hub access tokens.
         re: concat!(
             r"(?-u:\b)PMAK-[a-f0-9]{24}-[a-f0-9]{34}(?-u:\b)|(?-u:\b)lin_api_[A-Za-z0-9]{40}(?-u:\b)",
             r"|(?-u:\b)NRAK-[A-Z0-9]{27}(?-u:\b)|(?-u:\b)dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}(?-u:\b)",
-            r"|(?-u:\b)pul-[a-f0-9]{40}(?-u:\b)",
+            r"|(?-u:\b)pul-[a-f0-9]{40}(?-u:\b)|(?-u:\b)dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,}",
         ),
         check: Check::Plain,
     },
@@ -338,6 +338,8 @@ const ANCHORS: &[&str] = &[
     "dp.scim.",
     "dp.audit.",
     "pul-",
+    "dckr_pat_",
+    "dckr_oat_",
     "k_test_",
     "eyJ",
     "/api/webhooks/",

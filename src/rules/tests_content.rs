@@ -342,6 +342,13 @@ fn content_signatures_table() {
         (format!("GRAFANA_TOKEN={}\n", Fakes::grafana()), "CTX178"),
         (format!("POSTMAN_API_KEY={}\n", Fakes::postman()), "CTX179"),
         (
+            format!(
+                "echo {} | docker login -u me --password-stdin\n",
+                ["dckr", "_pat_", &Fakes::rep("Ab9-", 7)].concat()
+            ),
+            "CTX179",
+        ),
+        (
             format!("stripe.api_key = \"{}\"\n", Fakes::stripe_test()),
             "CTX180",
         ),
