@@ -146,7 +146,7 @@ pub(crate) fn assigned_secret_offsets(bytes: &[u8], kind: FileKind, max: usize) 
         let ws = ls.max(ms.saturating_sub(WINDOW_BEFORE));
         let we = le.min(me + WINDOW_AFTER);
         let line = &bytes[ws..we];
-        if let Some(name_start) = assignment_at(line, ms - ws, me - ws, quoted_only) {
+        if let Some(name_start) = assignment_at(line, ms - ws, me - ws, kind) {
             if kind == FileKind::Doc && shown_example(&bytes[..ls]) {
                 continue;
             }
@@ -304,7 +304,8 @@ fn ident(b: u8) -> bool {
 
 /// Looks at the keyword at `ks..ke` in `line`: the start of the name when it names a secret that
 /// is assigned a random-looking literal.
-fn assignment_at(line: &[u8], ks: usize, ke: usize, quoted_only: bool) -> Option<usize> {
+fn assignment_at(line: &[u8], ks: usize, ke: usize, file: FileKind) -> Option<usize> {
+    let quoted_only = file == FileKind::Code;
     // The whole name around the keyword (bounded: a minified line is not read to its ends).
     let mut ns = ks;
     while ns > 0 && ks - ns < 128 && ident(line[ns - 1]) {
@@ -320,6 +321,9 @@ fn assignment_at(line: &[u8], ks: usize, ke: usize, quoted_only: bool) -> Option
     // Ruling out checksums and hashes: the line names one (`sha512-…`, `"integrity": …`).
     if hash_words(line) {
         return None;
+    }
+    if let Some(v) = segment_value(line, ns, ne) {
+        return random_literal(v, kind, false).then_some(ns);
     }
     let mut i = ne;
     // A quoted key (`"client_secret":`, `'api_key' =>`, `headers["x-api-key"] =`).
@@ -342,7 +346,7 @@ fn assignment_at(line: &[u8], ks: usize, ke: usize, quoted_only: bool) -> Option
         None => operator(line, i)?,
     };
     i = skip_ws(line, i);
-    let (value, quoted) = value_at(line, i, quoted_only)?;
+    let (value, quoted) = value_at(line, i, quoted_only, file == FileKind::Doc)?;
     if !quoted && quoted_only {
         return None;
     }
@@ -727,7 +731,25 @@ fn annotation(line: &[u8], i: usize) -> Option<usize> {
 /// The value at `i`: a quoted string (with an optional `r`/`b`/`u`/`@` prefix) ending on this
 /// line and not joined to more (`"a" + b`, `'a' . $b`, `"%s" % x`), or a bare word that ends the
 /// line (before a comment). Returns the value and whether it was quoted.
-fn value_at(line: &[u8], mut i: usize, quoted_only: bool) -> Option<(&[u8], bool)> {
+/// A `key=value` segment of a connection string inside a string literal
+/// (`"Server=db;User Id=sa;Password=…;"`, ADO.NET, JDBC, Npgsql): the name starts after `;` or
+/// the string's quote and `=` follows it at once; the value runs to the next `;` or quote.
+fn segment_value(line: &[u8], ns: usize, ne: usize) -> Option<&[u8]> {
+    if ns == 0 || !matches!(line[ns - 1], b';' | b'"' | b'\'') || line.get(ne) != Some(&b'=') {
+        return None;
+    }
+    let body = ne + 1;
+    let len = line[body..]
+        .iter()
+        .position(|b| matches!(b, b';' | b'"' | b'\''))?;
+    let v = &line[body..body + len];
+    (!v.iter().any(|b| b.is_ascii_whitespace())).then_some(v)
+}
+
+/// The value at `i`: a quoted literal, or (unless `quoted_only`) a bare word ending the line.
+/// In documentation (`prose`) a bare value may close an inline code span (`` `KEY=…` ``) or be
+/// followed by more prose when it is long (20 characters or more).
+fn value_at(line: &[u8], mut i: usize, quoted_only: bool, prose: bool) -> Option<(&[u8], bool)> {
     let at = |k: usize| line.get(k).copied();
     if matches!(at(i), Some(b'r' | b'b' | b'u' | b'R' | b'B' | b'U' | b'@'))
         && matches!(at(i + 1), Some(b'"' | b'\''))
@@ -764,7 +786,7 @@ fn value_at(line: &[u8], mut i: usize, quoted_only: bool) -> Option<(&[u8], bool
             }
             let mut v = &line[i..k];
             while let Some((&l, rest)) = v.split_last() {
-                if matches!(l, b',' | b';') {
+                if matches!(l, b',' | b';') || (prose && l == b'`') {
                     v = rest;
                 } else {
                     break;
@@ -775,7 +797,8 @@ fn value_at(line: &[u8], mut i: usize, quoted_only: bool) -> Option<(&[u8], bool
             if !(rest.is_empty()
                 || rest.starts_with(b"#")
                 || rest.starts_with(b"//")
-                || rest.starts_with(b";"))
+                || rest.starts_with(b";")
+                || (prose && v.len() >= 20))
             {
                 return None;
             }

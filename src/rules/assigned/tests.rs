@@ -293,3 +293,46 @@ fn file_kinds() {
     assert_eq!(FileKind::of(b"conf/app.yaml"), FileKind::Config);
     assert_eq!(FileKind::of(b"Makefile"), FileKind::Config);
 }
+
+#[test]
+fn connection_strings_and_documentation_prose() {
+    let v = gen(23, 24);
+    // A password segment of a connection string inside a string literal or a JSON value.
+    let cs = format!("var conn = \"Server=db;Database=app;User Id=sa;Password={v};\";");
+    assert_eq!(lines(&cs, FileKind::Code), [1]);
+    let json = format!("{{ \"Default\": \"Host=db;Username=app;Password={v};Database=app\" }}");
+    assert_eq!(lines(&json, FileKind::Config), [1]);
+    let first = format!("conn = \"Password={v};Server=db\"");
+    assert_eq!(lines(&first, FileKind::Code), [1]);
+    // Readable or referenced: not secrets.
+    assert!(lines(
+        "var c = \"Server=db;User Id=sa;Password=Your_password123;\";",
+        FileKind::Code
+    )
+    .is_empty());
+    assert!(lines(
+        "var c = \"Server=db;Password=\" + pw + \";\";",
+        FileKind::Code
+    )
+    .is_empty());
+    // In documentation: inside an inline code span, and followed by more prose.
+    assert_eq!(
+        lines(
+            &format!("Use `export OPENAI_API_KEY=sk-{v}`\n"),
+            FileKind::Doc
+        ),
+        [1]
+    );
+    assert_eq!(
+        lines(
+            &format!("Set OPENAI_API_KEY=sk-{v} in your shell.\n"),
+            FileKind::Doc
+        ),
+        [1]
+    );
+    // A short word followed by prose is prose.
+    let short = &v[..14];
+    assert!(lines(&format!("The token={short} is then sent.\n"), FileKind::Doc).is_empty());
+    // Config is not prose: a value followed by words stays out, as before.
+    assert!(lines(&format!("API_TOKEN={v} see docs\n"), FileKind::Config).is_empty());
+}
