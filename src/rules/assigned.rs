@@ -119,7 +119,6 @@ fn keywords() -> &'static super::literals::Ordered {
 
 /// Offsets (the start of the name) of hard-coded secrets: at most one per line, at most `max`.
 pub(crate) fn assigned_secret_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Vec<usize> {
-    let quoted_only = kind == FileKind::Code;
     let mut out = Vec::new();
     // The start of the last line that produced a hit.
     let mut done_line: Option<usize> = None;
