@@ -180,7 +180,7 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
     }
     writeln!(
         o,
-        "{} {} (each with the {} line that removes it)",
+        "{} {} (each → the {} line that removes it, or what to do instead)",
         st.bold("Findings"),
         plural(shown_here as u64, "finding", "findings"),
         if r.engine != "docker" && r.ignore_file.is_none() {
