@@ -112,6 +112,14 @@ fn find<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
     findings(v).iter().filter(|f| f["path"] == path).collect()
 }
 
+/// One field (`rule`, `category`) of each finding of `path`.
+fn field_of(v: &Value, path: &str, field: &str) -> Vec<String> {
+    find(v, path)
+        .iter()
+        .map(|f| f[field].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// The one secret finding of `path`.
 fn secret_of<'a>(v: &'a Value, path: &str) -> &'a Value {
     let s: Vec<&Value> = find(v, path)
@@ -414,12 +422,7 @@ fn tracked_files_are_never_gitignored() {
         "Dockerfile",
     ]);
     let v = json(&env, &[]);
-    let rules_of = |p: &str| -> Vec<String> {
-        find(&v, p)
-            .iter()
-            .map(|f| f["category"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let rules_of = |p: &str| field_of(&v, p, "category");
     assert!(
         !rules_of("kept.log").contains(&"gitignored".to_string()),
         "{v:#}"
@@ -612,12 +615,7 @@ fn gitignored_entries_are_not_reported_twice() {
     env.git(&["init", "-q", "."]);
     env.git(&["add", "-f", "Dockerfile", ".gitignore", "app.js"]);
     let v = json(&env, &[]);
-    let rules_of = |p: &str| -> Vec<String> {
-        find(&v, p)
-            .iter()
-            .map(|f| f["rule"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let rules_of = |p: &str| field_of(&v, p, "rule");
     for p in ["npm-debug.log", ".DS_Store", "logs"] {
         let r = rules_of(p);
         assert_eq!(r.len(), 1, "{p}: {r:?}");
@@ -979,12 +977,7 @@ fn a_source_package_named_target_is_not_build_output() {
         .file("svc/target/classes/App.class", "\u{ca}")
         .file("svc/target/app.jar", "PK");
     let v = json(&env, &[]);
-    let rules_at = |p: &str| -> Vec<String> {
-        find(&v, p)
-            .iter()
-            .map(|f| f["rule"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let rules_at = |p: &str| field_of(&v, p, "rule");
     assert!(
         !rules_at("internal/event/target").contains(&"CTX401".to_string()),
         "{:#?}",
@@ -1044,12 +1037,7 @@ fn dotnet_bin_and_obj_beside_a_project_are_build_output() {
         "FROM mcr.microsoft.com/dotnet/sdk\nCOPY . /src\n",
     );
     let v = json(&env, &[]);
-    let rules_at = |p: &str| -> Vec<String> {
-        find(&v, p)
-            .iter()
-            .map(|f| f["rule"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let rules_at = |p: &str| field_of(&v, p, "rule");
     for p in ["src/Api/bin", "src/Api/obj", "src/Lib/obj"] {
         assert_eq!(rules_at(p), ["CTX406"], "{p}: {:#?}", findings(&v));
         assert_eq!(find(&v, p)[0]["fix"], p, "{:#?}", find(&v, p));
