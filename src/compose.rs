@@ -5,7 +5,7 @@
 //! (default `.`), `dockerfile` (relative to the context), `dockerfile_inline` and
 //! `additional_contexts` (a mapping or a list of `name=value`). Paths are relative to the Compose
 //! file's directory; `${VAR}`, `${VAR:-default}`, `${VAR-default}` and `$$` are interpolated
-//! from the environment. Remote contexts (git URLs, `https://…`) are skipped with a note.
+//! from the environment; YAML merge keys (`<<: *defaults`) are applied. Remote contexts (git URLs, `https://…`) are skipped with a note.
 
 use std::path::{Path, PathBuf};
 
@@ -226,13 +226,55 @@ fn as_str(v: &Value, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     }
 }
 
+/// Applies YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`) as docker compose does: a key
+/// written in the mapping wins, then the merged mappings in their order. Inner mappings are
+/// merged first, so a chain (`x-mid: {<<: *base}`, a service `<<: *mid`) reaches `base`'s
+/// `build` (serde's `apply_merge` merges outside-in and leaves the inner `<<` unmerged).
+fn merge_keys(v: &mut Value) -> Result<(), String> {
+    match v {
+        Value::Mapping(m) => {
+            for child in m.values_mut() {
+                merge_keys(child)?;
+            }
+            let sources = match m.remove("<<") {
+                None => return Ok(()),
+                Some(Value::Mapping(one)) => vec![one],
+                Some(Value::Sequence(many)) => many
+                    .into_iter()
+                    .map(|s| match s {
+                        Value::Mapping(one) => Ok(one),
+                        _ => {
+                            Err("a `<<` merge key lists a value that is not a mapping".to_string())
+                        }
+                    })
+                    .collect::<Result<_, _>>()?,
+                Some(_) => return Err("a `<<` merge key's value is not a mapping".into()),
+            };
+            for src in sources {
+                for (k, val) in src {
+                    m.entry(k).or_insert(val);
+                }
+            }
+        }
+        Value::Sequence(items) => {
+            for child in items {
+                merge_keys(child)?;
+            }
+        }
+        Value::Tagged(t) => merge_keys(&mut t.value)?,
+        _ => {}
+    }
+    Ok(())
+}
+
 /// Parses a Compose file's text; `dir` is its directory.
 pub(crate) fn parse(
     text: &str,
     dir: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<ComposeBuilds, String> {
-    let doc: Value = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
+    let mut doc: Value = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
+    merge_keys(&mut doc)?;
     let mut out = ComposeBuilds::default();
     let Some(services) = doc.get("services") else {
         return Err("no `services` in the Compose file".into());
@@ -338,6 +380,55 @@ mod tests {
             "x/y/"
         );
         assert_eq!(interpolate("$$TAG $TAG.", &env), "$TAG v1.");
+    }
+
+    #[test]
+    fn merge_keys_bring_builds_from_anchors() {
+        // A service's build from `<<: *anchor`, through a chain of anchors, next to other merged
+        // mappings; a key written in the service wins over a merged one.
+        let text = r#"
+x-base: &base
+  build:
+    context: ../..
+    dockerfile: docker/Dockerfile
+x-policy: &policy
+  restart: always
+x-mid: &mid
+  <<: [*policy, *base]
+  environment: [A=1]
+services:
+  alpha:
+    <<: *base
+  beta:
+    <<: *mid
+  cleanup:
+    <<: *mid
+    build:
+      context: ./cron
+  db:
+    <<: *policy
+    image: postgres
+"#;
+        let c = parse(text, Path::new("/p/q/r"), &env).unwrap();
+        let got: Vec<(&str, String)> = c
+            .builds
+            .iter()
+            .map(|b| (b.service.as_str(), b.context.display().to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("alpha", "/p".into()),
+                ("beta", "/p".into()),
+                ("cleanup", "/p/q/r/cron".into()),
+            ]
+        );
+        assert_eq!(
+            c.builds[1].dockerfile.as_deref(),
+            Some(Path::new("/p/docker/Dockerfile"))
+        );
+        assert!(c.notes.is_empty());
+        assert!(parse("services:\n  a:\n    <<: 3\n", Path::new("/p"), &env).is_err());
     }
 
     #[test]
