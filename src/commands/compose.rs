@@ -150,6 +150,11 @@ pub(super) fn run(
                     "{noun} {}: named context {} ({}) is not used by the classic builder",
                     b.service, n.name, n.source
                 )),
+                // bake builds a linked target too (`bake::resolve`): reported as its own.
+                NamedKind::Target => notes.push(format!(
+                    "{noun} {}: named context {} = {}: that target's result, built first (its context is reported with that target)",
+                    b.service, n.name, n.source
+                )),
                 _ => notes.push(format!(
                     "{noun} {}: named context {} = {} is not a local directory: not analysed",
                     b.service, n.name, n.source
