@@ -240,6 +240,34 @@ fn exists_below(paths: &[String], dir: &str, s: &ContextSource) -> bool {
         .any(|r| s.matches(r))
 }
 
+/// With `--compose`, no `-f` and no Dockerfile at the context root: the Dockerfile of the first
+/// service (by name) that builds this context, which then leads the served list (a monorepo's
+/// `web/Dockerfile` and `worker/Dockerfile`, both built with the root as context). `None`
+/// otherwise, or when no service builds this context from a file.
+pub(crate) fn compose_main(
+    config: &Config,
+    opts: &SuggestOptions,
+) -> Result<Option<PathBuf>, Error> {
+    let Some(given) = &opts.compose else {
+        return Ok(None);
+    };
+    if !opts.dockerfiles.is_empty() || config.dockerfile.is_some() {
+        return Ok(None);
+    }
+    let root = crate::context::absolute(&config.cwd, &config.context);
+    let root = std::fs::canonicalize(&root).unwrap_or(root);
+    let file = crate::compose::find(given.as_deref(), &config.cwd)?;
+    let text = std::fs::read_to_string(&file).map_err(|e| Error::Io(file.clone(), e))?;
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let builds = crate::compose::parse(&text, dir, &|k| std::env::var(k).ok())
+        .map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
+    Ok(builds.builds.into_iter().find_map(|b| {
+        let ctx = std::fs::canonicalize(&b.context).unwrap_or(b.context);
+        let d = b.dockerfile.filter(|d| d.as_os_str() != "-")?;
+        (ctx == root && d.is_file()).then_some(d)
+    }))
+}
+
 /// Collects the served Dockerfiles. `paths` are every context path (the full walk);
 /// `main` is the Dockerfile the configuration resolves to.
 pub(crate) fn collect(
@@ -327,6 +355,14 @@ pub(crate) fn collect(
                 )),
                 d => {
                     let d = d.unwrap_or_else(|| root.join("Dockerfile"));
+                    // The first served one, taken from this file (`compose_main`): say so.
+                    let same = |a: &Path| std::fs::canonicalize(a).unwrap_or(a.to_path_buf());
+                    if out[0].origin == "default"
+                        && config.dockerfile.is_some()
+                        && same(&d) == same(main)
+                    {
+                        out[0].origin = format!("compose service {}", b.service);
+                    }
                     add(
                         d,
                         format!("compose service {}", b.service),

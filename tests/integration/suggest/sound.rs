@@ -345,6 +345,55 @@ fn compose_services_add_their_dockerfiles() {
     }
 }
 
+/// `--compose` with no `-f` and no Dockerfile at the context root (a monorepo's `web/` and
+/// `worker/` Dockerfiles, both built with the root as context): the services' Dockerfiles are
+/// served, the first by name leading, instead of a "no Dockerfile" error; both still get what
+/// they copy under both builders.
+#[test]
+fn compose_serves_its_dockerfiles_without_a_root_one() {
+    let env = TestEnv::new();
+    env.file("web/app.js", "w")
+        .file("worker/run.py", "r")
+        .file("junk.bin", "j")
+        .file("web/Dockerfile", "FROM node\nCOPY web/ /w/\n")
+        .file("worker/Dockerfile", "FROM python\nCOPY worker/ /r/\n")
+        .file(
+            "compose.yaml",
+            "services:\n  web:\n    build:\n      context: .\n      dockerfile: web/Dockerfile\n  worker:\n    build:\n      context: .\n      dockerfile: worker/Dockerfile\n",
+        );
+    let o = SuggestOptions {
+        compose: Some(None),
+        ..SuggestOptions::default()
+    };
+    let s = suggest_and_write(&env, None, &o);
+    let served: Vec<(&str, &str)> = s
+        .served
+        .iter()
+        .map(|(p, why)| (p.as_str(), why.as_str()))
+        .collect();
+    assert_eq!(
+        served,
+        [
+            ("web/Dockerfile", "compose service web"),
+            ("worker/Dockerfile", "compose service worker")
+        ]
+    );
+    for (df, used) in [
+        ("web/Dockerfile", "web/app.js"),
+        ("worker/Dockerfile", "worker/run.py"),
+    ] {
+        for sent in sent_both(&env, Some(df)) {
+            assert!(
+                sent.contains(used) && !sent.contains("junk.bin"),
+                "{df}: {sent:?}"
+            );
+        }
+    }
+    // Without --compose the missing root Dockerfile is still an error, as in docker.
+    let o = env.run(["suggest", "."]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+}
+
 #[test]
 fn platform_args_keep_every_platform() {
     let env = TestEnv::new();
