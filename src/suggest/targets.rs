@@ -232,6 +232,28 @@ fn ancestors(p: &str) -> impl Iterator<Item = &str> {
     p.match_indices('/').map(move |(i, _)| &p[..i]).rev()
 }
 
+/// Whether the directory of the context path `p` (a Dockerfile) holds nothing but Dockerfiles
+/// and ignore files: `COPY . .` from there would copy only those, so a whole-context Dockerfile
+/// there is built with a directory above it (`docker/Dockerfile.agent` beside
+/// `docker/Dockerfile.cli`, built by a Makefile with the repository root as the context).
+fn dockerfiles_only(root: &Path, p: &str) -> bool {
+    let Some((dir, _)) = p.rsplit_once('/') else {
+        return false;
+    };
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+        return false;
+    };
+    entries.into_iter().all(|e| {
+        e.is_ok_and(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            e.file_type().is_ok_and(|t| t.is_file())
+                && (is_dockerfile_name(&name)
+                    || name.ends_with(".dockerignore")
+                    || name.ends_with(".containerignore"))
+        })
+    })
+}
+
 /// A source that resolves to something below `dir` when `dir` is the context.
 fn exists_below(paths: &[String], dir: &str, s: &ContextSource) -> bool {
     paths
@@ -428,7 +450,7 @@ pub(crate) fn collect(
                 .flatten();
             let serve = at_root
                 || if ctx_items.is_empty() {
-                    !t.sources.whole_context
+                    !t.sources.whole_context || dockerfiles_only(root, p)
                 } else {
                     here > 0 && own.is_none()
                 };

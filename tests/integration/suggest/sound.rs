@@ -394,6 +394,48 @@ fn compose_serves_its_dockerfiles_without_a_root_one() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
 }
 
+/// A `COPY . .` Dockerfile in a directory of Dockerfiles only (`docker/Dockerfile.agent` beside
+/// `docker/Dockerfile.server`) is built with the root as its context, as `COPY . .` from its
+/// own directory would copy only Dockerfiles: served with the other, so the proposal for
+/// `-f docker/Dockerfile.server` still sends the agent's sources. One beside its own sources
+/// (`api/Dockerfile` with `api/main.go`) may be built with its directory: not served.
+#[test]
+fn a_whole_context_dockerfile_among_dockerfiles_only_is_served() {
+    let env = TestEnv::new();
+    env.file("Makefile", "all:\n")
+        .file("cmd/agent/main.go", "package main\n")
+        .file("dist/server/app", "bin")
+        .file(
+            "docker/Dockerfile.agent",
+            "FROM golang\nCOPY . .\nRUN make\n",
+        )
+        .file(
+            "docker/Dockerfile.server",
+            "FROM alpine\nCOPY dist/server/app /bin/\n",
+        )
+        .file("api/Dockerfile", "FROM golang\nCOPY . .\n")
+        .file("api/main.go", "package main\n");
+    let s = suggest_and_write(&env, Some("docker/Dockerfile.server"), &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        served,
+        ["docker/Dockerfile.server", "docker/Dockerfile.agent"]
+    );
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.starts_with("api/Dockerfile (found in the context) not served")),
+        "{:?}",
+        s.notes
+    );
+    for sent in sent_both(&env, Some("docker/Dockerfile.agent")) {
+        assert!(
+            sent.contains("cmd/agent/main.go") && sent.contains("Makefile"),
+            "{sent:?}"
+        );
+    }
+}
+
 #[test]
 fn platform_args_keep_every_platform() {
     let env = TestEnv::new();
