@@ -177,21 +177,7 @@ pub(crate) fn interpolate(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Stri
                     break;
                 };
                 let inner = &s[i + 2..i + end];
-                let (name, default, empty_too) = if let Some((n, d)) = inner.split_once(":-") {
-                    (n, Some(d), true)
-                } else if let Some((n, d)) = inner.split_once('-') {
-                    (n, Some(d), false)
-                } else {
-                    (inner, None, false)
-                };
-                let val = env(name);
-                let v = match (val, default) {
-                    (Some(v), Some(d)) if v.is_empty() && empty_too => d.to_string(),
-                    (Some(v), _) => v,
-                    (None, Some(d)) => d.to_string(),
-                    (None, None) => String::new(),
-                };
-                out.push_str(&v);
+                out.push_str(&braced(inner, env));
                 while let Some(&(j, _)) = it.peek() {
                     if j > i + end {
                         break;
@@ -212,6 +198,30 @@ pub(crate) fn interpolate(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Stri
         }
     }
     out
+}
+
+/// One `${…}`'s value, as compose-go's template does: `NAME`, `NAME:-default`/`NAME-default`
+/// (unset or empty / unset), `NAME:+alt`/`NAME+alt` (set and not empty / set), `NAME:?err`/
+/// `NAME?err` (the value; docker compose fails when it is missing, and it is empty here).
+fn braced(inner: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
+    let n = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    let (name, rest) = inner.split_at(n);
+    let val = env(name);
+    let (colon, rest) = match rest.strip_prefix(':') {
+        Some(r) => (true, r),
+        None => (false, rest),
+    };
+    // With `:`, an empty value counts as unset.
+    let set = val.as_deref().is_some_and(|v| !(colon && v.is_empty()));
+    let mut ops = rest.chars();
+    match ops.next() {
+        Some('-') if !set => ops.as_str().to_string(),
+        Some('+') if set => ops.as_str().to_string(),
+        Some('+') => String::new(),
+        _ => val.unwrap_or_default(),
+    }
 }
 
 fn is_remote(ctx: &str) -> bool {
@@ -380,6 +390,15 @@ mod tests {
             "x/y/"
         );
         assert_eq!(interpolate("$$TAG $TAG.", &env), "$TAG v1.");
+        // The other compose-go forms: the value for `?`, the alternative for `+`.
+        assert_eq!(
+            interpolate("${TAG:?set TAG}/${TAG?x}/${NOPE:?x}", &env),
+            "v1/v1/"
+        );
+        assert_eq!(
+            interpolate("${TAG:+alt}|${EMPTY:+alt}|${EMPTY+alt}|${NOPE+alt}", &env),
+            "alt||alt|"
+        );
     }
 
     #[test]
