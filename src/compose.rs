@@ -5,7 +5,8 @@
 //! (default `.`), `dockerfile` (relative to the context), `dockerfile_inline` and
 //! `additional_contexts` (a mapping or a list of `name=value`). Paths are relative to the Compose
 //! file's directory; `${VAR}`, `${VAR:-default}`, `${VAR-default}` and `$$` are interpolated
-//! from the environment; YAML merge keys (`<<: *defaults`) are applied. Remote contexts (git URLs, `https://…`) are skipped with a note.
+//! from the environment; YAML merge keys (`<<: *defaults`) are applied; with no file named, the
+//! override file beside the default one is merged over it, as `docker compose` does. Remote contexts (git URLs, `https://…`) are skipped with a note.
 
 use std::path::{Path, PathBuf};
 
@@ -283,8 +284,101 @@ pub(crate) fn parse(
     dir: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<ComposeBuilds, String> {
+    from_doc(&yaml(text)?, dir, env)
+}
+
+/// A Compose file's YAML, merge keys applied.
+fn yaml(text: &str) -> Result<Value, String> {
     let mut doc: Value = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
     merge_keys(&mut doc)?;
+    Ok(doc)
+}
+
+/// Override files `docker compose` merges over the default file when no file is named, the
+/// first present (compose-go `DefaultOverrideFileNames`).
+const OVERRIDE_FILES: &[&str] = &[
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+];
+
+/// The builds of the Compose file `given`, else of the default file in `cwd` with the override
+/// file beside it merged over it (a `build:` a local override adds to a prebuilt `image:`), as
+/// `docker compose` reads them with no `-f`. Also returns the file.
+pub(crate) fn load(
+    given: Option<&Path>,
+    cwd: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(PathBuf, ComposeBuilds), Error> {
+    let file = find(given, cwd)?;
+    let dir = file.parent().unwrap_or(cwd).to_path_buf();
+    let read = |p: &Path| -> Result<Value, Error> {
+        let text = std::fs::read_to_string(p).map_err(|e| Error::Io(p.to_path_buf(), e))?;
+        yaml(&text).map_err(|e| Error::Usage(format!("{}: {e}", p.display())))
+    };
+    let mut doc = read(&file)?;
+    let mut notes = Vec::new();
+    if given.is_none() {
+        if let Some(o) = OVERRIDE_FILES
+            .iter()
+            .map(|n| dir.join(n))
+            .find(|p| p.is_file())
+        {
+            overlay(&mut doc, read(&o)?);
+            notes.push(format!(
+                "{} merged over {}, as docker compose does with no -f",
+                o.display(),
+                file.display()
+            ));
+        }
+    }
+    let mut builds =
+        from_doc(&doc, &dir, env).map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
+    builds.notes.splice(0..0, notes);
+    Ok((file, builds))
+}
+
+/// `over` merged into `base` as compose merges an override file: mappings key by key (a
+/// `build:` string is its `context`), anything else replaced.
+fn overlay(base: &mut Value, over: Value) {
+    match (base, over) {
+        (Value::Mapping(b), Value::Mapping(o)) => {
+            for (k, mut v) in o {
+                let build = k.as_str() == Some("build");
+                match b.get_mut(&k) {
+                    Some(old) => {
+                        if build {
+                            build_mapping(old);
+                            build_mapping(&mut v);
+                        }
+                        overlay(old, v);
+                    }
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (b, o) => *b = o,
+    }
+}
+
+/// `build: ./dir` as `build: {context: ./dir}`.
+fn build_mapping(v: &mut Value) {
+    if let Value::String(ctx) = v {
+        let mut m = serde_yaml_ng::Mapping::new();
+        m.insert("context".into(), Value::String(std::mem::take(ctx)));
+        *v = Value::Mapping(m);
+    }
+}
+
+/// The builds of a parsed Compose document; `dir` is its file's directory.
+fn from_doc(
+    doc: &Value,
+    dir: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<ComposeBuilds, String> {
     let mut out = ComposeBuilds::default();
     let Some(services) = doc.get("services") else {
         return Err("no `services` in the Compose file".into());
@@ -448,6 +542,39 @@ services:
         );
         assert!(c.notes.is_empty());
         assert!(parse("services:\n  a:\n    <<: 3\n", Path::new("/p"), &env).is_err());
+    }
+
+    /// With no file named, the override file beside the default one is merged over it: a local
+    /// `build:` added to a prebuilt `image:`, a context changed; a named file is read alone.
+    #[test]
+    fn the_override_file_is_merged_without_a_named_file() {
+        let d = tempfile::tempdir().unwrap();
+        let base = "services:\n  app:\n    image: x/app\n  api:\n    build: ./api\n  db:\n    image: postgres\n";
+        let over = "services:\n  app:\n    build: .\n  api:\n    build:\n      dockerfile: prod.Dockerfile\n";
+        std::fs::write(d.path().join("compose.yaml"), base).unwrap();
+        std::fs::write(d.path().join("compose.override.yaml"), over).unwrap();
+        let (file, c) = load(None, d.path(), &env).unwrap();
+        assert_eq!(file, d.path().join("compose.yaml"));
+        let got: Vec<(&str, PathBuf, Option<PathBuf>)> = c
+            .builds
+            .iter()
+            .map(|b| (b.service.as_str(), b.context.clone(), b.dockerfile.clone()))
+            .collect();
+        let api = d.path().join("api");
+        assert_eq!(
+            got,
+            vec![
+                ("api", api.clone(), Some(api.join("prod.Dockerfile"))),
+                ("app", d.path().to_path_buf(), None),
+            ]
+        );
+        assert!(
+            c.notes[0].contains("compose.override.yaml merged over"),
+            "{:?}",
+            c.notes
+        );
+        let (_, alone) = load(Some(Path::new("compose.yaml")), d.path(), &env).unwrap();
+        assert_eq!(alone.builds.len(), 1);
     }
 
     #[test]

@@ -278,11 +278,8 @@ pub(crate) fn compose_main(
     }
     let root = crate::context::absolute(&config.cwd, &config.context);
     let root = std::fs::canonicalize(&root).unwrap_or(root);
-    let file = crate::compose::find(given.as_deref(), &config.cwd)?;
-    let text = std::fs::read_to_string(&file).map_err(|e| Error::Io(file.clone(), e))?;
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let builds = crate::compose::parse(&text, dir, &|k| std::env::var(k).ok())
-        .map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
+    let env = |k: &str| std::env::var(k).ok();
+    let (_, builds) = crate::compose::load(given.as_deref(), &config.cwd, &env)?;
     Ok(builds.builds.into_iter().find_map(|b| {
         let ctx = std::fs::canonicalize(&b.context).unwrap_or(b.context);
         let d = b.dockerfile.filter(|d| d.as_os_str() != "-")?;
@@ -359,11 +356,8 @@ pub(crate) fn collect(
         add(p, "-f".into(), true, &mut out, notes)?;
     }
     if let Some(given) = &opts.compose {
-        let file = crate::compose::find(given.as_deref(), &config.cwd)?;
-        let text = std::fs::read_to_string(&file).map_err(|e| Error::Io(file.clone(), e))?;
-        let dir = file.parent().unwrap_or(Path::new("."));
-        let builds = crate::compose::parse(&text, dir, &|k| std::env::var(k).ok())
-            .map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
+        let env = |k: &str| std::env::var(k).ok();
+        let (_, builds) = crate::compose::load(given.as_deref(), &config.cwd, &env)?;
         notes.extend(builds.notes);
         for b in builds.builds {
             let ctx = std::fs::canonicalize(&b.context).unwrap_or(b.context.clone());
