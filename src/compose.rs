@@ -6,7 +6,8 @@
 //! `additional_contexts` (a mapping or a list of `name=value`). Paths are relative to the Compose
 //! file's directory; `${VAR}`, `${VAR:-default}`, `${VAR-default}` and `$$` are interpolated
 //! from the environment; YAML merge keys (`<<: *defaults`) are applied; with no file named, the
-//! override file beside the default one is merged over it, as `docker compose` does. Remote contexts (git URLs, `https://…`) are skipped with a note.
+//! override file beside the default one is merged over it, as `docker compose` does; `extends` is
+//! followed (`compose/extends.rs`). Remote contexts (git URLs, `https://…`) are skipped with a note.
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +15,8 @@ use serde::Serialize;
 use serde_yaml_ng::Value;
 
 use crate::error::Error;
+
+mod extends;
 
 /// File names looked up in the current directory, in this order (as `docker compose` does).
 pub(crate) const DEFAULT_FILES: &[&str] = &[
@@ -284,7 +287,9 @@ pub(crate) fn parse(
     dir: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<ComposeBuilds, String> {
-    from_doc(&yaml(text)?, dir, env)
+    let mut doc = yaml(text)?;
+    extends::apply(&mut doc, dir)?;
+    from_doc(&doc, dir, env)
 }
 
 /// A Compose file's YAML, merge keys applied.
@@ -333,6 +338,7 @@ pub(crate) fn load(
             ));
         }
     }
+    extends::apply(&mut doc, &dir).map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
     let mut builds =
         from_doc(&doc, &dir, env).map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
     builds.notes.splice(0..0, notes);
@@ -575,6 +581,44 @@ services:
         );
         let (_, alone) = load(Some(Path::new("compose.yaml")), d.path(), &env).unwrap();
         assert_eq!(alone.builds.len(), 1);
+    }
+
+    /// `extends` in the same file (both forms) and from another file, whose relative context
+    /// is relative to that file; the service's own keys win; a missing service or a cycle is
+    /// an error.
+    #[test]
+    fn extends_brings_the_build_of_the_extended_service() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("shared")).unwrap();
+        let common = "services:\n  base:\n    build:\n      context: ./app\n      dockerfile: Dockerfile.prod\n";
+        std::fs::write(d.path().join("shared/common.yml"), common).unwrap();
+        let text = "services:\n  web:\n    extends:\n      file: shared/common.yml\n      service: base\n  worker:\n    extends: web\n    build:\n      target: worker\n  db:\n    image: postgres\n";
+        let c = parse(text, d.path(), &env).unwrap();
+        let app = d.path().join("shared/app");
+        let got: Vec<(&str, PathBuf, Option<PathBuf>, Option<&str>)> = c
+            .builds
+            .iter()
+            .map(|b| {
+                (
+                    b.service.as_str(),
+                    b.context.clone(),
+                    b.dockerfile.clone(),
+                    b.target.as_deref(),
+                )
+            })
+            .collect();
+        let df = Some(app.join("Dockerfile.prod"));
+        assert_eq!(
+            got,
+            vec![
+                ("web", app.clone(), df.clone(), None),
+                ("worker", app.clone(), df, Some("worker")),
+            ]
+        );
+        let missing = "services:\n  a:\n    extends:\n      service: nope\n";
+        assert!(parse(missing, d.path(), &env).unwrap_err().contains("nope"));
+        let cycle = "services:\n  a:\n    extends: b\n  b:\n    extends: a\n";
+        assert!(parse(cycle, d.path(), &env).unwrap_err().contains("cycle"));
     }
 
     #[test]
