@@ -570,13 +570,41 @@ pub(crate) fn resolve(def: &Definition, names: &[String]) -> Result<Vec<(String,
     for n in names {
         expand(def, n, &mut order, &mut seen, &mut Vec::new())?;
     }
-    order
-        .into_iter()
-        .map(|n| {
-            let t = inherited(def, &n, &mut Vec::new())?;
-            Ok((n, t))
-        })
-        .collect()
+    let mut out = Vec::new();
+    for n in order {
+        let t = inherited(def, &n, &mut Vec::new())?;
+        out.push((n, t));
+    }
+    // A `contexts` value `target:NAME` makes bake build NAME too, and send its context
+    // (buildx `loadLinks`), even when it was not asked for.
+    let mut i = 0;
+    while i < out.len() {
+        let links: Vec<String> = out[i]
+            .1
+            .contexts
+            .values()
+            .filter_map(|v| v.strip_prefix("target:"))
+            .map(str::to_string)
+            .collect();
+        for l in links {
+            if l == out[i].0 {
+                return Err(format!("target {l} cannot link to itself"));
+            }
+            if out.iter().any(|(n, _)| *n == l) {
+                continue;
+            }
+            if !def.targets.contains_key(&l) {
+                return Err(format!(
+                    "failed to find target {l} (linked by {})",
+                    out[i].0
+                ));
+            }
+            let t = inherited(def, &l, &mut Vec::new())?;
+            out.push((l, t));
+        }
+        i += 1;
+    }
+    Ok(out)
 }
 
 fn expand(

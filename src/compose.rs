@@ -5,7 +5,9 @@
 //! (default `.`), `dockerfile` (relative to the context), `dockerfile_inline` and
 //! `additional_contexts` (a mapping or a list of `name=value`). Paths are relative to the Compose
 //! file's directory; `${VAR}`, `${VAR:-default}`, `${VAR-default}` and `$$` are interpolated
-//! from the environment. Remote contexts (git URLs, `https://…`) are skipped with a note.
+//! from the environment; YAML merge keys (`<<: *defaults`) are applied; with no file named, the
+//! override file beside the default one is merged over it, as `docker compose` does; `extends` is
+//! followed (`compose/extends.rs`). Remote contexts (git URLs, `https://…`) are skipped with a note.
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +15,8 @@ use serde::Serialize;
 use serde_yaml_ng::Value;
 
 use crate::error::Error;
+
+mod extends;
 
 /// File names looked up in the current directory, in this order (as `docker compose` does).
 pub(crate) const DEFAULT_FILES: &[&str] = &[
@@ -177,21 +181,7 @@ pub(crate) fn interpolate(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Stri
                     break;
                 };
                 let inner = &s[i + 2..i + end];
-                let (name, default, empty_too) = if let Some((n, d)) = inner.split_once(":-") {
-                    (n, Some(d), true)
-                } else if let Some((n, d)) = inner.split_once('-') {
-                    (n, Some(d), false)
-                } else {
-                    (inner, None, false)
-                };
-                let val = env(name);
-                let v = match (val, default) {
-                    (Some(v), Some(d)) if v.is_empty() && empty_too => d.to_string(),
-                    (Some(v), _) => v,
-                    (None, Some(d)) => d.to_string(),
-                    (None, None) => String::new(),
-                };
-                out.push_str(&v);
+                out.push_str(&braced(inner, env));
                 while let Some(&(j, _)) = it.peek() {
                     if j > i + end {
                         break;
@@ -214,6 +204,30 @@ pub(crate) fn interpolate(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Stri
     out
 }
 
+/// One `${…}`'s value, as compose-go's template does: `NAME`, `NAME:-default`/`NAME-default`
+/// (unset or empty / unset), `NAME:+alt`/`NAME+alt` (set and not empty / set), `NAME:?err`/
+/// `NAME?err` (the value; docker compose fails when it is missing, and it is empty here).
+fn braced(inner: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
+    let n = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    let (name, rest) = inner.split_at(n);
+    let val = env(name);
+    let (colon, rest) = match rest.strip_prefix(':') {
+        Some(r) => (true, r),
+        None => (false, rest),
+    };
+    // With `:`, an empty value counts as unset.
+    let set = val.as_deref().is_some_and(|v| !(colon && v.is_empty()));
+    let mut ops = rest.chars();
+    match ops.next() {
+        Some('-') if !set => ops.as_str().to_string(),
+        Some('+') if set => ops.as_str().to_string(),
+        Some('+') => String::new(),
+        _ => val.unwrap_or_default(),
+    }
+}
+
 fn is_remote(ctx: &str) -> bool {
     ctx.contains("://") || ctx.starts_with("git@") || ctx.starts_with("github.com/")
 }
@@ -226,13 +240,151 @@ fn as_str(v: &Value, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     }
 }
 
+/// Applies YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`) as docker compose does: a key
+/// written in the mapping wins, then the merged mappings in their order. Inner mappings are
+/// merged first, so a chain (`x-mid: {<<: *base}`, a service `<<: *mid`) reaches `base`'s
+/// `build` (serde's `apply_merge` merges outside-in and leaves the inner `<<` unmerged).
+fn merge_keys(v: &mut Value) -> Result<(), String> {
+    match v {
+        Value::Mapping(m) => {
+            for child in m.values_mut() {
+                merge_keys(child)?;
+            }
+            let sources = match m.remove("<<") {
+                None => return Ok(()),
+                Some(Value::Mapping(one)) => vec![one],
+                Some(Value::Sequence(many)) => many
+                    .into_iter()
+                    .map(|s| match s {
+                        Value::Mapping(one) => Ok(one),
+                        _ => {
+                            Err("a `<<` merge key lists a value that is not a mapping".to_string())
+                        }
+                    })
+                    .collect::<Result<_, _>>()?,
+                Some(_) => return Err("a `<<` merge key's value is not a mapping".into()),
+            };
+            for src in sources {
+                for (k, val) in src {
+                    m.entry(k).or_insert(val);
+                }
+            }
+        }
+        Value::Sequence(items) => {
+            for child in items {
+                merge_keys(child)?;
+            }
+        }
+        Value::Tagged(t) => merge_keys(&mut t.value)?,
+        _ => {}
+    }
+    Ok(())
+}
+
 /// Parses a Compose file's text; `dir` is its directory.
 pub(crate) fn parse(
     text: &str,
     dir: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<ComposeBuilds, String> {
-    let doc: Value = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
+    let mut doc = yaml(text)?;
+    extends::apply(&mut doc, dir)?;
+    from_doc(&doc, dir, env)
+}
+
+/// A Compose file's YAML, merge keys applied.
+fn yaml(text: &str) -> Result<Value, String> {
+    let mut doc: Value = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
+    merge_keys(&mut doc)?;
+    Ok(doc)
+}
+
+/// Override files `docker compose` merges over the default file when no file is named, the
+/// first present (compose-go `DefaultOverrideFileNames`).
+const OVERRIDE_FILES: &[&str] = &[
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+];
+
+/// The builds of the Compose file `given`, else of the default file in `cwd` with the override
+/// file beside it merged over it (a `build:` a local override adds to a prebuilt `image:`), as
+/// `docker compose` reads them with no `-f`. Also returns the file.
+pub(crate) fn load(
+    given: Option<&Path>,
+    cwd: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(PathBuf, ComposeBuilds), Error> {
+    let file = find(given, cwd)?;
+    let dir = file.parent().unwrap_or(cwd).to_path_buf();
+    let read = |p: &Path| -> Result<Value, Error> {
+        let text = std::fs::read_to_string(p).map_err(|e| Error::Io(p.to_path_buf(), e))?;
+        yaml(&text).map_err(|e| Error::Usage(format!("{}: {e}", p.display())))
+    };
+    let mut doc = read(&file)?;
+    let mut notes = Vec::new();
+    if given.is_none() {
+        if let Some(o) = OVERRIDE_FILES
+            .iter()
+            .map(|n| dir.join(n))
+            .find(|p| p.is_file())
+        {
+            overlay(&mut doc, read(&o)?);
+            notes.push(format!(
+                "{} merged over {}, as docker compose does with no -f",
+                o.display(),
+                file.display()
+            ));
+        }
+    }
+    extends::apply(&mut doc, &dir).map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
+    let mut builds =
+        from_doc(&doc, &dir, env).map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
+    builds.notes.splice(0..0, notes);
+    Ok((file, builds))
+}
+
+/// `over` merged into `base` as compose merges an override file: mappings key by key (a
+/// `build:` string is its `context`), anything else replaced.
+fn overlay(base: &mut Value, over: Value) {
+    match (base, over) {
+        (Value::Mapping(b), Value::Mapping(o)) => {
+            for (k, mut v) in o {
+                let build = k.as_str() == Some("build");
+                match b.get_mut(&k) {
+                    Some(old) => {
+                        if build {
+                            build_mapping(old);
+                            build_mapping(&mut v);
+                        }
+                        overlay(old, v);
+                    }
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (b, o) => *b = o,
+    }
+}
+
+/// `build: ./dir` as `build: {context: ./dir}`.
+fn build_mapping(v: &mut Value) {
+    if let Value::String(ctx) = v {
+        let mut m = serde_yaml_ng::Mapping::new();
+        m.insert("context".into(), Value::String(std::mem::take(ctx)));
+        *v = Value::Mapping(m);
+    }
+}
+
+/// The builds of a parsed Compose document; `dir` is its file's directory.
+fn from_doc(
+    doc: &Value,
+    dir: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<ComposeBuilds, String> {
     let mut out = ComposeBuilds::default();
     let Some(services) = doc.get("services") else {
         return Err("no `services` in the Compose file".into());
@@ -319,122 +471,4 @@ pub(crate) fn find(given: Option<&Path>, cwd: &Path) -> Result<PathBuf, Error> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn env(k: &str) -> Option<String> {
-        match k {
-            "TAG" => Some("v1".into()),
-            "EMPTY" => Some(String::new()),
-            _ => None,
-        }
-    }
-
-    #[test]
-    fn interpolation() {
-        assert_eq!(interpolate("a${TAG}b", &env), "av1b");
-        assert_eq!(
-            interpolate("${NOPE:-x}/${EMPTY:-y}/${EMPTY-z}", &env),
-            "x/y/"
-        );
-        assert_eq!(interpolate("$$TAG $TAG.", &env), "$TAG v1.");
-    }
-
-    #[test]
-    fn only_prebuilt_images_says_so() {
-        let text = "services:\n  app:\n    image: ghcr.io/x/app:1\n  db:\n    image: postgres\n";
-        let c = parse(text, Path::new("/p"), &env).unwrap();
-        assert!(c.builds.is_empty());
-        assert_eq!(c.notes.len(), 1);
-        assert!(c.notes[0].contains("no service has a `build` section (2 services"));
-    }
-
-    #[test]
-    fn both_forms() {
-        let text = r#"
-services:
-  web:
-    build: ./web
-  api:
-    build:
-      context: ./api
-      dockerfile: docker/Dockerfile.${TAG}
-      target: prod
-      args:
-        VERSION: ${TAG}
-        EMPTY:
-  worker:
-    build:
-      context: ./api
-      dockerfile: docker/Dockerfile.v1
-  db:
-    image: postgres
-  remote:
-    build: https://github.com/x/y.git
-  inline:
-    build:
-      dockerfile_inline: "FROM scratch"
-      additional_contexts:
-        - shared=../shared
-        - base=docker-image://alpine:3
-  web2:
-    build:
-      context: ./web
-      additional_contexts:
-        svc: service:api
-        repo: https://github.com/x/y.git
-"#;
-        let c = parse(text, Path::new("/p"), &env).unwrap();
-        let got: Vec<(&str, String, Option<String>)> = c
-            .builds
-            .iter()
-            .map(|b| {
-                (
-                    b.service.as_str(),
-                    b.context.display().to_string(),
-                    b.dockerfile.as_ref().map(|d| d.display().to_string()),
-                )
-            })
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                (
-                    "api",
-                    "/p/api".into(),
-                    Some("/p/api/docker/Dockerfile.v1".into())
-                ),
-                ("inline", "/p".into(), Some("-".into())),
-                ("web", "/p/web".into(), None),
-                ("web2", "/p/web".into(), None),
-                (
-                    "worker",
-                    "/p/api".into(),
-                    Some("/p/api/docker/Dockerfile.v1".into())
-                ),
-            ]
-        );
-        assert_eq!(c.notes.len(), 1);
-        assert_eq!(c.builds[0].target.as_deref(), Some("prod"));
-        assert_eq!(c.builds[0].args, ["VERSION=v1", "EMPTY"]);
-        let inline = &c.builds[1];
-        assert_eq!(inline.inline.as_deref(), Some("FROM scratch"));
-        let kinds: Vec<(&str, &str, &NamedKind)> = inline
-            .additional_contexts
-            .iter()
-            .chain(&c.builds[3].additional_contexts)
-            .map(|n| (n.name.as_str(), n.source.as_str(), &n.kind))
-            .collect();
-        assert_eq!(
-            kinds,
-            vec![
-                ("shared", "/shared", &NamedKind::Local),
-                ("base", "docker-image://alpine:3", &NamedKind::Image),
-                ("svc", "service:api", &NamedKind::Service),
-                ("repo", "https://github.com/x/y.git", &NamedKind::Remote),
-            ]
-        );
-        assert!(parse("services: 3", Path::new("/p"), &env).is_err());
-        assert!(parse("x: [", Path::new("/p"), &env).is_err());
-    }
-}
+mod tests;

@@ -253,3 +253,34 @@ fn bad_hcl_is_an_error_not_a_panic() {
     assert!(parse_json("{", "f", &no_env).is_err());
     assert!(parse_hcl("", "f", &no_env).unwrap().targets.is_empty());
 }
+
+/// A `target:NAME` context makes bake build NAME as well (buildx `loadLinks`), so its context
+/// is sent: asking for `tests` resolves `binaries` too, through `inherits`, once.
+#[test]
+fn a_linked_target_is_built_too() {
+    let def = parse_hcl(
+        r#"target "_common" { context = "./bin" }
+target "binaries" { inherits = ["_common"] }
+target "tests" {
+  contexts = { binaries = "target:binaries", again = "target:binaries" }
+}
+target "self" { contexts = { me = "target:self" } }
+target "dangling" { contexts = { x = "target:nope" } }"#,
+        "f",
+        &no_env,
+    )
+    .unwrap();
+    let ts = resolve(&def, &["tests".into()]).unwrap();
+    let names: Vec<&str> = ts.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["tests", "binaries"]);
+    assert_eq!(ts[1].1.context.as_deref(), Some("./bin"));
+    // Asked for as well: still once.
+    let ts = resolve(&def, &["binaries".into(), "tests".into()]).unwrap();
+    assert_eq!(ts.len(), 2);
+    assert!(resolve(&def, &["self".into()])
+        .unwrap_err()
+        .contains("cannot link to itself"));
+    assert!(resolve(&def, &["dangling".into()])
+        .unwrap_err()
+        .contains("nope"));
+}

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::{output, summary_line};
 use crate::analysis::{Analysis, Config};
-use crate::compose::{find, parse, NamedContext, NamedKind};
+use crate::compose::{NamedContext, NamedKind};
 use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::named;
@@ -83,14 +83,7 @@ pub(super) fn command(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<i32, Error> {
-    let path = find(file, &cfg.cwd)?;
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::Io(path.clone(), e))?;
-    let dir = path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| cfg.cwd.clone());
-    let parsed = parse(&text, &dir, &|k| std::env::var(k).ok())
-        .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    let (path, parsed) = crate::compose::load(file, &cfg.cwd, &|k| std::env::var(k).ok())?;
     let src = Source::Compose(path);
     run(&src, &parsed, cfg, format, options, None, out, err)
 }
@@ -148,6 +141,11 @@ pub(super) fn run(
                 NamedKind::Local if cfg.builder == Builder::Buildkit => {}
                 NamedKind::Local => notes.push(format!(
                     "{noun} {}: named context {} ({}) is not used by the classic builder",
+                    b.service, n.name, n.source
+                )),
+                // bake builds a linked target too (`bake::resolve`): reported as its own.
+                NamedKind::Target => notes.push(format!(
+                    "{noun} {}: named context {} = {}: that target's result, built first (its context is reported with that target)",
                     b.service, n.name, n.source
                 )),
                 _ => notes.push(format!(

@@ -342,7 +342,7 @@ fn where_the_bytes_go(r: &Report, st: &Style, o: &mut String) -> std::fmt::Resul
 fn dockerfile_section(r: &Report, st: &Style, o: &mut String) -> std::fmt::Result {
     if let (Some(files), Some(bytes)) = (r.transfer_files, r.transfer_bytes) {
         let whole = if r.transfer_whole_context == Some(true) {
-            " (COPY . . sends the whole context)"
+            " (the Dockerfile reaches the whole context)"
         } else {
             " (what the Dockerfile's COPY/ADD reach)"
         };

@@ -393,7 +393,7 @@ fn trim_name(n: &[u8]) -> &[u8] {
 
 /// The name split into lower-case words: at `_`, `-`, `.` and camel-case humps
 /// (`clientSecret`, `APIKey`, `JWT_SECRET` → `client secret`, `api key`, `jwt secret`).
-fn name_words(name: &[u8]) -> Vec<Vec<u8>> {
+pub(super) fn name_words(name: &[u8]) -> Vec<Vec<u8>> {
     let mut out: Vec<Vec<u8>> = Vec::new();
     let mut cur: Vec<u8> = Vec::new();
     for (k, &b) in name.iter().enumerate() {

@@ -427,6 +427,22 @@ fn elided_block(rest: &[u8]) -> bool {
         || memchr::memmem::find(body, "\u{2026}".as_bytes()).is_some()
 }
 
+/// Whether the key block starting at `start` is assigned, on its own line, to a name that says
+/// it is a test double (`const TEST_FAKE_RSA_KEY_0: &str = "-----BEGIN …`, `"dummyKey": "…`):
+/// the words CTX169 leaves out of secret names (fake, dummy, mock, example, sample, test, demo).
+fn test_double_key(bytes: &[u8], start: usize) -> bool {
+    let from = start.saturating_sub(200);
+    let ls = memchr::memrchr(b'\n', &bytes[from..start]).map_or(from, |k| from + k + 1);
+    let prefix = &bytes[ls..start];
+    prefix.iter().any(|&b| b == b'=' || b == b':')
+        && super::assigned::name_words(prefix).iter().any(|w| {
+            matches!(
+                w.as_slice(),
+                b"fake" | b"dummy" | b"mock" | b"example" | b"sample" | b"test" | b"demo"
+            )
+        })
+}
+
 /// Whether a URL's password looks like a real one: at least 8 characters, not the user name,
 /// not a placeholder (`<pw>`, `${PW}`, `changeme`, `YOUR_TOKEN`, `PERSONAL_ACCESS_TOKEN`, …)
 /// and mixed like a generated or chosen password (three of lower case, upper case, digits and
@@ -558,7 +574,9 @@ fn scan(bytes: &[u8], npmrc: bool, kind: super::assigned::FileKind) -> Vec<Conte
             }
             // A key block whose body is cut short with `...` (a README showing the layout of a
             // key) is not a key.
-            if c.id == "CTX150" && elided_block(&bytes[m.end()..]) {
+            if c.id == "CTX150"
+                && (elided_block(&bytes[m.end()..]) || test_double_key(bytes, m.start()))
+            {
                 continue;
             }
             // Private keys and config lines have no token body to judge.

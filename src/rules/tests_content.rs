@@ -560,6 +560,21 @@ fn inline_allow_markers_silence_their_own_line_only() {
 }
 
 #[test]
+fn a_key_block_assigned_to_a_test_double_name_is_not_a_secret() {
+    // A Rust constant and a JSON key named as test data; the same block assigned to an
+    // ordinary name, or alone on its line, is a key.
+    let key = Fakes::pem("");
+    let rust = format!("const TEST_FAKE_RSA_KEY_0: &str = \"{key}\";\n");
+    assert_hits(&rust, &[]);
+    assert_hits(&format!("{{\"dummyKey\": \"{key}\"}}\n"), &[]);
+    assert_hits(
+        &format!("const SIGNING_KEY: &str = \"{key}\";\n"),
+        &[("CTX150", 1)],
+    );
+    assert_hits(&format!("// test key below\n{key}"), &[("CTX150", 2)]);
+}
+
+#[test]
 fn an_ellipsis_after_a_key_block_does_not_hide_it() {
     // The ellipsis is looked for only up to the block's END line: prose after a real key, or a
     // second truncated example below it, does not make the key a placeholder.

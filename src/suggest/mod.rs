@@ -186,6 +186,21 @@ pub(crate) fn suggest_all(
     if let Some(nc) = &opts.named {
         return Ok(vec![named::suggest(config, opts, nc)?]);
     }
+    let picked = match config.resolve_for(config.builder) {
+        Err(e) => Some(targets::compose_main(config, opts)?.ok_or(e)?),
+        Ok(_) => None,
+    };
+    let owned;
+    let config = match picked {
+        Some(df) => {
+            owned = Config {
+                dockerfile: Some(df),
+                ..config.clone()
+            };
+            &owned
+        }
+        None => config,
+    };
     let main = config.resolve_for(config.builder)?;
     if main.dockerfile.as_os_str() == "-" || main.dockerfile.as_os_str().is_empty() {
         return Err(Error::Usage(

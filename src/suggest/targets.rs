@@ -217,12 +217,59 @@ fn ancestors(p: &str) -> impl Iterator<Item = &str> {
     p.match_indices('/').map(move |(i, _)| &p[..i]).rev()
 }
 
+/// Whether the directory of the context path `p` (a Dockerfile) holds nothing but Dockerfiles
+/// and ignore files: `COPY . .` from there would copy only those, so a whole-context Dockerfile
+/// there is built with a directory above it (`docker/Dockerfile.agent` beside
+/// `docker/Dockerfile.cli`, built by a Makefile with the repository root as the context).
+fn dockerfiles_only(root: &Path, p: &str) -> bool {
+    let Some((dir, _)) = p.rsplit_once('/') else {
+        return false;
+    };
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+        return false;
+    };
+    entries.into_iter().all(|e| {
+        e.is_ok_and(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            e.file_type().is_ok_and(|t| t.is_file())
+                && (is_dockerfile_name(&name)
+                    || name.ends_with(".dockerignore")
+                    || name.ends_with(".containerignore"))
+        })
+    })
+}
+
 /// A source that resolves to something below `dir` when `dir` is the context.
 fn exists_below(paths: &[String], dir: &str, s: &ContextSource) -> bool {
     paths
         .iter()
         .filter_map(|p| p.strip_prefix(dir).and_then(|r| r.strip_prefix('/')))
         .any(|r| s.matches(r))
+}
+
+/// With `--compose`, no `-f` and no Dockerfile at the context root: the Dockerfile of the first
+/// service (by name) that builds this context, which then leads the served list (a monorepo's
+/// `web/Dockerfile` and `worker/Dockerfile`, both built with the root as context). `None`
+/// otherwise, or when no service builds this context from a file.
+pub(crate) fn compose_main(
+    config: &Config,
+    opts: &SuggestOptions,
+) -> Result<Option<PathBuf>, Error> {
+    let Some(given) = &opts.compose else {
+        return Ok(None);
+    };
+    if !opts.dockerfiles.is_empty() || config.dockerfile.is_some() {
+        return Ok(None);
+    }
+    let root = crate::context::absolute(&config.cwd, &config.context);
+    let root = std::fs::canonicalize(&root).unwrap_or(root);
+    let env = |k: &str| std::env::var(k).ok();
+    let (_, builds) = crate::compose::load(given.as_deref(), &config.cwd, &env)?;
+    Ok(builds.builds.into_iter().find_map(|b| {
+        let ctx = std::fs::canonicalize(&b.context).unwrap_or(b.context);
+        let d = b.dockerfile.filter(|d| d.as_os_str() != "-")?;
+        (ctx == root && d.is_file()).then_some(d)
+    }))
 }
 
 /// Collects the served Dockerfiles. `paths` are every context path (the full walk);
@@ -294,11 +341,8 @@ pub(crate) fn collect(
         add(p, "-f".into(), true, &mut out, notes)?;
     }
     if let Some(given) = &opts.compose {
-        let file = crate::compose::find(given.as_deref(), &config.cwd)?;
-        let text = std::fs::read_to_string(&file).map_err(|e| Error::Io(file.clone(), e))?;
-        let dir = file.parent().unwrap_or(Path::new("."));
-        let builds = crate::compose::parse(&text, dir, &|k| std::env::var(k).ok())
-            .map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
+        let env = |k: &str| std::env::var(k).ok();
+        let (_, builds) = crate::compose::load(given.as_deref(), &config.cwd, &env)?;
         notes.extend(builds.notes);
         for b in builds.builds {
             let ctx = std::fs::canonicalize(&b.context).unwrap_or(b.context.clone());
@@ -312,6 +356,14 @@ pub(crate) fn collect(
                 )),
                 d => {
                     let d = d.unwrap_or_else(|| root.join("Dockerfile"));
+                    // The first served one, taken from this file (`compose_main`): say so.
+                    let same = |a: &Path| std::fs::canonicalize(a).unwrap_or(a.to_path_buf());
+                    if out[0].origin == "default"
+                        && config.dockerfile.is_some()
+                        && same(&d) == same(main)
+                    {
+                        out[0].origin = format!("compose service {}", b.service);
+                    }
                     add(
                         d,
                         format!("compose service {}", b.service),
@@ -377,7 +429,7 @@ pub(crate) fn collect(
                 .flatten();
             let serve = at_root
                 || if ctx_items.is_empty() {
-                    !t.sources.whole_context
+                    !t.sources.whole_context || dockerfiles_only(root, p)
                 } else {
                     here > 0 && own.is_none()
                 };

@@ -232,3 +232,43 @@ fn targets_on_one_context_grade_secrets_by_their_own_dockerfile() {
     let web = severity(&json(&env.run(["--format", "json", "."])));
     assert_ne!(api, web, "the two Dockerfiles grade the .env differently");
 }
+
+/// `contexts = { binaries = "target:binaries" }`: bake builds `binaries` first and sends its
+/// context, so asking for `tests` reports both contexts (moby/buildkit's integration-tests).
+#[test]
+fn a_target_linked_as_a_named_context_is_reported_too() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM alpine\nCOPY . /t\nCOPY --from=binaries / /bin\n",
+    )
+    .file("bin/Dockerfile", "FROM scratch\nCOPY app /app\n")
+    .sized("bin/app", 3000)
+    .file(
+        "docker-bake.hcl",
+        r#"target "binaries" {
+  context = "./bin"
+}
+target "tests" {
+  contexts = { binaries = "target:binaries" }
+}
+"#,
+    );
+    let o = env.run(["bake", "tests", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v = json(&o);
+    let targets: Vec<String> = v["contexts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["targets"].to_string())
+        .collect();
+    assert_eq!(targets, [r#"["tests"]"#, r#"["binaries"]"#]);
+    assert_eq!(v["totals"]["contexts"], 2);
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains("binaries = target:binaries: that target's result, built first"),
+        "{notes}"
+    );
+    assert!(!notes.contains("not analysed"), "{notes}");
+}

@@ -1066,3 +1066,26 @@ pub(crate) fn a_classic_tar_stop_is_printed_without_findings() {
     let want = "::warning title=ctxsize walk::the classic builder stops its tar at f.txt/c";
     assert!(out.lines().any(|l| l.starts_with(want)), "{out}");
 }
+
+/// A bind mount without `source=` makes BuildKit send the whole context: the Transfer line says
+/// the Dockerfile reaches it, not that a `COPY . .` does (buildx's lint.Dockerfile has none).
+#[test]
+fn a_whole_context_bind_mount_is_not_called_a_copy() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM alpine\nRUN --mount=type=bind,target=/src make -C /src\n",
+    )
+    .file("main.go", "package main\n");
+    let o = run(&env, ["."]);
+    let out = text(&o.stdout);
+    let transfer = out.lines().find(|l| l.starts_with("Transfer")).unwrap();
+    assert!(
+        transfer.ends_with("(the Dockerfile reaches the whole context)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("RUN --mount without source= (Dockerfile line 2) sends the whole context"),
+        "{out}"
+    );
+}

@@ -345,6 +345,97 @@ fn compose_services_add_their_dockerfiles() {
     }
 }
 
+/// `--compose` with no `-f` and no Dockerfile at the context root (a monorepo's `web/` and
+/// `worker/` Dockerfiles, both built with the root as context): the services' Dockerfiles are
+/// served, the first by name leading, instead of a "no Dockerfile" error; both still get what
+/// they copy under both builders.
+#[test]
+fn compose_serves_its_dockerfiles_without_a_root_one() {
+    let env = TestEnv::new();
+    env.file("web/app.js", "w")
+        .file("worker/run.py", "r")
+        .file("junk.bin", "j")
+        .file("web/Dockerfile", "FROM node\nCOPY web/ /w/\n")
+        .file("worker/Dockerfile", "FROM python\nCOPY worker/ /r/\n")
+        .file(
+            "compose.yaml",
+            "services:\n  web:\n    build:\n      context: .\n      dockerfile: web/Dockerfile\n  worker:\n    build:\n      context: .\n      dockerfile: worker/Dockerfile\n",
+        );
+    let o = SuggestOptions {
+        compose: Some(None),
+        ..SuggestOptions::default()
+    };
+    let s = suggest_and_write(&env, None, &o);
+    let served: Vec<(&str, &str)> = s
+        .served
+        .iter()
+        .map(|(p, why)| (p.as_str(), why.as_str()))
+        .collect();
+    assert_eq!(
+        served,
+        [
+            ("web/Dockerfile", "compose service web"),
+            ("worker/Dockerfile", "compose service worker")
+        ]
+    );
+    for (df, used) in [
+        ("web/Dockerfile", "web/app.js"),
+        ("worker/Dockerfile", "worker/run.py"),
+    ] {
+        for sent in sent_both(&env, Some(df)) {
+            assert!(
+                sent.contains(used) && !sent.contains("junk.bin"),
+                "{df}: {sent:?}"
+            );
+        }
+    }
+    // Without --compose the missing root Dockerfile is still an error, as in docker.
+    let o = env.run(["suggest", "."]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+}
+
+/// A `COPY . .` Dockerfile in a directory of Dockerfiles only (`docker/Dockerfile.agent` beside
+/// `docker/Dockerfile.server`) is built with the root as its context, as `COPY . .` from its
+/// own directory would copy only Dockerfiles: served with the other, so the proposal for
+/// `-f docker/Dockerfile.server` still sends the agent's sources. One beside its own sources
+/// (`api/Dockerfile` with `api/main.go`) may be built with its directory: not served.
+#[test]
+fn a_whole_context_dockerfile_among_dockerfiles_only_is_served() {
+    let env = TestEnv::new();
+    env.file("Makefile", "all:\n")
+        .file("cmd/agent/main.go", "package main\n")
+        .file("dist/server/app", "bin")
+        .file(
+            "docker/Dockerfile.agent",
+            "FROM golang\nCOPY . .\nRUN make\n",
+        )
+        .file(
+            "docker/Dockerfile.server",
+            "FROM alpine\nCOPY dist/server/app /bin/\n",
+        )
+        .file("api/Dockerfile", "FROM golang\nCOPY . .\n")
+        .file("api/main.go", "package main\n");
+    let s = suggest_and_write(&env, Some("docker/Dockerfile.server"), &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        served,
+        ["docker/Dockerfile.server", "docker/Dockerfile.agent"]
+    );
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.starts_with("api/Dockerfile (found in the context) not served")),
+        "{:?}",
+        s.notes
+    );
+    for sent in sent_both(&env, Some("docker/Dockerfile.agent")) {
+        assert!(
+            sent.contains("cmd/agent/main.go") && sent.contains("Makefile"),
+            "{sent:?}"
+        );
+    }
+}
+
 #[test]
 fn platform_args_keep_every_platform() {
     let env = TestEnv::new();
