@@ -232,7 +232,7 @@ fn dockerfiles_only(root: &Path, p: &str) -> bool {
         e.is_ok_and(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             e.file_type().is_ok_and(|t| t.is_file())
-                && (is_dockerfile_name(&name)
+                && (is_dockerfile_name(name.as_bytes())
                     || name.ends_with(".dockerignore")
                     || name.ends_with(".containerignore"))
         })
