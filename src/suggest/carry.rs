@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use crate::dockerignore::PatternSet;
 
 use super::model::Model;
-use super::plan::{inside, Plan};
+use super::plan::{at_or_below, inside, Plan};
 
 /// The user's file, line by line: the valid lines (original line numbers kept) and the invalid
 /// ones with the reason.
@@ -316,19 +316,28 @@ pub(crate) fn choose(
 /// exclusion (`**`, then `!/server/target/server-*exec.jar`: an artifact a `mvn package` before
 /// the build writes, which a RUN step uses when it is there): carried, so that the file is sent
 /// once it exists, as the current file sends it. Carrying it sends nothing today.
+///
+/// Also an exception whose wildcards span the directories a kept path varies in, above it
+/// (`!dist/**/traefik` over the kept `dist/linux/amd64/traefik`, a `COPY
+/// ./dist/$TARGETPLATFORM/traefik`): it keeps serving the platforms suggest did not list, as the
+/// current file does.
 fn carry_future_exceptions(m: &Model, plan: &Plan, set: &PatternSet, carry: &mut BTreeSet<usize>) {
     let pats = set.patterns();
     for (k, pat) in pats.iter().enumerate() {
         if !pat.exclusion() || pat.line().line == 0 || carry.contains(&k) {
             continue;
         }
-        if !(0..k).any(|b| carry.contains(&b) && !pats[b].exclusion()) {
-            continue;
-        }
         let text = String::from_utf8_lossy(&pat.line().original);
         let Some(body) = text.trim().strip_prefix('!') else {
             continue;
         };
+        if spans_kept(plan, body) {
+            carry.insert(k);
+            continue;
+        }
+        if !(0..k).any(|b| carry.contains(&b) && !pats[b].exclusion()) {
+            continue;
+        }
         let reaches = match literal_dirs(body) {
             Some(prefix) => inside(plan, &prefix),
             None => wildcard_dirs_reach_kept(plan, body),
@@ -345,6 +354,26 @@ fn carry_future_exceptions(m: &Model, plan: &Plan, set: &PatternSet, carry: &mut
             carry.insert(k);
         }
     }
+}
+
+/// `body` (an exception without its `!`) has wildcards after a literal directory that lies
+/// strictly above a kept path, and a last component with literal text (`dist/**/traefik`, not
+/// `dist/**` or `dist/*`), which it matches in the kept path.
+fn spans_kept(plan: &Plan, body: &str) -> bool {
+    let body = body.trim_start_matches('/');
+    let Some(prefix) = literal_dirs(body) else {
+        return false;
+    };
+    let last = body.rsplit('/').next().unwrap_or(body);
+    if prefix == body
+        || !last.chars().any(|c| !matches!(c, '*' | '?'))
+        || last.contains(['*', '?', '['])
+    {
+        return false;
+    }
+    plan.keep
+        .iter()
+        .any(|kp| kp != &prefix && at_or_below(kp, &prefix) && kp.rsplit('/').next() == Some(last))
 }
 
 /// The user's valid lines the proposal does not keep (comments and blank lines aside), each

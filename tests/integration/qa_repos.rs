@@ -1642,3 +1642,37 @@ fn a_tracked_secrets_file_is_kept_and_its_values_moved_out() {
     assert!(err.contains("kept \"config/secrets.yml\""), "{err}");
     assert_sends(&env, &["config/secrets.yml"], &["local/secrets.yml"], &err);
 }
+
+/// traefik: `COPY ./dist/$TARGETPLATFORM/traefik /` with `dist/` then `!dist/**/traefik`. suggest
+/// keeps the common platforms by path and carries the user's exception, which spans every
+/// platform directory: a riscv64 build still gets its binary under BuildKit, as before.
+#[test]
+fn a_users_exception_spanning_the_platform_directories_is_carried() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM alpine\nARG TARGETPLATFORM\nCOPY ./dist/$TARGETPLATFORM/traefik /\n",
+    )
+    .file("cmd/main.go", "package main\n")
+    .dockerignore("dist/\n!dist/**/traefik\nsite/\n!docs/**/index.md\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    let written = std::fs::read_to_string(env.ctx().join(".dockerignore")).unwrap();
+    assert!(written.contains("\n!dist/**/traefik\n"), "{written}");
+    // An exception reaching no kept path is not carried.
+    assert!(!written.contains("docs/"), "{written}");
+    env.file("dist/linux/riscv64/traefik", "\x7fELF\n")
+        .file("dist/linux/riscv64/traefik.sha256", "x\n");
+    let list = text(&env.run(["list", "--builder", "buildkit", "."]).stdout);
+    assert!(
+        list.lines().any(|l| l == "dist/linux/riscv64/traefik"),
+        "{list}"
+    );
+    assert!(
+        !list
+            .lines()
+            .any(|l| l == "dist/linux/riscv64/traefik.sha256"),
+        "{list}"
+    );
+    assert!(!list.lines().any(|l| l.starts_with("cmd/")), "{list}");
+}
