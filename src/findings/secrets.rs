@@ -137,6 +137,11 @@ fn cap(s: Severity, max: Severity) -> Severity {
 
 /// Turns one path's evidence into at most one finding.
 pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
+    // An empty file (or a directory of empty files) named for secrets holds none: a test's
+    // placeholder `testdata/cert.pem`, an empty `.env`.
+    if acc.in_tree && acc.bytes == 0 && acc.dockerfile.is_empty() {
+        return None;
+    }
     let low_name = acc.path.to_ascii_lowercase();
     let scanned = acc.scanned.as_ref();
     let template = scanned.map_or(

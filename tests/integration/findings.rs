@@ -1096,3 +1096,29 @@ fn a_rails_master_key_is_named_so() {
         "{f:#?}"
     );
 }
+
+/// An empty file named for secrets holds none (temporal's `tools/tdbg/testdata/cert.pem`, zero
+/// bytes, was a PEM-file finding); the same name with a key in it still is.
+#[test]
+fn an_empty_file_named_for_secrets_is_not_a_secret() {
+    let env = TestEnv::new();
+    let body = Gen(5).pick(
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+        64,
+    );
+    env.file("tools/testdata/cert.pem", "")
+        .file("config/.env", "")
+        .file(
+            "deploy/server.pem",
+            format!("-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n"),
+        )
+        .file("Dockerfile", "FROM alpine\nCOPY . /app\n");
+    let v = json(&env, &[]);
+    assert!(
+        find(&v, "tools/testdata/cert.pem").is_empty(),
+        "{:#?}",
+        findings(&v)
+    );
+    assert!(find(&v, "config/.env").is_empty(), "{:#?}", findings(&v));
+    assert_eq!(secret_of(&v, "deploy/server.pem")["severity"], "high");
+}
