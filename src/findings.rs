@@ -888,8 +888,16 @@ fn gitignore_findings(
     idx: &Index,
     tracked: Option<&Tracked>,
 ) -> Option<Vec<(u32, Finding)>> {
-    let tree = &a.tree;
+    let (set, prefix) = gitignore_set(a)?;
     let mut out = Vec::new();
+    gitignored(&a.tree, idx, &set, &prefix, tracked, &mut out);
+    Some(out)
+}
+
+/// The ignore files git reads for the context (see [`gitignore_findings`]) and the context
+/// root's path relative to their work tree; `None` when no ignore file applies.
+fn gitignore_set(a: &Analysis) -> Option<(GitignoreSet, Vec<u8>)> {
+    let tree = &a.tree;
     let mut gitignores: Vec<(Vec<u8>, Vec<u8>)> = tree
         .nodes
         .iter()
@@ -922,10 +930,14 @@ fn gitignore_findings(
     if files.is_empty() {
         return None;
     }
-    if let Ok(set) = GitignoreSet::new(files) {
-        gitignored(tree, idx, &set, &prefix, tracked, &mut out);
-    }
-    Some(out)
+    GitignoreSet::new(files).ok().map(|set| (set, prefix))
+}
+
+/// Whether git would ignore `path` (relative to the context root, existing or not): a source a
+/// step before the build writes (`dist/…`, `build/…`).
+pub(crate) fn git_ignores(a: &Analysis, path: &str) -> bool {
+    gitignore_set(a)
+        .is_some_and(|(set, prefix)| set.is_ignored(&join_rel(&prefix, path.as_bytes()), false))
 }
 
 /// `a/b` from `a` and `b` (either may be empty).

@@ -657,7 +657,8 @@ fn dockerfile_checks(
 fn apply_transfer(a: &Analysis, sources: &Sources, df_path: &str, report: &mut DfReport) {
     let root = a.resolved.root.clone();
     let exists = move |p: &str| std::fs::symlink_metadata(root.join(p)).is_ok();
-    let t = crate::transfer::compute(a, sources, &exists);
+    let mut t = crate::transfer::compute(a, sources, &exists);
+    generated_sources(a, &mut t.checks);
     if a.builder == Builder::Buildkit {
         report.transfer_files = Some(t.files);
         report.transfer_bytes = Some(t.bytes);
@@ -752,12 +753,33 @@ impl DfReport {
     }
 }
 
+/// A missing source that git ignores (`COPY dist/$TARGETPLATFORM/app`, `COPY UI/Web/dist/browser`)
+/// is what a step before the build writes (a `make`, a goreleaser or front-end build): still
+/// a failing build until it exists, said so, but a warning, not an error, so that a pre-commit
+/// check on a healthy checkout passes.
+fn generated_sources(a: &Analysis, checks: &mut [DockerfileCheck]) {
+    for c in checks.iter_mut() {
+        if c.check == "missing-source"
+            && c.severity == "error"
+            && !c.path.is_empty()
+            && crate::findings::git_ignores(a, &c.path)
+        {
+            c.severity = "warning".into();
+            c.message.push_str(
+                "; git ignores that path, so it is output a step before the build writes",
+            );
+        }
+    }
+}
+
 /// The finding for one Dockerfile check: a missing or excluded source fails the build (`high`,
-/// which `--fail-on error` selects); a partly sent directory is `low`; an unresolved source
-/// `info`.
+/// which `--fail-on error` selects), unless the check is only a warning (BuildKit copies nothing
+/// for an empty wildcard; a source git ignores is written before the build): `medium`; a partly
+/// sent directory is `low`; an unresolved source `info`.
 pub(crate) fn check_finding(c: &DockerfileCheck, dockerfile: &str) -> Option<Finding> {
     let rule = lint_rules::dockerfile_rule(&c.check)?;
     let severity = match c.check.as_str() {
+        "missing-source" if c.severity == "warning" => "medium",
         "excluded-source" | "missing-source" => "high",
         "partly-sent" => "low",
         _ => "info",

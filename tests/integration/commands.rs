@@ -155,6 +155,44 @@ fn a_missing_copy_source_fails_fail_on_error() {
     assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
 }
 
+/// A missing source that git ignores is build output a step before the build writes (traefik's
+/// `COPY ./dist/$TARGETPLATFORM/traefik`): a warning (medium), so `--fail-on error` passes a
+/// healthy checkout; an empty wildcard, which BuildKit copies as nothing, is medium too. A
+/// missing file git does not ignore stays an error.
+#[test]
+fn a_missing_source_git_ignores_is_a_warning() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM scratch\nCOPY dist/app /\nCOPY *.tar.gz /\nCOPY a.txt /\n",
+    )
+    .file("a.txt", "a")
+    .file(".gitignore", "dist/\n");
+    let o = run(&env, &["--fail-on", "error", "--format", "json", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    let v = json(&o);
+    let df: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "DF002")
+        .collect();
+    assert_eq!(df.len(), 2, "{v:#}");
+    assert!(df.iter().all(|f| f["severity"] == "medium"), "{v:#}");
+    assert!(
+        df[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("git ignores that path"),
+        "{v:#}"
+    );
+    let o = run(&env, &["--fail-on", "medium", "."]);
+    assert_eq!(code(&o), Some(1), "{}", text(&o.stderr));
+    env.file(".gitignore", "");
+    let o = run(&env, &["--fail-on", "error", "."]);
+    assert_eq!(code(&o), Some(1), "{}", text(&o.stderr));
+}
+
 #[test]
 fn lint_passes_a_healthy_ignore_file() {
     let env = TestEnv::new();
