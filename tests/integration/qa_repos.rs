@@ -1642,3 +1642,73 @@ fn a_tracked_secrets_file_is_kept_and_its_values_moved_out() {
     assert!(err.contains("kept \"config/secrets.yml\""), "{err}");
     assert_sends(&env, &["config/secrets.yml"], &["local/secrets.yml"], &err);
 }
+
+/// A .NET solution's `*/bin` and `*/obj` (one level below the root) match nothing: the project
+/// output is `src/Web/bin`, deeper. Carried into the allowlist (its `*` names a kept `src`), the
+/// line was `lint`'s DI003 in the very file `suggest --write` wrote (exit 1). Not carried, with
+/// why; a `*/dist` that reaches a kept `frontend/dist` at its own depth still is.
+#[test]
+fn a_root_pinned_line_that_misses_deeper_output_is_not_carried() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY . .\nRUN dotnet publish src/Web -o out\n",
+    )
+    .file("App.sln", "s\n")
+    .file("src/Web/Web.csproj", "<Project/>\n")
+    .file("src/Web/Program.cs", "p\n")
+    .file("src/Web/bin/Debug/net8.0/Web.dll", "dll\n")
+    .file("src/Web/obj/project.assets.json", "{}\n")
+    .file("frontend/app.js", "a\n")
+    .file(".gitignore", "bin/\nobj/\n")
+    .dockerignore(".git\n*/bin\n*/obj\n*/dist\n");
+    let (code, out, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!out.contains("*/bin") && !out.contains("*/obj"), "{out}");
+    let written = std::fs::read_to_string(env.path(".dockerignore")).unwrap();
+    assert!(
+        !written.lines().any(|l| l == "*/bin" || l == "*/obj"),
+        "{written}"
+    );
+    assert!(written.lines().any(|l| l == "*/dist"), "{written}");
+    assert!(
+        err.contains("line 2 `*/bin`: it matches nothing today, and only at its own depth: the `src/Web/bin` the build copies is deeper"),
+        "{err}"
+    );
+    let lint = env.run(["lint", "."]);
+    assert_eq!(lint.status.code(), Some(0), "{}", text(&lint.stdout));
+    assert!(
+        !text(&lint.stdout).contains("DI003"),
+        "{}",
+        text(&lint.stdout)
+    );
+}
+
+/// A Spring Boot Dockerfile copies `${JAR_FILE}`, `/application/build/libs/*.jar` by default.
+/// The glob is mirrored; the directory holding only the jar today was kept whole as well
+/// (`!application`), which sends whatever lands there next. Only the glob is written now.
+#[test]
+fn a_directory_holding_only_what_a_glob_copies_gets_no_line_of_its_own() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM eclipse-temurin:21-jre\nARG JAR_FILE=/application/build/libs/*.jar\nCOPY ${JAR_FILE} application.jar\n",
+    )
+    .file("application/build/libs/app-1.0.jar", "jar\n")
+    .file("application/src/Main.java", "class Main {}\n")
+    .file("README.md", "r\n");
+    let (code, out, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let keeps: Vec<&str> = out.lines().filter(|l| l.starts_with('!')).collect();
+    assert_eq!(keeps, ["!application/build/libs/*.jar"], "{out}");
+    // A jar built later is sent; the glob was there before.
+    env.file("application/build/libs/app-1.1.jar", "jar\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_sends(
+        &env,
+        &["application/build/libs/app-1.1.jar"],
+        &["application/src/Main.java", "README.md"],
+        "jar glob",
+    );
+}
