@@ -806,9 +806,24 @@ fn finish(p: Prepared, a: &Analysis, opts: &ReportOptions, plan: Option<exposure
             }
             cur = tree.nodes[cur as usize].parent;
         }
-        if !hidden {
-            findings.push(f);
+        if hidden {
+            continue;
         }
+        // A gitignored entry that a COPY names (or copies with the directory it names): most
+        // often made before `docker build` on purpose (an entrypoint or binary below a copied
+        // `docker/`), so excluding it would change the image. The fix says so instead.
+        let mut f = f;
+        if let Some((instruction, line)) = plan.as_ref().and_then(|p| p.copied_by_name(&f.path)) {
+            f.severity = "info".into();
+            f.message.push_str(&format!(
+                "; the Dockerfile copies it ({instruction}, line {line}), so the image may need it"
+            ));
+            f.fix = format!(
+                "`{}` only if the image does not need it (a file made before the build is often gitignored too)",
+                f.fix
+            );
+        }
+        findings.push(f);
     }
 
     // A directory finding that sends the directory alone (`.git/*` or `target/*` in the ignore
