@@ -1712,3 +1712,27 @@ fn a_directory_holding_only_what_a_glob_copies_gets_no_line_of_its_own() {
         "jar glob",
     );
 }
+
+/// An image's file tree copied whole (`COPY docker /`, with `docker/usr/local/bin/`) is not .NET
+/// build output: no project file sits beside that `bin/`. The report did not flag it, but
+/// suggest's note called it ".NET build output [CTX406]". A `bin/` beside a `.csproj` still is.
+#[test]
+fn suggest_notes_a_bin_directory_as_dotnet_output_only_beside_a_project_file() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM eclipse-temurin:21-jre\nCOPY docker /\nCOPY src /src\n",
+    )
+    .file("docker/usr/local/bin/docker-entrypoint.sh", "#!/bin/sh\n")
+    .file("docker/app/confs/.gitkeep", "")
+    .file("src/Api/Api.csproj", "<Project/>\n")
+    .file("src/Api/Program.cs", "p\n")
+    .file("src/Api/bin/Debug/Api.dll", "dll\n");
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("docker/usr/local/bin"), "{err}");
+    assert!(
+        err.contains("note: kept src/Api/bin/ (1 file(s)") && err.contains("[CTX406]"),
+        "{err}"
+    );
+}
