@@ -264,8 +264,10 @@ pub(crate) fn choose(
         // `/log/*` then `!/log/.keep`): the line still excludes nothing, and keeps out what a
         // local run writes there later (its exceptions are carried with it below).
         let sent = |p: &str| !set.matches_or_parent_matches(p.as_bytes()).unwrap_or(true);
+        // Only inside the kept paths: what it excludes outside them (`**/logs` over the root's
+        // `logs/`), `*` leaves out anyway, and the line still keeps out a `server/logs/` later.
         let excludes_today = m.paths.iter().enumerate().any(|(i, p)| {
-            if !hit(p) || sent(p) {
+            if !hit(p) || sent(p) || !inside(plan, p) {
                 return false;
             }
             // A directory counts through the files below it (`hit` matches a parent): one whose

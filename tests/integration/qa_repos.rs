@@ -1736,3 +1736,40 @@ fn suggest_notes_a_bin_directory_as_dotnet_output_only_beside_a_project_file() {
         "{err}"
     );
 }
+
+/// A Gradle server's ignore file has `**/logs` and `**/.gradle`; today only the root's `logs/`
+/// and `.gradle/` exist, outside the kept paths. The lines were dropped ("everything it matches
+/// is outside the kept paths"), so a `server/logs/` written by a local run later was sent. What
+/// a line excludes outside the kept paths no longer stops it from being carried.
+#[test]
+fn a_double_star_line_that_today_excludes_only_outside_the_kept_paths_is_carried() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM gradle\nCOPY server /app/server\nCOPY settings.gradle /app/\nRUN gradle build\n",
+    )
+    .file("settings.gradle", "include 'server'\n")
+    .file("server/build.gradle", "plugins {}\n")
+    .file("server/src/Main.java", "class Main {}\n")
+    .file("logs/trace.txt", "t\n")
+    .file(".gradle/8.5/fileHashes.bin", "h\n")
+    .dockerignore("**/logs\n**/.gradle\n");
+    let (code, out, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    let written = std::fs::read_to_string(env.path(".dockerignore")).unwrap();
+    for l in ["**/logs", "**/.gradle"] {
+        assert!(written.lines().any(|x| x == l), "{l}\n{written}\n{out}");
+    }
+    env.file("server/logs/trace.txt", "t\n")
+        .file("server/.gradle/x.bin", "x\n");
+    assert_sends(
+        &env,
+        &["server/src/Main.java", "settings.gradle"],
+        &[
+            "server/logs/trace.txt",
+            "server/.gradle/x.bin",
+            "logs/trace.txt",
+        ],
+        "future logs",
+    );
+}
