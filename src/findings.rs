@@ -281,6 +281,18 @@ pub(crate) fn junk_unless_tracked(rule: &str) -> bool {
 
 /// Whether directory `id` (a `bin/` or `obj/`) sits beside a .NET project file, where
 /// `dotnet build` writes; elsewhere `bin/` holds scripts and `obj/` models.
+/// Whether directory `id`, flagged by `rule` for its name, is not what the name says: a Go
+/// package named `target`, a Django app's `fixtures/`, a `bin/` beside no .NET project file
+/// (kestra's `docker/usr/local/bin/`, an image's file tree). `suggest`'s notes skip it too.
+pub(crate) fn misnamed(rule: &str, tree: &crate::tree::Tree, id: u32) -> bool {
+    match rule {
+        "CTX401" => holds_sources(tree, id),
+        "CTX701" => django_app_fixtures(tree, id),
+        "CTX406" => !dotnet_output(tree, id),
+        _ => false,
+    }
+}
+
 fn dotnet_output(tree: &crate::tree::Tree, id: u32) -> bool {
     let parent = tree.nodes[id as usize].parent;
     tree.children().of(parent).iter().any(|&c| {
@@ -553,11 +565,7 @@ pub(crate) fn prepare(a: &Analysis, opts: &ReportOptions) -> Prepared {
             let tracked_dir = tree.nodes[id as usize].kind == Kind::Dir
                 && junk_unless_tracked(&f.rule)
                 && tracked.is_some_and(|t| t.has_below(f.path.as_bytes()));
-            if tracked_dir
-                || (f.rule == "CTX401" && holds_sources(tree, id))
-                || (f.rule == "CTX701" && django_app_fixtures(tree, id))
-                || (f.rule == "CTX406" && !dotnet_output(tree, id))
-            {
+            if tracked_dir || misnamed(&f.rule, tree, id) {
                 // Not covered: entries below may still be reported.
                 uncover.push(id);
             } else {
@@ -806,9 +814,24 @@ fn finish(p: Prepared, a: &Analysis, opts: &ReportOptions, plan: Option<exposure
             }
             cur = tree.nodes[cur as usize].parent;
         }
-        if !hidden {
-            findings.push(f);
+        if hidden {
+            continue;
         }
+        // A gitignored entry that a COPY names (or copies with the directory it names): most
+        // often made before `docker build` on purpose (an entrypoint or binary below a copied
+        // `docker/`), so excluding it would change the image. The fix says so instead.
+        let mut f = f;
+        if let Some((instruction, line)) = plan.as_ref().and_then(|p| p.copied_by_name(&f.path)) {
+            f.severity = "info".into();
+            f.message.push_str(&format!(
+                "; the Dockerfile copies it ({instruction}, line {line}), so the image may need it"
+            ));
+            f.fix = format!(
+                "`{}` only if the image does not need it (a file made before the build is often gitignored too)",
+                f.fix
+            );
+        }
+        findings.push(f);
     }
 
     // A directory finding that sends the directory alone (`.git/*` or `target/*` in the ignore

@@ -208,17 +208,34 @@ impl Plan {
         let mut out: Vec<String> = self
             .used
             .iter()
-            .filter(|s| !s.unresolved && !s.instruction.contains("tmpfs"))
-            .filter(|s| {
-                s.path.len() > dir.len()
-                    && s.path.starts_with(dir)
-                    && s.path.as_bytes()[dir.len()] == b'/'
+            .filter(|s| !s.instruction.contains("tmpfs"))
+            // A source with an ARG of no value (`ADD target/${APP_NAME}.tar.gz`) by what any
+            // value names (`target/*.tar.gz`), as `suggest` keeps it.
+            .filter_map(|s| match s.unresolved {
+                false => Some(s.path.clone()),
+                true => crate::suggest::model::component_glob(&s.raw),
             })
-            .map(|s| s.path.clone())
+            .filter(|p| {
+                p.len() > dir.len() && p.starts_with(dir) && p.as_bytes()[dir.len()] == b'/'
+            })
             .collect();
         out.sort();
         out.dedup();
         out
+    }
+
+    /// The `COPY`/`ADD` (instruction, line) of a stage the build runs that copies `path` by
+    /// naming it or a directory above it (`COPY docker /` for `docker/bin/entry.sh`), not as
+    /// part of the whole context (`COPY . .`). `None` when no such source takes it.
+    pub(crate) fn copied_by_name(&self, path: &str) -> Option<(String, usize)> {
+        self.used
+            .iter()
+            .filter(|s| !s.unresolved && !s.instruction.contains("RUN"))
+            .filter(|s| !s.instruction.contains("tmpfs"))
+            .filter(|s| !s.path.trim_start_matches("./").trim_matches('/').is_empty())
+            .filter(|s| s.path.trim_start_matches("./") != ".")
+            .find(|s| source_matches(&s.path, path) && !excluded_by_copy(s, path))
+            .map(|s| (s.instruction.clone(), s.line))
     }
 
     /// How far the file at `path` travels, and whether an instruction names it (not a

@@ -426,7 +426,11 @@ pub(crate) static RULES: &[Rule] = &[
         &[
             "**/*{password,passwd,credential,secret}*.{txt,csv,json,yml,yaml,xml,ini,conf,cfg,properties,toml}",
         ],
-        NONE,
+        // A feature named after passwords holds no password: the texts and settings of a
+        // password-reset page (`password_reset_email_send_en.properties`, one per language).
+        &[
+            "**/*{password_reset,password-reset,passwordreset,reset_password,reset-password,resetpassword,forgot_password,forgot-password,forgotpassword,change_password,change-password,changepassword}*",
+        ],
         "Data file named like a credential",
         "A data file whose name says password, credential or secret. Low confidence: check it.",
         "{path}",

@@ -539,6 +539,32 @@ fn every_name_glob_is_exercised() {
     );
 }
 
+/// A password-reset page's texts (one `.properties` per language) are named after the
+/// feature, not a credential store: not CTX125. A file that names a password store still is.
+#[test]
+fn a_password_feature_is_not_a_credential_file() {
+    let rs = rs();
+    for p in [
+        "templates/gateway_fragments/password_reset_email_send_en.properties",
+        "i18n/reset-password.json",
+        "locales/ForgotPassword.yml",
+        "forms/change_password.xml",
+    ] {
+        assert_eq!(hit(&rs, p, Kind::File), None, "{p}");
+    }
+    for p in [
+        "ops/db-passwords.txt",
+        "conf/reset-secrets.yaml",
+        "passwords_reset.csv",
+    ] {
+        assert_eq!(
+            hit(&rs, p, Kind::File).map(|h| h.rule),
+            Some("CTX125"),
+            "{p}"
+        );
+    }
+}
+
 #[test]
 fn kind_matters() {
     let rs = rs();

@@ -486,6 +486,13 @@ fn content_false_positives() {
         ["-----BEGIN CERTIFICATE-----\n", &"QUJD".repeat(16), "\n"].concat(),
         // AWS documentation example key.
         ["AKIA", "IOSFODNN7", "EXAMPLE\n"].concat(),
+        // The Azurite emulator's public account key (a storage module's README and tests).
+        [
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=",
+            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq",
+            "/K1SZFPTOtr/KBHBeksoGMGw==;\n",
+        ]
+        .concat(),
         // Too short or wrong shape.
         ["AKIA", "SHORT\n"].concat(),
         ["ghp_", "short\n"].concat(),

@@ -251,7 +251,7 @@ pub(crate) fn choose(
             // so it reaches `frontend/dist`, a local build's output.
             None => wildcard_dirs_reach_kept(plan, &text),
         };
-        if !reaches {
+        if !reaches || deeper_miss(m, plan, &text).is_some() {
             continue;
         }
         let single = PatternSet::parse(text.as_bytes()).unwrap_or_default();
@@ -264,8 +264,10 @@ pub(crate) fn choose(
         // `/log/*` then `!/log/.keep`): the line still excludes nothing, and keeps out what a
         // local run writes there later (its exceptions are carried with it below).
         let sent = |p: &str| !set.matches_or_parent_matches(p.as_bytes()).unwrap_or(true);
+        // Only inside the kept paths: what it excludes outside them (`**/logs` over the root's
+        // `logs/`), `*` leaves out anyway, and the line still keeps out a `server/logs/` later.
         let excludes_today = m.paths.iter().enumerate().any(|(i, p)| {
-            if !hit(p) || sent(p) {
+            if !hit(p) || sent(p) || !inside(plan, p) {
                 return false;
             }
             // A directory counts through the files below it (`hit` matches a parent): one whose
@@ -417,7 +419,16 @@ pub(crate) fn not_carried(
                 .copied()
                 .filter(|&i| inside(plan, &m.paths[i]))
                 .collect();
-            if hit.is_empty() {
+            if let Some(deep) = deeper_miss(m, plan, t) {
+                out.push((
+                    n + 1,
+                    t.to_string(),
+                    format!(
+                        "it matches nothing today, and only at its own depth: the `{deep}` the build copies is deeper (as `lint` says, DI003), so the line keeps out nothing it was meant to"
+                    ),
+                ));
+                continue;
+            } else if hit.is_empty() {
                 "it matches nothing in the context today"
             } else if kept.is_empty() {
                 "everything it matches is outside the kept paths, which `*` leaves out"
@@ -474,6 +485,45 @@ fn wildcard_dirs_reach_kept(plan: &Plan, line: &str) -> bool {
         }
         false
     })
+}
+
+/// For a line pinned below the root by leading `*/` (`*/bin`, a .NET habit) that matches
+/// nothing inside the kept paths, a kept entry its last component names deeper down
+/// (`src/Web/bin`): the line misses what it was written for, and carried into the allowlist it
+/// would be `lint`'s DI003 in the file `suggest` writes.
+fn deeper_miss(m: &Model, plan: &Plan, line: &str) -> Option<String> {
+    let mut rest = line.trim().trim_end_matches('/');
+    let mut depth = 0;
+    while let Some(r) = rest.strip_prefix("*/") {
+        rest = r;
+        depth += 1;
+    }
+    if depth == 0 || rest.is_empty() || rest.contains('/') || rest.starts_with("**") {
+        return None;
+    }
+    let single = PatternSet::parse(line.trim().as_bytes()).ok()?;
+    let tail = PatternSet::parse(rest.as_bytes()).ok()?;
+    let tail = tail.patterns().first()?;
+    let kept = |p: &str| inside(plan, p);
+    if m.paths.iter().any(|p| {
+        kept(p)
+            && single
+                .matches_or_parent_matches(p.as_bytes())
+                .unwrap_or(true)
+    }) {
+        return None;
+    }
+    m.paths
+        .iter()
+        .filter(|p| kept(p))
+        .filter_map(|p| {
+            // The entry itself (`src/Web/bin`), not a file below it.
+            let comps: Vec<&str> = p.split('/').collect();
+            let at = (depth + 1..comps.len())
+                .find(|&j| tail.matches(comps[j].as_bytes()) == Ok(true))?;
+            Some(comps[..=at].join("/"))
+        })
+        .min()
 }
 
 /// The plain-text directories a pattern line starts with (`/public/hot` → `public/hot`,

@@ -196,7 +196,11 @@ pub(crate) fn choose_keep(m: &Model, plan: &mut Plan, warnings: &mut Vec<String>
         let ch = m.kids.of(i);
         let u = m.selected[i as usize];
         fully[i as usize] = u || (!ch.is_empty() && ch.iter().all(|&c| fully[c as usize]));
-        any[i as usize] = u || ch.iter().any(|&c| any[c as usize]);
+        // What a mirrored glob already sends needs no literal line: `application/` holding
+        // only the `build/libs/*.jar` a glob copies is not kept whole by `!application`, which
+        // would send whatever lands there next.
+        let needed = u && !covered(&m.paths[i as usize]);
+        any[i as usize] = needed || ch.iter().any(|&c| any[c as usize]);
     }
     let mut keep = BTreeSet::new();
     let mut stack: Vec<u32> = m.kids.of(ROOT).iter().rev().copied().collect();

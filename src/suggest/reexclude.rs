@@ -545,6 +545,9 @@ pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> 
                     && !(node.kind == Kind::Dir
                         && crate::findings::junk_unless_tracked(h.rule)
                         && tracked_below(p))
+                    // Not what its name says (a `bin/` beside no .NET project), as the report
+                    // grades it.
+                    && !(node.kind == Kind::Dir && crate::findings::misnamed(h.rule, &m.tree, i))
             });
             if let Some(h) = hit {
                 let (files, bytes) = sent_below(i);

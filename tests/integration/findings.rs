@@ -1122,3 +1122,79 @@ fn an_empty_file_named_for_secrets_is_not_a_secret() {
     assert!(find(&v, "config/.env").is_empty(), "{:#?}", findings(&v));
     assert_eq!(secret_of(&v, "deploy/server.pem")["severity"], "high");
 }
+
+/// A gitignored entry below a directory the Dockerfile copies by name (`COPY docker /`, an
+/// entrypoint made before the build in `docker/bin/`) goes into the image: the fix is not a plain
+/// "exclude it", and it is info. One that only `COPY . .` takes keeps the plain fix.
+#[test]
+fn a_gitignored_entry_a_copy_names_is_not_simply_excluded() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM alpine\nCOPY docker /\nCOPY app.js /app/\nENTRYPOINT [\"entry.sh\"]\n",
+    )
+    .file(".gitignore", "bin/\nnotes.txt\n")
+    .file("docker/bin/entry.sh", "#!/bin/sh\n")
+    .file("docker/etc/app.conf", "c\n")
+    .file("notes.txt", "n\n")
+    .file("app.js", "a\n");
+    env.git(&["init", "-q", "."]);
+    env.git(&[
+        "add",
+        "-f",
+        "Dockerfile",
+        ".gitignore",
+        "app.js",
+        "docker/etc",
+    ]);
+    let v = json(&env, &[]);
+    let bin = find(&v, "docker/bin");
+    assert_eq!(bin.len(), 1, "{v}");
+    assert_eq!(bin[0]["rule"], "CTX001");
+    assert_eq!(bin[0]["severity"], "info");
+    assert!(
+        bin[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("the Dockerfile copies it (COPY, line 2)"),
+        "{}",
+        bin[0]
+    );
+    assert!(bin[0]["fix"]
+        .as_str()
+        .unwrap()
+        .contains("only if the image does not need it"));
+    let notes = find(&v, "notes.txt");
+    assert_eq!(notes[0]["severity"], "low");
+    assert_eq!(notes[0]["fix"], "notes.txt");
+
+    // Copied only with the whole context: a plain "exclude it".
+    env.file("Dockerfile", "FROM alpine\nCOPY . /\n");
+    let v = json(&env, &[]);
+    let bin = find(&v, "docker/bin");
+    assert_eq!(bin[0]["severity"], "low");
+    assert_eq!(bin[0]["fix"], "docker/bin");
+}
+
+/// A Maven dist module's Dockerfile adds `target/${APP_NAME}.tar.gz` with no value for the ARG.
+/// The report's fix for `target/` kept a resolved source below it again, but not this one: a
+/// plain `target` line fails the build. It keeps what any value names, as `suggest` does.
+#[test]
+fn the_fix_for_a_build_directory_keeps_a_source_with_an_unset_arg() {
+    let env = TestEnv::new();
+    env.file(
+        "docker/Dockerfile",
+        "FROM alpine\nARG APP_NAME\nADD target/${APP_NAME}.tar.gz /opt\nCOPY docker/entrypoint.sh /\n",
+    )
+    .file("docker/entrypoint.sh", "#!/bin/sh\n")
+    .file("pom.xml", "<project/>\n")
+    .file("target/classes/A.class", "c\n")
+    .file("target/app-bin.tar.gz", "t\n");
+    let v = json(&env, &["-f", "docker/Dockerfile"]);
+    let t = find(&v, "target");
+    assert_eq!(t.len(), 1, "{v}");
+    assert_eq!(
+        t[0]["fix"],
+        "`target`, then `!target/*.tar.gz`: the Dockerfile copies it"
+    );
+}

@@ -1676,3 +1676,134 @@ fn a_users_exception_spanning_the_platform_directories_is_carried() {
     );
     assert!(!list.lines().any(|l| l.starts_with("cmd/")), "{list}");
 }
+
+/// A .NET solution's `*/bin` and `*/obj` (one level below the root) match nothing: the project
+/// output is `src/Web/bin`, deeper. Carried into the allowlist (its `*` names a kept `src`), the
+/// line was `lint`'s DI003 in the very file `suggest --write` wrote (exit 1). Not carried, with
+/// why; a `*/dist` that reaches a kept `frontend/dist` at its own depth still is.
+#[test]
+fn a_root_pinned_line_that_misses_deeper_output_is_not_carried() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY . .\nRUN dotnet publish src/Web -o out\n",
+    )
+    .file("App.sln", "s\n")
+    .file("src/Web/Web.csproj", "<Project/>\n")
+    .file("src/Web/Program.cs", "p\n")
+    .file("src/Web/bin/Debug/net8.0/Web.dll", "dll\n")
+    .file("src/Web/obj/project.assets.json", "{}\n")
+    .file("frontend/app.js", "a\n")
+    .file(".gitignore", "bin/\nobj/\n")
+    .dockerignore(".git\n*/bin\n*/obj\n*/dist\n");
+    let (code, out, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!out.contains("*/bin") && !out.contains("*/obj"), "{out}");
+    let written = std::fs::read_to_string(env.path(".dockerignore")).unwrap();
+    assert!(
+        !written.lines().any(|l| l == "*/bin" || l == "*/obj"),
+        "{written}"
+    );
+    assert!(written.lines().any(|l| l == "*/dist"), "{written}");
+    assert!(
+        err.contains("line 2 `*/bin`: it matches nothing today, and only at its own depth: the `src/Web/bin` the build copies is deeper"),
+        "{err}"
+    );
+    let lint = env.run(["lint", "."]);
+    assert_eq!(lint.status.code(), Some(0), "{}", text(&lint.stdout));
+    assert!(
+        !text(&lint.stdout).contains("DI003"),
+        "{}",
+        text(&lint.stdout)
+    );
+}
+
+/// A Spring Boot Dockerfile copies `${JAR_FILE}`, `/application/build/libs/*.jar` by default.
+/// The glob is mirrored; the directory holding only the jar today was kept whole as well
+/// (`!application`), which sends whatever lands there next. Only the glob is written now.
+#[test]
+fn a_directory_holding_only_what_a_glob_copies_gets_no_line_of_its_own() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM eclipse-temurin:21-jre\nARG JAR_FILE=/application/build/libs/*.jar\nCOPY ${JAR_FILE} application.jar\n",
+    )
+    .file("application/build/libs/app-1.0.jar", "jar\n")
+    .file("application/src/Main.java", "class Main {}\n")
+    .file("README.md", "r\n");
+    let (code, out, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let keeps: Vec<&str> = out.lines().filter(|l| l.starts_with('!')).collect();
+    assert_eq!(keeps, ["!application/build/libs/*.jar"], "{out}");
+    // A jar built later is sent; the glob was there before.
+    env.file("application/build/libs/app-1.1.jar", "jar\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_sends(
+        &env,
+        &["application/build/libs/app-1.1.jar"],
+        &["application/src/Main.java", "README.md"],
+        "jar glob",
+    );
+}
+
+/// An image's file tree copied whole (`COPY docker /`, with `docker/usr/local/bin/`) is not .NET
+/// build output: no project file sits beside that `bin/`. The report did not flag it, but
+/// suggest's note called it ".NET build output [CTX406]". A `bin/` beside a `.csproj` still is.
+#[test]
+fn suggest_notes_a_bin_directory_as_dotnet_output_only_beside_a_project_file() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM eclipse-temurin:21-jre\nCOPY docker /\nCOPY src /src\n",
+    )
+    .file("docker/usr/local/bin/docker-entrypoint.sh", "#!/bin/sh\n")
+    .file("docker/app/confs/.gitkeep", "")
+    .file("src/Api/Api.csproj", "<Project/>\n")
+    .file("src/Api/Program.cs", "p\n")
+    .file("src/Api/bin/Debug/Api.dll", "dll\n");
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("docker/usr/local/bin"), "{err}");
+    assert!(
+        err.contains("note: kept src/Api/bin/ (1 file(s)") && err.contains("[CTX406]"),
+        "{err}"
+    );
+}
+
+/// A Gradle server's ignore file has `**/logs` and `**/.gradle`; today only the root's `logs/`
+/// and `.gradle/` exist, outside the kept paths. The lines were dropped ("everything it matches
+/// is outside the kept paths"), so a `server/logs/` written by a local run later was sent. What
+/// a line excludes outside the kept paths no longer stops it from being carried.
+#[test]
+fn a_double_star_line_that_today_excludes_only_outside_the_kept_paths_is_carried() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM gradle\nCOPY server /app/server\nCOPY settings.gradle /app/\nRUN gradle build\n",
+    )
+    .file("settings.gradle", "include 'server'\n")
+    .file("server/build.gradle", "plugins {}\n")
+    .file("server/src/Main.java", "class Main {}\n")
+    .file("logs/trace.txt", "t\n")
+    .file(".gradle/8.5/fileHashes.bin", "h\n")
+    .dockerignore("**/logs\n**/.gradle\n");
+    let (code, out, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    let written = std::fs::read_to_string(env.path(".dockerignore")).unwrap();
+    for l in ["**/logs", "**/.gradle"] {
+        assert!(written.lines().any(|x| x == l), "{l}\n{written}\n{out}");
+    }
+    env.file("server/logs/trace.txt", "t\n")
+        .file("server/.gradle/x.bin", "x\n");
+    assert_sends(
+        &env,
+        &["server/src/Main.java", "settings.gradle"],
+        &[
+            "server/logs/trace.txt",
+            "server/.gradle/x.bin",
+            "logs/trace.txt",
+        ],
+        "future logs",
+    );
+}
