@@ -101,43 +101,43 @@ struct CiArgs {
 #[derive(Args, Debug, Clone)]
 struct ReportArgs {
     /// How many largest directories (per level) and largest files to show.
-    #[arg(long, value_name = "N", default_value_t = 10)]
+    #[arg(long, value_name = "N", default_value_t = 10, global = true)]
     top: usize,
     /// How many levels of the directory tree to show.
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    #[arg(long, value_name = "N", default_value_t = 2, global = true)]
     depth: usize,
     /// Files above SIZE are `large-file` findings (0: off).
-    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "10MB")]
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "10MB", global = true)]
     large: u64,
     /// Read regular files up to SIZE for secrets (private keys, tokens); never prints them.
-    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1MiB")]
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1MiB", global = true)]
     content_max: u64,
     /// Do not read file contents (secrets by name only).
-    #[arg(long)]
+    #[arg(long, global = true)]
     no_content_scan: bool,
     /// Widen the content scan to lockfiles, minified bundles, source maps and dependency trees
     /// (every sent text file is already read by default: code, markup and config).
-    #[arg(long)]
+    #[arg(long, global = true)]
     scan_all: bool,
     /// Read every file again: do not reuse what earlier runs found in files unchanged since
     /// (the scan cache keeps rule IDs and line numbers, never content, in
     /// $XDG_CACHE_HOME/ctxsize/scan; used for contexts with 1,000 or more files to read).
-    #[arg(long)]
+    #[arg(long, global = true)]
     no_scan_cache: bool,
     /// Do not compare with the repository's .gitignore rules.
-    #[arg(long)]
+    #[arg(long, global = true)]
     no_gitignore: bool,
     /// Colours: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     color: ColorArg,
     /// No progress line on stderr.
-    #[arg(short, long)]
+    #[arg(short, long, global = true)]
     quiet: bool,
     /// Do not measure what the ignore file keeps out: the walk opens only the directories
     /// docker opens (an excluded directory no exception can reach is skipped), which is much
     /// faster on a large excluded tree; the report then says the kept-out sizes were not
     /// measured. Everything about what is sent is unchanged. Config key: `excluded_sizes = false`.
-    #[arg(long)]
+    #[arg(long, global = true)]
     no_excluded_sizes: bool,
     /// Print only the gates' lines (no report) and compute only what they compare: kept-out
     /// sizes are not measured, and the findings (with the content scan) are computed only when
@@ -174,6 +174,25 @@ enum ColorArg {
 }
 
 impl ReportArgs {
+    /// The report-shaping options set to other than their defaults (`--quiet` aside, which any
+    /// command takes): refused by the commands that print no report.
+    fn given(&self) -> Vec<&'static str> {
+        [
+            (self.top != 10, "--top"),
+            (self.depth != 2, "--depth"),
+            (self.large != 10_000_000, "--large"),
+            (self.content_max != 1 << 20, "--content-max"),
+            (self.no_content_scan, "--no-content-scan"),
+            (self.scan_all, "--scan-all"),
+            (self.no_scan_cache, "--no-scan-cache"),
+            (self.no_gitignore, "--no-gitignore"),
+            (self.no_excluded_sizes, "--no-excluded-sizes"),
+        ]
+        .into_iter()
+        .filter_map(|(set, name)| set.then_some(name))
+        .collect()
+    }
+
     fn options(&self) -> ReportOptions {
         ReportOptions {
             top: self.top,
@@ -499,9 +518,27 @@ const GLOBAL_WITH_VALUE: &[&str] = &[
     "--max-file-size",
     "--fail-on",
     "--config",
+    "--top",
+    "--depth",
+    "--large",
+    "--content-max",
+];
+
+/// Global options without a value.
+const GLOBAL_FLAGS: &[&str] = &[
+    "--warn-only",
+    "-q",
+    "--quiet",
+    "--no-content-scan",
+    "--scan-all",
+    "--no-scan-cache",
+    "--no-gitignore",
+    "--no-excluded-sizes",
 ];
 
 const SUBCOMMANDS: &[&str] = &[
+    "bake",
+    "check-ci",
     "list",
     "lint",
     "explain",
@@ -532,7 +569,7 @@ pub(crate) fn reorder(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> 
             v.extend_from_slice(&args[i + 1..]);
             return v;
         }
-        let self_contained = a == "--warn-only"
+        let self_contained = GLOBAL_FLAGS.contains(&a.as_ref())
             || (a.starts_with("-f") && a.len() > 2 && !a.starts_with("--"))
             || GLOBAL_WITH_VALUE
                 .iter()
@@ -655,6 +692,21 @@ impl Cli {
                 ErrorKind::ArgumentConflict,
                 "--gates-only is for the report of one context (`ctxsize --gates-only --budget SIZE [CONTEXT]`)".into(),
             );
+        }
+        // Report options reach `bake` and `diff` after the subcommand's name too (they are
+        // global); a command that prints no report refuses them instead of ignoring them.
+        if let Some(cmd) = &self.cmd {
+            let given = self.report.given();
+            if !given.is_empty() && !matches!(cmd, Sub::Bake { .. } | Sub::Diff { .. }) {
+                usage_error(
+                    ErrorKind::ArgumentConflict,
+                    format!(
+                        "{} {} the report (of one context, --compose, bake or diff); this command prints none",
+                        given.join(", "),
+                        if given.len() == 1 { "shapes" } else { "shape" }
+                    ),
+                );
+            }
         }
         if let Some(file) = &self.compose {
             if self.cmd.is_none() {

@@ -272,3 +272,38 @@ target "tests" {
     );
     assert!(!notes.contains("not analysed"), "{notes}");
 }
+
+/// Report options shape bake's reports after the subcommand's name too (`ctxsize bake --top 1
+/// --no-content-scan`, as before it); a command that prints no report refuses them (exit 2).
+#[test]
+fn report_options_after_bake_and_refused_elsewhere() {
+    let env = project();
+    let top = |args: &[&str]| {
+        let o = env.run(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", text(&o.stderr));
+        let v = json(&o);
+        v["contexts"][0]["report"]["largest_files"]
+            .as_array()
+            .map(|a| a.len())
+            .unwrap_or_else(|| panic!("{v:#}"))
+    };
+    let after = top(&["bake", "--top", "1", "--quiet", "--format", "json"]);
+    let before = top(&["--top", "1", "-q", "bake", "--format", "json"]);
+    let default = top(&["bake", "--format", "json"]);
+    assert_eq!((after, before), (1, 1));
+    assert!(default > 1, "{default}");
+    for args in [
+        &["list", "--top", "1", "."][..],
+        &["man", "--no-content-scan"],
+    ] {
+        let o = env.run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&o.stderr).contains("this command prints none"),
+            "{}",
+            text(&o.stderr)
+        );
+    }
+    // `--quiet` any command takes.
+    assert_eq!(env.run(["list", "--quiet", "."]).status.code(), Some(0));
+}
