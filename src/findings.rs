@@ -956,11 +956,14 @@ fn gitignore_set(a: &Analysis) -> Option<(GitignoreSet, Vec<u8>)> {
     GitignoreSet::new(files).ok().map(|set| (set, prefix))
 }
 
-/// Whether git would ignore `path` (relative to the context root, existing or not): a source a
-/// step before the build writes (`dist/…`, `build/…`).
-pub(crate) fn git_ignores(a: &Analysis, path: &str) -> bool {
-    gitignore_set(a)
-        .is_some_and(|(set, prefix)| set.is_ignored(&join_rel(&prefix, path.as_bytes()), false))
+/// Whether git would ignore a path (relative to the context root, existing or not): a source a
+/// step before the build writes (`dist/…`, `build/…`). The ignore files are read once, here.
+pub(crate) fn git_ignores(a: &Analysis) -> impl Fn(&str) -> bool {
+    let set = gitignore_set(a);
+    move |path: &str| {
+        set.as_ref()
+            .is_some_and(|(set, prefix)| set.is_ignored(&join_rel(prefix, path.as_bytes()), false))
+    }
 }
 
 /// `a/b` from `a` and `b` (either may be empty).

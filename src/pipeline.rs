@@ -758,12 +758,15 @@ impl DfReport {
 /// a failing build until it exists, said so, but a warning, not an error, so that a pre-commit
 /// check on a healthy checkout passes.
 fn generated_sources(a: &Analysis, checks: &mut [DockerfileCheck]) {
+    let missing = |c: &DockerfileCheck| {
+        c.check == "missing-source" && c.severity == "error" && !c.path.is_empty()
+    };
+    if !checks.iter().any(missing) {
+        return;
+    }
+    let ignored = crate::findings::git_ignores(a);
     for c in checks.iter_mut() {
-        if c.check == "missing-source"
-            && c.severity == "error"
-            && !c.path.is_empty()
-            && crate::findings::git_ignores(a, &c.path)
-        {
+        if missing(c) && ignored(&c.path) {
             c.severity = "warning".into();
             c.message.push_str(
                 "; git ignores that path, so it is output a step before the build writes",
