@@ -611,6 +611,7 @@ fn build(
         }
     }
     warnings.extend(round_warnings);
+    say_carried_spans(&plan, &mut warnings);
     if proof.failures.is_empty() && !plan.open {
         if let Some((t, p)) = drop_redundant(
             &m,
@@ -1099,6 +1100,30 @@ fn emit(
         }
     }
     Ok(crate::exit::ExitCode::Ok.code())
+}
+
+/// A source kept for this build's variable values only (`dist/$TARGETPLATFORM/traefik`) whose
+/// other values a carried user exception still serves under BuildKit (`!dist/**/traefik`): its
+/// warning says so instead of "a build with other values fails".
+fn say_carried_spans(plan: &Plan, warnings: &mut [String]) {
+    const TAIL: &str = " a build with other values (--build-arg, --platform) fails with \"not found\" unless you add `!";
+    for w in warnings.iter_mut() {
+        let Some(at) = w.find(TAIL) else { continue };
+        let rest = &w[at + TAIL.len()..];
+        let Some(end) = rest.find('`') else { continue };
+        let dir = rest[..end].to_string();
+        let Some(line) = plan
+            .carried
+            .iter()
+            .find(|l| l.starts_with(&format!("!{dir}/")) && l.contains('*'))
+        else {
+            continue;
+        };
+        w.truncate(at);
+        w.push_str(&format!(
+            " the carried `{line}` sends what other values name under BuildKit; under the classic builder a build with other values fails with \"not found\" unless you add `!{dir}`"
+        ));
+    }
 }
 
 #[cfg(test)]

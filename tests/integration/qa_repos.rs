@@ -1659,6 +1659,10 @@ fn a_users_exception_spanning_the_platform_directories_is_carried() {
     assert_eq!(code, Some(0), "{err}");
     let written = std::fs::read_to_string(env.ctx().join(".dockerignore")).unwrap();
     assert!(written.contains("\n!dist/**/traefik\n"), "{written}");
+    assert!(
+        err.contains("the carried `!dist/**/traefik` sends what other values name under BuildKit"),
+        "{err}"
+    );
     // An exception reaching no kept path is not carried.
     assert!(!written.contains("docs/"), "{written}");
     env.file("dist/linux/riscv64/traefik", "\x7fELF\n")
