@@ -359,7 +359,7 @@ fn carry_future_exceptions(m: &Model, plan: &Plan, set: &PatternSet, carry: &mut
 }
 
 /// `body` (an exception without its `!`) has wildcards after a literal directory that lies
-/// strictly above a kept path, and a last component with literal text (`dist/**/traefik`, not
+/// strictly above a kept path, and a last component of literal text only (`dist/**/traefik`, not
 /// `dist/**` or `dist/*`), which it matches in the kept path.
 fn spans_kept(plan: &Plan, body: &str) -> bool {
     let body = body.trim_start_matches('/');
@@ -367,10 +367,7 @@ fn spans_kept(plan: &Plan, body: &str) -> bool {
         return false;
     };
     let last = body.rsplit('/').next().unwrap_or(body);
-    if prefix == body
-        || !last.chars().any(|c| !matches!(c, '*' | '?'))
-        || last.contains(['*', '?', '['])
-    {
+    if prefix == body || last.is_empty() || last.contains(['*', '?', '[']) {
         return false;
     }
     plan.keep

@@ -112,6 +112,19 @@ fn assert_sends(env: &TestEnv, sent: &[&str], out: &[&str], what: &str) {
     }
 }
 
+/// The report's fix for the finding of `path` (which must be reported).
+fn report_fix(env: &TestEnv, path: &str) -> String {
+    let v: Value =
+        serde_json::from_slice(&env.run(["--format", "json", "."]).stdout).expect("report JSON");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == path)
+        .unwrap_or_else(|| panic!("{path} reported: {v:#}"));
+    f["fix"].as_str().unwrap().to_string()
+}
+
 fn suggest(env: &TestEnv, args: &[&str]) -> (Option<i32>, String, String) {
     let mut a = vec!["suggest"];
     a.extend_from_slice(args);
@@ -1580,18 +1593,8 @@ fn a_tracked_dotenv_of_plain_settings_is_kept() {
         .git(&["add", "-A"])
         .git(&["commit", "-qm", "x"]);
     env.file(".env", "PORT=3000\n");
-    let v: serde_json::Value =
-        serde_json::from_slice(&env.run(["--format", "json", "."]).stdout).unwrap();
-    let f = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["path"] == "ui/.env.production")
-        .expect("reported");
-    assert!(
-        f["fix"].as_str().unwrap().starts_with("none needed"),
-        "{f:#}"
-    );
+    let fix = report_fix(&env, "ui/.env.production");
+    assert!(fix.starts_with("none needed"), "{fix}");
     let (code, _, err) = suggest(&env, &["--write"]);
     assert_eq!(code, Some(0), "{err}");
     assert!(
@@ -1622,21 +1625,8 @@ fn a_tracked_secrets_file_is_kept_and_its_values_moved_out() {
         "local/secrets.yml",
         format!("development:\n  secret_key_base: {key}\n"),
     );
-    let v: serde_json::Value =
-        serde_json::from_slice(&env.run(["--format", "json", "."]).stdout).unwrap();
-    let fix_of = |p: &str| {
-        v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["path"] == p)
-            .unwrap_or_else(|| panic!("{p} reported: {v:#}"))["fix"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
-    assert!(fix_of("config/secrets.yml").starts_with("move the secret out"));
-    assert_eq!(fix_of("local/secrets.yml"), "local/secrets.yml");
+    assert!(report_fix(&env, "config/secrets.yml").starts_with("move the secret out"));
+    assert_eq!(report_fix(&env, "local/secrets.yml"), "local/secrets.yml");
     let (code, _, err) = suggest(&env, &["--write"]);
     assert_eq!(code, Some(0), "{err}");
     assert!(err.contains("kept \"config/secrets.yml\""), "{err}");
