@@ -5,9 +5,10 @@
 //! (default `.`), `dockerfile` (relative to the context), `dockerfile_inline` and
 //! `additional_contexts` (a mapping or a list of `name=value`). Paths are relative to the Compose
 //! file's directory; `${VAR}`, `${VAR:-default}`, `${VAR-default}` and `$$` are interpolated
-//! from the environment; YAML merge keys (`<<: *defaults`) are applied; with no file named, the
-//! override file beside the default one is merged over it, as `docker compose` does; `extends` is
-//! followed (`compose/extends.rs`). Remote contexts (git URLs, `https://…`) are skipped with a note.
+//! from the environment, then the `.env` file beside the Compose file (`compose/dotenv.rs`);
+//! an empty `dockerfile` (an unset variable) is the default one, as in compose; YAML merge keys
+//! (`<<: *defaults`) are applied; with no file named, the override file beside the default one
+//! is merged over it, as `docker compose` does; `extends` is followed (`compose/extends.rs`). Remote contexts (git URLs, `https://…`) are skipped with a note.
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,7 @@ use serde_yaml_ng::Value;
 
 use crate::error::Error;
 
+mod dotenv;
 mod extends;
 
 /// File names looked up in the current directory, in this order (as `docker compose` does).
@@ -116,13 +118,29 @@ fn build_args(v: Option<&Value>, env: &dyn Fn(&str) -> Option<String>) -> Vec<St
                 let k = k.as_str()?;
                 Some(match as_str(v, env) {
                     Some(v) => format!("{k}={v}"),
-                    None => k.to_string(),
+                    None => bare_arg(k, env),
                 })
             })
             .collect(),
-        Some(Value::Sequence(items)) => items.iter().filter_map(|i| as_str(i, env)).collect(),
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .filter_map(|i| as_str(i, env))
+            .map(|a| {
+                if a.contains('=') {
+                    a
+                } else {
+                    bare_arg(&a, env)
+                }
+            })
+            .collect(),
         _ => Vec::new(),
     }
+}
+
+/// An argument given by name only: its value from the environment or the project's `.env`,
+/// as compose resolves it; the name alone when neither sets it.
+fn bare_arg(k: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
+    env(k).map_or_else(|| k.to_string(), |v| format!("{k}={v}"))
 }
 
 fn additional_contexts(
@@ -318,6 +336,13 @@ pub(crate) fn load(
 ) -> Result<(PathBuf, ComposeBuilds), Error> {
     let file = find(given, cwd)?;
     let dir = file.parent().unwrap_or(cwd).to_path_buf();
+    // The project's `.env` supplies what the environment does not set.
+    let dotenv = match std::fs::read(dir.join(".env")) {
+        Ok(b) => dotenv::parse(&String::from_utf8_lossy(&b), env),
+        Err(_) => Default::default(),
+    };
+    let with_dotenv = |k: &str| env(k).or_else(|| dotenv.get(k).cloned());
+    let env: &dyn Fn(&str) -> Option<String> = &with_dotenv;
     let read = |p: &Path| -> Result<Value, Error> {
         let text = std::fs::read_to_string(p).map_err(|e| Error::Io(p.to_path_buf(), e))?;
         yaml(&text).map_err(|e| Error::Usage(format!("{}: {e}", p.display())))
@@ -408,7 +433,10 @@ fn from_doc(
                     .get("context")
                     .and_then(|v| as_str(v, env))
                     .unwrap_or_else(|| ".".into()),
-                build.get("dockerfile").and_then(|v| as_str(v, env)),
+                build
+                    .get("dockerfile")
+                    .and_then(|v| as_str(v, env))
+                    .filter(|d| !d.is_empty()),
                 build
                     .get("dockerfile_inline")
                     .map(|v| v.as_str().unwrap_or_default().to_string()),

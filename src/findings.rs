@@ -179,8 +179,33 @@ struct Partial {
     too_large: Vec<u32>,
     covered: Vec<u32>,
     content: Vec<Cand>,
-    notes: Vec<String>,
+    /// Nested `.dockerignore` files (docker reads none of them for this context).
+    nested_ignores: Vec<String>,
     heap: BinaryHeap<std::cmp::Reverse<(u64, Vec<u8>)>>,
+}
+
+/// The note for nested `.dockerignore` files: one per file for a few, one for all of them when
+/// there are more (a monorepo of 13 services gave 13 identical notes per service).
+fn nested_ignores_note(mut paths: Vec<String>) -> Vec<String> {
+    const WHY: &str = "docker reads only the context's .dockerignore (or, with BuildKit, <Dockerfile>.dockerignore next to the Dockerfile)";
+    paths.sort();
+    if paths.len() <= 2 {
+        return paths
+            .into_iter()
+            .map(|p| format!("{p} has no effect: {WHY}"))
+            .collect();
+    }
+    const SHOWN: usize = 10;
+    let more = paths.len().saturating_sub(SHOWN);
+    let n = paths.len();
+    paths.truncate(SHOWN);
+    let mut list = paths.join(", ");
+    if more > 0 {
+        list.push_str(&format!(" and {more} more"));
+    }
+    vec![format!(
+        "{n} nested .dockerignore files have no effect ({list}): {WHY}"
+    )]
 }
 
 /// Visits `start` (below `prefix`, whose entries have the nest `nest`) and, when `deep`, its
@@ -209,10 +234,7 @@ fn visit(
         let node = &tree.nodes[id as usize];
         // A vendored package's own ignore file is that package's business, not a note here.
         if plen > 0 && tree.name(id) == b".dockerignore" && !rules.in_dependency_tree(&path) {
-            out.notes.push(format!(
-                "{} has no effect: docker reads only the context's .dockerignore (or, with BuildKit, <Dockerfile>.dockerignore next to the Dockerfile)",
-                lossy(&path)
-            ));
+            out.nested_ignores.push(lossy(&path));
         }
         if node.state == State::Sent {
             let e = EntryRef {
@@ -556,6 +578,7 @@ pub(crate) fn prepare(a: &Analysis, opts: &ReportOptions) -> Prepared {
     let mut flagged = vec![false; tree.nodes.len()];
     let mut cands: Vec<Cand> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
+    let mut nested_ignores: Vec<String> = Vec::new();
     let mut heap: BinaryHeap<std::cmp::Reverse<(u64, Vec<u8>)>> = BinaryHeap::new();
     let mut accs: HashMap<u32, Acc> = HashMap::new();
     let mut too_large: Vec<u32> = Vec::new();
@@ -592,7 +615,7 @@ pub(crate) fn prepare(a: &Analysis, opts: &ReportOptions) -> Prepared {
             covered[c as usize] = true;
         }
         cands.extend(p.content);
-        notes.extend(p.notes);
+        nested_ignores.extend(p.nested_ignores);
         for e in p.heap {
             heap.push(e);
             if heap.len() > opts.top {
@@ -651,6 +674,7 @@ pub(crate) fn prepare(a: &Analysis, opts: &ReportOptions) -> Prepared {
         notes.push(n);
     }
     let ignored = ignored.unwrap_or_default();
+    notes.extend(nested_ignores_note(nested_ignores));
     notes.sort();
 
     // Secrets by content: every candidate read once, in parallel.

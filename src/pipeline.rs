@@ -156,7 +156,16 @@ pub(crate) fn no_dockerfile_note(a: &Analysis) -> String {
         };
         format!("{}{more}", shown.join(", "))
     };
-    let hint = "pass one with -f to check its COPY sources";
+    // A Compose file at the root names the Dockerfiles its services build this context with.
+    let compose = crate::compose::DEFAULT_FILES
+        .iter()
+        .find(|f| a.resolved.root.join(f).is_file());
+    let hint = match compose {
+        Some(f) => format!(
+            "pass one with -f to check its COPY sources, or run with --compose for the services {f} builds"
+        ),
+        None => "pass one with -f to check its COPY sources".to_string(),
+    };
     match (sent.is_empty(), kept_out.is_empty()) {
         (true, true) => format!("no Dockerfile in {root}, and none elsewhere in the context: `docker build` needs one (-f); the context itself does not depend on it"),
         (false, true) => format!(

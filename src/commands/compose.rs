@@ -389,17 +389,18 @@ fn write(
             writeln!(out)?;
             writeln!(
                 out,
-                "total       {} in {} files, {} tar bytes, over {} context director{}",
+                "total       {} in {} files, tar {}, over {} context director{}",
                 crate::units::human(totals.content_bytes),
-                totals.files,
-                totals.tar_bytes,
+                crate::units::count(totals.files),
+                crate::units::show_size(totals.tar_bytes),
                 totals.contexts,
                 if totals.contexts == 1 { "y" } else { "ies" }
             )?;
             if let Some(n) = totals.per_build_tar_bytes {
                 writeln!(
                     out,
-                    "            {n} tar bytes if every target sent its contexts itself"
+                    "            tar {} if every target sent its contexts itself",
+                    crate::units::show_size(n)
                 )?;
             }
             Ok(())

@@ -227,7 +227,7 @@ services:
     );
     assert_eq!(c.notes.len(), 1);
     assert_eq!(c.builds[0].target.as_deref(), Some("prod"));
-    assert_eq!(c.builds[0].args, ["VERSION=v1", "EMPTY"]);
+    assert_eq!(c.builds[0].args, ["VERSION=v1", "EMPTY="]);
     let inline = &c.builds[1];
     assert_eq!(inline.inline.as_deref(), Some("FROM scratch"));
     let kinds: Vec<(&str, &str, &NamedKind)> = inline
@@ -247,4 +247,45 @@ services:
     );
     assert!(parse("services: 3", Path::new("/p"), &env).is_err());
     assert!(parse("x: [", Path::new("/p"), &env).is_err());
+}
+
+/// The `.env` beside the Compose file fills what the environment does not set (a monorepo's
+/// `dockerfile: ${CART_DOCKERFILE}`); the environment wins; an unset one is the default
+/// Dockerfile, not the context directory.
+#[test]
+fn the_project_dotenv_interpolates_the_file() {
+    let d = tempfile::tempdir().unwrap();
+    let compose = "services:\n  cart:\n    build:\n      context: ./\n      dockerfile: ${CART_DOCKERFILE}\n      args:\n        - PORT\n  ad:\n    build:\n      context: ./\n      dockerfile: src/ad/Dockerfile.${TAG}\n  gone:\n    build:\n      context: ./\n      dockerfile: ${UNSET_DOCKERFILE}\n";
+    std::fs::write(d.path().join("compose.yaml"), compose).unwrap();
+    std::fs::write(
+        d.path().join(".env"),
+        "# services\nCART_PORT=7070\nPORT=${CART_PORT}\nCART_DOCKERFILE=./src/cart/Dockerfile # cart\nTAG=from-file\n",
+    )
+    .unwrap();
+    let (_, c) = load(None, d.path(), &env).unwrap();
+    let got: Vec<(&str, Option<PathBuf>, Vec<String>)> = c
+        .builds
+        .iter()
+        .map(|b| (b.service.as_str(), b.dockerfile.clone(), b.args.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "ad",
+                Some(d.path().join("src/ad/Dockerfile.v1")),
+                Vec::new()
+            ),
+            (
+                "cart",
+                Some(d.path().join("src/cart/Dockerfile")),
+                vec!["PORT=7070".to_string()]
+            ),
+            ("gone", None, Vec::new()),
+        ]
+    );
+    // Without the file, the variable is unset.
+    std::fs::remove_file(d.path().join(".env")).unwrap();
+    let (_, c) = load(None, d.path(), &env).unwrap();
+    assert_eq!(c.builds[1].dockerfile, None);
 }

@@ -563,6 +563,40 @@ fn bytes_tree_shows_escaped_dir_names_whole() {
     );
 }
 
+/// A monorepo's many nested ignore files make one note, not one each; with no Dockerfile at
+/// the root, the note points at `--compose` when a Compose file is there.
+#[test]
+fn nested_ignore_files_make_one_note_and_compose_is_named() {
+    let env = TestEnv::new();
+    env.dockerignore("*.log\n")
+        .file("svc/a/.dockerignore", "x\n")
+        .file("svc/b/.dockerignore", "x\n")
+        .file("svc/c/.dockerignore", "x\n")
+        .file("svc/a/Dockerfile", "FROM scratch\n")
+        .file(
+            "compose.yaml",
+            "services:\n  a:\n    build:\n      context: .\n      dockerfile: svc/a/Dockerfile\n",
+        );
+    let o = run(&env, ["--color", "never", "."]);
+    let human = text(&ok_stdout(&o));
+    let notes: Vec<&str> = human.lines().filter(|l| l.starts_with("  note:")).collect();
+    let nested: Vec<&&str> = notes.iter().filter(|l| l.contains("no effect")).collect();
+    assert_eq!(nested.len(), 1, "{human}");
+    assert!(
+        nested[0].contains(
+            "3 nested .dockerignore files have no effect (svc/a/.dockerignore, svc/b/.dockerignore, svc/c/.dockerignore)"
+        ),
+        "{human}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|l| l.contains("no Dockerfile at the context root")
+                && l.contains("or run with --compose for the services compose.yaml builds")),
+        "{human}"
+    );
+}
+
 /// The header names the ignore file in effect and says when another one exists but is not used.
 #[test]
 fn header_names_unused_ignore_files() {
