@@ -262,6 +262,13 @@ pub(crate) fn choose_keep(m: &Model, plan: &mut Plan, warnings: &mut Vec<String>
     }
     let all: Vec<String> = keep.iter().cloned().collect();
     keep.retain(|p| !all.iter().any(|q| q != p && at_or_below(p, q)));
+    // A mirrored glob inside a directory kept whole (`!src/ad/gradlew*` beside `!src/ad`,
+    // two Dockerfiles copying one directory in two ways) changes nothing: every path it
+    // matches is below that directory, which the later `!` line sends anyway.
+    plan.globs.retain(|g| {
+        let dirs = g.rsplit_once('/').map_or("", |(d, _)| d);
+        dirs.is_empty() || !keep.iter().any(|k| !k.is_empty() && at_or_below(dirs, k))
+    });
     plan.keep = keep;
     true
 }

@@ -191,6 +191,32 @@ fn globs_are_mirrored_and_future_sources_kept() {
     }
 }
 
+/// Two Dockerfiles copy one directory in two ways (all of it; only its `gradlew*` files): the
+/// directory's keep line serves both, and the mirrored glob inside it is left out.
+#[test]
+fn a_glob_inside_a_directory_kept_whole_is_left_out() {
+    let env = TestEnv::new();
+    env.file("svc/gradlew", "g")
+        .file("svc/gradlew.bat", "b")
+        .file("svc/src/Main.java", "m")
+        .file("README.md", "r")
+        .file("Dockerfile", "FROM scratch\nCOPY svc/ /svc/\n")
+        .file(
+            "tools.Dockerfile",
+            "FROM scratch\nCOPY svc/gradlew* /bin/\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    let lines: Vec<&str> = s.text.lines().collect();
+    assert!(lines.contains(&"!svc"), "{}", s.text);
+    assert!(!lines.iter().any(|l| l.contains("gradlew")), "{}", s.text);
+    for sent in sent_both(&env, None) {
+        for f in ["svc/gradlew", "svc/gradlew.bat", "svc/src/Main.java"] {
+            assert!(sent.contains(f), "{f} not sent:\n{}", s.text);
+        }
+        assert!(!sent.contains("README.md"));
+    }
+}
+
 #[test]
 fn copy_dot_allowlist_excludes_new_top_level_entries() {
     let env = TestEnv::new();
