@@ -463,6 +463,16 @@ fn strong_url_password(user: &[u8], pw: &[u8]) -> bool {
     {
         return false;
     }
+    // The same words spelt with the usual substitutions, as documentation writes an example
+    // password (`P@ssw0rd`, `Pa$$word`, `S3cr3t`) or URL-encodes one (`p%40ss%23word` for
+    // `p@ss#word`, the example of how to encode special characters).
+    let plain = spelt_out(pw);
+    if ["password", "passwd", "secret"]
+        .iter()
+        .any(|p| memchr::memmem::find(&plain, p.as_bytes()).is_some())
+    {
+        return false;
+    }
     // An upper-case name (`ACCESS_TOKEN`, `PASSWORD`) stands for the value.
     if pw.iter().all(|b| b.is_ascii_uppercase() || *b == b'_')
         || pw
@@ -481,6 +491,44 @@ fn strong_url_password(user: &[u8], pw: &[u8]) -> bool {
     .filter(|&&c| c)
     .count();
     classes >= 3 || (pw.len() >= 16 && classes >= 2)
+}
+
+/// A URL password's letters as read: percent-encoding decoded, the usual look-alike digits and
+/// symbols read as letters (`@`, `4` as a, `$`, `5` as s, `0` as o, `3` as e, `1` as i, `7` as
+/// t), other symbols dropped, lower case: `P%40ss%23w0rd` reads `password`.
+fn spelt_out(pw: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut decoded = Vec::with_capacity(pw.len());
+    let mut i = 0;
+    while i < pw.len() {
+        match (
+            pw[i],
+            pw.get(i + 1).copied().and_then(hex),
+            pw.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                decoded.push(h * 16 + l);
+                i += 3;
+            }
+            (b, _, _) => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    decoded
+        .iter()
+        .filter_map(|&b| match b.to_ascii_lowercase() {
+            b'@' | b'4' => Some(b'a'),
+            b'$' | b'5' => Some(b's'),
+            b'0' => Some(b'o'),
+            b'3' => Some(b'e'),
+            b'1' => Some(b'i'),
+            b'7' => Some(b't'),
+            c if c.is_ascii_alphabetic() => Some(c),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Offsets of URLs with a strong literal password (`scheme://user:pw@host`, see

@@ -518,6 +518,10 @@ fn content_false_positives() {
         "https://USER:PERSONAL_ACCESS_TOKEN@github.com/org/repo.git\n".to_owned(),
         "amqp://guest:<password>@rabbit:5672/\n".to_owned(),
         "http://user:changeme-Now1@host/\n".to_owned(),
+        // The example password spelt with look-alikes, or URL-encoded in a how-to.
+        "postgresql://app:p%40ss%23word@localhost:5432/app\n".to_owned(),
+        "mysql://root:Pa$$w0rd!2024@db/app\n".to_owned(),
+        "redis://:S3cr3t-Value9@cache:6379\n".to_owned(),
         "see https://example.com/a:b@c and mailto://x\n".to_owned(),
         "https://docs.example.com/Path/To:Page@Ver1/\n".to_owned(),
         // A token glued inside a longer identifier.
