@@ -1568,6 +1568,47 @@ fn exceptions_for_files_that_do_not_exist_yet_are_carried() {
     );
 }
 
+/// A hand-written allowlist (`*`, then `!` lines, then an exclusion inside a kept directory)
+/// under a `COPY . .`: its `*` is carried, which overrides every line before it, so the file
+/// holds the user's allowlist once, not the generated keep lines followed by a copy of the user's
+/// file whose `*` voids them.
+#[test]
+fn a_users_own_allowlist_is_carried_once_without_a_dead_generated_block() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM python\nWORKDIR /app\nCOPY . .\nRUN pip install .\n",
+    )
+    .file("pyproject.toml", "[project]\nname='x'\n")
+    .file("app/main.py", "x\n")
+    .file("app/settings/dev.py", "DEBUG=True\n")
+    .file("docker/start.sh", "#!/bin/sh\n")
+    .file("docker/notes.txt", "n\n")
+    .file("docs/index.md", "d\n")
+    .dockerignore("*\n!/app\n!/docker/start.sh\n!/pyproject.toml\n/app/settings/dev.py\n");
+    let (code, out, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("proven"), "{err}");
+    let written = std::fs::read_to_string(env.ctx().join(".dockerignore")).unwrap();
+    let lines: Vec<&str> = written
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    assert_eq!(lines.iter().filter(|l| **l == "*").count(), 1, "{written}");
+    assert_eq!(lines.first(), Some(&"*"), "{written}");
+    assert!(
+        !written.contains("Exclude everything, then keep"),
+        "{written}\n{out}"
+    );
+    assert!(written.contains("already an allowlist"), "{written}");
+    assert_sends(
+        &env,
+        &["app/main.py", "docker/start.sh", "pyproject.toml"],
+        &["app/settings/dev.py", "docker/notes.txt", "docs/index.md"],
+        &written,
+    );
+}
+
 /// answer: git tracks `ui/.env.production` (`REACT_APP_API_URL=/`), which the front-end build
 /// run after `COPY . .` reads; nothing in it looks like a secret. suggest keeps it (said), and
 /// the report's fix does not exclude it. A tracked `.env` holding a secret-looking value, and an
