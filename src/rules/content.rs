@@ -53,6 +53,13 @@ const SIGS: &[Sig] = &[
             r"[ \t]*[A-Za-z0-9+/]{32}",
             r"|---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[ \t]*\r?\n(?:[A-Za-z0-9-]+:[^\r\n]*\r?\n)*[A-Za-z0-9+/]{32}",
             r"|(?m:^PuTTY-User-Key-File-[0-9]+: [a-z0-9-]+[ \t]*\r?\n)",
+            // The same block base64-encoded, as a kubeconfig's `client-key-data:`, a Kubernetes
+            // Secret's `tls.key:` or a Helm value holds it: the encoded `-----BEGIN [RSA |EC |
+            // DSA |OPENSSH |ENCRYPTED |PGP ]PRIVATE KEY[ BLOCK]-----` (a certificate's
+            // `-----BEGIN CERTIFICATE-----`, public, is not), then 40 more characters of it.
+            r"|LS0tLS1CRUdJTiB(?:QUklWQVRFIEtFWS0tLS0t|SU0EgUFJJVkFURSBLRVktLS0t|FQyBQUklWQVRFIEtFWS0tLS0t",
+            r"|EU0EgUFJJVkFURSBLRVktLS0t|PUEVOU1NIIFBSSVZBVEUgS0VZLS0t|FTkNSWVBURUQgUFJJVkFURSBLRVktLS0t",
+            r"|QR1AgUFJJVkFURSBLRVkgQkxPQ0stLS0t)[A-Za-z0-9+/]{40}",
         ),
         check: Check::Plain,
     },
@@ -280,6 +287,7 @@ const ANCHORS: &[&str] = &[
     "PRIVATE KEY",
     "BEGIN SSH2 ENCRYPTED",
     "PuTTY-User-Key-File-",
+    "LS0tLS1CRUdJTi",
     "AKIA",
     "ASIA",
     "ABIA",
@@ -626,8 +634,10 @@ fn scan(bytes: &[u8], npmrc: bool, kind: super::assigned::FileKind) -> Vec<Conte
             }
             // A key block whose body is cut short with `...` (a README showing the layout of a
             // key) is not a key.
+            // (The base64-encoded form has no lines to elide: its body is one run.)
             if c.id == "CTX150"
-                && (elided_block(&bytes[m.end()..]) || test_double_key(bytes, m.start()))
+                && ((!m.as_bytes().starts_with(b"LS0t") && elided_block(&bytes[m.end()..]))
+                    || test_double_key(bytes, m.start()))
             {
                 continue;
             }
