@@ -427,6 +427,17 @@ pub(crate) fn collect(
                         .max_by_key(|&(d, n)| (n, d.len()))
                 })
                 .flatten();
+            // One that copies nothing from a context at all (a `.devcontainer/Dockerfile` of
+            // FROM and RUN lines) needs nothing from this one: not served, said.
+            let copies_nothing = !at_root && t.sources.items.is_empty() && !t.sources.whole_context;
+            if copies_nothing {
+                let t = out.pop().expect("just added");
+                notes.push(format!(
+                    "{} (found in the context) not served: it copies nothing from a build context (no COPY, ADD or bind mount of one), so this file changes nothing for it",
+                    t.rel
+                ));
+                continue;
+            }
             let serve = at_root
                 || if ctx_items.is_empty() {
                     !t.sources.whole_context || dockerfiles_only(root, p)

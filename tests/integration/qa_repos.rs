@@ -184,6 +184,30 @@ fn an_unserved_whole_context_dockerfile_is_named_for_what_it_is() {
     assert!(!note.contains("none of its COPY sources exist"), "{note}");
 }
 
+/// FreshRSS: `.devcontainer/Dockerfile` holds FROM and RUN lines only. It copies nothing from a
+/// context, so this ignore file changes nothing for it: not served (it was listed among the
+/// Dockerfiles the file serves), and the note says why. A root Dockerfile without sources is
+/// still served (the context's own).
+#[test]
+fn a_found_dockerfile_that_copies_nothing_is_not_served() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM php\nCOPY . /var/www/app\n")
+        .file("index.php", "<?php\n")
+        .file(
+            ".devcontainer/Dockerfile",
+            "FROM php\nRUN apt-get update && apt-get install -y git\n",
+        )
+        .file(".devcontainer/devcontainer.json", "{}\n");
+    let (code, out, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("serves    .devcontainer/Dockerfile"), "{err}");
+    assert!(
+        err.contains(".devcontainer/Dockerfile (found in the context) not served: it copies nothing from a build context"),
+        "{err}"
+    );
+    assert!(!out.contains("Serves 2 Dockerfiles"), "{out}");
+}
+
 /// shiori: a source with platform variables is evaluated per platform; when none exists, each
 /// value is named once instead of the same line three times.
 #[test]
