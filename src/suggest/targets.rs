@@ -358,11 +358,14 @@ pub(crate) fn collect(
                     let d = d.unwrap_or_else(|| root.join("Dockerfile"));
                     // The first served one, taken from this file (`compose_main`): say so.
                     let same = |a: &Path| std::fs::canonicalize(a).unwrap_or(a.to_path_buf());
-                    if out[0].origin == "default"
-                        && config.dockerfile.is_some()
-                        && same(&d) == same(main)
-                    {
-                        out[0].origin = format!("compose service {}", b.service);
+                    // The root Dockerfile a service builds too (`build: .`): say so, else the
+                    // summary reads as if the compose file had not been read.
+                    if out[0].origin == "default" && same(&d) == same(main) {
+                        out[0].origin = if config.dockerfile.is_some() {
+                            format!("compose service {}", b.service)
+                        } else {
+                            format!("default, compose service {}", b.service)
+                        };
                     }
                     add(
                         d,
