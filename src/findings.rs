@@ -9,6 +9,7 @@ pub(crate) use exposure::PlanInput;
 pub(crate) mod git;
 mod secrets;
 
+pub(crate) use secrets::KEEP_CLEAN;
 use secrets::{Acc, Scanned, Wants};
 
 use crate::analysis::Analysis;

@@ -129,8 +129,12 @@ impl FailOn {
             (Some(min), Some(s)) => s >= min,
             _ => false,
         };
+        // A file named for secrets that the report itself finds clean (a tracked `.npmrc` of
+        // `legacy-peer-deps=true` a `COPY . .` sends: "none needed while nothing secret is in
+        // it") is no secret for `--fail-on secret`; its rule id, named, still trips.
+        let clean = f.category == "secret" && f.fix == crate::findings::KEEP_CLEAN;
         sev_hit
-            || self.categories.iter().any(|c| c == &f.category)
+            || self.categories.iter().any(|c| c == &f.category && !clean)
             || self.rules.iter().any(|r| r.eq_ignore_ascii_case(&f.rule))
     }
 
@@ -470,6 +474,20 @@ mod tests {
             fix: "p".into(),
             ..Default::default()
         }
+    }
+
+    /// `--fail-on secret` passes a secret-named file the report finds clean (its fix says none
+    /// is needed); `--fail-on CTX106` and `--fail-on low` still trip on it.
+    #[test]
+    fn a_clean_secret_named_file_does_not_trip_the_secret_category() {
+        let mut f = finding("CTX106", "secret", "low");
+        f.fix = crate::findings::KEEP_CLEAN.into();
+        assert!(!FailOn::parse("secret").unwrap().trips(&f));
+        assert!(!FailOn::parse("high,secret").unwrap().trips(&f));
+        assert!(FailOn::parse("CTX106").unwrap().trips(&f));
+        assert!(FailOn::parse("low").unwrap().trips(&f));
+        f.fix = ".npmrc".into();
+        assert!(FailOn::parse("secret").unwrap().trips(&f));
     }
 
     #[test]

@@ -201,6 +201,19 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
                 let trimmed = dockerignore::trim_space(original);
                 if trimmed.first() == Some(&b'#') {
                     cx.add("DI004", "medium", Some(*line), format!("`{}` is a pattern, not a comment: only a `#` in column 1 starts a comment", show(original)), show(trimmed));
+                } else if trimmed.starts_with(b"//") {
+                    // A comment in another language's style (`// Ignore everything`).
+                    let text = dockerignore::trim_space(&trimmed[2..]);
+                    cx.add(
+                        "DI004",
+                        "medium",
+                        Some(*line),
+                        format!(
+                            "`{}` is a pattern, not a comment: `//` does not start one, only a `#` in column 1 does",
+                            show(original)
+                        ),
+                        format!("# {}", show(text)),
+                    );
                 } else if let Some(pos) = original
                     .windows(2)
                     .position(|w| (w[0] == b' ' || w[0] == b'\t') && w[1] == b'#')
@@ -249,6 +262,25 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
             .findings
             .iter()
             .any(|f| f.rule == "DI004" && f.line == Some(p.line().line));
+        // A whole line of comment indented by a space (` # Remove dev settings`) is a pattern
+        // for a file of that name: when no such file exists it keeps nothing out and lets
+        // nothing in that the user meant, so it is info (the fix still moves the `#` to column
+        // 1), not a problem that fails `lint`. A trailing comment (`foo # deps`) stays medium:
+        // the line no longer excludes `foo`.
+        if commented
+            && (orig.first() == Some(&b'#') || orig.starts_with(b"//"))
+            && !tree.iter().any(|(path, _)| p.matches(path) == Ok(true))
+        {
+            for f in cx
+                .findings
+                .iter_mut()
+                .filter(|f| f.rule == "DI004" && f.line == Some(p.line().line))
+            {
+                f.severity = "info".into();
+                f.message
+                    .push_str(" (it matches nothing here, so it changes nothing that is sent)");
+            }
+        }
         if !commented && !tree.iter().any(|(path, _)| p.matches(path) == Ok(true)) {
             cx.add(
                 "DI002",
@@ -1018,6 +1050,50 @@ mod tests {
         assert_eq!(f.fix, "**/*.log");
         let f = r.findings.iter().find(|f| f.rule == "DI010").unwrap();
         assert_eq!(f.path, "nested/.dockerignore");
+    }
+
+    /// A `//` comment line is a pattern too: DI004 (not DI002), info when it matches nothing, with
+    /// the `#` line as its fix.
+    #[test]
+    fn a_slash_comment_line_is_a_pattern() {
+        let d = ctx(
+            &["Dockerfile", "src/main.rs"],
+            "// Ignore everything\n*\n\n// Allow what is needed\n!src\n",
+        );
+        let r = run(d.path(), Builder::Buildkit);
+        for line in [1, 4] {
+            let f: Vec<_> = r.findings.iter().filter(|f| f.line == Some(line)).collect();
+            assert_eq!(f.len(), 1, "{f:?}");
+            assert_eq!(
+                (f[0].rule.as_str(), f[0].severity.as_str()),
+                ("DI004", "info")
+            );
+        }
+        let f = r.findings.iter().find(|f| f.line == Some(1)).unwrap();
+        assert_eq!(f.fix, "# Ignore everything");
+    }
+
+    /// A whole comment line indented by a space is a pattern: info when it matches nothing (an
+    /// allowlist's ` # Remove dev settings` before its last line kept `lint` failing a healthy
+    /// file), medium when a file of that name exists, and a trailing comment stays medium.
+    #[test]
+    fn an_indented_comment_matching_nothing_is_info() {
+        let d = ctx(
+            &["Dockerfile", "app/main.py", "app/dev.py", "# kept"],
+            "*\n!/app\n\n # Remove dev settings\n/app/dev.py\n  # kept\nfoo # trailing\n",
+        );
+        let r = run(d.path(), Builder::Buildkit);
+        let sev = |line: usize| {
+            r.findings
+                .iter()
+                .find(|f| f.rule == "DI004" && f.line == Some(line))
+                .map(|f| f.severity.clone())
+        };
+        assert_eq!(sev(4).as_deref(), Some("info"), "{:?}", r.findings);
+        assert_eq!(sev(6).as_deref(), Some("medium"), "{:?}", r.findings);
+        assert_eq!(sev(7).as_deref(), Some("medium"), "{:?}", r.findings);
+        let f = r.findings.iter().find(|f| f.line == Some(4)).unwrap();
+        assert_eq!(f.fix, "# Remove dev settings");
     }
 
     /// A nested ignore file is a medium DI010 in the project's own tree, but only info inside a

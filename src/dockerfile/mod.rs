@@ -67,7 +67,9 @@ pub(crate) use steps::{stage_steps, StageSteps, Step};
 /// `Dockerfile_amd`, `Dockerfile-dev`, `api.Dockerfile`, `Containerfile`, any case): how
 /// `suggest` finds the Dockerfiles an ignore file serves and the report names those it found.
 /// Per-Dockerfile ignore files (`Dockerfile.dockerignore`) are not, nor notes, scripts and data
-/// named after one (`Dockerfile-notes.md`, `Dockerfile.json`).
+/// named after one (`Dockerfile-notes.md`, `Dockerfile.json`), an editor's syntax mode for them
+/// (`mode/dockerfile/dockerfile.js`, `dockerfile.vim`) or a template that generates them
+/// (`Dockerfile.j2`: docker never reads it).
 pub(crate) fn is_dockerfile_name(name: &[u8]) -> bool {
     const NOT: &[&[u8]] = &[
         b".dockerignore",
@@ -85,6 +87,30 @@ pub(crate) fn is_dockerfile_name(name: &[u8]) -> bool {
         b".toml",
         b".lock",
         b".log",
+        // Code and assets named after the format: a syntax-highlighting mode shipped in a
+        // vendored editor (`dockerfile.js`), a vim or Emacs mode, a test snapshot.
+        b".js",
+        b".mjs",
+        b".cjs",
+        b".jsx",
+        b".ts",
+        b".tsx",
+        b".map",
+        b".css",
+        b".scss",
+        b".vim",
+        b".el",
+        b".xml",
+        b".svg",
+        b".png",
+        b".snap",
+        b".patch",
+        b".diff",
+        b".orig",
+        // Templates rendered into Dockerfiles (`Dockerfile.j2`): never built as they are.
+        b".j2",
+        b".jinja",
+        b".jinja2",
     ];
     let n = name.to_ascii_lowercase();
     if NOT.iter().any(|e| n.ends_with(e)) {

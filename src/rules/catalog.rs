@@ -440,7 +440,9 @@ pub(crate) static RULES: &[Rule] = &[
         "CTX150", High,
         "a `-----BEGIN … PRIVATE KEY-----` line (RSA, DSA, EC, OPENSSH, ENCRYPTED, PGP … BLOCK, \
          PKCS#8) followed by a base64 body, also with JSON-escaped newlines; \
-         `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----`; `PuTTY-User-Key-File-N:`",
+         `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----`; `PuTTY-User-Key-File-N:`; such a block \
+         base64-encoded (a kubeconfig's `client-key-data:`, a Kubernetes Secret's `tls.key:`; \
+         not an encoded certificate)",
         "Private key block",
         WHY_CONTENT,
     ),

@@ -53,6 +53,13 @@ const SIGS: &[Sig] = &[
             r"[ \t]*[A-Za-z0-9+/]{32}",
             r"|---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[ \t]*\r?\n(?:[A-Za-z0-9-]+:[^\r\n]*\r?\n)*[A-Za-z0-9+/]{32}",
             r"|(?m:^PuTTY-User-Key-File-[0-9]+: [a-z0-9-]+[ \t]*\r?\n)",
+            // The same block base64-encoded, as a kubeconfig's `client-key-data:`, a Kubernetes
+            // Secret's `tls.key:` or a Helm value holds it: the encoded `-----BEGIN [RSA |EC |
+            // DSA |OPENSSH |ENCRYPTED |PGP ]PRIVATE KEY[ BLOCK]-----` (a certificate's
+            // `-----BEGIN CERTIFICATE-----`, public, is not), then 40 more characters of it.
+            r"|LS0tLS1CRUdJTiB(?:QUklWQVRFIEtFWS0tLS0t|SU0EgUFJJVkFURSBLRVktLS0t|FQyBQUklWQVRFIEtFWS0tLS0t",
+            r"|EU0EgUFJJVkFURSBLRVktLS0t|PUEVOU1NIIFBSSVZBVEUgS0VZLS0t|FTkNSWVBURUQgUFJJVkFURSBLRVktLS0t",
+            r"|QR1AgUFJJVkFURSBLRVkgQkxPQ0stLS0t)[A-Za-z0-9+/]{40}",
         ),
         check: Check::Plain,
     },
@@ -280,6 +287,7 @@ const ANCHORS: &[&str] = &[
     "PRIVATE KEY",
     "BEGIN SSH2 ENCRYPTED",
     "PuTTY-User-Key-File-",
+    "LS0tLS1CRUdJTi",
     "AKIA",
     "ASIA",
     "ABIA",
@@ -463,6 +471,16 @@ fn strong_url_password(user: &[u8], pw: &[u8]) -> bool {
     {
         return false;
     }
+    // The same words spelt with the usual substitutions, as documentation writes an example
+    // password (`P@ssw0rd`, `Pa$$word`, `S3cr3t`) or URL-encodes one (`p%40ss%23word` for
+    // `p@ss#word`, the example of how to encode special characters).
+    let plain = spelt_out(pw);
+    if ["password", "passwd", "secret"]
+        .iter()
+        .any(|p| memchr::memmem::find(&plain, p.as_bytes()).is_some())
+    {
+        return false;
+    }
     // An upper-case name (`ACCESS_TOKEN`, `PASSWORD`) stands for the value.
     if pw.iter().all(|b| b.is_ascii_uppercase() || *b == b'_')
         || pw
@@ -481,6 +499,44 @@ fn strong_url_password(user: &[u8], pw: &[u8]) -> bool {
     .filter(|&&c| c)
     .count();
     classes >= 3 || (pw.len() >= 16 && classes >= 2)
+}
+
+/// A URL password's letters as read: percent-encoding decoded, the usual look-alike digits and
+/// symbols read as letters (`@`, `4` as a, `$`, `5` as s, `0` as o, `3` as e, `1` as i, `7` as
+/// t), other symbols dropped, lower case: `P%40ss%23w0rd` reads `password`.
+fn spelt_out(pw: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut decoded = Vec::with_capacity(pw.len());
+    let mut i = 0;
+    while i < pw.len() {
+        match (
+            pw[i],
+            pw.get(i + 1).copied().and_then(hex),
+            pw.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                decoded.push(h * 16 + l);
+                i += 3;
+            }
+            (b, _, _) => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    decoded
+        .iter()
+        .filter_map(|&b| match b.to_ascii_lowercase() {
+            b'@' | b'4' => Some(b'a'),
+            b'$' | b'5' => Some(b's'),
+            b'0' => Some(b'o'),
+            b'3' => Some(b'e'),
+            b'1' => Some(b'i'),
+            b'7' => Some(b't'),
+            c if c.is_ascii_alphabetic() => Some(c),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Offsets of URLs with a strong literal password (`scheme://user:pw@host`, see
@@ -578,8 +634,10 @@ fn scan(bytes: &[u8], npmrc: bool, kind: super::assigned::FileKind) -> Vec<Conte
             }
             // A key block whose body is cut short with `...` (a README showing the layout of a
             // key) is not a key.
+            // (The base64-encoded form has no lines to elide: its body is one run.)
             if c.id == "CTX150"
-                && (elided_block(&bytes[m.end()..]) || test_double_key(bytes, m.start()))
+                && ((!m.as_bytes().starts_with(b"LS0t") && elided_block(&bytes[m.end()..]))
+                    || test_double_key(bytes, m.start()))
             {
                 continue;
             }

@@ -208,6 +208,71 @@ fn hex(prefix: String, n: usize) -> String {
     prefix + &mapped
 }
 
+/// Standard base64 (with padding), for fakes that a file holds encoded.
+fn b64(data: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in data.chunks(3) {
+        let n = c
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A kubeconfig's `client-key-data:` (a base64-encoded PEM key) is a private key; its
+/// `certificate-authority-data:` and `client-certificate-data:` (encoded certificates) are not.
+#[test]
+fn a_base64_encoded_private_key_block_is_a_key() {
+    let body = Fakes::rep("MIIEowIBAAKCAQEAx9Zq", 6);
+    let pem = |kind: &str| {
+        [
+            "-----BEGIN ",
+            kind,
+            "-----\n",
+            &body,
+            "\n-----END ",
+            kind,
+            "-----\n",
+        ]
+        .concat()
+    };
+    for kind in [
+        "RSA PRIVATE KEY",
+        "PRIVATE KEY",
+        "EC PRIVATE KEY",
+        "OPENSSH PRIVATE KEY",
+    ] {
+        let text = format!(
+            "users:\n- name: admin\n  user:\n    client-certificate-data: {}\n    client-key-data: {}\n",
+            b64(pem("CERTIFICATE").as_bytes()),
+            b64(pem(kind).as_bytes())
+        );
+        assert_hits(&text, &[("CTX150", 5)]);
+    }
+    // A Kubernetes Secret's tls.key, followed by YAML's `...` document end: still a key.
+    let secret = format!(
+        "kind: Secret\ndata:\n  tls.key: {}\n...\n",
+        b64(pem("PRIVATE KEY").as_bytes())
+    );
+    assert_hits(&secret, &[("CTX150", 3)]);
+    assert_hits(
+        &format!(
+            "clusters:\n- cluster:\n    certificate-authority-data: {}\n",
+            b64(pem("CERTIFICATE").as_bytes())
+        ),
+        &[],
+    );
+}
+
 #[track_caller]
 fn assert_hits(text: &str, want: &[(&str, usize)]) {
     let got: Vec<(&str, usize)> = scan_content(text.as_bytes())
@@ -518,6 +583,10 @@ fn content_false_positives() {
         "https://USER:PERSONAL_ACCESS_TOKEN@github.com/org/repo.git\n".to_owned(),
         "amqp://guest:<password>@rabbit:5672/\n".to_owned(),
         "http://user:changeme-Now1@host/\n".to_owned(),
+        // The example password spelt with look-alikes, or URL-encoded in a how-to.
+        "postgresql://app:p%40ss%23word@localhost:5432/app\n".to_owned(),
+        "mysql://root:Pa$$w0rd!2024@db/app\n".to_owned(),
+        "redis://:S3cr3t-Value9@cache:6379\n".to_owned(),
         "see https://example.com/a:b@c and mailto://x\n".to_owned(),
         "https://docs.example.com/Path/To:Page@Ver1/\n".to_owned(),
         // A token glued inside a longer identifier.

@@ -48,6 +48,12 @@ pub(crate) fn header(
     let mut h = Vec::new();
     if plan.open {
         h.push("No allowlist could be proven; only secrets and junk are excluded.".into());
+    } else if carries_allowlist(plan) {
+        h.push(
+            "The current ignore file is already an allowlist: its lines are kept as they are,"
+                .into(),
+        );
+        h.push("with the changes below.".into());
     } else if plan.whole {
         h.push("The build copies the whole context (COPY . .): every top-level entry worth".into());
         h.push("sending is listed; new top-level files are excluded until you add them.".into());
@@ -86,7 +92,7 @@ pub(crate) fn header(
         }
         return h;
     }
-    if listed.is_empty() {
+    if listed.is_empty() || carries_allowlist(plan) {
         h.push(
             "The Dockerfile and this file need no line: BuildKit loads them separately and the"
                 .into(),
@@ -101,6 +107,19 @@ pub(crate) fn header(
     h
 }
 
+/// Whether a carried line of the user's file excludes everything (`*`, `**`: the file is
+/// already an allowlist). Every line before it is then dead, the generated `*` and keep lines
+/// included: the last matching line decides, and that one matches every path or a parent of
+/// it, under both builders. The file then carries the user's allowlist alone rather than the
+/// generated one followed by a copy of it.
+pub(crate) fn carries_allowlist(plan: &Plan) -> bool {
+    !plan.open
+        && plan
+            .carried
+            .iter()
+            .any(|l| matches!(l.trim(), "*" | "/*" | "**" | "/**" | "**/*" | "/**/*"))
+}
+
 /// The ignore file's text.
 pub(crate) fn render(plan: &Plan, header: &[String]) -> String {
     let mut s = String::new();
@@ -109,7 +128,8 @@ pub(crate) fn render(plan: &Plan, header: &[String]) -> String {
         s.push_str(&esc(h).replace('\n', " "));
         s.push('\n');
     }
-    if !plan.open {
+    let own = carries_allowlist(plan);
+    if !plan.open && !own {
         s.push_str("\n# Exclude everything, then keep what the Dockerfile uses.\n*\n");
         for g in &plan.globs {
             s.push('!');
@@ -122,7 +142,15 @@ pub(crate) fn render(plan: &Plan, header: &[String]) -> String {
             s.push('\n');
         }
     }
-    if !plan.carried.is_empty() {
+    if own {
+        s.push_str(
+            "\n# Carried over from the current ignore file, already an allowlist: it keeps what the\n# Dockerfile uses.\n",
+        );
+        for l in &plan.carried {
+            s.push_str(l);
+            s.push('\n');
+        }
+    } else if !plan.carried.is_empty() {
         s.push_str("\n# Carried over from the current ignore file.\n");
         for l in &plan.carried {
             s.push_str(l);

@@ -358,11 +358,14 @@ pub(crate) fn collect(
                     let d = d.unwrap_or_else(|| root.join("Dockerfile"));
                     // The first served one, taken from this file (`compose_main`): say so.
                     let same = |a: &Path| std::fs::canonicalize(a).unwrap_or(a.to_path_buf());
-                    if out[0].origin == "default"
-                        && config.dockerfile.is_some()
-                        && same(&d) == same(main)
-                    {
-                        out[0].origin = format!("compose service {}", b.service);
+                    // The root Dockerfile a service builds too (`build: .`): say so, else the
+                    // summary reads as if the compose file had not been read.
+                    if out[0].origin == "default" && same(&d) == same(main) {
+                        out[0].origin = if config.dockerfile.is_some() {
+                            format!("compose service {}", b.service)
+                        } else {
+                            format!("default, compose service {}", b.service)
+                        };
                     }
                     add(
                         d,
@@ -427,6 +430,17 @@ pub(crate) fn collect(
                         .max_by_key(|&(d, n)| (n, d.len()))
                 })
                 .flatten();
+            // One that copies nothing from a context at all (a `.devcontainer/Dockerfile` of
+            // FROM and RUN lines) needs nothing from this one: not served, said.
+            let copies_nothing = !at_root && t.sources.items.is_empty() && !t.sources.whole_context;
+            if copies_nothing {
+                let t = out.pop().expect("just added");
+                notes.push(format!(
+                    "{} (found in the context) not served: it copies nothing from a build context (no COPY, ADD or bind mount of one), so this file changes nothing for it",
+                    t.rel
+                ));
+                continue;
+            }
             let serve = at_root
                 || if ctx_items.is_empty() {
                     !t.sources.whole_context || dockerfiles_only(root, p)

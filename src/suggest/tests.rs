@@ -162,6 +162,8 @@ fn dockerfile_names() {
         "Dockerfile_amd",
         "Dockerfile-dev",
         "api-Dockerfile",
+        "Dockerfile.go",
+        "Dockerfile.node",
     ] {
         assert!(is_dockerfile_name(n.as_bytes()), "{n}");
     }
@@ -177,6 +179,11 @@ fn dockerfile_names() {
         "Dockerfile.json",
         "dockerfile_lint.yml",
         "Dockerfile-",
+        "dockerfile.js",
+        "mode-dockerfile.js",
+        "dockerfile.vim",
+        "Dockerfile.j2",
+        "dockerfile.test.ts",
     ] {
         assert!(!is_dockerfile_name(n.as_bytes()), "{n}");
     }

@@ -958,6 +958,35 @@ fn npmrc_without_a_token_is_low_and_with_one_is_high_at_its_line() {
         .unwrap()
         .to_string();
     assert!(fix.contains("revoke"), "{fix}");
+    // The README's gate: the token-free .npmrc the report calls clean does not fail it; the one
+    // with a token does.
+    let gate = |env: &TestEnv| {
+        env.run(["--quiet", "--fail-on", "high,secret", "."])
+            .status
+            .code()
+    };
+    assert_eq!(gate(&env), Some(1));
+    std::fs::remove_file(env.ctx().join("app/.npmrc")).unwrap();
+    env.file("Dockerfile", "FROM node:20\nCOPY package.json .npmrc ./\n");
+    std::fs::remove_file(env.ctx().join("pkg/.npmrc")).unwrap();
+    std::fs::remove_file(env.ctx().join("ui/.yarnrc")).unwrap();
+    let v = json(&env, &[]);
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["category"] == "secret")
+            .all(|f| f["fix"].as_str().unwrap().starts_with("none needed")),
+        "{v:#}"
+    );
+    assert_eq!(gate(&env), Some(0));
+    assert_eq!(
+        env.run(["--quiet", "--fail-on", "CTX106", "."])
+            .status
+            .code(),
+        Some(1)
+    );
 }
 
 #[test]

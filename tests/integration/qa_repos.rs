@@ -184,6 +184,30 @@ fn an_unserved_whole_context_dockerfile_is_named_for_what_it_is() {
     assert!(!note.contains("none of its COPY sources exist"), "{note}");
 }
 
+/// FreshRSS: `.devcontainer/Dockerfile` holds FROM and RUN lines only. It copies nothing from a
+/// context, so this ignore file changes nothing for it: not served (it was listed among the
+/// Dockerfiles the file serves), and the note says why. A root Dockerfile without sources is
+/// still served (the context's own).
+#[test]
+fn a_found_dockerfile_that_copies_nothing_is_not_served() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM php\nCOPY . /var/www/app\n")
+        .file("index.php", "<?php\n")
+        .file(
+            ".devcontainer/Dockerfile",
+            "FROM php\nRUN apt-get update && apt-get install -y git\n",
+        )
+        .file(".devcontainer/devcontainer.json", "{}\n");
+    let (code, out, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("serves    .devcontainer/Dockerfile"), "{err}");
+    assert!(
+        err.contains(".devcontainer/Dockerfile (found in the context) not served: it copies nothing from a build context"),
+        "{err}"
+    );
+    assert!(!out.contains("Serves 2 Dockerfiles"), "{out}");
+}
+
 /// shiori: a source with platform variables is evaluated per platform; when none exists, each
 /// value is named once instead of the same line three times.
 #[test]
@@ -1564,6 +1588,47 @@ fn exceptions_for_files_that_do_not_exist_yet_are_carried() {
             "server/src/main/App.java",
         ],
         &["server/target/classes/App.class", "notes/todo.txt"],
+        &written,
+    );
+}
+
+/// A hand-written allowlist (`*`, then `!` lines, then an exclusion inside a kept directory)
+/// under a `COPY . .`: its `*` is carried, which overrides every line before it, so the file
+/// holds the user's allowlist once, not the generated keep lines followed by a copy of the user's
+/// file whose `*` voids them.
+#[test]
+fn a_users_own_allowlist_is_carried_once_without_a_dead_generated_block() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM python\nWORKDIR /app\nCOPY . .\nRUN pip install .\n",
+    )
+    .file("pyproject.toml", "[project]\nname='x'\n")
+    .file("app/main.py", "x\n")
+    .file("app/settings/dev.py", "DEBUG=True\n")
+    .file("docker/start.sh", "#!/bin/sh\n")
+    .file("docker/notes.txt", "n\n")
+    .file("docs/index.md", "d\n")
+    .dockerignore("*\n!/app\n!/docker/start.sh\n!/pyproject.toml\n/app/settings/dev.py\n");
+    let (code, out, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("proven"), "{err}");
+    let written = std::fs::read_to_string(env.ctx().join(".dockerignore")).unwrap();
+    let lines: Vec<&str> = written
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    assert_eq!(lines.iter().filter(|l| **l == "*").count(), 1, "{written}");
+    assert_eq!(lines.first(), Some(&"*"), "{written}");
+    assert!(
+        !written.contains("Exclude everything, then keep"),
+        "{written}\n{out}"
+    );
+    assert!(written.contains("already an allowlist"), "{written}");
+    assert_sends(
+        &env,
+        &["app/main.py", "docker/start.sh", "pyproject.toml"],
+        &["app/settings/dev.py", "docker/notes.txt", "docs/index.md"],
         &written,
     );
 }

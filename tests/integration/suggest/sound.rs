@@ -366,6 +366,14 @@ fn compose_services_add_their_dockerfiles() {
         "{:?}",
         s.served
     );
+    // The root Dockerfile the api service builds (`build: .`) says so too.
+    assert!(
+        s.served
+            .iter()
+            .any(|(p, why)| p == "Dockerfile" && why == "default, compose service api"),
+        "{:?}",
+        s.served
+    );
     for sent in sent_both(&env, Some("docker/worker.Dockerfile")) {
         assert!(sent.contains("worker/run.py") && !sent.contains("junk.bin"));
     }
