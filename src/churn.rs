@@ -324,6 +324,7 @@ pub(crate) fn apply(
                 ),
                 fix: String::new(),
                 line: Some(step.line),
+                clean: false,
             });
         }
     }

@@ -9,7 +9,6 @@ pub(crate) use exposure::PlanInput;
 pub(crate) mod git;
 mod secrets;
 
-pub(crate) use secrets::KEEP_CLEAN;
 use secrets::{Acc, Scanned, Wants};
 
 use crate::analysis::Analysis;
@@ -83,6 +82,7 @@ fn finding(hit: &Hit, path: &[u8], files: u64, bytes: u64, line: Option<usize>) 
         message: info.title.to_string(),
         fix: fix_line(path),
         line,
+        clean: false,
     }
 }
 

@@ -129,10 +129,11 @@ impl FailOn {
             (Some(min), Some(s)) => s >= min,
             _ => false,
         };
-        // A file named for secrets that the report itself finds clean (a tracked `.npmrc` of
-        // `legacy-peer-deps=true` a `COPY . .` sends: "none needed while nothing secret is in
-        // it") is no secret for `--fail-on secret`; its rule id, named, still trips.
-        let clean = f.category == "secret" && f.fix == crate::findings::KEEP_CLEAN;
+        // A file named for secrets that the report itself finds clean and needed (a tracked
+        // `.npmrc` of `legacy-peer-deps=true` a `COPY . .` sends: "none needed while nothing
+        // secret is in it") is no secret for `--fail-on secret`; its rule id, named, still
+        // trips. A clean one nothing needs keeps its fix (exclude it) and trips the category.
+        let clean = f.category == "secret" && f.clean;
         sev_hit
             || self.categories.iter().any(|c| c == &f.category && !clean)
             || self.rules.iter().any(|r| r.eq_ignore_ascii_case(&f.rule))
@@ -476,17 +477,17 @@ mod tests {
         }
     }
 
-    /// `--fail-on secret` passes a secret-named file the report finds clean (its fix says none
-    /// is needed); `--fail-on CTX106` and `--fail-on low` still trip on it.
+    /// `--fail-on secret` passes a secret-named file the report finds clean and needed;
+    /// `--fail-on CTX106` and `--fail-on low` still trip on it.
     #[test]
     fn a_clean_secret_named_file_does_not_trip_the_secret_category() {
         let mut f = finding("CTX106", "secret", "low");
-        f.fix = crate::findings::KEEP_CLEAN.into();
+        f.clean = true;
         assert!(!FailOn::parse("secret").unwrap().trips(&f));
         assert!(!FailOn::parse("high,secret").unwrap().trips(&f));
         assert!(FailOn::parse("CTX106").unwrap().trips(&f));
         assert!(FailOn::parse("low").unwrap().trips(&f));
-        f.fix = ".npmrc".into();
+        f.clean = false;
         assert!(FailOn::parse("secret").unwrap().trips(&f));
     }
 

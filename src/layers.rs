@@ -544,6 +544,7 @@ fn finding(
         ),
         fix: fix.join("\n"),
         line: Some(copy.line),
+        clean: false,
     })
 }
 

@@ -186,6 +186,12 @@ pub(crate) struct Finding {
     /// Line number inside the file, for content findings (never the content itself).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// A file named for secrets whose content was read and holds nothing secret-looking, and
+    /// that the build needs where it is (a token-free `.npmrc` a COPY names; fix "none
+    /// needed"): reported for its name, but no secret for `--fail-on secret` (its rule id
+    /// still trips). One the build does not need keeps its fix (exclude it) and trips it.
+    #[serde(skip)]
+    pub clean: bool,
 }
 
 /// Knobs for the report.

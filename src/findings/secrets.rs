@@ -364,6 +364,9 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         fix_line(&acc.path)
     };
     let rule = ev[primary].0;
+    // Only the name spoke, the content read says nothing secret is in it, and the build needs
+    // the file where it is (a COPY names it, or it is tracked and copied): nothing to do.
+    let clean = fix == KEEP_CLEAN;
     Some(Finding {
         rule: rule.to_string(),
         category: rules::Category::Secret.as_str().to_string(),
@@ -374,5 +377,6 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         message: msg,
         fix,
         line,
+        clean,
     })
 }

@@ -751,6 +751,7 @@ mod tests {
             message: "m".into(),
             fix: path.into(),
             line: None,
+            clean: false,
         }
     }
 

@@ -987,6 +987,33 @@ fn npmrc_without_a_token_is_low_and_with_one_is_high_at_its_line() {
             .code(),
         Some(1)
     );
+    // A local `.env` of ports and an untracked registry-only `.npmrc` no COPY names: reported
+    // with the fix "exclude it", which costs the build nothing: the gate fails until it is
+    // done (they protect against the next value written there), with or without a token.
+    env.file(".env", "PORT=8080\nHOST=localhost\n")
+        .file("tools/.npmrc", "registry=https://registry.npmjs.org/\n");
+    let v = json(&env, &[]);
+    let secrets: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["category"] == "secret")
+        .collect();
+    assert!(
+        secrets
+            .iter()
+            .any(|f| f["path"] == ".env" && f["fix"] == ".env"),
+        "{v:#}"
+    );
+    assert_eq!(gate(&env), Some(1));
+    env.dockerignore(".env\ntools/.npmrc\n");
+    assert_eq!(gate(&env), Some(0));
+    env.dockerignore("");
+    env.file(
+        ".env",
+        format!("PORT=8080\nAPI_TOKEN={}\n", Gen(7).github()),
+    );
+    assert_eq!(gate(&env), Some(1));
 }
 
 #[test]
