@@ -135,8 +135,8 @@ fn func(params: usize, f: hcl::eval::Func) -> FuncDef {
         .build(f)
 }
 
-/// The few string functions bake files use in the fields ctxsize evaluates (buildx offers
-/// go-cty's standard library; the rest make a note).
+/// The string functions bake files use in the fields ctxsize evaluates (buildx offers go-cty's
+/// standard library; the rest make a note). [`collection_functions`] adds lists and regexes.
 fn functions(ctx: &mut Context) {
     ctx.declare_func(
         "lower",
@@ -224,6 +224,119 @@ fn functions(ctx: &mut Context) {
     );
 }
 
+/// go-cty's collection and regex functions that bake files use to compute a name or a path
+/// (`join("-", [for c in regexall("[a-z0-9]+", lower(BRANCH)) : c])`, `split(",", LIST)`,
+/// `length(x) > 0 ? … : …`).
+fn collection_functions(ctx: &mut Context) {
+    fn list(v: Option<&Value>) -> Result<Vec<Value>, String> {
+        match v {
+            Some(Value::Array(items)) => Ok(items.clone()),
+            _ => Err("a list is needed".to_string()),
+        }
+    }
+    ctx.declare_func(
+        "split",
+        func(2, |a| {
+            let (sep, s) = (str_arg(&a, 0), str_arg(&a, 1));
+            if sep.is_empty() {
+                return Err("split: the separator is empty".into());
+            }
+            Ok(Value::Array(
+                s.split(sep.as_str()).map(Value::from).collect(),
+            ))
+        }),
+    );
+    ctx.declare_func(
+        "concat",
+        FuncDef::builder()
+            .variadic_param(ParamType::Any)
+            .build(|a| {
+                let mut out = Vec::new();
+                for v in a.iter() {
+                    out.extend(list(Some(v))?);
+                }
+                Ok(Value::Array(out))
+            }),
+    );
+    ctx.declare_func(
+        "length",
+        func(1, |a| {
+            Ok(Value::from(match a.first() {
+                Some(Value::Array(v)) => v.len(),
+                Some(Value::Object(m)) => m.len(),
+                Some(Value::String(s)) => s.chars().count(),
+                _ => return Err("length: a string, list or map is needed".into()),
+            } as u64))
+        }),
+    );
+    ctx.declare_func(
+        "compact",
+        func(1, |a| {
+            Ok(Value::Array(
+                list(a.first())?
+                    .into_iter()
+                    .filter(|v| !matches!(v, Value::Null) && value_string(v).as_deref() != Some(""))
+                    .collect(),
+            ))
+        }),
+    );
+    ctx.declare_func(
+        "contains",
+        func(2, |a| {
+            Ok(Value::Bool(
+                list(a.first())?.iter().any(|v| Some(v) == a.get(1)),
+            ))
+        }),
+    );
+    ctx.declare_func(
+        "trimspace",
+        func(1, |a| Ok(str_arg(&a, 0).trim().to_string().into())),
+    );
+    // RE2 syntax, as Go's regexp: the `regex` crate reads the same patterns bake files use.
+    fn compile(p: &str) -> Result<regex::Regex, String> {
+        regex::Regex::new(p).map_err(|e| format!("regex: {e}"))
+    }
+    // No group: the match; unnamed groups: a list of them; named groups: a map (go-cty).
+    fn captures(re: &regex::Regex, c: &regex::Captures) -> Value {
+        if re.captures_len() == 1 {
+            return Value::from(c.get(0).map_or("", |m| m.as_str()));
+        }
+        let names: Vec<Option<&str>> = re.capture_names().skip(1).collect();
+        let group = |k: usize| Value::from(c.get(k + 1).map_or("", |m| m.as_str()));
+        if names.iter().any(Option::is_some) {
+            Value::Object(
+                names
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, n)| n.map(|n| (n.to_string(), group(k))))
+                    .collect(),
+            )
+        } else {
+            Value::Array((0..names.len()).map(group).collect())
+        }
+    }
+    ctx.declare_func(
+        "regexall",
+        func(2, |a| {
+            let re = compile(&str_arg(&a, 0))?;
+            let s = str_arg(&a, 1);
+            Ok(Value::Array(
+                re.captures_iter(&s).map(|c| captures(&re, &c)).collect(),
+            ))
+        }),
+    );
+    ctx.declare_func(
+        "regex",
+        func(2, |a| {
+            let re = compile(&str_arg(&a, 0))?;
+            let s = str_arg(&a, 1);
+            re.captures(&s)
+                .map(|c| captures(&re, &c))
+                .ok_or_else(|| "regex: no match".to_string())
+        }),
+    );
+}
+
 /// The value of a variable given in the environment, typed like its default.
 fn typed_env(raw: String, default: &Value) -> Value {
     match default {
@@ -251,9 +364,12 @@ fn variables(
 ) -> Context<'static> {
     let mut ctx = Context::new();
     functions(&mut ctx);
+    collection_functions(&mut ctx);
     ctx.declare_var("BAKE_CMD_CONTEXT", ".");
     ctx.declare_var("BAKE_LOCAL_PLATFORM", "linux/amd64");
     let mut pending: Vec<&(String, Option<Expression>)> = decls.iter().collect();
+    // The last evaluation error of each variable still pending.
+    let mut why: BTreeMap<&str, String> = BTreeMap::new();
     // Each pass settles at least one variable whose default uses only settled ones.
     for _ in 0..=decls.len() {
         let mut rest = Vec::new();
@@ -265,13 +381,17 @@ fn variables(
             };
             match evaluated {
                 Ok(v) => {
+                    why.remove(name.as_str());
                     let v = match env(name) {
                         Some(raw) => typed_env(raw, &v),
                         None => v,
                     };
                     ctx.declare_var(name.clone(), v);
                 }
-                Err(_) => rest.push(d),
+                Err(e) => {
+                    why.insert(name.as_str(), e.to_string());
+                    rest.push(d);
+                }
             }
         }
         pending = rest;
@@ -280,8 +400,13 @@ fn variables(
         }
     }
     for (name, _) in pending {
+        let reason = why
+            .get(name.as_str())
+            .map_or(String::new(), |e| format!(" ({e})"));
         notes.push(format!(
-            "{file}: variable {name}: its default could not be evaluated; taken as empty"
+            "{file}: variable {name}: its default could not be evaluated{reason}; taken as \
+             empty (or the environment's value): a target that uses it in `context`, \
+             `dockerfile`, `target`, `args` or `contexts` is measured with that value"
         ));
         ctx.declare_var(name.clone(), env(name).unwrap_or_default());
     }

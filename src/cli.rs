@@ -612,6 +612,44 @@ fn named_given(options: &Options, n: &str) -> ctxsize::compose::NamedContext {
         })
 }
 
+/// The report-shaping options (see [`ReportArgs::given`]): global, so that they reach `bake` and
+/// `diff` after the subcommand's name, and refused by the other subcommands.
+const REPORT_ONLY: [&str; 9] = [
+    "top",
+    "depth",
+    "large",
+    "content_max",
+    "no_content_scan",
+    "scan_all",
+    "no_scan_cache",
+    "no_gitignore",
+    "no_excluded_sizes",
+];
+
+/// The command line: [`Cli`]'s, with the report options hidden from the help (and completions
+/// and man page) of the subcommands that refuse them (every one but `bake` and `diff`).
+/// Parsing is unchanged: given after such a subcommand, they are still refused.
+pub(crate) fn command() -> clap::Command {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    // A subcommand that already has an argument of a global's id keeps its own when clap
+    // propagates the globals: a hidden copy of each (still global, so that its value reaches
+    // the top level, where the refusal reads it).
+    let hidden: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| REPORT_ONLY.contains(&a.get_id().as_str()))
+        .map(|a| a.clone().hide(true))
+        .collect();
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .filter(|n| n != "bake" && n != "diff")
+        .collect();
+    for n in names {
+        cmd = cmd.mut_subcommand(n, |s| s.args(hidden.iter().cloned()));
+    }
+    cmd
+}
+
 fn usage_error(kind: clap::error::ErrorKind, msg: String) -> ! {
     <Cli as clap::CommandFactory>::command()
         .error(kind, msg)
@@ -747,17 +785,10 @@ impl Cli {
             },
             Some(Sub::Completions { shell }) => {
                 let mut buf = Vec::new();
-                clap_complete::generate(
-                    shell,
-                    &mut <Cli as clap::CommandFactory>::command(),
-                    "ctxsize",
-                    &mut buf,
-                );
+                clap_complete::generate(shell, &mut command(), "ctxsize", &mut buf);
                 Command::Text(buf)
             }
-            Some(Sub::Man) => {
-                Command::Text(crate::man::page(<Cli as clap::CommandFactory>::command()))
-            }
+            Some(Sub::Man) => Command::Text(crate::man::page(command())),
             Some(Sub::Suggest {
                 target,
                 build_arg,

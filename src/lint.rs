@@ -242,6 +242,7 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
             f.message.push_str(" (it is excluded itself)");
         }
     }
+    stale_nested_loses(&mut cx, &set, &tree);
     for (i, p) in set.patterns().iter().enumerate() {
         if p.is_broken() {
             invalid = true;
@@ -438,6 +439,7 @@ fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, bool)]) {
         }
     }
     let mut rules: Option<crate::rules::RuleSet> = None;
+    let mut compose_builds: Option<Vec<crate::compose::ServiceBuild>> = None;
     for (path, dir) in tree {
         if *dir
             || path.rsplit(|&b| b == b'/').next() != Some(b".dockerignore")
@@ -463,6 +465,21 @@ fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, bool)]) {
         // that directory as their context (remark42's `site/`), not a mistake in this one.
         // Beside this build's Dockerfile it is the classic mistake: medium.
         let dir = abs.parent().unwrap_or(r.root.as_path());
+        // A Compose service built with that directory as its context reads it (BuildKit: unless
+        // its Dockerfile has its own `<Dockerfile>.dockerignore`).
+        let compose = compose_builds.get_or_insert_with(|| {
+            crate::compose::load(None, &r.root, &|k| std::env::var(k).ok())
+                .map(|(_, b)| b.builds)
+                .unwrap_or_default()
+        });
+        if let Some(b) = compose.iter().find(|b| b.context == dir) {
+            let d = rel_display(&r.root, dir);
+            push(cx, &abs, format!("not used by this build, but read by the Compose build of service `{}`, whose context is {d}/", b.service));
+            if let Some(f) = cx.findings.last_mut() {
+                f.severity = "info".into();
+            }
+            continue;
+        }
         if r.dockerfile.parent() != Some(dir) {
             if let Some(df) = dockerfile_in(dir) {
                 let d = rel_display(&r.root, dir);
@@ -474,6 +491,77 @@ fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, bool)]) {
             }
         }
         push(cx, &abs, "not used: docker never reads a .dockerignore below the context root; move its patterns into the root file, prefixed with the directory".into());
+    }
+}
+
+/// Grades a nested DI010 (a `.dockerignore` below the root that no build of this context
+/// reads) by what its author loses: the entries its patterns, read from its own directory as
+/// its author meant them, would keep out but this build sends. None (a stale file holding only
+/// `target`, comments, or what the root file already excludes): info, so that `ctxsize lint`
+/// passes; some: medium, naming how many and one of them. Not the one beside this build's
+/// Dockerfile.
+fn stale_nested_loses(cx: &mut Ctx, root_set: &PatternSet, tree: &[(Vec<u8>, bool)]) {
+    let root = cx.resolved.root.clone();
+    // Beside this build's own Dockerfile it is the classic mistake (written for this build, its
+    // patterns meant from the root): medium whatever it holds.
+    let own = cx
+        .resolved
+        .dockerfile
+        .parent()
+        .map(|d| rel_display(&root, &d.join(".dockerignore")));
+    for f in cx.findings.iter_mut().filter(|f| {
+        f.rule == "DI010"
+            && f.severity == "medium"
+            && f.path.contains('/')
+            && f.path.ends_with("/.dockerignore")
+            && own.as_deref() != Some(f.path.as_str())
+    }) {
+        let dir = f.path.trim_end_matches(".dockerignore").as_bytes().to_vec();
+        let Ok(text) = std::fs::read(crate::walk::abs_path(&root, f.path.as_bytes())) else {
+            continue;
+        };
+        let Ok(lines) =
+            dockerignore::read_all(&text).and_then(|raw| dockerignore::to_pattern_list(&raw))
+        else {
+            continue;
+        };
+        let nested = PatternSet::new(lines);
+        let mut lost = 0usize;
+        let mut first: Option<&[u8]> = None;
+        for (path, is_dir) in tree {
+            let Some(rel) = path.strip_prefix(dir.as_slice()) else {
+                continue;
+            };
+            if *is_dir || rel.is_empty() || rel == b".dockerignore" {
+                continue;
+            }
+            if root_set.matches_or_parent_matches(path) != Ok(false)
+                || nested.matches_or_parent_matches(rel) != Ok(true)
+            {
+                continue;
+            }
+            lost += 1;
+            first.get_or_insert(path);
+        }
+        match first {
+            None => {
+                f.severity = "info".into();
+                f.message = format!(
+                    "not used, and nothing is lost: docker reads a .dockerignore only at the \
+                     context root (this one only when {} is a build's context, and no build \
+                     here has it), and its patterns keep nothing out that this build sends \
+                     (they match nothing there, or the root file excludes it already); delete \
+                     it, or move its patterns into the root file when they are meant",
+                    String::from_utf8_lossy(&dir)
+                );
+            }
+            Some(p) => f.message.push_str(&format!(
+                "; read from its directory, its patterns would keep out {lost} file{} this build \
+                 sends (e.g. {})",
+                if lost == 1 { "" } else { "s" },
+                show(p)
+            )),
+        }
     }
 }
 
@@ -1106,6 +1194,7 @@ mod tests {
                 "main.go",
                 "vendor/github.com/x/y/.dockerignore",
                 "tools/.dockerignore",
+                "tools/xx",
             ],
             "bin/\n",
         );
@@ -1131,6 +1220,62 @@ mod tests {
             "{notes:?}"
         );
         assert!(!notes.iter().any(|n| n.contains("vendor/")), "{notes:?}");
+    }
+
+    /// A nested ignore file is graded by what its author loses: medium when its patterns, read
+    /// from its directory, would keep out files this build sends (the message counts them);
+    /// info when they keep out nothing (only comments, `target` that is not there, what the
+    /// root file excludes already), so that `ctxsize lint` passes on a healthy repository; info
+    /// too when a Compose service builds that directory as its context (docker reads it then).
+    #[test]
+    fn a_stale_nested_ignore_file_is_graded_by_what_it_loses() {
+        let d = ctx(
+            &[
+                "Dockerfile",
+                "main.go",
+                "tools/run.sh",
+                "tools/a.log",
+                "web/index.js",
+            ],
+            "dist\n",
+        );
+        let w = |p: &str, t: &str| std::fs::write(d.path().join(p), t).unwrap();
+        w("tools/.dockerignore", "# build output\ntarget\n");
+        std::fs::create_dir_all(d.path().join("lib/sub")).unwrap();
+        w("lib/.dockerignore", "dist\n");
+        w("lib/sub/.dockerignore", "*.log\n");
+        w("lib/sub/b.log", "x");
+        w("lib/sub/c.log", "x");
+        w("web/.dockerignore", "*.js\n");
+        w(
+            "compose.yaml",
+            "services:\n  web:\n    build:\n      context: ./web\n      dockerfile: ../Dockerfile\n",
+        );
+        let r = run(d.path(), Builder::Buildkit);
+        let get = |p: &str| {
+            r.findings
+                .iter()
+                .find(|f| f.rule == "DI010" && f.path == p)
+                .map(|f| (f.severity.clone(), f.message.clone()))
+                .unwrap_or_else(|| panic!("{p}: {:?}", r.findings))
+        };
+        let (sev, msg) = get("tools/.dockerignore");
+        assert_eq!(sev, "info", "{msg}");
+        assert!(msg.contains("nothing is lost"), "{msg}");
+        // `dist` under lib/ matches nothing; the root's `dist` is the root's.
+        assert_eq!(get("lib/.dockerignore").0, "info");
+        let (sev, msg) = get("lib/sub/.dockerignore");
+        assert_eq!(sev, "medium", "{msg}");
+        assert!(
+            msg.contains("keep out 2 files this build sends (e.g. lib/sub/b.log)"),
+            "{msg}"
+        );
+        let (sev, msg) = get("web/.dockerignore");
+        assert_eq!(sev, "info", "{msg}");
+        assert!(msg.contains("Compose build of service `web`"), "{msg}");
+        // Only the medium one is a problem.
+        let problems: Vec<_> = r.findings.iter().filter(|f| f.severity != "info").collect();
+        assert_eq!(problems.len(), 1, "{problems:?}");
     }
 
     /// DI008 proposes `!Dockerfile` only where the build needs it: the classic builder cannot

@@ -5,10 +5,11 @@ mod man;
 
 use std::io::Write;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 fn main() {
-    let args = cli::Cli::parse_from(cli::reorder(std::env::args_os().collect()));
+    let matches = cli::command().get_matches_from(cli::reorder(std::env::args_os().collect()));
+    let args = cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
     let cmd = args.into_command(cwd);
     let stdout = std::io::stdout();

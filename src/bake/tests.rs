@@ -284,3 +284,57 @@ target "dangling" { contexts = { x = "target:nope" } }"#,
         .unwrap_err()
         .contains("nope"));
 }
+
+/// A `for` expression over `regexall`, and `split`, `concat`, `length`, `compact`, `contains`,
+/// `regex` with groups, as bake files compute a tag or a context path (a branch name made safe
+/// for a tag): evaluated, so the context is the one buildx builds. A default that still cannot be
+/// evaluated is a note naming why and what ctxsize assumed.
+#[test]
+fn for_expressions_and_collection_functions_are_evaluated() {
+    let def = parse_hcl(
+        r#"variable "BRANCH" { default = "Feature/ABC_12" }
+variable "SAFE" { default = join("-", [for c in regexall("[a-z0-9]+", lower(BRANCH)) : c]) }
+variable "SERVICES" { default = "a,b" }
+variable "FIRST" { default = split(",", SERVICES)[0] }
+variable "CTX" {
+  default = length(concat(split(",", SERVICES), ["c"])) == 3 ? "svc/${FIRST}" : "wrong"
+}
+variable "PARTS" { default = regex("^(?P<kind>[a-z]+)/(?P<rest>.*)$", lower(BRANCH)) }
+variable "BAD" { default = nosuch(1) }
+target "default" {
+  context = CTX
+  args = {
+    SAFE = SAFE
+    UP = upper(trimprefix(BRANCH, "Feature/"))
+    NE = notequal(SAFE, "") ? "y" : "n"
+    KIND = PARTS.kind
+    N = length(compact(["", "x", "y"]))
+    HAS = contains(split(",", SERVICES), "b") ? "yes" : "no"
+    GROUPS = join("+", regexall("([a-z])([0-9])", "a1b2")[1])
+  }
+}"#,
+        "docker-bake.hcl",
+        &no_env,
+    )
+    .unwrap();
+    let ts = resolve(&def, &[]).unwrap();
+    let t = &ts[0].1;
+    assert!(t.unsupported.is_none(), "{:?}", t.unsupported);
+    assert_eq!(t.context.as_deref(), Some("svc/a"));
+    let arg = |k: &str| t.args[k].as_deref().unwrap_or_default().to_string();
+    assert_eq!(arg("SAFE"), "feature-abc-12");
+    assert_eq!(arg("UP"), "ABC_12");
+    assert_eq!(arg("NE"), "y");
+    assert_eq!(arg("KIND"), "feature");
+    assert_eq!(arg("N"), "2");
+    assert_eq!(arg("HAS"), "yes");
+    assert_eq!(arg("GROUPS"), "b+2");
+    assert_eq!(def.notes.len(), 1, "{:?}", def.notes);
+    assert!(
+        def.notes[0].contains("variable BAD")
+            && def.notes[0].contains("nosuch")
+            && def.notes[0].contains("taken as empty"),
+        "{:?}",
+        def.notes
+    );
+}

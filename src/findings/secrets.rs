@@ -131,6 +131,9 @@ pub(crate) struct Acc {
     pub dockerfile: Vec<DockerfileHit>,
 }
 
+/// Content rules that grade a file only when no other evidence does (see [`grade`]).
+const WEAK_RULES: &[&str] = &["CTX184", "CTX185"];
+
 fn cap(s: Severity, max: Severity) -> Severity {
     s.min(max)
 }
@@ -246,6 +249,12 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
                 ev.push((info.id, info.severity, Some(h.line), info.title.to_string()));
             }
         }
+    }
+    // The newer, less certain content rules (a bearer token, a readable password) speak only
+    // for a file nothing else flags: beside other evidence they would change the finding's rule
+    // and line, which baselines and suppressions name.
+    if ev.iter().any(|e| !WEAK_RULES.contains(&e.0)) {
+        ev.retain(|e| !WEAK_RULES.contains(&e.0));
     }
     if ev.is_empty() {
         return None;

@@ -39,6 +39,21 @@ const CODE_EXTS: &[&str] = &[
     "tf", "hcl", "nix", "cr", "coffee",
 ];
 
+/// Extensions of configuration formats (a chosen, readable password is a credential there;
+/// see [`readable_password`]).
+const SETTINGS_EXTS: &[&str] = &[
+    "yml",
+    "yaml",
+    "toml",
+    "ini",
+    "hjson",
+    "json",
+    "json5",
+    "conf",
+    "cfg",
+    "properties",
+];
+
 /// Extensions of documentation: examples there are shown, not used.
 const DOC_EXTS: &[&str] = &["md", "markdown", "mdx", "rst", "adoc", "asciidoc", "txt"];
 
@@ -54,6 +69,9 @@ pub(crate) enum FileKind {
     Doc,
     /// Config and anything else: bare values count.
     Config,
+    /// A configuration format (YAML, TOML, INI, HJSON, JSON, `.conf`, `.properties`): read as
+    /// [`FileKind::Config`], and a password key set to a readable literal counts too (CTX185).
+    Settings,
 }
 
 impl FileKind {
@@ -68,6 +86,8 @@ impl FileKind {
             FileKind::Code
         } else if DOC_EXTS.iter().any(|e| e.as_bytes() == &ext[..]) {
             FileKind::Doc
+        } else if SETTINGS_EXTS.iter().any(|e| e.as_bytes() == &ext[..]) {
+            FileKind::Settings
         } else {
             FileKind::Config
         }
@@ -118,8 +138,23 @@ fn keywords() -> &'static super::literals::Ordered {
 }
 
 /// Offsets (the start of the name) of hard-coded secrets: at most one per line, at most `max`.
+#[cfg(test)]
 pub(crate) fn assigned_secret_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Vec<usize> {
-    let mut out = Vec::new();
+    assigned_offsets(bytes, kind, max).random
+}
+
+/// What [`assigned_offsets`] finds: offsets (the start of the name) of each kind of value.
+#[derive(Debug, Default)]
+pub(crate) struct Assigned {
+    /// A generated-looking literal (CTX169).
+    pub random: Vec<usize>,
+    /// A readable password in a configuration file (CTX185): see [`readable_password`].
+    pub readable: Vec<usize>,
+}
+
+/// Hard-coded secrets assigned to secret names: at most one per line, at most `max` in all.
+pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assigned {
+    let mut found = Assigned::default();
     // The start of the last line that produced a hit.
     let mut done_line: Option<usize> = None;
     // The bounds of the line being looked at, found once for all its keywords (a minified
@@ -145,7 +180,7 @@ pub(crate) fn assigned_secret_offsets(bytes: &[u8], kind: FileKind, max: usize) 
         let ws = ls.max(ms.saturating_sub(WINDOW_BEFORE));
         let we = le.min(me + WINDOW_AFTER);
         let line = &bytes[ws..we];
-        if let Some(name_start) = assignment_at(line, ms - ws, me - ws, kind) {
+        if let Some((name_start, readable)) = assignment_at(line, ms - ws, me - ws, kind) {
             if kind == FileKind::Doc && shown_example(&bytes[..ls]) {
                 continue;
             }
@@ -160,14 +195,18 @@ pub(crate) fn assigned_secret_offsets(bytes: &[u8], kind: FileKind, max: usize) 
             if public_search_key(&bytes[ls.saturating_sub(400)..(le + 400).min(bytes.len())]) {
                 continue;
             }
-            out.push(ws + name_start);
+            if readable {
+                found.readable.push(ws + name_start);
+            } else {
+                found.random.push(ws + name_start);
+            }
             done_line = Some(ls);
-            if out.len() == max {
+            if found.random.len() + found.readable.len() == max {
                 break;
             }
         }
     }
-    out
+    found
 }
 
 /// How much of a line before and after a keyword is read: enough for a long name and a
@@ -228,7 +267,7 @@ fn comment_line(line: &[u8]) -> bool {
 /// example: `example`, `e.g.`, `for instance`, `consider`, `sample`, `such as`, `looks like`
 /// or a `<your …>` placeholder in the eight lines above, or a `$ command` line or an HTTP status
 /// line (`HTTP/1.1 200 OK`) earlier in the same code block (the line is its output).
-fn shown_example(before: &[u8]) -> bool {
+pub(super) fn shown_example(before: &[u8]) -> bool {
     let mut lines = before.split(|&b| b == b'\n').rev();
     // `split` yields the empty text after the last newline first.
     lines.next();
@@ -273,13 +312,35 @@ fn shown_example(before: &[u8]) -> bool {
     false
 }
 
+/// Whether the section a line of documentation is in (`before` ends at its start) is headed as
+/// an example (`#### Configuration Example`, `## Examples`): the nearest Markdown heading of
+/// two or more `#` within 60 lines, and any `#` line on the way (an H1, or a comment in the
+/// code block) that says so.
+pub(super) fn example_section(before: &[u8]) -> bool {
+    let lines = before.strip_suffix(b"\n").unwrap_or(before);
+    for l in lines.rsplit(|&b| b == b'\n').take(60) {
+        let t = l.trim_ascii();
+        if !t.starts_with(b"#") {
+            continue;
+        }
+        let low = t.to_ascii_lowercase();
+        if memchr::memmem::find(&low, b"example").is_some() {
+            return true;
+        }
+        if t.starts_with(b"## ") || t.starts_with(b"###") {
+            return false;
+        }
+    }
+    false
+}
+
 /// Whether the text of a line before a keyword (`prefix`) is documentation written inside a
 /// string literal of code or config, with escaped newlines (`\n`), that shows the value as an
 /// example: an API description embedded in the source (an OpenAPI security scheme's
 /// `"… for instance:\n```js\nconst client = new Client({\n  apiKey: '…'"`). The embedded
 /// lines are read as documentation ([`shown_example`]); only the last 4 KiB before the keyword
 /// (a minified line can be long).
-fn embedded_example(prefix: &[u8]) -> bool {
+pub(super) fn embedded_example(prefix: &[u8]) -> bool {
     if memchr::memmem::find(prefix, b"\\n").is_none() {
         return false;
     }
@@ -302,8 +363,9 @@ fn ident(b: u8) -> bool {
 }
 
 /// Looks at the keyword at `ks..ke` in `line`: the start of the name when it names a secret that
-/// is assigned a random-looking literal.
-fn assignment_at(line: &[u8], ks: usize, ke: usize, file: FileKind) -> Option<usize> {
+/// is assigned a random-looking literal (`false`), or, in a configuration file, a password name
+/// assigned a readable one (`true`, see [`readable_password`]).
+fn assignment_at(line: &[u8], ks: usize, ke: usize, file: FileKind) -> Option<(usize, bool)> {
     let quoted_only = file == FileKind::Code;
     // The whole name around the keyword (bounded: a minified line is not read to its ends).
     let mut ns = ks;
@@ -322,7 +384,7 @@ fn assignment_at(line: &[u8], ks: usize, ke: usize, file: FileKind) -> Option<us
         return None;
     }
     if let Some(v) = segment_value(line, ns, ne) {
-        return random_literal(v, kind, false).then_some(ns);
+        return random_literal(v, kind, false).then_some((ns, false));
     }
     let mut i = ne;
     // A quoted key (`"client_secret":`, `'api_key' =>`, `headers["x-api-key"] =`).
@@ -340,7 +402,8 @@ fn assignment_at(line: &[u8], ks: usize, ke: usize, file: FileKind) -> Option<us
         i += 1;
     }
     i = skip_ws(line, i);
-    i = match default_after(line, ns, i, quoted_name && !indexed) {
+    let looked_up = default_after(line, ns, i, quoted_name && !indexed);
+    i = match looked_up {
         Some(k) => k,
         None => operator(line, i)?,
     };
@@ -349,7 +412,138 @@ fn assignment_at(line: &[u8], ks: usize, ke: usize, file: FileKind) -> Option<us
     if !quoted && quoted_only {
         return None;
     }
-    random_literal(value, kind, quoted_only).then_some(ns)
+    if random_literal(value, kind, quoted_only) {
+        return Some((ns, false));
+    }
+    // A readable value counts only as a key's own value (not a list's next item, nor a
+    // looked-up name's default).
+    (file == FileKind::Settings
+        && kind == Kind::Password
+        && looked_up.is_none()
+        && readable_password(value, &words))
+    .then_some((ns, true))
+}
+
+/// Whether a password key's value in a configuration file is a chosen password written out
+/// (`admin_password: "SuperSecretAdminPass"`), which [`random_literal`] leaves to this rule
+/// because it has no digits or reads as words: 12 to 64 characters, mostly letters, in mixed
+/// case or with digits or symbols, and not a stand-in (`changeme`, `your-password`,
+/// `<password>`), a reference (`${DB_PASSWORD}`, `DB_PASSWORD`, `config.db.password`), an
+/// identifier (`reset_password_link`), an address, the key's own name or a sequence.
+pub(super) fn readable_password(v: &[u8], name: &[Vec<u8>]) -> bool {
+    if v.len() < 12 || v.len() > 64 || !v.iter().all(u8::is_ascii_graphic) {
+        return false;
+    }
+    if v.iter().any(|b| {
+        matches!(
+            b,
+            b'$' | b'{'
+                | b'}'
+                | b'<'
+                | b'>'
+                | b'%'
+                | b'\\'
+                | b'/'
+                | b'.'
+                | b'@'
+                | b'('
+                | b')'
+                | b'['
+                | b']'
+                | b'|'
+                | b'"'
+                | b'\''
+                | b'`'
+                | b'='
+        )
+    }) || !v[0].is_ascii_alphanumeric()
+    {
+        return false;
+    }
+    let letters = v.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    if letters * 2 < v.len() {
+        return false;
+    }
+    // A key that names a form's action or field (`changePassword`, `forgot_password`,
+    // `new_password`), not a credential: its value is a label, a type or a route.
+    const UI_WORDS: &[&str] = &[
+        "change", "reset", "forgot", "forget", "new", "old", "confirm", "current", "verify",
+        "update", "set", "show", "hide", "enter", "repeat", "retype", "invalid", "wrong",
+        "missing", "weak", "strong", "same", "no", "toggle", "label", "generate", "manage", "edit",
+        "save", "submit", "lost", "recover", "recovery", "request", "require",
+    ];
+    if name
+        .iter()
+        .any(|w| UI_WORDS.iter().any(|u| w.as_slice() == u.as_bytes()))
+    {
+        return false;
+    }
+    let lower = v.iter().any(u8::is_ascii_lowercase);
+    let digit = v.iter().any(u8::is_ascii_digit);
+    // A camel hump (a capital after a small letter, `SuperSecret`) or small letters with
+    // digits. One case, or capitals only at a word's start, is a word or a name: a translated
+    // label (`Palavra-chave`, `Gebruikerswachtwoord`, `API-salasana`), a constant
+    // (`DB_ADMIN_PASSWORD`) or an identifier (`reset_password_link`).
+    let hump = v
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    if !(hump || (lower && digit)) {
+        return false;
+    }
+    let low = v.to_ascii_lowercase();
+    const STAND_IN: &[&str] = &[
+        "passw",
+        "pwd",
+        "token",
+        "change",
+        "your",
+        "example",
+        "placeholder",
+        "dummy",
+        "sample",
+        "fake",
+        "mock",
+        "test",
+        "demo",
+        "replace",
+        "todo",
+        "fixme",
+        "redacted",
+        "insert",
+        "default",
+        "lorem",
+        "foobar",
+        "notreal",
+        "invalid",
+        "xxx",
+        "enter",
+        "here",
+        "generate",
+        "random",
+        "value",
+        "string",
+        "secretref",
+        "none",
+        "null",
+        "undefined",
+        "required",
+    ];
+    if STAND_IN
+        .iter()
+        .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
+    {
+        return false;
+    }
+    // The key's own name again (`adminPassword: AdminPassword`).
+    let squeezed: Vec<u8> = low
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_alphanumeric)
+        .collect();
+    if squeezed == name.concat() {
+        return false;
+    }
+    !(sequential(v) || repeated(v))
 }
 
 /// Where the value starts when the name is looked up with a literal default, the other way a
@@ -810,6 +1004,12 @@ fn value_at(line: &[u8], mut i: usize, quoted_only: bool, prose: bool) -> Option
         }
         _ => None,
     }
+}
+
+/// Whether a token (a bearer token in an `Authorization` header) looks generated: as a
+/// key-named variable's literal value (see [`random_literal`]).
+pub(super) fn random_token(v: &[u8]) -> bool {
+    random_literal(v, Kind::Key, true)
 }
 
 /// Whether a value looks like a generated secret rather than a placeholder, a reference, an

@@ -558,6 +558,27 @@ pub(crate) static RULES: &[Rule] = &[
     content("CTX180", Low, "`sk_test_` or `rk_test_` + 20 or more alphanumerics", "Stripe test-mode key", WHY_CONTENT),
     content("CTX181", Medium, "three base64url segments, the first two starting `eyJ` (not jwt.io's sample or Supabase's local demo keys)", "JSON Web Token", WHY_CONTENT),
     content("CTX182", Medium, "`discord.com/api/webhooks/` + id + 60 or more token characters", "Discord webhook URL", WHY_CONTENT),
+    content("CTX183", High, "`key-` + 32 lower-case letters and digits, not part of a longer word or path", "Mailgun API key", WHY_CONTENT),
+    content(
+        "CTX184", Medium,
+        "an `Authorization` header or key set to `Bearer` + a literal token that looks generated \
+         (16 or more characters mixing letters and digits, high in entropy; not `$TOKEN`, \
+         `<token>`, `${API_KEY}`, `{{token}}`, `YOUR_TOKEN`, `xxxx…`); in documentation not \
+         after `for example` or in a command's output",
+        "Bearer token in an Authorization header",
+        WHY_CONTENT,
+    ),
+    content(
+        "CTX185", Medium,
+        "in a configuration file (YAML, TOML, INI, HJSON, JSON, `.conf`, `.cfg`, \
+         `.properties`), a password key (`admin_password`, `db.password`, `passwd`) set to a \
+         readable literal CTX169 leaves out: 12 to 64 characters, mostly letters, mixed case or \
+         with digits (`SuperSecretAdminPass`), not a stand-in (`changeme`, `your_password`), a \
+         reference, an identifier or the key's own name. Medium: a chosen password is as often \
+         a documented default as a real one",
+        "Readable password in a configuration file",
+        WHY_CONTENT,
+    ),
     // ---- CTX2xx vcs -----------------------------------------------------------
     name(
         "CTX201", Vcs, Medium, Target::Dir,

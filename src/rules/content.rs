@@ -31,9 +31,18 @@ enum Check {
     /// Not a regex: [`url_password_offsets`] finds these (the `://` they start with is in most
     /// text files, too common an anchor for a regex pass).
     UrlPassword,
-    /// Not a regex: [`super::assigned::assigned_secret_offsets`] finds these (a secret-named
+    /// Not a regex: [`super::assigned::assigned_offsets`] finds these (a secret-named
     /// name assigned a random-looking literal).
     Assigned,
+    /// Not a regex: [`super::assigned::assigned_offsets`] finds these too (a password key in a
+    /// configuration file assigned a readable literal).
+    Readable,
+    /// Skip matches joined to a longer word or path (the byte before is a letter, digit, `_`,
+    /// `-`, `.` or `/`: `hotkey-…`, `cache-key-…`).
+    Standalone,
+    /// The token after `Bearer` must look generated ([`super::assigned::random_token`]); in
+    /// documentation, not under an example's introduction.
+    Bearer,
 }
 
 struct Sig {
@@ -242,6 +251,25 @@ const SIGS: &[Sig] = &[
         re: r"discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}",
         check: Check::Plain,
     },
+    Sig {
+        id: "CTX183",
+        // Mailgun's (legacy) private API key.
+        re: r"key-[0-9a-z]{32}(?-u:\b)",
+        check: Check::Standalone,
+    },
+    Sig {
+        id: "CTX184",
+        // An HTTP Authorization header with a literal bearer token (a curl example, a request
+        // in a doc or a script); the token is the match's last run of token characters.
+        re: r#"(?i:authorization)["']?[ \t]*[:=][ \t]*["']?(?i:bearer)[ \t]+[A-Za-z0-9._~+/-]{16,}=*"#,
+        check: Check::Bearer,
+    },
+    Sig {
+        id: "CTX185",
+        // Documents the shape; the scan is `assigned_offsets`.
+        re: r#"(?i)[\w.-]*passw(?:or)?d["']?\s*[:=]\s*["']?[A-Za-z][A-Za-z0-9_-]{11,}"#,
+        check: Check::Readable,
+    },
 ];
 
 struct Compiled {
@@ -257,6 +285,9 @@ enum CompiledCheck {
     NotSample(&'static [&'static str]),
     UrlPassword,
     Assigned,
+    Readable,
+    Standalone,
+    Bearer,
 }
 
 fn compiled() -> &'static [Compiled] {
@@ -274,6 +305,9 @@ fn compiled() -> &'static [Compiled] {
                     Check::NotSample(v) => CompiledCheck::NotSample(v),
                     Check::UrlPassword => CompiledCheck::UrlPassword,
                     Check::Assigned => CompiledCheck::Assigned,
+                    Check::Readable => CompiledCheck::Readable,
+                    Check::Standalone => CompiledCheck::Standalone,
+                    Check::Bearer => CompiledCheck::Bearer,
                 },
             })
             .collect()
@@ -355,6 +389,10 @@ const ANCHORS: &[&str] = &[
     "k_test_",
     "eyJ",
     "/api/webhooks/",
+    "key-",
+    "Bearer",
+    "bearer",
+    "BEARER",
 ];
 
 /// Whether `bytes` holds any of [`ANCHORS`] (small Teddy searchers by anchor length: see
@@ -596,8 +634,12 @@ fn allowed_line(bytes: &[u8], off: usize) -> bool {
 /// The scan of text (the caller has ruled out binary content with [`is_binary`]).
 fn scan(bytes: &[u8], npmrc: bool, kind: super::assigned::FileKind) -> Vec<ContentHit> {
     let urls = url_password_offsets(bytes);
-    let assigned = super::assigned::assigned_secret_offsets(bytes, kind, MAX_CONTENT_HITS);
-    if urls.is_empty() && assigned.is_empty() && !any_anchor(bytes) {
+    let assigned = super::assigned::assigned_offsets(bytes, kind, MAX_CONTENT_HITS);
+    if urls.is_empty()
+        && assigned.random.is_empty()
+        && assigned.readable.is_empty()
+        && !any_anchor(bytes)
+    {
         return Vec::new();
     }
     // (offset, rule index) of each hit; text is never kept.
@@ -611,7 +653,11 @@ fn scan(bytes: &[u8], npmrc: bool, kind: super::assigned::FileKind) -> Vec<Conte
             continue;
         }
         if matches!(c.check, CompiledCheck::Assigned) {
-            found.extend(assigned.iter().map(|&o| (o, ri)));
+            found.extend(assigned.random.iter().map(|&o| (o, ri)));
+            continue;
+        }
+        if matches!(c.check, CompiledCheck::Readable) {
+            found.extend(assigned.readable.iter().map(|&o| (o, ri)));
             continue;
         }
         if let CompiledCheck::Requires(ref req) = c.check {
@@ -622,6 +668,16 @@ fn scan(bytes: &[u8], npmrc: bool, kind: super::assigned::FileKind) -> Vec<Conte
         let mut per_rule = 0;
         for m in c.re.find_iter(bytes) {
             if matches!(c.check, CompiledCheck::NotExample) && m.as_bytes().ends_with(b"EXAMPLE") {
+                continue;
+            }
+            if matches!(c.check, CompiledCheck::Standalone)
+                && m.start() > 0
+                && (bytes[m.start() - 1].is_ascii_alphanumeric()
+                    || matches!(bytes[m.start() - 1], b'_' | b'-' | b'.' | b'/'))
+            {
+                continue;
+            }
+            if matches!(c.check, CompiledCheck::Bearer) && !bearer_token(bytes, &m, kind) {
                 continue;
             }
             if let CompiledCheck::NotSample(samples) = c.check {
@@ -684,15 +740,46 @@ fn scan(bytes: &[u8], npmrc: bool, kind: super::assigned::FileKind) -> Vec<Conte
         }
     }
     hits.sort_unstable_by_key(|h| (h.line, h.rule));
-    // A token another rule names (`apiKey: "AIza…"`) is reported by that rule alone.
+    // A token another rule names (`apiKey: "AIza…"`, `Authorization: Bearer ghp_…`) is reported
+    // by that rule alone.
     let named: Vec<usize> = hits
         .iter()
-        .filter(|h| h.rule != ASSIGNED_RULE)
+        .filter(|h| !GENERIC_RULES.contains(&h.rule))
         .map(|h| h.line)
         .collect();
-    hits.retain(|h| h.rule != ASSIGNED_RULE || !named.contains(&h.line));
+    hits.retain(|h| !GENERIC_RULES.contains(&h.rule) || !named.contains(&h.line));
     hits
 }
 
-/// CTX169, the generic assignment rule: silent on a line another content rule reports.
-const ASSIGNED_RULE: &str = "CTX169";
+/// The generic rules (a secret-named assignment, a bearer token, a readable password): silent on
+/// a line another content rule reports.
+const GENERIC_RULES: &[&str] = &["CTX169", "CTX184", "CTX185"];
+
+/// Whether a CTX184 match ends in a token that looks generated (not `Bearer YOUR_TOKEN`,
+/// `Bearer xxxxxxxx…`; `$TOKEN`, `<token>`, `${API_KEY}` and `{{token}}` do not match at all),
+/// and, in documentation, is not introduced as an example.
+fn bearer_token(bytes: &[u8], m: &regex::bytes::Match, kind: super::assigned::FileKind) -> bool {
+    let mb = m.as_bytes();
+    let start = mb
+        .iter()
+        .rposition(|b| matches!(b, b' ' | b'\t'))
+        .map_or(0, |k| k + 1);
+    let token = &mb[start..];
+    // The token must end there: `Bearer abc…def$X` or `…{{x}}` is a template, not a literal.
+    if bytes
+        .get(m.end())
+        .is_some_and(|b| matches!(b, b'$' | b'{' | b'<' | b'%' | b'*'))
+    {
+        return false;
+    }
+    if !super::assigned::random_token(token) {
+        return false;
+    }
+    let ls = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |k| k + 1);
+    if kind == super::assigned::FileKind::Doc {
+        return !(super::assigned::shown_example(&bytes[..ls])
+            || super::assigned::example_section(&bytes[..ls]));
+    }
+    // Documentation embedded in a string literal (`"…for instance:\n```bash\n-H 'Authorization: …"`).
+    !super::assigned::embedded_example(&bytes[ls.max(m.start().saturating_sub(4096))..m.start()])
+}

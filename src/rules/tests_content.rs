@@ -180,6 +180,14 @@ impl Fakes {
         ]
         .concat()
     }
+    /// Mailgun's legacy private API key: `key-` + 32 lower-case letters and digits.
+    fn mailgun() -> String {
+        ["ke", "y-", &Self::rep("a1", 16)].concat()
+    }
+    /// A chosen password of capitalised words (`SuperSecretAdminPass`'s shape).
+    fn readable_password() -> String {
+        ["Orbit", "Lantern", "Quiet", "Harbor"].concat()
+    }
     fn discord() -> String {
         [
             "https://discord",
@@ -426,17 +434,37 @@ fn content_signatures_table() {
             hex(["xa", "pp-1-A0123ABCDEF-1234567890123-"].concat(), 64),
             "CTX154",
         ),
+        (format!("mg_domain_key: {}\n", Fakes::mailgun()), "CTX183"),
+        (
+            format!(
+                "curl -H 'Authorization: Bearer {}' https://api.example.org/\n",
+                Fakes::rep("aB3", 12)
+            ),
+            "CTX184",
+        ),
+        (
+            format!("admin_password: \"{}\"\n", Fakes::readable_password()),
+            "CTX185",
+        ),
     ];
     let mut seen = std::collections::BTreeSet::new();
+    // CTX185 reads configuration files only (by extension).
+    let scan = |id: &str, text: &[u8]| {
+        if id == "CTX185" {
+            super::content::scan_content_at(b"conf/app.yaml", text)
+        } else {
+            scan_content(text)
+        }
+    };
     for (text, id) in &cases {
-        let hits = scan_content(text.as_bytes());
+        let hits = scan(id, text.as_bytes());
         assert!(
             hits.iter().any(|h| h.rule == *id && h.line == 1),
             "{id} not found in:\n{text}\n{hits:?}"
         );
         // With two lines of prose before, the same hit moves to line 3.
         let shifted = format!("# header\n\n{text}");
-        let hits = scan_content(shifted.as_bytes());
+        let hits = scan(id, shifted.as_bytes());
         assert!(
             hits.iter().any(|h| h.rule == *id && h.line == 3),
             "{id} line shift:\n{hits:?}"
@@ -775,5 +803,138 @@ fn arbitrary_bytes_never_panic() {
             let _ = gi.is_ignored(&buf, kind == Kind::Dir);
             let _ = gi.is_ignored(b"a/b/c", false);
         }
+    }
+}
+
+/// CTX183 (Mailgun): only a standalone `key-…`; CTX184 (bearer): only a literal token that looks
+/// generated, in code, scripts and documentation, never a placeholder or a template; CTX185
+/// (readable password): only in configuration files, only for a password key.
+#[test]
+fn mailgun_bearer_and_readable_passwords() {
+    let mg = Fakes::mailgun();
+    let ids = |path: &str, text: &str| -> Vec<&'static str> {
+        super::content::scan_content_at(path.as_bytes(), text.as_bytes())
+            .into_iter()
+            .map(|h| h.rule)
+            .collect()
+    };
+    assert_eq!(
+        ids("mail.py", &format!("CONF = {{'mailgun': '{mg}'}}\n")),
+        ["CTX183"]
+    );
+    assert_eq!(ids("a.yml", &format!("mg_domain_key: {mg}\n")), ["CTX183"]);
+    // Joined to a longer word or path: an id, not a key.
+    for joined in [
+        format!("hot{mg}"),
+        format!("cache-{mg}"),
+        format!("/x/{mg}"),
+    ] {
+        assert!(ids("a.txt", &format!("{joined}\n")).is_empty(), "{joined}");
+    }
+
+    let tok = Fakes::rep("aB3", 12);
+    for (path, text) in [
+        (
+            "API.md",
+            format!("Call it:\n\n```\ncurl -H 'Authorization: Bearer {tok}' https://x\n```\n"),
+        ),
+        (
+            "notes.rst",
+            format!("Use::\n\n    Authorization: Bearer {tok}\n"),
+        ),
+        (
+            "call.sh",
+            format!("curl -H \"Authorization: Bearer {tok}\" https://x\n"),
+        ),
+        (
+            "client.py",
+            format!("headers = {{\"Authorization\": \"Bearer {tok}\"}}\n"),
+        ),
+    ] {
+        assert_eq!(ids(path, &text), ["CTX184"], "{path}: {text}");
+    }
+    for placeholder in [
+        "$TOKEN",
+        "<token>",
+        "YOUR_TOKEN",
+        "YOUR_ACCESS_TOKEN_HERE",
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "${API_KEY}",
+        "{{token}}",
+        "$(cat token.txt)",
+    ] {
+        let text = format!("curl -H \"Authorization: Bearer {placeholder}\" https://x\n");
+        assert!(ids("call.sh", &text).is_empty(), "{text}");
+        assert!(ids("README.md", &text).is_empty(), "{text}");
+    }
+    // Documentation that presents the token as an example: the paragraph or the section says so.
+    let intro = format!("For example:\n\n```\nAuthorization: Bearer {tok}\n```\n");
+    assert!(ids("README.md", &intro).is_empty());
+    let section = format!(
+        "#### Configuration Example\n\n```yaml\nlog:\n  otlp:\n    http:\n      endpoint: x\n      \
+         a: 1\n      b: 2\n      c: 3\n      headers:\n        Authorization: Bearer {tok}\n```\n"
+    );
+    assert!(ids("README.md", &section).is_empty());
+    // The same inside a string literal of code (an embedded API description).
+    let embedded = format!(
+        "const D: &str = \"Include it, for instance:\\n```bash\\n-H 'Authorization: Bearer {tok}'\\n```\";\n"
+    );
+    assert!(ids("doc.rs", &embedded).is_empty());
+    // A token another rule names is reported by that rule alone.
+    let gh = Fakes::github("ghp");
+    assert_eq!(
+        ids(
+            "call.sh",
+            &format!("curl -H 'Authorization: Bearer {gh}'\n")
+        ),
+        ["CTX152"]
+    );
+
+    let pw = Fakes::readable_password();
+    for path in [
+        "app.yaml",
+        "app.toml",
+        "app.ini",
+        "app.hjson",
+        "app.json",
+        "app.conf",
+    ] {
+        let text = format!("admin_password = \"{pw}\"\n");
+        assert_eq!(ids(path, &text), ["CTX185"], "{path}");
+    }
+    // Code and documentation: not configuration; a secret-looking name other than a password.
+    assert!(ids("app.py", &format!("admin_password = \"{pw}\"\n")).is_empty());
+    assert!(ids("README.md", &format!("admin_password: {pw}\n")).is_empty());
+    assert!(ids("run.sh", &format!("ADMIN_PASSWORD={pw}\n")).is_empty());
+    assert!(ids("app.yaml", &format!("api_token: {pw}\n")).is_empty());
+    // Labels, references, constants, identifiers and stand-ins.
+    for (line, why) in [
+        ("\"password\": \"Palavra-chave\"", "a translated label"),
+        (
+            "\"user-password\": \"Gebruikerswachtwoord\"",
+            "one capitalised word",
+        ),
+        (
+            "\"promosmsPassword\": \"API-salasana\"",
+            "capitals only at a word's start",
+        ),
+        ("changePassword: ScimFeatureSupport", "a form's action"),
+        (
+            "\"enum\": [\"masterPassword\", \"trustedDevices\"]",
+            "a list's next item",
+        ),
+        ("password: DB_ADMIN_PASSWORD_VALUE", "a constant"),
+        ("password: reset_password_link", "an identifier"),
+        ("password: ${ADMIN_PASSWORD}", "a reference"),
+        ("password: config.database.secret", "a dotted reference"),
+        ("admin_password: ChangeMeAdminNow", "a stand-in"),
+        ("admin_password: YourAdminPassHere", "a stand-in"),
+        ("admin_password: AdminPassword", "the key's own name"),
+        ("password: ShortPass", "too short"),
+    ] {
+        assert!(
+            ids("conf/app.yaml", &format!("{line}\n")).is_empty(),
+            "{why}: {line}"
+        );
     }
 }

@@ -274,7 +274,8 @@ target "tests" {
 }
 
 /// Report options shape bake's reports after the subcommand's name too (`ctxsize bake --top 1
-/// --no-content-scan`, as before it); a command that prints no report refuses them (exit 2).
+/// --no-content-scan`, as before it); a command that prints no report refuses them (exit 2)
+/// and its `--help` does not list them.
 #[test]
 fn report_options_after_bake_and_refused_elsewhere() {
     let env = project();
@@ -306,4 +307,45 @@ fn report_options_after_bake_and_refused_elsewhere() {
     }
     // `--quiet` any command takes.
     assert_eq!(env.run(["list", "--quiet", "."]).status.code(), Some(0));
+    // The help of a command that refuses them does not list them; bake's and diff's do.
+    let report_only = [
+        "--top",
+        "--depth",
+        "--large",
+        "--content-max",
+        "--no-content-scan",
+        "--scan-all",
+        "--no-scan-cache",
+        "--no-gitignore",
+        "--no-excluded-sizes",
+    ];
+    for cmd in [
+        "list",
+        "hash",
+        "lint",
+        "explain",
+        "suggest",
+        "check-ci",
+        "man",
+        "completions",
+    ] {
+        let o = env.run([cmd, "--help"]);
+        assert_eq!(o.status.code(), Some(0), "{cmd}: {}", text(&o.stderr));
+        let help = text(&o.stdout);
+        assert!(help.contains("--quiet"), "{cmd}: {help}");
+        for opt in report_only {
+            assert!(!help.contains(opt), "{cmd} --help lists {opt}:\n{help}");
+        }
+    }
+    for cmd in ["bake", "diff"] {
+        let help = text(&env.run([cmd, "--help"]).stdout);
+        for opt in report_only {
+            assert!(help.contains(opt), "{cmd} --help lacks {opt}:\n{help}");
+        }
+    }
+    let top = text(&env.run(["--help"]).stdout);
+    assert!(
+        top.contains("--top") && top.contains("--no-scan-cache"),
+        "{top}"
+    );
 }

@@ -507,3 +507,70 @@ fn placeholders_references_checksums_and_doc_examples_are_not_generic_secrets() 
         .collect();
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// CTX185, a readable password in a configuration file: medium wherever it is sent (never high),
+/// low in tests; ordinary code and scripts with the same line are clean; and beside another
+/// secret rule in the same file it does not take over that finding's rule or line (baselines
+/// name them).
+#[test]
+fn readable_passwords_in_config_files_are_medium_and_never_displace_another_rule() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x0c71_0185);
+    // Capitalised words: a chosen password, not a generated one.
+    let words = |g: &mut Gen| {
+        (0..4)
+            .map(|_| {
+                [
+                    g.pick(b"BCDFGHJKLMNPRSTVWZ", 1),
+                    g.pick(b"aeiou", 1),
+                    g.pick(b"bcdfghklmnprstvz", 1),
+                    g.pick(b"aeiou", 1),
+                    g.pick(b"nrst", 1),
+                ]
+                .concat()
+            })
+            .collect::<String>()
+    };
+    let line = |v: String| format!("admin_password: \"{v}\"\n");
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n")
+        .file("config/app.yaml", line(words(&mut g)))
+        .file("config/app.example.yaml", line(words(&mut g)))
+        .file(
+            "config/defaults.toml",
+            format!("admin_password = \"{}\"\n", words(&mut g)),
+        )
+        .file("tests/fixtures/app.yaml", line(words(&mut g)))
+        .file(
+            "src/app.py",
+            format!("admin_password = \"{}\"\n", words(&mut g)),
+        )
+        .file(
+            "scripts/setup.sh",
+            format!("ADMIN_PASSWORD={}\n", words(&mut g)),
+        )
+        .file(
+            "config/both.yaml",
+            format!("{}jwt_secret: \"{}\"\n", line(words(&mut g)), g.mixed(32)),
+        );
+    let v = json(&env);
+    let found = secret_findings(&v);
+    let get = |p: &str| {
+        let f: Vec<&&Value> = found.iter().filter(|f| f["path"] == p).collect();
+        assert_eq!(f.len(), 1, "{p}: {found:#?}");
+        (
+            f[0]["rule"].as_str().unwrap_or_default().to_string(),
+            f[0]["severity"].as_str().unwrap_or_default().to_string(),
+            f[0]["line"].clone(),
+        )
+    };
+    let r =
+        |rule: &str, sev: &str, line: u64| (rule.to_string(), sev.to_string(), Value::from(line));
+    assert_eq!(get("config/app.yaml"), r("CTX185", "medium", 1));
+    assert_eq!(get("config/app.example.yaml"), r("CTX185", "medium", 1));
+    assert_eq!(get("config/defaults.toml"), r("CTX185", "medium", 1));
+    assert_eq!(get("tests/fixtures/app.yaml"), r("CTX185", "low", 1));
+    assert_eq!(get("config/both.yaml"), r("CTX169", "high", 2));
+    for p in ["src/app.py", "scripts/setup.sh"] {
+        assert!(found.iter().all(|f| f["path"] != p), "{p}: {found:#?}");
+    }
+}

@@ -290,7 +290,9 @@ fn file_kinds() {
     assert_eq!(FileKind::of(b"src/a.py"), FileKind::Code);
     assert_eq!(FileKind::of(b"web/A.TSX"), FileKind::Code);
     assert_eq!(FileKind::of(b"docs/a.md"), FileKind::Doc);
-    assert_eq!(FileKind::of(b"conf/app.yaml"), FileKind::Config);
+    assert_eq!(FileKind::of(b"conf/app.yaml"), FileKind::Settings);
+    assert_eq!(FileKind::of(b"conf/app.ini"), FileKind::Settings);
+    assert_eq!(FileKind::of(b"run.sh"), FileKind::Config);
     assert_eq!(FileKind::of(b"Makefile"), FileKind::Config);
 }
 
