@@ -7,7 +7,7 @@
 //! Teddy fingerprints every literal by its first `min(4, shortest)` bytes and shares eight
 //! buckets among them, so the fingerprints of a large mixed set match most positions of code.
 //! A [`Literals`] therefore runs several small Teddy searchers, each over literals of one
-//! fingerprint length, as few as hold them with at most [`GROUP`] literals each: the 70
+//! fingerprint length, as few as hold them with at most [`GROUP`] literals each: the 75
 //! anchors take four passes (one over the 3-byte ones, three over the longer ones). Two
 //! automatons cost 177 ms where six Teddy passes cost 100 ms. Where Teddy is not available (no SIMD), one aho-corasick
 //! automaton does the same job.
@@ -15,12 +15,13 @@
 use aho_corasick::packed;
 use aho_corasick::{AhoCorasick, MatchKind};
 
-/// The most literals one Teddy searcher takes (about three per bucket in the slim form). Each
+/// The most literals one Teddy searcher takes (three per bucket in the slim form). Each
 /// searcher is one pass over the text, whatever it holds, until its fingerprints start to match
-/// ordinary text: over the n300k corpus's 42k text files (215 MB), the 65 literals of four or
-/// more bytes cost 88–98 ms in three searchers of 22, 117–194 ms in five of 13 (or four of 16
-/// and one of a single literal), 127–170 ms in two of 33 (best of 7 runs each, one thread).
-const GROUP: usize = 22;
+/// ordinary text. The 70 literals of four or more bytes, best of 7 runs on one thread: over the
+/// n300k corpus's 42k text files (215 MB), 58 ms in three searchers of 22–24, 80 ms in four of
+/// 16–18, 56 ms in two of 35; over 13k files of real repositories (114 MB of Go, TypeScript,
+/// Java, Rust, Python, docs), 33 ms in three, 43 ms in five of 14, 34 ms in two of 35.
+const GROUP: usize = 24;
 
 /// A set of literals to look for: whether any occurs ([`Literals::any`]).
 pub(crate) struct Literals {
@@ -67,8 +68,8 @@ impl Literals {
                 .copied()
                 .filter(|p| p.len().min(4) == class)
                 .collect();
-            // As few searchers as hold them, evenly filled: 65 literals make three of 21–22,
-            // not four of 16 and one of a single literal (which costs a full pass).
+            // As few searchers as hold them, evenly filled: 70 literals make three of 22–24,
+            // not four of 16 and one of six (which costs a full pass all the same).
             let k = same.len().div_ceil(GROUP).max(1);
             let size = same.len().div_ceil(k).max(1);
             groups.extend(same.chunks(size).map(<[&str]>::to_vec));
@@ -174,9 +175,9 @@ mod tests {
 
     #[test]
     fn many_literals_are_split_evenly_and_each_is_found() {
-        // 65 literals of 4+ bytes and 3 of 3 bytes: one searcher for the short ones, three of
-        // 21–22 for the others (not four full ones and one of a single literal).
-        let long: Vec<String> = (0..65).map(|k| format!("q{k:02}_z")).collect();
+        // 70 literals of 4+ bytes and 3 of 3 bytes: one searcher for the short ones, three of
+        // 23–24 for the others (not four full ones and one of six).
+        let long: Vec<String> = (0..70).map(|k| format!("q{k:02}_z")).collect();
         let mut pats: Vec<&str> = long.iter().map(String::as_str).collect();
         pats.extend(["ab.", "cd.", "ef."]);
         let l = Literals::new(&pats);
