@@ -362,6 +362,26 @@ fn ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
 }
 
+/// Words a stand-in value is made of (`change_me`, `your-password`, `example`, `dummy`),
+/// looked for in the lower-cased value by both the readable-password test and the
+/// placeholder test.
+const STAND_IN_WORDS: &[&str] = &[
+    "change",
+    "your",
+    "example",
+    "placeholder",
+    "dummy",
+    "sample",
+    "fake",
+    "mock",
+    "test",
+    "demo",
+    "replace",
+    "todo",
+    "fixme",
+    "redacted",
+    "insert",
+];
 /// Looks at the keyword at `ks..ke` in `line`: the start of the name when it names a secret that
 /// is assigned a random-looking literal (`false`), or, in a configuration file, a password name
 /// assigned a readable one (`true`, see [`readable_password`]).
@@ -495,21 +515,6 @@ pub(super) fn readable_password(v: &[u8], name: &[Vec<u8>]) -> bool {
         "passw",
         "pwd",
         "token",
-        "change",
-        "your",
-        "example",
-        "placeholder",
-        "dummy",
-        "sample",
-        "fake",
-        "mock",
-        "test",
-        "demo",
-        "replace",
-        "todo",
-        "fixme",
-        "redacted",
-        "insert",
         "default",
         "lorem",
         "foobar",
@@ -530,6 +535,7 @@ pub(super) fn readable_password(v: &[u8], name: &[Vec<u8>]) -> bool {
     ];
     if STAND_IN
         .iter()
+        .chain(STAND_IN_WORDS)
         .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
     {
         return false;
@@ -1137,21 +1143,6 @@ fn placeholder_words(v: &[u8]) -> bool {
         "xxx", "***", "...", "1234", "abcd", "0000", "qwerty", "asdf", "%s",
     ];
     const IN_PLAIN: &[&str] = &[
-        "change",
-        "your",
-        "example",
-        "placeholder",
-        "dummy",
-        "sample",
-        "fake",
-        "mock",
-        "test",
-        "demo",
-        "replace",
-        "todo",
-        "fixme",
-        "redacted",
-        "insert",
         "secret",
         "passw",
         "token",
@@ -1178,6 +1169,7 @@ fn placeholder_words(v: &[u8]) -> bool {
         .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
         || IN_PLAIN
             .iter()
+            .chain(STAND_IN_WORDS)
             .any(|w| memchr::memmem::find(&plain, w.as_bytes()).is_some())
         || low.starts_with(b"sha")
         || low.starts_with(b"pbkdf2")
