@@ -146,6 +146,17 @@ pub(crate) fn render(plan: &Plan, header: &[String]) -> String {
         s.push_str(
             "\n# Carried over from the current ignore file, already an allowlist: it keeps what the\n# Dockerfile uses.\n",
         );
+        // The file starts with `*` as every allowlist here does (zipkin's `**`, or a `*` after
+        // other lines, is the same exclusion of everything; readers and checks look for `*`
+        // first).
+        let first = plan
+            .carried
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty() && !l.starts_with('#'));
+        if first != Some("*") {
+            s.push_str("*\n");
+        }
         for l in &plan.carried {
             s.push_str(l);
             s.push('\n');

@@ -1631,6 +1631,26 @@ fn a_users_own_allowlist_is_carried_once_without_a_dead_generated_block() {
         &["app/settings/dev.py", "docker/notes.txt", "docs/index.md"],
         &written,
     );
+    // zipkin's allowlist starts with `**`: the written file starts with `*` all the same (the
+    // same exclusion of everything), then the user's lines.
+    env.dockerignore(
+        "# comment\n**\n!/app\n!/docker/start.sh\n!/pyproject.toml\n/app/settings/dev.py\n",
+    );
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    let written = std::fs::read_to_string(env.ctx().join(".dockerignore")).unwrap();
+    let lines: Vec<&str> = written
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    assert_eq!(lines.first(), Some(&"*"), "{written}");
+    assert_eq!(lines.get(1), Some(&"**"), "{written}");
+    assert_sends(
+        &env,
+        &["app/main.py", "docker/start.sh", "pyproject.toml"],
+        &["app/settings/dev.py", "docker/notes.txt", "docs/index.md"],
+        &written,
+    );
 }
 
 /// answer: git tracks `ui/.env.production` (`REACT_APP_API_URL=/`), which the front-end build
