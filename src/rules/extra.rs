@@ -218,6 +218,34 @@ pub(crate) fn literal_secret_value(v: &[u8]) -> bool {
     !v.iter().all(|&b| b == v[0])
 }
 
+/// Whether a value is a lower-case label that ends in the last two words of its own key
+/// (`ZULIP__SECRET_KEY=django_secret_key`, `API_TOKEN=my-api-token`): a stand-in naming the
+/// value it stands for, not a secret.
+fn spells_key(k: &[u8], v: &[u8]) -> bool {
+    let v = v.trim_ascii();
+    let v = v
+        .strip_prefix(b"\"")
+        .and_then(|x| x.strip_suffix(b"\""))
+        .or_else(|| v.strip_prefix(b"'").and_then(|x| x.strip_suffix(b"'")))
+        .unwrap_or(v)
+        .trim_ascii();
+    if !v
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-'))
+    {
+        return false;
+    }
+    let words = |s: &[u8]| -> Vec<Vec<u8>> {
+        s.split(|b| matches!(b, b'_' | b'-' | b'.'))
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_ascii_lowercase())
+            .collect()
+    };
+    let (kw, vw) = (words(k), words(v));
+    let n = kw.len().min(2);
+    n > 0 && vw.len() >= n && kw[kw.len() - n..] == vw[vw.len() - n..]
+}
+
 /// The 1-based line of the first `KEY=VALUE` assignment (optionally `export KEY=VALUE`, or
 /// `KEY: VALUE`) whose key names a secret and whose value is a literal (see [`secret_name`] and
 /// [`literal_secret_value`]), or whose value is a URL with a password ([`url_password`]). Used to tell a dotenv file with credentials from one that holds
@@ -242,7 +270,7 @@ pub(crate) fn env_secret_line(bytes: &[u8]) -> Option<usize> {
         if !k.is_empty()
             && k.iter()
                 .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-            && ((secret_name(k) && literal_secret_value(v)) || url_password(v))
+            && ((secret_name(k) && literal_secret_value(v) && !spells_key(k, v)) || url_password(v))
         {
             return Some(i + 1);
         }
@@ -547,6 +575,11 @@ mod tests {
             env_secret_line(b"DB_PASSWORD=\"a #Zq8rT2vLw9xK\"\n"),
             Some(1)
         );
+        // Words, but not the key's own: a readable secret, still reported.
+        assert_eq!(
+            env_secret_line(b"SECRET_KEY=correct_horse_battery_staple\n"),
+            Some(1)
+        );
         for t in [
             &b"POSTGRES_PASSWORD=changeit\n"[..],
             b"SECRET_KEY=changethis\n",
@@ -556,6 +589,9 @@ mod tests {
             b"RABBITMQ_DEFAULT_PASS=guest\n",
             b"MARIADB_ROOT_PASSWORD=insecure\n",
             b"ATUIN_DB_PASSWORD: seriously-insecure\n",
+            b"ZULIP__SECRET_KEY=django_secret_key\n",
+            b"ZULIP__EMAIL_PASSWORD=outgoing_email_password\n",
+            b"API_TOKEN='my-api-token'\n",
         ] {
             assert_eq!(env_secret_line(t), None, "{}", String::from_utf8_lossy(t));
         }
