@@ -132,17 +132,21 @@ pub(crate) fn secret_name(name: &[u8]) -> bool {
     yes.is_match(name) && !no.is_match(name)
 }
 
+/// A value without the spaces around it and one pair of matching quotes.
+fn unquoted(v: &[u8]) -> &[u8] {
+    let v = v.trim_ascii();
+    v.strip_prefix(b"\"")
+        .and_then(|x| x.strip_suffix(b"\""))
+        .or_else(|| v.strip_prefix(b"'").and_then(|x| x.strip_suffix(b"'")))
+        .unwrap_or(v)
+        .trim_ascii()
+}
+
 /// Whether an assigned value is a literal that could be a secret: not empty, not a variable
 /// reference, not a boolean or number, not a path or a placeholder such as `<token>`,
 /// `changeme-later` or `xxxx`.
 pub(crate) fn literal_secret_value(v: &[u8]) -> bool {
-    let v = v.trim_ascii();
-    let v = v
-        .strip_prefix(b"\"")
-        .and_then(|x| x.strip_suffix(b"\""))
-        .or_else(|| v.strip_prefix(b"'").and_then(|x| x.strip_suffix(b"'")))
-        .unwrap_or(v)
-        .trim_ascii();
+    let v = unquoted(v);
     if v.len() < 4 || v.contains(&b'$') || v.starts_with(b"/") || v.starts_with(b"./") {
         return false;
     }
@@ -222,13 +226,7 @@ pub(crate) fn literal_secret_value(v: &[u8]) -> bool {
 /// (`ZULIP__SECRET_KEY=django_secret_key`, `API_TOKEN=my-api-token`): a stand-in naming the
 /// value it stands for, not a secret.
 fn spells_key(k: &[u8], v: &[u8]) -> bool {
-    let v = v.trim_ascii();
-    let v = v
-        .strip_prefix(b"\"")
-        .and_then(|x| x.strip_suffix(b"\""))
-        .or_else(|| v.strip_prefix(b"'").and_then(|x| x.strip_suffix(b"'")))
-        .unwrap_or(v)
-        .trim_ascii();
+    let v = unquoted(v);
     if !v
         .iter()
         .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-'))
