@@ -1,5 +1,6 @@
 //! Tests of the hard-coded-secret rule (CTX169).
 
+use super::value::{base64_decode, encoded_text};
 use super::*;
 
 #[test]

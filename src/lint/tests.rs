@@ -1,0 +1,252 @@
+//! Tests of `ctxsize lint`.
+
+use super::*;
+
+fn ctx(files: &[&str], ignore: &str) -> tempfile::TempDir {
+    crate::testutil::ctx(files, ignore, b"xx")
+}
+
+fn run(d: &Path, b: Builder) -> LintReport {
+    lint(&crate::testutil::config(d, b, 1)).unwrap()
+}
+
+fn ids(r: &LintReport) -> Vec<(String, Option<usize>)> {
+    r.findings
+        .iter()
+        .map(|f| (f.rule.clone(), f.line))
+        .collect()
+}
+
+#[test]
+fn clean_file_is_silent() {
+    let d = ctx(
+        &[
+            "Dockerfile",
+            "src/main.rs",
+            "node_modules/x/y.js",
+            "a.log",
+            "target/",
+            "target/t",
+        ],
+        "# build output\nnode_modules\ntarget\n**/*.log\n",
+    );
+    for b in [Builder::Buildkit, Builder::Classic] {
+        let r = run(d.path(), b);
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
+    }
+}
+
+#[test]
+fn each_problem() {
+    let d = ctx(
+        &["Dockerfile", "a.log", "logs/b.log", "build", "sub/keep.txt", "sub/drop.txt", "k.txt", "nested/.dockerignore"],
+        "*.log\nmissing\nbuild/\n  # not a comment\nfoo # trailing\n!k.txt\nk.txt\nsub\n!**/keep.txt\nDockerfile\n",
+    );
+    let r = run(d.path(), Builder::Classic);
+    let got = ids(&r);
+    for want in [
+        ("DI003", Some(1)),
+        ("DI002", Some(2)),
+        ("DI005", Some(3)),
+        ("DI004", Some(4)),
+        ("DI004", Some(5)),
+        ("DI006", Some(6)),
+        ("DI007", Some(9)),
+        ("DI008", Some(10)),
+        ("DI010", None),
+        ("DI011", None),
+    ] {
+        assert!(
+            got.contains(&(want.0.to_string(), want.1)),
+            "{want:?} missing in {got:?}"
+        );
+    }
+    let f = r.findings.iter().find(|f| f.rule == "DI003").unwrap();
+    assert_eq!(f.fix, "**/*.log");
+    let f = r.findings.iter().find(|f| f.rule == "DI010").unwrap();
+    assert_eq!(f.path, "nested/.dockerignore");
+}
+
+/// A `//` comment line is a pattern too: DI004 (not DI002), info when it matches nothing, with
+/// the `#` line as its fix.
+#[test]
+fn a_slash_comment_line_is_a_pattern() {
+    let d = ctx(
+        &["Dockerfile", "src/main.rs"],
+        "// Ignore everything\n*\n\n// Allow what is needed\n!src\n",
+    );
+    let r = run(d.path(), Builder::Buildkit);
+    for line in [1, 4] {
+        let f: Vec<_> = r.findings.iter().filter(|f| f.line == Some(line)).collect();
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            (f[0].rule.as_str(), f[0].severity.as_str()),
+            ("DI004", "info")
+        );
+    }
+    let f = r.findings.iter().find(|f| f.line == Some(1)).unwrap();
+    assert_eq!(f.fix, "# Ignore everything");
+}
+
+/// A whole comment line indented by a space is a pattern: info when it matches nothing (an
+/// allowlist's ` # Remove dev settings` before its last line kept `lint` failing a healthy
+/// file), medium when a file of that name exists, and a trailing comment stays medium.
+#[test]
+fn an_indented_comment_matching_nothing_is_info() {
+    let d = ctx(
+        &["Dockerfile", "app/main.py", "app/dev.py", "# kept"],
+        "*\n!/app\n\n # Remove dev settings\n/app/dev.py\n  # kept\nfoo # trailing\n",
+    );
+    let r = run(d.path(), Builder::Buildkit);
+    let sev = |line: usize| {
+        r.findings
+            .iter()
+            .find(|f| f.rule == "DI004" && f.line == Some(line))
+            .map(|f| f.severity.clone())
+    };
+    assert_eq!(sev(4).as_deref(), Some("info"), "{:?}", r.findings);
+    assert_eq!(sev(6).as_deref(), Some("medium"), "{:?}", r.findings);
+    assert_eq!(sev(7).as_deref(), Some("medium"), "{:?}", r.findings);
+    let f = r.findings.iter().find(|f| f.line == Some(4)).unwrap();
+    assert_eq!(f.fix, "# Remove dev settings");
+}
+
+/// A nested ignore file is a medium DI010 in the project's own tree, but only info inside a
+/// dependency tree (a vendored package's own `.dockerignore`), and the report notes it not.
+#[test]
+fn a_vendored_packages_ignore_file_is_info() {
+    let d = ctx(
+        &[
+            "Dockerfile",
+            "main.go",
+            "vendor/github.com/x/y/.dockerignore",
+            "tools/.dockerignore",
+            "tools/xx",
+        ],
+        "bin/\n",
+    );
+    let r = run(d.path(), Builder::Buildkit);
+    let sev = |p: &str| {
+        r.findings
+            .iter()
+            .find(|f| f.rule == "DI010" && f.path == p)
+            .map(|f| f.severity.clone())
+    };
+    assert_eq!(sev("tools/.dockerignore").as_deref(), Some("medium"));
+    assert_eq!(
+        sev("vendor/github.com/x/y/.dockerignore").as_deref(),
+        Some("info")
+    );
+    let a =
+        crate::analysis::analyze(&crate::testutil::config(d.path(), Builder::Buildkit, 1)).unwrap();
+    let notes = crate::findings::compute(&a, &Default::default()).notes;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("tools/.dockerignore has no effect")),
+        "{notes:?}"
+    );
+    assert!(!notes.iter().any(|n| n.contains("vendor/")), "{notes:?}");
+}
+
+/// A nested ignore file is graded by what its author loses: medium when its patterns, read
+/// from its directory, would keep out files this build sends (the message counts them);
+/// info when they keep out nothing (only comments, `target` that is not there, what the
+/// root file excludes already), so that `ctxsize lint` passes on a healthy repository; info
+/// too when a Compose service builds that directory as its context (docker reads it then).
+#[test]
+fn a_stale_nested_ignore_file_is_graded_by_what_it_loses() {
+    let d = ctx(
+        &[
+            "Dockerfile",
+            "main.go",
+            "tools/run.sh",
+            "tools/a.log",
+            "web/index.js",
+        ],
+        "dist\n",
+    );
+    let w = |p: &str, t: &str| std::fs::write(d.path().join(p), t).unwrap();
+    w("tools/.dockerignore", "# build output\ntarget\n");
+    std::fs::create_dir_all(d.path().join("lib/sub")).unwrap();
+    w("lib/.dockerignore", "dist\n");
+    w("lib/sub/.dockerignore", "*.log\n");
+    w("lib/sub/b.log", "x");
+    w("lib/sub/c.log", "x");
+    w("web/.dockerignore", "*.js\n");
+    w(
+        "compose.yaml",
+        "services:\n  web:\n    build:\n      context: ./web\n      dockerfile: ../Dockerfile\n",
+    );
+    let r = run(d.path(), Builder::Buildkit);
+    let get = |p: &str| {
+        r.findings
+            .iter()
+            .find(|f| f.rule == "DI010" && f.path == p)
+            .map(|f| (f.severity.clone(), f.message.clone()))
+            .unwrap_or_else(|| panic!("{p}: {:?}", r.findings))
+    };
+    let (sev, msg) = get("tools/.dockerignore");
+    assert_eq!(sev, "info", "{msg}");
+    assert!(msg.contains("nothing is lost"), "{msg}");
+    // `dist` under lib/ matches nothing; the root's `dist` is the root's.
+    assert_eq!(get("lib/.dockerignore").0, "info");
+    let (sev, msg) = get("lib/sub/.dockerignore");
+    assert_eq!(sev, "medium", "{msg}");
+    assert!(
+        msg.contains("keep out 2 files this build sends (e.g. lib/sub/b.log)"),
+        "{msg}"
+    );
+    let (sev, msg) = get("web/.dockerignore");
+    assert_eq!(sev, "info", "{msg}");
+    assert!(msg.contains("Compose build of service `web`"), "{msg}");
+    // Only the medium one is a problem.
+    let problems: Vec<_> = r.findings.iter().filter(|f| f.severity != "info").collect();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+}
+
+/// DI008 proposes `!Dockerfile` only where the build needs it: the classic builder cannot
+/// add the Dockerfile back. An intentional `*Dockerfile*` gets no line.
+#[test]
+fn dockerfile_exclusion_fix_only_when_the_build_needs_it() {
+    let d = ctx(&["Dockerfile", "app.js"], "*Dockerfile*\n");
+    for b in [Builder::Buildkit, Builder::Classic] {
+        let r = run(d.path(), b);
+        let f = r.findings.iter().find(|f| f.rule == "DI008").unwrap();
+        assert_eq!(f.severity, "info");
+        assert_eq!(f.fix, "", "{f:?}");
+    }
+    // `**/docker` excludes docker/Dockerfile through its parent: the classic builder's
+    // appended `!docker/Dockerfile` is not added (the deprecated matcher sees no match).
+    let d = ctx(&["docker/Dockerfile", "app.js"], "**/docker\n");
+    let lint_with = |ignore: &str| {
+        std::fs::write(d.path().join(".dockerignore"), ignore).unwrap();
+        let mut c = crate::testutil::config(d.path(), Builder::Classic, 1);
+        c.dockerfile = Some(d.path().join("docker/Dockerfile"));
+        lint(&c).unwrap()
+    };
+    let r = lint_with("**/docker\n");
+    let f = r.findings.iter().find(|f| f.rule == "DI008").unwrap();
+    assert_eq!(f.severity, "medium", "{f:?}");
+    assert_eq!(f.fix, "!docker/Dockerfile");
+    // The proposed line is a real fix: with it the Dockerfile is not lost any more.
+    let r = lint_with("**/docker\n!docker/Dockerfile\n");
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.rule == "DI008" && f.severity == "medium"),
+        "{:?}",
+        r.findings
+    );
+}
+
+#[test]
+fn invalid_patterns() {
+    let d = ctx(&["Dockerfile", "a"], "a\n[abc\n!\n[z-a]\n");
+    let r = run(d.path(), Builder::Buildkit);
+    let got = ids(&r);
+    assert!(got.contains(&("DI001".into(), Some(2))), "{got:?}");
+    assert!(got.contains(&("DI001".into(), Some(3))), "{got:?}");
+    assert!(got.contains(&("DI001".into(), Some(4))), "{got:?}");
+    assert!(!r.notes.is_empty());
+}
