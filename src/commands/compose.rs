@@ -373,7 +373,7 @@ fn write(
             for n in notes {
                 writeln!(out, "note: {}", render::escape_controls(n))?;
             }
-            for (e, _) in entries {
+            for (k, (e, _)) in entries.iter().enumerate() {
                 writeln!(out)?;
                 writeln!(out, "== {}", render::escape_controls(&label(e, src.noun())))?;
                 for n in &e.additional_contexts {
@@ -384,7 +384,23 @@ fn write(
                         render::escape_controls(&n.source)
                     )?;
                 }
-                render::human::render(&e.report, render::human::Style::default(), out)?;
+                // A context an earlier build already showed in full (services sharing one
+                // directory and ignore file): its sizes and tree are not printed again.
+                let shown = entries[..k]
+                    .iter()
+                    .map(|(p, _)| p)
+                    .find(|p| render::human::same_sent(&e.report, &p.report));
+                let style = render::human::Style::default();
+                match shown {
+                    Some(p) => render::human::render_sharing(
+                        &e.report,
+                        &p.report,
+                        &label(p, src.noun()),
+                        style,
+                        out,
+                    )?,
+                    None => render::human::render(&e.report, style, out)?,
+                }
             }
             writeln!(out)?;
             writeln!(

@@ -76,12 +76,97 @@ pub(crate) fn render(
     out.write_all(s.as_bytes())
 }
 
-fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
-    let st = Style {
-        bar: if st.bar == 0 { 20 } else { st.bar },
-        ..st
+/// Renders the report of a build whose context an earlier report (`like`, labelled `label`)
+/// already showed in full: the same directory, ignore file and builder sending the same
+/// entries (a Compose project whose services share one context). The header, the Dockerfile's
+/// part (transfer, checks, layers), and the findings unless they are those of `like`; the
+/// sizes and where the bytes go are not repeated. Falls back to the full report when the two
+/// send different things.
+pub(crate) fn render_sharing(
+    r: &Report,
+    like: &Report,
+    label: &str,
+    style: Style,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut s = String::new();
+    let _ = if same_sent(r, like) {
+        render_shared_to(r, like, label, style, &mut s)
+    } else {
+        render_to(r, style, &mut s)
     };
-    let t = &r.totals;
+    out.write_all(s.as_bytes())
+}
+
+/// Whether two reports describe one sent set: one context, ignore file, builder and engine, and
+/// the same totals.
+pub(crate) fn same_sent(a: &Report, b: &Report) -> bool {
+    a.context == b.context
+        && a.ignore_file == b.ignore_file
+        && a.builder == b.builder
+        && a.engine == b.engine
+        && a.totals == b.totals
+        && a.excluded_measured == b.excluded_measured
+}
+
+fn render_shared_to(
+    r: &Report,
+    like: &Report,
+    label: &str,
+    st: Style,
+    o: &mut String,
+) -> std::fmt::Result {
+    header(r, &like.notes, &st, o)?;
+    writeln!(
+        o,
+        "{}  {}",
+        st.bold("Sent    "),
+        st.dim(&format!(
+            "the same context as {}: {} in {}, tar {}; where the bytes go and its notes as \
+             shown there",
+            esc(label),
+            size(r.totals.content_bytes),
+            plural(r.totals.files, "file", "files"),
+            size(r.totals.tar_bytes)
+        ))
+    )?;
+    dockerfile_section(r, &st, o)?;
+    layers_section(r, &st, o)?;
+    writeln!(o)?;
+    // The Dockerfile's own findings (checks, layers) are shown above; the others are the
+    // context's, graded by what this Dockerfile copies, so they can differ.
+    let context_findings = |r: &Report| -> Vec<Finding> {
+        r.findings
+            .iter()
+            .filter(|f| f.category != "dockerfile" && f.category != "layers")
+            .cloned()
+            .collect()
+    };
+    let mine = context_findings(r);
+    if mine == context_findings(like) {
+        let n = mine.len();
+        writeln!(
+            o,
+            "{} {}",
+            st.bold("Findings"),
+            if n == 0 {
+                "nothing that looks out of place.".to_string()
+            } else {
+                format!(
+                    "the same {} as {}",
+                    plural(n as u64, "finding", "findings"),
+                    esc(label)
+                )
+            }
+        )?;
+        return warnings(r, &st, o);
+    }
+    findings(r, &st, o)
+}
+
+/// The report's first lines: context, builder, Dockerfile, ignore file, notes.
+/// Notes in `shown` (printed with an earlier report) are left out.
+fn header(r: &Report, shown: &[String], st: &Style, o: &mut String) -> std::fmt::Result {
     let builder = match r.builder {
         _ if r.engine == "podman" => "Podman/Buildah (podman build, buildah bud)",
         _ if r.engine == "podman-remote" => {
@@ -103,10 +188,20 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
         "  ignore file  {}",
         r.ignore_file.as_deref().map_or("none".to_string(), esc)
     )?;
-    for n in &r.notes {
+    for n in r.notes.iter().filter(|n| !shown.contains(n)) {
         writeln!(o, "  {} {}", st.paint("33", "note:"), esc(n))?;
     }
     writeln!(o)?;
+    Ok(())
+}
+
+fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
+    let st = Style {
+        bar: if st.bar == 0 { 20 } else { st.bar },
+        ..st
+    };
+    let t = &r.totals;
+    header(r, &[], &st, o)?;
     let mut other = String::new();
     if t.symlinks > 0 {
         other.push_str(&format!(", {}", plural(t.symlinks, "symlink", "symlinks")));
@@ -164,6 +259,11 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
 
     layers_section(r, &st, o)?;
     writeln!(o)?;
+    findings(r, &st, o)
+}
+
+/// The findings, by category, each with its fix; then the walk's warnings.
+fn findings(r: &Report, st: &Style, o: &mut String) -> std::fmt::Result {
     // Dockerfile checks are findings too (for --fail-on and the CI formats), shown above.
     let shown_here = r
         .findings
@@ -176,7 +276,7 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
             "{} nothing that looks out of place.",
             st.bold("Findings")
         )?;
-        return warnings(r, &st, o);
+        return warnings(r, st, o);
     }
     writeln!(
         o,
@@ -267,7 +367,7 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
             st.dim("note:")
         )?;
     }
-    warnings(r, &st, o)
+    warnings(r, st, o)
 }
 
 /// The walk's warnings (a classic tar cut short, …): printed whether or not there are findings.

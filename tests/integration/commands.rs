@@ -567,6 +567,54 @@ fn sarif_messages_and_rule_help() {
 }
 
 #[test]
+fn compose_human_shows_a_shared_context_once() {
+    // Two services build one directory with one ignore file: the second section says so
+    // instead of printing the sizes and the tree again; a third service with its own context
+    // gets the full report.
+    let env = TestEnv::new();
+    env.file(
+        "compose.yaml",
+        "services:\n  a:\n    build: ./app\n  b:\n    build:\n      context: ./app\n      dockerfile: Dockerfile.b\n  c:\n    build: ./other\n",
+    )
+    .file("app/Dockerfile", "FROM scratch\nCOPY x /\n")
+    .file("app/Dockerfile.b", "FROM scratch\nCOPY missing /\n")
+    .file("app/x", vec![b'x'; 100])
+    .file("app/debug.log", "log\n")
+    .file("other/Dockerfile", "FROM scratch\nCOPY . /\n")
+    .file("other/y", "y");
+    let o = run(&env, &["--compose", "--no-gitignore"]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    let s = text(&o.stdout);
+    let sections: Vec<&str> = s.split("\n== ").collect();
+    assert_eq!(sections.len(), 4, "{s}");
+    let (a, b, c) = (sections[1], sections[2], sections[3]);
+    assert!(
+        a.starts_with("services: a") && a.contains("Where the bytes go"),
+        "{a}"
+    );
+    assert!(a.contains("debug.log"), "{a}");
+    // b: its own Dockerfile, transfer and checks; the context's sizes and findings by reference.
+    assert!(b.starts_with("services: b"), "{b}");
+    assert!(b.contains("Dockerfile.b"), "{b}");
+    assert!(b.contains("the same context as services: a"), "{b}");
+    assert!(!b.contains("Where the bytes go"), "{b}");
+    assert!(
+        b.contains("missing"),
+        "the Dockerfile check is its own: {b}"
+    );
+    assert!(
+        b.contains("Findings the same 1 finding as services: a"),
+        "{b}"
+    );
+    // c: another directory, in full.
+    assert!(
+        c.starts_with("services: c") && c.contains("Where the bytes go"),
+        "{c}"
+    );
+    assert!(!c.contains("the same context"), "{c}");
+}
+
+#[test]
 fn compose_runs_the_same_pipeline() {
     let env = TestEnv::new();
     env.file(
