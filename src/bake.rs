@@ -875,11 +875,16 @@ pub(crate) fn files(given: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>, Strin
     Ok(found)
 }
 
-/// Reads and merges bake files (HCL, JSON or Compose by name).
+/// Reads and merges bake files (HCL, JSON or Compose by name). A Compose file is interpolated
+/// from the environment, then from the `.env` file of the working directory `cwd` (buildx
+/// bake/compose.go `loadDotEnv`, docker/buildx#1261; HCL and JSON files do not read it).
 pub(crate) fn read(
     paths: &[PathBuf],
+    cwd: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Definition, String> {
+    let dotenv = crate::compose::dotenv_in(cwd, env);
+    let with_dotenv = |k: &str| env(k).or_else(|| dotenv.get(k).cloned());
     let mut def = Definition::default();
     for p in paths {
         let text = std::fs::read_to_string(p)
@@ -890,7 +895,7 @@ pub(crate) fn read(
             parse_json(&text, &label, env)
         } else if name.ends_with(".yml") || name.ends_with(".yaml") {
             let dir = p.parent().unwrap_or(Path::new("."));
-            crate::compose::parse(&text, dir, env).map(|c| from_compose(&c))
+            crate::compose::parse(&text, dir, &with_dotenv).map(|c| from_compose(&c))
         } else {
             parse_hcl(&text, &label, env)
         }

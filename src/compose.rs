@@ -329,6 +329,18 @@ const OVERRIDE_FILES: &[&str] = &[
 /// The builds of the Compose file `given`, else of the default file in `cwd` with the override
 /// file beside it merged over it (a `build:` a local override adds to a prebuilt `image:`), as
 /// `docker compose` reads them with no `-f`. Also returns the file.
+/// The variables of the `.env` file in `dir` (none when it cannot be read), its own
+/// references resolved from `env` first, as compose's dotenv reads it.
+pub(crate) fn dotenv_in(
+    dir: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> std::collections::HashMap<String, String> {
+    match std::fs::read(dir.join(".env")) {
+        Ok(b) => dotenv::parse(&String::from_utf8_lossy(&b), env),
+        Err(_) => Default::default(),
+    }
+}
+
 pub(crate) fn load(
     given: Option<&Path>,
     cwd: &Path,
@@ -337,10 +349,7 @@ pub(crate) fn load(
     let file = find(given, cwd)?;
     let dir = file.parent().unwrap_or(cwd).to_path_buf();
     // The project's `.env` supplies what the environment does not set.
-    let dotenv = match std::fs::read(dir.join(".env")) {
-        Ok(b) => dotenv::parse(&String::from_utf8_lossy(&b), env),
-        Err(_) => Default::default(),
-    };
+    let dotenv = dotenv_in(&dir, env);
     let with_dotenv = |k: &str| env(k).or_else(|| dotenv.get(k).cloned());
     let env: &dyn Fn(&str) -> Option<String> = &with_dotenv;
     let read = |p: &Path| -> Result<Value, Error> {

@@ -25,7 +25,7 @@ pub(super) fn command(
 ) -> Result<i32, Error> {
     let paths = crate::bake::files(files, &cfg.cwd).map_err(Error::Usage)?;
     let env = |k: &str| std::env::var(k).ok();
-    let def = crate::bake::read(&paths, &env).map_err(Error::Usage)?;
+    let def = crate::bake::read(&paths, &cfg.cwd, &env).map_err(Error::Usage)?;
     let resolved = crate::bake::resolve(&def, targets).map_err(Error::Usage)?;
     let mut builds = crate::bake::builds(&resolved, &cfg.cwd);
     let mut notes = def.notes;

@@ -171,6 +171,31 @@ fn json_and_compose_files_as_bake_input() {
 }
 
 #[test]
+fn a_compose_file_as_bake_input_reads_the_working_directory_env_file() {
+    // buildx interpolates a Compose file from the environment, then from `.env` in the
+    // working directory; an HCL file does not read it.
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n")
+        .file("docker/api.Dockerfile", "FROM alpine\nCOPY src /src\n")
+        .file("src/main.go", "package main\n")
+        .file(".env", "API_DOCKERFILE=docker/api.Dockerfile\n")
+        .file(
+            "compose.yaml",
+            "services:\n  api:\n    build:\n      context: .\n      dockerfile: ${API_DOCKERFILE}\n",
+        );
+    let v = json(&env.run(["bake", "-f", "compose.yaml", "--format", "json"]));
+    let r = &v["contexts"][0]["report"];
+    assert!(
+        r["dockerfile"]
+            .as_str()
+            .unwrap()
+            .ends_with("docker/api.Dockerfile"),
+        "{v:#}"
+    );
+    assert_eq!(r["transfer_files"], 1, "{v:#}");
+}
+
+#[test]
 fn no_bake_file_is_an_error_with_the_names_looked_for() {
     let env = TestEnv::new();
     env.file("Dockerfile", "FROM alpine\n");
