@@ -526,6 +526,25 @@ fn stale_nested_loses(cx: &mut Ctx, root_set: &PatternSet, tree: &[(Vec<u8>, boo
             continue;
         };
         let nested = PatternSet::new(lines);
+        // An allowlist (`*` first, then `!` lines for what its build copies) was written for a
+        // build with its directory as the context, not to keep things out of this one: what
+        // it "keeps out" here is that directory's own sources, and its lines moved into the
+        // root file would keep them from every build of this context.
+        let allowlist = nested.patterns().first().is_some_and(|p| {
+            !p.exclusion() && matches!(p.line().cleaned.as_slice(), b"*" | b"**" | b"**/*")
+        });
+        if allowlist {
+            f.severity = "info".into();
+            f.message = format!(
+                "not used: docker reads a .dockerignore only at the context root; this one is \
+                 an allowlist (`*` first) for a build whose context is {}, and no build \
+                 here has that context (no Dockerfile beside it, no Compose service); \
+                 delete it if no build uses that directory as its context (its lines \
+                 do not belong in the root file)",
+                show(&dir)
+            );
+            continue;
+        }
         let mut lost = 0usize;
         let mut first: Option<&[u8]> = None;
         for (path, is_dir) in tree {

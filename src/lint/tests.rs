@@ -205,6 +205,55 @@ fn a_stale_nested_ignore_file_is_graded_by_what_it_loses() {
     assert_eq!(problems.len(), 1, "{problems:?}");
 }
 
+/// A nested allowlist (`*`, then the keep lines of a build whose context is its directory)
+/// left behind with no Dockerfile beside it is info: what it would keep out of this build is
+/// that directory's own sources, not something its author wanted kept out, and its lines do
+/// not belong in the root file. A nested file of exclusions is still graded by what it loses;
+/// an allowlist beside this build's Dockerfile stays medium.
+#[test]
+fn a_stale_nested_allowlist_is_info() {
+    let d = ctx(
+        &[
+            "Dockerfile",
+            "main.go",
+            "svc/Program.cs",
+            "svc/build.sh",
+            "web/app.log",
+        ],
+        "bin\n",
+    );
+    let w = |p: &str, t: &str| std::fs::write(d.path().join(p), t).unwrap();
+    w("svc/.dockerignore", "*\n!obj/build-output/publish/*\n");
+    w("web/.dockerignore", "*.log\n");
+    for b in [Builder::Buildkit, Builder::Classic] {
+        let r = run(d.path(), b);
+        let get = |p: &str| {
+            r.findings
+                .iter()
+                .find(|f| f.rule == "DI010" && f.path == p)
+                .map(|f| (f.severity.clone(), f.message.clone()))
+                .unwrap_or_else(|| panic!("{p}: {:?}", r.findings))
+        };
+        let (sev, msg) = get("svc/.dockerignore");
+        assert_eq!(sev, "info", "{msg}");
+        assert!(msg.contains("allowlist"), "{msg}");
+        assert!(!msg.contains("move its patterns"), "{msg}");
+        assert!(!msg.contains("  "), "{msg}");
+        assert_eq!(get("web/.dockerignore").0, "medium");
+    }
+    // Beside this build's own Dockerfile, the same file is the classic mistake.
+    w("svc/Dockerfile", "FROM scratch\nCOPY svc/Program.cs /\n");
+    let mut c = crate::testutil::config(d.path(), Builder::Buildkit, 1);
+    c.dockerfile = Some(d.path().join("svc/Dockerfile"));
+    let r = lint(&c).unwrap();
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "DI010" && f.path == "svc/.dockerignore")
+        .unwrap();
+    assert_eq!(f.severity, "medium", "{f:?}");
+}
+
 /// DI008 proposes `!Dockerfile` only where the build needs it: the classic builder cannot
 /// add the Dockerfile back. An intentional `*Dockerfile*` gets no line.
 #[test]
