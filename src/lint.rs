@@ -352,6 +352,7 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
 
     root_only(&mut cx, &set, &chosen);
     exceptions(&mut cx, &set, &tree, &chosen, other_a.as_ref());
+    undone_exclusions(&mut cx, &set, &tree, &chosen);
     self_excluded(&mut cx, &set, &chosen, other_a.as_ref());
     if let Some(o) = &other_a {
         disagree(&mut cx, &chosen, o);
@@ -839,6 +840,68 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             ..Default::default()
         };
         cx.findings.push(finding);
+    }
+}
+
+/// DI012: an exclusion that a later directory exception undoes. Every path the line excludes
+/// is sent again, some of them only because a `!` line below names a directory above them
+/// (`/tmp/*`, `/tmp/pids/*`, then `!/tmp/pids/`): in a .gitignore that exception re-includes
+/// the directory alone, in a .dockerignore everything inside it. A path the exception names
+/// itself (`!/tmp/pids/.keep`) is re-included on purpose and is no finding alone.
+fn undone_exclusions(cx: &mut Ctx, set: &PatternSet, tree: &[(Vec<u8>, bool)], a: &Analysis) {
+    let ea = Explainer::new(a);
+    for p in set
+        .patterns()
+        .iter()
+        .filter(|p| !p.exclusion() && p.line().line > 0)
+    {
+        let mut matched = false;
+        let mut undone = true;
+        let mut through_dir: Vec<&[u8]> = Vec::new();
+        let mut by: Option<(usize, String)> = None;
+        for (x, dir) in tree {
+            if p.matches(x) != Ok(true) {
+                continue;
+            }
+            matched = true;
+            let v = ea.verdict(x);
+            match (&v.deciding, v.sent) {
+                (Some(d), Some(true)) if d.exception && d.line > p.line().line => {
+                    // Named by an exception below (the deciding one, or a later one the
+                    // matcher skips once the path is re-included): re-included on purpose.
+                    let named = set.patterns().iter().any(|q| {
+                        q.exclusion() && q.line().line > p.line().line && q.matches(x) == Ok(true)
+                    });
+                    if !named && !*dir {
+                        through_dir.push(x);
+                        by.get_or_insert((d.line, d.text.clone()));
+                    }
+                }
+                _ => {
+                    undone = false;
+                    break;
+                }
+            }
+        }
+        let (Some((l, t)), true, true) = (by, matched, undone) else {
+            continue;
+        };
+        let orig = show(dockerignore::trim_space(&p.line().original));
+        cx.add(
+            "DI012",
+            "medium",
+            Some(p.line().line),
+            format!(
+                "`{orig}` keeps nothing out: line {l} `{t}` below it re-includes a directory \
+                 above what it excludes, and in a .dockerignore (unlike a .gitignore) that sends \
+                 everything inside it: {} file{} sent (e.g. {}); drop line {l} (an exception \
+                 naming the files to keep, such as `.keep`, keeps their directory)",
+                through_dir.len(),
+                if through_dir.len() == 1 { "" } else { "s" },
+                show(through_dir[0])
+            ),
+            String::new(),
+        );
     }
 }
 

@@ -254,6 +254,69 @@ fn a_stale_nested_allowlist_is_info() {
     assert_eq!(f.severity, "medium", "{f:?}");
 }
 
+/// DI012: `/tmp/pids/*` below `/tmp/*` and above `!/tmp/pids/` (a .gitignore habit) keeps
+/// nothing out once a pid file is there: the exception re-includes the directory and, in a
+/// .dockerignore, everything inside it. A checkout with only the `.keep` the last line names
+/// is silent, and so is the file without the directory exception, which keeps the pid out.
+#[test]
+fn an_exclusion_a_directory_exception_undoes() {
+    let habit = "/tmp/*\n!/tmp/.keep\n/tmp/pids/*\n!/tmp/pids/\n!/tmp/pids/.keep\n";
+    let files = [
+        "Dockerfile",
+        "app.rb",
+        "tmp/.keep",
+        "tmp/cache/x",
+        "tmp/pids/.keep",
+    ];
+    let clean = ctx(&files, habit);
+    let mut dev: Vec<&str> = files.to_vec();
+    dev.push("tmp/pids/server.pid");
+    let dev = ctx(&dev, habit);
+    for b in [Builder::Buildkit, Builder::Classic] {
+        let r = run(clean.path(), b);
+        assert!(
+            !ids(&r).iter().any(|(id, _)| id == "DI012"),
+            "{:?}",
+            r.findings
+        );
+        let r = run(dev.path(), b);
+        let f: Vec<_> = r.findings.iter().filter(|f| f.rule == "DI012").collect();
+        assert_eq!(f.len(), 1, "{:?}", r.findings);
+        assert_eq!((f[0].line, f[0].severity.as_str()), (Some(3), "medium"));
+        assert!(
+            f[0].message.contains("line 4 `!/tmp/pids/`")
+                && f[0]
+                    .message
+                    .contains("1 file sent (e.g. tmp/pids/server.pid)"),
+            "{}",
+            f[0].message
+        );
+        // `/tmp/*` keeps tmp/cache out: no finding for it.
+        assert!(!r
+            .findings
+            .iter()
+            .any(|f| f.rule == "DI012" && f.line == Some(1)));
+    }
+    // Without the directory exception the pid stays out and the .keep is sent.
+    std::fs::write(
+        dev.path().join(".dockerignore"),
+        "/tmp/*\n!/tmp/.keep\n/tmp/pids/*\n!/tmp/pids/.keep\n",
+    )
+    .unwrap();
+    for b in [Builder::Buildkit, Builder::Classic] {
+        let r = run(dev.path(), b);
+        assert!(
+            !ids(&r).iter().any(|(id, _)| id == "DI012"),
+            "{:?}",
+            r.findings
+        );
+        let a = crate::analysis::analyze(&crate::testutil::config(dev.path(), b, 1)).unwrap();
+        let e = crate::explain::Explainer::new(&a);
+        assert_eq!(e.verdict(b"tmp/pids/server.pid").sent, Some(false));
+        assert_eq!(e.verdict(b"tmp/pids/.keep").sent, Some(true));
+    }
+}
+
 /// DI008 proposes `!Dockerfile` only where the build needs it: the classic builder cannot
 /// add the Dockerfile back. An intentional `*Dockerfile*` gets no line.
 #[test]
