@@ -353,9 +353,12 @@ pub(crate) fn context_path(root: &Path, given_root: &Path, p: &str) -> Result<Ve
     } else {
         clean(p.as_bytes())
     };
+    // `ctxsize explain .env .` spells the context as the other commands do, last: the hint
+    // says how explain takes it.
     if rel.is_empty() || rel == b"." {
         return Err(format!(
-            "{p} is the context root itself, which is always sent"
+            "{p} is the context root itself, which is always sent (explain's arguments are \
+             paths in the context: name the context with -C DIR)"
         ));
     }
     if rel.starts_with(b"../") || rel == b".." {
@@ -638,6 +641,9 @@ mod tests {
         assert_eq!(context_path(r, r, "/ctx/a").unwrap(), b"a");
         assert!(context_path(r, r, "/other/a").is_err());
         assert!(context_path(r, r, "../a").is_err());
-        assert!(context_path(r, r, ".").is_err());
+        // `.` given last as the other commands take the context: the error says how explain
+        // takes it.
+        let e = context_path(r, r, ".").unwrap_err();
+        assert!(e.contains("always sent") && e.contains("-C DIR"), "{e}");
     }
 }

@@ -171,7 +171,7 @@ pub(crate) const RULE_IDS: &[&str] = &[
     "CTX502", "CTX503", "CTX504", "CTX505", "CTX506", "CTX601", "CTX602", "CTX701", "CTX702",
     "CTX703", "CTX800", "CTX810", "CTX811", "CTX812", "CTX813", "CTX901", "CTX902", "CTX903",
     "DF001", "DF002", "DF003", "DF004", "DF005", "DF010", "DF011", "DI001", "DI002", "DI003",
-    "DI004", "DI005", "DI006", "DI007", "DI008", "DI009", "DI010", "DI011",
+    "DI004", "DI005", "DI006", "DI007", "DI008", "DI009", "DI010", "DI011", "DI012",
 ];
 
 pub(crate) fn is_rule_id(s: &str) -> bool {

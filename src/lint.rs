@@ -352,6 +352,7 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
 
     root_only(&mut cx, &set, &chosen);
     exceptions(&mut cx, &set, &tree, &chosen, other_a.as_ref());
+    undone_exclusions(&mut cx, &set, &tree, &chosen);
     self_excluded(&mut cx, &set, &chosen, other_a.as_ref());
     if let Some(o) = &other_a {
         disagree(&mut cx, &chosen, o);
@@ -526,6 +527,25 @@ fn stale_nested_loses(cx: &mut Ctx, root_set: &PatternSet, tree: &[(Vec<u8>, boo
             continue;
         };
         let nested = PatternSet::new(lines);
+        // An allowlist (`*` first, then `!` lines for what its build copies) was written for a
+        // build with its directory as the context, not to keep things out of this one: what
+        // it "keeps out" here is that directory's own sources, and its lines moved into the
+        // root file would keep them from every build of this context.
+        let allowlist = nested.patterns().first().is_some_and(|p| {
+            !p.exclusion() && matches!(p.line().cleaned.as_slice(), b"*" | b"**" | b"**/*")
+        });
+        if allowlist {
+            f.severity = "info".into();
+            f.message = format!(
+                "not used: docker reads a .dockerignore only at the context root; this one is \
+                 an allowlist (`*` first) for a build whose context is {}, and no build \
+                 here has that context (no Dockerfile beside it, no Compose service); \
+                 delete it if no build uses that directory as its context (its lines \
+                 do not belong in the root file)",
+                show(&dir)
+            );
+            continue;
+        }
         let mut lost = 0usize;
         let mut first: Option<&[u8]> = None;
         for (path, is_dir) in tree {
@@ -820,6 +840,68 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             ..Default::default()
         };
         cx.findings.push(finding);
+    }
+}
+
+/// DI012: an exclusion that a later directory exception undoes. Every path the line excludes
+/// is sent again, some of them only because a `!` line below names a directory above them
+/// (`/tmp/*`, `/tmp/pids/*`, then `!/tmp/pids/`): in a .gitignore that exception re-includes
+/// the directory alone, in a .dockerignore everything inside it. A path the exception names
+/// itself (`!/tmp/pids/.keep`) is re-included on purpose and is no finding alone.
+fn undone_exclusions(cx: &mut Ctx, set: &PatternSet, tree: &[(Vec<u8>, bool)], a: &Analysis) {
+    let ea = Explainer::new(a);
+    for p in set
+        .patterns()
+        .iter()
+        .filter(|p| !p.exclusion() && p.line().line > 0)
+    {
+        let mut matched = false;
+        let mut undone = true;
+        let mut through_dir: Vec<&[u8]> = Vec::new();
+        let mut by: Option<(usize, String)> = None;
+        for (x, dir) in tree {
+            if p.matches(x) != Ok(true) {
+                continue;
+            }
+            matched = true;
+            let v = ea.verdict(x);
+            match (&v.deciding, v.sent) {
+                (Some(d), Some(true)) if d.exception && d.line > p.line().line => {
+                    // Named by an exception below (the deciding one, or a later one the
+                    // matcher skips once the path is re-included): re-included on purpose.
+                    let named = set.patterns().iter().any(|q| {
+                        q.exclusion() && q.line().line > p.line().line && q.matches(x) == Ok(true)
+                    });
+                    if !named && !*dir {
+                        through_dir.push(x);
+                        by.get_or_insert((d.line, d.text.clone()));
+                    }
+                }
+                _ => {
+                    undone = false;
+                    break;
+                }
+            }
+        }
+        let (Some((l, t)), true, true) = (by, matched, undone) else {
+            continue;
+        };
+        let orig = show(dockerignore::trim_space(&p.line().original));
+        cx.add(
+            "DI012",
+            "medium",
+            Some(p.line().line),
+            format!(
+                "`{orig}` keeps nothing out: line {l} `{t}` below it re-includes a directory \
+                 above what it excludes, and in a .dockerignore (unlike a .gitignore) that sends \
+                 everything inside it: {} file{} sent (e.g. {}); drop line {l} (an exception \
+                 naming the files to keep, such as `.keep`, keeps their directory)",
+                through_dir.len(),
+                if through_dir.len() == 1 { "" } else { "s" },
+                show(through_dir[0])
+            ),
+            String::new(),
+        );
     }
 }
 

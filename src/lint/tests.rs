@@ -205,6 +205,118 @@ fn a_stale_nested_ignore_file_is_graded_by_what_it_loses() {
     assert_eq!(problems.len(), 1, "{problems:?}");
 }
 
+/// A nested allowlist (`*`, then the keep lines of a build whose context is its directory)
+/// left behind with no Dockerfile beside it is info: what it would keep out of this build is
+/// that directory's own sources, not something its author wanted kept out, and its lines do
+/// not belong in the root file. A nested file of exclusions is still graded by what it loses;
+/// an allowlist beside this build's Dockerfile stays medium.
+#[test]
+fn a_stale_nested_allowlist_is_info() {
+    let d = ctx(
+        &[
+            "Dockerfile",
+            "main.go",
+            "svc/Program.cs",
+            "svc/build.sh",
+            "web/app.log",
+        ],
+        "bin\n",
+    );
+    let w = |p: &str, t: &str| std::fs::write(d.path().join(p), t).unwrap();
+    w("svc/.dockerignore", "*\n!obj/build-output/publish/*\n");
+    w("web/.dockerignore", "*.log\n");
+    for b in [Builder::Buildkit, Builder::Classic] {
+        let r = run(d.path(), b);
+        let get = |p: &str| {
+            r.findings
+                .iter()
+                .find(|f| f.rule == "DI010" && f.path == p)
+                .map(|f| (f.severity.clone(), f.message.clone()))
+                .unwrap_or_else(|| panic!("{p}: {:?}", r.findings))
+        };
+        let (sev, msg) = get("svc/.dockerignore");
+        assert_eq!(sev, "info", "{msg}");
+        assert!(msg.contains("allowlist"), "{msg}");
+        assert!(!msg.contains("move its patterns"), "{msg}");
+        assert!(!msg.contains("  "), "{msg}");
+        assert_eq!(get("web/.dockerignore").0, "medium");
+    }
+    // Beside this build's own Dockerfile, the same file is the classic mistake.
+    w("svc/Dockerfile", "FROM scratch\nCOPY svc/Program.cs /\n");
+    let mut c = crate::testutil::config(d.path(), Builder::Buildkit, 1);
+    c.dockerfile = Some(d.path().join("svc/Dockerfile"));
+    let r = lint(&c).unwrap();
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "DI010" && f.path == "svc/.dockerignore")
+        .unwrap();
+    assert_eq!(f.severity, "medium", "{f:?}");
+}
+
+/// DI012: `/tmp/pids/*` below `/tmp/*` and above `!/tmp/pids/` (a .gitignore habit) keeps
+/// nothing out once a pid file is there: the exception re-includes the directory and, in a
+/// .dockerignore, everything inside it. A checkout with only the `.keep` the last line names
+/// is silent, and so is the file without the directory exception, which keeps the pid out.
+#[test]
+fn an_exclusion_a_directory_exception_undoes() {
+    let habit = "/tmp/*\n!/tmp/.keep\n/tmp/pids/*\n!/tmp/pids/\n!/tmp/pids/.keep\n";
+    let files = [
+        "Dockerfile",
+        "app.rb",
+        "tmp/.keep",
+        "tmp/cache/x",
+        "tmp/pids/.keep",
+    ];
+    let clean = ctx(&files, habit);
+    let mut dev: Vec<&str> = files.to_vec();
+    dev.push("tmp/pids/server.pid");
+    let dev = ctx(&dev, habit);
+    for b in [Builder::Buildkit, Builder::Classic] {
+        let r = run(clean.path(), b);
+        assert!(
+            !ids(&r).iter().any(|(id, _)| id == "DI012"),
+            "{:?}",
+            r.findings
+        );
+        let r = run(dev.path(), b);
+        let f: Vec<_> = r.findings.iter().filter(|f| f.rule == "DI012").collect();
+        assert_eq!(f.len(), 1, "{:?}", r.findings);
+        assert_eq!((f[0].line, f[0].severity.as_str()), (Some(3), "medium"));
+        assert!(
+            f[0].message.contains("line 4 `!/tmp/pids/`")
+                && f[0]
+                    .message
+                    .contains("1 file sent (e.g. tmp/pids/server.pid)"),
+            "{}",
+            f[0].message
+        );
+        // `/tmp/*` keeps tmp/cache out: no finding for it.
+        assert!(!r
+            .findings
+            .iter()
+            .any(|f| f.rule == "DI012" && f.line == Some(1)));
+    }
+    // Without the directory exception the pid stays out and the .keep is sent.
+    std::fs::write(
+        dev.path().join(".dockerignore"),
+        "/tmp/*\n!/tmp/.keep\n/tmp/pids/*\n!/tmp/pids/.keep\n",
+    )
+    .unwrap();
+    for b in [Builder::Buildkit, Builder::Classic] {
+        let r = run(dev.path(), b);
+        assert!(
+            !ids(&r).iter().any(|(id, _)| id == "DI012"),
+            "{:?}",
+            r.findings
+        );
+        let a = crate::analysis::analyze(&crate::testutil::config(dev.path(), b, 1)).unwrap();
+        let e = crate::explain::Explainer::new(&a);
+        assert_eq!(e.verdict(b"tmp/pids/server.pid").sent, Some(false));
+        assert_eq!(e.verdict(b"tmp/pids/.keep").sent, Some(true));
+    }
+}
+
 /// DI008 proposes `!Dockerfile` only where the build needs it: the classic builder cannot
 /// add the Dockerfile back. An intentional `*Dockerfile*` gets no line.
 #[test]

@@ -697,6 +697,16 @@ fn scan(bytes: &[u8], npmrc: bool, kind: super::assigned::FileKind) -> Vec<Conte
             {
                 continue;
             }
+            // The same for a service-account key whose `"private_key"` string is cut short
+            // (`"-----BEGIN PRIVATE KEY-----\\n...\\n-----END …"` in a help text showing a key
+            // file's layout). The body ends with the JSON string: a PEM holds no `"`.
+            if c.id == "CTX160" {
+                let rest = &bytes[m.end()..];
+                let string = memchr::memchr(b'"', rest).map_or(rest, |q| &rest[..q]);
+                if elided_block(string) {
+                    continue;
+                }
+            }
             // Private keys and config lines have no token body to judge.
             // (A match may end in the byte after the token: CTX168 takes exactly 40.)
             let mb = m.as_bytes();

@@ -503,6 +503,18 @@ fn content_line_numbers_and_order() {
         Fakes::pem("").replace('\n', "\\n")
     );
     assert_hits(&json_pem, &[("CTX150", 3), ("CTX160", 3)]);
+    // A help text showing a key file's layout, the key cut short with `...`, holds no key; the
+    // text after the JSON string (`...` in a later sentence) does not hide a real one.
+    let layout = |body: &str| {
+        format!(
+            "<pre>{{\n  \"type\": \"service_{}\",\n  \"private_{}\": \"-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----\\n\",\n  \"client_id\": \"123...123\"\n}}</pre>\n",
+            "account", "key"
+        )
+    };
+    assert_hits(&layout("..."), &[]);
+    assert_hits(&layout("\u{2026}"), &[]);
+    let body = Fakes::pem("").lines().nth(1).unwrap().to_string();
+    assert_hits(&layout(&body), &[("CTX150", 3), ("CTX160", 3)]);
     // Same rule twice on one line: one hit.
     assert_hits(&format!("{a} {a}\n", a = Fakes::aws()), &[("CTX151", 1)]);
     // No trailing newline, last line counts.
