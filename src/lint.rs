@@ -849,12 +849,43 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
 /// the directory alone, in a .dockerignore everything inside it. A path the exception names
 /// itself (`!/tmp/pids/.keep`) is re-included on purpose and is no finding alone.
 fn undone_exclusions(cx: &mut Ctx, set: &PatternSet, tree: &[(Vec<u8>, bool)], a: &Analysis) {
-    let ea = Explainer::new(a);
-    for p in set
+    // The files under a directory that an exception matches, with that exception's line: only
+    // an exclusion above such a line matching one of them can be undone. Found once, so that
+    // lines with no directory exception below them cost nothing (`tree` is sorted: a
+    // directory's files are one run after `dir/`).
+    let mut under: Vec<(usize, &[u8])> = Vec::new();
+    for q in set
         .patterns()
         .iter()
-        .filter(|p| !p.exclusion() && p.line().line > 0)
+        .filter(|q| q.exclusion() && q.line().line > 0)
     {
+        for (d, _) in tree
+            .iter()
+            .filter(|(d, is_dir)| *is_dir && q.matches(d) == Ok(true))
+        {
+            let mut prefix = d.clone();
+            prefix.push(b'/');
+            let from = tree.partition_point(|(x, _)| x.as_slice() < prefix.as_slice());
+            under.extend(
+                tree[from..]
+                    .iter()
+                    .take_while(|(x, _)| x.starts_with(&prefix))
+                    .filter(|(_, is_dir)| !is_dir)
+                    .map(|(x, _)| (q.line().line, x.as_slice())),
+            );
+        }
+    }
+    if under.is_empty() {
+        return;
+    }
+    let ea = Explainer::new(a);
+    for p in set.patterns().iter().filter(|p| {
+        !p.exclusion()
+            && p.line().line > 0
+            && under
+                .iter()
+                .any(|&(l, x)| l > p.line().line && p.matches(x) == Ok(true))
+    }) {
         let mut matched = false;
         let mut undone = true;
         let mut through_dir: Vec<&[u8]> = Vec::new();
