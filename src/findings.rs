@@ -312,8 +312,29 @@ pub(crate) fn misnamed(rule: &str, tree: &crate::tree::Tree, id: u32) -> bool {
         "CTX401" => holds_sources(tree, id),
         "CTX701" => django_app_fixtures(tree, id),
         "CTX406" => !dotnet_output(tree, id),
+        "CTX306" => !package_vendor(tree, id),
         _ => false,
     }
+}
+
+/// Whether directory `id` (a `vendor/`) sits beside the manifest of a package manager that
+/// installs into it (`go mod vendor`, Composer, Bundler's `vendor/bundle`, `cargo vendor`);
+/// elsewhere `vendor/` is the app's own files: published package views
+/// (`resources/views/vendor`), front-end libraries kept in `assets/vendor`, `public/vendor`.
+fn package_vendor(tree: &crate::tree::Tree, id: u32) -> bool {
+    const MANIFESTS: &[&[u8]] = &[
+        b"go.mod",
+        b"composer.json",
+        b"Gemfile",
+        b"Cargo.toml",
+        b"Gopkg.toml",
+        b"glide.yaml",
+    ];
+    let parent = tree.nodes[id as usize].parent;
+    tree.children()
+        .of(parent)
+        .iter()
+        .any(|&c| tree.nodes[c as usize].kind == Kind::File && MANIFESTS.contains(&tree.name(c)))
 }
 
 fn dotnet_output(tree: &crate::tree::Tree, id: u32) -> bool {

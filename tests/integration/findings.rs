@@ -1049,6 +1049,30 @@ fn a_source_package_named_target_is_not_build_output() {
     assert_eq!(rules_at("svc/target"), ["CTX401"]);
 }
 
+/// `vendor/` is a dependency tree beside the manifest of a package manager that installs into
+/// it (go.mod, composer.json, Gemfile); elsewhere it is the app's own files (Laravel's published
+/// views, front-end libraries under `assets/vendor`), which "exclude it" would break.
+#[test]
+fn vendor_is_a_dependency_tree_only_beside_a_manifest() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file("composer.json", "{}\n")
+        .file("vendor/autoload.php", "<?php\n")
+        .file(
+            "resources/views/vendor/mail/html/layout.blade.php",
+            "<html>\n",
+        )
+        .file("assets/vendor/chart.min.js", "var c;\n")
+        .file("svc/go.mod", "module x\n")
+        .file("svc/vendor/modules.txt", "# x\n");
+    let v = json(&env, &[]);
+    let rules_at = |p: &str| field_of(&v, p, "rule");
+    assert_eq!(rules_at("vendor"), ["CTX306"], "{v:#}");
+    assert_eq!(rules_at("svc/vendor"), ["CTX306"], "{v:#}");
+    assert!(rules_at("resources/views/vendor").is_empty(), "{v:#}");
+    assert!(rules_at("assets/vendor").is_empty(), "{v:#}");
+}
+
 /// A Django app's `fixtures/` (beside its `models.py`) holds the initial data `loaddata` reads
 /// at deploy time (wger's bootstrap): not test data to exclude. A `tests/fixtures/` still is.
 #[test]
