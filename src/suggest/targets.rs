@@ -264,12 +264,50 @@ pub(crate) fn compose_main(
     let root = crate::context::absolute(&config.cwd, &config.context);
     let root = std::fs::canonicalize(&root).unwrap_or(root);
     let env = |k: &str| std::env::var(k).ok();
-    let (_, builds) = crate::compose::load(given.as_deref(), &config.cwd, &env)?;
-    Ok(builds.builds.into_iter().find_map(|b| {
-        let ctx = std::fs::canonicalize(&b.context).unwrap_or(b.context);
-        let d = b.dockerfile.filter(|d| d.as_os_str() != "-")?;
-        (ctx == root && d.is_file()).then_some(d)
-    }))
+    let (file, builds) = crate::compose::load(given.as_deref(), &config.cwd, &env)?;
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    if let Some(d) = builds.builds.iter().find_map(|b| {
+        let d = b.dockerfile.as_ref().filter(|d| d.as_os_str() != "-")?;
+        (canon(&b.context) == root && d.is_file()).then(|| d.clone())
+    }) {
+        return Ok(Some(d));
+    }
+    // No service builds this context: when some build others, name them (else the error
+    // would read as if the compose file had not been read: "open Dockerfile").
+    if builds.builds.iter().any(|b| canon(&b.context) == root) {
+        return Ok(None);
+    }
+    let mut elsewhere: Vec<(String, Vec<String>)> = Vec::new();
+    for b in &builds.builds {
+        let ctx = canon(&b.context);
+        let shown = ctx
+            .strip_prefix(canon(&config.cwd))
+            .map(|r| r.to_path_buf())
+            .unwrap_or(ctx.clone());
+        let shown = if shown.as_os_str().is_empty() {
+            ".".to_string()
+        } else {
+            shown.to_string_lossy().into_owned()
+        };
+        match elsewhere.iter_mut().find(|(c, _)| *c == shown) {
+            Some((_, services)) => services.push(b.service.clone()),
+            None => elsewhere.push((shown, vec![b.service.clone()])),
+        }
+    }
+    if elsewhere.is_empty() {
+        return Ok(None);
+    }
+    let list: Vec<String> = elsewhere
+        .iter()
+        .map(|(c, s)| format!("{c} ({})", s.join(", ")))
+        .collect();
+    Err(Error::Usage(format!(
+        "no service in {} builds the context {}, which has no Dockerfile; the services build {}: run `ctxsize suggest --compose {} DIR` with one of those",
+        file.display(),
+        root.display(),
+        list.join(", "),
+        file.display(),
+    )))
 }
 
 /// Collects the served Dockerfiles. `paths` are every context path (the full walk);

@@ -379,6 +379,40 @@ fn compose_services_add_their_dockerfiles() {
     }
 }
 
+/// `--compose` run where no service builds (no root Dockerfile; the services build their own
+/// directories): the error names the contexts the services do build, instead of "open
+/// Dockerfile", which reads as if the compose file had not been read.
+#[test]
+fn compose_with_no_service_building_the_context_names_theirs() {
+    let env = TestEnv::new();
+    env.file("grafana/Dockerfile", "FROM g\nCOPY grafana.ini /g/\n")
+        .file("grafana/grafana.ini", "g")
+        .file("prom/Dockerfile", "FROM p\nCOPY prom.yml /p/\n")
+        .file("prom/prom.yml", "p")
+        .file(
+            "compose.yaml",
+            "services:\n  dash:\n    build: ./grafana\n  metrics:\n    build: ./prom\n  db:\n    image: postgres\n",
+        );
+    let o = SuggestOptions {
+        compose: Some(None),
+        ..SuggestOptions::default()
+    };
+    let e = suggest(&env.config(Builder::Buildkit, None), &o)
+        .expect_err("no service builds the root: an error")
+        .to_string();
+    assert!(
+        e.contains("grafana (dash)")
+            && e.contains("prom (metrics)")
+            && !e.contains("open Dockerfile"),
+        "{e}"
+    );
+    // Run on a service's directory, it serves that service.
+    let mut c = env.config(Builder::Buildkit, None);
+    c.context = env.path("grafana");
+    let s = suggest(&c, &o).expect("suggest on the service's context");
+    assert_eq!(s.served[0].1, "default, compose service dash");
+}
+
 /// `--compose` with no `-f` and no Dockerfile at the context root (a monorepo's `web/` and
 /// `worker/` Dockerfiles, both built with the root as context): the services' Dockerfiles are
 /// served, the first by name leading, instead of a "no Dockerfile" error; both still get what
