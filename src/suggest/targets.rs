@@ -505,6 +505,24 @@ pub(crate) fn collect(
                         t.rel
                     )
                 });
+                continue;
+            }
+            // One with its own `<Dockerfile>.dockerignore` never reads this file under
+            // BuildKit: its needs kept here would only widen what the other builds send (a
+            // strict allowlist for a release binary growing to the whole source tree for a
+            // dev image). Served only when asked for (-f, --compose) or with --per-dockerfile.
+            let own_file = super::prove::per_file(&root.join(p));
+            if config.builder == crate::walk::Builder::Buildkit
+                && matches!(config.engine, crate::engine::Engine::Docker)
+                && !opts.per_dockerfile
+                && own_file.is_file()
+            {
+                let t = out.pop().expect("just added");
+                notes.push(format!(
+                    "{} (found in the context) not served: under BuildKit it reads its own {}, not this file; pass it with -f if the classic builder builds it with this one",
+                    t.rel,
+                    crate::explain::rel_display(root, &own_file)
+                ));
             }
         }
     } else {

@@ -379,6 +379,52 @@ fn compose_services_add_their_dockerfiles() {
     }
 }
 
+/// A found Dockerfile with its own `<Dockerfile>.dockerignore` never reads the context's file
+/// under BuildKit: it is not served, so its needs (the whole source tree of a dev image) do not
+/// widen the strict allowlist of the release build beside it. Asked for with -f, it is.
+#[test]
+fn found_dockerfile_with_its_own_ignore_file_is_not_served() {
+    let env = TestEnv::new();
+    env.file("app-linux-amd64/app", "bin")
+        .file("LICENSE", "l")
+        .file("src/main.go", "package main")
+        .file("go.mod", "module x")
+        .file(
+            "Dockerfile",
+            "FROM scratch\nCOPY app-linux-amd64/app LICENSE /\n",
+        )
+        .file("Dockerfile.dev", "FROM golang\nCOPY go.mod ./\nCOPY . .\n")
+        .file("Dockerfile.dev.dockerignore", "*.md\n")
+        .file(".dockerignore", "*\n!app-linux-*\n!LICENSE\n");
+    let s = suggest_and_write(&env, None, &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(served, ["Dockerfile"]);
+    assert!(
+        s.notes.iter().any(
+            |n| n.contains("Dockerfile.dev (found in the context) not served")
+                && n.contains("Dockerfile.dev.dockerignore")
+        ),
+        "{:?}",
+        s.notes
+    );
+    for sent in sent_both(&env, None) {
+        assert!(
+            sent.contains("app-linux-amd64/app") && !sent.contains("src/main.go"),
+            "{sent:?}"
+        );
+    }
+    // Named with -f, it is served (checked under the classic builder, which reads this file).
+    let s = suggest(
+        &env.config(Builder::Buildkit, None),
+        &SuggestOptions {
+            dockerfiles: vec!["Dockerfile".into(), "Dockerfile.dev".into()],
+            ..opts()
+        },
+    )
+    .expect("suggest");
+    assert!(s.served.iter().any(|(p, _)| p == "Dockerfile.dev"));
+}
+
 /// `--compose` run where no service builds (no root Dockerfile; the services build their own
 /// directories): the error names the contexts the services do build, instead of "open
 /// Dockerfile", which reads as if the compose file had not been read.
