@@ -1278,3 +1278,32 @@ fn a_secrets_manifest_of_stand_ins_stays() {
         assert!(sent.contains("k8s/secrets.yaml"), "{}", s.text);
     }
 }
+
+/// `--write` over a symlinked ignore file (`.dockerignore -> .gitignore`, as some projects keep
+/// one list for both) replaces the link with a regular file and leaves its target as it was;
+/// the summary says so.
+#[test]
+fn write_over_a_symlinked_ignore_file_keeps_its_target_and_says_so() {
+    let env = TestEnv::new();
+    env.file("src/main.rs", "fn main() {}")
+        .file("junk.bin", "j")
+        .file("Dockerfile", "FROM scratch\nCOPY src /src\n")
+        .file(".gitignore", "target\n")
+        .symlink(".dockerignore", ".gitignore");
+    let o = env.run(["suggest", "--write", "."]);
+    assert!(o.status.success(), "{}", super::text(&o.stderr));
+    let err = super::text(&o.stderr);
+    assert!(
+        err.contains(".dockerignore was a symlink to .gitignore; it is now a regular file, and .gitignore is unchanged"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.path(".gitignore")).unwrap(),
+        "target\n"
+    );
+    let md = std::fs::symlink_metadata(env.path(".dockerignore")).unwrap();
+    assert!(md.file_type().is_file());
+    assert!(std::fs::read_to_string(env.path(".dockerignore"))
+        .unwrap()
+        .contains("\n!src\n"));
+}
