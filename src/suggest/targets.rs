@@ -482,6 +482,15 @@ pub(crate) fn collect(
             let serve = at_root
                 || if ctx_items.is_empty() {
                     !t.sources.whole_context || dockerfiles_only(root, p)
+                } else if here == 0 {
+                    // Sources that exist nowhere yet (`COPY dist/cli/app /`, written by `make`
+                    // first), from a directory of Dockerfiles only: from there they could not
+                    // exist either, so it is built with a directory above it, like a whole-
+                    // context one there. Left unserved, the proposal would exclude them once
+                    // they exist, and that build would fail.
+                    dockerfiles_only(root, p)
+                        && !ancestors(p)
+                            .any(|d| ctx_items.iter().any(|s| exists_below(paths, d, s)))
                 } else {
                     here > 0 && own.is_none()
                 };

@@ -379,6 +379,42 @@ fn compose_services_add_their_dockerfiles() {
     }
 }
 
+/// A found Dockerfile in a directory of Dockerfiles only whose sources do not exist yet (a
+/// binary `make` writes first) is built with the root, like the one passed with -f beside it:
+/// served, so its artifact is kept and its build does not fail once the artifact exists.
+#[test]
+fn found_dockerfile_beside_others_with_sources_not_built_yet_is_served() {
+    let env = TestEnv::new();
+    env.file(
+        "docker/Dockerfile.server",
+        "FROM scratch\nCOPY dist/server/app /\n",
+    )
+    .file(
+        "docker/Dockerfile.cli",
+        "FROM scratch\nCOPY dist/cli/cli /\n",
+    )
+    .file("src/main.go", "package main")
+    .file("Makefile", "all:\n");
+    let s = suggest_and_write(&env, Some("docker/Dockerfile.server"), &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        served,
+        ["docker/Dockerfile.server", "docker/Dockerfile.cli"]
+    );
+    // The artifacts appear (`make`): both builds get theirs, and nothing else.
+    env.file("dist/server/app", "s").file("dist/cli/cli", "c");
+    for df in ["docker/Dockerfile.server", "docker/Dockerfile.cli"] {
+        for sent in sent_both(&env, Some(df)) {
+            assert!(
+                sent.contains("dist/server/app")
+                    && sent.contains("dist/cli/cli")
+                    && !sent.contains("src/main.go"),
+                "{df}: {sent:?}"
+            );
+        }
+    }
+}
+
 /// A found Dockerfile with its own `<Dockerfile>.dockerignore` never reads the context's file
 /// under BuildKit: it is not served, so its needs (the whole source tree of a dev image) do not
 /// widen the strict allowlist of the release build beside it. Asked for with -f, it is.
