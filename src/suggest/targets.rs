@@ -239,6 +239,26 @@ fn dockerfiles_only(root: &Path, p: &str) -> bool {
     })
 }
 
+/// Whether the Dockerfile at the context path `p` names its own directory by its path from the
+/// root (`COPY --from=build /src/app/cmd/cli/cli …` in `cmd/cli/Dockerfile` after
+/// `COPY . /src/app`, or a comment `-f cmd/cli/Dockerfile .`): the tree it copies holds that
+/// directory at that path, so it is built with the root, not with its own directory.
+fn names_own_dir(root: &Path, p: &str) -> bool {
+    let Some((dir, _)) = p.rsplit_once('/') else {
+        return false;
+    };
+    let Ok(text) = std::fs::read_to_string(root.join(p)) else {
+        return false;
+    };
+    let needle = format!("{dir}/");
+    text.match_indices(&needle).any(|(i, _)| {
+        text[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c == '/' || c == '=' || c == '"' || c == '\'' || c.is_whitespace())
+    })
+}
+
 /// A source that resolves to something below `dir` when `dir` is the context.
 fn exists_below(paths: &[String], dir: &str, s: &ContextSource) -> bool {
     paths
@@ -481,7 +501,7 @@ pub(crate) fn collect(
             }
             let serve = at_root
                 || if ctx_items.is_empty() {
-                    !t.sources.whole_context || dockerfiles_only(root, p)
+                    !t.sources.whole_context || dockerfiles_only(root, p) || names_own_dir(root, p)
                 } else if here == 0 {
                     // Sources that exist nowhere yet (`COPY dist/cli/app /`, written by `make`
                     // first), from a directory of Dockerfiles only: from there they could not

@@ -415,6 +415,41 @@ fn found_dockerfile_beside_others_with_sources_not_built_yet_is_served() {
     }
 }
 
+/// A found `COPY . /src/app` Dockerfile in a subdirectory that names its own directory by its
+/// path from the root (`COPY --from=build /src/app/cmd/cli/cli …`) is built with the root: served.
+/// One that does not (a self-contained tool built with its own directory) is not.
+#[test]
+fn found_whole_context_dockerfile_naming_its_own_path_is_served() {
+    let env = TestEnv::new();
+    env.file("cmd/server/main.go", "package main")
+        .file("cmd/cli/main.go", "package main")
+        .file("pkg/lib.go", "package pkg")
+        .file("Makefile", "cli:\n")
+        .file("tools/gen/Dockerfile", "FROM node\nWORKDIR /app\nCOPY . .\nRUN npm install\n")
+        .file("tools/gen/convert.js", "x")
+        .file("Dockerfile", "FROM golang\nCOPY cmd/server /s\n")
+        .file(
+            "cmd/cli/Dockerfile",
+            "FROM golang AS build\nCOPY . /src/app\nWORKDIR /src/app\nRUN make cli\nFROM scratch\nCOPY --from=build /src/app/cmd/cli/cli /cli\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(served, ["Dockerfile", "cmd/cli/Dockerfile"]);
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.starts_with("tools/gen/Dockerfile (found in the context) not served")),
+        "{:?}",
+        s.notes
+    );
+    for sent in sent_both(&env, Some("cmd/cli/Dockerfile")) {
+        assert!(
+            sent.contains("pkg/lib.go") && sent.contains("Makefile"),
+            "{sent:?}"
+        );
+    }
+}
+
 /// A found Dockerfile with its own `<Dockerfile>.dockerignore` never reads the context's file
 /// under BuildKit: it is not served, so its needs (the whole source tree of a dev image) do not
 /// widen the strict allowlist of the release build beside it. Asked for with -f, it is.
