@@ -362,3 +362,35 @@ fn invalid_patterns() {
     assert!(got.contains(&("DI001".into(), Some(4))), "{got:?}");
     assert!(!r.notes.is_empty());
 }
+
+/// An allowlist without its leading `*` (only `!` lines): each exception has no effect, since
+/// nothing above it excludes anything, and the file keeps out nothing. DI006, medium; a file
+/// that starts with `*` is clean.
+#[test]
+fn exceptions_with_nothing_excluded_above_them() {
+    let d = ctx(
+        &["Dockerfile", "main.go", "go.mod", "notes.txt"],
+        "# keep only the Go files\n!**/*.go\n!**/*.mod\n",
+    );
+    let r = run(d.path(), Builder::Buildkit);
+    let got = ids(&r);
+    assert!(got.contains(&("DI006".to_string(), Some(2))), "{got:?}");
+    assert!(got.contains(&("DI006".to_string(), Some(3))), "{got:?}");
+    let f = r.findings.iter().find(|f| f.rule == "DI006").unwrap();
+    assert_eq!(f.severity, "medium");
+    assert!(
+        f.message.contains("no line above it excludes anything"),
+        "{}",
+        f.message
+    );
+    let d = ctx(
+        &["Dockerfile", "main.go", "go.mod", "notes.txt"],
+        "*\n!**/*.go\n!**/*.mod\n",
+    );
+    let r = run(d.path(), Builder::Buildkit);
+    assert!(
+        !ids(&r).iter().any(|(id, _)| id == "DI006"),
+        "{:?}",
+        ids(&r)
+    );
+}

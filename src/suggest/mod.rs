@@ -1078,6 +1078,12 @@ fn emit(
         };
         for s in all {
             let dir = write::backup_dir(&root);
+            // A symlinked ignore file (`.dockerignore -> .gitignore`) is replaced by a regular
+            // file, its target left as it is: say so, or the two silently part ways.
+            let link = std::fs::symlink_metadata(&s.destination)
+                .is_ok_and(|m| m.file_type().is_symlink())
+                .then(|| std::fs::read_link(&s.destination).ok())
+                .flatten();
             let bak = write_atomic(&s.destination, s.text.as_bytes(), &s.seen, &dir, &mut || {})?;
             let bak = match (bak, &opts.named) {
                 (Some(b), Some(nc)) => Some(named::secure_backup(config, nc, b)?),
@@ -1097,6 +1103,15 @@ fn emit(
                     None => String::new(),
                 }
             );
+            if let Some(t) = link {
+                let _ = writeln!(
+                    err,
+                    "  note: {} was a symlink to {}; it is now a regular file, and {} is unchanged",
+                    output::esc(&s.destination.display().to_string()),
+                    output::esc(&t.display().to_string()),
+                    output::esc(&t.display().to_string()),
+                );
+            }
         }
     }
     Ok(crate::exit::ExitCode::Ok.code())

@@ -239,6 +239,26 @@ fn dockerfiles_only(root: &Path, p: &str) -> bool {
     })
 }
 
+/// Whether the Dockerfile at the context path `p` names its own directory by its path from the
+/// root (`COPY --from=build /src/app/cmd/cli/cli …` in `cmd/cli/Dockerfile` after
+/// `COPY . /src/app`, or a comment `-f cmd/cli/Dockerfile .`): the tree it copies holds that
+/// directory at that path, so it is built with the root, not with its own directory.
+fn names_own_dir(root: &Path, p: &str) -> bool {
+    let Some((dir, _)) = p.rsplit_once('/') else {
+        return false;
+    };
+    let Ok(text) = std::fs::read_to_string(root.join(p)) else {
+        return false;
+    };
+    let needle = format!("{dir}/");
+    text.match_indices(&needle).any(|(i, _)| {
+        text[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c == '/' || c == '=' || c == '"' || c == '\'' || c.is_whitespace())
+    })
+}
+
 /// A source that resolves to something below `dir` when `dir` is the context.
 fn exists_below(paths: &[String], dir: &str, s: &ContextSource) -> bool {
     paths
@@ -264,12 +284,50 @@ pub(crate) fn compose_main(
     let root = crate::context::absolute(&config.cwd, &config.context);
     let root = std::fs::canonicalize(&root).unwrap_or(root);
     let env = |k: &str| std::env::var(k).ok();
-    let (_, builds) = crate::compose::load(given.as_deref(), &config.cwd, &env)?;
-    Ok(builds.builds.into_iter().find_map(|b| {
-        let ctx = std::fs::canonicalize(&b.context).unwrap_or(b.context);
-        let d = b.dockerfile.filter(|d| d.as_os_str() != "-")?;
-        (ctx == root && d.is_file()).then_some(d)
-    }))
+    let (file, builds) = crate::compose::load(given.as_deref(), &config.cwd, &env)?;
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    if let Some(d) = builds.builds.iter().find_map(|b| {
+        let d = b.dockerfile.as_ref().filter(|d| d.as_os_str() != "-")?;
+        (canon(&b.context) == root && d.is_file()).then(|| d.clone())
+    }) {
+        return Ok(Some(d));
+    }
+    // No service builds this context: when some build others, name them (else the error
+    // would read as if the compose file had not been read: "open Dockerfile").
+    if builds.builds.iter().any(|b| canon(&b.context) == root) {
+        return Ok(None);
+    }
+    let mut elsewhere: Vec<(String, Vec<String>)> = Vec::new();
+    for b in &builds.builds {
+        let ctx = canon(&b.context);
+        let shown = ctx
+            .strip_prefix(canon(&config.cwd))
+            .map(|r| r.to_path_buf())
+            .unwrap_or(ctx.clone());
+        let shown = if shown.as_os_str().is_empty() {
+            ".".to_string()
+        } else {
+            shown.to_string_lossy().into_owned()
+        };
+        match elsewhere.iter_mut().find(|(c, _)| *c == shown) {
+            Some((_, services)) => services.push(b.service.clone()),
+            None => elsewhere.push((shown, vec![b.service.clone()])),
+        }
+    }
+    if elsewhere.is_empty() {
+        return Ok(None);
+    }
+    let list: Vec<String> = elsewhere
+        .iter()
+        .map(|(c, s)| format!("{c} ({})", s.join(", ")))
+        .collect();
+    Err(Error::Usage(format!(
+        "no service in {} builds the context {}, which has no Dockerfile; the services build {}: run `ctxsize suggest --compose {} DIR` with one of those",
+        file.display(),
+        root.display(),
+        list.join(", "),
+        file.display(),
+    )))
 }
 
 /// Collects the served Dockerfiles. `paths` are every context path (the full walk);
@@ -443,7 +501,16 @@ pub(crate) fn collect(
             }
             let serve = at_root
                 || if ctx_items.is_empty() {
-                    !t.sources.whole_context || dockerfiles_only(root, p)
+                    !t.sources.whole_context || dockerfiles_only(root, p) || names_own_dir(root, p)
+                } else if here == 0 {
+                    // Sources that exist nowhere yet (`COPY dist/cli/app /`, written by `make`
+                    // first), from a directory of Dockerfiles only: from there they could not
+                    // exist either, so it is built with a directory above it, like a whole-
+                    // context one there. Left unserved, the proposal would exclude them once
+                    // they exist, and that build would fail.
+                    dockerfiles_only(root, p)
+                        && !ancestors(p)
+                            .any(|d| ctx_items.iter().any(|s| exists_below(paths, d, s)))
                 } else {
                     here > 0 && own.is_none()
                 };
@@ -467,6 +534,24 @@ pub(crate) fn collect(
                         t.rel
                     )
                 });
+                continue;
+            }
+            // One with its own `<Dockerfile>.dockerignore` never reads this file under
+            // BuildKit: its needs kept here would only widen what the other builds send (a
+            // strict allowlist for a release binary growing to the whole source tree for a
+            // dev image). Served only when asked for (-f, --compose) or with --per-dockerfile.
+            let own_file = super::prove::per_file(&root.join(p));
+            if config.builder == crate::walk::Builder::Buildkit
+                && matches!(config.engine, crate::engine::Engine::Docker)
+                && !opts.per_dockerfile
+                && own_file.is_file()
+            {
+                let t = out.pop().expect("just added");
+                notes.push(format!(
+                    "{} (found in the context) not served: under BuildKit it reads its own {}, not this file; pass it with -f if the classic builder builds it with this one",
+                    t.rel,
+                    crate::explain::rel_display(root, &own_file)
+                ));
             }
         }
     } else {
