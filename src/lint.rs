@@ -960,14 +960,15 @@ fn exceptions(
             continue;
         }
         let orig = show(dockerignore::trim_space(&p.line().original));
-        // No line above it excludes anything (an allowlist without its leading `*`): what it
-        // matches is sent anyway, and the file as written keeps out nothing it names.
+        // No line of the file excludes anything (an allowlist without its leading `*`): what
+        // it matches is sent anyway, and the file keeps out nothing. (An exception above
+        // unrelated exclusions is only redundant: the checks below judge it.)
         if !set
             .patterns()
             .iter()
-            .any(|q| !q.exclusion() && q.line().line > 0 && q.line().line < p.line().line)
+            .any(|q| !q.exclusion() && q.line().line > 0)
         {
-            cx.add("DI006", "medium", Some(p.line().line), format!("`{orig}` has no effect: no line above it excludes anything, so every path it re-includes is sent anyway; an allowlist starts with a `*` line"), String::new());
+            cx.add("DI006", "medium", Some(p.line().line), format!("`{orig}` has no effect: no line of the file excludes anything, so every path it re-includes is sent anyway; an allowlist starts with a `*` line"), String::new());
             continue;
         }
         // Order: every path it matches is decided by a later exclusion.
