@@ -181,7 +181,10 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
         let we = le.min(me + WINDOW_AFTER);
         let line = &bytes[ws..we];
         if let Some((name_start, readable)) = assignment_at(line, ms - ws, me - ws, kind) {
-            if kind == FileKind::Doc && shown_example(&bytes[..ls]) {
+            if kind == FileKind::Doc
+                && (shown_example(&bytes[..ls])
+                    || hash_comment_in_fence(&bytes[..ls], &bytes[ls..le]))
+            {
                 continue;
             }
             if kind != FileKind::Doc
@@ -261,6 +264,59 @@ fn comment_line(line: &[u8]) -> bool {
     [&b"#"[..], b"//", b"/*", b"*", b"--", b"<!--", b"%", b";"]
         .iter()
         .any(|p| t.starts_with(p))
+}
+
+/// Whether a line of documentation is a `#` comment inside a fenced code block of a language
+/// whose comments start with `#` (`bash`, `yaml`, `python`, …; `before` ends at the line's
+/// start): a note or a disabled setting, as comment lines of config and code are (an annotated
+/// log pasted as comments under the command that printed it). Not in a `console` block or one
+/// without a language, where `#` is also a root prompt.
+fn hash_comment_in_fence(before: &[u8], line: &[u8]) -> bool {
+    let t = line.trim_ascii_start();
+    if !t.starts_with(b"#") || t.starts_with(b"#!") {
+        return false;
+    }
+    const HASH_LANGS: &[&str] = &[
+        "bash",
+        "sh",
+        "shell",
+        "zsh",
+        "fish",
+        "yaml",
+        "yml",
+        "toml",
+        "ini",
+        "conf",
+        "python",
+        "py",
+        "ruby",
+        "rb",
+        "dockerfile",
+        "properties",
+        "env",
+        "dotenv",
+        "makefile",
+        "make",
+    ];
+    // The info string of the fence open at the line, if one is.
+    let mut open: Option<&[u8]> = None;
+    for l in before.split(|&b| b == b'\n') {
+        let l = l.trim_ascii();
+        if l.starts_with(b"```") || l.starts_with(b"~~~") {
+            open = match open {
+                Some(_) => None,
+                None => Some(l[3..].trim_ascii()),
+            };
+        }
+    }
+    open.is_some_and(|info| {
+        let lang = info
+            .split(|&b| b.is_ascii_whitespace() || matches!(b, b'{' | b',' | b'}'))
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        HASH_LANGS.iter().any(|l| l.as_bytes() == &lang[..])
+    })
 }
 
 /// Whether documentation text before a line (`before` ends at its start) shows it as an

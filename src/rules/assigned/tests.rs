@@ -339,3 +339,27 @@ fn connection_strings_and_documentation_prose() {
     // Config is not prose: a value followed by words stays out, as before.
     assert!(lines(&format!("API_TOKEN={v} see docs\n"), FileKind::Config).is_empty());
 }
+
+#[test]
+fn hash_comments_in_fenced_blocks_of_documentation() {
+    let v = gen(41, 48);
+    // A server's log pasted as comments under the command that printed it.
+    let log = format!(
+        "```bash\ndocker run -it -p 8888:8888 image\n\n# Or copy and paste one of these URLs:\n#     http://127.0.0.1:8888/lab?token={v}\n```\n"
+    );
+    assert!(lines(&log, FileKind::Doc).is_empty());
+    let disabled = format!("```yaml\nauth:\n  # api_key: {v}\n```\n");
+    assert!(lines(&disabled, FileKind::Doc).is_empty());
+    // Not a comment, not in a block, or `#` as a root prompt: still found.
+    let set = format!("```bash\nexport API_TOKEN={v}\n```\n");
+    assert_eq!(lines(&set, FileKind::Doc), [2]);
+    let prose = format!("Intro\n\n# api_key = \"{v}\"\n");
+    assert_eq!(lines(&prose, FileKind::Doc), [3]);
+    let root = format!("```console\n# export API_TOKEN={v}\n```\n");
+    assert_eq!(lines(&root, FileKind::Doc), [2]);
+    let bare = format!("```\n# export API_TOKEN={v}\n```\n");
+    assert_eq!(lines(&bare, FileKind::Doc), [2]);
+    // After the block closes, a heading-like line is prose again.
+    let after = format!("```bash\nls\n```\n# api_key = \"{v}\"\n");
+    assert_eq!(lines(&after, FileKind::Doc), [4]);
+}
