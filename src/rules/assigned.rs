@@ -463,8 +463,11 @@ fn assignment_at(line: &[u8], ks: usize, ke: usize, file: FileKind) -> Option<(u
         Some(k) => k,
         None => operator(line, i)?,
     };
+    // `key=value` (properties, dotenv, shell, INI), where a bare value is literal from its
+    // first byte; after `key:` (YAML) some first bytes are syntax.
+    let equals = looked_up.is_none() && line[i - 1] == b'=';
     i = skip_ws(line, i);
-    let (value, quoted) = value_at(line, i, quoted_only, file == FileKind::Doc)?;
+    let (value, quoted) = value_at(line, i, quoted_only, file == FileKind::Doc, equals)?;
     if !quoted && quoted_only {
         return None;
     }
@@ -876,7 +879,13 @@ fn segment_value(line: &[u8], ns: usize, ne: usize) -> Option<&[u8]> {
 /// The value at `i`: a quoted literal, or (unless `quoted_only`) a bare word ending the line.
 /// In documentation (`prose`) a bare value may close an inline code span (`` `KEY=…` ``) or be
 /// followed by more prose when it is long (20 characters or more).
-fn value_at(line: &[u8], mut i: usize, quoted_only: bool, prose: bool) -> Option<(&[u8], bool)> {
+fn value_at(
+    line: &[u8],
+    mut i: usize,
+    quoted_only: bool,
+    prose: bool,
+    equals: bool,
+) -> Option<(&[u8], bool)> {
     let at = |k: usize| line.get(k).copied();
     if matches!(at(i), Some(b'r' | b'b' | b'u' | b'R' | b'B' | b'U' | b'@'))
         && matches!(at(i + 1), Some(b'"' | b'\''))
@@ -906,7 +915,22 @@ fn value_at(line: &[u8], mut i: usize, quoted_only: bool, prose: bool) -> Option
             Some((&line[body..k], true))
         }
         _ if quoted_only => None,
-        b if b.is_ascii_alphanumeric() => {
+        // A bare word starts with a letter or a digit, or with a symbol a generated password
+        // may start with (`_hZj…`, `+g7P…`, `-A#W…`): not `--` (a flag). After `=` any symbol
+        // may (`!M%i…`, `%iYl…`, `*M8r…`), as it is literal there; after `:` (YAML) `!`, `*`,
+        // `&`, `%`, `#` and `@` are a tag, an alias, an anchor, a directive, a comment or
+        // reserved. Never `$`, `<`, `{`, `[` or `(` (a reference, a template or a structure).
+        b if b.is_ascii_alphanumeric()
+            || matches!(b, b'_' | b'+')
+            || (matches!(b, b'-' | b'.')
+                && at(i + 1).is_some_and(|c| c.is_ascii_alphanumeric()))
+            || (equals
+                && matches!(
+                    b,
+                    b'!' | b'*' | b'%' | b'#' | b'@' | b'&' | b'^' | b'~' | b'?'
+                )
+                && at(i + 1).is_some_and(|c| c.is_ascii_graphic() && c != b'=')) =>
+        {
             let mut k = i;
             while k < line.len() && !line[k].is_ascii_whitespace() {
                 k += 1;
