@@ -409,6 +409,17 @@ fn generated_passwords_with_symbols_and_long_case_runs() {
     ] {
         assert!(lines(no, FileKind::Config).is_empty(), "{no}");
     }
+    // A Django key whose symbols happen to make `%(`; a named format directive is a template.
+    let django = unshift("zb-=oohp-z=gj=@u1ermsc#)r_%(=)j0@00qod-i-p+_5!tn0s");
+    assert_eq!(
+        lines(&format!("SECRET_KEY = '{django}'"), FileKind::Code),
+        [1]
+    );
+    assert!(lines(
+        &format!("SECRET_KEY = '%(k1)s{}'", &v[..20]),
+        FileKind::Code
+    )
+    .is_empty());
     // A hex token with long runs of digits.
     let hex = unshift("gb5e1726ddc861609bd598760691690ef6g08026");
     assert_eq!(

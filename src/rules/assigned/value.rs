@@ -155,7 +155,7 @@ pub(super) fn random_literal(v: &[u8], kind: Kind, code: bool) -> bool {
     if v.starts_with(b"$")
         || v.iter()
             .any(|b| matches!(b, b'{' | b'}' | b'<' | b'>' | b'\\'))
-        || memchr::memmem::find(v, b"%(").is_some()
+        || named_format(v)
         || memchr::memmem::find(v, b"://").is_some()
         || v.starts_with(b"/")
         || v.starts_with(b"./")
@@ -230,6 +230,18 @@ pub(super) fn random_literal(v: &[u8], kind: Kind, code: bool) -> bool {
         3.3
     };
     entropy(v) >= threshold
+}
+
+/// Whether the value holds a named format directive, `%(name)s`: not any `%(` (Django's
+/// generated keys draw from `%`, `(` and `)` among their symbols).
+fn named_format(v: &[u8]) -> bool {
+    memchr::memmem::find_iter(v, b"%(").any(|k| {
+        let name = v[k + 2..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        name > 0 && v.get(k + 2 + name) == Some(&b')')
+    })
 }
 
 /// Shannon entropy in bits per byte.
