@@ -181,7 +181,10 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
         let we = le.min(me + WINDOW_AFTER);
         let line = &bytes[ws..we];
         if let Some((name_start, readable)) = assignment_at(line, ms - ws, me - ws, kind) {
-            if kind == FileKind::Doc && shown_example(&bytes[..ls]) {
+            if kind == FileKind::Doc
+                && (shown_example(&bytes[..ls])
+                    || hash_comment_in_fence(&bytes[..ls], &bytes[ls..le]))
+            {
                 continue;
             }
             if kind != FileKind::Doc
@@ -261,6 +264,59 @@ fn comment_line(line: &[u8]) -> bool {
     [&b"#"[..], b"//", b"/*", b"*", b"--", b"<!--", b"%", b";"]
         .iter()
         .any(|p| t.starts_with(p))
+}
+
+/// Whether a line of documentation is a `#` comment inside a fenced code block of a language
+/// whose comments start with `#` (`bash`, `yaml`, `python`, …; `before` ends at the line's
+/// start): a note or a disabled setting, as comment lines of config and code are (an annotated
+/// log pasted as comments under the command that printed it). Not in a `console` block or one
+/// without a language, where `#` is also a root prompt.
+fn hash_comment_in_fence(before: &[u8], line: &[u8]) -> bool {
+    let t = line.trim_ascii_start();
+    if !t.starts_with(b"#") || t.starts_with(b"#!") {
+        return false;
+    }
+    const HASH_LANGS: &[&str] = &[
+        "bash",
+        "sh",
+        "shell",
+        "zsh",
+        "fish",
+        "yaml",
+        "yml",
+        "toml",
+        "ini",
+        "conf",
+        "python",
+        "py",
+        "ruby",
+        "rb",
+        "dockerfile",
+        "properties",
+        "env",
+        "dotenv",
+        "makefile",
+        "make",
+    ];
+    // The info string of the fence open at the line, if one is.
+    let mut open: Option<&[u8]> = None;
+    for l in before.split(|&b| b == b'\n') {
+        let l = l.trim_ascii();
+        if l.starts_with(b"```") || l.starts_with(b"~~~") {
+            open = match open {
+                Some(_) => None,
+                None => Some(l[3..].trim_ascii()),
+            };
+        }
+    }
+    open.is_some_and(|info| {
+        let lang = info
+            .split(|&b| b.is_ascii_whitespace() || matches!(b, b'{' | b',' | b'}'))
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        HASH_LANGS.iter().any(|l| l.as_bytes() == &lang[..])
+    })
 }
 
 /// Whether documentation text before a line (`before` ends at its start) shows it as an
@@ -407,8 +463,11 @@ fn assignment_at(line: &[u8], ks: usize, ke: usize, file: FileKind) -> Option<(u
         Some(k) => k,
         None => operator(line, i)?,
     };
+    // `key=value` (properties, dotenv, shell, INI), where a bare value is literal from its
+    // first byte; after `key:` (YAML) some first bytes are syntax.
+    let equals = looked_up.is_none() && line[i - 1] == b'=';
     i = skip_ws(line, i);
-    let (value, quoted) = value_at(line, i, quoted_only, file == FileKind::Doc)?;
+    let (value, quoted) = value_at(line, i, quoted_only, file == FileKind::Doc, equals)?;
     if !quoted && quoted_only {
         return None;
     }
@@ -820,7 +879,13 @@ fn segment_value(line: &[u8], ns: usize, ne: usize) -> Option<&[u8]> {
 /// The value at `i`: a quoted literal, or (unless `quoted_only`) a bare word ending the line.
 /// In documentation (`prose`) a bare value may close an inline code span (`` `KEY=…` ``) or be
 /// followed by more prose when it is long (20 characters or more).
-fn value_at(line: &[u8], mut i: usize, quoted_only: bool, prose: bool) -> Option<(&[u8], bool)> {
+fn value_at(
+    line: &[u8],
+    mut i: usize,
+    quoted_only: bool,
+    prose: bool,
+    equals: bool,
+) -> Option<(&[u8], bool)> {
     let at = |k: usize| line.get(k).copied();
     if matches!(at(i), Some(b'r' | b'b' | b'u' | b'R' | b'B' | b'U' | b'@'))
         && matches!(at(i + 1), Some(b'"' | b'\''))
@@ -850,7 +915,22 @@ fn value_at(line: &[u8], mut i: usize, quoted_only: bool, prose: bool) -> Option
             Some((&line[body..k], true))
         }
         _ if quoted_only => None,
-        b if b.is_ascii_alphanumeric() => {
+        // A bare word starts with a letter or a digit, or with a symbol a generated password
+        // may start with (`_hZj…`, `+g7P…`, `-A#W…`): not `--` (a flag). After `=` any symbol
+        // may (`!M%i…`, `%iYl…`, `*M8r…`), as it is literal there; after `:` (YAML) `!`, `*`,
+        // `&`, `%`, `#` and `@` are a tag, an alias, an anchor, a directive, a comment or
+        // reserved. Never `$`, `<`, `{`, `[` or `(` (a reference, a template or a structure).
+        b if b.is_ascii_alphanumeric()
+            || matches!(b, b'_' | b'+')
+            || (matches!(b, b'-' | b'.')
+                && at(i + 1).is_some_and(|c| c.is_ascii_alphanumeric()))
+            || (equals
+                && matches!(
+                    b,
+                    b'!' | b'*' | b'%' | b'#' | b'@' | b'&' | b'^' | b'~' | b'?'
+                )
+                && at(i + 1).is_some_and(|c| c.is_ascii_graphic() && c != b'=')) =>
+        {
             let mut k = i;
             while k < line.len() && !line[k].is_ascii_whitespace() {
                 k += 1;

@@ -19,7 +19,7 @@ fn re(s: &str) -> Regex {
 /// `integration`, `__tests__`, `spec`, `specs`, `e2e` or `__mocks__`, a .NET test project
 /// (`Api.Tests`, `App.UnitTests`), or a
 /// file named like a test or its fixtures (`*_test.go`, `test_*.py`, `*.test.ts`, `*.spec.js`,
-/// `*Test.java`, `*_fixtures.go`, …).
+/// `*Test.java`, `*_fixtures.go`, …) or the test environment's dotenv file (`.env.testing`).
 /// Keys found there are usually fake: graded lower and labelled as test fixtures.
 pub(crate) fn is_test_path(path: &[u8]) -> bool {
     let mut comps = path.split(|&b| b == b'/').peekable();
@@ -100,6 +100,17 @@ pub(crate) fn is_example_file(path: &[u8]) -> bool {
 }
 
 fn test_file_name(name: &[u8], low: &[u8]) -> bool {
+    // The dotenv file of the test environment (`.env.test`, Laravel's `.env.testing`,
+    // `.env.unit-tests`, `.env.testing-ci`): values for a test run, by the frameworks'
+    // convention.
+    if let Some(rest) = low.strip_prefix(b".env.") {
+        if rest
+            .split(|&b| matches!(b, b'.' | b'-' | b'_'))
+            .any(|w| matches!(w, b"test" | b"tests" | b"testing"))
+        {
+            return true;
+        }
+    }
     let stem = match low.iter().rposition(|&b| b == b'.') {
         Some(d) if d > 0 => &low[..d],
         _ => low,
@@ -658,6 +669,12 @@ mod tests {
             "spec/support/user_fixture.rb",
             "API.Tests/Services/Test Data/a.zip",
             "src/App.UnitTests/keys/a.pem",
+            ".env.test",
+            ".env.testing",
+            "app/.env.tests",
+            ".env.unit-tests",
+            ".env.testing-ci",
+            ".env.test.local",
         ] {
             assert!(is_test_path(p.as_bytes()), "{p}");
         }
@@ -674,6 +691,10 @@ mod tests {
             "contests/a.md",
             "src/App.Contests/a.cs",
             ".tests/a",
+            ".env",
+            ".env.production",
+            ".env.contest",
+            ".env.latest",
         ] {
             assert!(!is_test_path(p.as_bytes()), "{p}");
             assert!(!is_example_path(p.as_bytes()), "{p}");

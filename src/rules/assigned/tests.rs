@@ -339,3 +339,126 @@ fn connection_strings_and_documentation_prose() {
     // Config is not prose: a value followed by words stays out, as before.
     assert!(lines(&format!("API_TOKEN={v} see docs\n"), FileKind::Config).is_empty());
 }
+
+/// Text shifted one letter back (`b` → `a`), so that no generated-looking value is written out
+/// in this file (it is in the repository's own build context).
+fn unshift(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'b'..='z' | 'B'..='Z' => char::from(c as u8 - 1),
+            _ => c,
+        })
+        .collect()
+}
+
+#[test]
+fn generated_passwords_with_symbols_and_long_case_runs() {
+    // Generated passwords whose letters happen to read as camel case between symbols no name
+    // has (`*`, `!`, `#`), and bare values starting with a symbol; found in settings, config
+    // and shell alike.
+    let runs = unshift("#9AxicRXNouym*0!q9");
+    let one_digit = unshift("tRSdeMJRYYTPs*0wqs");
+    for ok in [
+        format!("password = \"{runs}\""),
+        format!("DB_PASSWORD='{one_digit}'"),
+        format!("password: {}", unshift("-A#XMP*J%d3uXhgCYL")),
+        format!("  - POSTGRES_PASSWORD={}", unshift("!N%j9b!IYcMrdY#w8C")),
+        format!(
+            "spring.datasource.password={}",
+            unshift("+h7QoCoP#DMZOJ%CwZ")
+        ),
+        format!("POSTGRES_PASSWORD: {}", unshift("_iAkf0_8xIdH_7Jt6B")),
+        format!("db.password={}", unshift("%jZmA*NZJU8h9d2NPuKj")),
+        format!("db.password = {}", unshift("#9Vv4i-RIhe9ud")),
+        format!("db_password: {}", unshift(".XF-to1YDcP0YCr3xp")),
+        format!("DB_PASSWORD='{}'", unshift("ORs9WI_HnvP%TX")),
+    ] {
+        assert_eq!(lines(&ok, FileKind::Settings), [1], "{ok}");
+        assert_eq!(lines(&ok, FileKind::Config), [1], "{ok}");
+    }
+    // A YAML alias or anchor, a flag, a tag, a comment: not a value.
+    let v = gen(31, 24);
+    for no in [
+        format!("api_key: *{v}"),
+        format!("api_key: &{v}"),
+        format!("api_key: --{v}"),
+        format!("api_key: !!{v}"),
+        format!("api_key: # {v}"),
+        format!("api_key: %{v}"),
+        format!("api_key = # {v}"),
+        format!("api_key = ${v}"),
+        format!("api_key = \"{}%s\"", &v[..20]),
+    ] {
+        assert!(lines(&no, FileKind::Settings).is_empty(), "{no}");
+    }
+    // Random case reads as camel case only by its humps: its words are one or two letters.
+    for ok in [
+        format!("api_key: {}", unshift("4ADOoHnTeoNzvxRzYdSagl")),
+        format!("DB_PASSWORD='{}'", unshift("DASBoYPfkaTUg2")),
+    ] {
+        assert_eq!(lines(&ok, FileKind::Config), [1], "{ok}");
+    }
+    // Names with separators, acronyms and short words stay names.
+    for no in [
+        "token = \"com.example.app.Service1\"",
+        "token = \"my-service_v2:AccessToken\"",
+        "api_key = \"XMLHttpRequestHandler2\"",
+        "api_key = \"UIViewControllerDelegate10\"",
+        "api_key = \"getXAxisValueForID2\"",
+        "secret: \"whsec_not!base64\"",
+    ] {
+        assert!(lines(no, FileKind::Config).is_empty(), "{no}");
+    }
+    // A Django key whose symbols happen to make `%(`; a named format directive is a template.
+    let django = unshift("zb-=oohp-z=gj=@u1ermsc#)r_%(=)j0@00qod-i-p+_5!tn0s");
+    assert_eq!(
+        lines(&format!("SECRET_KEY = '{django}'"), FileKind::Code),
+        [1]
+    );
+    assert!(lines(
+        &format!("SECRET_KEY = '%(k1)s{}'", &v[..20]),
+        FileKind::Code
+    )
+    .is_empty());
+    // A hex token with long runs of digits.
+    let hex = unshift("gb5e1726ddc861609bd598760691690ef6g08026");
+    assert_eq!(
+        lines(&format!("API_TOKEN = \"{hex}\""), FileKind::Code),
+        [1]
+    );
+    // `sha` starts a hash only when an algorithm's digits or a separator follow.
+    let sha = format!("{}{}", unshift("TIb"), gen(37, 29));
+    assert_eq!(
+        lines(&format!("api_key = \"{sha}\""), FileKind::Config),
+        [1]
+    );
+    assert!(!random_literal(
+        format!("sha1${}", gen(37, 29)).as_bytes(),
+        Kind::Key,
+        false
+    ));
+}
+
+#[test]
+fn hash_comments_in_fenced_blocks_of_documentation() {
+    let v = gen(41, 48);
+    // A server's log pasted as comments under the command that printed it.
+    let log = format!(
+        "```bash\ndocker run -it -p 8888:8888 image\n\n# Or copy and paste one of these URLs:\n#     http://127.0.0.1:8888/lab?token={v}\n```\n"
+    );
+    assert!(lines(&log, FileKind::Doc).is_empty());
+    let disabled = format!("```yaml\nauth:\n  # api_key: {v}\n```\n");
+    assert!(lines(&disabled, FileKind::Doc).is_empty());
+    // Not a comment, not in a block, or `#` as a root prompt: still found.
+    let set = format!("```bash\nexport API_TOKEN={v}\n```\n");
+    assert_eq!(lines(&set, FileKind::Doc), [2]);
+    let prose = format!("Intro\n\n# api_key = \"{v}\"\n");
+    assert_eq!(lines(&prose, FileKind::Doc), [3]);
+    let root = format!("```console\n# export API_TOKEN={v}\n```\n");
+    assert_eq!(lines(&root, FileKind::Doc), [2]);
+    let bare = format!("```\n# export API_TOKEN={v}\n```\n");
+    assert_eq!(lines(&bare, FileKind::Doc), [2]);
+    // After the block closes, a heading-like line is prose again.
+    let after = format!("```bash\nls\n```\n# api_key = \"{v}\"\n");
+    assert_eq!(lines(&after, FileKind::Doc), [4]);
+}

@@ -155,7 +155,7 @@ pub(super) fn random_literal(v: &[u8], kind: Kind, code: bool) -> bool {
     if v.starts_with(b"$")
         || v.iter()
             .any(|b| matches!(b, b'{' | b'}' | b'<' | b'>' | b'\\'))
-        || memchr::memmem::find(v, b"%(").is_some()
+        || named_format(v)
         || memchr::memmem::find(v, b"://").is_some()
         || v.starts_with(b"/")
         || v.starts_with(b"./")
@@ -214,10 +214,14 @@ pub(super) fn random_literal(v: &[u8], kind: Kind, code: bool) -> bool {
         _ => 3,
     };
     let changes = v.windows(2).filter(|w| class(w[0]) != class(w[1])).count();
-    if changes * 10 < (v.len() - 1) * 3 {
+    let hex = v.iter().all(u8::is_ascii_hexdigit);
+    // Random hex is 10 digits to 6 letters, so it changes class less often: a 40-character token
+    // with runs of digits (`…b861609ac598760691690de…`) may change at 28% of its positions; no
+    // name is written in hex letters alone.
+    let min_share = if hex && v.len() >= 32 { 2 } else { 3 };
+    if changes * 10 < (v.len() - 1) * min_share {
         return false;
     }
-    let hex = v.iter().all(u8::is_ascii_hexdigit);
     let threshold = if hex {
         2.9
     } else if v.len() < 16 {
@@ -226,6 +230,18 @@ pub(super) fn random_literal(v: &[u8], kind: Kind, code: bool) -> bool {
         3.3
     };
     entropy(v) >= threshold
+}
+
+/// Whether the value holds a named format directive, `%(name)s`: not any `%(` (Django's
+/// generated keys draw from `%`, `(` and `)` among their symbols).
+fn named_format(v: &[u8]) -> bool {
+    memchr::memmem::find_iter(v, b"%(").any(|k| {
+        let name = v[k + 2..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        name > 0 && v.get(k + 2 + name) == Some(&b')')
+    })
 }
 
 /// Shannon entropy in bits per byte.
@@ -261,7 +277,7 @@ fn placeholder_words(v: &[u8]) -> bool {
         })
         .collect();
     const IN_LOWER: &[&str] = &[
-        "xxx", "***", "...", "1234", "abcd", "0000", "qwerty", "asdf", "%s",
+        "xxx", "***", "...", "1234", "abcd", "0000", "qwerty", "asdf",
     ];
     const IN_PLAIN: &[&str] = &[
         "secret",
@@ -285,17 +301,28 @@ fn placeholder_words(v: &[u8]) -> bool {
         "hello",
         "master",
     ];
-    IN_LOWER
-        .iter()
-        .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
+    // A format directive is `%s`, not `%S` (`…O%SW`: a generated password).
+    memchr::memmem::find(v, b"%s").is_some()
+        || IN_LOWER
+            .iter()
+            .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
         || IN_PLAIN
             .iter()
             .chain(STAND_IN_WORDS)
             .any(|w| memchr::memmem::find(&plain, w.as_bytes()).is_some())
-        || low.starts_with(b"sha")
+        || hash_prefix(&low)
         || low.starts_with(b"pbkdf2")
         || low.starts_with(b"bcrypt")
         || low.starts_with(b"argon2")
+}
+
+/// Whether a lower-cased value starts like a hash written with its algorithm (`sha256:…`,
+/// `sha512-…`, `sha1$…`): `sha` then a digit or a separator, not any value whose first letters
+/// happen to be `sha` (`SHaYJd8o…`, one generated key in 17,000 or so).
+fn hash_prefix(low: &[u8]) -> bool {
+    low.strip_prefix(b"sha")
+        .and_then(|r| r.first())
+        .is_some_and(|&b| b.is_ascii_digit() || matches!(b, b'-' | b':' | b'_' | b'$'))
 }
 
 /// Whether the value is base64 (or a JWT whose payload is) of readable text that is a
@@ -380,6 +407,21 @@ fn identifier_like(v: &[u8]) -> bool {
     if v.iter().filter(|b| !b.is_ascii_alphanumeric()).count() * 5 > v.len() {
         return false;
     }
+    // Nor are letters of both cases between symbols no name is written with (`sQRcdLIQ…*0vpr`,
+    // `#9Zwh…*0!p9`: a generated password): names join their words with `_`, `-`, `.`, `:`,
+    // `/`, `@` or `$`. (Small words around one, `whsec_not!base64`, are a label.)
+    let odd_symbol = |b: &u8| {
+        matches!(
+            b,
+            b'!' | b'*' | b'#' | b'%' | b'^' | b'&' | b'~' | b'+' | b'=' | b'?'
+        )
+    };
+    if v.iter().any(u8::is_ascii_uppercase)
+        && v.iter().any(u8::is_ascii_lowercase)
+        && v.iter().any(odd_symbol)
+    {
+        return false;
+    }
     v.split(|b| !b.is_ascii_alphanumeric())
         .filter(|s| !s.is_empty())
         .all(|s| {
@@ -400,8 +442,18 @@ fn camel_words(s: &[u8]) -> bool {
         .windows(2)
         .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
         .count();
-    // One hump per word of three or more letters.
-    ups * 3 <= s.len()
+    // An acronym before a word (`HTTPResponse`, `IOError`) starts one more word.
+    let acronyms = s
+        .windows(3)
+        .filter(|w| {
+            w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase() && w[2].is_ascii_lowercase()
+        })
+        .count();
+    let words = 1 + ups + acronyms;
+    // One hump per word of three or more letters, and, over three words or more, words of three
+    // letters or more on average: random case (`ZCNnGmSdnMyuwQyXc…`) makes many words of one
+    // or two.
+    ups * 3 <= s.len() && (words < 3 || s.len() >= 3 * words)
 }
 
 /// An ascending run of five (`abcde`, `12345`) in the letters or in the digits.
