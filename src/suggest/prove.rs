@@ -34,12 +34,7 @@ pub(crate) struct Check {
     pub before_transfer: Option<(u64, u64)>,
 }
 
-/// `<dir>/<name>.dockerignore` beside a Dockerfile.
-pub(crate) fn per_file(dockerfile: &Path) -> PathBuf {
-    let mut n = dockerfile.file_name().unwrap_or_default().to_os_string();
-    n.push(".dockerignore");
-    dockerfile.with_file_name(n)
-}
+pub(crate) use super::targets::per_file;
 
 fn same(a: &Path, b: &Path) -> bool {
     a == b

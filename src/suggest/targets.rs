@@ -239,6 +239,14 @@ fn dockerfiles_only(root: &Path, p: &str) -> bool {
     })
 }
 
+/// `<dir>/<name>.dockerignore` beside a Dockerfile: the file BuildKit reads for it instead of
+/// the context's.
+pub(crate) fn per_file(dockerfile: &Path) -> PathBuf {
+    let mut n = dockerfile.file_name().unwrap_or_default().to_os_string();
+    n.push(".dockerignore");
+    dockerfile.with_file_name(n)
+}
+
 /// Whether the Dockerfile at the context path `p` names its own directory by its path from the
 /// root (`COPY --from=build /src/app/cmd/cli/cli …` in `cmd/cli/Dockerfile` after
 /// `COPY . /src/app`, or a comment `-f cmd/cli/Dockerfile .`): the tree it copies holds that
@@ -540,7 +548,7 @@ pub(crate) fn collect(
             // BuildKit: its needs kept here would only widen what the other builds send (a
             // strict allowlist for a release binary growing to the whole source tree for a
             // dev image). Served only when asked for (-f, --compose) or with --per-dockerfile.
-            let own_file = super::prove::per_file(&root.join(p));
+            let own_file = per_file(&root.join(p));
             if config.builder == crate::walk::Builder::Buildkit
                 && matches!(config.engine, crate::engine::Engine::Docker)
                 && !opts.per_dockerfile
