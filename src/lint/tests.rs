@@ -149,6 +149,15 @@ fn a_vendored_packages_ignore_file_is_info() {
     assert!(!notes.iter().any(|n| n.contains("vendor/")), "{notes:?}");
 }
 
+/// The DI010 finding of `path`: (severity, message).
+fn di010(r: &LintReport, path: &str) -> (String, String) {
+    r.findings
+        .iter()
+        .find(|f| f.rule == "DI010" && f.path == path)
+        .map(|f| (f.severity.clone(), f.message.clone()))
+        .unwrap_or_else(|| panic!("{path}: {:?}", r.findings))
+}
+
 /// A nested ignore file is graded by what its author loses: medium when its patterns, read
 /// from its directory, would keep out files this build sends (the message counts them);
 /// info when they keep out nothing (only comments, `target` that is not there, what the
@@ -179,13 +188,7 @@ fn a_stale_nested_ignore_file_is_graded_by_what_it_loses() {
         "services:\n  web:\n    build:\n      context: ./web\n      dockerfile: ../Dockerfile\n",
     );
     let r = run(d.path(), Builder::Buildkit);
-    let get = |p: &str| {
-        r.findings
-            .iter()
-            .find(|f| f.rule == "DI010" && f.path == p)
-            .map(|f| (f.severity.clone(), f.message.clone()))
-            .unwrap_or_else(|| panic!("{p}: {:?}", r.findings))
-    };
+    let get = |p: &str| di010(&r, p);
     let (sev, msg) = get("tools/.dockerignore");
     assert_eq!(sev, "info", "{msg}");
     assert!(msg.contains("nothing is lost"), "{msg}");
@@ -227,13 +230,7 @@ fn a_stale_nested_allowlist_is_info() {
     w("web/.dockerignore", "*.log\n");
     for b in [Builder::Buildkit, Builder::Classic] {
         let r = run(d.path(), b);
-        let get = |p: &str| {
-            r.findings
-                .iter()
-                .find(|f| f.rule == "DI010" && f.path == p)
-                .map(|f| (f.severity.clone(), f.message.clone()))
-                .unwrap_or_else(|| panic!("{p}: {:?}", r.findings))
-        };
+        let get = |p: &str| di010(&r, p);
         let (sev, msg) = get("svc/.dockerignore");
         assert_eq!(sev, "info", "{msg}");
         assert!(msg.contains("allowlist"), "{msg}");
