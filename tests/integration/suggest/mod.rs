@@ -13,6 +13,7 @@ use ctxsize::Builder;
 use super::util::{skip, text, TestEnv};
 
 mod daemon;
+mod discovery;
 mod sound;
 
 use daemon::run_docker_classic;

@@ -1,0 +1,157 @@
+//! Issue 16, a sound suggest: which of the Dockerfiles found in the context the proposal
+//! serves (built with the root, or with a directory of their own), so that a suggestion for
+//! one build does not break another that shares the ignore file.
+
+use super::sound::{opts, sent_both, suggest_and_write};
+use super::*;
+
+/// A found Dockerfile in a directory of Dockerfiles only whose sources do not exist yet (a
+/// binary `make` writes first) is built with the root, like the one passed with -f beside it:
+/// served, so its artifact is kept and its build does not fail once the artifact exists.
+#[test]
+fn found_dockerfile_beside_others_with_sources_not_built_yet_is_served() {
+    let env = TestEnv::new();
+    env.file(
+        "docker/Dockerfile.server",
+        "FROM scratch\nCOPY dist/server/app /\n",
+    )
+    .file(
+        "docker/Dockerfile.cli",
+        "FROM scratch\nCOPY dist/cli/cli /\n",
+    )
+    .file("src/main.go", "package main")
+    .file("Makefile", "all:\n");
+    let s = suggest_and_write(&env, Some("docker/Dockerfile.server"), &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        served,
+        ["docker/Dockerfile.server", "docker/Dockerfile.cli"]
+    );
+    // The artifacts appear (`make`): both builds get theirs, and nothing else.
+    env.file("dist/server/app", "s").file("dist/cli/cli", "c");
+    for df in ["docker/Dockerfile.server", "docker/Dockerfile.cli"] {
+        for sent in sent_both(&env, Some(df)) {
+            assert!(
+                sent.contains("dist/server/app")
+                    && sent.contains("dist/cli/cli")
+                    && !sent.contains("src/main.go"),
+                "{df}: {sent:?}"
+            );
+        }
+    }
+}
+
+/// A found `COPY . /src/app` Dockerfile in a subdirectory that names its own directory by its
+/// path from the root (`COPY --from=build /src/app/cmd/cli/cli …`) is built with the root: served.
+/// One that does not (a self-contained tool built with its own directory) is not.
+#[test]
+fn found_whole_context_dockerfile_naming_its_own_path_is_served() {
+    let env = TestEnv::new();
+    env.file("cmd/server/main.go", "package main")
+        .file("cmd/cli/main.go", "package main")
+        .file("pkg/lib.go", "package pkg")
+        .file("Makefile", "cli:\n")
+        .file("tools/gen/Dockerfile", "FROM node\nWORKDIR /app\nCOPY . .\nRUN npm install\n")
+        .file("tools/gen/convert.js", "x")
+        .file("Dockerfile", "FROM golang\nCOPY cmd/server /s\n")
+        .file(
+            "cmd/cli/Dockerfile",
+            "FROM golang AS build\nCOPY . /src/app\nWORKDIR /src/app\nRUN make cli\nFROM scratch\nCOPY --from=build /src/app/cmd/cli/cli /cli\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(served, ["Dockerfile", "cmd/cli/Dockerfile"]);
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.starts_with("tools/gen/Dockerfile (found in the context) not served")),
+        "{:?}",
+        s.notes
+    );
+    for sent in sent_both(&env, Some("cmd/cli/Dockerfile")) {
+        assert!(
+            sent.contains("pkg/lib.go") && sent.contains("Makefile"),
+            "{sent:?}"
+        );
+    }
+}
+
+/// A found Dockerfile with its own `<Dockerfile>.dockerignore` never reads the context's file
+/// under BuildKit: it is not served, so its needs (the whole source tree of a dev image) do not
+/// widen the strict allowlist of the release build beside it. Asked for with -f, it is.
+#[test]
+fn found_dockerfile_with_its_own_ignore_file_is_not_served() {
+    let env = TestEnv::new();
+    env.file("app-linux-amd64/app", "bin")
+        .file("LICENSE", "l")
+        .file("src/main.go", "package main")
+        .file("go.mod", "module x")
+        .file(
+            "Dockerfile",
+            "FROM scratch\nCOPY app-linux-amd64/app LICENSE /\n",
+        )
+        .file("Dockerfile.dev", "FROM golang\nCOPY go.mod ./\nCOPY . .\n")
+        .file("Dockerfile.dev.dockerignore", "*.md\n")
+        .file(".dockerignore", "*\n!app-linux-*\n!LICENSE\n");
+    let s = suggest_and_write(&env, None, &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(served, ["Dockerfile"]);
+    assert!(
+        s.notes.iter().any(
+            |n| n.contains("Dockerfile.dev (found in the context) not served")
+                && n.contains("Dockerfile.dev.dockerignore")
+        ),
+        "{:?}",
+        s.notes
+    );
+    for sent in sent_both(&env, None) {
+        assert!(
+            sent.contains("app-linux-amd64/app") && !sent.contains("src/main.go"),
+            "{sent:?}"
+        );
+    }
+    // Named with -f, it is served (checked under the classic builder, which reads this file).
+    let s = suggest(
+        &env.config(Builder::Buildkit, None),
+        &SuggestOptions {
+            dockerfiles: vec!["Dockerfile".into(), "Dockerfile.dev".into()],
+            ..opts()
+        },
+    )
+    .expect("suggest");
+    assert!(s.served.iter().any(|(p, _)| p == "Dockerfile.dev"));
+}
+
+/// `--compose` run where no service builds (no root Dockerfile; the services build their own
+/// directories): the error names the contexts the services do build, instead of "open
+/// Dockerfile", which reads as if the compose file had not been read.
+#[test]
+fn compose_with_no_service_building_the_context_names_theirs() {
+    let env = TestEnv::new();
+    env.file("grafana/Dockerfile", "FROM g\nCOPY grafana.ini /g/\n")
+        .file("grafana/grafana.ini", "g")
+        .file("prom/Dockerfile", "FROM p\nCOPY prom.yml /p/\n")
+        .file("prom/prom.yml", "p")
+        .file(
+            "compose.yaml",
+            "services:\n  dash:\n    build: ./grafana\n  metrics:\n    build: ./prom\n  db:\n    image: postgres\n",
+        );
+    let o = SuggestOptions {
+        compose: Some(None),
+        ..SuggestOptions::default()
+    };
+    let e = suggest(&env.config(Builder::Buildkit, None), &o)
+        .expect_err("no service builds the root: an error")
+        .to_string();
+    assert!(
+        e.contains("grafana (dash)")
+            && e.contains("prom (metrics)")
+            && !e.contains("open Dockerfile"),
+        "{e}"
+    );
+    // Run on a service's directory, it serves that service.
+    let mut c = env.config(Builder::Buildkit, None);
+    c.context = env.path("grafana");
+    let s = suggest(&c, &o).expect("suggest on the service's context");
+    assert_eq!(s.served[0].1, "default, compose service dash");
+}
