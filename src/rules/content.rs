@@ -515,7 +515,7 @@ fn strong_url_password(user: &[u8], pw: &[u8]) -> bool {
     let plain = spelt_out(pw);
     if ["password", "passwd", "secret"]
         .iter()
-        .any(|p| memchr::memmem::find(&plain, p.as_bytes()).is_some())
+        .any(|p| reads_as(&plain, p.as_bytes()))
     {
         return false;
     }
@@ -541,7 +541,7 @@ fn strong_url_password(user: &[u8], pw: &[u8]) -> bool {
 
 /// A URL password's letters as read: percent-encoding decoded, the usual look-alike digits and
 /// symbols read as letters (`@`, `4` as a, `$`, `5` as s, `0` as o, `3` as e, `1` as i, `7` as
-/// t), other symbols dropped, lower case: `P%40ss%23w0rd` reads `password`.
+/// t), other symbols as `?` (see [`reads_as`]), lower case: `P%40ss%23w0rd` reads `pass?word`.
 fn spelt_out(pw: &[u8]) -> Vec<u8> {
     let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
     let mut decoded = Vec::with_capacity(pw.len());
@@ -572,9 +572,33 @@ fn spelt_out(pw: &[u8]) -> Vec<u8> {
             b'1' => Some(b'i'),
             b'7' => Some(b't'),
             c if c.is_ascii_alphabetic() => Some(c),
-            _ => None,
+            c if c.is_ascii_digit() => None,
+            _ => Some(b'?'),
         })
         .collect()
+}
+
+/// Whether `word` occurs in a [`spelt_out`] reading, each `?` (a symbol) either left out
+/// (`pass?word`, `p@ss#word` encoded) or standing for one letter (`p?ssword`, the `p=ssword` a
+/// how-to percent-encodes as `p%3Dssword`).
+fn reads_as(plain: &[u8], word: &[u8]) -> bool {
+    // The prefixes of `word` matched so far, as bits (`word` is a short literal); one pass.
+    let done = 1u32 << word.len();
+    let mut reached = 0u32;
+    for &c in plain {
+        let from = reached | 1;
+        let mut next = if c == b'?' { from } else { 0 };
+        for (j, &l) in word.iter().enumerate() {
+            if from & (1 << j) != 0 && (c == b'?' || c == l) {
+                next |= 1 << (j + 1);
+            }
+        }
+        if next & done != 0 {
+            return true;
+        }
+        reached = next;
+    }
+    false
 }
 
 /// Offsets of URLs with a strong literal password (`scheme://user:pw@host`, see

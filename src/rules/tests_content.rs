@@ -625,6 +625,8 @@ fn content_false_positives() {
         "http://user:changeme-Now1@host/\n".to_owned(),
         // The example password spelt with look-alikes, or URL-encoded in a how-to.
         "postgresql://app:p%40ss%23word@localhost:5432/app\n".to_owned(),
+        "postgresql://postgres:p%3Dssword@localhost:5432/postgres\n".to_owned(),
+        "mysql://root:s%3Ccr%3Et-Val9@db/app\n".to_owned(),
         "mysql://root:Pa$$w0rd!2024@db/app\n".to_owned(),
         "redis://:S3cr3t-Value9@cache:6379\n".to_owned(),
         "see https://example.com/a:b@c and mailto://x\n".to_owned(),

@@ -176,6 +176,10 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
         "__pycache__" if dir => {
             return s(Class::Deps, "Python bytecode cache", Some("**/__pycache__"))
         }
+        // The test runner's and the type checker's caches: rebuilt on every run, never read by
+        // the program, the same as `__pycache__`.
+        ".pytest_cache" if dir => return s(Class::Deps, "pytest cache", Some("**/.pytest_cache")),
+        ".mypy_cache" if dir => return s(Class::Deps, "mypy cache", Some("**/.mypy_cache")),
         "target" if dir && installs.cargo && sibling(m, i, "Cargo.toml") => {
             return s(
                 Class::Deps,

@@ -120,6 +120,30 @@ fn dependency_trees_go_only_when_the_dockerfile_reinstalls_them() {
 }
 
 #[test]
+fn python_tool_caches_go_like_pycache() {
+    let env = TestEnv::new();
+    env.file("pyproject.toml", "[project]\nname = \"a\"\n")
+        .file("app/main.py", "x = 1\n")
+        .file("app/__pycache__/main.cpython-312.pyc", "b")
+        .file(".pytest_cache/v/cache/lastfailed", "{}")
+        .file(".mypy_cache/3.12/main.data.json", "{}")
+        .file("app/.pytest_cache/README.md", "x")
+        .file("Dockerfile", "FROM python\nCOPY . /src\n");
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("app/main.py") && sent.contains("pyproject.toml"));
+        for f in [
+            "app/__pycache__/main.cpython-312.pyc",
+            ".pytest_cache/v/cache/lastfailed",
+            ".mypy_cache/3.12/main.data.json",
+            "app/.pytest_cache/README.md",
+        ] {
+            assert!(!sent.contains(f), "{f} still sent:\n{}", s.text);
+        }
+    }
+}
+
+#[test]
 fn protective_lines_survive_and_an_invalid_line_drops_alone() {
     let env = TestEnv::new();
     env.file("src/app.ts", "x")
