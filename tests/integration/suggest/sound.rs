@@ -579,6 +579,40 @@ fn compose_serves_its_dockerfiles_without_a_root_one() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
 }
 
+/// `suggest --compose --write` with no Dockerfile at the context root: the file the proof
+/// accepted is written (the context and the backup check resolve with the services'
+/// Dockerfile, as the proposal did), not refused after `proven:` with "open Dockerfile".
+#[test]
+fn compose_write_without_a_root_dockerfile_writes() {
+    let env = TestEnv::new();
+    env.file("web/app.js", "w")
+        .file("junk.bin", "j")
+        .file(".dockerignore", "junk.bin\n")
+        .file("web/Dockerfile", "FROM node\nCOPY web/ /w/\n")
+        .file(
+            "compose.yaml",
+            "services:\n  web:\n    build:\n      context: .\n      dockerfile: web/Dockerfile\n",
+        );
+    let o = env.run(["suggest", "--compose", "--write", "."]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("  wrote ") && !err.contains("open Dockerfile"),
+        "{err}"
+    );
+    let written = std::fs::read_to_string(env.path(".dockerignore")).expect("written");
+    assert!(
+        written.lines().any(|l| l == "*") && written.lines().any(|l| l == "!web"),
+        "{written}"
+    );
+    for sent in sent_both(&env, Some("web/Dockerfile")) {
+        assert!(
+            sent.contains("web/app.js") && !sent.contains("junk.bin"),
+            "{sent:?}"
+        );
+    }
+}
+
 /// A `COPY . .` Dockerfile in a directory of Dockerfiles only (`docker/Dockerfile.agent` beside
 /// `docker/Dockerfile.server`) is built with the root as its context, as `COPY . .` from its
 /// own directory would copy only Dockerfiles: served with the other, so the proposal for
