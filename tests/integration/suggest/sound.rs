@@ -1412,3 +1412,45 @@ fn write_over_a_symlinked_ignore_file_keeps_its_target_and_says_so() {
         .unwrap()
         .contains("\n!src\n"));
 }
+
+/// A current line that excludes a directory a source names whole (`COPY dist ./dist` under
+/// `dist` or `**/dist`) is not carried: carried after `!dist`, it left that keep line dead and
+/// the source still missing (the build fails), and `lint` then failed the written file
+/// (DI006). A line excluding only some files inside a copied directory stays.
+#[test]
+fn a_line_excluding_a_named_directory_is_not_carried() {
+    for line in ["dist", "**/dist", "dist/"] {
+        let env = TestEnv::new();
+        env.file("dist/index.js", "x")
+            .file("src/app.js", "a")
+            .file("src/app.test.js", "t")
+            .file("package.json", "{}")
+            .file(
+                "Dockerfile",
+                "FROM node\nCOPY package.json ./\nCOPY dist ./dist\nCOPY src ./src\n",
+            )
+            .file(".dockerignore", format!("{line}\nsrc/*.test.js\n"));
+        let s = suggest_and_write(&env, None, &SuggestOptions::default());
+        assert!(
+            !s.carried.iter().any(|l| l == line) && s.carried.iter().any(|l| l == "src/*.test.js"),
+            "{line}: {:?}\n{}",
+            s.carried,
+            s.text
+        );
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.contains("excludes a path the Dockerfile names")),
+            "{line}: {:?}",
+            s.warnings
+        );
+        for sent in sent_both(&env, None) {
+            assert!(
+                sent.contains("dist/index.js")
+                    && sent.contains("src/app.js")
+                    && !sent.contains("src/app.test.js"),
+                "{line}: {sent:?}"
+            );
+        }
+    }
+}
