@@ -185,7 +185,21 @@ pub(crate) fn choose(
         let (excluded, hits) = set.trace(p.as_bytes());
         let Some(&last) = hits.last() else { continue };
         if excluded {
-            if m.named[i] {
+            // A file below a directory a source names (`COPY dist ./dist`) counts as named when
+            // the deciding line excludes that directory itself (`dist`, `**/dist`): carried, the
+            // line would leave the keep line dead and the source missing. A line excluding only
+            // some files inside it (`src/**/*.test.js`) is the user's choice and is carried.
+            let whole = || {
+                let q = &set.patterns()[last];
+                m.literals.iter().any(|l| {
+                    p.strip_prefix(l.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+                        && std::iter::once(l.as_str())
+                            .chain(ancestors(l))
+                            .any(|a| q.matches(a.as_bytes()).unwrap_or(false))
+                })
+            };
+            if m.named[i] || whole() {
                 refused.insert(last);
             } else {
                 carry.insert(last);

@@ -177,6 +177,25 @@ pub fn suggest(config: &Config, opts: &SuggestOptions) -> Result<Suggestion, Err
     Ok(suggest_all(config, opts)?.remove(0))
 }
 
+/// With no Dockerfile at the root and none given, `--compose` names the one a service builds
+/// this context with: the configuration with it (`None`: the given one resolves, or no compose
+/// file applies). Both the proposal and `--write` (the context root, the backup check) use it.
+fn with_compose_dockerfile(
+    config: &Config,
+    opts: &SuggestOptions,
+) -> Result<Option<Config>, Error> {
+    match config.resolve_for(config.builder) {
+        Err(e) => {
+            let df = targets::compose_main(config, opts)?.ok_or(e)?;
+            Ok(Some(Config {
+                dockerfile: Some(df),
+                ..config.clone()
+            }))
+        }
+        Ok(_) => Ok(None),
+    }
+}
+
 /// Builds and proves every proposal: one for the ignore file the Dockerfiles share, or with
 /// `--per-dockerfile` one `<Dockerfile>.dockerignore` per served Dockerfile.
 pub(crate) fn suggest_all(
@@ -186,21 +205,8 @@ pub(crate) fn suggest_all(
     if let Some(nc) = &opts.named {
         return Ok(vec![named::suggest(config, opts, nc)?]);
     }
-    let picked = match config.resolve_for(config.builder) {
-        Err(e) => Some(targets::compose_main(config, opts)?.ok_or(e)?),
-        Ok(_) => None,
-    };
-    let owned;
-    let config = match picked {
-        Some(df) => {
-            owned = Config {
-                dockerfile: Some(df),
-                ..config.clone()
-            };
-            &owned
-        }
-        None => config,
-    };
+    let owned = with_compose_dockerfile(config, opts)?;
+    let config = owned.as_ref().unwrap_or(config);
     let main = config.resolve_for(config.builder)?;
     if main.dockerfile.as_os_str() == "-" || main.dockerfile.as_os_str().is_empty() {
         return Err(Error::Usage(
@@ -1072,6 +1078,12 @@ fn emit(
         return Ok(crate::exit::ExitCode::Check.code());
     }
     if opts.write {
+        // `--compose` with no root Dockerfile: resolve the context as the proposal did.
+        let owned = match &opts.named {
+            Some(_) => None,
+            None => with_compose_dockerfile(config, opts)?,
+        };
+        let config = owned.as_ref().unwrap_or(config);
         let root = match &opts.named {
             Some(nc) => named::resolve(config, nc)?.root,
             None => config.resolve_for(config.builder)?.root,

@@ -452,6 +452,40 @@ fn compose_serves_its_dockerfiles_without_a_root_one() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
 }
 
+/// `suggest --compose --write` with no Dockerfile at the context root: the file the proof
+/// accepted is written (the context and the backup check resolve with the services'
+/// Dockerfile, as the proposal did), not refused after `proven:` with "open Dockerfile".
+#[test]
+fn compose_write_without_a_root_dockerfile_writes() {
+    let env = TestEnv::new();
+    env.file("web/app.js", "w")
+        .file("junk.bin", "j")
+        .file(".dockerignore", "junk.bin\n")
+        .file("web/Dockerfile", "FROM node\nCOPY web/ /w/\n")
+        .file(
+            "compose.yaml",
+            "services:\n  web:\n    build:\n      context: .\n      dockerfile: web/Dockerfile\n",
+        );
+    let o = env.run(["suggest", "--compose", "--write", "."]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("  wrote ") && !err.contains("open Dockerfile"),
+        "{err}"
+    );
+    let written = std::fs::read_to_string(env.path(".dockerignore")).expect("written");
+    assert!(
+        written.lines().any(|l| l == "*") && written.lines().any(|l| l == "!web"),
+        "{written}"
+    );
+    for sent in sent_both(&env, Some("web/Dockerfile")) {
+        assert!(
+            sent.contains("web/app.js") && !sent.contains("junk.bin"),
+            "{sent:?}"
+        );
+    }
+}
+
 /// A `COPY . .` Dockerfile in a directory of Dockerfiles only (`docker/Dockerfile.agent` beside
 /// `docker/Dockerfile.server`) is built with the root as its context, as `COPY . .` from its
 /// own directory would copy only Dockerfiles: served with the other, so the proposal for
@@ -1250,4 +1284,46 @@ fn write_over_a_symlinked_ignore_file_keeps_its_target_and_says_so() {
     assert!(std::fs::read_to_string(env.path(".dockerignore"))
         .unwrap()
         .contains("\n!src\n"));
+}
+
+/// A current line that excludes a directory a source names whole (`COPY dist ./dist` under
+/// `dist` or `**/dist`) is not carried: carried after `!dist`, it left that keep line dead and
+/// the source still missing (the build fails), and `lint` then failed the written file
+/// (DI006). A line excluding only some files inside a copied directory stays.
+#[test]
+fn a_line_excluding_a_named_directory_is_not_carried() {
+    for line in ["dist", "**/dist", "dist/"] {
+        let env = TestEnv::new();
+        env.file("dist/index.js", "x")
+            .file("src/app.js", "a")
+            .file("src/app.test.js", "t")
+            .file("package.json", "{}")
+            .file(
+                "Dockerfile",
+                "FROM node\nCOPY package.json ./\nCOPY dist ./dist\nCOPY src ./src\n",
+            )
+            .file(".dockerignore", format!("{line}\nsrc/*.test.js\n"));
+        let s = suggest_and_write(&env, None, &SuggestOptions::default());
+        assert!(
+            !s.carried.iter().any(|l| l == line) && s.carried.iter().any(|l| l == "src/*.test.js"),
+            "{line}: {:?}\n{}",
+            s.carried,
+            s.text
+        );
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.contains("excludes a path the Dockerfile names")),
+            "{line}: {:?}",
+            s.warnings
+        );
+        for sent in sent_both(&env, None) {
+            assert!(
+                sent.contains("dist/index.js")
+                    && sent.contains("src/app.js")
+                    && !sent.contains("src/app.test.js"),
+                "{line}: {sent:?}"
+            );
+        }
+    }
 }
