@@ -430,6 +430,10 @@ pub(crate) static RULES: &[Rule] = &[
         // password-reset page (`password_reset_email_send_en.properties`, one per language).
         &[
             "**/*{password_reset,password-reset,passwordreset,reset_password,reset-password,resetpassword,forgot_password,forgot-password,forgotpassword,change_password,change-password,changepassword}*",
+            // A release note about a secrets feature (reno's `releasenotes/notes/`,
+            // towncrier's `newsfragments/`, changesets, `changelog.d/`) is documentation; its
+            // content is still scanned.
+            "**/{releasenotes,release-notes,newsfragments,changelog.d,.changeset}/**",
         ],
         "Data file named like a credential",
         "A data file whose name says password, credential or secret. Low confidence: check it.",

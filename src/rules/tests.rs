@@ -540,7 +540,8 @@ fn every_name_glob_is_exercised() {
 }
 
 /// A password-reset page's texts (one `.properties` per language) are named after the
-/// feature, not a credential store: not CTX125. A file that names a password store still is.
+/// feature, not a credential store: not CTX125; nor is a release note about a secrets feature.
+/// A file that names a password store still is.
 #[test]
 fn a_password_feature_is_not_a_credential_file() {
     let rs = rs();
@@ -549,6 +550,9 @@ fn a_password_feature_is_not_a_credential_file() {
         "i18n/reset-password.json",
         "locales/ForgotPassword.yml",
         "forms/change_password.xml",
+        "releasenotes/notes/add-secret-manager-support-3f2a9c1b7d4e5f60.yaml",
+        "newsfragments/1234.credentials.txt",
+        ".changeset/secret-env.yaml",
     ] {
         assert_eq!(hit(&rs, p, Kind::File), None, "{p}");
     }
