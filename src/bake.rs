@@ -883,8 +883,16 @@ pub(crate) fn read(
     cwd: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Definition, String> {
-    let dotenv = crate::compose::dotenv_in(cwd, env);
-    let with_dotenv = |k: &str| env(k).or_else(|| dotenv.get(k).cloned());
+    // Read only once a Compose file needs it.
+    let dotenv = std::cell::OnceCell::new();
+    let with_dotenv = |k: &str| {
+        env(k).or_else(|| {
+            dotenv
+                .get_or_init(|| crate::compose::dotenv_in(cwd, env))
+                .get(k)
+                .cloned()
+        })
+    };
     let mut def = Definition::default();
     for p in paths {
         let text = std::fs::read_to_string(p)

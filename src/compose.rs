@@ -8,7 +8,8 @@
 //! from the environment, then the `.env` file beside the Compose file (`compose/dotenv.rs`);
 //! an empty `dockerfile` (an unset variable) is the default one, as in compose; YAML merge keys
 //! (`<<: *defaults`) are applied; with no file named, the override file beside the default one
-//! is merged over it, as `docker compose` does; `extends` is followed (`compose/extends.rs`). Remote contexts (git URLs, `https://…`) are skipped with a note.
+//! is merged over it, as `docker compose` does; `extends` is followed (`compose/extends.rs`).
+//! Remote contexts (git URLs, `https://…`) are skipped with a note.
 
 use std::path::{Path, PathBuf};
 

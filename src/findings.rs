@@ -317,6 +317,15 @@ pub(crate) fn misnamed(rule: &str, tree: &crate::tree::Tree, id: u32) -> bool {
     }
 }
 
+/// Whether a regular file whose name passes `name` sits beside entry `id` (in its parent).
+fn beside_file(tree: &crate::tree::Tree, id: u32, name: impl Fn(&[u8]) -> bool) -> bool {
+    let parent = tree.nodes[id as usize].parent;
+    tree.children()
+        .of(parent)
+        .iter()
+        .any(|&c| tree.nodes[c as usize].kind == Kind::File && name(tree.name(c)))
+}
+
 /// Whether directory `id` (a `vendor/`) sits beside the manifest of a package manager that
 /// installs into it (`go mod vendor`, Composer, Bundler's `vendor/bundle`, `cargo vendor`);
 /// elsewhere `vendor/` is the app's own files: published package views
@@ -330,21 +339,14 @@ fn package_vendor(tree: &crate::tree::Tree, id: u32) -> bool {
         b"Gopkg.toml",
         b"glide.yaml",
     ];
-    let parent = tree.nodes[id as usize].parent;
-    tree.children()
-        .of(parent)
-        .iter()
-        .any(|&c| tree.nodes[c as usize].kind == Kind::File && MANIFESTS.contains(&tree.name(c)))
+    beside_file(tree, id, |n| MANIFESTS.contains(&n))
 }
 
 fn dotnet_output(tree: &crate::tree::Tree, id: u32) -> bool {
-    let parent = tree.nodes[id as usize].parent;
-    tree.children().of(parent).iter().any(|&c| {
-        let n = tree.name(c);
-        tree.nodes[c as usize].kind == Kind::File
-            && [b".csproj".as_slice(), b".fsproj", b".vbproj"]
-                .iter()
-                .any(|e| n.len() > e.len() && n.ends_with(e))
+    beside_file(tree, id, |n| {
+        [b".csproj".as_slice(), b".fsproj", b".vbproj"]
+            .iter()
+            .any(|e| n.len() > e.len() && n.ends_with(e))
     })
 }
 
@@ -352,14 +354,9 @@ fn dotnet_output(tree: &crate::tree::Tree, id: u32) -> bool {
 /// `apps.py`): the initial data `manage.py loaddata` reads at deploy time (wger's bootstrap), not
 /// test data, so "exclude it" would break the app.
 fn django_app_fixtures(tree: &crate::tree::Tree, id: u32) -> bool {
-    let node = &tree.nodes[id as usize];
-    if tree.name(id) != b"fixtures" || node.parent == crate::tree::ROOT {
-        return false;
-    }
-    tree.children().of(node.parent).iter().any(|&c| {
-        tree.nodes[c as usize].kind == Kind::File
-            && matches!(tree.name(c), b"models.py" | b"apps.py")
-    })
+    tree.name(id) == b"fixtures"
+        && tree.nodes[id as usize].parent != crate::tree::ROOT
+        && beside_file(tree, id, |n| matches!(n, b"models.py" | b"apps.py"))
 }
 
 /// Whether directory `id` holds source files directly (`*.go`, `*.py`, `*.ts`, …) or in a

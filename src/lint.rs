@@ -268,9 +268,10 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
         // nothing in that the user meant, so it is info (the fix still moves the `#` to column
         // 1), not a problem that fails `lint`. A trailing comment (`foo # deps`) stays medium:
         // the line no longer excludes `foo`.
+        let matches_nothing = || !tree.iter().any(|(path, _)| p.matches(path) == Ok(true));
         if commented
             && (orig.first() == Some(&b'#') || orig.starts_with(b"//"))
-            && !tree.iter().any(|(path, _)| p.matches(path) == Ok(true))
+            && matches_nothing()
         {
             for f in cx
                 .findings
@@ -282,7 +283,7 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
                     .push_str(" (it matches nothing here, so it changes nothing that is sent)");
             }
         }
-        if !commented && !tree.iter().any(|(path, _)| p.matches(path) == Ok(true)) {
+        if !commented && matches_nothing() {
             cx.add(
                 "DI002",
                 "info",
@@ -946,6 +947,10 @@ fn exceptions(
 ) {
     let ea = Explainer::new(a);
     let eo = o.map(Explainer::new);
+    let excludes_any = set
+        .patterns()
+        .iter()
+        .any(|q| !q.exclusion() && q.line().line > 0);
     for p in set
         .patterns()
         .iter()
@@ -963,11 +968,7 @@ fn exceptions(
         // No line of the file excludes anything (an allowlist without its leading `*`): what
         // it matches is sent anyway, and the file keeps out nothing. (An exception above
         // unrelated exclusions is only redundant: the checks below judge it.)
-        if !set
-            .patterns()
-            .iter()
-            .any(|q| !q.exclusion() && q.line().line > 0)
-        {
+        if !excludes_any {
             cx.add("DI006", "medium", Some(p.line().line), format!("`{orig}` has no effect: no line of the file excludes anything, so every path it re-includes is sent anyway; an allowlist starts with a `*` line"), String::new());
             continue;
         }

@@ -135,16 +135,8 @@ fn render_shared_to(
     writeln!(o)?;
     // The Dockerfile's own findings (checks, layers) are shown above; the others are the
     // context's, graded by what this Dockerfile copies, so they can differ.
-    let context_findings = |r: &Report| -> Vec<Finding> {
-        r.findings
-            .iter()
-            .filter(|f| f.category != "dockerfile" && f.category != "layers")
-            .cloned()
-            .collect()
-    };
-    let mine = context_findings(r);
-    if mine == context_findings(like) {
-        let n = mine.len();
+    if listed(r).eq(listed(like)) {
+        let n = listed(r).count();
         writeln!(
             o,
             "{} {}",
@@ -262,14 +254,17 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
     findings(r, &st, o)
 }
 
-/// The findings, by category, each with its fix; then the walk's warnings.
-fn findings(r: &Report, st: &Style, o: &mut String) -> std::fmt::Result {
-    // Dockerfile checks are findings too (for --fail-on and the CI formats), shown above.
-    let shown_here = r
-        .findings
+/// The findings the Findings section lists: Dockerfile checks and layer findings are findings
+/// too (for --fail-on and the CI formats), but shown with the Dockerfile above.
+fn listed(r: &Report) -> impl Iterator<Item = &Finding> {
+    r.findings
         .iter()
         .filter(|f| f.category != "dockerfile" && f.category != "layers")
-        .count();
+}
+
+/// The findings, by category, each with its fix; then the walk's warnings.
+fn findings(r: &Report, st: &Style, o: &mut String) -> std::fmt::Result {
+    let shown_here = listed(r).count();
     if shown_here == 0 {
         writeln!(
             o,
