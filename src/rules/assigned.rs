@@ -439,7 +439,7 @@ fn assignment_at(line: &[u8], ks: usize, ke: usize, file: FileKind) -> Option<(u
     if hash_words(line) {
         return None;
     }
-    if let Some(v) = segment_value(line, ns, ne) {
+    if let Some(v) = segment_value(line, ns, ne).or_else(|| xml_value(line, ns, ne)) {
         return random_literal(v, kind, false).then_some((ns, false));
     }
     let mut i = ne;
@@ -858,9 +858,6 @@ fn annotation(line: &[u8], i: usize) -> Option<usize> {
     (line.get(k) == Some(&b'=') && !matches!(line.get(k + 1), Some(b'=' | b'>'))).then_some(k + 1)
 }
 
-/// The value at `i`: a quoted string (with an optional `r`/`b`/`u`/`@` prefix) ending on this
-/// line and not joined to more (`"a" + b`, `'a' . $b`, `"%s" % x`), or a bare word that ends the
-/// line (before a comment). Returns the value and whether it was quoted.
 /// A `key=value` segment of a connection string inside a string literal
 /// (`"Server=db;User Id=sa;Password=…;"`, ADO.NET, JDBC, Npgsql): the name starts after `;` or
 /// the string's quote and `=` follows it at once; the value runs to the next `;` or quote.
@@ -876,7 +873,36 @@ fn segment_value(line: &[u8], ns: usize, ne: usize) -> Option<&[u8]> {
     (!v.iter().any(|b| b.is_ascii_whitespace())).then_some(v)
 }
 
-/// The value at `i`: a quoted literal, or (unless `quoted_only`) a bare word ending the line.
+/// The text an XML file gives the secret name `line[ns..ne]`: an element's text
+/// (`<password>…</password>`, Maven's `settings.xml`), or the `value` attribute after a `key` or
+/// `name` attribute that holds the name (`<add key="ApiSecret" value="…" />`, .NET's
+/// `appSettings`).
+fn xml_value(line: &[u8], ns: usize, ne: usize) -> Option<&[u8]> {
+    let name = &line[ns..ne];
+    if ns > 0 && line[ns - 1] == b'<' && line.get(ne) == Some(&b'>') {
+        let text = &line[ne + 1..];
+        let end = memchr::memchr(b'<', text)?;
+        let close = text[end..].strip_prefix(b"</")?;
+        return (close.starts_with(name) && close.get(name.len()) == Some(&b'>'))
+            .then_some(&text[..end]);
+    }
+    let q = *line.get(ne)?;
+    if ns == 0 || !matches!(q, b'"' | b'\'') || line[ns - 1] != q {
+        return None;
+    }
+    let attr = line[..ns - 1].strip_suffix(b"=")?;
+    if !(attr.ends_with(b" key") || attr.ends_with(b" name")) {
+        return None;
+    }
+    let rest = line[ne + 1..].trim_ascii_start().strip_prefix(b"value=")?;
+    let body = rest.strip_prefix(&[q][..])?;
+    let end = memchr::memchr(q, body)?;
+    Some(&body[..end])
+}
+
+/// The value at `i`: a quoted string (with an optional `r`/`b`/`u`/`@` prefix) ending on this
+/// line and not joined to more (`"a" + b`, `'a' . $b`, `"%s" % x`), or (unless `quoted_only`) a
+/// bare word that ends the line (before a comment). Returns the value and whether it was quoted.
 /// In documentation (`prose`) a bare value may close an inline code span (`` `KEY=…` ``) or be
 /// followed by more prose when it is long (20 characters or more).
 fn value_at(

@@ -298,6 +298,29 @@ fn file_kinds() {
 }
 
 #[test]
+fn xml_elements_and_app_settings() {
+    let v = gen(29, 24);
+    // An element's text (Maven's settings.xml) and .NET's appSettings `key`/`value` pair.
+    let maven = format!("<server>\n  <id>repo</id>\n  <password>{v}</password>\n</server>\n");
+    assert_eq!(lines(&maven, FileKind::Config), [3]);
+    let app = format!("<appSettings>\n  <add key=\"ApiSecret\" value=\"{v}\" />\n</appSettings>\n");
+    assert_eq!(lines(&app, FileKind::Config), [2]);
+    let single = format!("<add name='AuthToken' value='{v}'/>");
+    assert_eq!(lines(&single, FileKind::Config), [1]);
+    // References, placeholders, readable words and unclosed or mismatched elements are not.
+    for clean in [
+        "<password>${env.MAVEN_PASSWORD}</password>".to_string(),
+        "<password>changeme</password>".to_string(),
+        "<add key=\"ApiSecret\" value=\"\" />".to_string(),
+        format!("<password>{v}</passwordHint>"),
+        format!("<password>{v}"),
+        format!("<add key=\"ApiSecret\" other=\"{v}\" />"),
+    ] {
+        assert!(lines(&clean, FileKind::Config).is_empty(), "{clean}");
+    }
+}
+
+#[test]
 fn connection_strings_and_documentation_prose() {
     let v = gen(23, 24);
     // A password segment of a connection string inside a string literal or a JSON value.
