@@ -6,7 +6,7 @@ use super::*;
 #[test]
 fn spellings_cover_the_ways_names_are_written() {
     let sp = spellings();
-    assert_eq!(sp.len(), 49, "{sp:?}");
+    assert_eq!(sp.len(), 57, "{sp:?}");
     for name in [
         "JWT_SECRET",
         "clientSecret",
@@ -21,6 +21,9 @@ fn spellings_cover_the_ways_names_are_written() {
         "AWS_ACCESS_KEY",
         "awsAccessKey",
         "AuthKey",
+        "X-Api-Key",
+        "X-API-Key",
+        "Private-Key",
     ] {
         assert!(
             keywords().find_iter(name.as_bytes()).next().is_some(),
@@ -295,6 +298,24 @@ fn file_kinds() {
     assert_eq!(FileKind::of(b"conf/app.ini"), FileKind::Settings);
     assert_eq!(FileKind::of(b"run.sh"), FileKind::Config);
     assert_eq!(FileKind::of(b"Makefile"), FileKind::Config);
+}
+
+#[test]
+fn headers_in_one_string() {
+    let v = gen(31, 32);
+    let curl = format!("curl -H \"X-Api-Key: {v}\" https://api.example.net/v1\n");
+    assert_eq!(lines(&curl, FileKind::Config), [1]);
+    let js = format!("fetch(url, {{ headers: ['X-Auth-Token: {v}'] }});\n");
+    assert_eq!(lines(&js, FileKind::Code), [1]);
+    // A reference, a JSON key (the quote closes the name), and a name with no space after `:`
+    // (a `scheme:value` or a ratio) are not headers.
+    for clean in [
+        "curl -H \"X-Api-Key: $API_KEY\" https://api.example.net\n".to_string(),
+        format!("{{\"apiKey\":{v}}}\n"),
+        format!("s = \"token:{v}\"\n"),
+    ] {
+        assert!(lines(&clean, FileKind::Code).is_empty(), "{clean}");
+    }
 }
 
 #[test]
