@@ -462,12 +462,16 @@ fn assignment_at(line: &[u8], ks: usize, ke: usize, file: FileKind) -> Option<(u
     }
     let mut i = ne;
     // A quoted key (`"client_secret":`, `'api_key' =>`, `headers["x-api-key"] =`).
-    let quoted_name = ns > 0 && matches!(line[ns - 1], b'"' | b'\'' | b'`');
+    // Not when the quote does not close after the name: then it opens a string or an inline
+    // code span the name starts (`` `API_TOKEN=…` `` in documentation). Inside a string
+    // literal the quotes may be escaped (`\"api_key\": \"…\"`, a notebook's code cell).
+    let quote = ns.checked_sub(1).map(|k| line[k]);
+    let escaped = quote
+        .is_some_and(|q| ns >= 2 && line[ns - 2] == b'\\' && line[i..].starts_with(&[b'\\', q]));
+    let quoted_name =
+        matches!(quote, Some(b'"' | b'\'' | b'`')) && (line.get(i) == quote.as_ref() || escaped);
     if quoted_name {
-        if line.get(i) != Some(&line[ns - 1]) {
-            return None;
-        }
-        i += 1;
+        i += if escaped { 2 } else { 1 };
     }
     // `headers["x-api-key"] =`; a name closed by `]` is an index or a list item, never a
     // looked-up name with a default (`addUniqueIndex(['token'], 'UNIQ_…')`).
@@ -909,9 +913,9 @@ fn header_value(line: &[u8], ns: usize, ne: usize) -> Option<&[u8]> {
 }
 
 /// The text an XML file gives the secret name `line[ns..ne]`: an element's text
-/// (`<password>…</password>`, Maven's `settings.xml`), or the `value` attribute after a `key` or
-/// `name` attribute that holds the name (`<add key="ApiSecret" value="…" />`, .NET's
-/// `appSettings`).
+/// (`<password>…</password>`, Maven's `settings.xml`), or the `value` attribute or the element's
+/// text after a `key` or `name` attribute that holds the name (`<add key="ApiSecret" value="…"
+/// />`, .NET's `appSettings`; `<entry key="db.password">…</entry>`, Java's XML properties).
 fn xml_value(line: &[u8], ns: usize, ne: usize) -> Option<&[u8]> {
     let name = &line[ns..ne];
     if ns > 0 && line[ns - 1] == b'<' && line.get(ne) == Some(&b'>') {
@@ -929,8 +933,13 @@ fn xml_value(line: &[u8], ns: usize, ne: usize) -> Option<&[u8]> {
     if !(attr.ends_with(b" key") || attr.ends_with(b" name")) {
         return None;
     }
-    let rest = line[ne + 1..].trim_ascii_start().strip_prefix(b"value=")?;
-    let body = rest.strip_prefix(&[q][..])?;
+    let rest = line[ne + 1..].trim_ascii_start();
+    if let Some(text) = rest.strip_prefix(b">") {
+        // `<entry key="db.password">…</entry>` (Java's XML properties).
+        let end = memchr::memchr(b'<', text)?;
+        return text[end..].starts_with(b"</").then_some(&text[..end]);
+    }
+    let body = rest.strip_prefix(b"value=")?.strip_prefix(&[q][..])?;
     let end = memchr::memchr(q, body)?;
     Some(&body[..end])
 }
@@ -953,18 +962,41 @@ fn value_at(
     {
         i += 1;
     }
+    // A JSX attribute's expression (`apiKey={"…"}`) holds a quoted string.
+    let braced = at(i) == Some(b'{') && matches!(at(i + 1), Some(b'"' | b'\'' | b'`'));
+    if braced {
+        i += 1;
+    }
+    // Quotes escaped inside a string literal (`OPENAI_API_KEY = \"…\"` in a notebook's JSON).
+    let escaped = at(i) == Some(b'\\') && matches!(at(i + 1), Some(b'"' | b'\''));
+    if escaped {
+        i += 1;
+    }
     match at(i)? {
         q @ (b'"' | b'\'' | b'`') => {
             let body = i + 1;
             let mut k = body;
             while k < line.len() && line[k] != q {
                 if line[k] == b'\\' {
+                    if escaped && at(k + 1) == Some(q) {
+                        break;
+                    }
                     return None;
                 }
                 k += 1;
             }
             if k >= line.len() {
                 return None;
+            }
+            let end = k;
+            if escaped {
+                k += 1;
+            }
+            if braced {
+                if at(k + 1) != Some(b'}') {
+                    return None;
+                }
+                k += 1;
             }
             let after = skip_ws(line, k + 1);
             let spaced = after > k + 1;
@@ -973,7 +1005,7 @@ fn value_at(
                 Some(b'.') if spaced => return None,
                 _ => {}
             }
-            Some((&line[body..k], true))
+            Some((&line[body..end], true))
         }
         _ if quoted_only => None,
         // A bare word starts with a letter or a digit, or with a symbol a generated password

@@ -301,6 +301,41 @@ fn file_kinds() {
 }
 
 #[test]
+fn code_spans_jsx_notebooks_and_xml_properties() {
+    let v = gen(37, 32);
+    // A name that opens an inline code span, in documentation.
+    assert_eq!(
+        lines(
+            &format!("Set `API_TOKEN={v}` in your shell.\n"),
+            FileKind::Doc
+        ),
+        [1]
+    );
+    // A JSX attribute's expression.
+    assert_eq!(
+        lines(&format!("<Client apiKey={{\"{v}\"}} />\n"), FileKind::Code),
+        [1]
+    );
+    // A notebook's code cell: the code is a JSON string, its quotes escaped.
+    let cell = format!("{{\"source\": [\"OPENAI_API_KEY = \\\"{v}\\\"\\n\"]}}\n");
+    assert_eq!(lines(&cell, FileKind::Config), [1]);
+    let json_in_json = format!("\"{{\\\"api_key\\\": \\\"{v}\\\"}}\"\n");
+    assert_eq!(lines(&json_in_json, FileKind::Config), [1]);
+    // Java's XML properties.
+    let props = format!("<entry key=\"db.password\">{v}</entry>\n");
+    assert_eq!(lines(&props, FileKind::Config), [1]);
+    for clean in [
+        "<Client apiKey={config.apiKey} />\n".to_string(),
+        format!("<Client apiKey={{\"{v}\" + suffix}} />\n"),
+        "{\"source\": [\"OPENAI_API_KEY = os.environ[\\\"KEY\\\"]\\n\"]}\n".to_string(),
+        "Set `API_TOKEN=<your token>` in your shell.\n".to_string(),
+    ] {
+        assert!(lines(&clean, FileKind::Code).is_empty(), "{clean}");
+        assert!(lines(&clean, FileKind::Doc).is_empty(), "{clean}");
+    }
+}
+
+#[test]
 fn headers_in_one_string() {
     let v = gen(31, 32);
     let curl = format!("curl -H \"X-Api-Key: {v}\" https://api.example.net/v1\n");
