@@ -859,7 +859,8 @@ fn operator(line: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-/// A type annotation starting at `i` (after the `:`) and ending in `=`: the index after the `=`.
+/// A type annotation starting at `i` (after the `:`) and ending in `=` before a value: the index
+/// after the `=`.
 fn annotation(line: &[u8], i: usize) -> Option<usize> {
     let mut k = skip_ws(line, i);
     let start = k;
@@ -877,7 +878,11 @@ fn annotation(line: &[u8], i: usize) -> Option<usize> {
     if ty.is_empty() || !ty[0].is_ascii_alphabetic() && ty[0] != b'&' {
         return None;
     }
-    (line.get(k) == Some(&b'=') && !matches!(line.get(k + 1), Some(b'=' | b'>'))).then_some(k + 1)
+    // A value follows the `=`: a bare word ending in `=` is base64 with its padding
+    // (`password: cGFzc3dvcmQ=`, a Kubernetes Secret's data), not a type.
+    let valued = skip_ws(line, k + 1) < line.trim_ascii_end().len();
+    (line.get(k) == Some(&b'=') && !matches!(line.get(k + 1), Some(b'=' | b'>')) && valued)
+        .then_some(k + 1)
 }
 
 /// A `key=value` segment of a connection string inside a string literal

@@ -336,6 +336,21 @@ fn code_spans_jsx_notebooks_and_xml_properties() {
 }
 
 #[test]
+fn base64_padding_is_not_a_type_annotation() {
+    // A Kubernetes Secret's data: base64 of a generated value, its padding `=` last.
+    let b64 = "cXNSNlJaMjRsUG9RajNvUFVsaWU=";
+    let secret = format!("kind: Secret\ndata:\n  password: {b64}\n  api-token: {b64}\n");
+    assert_eq!(lines(&secret, FileKind::Settings), [3, 4]);
+    // Base64 of a word is not; a real annotation still reads as one.
+    assert!(lines("data:\n  password: cG9zdGdyZXNxbA==\n", FileKind::Settings).is_empty());
+    let v = gen(41, 24);
+    assert_eq!(
+        lines(&format!("api_key: str = \"{v}\"\n"), FileKind::Code),
+        [1]
+    );
+}
+
+#[test]
 fn headers_in_one_string() {
     let v = gen(31, 32);
     let curl = format!("curl -H \"X-Api-Key: {v}\" https://api.example.net/v1\n");
