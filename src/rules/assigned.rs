@@ -195,7 +195,11 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
         let ws = ls.max(ms.saturating_sub(WINDOW_BEFORE));
         let we = le.min(me + WINDOW_AFTER);
         let line = &bytes[ws..we];
-        if let Some((name_start, readable)) = assignment_at(line, ms - ws, me - ws, kind) {
+        let found_here = assignment_at(line, ms - ws, me - ws, kind).or_else(|| {
+            let default = variable_default(bytes, ls, le, ms, me);
+            default.filter(|_| kind == FileKind::Code).map(|n| (n - ws, false))
+        });
+        if let Some((name_start, readable)) = found_here {
             if kind == FileKind::Doc
                 && (shown_example(&bytes[..ls])
                     || hash_comment_in_fence(&bytes[..ls], &bytes[ls..le]))
@@ -225,6 +229,36 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
         }
     }
     found
+}
+
+/// A Terraform variable named like a secret whose `default` is a generated literal:
+/// `variable "db_password" {` on the keyword's line `bytes[ls..le]` (the keyword at `ms..me`
+/// inside the quoted name), `default = "…"` within the block's next eight lines. The name's
+/// offset.
+fn variable_default(bytes: &[u8], ls: usize, le: usize, ms: usize, me: usize) -> Option<usize> {
+    let head = &bytes[ls..le];
+    let t = head.trim_ascii_start();
+    let rest = t.strip_prefix(b"variable")?.trim_ascii_start();
+    let name = rest.strip_prefix(b"\"")?;
+    let name = &name[..memchr::memchr(b'"', name)?];
+    let ns = ls + (head.len() - t.len()) + (t.len() - rest.len()) + 1;
+    if !(ns <= ms && me <= ns + name.len()) {
+        return None;
+    }
+    let kind = secret_name_kind(&name_words(name))?;
+    for l in bytes[le..].split(|&b| b == b'\n').skip(1).take(8) {
+        let l = l.trim_ascii();
+        if l.starts_with(b"}") || l.starts_with(b"variable") {
+            return None;
+        }
+        let Some(v) = l.strip_prefix(b"default") else {
+            continue;
+        };
+        let v = v.trim_ascii_start().strip_prefix(b"=")?.trim_ascii();
+        let v = v.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+        return random_literal(v, kind, true).then_some(ns);
+    }
+    None
 }
 
 /// How much of a line before and after a keyword is read: enough for a long name and a

@@ -351,6 +351,25 @@ fn base64_padding_is_not_a_type_annotation() {
 }
 
 #[test]
+fn terraform_variable_defaults() {
+    let v = gen(43, 24);
+    let tf = format!(
+        "variable \"db_password\" {{\n  type      = string\n  sensitive = true\n  default   = \"{v}\"\n}}\n"
+    );
+    assert_eq!(lines(&tf, FileKind::Code), [1]);
+    // No default, a readable or referenced one, another block's default, or a name that holds
+    // no secret.
+    for clean in [
+        "variable \"db_password\" {\n  type = string\n}\nvariable \"x\" {\n  default = \"aB3dE5fG7hI9jK1lM3nO5pQ7\"\n}\n".to_string(),
+        "variable \"db_password\" {\n  default = \"changeme\"\n}\n".to_string(),
+        "variable \"db_password\" {\n  default = var.other\n}\n".to_string(),
+        format!("variable \"token_ttl\" {{\n  default = \"{v}\"\n}}\n"),
+    ] {
+        assert!(lines(&clean, FileKind::Code).is_empty(), "{clean}");
+    }
+}
+
+#[test]
 fn headers_in_one_string() {
     let v = gen(31, 32);
     let curl = format!("curl -H \"X-Api-Key: {v}\" https://api.example.net/v1\n");
