@@ -306,6 +306,15 @@ fn findings(r: &Report, st: &Style, o: &mut String) -> std::fmt::Result {
             plural(c.files, "file", "files"),
             size(c.bytes)
         )?;
+        // One fix for every item (moving each secret out, say): said once, under the header.
+        let same_fix = items.len() > 1 && items.iter().all(|f| f.fix == items[0].fix);
+        if same_fix {
+            writeln!(
+                o,
+                "      {}",
+                st.paint("32", &format!("→ each: {}", esc(&items[0].fix)))
+            )?;
+        }
         let shown = if c.category == "secret" { 20 } else { 5 };
         for f in items.iter().take(shown) {
             let loc = match f.line {
@@ -327,11 +336,15 @@ fn findings(r: &Report, st: &Style, o: &mut String) -> std::fmt::Result {
             } else {
                 String::new()
             };
+            let fix = if same_fix {
+                String::new()
+            } else {
+                format!(" {}", st.paint("32", &format!("→ {}", esc(&f.fix))))
+            };
             writeln!(
                 o,
-                "      {sev}{loc}  {} {}",
+                "      {sev}{loc}  {}{fix}",
                 st.dim(&format!("{what} [{}]", f.rule)),
-                st.paint("32", &format!("→ {}", esc(&f.fix)))
             )?;
         }
         if items.len() > shown {

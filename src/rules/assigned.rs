@@ -197,7 +197,9 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
         let line = &bytes[ws..we];
         let found_here = assignment_at(line, ms - ws, me - ws, kind).or_else(|| {
             let default = variable_default(bytes, ls, le, ms, me);
-            default.filter(|_| kind == FileKind::Code).map(|n| (n - ws, false))
+            default
+                .filter(|_| kind == FileKind::Code)
+                .map(|n| (n - ws, false))
         });
         if let Some((name_start, readable)) = found_here {
             if kind == FileKind::Doc

@@ -1278,3 +1278,32 @@ fn the_fix_for_a_build_directory_keeps_a_source_with_an_unset_arg() {
         "`target`, then `!target/*.tar.gz`: the Dockerfile copies it"
     );
 }
+
+/// The human report says a fix shared by every item of a category once, under its header, and
+/// each item's own fix on its line otherwise.
+#[test]
+fn a_fix_shared_by_a_category_is_said_once() {
+    let mut g = Gen(0x5a3e_f1c5);
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file("src/a.py", format!("KEY = \"{}\"\n", g.aws()))
+        .file("src/b.py", format!("x = 1\nKEY = \"{}\"\n", g.aws()));
+    let human = |env: &TestEnv| {
+        let out = env.run(["--color", "never", "."]);
+        text(&out.stdout)
+    };
+    let out = human(&env);
+    assert_eq!(out.matches("move the secret out").count(), 1, "{out}");
+    assert!(out.contains("→ each: move the secret out"), "{out}");
+    assert!(
+        out.contains("src/a.py:1") && out.contains("src/b.py:2"),
+        "{out}"
+    );
+    // A secret file the image does not need is excluded by its own line: fixes differ, so
+    // each line carries its own.
+    env.file(".env", format!("API_TOKEN={}\n", g.github()));
+    let out = human(&env);
+    assert!(!out.contains("→ each:"), "{out}");
+    assert_eq!(out.matches("move the secret out").count(), 2, "{out}");
+    assert!(out.contains("→ .env"), "{out}");
+}
