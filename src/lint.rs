@@ -242,7 +242,7 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
             f.message.push_str(" (it is excluded itself)");
         }
     }
-    stale_nested_loses(&mut cx, &set, &tree);
+    stale_nested_loses(&mut cx, cfg, &set, &tree);
     for (i, p) in set.patterns().iter().enumerate() {
         if p.is_broken() {
             invalid = true;
@@ -500,25 +500,48 @@ fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, bool)]) {
 /// reads) by what its author loses: the entries its patterns, read from its own directory as
 /// its author meant them, would keep out but this build sends. None (a stale file holding only
 /// `target`, comments, or what the root file already excludes): info, so that `ctxsize lint`
-/// passes; some: medium, naming how many and one of them. Not the one beside this build's
-/// Dockerfile.
-fn stale_nested_loses(cx: &mut Ctx, root_set: &PatternSet, tree: &[(Vec<u8>, bool)]) {
+/// passes; some: medium, naming how many and one of them. The one beside this build's
+/// Dockerfile stays medium (the classic mistake), unless it is a stale allowlist or this
+/// Dockerfile is evidently built with that directory as its context ([`own_dir_context`]).
+fn stale_nested_loses(cx: &mut Ctx, cfg: &Config, root_set: &PatternSet, tree: &[(Vec<u8>, bool)]) {
     let root = cx.resolved.root.clone();
-    // Beside this build's own Dockerfile it is the classic mistake (written for this build, its
-    // patterns meant from the root): medium whatever it holds.
     let own = cx
         .resolved
         .dockerfile
         .parent()
         .map(|d| rel_display(&root, &d.join(".dockerignore")));
+    let own_context = own.as_deref().filter(|o| o.contains('/')).and_then(|o| {
+        own_dir_context(cx.resolved, cfg, o.trim_end_matches("/.dockerignore"), tree)
+    });
+    let df_name = cx
+        .resolved
+        .dockerfile
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     for f in cx.findings.iter_mut().filter(|f| {
         f.rule == "DI010"
             && f.severity == "medium"
             && f.path.contains('/')
             && f.path.ends_with("/.dockerignore")
-            && own.as_deref() != Some(f.path.as_str())
     }) {
+        let is_own = own.as_deref() == Some(f.path.as_str());
         let dir = f.path.trim_end_matches(".dockerignore").as_bytes().to_vec();
+        if is_own {
+            if let Some((below, of)) = own_context {
+                f.severity = "info".into();
+                f.message = format!(
+                    "not used by this build, whose context is the root: docker reads a \
+                     .dockerignore only at the context root; but {below} of this Dockerfile's \
+                     {of} COPY source(s) exist in {d} and none at the root, so it is built with \
+                     {d} as its context (`docker build {d}`), where this file is read: check \
+                     that build with `ctxsize -f {d}{name} {d}`",
+                    d = show(&dir),
+                    name = df_name,
+                );
+                continue;
+            }
+        }
         let Ok(text) = std::fs::read(crate::walk::abs_path(&root, f.path.as_bytes())) else {
             continue;
         };
@@ -535,6 +558,41 @@ fn stale_nested_loses(cx: &mut Ctx, root_set: &PatternSet, tree: &[(Vec<u8>, boo
         let allowlist = nested.patterns().first().is_some_and(|p| {
             !p.exclusion() && matches!(p.line().cleaned.as_slice(), b"*" | b"**" | b"**/*")
         });
+        // Its exceptions name files of its own directory, none from the root: written for a
+        // build of that directory alone, not for this one.
+        let for_own_dir = || {
+            let excs: Vec<&Pattern> = nested.patterns().iter().filter(|p| p.exclusion()).collect();
+            let hit = |p: &[u8]| excs.iter().any(|e| e.matches(p) == Ok(true));
+            let mut below = false;
+            for (path, _) in tree {
+                if hit(path) {
+                    return false;
+                }
+                below |= path
+                    .strip_prefix(dir.as_slice())
+                    .is_some_and(|r| !r.is_empty() && hit(r));
+            }
+            below
+        };
+        if allowlist && is_own && for_own_dir() {
+            // Beside this build's Dockerfile, which names its sources from the root: an
+            // allowlist left from a build of that directory alone. Moved into the root file,
+            // its `*` would keep out everything else.
+            f.severity = "info".into();
+            f.message = format!(
+                "not used: docker reads a .dockerignore only at the context root; this one is \
+                 an allowlist (`*` first) whose exceptions name files of {0} and none from \
+                 the root, so it was written for a build whose context is {0}, and this \
+                 build's context is the root: delete it if no build uses {0} as its context \
+                 (its lines do not belong in the root file)",
+                show(&dir)
+            );
+            continue;
+        }
+        if is_own {
+            // Written for this build, its patterns meant from the root: medium whatever it holds.
+            continue;
+        }
         if allowlist {
             f.severity = "info".into();
             f.message = format!(
@@ -584,6 +642,38 @@ fn stale_nested_loses(cx: &mut Ctx, root_set: &PatternSet, tree: &[(Vec<u8>, boo
             )),
         }
     }
+}
+
+/// Whether this build's Dockerfile is evidently built with its own directory `dir` (relative
+/// to the root) as the context: some of its COPY/ADD sources exist below `dir` and none at the
+/// root. Then (sources found below, sources in all).
+fn own_dir_context(
+    r: &Resolved,
+    cfg: &Config,
+    dir: &str,
+    tree: &[(Vec<u8>, bool)],
+) -> Option<(usize, usize)> {
+    let df = crate::context::dockerfile_as_read(cfg.builder, &r.dockerfile);
+    let sources = crate::transfer::load_sources(&df, &Default::default()).ok()?;
+    let items: Vec<_> = sources
+        .items
+        .iter()
+        .filter(|s| !s.instruction.contains("tmpfs") && !s.unresolved && !s.path.is_empty())
+        .collect();
+    let paths: Vec<String> = tree.iter().map(|(p, _)| crate::paths::lossy(p)).collect();
+    if items.is_empty() || items.iter().any(|s| paths.iter().any(|p| s.matches(p))) {
+        return None;
+    }
+    let below = items
+        .iter()
+        .filter(|s| {
+            paths
+                .iter()
+                .filter_map(|p| p.strip_prefix(dir).and_then(|r| r.strip_prefix('/')))
+                .any(|p| s.matches(p))
+        })
+        .count();
+    (below > 0).then_some((below, items.len()))
 }
 
 /// The name of a Dockerfile in `dir` (`Dockerfile`, `Containerfile`, `Dockerfile.*`,

@@ -212,7 +212,8 @@ fn a_stale_nested_ignore_file_is_graded_by_what_it_loses() {
 /// left behind with no Dockerfile beside it is info: what it would keep out of this build is
 /// that directory's own sources, not something its author wanted kept out, and its lines do
 /// not belong in the root file. A nested file of exclusions is still graded by what it loses;
-/// an allowlist beside this build's Dockerfile stays medium.
+/// beside this build's Dockerfile it stays medium unless it is an allowlist of that
+/// directory's own files or the Dockerfile's sources exist only there.
 #[test]
 fn a_stale_nested_allowlist_is_info() {
     let d = ctx(
@@ -249,6 +250,37 @@ fn a_stale_nested_allowlist_is_info() {
         .find(|f| f.rule == "DI010" && f.path == "svc/.dockerignore")
         .unwrap();
     assert_eq!(f.severity, "medium", "{f:?}");
+    let own = |ignore: &str, dockerfile: &str| {
+        w("svc/.dockerignore", ignore);
+        w("svc/Dockerfile", dockerfile);
+        di010(&lint(&c).unwrap(), "svc/.dockerignore")
+    };
+    // An allowlist whose exceptions name its own directory's files (`!Program.cs`), none from
+    // the root, was written for a build of that directory: stale here, info, never "move it".
+    let (sev, msg) = own("*\n!Program.cs\n", "FROM scratch\nCOPY svc/Program.cs /\n");
+    assert_eq!(sev, "info", "{msg}");
+    assert!(
+        msg.contains("delete it") && !msg.contains("move its"),
+        "{msg}"
+    );
+    // Its exceptions named from the root: meant for this build, the classic mistake.
+    let (sev, msg) = own(
+        "*\n!svc/Program.cs\n",
+        "FROM scratch\nCOPY svc/Program.cs /\n",
+    );
+    assert_eq!(sev, "medium", "{msg}");
+    // A Dockerfile whose sources exist only in its own directory is built with it as the
+    // context, where the file is read: info, naming the build to check instead.
+    let (sev, msg) = own("bin/\n", "FROM scratch\nCOPY Program.cs build.sh /\n");
+    assert_eq!(sev, "info", "{msg}");
+    assert!(
+        msg.contains("2 of this Dockerfile's 2 COPY source(s) exist in svc/"),
+        "{msg}"
+    );
+    assert!(msg.contains("`ctxsize -f svc/Dockerfile svc/`"), "{msg}");
+    // One of them found at the root too: not evidently so, the classic mistake.
+    let (sev, msg) = own("bin/\n", "FROM scratch\nCOPY Program.cs main.go /\n");
+    assert_eq!(sev, "medium", "{msg}");
 }
 
 /// DI012: `/tmp/pids/*` below `/tmp/*` and above `!/tmp/pids/` (a .gitignore habit) keeps
