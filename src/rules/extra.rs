@@ -218,6 +218,14 @@ pub(crate) fn literal_secret_value(v: &[u8]) -> bool {
         b"postgres",
         b"mysql",
         b"redis",
+        // Services' documented first-run credentials: MinIO's, Neo4j's, RabbitMQ's,
+        // Oracle's, and a literal `default`.
+        b"minioadmin",
+        b"neo4j",
+        b"rabbitmq",
+        b"oracle",
+        b"administrator",
+        b"default",
     ];
     if DEFAULTS.contains(&&low[..])
         || (v

@@ -746,7 +746,7 @@ fn dotenv_files_report_the_line_of_the_secret_and_are_low_without_one() {
         // A compose variables file: image tags, ports, a well-known default.
         .file(
             ".env",
-            "COMPOSE_PROJECT_NAME=demo\nIMAGE_VERSION=2.0.1\nPOSTGRES_PASSWORD=changeit\nAPI_KEY=\n",
+            "COMPOSE_PROJECT_NAME=demo\nIMAGE_VERSION=2.0.1\nPOSTGRES_PASSWORD=changeit\nAPI_KEY=\nMINIO_ROOT_PASSWORD=minioadmin\nAWS_ACCESS_KEY=minioadmin\nNEO4J_PASSWORD=neo4j\n",
         )
         .file(
             "svc/.env",
