@@ -225,14 +225,16 @@ pub(crate) fn suggest_all(
         // No Dockerfile given and none at the root: the Dockerfiles discovery finds in the
         // context are served alone (their own `-f` builds, the ignore file shared), those the
         // current ignore file excludes too (docker reads a Dockerfile whatever it says).
-        Err(e @ Error::BuildkitDockerfile(_))
+        Err(e @ (Error::BuildkitDockerfile(_) | Error::DockerfileMissing(_)))
             if config.dockerfile.is_none() && opts.discover && opts.compose.is_none() =>
         {
+            // The context and its ignore file, resolved as the report does without a
+            // Dockerfile (the classic builder reads the same root file).
             let placeholder = Config {
                 dockerfile: Some(PathBuf::from("-")),
                 ..config.clone()
             };
-            let Ok(mut r) = placeholder.resolve_for(config.builder) else {
+            let Ok(mut r) = placeholder.resolve_for(Builder::Buildkit) else {
                 return Err(e);
             };
             r.dockerfile = r.root.join("Dockerfile");
@@ -1101,13 +1103,19 @@ pub(crate) fn command(
     let all = match suggest_all(config, opts) {
         // No Dockerfile at the root and none given: name those the context holds, as `list`
         // does, so the user knows what to pass with -f.
-        Err(Error::BuildkitDockerfile(name))
+        Err(e @ (Error::BuildkitDockerfile(_) | Error::DockerfileMissing(_)))
             if config.dockerfile.is_none() && opts.named.is_none() && opts.compose.is_none() =>
         {
-            if let Ok((a, true)) = crate::pipeline::analyze(config, None) {
+            // The classic builder reads the same root ignore file: the context as BuildKit
+            // analyses it without a Dockerfile.
+            let probe = Config {
+                builder: Builder::Buildkit,
+                ..config.clone()
+            };
+            if let Ok((a, true)) = crate::pipeline::analyze(&probe, None) {
                 let _ = writeln!(err, "note: {}", crate::pipeline::no_dockerfile_note(&a));
             }
-            return Err(Error::BuildkitDockerfile(name));
+            return Err(e);
         }
         r => r?,
     };

@@ -230,7 +230,25 @@ fn found_dockerfiles_are_served_without_a_root_one_even_when_excluded() {
         );
     }
 
-    // None served (a tool built with its own directory): docker's error, with the note.
+    // The classic builder (its own "unable to evaluate symlinks" error) is served the same way.
+    let o = env.run(["suggest", "--builder", "classic", "--write", "."]);
+    let err = text(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("serves    deploy/Dockerfile (found in the context)")
+            && err.contains("no Dockerfile at the context root and none given")
+            && !err.contains("evaluate symlinks"),
+        "{err}"
+    );
+    for sent in sent_both(&env, Some("deploy/Dockerfile")) {
+        assert!(
+            sent.contains("src/a.py") && !sent.contains("notes.txt"),
+            "{sent:?}"
+        );
+    }
+
+    // None served (a tool built with its own directory): docker's error, with the note, under
+    // either builder.
     let env = TestEnv::new();
     env.file("tools/gen/Dockerfile", "FROM node\nCOPY convert.js .\n")
         .file("tools/gen/convert.js", "x\n");
@@ -239,6 +257,15 @@ fn found_dockerfiles_are_served_without_a_root_one_even_when_excluded() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
         err.contains("open Dockerfile") && err.contains("no Dockerfile at the context root"),
+        "{err}"
+    );
+    let o = env.run(["suggest", "--builder", "classic", "."]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("unable to evaluate symlinks in Dockerfile path")
+            && err.contains("no Dockerfile at the context root")
+            && err.contains("tools/gen/Dockerfile"),
         "{err}"
     );
 }
