@@ -400,6 +400,30 @@ pub(crate) fn not_carried(
 ) -> Vec<(usize, String, String)> {
     let written: BTreeSet<&str> = text.lines().map(str::trim).collect();
     let whole = PatternSet::parse(user.text.as_bytes()).unwrap_or_default();
+    let proposal = PatternSet::parse(text.as_bytes()).unwrap_or_default();
+    // The proposal's line that decides `p` (the last that matches it or a parent), if any.
+    let deciding = |p: &str| -> Option<(bool, String)> {
+        let (excluded, hits) = proposal.trace(p.as_bytes());
+        let &last = hits.last()?;
+        let l = String::from_utf8_lossy(&proposal.patterns()[last].line().original)
+            .trim()
+            .to_string();
+        Some((excluded, l))
+    };
+    // At most two lines, quoted: `a`, `b` (and N more).
+    let quote = |v: &BTreeSet<String>| {
+        let shown: Vec<String> = v.iter().take(2).map(|l| format!("`{l}`")).collect();
+        let more = v.len().saturating_sub(2);
+        format!(
+            "{}{}",
+            shown.join(", "),
+            if more > 0 {
+                format!(" (and {more} more)")
+            } else {
+                String::new()
+            }
+        )
+    };
     let mut out = Vec::new();
     for (n, line) in user.text.split('\n').enumerate() {
         let t = line.trim();
@@ -410,52 +434,166 @@ pub(crate) fn not_carried(
             continue;
         };
         let quoted = format!("`{t}`");
-        let why = if warnings
+        if warnings
             .iter()
             .any(|w| w.contains(&quoted) && w.ends_with("not carried over"))
         {
-            "it would exclude a file the build copies (see the warning below)"
-        } else if t.starts_with('!') {
-            "an exception: the keep lines send what the build uses, and only that"
+            out.push((
+                n + 1,
+                t.to_string(),
+                "it would exclude a file the build copies (see the warning below)".to_string(),
+            ));
+            continue;
+        }
+        // What the line names: for an exception, what its body (without `!`) matches.
+        let body = t.strip_prefix('!');
+        let target = match body {
+            Some(b) => PatternSet::parse(b.as_bytes()).unwrap_or_default(),
+            None => single,
+        };
+        let hit: Vec<usize> = (0..m.paths.len())
+            .filter(|&i| {
+                target
+                    .matches_or_parent_matches(m.paths[i].as_bytes())
+                    .unwrap_or(false)
+            })
+            .collect();
+        let kept: Vec<usize> = hit
+            .iter()
+            .copied()
+            .filter(|&i| inside(plan, &m.paths[i]))
+            .collect();
+        let why = if body.is_some() {
+            exception_reason(m, plan, &hit, &kept, &deciding, &quote)
+        } else if let Some(deep) = deeper_miss(m, plan, t) {
+            format!(
+                "it matches nothing today, and only at its own depth: the `{deep}` the build copies is deeper (as `lint` says, DI003), so the line keeps out nothing it was meant to"
+            )
+        } else if hit.is_empty() {
+            "it matches nothing in the context today".to_string()
+        } else if kept.is_empty() {
+            "everything it matches is outside the kept paths, which `*` leaves out".to_string()
+        } else if kept.iter().all(|&i| {
+            !whole
+                .matches_or_parent_matches(m.paths[i].as_bytes())
+                .unwrap_or(true)
+        }) {
+            "a later line re-included what it matches inside the kept paths; `*` leaves out the rest"
+                .to_string()
         } else {
-            let hit: Vec<usize> = (0..m.paths.len())
-                .filter(|&i| {
-                    single
-                        .matches_or_parent_matches(m.paths[i].as_bytes())
-                        .unwrap_or(false)
-                })
-                .collect();
-            let kept: Vec<usize> = hit
+            // What the proposal does with what it matches inside the kept paths: excluded by
+            // other lines (`**/__pycache__` over `**/*.py[cod]`), or sent.
+            let files: Vec<usize> = kept
                 .iter()
                 .copied()
-                .filter(|&i| inside(plan, &m.paths[i]))
+                .filter(|&i| !m.is_dir(i as u32))
                 .collect();
-            if let Some(deep) = deeper_miss(m, plan, t) {
-                out.push((
-                    n + 1,
-                    t.to_string(),
-                    format!(
-                        "it matches nothing today, and only at its own depth: the `{deep}` the build copies is deeper (as `lint` says, DI003), so the line keeps out nothing it was meant to"
-                    ),
-                ));
-                continue;
-            } else if hit.is_empty() {
-                "it matches nothing in the context today"
-            } else if kept.is_empty() {
-                "everything it matches is outside the kept paths, which `*` leaves out"
-            } else if kept.iter().all(|&i| {
-                !whole
-                    .matches_or_parent_matches(m.paths[i].as_bytes())
-                    .unwrap_or(true)
-            }) {
-                "a later line re-included what it matches inside the kept paths; `*` leaves out the rest"
+            let files = if files.is_empty() {
+                kept.clone()
             } else {
-                "the allowlist decides what it matched"
+                files
+            };
+            let mut by: BTreeSet<String> = BTreeSet::new();
+            let mut sent = 0usize;
+            for &i in &files {
+                match deciding(&m.paths[i]) {
+                    Some((true, l)) => {
+                        by.insert(l);
+                    }
+                    _ => sent += 1,
+                }
+            }
+            if sent == 0 && !by.is_empty() {
+                format!(
+                    "what it matches inside the kept paths is excluded by {} already",
+                    quote(&by)
+                )
+            } else {
+                let first = files
+                    .iter()
+                    .find(|&&i| !matches!(deciding(&m.paths[i]), Some((true, _))))
+                    .map(|&i| m.paths[i].clone())
+                    .unwrap_or_default();
+                format!(
+                    "{sent} file(s) it matches inside the kept paths are sent by the proposal, which decides them by what the build copies (`{first}`)"
+                )
             }
         };
-        out.push((n + 1, t.to_string(), why.to_string()));
+        out.push((n + 1, t.to_string(), why));
     }
     out
+}
+
+/// Why an exception line of the current file is not carried: what the paths it re-includes
+/// become in the proposal. `hit`: the paths its body matches (or lies below); `kept`: those
+/// inside the kept paths.
+fn exception_reason(
+    m: &Model,
+    plan: &Plan,
+    hit: &[usize],
+    kept: &[usize],
+    deciding: &dyn Fn(&str) -> Option<(bool, String)>,
+    quote: &dyn Fn(&BTreeSet<String>) -> String,
+) -> String {
+    if hit.is_empty() {
+        return "it matches nothing in the context today".to_string();
+    }
+    // Written again after the lines that exclude the entry around it (`!.git/refs/heads` after
+    // `.git/`): the proposal sends what it re-includes, in its own form.
+    let rewritten: BTreeSet<String> = plan
+        .user_keep
+        .iter()
+        .filter(|k| {
+            hit.iter()
+                .any(|&i| at_or_below(&m.paths[i], k) || at_or_below(k, &m.paths[i]))
+        })
+        .map(|k| format!("!{k}"))
+        .collect();
+    if !rewritten.is_empty() {
+        return format!(
+            "written as {} at the end of the file, after the lines that exclude what is around it",
+            quote(&rewritten)
+        );
+    }
+    if kept.is_empty() {
+        return "it re-includes only paths outside the kept paths, which no COPY uses".to_string();
+    }
+    let files: Vec<usize> = kept
+        .iter()
+        .copied()
+        .filter(|&i| !m.is_dir(i as u32))
+        .collect();
+    let files = if files.is_empty() {
+        kept.to_vec()
+    } else {
+        files
+    };
+    let out: Vec<&str> = files
+        .iter()
+        .filter(|&&i| matches!(deciding(&m.paths[i]), Some((true, _))))
+        .map(|&i| m.paths[i].as_str())
+        .collect();
+    if out.is_empty() {
+        let outside = hit.len() > kept.len();
+        return format!(
+            "the keep lines already send what it re-includes inside the kept paths{}",
+            if outside {
+                "; the rest is outside them, which no COPY uses"
+            } else {
+                ""
+            }
+        );
+    }
+    let by: BTreeSet<String> = out
+        .iter()
+        .filter_map(|p| deciding(p).map(|(_, l)| l))
+        .collect();
+    format!(
+        "it re-includes {} path(s) the proposal removes (`{}`, by {}): never needed in an image",
+        out.len(),
+        out[0],
+        quote(&by)
+    )
 }
 
 /// The ancestors of a relative path, nearest last (`a/b/c` → `a`, `a/b`).

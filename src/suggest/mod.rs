@@ -30,7 +30,7 @@ pub(crate) mod reexclude;
 pub(crate) mod targets;
 pub(crate) mod write;
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -149,6 +149,9 @@ pub struct Suggestion {
     /// Proven for Podman/Buildah (`--engine podman`): `proven_for` then holds `classic`, the walk
     /// Buildah's is modelled on.
     pub podman: bool,
+    /// With no Dockerfile given and none at the context root: the first Dockerfile discovery
+    /// served, which `--write` resolves the context with (as the proposal did).
+    pub found_main: Option<PathBuf>,
 }
 
 impl Suggestion {
@@ -185,15 +188,25 @@ fn with_compose_dockerfile(
     opts: &SuggestOptions,
 ) -> Result<Option<Config>, Error> {
     match config.resolve_for(config.builder) {
-        Err(e) => {
-            let df = targets::compose_main(config, opts)?.ok_or(e)?;
-            Ok(Some(Config {
-                dockerfile: Some(df),
-                ..config.clone()
-            }))
-        }
+        // None from the compose file: the configuration's own error, when it is resolved.
+        Err(_) => Ok(targets::compose_main(config, opts)?.map(|df| Config {
+            dockerfile: Some(df),
+            ..config.clone()
+        })),
         Ok(_) => Ok(None),
     }
+}
+
+/// The context's own ignore file (at its root), which the Dockerfiles found in the context read:
+/// the resolved one when it is that file, else `.dockerignore` there (empty when absent).
+fn context_file(main: &Resolved) -> PatternSet {
+    let text = match &main.ignore_file {
+        Some(f) if f.parent() == Some(main.root.as_path()) => main.ignore_text.clone(),
+        _ => std::fs::read(main.root.join(".dockerignore"))
+            .map(|b| crate::context::Platform::host().ignore_text(b))
+            .unwrap_or_default(),
+    };
+    PatternSet::parse(&text).unwrap_or_default()
 }
 
 /// Builds and proves every proposal: one for the ignore file the Dockerfiles share, or with
@@ -207,7 +220,28 @@ pub(crate) fn suggest_all(
     }
     let owned = with_compose_dockerfile(config, opts)?;
     let config = owned.as_ref().unwrap_or(config);
-    let main = config.resolve_for(config.builder)?;
+    let (main, missing) = match config.resolve_for(config.builder) {
+        Ok(r) => (r, None),
+        // No Dockerfile given and none at the root: the Dockerfiles discovery finds in the
+        // context are served alone (their own `-f` builds, the ignore file shared), those the
+        // current ignore file excludes too (docker reads a Dockerfile whatever it says).
+        Err(e @ (Error::BuildkitDockerfile(_) | Error::DockerfileMissing(_)))
+            if config.dockerfile.is_none() && opts.discover && opts.compose.is_none() =>
+        {
+            // The context and its ignore file, resolved as the report does without a
+            // Dockerfile (the classic builder reads the same root file).
+            let placeholder = Config {
+                dockerfile: Some(PathBuf::from("-")),
+                ..config.clone()
+            };
+            let Ok(mut r) = placeholder.resolve_for(Builder::Buildkit) else {
+                return Err(e);
+            };
+            r.dockerfile = r.root.join("Dockerfile");
+            (r, Some(e))
+        }
+        Err(e) => return Err(e),
+    };
     if main.dockerfile.as_os_str() == "-" || main.dockerfile.as_os_str().is_empty() {
         return Err(Error::Usage(
             "suggest needs the Dockerfile as a file (not -f -)".into(),
@@ -217,15 +251,41 @@ pub(crate) fn suggest_all(
     let tree = walk_all(&main, config.threads)?;
     let paths = node_paths(&tree);
     let mut notes = Vec::new();
+    let current = context_file(&main);
     let targets = targets::collect(
         config,
         opts,
         &main.root,
-        &main.dockerfile,
+        missing.is_none().then_some(main.dockerfile.as_path()),
         &paths,
+        &current,
         &args,
         &mut notes,
     )?;
+    // None served: docker's own error, with the note naming what the context holds.
+    let (main, found_main, chosen) = match (missing, targets.first()) {
+        (None, _) => (main, None, None),
+        (Some(e), None) => return Err(e),
+        (Some(_), Some(t)) => {
+            let chosen = Config {
+                dockerfile: Some(t.dockerfile.clone()),
+                ..config.clone()
+            };
+            notes.insert(
+                0,
+                format!(
+                    "no Dockerfile at the context root and none given: serving the {} Dockerfile(s) found in the context that are built with it",
+                    targets.len()
+                ),
+            );
+            (
+                chosen.resolve_for(config.builder)?,
+                Some(t.dockerfile.clone()),
+                Some(chosen),
+            )
+        }
+    };
+    let config = chosen.as_ref().unwrap_or(config);
     drop(paths);
     if opts.per_dockerfile {
         let mut out = Vec::new();
@@ -249,7 +309,9 @@ pub(crate) fn suggest_all(
                     main.root.join(".dockerignore").display()
                 )
             });
-            out.push(build(config, opts, &main, tr, vec![t], dest, n, None)?);
+            let mut one = build(config, opts, &main, tr, vec![t], dest, n, None)?;
+            one.found_main = found_main.clone();
+            out.push(one);
         }
         return Ok(out);
     }
@@ -263,16 +325,9 @@ pub(crate) fn suggest_all(
         .ignore_file
         .clone()
         .unwrap_or_else(|| main.root.join(default_name));
-    Ok(vec![build(
-        config,
-        opts,
-        &main,
-        tree,
-        targets,
-        destination,
-        notes,
-        None,
-    )?])
+    let mut one = build(config, opts, &main, tree, targets, destination, notes, None)?;
+    one.found_main = found_main;
+    Ok(vec![one])
 }
 
 /// A removable entry inside the kept paths that the file as written still sends gets its exact
@@ -280,7 +335,14 @@ pub(crate) fn suggest_all(
 /// lines they may no longer reach it: BuildKit walks with its parents' results, so `target/`
 /// after `!target/lib` does not exclude `target/lib/.env` (dependency-track's `target/`,
 /// `!target/lib/*.jar`).
-fn still_sent_removals(m: &Model, plan: &mut Plan, reasons: &[Option<&'static str>], text: &str) {
+fn still_sent_removals(
+    m: &Model,
+    plan: &mut Plan,
+    reasons: &[Option<&'static str>],
+    installs: &[targets::Installs],
+    text: &str,
+    warnings: &mut Vec<String>,
+) {
     use crate::dockerignore::ParentRule;
     let Ok(set) = PatternSet::parse(text.as_bytes()) else {
         return;
@@ -290,6 +352,9 @@ fn still_sent_removals(m: &Model, plan: &mut Plan, reasons: &[Option<&'static st
             .iter()
             .all(|&r| set.decide(p.as_bytes(), r).is_ok_and(|d| d.excluded()))
     };
+    // By rule: one generic line (`**/__pycache__`) for the same name repeated, when it removes
+    // only removable entries (a carried allowlist's `!app/**` sends every `__pycache__` below).
+    let mut hits: BTreeMap<(&'static str, Option<&'static str>), Vec<u32>> = BTreeMap::new();
     for (i, p) in m.paths.iter().enumerate() {
         let Some(why) = reasons[i] else { continue };
         // The top of a removable subtree only (its entries go with it).
@@ -301,10 +366,20 @@ fn still_sent_removals(m: &Model, plan: &mut Plan, reasons: &[Option<&'static st
         {
             continue;
         }
-        if let Some(l) = plan::exact_pattern(p) {
-            if !plan.reexcl.iter().any(|(x, _)| *x == l) {
-                plan.reexcl.push((l, why.to_string()));
-            }
+        let generic =
+            reexclude::strict(m, i as u32, reexclude::installs_for(m, installs, i as u32))
+                .filter(|s| s.reason == why)
+                .and_then(|s| s.generic);
+        hits.entry((why, generic)).or_default().push(i as u32);
+    }
+    let ok = |j: usize| !m.named[j] && reasons[j].is_some();
+    let mut lines = Vec::new();
+    for ((why, generic), ids) in hits {
+        reexclude::lines_for(m, plan, why, generic, &ids, &ok, &mut lines, warnings);
+    }
+    for (l, why) in lines {
+        if !plan.reexcl.iter().any(|(x, _)| *x == l) {
+            plan.reexcl.push((l, why));
         }
     }
 }
@@ -539,7 +614,14 @@ fn build(
         plan.user_keep =
             exceptions::user_keep(&m, &reasons, &on_purpose, &sent_before, &mut round_warnings);
         let first = render_text(&plan);
-        still_sent_removals(&m, &mut plan, &reasons, &first);
+        still_sent_removals(
+            &m,
+            &mut plan,
+            &reasons,
+            &installs,
+            &first,
+            &mut round_warnings,
+        );
         text = render_text(&plan);
         proof = prove::prove(&m, &checks, &text, &reasons, threads)?;
         if proof.failures.is_empty() || round > 8 {
@@ -680,7 +762,7 @@ fn build(
             .enumerate()
             .map(|(i, p)| (p.as_str(), i as u32))
             .collect();
-        let mut groups: std::collections::BTreeMap<String, (String, u64)> = Default::default();
+        let mut groups: BTreeMap<String, (String, u64)> = Default::default();
         for (p, why) in &removals {
             let mut i = index.get(p.as_str()).copied().unwrap_or(ROOT);
             while i != ROOT {
@@ -788,6 +870,7 @@ fn build(
         figures,
         proven_for,
         podman: config.engine.is_podman(),
+        found_main: None,
     })
 }
 
@@ -1020,13 +1103,19 @@ pub(crate) fn command(
     let all = match suggest_all(config, opts) {
         // No Dockerfile at the root and none given: name those the context holds, as `list`
         // does, so the user knows what to pass with -f.
-        Err(Error::BuildkitDockerfile(name))
+        Err(e @ (Error::BuildkitDockerfile(_) | Error::DockerfileMissing(_)))
             if config.dockerfile.is_none() && opts.named.is_none() && opts.compose.is_none() =>
         {
-            if let Ok((a, true)) = crate::pipeline::analyze(config, None) {
+            // The classic builder reads the same root ignore file: the context as BuildKit
+            // analyses it without a Dockerfile.
+            let probe = Config {
+                builder: Builder::Buildkit,
+                ..config.clone()
+            };
+            if let Ok((a, true)) = crate::pipeline::analyze(&probe, None) {
                 let _ = writeln!(err, "note: {}", crate::pipeline::no_dockerfile_note(&a));
             }
-            return Err(Error::BuildkitDockerfile(name));
+            return Err(e);
         }
         r => r?,
     };
@@ -1079,9 +1168,14 @@ fn emit(
     }
     if opts.write {
         // `--compose` with no root Dockerfile: resolve the context as the proposal did.
-        let owned = match &opts.named {
-            Some(_) => None,
-            None => with_compose_dockerfile(config, opts)?,
+        let owned = match (&opts.named, all.first().and_then(|s| s.found_main.clone())) {
+            (Some(_), _) => None,
+            // No Dockerfile given or at the root: the one discovery served first.
+            (None, Some(df)) => Some(Config {
+                dockerfile: Some(df),
+                ..config.clone()
+            }),
+            (None, None) => with_compose_dockerfile(config, opts)?,
         };
         let config = owned.as_ref().unwrap_or(config);
         let root = match &opts.named {

@@ -438,41 +438,78 @@ pub(crate) fn choose(
     let flagged: HashSet<u32> = hits.values().flatten().copied().collect();
     let mut out = Vec::new();
     for ((reason, generic), ids) in hits {
-        if let Some(g) = generic {
-            if let Ok(set) = PatternSet::parse(g.as_bytes()) {
-                let hit = |q: &str| set.matches_or_parent_matches(q.as_bytes()).unwrap_or(true);
-                // The generic line may only remove flagged entries (and what is below them),
-                // never a path a source names, existing or not.
-                let only_flagged = m.paths.iter().enumerate().all(|(j, q)| {
-                    !inside(plan, q)
-                        || !hit(q)
-                        || (!m.named[j] && flagged_or_below(m, j as u32, &flagged))
-                });
-                let no_literal = !m.literals.iter().any(|l| hit(l));
-                if only_flagged && no_literal {
-                    out.push((
-                        g.to_string(),
-                        format!(
-                            "{reason}, {} {}",
-                            ids.len(),
-                            if ids.len() == 1 { "entry" } else { "entries" }
-                        ),
-                    ));
-                    continue;
-                }
+        // A generic line may only remove flagged entries (and what is below them), never a
+        // path a source names, existing or not.
+        let ok = |j: usize| !m.named[j] && flagged_or_below(m, j as u32, &flagged);
+        lines_for(m, plan, reason, generic, &ids, &ok, &mut out, warnings);
+    }
+    out
+}
+
+/// The lines that remove the entries `ids` (one strict rule's hits): its generic line
+/// (`**/__pycache__`) when that removes nothing but what `ok` allows inside the kept paths and
+/// reaches no path a source names; else one `TOP/**/NAME` line per top-level directory holding
+/// two or more of them, when that holds for it; else one exact line per entry.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn lines_for(
+    m: &Model,
+    plan: &Plan,
+    reason: &str,
+    generic: Option<&str>,
+    ids: &[u32],
+    ok: &dyn Fn(usize) -> bool,
+    out: &mut Vec<(String, String)>,
+    warnings: &mut Vec<String>,
+) {
+    let count = |n: usize| format!("{reason}, {n} {}", if n == 1 { "entry" } else { "entries" });
+    let safe = |line: &str| {
+        let Ok(set) = PatternSet::parse(line.as_bytes()) else {
+            return false;
+        };
+        let hit = |q: &str| set.matches_or_parent_matches(q.as_bytes()).unwrap_or(true);
+        m.paths
+            .iter()
+            .enumerate()
+            .all(|(j, q)| !inside(plan, q) || !hit(q) || ok(j))
+            && !m.literals.iter().any(|l| hit(l))
+    };
+    if let Some(g) = generic {
+        if safe(g) {
+            out.push((g.to_string(), count(ids.len())));
+            return;
+        }
+    }
+    // The same name repeated in one top-level directory (`app/a/__pycache__`,
+    // `app/b/__pycache__`): one `app/**/__pycache__` when that is as exact.
+    let mut rest: Vec<u32> = ids.to_vec();
+    if let Some(tail) = generic.and_then(|g| g.strip_prefix("**/")) {
+        let mut by_top: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        for &i in ids {
+            let p = m.paths[i as usize].as_str();
+            if let Some((top, _)) = p.split_once('/') {
+                by_top.entry(top).or_default().push(i);
             }
         }
-        for i in ids {
-            let p = &m.paths[i as usize];
-            match exact_pattern(p) {
-                Some(l) => out.push((l, reason.to_string())),
-                None => warnings.push(format!(
-                    "{p:?} ({reason}) cannot be written as a pattern; left in"
-                )),
+        for (top, group) in by_top {
+            if group.len() < 2 || exact_pattern(top).as_deref() != Some(top) {
+                continue;
+            }
+            let line = format!("{top}/**/{tail}");
+            if safe(&line) {
+                rest.retain(|i| !group.contains(i));
+                out.push((line, count(group.len())));
             }
         }
     }
-    out
+    for i in rest {
+        let p = &m.paths[i as usize];
+        match exact_pattern(p) {
+            Some(l) => out.push((l, reason.to_string())),
+            None => warnings.push(format!(
+                "{p:?} ({reason}) cannot be written as a pattern; left in"
+            )),
+        }
+    }
 }
 
 fn flagged_or_below(m: &Model, mut i: u32, flagged: &HashSet<u32>) -> bool {

@@ -9,6 +9,7 @@ use crate::analysis::Config;
 use crate::dockerfile::{
     host_platform, is_dockerfile_name, platform_args, ContextSource, Options, Sources,
 };
+use crate::dockerignore::PatternSet;
 use crate::error::Error;
 
 use super::SuggestOptions;
@@ -211,6 +212,23 @@ fn exists_in(paths: &[String], s: &ContextSource) -> bool {
     paths.iter().any(|p| s.matches(p))
 }
 
+/// A source that resolves to something the context's current ignore file sends today, under
+/// either builder: one whose every match it excludes (a developer's root `dist/` under
+/// `**/dist`) fails a build with this context today, so it says nothing of that context.
+fn sent_in(paths: &[String], s: &ContextSource, current: &PatternSet) -> bool {
+    use crate::dockerignore::ParentRule;
+    paths.iter().any(|p| {
+        s.matches(p)
+            && [ParentRule::UsingParentResults, ParentRule::OrParentMatches]
+                .iter()
+                .any(|&r| {
+                    current
+                        .decide(p.as_bytes(), r)
+                        .map_or(true, |d| !d.excluded())
+                })
+    })
+}
+
 /// The directories between a context path and the root, deepest first (`a/b/Dockerfile` →
 /// `a/b`, `a`).
 fn ancestors(p: &str) -> impl Iterator<Item = &str> {
@@ -338,14 +356,18 @@ pub(crate) fn compose_main(
     )))
 }
 
-/// Collects the served Dockerfiles. `paths` are every context path (the full walk);
-/// `main` is the Dockerfile the configuration resolves to.
+/// Collects the served Dockerfiles. `paths` are every context path (the full walk), the ones
+/// the current ignore file excludes too (docker reads a Dockerfile it excludes all the same);
+/// `main` is the Dockerfile the configuration resolves to, `None` when there is none (no -f and
+/// no Dockerfile at the root): then the Dockerfiles discovery serves alone, possibly none.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn collect(
     config: &Config,
     opts: &SuggestOptions,
     root: &Path,
-    main: &Path,
+    main: Option<&Path>,
     paths: &[String],
+    current: &PatternSet,
     build_args: &[(String, String)],
     notes: &mut Vec<String>,
 ) -> Result<Vec<Target>, Error> {
@@ -398,9 +420,11 @@ pub(crate) fn collect(
             }
         }
     };
-    add(main.to_path_buf(), "-f".into(), true, &mut out, notes)?;
-    if out[0].origin == "-f" && opts.dockerfiles.is_empty() {
-        out[0].origin = "default".into();
+    if let Some(main) = main {
+        add(main.to_path_buf(), "-f".into(), true, &mut out, notes)?;
+        if out[0].origin == "-f" && opts.dockerfiles.is_empty() {
+            out[0].origin = "default".into();
+        }
     }
     for f in opts.dockerfiles.iter().skip(1) {
         let p = crate::context::absolute(&config.cwd, f);
@@ -426,7 +450,7 @@ pub(crate) fn collect(
                     let same = |a: &Path| std::fs::canonicalize(a).unwrap_or(a.to_path_buf());
                     // The root Dockerfile a service builds too (`build: .`): say so, else the
                     // summary reads as if the compose file had not been read.
-                    if out[0].origin == "default" && same(&d) == same(main) {
+                    if main.is_some_and(|m| out[0].origin == "default" && same(&d) == same(m)) {
                         out[0].origin = if config.dockerfile.is_some() {
                             format!("compose service {}", b.service)
                         } else {
@@ -478,7 +502,20 @@ pub(crate) fn collect(
                 .filter(|s| !s.instruction.contains("tmpfs") && !s.unresolved && !s.path.is_empty())
                 .collect();
             let at_root = !p.contains('/');
-            let here = ctx_items.iter().filter(|s| exists_in(paths, s)).count();
+            // Sources the current ignore file excludes here do not count: a build with this
+            // context could not copy them today (langfuse's package Dockerfile `COPY dist`
+            // beside a developer's root `dist/` under `**/dist`).
+            let here = ctx_items
+                .iter()
+                .filter(|s| sent_in(paths, s, current))
+                .count();
+            let mut excluded_here: Vec<String> = ctx_items
+                .iter()
+                .filter(|s| exists_in(paths, s) && !sent_in(paths, s, current))
+                .map(|s| s.raw.clone())
+                .collect();
+            excluded_here.sort_unstable();
+            excluded_here.dedup();
             // Its sources found as well (or better) from its own directory, or one between it
             // and the root: that is the context it is built with (`services/api/Dockerfile`'s
             // `COPY package.json .env ./` names services/api/'s files, not the root's).
@@ -528,13 +565,29 @@ pub(crate) fn collect(
                 let t = out.pop().expect("just added");
                 notes.push(if let Some((d, n)) = own {
                     format!(
-                        "{} (found in the context) not served: {n} of its {} COPY source(s) exist in {}/, {here} in this context, so it is built with that directory; pass it with -f (or --compose) if it is built with this one",
-                        t.rel, n_items, d
+                        "{} (found in the context) not served: {n} of its {} COPY source(s) exist in {}/, {here} in this context{}, so it is built with that directory; pass it with -f (or --compose) if it is built with this one",
+                        t.rel,
+                        n_items,
+                        d,
+                        if excluded_here.is_empty() {
+                            String::new()
+                        } else {
+                            format!(
+                                " (not counting {}, which the current ignore file excludes)",
+                                excluded_here.join(", ")
+                            )
+                        }
                     )
                 } else if whole {
                     format!(
                         "{} (found in the context) not served: it copies the whole context (`COPY . .`), which could as well be its own directory; pass it with -f (or --compose) if it is built with this one",
                         t.rel
+                    )
+                } else if !excluded_here.is_empty() {
+                    format!(
+                        "{} (found in the context) not served: none of its COPY sources is sent from this context today (the current ignore file excludes {}), so it is built with another one",
+                        t.rel,
+                        excluded_here.join(", ")
                     )
                 } else {
                     format!(

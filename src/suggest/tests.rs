@@ -221,8 +221,9 @@ fn bad_candidate_is_not_proven_and_not_written() {
         &config,
         &opts,
         &main.root,
-        &main.dockerfile,
+        Some(&main.dockerfile),
         &paths,
+        &Default::default(),
         &[],
         &mut notes,
     )

@@ -323,14 +323,28 @@ fn no_root_dockerfile_still_reports_and_lists() {
         "{all}"
     );
     assert!(!all.contains("lstat"), "{all}");
-    // suggest fails as docker does, and names the Dockerfiles found, as list does.
+    // suggest serves the Dockerfiles found that are built with this context (`web.Dockerfile`
+    // at the root; not `docker/api/Dockerfile`, which copies nothing from one).
+    let o = run(&env, &["suggest", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("serves    web.Dockerfile (found in the context)")
+            && err.contains("no Dockerfile at the context root and none given")
+            && err.contains("docker/api/Dockerfile (found in the context) not served"),
+        "{err}"
+    );
+    // When none is served (only one that copies nothing), it fails as docker does and names
+    // the Dockerfiles found, as list does.
+    std::fs::remove_file(env.path("web.Dockerfile")).unwrap();
     let o = run(&env, &["suggest", "."]);
     assert_eq!(code(&o), Some(2), "{}", text(&o.stderr));
     assert!(
-        text(&o.stderr).contains("docker/api/Dockerfile, web.Dockerfile"),
+        text(&o.stderr).contains("Dockerfiles in the context: docker/api/Dockerfile"),
         "{}",
         text(&o.stderr)
     );
+    env.file("web.Dockerfile", "FROM scratch\n");
     let o = run(&env, &["explain", "a.txt"]);
     assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
     assert!(

@@ -873,7 +873,7 @@ fn a_subdirectory_dockerfile_is_not_served_for_root_files_of_the_same_name() {
     assert!(!out.contains("!.env"), "{out}");
     assert!(!out.contains("!package.json"), "{out}");
     assert!(
-        err.contains("note: services/api/Dockerfile (found in the context) not served: 3 of its 3 COPY source(s) exist in services/api/, 2 in this context, so it is built with that directory"),
+        err.contains("note: services/api/Dockerfile (found in the context) not served: 3 of its 3 COPY source(s) exist in services/api/, 1 in this context (not counting .env, which the current ignore file excludes), so it is built with that directory"),
         "{err}"
     );
     assert!(

@@ -155,3 +155,167 @@ fn compose_with_no_service_building_the_context_names_theirs() {
     let s = suggest(&c, &o).expect("suggest on the service's context");
     assert_eq!(s.served[0].1, "default, compose service dash");
 }
+
+/// No `-f` and no Dockerfile at the root: the Dockerfiles found in the context are served
+/// alone, those the current ignore file excludes too (a `*` allowlist that does not list them,
+/// a `**/Dockerfile` line): docker reads a Dockerfile whatever the ignore file says. Before,
+/// plain `suggest .` stopped with docker's "open Dockerfile".
+#[test]
+fn found_dockerfiles_are_served_without_a_root_one_even_when_excluded() {
+    let env = TestEnv::new();
+    env.file(
+        "container/builder.dockerfile",
+        "FROM python\nCOPY requirements.txt ./\nCOPY ./app/ ./app/\n",
+    )
+    .file(
+        "container/dist.dockerfile",
+        "FROM python\nCOPY ./container/entrypoint.sh /\n",
+    )
+    .file("container/entrypoint.sh", "#!/bin/sh\n")
+    .file("requirements.txt", "flask\n")
+    .file("app/main.py", "x = 1\n")
+    .file("docs/guide.md", "d\n")
+    .dockerignore("*\n!container/entrypoint.sh\n!app/**\n!requirements*.txt\n");
+    let s = suggest_and_write(&env, None, &opts());
+    let served: Vec<(&str, &str)> = s
+        .served
+        .iter()
+        .map(|(p, o)| (p.as_str(), o.as_str()))
+        .collect();
+    assert_eq!(
+        served,
+        [
+            ("container/builder.dockerfile", "found in the context"),
+            ("container/dist.dockerfile", "found in the context"),
+        ]
+    );
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("no Dockerfile at the context root and none given")),
+        "{:?}",
+        s.notes
+    );
+    for df in ["container/builder.dockerfile", "container/dist.dockerfile"] {
+        for sent in sent_both(&env, Some(df)) {
+            for f in ["app/main.py", "requirements.txt", "container/entrypoint.sh"] {
+                assert!(sent.contains(f), "{df}: {f} not sent\n{}", s.text);
+            }
+            assert!(!sent.contains("docs/guide.md"), "{df}: {}", s.text);
+        }
+    }
+
+    // A `**/Dockerfile` line, through the CLI: `--write` resolves the context the same way and
+    // checks the backup.
+    let env = TestEnv::new();
+    env.file("deploy/Dockerfile", "FROM python\nCOPY src /src\n")
+        .file("src/a.py", "a\n")
+        .file("notes.txt", "n\n")
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .dockerignore("**/Dockerfile\nnotes.txt\n");
+    let o = env.run(["suggest", "--write", "."]);
+    let err = text(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("serves    deploy/Dockerfile (found in the context)")
+            && err.contains("  wrote ")
+            && err.contains("does not send it")
+            && !err.contains("open Dockerfile"),
+        "{err}"
+    );
+    for sent in sent_both(&env, Some("deploy/Dockerfile")) {
+        assert!(
+            sent.contains("src/a.py") && !sent.contains("notes.txt"),
+            "{sent:?}"
+        );
+    }
+
+    // The classic builder (its own "unable to evaluate symlinks" error) is served the same way.
+    let o = env.run(["suggest", "--builder", "classic", "--write", "."]);
+    let err = text(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("serves    deploy/Dockerfile (found in the context)")
+            && err.contains("no Dockerfile at the context root and none given")
+            && !err.contains("evaluate symlinks"),
+        "{err}"
+    );
+    for sent in sent_both(&env, Some("deploy/Dockerfile")) {
+        assert!(
+            sent.contains("src/a.py") && !sent.contains("notes.txt"),
+            "{sent:?}"
+        );
+    }
+
+    // None served (a tool built with its own directory): docker's error, with the note, under
+    // either builder.
+    let env = TestEnv::new();
+    env.file("tools/gen/Dockerfile", "FROM node\nCOPY convert.js .\n")
+        .file("tools/gen/convert.js", "x\n");
+    let o = env.run(["suggest", "."]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("open Dockerfile") && err.contains("no Dockerfile at the context root"),
+        "{err}"
+    );
+    let o = env.run(["suggest", "--builder", "classic", "."]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("unable to evaluate symlinks in Dockerfile path")
+            && err.contains("no Dockerfile at the context root")
+            && err.contains("tools/gen/Dockerfile"),
+        "{err}"
+    );
+}
+
+/// A found Dockerfile's sources that the current ignore file excludes at the root (a
+/// developer's untracked `dist/` under `**/dist`) do not make it a build of the root: such a
+/// build could not copy them today. The package's Dockerfile stays with its own directory, and
+/// the root proposal does not keep that `dist/`.
+#[test]
+fn sources_the_ignore_file_excludes_do_not_pick_the_root_context() {
+    let env = TestEnv::new();
+    env.file("package.json", "{}\n")
+        .file("web/index.js", "x\n")
+        .file("dist/index.js", "built\n")
+        .file("packages/sandbox/package.json", "{}\n")
+        .file(
+            "packages/sandbox/Dockerfile",
+            "FROM node\nCOPY package.json ./package.json\nCOPY dist ./dist\n",
+        )
+        .file(
+            "Dockerfile",
+            "FROM node\nCOPY package.json ./\nCOPY web ./web\n",
+        )
+        .dockerignore("node_modules\n**/dist\n");
+    let s = suggest_and_write(&env, None, &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(served, ["Dockerfile"], "{:?}", s.notes);
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("packages/sandbox/Dockerfile")
+                && n.contains("not counting dist, which the current ignore file excludes")),
+        "{:?}",
+        s.notes
+    );
+    for sent in sent_both(&env, None) {
+        assert!(!sent.contains("dist/index.js"), "{}", s.text);
+        assert!(sent.contains("web/index.js") && sent.contains("package.json"));
+    }
+    // Without the line, the root's `dist/` is a source there as before: served from the root.
+    let env = TestEnv::new();
+    env.file("package.json", "{}\n")
+        .file("dist/index.js", "built\n")
+        .file("packages/sandbox/package.json", "{}\n")
+        .file(
+            "packages/sandbox/Dockerfile",
+            "FROM node\nCOPY package.json ./package.json\nCOPY dist ./dist\n",
+        )
+        .file("Dockerfile", "FROM node\nCOPY package.json ./\n");
+    let s = suggest_and_write(&env, None, &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(served, ["Dockerfile", "packages/sandbox/Dockerfile"]);
+}

@@ -447,9 +447,15 @@ fn compose_serves_its_dockerfiles_without_a_root_one() {
             );
         }
     }
-    // Without --compose the missing root Dockerfile is still an error, as in docker.
+    // Without --compose, discovery serves the same two, found in the context.
     let o = env.run(["suggest", "."]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("serves    web/Dockerfile (found in the context)")
+            && err.contains("serves    worker/Dockerfile (found in the context)"),
+        "{err}"
+    );
 }
 
 /// `suggest --compose --write` with no Dockerfile at the context root: the file the proof
@@ -1326,4 +1332,131 @@ fn a_line_excluding_a_named_directory_is_not_carried() {
             );
         }
     }
+}
+
+/// The same cache name repeated inside the kept paths is one `**/NAME` line, not one line per
+/// directory: with a carried allowlist (`*`, `!/app`, …) too, where the user's lines decide
+/// every path and the removals still sent used to get their exact lines (linkding's ten
+/// `bookmarks/*/__pycache__`).
+#[test]
+fn repeated_cache_removals_are_one_generic_line() {
+    let env = TestEnv::new();
+    env.file("manage.py", "x\n")
+        .file("app/settings/dev.py", "DEBUG = True\n")
+        .file("app/settings/prod.py", "DEBUG = False\n");
+    for d in ["app", "app/a", "app/b", "app/c/d"] {
+        env.file(format!("{d}/m.py"), "x\n")
+            .file(format!("{d}/__pycache__/m.cpython-312.pyc"), "b");
+    }
+    env.file("app/b/.pytest_cache/v/lastfailed", "{}")
+        .file("app/c/.pytest_cache/v/lastfailed", "{}")
+        .file("Dockerfile", "FROM python\nCOPY . /code\n")
+        .dockerignore("*\n!/app\n!/manage.py\n/app/settings/dev.py\n");
+    let s = suggest_and_write(&env, None, &opts());
+    let lines: Vec<&str> = s.reexcluded.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(lines, ["**/__pycache__", "**/.pytest_cache"], "{}", s.text);
+    assert!(
+        s.text.contains("# Python bytecode cache, 4 entries\n"),
+        "{}",
+        s.text
+    );
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("app/c/d/m.py") && sent.contains("app/settings/prod.py"));
+        assert!(!sent.contains("app/settings/dev.py"), "{}", s.text);
+        assert!(!sent
+            .iter()
+            .any(|p| p.contains("__pycache__") || p.contains(".pytest_cache")));
+    }
+
+    // `**/__pycache__` would reach a path a COPY names: one line per top-level directory that
+    // repeats the name instead (`app/**/__pycache__`), the named one kept.
+    let env = TestEnv::new();
+    for d in ["app/a", "app/b", "lib"] {
+        env.file(format!("{d}/m.py"), "x\n")
+            .file(format!("{d}/__pycache__/m.cpython-312.pyc"), "b");
+    }
+    env.file(
+        "Dockerfile",
+        "FROM python\nCOPY app /app\nCOPY lib/__pycache__/m.cpython-312.pyc /pyc/\n",
+    );
+    let s = suggest_and_write(&env, None, &opts());
+    let lines: Vec<&str> = s.reexcluded.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(lines, ["app/**/__pycache__"], "{}", s.text);
+    for sent in sent_both(&env, None) {
+        assert!(
+            sent.contains("lib/__pycache__/m.cpython-312.pyc"),
+            "{}",
+            s.text
+        );
+        assert!(sent.contains("app/a/m.py"));
+        assert!(
+            !sent.contains("app/a/__pycache__/m.cpython-312.pyc"),
+            "{}",
+            s.text
+        );
+    }
+}
+
+/// Each line of the current file that is not carried says concretely why: an exclusion whose
+/// matches inside the kept paths another line already excludes names that line; an exception
+/// inside `.git` is written again in its own form; one outside the kept paths says so.
+#[test]
+fn not_carried_reasons_are_concrete() {
+    let env = TestEnv::new();
+    env.file("app/main.py", "x = 1\n")
+        .file("app/x/__pycache__/m.cpython-312.pyc", "b")
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file(".git/refs/heads/main", "0123abcd\n")
+        .file(".git/objects/ab/cdef", "obj")
+        .file("README.md", "r\n")
+        .file("docs/a.md", "d\n")
+        .file("Dockerfile", "FROM python\nCOPY . /app\n")
+        .dockerignore(
+            ".git/\n!.git/HEAD\n!.git/refs/heads/*\n**/__pycache__\n**/*.py[cod]\ndocs\n*.md\n!README.md\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    let why = |l: &str| {
+        s.not_carried
+            .iter()
+            .find(|(_, x, _)| x == l)
+            .map(|(_, _, w)| w.clone())
+            .unwrap_or_else(|| panic!("{l} not listed: {:?}\n{}", s.not_carried, s.text))
+    };
+    assert_eq!(
+        why("**/*.py[cod]"),
+        "what it matches inside the kept paths is excluded by `**/__pycache__` already"
+    );
+    assert_eq!(
+        why("!.git/refs/heads/*"),
+        "written as `!.git/refs/heads` at the end of the file, after the lines that exclude what is around it"
+    );
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains(".git/refs/heads/main") && sent.contains(".git/HEAD"));
+        assert!(!sent.contains(".git/objects/ab/cdef"));
+        assert!(!sent.contains("app/x/__pycache__/m.cpython-312.pyc"));
+    }
+
+    // An allowlist's exceptions: the keep lines send what they re-include inside the kept paths;
+    // one re-including only what no COPY uses says so.
+    let env = TestEnv::new();
+    env.file("app/main.py", "x\n")
+        .file("README.md", "r\n")
+        .file("Dockerfile", "FROM python\nCOPY app /app\n")
+        .dockerignore("*\n!app/**\n!README.md\n");
+    let s = suggest_and_write(&env, None, &opts());
+    let why = |l: &str| {
+        s.not_carried
+            .iter()
+            .find(|(_, x, _)| x == l)
+            .map(|(_, _, w)| w.clone())
+            .unwrap_or_else(|| panic!("{l} not listed: {:?}", s.not_carried))
+    };
+    assert_eq!(
+        why("!app/**"),
+        "the keep lines already send what it re-includes inside the kept paths"
+    );
+    assert_eq!(
+        why("!README.md"),
+        "it re-includes only paths outside the kept paths, which no COPY uses"
+    );
 }
