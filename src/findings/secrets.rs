@@ -180,6 +180,19 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         if w.cred_line {
             line = scanned.and_then(|s| s.env_line);
         }
+        // A structured secrets file (`secrets.yaml`, `secret.json`) read whole with no
+        // secret-looking assignment and no token signature in it: an API's schema for its
+        // secrets endpoint (an OpenAPI `paths/secrets/secret.yaml`), references to a secret
+        // store. Low and labelled, as an `.env` without a secret-looking value is.
+        if h.rule == "CTX112"
+            && [&b".yml"[..], b".yaml", b".json", b".toml"]
+                .iter()
+                .any(|e| low.ends_with(e))
+            && scanned.is_some_and(|s| s.env_line.is_none() && s.hits.is_empty())
+        {
+            sev = cap(sev, Severity::Low);
+            plain = Some("no secret-looking value in it");
+        }
         if w.env {
             match scanned {
                 Some(s) if s.env_line.is_some() => line = s.env_line,
