@@ -9,6 +9,7 @@ pub(crate) use exposure::PlanInput;
 pub(crate) mod git;
 mod secrets;
 
+pub(crate) use secrets::MOVE_OUT;
 use secrets::{Acc, Scanned, Wants};
 
 use crate::analysis::Analysis;
