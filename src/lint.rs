@@ -492,8 +492,35 @@ fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, bool)]) {
                 continue;
             }
         }
+        // At the root of a vendored project (`lib/<library>-<version>/` with its own license
+        // file), not beside this build's Dockerfile: written for that project's builds.
+        if r.dockerfile.parent() != Some(dir) && vendored_project(dir) {
+            let d = rel_display(&r.root, dir);
+            push(cx, &abs, format!("not used: docker never reads a .dockerignore below the context root; this one sits at the root of a vendored project ({d}/ has its own license file) and belongs to that project's own builds, so nothing is expected of it"));
+            if let Some(f) = cx.findings.last_mut() {
+                f.severity = "info".into();
+            }
+            continue;
+        }
         push(cx, &abs, "not used: docker never reads a .dockerignore below the context root; move its patterns into the root file, prefixed with the directory".into());
     }
+}
+
+/// Whether `dir` (a directory below the context root) is the root of another project copied
+/// into this one: it holds its own license file (`LICENSE`, `LICENSE.txt`, `COPYING`, …), as a
+/// vendored library's source tree does (`lib/<library>-<version>/`). Its `.dockerignore` was
+/// written for that project's own builds.
+fn vendored_project(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        let name = e.file_name();
+        let up = name.to_string_lossy().to_ascii_uppercase();
+        let stem = up.split(['.', '-']).next().unwrap_or("");
+        matches!(stem, "LICENSE" | "LICENCE" | "COPYING")
+            && e.file_type().is_ok_and(|t| t.is_file())
+    })
 }
 
 /// Grades a nested DI010 (a `.dockerignore` below the root that no build of this context

@@ -70,14 +70,22 @@ pub(crate) fn build_runs_git(run_words: &[String], read: impl Fn(&str) -> Option
 /// dependency that does (vergen, git-version, shadow-rs, git-testament); a Python install or
 /// build of the project whose version comes from git (setuptools-scm, hatch-vcs, versioningit,
 /// poetry-dynamic-versioning, dunamai, pbr: without `.git` the build fails); `npm`/`yarn`/
-/// `pnpm`/`bun` with a root `package.json` whose scripts run git.
+/// `pnpm`/`bun` with a root `package.json` whose scripts run git; `cmake` configuring a root
+/// `CMakeLists.txt` that runs git (`execute_process` of `${GIT_EXECUTABLE}` or `git` with
+/// `log`, `describe`, `rev-parse`, …, or the `GetGitRevisionDescription` module's functions:
+/// a commit hash stamped into the binary, gone without `.git`); Maven with a root `pom.xml`
+/// using `git-commit-id` (the build fails without `.git`) or `buildnumber-maven-plugin` on a
+/// git SCM (the revision becomes its fallback); Gradle with a root build script applying a
+/// git versioning plugin (`com.palantir.git-version`, `gradle-git-properties`,
+/// `axion-release`, grgit, `nebula.release`).
 fn build_tool_reads_git(run_words: &[String], read: &impl Fn(&str) -> Option<String>) -> bool {
     let tool_then = |k: usize, subs: &[&str]| {
         run_words
             .get(k + 1)
             .is_some_and(|n| subs.contains(&n.as_str()))
     };
-    let (mut cargo, mut python, mut node) = (false, false, false);
+    let (mut cargo, mut python, mut node, mut cmake) = (false, false, false, false);
+    let (mut maven, mut gradle) = (false, false);
     for (k, w) in run_words.iter().enumerate() {
         let tool = w.rsplit('/').next().unwrap_or(w);
         // `xx-cargo` (tonistiigi/xx's cross-compiling wrapper) runs cargo.
@@ -108,6 +116,15 @@ fn build_tool_reads_git(run_words: &[String], read: &impl Fn(&str) -> Option<Str
                 python |= tool_then(k, &["install", "develop", "bdist_wheel", "sdist", "build"])
             }
             "npm" | "yarn" | "pnpm" | "bun" | "npx" => node = true,
+            "mvn" | "mvnw" => maven = true,
+            "gradle" | "gradlew" => gradle = true,
+            // Run, not installed (`apt-get install -y cmake make`): an option or a source
+            // directory follows.
+            "cmake" => {
+                cmake |= run_words.get(k + 1).is_some_and(|n| {
+                    n.starts_with('-') || matches!(n.as_str(), "." | "..") || n.starts_with("../")
+                })
+            }
             _ => {}
         }
     }
@@ -156,9 +173,60 @@ fn build_tool_reads_git(run_words: &[String], read: &impl Fn(&str) -> Option<Str
         })
     };
     let node_git = || read("package.json").is_some_and(|t| node_scripts_run_git(run_words, &t));
+    let cmake_git = || {
+        read("CMakeLists.txt").is_some_and(|t| {
+            let t = t.to_ascii_lowercase();
+            let exec_git = t.match_indices("execute_process(").any(|(k, _)| {
+                let call = &t[k..];
+                let call = &call[..call.find(')').unwrap_or(call.len())];
+                let w = words(call);
+                (call.contains("git_executable") || w.iter().any(|x| x == "git"))
+                    && [
+                        "describe",
+                        "rev-parse",
+                        "rev-list",
+                        "log",
+                        "symbolic-ref",
+                        "show",
+                    ]
+                    .iter()
+                    .any(|s| w.iter().any(|x| x == s))
+            });
+            exec_git || t.contains("get_git_head_revision(") || t.contains("git_describe(")
+        })
+    };
     // `SETUPTOOLS_SCM_PRETEND_VERSION=… pip install .` gives the version without git.
     let pretend = run_words.iter().any(|w| w.contains("pretend_version"));
-    (cargo && cargo_git()) || (python && !pretend && python_git()) || (node && node_git())
+    let maven_git = || {
+        read("pom.xml").is_some_and(|t| {
+            let t = t.to_ascii_lowercase();
+            t.contains("git-commit-id")
+                || (t.contains("buildnumber-maven-plugin") && t.contains("scm:git"))
+        })
+    };
+    const GRADLE_GIT: &[&str] = &[
+        "com.palantir.git-version",
+        "gradle-git-properties",
+        "axion-release",
+        "org.ajoberstar.grgit",
+        "nebula.release",
+    ];
+    let gradle_git = || {
+        [
+            "build.gradle",
+            "build.gradle.kts",
+            "settings.gradle",
+            "settings.gradle.kts",
+        ]
+        .iter()
+        .any(|f| read(f).is_some_and(|t| GRADLE_GIT.iter().any(|p| t.contains(p))))
+    };
+    (cargo && cargo_git())
+        || (maven && maven_git())
+        || (gradle && gradle_git())
+        || (python && !pretend && python_git())
+        || (node && node_git())
+        || (cmake && cmake_git())
 }
 
 /// Whether the `package.json` scripts a `RUN` step runs (the install lifecycle scripts,
@@ -455,6 +523,63 @@ mod tests {
         assert!(!build_runs_git(
             &run_words("FROM node\nRUN npm ci && npm run build\n"),
             release
+        ));
+        // fluent-bit: CMake stamps the commit hash (`execute_process` of `git log -1`).
+        let cmake_lists = |name: &str| -> Option<String> {
+            (name == "CMakeLists.txt").then(|| {
+                "find_package(Git)\nexecute_process(COMMAND\n  \"${GIT_EXECUTABLE}\" -c log.showSignature=false log -1 --format=%H\n  OUTPUT_VARIABLE FLB_GIT_HASH)\n"
+                    .into()
+            })
+        };
+        let cm = |df: &str| build_runs_git(&run_words(df), cmake_lists);
+        assert!(cm(
+            "FROM debian\nRUN apt-get install -y cmake make\nCOPY . /src\nWORKDIR /src/build\nRUN cmake -DX=On .. && make\n"
+        ));
+        assert!(cm("FROM debian\nCOPY . /src\nRUN cmake -S /src -B /b\n"));
+        // Installed, never run: no configure step reads the repository.
+        assert!(!cm(
+            "FROM debian\nRUN apt-get install -y cmake make\nCOPY . /src\nRUN make -C /src\n"
+        ));
+        // A CMakeLists.txt that runs no git.
+        let plain = |name: &str| -> Option<String> {
+            (name == "CMakeLists.txt")
+                .then(|| "project(x)\nexecute_process(COMMAND uname -m OUTPUT_VARIABLE A)\n".into())
+        };
+        assert!(!build_runs_git(
+            &run_words("FROM debian\nCOPY . /src\nRUN cmake -S /src -B /b\n"),
+            plain
+        ));
+        // openmrs: Maven's buildnumber plugin reads the revision from git.
+        let pom = |name: &str| -> Option<String> {
+            (name == "pom.xml").then(|| {
+                "<project><scm><connection>scm:git:git@example.com:o/r</connection></scm>\n<build><plugins><plugin><artifactId>buildnumber-maven-plugin</artifactId></plugin></plugins></build></project>\n"
+                    .into()
+            })
+        };
+        let mvn = |df: &str| build_runs_git(&run_words(df), pom);
+        assert!(mvn(
+            "FROM maven\nCOPY . .\nARG MVN_ARGS='clean install -DskipTests'\nRUN mvn $MVN_ARGS\n"
+        ));
+        assert!(mvn(
+            "FROM eclipse-temurin\nCOPY . .\nRUN ./mvnw -B package\n"
+        ));
+        assert!(!mvn("FROM maven\nCOPY . .\nRUN make\n"));
+        let gradle = |name: &str| -> Option<String> {
+            (name == "build.gradle.kts").then(|| {
+                "plugins {\n    id(\"com.palantir.git-version\") version \"3.0.0\"\n}\n".into()
+            })
+        };
+        assert!(build_runs_git(
+            &run_words("FROM gradle\nCOPY . .\nRUN ./gradlew build\n"),
+            gradle
+        ));
+        // A pom without a git plugin reads no repository.
+        let plain_pom = |name: &str| -> Option<String> {
+            (name == "pom.xml").then(|| "<project><scm>scm:git:x</scm></project>\n".into())
+        };
+        assert!(!build_runs_git(
+            &run_words("FROM maven\nCOPY . .\nRUN mvn package\n"),
+            plain_pom
         ));
         // A script the build runs that runs another that runs git.
         let chained = |name: &str| -> Option<String> {

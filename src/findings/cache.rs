@@ -285,7 +285,8 @@ fn encode<W: Write>(
         let flags = u8::from(s.template)
             | u8::from(s.env_line.is_some()) << 1
             | u8::from(s.har_line.is_some()) << 2
-            | u8::from(s.public_pem) << 3;
+            | u8::from(s.public_pem) << 3
+            | u8::from(s.test_code) << 4;
         b.extend_from_slice(&[wants, flags]);
         let hits: Vec<(u8, usize)> = s
             .hits
@@ -383,6 +384,7 @@ fn decode<R: Read>(r: R, header: &[u8]) -> Option<(Vec<Entry>, Vec<Scanned>)> {
             har_line,
             template: flags & 1 != 0,
             public_pem: flags & 8 != 0,
+            test_code: flags & 16 != 0,
         };
         // Written sorted by key; anything else is not this binary's file.
         if out.last().is_some_and(|e: &Entry| e.key >= key) {

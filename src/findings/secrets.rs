@@ -83,6 +83,8 @@ pub(crate) struct Scanned {
     pub template: bool,
     /// Holds PEM blocks, none of them private (for files named like keys).
     pub public_pem: bool,
+    /// Every content hit lies in test code: a Rust file's inline `#[cfg(test)]` module.
+    pub test_code: bool,
 }
 
 impl Scanned {
@@ -91,8 +93,19 @@ impl Scanned {
         if rules::is_binary(bytes) {
             return Scanned::default();
         }
+        let hits = rules::scan_content_at(path, bytes);
+        let tests = if hits.is_empty() {
+            Vec::new()
+        } else {
+            rules::rust_test_modules(path, bytes)
+        };
+        let test_code = !tests.is_empty()
+            && hits
+                .iter()
+                .all(|h| tests.iter().any(|&(a, b)| (a..=b).contains(&h.line)));
         Scanned {
-            hits: rules::scan_content_at(path, bytes),
+            hits,
+            test_code,
             env_line: if w.env || w.cred_line {
                 rules::env_secret_line(bytes)
             } else {
@@ -166,6 +179,19 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         let dot_env = low == b".env" || low.starts_with(b".env.");
         if w.cred_line {
             line = scanned.and_then(|s| s.env_line);
+        }
+        // A structured secrets file (`secrets.yaml`, `secret.json`) read whole with no
+        // secret-looking assignment and no token signature in it: an API's schema for its
+        // secrets endpoint (an OpenAPI `paths/secrets/secret.yaml`), references to a secret
+        // store. Low and labelled, as an `.env` without a secret-looking value is.
+        if h.rule == "CTX112"
+            && [&b".yml"[..], b".yaml", b".json", b".toml"]
+                .iter()
+                .any(|e| low.ends_with(e))
+            && scanned.is_some_and(|s| s.env_line.is_none() && s.hits.is_empty())
+        {
+            sev = cap(sev, Severity::Low);
+            plain = Some("no secret-looking value in it");
         }
         if w.env {
             match scanned {
@@ -259,7 +285,12 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     if ev.is_empty() {
         return None;
     }
-    let test_fixture = rules::is_test_path(&acc.path);
+    // A Rust file whose every content hit lies in its inline test module is test code, as a
+    // `*_test.go` file is (a name rule's evidence keeps the file's own grade).
+    let test_fixture = rules::is_test_path(&acc.path)
+        || (acc.name.is_none()
+            && acc.dockerfile.is_empty()
+            && scanned.is_some_and(|s| s.test_code));
     let example = !test_fixture && rules::is_example_path(&acc.path);
     if test_fixture || example {
         for e in &mut ev {

@@ -634,6 +634,9 @@ fn url_password_offsets(bytes: &[u8]) -> Vec<usize> {
         let Some(colon) = info.iter().position(|&b| b == b':') else {
             continue;
         };
+        if documentation_host(&rest[at + 1..]) {
+            continue;
+        }
         if strong_url_password(&info[..colon], &info[colon + 1..]) {
             out.push(scheme_start);
             if out.len() == MAX_CONTENT_HITS {
@@ -642,6 +645,33 @@ fn url_password_offsets(bytes: &[u8]) -> Vec<usize> {
         }
     }
     out
+}
+
+/// Whether the host a URL's `@` leads to (`rest` starts after the `@`) is one reserved for
+/// documentation (RFC 2606: `example.com`, `example.org`, `example.net` and their subdomains,
+/// the `.example` and `.invalid` top-level domains): no service answers there, so the password
+/// in front of it is a stand-in (`https://admin:…@app.example.com/x`, a redaction test's input).
+fn documentation_host(rest: &[u8]) -> bool {
+    let end = rest
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')))
+        .unwrap_or(rest.len());
+    let host = rest[..end].to_ascii_lowercase();
+    let host = host.strip_suffix(b".").unwrap_or(&host);
+    [
+        "example.com",
+        "example.org",
+        "example.net",
+        "example",
+        "invalid",
+    ]
+    .iter()
+    .any(|d| {
+        host == d.as_bytes()
+            || host
+                .strip_suffix(d.as_bytes())
+                .is_some_and(|h| h.ends_with(b"."))
+    })
 }
 
 /// Whether the line holding offset `off` carries an inline "not a secret" marker that secret

@@ -64,6 +64,51 @@ pub(crate) fn is_test_path(path: &[u8]) -> bool {
     false
 }
 
+/// The line ranges (1-based, inclusive) of a Rust source file's inline test modules: a
+/// `#[cfg(test)]` attribute at the start of a line, then (after other attributes, comments or
+/// blank lines) `mod NAME {` at the start of a line, up to the first line that is `}` alone at
+/// the start of a line, as rustfmt writes the conventional `#[cfg(test)] mod tests { … }`.
+/// Empty for any other file. Keys and tokens there are test data, like a `*_test.go` file's.
+pub(crate) fn rust_test_modules(path: &[u8], bytes: &[u8]) -> Vec<(usize, usize)> {
+    if !path.ends_with(b".rs") || memchr::memmem::find(bytes, b"#[cfg(test)]").is_none() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    // The attribute's line, while the lines after it may still lead to `mod NAME {`.
+    let mut attr: Option<usize> = None;
+    // The start of the module being read.
+    let mut open: Option<usize> = None;
+    for (k, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let n = k + 1;
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if let Some(start) = open {
+            if line == b"}" {
+                out.push((start, n));
+                open = None;
+            }
+            continue;
+        }
+        if line.starts_with(b"#[cfg(test)]") {
+            attr = Some(n);
+            continue;
+        }
+        let Some(a) = attr else { continue };
+        let t = line.trim_ascii();
+        if t.is_empty() || t.starts_with(b"#[") || t.starts_with(b"//") {
+            continue;
+        }
+        let item = line
+            .strip_prefix(b"pub(crate) ")
+            .or_else(|| line.strip_prefix(b"pub "))
+            .unwrap_or(line);
+        if item.starts_with(b"mod ") && t.ends_with(b"{") {
+            open = Some(a);
+        }
+        attr = None;
+    }
+    out
+}
+
 /// Whether `path` lies in an examples directory (`examples/`, `example/`, `samples/`,
 /// `sample/`, `demo/`, `demos/`, any case): keys and tokens there are samples a project ships to
 /// show a setup (smallstep's `examples/**/secrets/*_key`), graded like test fixtures.

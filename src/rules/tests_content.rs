@@ -344,6 +344,21 @@ fn content_signatures_table() {
             format!("REDIS=redis://:{}!@cache:6379/0\n", Fakes::rep("Rk3v", 3)),
             "CTX167",
         ),
+        // A host that only contains a documentation domain's name is a real one.
+        (
+            format!(
+                "url: https://admin:{}@example.com.evil.io/x\n",
+                Fakes::rep("Pt5m", 4)
+            ),
+            "CTX167",
+        ),
+        (
+            format!(
+                "url: https://admin:{}@myexample.com/x\n",
+                Fakes::rep("Pt5m", 4)
+            ),
+            "CTX167",
+        ),
         (format!("{}\n", Fakes::slack('b')), "CTX154"),
         (format!("{}\n", Fakes::slack('p')), "CTX154"),
         (format!("{}\n", Fakes::slack('a')), "CTX154"),
@@ -631,6 +646,16 @@ fn content_false_positives() {
         "redis://:S3cr3t-Value9@cache:6379\n".to_owned(),
         "see https://example.com/a:b@c and mailto://x\n".to_owned(),
         "https://docs.example.com/Path/To:Page@Ver1/\n".to_owned(),
+        // A strong password in front of a host reserved for documentation: a stand-in.
+        format!(
+            "url: https://admin:{}-5@app.example.com/x\n",
+            Fakes::rep("Qw7z", 4)
+        ),
+        format!(
+            "postgres://app:{}@db.example.org:5432/app\n",
+            Fakes::rep("Zq8r", 4)
+        ),
+        format!("redis://:{}!@cache.invalid:6379/0\n", Fakes::rep("Rk3v", 3)),
         // A token glued inside a longer identifier.
         ["xAKIA", &"Q".repeat(16), "Z\n"].concat(),
         // jwt.io's sample token and a Supabase local demo key, printed in docs everywhere.

@@ -820,6 +820,9 @@ fn build(
             .into_iter()
             .filter(|n| !warned(n)),
     );
+    warnings.extend(content_secret_warnings(config, opts, &m, &|i| {
+        sent_after[i as usize]
+    }));
 
     // Files the served Dockerfiles copy that are sent today and still sent with the proposal.
     let used_files = (0..m.tree.nodes.len())
@@ -872,6 +875,68 @@ fn build(
         podman: config.engine.is_podman(),
         found_main: None,
     })
+}
+
+/// Files the served Dockerfiles copy, and the proposal still sends, in which the report finds
+/// a secret by content, graded `high` (a live key pasted into `config/local.yaml`): no ignore
+/// line keeps out what a `COPY` needs, so the summary says so, with where the secret belongs,
+/// instead of letting "proven" read as if every secret were handled. Five at most, then a count.
+fn content_secret_warnings(
+    config: &Config,
+    opts: &SuggestOptions,
+    m: &Model,
+    sent: &dyn Fn(u32) -> bool,
+) -> Vec<String> {
+    if opts.named.is_some() || config.dockerfile.as_deref() == Some(Path::new("-")) {
+        return Vec::new();
+    }
+    let popts = crate::pipeline::Options {
+        dockerfile: crate::pipeline::DockerfileInput {
+            target: opts.target.clone(),
+            build_args: opts.build_args.clone(),
+            churn_commits: Some(0),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let Ok(built) = crate::pipeline::build(config, &popts, None) else {
+        return Vec::new();
+    };
+    let index: std::collections::HashMap<&str, u32> = m
+        .paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i as u32))
+        .collect();
+    let hits: Vec<String> = built
+        .report
+        .findings
+        .iter()
+        .filter(|f| {
+            f.category == "secret" && f.severity == "high" && f.fix == crate::findings::MOVE_OUT
+        })
+        .filter(|f| {
+            index.get(f.path.as_str()).is_some_and(|&i| {
+                !m.is_dir(i) && sent(i) && m.needs.iter().any(|n| n.copies[i as usize])
+            })
+        })
+        .map(|f| {
+            let what = f.message.split(';').next().unwrap_or(&f.message);
+            let line = f.line.map(|l| format!(":{l}")).unwrap_or_default();
+            format!(
+                "kept {:?}: the build copies it, and the report finds a secret in it ({}{line}: {what} [{}]); no ignore line can keep it out of the image: {}",
+                f.path, f.path, f.rule, crate::findings::MOVE_OUT
+            )
+        })
+        .collect();
+    let more = hits.len().saturating_sub(5);
+    let mut out: Vec<String> = hits.into_iter().take(5).collect();
+    if more > 0 {
+        out.push(format!(
+            "… and {more} more file(s) the build copies with a secret in them (`ctxsize .` lists them)"
+        ));
+    }
+    out
 }
 
 /// Few of the first Dockerfile's sources exist in the context (half or less), more of its plain

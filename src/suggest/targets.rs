@@ -345,7 +345,12 @@ pub(crate) fn compose_main(
     }
     let list: Vec<String> = elsewhere
         .iter()
-        .map(|(c, s)| format!("{c} ({})", s.join(", ")))
+        // A few services per context: a context built by 19 services must not push the
+        // command to run out of the (cut) error line.
+        .map(|(c, s)| match s.len() {
+            0..=3 => format!("{c} ({})", s.join(", ")),
+            n => format!("{c} ({n} services: {}, …)", s[..2].join(", ")),
+        })
         .collect();
     Err(Error::Usage(format!(
         "no service in {} builds the context {}, which has no Dockerfile; the services build {}: run `ctxsize suggest --compose {} DIR` with one of those",

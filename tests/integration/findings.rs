@@ -908,6 +908,51 @@ fn credential_files_named_so_report_the_line_of_the_secret() {
     assert!(f["line"].is_null(), "{f:#}");
 }
 
+/// dependency-track: an OpenAPI document describes its secrets endpoint in
+/// `openapi/resources/secrets/secret.yaml`; nothing in it looks like a secret. A structured
+/// secrets file read whole with no secret-looking assignment is low and labelled, as an `.env`
+/// without one is; a Kubernetes Secret's base64 value or a Rails key keeps it high.
+#[test]
+fn a_structured_secrets_file_without_a_secret_looking_value_is_low() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x5ec7);
+    let (b64, key) = (g.alnum(24), g.alnum(40));
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file(
+            "api/openapi/resources/secrets/secret.yaml",
+            "get:\n  operationId: getSecretMetadata\n  summary: Get secret metadata\n  parameters:\n    - $ref: ../../parameters/secret-name.yaml\n",
+        )
+        .file(
+            "deploy/secrets.yaml",
+            format!("apiVersion: v1\nkind: Secret\ndata:\n  password: {b64}=\n"),
+        )
+        .file(
+            "config/secrets.yml",
+            format!("production:\n  secret_key_base: {key}\n"),
+        )
+        // Not structured: a token alone, no assignment to look for.
+        .file(".vault-token", format!("{key}\n"));
+    let v = json(&env, &[]);
+    let f = secret_of(&v, "api/openapi/resources/secrets/secret.yaml");
+    assert_eq!(f["severity"], "low", "{f:#}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("no secret-looking value in it"),
+        "{f:#}"
+    );
+    for (p, line) in [("deploy/secrets.yaml", 4), ("config/secrets.yml", 2)] {
+        let f = secret_of(&v, p);
+        assert_eq!(
+            (&f["severity"], &f["line"]),
+            (&"high".into(), &line.into()),
+            "{f:#}"
+        );
+    }
+    assert_eq!(secret_of(&v, ".vault-token")["severity"], "high", "{v:#}");
+}
+
 #[test]
 fn npmrc_without_a_token_is_low_and_with_one_is_high_at_its_line() {
     let env = TestEnv::new();

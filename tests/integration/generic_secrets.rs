@@ -361,6 +361,59 @@ fn generic_secrets_are_graded_like_the_other_secret_rules() {
     assert_eq!(sev("src/both.py"), ("high".to_string(), Value::from(1)));
 }
 
+/// vector, netdata: a Rust source file's inline `#[cfg(test)] mod tests { … }` holds fake
+/// keys and tokens for its tests. A hit there is test code, graded low like a `*_test.go`
+/// file's; a hit above the test module (or in a file with none) keeps its grade, and so does
+/// a file with one hit outside the module.
+#[test]
+fn secrets_in_a_rust_inline_test_module_are_test_code() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x0c71_0171);
+    let tok = |g: &mut Gen| ["gh", "p_", &g.mixed(36)].concat();
+    let tests_mod = |v: String| {
+        format!(
+            "pub fn run() {{}}\n\n#[cfg(test)]\n#[allow(unused)]\nmod tests {{\n    use super::*;\n\n    #[test]\n    fn auth() {{\n        let token = \"{v}\";\n    }}\n}}\n"
+        )
+    };
+    env.file("Dockerfile", "FROM rust\nCOPY src /app/src\n")
+        .file("src/sink.rs", tests_mod(tok(&mut g)))
+        .file(
+            "src/both.rs",
+            format!(
+                "const KEY: &str = \"{}\";\n{}",
+                tok(&mut g),
+                tests_mod(tok(&mut g))
+            ),
+        )
+        // `#[cfg(test)]` on a lone item, not a module: what follows is not test code.
+        .file(
+            "src/item.rs",
+            format!(
+                "#[cfg(test)]\nuse std::fmt;\n\npub const KEY: &str = \"{}\";\n",
+                tok(&mut g)
+            ),
+        );
+    let v = json(&env);
+    let found = secret_findings(&v);
+    let f = |p: &str| {
+        found
+            .iter()
+            .find(|f| f["path"] == p)
+            .unwrap_or_else(|| panic!("{p}: {found:#?}"))
+    };
+    assert_eq!(f("src/sink.rs")["severity"], "low", "{found:#?}");
+    assert_eq!(f("src/sink.rs")["line"], 10, "{found:#?}");
+    assert!(
+        f("src/sink.rs")["message"]
+            .as_str()
+            .unwrap()
+            .contains("test fixture"),
+        "{found:#?}"
+    );
+    assert_eq!(f("src/both.rs")["severity"], "high", "{found:#?}");
+    assert_eq!(f("src/item.rs")["severity"], "high", "{found:#?}");
+}
+
 #[test]
 fn placeholders_references_checksums_and_doc_examples_are_not_generic_secrets() {
     let env = TestEnv::new();

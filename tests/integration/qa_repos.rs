@@ -310,6 +310,41 @@ fn a_nested_ignore_file_beside_another_dockerfile_is_info() {
     assert_eq!(o.status.code(), Some(1), "{v:#}");
 }
 
+/// fluent-bit: a vendored C library's source tree (`lib/<library>-<version>/`, with its own
+/// license file) keeps the `.dockerignore` of that project's own builds. Its patterns would
+/// keep out files this build sends, but it is not this project's mistake: info, and lint
+/// passes. The same file without a license beside it is still medium.
+#[test]
+fn a_vendored_projects_ignore_file_is_info() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM debian\nCOPY . /src\n")
+        .file("CMakeLists.txt", "project(x)\n")
+        .file("lib/wamr-2.4.1/LICENSE-APACHE", "Apache License\n")
+        .file("lib/wamr-2.4.1/core/a.c", "int a;\n")
+        .file("lib/wamr-2.4.1/tests/t.c", "int t;\n")
+        .file("lib/wamr-2.4.1/.dockerignore", "tests\ncore\n")
+        .dockerignore(".git\n");
+    let (code, v) = lint_json(&env);
+    let d = lint_findings(&v, "DI010");
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(d[0]["path"], "lib/wamr-2.4.1/.dockerignore", "{v:#}");
+    assert_eq!(d[0]["severity"], "info", "{v:#}");
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("vendored project"),
+        "{v:#}"
+    );
+    assert_eq!(code, Some(0), "{v:#}");
+
+    std::fs::remove_file(env.path("lib/wamr-2.4.1/LICENSE-APACHE")).unwrap();
+    let (code, v) = lint_json(&env);
+    let d = lint_findings(&v, "DI010");
+    assert_eq!(d[0]["severity"], "medium", "{v:#}");
+    assert_eq!(code, Some(1), "{v:#}");
+}
+
 /// dependency-track: Maven builds `target/` before `docker build`, and the Dockerfile copies
 /// `target/lib/` and the jar from it. The build-output finding's fix must keep them: a bare
 /// `target` line would make the build fail.

@@ -20,6 +20,7 @@ fn found() -> Scanned {
         har_line: None,
         template: true,
         public_pem: true,
+        test_code: true,
     }
 }
 

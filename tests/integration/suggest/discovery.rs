@@ -154,6 +154,25 @@ fn compose_with_no_service_building_the_context_names_theirs() {
     c.context = env.path("grafana");
     let s = suggest(&c, &o).expect("suggest on the service's context");
     assert_eq!(s.served[0].1, "default, compose service dash");
+    // A context many services build (one image, 19 workers) is named with two of them, so the
+    // command to run still fits the error line.
+    let mut compose = String::from("services:\n  dash:\n    build: ./grafana\n");
+    for k in 0..19 {
+        compose.push_str(&format!(
+            "  worker-consumer-number-{k}:\n    build:\n      context: ./prom\n"
+        ));
+    }
+    env.file("compose.yaml", compose);
+    let e = suggest(&env.config(Builder::Buildkit, None), &o)
+        .expect_err("no service builds the root: an error")
+        .to_string();
+    assert!(
+        e.contains("prom (19 services: worker-consumer-number-0, worker-consumer-number-1, …)")
+            && !e.contains("worker-consumer-number-2,")
+            && e.contains("DIR` with one of those")
+            && e.chars().count() < 400,
+        "{e}"
+    );
 }
 
 /// No `-f` and no Dockerfile at the root: the Dockerfiles found in the context are served

@@ -10,7 +10,7 @@ use std::process::Command;
 use ctxsize::suggest::{suggest, summary, write_atomic, Snapshot, SuggestOptions, Suggestion};
 use ctxsize::Builder;
 
-use super::util::{skip, text, TestEnv};
+use super::util::{skip, text, Gen, TestEnv};
 
 mod daemon;
 mod discovery;
@@ -615,4 +615,47 @@ fn stdout_and_summary_snapshots() {
     insta::assert_snapshot!("suggest_summary", text(&o.stderr).replace(&ctx, "[CTX]"));
     let o = env.run(["suggest", "--diff"]);
     insta::assert_snapshot!("suggest_diff", text(&o.stdout).replace(&ctx, "[CTX]"));
+}
+
+/// A live key pasted into a config file the build copies (`COPY . /app`): no ignore line can
+/// keep it out of the image, and before this the summary said "proven" with the removed
+/// `.env` listed and nothing about it. It is now a warning naming the file, the rule and what
+/// to do; a key in test code (graded low) and a file the build does not copy get none.
+#[test]
+fn a_secret_in_a_file_the_build_copies_is_a_warning() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x5117);
+    let key = [
+        "sk",
+        "_live_",
+        &g.pick(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+            24,
+        ),
+    ]
+    .concat();
+    env.file(
+        "Dockerfile",
+        "FROM python\nCOPY app /app\nCOPY config /app/config\nCOPY tests /app/tests\n",
+    )
+    .file("app/main.py", "print(1)\n")
+    .file("config/local.yaml", format!("stripe:\n  key: {key}\n"))
+    .file("tests/test_pay.py", format!("KEY = \"{key}\"\n"))
+    .file("tools/seed.yaml", format!("key: {key}\n"));
+    let o = env.run(["suggest"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    let w: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("finds a secret"))
+        .collect();
+    assert_eq!(w.len(), 1, "{err}");
+    assert!(
+        w[0].contains("warning: kept \"config/local.yaml\"")
+            && w[0].contains("config/local.yaml:2")
+            && w[0].contains("[CTX156]")
+            && w[0].contains("RUN --mount=type=secret"),
+        "{err}"
+    );
+    assert!(!err.contains(&key), "the secret is never printed");
 }
