@@ -760,6 +760,34 @@ fn mocks_ci_dotenv_files_and_stories_are_graded_low() {
     }
 }
 
+/// An OpenAPI or Swagger description of an endpoint that manages secrets or passwords
+/// (`secret.openapi.json` in an API server's routes) is API documentation, not a data file
+/// named like a credential (CTX125); a plain `db-passwords.txt` still is.
+#[test]
+fn an_api_description_of_a_secrets_endpoint_is_not_a_credential_file() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file(
+            "packages/core/src/routes/secret.openapi.json",
+            "{\"paths\": {\"/secrets\": {\"get\": {\"summary\": \"List secrets\"}}}}\n",
+        )
+        .file(
+            "api/password-verification.swagger.yaml",
+            "paths:\n  /verify:\n    post:\n      summary: Verify a password\n",
+        )
+        .file("ops/db-passwords.txt", "see the vault\n");
+    let v = json(&env, &[]);
+    assert!(
+        find(&v, "packages/core/src/routes/secret.openapi.json").is_empty(),
+        "{v:#}"
+    );
+    assert!(
+        find(&v, "api/password-verification.swagger.yaml").is_empty(),
+        "{v:#}"
+    );
+    assert_eq!(secret_of(&v, "ops/db-passwords.txt")["rule"], "CTX125");
+}
+
 #[test]
 fn a_token_in_a_dockerfile_env_is_graded_by_the_image_not_by_the_file() {
     // The Dockerfile is in the context but no COPY takes it; its ENV value is in the image all
