@@ -415,8 +415,20 @@ pub(crate) fn not_carried(
             .any(|w| w.contains(&quoted) && w.ends_with("not carried over"))
         {
             "it would exclude a file the build copies (see the warning below)"
-        } else if t.starts_with('!') {
-            "an exception: the keep lines send what the build uses, and only that"
+        } else if let Some(body) = t.strip_prefix('!') {
+            // One naming nothing that exists (an allowlist's `!docs` after the directory went):
+            // said so, since the proposal may have no keep lines of its own (a carried
+            // allowlist).
+            let today = PatternSet::parse(body.as_bytes()).is_ok_and(|b| {
+                m.paths
+                    .iter()
+                    .any(|p| b.matches_or_parent_matches(p.as_bytes()).unwrap_or(true))
+            });
+            if today {
+                "an exception: the keep lines send what the build uses, and only that"
+            } else {
+                "an exception that matches nothing in the context today"
+            }
         } else {
             let hit: Vec<usize> = (0..m.paths.len())
                 .filter(|&i| {

@@ -1142,6 +1142,38 @@ fn a_dockerfile_built_from_a_parent_directory_is_said_to_be() {
     );
 }
 
+/// A Node app's own allowlist (`*`, `!src`, …, `!docs`, `!docker/index.js`) for a `COPY . /app`
+/// is carried as it is; its exceptions for paths that are gone were listed as left out because
+/// "the keep lines send what the build uses", though the proposal has no keep lines of its own.
+/// They now say they match nothing today.
+#[test]
+fn a_carried_allowlists_dead_exceptions_are_said_to_match_nothing() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM node:22\nCOPY . /app\nRUN pnpm install --frozen-lockfile\n",
+    )
+    .dockerignore("*\n!src\n!package.json\n!docs\n!docker/index.js\n")
+    .file("src/index.ts", "export {};\n")
+    .file("package.json", "{}\n")
+    .file("docker/local/Dockerfile", "FROM postgres\n");
+    let o = env.run(["suggest", "."]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    for l in ["!docs", "!docker/index.js"] {
+        assert!(
+            err.contains(&format!(
+                "`{l}`: an exception that matches nothing in the context today"
+            )),
+            "{err}"
+        );
+    }
+    assert!(
+        !err.contains("the keep lines send what the build uses"),
+        "{err}"
+    );
+}
+
 /// spring-petclinic-microservices: `docker/Dockerfile` is built with each module's `target/` as
 /// the context (`COPY ${ARTIFACT_NAME}.jar`). Its own `Dockerfile.dockerignore` would apply to
 /// every one of those builds, with this context's jar name: not offered. A Dockerfile inside
