@@ -1142,6 +1142,44 @@ fn a_dockerfile_built_from_a_parent_directory_is_said_to_be() {
     );
 }
 
+/// A PHP app's `docker/php/Dockerfile` copies `entrypoint.sh` and `config/`, which sit beside
+/// it (its Compose file builds it with `context: docker/php`). `suggest -f docker/php/Dockerfile`
+/// in the repository root proposed `*`, `!config`, `!entrypoint.sh` for the root with no word
+/// that this build never reads the root's file; it now says so first. With the sources at the
+/// root too, nothing is said.
+#[test]
+fn a_dockerfile_built_from_its_own_directory_is_said_to_be() {
+    let env = TestEnv::new();
+    env.file(
+        "docker/php/Dockerfile",
+        "FROM php:8.2-fpm\nCOPY entrypoint.sh /entrypoint.sh\nCOPY config/ /opt/app/config/\n",
+    )
+    .file("docker/php/entrypoint.sh", "#!/bin/sh\n")
+    .file("docker/php/config/php.ini", "memory_limit=1G\n")
+    .file(
+        "compose.yaml",
+        "services:\n  php:\n    build:\n      context: docker/php\n",
+    )
+    .file("composer.json", "{}\n")
+    .file("src/App.php", "<?php\n");
+    let o = env.run(["suggest", "-f", "docker/php/Dockerfile", "."]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("  warning: none of the 2 source(s) docker/php/Dockerfile copies exist in this context, 2 in docker/php/ beside it: the Dockerfile is likely built with that directory as the context (`docker build docker/php`"),
+        "{err}"
+    );
+    env.file("entrypoint.sh", "#!/bin/sh\n")
+        .file("config/app.ini", "x=1\n");
+    let o = env.run(["suggest", "-f", "docker/php/Dockerfile", "."]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        !err.contains("is likely built with that directory"),
+        "{err}"
+    );
+}
+
 /// A Node app's own allowlist (`*`, `!src`, …, `!docs`, `!docker/index.js`) for a `COPY . /app`
 /// is carried as it is; its exceptions for paths that are gone were listed as left out because
 /// "the keep lines send what the build uses", though the proposal has no keep lines of its own.
