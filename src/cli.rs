@@ -27,7 +27,8 @@ pub(crate) struct Cli {
     #[command(flatten)]
     report: ReportArgs,
     /// Report every build context of a Compose file (default: compose.yaml, docker-compose.yml, …
-    /// in the current directory), each once with the services that use it, plus totals.
+    /// in the current directory; given a directory, in that one), each once with the services
+    /// that use it, plus totals.
     #[arg(long, value_name = "FILE", num_args = 0..=1)]
     compose: Option<Option<PathBuf>>,
     /// Output format (default: human). `html`: one self-contained page with a treemap.
@@ -400,7 +401,7 @@ enum Sub {
         #[arg(long)]
         write: bool,
         /// Also serve the Dockerfiles of this Compose file's services that build this context
-        /// (default file names when given without a value).
+        /// (default file names when given without a value or with a directory).
         #[arg(long, value_name = "FILE", num_args = 0..=1)]
         compose: Option<Option<PathBuf>>,
         /// Do not look for other Dockerfiles in the context that share this ignore file.

@@ -347,6 +347,15 @@ pub(crate) fn load(
     cwd: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(PathBuf, ComposeBuilds), Error> {
+    // `--compose DIR` (`ctxsize --compose .`, the way a context is named): the Compose file
+    // docker compose reads in DIR with no -f, as if run there.
+    let given_dir = given
+        .map(|g| crate::context::absolute(cwd, g))
+        .filter(|g| g.is_dir());
+    let (given, cwd) = match &given_dir {
+        Some(d) => (None, d.as_path()),
+        None => (given, cwd),
+    };
     let file = find(given, cwd)?;
     let dir = file.parent().unwrap_or(cwd).to_path_buf();
     // The project's `.env` supplies what the environment does not set.
@@ -490,7 +499,8 @@ fn from_doc(
     Ok(out)
 }
 
-/// Finds the Compose file: `given`, else the first of [`DEFAULT_FILES`] in `cwd`.
+/// Finds the Compose file: `given`, else the first of [`DEFAULT_FILES`] in `cwd` (`load`
+/// passes a given directory as `cwd`).
 pub(crate) fn find(given: Option<&Path>, cwd: &Path) -> Result<PathBuf, Error> {
     if let Some(g) = given {
         return Ok(crate::context::absolute(cwd, g));

@@ -112,6 +112,40 @@ fn the_override_file_is_merged_without_a_named_file() {
     assert_eq!(alone.builds.len(), 1);
 }
 
+/// `--compose .` or `--compose DIR` (a directory, the way a context is named) reads the Compose
+/// file docker compose reads there with no -f, override included; it used to fail with
+/// "DIR: is a directory". A directory with none says what it looked for.
+#[test]
+fn a_directory_given_as_the_compose_file_is_searched_like_the_current_one() {
+    let d = tempfile::tempdir().unwrap();
+    let app = d.path().join("app");
+    std::fs::create_dir(&app).unwrap();
+    std::fs::write(
+        app.join("docker-compose.yml"),
+        "services:\n  web:\n    build: .\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("docker-compose.override.yml"),
+        "services:\n  worker:\n    build: ./worker\n",
+    )
+    .unwrap();
+    for (given, cwd) in [
+        (Path::new("."), app.as_path()),
+        (Path::new("app"), d.path()),
+    ] {
+        let (file, c) = load(Some(given), cwd, &env).unwrap();
+        assert_eq!(file, app.join("docker-compose.yml"));
+        let services: Vec<&str> = c.builds.iter().map(|b| b.service.as_str()).collect();
+        assert_eq!(services, ["web", "worker"], "{given:?}");
+        assert_eq!(c.builds[0].context, app);
+    }
+    let e = load(Some(Path::new(".")), d.path(), &env)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no Compose file in"), "{e}");
+}
+
 /// `extends` in the same file (both forms) and from another file, whose relative context
 /// is relative to that file; the service's own keys win; a missing service or a cycle is
 /// an error.

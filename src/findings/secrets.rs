@@ -292,14 +292,15 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
             && acc.dockerfile.is_empty()
             && scanned.is_some_and(|s| s.test_code));
     let example = !test_fixture && rules::is_example_path(&acc.path);
-    if test_fixture || example {
+    let story = !test_fixture && !example && rules::is_story_path(&acc.path);
+    if test_fixture || example || story {
         for e in &mut ev {
             e.1 = cap(e.1, Severity::Low);
         }
     }
     // A file named as a sample of another (`.env.example`, `config.example.yml`): its values are
     // usually stand-ins, and a real one pasted there is still reported, one grade lower.
-    let example_file = !test_fixture && !example && rules::is_example_file(&acc.path);
+    let example_file = !test_fixture && !example && !story && rules::is_example_file(&acc.path);
     if example_file {
         for e in &mut ev {
             e.1 = cap(e.1, Severity::Medium);
@@ -348,6 +349,9 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     }
     if example {
         msg.push_str("; in an examples directory");
+    }
+    if story {
+        msg.push_str("; in a Storybook story (demo props)");
     }
     if example_file {
         msg.push_str("; in an example file");

@@ -434,6 +434,10 @@ pub(crate) static RULES: &[Rule] = &[
             // towncrier's `newsfragments/`, changesets, `changelog.d/`) is documentation; its
             // content is still scanned.
             "**/{releasenotes,release-notes,newsfragments,changelog.d,.changeset}/**",
+            // An OpenAPI/Swagger description of an endpoint that manages secrets or passwords
+            // (`secret.openapi.json`, `password-verification.openapi.yaml`) is API
+            // documentation; its content is still scanned.
+            "**/*.{openapi,swagger}.{json,yml,yaml}",
         ],
         "Data file named like a credential",
         "A data file whose name says password, credential or secret. Low confidence: check it.",

@@ -19,8 +19,9 @@ fn re(s: &str) -> Regex {
 /// `integration`, `__tests__`, `spec`, `specs`, `e2e` or `__mocks__`, a .NET test project
 /// (`Api.Tests`, `App.UnitTests`), or a
 /// file named like a test or its fixtures (`*_test.go`, `test_*.py`, `*.test.ts`, `*.spec.js`,
-/// `*Test.java`, `*_fixtures.go`, …) or the test environment's dotenv file (`.env.testing`).
-/// Keys found there are usually fake: graded lower and labelled as test fixtures.
+/// `*Test.java`, `*_fixtures.go`, …), a test double named as one (`mock.ts`, `mocks.py`,
+/// `client.mock.ts`, `api_mock.go`), or the test or CI environment's dotenv file (`.env.testing`,
+/// `.env.ci`). Keys found there are usually fake: graded lower and labelled as test fixtures.
 pub(crate) fn is_test_path(path: &[u8]) -> bool {
     let mut comps = path.split(|&b| b == b'/').peekable();
     while let Some(c) = comps.next() {
@@ -124,6 +125,34 @@ pub(crate) fn is_example_path(path: &[u8]) -> bool {
     })
 }
 
+/// Whether `path` is a Storybook story (`Button.stories.tsx`, `Summary.story.tsx`,
+/// `Intro.stories.mdx`) or lies in a `.storybook/` configuration directory: a story renders a
+/// component with demo props (an `apiKey='…'` to show a token dialog), graded like examples.
+pub(crate) fn is_story_path(path: &[u8]) -> bool {
+    let mut comps = path.split(|&b| b == b'/').peekable();
+    while let Some(c) = comps.next() {
+        if comps.peek().is_some() {
+            if c == b".storybook" {
+                return true;
+            }
+            continue;
+        }
+        let low = c.to_ascii_lowercase();
+        let mut parts = low.rsplit(|&b| b == b'.');
+        let ext = parts.next();
+        let kind = parts.next();
+        return parts.next().is_some_and(|stem| !stem.is_empty())
+            && matches!(kind, Some(b"stories" | b"story"))
+            && matches!(
+                ext,
+                Some(
+                    b"js" | b"jsx" | b"ts" | b"tsx" | b"mjs" | b"cjs" | b"mdx" | b"svelte" | b"vue"
+                )
+            );
+    }
+    false
+}
+
 /// Extensions of source code (`*.go`, `*.py`, `*.ts`, …): a directory holding such files is a
 /// package or module, whatever its name (`target/`, `logs/`).
 pub(crate) const SOURCE_EXTS: &[&[u8]] = &[
@@ -146,12 +175,12 @@ pub(crate) fn is_example_file(path: &[u8]) -> bool {
 
 fn test_file_name(name: &[u8], low: &[u8]) -> bool {
     // The dotenv file of the test environment (`.env.test`, Laravel's `.env.testing`,
-    // `.env.unit-tests`, `.env.testing-ci`): values for a test run, by the frameworks'
-    // convention.
+    // `.env.unit-tests`, `.env.testing-ci`) or of the CI run (`.env.ci`, `.env.ci.pgsql`): values
+    // for a test run, by the frameworks' convention.
     if let Some(rest) = low.strip_prefix(b".env.") {
         if rest
             .split(|&b| matches!(b, b'.' | b'-' | b'_'))
-            .any(|w| matches!(w, b"test" | b"tests" | b"testing"))
+            .any(|w| matches!(w, b"test" | b"tests" | b"testing" | b"ci"))
         {
             return true;
         }
@@ -160,7 +189,20 @@ fn test_file_name(name: &[u8], low: &[u8]) -> bool {
         Some(d) if d > 0 => &low[..d],
         _ => low,
     };
-    stem.ends_with(b"_test")
+    // A test double: `mock.ts` beside the code its tests stub (a connector's mocked config with
+    // a throwaway key), `mocks.py`, `client.mock.ts`, `api_mock.go`, `db-mocks.js`.
+    let mock = matches!(stem, b"mock" | b"mocks")
+        || [
+            &b".mock"[..],
+            b"_mock",
+            b"-mock",
+            b".mocks",
+            b"_mocks",
+            b"-mocks",
+        ]
+        .iter()
+        .any(|s| stem.ends_with(s));
+    mock || stem.ends_with(b"_test")
         || stem.ends_with(b"_spec")
         || stem.ends_with(b"_fixtures")
         || stem.ends_with(b"_fixture")
@@ -697,6 +739,31 @@ mod tests {
     }
 
     #[test]
+    fn story_paths() {
+        for p in [
+            "frontend/src/GenerateApiKey/GenerateApiKeySummary.story.tsx",
+            "src/Button.stories.tsx",
+            "docs/Intro.stories.mdx",
+            "ui/Token.stories.svelte",
+            ".storybook/preview.ts",
+            "web/.storybook/main.js",
+        ] {
+            assert!(is_story_path(p.as_bytes()), "{p}");
+        }
+        for p in [
+            "src/stories.ts",
+            "src/story.tsx",
+            ".stories.tsx",
+            "content/stories/a.md",
+            "src/history.ts",
+            "data/user.stories.json",
+            ".storybook",
+        ] {
+            assert!(!is_story_path(p.as_bytes()), "{p}");
+        }
+    }
+
+    #[test]
     fn test_paths() {
         for p in [
             "test/keys/a.pem",
@@ -728,6 +795,13 @@ mod tests {
             ".env.unit-tests",
             ".env.testing-ci",
             ".env.test.local",
+            ".env.ci",
+            "tests/.env.ci.sqlite",
+            "packages/connectors/alipay/src/mock.ts",
+            "app/mocks.py",
+            "src/client.mock.ts",
+            "pkg/api_mock.go",
+            "web/db-mocks.js",
         ] {
             assert!(is_test_path(p.as_bytes()), "{p}");
         }
@@ -748,6 +822,11 @@ mod tests {
             ".env.production",
             ".env.contest",
             ".env.latest",
+            ".env.circle",
+            ".env.cicd-prod",
+            "src/hammock.ts",
+            "src/mockingbird.ts",
+            "src/Button.stories.tsx",
         ] {
             assert!(!is_test_path(p.as_bytes()), "{p}");
             assert!(!is_example_path(p.as_bytes()), "{p}");

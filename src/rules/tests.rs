@@ -553,6 +553,8 @@ fn a_password_feature_is_not_a_credential_file() {
         "releasenotes/notes/add-secret-manager-support-3f2a9c1b7d4e5f60.yaml",
         "newsfragments/1234.credentials.txt",
         ".changeset/secret-env.yaml",
+        "packages/core/src/routes/secret.openapi.json",
+        "api/password-verification.swagger.yaml",
     ] {
         assert_eq!(hit(&rs, p, Kind::File), None, "{p}");
     }

@@ -536,7 +536,7 @@ fn exception_reason(
     quote: &dyn Fn(&BTreeSet<String>) -> String,
 ) -> String {
     if hit.is_empty() {
-        return "it matches nothing in the context today".to_string();
+        return "an exception that matches nothing in the context today".to_string();
     }
     // Written again after the lines that exclude the entry around it (`!.git/refs/heads` after
     // `.git/`): the proposal sends what it re-includes, in its own form.

@@ -941,8 +941,10 @@ fn content_secret_warnings(
 
 /// Few of the first Dockerfile's sources exist in the context (half or less), more of its plain
 /// paths in a directory above it (full-stack-fastapi-template's `backend/Dockerfile` copies
-/// `./backend/app`: it is built from the repository root): said, since the file proposed here
-/// is then not the one that build reads.
+/// `./backend/app`: it is built from the repository root) or in the Dockerfile's own directory
+/// inside the context (`docker/php/Dockerfile` copying `entrypoint.sh` and `config/`, which sit
+/// beside it: a Compose file builds it with `context: docker/php`): said, since the file
+/// proposed here is then not the one that build reads.
 fn built_elsewhere(m: &Model, root: &Path, t: &Target) -> Option<String> {
     let items: Vec<&crate::dockerfile::ContextSource> = t
         .sources
@@ -962,6 +964,28 @@ fn built_elsewhere(m: &Model, root: &Path, t: &Target) -> Option<String> {
         .filter(|s| !s.has_wildcard)
         .map(|s| s.path.as_str())
         .collect();
+    // The Dockerfile's own directory, then each one between it and the root.
+    if let Ok(below) = t.dockerfile.strip_prefix(root) {
+        let mut rel = below.parent();
+        while let Some(d) = rel.filter(|d| !d.as_os_str().is_empty()) {
+            let dir = root.join(d);
+            let n = plain
+                .iter()
+                .filter(|p| std::fs::symlink_metadata(dir.join(p)).is_ok())
+                .count();
+            if n > here {
+                return Some(format!(
+                    "{} of the {} source(s) {} copies exist in this context, {n} in {}/ beside it: the Dockerfile is likely built with that directory as the context (`docker build {}`, or a Compose file's `context:`), which reads its own root .dockerignore, not this one",
+                    if here == 0 { "none".to_string() } else { format!("only {here}") },
+                    items.len(),
+                    t.rel,
+                    d.display(),
+                    d.display()
+                ));
+            }
+            rel = d.parent();
+        }
+    }
     let mut dir = root.to_path_buf();
     let mut up = String::new();
     for _ in 0..4 {

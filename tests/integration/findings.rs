@@ -709,6 +709,85 @@ fn keys_under_integration_and_fixture_directories_are_test_fixtures() {
     assert_eq!(secret_of(&v, "deploy/tls/local.key")["severity"], "high");
 }
 
+/// Test doubles, CI dotenv files and Storybook stories hold throwaway values: a connector's
+/// `src/mock.ts` with the private key its tests sign with, a Laravel `.env.ci` for the CI run, a
+/// story rendering a token dialog with a demo token. Graded low and labelled; the same values in
+/// the code or the production dotenv stay high.
+#[test]
+fn mocks_ci_dotenv_files_and_stories_are_graded_low() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x5e0c);
+    let (key, pw, hex) = (g.pem(), g.alnum(40), g.pick(b"0123456789abcdef", 64));
+    let ts_key = format!("export const config = {{\n  privateKey: `{key}`,\n}};\n");
+    let story =
+        format!("export const Default = () => <TokenSummary project='p' secret='{hex}' />;\n");
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file("packages/connectors/pay/src/mock.ts", ts_key.clone())
+        .file("packages/connectors/pay/src/client.mock.ts", ts_key.clone())
+        .file("packages/connectors/pay/src/config.ts", ts_key)
+        .file(
+            ".env.ci",
+            format!("APP_ENV=ci\nPASSPORT_CLIENT_SECRET={pw}\n"),
+        )
+        .file("tests/.env.ci.pgsql", format!("DB_PASSWORD={pw}\n"))
+        .file(
+            ".env.production",
+            format!("APP_ENV=prod\nPASSPORT_CLIENT_SECRET={pw}\n"),
+        )
+        .file("frontend/src/Token/TokenSummary.story.tsx", story.clone())
+        .file("frontend/src/Token/TokenSummary.tsx", story);
+    let v = json(&env, &[]);
+    for (p, label) in [
+        ("packages/connectors/pay/src/mock.ts", "test fixture"),
+        ("packages/connectors/pay/src/client.mock.ts", "test fixture"),
+        (".env.ci", "test fixture"),
+        ("tests/.env.ci.pgsql", "test fixture"),
+        (
+            "frontend/src/Token/TokenSummary.story.tsx",
+            "in a Storybook story",
+        ),
+    ] {
+        let f = secret_of(&v, p);
+        assert_eq!(f["severity"], "low", "{f:#}");
+        assert!(f["message"].as_str().unwrap().contains(label), "{f:#}");
+    }
+    for p in [
+        "packages/connectors/pay/src/config.ts",
+        ".env.production",
+        "frontend/src/Token/TokenSummary.tsx",
+    ] {
+        assert_eq!(secret_of(&v, p)["severity"], "high", "{p}");
+    }
+}
+
+/// An OpenAPI or Swagger description of an endpoint that manages secrets or passwords
+/// (`secret.openapi.json` in an API server's routes) is API documentation, not a data file
+/// named like a credential (CTX125); a plain `db-passwords.txt` still is.
+#[test]
+fn an_api_description_of_a_secrets_endpoint_is_not_a_credential_file() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file(
+            "packages/core/src/routes/secret.openapi.json",
+            "{\"paths\": {\"/secrets\": {\"get\": {\"summary\": \"List secrets\"}}}}\n",
+        )
+        .file(
+            "api/password-verification.swagger.yaml",
+            "paths:\n  /verify:\n    post:\n      summary: Verify a password\n",
+        )
+        .file("ops/db-passwords.txt", "see the vault\n");
+    let v = json(&env, &[]);
+    assert!(
+        find(&v, "packages/core/src/routes/secret.openapi.json").is_empty(),
+        "{v:#}"
+    );
+    assert!(
+        find(&v, "api/password-verification.swagger.yaml").is_empty(),
+        "{v:#}"
+    );
+    assert_eq!(secret_of(&v, "ops/db-passwords.txt")["rule"], "CTX125");
+}
+
 #[test]
 fn a_token_in_a_dockerfile_env_is_graded_by_the_image_not_by_the_file() {
     // The Dockerfile is in the context but no COPY takes it; its ENV value is in the image all

@@ -1177,6 +1177,76 @@ fn a_dockerfile_built_from_a_parent_directory_is_said_to_be() {
     );
 }
 
+/// A PHP app's `docker/php/Dockerfile` copies `entrypoint.sh` and `config/`, which sit beside
+/// it (its Compose file builds it with `context: docker/php`). `suggest -f docker/php/Dockerfile`
+/// in the repository root proposed `*`, `!config`, `!entrypoint.sh` for the root with no word
+/// that this build never reads the root's file; it now says so first. With the sources at the
+/// root too, nothing is said.
+#[test]
+fn a_dockerfile_built_from_its_own_directory_is_said_to_be() {
+    let env = TestEnv::new();
+    env.file(
+        "docker/php/Dockerfile",
+        "FROM php:8.2-fpm\nCOPY entrypoint.sh /entrypoint.sh\nCOPY config/ /opt/app/config/\n",
+    )
+    .file("docker/php/entrypoint.sh", "#!/bin/sh\n")
+    .file("docker/php/config/php.ini", "memory_limit=1G\n")
+    .file(
+        "compose.yaml",
+        "services:\n  php:\n    build:\n      context: docker/php\n",
+    )
+    .file("composer.json", "{}\n")
+    .file("src/App.php", "<?php\n");
+    let o = env.run(["suggest", "-f", "docker/php/Dockerfile", "."]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("  warning: none of the 2 source(s) docker/php/Dockerfile copies exist in this context, 2 in docker/php/ beside it: the Dockerfile is likely built with that directory as the context (`docker build docker/php`"),
+        "{err}"
+    );
+    env.file("entrypoint.sh", "#!/bin/sh\n")
+        .file("config/app.ini", "x=1\n");
+    let o = env.run(["suggest", "-f", "docker/php/Dockerfile", "."]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        !err.contains("is likely built with that directory"),
+        "{err}"
+    );
+}
+
+/// A Node app's own allowlist (`*`, `!src`, …, `!docs`, `!docker/index.js`) for a `COPY . /app`
+/// is carried as it is; its exceptions for paths that are gone were listed as left out because
+/// "the keep lines send what the build uses", though the proposal has no keep lines of its own.
+/// They now say they match nothing today.
+#[test]
+fn a_carried_allowlists_dead_exceptions_are_said_to_match_nothing() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM node:22\nCOPY . /app\nRUN pnpm install --frozen-lockfile\n",
+    )
+    .dockerignore("*\n!src\n!package.json\n!docs\n!docker/index.js\n")
+    .file("src/index.ts", "export {};\n")
+    .file("package.json", "{}\n")
+    .file("docker/local/Dockerfile", "FROM postgres\n");
+    let o = env.run(["suggest", "."]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    for l in ["!docs", "!docker/index.js"] {
+        assert!(
+            err.contains(&format!(
+                "`{l}`: an exception that matches nothing in the context today"
+            )),
+            "{err}"
+        );
+    }
+    assert!(
+        !err.contains("the keep lines send what the build uses"),
+        "{err}"
+    );
+}
+
 /// spring-petclinic-microservices: `docker/Dockerfile` is built with each module's `target/` as
 /// the context (`COPY ${ARTIFACT_NAME}.jar`). Its own `Dockerfile.dockerignore` would apply to
 /// every one of those builds, with this context's jar name: not offered. A Dockerfile inside
