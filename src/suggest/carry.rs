@@ -470,7 +470,12 @@ pub(crate) fn not_carried(
                 "it matches nothing today, and only at its own depth: the `{deep}` the build copies is deeper (as `lint` says, DI003), so the line keeps out nothing it was meant to"
             )
         } else if hit.is_empty() {
-            "it matches nothing in the context today".to_string()
+            match star_covers(plan, &target) {
+                Some(top) => format!(
+                    "it matches nothing today, and `*` keeps out whatever it would match: no keep line sends a top-level {top}"
+                ),
+                None => "it matches nothing in the context today".to_string(),
+            }
         } else if kept.is_empty() {
             "everything it matches is outside the kept paths, which `*` leaves out".to_string()
         } else if kept.iter().all(|&i| {
@@ -527,6 +532,81 @@ pub(crate) fn not_carried(
 /// Why an exception line of the current file is not carried: what the paths it re-includes
 /// become in the proposal. `hit`: the paths its body matches (or lies below); `kept`: those
 /// inside the kept paths.
+/// Whether the allowlist's `*` keeps out every path the one-line set `line` could ever match
+/// (a root-anchored name no keep line shares its first component with: `data`, `*.db`,
+/// `./out/`): then dropping the line loses no protection, today or later. The top-level name
+/// it is about, quoted, or `None` when a keep line could send such a path (or it cannot be
+/// told: a leading `**`, a glob against a kept glob, no `*` line).
+fn star_covers(plan: &Plan, line: &PatternSet) -> Option<String> {
+    if plan.open {
+        return None;
+    }
+    let p = line.patterns().first()?;
+    if p.exclusion() {
+        return None;
+    }
+    let cleaned = String::from_utf8_lossy(&p.line().cleaned).into_owned();
+    let first = cleaned.split('/').next().filter(|c| !c.is_empty())?;
+    if first.contains("**") {
+        return None;
+    }
+    let literal = super::plan::plain(first);
+    let first_set = PatternSet::parse(first.as_bytes()).ok()?;
+    let top = |k: &str| k.split('/').next().unwrap_or(k).to_string();
+    let mut kept: Vec<String> = plan
+        .keep
+        .iter()
+        .chain(&plan.rekeep)
+        .chain(&plan.user_keep)
+        .map(|k| top(k))
+        .collect();
+    // Kept globs and carried exceptions: their first component, as a pattern.
+    let globs: Vec<String> = plan
+        .globs
+        .iter()
+        .map(|g| {
+            g.trim_start_matches("./")
+                .trim_start_matches('/')
+                .to_string()
+        })
+        .chain(
+            plan.carried
+                .iter()
+                .filter_map(|l| l.trim().strip_prefix('!'))
+                .map(|b| {
+                    b.trim_start_matches("./")
+                        .trim_start_matches('/')
+                        .to_string()
+                }),
+        )
+        .map(|g| top(&g))
+        .collect();
+    for g in globs {
+        if super::plan::plain(&g) {
+            kept.push(g);
+        } else if !literal
+            || g.contains("**")
+            || PatternSet::parse(g.as_bytes())
+                .ok()?
+                .matches_or_parent_matches(first.as_bytes())
+                != Ok(false)
+        {
+            return None;
+        }
+    }
+    if kept
+        .iter()
+        .any(|k| first_set.matches_or_parent_matches(k.as_bytes()) != Ok(false))
+    {
+        return None;
+    }
+    Some(if literal {
+        format!("`{first}`")
+    } else {
+        format!("entry matching `{first}`")
+    })
+}
+
 fn exception_reason(
     m: &Model,
     plan: &Plan,

@@ -840,18 +840,21 @@ fn suggest_names_the_user_lines_it_does_not_carry_over() {
     .file("README.md", "r\n")
     .file("docs/x.md", "d\n")
     .dockerignore(
-        "# deps\nnode_modules\n*.md\n!README.md\ndocs/\n*.bak\npackage.json\nweird\x1bx\n",
+        "# deps\nnode_modules\n*.md\n!README.md\ndocs/\n*.bak\npackage.json\nweird\x1bx\nsrc/old.txt\n",
     );
     let (code, out, err) = suggest(&env, &[]);
     assert_eq!(code, Some(0), "{err}");
     assert!(out.contains("\nnode_modules\n"), "{out}");
+    // Below a kept directory, where `*` would not keep a later match out: carried.
+    assert!(out.contains("\nsrc/old.txt\n"), "{out}");
     for want in [
         "not carried over from the current file: 5 line(s)\n",
         "    - line 3 `*.md`: a later line re-included what it matches inside the kept paths; `*` leaves out the rest\n",
         "    - line 5 `docs/`: everything it matches is outside the kept paths, which `*` leaves out\n",
-        "    - line 6 `*.bak`: it matches nothing in the context today\n",
+        // A root-level name no keep line shares: `*` keeps it out, today and later.
+        "    - line 6 `*.bak`: it matches nothing today, and `*` keeps out whatever it would match: no keep line sends a top-level entry matching `*.bak`\n",
         "    - line 7 `package.json`: it would exclude a file the build copies (see the warning below)\n",
-        "    - line 8 `weird\\x1bx`: it matches nothing in the context today\n",
+        "    - line 8 `weird\\x1bx`: it matches nothing today, and `*` keeps out whatever it would match: no keep line sends a top-level entry matching `weird\\x1bx`\n",
     ] {
         assert!(err.contains(want), "{want}\n---\n{err}");
     }
