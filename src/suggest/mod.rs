@@ -215,6 +215,16 @@ pub(crate) fn suggest_all(
     config: &Config,
     opts: &SuggestOptions,
 ) -> Result<Vec<Suggestion>, Error> {
+    suggest_all_noted(config, opts, &mut Vec::new())
+}
+
+/// [`suggest_all`]; when no Dockerfile is given, none is at the root and discovery serves
+/// none, `why_none` receives discovery's notes (why each found one was not served).
+fn suggest_all_noted(
+    config: &Config,
+    opts: &SuggestOptions,
+    why_none: &mut Vec<String>,
+) -> Result<Vec<Suggestion>, Error> {
     if let Some(nc) = &opts.named {
         return Ok(vec![named::suggest(config, opts, nc)?]);
     }
@@ -265,7 +275,10 @@ pub(crate) fn suggest_all(
     // None served: docker's own error, with the note naming what the context holds.
     let (main, found_main, chosen) = match (missing, targets.first()) {
         (None, _) => (main, None, None),
-        (Some(e), None) => return Err(e),
+        (Some(e), None) => {
+            *why_none = notes;
+            return Err(e);
+        }
         (Some(_), Some(t)) => {
             let chosen = Config {
                 dockerfile: Some(t.dockerfile.clone()),
@@ -1189,9 +1202,10 @@ pub(crate) fn command(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<i32, Error> {
-    let all = match suggest_all(config, opts) {
+    let mut why_none = Vec::new();
+    let all = match suggest_all_noted(config, opts, &mut why_none) {
         // No Dockerfile at the root and none given: name those the context holds, as `list`
-        // does, so the user knows what to pass with -f.
+        // does, so the user knows what to pass with -f, and why none was served.
         Err(e @ (Error::BuildkitDockerfile(_) | Error::DockerfileMissing(_)))
             if config.dockerfile.is_none() && opts.named.is_none() && opts.compose.is_none() =>
         {
@@ -1203,6 +1217,9 @@ pub(crate) fn command(
             };
             if let Ok((a, true)) = crate::pipeline::analyze(&probe, None) {
                 let _ = writeln!(err, "note: {}", crate::pipeline::no_dockerfile_note(&a));
+            }
+            for n in &why_none {
+                let _ = writeln!(err, "note: {}", output::esc(n));
             }
             return Err(e);
         }

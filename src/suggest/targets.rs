@@ -268,7 +268,10 @@ pub(crate) fn per_file(dockerfile: &Path) -> PathBuf {
 /// Whether the Dockerfile at the context path `p` names its own directory by its path from the
 /// root (`COPY --from=build /src/app/cmd/cli/cli …` in `cmd/cli/Dockerfile` after
 /// `COPY . /src/app`, or a comment `-f cmd/cli/Dockerfile .`): the tree it copies holds that
-/// directory at that path, so it is built with the root, not with its own directory.
+/// directory at that path, so it is built with the root, not with its own directory. After a
+/// `/` the path counts only below where the context was copied (`/src/app/cmd/cli/`): in
+/// `sentry/Dockerfile`, `/usr/src/sentry/…` after `COPY . /usr/src/sentry` is the image's own
+/// path, not the context's `sentry/`.
 fn names_own_dir(root: &Path, p: &str) -> bool {
     let Some((dir, _)) = p.rsplit_once('/') else {
         return false;
@@ -276,13 +279,56 @@ fn names_own_dir(root: &Path, p: &str) -> bool {
     let Ok(text) = std::fs::read_to_string(root.join(p)) else {
         return false;
     };
+    let copied_to = whole_context_destinations(&text);
     let needle = format!("{dir}/");
     text.match_indices(&needle).any(|(i, _)| {
-        text[..i]
-            .chars()
-            .next_back()
-            .is_none_or(|c| c == '/' || c == '=' || c == '"' || c == '\'' || c.is_whitespace())
+        let before = &text[..i];
+        match before.chars().next_back() {
+            None => true,
+            Some('/') => copied_to.iter().any(|d| before.ends_with(&format!("{d}/"))),
+            Some(c) => c == '=' || c == '"' || c == '\'' || c.is_whitespace(),
+        }
     })
+}
+
+/// Where a Dockerfile copies its whole context (`COPY . /src/app`, `ADD ./ /src`; for a
+/// relative destination, `COPY . .`, every absolute `WORKDIR`), without a trailing `/`.
+fn whole_context_destinations(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut relative = false;
+    let mut workdirs: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let Some(first) = words.first() else { continue };
+        let op = first.to_ascii_uppercase();
+        if op == "WORKDIR" {
+            workdirs.extend(words.get(1).filter(|w| w.starts_with('/')));
+            continue;
+        }
+        if op != "COPY" && op != "ADD" {
+            continue;
+        }
+        let args: Vec<&str> = words[1..]
+            .iter()
+            .copied()
+            .filter(|w| !w.starts_with("--"))
+            .collect();
+        let Some((dest, srcs)) = args.split_last() else {
+            continue;
+        };
+        if !srcs.iter().any(|s| matches!(*s, "." | "./")) {
+            continue;
+        }
+        if dest.starts_with('/') {
+            out.push(dest.trim_end_matches('/').to_string());
+        } else {
+            relative = true;
+        }
+    }
+    if relative {
+        out.extend(workdirs.iter().map(|w| w.trim_end_matches('/').to_string()));
+    }
+    out
 }
 
 /// A source that resolves to something below `dir` when `dir` is the context.
@@ -474,6 +520,8 @@ pub(crate) fn collect(
         }
     }
     if opts.discover {
+        let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let mut compose_builds: Option<Vec<crate::compose::ServiceBuild>> = None;
         // In path order: the tree's node order follows the parallel walk's timing, and the
         // served list (the header, the summary) must be the same on every run.
         let mut found: Vec<&String> = paths
@@ -549,7 +597,41 @@ pub(crate) fn collect(
                 ));
                 continue;
             }
+            // A Compose file at the root that builds it says with which context. Built only
+            // with another directory (`build: ./sentry`): not served, that directory's own
+            // ignore file applies. Built with this one: served, whatever its sources say.
+            let composed = compose_builds.get_or_insert_with(|| {
+                let env = |k: &str| std::env::var(k).ok();
+                crate::compose::load(None, root, &env)
+                    .map(|(_, b)| b.builds)
+                    .unwrap_or_default()
+            });
+            let canon_abs = canon(&root.join(p.as_str()));
+            let by: Vec<(&str, PathBuf)> = composed
+                .iter()
+                .filter(|b| {
+                    let d = b
+                        .dockerfile
+                        .clone()
+                        .unwrap_or_else(|| b.context.join("Dockerfile"));
+                    canon(&d) == canon_abs
+                })
+                .map(|b| (b.service.as_str(), canon(&b.context)))
+                .collect();
+            let compose_here = by.iter().any(|(_, c)| c == root);
+            if !at_root && !by.is_empty() && !compose_here {
+                let (svc, ctx) = &by[0];
+                let t = out.pop().expect("just added");
+                notes.push(format!(
+                    "{} (found in the context) not served: the Compose file builds it (service `{svc}`) with the context {}/, whose own ignore file applies; run `ctxsize suggest {}` for it",
+                    t.rel,
+                    rel(ctx),
+                    rel(ctx),
+                ));
+                continue;
+            }
             let serve = at_root
+                || compose_here
                 || if ctx_items.is_empty() {
                     !t.sources.whole_context || dockerfiles_only(root, p) || names_own_dir(root, p)
                 } else if here == 0 {

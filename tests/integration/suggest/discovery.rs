@@ -338,3 +338,59 @@ fn sources_the_ignore_file_excludes_do_not_pick_the_root_context() {
     let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(served, ["Dockerfile", "packages/sandbox/Dockerfile"]);
 }
+
+/// Where a found whole-context Dockerfile is built: a Compose file at the root that builds it
+/// with its own directory (`build: ./api`) says so, and it is not served (that directory's own
+/// ignore file applies); one the Compose file builds with the root is served. The image's own
+/// path that ends like its directory (`COPY . /usr/src/worker` then `/usr/src/worker/run.sh`)
+/// is not the context's `worker/`. With no root Dockerfile and none served, the error comes with
+/// why each found one was not.
+#[test]
+fn found_dockerfiles_follow_the_compose_file_and_not_image_paths() {
+    let env = TestEnv::new();
+    env.file("api/Dockerfile", "FROM python\nCOPY . /app\n")
+        .file("api/main.py", "x")
+        .file(
+            "worker/Dockerfile",
+            "FROM python\nCOPY . /usr/src/worker\nRUN /usr/src/worker/run.sh\n",
+        )
+        .file("worker/run.sh", "x")
+        .file("web/Dockerfile", "FROM node\nCOPY . /srv\n")
+        .file("web/index.js", "x")
+        .file("lib/shared.py", "x")
+        .file(
+            "compose.yaml",
+            "services:\n  api:\n    build: ./api\n  web:\n    build:\n      context: .\n      dockerfile: web/Dockerfile\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(served, ["web/Dockerfile"], "{:?}", s.notes);
+    assert!(
+        s.notes.iter().any(|n| n.starts_with(
+            "api/Dockerfile (found in the context) not served: the Compose file builds it (service `api`) with the context api/"
+        )),
+        "{:?}",
+        s.notes
+    );
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.starts_with("worker/Dockerfile (found in the context) not served")),
+        "{:?}",
+        s.notes
+    );
+    // Without the root build, none is served: docker's error, with the reasons.
+    let env = TestEnv::new();
+    env.file("api/Dockerfile", "FROM python\nCOPY . /app\n")
+        .file("api/main.py", "x")
+        .file("compose.yaml", "services:\n  api:\n    build: ./api\n");
+    let out = env.run(["suggest", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("note: api/Dockerfile (found in the context) not served: the Compose file builds it (service `api`) with the context api/")
+            && err.contains("run `ctxsize suggest api` for it")
+            && err.contains("error: failed to read dockerfile: open Dockerfile"),
+        "{err}"
+    );
+}
