@@ -113,6 +113,7 @@ impl Dockerfile {
                 Some(v) => global.set(a, v.to_string(), false),
                 None => global.set(a, native.get(a).cloned().unwrap_or_default(), false),
             }
+            global.set_varying(a, true);
         }
         let ts = match build_args.get("TARGETSTAGE") {
             Some(v) => v.to_string(),
@@ -120,9 +121,11 @@ impl Dockerfile {
             None => target_name,
         };
         global.set("TARGETSTAGE", ts, false);
+        global.set_varying("TARGETSTAGE", true);
         for cmd in &self.meta_args {
             if let CmdKind::Arg(args) = &cmd.kind {
                 for (k, default) in args {
+                    global.set_varying(k, true);
                     if let Some(v) = build_args.get(k.as_str()) {
                         global.set(k, v.to_string(), false);
                     } else if let Some(d) = default {
@@ -207,6 +210,7 @@ impl Dockerfile {
                     path: String::new(),
                     has_wildcard: false,
                     unresolved: false,
+                    varies: false,
                     excludes: Vec::new(),
                     parents: false,
                 };
@@ -328,6 +332,7 @@ impl<'a> Eval<'a> {
                     if let Some((v, unknown)) = value {
                         env.set(k, v, unknown);
                     }
+                    env.set_varying(k, true);
                 }
             }
             CmdKind::Env(kvs) => {
@@ -338,6 +343,7 @@ impl<'a> Eval<'a> {
                     expanded.push((k.text, v));
                 }
                 for (k, v) in expanded {
+                    env.set_varying(&k, v.varies);
                     env.set(&k, v.text, v.unresolved);
                 }
             }
@@ -413,6 +419,7 @@ impl<'a> Eval<'a> {
                                     Expanded {
                                         text: String::new(),
                                         unresolved: false,
+                                        varies: false,
                                     },
                                 ),
                             };
@@ -424,6 +431,7 @@ impl<'a> Eval<'a> {
                                 path: clean_rel(&e.text),
                                 has_wildcard: false,
                                 unresolved: e.unresolved,
+                                varies: e.varies,
                                 excludes: Vec::new(),
                                 parents: false,
                             };
@@ -444,6 +452,7 @@ impl<'a> Eval<'a> {
                             Expanded {
                                 text: String::new(),
                                 unresolved: false,
+                                varies: false,
                             },
                         ),
                     };
@@ -455,6 +464,7 @@ impl<'a> Eval<'a> {
                         path: clean_rel(&e.text),
                         has_wildcard: false,
                         unresolved: e.unresolved,
+                        varies: e.varies,
                         excludes: Vec::new(),
                         parents: false,
                     });
@@ -483,6 +493,7 @@ fn copy_source(
         path: clean_rel(&e.text),
         has_wildcard: contains_wildcards(&e.text),
         unresolved: e.unresolved,
+        varies: e.varies,
         excludes: c.excludes.clone(),
         parents: c.parents,
     }

@@ -2,7 +2,7 @@
 //! `${VAR...}` substitution, and the shell patterns of `${VAR#pat}`,
 //! `${VAR%pat}` and `${VAR/pat/repl}`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A variable value; `unknown` marks values only the builder would know.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +14,10 @@ pub(super) struct Var {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Env {
     vars: BTreeMap<String, Var>,
+    /// Names whose value a build can change: declared by `ARG` (a `--build-arg` or the
+    /// platform sets it), or set by `ENV` from such a name. An `ENV` of a literal value is
+    /// fixed: `--build-arg` does not override it.
+    varying: BTreeSet<String>,
 }
 
 impl Env {
@@ -24,6 +28,19 @@ impl Env {
     pub(super) fn set(&mut self, k: &str, value: String, unknown: bool) {
         self.vars.insert(k.to_string(), Var { value, unknown });
     }
+
+    /// Marks `k` as one a build can change (`true`) or as fixed by the Dockerfile (`false`).
+    pub(super) fn set_varying(&mut self, k: &str, varying: bool) {
+        if varying {
+            self.varying.insert(k.to_string());
+        } else {
+            self.varying.remove(k);
+        }
+    }
+
+    fn varies(&self, k: &str) -> bool {
+        self.varying.contains(k)
+    }
 }
 
 /// Result of expanding one word.
@@ -31,6 +48,8 @@ impl Env {
 pub(super) struct Expanded {
     pub(super) text: String,
     pub(super) unresolved: bool,
+    /// A variable it read can take another value in another build (see [`Env`]'s `varying`).
+    pub(super) varies: bool,
 }
 
 const MAX_NESTING: usize = 64;
@@ -46,6 +65,7 @@ pub(super) struct Lexer<'a> {
     pub(super) raw_escapes: bool,
     pub(super) skip_unset: bool,
     unresolved: bool,
+    varies: bool,
     depth: usize,
     budget: usize,
 }
@@ -102,6 +122,7 @@ impl<'a> Lexer<'a> {
             raw_escapes: false,
             skip_unset: false,
             unresolved: false,
+            varies: false,
             depth: 0,
             budget: 4_000_000,
         }
@@ -317,6 +338,7 @@ impl<'a> Lexer<'a> {
     /// Looks a variable up; unset and unknown values mark the word unresolved
     /// unless `quiet` (used by the `-` default forms for unset names).
     fn lookup(&mut self, name: &str) -> Option<String> {
+        self.varies |= self.env.varies(name);
         match self.env.get(name) {
             Some(v) => {
                 if v.unknown {
@@ -388,6 +410,7 @@ impl<'a> Lexer<'a> {
                         return Err(e);
                     }
                 };
+                self.varies |= self.env.varies(&name);
                 let current = self.env.get(&name).cloned();
                 if current.is_none() && self.skip_unset {
                     return Ok(format!("${{{name}{mods}{word}}}"));
@@ -466,6 +489,7 @@ impl<'a> Lexer<'a> {
                         return Err(e);
                     }
                 };
+                self.varies |= self.env.varies(&name);
                 let current = self.env.get(&name).cloned();
                 if current.is_none() && self.skip_unset {
                     return Ok(format!("${{{name}/{pattern}/{repl}}}"));
@@ -491,6 +515,7 @@ pub(super) fn expand(word: &str, escape: char, env: &Env) -> Result<Expanded, St
     Ok(Expanded {
         text,
         unresolved: lx.unresolved,
+        varies: lx.varies,
     })
 }
 

@@ -195,6 +195,11 @@ pub struct ContextSource {
     /// value or override, a platform ARG, ENV from an external image, an
     /// undeclared name). `path` was computed with an empty value in its place.
     pub unresolved: bool,
+    /// The value used a variable another build can change: one an `ARG` declares (a
+    /// `--build-arg`, the platform), or an `ENV` set from one. An `ENV` of a literal value
+    /// (`ENV MIX_ENV=prod`, then `COPY config/$MIX_ENV.exs`) is fixed by the Dockerfile.
+    #[serde(skip)]
+    pub varies: bool,
     /// `--exclude` patterns of the instruction, as written.
     pub excludes: Vec<String>,
     /// `COPY --parents`.

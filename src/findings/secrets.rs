@@ -83,7 +83,8 @@ pub(crate) struct Scanned {
     pub template: bool,
     /// Holds PEM blocks, none of them private (for files named like keys).
     pub public_pem: bool,
-    /// Every content hit lies in test code: a Rust file's inline `#[cfg(test)]` module.
+    /// Every content hit lies in test code: a Rust file's inline `#[cfg(test)]` module, or a Go
+    /// file built for tests only (`//go:build e2etest`).
     pub test_code: bool,
 }
 
@@ -99,10 +100,11 @@ impl Scanned {
         } else {
             rules::rust_test_modules(path, bytes)
         };
-        let test_code = !tests.is_empty()
+        let test_code = (!tests.is_empty()
             && hits
                 .iter()
-                .all(|h| tests.iter().any(|&(a, b)| (a..=b).contains(&h.line)));
+                .all(|h| tests.iter().any(|&(a, b)| (a..=b).contains(&h.line))))
+            || (!hits.is_empty() && rules::go_test_build(path, bytes));
         Scanned {
             hits,
             test_code,

@@ -65,6 +65,36 @@ pub(crate) fn is_test_path(path: &[u8]) -> bool {
     false
 }
 
+/// Whether a Go source file is compiled for tests only: its `//go:build` constraint (before the
+/// `package` clause) requires a test tag — one named `e2e` or `integration`, or holding `test`
+/// (`//go:build e2etest`, `//go:build integration && linux`) — with no `||` and no `!`. Such a
+/// file is test code, as a `*_test.go` file is: its tokens are fixtures.
+pub(crate) fn go_test_build(path: &[u8], bytes: &[u8]) -> bool {
+    if !path.ends_with(b".go") {
+        return false;
+    }
+    for raw in bytes.split(|&b| b == b'\n').take(200) {
+        let line = raw.trim_ascii();
+        if line.starts_with(b"package ") {
+            return false;
+        }
+        let Some(expr) = line.strip_prefix(b"//go:build ") else {
+            continue;
+        };
+        if memchr::memmem::find(expr, b"||").is_some() || expr.contains(&b'!') {
+            return false;
+        }
+        return expr
+            .split(|&b| matches!(b, b'&' | b'(' | b')' | b' ' | b'\t'))
+            .filter(|t| !t.is_empty())
+            .any(|t| {
+                let t = t.to_ascii_lowercase();
+                t == b"e2e" || t == b"integration" || memchr::memmem::find(&t, b"test").is_some()
+            });
+    }
+    false
+}
+
 /// The line ranges (1-based, inclusive) of a Rust source file's inline test modules: a
 /// `#[cfg(test)]` attribute at the start of a line, then (after other attributes, comments or
 /// blank lines) `mod NAME {` at the start of a line, up to the first line that is `}` alone at

@@ -531,12 +531,23 @@ fn build(
     };
     let reasons = removal_reasons(&m, &installs, &on_purpose);
     let sent_before: Vec<bool> = {
-        let sets: Vec<&HashSet<String>> =
-            checks.iter().filter_map(|c| c.before.as_deref()).collect();
+        // The classic builder sends the Dockerfile it reads and `.dockerignore` even when the
+        // ignore file excludes them (the CLI appends `!` lines for them): that is no sign the
+        // user wants them sent, so it does not make them worth a keep line (glance's `*`
+        // allowlist beside a `Dockerfile.goreleaser`: kept, it would be copied into the image
+        // of every `COPY . .` build).
+        let sets: Vec<(&HashSet<String>, Vec<String>)> = checks
+            .iter()
+            .filter_map(|c| c.before.as_deref().map(|b| (b, classic_forced(c))))
+            .collect();
         let none = checks.iter().any(|c| c.before.is_none()) || checks.is_empty();
         m.paths
             .iter()
-            .map(|p| none || sets.iter().any(|s| s.contains(p)))
+            .map(|p| {
+                none || sets
+                    .iter()
+                    .any(|(s, forced)| s.contains(p) && !forced.contains(p))
+            })
             .collect()
     };
 
@@ -1006,9 +1017,14 @@ fn built_elsewhere(m: &Model, root: &Path, t: &Target) -> Option<String> {
             break;
         }
         up.push_str(if up.is_empty() { ".." } else { "/.." });
+        // A source that names this context itself from above (`COPY ntfy /usr/bin` of a
+        // goreleaser binary, in a checkout named `ntfy`) is no sign of another context.
         let n = plain
             .iter()
-            .filter(|p| std::fs::symlink_metadata(dir.join(p)).is_ok())
+            .filter(|p| {
+                let at = dir.join(p);
+                !root.starts_with(&at) && std::fs::symlink_metadata(at).is_ok()
+            })
             .count();
         if n > here {
             return Some(format!(
@@ -1327,6 +1343,26 @@ fn emit(
         }
     }
     Ok(crate::exit::ExitCode::Ok.code())
+}
+
+/// What the classic builder of `c` sends only because the CLI adds it whatever the ignore file
+/// says: the Dockerfile it reads and `.dockerignore`, when that file excludes them.
+fn classic_forced(c: &Check) -> Vec<String> {
+    if c.builder != Builder::Classic {
+        return Vec::new();
+    }
+    let Ok(set) = PatternSet::parse(&c.resolved.ignore_text) else {
+        return Vec::new();
+    };
+    let mut names: Vec<&[u8]> = vec![b".dockerignore"];
+    if let Some(rel) = &c.resolved.dockerfile_rel {
+        names.push(rel);
+    }
+    names
+        .into_iter()
+        .filter(|n| set.matches_deprecated(n))
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect()
 }
 
 /// A source kept for this build's variable values only (`dist/$TARGETPLATFORM/traefik`) whose

@@ -276,7 +276,8 @@ pub(crate) fn sels_of(t: &Target, warnings: &mut Vec<String>) -> (Vec<Sel>, bool
         sels.push(Sel::from_source(s));
         // The file keeps what this build's values name; node_exporter builds
         // `.build/${OS}-${ARCH}/…` once per ARCH with `--build-arg`: say which line serves them all.
-        if any_value_glob(&s.raw).is_some_and(|g| g != s.path) {
+        // A source whose variables the Dockerfile fixes (`ENV MIX_ENV=prod`) has no other values.
+        if s.varies && any_value_glob(&s.raw).is_some_and(|g| g != s.path) {
             // Under the classic builder a wildcard exception reaches no directory it does not
             // name literally: the line that serves every value is the directory they vary in.
             let dir = broad_prefix(&s.raw);

@@ -386,6 +386,18 @@ pub(crate) fn compose_main(
             None => elsewhere.push((shown, vec![b.service.clone()])),
         }
     }
+    // No service builds anything (every one runs a prebuilt `image:`) and there is no root
+    // Dockerfile to fall back on: say why, not docker's bare "open Dockerfile".
+    if builds.builds.is_empty() && !root.join("Dockerfile").exists() {
+        let why = builds.notes.first().cloned().unwrap_or_else(|| {
+            "no service has a `build` section: docker compose sends no build context".to_string()
+        });
+        return Err(Error::Usage(format!(
+            "{}: {why}, and the context {} has no Dockerfile: run `ctxsize suggest` without --compose (it serves the Dockerfiles it finds), or pass one with -f",
+            file.display(),
+            root.display(),
+        )));
+    }
     if elsewhere.is_empty() {
         return Ok(None);
     }

@@ -55,6 +55,7 @@ fn src(path: &str, wildcard: bool, excludes: &[&str]) -> ContextSource {
         path: path.into(),
         has_wildcard: wildcard,
         unresolved: false,
+        varies: false,
         excludes: excludes.iter().map(|s| s.to_string()).collect(),
         parents: false,
     }

@@ -414,6 +414,58 @@ fn secrets_in_a_rust_inline_test_module_are_test_code() {
     assert_eq!(f("src/item.rs")["severity"], "high", "{found:#?}");
 }
 
+/// pocket-id: `backend/internal/service/e2etest_service.go` starts with `//go:build e2etest`:
+/// compiled only for the end-to-end tests, its fixture tokens are test code, graded low like a
+/// `*_test.go` file's. A constraint that excludes the test tag (`!e2etest`), or one a plain
+/// build meets (`linux || e2e`), keeps the grade.
+#[test]
+fn secrets_in_a_go_file_built_for_tests_only_are_test_code() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x0c71_0172);
+    let tok = |g: &mut Gen| ["gh", "p_", &g.mixed(36)].concat();
+    let go = |tag: &str, v: String| {
+        format!("{tag}\n\npackage service\n\nconst fixtureToken = \"{v}\"\n")
+    };
+    env.file("Dockerfile", "FROM golang\nCOPY backend /app\n")
+        .file(
+            "backend/e2e_service.go",
+            go("//go:build e2etest", tok(&mut g)),
+        )
+        .file(
+            "backend/it_service.go",
+            go("//go:build integration && linux", tok(&mut g)),
+        )
+        .file(
+            "backend/prod_service.go",
+            go("//go:build !e2etest", tok(&mut g)),
+        )
+        .file(
+            "backend/any_service.go",
+            go("//go:build linux || e2e", tok(&mut g)),
+        )
+        .file("backend/plain_service.go", go("// a comment", tok(&mut g)));
+    let v = json(&env);
+    let found = secret_findings(&v);
+    let sev = |p: &str| {
+        found
+            .iter()
+            .find(|f| f["path"] == p)
+            .unwrap_or_else(|| panic!("{p}: {found:#?}"))["severity"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(sev("backend/e2e_service.go"), "low", "{found:#?}");
+    assert_eq!(sev("backend/it_service.go"), "low", "{found:#?}");
+    for p in [
+        "backend/prod_service.go",
+        "backend/any_service.go",
+        "backend/plain_service.go",
+    ] {
+        assert_eq!(sev(p), "high", "{p}: {found:#?}");
+    }
+}
+
 #[test]
 fn placeholders_references_checksums_and_doc_examples_are_not_generic_secrets() {
     let env = TestEnv::new();

@@ -1994,3 +1994,97 @@ fn a_double_star_line_that_today_excludes_only_outside_the_kept_paths_is_carried
         "future logs",
     );
 }
+
+/// teslamate: `ENV MIX_ENV=prod`, then `COPY config/$MIX_ENV.exs …`. A `--build-arg MIX_ENV=…`
+/// does not change an ENV of a literal value, so no other build reads another file there: no
+/// warning that one "with other values fails". A variable an ARG declares (or an ENV set from
+/// one) still gets it.
+#[test]
+fn a_source_fixed_by_a_literal_env_gets_no_other_values_warning() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM elixir\nENV MIX_ENV=prod\nCOPY config/$MIX_ENV.exs config/\n\
+         ARG APP=web\nCOPY apps/$APP/mix.exs apps/\n\
+         ARG FLAVOR=full\nENV BUILD_FLAVOR=$FLAVOR\nCOPY flavors/$BUILD_FLAVOR/x.txt /\n",
+    )
+    .file("config/prod.exs", "import Config\n")
+    .file("config/dev.exs", "import Config\n")
+    .file("apps/web/mix.exs", "defmodule W do end\n")
+    .file("flavors/full/x.txt", "x\n");
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        !err.contains("COPY config/$MIX_ENV.exs (line 3) is kept for this build's"),
+        "{err}"
+    );
+    for head in [
+        "COPY apps/$APP/mix.exs (line 5) is kept for this build's",
+        "COPY flavors/$BUILD_FLAVOR/x.txt (line 8) is kept for this build's",
+    ] {
+        assert!(err.contains(head), "{head}\n{err}");
+    }
+}
+
+/// glance: a `*` allowlist that leaves out the Dockerfiles, a `COPY . /app` build and a
+/// `Dockerfile.goreleaser` whose binary does not exist yet. The classic builder sends each
+/// Dockerfile it reads and `.dockerignore` whatever the file says; that is no reason to keep
+/// them: with keep lines for them, every `COPY . /app` image would hold them, which it does not
+/// today under BuildKit.
+#[test]
+fn an_allowlist_that_leaves_out_the_dockerfiles_keeps_them_out() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM golang\nCOPY . /app\nRUN go build .\n")
+        .file(
+            "Dockerfile.goreleaser",
+            "FROM alpine\nCOPY glance /usr/bin/\n",
+        )
+        .file("go.mod", "module x\n")
+        .file("main.go", "package main\n")
+        .file("internal/a.go", "package internal\n")
+        .file("README.md", "r\n")
+        .dockerignore("*\n!/internal/\n!/go.mod\n!main.go\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    let out = std::fs::read_to_string(env.path(".dockerignore")).unwrap();
+    for l in ["!Dockerfile", "!Dockerfile.goreleaser", "!.dockerignore"] {
+        assert!(!out.lines().any(|x| x == l), "{l}\n{out}\n{err}");
+    }
+    assert!(out.lines().any(|x| x == "!glance"), "{out}");
+    let bk = text(&env.run(["list", "--builder", "buildkit", "."]).stdout);
+    for p in [
+        "Dockerfile",
+        "Dockerfile.goreleaser",
+        ".dockerignore",
+        "README.md",
+    ] {
+        assert!(!bk.lines().any(|l| l == p), "{p}: {bk}");
+    }
+    assert_sends(
+        &env,
+        &["main.go", "go.mod", "internal/a.go"],
+        &["Dockerfile.goreleaser", "README.md"],
+        "allowlist",
+    );
+}
+
+/// ntfy: `COPY ntfy /usr/bin` of a binary goreleaser writes first, in a checkout named `ntfy`.
+/// From the parent directory `ntfy` names the context itself: no sign the Dockerfile is built
+/// with the parent as its context. (The test context is a directory named `ctx`.)
+#[test]
+fn a_source_named_like_the_checkout_is_no_sign_of_the_parent_context() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY ctx /usr/bin\n")
+        .file("main.go", "package main\n")
+        .file("go.mod", "module x\n");
+    assert!(env.tmp().join("ctx").is_dir());
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("likely built with that directory"), "{err}");
+    assert!(err.contains("COPY ctx (line 2) matches nothing"), "{err}");
+    // A source the parent holds beside the context still says so.
+    std::fs::write(env.tmp().join("app.conf"), "c\n").unwrap();
+    env.file("Dockerfile", "FROM alpine\nCOPY app.conf /etc/\n");
+    let (_, _, err) = suggest(&env, &[]);
+    assert!(err.contains("likely built with that directory"), "{err}");
+}

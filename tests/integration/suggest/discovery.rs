@@ -122,6 +122,36 @@ fn found_dockerfile_with_its_own_ignore_file_is_not_served() {
     assert!(s.served.iter().any(|(p, _)| p == "Dockerfile.dev"));
 }
 
+/// hedgedoc: `--compose docker/docker-compose.yml`, whose services all run a prebuilt `image:`,
+/// in a context with no root Dockerfile: the error says no service builds and how to go on,
+/// not docker's bare "open Dockerfile". With a root Dockerfile, that one is served as before.
+#[test]
+fn compose_with_only_prebuilt_images_says_so() {
+    let env = TestEnv::new();
+    env.file("backend/docker/Dockerfile", "FROM node\nCOPY . .\n")
+        .file("backend/src/a.ts", "a")
+        .file(
+            "docker/docker-compose.yml",
+            "services:\n  backend:\n    image: ghcr.io/x/backend\n  db:\n    image: postgres\n",
+        );
+    let o = SuggestOptions {
+        compose: Some(Some(env.path("docker/docker-compose.yml"))),
+        ..SuggestOptions::default()
+    };
+    let e = suggest(&env.config(Builder::Buildkit, None), &o)
+        .expect_err("nothing to serve: an error")
+        .to_string();
+    assert!(
+        e.contains("no service has a `build` section (2 services run a prebuilt `image:`)")
+            && e.contains("without --compose")
+            && !e.contains("open Dockerfile"),
+        "{e}"
+    );
+    env.file("Dockerfile", "FROM node\nCOPY backend/src /src\n");
+    let s = suggest(&env.config(Builder::Buildkit, None), &o).expect("the root Dockerfile");
+    assert_eq!(s.served[0].0, "Dockerfile");
+}
+
 /// `--compose` run where no service builds (no root Dockerfile; the services build their own
 /// directories): the error names the contexts the services do build, instead of "open
 /// Dockerfile", which reads as if the compose file had not been read.
