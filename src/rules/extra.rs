@@ -191,16 +191,28 @@ pub(crate) const SOURCE_EXTS: &[&[u8]] = &[
 ];
 
 /// Whether `path`'s file name marks it as a sample of another file: a dot-separated part after
-/// the first is `example`, `sample`, `template`, `dist`, `tmpl` or `tpl` (`.env.example`,
-/// `config.example.yml`, `settings.sample.py`; not `example.ts`).
+/// the first is `example`, `sample`, `template`, `dist`, `tmpl` or `tpl`, or begins or ends
+/// with one as a `-`/`_` word (`.env.example`, `config.example.yml`, `settings.sample.py`,
+/// `.env.development-example`, `.env.example_prod`; not `example.ts`).
 pub(crate) fn is_example_file(path: &[u8]) -> bool {
     let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
-    name.split(|&b| b == b'.').skip(1).any(|c| {
+    name.split(|&b| b == b'.').skip(1).any(sample_part)
+}
+
+/// A dot-separated name part that marks a sample (see [`is_example_file`]).
+pub(crate) fn sample_part(c: &[u8]) -> bool {
+    let marker = |w: &[u8]| {
         matches!(
-            &c.to_ascii_lowercase()[..],
+            &w.to_ascii_lowercase()[..],
             b"example" | b"sample" | b"template" | b"dist" | b"tmpl" | b"tpl"
         )
-    })
+    };
+    let mut words = c.split(|&b| matches!(b, b'-' | b'_'));
+    marker(c)
+        || words.next().is_some_and(marker)
+        || c.rsplit(|&b| matches!(b, b'-' | b'_'))
+            .next()
+            .is_some_and(marker)
 }
 
 fn test_file_name(name: &[u8], low: &[u8]) -> bool {
@@ -754,6 +766,8 @@ mod tests {
             "app/config.example.yml",
             "settings.sample.py",
             "a.yaml.tpl",
+            ".env.development-example",
+            "web/.env.example_prod",
         ] {
             assert!(is_example_file(p.as_bytes()), "{p}");
         }
@@ -763,6 +777,8 @@ mod tests {
             "example/config.yml",
             "dist/app.js",
             ".env.local",
+            ".env.counterexample",
+            ".env.prod-examples",
         ] {
             assert!(!is_example_file(p.as_bytes()), "{p}");
         }

@@ -272,7 +272,13 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
         let last = rest.rsplit('.').next().unwrap_or(rest);
         // `.env.example.sail` (monica) is a template too, as the report's CTX101 says.
         let first = rest.split('.').next().unwrap_or(rest);
-        if !ENV_TEMPLATES.contains(&last) && !["example", "sample", "template"].contains(&first) {
+        // `.env.development-example`: a part with a sample word as its first or last word.
+        if !ENV_TEMPLATES.contains(&last)
+            && !["example", "sample", "template"].contains(&first)
+            && !rest
+                .split('.')
+                .any(|p| crate::rules::sample_part(p.as_bytes()))
+        {
             return s(Class::Secret, "environment file (secrets)", None);
         }
     }

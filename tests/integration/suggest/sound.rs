@@ -41,6 +41,7 @@ fn reexclusions_are_exact_and_case_sensitive() {
         "src/.ENV",
         "src/tmp/cache.bin",
         "src/.env.example",
+        "src/.env.development-example",
         "src/certs/ca.pem",
     ];
     for f in kept {
