@@ -503,7 +503,7 @@ fn assignment_at(line: &[u8], ks: usize, ke: usize, file: FileKind) -> Option<(u
         return None;
     }
     if let Some(v) = segment_value(line, ns, ne)
-        .or_else(|| query_value(line, ns, ne).filter(|_| !quoted_only))
+        .or_else(|| query_value(line, ns, ne).filter(|_| !quoted_only && file != FileKind::Doc))
         .or_else(|| xml_value(line, ns, ne))
         .or_else(|| header_value(line, ns, ne))
     {
@@ -951,8 +951,9 @@ fn segment_value(line: &[u8], ns: usize, ne: usize) -> Option<&[u8]> {
 
 /// A parameter of a URL's query string (`?token=…&after=60`, `&api_key=…#top`): the name starts
 /// after `?` or `&` and `=` follows it at once; the value runs to the next `&`, `#`, space,
-/// quote or bracket (the next parameter is not part of it). Not in code, where a bare value is
-/// never a literal.
+/// quote or bracket (the next parameter is not part of it). Only in config: in code a bare
+/// value is never a literal, and documentation's URLs with a token are a command's sample
+/// output (`http://127.0.0.1:8888/lab?token=…`), read as before.
 fn query_value(line: &[u8], ns: usize, ne: usize) -> Option<&[u8]> {
     if ns == 0 || !matches!(line[ns - 1], b'?' | b'&') || line.get(ne) != Some(&b'=') {
         return None;

@@ -1074,4 +1074,7 @@ fn a_query_strings_next_parameter_is_not_part_of_a_value() {
     let token = Fakes::rep("aB3x", 8);
     let text = format!("GET /api/v1/data?chart=x&token={token}&after=-60\n");
     assert_eq!(notes("support-bundle", &text), [("CTX169", 1, None)]);
+    // Documentation's sample output of a local server's URL is read as before.
+    let text = format!("The URL is, in this case, <http://127.0.0.1:49153/lab?token={token}>.\n");
+    assert_eq!(notes("running.md", &text), []);
 }
