@@ -22,12 +22,12 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::secrets::{Scanned, Wants};
-use crate::rules::ContentHit;
+use crate::rules::{ContentHit, HitNote};
 /// Contexts with fewer files to read are scanned without the cache (it would not pay).
 pub(crate) const MIN_FILES: usize = 1000;
 /// Cache files kept in the directory.
 const KEEP: usize = 32;
-const MAGIC: &[u8; 8] = b"CTXSCAN\x01";
+const MAGIC: &[u8; 8] = b"CTXSCAN\x02";
 
 /// One file's stored result, compact: most files hold nothing, and those cost no allocation.
 #[derive(Clone, Copy, Debug)]
@@ -288,18 +288,19 @@ fn encode<W: Write>(
             | u8::from(s.public_pem) << 3
             | u8::from(s.test_code) << 4;
         b.extend_from_slice(&[wants, flags]);
-        let hits: Vec<(u8, usize)> = s
+        let hits: Vec<(u8, usize, u8)> = s
             .hits
             .iter()
             .filter_map(|h| {
                 let i = rules.iter().position(|r| *r == h.rule)?;
-                Some((u8::try_from(i).ok()?, h.line))
+                Some((u8::try_from(i).ok()?, h.line, HitNote::code(h.note)))
             })
             .collect();
         b.push(u8::try_from(hits.len()).unwrap_or(0));
-        for (r, line) in hits.iter().take(255) {
+        for (r, line, note) in hits.iter().take(255) {
             b.push(*r);
             put_u32(&mut b, *line);
+            b.push(*note);
         }
         for l in [s.env_line, s.har_line].into_iter().flatten() {
             put_u32(&mut b, l);
@@ -366,7 +367,8 @@ fn decode<R: Read>(r: R, header: &[u8]) -> Option<(Vec<Entry>, Vec<Scanned>)> {
         for _ in 0..nhits {
             let rule = *rules.get(usize::from(c.u8()?))?;
             let line = c.u32()? as usize;
-            hits.push(ContentHit { rule, line });
+            let note = HitNote::from_code(c.u8()?).ok()?;
+            hits.push(ContentHit { rule, line, note });
         }
         let env_line = if flags & 2 != 0 {
             Some(c.u32()? as usize)

@@ -153,6 +153,13 @@ fn cap(s: Severity, max: Severity) -> Severity {
     s.min(max)
 }
 
+/// A content hit's severity: its rule's, capped by what the text around it says
+/// ([`rules::HitNote`]). `None` for an ID the catalog does not know.
+fn hit_severity(h: &ContentHit) -> Option<Severity> {
+    let sev = rules::rule(h.rule)?.severity;
+    Some(h.note.map_or(sev, |n| cap(sev, n.cap())))
+}
+
 /// Turns one path's evidence into at most one finding.
 pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     // An empty file (or a directory of empty files) named for secrets holds none: a test's
@@ -166,8 +173,10 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         memchr::memmem::find(&low_name, b"templates/").is_some(),
         |s| s.template,
     );
-    // (rule, severity, line, title) per piece of evidence.
-    let mut ev: Vec<(&'static str, Severity, Option<usize>, String)> = Vec::new();
+    // (rule, severity, line, title, label) per piece of evidence; the label says why a content
+    // hit is graded below its rule (see [`rules::HitNote`]).
+    #[allow(clippy::type_complexity)]
+    let mut ev: Vec<(&'static str, Severity, Option<usize>, String, Option<&str>)> = Vec::new();
     // The label of a file kept (by its name) although nothing in it looks like a secret.
     let mut plain: Option<&str> = None;
     if let Some(h) = acc.name {
@@ -208,8 +217,7 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
                 // the file (a browser config's Google API key is medium, as it is anywhere else).
                 Some(s) => {
                     keep = !s.hits.is_empty();
-                    let most = s.hits.iter().filter_map(|h| rules::rule(h.rule));
-                    if let Some(m) = most.map(|r| r.severity).max() {
+                    if let Some(m) = s.hits.iter().filter_map(hit_severity).max() {
                         sev = cap(sev, m);
                     }
                 }
@@ -245,7 +253,7 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
             keep = false;
         }
         if keep {
-            ev.push((info.id, sev, line, info.title.to_string()));
+            ev.push((info.id, sev, line, info.title.to_string(), None));
         }
     }
     // The Dockerfile's own ARG/ENV credentials come before its content hits: the finding keeps
@@ -264,17 +272,25 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
                 d.instruction,
                 d.kind.describe()
             ),
+            None,
         ));
     }
     if let Some(s) = scanned {
-        let mut seen: Vec<&str> = Vec::new();
+        // One piece of evidence per rule: its most severe hit (the first of those), so that a
+        // local server's password does not hide a remote one's further down.
+        let first = ev.len();
         for h in &s.hits {
-            if seen.contains(&h.rule) {
+            let (Some(info), Some(sev)) = (rules::rule(h.rule), hit_severity(h)) else {
                 continue;
-            }
-            seen.push(h.rule);
-            if let Some(info) = rules::rule(h.rule) {
-                ev.push((info.id, info.severity, Some(h.line), info.title.to_string()));
+            };
+            let label = h.note.map(rules::HitNote::label);
+            match ev[first..].iter().position(|e| e.0 == info.id) {
+                Some(k) if sev > ev[first + k].1 => {
+                    let e = &mut ev[first + k];
+                    (e.1, e.2, e.4) = (sev, Some(h.line), label);
+                }
+                Some(_) => {}
+                None => ev.push((info.id, sev, Some(h.line), info.title.to_string(), label)),
             }
         }
     }
@@ -342,7 +358,7 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     }
     let path_s = lossy(&acc.path);
     let only_dockerfile = acc.name.is_none() && scanned.is_none_or(|s| s.hits.is_empty());
-    if let Some(p) = plain {
+    if let Some(p) = plain.or(ev[primary].4) {
         msg.push_str("; ");
         msg.push_str(p);
     }

@@ -421,21 +421,33 @@ pub(super) fn shown_example(before: &[u8]) -> bool {
 
 /// Whether the section a line of documentation is in (`before` ends at its start) is headed as
 /// an example (`#### Configuration Example`, `## Examples`): the nearest Markdown heading of
-/// two or more `#` within 60 lines, and any `#` line on the way (an H1, or a comment in the
-/// code block) that says so.
+/// two or more `#` within 60 lines or, when that is of three or more, one of the headings it
+/// sits under (`##### Examples` above `###### Basic Configuration`; a heading of the same or a
+/// deeper level on the way is a sibling's, not the line's), up to the nearest of two `#`; and
+/// any `#` line on the way (an H1, or a comment in the code block) that says so.
 pub(super) fn example_section(before: &[u8]) -> bool {
     let lines = before.strip_suffix(b"\n").unwrap_or(before);
+    // The level of the innermost heading of the line's section found so far.
+    let mut level = usize::MAX;
     for l in lines.rsplit(|&b| b == b'\n').take(60) {
         let t = l.trim_ascii();
         if !t.starts_with(b"#") {
+            continue;
+        }
+        let hashes = t.iter().take_while(|&&b| b == b'#').count();
+        let heading = hashes >= 2 && t.get(hashes) == Some(&b' ');
+        if heading && hashes >= level {
             continue;
         }
         let low = t.to_ascii_lowercase();
         if memchr::memmem::find(&low, b"example").is_some() {
             return true;
         }
-        if t.starts_with(b"## ") || t.starts_with(b"###") {
-            return false;
+        if heading {
+            if hashes == 2 {
+                return false;
+            }
+            level = hashes;
         }
     }
     false
@@ -491,6 +503,7 @@ fn assignment_at(line: &[u8], ks: usize, ke: usize, file: FileKind) -> Option<(u
         return None;
     }
     if let Some(v) = segment_value(line, ns, ne)
+        .or_else(|| query_value(line, ns, ne).filter(|_| !quoted_only && file != FileKind::Doc))
         .or_else(|| xml_value(line, ns, ne))
         .or_else(|| header_value(line, ns, ne))
     {
@@ -936,6 +949,29 @@ fn segment_value(line: &[u8], ns: usize, ne: usize) -> Option<&[u8]> {
     (!v.iter().any(|b| b.is_ascii_whitespace())).then_some(v)
 }
 
+/// A parameter of a URL's query string (`?token=…&after=60`, `&api_key=…#top`): the name starts
+/// after `?` or `&` and `=` follows it at once; the value runs to the next `&`, `#`, space,
+/// quote or bracket (the next parameter is not part of it). Only in config: in code a bare
+/// value is never a literal, and documentation's URLs with a token are a command's sample
+/// output (`http://127.0.0.1:8888/lab?token=…`), read as before.
+fn query_value(line: &[u8], ns: usize, ne: usize) -> Option<&[u8]> {
+    if ns == 0 || !matches!(line[ns - 1], b'?' | b'&') || line.get(ne) != Some(&b'=') {
+        return None;
+    }
+    let body = ne + 1;
+    let len = line[body..]
+        .iter()
+        .position(|b| {
+            b.is_ascii_whitespace()
+                || matches!(
+                    b,
+                    b'&' | b'#' | b'"' | b'\'' | b'`' | b'<' | b'>' | b')' | b']'
+                )
+        })
+        .unwrap_or(line.len() - body);
+    Some(&line[body..body + len])
+}
+
 /// An HTTP header written in one string literal (`curl -H "X-Api-Key: …"`,
 /// `headers: ["Authorization-Token: …"]`): the name starts after the quote, `:` and spaces
 /// follow it, and the value runs to the closing quote with no space in it.
@@ -1100,8 +1136,8 @@ fn value_at(
 
 mod value;
 
-pub(super) use value::random_token;
 use value::{random_literal, readable_password};
+pub(super) use value::{random_password, random_token};
 
 #[cfg(test)]
 mod tests;

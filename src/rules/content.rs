@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use regex::bytes::Regex;
 
-use super::ContentHit;
+use super::{ContentHit, HitNote};
 
 /// [`scan_content`] treats a buffer as binary (and skips it) when a NUL byte
 /// occurs within this many leading bytes.
@@ -602,8 +602,10 @@ fn reads_as(plain: &[u8], word: &[u8]) -> bool {
 }
 
 /// Offsets of URLs with a strong literal password (`scheme://user:pw@host`, see
-/// [`strong_url_password`]). One `memmem` pass for `://`, then a bounded look at each.
-fn url_password_offsets(bytes: &[u8]) -> Vec<usize> {
+/// [`strong_url_password`]), each with [`HitNote::LocalServer`] when the host is the machine
+/// itself ([`local_host`]) and the password does not look generated. One `memmem` pass for
+/// `://`, then a bounded look at each.
+fn url_password_offsets(bytes: &[u8]) -> Vec<(usize, Option<HitNote>)> {
     let mut out = Vec::new();
     for i in memchr::memmem::find_iter(bytes, b"://") {
         // The scheme: letters, digits, `+.-`, starting with a letter.
@@ -637,8 +639,10 @@ fn url_password_offsets(bytes: &[u8]) -> Vec<usize> {
         if documentation_host(&rest[at + 1..]) {
             continue;
         }
-        if strong_url_password(&info[..colon], &info[colon + 1..]) {
-            out.push(scheme_start);
+        let pw = &info[colon + 1..];
+        if strong_url_password(&info[..colon], pw) {
+            let local = local_host(&rest[at + 1..]) && !super::assigned::random_password(pw);
+            out.push((scheme_start, local.then_some(HitNote::LocalServer)));
             if out.len() == MAX_CONTENT_HITS {
                 break;
             }
@@ -674,6 +678,99 @@ fn documentation_host(rest: &[u8]) -> bool {
     })
 }
 
+/// Whether the host a URL's `@` leads to (`rest` starts after the `@`) is the machine itself:
+/// `localhost` (and `*.localhost`, RFC 6761), a loopback address (`127.0.0.1`, any `127.x.y.z`,
+/// `[::1]`) or the unspecified one (`0.0.0.0`, `[::]`). A password for a server there is most
+/// often a local development default (a test tool's DSN for a database it starts itself).
+fn local_host(rest: &[u8]) -> bool {
+    let host = if rest.first() == Some(&b'[') {
+        let Some(end) = memchr::memchr(b']', rest) else {
+            return false;
+        };
+        &rest[..=end]
+    } else {
+        let end = rest
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')))
+            .unwrap_or(rest.len());
+        &rest[..end]
+    };
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_suffix(b".").unwrap_or(&host);
+    let loopback_v4 = host.strip_prefix(b"127.").is_some_and(|r| {
+        r.split(|&b| b == b'.').count() == 3
+            && r.split(|&b| b == b'.')
+                .all(|p| !p.is_empty() && p.len() <= 3 && p.iter().all(u8::is_ascii_digit))
+    });
+    loopback_v4
+        || host == b"localhost"
+        || host.ends_with(b".localhost")
+        || host == b"localhost.localdomain"
+        || host == b"0.0.0.0"
+        || host == b"[::1]"
+        || host == b"[::]"
+        || host == b"[0:0:0:0:0:0:0:1]"
+}
+
+/// Whether a part of a value is made up by hand: a run of 8 or more letters and digits in which
+/// at least three steps in four repeat the character before or go one up from it (`111122223`,
+/// `123456789`, `abcdefgh`, `aaaabbbb`). A generated token has such a run by chance about once
+/// in thousands (digits) to never (mixed characters).
+fn made_up(v: &[u8]) -> bool {
+    v.split(|b| !b.is_ascii_alphanumeric()).any(|part| {
+        if part.len() < 8 {
+            return false;
+        }
+        let steps = part
+            .windows(2)
+            .filter(|w| {
+                let (a, b) = (w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase());
+                b == a || b == a.wrapping_add(1)
+            })
+            .count();
+        steps * 4 >= (part.len() - 1) * 3
+    })
+}
+
+/// The value of a name-and-value hit starting at `start` (the name): after the first `=` or
+/// `:` on the line, quotes and spaces skipped, up to the next space or quote.
+fn value_after(bytes: &[u8], start: usize, le: usize) -> &[u8] {
+    let line = &bytes[start..le];
+    let Some(op) = line.iter().position(|&b| b == b'=' || b == b':') else {
+        return &[];
+    };
+    let rest = &line[op + 1..];
+    let from = rest
+        .iter()
+        .position(|b| !(b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'`')))
+        .unwrap_or(rest.len());
+    let rest = &rest[from..];
+    let to = rest
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'`'))
+        .unwrap_or(rest.len());
+    &rest[..to]
+}
+
+/// What documentation says about the hit at `start..end` (`end` is `None` for a name-and-value
+/// hit, whose value is read after the name): [`HitNote::MadeUp`] when the value is
+/// ([`made_up`]), [`HitNote::DocExample`] when the text shows it as an example (an example's
+/// introduction in the eight lines above, a command's output, a section headed as examples).
+fn doc_note(bytes: &[u8], start: usize, end: Option<usize>) -> Option<HitNote> {
+    let ls = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |k| k + 1);
+    let le = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |k| start + k);
+    let le = le.min(start + 1024);
+    let value = match end {
+        Some(e) => &bytes[start..e.min(bytes.len())],
+        None => value_after(bytes, start, le),
+    };
+    if made_up(value) {
+        return Some(HitNote::MadeUp);
+    }
+    (super::assigned::shown_example(&bytes[..ls]) || super::assigned::example_section(&bytes[..ls]))
+        .then_some(HitNote::DocExample)
+}
+
 /// Whether the line holding offset `off` carries an inline "not a secret" marker that secret
 /// scanners agree on: `gitleaks:allow` (gitleaks) or `pragma: allowlist secret`
 /// (detect-secrets). A project that marked a sample token so is not leaking it.
@@ -696,22 +793,23 @@ fn scan(bytes: &[u8], npmrc: bool, kind: super::assigned::FileKind) -> Vec<Conte
     {
         return Vec::new();
     }
-    // (offset, rule index) of each hit; text is never kept.
-    let mut found: Vec<(usize, usize)> = Vec::new();
+    let doc = kind == super::assigned::FileKind::Doc;
+    // (offset, rule index, note) of each hit; text is never kept.
+    let mut found: Vec<(usize, usize, Option<HitNote>)> = Vec::new();
     for (ri, c) in compiled().iter().enumerate() {
         if !npmrc && c.id == "CTX159" {
             continue;
         }
         if matches!(c.check, CompiledCheck::UrlPassword) {
-            found.extend(urls.iter().map(|&o| (o, ri)));
+            found.extend(urls.iter().map(|&(o, n)| (o, ri, n)));
             continue;
         }
         if matches!(c.check, CompiledCheck::Assigned) {
-            found.extend(assigned.random.iter().map(|&o| (o, ri)));
+            found.extend(assigned.random.iter().map(|&o| (o, ri, None)));
             continue;
         }
         if matches!(c.check, CompiledCheck::Readable) {
-            found.extend(assigned.readable.iter().map(|&o| (o, ri)));
+            found.extend(assigned.readable.iter().map(|&o| (o, ri, None)));
             continue;
         }
         if let CompiledCheck::Requires(ref req) = c.check {
@@ -773,7 +871,12 @@ fn scan(bytes: &[u8], npmrc: bool, kind: super::assigned::FileKind) -> Vec<Conte
             {
                 continue;
             }
-            found.push((m.start(), ri));
+            found.push((
+                m.start(),
+                ri,
+                doc.then(|| doc_note(bytes, m.start(), Some(m.end())))
+                    .flatten(),
+            ));
             per_rule += 1;
             if per_rule == MAX_CONTENT_HITS {
                 break;
@@ -786,17 +889,33 @@ fn scan(bytes: &[u8], npmrc: bool, kind: super::assigned::FileKind) -> Vec<Conte
     let mut hits: Vec<ContentHit> = Vec::with_capacity(found.len().min(MAX_CONTENT_HITS));
     let mut line = 1;
     let mut pos = 0;
-    for (off, ri) in found {
+    for (off, ri, note) in found {
         line += bytes[pos..off].iter().filter(|&&b| b == b'\n').count();
         pos = off;
         if allowed_line(bytes, off) {
             continue;
         }
+        // Documentation's own word on a URL or a name-and-value hit (a regex hit has it already).
+        let note = match note {
+            None if doc
+                && matches!(
+                    sigs[ri].check,
+                    CompiledCheck::UrlPassword | CompiledCheck::Assigned | CompiledCheck::Readable
+                ) =>
+            {
+                doc_note(bytes, off, None)
+            }
+            n => n,
+        };
         let hit = ContentHit {
             rule: sigs[ri].id,
             line,
+            note,
         };
-        if !hits.contains(&hit) {
+        if !hits
+            .iter()
+            .any(|h| h.rule == hit.rule && h.line == hit.line)
+        {
             hits.push(hit);
             if hits.len() == MAX_CONTENT_HITS {
                 break;

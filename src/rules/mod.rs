@@ -325,6 +325,65 @@ pub struct ContentHit {
     pub rule: &'static str,
     /// 1-based line number where the signature starts.
     pub line: usize,
+    /// What the text around the match says about it (a grade below the rule's), if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<HitNote>,
+}
+
+/// Why a content hit is graded below its rule's severity: what the match's own text or its
+/// surroundings say about it (see [`scan_content`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HitNote {
+    /// A URL's password for a server on the machine itself (`localhost`, `127.0.0.1`, `[::1]`,
+    /// `0.0.0.0`) that does not look generated: a local development default.
+    LocalServer,
+    /// In documentation, shown as an example (`for example` above it, under an `Examples`
+    /// heading): most likely a stand-in, though a real one pasted there is still reported.
+    DocExample,
+    /// In documentation, a value made up by hand (a part of it is a run of repeated or
+    /// consecutive characters: `111122223`, `123456789`, `abcdef`).
+    MadeUp,
+}
+
+impl HitNote {
+    /// The most severe grade a hit with this note gets.
+    pub fn cap(self) -> Severity {
+        match self {
+            HitNote::LocalServer | HitNote::MadeUp => Severity::Low,
+            HitNote::DocExample => Severity::Medium,
+        }
+    }
+
+    /// The label the finding's message carries.
+    pub fn label(self) -> &'static str {
+        match self {
+            HitNote::LocalServer => "for a local server",
+            HitNote::DocExample => "shown as an example in documentation",
+            HitNote::MadeUp => "a made-up value in documentation",
+        }
+    }
+
+    /// A stable byte for the scan cache (0 is no note).
+    pub(crate) fn code(note: Option<HitNote>) -> u8 {
+        match note {
+            None => 0,
+            Some(HitNote::LocalServer) => 1,
+            Some(HitNote::DocExample) => 2,
+            Some(HitNote::MadeUp) => 3,
+        }
+    }
+
+    /// The note a [`HitNote::code`] byte stands for; `Err` for a byte no note has.
+    pub(crate) fn from_code(b: u8) -> Result<Option<HitNote>, ()> {
+        Ok(match b {
+            0 => None,
+            1 => Some(HitNote::LocalServer),
+            2 => Some(HitNote::DocExample),
+            3 => Some(HitNote::MadeUp),
+            _ => return Err(()),
+        })
+    }
 }
 
 /// Views raw path bytes as a [`Path`] (borrowed on Unix; lossy elsewhere).

@@ -977,3 +977,104 @@ fn mailgun_bearer_and_readable_passwords() {
         );
     }
 }
+
+/// The notes a scan gives hits (rule, line, note) in the file at `path`.
+fn notes(path: &str, text: &str) -> Vec<(&'static str, usize, Option<HitNote>)> {
+    content::scan_content_at(path.as_bytes(), text.as_bytes())
+        .iter()
+        .map(|h| (h.rule, h.line, h.note))
+        .collect()
+}
+
+#[test]
+fn url_passwords_for_a_local_server_are_noted_unless_generated() {
+    // A chosen password (a word, digits, a symbol) and a generated one.
+    let chosen = ["Qwe", "rtyu", "123!"].concat();
+    let generated = [&Fakes::rep("aB3", 4)[..], "#", &Fakes::rep("x9Z", 3)].concat();
+    let local = Some(HitNote::LocalServer);
+    for host in [
+        "127.0.0.1:1433",
+        "127.0.1.1",
+        "localhost/db",
+        "LOCALHOST:5432",
+        "dev.localhost:80",
+        "[::1]:5432",
+        "0.0.0.0:3306",
+    ] {
+        let text = format!("dsn: sqlserver://sa:{chosen}@{host}\n");
+        assert_eq!(
+            notes("go.d/mssql.conf", &text),
+            [("CTX167", 1, local)],
+            "{host}"
+        );
+    }
+    for host in [
+        "db:5432",
+        "127.0.0.1.nip.io:80",
+        "localhost.corp.internal",
+        "10.0.0.1",
+        "127.0.0.256x",
+    ] {
+        let text = format!("dsn: sqlserver://sa:{chosen}@{host}\n");
+        assert_eq!(
+            notes("go.d/mssql.conf", &text),
+            [("CTX167", 1, None)],
+            "{host}"
+        );
+    }
+    let text = format!("dsn: postgres://app:{generated}@127.0.0.1:5432/app\n");
+    assert_eq!(notes("app.yaml", &text), [("CTX167", 1, None)]);
+}
+
+#[test]
+fn documentation_examples_and_made_up_values_are_noted() {
+    let body = ["A", "A", &Fakes::rep("aZ9", 11)].concat();
+    let real = [&Fakes::rep("0", 10)[..], ":", &body].concat();
+    let made_up = ["1234", "56789:", &body].concat();
+    let fence = |heads: &str, token: &str| {
+        format!("{heads}\n\nSome text.\n\nMore text.\n\nAnd more.\n\n```yaml\n# options\n\nSEND=\"YES\"\nBOT_TOKEN=\"{token}\"\n```\n")
+    };
+    let line = 13;
+    let ex = Some(HitNote::DocExample);
+    // Under a heading of the examples section (the nearest one is a sub-heading).
+    let nested = "## Setup\n\n### Examples\n\n#### Basic Configuration";
+    let lines = nested.lines().count() - 1;
+    assert_eq!(
+        notes("README.md", &fence(nested, &real)),
+        [("CTX176", line + lines, ex)]
+    );
+    // A sibling section's heading is not the line's.
+    let sibling = "## Setup\n\n### Examples\n\nText.\n\n### Options\n\n#### Basic";
+    let lines = sibling.lines().count() - 1;
+    assert_eq!(
+        notes("README.md", &fence(sibling, &real)),
+        [("CTX176", line + lines, None)]
+    );
+    // A made-up value, examples or not; only in documentation.
+    assert_eq!(
+        notes("README.md", &fence("## Setup", &made_up)),
+        [("CTX176", line, Some(HitNote::MadeUp))]
+    );
+    assert_eq!(
+        notes("bot.yaml", &format!("token: \"{made_up}\"\n")),
+        [("CTX176", 1, None)]
+    );
+    // The example heading does not change other files.
+    assert_eq!(
+        notes("notes.yaml", &fence(nested, &real)),
+        [("CTX176", line + 4, None)]
+    );
+}
+
+#[test]
+fn a_query_strings_next_parameter_is_not_part_of_a_value() {
+    let fake = ["SENTINEL", "-10"].concat();
+    let text = format!("GET /api/v1/data?chart=x&token={fake}&after=-60\n");
+    assert_eq!(notes("support-bundle", &text), []);
+    let token = Fakes::rep("aB3x", 8);
+    let text = format!("GET /api/v1/data?chart=x&token={token}&after=-60\n");
+    assert_eq!(notes("support-bundle", &text), [("CTX169", 1, None)]);
+    // Documentation's sample output of a local server's URL is read as before.
+    let text = format!("The URL is, in this case, <http://127.0.0.1:49153/lab?token={token}>.\n");
+    assert_eq!(notes("running.md", &text), []);
+}

@@ -1431,3 +1431,111 @@ fn a_fix_shared_by_a_category_is_said_once() {
     assert_eq!(out.matches("move the secret out").count(), 2, "{out}");
     assert!(out.contains("→ .env"), "{out}");
 }
+
+/// Precision on three shapes real trees show, without losing the real ones: a URL password for a
+/// server on the machine itself (a test tool's DSN for the database it starts), a token shown
+/// as an example in documentation, and a URL query string whose next parameter is not part of
+/// the secret-named one's value.
+#[test]
+fn local_server_passwords_and_documentation_examples_are_graded_lower() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x10ca_15e7);
+    // A chosen password (a word, digits, a symbol): a local development default.
+    let chosen = [
+        &g.pick(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", 1),
+        &g.pick(b"abcdefghijklmnopqrstuvwxyz", 6),
+        &g.pick(b"0123456789", 3),
+        "!",
+    ]
+    .concat();
+    // A generated one.
+    let generated = [&g.alnum(9), "#", &g.alnum(10)].concat();
+    let tg_body = |g: &mut Gen| {
+        g.pick(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
+            33,
+        )
+    };
+    // A bot token as Telegram issues one, and one whose bot ID is made up by hand.
+    let real_tg = [&g.pick(b"0123456789", 10), ":A", "A", &tg_body(&mut g)].concat();
+    let made_up_tg = ["1111", "2222", "3:", &g.alnum(32)].concat();
+    let examples = |token: &str| {
+        format!("# Telegram\n\n## Configuration\n\n##### Examples\n\n###### Basic Configuration\n\n\n\n```yaml\n#{}\n# telegram global options\n\nSEND_TELEGRAM=\"YES\"\nTELEGRAM_BOT_TOKEN=\"{token}\"\n```\n", "-".repeat(40))
+    };
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n")
+        .file(
+            "tools/config/mssql.conf",
+            format!("jobs:\n  - name: local\n    dsn: \"sqlserver://sa:{chosen}@127.0.0.1:1433?database=x\"\n"),
+        )
+        .file(
+            "tools/config/oracle.conf",
+            format!("jobs:\n  - name: local\n    dsn: oracle://app:{chosen}@[::1]:1521/DB\n"),
+        )
+        .file(
+            "tools/config/remote.conf",
+            format!("jobs:\n  - name: db\n    dsn: postgres://app:{chosen}@db.internal:5432/app\n"),
+        )
+        .file(
+            "tools/config/generated.conf",
+            format!("jobs:\n  - name: db\n    dsn: postgres://app:{generated}@localhost:5432/app\n"),
+        )
+        .file(
+            "tools/config/mixed.conf",
+            format!("a: mysql://root:{chosen}@0.0.0.0:3306/x\nb: mysql://root:{chosen}@mysql.prod.internal:3306/x\n"),
+        )
+        .file("docs/made-up.md", examples(&made_up_tg))
+        .file("docs/example.md", examples(&real_tg))
+        .file(
+            "docs/deploy.md",
+            format!("# Deploy\n\nThe bot runs with:\n\n```sh\nexport TG={real_tg}\n```\n"),
+        )
+        .file(
+            "scripts/selftest.sh",
+            "cat > \"$t\" <<'V'\nGET /api/v1/data?chart=x&token=SENTINEL-10&after=-60\nV\n",
+        )
+        .file(
+            "scripts/fetch.sh",
+            format!("curl \"https://api.host.test/v1/data?token={}&after=-60\"\n", g.alnum(32)),
+        );
+    let v = json(&env, &[]);
+    let graded = |path: &str| {
+        let f = secret_of(&v, path);
+        (
+            f["severity"].as_str().unwrap().to_string(),
+            f["line"].as_u64().unwrap_or(0),
+            f["message"].as_str().unwrap().to_string(),
+        )
+    };
+    for path in ["tools/config/mssql.conf", "tools/config/oracle.conf"] {
+        let (sev, line, msg) = graded(path);
+        assert_eq!((sev.as_str(), line), ("low", 3), "{path}: {msg}");
+        assert!(msg.contains("for a local server"), "{path}: {msg}");
+    }
+    for path in ["tools/config/remote.conf", "tools/config/generated.conf"] {
+        let (sev, _, msg) = graded(path);
+        assert_eq!(sev, "high", "{path}: {msg}");
+        assert!(!msg.contains("local server"), "{path}: {msg}");
+    }
+    // The remote one further down grades the file, at its line.
+    let (sev, line, _) = graded("tools/config/mixed.conf");
+    assert_eq!((sev.as_str(), line), ("high", 2));
+    let (sev, line, msg) = graded("docs/made-up.md");
+    assert_eq!((sev.as_str(), line), ("low", 16), "{msg}");
+    assert!(msg.contains("made-up value"), "{msg}");
+    // A real-shaped token under an example heading: still reported, one grade lower.
+    let (sev, line, msg) = graded("docs/example.md");
+    assert_eq!((sev.as_str(), line), ("medium", 16), "{msg}");
+    assert!(msg.contains("shown as an example"), "{msg}");
+    let (sev, _, msg) = graded("docs/deploy.md");
+    assert_eq!(sev, "high", "{msg}");
+    assert!(
+        find(&v, "scripts/selftest.sh").is_empty(),
+        "{:#?}",
+        find(&v, "scripts/selftest.sh")
+    );
+    assert_eq!(graded("scripts/fetch.sh").0, "high");
+    let all = serde_json::to_string(&v).unwrap();
+    for s in [&chosen, &generated, &real_tg, &made_up_tg] {
+        assert!(!all.contains(s.as_str()));
+    }
+}

@@ -10,10 +10,12 @@ fn found() -> Scanned {
             ContentHit {
                 rule: "CTX151",
                 line: 3,
+                note: None,
             },
             ContentHit {
                 rule: "CTX152",
                 line: 70_000,
+                note: Some(crate::rules::HitNote::DocExample),
             },
         ],
         env_line: Some(2),

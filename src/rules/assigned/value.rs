@@ -139,6 +139,12 @@ pub(in crate::rules) fn random_token(v: &[u8]) -> bool {
     random_literal(v, Kind::Key, true)
 }
 
+/// Whether a password (a URL's) looks generated: as a password-named variable's literal value
+/// (12 or more characters, three classes, high in entropy; see [`random_literal`]).
+pub(in crate::rules) fn random_password(v: &[u8]) -> bool {
+    random_literal(v, Kind::Password, true)
+}
+
 /// Whether a value looks like a generated secret rather than a placeholder, a reference, an
 /// identifier or a sample.
 pub(super) fn random_literal(v: &[u8], kind: Kind, code: bool) -> bool {
