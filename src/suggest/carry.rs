@@ -488,16 +488,7 @@ pub(crate) fn not_carried(
         } else {
             // What the proposal does with what it matches inside the kept paths: excluded by
             // other lines (`**/__pycache__` over `**/*.py[cod]`), or sent.
-            let files: Vec<usize> = kept
-                .iter()
-                .copied()
-                .filter(|&i| !m.is_dir(i as u32))
-                .collect();
-            let files = if files.is_empty() {
-                kept.clone()
-            } else {
-                files
-            };
+            let files = files_or_all(m, &kept);
             let mut by: BTreeSet<String> = BTreeSet::new();
             let mut sent = 0usize;
             for &i in &files {
@@ -607,6 +598,20 @@ fn star_covers(plan: &Plan, line: &PatternSet) -> Option<String> {
     })
 }
 
+/// The files among `kept` (entries inside the kept paths), or all of them when none is a file.
+fn files_or_all(m: &Model, kept: &[usize]) -> Vec<usize> {
+    let files: Vec<usize> = kept
+        .iter()
+        .copied()
+        .filter(|&i| !m.is_dir(i as u32))
+        .collect();
+    if files.is_empty() {
+        kept.to_vec()
+    } else {
+        files
+    }
+}
+
 fn exception_reason(
     m: &Model,
     plan: &Plan,
@@ -638,16 +643,7 @@ fn exception_reason(
     if kept.is_empty() {
         return "it re-includes only paths outside the kept paths, which no COPY uses".to_string();
     }
-    let files: Vec<usize> = kept
-        .iter()
-        .copied()
-        .filter(|&i| !m.is_dir(i as u32))
-        .collect();
-    let files = if files.is_empty() {
-        kept.to_vec()
-    } else {
-        files
-    };
+    let files = files_or_all(m, kept);
     let out: Vec<&str> = files
         .iter()
         .filter(|&&i| matches!(deciding(&m.paths[i]), Some((true, _))))
