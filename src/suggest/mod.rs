@@ -15,7 +15,9 @@
 //! 3. `prove` analyses the context again with the proposal for every served Dockerfile under
 //!    every builder that reads the file: every file the build copies and sends today must still
 //!    be sent, except the listed removals. A failure broadens the lines and proves again; what
-//!    cannot be proven is reported and the command exits 1.
+//!    cannot be proven is reported and the command exits 1. What no line can fix (a
+//!    Dockerfile built with another context, a secret inside a file the build copies) is a
+//!    warning of the summary (`warn`).
 //! 4. [`write`] replaces the file atomically and keeps the previous one where the next build
 //!    does not send it (checked after the write).
 
@@ -28,11 +30,12 @@ pub(crate) mod plan;
 pub(crate) mod prove;
 pub(crate) mod reexclude;
 pub(crate) mod targets;
+mod warn;
 pub(crate) mod write;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::analysis::{analyze_resolved, Config};
 use crate::context::Resolved;
@@ -54,6 +57,7 @@ use output::label;
 use plan::{keep_pattern, Plan};
 use prove::{per_file, Check};
 use targets::Target;
+use warn::{built_elsewhere, content_secret_warnings, say_carried_spans};
 
 /// What `ctxsize suggest` was asked for, beyond the context, Dockerfile and builder.
 #[derive(Debug, Clone, Default)]
@@ -538,7 +542,7 @@ fn build(
         // of every `COPY . .` build).
         let sets: Vec<(&HashSet<String>, Vec<String>)> = checks
             .iter()
-            .filter_map(|c| c.before.as_deref().map(|b| (b, classic_forced(c))))
+            .filter_map(|c| c.before.as_deref().map(|b| (b, c.classic_forced())))
             .collect();
         let none = checks.iter().any(|c| c.before.is_none()) || checks.is_empty();
         m.paths
@@ -901,144 +905,6 @@ fn build(
     })
 }
 
-/// Files the served Dockerfiles copy, and the proposal still sends, in which the report finds
-/// a secret by content, graded `high` (a live key pasted into `config/local.yaml`): no ignore
-/// line keeps out what a `COPY` needs, so the summary says so, with where the secret belongs,
-/// instead of letting "proven" read as if every secret were handled. Five at most, then a count.
-fn content_secret_warnings(
-    config: &Config,
-    opts: &SuggestOptions,
-    m: &Model,
-    sent: &dyn Fn(u32) -> bool,
-) -> Vec<String> {
-    if opts.named.is_some() || config.dockerfile.as_deref() == Some(Path::new("-")) {
-        return Vec::new();
-    }
-    let popts = crate::pipeline::Options {
-        dockerfile: crate::pipeline::DockerfileInput {
-            target: opts.target.clone(),
-            build_args: opts.build_args.clone(),
-            churn_commits: Some(0),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let Ok(built) = crate::pipeline::build(config, &popts, None) else {
-        return Vec::new();
-    };
-    let index: std::collections::HashMap<&str, u32> = m
-        .paths
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.as_str(), i as u32))
-        .collect();
-    let hits: Vec<String> = built
-        .report
-        .findings
-        .iter()
-        .filter(|f| {
-            f.category == "secret" && f.severity == "high" && f.fix == crate::findings::MOVE_OUT
-        })
-        .filter(|f| {
-            index.get(f.path.as_str()).is_some_and(|&i| {
-                !m.is_dir(i) && sent(i) && m.needs.iter().any(|n| n.copies[i as usize])
-            })
-        })
-        .map(|f| {
-            let what = f.message.split(';').next().unwrap_or(&f.message);
-            let line = f.line.map(|l| format!(":{l}")).unwrap_or_default();
-            format!(
-                "kept {:?}: the build copies it, and the report finds a secret in it ({}{line}: {what} [{}]); no ignore line can keep it out of the image: {}",
-                f.path, f.path, f.rule, crate::findings::MOVE_OUT
-            )
-        })
-        .collect();
-    let more = hits.len().saturating_sub(5);
-    let mut out: Vec<String> = hits.into_iter().take(5).collect();
-    if more > 0 {
-        out.push(format!(
-            "… and {more} more file(s) the build copies with a secret in them (`ctxsize .` lists them)"
-        ));
-    }
-    out
-}
-
-/// Few of the first Dockerfile's sources exist in the context (half or less), more of its plain
-/// paths in a directory above it (full-stack-fastapi-template's `backend/Dockerfile` copies
-/// `./backend/app`: it is built from the repository root) or in the Dockerfile's own directory
-/// inside the context (`docker/php/Dockerfile` copying `entrypoint.sh` and `config/`, which sit
-/// beside it: a Compose file builds it with `context: docker/php`): said, since the file
-/// proposed here is then not the one that build reads.
-fn built_elsewhere(m: &Model, root: &Path, t: &Target) -> Option<String> {
-    let items: Vec<&crate::dockerfile::ContextSource> = t
-        .sources
-        .items
-        .iter()
-        .filter(|s| !s.unresolved && !s.path.is_empty() && !s.instruction.contains("tmpfs"))
-        .collect();
-    let here = items
-        .iter()
-        .filter(|s| m.paths.iter().any(|p| s.matches(p)))
-        .count();
-    if items.is_empty() || here * 2 > items.len() {
-        return None;
-    }
-    let plain: Vec<&str> = items
-        .iter()
-        .filter(|s| !s.has_wildcard)
-        .map(|s| s.path.as_str())
-        .collect();
-    // The Dockerfile's own directory, then each one between it and the root.
-    if let Ok(below) = t.dockerfile.strip_prefix(root) {
-        let mut rel = below.parent();
-        while let Some(d) = rel.filter(|d| !d.as_os_str().is_empty()) {
-            let dir = root.join(d);
-            let n = plain
-                .iter()
-                .filter(|p| std::fs::symlink_metadata(dir.join(p)).is_ok())
-                .count();
-            if n > here {
-                return Some(format!(
-                    "{} of the {} source(s) {} copies exist in this context, {n} in {}/ beside it: the Dockerfile is likely built with that directory as the context (`docker build {}`, or a Compose file's `context:`), which reads its own root .dockerignore, not this one",
-                    if here == 0 { "none".to_string() } else { format!("only {here}") },
-                    items.len(),
-                    t.rel,
-                    d.display(),
-                    d.display()
-                ));
-            }
-            rel = d.parent();
-        }
-    }
-    let mut dir = root.to_path_buf();
-    let mut up = String::new();
-    for _ in 0..4 {
-        if !dir.pop() {
-            break;
-        }
-        up.push_str(if up.is_empty() { ".." } else { "/.." });
-        // A source that names this context itself from above (`COPY ntfy /usr/bin` of a
-        // goreleaser binary, in a checkout named `ntfy`) is no sign of another context.
-        let n = plain
-            .iter()
-            .filter(|p| {
-                let at = dir.join(p);
-                !root.starts_with(&at) && std::fs::symlink_metadata(at).is_ok()
-            })
-            .count();
-        if n > here {
-            return Some(format!(
-                "{} of the {} source(s) {} copies exist in this context, {n} in {} ({up}): the Dockerfile is likely built with that directory as the context, which reads its own root .dockerignore, not this one",
-                if here == 0 { "none".to_string() } else { format!("only {here}") },
-                items.len(),
-                t.rel,
-                dir.display()
-            ));
-        }
-    }
-    None
-}
-
 /// Proves a text.
 type ProveText<'a> = dyn Fn(&str) -> Result<prove::Proof, Error> + 'a;
 
@@ -1169,47 +1035,6 @@ fn per_dockerfile_offer(config: &Config, main: &Resolved) -> Option<(PathBuf, St
     ))
 }
 
-/// After `--write`: the backup must not be sent by the next build (any builder, any served
-/// Dockerfile's configuration). If it would be, it moves to the cache directory.
-fn secure_backup(
-    config: &Config,
-    root: &Path,
-    bak: PathBuf,
-) -> Result<(PathBuf, Option<String>), Error> {
-    let Ok(rel) = bak.strip_prefix(root) else {
-        return Ok((bak, None));
-    };
-    let rel = rel.to_string_lossy().replace('\\', "/");
-    let mut sent_by = None;
-    for b in [Builder::Buildkit, Builder::Classic] {
-        let Ok(r) = config.resolve_for(b) else {
-            continue;
-        };
-        let a = analyze_resolved(r, b, config.threads)?;
-        let paths = node_paths(&a.tree);
-        if a.tree.sent().any(|i| paths[i as usize] == rel) {
-            sent_by = Some(b);
-            break;
-        }
-    }
-    match sent_by {
-        None => Ok((
-            bak,
-            Some("checked: the next build does not send it under BuildKit or classic".into()),
-        )),
-        Some(b) => {
-            let moved = write::move_backup(&bak, &write::cache_dir(root))?;
-            Ok((
-                moved,
-                Some(format!(
-                    "moved out of the context: the {} builder would have sent it",
-                    label(b, config.engine.is_podman())
-                )),
-            ))
-        }
-    }
-}
-
 /// `ctxsize suggest`: the file (or a diff) on `out`, the summary on `err`. Exits 1 (and writes
 /// nothing) when a proposal cannot be proven.
 pub(crate) fn command(
@@ -1315,7 +1140,7 @@ fn emit(
             let bak = write_atomic(&s.destination, s.text.as_bytes(), &s.seen, &dir, &mut || {})?;
             let bak = match (bak, &opts.named) {
                 (Some(b), Some(nc)) => Some(named::secure_backup(config, nc, b)?),
-                (Some(b), None) => Some(secure_backup(config, &root, b)?),
+                (Some(b), None) => Some(write::secure_backup(config, &root, b)?),
                 (None, _) => None,
             };
             let _ = writeln!(
@@ -1343,50 +1168,6 @@ fn emit(
         }
     }
     Ok(crate::exit::ExitCode::Ok.code())
-}
-
-/// What the classic builder of `c` sends only because the CLI adds it whatever the ignore file
-/// says: the Dockerfile it reads and `.dockerignore`, when that file excludes them.
-fn classic_forced(c: &Check) -> Vec<String> {
-    if c.builder != Builder::Classic {
-        return Vec::new();
-    }
-    let Ok(set) = PatternSet::parse(&c.resolved.ignore_text) else {
-        return Vec::new();
-    };
-    let mut names: Vec<&[u8]> = vec![b".dockerignore"];
-    if let Some(rel) = &c.resolved.dockerfile_rel {
-        names.push(rel);
-    }
-    names
-        .into_iter()
-        .filter(|n| set.matches_deprecated(n))
-        .map(|n| String::from_utf8_lossy(n).into_owned())
-        .collect()
-}
-
-/// A source kept for this build's variable values only (`dist/$TARGETPLATFORM/traefik`) whose
-/// other values a carried user exception still serves under BuildKit (`!dist/**/traefik`): its
-/// warning says so instead of "a build with other values fails".
-fn say_carried_spans(plan: &Plan, warnings: &mut [String]) {
-    const TAIL: &str = " a build with other values (--build-arg, --platform) fails with \"not found\" unless you add `!";
-    for w in warnings.iter_mut() {
-        let Some(at) = w.find(TAIL) else { continue };
-        let rest = &w[at + TAIL.len()..];
-        let Some(end) = rest.find('`') else { continue };
-        let dir = rest[..end].to_string();
-        let Some(line) = plan
-            .carried
-            .iter()
-            .find(|l| l.starts_with(&format!("!{dir}/")) && l.contains('*'))
-        else {
-            continue;
-        };
-        w.truncate(at);
-        w.push_str(&format!(
-            " the carried `{line}` sends what other values name under BuildKit; under the classic builder a build with other values fails with \"not found\" unless you add `!{dir}`"
-        ));
-    }
 }
 
 #[cfg(test)]

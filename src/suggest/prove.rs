@@ -36,6 +36,28 @@ pub(crate) struct Check {
 
 pub(crate) use super::targets::per_file;
 
+impl Check {
+    /// What the classic builder sends only because the CLI adds it whatever the ignore file
+    /// says: the Dockerfile it reads and `.dockerignore`, when that file excludes them.
+    pub(crate) fn classic_forced(&self) -> Vec<String> {
+        if self.builder != Builder::Classic {
+            return Vec::new();
+        }
+        let Ok(set) = PatternSet::parse(&self.resolved.ignore_text) else {
+            return Vec::new();
+        };
+        let mut names: Vec<&[u8]> = vec![b".dockerignore"];
+        if let Some(rel) = &self.resolved.dockerfile_rel {
+            names.push(rel);
+        }
+        names
+            .into_iter()
+            .filter(|n| set.matches_deprecated(n))
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .collect()
+    }
+}
+
 fn same(a: &Path, b: &Path) -> bool {
     a == b
         || match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {

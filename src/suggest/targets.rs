@@ -533,7 +533,8 @@ pub(crate) fn collect(
     }
     if opts.discover {
         let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-        let mut compose_builds: Option<Vec<crate::compose::ServiceBuild>> = None;
+        // The root Compose file's builds, read once: (service, Dockerfile, context), canonical.
+        let mut compose_builds: Option<Vec<(String, PathBuf, PathBuf)>> = None;
         // In path order: the tree's node order follows the parallel walk's timing, and the
         // served list (the header, the summary) must be the same on every run.
         let mut found: Vec<&String> = paths
@@ -614,23 +615,24 @@ pub(crate) fn collect(
             // ignore file applies. Built with this one: served, whatever its sources say.
             let composed = compose_builds.get_or_insert_with(|| {
                 let env = |k: &str| std::env::var(k).ok();
-                crate::compose::load(None, root, &env)
+                let builds = crate::compose::load(None, root, &env)
                     .map(|(_, b)| b.builds)
-                    .unwrap_or_default()
+                    .unwrap_or_default();
+                builds
+                    .into_iter()
+                    .map(|b| {
+                        let d = b.dockerfile.unwrap_or_else(|| b.context.join("Dockerfile"));
+                        (b.service, canon(&d), canon(&b.context))
+                    })
+                    .collect()
             });
             let canon_abs = canon(&root.join(p.as_str()));
-            let by: Vec<(&str, PathBuf)> = composed
+            let by: Vec<(&str, &PathBuf)> = composed
                 .iter()
-                .filter(|b| {
-                    let d = b
-                        .dockerfile
-                        .clone()
-                        .unwrap_or_else(|| b.context.join("Dockerfile"));
-                    canon(&d) == canon_abs
-                })
-                .map(|b| (b.service.as_str(), canon(&b.context)))
+                .filter(|(_, d, _)| *d == canon_abs)
+                .map(|(s, _, c)| (s.as_str(), c))
                 .collect();
-            let compose_here = by.iter().any(|(_, c)| c == root);
+            let compose_here = by.iter().any(|(_, c)| c.as_path() == root);
             if !at_root && !by.is_empty() && !compose_here {
                 let (svc, ctx) = &by[0];
                 let t = out.pop().expect("just added");

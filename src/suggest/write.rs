@@ -4,7 +4,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::analysis::{analyze_resolved, Config};
 use crate::error::Error;
+use crate::transfer::node_paths;
+use crate::walk::Builder;
 
 /// What `--write` saw when it read the destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,4 +154,45 @@ pub(crate) fn move_backup(bak: &Path, to: &Path) -> Result<PathBuf, Error> {
         std::fs::remove_file(bak).map_err(|e| io(bak, e))?;
     }
     Ok(dest)
+}
+
+/// After `--write`: the backup must not be sent by the next build (any builder, any served
+/// Dockerfile's configuration). If it would be, it moves to the cache directory.
+pub(crate) fn secure_backup(
+    config: &Config,
+    root: &Path,
+    bak: PathBuf,
+) -> Result<(PathBuf, Option<String>), Error> {
+    let Ok(rel) = bak.strip_prefix(root) else {
+        return Ok((bak, None));
+    };
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    let mut sent_by = None;
+    for b in [Builder::Buildkit, Builder::Classic] {
+        let Ok(r) = config.resolve_for(b) else {
+            continue;
+        };
+        let a = analyze_resolved(r, b, config.threads)?;
+        let paths = node_paths(&a.tree);
+        if a.tree.sent().any(|i| paths[i as usize] == rel) {
+            sent_by = Some(b);
+            break;
+        }
+    }
+    match sent_by {
+        None => Ok((
+            bak,
+            Some("checked: the next build does not send it under BuildKit or classic".into()),
+        )),
+        Some(b) => {
+            let moved = move_backup(&bak, &cache_dir(root))?;
+            Ok((
+                moved,
+                Some(format!(
+                    "moved out of the context: the {} builder would have sent it",
+                    super::output::label(b, config.engine.is_podman())
+                )),
+            ))
+        }
+    }
 }

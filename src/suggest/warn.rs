@@ -1,0 +1,181 @@
+//! The summary's warnings about a build the proposal cannot fix by itself: a Dockerfile likely
+//! built with another directory as its context, a secret inside a file the build copies, a
+//! carried exception that serves other build values.
+
+use std::path::Path;
+
+use super::model::Model;
+use super::plan::Plan;
+use super::targets::Target;
+use super::SuggestOptions;
+use crate::analysis::Config;
+
+/// Files the served Dockerfiles copy, and the proposal still sends, in which the report finds
+/// a secret by content, graded `high` (a live key pasted into `config/local.yaml`): no ignore
+/// line keeps out what a `COPY` needs, so the summary says so, with where the secret belongs,
+/// instead of letting "proven" read as if every secret were handled. Five at most, then a count.
+pub(super) fn content_secret_warnings(
+    config: &Config,
+    opts: &SuggestOptions,
+    m: &Model,
+    sent: &dyn Fn(u32) -> bool,
+) -> Vec<String> {
+    if opts.named.is_some() || config.dockerfile.as_deref() == Some(Path::new("-")) {
+        return Vec::new();
+    }
+    let popts = crate::pipeline::Options {
+        dockerfile: crate::pipeline::DockerfileInput {
+            target: opts.target.clone(),
+            build_args: opts.build_args.clone(),
+            churn_commits: Some(0),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let Ok(built) = crate::pipeline::build(config, &popts, None) else {
+        return Vec::new();
+    };
+    let index: std::collections::HashMap<&str, u32> = m
+        .paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i as u32))
+        .collect();
+    let hits: Vec<String> = built
+        .report
+        .findings
+        .iter()
+        .filter(|f| {
+            f.category == "secret" && f.severity == "high" && f.fix == crate::findings::MOVE_OUT
+        })
+        .filter(|f| {
+            index.get(f.path.as_str()).is_some_and(|&i| {
+                !m.is_dir(i) && sent(i) && m.needs.iter().any(|n| n.copies[i as usize])
+            })
+        })
+        .map(|f| {
+            let what = f.message.split(';').next().unwrap_or(&f.message);
+            let line = f.line.map(|l| format!(":{l}")).unwrap_or_default();
+            format!(
+                "kept {:?}: the build copies it, and the report finds a secret in it ({}{line}: {what} [{}]); no ignore line can keep it out of the image: {}",
+                f.path, f.path, f.rule, crate::findings::MOVE_OUT
+            )
+        })
+        .collect();
+    let more = hits.len().saturating_sub(5);
+    let mut out: Vec<String> = hits.into_iter().take(5).collect();
+    if more > 0 {
+        out.push(format!(
+            "… and {more} more file(s) the build copies with a secret in them (`ctxsize .` lists them)"
+        ));
+    }
+    out
+}
+
+/// Few of the first Dockerfile's sources exist in the context (half or less), more of its plain
+/// paths in a directory above it (full-stack-fastapi-template's `backend/Dockerfile` copies
+/// `./backend/app`: it is built from the repository root) or in the Dockerfile's own directory
+/// inside the context (`docker/php/Dockerfile` copying `entrypoint.sh` and `config/`, which sit
+/// beside it: a Compose file builds it with `context: docker/php`): said, since the file
+/// proposed here is then not the one that build reads.
+pub(super) fn built_elsewhere(m: &Model, root: &Path, t: &Target) -> Option<String> {
+    let items: Vec<&crate::dockerfile::ContextSource> = t
+        .sources
+        .items
+        .iter()
+        .filter(|s| !s.unresolved && !s.path.is_empty() && !s.instruction.contains("tmpfs"))
+        .collect();
+    let here = items
+        .iter()
+        .filter(|s| m.paths.iter().any(|p| s.matches(p)))
+        .count();
+    if items.is_empty() || here * 2 > items.len() {
+        return None;
+    }
+    let plain: Vec<&str> = items
+        .iter()
+        .filter(|s| !s.has_wildcard)
+        .map(|s| s.path.as_str())
+        .collect();
+    // How many plain sources exist from `dir`. One that names this context itself from above
+    // (`COPY ntfy /usr/bin` of a goreleaser binary, in a checkout named `ntfy`) is no sign of
+    // another context.
+    let found_in = |dir: &Path| {
+        plain
+            .iter()
+            .filter(|p| {
+                let at = dir.join(p);
+                !root.starts_with(&at) && std::fs::symlink_metadata(at).is_ok()
+            })
+            .count()
+    };
+    let lead = |n: usize| {
+        format!(
+            "{} of the {} source(s) {} copies exist in this context, {n} in",
+            if here == 0 {
+                "none".to_string()
+            } else {
+                format!("only {here}")
+            },
+            items.len(),
+            t.rel,
+        )
+    };
+    // The Dockerfile's own directory, then each one between it and the root.
+    if let Ok(below) = t.dockerfile.strip_prefix(root) {
+        let mut rel = below.parent();
+        while let Some(d) = rel.filter(|d| !d.as_os_str().is_empty()) {
+            let n = found_in(&root.join(d));
+            if n > here {
+                return Some(format!(
+                    "{} {}/ beside it: the Dockerfile is likely built with that directory as the context (`docker build {}`, or a Compose file's `context:`), which reads its own root .dockerignore, not this one",
+                    lead(n),
+                    d.display(),
+                    d.display()
+                ));
+            }
+            rel = d.parent();
+        }
+    }
+    let mut dir = root.to_path_buf();
+    let mut up = String::new();
+    for _ in 0..4 {
+        if !dir.pop() {
+            break;
+        }
+        up.push_str(if up.is_empty() { ".." } else { "/.." });
+        let n = found_in(&dir);
+        if n > here {
+            return Some(format!(
+                "{} {} ({up}): the Dockerfile is likely built with that directory as the context, which reads its own root .dockerignore, not this one",
+                lead(n),
+                dir.display()
+            ));
+        }
+    }
+    None
+}
+
+/// A source kept for this build's variable values only (`dist/$TARGETPLATFORM/traefik`) whose
+/// other values a carried user exception still serves under BuildKit (`!dist/**/traefik`): its
+/// warning says so instead of "a build with other values fails".
+pub(super) fn say_carried_spans(plan: &Plan, warnings: &mut [String]) {
+    const TAIL: &str = " a build with other values (--build-arg, --platform) fails with \"not found\" unless you add `!";
+    for w in warnings.iter_mut() {
+        let Some(at) = w.find(TAIL) else { continue };
+        let rest = &w[at + TAIL.len()..];
+        let Some(end) = rest.find('`') else { continue };
+        let dir = rest[..end].to_string();
+        let Some(line) = plan
+            .carried
+            .iter()
+            .find(|l| l.starts_with(&format!("!{dir}/")) && l.contains('*'))
+        else {
+            continue;
+        };
+        w.truncate(at);
+        w.push_str(&format!(
+            " the carried `{line}` sends what other values name under BuildKit; under the classic builder a build with other values fails with \"not found\" unless you add `!{dir}`"
+        ));
+    }
+}
