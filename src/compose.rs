@@ -518,5 +518,47 @@ pub(crate) fn find(given: Option<&Path>, cwd: &Path) -> Result<PathBuf, Error> {
         })
 }
 
+/// Whether `name` is a Compose file of a named variant that `docker compose -f` is pointed at
+/// (`docker-compose.prod.yml`, `compose.dev.yaml`, `docker-compose-ci.yml`): not read by
+/// default, but a project's builds all the same. The override file is merged by [`load`].
+fn variant_file(name: &str) -> bool {
+    let Some(stem) = name
+        .strip_suffix(".yml")
+        .or_else(|| name.strip_suffix(".yaml"))
+    else {
+        return false;
+    };
+    let rest = stem
+        .strip_prefix("docker-compose")
+        .or_else(|| stem.strip_prefix("compose"));
+    matches!(rest, Some(r) if r.len() > 1 && (r.starts_with('.') || r.starts_with('-')))
+        && !OVERRIDE_FILES.contains(&name)
+}
+
+/// Every local build that a Compose file in `dir` describes: the default file's (with its
+/// override merged, as `load` reads it) and each named variant's beside it
+/// (`docker-compose.prod.yml`), in that order. Files that cannot be read or parsed add
+/// nothing: the callers only ask which context a directory or Dockerfile is built with.
+pub(crate) fn builds_in_dir(dir: &Path, env: &dyn Fn(&str) -> Option<String>) -> Vec<ServiceBuild> {
+    let mut out: Vec<ServiceBuild> = load(None, dir, env)
+        .map(|(_, b)| b.builds)
+        .unwrap_or_default();
+    let mut variants: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_str().is_some_and(variant_file))
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    variants.sort();
+    for v in variants {
+        if let Ok((_, b)) = load(Some(&v), dir, env) {
+            out.extend(b.builds);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests;

@@ -323,3 +323,27 @@ fn the_project_dotenv_interpolates_the_file() {
     let (_, c) = load(None, d.path(), &env).unwrap();
     assert_eq!(c.builds[1].dockerfile, None);
 }
+
+#[test]
+fn named_variants_are_compose_files_and_others_are_not() {
+    for n in [
+        "docker-compose.prod.yml",
+        "docker-compose.dev.yaml",
+        "compose.ci.yml",
+        "docker-compose-test.yml",
+    ] {
+        assert!(variant_file(n), "{n}");
+    }
+    for n in [
+        "docker-compose.yml",
+        "compose.yaml",
+        "docker-compose.override.yml",
+        "compose.override.yaml",
+        "docker-compose.prod.json",
+        "compose-.yml",
+        "mycompose.prod.yml",
+        "docker-compose.",
+    ] {
+        assert!(!variant_file(n), "{n}");
+    }
+}

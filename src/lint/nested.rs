@@ -89,12 +89,11 @@ pub(super) fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, 
         // that directory as their context (remark42's `site/`), not a mistake in this one.
         // Beside this build's Dockerfile it is the classic mistake: medium.
         let dir = abs.parent().unwrap_or(r.root.as_path());
-        // A Compose service built with that directory as its context reads it (BuildKit: unless
+        // A Compose service (of the default Compose file or a named variant beside it) built
+        // with that directory as its context reads it (BuildKit: unless
         // its Dockerfile has its own `<Dockerfile>.dockerignore`).
         let compose = compose_builds.get_or_insert_with(|| {
-            crate::compose::load(None, &r.root, &|k| std::env::var(k).ok())
-                .map(|(_, b)| b.builds)
-                .unwrap_or_default()
+            crate::compose::builds_in_dir(&r.root, &|k| std::env::var(k).ok())
         });
         if let Some(b) = compose.iter().find(|b| b.context == dir) {
             let d = rel_display(&r.root, dir);

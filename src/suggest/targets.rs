@@ -610,15 +610,13 @@ pub(crate) fn collect(
                 ));
                 continue;
             }
-            // A Compose file at the root that builds it says with which context. Built only
+            // A Compose file at the root (or a named variant: `docker-compose.prod.yml`) that
+            // builds it says with which context. Built only
             // with another directory (`build: ./sentry`): not served, that directory's own
             // ignore file applies. Built with this one: served, whatever its sources say.
             let composed = compose_builds.get_or_insert_with(|| {
                 let env = |k: &str| std::env::var(k).ok();
-                let builds = crate::compose::load(None, root, &env)
-                    .map(|(_, b)| b.builds)
-                    .unwrap_or_default();
-                builds
+                crate::compose::builds_in_dir(root, &env)
                     .into_iter()
                     .map(|b| {
                         let d = b.dockerfile.unwrap_or_else(|| b.context.join("Dockerfile"));
@@ -681,7 +679,7 @@ pub(crate) fn collect(
                     )
                 } else if whole {
                     format!(
-                        "{} (found in the context) not served: it copies the whole context (`COPY . .`), which could as well be its own directory; pass it with -f (or --compose) if it is built with this one",
+                        "{} (found in the context) not served: it copies the whole context (`COPY . <dest>` or the like), which could as well be its own directory; pass it with -f (or --compose) if it is built with this one",
                         t.rel
                     )
                 } else if !excluded_here.is_empty() {

@@ -237,8 +237,10 @@ impl Fs for Getdents {
                     buf.len(),
                 )
             };
+            // A failed listing is the directory's error (docker's walk fails on it too), not
+            // its end.
             let Ok(n) = usize::try_from(n) else {
-                return Ok(());
+                return Err(io::Error::last_os_error());
             };
             if n == 0 {
                 return Ok(());

@@ -137,9 +137,7 @@ impl Fs for StdFs {
         // A directory the walk reached through a symlink would be followed: the walk only opens
         // names the listing typed as directories, never symlinks, and the root is resolved.
         for ent in std::fs::read_dir(dir.as_path())? {
-            let Ok(ent) = ent else {
-                break;
-            };
+            let ent = ent?;
             let name_os = ent.file_name();
             let name = super::os_bytes(&name_os);
             let e = StdEntry {

@@ -157,9 +157,7 @@ impl Fs for Rustix {
         // call.
         let fd = unsafe { BorrowedFd::borrow_raw(raw) };
         while let Some(next) = dir.stream.read() {
-            let Ok(ent) = next else {
-                break;
-            };
+            let ent = next.map_err(io::Error::from)?;
             let name = ent.file_name();
             let b = name.to_bytes();
             if b == b"." || b == b".." {

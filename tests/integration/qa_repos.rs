@@ -310,6 +310,42 @@ fn a_nested_ignore_file_beside_another_dockerfile_is_info() {
     assert_eq!(o.status.code(), Some(1), "{v:#}");
 }
 
+/// A directory that only a named Compose variant (`docker-compose.prod.yml`, used with
+/// `docker compose -f`) builds as its context, with its Dockerfile elsewhere: its
+/// `.dockerignore` is that build's, so info, as for the default Compose file. Without the
+/// variant it is medium.
+#[test]
+fn a_nested_ignore_file_a_compose_variant_builds_with_is_info() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM golang\nCOPY . /src\n")
+        .file("backend/main.go", "package main\n")
+        .file("web/.dockerignore", "node_modules\n")
+        .file("web/package.json", "{}\n")
+        .file("web/node_modules/x/index.js", "x\n")
+        .file("docker/web.Dockerfile", "FROM node\nCOPY . .\n")
+        .file(
+            "docker-compose.prod.yml",
+            "services:\n  web:\n    build:\n      context: ./web\n      dockerfile: ../docker/web.Dockerfile\n",
+        )
+        .dockerignore("/.git/\n");
+    let (code, v) = lint_json(&env);
+    let d = lint_findings(&v, "DI010");
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(d[0]["path"], "web/.dockerignore", "{v:#}");
+    assert_eq!(d[0]["severity"], "info", "{v:#}");
+    assert!(
+        d[0]["message"].as_str().unwrap().contains("service `web`"),
+        "{v:#}"
+    );
+    assert_eq!(code, Some(0), "{v:#}");
+
+    std::fs::remove_file(env.path("docker-compose.prod.yml")).unwrap();
+    let (code, v) = lint_json(&env);
+    let d = lint_findings(&v, "DI010");
+    assert_eq!(d[0]["severity"], "medium", "{v:#}");
+    assert_eq!(code, Some(1), "{v:#}");
+}
+
 /// fluent-bit: a vendored C library's source tree (`lib/<library>-<version>/`, with its own
 /// license file) keeps the `.dockerignore` of that project's own builds. Its patterns would
 /// keep out files this build sends, but it is not this project's mistake: info, and lint

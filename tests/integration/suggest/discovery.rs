@@ -423,4 +423,24 @@ fn found_dockerfiles_follow_the_compose_file_and_not_image_paths() {
             && err.contains("error: failed to read dockerfile: open Dockerfile"),
         "{err}"
     );
+    // A named variant (`docker-compose.prod.yml`, for `docker compose -f`) says the same.
+    let env = TestEnv::new();
+    env.file("api/Dockerfile", "FROM python\nCOPY . /app\n")
+        .file("api/main.py", "x")
+        .file("Dockerfile", "FROM python\nCOPY lib /lib\n")
+        .file("lib/shared.py", "x")
+        .file(
+            "docker-compose.prod.yml",
+            "services:\n  api:\n    build: ./api\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(served, ["Dockerfile"], "{:?}", s.notes);
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.starts_with("api/Dockerfile (found in the context) not served: the Compose file builds it (service `api`) with the context api/")),
+        "{:?}",
+        s.notes
+    );
 }
