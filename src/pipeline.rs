@@ -156,10 +156,12 @@ pub(crate) fn no_dockerfile_note(a: &Analysis) -> String {
         };
         format!("{}{more}", shown.join(", "))
     };
-    // A Compose file at the root names the Dockerfiles its services build this context with.
-    let compose = crate::compose::DEFAULT_FILES
-        .iter()
-        .find(|f| a.resolved.root.join(f).is_file());
+    // A Compose file at the root names the Dockerfiles its services build this context with
+    // (one that only runs prebuilt images builds nothing: no hint).
+    let compose = crate::compose::load(None, &a.resolved.root, &|k| std::env::var(k).ok())
+        .ok()
+        .filter(|(_, b)| !b.builds.is_empty())
+        .and_then(|(f, _)| f.file_name().map(|n| n.to_string_lossy().into_owned()));
     let hint = match compose {
         Some(f) => format!(
             "pass one with -f to check its COPY sources, or run with --compose for the services {f} builds"

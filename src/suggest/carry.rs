@@ -8,6 +8,7 @@ use crate::dockerignore::PatternSet;
 
 use super::model::Model;
 use super::plan::{at_or_below, inside, Plan};
+use crate::dockerfile::source_matches;
 
 /// The user's file, line by line: the valid lines (original line numbers kept) and the invalid
 /// ones with the reason.
@@ -347,7 +348,7 @@ fn carry_future_exceptions(m: &Model, plan: &Plan, set: &PatternSet, carry: &mut
         let Some(body) = text.trim().strip_prefix('!') else {
             continue;
         };
-        if spans_kept(plan, body) {
+        if spans_kept(plan, body) || names_other_value(m, body) {
             carry.insert(k);
             continue;
         }
@@ -370,6 +371,27 @@ fn carry_future_exceptions(m: &Model, plan: &Plan, set: &PatternSet, carry: &mut
             carry.insert(k);
         }
     }
+}
+
+/// `body` (an exception without its `!`) is plain text that names, component by component,
+/// what a source kept for this build's variable values names with other values, or a directory
+/// above it (`.build/linux-arm64/` for `COPY .build/${OS}-${ARCH}/app`, built once per `ARCH`
+/// with `--build-arg`): the user's file serves those builds, and so does the proposal once it is
+/// carried, whether or not that output exists today.
+fn names_other_value(m: &Model, body: &str) -> bool {
+    let body = body.trim_start_matches("./").trim_start_matches('/');
+    let body = body.trim_end_matches('/');
+    let Some(lit) = literal_dirs(body) else {
+        return false;
+    };
+    if lit != body {
+        return false;
+    }
+    let comps: Vec<&str> = body.split('/').collect();
+    m.value_globs.iter().any(|g| {
+        let gc: Vec<&str> = g.split('/').collect();
+        comps.len() <= gc.len() && source_matches(&gc[..comps.len()].join("/"), body)
+    })
 }
 
 /// `body` (an exception without its `!`) has wildcards after a literal directory that lies

@@ -124,6 +124,10 @@ pub(crate) struct Model {
     pub literals: Vec<String>,
     /// Glob sources (resolved).
     pub globs: Vec<String>,
+    /// Sources kept for this build's variable values only, each variable replaced by `*`
+    /// (`COPY .build/${OS}-${ARCH}/app` → `.build/*-*/app`): what a build with other values
+    /// copies.
+    pub value_globs: Vec<String>,
     /// Every node path, for lookups.
     pub path_set: std::collections::HashSet<String>,
     /// What git tracks in the context, read the first time it is asked.
@@ -327,8 +331,16 @@ impl Model {
         let mut needs = Vec::new();
         let mut literals = Vec::new();
         let mut globs = Vec::new();
+        let mut value_globs = Vec::new();
         for t in targets {
             let (sels, whole) = sels_of(t, warnings);
+            value_globs.extend(
+                t.sources
+                    .items
+                    .iter()
+                    .filter(|s| s.varies && !s.unresolved)
+                    .filter_map(|s| any_value_glob(&s.raw).filter(|g| *g != s.path)),
+            );
             let mut copies = vec![false; n];
             for s in &sels {
                 if s.broad || s.path.is_empty() {
@@ -369,6 +381,8 @@ impl Model {
         literals.dedup();
         globs.sort();
         globs.dedup();
+        value_globs.sort();
+        value_globs.dedup();
         let path_set = paths.iter().cloned().collect();
         Model {
             path_set,
@@ -381,6 +395,7 @@ impl Model {
             needs,
             literals,
             globs,
+            value_globs,
             git: std::sync::OnceLock::new(),
         }
     }

@@ -157,25 +157,54 @@ pub(super) fn built_elsewhere(m: &Model, root: &Path, t: &Target) -> Option<Stri
 }
 
 /// A source kept for this build's variable values only (`dist/$TARGETPLATFORM/traefik`) whose
-/// other values a carried user exception still serves under BuildKit (`!dist/**/traefik`): its
-/// warning says so instead of "a build with other values fails".
-pub(super) fn say_carried_spans(plan: &Plan, warnings: &mut [String]) {
+/// other values a carried user exception still serves: a wildcard one under BuildKit
+/// (`!dist/**/traefik`), plain ones for the values they name (`!.build/linux-arm64/`) under both
+/// builders, the directory itself (`!.build`) for every value (then nothing is left to say).
+/// Its warning says so instead of "a build with other values fails".
+pub(super) fn say_carried_spans(plan: &Plan, warnings: &mut Vec<String>) {
     const TAIL: &str = " a build with other values (--build-arg, --platform) fails with \"not found\" unless you add `!";
-    for w in warnings.iter_mut() {
-        let Some(at) = w.find(TAIL) else { continue };
+    warnings.retain_mut(|w| {
+        let Some(at) = w.find(TAIL) else {
+            return true;
+        };
         let rest = &w[at + TAIL.len()..];
-        let Some(end) = rest.find('`') else { continue };
+        let Some(end) = rest.find('`') else {
+            return true;
+        };
         let dir = rest[..end].to_string();
-        let Some(line) = plan
+        // Each carried exception below `dir` (or `dir` itself), as a path.
+        let body = |l: &str| -> Option<String> {
+            let b = l.trim().strip_prefix('!')?;
+            let b = b.trim_start_matches("./").trim_start_matches('/');
+            let b = b.trim_end_matches('/');
+            (b == dir || b.starts_with(&format!("{dir}/"))).then(|| b.to_string())
+        };
+        let lines: Vec<&str> = plan
             .carried
             .iter()
-            .find(|l| l.starts_with(&format!("!{dir}/")) && l.contains('*'))
-        else {
-            continue;
-        };
-        w.truncate(at);
-        w.push_str(&format!(
-            " the carried `{line}` sends what other values name under BuildKit; under the classic builder a build with other values fails with \"not found\" unless you add `!{dir}`"
-        ));
-    }
+            .filter(|l| body(l).is_some())
+            .map(|l| l.trim())
+            .collect();
+        if lines.iter().any(|l| body(l).as_deref() == Some(dir.as_str())) {
+            return false;
+        }
+        if let Some(line) = lines.iter().find(|l| l.contains('*')) {
+            w.truncate(at);
+            w.push_str(&format!(
+                " the carried `{line}` sends what other values name under BuildKit; under the classic builder a build with other values fails with \"not found\" unless you add `!{dir}`"
+            ));
+        } else if !lines.is_empty() {
+            let named = match lines.as_slice() {
+                [one] => format!("`{one}` keeps"),
+                [a, b] => format!("`{a}` and `{b}` keep"),
+                [a, rest @ ..] => format!("`{a}` and {} more exceptions keep", rest.len()),
+                [] => String::new(),
+            };
+            w.truncate(at);
+            w.push_str(&format!(
+                " the carried {named} serving the values named there; a build with other values fails with \"not found\" unless you add `!{dir}`"
+            ));
+        }
+        true
+    });
 }

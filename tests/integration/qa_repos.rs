@@ -1862,6 +1862,56 @@ fn a_tracked_secrets_file_is_kept_and_its_values_moved_out() {
     assert_sends(&env, &["config/secrets.yml"], &["local/secrets.yml"], &err);
 }
 
+/// prometheus: `COPY .build/${OS}-${ARCH}/prometheus`, built once per `ARCH` with `--build-arg`,
+/// and an ignore file of `.build/` then one exception per platform directory. The exceptions for
+/// the other values are carried, whether or not that output exists today, so an arm64 build
+/// still gets its binary under both builders; the warning names them. An exception naming
+/// something else below `.build/` is not carried; `!.build` itself serves every value, and no
+/// warning is left.
+#[test]
+fn a_users_exceptions_for_other_variable_values_are_carried() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM busybox\nARG ARCH=amd64\nARG OS=linux\nCOPY .build/${OS}-${ARCH}/app /bin/app\nCOPY LICENSE /\n",
+    )
+    .file("LICENSE", "x\n")
+    .file("cmd/main.go", "package main\n")
+    .file(".build/linux-amd64/app", "\x7fELF\n")
+    .file(".build/tmp/cache.bin", "x\n")
+    .dockerignore(".build/\n!.build/linux-amd64/\n!.build/linux-arm64/\n!.build/linux-s390x/\n!.build/tmp/\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    let written = std::fs::read_to_string(env.ctx().join(".dockerignore")).unwrap();
+    assert!(written.contains("\n!.build/linux-arm64/\n"), "{written}");
+    assert!(written.contains("\n!.build/linux-s390x/\n"), "{written}");
+    assert!(!written.contains("!.build/tmp/"), "{written}");
+    assert!(
+        err.contains("the carried `!.build/linux-amd64/` and 2 more exceptions keep serving the values named there"),
+        "{err}"
+    );
+    env.file(".build/linux-arm64/app", "\x7fELF\n");
+    for b in ["buildkit", "classic"] {
+        let list = text(&env.run(["list", "--builder", b, "."]).stdout);
+        assert!(
+            list.lines().any(|l| l == ".build/linux-arm64/app"),
+            "{b}: {list}"
+        );
+        assert!(
+            !list.lines().any(|l| l.starts_with(".build/tmp/")),
+            "{b}: {list}"
+        );
+    }
+
+    env.dockerignore(".build/\n!.build\n");
+    std::fs::remove_dir_all(env.ctx().join(".build/tmp")).unwrap();
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    let written = std::fs::read_to_string(env.ctx().join(".dockerignore")).unwrap();
+    assert!(written.contains("\n!.build\n"), "{written}");
+    assert!(!err.contains("variable values only"), "{err}");
+}
+
 /// traefik: `COPY ./dist/$TARGETPLATFORM/traefik /` with `dist/` then `!dist/**/traefik`. suggest
 /// keeps the common platforms by path and carries the user's exception, which spans every
 /// platform directory: a riscv64 build still gets its binary under BuildKit, as before.

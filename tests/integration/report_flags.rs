@@ -595,6 +595,13 @@ fn nested_ignore_files_make_one_note_and_compose_is_named() {
                 && l.contains("or run with --compose for the services compose.yaml builds")),
         "{human}"
     );
+    // A Compose file that only runs prebuilt images builds nothing: no --compose hint.
+    env.file("compose.yaml", "services:\n  a:\n    image: example/a:1\n");
+    let human = text(&ok_stdout(&run(&env, ["--color", "never", "."])));
+    assert!(
+        human.contains("no Dockerfile at the context root") && !human.contains("--compose"),
+        "{human}"
+    );
 }
 
 /// The header names the ignore file in effect and says when another one exists but is not used.
