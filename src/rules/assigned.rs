@@ -55,7 +55,12 @@ const SETTINGS_EXTS: &[&str] = &[
 ];
 
 /// Extensions of documentation: examples there are shown, not used.
-const DOC_EXTS: &[&str] = &["md", "markdown", "mdx", "rst", "adoc", "asciidoc", "txt"];
+/// Documentation formats: Markdown, reStructuredText, AsciiDoc, plain text, man pages (roff,
+/// by section: `syncthing-config.5`, and `.man`, `.mdoc`), Texinfo, Perl's POD, Org and RDoc.
+const DOC_EXTS: &[&str] = &[
+    "md", "markdown", "mdx", "rst", "adoc", "asciidoc", "txt", "1", "2", "3", "4", "5", "6", "7",
+    "8", "9", "man", "mdoc", "roff", "texi", "texinfo", "pod", "org", "rdoc",
+];
 
 /// How a file's text is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -175,6 +180,10 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
     // The bounds of the line being looked at, found once for all its keywords (a minified
     // line can hold thousands).
     let mut bounds: Option<(usize, usize)> = None;
+    // Documentation: the lines shown as an example so far. The same line again further on (a
+    // man page's sample configuration repeated under the section of each element) is the same
+    // example.
+    let mut example_lines: Vec<&[u8]> = Vec::new();
     for (ms, me) in keywords().find_iter(bytes) {
         let (ls, le) = match bounds {
             Some((s, e)) if ms < e => (s, e),
@@ -202,11 +211,17 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
                 .map(|n| (n - ws, false))
         });
         if let Some((name_start, readable)) = found_here {
-            if kind == FileKind::Doc
-                && (shown_example(&bytes[..ls])
-                    || hash_comment_in_fence(&bytes[..ls], &bytes[ls..le]))
-            {
-                continue;
+            if kind == FileKind::Doc {
+                let text = bytes[ls..le].trim_ascii();
+                if example_lines.contains(&text) {
+                    continue;
+                }
+                if shown_example(&bytes[..ls])
+                    || hash_comment_in_fence(&bytes[..ls], &bytes[ls..le])
+                {
+                    example_lines.push(text);
+                    continue;
+                }
             }
             if kind != FileKind::Doc
                 && embedded_example(&bytes[ls.max(ms.saturating_sub(4096))..ms])
@@ -372,18 +387,26 @@ fn hash_comment_in_fence(before: &[u8], line: &[u8]) -> bool {
 
 /// Whether documentation text before a line (`before` ends at its start) shows it as an
 /// example: `example`, `e.g.`, `for instance`, `consider`, `sample`, `such as`, `looks like`
-/// or a `<your …>` placeholder in the eight lines above, or a `$ command` line or an HTTP status
-/// line (`HTTP/1.1 200 OK`) earlier in the same code block (the line is its output).
+/// or a `<your …>` placeholder in the eight lines above, or in the eight lines above the start of
+/// the code block it sits in (a Markdown fence, an RST `.. code` directive, a man page's `.EX` or
+/// `.nf`: "an example of a default configuration file" above a long sample), or a `$ command`
+/// line or an HTTP status line (`HTTP/1.1 200 OK`) earlier in the same code block (the line is
+/// its output).
 pub(super) fn shown_example(before: &[u8]) -> bool {
     let mut lines = before.split(|&b| b == b'\n').rev();
     // `split` yields the empty text after the last newline first.
     lines.next();
     // Still inside the line's own code block (or paragraph).
     let mut in_block = true;
+    // The line number (counted upwards) of the start of the code block the line sits in.
+    let mut block_start: Option<usize> = None;
     for (k, l) in lines.enumerate().take(64) {
         let t = l.trim_ascii();
         let low = t.to_ascii_lowercase();
-        if k < 8
+        // The eight lines above the line, or above the start of its code block (a long sample
+        // configuration introduced as "an example of a default configuration file").
+        let near = k < 8 || block_start.is_some_and(|s| k > s && k <= s + 8);
+        if near
             && [
                 "example",
                 "e.g.",
@@ -400,6 +423,16 @@ pub(super) fn shown_example(before: &[u8]) -> bool {
         {
             return true;
         }
+        // A man page's example and no-fill blocks (`.EX` … `.EE`, `.nf` … `.fi`): met from
+        // below, the end of one means the line is not in it.
+        if in_block && block_start.is_none() && (t == b".EE" || t == b".fi") {
+            in_block = false;
+        }
+        if in_block && block_start.is_none() && (t == b".EX" || t == b".nf") {
+            block_start = Some(k);
+            in_block = false;
+            continue;
+        }
         // A command's prompt, or an HTTP response's status line (a sample API response).
         if in_block
             && (t.starts_with(b"$ ")
@@ -409,10 +442,23 @@ pub(super) fn shown_example(before: &[u8]) -> bool {
         {
             return true;
         }
-        if t.starts_with(b"```") || t.starts_with(b"~~~") || t.starts_with(b".. code") {
+        let fence = |t: &[u8]| t.starts_with(b"```") || t.starts_with(b"~~~");
+        if fence(t) || t.starts_with(b".. code") {
+            // The fence that opens the line's block, not one that closes an earlier block: an
+            // odd number of fences above the line.
+            let opens = !fence(t)
+                || before
+                    .split(|&b| b == b'\n')
+                    .filter(|l| fence(l.trim_ascii()))
+                    .count()
+                    % 2
+                    == 1;
+            if in_block && opens {
+                block_start = Some(k);
+            }
             in_block = false;
         }
-        if k >= 8 && !in_block {
+        if !in_block && k >= 8 && block_start.is_none_or(|s| k >= s + 8) {
             return false;
         }
     }

@@ -256,6 +256,36 @@ fn documentation_examples_and_outputs() {
     // The prompt of an earlier block does not reach into a later one.
     let later = format!("```\n$ ls\n```\n\nThen:\n\n```\nAPI_TOKEN={v}\n```\n");
     assert_eq!(lines(&later, FileKind::Doc), [8]);
+    // A long sample introduced as an example above its block, the value far below the intro:
+    // a Markdown fence, and a man page's `.EX` block (syncthing's sample configuration).
+    let filler = "  x: 1\n".repeat(20);
+    let md = format!(
+        "An example of a default configuration file:\n\n```yaml\ngui:\n{filler}  apikey: {v}\n```\n"
+    );
+    assert!(lines(&md, FileKind::Doc).is_empty(), "{md}");
+    let roff_filler = "    <a>1</a>\n".repeat(20);
+    let man = format!(
+        ".sp\nThe following shows an example of a default configuration file:\n.sp\n.EX\n<gui>\n{roff_filler}    <apikey>{v}</apikey>\n</gui>\n.EE\n"
+    );
+    assert!(lines(&man, FileKind::Doc).is_empty(), "{man}");
+    // The same sample line again under a later section, with no intro of its own.
+    let again =
+        format!("{man}.SH GUI ELEMENT\n.sp\n.EX\n<gui>\n    <apikey>{v}</apikey>\n</gui>\n.EE\n");
+    assert!(lines(&again, FileKind::Doc).is_empty(), "{again}");
+    // Another value there is reported.
+    let w = gen(29, 40);
+    let other =
+        format!("{man}.SH GUI ELEMENT\n.sp\n.EX\n<gui>\n    <apikey>{w}</apikey>\n</gui>\n.EE\n");
+    assert_eq!(lines(&other, FileKind::Doc).len(), 1, "{other}");
+    // Prose after a block that closes: the words inside that block are not its intro.
+    let prose = format!(
+        "```\nsample output\n```\n\n{}Set it now:\n\n    API_TOKEN={v}\n",
+        "More text.\n".repeat(9)
+    );
+    assert_eq!(lines(&prose, FileKind::Doc).len(), 1, "{prose}");
+    // After a man page's block ends, its intro no longer applies.
+    let after = format!("{man}{}    API_TOKEN={v}\n", ".sp\nText.\n".repeat(5));
+    assert_eq!(lines(&after, FileKind::Doc).len(), 1, "{after}");
 }
 
 #[test]
@@ -294,6 +324,9 @@ fn file_kinds() {
     assert_eq!(FileKind::of(b"src/a.py"), FileKind::Code);
     assert_eq!(FileKind::of(b"web/A.TSX"), FileKind::Code);
     assert_eq!(FileKind::of(b"docs/a.md"), FileKind::Doc);
+    assert_eq!(FileKind::of(b"man/syncthing-config.5"), FileKind::Doc);
+    assert_eq!(FileKind::of(b"doc/tool.1"), FileKind::Doc);
+    assert_eq!(FileKind::of(b"doc/tool.texi"), FileKind::Doc);
     assert_eq!(FileKind::of(b"conf/app.yaml"), FileKind::Settings);
     assert_eq!(FileKind::of(b"conf/app.ini"), FileKind::Settings);
     assert_eq!(FileKind::of(b"run.sh"), FileKind::Config);
