@@ -604,7 +604,19 @@ pub(crate) fn prepare(a: &Analysis, opts: &ReportOptions) -> Prepared {
     let mut too_large: Vec<u32> = Vec::new();
     let mut uncover: Vec<u32> = Vec::new();
     for p in parts {
-        for (id, f) in p.findings {
+        for (id, mut f) in p.findings {
+            // Committed vendored dependencies (git tracks the `vendor/` beside `go.mod`,
+            // `composer.json` or a Gemfile): what `go build`, Composer or Bundler build from when
+            // it is there; excluding it changes how the build gets them, or breaks it.
+            if f.rule == "CTX306" && tracked.is_some_and(|t| t.has_below(f.path.as_bytes())) {
+                f.message.push_str(
+                    "; git tracks it: committed dependencies, which Go, Composer and Bundler build from when it is sent",
+                );
+                f.fix = format!(
+                    "`{}` only if the build installs its dependencies itself (`go mod download`, `composer install`, `bundle install` with network access)",
+                    f.fix
+                );
+            }
             let tracked_dir = tree.nodes[id as usize].kind == Kind::Dir
                 && junk_unless_tracked(&f.rule)
                 && tracked.is_some_and(|t| t.has_below(f.path.as_bytes()));

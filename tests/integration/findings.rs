@@ -1195,6 +1195,28 @@ fn vendor_is_a_dependency_tree_only_beside_a_manifest() {
     assert_eq!(rules_at("svc/vendor"), ["CTX306"], "{v:#}");
     assert!(rules_at("resources/views/vendor").is_empty(), "{v:#}");
     assert!(rules_at("assets/vendor").is_empty(), "{v:#}");
+    // Untracked (installed before the build): the fix is the plain line.
+    assert_eq!(field_of(&v, "svc/vendor", "fix"), ["svc/vendor"], "{v:#}");
+    // Committed (git tracks it, as Go projects that vendor do): the build uses it, and the fix
+    // says what excluding it takes.
+    env.git(&["init", "-q"])
+        .git(&["add", "svc"])
+        .git(&["commit", "-qm", "x"]);
+    let v = json(&env, &[]);
+    let f = find(&v, "svc/vendor");
+    assert_eq!(f.len(), 1, "{v:#}");
+    assert!(
+        f[0]["message"].as_str().unwrap().contains("git tracks it"),
+        "{v:#}"
+    );
+    assert!(
+        f[0]["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("`svc/vendor` only if the build installs its dependencies itself"),
+        "{v:#}"
+    );
+    assert_eq!(field_of(&v, "vendor", "fix"), ["vendor"], "{v:#}");
 }
 
 /// A Django app's `fixtures/` (beside its `models.py`) holds the initial data `loaddata` reads
