@@ -474,7 +474,11 @@ pub(crate) enum DockerfileCred {
     UrlPassword,
     /// A token format the content scan knows (`AKIA…`, `ghp_…`, …).
     Token,
-    /// A secret-named variable (`DB_PASSWORD=…`) with a literal value.
+    /// A secret-named variable with a literal value that looks generated, as CTX169 judges one
+    /// (`SERVICE_API_KEY=` forty random letters and digits): a real key baked into the image.
+    Generated,
+    /// A secret-named variable (`DB_PASSWORD=…`) with a literal value that does not look
+    /// generated (a readable default such as `SECRET_KEY=tralala`).
     Literal,
 }
 
@@ -484,6 +488,7 @@ impl DockerfileCred {
         match self {
             DockerfileCred::UrlPassword => "a URL with a password",
             DockerfileCred::Token => "a token",
+            DockerfileCred::Generated => "a generated-looking password or key",
             DockerfileCred::Literal => "a literal password or key",
         }
     }
@@ -637,6 +642,10 @@ fn assignment_cred(args: &[u8], env: bool, escape: u8) -> Option<DockerfileCred>
         best = match (best, kind) {
             (_, Some(DockerfileCred::Token)) => Some(DockerfileCred::Token),
             (None, k) => k,
+            // A generated value outranks a readable one: it decides the finding's severity.
+            (Some(DockerfileCred::Literal), Some(DockerfileCred::Generated)) => {
+                Some(DockerfileCred::Generated)
+            }
             (Some(b), _) => Some(b),
         };
     }
@@ -676,7 +685,13 @@ fn value_cred(key: &[u8], v: &[u8]) -> Option<DockerfileCred> {
         return Some(DockerfileCred::Token);
     }
     if secret_name(key) && literal_secret_value(v) {
-        return Some(DockerfileCred::Literal);
+        // As CTX169 judges a value in code or config: long, mixed, high in entropy.
+        let generated = super::assigned::random_token(v) || super::assigned::random_password(v);
+        return Some(if generated {
+            DockerfileCred::Generated
+        } else {
+            DockerfileCred::Literal
+        });
     }
     None
 }
@@ -958,7 +973,13 @@ mod tests {
             "ENV REDIS_URL=redis://:$REDIS_PASSWORD@cache\n",
             "ENV TOKEN_FILE=/run/secrets/token\n",
             "ENV DATABASE_URL=\"postgresql://user:pass@localhost:5432/dummy\"\n",
-        );
+        )
+        .to_string();
+        // A generated value (made at run time) beside a readable one: the generated one decides.
+        let key: String = (0..40u32)
+            .map(|i| char::from(b"q7Xk2LmZ9vRt4Wc8"[((i * 7 + i / 3) % 16) as usize]))
+            .collect();
+        let text = format!("{text}ENV SECRET_KEY=tralala \\\n    SERVICE_API_KEY={key}\nARG ADMIN_PASSWORD=tralala\n");
         let got: Vec<(usize, &str, DockerfileCred)> = dockerfile_credentials(text.as_bytes())
             .into_iter()
             .map(|h| (h.line, h.instruction, h.kind))
@@ -969,6 +990,8 @@ mod tests {
                 (3, "ENV", DockerfileCred::UrlPassword),
                 (4, "ENV", DockerfileCred::Token),
                 (8, "ENV", DockerfileCred::Literal),
+                (12, "ENV", DockerfileCred::Generated),
+                (14, "ARG", DockerfileCred::Literal),
             ]
         );
         let bt = "# escape=`\nFROM x\nENV A=1 `\n  SECRET_KEY=abcd1234efgh\n";

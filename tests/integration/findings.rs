@@ -817,6 +817,34 @@ fn a_token_in_a_dockerfile_env_is_graded_by_the_image_not_by_the_file() {
 }
 
 #[test]
+fn a_generated_key_in_a_dockerfile_env_is_high_though_no_copy_takes_the_dockerfile() {
+    // A secret-named ENV set to a generated-looking literal is a real key in the image's
+    // config, whether or not the Dockerfile file itself is copied; a readable default
+    // (`SECRET_KEY=tralala`) stays medium.
+    let env = TestEnv::new();
+    let mut g = Gen(0xd0d1);
+    let key = g.alnum(40);
+    env.file(
+        "Dockerfile",
+        format!("FROM alpine:3.20\nCOPY app/ /app/\nENV PORT=8080\nENV SERVICE_API_KEY={key}\n"),
+    )
+    .file("app/main.py", "print('hi')\n")
+    .file(
+        "deploy/Dockerfile",
+        "FROM alpine:3.20\nENV SECRET_KEY=tralala\n",
+    );
+    let v = json(&env, &[]);
+    let d = secret_of(&v, "Dockerfile");
+    assert_eq!(d["rule"], "CTX170", "{d:#}");
+    assert_eq!(d["severity"], "high", "{d:#}");
+    assert_eq!(d["line"], 4, "{d:#}");
+    let r = json(&env, &["-f", "deploy/Dockerfile"]);
+    let r = secret_of(&r, "deploy/Dockerfile");
+    assert_eq!(r["rule"], "CTX170", "{r:#}");
+    assert_eq!(r["severity"], "medium", "{r:#}");
+}
+
+#[test]
 fn dotenv_files_report_the_line_of_the_secret_and_are_low_without_one() {
     let env = TestEnv::new();
     let mut g = Gen(0xe4f0);
