@@ -22,11 +22,20 @@ fn re(s: &str) -> Regex {
 /// `*Test.java`, `*_fixtures.go`, …), a test double named as one (`mock.ts`, `mocks.py`,
 /// `client.mock.ts`, `api_mock.go`), or the test or CI environment's dotenv file (`.env.testing`,
 /// `.env.ci`). Keys found there are usually fake: graded lower and labelled as test fixtures.
+///
+/// The directories below a JVM main source root (`src/main/java/`, see [`jvm_package_dirs`])
+/// are a package's name, not test folders: `com/acme/integration/SlackClient.java` is
+/// production code.
 pub(crate) fn is_test_path(path: &[u8]) -> bool {
-    let mut comps = path.split(|&b| b == b'/').peekable();
-    while let Some(c) = comps.next() {
+    let all: Vec<&[u8]> = path.split(|&b| b == b'/').collect();
+    let packages = jvm_package_dirs(&all);
+    let mut comps = all.iter().copied().enumerate().peekable();
+    while let Some((k, c)) = comps.next() {
         let last = comps.peek().is_none();
         let low = c.to_ascii_lowercase();
+        if !last && k >= packages {
+            continue;
+        }
         if !last {
             // A .NET test project: `Api.Tests`, `App.UnitTests`, `App.IntegrationTests`.
             let dotnet_tests = low.iter().rposition(|&b| b == b'.').is_some_and(|d| {
@@ -63,6 +72,23 @@ pub(crate) fn is_test_path(path: &[u8]) -> bool {
         return test_file_name(c, &low);
     }
     false
+}
+
+/// The index of the first package directory below a Maven/Gradle main source root
+/// (`src/main/java`, `src/main/kotlin`, `src/main/scala`, `src/main/groovy`) among a path's
+/// components, or `usize::MAX` when the path has none. Those directories spell a package
+/// (`org/springframework/samples/petclinic`, `com/acme/integration`), so their names say
+/// nothing about test or sample material; the directories above the root (a module named
+/// `integration-tests/`) and the file's own name still do.
+fn jvm_package_dirs(comps: &[&[u8]]) -> usize {
+    comps
+        .windows(3)
+        .position(|w| {
+            w[0] == b"src"
+                && w[1] == b"main"
+                && matches!(w[2], b"java" | b"kotlin" | b"scala" | b"groovy")
+        })
+        .map_or(usize::MAX, |k| k + 3)
 }
 
 /// Whether a Go source file is compiled for tests only: its `//go:build` constraint (before the
@@ -143,10 +169,14 @@ pub(crate) fn rust_test_modules(path: &[u8], bytes: &[u8]) -> Vec<(usize, usize)
 /// Whether `path` lies in an examples directory (`examples/`, `example/`, `samples/`,
 /// `sample/`, `demo/`, `demos/`, any case): keys and tokens there are samples a project ships to
 /// show a setup (smallstep's `examples/**/secrets/*_key`), graded like test fixtures.
+///
+/// As for [`is_test_path`], the package directories below a JVM main source root
+/// (`src/main/java/org/springframework/samples/`) are not an examples directory.
 pub(crate) fn is_example_path(path: &[u8]) -> bool {
     let comps: Vec<&[u8]> = path.split(|&b| b == b'/').collect();
+    let packages = jvm_package_dirs(&comps);
     comps.split_last().is_some_and(|(_, dirs)| {
-        dirs.iter().any(|c| {
+        dirs[..packages.min(dirs.len())].iter().any(|c| {
             matches!(
                 &c.to_ascii_lowercase()[..],
                 b"example" | b"examples" | b"sample" | b"samples" | b"demo" | b"demos"
@@ -888,10 +918,27 @@ mod tests {
             "src/hammock.ts",
             "src/mockingbird.ts",
             "src/Button.stories.tsx",
+            // Package directories below a JVM main source root.
+            "src/main/java/org/springframework/samples/petclinic/system/AwsConfig.java",
+            "src/main/kotlin/com/acme/integration/SlackClient.kt",
+            "app/src/main/java/com/acme/testing/Keys.java",
+            "src/main/scala/com/acme/demo/Settings.scala",
         ] {
             assert!(!is_test_path(p.as_bytes()), "{p}");
             assert!(!is_example_path(p.as_bytes()), "{p}");
         }
+        // Above the source root a module's name still counts, and so does a test file's name.
+        for p in [
+            "integration-tests/src/main/java/com/acme/Keys.java",
+            "src/test/java/com/acme/Keys.java",
+            "src/main/java/com/acme/KeysTest.java",
+        ] {
+            assert!(is_test_path(p.as_bytes()), "{p}");
+        }
+        assert!(is_example_path(
+            b"examples/src/main/java/com/acme/Keys.java"
+        ));
+        assert!(is_example_path(b"src/main/resources/samples/key.pem"));
     }
 
     #[test]

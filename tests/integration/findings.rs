@@ -845,6 +845,37 @@ fn a_generated_key_in_a_dockerfile_env_is_high_though_no_copy_takes_the_dockerfi
 }
 
 #[test]
+fn a_key_in_a_jvm_package_named_like_samples_or_integration_is_not_a_fixture() {
+    // `src/main/java/org/acme/samples/…` is a package, copied into the image: high. The same
+    // key under `src/test/java/` is a test fixture.
+    let env = TestEnv::new();
+    let mut g = Gen(0x1a7a);
+    let (k1, k2, k3) = (g.aws(), g.aws(), g.aws());
+    let class = |k: &str| {
+        format!("package x;\n\nclass Keys {{\n    static final String ID = \"{k}\";\n}}\n")
+    };
+    env.file(
+        "Dockerfile",
+        "FROM eclipse-temurin:21-jdk\nCOPY pom.xml ./\nCOPY src ./src\n",
+    )
+    .file("pom.xml", "<project/>\n")
+    .file("src/main/java/org/acme/samples/Keys.java", class(&k1))
+    .file("src/main/kotlin/org/acme/integration/Keys.java", class(&k2))
+    .file("src/test/java/org/acme/Keys.java", class(&k3));
+    let v = json(&env, &[]);
+    for p in [
+        "src/main/java/org/acme/samples/Keys.java",
+        "src/main/kotlin/org/acme/integration/Keys.java",
+    ] {
+        let f = secret_of(&v, p);
+        assert_eq!(f["severity"], "high", "{f:#}");
+        assert_eq!(f["line"], 4, "{f:#}");
+    }
+    let t = secret_of(&v, "src/test/java/org/acme/Keys.java");
+    assert_eq!(t["severity"], "low", "{t:#}");
+}
+
+#[test]
 fn dotenv_files_report_the_line_of_the_secret_and_are_low_without_one() {
     let env = TestEnv::new();
     let mut g = Gen(0xe4f0);
