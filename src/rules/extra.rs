@@ -20,8 +20,9 @@ fn re(s: &str) -> Regex {
 /// (`Api.Tests`, `App.UnitTests`), or a
 /// file named like a test or its fixtures (`*_test.go`, `test_*.py`, `*.test.ts`, `*.spec.js`,
 /// `*Test.java`, `*_fixtures.go`, …), a test double named as one (`mock.ts`, `mocks.py`,
-/// `client.mock.ts`, `api_mock.go`), or the test or CI environment's dotenv file (`.env.testing`,
-/// `.env.ci`). Keys found there are usually fake: graded lower and labelled as test fixtures.
+/// `client.mock.ts`, `api_mock.go`), the test or CI environment's dotenv file (`.env.testing`,
+/// `.env.ci`, `test.env`), or a module named for tests (`settings/test.py`, `tests.py`,
+/// `config/environments/test.rb`). Keys found there are usually fake: graded lower and labelled as test fixtures.
 ///
 /// The directories below a JVM main source root (`src/main/java/`, see [`jvm_package_dirs`])
 /// are a package's name, not test folders: `com/acme/integration/SlackClient.java` is
@@ -224,9 +225,16 @@ pub(crate) const SOURCE_EXTS: &[&[u8]] = &[
 /// the first is `example`, `sample`, `template`, `dist`, `tmpl` or `tpl`, or begins or ends
 /// with one as a `-`/`_` word (`.env.example`, `config.example.yml`, `settings.sample.py`,
 /// `.env.development-example`, `.env.example_prod`; not `example.ts`).
+///
+/// A dotenv file named for a sample by its first part (`sample.env`, `example.env`,
+/// `example-prod.env`: the `*.env` spelling of `.env.example`) is one too.
 pub(crate) fn is_example_file(path: &[u8]) -> bool {
     let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
-    name.split(|&b| b == b'.').skip(1).any(sample_part)
+    let parts: Vec<&[u8]> = name.split(|&b| b == b'.').collect();
+    parts.iter().skip(1).any(|p| sample_part(p))
+        || (parts.len() > 1
+            && parts[parts.len() - 1].eq_ignore_ascii_case(b"env")
+            && sample_part(parts[0]))
 }
 
 /// A dot-separated name part that marks a sample (see [`is_example_file`]).
@@ -257,10 +265,26 @@ fn test_file_name(name: &[u8], low: &[u8]) -> bool {
             return true;
         }
     }
+    // The same files spelt `*.env` (`test.env`, `ci.env`, `docker-test.env`), as a compose
+    // file's `env_file:` for its test services names them.
+    if let Some(stem) = low.strip_suffix(b".env") {
+        if stem
+            .split(|&b| matches!(b, b'.' | b'-' | b'_'))
+            .any(|w| matches!(w, b"test" | b"tests" | b"testing" | b"ci"))
+        {
+            return true;
+        }
+    }
     let stem = match low.iter().rposition(|&b| b == b'.') {
         Some(d) if d > 0 => &low[..d],
         _ => low,
     };
+    // A module named for tests: Django's `settings/test.py` and an app's `tests.py`, Rails'
+    // `config/environments/test.rb`, Elixir's `config/test.exs`, a `testing.yml` profile. The
+    // settings of the test environment, whose keys are fixtures.
+    if low.len() > stem.len() && matches!(stem, b"test" | b"tests" | b"testing") {
+        return true;
+    }
     // A test double: `mock.ts` beside the code its tests stub (a connector's mocked config with
     // a throwaway key), `mocks.py`, `client.mock.ts`, `api_mock.go`, `db-mocks.js`.
     let mock = matches!(stem, b"mock" | b"mocks")
@@ -813,6 +837,10 @@ mod tests {
             "a.yaml.tpl",
             ".env.development-example",
             "web/.env.example_prod",
+            "config/sample.env",
+            "example.env",
+            "deploy/example-prod.env",
+            "Sample.ENV",
         ] {
             assert!(is_example_file(p.as_bytes()), "{p}");
         }
@@ -824,6 +852,10 @@ mod tests {
             ".env.local",
             ".env.counterexample",
             ".env.prod-examples",
+            "example.py",
+            "sample.yaml",
+            "prod.env",
+            "env",
         ] {
             assert!(!is_example_file(p.as_bytes()), "{p}");
         }
@@ -893,6 +925,14 @@ mod tests {
             "src/client.mock.ts",
             "pkg/api_mock.go",
             "web/db-mocks.js",
+            ".dev/test.env",
+            "ci.env",
+            "docker/e2e-test.env",
+            "api/app/settings/test.py",
+            "app/tests.py",
+            "config/environments/test.rb",
+            "config/test.exs",
+            "src/main/resources/testing.yml",
         ] {
             assert!(is_test_path(p.as_bytes()), "{p}");
         }
@@ -917,6 +957,11 @@ mod tests {
             ".env.cicd-prod",
             "src/hammock.ts",
             "src/mockingbird.ts",
+            "prod.env",
+            "contest.env",
+            "app/settings/production.py",
+            "src/latest.ts",
+            "testimonials.json",
             "src/Button.stories.tsx",
             // Package directories below a JVM main source root.
             "src/main/java/org/springframework/samples/petclinic/system/AwsConfig.java",

@@ -876,6 +876,42 @@ fn a_key_in_a_jvm_package_named_like_samples_or_integration_is_not_a_fixture() {
 }
 
 #[test]
+fn test_settings_and_sample_dotenv_files_named_by_their_first_part_are_graded_lower() {
+    // `test.env` is the `*.env` spelling of `.env.test`, `settings/test.py` the test
+    // environment's settings: test fixtures, low. `sample.env` is `.env.sample`: at most
+    // medium. A `prod.env` beside them keeps its grade.
+    let env = TestEnv::new();
+    let mut g = Gen(0x7e57);
+    let (a, b, c) = (g.alnum(32), g.alnum(32), g.alnum(32));
+    let key = g.pem();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file(
+            ".dev/test.env",
+            format!("APP_DEBUG=true\nDB_PASSWORD={a}\n"),
+        )
+        .file(
+            "config/sample.env",
+            format!("PORT=80\nSESSION_SECRET={b}\n"),
+        )
+        .file("config/prod.env", format!("SESSION_SECRET={c}\n"))
+        .file(
+            "api/app/settings/test.py",
+            format!("DEBUG = True\nSIGNING_KEY = \"\"\"\n{key}\"\"\"\n"),
+        );
+    let v = json(&env, &[]);
+    for (p, sev, label) in [
+        (".dev/test.env", "low", "test fixture"),
+        ("config/sample.env", "medium", "in an example file"),
+        ("api/app/settings/test.py", "low", "test fixture"),
+        ("config/prod.env", "high", "copied into the image"),
+    ] {
+        let f = secret_of(&v, p);
+        assert_eq!(f["severity"], sev, "{f:#}");
+        assert!(f["message"].as_str().unwrap().contains(label), "{f:#}");
+    }
+}
+
+#[test]
 fn dotenv_files_report_the_line_of_the_secret_and_are_low_without_one() {
     let env = TestEnv::new();
     let mut g = Gen(0xe4f0);
