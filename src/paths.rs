@@ -7,6 +7,37 @@ pub(crate) fn lossy(b: &[u8]) -> String {
     lossy_cow(b).into_owned()
 }
 
+/// The bytes a [`lossy`] report string stands for: `\\` is one backslash, `\xNN` the byte
+/// NN, everything else its UTF-8. (A backslash in a name is always doubled, so the two never
+/// mix.)
+pub(crate) fn unlossy(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            if b.get(i + 1) == Some(&b'\\') {
+                out.push(b'\\');
+                i += 2;
+                continue;
+            }
+            let hex = b
+                .get(i + 2..i + 4)
+                .and_then(|h| std::str::from_utf8(h).ok());
+            if b.get(i + 1) == Some(&b'x') {
+                if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    out.push(v);
+                    i += 4;
+                    continue;
+                }
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
+}
+
 /// [`lossy`], borrowing when the bytes are UTF-8 without a backslash (nothing to rewrite).
 pub(crate) fn lossy_cow(b: &[u8]) -> std::borrow::Cow<'_, str> {
     if let Ok(s) = std::str::from_utf8(b) {
@@ -28,4 +59,25 @@ pub(crate) fn lossy_cow(b: &[u8]) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unlossy_inverts_lossy() {
+        for b in [
+            &b"plain/a.txt"[..],
+            b"back\\slash.pem",
+            b"bad\xff.pem",
+            b"two\\\\x41",
+            b"esc\x1b[31m.pem",
+            b"key\nfile.pem",
+            b"\xc3\xbc/\xc3",
+            b"",
+        ] {
+            assert_eq!(unlossy(&lossy(b)), b, "{}", lossy(b));
+        }
+    }
 }

@@ -776,14 +776,58 @@ fn generated_sources(a: &Analysis, checks: &mut [DockerfileCheck]) {
         return;
     }
     let ignored = crate::findings::git_ignores(a);
+    let by_goreleaser = a
+        .resolved
+        .dockerfile_rel
+        .as_deref()
+        .is_some_and(|r| goreleaser_builds(&a.resolved.root, r));
     for c in checks.iter_mut() {
-        if missing(c) && ignored(&c.path) {
+        if !missing(c) {
+            continue;
+        }
+        if ignored(&c.path) {
             c.severity = "warning".into();
             c.message.push_str(
                 "; git ignores that path, so it is output a step before the build writes",
             );
+        } else if by_goreleaser {
+            c.severity = "warning".into();
+            c.message.push_str(
+                "; goreleaser builds this Dockerfile (a `dockers` entry of its configuration) in a directory of its own holding the binaries it builds, so the path is output a step before that build writes",
+            );
         }
     }
+}
+
+/// Whether a goreleaser configuration at the context root (`.goreleaser.yml`, …) builds the
+/// Dockerfile at `rel`: an entry of its `dockers` or `dockers_v2` list names it (`dockerfile:`,
+/// `Dockerfile` when left out). goreleaser builds that image in a directory of its own holding
+/// the binaries it has just built and the entry's `extra_files`, not from the checkout, so a
+/// `COPY ntfy /usr/bin` of its binary is no missing file there.
+fn goreleaser_builds(root: &Path, rel: &[u8]) -> bool {
+    use serde_yaml_ng::Value;
+    [
+        ".goreleaser.yml",
+        ".goreleaser.yaml",
+        "goreleaser.yml",
+        "goreleaser.yaml",
+    ]
+    .iter()
+    .filter_map(|n| std::fs::read_to_string(root.join(n)).ok())
+    .filter_map(|t| serde_yaml_ng::from_str::<Value>(&t).ok())
+    .any(|doc| {
+        ["dockers", "dockers_v2"].iter().any(|k| {
+            doc.get(k).and_then(Value::as_sequence).is_some_and(|list| {
+                list.iter().any(|e| {
+                    let df = e
+                        .get("dockerfile")
+                        .and_then(Value::as_str)
+                        .unwrap_or("Dockerfile");
+                    df.trim_start_matches("./").as_bytes() == rel
+                })
+            })
+        })
+    })
 }
 
 /// The finding for one Dockerfile check: a missing or excluded source fails the build (`high`,

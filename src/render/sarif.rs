@@ -36,8 +36,13 @@ pub(crate) fn level(severity: &str) -> &'static str {
 
 /// Percent-encodes a relative path for a URI (RFC 3986 unreserved characters and `/` stay).
 pub(crate) fn uri_path(p: &str) -> String {
+    uri_bytes(p.as_bytes())
+}
+
+/// Percent-encodes a path's bytes for a URI: a byte that is not UTF-8 is `%NN` of itself.
+fn uri_bytes(p: &[u8]) -> String {
     let mut s = String::with_capacity(p.len());
-    for b in p.bytes() {
+    for &b in p {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
             s.push(b as char);
         } else {
@@ -49,23 +54,24 @@ pub(crate) fn uri_path(p: &str) -> String {
 
 /// The location of a context-relative path: relative to `base` (the current directory, which
 /// code scanning takes as the repository root) when inside it, else an absolute `file://` URI.
+///
+/// `rel` is a report string ([`crate::paths::lossy`]): the URI names the bytes it stands for
+/// (`back\\slash.pem` is `back%5Cslash.pem`, `bad\xff.pem` is `bad%FF.pem`).
 pub(crate) fn location_uri(base: &Path, root: &Path, rel: &str) -> (String, bool) {
-    let abs = if rel.is_empty() {
-        root.to_path_buf()
-    } else {
-        root.join(rel.trim_end_matches('/'))
-    };
-    let dir = rel.ends_with('/');
+    let bytes = crate::paths::unlossy(rel);
+    let dir = bytes.ends_with(b"/");
+    let trimmed = bytes.strip_suffix(b"/").unwrap_or(&bytes);
+    let abs = crate::sys::abs_path(root, trimmed);
     match abs.strip_prefix(base) {
         Ok(r) => {
-            let mut s = uri_path(&r.display().to_string());
+            let mut s = uri_bytes(&crate::sys::slash_bytes(r));
             if dir && !s.is_empty() {
                 s.push('/');
             }
             (s, true)
         }
         Err(_) => (
-            format!("file://{}", uri_path(&abs.display().to_string())),
+            format!("file://{}", uri_bytes(&crate::sys::slash_bytes(&abs))),
             false,
         ),
     }
@@ -237,5 +243,10 @@ mod tests {
         assert_eq!((u.as_str(), rel), ("app/node_modules/", true));
         let (u, rel) = location_uri(Path::new("/repo"), Path::new("/elsewhere"), ".env");
         assert_eq!((u.as_str(), rel), ("file:///elsewhere/.env", false));
+        // Report strings name bytes: one backslash, a byte that is not UTF-8.
+        let (u, _) = location_uri(Path::new("/repo"), Path::new("/repo"), "back\\\\slash.pem");
+        assert_eq!(u, "back%5Cslash.pem");
+        let (u, _) = location_uri(Path::new("/repo"), Path::new("/repo"), "bad\\xff.pem");
+        assert_eq!(u, "bad%FF.pem");
     }
 }

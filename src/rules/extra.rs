@@ -20,13 +20,23 @@ fn re(s: &str) -> Regex {
 /// (`Api.Tests`, `App.UnitTests`), or a
 /// file named like a test or its fixtures (`*_test.go`, `test_*.py`, `*.test.ts`, `*.spec.js`,
 /// `*Test.java`, `*_fixtures.go`, …), a test double named as one (`mock.ts`, `mocks.py`,
-/// `client.mock.ts`, `api_mock.go`), or the test or CI environment's dotenv file (`.env.testing`,
-/// `.env.ci`). Keys found there are usually fake: graded lower and labelled as test fixtures.
+/// `client.mock.ts`, `api_mock.go`), the test or CI environment's dotenv file (`.env.testing`,
+/// `.env.ci`, `test.env`), or a module named for tests (`settings/test.py`, `tests.py`,
+/// `config/environments/test.rb`). Keys found there are usually fake: graded lower and labelled as test fixtures.
+///
+/// The directories below a JVM main source root (`src/main/java/`, see [`jvm_package_dirs`])
+/// are a package's name, not test folders: `com/acme/integration/SlackClient.java` is
+/// production code.
 pub(crate) fn is_test_path(path: &[u8]) -> bool {
-    let mut comps = path.split(|&b| b == b'/').peekable();
-    while let Some(c) = comps.next() {
+    let all: Vec<&[u8]> = path.split(|&b| b == b'/').collect();
+    let packages = jvm_package_dirs(&all);
+    let mut comps = all.iter().copied().enumerate().peekable();
+    while let Some((k, c)) = comps.next() {
         let last = comps.peek().is_none();
         let low = c.to_ascii_lowercase();
+        if !last && k >= packages {
+            continue;
+        }
         if !last {
             // A .NET test project: `Api.Tests`, `App.UnitTests`, `App.IntegrationTests`.
             let dotnet_tests = low.iter().rposition(|&b| b == b'.').is_some_and(|d| {
@@ -63,6 +73,23 @@ pub(crate) fn is_test_path(path: &[u8]) -> bool {
         return test_file_name(c, &low);
     }
     false
+}
+
+/// The index of the first package directory below a Maven/Gradle main source root
+/// (`src/main/java`, `src/main/kotlin`, `src/main/scala`, `src/main/groovy`) among a path's
+/// components, or `usize::MAX` when the path has none. Those directories spell a package
+/// (`org/springframework/samples/petclinic`, `com/acme/integration`), so their names say
+/// nothing about test or sample material; the directories above the root (a module named
+/// `integration-tests/`) and the file's own name still do.
+fn jvm_package_dirs(comps: &[&[u8]]) -> usize {
+    comps
+        .windows(3)
+        .position(|w| {
+            w[0] == b"src"
+                && w[1] == b"main"
+                && matches!(w[2], b"java" | b"kotlin" | b"scala" | b"groovy")
+        })
+        .map_or(usize::MAX, |k| k + 3)
 }
 
 /// Whether a Go source file is compiled for tests only: its `//go:build` constraint (before the
@@ -143,10 +170,14 @@ pub(crate) fn rust_test_modules(path: &[u8], bytes: &[u8]) -> Vec<(usize, usize)
 /// Whether `path` lies in an examples directory (`examples/`, `example/`, `samples/`,
 /// `sample/`, `demo/`, `demos/`, any case): keys and tokens there are samples a project ships to
 /// show a setup (smallstep's `examples/**/secrets/*_key`), graded like test fixtures.
+///
+/// As for [`is_test_path`], the package directories below a JVM main source root
+/// (`src/main/java/org/springframework/samples/`) are not an examples directory.
 pub(crate) fn is_example_path(path: &[u8]) -> bool {
     let comps: Vec<&[u8]> = path.split(|&b| b == b'/').collect();
+    let packages = jvm_package_dirs(&comps);
     comps.split_last().is_some_and(|(_, dirs)| {
-        dirs.iter().any(|c| {
+        dirs[..packages.min(dirs.len())].iter().any(|c| {
             matches!(
                 &c.to_ascii_lowercase()[..],
                 b"example" | b"examples" | b"sample" | b"samples" | b"demo" | b"demos"
@@ -194,9 +225,16 @@ pub(crate) const SOURCE_EXTS: &[&[u8]] = &[
 /// the first is `example`, `sample`, `template`, `dist`, `tmpl` or `tpl`, or begins or ends
 /// with one as a `-`/`_` word (`.env.example`, `config.example.yml`, `settings.sample.py`,
 /// `.env.development-example`, `.env.example_prod`; not `example.ts`).
+///
+/// A dotenv file named for a sample by its first part (`sample.env`, `example.env`,
+/// `example-prod.env`: the `*.env` spelling of `.env.example`) is one too.
 pub(crate) fn is_example_file(path: &[u8]) -> bool {
     let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
-    name.split(|&b| b == b'.').skip(1).any(sample_part)
+    let parts: Vec<&[u8]> = name.split(|&b| b == b'.').collect();
+    parts.iter().skip(1).any(|p| sample_part(p))
+        || (parts.len() > 1
+            && parts[parts.len() - 1].eq_ignore_ascii_case(b"env")
+            && sample_part(parts[0]))
 }
 
 /// A dot-separated name part that marks a sample (see [`is_example_file`]).
@@ -227,10 +265,26 @@ fn test_file_name(name: &[u8], low: &[u8]) -> bool {
             return true;
         }
     }
+    // The same files spelt `*.env` (`test.env`, `ci.env`, `docker-test.env`), as a compose
+    // file's `env_file:` for its test services names them.
+    if let Some(stem) = low.strip_suffix(b".env") {
+        if stem
+            .split(|&b| matches!(b, b'.' | b'-' | b'_'))
+            .any(|w| matches!(w, b"test" | b"tests" | b"testing" | b"ci"))
+        {
+            return true;
+        }
+    }
     let stem = match low.iter().rposition(|&b| b == b'.') {
         Some(d) if d > 0 => &low[..d],
         _ => low,
     };
+    // A module named for tests: Django's `settings/test.py` and an app's `tests.py`, Rails'
+    // `config/environments/test.rb`, Elixir's `config/test.exs`, a `testing.yml` profile. The
+    // settings of the test environment, whose keys are fixtures.
+    if low.len() > stem.len() && matches!(stem, b"test" | b"tests" | b"testing") {
+        return true;
+    }
     // A test double: `mock.ts` beside the code its tests stub (a connector's mocked config with
     // a throwaway key), `mocks.py`, `client.mock.ts`, `api_mock.go`, `db-mocks.js`.
     let mock = matches!(stem, b"mock" | b"mocks")
@@ -474,7 +528,11 @@ pub(crate) enum DockerfileCred {
     UrlPassword,
     /// A token format the content scan knows (`AKIA…`, `ghp_…`, …).
     Token,
-    /// A secret-named variable (`DB_PASSWORD=…`) with a literal value.
+    /// A secret-named variable with a literal value that looks generated, as CTX169 judges one
+    /// (`SERVICE_API_KEY=` forty random letters and digits): a real key baked into the image.
+    Generated,
+    /// A secret-named variable (`DB_PASSWORD=…`) with a literal value that does not look
+    /// generated (a readable default such as `SECRET_KEY=tralala`).
     Literal,
 }
 
@@ -484,6 +542,7 @@ impl DockerfileCred {
         match self {
             DockerfileCred::UrlPassword => "a URL with a password",
             DockerfileCred::Token => "a token",
+            DockerfileCred::Generated => "a generated-looking password or key",
             DockerfileCred::Literal => "a literal password or key",
         }
     }
@@ -637,6 +696,10 @@ fn assignment_cred(args: &[u8], env: bool, escape: u8) -> Option<DockerfileCred>
         best = match (best, kind) {
             (_, Some(DockerfileCred::Token)) => Some(DockerfileCred::Token),
             (None, k) => k,
+            // A generated value outranks a readable one: it decides the finding's severity.
+            (Some(DockerfileCred::Literal), Some(DockerfileCred::Generated)) => {
+                Some(DockerfileCred::Generated)
+            }
             (Some(b), _) => Some(b),
         };
     }
@@ -676,7 +739,13 @@ fn value_cred(key: &[u8], v: &[u8]) -> Option<DockerfileCred> {
         return Some(DockerfileCred::Token);
     }
     if secret_name(key) && literal_secret_value(v) {
-        return Some(DockerfileCred::Literal);
+        // As CTX169 judges a value in code or config: long, mixed, high in entropy.
+        let generated = super::assigned::random_token(v) || super::assigned::random_password(v);
+        return Some(if generated {
+            DockerfileCred::Generated
+        } else {
+            DockerfileCred::Literal
+        });
     }
     None
 }
@@ -768,6 +837,10 @@ mod tests {
             "a.yaml.tpl",
             ".env.development-example",
             "web/.env.example_prod",
+            "config/sample.env",
+            "example.env",
+            "deploy/example-prod.env",
+            "Sample.ENV",
         ] {
             assert!(is_example_file(p.as_bytes()), "{p}");
         }
@@ -779,6 +852,10 @@ mod tests {
             ".env.local",
             ".env.counterexample",
             ".env.prod-examples",
+            "example.py",
+            "sample.yaml",
+            "prod.env",
+            "env",
         ] {
             assert!(!is_example_file(p.as_bytes()), "{p}");
         }
@@ -848,6 +925,14 @@ mod tests {
             "src/client.mock.ts",
             "pkg/api_mock.go",
             "web/db-mocks.js",
+            ".dev/test.env",
+            "ci.env",
+            "docker/e2e-test.env",
+            "api/app/settings/test.py",
+            "app/tests.py",
+            "config/environments/test.rb",
+            "config/test.exs",
+            "src/main/resources/testing.yml",
         ] {
             assert!(is_test_path(p.as_bytes()), "{p}");
         }
@@ -872,11 +957,33 @@ mod tests {
             ".env.cicd-prod",
             "src/hammock.ts",
             "src/mockingbird.ts",
+            "prod.env",
+            "contest.env",
+            "app/settings/production.py",
+            "src/latest.ts",
+            "testimonials.json",
             "src/Button.stories.tsx",
+            // Package directories below a JVM main source root.
+            "src/main/java/org/springframework/samples/petclinic/system/AwsConfig.java",
+            "src/main/kotlin/com/acme/integration/SlackClient.kt",
+            "app/src/main/java/com/acme/testing/Keys.java",
+            "src/main/scala/com/acme/demo/Settings.scala",
         ] {
             assert!(!is_test_path(p.as_bytes()), "{p}");
             assert!(!is_example_path(p.as_bytes()), "{p}");
         }
+        // Above the source root a module's name still counts, and so does a test file's name.
+        for p in [
+            "integration-tests/src/main/java/com/acme/Keys.java",
+            "src/test/java/com/acme/Keys.java",
+            "src/main/java/com/acme/KeysTest.java",
+        ] {
+            assert!(is_test_path(p.as_bytes()), "{p}");
+        }
+        assert!(is_example_path(
+            b"examples/src/main/java/com/acme/Keys.java"
+        ));
+        assert!(is_example_path(b"src/main/resources/samples/key.pem"));
     }
 
     #[test]
@@ -958,7 +1065,13 @@ mod tests {
             "ENV REDIS_URL=redis://:$REDIS_PASSWORD@cache\n",
             "ENV TOKEN_FILE=/run/secrets/token\n",
             "ENV DATABASE_URL=\"postgresql://user:pass@localhost:5432/dummy\"\n",
-        );
+        )
+        .to_string();
+        // A generated value (made at run time) beside a readable one: the generated one decides.
+        let key: String = (0..40u32)
+            .map(|i| char::from(b"q7Xk2LmZ9vRt4Wc8"[((i * 7 + i / 3) % 16) as usize]))
+            .collect();
+        let text = format!("{text}ENV SECRET_KEY=tralala \\\n    SERVICE_API_KEY={key}\nARG ADMIN_PASSWORD=tralala\n");
         let got: Vec<(usize, &str, DockerfileCred)> = dockerfile_credentials(text.as_bytes())
             .into_iter()
             .map(|h| (h.line, h.instruction, h.kind))
@@ -969,6 +1082,8 @@ mod tests {
                 (3, "ENV", DockerfileCred::UrlPassword),
                 (4, "ENV", DockerfileCred::Token),
                 (8, "ENV", DockerfileCred::Literal),
+                (12, "ENV", DockerfileCred::Generated),
+                (14, "ARG", DockerfileCred::Literal),
             ]
         );
         let bt = "# escape=`\nFROM x\nENV A=1 `\n  SECRET_KEY=abcd1234efgh\n";

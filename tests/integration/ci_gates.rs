@@ -327,6 +327,38 @@ fn sarif_report_validates() {
     }
 }
 
+#[test]
+fn sarif_uris_name_the_bytes_of_odd_file_names() {
+    // A name with a backslash and one that is not UTF-8: the report string escapes them
+    // (`\\`, `\xff`), the URI percent-encodes the bytes themselves.
+    let d = ctx(&[("Dockerfile", "FROM scratch\nCOPY . /\n")]);
+    let log = "x\n".repeat(10);
+    std::fs::write(d.path().join("back\\slash.log"), &log).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"bad\xff.log");
+        std::fs::write(d.path().join(name), &log).unwrap();
+    }
+    let o = run(d.path(), &["--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let uris: Vec<String> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(uris.iter().any(|u| u == "back%5Cslash.log"), "{uris:?}");
+    assert!(!uris.iter().any(|u| u.contains("%5C%5C")), "{uris:?}");
+    #[cfg(unix)]
+    assert!(uris.iter().any(|u| u == "bad%FF.log"), "{uris:?}");
+}
+
 fn lint_fixture() -> tempfile::TempDir {
     ctx(&[
         ("Dockerfile", "FROM scratch\n"),

@@ -193,6 +193,46 @@ fn a_missing_source_git_ignores_is_a_warning() {
     assert_eq!(code(&o), Some(1), "{}", text(&o.stderr));
 }
 
+/// A Dockerfile goreleaser builds (a `dockers` entry of `.goreleaser.yml`) gets the binaries it
+/// copies in goreleaser's own build directory: a missing `COPY app /usr/bin` is a warning there,
+/// so `--fail-on error` passes a healthy checkout. Another Dockerfile beside it keeps the error.
+#[test]
+fn a_missing_source_of_a_dockerfile_goreleaser_builds_is_a_warning() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY app /usr/bin/app\n")
+        .file("Dockerfile.dev", "FROM alpine\nCOPY app /usr/bin/app\n")
+        .file(
+            ".goreleaser.yml",
+            "builds:\n  - binary: app\ndockers:\n  - image_templates: [\"x/app:{{ .Tag }}\"]\n    use: buildx\n    goarch: amd64\n",
+        );
+    let o = run(&env, &["--fail-on", "error", "--format", "json", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    let v = json(&o);
+    let df: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "DF002")
+        .collect();
+    assert_eq!(df.len(), 1, "{v:#}");
+    assert_eq!(df[0]["severity"], "medium", "{v:#}");
+    assert!(
+        df[0]["message"].as_str().unwrap().contains("goreleaser"),
+        "{v:#}"
+    );
+    let o = run(&env, &["-f", "Dockerfile.dev", "--fail-on", "error", "."]);
+    assert_eq!(code(&o), Some(1), "{}", text(&o.stderr));
+    // Named explicitly, with `./`.
+    env.file(
+        ".goreleaser.yml",
+        "dockers:\n  - dockerfile: ./Dockerfile.dev\n",
+    );
+    let o = run(&env, &["-f", "Dockerfile.dev", "--fail-on", "error", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    let o = run(&env, &["--fail-on", "error", "."]);
+    assert_eq!(code(&o), Some(1), "{}", text(&o.stderr));
+}
+
 #[test]
 fn lint_passes_a_healthy_ignore_file() {
     let env = TestEnv::new();

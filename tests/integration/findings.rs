@@ -817,6 +817,101 @@ fn a_token_in_a_dockerfile_env_is_graded_by_the_image_not_by_the_file() {
 }
 
 #[test]
+fn a_generated_key_in_a_dockerfile_env_is_high_though_no_copy_takes_the_dockerfile() {
+    // A secret-named ENV set to a generated-looking literal is a real key in the image's
+    // config, whether or not the Dockerfile file itself is copied; a readable default
+    // (`SECRET_KEY=tralala`) stays medium.
+    let env = TestEnv::new();
+    let mut g = Gen(0xd0d1);
+    let key = g.alnum(40);
+    env.file(
+        "Dockerfile",
+        format!("FROM alpine:3.20\nCOPY app/ /app/\nENV PORT=8080\nENV SERVICE_API_KEY={key}\n"),
+    )
+    .file("app/main.py", "print('hi')\n")
+    .file(
+        "deploy/Dockerfile",
+        "FROM alpine:3.20\nENV SECRET_KEY=tralala\n",
+    );
+    let v = json(&env, &[]);
+    let d = secret_of(&v, "Dockerfile");
+    assert_eq!(d["rule"], "CTX170", "{d:#}");
+    assert_eq!(d["severity"], "high", "{d:#}");
+    assert_eq!(d["line"], 4, "{d:#}");
+    let r = json(&env, &["-f", "deploy/Dockerfile"]);
+    let r = secret_of(&r, "deploy/Dockerfile");
+    assert_eq!(r["rule"], "CTX170", "{r:#}");
+    assert_eq!(r["severity"], "medium", "{r:#}");
+}
+
+#[test]
+fn a_key_in_a_jvm_package_named_like_samples_or_integration_is_not_a_fixture() {
+    // `src/main/java/org/acme/samples/…` is a package, copied into the image: high. The same
+    // key under `src/test/java/` is a test fixture.
+    let env = TestEnv::new();
+    let mut g = Gen(0x1a7a);
+    let (k1, k2, k3) = (g.aws(), g.aws(), g.aws());
+    let class = |k: &str| {
+        format!("package x;\n\nclass Keys {{\n    static final String ID = \"{k}\";\n}}\n")
+    };
+    env.file(
+        "Dockerfile",
+        "FROM eclipse-temurin:21-jdk\nCOPY pom.xml ./\nCOPY src ./src\n",
+    )
+    .file("pom.xml", "<project/>\n")
+    .file("src/main/java/org/acme/samples/Keys.java", class(&k1))
+    .file("src/main/kotlin/org/acme/integration/Keys.java", class(&k2))
+    .file("src/test/java/org/acme/Keys.java", class(&k3));
+    let v = json(&env, &[]);
+    for p in [
+        "src/main/java/org/acme/samples/Keys.java",
+        "src/main/kotlin/org/acme/integration/Keys.java",
+    ] {
+        let f = secret_of(&v, p);
+        assert_eq!(f["severity"], "high", "{f:#}");
+        assert_eq!(f["line"], 4, "{f:#}");
+    }
+    let t = secret_of(&v, "src/test/java/org/acme/Keys.java");
+    assert_eq!(t["severity"], "low", "{t:#}");
+}
+
+#[test]
+fn test_settings_and_sample_dotenv_files_named_by_their_first_part_are_graded_lower() {
+    // `test.env` is the `*.env` spelling of `.env.test`, `settings/test.py` the test
+    // environment's settings: test fixtures, low. `sample.env` is `.env.sample`: at most
+    // medium. A `prod.env` beside them keeps its grade.
+    let env = TestEnv::new();
+    let mut g = Gen(0x7e57);
+    let (a, b, c) = (g.alnum(32), g.alnum(32), g.alnum(32));
+    let key = g.pem();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file(
+            ".dev/test.env",
+            format!("APP_DEBUG=true\nDB_PASSWORD={a}\n"),
+        )
+        .file(
+            "config/sample.env",
+            format!("PORT=80\nSESSION_SECRET={b}\n"),
+        )
+        .file("config/prod.env", format!("SESSION_SECRET={c}\n"))
+        .file(
+            "api/app/settings/test.py",
+            format!("DEBUG = True\nSIGNING_KEY = \"\"\"\n{key}\"\"\"\n"),
+        );
+    let v = json(&env, &[]);
+    for (p, sev, label) in [
+        (".dev/test.env", "low", "test fixture"),
+        ("config/sample.env", "medium", "in an example file"),
+        ("api/app/settings/test.py", "low", "test fixture"),
+        ("config/prod.env", "high", "copied into the image"),
+    ] {
+        let f = secret_of(&v, p);
+        assert_eq!(f["severity"], sev, "{f:#}");
+        assert!(f["message"].as_str().unwrap().contains(label), "{f:#}");
+    }
+}
+
+#[test]
 fn dotenv_files_report_the_line_of_the_secret_and_are_low_without_one() {
     let env = TestEnv::new();
     let mut g = Gen(0xe4f0);
