@@ -172,7 +172,11 @@ pub(crate) static RULES: &[Rule] = &[
         "CTX101", Secret, High, Target::File,
         &["**/.env", "**/.env.*", "**/*.env"],
         &[
-            "**/.env.{example,sample,template,dist,defaults,tpl,schema}",
+            "**/.env.{example,sample,template,dist,defaults,default,tpl,schema}",
+            // REUSE license sidecars (`.env.license`, `.env.test.license`): SPDX headers.
+            "**/.env.license",
+            "**/.env.*.license",
+            "**/*.env.license",
             "**/.env.{example,sample,template,dist,tpl}.*",
             "**/.env.*.{example,sample,template,dist,tpl}",
             "**/{example,sample,template}.env",
