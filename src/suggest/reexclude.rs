@@ -282,7 +282,9 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
             return s(Class::Secret, "environment file (secrets)", None);
         }
     }
-    if name.ends_with(".log") && name.len() > 4 {
+    // A `.log` git tracks is data the project ships on purpose (a log parser's test input, a
+    // sample), not the log of a run: developers do not commit those.
+    if name.ends_with(".log") && name.len() > 4 && !m.tracked_below(&m.paths[i as usize]) {
         return s(Class::Logs, "log file", Some("**/*.log"));
     }
     if name.ends_with(".swp") && name.len() > 4 {

@@ -890,6 +890,50 @@ fn tracked_junk_named_directories_get_no_note() {
     );
 }
 
+/// A `.log` git tracks is data the project ships (a scanner parser's test inputs under
+/// `unittests/scans/`, read by tests run later in the image), not the log of a run: it is kept,
+/// even when no RUN step runs tests. An untracked log beside it is still removed.
+#[test]
+fn a_tracked_log_file_is_data_and_stays() {
+    let env = TestEnv::new();
+    env.file("app/main.py", "print(1)\n")
+        .file(
+            "unittests/scans/tool/many_findings.log",
+            "[WARN] finding 1\n",
+        )
+        .file("unittests/scans/tool/no_finding.log", "")
+        .file("unittests/test_tool.py", "def test(): pass\n")
+        .file("unittests/debug.log", "run 1\n")
+        .file(
+            "Dockerfile",
+            "FROM python\nCOPY app/ ./app/\nCOPY unittests/ ./unittests/\n",
+        );
+    env.git(&["init", "-q"]);
+    env.git(&[
+        "add",
+        "app/main.py",
+        "unittests/scans/tool/many_findings.log",
+        "unittests/scans/tool/no_finding.log",
+        "unittests/test_tool.py",
+    ]);
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(
+            sent.contains("unittests/scans/tool/many_findings.log"),
+            "{}",
+            s.text
+        );
+        assert!(
+            sent.contains("unittests/scans/tool/no_finding.log"),
+            "{}",
+            s.text
+        );
+        assert!(!sent.contains("unittests/debug.log"), "{}", s.text);
+    }
+    let removed: Vec<&str> = s.removals.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(removed, ["unittests/debug.log"], "{}", summary(&s));
+}
+
 /// The user's own `!` line that names a file sends it on purpose: suggest keeps it (formbricks'
 /// `**/.env` then `!packages/database/.env`) and warns that it is a secret by name. An exception
 /// that re-includes whatever is in a directory (`!conf/*`) is no such choice.
