@@ -21,7 +21,8 @@ const PLATFORMS: &[&str] = &["linux/amd64", "linux/arm64", "linux/arm/v7"];
 /// Dependency trees a Dockerfile rebuilds with an install step.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Installs {
-    /// `npm ci`/`npm install`, `yarn`, `pnpm install`, `bun install`: `node_modules`.
+    /// `npm ci`/`npm install`, `yarn`, `pnpm install`, `bun install`, `deno install`:
+    /// `node_modules`.
     pub node: bool,
     /// `pip install`, `poetry install`, `uv sync`, `pipenv install`, `pdm install`: virtualenvs.
     pub python: bool,
@@ -63,6 +64,17 @@ impl Installs {
                     i.node = true
                 }
                 "pnpm" | "bun" if matches!(next, "install" | "i" | "add" | "fetch") => {
+                    i.node = true
+                }
+                // `deno install` (`i`, `add`) fills `node_modules` from `package.json` or
+                // `deno.json`; `deno install -g` installs a command, not the project's packages.
+                "deno"
+                    if matches!(next, "install" | "i" | "add")
+                        && !matches!(
+                            words.get(k + 2).map(String::as_str),
+                            Some("-g" | "--global")
+                        ) =>
+                {
                     i.node = true
                 }
                 "pip" | "pip3" | "pipenv" | "pdm" | "poetry"
