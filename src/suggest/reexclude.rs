@@ -601,8 +601,10 @@ pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> 
             if let Some(h) = hit {
                 let (files, bytes) = sent_below(i);
                 let (all, _) = m.size_below(i);
-                // A directory the file empties (its files removed by other lines) is no claim.
-                if node.kind == Kind::Dir && files == 0 && all > 0 {
+                // A directory the file empties (its files removed by other lines) is no claim,
+                // nor is an empty one (a tool's `.stack-work/` made before a first build): "0
+                // file(s), 0 B … exclude it yourself" would ask to save nothing.
+                if node.kind == Kind::Dir && files == 0 {
                     continue;
                 }
                 let info = h.info();
