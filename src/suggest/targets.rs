@@ -673,6 +673,20 @@ pub(crate) fn collect(
                     here > 0 && own.is_none()
                 };
             let n_items = ctx_items.len();
+            // The sources it names, for the note when none exists here: named, so the user
+            // can check; `COPY . .` beside them is said too ("none of its sources exist" is
+            // false of a whole-context copy).
+            let named = {
+                let mut raws: Vec<&str> = ctx_items.iter().map(|s| s.raw.as_str()).collect();
+                raws.sort_unstable();
+                raws.dedup();
+                let more = match raws.len() {
+                    0..=3 => String::new(),
+                    n => format!(" and {} more", n - 3),
+                };
+                raws.truncate(3);
+                format!("{}{more}", raws.join(", "))
+            };
             if !serve {
                 let whole = ctx_items.is_empty();
                 let t = out.pop().expect("just added");
@@ -704,8 +718,13 @@ pub(crate) fn collect(
                     )
                 } else {
                     format!(
-                        "{} (found in the context) not served: none of its COPY sources exist in this context, so it is built with another one",
-                        t.rel
+                        "{} (found in the context) not served: none of the sources it names ({named}) exist in this context{}, so it is built with another one",
+                        t.rel,
+                        if t.sources.whole_context {
+                            " (its `COPY . .` would copy any context)"
+                        } else {
+                            ""
+                        }
                     )
                 });
                 continue;
