@@ -70,10 +70,10 @@ impl Installs {
                 // `deno.json`; `deno install -g` installs a command, not the project's packages.
                 "deno"
                     if matches!(next, "install" | "i" | "add")
-                        && !matches!(
-                            words.get(k + 2).map(String::as_str),
-                            Some("-g" | "--global")
-                        ) =>
+                        && !words[k + 2..]
+                            .iter()
+                            .take_while(|f| f.starts_with('-'))
+                            .any(|f| f == "-g" || f == "--global") =>
                 {
                     i.node = true
                 }

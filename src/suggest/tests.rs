@@ -132,6 +132,8 @@ fn install_steps() {
         "FROM denoland/deno\nRUN deno install -g -A jsr:@std/http/file-server\n",
     );
     assert!(!i.node);
+    let i = targets::Installs::of("FROM denoland/deno\nRUN deno install -A --global jsr:@x/y\n");
+    assert!(!i.node);
 }
 
 #[test]
