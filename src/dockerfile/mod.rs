@@ -112,8 +112,23 @@ pub(crate) fn is_dockerfile_name(name: &[u8]) -> bool {
         b".jinja",
         b".jinja2",
     ];
+    // Source code in any language named after the format (`dockerfile_app_build_test.dart`,
+    // `dockerfile_test.go`): more words than the bare `Dockerfile` before a code extension. A
+    // bare `Dockerfile.go` stays a Dockerfile variant for a Go build.
+    const CODE: &[&[u8]] = &[
+        b".dart", b".go", b".rs", b".rb", b".java", b".kt", b".kts", b".scala", b".groovy",
+        b".clj", b".cljs", b".cljc", b".ex", b".exs", b".erl", b".hs", b".cr", b".php", b".cs",
+        b".c", b".cc", b".cpp", b".h", b".hpp", b".swift", b".lua", b".pl", b".pm", b".zig",
+    ];
     let n = name.to_ascii_lowercase();
     if NOT.iter().any(|e| n.ends_with(e)) {
+        return false;
+    }
+    let bare = |e: &[u8]| {
+        let stem = &n[..n.len() - e.len()];
+        stem == b"dockerfile" || stem == b"containerfile"
+    };
+    if CODE.iter().any(|e| n.ends_with(e) && !bare(e)) {
         return false;
     }
     let suffixed = |s: &[u8]| n.len() > s.len() && n.ends_with(s);

@@ -476,7 +476,12 @@ fn build(
     let user = carry::read(&user_text);
 
     let m = Model::new(&main.root, tree, &targets, &mut warnings);
-    for (k, t) in targets.iter().enumerate() {
+    // Sources that match nothing: one warning per Dockerfile and source, with every line that
+    // names it (one `COPY hadolint /bin/` per stage is one warning, its lines in order).
+    // (Dockerfile, instruction, source, ` = value`, kept in the file): the lines naming it.
+    type Missing<'a> = (&'a str, &'a str, &'a str, String, bool);
+    let mut missing: Vec<(Missing, Vec<usize>)> = Vec::new();
+    for t in &targets {
         for s in t
             .sources
             .items
@@ -484,31 +489,51 @@ fn build(
             .filter(|s| !s.unresolved && !s.path.is_empty() && !s.instruction.contains("tmpfs"))
         {
             if !m.paths.iter().any(|p| s.matches(p)) {
-                let kept = !s.has_wildcard;
                 // A source with variables is evaluated once per platform: each value named.
                 let value = if s.raw.contains('$') {
                     format!(" = {}", s.path)
                 } else {
                     String::new()
                 };
-                let w = format!(
-                    "{}: {} {}{value} (line {}) matches nothing in the context{}",
-                    t.rel,
-                    s.instruction,
-                    s.raw,
-                    s.line,
-                    if kept {
-                        ": kept in the file, as it may be generated before the build (the build fails with \"not found\" until it exists)"
-                    } else {
-                        ": the build fails with \"not found\" whatever the ignore file says"
-                    }
+                let key = (
+                    t.rel.as_str(),
+                    s.instruction.as_str(),
+                    s.raw.as_str(),
+                    value,
+                    !s.has_wildcard,
                 );
-                if !warnings.contains(&w) {
-                    warnings.push(w);
+                match missing.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, lines)) => lines.push(s.line),
+                    None => missing.push((key, vec![s.line])),
                 }
             }
         }
-        let _ = k;
+    }
+    for ((rel, instruction, raw, value, kept), mut lines) in missing {
+        lines.sort_unstable();
+        lines.dedup();
+        let at = match lines.as_slice() {
+            [one] => format!("line {one}"),
+            more => format!(
+                "lines {}",
+                more.iter()
+                    .map(|l| l.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let w = format!(
+            "{rel}: {instruction} {raw}{value} ({at}) matches nothing in the context{}",
+            if kept {
+                ": kept in the file, as it may be generated before the build (the build fails with \"not found\" until it exists)"
+            } else {
+                // BuildKit allows an empty wildcard; the classic builder does not.
+                ": BuildKit copies nothing for it (an empty wildcard is allowed); the classic builder fails with \"no source files were specified\""
+            }
+        );
+        if !warnings.contains(&w) {
+            warnings.push(w);
+        }
     }
     if let Some(w) = built_elsewhere(&m, &main.root, &targets[0]) {
         warnings.insert(0, w);

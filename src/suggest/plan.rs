@@ -195,7 +195,13 @@ pub(crate) fn choose_keep(m: &Model, plan: &mut Plan, warnings: &mut Vec<String>
     for &i in order.iter().rev() {
         let ch = m.kids.of(i);
         let u = m.selected[i as usize];
-        fully[i as usize] = u || (!ch.is_empty() && ch.iter().all(|&c| fully[c as usize]));
+        // A directory no source copies whole is not one line because every entry in it is
+        // used today: `build/distributions/` holding only the `controller.tar` an ADD names
+        // gets `!build/distributions/controller.tar`, not `!build/distributions`, which would
+        // send the `controller.zip` Gradle writes there next. Only a path that cannot be
+        // written entry by entry (a name needing escapes) is still kept whole.
+        let whole_kids = !ch.is_empty() && ch.iter().all(|&c| fully[c as usize]);
+        fully[i as usize] = u || whole_kids && !m.paths[i as usize].split('/').all(plain);
         // What a mirrored glob already sends needs no literal line: `application/` holding
         // only the `build/libs/*.jar` a glob copies is not kept whole by `!application`, which
         // would send whatever lands there next.

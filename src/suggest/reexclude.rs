@@ -282,7 +282,9 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
             return s(Class::Secret, "environment file (secrets)", None);
         }
     }
-    if name.ends_with(".log") && name.len() > 4 {
+    // A `.log` git tracks is data the project ships on purpose (a log parser's test input, a
+    // sample), not the log of a run: developers do not commit those.
+    if name.ends_with(".log") && name.len() > 4 && !m.tracked_below(&m.paths[i as usize]) {
         return s(Class::Logs, "log file", Some("**/*.log"));
     }
     if name.ends_with(".swp") && name.len() > 4 {
@@ -599,8 +601,10 @@ pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> 
             if let Some(h) = hit {
                 let (files, bytes) = sent_below(i);
                 let (all, _) = m.size_below(i);
-                // A directory the file empties (its files removed by other lines) is no claim.
-                if node.kind == Kind::Dir && files == 0 && all > 0 {
+                // A directory the file empties (its files removed by other lines) is no claim,
+                // nor is an empty one (a tool's `.stack-work/` made before a first build): "0
+                // file(s), 0 B … exclude it yourself" would ask to save nothing.
+                if node.kind == Kind::Dir && files == 0 {
                     continue;
                 }
                 let info = h.info();

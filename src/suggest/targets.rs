@@ -21,7 +21,8 @@ const PLATFORMS: &[&str] = &["linux/amd64", "linux/arm64", "linux/arm/v7"];
 /// Dependency trees a Dockerfile rebuilds with an install step.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Installs {
-    /// `npm ci`/`npm install`, `yarn`, `pnpm install`, `bun install`: `node_modules`.
+    /// `npm ci`/`npm install`, `yarn`, `pnpm install`, `bun install`, `deno install`:
+    /// `node_modules`.
     pub node: bool,
     /// `pip install`, `poetry install`, `uv sync`, `pipenv install`, `pdm install`: virtualenvs.
     pub python: bool,
@@ -63,6 +64,17 @@ impl Installs {
                     i.node = true
                 }
                 "pnpm" | "bun" if matches!(next, "install" | "i" | "add" | "fetch") => {
+                    i.node = true
+                }
+                // `deno install` (`i`, `add`) fills `node_modules` from `package.json` or
+                // `deno.json`; `deno install -g` installs a command, not the project's packages.
+                "deno"
+                    if matches!(next, "install" | "i" | "add")
+                        && !words[k + 2..]
+                            .iter()
+                            .take_while(|f| f.starts_with('-'))
+                            .any(|f| f == "-g" || f == "--global") =>
+                {
                     i.node = true
                 }
                 "pip" | "pip3" | "pipenv" | "pdm" | "poetry"
@@ -659,6 +671,20 @@ pub(crate) fn collect(
                     here > 0 && own.is_none()
                 };
             let n_items = ctx_items.len();
+            // The sources it names, for the note when none exists here: named, so the user
+            // can check; `COPY . .` beside them is said too ("none of its sources exist" is
+            // false of a whole-context copy).
+            let named = {
+                let mut raws: Vec<&str> = ctx_items.iter().map(|s| s.raw.as_str()).collect();
+                raws.sort_unstable();
+                raws.dedup();
+                let more = match raws.len() {
+                    0..=3 => String::new(),
+                    n => format!(" and {} more", n - 3),
+                };
+                raws.truncate(3);
+                format!("{}{more}", raws.join(", "))
+            };
             if !serve {
                 let whole = ctx_items.is_empty();
                 let t = out.pop().expect("just added");
@@ -690,8 +716,13 @@ pub(crate) fn collect(
                     )
                 } else {
                     format!(
-                        "{} (found in the context) not served: none of its COPY sources exist in this context, so it is built with another one",
-                        t.rel
+                        "{} (found in the context) not served: none of the sources it names ({named}) exist in this context{}, so it is built with another one",
+                        t.rel,
+                        if t.sources.whole_context {
+                            " (its `COPY . .` would copy any context)"
+                        } else {
+                            ""
+                        }
                     )
                 });
                 continue;

@@ -121,6 +121,19 @@ fn install_steps() {
     assert!(!i.node);
     let i = targets::Installs::of("FROM rust\nRUN cargo build --release\n");
     assert!(i.cargo && !i.tests);
+    // Deno fills `node_modules` from `package.json`; a global install is a command.
+    let i = targets::Installs::of("FROM denoland/deno\nCOPY package.json .\nRUN deno install\n");
+    assert!(i.node);
+    let i = targets::Installs::of(
+        "FROM denoland/deno\nRUN deno install --frozen && deno cache main.ts\n",
+    );
+    assert!(i.node);
+    let i = targets::Installs::of(
+        "FROM denoland/deno\nRUN deno install -g -A jsr:@std/http/file-server\n",
+    );
+    assert!(!i.node);
+    let i = targets::Installs::of("FROM denoland/deno\nRUN deno install -A --global jsr:@x/y\n");
+    assert!(!i.node);
 }
 
 #[test]
@@ -185,6 +198,9 @@ fn dockerfile_names() {
         "dockerfile.vim",
         "Dockerfile.j2",
         "dockerfile.test.ts",
+        "dockerfile_app_build_test.dart",
+        "dockerfile_test.go",
+        "Dockerfile-parser.rb",
     ] {
         assert!(!is_dockerfile_name(n.as_bytes()), "{n}");
     }

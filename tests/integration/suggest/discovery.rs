@@ -41,6 +41,44 @@ fn found_dockerfile_beside_others_with_sources_not_built_yet_is_served() {
     }
 }
 
+/// A found Dockerfile whose named sources exist only beside it is not served, and the note
+/// names them; beside a `COPY . .` it no longer says "none of its COPY sources exist", which is
+/// false of a whole-context copy (deno_docker's `example/Dockerfile`: `COPY package.json .`,
+/// then `COPY . .`).
+#[test]
+fn not_served_note_names_the_missing_sources() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY entry.sh /\n")
+        .file("entry.sh", "#!/bin/sh\n")
+        .file("example/package.json", "{}")
+        .file("example/main.ts", "x")
+        .file(
+            "example/Dockerfile",
+            "FROM denoland/deno\nCOPY package.json .\nRUN deno install\nCOPY . .\n",
+        )
+        .file("tools/Dockerfile", "FROM alpine\nCOPY build /usr/bin/\n")
+        .file("tools/build", "b");
+    let s = suggest_and_write(&env, None, &opts());
+    let note = |df: &str| {
+        s.notes
+            .iter()
+            .find(|n| n.starts_with(&format!("{df} (found in the context) not served")))
+            .unwrap_or_else(|| panic!("{df}: {:?}", s.notes))
+            .clone()
+    };
+    let ex = note("example/Dockerfile");
+    assert!(!ex.contains("none of its COPY sources exist"), "{ex}");
+    assert!(
+        ex.contains("none of the sources it names (package.json) exist in this context (its `COPY . .` would copy any context)"),
+        "{ex}"
+    );
+    let tools = note("tools/Dockerfile");
+    assert!(
+        tools.contains("none of the sources it names (build) exist in this context, so it is built with another one"),
+        "{tools}"
+    );
+}
+
 /// A found `COPY . /src/app` Dockerfile in a subdirectory that names its own directory by its
 /// path from the root (`COPY --from=build /src/app/cmd/cli/cli …`) is built with the root: served.
 /// One that does not (a self-contained tool built with its own directory) is not.

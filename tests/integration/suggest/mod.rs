@@ -595,6 +595,30 @@ fn walkdir(d: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A missing source named in several stages (hadolint's `COPY hadolint /bin/hadolint` in its
+/// scratch, debian and alpine stages) is one warning with its lines in order, not one per
+/// stage in the order the stages were evaluated.
+#[test]
+fn a_missing_source_in_several_stages_is_one_warning() {
+    let env = TestEnv::new();
+    env.file("README.md", "r").file(
+        "Dockerfile",
+        "FROM scratch AS base\nCOPY app /bin/app\n\nFROM debian AS debian\nCOPY app /bin/app\n\nFROM alpine AS alpine\nCOPY app /bin/app\n",
+    );
+    let o = env.run(["suggest"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    let w: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("COPY app") && l.contains("matches nothing"))
+        .collect();
+    assert_eq!(w.len(), 1, "{err}");
+    assert!(
+        w[0].contains("COPY app (lines 2, 5, 8) matches nothing"),
+        "{err}"
+    );
+}
+
 #[test]
 fn stdout_and_summary_snapshots() {
     let env = TestEnv::new();

@@ -890,6 +890,121 @@ fn tracked_junk_named_directories_get_no_note() {
     );
 }
 
+/// An empty junk-named directory in a copied directory (`.stack-work/` made before a first
+/// build) gets no "kept … (0 file(s), 0 B) … exclude it yourself" note: there is nothing to
+/// save. One holding a file still gets its note.
+#[test]
+fn an_empty_junk_named_directory_gets_no_note() {
+    let env = TestEnv::new();
+    env.file("src/Main.hs", "main = pure ()\n")
+        .dir("src/.stack-work")
+        .file("src/tmp/scratch.bin", "s")
+        .file("Dockerfile", "FROM haskell\nCOPY src /src\n");
+    let s = suggest_and_write(&env, None, &opts());
+    assert!(
+        !s.notes.iter().any(|n| n.contains(".stack-work")),
+        "{:?}",
+        s.notes
+    );
+    assert!(
+        s.notes.iter().any(|n| n.starts_with("kept src/tmp/")),
+        "{:?}",
+        s.notes
+    );
+}
+
+/// A directory that holds only the files the sources name is not kept whole: an allowlist
+/// keeps out what lands there later. `build/distributions/` holding only the tar an `ADD`
+/// names gets `!build/distributions/app.tar`, so the `app.zip` Gradle writes beside it next is
+/// not sent (before, `!build/distributions` sent it); a directory a source copies is one line.
+#[test]
+fn a_directory_of_named_files_only_is_not_kept_whole() {
+    let env = TestEnv::new();
+    env.file("build/distributions/app.tar", "tar")
+        .file("build/tmp/docker-coverage/a.exec", "cov")
+        .file("conf/app.yml", "a: 1\n")
+        .file("conf/log.yml", "l: 1\n")
+        .file("src/main.scala", "object M\n")
+        .file(
+            "Dockerfile",
+            "FROM eclipse-temurin\nADD build/distributions/app.tar /\nCOPY build/tmp/docker-coverage /cov/\nCOPY conf/app.yml conf/log.yml /etc/app/\nCOPY src /src\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    for line in [
+        "!build/distributions/app.tar",
+        "!build/tmp/docker-coverage",
+        "!conf/app.yml",
+        "!conf/log.yml",
+        "!src",
+    ] {
+        assert!(s.text.lines().any(|l| l == line), "{line}: {}", s.text);
+    }
+    env.file("build/distributions/app.zip", "zip")
+        .file("build/tmp/jar/MANIFEST.MF", "m")
+        .file("conf/secrets.yml", "s")
+        .file("src/util.scala", "object U\n");
+    for sent in sent_both(&env, None) {
+        assert!(sent.contains("build/distributions/app.tar"), "{}", s.text);
+        assert!(
+            sent.contains("build/tmp/docker-coverage/a.exec"),
+            "{}",
+            s.text
+        );
+        assert!(sent.contains("src/util.scala"), "{}", s.text);
+        for later in [
+            "build/distributions/app.zip",
+            "build/tmp/jar/MANIFEST.MF",
+            "conf/secrets.yml",
+        ] {
+            assert!(!sent.contains(later), "{later}: {}", s.text);
+        }
+    }
+}
+
+/// A `.log` git tracks is data the project ships (a scanner parser's test inputs under
+/// `unittests/scans/`, read by tests run later in the image), not the log of a run: it is kept,
+/// even when no RUN step runs tests. An untracked log beside it is still removed.
+#[test]
+fn a_tracked_log_file_is_data_and_stays() {
+    let env = TestEnv::new();
+    env.file("app/main.py", "print(1)\n")
+        .file(
+            "unittests/scans/tool/many_findings.log",
+            "[WARN] finding 1\n",
+        )
+        .file("unittests/scans/tool/no_finding.log", "")
+        .file("unittests/test_tool.py", "def test(): pass\n")
+        .file("unittests/debug.log", "run 1\n")
+        .file(
+            "Dockerfile",
+            "FROM python\nCOPY app/ ./app/\nCOPY unittests/ ./unittests/\n",
+        );
+    env.git(&["init", "-q"]);
+    env.git(&[
+        "add",
+        "app/main.py",
+        "unittests/scans/tool/many_findings.log",
+        "unittests/scans/tool/no_finding.log",
+        "unittests/test_tool.py",
+    ]);
+    let s = suggest_and_write(&env, None, &opts());
+    for sent in sent_both(&env, None) {
+        assert!(
+            sent.contains("unittests/scans/tool/many_findings.log"),
+            "{}",
+            s.text
+        );
+        assert!(
+            sent.contains("unittests/scans/tool/no_finding.log"),
+            "{}",
+            s.text
+        );
+        assert!(!sent.contains("unittests/debug.log"), "{}", s.text);
+    }
+    let removed: Vec<&str> = s.removals.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(removed, ["unittests/debug.log"], "{}", summary(&s));
+}
+
 /// The user's own `!` line that names a file sends it on purpose: suggest keeps it (formbricks'
 /// `**/.env` then `!packages/database/.env`) and warns that it is a secret by name. An exception
 /// that re-includes whatever is in a directory (`!conf/*`) is no such choice.
