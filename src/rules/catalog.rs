@@ -908,12 +908,13 @@ pub(crate) static RULES: &[Rule] = &[
     name(
         "CTX902", EditorOs, Low, Target::Any,
         &[
-            "**/.idea", "**/.vscode", "**/.vs", "**/.fleet", "**/.history", "**/*.iml",
-            "**/*.sublime-workspace",
+            "**/.idea", "**/.vscode", "**/.vs", "**/.fleet", "**/.zed", "**/.cursor",
+            "**/.windsurf", "**/.claude", "**/.history", "**/*.iml", "**/*.sublime-workspace",
         ],
         NONE,
         "IDE settings",
-        "Per-developer IDE state; it can also hold run configurations with environment variables.",
+        "Per-developer IDE and coding-assistant state (JetBrains, VS Code, Zed, Cursor, Claude \
+         Code); it can also hold run configurations with environment variables.",
         "**/.idea",
     ),
     name(
