@@ -860,19 +860,18 @@ fn build(
             })
             .collect()
     };
-    // An entry the user's own `!` line sends is said once, by its warning naming that line.
-    let warned = |n: &String| {
-        let Some((path, _)) = n.strip_prefix("kept ").and_then(|r| r.split_once(" (")) else {
-            return false;
-        };
+    // An entry a warning already names (the user's own `!` line sends it, or git tracks it
+    // as settings) is said once, by that warning.
+    let warned = |path: &str| {
         let quoted = format!("kept {:?} (", path.trim_end_matches('/'));
         warnings.iter().any(|w| w.starts_with(&quoted))
     };
-    notes.extend(
-        reexclude::kept_notes(&m, &plan, &|i| sent_after[i as usize])
-            .into_iter()
-            .filter(|n| !warned(n)),
-    );
+    notes.extend(reexclude::kept_notes(
+        &m,
+        &plan,
+        &|i| sent_after[i as usize],
+        &warned,
+    ));
     warnings.extend(content_secret_warnings(config, opts, &m, &|i| {
         sent_after[i as usize]
     }));

@@ -535,7 +535,12 @@ fn flagged_or_below(m: &Model, mut i: u32, flagged: &HashSet<u32>) -> bool {
 
 /// Entries inside the kept paths that look suspicious (the findings' name rules, or 10 MB and
 /// more) but that no strict rule removes: they stay, reported with their size.
-pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> Vec<String> {
+pub(crate) fn kept_notes(
+    m: &Model,
+    plan: &Plan,
+    sent: &dyn Fn(u32) -> bool,
+    warned: &dyn Fn(&str) -> bool,
+) -> Vec<String> {
     let rules = RuleSet::new(&RuleConfig::default());
     // Which files git tracks, read once and only when a junk-named directory comes up: a tracked
     // `build/` or `logs/` is kept on purpose, as the report grades it.
@@ -599,6 +604,11 @@ pub(crate) fn kept_notes(m: &Model, plan: &Plan, sent: &dyn Fn(u32) -> bool) -> 
                     && !(node.kind == Kind::Dir && crate::findings::misnamed(h.rule, &m.tree, i))
             });
             if let Some(h) = hit {
+                // A warning says it already (a tracked `.env.production` of settings): said once,
+                // and not counted into a merged note either.
+                if warned(p) {
+                    continue;
+                }
                 let (files, bytes) = sent_below(i);
                 let (all, _) = m.size_below(i);
                 // A directory the file empties (its files removed by other lines) is no claim,

@@ -1817,6 +1817,8 @@ fn a_tracked_dotenv_of_plain_settings_is_kept() {
     .file("ui/package.json", "{}\n")
     .file("ui/src/index.js", "x\n")
     .file("ui/.env.production", "PUBLIC_URL=/\nREACT_APP_API_URL=/\n")
+    .file("ui/.env.staging", "PUBLIC_URL=/s\n")
+    .file("ui/.env.test", "PUBLIC_URL=/t\n")
     .file("api/.env", format!("DB_PASSWORD={pw}\n"));
     env.git(&["init", "-q"])
         .git(&["add", "-A"])
@@ -1826,8 +1828,18 @@ fn a_tracked_dotenv_of_plain_settings_is_kept() {
     assert!(fix.starts_with("none needed"), "{fix}");
     let (code, _, err) = suggest(&env, &["--write"]);
     assert_eq!(code, Some(0), "{err}");
+    for f in ["ui/.env.production", "ui/.env.staging", "ui/.env.test"] {
+        assert!(
+            err.contains(&format!(
+                "kept \"{f}\" (environment file (secrets)): git tracks it"
+            )),
+            "{err}"
+        );
+    }
+    // Said once each, by the warnings: no note (merged or not) names them again.
     assert!(
-        err.contains("kept \"ui/.env.production\" (environment file (secrets)): git tracks it"),
+        !err.lines()
+            .any(|l| l.contains("note: kept") && l.contains(".env")),
         "{err}"
     );
     assert_sends(&env, &["ui/.env.production"], &["api/.env", ".env"], &err);
