@@ -232,8 +232,13 @@ pub fn summary(s: &Suggestion) -> String {
             pair(Some(f.after))
         ));
         if let Some((tb, ta)) = f.transfer {
+            // The transfer is one Dockerfile's (the first served); with several, say which.
+            let of = match s.served.as_slice() {
+                [_, _, ..] => format!(" ({})", esc(&s.served[0].0)),
+                _ => String::new(),
+            };
             o.push_str(&format!(
-                "  {b:<8}  transfer  {} → {}\n",
+                "  {b:<8}  transfer  {} → {}{of}\n",
                 pair(tb),
                 pair(Some(ta))
             ));

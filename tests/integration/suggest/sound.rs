@@ -291,6 +291,14 @@ fn every_dockerfile_sharing_the_file_is_served() {
         assert!(served.contains(&d), "{d} not served: {served:?}");
     }
     assert!(!served.contains(&"other/Dockerfile"), "{served:?}");
+    // The transfer figure is one Dockerfile's: the summary says which.
+    let summary = ctxsize::suggest::summary(&s);
+    assert!(
+        summary
+            .lines()
+            .any(|l| l.contains("transfer") && l.ends_with(&format!("({})", served[0]))),
+        "{summary}"
+    );
     assert!(
         s.notes.iter().any(|n| n.contains("other/Dockerfile")),
         "{:?}",
