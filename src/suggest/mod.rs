@@ -57,7 +57,7 @@ use output::label;
 use plan::{keep_pattern, Plan};
 use prove::{per_file, Check};
 use targets::Target;
-use warn::{built_elsewhere, content_secret_warnings, say_carried_spans};
+use warn::{built_elsewhere, content_secret_warnings, drop_served_values, say_carried_spans};
 
 /// What `ctxsize suggest` was asked for, beyond the context, Dockerfile and builder.
 #[derive(Debug, Clone, Default)]
@@ -742,6 +742,8 @@ fn build(
             proof = p;
         }
     }
+
+    drop_served_values(&m, &plan, &text, &mut warnings);
 
     let failures: Vec<String> = proof
         .failures

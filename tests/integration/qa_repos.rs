@@ -1912,6 +1912,53 @@ fn a_users_exceptions_for_other_variable_values_are_carried() {
     assert!(!err.contains("variable values only"), "{err}");
 }
 
+/// external-secrets: `Dockerfile` copies `bin/external-secrets-${TARGETOS}-${TARGETARCH}`, and
+/// `Dockerfile.standalone` beside it copies the whole context, so the proposal keeps `!bin`
+/// whole. A build with other values gets its binary under both builders: no warning tells the
+/// user to add the `!bin` the file already holds. Without the whole-context build the warning
+/// stays, as `bin/` holds more than the binary and the proposal keeps the binary alone.
+#[test]
+fn no_variable_values_warning_when_the_proposal_sends_the_directory_whole() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM scratch\nARG TARGETOS\nARG TARGETARCH\nCOPY bin/app-${TARGETOS}-${TARGETARCH} /bin/app\n",
+    )
+    .file(
+        "Dockerfile.standalone",
+        "FROM golang AS b\nCOPY . /app/\nRUN go build -o app .\nFROM scratch\nCOPY --from=b /app/app /\n",
+    )
+    .file("main.go", "package main\n")
+    .file("go.mod", "module x\n")
+    .file("bin/app-linux-amd64", "\x7fELF\n")
+    .file("bin/dlv", "\x7fELF\n")
+    .dockerignore(".git\nREADME.md\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    let written = std::fs::read_to_string(env.ctx().join(".dockerignore")).unwrap();
+    assert!(written.contains("\n!bin\n"), "{written}");
+    assert!(!err.contains("variable values only"), "{err}");
+    env.file("bin/app-linux-s390x", "\x7fELF\n");
+    for b in ["buildkit", "classic"] {
+        let list = text(&env.run(["list", "--builder", b, "."]).stdout);
+        assert!(
+            list.lines().any(|l| l == "bin/app-linux-s390x"),
+            "{b}: {list}"
+        );
+    }
+
+    std::fs::remove_file(env.ctx().join("Dockerfile.standalone")).unwrap();
+    std::fs::remove_file(env.ctx().join("bin/app-linux-s390x")).unwrap();
+    env.dockerignore(".git\nREADME.md\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("is kept for this build's variable values only")
+            && err.contains("unless you add `!bin`"),
+        "{err}"
+    );
+}
+
 /// traefik: `COPY ./dist/$TARGETPLATFORM/traefik /` with `dist/` then `!dist/**/traefik`. suggest
 /// keeps the common platforms by path and carries the user's exception, which spans every
 /// platform directory: a riscv64 build still gets its binary under BuildKit, as before.
@@ -2084,7 +2131,7 @@ fn a_double_star_line_that_today_excludes_only_outside_the_kept_paths_is_carried
 /// teslamate: `ENV MIX_ENV=prod`, then `COPY config/$MIX_ENV.exs …`. A `--build-arg MIX_ENV=…`
 /// does not change an ENV of a literal value, so no other build reads another file there: no
 /// warning that one "with other values fails". A variable an ARG declares (or an ENV set from
-/// one) still gets it.
+/// one) still gets it (its directory holds more than the file, so the keep line is the file).
 #[test]
 fn a_source_fixed_by_a_literal_env_gets_no_other_values_warning() {
     let env = TestEnv::new();
@@ -2097,7 +2144,9 @@ fn a_source_fixed_by_a_literal_env_gets_no_other_values_warning() {
     .file("config/prod.exs", "import Config\n")
     .file("config/dev.exs", "import Config\n")
     .file("apps/web/mix.exs", "defmodule W do end\n")
-    .file("flavors/full/x.txt", "x\n");
+    .file("apps/web/lib/w.ex", "defmodule W.A do end\n")
+    .file("flavors/full/x.txt", "x\n")
+    .file("flavors/full/y.txt", "y\n");
     let (code, _, err) = suggest(&env, &[]);
     assert_eq!(code, Some(0), "{err}");
     assert!(
