@@ -234,7 +234,9 @@ pub(super) fn drop_served_values(m: &Model, plan: &Plan, text: &str, warnings: &
             return true;
         }
         let Some(at) = w.rfind(ADD) else {
-            return true;
+            // A source led by a variable: with no `*` line, the file leaves out only what the
+            // user's lines did, and other values are sent as before.
+            return !plan.open;
         };
         let rest = &w[at + ADD.len()..];
         let Some(end) = rest.find('`') else {

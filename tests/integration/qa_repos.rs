@@ -1959,6 +1959,38 @@ fn no_variable_values_warning_when_the_proposal_sends_the_directory_whole() {
     );
 }
 
+/// Spring Boot guides: `ARG JAR_FILE=target/*.jar`, then `COPY ${JAR_FILE} app.jar`; a Gradle
+/// build passes `--build-arg JAR_FILE=build/libs/*.jar`. With no ignore file that build got its
+/// jar; the proposal keeps `target/*.jar` only, so the summary warns that other values fail, as
+/// it does for a variable after a literal directory. A source an `ENV` of a literal value fixes
+/// gets no warning.
+#[test]
+fn a_source_led_by_a_variable_warns_that_other_values_are_left_out() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM eclipse-temurin\nARG JAR_FILE=target/*.jar\nCOPY ${JAR_FILE} app.jar\n\
+         ENV CONF=conf/app.yml\nCOPY ${CONF} /etc/\n",
+    )
+    .file("target/app.jar", "PK\n")
+    .file("target/classes/A.class", "x\n")
+    .file("build/libs/app.jar", "PK\n")
+    .file("conf/app.yml", "a: 1\n")
+    .file("conf/dev.yml", "a: 2\n")
+    .file("src/main/java/A.java", "class A {}\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("Dockerfile: COPY ${JAR_FILE} (line 3) is kept for this build's variable values only (`target/*.jar`)")
+            && err.contains("unless you add a `!` line for them"),
+        "{err}"
+    );
+    assert!(!err.contains("COPY ${CONF} (line 5) is kept"), "{err}");
+    // The warning is true: a build with the other value no longer gets its jar.
+    let list = text(&env.run(["list", "--builder", "buildkit", "."]).stdout);
+    assert!(!list.lines().any(|l| l == "build/libs/app.jar"), "{list}");
+}
+
 /// traefik: `COPY ./dist/$TARGETPLATFORM/traefik /` with `dist/` then `!dist/**/traefik`. suggest
 /// keeps the common platforms by path and carries the user's exception, which spans every
 /// platform directory: a riscv64 build still gets its binary under BuildKit, as before.
