@@ -783,6 +783,7 @@ fn build(
     }
 
     let removals: Vec<(String, String)> = proof.removals.into_iter().collect();
+    warnings.extend(warn::strict_rm_warnings(&targets, &removals));
     // Group the removals by the entry the rule fired on (`.git/` rather than each file in it).
     let mut removal_groups: Vec<(String, String, u64)> = Vec::new();
     if !removals.is_empty() {

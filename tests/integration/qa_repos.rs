@@ -1991,6 +1991,35 @@ fn a_source_led_by_a_variable_warns_that_other_values_are_left_out() {
     assert!(!list.lines().any(|l| l == "build/libs/app.jar"), "{list}");
 }
 
+/// `COPY . .`, then `RUN rm .env`: the proposal removes the developer's `.env`, and that step
+/// then fails with "No such file or directory". The summary says so and suggests `rm -f`; a step
+/// with `rm -f` (or `rm -rf`) gets no warning.
+#[test]
+fn a_plain_rm_of_a_removed_file_is_warned_about() {
+    let env = TestEnv::new();
+    let key = format!(
+        "AKIA{}",
+        crate::util::Gen(7).pick(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)
+    );
+    env.file(
+        "Dockerfile",
+        "FROM node\nWORKDIR /app\nCOPY . .\nRUN rm .env && npm ci\nRUN rm -rf node_modules/.cache\n",
+    )
+    .file("package.json", "{}\n")
+    .file("index.js", "1\n")
+    .file(".env", format!("AWS_ACCESS_KEY_ID={key}\n"))
+    .file("node_modules/x/index.js", "1\n");
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains(
+            "Dockerfile: a RUN step runs `rm .env` without -f, and .env is no longer sent"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("`rm node_modules"), "{err}");
+}
+
 /// traefik: `COPY ./dist/$TARGETPLATFORM/traefik /` with `dist/` then `!dist/**/traefik`. suggest
 /// keeps the common platforms by path and carries the user's exception, which spans every
 /// platform directory: a riscv64 build still gets its binary under BuildKit, as before.
