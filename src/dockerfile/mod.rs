@@ -57,7 +57,9 @@ mod tests;
 pub(crate) use eval::{host_platform, platform_args};
 pub use model::{ContextSource, Options, Sources};
 pub(crate) use model::{Dockerfile, DockerfileError};
-pub(crate) use runs::{build_runs_git, reads_dotenv, run_words, runs_git, runs_tests};
+pub(crate) use runs::{
+    build_runs_git, reads_dotenv, run_words, runs_git, runs_tests, strict_rm_operands,
+};
 pub(crate) use sources::{excluded_rel, source_matches};
 pub(crate) use steps::{stage_steps, StageSteps, Step};
 
@@ -67,7 +69,7 @@ pub(crate) use steps::{stage_steps, StageSteps, Step};
 /// `Dockerfile_amd`, `Dockerfile-dev`, `api.Dockerfile`, `Containerfile`, any case): how
 /// `suggest` finds the Dockerfiles an ignore file serves and the report names those it found.
 /// Per-Dockerfile ignore files (`Dockerfile.dockerignore`) are not, nor notes, scripts and data
-/// named after one (`Dockerfile-notes.md`, `Dockerfile.json`), an editor's syntax mode for them
+/// named after one (`Dockerfile-notes.md`, a docs page `dockerfile.mdx`, `Dockerfile.json`), an editor's syntax mode for them
 /// (`mode/dockerfile/dockerfile.js`, `dockerfile.vim`) or a template that generates them
 /// (`Dockerfile.j2`: docker never reads it).
 pub(crate) fn is_dockerfile_name(name: &[u8]) -> bool {
@@ -75,6 +77,8 @@ pub(crate) fn is_dockerfile_name(name: &[u8]) -> bool {
         b".dockerignore",
         b".containerignore",
         b".md",
+        b".mdx",
+        b".markdown",
         b".txt",
         b".rst",
         b".adoc",

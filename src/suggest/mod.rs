@@ -57,7 +57,7 @@ use output::label;
 use plan::{keep_pattern, Plan};
 use prove::{per_file, Check};
 use targets::Target;
-use warn::{built_elsewhere, content_secret_warnings, say_carried_spans};
+use warn::{built_elsewhere, content_secret_warnings, drop_served_values, say_carried_spans};
 
 /// What `ctxsize suggest` was asked for, beyond the context, Dockerfile and builder.
 #[derive(Debug, Clone, Default)]
@@ -768,6 +768,8 @@ fn build(
         }
     }
 
+    drop_served_values(&m, &plan, &text, &mut warnings);
+
     let failures: Vec<String> = proof
         .failures
         .iter()
@@ -806,6 +808,7 @@ fn build(
     }
 
     let removals: Vec<(String, String)> = proof.removals.into_iter().collect();
+    warnings.extend(warn::strict_rm_warnings(&targets, &removals));
     // Group the removals by the entry the rule fired on (`.git/` rather than each file in it).
     let mut removal_groups: Vec<(String, String, u64)> = Vec::new();
     if !removals.is_empty() {

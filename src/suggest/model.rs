@@ -292,6 +292,17 @@ pub(crate) fn sels_of(t: &Target, warnings: &mut Vec<String>) -> (Vec<Sel>, bool
                     "{head} is kept for this build's variable values only; a build with other values (--build-arg, --platform) fails with \"not found\" unless you add `!{dir}` (or run suggest with those values)"
                 ));
             }
+        } else if s.varies && s.raw.contains('$') && broad_prefix(&s.raw).is_empty() {
+            // A variable before any literal directory (`ARG JAR_FILE=target/*.jar`, then `COPY
+            // ${JAR_FILE} app.jar`, built with `--build-arg JAR_FILE=build/libs/*.jar` for
+            // Gradle): no directory serves every value, and the file keeps this build's alone.
+            let head = format!("{}: {} {} (line {})", t.rel, s.instruction, s.raw, s.line);
+            if !warnings.iter().any(|w| w.starts_with(&head)) {
+                warnings.push(format!(
+                    "{head} is kept for this build's variable values only (`{}`); a variable comes first, so a build with other values (--build-arg, --platform) copies paths this file leaves out, and fails with \"not found\" unless you add a `!` line for them",
+                    s.path
+                ));
+            }
         }
     }
     (sels, whole)

@@ -208,3 +208,85 @@ pub(super) fn say_carried_spans(plan: &Plan, warnings: &mut Vec<String>) {
         true
     });
 }
+
+/// A source kept for this build's variable values only whose other values the proposal sends
+/// anyway: a keep line holds the directory they vary in, or one above it, and no later line
+/// excludes what another value names (`!bin`, kept whole for another Dockerfile's `COPY . /app`,
+/// beside `COPY bin/app-${TARGETOS}-${TARGETARCH}`). A build with other values then gets its
+/// file under both builders (the keep line is plain text, which the classic builder enters), so
+/// "fails unless you add `!bin`" is false and the warning goes. `text` is the final file.
+pub(super) fn drop_served_values(m: &Model, plan: &Plan, text: &str, warnings: &mut Vec<String>) {
+    const ADD: &str = "unless you add `!";
+    let proposal = crate::dockerignore::PatternSet::parse(text.as_bytes()).unwrap_or_default();
+    // A path another value of `glob` names: each `*` a value no line can name by chance.
+    let probe = |glob: &str| -> Option<String> {
+        let p = glob.replace('*', "ctxsize-other-value");
+        (!p.contains(['?', '['])).then_some(p)
+    };
+    let served = |p: &str| -> bool {
+        (plan.open || plan.keep.iter().any(|k| super::plan::at_or_below(p, k)))
+            && !proposal
+                .matches_or_parent_matches(p.as_bytes())
+                .unwrap_or(true)
+    };
+    warnings.retain(|w| {
+        if !w.contains("is kept for this build's variable values only") {
+            return true;
+        }
+        let Some(at) = w.rfind(ADD) else {
+            // A source led by a variable: with no `*` line, the file leaves out only what the
+            // user's lines did, and other values are sent as before.
+            return !plan.open;
+        };
+        let rest = &w[at + ADD.len()..];
+        let Some(end) = rest.find('`') else {
+            return true;
+        };
+        let dir = &rest[..end];
+        let others: Vec<Option<String>> = m
+            .value_globs
+            .iter()
+            .filter(|g| super::plan::at_or_below(g, dir))
+            .map(|g| probe(g))
+            .collect();
+        others.is_empty() || !others.iter().all(|p| p.as_deref().is_some_and(served))
+    });
+}
+
+/// A served Dockerfile whose `RUN` step removes, with a plain `rm` (no `-f`), a file the
+/// proposal no longer sends (`COPY . .`, then `RUN rm .env`): the step fails with "No such file
+/// or directory" once the file is left out, so the summary says to use `rm -f`. The operand
+/// matches when it is plain text whose last component names a removed file or a directory
+/// above it.
+pub(super) fn strict_rm_warnings(targets: &[Target], removals: &[(String, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in targets {
+        let Ok(text) = std::fs::read_to_string(&t.dockerfile) else {
+            continue;
+        };
+        let words = crate::dockerfile::run_words(&text);
+        for op in crate::dockerfile::strict_rm_operands(&words) {
+            if op.contains(['*', '?', '[', '$']) {
+                continue;
+            }
+            let name = op.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+            if name.is_empty() || name == "." || name == ".." {
+                continue;
+            }
+            let Some((p, _)) = removals
+                .iter()
+                .find(|(p, _)| p.split('/').any(|c| c.eq_ignore_ascii_case(name)))
+            else {
+                continue;
+            };
+            let w = format!(
+                "{}: a RUN step runs `rm {op}` without -f, and {p} is no longer sent: that step fails with \"No such file or directory\"; use `rm -f`",
+                t.rel
+            );
+            if !out.contains(&w) {
+                out.push(w);
+            }
+        }
+    }
+    out
+}

@@ -1924,6 +1924,114 @@ fn a_users_exceptions_for_other_variable_values_are_carried() {
     assert!(!err.contains("variable values only"), "{err}");
 }
 
+/// external-secrets: `Dockerfile` copies `bin/external-secrets-${TARGETOS}-${TARGETARCH}`, and
+/// `Dockerfile.standalone` beside it copies the whole context, so the proposal keeps `!bin`
+/// whole. A build with other values gets its binary under both builders: no warning tells the
+/// user to add the `!bin` the file already holds. Without the whole-context build the warning
+/// stays, as `bin/` holds more than the binary and the proposal keeps the binary alone.
+#[test]
+fn no_variable_values_warning_when_the_proposal_sends_the_directory_whole() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM scratch\nARG TARGETOS\nARG TARGETARCH\nCOPY bin/app-${TARGETOS}-${TARGETARCH} /bin/app\n",
+    )
+    .file(
+        "Dockerfile.standalone",
+        "FROM golang AS b\nCOPY . /app/\nRUN go build -o app .\nFROM scratch\nCOPY --from=b /app/app /\n",
+    )
+    .file("main.go", "package main\n")
+    .file("go.mod", "module x\n")
+    .file("bin/app-linux-amd64", "\x7fELF\n")
+    .file("bin/dlv", "\x7fELF\n")
+    .dockerignore(".git\nREADME.md\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    let written = std::fs::read_to_string(env.ctx().join(".dockerignore")).unwrap();
+    assert!(written.contains("\n!bin\n"), "{written}");
+    assert!(!err.contains("variable values only"), "{err}");
+    env.file("bin/app-linux-s390x", "\x7fELF\n");
+    for b in ["buildkit", "classic"] {
+        let list = text(&env.run(["list", "--builder", b, "."]).stdout);
+        assert!(
+            list.lines().any(|l| l == "bin/app-linux-s390x"),
+            "{b}: {list}"
+        );
+    }
+
+    std::fs::remove_file(env.ctx().join("Dockerfile.standalone")).unwrap();
+    std::fs::remove_file(env.ctx().join("bin/app-linux-s390x")).unwrap();
+    env.dockerignore(".git\nREADME.md\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("is kept for this build's variable values only")
+            && err.contains("unless you add `!bin`"),
+        "{err}"
+    );
+}
+
+/// Spring Boot guides: `ARG JAR_FILE=target/*.jar`, then `COPY ${JAR_FILE} app.jar`; a Gradle
+/// build passes `--build-arg JAR_FILE=build/libs/*.jar`. With no ignore file that build got its
+/// jar; the proposal keeps `target/*.jar` only, so the summary warns that other values fail, as
+/// it does for a variable after a literal directory. A source an `ENV` of a literal value fixes
+/// gets no warning.
+#[test]
+fn a_source_led_by_a_variable_warns_that_other_values_are_left_out() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM eclipse-temurin\nARG JAR_FILE=target/*.jar\nCOPY ${JAR_FILE} app.jar\n\
+         ENV CONF=conf/app.yml\nCOPY ${CONF} /etc/\n",
+    )
+    .file("target/app.jar", "PK\n")
+    .file("target/classes/A.class", "x\n")
+    .file("build/libs/app.jar", "PK\n")
+    .file("conf/app.yml", "a: 1\n")
+    .file("conf/dev.yml", "a: 2\n")
+    .file("src/main/java/A.java", "class A {}\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("Dockerfile: COPY ${JAR_FILE} (line 3) is kept for this build's variable values only (`target/*.jar`)")
+            && err.contains("unless you add a `!` line for them"),
+        "{err}"
+    );
+    assert!(!err.contains("COPY ${CONF} (line 5) is kept"), "{err}");
+    // The warning is true: a build with the other value no longer gets its jar.
+    let list = text(&env.run(["list", "--builder", "buildkit", "."]).stdout);
+    assert!(!list.lines().any(|l| l == "build/libs/app.jar"), "{list}");
+}
+
+/// `COPY . .`, then `RUN rm .env`: the proposal removes the developer's `.env`, and that step
+/// then fails with "No such file or directory". The summary says so and suggests `rm -f`; a step
+/// with `rm -f` (or `rm -rf`) gets no warning.
+#[test]
+fn a_plain_rm_of_a_removed_file_is_warned_about() {
+    let env = TestEnv::new();
+    let key = format!(
+        "AKIA{}",
+        crate::util::Gen(7).pick(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)
+    );
+    env.file(
+        "Dockerfile",
+        "FROM node\nWORKDIR /app\nCOPY . .\nRUN rm .env && npm ci\nRUN rm -rf node_modules/.cache\n",
+    )
+    .file("package.json", "{}\n")
+    .file("index.js", "1\n")
+    .file(".env", format!("AWS_ACCESS_KEY_ID={key}\n"))
+    .file("node_modules/x/index.js", "1\n");
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains(
+            "Dockerfile: a RUN step runs `rm .env` without -f, and .env is no longer sent"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("`rm node_modules"), "{err}");
+}
+
 /// traefik: `COPY ./dist/$TARGETPLATFORM/traefik /` with `dist/` then `!dist/**/traefik`. suggest
 /// keeps the common platforms by path and carries the user's exception, which spans every
 /// platform directory: a riscv64 build still gets its binary under BuildKit, as before.
@@ -2096,7 +2204,7 @@ fn a_double_star_line_that_today_excludes_only_outside_the_kept_paths_is_carried
 /// teslamate: `ENV MIX_ENV=prod`, then `COPY config/$MIX_ENV.exs …`. A `--build-arg MIX_ENV=…`
 /// does not change an ENV of a literal value, so no other build reads another file there: no
 /// warning that one "with other values fails". A variable an ARG declares (or an ENV set from
-/// one) still gets it.
+/// one) still gets it (its directory holds more than the file, so the keep line is the file).
 #[test]
 fn a_source_fixed_by_a_literal_env_gets_no_other_values_warning() {
     let env = TestEnv::new();
@@ -2109,7 +2217,9 @@ fn a_source_fixed_by_a_literal_env_gets_no_other_values_warning() {
     .file("config/prod.exs", "import Config\n")
     .file("config/dev.exs", "import Config\n")
     .file("apps/web/mix.exs", "defmodule W do end\n")
-    .file("flavors/full/x.txt", "x\n");
+    .file("apps/web/lib/w.ex", "defmodule W.A do end\n")
+    .file("flavors/full/x.txt", "x\n")
+    .file("flavors/full/y.txt", "y\n");
     let (code, _, err) = suggest(&env, &[]);
     assert_eq!(code, Some(0), "{err}");
     assert!(
