@@ -769,6 +769,7 @@ fn build(
     }
 
     drop_served_values(&m, &plan, &text, &mut warnings);
+    warn::group_alike(&mut warnings);
 
     let failures: Vec<String> = proof
         .failures
@@ -897,7 +898,7 @@ fn build(
     let alternative = if opts.per_dockerfile || targets.len() > 1 || opts.named.is_some() {
         None
     } else {
-        per_dockerfile_offer(config, main)
+        targets::per_dockerfile_offer(config, main)
     };
     let not_carried = carry::not_carried(&m, &plan, &user, &text, &warnings);
     Ok(Suggestion {
@@ -1026,40 +1027,6 @@ fn drop_redundant(
         }
     }
     Ok(best)
-}
-
-/// With BuildKit and `-f dir/X.Dockerfile`, the per-Dockerfile ignore file is worth offering.
-fn per_dockerfile_offer(config: &Config, main: &Resolved) -> Option<(PathBuf, String)> {
-    if config.builder != Builder::Buildkit {
-        return None;
-    }
-    let f = config.dockerfile.as_ref()?;
-    if f.as_os_str() == "-" {
-        return None;
-    }
-    let name = main.dockerfile.file_name()?.to_os_string();
-    let dir = main.dockerfile.parent()?;
-    let per = per_file(&main.dockerfile);
-    if main.ignore_file.as_deref() == Some(per.as_path()) {
-        return None;
-    }
-    if name == "Dockerfile" && dir == main.root {
-        return None;
-    }
-    // A Dockerfile outside the context is read with other contexts too (spring-petclinic-
-    // microservices builds docker/Dockerfile with each module's target/): its own file would
-    // apply to all of them, with this context's paths.
-    if !main.dockerfile.starts_with(&main.root) {
-        return None;
-    }
-    Some((
-        per.clone(),
-        format!(
-            "BuildKit reads {} before {}/.dockerignore, so this Dockerfile can have its own allowlist without changing the context's other builds (--per-dockerfile); the classic builder ignores it",
-            per.display(),
-            main.root.display()
-        ),
-    ))
 }
 
 /// `ctxsize suggest`: the file (or a diff) on `out`, the summary on `err`. Exits 1 (and writes

@@ -771,3 +771,40 @@ pub(crate) fn collect(
     }
     Ok(out)
 }
+
+/// With BuildKit and `-f dir/X.Dockerfile`, the per-Dockerfile ignore file is worth offering.
+pub(super) fn per_dockerfile_offer(
+    config: &Config,
+    main: &crate::context::Resolved,
+) -> Option<(PathBuf, String)> {
+    if config.builder != crate::walk::Builder::Buildkit {
+        return None;
+    }
+    let f = config.dockerfile.as_ref()?;
+    if f.as_os_str() == "-" {
+        return None;
+    }
+    let name = main.dockerfile.file_name()?.to_os_string();
+    let dir = main.dockerfile.parent()?;
+    let per = super::prove::per_file(&main.dockerfile);
+    if main.ignore_file.as_deref() == Some(per.as_path()) {
+        return None;
+    }
+    if name == "Dockerfile" && dir == main.root {
+        return None;
+    }
+    // A Dockerfile outside the context is read with other contexts too (spring-petclinic-
+    // microservices builds docker/Dockerfile with each module's target/): its own file would
+    // apply to all of them, with this context's paths.
+    if !main.dockerfile.starts_with(&main.root) {
+        return None;
+    }
+    Some((
+        per.clone(),
+        format!(
+            "BuildKit reads {} before {}/.dockerignore, so this Dockerfile can have its own allowlist without changing the context's other builds (--per-dockerfile); the classic builder ignores it",
+            per.display(),
+            main.root.display()
+        ),
+    ))
+}

@@ -290,3 +290,54 @@ pub(super) fn strict_rm_warnings(targets: &[Target], removals: &[(String, String
     }
     out
 }
+
+/// Warnings that say the same of several sources (`COPY .build/${OS}-${ARCH}/prometheus` and
+/// `…/promtool`, in two Dockerfiles): one warning naming them all, at the place of the first,
+/// instead of one each. Two kinds: "kept for this build's variable values only" and "matches
+/// nothing in the context: kept in the file".
+pub(super) fn group_alike(warnings: &mut Vec<String>) {
+    const KINDS: &[(&str, &str)] = &[
+        (
+            " is kept for this build's variable values only;",
+            " are kept for this build's variable values only;",
+        ),
+        (
+            " matches nothing in the context: kept in the file",
+            " match nothing in the context: kept in the file",
+        ),
+    ];
+    for (one, many) in KINDS {
+        // (head, tail) of each warning of this kind, by index.
+        let split: Vec<Option<(String, String)>> = warnings
+            .iter()
+            .map(|w| {
+                w.find(one)
+                    .map(|at| (w[..at].to_string(), w[at + one.len()..].to_string()))
+            })
+            .collect();
+        let mut out: Vec<String> = Vec::with_capacity(warnings.len());
+        let mut done = vec![false; warnings.len()];
+        for i in 0..warnings.len() {
+            if done[i] {
+                continue;
+            }
+            let Some((head, tail)) = &split[i] else {
+                out.push(warnings[i].clone());
+                continue;
+            };
+            let heads: Vec<&str> = (i..warnings.len())
+                .filter(|&j| split[j].as_ref().is_some_and(|(_, t)| t == tail))
+                .map(|j| {
+                    done[j] = true;
+                    split[j].as_ref().map_or("", |(h, _)| h.as_str())
+                })
+                .collect();
+            out.push(if heads.len() > 1 {
+                format!("{}{many}{tail}", heads.join("; "))
+            } else {
+                format!("{head}{one}{tail}")
+            });
+        }
+        *warnings = out;
+    }
+}
