@@ -786,7 +786,7 @@ pub(super) fn per_dockerfile_offer(
     }
     let name = main.dockerfile.file_name()?.to_os_string();
     let dir = main.dockerfile.parent()?;
-    let per = super::prove::per_file(&main.dockerfile);
+    let per = per_file(&main.dockerfile);
     if main.ignore_file.as_deref() == Some(per.as_path()) {
         return None;
     }
