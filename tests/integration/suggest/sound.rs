@@ -1011,6 +1011,14 @@ fn a_tracked_log_file_is_data_and_stays() {
     }
     let removed: Vec<&str> = s.removals.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(removed, ["unittests/debug.log"], "{}", summary(&s));
+    // The note on the kept logs says why they stay.
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("many_findings.log") && n.contains("Log file that git tracks")),
+        "{:?}",
+        s.notes
+    );
 }
 
 /// The user's own `!` line that names a file sends it on purpose: suggest keeps it (formbricks'
