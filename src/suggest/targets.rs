@@ -55,28 +55,48 @@ impl Installs {
     /// What the words of a Dockerfile's `RUN` steps install and run.
     pub(crate) fn of_words(words: &[String]) -> Installs {
         let mut i = Installs::default();
+        // The package a global install names (`yarn` in `npm install -g yarn`): a word, not a
+        // command run.
+        let mut package_at = usize::MAX;
         for (k, w) in words.iter().enumerate() {
+            if k == package_at {
+                continue;
+            }
             let next = words.get(k + 1).map(String::as_str).unwrap_or("");
             let tool = w.rsplit('/').next().unwrap_or(w);
+            // A global install (`npm install -g yarn`, `deno install -g …`) installs a command,
+            // not the project's packages: it fills no `node_modules` of the context.
+            let flags = || {
+                words[(k + 2).min(words.len())..]
+                    .iter()
+                    .take_while(|f| f.starts_with('-'))
+            };
+            let global = || flags().any(|f| f == "-g" || f == "--global");
+            if matches!(tool, "npm" | "pnpm" | "bun" | "deno")
+                && matches!(next, "install" | "i" | "add")
+                && global()
+            {
+                package_at = k + 2 + flags().count();
+            } else if tool == "yarn" && next == "global" {
+                package_at = k + 3 + flags().count();
+            }
             match tool {
-                "npm" if matches!(next, "ci" | "install" | "i" | "add") => i.node = true,
-                "yarn" if !matches!(next, "build" | "run" | "start" | "test" | "lint") => {
+                "npm" if matches!(next, "ci" | "install" | "i" | "add") && !global() => {
                     i.node = true
                 }
-                "pnpm" | "bun" if matches!(next, "install" | "i" | "add" | "fetch") => {
-                    i.node = true
-                }
-                // `deno install` (`i`, `add`) fills `node_modules` from `package.json` or
-                // `deno.json`; `deno install -g` installs a command, not the project's packages.
-                "deno"
-                    if matches!(next, "install" | "i" | "add")
-                        && !words[k + 2..]
-                            .iter()
-                            .take_while(|f| f.starts_with('-'))
-                            .any(|f| f == "-g" || f == "--global") =>
+                "yarn"
+                    if !matches!(next, "build" | "run" | "start" | "test" | "lint" | "global") =>
                 {
                     i.node = true
                 }
+                "pnpm" | "bun"
+                    if matches!(next, "install" | "i" | "add" | "fetch") && !global() =>
+                {
+                    i.node = true
+                }
+                // `deno install` (`i`, `add`) fills `node_modules` from `package.json` or
+                // `deno.json`.
+                "deno" if matches!(next, "install" | "i" | "add") && !global() => i.node = true,
                 "pip" | "pip3" | "pipenv" | "pdm" | "poetry"
                     if matches!(next, "install" | "sync") =>
                 {

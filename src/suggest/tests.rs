@@ -134,6 +134,22 @@ fn install_steps() {
     assert!(!i.node);
     let i = targets::Installs::of("FROM denoland/deno\nRUN deno install -A --global jsr:@x/y\n");
     assert!(!i.node);
+    // A global npm/yarn/pnpm/bun install puts a tool on the PATH; the context's
+    // `node_modules` is not re-installed by it.
+    for step in [
+        "apt-get install -y nodejs npm && npm install -g yarn && bundle install",
+        "npm i --global pnpm@9",
+        "yarn global add serve",
+        "pnpm add -g tsx",
+        "bun add -g pm2",
+    ] {
+        let i = targets::Installs::of(&format!("FROM ruby\nRUN {step}\n"));
+        assert!(!i.node, "{step}");
+    }
+    let i = targets::Installs::of("FROM node\nRUN npm install -g pnpm && pnpm install\n");
+    assert!(i.node);
+    let i = targets::Installs::of("FROM node\nRUN npm i -g yarn\nRUN yarn --frozen-lockfile\n");
+    assert!(i.node);
 }
 
 #[test]
