@@ -132,6 +132,8 @@ pub(crate) struct Target {
     pub sources: Sources,
     /// What it re-installs.
     pub installs: Installs,
+    /// The operands of its `rm` steps without `-f` ([`crate::dockerfile::strict_rm_operands`]).
+    pub strict_rm: Vec<String>,
 }
 
 /// The sources of one Dockerfile: evaluated for the native platform and each common platform
@@ -145,7 +147,7 @@ pub(crate) fn load(
     builder: crate::walk::Builder,
     build_args: &[(String, String)],
     target: Option<&str>,
-) -> Result<(Sources, Installs, Vec<String>), String> {
+) -> Result<(Sources, Installs, Vec<String>, Vec<String>), String> {
     // Read as the builder reads it: BuildKit follows a Dockerfile symlink inside its directory.
     let bytes = std::fs::read(crate::context::dockerfile_as_read(builder, path))
         .map_err(|e| format!("cannot read the Dockerfile {}: {e}", path.display()))?;
@@ -226,7 +228,8 @@ pub(crate) fn load(
     let mut installs = Installs::of_words(&words);
     installs.git =
         crate::dockerfile::build_runs_git(&words, |rel| crate::walk::read_small_text(root, rel));
-    Ok((merged, installs, other_stages))
+    let strict_rm = crate::dockerfile::strict_rm_operands(&words);
+    Ok((merged, installs, other_stages, strict_rm))
 }
 
 /// Directories where a Dockerfile is not the project's own.
@@ -488,7 +491,7 @@ pub(crate) fn collect(
             build_args,
             opts.target.as_deref(),
         ) {
-            Ok((sources, installs, other_stages)) => {
+            Ok((sources, installs, other_stages, strict_rm)) => {
                 if !other_stages.is_empty() {
                     notes.push(format!(
                         "{}: stage{} {} {} not built by default but by `docker build --target`; {} sources are kept too (pass --target for a file that serves one stage only)",
@@ -505,6 +508,7 @@ pub(crate) fn collect(
                     origin,
                     sources,
                     installs,
+                    strict_rm,
                 });
                 Ok(())
             }

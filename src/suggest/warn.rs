@@ -179,15 +179,15 @@ pub(super) fn say_carried_spans(plan: &Plan, warnings: &mut Vec<String>) {
             let b = b.trim_end_matches('/');
             (b == dir || b.starts_with(&format!("{dir}/"))).then(|| b.to_string())
         };
-        let lines: Vec<&str> = plan
+        let carried: Vec<(&str, String)> = plan
             .carried
             .iter()
-            .filter(|l| body(l).is_some())
-            .map(|l| l.trim())
+            .filter_map(|l| body(l).map(|b| (l.trim(), b)))
             .collect();
-        if lines.iter().any(|l| body(l).as_deref() == Some(dir.as_str())) {
+        if carried.iter().any(|(_, b)| *b == dir) {
             return false;
         }
+        let lines: Vec<&str> = carried.iter().map(|(l, _)| *l).collect();
         if let Some(line) = lines.iter().find(|l| l.contains('*')) {
             w.truncate(at);
             w.push_str(&format!(
@@ -261,11 +261,7 @@ pub(super) fn drop_served_values(m: &Model, plan: &Plan, text: &str, warnings: &
 pub(super) fn strict_rm_warnings(targets: &[Target], removals: &[(String, String)]) -> Vec<String> {
     let mut out = Vec::new();
     for t in targets {
-        let Ok(text) = std::fs::read_to_string(&t.dockerfile) else {
-            continue;
-        };
-        let words = crate::dockerfile::run_words(&text);
-        for op in crate::dockerfile::strict_rm_operands(&words) {
+        for op in &t.strict_rm {
             if op.contains(['*', '?', '[', '$']) {
                 continue;
             }
@@ -321,7 +317,7 @@ pub(super) fn group_alike(warnings: &mut Vec<String>) {
             if done[i] {
                 continue;
             }
-            let Some((head, tail)) = &split[i] else {
+            let Some((_, tail)) = &split[i] else {
                 out.push(warnings[i].clone());
                 continue;
             };
@@ -335,7 +331,7 @@ pub(super) fn group_alike(warnings: &mut Vec<String>) {
             out.push(if heads.len() > 1 {
                 format!("{}{many}{tail}", heads.join("; "))
             } else {
-                format!("{head}{one}{tail}")
+                warnings[i].clone()
             });
         }
         *warnings = out;
