@@ -24,7 +24,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
+use hcl::eval::Context;
 use hcl::expr::TemplateExpr;
 use hcl::{Body, Expression, Value};
 
@@ -116,225 +116,13 @@ impl Definition {
     }
 }
 
-fn value_string(v: &Value) -> Option<String> {
+pub(super) fn value_string(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
-}
-
-fn str_arg(args: &FuncArgs, i: usize) -> String {
-    args.get(i).and_then(value_string).unwrap_or_default()
-}
-
-fn func(params: usize, f: hcl::eval::Func) -> FuncDef {
-    FuncDef::builder()
-        .params(std::iter::repeat_n(ParamType::Any, params))
-        .build(f)
-}
-
-/// The string functions bake files use in the fields ctxsize evaluates (buildx offers go-cty's
-/// standard library; the rest make a note). [`collection_functions`] adds lists and regexes.
-fn functions(ctx: &mut Context) {
-    ctx.declare_func(
-        "lower",
-        func(1, |a| Ok(str_arg(&a, 0).to_lowercase().into())),
-    );
-    ctx.declare_func(
-        "upper",
-        func(1, |a| Ok(str_arg(&a, 0).to_uppercase().into())),
-    );
-    ctx.declare_func(
-        "trimprefix",
-        func(2, |a| {
-            let (s, p) = (str_arg(&a, 0), str_arg(&a, 1));
-            Ok(s.strip_prefix(&p).unwrap_or(&s).to_string().into())
-        }),
-    );
-    ctx.declare_func(
-        "trimsuffix",
-        func(2, |a| {
-            let (s, p) = (str_arg(&a, 0), str_arg(&a, 1));
-            Ok(s.strip_suffix(&p).unwrap_or(&s).to_string().into())
-        }),
-    );
-    ctx.declare_func(
-        "replace",
-        func(3, |a| {
-            Ok(str_arg(&a, 0)
-                .replace(&str_arg(&a, 1), &str_arg(&a, 2))
-                .into())
-        }),
-    );
-    ctx.declare_func("equal", func(2, |a| Ok(Value::Bool(a.first() == a.get(1)))));
-    ctx.declare_func(
-        "notequal",
-        func(2, |a| Ok(Value::Bool(a.first() != a.get(1)))),
-    );
-    ctx.declare_func(
-        "md5",
-        func(1, |a| {
-            use md5::Digest;
-            let d = md5::Md5::digest(str_arg(&a, 0).as_bytes());
-            Ok(d.iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-                .into())
-        }),
-    );
-    // buildx's own: every character that is not a letter, digit or `_` becomes `_`.
-    ctx.declare_func(
-        "sanitize",
-        func(1, |a| {
-            Ok(str_arg(&a, 0)
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '_' {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect::<String>()
-                .into())
-        }),
-    );
-    ctx.declare_func(
-        "join",
-        func(2, |a| {
-            let items = match a.get(1) {
-                Some(Value::Array(v)) => v.iter().filter_map(value_string).collect::<Vec<_>>(),
-                _ => return Err("join: the second argument must be a list".into()),
-            };
-            Ok(items.join(&str_arg(&a, 0)).into())
-        }),
-    );
-    ctx.declare_func(
-        "coalesce",
-        FuncDef::builder()
-            .variadic_param(ParamType::Any)
-            .build(|a| {
-                Ok(a.iter()
-                    .find(|v| value_string(v).is_some_and(|s| !s.is_empty()))
-                    .cloned()
-                    .unwrap_or(Value::Null))
-            }),
-    );
-}
-
-/// go-cty's collection and regex functions that bake files use to compute a name or a path
-/// (`join("-", [for c in regexall("[a-z0-9]+", lower(BRANCH)) : c])`, `split(",", LIST)`,
-/// `length(x) > 0 ? … : …`).
-fn collection_functions(ctx: &mut Context) {
-    fn list(v: Option<&Value>) -> Result<Vec<Value>, String> {
-        match v {
-            Some(Value::Array(items)) => Ok(items.clone()),
-            _ => Err("a list is needed".to_string()),
-        }
-    }
-    ctx.declare_func(
-        "split",
-        func(2, |a| {
-            let (sep, s) = (str_arg(&a, 0), str_arg(&a, 1));
-            if sep.is_empty() {
-                return Err("split: the separator is empty".into());
-            }
-            Ok(Value::Array(
-                s.split(sep.as_str()).map(Value::from).collect(),
-            ))
-        }),
-    );
-    ctx.declare_func(
-        "concat",
-        FuncDef::builder()
-            .variadic_param(ParamType::Any)
-            .build(|a| {
-                let mut out = Vec::new();
-                for v in a.iter() {
-                    out.extend(list(Some(v))?);
-                }
-                Ok(Value::Array(out))
-            }),
-    );
-    ctx.declare_func(
-        "length",
-        func(1, |a| {
-            Ok(Value::from(match a.first() {
-                Some(Value::Array(v)) => v.len(),
-                Some(Value::Object(m)) => m.len(),
-                Some(Value::String(s)) => s.chars().count(),
-                _ => return Err("length: a string, list or map is needed".into()),
-            } as u64))
-        }),
-    );
-    ctx.declare_func(
-        "compact",
-        func(1, |a| {
-            Ok(Value::Array(
-                list(a.first())?
-                    .into_iter()
-                    .filter(|v| !matches!(v, Value::Null) && value_string(v).as_deref() != Some(""))
-                    .collect(),
-            ))
-        }),
-    );
-    ctx.declare_func(
-        "contains",
-        func(2, |a| {
-            Ok(Value::Bool(
-                list(a.first())?.iter().any(|v| Some(v) == a.get(1)),
-            ))
-        }),
-    );
-    ctx.declare_func(
-        "trimspace",
-        func(1, |a| Ok(str_arg(&a, 0).trim().to_string().into())),
-    );
-    // RE2 syntax, as Go's regexp: the `regex` crate reads the same patterns bake files use.
-    fn compile(p: &str) -> Result<regex::Regex, String> {
-        regex::Regex::new(p).map_err(|e| format!("regex: {e}"))
-    }
-    // No group: the match; unnamed groups: a list of them; named groups: a map (go-cty).
-    fn captures(re: &regex::Regex, c: &regex::Captures) -> Value {
-        if re.captures_len() == 1 {
-            return Value::from(c.get(0).map_or("", |m| m.as_str()));
-        }
-        let names: Vec<Option<&str>> = re.capture_names().skip(1).collect();
-        let group = |k: usize| Value::from(c.get(k + 1).map_or("", |m| m.as_str()));
-        if names.iter().any(Option::is_some) {
-            Value::Object(
-                names
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(k, n)| n.map(|n| (n.to_string(), group(k))))
-                    .collect(),
-            )
-        } else {
-            Value::Array((0..names.len()).map(group).collect())
-        }
-    }
-    ctx.declare_func(
-        "regexall",
-        func(2, |a| {
-            let re = compile(&str_arg(&a, 0))?;
-            let s = str_arg(&a, 1);
-            Ok(Value::Array(
-                re.captures_iter(&s).map(|c| captures(&re, &c)).collect(),
-            ))
-        }),
-    );
-    ctx.declare_func(
-        "regex",
-        func(2, |a| {
-            let re = compile(&str_arg(&a, 0))?;
-            let s = str_arg(&a, 1);
-            re.captures(&s)
-                .map(|c| captures(&re, &c))
-                .ok_or_else(|| "regex: no match".to_string())
-        }),
-    );
 }
 
 /// The value of a variable given in the environment, typed like its default.
@@ -358,13 +146,16 @@ fn typed_env(raw: String, default: &Value) -> Value {
 /// environment's value where set.
 fn variables(
     decls: &[(String, Option<Expression>)],
+    user: Vec<(String, hcl::eval::FuncDef)>,
     env: &dyn Fn(&str) -> Option<String>,
     notes: &mut Vec<String>,
     file: &str,
 ) -> Context<'static> {
     let mut ctx = Context::new();
-    functions(&mut ctx);
-    collection_functions(&mut ctx);
+    stdlib::declare(&mut ctx);
+    for (name, f) in user {
+        ctx.declare_func(name, f);
+    }
     ctx.declare_var("BAKE_CMD_CONTEXT", ".");
     ctx.declare_var("BAKE_LOCAL_PLATFORM", "linux/amd64");
     let mut pending: Vec<&(String, Option<Expression>)> = decls.iter().collect();
@@ -377,7 +168,7 @@ fn variables(
             let (name, default) = d;
             let evaluated = match default {
                 None => Ok(Value::String(String::new())),
-                Some(e) => e.evaluate(&ctx),
+                Some(e) => userfunc::evaluate(e, &ctx),
             };
             match evaluated {
                 Ok(v) => {
@@ -387,6 +178,7 @@ fn variables(
                         None => v,
                     };
                     ctx.declare_var(name.clone(), v);
+                    userfunc::share(&ctx);
                 }
                 Err(e) => {
                     why.insert(name.as_str(), e.to_string());
@@ -410,11 +202,12 @@ fn variables(
         ));
         ctx.declare_var(name.clone(), env(name).unwrap_or_default());
     }
+    userfunc::share(&ctx);
     ctx
 }
 
 fn eval_string(e: &Expression, ctx: &Context) -> Result<Option<String>, String> {
-    match e.evaluate(ctx).map_err(|e| e.to_string())? {
+    match userfunc::evaluate(e, ctx)? {
         Value::Null => Ok(None),
         v => value_string(&v)
             .map(Some)
@@ -423,7 +216,7 @@ fn eval_string(e: &Expression, ctx: &Context) -> Result<Option<String>, String> 
 }
 
 fn eval_map(e: &Expression, ctx: &Context) -> Result<BTreeMap<String, Option<String>>, String> {
-    match e.evaluate(ctx).map_err(|e| e.to_string())? {
+    match userfunc::evaluate(e, ctx)? {
         Value::Object(m) => Ok(m.into_iter().map(|(k, v)| (k, value_string(&v))).collect()),
         Value::Null => Ok(BTreeMap::new()),
         _ => Err("not a map".into()),
@@ -431,7 +224,7 @@ fn eval_map(e: &Expression, ctx: &Context) -> Result<BTreeMap<String, Option<Str
 }
 
 fn eval_list(e: &Expression, ctx: &Context) -> Result<Vec<String>, String> {
-    match e.evaluate(ctx).map_err(|e| e.to_string())? {
+    match userfunc::evaluate(e, ctx)? {
         Value::Array(items) => Ok(items.iter().filter_map(value_string).collect()),
         Value::Null => Ok(Vec::new()),
         _ => Err("not a list".into()),
@@ -476,7 +269,7 @@ fn matrix(
     attrs: &[(String, Expression)],
     ctx: &Context<'static>,
 ) -> Result<Vec<(String, Target)>, String> {
-    let Value::Object(keys) = m.evaluate(ctx).map_err(|e| e.to_string())? else {
+    let Value::Object(keys) = userfunc::evaluate(m, ctx)? else {
         return Err("not a map of lists".into());
     };
     let mut combos: Vec<Vec<(String, Value)>> = vec![Vec::new()];
@@ -536,7 +329,16 @@ pub(crate) fn parse_hcl(
         }
     }
     let mut def = Definition::default();
-    let ctx = variables(&decls, env, &mut def.notes, file);
+    // The file's functions live in this thread's table while it is read.
+    struct Clear;
+    impl Drop for Clear {
+        fn drop(&mut self) {
+            userfunc::clear();
+        }
+    }
+    let _clear = Clear;
+    let user = userfunc::register(&body, file, &mut def.notes);
+    let ctx = variables(&decls, user, env, &mut def.notes, file);
     for b in body.blocks() {
         let Some(name) = b.labels().first().map(|l| l.as_str().to_string()) else {
             continue;
@@ -604,7 +406,7 @@ pub(crate) fn parse_json(
         }
     }
     let mut def = Definition::default();
-    let ctx = variables(&decls, env, &mut def.notes, file);
+    let ctx = variables(&decls, Vec::new(), env, &mut def.notes, file);
     if let Some(groups) = doc.get("group").and_then(|v| v.as_object()) {
         for (name, body) in groups {
             let targets = match body.get("targets") {
@@ -912,6 +714,10 @@ pub(crate) fn read(
     }
     Ok(def)
 }
+
+mod dates;
+mod stdlib;
+mod userfunc;
 
 #[cfg(test)]
 mod tests;

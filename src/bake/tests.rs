@@ -338,3 +338,147 @@ target "default" {
         def.notes
     );
 }
+
+/// The shape of Alfresco's bakery: user-defined functions called from variable defaults and
+/// from a group's `targets`, `can(regex(…))` in a conditional, set functions, and a label
+/// variable stamped with `formatdate(…, timestamp())`.
+const FUNCS: &str = r#"
+variable "ACS_VERSION" {}
+variable "CREATED" { default = formatdate("YYYY'-'MM'-'DD", timestamp()) }
+function "pick_java" {
+  params = [v]
+  result = (
+    can(regex("^7", v)) ? "17" :
+    can(regex("^(23|25)", v)) ? "17" :
+    "21"
+  )
+}
+variable "JAVA" { default = pick_java(ACS_VERSION) }
+function "drop_if" {
+  params = [versions, all, skip]
+  result = sethaselement(versions, "${ACS_VERSION}") ? setsubtract(all, skip) : all
+}
+function "twice" {
+  params = [x]
+  variadic_param = more
+  result = "${x}${x}${join("", more)}"
+}
+function "loop" {
+  params = [x]
+  result = loop(x)
+}
+group "default" { targets = drop_if(["74"], ["repo", "share", "audit"], ["audit"]) }
+target "repo" {
+  context = "java${JAVA}"
+  args = { N = "${add(1, 2)}", T = try(nope.x, "fallback"), W = twice("a", "b", "c") }
+}
+target "share" { context = format("share-%s-%d", lower("X"), 3) }
+target "audit" { context = loop("x") }
+"#;
+
+#[test]
+fn user_functions_can_try_and_set_functions_are_evaluated() {
+    let def = parse_hcl(FUNCS, "f", &no_env).unwrap();
+    // No note for CREATED: its default evaluates now.
+    assert!(
+        def.notes.iter().all(|n| !n.contains("CREATED")),
+        "{:?}",
+        def.notes
+    );
+    let ts = resolve(&def, &[]).unwrap();
+    let names: Vec<&str> = ts.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["repo", "share", "audit"]);
+    let repo = &ts[0].1;
+    assert_eq!(repo.context.as_deref(), Some("java21"));
+    assert_eq!(repo.args["N"].as_deref(), Some("3"));
+    assert_eq!(repo.args["T"].as_deref(), Some("fallback"));
+    assert_eq!(repo.args["W"].as_deref(), Some("aabc"));
+    assert_eq!(ts[1].1.context.as_deref(), Some("share-x-3"));
+    // A function calling itself fails as a note on its target, not a hang or a crash.
+    assert!(ts[2].1.unsupported.is_some());
+
+    // ACS_VERSION=74: the group drops `audit`, and Java 17 is picked.
+    let env = |k: &str| (k == "ACS_VERSION").then(|| "74".to_string());
+    let def = parse_hcl(FUNCS, "f", &env).unwrap();
+    let ts = resolve(&def, &[]).unwrap();
+    let names: Vec<&str> = ts.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["repo", "share"]);
+    assert_eq!(ts[0].1.context.as_deref(), Some("java17"));
+}
+
+#[test]
+fn a_function_block_without_result_is_a_note() {
+    let def = parse_hcl(
+        "function \"f\" {\n  params = [x]\n}\ntarget \"default\" { context = f(1) }\n",
+        "f.hcl",
+        &no_env,
+    )
+    .unwrap();
+    assert!(
+        def.notes.iter().any(|n| n.contains("function f")),
+        "{:?}",
+        def.notes
+    );
+    let ts = resolve(&def, &[]).unwrap();
+    assert!(ts[0].1.unsupported.is_some());
+}
+
+#[test]
+fn standard_library_functions_give_go_cty_results() {
+    let context_of = |expr: &str| -> Option<String> {
+        let text = format!("target \"default\" {{ context = {expr} }}\n");
+        let def = parse_hcl(&text, "f", &no_env).unwrap();
+        let ts = resolve(&def, &[]).unwrap();
+        ts[0].1.context.clone()
+    };
+    let cases = [
+        (r#"basename("a/b/c.txt")"#, "c.txt"),
+        (r#"dirname("a/b/c.txt")"#, "a/b"),
+        (r#"dirname("c.txt")"#, "."),
+        (r#"substr("hello", 1, 3)"#, "ell"),
+        (r#"substr("hello", -3, -1)"#, "llo"),
+        (r#"title("hello world")"#, "Hello World"),
+        (r#"chomp("x\n\n")"#, "x"),
+        (r#"trim("--x--", "-")"#, "x"),
+        (r#"strrev("abc")"#, "cba"),
+        (r#"regex_replace("a1b22", "[0-9]+", "_")"#, "a_b_"),
+        (
+            r#"join(",", setintersection(["a", "b", "c"], ["c", "a"]))"#,
+            "a,c",
+        ),
+        (r#"join(",", setunion(["a", "b"], ["b", "c"]))"#, "a,b,c"),
+        (
+            r#"join(",", distinct(flatten([["a"], ["a", ["b"]]])))"#,
+            "a,b",
+        ),
+        (r#"join(",", reverse(sort(["b", "c", "a"])))"#, "c,b,a"),
+        (r#"join(",", slice(["a", "b", "c"], 1, 3))"#, "b,c"),
+        (r#"element(["a", "b"], 3)"#, "b"),
+        (r#"lookup({ a = "x" }, "b", "dflt")"#, "dflt"),
+        (r#"join(",", keys(merge({ b = 1 }, { a = 2 })))"#, "a,b"),
+        (r#"format("%s-%d%%", "v", max(1, 7, 3))"#, "v-7%"),
+        (r#"not(greaterthan(1, 2)) ? "yes" : "no""#, "yes"),
+        (r#""${indexof(["a", "b"], "b")}""#, "1"),
+        (
+            r#""${modulo(7, 3)}-${divide(7, 2)}-${floor(2.5)}""#,
+            "1-3.5-2",
+        ),
+    ];
+    for (expr, want) in cases {
+        assert_eq!(context_of(expr).as_deref(), Some(want), "{expr}");
+    }
+    // Failures are the target's note, never a panic.
+    for bad in [
+        r#"format("%d", "x")"#,
+        r#"divide(1, 0)"#,
+        r#"element([], 0)"#,
+        r#"slice(["a"], 0, 5)"#,
+    ] {
+        let text = format!("target \"default\" {{ context = {bad} }}\n");
+        let def = parse_hcl(&text, "f", &no_env).unwrap();
+        assert!(
+            resolve(&def, &[]).unwrap()[0].1.unsupported.is_some(),
+            "{bad}"
+        );
+    }
+}

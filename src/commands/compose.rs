@@ -122,6 +122,8 @@ pub(super) fn run(
     let mut notes = parsed.notes.clone();
     // (context, Dockerfile, inline text) → services, and the services' named contexts.
     let mut groups: BTreeMap<Key, (Vec<String>, Vec<NamedContext>)> = BTreeMap::new();
+    // (kind, name, source) of each named context ctxsize does not analyse → the builds using it.
+    let mut named_notes: BTreeMap<(u8, String, String), Vec<String>> = BTreeMap::new();
     for b in &parsed.builds {
         let g = groups
             .entry((
@@ -137,23 +139,41 @@ pub(super) fn run(
             if !g.1.contains(n) {
                 g.1.push(n.clone());
             }
-            match n.kind {
-                NamedKind::Local if cfg.builder == Builder::Buildkit => {}
-                NamedKind::Local => notes.push(format!(
-                    "{noun} {}: named context {} ({}) is not used by the classic builder",
-                    b.service, n.name, n.source
-                )),
+            let kind = match n.kind {
+                NamedKind::Local if cfg.builder == Builder::Buildkit => continue,
+                NamedKind::Local => 0,
                 // bake builds a linked target too (`bake::resolve`): reported as its own.
-                NamedKind::Target => notes.push(format!(
-                    "{noun} {}: named context {} = {}: that target's result, built first (its context is reported with that target)",
-                    b.service, n.name, n.source
-                )),
-                _ => notes.push(format!(
-                    "{noun} {}: named context {} = {} is not a local directory: not analysed",
-                    b.service, n.name, n.source
-                )),
+                NamedKind::Target => 1,
+                _ => 2,
+            };
+            let users = named_notes
+                .entry((kind, n.name.clone(), n.source.clone()))
+                .or_default();
+            if !users.contains(&b.service) {
+                users.push(b.service.clone());
             }
         }
+    }
+    // One note per named context, naming every build that uses it (25 targets of one bake file
+    // sharing `java_base = target:java_base` made 25 identical notes).
+    for ((kind, name, source), users) in named_notes {
+        let who = match users.as_slice() {
+            [one] => format!("{noun} {one}"),
+            many if many.len() <= 6 => format!("{} {noun}s ({})", many.len(), many.join(", ")),
+            many => format!(
+                "{} {noun}s ({} and {} more)",
+                many.len(),
+                many[..5].join(", "),
+                many.len() - 5
+            ),
+        };
+        notes.push(match kind {
+            0 => format!("{who}: named context {name} ({source}) is not used by the classic builder"),
+            1 => format!(
+                "{who}: named context {name} = {source}: that target's result, built first (its context is reported with that target)"
+            ),
+            _ => format!("{who}: named context {name} = {source} is not a local directory: not analysed"),
+        });
     }
     let mut entries: Vec<(ContextEntry, Analysis)> = Vec::new();
     // Services sharing a context (with other Dockerfiles, targets or args) share its walk.
