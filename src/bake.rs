@@ -261,6 +261,29 @@ fn target_from(attrs: &[(String, Expression)], ctx: &Context) -> Target {
     t
 }
 
+/// The groups and targets a definition holds, for an error that names none of them.
+fn what_is_defined(def: &Definition) -> String {
+    let list = |names: Vec<&String>| {
+        let n = names.len();
+        let mut shown: Vec<&str> = names.iter().take(10).map(|s| s.as_str()).collect();
+        if n > 10 {
+            shown.push("…");
+        }
+        shown.join(", ")
+    };
+    let targets: Vec<&String> = def.targets.keys().filter(|t| !t.starts_with('_')).collect();
+    match (def.groups.is_empty(), targets.is_empty()) {
+        (true, true) => "the bake files define no group and no target (a Compose service is a target only with a `build` section); name the file with -f"
+            .to_string(),
+        (true, false) => format!("name one of the targets: {}", list(targets)),
+        (false, _) => format!(
+            "name a group ({}) or a target ({})",
+            list(def.groups.keys().collect()),
+            list(targets)
+        ),
+    }
+}
+
 /// A `matrix` target: one target per combination of the matrix values (the last key varies
 /// fastest), named by its `name` expression, as buildx's `TestHCLMatrix*` cases expect; the
 /// block's label becomes a group of them.
@@ -495,7 +518,13 @@ pub(crate) fn resolve(def: &Definition, names: &[String]) -> Result<Vec<(String,
     let mut order = Vec::new();
     let mut seen = BTreeSet::new();
     for n in names {
-        expand(def, n, &mut order, &mut seen, &mut Vec::new())?;
+        expand(def, n, &mut order, &mut seen, &mut Vec::new()).map_err(|e| {
+            if e == format!("failed to find target {n}") {
+                format!("{e}: {}", what_is_defined(def))
+            } else {
+                e
+            }
+        })?;
     }
     let mut out = Vec::new();
     for n in order {

@@ -482,3 +482,19 @@ fn standard_library_functions_give_go_cty_results() {
         );
     }
 }
+
+#[test]
+fn an_unknown_target_names_what_the_files_define() {
+    let def = parse_hcl(THREE, "f", &no_env).unwrap();
+    let e = resolve(&def, &["nope".into()]).unwrap_err();
+    assert!(
+        e.starts_with("failed to find target nope: name a group (default)"),
+        "{e}"
+    );
+    assert!(e.contains("api, web, worker"), "{e}");
+    // Targets named `_…` are templates for `inherits`: not offered.
+    assert!(!e.contains("_common"), "{e}");
+    let empty = Definition::default();
+    let e = resolve(&empty, &[]).unwrap_err();
+    assert!(e.contains("define no group and no target"), "{e}");
+}
