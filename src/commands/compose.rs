@@ -317,13 +317,13 @@ fn shared_notes(entries: &[(ContextEntry, Analysis)]) -> Vec<String> {
         .map(|(dir, (users, bytes))| {
             format!(
                 "{} is the context of {} targets ({}): buildx 0.17 and later send it once per \
-                 bake run (a shared session); separate builds or older buildx send it {} times \
-                 ({} tar bytes in all)",
+                 bake run (a shared session); separate builds or older buildx send it {} times, \
+                 {} of tar in all",
                 dir.display(),
                 users.len(),
                 users.join(", "),
                 users.len(),
-                bytes * users.len() as u64
+                crate::units::show_size(bytes * users.len() as u64)
             )
         })
         .collect()
