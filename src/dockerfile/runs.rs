@@ -7,14 +7,28 @@
 /// bodies in), split at white space and shell punctuation (`;`, `&`, `|`, parentheses,
 /// quotes). None when the text cannot be read as a Dockerfile.
 pub(crate) fn run_words(text: &str) -> Vec<String> {
+    run_commands(text).concat()
+}
+
+/// The words of [`run_words`], one list per command: split as well where a command ends (`;`,
+/// `&&`, `||`, `|`, `&`, parentheses, a line break of a here-document body), so that what a
+/// command's arguments say (`npm i yarn -g`: a global install) stays with that command.
+pub(crate) fn run_commands(text: &str) -> Vec<Vec<String>> {
     let Ok((instrs, _esc)) = super::parse::read(text) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for (raw, _names) in instrs {
         if raw.cmd.eq_ignore_ascii_case("RUN") {
-            out.extend(words(&raw.rest));
-            out.extend(words(&raw.heredoc_text));
+            for t in [&raw.rest, &raw.heredoc_text] {
+                // A continued line of a here-document body is one command.
+                let t = t.replace("\\\n", " ").replace("\\\r\n", " ");
+                out.extend(
+                    t.split(['\n', ';', '&', '|', '(', ')'])
+                        .map(words)
+                        .filter(|w| !w.is_empty()),
+                );
+            }
         }
     }
     out
