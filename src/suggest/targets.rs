@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::analysis::Config;
 use crate::dockerfile::{
-    host_platform, is_dockerfile_name, platform_args, ContextSource, Options, Sources,
+    host_platform, is_dockerfile_name, platform_args, ContextSource, Options, Sources, StageSteps,
 };
 use crate::dockerignore::PatternSet;
 use crate::error::Error;
@@ -164,8 +164,8 @@ pub(crate) struct Target {
     pub sources: Sources,
     /// What it re-installs.
     pub installs: Installs,
-    /// The operands of its `rm` steps without `-f` ([`crate::dockerfile::strict_rm_operands`]).
-    pub strict_rm: Vec<String>,
+    /// Its stages' instructions, for the plain `rm` warning ([`super::rmcheck`]).
+    pub steps: Vec<crate::dockerfile::StageSteps>,
 }
 
 /// The sources of one Dockerfile: evaluated for the native platform and each common platform
@@ -179,7 +179,7 @@ pub(crate) fn load(
     builder: crate::walk::Builder,
     build_args: &[(String, String)],
     target: Option<&str>,
-) -> Result<(Sources, Installs, Vec<String>, Vec<String>), String> {
+) -> Result<(Sources, Installs, Vec<String>, Vec<StageSteps>), String> {
     // Read as the builder reads it: BuildKit follows a Dockerfile symlink inside its directory.
     let bytes = std::fs::read(crate::context::dockerfile_as_read(builder, path))
         .map_err(|e| format!("cannot read the Dockerfile {}: {e}", path.display()))?;
@@ -261,8 +261,8 @@ pub(crate) fn load(
     let mut installs = Installs::of_commands(&commands);
     installs.git =
         crate::dockerfile::build_runs_git(&words, |rel| crate::walk::read_small_text(root, rel));
-    let strict_rm = crate::dockerfile::strict_rm_operands(&words);
-    Ok((merged, installs, other_stages, strict_rm))
+    let steps = crate::dockerfile::stage_steps(&text).unwrap_or_default();
+    Ok((merged, installs, other_stages, steps))
 }
 
 /// Directories where a Dockerfile is not the project's own.
@@ -524,7 +524,7 @@ pub(crate) fn collect(
             build_args,
             opts.target.as_deref(),
         ) {
-            Ok((sources, installs, other_stages, strict_rm)) => {
+            Ok((sources, installs, other_stages, steps)) => {
                 if !other_stages.is_empty() {
                     notes.push(format!(
                         "{}: stage{} {} {} not built by default but by `docker build --target`; {} sources are kept too (pass --target for a file that serves one stage only)",
@@ -541,7 +541,7 @@ pub(crate) fn collect(
                     origin,
                     sources,
                     installs,
-                    strict_rm,
+                    steps,
                 });
                 Ok(())
             }

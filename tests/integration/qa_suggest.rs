@@ -118,3 +118,85 @@ fn dart_tool_is_removed_at_any_depth_when_pub_get_runs() {
         );
     }
 }
+
+/// A Cargo workspace copied whole: the carried `*/target/` (a member's build output later) and
+/// `**/dist`, like `.env`, are named among the kept protective lines; a line of the user's own
+/// choice that protects nothing (`src/**/*.snap`) is not.
+#[test]
+fn carried_guard_lines_are_named_as_protective() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM rust\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\n",
+    )
+    .file("Cargo.toml", "[workspace]\nmembers = [\"api\", \"web\"]\n")
+    .file("api/Cargo.toml", "[package]\nname = \"api\"\n")
+    .file("api/src/main.rs", "fn main() {}\n")
+    .file("api/src/x.snap", "s\n")
+    .file("web/Cargo.toml", "[package]\nname = \"web\"\n")
+    .file("web/src/lib.rs", "\n")
+    .dockerignore("target/\n*/target/\n.env\n**/dist\napi/src/*.snap\n");
+    let (code, out, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.lines().any(|l| l == "*/target/"), "{out}");
+    assert!(out.lines().any(|l| l == "api/src/*.snap"), "{out}");
+    let line = err
+        .lines()
+        .find(|l| l.contains("kept protective line(s):"))
+        .unwrap_or_else(|| panic!("{err}"));
+    for l in ["`*/target/`", "`.env`", "`**/dist`"] {
+        assert!(line.contains(l), "{l}: {line}");
+    }
+    assert!(!line.contains("snap"), "{line}");
+}
+
+/// The plain `rm` warning follows the operand into the image: against the step's `WORKDIR`
+/// (and its `cd`), back to the context file the `COPY` put there. `rm *.log` whose matches are
+/// all removed fails as well (the shell passes the pattern itself); an `rm .env` in another
+/// directory, or of a `.env` another stage provides, is not about the removed root `.env`.
+#[test]
+fn the_plain_rm_warning_resolves_the_operand_in_the_image() {
+    let warned = |df: &str| -> Vec<String> {
+        let env = TestEnv::new();
+        env.file("Dockerfile", df)
+            .file("package.json", "{}\n")
+            .file("index.js", "1\n")
+            .file("config/app.yml", "a: 1\n")
+            .file(".env", "A=1\n")
+            .file("config/.env", "B=1\n")
+            .file("a.log", "x\n")
+            .file("b.log", "y\n");
+        env.git(&["init", "-q"])
+            .git(&["add", "package.json", "index.js", "config/app.yml"]);
+        let (code, _, err) = suggest(&env, &[]);
+        assert_eq!(code, Some(0), "{err}");
+        err.lines()
+            .filter(|l| l.contains("without -f"))
+            .map(str::to_string)
+            .collect()
+    };
+    let w = warned("FROM node\nWORKDIR /app\nCOPY . .\nRUN npm ci && rm *.log\n");
+    assert!(
+        w.len() == 1 && w[0].contains("`rm *.log`") && w[0].contains("(a.log, b.log)"),
+        "{w:?}"
+    );
+    let w = warned("FROM node\nCOPY . /src\nWORKDIR /src/config\nRUN rm .env\n");
+    assert!(
+        w.len() == 1 && w[0].contains(", and config/.env is no longer sent"),
+        "{w:?}"
+    );
+    let w = warned("FROM node\nCOPY . .\nRUN cd config && rm ../.env\n");
+    assert!(
+        w.len() == 1 && w[0].contains(", and .env is no longer sent"),
+        "{w:?}"
+    );
+    // Not the removed file: another directory, another stage's file, a directory not known.
+    for df in [
+        "FROM node\nCOPY . /app\nWORKDIR /app/lib\nRUN rm .env\n",
+        "FROM node AS b\nRUN echo > /e\nFROM node\nWORKDIR /app\nCOPY . .\nCOPY --from=b /e ./.env\nRUN rm .env\n",
+        "FROM node\nARG APP=/x\nWORKDIR $APP\nCOPY . .\nRUN cd /tmp && rm .env\n",
+        "FROM node\nWORKDIR /app\nCOPY . .\nRUN rm *.js\n",
+    ] {
+        assert!(warned(df).is_empty(), "{df}");
+    }
+}
