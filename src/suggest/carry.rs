@@ -155,22 +155,19 @@ pub(crate) fn sent_on_purpose(
     ))
 }
 
-/// Lines of the current ignore file to carry over, and warnings for those refused: the lines,
-/// the paths kept again after a protective line, and the lines carried only for what they will
-/// keep out later (`*/target/`, `/public/hot`: a local build's output inside a kept path).
+/// Lines of the current ignore file to carry over, and warnings for those refused.
 pub(crate) fn choose(
     m: &Model,
     plan: &Plan,
     user: &UserLines,
     warnings: &mut Vec<String>,
-) -> (Vec<String>, BTreeSet<String>, BTreeSet<String>) {
+) -> (Vec<String>, BTreeSet<String>) {
     if user.text.trim().is_empty() {
-        return (Vec::new(), BTreeSet::new(), BTreeSet::new());
+        return (Vec::new(), BTreeSet::new());
     }
     let Ok(set) = PatternSet::parse(user.text.as_bytes()) else {
-        return (Vec::new(), BTreeSet::new(), BTreeSet::new());
+        return (Vec::new(), BTreeSet::new());
     };
-    let mut guards: BTreeSet<String> = BTreeSet::new();
     let re: Vec<String> = plan.reexcl.iter().map(|(l, _)| l.clone()).collect();
     let reset = PatternSet::parse(re.join("\n").as_bytes()).unwrap_or_default();
     let mut carry: BTreeSet<usize> = BTreeSet::new();
@@ -295,7 +292,6 @@ pub(crate) fn choose(
         });
         if !excludes_today && !m.literals.iter().any(|l| hit(l)) {
             carry.insert(k);
-            guards.insert(text);
         }
     }
     // Without an allowlist the user's file is the only thing keeping junk out: every line stays.
@@ -330,7 +326,7 @@ pub(crate) fn choose(
                 .to_string()
         })
         .collect();
-    (lines, rekeep, guards)
+    (lines, rekeep)
 }
 
 /// An exception that matches nothing today but points inside the kept paths, after a carried

@@ -1,8 +1,8 @@
 //! Which carried lines the summary names as protective: those whose words name secrets or junk
-//! ([`super::carry::protective`]), those carried only for what they will keep out later (a local
-//! build's output inside a kept path: `*/target/`, `/public/hot`), and those naming what the
-//! report flags as junk by its name (`*/target/`, `**/dist`, `coverage/`: build output, caches,
-//! dependency trees, logs, editor files).
+//! ([`super::carry::protective`]), and those naming what the report flags as junk by its name
+//! (`*/target/`, `**/dist`, `coverage/`: build output, caches, dependency trees, logs, editor
+//! files). Other carried lines (`**/charts`, `/public/hot`, `src/**/*.snap`) are the user's
+//! choices, carried but not called protective.
 
 use crate::rules::{Category, EntryRef, Kind, RuleConfig, RuleSet};
 
@@ -14,10 +14,7 @@ pub(crate) fn protective_carried(plan: &Plan) -> Vec<String> {
     let rules = RuleSet::new(&RuleConfig::default());
     plan.carried
         .iter()
-        .filter(|l| {
-            carry::protective(l)
-                || (!l.starts_with('!') && (plan.guards.contains(*l) || names_junk(&rules, l)))
-        })
+        .filter(|l| carry::protective(l) || (!l.starts_with('!') && names_junk(&rules, l)))
         .cloned()
         .collect()
 }
@@ -124,21 +121,19 @@ mod tests {
     }
 
     #[test]
-    fn carried_guards_are_named() {
+    fn carried_junk_lines_are_named() {
         let plan = Plan {
             carried: vec![
                 "*/target/".into(),
                 "/public/hot".into(),
                 ".env".into(),
+                "**/charts".into(),
                 "src/**/*.test.js".into(),
-                "!public/hot/keep".into(),
+                "!dist/keep".into(),
+                "**/obj".into(),
             ],
-            guards: ["/public/hot".to_string()].into_iter().collect(),
             ..Plan::default()
         };
-        assert_eq!(
-            protective_carried(&plan),
-            ["*/target/", "/public/hot", ".env"]
-        );
+        assert_eq!(protective_carried(&plan), ["*/target/", ".env", "**/obj"]);
     }
 }

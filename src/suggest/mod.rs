@@ -659,13 +659,12 @@ fn build(
     loop {
         round += 1;
         round_warnings = Vec::new();
-        let (carried, rekeep, guards) = carry::choose(&m, &plan, &user, &mut round_warnings);
+        let (carried, rekeep) = carry::choose(&m, &plan, &user, &mut round_warnings);
         plan.carried = carried
             .into_iter()
             .filter(|l| !banned.contains(l))
             .collect();
         plan.rekeep = rekeep;
-        plan.guards = guards;
         plan.reexcl = reexclude::choose(&m, &plan, &installs, &on_purpose, &mut round_warnings);
         plan.user_keep =
             exceptions::user_keep(&m, &reasons, &on_purpose, &sent_before, &mut round_warnings);

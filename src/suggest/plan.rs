@@ -26,9 +26,6 @@ pub(crate) struct Plan {
     pub carried: Vec<String>,
     /// Paths a source names that a carried protective line excludes: kept again after it.
     pub rekeep: BTreeSet<String>,
-    /// Carried lines that match nothing today but keep out what a local build writes inside
-    /// a kept path later (`*/target/`, `/public/hot`).
-    pub guards: BTreeSet<String>,
     /// Paths the current ignore file's own `!` line sends on purpose inside an entry that is
     /// removed whole (`.git` then `!.git/HEAD`): kept again after every exclusion.
     pub user_keep: BTreeSet<String>,

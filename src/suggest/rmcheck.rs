@@ -201,6 +201,8 @@ pub(super) fn warnings(
             IMG.to_string()
         });
         let mut copies: Vec<Copy> = Vec::new();
+        // The words of the RUN commands so far (not `rm`'s own).
+        let mut written: Vec<String> = Vec::new();
         for &s in &stages {
             for step in &t.steps[s].steps {
                 match step.keyword.as_str() {
@@ -255,12 +257,18 @@ pub(super) fn warnings(
                             opaque,
                         });
                     }
-                    "RUN" if s == k => {
+                    "RUN" => {
                         let mut cwd = wd.clone();
                         for cmd in commands(step) {
-                            for (op, dir) in rm_operands(&cmd, &mut cwd) {
+                            let ops = rm_operands(&cmd, &mut cwd);
+                            for (op, dir) in ops.iter().filter(|_| s == k) {
+                                // A name an earlier command wrote (`cp .env.example .env`,
+                                // `echo > .env`, `… > build.log`) may be what it removes.
+                                if made_before(&written, op) {
+                                    continue;
+                                }
                                 if let Some(w) =
-                                    check(m, &copies, &op, dir.as_deref(), before, after)
+                                    check(m, &copies, op, dir.as_deref(), before, after)
                                 {
                                     let w = format!(
                                         "{}: a RUN step runs `rm {op}` without -f, and {w} is no longer sent: that step fails with \"No such file or directory\"; use `rm -f`",
@@ -271,6 +279,14 @@ pub(super) fn warnings(
                                     }
                                 }
                             }
+                            if ops.is_empty() {
+                                written.extend(cmd.iter().flat_map(|w| {
+                                    w.split(['>', '<', '='])
+                                        .filter(|x| !x.is_empty())
+                                        .map(str::to_string)
+                                        .collect::<Vec<_>>()
+                                }));
+                            }
                         }
                     }
                     _ => {}
@@ -279,6 +295,21 @@ pub(super) fn warnings(
         }
     }
     out
+}
+
+/// Whether an earlier command's word names what `op` removes (its last component, or a name its
+/// glob matches).
+fn made_before(words: &[String], op: &str) -> bool {
+    let last = op.trim_end_matches('/').rsplit('/').next().unwrap_or(op);
+    let glob = last.contains(['*', '?', '[']);
+    words.iter().any(|w| {
+        let name = w.trim_end_matches('/').rsplit('/').next().unwrap_or(w);
+        if glob {
+            source_matches(last, name)
+        } else {
+            name == last
+        }
+    })
 }
 
 /// The context path an `rm` of `op` (run in `dir`) no longer finds in the image, if it is

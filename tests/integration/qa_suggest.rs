@@ -196,6 +196,9 @@ fn the_plain_rm_warning_resolves_the_operand_in_the_image() {
         "FROM node AS b\nRUN echo > /e\nFROM node\nWORKDIR /app\nCOPY . .\nCOPY --from=b /e ./.env\nRUN rm .env\n",
         "FROM node\nARG APP=/x\nWORKDIR $APP\nCOPY . .\nRUN cd /tmp && rm .env\n",
         "FROM node\nWORKDIR /app\nCOPY . .\nRUN rm *.js\n",
+        // A file an earlier command writes: the step removes that one.
+        "FROM node\nWORKDIR /app\nCOPY . .\nRUN cp .env.example .env && npm run build && rm .env\n",
+        "FROM node\nWORKDIR /app\nCOPY . .\nRUN npm test > test.log\nRUN rm *.log\n",
     ] {
         assert!(warned(df).is_empty(), "{df}");
     }
