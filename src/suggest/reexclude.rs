@@ -236,7 +236,7 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
         {
             return s(
                 Class::Deps,
-                "Dart tool cache the Dockerfile writes again (`dart pub get`)",
+                "Dart tool cache the Dockerfile writes again (`pub get`)",
                 Some("**/.dart_tool"),
             )
         }

@@ -80,7 +80,10 @@ impl Installs {
             // installs a command, not the project's packages: it fills no `node_modules` of the
             // context. The flag may stand anywhere among the command's arguments, and the
             // packages it names are words, not commands run (`yarn` there is no `yarn install`).
-            let global = rest.iter().any(|f| f == "-g" || f == "--global");
+            let global = rest.iter().enumerate().any(|(n, f)| {
+                matches!(f.as_str(), "-g" | "--global" | "--location=global")
+                    || (f == "--location" && rest.get(n + 1).is_some_and(|v| v == "global"))
+            });
             if (matches!(tool, "npm" | "pnpm" | "bun" | "deno")
                 && matches!(next, "install" | "i" | "add")
                 && global)

@@ -161,6 +161,8 @@ fn a_global_install_flag_after_the_package() {
         "npm install yarn@1.22 pnpm --global && bundle install",
         "apk add nodejs npm; npm install --no-audit yarn -g",
         "pnpm add tsx -g",
+        "npm install --location=global yarn",
+        "npm i corepack --location global",
     ] {
         let i = targets::Installs::of(&format!("FROM ruby\nRUN {step}\n"));
         assert!(!i.node, "{step}");
