@@ -31,7 +31,7 @@
 
 /// How BuildKit reads an instruction's arguments as JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum JsonArray {
+pub(crate) enum JsonArray {
     /// Valid JSON array of strings.
     Strings(Vec<String>),
     /// Valid JSON array with a non-string element (an error in BuildKit).
@@ -44,7 +44,7 @@ pub(super) enum JsonArray {
 /// Go's `encoding/json` limit on nested arrays and objects (`maxNestingDepth`).
 const MAX_DEPTH: usize = 10_000;
 
-pub(super) fn parse_json_array(rest: &str) -> JsonArray {
+pub(crate) fn parse_json_array(rest: &str) -> JsonArray {
     let t = rest.trim_start();
     if !t.starts_with('[') {
         return JsonArray::NotJson;

@@ -55,10 +55,11 @@ mod steps;
 mod tests;
 
 pub(crate) use eval::{host_platform, platform_args};
+pub(crate) use json::{parse_json_array, JsonArray};
 pub use model::{ContextSource, Options, Sources};
 pub(crate) use model::{Dockerfile, DockerfileError};
 pub(crate) use runs::{
-    build_runs_git, reads_dotenv, run_words, runs_git, runs_tests, strict_rm_operands,
+    build_runs_git, reads_dotenv, run_commands, run_words, runs_git, runs_tests,
 };
 pub(crate) use sources::{excluded_rel, source_matches};
 pub(crate) use steps::{stage_steps, StageSteps, Step};

@@ -7,14 +7,28 @@
 /// bodies in), split at white space and shell punctuation (`;`, `&`, `|`, parentheses,
 /// quotes). None when the text cannot be read as a Dockerfile.
 pub(crate) fn run_words(text: &str) -> Vec<String> {
+    run_commands(text).concat()
+}
+
+/// The words of [`run_words`], one list per command: split as well where a command ends (`;`,
+/// `&&`, `||`, `|`, `&`, parentheses, a line break of a here-document body), so that what a
+/// command's arguments say (`npm i yarn -g`: a global install) stays with that command.
+pub(crate) fn run_commands(text: &str) -> Vec<Vec<String>> {
     let Ok((instrs, _esc)) = super::parse::read(text) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for (raw, _names) in instrs {
         if raw.cmd.eq_ignore_ascii_case("RUN") {
-            out.extend(words(&raw.rest));
-            out.extend(words(&raw.heredoc_text));
+            for t in [&raw.rest, &raw.heredoc_text] {
+                // A continued line of a here-document body is one command.
+                let t = t.replace("\\\n", " ").replace("\\\r\n", " ");
+                out.extend(
+                    t.split(['\n', ';', '&', '|', '(', ')'])
+                        .map(words)
+                        .filter(|w| !w.is_empty()),
+                );
+            }
         }
     }
     out
@@ -429,53 +443,12 @@ pub(crate) fn runs_tests(words: &[String]) -> bool {
     })
 }
 
-/// The operands of the `rm` commands in the words of `RUN` steps ([`run_words`]) that fail
-/// when the file is missing: no `-f` (or `--force`) flag. The words hold no command separators,
-/// so the words after `rm` up to the next `rm` count as operands; a caller matches them
-/// against names it knows, so a following command's words (`npm`, `ci`) match nothing.
-pub(crate) fn strict_rm_operands(words: &[String]) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut k = 0;
-    while k < words.len() {
-        if words[k].rsplit('/').next() != Some("rm") {
-            k += 1;
-            continue;
-        }
-        let end = words[k + 1..]
-            .iter()
-            .position(|w| w.rsplit('/').next() == Some("rm"))
-            .map_or(words.len(), |n| k + 1 + n);
-        let args = &words[k + 1..end];
-        let forced = args.iter().any(|a| {
-            a == "--force" || (a.starts_with('-') && !a.starts_with("--") && a.contains('f'))
-        });
-        if !forced {
-            out.extend(args.iter().filter(|a| !a.starts_with('-')).cloned());
-        }
-        k = end;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn git(df: &str) -> bool {
         runs_git(&run_words(df))
-    }
-
-    #[test]
-    fn rm_operands_without_force() {
-        let ops = |df: &str| strict_rm_operands(&run_words(df));
-        assert_eq!(
-            ops("FROM x\nRUN rm .env && npm ci\n"),
-            [".env", "npm", "ci"]
-        );
-        assert!(
-            ops("FROM x\nRUN rm -f .env\nRUN rm -rf node_modules\nRUN rm --force a\n").is_empty()
-        );
-        assert_eq!(ops("FROM x\nRUN rm -r .idea; /bin/rm -f b\n"), [".idea"]);
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub(crate) struct Step {
     pub flags: Vec<String>,
     /// The arguments after the flags (a `RUN`'s command, shell or JSON form).
     pub text: String,
+    /// The bodies of its here-documents, one after another.
+    pub heredoc: String,
 }
 
 /// The steps of one stage (`FROM` up to the next `FROM`).
@@ -33,6 +35,8 @@ pub(crate) struct StageSteps {
     pub index: usize,
     /// `FROM … AS name`, lower-cased.
     pub name: Option<String>,
+    /// The image or stage it starts from, as written.
+    pub base: String,
     /// Line of the `FROM`.
     pub line: usize,
     /// The instructions after the `FROM`, in order.
@@ -57,6 +61,10 @@ pub(crate) fn stage_steps(text: &str) -> Result<Vec<StageSteps>, DockerfileError
             };
             out.push(StageSteps {
                 index: out.len(),
+                base: words
+                    .iter()
+                    .find(|w| !w.starts_with("--"))
+                    .map_or(String::new(), |w| w.to_string()),
                 name,
                 line: raw.line,
                 steps: Vec::new(),
@@ -74,6 +82,7 @@ pub(crate) fn stage_steps(text: &str) -> Result<Vec<StageSteps>, DockerfileError
             from: None,
             flags: raw.flags.clone(),
             text: raw.rest.clone(),
+            heredoc: raw.heredoc_text.clone(),
         };
         if kw == "COPY" || kw == "ADD" {
             let args = match parse_json_array(&raw.rest) {

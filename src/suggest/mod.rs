@@ -23,12 +23,14 @@
 
 pub(crate) mod carry;
 mod exceptions;
+mod guard;
 pub(crate) mod model;
 pub(crate) mod named;
 pub(crate) mod output;
 pub(crate) mod plan;
 pub(crate) mod prove;
 pub(crate) mod reexclude;
+mod rmcheck;
 pub(crate) mod targets;
 mod warn;
 pub(crate) mod write;
@@ -809,7 +811,6 @@ fn build(
     }
 
     let removals: Vec<(String, String)> = proof.removals.into_iter().collect();
-    warnings.extend(warn::strict_rm_warnings(&targets, &removals));
     // Group the removals by the entry the rule fired on (`.git/` rather than each file in it).
     let mut removal_groups: Vec<(String, String, u64)> = Vec::new();
     if !removals.is_empty() {
@@ -864,6 +865,24 @@ fn build(
             })
             .collect()
     };
+    // A plain `rm` of what is no longer sent: the step fails.
+    {
+        let sets: Vec<HashSet<String>> = proof
+            .afters
+            .iter()
+            .map(|(_, a)| prove::sent_set(a))
+            .collect();
+        let after_any = |i: usize| {
+            if sets.is_empty() {
+                sent_after[i]
+            } else {
+                sets.iter().any(|s| s.contains(&m.paths[i]))
+            }
+        };
+        for t in &targets {
+            warnings.extend(rmcheck::warnings(t, &m, &|i| sent_before[i], &after_any));
+        }
+    }
     // An entry a warning already names (the user's own `!` line sends it, or git tracks it
     // as settings) is said once, by that warning.
     let warned = |path: &str| {
@@ -889,12 +908,7 @@ fn build(
                 && m.needs.iter().any(|n| n.copies[i])
         })
         .count() as u64;
-    let protective = plan
-        .carried
-        .iter()
-        .filter(|l| carry::protective(l))
-        .cloned()
-        .collect();
+    let protective = guard::protective_carried(&plan);
     let alternative = if opts.per_dockerfile || targets.len() > 1 || opts.named.is_some() {
         None
     } else {

@@ -42,7 +42,7 @@ pub(crate) fn suggest(
         ));
     }
     let args = build_args(&opts.build_args);
-    let (sources, installs, _, strict_rm) = targets::load(
+    let (sources, installs, _, steps) = targets::load(
         &main.dockerfile,
         &main.root,
         Builder::Buildkit,
@@ -65,7 +65,7 @@ pub(crate) fn suggest(
         origin: format!("named context {}", nc.name),
         sources: uses,
         installs,
-        strict_rm,
+        steps,
     };
     let tree = walk_all(&named, config.threads)?;
     let check = check(&named, &target, config.threads);

@@ -226,6 +226,20 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
                 None,
             )
         }
+        // Dart's package resolution and build cache: `pub get` writes it again beside each
+        // `pubspec.yaml` it resolves (a monorepo's `packages/foo/.dart_tool` too).
+        ".dart_tool"
+            if dir
+                && installs.dart
+                && sibling(m, i, "pubspec.yaml")
+                && !m.tracked_below(&m.paths[i as usize]) =>
+        {
+            return s(
+                Class::Deps,
+                "Dart tool cache the Dockerfile writes again (`pub get`)",
+                Some("**/.dart_tool"),
+            )
+        }
         ".idea" if dir => return s(Class::EditorOs, "editor settings", Some("**/.idea")),
         ".vscode" if dir => return s(Class::EditorOs, "editor settings", Some("**/.vscode")),
         ".DS_Store" if file => return s(Class::EditorOs, "macOS dropping", Some("**/.DS_Store")),
@@ -358,6 +372,7 @@ pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs
         composer: true,
         mix: true,
         bundle: true,
+        dart: true,
         tests: false,
         git: false,
         dotenv: false,
@@ -373,6 +388,7 @@ pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs
             out.composer &= x.composer;
             out.mix &= x.mix;
             out.bundle &= x.bundle;
+            out.dart &= x.dart;
             // Tests (git) are run by any of them: one is enough for a fixture (`.git`) to be
             // read.
             out.tests |= x.tests;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::analysis::Config;
 use crate::dockerfile::{
-    host_platform, is_dockerfile_name, platform_args, ContextSource, Options, Sources,
+    host_platform, is_dockerfile_name, platform_args, ContextSource, Options, Sources, StageSteps,
 };
 use crate::dockerignore::PatternSet;
 use crate::error::Error;
@@ -34,6 +34,9 @@ pub(crate) struct Installs {
     pub mix: bool,
     /// `bundle install`: Bundler's `vendor/bundle` beside `Gemfile`.
     pub bundle: bool,
+    /// `dart pub get`, `flutter pub get` (`upgrade`, `downgrade`), `flutter build`: the
+    /// `.dart_tool/` beside `pubspec.yaml`, which they write again.
+    pub dart: bool,
     /// Runs the project's tests (`go test`, `npm test`, `pytest`, `cargo test`, `mvn verify`
     /// without `-DskipTests`, `gradle test`/`build`, `make test`, …), which may read test data.
     pub tests: bool,
@@ -46,57 +49,59 @@ pub(crate) struct Installs {
 }
 
 impl Installs {
-    /// Reads the `RUN` steps of a Dockerfile's text ([`crate::dockerfile::run_words`]).
+    /// Reads the `RUN` steps of a Dockerfile's text ([`crate::dockerfile::run_commands`]).
     #[cfg(test)]
     pub(crate) fn of(text: &str) -> Installs {
-        Installs::of_words(&crate::dockerfile::run_words(text))
+        Installs::of_commands(&crate::dockerfile::run_commands(text))
     }
 
-    /// What the words of a Dockerfile's `RUN` steps install and run.
-    pub(crate) fn of_words(words: &[String]) -> Installs {
+    /// What the commands of a Dockerfile's `RUN` steps install and run (each the words of one
+    /// command, [`crate::dockerfile::run_commands`]).
+    pub(crate) fn of_commands(commands: &[Vec<String>]) -> Installs {
         let mut i = Installs::default();
-        // The package a global install names (`yarn` in `npm install -g yarn`): a word, not a
-        // command run.
-        let mut package_at = usize::MAX;
+        for words in commands {
+            i.of_command(words);
+        }
+        let words = commands.concat();
+        i.tests = crate::dockerfile::runs_tests(&words);
+        i.git = crate::dockerfile::runs_git(&words);
+        i.dotenv = crate::dockerfile::reads_dotenv(&words);
+        i
+    }
+
+    /// The installs of one command's words.
+    fn of_command(&mut self, words: &[String]) {
+        let i = self;
         for (k, w) in words.iter().enumerate() {
-            if k == package_at {
-                continue;
-            }
             let next = words.get(k + 1).map(String::as_str).unwrap_or("");
             let tool = w.rsplit('/').next().unwrap_or(w);
-            // A global install (`npm install -g yarn`, `deno install -g …`) installs a command,
-            // not the project's packages: it fills no `node_modules` of the context.
-            let flags = || {
-                words[(k + 2).min(words.len())..]
-                    .iter()
-                    .take_while(|f| f.starts_with('-'))
-            };
-            let global = || flags().any(|f| f == "-g" || f == "--global");
-            if matches!(tool, "npm" | "pnpm" | "bun" | "deno")
+            let rest = &words[(k + 2).min(words.len())..];
+            // A global install (`npm install -g yarn`, `npm i yarn -g`, `deno install -g …`)
+            // installs a command, not the project's packages: it fills no `node_modules` of the
+            // context. The flag may stand anywhere among the command's arguments, and the
+            // packages it names are words, not commands run (`yarn` there is no `yarn install`).
+            let global = rest.iter().enumerate().any(|(n, f)| {
+                matches!(f.as_str(), "-g" | "--global" | "--location=global")
+                    || (f == "--location" && rest.get(n + 1).is_some_and(|v| v == "global"))
+            });
+            if (matches!(tool, "npm" | "pnpm" | "bun" | "deno")
                 && matches!(next, "install" | "i" | "add")
-                && global()
+                && global)
+                || (tool == "yarn" && next == "global")
             {
-                package_at = k + 2 + flags().count();
-            } else if tool == "yarn" && next == "global" {
-                package_at = k + 3 + flags().count();
+                return;
             }
             match tool {
-                "npm" if matches!(next, "ci" | "install" | "i" | "add") && !global() => {
+                "npm" if matches!(next, "ci" | "install" | "i" | "add") => i.node = true,
+                "yarn" if !matches!(next, "build" | "run" | "start" | "test" | "lint") => {
                     i.node = true
                 }
-                "yarn"
-                    if !matches!(next, "build" | "run" | "start" | "test" | "lint" | "global") =>
-                {
-                    i.node = true
-                }
-                "pnpm" | "bun"
-                    if matches!(next, "install" | "i" | "add" | "fetch") && !global() =>
-                {
+                "pnpm" | "bun" if matches!(next, "install" | "i" | "add" | "fetch") => {
                     i.node = true
                 }
                 // `deno install` (`i`, `add`) fills `node_modules` from `package.json` or
                 // `deno.json`.
-                "deno" if matches!(next, "install" | "i" | "add") && !global() => i.node = true,
+                "deno" if matches!(next, "install" | "i" | "add") => i.node = true,
                 "pip" | "pip3" | "pipenv" | "pdm" | "poetry"
                     if matches!(next, "install" | "sync") =>
                 {
@@ -108,15 +113,45 @@ impl Installs {
                 }
                 "composer" if matches!(next, "install" | "update" | "require") => i.composer = true,
                 "mix" if next == "deps.get" => i.mix = true,
+                // `mix do deps.get + compile` (`mix do deps.get, compile` before Elixir 1.14):
+                // each task after `do`, a `+` or a comma.
+                "mix" if next == "do" => i.mix |= mix_do_tasks(rest).any(|t| t == "deps.get"),
                 "bundle" | "bundler" if matches!(next, "install" | "update") => i.bundle = true,
+                "dart" | "flutter" | "pub" => {
+                    let sub = if next == "pub" {
+                        rest.first().map(String::as_str).unwrap_or("")
+                    } else if tool == "pub" {
+                        next
+                    } else {
+                        ""
+                    };
+                    i.dart |= matches!(sub, "get" | "upgrade" | "downgrade")
+                        || (tool == "flutter" && next == "build");
+                }
                 _ => {}
             }
         }
-        i.tests = crate::dockerfile::runs_tests(words);
-        i.git = crate::dockerfile::runs_git(words);
-        i.dotenv = crate::dockerfile::reads_dotenv(words);
-        i
     }
+}
+
+/// The task names of `mix do`'s arguments (`deps.get + compile`, `deps.get, compile`,
+/// `deps.get,compile`): the first word, and each word after a `+` or a comma.
+fn mix_do_tasks(args: &[String]) -> impl Iterator<Item = &str> {
+    let mut at_task = true;
+    args.iter().flat_map(move |w| {
+        let mut out = Vec::new();
+        if w == "+" {
+            at_task = true;
+            return out;
+        }
+        for (n, part) in w.split(',').enumerate() {
+            if (n == 0 && at_task) || (n > 0 && !part.is_empty()) {
+                out.push(part);
+            }
+        }
+        at_task = w.ends_with(',');
+        out
+    })
 }
 
 /// One Dockerfile the proposal serves.
@@ -132,8 +167,8 @@ pub(crate) struct Target {
     pub sources: Sources,
     /// What it re-installs.
     pub installs: Installs,
-    /// The operands of its `rm` steps without `-f` ([`crate::dockerfile::strict_rm_operands`]).
-    pub strict_rm: Vec<String>,
+    /// Its stages' instructions, for the plain `rm` warning ([`super::rmcheck`]).
+    pub steps: Vec<crate::dockerfile::StageSteps>,
 }
 
 /// The sources of one Dockerfile: evaluated for the native platform and each common platform
@@ -147,7 +182,7 @@ pub(crate) fn load(
     builder: crate::walk::Builder,
     build_args: &[(String, String)],
     target: Option<&str>,
-) -> Result<(Sources, Installs, Vec<String>, Vec<String>), String> {
+) -> Result<(Sources, Installs, Vec<String>, Vec<StageSteps>), String> {
     // Read as the builder reads it: BuildKit follows a Dockerfile symlink inside its directory.
     let bytes = std::fs::read(crate::context::dockerfile_as_read(builder, path))
         .map_err(|e| format!("cannot read the Dockerfile {}: {e}", path.display()))?;
@@ -224,12 +259,13 @@ pub(crate) fn load(
             }
         }
     }
-    let words = crate::dockerfile::run_words(&text);
-    let mut installs = Installs::of_words(&words);
+    let commands = crate::dockerfile::run_commands(&text);
+    let words = commands.concat();
+    let mut installs = Installs::of_commands(&commands);
     installs.git =
         crate::dockerfile::build_runs_git(&words, |rel| crate::walk::read_small_text(root, rel));
-    let strict_rm = crate::dockerfile::strict_rm_operands(&words);
-    Ok((merged, installs, other_stages, strict_rm))
+    let steps = crate::dockerfile::stage_steps(&text).unwrap_or_default();
+    Ok((merged, installs, other_stages, steps))
 }
 
 /// Directories where a Dockerfile is not the project's own.
@@ -491,7 +527,7 @@ pub(crate) fn collect(
             build_args,
             opts.target.as_deref(),
         ) {
-            Ok((sources, installs, other_stages, strict_rm)) => {
+            Ok((sources, installs, other_stages, steps)) => {
                 if !other_stages.is_empty() {
                     notes.push(format!(
                         "{}: stage{} {} {} not built by default but by `docker build --target`; {} sources are kept too (pass --target for a file that serves one stage only)",
@@ -508,7 +544,7 @@ pub(crate) fn collect(
                     origin,
                     sources,
                     installs,
-                    strict_rm,
+                    steps,
                 });
                 Ok(())
             }

@@ -153,6 +153,80 @@ fn install_steps() {
 }
 
 #[test]
+fn a_global_install_flag_after_the_package() {
+    // `-g` anywhere among the command's arguments: the packages it names are tools put on the
+    // PATH (`yarn` there runs nothing), not the project's `node_modules`.
+    for step in [
+        "npm i yarn -g",
+        "npm install yarn@1.22 pnpm --global && bundle install",
+        "apk add nodejs npm; npm install --no-audit yarn -g",
+        "pnpm add tsx -g",
+        "npm install --location=global yarn",
+        "npm i corepack --location global",
+    ] {
+        let i = targets::Installs::of(&format!("FROM ruby\nRUN {step}\n"));
+        assert!(!i.node, "{step}");
+    }
+    // The flag of another command does not make an install global.
+    for step in [
+        "npm i yarn -g && npm ci",
+        "npm ci && ls -g",
+        "npm install; yarn global add serve",
+    ] {
+        let i = targets::Installs::of(&format!("FROM node\nRUN {step}\n"));
+        assert!(i.node, "{step}");
+    }
+    let i = targets::Installs::of("FROM node\nRUN <<EOT\nnpm i -g yarn\nyarn install\nEOT\n");
+    assert!(i.node);
+    let i = targets::Installs::of("FROM node\nRUN <<EOT\nnpm i yarn \\\n  -g\nEOT\n");
+    assert!(!i.node);
+}
+
+#[test]
+fn mix_do_fetches_the_dependencies() {
+    for step in [
+        "mix do deps.get + compile",
+        "mix do deps.get, compile",
+        "mix do deps.get --only prod, deps.compile",
+        "mix do compile,deps.get",
+        "MIX_ENV=prod mix do local.hex --force + deps.get --only prod",
+    ] {
+        let i = targets::Installs::of(&format!("FROM elixir\nRUN {step}\n"));
+        assert!(i.mix, "{step}");
+    }
+    // A task's argument, or another command's word, is no task.
+    for step in [
+        "mix do compile + release",
+        "mix do compile --no-deps-check deps.get",
+        "mix do compile && echo + deps.get",
+    ] {
+        let i = targets::Installs::of(&format!("FROM elixir\nRUN {step}\n"));
+        assert!(!i.mix, "{step}");
+    }
+}
+
+#[test]
+fn dart_pub_get_writes_the_tool_cache_again() {
+    for step in [
+        "dart pub get",
+        "flutter pub get --enforce-lockfile",
+        "cd packages/app && flutter build web --release",
+        "dart pub upgrade",
+    ] {
+        let i = targets::Installs::of(&format!("FROM dart\nRUN {step}\n"));
+        assert!(i.dart, "{step}");
+    }
+    for step in [
+        "dart compile exe bin/server.dart",
+        "flutter doctor",
+        "dart pub global activate x",
+    ] {
+        let i = targets::Installs::of(&format!("FROM dart\nRUN {step}\n"));
+        assert!(!i.dart, "{step}");
+    }
+}
+
+#[test]
 fn test_steps() {
     let runs = |df: &str| targets::Installs::of(df).tests;
     for df in [

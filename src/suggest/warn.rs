@@ -253,40 +253,6 @@ pub(super) fn drop_served_values(m: &Model, plan: &Plan, text: &str, warnings: &
     });
 }
 
-/// A served Dockerfile whose `RUN` step removes, with a plain `rm` (no `-f`), a file the
-/// proposal no longer sends (`COPY . .`, then `RUN rm .env`): the step fails with "No such file
-/// or directory" once the file is left out, so the summary says to use `rm -f`. The operand
-/// matches when it is plain text whose last component names a removed file or a directory
-/// above it.
-pub(super) fn strict_rm_warnings(targets: &[Target], removals: &[(String, String)]) -> Vec<String> {
-    let mut out = Vec::new();
-    for t in targets {
-        for op in &t.strict_rm {
-            if op.contains(['*', '?', '[', '$']) {
-                continue;
-            }
-            let name = op.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-            if name.is_empty() || name == "." || name == ".." {
-                continue;
-            }
-            let Some((p, _)) = removals
-                .iter()
-                .find(|(p, _)| p.split('/').any(|c| c.eq_ignore_ascii_case(name)))
-            else {
-                continue;
-            };
-            let w = format!(
-                "{}: a RUN step runs `rm {op}` without -f, and {p} is no longer sent: that step fails with \"No such file or directory\"; use `rm -f`",
-                t.rel
-            );
-            if !out.contains(&w) {
-                out.push(w);
-            }
-        }
-    }
-    out
-}
-
 /// Warnings that say the same of several sources (`COPY .build/${OS}-${ARCH}/prometheus` and
 /// `…/promtool`, in two Dockerfiles): one warning naming them all, at the place of the first,
 /// instead of one each. Two kinds: "kept for this build's variable values only" and "matches

@@ -39,6 +39,8 @@ mod pruned_walk;
 #[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
+mod qa_suggest;
+#[cfg(unix)]
 mod report;
 #[cfg(unix)]
 mod report_flags;
