@@ -319,7 +319,15 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     // A file named as a sample of another (`.env.example`, `config.example.yml`): its values are
     // usually stand-ins, and a real one pasted there is still reported, one grade lower.
     let example_file = !test_fixture && !example && !story && rules::is_example_file(&acc.path);
-    if example_file {
+    // The development environment's settings (`config/dev.exs`, `appsettings.Development.json`):
+    // development defaults, one grade lower, as a sample file's.
+    let dev_settings = !test_fixture
+        && !example
+        && !story
+        && !example_file
+        && acc.name.is_none()
+        && rules::is_dev_settings(&acc.path);
+    if example_file || dev_settings {
         for e in &mut ev {
             e.1 = cap(e.1, Severity::Medium);
         }
@@ -373,6 +381,9 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     }
     if example_file {
         msg.push_str("; in an example file");
+    }
+    if dev_settings {
+        msg.push_str("; in the development environment's settings");
     }
     if template && acc.name.is_some() && scanned.is_none_or(|s| s.hits.is_empty()) {
         msg.push_str("; template");

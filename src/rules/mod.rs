@@ -72,6 +72,7 @@ mod assigned;
 mod catalog;
 mod classify;
 mod content;
+mod dev_settings;
 mod extra;
 pub(crate) mod gates;
 mod gitignore;
@@ -94,6 +95,7 @@ pub use content::scan_content;
 #[cfg(test)]
 use content::MAX_CONTENT_HITS;
 pub(crate) use content::{is_binary, scan_content_at};
+pub(crate) use dev_settings::is_dev_settings;
 pub(crate) use extra::{
     dockerfile_credentials, env_secret_line, go_test_build, har_credential_line, is_example_file,
     is_example_path, is_story_path, is_template, is_test_path, literal_secret_value,

@@ -1668,3 +1668,37 @@ fn local_server_passwords_and_documentation_examples_are_graded_lower() {
         assert!(!all.contains(s.as_str()));
     }
 }
+
+#[test]
+fn development_settings_are_graded_medium_and_production_settings_stay_high() {
+    // `mix phx.new` writes a generated `secret_key_base` into `config/dev.exs` (and
+    // `config/test.exs`) of every Phoenix app: development defaults, not production's key. The
+    // same value in `config/prod.exs` is production's.
+    let env = TestEnv::new();
+    let mut g = Gen(0xde5e);
+    let (dev, prod, net) = (g.alnum(64), g.alnum(64), g.alnum(40));
+    let endpoint = |k: &str| {
+        format!("import Config\nconfig :app, AppWeb.Endpoint,\n  http: [port: 4000],\n  secret_key_base: \"{k}\"\n")
+    };
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n")
+        .file("config/dev.exs", endpoint(&dev))
+        .file("config/prod.exs", endpoint(&prod))
+        .file(
+            "Api/appsettings.Development.json",
+            format!("{{\n  \"Jwt\": {{\n    \"Secret\": \"{net}\"\n  }}\n}}\n"),
+        );
+    let v = json(&env, &[]);
+    for (p, sev) in [
+        ("config/dev.exs", "medium"),
+        ("Api/appsettings.Development.json", "medium"),
+        ("config/prod.exs", "high"),
+    ] {
+        let f = secret_of(&v, p);
+        assert_eq!(f["severity"], sev, "{f:#}");
+        let dev_label = f["message"]
+            .as_str()
+            .unwrap()
+            .contains("development environment's settings");
+        assert_eq!(dev_label, sev == "medium", "{f:#}");
+    }
+}
