@@ -22,6 +22,7 @@
 //!    does not send it (checked after the write).
 
 pub(crate) mod carry;
+mod discovered;
 mod exceptions;
 pub(crate) mod model;
 pub(crate) mod named;

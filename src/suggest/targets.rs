@@ -470,6 +470,7 @@ pub(crate) fn collect(
     notes: &mut Vec<String>,
 ) -> Result<Vec<Target>, Error> {
     let rel = |p: &Path| crate::explain::rel_display(root, p);
+    let notes_before = notes.len();
     let mut out: Vec<Target> = Vec::new();
     let add = |path: PathBuf,
                origin: String,
@@ -793,6 +794,7 @@ pub(crate) fn collect(
             ));
         }
     }
+    super::discovered::drop_unserved_stage_notes(notes, notes_before, &out);
     Ok(out)
 }
 

@@ -482,3 +482,44 @@ fn found_dockerfiles_follow_the_compose_file_and_not_image_paths() {
         s.notes
     );
 }
+
+/// A found Dockerfile that is not served gets no note on its stages the default build skips:
+/// "hack/vendor.Dockerfile: stages … their sources are kept too" beside "hack/vendor.Dockerfile
+/// … not served" contradicted itself (diun). A served one keeps its note.
+#[test]
+fn an_unserved_dockerfile_gets_no_stage_note() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM alpine AS test\nCOPY tests /tests\nFROM alpine\nCOPY app.sh /\n",
+    )
+    .file("app.sh", "echo hi\n")
+    .file("tests/t.sh", "t")
+    .file("hack/gen.sh", "go generate\n")
+    .file(
+        "hack/vendor.Dockerfile",
+        "FROM golang AS vendored\nCOPY . .\nFROM scratch AS update\nCOPY --from=vendored /src /\nFROM golang\nRUN true\n",
+    );
+    let s = suggest_and_write(&env, None, &opts());
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.starts_with("hack/vendor.Dockerfile (found in the context) not served")),
+        "{:?}",
+        s.notes
+    );
+    assert!(
+        !s.notes
+            .iter()
+            .any(|n| n.starts_with("hack/vendor.Dockerfile: stage")),
+        "{:?}",
+        s.notes
+    );
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.starts_with("Dockerfile: stage test is not built by default")),
+        "{:?}",
+        s.notes
+    );
+}
