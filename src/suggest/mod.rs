@@ -865,11 +865,14 @@ fn build(
             })
             .collect()
     };
-    // An entry a warning already names (the user's own `!` line sends it, or git tracks it
-    // as settings) is said once, by that warning.
+    let secret_warnings = content_secret_warnings(config, opts, &m, &|i| sent_after[i as usize]);
+    // An entry a warning already names (the user's own `!` line sends it, git tracks it as
+    // settings, or the report finds a secret in it) is said once, by that warning.
     let warned = |path: &str| {
-        let quoted = format!("kept {:?} (", path.trim_end_matches('/'));
-        warnings.iter().any(|w| w.starts_with(&quoted))
+        let p = path.trim_end_matches('/');
+        let (named, found) = (format!("kept {p:?} ("), format!("kept {p:?}:"));
+        warnings.iter().any(|w| w.starts_with(&named))
+            || secret_warnings.iter().any(|w| w.starts_with(&found))
     };
     notes.extend(reexclude::kept_notes(
         &m,
@@ -877,9 +880,7 @@ fn build(
         &|i| sent_after[i as usize],
         &warned,
     ));
-    warnings.extend(content_secret_warnings(config, opts, &m, &|i| {
-        sent_after[i as usize]
-    }));
+    warnings.extend(secret_warnings);
 
     // Files the served Dockerfiles copy that are sent today and still sent with the proposal.
     let used_files = (0..m.tree.nodes.len())

@@ -683,3 +683,33 @@ fn a_secret_in_a_file_the_build_copies_is_a_warning() {
     );
     assert!(!err.contains(&key), "the secret is never printed");
 }
+
+/// A file the build copies that a name rule flags (a dotenv file) and that holds a secret is
+/// said once, by the secret's warning: plane's `variables.env` had a "kept … dotenv file …
+/// exclude it yourself" note as well, which no ignore line can act on for a file the build needs.
+#[test]
+fn a_flagged_file_holding_a_secret_is_said_once() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x5118);
+    let key = g.pick(b"abcdefghijklmnopqrstuvwxyz0123456789", 20);
+    env.file("Dockerfile", "FROM alpine\nCOPY deploy /deploy\n")
+        .file("deploy/run.sh", "echo\n")
+        .file(
+            "deploy/variables.env",
+            format!("POSTGRES_USER=app\nPOSTGRES_PASSWORD={key}\n"),
+        )
+        // Tracked: an ignore line would not take it out of the repository either.
+        .git(&["init", "-q"])
+        .git(&["add", "-A"])
+        .git(&["commit", "-qm", "x"]);
+    let o = env.run(["suggest"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    let said: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("deploy/variables.env"))
+        .collect();
+    assert_eq!(said.len(), 1, "{err}");
+    assert!(said[0].contains("finds a secret"), "{err}");
+    assert!(!err.contains(&key), "the secret is never printed");
+}
