@@ -21,3 +21,13 @@ pub(super) fn drop_unserved_stage_notes(notes: &mut Vec<String>, from: usize, se
                 .any(|t| n.starts_with(&format!("{}: stage", t.rel)))
     });
 }
+
+/// A found file with a bare Dockerfile name and a source-code extension whose text is not a
+/// Dockerfile (`package dockerfile` in a Go `dockerfile.go`, `defmodule` in an Elixir
+/// `dockerfile.ex`): source code, skipped without a note. A `Dockerfile.go` that parses is a
+/// Dockerfile variant, and one of another name that does not parse keeps its note.
+pub(super) fn source_file(abs: &std::path::Path, name: &str) -> bool {
+    crate::dockerfile::code_named(name.as_bytes())
+        && std::fs::read(abs)
+            .is_ok_and(|b| crate::dockerfile::parse(&String::from_utf8_lossy(&b)).is_err())
+}

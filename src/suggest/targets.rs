@@ -585,7 +585,7 @@ pub(crate) fn collect(
                 continue;
             }
             let abs = root.join(p);
-            if !abs.is_file() {
+            if !abs.is_file() || super::discovered::source_file(&abs, name) {
                 continue;
             }
             let before = out.len();

@@ -523,3 +523,38 @@ fn an_unserved_dockerfile_gets_no_stage_note() {
         s.notes
     );
 }
+
+/// Source code named like a Dockerfile variant (`dockerfile.go` of a Go package `dockerfile`,
+/// livebook's `hubs/dockerfile.ex`) is not a Dockerfile: no "not served: … unknown instruction:
+/// package" note. A `Dockerfile.go` that parses is served as a variant.
+#[test]
+fn source_code_named_dockerfile_gets_no_note() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY app.sh /\n")
+        .file("app.sh", "echo hi\n")
+        .file(
+            "internal/provider/dockerfile/dockerfile.go",
+            "package dockerfile\n\nfunc Parse() {}\n",
+        )
+        .file(
+            "lib/hubs/dockerfile.ex",
+            "defmodule Hubs.Dockerfile do\nend\n",
+        )
+        .file("build/Dockerfile.go", "FROM golang\nCOPY cmd /src/cmd\n")
+        .file("cmd/main.go", "package main\n");
+    let s = suggest_and_write(&env, None, &opts());
+    assert!(
+        !s.notes
+            .iter()
+            .any(|n| n.contains("dockerfile.go") || n.contains("dockerfile.ex")),
+        "{:?}",
+        s.notes
+    );
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        served,
+        ["Dockerfile", "build/Dockerfile.go"],
+        "{:?}",
+        s.notes
+    );
+}
