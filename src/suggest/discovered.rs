@@ -31,3 +31,29 @@ pub(super) fn source_file(abs: &std::path::Path, name: &str) -> bool {
         && std::fs::read(abs)
             .is_ok_and(|b| crate::dockerfile::parse(&String::from_utf8_lossy(&b)).is_err())
 }
+
+/// Whether a source of the found Dockerfile at context path `p` that exists nowhere yet names a
+/// directory that exists below one of `p`'s ancestor directories but not at the root: the
+/// build's context is that ancestor, where the file will be written.
+/// `e2e/testdata/engine/Dockerfile`'s `COPY registry/certs/ca.crt`, a certificate a test
+/// script writes into `e2e/testdata/registry/certs/` (docker/cli's Compose file builds it with
+/// `context: ./testdata`): served with the root, it had the root file keep a path that can never
+/// exist there, and a warning that the build "fails until it exists".
+pub(super) fn missing_source_dir_in_ancestor(
+    paths: &[String],
+    p: &str,
+    items: &[&crate::dockerfile::ContextSource],
+) -> bool {
+    let has = |q: &str| paths.iter().any(|x| x == q);
+    items.iter().any(|s| {
+        let path = s.path.trim_start_matches("./").trim_end_matches('/');
+        let Some((dir, _)) = path.rsplit_once('/') else {
+            return false;
+        };
+        !dir.is_empty()
+            && !dir.contains(['*', '?', '[', '$'])
+            && !has(dir)
+            && p.match_indices('/')
+                .any(|(i, _)| has(&format!("{}/{dir}", &p[..i])))
+    })
+}

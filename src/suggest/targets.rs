@@ -692,6 +692,7 @@ pub(crate) fn collect(
                     dockerfiles_only(root, p)
                         && !ancestors(p)
                             .any(|d| ctx_items.iter().any(|s| exists_below(paths, d, s)))
+                        && !super::discovered::missing_source_dir_in_ancestor(paths, p, &ctx_items)
                 } else {
                     here > 0 && own.is_none()
                 };

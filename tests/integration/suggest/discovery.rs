@@ -558,3 +558,41 @@ fn source_code_named_dockerfile_gets_no_note() {
         s.notes
     );
 }
+
+/// A found Dockerfile whose source exists nowhere yet, but whose directory exists below a
+/// directory above the Dockerfile (not at the root), is built with that directory: not served
+/// (docker/cli's `e2e/testdata/engine/Dockerfile` copies `registry/certs/ca.crt`, which a test
+/// script writes into `e2e/testdata/registry/certs/`). One whose source's directory exists
+/// nowhere stays served (a binary `make` writes under `dist/` first).
+#[test]
+fn a_missing_source_whose_directory_is_in_a_parent_dir_is_not_served_with_the_root() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY app.sh /\n")
+        .file("app.sh", "echo hi\n")
+        .file(
+            "e2e/testdata/engine/Dockerfile",
+            "FROM docker:dind\nCOPY registry/certs/ca.crt /usr/local/share/ca-certificates/\n",
+        )
+        .file("e2e/testdata/registry/certs/gen.sh", "openssl req\n")
+        .file(
+            "docker/Dockerfile.cli",
+            "FROM scratch\nCOPY dist/cli/cli /\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        served,
+        ["Dockerfile", "docker/Dockerfile.cli"],
+        "{:?}",
+        s.notes
+    );
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n
+                .starts_with("e2e/testdata/engine/Dockerfile (found in the context) not served")),
+        "{:?}",
+        s.notes
+    );
+    assert!(!s.text.contains("registry/certs"), "{}", s.text);
+}
