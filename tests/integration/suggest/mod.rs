@@ -713,3 +713,31 @@ fn a_flagged_file_holding_a_secret_is_said_once() {
     assert!(said[0].contains("finds a secret"), "{err}");
     assert!(!err.contains(&key), "the secret is never printed");
 }
+
+/// A flagged directory that a Dockerfile source names (atuin's `COPY vendor vendor` before
+/// `COPY . .`) gets no "kept … exclude it yourself" note: the build asks for it by name, and
+/// excluding it would break the build. The same directory copied only by `COPY . .` keeps its
+/// note.
+#[test]
+fn a_flagged_directory_a_source_names_gets_no_kept_note() {
+    let env = TestEnv::new();
+    env.file("Cargo.toml", "[package]\nname = \"a\"\n")
+        .file("src/main.rs", "fn main() {}\n")
+        .file(
+            "vendor/axoasset/Cargo.toml",
+            "[package]\nname = \"axoasset\"\n",
+        )
+        .file("tests/fixtures/a.json", "{}")
+        .file(
+            "Dockerfile",
+            "FROM rust\nCOPY vendor vendor\nRUN cargo fetch\nCOPY . .\nRUN cargo build\n",
+        )
+        .git(&["init", "-q"])
+        .git(&["add", "-A"])
+        .git(&["commit", "-qm", "x"]);
+    let o = env.run(["suggest"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(!err.contains("kept vendor/"), "{err}");
+    assert!(err.contains("kept tests/fixtures/"), "{err}");
+}
