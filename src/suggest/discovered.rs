@@ -57,3 +57,29 @@ pub(super) fn missing_source_dir_in_ancestor(
                 .any(|(i, _)| has(&format!("{}/{dir}", &p[..i])))
     })
 }
+
+/// Every build that a bake file in `dir` (`docker-bake.hcl`, `.json` and their overrides; the
+/// Compose files are read as Compose files) describes, each target on its own, so that
+/// discovery knows which found Dockerfiles `docker buildx bake` builds with `dir` as the
+/// context (diun's and docker/cli's `target "lint" { dockerfile = "./hack/lint.Dockerfile" }`).
+/// Files or targets that cannot be read add nothing.
+pub(super) fn bake_builds_in_dir(dir: &std::path::Path) -> Vec<crate::compose::ServiceBuild> {
+    let files: Vec<std::path::PathBuf> = crate::bake::DEFAULT_FILES
+        .iter()
+        .filter(|n| n.starts_with("docker-bake"))
+        .map(|n| dir.join(n))
+        .filter(|p| p.is_file())
+        .collect();
+    if files.is_empty() {
+        return Vec::new();
+    }
+    let env = |k: &str| std::env::var(k).ok();
+    let Ok(def) = crate::bake::read(&files, dir, &env) else {
+        return Vec::new();
+    };
+    def.targets
+        .keys()
+        .filter_map(|n| crate::bake::resolve(&def, std::slice::from_ref(n)).ok())
+        .flat_map(|ts| crate::bake::builds(&ts, dir).builds)
+        .collect()
+}

@@ -655,6 +655,13 @@ pub(crate) fn collect(
                 let env = |k: &str| std::env::var(k).ok();
                 crate::compose::builds_in_dir(root, &env)
                     .into_iter()
+                    // A bake target that builds it with this context serves it (one built with
+                    // another directory is left to the rules below).
+                    .chain(
+                        super::discovered::bake_builds_in_dir(root)
+                            .into_iter()
+                            .filter(|b| canon(&b.context) == root),
+                    )
                     .map(|b| {
                         let d = b.dockerfile.unwrap_or_else(|| b.context.join("Dockerfile"));
                         (b.service, canon(&d), canon(&b.context))

@@ -596,3 +596,36 @@ fn a_missing_source_whose_directory_is_in_a_parent_dir_is_not_served_with_the_ro
     );
     assert!(!s.text.contains("registry/certs"), "{}", s.text);
 }
+
+/// A found Dockerfile that a root bake file builds with the root as the context is served, as
+/// one a root Compose file builds so (diun, docker/cli: `target "lint" { dockerfile =
+/// "./hack/lint.Dockerfile" }`). Its sources also exist beside it, which alone had it taken for
+/// a build of its own directory: the proposal then excluded the root file `bake lint` copies.
+#[test]
+fn a_dockerfile_a_bake_target_builds_with_the_root_is_served() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY app.sh /\n")
+        .file("app.sh", "echo hi\n")
+        .file(".golangci.yml", "linters: {}\n")
+        .file("hack/.golangci.yml", "linters: {}\n")
+        .file("hack/lint.sh", "golangci-lint run\n")
+        .file(
+            "hack/lint.Dockerfile",
+            "FROM golangci/golangci-lint\nCOPY .golangci.yml /src/\n",
+        )
+        .file(
+            "docker-bake.hcl",
+            "group \"default\" {\n  targets = [\"image\"]\n}\n\ntarget \"image\" {}\n\ntarget \"lint\" {\n  dockerfile = \"./hack/lint.Dockerfile\"\n}\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        served,
+        ["Dockerfile", "hack/lint.Dockerfile"],
+        "{:?}",
+        s.notes
+    );
+    for sent in sent_both(&env, Some("hack/lint.Dockerfile")) {
+        assert!(sent.contains(".golangci.yml"), "{}", s.text);
+    }
+}
