@@ -1,6 +1,5 @@
-//! Discovery's second thoughts: notes of Dockerfiles that discovery read but does not serve.
-
-use super::targets::Target;
+//! Discovery helpers: which found Dockerfiles are builds with this context (bake targets, sources
+//! written later under a parent directory, source code named like a Dockerfile), and their notes.
 
 /// What [`super::targets::collect`] writes in the note on stages the default build skips, after
 /// the Dockerfile's path and `: stage`.
@@ -10,7 +9,7 @@ const STAGE_NOTE: &str = " not built by default but by `docker build --target`";
 /// that is not served: discovery reads a found Dockerfile (and says which of its stages only a
 /// `--target` build uses) before it decides to serve it; "hack/vendor.Dockerfile: stages …
 /// their sources are kept too" beside "hack/vendor.Dockerfile … not served" contradicts itself.
-pub(super) fn drop_unserved_stage_notes(notes: &mut Vec<String>, from: usize, served: &[Target]) {
+pub(super) fn drop_unserved_stage_notes(notes: &mut Vec<String>, from: usize, served: &[&str]) {
     let mut k = 0;
     notes.retain(|n| {
         k += 1;
@@ -18,7 +17,7 @@ pub(super) fn drop_unserved_stage_notes(notes: &mut Vec<String>, from: usize, se
             || !n.contains(STAGE_NOTE)
             || served
                 .iter()
-                .any(|t| n.starts_with(&format!("{}: stage", t.rel)))
+                .any(|rel| n.starts_with(&format!("{rel}: stage")))
     });
 }
 

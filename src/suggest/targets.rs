@@ -802,7 +802,8 @@ pub(crate) fn collect(
             ));
         }
     }
-    super::discovered::drop_unserved_stage_notes(notes, notes_before, &out);
+    let served: Vec<&str> = out.iter().map(|t| t.rel.as_str()).collect();
+    super::discovered::drop_unserved_stage_notes(notes, notes_before, &served);
     Ok(out)
 }
 
