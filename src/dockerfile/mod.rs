@@ -64,6 +64,29 @@ pub(crate) use runs::{
 pub(crate) use sources::{excluded_rel, source_matches};
 pub(crate) use steps::{stage_steps, StageSteps, Step};
 
+// Source code in any language named after the format (`dockerfile_app_build_test.dart`,
+// `dockerfile_test.go`): more words than the bare `Dockerfile` before a code extension. A
+// bare `Dockerfile.go` stays a Dockerfile variant for a Go build.
+const CODE: &[&[u8]] = &[
+    b".dart", b".go", b".rs", b".rb", b".java", b".kt", b".kts", b".scala", b".groovy", b".clj",
+    b".cljs", b".cljc", b".ex", b".exs", b".erl", b".hs", b".cr", b".php", b".cs", b".c", b".cc",
+    b".cpp", b".h", b".hpp", b".swift", b".lua", b".pl", b".pm", b".zig",
+];
+
+/// Whether a file name is a bare Dockerfile name with a source-code extension
+/// (`dockerfile.go`, `Dockerfile.ex`): a Dockerfile variant for a build in that language, or
+/// the source file of a package named `dockerfile` (diun's `provider/dockerfile/dockerfile.go`,
+/// livebook's `hubs/dockerfile.ex`); only its text tells which.
+pub(crate) fn code_named(name: &[u8]) -> bool {
+    let n = name.to_ascii_lowercase();
+    CODE.iter().any(|e| {
+        n.ends_with(e) && {
+            let stem = &n[..n.len() - e.len()];
+            stem == b"dockerfile" || stem == b"containerfile"
+        }
+    })
+}
+
 /// Parses Dockerfile text. Only syntax is checked here; ARG values, targets
 /// and stage references are evaluated by [`Dockerfile::context_sources`].
 /// Whether a file name looks like a Dockerfile (`Dockerfile`, `Dockerfile.dev`,
@@ -116,14 +139,6 @@ pub(crate) fn is_dockerfile_name(name: &[u8]) -> bool {
         b".j2",
         b".jinja",
         b".jinja2",
-    ];
-    // Source code in any language named after the format (`dockerfile_app_build_test.dart`,
-    // `dockerfile_test.go`): more words than the bare `Dockerfile` before a code extension. A
-    // bare `Dockerfile.go` stays a Dockerfile variant for a Go build.
-    const CODE: &[&[u8]] = &[
-        b".dart", b".go", b".rs", b".rb", b".java", b".kt", b".kts", b".scala", b".groovy",
-        b".clj", b".cljs", b".cljc", b".ex", b".exs", b".erl", b".hs", b".cr", b".php", b".cs",
-        b".c", b".cc", b".cpp", b".h", b".hpp", b".swift", b".lua", b".pl", b".pm", b".zig",
     ];
     let n = name.to_ascii_lowercase();
     if NOT.iter().any(|e| n.ends_with(e)) {

@@ -22,6 +22,7 @@
 //!    does not send it (checked after the write).
 
 pub(crate) mod carry;
+mod discovered;
 mod exceptions;
 mod guard;
 pub(crate) mod model;
@@ -480,9 +481,10 @@ fn build(
     let m = Model::new(&main.root, tree, &targets, &mut warnings);
     // Sources that match nothing: one warning per Dockerfile and source, with every line that
     // names it (one `COPY hadolint /bin/` per stage is one warning, its lines in order).
-    // (Dockerfile, instruction, source, ` = value`, kept in the file): the lines naming it.
-    type Missing<'a> = (&'a str, &'a str, &'a str, String, bool);
-    let mut missing: Vec<(Missing, Vec<usize>)> = Vec::new();
+    // (Dockerfile, instruction, source, kept in the file): the lines naming it, and each value
+    // of a source with variables (woodpecker's `dist/server/${TARGETOS}_${TARGETARCH}/…` once).
+    type Missing<'a> = (&'a str, &'a str, &'a str, bool);
+    let mut missing: Vec<(Missing, Vec<usize>, Vec<&str>)> = Vec::new();
     for t in &targets {
         for s in t
             .sources
@@ -492,26 +494,31 @@ fn build(
         {
             if !m.paths.iter().any(|p| s.matches(p)) {
                 // A source with variables is evaluated once per platform: each value named.
-                let value = if s.raw.contains('$') {
-                    format!(" = {}", s.path)
-                } else {
-                    String::new()
-                };
+                let value = s.raw.contains('$').then_some(s.path.as_str());
                 let key = (
                     t.rel.as_str(),
                     s.instruction.as_str(),
                     s.raw.as_str(),
-                    value,
                     !s.has_wildcard,
                 );
-                match missing.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, lines)) => lines.push(s.line),
-                    None => missing.push((key, vec![s.line])),
-                }
+                let i = missing
+                    .iter()
+                    .position(|(k, ..)| *k == key)
+                    .unwrap_or_else(|| {
+                        missing.push((key, Vec::new(), Vec::new()));
+                        missing.len() - 1
+                    });
+                let (_, lines, values) = &mut missing[i];
+                lines.push(s.line);
+                values.extend(value.filter(|v| !values.contains(v)));
             }
         }
     }
-    for ((rel, instruction, raw, value, kept), mut lines) in missing {
+    for ((rel, instruction, raw, kept), mut lines, values) in missing {
+        let value = match values.is_empty() {
+            true => String::new(),
+            false => format!(" = {}", values.join(", ")),
+        };
         lines.sort_unstable();
         lines.dedup();
         let at = match lines.as_slice() {
@@ -883,11 +890,14 @@ fn build(
             warnings.extend(rmcheck::warnings(t, &m, &|i| sent_before[i], &after_any));
         }
     }
-    // An entry a warning already names (the user's own `!` line sends it, or git tracks it
-    // as settings) is said once, by that warning.
+    let secret_warnings = content_secret_warnings(config, opts, &m, &|i| sent_after[i as usize]);
+    // An entry a warning already names (the user's own `!` line sends it, git tracks it as
+    // settings, or the report finds a secret in it) is said once, by that warning.
     let warned = |path: &str| {
-        let quoted = format!("kept {:?} (", path.trim_end_matches('/'));
-        warnings.iter().any(|w| w.starts_with(&quoted))
+        let p = path.trim_end_matches('/');
+        let (named, found) = (format!("kept {p:?} ("), format!("kept {p:?}:"));
+        warnings.iter().any(|w| w.starts_with(&named))
+            || secret_warnings.iter().any(|w| w.starts_with(&found))
     };
     notes.extend(reexclude::kept_notes(
         &m,
@@ -895,9 +905,7 @@ fn build(
         &|i| sent_after[i as usize],
         &warned,
     ));
-    warnings.extend(content_secret_warnings(config, opts, &m, &|i| {
-        sent_after[i as usize]
-    }));
+    warnings.extend(secret_warnings);
 
     // Files the served Dockerfiles copy that are sent today and still sent with the proposal.
     let used_files = (0..m.tree.nodes.len())

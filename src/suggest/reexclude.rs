@@ -618,6 +618,9 @@ pub(crate) fn kept_notes(
                     // Not what its name says (a `bin/` beside no .NET project), as the report
                     // grades it.
                     && !(node.kind == Kind::Dir && crate::findings::misnamed(h.rule, &m.tree, i))
+                    // A Dockerfile source names it (atuin's `COPY vendor vendor`): the build asks
+                    // for it, so "exclude it yourself" would break it. A secret is still said.
+                    && !(h.category != Category::Secret && m.literals.iter().any(|l| l == p))
             });
             if let Some(h) = hit {
                 // A warning says it already (a tracked `.env.production` of settings): said once,

@@ -506,6 +506,7 @@ pub(crate) fn collect(
     notes: &mut Vec<String>,
 ) -> Result<Vec<Target>, Error> {
     let rel = |p: &Path| crate::explain::rel_display(root, p);
+    let notes_before = notes.len();
     let mut out: Vec<Target> = Vec::new();
     let add = |path: PathBuf,
                origin: String,
@@ -620,7 +621,7 @@ pub(crate) fn collect(
                 continue;
             }
             let abs = root.join(p);
-            if !abs.is_file() {
+            if !abs.is_file() || super::discovered::source_file(&abs, name) {
                 continue;
             }
             let before = out.len();
@@ -690,6 +691,13 @@ pub(crate) fn collect(
                 let env = |k: &str| std::env::var(k).ok();
                 crate::compose::builds_in_dir(root, &env)
                     .into_iter()
+                    // A bake target that builds it with this context serves it (one built with
+                    // another directory is left to the rules below).
+                    .chain(
+                        super::discovered::bake_builds_in_dir(root)
+                            .into_iter()
+                            .filter(|b| canon(&b.context) == root),
+                    )
                     .map(|b| {
                         let d = b.dockerfile.unwrap_or_else(|| b.context.join("Dockerfile"));
                         (b.service, canon(&d), canon(&b.context))
@@ -727,6 +735,7 @@ pub(crate) fn collect(
                     dockerfiles_only(root, p)
                         && !ancestors(p)
                             .any(|d| ctx_items.iter().any(|s| exists_below(paths, d, s)))
+                        && !super::discovered::missing_source_dir_in_ancestor(paths, p, &ctx_items)
                 } else {
                     here > 0 && own.is_none()
                 };
@@ -829,6 +838,8 @@ pub(crate) fn collect(
             ));
         }
     }
+    let served: Vec<&str> = out.iter().map(|t| t.rel.as_str()).collect();
+    super::discovered::drop_unserved_stage_notes(notes, notes_before, &served);
     Ok(out)
 }
 

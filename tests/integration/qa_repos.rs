@@ -209,7 +209,9 @@ fn a_found_dockerfile_that_copies_nothing_is_not_served() {
 }
 
 /// shiori: a source with platform variables is evaluated per platform; when none exists, each
-/// value is named once, all in one warning, instead of the same line three times.
+/// value is named once, all in one warning, instead of the same line three times; and the
+/// source is written once, its values after it (woodpecker's two server Dockerfiles repeated
+/// `COPY dist/server/${TARGETOS}_${TARGETARCH}/woodpecker-server` before each of three values).
 #[test]
 fn a_missing_source_with_variables_is_warned_once_per_value() {
     let env = TestEnv::new();
@@ -223,18 +225,29 @@ fn a_missing_source_with_variables_is_warned_once_per_value() {
     // One warning names every value, each once.
     let warns: Vec<&str> = err
         .lines()
-        .filter(|l| l.contains("match nothing in the context"))
+        .filter(|l| l.contains("nothing in the context: kept in the file"))
         .collect();
     assert_eq!(warns.len(), 1, "{err}");
     for arch in ["amd64", "arm64"] {
         assert_eq!(
             warns[0]
-                .matches(&format!("= dist/app_linux_{arch}/app"))
+                .matches(&format!("dist/app_linux_{arch}/app"))
                 .count(),
             1,
             "{arch}: {err}"
         );
     }
+    assert_eq!(
+        warns[0]
+            .matches("COPY dist/app_${TARGETOS}_${TARGETARCH}/app")
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        warns[0].contains("COPY dist/app_${TARGETOS}_${TARGETARCH}/app = dist/app_linux_"),
+        "{err}"
+    );
 }
 
 /// remark42 / Go projects: a package named `log` (`internal/log/log.go`) and a vendored

@@ -482,3 +482,150 @@ fn found_dockerfiles_follow_the_compose_file_and_not_image_paths() {
         s.notes
     );
 }
+
+/// A found Dockerfile that is not served gets no note on its stages the default build skips:
+/// "hack/vendor.Dockerfile: stages … their sources are kept too" beside "hack/vendor.Dockerfile
+/// … not served" contradicted itself (diun). A served one keeps its note.
+#[test]
+fn an_unserved_dockerfile_gets_no_stage_note() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM alpine AS test\nCOPY tests /tests\nFROM alpine\nCOPY app.sh /\n",
+    )
+    .file("app.sh", "echo hi\n")
+    .file("tests/t.sh", "t")
+    .file("hack/gen.sh", "go generate\n")
+    .file(
+        "hack/vendor.Dockerfile",
+        "FROM golang AS vendored\nCOPY . .\nFROM scratch AS update\nCOPY --from=vendored /src /\nFROM golang\nRUN true\n",
+    );
+    let s = suggest_and_write(&env, None, &opts());
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.starts_with("hack/vendor.Dockerfile (found in the context) not served")),
+        "{:?}",
+        s.notes
+    );
+    assert!(
+        !s.notes
+            .iter()
+            .any(|n| n.starts_with("hack/vendor.Dockerfile: stage")),
+        "{:?}",
+        s.notes
+    );
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.starts_with("Dockerfile: stage test is not built by default")),
+        "{:?}",
+        s.notes
+    );
+}
+
+/// Source code named like a Dockerfile variant (`dockerfile.go` of a Go package `dockerfile`,
+/// livebook's `hubs/dockerfile.ex`) is not a Dockerfile: no "not served: … unknown instruction:
+/// package" note. A `Dockerfile.go` that parses is served as a variant.
+#[test]
+fn source_code_named_dockerfile_gets_no_note() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY app.sh /\n")
+        .file("app.sh", "echo hi\n")
+        .file(
+            "internal/provider/dockerfile/dockerfile.go",
+            "package dockerfile\n\nfunc Parse() {}\n",
+        )
+        .file(
+            "lib/hubs/dockerfile.ex",
+            "defmodule Hubs.Dockerfile do\nend\n",
+        )
+        .file("build/Dockerfile.go", "FROM golang\nCOPY cmd /src/cmd\n")
+        .file("cmd/main.go", "package main\n");
+    let s = suggest_and_write(&env, None, &opts());
+    assert!(
+        !s.notes
+            .iter()
+            .any(|n| n.contains("dockerfile.go") || n.contains("dockerfile.ex")),
+        "{:?}",
+        s.notes
+    );
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        served,
+        ["Dockerfile", "build/Dockerfile.go"],
+        "{:?}",
+        s.notes
+    );
+}
+
+/// A found Dockerfile whose source exists nowhere yet, but whose directory exists below a
+/// directory above the Dockerfile (not at the root), is built with that directory: not served
+/// (docker/cli's `e2e/testdata/engine/Dockerfile` copies `registry/certs/ca.crt`, which a test
+/// script writes into `e2e/testdata/registry/certs/`). One whose source's directory exists
+/// nowhere stays served (a binary `make` writes under `dist/` first).
+#[test]
+fn a_missing_source_whose_directory_is_in_a_parent_dir_is_not_served_with_the_root() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY app.sh /\n")
+        .file("app.sh", "echo hi\n")
+        .file(
+            "e2e/testdata/engine/Dockerfile",
+            "FROM docker:dind\nCOPY registry/certs/ca.crt /usr/local/share/ca-certificates/\n",
+        )
+        .file("e2e/testdata/registry/certs/gen.sh", "openssl req\n")
+        .file(
+            "docker/Dockerfile.cli",
+            "FROM scratch\nCOPY dist/cli/cli /\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        served,
+        ["Dockerfile", "docker/Dockerfile.cli"],
+        "{:?}",
+        s.notes
+    );
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n
+                .starts_with("e2e/testdata/engine/Dockerfile (found in the context) not served")),
+        "{:?}",
+        s.notes
+    );
+    assert!(!s.text.contains("registry/certs"), "{}", s.text);
+}
+
+/// A found Dockerfile that a root bake file builds with the root as the context is served, as
+/// one a root Compose file builds so (diun, docker/cli: `target "lint" { dockerfile =
+/// "./hack/lint.Dockerfile" }`). Its sources also exist beside it, which alone had it taken for
+/// a build of its own directory: the proposal then excluded the root file `bake lint` copies.
+#[test]
+fn a_dockerfile_a_bake_target_builds_with_the_root_is_served() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY app.sh /\n")
+        .file("app.sh", "echo hi\n")
+        .file(".golangci.yml", "linters: {}\n")
+        .file("hack/.golangci.yml", "linters: {}\n")
+        .file("hack/lint.sh", "golangci-lint run\n")
+        .file(
+            "hack/lint.Dockerfile",
+            "FROM golangci/golangci-lint\nCOPY .golangci.yml /src/\n",
+        )
+        .file(
+            "docker-bake.hcl",
+            "group \"default\" {\n  targets = [\"image\"]\n}\n\ntarget \"image\" {}\n\ntarget \"lint\" {\n  dockerfile = \"./hack/lint.Dockerfile\"\n}\n",
+        );
+    let s = suggest_and_write(&env, None, &opts());
+    let served: Vec<&str> = s.served.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        served,
+        ["Dockerfile", "hack/lint.Dockerfile"],
+        "{:?}",
+        s.notes
+    );
+    for sent in sent_both(&env, Some("hack/lint.Dockerfile")) {
+        assert!(sent.contains(".golangci.yml"), "{}", s.text);
+    }
+}

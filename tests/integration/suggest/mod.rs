@@ -683,3 +683,61 @@ fn a_secret_in_a_file_the_build_copies_is_a_warning() {
     );
     assert!(!err.contains(&key), "the secret is never printed");
 }
+
+/// A file the build copies that a name rule flags (a dotenv file) and that holds a secret is
+/// said once, by the secret's warning: plane's `variables.env` had a "kept … dotenv file …
+/// exclude it yourself" note as well, which no ignore line can act on for a file the build needs.
+#[test]
+fn a_flagged_file_holding_a_secret_is_said_once() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x5118);
+    let key = g.pick(b"abcdefghijklmnopqrstuvwxyz0123456789", 20);
+    env.file("Dockerfile", "FROM alpine\nCOPY deploy /deploy\n")
+        .file("deploy/run.sh", "echo\n")
+        .file(
+            "deploy/variables.env",
+            format!("POSTGRES_USER=app\nPOSTGRES_PASSWORD={key}\n"),
+        )
+        // Tracked: an ignore line would not take it out of the repository either.
+        .git(&["init", "-q"])
+        .git(&["add", "-A"])
+        .git(&["commit", "-qm", "x"]);
+    let o = env.run(["suggest"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    let said: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("deploy/variables.env"))
+        .collect();
+    assert_eq!(said.len(), 1, "{err}");
+    assert!(said[0].contains("finds a secret"), "{err}");
+    assert!(!err.contains(&key), "the secret is never printed");
+}
+
+/// A flagged directory that a Dockerfile source names (atuin's `COPY vendor vendor` before
+/// `COPY . .`) gets no "kept … exclude it yourself" note: the build asks for it by name, and
+/// excluding it would break the build. The same directory copied only by `COPY . .` keeps its
+/// note.
+#[test]
+fn a_flagged_directory_a_source_names_gets_no_kept_note() {
+    let env = TestEnv::new();
+    env.file("Cargo.toml", "[package]\nname = \"a\"\n")
+        .file("src/main.rs", "fn main() {}\n")
+        .file(
+            "vendor/axoasset/Cargo.toml",
+            "[package]\nname = \"axoasset\"\n",
+        )
+        .file("tests/fixtures/a.json", "{}")
+        .file(
+            "Dockerfile",
+            "FROM rust\nCOPY vendor vendor\nRUN cargo fetch\nCOPY . .\nRUN cargo build\n",
+        )
+        .git(&["init", "-q"])
+        .git(&["add", "-A"])
+        .git(&["commit", "-qm", "x"]);
+    let o = env.run(["suggest"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(!err.contains("kept vendor/"), "{err}");
+    assert!(err.contains("kept tests/fixtures/"), "{err}");
+}

@@ -1,0 +1,84 @@
+//! Discovery helpers: which found Dockerfiles are builds with this context (bake targets, sources
+//! written later under a parent directory, source code named like a Dockerfile), and their notes.
+
+/// What [`super::targets::collect`] writes in the note on stages the default build skips, after
+/// the Dockerfile's path and `: stage`.
+const STAGE_NOTE: &str = " not built by default but by `docker build --target`";
+
+/// Drops, from `notes[from..]`, the note on stages the default build skips of each Dockerfile
+/// that is not served: discovery reads a found Dockerfile (and says which of its stages only a
+/// `--target` build uses) before it decides to serve it; "hack/vendor.Dockerfile: stages …
+/// their sources are kept too" beside "hack/vendor.Dockerfile … not served" contradicts itself.
+pub(super) fn drop_unserved_stage_notes(notes: &mut Vec<String>, from: usize, served: &[&str]) {
+    let mut k = 0;
+    notes.retain(|n| {
+        k += 1;
+        k <= from
+            || !n.contains(STAGE_NOTE)
+            || served
+                .iter()
+                .any(|rel| n.starts_with(&format!("{rel}: stage")))
+    });
+}
+
+/// A found file with a bare Dockerfile name and a source-code extension whose text is not a
+/// Dockerfile (`package dockerfile` in a Go `dockerfile.go`, `defmodule` in an Elixir
+/// `dockerfile.ex`): source code, skipped without a note. A `Dockerfile.go` that parses is a
+/// Dockerfile variant, and one of another name that does not parse keeps its note.
+pub(super) fn source_file(abs: &std::path::Path, name: &str) -> bool {
+    crate::dockerfile::code_named(name.as_bytes())
+        && std::fs::read(abs)
+            .is_ok_and(|b| crate::dockerfile::parse(&String::from_utf8_lossy(&b)).is_err())
+}
+
+/// Whether a source of the found Dockerfile at context path `p` that exists nowhere yet names a
+/// directory that exists below one of `p`'s ancestor directories but not at the root: the
+/// build's context is that ancestor, where the file will be written.
+/// `e2e/testdata/engine/Dockerfile`'s `COPY registry/certs/ca.crt`, a certificate a test
+/// script writes into `e2e/testdata/registry/certs/` (docker/cli's Compose file builds it with
+/// `context: ./testdata`): served with the root, it had the root file keep a path that can never
+/// exist there, and a warning that the build "fails until it exists".
+pub(super) fn missing_source_dir_in_ancestor(
+    paths: &[String],
+    p: &str,
+    items: &[&crate::dockerfile::ContextSource],
+) -> bool {
+    let has = |q: &str| paths.iter().any(|x| x == q);
+    items.iter().any(|s| {
+        let path = s.path.trim_start_matches("./").trim_end_matches('/');
+        let Some((dir, _)) = path.rsplit_once('/') else {
+            return false;
+        };
+        !dir.is_empty()
+            && !dir.contains(['*', '?', '[', '$'])
+            && !has(dir)
+            && p.match_indices('/')
+                .any(|(i, _)| has(&format!("{}/{dir}", &p[..i])))
+    })
+}
+
+/// Every build that a bake file in `dir` (`docker-bake.hcl`, `.json` and their overrides; the
+/// Compose files are read as Compose files) describes, each target on its own, so that
+/// discovery knows which found Dockerfiles `docker buildx bake` builds with `dir` as the
+/// context (diun's and docker/cli's `target "lint" { dockerfile = "./hack/lint.Dockerfile" }`).
+/// Files or targets that cannot be read add nothing.
+pub(super) fn bake_builds_in_dir(dir: &std::path::Path) -> Vec<crate::compose::ServiceBuild> {
+    let files: Vec<std::path::PathBuf> = crate::bake::DEFAULT_FILES
+        .iter()
+        .filter(|n| n.starts_with("docker-bake"))
+        .map(|n| dir.join(n))
+        .filter(|p| p.is_file())
+        .collect();
+    if files.is_empty() {
+        return Vec::new();
+    }
+    let env = |k: &str| std::env::var(k).ok();
+    let Ok(def) = crate::bake::read(&files, dir, &env) else {
+        return Vec::new();
+    };
+    def.targets
+        .keys()
+        .filter_map(|n| crate::bake::resolve(&def, std::slice::from_ref(n)).ok())
+        .flat_map(|ts| crate::bake::builds(&ts, dir).builds)
+        .collect()
+}
