@@ -9,14 +9,21 @@ use crate::rules::{Category, EntryRef, Kind, RuleConfig, RuleSet};
 use super::carry;
 use super::plan::Plan;
 
-/// The carried lines that protect, in the file's order.
+/// The carried lines that protect, in the file's order, each once (plane's file had
+/// `node_modules/` twice).
 pub(crate) fn protective_carried(plan: &Plan) -> Vec<String> {
     let rules = RuleSet::new(&RuleConfig::default());
-    plan.carried
+    let mut out: Vec<String> = Vec::new();
+    for l in plan
+        .carried
         .iter()
         .filter(|l| carry::protective(l) || (!l.starts_with('!') && names_junk(&rules, l)))
-        .cloned()
-        .collect()
+    {
+        if !out.contains(l) {
+            out.push(l.clone());
+        }
+    }
+    out
 }
 
 /// Whether the exclusion `line` names, by its last components, an entry the report flags as
@@ -131,6 +138,7 @@ mod tests {
                 "src/**/*.test.js".into(),
                 "!dist/keep".into(),
                 "**/obj".into(),
+                ".env".into(),
             ],
             ..Plan::default()
         };
