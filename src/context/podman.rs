@@ -37,7 +37,7 @@ fn discover(root: &Path) -> Result<PathBuf, Error> {
         if std::fs::metadata(&df).is_err() {
             return Err(podman_err(format!(
                 "cannot find Containerfile or Dockerfile in context directory: stat {}: no such file or directory",
-                df.display()
+                crate::render::escape_path(&df)
             )));
         }
         df
@@ -63,7 +63,7 @@ fn given_file(cwd: &Path, root: &Path, f: &Path) -> Result<PathBuf, Error> {
     let md = std::fs::metadata(&p).map_err(|e| {
         podman_err(format!(
             "stat {}: {}",
-            f.display(),
+            crate::render::escape_path(f),
             crate::error::go_err(&e)
         ))
     })?;

@@ -78,6 +78,12 @@ fn a_full_disk_is_an_error_for_every_command() {
         vec!["suggest", "."],
         vec!["man"],
         vec!["completions", "bash"],
+        // Help and version text is output too (clap's own exit ignored the failed write).
+        vec!["--help"],
+        vec!["-h"],
+        vec!["lint", "--help"],
+        vec!["help", "suggest"],
+        vec!["--version"],
     ] {
         let o = to_dev_full(&env, &args);
         assert_eq!(code(&o), Some(2), "{args:?}: {}", text(&o.stderr));
@@ -720,4 +726,49 @@ fn compose_runs_the_same_pipeline() {
     // The gates see the Dockerfile checks of every service.
     let o = run(&env, &["--compose", "--fail-on", "error"]);
     assert_eq!(code(&o), Some(1), "{}", text(&o.stderr));
+}
+
+/// `explain` takes a name that is not UTF-8 as its bytes (clap refused it as a `String`), and
+/// shows it escaped.
+#[cfg(unix)]
+#[test]
+fn explain_takes_a_name_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\n")
+        .file(b"bad\xffname.log", "x")
+        .dockerignore("*.log\n");
+    let name = std::ffi::OsStr::from_bytes(b"bad\xffname.log");
+    let o = env.run([std::ffi::OsStr::new("explain"), name]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.starts_with("bad\\xffname.log\n"), "{out}");
+    assert!(out.contains("NOT SENT"), "{out}");
+}
+
+/// A path in an error message keeps the message on one line: a newline or an ESC in a name is
+/// escaped, as everywhere else in human output.
+#[cfg(unix)]
+#[test]
+fn an_error_path_with_control_characters_is_escaped() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\n")
+        .file("x\ny\x1b[2J", "not a directory");
+    let o = run(&env, &["x\ny\x1b[2J"]);
+    assert_eq!(code(&o), Some(2), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.starts_with("error: unable to prepare context: context must be a directory: "),
+        "{err}"
+    );
+    assert!(err.contains("x\\ny\\x1b[2J\n"), "{err}");
+    assert!(!err.contains('\x1b'), "{err}");
+    // The explain command's own messages too.
+    let o = run(&env, &["explain", "/elsewhere/a\nb"]);
+    assert_eq!(code(&o), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).starts_with("error: /elsewhere/a\\nb is outside the build context "),
+        "{}",
+        text(&o.stderr)
+    );
 }
