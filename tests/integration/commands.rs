@@ -772,3 +772,70 @@ fn an_error_path_with_control_characters_is_escaped() {
         text(&o.stderr)
     );
 }
+
+/// Runs with a deadline: a run that waits on a FIFO fails the test instead of hanging it.
+#[cfg(unix)]
+fn run_within(env: &TestEnv, args: &[&str]) -> Output {
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(env.ctx())
+        .env("NO_COLOR", "1")
+        .env("DOCKER_CONFIG", crate::util::docker_config())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("{args:?} still running after 20 s (reading a FIFO?)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// A FIFO (or a link to a device) where the build reads its ignore file or its Dockerfile is
+/// not read: opening a FIFO waits for a writer forever, and `/dev/zero` never ends.
+#[cfg(unix)]
+#[test]
+fn an_ignore_file_or_dockerfile_that_is_a_fifo_is_not_read() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY a.txt /\n")
+        .file("a.txt", "a")
+        .fifo(".dockerignore");
+    for args in [
+        vec!["--builder", "classic", "."],
+        vec!["--engine", "podman", "."],
+    ] {
+        let o = run_within(&env, &args);
+        assert_eq!(code(&o), Some(2), "{args:?}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains(".dockerignore: not a regular file"),
+            "{args:?}: {}",
+            text(&o.stderr)
+        );
+    }
+    // lint compares with the classic builder: that comparison is skipped, with the reason.
+    let o = run_within(&env, &["lint", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("not a regular file: builder comparison skipped"),
+        "{}",
+        text(&o.stdout)
+    );
+    let env = TestEnv::new();
+    env.file("a.txt", "a").fifo("Dockerfile");
+    let o = run_within(&env, &["--builder", "classic", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("cannot read the Dockerfile")
+            && text(&o.stdout).contains("not a regular file"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = run_within(&env, &["--format", "json", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+}
