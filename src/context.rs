@@ -20,7 +20,7 @@ mod fetch;
 mod podman;
 mod regular;
 
-pub(crate) use regular::read_regular;
+pub(crate) use regular::{open_regular, read_regular};
 
 pub(crate) use fetch::{follow_links, include_set};
 pub(crate) use podman::{

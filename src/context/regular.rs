@@ -9,11 +9,21 @@ use std::path::Path;
 /// that waits for a writer forever or never ends. A directory keeps the OS's own error
 /// (`is a directory`), as a missing file keeps `not found`.
 pub(crate) fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut f = open_regular(path)?;
+    let mut b = Vec::new();
+    f.read_to_end(&mut b)?;
+    Ok(b)
+}
+
+/// `path` opened for reading as [`read_regular`] reads it: only a regular file (or a directory,
+/// for the OS's own error on reading it).
+pub(crate) fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
     let md = std::fs::metadata(path)?;
     if !md.is_file() && !md.is_dir() {
         return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
     }
-    std::fs::read(path)
+    std::fs::File::open(path)
 }
 
 #[cfg(all(test, unix))]

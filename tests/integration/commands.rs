@@ -838,4 +838,43 @@ fn an_ignore_file_or_dockerfile_that_is_a_fifo_is_not_read() {
     );
     let o = run_within(&env, &["--format", "json", "."]);
     assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    // The other files ctxsize reads on its own: the config file (an error, as for any unreadable
+    // one), a CI file's name (not a CI file: skipped), a Compose project's .env, git's index.
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM scratch
+COPY a.txt /
+",
+    )
+    .file("a.txt", "a")
+    .file(
+        "compose.yaml",
+        "services:
+  a:
+    build: .
+",
+    )
+    .fifo(".env")
+    .fifo(".github/workflows/ci.yml")
+    .fifo("Makefile")
+    .git(&["init", "-q"]);
+    std::fs::remove_file(env.path(".git/index")).ok();
+    env.fifo(".git/index");
+    for args in [
+        vec!["check-ci", "."],
+        vec!["--compose"],
+        vec!["--churn-commits", "0", "."],
+    ] {
+        let o = run_within(&env, &args);
+        assert_eq!(code(&o), Some(0), "{args:?}: {}", text(&o.stderr));
+    }
+    env.fifo(".ctxsize.toml");
+    let o = run_within(&env, &["--churn-commits", "0", "."]);
+    assert_eq!(code(&o), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains(".ctxsize.toml: not a regular file"),
+        "{}",
+        text(&o.stderr)
+    );
 }
