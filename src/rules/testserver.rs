@@ -123,6 +123,10 @@ mod tests {
         assert_eq!(hits("docs/ftp.md", &private), [("CTX169", 7, None)]);
         let cfg = format!("ftp:\n  host: ftp.dlptest.com\n  password: {pw}\n");
         assert_eq!(hits("config/ftp.yml", &cfg), [("CTX169", 3, None)]);
+        // A service's token beside one is no published test credential.
+        let token = ["gh", "p_", "Xq81LmZ0", &pw, "Vt4s"].concat();
+        let doc = format!("# Mirror\n\nhost: test.rebex.net\ntoken: {token}\n");
+        assert_eq!(hits("docs/mirror.md", &doc), [("CTX152", 4, None)]);
     }
 
     #[test]
