@@ -878,3 +878,31 @@ COPY a.txt /
         text(&o.stderr)
     );
 }
+
+/// A fix in words that quotes code itself is not wrapped in backticks again in GitHub and SARIF
+/// messages (nested, they broke the code span: "Fix: `move … `RUN --mount=type=secret``").
+#[test]
+fn a_fix_in_words_is_not_put_in_backticks() {
+    let env = TestEnv::new();
+    let key = ["AK", "IA", "Q7ZP4MXR2LWN5TBV"].concat();
+    env.file("Dockerfile", "FROM scratch\nCOPY app.py /\n")
+        .file("app.py", format!("KEY = \"{key}\"\n"));
+    let gh = text(&run(&env, &["--format", "github", "."]).stdout);
+    let line = gh
+        .lines()
+        .find(|l| l.contains("CTX151"))
+        .unwrap_or_else(|| panic!("{gh}"));
+    assert!(
+        line.contains("Fix: move the secret out of the file"),
+        "{line}"
+    );
+    assert!(!line.contains("Fix: `move"), "{line}");
+    assert!(!gh.contains(&key), "{gh}");
+    let s = json(&run(&env, &["--format", "sarif", "."]));
+    let msg = s["runs"][0]["results"][0]["message"]["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("Fix: move the secret"), "{msg}");
+    assert!(msg.ends_with("`RUN --mount=type=secret`"), "{msg}");
+}
