@@ -450,11 +450,9 @@ fn analyze_pruned(resolved: Resolved, builder: Builder, w: Walk) -> Result<Analy
         match e.kind {
             WalkErrorKind::CantStat => Error::CantStat(abs),
             WalkErrorKind::NoPermission => Error::NoPermission(abs),
-            WalkErrorKind::OpenDir(code) if podman => Error::Podman(format!(
-                "copier: get: error reading {}: {}",
-                abs.display(),
-                crate::error::go_err(&std::io::Error::from_raw_os_error(code))
-            )),
+            WalkErrorKind::OpenDir(code) if podman => {
+                Error::PodmanRead(abs, std::io::Error::from_raw_os_error(code))
+            }
             WalkErrorKind::OpenDir(code) => {
                 Error::SenderOpen(abs, std::io::Error::from_raw_os_error(code))
             }

@@ -84,7 +84,12 @@ pub(crate) fn scan(root: &Path) -> Result<Vec<CiFinding>, Error> {
     files.sort();
     let mut out = Vec::new();
     for f in files {
-        let text = std::fs::read(&f).map_err(|e| Error::Io(f.clone(), e))?;
+        // A FIFO or socket with a CI file's name holds no CI file (and reading one would wait
+        // forever).
+        let text = match crate::context::read_regular(&f) {
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => continue,
+            r => r.map_err(|e| Error::Io(f.clone(), e))?,
+        };
         let text = String::from_utf8_lossy(&text);
         let rel = f.strip_prefix(root).unwrap_or(&f).display().to_string();
         if f.starts_with(&wf) {

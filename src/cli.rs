@@ -382,7 +382,7 @@ enum Sub {
         named: Option<String>,
         /// Paths to explain.
         #[arg(required = true, value_name = "PATH")]
-        paths: Vec<String>,
+        paths: Vec<std::ffi::OsString>,
     },
     /// Print an allowlist ignore file for the Dockerfile: `*`, then `!` lines for what its
     /// COPY/ADD/bind mounts use, then secrets and junk re-excluded. Proven under both builders

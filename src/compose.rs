@@ -336,7 +336,7 @@ pub(crate) fn dotenv_in(
     dir: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> std::collections::HashMap<String, String> {
-    match std::fs::read(dir.join(".env")) {
+    match crate::context::read_regular(&dir.join(".env")) {
         Ok(b) => dotenv::parse(&String::from_utf8_lossy(&b), env),
         Err(_) => Default::default(),
     }

@@ -188,7 +188,11 @@ impl FileConfig {
             Some(p) => (p.to_path_buf(), true),
             None => (root.join(FILE_NAME), false),
         };
-        match std::fs::read_to_string(&path) {
+        let text = crate::context::read_regular(&path).and_then(|b| {
+            String::from_utf8(b)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        });
+        match text {
             Ok(t) => FileConfig::parse(&t, &path),
             Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
                 Ok(FileConfig::default())

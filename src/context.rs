@@ -18,6 +18,9 @@ use crate::walk::Builder;
 
 mod fetch;
 mod podman;
+mod regular;
+
+pub(crate) use regular::{open_regular, read_regular};
 
 pub(crate) use fetch::{follow_links, include_set};
 pub(crate) use podman::{
@@ -282,7 +285,7 @@ fn resolve_docker(
             }
             let ignore_path = root.join(".dockerignore");
             let mut notes = Vec::new();
-            let (ignore_file, ignore_text) = match std::fs::read(&ignore_path) {
+            let (ignore_file, ignore_text) = match read_regular(&ignore_path) {
                 Ok(t) => (Some(ignore_path), Platform::host().ignore_text(t)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, Vec::new()),
                 Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {

@@ -11,10 +11,10 @@ pub enum Error {
     #[error("unable to prepare context: path {0:?} not found")]
     ContextNotFound(String),
     /// The context is not a directory.
-    #[error("unable to prepare context: context must be a directory: {}", .0.display())]
+    #[error("unable to prepare context: context must be a directory: {}", crate::render::escape_path(.0))]
     ContextNotDir(PathBuf),
     /// The Dockerfile path does not resolve (classic wording).
-    #[error("unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {}: no such file or directory", .0.display())]
+    #[error("unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {}: no such file or directory", crate::render::escape_path(.0))]
     DockerfileMissing(PathBuf),
     /// BuildKit cannot read the Dockerfile.
     #[error("failed to read dockerfile: open {0}: no such file or directory")]
@@ -30,10 +30,10 @@ pub enum Error {
     #[error("the Dockerfile {0} is outside the build context (or read from stdin)")]
     DockerfileOutside(String),
     /// `.dockerignore` is a directory.
-    #[error("error reading .dockerignore: read {}: is a directory", .0.display())]
+    #[error("error reading .dockerignore: read {}: is a directory", crate::render::escape_path(.0))]
     IgnoreIsDir(PathBuf),
     /// `.dockerignore` cannot be read.
-    #[error("open {}: {}", .0.display(), go_err(.1))]
+    #[error("open {}: {}", crate::render::escape_path(.0), go_err(.1))]
     IgnoreUnreadable(PathBuf, std::io::Error),
     /// An invalid ignore file.
     #[error("{}{}", .source.docker_prefix(), .source)]
@@ -46,20 +46,23 @@ pub enum Error {
         buildkit: bool,
     },
     /// Classic validation could not list a directory.
-    #[error("error checking context: can't stat '{}'", .0.display())]
+    #[error("error checking context: can't stat '{}'", crate::render::escape_path(.0))]
     CantStat(PathBuf),
     /// Classic validation could not read a file.
-    #[error("error checking context: no permission to read from '{}'", .0.display())]
+    #[error("error checking context: no permission to read from '{}'", crate::render::escape_path(.0))]
     NoPermission(PathBuf),
     /// BuildKit could not read a directory.
-    #[error("error from sender: open {}: {}", .0.display(), go_err(.1))]
+    #[error("error from sender: open {}: {}", crate::render::escape_path(.0), go_err(.1))]
     SenderOpen(PathBuf, std::io::Error),
     /// Any other I/O failure.
-    #[error("{}: {}", .0.display(), go_err(.1))]
+    #[error("{}: {}", crate::render::escape_path(.0), go_err(.1))]
     Io(PathBuf, std::io::Error),
     /// Podman/Buildah refuse the context or the Containerfile (their wording).
     #[error("{0}")]
     Podman(String),
+    /// Podman/Buildah could not read a directory they send (their copier's wording).
+    #[error("copier: get: error reading {}: {}", crate::render::escape_path(.0), go_err(.1))]
+    PodmanRead(PathBuf, std::io::Error),
     /// A command-line value is wrong.
     #[error("{0}")]
     Usage(String),
@@ -146,9 +149,9 @@ impl Error {
                     other => other.to_string(),
                 };
                 if line > 0 {
-                    format!("{}:{}: {}", file.display(), line, what)
+                    format!("{}:{}: {}", crate::render::escape_path(file), line, what)
                 } else {
-                    format!("{}: {}", file.display(), what)
+                    format!("{}: {}", crate::render::escape_path(file), what)
                 }
             }
             Error::CantStat(_) => "docker lists every directory it meets, even an excluded one; make it readable, or move it under an excluded parent directory".into(),
@@ -156,9 +159,9 @@ impl Error {
             Error::DockerfileOutside(_) => "docker would add the Dockerfile under a random name `.dockerfile.<20 hex digits>`; use --builder buildkit, or move the Dockerfile into the context".into(),
             Error::BuildkitHeader { key, file, line, value, .. } => {
                 let at = if *line > 0 {
-                    format!("{}:{}", file.display(), line)
+                    format!("{}:{}", crate::render::escape_path(file), line)
                 } else {
-                    file.display().to_string()
+                    crate::render::escape_path(file)
                 };
                 let what = if *key == "exclude-patterns" { "pattern" } else { "path" };
                 format!(
@@ -177,6 +180,7 @@ impl Error {
             Error::BuildkitDockerfileNotFile(_) => "-f names a directory: pass the Dockerfile inside it (-f DIR/Dockerfile)".into(),
             Error::IgnoreIsDir(_) => "remove the .dockerignore directory or turn it into a file".into(),
             Error::Podman(_) => "Podman/Buildah look for a Containerfile, then a Dockerfile, in the context; pass another with -f".into(),
+            Error::PodmanRead(..) => "Podman/Buildah read every directory they send; make it readable, or exclude it in the ignore file".into(),
             Error::ContextNotFound(_) | Error::ContextNotDir(_) => "give the build context directory, as for `docker build DIR`".into(),
             _ => return None,
         })

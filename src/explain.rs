@@ -336,35 +336,42 @@ fn podman_level(
 
 /// Turns a user's PATH into a context-relative path: absolute paths are taken relative to the
 /// context root (`root`, or `given_root` as the user spelled it); relative paths are relative to
-/// the context, as in a `.dockerignore`.
-pub(crate) fn context_path(root: &Path, given_root: &Path, p: &str) -> Result<Vec<u8>, String> {
-    let pp = Path::new(p);
+/// the context, as in a `.dockerignore`. PATH is taken as the OS gives it (a name that is not
+/// UTF-8 can be explained); messages show it escaped.
+pub(crate) fn context_path(
+    root: &Path,
+    given_root: &Path,
+    p: impl AsRef<std::ffi::OsStr>,
+) -> Result<Vec<u8>, String> {
+    let pp = Path::new(p.as_ref());
+    let bytes = crate::sys::os_bytes(pp.as_os_str());
+    let shown = crate::render::escape_path(pp);
     let rel: Vec<u8> = if pp.is_absolute() {
-        let c = crate::sys::bytes_to_path(&clean(p.as_bytes())).into_owned();
+        let c = crate::sys::bytes_to_path(&clean(&bytes)).into_owned();
         match c.strip_prefix(root).or_else(|_| c.strip_prefix(given_root)) {
             Ok(r) => crate::sys::slash_bytes(r).into_owned(),
             Err(_) => {
                 return Err(format!(
-                    "{p} is outside the build context {}",
-                    root.display()
+                    "{shown} is outside the build context {}",
+                    crate::render::escape_path(root)
                 ))
             }
         }
     } else {
-        clean(p.as_bytes())
+        clean(&bytes)
     };
     // `ctxsize explain .env .` spells the context as the other commands do, last: the hint
     // says how explain takes it.
     if rel.is_empty() || rel == b"." {
         return Err(format!(
-            "{p} is the context root itself, which is always sent (explain's arguments are \
+            "{shown} is the context root itself, which is always sent (explain's arguments are \
              paths in the context: name the context with -C DIR)"
         ));
     }
     if rel.starts_with(b"../") || rel == b".." {
         return Err(format!(
-            "{p} is outside the build context {}",
-            root.display()
+            "{shown} is outside the build context {}",
+            crate::render::escape_path(root)
         ));
     }
     Ok(rel)
@@ -645,5 +652,16 @@ mod tests {
         // takes it.
         let e = context_path(r, r, ".").unwrap_err();
         assert!(e.contains("always sent") && e.contains("-C DIR"), "{e}");
+        // A name that is not UTF-8 is taken as its bytes; a message shows it escaped, on one
+        // line.
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let p = std::ffi::OsStr::from_bytes(b"d/./bad\xffname");
+            assert_eq!(context_path(r, r, p).unwrap(), b"d/bad\xffname");
+            let p = std::ffi::OsStr::from_bytes(b"/other/x\ny\xff\x1b");
+            let e = context_path(r, r, p).unwrap_err();
+            assert!(e.starts_with("/other/x\\ny\\xff\\x1b is outside"), "{e}");
+        }
     }
 }

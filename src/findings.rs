@@ -765,7 +765,7 @@ fn finish(p: Prepared, a: &Analysis, opts: &ReportOptions, plan: Option<exposure
     } = p;
     // Credentials in the Dockerfile's ARG/ENV values.
     if opts.content_max > 0 {
-        if let Ok(text) = std::fs::read(&a.resolved.dockerfile) {
+        if let Ok(text) = crate::context::read_regular(&a.resolved.dockerfile) {
             let hits = rules::dockerfile_credentials(&text);
             if !hits.is_empty() {
                 let rel = a.resolved.dockerfile_rel.clone();

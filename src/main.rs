@@ -8,7 +8,9 @@ use std::io::Write;
 use clap::FromArgMatches;
 
 fn main() {
-    let matches = cli::command().get_matches_from(cli::reorder(std::env::args_os().collect()));
+    let matches = cli::command()
+        .try_get_matches_from(cli::reorder(std::env::args_os().collect()))
+        .unwrap_or_else(|e| clap_exit(&e));
     let args = cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
     let cmd = args.into_command(cwd);
@@ -30,6 +32,25 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// Ends the run clap stopped: a usage error as clap prints it (on stderr, status 2); help and
+/// version text (`--help`, `-V`, `help lint`) on standard output, where a failed write
+/// (`--help > /dev/full`) is an error, status 2, as for any other output (clap's own `exit`
+/// ignores it and exits 0). A closed pipe (`--help | head -1`) is not one.
+fn clap_exit(e: &clap::Error) -> ! {
+    if e.use_stderr() {
+        e.exit()
+    }
+    let printed = e.print().and_then(|()| std::io::stdout().flush());
+    let code = match ctxsize::commands::output(printed) {
+        Ok(()) => e.exit_code(),
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "error: {err}");
+            ctxsize::ExitCode::Error.code()
+        }
+    };
+    std::process::exit(code)
 }
 
 /// An error line for a terminal: control bytes escaped in the README's `\xNN` form, and text

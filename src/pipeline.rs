@@ -586,12 +586,13 @@ fn dockerfile_checks(
         Some(t) if from_stdin => Ok(t.clone()),
         _ if from_stdin => Err("the Dockerfile from stdin was not read".to_string()),
         // As the builder reads it: BuildKit follows a symlink inside the Dockerfile's directory.
-        _ => std::fs::read(crate::context::dockerfile_as_read(a.builder, path)).map_err(|e| {
-            format!(
-                "cannot read the Dockerfile {name}: {}",
-                crate::error::go_err(&e)
-            )
-        }),
+        _ => crate::context::read_regular(&crate::context::dockerfile_as_read(a.builder, path))
+            .map_err(|e| {
+                format!(
+                    "cannot read the Dockerfile {name}: {}",
+                    crate::error::go_err(&e)
+                )
+            }),
     };
     let steps = text
         .as_ref()

@@ -42,7 +42,7 @@ pub struct Transfer {
 
 /// Reads and evaluates the Dockerfile. The error is one line naming the file (and the line).
 pub fn load_sources(dockerfile: &Path, opts: &Options) -> Result<Sources, String> {
-    let bytes = std::fs::read(dockerfile)
+    let bytes = crate::context::read_regular(dockerfile)
         .map_err(|e| format!("cannot read the Dockerfile {}: {e}", dockerfile.display()))?;
     let text = String::from_utf8_lossy(&bytes);
     let df = dockerfile::parse(&text)

@@ -16,7 +16,7 @@ use crate::render::Format;
 /// `ctxsize explain PATH…`: human text or JSON (`[Explanation, …]`).
 pub(super) fn command(
     cfg: &Config,
-    paths: &[String],
+    paths: &[std::ffi::OsString],
     named: Option<&NamedContext>,
     format: Format,
     out: &mut dyn Write,

@@ -53,8 +53,8 @@ pub enum Command {
     Explain {
         /// What to analyse.
         config: Config,
-        /// The paths, as the user gave them.
-        paths: Vec<String>,
+        /// The paths, as the user gave them (not necessarily UTF-8).
+        paths: Vec<std::ffi::OsString>,
         /// `--named-context NAME`: explain paths of this named context instead.
         named: Option<crate::compose::NamedContext>,
         /// Output format (human or JSON).

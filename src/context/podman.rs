@@ -37,7 +37,7 @@ fn discover(root: &Path) -> Result<PathBuf, Error> {
         if std::fs::metadata(&df).is_err() {
             return Err(podman_err(format!(
                 "cannot find Containerfile or Dockerfile in context directory: stat {}: no such file or directory",
-                df.display()
+                crate::render::escape_path(&df)
             )));
         }
         df
@@ -63,7 +63,7 @@ fn given_file(cwd: &Path, root: &Path, f: &Path) -> Result<PathBuf, Error> {
     let md = std::fs::metadata(&p).map_err(|e| {
         podman_err(format!(
             "stat {}: {}",
-            f.display(),
+            crate::render::escape_path(f),
             crate::error::go_err(&e)
         ))
     })?;
@@ -195,13 +195,13 @@ pub(crate) fn resolve_podman(
     };
     let (ignore_file, ignore_text) = match choice {
         None => (None, Vec::new()),
-        Some(p) => match std::fs::read(&p) {
+        Some(p) => match super::read_regular(&p) {
             Ok(t) => (Some(p), Platform::host().ignore_text(t)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && ignorefile.is_none() => {
                 // A dangling `.containerignore` symlink: `ParseIgnore` fails with ENOENT and
                 // Buildah moves on to `.dockerignore`.
                 let di = root.join(".dockerignore");
-                match std::fs::read(&di) {
+                match super::read_regular(&di) {
                     Ok(t) if p.ends_with(".containerignore") => {
                         (Some(di), Platform::host().ignore_text(t))
                     }
@@ -255,7 +255,7 @@ pub(crate) fn resolve_podman_named(cwd: &Path, ctx: &Path) -> Result<Resolved, E
     let cands = ignore_candidates(cwd, &root, None, None);
     let (ignore_file, ignore_text) = match ignore_choice(&cands, &mut notes) {
         None => (None, Vec::new()),
-        Some(p) => match std::fs::read(&p) {
+        Some(p) => match super::read_regular(&p) {
             Ok(t) => (Some(p), Platform::host().ignore_text(t)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, Vec::new()),
             Err(e) => return Err(Error::IgnoreUnreadable(p, e)),

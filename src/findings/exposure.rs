@@ -111,7 +111,7 @@ pub(crate) fn plan(a: &Analysis, input: &PlanInput) -> Option<Plan> {
     let text = if input.from_stdin {
         input.stdin.clone()?
     } else {
-        std::fs::read(crate::context::dockerfile_as_read(
+        crate::context::read_regular(&crate::context::dockerfile_as_read(
             a.builder,
             &a.resolved.dockerfile,
         ))

@@ -59,7 +59,7 @@ pub(crate) fn find_repo(root: &Path) -> Option<(PathBuf, PathBuf)> {
             Ok(m) if m.is_dir() => return Some((dir.to_path_buf(), dot)),
             Ok(m) if m.is_file() => {
                 // A worktree or submodule: `gitdir: <path>`, relative to the file's directory.
-                let text = std::fs::read(&dot).ok()?;
+                let text = crate::context::read_regular(&dot).ok()?;
                 let text = String::from_utf8_lossy(&text);
                 let g = text.trim().strip_prefix("gitdir:")?.trim();
                 let g = Path::new(g);
@@ -78,10 +78,10 @@ pub(crate) fn find_repo(root: &Path) -> Option<(PathBuf, PathBuf)> {
 
 /// SHA-256 repositories (`extensions.objectformat = sha256`) have 32-byte object ids.
 fn hash_len(gitdir: &Path) -> usize {
-    let common = std::fs::read_to_string(gitdir.join("commondir"))
+    let common = read_text(&gitdir.join("commondir"))
         .map(|c| gitdir.join(c.trim()))
         .unwrap_or_else(|_| gitdir.to_path_buf());
-    let cfg = std::fs::read_to_string(common.join("config")).unwrap_or_default();
+    let cfg = read_text(&common.join("config")).unwrap_or_default();
     let sha256 = cfg.lines().any(|l| {
         let l = l.trim().to_ascii_lowercase();
         l.starts_with("objectformat") && l.ends_with("sha256")
@@ -124,7 +124,7 @@ fn ls_files(worktree: &Path) -> Result<Tracked, String> {
 /// corrupt file, possibly large) yields just its first bytes, which the parser rejects.
 fn read_index(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut f = std::fs::File::open(path)?;
+    let mut f = crate::context::open_regular(path)?;
     let mut b = Vec::with_capacity(12);
     (&mut f).take(12).read_to_end(&mut b)?;
     if b.len() == 12 && b.starts_with(gitindex::SIGNATURE) {
@@ -167,10 +167,17 @@ pub(crate) fn load(root: &Path) -> GitState {
     GitState::Tracked(tracked.below(&prefix))
 }
 
+/// A small text file of the repository (`commondir`, a config), read only when it is a regular
+/// file: a FIFO there would wait for a writer forever.
+fn read_text(path: &Path) -> std::io::Result<String> {
+    String::from_utf8(crate::context::read_regular(path)?)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
 /// The git directory shared by every worktree (`commondir`), where `info/exclude` and the
 /// repository's `config` live.
 fn common_dir(gitdir: &Path) -> PathBuf {
-    std::fs::read_to_string(gitdir.join("commondir"))
+    read_text(&gitdir.join("commondir"))
         .map(|c| gitdir.join(c.trim()))
         .unwrap_or_else(|_| gitdir.to_path_buf())
 }
@@ -208,7 +215,7 @@ fn excludes_file(common: &Path) -> Option<PathBuf> {
     let set = configs
         .iter()
         .rev()
-        .filter_map(|c| std::fs::read_to_string(c).ok())
+        .filter_map(|c| read_text(c).ok())
         .find_map(|t| excludes_file_in(&t));
     match set {
         Some(v) if v.is_empty() => None,
@@ -275,7 +282,7 @@ pub(crate) fn outer_ignores(root: &Path) -> Option<OuterIgnores> {
     let read = |p: &Path| {
         use std::io::Read;
         let mut buf = Vec::new();
-        std::fs::File::open(p)
+        crate::context::open_regular(p)
             .ok()?
             .take(1 << 20)
             .read_to_end(&mut buf)

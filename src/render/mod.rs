@@ -57,6 +57,22 @@ pub(crate) fn escape_capped(b: &[u8], max: usize) -> String {
     format!("{cut}… ({} bytes in all)", b.len())
 }
 
+/// A path for a message: control and bidi-override characters (a newline or an ESC in a file
+/// name) escaped as [`escape_controls`] does, and bytes that are not UTF-8 as `\xNN`, so that the
+/// message stays one line and shows the name's real bytes; a backslash is kept as it is (a
+/// Windows path's separator).
+pub fn escape_path(p: &std::path::Path) -> String {
+    let b = crate::sys::os_bytes(p.as_os_str());
+    let mut out = String::with_capacity(b.len());
+    for chunk in b.utf8_chunks() {
+        out.push_str(&escape_controls(chunk.valid()));
+        for &x in chunk.invalid() {
+            out.push_str(&format!("\\x{x:02x}"));
+        }
+    }
+    out
+}
+
 /// Escapes only control and bidi-override characters of an already readable string.
 pub fn escape_controls(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -130,14 +130,20 @@ fn rule_descriptor(id: &str) -> Value {
     })
 }
 
-/// A finding's message with its fix as a separate sentence: `message. Fix: `line``.
+/// A finding's message with its fix as a separate sentence: `message. Fix: `line``. A fix in
+/// words that quotes code itself ("move the secret out …; pass it with `RUN --mount=…`") is not
+/// put in backticks again: nested, they would end the code span early.
 pub(crate) fn message_with_fix(f: &Finding) -> String {
     let mut text = f.message.trim_end().to_string();
     if !f.fix.is_empty() && !text.contains(&format!("`{}`", f.fix)) {
         if !text.ends_with(['.', '!', '?']) {
             text.push('.');
         }
-        text.push_str(&format!(" Fix: `{}`", f.fix));
+        if f.fix.contains('`') {
+            text.push_str(&format!(" Fix: {}", f.fix));
+        } else {
+            text.push_str(&format!(" Fix: `{}`", f.fix));
+        }
     }
     text
 }

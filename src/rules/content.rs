@@ -754,8 +754,10 @@ fn value_after(bytes: &[u8], start: usize, le: usize) -> &[u8] {
 
 /// What documentation says about the hit at `start..end` (`end` is `None` for a name-and-value
 /// hit, whose value is read after the name): [`HitNote::MadeUp`] when the value is
-/// ([`made_up`]), [`HitNote::DocExample`] when the text shows it as an example (an example's
-/// introduction in the eight lines above, a command's output, a section headed as examples).
+/// ([`made_up`]), [`HitNote::TestServer`] for a name-and-value hit when the lines around it name
+/// a public test or demo server ([`super::testserver`]), [`HitNote::DocExample`] when the text shows it as an example
+/// (an example's introduction in the eight lines above, a command's output, a section headed as
+/// examples).
 fn doc_note(bytes: &[u8], start: usize, end: Option<usize>) -> Option<HitNote> {
     let ls = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |k| k + 1);
     let le = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |k| start + k);
@@ -766,6 +768,11 @@ fn doc_note(bytes: &[u8], start: usize, end: Option<usize>) -> Option<HitNote> {
     };
     if made_up(value) {
         return Some(HitNote::MadeUp);
+    }
+    // A password (a URL's, or a secret-named value), not a service's token (`ghp_…`): that is
+    // no test server's published credential.
+    if end.is_none() && super::testserver::near_public_test_server(bytes, ls, le) {
+        return Some(HitNote::TestServer);
     }
     (super::assigned::shown_example(&bytes[..ls]) || super::assigned::example_section(&bytes[..ls]))
         .then_some(HitNote::DocExample)

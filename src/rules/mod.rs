@@ -80,6 +80,7 @@ pub(crate) mod gitindex;
 pub(crate) mod lint_rules;
 mod literals;
 mod names;
+mod testserver;
 
 #[cfg(test)]
 mod tests;
@@ -346,13 +347,16 @@ pub enum HitNote {
     /// In documentation, a value made up by hand (a part of it is a run of repeated or
     /// consecutive characters: `111122223`, `123456789`, `abcdef`).
     MadeUp,
+    /// In documentation, beside the name of a public test or demo server (`test.rebex.net`,
+    /// `ftp.dlptest.com`): the credentials its operator publishes for anyone to try.
+    TestServer,
 }
 
 impl HitNote {
     /// The most severe grade a hit with this note gets.
     pub fn cap(self) -> Severity {
         match self {
-            HitNote::LocalServer | HitNote::MadeUp => Severity::Low,
+            HitNote::LocalServer | HitNote::MadeUp | HitNote::TestServer => Severity::Low,
             HitNote::DocExample => Severity::Medium,
         }
     }
@@ -363,6 +367,7 @@ impl HitNote {
             HitNote::LocalServer => "for a local server",
             HitNote::DocExample => "shown as an example in documentation",
             HitNote::MadeUp => "a made-up value in documentation",
+            HitNote::TestServer => "for a public test server, in documentation",
         }
     }
 
@@ -373,6 +378,7 @@ impl HitNote {
             Some(HitNote::LocalServer) => 1,
             Some(HitNote::DocExample) => 2,
             Some(HitNote::MadeUp) => 3,
+            Some(HitNote::TestServer) => 4,
         }
     }
 
@@ -383,6 +389,7 @@ impl HitNote {
             1 => Some(HitNote::LocalServer),
             2 => Some(HitNote::DocExample),
             3 => Some(HitNote::MadeUp),
+            4 => Some(HitNote::TestServer),
             _ => return Err(()),
         })
     }

@@ -78,6 +78,12 @@ fn a_full_disk_is_an_error_for_every_command() {
         vec!["suggest", "."],
         vec!["man"],
         vec!["completions", "bash"],
+        // Help and version text is output too (clap's own exit ignored the failed write).
+        vec!["--help"],
+        vec!["-h"],
+        vec!["lint", "--help"],
+        vec!["help", "suggest"],
+        vec!["--version"],
     ] {
         let o = to_dev_full(&env, &args);
         assert_eq!(code(&o), Some(2), "{args:?}: {}", text(&o.stderr));
@@ -720,4 +726,183 @@ fn compose_runs_the_same_pipeline() {
     // The gates see the Dockerfile checks of every service.
     let o = run(&env, &["--compose", "--fail-on", "error"]);
     assert_eq!(code(&o), Some(1), "{}", text(&o.stderr));
+}
+
+/// `explain` takes a name that is not UTF-8 as its bytes (clap refused it as a `String`), and
+/// shows it escaped.
+#[cfg(unix)]
+#[test]
+fn explain_takes_a_name_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\n")
+        .file(b"bad\xffname.log", "x")
+        .dockerignore("*.log\n");
+    let name = std::ffi::OsStr::from_bytes(b"bad\xffname.log");
+    let o = env.run([std::ffi::OsStr::new("explain"), name]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.starts_with("bad\\xffname.log\n"), "{out}");
+    assert!(out.contains("NOT SENT"), "{out}");
+}
+
+/// A path in an error message keeps the message on one line: a newline or an ESC in a name is
+/// escaped, as everywhere else in human output.
+#[cfg(unix)]
+#[test]
+fn an_error_path_with_control_characters_is_escaped() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\n")
+        .file("x\ny\x1b[2J", "not a directory");
+    let o = run(&env, &["x\ny\x1b[2J"]);
+    assert_eq!(code(&o), Some(2), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.starts_with("error: unable to prepare context: context must be a directory: "),
+        "{err}"
+    );
+    assert!(err.contains("x\\ny\\x1b[2J\n"), "{err}");
+    assert!(!err.contains('\x1b'), "{err}");
+    // The explain command's own messages too.
+    let o = run(&env, &["explain", "/elsewhere/a\nb"]);
+    assert_eq!(code(&o), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).starts_with("error: /elsewhere/a\\nb is outside the build context "),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+/// Runs with a deadline: a run that waits on a FIFO fails the test instead of hanging it.
+#[cfg(unix)]
+fn run_within(env: &TestEnv, args: &[&str]) -> Output {
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(env.ctx())
+        .env("NO_COLOR", "1")
+        .env("DOCKER_CONFIG", crate::util::docker_config())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("{args:?} still running after 20 s (reading a FIFO?)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// A FIFO (or a link to a device) where the build reads its ignore file or its Dockerfile is
+/// not read: opening a FIFO waits for a writer forever, and `/dev/zero` never ends.
+#[cfg(unix)]
+#[test]
+fn an_ignore_file_or_dockerfile_that_is_a_fifo_is_not_read() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY a.txt /\n")
+        .file("a.txt", "a")
+        .fifo(".dockerignore");
+    for args in [
+        vec!["--builder", "classic", "."],
+        vec!["--engine", "podman", "."],
+    ] {
+        let o = run_within(&env, &args);
+        assert_eq!(code(&o), Some(2), "{args:?}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains(".dockerignore: not a regular file"),
+            "{args:?}: {}",
+            text(&o.stderr)
+        );
+    }
+    // lint compares with the classic builder: that comparison is skipped, with the reason.
+    let o = run_within(&env, &["lint", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("not a regular file: builder comparison skipped"),
+        "{}",
+        text(&o.stdout)
+    );
+    let env = TestEnv::new();
+    env.file("a.txt", "a").fifo("Dockerfile");
+    let o = run_within(&env, &["--builder", "classic", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("cannot read the Dockerfile")
+            && text(&o.stdout).contains("not a regular file"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = run_within(&env, &["--format", "json", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    // The other files ctxsize reads on its own: the config file (an error, as for any unreadable
+    // one), a CI file's name (not a CI file: skipped), a Compose project's .env, git's index.
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM scratch
+COPY a.txt /
+",
+    )
+    .file("a.txt", "a")
+    .file(
+        "compose.yaml",
+        "services:
+  a:
+    build: .
+",
+    )
+    .fifo(".env")
+    .fifo(".github/workflows/ci.yml")
+    .fifo("Makefile")
+    .git(&["init", "-q"]);
+    std::fs::remove_file(env.path(".git/index")).ok();
+    env.fifo(".git/index");
+    for args in [
+        vec!["check-ci", "."],
+        vec!["--compose"],
+        vec!["--churn-commits", "0", "."],
+    ] {
+        let o = run_within(&env, &args);
+        assert_eq!(code(&o), Some(0), "{args:?}: {}", text(&o.stderr));
+    }
+    env.fifo(".ctxsize.toml");
+    let o = run_within(&env, &["--churn-commits", "0", "."]);
+    assert_eq!(code(&o), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains(".ctxsize.toml: not a regular file"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+/// A fix in words that quotes code itself is not wrapped in backticks again in GitHub and SARIF
+/// messages (nested, they broke the code span: "Fix: `move … `RUN --mount=type=secret``").
+#[test]
+fn a_fix_in_words_is_not_put_in_backticks() {
+    let env = TestEnv::new();
+    let key = ["AK", "IA", "Q7ZP4MXR2LWN5TBV"].concat();
+    env.file("Dockerfile", "FROM scratch\nCOPY app.py /\n")
+        .file("app.py", format!("KEY = \"{key}\"\n"));
+    let gh = text(&run(&env, &["--format", "github", "."]).stdout);
+    let line = gh
+        .lines()
+        .find(|l| l.contains("CTX151"))
+        .unwrap_or_else(|| panic!("{gh}"));
+    assert!(
+        line.contains("Fix: move the secret out of the file"),
+        "{line}"
+    );
+    assert!(!line.contains("Fix: `move"), "{line}");
+    assert!(!gh.contains(&key), "{gh}");
+    let s = json(&run(&env, &["--format", "sarif", "."]));
+    let msg = s["runs"][0]["results"][0]["message"]["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("Fix: move the secret"), "{msg}");
+    assert!(msg.ends_with("`RUN --mount=type=secret`"), "{msg}");
 }
