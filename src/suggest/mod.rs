@@ -209,7 +209,7 @@ fn with_compose_dockerfile(
 fn context_file(main: &Resolved) -> PatternSet {
     let text = match &main.ignore_file {
         Some(f) if f.parent() == Some(main.root.as_path()) => main.ignore_text.clone(),
-        _ => std::fs::read(main.root.join(".dockerignore"))
+        _ => crate::context::read_regular(&main.root.join(".dockerignore"))
             .map(|b| crate::context::Platform::host().ignore_text(b))
             .unwrap_or_default(),
     };

@@ -22,7 +22,8 @@ impl Snapshot {
     /// Reads the current state of `path`.
     pub fn take(path: &Path) -> Snapshot {
         Snapshot {
-            bytes: std::fs::read(path).ok(),
+            // A FIFO or a device there is never read (it would block or never end).
+            bytes: crate::context::read_regular(path).ok(),
             mtime: std::fs::metadata(path).and_then(|m| m.modified()).ok(),
         }
     }

@@ -826,6 +826,16 @@ fn an_ignore_file_or_dockerfile_that_is_a_fifo_is_not_read() {
         "{}",
         text(&o.stdout)
     );
+    // suggest neither: it proposes a file for the Dockerfile and says the classic check could
+    // not read the current one.
+    let o = run_within(&env, &["suggest", "."]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("!a.txt"), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stderr).contains(".dockerignore: not a regular file"),
+        "{}",
+        text(&o.stderr)
+    );
     let env = TestEnv::new();
     env.file("a.txt", "a").fifo("Dockerfile");
     let o = run_within(&env, &["--builder", "classic", "."]);
