@@ -317,6 +317,11 @@ pub(crate) fn choose(
         }
     }
     carry_future_exceptions(m, plan, &set, &mut carry);
+    for (k, name) in super::absent_top::absent_top_exceptions(m, plan, &set, &carry) {
+        if !protective(name) {
+            carry.insert(k);
+        }
+    }
     let lines = carry
         .into_iter()
         .filter(|&i| set.patterns()[i].line().line > 0)

@@ -21,6 +21,7 @@
 //! 4. [`write`] replaces the file atomically and keeps the previous one where the next build
 //!    does not send it (checked after the write).
 
+mod absent_top;
 pub(crate) mod carry;
 mod discovered;
 mod exceptions;

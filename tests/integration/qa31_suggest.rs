@@ -1,0 +1,56 @@
+//! `suggest` rules corrected in QA pass qa31: a whole-context build's exception for a top-level
+//! name absent today, the report header's escaped root path, the plain-`rm` warning's flags,
+//! a `mix` alias that fetches the dependencies, and the reason a line under a kept path is not
+//! carried. Each a small synthetic tree of the shape that showed it.
+
+use crate::util::{text, TestEnv};
+
+fn suggest(env: &TestEnv, args: &[&str]) -> (Option<i32>, String, String) {
+    let mut a = vec!["suggest"];
+    a.extend_from_slice(args);
+    let o = env.run(&a);
+    (o.status.code(), text(&o.stdout), text(&o.stderr))
+}
+
+/// Under both builders, the files in `sent` are sent and those in `out` are not.
+fn assert_sends(env: &TestEnv, sent: &[&str], out: &[&str], what: &str) {
+    for b in ["buildkit", "classic"] {
+        let list = text(&env.run(["list", "--builder", b, "."]).stdout);
+        for p in sent {
+            assert!(list.lines().any(|l| l == *p), "{b} {p}: {list}\n{what}");
+        }
+        for p in out {
+            assert!(!list.lines().any(|l| l == *p), "{b} {p}: {list}\n{what}");
+        }
+    }
+}
+
+/// Excalidraw's allowlist for `COPY . .` names `!.prettierrc`, absent from a checkout without
+/// one: the user sends it when it is there, so the proposal carries the line; a secret's
+/// exception (`!.env`) is not carried.
+#[test]
+fn an_exception_for_an_absent_top_level_name_is_carried_in_whole_context_mode() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM node\nWORKDIR /app\nCOPY . .\nRUN yarn build\n",
+    )
+    .file("package.json", "{}\n")
+    .file("src/index.js", "x\n")
+    .file("notes.txt", "n\n")
+    .dockerignore("*\n!package.json\n!src\n!.prettierrc\n!.env\n");
+    let (code, out, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    let written = std::fs::read_to_string(env.path(".dockerignore")).unwrap();
+    assert!(
+        written.lines().any(|l| l == "!.prettierrc"),
+        "{written}\n{err}"
+    );
+    env.file(".prettierrc", "{}\n").file(".env", "S=1\n");
+    assert_sends(
+        &env,
+        &["package.json", "src/index.js", ".prettierrc"],
+        &[".env", "notes.txt"],
+        &written,
+    );
+}
