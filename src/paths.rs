@@ -61,9 +61,36 @@ pub(crate) fn lossy_cow(b: &[u8]) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A filesystem path (the context root, the Dockerfile, the ignore file) as a report string:
+/// each byte that is not UTF-8 `\xNN`, as the paths inside the context are, not U+FFFD;
+/// everything else as `display` writes it (a Windows path keeps its single backslashes).
+pub(crate) fn shown(p: &std::path::Path) -> String {
+    let b = crate::sys::os_bytes(p.as_os_str());
+    if std::str::from_utf8(&b).is_ok() {
+        return p.display().to_string();
+    }
+    let mut out = String::with_capacity(b.len());
+    for chunk in b.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for &x in chunk.invalid() {
+            out.push_str(&format!("\\x{x:02x}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn shown_escapes_bytes_that_are_not_utf8() {
+        use std::os::unix::ffi::OsStrExt;
+        let p = std::path::Path::new(std::ffi::OsStr::from_bytes(b"/tmp/ctx\xff/Dockerfile"));
+        assert_eq!(shown(p), "/tmp/ctx\\xff/Dockerfile");
+        assert_eq!(shown(std::path::Path::new("/tmp/\u{fc}")), "/tmp/\u{fc}");
+    }
 
     #[test]
     fn unlossy_inverts_lossy() {

@@ -135,11 +135,11 @@ impl Report {
         let r = &a.resolved;
         Report {
             schema_version: SCHEMA_VERSION,
-            context: r.root.display().to_string(),
+            context: crate::paths::shown(&r.root),
             builder: a.builder,
             engine: r.engine_id(),
-            dockerfile: r.dockerfile.display().to_string(),
-            ignore_file: r.ignore_file.as_ref().map(|p| p.display().to_string()),
+            dockerfile: crate::paths::shown(&r.dockerfile),
+            ignore_file: r.ignore_file.as_deref().map(crate::paths::shown),
             totals: a.totals,
             excluded_measured: a.excluded_measured,
             findings: extra.findings,

@@ -54,3 +54,24 @@ fn an_exception_for_an_absent_top_level_name_is_carried_in_whole_context_mode() 
         &written,
     );
 }
+
+/// A context root whose name is not UTF-8: the report's header writes the byte `\xNN`, as it
+/// writes the paths inside the context, for the context, the Dockerfile and the ignore file.
+#[test]
+fn the_header_escapes_a_root_that_is_not_utf8() {
+    let env = TestEnv::new();
+    env.file(b"r\xff/Dockerfile", "FROM scratch\nCOPY . .\n")
+        .file(b"r\xff/a.txt", "a\n")
+        .file(b"r\xff/.dockerignore", "*.tmp\n");
+    let o = env.run([env.path(b"r\xff")]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
+    let header: Vec<&str> = out.lines().take(4).collect();
+    for (k, what) in [(0, "Context "), (2, "Dockerfile "), (3, "ignore file ")] {
+        let l = header[k];
+        assert!(
+            l.contains(what) && l.contains("r\\xff") && !l.contains('\u{fffd}'),
+            "{l:?}\n{out}"
+        );
+    }
+}
