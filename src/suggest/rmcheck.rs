@@ -164,6 +164,23 @@ fn rm_operands(cmd: &[String], cwd: &mut Option<String>) -> Vec<(String, Option<
     ops
 }
 
+/// The option words of the `rm` in `cmd` as written (`-r`, `-v`, `--`), each followed by a space,
+/// for the warning to show the command the step runs (`rm -r .idea`), never its other words.
+fn rm_flags(cmd: &[String]) -> String {
+    let Some(at) = cmd.iter().position(|w| w.rsplit('/').next() == Some("rm")) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for a in cmd[at + 1..].iter().take_while(|a| a.starts_with('-')) {
+        out.push_str(a);
+        out.push(' ');
+        if a == "--" {
+            break;
+        }
+    }
+    out
+}
+
 /// The stages a stage starts from, itself last (a `FROM` naming an earlier stage).
 fn chain(stages: &[StageSteps], k: usize) -> Vec<usize> {
     let mut out = vec![k];
@@ -261,6 +278,7 @@ pub(super) fn warnings(
                         let mut cwd = wd.clone();
                         for cmd in commands(step) {
                             let ops = rm_operands(&cmd, &mut cwd);
+                            let flags = rm_flags(&cmd);
                             for (op, dir) in ops.iter().filter(|_| s == k) {
                                 // A name an earlier command wrote (`cp .env.example .env`,
                                 // `echo > .env`, `… > build.log`) may be what it removes.
@@ -271,7 +289,7 @@ pub(super) fn warnings(
                                     check(m, &copies, op, dir.as_deref(), before, after)
                                 {
                                     let w = format!(
-                                        "{}: a RUN step runs `rm {op}` without -f, and {w} is no longer sent: that step fails with \"No such file or directory\"; use `rm -f`",
+                                        "{}: a RUN step runs `rm {flags}{op}` without -f, and {w} is no longer sent: that step fails with \"No such file or directory\"; use `rm -f`",
                                         t.rel
                                     );
                                     if !out.contains(&w) {
@@ -426,6 +444,9 @@ mod tests {
                 ("x".to_string(), Some("/app/config".to_string()))
             ]
         );
+        assert_eq!(rm_flags(&w("rm -r -v .idea x")), "-r -v ");
+        assert_eq!(rm_flags(&w("rm -- -f")), "-- ");
+        assert_eq!(rm_flags(&w("rm .env")), "");
         rm_operands(&w("cd $HOME"), &mut cwd);
         assert_eq!(
             rm_operands(&w("rm -- -f"), &mut cwd),

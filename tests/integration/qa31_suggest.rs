@@ -75,3 +75,25 @@ fn the_header_escapes_a_root_that_is_not_utf8() {
         );
     }
 }
+
+/// The plain-`rm` warning shows the step's command with its flags (`rm -r .idea`), not the
+/// operand alone, so that the user finds the step and sees what `-f` joins.
+#[test]
+fn the_plain_rm_warning_shows_the_flags() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM node\nWORKDIR /app\nCOPY . .\nRUN rm -r .idea && npm ci\n",
+    )
+    .file("package.json", "{}\n")
+    .file("index.js", "1\n")
+    .file(".idea/workspace.xml", "<x/>\n")
+    .dockerignore("*.tmp\n");
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let w: Vec<&str> = err.lines().filter(|l| l.contains("without -f")).collect();
+    assert!(
+        w.len() == 1 && w[0].contains("`rm -r .idea`"),
+        "{w:?}\n{err}"
+    );
+}
