@@ -26,6 +26,7 @@ pub(crate) mod carry;
 mod discovered;
 mod exceptions;
 mod guard;
+mod mixalias;
 pub(crate) mod model;
 pub(crate) mod named;
 pub(crate) mod output;

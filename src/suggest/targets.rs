@@ -115,7 +115,9 @@ impl Installs {
                 "mix" if next == "deps.get" => i.mix = true,
                 // `mix do deps.get + compile` (`mix do deps.get, compile` before Elixir 1.14):
                 // each task after `do`, a `+` or a comma.
-                "mix" if next == "do" => i.mix |= mix_do_tasks(rest).any(|t| t == "deps.get"),
+                "mix" if next == "do" => {
+                    i.mix |= super::mixalias::mix_do_tasks(rest).any(|t| t == "deps.get")
+                }
                 "bundle" | "bundler" if matches!(next, "install" | "update") => i.bundle = true,
                 "dart" | "flutter" | "pub" => {
                     let sub = if next == "pub" {
@@ -132,26 +134,6 @@ impl Installs {
             }
         }
     }
-}
-
-/// The task names of `mix do`'s arguments (`deps.get + compile`, `deps.get, compile`,
-/// `deps.get,compile`): the first word, and each word after a `+` or a comma.
-fn mix_do_tasks(args: &[String]) -> impl Iterator<Item = &str> {
-    let mut at_task = true;
-    args.iter().flat_map(move |w| {
-        let mut out = Vec::new();
-        if w == "+" {
-            at_task = true;
-            return out;
-        }
-        for (n, part) in w.split(',').enumerate() {
-            if (n == 0 && at_task) || (n > 0 && !part.is_empty()) {
-                out.push(part);
-            }
-        }
-        at_task = w.ends_with(',');
-        out
-    })
 }
 
 /// One Dockerfile the proposal serves.
@@ -264,6 +246,10 @@ pub(crate) fn load(
     let mut installs = Installs::of_commands(&commands);
     installs.git =
         crate::dockerfile::build_runs_git(&words, |rel| crate::walk::read_small_text(root, rel));
+    // `mix setup`: an alias of the context's mix.exs that runs `deps.get`.
+    installs.mix |= super::mixalias::runs_fetching_alias(&commands, || {
+        crate::walk::read_small_text(root, "mix.exs")
+    });
     let steps = crate::dockerfile::stage_steps(&text).unwrap_or_default();
     Ok((merged, installs, other_stages, steps))
 }

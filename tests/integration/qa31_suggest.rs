@@ -97,3 +97,40 @@ fn the_plain_rm_warning_shows_the_flags() {
         "{w:?}\n{err}"
     );
 }
+
+/// Phoenix's `mix setup` is an alias of mix.exs that runs `deps.get`: the Dockerfile running
+/// it fetches `deps/` again, so the developer's `deps/` is removed. An alias that does not
+/// fetch (or a mix.exs without it) keeps `deps/`.
+#[test]
+fn a_mix_alias_that_runs_deps_get_removes_the_developers_deps() {
+    let exs = "defmodule X.MixProject do\n  def project, do: [app: :x, aliases: aliases()]\n  defp aliases do\n    [\n      setup: [\"deps.get\", \"ecto.setup\"],\n      \"ecto.setup\": [\"ecto.create\"],\n      build: [\"compile\"]\n    ]\n  end\nend\n";
+    for (run, removed) in [
+        ("RUN mix setup\n", true),
+        ("RUN MIX_ENV=prod mix do setup + compile\n", true),
+        ("RUN mix build\n", false),
+    ] {
+        let env = TestEnv::new();
+        env.file(
+            "Dockerfile",
+            format!("FROM elixir\nWORKDIR /app\nCOPY . .\n{run}"),
+        )
+        .file("mix.exs", exs)
+        .file("lib/x.ex", "x\n")
+        .file("deps/plug/mix.exs", "p\n")
+        .dockerignore("*.tmp\n");
+        let (code, _, err) = suggest(&env, &["--write"]);
+        assert_eq!(code, Some(0), "{err}");
+        let deps: &[&str] = &["deps/plug/mix.exs"];
+        let (sent, out) = if removed {
+            (&[][..], deps)
+        } else {
+            (deps, &[][..])
+        };
+        assert_sends(
+            &env,
+            &[&["mix.exs", "lib/x.ex"][..], sent].concat(),
+            out,
+            run,
+        );
+    }
+}
