@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use crate::dockerignore::PatternSet;
 
 use super::model::Model;
-use super::plan::{at_or_below, inside, Plan};
+use super::plan::{at_or_below, inside, literal_dirs, Plan};
 use crate::dockerfile::source_matches;
 
 /// The user's file, line by line: the valid lines (original line numbers kept) and the invalid
@@ -501,7 +501,12 @@ pub(crate) fn not_carried(
                 Some(top) => format!(
                     "it matches nothing today, and `*` keeps out whatever it would match: no keep line sends a top-level {top}"
                 ),
-                None => "it matches nothing in the context today".to_string(),
+                None => match super::covered::star_covers_below(plan, t) {
+                    Some(dir) => format!(
+                        "it matches nothing today, and `*` keeps out whatever it would match: no keep line sends anything in `{dir}`"
+                    ),
+                    None => "it matches nothing in the context today".to_string(),
+                },
             }
         } else if kept.is_empty() {
             "everything it matches is outside the kept paths, which `*` leaves out".to_string()
@@ -776,21 +781,6 @@ fn deeper_miss(m: &Model, plan: &Plan, line: &str) -> Option<String> {
             Some(comps[..=at].join("/"))
         })
         .min()
-}
-
-/// The plain-text directories a pattern line starts with (`/public/hot` → `public/hot`,
-/// `bootstrap/cache/*.php` → `bootstrap/cache`), or `None` when its first component already has
-/// a wildcard.
-fn literal_dirs(line: &str) -> Option<String> {
-    let comps: Vec<&str> = line
-        .split('/')
-        .filter(|c| !c.is_empty() && *c != ".")
-        .take_while(|c| !c.contains(['*', '?', '[', ']', '\\']))
-        .collect();
-    if comps.is_empty() || comps.contains(&"..") {
-        return None;
-    }
-    Some(comps.join("/"))
 }
 
 #[cfg(test)]

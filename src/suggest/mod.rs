@@ -23,6 +23,7 @@
 
 mod absent_top;
 pub(crate) mod carry;
+mod covered;
 mod discovered;
 mod exceptions;
 mod guard;

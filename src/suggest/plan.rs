@@ -31,6 +31,21 @@ pub(crate) struct Plan {
     pub user_keep: BTreeSet<String>,
 }
 
+/// The plain-text directories a pattern line starts with (`/public/hot` → `public/hot`,
+/// `bootstrap/cache/*.php` → `bootstrap/cache`), or `None` when its first component already has
+/// a wildcard.
+pub(crate) fn literal_dirs(line: &str) -> Option<String> {
+    let comps: Vec<&str> = line
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .take_while(|c| !c.contains(['*', '?', '[', ']', '\\']))
+        .collect();
+    if comps.is_empty() || comps.contains(&"..") {
+        return None;
+    }
+    Some(comps.join("/"))
+}
+
 /// A name that can stand in a pattern as literal text: no glob characters, no escape, no
 /// surrounding white space (docker trims lines), no control characters (line breaks end a
 /// pattern, and BuildKit cannot send a pattern holding one: gRPC header values are printable

@@ -55,27 +55,6 @@ fn an_exception_for_an_absent_top_level_name_is_carried_in_whole_context_mode() 
     );
 }
 
-/// A context root whose name is not UTF-8: the report's header writes the byte `\xNN`, as it
-/// writes the paths inside the context, for the context, the Dockerfile and the ignore file.
-#[test]
-fn the_header_escapes_a_root_that_is_not_utf8() {
-    let env = TestEnv::new();
-    env.file(b"r\xff/Dockerfile", "FROM scratch\nCOPY . .\n")
-        .file(b"r\xff/a.txt", "a\n")
-        .file(b"r\xff/.dockerignore", "*.tmp\n");
-    let o = env.run([env.path(b"r\xff")]);
-    let out = text(&o.stdout);
-    assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
-    let header: Vec<&str> = out.lines().take(4).collect();
-    for (k, what) in [(0, "Context "), (2, "Dockerfile "), (3, "ignore file ")] {
-        let l = header[k];
-        assert!(
-            l.contains(what) && l.contains("r\\xff") && !l.contains('\u{fffd}'),
-            "{l:?}\n{out}"
-        );
-    }
-}
-
 /// The plain-`rm` warning shows the step's command with its flags (`rm -r .idea`), not the
 /// operand alone, so that the user finds the step and sees what `-f` joins.
 #[test]
@@ -96,6 +75,27 @@ fn the_plain_rm_warning_shows_the_flags() {
         w.len() == 1 && w[0].contains("`rm -r .idea`"),
         "{w:?}\n{err}"
     );
+}
+
+/// A context root whose name is not UTF-8: the report's header writes the byte `\xNN`, as it
+/// writes the paths inside the context, for the context, the Dockerfile and the ignore file.
+#[test]
+fn the_header_escapes_a_root_that_is_not_utf8() {
+    let env = TestEnv::new();
+    env.file(b"r\xff/Dockerfile", "FROM scratch\nCOPY . .\n")
+        .file(b"r\xff/a.txt", "a\n")
+        .file(b"r\xff/.dockerignore", "*.tmp\n");
+    let o = env.run([env.path(b"r\xff")]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
+    let header: Vec<&str> = out.lines().take(4).collect();
+    for (k, what) in [(0, "Context "), (2, "Dockerfile "), (3, "ignore file ")] {
+        let l = header[k];
+        assert!(
+            l.contains(what) && l.contains("r\\xff") && !l.contains('\u{fffd}'),
+            "{l:?}\n{out}"
+        );
+    }
 }
 
 /// Phoenix's `mix setup` is an alias of mix.exs that runs `deps.get`: the Dockerfile running
@@ -133,4 +133,31 @@ fn a_mix_alias_that_runs_deps_get_removes_the_developers_deps() {
             run,
         );
     }
+}
+
+/// Livebook's `/priv/static` beside a kept `priv/.gitkeep`: the line matches nothing today and
+/// no keep line sends anything in `priv/static`, so `*` keeps it out: the reason says so.
+#[test]
+fn a_line_beside_a_kept_file_is_said_to_be_kept_out_by_star() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM elixir\nWORKDIR /app\nCOPY mix.exs ./\nCOPY priv/.gitkeep priv/.gitkeep\nCOPY lib lib\n",
+    )
+    .file("mix.exs", "x\n")
+    .file("lib/x.ex", "x\n")
+    .file("priv/.gitkeep", "")
+    .file("priv/repo/seeds.exs", "s\n")
+    .dockerignore("/priv/static\n/_build/\n");
+    let (code, out, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let all = format!("{out}{err}");
+    let l = all
+        .lines()
+        .find(|l| l.contains("`/priv/static`"))
+        .unwrap_or_else(|| panic!("{all}"));
+    assert!(
+        l.contains("`*` keeps out whatever it would match") && l.contains("`priv/static`"),
+        "{l}"
+    );
 }
