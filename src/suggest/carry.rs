@@ -348,7 +348,10 @@ fn carry_future_exceptions(m: &Model, plan: &Plan, set: &PatternSet, carry: &mut
         let Some(body) = text.trim().strip_prefix('!') else {
             continue;
         };
-        if spans_kept(plan, body) || names_other_value(m, body) {
+        if spans_kept(plan, body)
+            || names_other_value(m, body)
+            || super::leadvar::covers_lead_values(m, body)
+        {
             carry.insert(k);
             continue;
         }

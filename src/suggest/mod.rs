@@ -25,6 +25,7 @@ pub(crate) mod carry;
 mod discovered;
 mod exceptions;
 mod guard;
+mod leadvar;
 pub(crate) mod model;
 pub(crate) mod named;
 pub(crate) mod output;
@@ -762,6 +763,7 @@ fn build(
     }
     warnings.extend(round_warnings);
     say_carried_spans(&plan, &mut warnings);
+    leadvar::say_carried_lead(&plan, &mut warnings);
     if proof.failures.is_empty() && !plan.open {
         if let Some((t, p)) = drop_redundant(
             &m,

@@ -37,6 +37,8 @@ mod properties;
 #[cfg(unix)]
 mod pruned_walk;
 #[cfg(unix)]
+mod qa32_suggest;
+#[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
 mod qa_suggest;
