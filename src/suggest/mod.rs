@@ -35,6 +35,7 @@ pub(crate) mod reexclude;
 mod rmcheck;
 pub(crate) mod targets;
 mod warn;
+mod widened;
 pub(crate) mod write;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -780,6 +781,7 @@ fn build(
     }
 
     drop_served_values(&m, &plan, &text, &mut warnings);
+    warnings.extend(widened::warning(&proof));
     warn::group_alike(&mut warnings);
 
     let failures: Vec<String> = proof

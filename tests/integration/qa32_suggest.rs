@@ -1,5 +1,6 @@
 //! `suggest` rules corrected by qa32: the user's wildcard exception over a source led by a
-//! variable is carried (authelia).
+//! variable is carried (authelia); files the proposal newly puts into the image are named
+//! (searxng).
 
 use crate::util::{text, TestEnv};
 
@@ -51,4 +52,39 @@ fn a_wildcard_exception_over_a_source_led_by_a_variable_is_carried() {
             "{b}: {list}"
         );
     }
+}
+
+/// searxng: `COPY ./container/ ./` and an ignore file of `*` then `!container/entrypoint.sh`:
+/// today the image gets the entrypoint alone. The proposal keeps `container` whole (which the
+/// claim allows: nothing the build copies is lost), so the image also gets the other files
+/// there; the summary names them. A file a source names itself is not listed (today's file
+/// wrongly keeps it out, and sending it is the fix).
+#[test]
+fn files_the_proposal_newly_puts_into_the_image_are_named() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM busybox\nCOPY ./container/ /app/\nCOPY README.md /\n",
+    )
+    .file("container/entrypoint.sh", "#!/bin/sh\n")
+    .file("container/docker-compose.yml", "services: {}\n")
+    .file("README.md", "x\n")
+    .file("src/main.py", "x\n")
+    .dockerignore("*\n!container/entrypoint.sh\n");
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let w: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("the image gains them"))
+        .collect();
+    assert_eq!(w.len(), 1, "{err}");
+    assert!(
+        w[0].contains("1 file(s)") && w[0].contains("`container/docker-compose.yml`"),
+        "{err}"
+    );
+    assert!(
+        !w[0].contains("README.md") && !w[0].contains("entrypoint.sh"),
+        "{err}"
+    );
 }
