@@ -305,6 +305,10 @@ pub(crate) fn choose(
     for r in &refused {
         carry.remove(r);
         let l = &set.patterns()[*r].line();
+        if !plan.open && super::leadvar::is_exclude_all(&String::from_utf8_lossy(&l.original)) {
+            // The proposal starts with `*` itself: the user's `*` is not lost.
+            continue;
+        }
         warnings.push(format!(
             "current ignore line {} `{}` excludes a path the Dockerfile names; not carried over",
             l.line,

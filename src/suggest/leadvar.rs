@@ -69,3 +69,9 @@ pub(super) fn say_carried_lead(plan: &super::plan::Plan, warnings: &mut [String]
         ));
     }
 }
+
+/// A line that excludes every entry (`*`, `**`, `/*`, `/**`): the line an allowlist starts with,
+/// as the proposal does.
+pub(super) fn is_exclude_all(line: &str) -> bool {
+    matches!(line.trim(), "*" | "**" | "/*" | "/**")
+}

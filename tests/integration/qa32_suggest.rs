@@ -88,3 +88,25 @@ fn files_the_proposal_newly_puts_into_the_image_are_named() {
         "{err}"
     );
 }
+
+/// searxng again: the current file starts with `*`, as the proposal does. It excludes
+/// `container`, which the Dockerfile names, so it is not carried as a user line; but the
+/// proposal's own first line is `*`, and no warning says the user's `*` was not carried over.
+#[test]
+fn a_users_leading_star_is_not_reported_as_lost() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM busybox\nCOPY ./container/ /app/\n")
+        .file("container/entrypoint.sh", "#!/bin/sh\n")
+        .file("container/docker-compose.yml", "services: {}\n")
+        .file("src/main.py", "x\n")
+        .dockerignore("*\n!container/entrypoint.sh\n");
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        text(&o.stdout).lines().any(|l| l == "*"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert!(!err.contains("line 1 `*`"), "{err}");
+}
