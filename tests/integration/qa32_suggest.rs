@@ -110,3 +110,23 @@ fn a_users_leading_star_is_not_reported_as_lost() {
     );
     assert!(!err.contains("line 1 `*`"), "{err}");
 }
+
+/// baserow: a cookiecutter plugin template holds Dockerfiles under
+/// `plugin-boilerplate/{{ cookiecutter.project_slug }}/`, whose sources are template text
+/// (`COPY ./plugins/{{ cookiecutter.project_module }}/ …`). docker never builds them as they
+/// are: discovery skips them, with no note per template Dockerfile.
+#[test]
+fn dockerfiles_of_a_project_template_are_not_discovered() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM busybox\nCOPY app.py /\n")
+        .file("app.py", "x\n")
+        .file(
+            "plugin-boilerplate/{{ cookiecutter.project_slug }}/Dockerfile",
+            "FROM busybox\nCOPY ./plugins/{{ cookiecutter.project_module }}/ /plugins/\n",
+        )
+        .file("plugin-boilerplate/cookiecutter.json", "{}\n");
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("cookiecutter"), "{err}");
+}
