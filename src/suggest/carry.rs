@@ -305,6 +305,10 @@ pub(crate) fn choose(
     for r in &refused {
         carry.remove(r);
         let l = &set.patterns()[*r].line();
+        if !plan.open && super::leadvar::is_exclude_all(&String::from_utf8_lossy(&l.original)) {
+            // The proposal starts with `*` itself: the user's `*` is not lost.
+            continue;
+        }
         warnings.push(format!(
             "current ignore line {} `{}` excludes a path the Dockerfile names; not carried over",
             l.line,
@@ -353,7 +357,10 @@ fn carry_future_exceptions(m: &Model, plan: &Plan, set: &PatternSet, carry: &mut
         let Some(body) = text.trim().strip_prefix('!') else {
             continue;
         };
-        if spans_kept(plan, body) || names_other_value(m, body) {
+        if spans_kept(plan, body)
+            || names_other_value(m, body)
+            || super::leadvar::covers_lead_values(m, body)
+        {
             carry.insert(k);
             continue;
         }

@@ -82,3 +82,9 @@ pub(super) fn bake_builds_in_dir(dir: &std::path::Path) -> Vec<crate::compose::S
         .flat_map(|ts| crate::bake::builds(&ts, dir).builds)
         .collect()
 }
+
+/// A directory name a project template renders (`{{ cookiecutter.project_slug }}`, Copier's
+/// `{{ name }}`, a `{% if … %}` block): not a directory of this project's build.
+pub(super) fn is_template_dir(name: &str) -> bool {
+    (name.contains("{{") && name.contains("}}")) || (name.contains("{%") && name.contains("%}"))
+}

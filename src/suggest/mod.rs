@@ -27,6 +27,7 @@ mod covered;
 mod discovered;
 mod exceptions;
 mod guard;
+mod leadvar;
 mod mixalias;
 pub(crate) mod model;
 pub(crate) mod named;
@@ -37,6 +38,7 @@ pub(crate) mod reexclude;
 mod rmcheck;
 pub(crate) mod targets;
 mod warn;
+mod widened;
 pub(crate) mod write;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -765,6 +767,7 @@ fn build(
     }
     warnings.extend(round_warnings);
     say_carried_spans(&plan, &mut warnings);
+    leadvar::say_carried_lead(&plan, &mut warnings);
     if proof.failures.is_empty() && !plan.open {
         if let Some((t, p)) = drop_redundant(
             &m,
@@ -781,6 +784,7 @@ fn build(
     }
 
     drop_served_values(&m, &plan, &text, &mut warnings);
+    warnings.extend(widened::warning(&proof));
     warn::group_alike(&mut warnings);
 
     let failures: Vec<String> = proof

@@ -128,6 +128,9 @@ pub(crate) struct Model {
     /// (`COPY .build/${OS}-${ARCH}/app` → `.build/*-*/app`): what a build with other values
     /// copies.
     pub value_globs: Vec<String>,
+    /// What sources led by a variable name with this build's values
+    /// (`authelia-linux-amd64/authelia` for `COPY authelia-${TARGETOS}-${TARGETARCH}/authelia`).
+    pub lead_paths: Vec<String>,
     /// Every node path, for lookups.
     pub path_set: std::collections::HashSet<String>,
     /// What git tracks in the context, read the first time it is asked.
@@ -343,7 +346,17 @@ impl Model {
         let mut literals = Vec::new();
         let mut globs = Vec::new();
         let mut value_globs = Vec::new();
+        let mut lead_paths = Vec::new();
         for t in targets {
+            // Sources led by a variable, resolved: what they name with this build's values.
+            lead_paths.extend(
+                t.sources
+                    .items
+                    .iter()
+                    .filter(|s| s.varies && !s.unresolved && s.raw.contains('$'))
+                    .filter(|s| broad_prefix(&s.raw).is_empty() && !s.path.is_empty())
+                    .map(|s| s.path.clone()),
+            );
             let (sels, whole) = sels_of(t, warnings);
             value_globs.extend(
                 t.sources
@@ -394,6 +407,8 @@ impl Model {
         globs.dedup();
         value_globs.sort();
         value_globs.dedup();
+        lead_paths.sort();
+        lead_paths.dedup();
         let path_set = paths.iter().cloned().collect();
         Model {
             path_set,
@@ -407,6 +422,7 @@ impl Model {
             literals,
             globs,
             value_globs,
+            lead_paths,
             git: std::sync::OnceLock::new(),
         }
     }

@@ -221,6 +221,9 @@ pub(crate) struct Proof {
     pub afters: Vec<(Builder, Analysis)>,
     /// What each check sends with the proposal (in the order of the checks).
     pub sent: Vec<Rc<HashSet<String>>>,
+    /// Files a source copies (not by name) that today's file keeps out and the proposal sends:
+    /// they go into the image.
+    pub widened: std::collections::BTreeSet<String>,
 }
 
 /// Proves `text` for every check. `reason[i]` is the strict rule that removes node `i` (or an
@@ -258,6 +261,12 @@ pub(crate) fn prove(
         for (i, path) in m.paths.iter().enumerate() {
             if m.is_dir(i as u32) || !need.copies[i] {
                 continue;
+            }
+            if c.before.as_ref().is_some_and(|s| !s.contains(path))
+                && !m.named[i]
+                && sent.contains(path)
+            {
+                p.widened.insert(path.clone());
             }
             let required = c.before.as_ref().is_none_or(|s| s.contains(path)) || m.named[i];
             if !required || sent.contains(path) {

@@ -254,13 +254,15 @@ pub(crate) fn load(
     Ok((merged, installs, other_stages, steps))
 }
 
-/// Directories where a Dockerfile is not the project's own.
+/// Directories where a Dockerfile is not the project's own: dependency trees, VCS data, and a
+/// project template's directories (`{{ cookiecutter.project_slug }}/Dockerfile`), which a
+/// generator renders into another project; docker never builds them as they are.
 fn foreign(path: &str) -> bool {
     path.split('/').any(|c| {
         matches!(
             c,
             "node_modules" | ".git" | ".hg" | ".svn" | "vendor" | ".venv" | "venv" | "__pycache__"
-        )
+        ) || super::discovered::is_template_dir(c)
     })
 }
 

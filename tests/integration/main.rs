@@ -39,6 +39,8 @@ mod pruned_walk;
 #[cfg(unix)]
 mod qa31_suggest;
 #[cfg(unix)]
+mod qa32_suggest;
+#[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
 mod qa_suggest;
