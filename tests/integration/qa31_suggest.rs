@@ -3,27 +3,7 @@
 //! a `mix` alias that fetches the dependencies, and the reason a line under a kept path is not
 //! carried. Each a small synthetic tree of the shape that showed it.
 
-use crate::util::{text, TestEnv};
-
-fn suggest(env: &TestEnv, args: &[&str]) -> (Option<i32>, String, String) {
-    let mut a = vec!["suggest"];
-    a.extend_from_slice(args);
-    let o = env.run(&a);
-    (o.status.code(), text(&o.stdout), text(&o.stderr))
-}
-
-/// Under both builders, the files in `sent` are sent and those in `out` are not.
-fn assert_sends(env: &TestEnv, sent: &[&str], out: &[&str], what: &str) {
-    for b in ["buildkit", "classic"] {
-        let list = text(&env.run(["list", "--builder", b, "."]).stdout);
-        for p in sent {
-            assert!(list.lines().any(|l| l == *p), "{b} {p}: {list}\n{what}");
-        }
-        for p in out {
-            assert!(!list.lines().any(|l| l == *p), "{b} {p}: {list}\n{what}");
-        }
-    }
-}
+use crate::util::{assert_sends, suggest, text, TestEnv};
 
 /// Excalidraw's allowlist for `COPY . .` names `!.prettierrc`, absent from a checkout without
 /// one: the user sends it when it is there, so the proposal carries the line; a secret's

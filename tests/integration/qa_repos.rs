@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::util::{text, TestEnv};
+use crate::util::{assert_sends, text, TestEnv};
 
 fn lint_json(env: &TestEnv) -> (Option<i32>, Value) {
     let o = env.run(["lint", "--format", "json"]);
@@ -97,19 +97,6 @@ fn one_di003_without_fix(v: &Value) -> String {
     assert_eq!(d.len(), 1, "{v:#}");
     assert_eq!(d[0]["fix"], "", "{v:#}");
     d[0]["message"].as_str().expect("message").to_string()
-}
-
-/// Asserts, under both builders, that `list` sends each of `sent` and none of `out`.
-fn assert_sends(env: &TestEnv, sent: &[&str], out: &[&str], what: &str) {
-    for b in ["buildkit", "classic"] {
-        let list = text(&env.run(["list", "--builder", b, "."]).stdout);
-        for p in sent {
-            assert!(list.lines().any(|l| l == *p), "{b} {p}: {list}\n{what}");
-        }
-        for p in out {
-            assert!(!list.lines().any(|l| l == *p), "{b} {p}: {list}\n{what}");
-        }
-    }
 }
 
 /// The report's fix for the finding of `path` (which must be reported).

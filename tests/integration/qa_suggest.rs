@@ -3,27 +3,7 @@
 //! plain `rm` warning read against the step's WORKDIR, and carried guard lines named in the
 //! summary. Each a small synthetic tree of the shape that showed it.
 
-use crate::util::{text, TestEnv};
-
-fn suggest(env: &TestEnv, args: &[&str]) -> (Option<i32>, String, String) {
-    let mut a = vec!["suggest"];
-    a.extend_from_slice(args);
-    let o = env.run(&a);
-    (o.status.code(), text(&o.stdout), text(&o.stderr))
-}
-
-/// Under both builders, the files in `sent` are sent and those in `out` are not.
-fn assert_sends(env: &TestEnv, sent: &[&str], out: &[&str], what: &str) {
-    for b in ["buildkit", "classic"] {
-        let list = text(&env.run(["list", "--builder", b, "."]).stdout);
-        for p in sent {
-            assert!(list.lines().any(|l| l == *p), "{b} {p}: {list}\n{what}");
-        }
-        for p in out {
-            assert!(!list.lines().any(|l| l == *p), "{b} {p}: {list}\n{what}");
-        }
-    }
-}
+use crate::util::{assert_sends, suggest, TestEnv};
 
 /// A Phoenix app whose Dockerfile fetches its dependencies with `mix do` (`+` since Elixir
 /// 1.14, a comma before): the developer's `deps/` is fetched again, so it is removed.

@@ -355,3 +355,24 @@ impl Gen {
             .collect()
     }
 }
+
+/// `ctxsize suggest ARGS` in `env`: exit code, stdout, stderr.
+pub fn suggest(env: &TestEnv, args: &[&str]) -> (Option<i32>, String, String) {
+    let mut a = vec!["suggest"];
+    a.extend_from_slice(args);
+    let o = env.run(&a);
+    (o.status.code(), text(&o.stdout), text(&o.stderr))
+}
+
+/// Under both builders, `list` sends each of `sent` and none of `out`.
+pub fn assert_sends(env: &TestEnv, sent: &[&str], out: &[&str], what: &str) {
+    for b in ["buildkit", "classic"] {
+        let list = text(&env.run(["list", "--builder", b, "."]).stdout);
+        for p in sent {
+            assert!(list.lines().any(|l| l == *p), "{b} {p}: {list}\n{what}");
+        }
+        for p in out {
+            assert!(!list.lines().any(|l| l == *p), "{b} {p}: {list}\n{what}");
+        }
+    }
+}
