@@ -177,10 +177,7 @@ fn volatile_dir(path: &str) -> Option<(&'static str, usize)> {
 /// Whether `dir` (ending in `/`) lies inside a dependency tree (`vendor/`, `node_modules/`, …),
 /// by the report's name rules.
 fn in_dependency_tree(dir: &str) -> bool {
-    static RULES: std::sync::OnceLock<crate::rules::RuleSet> = std::sync::OnceLock::new();
-    RULES
-        .get_or_init(|| crate::rules::RuleSet::new(&Default::default()))
-        .in_dependency_tree(dir.trim_end_matches('/').as_bytes())
+    crate::rules::RuleSet::default_set().in_dependency_tree(dir.trim_end_matches('/').as_bytes())
 }
 
 /// Whether a file's name is that of source code (`mod.rs`, `Handler.php`, `index.ts`).

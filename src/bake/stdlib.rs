@@ -28,6 +28,14 @@ fn func(params: usize, f: hcl::eval::Func) -> FuncDef {
         .build(f)
 }
 
+/// A function of `fixed` arguments then any number more, of any type.
+fn variadic(fixed: usize, f: hcl::eval::Func) -> FuncDef {
+    FuncDef::builder()
+        .params(std::iter::repeat_n(ParamType::Any, fixed))
+        .variadic_param(ParamType::Any)
+        .build(f)
+}
+
 /// The string functions bake files use in the fields ctxsize evaluates (buildx offers go-cty's
 /// standard library; the rest make a note). [`collection_functions`] adds lists and regexes.
 fn functions(ctx: &mut Context) {
@@ -106,14 +114,12 @@ fn functions(ctx: &mut Context) {
     );
     ctx.declare_func(
         "coalesce",
-        FuncDef::builder()
-            .variadic_param(ParamType::Any)
-            .build(|a| {
-                Ok(a.iter()
-                    .find(|v| value_string(v).is_some_and(|s| !s.is_empty()))
-                    .cloned()
-                    .unwrap_or(Value::Null))
-            }),
+        variadic(0, |a| {
+            Ok(a.iter()
+                .find(|v| value_string(v).is_some_and(|s| !s.is_empty()))
+                .cloned()
+                .unwrap_or(Value::Null))
+        }),
     );
 }
 
@@ -121,12 +127,6 @@ fn functions(ctx: &mut Context) {
 /// (`join("-", [for c in regexall("[a-z0-9]+", lower(BRANCH)) : c])`, `split(",", LIST)`,
 /// `length(x) > 0 ? … : …`).
 fn collection_functions(ctx: &mut Context) {
-    fn list(v: Option<&Value>) -> Result<Vec<Value>, String> {
-        match v {
-            Some(Value::Array(items)) => Ok(items.clone()),
-            _ => Err("a list is needed".to_string()),
-        }
-    }
     ctx.declare_func(
         "split",
         func(2, |a| {
@@ -141,15 +141,13 @@ fn collection_functions(ctx: &mut Context) {
     );
     ctx.declare_func(
         "concat",
-        FuncDef::builder()
-            .variadic_param(ParamType::Any)
-            .build(|a| {
-                let mut out = Vec::new();
-                for v in a.iter() {
-                    out.extend(list(Some(v))?);
-                }
-                Ok(Value::Array(out))
-            }),
+        variadic(0, |a| {
+            let mut out = Vec::new();
+            for v in a.iter() {
+                out.extend(list(Some(v))?);
+            }
+            Ok(Value::Array(out))
+        }),
     );
     ctx.declare_func(
         "length",
@@ -299,35 +297,31 @@ fn set_functions(ctx: &mut Context) {
     );
     ctx.declare_func(
         "setunion",
-        FuncDef::builder()
-            .variadic_param(ParamType::Any)
-            .build(|a| {
-                let mut all = Vec::new();
-                for v in a.iter() {
-                    all.extend(list(Some(v))?);
-                }
-                Ok(Value::Array(distinct(all)))
-            }),
+        variadic(0, |a| {
+            let mut all = Vec::new();
+            for v in a.iter() {
+                all.extend(list(Some(v))?);
+            }
+            Ok(Value::Array(distinct(all)))
+        }),
     );
     ctx.declare_func(
         "setintersection",
-        FuncDef::builder()
-            .variadic_param(ParamType::Any)
-            .build(|a| {
-                let lists = a
+        variadic(0, |a| {
+            let lists = a
+                .iter()
+                .map(|v| list(Some(v)))
+                .collect::<Result<Vec<_>, _>>()?;
+            let Some((first, rest)) = lists.split_first() else {
+                return Ok(Value::Array(Vec::new()));
+            };
+            Ok(Value::Array(distinct(
+                first
                     .iter()
-                    .map(|v| list(Some(v)))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let Some((first, rest)) = lists.split_first() else {
-                    return Ok(Value::Array(Vec::new()));
-                };
-                Ok(Value::Array(distinct(
-                    first
-                        .iter()
-                        .filter(|v| rest.iter().all(|l| l.contains(v)))
-                        .cloned(),
-                )))
-            }),
+                    .filter(|v| rest.iter().all(|l| l.contains(v)))
+                    .cloned(),
+            )))
+        }),
     );
     ctx.declare_func(
         "distinct",
@@ -425,39 +419,32 @@ fn set_functions(ctx: &mut Context) {
     );
     ctx.declare_func(
         "lookup",
-        FuncDef::builder()
-            .params([ParamType::Any, ParamType::Any])
-            .variadic_param(ParamType::Any)
-            .build(|a| match object(a.first())?.get(&str_arg(&a, 1)) {
-                Some(v) => Ok(v.clone()),
-                None => a
-                    .get(2)
-                    .cloned()
-                    .ok_or_else(|| "lookup: no such key".to_string()),
-            }),
+        variadic(2, |a| match object(a.first())?.get(&str_arg(&a, 1)) {
+            Some(v) => Ok(v.clone()),
+            None => a
+                .get(2)
+                .cloned()
+                .ok_or_else(|| "lookup: no such key".to_string()),
+        }),
     );
     ctx.declare_func(
         "merge",
-        FuncDef::builder()
-            .variadic_param(ParamType::Any)
-            .build(|a| {
-                let mut out = hcl::Map::new();
-                for v in a.iter().filter(|v| !matches!(v, Value::Null)) {
-                    out.extend(object(Some(v))?);
-                }
-                Ok(Value::Object(out))
-            }),
+        variadic(0, |a| {
+            let mut out = hcl::Map::new();
+            for v in a.iter().filter(|v| !matches!(v, Value::Null)) {
+                out.extend(object(Some(v))?);
+            }
+            Ok(Value::Object(out))
+        }),
     );
     ctx.declare_func(
         "coalescelist",
-        FuncDef::builder()
-            .variadic_param(ParamType::Any)
-            .build(|a| {
-                Ok(a.iter()
-                    .find(|v| matches!(v, Value::Array(l) if !l.is_empty()))
-                    .cloned()
-                    .unwrap_or(Value::Array(Vec::new())))
-            }),
+        variadic(0, |a| {
+            Ok(a.iter()
+                .find(|v| matches!(v, Value::Array(l) if !l.is_empty()))
+                .cloned()
+                .unwrap_or(Value::Array(Vec::new())))
+        }),
     );
 }
 
@@ -525,9 +512,8 @@ fn number_functions(ctx: &mut Context) {
             Ok(Value::Bool(boolean(a.first())? || boolean(a.get(1))?))
         }),
     );
-    let variadic = |f: hcl::eval::Func| FuncDef::builder().variadic_param(ParamType::Any).build(f);
-    ctx.declare_func("max", variadic(|a| fold(&a, f64::max)));
-    ctx.declare_func("min", variadic(|a| fold(&a, f64::min)));
+    ctx.declare_func("max", variadic(0, |a| fold(&a, f64::max)));
+    ctx.declare_func("min", variadic(0, |a| fold(&a, f64::min)));
     ctx.declare_func(
         "parseint",
         func(2, |a| {
@@ -552,13 +538,7 @@ fn fold(a: &FuncArgs, f: fn(f64, f64) -> f64) -> Result<Value, String> {
 /// The string functions not in [`functions`]: `format`, `substr`, `title`, `chomp`, `trim`,
 /// `strlen`, `strrev`, `indent`, `regex_replace`, `basename`, `dirname`.
 fn more_string_functions(ctx: &mut Context) {
-    ctx.declare_func(
-        "format",
-        FuncDef::builder()
-            .param(ParamType::Any)
-            .variadic_param(ParamType::Any)
-            .build(|a| format(&str_arg(&a, 0), &a[1..])),
-    );
+    ctx.declare_func("format", variadic(1, |a| format(&str_arg(&a, 0), &a[1..])));
     ctx.declare_func(
         "substr",
         func(3, |a| {

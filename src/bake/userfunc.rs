@@ -303,13 +303,11 @@ mod entry {
 }
 use entry::ALL as ENTRY;
 
-/// `e` evaluated in `ctx`, with `can` and `try` worked out first.
+/// `e` evaluated in `ctx`, with `can` and `try` worked out first (on a copy: bake files are
+/// small, and most expressions are a literal or a variable).
 pub(super) fn evaluate(e: &Expression, ctx: &Context) -> Result<Value, String> {
-    let e = if mentions_special(e) {
-        std::borrow::Cow::Owned(special(e, ctx))
-    } else {
-        std::borrow::Cow::Borrowed(e)
-    };
+    let mut e = e.clone();
+    rewrite(&mut e, ctx);
     e.evaluate(ctx).map_err(|e| e.to_string())
 }
 
@@ -317,52 +315,10 @@ fn is_special(f: &FuncCall) -> bool {
     f.name.namespace.is_empty() && matches!(f.name.name.as_str(), "can" | "try")
 }
 
-/// Whether `e` calls `can` or `try` outside a template and a `for` (where they are left to fail
-/// as unknown functions: their variables are bound only inside).
-fn mentions_special(e: &Expression) -> bool {
-    let mut any = false;
-    children(e, &mut |c| any |= mentions_special(c));
-    any || matches!(e, Expression::FuncCall(f) if is_special(f))
-}
-
-fn children(e: &Expression, f: &mut dyn FnMut(&Expression)) {
-    match e {
-        Expression::Array(items) => items.iter().for_each(f),
-        Expression::Object(m) => m.values().for_each(f),
-        Expression::FuncCall(c) => c.args.iter().for_each(f),
-        Expression::Parenthesis(p) => f(p),
-        Expression::Conditional(c) => {
-            f(&c.cond_expr);
-            f(&c.true_expr);
-            f(&c.false_expr);
-        }
-        Expression::Operation(op) => match op.as_ref() {
-            Operation::Unary(u) => f(&u.expr),
-            Operation::Binary(b) => {
-                f(&b.lhs_expr);
-                f(&b.rhs_expr);
-            }
-        },
-        Expression::Traversal(t) => {
-            f(&t.expr);
-            for op in &t.operators {
-                if let TraversalOperator::Index(i) = op {
-                    f(i);
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-/// `e` with each `can(X)` replaced by whether `X` evaluates in `ctx`, and each `try(A, …)` by
-/// the value of the first argument that does (left as it is when none does: it then fails).
-fn special(e: &Expression, ctx: &Context) -> Expression {
-    let mut e = e.clone();
-    rewrite(&mut e, ctx);
-    e
-}
-
+/// Replaces each `can(X)` in `e` by whether `X` evaluates in `ctx`, and each `try(A, …)` by the
+/// value of the first argument that does (left as it is when none does: it then fails). Not
+/// inside a template or a `for`, where they are left to fail as unknown functions: their
+/// variables are bound only inside.
 fn rewrite(e: &mut Expression, ctx: &Context) {
     if let Expression::FuncCall(f) = e {
         if is_special(f) && f.name.name.as_str() == "can" && f.args.len() == 1 {

@@ -62,7 +62,6 @@ pub(super) fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, 
             }
         }
     }
-    let mut rules: Option<crate::rules::RuleSet> = None;
     let mut compose_builds: Option<Vec<crate::compose::ServiceBuild>> = None;
     for (path, dir) in tree {
         if *dir
@@ -75,7 +74,7 @@ pub(super) fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, 
         if in_effect.as_deref() == Some(abs.as_path()) {
             continue;
         }
-        let rules = rules.get_or_insert_with(|| crate::rules::RuleSet::new(&Default::default()));
+        let rules = crate::rules::RuleSet::default_set();
         if rules.in_dependency_tree(path) {
             // A vendored package's own ignore file: written for that package's builds, not
             // a mistake in this one.

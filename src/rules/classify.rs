@@ -114,6 +114,13 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
+    /// The built-in catalog with the default configuration, compiled once per process (for
+    /// name questions outside the report: `suggest`'s notes, `lint`, the churn view).
+    pub(crate) fn default_set() -> &'static RuleSet {
+        static SET: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        SET.get_or_init(|| RuleSet::new(&RuleConfig::default()))
+    }
+
     /// Compiles the built-in catalog. Panics only if the built-in catalog is
     /// broken, which the unit tests rule out.
     pub fn new(cfg: &RuleConfig) -> RuleSet {

@@ -4,7 +4,7 @@
 //! files). Other carried lines (`**/charts`, `/public/hot`, `src/**/*.snap`) are the user's
 //! choices, carried but not called protective.
 
-use crate::rules::{Category, EntryRef, Kind, RuleConfig, RuleSet};
+use crate::rules::{Category, EntryRef, Kind, RuleSet};
 
 use super::carry;
 use super::plan::Plan;
@@ -12,12 +12,12 @@ use super::plan::Plan;
 /// The carried lines that protect, in the file's order, each once (plane's file had
 /// `node_modules/` twice).
 pub(crate) fn protective_carried(plan: &Plan) -> Vec<String> {
-    let rules = RuleSet::new(&RuleConfig::default());
+    let rules = RuleSet::default_set();
     let mut out: Vec<String> = Vec::new();
     for l in plan
         .carried
         .iter()
-        .filter(|l| carry::protective(l) || (!l.starts_with('!') && names_junk(&rules, l)))
+        .filter(|l| carry::protective(l) || (!l.starts_with('!') && names_junk(rules, l)))
     {
         if !out.contains(l) {
             out.push(l.clone());
@@ -107,7 +107,7 @@ mod tests {
 
     #[test]
     fn junk_lines_by_the_report_rules() {
-        let rules = RuleSet::new(&RuleConfig::default());
+        let rules = RuleSet::default_set();
         for l in [
             "*/target/",
             "**/dist",
@@ -118,10 +118,10 @@ mod tests {
             "*.log",
             "**/.dart_tool",
         ] {
-            assert!(names_junk(&rules, l), "{l}");
+            assert!(names_junk(rules, l), "{l}");
         }
         for l in ["*", "**", "src/", "docs", "*.md", "README.md", "public/hot"] {
-            assert!(!names_junk(&rules, l), "{l}");
+            assert!(!names_junk(rules, l), "{l}");
         }
         assert_eq!(stand_in("*.py[cod]"), "x.pyx");
         assert_eq!(stand_in("a\\*b"), "a*b");

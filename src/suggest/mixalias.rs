@@ -90,7 +90,7 @@ pub(crate) fn aliases_fetching_deps(mix_exs: &str) -> BTreeSet<String> {
 
 /// The task names of `mix do`'s arguments (`deps.get + compile`, `deps.get, compile`,
 /// `deps.get,compile`): the first word, and each word after a `+` or a comma.
-pub(crate) fn mix_do_tasks(args: &[String]) -> impl Iterator<Item = &str> {
+fn mix_do_tasks(args: &[String]) -> impl Iterator<Item = &str> {
     let mut at_task = true;
     args.iter().flat_map(move |w| {
         let mut out = Vec::new();
@@ -108,6 +108,16 @@ pub(crate) fn mix_do_tasks(args: &[String]) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The tasks `mix NEXT REST…` runs: `NEXT` itself, or each task of `mix do` (none for an
+/// option such as `mix --version`).
+pub(crate) fn mix_tasks<'a>(next: &'a str, rest: &'a [String]) -> Vec<&'a str> {
+    match next {
+        "do" => mix_do_tasks(rest).collect(),
+        t if !t.is_empty() && !t.starts_with('-') => vec![t],
+        _ => Vec::new(),
+    }
+}
+
 /// Whether one of the commands (each its words) runs `mix ALIAS` (or `mix do ALIAS + …`) for
 /// an alias the context's mix.exs (`read` gives its text) defines to run `deps.get`.
 pub(crate) fn runs_fetching_alias(
@@ -121,12 +131,11 @@ pub(crate) fn runs_fetching_alias(
                 let tool = w.rsplit('/').next().unwrap_or(w);
                 let next = words.get(k + 1).map(String::as_str).unwrap_or("");
                 let rest = &words[(k + 2).min(words.len())..];
-                let v: Vec<&str> = match (tool, next) {
-                    ("mix", "do") => mix_do_tasks(rest).collect(),
-                    ("mix", t) if !t.is_empty() && !t.starts_with('-') => vec![t],
-                    _ => Vec::new(),
-                };
-                v
+                if tool == "mix" {
+                    mix_tasks(next, rest)
+                } else {
+                    Vec::new()
+                }
             })
         })
         .collect();

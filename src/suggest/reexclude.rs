@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::dockerignore::PatternSet;
-use crate::rules::{is_test_path, Category, EntryRef, RuleConfig, RuleSet};
+use crate::rules::{is_test_path, Category, EntryRef, RuleSet};
 use crate::tree::{Kind, ROOT};
 
 use super::model::Model;
@@ -557,7 +557,7 @@ pub(crate) fn kept_notes(
     sent: &dyn Fn(u32) -> bool,
     warned: &dyn Fn(&str) -> bool,
 ) -> Vec<String> {
-    let rules = RuleSet::new(&RuleConfig::default());
+    let rules = RuleSet::default_set();
     // Which files git tracks, read once and only when a junk-named directory comes up: a tracked
     // `build/` or `logs/` is kept on purpose, as the report grades it.
     let tracked_below = |p: &str| m.tracked_below(p);

@@ -112,12 +112,9 @@ impl Installs {
                     i.cargo = true
                 }
                 "composer" if matches!(next, "install" | "update" | "require") => i.composer = true,
-                "mix" if next == "deps.get" => i.mix = true,
-                // `mix do deps.get + compile` (`mix do deps.get, compile` before Elixir 1.14):
-                // each task after `do`, a `+` or a comma.
-                "mix" if next == "do" => {
-                    i.mix |= super::mixalias::mix_do_tasks(rest).any(|t| t == "deps.get")
-                }
+                // `mix deps.get`, or `mix do deps.get + compile` (`mix do deps.get, compile`
+                // before Elixir 1.14): each task after `do`, a `+` or a comma.
+                "mix" => i.mix |= super::mixalias::mix_tasks(next, rest).contains(&"deps.get"),
                 "bundle" | "bundler" if matches!(next, "install" | "update") => i.bundle = true,
                 "dart" | "flutter" | "pub" => {
                     let sub = if next == "pub" {
