@@ -7,8 +7,10 @@ mod cache;
 mod exposure;
 pub(crate) use exposure::PlanInput;
 pub(crate) mod git;
+mod gitignored;
 mod secrets;
 
+pub(crate) use gitignored::git_ignores;
 pub(crate) use secrets::MOVE_OUT;
 use secrets::{Acc, Scanned, Wants};
 
@@ -16,10 +18,7 @@ use crate::analysis::Analysis;
 pub(crate) use crate::paths::lossy;
 pub(crate) use crate::report::ReportOptions;
 pub(crate) use crate::report::{CategoryTotal, DirSize, Extra, FileSize, Finding};
-use crate::rules::gitindex::Tracked;
-use crate::rules::{
-    self, Category, EntryRef, GitignoreSet, Hit, Nest, RuleConfig, RuleSet, Severity,
-};
+use crate::rules::{self, Category, EntryRef, Hit, Nest, RuleConfig, RuleSet, Severity};
 use crate::tree::{Kind, State, Tree, ROOT};
 
 fn rkind(k: Kind) -> rules::Kind {
@@ -488,7 +487,18 @@ fn scan_files(a: &Analysis, opts: &ReportOptions, cands: &[Cand]) -> Vec<(usize,
 /// [`compute`], grading secrets by the Dockerfile `df` describes (stdin text, target, build
 /// args).
 pub(crate) fn compute_with(a: &Analysis, opts: &ReportOptions, df: &PlanInput) -> Extra {
-    let (prep, plan) = rayon::join(|| prepare(a, opts), || exposure::plan(a, df));
+    compute_loaded(a, opts, df, None)
+}
+
+/// [`compute_with`], with what git tracks read ahead (while the walk ran): used when it was
+/// read for `a`'s root, else read again.
+pub(crate) fn compute_loaded(
+    a: &Analysis,
+    opts: &ReportOptions,
+    df: &PlanInput,
+    git: Option<git::Loaded>,
+) -> Extra {
+    let (prep, plan) = rayon::join(|| prepare_with(a, opts, git), || exposure::plan(a, df));
     finish(prep, a, opts, plan)
 }
 
@@ -519,6 +529,10 @@ pub(crate) struct Prepared {
 
 /// The Dockerfile-independent part of [`compute_with`].
 pub(crate) fn prepare(a: &Analysis, opts: &ReportOptions) -> Prepared {
+    prepare_with(a, opts, None)
+}
+
+fn prepare_with(a: &Analysis, opts: &ReportOptions, ahead: Option<git::Loaded>) -> Prepared {
     let tree = &a.tree;
     let mut no_data = vec![false; tree.nodes.len()];
     for &h in &a.hardlink_entries {
@@ -580,10 +594,10 @@ pub(crate) fn prepare(a: &Analysis, opts: &ReportOptions) -> Prepared {
         let git = if opts.all_tracked {
             git::GitState::everything_tracked()
         } else {
-            git::load(&a.resolved.root)
+            git::Loaded::for_root(ahead, &a.resolved.root)
         };
         let ignored = if opts.gitignore {
-            gitignore_findings(a, &idx, git.tracked())
+            gitignored::gitignore_findings(a, &idx, git.tracked())
         } else {
             None
         };
@@ -958,176 +972,8 @@ fn node_at(tree: &Tree, rel: &[u8]) -> Option<u32> {
     Some(cur)
 }
 
-/// The `gitignored` findings: entries sent although git ignores them and does not track them,
-/// as `git check-ignore` decides: in a repository, `core.excludesFile`, `.git/info/exclude` and
-/// the `.gitignore` files from the work tree down to each path, above the context root too;
-/// outside one, the context's own `.gitignore` files (`None`: no ignore file applies).
-fn gitignore_findings(
-    a: &Analysis,
-    idx: &Index,
-    tracked: Option<&Tracked>,
-) -> Option<Vec<(u32, Finding)>> {
-    let (set, prefix) = gitignore_set(a)?;
-    let mut out = Vec::new();
-    gitignored(&a.tree, idx, &set, &prefix, tracked, &mut out);
-    Some(out)
-}
-
-/// The ignore files git reads for the context (see [`gitignore_findings`]) and the context
-/// root's path relative to their work tree; `None` when no ignore file applies.
-fn gitignore_set(a: &Analysis) -> Option<(GitignoreSet, Vec<u8>)> {
-    let tree = &a.tree;
-    let mut gitignores: Vec<(Vec<u8>, Vec<u8>)> = tree
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(i, n)| n.kind == Kind::File && tree.name(*i as u32) == b".gitignore")
-        .map(|(i, n)| {
-            let dir = if n.parent == ROOT {
-                Vec::new()
-            } else {
-                tree.path(n.parent)
-            };
-            (dir, tree.path(i as u32))
-        })
-        .collect();
-    gitignores.sort();
-    // Paths in the set are relative to the work tree: the context root is `prefix`.
-    let outer = git::outer_ignores(&a.resolved.root);
-    let (prefix, mut files) = match outer {
-        Some(o) => (o.prefix, o.files),
-        None => (Vec::new(), Vec::new()),
-    };
-    for (dir, rel) in &gitignores {
-        if let Some(t) = crate::walk::read_small(&a.resolved.root, rel, 1 << 20) {
-            files.push((
-                join_rel(&prefix, dir),
-                String::from_utf8_lossy(&t).into_owned(),
-            ));
-        }
-    }
-    if files.is_empty() {
-        return None;
-    }
-    GitignoreSet::new(files).ok().map(|set| (set, prefix))
-}
-
-/// Whether git would ignore a path (relative to the context root, existing or not): a source a
-/// step before the build writes (`dist/…`, `build/…`). The ignore files are read once, here.
-pub(crate) fn git_ignores(a: &Analysis) -> impl Fn(&str) -> bool {
-    let set = gitignore_set(a);
-    move |path: &str| {
-        set.as_ref()
-            .is_some_and(|(set, prefix)| set.is_ignored(&join_rel(prefix, path.as_bytes()), false))
-    }
-}
-
-/// `a/b` from `a` and `b` (either may be empty).
-fn join_rel(a: &[u8], b: &[u8]) -> Vec<u8> {
-    match (a.is_empty(), b.is_empty()) {
-        (true, _) => b.to_vec(),
-        (_, true) => a.to_vec(),
-        _ => [a, b"/", b].concat(),
-    }
-}
-
 fn sev_rank(s: &str) -> u8 {
     s.parse::<Severity>().map_or(0, |s| s as u8 + 1)
-}
-
-/// Entries git ignores. A tracked file is never ignored (git keeps tracking it whatever the
-/// ignore files say); an ignored directory holding tracked files is looked into, its untracked
-/// entries reported one by one.
-/// `prefix`: the context root relative to the work tree the set's directories are relative to
-/// (empty: the same).
-fn gitignored(
-    tree: &Tree,
-    idx: &Index,
-    set: &GitignoreSet,
-    prefix: &[u8],
-    tracked: Option<&Tracked>,
-    findings: &mut Vec<(u32, Finding)>,
-) {
-    // The context root inside an ignored directory: everything in it is ignored.
-    let root_ignored = !prefix.is_empty() && set.is_ignored(prefix, true);
-    // Path lengths of the directories with ignore files above the current entry (0: the top),
-    // the context root's ancestors first.
-    let mut levels: Vec<usize> = std::iter::once(0)
-        .chain(
-            prefix
-                .iter()
-                .enumerate()
-                .filter(|(_, &b)| b == b'/')
-                .map(|(k, _)| k),
-        )
-        .chain((!prefix.is_empty()).then_some(prefix.len()))
-        .filter(|&l| l == 0 || set.has_level(&prefix[..l]))
-        .collect();
-    // (node, parent path length, an excluded-but-walked ancestor is ignored, how many entries
-    // of `levels` apply)
-    let nroot = levels.len();
-    let mut stack: Vec<(u32, usize, bool, usize)> = idx
-        .roots
-        .iter()
-        .rev()
-        .map(|&r| (r, prefix.len(), root_ignored, nroot))
-        .collect();
-    let mut path: Vec<u8> = prefix.to_vec();
-    // Where the context-relative path starts in `path`.
-    let off = if prefix.is_empty() {
-        0
-    } else {
-        prefix.len() + 1
-    };
-    while let Some((id, plen, inherited, nlev)) = stack.pop() {
-        path.truncate(plen);
-        levels.truncate(nlev);
-        if plen > 0 {
-            path.push(b'/');
-        }
-        path.extend_from_slice(tree.name(id));
-        let node = &tree.nodes[id as usize];
-        if node.state != State::Sent && node.state != State::ExcludedWalked {
-            continue;
-        }
-        let is_dir = node.kind == Kind::Dir;
-        // The walk stops below ignored directories, so only this path itself needs deciding.
-        let ignored = inherited || set.is_ignored_in(&levels, &path, is_dir);
-        let rel = &path[off..];
-        let has_tracked = ignored
-            && tracked.is_some_and(|t| {
-                if is_dir {
-                    t.has_below(rel)
-                } else {
-                    t.has_file(rel)
-                }
-            });
-        if has_tracked && !is_dir {
-            continue;
-        }
-        if node.state == State::Sent
-            && (is_dir || node.kind == Kind::File)
-            && ignored
-            && !has_tracked
-        {
-            let hit = Hit::gitignored(rkind(node.kind));
-            let (f, b) = (idx.files[id as usize], idx.bytes[id as usize]);
-            if f > 0 || !is_dir {
-                findings.push((id, finding(&hit, rel, f, b, None)));
-            }
-            continue;
-        }
-        if is_dir {
-            let len = path.len();
-            if set.has_level(&path) {
-                levels.push(len);
-            }
-            let nlev = levels.len();
-            for &c in idx.children(id).iter().rev() {
-                stack.push((c, len, ignored, nlev));
-            }
-        }
-    }
 }
 
 fn dirs_tree(

@@ -337,16 +337,23 @@ fn build_with(
     let cfg = &with_config_file_sizes(cfg, &opts.ci);
     let findings = !opts.ci.gates_only || gates_need_findings(cfg, &opts.ci)?;
     let mut cache = cache;
-    let (a, no_dockerfile, key) = match cache.as_deref_mut() {
-        Some(c) => {
-            let (a, nd, k) = c.analyze(cfg)?;
-            (a, nd, Some(k))
-        }
-        None => {
-            let (a, nd) = analyze(cfg, progress)?;
-            (a, nd, None)
-        }
-    };
+    // What git tracks is read beside the walk (it needs only the context's root).
+    let read_git = findings && cache.is_none() && !opts.report.all_tracked;
+    let (analyzed, git) = std::thread::scope(|s| {
+        let ahead = read_git.then(|| {
+            s.spawn(|| {
+                crate::context::context_root(&cfg.cwd, &cfg.context)
+                    .ok()
+                    .map(crate::findings::git::Loaded::read)
+            })
+        });
+        let analyzed = match cache.as_deref_mut() {
+            Some(c) => c.analyze(cfg).map(|(a, nd, k)| (a, nd, Some(k))),
+            None => analyze(cfg, progress).map(|(a, nd)| (a, nd, None)),
+        };
+        (analyzed, ahead.and_then(|h| h.join().ok()).flatten())
+    });
+    let (a, no_dockerfile, key) = analyzed?;
     let from_stdin = cfg.dockerfile.as_deref() == Some(Path::new("-"));
     // Secrets are graded by the Dockerfile the build uses: stdin's for `-f -`, same target and
     // build args as the transfer set.
@@ -367,7 +374,7 @@ fn build_with(
             } else if let (Some(c), Some(k)) = (cache, key.as_ref()) {
                 c.findings(k, &a, &opts.report, &plan_input)
             } else {
-                crate::findings::compute_with(&a, &opts.report, &plan_input)
+                crate::findings::compute_loaded(&a, &opts.report, &plan_input, git)
             }
         },
         || {

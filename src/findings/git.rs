@@ -144,6 +144,28 @@ fn slash_bytes(rel: &Path) -> Vec<u8> {
 }
 
 /// Reads the index of the repository enclosing `root`, restricted to `root`.
+/// [`load`]'s answer for one root, read ahead of the findings (while the walk runs).
+pub(crate) struct Loaded {
+    root: std::path::PathBuf,
+    state: GitState,
+}
+
+impl Loaded {
+    /// Reads what git tracks under `root`.
+    pub(crate) fn read(root: std::path::PathBuf) -> Loaded {
+        let state = load(&root);
+        Loaded { root, state }
+    }
+
+    /// The state for `root`: the one read ahead when it was read for that root, else [`load`].
+    pub(crate) fn for_root(ahead: Option<Loaded>, root: &Path) -> GitState {
+        match ahead {
+            Some(l) if l.root == root => l.state,
+            _ => load(root),
+        }
+    }
+}
+
 pub(crate) fn load(root: &Path) -> GitState {
     let Some((worktree, gitdir)) = find_repo(root) else {
         return GitState::NoRepo;
@@ -396,9 +418,19 @@ mod tests {
 
         let mut all = Vec::new();
         files(&ctx, "", &mut all);
+        let by_git = check_ignore(&ctx, &all);
+        assert!(by_git.contains("anchored.txt") && by_git.contains("global.dat"));
+        assert!(!by_git.contains("keep.gen") && !by_git.contains("keep-root.gen"));
+
+        let (by_us, reported) = reported_ignored(&ctx, &all);
+        assert_eq!(by_us, by_git, "CTX001: {reported:?}");
+    }
+
+    /// `git check-ignore --stdin` over `all` (paths relative to `ctx`).
+    fn check_ignore(ctx: &Path, all: &[String]) -> BTreeSet<String> {
         let out = std::process::Command::new("git")
             .arg("-C")
-            .arg(&ctx)
+            .arg(ctx)
             .args(["check-ignore", "--stdin"])
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
@@ -412,37 +444,90 @@ mod tests {
                 c.wait_with_output()
             })
             .expect("git runs");
-        let by_git: BTreeSet<String> = String::from_utf8(out.stdout)
+        String::from_utf8(out.stdout)
             .unwrap()
             .lines()
             .map(str::to_string)
-            .collect();
-        assert!(by_git.contains("anchored.txt") && by_git.contains("global.dat"));
-        assert!(!by_git.contains("keep.gen") && !by_git.contains("keep-root.gen"));
+            .collect()
+    }
 
+    /// The files of `all` that CTX001 findings name (themselves or a directory above them),
+    /// and the findings' paths in report order.
+    fn reported_ignored(ctx: &Path, all: &[String]) -> (BTreeSet<String>, Vec<String>) {
         let r = build(
-            &crate::testutil::config(&ctx, Builder::Buildkit, 1),
+            &crate::testutil::config(ctx, Builder::Buildkit, 2),
             &Options::default(),
             None,
         )
         .unwrap()
         .report;
-        let reported: Vec<&str> = r
+        let reported: Vec<String> = r
             .findings
             .iter()
             .filter(|f| f.rule == "CTX001")
-            .map(|f| f.path.as_str())
+            .map(|f| f.path.clone())
             .collect();
-        let by_us: BTreeSet<String> = all
+        let by_us = all
             .iter()
             .filter(|f| {
                 reported
                     .iter()
-                    .any(|p| f.as_str() == *p || f.starts_with(&format!("{p}/")))
+                    .any(|p| f.as_str() == p || f.starts_with(&format!("{p}/")))
             })
             .cloned()
             .collect();
+        (by_us, reported)
+    }
+
+    /// The same on a context large enough that the entries are decided in parallel, directory
+    /// runs shared out (more than 1/32 of the files in some directories): nested ignore files
+    /// at several depths, negations, ignored directories holding tracked files, and every
+    /// finding once.
+    #[test]
+    fn gitignored_agrees_with_git_when_shared_out() {
+        let d = tempfile::tempdir().unwrap();
+        let ctx = d.path().join("repo");
+        std::fs::create_dir_all(&ctx).unwrap();
+        git(&ctx, &["init", "-q"]);
+        write(&ctx, ".gitignore", "*.gen\ngen-out/\n!keep.gen\n");
+        write(&ctx, "Dockerfile", "FROM scratch\nCOPY . /\n");
+        for top in ["app", "lib", "svc"] {
+            write(&ctx, &format!("{top}/.gitignore"), "*.tmp\n/gen/\n");
+            for sub in 0..12 {
+                let dir = format!("{top}/m{sub:02}");
+                if sub % 4 == 0 {
+                    write(&ctx, &format!("{dir}/.gitignore"), "!x3.tmp\ncache/\n");
+                }
+                for f in 0..30 {
+                    let ext = ["txt", "gen", "tmp", "rs"][f % 4];
+                    write(&ctx, &format!("{dir}/x{f}.{ext}"), "x\n");
+                }
+                write(&ctx, &format!("{dir}/cache/c.bin"), "x\n");
+                write(&ctx, &format!("{dir}/gen-out/out.dat"), "x\n");
+            }
+            write(&ctx, &format!("{top}/gen/a.txt"), "x\n");
+            write(&ctx, &format!("{top}/keep.gen"), "x\n");
+        }
+        // Tracked although ignored: never reported, and their ignored directory is looked into.
+        write(&ctx, "app/m01/gen-out/tracked.o", "x\n");
+        git(
+            &ctx,
+            &["add", "-f", "app/m01/gen-out/tracked.o", "lib/m02/x1.gen"],
+        );
+        let mut all = Vec::new();
+        files(&ctx, "", &mut all);
+        assert!(all.len() > 1000, "{}", all.len());
+        let tracked = ["app/m01/gen-out/tracked.o", "lib/m02/x1.gen"];
+        let by_git: BTreeSet<String> = check_ignore(&ctx, &all)
+            .into_iter()
+            .filter(|p| !tracked.contains(&p.as_str()))
+            .collect();
+        let (by_us, reported) = reported_ignored(&ctx, &all);
         assert_eq!(by_us, by_git, "CTX001: {reported:?}");
+        let once: BTreeSet<&String> = reported.iter().collect();
+        assert_eq!(once.len(), reported.len(), "{reported:?}");
+        assert!(by_us.contains("svc/m05/x1.gen") && !by_us.contains("app/m04/x3.tmp"));
+        assert!(reported.iter().any(|p| p == "app/m01/gen-out/out.dat"));
     }
 
     #[test]
