@@ -449,6 +449,9 @@ fn analyze_pruned(resolved: Resolved, builder: Builder, w: Walk) -> Result<Analy
         let abs = abs_path(&resolved.root, &e.rel);
         match e.kind {
             WalkErrorKind::CantStat => Error::CantStat(abs),
+            WalkErrorKind::Lstat(code) => {
+                Error::CheckLstat(abs, std::io::Error::from_raw_os_error(code))
+            }
             WalkErrorKind::NoPermission => Error::NoPermission(abs),
             WalkErrorKind::OpenDir(code) if podman => {
                 Error::PodmanRead(abs, std::io::Error::from_raw_os_error(code))
@@ -476,6 +479,7 @@ fn analyze_pruned(resolved: Resolved, builder: Builder, w: Walk) -> Result<Analy
         }
     })?;
     if builder == Builder::Buildkit {
+        buildkit_path_max(&resolved, &mut tree)?;
         synthesize_parents(&mut tree);
     }
     if let Some((stop, i)) = tree.tar_stop.clone() {
@@ -515,6 +519,31 @@ pub(crate) fn reuse(prev: &Analysis, resolved: Resolved) -> Result<Analysis, Err
         excluded_measured: prev.excluded_measured,
         threads: prev.threads,
     })
+}
+
+/// BuildKit's client fails on a path too long for one system call (see
+/// [`crate::walk::pathmax`]): an error as `docker build .` gives it, or a warning when only a
+/// context named by its absolute path would fail.
+fn buildkit_path_max(resolved: &Resolved, tree: &mut Tree) -> Result<(), Error> {
+    use crate::walk::pathmax;
+    let too_long = std::io::Error::from_raw_os_error(crate::sys::ENAMETOOLONG);
+    if let Some(t) = pathmax::buildkit_first(tree) {
+        let abs = abs_path(&resolved.root, &t.rel);
+        return Err(if t.open {
+            Error::SenderOpen(abs, too_long)
+        } else {
+            Error::SenderLstat(abs, too_long)
+        });
+    }
+    let root_len = crate::sys::os_bytes(resolved.root.as_os_str()).len();
+    if pathmax::absolute_only(tree, root_len) {
+        tree.warnings.push(format!(
+            "some paths here are longer than the system takes with the context's own path ({}) before them: `docker build .` works, `docker build {}` fails with \"file name too long\"",
+            crate::render::escape_path(&resolved.root),
+            crate::render::escape_path(&resolved.root),
+        ));
+    }
+    Ok(())
 }
 
 /// B5: an excluded directory that was walked into is sent when something below it is.

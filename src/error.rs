@@ -48,12 +48,19 @@ pub enum Error {
     /// Classic validation could not list a directory.
     #[error("error checking context: can't stat '{}'", crate::render::escape_path(.0))]
     CantStat(PathBuf),
+    /// Classic validation's `lstat` of an entry failed (a path longer than the system takes).
+    #[error("error checking context: lstat {}: {}", crate::render::escape_path(.0), go_err(.1))]
+    CheckLstat(PathBuf, std::io::Error),
     /// Classic validation could not read a file.
     #[error("error checking context: no permission to read from '{}'", crate::render::escape_path(.0))]
     NoPermission(PathBuf),
     /// BuildKit could not read a directory.
     #[error("error from sender: open {}: {}", crate::render::escape_path(.0), go_err(.1))]
     SenderOpen(PathBuf, std::io::Error),
+    /// BuildKit's client could not `lstat` an entry it sends (a path longer than the system
+    /// takes).
+    #[error("error from sender: lstat {}: {}", crate::render::escape_path(.0), go_err(.1))]
+    SenderLstat(PathBuf, std::io::Error),
     /// Any other I/O failure.
     #[error("{}: {}", crate::render::escape_path(.0), go_err(.1))]
     Io(PathBuf, std::io::Error),
@@ -155,6 +162,8 @@ impl Error {
                 }
             }
             Error::CantStat(_) => "docker lists every directory it meets, even an excluded one; make it readable, or move it under an excluded parent directory".into(),
+            Error::CheckLstat(..) => "the classic builder names every entry it checks by its whole path, and the system refuses paths this long; shorten the path, or exclude a directory above it in .dockerignore".into(),
+            Error::SenderLstat(..) => "BuildKit names every entry it sends by its whole path, and the system refuses paths this long; shorten the path, or exclude a directory above it in .dockerignore".into(),
             Error::NoPermission(_) => "the classic builder opens every file it will send; make it readable or exclude it in .dockerignore".into(),
             Error::DockerfileOutside(_) => "docker would add the Dockerfile under a random name `.dockerfile.<20 hex digits>`; use --builder buildkit, or move the Dockerfile into the context".into(),
             Error::BuildkitHeader { key, file, line, value, .. } => {

@@ -54,18 +54,23 @@ fn clap_exit(e: &clap::Error) -> ! {
 }
 
 /// An error line for a terminal: control bytes escaped in the README's `\xNN` form, and text
-/// echoed from a file (a binary ignore file's "line") cut after 400 characters.
+/// echoed from a file (a binary ignore file's "line") cut to 400 characters: the first 320 and
+/// the last 80, which hold the reason.
 fn cap(s: &str) -> String {
     const MAX: usize = 400;
+    const TAIL: usize = 80;
     // Control bytes (from a file name or a Dockerfile line) escaped, line by line.
     let s = &s
         .split('\n')
         .map(ctxsize::render::escape_controls)
         .collect::<Vec<_>>()
         .join("\n");
-    if s.chars().count() <= MAX {
+    let n = s.chars().count();
+    if n <= MAX {
         return s.to_string();
     }
-    let cut: String = s.chars().take(MAX).collect();
-    format!("{cut}… ({} characters in all)", s.chars().count())
+    // The end too: it holds the reason (`…: file name too long`).
+    let head: String = s.chars().take(MAX - TAIL).collect();
+    let tail: String = s.chars().skip(n - TAIL).collect();
+    format!("{head}…{tail} ({n} characters in all)")
 }

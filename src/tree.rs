@@ -163,6 +163,8 @@ pub struct Tree {
     pub unmeasured: Vec<u32>,
     /// Warnings docker would log without failing (sockets skipped, unreadable entries).
     pub warnings: Vec<String>,
+    /// The longest relative path the walk met, in bytes.
+    pub longest: usize,
     /// Classic builder: the first entry (in tar order) on which a broken pattern was evaluated
     /// during the tar walk, and the pattern's index. The CLI logs "Error matching", ends the
     /// tar before that entry and still builds; nothing after it is sent.

@@ -118,6 +118,35 @@ pub(crate) trait Fs: Sync {
     fn max_open_dirs(&self) -> usize;
 }
 
+/// Opens the directory `rel` below `dir` like [`Fs::open_dir`], a part at a time when `rel` is
+/// too long for one system call (a directory thousands of levels deep): each part stays under
+/// [`DEEP_STEP`] bytes, cut at a `/` (a name is at most 255 bytes, so there is always one).
+pub(crate) fn open_deep<F: Fs>(fs: &F, dir: &F::Dir, rel: &[u8]) -> io::Result<F::Dir> {
+    if rel.len() < DEEP_STEP || !fs.opens_relative() {
+        return fs.open_dir(dir, rel);
+    }
+    let cut = |r: &[u8]| {
+        r[..DEEP_STEP.min(r.len())]
+            .iter()
+            .rposition(|&b| b == b'/')
+            .filter(|&k| k > 0)
+    };
+    let Some(k) = cut(rel) else {
+        return fs.open_dir(dir, rel);
+    };
+    let mut cur = fs.open_dir(dir, &rel[..k])?;
+    let mut rest = &rel[k + 1..];
+    while rest.len() >= DEEP_STEP {
+        let Some(k) = cut(rest) else { break };
+        cur = fs.open_dir(&cur, &rest[..k])?;
+        rest = &rest[k + 1..];
+    }
+    fs.open_dir(&cur, rest)
+}
+
+/// The longest relative path [`open_deep`] hands to one system call.
+pub(crate) const DEEP_STEP: usize = 2048;
+
 /// The backends, as `CTXSIZE_WALKER` names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Backend {
@@ -279,6 +308,28 @@ pub(crate) fn to_slash(mut b: Vec<u8>) -> Vec<u8> {
 
 /// The absolute path of a context-relative entry (`/`-separated bytes), for opening it by path
 /// and for messages.
+/// The longest path, NUL included, that a system call takes here (`PATH_MAX`): Go's `os.Lstat`
+/// on a longer one fails with "file name too long". `None`: no such limit (Windows, where Go
+/// adds the long-path prefix itself).
+pub(crate) const PATH_MAX: Option<usize> = if cfg!(target_os = "linux") {
+    Some(4096)
+} else if cfg!(unix) {
+    Some(1024)
+} else {
+    None
+};
+
+/// The error a path over [`PATH_MAX`] gets (`ENAMETOOLONG`; 0 where there is no limit).
+#[cfg(unix)]
+pub(crate) const ENAMETOOLONG: i32 = libc::ENAMETOOLONG;
+#[cfg(not(unix))]
+pub(crate) const ENAMETOOLONG: i32 = 0;
+
+/// Whether `root/rel` is too long for one system call ([`PATH_MAX`]).
+pub(crate) fn too_long(root_len: usize, rel: &[u8]) -> bool {
+    PATH_MAX.is_some_and(|max| root_len + 1 + rel.len() >= max)
+}
+
 pub(crate) fn abs_path(root: &Path, rel: &[u8]) -> PathBuf {
     if rel.is_empty() {
         root.to_path_buf()

@@ -58,6 +58,8 @@ pub(crate) struct Acc {
     /// Excluded directories not opened (the walk without kept-out sizes).
     pub(crate) unmeasured: Vec<u32>,
     pub(crate) warnings: Vec<String>,
+    /// The longest relative path met.
+    pub(crate) longest: usize,
     pub(crate) errors: Vec<WalkError>,
     pub(crate) tar_stops: Vec<(Vec<u8>, usize)>,
     pub(crate) tar_cuts: Vec<Vec<u8>>,
@@ -149,6 +151,7 @@ pub(crate) fn merge(ids: Ids, accs: Vec<Acc>) -> Result<Tree, WalkError> {
         }
         tree.unmeasured.extend(a.unmeasured.into_iter().map(remap));
         tree.warnings.extend(a.warnings);
+        tree.longest = tree.longest.max(a.longest);
         errors.extend(a.errors);
         stops.extend(a.tar_stops);
         cuts.extend(a.tar_cuts);

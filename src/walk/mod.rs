@@ -83,6 +83,9 @@ pub(crate) fn walks_started() -> u64 {
 pub(crate) enum WalkErrorKind {
     /// Classic validation could not list a directory or stat an entry.
     CantStat,
+    /// Classic validation's `lstat` of an entry failed otherwise (raw OS error): a path longer
+    /// than the system takes.
+    Lstat(i32),
     /// Classic validation could not open an included file.
     NoPermission,
     /// BuildKit could not read an included directory.
@@ -172,5 +175,6 @@ impl WithFs for Run<'_> {
     }
 }
 
+pub(crate) mod pathmax;
 #[cfg(test)]
 mod tests;

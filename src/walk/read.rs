@@ -120,8 +120,13 @@ impl<R: Send, L: FileList + ?Sized, G: Fn(usize, &[u8], &[u8]) -> Option<R> + Sy
                 let mut units = 0u64;
                 let t0 = Instant::now();
                 list.path(s, path);
+                // A single file is opened by its path, unless that is too long for one call.
                 let dir = match parent(path) {
-                    Some(d) if e - s > 1 && fs.opens_relative() => fs.open_dir(&root_dir, d).ok(),
+                    Some(d)
+                        if (e - s > 1 || path.len() >= sys::DEEP_STEP) && fs.opens_relative() =>
+                    {
+                        sys::open_deep(fs, &root_dir, d).ok()
+                    }
                     _ => None,
                 };
                 waited += t0.elapsed();

@@ -106,6 +106,8 @@ pub(crate) struct DockerWalk<'a, F: Fs> {
     /// Directories opened ahead.
     preopen: AtomicUsize,
     max_preopen: usize,
+    /// The root's path length in bytes (see [`sys::too_long`]).
+    root_len: usize,
     /// Files changed at or after this time (seconds) get no fingerprint: a write within the
     /// same clock tick as a later read would leave it unchanged (git's "racily clean" case).
     settled_before: i64,
@@ -126,6 +128,7 @@ impl<'a, F: Fs> DockerWalk<'a, F> {
             preopen: AtomicUsize::new(0),
             max_preopen,
             settled_before: crate::tree::settled_before(),
+            root_len: sys::os_bytes(plan.root.as_os_str()).len(),
         }
     }
 }
@@ -162,7 +165,7 @@ impl<F: Fs> DockerWalk<'_, F> {
     /// Opens the job's directory, or records why it cannot be.
     fn open(&self, job: &mut Job<F::Dir>, acc: &mut Acc) -> Option<F::Dir> {
         let res = match std::mem::replace(&mut job.dir, Opened::No) {
-            Opened::No => self.fs.open_dir(&self.root, &job.rel).map_err(|e| code(&e)),
+            Opened::No => sys::open_deep(self.fs, &self.root, &job.rel).map_err(|e| code(&e)),
             Opened::Yes(d) => {
                 self.preopen.fetch_sub(1, Ordering::Relaxed);
                 Ok(d)
@@ -234,6 +237,12 @@ impl<F: Fs> DockerWalk<'_, F> {
                 path.push(b'/');
             }
             path.extend_from_slice(e.name());
+            acc.longest = acc.longest.max(path.len());
+            if job.role.val && sys::too_long(self.root_len, &path) {
+                // Classic validation names each entry by its whole path: `lstat` refuses it.
+                fatal(acc, &path, WalkErrorKind::Lstat(sys::ENAMETOOLONG));
+                return true;
+            }
             // The listing's type, else one lstat (kept for what follows).
             let mut st: Option<Stat> = None;
             let kind = match e.kind_hint() {

@@ -23,6 +23,8 @@ mod commands;
 mod contexts;
 #[cfg(unix)]
 mod copy_exclude;
+#[cfg(target_os = "linux")]
+mod deep_paths;
 #[cfg(unix)]
 mod differential;
 mod edge_cases;
