@@ -14,7 +14,9 @@
 #        with CTXSIZE_FULL_WALK=1; report1000, list1000: the same with the 1000-line ignore
 #        file beside the 30-line one in the same run (BuildKit's per-Dockerfile ignore file:
 #        `Dockerfile.p1000` and `Dockerfile.p1000.dockerignore` are put in the corpus for the
-#        run and removed after; the ratios X1000/X are printed too, taken round by round).
+#        run and removed after; the ratios X1000/X are printed too, taken round by round);
+#        statwalk: the C floor (../shared/bench/statwalk.c, two threads; STATWALK names the
+#        binary).
 set -euo pipefail
 BIN="${1:?ctxsize binary}"
 D="${2:-/tmp/ctxbench/corpora/mono}"
@@ -42,6 +44,7 @@ for m in $MODES; do
     full-list) cmds+=("env CTXSIZE_FULL_WALK=1 $BIN list $D") ;;
     report1000) cmds+=("$BIN --format json --quiet -f $D/Dockerfile.p1000 $D") ;;
     list1000) cmds+=("$BIN list -f $D/Dockerfile.p1000 $D") ;;
+    statwalk) cmds+=("${STATWALK:-statwalk} $D 2") ;;
     *) echo "unknown mode $m" >&2; exit 2 ;;
   esac
   names+=("$m")
