@@ -1,0 +1,71 @@
+//! Rules corrected by qa33: a missing COPY source that git ignores as a directory (`dist/`) or
+//! whose contents git ignores (`build/*`, uptime-kuma's `extra/uptime-kuma-push`) is build
+//! output a step before the build writes, not a broken Dockerfile.
+
+use serde_json::Value;
+
+use crate::util::{text, TestEnv};
+
+/// The DF002 findings of a JSON report: (severity, message).
+fn missing(env: &TestEnv) -> (Option<i32>, Vec<(String, String)>) {
+    let o = env.run(["--fail-on", "error", "--format", "json", "."]);
+    let v: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("invalid JSON ({e}): {}", text(&o.stderr)));
+    let df = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "DF002")
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap().to_owned(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (o.status.code(), df)
+}
+
+/// `COPY dist /app` and `COPY ./build/ ./build/` name the output directories themselves: git's
+/// `dist/` line (directories only) and `build/*` line (everything in `build/`, not `build`
+/// itself) both say a step before the build writes them. Warnings, so `--fail-on error` passes
+/// the healthy checkout; each message says which way git ignores it. A missing `out` git does
+/// not ignore stays an error, and so does the same Dockerfile without the ignore lines.
+#[test]
+fn a_missing_directory_git_ignores_as_a_directory_or_by_its_contents_is_a_warning() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM scratch\nCOPY dist /app\nCOPY ./build/ ./build/\nCOPY a.txt /\n",
+    )
+    .file("a.txt", "a")
+    .file(".gitignore", "dist/\nbuild/*\n!build/.gitkeep\n");
+    let (code, df) = missing(&env);
+    assert_eq!(code, Some(0), "{df:?}");
+    assert_eq!(df.len(), 2, "{df:?}");
+    assert!(df.iter().all(|(s, _)| s == "medium"), "{df:?}");
+    assert!(df[0].1.contains("git ignores that path"), "{df:?}");
+    assert!(
+        df[1].1.contains("git ignores what that directory holds"),
+        "{df:?}"
+    );
+    // A source git tracks is an error whatever the ignore file says of other paths.
+    env.file(
+        "Dockerfile",
+        "FROM scratch\nCOPY out /app\nCOPY dist /app\n",
+    );
+    let (code, df) = missing(&env);
+    assert_eq!(code, Some(1), "{df:?}");
+    assert_eq!(
+        df.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(),
+        ["high", "medium"],
+        "{df:?}"
+    );
+    // A line over the directory's files of one kind only (`build/*.o`) does not say the
+    // directory is output.
+    env.file("Dockerfile", "FROM scratch\nCOPY build /app\n")
+        .file(".gitignore", "build/*.o\n");
+    let (code, df) = missing(&env);
+    assert_eq!(code, Some(1), "{df:?}");
+    assert_eq!(df[0].0, "high", "{df:?}");
+}
