@@ -292,6 +292,7 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
             && !rest
                 .split('.')
                 .any(|p| crate::rules::sample_part(p.as_bytes()))
+            && report_names_dotenv(name)
         {
             return s(Class::Secret, "environment file (secrets)", None);
         }
@@ -356,6 +357,20 @@ pub(crate) fn kept_for_build(
         }
     }
     None
+}
+
+/// Whether the report's dotenv rule (CTX101) names a file called `name`: not a REUSE license
+/// sidecar (`.env.license`, `.env.test.license`: SPDX headers about the file beside it) nor a
+/// template it knows (`.env.default`), so that suggest never calls a file a secret the report
+/// does not.
+fn report_names_dotenv(name: &str) -> bool {
+    RuleSet::default_set()
+        .classify(&EntryRef {
+            path: name.as_bytes(),
+            kind: crate::rules::Kind::File,
+            size: 0,
+        })
+        .is_some_and(|h| h.rule == "CTX101")
 }
 
 /// `.env` or `.env.<anything>`.

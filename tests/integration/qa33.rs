@@ -69,3 +69,55 @@ fn a_missing_directory_git_ignores_as_a_directory_or_by_its_contents_is_a_warnin
     assert_eq!(code, Some(1), "{df:?}");
     assert_eq!(df[0].0, "high", "{df:?}");
 }
+
+/// hedgedoc: REUSE license sidecars (`docker/.env.license`, `frontend/.env.test.license`) hold
+/// SPDX headers about the file beside them; the report's dotenv rule (CTX101) skips them, and so
+/// does suggest: a tracked one is not warned about as an "environment file (secrets)", an
+/// untracked one is not removed as one, and `.env.default` (a template to the report) neither.
+/// The `.env` and `.env.local` beside them still go.
+#[test]
+fn suggest_does_not_call_a_license_sidecar_of_a_dotenv_file_a_secret() {
+    use crate::util::{assert_sends, suggest};
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM node\nCOPY . /src\n")
+        .file("package.json", "{}\n")
+        .file(
+            "docker/.env.license",
+            "SPDX-FileCopyrightText: 2024 The Developers\n\nSPDX-License-Identifier: CC0-1.0\n",
+        )
+        .file("frontend/.env.test", "PUBLIC_URL=/t\n")
+        .file(
+            "frontend/.env.test.license",
+            "SPDX-License-Identifier: CC0-1.0\n",
+        );
+    env.git(&["init", "-q"])
+        .git(&["add", "-A"])
+        .git(&["commit", "-qm", "x"]);
+    env.file("web/.env.license", "SPDX-License-Identifier: CC0-1.0\n")
+        .file("web/.env.default", "PORT=3000\n")
+        .file("web/.env.local", "PORT=3001\n")
+        .file(".env", "PORT=3000\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        !err.lines()
+            .any(|l| l.contains(".license") || l.contains(".env.default")),
+        "{err}"
+    );
+    // The tracked `.env.test` is still named (plain settings kept), as before.
+    assert!(
+        err.contains("kept \"frontend/.env.test\" (environment file (secrets))"),
+        "{err}"
+    );
+    assert_sends(
+        &env,
+        &[
+            "docker/.env.license",
+            "frontend/.env.test.license",
+            "web/.env.license",
+            "web/.env.default",
+        ],
+        &[".env", "web/.env.local"],
+        &err,
+    );
+}
