@@ -121,3 +121,40 @@ fn suggest_does_not_call_a_license_sidecar_of_a_dotenv_file_a_secret() {
         &err,
     );
 }
+
+/// paperless-ngx: `./export`, `./data` and `./resources` are anchored at the root by their
+/// author as much as `/vendor` is (docker cleans `./x` to `x`): no DI003 "did you mean
+/// `**/data`?" for `src/app/data/`, and a `./x` naming nothing is DI002, as `/x` is. The same
+/// name without `./` is still DI003.
+#[test]
+fn lint_takes_a_dot_slash_pattern_as_anchored_at_the_root() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /\n")
+        .file("src/app/data/a.ts", "x\n")
+        .file("src/export/b.py", "x\n")
+        .file("export/dump.json", "{}\n")
+        .dockerignore("./data\n./export\n/src/export\n");
+    let lint = |env: &TestEnv| -> Vec<(String, u64)> {
+        let o = env.run(["lint", "--format", "json", "."]);
+        let v: Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("invalid JSON ({e}): {}", text(&o.stderr)));
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_owned(),
+                    f["line"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect()
+    };
+    let got = lint(&env);
+    assert!(!got.iter().any(|(r, _)| r == "DI003"), "{got:?}");
+    assert!(got.contains(&("DI002".into(), 1)), "{got:?}");
+    env.dockerignore("data\n./export\n");
+    let got = lint(&env);
+    assert!(got.contains(&("DI003".into(), 1)), "{got:?}");
+    assert!(!got.contains(&("DI003".into(), 2)), "{got:?}");
+}
