@@ -158,3 +158,39 @@ fn lint_takes_a_dot_slash_pattern_as_anchored_at_the_root() {
     assert!(got.contains(&("DI003".into(), 1)), "{got:?}");
     assert!(!got.contains(&("DI003".into(), 2)), "{got:?}");
 }
+
+/// docker/compose: twenty tracked test `.env` files the build copies, each kept for the same
+/// reason ("git tracks it and nothing in it looks like a secret"). suggest says it once, naming
+/// the first three and how many more, not in twenty warnings; the untracked root `.env` still
+/// goes.
+#[test]
+fn suggest_says_one_reason_for_many_kept_entries_once() {
+    use crate::util::{assert_sends, suggest};
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM golang\nCOPY . /src\nRUN go build ./...\n",
+    )
+    .file("go.mod", "module x\n");
+    for k in 0..6 {
+        env.file(format!("e2e/testdata/T{k}/.env"), "PORT=1\n");
+    }
+    env.git(&["init", "-q"])
+        .git(&["add", "-A"])
+        .git(&["commit", "-qm", "x"]);
+    env.file(".env", "PORT=3000\n");
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    let w: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("warning: kept") && l.contains(".env"))
+        .collect();
+    assert_eq!(w.len(), 1, "{err}");
+    assert!(
+        w[0].contains(
+            "kept 6 entries (environment file (secrets)): \"e2e/testdata/T0/.env\", \"e2e/testdata/T1/.env\", \"e2e/testdata/T2/.env\" and 3 more; each: git tracks it"
+        ),
+        "{err}"
+    );
+    assert_sends(&env, &["e2e/testdata/T5/.env"], &[".env"], &err);
+}
