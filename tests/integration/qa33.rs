@@ -194,3 +194,43 @@ fn suggest_says_one_reason_for_many_kept_entries_once() {
     );
     assert_sends(&env, &["e2e/testdata/T5/.env"], &[".env"], &err);
 }
+
+/// docker/buildx: git tracks `vendor/` beside `go.mod`, which `go build` builds from. suggest
+/// keeps it and, as the report does, says so: excluded only if the build installs its
+/// dependencies itself, not "exclude it yourself if the image does not need it". An untracked
+/// `vendor/` keeps the usual advice.
+#[test]
+fn suggest_says_a_tracked_vendor_directory_is_what_the_build_builds_from() {
+    use crate::util::suggest;
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM golang\nCOPY . /src\nRUN go build ./...\n",
+    )
+    .file("go.mod", "module x\n")
+    .file("main.go", "package main\n")
+    .file("vendor/modules.txt", "# x v1\n")
+    .file("vendor/x/a.go", "package x\n");
+    env.git(&["init", "-q"])
+        .git(&["add", "-A"])
+        .git(&["commit", "-qm", "x"]);
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let note: Vec<&str> = err.lines().filter(|l| l.contains("kept vendor/")).collect();
+    assert_eq!(note.len(), 1, "{err}");
+    assert!(
+        note[0].contains("git tracks it: committed dependencies")
+            && note[0].contains("exclude it only if the build installs its dependencies itself")
+            && !note[0].contains("if the image does not need it"),
+        "{err}"
+    );
+    env.git(&["rm", "-rq", "--cached", "vendor"]);
+    let (code, _, err) = suggest(&env, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let note: Vec<&str> = err.lines().filter(|l| l.contains("kept vendor/")).collect();
+    assert_eq!(note.len(), 1, "{err}");
+    assert!(
+        note[0].contains("exclude it yourself if the image does not need it"),
+        "{err}"
+    );
+}
