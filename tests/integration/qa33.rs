@@ -234,3 +234,48 @@ fn suggest_says_a_tracked_vendor_directory_is_what_the_build_builds_from() {
         "{err}"
     );
 }
+
+/// appwrite: a form field's `'placeholder' => 'mongodb+srv://user:…@cluster…'` (the value on the
+/// line below its key), an input's `placeholder="postgres://…"` and a `dbUrlPlaceholder: '…'`
+/// show what to type, not a credential: no CTX167. The same URL assigned to `'default'` or in a
+/// plain string is still one.
+#[test]
+fn a_url_with_a_password_given_as_a_placeholder_is_no_secret() {
+    let pw = crate::util::Gen(0x0c71_0330).pick(
+        b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789",
+        16,
+    );
+    let url = |scheme: &str| format!("{scheme}://app:{pw}@db.internal.corp:5432/app");
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM php\nCOPY . /app\n")
+        .file(
+            "config/form.php",
+            format!(
+                "<?php\nreturn [\n    'value' => '',\n    'placeholder' =>\n        '{}',\n    'required' => true,\n];\n",
+                url("mongodb+srv")
+            ),
+        )
+        .file(
+            "public/setup.html",
+            format!("<p>x</p>\n<input name=\"db\" placeholder=\"{}\">\n", url("postgres")),
+        )
+        .file(
+            "src/i18n.js",
+            format!("export default {{\n  dbUrlPlaceholder: '{}',\n}};\n", url("mysql")),
+        )
+        .file(
+            "config/db.php",
+            format!("<?php\nreturn [\n    'default' => '{}',\n];\n", url("postgres")),
+        );
+    let o = env.run(["--format", "json", "."]);
+    let v: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("invalid JSON ({e}): {}", text(&o.stderr)));
+    let hits: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "CTX167")
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(hits, ["config/db.php"], "{v:#}");
+}
