@@ -415,6 +415,11 @@ fn pinned(p: &Pattern) -> Option<(usize, Option<PatternSet>)> {
     Some((depth, Some(tail)))
 }
 
+/// Whether a pattern's text is anchored at the root by its author: a leading `/` or `./`.
+fn anchored(line: &[u8]) -> bool {
+    line.starts_with(b"/") || line.starts_with(b"./")
+}
+
 /// DI003: `*.log` while `sub/a.log` is sent (or `*/bin` while `src/Web/bin` is).
 fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
     let (cands, pins): (Vec<&Pattern>, Vec<(usize, Option<PatternSet>)>) = set
@@ -422,8 +427,9 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
         .iter()
         .filter(|p| {
             !p.exclusion()
-                // `/vendor` says "at the root" on purpose (as in .gitignore).
-                && !dockerignore::trim_space(&p.line().original).starts_with(b"/")
+                // `/vendor` says "at the root" on purpose (as in .gitignore), and so does
+                // `./export` (paperless-ngx): docker cleans both to `vendor`, `export`.
+                && !anchored(dockerignore::trim_space(&p.line().original))
                 && p.line().line > 0
         })
         .filter_map(|p| pinned(p).map(|t| (p, t)))

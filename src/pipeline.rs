@@ -793,11 +793,11 @@ fn generated_sources(a: &Analysis, checks: &mut [DockerfileCheck]) {
         if !missing(c) {
             continue;
         }
-        if ignored(&c.path) {
+        if let Some(what) = git_ignored_source(&ignored, &c.path) {
             c.severity = "warning".into();
-            c.message.push_str(
-                "; git ignores that path, so it is output a step before the build writes",
-            );
+            c.message.push_str(&format!(
+                "; git ignores {what}, so it is output a step before the build writes"
+            ));
         } else if by_goreleaser {
             c.severity = "warning".into();
             c.message.push_str(
@@ -805,6 +805,25 @@ fn generated_sources(a: &Analysis, checks: &mut [DockerfileCheck]) {
             );
         }
     }
+}
+
+/// How git ignores a missing source `path` (`ignored(path, is_dir)`), said for the message: the
+/// path as a file or as a directory (`dist/`, the usual line for a build's output directory,
+/// names directories only, and a missing source may be either), or everything a directory there
+/// would hold (`build/*`, `dist/**`: the directory itself is not ignored, what a step writes
+/// into it is). `None`: git would track it.
+fn git_ignored_source(ignored: &impl Fn(&str, bool) -> bool, path: &str) -> Option<&'static str> {
+    let p = path.trim_end_matches('/');
+    if p.is_empty() {
+        return None;
+    }
+    if ignored(p, false) || ignored(p, true) {
+        return Some("that path");
+    }
+    // A name no ignore line targets by itself: only a line over the directory's contents
+    // (`build/*`, `build/**`) matches it.
+    let probe = format!("{p}/ctxsize-probe-entry");
+    (ignored(&probe, false) && ignored(&probe, true)).then_some("what that directory holds")
 }
 
 /// Whether a goreleaser configuration at the context root (`.goreleaser.yml`, …) builds the

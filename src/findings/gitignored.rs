@@ -65,13 +65,14 @@ fn gitignore_set(a: &Analysis) -> Option<(GitignoreSet, Vec<u8>)> {
     GitignoreSet::new(files).ok().map(|set| (set, prefix))
 }
 
-/// Whether git would ignore a path (relative to the context root, existing or not): a source a
-/// step before the build writes (`dist/…`, `build/…`). The ignore files are read once, here.
-pub(crate) fn git_ignores(a: &Analysis) -> impl Fn(&str) -> bool {
+/// Whether git would ignore a path (relative to the context root, existing or not; `is_dir`:
+/// taken as a directory, for `dist/` lines): a source a step before the build writes (`dist/…`,
+/// `build/…`). The ignore files are read once, here.
+pub(crate) fn git_ignores(a: &Analysis) -> impl Fn(&str, bool) -> bool {
     let set = gitignore_set(a);
-    move |path: &str| {
+    move |path: &str, is_dir: bool| {
         set.as_ref()
-            .is_some_and(|(set, prefix)| set.is_ignored(&join_rel(prefix, path.as_bytes()), false))
+            .is_some_and(|(set, prefix)| set.is_ignored(&join_rel(prefix, path.as_bytes()), is_dir))
     }
 }
 

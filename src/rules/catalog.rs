@@ -522,7 +522,8 @@ pub(crate) static RULES: &[Rule] = &[
         "CTX167", High,
         "a URL with a literal password (`postgres://app:…@db`, `mongodb+srv://…`, `https://user:…@host`): \
          8 or more characters mixing three of lower case, upper case, digits and symbols (or two in \
-         16 or more), not the user name, not a placeholder or `${VAR}`, not in front of a host \
+         16 or more), not the user name, not a placeholder or `${VAR}`, not the value of a \
+         `placeholder` key or attribute, not in front of a host \
          reserved for documentation (`example.com`, `example.org`, `example.net`, `.example`, `.invalid`); \
          `low` in front of `localhost`, `127.x.y.z`, `[::1]` or `0.0.0.0` unless the password looks generated",
         "URL with a password",

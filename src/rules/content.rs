@@ -636,7 +636,7 @@ fn url_password_offsets(bytes: &[u8]) -> Vec<(usize, Option<HitNote>)> {
         let Some(colon) = info.iter().position(|&b| b == b':') else {
             continue;
         };
-        if documentation_host(&rest[at + 1..]) {
+        if documentation_host(&rest[at + 1..]) || placeholder_value(bytes, scheme_start) {
             continue;
         }
         let pw = &info[colon + 1..];
@@ -649,6 +649,36 @@ fn url_password_offsets(bytes: &[u8]) -> Vec<(usize, Option<HitNote>)> {
         }
     }
     out
+}
+
+/// Whether the URL starting at `start` is the value of a `placeholder` key or attribute: a
+/// form's hint of what to type (appwrite's `'placeholder' => 'mongodb+srv://user:…@cluster…'`,
+/// an input's `placeholder="postgres://…"`, `dbUrlPlaceholder: '…'`), not a credential. The key
+/// may end the line before, the value wrapped onto a line of its own.
+fn placeholder_value(bytes: &[u8], start: usize) -> bool {
+    fn trim_end(mut s: &[u8]) -> &[u8] {
+        while let [rest @ .., last] = s {
+            if !(last.is_ascii_whitespace() || matches!(last, b'"' | b'\'' | b'`' | b'{')) {
+                break;
+            }
+            s = rest;
+        }
+        s
+    }
+    let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |k| k + 1);
+    let mut before = trim_end(&bytes[line_start..start]);
+    if before.is_empty() && line_start > 0 {
+        let prev_start = memchr::memrchr(b'\n', &bytes[..line_start - 1]).map_or(0, |k| k + 1);
+        before = trim_end(&bytes[prev_start..line_start - 1]);
+    }
+    let Some(key) = before
+        .strip_suffix(b"=>")
+        .or_else(|| before.strip_suffix(b"="))
+        .or_else(|| before.strip_suffix(b":"))
+    else {
+        return false;
+    };
+    trim_end(key).to_ascii_lowercase().ends_with(b"placeholder")
 }
 
 /// Whether the host a URL's `@` leads to (`rest` starts after the `@`) is one reserved for

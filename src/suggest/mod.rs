@@ -953,7 +953,7 @@ fn build(
             .collect(),
         used_files,
         notes,
-        warnings,
+        warnings: warn::group_kept(warnings),
         failures,
         figures,
         proven_for,

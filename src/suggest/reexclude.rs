@@ -292,6 +292,7 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
             && !rest
                 .split('.')
                 .any(|p| crate::rules::sample_part(p.as_bytes()))
+            && report_names_dotenv(name)
         {
             return s(Class::Secret, "environment file (secrets)", None);
         }
@@ -356,6 +357,20 @@ pub(crate) fn kept_for_build(
         }
     }
     None
+}
+
+/// Whether the report's dotenv rule (CTX101) names a file called `name`: not a REUSE license
+/// sidecar (`.env.license`, `.env.test.license`: SPDX headers about the file beside it) nor a
+/// template it knows (`.env.default`), so that suggest never calls a file a secret the report
+/// does not.
+fn report_names_dotenv(name: &str) -> bool {
+    RuleSet::default_set()
+        .classify(&EntryRef {
+            path: name.as_bytes(),
+            kind: crate::rules::Kind::File,
+            size: 0,
+        })
+        .is_some_and(|h| h.rule == "CTX101")
 }
 
 /// `.env` or `.env.<anything>`.
@@ -643,11 +658,19 @@ pub(crate) fn kept_notes(
                 } else {
                     info.title
                 };
+                // A `vendor/` git tracks is committed dependencies the build builds from, as
+                // the report says: excluded only if the build installs them itself.
+                let advice = if info.id == "CTX306" && tracked_below(p) {
+                    COMMITTED_VENDOR
+                } else {
+                    NOT_NEEDED
+                };
                 out.push(Kept::Hit {
                     path: p.clone(),
                     is_dir: node.kind == Kind::Dir,
                     rule: info.id,
                     title,
+                    advice,
                     files,
                     all,
                     bytes,
@@ -680,11 +703,25 @@ enum Kept {
         is_dir: bool,
         rule: &'static str,
         title: &'static str,
+        /// What to do, said of one entry and of several.
+        advice: (&'static str, &'static str),
         files: u64,
         all: u64,
         bytes: u64,
     },
 }
+
+/// The advice of a kept note: the build copies it, the image may not need it.
+const NOT_NEEDED: (&str, &str) = (
+    "the build copies it, so it is not excluded; exclude it yourself if the image does not need it",
+    "the build copies them, so they are not excluded; exclude them yourself if the image does not need them",
+);
+
+/// The advice of a kept `vendor/` that git tracks.
+const COMMITTED_VENDOR: (&str, &str) = (
+    "git tracks it: committed dependencies, which Go, Composer and Bundler build from when it is sent; exclude it only if the build installs its dependencies itself (`go mod download`, `composer install`, `bundle install` with network access)",
+    "git tracks them: committed dependencies, which Go, Composer and Bundler build from when they are sent; exclude them only if the build installs its dependencies itself (`go mod download`, `composer install`, `bundle install` with network access)",
+);
 
 /// The directory part of a relative path (`""` at the root).
 fn parent(p: &str) -> &str {
@@ -695,18 +732,25 @@ fn parent(p: &str) -> &str {
 /// videos), and four or more directory notes of one rule (`testdata/` in every package), become
 /// one note naming the first few, at the place of the first.
 fn merge_kept(notes: Vec<Kept>) -> Vec<String> {
-    // A file's group: its directory and rule; a directory's: its rule.
-    let key = |path: &str, is_dir: bool, rule: &'static str| {
-        ((!is_dir).then(|| parent(path).to_string()), rule)
+    // A file's group: its directory, rule and advice; a directory's: its rule and advice.
+    let key = |path: &str, is_dir: bool, rule: &'static str, advice: &'static str| {
+        ((!is_dir).then(|| parent(path).to_string()), rule, advice)
     };
-    let mut groups: std::collections::HashMap<(Option<String>, &str), Vec<usize>> =
+    let mut groups: std::collections::HashMap<(Option<String>, &str, &str), Vec<usize>> =
         Default::default();
     for (k, n) in notes.iter().enumerate() {
         if let Kept::Hit {
-            path, is_dir, rule, ..
+            path,
+            is_dir,
+            rule,
+            advice,
+            ..
         } = n
         {
-            groups.entry(key(path, *is_dir, rule)).or_default().push(k);
+            groups
+                .entry(key(path, *is_dir, rule, advice.0))
+                .or_default()
+                .push(k);
         }
     }
     let mut out = Vec::new();
@@ -716,6 +760,7 @@ fn merge_kept(notes: Vec<Kept>) -> Vec<String> {
             is_dir,
             rule,
             title,
+            advice,
             files,
             all,
             bytes,
@@ -726,13 +771,18 @@ fn merge_kept(notes: Vec<Kept>) -> Vec<String> {
             }
             continue;
         };
-        let members = &groups[&key(path, *is_dir, rule)];
+        let members = &groups[&key(path, *is_dir, rule, advice.0)];
         if members.len() < if *is_dir { 4 } else { 3 } {
             out.push(format!(
-                "kept {path}{} ({files}{} file(s), {}): {title} [{rule}]; the build copies it, so it is not excluded; exclude it yourself if the image does not need it",
+                "kept {path}{} ({files}{} file(s), {}): {title} [{rule}]; {}",
                 if *is_dir { "/" } else { "" },
-                if files < all { format!(" of {all}") } else { String::new() },
-                super::output::human(*bytes)
+                if files < all {
+                    format!(" of {all}")
+                } else {
+                    String::new()
+                },
+                super::output::human(*bytes),
+                advice.0
             ));
             continue;
         }
@@ -777,9 +827,14 @@ fn merge_kept(notes: Vec<Kept>) -> Vec<String> {
         };
         let more = members.len() - names.len();
         out.push(format!(
-            "kept {what}: {title} [{rule}]: {}{}; the build copies them, so they are not excluded; exclude them yourself if the image does not need them",
+            "kept {what}: {title} [{rule}]: {}{}; {}",
             names.join(", "),
-            if more > 0 { format!(" and {more} more") } else { String::new() }
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            },
+            advice.1
         ));
     }
     out

@@ -303,3 +303,83 @@ pub(super) fn group_alike(warnings: &mut Vec<String>) {
         *warnings = out;
     }
 }
+
+/// `kept "PATH" (REASON): WHY` warnings that give one reason for many entries (docker/compose's
+/// twenty tracked test `.env` files, each "git tracks it and nothing in it looks like a
+/// secret"): one warning at the place of the first, naming the first few and how many more,
+/// instead of one line each. Fewer than [`KEPT_GROUP_MIN`] alike stay as they are.
+pub(super) fn group_kept(warnings: Vec<String>) -> Vec<String> {
+    /// (path as written, "REASON): WHY") of a `kept "PATH" (REASON): WHY` warning.
+    fn split(w: &str) -> Option<(&str, &str)> {
+        let rest = w.strip_prefix("kept \"")?;
+        let end = rest.find("\" (")?;
+        let tail = &rest[end + 3..];
+        tail.find("): ")?;
+        Some((&w[5..5 + end + 2], tail))
+    }
+    let parts: Vec<Option<(&str, &str)>> = warnings.iter().map(|w| split(w)).collect();
+    let mut out = Vec::with_capacity(warnings.len());
+    let mut done = vec![false; warnings.len()];
+    for i in 0..warnings.len() {
+        if done[i] {
+            continue;
+        }
+        let Some((_, tail)) = parts[i] else {
+            out.push(warnings[i].clone());
+            continue;
+        };
+        let alike: Vec<usize> = (i..warnings.len())
+            .filter(|&j| !done[j] && parts[j].is_some_and(|(_, t)| t == tail))
+            .collect();
+        if alike.len() < KEPT_GROUP_MIN {
+            out.push(warnings[i].clone());
+            done[i] = true;
+            continue;
+        }
+        let names: Vec<&str> = alike
+            .iter()
+            .filter_map(|&j| parts[j].map(|p| p.0))
+            .collect();
+        for &j in &alike {
+            done[j] = true;
+        }
+        let at = tail.find("): ").unwrap_or(0);
+        let (reason, why) = (&tail[..at], &tail[at + 3..]);
+        out.push(format!(
+            "kept {} entries ({reason}): {} and {} more; each: {why}",
+            names.len(),
+            names[..KEPT_GROUP_SHOWN].join(", "),
+            names.len() - KEPT_GROUP_SHOWN,
+        ));
+    }
+    out
+}
+
+/// How many alike `kept` warnings make one ([`group_kept`]), and how many paths it names.
+const KEPT_GROUP_MIN: usize = 5;
+const KEPT_GROUP_SHOWN: usize = 3;
+
+#[cfg(test)]
+mod tests {
+    use super::group_kept;
+
+    #[test]
+    fn alike_kept_warnings_become_one_and_others_stay() {
+        let why =
+            "(environment file (secrets)): git tracks it and nothing in it looks like a secret";
+        let mut w: Vec<String> = vec!["first".into()];
+        w.extend((0..6).map(|k| format!("kept \"t{k}/.env\" {why}")));
+        w.push("kept \"x/.env\" (environment file (secrets)): another reason".into());
+        let got = group_kept(w.clone());
+        assert_eq!(got.len(), 3, "{got:#?}");
+        assert_eq!(got[0], "first");
+        assert_eq!(
+            got[1],
+            "kept 6 entries (environment file (secrets)): \"t0/.env\", \"t1/.env\", \"t2/.env\" and 3 more; each: git tracks it and nothing in it looks like a secret"
+        );
+        assert_eq!(got[2], w[7]);
+        // Four alike stay one line each.
+        let four: Vec<String> = w[1..5].to_vec();
+        assert_eq!(group_kept(four.clone()), four);
+    }
+}

@@ -43,6 +43,8 @@ mod qa31_suggest;
 #[cfg(unix)]
 mod qa32_suggest;
 #[cfg(unix)]
+mod qa33;
+#[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
 mod qa_suggest;
