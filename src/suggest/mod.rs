@@ -552,6 +552,7 @@ fn build(
     if let Some(w) = built_elsewhere(&m, &main.root, &targets[0]) {
         warnings.insert(0, w);
     }
+    warnings.extend(warn::onbuild_bases(&targets));
     let installs: Vec<targets::Installs> = targets.iter().map(|t| t.installs).collect();
     // What the user's own `!` lines send on purpose (`!packages/database/.env`): never
     // re-excluded.

@@ -303,3 +303,26 @@ pub(super) fn group_alike(warnings: &mut Vec<String>) {
         *warnings = out;
     }
 }
+
+/// A served Dockerfile built `FROM` an ONBUILD image (`node:onbuild`, `jupyter/jupyterhub-onbuild`):
+/// the image's triggers copy from the context and only the image holds them, so the proposal
+/// keeps the whole context (as for `COPY . .`); said, since a new top-level file such a trigger
+/// copies is excluded until a `!` line names it.
+pub(super) fn onbuild_bases(targets: &[Target]) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in targets {
+        for s in &t.sources.items {
+            if s.instruction != crate::dockerfile::ONBUILD_BASE {
+                continue;
+            }
+            let w = format!(
+                "{}: FROM {} (line {}) is an ONBUILD image: its own triggers copy from the context, and only the image holds them, so every top-level entry worth sending is kept; one created later is excluded until you add a `!` line for it",
+                t.rel, s.raw, s.line
+            );
+            if !out.contains(&w) {
+                out.push(w);
+            }
+        }
+    }
+    out
+}

@@ -41,6 +41,8 @@ mod qa31_suggest;
 #[cfg(unix)]
 mod qa32_suggest;
 #[cfg(unix)]
+mod qa34_suggest;
+#[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
 mod qa_suggest;
