@@ -513,7 +513,10 @@ pub(crate) fn collect(
             build_args,
             opts.target.as_deref(),
         ) {
-            Ok((sources, installs, other_stages, steps)) => {
+            Ok((mut sources, installs, other_stages, steps)) => {
+                // Files a step tests for in a copied tree, not in the context yet.
+                let reads = super::runreads::optional_reads(&steps, &sources, root);
+                sources.items.extend(reads);
                 if !other_stages.is_empty() {
                     notes.push(format!(
                         "{}: stage{} {} {} not built by default but by `docker build --target`; {} sources are kept too (pass --target for a file that serves one stage only)",
@@ -624,6 +627,7 @@ pub(crate) fn collect(
                 .items
                 .iter()
                 .filter(|s| !s.instruction.contains("tmpfs") && !s.unresolved && !s.path.is_empty())
+                .filter(|s| s.instruction != super::runreads::RUN_TEST)
                 .collect();
             let at_root = !p.contains('/');
             // Sources the current ignore file excludes here do not count: a build with this

@@ -84,6 +84,7 @@ pub(super) fn built_elsewhere(m: &Model, root: &Path, t: &Target) -> Option<Stri
         .items
         .iter()
         .filter(|s| !s.unresolved && !s.path.is_empty() && !s.instruction.contains("tmpfs"))
+        .filter(|s| s.instruction != super::runreads::RUN_TEST)
         .collect();
     let here = items
         .iter()

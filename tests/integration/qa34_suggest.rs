@@ -1,6 +1,7 @@
 //! Rules corrected by qa34: a stage built `FROM` an ONBUILD image (jupyterhub's
 //! `examples/postgres/hub`, `FROM jupyter/jupyterhub-onbuild`, whose image runs `ONBUILD COPY
-//! jupyterhub_config.py …`).
+//! jupyterhub_config.py …`); a file a `RUN` step tests for in the tree `COPY .` put into the
+//! image (getsentry/self-hosted's `sentry/Dockerfile` and its optional `enhance-image.sh`).
 
 use crate::util::{text, TestEnv};
 
@@ -77,5 +78,55 @@ fn only_an_image_named_onbuild_counts() {
         let o = env.run(["--format", "json", "."]);
         let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(j["transfer_whole_context"], whole, "{df}\n{j}");
+    }
+}
+
+/// getsentry/self-hosted `sentry/Dockerfile`: `COPY . /usr/src/sentry`, then `RUN if [ -s
+/// /usr/src/sentry/enhance-image.sh ]; then …; fi`. The user creates `enhance-image.sh` (from
+/// `enhance-image.example.sh`) to customise the image. The `COPY . .` allowlist listed only the
+/// top-level entries of today, so once created the script was not sent and the step skipped it
+/// silently. A tested path below a whole-context copy is kept, relative ones through `WORKDIR`
+/// too; a protective name (`.env`) and a path after a `cd` are not.
+#[test]
+fn a_file_a_run_step_tests_for_in_the_copied_tree_is_kept() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM python:3\nCOPY . /usr/src/sentry\n\
+         RUN if [ -s /usr/src/sentry/enhance-image.sh ]; then /usr/src/sentry/enhance-image.sh; fi\n\
+         WORKDIR /usr/src/sentry\n\
+         RUN test -f requirements.txt && pip install -r requirements.txt\n\
+         RUN [ -f .env ] && cp .env /etc/app.env || true\n\
+         RUN cd /tmp && [ -f later.txt ] || true\n",
+    )
+    .file("enhance-image.example.sh", "#!/bin/sh\n")
+    .file("entrypoint.sh", "#!/bin/sh\n");
+    let o = env.run(["suggest", "--write"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let written = std::fs::read_to_string(env.ctx().join(".dockerignore")).unwrap();
+    for keep in ["!enhance-image.sh", "!requirements.txt"] {
+        assert!(
+            written.lines().any(|l| l == keep),
+            "{keep}\n{written}\n{err}"
+        );
+    }
+    for not in ["!.env", "!later.txt"] {
+        assert!(!written.lines().any(|l| l == not), "{not}\n{written}");
+    }
+    assert!(
+        err.contains("a RUN step (line 3) tests for `/usr/src/sentry/enhance-image.sh`"),
+        "{err}"
+    );
+    // Once the user creates them, both builders send them; a developer's .env stays out.
+    env.file("enhance-image.sh", "#!/bin/sh\npip install x\n")
+        .file("requirements.txt", "x\n")
+        .file(".env", "K=v\n");
+    for b in ["buildkit", "classic"] {
+        let list = text(&env.run(["list", "--builder", b, "."]).stdout);
+        for f in ["enhance-image.sh", "requirements.txt"] {
+            assert!(list.lines().any(|l| l == f), "{b} {f}: {list}\n{written}");
+        }
+        assert!(!list.lines().any(|l| l == ".env"), "{b}: {list}");
     }
 }
