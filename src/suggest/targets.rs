@@ -661,17 +661,6 @@ pub(crate) fn collect(
                         .max_by_key(|&(d, n)| (n, d.len()))
                 })
                 .flatten();
-            // One that copies nothing from a context at all (a `.devcontainer/Dockerfile` of
-            // FROM and RUN lines) needs nothing from this one: not served, said.
-            let copies_nothing = !at_root && t.sources.items.is_empty() && !t.sources.whole_context;
-            if copies_nothing {
-                let t = out.pop().expect("just added");
-                notes.push(format!(
-                    "{} (found in the context) not served: it copies nothing from a build context (no COPY, ADD or bind mount of one), so this file changes nothing for it",
-                    t.rel
-                ));
-                continue;
-            }
             // A Compose file at the root (or a named variant: `docker-compose.prod.yml`) that
             // builds it says with which context. Built only
             // with another directory (`build: ./sentry`): not served, that directory's own
@@ -708,6 +697,24 @@ pub(crate) fn collect(
                     t.rel,
                     rel(ctx),
                     rel(ctx),
+                ));
+                continue;
+            }
+            // One that copies nothing from a context at all (a `.devcontainer/Dockerfile` of
+            // FROM and RUN lines) needs nothing from this one: not served, said. Unless the root
+            // Compose file builds it with this context (BookStack's `app` service, `dockerfile:
+            // ./dev/docker/Dockerfile`): that build sends this context, and needs none of it.
+            let by_root = by
+                .iter()
+                .find(|(_, c)| c.as_path() == root)
+                .map(|(svc, _)| format!("found in the context, compose service {svc}"));
+            let t = &out[before];
+            let copies_nothing = !at_root && t.sources.items.is_empty() && !t.sources.whole_context;
+            if copies_nothing && !compose_here {
+                let t = out.pop().expect("just added");
+                notes.push(format!(
+                    "{} (found in the context) not served: it copies nothing from a build context (no COPY, ADD or bind mount of one), so this file changes nothing for it",
+                    t.rel
                 ));
                 continue;
             }
@@ -801,6 +808,8 @@ pub(crate) fn collect(
                     t.rel,
                     crate::explain::rel_display(root, &own_file)
                 ));
+            } else if let Some(origin) = by_root {
+                out[before].origin = origin;
             }
         }
     } else {

@@ -1,7 +1,9 @@
 //! Rules corrected by qa34: a stage built `FROM` an ONBUILD image (jupyterhub's
 //! `examples/postgres/hub`, `FROM jupyter/jupyterhub-onbuild`, whose image runs `ONBUILD COPY
 //! jupyterhub_config.py …`); a file a `RUN` step tests for in the tree `COPY .` put into the
-//! image (getsentry/self-hosted's `sentry/Dockerfile` and its optional `enhance-image.sh`).
+//! image (getsentry/self-hosted's `sentry/Dockerfile` and its optional `enhance-image.sh`); a
+//! found Dockerfile that copies nothing, built with the root by the root Compose file
+//! (BookStack's `dev/docker/Dockerfile`).
 
 use crate::util::{text, TestEnv};
 
@@ -129,4 +131,40 @@ fn a_file_a_run_step_tests_for_in_the_copied_tree_is_kept() {
         }
         assert!(!list.lines().any(|l| l == ".env"), "{b}: {list}");
     }
+}
+
+/// BookStack: no root Dockerfile; the root `docker-compose.yml` builds `dev/docker/Dockerfile`
+/// (FROM and RUN lines only) with `context: .`, sending the whole checkout for nothing. suggest
+/// used to drop it as "copies nothing" before reading the Compose file, then stop with docker's
+/// "open Dockerfile"; the Compose file decides first (as for a Dockerfile that copies
+/// something), so it is served and the proposal is `*` alone.
+#[test]
+fn a_dockerfile_that_copies_nothing_built_with_the_root_by_compose_is_served() {
+    let env = TestEnv::new();
+    env.file(
+        "docker-compose.yml",
+        "services:\n  app:\n    build:\n      context: .\n      dockerfile: ./dev/docker/Dockerfile\n",
+    )
+    .file("dev/docker/Dockerfile", "FROM php:8.3-apache\nRUN a2enmod rewrite\n")
+    .file("app/index.php", "<?php\n")
+    .file("README.md", "x\n");
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let out = text(&o.stdout);
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    assert_eq!(lines, vec!["*"], "{out}\n{err}");
+    assert!(
+        err.contains("serves    dev/docker/Dockerfile (found in the context, compose service app)"),
+        "{err}"
+    );
+    // Without the Compose file it is still left out, as before.
+    std::fs::remove_file(env.ctx().join("docker-compose.yml")).unwrap();
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("copies nothing from a build context"), "{err}");
 }
