@@ -704,10 +704,6 @@ pub(crate) fn collect(
             // FROM and RUN lines) needs nothing from this one: not served, said. Unless the root
             // Compose file builds it with this context (BookStack's `app` service, `dockerfile:
             // ./dev/docker/Dockerfile`): that build sends this context, and needs none of it.
-            let by_root = by
-                .iter()
-                .find(|(_, c)| c.as_path() == root)
-                .map(|(svc, _)| format!("found in the context, compose service {svc}"));
             let t = &out[before];
             let copies_nothing = !at_root && t.sources.items.is_empty() && !t.sources.whole_context;
             if copies_nothing && !compose_here {
@@ -808,8 +804,6 @@ pub(crate) fn collect(
                     t.rel,
                     crate::explain::rel_display(root, &own_file)
                 ));
-            } else if let Some(origin) = by_root {
-                out[before].origin = origin;
             }
         }
     } else {

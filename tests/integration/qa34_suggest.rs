@@ -158,7 +158,7 @@ fn a_dockerfile_that_copies_nothing_built_with_the_root_by_compose_is_served() {
         .collect();
     assert_eq!(lines, vec!["*"], "{out}\n{err}");
     assert!(
-        err.contains("serves    dev/docker/Dockerfile (found in the context, compose service app)"),
+        err.contains("serves    dev/docker/Dockerfile (found in the context)"),
         "{err}"
     );
     // Without the Compose file it is still left out, as before.
