@@ -168,3 +168,19 @@ fn a_dockerfile_that_copies_nothing_built_with_the_root_by_compose_is_served() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("copies nothing from a build context"), "{err}");
 }
+
+/// `ctxsize compose` (as `ctxsize bake`) names a context directory `compose` that does not
+/// exist: exit 2 as before, and the hint points at `--compose` instead of only asking for a
+/// directory. A directory really named `compose` is a context like any other.
+#[test]
+fn ctxsize_compose_points_at_the_flag() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\n");
+    let o = env.run_in(env.ctx(), ["compose"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("`ctxsize --compose [FILE] [DIR]`"), "{err}");
+    env.file("compose/Dockerfile", "FROM scratch\n");
+    let o = env.run_in(env.ctx(), ["compose"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
