@@ -190,6 +190,9 @@ impl Error {
             Error::IgnoreIsDir(_) => "remove the .dockerignore directory or turn it into a file".into(),
             Error::Podman(_) => "Podman/Buildah look for a Containerfile, then a Dockerfile, in the context; pass another with -f".into(),
             Error::PodmanRead(..) => "Podman/Buildah read every directory they send; make it readable, or exclude it in the ignore file".into(),
+            // `ctxsize compose`, read as `bake` is: a Compose file is a flag of the report and
+            // of suggest, not a command.
+            Error::ContextNotFound(p) if p == "compose" => "`compose` is not a command: `ctxsize --compose [FILE] [DIR]` reports each service's build context (`ctxsize suggest --compose`, `ctxsize bake` read Compose files too); otherwise give the build context directory, as for `docker build DIR`".into(),
             Error::ContextNotFound(_) | Error::ContextNotDir(_) => "give the build context directory, as for `docker build DIR`".into(),
             _ => return None,
         })

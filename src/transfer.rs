@@ -363,7 +363,12 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
         .iter()
         .find(|s| counts(s) && s.path.is_empty())
     {
-        t.notes.push(if s.instruction.contains("tmpfs") {
+        t.notes.push(if s.instruction == crate::dockerfile::ONBUILD_BASE {
+            format!(
+                "FROM {} (Dockerfile line {}) is an ONBUILD image: its own triggers copy from the context, and only the image holds them, so the whole context counts as used",
+                s.raw, s.line
+            )
+        } else if s.instruction.contains("tmpfs") {
             format!(
                 "{} (Dockerfile line {}) makes BuildKit send the whole context (a mount without from= records the context root)",
                 s.instruction, s.line

@@ -197,6 +197,23 @@ impl Dockerfile {
             let mut env = base_of[s.index]
                 .and_then(|b| final_env[b].clone())
                 .unwrap_or_default();
+            if base_of[s.index].is_none() && onbuild_image(&base_text[s.index]) {
+                // An `*-onbuild` image's own ONBUILD triggers run first in this stage and copy
+                // from the context; they are in the image, not in this file, so any path may be
+                // read: counted as the whole context.
+                ev.out.push(ContextSource {
+                    line: s.line,
+                    instruction: ONBUILD_BASE.into(),
+                    stage: s.index,
+                    raw: base_text[s.index].clone(),
+                    path: String::new(),
+                    has_wildcard: false,
+                    unresolved: false,
+                    varies: false,
+                    excludes: Vec::new(),
+                    parents: false,
+                });
+            }
             for (cmd, trigger) in ev.stage_cmds(s.index, &base_of) {
                 ev.dispatch(cmd, s.index, trigger, &mut env)?;
             }
@@ -474,6 +491,22 @@ impl<'a> Eval<'a> {
         }
         Ok(())
     }
+}
+
+/// The instruction name of the source a stage built `FROM` an ONBUILD image gets: the image's
+/// triggers (`ONBUILD COPY . /usr/src/app` in `node:onbuild`, `ONBUILD COPY
+/// jupyterhub_config.py …` in `jupyter/jupyterhub-onbuild`) copy from the context, and the
+/// image, not the Dockerfile, holds them. Its `raw` is the image reference.
+pub(crate) const ONBUILD_BASE: &str = "ONBUILD of the base image";
+
+/// True for an image reference whose name or tag says it is an ONBUILD image
+/// (`node:8-onbuild`, `golang:onbuild`, `jupyter/jupyterhub-onbuild`): the last path component
+/// holds `onbuild`. A digest, a registry or an organisation named so does not count.
+pub(crate) fn onbuild_image(reference: &str) -> bool {
+    let r = reference.split('@').next().unwrap_or("");
+    r.rsplit('/')
+        .next()
+        .is_some_and(|last| last.to_ascii_lowercase().contains("onbuild"))
 }
 
 /// A COPY/ADD source as the evaluation records it, from its expanded text.

@@ -54,7 +54,7 @@ mod steps;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use eval::{host_platform, platform_args};
+pub(crate) use eval::{host_platform, platform_args, ONBUILD_BASE};
 pub(crate) use json::{parse_json_array, JsonArray};
 pub use model::{ContextSource, Options, Sources};
 pub(crate) use model::{Dockerfile, DockerfileError};
@@ -95,7 +95,7 @@ pub(crate) fn code_named(name: &[u8]) -> bool {
 /// Per-Dockerfile ignore files (`Dockerfile.dockerignore`) are not, nor notes, scripts and data
 /// named after one (`Dockerfile-notes.md`, a docs page `dockerfile.mdx`, `Dockerfile.json`), an editor's syntax mode for them
 /// (`mode/dockerfile/dockerfile.js`, `dockerfile.vim`) or a template that generates them
-/// (`Dockerfile.j2`: docker never reads it).
+/// (`Dockerfile.j2`, `Dockerfile-alpine.template`: docker never reads it).
 pub(crate) fn is_dockerfile_name(name: &[u8]) -> bool {
     const NOT: &[&[u8]] = &[
         b".dockerignore",
@@ -139,6 +139,16 @@ pub(crate) fn is_dockerfile_name(name: &[u8]) -> bool {
         b".j2",
         b".jinja",
         b".jinja2",
+        // and the other template formats (nextcloud/docker's `Dockerfile-alpine.template`, with
+        // `%%VARIANT_EXTRAS%%` lines a script fills in; Go's `.tmpl`/`.tpl`, ERB, Mustache).
+        b".template",
+        b".tmpl",
+        b".tpl",
+        b".gotmpl",
+        b".erb",
+        b".mustache",
+        b".hbs",
+        b".ejs",
     ];
     let n = name.to_ascii_lowercase();
     if NOT.iter().any(|e| n.ends_with(e)) {

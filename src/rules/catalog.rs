@@ -434,6 +434,9 @@ pub(crate) static RULES: &[Rule] = &[
         // password-reset page (`password_reset_email_send_en.properties`, one per language).
         &[
             "**/*{password_reset,password-reset,passwordreset,reset_password,reset-password,resetpassword,forgot_password,forgot-password,forgotpassword,change_password,change-password,changepassword}*",
+            // Nor a dictionary of public weak passwords a strength check rejects (filebrowser's
+            // `users/assets/common-passwords.txt`, a `password-blocklist.txt`).
+            "**/*{common-password,common_password,commonpassword,weak-password,weak_password,weakpassword,banned-password,banned_password,password-blacklist,password_blacklist,password-blocklist,password_blocklist,password-denylist,password_denylist}*",
             // A release note about a secrets feature (reno's `releasenotes/notes/`,
             // towncrier's `newsfragments/`, changesets, `changelog.d/`) is documentation; its
             // content is still scanned.

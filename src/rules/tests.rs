@@ -559,6 +559,9 @@ fn a_password_feature_is_not_a_credential_file() {
         ".changeset/secret-env.yaml",
         "packages/core/src/routes/secret.openapi.json",
         "api/password-verification.swagger.yaml",
+        "users/assets/common-passwords.txt",
+        "data/password-blocklist.txt",
+        "auth/weak_passwords.json",
     ] {
         assert_eq!(hit(&rs, p, Kind::File), None, "{p}");
     }
@@ -566,6 +569,7 @@ fn a_password_feature_is_not_a_credential_file() {
         "ops/db-passwords.txt",
         "conf/reset-secrets.yaml",
         "passwords_reset.csv",
+        "ops/common-db-credentials.yaml",
     ] {
         assert_eq!(
             hit(&rs, p, Kind::File).map(|h| h.rule),

@@ -28,6 +28,7 @@ mod discovered;
 mod exceptions;
 mod guard;
 mod leadvar;
+mod missing;
 mod mixalias;
 pub(crate) mod model;
 pub(crate) mod named;
@@ -36,6 +37,7 @@ pub(crate) mod plan;
 pub(crate) mod prove;
 pub(crate) mod reexclude;
 mod rmcheck;
+mod runreads;
 pub(crate) mod targets;
 mod warn;
 mod widened;
@@ -484,74 +486,11 @@ fn build(
     let user = carry::read(&user_text);
 
     let m = Model::new(&main.root, tree, &targets, &mut warnings);
-    // Sources that match nothing: one warning per Dockerfile and source, with every line that
-    // names it (one `COPY hadolint /bin/` per stage is one warning, its lines in order).
-    // (Dockerfile, instruction, source, kept in the file): the lines naming it, and each value
-    // of a source with variables (woodpecker's `dist/server/${TARGETOS}_${TARGETARCH}/…` once).
-    type Missing<'a> = (&'a str, &'a str, &'a str, bool);
-    let mut missing: Vec<(Missing, Vec<usize>, Vec<&str>)> = Vec::new();
-    for t in &targets {
-        for s in t
-            .sources
-            .items
-            .iter()
-            .filter(|s| !s.unresolved && !s.path.is_empty() && !s.instruction.contains("tmpfs"))
-        {
-            if !m.paths.iter().any(|p| s.matches(p)) {
-                // A source with variables is evaluated once per platform: each value named.
-                let value = s.raw.contains('$').then_some(s.path.as_str());
-                let key = (
-                    t.rel.as_str(),
-                    s.instruction.as_str(),
-                    s.raw.as_str(),
-                    !s.has_wildcard,
-                );
-                let i = missing
-                    .iter()
-                    .position(|(k, ..)| *k == key)
-                    .unwrap_or_else(|| {
-                        missing.push((key, Vec::new(), Vec::new()));
-                        missing.len() - 1
-                    });
-                let (_, lines, values) = &mut missing[i];
-                lines.push(s.line);
-                values.extend(value.filter(|v| !values.contains(v)));
-            }
-        }
-    }
-    for ((rel, instruction, raw, kept), mut lines, values) in missing {
-        let value = match values.is_empty() {
-            true => String::new(),
-            false => format!(" = {}", values.join(", ")),
-        };
-        lines.sort_unstable();
-        lines.dedup();
-        let at = match lines.as_slice() {
-            [one] => format!("line {one}"),
-            more => format!(
-                "lines {}",
-                more.iter()
-                    .map(|l| l.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        let w = format!(
-            "{rel}: {instruction} {raw}{value} ({at}) matches nothing in the context{}",
-            if kept {
-                ": kept in the file, as it may be generated before the build (the build fails with \"not found\" until it exists)"
-            } else {
-                // BuildKit allows an empty wildcard; the classic builder does not.
-                ": BuildKit copies nothing for it (an empty wildcard is allowed); the classic builder fails with \"no source files were specified\""
-            }
-        );
-        if !warnings.contains(&w) {
-            warnings.push(w);
-        }
-    }
+    missing::warn(&m, &targets, &mut warnings);
     if let Some(w) = built_elsewhere(&m, &main.root, &targets[0]) {
         warnings.insert(0, w);
     }
+    warnings.extend(warn::onbuild_bases(&targets));
     let installs: Vec<targets::Installs> = targets.iter().map(|t| t.installs).collect();
     // What the user's own `!` lines send on purpose (`!packages/database/.env`): never
     // re-excluded.

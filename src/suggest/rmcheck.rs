@@ -18,11 +18,11 @@ use super::targets::Target;
 
 /// The unknown `WORKDIR` of the image a stage chain starts from: paths below it are written
 /// `IMG/…`, and compare with each other but not with absolute ones.
-const IMG: &str = "\u{0}img";
+pub(super) const IMG: &str = "\u{0}img";
 
 /// `rel` resolved against the directory `dir`, cleaned; `None` when it leaves the unknown image
 /// directory (`..` above it).
-fn join(dir: &str, rel: &str) -> Option<String> {
+pub(super) fn join(dir: &str, rel: &str) -> Option<String> {
     let (root, base) = if rel.starts_with('/') {
         ("", "")
     } else if let Some(r) = dir.strip_prefix(IMG) {
@@ -114,7 +114,7 @@ fn image_paths(s: &ContextSource, d: &str, into_dir: bool, e: &str, e_dir: bool)
 }
 
 /// The commands of a `RUN` step, each its words (quotes trimmed), in order.
-fn commands(step: &Step) -> Vec<Vec<String>> {
+pub(super) fn commands(step: &Step) -> Vec<Vec<String>> {
     if let crate::dockerfile::JsonArray::Strings(v) =
         crate::dockerfile::parse_json_array(&step.text)
     {

@@ -513,7 +513,10 @@ pub(crate) fn collect(
             build_args,
             opts.target.as_deref(),
         ) {
-            Ok((sources, installs, other_stages, steps)) => {
+            Ok((mut sources, installs, other_stages, steps)) => {
+                // Files a step tests for in a copied tree, not in the context yet.
+                let reads = super::runreads::optional_reads(&steps, &sources, root);
+                sources.items.extend(reads);
                 if !other_stages.is_empty() {
                     notes.push(format!(
                         "{}: stage{} {} {} not built by default but by `docker build --target`; {} sources are kept too (pass --target for a file that serves one stage only)",
@@ -624,6 +627,7 @@ pub(crate) fn collect(
                 .items
                 .iter()
                 .filter(|s| !s.instruction.contains("tmpfs") && !s.unresolved && !s.path.is_empty())
+                .filter(|s| s.instruction != super::runreads::RUN_TEST)
                 .collect();
             let at_root = !p.contains('/');
             // Sources the current ignore file excludes here do not count: a build with this
@@ -657,17 +661,6 @@ pub(crate) fn collect(
                         .max_by_key(|&(d, n)| (n, d.len()))
                 })
                 .flatten();
-            // One that copies nothing from a context at all (a `.devcontainer/Dockerfile` of
-            // FROM and RUN lines) needs nothing from this one: not served, said.
-            let copies_nothing = !at_root && t.sources.items.is_empty() && !t.sources.whole_context;
-            if copies_nothing {
-                let t = out.pop().expect("just added");
-                notes.push(format!(
-                    "{} (found in the context) not served: it copies nothing from a build context (no COPY, ADD or bind mount of one), so this file changes nothing for it",
-                    t.rel
-                ));
-                continue;
-            }
             // A Compose file at the root (or a named variant: `docker-compose.prod.yml`) that
             // builds it says with which context. Built only
             // with another directory (`build: ./sentry`): not served, that directory's own
@@ -704,6 +697,20 @@ pub(crate) fn collect(
                     t.rel,
                     rel(ctx),
                     rel(ctx),
+                ));
+                continue;
+            }
+            // One that copies nothing from a context at all (a `.devcontainer/Dockerfile` of
+            // FROM and RUN lines) needs nothing from this one: not served, said. Unless the root
+            // Compose file builds it with this context (BookStack's `app` service, `dockerfile:
+            // ./dev/docker/Dockerfile`): that build sends this context, and needs none of it.
+            let t = &out[before];
+            let copies_nothing = !at_root && t.sources.items.is_empty() && !t.sources.whole_context;
+            if copies_nothing && !compose_here {
+                let t = out.pop().expect("just added");
+                notes.push(format!(
+                    "{} (found in the context) not served: it copies nothing from a build context (no COPY, ADD or bind mount of one), so this file changes nothing for it",
+                    t.rel
                 ));
                 continue;
             }

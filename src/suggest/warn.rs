@@ -84,6 +84,7 @@ pub(super) fn built_elsewhere(m: &Model, root: &Path, t: &Target) -> Option<Stri
         .items
         .iter()
         .filter(|s| !s.unresolved && !s.path.is_empty() && !s.instruction.contains("tmpfs"))
+        .filter(|s| s.instruction != super::runreads::RUN_TEST)
         .collect();
     let here = items
         .iter()
@@ -358,6 +359,29 @@ pub(super) fn group_kept(warnings: Vec<String>) -> Vec<String> {
 /// How many alike `kept` warnings make one ([`group_kept`]), and how many paths it names.
 const KEPT_GROUP_MIN: usize = 5;
 const KEPT_GROUP_SHOWN: usize = 3;
+
+/// A served Dockerfile built `FROM` an ONBUILD image (`node:onbuild`, `jupyter/jupyterhub-onbuild`):
+/// the image's triggers copy from the context and only the image holds them, so the proposal
+/// keeps the whole context (as for `COPY . .`); said, since a new top-level file such a trigger
+/// copies is excluded until a `!` line names it.
+pub(super) fn onbuild_bases(targets: &[Target]) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in targets {
+        for s in &t.sources.items {
+            if s.instruction != crate::dockerfile::ONBUILD_BASE {
+                continue;
+            }
+            let w = format!(
+                "{}: FROM {} (line {}) is an ONBUILD image: its own triggers copy from the context, and only the image holds them, so every top-level entry worth sending is kept; one created later is excluded until you add a `!` line for it",
+                t.rel, s.raw, s.line
+            );
+            if !out.contains(&w) {
+                out.push(w);
+            }
+        }
+    }
+    out
+}
 
 #[cfg(test)]
 mod tests {

@@ -45,6 +45,8 @@ mod qa32_suggest;
 #[cfg(unix)]
 mod qa33;
 #[cfg(unix)]
+mod qa34_suggest;
+#[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
 mod qa_suggest;
