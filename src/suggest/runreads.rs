@@ -16,7 +16,7 @@ use std::path::Path;
 
 use crate::dockerfile::{ContextSource, Sources, StageSteps};
 
-use super::rmcheck::{commands, join, IMG};
+use super::shellwords::{commands, join, IMG};
 
 /// The instruction name of such a source.
 pub(crate) const RUN_TEST: &str = "RUN file test";
@@ -110,7 +110,7 @@ pub(super) fn optional_reads(
                                 else {
                                     continue;
                                 };
-                                if super::carry::protective(rel)
+                                if super::protect::protective(rel)
                                     || std::fs::symlink_metadata(root.join(rel)).is_ok()
                                     || out.iter().any(|s| s.path == rel && s.line == step.line)
                                 {
