@@ -201,36 +201,19 @@ impl Dockerfile {
                 // An `*-onbuild` image's own ONBUILD triggers run first in this stage and copy
                 // from the context; they are in the image, not in this file, so any path may be
                 // read: counted as the whole context.
-                ev.out.push(ContextSource {
-                    line: s.line,
-                    instruction: ONBUILD_BASE.into(),
-                    stage: s.index,
-                    raw: base_text[s.index].clone(),
-                    path: String::new(),
-                    has_wildcard: false,
-                    unresolved: false,
-                    varies: false,
-                    excludes: Vec::new(),
-                    parents: false,
-                });
+                ev.out.push(ContextSource::pathless(
+                    s.line,
+                    ONBUILD_BASE,
+                    s.index,
+                    base_text[s.index].clone(),
+                ));
             }
             for (cmd, trigger) in ev.stage_cmds(s.index, &base_of) {
                 ev.dispatch(cmd, s.index, trigger, &mut env)?;
             }
             final_env[s.index] = Some(env);
             if base_of[s.index].is_none() && base_text[s.index] != "scratch" {
-                let src = ContextSource {
-                    line: s.line,
-                    instruction: "FROM".into(),
-                    stage: s.index,
-                    raw: s.base.clone(),
-                    path: String::new(),
-                    has_wildcard: false,
-                    unresolved: false,
-                    varies: false,
-                    excludes: Vec::new(),
-                    parents: false,
-                };
+                let src = ContextSource::pathless(s.line, "FROM", s.index, s.base.clone());
                 ev.external.push((base_text[s.index].clone(), src));
             }
         }

@@ -207,6 +207,25 @@ pub struct ContextSource {
 }
 
 impl ContextSource {
+    /// A source that names no path of its own (a `FROM` line, an ONBUILD base image): `raw` as
+    /// written, everything else empty.
+    pub(crate) fn pathless(line: usize, instruction: &str, stage: usize, raw: String) -> Self {
+        ContextSource {
+            line,
+            instruction: instruction.into(),
+            stage,
+            raw,
+            path: String::new(),
+            has_wildcard: false,
+            unresolved: false,
+            varies: false,
+            excludes: Vec::new(),
+            parents: false,
+        }
+    }
+}
+
+impl ContextSource {
     /// The literal directory prefix of [`path`](Self::path) before the first
     /// component that contains a wildcard (or a `\` escape). For a source
     /// without wildcards this is the whole path; for `*.txt` it is `""`.
