@@ -40,6 +40,7 @@ mod rmcheck;
 mod runreads;
 pub(crate) mod targets;
 mod warn;
+mod wholectx;
 mod widened;
 pub(crate) mod write;
 
