@@ -263,13 +263,27 @@ fn target_from(attrs: &[(String, Expression)], ctx: &Context) -> Target {
 
 /// The groups and targets a definition holds, for an error that names none of them.
 fn what_is_defined(def: &Definition) -> String {
+    // Whole names only, up to about 140 characters a list: a matrix's expanded names
+    // (discourse_docker's `base-release-main-amd64`, …) would otherwise pass the 400 characters
+    // an error line is cut to, mid-name.
     let list = |names: Vec<&String>| {
+        const BUDGET: usize = 140;
         let n = names.len();
-        let mut shown: Vec<&str> = names.iter().take(10).map(|s| s.as_str()).collect();
-        if n > 10 {
-            shown.push("…");
+        let mut shown: Vec<&str> = Vec::new();
+        let mut len = 0;
+        for s in names.iter().take(10) {
+            if !shown.is_empty() && len + 2 + s.len() > BUDGET {
+                break;
+            }
+            len += s.len() + if shown.is_empty() { 0 } else { 2 };
+            shown.push(s.as_str());
         }
-        shown.join(", ")
+        let more = n - shown.len();
+        let mut out = shown.join(", ");
+        if more > 0 {
+            out.push_str(&format!(" and {more} more"));
+        }
+        out
     };
     let targets: Vec<&String> = def.targets.keys().filter(|t| !t.starts_with('_')).collect();
     match (def.groups.is_empty(), targets.is_empty()) {

@@ -498,3 +498,40 @@ fn an_unknown_target_names_what_the_files_define() {
     let e = resolve(&empty, &[]).unwrap_err();
     assert!(e.contains("define no group and no target"), "{e}");
 }
+
+/// discourse_docker's `image/docker-bake.hcl`: matrix targets expand to 22 names such as
+/// `base-release-stable-amd64`. The hint names whole names only and says how many more, and
+/// stays under the 400 characters an error line is cut to (it was cut mid-name: `base-…s-amd64`).
+#[test]
+fn an_unknown_target_hint_lists_whole_names_within_the_line_cap() {
+    let mut hcl = String::new();
+    for t in [
+        "base-runtime-deps",
+        "base-build-deps",
+        "base-slim",
+        "base-web-only",
+        "base-release",
+    ] {
+        hcl.push_str(&format!(
+            "target \"{t}\" {{\n  name = \"{t}-${{branch}}-${{arch}}\"\n  matrix = {{\n    arch = [\"amd64\", \"arm64\"]\n    branch = [\"main\", \"stable\"]\n  }}\n  context = \".\"\n}}\n"
+        ));
+    }
+    hcl.push_str("group \"base\" {\n  targets = [\"base-slim\", \"base-release\"]\n}\n");
+    let def = parse_hcl(&hcl, "f", &no_env).unwrap();
+    let e = resolve(&def, &[]).unwrap_err();
+    assert!(e.len() < 400, "{} characters: {e}", e.len());
+    assert!(
+        e.starts_with("failed to find target default: name a group ("),
+        "{e}"
+    );
+    let targets = e
+        .split("or a target (")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{e}"));
+    assert!(targets.contains(" more)"), "{e}");
+    // Every name shown is a whole one the file defines.
+    let shown = targets.split(" and ").next().unwrap();
+    for name in shown.split(", ") {
+        assert!(def.targets.contains_key(name), "{name:?} in {e}");
+    }
+}

@@ -42,6 +42,7 @@ mod runreads;
 mod shellwords;
 pub(crate) mod targets;
 mod warn;
+mod wholectx;
 mod widened;
 pub(crate) mod write;
 

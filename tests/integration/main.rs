@@ -47,6 +47,8 @@ mod qa33;
 #[cfg(unix)]
 mod qa34_suggest;
 #[cfg(unix)]
+mod qa36;
+#[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
 mod qa_suggest;

@@ -69,7 +69,7 @@ fn not_served_note_names_the_missing_sources() {
     let ex = note("example/Dockerfile");
     assert!(!ex.contains("none of its COPY sources exist"), "{ex}");
     assert!(
-        ex.contains("none of the sources it names (package.json) exist in this context (its `COPY . .` would copy any context)"),
+        ex.contains("none of the sources it names (package.json) exist in this context (its `COPY .` (line 4) would copy any context)"),
         "{ex}"
     );
     let tools = note("tools/Dockerfile");
