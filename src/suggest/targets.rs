@@ -705,7 +705,7 @@ pub(crate) fn collect(
             // Compose file builds it with this context (BookStack's `app` service, `dockerfile:
             // ./dev/docker/Dockerfile`): that build sends this context, and needs none of it.
             let t = &out[before];
-            let copies_nothing = !at_root && super::wholectx::copies_nothing(t);
+            let copies_nothing = !at_root && super::wholectx::copies_nothing(&t.sources.items);
             if copies_nothing && !compose_here {
                 let t = out.pop().expect("just added");
                 notes.push(format!(
@@ -717,7 +717,7 @@ pub(crate) fn collect(
             let serve = at_root
                 || compose_here
                 || if ctx_items.is_empty() {
-                    super::wholectx::whole_copy(t).is_none()
+                    super::wholectx::whole_copy(&t.sources.items).is_none()
                         || dockerfiles_only(root, p)
                         || names_own_dir(root, p)
                 } else if here == 0 {
@@ -770,7 +770,7 @@ pub(crate) fn collect(
                     format!(
                         "{} (found in the context) not served: it copies the whole context ({}), which could as well be its own directory; pass it with -f (or --compose) if it is built with this one",
                         t.rel,
-                        super::wholectx::whole_copy(&t)
+                        super::wholectx::whole_copy(&t.sources.items)
                             .map_or_else(|| "`COPY . <dest>` or the like".into(), super::wholectx::describe)
                     )
                 } else if !excluded_here.is_empty() {
@@ -783,7 +783,7 @@ pub(crate) fn collect(
                     format!(
                         "{} (found in the context) not served: none of the sources it names ({named}) exist in this context{}, so it is built with another one",
                         t.rel,
-                        super::wholectx::whole_copy(&t).map_or_else(String::new, |s| format!(
+                        super::wholectx::whole_copy(&t.sources.items).map_or_else(String::new, |s| format!(
                             " (its {} would copy any context)",
                             super::wholectx::describe(s)
                         ))

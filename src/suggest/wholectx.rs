@@ -7,25 +7,22 @@
 
 use crate::dockerfile::ContextSource;
 
-use super::targets::Target;
-
 /// Whether `s` is a tmpfs mount (BuildKit's root record, nothing read through it).
 fn is_tmpfs(s: &ContextSource) -> bool {
     s.instruction.contains("tmpfs")
 }
 
-/// The first resolved source that copies the context root (`COPY . .`, `ADD ./ /x`, a bind
+/// The first resolved source (of a found Dockerfile's) that copies the context root (`COPY . .`, `ADD ./ /x`, a bind
 /// mount without `source=`, an ONBUILD base image's triggers); never a tmpfs mount.
-pub(crate) fn whole_copy(t: &Target) -> Option<&ContextSource> {
-    t.sources
-        .items
+pub(crate) fn whole_copy(items: &[ContextSource]) -> Option<&ContextSource> {
+    items
         .iter()
         .find(|s| s.path.is_empty() && !s.unresolved && !is_tmpfs(s))
 }
 
 /// Whether it reads nothing from a build context: no source at all, or tmpfs mounts only.
-pub(crate) fn copies_nothing(t: &Target) -> bool {
-    t.sources.items.iter().all(is_tmpfs)
+pub(crate) fn copies_nothing(items: &[ContextSource]) -> bool {
+    items.iter().all(is_tmpfs)
 }
 
 /// How the note names the whole-context source `s`: "`COPY .` (line 4)".
