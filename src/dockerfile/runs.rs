@@ -42,6 +42,33 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether `w` (a word of a `RUN` step) names a script interpreter: `python3`,
+/// `/opt/venv/bin/python`, `python3.12`, `node`, `ruby`, `perl`, `php`, `bash`, `sh`.
+fn interpreter(w: &str) -> bool {
+    let tool = w.rsplit('/').next().unwrap_or(w);
+    let base = tool.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    matches!(
+        base,
+        "python" | "node" | "ruby" | "perl" | "php" | "bash" | "sh" | "deno" | "bun"
+    )
+}
+
+/// The words of a script's code: split as [`words`] splits, and at a list's punctuation too
+/// (`['git', 'describe']`, `["git", "rev-parse"]`), so that a command written as a list of
+/// arguments reads as one.
+fn code_words(text: &str) -> Vec<String> {
+    text.split(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                ';' | '&' | '|' | '(' | ')' | '"' | '\'' | ',' | '[' | ']' | '{' | '}'
+            )
+    })
+    .filter(|w| !w.is_empty() && *w != "\\")
+    .map(str::to_ascii_lowercase)
+    .collect()
+}
+
 /// Whether the build runs git on a local repository: a `RUN` step does ([`runs_git`]), or a
 /// step runs `make` and the context's root Makefile computes a value with `$(shell git …)`
 /// (a version stamp: make evaluates it on every run), or a step runs a script from the context
@@ -69,12 +96,19 @@ pub(crate) fn build_runs_git(run_words: &[String], read: impl Fn(&str) -> Option
             return true;
         }
     }
-    let by_script = run_words.iter().any(|w| {
+    let by_script = run_words.iter().enumerate().any(|(k, w)| {
         let rel = w.trim_start_matches("./");
-        let script = !rel.starts_with(['/', '-', '$'])
-            && (rel.contains('/') || rel.ends_with(".sh"))
-            && !rel.contains("://");
-        script && read(rel).is_some_and(|t| runs_git(&words(&t)))
+        let plain = !rel.starts_with(['/', '-', '$']) && !rel.contains("://");
+        let script = plain && (rel.contains('/') || rel.ends_with(".sh"));
+        if script && read(rel).is_some_and(|t| runs_git(&words(&t))) {
+            return true;
+        }
+        // `python version.py`, `node scripts/stamp.mjs`: a script an interpreter runs, whose
+        // code runs git (`subprocess.check_output(['git', 'rev-parse', 'HEAD'])`).
+        plain
+            && k > 0
+            && interpreter(&run_words[k - 1])
+            && read(rel).is_some_and(|t| runs_git(&code_words(&t)))
     });
     by_script || build_tool_reads_git(run_words, &read)
 }
@@ -669,6 +703,28 @@ mod tests {
         assert!(via("FROM x\nCOPY . .\nRUN make build\n"));
         assert!(via("FROM x\nCOPY . .\nRUN ./hack/build\n"));
         assert!(!via("FROM x\nCOPY . .\nRUN ./scripts/lint.sh\n"));
+        // A script an interpreter runs (TandoorRecipes/recipes: `RUN
+        // /opt/recipes/venv/bin/python version.py`, whose code runs git as an argument list).
+        let py = |name: &str| -> Option<String> {
+            match name {
+                "version.py" => Some(
+                    "import subprocess\nr = subprocess.check_output(['git', 'show', '-s'], cwd=B)\n"
+                        .into(),
+                ),
+                "manage.py" => Some("import os\nos.environ['git'] = 'x'\n".into()),
+                _ => None,
+            }
+        };
+        let run_py = |df: &str| build_runs_git(&run_words(df), py);
+        assert!(run_py(
+            "FROM x\nCOPY . ./\nRUN /opt/recipes/venv/bin/python version.py\n"
+        ));
+        assert!(run_py("FROM x\nCOPY . .\nRUN python3.12 ./version.py\n"));
+        assert!(!run_py(
+            "FROM x\nCOPY . .\nRUN python manage.py collectstatic\n"
+        ));
+        // Named without an interpreter, a `.py` word is an argument, not a script run.
+        assert!(!run_py("FROM x\nCOPY . .\nRUN cp version.py /tmp/\n"));
         assert!(!via("FROM x\nCOPY . .\nRUN go build ./...\n"));
         // A Makefile that runs git only in a recipe (a release target) is not evaluated by
         // every make run.

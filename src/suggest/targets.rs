@@ -748,6 +748,19 @@ pub(crate) fn collect(
                 raws.truncate(3);
                 format!("{}{more}", raws.join(", "))
             };
+            // Where they do exist (its own directory, or one between it and the root): the
+            // directory to run suggest for (jitsi's `base/Dockerfile`, `COPY rootfs /`, beside
+            // base/rootfs/).
+            let found = ancestors(p)
+                .map(|d| {
+                    let n = ctx_items
+                        .iter()
+                        .filter(|s| exists_below(paths, d, s))
+                        .count();
+                    (d, n)
+                })
+                .filter(|&(_, n)| n > 0)
+                .max_by_key(|&(d, n)| (n, d.len()));
             if !serve {
                 let whole = ctx_items.is_empty();
                 let t = out.pop().expect("just added");
@@ -781,12 +794,18 @@ pub(crate) fn collect(
                     )
                 } else {
                     format!(
-                        "{} (found in the context) not served: none of the sources it names ({named}) exist in this context{}, so it is built with another one",
+                        "{} (found in the context) not served: none of the sources it names ({named}) exist in this context{}, so it is built with another one{}",
                         t.rel,
                         super::wholectx::whole_copy(&t.sources.items).map_or_else(String::new, |s| format!(
                             " (its {} would copy any context)",
                             super::wholectx::describe(s)
-                        ))
+                        )),
+                        match found {
+                            Some((d, n)) => format!(
+                                ": {n} of its {n_items} exist in {d}/; run `ctxsize suggest {d}` if that is its context"
+                            ),
+                            None => String::new(),
+                        }
                     )
                 });
                 continue;

@@ -46,6 +46,7 @@ mod qa32_suggest;
 mod qa33;
 #[cfg(unix)]
 mod qa34_suggest;
+mod qa35_suggest;
 #[cfg(unix)]
 mod qa36;
 #[cfg(unix)]

@@ -77,6 +77,20 @@ fn not_served_note_names_the_missing_sources() {
         tools.contains("none of the sources it names (build) exist in this context, so it is built with another one"),
         "{tools}"
     );
+    // It says where they do exist, and what to run for that directory (jitsi/docker-jitsi-meet's
+    // `base/Dockerfile`: `COPY rootfs /`, beside base/rootfs/).
+    assert!(
+        tools.ends_with(
+            ": 1 of its 1 exist in tools/; run `ctxsize suggest tools` if that is its context"
+        ),
+        "{tools}"
+    );
+    assert!(
+        ex.ends_with(
+            ": 1 of its 1 exist in example/; run `ctxsize suggest example` if that is its context"
+        ),
+        "{ex}"
+    );
 }
 
 /// A found `COPY . /src/app` Dockerfile in a subdirectory that names its own directory by its
