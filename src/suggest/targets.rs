@@ -647,20 +647,21 @@ pub(crate) fn collect(
             // Its sources found as well (or better) from its own directory, or one between it
             // and the root: that is the context it is built with (`services/api/Dockerfile`'s
             // `COPY package.json .env ./` names services/api/'s files, not the root's).
-            let own = (!at_root && here > 0)
-                .then(|| {
-                    ancestors(p)
-                        .map(|d| {
-                            let n = ctx_items
-                                .iter()
-                                .filter(|s| exists_below(paths, d, s))
-                                .count();
-                            (d, n)
-                        })
-                        .filter(|&(_, n)| n >= here)
-                        .max_by_key(|&(d, n)| (n, d.len()))
-                })
-                .flatten();
+            // The directory (its own, or one between it and the root) holding the most of its
+            // sources, at least `min` of them; the deeper one on a tie.
+            let best_dir = |min: usize| {
+                ancestors(p)
+                    .map(|d| {
+                        let n = ctx_items
+                            .iter()
+                            .filter(|s| exists_below(paths, d, s))
+                            .count();
+                        (d, n)
+                    })
+                    .filter(|&(_, n)| n >= min)
+                    .max_by_key(|&(d, n)| (n, d.len()))
+            };
+            let own = (!at_root && here > 0).then(|| best_dir(here)).flatten();
             // A Compose file at the root (or a named variant: `docker-compose.prod.yml`) that
             // builds it says with which context. Built only
             // with another directory (`build: ./sentry`): not served, that directory's own
@@ -751,16 +752,7 @@ pub(crate) fn collect(
             // Where they do exist (its own directory, or one between it and the root): the
             // directory to run suggest for (jitsi's `base/Dockerfile`, `COPY rootfs /`, beside
             // base/rootfs/).
-            let found = ancestors(p)
-                .map(|d| {
-                    let n = ctx_items
-                        .iter()
-                        .filter(|s| exists_below(paths, d, s))
-                        .count();
-                    (d, n)
-                })
-                .filter(|&(_, n)| n > 0)
-                .max_by_key(|&(d, n)| (n, d.len()));
+            let found = best_dir(1);
             if !serve {
                 let whole = ctx_items.is_empty();
                 let t = out.pop().expect("just added");
