@@ -527,7 +527,7 @@ pub(crate) fn reuse(prev: &Analysis, resolved: Resolved) -> Result<Analysis, Err
 fn buildkit_path_max(resolved: &Resolved, tree: &mut Tree) -> Result<(), Error> {
     use crate::walk::pathmax;
     let too_long = std::io::Error::from_raw_os_error(crate::sys::ENAMETOOLONG);
-    if let Some(t) = pathmax::buildkit_first(tree) {
+    if let Some(t) = pathmax::buildkit_first(tree, 0) {
         let abs = abs_path(&resolved.root, &t.rel);
         return Err(if t.open {
             Error::SenderOpen(abs, too_long)
@@ -536,7 +536,7 @@ fn buildkit_path_max(resolved: &Resolved, tree: &mut Tree) -> Result<(), Error> 
         });
     }
     let root_len = crate::sys::os_bytes(resolved.root.as_os_str()).len();
-    if pathmax::absolute_only(tree, root_len) {
+    if pathmax::buildkit_first(tree, root_len).is_some() {
         tree.warnings.push(format!(
             "some paths here are longer than the system takes with the context's own path ({}) before them: `docker build .` works, `docker build {}` fails with \"file name too long\"",
             crate::render::escape_path(&resolved.root),

@@ -234,38 +234,37 @@ fn gitignored(
         vec![(idx.roots, 0, prefix.len(), root_ignored, levels.len())];
     let mut path: Vec<u8> = prefix.to_vec();
     let mut parts: Vec<Part> = Vec::new();
-    let mut run: Vec<Item> = Vec::new();
-    let mut run_files = 0u64;
-    let flush = |run: &mut Vec<Item>, path: &[u8], levels: &[usize], parts: &mut Vec<Part>| {
-        if let Some(&(_, plen, _, nlev)) = run.first() {
-            parts.push(Part::Task(
-                std::mem::take(run),
-                path[..plen].to_vec(),
-                levels[..nlev].to_vec(),
-            ));
-        }
-    };
+    // Sibling entries gathered for one task, and the sent files below them.
+    let mut run: (Vec<Item>, u64) = (Vec::new(), 0);
+    let flush =
+        |run: &mut (Vec<Item>, u64), path: &[u8], levels: &[usize], parts: &mut Vec<Part>| {
+            if let Some(&(_, plen, _, nlev)) = run.0.first() {
+                parts.push(Part::Task(
+                    std::mem::take(&mut run.0),
+                    path[..plen].to_vec(),
+                    levels[..nlev].to_vec(),
+                ));
+            }
+            run.1 = 0;
+        };
     while let Some(f) = frames.last_mut() {
         let (kids, next, plen, ign, nlev) = *f;
         let Some(&c) = kids.get(next) else {
             flush(&mut run, &path, &levels, &mut parts);
-            run_files = 0;
             frames.pop();
             continue;
         };
         f.1 += 1;
         let item = (c, plen, ign, nlev);
         if !big(c) {
-            run.push(item);
-            run_files += idx.files[c as usize].max(1);
-            if run_files >= limit {
+            run.0.push(item);
+            run.1 += idx.files[c as usize].max(1);
+            if run.1 >= limit {
                 flush(&mut run, &path, &levels, &mut parts);
-                run_files = 0;
             }
             continue;
         }
         flush(&mut run, &path, &levels, &mut parts);
-        run_files = 0;
         let mut out = Vec::new();
         let below = d.step(item, &mut path, &mut levels, &mut out);
         parts.push(Part::Done(out));

@@ -270,39 +270,53 @@ pub(super) fn group_alike(warnings: &mut Vec<String>) {
         ),
     ];
     for (one, many) in KINDS {
-        // (head, tail) of each warning of this kind, by index.
-        let split: Vec<Option<(String, String)>> = warnings
-            .iter()
-            .map(|w| {
-                w.find(one)
-                    .map(|at| (w[..at].to_string(), w[at + one.len()..].to_string()))
-            })
-            .collect();
-        let mut out: Vec<String> = Vec::with_capacity(warnings.len());
-        let mut done = vec![false; warnings.len()];
-        for i in 0..warnings.len() {
-            if done[i] {
-                continue;
-            }
-            let Some((_, tail)) = &split[i] else {
-                out.push(warnings[i].clone());
-                continue;
-            };
-            let heads: Vec<&str> = (i..warnings.len())
-                .filter(|&j| split[j].as_ref().is_some_and(|(_, t)| t == tail))
-                .map(|j| {
-                    done[j] = true;
-                    split[j].as_ref().map_or("", |(h, _)| h.as_str())
-                })
-                .collect();
-            out.push(if heads.len() > 1 {
-                format!("{}{many}{tail}", heads.join("; "))
-            } else {
-                warnings[i].clone()
-            });
-        }
-        *warnings = out;
+        *warnings = group_by_tail(
+            std::mem::take(warnings),
+            |w| w.find(one).map(|at| (&w[..at], &w[at + one.len()..])),
+            2,
+            |heads, tail| format!("{}{many}{tail}", heads.join("; ")),
+        );
     }
+}
+
+/// Warnings that `split` cuts into the same tail (`(head, tail)`), `min` or more of them: one
+/// warning made by `join` from their heads and the tail, at the place of the first. Fewer
+/// alike, and warnings `split` does not cut, stay as they are, in order.
+fn group_by_tail(
+    warnings: Vec<String>,
+    split: impl Fn(&str) -> Option<(&str, &str)>,
+    min: usize,
+    join: impl Fn(&[&str], &str) -> String,
+) -> Vec<String> {
+    let parts: Vec<Option<(&str, &str)>> = warnings.iter().map(|w| split(w)).collect();
+    let mut out = Vec::with_capacity(warnings.len());
+    let mut done = vec![false; warnings.len()];
+    for i in 0..warnings.len() {
+        if done[i] {
+            continue;
+        }
+        let Some((_, tail)) = parts[i] else {
+            out.push(warnings[i].clone());
+            continue;
+        };
+        let alike: Vec<usize> = (i..warnings.len())
+            .filter(|&j| !done[j] && parts[j].is_some_and(|(_, t)| t == tail))
+            .collect();
+        if alike.len() < min {
+            out.push(warnings[i].clone());
+            done[i] = true;
+            continue;
+        }
+        let heads: Vec<&str> = alike
+            .iter()
+            .filter_map(|&j| parts[j].map(|p| p.0))
+            .collect();
+        for &j in &alike {
+            done[j] = true;
+        }
+        out.push(join(&heads, tail));
+    }
+    out
 }
 
 /// `kept "PATH" (REASON): WHY` warnings that give one reason for many entries (docker/compose's
@@ -318,42 +332,16 @@ pub(super) fn group_kept(warnings: Vec<String>) -> Vec<String> {
         tail.find("): ")?;
         Some((&w[5..5 + end + 2], tail))
     }
-    let parts: Vec<Option<(&str, &str)>> = warnings.iter().map(|w| split(w)).collect();
-    let mut out = Vec::with_capacity(warnings.len());
-    let mut done = vec![false; warnings.len()];
-    for i in 0..warnings.len() {
-        if done[i] {
-            continue;
-        }
-        let Some((_, tail)) = parts[i] else {
-            out.push(warnings[i].clone());
-            continue;
-        };
-        let alike: Vec<usize> = (i..warnings.len())
-            .filter(|&j| !done[j] && parts[j].is_some_and(|(_, t)| t == tail))
-            .collect();
-        if alike.len() < KEPT_GROUP_MIN {
-            out.push(warnings[i].clone());
-            done[i] = true;
-            continue;
-        }
-        let names: Vec<&str> = alike
-            .iter()
-            .filter_map(|&j| parts[j].map(|p| p.0))
-            .collect();
-        for &j in &alike {
-            done[j] = true;
-        }
+    group_by_tail(warnings, split, KEPT_GROUP_MIN, |names, tail| {
         let at = tail.find("): ").unwrap_or(0);
         let (reason, why) = (&tail[..at], &tail[at + 3..]);
-        out.push(format!(
+        format!(
             "kept {} entries ({reason}): {} and {} more; each: {why}",
             names.len(),
             names[..KEPT_GROUP_SHOWN].join(", "),
             names.len() - KEPT_GROUP_SHOWN,
-        ));
-    }
-    out
+        )
+    })
 }
 
 /// How many alike `kept` warnings make one ([`group_kept`]), and how many paths it names.

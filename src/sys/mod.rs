@@ -325,9 +325,15 @@ pub(crate) const ENAMETOOLONG: i32 = libc::ENAMETOOLONG;
 #[cfg(not(unix))]
 pub(crate) const ENAMETOOLONG: i32 = 0;
 
-/// Whether `root/rel` is too long for one system call ([`PATH_MAX`]).
-pub(crate) fn too_long(root_len: usize, rel: &[u8]) -> bool {
-    PATH_MAX.is_some_and(|max| root_len + 1 + rel.len() >= max)
+/// Whether a relative path of `rel_len` bytes, joined to a prefix of `prefix` bytes (`prefix/rel`;
+/// 0: no prefix), is too long for one system call ([`PATH_MAX`]).
+pub(crate) fn too_long(prefix: usize, rel_len: usize) -> bool {
+    let full = if prefix == 0 {
+        rel_len
+    } else {
+        prefix + 1 + rel_len
+    };
+    PATH_MAX.is_some_and(|max| full >= max)
 }
 
 pub(crate) fn abs_path(root: &Path, rel: &[u8]) -> PathBuf {

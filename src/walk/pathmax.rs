@@ -5,7 +5,7 @@
 //! exception may reach inside); an excluded file is never looked at. The build stops at the
 //! first such entry in the walk's order (each directory's names sorted, depth first). With
 //! `docker build .` the names are relative; given as an absolute path, the context's own path
-//! counts too, which [`absolute_only`] tells.
+//! counts too (`prefix` of [`buildkit_first`]).
 
 use crate::sys;
 use crate::tree::{Kind, State, Tree, ROOT};
@@ -46,8 +46,7 @@ fn lengths(tree: &Tree) -> Vec<usize> {
 /// path joined to a prefix of `prefix` bytes (0: none).
 fn fails(tree: &Tree, i: usize, len: usize, prefix: usize) -> Option<bool> {
     let n = &tree.nodes[i];
-    let full = if prefix == 0 { len } else { prefix + 1 + len };
-    if sys::PATH_MAX.is_none_or(|max| full < max) {
+    if !sys::too_long(prefix, len) {
         return None;
     }
     match n.state {
@@ -57,21 +56,11 @@ fn fails(tree: &Tree, i: usize, len: usize, prefix: usize) -> Option<bool> {
     }
 }
 
-/// The entry `docker build .` fails on, if any (relative names).
-pub(crate) fn buildkit_first(tree: &Tree) -> Option<TooLong> {
-    first_with(tree, 0)
-}
-
-/// Whether the walk meets a failing entry only when the context is named by its absolute
-/// path (`root_len` bytes): `docker build /abs/path` fails where `docker build .` does not.
-pub(crate) fn absolute_only(tree: &Tree, root_len: usize) -> bool {
-    first_with(tree, 0).is_none() && first_with(tree, root_len).is_some()
-}
-
-fn first_with(tree: &Tree, prefix: usize) -> Option<TooLong> {
+/// The first entry the walk fails on with its names joined to a prefix of `prefix` bytes: 0
+/// for `docker build .` (relative names), the root's length for `docker build /abs/path`.
+pub(crate) fn buildkit_first(tree: &Tree, prefix: usize) -> Option<TooLong> {
     // Nothing to look for (nearly always): one comparison.
-    let max = sys::PATH_MAX?;
-    if prefix + 1 + tree.longest < max {
+    if !sys::too_long(prefix, tree.longest) {
         return None;
     }
     let len = lengths(tree);

@@ -238,7 +238,7 @@ impl<F: Fs> DockerWalk<'_, F> {
             }
             path.extend_from_slice(e.name());
             acc.longest = acc.longest.max(path.len());
-            if job.role.val && sys::too_long(self.root_len, &path) {
+            if job.role.val && sys::too_long(self.root_len, path.len()) {
                 // Classic validation names each entry by its whole path: `lstat` refuses it.
                 fatal(acc, &path, WalkErrorKind::Lstat(sys::ENAMETOOLONG));
                 return true;
