@@ -16,7 +16,10 @@
 #        `Dockerfile.p1000` and `Dockerfile.p1000.dockerignore` are put in the corpus for the
 #        run and removed after; the ratios X1000/X are printed too, taken round by round);
 #        statwalk: the C floor (../shared/bench/statwalk.c, two threads; STATWALK names the
-#        binary).
+#        binary); readfloor: the C floor of what a first run adds (benches/readfloor.c, two
+#        threads: open, read and close every sent file, the list taken from `list` once;
+#        READFLOOR names the binary, else it is compiled with cc). With both, the line
+#        statwalk+rf adds their walls round by round: the floor of a first-run report.
 set -euo pipefail
 BIN="${1:?ctxsize binary}"
 D="${2:-/tmp/ctxbench/corpora/mono}"
@@ -45,6 +48,14 @@ for m in $MODES; do
     report1000) cmds+=("$BIN --format json --quiet -f $D/Dockerfile.p1000 $D") ;;
     list1000) cmds+=("$BIN list -f $D/Dockerfile.p1000 $D") ;;
     statwalk) cmds+=("${STATWALK:-statwalk} $D 2") ;;
+    readfloor)
+      RF="${READFLOOR:-}"
+      if [ -z "$RF" ]; then
+        RF="$WORK/readfloor"
+        cc -O2 -pthread -o "$RF" "$(dirname "$0")/readfloor.c"
+      fi
+      "$BIN" list "$D" | grep -v '/$' > "$WORK/sent"
+      cmds+=("$RF $WORK/sent $D 2") ;;
     *) echo "unknown mode $m" >&2; exit 2 ;;
   esac
   names+=("$m")
@@ -77,4 +88,9 @@ awk -v list="${names[*]}" '
     for (j = 1; j in tl; j++) { t = tl[j]; b = t; sub(/1000$/, "", b)
       if (b == t || c[b] == 0) continue; lo = 1e9; hi = 0
       for (i = 1; i <= n; i++) { r[i] = W[t, i] / W[b, i]; if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
-      printf "%-10s / %-10s %6.3f [%.3f-%.3f]\n", t, b, med(r, n), lo, hi } }' "$WORK/runs"
+      printf "%-10s / %-10s %6.3f [%.3f-%.3f]\n", t, b, med(r, n), lo, hi }
+    # The floor of a first run: the stat walk and the reads, one after the other.
+    if (c["statwalk"] && c["readfloor"]) { lo = 1e9; hi = 0
+      for (i = 1; i <= n; i++) { r[i] = (W["statwalk", i] + W["readfloor", i]) / W["diskus", i]
+        if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
+      printf "%-10s ratio/diskus %6.3f [%.3f-%.3f]\n", "statwalk+rf", med(r, n), lo, hi } }' "$WORK/runs"

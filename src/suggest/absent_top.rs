@@ -57,9 +57,72 @@ pub(crate) fn absent_top_exceptions<'a>(
     out
 }
 
+/// The top-level name a `!` line names a path inside (`!.next/standalone/node_modules` →
+/// `.next`): its literal directories, first component.
+fn top_parent(line: &str) -> Option<&str> {
+    let body = line.trim().strip_prefix('!')?;
+    let body = body.trim_start_matches("./").trim_start_matches('/');
+    let (first, rest) = body.split_once('/')?;
+    (!rest.trim_matches('/').is_empty() && plain(first) && first != "." && first != "..")
+        .then_some(first)
+}
+
+/// `COPY . .`: a top-level entry absent today that a `!` line of the user's file names a path
+/// inside (homepage's `**/node_modules` then `!.next/standalone/node_modules`, for the `.next/`
+/// a CI step builds before `docker build`, which a later stage copies from the first), when the
+/// user's file sends that entry whenever it is there. The keep lines are the top-level entries
+/// sent today, so it gets none, and the build that finds it there (the CI one) would lose it:
+/// it is kept, as the line's own top-level name is by [`absent_top_exceptions`]; its exception
+/// is then carried after the exclusion it overrides ([`super::carry`]). Never a protective
+/// name, nor one a re-exclusion of the proposal matches. `(name, line number, line)`.
+pub(crate) fn absent_top_parents(
+    m: &Model,
+    plan: &Plan,
+    set: &PatternSet,
+) -> Vec<(String, usize, String)> {
+    let mut out: Vec<(String, usize, String)> = Vec::new();
+    if !plan.whole || plan.open {
+        return out;
+    }
+    for pat in set.patterns() {
+        if !pat.exclusion() || pat.line().line == 0 {
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(&pat.line().original) else {
+            continue;
+        };
+        let Some(name) = top_parent(text) else {
+            continue;
+        };
+        if m.has(name)
+            || plan.keep.contains(name)
+            || out.iter().any(|(n, ..)| n == name)
+            || super::protect::protective(name)
+        {
+            continue;
+        }
+        // The user's file sends it when present (no line excludes the name itself).
+        if set.trace(name.as_bytes()).0 {
+            continue;
+        }
+        out.push((name.to_string(), pat.line().line, text.trim().to_string()));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::top_name;
+    use super::{top_name, top_parent};
+
+    #[test]
+    fn top_parents_of_exception_lines() {
+        assert_eq!(top_parent("!.next/standalone/node_modules"), Some(".next"));
+        assert_eq!(top_parent(" !./dist/app/ "), Some("dist"));
+        assert_eq!(top_parent("!/out/x"), Some("out"));
+        for l in ["!.next", "!.next/", "!*/x", "!**/x", "dist/x", "!../x/y"] {
+            assert_eq!(top_parent(l), None, "{l}");
+        }
+    }
 
     #[test]
     fn top_names_of_exception_lines() {

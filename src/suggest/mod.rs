@@ -546,6 +546,15 @@ fn build(
     } else if !plan::choose_keep(&m, &mut plan, &mut warnings) {
         plan.open = true;
     }
+    {
+        let set = PatternSet::parse(user.text.as_bytes()).unwrap_or_default();
+        for (name, line, text) in absent_top::absent_top_parents(&m, &plan, &set) {
+            notes.push(format!(
+                "kept {name}, which is not in the context today: current ignore line {line} `{text}` sends a path inside it, and that file sends {name} whenever it is there (made before the build, as a CI step does)"
+            ));
+            plan.keep.insert(name);
+        }
+    }
 
     let served: Vec<String> = targets.iter().map(|t| t.rel.clone()).collect();
     let dopts_desc = {

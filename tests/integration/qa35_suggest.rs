@@ -61,3 +61,76 @@ fn a_python_script_that_runs_git_keeps_dot_git() {
         "{list}\n{err}"
     );
 }
+
+/// gethomepage/homepage: its CI builds `.next/` before `docker build` (the Dockerfile's
+/// `pnpm run build` runs only outside CI) and the runner stage copies `/app/.next/standalone`
+/// from the stage whose `COPY . .` put the context there. The user's file sends `.next` and
+/// re-includes `.next/standalone/node_modules` after `**/node_modules`. suggest used to list
+/// only today's top-level entries, so the CI build, which finds `.next/` in its context, would
+/// lose it; now `.next` is kept and the exception is carried after `**/node_modules`.
+#[test]
+fn an_exception_inside_an_absent_top_level_entry_keeps_that_entry() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM node:22-slim AS builder\nWORKDIR /app\nCOPY . .\nARG CI\n\
+         RUN if [ \"$CI\" != \"true\" ]; then pnpm install && pnpm run build; fi\n\
+         FROM node:22-alpine\nCOPY --from=builder /app/.next/standalone/ ./\n",
+    )
+    .file(
+        ".dockerignore",
+        "**/.env\n**/.git\n**/node_modules\n!.next/standalone/node_modules\nREADME.md\n",
+    )
+    .file("package.json", "{}\n")
+    .file("src/index.js", "x\n")
+    .file("node_modules/a/index.js", "x\n");
+    let o = env.run(["suggest", "--write"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let written = std::fs::read_to_string(env.ctx().join(".dockerignore")).unwrap();
+    assert!(written.lines().any(|l| l == "!.next"), "{written}\n{err}");
+    let nm = written.lines().position(|l| l == "**/node_modules");
+    let exc = written
+        .lines()
+        .position(|l| l == "!.next/standalone/node_modules");
+    assert!(
+        matches!((nm, exc), (Some(a), Some(b)) if a < b),
+        "{written}"
+    );
+    assert!(
+        err.contains("kept .next, which is not in the context today"),
+        "{err}"
+    );
+
+    // The CI build: `.next/` made before the build is sent, node_modules in it too, and the
+    // root node_modules still is not.
+    env.file(".next/standalone/server.js", "x\n")
+        .file(".next/standalone/node_modules/n/index.js", "x\n")
+        .file(".next/static/a.css", "x\n");
+    for builder in ["buildkit", "classic"] {
+        let list = text(&env.run(["list", "--builder", builder, "."]).stdout);
+        for p in [
+            ".next/standalone/server.js",
+            ".next/standalone/node_modules/n/index.js",
+            ".next/static/a.css",
+            "src/index.js",
+        ] {
+            assert!(list.lines().any(|l| l == p), "{builder}: {p}\n{list}");
+        }
+        assert!(
+            !list.lines().any(|l| l.starts_with("node_modules/")),
+            "{builder}\n{list}"
+        );
+    }
+
+    // Without the exception, an absent entry gets no line; nor when the user's file excludes
+    // the entry itself (`logs` then `!logs/.keep`).
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n")
+        .file(".dockerignore", "logs\n!logs/.keep\n")
+        .file("main.sh", "x\n");
+    let o = env.run(["suggest"]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(!out.lines().any(|l| l == "!logs"), "{out}");
+}
