@@ -11,7 +11,8 @@ use super::SuggestOptions;
 use crate::analysis::Config;
 
 /// Files the served Dockerfiles copy, and the proposal still sends, in which the report finds
-/// a secret by content, graded `high` (a live key pasted into `config/local.yaml`): no ignore
+/// a secret graded `high` (a live key pasted into `config/local.yaml`, a `.env` a `COPY`
+/// names): no ignore
 /// line keeps out what a `COPY` needs, so the summary says so, with where the secret belongs,
 /// instead of letting "proven" read as if every secret were handled. Five at most, then a count.
 pub(super) fn content_secret_warnings(
@@ -45,9 +46,10 @@ pub(super) fn content_secret_warnings(
         .report
         .findings
         .iter()
-        .filter(|f| {
-            f.category == "secret" && f.severity == "high" && f.fix == crate::findings::MOVE_OUT
-        })
+        // Whatever fix the report gives: one that excludes the file (a `.env` that the report's
+        // Dockerfile copies only through `COPY . .`) cannot serve a build that names it
+        // (hoppscotch's `packages/hoppscotch-backend/Dockerfile`: `COPY .env .`).
+        .filter(|f| f.category == "secret" && f.severity == "high")
         .filter(|f| {
             index.get(f.path.as_str()).is_some_and(|&i| {
                 !m.is_dir(i) && sent(i) && m.needs.iter().any(|n| n.copies[i as usize])

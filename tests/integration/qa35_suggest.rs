@@ -134,3 +134,35 @@ fn an_exception_inside_an_absent_top_level_entry_keeps_that_entry() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(!out.lines().any(|l| l == "!logs"), "{out}");
 }
+
+/// hoppscotch: `prod.Dockerfile` copies the whole context, `packages/hoppscotch-backend/Dockerfile`
+/// (built with the same context) runs `COPY .env .`. suggest must keep `.env` for the second;
+/// the report (of the first) gives the fix "exclude `.env`", and suggest used to say only
+/// "note: kept .env … exclude it yourself if the image does not need it" for a file holding a
+/// live key that goes into an image. Now that is the warning a copied secret gets.
+#[test]
+fn a_named_secret_file_a_build_copies_is_a_warning() {
+    let env = TestEnv::new();
+    let key = format!("AKIA{}", "Q7RZ2XW4VB6NM3KJ");
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n")
+        .file(
+            "backend/Dockerfile",
+            "FROM node:20\nCOPY .env .\nCOPY ./backend .\n",
+        )
+        .file(".env", &format!("AWS_ACCESS_KEY_ID={key}\n"))
+        .file("backend/main.js", "x\n")
+        .file("src/app.js", "x\n");
+    let o = env.run(["suggest", "-f", "Dockerfile", "-f", "backend/Dockerfile"]);
+    let err = text(&o.stderr);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!out.contains(&key) && !err.contains(&key));
+    assert!(
+        err.lines().any(
+            |l| l.contains("warning: kept \".env\": the build copies it")
+                && l.contains("move the secret out")
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("note: kept .env"), "{err}");
+}
