@@ -445,6 +445,12 @@ pub(crate) static RULES: &[Rule] = &[
             // (`secret.openapi.json`, `password-verification.openapi.yaml`) is API
             // documentation; its content is still scanned.
             "**/*.{openapi,swagger}.{json,yml,yaml}",
+            // Nor is a JSON Schema of a password form (`password.schema.json`).
+            "**/*.schema.{json,yml,yaml}",
+            // A test's recorded output, named after the test case (ory/kratos'
+            // `.snapshots/TestHandler-case=…_credential_password-….json`, hundreds of them): its
+            // content is still scanned.
+            "**/{__snapshots__,.snapshots}/**",
         ],
         "Data file named like a credential",
         "A data file whose name says password, credential or secret. Low confidence: check it.",
@@ -825,10 +831,11 @@ pub(crate) static RULES: &[Rule] = &[
     ),
     name(
         "CTX702", TestData, Info, Target::Dir,
-        &["**/__snapshots__"],
+        &["**/__snapshots__", "**/.snapshots"],
         NONE,
         "Snapshot directory",
-        "Jest/Vitest/insta snapshots: only useful when tests run in the image.",
+        "Jest/Vitest/insta snapshots (`__snapshots__`) and Go's cupaloy/snapshotx snapshots \
+         (`.snapshots`): only useful when tests run in the image.",
         "**/__snapshots__",
     ),
     name(

@@ -411,6 +411,7 @@ const PLANTED: &[(&str, Kind, &str)] = &[
     ("test/fixtures", Kind::Dir, "CTX701"),
     ("src/__fixtures__", Kind::Dir, "CTX701"),
     ("src/__snapshots__", Kind::Dir, "CTX702"),
+    ("identity/.snapshots", Kind::Dir, "CTX702"),
     ("test-results", Kind::Dir, "CTX703"),
     ("playwright-report", Kind::Dir, "CTX703"),
     ("cypress/videos", Kind::Dir, "CTX703"),
@@ -562,6 +563,9 @@ fn a_password_feature_is_not_a_credential_file() {
         "users/assets/common-passwords.txt",
         "data/password-blocklist.txt",
         "auth/weak_passwords.json",
+        "identity/.snapshots/TestHandler-case=should_update_credential_password.json",
+        "src/__snapshots__/secret-form.json",
+        "selfservice/flow/login/stub/password.schema.json",
     ] {
         assert_eq!(hit(&rs, p, Kind::File), None, "{p}");
     }

@@ -46,13 +46,16 @@ pub(super) fn content_secret_warnings(
         .report
         .findings
         .iter()
-        // Whatever fix the report gives: one that excludes the file (a `.env` that the report's
-        // Dockerfile copies only through `COPY . .`) cannot serve a build that names it
-        // (hoppscotch's `packages/hoppscotch-backend/Dockerfile`: `COPY .env .`).
         .filter(|f| f.category == "secret" && f.severity == "high")
+        // The report's fix moves the secret out; or it excludes the file (a `.env` that the
+        // report's Dockerfile copies only through `COPY . .`), which cannot serve a build that
+        // names it (hoppscotch's `packages/hoppscotch-backend/Dockerfile`: `COPY .env .`).
         .filter(|f| {
             index.get(f.path.as_str()).is_some_and(|&i| {
-                !m.is_dir(i) && sent(i) && m.needs.iter().any(|n| n.copies[i as usize])
+                !m.is_dir(i)
+                    && sent(i)
+                    && m.needs.iter().any(|n| n.copies[i as usize])
+                    && (f.fix == crate::findings::MOVE_OUT || m.named[i as usize])
             })
         })
         .map(|f| {

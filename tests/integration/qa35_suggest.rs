@@ -149,7 +149,7 @@ fn a_named_secret_file_a_build_copies_is_a_warning() {
             "backend/Dockerfile",
             "FROM node:20\nCOPY .env .\nCOPY ./backend .\n",
         )
-        .file(".env", &format!("AWS_ACCESS_KEY_ID={key}\n"))
+        .file(".env", format!("AWS_ACCESS_KEY_ID={key}\n"))
         .file("backend/main.js", "x\n")
         .file("src/app.js", "x\n");
     let o = env.run(["suggest", "-f", "Dockerfile", "-f", "backend/Dockerfile"]);
