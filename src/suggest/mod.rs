@@ -247,13 +247,17 @@ fn suggest_all_noted(
     }
     let owned = with_compose_dockerfile(config, opts)?;
     let config = owned.as_ref().unwrap_or(config);
+    // A Compose file that builds nothing adds no Dockerfile: as without `--compose`.
+    let builds_nothing = targets::compose_builds_nothing(config, opts)?;
     let (main, missing) = match config.resolve_for(config.builder) {
         Ok(r) => (r, None),
         // No Dockerfile given and none at the root: the Dockerfiles discovery finds in the
         // context are served alone (their own `-f` builds, the ignore file shared), those the
         // current ignore file excludes too (docker reads a Dockerfile whatever it says).
         Err(e @ (Error::BuildkitDockerfile(_) | Error::DockerfileMissing(_)))
-            if config.dockerfile.is_none() && opts.discover && opts.compose.is_none() =>
+            if config.dockerfile.is_none()
+                && opts.discover
+                && (opts.compose.is_none() || builds_nothing.is_some()) =>
         {
             // The context and its ignore file, resolved as the report does without a
             // Dockerfile (the classic builder reads the same root file).
@@ -304,7 +308,12 @@ fn suggest_all_noted(
             notes.insert(
                 0,
                 format!(
-                    "no Dockerfile at the context root and none given: serving the {} Dockerfile(s) found in the context that are built with it",
+                    "no Dockerfile at the context root and none given{}: serving the {} Dockerfile(s) found in the context that are built with it",
+                    if builds_nothing.is_some() {
+                        ", and the Compose file builds nothing"
+                    } else {
+                        ""
+                    },
                     targets.len()
                 ),
             );
@@ -1010,6 +1019,37 @@ pub(crate) fn command(
 ) -> Result<i32, Error> {
     let mut why_none = Vec::new();
     let all = match suggest_all_noted(config, opts, &mut why_none) {
+        // `--compose` on a Compose file that builds nothing, no Dockerfile at the root and
+        // none found that is built with this context: `docker compose build` has nothing to
+        // do and succeeds, as `ctxsize --compose` does. Say so plainly; nothing to propose.
+        Err(e @ (Error::BuildkitDockerfile(_) | Error::DockerfileMissing(_)))
+            if config.dockerfile.is_none()
+                && opts.named.is_none()
+                && opts.dockerfiles.is_empty()
+                && opts.compose.is_some() =>
+        {
+            let Some(why) = targets::compose_builds_nothing(config, opts)? else {
+                return Err(e);
+            };
+            // The Compose file's own notes are in `why`.
+            for n in why_none.iter().filter(|n| !why.contains(n.as_str())) {
+                let _ = writeln!(err, "note: {}", output::esc(n));
+            }
+            let root = crate::context::absolute(&config.cwd, &config.context);
+            let _ = writeln!(
+                err,
+                "ctxsize suggest: nothing to build from this context: {}; the context {} has no Dockerfile at its root{}, so no .dockerignore is proposed{} (pass a Dockerfile with -f to write one for its build)",
+                output::esc(&why),
+                output::esc(&root.display().to_string()),
+                if opts.discover {
+                    " and none found in it is built with it"
+                } else {
+                    " (--no-discover: the Dockerfiles it holds were not looked at)"
+                },
+                if opts.write { " and nothing is written" } else { "" },
+            );
+            return Ok(crate::exit::ExitCode::Ok.code());
+        }
         // No Dockerfile at the root and none given: name those the context holds, as `list`
         // does, so the user knows what to pass with -f, and why none was served.
         Err(e @ (Error::BuildkitDockerfile(_) | Error::DockerfileMissing(_)))

@@ -398,7 +398,9 @@ fn exists_below(paths: &[String], dir: &str, s: &ContextSource) -> bool {
 /// With `--compose`, no `-f` and no Dockerfile at the context root: the Dockerfile of the first
 /// service (by name) that builds this context, which then leads the served list (a monorepo's
 /// `web/Dockerfile` and `worker/Dockerfile`, both built with the root as context). `None`
-/// otherwise, or when no service builds this context from a file.
+/// otherwise, or when no service builds this context from a file, or when the Compose file
+/// builds nothing at all ([`compose_builds_nothing`]: the Dockerfiles found in the context are
+/// then served as without `--compose`).
 pub(crate) fn compose_main(
     config: &Config,
     opts: &SuggestOptions,
@@ -422,11 +424,46 @@ pub(crate) fn compose_main(
     }
     // No service builds this context: when some build others, name them (else the error
     // would read as if the compose file had not been read: "open Dockerfile").
-    if builds.builds.iter().any(|b| canon(&b.context) == root) {
+    let here: Vec<&crate::compose::ServiceBuild> = builds
+        .builds
+        .iter()
+        .filter(|b| canon(&b.context) == root)
+        .collect();
+    // Built here from `dockerfile_inline` alone: suggest reads Dockerfiles from files.
+    if !here.is_empty()
+        && here
+            .iter()
+            .all(|b| b.dockerfile.as_ref().is_some_and(|d| d.as_os_str() == "-"))
+        && !root.join("Dockerfile").is_file()
+    {
+        let names: Vec<&str> = here.iter().map(|b| b.service.as_str()).collect();
+        return Err(Error::Usage(format!(
+            "{}: compose service {} builds the context {} from `dockerfile_inline`, which suggest cannot read (it reads Dockerfiles from files): write it to a file and name it with `dockerfile:` in the service, or pass it with -f",
+            file.display(),
+            names.join(", "),
+            root.display(),
+        )));
+    }
+    if builds.builds.is_empty() || !here.is_empty() {
         return Ok(None);
     }
+    // Only a build `ctxsize suggest --compose FILE DIR` can serve is worth naming: its
+    // context a directory, its Dockerfile a file (a missing one, or `dockerfile_inline`, ends
+    // that command with "open Dockerfile" as it ends `docker compose build`).
+    let servable = |b: &crate::compose::ServiceBuild| {
+        b.context.is_dir()
+            && match &b.dockerfile {
+                Some(d) => d.as_os_str() != "-" && d.is_file(),
+                None => b.context.join("Dockerfile").is_file(),
+            }
+    };
     let mut elsewhere: Vec<(String, Vec<String>)> = Vec::new();
+    let mut broken: Vec<String> = Vec::new();
     for b in &builds.builds {
+        if !servable(b) {
+            broken.push(b.service.clone());
+            continue;
+        }
         let ctx = canon(&b.context);
         let shown = ctx
             .strip_prefix(canon(&config.cwd))
@@ -442,20 +479,21 @@ pub(crate) fn compose_main(
             None => elsewhere.push((shown, vec![b.service.clone()])),
         }
     }
-    // No service builds anything (every one runs a prebuilt `image:`) and there is no root
-    // Dockerfile to fall back on: say why, not docker's bare "open Dockerfile".
-    if builds.builds.is_empty() && !root.join("Dockerfile").exists() {
-        let why = builds.notes.first().cloned().unwrap_or_else(|| {
-            "no service has a `build` section: docker compose sends no build context".to_string()
-        });
+    let broken = match broken.len() {
+        0 => String::new(),
+        n => format!(
+            "; {} {} cannot be built here: {} context directory or Dockerfile does not exist (or it is `dockerfile_inline`)",
+            if n == 1 { "service" } else { "services" },
+            broken.join(", "),
+            if n == 1 { "its" } else { "their" },
+        ),
+    };
+    if elsewhere.is_empty() {
         return Err(Error::Usage(format!(
-            "{}: {why}, and the context {} has no Dockerfile: run `ctxsize suggest` without --compose (it serves the Dockerfiles it finds), or pass one with -f",
+            "no service in {} builds the context {}, which has no Dockerfile{broken}: there is nothing here `ctxsize suggest --compose` can serve; pass a Dockerfile with -f",
             file.display(),
             root.display(),
         )));
-    }
-    if elsewhere.is_empty() {
-        return Ok(None);
     }
     let list: Vec<String> = elsewhere
         .iter()
@@ -466,13 +504,65 @@ pub(crate) fn compose_main(
             n => format!("{c} ({n} services: {}, …)", s[..2].join(", ")),
         })
         .collect();
+    // One context: the command itself, ready to run.
+    let run = match elsewhere.as_slice() {
+        [(c, _)] => format!(
+            "run `ctxsize suggest --compose {} {}`",
+            file.display(),
+            shell_word(c)
+        ),
+        _ => format!(
+            "run `ctxsize suggest --compose {} DIR` with one of those",
+            file.display()
+        ),
+    };
     Err(Error::Usage(format!(
-        "no service in {} builds the context {}, which has no Dockerfile; the services build {}: run `ctxsize suggest --compose {} DIR` with one of those",
+        "no service in {} builds the context {}, which has no Dockerfile; the services build {}{broken}: {run}",
         file.display(),
         root.display(),
         list.join(", "),
-        file.display(),
     )))
+}
+
+/// `s` as one shell word: quoted when it holds anything but plain path characters.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+,:@".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// With `--compose` and no `-f`: why the Compose file builds nothing at all (every service runs
+/// a prebuilt `image:`, or builds only from a remote context), `None` when it builds something
+/// (or there is no `--compose`). `docker compose build` then has nothing to do and succeeds, as
+/// `ctxsize --compose` reports no context and exits 0; suggest serves the Dockerfiles the
+/// context itself holds, as without `--compose`, or says there is nothing to build.
+pub(crate) fn compose_builds_nothing(
+    config: &Config,
+    opts: &SuggestOptions,
+) -> Result<Option<String>, Error> {
+    let Some(given) = &opts.compose else {
+        return Ok(None);
+    };
+    if !opts.dockerfiles.is_empty() || config.dockerfile.is_some() {
+        return Ok(None);
+    }
+    let env = |k: &str| std::env::var(k).ok();
+    let (file, builds) = crate::compose::load(given.as_deref(), &config.cwd, &env)?;
+    if !builds.builds.is_empty() {
+        return Ok(None);
+    }
+    let why = if builds.notes.is_empty() {
+        "no service has a `build` section: docker compose sends no build context".to_string()
+    } else {
+        builds.notes.join("; ")
+    };
+    Ok(Some(format!("{}: {why}", file.display())))
 }
 
 /// Collects the served Dockerfiles. `paths` are every context path (the full walk), the ones
@@ -570,6 +660,17 @@ pub(crate) fn collect(
                 )),
                 d => {
                     let d = d.unwrap_or_else(|| root.join("Dockerfile"));
+                    // A service whose Dockerfile does not exist fails `docker compose build`,
+                    // and `ctxsize --compose` with it: an error here too, not a note (the
+                    // proposal would serve the others and claim a proof for a build that
+                    // cannot run).
+                    if !d.is_file() {
+                        return Err(Error::Usage(format!(
+                            "compose service {}: failed to read dockerfile: open {}: no such file or directory",
+                            b.service,
+                            d.display()
+                        )));
+                    }
                     // The first served one, taken from this file (`compose_main`): say so.
                     let same = |a: &Path| std::fs::canonicalize(a).unwrap_or(a.to_path_buf());
                     // The root Dockerfile a service builds too (`build: .`): say so, else the

@@ -1,0 +1,139 @@
+//! Rules corrected by qa37: `--compose` in the report and in suggest agree on what is an error,
+//! and suggest never advises a command that fails (wger-project/docker: every service runs a
+//! prebuilt `image:`, and the context holds no Dockerfile at all).
+
+use crate::util::{text, TestEnv};
+
+const IMAGES_ONLY: &str =
+    "services:\n  web:\n    image: wger/server\n  db:\n    image: postgres:15\n";
+
+/// wger-project/docker: a Compose file whose services all run prebuilt images, and no Dockerfile
+/// anywhere. `docker compose build` has nothing to do and succeeds; `ctxsize --compose` reports
+/// no context and exits 0; `ctxsize suggest --compose` says plainly that there is nothing to
+/// build from this context, exits 0 like the report, proposes nothing (nothing on stdout, no
+/// file written) and advises nothing that fails (it advised running without --compose, which
+/// then failed with "open Dockerfile").
+#[test]
+fn compose_that_builds_nothing_is_no_error_and_says_so() {
+    let env = TestEnv::new();
+    env.file("docker-compose.yml", IMAGES_ONLY)
+        .file("config/prod.env", "DJANGO_DEBUG=False\n")
+        .file("README.md", "x\n");
+    let report = env.run(["--compose"]);
+    assert_eq!(report.status.code(), Some(0), "{}", text(&report.stderr));
+    let o = env.run(["suggest", "--compose"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(o.stdout.is_empty(), "{}", text(&o.stdout));
+    assert!(
+        err.contains("nothing to build from this context")
+            && err.contains("no service has a `build` section (2 services run a prebuilt `image:`)")
+            && !err.contains("without --compose"),
+        "{err}"
+    );
+    let w = env.run(["suggest", "--compose", "--write"]);
+    assert_eq!(w.status.code(), Some(0), "{}", text(&w.stderr));
+    assert!(text(&w.stderr).contains("nothing is written"));
+    assert!(!env.path(".dockerignore").exists());
+}
+
+/// The same Compose file beside a Dockerfile found in the context that is built with it: the
+/// Compose file adds no build, so suggest serves what it finds, as without `--compose`, instead
+/// of stopping with advice to run it again without `--compose`.
+#[test]
+fn compose_that_builds_nothing_serves_the_found_dockerfiles() {
+    let env = TestEnv::new();
+    env.file("docker-compose.yml", IMAGES_ONLY)
+        .file("docker/Dockerfile", "FROM node\nCOPY src /app/src\n")
+        .file("src/a.ts", "a\n")
+        .file("docs/x.md", "x\n");
+    let with = env.run(["suggest", "--compose"]);
+    let err = text(&with.stderr);
+    assert_eq!(with.status.code(), Some(0), "{err}");
+    assert!(err.contains("docker/Dockerfile (found in the context)"), "{err}");
+    assert!(err.contains("the Compose file builds nothing"), "{err}");
+    let without = env.run(["suggest"]);
+    assert_eq!(without.status.code(), Some(0));
+    assert_eq!(text(&with.stdout), text(&without.stdout));
+}
+
+/// A service whose Dockerfile does not exist (named, or the default `Dockerfile` of its
+/// context) fails `docker compose build`: both the report and suggest exit 2 with docker's
+/// reason. The report exited 0 for the default one (the note of a bare context); suggest
+/// served the others and exited 0 for a named one, noting it "not served".
+#[test]
+fn a_service_dockerfile_that_does_not_exist_is_an_error_in_both() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY a /a\n")
+        .file("a", "a\n")
+        .file(
+            "compose.yaml",
+            "services:\n  web:\n    build:\n      context: .\n      dockerfile: web.Dockerfile\n",
+        );
+    for args in [&["--compose"][..], &["suggest", "--compose"][..]] {
+        let o = env.run(args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("failed to read dockerfile: open ") && err.contains("web.Dockerfile"),
+            "{args:?}: {err}"
+        );
+    }
+    let env = TestEnv::new();
+    env.file("app/main.go", "package main\n")
+        .file("compose.yaml", "services:\n  app:\n    build: ./app\n");
+    let o = env.run(["--compose"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("service app: failed to read dockerfile: open ") && err.contains("app/Dockerfile"),
+        "{err}"
+    );
+}
+
+/// Suggest run where no service builds the context names the contexts the services build, with
+/// the command to run; a context whose Dockerfile does not exist (or does not exist at all) is
+/// never named, as that command then fails. With one context left, the command is given whole,
+/// and it works.
+#[test]
+fn the_advice_for_another_context_is_a_command_that_works() {
+    let env = TestEnv::new();
+    env.file("api/Dockerfile", "FROM alpine\nCOPY main.go /src/\n")
+        .file("api/main.go", "package main\n")
+        .file("worker/worker.go", "package main\n")
+        .file(
+            "compose.yaml",
+            "services:\n  api:\n    build: ./api\n  worker:\n    build: ./worker\n  gone:\n    build: ./gone\n",
+        );
+    let o = env.run(["suggest", "--compose"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("the services build api (api)")
+            && !err.contains("worker (worker)")
+            && !err.contains("gone (gone)")
+            && err.contains("services gone, worker cannot be built here"),
+        "{err}"
+    );
+    let cmd = err
+        .split("run `")
+        .nth(1)
+        .and_then(|r| r.split('`').next())
+        .unwrap_or_else(|| panic!("{err}"));
+    let args: Vec<&str> = cmd.split(' ').skip(1).collect();
+    assert_eq!(args.last(), Some(&"api"), "{cmd}");
+    let o = env.run(&args);
+    assert_eq!(o.status.code(), Some(0), "{cmd}: {}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("!main.go"), "{}", text(&o.stdout));
+    // Nothing left to name: said, with no command to run.
+    let env = TestEnv::new();
+    env.file("worker/worker.go", "package main\n")
+        .file("compose.yaml", "services:\n  worker:\n    build: ./worker\n");
+    let o = env.run(["suggest", "--compose"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("service worker cannot be built here") && !err.contains("run `"),
+        "{err}"
+    );
+}
