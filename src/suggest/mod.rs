@@ -108,8 +108,9 @@ pub struct Figures {
     pub before: Option<(u64, u64)>,
     /// Files and content bytes sent with the proposal.
     pub after: (u64, u64),
-    /// BuildKit only: the transfer set (files, bytes) before and after.
-    pub transfer: Option<(Option<Count>, Count)>,
+    /// BuildKit only: each served Dockerfile's transfer set (files, bytes) before and after,
+    /// with its path from the context root; one per Dockerfile BuildKit builds with the file.
+    pub transfer: Vec<(String, Option<Count>, Count)>,
 }
 
 /// A proposal and its proof.
@@ -763,10 +764,16 @@ fn build(
         let Some((_, after)) = proof.afters.iter().find(|(b, _)| *b == c.builder) else {
             continue;
         };
-        let transfer = (c.builder == Builder::Buildkit).then(|| {
-            let t = transfer::compute(after, &targets[0].sources, &|_| false);
-            (c.before_transfer, (t.files, t.bytes))
-        });
+        // Every Dockerfile BuildKit builds with the proposed file transfers its own set.
+        let transfer = checks
+            .iter()
+            .filter(|k| c.builder == Builder::Buildkit && k.builder == Builder::Buildkit)
+            .map(|k| {
+                let t = &targets[k.target];
+                let tr = transfer::compute(after, &t.sources, &|_| false);
+                (t.rel.clone(), k.before_transfer, (tr.files, tr.bytes))
+            })
+            .collect();
         figures.push(Figures {
             builder: Some(c.builder),
             before: c.before_counts,

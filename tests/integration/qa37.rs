@@ -137,3 +137,32 @@ fn the_advice_for_another_context_is_a_command_that_works() {
         "{err}"
     );
 }
+
+/// Several Dockerfiles served: the summary's BuildKit transfer line was the first one's alone,
+/// named as if it were the build's. Each served Dockerfile BuildKit builds with the file
+/// transfers its own set: one line each, with its own figures.
+#[test]
+fn each_served_dockerfile_has_its_own_transfer_line() {
+    let env = TestEnv::new();
+    env.file("docker/api.Dockerfile", "FROM alpine\nCOPY src /src\n")
+        .file("docker/web.Dockerfile", "FROM alpine\nCOPY web /web\n")
+        .file("src/a.txt", "hi\n")
+        .file("web/w.txt", "w\n")
+        .file("web/x.txt", "xyz\n")
+        .file("README.md", "readme\n");
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("BuildKit  transfer"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "  BuildKit  transfer  1 file, 3 B → 1 file, 3 B (docker/api.Dockerfile)",
+            "  BuildKit  transfer  2 files, 6 B → 2 files, 6 B (docker/web.Dockerfile)",
+        ],
+        "{err}"
+    );
+}
