@@ -535,6 +535,12 @@ fn variant_file(name: &str) -> bool {
         && !OVERRIDE_FILES.contains(&name)
 }
 
+/// Whether `name` is a Compose file that [`builds_in_dir`] reads: a default name, an override
+/// file or a named variant (`docker-compose.prod.yml`).
+pub(crate) fn is_compose_name(name: &str) -> bool {
+    DEFAULT_FILES.contains(&name) || OVERRIDE_FILES.contains(&name) || variant_file(name)
+}
+
 /// Every local build that a Compose file in `dir` describes: the default file's (with its
 /// override merged, as `load` reads it) and each named variant's beside it
 /// (`docker-compose.prod.yml`), in that order. Files that cannot be read or parsed add

@@ -695,8 +695,10 @@ pub(crate) fn collect(
     }
     if opts.discover {
         let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-        // The root Compose file's builds, read once: (service, Dockerfile, context), canonical.
-        let mut compose_builds: Option<Vec<(String, PathBuf, PathBuf)>> = None;
+        // The builds of the Compose and bake files at the root and in the directories below
+        // it, read once: (service, Dockerfile, context, the file's directory from the root,
+        // empty for the root), canonical.
+        let mut compose_builds: Option<Vec<(String, PathBuf, PathBuf, String)>> = None;
         // In path order: the tree's node order follows the parallel walk's timing, and the
         // served list (the header, the summary) must be the same on every run.
         let mut found: Vec<&String> = paths
@@ -769,33 +771,58 @@ pub(crate) fn collect(
             // ignore file applies. Built with this one: served, whatever its sources say.
             let composed = compose_builds.get_or_insert_with(|| {
                 let env = |k: &str| std::env::var(k).ok();
-                crate::compose::builds_in_dir(root, &env)
-                    .into_iter()
-                    // A bake target that builds it with this context serves it (one built with
-                    // another directory is left to the rules below).
-                    .chain(
-                        super::discovered::bake_builds_in_dir(root)
+                let dirs = std::iter::once(String::new()).chain(
+                    super::discovered::build_file_dirs(paths, |d| {
+                        foreign(d) || super::discovered::is_template_dir(d)
+                    }),
+                );
+                let mut v = Vec::new();
+                for dir in dirs {
+                    let abs = root.join(&dir);
+                    v.extend(
+                        crate::compose::builds_in_dir(&abs, &env)
                             .into_iter()
-                            .filter(|b| canon(&b.context) == root),
-                    )
-                    .map(|b| {
-                        let d = b.dockerfile.unwrap_or_else(|| b.context.join("Dockerfile"));
-                        (b.service, canon(&d), canon(&b.context))
-                    })
-                    .collect()
+                            // A bake target that builds it with this context serves it (one
+                            // built with another directory is left to the rules below).
+                            // A bake file below the root is run there (`cd docker && docker
+                            // buildx bake`) or from the root (`-f docker/docker-bake.hcl`):
+                            // its relative contexts are read from either directory.
+                            .chain(
+                                super::discovered::bake_builds_in_dir(&abs, &abs)
+                                    .into_iter()
+                                    .chain(if dir.is_empty() {
+                                        Vec::new()
+                                    } else {
+                                        super::discovered::bake_builds_in_dir(&abs, root)
+                                    })
+                                    .filter(|b| canon(&b.context) == root),
+                            )
+                            .map(|b| {
+                                let d =
+                                    b.dockerfile.unwrap_or_else(|| b.context.join("Dockerfile"));
+                                (b.service, canon(&d), canon(&b.context), dir.clone())
+                            }),
+                    );
+                }
+                v
             });
             let canon_abs = canon(&root.join(p.as_str()));
-            let by: Vec<(&str, &PathBuf)> = composed
+            let by: Vec<(&str, &PathBuf, &str)> = composed
                 .iter()
-                .filter(|(_, d, _)| *d == canon_abs)
-                .map(|(s, _, c)| (s.as_str(), c))
+                .filter(|(_, d, _, _)| *d == canon_abs)
+                .map(|(s, _, c, f)| (s.as_str(), c, f.as_str()))
                 .collect();
-            let compose_here = by.iter().any(|(_, c)| c.as_path() == root);
+            let compose_here = by.iter().any(|(_, c, _)| c.as_path() == root);
             if !at_root && !by.is_empty() && !compose_here {
-                let (svc, ctx) = &by[0];
+                let (svc, ctx, dir) = &by[0];
                 let t = out.pop().expect("just added");
+                let which = if dir.is_empty() {
+                    "the Compose file".to_string()
+                } else {
+                    format!("the Compose file in {dir}/")
+                };
                 notes.push(format!(
-                    "{} (found in the context) not served: the Compose file builds it (service `{svc}`) with the context {}/, whose own ignore file applies; run `ctxsize suggest {}` for it",
+                    "{} (found in the context) not served: {which} builds it (service `{svc}`) with the context {}/, whose own ignore file applies; run `ctxsize suggest {}` for it",
                     t.rel,
                     rel(ctx),
                     rel(ctx),

@@ -166,3 +166,87 @@ fn each_served_dockerfile_has_its_own_transfer_line() {
         "{err}"
     );
 }
+
+/// A Compose file below the root (`deploy/docker-compose.yml`, `build: {context: .., dockerfile:
+/// deploy/Dockerfile}`, its paths relative to its own directory) builds a found Dockerfile with
+/// the root: served, though its sources exist in its own directory as well (which alone made it
+/// "built with its own directory"). One in `tools/compose.yaml` that builds `tools/Dockerfile`
+/// with `tools/` is not served, and the note names that file's directory, though its `COPY src`
+/// exists at the root too.
+#[test]
+fn compose_files_below_the_root_decide_which_dockerfiles_are_served() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM node\nCOPY lib/a.js /a.js\n")
+        .file("lib/a.js", "a\n")
+        .file("package.json", "{}\n")
+        .file("deploy/package.json", "{}\n")
+        .file("src/main.js", "m\n")
+        .file(
+            "deploy/Dockerfile",
+            "FROM node\nCOPY package.json ./\nCOPY src ./src\n",
+        )
+        .file("deploy/src/x.js", "x\n")
+        .file(
+            "deploy/docker-compose.yml",
+            "services:\n  app:\n    build:\n      context: ..\n      dockerfile: deploy/Dockerfile\n",
+        )
+        .file("tools/Dockerfile", "FROM node\nCOPY src ./src\n")
+        .file("tools/src/t.js", "t\n")
+        .file("tools/compose.yaml", "services:\n  tool:\n    build: .\n");
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("serves    deploy/Dockerfile"), "{err}");
+    assert!(
+        out.lines().any(|l| l == "!package.json") && out.lines().any(|l| l == "!src"),
+        "{out}"
+    );
+    assert!(
+        err.contains("tools/Dockerfile (found in the context) not served: the Compose file in tools/ builds it (service `tool`) with the context tools/"),
+        "{err}"
+    );
+}
+
+/// A bake file below the root whose target builds a found Dockerfile with the root
+/// (`context = ".."` from `docker/`): served, like one of the root bake file.
+#[test]
+fn bake_files_below_the_root_serve_what_they_build_with_the_root() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY a /a\n")
+        .file("a", "a\n")
+        .file("docker/lint.Dockerfile", "FROM golang\nCOPY . /src\n")
+        .file("docker/hack.sh", "#!/bin/sh\n")
+        .file(
+            "docker/docker-bake.hcl",
+            "target \"lint\" {\n  context = \"..\"\n  dockerfile = \"docker/lint.Dockerfile\"\n}\n",
+        )
+        .file("main.go", "package main\n");
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("serves    docker/lint.Dockerfile"), "{err}");
+    assert!(text(&o.stdout).lines().any(|l| l == "!main.go"), "{}", text(&o.stdout));
+}
+
+/// buildx reads a bake file's relative contexts from the directory it runs in: a bake file below
+/// the root run from the root (`docker buildx bake -f docker/docker-bake.hcl`) with the default
+/// context builds `docker/ci.Dockerfile` with the root; served too.
+#[test]
+fn a_bake_file_below_the_root_run_from_the_root_serves_its_dockerfile() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY a /a\n")
+        .file("a", "a\n")
+        .file("docker/ci.Dockerfile", "FROM golang\nCOPY go.mod /src/\n")
+        .file("docker/go.mod", "module x\n")
+        .file(
+            "docker/docker-bake.hcl",
+            "target \"ci\" {\n  dockerfile = \"docker/ci.Dockerfile\"\n}\n",
+        )
+        .file("go.mod", "module y\n");
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("serves    docker/ci.Dockerfile"), "{err}");
+    assert!(text(&o.stdout).lines().any(|l| l == "!go.mod"), "{}", text(&o.stdout));
+}
