@@ -106,8 +106,7 @@ pub(super) fn build_file_dirs(paths: &[String], skip: impl Fn(&str) -> bool) -> 
         .filter_map(|p| p.rsplit_once('/'))
         .filter(|(_, name)| {
             crate::compose::is_compose_name(name)
-                || (name.starts_with("docker-bake.")
-                    && crate::bake::DEFAULT_FILES.contains(name))
+                || (name.starts_with("docker-bake.") && crate::bake::DEFAULT_FILES.contains(name))
         })
         .map(|(dir, _)| dir.to_string())
         .filter(|d| !skip(d))

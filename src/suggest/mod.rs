@@ -1069,7 +1069,11 @@ pub(crate) fn command(
                 ..config.clone()
             };
             if let Ok((a, true)) = crate::pipeline::analyze(&probe, None) {
-                let _ = writeln!(err, "note: {}", crate::pipeline::no_dockerfile_note(&a));
+                let _ = writeln!(
+                    err,
+                    "note: {}",
+                    crate::pipeline::no_dockerfile_note(&a, crate::pipeline::NoteFor::Suggest)
+                );
             }
             for n in &why_none {
                 let _ = writeln!(err, "note: {}", output::esc(n));

@@ -527,8 +527,7 @@ pub(crate) fn compose_main(
 /// `s` as one shell word: quoted when it holds anything but plain path characters.
 fn shell_word(s: &str) -> String {
     if !s.is_empty()
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"/._-+,:@".contains(&b))
     {
         s.to_string()
@@ -771,11 +770,11 @@ pub(crate) fn collect(
             // ignore file applies. Built with this one: served, whatever its sources say.
             let composed = compose_builds.get_or_insert_with(|| {
                 let env = |k: &str| std::env::var(k).ok();
-                let dirs = std::iter::once(String::new()).chain(
-                    super::discovered::build_file_dirs(paths, |d| {
-                        foreign(d) || super::discovered::is_template_dir(d)
-                    }),
-                );
+                let dirs =
+                    std::iter::once(String::new())
+                        .chain(super::discovered::build_file_dirs(paths, |d| {
+                            foreign(d) || super::discovered::is_template_dir(d)
+                        }));
                 let mut v = Vec::new();
                 for dir in dirs {
                     let abs = root.join(&dir);

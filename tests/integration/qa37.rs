@@ -27,7 +27,8 @@ fn compose_that_builds_nothing_is_no_error_and_says_so() {
     assert!(o.stdout.is_empty(), "{}", text(&o.stdout));
     assert!(
         err.contains("nothing to build from this context")
-            && err.contains("no service has a `build` section (2 services run a prebuilt `image:`)")
+            && err
+                .contains("no service has a `build` section (2 services run a prebuilt `image:`)")
             && !err.contains("without --compose"),
         "{err}"
     );
@@ -50,7 +51,10 @@ fn compose_that_builds_nothing_serves_the_found_dockerfiles() {
     let with = env.run(["suggest", "--compose"]);
     let err = text(&with.stderr);
     assert_eq!(with.status.code(), Some(0), "{err}");
-    assert!(err.contains("docker/Dockerfile (found in the context)"), "{err}");
+    assert!(
+        err.contains("docker/Dockerfile (found in the context)"),
+        "{err}"
+    );
     assert!(err.contains("the Compose file builds nothing"), "{err}");
     let without = env.run(["suggest"]);
     assert_eq!(without.status.code(), Some(0));
@@ -86,7 +90,8 @@ fn a_service_dockerfile_that_does_not_exist_is_an_error_in_both() {
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("service app: failed to read dockerfile: open ") && err.contains("app/Dockerfile"),
+        err.contains("service app: failed to read dockerfile: open ")
+            && err.contains("app/Dockerfile"),
         "{err}"
     );
 }
@@ -127,8 +132,10 @@ fn the_advice_for_another_context_is_a_command_that_works() {
     assert!(text(&o.stdout).contains("!main.go"), "{}", text(&o.stdout));
     // Nothing left to name: said, with no command to run.
     let env = TestEnv::new();
-    env.file("worker/worker.go", "package main\n")
-        .file("compose.yaml", "services:\n  worker:\n    build: ./worker\n");
+    env.file("worker/worker.go", "package main\n").file(
+        "compose.yaml",
+        "services:\n  worker:\n    build: ./worker\n",
+    );
     let o = env.run(["suggest", "--compose"]);
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
@@ -226,7 +233,11 @@ fn bake_files_below_the_root_serve_what_they_build_with_the_root() {
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(err.contains("serves    docker/lint.Dockerfile"), "{err}");
-    assert!(text(&o.stdout).lines().any(|l| l == "!main.go"), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stdout).lines().any(|l| l == "!main.go"),
+        "{}",
+        text(&o.stdout)
+    );
 }
 
 /// buildx reads a bake file's relative contexts from the directory it runs in: a bake file below
@@ -248,5 +259,59 @@ fn a_bake_file_below_the_root_run_from_the_root_serves_its_dockerfile() {
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(err.contains("serves    docker/ci.Dockerfile"), "{err}");
-    assert!(text(&o.stdout).lines().any(|l| l == "!go.mod"), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stdout).lines().any(|l| l == "!go.mod"),
+        "{}",
+        text(&o.stdout)
+    );
+}
+
+/// awesome-compose's react-rust-postgres: no root Dockerfile, and the Compose file builds
+/// `backend/` and `frontend/` with their own directories. The note on the missing Dockerfile
+/// advised "run with --compose" for every command: `suggest --compose` then fails (no service
+/// builds this context) and `list` has no `--compose`. Each command now names one that works
+/// for it: the report keeps its own, `list` names the report's (which exits 0), and suggest
+/// names none.
+#[test]
+fn the_missing_dockerfile_note_names_a_compose_command_that_works() {
+    let env = TestEnv::new();
+    env.file("backend/Dockerfile", "FROM rust\nCOPY src ./src\n")
+        .file("backend/src/main.rs", "fn main() {}\n")
+        .file("frontend/Dockerfile", "FROM node\nCOPY . .\n")
+        .file("frontend/index.js", "1\n")
+        .file(
+            "compose.yaml",
+            "services:\n  backend:\n    build: backend\n  frontend:\n    build:\n      context: frontend\n",
+        );
+    let note = |args: &[&str]| {
+        let o = env.run(args);
+        let all = format!("{}{}", text(&o.stdout), text(&o.stderr));
+        all.lines()
+            .find(|l| l.contains("no Dockerfile at the context root"))
+            .unwrap_or_else(|| panic!("{args:?}: {all}"))
+            .to_string()
+    };
+    let s = note(&["suggest"]);
+    assert!(!s.contains("--compose"), "{s}");
+    let l = note(&["list"]);
+    assert!(l.contains("run `ctxsize --compose` for the reports"), "{l}");
+    assert_eq!(env.run(["--compose"]).status.code(), Some(0));
+    let r = note(&["."]);
+    assert!(
+        r.contains("or run with --compose for the services compose.yaml builds"),
+        "{r}"
+    );
+    // A service that builds this context: suggest names its --compose, which works.
+    env.file(
+        "compose.yaml",
+        "services:\n  backend:\n    build:\n      context: .\n      dockerfile: backend/Dockerfile\n",
+    );
+    let o = env.run(["suggest", "--no-discover"]);
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("or run `ctxsize suggest --compose` for the services compose.yaml builds with this context"),
+        "{err}"
+    );
+    let o = env.run(["suggest", "--compose", "--no-discover"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 }

@@ -198,7 +198,8 @@ fn compose_with_only_prebuilt_images_serves_what_is_found() {
     assert!(
         s.notes
             .iter()
-            .any(|n| n.contains("no service has a `build` section (2 services run a prebuilt `image:`)")),
+            .any(|n| n
+                .contains("no service has a `build` section (2 services run a prebuilt `image:`)")),
         "{:?}",
         s.notes
     );
