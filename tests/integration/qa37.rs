@@ -315,3 +315,31 @@ fn the_missing_dockerfile_note_names_a_compose_command_that_works() {
     let o = env.run(["suggest", "--compose", "--no-discover"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 }
+
+/// lemmy keeps its Compose files in `docker/` (`build: {context: .., dockerfile:
+/// docker/Dockerfile}`): `--compose` at the root finds none, as docker compose does not look
+/// below; the error names the file below with the whole path, and that command works.
+#[test]
+fn no_compose_file_names_the_ones_below_with_a_command_that_works() {
+    let env = TestEnv::new();
+    env.file("docker/Dockerfile", "FROM rust\nCOPY src ./src\n")
+        .file("src/main.rs", "fn main() {}\n")
+        .file(
+            "docker/docker-compose.yml",
+            "services:\n  app:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile\n",
+        );
+    for args in [&["--compose"][..], &["suggest", "--compose"][..]] {
+        let o = env.run(args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        let file = env.path("docker/docker-compose.yml").display().to_string();
+        assert!(
+            err.contains(&format!("one is below it: run with --compose {file}")),
+            "{err}"
+        );
+        let mut again: Vec<&str> = args.to_vec();
+        again.push(&file);
+        let o = env.run(&again);
+        assert_eq!(o.status.code(), Some(0), "{again:?}: {}", text(&o.stderr));
+    }
+}
