@@ -23,6 +23,7 @@
 
 mod absent_top;
 pub(crate) mod carry;
+mod composed;
 mod covered;
 mod discovered;
 mod exceptions;
@@ -207,7 +208,7 @@ fn with_compose_dockerfile(
 ) -> Result<Option<Config>, Error> {
     match config.resolve_for(config.builder) {
         // None from the compose file: the configuration's own error, when it is resolved.
-        Err(_) => Ok(targets::compose_main(config, opts)?.map(|df| Config {
+        Err(_) => Ok(composed::main(config, opts)?.map(|df| Config {
             dockerfile: Some(df),
             ..config.clone()
         })),
@@ -249,7 +250,7 @@ fn suggest_all_noted(
     let owned = with_compose_dockerfile(config, opts)?;
     let config = owned.as_ref().unwrap_or(config);
     // A Compose file that builds nothing adds no Dockerfile: as without `--compose`.
-    let builds_nothing = targets::compose_builds_nothing(config, opts)?;
+    let builds_nothing = composed::builds_nothing(config, opts)?;
     let (main, missing) = match config.resolve_for(config.builder) {
         Ok(r) => (r, None),
         // No Dockerfile given and none at the root: the Dockerfiles discovery finds in the
@@ -1035,26 +1036,10 @@ pub(crate) fn command(
                 && opts.dockerfiles.is_empty()
                 && opts.compose.is_some() =>
         {
-            let Some(why) = targets::compose_builds_nothing(config, opts)? else {
+            let Some(why) = composed::builds_nothing(config, opts)? else {
                 return Err(e);
             };
-            // The Compose file's own notes are in `why`.
-            for n in why_none.iter().filter(|n| !why.contains(n.as_str())) {
-                let _ = writeln!(err, "note: {}", output::esc(n));
-            }
-            let root = crate::context::absolute(&config.cwd, &config.context);
-            let _ = writeln!(
-                err,
-                "ctxsize suggest: nothing to build from this context: {}; the context {} has no Dockerfile at its root{}, so no .dockerignore is proposed{} (pass a Dockerfile with -f to write one for its build)",
-                output::esc(&why),
-                output::esc(&root.display().to_string()),
-                if opts.discover {
-                    " and none found in it is built with it"
-                } else {
-                    " (--no-discover: the Dockerfiles it holds were not looked at)"
-                },
-                if opts.write { " and nothing is written" } else { "" },
-            );
+            composed::say_nothing_to_build(config, opts, &why, &why_none, err);
             return Ok(crate::exit::ExitCode::Ok.code());
         }
         // No Dockerfile at the root and none given: name those the context holds, as `list`
