@@ -510,12 +510,74 @@ pub(crate) fn find(given: Option<&Path>, cwd: &Path) -> Result<PathBuf, Error> {
         .map(|n| cwd.join(n))
         .find(|p| p.is_file())
         .ok_or_else(|| {
+            // docker compose does not look below the directory; a project's
+            // `docker/docker-compose.yml` is named so that the command to run is at hand.
+            // Whole paths: `--compose DIR` reads DIR as the directory, not the current one.
+            let below: Vec<String> = files_below(cwd)
+                .into_iter()
+                .map(|r| match r.starts_with("and ") {
+                    true => r,
+                    false => cwd.join(r).display().to_string(),
+                })
+                .collect();
+            let hint = match below.as_slice() {
+                [] => String::new(),
+                [one] => format!("; one is below it: run with --compose {one}"),
+                many => format!(
+                    "; below it: {}: name one with --compose FILE",
+                    many.join(", ")
+                ),
+            };
             Error::Usage(format!(
-                "no Compose file in {} (looked for {})",
+                "no Compose file in {} (looked for {}){hint}",
                 cwd.display(),
                 DEFAULT_FILES.join(", ")
             ))
         })
+}
+
+/// The default-named Compose files one or two directories below `dir` (paths from it, sorted;
+/// past five, four and "and N more"), not inside dependency trees or VCS directories.
+fn files_below(dir: &Path) -> Vec<String> {
+    let skip = |n: &str| {
+        matches!(
+            n,
+            "node_modules" | ".git" | ".hg" | ".svn" | "vendor" | ".venv" | "venv" | "target"
+        )
+    };
+    let subdirs = |d: &Path| -> Vec<(PathBuf, String)> {
+        let mut v: Vec<(PathBuf, String)> = std::fs::read_dir(d)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter_map(|e| {
+                let n = e.file_name().to_str()?.to_string();
+                (!skip(&n)).then(|| (e.path(), n))
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let mut out = Vec::new();
+    let look = |d: &Path, rel: &str, out: &mut Vec<String>| {
+        if let Some(n) = DEFAULT_FILES.iter().find(|n| d.join(n).is_file()) {
+            out.push(format!("{rel}/{n}"));
+        }
+    };
+    for (d, n) in subdirs(dir).into_iter().take(200) {
+        look(&d, &n, &mut out);
+        for (d2, n2) in subdirs(&d).into_iter().take(200) {
+            look(&d2, &format!("{n}/{n2}"), &mut out);
+        }
+    }
+    out.sort();
+    if out.len() > 5 {
+        let more = out.len() - 4;
+        out.truncate(4);
+        out.push(format!("and {more} more"));
+    }
+    out
 }
 
 /// Whether `name` is a Compose file of a named variant that `docker compose -f` is pointed at
@@ -533,6 +595,12 @@ fn variant_file(name: &str) -> bool {
         .or_else(|| stem.strip_prefix("compose"));
     matches!(rest, Some(r) if r.len() > 1 && (r.starts_with('.') || r.starts_with('-')))
         && !OVERRIDE_FILES.contains(&name)
+}
+
+/// Whether `name` is a Compose file that [`builds_in_dir`] reads: a default name, an override
+/// file or a named variant (`docker-compose.prod.yml`).
+pub(crate) fn is_compose_name(name: &str) -> bool {
+    DEFAULT_FILES.contains(&name) || OVERRIDE_FILES.contains(&name) || variant_file(name)
 }
 
 /// Every local build that a Compose file in `dir` describes: the default file's (with its

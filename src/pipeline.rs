@@ -137,8 +137,20 @@ pub(crate) fn name_given(cfg: &Config, e: Error) -> Error {
     }
 }
 
+/// Which command prints [`no_dockerfile_note`]: its `--compose` hint names a command that
+/// works for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NoteFor {
+    /// The report: `--compose` reports every service's context.
+    Report,
+    /// `suggest`: `--compose` serves only the services that build this context.
+    Suggest,
+    /// `list`, `hash`: no `--compose` of their own; the report's is named.
+    Other,
+}
+
 /// The note for a context without a Dockerfile: which ones exist.
-pub(crate) fn no_dockerfile_note(a: &Analysis) -> String {
+pub(crate) fn no_dockerfile_note(a: &Analysis, cmd: NoteFor) -> String {
     let sent = dockerfiles_in(a);
     let root = crate::render::escape_controls(&a.resolved.root.display().to_string());
     // Dockerfiles the ignore file keeps out (linkding's `docker/*.Dockerfile` under a `*`
@@ -158,15 +170,35 @@ pub(crate) fn no_dockerfile_note(a: &Analysis) -> String {
     };
     // A Compose file at the root names the Dockerfiles its services build this context with
     // (one that only runs prebuilt images builds nothing: no hint).
+    // `suggest --compose` serves the services that build this context from a Dockerfile that
+    // exists, and stops with an error otherwise: named only then.
+    let canon_root = std::fs::canonicalize(&a.resolved.root).unwrap_or(a.resolved.root.clone());
+    let builds_here = |b: &crate::compose::ServiceBuild| {
+        std::fs::canonicalize(&b.context).is_ok_and(|c| c == canon_root)
+            && b.dockerfile
+                .as_ref()
+                .map_or(canon_root.join("Dockerfile").is_file(), |d| {
+                    d.as_os_str() != "-" && d.is_file()
+                })
+    };
     let compose = crate::compose::load(None, &a.resolved.root, &|k| std::env::var(k).ok())
         .ok()
-        .filter(|(_, b)| !b.builds.is_empty())
+        .filter(|(_, b)| match cmd {
+            NoteFor::Suggest => b.builds.iter().any(builds_here),
+            _ => !b.builds.is_empty(),
+        })
         .and_then(|(f, _)| f.file_name().map(|n| n.to_string_lossy().into_owned()));
-    let hint = match compose {
-        Some(f) => format!(
+    let hint = match (compose, cmd) {
+        (Some(f), NoteFor::Report) => format!(
             "pass one with -f to check its COPY sources, or run with --compose for the services {f} builds"
         ),
-        None => "pass one with -f to check its COPY sources".to_string(),
+        (Some(f), NoteFor::Suggest) => format!(
+            "pass one with -f, or run `ctxsize suggest --compose` for the services {f} builds with this context"
+        ),
+        (Some(f), NoteFor::Other) => format!(
+            "pass one with -f, or run `ctxsize --compose` for the reports of the services {f} builds"
+        ),
+        (None, _) => "pass one with -f to check its COPY sources".to_string(),
     };
     match (sent.is_empty(), kept_out.is_empty()) {
         (true, true) => format!("no Dockerfile in {root}, and none elsewhere in the context: `docker build` needs one (-f); the context itself does not depend on it"),
@@ -401,7 +433,7 @@ fn build_with(
     let mut sources = None;
     if no_dockerfile {
         report.dockerfile = String::new();
-        report.notes.push(no_dockerfile_note(&a));
+        report.notes.push(no_dockerfile_note(&a, NoteFor::Report));
     }
     if let Some((df, s)) = df {
         df.apply(&mut report);

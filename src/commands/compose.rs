@@ -179,6 +179,16 @@ pub(super) fn run(
     // Services sharing a context (with other Dockerfiles, targets or args) share its walk.
     let mut walks = pipeline::WalkCache::default();
     for ((ctx, df, inline, target, args), (services, additional)) in groups {
+        // A build with no `dockerfile` reads `Dockerfile` in its context (compose and bake
+        // set that name): when there is none, `docker compose build` (`docker buildx bake`)
+        // fails, and so does its report here (not the note of a bare `ctxsize DIR`, whose
+        // context does not depend on a Dockerfile).
+        let df = match df {
+            None if inline.is_none() && ctx.is_dir() && !ctx.join("Dockerfile").is_file() => {
+                Some(ctx.join("Dockerfile"))
+            }
+            df => df,
+        };
         let c = Config {
             context: ctx,
             dockerfile: df,

@@ -63,7 +63,7 @@ pub(super) fn command(
     let mut copies = Vec::new();
     let mut sources_read = None;
     if no_dockerfile {
-        notes.push(pipeline::no_dockerfile_note(&a));
+        notes.push(pipeline::no_dockerfile_note(&a, pipeline::NoteFor::Other));
     } else if config.dockerfile.as_deref() == Some(std::path::Path::new("-")) {
         notes.push("the Dockerfile from stdin is not read by `hash`: no per-COPY digests".into());
     } else {

@@ -31,7 +31,11 @@ pub(super) fn command(
     };
     let (a, no_dockerfile) = pipeline::analyze(&config, None)?;
     if no_dockerfile {
-        let _ = writeln!(err, "note: {}", pipeline::no_dockerfile_note(&a));
+        let _ = writeln!(
+            err,
+            "note: {}",
+            pipeline::no_dockerfile_note(&a, pipeline::NoteFor::Other)
+        );
         return Err(Error::BuildkitDockerfile("Dockerfile".into()));
     }
     if let Some(target) = depfile {

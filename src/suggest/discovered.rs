@@ -61,8 +61,13 @@ pub(super) fn missing_source_dir_in_ancestor(
 /// Compose files are read as Compose files) describes, each target on its own, so that
 /// discovery knows which found Dockerfiles `docker buildx bake` builds with `dir` as the
 /// context (diun's and docker/cli's `target "lint" { dockerfile = "./hack/lint.Dockerfile" }`).
-/// Files or targets that cannot be read add nothing.
-pub(super) fn bake_builds_in_dir(dir: &std::path::Path) -> Vec<crate::compose::ServiceBuild> {
+/// Files or targets that cannot be read add nothing. `cwd` is the directory `docker buildx
+/// bake` runs in, which its relative contexts are read from (not the bake file's own
+/// directory: buildx resolves them from the working directory, docker/buildx#1028).
+pub(super) fn bake_builds_in_dir(
+    dir: &std::path::Path,
+    cwd: &std::path::Path,
+) -> Vec<crate::compose::ServiceBuild> {
     let files: Vec<std::path::PathBuf> = crate::bake::DEFAULT_FILES
         .iter()
         .filter(|n| n.starts_with("docker-bake"))
@@ -73,13 +78,13 @@ pub(super) fn bake_builds_in_dir(dir: &std::path::Path) -> Vec<crate::compose::S
         return Vec::new();
     }
     let env = |k: &str| std::env::var(k).ok();
-    let Ok(def) = crate::bake::read(&files, dir, &env) else {
+    let Ok(def) = crate::bake::read(&files, cwd, &env) else {
         return Vec::new();
     };
     def.targets
         .keys()
         .filter_map(|n| crate::bake::resolve(&def, std::slice::from_ref(n)).ok())
-        .flat_map(|ts| crate::bake::builds(&ts, dir).builds)
+        .flat_map(|ts| crate::bake::builds(&ts, cwd).builds)
         .collect()
 }
 
@@ -87,4 +92,27 @@ pub(super) fn bake_builds_in_dir(dir: &std::path::Path) -> Vec<crate::compose::S
 /// `{{ name }}`, a `{% if … %}` block): not a directory of this project's build.
 pub(super) fn is_template_dir(name: &str) -> bool {
     (name.contains("{{") && name.contains("}}")) || (name.contains("{%") && name.contains("%}"))
+}
+
+/// The directories below the context root (paths from it, in path order) that hold a Compose
+/// file or a bake file ([`crate::compose::is_compose_name`], `docker-bake.*`): a project's
+/// `deploy/docker-compose.yml` or `docker/docker-compose.yml` builds with `context: ..` as
+/// often as the root one does, its paths relative to its own directory. `skip` leaves out the
+/// paths discovery does not look into (dependency trees, templates); at most `MAX` directories.
+pub(super) fn build_file_dirs(paths: &[String], skip: impl Fn(&str) -> bool) -> Vec<String> {
+    const MAX: usize = 64;
+    let mut dirs: Vec<String> = paths
+        .iter()
+        .filter_map(|p| p.rsplit_once('/'))
+        .filter(|(_, name)| {
+            crate::compose::is_compose_name(name)
+                || (name.starts_with("docker-bake.") && crate::bake::DEFAULT_FILES.contains(name))
+        })
+        .map(|(dir, _)| dir.to_string())
+        .filter(|d| !skip(d))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs.truncate(MAX);
+    dirs
 }

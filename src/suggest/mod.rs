@@ -23,6 +23,7 @@
 
 mod absent_top;
 pub(crate) mod carry;
+mod composed;
 mod covered;
 mod discovered;
 mod exceptions;
@@ -108,8 +109,9 @@ pub struct Figures {
     pub before: Option<(u64, u64)>,
     /// Files and content bytes sent with the proposal.
     pub after: (u64, u64),
-    /// BuildKit only: the transfer set (files, bytes) before and after.
-    pub transfer: Option<(Option<Count>, Count)>,
+    /// BuildKit only: each served Dockerfile's transfer set (files, bytes) before and after,
+    /// with its path from the context root; one per Dockerfile BuildKit builds with the file.
+    pub transfer: Vec<(String, Option<Count>, Count)>,
 }
 
 /// A proposal and its proof.
@@ -206,7 +208,7 @@ fn with_compose_dockerfile(
 ) -> Result<Option<Config>, Error> {
     match config.resolve_for(config.builder) {
         // None from the compose file: the configuration's own error, when it is resolved.
-        Err(_) => Ok(targets::compose_main(config, opts)?.map(|df| Config {
+        Err(_) => Ok(composed::main(config, opts)?.map(|df| Config {
             dockerfile: Some(df),
             ..config.clone()
         })),
@@ -247,13 +249,17 @@ fn suggest_all_noted(
     }
     let owned = with_compose_dockerfile(config, opts)?;
     let config = owned.as_ref().unwrap_or(config);
+    // A Compose file that builds nothing adds no Dockerfile: as without `--compose`.
+    let builds_nothing = composed::builds_nothing(config, opts)?;
     let (main, missing) = match config.resolve_for(config.builder) {
         Ok(r) => (r, None),
         // No Dockerfile given and none at the root: the Dockerfiles discovery finds in the
         // context are served alone (their own `-f` builds, the ignore file shared), those the
         // current ignore file excludes too (docker reads a Dockerfile whatever it says).
         Err(e @ (Error::BuildkitDockerfile(_) | Error::DockerfileMissing(_)))
-            if config.dockerfile.is_none() && opts.discover && opts.compose.is_none() =>
+            if config.dockerfile.is_none()
+                && opts.discover
+                && (opts.compose.is_none() || builds_nothing.is_some()) =>
         {
             // The context and its ignore file, resolved as the report does without a
             // Dockerfile (the classic builder reads the same root file).
@@ -304,7 +310,12 @@ fn suggest_all_noted(
             notes.insert(
                 0,
                 format!(
-                    "no Dockerfile at the context root and none given: serving the {} Dockerfile(s) found in the context that are built with it",
+                    "no Dockerfile at the context root and none given{}: serving the {} Dockerfile(s) found in the context that are built with it",
+                    if builds_nothing.is_some() {
+                        ", and the Compose file builds nothing"
+                    } else {
+                        ""
+                    },
                     targets.len()
                 ),
             );
@@ -763,10 +774,16 @@ fn build(
         let Some((_, after)) = proof.afters.iter().find(|(b, _)| *b == c.builder) else {
             continue;
         };
-        let transfer = (c.builder == Builder::Buildkit).then(|| {
-            let t = transfer::compute(after, &targets[0].sources, &|_| false);
-            (c.before_transfer, (t.files, t.bytes))
-        });
+        // Every Dockerfile BuildKit builds with the proposed file transfers its own set.
+        let transfer = checks
+            .iter()
+            .filter(|k| c.builder == Builder::Buildkit && k.builder == Builder::Buildkit)
+            .map(|k| {
+                let t = &targets[k.target];
+                let tr = transfer::compute(after, &t.sources, &|_| false);
+                (t.rel.clone(), k.before_transfer, (tr.files, tr.bytes))
+            })
+            .collect();
         figures.push(Figures {
             builder: Some(c.builder),
             before: c.before_counts,
@@ -1019,6 +1036,21 @@ pub(crate) fn command(
 ) -> Result<i32, Error> {
     let mut why_none = Vec::new();
     let all = match suggest_all_noted(config, opts, &mut why_none) {
+        // `--compose` on a Compose file that builds nothing, no Dockerfile at the root and
+        // none found that is built with this context: `docker compose build` has nothing to
+        // do and succeeds, as `ctxsize --compose` does. Say so plainly; nothing to propose.
+        Err(e @ (Error::BuildkitDockerfile(_) | Error::DockerfileMissing(_)))
+            if config.dockerfile.is_none()
+                && opts.named.is_none()
+                && opts.dockerfiles.is_empty()
+                && opts.compose.is_some() =>
+        {
+            let Some(why) = composed::builds_nothing(config, opts)? else {
+                return Err(e);
+            };
+            composed::say_nothing_to_build(config, opts, &why, &why_none, err);
+            return Ok(crate::exit::ExitCode::Ok.code());
+        }
         // No Dockerfile at the root and none given: name those the context holds, as `list`
         // does, so the user knows what to pass with -f, and why none was served.
         Err(e @ (Error::BuildkitDockerfile(_) | Error::DockerfileMissing(_)))
@@ -1031,7 +1063,11 @@ pub(crate) fn command(
                 ..config.clone()
             };
             if let Ok((a, true)) = crate::pipeline::analyze(&probe, None) {
-                let _ = writeln!(err, "note: {}", crate::pipeline::no_dockerfile_note(&a));
+                let _ = writeln!(
+                    err,
+                    "note: {}",
+                    crate::pipeline::no_dockerfile_note(&a, crate::pipeline::NoteFor::Suggest)
+                );
             }
             for n in &why_none {
                 let _ = writeln!(err, "note: {}", output::esc(n));

@@ -231,16 +231,31 @@ pub fn summary(s: &Suggestion) -> String {
             pair(f.before),
             pair(Some(f.after))
         ));
-        if let Some((tb, ta)) = f.transfer {
-            // The transfer is one Dockerfile's (the first served); with several, say which.
+        // A monorepo serving dozens: the first ones, then how many more.
+        const SHOWN: usize = 10;
+        for (rel, tb, ta) in f.transfer.iter().take(SHOWN) {
+            // One per Dockerfile BuildKit builds with the file; with several served, each
+            // names its own.
             let of = match s.served.as_slice() {
-                [_, _, ..] => format!(" ({})", esc(&s.served[0].0)),
+                [_, _, ..] => format!(" ({})", esc(rel)),
                 _ => String::new(),
             };
+            let (tb, ta) = (*tb, *ta);
             o.push_str(&format!(
                 "  {b:<8}  transfer  {} → {}{of}\n",
                 pair(tb),
                 pair(Some(ta))
+            ));
+        }
+        if f.transfer.len() > SHOWN {
+            let more = &f.transfer[SHOWN..];
+            let after: (u64, u64) = more
+                .iter()
+                .fold((0, 0), |(n, sz), (_, _, (f, x))| (n + f, sz + x));
+            o.push_str(&format!(
+                "  {b:<8}  transfer  … {} more Dockerfiles, {} in their transfers with the proposal\n",
+                more.len(),
+                pair(Some(after))
             ));
         }
     }

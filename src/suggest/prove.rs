@@ -90,7 +90,12 @@ pub(crate) fn checks(
 ) -> Result<Vec<Check>, Error> {
     let mut out = Vec::new();
     // BuildKit's walk depends on the context and the ignore text only, not on the Dockerfile.
-    type Before = (Option<Rc<HashSet<String>>>, Option<(u64, u64)>);
+    // With the analysis, kept for each later Dockerfile's own transfer set.
+    type Before = (
+        Option<Rc<HashSet<String>>>,
+        Option<(u64, u64)>,
+        Option<Rc<Analysis>>,
+    );
     let mut bk_cache: HashMap<(PathBuf, Vec<u8>), Before> = HashMap::new();
     let podman = config.engine.is_podman();
     let builders: &[Builder] = if podman {
@@ -177,21 +182,23 @@ pub(crate) fn checks(
             let cached = (b == Builder::Buildkit && k > 0)
                 .then(|| bk_cache.get(&key).cloned())
                 .flatten();
+            // BuildKit transfers what this Dockerfile's sources select: each its own.
+            let transfer_of = |a: &Analysis| {
+                let tr = crate::transfer::compute(a, &t.sources, &|_| false);
+                (tr.files, tr.bytes)
+            };
             let (before, before_counts, before_transfer) = match cached {
-                Some((set, counts)) => (set, counts, None),
+                Some((set, counts, a)) => (set, counts, a.as_deref().map(transfer_of)),
                 None => {
                     let a = analyze_resolved(r.clone(), b, config.threads).ok();
                     let set = a.as_ref().map(|a| Rc::new(sent_set(a)));
                     let counts = a.as_ref().map(|a| (a.totals.files, a.totals.content_bytes));
                     let transfer = match (&a, b) {
-                        (Some(a), Builder::Buildkit) => {
-                            let tr = crate::transfer::compute(a, &t.sources, &|_| false);
-                            Some((tr.files, tr.bytes))
-                        }
+                        (Some(a), Builder::Buildkit) => Some(transfer_of(a)),
                         _ => None,
                     };
                     if b == Builder::Buildkit {
-                        bk_cache.insert(key, (set.clone(), counts));
+                        bk_cache.insert(key, (set.clone(), counts, a.map(Rc::new)));
                     }
                     (set, counts, transfer)
                 }

@@ -395,86 +395,6 @@ fn exists_below(paths: &[String], dir: &str, s: &ContextSource) -> bool {
         .any(|r| s.matches(r))
 }
 
-/// With `--compose`, no `-f` and no Dockerfile at the context root: the Dockerfile of the first
-/// service (by name) that builds this context, which then leads the served list (a monorepo's
-/// `web/Dockerfile` and `worker/Dockerfile`, both built with the root as context). `None`
-/// otherwise, or when no service builds this context from a file.
-pub(crate) fn compose_main(
-    config: &Config,
-    opts: &SuggestOptions,
-) -> Result<Option<PathBuf>, Error> {
-    let Some(given) = &opts.compose else {
-        return Ok(None);
-    };
-    if !opts.dockerfiles.is_empty() || config.dockerfile.is_some() {
-        return Ok(None);
-    }
-    let root = crate::context::absolute(&config.cwd, &config.context);
-    let root = std::fs::canonicalize(&root).unwrap_or(root);
-    let env = |k: &str| std::env::var(k).ok();
-    let (file, builds) = crate::compose::load(given.as_deref(), &config.cwd, &env)?;
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    if let Some(d) = builds.builds.iter().find_map(|b| {
-        let d = b.dockerfile.as_ref().filter(|d| d.as_os_str() != "-")?;
-        (canon(&b.context) == root && d.is_file()).then(|| d.clone())
-    }) {
-        return Ok(Some(d));
-    }
-    // No service builds this context: when some build others, name them (else the error
-    // would read as if the compose file had not been read: "open Dockerfile").
-    if builds.builds.iter().any(|b| canon(&b.context) == root) {
-        return Ok(None);
-    }
-    let mut elsewhere: Vec<(String, Vec<String>)> = Vec::new();
-    for b in &builds.builds {
-        let ctx = canon(&b.context);
-        let shown = ctx
-            .strip_prefix(canon(&config.cwd))
-            .map(|r| r.to_path_buf())
-            .unwrap_or(ctx.clone());
-        let shown = if shown.as_os_str().is_empty() {
-            ".".to_string()
-        } else {
-            shown.to_string_lossy().into_owned()
-        };
-        match elsewhere.iter_mut().find(|(c, _)| *c == shown) {
-            Some((_, services)) => services.push(b.service.clone()),
-            None => elsewhere.push((shown, vec![b.service.clone()])),
-        }
-    }
-    // No service builds anything (every one runs a prebuilt `image:`) and there is no root
-    // Dockerfile to fall back on: say why, not docker's bare "open Dockerfile".
-    if builds.builds.is_empty() && !root.join("Dockerfile").exists() {
-        let why = builds.notes.first().cloned().unwrap_or_else(|| {
-            "no service has a `build` section: docker compose sends no build context".to_string()
-        });
-        return Err(Error::Usage(format!(
-            "{}: {why}, and the context {} has no Dockerfile: run `ctxsize suggest` without --compose (it serves the Dockerfiles it finds), or pass one with -f",
-            file.display(),
-            root.display(),
-        )));
-    }
-    if elsewhere.is_empty() {
-        return Ok(None);
-    }
-    let list: Vec<String> = elsewhere
-        .iter()
-        // A few services per context: a context built by 19 services must not push the
-        // command to run out of the (cut) error line.
-        .map(|(c, s)| match s.len() {
-            0..=3 => format!("{c} ({})", s.join(", ")),
-            n => format!("{c} ({n} services: {}, …)", s[..2].join(", ")),
-        })
-        .collect();
-    Err(Error::Usage(format!(
-        "no service in {} builds the context {}, which has no Dockerfile; the services build {}: run `ctxsize suggest --compose {} DIR` with one of those",
-        file.display(),
-        root.display(),
-        list.join(", "),
-        file.display(),
-    )))
-}
-
 /// Collects the served Dockerfiles. `paths` are every context path (the full walk), the ones
 /// the current ignore file excludes too (docker reads a Dockerfile it excludes all the same);
 /// `main` is the Dockerfile the configuration resolves to, `None` when there is none (no -f and
@@ -570,7 +490,18 @@ pub(crate) fn collect(
                 )),
                 d => {
                     let d = d.unwrap_or_else(|| root.join("Dockerfile"));
-                    // The first served one, taken from this file (`compose_main`): say so.
+                    // A service whose Dockerfile does not exist fails `docker compose build`,
+                    // and `ctxsize --compose` with it: an error here too, not a note (the
+                    // proposal would serve the others and claim a proof for a build that
+                    // cannot run).
+                    if !d.is_file() {
+                        return Err(Error::Usage(format!(
+                            "compose service {}: failed to read dockerfile: open {}: no such file or directory",
+                            b.service,
+                            d.display()
+                        )));
+                    }
+                    // The first served one, taken from this file (`composed::main`): say so.
                     let same = |a: &Path| std::fs::canonicalize(a).unwrap_or(a.to_path_buf());
                     // The root Dockerfile a service builds too (`build: .`): say so, else the
                     // summary reads as if the compose file had not been read.
@@ -594,8 +525,10 @@ pub(crate) fn collect(
     }
     if opts.discover {
         let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-        // The root Compose file's builds, read once: (service, Dockerfile, context), canonical.
-        let mut compose_builds: Option<Vec<(String, PathBuf, PathBuf)>> = None;
+        // The builds of the Compose and bake files at the root and in the directories below
+        // it, read once: (service, Dockerfile, context, the file's directory from the root,
+        // empty for the root), canonical.
+        let mut compose_builds: Option<Vec<(String, PathBuf, PathBuf, String)>> = None;
         // In path order: the tree's node order follows the parallel walk's timing, and the
         // served list (the header, the summary) must be the same on every run.
         let mut found: Vec<&String> = paths
@@ -668,33 +601,58 @@ pub(crate) fn collect(
             // ignore file applies. Built with this one: served, whatever its sources say.
             let composed = compose_builds.get_or_insert_with(|| {
                 let env = |k: &str| std::env::var(k).ok();
-                crate::compose::builds_in_dir(root, &env)
-                    .into_iter()
-                    // A bake target that builds it with this context serves it (one built with
-                    // another directory is left to the rules below).
-                    .chain(
-                        super::discovered::bake_builds_in_dir(root)
+                let dirs =
+                    std::iter::once(String::new())
+                        .chain(super::discovered::build_file_dirs(paths, |d| {
+                            foreign(d) || super::discovered::is_template_dir(d)
+                        }));
+                let mut v = Vec::new();
+                for dir in dirs {
+                    let abs = root.join(&dir);
+                    v.extend(
+                        crate::compose::builds_in_dir(&abs, &env)
                             .into_iter()
-                            .filter(|b| canon(&b.context) == root),
-                    )
-                    .map(|b| {
-                        let d = b.dockerfile.unwrap_or_else(|| b.context.join("Dockerfile"));
-                        (b.service, canon(&d), canon(&b.context))
-                    })
-                    .collect()
+                            // A bake target that builds it with this context serves it (one
+                            // built with another directory is left to the rules below).
+                            // A bake file below the root is run there (`cd docker && docker
+                            // buildx bake`) or from the root (`-f docker/docker-bake.hcl`):
+                            // its relative contexts are read from either directory.
+                            .chain(
+                                super::discovered::bake_builds_in_dir(&abs, &abs)
+                                    .into_iter()
+                                    .chain(if dir.is_empty() {
+                                        Vec::new()
+                                    } else {
+                                        super::discovered::bake_builds_in_dir(&abs, root)
+                                    })
+                                    .filter(|b| canon(&b.context) == root),
+                            )
+                            .map(|b| {
+                                let d =
+                                    b.dockerfile.unwrap_or_else(|| b.context.join("Dockerfile"));
+                                (b.service, canon(&d), canon(&b.context), dir.clone())
+                            }),
+                    );
+                }
+                v
             });
             let canon_abs = canon(&root.join(p.as_str()));
-            let by: Vec<(&str, &PathBuf)> = composed
+            let by: Vec<(&str, &PathBuf, &str)> = composed
                 .iter()
-                .filter(|(_, d, _)| *d == canon_abs)
-                .map(|(s, _, c)| (s.as_str(), c))
+                .filter(|(_, d, _, _)| *d == canon_abs)
+                .map(|(s, _, c, f)| (s.as_str(), c, f.as_str()))
                 .collect();
-            let compose_here = by.iter().any(|(_, c)| c.as_path() == root);
+            let compose_here = by.iter().any(|(_, c, _)| c.as_path() == root);
             if !at_root && !by.is_empty() && !compose_here {
-                let (svc, ctx) = &by[0];
+                let (svc, ctx, dir) = &by[0];
                 let t = out.pop().expect("just added");
+                let which = if dir.is_empty() {
+                    "the Compose file".to_string()
+                } else {
+                    format!("the Compose file in {dir}/")
+                };
                 notes.push(format!(
-                    "{} (found in the context) not served: the Compose file builds it (service `{svc}`) with the context {}/, whose own ignore file applies; run `ctxsize suggest {}` for it",
+                    "{} (found in the context) not served: {which} builds it (service `{svc}`) with the context {}/, whose own ignore file applies; run `ctxsize suggest {}` for it",
                     t.rel,
                     rel(ctx),
                     rel(ctx),

@@ -49,6 +49,7 @@ mod qa34_suggest;
 mod qa35_suggest;
 #[cfg(unix)]
 mod qa36;
+mod qa37;
 #[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
