@@ -632,7 +632,8 @@ pub(crate) static RULES: &[Rule] = &[
         NONE,
         "node_modules",
         "Usually the largest part of a JS context, built for the host OS (native addons break on \
-         another libc/arch), and overwritten by `npm ci` in the image anyway.",
+         another libc/arch); a Dockerfile that installs its packages (`npm ci`) writes it again in \
+         the image, and one that never runs Node does not need it.",
         "**/node_modules",
     ),
     name(

@@ -50,6 +50,8 @@ mod qa35_suggest;
 #[cfg(unix)]
 mod qa36;
 #[cfg(unix)]
+mod qa38;
+#[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
 mod qa_suggest;

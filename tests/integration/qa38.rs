@@ -1,0 +1,135 @@
+//! Rules corrected by qa38 on real repositories: a found Dockerfile below a test-fixture
+//! directory (`testdata/`, `fixtures/`, …) is test data the tests build with contexts of their
+//! own; testcontainers-go's `internal/core/testdata/Dockerfile` (`COPY . .`, in a directory of
+//! Dockerfiles only) was served with the repository root, and the proposal kept everything.
+
+use crate::util::{text, TestEnv};
+
+fn fixture_repo(env: &TestEnv) {
+    env.file("Dockerfile", "FROM golang\nCOPY app.go /src/\n")
+        .file("app.go", "package main\n")
+        .file("docs/guide.md", "x\n")
+        .file("node_modules/left-pad/index.js", "module.exports=1\n")
+        .file(
+            "internal/core/testdata/Dockerfile",
+            "FROM nginx\nCOPY . .\n",
+        )
+        .file(
+            "internal/core/testdata/Dockerfile.multistage",
+            "FROM alpine AS a\nRUN true\n",
+        )
+        .file(
+            "cli/testdata/invalid/Dockerfile",
+            "FROM alpine\nINVALID x\n",
+        )
+        .file("fixtures/web/Dockerfile", "FROM alpine\nCOPY docs /docs\n");
+}
+
+/// Not served: the proposal keeps only what the root Dockerfile copies, and one note names
+/// the fixtures (no note each, no parse error of a linter's invalid fixture).
+#[test]
+fn test_fixture_dockerfiles_are_not_served() {
+    let env = TestEnv::new();
+    fixture_repo(&env);
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let out = text(&o.stdout);
+    let keeps: Vec<&str> = out.lines().filter(|l| l.starts_with('!')).collect();
+    assert_eq!(keeps, ["!app.go"], "{out}");
+    assert!(!err.contains("serves    internal/"), "{err}");
+    let notes: Vec<&str> = err.lines().filter(|l| l.contains("testdata/")).collect();
+    assert_eq!(notes.len(), 1, "{err}");
+    assert!(
+        notes[0].contains("4 Dockerfiles found in test-fixture directories not served (cli/testdata/invalid/Dockerfile, fixtures/web/Dockerfile, internal/core/testdata/Dockerfile and 1 more)"),
+        "{}",
+        notes[0]
+    );
+    assert!(!err.contains("INVALID"), "{err}");
+}
+
+/// A Compose file that builds a fixture with this context serves it, as it serves any found
+/// Dockerfile.
+#[test]
+fn a_fixture_dockerfile_a_compose_file_builds_here_is_served() {
+    let env = TestEnv::new();
+    fixture_repo(&env);
+    env.file(
+        "compose.yaml",
+        "services:\n  web:\n    build:\n      context: .\n      dockerfile: fixtures/web/Dockerfile\n",
+    );
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let out = text(&o.stdout);
+    let keeps: Vec<&str> = out.lines().filter(|l| l.starts_with('!')).collect();
+    assert_eq!(keeps, ["!app.go", "!docs"], "{out}");
+    assert!(err.contains("serves    fixtures/web/Dockerfile"), "{err}");
+    assert!(
+        err.contains("3 Dockerfiles found in test-fixture directories not served"),
+        "{err}"
+    );
+}
+
+/// A Go project whose Dockerfile installs a front end in `web/` (`npm ci` beside
+/// `web/package.json`) and copies the whole context for `go build`, with a stray root
+/// `node_modules/` no `package.json` describes (a docs tool's): the install never writes that
+/// tree again. It is still left out, but not as one "the Dockerfile re-installs";
+/// `web/node_modules/`, beside the `package.json` the install reads, is.
+#[test]
+fn a_stray_node_modules_is_not_said_to_be_reinstalled() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM node AS web\nWORKDIR /web\nCOPY web/package.json web/package-lock.json ./\nRUN npm ci\nCOPY web/ ./\nRUN npm run build\nFROM golang\nWORKDIR /src\nCOPY . .\nCOPY --from=web /web/dist ./web/dist\nRUN go build ./cmd/app\n",
+    )
+    .file("go.mod", "module x\n")
+    .file("cmd/app/main.go", "package main\n")
+    .file("web/package.json", "{}\n")
+    .file("web/package-lock.json", "{}\n")
+    .file("web/node_modules/react/index.js", "x\n")
+    .file("node_modules/mkdocs-thing/index.js", "x\n");
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let out = text(&o.stdout);
+    assert!(
+        err.contains("- web/node_modules/ (dependency tree the Dockerfile re-installs"),
+        "{err}"
+    );
+    let root = err
+        .lines()
+        .find(|l| l.contains("- node_modules/ ("))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        root.contains(
+            "stray dependency tree: no package.json beside it, the Dockerfile installs others"
+        ) && !root.contains("re-installs"),
+        "{root}"
+    );
+    assert!(!out.lines().any(|l| l == "!node_modules"), "{out}");
+}
+
+/// The report's rule text for `node_modules/` (SARIF's rule description, docs/rules.md) on a
+/// Go project whose Dockerfile never runs Node: it said the tree is "overwritten by `npm ci`
+/// in the image anyway"; it says so only of a Dockerfile that installs its packages.
+#[test]
+fn the_node_modules_rule_text_does_not_claim_a_reinstall() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM golang\nCOPY . .\nRUN go build .\n")
+        .file("go.mod", "module x\n")
+        .file("node_modules/mkdocs-thing/index.js", "x\n");
+    let o = env.run(["--format", "sarif", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let r = rules
+        .iter()
+        .find(|r| r["id"] == "CTX301")
+        .unwrap_or_else(|| panic!("{rules:?}"));
+    let why = r["fullDescription"]["text"].as_str().unwrap();
+    assert!(!why.contains("anyway"), "{why}");
+    assert!(
+        why.contains("a Dockerfile that installs its packages (`npm ci`) writes it again"),
+        "{why}"
+    );
+}
