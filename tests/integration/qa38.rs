@@ -3,7 +3,7 @@
 //! own; testcontainers-go's `internal/core/testdata/Dockerfile` (`COPY . .`, in a directory of
 //! Dockerfiles only) was served with the repository root, and the proposal kept everything.
 
-use crate::util::{text, TestEnv};
+use crate::util::{suggest, text, TestEnv};
 
 fn fixture_repo(env: &TestEnv) {
     env.file("Dockerfile", "FROM golang\nCOPY app.go /src/\n")
@@ -132,4 +132,68 @@ fn the_node_modules_rule_text_does_not_claim_a_reinstall() {
         why.contains("a Dockerfile that installs its packages (`npm ci`) writes it again"),
         "{why}"
     );
+}
+
+/// zipkin: the ignore file is the user's own allowlist (`**`, then `!` lines down to single
+/// scripts and `src/main/**`) under `COPY . /code/`, and a found test image copies
+/// `build-bin/` whole, of which the allowlist sends two scripts. That directory's other files
+/// counted as "named" and `**` was refused: the generated top-level allowlist sent every test
+/// source and script the user had kept out. Carried, the file sends what it sends today.
+#[test]
+fn a_users_allowlist_is_carried_when_a_named_directory_sends_part_of_itself() {
+    let env = TestEnv::new();
+    env.file(
+        "docker/Dockerfile",
+        "FROM scratch AS code\nCOPY build-bin/docker/healthcheck /bin/\nCOPY . /code/\nFROM java\nCOPY --from=code /code/ /code/\nRUN mvn package\n",
+    )
+    .file(
+        "docker/test-images/ui/Dockerfile",
+        "FROM nginx\nCOPY build-bin/ /build-bin/\nCOPY docker/test-images/ui/nginx.conf /etc/nginx/\n",
+    )
+    .file("docker/test-images/ui/nginx.conf", "x\n")
+    .file("build-bin/docker/healthcheck", "#!/bin/sh\n")
+    .file("build-bin/maven/build", "#!/bin/sh\n")
+    .file("build-bin/release/publish", "#!/bin/sh\n")
+    .file("pom.xml", "<project/>\n")
+    .file("core/pom.xml", "<project/>\n")
+    .file("core/src/main/App.java", "class App {}\n")
+    .file("core/src/test/AppTest.java", "class AppTest {}\n")
+    .file("benchmarks/src/Bench.java", "class Bench {}\n")
+    .dockerignore(
+        "**\n!build-bin/docker/healthcheck\n!build-bin/maven/build\n!docker/test-images/ui/nginx.conf\n!**/pom.xml\n!core/src/main/**\n",
+    );
+    let list = |b: &str| {
+        text(
+            &env.run(["list", "--builder", b, "-f", "docker/Dockerfile", "."])
+                .stdout,
+        )
+    };
+    let before = list("buildkit");
+    let classic = list("classic");
+    let (code, out, err) = suggest(&env, &["-f", "docker/Dockerfile", "--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("serves    docker/test-images/ui/Dockerfile"),
+        "{err}"
+    );
+    assert!(out.is_empty() || !out.contains("!benchmarks"), "{out}");
+    let written = std::fs::read_to_string(env.ctx().join(".dockerignore")).unwrap();
+    assert!(written.contains("already an allowlist"), "{written}");
+    let after = list("buildkit");
+    assert_eq!(after, before, "{written}");
+    assert_eq!(list("classic"), classic, "{written}");
+    for p in [
+        "build-bin/docker/healthcheck",
+        "core/src/main/App.java",
+        "pom.xml",
+    ] {
+        assert!(after.lines().any(|l| l == p), "{p}: {after}");
+    }
+    for p in [
+        "build-bin/release/publish",
+        "core/src/test/AppTest.java",
+        "benchmarks/src/Bench.java",
+    ] {
+        assert!(!after.lines().any(|l| l == p), "{p}: {after}");
+    }
 }
