@@ -445,6 +445,10 @@ pub(crate) static RULES: &[Rule] = &[
             // (`secret.openapi.json`, `password-verification.openapi.yaml`) is API
             // documentation; its content is still scanned.
             "**/*.{openapi,swagger}.{json,yml,yaml}",
+            // The same description split into files below an `openapi/` or `swagger/`
+            // directory (dependency-track's `openapi/resources/secrets/schemas/
+            // create-secret-request.yaml`, one schema per file).
+            "**/{openapi,swagger}/**",
         ],
         "Data file named like a credential",
         "A data file whose name says password, credential or secret. Low confidence: check it.",

@@ -197,3 +197,62 @@ fn a_users_allowlist_is_carried_when_a_named_directory_sends_part_of_itself() {
         assert!(!after.lines().any(|l| l == p), "{p}: {after}");
     }
 }
+
+/// dependency-track: an OpenAPI description split into one file per schema below
+/// `openapi/` (`openapi/resources/secrets/schemas/create-secret-request.yaml`) is API
+/// documentation, as a `*.openapi.yaml` is: not "a data file named like a credential"
+/// (CTX125). Elsewhere the name still counts, and a credentials file there is still found.
+#[test]
+fn openapi_schema_files_named_after_secrets_are_not_credentials() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /\n")
+        .file(
+            "api/src/main/openapi/resources/secrets/schemas/create-secret-request.yaml",
+            "type: object\nproperties:\n  name:\n    type: string\n",
+        )
+        .file(
+            "api/swagger/components/password-policy.json",
+            "{\"type\": \"object\"}\n",
+        )
+        .file("config/db-password.yaml", "user: app\n")
+        .file(
+            "api/openapi/examples/credentials.json",
+            format!(
+                "{{\"aws_access_key_id\": \"AKIA{}\"}}\n",
+                "QYLPMN5HHHFPZAM2"
+            ),
+        );
+    let o = env.run(["--format", "json", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let hits: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let has = |rule: &str, path: &str| hits.iter().any(|(r, p)| r == rule && p == path);
+    assert!(has("CTX125", "config/db-password.yaml"), "{hits:?}");
+    assert!(
+        !hits
+            .iter()
+            .any(|(r, p)| r == "CTX125" && p.contains("openapi/")),
+        "{hits:?}"
+    );
+    assert!(
+        !hits
+            .iter()
+            .any(|(r, p)| r == "CTX125" && p.contains("swagger/")),
+        "{hits:?}"
+    );
+    // A credentials file holding a key is still found there (by its name or its content).
+    assert!(
+        hits.iter()
+            .any(|(_, p)| p == "api/openapi/examples/credentials.json"),
+        "{hits:?}"
+    );
+}
