@@ -256,3 +256,42 @@ fn openapi_schema_files_named_after_secrets_are_not_credentials() {
         "{hits:?}"
     );
 }
+
+/// kaniko: `integration/.dockerignore` sits above `integration/dockerfiles/Dockerfile_test_add`,
+/// whose `ADD context/foo` exists as `integration/context/foo` and not at the root: its tests
+/// build with `integration/` as the context, which reads that file. lint told the user to move
+/// its patterns into the root file; it now says which build reads it. One with no such
+/// Dockerfile below it keeps the advice.
+#[test]
+fn a_nested_ignore_file_above_a_dockerfile_built_from_its_directory_is_explained() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM golang\nCOPY cmd /src/cmd\n")
+        .file("cmd/main.go", "package main\n")
+        .file("integration/.dockerignore", "ignore/**\n!ignore/foo\n")
+        .file(
+            "integration/dockerfiles/Dockerfile_test_add",
+            "FROM alpine\nADD context/foo /foo\n",
+        )
+        .file("integration/context/foo", "x\n")
+        .file("other/.dockerignore", "*.tmp\n")
+        .file("other/notes.txt", "x\n");
+    let o = env.run(["lint", "--format", "json", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let msg = |path: &str| -> String {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "DI010" && f["path"] == path)
+            .and_then(|f| f["message"].as_str())
+            .unwrap_or_else(|| panic!("{path}: {v}"))
+            .to_string()
+    };
+    let m = msg("integration/.dockerignore");
+    assert!(
+        m.contains("integration/dockerfiles/Dockerfile_test_add's sources exist below integration/ and not at the root, so it is built with integration/ as the context, which reads this one"),
+        "{m}"
+    );
+    assert!(!m.contains("move its patterns"), "{m}");
+    assert!(msg("other/.dockerignore").contains("move its patterns into the root file"));
+}
