@@ -15,7 +15,7 @@
 //! records is then hashed once. A per-COPY digest is the same stream restricted to the regular
 //! files one COPY/ADD sends (what decides whether that COPY's layer is a cache hit).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -66,21 +66,6 @@ fn mode_of(m: &std::fs::Metadata) -> u32 {
     }
 }
 
-/// The metadata of `p` when it is a socket (which BuildKit sends as an empty file).
-fn socket_meta(p: &Path) -> Option<std::fs::Metadata> {
-    let meta = std::fs::symlink_metadata(p).ok()?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        meta.file_type().is_socket().then_some(meta)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        None
-    }
-}
-
 /// A link target's bytes (raw on Unix; UTF-8, lossy, elsewhere).
 fn os_bytes(s: &std::ffi::OsStr) -> Vec<u8> {
     #[cfg(unix)]
@@ -100,10 +85,83 @@ struct Entry {
     path: Vec<u8>,
 }
 
+/// How an entry is reached: by its absolute path, or, where that is too long for one system
+/// call (a context nested deeper than `PATH_MAX` with its own path before it, which `list`
+/// and `docker build .` handle), by its name in its directory, opened a part at a time as the
+/// content scan does ([`crate::sys::open_dir_deep`]).
+enum At {
+    Path(PathBuf),
+    #[cfg(target_os = "linux")]
+    Dir(std::os::fd::OwnedFd, Vec<u8>),
+}
+
+impl At {
+    fn of(root: &Path, rel: &[u8]) -> std::io::Result<At> {
+        #[cfg(target_os = "linux")]
+        {
+            let root_len = crate::sys::os_bytes(root.as_os_str()).len();
+            if crate::sys::too_long(root_len, rel.len()) {
+                let name = crate::sys::last_component(rel);
+                let parent = &rel[..rel.len() - name.len()];
+                let parent = parent.strip_suffix(b"/").unwrap_or(parent);
+                let dir = crate::sys::open_dir_deep(root, parent)?;
+                return Ok(At::Dir(dir, name.to_vec()));
+            }
+        }
+        Ok(At::Path(root.join(crate::rules::bytes_to_path(rel))))
+    }
+
+    /// Opens the regular file for reading.
+    fn open(&self) -> std::io::Result<std::fs::File> {
+        match self {
+            At::Path(p) => std::fs::File::open(p),
+            #[cfg(target_os = "linux")]
+            At::Dir(d, name) => {
+                use rustix::fs::{Mode, OFlags};
+                let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+                let fd = rustix::fs::openat(d, name.as_slice(), flags, Mode::empty())?;
+                Ok(std::fs::File::from(fd))
+            }
+        }
+    }
+
+    /// The mode bits (`lstat`, no symlink followed) and whether it is a socket.
+    fn lstat(&self) -> std::io::Result<(u32, bool)> {
+        match self {
+            At::Path(p) => {
+                let meta = std::fs::symlink_metadata(p)?;
+                #[cfg(unix)]
+                let socket = std::os::unix::fs::FileTypeExt::is_socket(&meta.file_type());
+                #[cfg(not(unix))]
+                let socket = false;
+                Ok((mode_of(&meta), socket))
+            }
+            #[cfg(target_os = "linux")]
+            At::Dir(d, name) => {
+                use rustix::fs::{AtFlags, FileType};
+                let st = rustix::fs::statat(d, name.as_slice(), AtFlags::SYMLINK_NOFOLLOW)?;
+                let socket = FileType::from_raw_mode(st.st_mode) == FileType::Socket;
+                Ok((st.st_mode & 0o7777, socket))
+            }
+        }
+    }
+
+    /// A symlink's target bytes.
+    fn read_link(&self) -> std::io::Result<Vec<u8>> {
+        match self {
+            At::Path(p) => Ok(os_bytes(std::fs::read_link(p)?.as_os_str())),
+            #[cfg(target_os = "linux")]
+            At::Dir(d, name) => {
+                Ok(rustix::fs::readlinkat(d, name.as_slice(), Vec::new())?.into_bytes())
+            }
+        }
+    }
+}
+
 fn record(root: &Path, a: &Analysis, e: &Entry) -> Result<Vec<u8>, Error> {
     let n = &a.tree.nodes[e.id as usize];
-    let full = root.join(crate::rules::bytes_to_path(&e.path));
-    let io = |err: std::io::Error| Error::Io(full.clone(), err);
+    let io = |err: std::io::Error| Error::Io(crate::sys::abs_path(root, &e.path), err);
+    let at = At::of(root, &e.path).map_err(io)?;
     let mut r = Vec::with_capacity(e.path.len() + 48);
     r.push(kind_byte(n.kind));
     r.extend_from_slice(&e.path);
@@ -111,27 +169,26 @@ fn record(root: &Path, a: &Analysis, e: &Entry) -> Result<Vec<u8>, Error> {
     if n.kind == Kind::File {
         // One open, the mode from the open file (fstat), the size as hashed.
         let mut h = blake3::Hasher::new();
-        match std::fs::File::open(&full) {
+        match at.open() {
             Ok(f) => {
                 let meta = f.metadata().map_err(io)?;
                 r.extend_from_slice(&mode_of(&meta).to_le_bytes());
                 h.update_reader(f).map_err(io)?;
             }
             // A socket cannot be opened; BuildKit sends it as an empty regular file.
-            Err(e) => match socket_meta(&full) {
-                Some(meta) => r.extend_from_slice(&mode_of(&meta).to_le_bytes()),
-                None => return Err(io(e)),
+            Err(err) => match at.lstat() {
+                Ok((mode, true)) => r.extend_from_slice(&mode.to_le_bytes()),
+                _ => return Err(io(err)),
             },
         }
         r.extend_from_slice(&h.count().to_le_bytes());
         r.extend_from_slice(h.finalize().as_bytes());
         return Ok(r);
     }
-    let meta = std::fs::symlink_metadata(&full).map_err(io)?;
-    r.extend_from_slice(&mode_of(&meta).to_le_bytes());
+    let (mode, _) = at.lstat().map_err(io)?;
+    r.extend_from_slice(&mode.to_le_bytes());
     if n.kind == Kind::Symlink {
-        let t = std::fs::read_link(&full).map_err(io)?;
-        let t = os_bytes(t.as_os_str());
+        let t = at.read_link().map_err(io)?;
         r.extend_from_slice(&(t.len() as u64).to_le_bytes());
         r.extend_from_slice(&t);
     }

@@ -63,6 +63,7 @@ pub(super) fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, 
         }
     }
     let mut compose_builds: Option<Vec<crate::compose::ServiceBuild>> = None;
+    let mut all_paths: Option<Vec<String>> = None;
     for (path, dir) in tree {
         if *dir
             || path.rsplit(|&b| b == b'/').next() != Some(b".dockerignore")
@@ -106,6 +107,20 @@ pub(super) fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, 
             if let Some(df) = dockerfile_in(dir) {
                 let d = rel_display(&r.root, dir);
                 push(cx, &abs, format!("not used by this build: docker reads a .dockerignore only at the context root; this one sits beside {d}/{df}, so it is read when {d}/ is the context"));
+                if let Some(f) = cx.findings.last_mut() {
+                    f.severity = "info".into();
+                }
+                continue;
+            }
+        }
+        // Above a Dockerfile that reads this directory as its context (a test suite's
+        // `integration/dockerfiles/…`, built with `integration/`): read by those builds.
+        if r.dockerfile.parent() != Some(dir) {
+            let d = rel_display(&r.root, dir);
+            let paths = all_paths
+                .get_or_insert_with(|| tree.iter().map(|(p, _)| crate::paths::lossy(p)).collect());
+            if let Some(df) = dockerfile_below_reading(&r.root, &d, paths) {
+                push(cx, &abs, format!("not used by this build: docker reads a .dockerignore only at the context root; {df}'s sources exist below {d}/ and not at the root, so it is built with {d}/ as the context, which reads this one"));
                 if let Some(f) = cx.findings.last_mut() {
                     f.severity = "info".into();
                 }
@@ -306,13 +321,20 @@ fn own_dir_context(
     tree: &[(Vec<u8>, bool)],
 ) -> Option<(usize, usize)> {
     let df = crate::context::dockerfile_as_read(cfg.builder, &r.dockerfile);
-    let sources = crate::transfer::load_sources(&df, &Default::default()).ok()?;
+    let paths: Vec<String> = tree.iter().map(|(p, _)| crate::paths::lossy(p)).collect();
+    sources_below(&df, dir, &paths)
+}
+
+/// Whether the Dockerfile `df` reads `dir` as its context: some of its COPY/ADD sources exist
+/// below `dir` (relative to the root) and none at the root. Then (sources found below,
+/// sources in all).
+fn sources_below(df: &Path, dir: &str, paths: &[String]) -> Option<(usize, usize)> {
+    let sources = crate::transfer::load_sources(df, &Default::default()).ok()?;
     let items: Vec<_> = sources
         .items
         .iter()
         .filter(|s| !s.instruction.contains("tmpfs") && !s.unresolved && !s.path.is_empty())
         .collect();
-    let paths: Vec<String> = tree.iter().map(|(p, _)| crate::paths::lossy(p)).collect();
     if items.is_empty() || items.iter().any(|s| paths.iter().any(|p| s.matches(p))) {
         return None;
     }
@@ -326,6 +348,34 @@ fn own_dir_context(
         })
         .count();
     (below > 0).then_some((below, items.len()))
+}
+
+/// A Dockerfile deeper below `dir` (a context-relative directory) that reads `dir` as its
+/// context ([`sources_below`]): kaniko's `integration/dockerfiles/Dockerfile_test_add`
+/// (`ADD context/foo`, which exists as `integration/context/foo`), run by its tests with
+/// `integration/` as the context, which reads `integration/.dockerignore`. The first in path
+/// order, of the first 64 looked at.
+fn dockerfile_below_reading(root: &Path, dir: &str, paths: &[String]) -> Option<String> {
+    let prefix = format!("{dir}/");
+    let mut found: Vec<&String> = paths
+        .iter()
+        .filter(|p| {
+            p.strip_prefix(&prefix)
+                .is_some_and(|rest| rest.contains('/'))
+                && crate::dockerfile::is_dockerfile_name(
+                    p.rsplit('/').next().unwrap_or(p).as_bytes(),
+                )
+        })
+        .collect();
+    found.sort();
+    found
+        .into_iter()
+        .take(64)
+        .find(|p| {
+            let abs = root.join(p.as_str());
+            abs.is_file() && sources_below(&abs, dir, paths).is_some()
+        })
+        .cloned()
 }
 
 /// The name of a Dockerfile in `dir` (`Dockerfile`, `Containerfile`, `Dockerfile.*`,

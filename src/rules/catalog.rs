@@ -451,6 +451,10 @@ pub(crate) static RULES: &[Rule] = &[
             // `.snapshots/TestHandler-case=…_credential_password-….json`, hundreds of them): its
             // content is still scanned.
             "**/{__snapshots__,.snapshots}/**",
+            // The same description split into files below an `openapi/` or `swagger/`
+            // directory (dependency-track's `openapi/resources/secrets/schemas/
+            // create-secret-request.yaml`, one schema per file).
+            "**/{openapi,swagger}/**",
         ],
         "Data file named like a credential",
         "A data file whose name says password, credential or secret. Low confidence: check it.",
@@ -638,7 +642,8 @@ pub(crate) static RULES: &[Rule] = &[
         NONE,
         "node_modules",
         "Usually the largest part of a JS context, built for the host OS (native addons break on \
-         another libc/arch), and overwritten by `npm ci` in the image anyway.",
+         another libc/arch); a Dockerfile that installs its packages (`npm ci`) writes it again in \
+         the image, and one that never runs Node does not need it.",
         "**/node_modules",
     ),
     name(

@@ -106,6 +106,19 @@ pub(crate) fn choose(
     let mut carry: BTreeSet<usize> = BTreeSet::new();
     let mut exc_cands: Vec<(Vec<usize>, usize)> = Vec::new();
     let mut refused: BTreeSet<usize> = BTreeSet::new();
+    // Per literal source: whether the current file sends a file below it today.
+    let sends_below: Vec<bool> = m
+        .literals
+        .iter()
+        .map(|l| {
+            m.paths.iter().enumerate().any(|(j, x)| {
+                !m.is_dir(j as u32)
+                    && x.strip_prefix(l.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+                    && !set.matches_or_parent_matches(x.as_bytes()).unwrap_or(true)
+            })
+        })
+        .collect();
     for (i, p) in m.paths.iter().enumerate() {
         if m.is_dir(i as u32) || !inside(plan, p) {
             continue;
@@ -125,9 +138,17 @@ pub(crate) fn choose(
             // some files inside it (`src/**/*.test.js`) is the user's choice and is carried.
             let whole = || {
                 let q = &set.patterns()[last];
-                m.literals.iter().any(|l| {
+                // An exclude-everything line (`*`, `**`: the user's own allowlist) keeps out of
+                // a named directory what its exceptions do not send again: the user's choice
+                // while the directory sends something today (zipkin's `**`, then
+                // `!build-bin/docker/docker-healthcheck`, beside `COPY build-bin/ /build-bin/`).
+                // Refused, the generated top-level allowlist sent 330 more files.
+                let all =
+                    super::leadvar::is_exclude_all(&String::from_utf8_lossy(&q.line().original));
+                m.literals.iter().enumerate().any(|(k, l)| {
                     p.strip_prefix(l.as_str())
                         .is_some_and(|rest| rest.starts_with('/'))
+                        && !(all && sends_below[k])
                         && std::iter::once(l.as_str())
                             .chain(ancestors(l))
                             .any(|a| q.matches(a.as_bytes()).unwrap_or(false))

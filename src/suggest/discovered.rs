@@ -116,3 +116,44 @@ pub(super) fn build_file_dirs(paths: &[String], skip: impl Fn(&str) -> bool) -> 
     dirs.truncate(MAX);
     dirs
 }
+
+/// The directory names of test fixtures (CTX701's: `testdata/`, `fixtures/`, …).
+const FIXTURE_DIRS: &[&str] = &[
+    "testdata",
+    "test-data",
+    "test_data",
+    "fixtures",
+    "__fixtures__",
+];
+
+/// Whether the context path `p` (a found Dockerfile) lies below a test-fixture directory.
+/// `test/` and `tests/` are not: a test image built with the repository root lives there
+/// (changedetection.io's `.github/test/Dockerfile-alpine`, `COPY requirements.txt`, built by
+/// a workflow with the root as the context).
+pub(super) fn in_fixture_dir(p: &str) -> bool {
+    p.rsplit_once('/')
+        .is_some_and(|(dir, _)| dir.split('/').any(|c| FIXTURE_DIRS.contains(&c)))
+}
+
+/// The one note on the found Dockerfiles that are test fixtures (a repository of them has
+/// dozens: one note each buried the others).
+pub(super) fn note_fixtures(fixtures: &[&str], notes: &mut Vec<String>) {
+    if fixtures.is_empty() {
+        return;
+    }
+    let shown: Vec<&str> = fixtures.iter().take(3).copied().collect();
+    let more = match fixtures.len() {
+        0..=3 => String::new(),
+        n => format!(" and {} more", n - 3),
+    };
+    notes.push(format!(
+        "{} found in test-fixture directories not served ({}{more}): test data, built by the tests with contexts of their own; pass {} with -f if it is built with this context",
+        if fixtures.len() == 1 {
+            "1 Dockerfile".to_string()
+        } else {
+            format!("{} Dockerfiles", fixtures.len())
+        },
+        shown.join(", "),
+        if fixtures.len() == 1 { "it" } else { "one" },
+    ));
+}

@@ -167,11 +167,15 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
         ".hg" if dir => return s(Class::Vcs, "VCS metadata", Some("**/.hg")),
         ".svn" if dir => return s(Class::Vcs, "VCS metadata", Some("**/.svn")),
         "node_modules" if dir && installs.node => {
-            return s(
-                Class::Deps,
-                "dependency tree the Dockerfile re-installs",
-                Some("**/node_modules"),
-            )
+            // Re-installed only where a `package.json` describes it: a stray tree (a docs
+            // tool's, in a Go project whose Dockerfile installs a front end in `web/`) is never
+            // written again by the install; it goes, but not as "re-installed".
+            let reason = if sibling(m, i, "package.json") {
+                "dependency tree the Dockerfile re-installs"
+            } else {
+                "stray dependency tree: no package.json beside it, the Dockerfile installs others"
+            };
+            return s(Class::Deps, reason, Some("**/node_modules"));
         }
         "__pycache__" if dir => {
             return s(Class::Deps, "Python bytecode cache", Some("**/__pycache__"))

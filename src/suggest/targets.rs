@@ -531,6 +531,8 @@ pub(crate) fn collect(
         let mut compose_builds: Option<Vec<(String, PathBuf, PathBuf, String)>> = None;
         // In path order: the tree's node order follows the parallel walk's timing, and the
         // served list (the header, the summary) must be the same on every run.
+        // Test fixtures found, not served: said once, after the loop.
+        let mut fixtures: Vec<&str> = Vec::new();
         let mut found: Vec<&String> = paths
             .iter()
             .filter(|p| is_dockerfile_name(p.rsplit('/').next().unwrap_or(p).as_bytes()))
@@ -543,6 +545,64 @@ pub(crate) fn collect(
             }
             let abs = root.join(p);
             if !abs.is_file() || super::discovered::source_file(&abs, name) {
+                continue;
+            }
+            // A Compose file at the root (or a named variant: `docker-compose.prod.yml`) that
+            // builds it says with which context. Built only
+            // with another directory (`build: ./sentry`): not served, that directory's own
+            // ignore file applies. Built with this one: served, whatever its sources say.
+            let composed = compose_builds.get_or_insert_with(|| {
+                let env = |k: &str| std::env::var(k).ok();
+                let dirs =
+                    std::iter::once(String::new())
+                        .chain(super::discovered::build_file_dirs(paths, |d| {
+                            foreign(d) || super::discovered::is_template_dir(d)
+                        }));
+                let mut v = Vec::new();
+                for dir in dirs {
+                    let abs = root.join(&dir);
+                    v.extend(
+                        crate::compose::builds_in_dir(&abs, &env)
+                            .into_iter()
+                            // A bake target that builds it with this context serves it (one
+                            // built with another directory is left to the rules below).
+                            // A bake file below the root is run there (`cd docker && docker
+                            // buildx bake`) or from the root (`-f docker/docker-bake.hcl`):
+                            // its relative contexts are read from either directory.
+                            .chain(
+                                super::discovered::bake_builds_in_dir(&abs, &abs)
+                                    .into_iter()
+                                    .chain(if dir.is_empty() {
+                                        Vec::new()
+                                    } else {
+                                        super::discovered::bake_builds_in_dir(&abs, root)
+                                    })
+                                    .filter(|b| canon(&b.context) == root),
+                            )
+                            .map(|b| {
+                                let d =
+                                    b.dockerfile.unwrap_or_else(|| b.context.join("Dockerfile"));
+                                (b.service, canon(&d), canon(&b.context), dir.clone())
+                            }),
+                    );
+                }
+                v
+            });
+            let canon_abs = canon(&abs);
+            let by: Vec<(&str, &PathBuf, &str)> = composed
+                .iter()
+                .filter(|(_, d, _, _)| *d == canon_abs)
+                .map(|(s, _, c, f)| (s.as_str(), c, f.as_str()))
+                .collect();
+            let compose_here = by.iter().any(|(_, c, _)| c.as_path() == root);
+            // A test fixture (below `testdata/`, `fixtures/`, …) is data the tests hand to a
+            // builder with a context of their own (testcontainers-go's `testdata/` and
+            // `internal/core/testdata/Dockerfile`'s `COPY . .`), or never build at all (a
+            // linter's invalid Dockerfile): not read, not served, unless a Compose or bake file
+            // builds it with this context. Served, a whole-context one had the file keep the
+            // whole repository (`node_modules/`, `bin/`, `target/` included).
+            if !compose_here && super::discovered::in_fixture_dir(p) {
+                fixtures.push(p.as_str());
                 continue;
             }
             let before = out.len();
@@ -595,54 +655,6 @@ pub(crate) fn collect(
                     .max_by_key(|&(d, n)| (n, d.len()))
             };
             let own = (!at_root && here > 0).then(|| best_dir(here)).flatten();
-            // A Compose file at the root (or a named variant: `docker-compose.prod.yml`) that
-            // builds it says with which context. Built only
-            // with another directory (`build: ./sentry`): not served, that directory's own
-            // ignore file applies. Built with this one: served, whatever its sources say.
-            let composed = compose_builds.get_or_insert_with(|| {
-                let env = |k: &str| std::env::var(k).ok();
-                let dirs =
-                    std::iter::once(String::new())
-                        .chain(super::discovered::build_file_dirs(paths, |d| {
-                            foreign(d) || super::discovered::is_template_dir(d)
-                        }));
-                let mut v = Vec::new();
-                for dir in dirs {
-                    let abs = root.join(&dir);
-                    v.extend(
-                        crate::compose::builds_in_dir(&abs, &env)
-                            .into_iter()
-                            // A bake target that builds it with this context serves it (one
-                            // built with another directory is left to the rules below).
-                            // A bake file below the root is run there (`cd docker && docker
-                            // buildx bake`) or from the root (`-f docker/docker-bake.hcl`):
-                            // its relative contexts are read from either directory.
-                            .chain(
-                                super::discovered::bake_builds_in_dir(&abs, &abs)
-                                    .into_iter()
-                                    .chain(if dir.is_empty() {
-                                        Vec::new()
-                                    } else {
-                                        super::discovered::bake_builds_in_dir(&abs, root)
-                                    })
-                                    .filter(|b| canon(&b.context) == root),
-                            )
-                            .map(|b| {
-                                let d =
-                                    b.dockerfile.unwrap_or_else(|| b.context.join("Dockerfile"));
-                                (b.service, canon(&d), canon(&b.context), dir.clone())
-                            }),
-                    );
-                }
-                v
-            });
-            let canon_abs = canon(&root.join(p.as_str()));
-            let by: Vec<(&str, &PathBuf, &str)> = composed
-                .iter()
-                .filter(|(_, d, _, _)| *d == canon_abs)
-                .map(|(s, _, c, f)| (s.as_str(), c, f.as_str()))
-                .collect();
-            let compose_here = by.iter().any(|(_, c, _)| c.as_path() == root);
             if !at_root && !by.is_empty() && !compose_here {
                 let (svc, ctx, dir) = &by[0];
                 let t = out.pop().expect("just added");
@@ -778,6 +790,7 @@ pub(crate) fn collect(
                 ));
             }
         }
+        super::discovered::note_fixtures(&fixtures, notes);
     } else {
         // Not looked at, but said: a Dockerfile beside the one served may need what the
         // proposal leaves out (saleor's root `COPY . /app` with `-f .devcontainer/Dockerfile`).

@@ -144,6 +144,16 @@ pub(crate) fn open_deep<F: Fs>(fs: &F, dir: &F::Dir, rel: &[u8]) -> io::Result<F
     fs.open_dir(&cur, rest)
 }
 
+/// Opens the directory `rel` below `root` as a descriptor, a part at a time ([`open_deep`]):
+/// for reading an entry whose absolute path is too long for one system call (`ctxsize hash`
+/// on a context deeper than [`PATH_MAX`] with its own path before it).
+#[cfg(target_os = "linux")]
+pub(crate) fn open_dir_deep(root: &Path, rel: &[u8]) -> io::Result<std::os::fd::OwnedFd> {
+    let fs = linux::Getdents::new();
+    let dir = fs.open_root(root)?;
+    open_deep(&fs, &dir, rel)
+}
+
 /// The longest relative path [`open_deep`] hands to one system call.
 pub(crate) const DEEP_STEP: usize = 2048;
 

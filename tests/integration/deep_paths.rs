@@ -117,3 +117,58 @@ fn the_content_scan_reads_files_past_a_relative_open() {
     });
     assert!(warned, "{}", v["warnings"]);
 }
+
+/// The bottom directory of [`deep_chain`]'s `levels` levels, opened one level at a time.
+fn bottom(env: &TestEnv, levels: usize) -> OwnedFd {
+    let flags = OFlags::DIRECTORY | OFlags::RDONLY | OFlags::CLOEXEC;
+    let root = std::fs::canonicalize(env.ctx()).unwrap();
+    let mut dir: OwnedFd = openat(rustix::fs::CWD, &root, flags, Mode::empty()).unwrap();
+    for _ in 0..levels {
+        dir = openat(&dir, "d", flags, Mode::empty()).unwrap();
+    }
+    dir
+}
+
+/// `hash` covers what `list` lists: past `PATH_MAX` only with the context's own path before
+/// them (`docker build .` works), entries are read by name in their directory, opened a part
+/// of the path at a time as the content scan does. It failed with "file name too long", exit 2.
+#[test]
+fn hash_reads_entries_past_path_max_with_the_root_before_them() {
+    use rustix::fs::{symlinkat, unlinkat, AtFlags};
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM scratch\nCOPY . /\n");
+    let levels = 2035;
+    let root_len = deep_chain(&env, levels, &creds());
+    assert!(root_len + 1 + 2 * levels + 9 >= 4096, "root {root_len}");
+    let dir = bottom(&env, levels);
+    symlinkat("creds.txt", &dir, "link").unwrap();
+    let hash = || {
+        let o = env.run(["hash", "--format", "json", "."]);
+        assert_eq!(o.status.code(), Some(0), "{:.300}", text(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (
+            v["digest"].as_str().unwrap().to_string(),
+            v["files"].as_u64().unwrap(),
+            v["bytes"].as_u64().unwrap(),
+        )
+    };
+    let (first, files, bytes) = hash();
+    assert_eq!(files, 2, "Dockerfile, creds.txt");
+    assert_eq!(bytes, 22 + creds().len() as u64);
+    // The deep file's content is read: one byte changed, the same size, another digest.
+    let f = openat(
+        &dir,
+        "creds.txt",
+        OFlags::WRONLY | OFlags::TRUNC | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .unwrap();
+    rustix::io::write(&f, creds().replacen("AKIA", "AKIB", 1).as_bytes()).unwrap();
+    let (second, _, same) = hash();
+    assert_eq!(same, bytes);
+    assert_ne!(second, first);
+    // And the link's target.
+    unlinkat(&dir, "link", AtFlags::empty()).unwrap();
+    symlinkat("creds.txx", &dir, "link").unwrap();
+    assert_ne!(hash().0, second);
+}

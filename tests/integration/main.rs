@@ -51,6 +51,8 @@ mod qa35_suggest;
 mod qa36;
 mod qa37;
 #[cfg(unix)]
+mod qa38;
+#[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
 mod qa_suggest;

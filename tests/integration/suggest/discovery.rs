@@ -580,18 +580,19 @@ fn source_code_named_dockerfile_gets_no_note() {
 /// A found Dockerfile whose source exists nowhere yet, but whose directory exists below a
 /// directory above the Dockerfile (not at the root), is built with that directory: not served
 /// (docker/cli's `e2e/testdata/engine/Dockerfile` copies `registry/certs/ca.crt`, which a test
-/// script writes into `e2e/testdata/registry/certs/`). One whose source's directory exists
-/// nowhere stays served (a binary `make` writes under `dist/` first).
+/// script writes into `e2e/testdata/registry/certs/`; here below `e2e/images/`, as a
+/// `testdata/` one is not served as a test fixture before this rule is asked). One whose
+/// source's directory exists nowhere stays served (a binary `make` writes under `dist/` first).
 #[test]
 fn a_missing_source_whose_directory_is_in_a_parent_dir_is_not_served_with_the_root() {
     let env = TestEnv::new();
     env.file("Dockerfile", "FROM alpine\nCOPY app.sh /\n")
         .file("app.sh", "echo hi\n")
         .file(
-            "e2e/testdata/engine/Dockerfile",
+            "e2e/images/engine/Dockerfile",
             "FROM docker:dind\nCOPY registry/certs/ca.crt /usr/local/share/ca-certificates/\n",
         )
-        .file("e2e/testdata/registry/certs/gen.sh", "openssl req\n")
+        .file("e2e/images/registry/certs/gen.sh", "openssl req\n")
         .file(
             "docker/Dockerfile.cli",
             "FROM scratch\nCOPY dist/cli/cli /\n",
@@ -605,10 +606,9 @@ fn a_missing_source_whose_directory_is_in_a_parent_dir_is_not_served_with_the_ro
         s.notes
     );
     assert!(
-        s.notes
-            .iter()
-            .any(|n| n
-                .starts_with("e2e/testdata/engine/Dockerfile (found in the context) not served")),
+        s.notes.iter().any(
+            |n| n.starts_with("e2e/images/engine/Dockerfile (found in the context) not served")
+        ),
         "{:?}",
         s.notes
     );
