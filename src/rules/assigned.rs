@@ -218,6 +218,7 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
                 }
                 if shown_example(&bytes[..ls])
                     || hash_comment_in_fence(&bytes[..ls], &bytes[ls..le])
+                    || reused::shown_earlier(bytes, ls, le)
                 {
                     example_lines.push(text);
                     continue;
@@ -1180,6 +1181,7 @@ fn value_at(
     }
 }
 
+mod reused;
 mod value;
 
 use value::{random_literal, readable_password};

@@ -284,8 +284,11 @@ fn documentation_examples_and_outputs() {
     );
     assert_eq!(lines(&prose, FileKind::Doc).len(), 1, "{prose}");
     // After a man page's block ends, its intro no longer applies.
-    let after = format!("{man}{}    API_TOKEN={v}\n", ".sp\nText.\n".repeat(5));
+    let after = format!("{man}{}    API_TOKEN={w}\n", ".sp\nText.\n".repeat(5));
     assert_eq!(lines(&after, FileKind::Doc).len(), 1, "{after}");
+    // The block's own value used there is that example again.
+    let reused = format!("{man}{}    API_TOKEN={v}\n", ".sp\nText.\n".repeat(5));
+    assert!(lines(&reused, FileKind::Doc).is_empty(), "{reused}");
 }
 
 #[test]
@@ -607,4 +610,27 @@ fn hash_comments_in_fenced_blocks_of_documentation() {
     // After the block closes, a heading-like line is prose again.
     let after = format!("```bash\nls\n```\n# api_key = \"{v}\"\n");
     assert_eq!(lines(&after, FileKind::Doc), [4]);
+}
+
+#[test]
+fn documentation_reusing_its_own_output() {
+    // hexpm's publishing docs: the key a command prints is the one the next command sets.
+    let v = gen(31, 32);
+    let doc = format!(
+        "```\n$ tool key generate --name ci\nLocal password:\n{v}\n```\n\nSet it in `API_KEY`:\n\n```\n$ API_KEY={v} tool publish --yes\n```\n"
+    );
+    assert!(lines(&doc, FileKind::Doc).is_empty(), "{doc}");
+    // Without the output the command is reported.
+    let alone = doc.replace(&format!("\n{v}\n"), "\ndone\n");
+    assert_eq!(lines(&alone, FileKind::Doc), [10], "{alone}");
+    // Another value in the later command is reported.
+    let w = gen(7, 32);
+    let other = doc.replace(&format!("API_KEY={v}"), &format!("API_KEY={w}"));
+    assert_eq!(lines(&other, FileKind::Doc), [10], "{other}");
+    // Part of a longer run shown earlier is not the same value.
+    let longer = doc.replace(&format!("\n{v}\n"), &format!("\n{v}x9\n"));
+    assert_eq!(lines(&longer, FileKind::Doc), [10], "{longer}");
+    // The value written earlier in prose, not as an example or output, does not excuse it.
+    let prose = format!("The key {v} is ours.\n\n```\nAPI_KEY={v}\n```\n");
+    assert_eq!(lines(&prose, FileKind::Doc), [4], "{prose}");
 }
