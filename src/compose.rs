@@ -48,6 +48,18 @@ pub(crate) struct ServiceBuild {
     pub args: Vec<String>,
 }
 
+impl ServiceBuild {
+    /// Whether the Dockerfile this build reads is a file that exists: the one named (not
+    /// `dockerfile_inline`), else `Dockerfile` in the context. `docker compose build` fails
+    /// without it.
+    pub(crate) fn dockerfile_exists(&self) -> bool {
+        match &self.dockerfile {
+            Some(d) => d.as_os_str() != "-" && d.is_file(),
+            None => self.context.join("Dockerfile").is_file(),
+        }
+    }
+}
+
 /// What a named context (`additional_contexts`) points at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

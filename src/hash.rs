@@ -15,7 +15,7 @@
 //! records is then hashed once. A per-COPY digest is the same stream restricted to the regular
 //! files one COPY/ADD sends (what decides whether that COPY's layer is a cache hit).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -50,118 +50,16 @@ fn kind_byte(k: Kind) -> u8 {
     }
 }
 
-#[cfg(unix)]
-fn mode_of(m: &std::fs::Metadata) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    m.permissions().mode() & 0o7777
-}
-
-#[cfg(not(unix))]
-fn mode_of(m: &std::fs::Metadata) -> u32 {
-    // Docker on Windows sends 0755 for everything; read-only is all the OS tells.
-    if m.permissions().readonly() {
-        0o555
-    } else {
-        0o755
-    }
-}
-
-/// A link target's bytes (raw on Unix; UTF-8, lossy, elsewhere).
-fn os_bytes(s: &std::ffi::OsStr) -> Vec<u8> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        s.as_bytes().to_vec()
-    }
-    #[cfg(not(unix))]
-    {
-        s.to_string_lossy().replace('\\', "/").into_bytes()
-    }
-}
-
 /// One entry's record (everything but a file's content digest, which is appended).
 struct Entry {
     id: u32,
     path: Vec<u8>,
 }
 
-/// How an entry is reached: by its absolute path, or, where that is too long for one system
-/// call (a context nested deeper than `PATH_MAX` with its own path before it, which `list`
-/// and `docker build .` handle), by its name in its directory, opened a part at a time as the
-/// content scan does ([`crate::sys::open_dir_deep`]).
-enum At {
-    Path(PathBuf),
-    #[cfg(target_os = "linux")]
-    Dir(std::os::fd::OwnedFd, Vec<u8>),
-}
-
-impl At {
-    fn of(root: &Path, rel: &[u8]) -> std::io::Result<At> {
-        #[cfg(target_os = "linux")]
-        {
-            let root_len = crate::sys::os_bytes(root.as_os_str()).len();
-            if crate::sys::too_long(root_len, rel.len()) {
-                let name = crate::sys::last_component(rel);
-                let parent = &rel[..rel.len() - name.len()];
-                let parent = parent.strip_suffix(b"/").unwrap_or(parent);
-                let dir = crate::sys::open_dir_deep(root, parent)?;
-                return Ok(At::Dir(dir, name.to_vec()));
-            }
-        }
-        Ok(At::Path(root.join(crate::rules::bytes_to_path(rel))))
-    }
-
-    /// Opens the regular file for reading.
-    fn open(&self) -> std::io::Result<std::fs::File> {
-        match self {
-            At::Path(p) => std::fs::File::open(p),
-            #[cfg(target_os = "linux")]
-            At::Dir(d, name) => {
-                use rustix::fs::{Mode, OFlags};
-                let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-                let fd = rustix::fs::openat(d, name.as_slice(), flags, Mode::empty())?;
-                Ok(std::fs::File::from(fd))
-            }
-        }
-    }
-
-    /// The mode bits (`lstat`, no symlink followed) and whether it is a socket.
-    fn lstat(&self) -> std::io::Result<(u32, bool)> {
-        match self {
-            At::Path(p) => {
-                let meta = std::fs::symlink_metadata(p)?;
-                #[cfg(unix)]
-                let socket = std::os::unix::fs::FileTypeExt::is_socket(&meta.file_type());
-                #[cfg(not(unix))]
-                let socket = false;
-                Ok((mode_of(&meta), socket))
-            }
-            #[cfg(target_os = "linux")]
-            At::Dir(d, name) => {
-                use rustix::fs::{AtFlags, FileType};
-                let st = rustix::fs::statat(d, name.as_slice(), AtFlags::SYMLINK_NOFOLLOW)?;
-                let socket = FileType::from_raw_mode(st.st_mode) == FileType::Socket;
-                Ok((st.st_mode & 0o7777, socket))
-            }
-        }
-    }
-
-    /// A symlink's target bytes.
-    fn read_link(&self) -> std::io::Result<Vec<u8>> {
-        match self {
-            At::Path(p) => Ok(os_bytes(std::fs::read_link(p)?.as_os_str())),
-            #[cfg(target_os = "linux")]
-            At::Dir(d, name) => {
-                Ok(rustix::fs::readlinkat(d, name.as_slice(), Vec::new())?.into_bytes())
-            }
-        }
-    }
-}
-
 fn record(root: &Path, a: &Analysis, e: &Entry) -> Result<Vec<u8>, Error> {
     let n = &a.tree.nodes[e.id as usize];
     let io = |err: std::io::Error| Error::Io(crate::sys::abs_path(root, &e.path), err);
-    let at = At::of(root, &e.path).map_err(io)?;
+    let at = crate::sys::EntryAt::of(root, &e.path).map_err(io)?;
     let mut r = Vec::with_capacity(e.path.len() + 48);
     r.push(kind_byte(n.kind));
     r.extend_from_slice(&e.path);
@@ -172,7 +70,7 @@ fn record(root: &Path, a: &Analysis, e: &Entry) -> Result<Vec<u8>, Error> {
         match at.open() {
             Ok(f) => {
                 let meta = f.metadata().map_err(io)?;
-                r.extend_from_slice(&mode_of(&meta).to_le_bytes());
+                r.extend_from_slice(&crate::sys::mode_of(&meta).to_le_bytes());
                 h.update_reader(f).map_err(io)?;
             }
             // A socket cannot be opened; BuildKit sends it as an empty regular file.

@@ -174,12 +174,7 @@ pub(crate) fn no_dockerfile_note(a: &Analysis, cmd: NoteFor) -> String {
     // exists, and stops with an error otherwise: named only then.
     let canon_root = std::fs::canonicalize(&a.resolved.root).unwrap_or(a.resolved.root.clone());
     let builds_here = |b: &crate::compose::ServiceBuild| {
-        std::fs::canonicalize(&b.context).is_ok_and(|c| c == canon_root)
-            && b.dockerfile
-                .as_ref()
-                .map_or(canon_root.join("Dockerfile").is_file(), |d| {
-                    d.as_os_str() != "-" && d.is_file()
-                })
+        std::fs::canonicalize(&b.context).is_ok_and(|c| c == canon_root) && b.dockerfile_exists()
     };
     let compose = crate::compose::load(None, &a.resolved.root, &|k| std::env::var(k).ok())
         .ok()

@@ -106,17 +106,23 @@ pub(crate) fn choose(
     let mut carry: BTreeSet<usize> = BTreeSet::new();
     let mut exc_cands: Vec<(Vec<usize>, usize)> = Vec::new();
     let mut refused: BTreeSet<usize> = BTreeSet::new();
-    // Per literal source: whether the current file sends a file below it today.
+    // Per literal source: whether the current file sends a file below it today. Only an
+    // exclude-everything line asks, so only a file with one pays for the look.
+    let has_all = set
+        .patterns()
+        .iter()
+        .any(|q| super::leadvar::is_exclude_all(&String::from_utf8_lossy(&q.line().original)));
     let sends_below: Vec<bool> = m
         .literals
         .iter()
         .map(|l| {
-            m.paths.iter().enumerate().any(|(j, x)| {
-                !m.is_dir(j as u32)
-                    && x.strip_prefix(l.as_str())
-                        .is_some_and(|rest| rest.starts_with('/'))
-                    && !set.matches_or_parent_matches(x.as_bytes()).unwrap_or(true)
-            })
+            has_all
+                && m.paths.iter().enumerate().any(|(j, x)| {
+                    !m.is_dir(j as u32)
+                        && x.strip_prefix(l.as_str())
+                            .is_some_and(|rest| rest.starts_with('/'))
+                        && !set.matches_or_parent_matches(x.as_bytes()).unwrap_or(true)
+                })
         })
         .collect();
     for (i, p) in m.paths.iter().enumerate() {

@@ -62,13 +62,7 @@ pub(crate) fn main(config: &Config, opts: &SuggestOptions) -> Result<Option<Path
     // Only a build `ctxsize suggest --compose FILE DIR` can serve is worth naming: its
     // context a directory, its Dockerfile a file (a missing one, or `dockerfile_inline`, ends
     // that command with "open Dockerfile" as it ends `docker compose build`).
-    let servable = |b: &crate::compose::ServiceBuild| {
-        b.context.is_dir()
-            && match &b.dockerfile {
-                Some(d) => d.as_os_str() != "-" && d.is_file(),
-                None => b.context.join("Dockerfile").is_file(),
-            }
-    };
+    let servable = |b: &crate::compose::ServiceBuild| b.context.is_dir() && b.dockerfile_exists();
     let mut elsewhere: Vec<(String, Vec<String>)> = Vec::new();
     let mut broken: Vec<String> = Vec::new();
     for b in &builds.builds {

@@ -117,6 +117,44 @@ pub(super) fn build_file_dirs(paths: &[String], skip: impl Fn(&str) -> bool) -> 
     dirs
 }
 
+/// The builds that the Compose and bake files at the root and in the directories below it
+/// ([`build_file_dirs`]) describe: every Compose build, and each bake target that builds with
+/// this context (one built with another directory is left to discovery's other rules), as
+/// (service, Dockerfile, context, the file's directory from the root, empty for the root), the
+/// paths canonical. A bake file below the root is run
+/// there (`cd docker && docker buildx bake`) or from the root (`-f docker/docker-bake.hcl`): its
+/// relative contexts are read from either directory.
+pub(super) fn file_builds(
+    root: &std::path::Path,
+    paths: &[String],
+    skip: impl Fn(&str) -> bool,
+) -> Vec<(String, std::path::PathBuf, std::path::PathBuf, String)> {
+    let canon = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let env = |k: &str| std::env::var(k).ok();
+    let mut v = Vec::new();
+    for dir in std::iter::once(String::new()).chain(build_file_dirs(paths, skip)) {
+        let abs = root.join(&dir);
+        let bake = bake_builds_in_dir(&abs, &abs)
+            .into_iter()
+            .chain(if dir.is_empty() {
+                Vec::new()
+            } else {
+                bake_builds_in_dir(&abs, root)
+            })
+            .filter(|b| canon(&b.context) == root);
+        v.extend(
+            crate::compose::builds_in_dir(&abs, &env)
+                .into_iter()
+                .chain(bake)
+                .map(|b| {
+                    let d = b.dockerfile.unwrap_or_else(|| b.context.join("Dockerfile"));
+                    (b.service, canon(&d), canon(&b.context), dir.clone())
+                }),
+        );
+    }
+    v
+}
+
 /// The directory names of test fixtures (CTX701's: `testdata/`, `fixtures/`, …).
 const FIXTURE_DIRS: &[&str] = &[
     "testdata",

@@ -525,9 +525,7 @@ pub(crate) fn collect(
     }
     if opts.discover {
         let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-        // The builds of the Compose and bake files at the root and in the directories below
-        // it, read once: (service, Dockerfile, context, the file's directory from the root,
-        // empty for the root), canonical.
+        // The builds of the Compose and bake files, read once ([`super::discovered::file_builds`]).
         let mut compose_builds: Option<Vec<(String, PathBuf, PathBuf, String)>> = None;
         // In path order: the tree's node order follows the parallel walk's timing, and the
         // served list (the header, the summary) must be the same on every run.
@@ -552,41 +550,9 @@ pub(crate) fn collect(
             // with another directory (`build: ./sentry`): not served, that directory's own
             // ignore file applies. Built with this one: served, whatever its sources say.
             let composed = compose_builds.get_or_insert_with(|| {
-                let env = |k: &str| std::env::var(k).ok();
-                let dirs =
-                    std::iter::once(String::new())
-                        .chain(super::discovered::build_file_dirs(paths, |d| {
-                            foreign(d) || super::discovered::is_template_dir(d)
-                        }));
-                let mut v = Vec::new();
-                for dir in dirs {
-                    let abs = root.join(&dir);
-                    v.extend(
-                        crate::compose::builds_in_dir(&abs, &env)
-                            .into_iter()
-                            // A bake target that builds it with this context serves it (one
-                            // built with another directory is left to the rules below).
-                            // A bake file below the root is run there (`cd docker && docker
-                            // buildx bake`) or from the root (`-f docker/docker-bake.hcl`):
-                            // its relative contexts are read from either directory.
-                            .chain(
-                                super::discovered::bake_builds_in_dir(&abs, &abs)
-                                    .into_iter()
-                                    .chain(if dir.is_empty() {
-                                        Vec::new()
-                                    } else {
-                                        super::discovered::bake_builds_in_dir(&abs, root)
-                                    })
-                                    .filter(|b| canon(&b.context) == root),
-                            )
-                            .map(|b| {
-                                let d =
-                                    b.dockerfile.unwrap_or_else(|| b.context.join("Dockerfile"));
-                                (b.service, canon(&d), canon(&b.context), dir.clone())
-                            }),
-                    );
-                }
-                v
+                super::discovered::file_builds(root, paths, |d| {
+                    foreign(d) || super::discovered::is_template_dir(d)
+                })
             });
             let canon_abs = canon(&abs);
             let by: Vec<(&str, &PathBuf, &str)> = composed

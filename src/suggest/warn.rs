@@ -12,9 +12,9 @@ use crate::analysis::Config;
 
 /// Files the served Dockerfiles copy, and the proposal still sends, in which the report finds
 /// a secret graded `high` (a live key pasted into `config/local.yaml`, a `.env` a `COPY`
-/// names): no ignore
-/// line keeps out what a `COPY` needs, so the summary says so, with where the secret belongs,
-/// instead of letting "proven" read as if every secret were handled. Five at most, then a count.
+/// names): no ignore line keeps out what a `COPY` needs, so the summary says so, with where the
+/// secret belongs, instead of letting "proven" read as if every secret were handled. Five at
+/// most, then a count.
 pub(super) fn content_secret_warnings(
     config: &Config,
     opts: &SuggestOptions,

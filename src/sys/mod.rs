@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 
 use crate::tree::Kind;
 
+mod at;
+pub(crate) use at::{mode_of, EntryAt};
 #[cfg(target_os = "linux")]
 mod linux;
 mod stdfs;
@@ -148,7 +150,7 @@ pub(crate) fn open_deep<F: Fs>(fs: &F, dir: &F::Dir, rel: &[u8]) -> io::Result<F
 /// for reading an entry whose absolute path is too long for one system call (`ctxsize hash`
 /// on a context deeper than [`PATH_MAX`] with its own path before it).
 #[cfg(target_os = "linux")]
-pub(crate) fn open_dir_deep(root: &Path, rel: &[u8]) -> io::Result<std::os::fd::OwnedFd> {
+fn open_dir_deep(root: &Path, rel: &[u8]) -> io::Result<std::os::fd::OwnedFd> {
     let fs = linux::Getdents::new();
     let dir = fs.open_root(root)?;
     open_deep(&fs, &dir, rel)
