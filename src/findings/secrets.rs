@@ -427,11 +427,15 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         &exposure,
         Some(Exposure::Image { .. } | Exposure::Mount { .. })
     );
+    // A tracked file the build copies may be settings it reads (a `.env.production`): the
+    // secret moves out of it. Key material by name is not (suggest removes it, and says so).
+    let file_name = acc.path.rsplit(|&b| b == b'/').next().unwrap_or(&acc.path);
+    let settings = acc.tracked && copied && !rules::key_material_name(file_name);
     let fix = if in_dockerfile {
         DOCKERFILE_FIX.to_string()
-    } else if plain.is_some() && ev.len() == 1 && (named || (acc.tracked && copied)) {
+    } else if plain.is_some() && ev.len() == 1 && (named || settings) {
         KEEP_CLEAN.to_string()
-    } else if named || needed || !acc.in_tree || (acc.tracked && copied) {
+    } else if named || needed || !acc.in_tree || settings {
         MOVE_OUT.to_string()
     } else {
         fix_line(&acc.path)

@@ -464,7 +464,8 @@ pub(crate) static RULES: &[Rule] = &[
     content(
         "CTX150", High,
         "a `-----BEGIN … PRIVATE KEY-----` line (RSA, DSA, EC, OPENSSH, ENCRYPTED, PGP … BLOCK, \
-         PKCS#8) followed by a base64 body, also with JSON-escaped newlines; \
+         PKCS#8) followed by a base64 body, also with JSON-escaped newlines or with each line \
+         commented out (`# `, `// `, `; `, `-- `, ` * `); \
          `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----`; `PuTTY-User-Key-File-N:`; such a block \
          base64-encoded (a kubeconfig's `client-key-data:`, a Kubernetes Secret's `tls.key:`; \
          not an encoded certificate)",

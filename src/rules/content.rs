@@ -55,11 +55,14 @@ const SIGS: &[Sig] = &[
     Sig {
         id: "CTX150",
         // PEM/OpenSSH/PGP: BEGIN line, optional armor headers and blank
-        // lines, then at least 32 base64 characters of body.
+        // lines, then at least 32 base64 characters of body. Each line may carry a comment
+        // marker (`# `, `// `, `; `, `-- `, ` * `): a key commented out in a config file or a
+        // script is still a key.
         re: concat!(
             r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[ \t]*(?:\r?\n|\\(?:r\\)?n)",
-            r"(?:[A-Za-z0-9-]+:[^\r\n\\]*(?:\r?\n|\\(?:r\\)?n))*(?:[ \t]*(?:\r?\n|\\(?:r\\)?n))*",
-            r"[ \t]*[A-Za-z0-9+/]{32}",
+            r"(?:[ \t]*(?:#+|//|;+|--|\*)?[ \t]*[A-Za-z0-9-]+:[^\r\n\\]*(?:\r?\n|\\(?:r\\)?n))*",
+            r"(?:[ \t]*(?:#+|//|;+|--|\*)?[ \t]*(?:\r?\n|\\(?:r\\)?n))*",
+            r"[ \t]*(?:#+|//|;+|--|\*)?[ \t]*[A-Za-z0-9+/]{32}",
             r"|---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[ \t]*\r?\n(?:[A-Za-z0-9-]+:[^\r\n]*\r?\n)*[A-Za-z0-9+/]{32}",
             r"|(?m:^PuTTY-User-Key-File-[0-9]+: [a-z0-9-]+[ \t]*\r?\n)",
             // The same block base64-encoded, as a kubeconfig's `client-key-data:`, a Kubernetes

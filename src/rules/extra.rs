@@ -237,6 +237,27 @@ pub(crate) fn is_example_file(path: &[u8]) -> bool {
             && sample_part(parts[0]))
 }
 
+/// A file that, by its name, holds key material or stored credentials and nothing an app reads
+/// as its settings: an SSH private key (`id_rsa`, `id_ed25519`, …), a PKCS#12 bundle (`.p12`,
+/// `.pfx`), a credential store (`.netrc`, `.git-credentials`, `.pypirc`) or Terraform state.
+/// `suggest` removes these from a directory a COPY sends even when git tracks them, so the
+/// report's fix for one is the same exclude line (a tracked `.env.production`, which a front-end
+/// build reads, is not one of them).
+pub(crate) fn key_material_name(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"id_rsa"
+            | b"id_dsa"
+            | b"id_ecdsa"
+            | b"id_ed25519"
+            | b".pypirc"
+            | b".netrc"
+            | b".git-credentials"
+    ) || [&b".p12"[..], b".pfx", b".tfstate", b".tfstate.backup"]
+        .iter()
+        .any(|ext| name.len() > ext.len() && name.ends_with(ext))
+}
+
 /// A dot-separated name part that marks a sample (see [`is_example_file`]).
 pub(crate) fn sample_part(c: &[u8]) -> bool {
     let marker = |w: &[u8]| {

@@ -99,9 +99,9 @@ pub(crate) use content::{is_binary, scan_content_at};
 pub(crate) use dev_settings::is_dev_settings;
 pub(crate) use extra::{
     dockerfile_credentials, env_secret_line, go_test_build, har_credential_line, is_example_file,
-    is_example_path, is_story_path, is_template, is_test_path, literal_secret_value,
-    only_public_pem, rust_test_modules, sample_part, template_secret_rule, DockerfileCred,
-    DockerfileHit, SOURCE_EXTS,
+    is_example_path, is_story_path, is_template, is_test_path, key_material_name,
+    literal_secret_value, only_public_pem, rust_test_modules, sample_part, template_secret_rule,
+    DockerfileCred, DockerfileHit, SOURCE_EXTS,
 };
 pub(crate) use gitignore::GitignoreSet;
 

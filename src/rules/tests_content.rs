@@ -281,6 +281,22 @@ fn a_base64_encoded_private_key_block_is_a_key() {
     );
 }
 
+/// A private key commented out line by line (a config file's `# -----BEGIN …`, a script's
+/// `// …`) is still a key; a commented-out certificate is not.
+#[test]
+fn a_commented_out_private_key_is_a_key() {
+    let pem = Fakes::pem("RSA ");
+    for marker in ["# ", "#", "// ", "; ", "-- ", " * "] {
+        let text: String = std::iter::once("x = 1\n".to_string())
+            .chain(pem.lines().map(|l| format!("{marker}{l}\n")))
+            .collect();
+        assert_hits(&text, &[("CTX150", 2)]);
+    }
+    let cert = pem.replace("RSA PRIVATE KEY", "CERTIFICATE");
+    let text: String = cert.lines().map(|l| format!("# {l}\n")).collect();
+    assert_hits(&text, &[]);
+}
+
 #[track_caller]
 fn assert_hits(text: &str, want: &[(&str, usize)]) {
     let got: Vec<(&str, usize)> = scan_content(text.as_bytes())

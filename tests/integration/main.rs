@@ -59,6 +59,8 @@ mod qa_suggest;
 #[cfg(unix)]
 mod report;
 #[cfg(unix)]
+mod report_agrees;
+#[cfg(unix)]
 mod report_flags;
 #[cfg(unix)]
 mod scan_cache;

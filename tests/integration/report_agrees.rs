@@ -1,0 +1,47 @@
+//! The report's fix for a finding and suggest's proposal say the same thing about one file.
+
+use crate::util::{text, TestEnv};
+
+/// The report's fix for `path`, from its JSON output.
+fn fix_of(env: &TestEnv, path: &str) -> String {
+    let o = env.run(["--format", "json", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == path)
+        .unwrap_or_else(|| panic!("no finding for {path}: {}", text(&o.stdout)))["fix"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// documenso tracks `apps/remix/example/cert.p12`, which `COPY . .` sends. suggest removes it
+/// ("key store"), but the report's fix said "move the secret out of the file", the advice for a
+/// tracked settings file a build may read. Key material by name now gets the exclude line in
+/// the report too; a tracked `.env.production` holding a key keeps "move the secret out".
+#[test]
+fn a_tracked_key_store_gets_the_exclude_line_suggest_writes() {
+    let env = TestEnv::new();
+    let key = format!("AKIA{}", "Q7RZ2XW4VB6NM3KJ");
+    env.file("Dockerfile", "FROM node:20\nCOPY . .\nRUN npm run build\n")
+        .file(
+            "package.json",
+            "{\"name\":\"x\",\"scripts\":{\"build\":\"vite build\"}}\n",
+        )
+        .file("src/a.ts", "export const a = 1;\n")
+        .sized("example/cert.p12", 2000)
+        .file(".env.production", format!("VITE_AWS_KEY_ID={key}\n"))
+        .git(&["init", "-q"])
+        .git(&["add", "-A"])
+        .git(&["commit", "-qm", "init"]);
+    assert_eq!(fix_of(&env, "example/cert.p12"), "example/cert.p12");
+    assert!(fix_of(&env, ".env.production").starts_with("move the secret out"));
+
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("- example/cert.p12 (key store)"), "{err}");
+    assert!(!err.contains(&key) && !text(&o.stdout).contains(&key));
+}
