@@ -291,6 +291,31 @@ fn documentation_examples_and_outputs() {
     assert!(lines(&reused, FileKind::Doc).is_empty(), "{reused}");
 }
 
+/// Radicale's SHARING.md: `curl … | jq` in a code block and the JSON response it prints below,
+/// holding a sharing token. The response is the request's sample output; a token in a command
+/// after it, or in JSON with no request above, is still reported.
+#[test]
+fn a_request_and_the_response_it_prints() {
+    let v = gen(41, 43);
+    let w = gen(43, 43);
+    let fields = "    \"Owner\": \"user\",\n".repeat(12);
+    let listed = format!(
+        "```bash\ncurl -s -H \"Content-Type: application/json\" -u user:pw -d \"{{}}\" \\\n  http://localhost:5232/list | jq\n{{\n  \"Content\": [\n    {{\n{fields}      \"PathOrToken\": \"{v}\",\n    }}\n  ]\n}}\n```\n"
+    );
+    assert!(lines(&listed, FileKind::Doc).is_empty(), "{listed}");
+    let no_request = listed.replace("curl -s", "cat");
+    assert_eq!(lines(&no_request, FileKind::Doc).len(), 1, "{no_request}");
+    // The token from the response, passed to a later request, is that sample again (Radicale's
+    // `token/delete` call).
+    let reused = format!(
+        "{listed}\nDelete it:\n\n```bash\ncurl -u user:pw -d '{{ \"PathOrToken\": \"{v}\"}}' http://x/delete\n```\n"
+    );
+    assert!(lines(&reused, FileKind::Doc).is_empty(), "{reused}");
+    // A command after the response in the same block is not part of it.
+    let after = listed.replace("}\n```\n", &format!("}}\nexport API_TOKEN={w}\n```\n"));
+    assert_eq!(lines(&after, FileKind::Doc).len(), 1, "{after}");
+}
+
 #[test]
 fn examples_in_documentation_strings_of_code() {
     let v = gen(11, 40);
