@@ -19,7 +19,9 @@ use crate::tree::{Kind, State, ROOT};
 use crate::walk::Builder;
 
 mod nested;
+mod served;
 use nested::{stale_nested_loses, unused_ignore_files};
+use served::Served;
 
 /// The result of `ctxsize lint`.
 #[derive(Debug, Serialize)]
@@ -138,10 +140,18 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
         resolved: &resolved,
     };
     let mut notes = Vec::new();
+    // The Dockerfiles built with this context (the resolved one and those discovery serves),
+    // found once, when a check needs them: without a Dockerfile at the root, now.
+    let main_df = (!no_dockerfile).then(|| resolved.dockerfile.clone());
+    let find_served = || served::dockerfiles(cfg, &resolved, main_df.as_deref());
+    let served = std::cell::OnceCell::new();
     if no_dockerfile {
-        notes.push(
-            "no Dockerfile at the context root: the ignore file was checked for BuildKit's context alone (pass -f to check a Dockerfile's)".into(),
-        );
+        let found = served.get_or_init(find_served);
+        notes.push(if found.is_empty() {
+            "no Dockerfile at the context root: the ignore file was checked for BuildKit's context alone (pass -f to check a Dockerfile's)".into()
+        } else {
+            served::note(found)
+        });
     }
     let tree = full_tree(&root);
 
@@ -322,7 +332,14 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
             dockerfile: Some(resolved.dockerfile.clone()),
             ..other_cfg
         },
-        crate::engine::Engine::Docker => other_cfg,
+        // Without a Dockerfile at the root, the classic builder builds the first one served.
+        crate::engine::Engine::Docker => match served.get().and_then(|v| v.first()) {
+            Some(first) if no_dockerfile => Config {
+                dockerfile: Some(first.dockerfile.clone()),
+                ..other_cfg
+            },
+            _ => other_cfg,
+        },
     };
     let other_a = other_cfg
         .resolve_for(other_cfg.builder)
@@ -354,7 +371,7 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
         }
     };
 
-    root_only(&mut cx, &set, &chosen);
+    root_only(&mut cx, &set, &chosen, &|| served.get_or_init(find_served));
     exceptions(&mut cx, &set, &tree, &chosen, other_a.as_ref());
     undone_exclusions(&mut cx, &set, &tree, &chosen);
     self_excluded(&mut cx, &set, &chosen, other_a.as_ref());
@@ -421,7 +438,7 @@ fn anchored(line: &[u8]) -> bool {
 }
 
 /// DI003: `*.log` while `sub/a.log` is sent (or `*/bin` while `src/Web/bin` is).
-fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
+fn root_only<'s>(cx: &mut Ctx, set: &PatternSet, a: &Analysis, served: &dyn Fn() -> &'s [Served]) {
     let (cands, pins): (Vec<&Pattern>, Vec<(usize, Option<PatternSet>)>) = set
         .patterns()
         .iter()
@@ -508,16 +525,24 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             p == *f || (p.starts_with(f.as_str()) && p.as_bytes().get(f.len()) == Some(&b'/'))
         })
     };
-    // The files the build copies (the Dockerfile's sources, BuildKit's transfer set): the fix
-    // `**/X` is proposed only when it would exclude none of them but flagged ones.
-    // Computed once, at the first entry that needs it.
+    // The files the builds copy (the sources of every Dockerfile built with this context,
+    // BuildKit's transfer sets): the fix `**/X` is proposed only when it would exclude none of
+    // them but flagged ones. Computed once, at the first entry that needs it.
     let used = std::cell::OnceCell::new();
     let used = || -> &Option<Vec<bool>> {
         used.get_or_init(|| {
-            let df = crate::context::dockerfile_as_read(a.builder, &a.resolved.dockerfile);
-            crate::transfer::load_sources(&df, &Default::default())
-                .ok()
-                .map(|s| crate::transfer::compute(a, &s, &|_| false).used)
+            let dfs = served();
+            if dfs.is_empty() {
+                return None;
+            }
+            let mut u = vec![false; tree.nodes.len()];
+            for d in dfs {
+                let t = crate::transfer::compute(a, &d.sources, &|_| false);
+                for (x, y) in u.iter_mut().zip(t.used) {
+                    *x |= y;
+                }
+            }
+            Some(u)
         })
     };
     let mut breaks: Vec<Option<Vec<u8>>> = vec![None; cands.len()];

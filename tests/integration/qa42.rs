@@ -1,0 +1,75 @@
+//! Rules corrected by qa42 on real repositories: lint checks the ignore file against every
+//! Dockerfile built with the context (hoppscotch's root Compose file names its only root
+//! Dockerfile), …
+
+use crate::util::TestEnv;
+
+fn lint_json(env: &TestEnv) -> serde_json::Value {
+    let o = env.run(["lint", "--format", "json", "."]);
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)))
+}
+
+fn di003(v: &serde_json::Value, line: u64) -> (String, String) {
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "DI003" && f["line"] == line)
+        .unwrap_or_else(|| panic!("no DI003 on line {line}: {v}"));
+    (
+        f["message"].as_str().unwrap().to_string(),
+        f["fix"].as_str().unwrap_or("").to_string(),
+    )
+}
+
+/// hoppscotch: no Dockerfile at the root, `docker-compose.yml` builds `prod.Dockerfile` (a
+/// whole-context copy) with `context: .`. lint said "no Dockerfile analysed" and asked about
+/// `**/devenv.nix`; the Compose build copies the deeper `devenv.nix`, so the widening is no fix.
+#[test]
+fn lint_checks_the_dockerfiles_a_compose_file_builds_with_the_context() {
+    let env = TestEnv::new();
+    env.file(
+        "docker-compose.yml",
+        "services:\n  web:\n    build:\n      context: .\n      dockerfile: docker/prod.Dockerfile\n",
+    )
+    .file("docker/prod.Dockerfile", "FROM node\nCOPY . /app\n")
+    .file("devenv.nix", "{}\n")
+    .file("packages/relay/devenv.nix", "{}\n")
+    .file("packages/relay/index.ts", "export {}\n")
+    .dockerignore("devenv.nix\n");
+    let v = lint_json(&env);
+    let (m, fix) = di003(&v, 1);
+    assert!(!m.contains("no Dockerfile analysed"), "{m}");
+    assert!(
+        m.contains("it would also exclude packages/relay/devenv.nix, which the build copies"),
+        "{m}"
+    );
+    assert_eq!(fix, "");
+    let notes = v["notes"].to_string();
+    assert!(notes.contains("docker/prod.Dockerfile"), "{notes}");
+    assert!(!notes.contains("BuildKit's context alone"), "{notes}");
+}
+
+/// The same Compose build copying only `packages/relay/index.ts`: the deeper `devenv.nix` is
+/// not copied, and the widening is offered as the fix.
+#[test]
+fn lint_offers_the_widening_when_no_compose_build_copies_the_deeper_match() {
+    let env = TestEnv::new();
+    env.file(
+        "docker-compose.yml",
+        "services:\n  web:\n    build:\n      context: .\n      dockerfile: docker/prod.Dockerfile\n",
+    )
+    .file(
+        "docker/prod.Dockerfile",
+        "FROM node\nCOPY packages/relay/index.ts /app/\n",
+    )
+    .file("devenv.nix", "{}\n")
+    .file("packages/relay/devenv.nix", "{}\n")
+    .file("packages/relay/index.ts", "export {}\n")
+    .dockerignore("devenv.nix\n");
+    let v = lint_json(&env);
+    let (m, fix) = di003(&v, 1);
+    assert!(!m.contains("no Dockerfile analysed"), "{m}");
+    assert_eq!(fix, "**/devenv.nix", "{m}");
+}
