@@ -549,6 +549,11 @@ fn root_only<'s>(cx: &mut Ctx, set: &PatternSet, a: &Analysis, served: &dyn Fn()
     // The fix would exclude unflagged files while no Dockerfile says what the build copies.
     let mut unknown = vec![false; cands.len()];
     let mut flagged = vec![false; cands.len()];
+    // A deeper match that holds (or is) source code git tracks (halo's `ui` line beside its
+    // Java packages `application/src/main/java/…/ui/`): the project's own code, named like the
+    // root entry by chance, which the project's build uses whether or not a Dockerfile copies
+    // it; the smallest such match.
+    let mut source: Vec<Option<Vec<u8>>> = vec![None; cands.len()];
     let mut stats = vec![(0u64, 0u64, None::<Vec<u8>>); cands.len()];
     for id in tree.sent() {
         let n = &tree.nodes[id as usize];
@@ -596,6 +601,19 @@ fn root_only<'s>(cx: &mut Ctx, set: &PatternSet, a: &Analysis, served: &dyn Fn()
                         None => unknown[k] = true,
                     }
                 }
+                let name = tree.name(id);
+                if !comp_flagged
+                    && crate::rules::SOURCE_EXTS.iter().any(|e| name.ends_with(e))
+                    && !is_ignored(&tree.path(comp))
+                {
+                    let mut cp = tree.path(comp);
+                    if tree.nodes[comp as usize].kind == Kind::Dir {
+                        cp.push(b'/');
+                    }
+                    if source[k].as_ref().is_none_or(|c| cp < *c) {
+                        source[k] = Some(cp);
+                    }
+                }
                 stats[k].0 += 1;
                 stats[k].1 += n.size;
                 if comp_flagged && (!flagged[k] || smaller(&stats[k].2)) {
@@ -623,13 +641,28 @@ fn root_only<'s>(cx: &mut Ctx, set: &PatternSet, a: &Analysis, served: &dyn Fn()
         // A fix that would exclude a file the build copies is no fix: said instead.
         // Without a Dockerfile nothing says what the build copies: the pattern is asked about,
         // not offered as the fix.
-        let (fix, ask) = match &breaks[k] {
-            None if unknown[k] => (
+        // Anchored, the line says what it already does (the root entry only) and is no longer
+        // reported.
+        let anchor = format!("/{}", show(&p.line().cleaned));
+        let (fix, ask) = match (&breaks[k], &source[k]) {
+            (None, Some(src)) => (
+                if flagged[k] { String::new() } else { anchor.clone() },
+                format!(
+                    "`{generic}` would also exclude {}, source code of the project that its build uses: {}",
+                    show(src),
+                    if flagged[k] {
+                        "name the deeper entries you want out by path instead".to_string()
+                    } else {
+                        format!("if the root one is meant, say so with `{anchor}`")
+                    }
+                ),
+            ),
+            (None, None) if unknown[k] => (
                 String::new(),
                 format!("did you mean `{generic}`? (no Dockerfile analysed: check with -f that the build copies none of them)"),
             ),
-            None => (generic.clone(), format!("did you mean `{generic}`?")),
-            Some(b) => (
+            (None, None) => (generic.clone(), format!("did you mean `{generic}`?")),
+            (Some(b), _) => (
                 String::new(),
                 format!(
                     "if you meant `{generic}`, it would also exclude {}, which the build copies: name the deeper entries you want out by path instead",

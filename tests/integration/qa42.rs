@@ -1,6 +1,7 @@
 //! Rules corrected by qa42 on real repositories: lint checks the ignore file against every
 //! Dockerfile built with the context (hoppscotch's root Compose file names its only root
-//! Dockerfile), …
+//! Dockerfile), DI003 does not widen a name over the project's source code (halo's `ui` line
+//! beside its Java `ui` packages), …
 
 use crate::util::TestEnv;
 
@@ -72,4 +73,37 @@ fn lint_offers_the_widening_when_no_compose_build_copies_the_deeper_match() {
     let (m, fix) = di003(&v, 1);
     assert!(!m.contains("no Dockerfile analysed"), "{m}");
     assert_eq!(fix, "**/devenv.nix", "{m}");
+}
+
+/// halo: `ui` (the root frontend project) beside Java packages named `ui`
+/// (`application/src/main/java/…/ui/ProxyFilter.java`), which the Dockerfile does not copy (it
+/// copies the built jar). `**/ui` would exclude the project's source code: the finding says so
+/// and offers the anchored `/ui`, which says what the line already does. A deeper match that is
+/// not source code keeps the widening.
+#[test]
+fn di003_does_not_widen_a_name_over_source_code() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM eclipse-temurin\nCOPY application/build/libs/app.jar /app.jar\n",
+    )
+    .file("application/build/libs/app.jar", "jar\n")
+    .file("ui/package.json", "{}\n")
+    .file(
+        "application/src/main/java/run/halo/app/infra/ui/ProxyFilter.java",
+        "class ProxyFilter {}\n",
+    )
+    .file("notes/a.txt", "x\n")
+    .file("application/notes/b.txt", "x\n")
+    .dockerignore("ui\nnotes\n");
+    let v = lint_json(&env);
+    let (m, fix) = di003(&v, 1);
+    assert_eq!(fix, "/ui", "{m}");
+    assert!(
+        m.contains("application/src/main/java/run/halo/app/infra/ui/, source code"),
+        "{m}"
+    );
+    assert!(!m.contains("did you mean"), "{m}");
+    let (m, fix) = di003(&v, 2);
+    assert_eq!(fix, "**/notes", "{m}");
 }
