@@ -22,6 +22,7 @@
 //!    does not send it (checked after the write).
 
 mod absent_top;
+mod buildout;
 pub(crate) mod carry;
 mod composed;
 mod covered;
@@ -352,6 +353,7 @@ fn suggest_all_noted(
             });
             let mut one = build(config, opts, &main, tr, vec![t], dest, n, None)?;
             one.found_main = found_main.clone();
+            buildout::warn(&mut one, &main.root);
             out.push(one);
         }
         return Ok(out);
@@ -368,6 +370,7 @@ fn suggest_all_noted(
         .unwrap_or_else(|| main.root.join(default_name));
     let mut one = build(config, opts, &main, tree, targets, destination, notes, None)?;
     one.found_main = found_main;
+    buildout::warn(&mut one, &main.root);
     Ok(vec![one])
 }
 

@@ -107,3 +107,34 @@ fn di003_does_not_widen_a_name_over_source_code() {
     let (m, fix) = di003(&v, 2);
     assert_eq!(fix, "**/notes", "{m}");
 }
+
+/// spring-petclinic-microservices: each module's image is built with its Maven `target/` as the
+/// context (`docker build -f ../docker/Dockerfile target`), so `suggest --write` writes
+/// `target/.dockerignore`, which `mvn clean` deletes. The file is still written (the build
+/// reads it until then), with a warning naming the build-output directory and its clean; a
+/// `target/` no build file owns gets none.
+#[test]
+fn suggest_warns_when_the_context_is_build_output() {
+    let env = TestEnv::new();
+    env.file("docker/Dockerfile", "FROM eclipse-temurin\nCOPY app.jar /app.jar\n")
+        .file("vets/pom.xml", "<project/>\n")
+        .file("vets/target/app.jar", "jar\n")
+        .file("vets/target/classes/A.class", "c\n")
+        .file("plain/target/app.jar", "jar\n");
+    let o = env.run([
+        "suggest",
+        "--write",
+        "-f",
+        "docker/Dockerfile",
+        "vets/target",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(env.path("vets/target/.dockerignore").is_file(), "{err}");
+    assert!(err.contains("Maven's build output"), "{err}");
+    assert!(err.contains("`mvn clean` deletes it"), "{err}");
+    let o = env.run(["suggest", "-f", "docker/Dockerfile", "plain/target"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("build output"), "{err}");
+}
