@@ -138,3 +138,33 @@ fn suggest_warns_when_the_context_is_build_output() {
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(!err.contains("build output"), "{err}");
 }
+
+/// plane: four Compose services build whole-context Dockerfiles with the root; the summary
+/// printed four identical BuildKit transfer lines, one per Dockerfile. Identical lines are one,
+/// naming the services; a Dockerfile with other figures keeps its own line.
+#[test]
+fn identical_transfer_lines_are_collapsed_naming_the_services() {
+    let env = TestEnv::new();
+    env.file(
+        "docker-compose.yml",
+        "services:\n  web:\n    build:\n      context: .\n      dockerfile: apps/web/Dockerfile.web\n  admin:\n    build:\n      context: .\n      dockerfile: apps/admin/Dockerfile.admin\n  api:\n    build:\n      context: .\n      dockerfile: apps/api/Dockerfile.api\n",
+    )
+    .file("apps/web/Dockerfile.web", "FROM node\nCOPY . /app\n")
+    .file("apps/admin/Dockerfile.admin", "FROM node\nCOPY . /app\n")
+    .file("apps/api/Dockerfile.api", "FROM python\nCOPY apps/api/main.py /app/\n")
+    .file("apps/api/main.py", "print(1)\n")
+    .file("package.json", "{}\n");
+    let o = env.run(["suggest", "--compose", "docker-compose.yml", "."]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains(" transfer ")).collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        lines.iter().any(|l| l.ends_with("(each of 2: services admin, web)")),
+        "{err}"
+    );
+    assert!(
+        lines.iter().any(|l| l.ends_with("(apps/api/Dockerfile.api)")),
+        "{err}"
+    );
+}
