@@ -195,3 +195,13 @@ pub(super) fn note_fixtures(fixtures: &[&str], notes: &mut Vec<String>) {
         if fixtures.len() == 1 { "it" } else { "one" },
     ));
 }
+
+/// Whether a COPY/ADD source as written (`../images`, `./../shared/x`, `..\\out`) climbs out of
+/// the context it is read from: docker clips such a path to the context root.
+pub(super) fn climbs_out(raw: &str) -> bool {
+    let mut r = raw;
+    while let Some(x) = r.strip_prefix("./").or_else(|| r.strip_prefix(".\\")) {
+        r = x;
+    }
+    r == ".." || r.starts_with("../") || r.starts_with("..\\")
+}

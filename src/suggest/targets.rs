@@ -670,6 +670,22 @@ pub(crate) fn collect(
                 } else {
                     here > 0 && own.is_none()
                 };
+            // A source that climbs out of its context (atsea's `database/mysql/Dockerfile`,
+            // `COPY ../images /images`) was written for a context below this one, where `..`
+            // names a directory of this one: docker clips it to the context root, so built
+            // with this one it copies `images` from here, which the author did not mean.
+            let climbs = (!at_root && !compose_here)
+                .then(|| ctx_items.iter().find(|s| super::discovered::climbs_out(&s.raw)))
+                .flatten();
+            if let (true, Some(c)) = (serve, climbs) {
+                let raw = c.raw.clone();
+                let t = out.pop().expect("just added");
+                notes.push(format!(
+                    "{} (found in the context) not served: its source `{raw}` climbs out of the build context, which docker clips to the context root, so it is written for a context below this one; pass it with -f (or --compose) if it is built with this one",
+                    t.rel
+                ));
+                continue;
+            }
             let n_items = ctx_items.len();
             // The sources it names, for the note when none exists here: named, so the user
             // can check; `COPY . .` beside them is said too ("none of its sources exist" is

@@ -168,3 +168,28 @@ fn identical_transfer_lines_are_collapsed_naming_the_services() {
         "{err}"
     );
 }
+
+/// atsea: `database/mysql/Dockerfile` (alone in its directory) copies `../images`, a source
+/// that climbs out of its context: written for a context below the root, it was served with
+/// the root (its source "may be generated before the build"), and the proposal kept `images`.
+/// Not served now, said in a note; the root Dockerfile is served as before.
+#[test]
+fn a_found_dockerfile_whose_source_climbs_out_is_not_served_with_the_root() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY app.txt /\n")
+        .file("app.txt", "x\n")
+        .file(
+            "database/mysql/Dockerfile",
+            "FROM mysql\nRUN mkdir -p /images/\nCOPY ../images /images\n",
+        );
+    let o = env.run(["suggest", "."]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("serves    database/mysql/Dockerfile"), "{err}");
+    assert!(
+        err.contains("database/mysql/Dockerfile (found in the context) not served: its source `../images` climbs out of the build context"),
+        "{err}"
+    );
+    assert!(!out.contains("images"), "{out}");
+}
