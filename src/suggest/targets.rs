@@ -772,6 +772,7 @@ pub(crate) fn collect(
                 ));
             }
         }
+        super::discovered::collapse_unserved(notes, notes_before);
         super::discovered::note_fixtures(&fixtures, notes);
     } else {
         // Not looked at, but said: a Dockerfile beside the one served may need what the

@@ -193,3 +193,53 @@ fn a_found_dockerfile_whose_source_climbs_out_is_not_served_with_the_root() {
     );
     assert!(!out.contains("images"), "{out}");
 }
+
+/// kaniko: ~90 test Dockerfiles in `integration/dockerfiles/`, none built with the root, got a
+/// note each (the summary showed twenty and "… and 78 more"). One note per directory holding
+/// more than three, with the count, a few names and the count of each reason; a directory with
+/// fewer keeps a note each.
+#[test]
+fn many_unserved_dockerfiles_of_one_directory_share_one_note() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY app.txt /\n")
+        .file("app.txt", "x\n");
+    for i in 0..5 {
+        env.file(
+            format!("integration/dockerfiles/Dockerfile_test_{i}"),
+            "FROM alpine\nRUN true\n",
+        );
+    }
+    env.file(
+        "integration/dockerfiles/Dockerfile_test_copy",
+        "FROM alpine\nCOPY context/foo /foo\n",
+    )
+    .file("integration/context/foo", "x\n")
+    .file("other/a/Dockerfile", "FROM alpine\nRUN true\n")
+    .file("other/b/Dockerfile", "FROM alpine\nRUN true\n");
+    let o = env.run(["suggest", "."]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let notes: Vec<&str> = err.lines().filter(|l| l.contains("note:")).collect();
+    let one: Vec<&&str> = notes
+        .iter()
+        .filter(|l| l.contains("integration/dockerfiles/"))
+        .collect();
+    assert_eq!(one.len(), 1, "{err}");
+    assert!(
+        one[0].contains("6 Dockerfiles found in integration/dockerfiles/ not served (Dockerfile_test_0, Dockerfile_test_1, Dockerfile_test_2 and 3 more): 5 copy nothing from a build context, 1 name sources that do not exist in this context"),
+        "{err}"
+    );
+    assert!(one[0].contains("`ctxsize suggest integration`"), "{err}");
+    assert!(
+        notes
+            .iter()
+            .any(|l| l.contains("other/a/Dockerfile (found in the context) not served")),
+        "{err}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|l| l.contains("other/b/Dockerfile (found in the context) not served")),
+        "{err}"
+    );
+}
