@@ -143,7 +143,8 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
     // The Dockerfiles built with this context (the resolved one and those discovery serves),
     // found once, when a check needs them: without a Dockerfile at the root, now.
     let main_df = (!no_dockerfile).then(|| resolved.dockerfile.clone());
-    let find_served = || served::dockerfiles(cfg, &resolved, main_df.as_deref());
+    let tree = full_tree(&root);
+    let find_served = || served::dockerfiles(cfg, &resolved, main_df.as_deref(), &tree);
     let served = std::cell::OnceCell::new();
     if no_dockerfile {
         let found = served.get_or_init(find_served);
@@ -153,7 +154,6 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
             served::note(found)
         });
     }
-    let tree = full_tree(&root);
 
     unused_ignore_files(&mut cx, cfg, &tree);
 

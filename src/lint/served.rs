@@ -20,14 +20,17 @@ pub(super) struct Served {
 }
 
 /// The served Dockerfiles, the resolved one first (`None` when there is none: no `-f` and no
-/// Dockerfile at the root). Discovery that fails (an unreadable Compose file) adds nothing.
-pub(super) fn dockerfiles(cfg: &Config, resolved: &Resolved, main: Option<&Path>) -> Vec<Served> {
+/// Dockerfile at the root). `tree` is every entry of the context (lint's walk, the ignore file
+/// not applied: docker reads a Dockerfile it excludes all the same). Discovery that fails (an
+/// unreadable Compose file) adds nothing.
+pub(super) fn dockerfiles(
+    cfg: &Config,
+    resolved: &Resolved,
+    main: Option<&Path>,
+    tree: &[(Vec<u8>, bool)],
+) -> Vec<Served> {
     let root = &resolved.root;
-    let Ok(tree) = crate::suggest::walk_all(resolved, cfg.threads) else {
-        return Vec::new();
-    };
-    let paths = crate::transfer::node_paths(&tree);
-    drop(tree);
+    let paths: Vec<String> = tree.iter().map(|(p, _)| crate::paths::lossy(p)).collect();
     let current = PatternSet::parse(&resolved.ignore_text).unwrap_or_default();
     let opts = crate::suggest::SuggestOptions {
         discover: true,

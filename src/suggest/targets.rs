@@ -675,7 +675,11 @@ pub(crate) fn collect(
             // names a directory of this one: docker clips it to the context root, so built
             // with this one it copies `images` from here, which the author did not mean.
             let climbs = (!at_root && !compose_here)
-                .then(|| ctx_items.iter().find(|s| super::discovered::climbs_out(&s.raw)))
+                .then(|| {
+                    ctx_items
+                        .iter()
+                        .find(|s| super::discovered::climbs_out(&s.raw))
+                })
                 .flatten();
             if let (true, Some(c)) = (serve, climbs) {
                 let raw = c.raw.clone();

@@ -116,11 +116,14 @@ fn di003_does_not_widen_a_name_over_source_code() {
 #[test]
 fn suggest_warns_when_the_context_is_build_output() {
     let env = TestEnv::new();
-    env.file("docker/Dockerfile", "FROM eclipse-temurin\nCOPY app.jar /app.jar\n")
-        .file("vets/pom.xml", "<project/>\n")
-        .file("vets/target/app.jar", "jar\n")
-        .file("vets/target/classes/A.class", "c\n")
-        .file("plain/target/app.jar", "jar\n");
+    env.file(
+        "docker/Dockerfile",
+        "FROM eclipse-temurin\nCOPY app.jar /app.jar\n",
+    )
+    .file("vets/pom.xml", "<project/>\n")
+    .file("vets/target/app.jar", "jar\n")
+    .file("vets/target/classes/A.class", "c\n")
+    .file("plain/target/app.jar", "jar\n");
     let o = env.run([
         "suggest",
         "--write",
@@ -160,11 +163,15 @@ fn identical_transfer_lines_are_collapsed_naming_the_services() {
     let lines: Vec<&str> = err.lines().filter(|l| l.contains(" transfer ")).collect();
     assert_eq!(lines.len(), 2, "{err}");
     assert!(
-        lines.iter().any(|l| l.ends_with("(each of 2: services admin, web)")),
+        lines
+            .iter()
+            .any(|l| l.ends_with("(each of 2: services admin, web)")),
         "{err}"
     );
     assert!(
-        lines.iter().any(|l| l.ends_with("(apps/api/Dockerfile.api)")),
+        lines
+            .iter()
+            .any(|l| l.ends_with("(apps/api/Dockerfile.api)")),
         "{err}"
     );
 }
@@ -186,7 +193,10 @@ fn a_found_dockerfile_whose_source_climbs_out_is_not_served_with_the_root() {
     let err = String::from_utf8_lossy(&o.stderr);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{err}");
-    assert!(!err.contains("serves    database/mysql/Dockerfile"), "{err}");
+    assert!(
+        !err.contains("serves    database/mysql/Dockerfile"),
+        "{err}"
+    );
     assert!(
         err.contains("database/mysql/Dockerfile (found in the context) not served: its source `../images` climbs out of the build context"),
         "{err}"
@@ -241,5 +251,29 @@ fn many_unserved_dockerfiles_of_one_directory_share_one_note() {
             .iter()
             .any(|l| l.contains("other/b/Dockerfile (found in the context) not served")),
         "{err}"
+    );
+}
+
+/// Without any Dockerfile discovery serves, lint says so as before, and the classic builder's
+/// comparison is skipped with the reason.
+#[test]
+fn lint_without_any_served_dockerfile_keeps_its_notes() {
+    let env = TestEnv::new();
+    env.file("a.txt", "a")
+        .file("docker/api/Dockerfile", "FROM scratch\n");
+    let o = env.run(["lint", "."]);
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.status.code(), Some(0), "{all}");
+    assert!(
+        all.contains("checked for BuildKit's context alone"),
+        "{all}"
+    );
+    assert!(
+        all.contains("needs a Dockerfile: builder comparison skipped"),
+        "{all}"
     );
 }
