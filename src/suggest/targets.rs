@@ -484,10 +484,25 @@ pub(crate) fn collect(
                 continue;
             }
             match b.dockerfile {
-                Some(d) if d.as_os_str() == "-" => notes.push(format!(
-                    "compose service {}: dockerfile_inline not served",
-                    b.service
-                )),
+                // `dockerfile_inline`: served from the file its text is written to.
+                Some(d) if d.as_os_str() == "-" => {
+                    match super::composed::inline_file(opts, &b.service, b.inline.as_deref()) {
+                        Some(p) if main == Some(p.as_path()) => {
+                            out[0].origin = format!("compose service {}", b.service);
+                        }
+                        Some(p) => add(
+                            p,
+                            format!("compose service {}", b.service),
+                            false,
+                            &mut out,
+                            notes,
+                        )?,
+                        None => notes.push(format!(
+                            "compose service {}: dockerfile_inline not served",
+                            b.service
+                        )),
+                    }
+                }
                 d => {
                     let d = d.unwrap_or_else(|| root.join("Dockerfile"));
                     // A service whose Dockerfile does not exist fails `docker compose build`,
@@ -800,6 +815,16 @@ pub(crate) fn collect(
                 shown.join(", "),
                 if more > 0 { format!(", and {more} more") } else { String::new() }
             ));
+        }
+    }
+    for t in out.iter_mut() {
+        if let Some(r) = super::composed::inline_rel(opts, &t.dockerfile) {
+            for n in notes.iter_mut().skip(notes_before) {
+                if let Some(rest) = n.strip_prefix(&format!("{}: stage", t.rel)) {
+                    *n = format!("{r}: stage{rest}");
+                }
+            }
+            t.rel = r;
         }
     }
     let served: Vec<&str> = out.iter().map(|t| t.rel.as_str()).collect();

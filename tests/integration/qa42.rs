@@ -277,3 +277,42 @@ fn lint_without_any_served_dockerfile_keeps_its_notes() {
         "{all}"
     );
 }
+
+/// A Compose service building the context from `dockerfile_inline`: the report analysed it,
+/// `suggest --compose` stopped with exit 2 (it read Dockerfiles from files only). It is served
+/// like any other Dockerfile now, alone or beside the root one, and `--write` writes the file.
+#[test]
+fn suggest_compose_serves_a_dockerfile_inline() {
+    let env = TestEnv::new();
+    env.file(
+        "compose.yml",
+        "services:\n  web:\n    build:\n      context: .\n      dockerfile_inline: |\n        FROM alpine\n        COPY app.txt /\n",
+    )
+    .file("app.txt", "x\n")
+    .file("junk.log", "y\n")
+    .file("other.txt", "z\n");
+    let o = env.run(["suggest", "--compose", "--write", "."]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("serves    dockerfile_inline of web (compose service web)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Compose builds `dockerfile_inline` with BuildKit only"),
+        "{err}"
+    );
+    let written = std::fs::read_to_string(env.path(".dockerignore")).unwrap();
+    assert!(written.contains("!app.txt"), "{written}");
+    assert!(!written.contains("junk.log"), "{written}");
+    // Beside a root Dockerfile: both served, the proposal keeps what each copies.
+    env.file("Dockerfile", "FROM alpine\nCOPY other.txt /\n");
+    let o = env.run(["suggest", "--compose", "."]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        out.contains("!app.txt") && out.contains("!other.txt"),
+        "{out}"
+    );
+}
