@@ -812,6 +812,7 @@ impl Cli {
                     discover: !no_discover,
                     per_dockerfile,
                     named: named.map(|n| named_given(&options, &n)),
+                    inline_dir: None,
                 },
             },
             Some(Sub::Bake { .. }) if engine.is_podman() => usage_error(

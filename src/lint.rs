@@ -19,7 +19,9 @@ use crate::tree::{Kind, State, ROOT};
 use crate::walk::Builder;
 
 mod nested;
+mod served;
 use nested::{stale_nested_loses, unused_ignore_files};
+use served::Served;
 
 /// The result of `ctxsize lint`.
 #[derive(Debug, Serialize)]
@@ -138,12 +140,20 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
         resolved: &resolved,
     };
     let mut notes = Vec::new();
-    if no_dockerfile {
-        notes.push(
-            "no Dockerfile at the context root: the ignore file was checked for BuildKit's context alone (pass -f to check a Dockerfile's)".into(),
-        );
-    }
+    // The Dockerfiles built with this context (the resolved one and those discovery serves),
+    // found once, when a check needs them: without a Dockerfile at the root, now.
+    let main_df = (!no_dockerfile).then(|| resolved.dockerfile.clone());
     let tree = full_tree(&root);
+    let find_served = || served::dockerfiles(cfg, &resolved, main_df.as_deref(), &tree);
+    let served = std::cell::OnceCell::new();
+    if no_dockerfile {
+        let found = served.get_or_init(find_served);
+        notes.push(if found.is_empty() {
+            "no Dockerfile at the context root: the ignore file was checked for BuildKit's context alone (pass -f to check a Dockerfile's)".into()
+        } else {
+            served::note(found)
+        });
+    }
 
     unused_ignore_files(&mut cx, cfg, &tree);
 
@@ -322,7 +332,14 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
             dockerfile: Some(resolved.dockerfile.clone()),
             ..other_cfg
         },
-        crate::engine::Engine::Docker => other_cfg,
+        // Without a Dockerfile at the root, the classic builder builds the first one served.
+        crate::engine::Engine::Docker => match served.get().and_then(|v| v.first()) {
+            Some(first) if no_dockerfile => Config {
+                dockerfile: Some(first.dockerfile.clone()),
+                ..other_cfg
+            },
+            _ => other_cfg,
+        },
     };
     let other_a = other_cfg
         .resolve_for(other_cfg.builder)
@@ -354,7 +371,7 @@ pub(crate) fn lint(cfg: &Config) -> Result<LintReport, Error> {
         }
     };
 
-    root_only(&mut cx, &set, &chosen);
+    root_only(&mut cx, &set, &chosen, &|| served.get_or_init(find_served));
     exceptions(&mut cx, &set, &tree, &chosen, other_a.as_ref());
     undone_exclusions(&mut cx, &set, &tree, &chosen);
     self_excluded(&mut cx, &set, &chosen, other_a.as_ref());
@@ -421,7 +438,7 @@ fn anchored(line: &[u8]) -> bool {
 }
 
 /// DI003: `*.log` while `sub/a.log` is sent (or `*/bin` while `src/Web/bin` is).
-fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
+fn root_only<'s>(cx: &mut Ctx, set: &PatternSet, a: &Analysis, served: &dyn Fn() -> &'s [Served]) {
     let (cands, pins): (Vec<&Pattern>, Vec<(usize, Option<PatternSet>)>) = set
         .patterns()
         .iter()
@@ -508,22 +525,35 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
             p == *f || (p.starts_with(f.as_str()) && p.as_bytes().get(f.len()) == Some(&b'/'))
         })
     };
-    // The files the build copies (the Dockerfile's sources, BuildKit's transfer set): the fix
-    // `**/X` is proposed only when it would exclude none of them but flagged ones.
-    // Computed once, at the first entry that needs it.
+    // The files the builds copy (the sources of every Dockerfile built with this context,
+    // BuildKit's transfer sets): the fix `**/X` is proposed only when it would exclude none of
+    // them but flagged ones. Computed once, at the first entry that needs it.
     let used = std::cell::OnceCell::new();
     let used = || -> &Option<Vec<bool>> {
         used.get_or_init(|| {
-            let df = crate::context::dockerfile_as_read(a.builder, &a.resolved.dockerfile);
-            crate::transfer::load_sources(&df, &Default::default())
-                .ok()
-                .map(|s| crate::transfer::compute(a, &s, &|_| false).used)
+            let dfs = served();
+            if dfs.is_empty() {
+                return None;
+            }
+            let mut u = vec![false; tree.nodes.len()];
+            for d in dfs {
+                let t = crate::transfer::compute(a, &d.sources, &|_| false);
+                for (x, y) in u.iter_mut().zip(t.used) {
+                    *x |= y;
+                }
+            }
+            Some(u)
         })
     };
     let mut breaks: Vec<Option<Vec<u8>>> = vec![None; cands.len()];
     // The fix would exclude unflagged files while no Dockerfile says what the build copies.
     let mut unknown = vec![false; cands.len()];
     let mut flagged = vec![false; cands.len()];
+    // A deeper match that holds (or is) source code git tracks (halo's `ui` line beside its
+    // Java packages `application/src/main/java/…/ui/`): the project's own code, named like the
+    // root entry by chance, which the project's build uses whether or not a Dockerfile copies
+    // it; the smallest such match.
+    let mut source: Vec<Option<Vec<u8>>> = vec![None; cands.len()];
     let mut stats = vec![(0u64, 0u64, None::<Vec<u8>>); cands.len()];
     for id in tree.sent() {
         let n = &tree.nodes[id as usize];
@@ -571,6 +601,19 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
                         None => unknown[k] = true,
                     }
                 }
+                let name = tree.name(id);
+                if !comp_flagged
+                    && crate::rules::SOURCE_EXTS.iter().any(|e| name.ends_with(e))
+                    && !is_ignored(&tree.path(comp))
+                {
+                    let mut cp = tree.path(comp);
+                    if tree.nodes[comp as usize].kind == Kind::Dir {
+                        cp.push(b'/');
+                    }
+                    if source[k].as_ref().is_none_or(|c| cp < *c) {
+                        source[k] = Some(cp);
+                    }
+                }
                 stats[k].0 += 1;
                 stats[k].1 += n.size;
                 if comp_flagged && (!flagged[k] || smaller(&stats[k].2)) {
@@ -598,13 +641,28 @@ fn root_only(cx: &mut Ctx, set: &PatternSet, a: &Analysis) {
         // A fix that would exclude a file the build copies is no fix: said instead.
         // Without a Dockerfile nothing says what the build copies: the pattern is asked about,
         // not offered as the fix.
-        let (fix, ask) = match &breaks[k] {
-            None if unknown[k] => (
+        // Anchored, the line says what it already does (the root entry only) and is no longer
+        // reported.
+        let anchor = format!("/{}", show(&p.line().cleaned));
+        let (fix, ask) = match (&breaks[k], &source[k]) {
+            (None, Some(src)) => (
+                if flagged[k] { String::new() } else { anchor.clone() },
+                format!(
+                    "`{generic}` would also exclude {}, source code of the project that its build uses: {}",
+                    show(src),
+                    if flagged[k] {
+                        "name the deeper entries you want out by path instead".to_string()
+                    } else {
+                        format!("if the root one is meant, say so with `{anchor}`")
+                    }
+                ),
+            ),
+            (None, None) if unknown[k] => (
                 String::new(),
                 format!("did you mean `{generic}`? (no Dockerfile analysed: check with -f that the build copies none of them)"),
             ),
-            None => (generic.clone(), format!("did you mean `{generic}`?")),
-            Some(b) => (
+            (None, None) => (generic.clone(), format!("did you mean `{generic}`?")),
+            (Some(b), _) => (
                 String::new(),
                 format!(
                     "if you meant `{generic}`, it would also exclude {}, which the build copies: name the deeper entries you want out by path instead",

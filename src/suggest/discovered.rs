@@ -195,3 +195,132 @@ pub(super) fn note_fixtures(fixtures: &[&str], notes: &mut Vec<String>) {
         if fixtures.len() == 1 { "it" } else { "one" },
     ));
 }
+
+/// Whether a COPY/ADD source as written (`../images`, `./../shared/x`, `..\\out`) climbs out of
+/// the context it is read from: docker clips such a path to the context root.
+pub(super) fn climbs_out(raw: &str) -> bool {
+    let mut r = raw;
+    while let Some(x) = r.strip_prefix("./").or_else(|| r.strip_prefix(".\\")) {
+        r = x;
+    }
+    r == ".." || r.starts_with("../") || r.starts_with("..\\")
+}
+
+/// The part of a note on a found Dockerfile that discovery does not serve, after its path.
+const UNSERVED: &str = " (found in the context) not served: ";
+
+/// How many found Dockerfiles of one directory, not served, get one note each; more share one.
+const UNSERVED_EACH: usize = 3;
+
+/// A short kind of why a found Dockerfile is not served, from its note's reason.
+fn unserved_kind(reason: &str) -> &'static str {
+    if reason.starts_with("it copies nothing") {
+        "copy nothing from a build context"
+    } else if reason.starts_with("none of the sources it names") {
+        "name sources that do not exist in this context"
+    } else if reason.starts_with("none of its COPY sources is sent") {
+        "copy only what the current ignore file excludes"
+    } else if reason.starts_with("it copies the whole context") {
+        "copy the whole context, which could as well be their own directory"
+    } else if reason.contains("COPY source(s) exist in") {
+        "find their sources in a directory below this one"
+    } else if reason.starts_with("its source `") {
+        "have a source that climbs out of the context"
+    } else {
+        "are not served for another reason"
+    }
+}
+
+/// Collapses, in `notes[from..]`, the notes on found Dockerfiles not served that sit in one
+/// directory, when it holds more than [`UNSERVED_EACH`]: one note with their count, a few names
+/// and the count of each reason. kaniko's `integration/dockerfiles/` holds ~90 test Dockerfiles,
+/// each built with a context of its own: one note each buried the others. Those left alone are
+/// then grouped one directory up (kaniko's `integration/dockerfiles-with-context/issue-*/`).
+pub(super) fn collapse_unserved(notes: &mut Vec<String>, from: usize) {
+    collapse_unserved_at(notes, from, 1);
+    collapse_unserved_at(notes, from, 2);
+}
+
+/// [`collapse_unserved`] with the directory `up` levels above each Dockerfile.
+fn collapse_unserved_at(notes: &mut Vec<String>, from: usize, up: usize) {
+    let dir_of = |n: &str| -> Option<(String, String, String)> {
+        let (rel, reason) = n.split_once(UNSERVED)?;
+        let cut = rel.rmatch_indices('/').nth(up - 1)?.0;
+        Some((
+            rel[..cut].to_string(),
+            rel[cut + 1..].to_string(),
+            reason.to_string(),
+        ))
+    };
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for n in &notes[from.min(notes.len())..] {
+        if let Some((d, _, _)) = dir_of(n) {
+            *counts.entry(d).or_default() += 1;
+        }
+    }
+    if counts.values().all(|&c| c <= UNSERVED_EACH) {
+        return;
+    }
+    // Per collapsed directory: the index of its first note, its names, and its kinds.
+    type Group = (usize, Vec<String>, Vec<(&'static str, usize)>, Vec<String>);
+    let mut groups: std::collections::BTreeMap<String, Group> = Default::default();
+    let mut keep: Vec<Option<String>> = Vec::with_capacity(notes.len());
+    for (i, n) in notes.drain(..).enumerate() {
+        let parsed = (i >= from).then(|| dir_of(&n)).flatten();
+        match parsed {
+            Some((d, name, reason)) if counts[&d] > UNSERVED_EACH => {
+                let g = groups
+                    .entry(d)
+                    .or_insert_with(|| (keep.len(), Vec::new(), Vec::new(), Vec::new()));
+                if g.1.is_empty() {
+                    keep.push(None);
+                }
+                g.1.push(name);
+                let k = unserved_kind(&reason);
+                match g.2.iter_mut().find(|(x, _)| *x == k) {
+                    Some(e) => e.1 += 1,
+                    None => g.2.push((k, 1)),
+                }
+                // The directory a note said to run suggest for (where its sources exist).
+                if let Some(run) = reason
+                    .split_once("run `ctxsize suggest ")
+                    .and_then(|(_, r)| r.split_once('`'))
+                    .map(|(d, _)| d.to_string())
+                {
+                    if !g.3.contains(&run) {
+                        g.3.push(run);
+                    }
+                }
+            }
+            _ => keep.push(Some(n)),
+        }
+    }
+    for (dir, (at, names, kinds, runs)) in groups {
+        let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
+        let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        let runs = match runs.len() {
+            0 => String::new(),
+            n => format!(
+                "; for those whose sources exist in another directory, run {}{}",
+                runs.iter()
+                    .take(3)
+                    .map(|d| format!("`ctxsize suggest {d}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if n > 3 {
+                    format!(" (and {} more directories)", n - 3)
+                } else {
+                    String::new()
+                }
+            ),
+        };
+        keep[at] = Some(format!(
+            "{} Dockerfiles found in {dir}/ not served ({} and {} more): {}; they are built with other contexts (pass one with -f if it is built with this one){runs}",
+            names.len(),
+            shown.join(", "),
+            names.len() - shown.len(),
+            kinds.join(", "),
+        ));
+    }
+    notes.extend(keep.into_iter().flatten());
+}

@@ -22,6 +22,7 @@
 //!    does not send it (checked after the write).
 
 mod absent_top;
+mod buildout;
 pub(crate) mod carry;
 mod composed;
 mod covered;
@@ -95,6 +96,9 @@ pub struct SuggestOptions {
     pub per_dockerfile: bool,
     /// `--context NAME`: propose the root `.dockerignore` of this named context instead.
     pub named: Option<crate::compose::NamedContext>,
+    /// Where `--compose` writes the services' `dockerfile_inline` texts to read them as files
+    /// (made by suggest when `None`; removed when the last clone is dropped).
+    pub inline_dir: Option<std::sync::Arc<tempfile::TempDir>>,
 }
 
 /// Files and bytes.
@@ -247,6 +251,8 @@ fn suggest_all_noted(
     if let Some(nc) = &opts.named {
         return Ok(vec![named::suggest(config, opts, nc)?]);
     }
+    let with_dir = composed::with_inline_dir(opts);
+    let opts = with_dir.as_ref().unwrap_or(opts);
     let owned = with_compose_dockerfile(config, opts)?;
     let config = owned.as_ref().unwrap_or(config);
     // A Compose file that builds nothing adds no Dockerfile: as without `--compose`.
@@ -352,6 +358,7 @@ fn suggest_all_noted(
             });
             let mut one = build(config, opts, &main, tr, vec![t], dest, n, None)?;
             one.found_main = found_main.clone();
+            buildout::warn(&mut one, &main.root);
             out.push(one);
         }
         return Ok(out);
@@ -368,6 +375,7 @@ fn suggest_all_noted(
         .unwrap_or_else(|| main.root.join(default_name));
     let mut one = build(config, opts, &main, tree, targets, destination, notes, None)?;
     one.found_main = found_main;
+    buildout::warn(&mut one, &main.root);
     Ok(vec![one])
 }
 
@@ -1031,6 +1039,8 @@ pub(crate) fn command(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<i32, Error> {
+    let with_dir = composed::with_inline_dir(opts);
+    let opts = with_dir.as_ref().unwrap_or(opts);
     let mut why_none = Vec::new();
     let all = match suggest_all_noted(config, opts, &mut why_none) {
         // `--compose` on a Compose file that builds nothing, no Dockerfile at the root and

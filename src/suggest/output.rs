@@ -204,6 +204,51 @@ pub(crate) fn render(plan: &Plan, header: &[String]) -> String {
     s
 }
 
+/// The transfer lines grouped by their figures (before, after), in order of first appearance,
+/// each with the Dockerfiles that have them.
+#[allow(clippy::type_complexity)]
+fn transfer_groups(
+    t: &[(String, Option<super::Count>, super::Count)],
+) -> Vec<(Option<super::Count>, super::Count, Vec<&str>)> {
+    let mut v: Vec<(Option<super::Count>, super::Count, Vec<&str>)> = Vec::new();
+    for (rel, tb, ta) in t {
+        match v.iter_mut().find(|g| g.0 == *tb && g.1 == *ta) {
+            Some(g) => g.2.push(rel),
+            None => v.push((*tb, *ta, vec![rel])),
+        }
+    }
+    v
+}
+
+/// The Dockerfiles of one shared transfer line: the Compose services' names (`services admin,
+/// web`), then the other Dockerfiles' paths; six at most, then how many more.
+fn transfer_names(served: &[(String, String)], rels: &[&str]) -> String {
+    let service = |rel: &str| {
+        served
+            .iter()
+            .find(|(r, _)| r == rel)
+            .and_then(|(_, o)| o.split("compose service ").nth(1))
+    };
+    let (svc, paths): (Vec<&str>, Vec<&str>) = rels.iter().partition(|r| service(r).is_some());
+    let svc: Vec<String> = svc.iter().filter_map(|r| service(r)).map(esc).collect();
+    let mut names: Vec<String> = paths.iter().map(|p| esc(p)).collect();
+    let more = (svc.len() + names.len()).saturating_sub(6);
+    let svc_shown = svc.len().min(6);
+    names.truncate(6 - svc_shown);
+    let mut parts = Vec::new();
+    match svc_shown {
+        0 => {}
+        1 => parts.push(format!("service {}", svc[0])),
+        n => parts.push(format!("services {}", svc[..n].join(", "))),
+    }
+    parts.extend(names);
+    let mut out = parts.join("; ");
+    if more > 0 {
+        out.push_str(&format!(" and {more} more"));
+    }
+    out
+}
+
 /// The stderr summary.
 pub fn summary(s: &Suggestion) -> String {
     let mut o = String::new();
@@ -231,30 +276,36 @@ pub fn summary(s: &Suggestion) -> String {
             pair(f.before),
             pair(Some(f.after))
         ));
-        // A monorepo serving dozens: the first ones, then how many more.
+        // A monorepo serving dozens: the first ones, then how many more. Dockerfiles whose
+        // transfers are the same (plane's four whole-context service builds) share one line.
         const SHOWN: usize = 10;
-        for (rel, tb, ta) in f.transfer.iter().take(SHOWN) {
+        let groups = transfer_groups(&f.transfer);
+        for (tb, ta, rels) in groups.iter().take(SHOWN) {
             // One per Dockerfile BuildKit builds with the file; with several served, each
             // names its own.
-            let of = match s.served.as_slice() {
-                [_, _, ..] => format!(" ({})", esc(rel)),
+            let of = match (s.served.as_slice(), rels.as_slice()) {
+                ([_, _, ..], [one]) => format!(" ({})", esc(one)),
+                ([_, _, ..], _) => format!(
+                    " (each of {}: {})",
+                    rels.len(),
+                    transfer_names(&s.served, rels)
+                ),
                 _ => String::new(),
             };
-            let (tb, ta) = (*tb, *ta);
             o.push_str(&format!(
                 "  {b:<8}  transfer  {} → {}{of}\n",
-                pair(tb),
-                pair(Some(ta))
+                pair(*tb),
+                pair(Some(*ta))
             ));
         }
-        if f.transfer.len() > SHOWN {
-            let more = &f.transfer[SHOWN..];
-            let after: (u64, u64) = more
-                .iter()
-                .fold((0, 0), |(n, sz), (_, _, (f, x))| (n + f, sz + x));
+        if groups.len() > SHOWN {
+            let more = &groups[SHOWN..];
+            let after: (u64, u64) = more.iter().fold((0, 0), |(n, sz), (_, (f, x), r)| {
+                (n + f * r.len() as u64, sz + x * r.len() as u64)
+            });
             o.push_str(&format!(
                 "  {b:<8}  transfer  … {} more Dockerfiles, {} in their transfers with the proposal\n",
-                more.len(),
+                more.iter().map(|g| g.2.len()).sum::<usize>(),
                 pair(Some(after))
             ));
         }

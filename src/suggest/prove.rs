@@ -114,6 +114,16 @@ pub(crate) fn checks(
             };
             let r = match cfg.resolve_for(b) {
                 Ok(r) => r,
+                // A service's `dockerfile_inline` (its text in a file outside the context):
+                // Compose builds it with BuildKit only.
+                Err(_) if t.rel.starts_with("dockerfile_inline of ") && b == Builder::Classic => {
+                    notes.push(format!(
+                        "{} not checked under {}: Compose builds `dockerfile_inline` with BuildKit only",
+                        t.rel,
+                        name(b)
+                    ));
+                    continue;
+                }
                 Err(e) => {
                     notes.push(format!("{} not checked under {}: {e}", t.rel, name(b)));
                     continue;

@@ -484,10 +484,25 @@ pub(crate) fn collect(
                 continue;
             }
             match b.dockerfile {
-                Some(d) if d.as_os_str() == "-" => notes.push(format!(
-                    "compose service {}: dockerfile_inline not served",
-                    b.service
-                )),
+                // `dockerfile_inline`: served from the file its text is written to.
+                Some(d) if d.as_os_str() == "-" => {
+                    match super::composed::inline_file(opts, &b.service, b.inline.as_deref()) {
+                        Some(p) if main == Some(p.as_path()) => {
+                            out[0].origin = format!("compose service {}", b.service);
+                        }
+                        Some(p) => add(
+                            p,
+                            format!("compose service {}", b.service),
+                            false,
+                            &mut out,
+                            notes,
+                        )?,
+                        None => notes.push(format!(
+                            "compose service {}: dockerfile_inline not served",
+                            b.service
+                        )),
+                    }
+                }
                 d => {
                     let d = d.unwrap_or_else(|| root.join("Dockerfile"));
                     // A service whose Dockerfile does not exist fails `docker compose build`,
@@ -670,6 +685,26 @@ pub(crate) fn collect(
                 } else {
                     here > 0 && own.is_none()
                 };
+            // A source that climbs out of its context (atsea's `database/mysql/Dockerfile`,
+            // `COPY ../images /images`) was written for a context below this one, where `..`
+            // names a directory of this one: docker clips it to the context root, so built
+            // with this one it copies `images` from here, which the author did not mean.
+            let climbs = (!at_root && !compose_here)
+                .then(|| {
+                    ctx_items
+                        .iter()
+                        .find(|s| super::discovered::climbs_out(&s.raw))
+                })
+                .flatten();
+            if let (true, Some(c)) = (serve, climbs) {
+                let raw = c.raw.clone();
+                let t = out.pop().expect("just added");
+                notes.push(format!(
+                    "{} (found in the context) not served: its source `{raw}` climbs out of the build context, which docker clips to the context root, so it is written for a context below this one; pass it with -f (or --compose) if it is built with this one",
+                    t.rel
+                ));
+                continue;
+            }
             let n_items = ctx_items.len();
             // The sources it names, for the note when none exists here: named, so the user
             // can check; `COPY . .` beside them is said too ("none of its sources exist" is
@@ -756,6 +791,7 @@ pub(crate) fn collect(
                 ));
             }
         }
+        super::discovered::collapse_unserved(notes, notes_before);
         super::discovered::note_fixtures(&fixtures, notes);
     } else {
         // Not looked at, but said: a Dockerfile beside the one served may need what the
@@ -779,6 +815,16 @@ pub(crate) fn collect(
                 shown.join(", "),
                 if more > 0 { format!(", and {more} more") } else { String::new() }
             ));
+        }
+    }
+    for t in out.iter_mut() {
+        if let Some(r) = super::composed::inline_rel(opts, &t.dockerfile) {
+            for n in notes.iter_mut().skip(notes_before) {
+                if let Some(rest) = n.strip_prefix(&format!("{}: stage", t.rel)) {
+                    *n = format!("{r}: stage{rest}");
+                }
+            }
+            t.rel = r;
         }
     }
     let served: Vec<&str> = out.iter().map(|t| t.rel.as_str()).collect();

@@ -1667,9 +1667,10 @@ fn elixir_deps_and_bundler_gems_the_build_fetches_again_are_removed() {
     );
 }
 
-/// memos, wger: without a root Dockerfile lint cannot tell what the build copies, so a
-/// root-only pattern's `**/` form is asked about, not offered as the fix (`**/*.md` would drop a
-/// README that `-f scripts/Dockerfile` copies); with `-f` the check is made.
+/// memos, wger: without a root Dockerfile and none discovery serves, lint cannot tell what the
+/// build copies, so a root-only pattern's `**/` form is asked about, not offered as the fix
+/// (`**/*.md` would drop a README that `-f scripts/Dockerfile` copies); with `-f`, or with the
+/// Dockerfile discovery serves (qa42: its sources point into the context), the check is made.
 #[test]
 fn lint_without_a_dockerfile_offers_no_widened_pattern_as_the_fix() {
     let env = TestEnv::new();
@@ -1683,7 +1684,10 @@ fn lint_without_a_dockerfile_offers_no_widened_pattern_as_the_fix() {
     .dockerignore("*.md\n");
     let (_, v) = lint_json(&env);
     let msg = one_di003_without_fix(&v);
-    assert!(msg.contains("no Dockerfile analysed"), "{msg}");
+    assert!(
+        msg.contains("internal/email/README.md, which the build copies"),
+        "{msg}"
+    );
     let o = env.run(["lint", "--format", "json", "-f", "scripts/Dockerfile", "."]);
     let v: Value = serde_json::from_slice(&o.stdout).expect("JSON");
     let d = lint_findings(&v, "DI003");
@@ -1693,6 +1697,10 @@ fn lint_without_a_dockerfile_offers_no_widened_pattern_as_the_fix() {
         msg.contains("internal/email/README.md, which the build copies"),
         "{msg}"
     );
+    std::fs::remove_file(env.path("scripts/Dockerfile")).unwrap();
+    let (_, v) = lint_json(&env);
+    let msg = one_di003_without_fix(&v);
+    assert!(msg.contains("no Dockerfile analysed"), "{msg}");
 }
 
 /// zipkin: an allowlist of its own (`**`, then `!` lines) with exceptions for artifacts that a

@@ -62,6 +62,7 @@ fn options(c: &Case) -> SuggestOptions {
         discover: false,
         per_dockerfile: false,
         named: None,
+        inline_dir: None,
     }
 }
 

@@ -1,0 +1,75 @@
+//! The Dockerfiles lint checks the ignore file against: the one the configuration resolves to
+//! (if any) and every one `suggest`'s discovery serves with this context — the Compose and bake
+//! services built with it (hoppscotch's root `prod.Dockerfile`, named only by its Compose file),
+//! Dockerfiles at the root and those below it whose sources point into it. The ignore file is
+//! shared by all of them: a fix that keeps out what any of them copies breaks that build.
+
+use std::path::{Path, PathBuf};
+
+use crate::analysis::Config;
+use crate::context::Resolved;
+use crate::dockerfile::Sources;
+use crate::dockerignore::PatternSet;
+
+/// One Dockerfile served with this context: its path, its path for display, and its sources
+/// (every stage, the common platforms).
+pub(super) struct Served {
+    pub dockerfile: PathBuf,
+    pub rel: String,
+    pub sources: Sources,
+}
+
+/// The served Dockerfiles, the resolved one first (`None` when there is none: no `-f` and no
+/// Dockerfile at the root). `tree` is every entry of the context (lint's walk, the ignore file
+/// not applied: docker reads a Dockerfile it excludes all the same). Discovery that fails (an
+/// unreadable Compose file) adds nothing.
+pub(super) fn dockerfiles(
+    cfg: &Config,
+    resolved: &Resolved,
+    main: Option<&Path>,
+    tree: &[(Vec<u8>, bool)],
+) -> Vec<Served> {
+    let root = &resolved.root;
+    let paths: Vec<String> = tree.iter().map(|(p, _)| crate::paths::lossy(p)).collect();
+    let current = PatternSet::parse(&resolved.ignore_text).unwrap_or_default();
+    let opts = crate::suggest::SuggestOptions {
+        discover: true,
+        ..Default::default()
+    };
+    let mut notes = Vec::new();
+    let collected =
+        crate::suggest::targets::collect(cfg, &opts, root, main, &paths, &current, &[], &mut notes);
+    let mut v: Vec<Served> = match collected {
+        Ok(ts) => ts
+            .into_iter()
+            .map(|t| Served {
+                dockerfile: t.dockerfile,
+                rel: t.rel,
+                sources: t.sources,
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    // Without a resolved one, those at the root first (the note names them, and the classic
+    // builder's comparison builds the first): discovery lists them in path order.
+    if main.is_none() {
+        v.sort_by_key(|s| s.rel.contains('/'));
+    }
+    v
+}
+
+/// The note naming the Dockerfiles checked when the context root has none: a few named, the
+/// rest counted.
+pub(super) fn note(served: &[Served]) -> String {
+    let shown: Vec<String> = served.iter().take(3).map(|s| s.rel.clone()).collect();
+    let more = match served.len() {
+        0..=3 => String::new(),
+        n => format!(" and {} more", n - 3),
+    };
+    format!(
+        "no Dockerfile at the context root: the ignore file was checked against the {} Dockerfile{} built with this context that discovery finds: {}{more} (pass -f to check another)",
+        served.len(),
+        if served.len() == 1 { "" } else { "s" },
+        shown.join(", ")
+    )
+}
