@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::analysis::Config;
 use crate::error::Error;
 
-use super::{output, SuggestOptions};
+use super::{inline, output, SuggestOptions};
 
 /// With `--compose`, no `-f` and no Dockerfile at the context root: the Dockerfile of the first
 /// service (by name) that builds this context, which then leads the served list (a monorepo's
@@ -45,9 +45,10 @@ pub(crate) fn main(config: &Config, opts: &SuggestOptions) -> Result<Option<Path
     if let Some(p) = here
         .iter()
         .filter(|_| !root.join("Dockerfile").is_file())
-        .find_map(|b| inline_file(opts, &b.service, b.inline.as_deref()))
+        .map(|b| inline::file(opts, &b.service, b.inline.as_deref()))
+        .find_map(Result::transpose)
     {
-        return Ok(Some(p));
+        return p.map(Some);
     }
     // No directory to write it to: suggest reads Dockerfiles from files.
     if !here.is_empty()
@@ -205,58 +206,4 @@ pub(super) fn say_nothing_to_build(
         },
         if opts.write { " and nothing is written" } else { "" },
     );
-}
-
-/// `opts` with a directory for the services' `dockerfile_inline` texts, when `--compose` is
-/// given and it has none yet (`None`: `opts` as it is).
-pub(super) fn with_inline_dir(opts: &SuggestOptions) -> Option<SuggestOptions> {
-    if opts.compose.is_none() || opts.inline_dir.is_some() {
-        return None;
-    }
-    let dir = tempfile::Builder::new()
-        .prefix("ctxsize-inline-")
-        .tempdir()
-        .ok()?;
-    Some(SuggestOptions {
-        inline_dir: Some(std::sync::Arc::new(dir)),
-        ..opts.clone()
-    })
-}
-
-/// The file holding a service's `dockerfile_inline` text, in `opts.inline_dir` (written on the
-/// first call): outside the context, as BuildKit reads the text apart from it. `None` without a
-/// directory or a text, or when it cannot be written.
-pub(crate) fn inline_file(
-    opts: &SuggestOptions,
-    service: &str,
-    text: Option<&str>,
-) -> Option<PathBuf> {
-    let dir = opts.inline_dir.as_ref()?;
-    let text = text?;
-    let name: String = service
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let p = dir.path().join(format!("{name}.Dockerfile"));
-    if !p.is_file() {
-        std::fs::write(&p, text).ok()?;
-    }
-    Some(p)
-}
-
-/// The display name of a served Dockerfile that is a service's `dockerfile_inline` (a file in
-/// `opts.inline_dir`), else `None`.
-pub(super) fn inline_rel(opts: &SuggestOptions, path: &Path) -> Option<String> {
-    let dir = opts.inline_dir.as_ref()?;
-    let stem = path.strip_prefix(dir.path()).ok()?.to_str()?;
-    Some(format!(
-        "dockerfile_inline of {}",
-        stem.trim_end_matches(".Dockerfile")
-    ))
 }

@@ -29,6 +29,7 @@ mod covered;
 mod discovered;
 mod exceptions;
 mod guard;
+mod inline;
 mod leadvar;
 mod missing;
 mod mixalias;
@@ -251,7 +252,7 @@ fn suggest_all_noted(
     if let Some(nc) = &opts.named {
         return Ok(vec![named::suggest(config, opts, nc)?]);
     }
-    let with_dir = composed::with_inline_dir(opts);
+    let with_dir = inline::with_dir(opts)?;
     let opts = with_dir.as_ref().unwrap_or(opts);
     let owned = with_compose_dockerfile(config, opts)?;
     let config = owned.as_ref().unwrap_or(config);
@@ -1039,7 +1040,7 @@ pub(crate) fn command(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<i32, Error> {
-    let with_dir = composed::with_inline_dir(opts);
+    let with_dir = inline::with_dir(opts)?;
     let opts = with_dir.as_ref().unwrap_or(opts);
     let mut why_none = Vec::new();
     let all = match suggest_all_noted(config, opts, &mut why_none) {

@@ -486,7 +486,7 @@ pub(crate) fn collect(
             match b.dockerfile {
                 // `dockerfile_inline`: served from the file its text is written to.
                 Some(d) if d.as_os_str() == "-" => {
-                    match super::composed::inline_file(opts, &b.service, b.inline.as_deref()) {
+                    match super::inline::file(opts, &b.service, b.inline.as_deref())? {
                         Some(p) if main == Some(p.as_path()) => {
                             out[0].origin = format!("compose service {}", b.service);
                         }
@@ -818,7 +818,7 @@ pub(crate) fn collect(
         }
     }
     for t in out.iter_mut() {
-        if let Some(r) = super::composed::inline_rel(opts, &t.dockerfile) {
+        if let Some(r) = super::inline::display(opts, &t.dockerfile) {
             for n in notes.iter_mut().skip(notes_before) {
                 if let Some(rest) = n.strip_prefix(&format!("{}: stage", t.rel)) {
                     *n = format!("{r}: stage{rest}");
