@@ -219,6 +219,7 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
                 if shown_example(&bytes[..ls])
                     || hash_comment_in_fence(&bytes[..ls], &bytes[ls..le])
                     || reused::shown_earlier(bytes, ls, le)
+                    || reused::in_code_samples(bytes, ls, le)
                 {
                     example_lines.push(text);
                     continue;
