@@ -424,3 +424,44 @@ fn exceptions_with_nothing_excluded_above_them() {
         );
     }
 }
+
+/// go-vikunja/vikunja: `logs/` beside a sent `.git` was a medium DI003 (exit 1) whose example
+/// was `.git/logs/HEAD` and whose fix `**/logs` aims at git's own reflogs; a pattern written for
+/// the project's files is not about VCS metadata, which the report names on its own line.
+#[test]
+fn a_root_only_pattern_ignores_vcs_metadata() {
+    let d = ctx(
+        &[
+            "Dockerfile",
+            "logs/app.log",
+            ".git/HEAD",
+            ".git/logs/HEAD",
+            ".git/logs/refs/heads/main",
+            ".hg/logs/x",
+            "src/main.go",
+        ],
+        "logs/\n",
+    );
+    for b in [Builder::Buildkit, Builder::Classic] {
+        let r = run(d.path(), b);
+        assert!(
+            !r.findings.iter().any(|f| f.rule == "DI003"),
+            "{:?}",
+            r.findings
+        );
+    }
+    // A project's own deeper `logs/` is still one.
+    let d = ctx(
+        &[
+            "Dockerfile",
+            "logs/app.log",
+            ".git/logs/HEAD",
+            "api/logs/x.log",
+        ],
+        "logs/\n",
+    );
+    let r = run(d.path(), Builder::Buildkit);
+    let f = r.findings.iter().find(|f| f.rule == "DI003").unwrap();
+    assert!(f.message.contains("api/logs/x.log"), "{}", f.message);
+    assert!(f.message.contains("1 file below it"), "{}", f.message);
+}
