@@ -454,6 +454,45 @@ pub(crate) fn reads_dotenv(words: &[String]) -> bool {
     })
 }
 
+/// Whether a `RUN` step builds Go code (`go build`, `go install` of a local package; not with
+/// `-buildvcs=false`) while another installs git (`apk add git=~2`, `apt-get install -y git`):
+/// the Go toolchain then stamps the copied repository's revision into the binary (`vcs.revision`,
+/// `vcs.modified`, what a `version` command prints), which it reads from `.git` with git.
+/// `commands` are [`run_commands`].
+pub(crate) fn go_build_stamps_vcs(commands: &[Vec<String>]) -> bool {
+    let installs_git = commands.iter().any(|c| {
+        let verb = c
+            .iter()
+            .position(|w| matches!(w.as_str(), "add" | "install"));
+        let Some(v) = verb else { return false };
+        let manager = c[..v].iter().any(|w| {
+            matches!(
+                w.rsplit('/').next().unwrap_or(w),
+                "apk" | "apt-get" | "apt" | "dnf" | "yum" | "microdnf" | "zypper" | "tdnf"
+            )
+        });
+        manager
+            && c[v + 1..].iter().any(|p| {
+                let name = p.split('=').next().unwrap_or(p);
+                matches!(name, "git" | "git-core")
+            })
+    });
+    installs_git
+        && commands.iter().any(|c| {
+            let Some(k) = c.iter().position(|w| w.rsplit('/').next() == Some("go")) else {
+                return false;
+            };
+            let sub = c.get(k + 1).map(String::as_str);
+            let local = match sub {
+                Some("build") => true,
+                // `go install github.com/x/tool@latest` builds a module from the network.
+                Some("install") => !c[k + 2..].iter().any(|w| w.contains('@')),
+                _ => false,
+            };
+            local && !c.iter().any(|w| w.contains("-buildvcs=false"))
+        })
+}
+
 /// Whether the words of a Dockerfile's `RUN` lines (lowercased) run a project's tests.
 pub(crate) fn runs_tests(words: &[String]) -> bool {
     let skip = words
@@ -526,6 +565,30 @@ mod tests {
         ));
         // `<<` inside arithmetic opens no here-document.
         assert!(git("FROM x\nRUN echo $((1<<3))\nRUN git describe\n"));
+    }
+
+    #[test]
+    fn go_build_with_git_installed() {
+        let stamps = |df: &str| go_build_stamps_vcs(&run_commands(df));
+        // grafana/k6: git is installed for the Go toolchain's VCS stamp.
+        assert!(stamps(
+            "FROM golang:alpine\nCOPY . .\nRUN apk --no-cache add git=~2\nRUN CGO_ENABLED=0 GOOS=$TARGETOS go build -trimpath -o /usr/bin/k6\n"
+        ));
+        assert!(stamps(
+            "FROM golang:alpine\nCOPY . .\nRUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates && go install ./cmd/app\n"
+        ));
+        // No git installed, the stamp turned off, or a tool fetched from the network.
+        assert!(!stamps("FROM golang\nCOPY . .\nRUN go build -o /app .\n"));
+        assert!(!stamps(
+            "FROM golang:alpine\nRUN apk add git\nCOPY . .\nRUN go build -buildvcs=false -o /app .\n"
+        ));
+        assert!(!stamps(
+            "FROM golang:alpine\nRUN apk add git\nRUN go install github.com/magefile/mage@latest\n"
+        ));
+        // git named only as a later command, not installed.
+        assert!(!stamps(
+            "FROM golang:alpine\nRUN apk add curl && git clone https://example.com/r.git /r\nRUN go build .\n"
+        ));
     }
 
     #[test]

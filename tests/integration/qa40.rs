@@ -65,3 +65,53 @@ fn a_magefile_that_runs_git_keeps_dot_git() {
         "{list}\n{err}"
     );
 }
+
+/// grafana/k6's Dockerfile copies the whole context, installs git (`apk add git=~2`) and runs
+/// `go build`: the Go toolchain stamps the repository's revision into the binary, which
+/// `k6 version` prints. suggest dropped `.git` and said "proven", and the image's binary lost
+/// its commit; `.git` now stays with a warning, and the report says why.
+#[test]
+fn a_go_build_with_git_installed_keeps_dot_git() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM golang:alpine AS builder\nWORKDIR /src\nCOPY . .\nARG TARGETOS TARGETARCH\n\
+         RUN apk --no-cache add git=~2\n\
+         RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -o /usr/bin/k6\n\
+         FROM alpine\nCOPY --from=builder /usr/bin/k6 /usr/bin/k6\n",
+    )
+    .file("main.go", "package main\n")
+    .file("go.mod", "module example.com/k6\n")
+    .file(".git/HEAD", "ref: refs/heads/main\n");
+    let o = env.run(["suggest", "--write"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("kept \".git\" (VCS metadata): the build runs git"),
+        "{err}"
+    );
+    let list = text(&env.run(["list", "--builder", "classic", "."]).stdout);
+    assert!(list.lines().any(|l| l == ".git/HEAD"), "{list}");
+    let report = text(&env.run(["."]).stdout);
+    assert!(
+        report.contains("the build runs git on the copied context"),
+        "{report}"
+    );
+
+    // Without git in the image, nothing reads `.git`: it goes.
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM golang:alpine\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n",
+    )
+    .file("main.go", "package main\n")
+    .file(".git/HEAD", "ref: refs/heads/main\n");
+    let o = env.run(["suggest", "--write"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let list = text(&env.run(["list", "--builder", "classic", "."]).stdout);
+    assert!(
+        !list.lines().any(|l| l.starts_with(".git/")),
+        "{list}\n{err}"
+    );
+}
