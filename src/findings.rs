@@ -842,7 +842,7 @@ fn finish(p: Prepared, a: &Analysis, opts: &ReportOptions, plan: Option<exposure
             ) {
                 f.severity = "info".into();
                 f.message.push_str(
-                    "; the build runs git on the copied context (a RUN step, or a Makefile, script, Cargo, CMake, Maven, Gradle, Python or Node build it runs), so it reads it",
+                    "; the build runs git on the copied context (a RUN step, or a Makefile, script, Cargo, CMake, Go, Maven, Gradle, Mage, Python or Node build it runs), so it reads it",
                 );
                 f.fix = format!(
                     "`{}` only once that step reads what it needs from a build argument instead",

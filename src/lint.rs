@@ -567,6 +567,15 @@ fn root_only<'s>(cx: &mut Ctx, set: &PatternSet, a: &Analysis, served: &dyn Fn()
             chain.push(cur);
             cur = tree.nodes[cur as usize].parent;
         }
+        // Inside VCS metadata (`.git/logs/HEAD`, `.git/info/exclude`): a pattern written for
+        // the project's files (`logs/`, `info`) does not aim there, and `**/logs` is no fix for
+        // a sent `.git` (the report's CTX201 names its own line).
+        if chain[1..]
+            .iter()
+            .any(|&c| matches!(tree.name(c), b".git" | b".hg" | b".svn"))
+        {
+            continue;
+        }
         // The deepest component each pattern matches (`chain[j]` lies at depth `len - j`, the
         // top level being 1).
         let mut hit: Vec<Option<u32>> = vec![None; cands.len()];

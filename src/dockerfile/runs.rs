@@ -125,7 +125,9 @@ pub(crate) fn build_runs_git(run_words: &[String], read: impl Fn(&str) -> Option
 /// using `git-commit-id` (the build fails without `.git`) or `buildnumber-maven-plugin` on a
 /// git SCM (the revision becomes its fallback); Gradle with a root build script applying a
 /// git versioning plugin (`com.palantir.git-version`, `gradle-git-properties`,
-/// `axion-release`, grgit, `nebula.release`).
+/// `axion-release`, grgit, `nebula.release`); Mage (`mage build`) with a root `magefile.go`
+/// (or `magefiles/magefile.go`) that runs git (`exec.Command("git", "describe", …)`,
+/// `sh.Output("git", "rev-parse", …)`: a version stamp, the build fails without `.git`).
 fn build_tool_reads_git(run_words: &[String], read: &impl Fn(&str) -> Option<String>) -> bool {
     let tool_then = |k: usize, subs: &[&str]| {
         run_words
@@ -133,7 +135,7 @@ fn build_tool_reads_git(run_words: &[String], read: &impl Fn(&str) -> Option<Str
             .is_some_and(|n| subs.contains(&n.as_str()))
     };
     let (mut cargo, mut python, mut node, mut cmake) = (false, false, false, false);
-    let (mut maven, mut gradle) = (false, false);
+    let (mut maven, mut gradle, mut mage) = (false, false, false);
     for (k, w) in run_words.iter().enumerate() {
         let tool = w.rsplit('/').next().unwrap_or(w);
         // `xx-cargo` (tonistiigi/xx's cross-compiling wrapper) runs cargo.
@@ -166,6 +168,13 @@ fn build_tool_reads_git(run_words: &[String], read: &impl Fn(&str) -> Option<Str
             "npm" | "yarn" | "pnpm" | "bun" | "npx" => node = true,
             "mvn" | "mvnw" => maven = true,
             "gradle" | "gradlew" => gradle = true,
+            // Run with a target or an option (`mage build:clean`, `mage -v build`), not moved
+            // into place (`mv /go/bin/mage /usr/local/bin`).
+            "mage" => {
+                mage |= run_words
+                    .get(k + 1)
+                    .is_some_and(|n| !n.starts_with(['/', '.', '$', '~']))
+            }
             // Run, not installed (`apt-get install -y cmake make`): an option or a source
             // directory follows.
             "cmake" => {
@@ -269,7 +278,13 @@ fn build_tool_reads_git(run_words: &[String], read: &impl Fn(&str) -> Option<Str
         .iter()
         .any(|f| read(f).is_some_and(|t| GRADLE_GIT.iter().any(|p| t.contains(p))))
     };
+    let mage_git = || {
+        ["magefile.go", "magefiles/magefile.go"]
+            .iter()
+            .any(|f| read(f).is_some_and(|t| quoted_git(&t)))
+    };
     (cargo && cargo_git())
+        || (mage && mage_git())
         || (maven && maven_git())
         || (gradle && gradle_git())
         || (python && !pretend && python_git())
@@ -439,6 +454,45 @@ pub(crate) fn reads_dotenv(words: &[String]) -> bool {
     })
 }
 
+/// Whether a `RUN` step builds Go code (`go build`, `go install` of a local package; not with
+/// `-buildvcs=false`) while another installs git (`apk add git=~2`, `apt-get install -y git`):
+/// the Go toolchain then stamps the copied repository's revision into the binary (`vcs.revision`,
+/// `vcs.modified`, what a `version` command prints), which it reads from `.git` with git.
+/// `commands` are [`run_commands`].
+pub(crate) fn go_build_stamps_vcs(commands: &[Vec<String>]) -> bool {
+    let installs_git = commands.iter().any(|c| {
+        let verb = c
+            .iter()
+            .position(|w| matches!(w.as_str(), "add" | "install"));
+        let Some(v) = verb else { return false };
+        let manager = c[..v].iter().any(|w| {
+            matches!(
+                w.rsplit('/').next().unwrap_or(w),
+                "apk" | "apt-get" | "apt" | "dnf" | "yum" | "microdnf" | "zypper" | "tdnf"
+            )
+        });
+        manager
+            && c[v + 1..].iter().any(|p| {
+                let name = p.split('=').next().unwrap_or(p);
+                matches!(name, "git" | "git-core")
+            })
+    });
+    installs_git
+        && commands.iter().any(|c| {
+            let Some(k) = c.iter().position(|w| w.rsplit('/').next() == Some("go")) else {
+                return false;
+            };
+            let sub = c.get(k + 1).map(String::as_str);
+            let local = match sub {
+                Some("build") => true,
+                // `go install github.com/x/tool@latest` builds a module from the network.
+                Some("install") => !c[k + 2..].iter().any(|w| w.contains('@')),
+                _ => false,
+            };
+            local && !c.iter().any(|w| w.contains("-buildvcs=false"))
+        })
+}
+
 /// Whether the words of a Dockerfile's `RUN` lines (lowercased) run a project's tests.
 pub(crate) fn runs_tests(words: &[String]) -> bool {
     let skip = words
@@ -511,6 +565,55 @@ mod tests {
         ));
         // `<<` inside arithmetic opens no here-document.
         assert!(git("FROM x\nRUN echo $((1<<3))\nRUN git describe\n"));
+    }
+
+    #[test]
+    fn go_build_with_git_installed() {
+        let stamps = |df: &str| go_build_stamps_vcs(&run_commands(df));
+        // grafana/k6: git is installed for the Go toolchain's VCS stamp.
+        assert!(stamps(
+            "FROM golang:alpine\nCOPY . .\nRUN apk --no-cache add git=~2\nRUN CGO_ENABLED=0 GOOS=$TARGETOS go build -trimpath -o /usr/bin/k6\n"
+        ));
+        assert!(stamps(
+            "FROM golang:alpine\nCOPY . .\nRUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates && go install ./cmd/app\n"
+        ));
+        // No git installed, the stamp turned off, or a tool fetched from the network.
+        assert!(!stamps("FROM golang\nCOPY . .\nRUN go build -o /app .\n"));
+        assert!(!stamps(
+            "FROM golang:alpine\nRUN apk add git\nCOPY . .\nRUN go build -buildvcs=false -o /app .\n"
+        ));
+        assert!(!stamps(
+            "FROM golang:alpine\nRUN apk add git\nRUN go install github.com/magefile/mage@latest\n"
+        ));
+        // git named only as a later command, not installed.
+        assert!(!stamps(
+            "FROM golang:alpine\nRUN apk add curl && git clone https://example.com/r.git /r\nRUN go build .\n"
+        ));
+    }
+
+    #[test]
+    fn git_through_mage() {
+        // vikunja: `mage build:clean` compiles the root magefile.go, whose version stamp runs
+        // `git describe` through a helper taking the arguments.
+        let magefile = "func runGit(ctx context.Context, arg ...string) ([]byte, error) {\n\treturn exec.CommandContext(ctx, \"git\", arg...).Output()\n}\nfunc version(ctx context.Context) {\n\trunGit(ctx, \"describe\", \"--tags\")\n}\n";
+        let at =
+            |path: &'static str| move |name: &str| (name == path).then(|| magefile.to_string());
+        let df = "FROM golang\nRUN go install github.com/magefile/mage@latest && mv /go/bin/mage /usr/local/go/bin\nCOPY . ./\nRUN mage build:clean && (cd build && mage release:xgo linux/amd64)\n";
+        assert!(build_runs_git(&run_words(df), at("magefile.go")));
+        assert!(build_runs_git(&run_words(df), at("magefiles/magefile.go")));
+        assert!(build_runs_git(
+            &run_words("FROM golang\nCOPY . .\nRUN mage -v build\n"),
+            at("magefile.go")
+        ));
+        // Only installed and moved into place, never run: no magefile is compiled.
+        let installed = "FROM golang\nRUN go install github.com/magefile/mage@latest && mv /go/bin/mage /usr/local/bin\nCOPY . .\nRUN go build ./...\n";
+        assert!(!build_runs_git(&run_words(installed), at("magefile.go")));
+        // A magefile that runs no git.
+        assert!(!build_runs_git(&run_words(df), |name: &str| (name
+            == "magefile.go")
+            .then(|| {
+                "func Build() error { return sh.Run(\"go\", \"build\") }\n".to_string()
+            })));
     }
 
     #[test]

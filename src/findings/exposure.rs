@@ -123,7 +123,7 @@ pub(crate) fn plan(a: &Analysis, input: &PlanInput) -> Option<Plan> {
     let reads_dotenv = dockerfile::reads_dotenv(&words);
     let runs_git = dockerfile::build_runs_git(&words, |rel| {
         crate::walk::read_small_text(&a.resolved.root, rel)
-    });
+    }) || dockerfile::go_build_stamps_vcs(&dockerfile::run_commands(&text));
     let used = df.context_sources(&input.options).ok()?;
     let stages = df.stages();
     let names: Vec<String> = stages

@@ -281,6 +281,13 @@ pub(super) fn stale_nested_loses(
             if *is_dir || rel.is_empty() || rel == b".dockerignore" {
                 continue;
             }
+            // Git's bookkeeping files (`.gitignore`, `.gitattributes`, `.gitkeep`), which the
+            // common ignore-file templates list beside `.git`: no image reads them, and sending
+            // them loses nothing but a few bytes.
+            let base = rel.rsplit(|&b| b == b'/').next().unwrap_or(rel);
+            if matches!(base, b".gitignore" | b".gitattributes" | b".gitkeep") {
+                continue;
+            }
             if root_set.matches_or_parent_matches(path) != Ok(false)
                 || nested.matches_or_parent_matches(rel) != Ok(true)
             {

@@ -424,3 +424,83 @@ fn exceptions_with_nothing_excluded_above_them() {
         );
     }
 }
+
+/// go-vikunja/vikunja: `logs/` beside a sent `.git` was a medium DI003 (exit 1) whose example
+/// was `.git/logs/HEAD` and whose fix `**/logs` aims at git's own reflogs; a pattern written for
+/// the project's files is not about VCS metadata, which the report names on its own line.
+#[test]
+fn a_root_only_pattern_ignores_vcs_metadata() {
+    let d = ctx(
+        &[
+            "Dockerfile",
+            "logs/app.log",
+            ".git/HEAD",
+            ".git/logs/HEAD",
+            ".git/logs/refs/heads/main",
+            ".hg/logs/x",
+            "src/main.go",
+        ],
+        "logs/\n",
+    );
+    for b in [Builder::Buildkit, Builder::Classic] {
+        let r = run(d.path(), b);
+        assert!(
+            !r.findings.iter().any(|f| f.rule == "DI003"),
+            "{:?}",
+            r.findings
+        );
+    }
+    // A project's own deeper `logs/` is still one.
+    let d = ctx(
+        &[
+            "Dockerfile",
+            "logs/app.log",
+            ".git/logs/HEAD",
+            "api/logs/x.log",
+        ],
+        "logs/\n",
+    );
+    let r = run(d.path(), Builder::Buildkit);
+    let f = r.findings.iter().find(|f| f.rule == "DI003").unwrap();
+    assert!(f.message.contains("api/logs/x.log"), "{}", f.message);
+    assert!(f.message.contains("1 file below it"), "{}", f.message);
+}
+
+/// docmost: `apps/client/.dockerignore` and `apps/server/.dockerignore` (`node_modules`,
+/// `.git`, `.gitignore`, `dist`), stale beside a root file that keeps out the rest already,
+/// were medium (exit 1) for the one file they would keep out, each directory's `.gitignore`.
+/// Git's bookkeeping files are no loss; a log the nested file names still is.
+#[test]
+fn a_stale_nested_ignore_file_losing_only_git_bookkeeping_is_info() {
+    let d = ctx(
+        &[
+            "Dockerfile",
+            "apps/client/src/main.ts",
+            "apps/client/.gitignore",
+            "apps/client/assets/.gitkeep",
+            "apps/server/.gitattributes",
+            "apps/server/main.ts",
+            "apps/server/debug.log",
+        ],
+        "**/node_modules\n**/.git\n**/dist\n",
+    );
+    let w = |p: &str, t: &str| std::fs::write(d.path().join(p), t).unwrap();
+    w(
+        "apps/client/.dockerignore",
+        "node_modules\n.git\n.gitignore\n**/.gitkeep\ndist\n",
+    );
+    w(
+        "apps/server/.dockerignore",
+        "node_modules\n.gitattributes\n*.log\n",
+    );
+    let r = run(d.path(), Builder::Buildkit);
+    let (sev, msg) = di010(&r, "apps/client/.dockerignore");
+    assert_eq!(sev, "info", "{msg}");
+    assert!(msg.contains("nothing is lost"), "{msg}");
+    let (sev, msg) = di010(&r, "apps/server/.dockerignore");
+    assert_eq!(sev, "medium", "{msg}");
+    assert!(
+        msg.contains("keep out 1 file this build sends (e.g. apps/server/debug.log)"),
+        "{msg}"
+    );
+}

@@ -220,6 +220,7 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
                     || hash_comment_in_fence(&bytes[..ls], &bytes[ls..le])
                     || reused::shown_earlier(bytes, ls, le)
                     || reused::request_response(&bytes[..ls], &bytes[ls..le])
+                    || reused::in_code_samples(bytes, ls, le)
                 {
                     example_lines.push(text);
                     continue;

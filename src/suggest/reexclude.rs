@@ -336,7 +336,7 @@ pub(crate) fn kept_for_build(
         return Some("it is test data and a RUN step runs tests that may read it; if the image does not need it, run the tests in a stage of their own");
     }
     if st.class == Class::Vcs && installs.git && m.tree.name(i) == b".git" {
-        return Some("the build runs git on the copied context (a RUN step, or a Makefile, script, Cargo, CMake, Maven, Gradle, Python or Node build it runs: `git describe`, setuptools-scm, …), which reads it; to exclude it, pass what the build reads as a build argument");
+        return Some("the build runs git on the copied context (a RUN step, or a Makefile, script, Cargo, CMake, Go, Maven, Gradle, Mage, Python or Node build it runs: `git describe`, setuptools-scm, a Go build's VCS stamp, …), which reads it; to exclude it, pass what the build reads as a build argument");
     }
     if st.class == Class::Secret
         && installs.dotenv

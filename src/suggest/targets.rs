@@ -242,7 +242,8 @@ pub(crate) fn load(
     let words = commands.concat();
     let mut installs = Installs::of_commands(&commands);
     installs.git =
-        crate::dockerfile::build_runs_git(&words, |rel| crate::walk::read_small_text(root, rel));
+        crate::dockerfile::build_runs_git(&words, |rel| crate::walk::read_small_text(root, rel))
+            || crate::dockerfile::go_build_stamps_vcs(&commands);
     // `mix setup`: an alias of the context's mix.exs that runs `deps.get`.
     installs.mix |= super::mixalias::runs_fetching_alias(&commands, || {
         crate::walk::read_small_text(root, "mix.exs")

@@ -55,6 +55,8 @@ mod qa38;
 #[cfg(unix)]
 mod qa42;
 #[cfg(unix)]
+mod qa40;
+#[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
 mod qa_suggest;

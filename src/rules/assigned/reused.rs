@@ -1,7 +1,9 @@
 //! Documentation that reuses its own example: a key the text shows as a command's output
 //! (`$ mix hex.organization key … generate` printing the new key) and then passes to the next
 //! command (`$ HEX_API_KEY=<that key> mix hex.publish`) is the same example, not a leak; and a
-//! request's response printed below it (`curl … | jq` and the JSON it returns).
+//! request's response printed below it (`curl … | jq` and the JSON it returns); and a
+//! value the page writes into three or more separate code blocks (the same request shown with
+//! curl, the CLI, raw HTTP, JavaScript, Go, …: tabbed code samples) is the page's sample value.
 
 use super::shown_example;
 
@@ -11,32 +13,90 @@ const MIN_VALUE: usize = 16;
 /// How many earlier occurrences of one value are looked at.
 const MAX_OCCURRENCES: usize = 8;
 
-/// Whether a value-like run of the line `bytes[ls..le]` (16 or more letters, digits, `+`, `/`,
-/// `-`, `_`, holding both a letter and a digit) stands earlier in the document on a line the
-/// document shows as an example or a command's output ([`shown_example`], [`request_response`]).
+/// How many separate code blocks holding one value make it the page's sample value.
+const SAMPLE_BLOCKS: usize = 3;
+
+/// How many occurrences of one value are looked at when counting the blocks that hold it.
+const MAX_SAMPLE_OCCURRENCES: usize = 64;
+
+fn value_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_')
+}
+
+/// The value-like runs of `line`: 16 or more letters, digits, `+`, `/`, `-`, `_`, holding both
+/// a letter and a digit.
+fn values(line: &[u8]) -> impl Iterator<Item = &[u8]> {
+    line.split(|&b| !value_byte(b)).filter(|t| {
+        t.len() >= MIN_VALUE
+            && t.iter().any(u8::is_ascii_digit)
+            && t.iter().any(u8::is_ascii_alphabetic)
+    })
+}
+
+/// Where the whole run `t` occurs in `bytes` (not as part of a longer run), at most `max` times.
+fn whole_occurrences<'a>(
+    bytes: &'a [u8],
+    t: &'a [u8],
+    max: usize,
+) -> impl Iterator<Item = usize> + 'a {
+    memchr::memmem::find_iter(bytes, t)
+        .filter(move |&at| {
+            (at == 0 || !value_byte(bytes[at - 1]))
+                && bytes.get(at + t.len()).is_none_or(|&b| !value_byte(b))
+        })
+        .take(max)
+}
+
+/// Whether a value-like run of the line `bytes[ls..le]` stands earlier in the document on a
+/// line the document shows as an example or a command's output ([`shown_example`],
+/// [`request_response`]).
 pub(super) fn shown_earlier(bytes: &[u8], ls: usize, le: usize) -> bool {
-    let value_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_');
-    bytes[ls..le]
-        .split(|&b| !value_byte(b))
-        .filter(|t| {
-            t.len() >= MIN_VALUE
-                && t.iter().any(u8::is_ascii_digit)
-                && t.iter().any(u8::is_ascii_alphabetic)
+    values(&bytes[ls..le]).any(|t| {
+        whole_occurrences(&bytes[..ls], t, MAX_OCCURRENCES).any(|at| {
+            let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |k| k + 1);
+            let end = memchr::memchr(b'\n', &bytes[at..ls]).map_or(ls, |k| at + k);
+            shown_example(&bytes[..start])
+                || request_response(&bytes[..start], &bytes[start..end])
         })
-        .any(|t| {
-            memchr::memmem::find_iter(&bytes[..ls], t)
-                .take(MAX_OCCURRENCES)
-                .any(|at| {
-                    // The whole run, not part of a longer one.
-                    let whole = (at == 0 || !value_byte(bytes[at - 1]))
-                        && bytes.get(at + t.len()).is_none_or(|&b| !value_byte(b));
-                    let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |k| k + 1);
-                    let end = memchr::memchr(b'\n', &bytes[at..ls]).map_or(ls, |k| at + k);
-                    whole
-                        && (shown_example(&bytes[..start])
-                            || request_response(&bytes[..start], &bytes[start..end]))
-                })
-        })
+    })
+}
+
+/// Whether a value-like run of the line `bytes[ls..le]` stands in [`SAMPLE_BLOCKS`] or more
+/// separate fenced code blocks (```` ``` ```` or `~~~`, indented or not) of the document: the
+/// same sample request written for several tools and languages. A value written once or twice,
+/// or in prose, is not counted so.
+pub(super) fn in_code_samples(bytes: &[u8], ls: usize, le: usize) -> bool {
+    let mut fences: Option<Vec<usize>> = None;
+    values(&bytes[ls..le]).any(|t| {
+        let fences = fences.get_or_insert_with(|| fence_lines(bytes));
+        let mut blocks: Vec<usize> = Vec::new();
+        for at in whole_occurrences(bytes, t, MAX_SAMPLE_OCCURRENCES) {
+            // The fences opening before `at`: an odd count puts it inside block `count / 2`.
+            let before = fences.partition_point(|&f| f < at);
+            if before % 2 == 1 && !blocks.contains(&(before / 2)) {
+                blocks.push(before / 2);
+                if blocks.len() >= SAMPLE_BLOCKS {
+                    return true;
+                }
+            }
+        }
+        false
+    })
+}
+
+/// The start offsets of the lines of `bytes` that are code fences (```` ``` ```` or `~~~`
+/// after optional indentation), in order.
+fn fence_lines(bytes: &[u8]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for l in bytes.split(|&b| b == b'\n') {
+        let t = l.trim_ascii_start();
+        if t.starts_with(b"```") || t.starts_with(b"~~~") {
+            out.push(start);
+        }
+        start += l.len() + 1;
+    }
+    out
 }
 
 /// Whether the line `line` of documentation (`before` ends at its start) is part of the JSON

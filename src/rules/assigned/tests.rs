@@ -659,3 +659,30 @@ fn documentation_reusing_its_own_output() {
     let prose = format!("The key {v} is ours.\n\n```\nAPI_KEY={v}\n```\n");
     assert_eq!(lines(&prose, FileKind::Doc), [4], "{prose}");
 }
+
+#[test]
+fn a_value_in_several_code_samples_is_the_pages_sample() {
+    // ntfy's docs/publish.md: one sample access token shown in a tab per tool and language
+    // (curl, the CLI, raw HTTP, JavaScript, …), introduced by "Here's how you use it:", which
+    // names no example.
+    let v = format!("tk_{}", gen(41, 29));
+    let tabs = format!(
+        "Here's how you use it:\n\n=== \"Command line (curl)\"\n    ```\n    curl -u :{v} ntfy.sh/alerts\n    ```\n\n=== \"ntfy CLI\"\n    ```\n    ntfy publish \\\n        --token={v} \\\n        alerts\n    ```\n\n=== \"HTTP\"\n    ``` http\n    POST /alerts HTTP/1.1\n    Authorization: Bearer {v}\n    ```\n\n=== \"JavaScript\"\n    ``` javascript\n    const token = '{v}';\n    ```\n"
+    );
+    assert!(lines(&tabs, FileKind::Doc).is_empty(), "{tabs}");
+    // In two blocks only, the value is still reported (a leak pasted into a command and its
+    // config); so is one repeated in prose outside any block.
+    let two = format!(
+        "Set it:\n\n```\nexport API_TOKEN={v}\n```\n\nThen:\n\n```\ncurl -H 'X: {v}' host\n```\n"
+    );
+    assert_eq!(lines(&two, FileKind::Doc), [4], "{two}");
+    let prose = format!("Use API_TOKEN={v} here.\n\nAgain {v}, and {v}, and {v}.\n");
+    assert_eq!(lines(&prose, FileKind::Doc), [1], "{prose}");
+    // Another value beside the sample in one of its blocks is reported.
+    let w = gen(43, 32);
+    let other = tabs.replace(
+        "const token",
+        &format!("const secret = '{w}';\n    const token"),
+    );
+    assert_eq!(lines(&other, FileKind::Doc).len(), 1, "{other}");
+}
