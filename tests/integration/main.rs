@@ -53,6 +53,8 @@ mod qa37;
 #[cfg(unix)]
 mod qa38;
 #[cfg(unix)]
+mod qa41;
+#[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
 mod qa_suggest;

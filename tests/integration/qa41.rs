@@ -1,0 +1,70 @@
+//! Rules corrected by qa41 on real repositories.
+//!
+//! The summary's "sent … → …" figures are what each builder sends once the proposal is
+//! written. The proof walks the context as it is on disk, so the written file itself was
+//! missing: with no ignore file today (lobsters' `Dockerfile.dev`, BookStack's dev image,
+//! getsentry/self-hosted's `sentry/`), the classic builder, which always sends `.dockerignore`,
+//! was said to send one file fewer than it does after `--write`; with one today, its old
+//! size was counted instead of the new text's.
+
+use ctxsize::Builder;
+
+use crate::util::{text, TestEnv};
+
+/// `(files, content bytes)` of the `sent … → …` line of `builder` in the summary.
+fn after(summary: &str, builder: &str) -> (u64, u64) {
+    let line = summary
+        .lines()
+        .find(|l| l.trim_start().starts_with(builder) && l.contains(" sent "))
+        .unwrap_or_else(|| panic!("no {builder} sent line: {summary}"));
+    let after = line.rsplit('→').next().unwrap().trim();
+    let (files, size) = after.split_once(", ").unwrap();
+    let files: u64 = files.split(' ').next().unwrap().parse().unwrap();
+    let mut parts = size.split(' ');
+    let n: f64 = parts.next().unwrap().parse().unwrap();
+    assert_eq!(parts.next(), Some("B"), "{line}");
+    (files, n as u64)
+}
+
+/// Each builder's figure, then what it really sends once the file is written.
+fn check_figures(env: &TestEnv) {
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let said = [
+        (Builder::Buildkit, after(&err, "BuildKit")),
+        (Builder::Classic, after(&err, "classic")),
+    ];
+    let w = env.run(["suggest", "--write"]);
+    assert_eq!(w.status.code(), Some(0), "{}", text(&w.stderr));
+    for (b, (files, bytes)) in said {
+        let a = env.analyze(b, None).expect("analysis");
+        assert_eq!(
+            (files, bytes),
+            (a.totals.files, a.totals.content_bytes),
+            "{b:?} after --write: {err}"
+        );
+    }
+}
+
+#[test]
+fn suggest_counts_the_new_ignore_file_the_classic_builder_sends() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY app.txt /srv/\n")
+        .file("app.txt", "hello\n")
+        .file("docs/guide.md", "# guide\n")
+        .file("notes.txt", "n\n");
+    check_figures(&env);
+}
+
+#[test]
+fn suggest_counts_the_new_text_of_an_existing_ignore_file() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY app.txt /srv/\n")
+        .file("app.txt", "hello\n")
+        .file("docs/guide.md", "# guide\n")
+        .dockerignore(
+            "# a long comment the proposal does not carry over, which makes it shorter\n.env\n",
+        );
+    check_figures(&env);
+}
