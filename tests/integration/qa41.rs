@@ -68,3 +68,41 @@ fn suggest_counts_the_new_text_of_an_existing_ignore_file() {
         );
     check_figures(&env);
 }
+
+/// A committed `vendor/` whose fix already explains itself ("`vendor` only if the build
+/// installs its dependencies itself …") and below which the Dockerfile copies a path by name
+/// (huginn's `COPY vendor/gems/ /app/vendor/gems/` before `COPY ./ /app/`): the fix names
+/// that path once, without quoting the explanation again (it read "``vendor` only if …`, then
+/// `!vendor/gems`").
+#[test]
+fn an_explained_fix_with_a_named_path_below_is_not_quoted_twice() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM ruby\nWORKDIR /app\nCOPY Gemfile Gemfile.lock /app/\nCOPY vendor/gems/ /app/vendor/gems/\nRUN bundle install\nCOPY ./ /app/\n",
+    )
+    .file("Gemfile", "source 'https://rubygems.org'\n")
+    .file("Gemfile.lock", "GEM\n")
+    .file("vendor/gems/local/lib/local.rb", "module Local; end\n")
+    .file("vendor/other/x.rb", "1\n")
+    .file("app/main.rb", "puts 1\n")
+    .git(&["init", "-q"])
+    .git(&["add", "-A"])
+    .git(&["commit", "-qm", "x"]);
+    let o = env.run(["."]);
+    let out = text(&o.stdout);
+    let line = out
+        .lines()
+        .find(|l| l.contains("[CTX306]"))
+        .unwrap_or_else(|| panic!("no vendor finding: {out}"));
+    let fix = line.split_once("[CTX306] → ").map(|x| x.1).unwrap_or("");
+    assert!(
+        fix.starts_with("`vendor` only if the build installs its dependencies itself"),
+        "{line}"
+    );
+    assert!(
+        fix.ends_with("), then `!vendor/gems`: the Dockerfile copies it"),
+        "{line}"
+    );
+    assert!(!fix.contains("``"), "{line}");
+}
