@@ -106,3 +106,31 @@ fn an_explained_fix_with_a_named_path_below_is_not_quoted_twice() {
     );
     assert!(!fix.contains("``"), "{line}");
 }
+
+/// A Compose service built with `build: .` in a directory holding a lowercase `dockerfile`
+/// and no `Dockerfile` (leantime's `.dev/`): buildx reads that file
+/// (`handleLowercaseDockerfile`), as `ctxsize --compose` and a bare `ctxsize suggest` do;
+/// `suggest --compose` stopped with "failed to read dockerfile: open …/Dockerfile" (exit 2).
+#[test]
+fn suggest_compose_reads_a_lowercase_dockerfile_as_buildx_does() {
+    let env = TestEnv::new();
+    env.file(
+        "dockerfile",
+        "FROM php:8.2-apache\nCOPY ./dev-ports.conf /etc/apache2/ports.conf\n",
+    )
+    .file("dev-ports.conf", "Listen 8080\n")
+    .file("test.env", "LEAN_DB_HOST=db\n")
+    .file("notes.md", "n\n")
+    .file(
+        "docker-compose.yaml",
+        "services:\n  app:\n    build: .\n    ports:\n      - \"5080:8080\"\n",
+    );
+    let o = env.run(["suggest", "--compose"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("serves    dockerfile ("), "{err}");
+    assert!(err.contains("compose service app"), "{err}");
+    let out = text(&o.stdout);
+    let keeps: Vec<&str> = out.lines().filter(|l| l.starts_with('!')).collect();
+    assert_eq!(keeps, ["!dev-ports.conf"], "{out}");
+}
