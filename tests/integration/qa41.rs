@@ -134,3 +134,58 @@ fn suggest_compose_reads_a_lowercase_dockerfile_as_buildx_does() {
     let keeps: Vec<&str> = out.lines().filter(|l| l.starts_with('!')).collect();
     assert_eq!(keeps, ["!dev-ports.conf"], "{out}");
 }
+
+/// A build that runs git on the copied context to stamp its version (locust: hatch-vcs,
+/// `COPY . /build` then `uv build`) keeps `.git`; suggest then removed the editor settings git
+/// tracks (locust's committed `.vscode/`), which leaves the copied checkout dirty: hatch-vcs
+/// and setuptools-scm make a dev version of a tagged release (locust's own ignore file keeps
+/// its tracked `Dockerfile` for that reason). Now a tracked one stays, said; an untracked one
+/// is still removed.
+#[test]
+fn tracked_editor_settings_stay_when_the_build_stamps_its_version_from_git() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM python:3.13-slim\nRUN apt-get update && apt-get install -y git\nCOPY . /build\nWORKDIR /build\nRUN pip install .\n",
+    )
+    .file(
+        "pyproject.toml",
+        "[build-system]\nrequires = [\"hatchling\", \"hatch-vcs\"]\nbuild-backend = \"hatchling.build\"\n\n[project]\nname = \"app\"\ndynamic = [\"version\"]\n\n[tool.hatch.version]\nsource = \"vcs\"\n",
+    )
+    .file("app/__init__.py", "x = 1\n")
+    .file(".vscode/settings.json", "{}\n")
+    .git(&["init", "-q"])
+    .git(&["add", "-A"])
+    .git(&["commit", "-qm", "x"])
+    .file("app/.idea/workspace.xml", "<project/>\n");
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let out = text(&o.stdout);
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect();
+    assert!(
+        lines.contains(&"!.git") && lines.contains(&"!.vscode"),
+        "{out}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains(".vscode") && !l.starts_with('!')),
+        "{out}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(".idea") && !l.starts_with('!')),
+        "{out}"
+    );
+    let w: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("kept \".vscode\""))
+        .collect();
+    assert_eq!(w.len(), 1, "{err}");
+    assert!(w[0].contains("leaves the checkout dirty"), "{err}");
+}
