@@ -9,7 +9,7 @@
 
 use ctxsize::Builder;
 
-use crate::util::{text, TestEnv};
+use crate::util::{text, Gen, TestEnv};
 
 /// `(files, content bytes)` of the `sent … → …` line of `builder` in the summary.
 fn after(summary: &str, builder: &str) -> (u64, u64) {
@@ -188,4 +188,55 @@ fn tracked_editor_settings_stay_when_the_build_stamps_its_version_from_git() {
         .collect();
     assert_eq!(w.len(), 1, "{err}");
     assert!(w[0].contains("leaves the checkout dirty"), "{err}");
+}
+
+/// A file the build copies that holds a secret: when a COPY names it, no ignore line keeps it
+/// out of the image; when it comes with its directory (huginn's tracked `docker/secrets.env`,
+/// copied by `COPY ./ /app/`), one would, and the warning said it could not.
+#[test]
+fn a_kept_secret_warning_says_whether_an_ignore_line_could_keep_it_out() {
+    let env = TestEnv::new();
+    let mut g = Gen(0x4141);
+    let token = g.pick(b"0123456789abcdef", 64);
+    let pass = g.pick(b"abcdefghijklmnopqrstuvwxyz0123456789", 20);
+    env.file(
+        "Dockerfile",
+        "FROM ruby\nCOPY deploy/app.env /etc/app.env\nCOPY ./ /app/\n",
+    )
+    .file("app.rb", "puts 1\n")
+    .file("docker/secrets.env", format!("APP_SECRET_TOKEN={token}\n"))
+    .file(
+        "deploy/app.env",
+        format!("POSTGRES_USER=app\nPOSTGRES_PASSWORD={pass}\n"),
+    )
+    .git(&["init", "-q"])
+    .git(&["add", "-A"])
+    .git(&["commit", "-qm", "x"]);
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        !err.contains(&token) && !err.contains(&pass),
+        "never printed"
+    );
+    let said = |p: &str| -> String {
+        let w: Vec<&str> = err
+            .lines()
+            .filter(|l| l.contains(&format!("kept \"{p}\"")) && l.contains("finds a secret"))
+            .collect();
+        assert_eq!(w.len(), 1, "{p}: {err}");
+        w[0].to_string()
+    };
+    let by_dir = said("docker/secrets.env");
+    assert!(
+        by_dir.contains(
+            "an ignore line would keep the file out of the image, but the image may need it"
+        ) && !by_dir.contains("no ignore line"),
+        "{by_dir}"
+    );
+    let named = said("deploy/app.env");
+    assert!(
+        named.contains("a COPY names it, so no ignore line can keep it out of the image"),
+        "{named}"
+    );
 }
