@@ -240,3 +240,29 @@ fn a_kept_secret_warning_says_whether_an_ignore_line_could_keep_it_out() {
         "{named}"
     );
 }
+
+/// `ctxsize diff REV` reads the context as of REV with every file a checkout has: through
+/// `git archive`, the tree's `export-ignore` paths were missing (kimai's
+/// `assets export-ignore`, 79 files) and `export-subst` files rewritten, so an unchanged
+/// checkout was said to have added them.
+#[test]
+fn diff_against_a_revision_keeps_export_ignore_and_export_subst_files() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM alpine\nCOPY . /app\n")
+        .dockerignore(".git\n")
+        .file(
+            ".gitattributes",
+            "assets export-ignore\nstamp.txt export-subst\n",
+        )
+        .file("assets/app.js", "console.log(1)\n")
+        .file("stamp.txt", "$Format:%H$\n")
+        .file("src/main.c", "int main(){}\n")
+        .git(&["init", "-q"])
+        .git(&["add", "-A"])
+        .git(&["commit", "-qm", "x"]);
+    let o = env.run(["diff", "HEAD"]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
+    assert!(!out.contains("Added") && !out.contains("assets/"), "{out}");
+    assert!(!out.contains("stamp.txt"), "{out}");
+}
