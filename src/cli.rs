@@ -438,7 +438,7 @@ enum Sub {
         #[arg(long, value_name = "SIZE", value_parser = parse_size)]
         total_budget: Option<u64>,
     },
-    /// Compare the context with the context at a git revision (read with `git archive`, the
+    /// Compare the context with the context at a git revision (read with `git checkout-index`, the
     /// working tree untouched): files added, removed and grown, by directory, and new findings.
     /// Or with a saved JSON report (`ctxsize --format json . > base.json`): its totals, largest
     /// directories and files and findings, and what a saved report cannot show.

@@ -54,9 +54,30 @@ impl ServiceBuild {
     /// without it.
     pub(crate) fn dockerfile_exists(&self) -> bool {
         match &self.dockerfile {
-            Some(d) => d.as_os_str() != "-" && d.is_file(),
-            None => self.context.join("Dockerfile").is_file(),
+            Some(d) if d.as_os_str() == "-" => false,
+            Some(d) => buildx_dockerfile(d.clone()).is_file(),
+            None => buildx_dockerfile(self.context.join("Dockerfile")).is_file(),
         }
+    }
+}
+
+/// The Dockerfile buildx reads for `path` (`build/opt.go handleLowercaseDockerfile`): a path
+/// named `Dockerfile` whose directory lists `dockerfile` but no `Dockerfile` is that
+/// lowercase one (leantime's `.dev/dockerfile`, built by `build: .`); any other path as given.
+pub(crate) fn buildx_dockerfile(path: PathBuf) -> PathBuf {
+    if path.file_name().is_none_or(|n| n != "Dockerfile") {
+        return path;
+    }
+    let Some(dir) = path.parent() else {
+        return path;
+    };
+    let names: Vec<std::ffi::OsString> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.file_name())).collect())
+        .unwrap_or_default();
+    if !names.iter().any(|n| n == "Dockerfile") && names.iter().any(|n| n == "dockerfile") {
+        dir.join("dockerfile")
+    } else {
+        path
     }
 }
 

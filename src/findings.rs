@@ -861,9 +861,15 @@ fn finish(p: Prepared, a: &Analysis, opts: &ReportOptions, plan: Option<exposure
             let keep = plan.named_below(&f.path);
             if !keep.is_empty() {
                 let lines: Vec<String> = keep.iter().map(|p| format!("`!{p}`")).collect();
+                // A fix that already explains itself (huginn's committed `vendor`: "`vendor`
+                // only if the build installs its dependencies itself (…)") is not quoted again.
+                let first = if f.fix == fix_line(f.path.as_bytes()) {
+                    format!("`{}`", f.fix)
+                } else {
+                    f.fix.clone()
+                };
                 f.fix = format!(
-                    "`{}`, then {}: the Dockerfile copies {}",
-                    f.fix,
+                    "{first}, then {}: the Dockerfile copies {}",
                     lines.join(", "),
                     if keep.len() == 1 { "it" } else { "them" }
                 );

@@ -2,12 +2,14 @@
 //! (`ctxsize diff BASE`): files added, removed and grown, by top-level directory, and the
 //! findings that are new or gone. A saved JSON report as BASE is compared by [`saved`].
 //!
-//! The base is read without touching the working tree: `git archive REV:PREFIX` (the context's
-//! directory at that revision) unpacked by `tar` into a temporary directory, then analysed by
-//! the same pipeline as the context itself (same builder, same Dockerfile path inside the
-//! context, that revision's own ignore file). `git archive` writes only the tracked content, one
-//! process, no index or worktree bookkeeping; a temporary worktree (`git worktree add`) would
-//! also write admin files into the repository and need removing afterwards.
+//! The base is read without touching the working tree: `REV:PREFIX` (the context's directory at
+//! that revision) read into an index file of our own (`GIT_INDEX_FILE`, outside the
+//! repository) and written into a temporary directory by `git checkout-index`, then analysed
+//! by the same pipeline as the context itself (same builder, same Dockerfile path inside the
+//! context, that revision's own ignore file). Only the tracked content, every file a checkout
+//! has (`git archive` would leave out `export-ignore` paths and rewrite `export-subst` ones); a
+//! temporary worktree (`git worktree add`) would also write admin files into the repository
+//! and need removing afterwards.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,7 +22,7 @@ use crate::tree::{Kind, State};
 /// The context at a revision, unpacked into a temporary directory (removed on drop).
 #[derive(Debug)]
 pub(crate) struct BaseTree {
-    /// The temporary directory holding the context's files.
+    /// The temporary directory; the context's files are in [`BaseTree::path`].
     pub dir: tempfile::TempDir,
     /// The revision as resolved (full commit id).
     pub commit: String,
@@ -62,42 +64,52 @@ pub(crate) fn checkout(root: &Path, rev: &str) -> Result<BaseTree, String> {
     } else {
         format!("{commit}:{}", prefix.trim_end_matches('/'))
     };
-    // From the top of the repository: run in a subdirectory, `git archive` would also restrict
-    // the tree to that subdirectory's path inside it.
+    // Not `git archive`: it honours the tree's `export-ignore` and `export-subst` attributes
+    // (kimai's `assets export-ignore`), so the base lacked files every checkout has, and the
+    // diff called them added. The tree is read into an index file of our own, outside the
+    // repository, and written out from it: the repository's index and working tree are not
+    // touched.
+    // From the top of the repository: in a subdirectory, `checkout-index -a` writes only the
+    // entries below it.
     let top = git(root, &["rev-parse", "--show-toplevel"])?;
     let top = PathBuf::from(String::from_utf8_lossy(&top).trim().to_string());
-    let mut archive = Command::new("git")
-        .arg("-C")
-        .arg(&top)
-        .args(["archive", "--format=tar", &treeish])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("git could not be run: {e}"))?;
-    let stdout = archive.stdout.take().expect("piped");
-    let tar = Command::new("tar")
-        .arg("-x")
-        .arg("-C")
-        .arg(dir.path())
-        .stdin(stdout)
-        .output()
-        .map_err(|e| format!("tar could not be run: {e}"))?;
-    let a = archive
-        .wait_with_output()
-        .map_err(|e| format!("git archive: {e}"))?;
-    if !a.status.success() {
-        return Err(format!(
-            "git archive {treeish}: {}",
-            String::from_utf8_lossy(&a.stderr).trim()
-        ));
-    }
-    if !tar.status.success() {
-        return Err(format!(
-            "tar -x: {}",
-            String::from_utf8_lossy(&tar.stderr).trim()
-        ));
-    }
+    let index = dir.path().join(".ctxsize-index");
+    let files = dir.path().join("ctx");
+    let index_git = |args: &[&str]| -> Result<(), String> {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(&top)
+            .args(["-c", "core.sparseCheckout=false"])
+            .args(args)
+            .env("GIT_INDEX_FILE", &index)
+            .env("GIT_OPTIONAL_LOCKS", "0")
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("git could not be run: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+        }
+    };
+    index_git(&["read-tree", &treeish])?;
+    let prefix_arg = format!("--prefix={}/", files.display());
+    index_git(&["checkout-index", "-a", "-f", &prefix_arg])?;
+    std::fs::create_dir_all(&files)
+        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let _ = std::fs::remove_file(&index);
     Ok(BaseTree { dir, commit })
+}
+
+impl BaseTree {
+    /// The directory holding the context's files as of the revision.
+    pub(crate) fn path(&self) -> PathBuf {
+        self.dir.path().join("ctx")
+    }
 }
 
 /// Sent regular files (symlinks as 0 bytes) by path.

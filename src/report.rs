@@ -214,7 +214,7 @@ pub struct ReportOptions {
     /// context; see `findings::cache`).
     pub scan_cache: bool,
     /// Every file of the context is tracked by git: the context is a revision's tree unpacked
-    /// by `git archive` (`diff BASE`), which holds tracked files only and no repository.
+    /// from its index (`diff BASE`), which holds tracked files only and no repository.
     pub all_tracked: bool,
 }
 

@@ -63,13 +63,13 @@ pub(super) fn command(
         }
     })?;
     let base_cfg = Config {
-        context: tree.dir.path().to_path_buf(),
+        context: tree.path(),
         dockerfile: growth::base_dockerfile(
             &now.analysis,
-            tree.dir.path(),
+            &tree.path(),
             config.dockerfile.as_deref(),
         ),
-        cwd: tree.dir.path().to_path_buf(),
+        cwd: tree.path(),
         ..config.clone()
     };
     // The base holds only what git tracked at that revision: judged as tracked, as the

@@ -147,7 +147,9 @@ pub(super) fn file_builds(
                 .into_iter()
                 .chain(bake)
                 .map(|b| {
-                    let d = b.dockerfile.unwrap_or_else(|| b.context.join("Dockerfile"));
+                    let d = crate::compose::buildx_dockerfile(
+                        b.dockerfile.unwrap_or_else(|| b.context.join("Dockerfile")),
+                    );
                     (b.service, canon(&d), canon(&b.context), dir.clone())
                 }),
         );

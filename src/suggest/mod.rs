@@ -48,6 +48,7 @@ mod warn;
 mod wholectx;
 mod widened;
 pub(crate) mod write;
+mod written;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::Write;
@@ -793,7 +794,7 @@ fn build(
         figures.push(Figures {
             builder: Some(c.builder),
             before: c.before_counts,
-            after: (after.totals.files, after.totals.content_bytes),
+            after: written::after_counts(after, &destination, &text),
             transfer,
         });
     }

@@ -338,6 +338,17 @@ pub(crate) fn kept_for_build(
     if st.class == Class::Vcs && installs.git && m.tree.name(i) == b".git" {
         return Some("the build runs git on the copied context (a RUN step, or a Makefile, script, Cargo, CMake, Go, Maven, Gradle, Mage, Python or Node build it runs: `git describe`, setuptools-scm, a Go build's VCS stamp, …), which reads it; to exclude it, pass what the build reads as a build argument");
     }
+    // Editor settings or a dependency tree git tracks (locust's committed `.vscode/`), in a
+    // build that runs git on the copied context: missing from the copy, they leave the
+    // checkout dirty, and the version it stamps changes (setuptools-scm and hatch-vcs make a
+    // dev version of a tagged release; `git describe --dirty`). Locust's own ignore file keeps
+    // its tracked `Dockerfile` for that reason.
+    if matches!(st.class, Class::EditorOs | Class::Deps)
+        && installs.git
+        && m.tracked_below(&m.paths[i as usize])
+    {
+        return Some("git tracks it and the build runs git on the copied context (`git describe`, setuptools-scm, hatch-vcs, …): a tracked file missing from the copy leaves the checkout dirty, which changes the version the build stamps (a dev version even on a release tag); exclude it only together with `.git`, once the build reads its version from a build argument");
+    }
     if st.class == Class::Secret
         && installs.dotenv
         && m.tree.name(i) == b".env"

@@ -505,7 +505,9 @@ pub(crate) fn collect(
                     }
                 }
                 d => {
-                    let d = d.unwrap_or_else(|| root.join("Dockerfile"));
+                    let d = crate::compose::buildx_dockerfile(
+                        d.unwrap_or_else(|| root.join("Dockerfile")),
+                    );
                     // A service whose Dockerfile does not exist fails `docker compose build`,
                     // and `ctxsize --compose` with it: an error here too, not a note (the
                     // proposal would serve the others and claim a proof for a build that

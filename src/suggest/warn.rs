@@ -61,8 +61,16 @@ pub(super) fn content_secret_warnings(
         .map(|f| {
             let what = f.message.split(';').next().unwrap_or(&f.message);
             let line = f.line.map(|l| format!(":{l}")).unwrap_or_default();
+            // Named by a COPY, no ignore line keeps it out; copied with its directory (huginn's
+            // tracked `docker/secrets.env`, by `COPY ./ /app/`), one would, but the image may
+            // need the file: said as it is.
+            let why = if index.get(f.path.as_str()).is_some_and(|&i| m.named[i as usize]) {
+                "a COPY names it, so no ignore line can keep it out of the image"
+            } else {
+                "an ignore line would keep the file out of the image, but the image may need it (git tracks it, or the app reads it)"
+            };
             format!(
-                "kept {:?}: the build copies it, and the report finds a secret in it ({}{line}: {what} [{}]); no ignore line can keep it out of the image: {}",
+                "kept {:?}: the build copies it, and the report finds a secret in it ({}{line}: {what} [{}]); {why}: {}",
                 f.path, f.path, f.rule, crate::findings::MOVE_OUT
             )
         })

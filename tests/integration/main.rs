@@ -53,9 +53,11 @@ mod qa37;
 #[cfg(unix)]
 mod qa38;
 #[cfg(unix)]
-mod qa42;
-#[cfg(unix)]
 mod qa40;
+#[cfg(unix)]
+mod qa41;
+#[cfg(unix)]
+mod qa42;
 #[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
