@@ -430,7 +430,14 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
     // A tracked file the build copies may be settings it reads (a `.env.production`): the
     // secret moves out of it. Key material by name is not (suggest removes it, and says so).
     let file_name = acc.path.rsplit(|&b| b == b'/').next().unwrap_or(&acc.path);
-    let settings = acc.tracked && copied && !rules::key_material_name(file_name);
+    // A `.pem`/`.key` file holding a private key block is key material too (dufs's tracked
+    // `tests/data/key_*.pem`), as suggest reads it.
+    let key_file = [&b".pem"[..], b".key"]
+        .iter()
+        .any(|x| low_name.ends_with(x))
+        && ev.iter().any(|e| e.0 == "CTX150");
+    let key_material = rules::key_material_name(file_name) || key_file;
+    let settings = acc.tracked && copied && !key_material;
     let fix = if in_dockerfile {
         DOCKERFILE_FIX.to_string()
     } else if plain.is_some() && ev.len() == 1 && (named || settings) {

@@ -1183,7 +1183,7 @@ fn value_at(
     }
 }
 
-mod reused;
+pub(in crate::rules) mod reused;
 mod value;
 
 use value::{random_literal, readable_password};

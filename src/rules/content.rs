@@ -1000,8 +1000,12 @@ fn bearer_token(bytes: &[u8], m: &regex::bytes::Match, kind: super::assigned::Fi
     }
     let ls = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |k| k + 1);
     if kind == super::assigned::FileKind::Doc {
+        // A page's sample token: shown earlier as an example or output, or written into several
+        // code samples (ntfy's docs: one access token in eight language tabs).
         return !(super::assigned::shown_example(&bytes[..ls])
-            || super::assigned::example_section(&bytes[..ls]));
+            || super::assigned::example_section(&bytes[..ls])
+            || super::assigned::reused::shown_earlier(bytes, ls, m.end())
+            || super::assigned::reused::in_code_samples(bytes, ls, m.end()));
     }
     // Documentation embedded in a string literal (`"…for instance:\n```bash\n-H 'Authorization: …"`).
     !super::assigned::embedded_example(&bytes[ls.max(m.start().saturating_sub(4096))..m.start()])

@@ -930,6 +930,21 @@ fn mailgun_bearer_and_readable_passwords() {
          a: 1\n      b: 2\n      c: 3\n      headers:\n        Authorization: Bearer {tok}\n```\n"
     );
     assert!(ids("README.md", &section).is_empty());
+    // One token written into three code samples of a page (ntfy's tabs: curl, the CLI, HTTP)
+    // is the page's sample; in one block, after prose that does not say so, it is reported.
+    let block =
+        |tool: &str| format!("```\n{tool} -H 'Authorization: Bearer {tok}' https://x\n```\n");
+    let tabs = format!(
+        "Use it:\n\n{}\n{}\n{}",
+        block("curl"),
+        block("http"),
+        block("wget")
+    );
+    assert!(ids("docs/publish.md", &tabs).is_empty(), "{tabs}");
+    assert_eq!(
+        ids("docs/publish.md", &format!("Use it:\n\n{}", block("curl"))),
+        ["CTX184"]
+    );
     // The same inside a string literal of code (an embedded API description).
     let embedded = format!(
         "const D: &str = \"Include it, for instance:\\n```bash\\n-H 'Authorization: Bearer {tok}'\\n```\";\n"

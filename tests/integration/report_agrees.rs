@@ -2,6 +2,19 @@
 
 use crate::util::{text, TestEnv};
 
+/// A PEM private key block (a made-up body).
+fn private_key() -> String {
+    let body = "MIIEowIBAAKCAQEAx9Zq".repeat(4);
+    [
+        "-----BEGIN RSA ",
+        "PRIVATE KEY-----\n",
+        &body,
+        "\n-----END RSA ",
+        "PRIVATE KEY-----\n",
+    ]
+    .concat()
+}
+
 /// The report's fix for `path`, from its JSON output.
 fn fix_of(env: &TestEnv, path: &str) -> String {
     let o = env.run(["--format", "json", "."]);
@@ -17,7 +30,7 @@ fn fix_of(env: &TestEnv, path: &str) -> String {
         .to_string()
 }
 
-/// documenso tracks `apps/remix/example/cert.p12`, which `COPY . .` sends. suggest removes it
+/// documenso tracks `apps/remix/example/cert.p12` (and dufs its test keys `tests/data/key_*.pem`), which `COPY . .` sends. suggest removes it
 /// ("key store"), but the report's fix said "move the secret out of the file", the advice for a
 /// tracked settings file a build may read. Key material by name now gets the exclude line in
 /// the report too; a tracked `.env.production` holding a key keeps "move the secret out".
@@ -33,15 +46,18 @@ fn a_tracked_key_store_gets_the_exclude_line_suggest_writes() {
         .file("src/a.ts", "export const a = 1;\n")
         .sized("example/cert.p12", 2000)
         .file(".env.production", format!("VITE_AWS_KEY_ID={key}\n"))
+        .file("certs/server.pem", private_key())
         .git(&["init", "-q"])
         .git(&["add", "-A"])
         .git(&["commit", "-qm", "init"]);
     assert_eq!(fix_of(&env, "example/cert.p12"), "example/cert.p12");
     assert!(fix_of(&env, ".env.production").starts_with("move the secret out"));
+    assert_eq!(fix_of(&env, "certs/server.pem"), "certs/server.pem");
 
     let o = env.run(["suggest"]);
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(err.contains("- example/cert.p12 (key store)"), "{err}");
+    assert!(err.contains("- certs/server.pem (private key)"), "{err}");
     assert!(!err.contains(&key) && !text(&o.stdout).contains(&key));
 }

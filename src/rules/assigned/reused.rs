@@ -50,13 +50,12 @@ fn whole_occurrences<'a>(
 /// Whether a value-like run of the line `bytes[ls..le]` stands earlier in the document on a
 /// line the document shows as an example or a command's output ([`shown_example`],
 /// [`request_response`]).
-pub(super) fn shown_earlier(bytes: &[u8], ls: usize, le: usize) -> bool {
+pub(in crate::rules) fn shown_earlier(bytes: &[u8], ls: usize, le: usize) -> bool {
     values(&bytes[ls..le]).any(|t| {
         whole_occurrences(&bytes[..ls], t, MAX_OCCURRENCES).any(|at| {
             let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |k| k + 1);
             let end = memchr::memchr(b'\n', &bytes[at..ls]).map_or(ls, |k| at + k);
-            shown_example(&bytes[..start])
-                || request_response(&bytes[..start], &bytes[start..end])
+            shown_example(&bytes[..start]) || request_response(&bytes[..start], &bytes[start..end])
         })
     })
 }
@@ -65,7 +64,7 @@ pub(super) fn shown_earlier(bytes: &[u8], ls: usize, le: usize) -> bool {
 /// separate fenced code blocks (```` ``` ```` or `~~~`, indented or not) of the document: the
 /// same sample request written for several tools and languages. A value written once or twice,
 /// or in prose, is not counted so.
-pub(super) fn in_code_samples(bytes: &[u8], ls: usize, le: usize) -> bool {
+pub(in crate::rules) fn in_code_samples(bytes: &[u8], ls: usize, le: usize) -> bool {
     let mut fences: Option<Vec<usize>> = None;
     values(&bytes[ls..le]).any(|t| {
         let fences = fences.get_or_insert_with(|| fence_lines(bytes));
