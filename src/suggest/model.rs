@@ -435,6 +435,31 @@ impl Model {
             .is_some_and(|t| t.has_below(p.as_bytes()))
     }
 
+    /// Whether a Dockerfile that copies node `i` also copies the `.git` of the checkout `i` is
+    /// in (the nearest `.git` among its ancestors' children, in the context): only then does git
+    /// in the image see the copy as a checkout, which a missing tracked file leaves dirty. A
+    /// `.git` left out of the copy, or outside the context, makes no checkout of the copy.
+    pub(crate) fn copies_own_git(&self, i: u32) -> bool {
+        let mut d = self.tree.nodes[i as usize].parent;
+        loop {
+            let kids = if d == crate::tree::ROOT {
+                self.top()
+            } else {
+                self.kids.of(d)
+            };
+            if let Some(&g) = kids.iter().find(|&&c| self.tree.name(c) == b".git") {
+                return self
+                    .needs
+                    .iter()
+                    .any(|n| n.copies[i as usize] && n.copies[g as usize]);
+            }
+            if d == crate::tree::ROOT {
+                return false;
+            }
+            d = self.tree.nodes[d as usize].parent;
+        }
+    }
+
     /// The walk listed `p`.
     pub(crate) fn has(&self, p: &str) -> bool {
         self.path_set.contains(p)
