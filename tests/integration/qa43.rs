@@ -37,3 +37,33 @@ fn tracked_editor_settings_go_when_the_copy_leaves_out_the_checkouts_git() {
     );
     assert!(!err.contains("leaves the checkout dirty"), "{err}");
 }
+
+/// A line that excludes, today, only files an earlier line excludes too (jellyseerr:
+/// `**/.gitkeep`, then `config/db/*` and `config/logs/*` over directories holding only a
+/// `.gitkeep`) was not carried: the trace stops at the first line that excludes a file, so the
+/// later one never decided anything, and it was not "matching nothing" either. Under a whole
+/// context copy the proposal keeps `config`, so the app's database and logs a local run writes
+/// there were sent again. Now every line that excludes the file on its own is carried.
+#[test]
+fn a_line_excluding_what_an_earlier_line_excludes_is_still_carried() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM node:22-alpine\nWORKDIR /app\nCOPY . ./\n",
+    )
+    .file(".dockerignore", "**/.gitkeep\nconfig/db/*\nconfig/logs/*\n")
+    .file("config/.gitkeep", "")
+    .file("config/db/.gitkeep", "")
+    .file("config/logs/.gitkeep", "")
+    .file("src/index.js", "x\n");
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let out = text(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.contains(&"!config"), "{out}");
+    for l in ["**/.gitkeep", "config/db/*", "config/logs/*"] {
+        assert!(lines.contains(&l), "{l}: {out}");
+    }
+    assert!(!err.contains("excluded by `**/.gitkeep` already"), "{err}");
+}
