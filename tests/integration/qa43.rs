@@ -67,3 +67,49 @@ fn a_line_excluding_what_an_earlier_line_excludes_is_still_carried() {
     }
     assert!(!err.contains("excluded by `**/.gitkeep` already"), "{err}");
 }
+
+/// A COPY source that is a symlink (node-red-docker's `.docker/healthcheck.js`, `known_hosts.sh`
+/// and `scripts/*.sh`, links into `docker-custom/`): the build copies the link's target, which
+/// BuildKit transfers with it and the classic builder reads from the sent context, but only
+/// when the ignore file sends it. The allowlist kept the links alone, its own BuildKit transfer
+/// figure fell (7 files → 2), and it still said "proven"; now the targets are kept too, and the
+/// transfer is what it was.
+#[test]
+fn a_symlink_source_keeps_its_target() {
+    let env = TestEnv::new();
+    env.file(
+        ".docker/Dockerfile",
+        "FROM node:24-alpine\nCOPY .docker/scripts/*.sh /tmp/\nCOPY .docker/healthcheck.js /\nCOPY package.json .\n",
+    )
+    .file("package.json", "{}\n")
+    .file("docker-custom/healthcheck.js", "check()\n")
+    .file("docker-custom/scripts/entrypoint.sh", "#!/bin/sh\n")
+    .file("docker-custom/README.md", "x\n")
+    .symlink(".docker/healthcheck.js", "../docker-custom/healthcheck.js")
+    .symlink(
+        ".docker/scripts/entrypoint.sh",
+        "../../docker-custom/scripts/entrypoint.sh",
+    );
+    let o = env.run(["suggest", "-f", ".docker/Dockerfile"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let out = text(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    for l in [
+        "!docker-custom/healthcheck.js",
+        "!docker-custom/scripts/entrypoint.sh",
+    ] {
+        assert!(lines.contains(&l), "{l}: {out}");
+    }
+    assert!(!lines.contains(&"!docker-custom"), "{out}");
+    let transfer = err
+        .lines()
+        .find(|l| l.contains("BuildKit  transfer"))
+        .unwrap_or_else(|| panic!("{err}"));
+    let (before, after) = transfer.split_once('→').unwrap();
+    assert_eq!(
+        before.split("transfer").nth(1).unwrap().trim(),
+        after.trim(),
+        "{transfer}"
+    );
+}
