@@ -142,8 +142,8 @@ pub(crate) fn choose(
             // the deciding line excludes that directory itself (`dist`, `**/dist`): carried, the
             // line would leave the keep line dead and the source missing. A line excluding only
             // some files inside it (`src/**/*.test.js`) is the user's choice and is carried.
-            let whole = || {
-                let q = &set.patterns()[last];
+            let whole = |k: usize| {
+                let q = &set.patterns()[k];
                 // An exclude-everything line (`*`, `**`: the user's own allowlist) keeps out of
                 // a named directory what its exceptions do not send again: the user's choice
                 // while the directory sends something today (zipkin's `**`, then
@@ -160,10 +160,16 @@ pub(crate) fn choose(
                             .any(|a| q.matches(a.as_bytes()).unwrap_or(false))
                 })
             };
-            if m.named[i] || whole() {
-                refused.insert(last);
-            } else {
-                carry.insert(last);
+            // Not only the line the trace stopped at: every exclusion line that excludes the
+            // file too, with no later exception sending it again (jellyseerr's `config/db/*`
+            // after `**/.gitkeep`, which excludes the only file there today). Carried alone,
+            // each keeps it out, and what a local run writes there later (the app's database).
+            for k in co_deciding(&set, p, last) {
+                if m.named[i] || whole(k) {
+                    refused.insert(k);
+                } else {
+                    carry.insert(k);
+                }
             }
         } else {
             // Every exclusion line before the exception that matches the path or a parent, not
@@ -296,6 +302,27 @@ pub(crate) fn choose(
         })
         .collect();
     (lines, rekeep)
+}
+
+/// The exclusion lines that exclude `p` on their own: `last` (the line the trace decided by),
+/// and every other one matching `p` or a parent with no later exception line matching it too.
+fn co_deciding(set: &PatternSet, p: &str, last: usize) -> Vec<usize> {
+    let pats = set.patterns();
+    let hits = |k: usize| {
+        std::iter::once(p)
+            .chain(ancestors(p))
+            .any(|a| pats[k].matches(a.as_bytes()).unwrap_or(false))
+    };
+    let mut out = vec![last];
+    for k in 0..pats.len() {
+        if k == last || pats[k].exclusion() || !hits(k) {
+            continue;
+        }
+        if !(k + 1..pats.len()).any(|j| pats[j].exclusion() && hits(j)) {
+            out.push(k);
+        }
+    }
+    out
 }
 
 /// An exception that matches nothing today but points inside the kept paths, after a carried

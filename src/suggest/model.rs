@@ -1,5 +1,8 @@
 //! The whole context (walked with no patterns) and what each served Dockerfile selects in it.
 
+#[path = "linktargets.rs"]
+mod linktargets;
+
 use crate::dockerfile::{source_matches, ContextSource};
 use crate::dockerignore::PatternSet;
 use crate::transfer::node_paths;
@@ -49,6 +52,17 @@ impl Sel {
             wildcard: false,
             excludes: None,
             broad: true,
+        }
+    }
+
+    /// The target of a symlink source, which the build copies through the link.
+    pub(crate) fn link_target(p: String) -> Sel {
+        Sel {
+            prefix: p.clone(),
+            path: p,
+            wildcard: false,
+            excludes: None,
+            broad: false,
         }
     }
 
@@ -347,6 +361,7 @@ impl Model {
         let mut globs = Vec::new();
         let mut value_globs = Vec::new();
         let mut lead_paths = Vec::new();
+        let walked: std::collections::HashSet<&str> = paths.iter().map(String::as_str).collect();
         for t in targets {
             // Sources led by a variable, resolved: what they name with this build's values.
             lead_paths.extend(
@@ -357,7 +372,11 @@ impl Model {
                     .filter(|s| broad_prefix(&s.raw).is_empty() && !s.path.is_empty())
                     .map(|s| s.path.clone()),
             );
-            let (sels, whole) = sels_of(t, warnings);
+            let (mut sels, whole) = sels_of(t, warnings);
+            if !whole {
+                let more = linktargets::link_sels(root, &sels, &walked);
+                sels.extend(more);
+            }
             value_globs.extend(
                 t.sources
                     .items
@@ -433,6 +452,31 @@ impl Model {
             .get_or_init(|| crate::findings::git::load(&self.tree_root))
             .tracked()
             .is_some_and(|t| t.has_below(p.as_bytes()))
+    }
+
+    /// Whether a Dockerfile that copies node `i` also copies the `.git` of the checkout `i` is
+    /// in (the nearest `.git` among its ancestors' children, in the context): only then does git
+    /// in the image see the copy as a checkout, which a missing tracked file leaves dirty. A
+    /// `.git` left out of the copy, or outside the context, makes no checkout of the copy.
+    pub(crate) fn copies_own_git(&self, i: u32) -> bool {
+        let mut d = self.tree.nodes[i as usize].parent;
+        loop {
+            let kids = if d == crate::tree::ROOT {
+                self.top()
+            } else {
+                self.kids.of(d)
+            };
+            if let Some(&g) = kids.iter().find(|&&c| self.tree.name(c) == b".git") {
+                return self
+                    .needs
+                    .iter()
+                    .any(|n| n.copies[i as usize] && n.copies[g as usize]);
+            }
+            if d == crate::tree::ROOT {
+                return false;
+            }
+            d = self.tree.nodes[d as usize].parent;
+        }
     }
 
     /// The walk listed `p`.

@@ -342,10 +342,12 @@ pub(crate) fn kept_for_build(
     // build that runs git on the copied context: missing from the copy, they leave the
     // checkout dirty, and the version it stamps changes (setuptools-scm and hatch-vcs make a
     // dev version of a tagged release; `git describe --dirty`). Locust's own ignore file keeps
-    // its tracked `Dockerfile` for that reason.
+    // its tracked `Dockerfile` for that reason. Only when the copy holds the checkout's `.git`:
+    // photoview copies `api/` without it, and its go build sees no checkout to make dirty.
     if matches!(st.class, Class::EditorOs | Class::Deps)
         && installs.git
         && m.tracked_below(&m.paths[i as usize])
+        && m.copies_own_git(i)
     {
         return Some("git tracks it and the build runs git on the copied context (`git describe`, setuptools-scm, hatch-vcs, …): a tracked file missing from the copy leaves the checkout dirty, which changes the version the build stamps (a dev version even on a release tag); exclude it only together with `.git`, once the build reads its version from a build argument");
     }

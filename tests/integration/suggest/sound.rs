@@ -1536,8 +1536,8 @@ fn repeated_cache_removals_are_one_generic_line() {
     }
 }
 
-/// Each line of the current file that is not carried says concretely why: an exclusion whose
-/// matches inside the kept paths another line already excludes names that line; an exception
+/// Each line of the current file that is not carried says concretely why (an exclusion whose
+/// matches inside the kept paths another line already excludes is carried all the same); an exception
 /// inside `.git` is written again in its own form; one outside the kept paths says so.
 #[test]
 fn not_carried_reasons_are_concrete() {
@@ -1561,9 +1561,13 @@ fn not_carried_reasons_are_concrete() {
             .map(|(_, _, w)| w.clone())
             .unwrap_or_else(|| panic!("{l} not listed: {:?}\n{}", s.not_carried, s.text))
     };
-    assert_eq!(
-        why("**/*.py[cod]"),
-        "what it matches inside the kept paths is excluded by `**/__pycache__` already"
+    // `**/*.py[cod]` excludes on its own what `**/__pycache__` excludes today, and a stray
+    // `.pyc` outside a `__pycache__` later: it is carried (qa43: jellyseerr's `config/db/*`).
+    assert!(
+        s.text.lines().any(|l| l == "**/*.py[cod]")
+            && !s.not_carried.iter().any(|(_, x, _)| x == "**/*.py[cod]"),
+        "{}",
+        s.text
     );
     assert_eq!(
         why("!.git/refs/heads/*"),
