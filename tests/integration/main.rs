@@ -59,6 +59,8 @@ mod qa41;
 #[cfg(unix)]
 mod qa42;
 #[cfg(unix)]
+mod qa44;
+#[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
 mod qa_suggest;

@@ -1,0 +1,60 @@
+//! Rules corrected by qa44 on real repositories: DI003 takes the grade of what it lets
+//! through (homebox's README in `testdata/`, vikunja's Go fixture zips are the project's own
+//! content flagged low, so the line that misses them is no medium problem), …
+
+use crate::util::TestEnv;
+
+fn lint(env: &TestEnv) -> (serde_json::Value, Option<i32>) {
+    let o = env.run(["lint", "--format", "json", "."]);
+    let v = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+    (v, o.status.code())
+}
+
+fn severity(v: &serde_json::Value, rule: &str, line: u64) -> String {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule && f["line"] == line)
+        .unwrap_or_else(|| panic!("no {rule} on line {line}: {v}"))["severity"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// sysadminsmedia/homebox: `README.md` in the ignore file misses
+/// `backend/pkgs/labelmaker/testdata/README.md`, inside a test fixture directory the report
+/// flags low; go-vikunja/vikunja: `*.zip` misses Go test fixture zips, archives flagged low.
+/// Both were medium DI003 and failed `lint` (exit 1) over test fixtures.
+#[test]
+fn di003_over_low_flagged_test_fixtures_is_info_and_lint_passes() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM golang\nCOPY . /src\n")
+        .file("README.md", "# app\n")
+        .file("main.go", "package main\n")
+        .file("backend/pkgs/labelmaker/testdata/README.md", "# fixtures\n")
+        .file("backend/pkgs/labelmaker/testdata/label.png", "png\n")
+        .file("pkg/migration/export.zip", b"PK\x03\x04fixture".as_slice())
+        .dockerignore("README.md\n*.zip\n");
+    let (v, code) = lint(&env);
+    assert_eq!(severity(&v, "DI003", 1), "info", "{v}");
+    assert_eq!(severity(&v, "DI003", 2), "info", "{v}");
+    assert_eq!(code, Some(0), "{v}");
+}
+
+/// Logs slipping through (flagged low, but what a machine leaves behind, not the project's own
+/// content) keep DI003 medium, even beside test fixtures.
+#[test]
+fn di003_over_a_medium_flagged_entry_stays_medium() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM golang\nCOPY main.go /src/\n")
+        .file("main.go", "package main\n")
+        .file("a.log", "x\n")
+        .file("backend/testdata/b.log", "x\n")
+        .file("backend/logs/app.log", "x\n")
+        .dockerignore("*.log\n");
+    let (v, code) = lint(&env);
+    assert_eq!(severity(&v, "DI003", 1), "medium", "{v}");
+    assert_eq!(code, Some(1), "{v}");
+}
