@@ -90,7 +90,7 @@ pub(super) fn bake_builds_in_dir(
 
 /// A directory name a project template renders (`{{ cookiecutter.project_slug }}`, Copier's
 /// `{{ name }}`, a `{% if … %}` block): not a directory of this project's build.
-pub(super) fn is_template_dir(name: &str) -> bool {
+pub(crate) fn is_template_dir(name: &str) -> bool {
     (name.contains("{{") && name.contains("}}")) || (name.contains("{%") && name.contains("%}"))
 }
 
@@ -124,7 +124,7 @@ pub(super) fn build_file_dirs(paths: &[String], skip: impl Fn(&str) -> bool) -> 
 /// paths canonical. A bake file below the root is run
 /// there (`cd docker && docker buildx bake`) or from the root (`-f docker/docker-bake.hcl`): its
 /// relative contexts are read from either directory.
-pub(super) fn file_builds(
+pub(crate) fn file_builds(
     root: &std::path::Path,
     paths: &[String],
     skip: impl Fn(&str) -> bool,

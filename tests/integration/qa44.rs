@@ -1,6 +1,8 @@
 //! Rules corrected by qa44 on real repositories: DI003 takes the grade of what it lets
 //! through (homebox's README in `testdata/`, vikunja's Go fixture zips are the project's own
-//! content flagged low, so the line that misses them is no medium problem), …
+//! content flagged low, so the line that misses them is no medium problem), DI010 names the
+//! Compose or bake build that uses the Dockerfile beside a nested ignore file with the root
+//! (hoppscotch), …
 
 use crate::util::TestEnv;
 
@@ -57,4 +59,60 @@ fn di003_over_a_medium_flagged_entry_stays_medium() {
     let (v, code) = lint(&env);
     assert_eq!(severity(&v, "DI003", 1), "medium", "{v}");
     assert_eq!(code, Some(1), "{v}");
+}
+
+fn di010(v: &serde_json::Value, path: &str) -> (String, String) {
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "DI010" && f["path"] == path)
+        .unwrap_or_else(|| panic!("no DI010 for {path}: {v}"));
+    (
+        f["severity"].as_str().unwrap().to_string(),
+        f["message"].as_str().unwrap().to_string(),
+    )
+}
+
+/// hoppscotch: `packages/hoppscotch-backend/.dockerignore` sits beside the Dockerfile that the
+/// root Compose file builds with `context: .`; lint said it "is read when
+/// packages/hoppscotch-backend/ is the context", a build no file here describes. The Compose
+/// build is named instead, and a file whose patterns would keep out what that build sends
+/// stays medium.
+#[test]
+fn di010_names_the_compose_build_that_uses_the_dockerfile_beside_it_with_the_root() {
+    let env = TestEnv::new();
+    env.file(
+        "docker-compose.yml",
+        "services:\n  backend:\n    build:\n      context: .\n      dockerfile: packages/backend/Dockerfile\n",
+    )
+    .file("packages/backend/Dockerfile", "FROM node\nCOPY . /app\n")
+    .file("packages/backend/.dockerignore", "./node_modules\n")
+    .file("packages/backend/index.ts", "export {}\n")
+    .file("packages/web/Dockerfile", "FROM node\nCOPY . /app\n")
+    .file("packages/web/.dockerignore", "coverage\n")
+    .file("packages/web/coverage/lcov.info", "x\n")
+    .dockerignore("node_modules\n");
+    let (v, _) = lint(&env);
+    let (sev, m) = di010(&v, "packages/backend/.dockerignore");
+    assert_eq!(sev, "info", "{m}");
+    assert!(
+        m.contains("the Compose or bake file at the root builds packages/backend/Dockerfile beside it with this context (service `backend`)"),
+        "{m}"
+    );
+    assert!(!m.contains("is the context"), "{m}");
+    // No build here names packages/web/ or its Dockerfile: read when it is the context.
+    let (_, m) = di010(&v, "packages/web/.dockerignore");
+    assert!(
+        m.contains("so it is read when packages/web/ is the context"),
+        "{m}"
+    );
+
+    // Its pattern would keep out what the Compose build sends: medium, said with the build.
+    env.file("packages/backend/node_modules/left-pad/index.js", "1\n");
+    let (v, _) = lint(&env);
+    let (sev, m) = di010(&v, "packages/backend/.dockerignore");
+    assert_eq!(sev, "medium", "{m}");
+    assert!(m.contains("(service `backend`)"), "{m}");
+    assert!(m.contains("would keep out 1 file"), "{m}");
 }
