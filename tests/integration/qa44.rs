@@ -2,7 +2,8 @@
 //! through (homebox's README in `testdata/`, vikunja's Go fixture zips are the project's own
 //! content flagged low, so the line that misses them is no medium problem), DI010 names the
 //! Compose or bake build that uses the Dockerfile beside a nested ignore file with the root
-//! (hoppscotch), …
+//! (hoppscotch), suggest does not serve a Dockerfile that copies other checkouts beside this
+//! one (nats-server), …
 
 use crate::util::TestEnv;
 
@@ -115,4 +116,70 @@ fn di010_names_the_compose_build_that_uses_the_dockerfile_beside_it_with_the_roo
     assert_eq!(sev, "medium", "{m}");
     assert!(m.contains("(service `backend`)"), "{m}");
     assert!(m.contains("would keep out 1 file"), "{m}");
+}
+
+/// nats-io/nats-server: `docker/Dockerfile.nightly` copies `./nats-server/`, `./nsc/` and
+/// `./natscli/`, other repositories checked out beside this one (its context is their parent
+/// directory). suggest served it with this context and proposed a file keeping three paths
+/// that can never exist here; it is not served, and the note says why.
+#[test]
+fn suggest_does_not_serve_a_dockerfile_that_copies_sibling_checkouts() {
+    let env = TestEnv::new();
+    env.file(
+        "docker/Dockerfile.nightly",
+        "FROM golang AS b\nCOPY ./server/ /src/server/\nCOPY ./cli/ /src/cli/\nRUN go build\n",
+    )
+    .file("go.mod", "module example.com/server\n")
+    .file("main.go", "package main\n");
+    let o = env.run(["suggest", "."]);
+    let s = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        s.contains("docker/Dockerfile.nightly (found in the context) not served: the sources it names (./cli/, ./server/) are whole directories that do not exist in this context"),
+        "{s}"
+    );
+    assert!(!s.contains("!server"), "{s}");
+
+    // One source, this checkout's own name (its Go module): the same.
+    let env = TestEnv::new();
+    env.file(
+        "docker/Dockerfile",
+        "FROM golang AS b\nCOPY ./server/ /src/server/\nRUN go build\n",
+    )
+    .file("go.mod", "module example.com/server\n")
+    .file("main.go", "package main\n");
+    let o = env.run(["suggest", "."]);
+    let s = String::from_utf8_lossy(&o.stderr).to_string() + &String::from_utf8_lossy(&o.stdout);
+    assert!(
+        s.contains(
+            "docker/Dockerfile (found in the context) not served: the sources it names (./server/)"
+        ),
+        "{s}"
+    );
+}
+
+/// A Dockerfile in a directory of Dockerfiles copying what the build writes first (`dist/`), or
+/// one directory of another name alone, is still served with this context.
+#[test]
+fn suggest_still_serves_a_dockerfile_copying_build_output_not_yet_written() {
+    for src in ["./dist/", "./server/"] {
+        let env = TestEnv::new();
+        env.file(
+            "docker/Dockerfile",
+            format!("FROM alpine\nCOPY {src} /app/\nCOPY ./cli/ /cli/\n"),
+        )
+        .file("go.mod", "module example.com/other\n")
+        .file("main.go", "package main\n");
+        let single = src == "./server/";
+        if single {
+            env.file("docker/Dockerfile", "FROM alpine\nCOPY ./server/ /app/\n");
+        }
+        let o = env.run(["suggest", "."]);
+        let s =
+            String::from_utf8_lossy(&o.stderr).to_string() + &String::from_utf8_lossy(&o.stdout);
+        assert!(s.contains("serves    docker/Dockerfile"), "{src}: {s}");
+    }
 }
