@@ -3,7 +3,7 @@
 //! content flagged low, so the line that misses them is no medium problem), DI010 names the
 //! Compose or bake build that uses the Dockerfile beside a nested ignore file with the root
 //! (hoppscotch), suggest does not serve a Dockerfile that copies other checkouts beside this
-//! one (nats-server), …
+//! one (nats-server), the report says plainly that the ignore file keeps nothing out (locust).
 
 use crate::util::TestEnv;
 
@@ -182,4 +182,21 @@ fn suggest_still_serves_a_dockerfile_copying_build_output_not_yet_written() {
             String::from_utf8_lossy(&o.stderr).to_string() + &String::from_utf8_lossy(&o.stdout);
         assert!(s.contains("serves    docker/Dockerfile"), "{src}: {s}");
     }
+}
+
+/// locustio/locust: an ignore file whose lines match nothing here printed "Kept out  0 B in 0
+/// files by the ignore file"; said plainly instead.
+#[test]
+fn report_says_plainly_when_the_ignore_file_keeps_nothing_out() {
+    let env = TestEnv::new();
+    env.file("Dockerfile", "FROM python\nCOPY . /src\n")
+        .file("app.py", "print(1)\n")
+        .dockerignore("build/\n.coverage\n");
+    let o = env.run(["--no-gitignore", "."]);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        s.contains("Kept out  nothing: the ignore file keeps no file out"),
+        "{s}"
+    );
+    assert!(!s.contains("0 B in 0 files"), "{s}");
 }
