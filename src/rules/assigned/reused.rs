@@ -55,8 +55,7 @@ pub(super) fn shown_earlier(bytes: &[u8], ls: usize, le: usize) -> bool {
         whole_occurrences(&bytes[..ls], t, MAX_OCCURRENCES).any(|at| {
             let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |k| k + 1);
             let end = memchr::memchr(b'\n', &bytes[at..ls]).map_or(ls, |k| at + k);
-            shown_example(&bytes[..start])
-                || request_response(&bytes[..start], &bytes[start..end])
+            shown_example(&bytes[..start]) || request_response(&bytes[..start], &bytes[start..end])
         })
     })
 }
