@@ -479,7 +479,13 @@ fn root_only<'s>(cx: &mut Ctx, set: &PatternSet, a: &Analysis, served: &dyn Fn()
     // What the report's name rules flag (secrets, logs, dependencies, …; not what they only
     // mention, at info): a root-only pattern that lets such an entry through below the root
     // changes what is sent in a way that matters.
-    let flagged_paths: Vec<String> = crate::findings::compute(
+    // With each whether it is a serious one. DI003 takes the grade of the most severe flagged
+    // entry it lets through, where a low finding over the project's own committed content (test
+    // data, media and archives: homebox's README in a `testdata/` directory, vikunja's Go test
+    // fixture zips) is no problem that fails `lint`, while a low one over what a build or a
+    // machine leaves behind (logs, build output, caches, editor files) still is: nobody meant
+    // to send those.
+    let flagged_paths: Vec<(String, bool)> = crate::findings::compute(
         a,
         &crate::report::ReportOptions {
             content_max: 0,
@@ -491,13 +497,24 @@ fn root_only<'s>(cx: &mut Ctx, set: &PatternSet, a: &Analysis, served: &dyn Fn()
     .findings
     .into_iter()
     .filter(|f| f.severity != "info")
-    .map(|f| f.path.trim_end_matches('/').to_string())
+    .map(|f| {
+        let own_content = matches!(f.category.as_str(), "test-data" | "media-archive");
+        (
+            f.path.trim_end_matches('/').to_string(),
+            f.severity != "low" || !own_content,
+        )
+    })
     .collect();
-    let is_flagged = |path: &[u8]| {
+    // `None` when unflagged, else whether something flagged above low holds the path.
+    let flag_grade = |path: &[u8]| -> Option<bool> {
         let p = crate::paths::lossy(path);
-        flagged_paths.iter().any(|f| {
-            p == *f || (p.starts_with(f.as_str()) && p.as_bytes().get(f.len()) == Some(&b'/'))
-        })
+        flagged_paths
+            .iter()
+            .filter(|(f, _)| {
+                p == *f || (p.starts_with(f.as_str()) && p.as_bytes().get(f.len()) == Some(&b'/'))
+            })
+            .map(|&(_, serious)| serious)
+            .reduce(|a, b| a || b)
     };
     // What git ignores (a clean checkout, CI's, does not hold it, so no build needs it): the
     // fix may exclude it too (`*/bin` → `**/bin` over a .NET project's ignored `src/Web/bin`).
@@ -549,6 +566,8 @@ fn root_only<'s>(cx: &mut Ctx, set: &PatternSet, a: &Analysis, served: &dyn Fn()
     // The fix would exclude unflagged files while no Dockerfile says what the build copies.
     let mut unknown = vec![false; cands.len()];
     let mut flagged = vec![false; cands.len()];
+    // Whether something flagged above low slips through (medium), not only low ones (info).
+    let mut serious = vec![false; cands.len()];
     // A deeper match that holds (or is) source code git tracks (halo's `ui` line beside its
     // Java packages `application/src/main/java/…/ui/`): the project's own code, named like the
     // root entry by chance, which the project's build uses whether or not a Dockerfile copies
@@ -595,7 +614,9 @@ fn root_only<'s>(cx: &mut Ctx, set: &PatternSet, a: &Analysis, served: &dyn Fn()
             if !reincluded(k, &path) {
                 // What the pattern names lies inside a flagged entry (`*.log` → `sub/a.log`),
                 // not merely holds one (`tests/` → `lib/tests/`, which holds `fixtures/`).
-                let comp_flagged = is_flagged(&tree.path(comp));
+                let grade = flag_grade(&tree.path(comp));
+                let comp_flagged = grade.is_some();
+                serious[k] |= grade == Some(true);
                 // Excluding a copied file the rules flag (a log, a secret) is the point of the
                 // fix; excluding copied source is not.
                 // The smallest path is the example: the walk's order varies from run to run.
@@ -684,9 +705,16 @@ fn root_only<'s>(cx: &mut Ctx, set: &PatternSet, a: &Analysis, served: &dyn Fn()
         let finding = Finding {
             rule: "DI003".into(),
             category: "dockerignore".into(),
-            // Medium when what slips through is something the rules flag; otherwise (a second
-            // docker-compose.yml in a test folder) worth knowing, not a problem.
-            severity: if flagged[k] { "medium" } else { "info" }.into(),
+            // Medium when what slips through is something the rules flag above low (a secret,
+            // logs, dependencies); otherwise worth knowing, not a problem that fails `lint`:
+            // only low ones slip through (test fixtures: a README in `testdata/`, Go's fixture
+            // zips), or nothing flagged (a second docker-compose.yml in a test folder).
+            severity: if flagged[k] && serious[k] {
+                "medium"
+            } else {
+                "info"
+            }
+            .into(),
             path: cx.file.clone(),
             files: *files,
             bytes: *bytes,

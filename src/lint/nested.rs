@@ -12,6 +12,10 @@ use crate::dockerignore::{self, Pattern, PatternSet};
 use crate::explain::rel_display;
 use crate::report::Finding;
 
+/// How a nested file's message names the Compose or bake build that uses the Dockerfile beside
+/// it with this context.
+const ROOT_BUILD: &str = ", and the Compose or bake file";
+
 /// DI010: ignore files present but not read.
 pub(super) fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, bool)]) {
     let r = cx.resolved;
@@ -102,6 +106,23 @@ pub(super) fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, 
                 f.severity = "info".into();
             }
             continue;
+        }
+        // Beside a Dockerfile that a Compose or bake file builds with this context (the
+        // root): that build reads the root file, not this one (hoppscotch's root Compose file
+        // builds `packages/hoppscotch-backend/Dockerfile` with `context: .`). Graded below by
+        // what its author loses.
+        if r.dockerfile.parent() != Some(dir) {
+            let paths = all_paths
+                .get_or_insert_with(|| tree.iter().map(|(p, _)| crate::paths::lossy(p)).collect());
+            if let Some((svc, df, file_dir)) = super::served::root_build_in(&r.root, paths, dir) {
+                let file = if file_dir.is_empty() {
+                    "at the root".to_string()
+                } else {
+                    format!("in {file_dir}/")
+                };
+                push(cx, &abs, format!("not used: docker reads a .dockerignore only at the context root{ROOT_BUILD} {file} builds {df} beside it with this context (service `{svc}`), which reads the root one; move its patterns into the root file, prefixed with the directory"));
+                continue;
+            }
         }
         if r.dockerfile.parent() != Some(dir) {
             if let Some(df) = dockerfile_in(dir) {
@@ -299,13 +320,24 @@ pub(super) fn stale_nested_loses(
         match first {
             None => {
                 f.severity = "info".into();
+                // Beside a Dockerfile a Compose or bake build uses with this context: that
+                // build is named, not denied.
+                let why = match f.message.split_once(ROOT_BUILD) {
+                    Some((_, rest)) => format!(
+                        "docker reads a .dockerignore only at the context root{ROOT_BUILD}{}",
+                        rest.split_once("; move").map_or(rest, |(a, _)| a)
+                    ),
+                    None => format!(
+                        "docker reads a .dockerignore only at the context root (this one only \
+                         when {} is a build's context, and no build here has it)",
+                        String::from_utf8_lossy(&dir)
+                    ),
+                };
                 f.message = format!(
-                    "not used, and nothing is lost: docker reads a .dockerignore only at the \
-                     context root (this one only when {} is a build's context, and no build \
-                     here has it), and its patterns keep nothing out that this build sends \
-                     (they match nothing there, or the root file excludes it already); delete \
-                     it, or move its patterns into the root file when they are meant",
-                    String::from_utf8_lossy(&dir)
+                    "not used, and nothing is lost: {why}, and its patterns keep nothing out \
+                     that this build sends (they match nothing there, or the root file excludes \
+                     it already); delete it, or move its patterns into the root file when they \
+                     are meant"
                 );
             }
             Some(p) => f.message.push_str(&format!(

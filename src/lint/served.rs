@@ -73,3 +73,25 @@ pub(super) fn note(served: &[Served]) -> String {
         shown.join(", ")
     )
 }
+
+/// A Compose or bake build (of a file at the root or in a directory below it, as discovery
+/// reads them) that builds a Dockerfile in `dir` with this context, the root: (service, the
+/// Dockerfile from the root, the build file's directory from the root, empty for the root).
+/// Such a build reads the root ignore file, not one beside its Dockerfile (hoppscotch's
+/// `packages/hoppscotch-backend/Dockerfile`, built with `context: .` by the root Compose file).
+pub(super) fn root_build_in(
+    root: &Path,
+    paths: &[String],
+    dir: &Path,
+) -> Option<(String, String, String)> {
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root_c, dir_c) = (canon(root), canon(dir));
+    let mut builds = crate::suggest::discovered::file_builds(root, paths, |d| {
+        crate::suggest::discovered::is_template_dir(d)
+    });
+    builds.sort();
+    builds
+        .into_iter()
+        .find(|(_, df, ctx, _)| *ctx == root_c && df.parent() == Some(dir_c.as_path()))
+        .map(|(svc, df, _, file_dir)| (svc, crate::explain::rel_display(&root_c, &df), file_dir))
+}

@@ -229,6 +229,13 @@ fn render_to(r: &Report, st: Style, o: &mut String) -> std::fmt::Result {
             "{}  not measured (--no-excluded-sizes: excluded directories were not opened)",
             st.bold("Kept out"),
         )?;
+    } else if r.ignore_file.is_some() && t.excluded_files == 0 && t.excluded_bytes == 0 {
+        // Not "0 B in 0 files" (locust): said plainly.
+        writeln!(
+            o,
+            "{}  nothing: the ignore file keeps no file out",
+            st.bold("Kept out"),
+        )?;
     } else if r.ignore_file.is_some() || t.excluded_files > 0 {
         writeln!(
             o,

@@ -90,7 +90,7 @@ pub(super) fn bake_builds_in_dir(
 
 /// A directory name a project template renders (`{{ cookiecutter.project_slug }}`, Copier's
 /// `{{ name }}`, a `{% if … %}` block): not a directory of this project's build.
-pub(super) fn is_template_dir(name: &str) -> bool {
+pub(crate) fn is_template_dir(name: &str) -> bool {
     (name.contains("{{") && name.contains("}}")) || (name.contains("{%") && name.contains("%}"))
 }
 
@@ -124,7 +124,7 @@ pub(super) fn build_file_dirs(paths: &[String], skip: impl Fn(&str) -> bool) -> 
 /// paths canonical. A bake file below the root is run
 /// there (`cd docker && docker buildx bake`) or from the root (`-f docker/docker-bake.hcl`): its
 /// relative contexts are read from either directory.
-pub(super) fn file_builds(
+pub(crate) fn file_builds(
     root: &std::path::Path,
     paths: &[String],
     skip: impl Fn(&str) -> bool,
@@ -325,4 +325,67 @@ fn collapse_unserved_at(notes: &mut Vec<String>, from: usize, up: usize) {
         ));
     }
     notes.extend(keep.into_iter().flatten());
+}
+
+/// Directory names a build writes before `docker build` runs (`COPY dist/ /app`): a source of
+/// that name that does not exist yet is no sign of another checkout.
+const OUTPUT_DIRS: &[&str] = &[
+    "dist",
+    "build",
+    "out",
+    "output",
+    "bin",
+    "target",
+    "release",
+    "artifacts",
+    "_build",
+    "public",
+    "vendor",
+    "node_modules",
+    "pkg",
+    "lib",
+    "tmp",
+    "generated",
+];
+
+/// Whether the sources of a found Dockerfile below the root, none of which exists in this
+/// context, are whole directories of other checkouts beside this one: each a single directory
+/// name written with its `/` (no extension, no wildcard or variable, not a build output such
+/// as `dist/`), and either
+/// one of them is this checkout's own name (the context root's directory, or its Go module's
+/// last element) or there are two or more. nats-server's `docker/Dockerfile.nightly` copies
+/// `./nats-server/`, `./nsc/` and `./natscli/`: it is built with a parent directory holding
+/// the three repositories, and served with this context its proposal kept three paths that can
+/// never exist here.
+pub(super) fn sibling_checkouts(
+    root: &std::path::Path,
+    paths: &[String],
+    items: &[&crate::dockerfile::ContextSource],
+) -> bool {
+    let mut names: Vec<&str> = Vec::new();
+    for s in items {
+        let name = s.path.trim_start_matches("./").trim_end_matches('/');
+        // Written as a directory (`./nsc/`): a name without the `/` may be a file a script
+        // writes first (`install-nginx`).
+        if name.is_empty()
+            || !s.raw.ends_with('/')
+            || name.contains(['/', '.', '*', '?', '[', '$'])
+            || OUTPUT_DIRS.contains(&name.to_ascii_lowercase().as_str())
+            || paths.iter().any(|p| p == name)
+        {
+            return false;
+        }
+        names.push(name);
+    }
+    names.sort_unstable();
+    names.dedup();
+    let own = |n: &str| {
+        root.file_name().is_some_and(|f| f == n)
+            || std::fs::read_to_string(root.join("go.mod")).is_ok_and(|m| {
+                m.lines()
+                    .filter_map(|l| l.trim().strip_prefix("module "))
+                    .any(|m| m.trim().trim_matches('"').rsplit('/').next() == Some(n))
+            })
+    };
+    names.len() >= 2 || names.iter().any(|n| own(n))
 }

@@ -26,7 +26,7 @@ mod buildout;
 pub(crate) mod carry;
 mod composed;
 mod covered;
-mod discovered;
+pub(crate) mod discovered;
 mod exceptions;
 mod guard;
 mod inline;

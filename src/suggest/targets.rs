@@ -669,6 +669,13 @@ pub(crate) fn collect(
                 ));
                 continue;
             }
+            // Whole directories of other checkouts beside this one (nats-server's
+            // `COPY ./nats-server/ ./nsc/ ./natscli/`): built with a parent directory.
+            let siblings = !at_root
+                && here == 0
+                && excluded_here.is_empty()
+                && !ctx_items.is_empty()
+                && super::discovered::sibling_checkouts(root, paths, &ctx_items);
             let serve = at_root
                 || compose_here
                 || if ctx_items.is_empty() {
@@ -685,6 +692,7 @@ pub(crate) fn collect(
                         && !ancestors(p)
                             .any(|d| ctx_items.iter().any(|s| exists_below(paths, d, s)))
                         && !super::discovered::missing_source_dir_in_ancestor(paths, p, &ctx_items)
+                        && !siblings
                 } else {
                     here > 0 && own.is_none()
                 };
@@ -757,6 +765,11 @@ pub(crate) fn collect(
                         "{} (found in the context) not served: none of its COPY sources is sent from this context today (the current ignore file excludes {}), so it is built with another one",
                         t.rel,
                         excluded_here.join(", ")
+                    )
+                } else if siblings {
+                    format!(
+                        "{} (found in the context) not served: the sources it names ({named}) are whole directories that do not exist in this context, named like other checkouts (or this one) beside it, so it is built with a parent directory that holds them; pass it with -f (or --compose) if it is built with this one",
+                        t.rel
                     )
                 } else {
                     format!(

@@ -61,6 +61,8 @@ mod qa42;
 #[cfg(unix)]
 mod qa43;
 #[cfg(unix)]
+mod qa44;
+#[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
 mod qa_suggest;
