@@ -149,6 +149,9 @@ pub(crate) struct Model {
     pub path_set: std::collections::HashSet<String>,
     /// What git tracks in the context, read the first time it is asked.
     git: std::sync::OnceLock<crate::findings::git::GitState>,
+    /// The `.git` directories the user's current ignore file keeps out (esphome's `.git/`):
+    /// suggest carries that line, so the copy holds no checkout ([`Model::note_user_file`]).
+    git_kept_out: Vec<u32>,
 }
 
 /// The literal directory an unresolved source certainly lies in: the text before the first
@@ -443,6 +446,7 @@ impl Model {
             value_globs,
             lead_paths,
             git: std::sync::OnceLock::new(),
+            git_kept_out: Vec::new(),
         }
     }
 
@@ -454,10 +458,21 @@ impl Model {
             .is_some_and(|t| t.has_below(p.as_bytes()))
     }
 
+    /// Notes what the user's current ignore file `user` keeps out that the model reads: the
+    /// `.git` directories ([`Model::copies_own_git`]).
+    pub(crate) fn note_user_file(&mut self, user: &PatternSet) {
+        self.git_kept_out = (0..self.paths.len() as u32)
+            .filter(|&i| {
+                self.tree.name(i) == b".git" && user.trace(self.paths[i as usize].as_bytes()).0
+            })
+            .collect();
+    }
+
     /// Whether a Dockerfile that copies node `i` also copies the `.git` of the checkout `i` is
     /// in (the nearest `.git` among its ancestors' children, in the context): only then does git
     /// in the image see the copy as a checkout, which a missing tracked file leaves dirty. A
-    /// `.git` left out of the copy, or outside the context, makes no checkout of the copy.
+    /// `.git` left out of the copy, or outside the context, makes no checkout of the copy, nor
+    /// does one the user's current ignore file keeps out (a line suggest carries).
     pub(crate) fn copies_own_git(&self, i: u32) -> bool {
         let mut d = self.tree.nodes[i as usize].parent;
         loop {
@@ -467,10 +482,11 @@ impl Model {
                 self.kids.of(d)
             };
             if let Some(&g) = kids.iter().find(|&&c| self.tree.name(c) == b".git") {
-                return self
-                    .needs
-                    .iter()
-                    .any(|n| n.copies[i as usize] && n.copies[g as usize]);
+                return !self.git_kept_out.contains(&g)
+                    && self
+                        .needs
+                        .iter()
+                        .any(|n| n.copies[i as usize] && n.copies[g as usize]);
             }
             if d == crate::tree::ROOT {
                 return false;

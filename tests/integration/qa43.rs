@@ -113,3 +113,38 @@ fn a_symlink_source_keeps_its_target() {
         "{transfer}"
     );
 }
+
+/// esphome: `COPY . /esphome` in a build that runs git, with a tracked `.vscode/`, and the
+/// user's ignore file keeps `.git/` out (suggest carries that line). suggest kept `.vscode`
+/// warning that its removal "leaves the checkout dirty", but the copy holds no checkout: the
+/// editor settings go like any others.
+#[test]
+fn tracked_editor_settings_go_when_the_users_file_keeps_git_out() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM python:3.13-slim\nRUN apt-get update && apt-get install -y git\nCOPY . /build\nWORKDIR /build\nRUN pip install .\n",
+    )
+    .file(
+        "pyproject.toml",
+        "[build-system]\nrequires = [\"hatchling\", \"hatch-vcs\"]\nbuild-backend = \"hatchling.build\"\n\n[project]\nname = \"app\"\ndynamic = [\"version\"]\n\n[tool.hatch.version]\nsource = \"vcs\"\n",
+    )
+    .file("app/__init__.py", "x = 1\n")
+    .file(".vscode/settings.json", "{}\n")
+    .dockerignore(".git/\n__pycache__/\n")
+    .git(&["init", "-q"])
+    .git(&["add", "-A"])
+    .git(&["commit", "-qm", "x"]);
+    let o = env.run(["suggest", "--write"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("leaves the checkout dirty"), "{err}");
+    let list = text(&env.run(["list", "--builder", "classic", "."]).stdout);
+    assert!(
+        !list
+            .lines()
+            .any(|l| l.starts_with(".vscode") || l.starts_with(".git/")),
+        "{list}\n{err}"
+    );
+    assert!(list.lines().any(|l| l == "app/__init__.py"), "{list}");
+}
