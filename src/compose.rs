@@ -71,10 +71,7 @@ pub(crate) fn buildx_dockerfile(path: PathBuf) -> PathBuf {
     let Some(dir) = path.parent() else {
         return path;
     };
-    let names: Vec<std::ffi::OsString> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.file_name())).collect())
-        .unwrap_or_default();
-    if !names.iter().any(|n| n == "Dockerfile") && names.iter().any(|n| n == "dockerfile") {
+    if crate::context::only_lowercase_dockerfile(dir) {
         dir.join("dockerfile")
     } else {
         path

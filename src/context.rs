@@ -382,15 +382,8 @@ fn resolve_buildkit(
     };
     // buildx (`build/opt.go handleLowercaseDockerfile`): a directory listing `dockerfile` but no
     // `Dockerfile` makes the name `dockerfile`, whatever either entry is.
-    let name = if name == "Dockerfile" && !from_stdin {
-        let names: Vec<OsString> = std::fs::read_dir(&dir)
-            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.file_name())).collect())
-            .unwrap_or_default();
-        if !names.iter().any(|n| n == "Dockerfile") && names.iter().any(|n| n == "dockerfile") {
-            OsString::from("dockerfile")
-        } else {
-            name
-        }
+    let name = if name == "Dockerfile" && !from_stdin && only_lowercase_dockerfile(&dir) {
+        OsString::from("dockerfile")
     } else {
         name
     };
@@ -525,6 +518,15 @@ pub(crate) fn dockerfile_as_read(builder: crate::walk::Builder, dockerfile: &Pat
         crate::walk::Builder::Buildkit => buildkit_dockerfile_path(dockerfile),
         crate::walk::Builder::Classic => dockerfile.to_path_buf(),
     }
+}
+
+/// buildx's `handleLowercaseDockerfile` (`build/opt.go`): `dir` lists `dockerfile` but no
+/// `Dockerfile`, whatever either entry is, so the default name reads the lowercase one.
+pub(crate) fn only_lowercase_dockerfile(dir: &Path) -> bool {
+    let names: Vec<OsString> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.file_name())).collect())
+        .unwrap_or_default();
+    !names.iter().any(|n| n == "Dockerfile") && names.iter().any(|n| n == "dockerfile")
 }
 
 #[cfg(test)]

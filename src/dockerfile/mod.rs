@@ -59,8 +59,7 @@ pub(crate) use json::{parse_json_array, JsonArray};
 pub use model::{ContextSource, Options, Sources};
 pub(crate) use model::{Dockerfile, DockerfileError};
 pub(crate) use runs::{
-    build_runs_git, go_build_stamps_vcs, reads_dotenv, run_commands, run_words, runs_git,
-    runs_tests,
+    build_runs_git, go_build_stamps_vcs, reads_dotenv, run_commands, runs_git, runs_tests,
 };
 pub(crate) use sources::{excluded_rel, source_matches};
 pub(crate) use steps::{stage_steps, StageSteps, Step};

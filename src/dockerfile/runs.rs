@@ -5,12 +5,14 @@
 
 /// The lowercased words of the `RUN` steps of a Dockerfile's text (flags left out, heredoc
 /// bodies in), split at white space and shell punctuation (`;`, `&`, `|`, parentheses,
-/// quotes). None when the text cannot be read as a Dockerfile.
+/// quotes). None when the text cannot be read as a Dockerfile. Callers concatenate
+/// [`run_commands`] themselves, which they need as well; the tests use this.
+#[cfg(test)]
 pub(crate) fn run_words(text: &str) -> Vec<String> {
     run_commands(text).concat()
 }
 
-/// The words of [`run_words`], one list per command: split as well where a command ends (`;`,
+/// The words of `run_words`, one list per command: split as well where a command ends (`;`,
 /// `&&`, `||`, `|`, `&`, parentheses, a line break of a here-document body), so that what a
 /// command's arguments say (`npm i yarn -g`: a global install) stays with that command.
 pub(crate) fn run_commands(text: &str) -> Vec<Vec<String>> {
@@ -34,7 +36,7 @@ pub(crate) fn run_commands(text: &str) -> Vec<Vec<String>> {
     out
 }
 
-/// `text` split as [`run_words`] splits it.
+/// `text` split as `run_words` splits it.
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '"' | '\''))
         .filter(|w| !w.is_empty() && *w != "\\")
@@ -388,7 +390,7 @@ fn installs_project(w: &[String]) -> bool {
     false
 }
 
-/// Whether the words of `RUN` steps ([`run_words`]) run git on a local repository: a `git`
+/// Whether the words of `RUN` steps (`run_words`) run git on a local repository: a `git`
 /// command whose subcommand (after options such as `-C DIR`) reads one.
 pub(crate) fn runs_git(words: &[String]) -> bool {
     const LOCAL: &[&str] = &[
@@ -440,7 +442,7 @@ pub(crate) fn runs_git(words: &[String]) -> bool {
     })
 }
 
-/// Whether the words of `RUN` steps ([`run_words`]) boot a Symfony app or dump its environment
+/// Whether the words of `RUN` steps (`run_words`) boot a Symfony app or dump its environment
 /// (`composer dump-env`, `composer run-script`/`run`, `bin/console`): those read the `.env` the
 /// build copies and fail without it.
 pub(crate) fn reads_dotenv(words: &[String]) -> bool {

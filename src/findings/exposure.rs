@@ -119,11 +119,12 @@ pub(crate) fn plan(a: &Analysis, input: &PlanInput) -> Option<Plan> {
     };
     let text = String::from_utf8_lossy(&text);
     let df = dockerfile::parse(&text).ok()?;
-    let words = dockerfile::run_words(&text);
+    let commands = dockerfile::run_commands(&text);
+    let words = commands.concat();
     let reads_dotenv = dockerfile::reads_dotenv(&words);
     let runs_git = dockerfile::build_runs_git(&words, |rel| {
         crate::walk::read_small_text(&a.resolved.root, rel)
-    }) || dockerfile::go_build_stamps_vcs(&dockerfile::run_commands(&text));
+    }) || dockerfile::go_build_stamps_vcs(&commands);
     let used = df.context_sources(&input.options).ok()?;
     let stages = df.stages();
     let names: Vec<String> = stages

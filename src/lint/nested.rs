@@ -68,6 +68,7 @@ pub(super) fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, 
     }
     let mut compose_builds: Option<Vec<crate::compose::ServiceBuild>> = None;
     let mut all_paths: Option<Vec<String>> = None;
+    let mut root_builds: Option<Vec<(String, std::path::PathBuf, String)>> = None;
     for (path, dir) in tree {
         if *dir
             || path.rsplit(|&b| b == b'/').next() != Some(b".dockerignore")
@@ -112,9 +113,13 @@ pub(super) fn unused_ignore_files(cx: &mut Ctx, cfg: &Config, tree: &[(Vec<u8>, 
         // builds `packages/hoppscotch-backend/Dockerfile` with `context: .`). Graded below by
         // what its author loses.
         if r.dockerfile.parent() != Some(dir) {
-            let paths = all_paths
-                .get_or_insert_with(|| tree.iter().map(|(p, _)| crate::paths::lossy(p)).collect());
-            if let Some((svc, df, file_dir)) = super::served::root_build_in(&r.root, paths, dir) {
+            let builds = root_builds.get_or_insert_with(|| {
+                let paths = all_paths.get_or_insert_with(|| {
+                    tree.iter().map(|(p, _)| crate::paths::lossy(p)).collect()
+                });
+                super::served::root_builds(&r.root, paths)
+            });
+            if let Some((svc, df, file_dir)) = super::served::root_build_in(builds, &r.root, dir) {
                 let file = if file_dir.is_empty() {
                     "at the root".to_string()
                 } else {

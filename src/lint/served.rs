@@ -74,24 +74,42 @@ pub(super) fn note(served: &[Served]) -> String {
     )
 }
 
-/// A Compose or bake build (of a file at the root or in a directory below it, as discovery
-/// reads them) that builds a Dockerfile in `dir` with this context, the root: (service, the
-/// Dockerfile from the root, the build file's directory from the root, empty for the root).
-/// Such a build reads the root ignore file, not one beside its Dockerfile (hoppscotch's
-/// `packages/hoppscotch-backend/Dockerfile`, built with `context: .` by the root Compose file).
-pub(super) fn root_build_in(
-    root: &Path,
-    paths: &[String],
-    dir: &Path,
-) -> Option<(String, String, String)> {
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root_c, dir_c) = (canon(root), canon(dir));
+/// The Compose and bake builds (of a file at the root or in a directory below it, as discovery
+/// reads them) that build with this context, the root: (service, the Dockerfile, the build
+/// file's directory from the root, empty for the root), the Dockerfile's path canonical, in
+/// order. Read once per lint run; [`root_build_in`] asks it per nested ignore file.
+pub(super) fn root_builds(root: &Path, paths: &[String]) -> Vec<(String, PathBuf, String)> {
+    let root_c = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let mut builds = crate::suggest::discovered::file_builds(root, paths, |d| {
         crate::suggest::discovered::is_template_dir(d)
     });
     builds.sort();
     builds
         .into_iter()
-        .find(|(_, df, ctx, _)| *ctx == root_c && df.parent() == Some(dir_c.as_path()))
-        .map(|(svc, df, _, file_dir)| (svc, crate::explain::rel_display(&root_c, &df), file_dir))
+        .filter(|(_, _, ctx, _)| *ctx == root_c)
+        .map(|(svc, df, _, file_dir)| (svc, df, file_dir))
+        .collect()
+}
+
+/// A build of [`root_builds`] whose Dockerfile is in `dir`: (service, the Dockerfile from the
+/// root, the build file's directory from the root). Such a build reads the root ignore file,
+/// not one beside its Dockerfile (hoppscotch's `packages/hoppscotch-backend/Dockerfile`, built
+/// with `context: .` by the root Compose file).
+pub(super) fn root_build_in(
+    builds: &[(String, PathBuf, String)],
+    root: &Path,
+    dir: &Path,
+) -> Option<(String, String, String)> {
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root_c, dir_c) = (canon(root), canon(dir));
+    builds
+        .iter()
+        .find(|(_, df, _)| df.parent() == Some(dir_c.as_path()))
+        .map(|(svc, df, file_dir)| {
+            (
+                svc.clone(),
+                crate::explain::rel_display(&root_c, df),
+                file_dir.clone(),
+            )
+        })
 }

@@ -184,6 +184,7 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
     // man page's sample configuration repeated under the section of each element) is the same
     // example.
     let mut example_lines: Vec<&[u8]> = Vec::new();
+    let fences = std::cell::OnceCell::new();
     for (ms, me) in keywords().find_iter(bytes) {
         let (ls, le) = match bounds {
             Some((s, e)) if ms < e => (s, e),
@@ -220,7 +221,7 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
                     || hash_comment_in_fence(&bytes[..ls], &bytes[ls..le])
                     || reused::shown_earlier(bytes, ls, le)
                     || reused::request_response(&bytes[..ls], &bytes[ls..le])
-                    || reused::in_code_samples(bytes, ls, le)
+                    || reused::in_code_samples_of(bytes, ls, le, &fences)
                 {
                     example_lines.push(text);
                     continue;

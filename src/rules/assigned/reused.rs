@@ -65,9 +65,20 @@ pub(in crate::rules) fn shown_earlier(bytes: &[u8], ls: usize, le: usize) -> boo
 /// same sample request written for several tools and languages. A value written once or twice,
 /// or in prose, is not counted so.
 pub(in crate::rules) fn in_code_samples(bytes: &[u8], ls: usize, le: usize) -> bool {
-    let mut fences: Option<Vec<usize>> = None;
+    in_code_samples_of(bytes, ls, le, &std::cell::OnceCell::new())
+}
+
+/// [`in_code_samples`], with the document's fence lines found once for all its lines: `fences`
+/// is filled on the first call that needs it (a page with many candidate lines reads the
+/// whole page once, not once per line).
+pub(in crate::rules) fn in_code_samples_of(
+    bytes: &[u8],
+    ls: usize,
+    le: usize,
+    fences: &std::cell::OnceCell<Vec<usize>>,
+) -> bool {
     values(&bytes[ls..le]).any(|t| {
-        let fences = fences.get_or_insert_with(|| fence_lines(bytes));
+        let fences = fences.get_or_init(|| fence_lines(bytes));
         let mut blocks: Vec<usize> = Vec::new();
         for at in whole_occurrences(bytes, t, MAX_SAMPLE_OCCURRENCES) {
             // The fences opening before `at`: an odd count puts it inside block `count / 2`.
