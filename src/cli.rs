@@ -401,7 +401,9 @@ enum Sub {
         #[arg(long)]
         write: bool,
         /// Also serve the Dockerfiles of this Compose file's services that build this context
-        /// (default file names when given without a value or with a directory).
+        /// (default file names when given without a value or with a directory); with no
+        /// CONTEXT and no service building the current directory, propose for every context
+        /// the services build.
         #[arg(long, value_name = "FILE", num_args = 0..=1)]
         compose: Option<Option<PathBuf>>,
         /// Do not look for other Dockerfiles in the context that share this ignore file.
@@ -801,8 +803,9 @@ impl Cli {
                 named,
                 context,
             }) => Command::Suggest {
-                config: config(context),
+                // Before `config` takes the context (fields are evaluated in this order).
                 options: ctxsize::suggest::SuggestOptions {
+                    every_context: context.is_none(),
                     target,
                     build_args: build_arg,
                     diff,
@@ -814,6 +817,7 @@ impl Cli {
                     named: named.map(|n| named_given(&options, &n)),
                     inline_dir: None,
                 },
+                config: config(context),
             },
             Some(Sub::Bake { .. }) if engine.is_podman() => usage_error(
                 ErrorKind::ArgumentConflict,

@@ -25,8 +25,10 @@ mod absent_top;
 mod buildout;
 pub(crate) mod carry;
 mod composed;
+mod contexts;
 mod covered;
 pub(crate) mod discovered;
+mod emit;
 mod exceptions;
 mod guard;
 mod inline;
@@ -101,6 +103,9 @@ pub struct SuggestOptions {
     /// Where `--compose` writes the services' `dockerfile_inline` texts to read them as files
     /// (made by suggest when `None`; removed when the last clone is dropped).
     pub inline_dir: Option<std::sync::Arc<tempfile::TempDir>>,
+    /// `--compose` with no CONTEXT argument: when no service builds the current directory,
+    /// propose an ignore file for every context the Compose file builds.
+    pub every_context: bool,
 }
 
 /// Files and bytes.
@@ -1044,6 +1049,11 @@ pub(crate) fn command(
 ) -> Result<i32, Error> {
     let with_dir = inline::with_dir(opts)?;
     let opts = with_dir.as_ref().unwrap_or(opts);
+    // `--compose` with no context named, and no service builds this directory: every context
+    // the Compose file builds gets its own proposal.
+    if let Some(code) = contexts::every_context(config, opts, out, err)? {
+        return Ok(code);
+    }
     let mut why_none = Vec::new();
     let all = match suggest_all_noted(config, opts, &mut why_none) {
         // `--compose` on a Compose file that builds nothing, no Dockerfile at the root and
@@ -1086,108 +1096,7 @@ pub(crate) fn command(
         }
         r => r?,
     };
-    emit(config, opts, &all, out, err)
-}
-
-/// Prints (or writes) the proposals and their summaries; exit 1 and nothing written when one
-/// is not proven.
-fn emit(
-    config: &Config,
-    opts: &SuggestOptions,
-    all: &[Suggestion],
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<i32, Error> {
-    let ioe = |e: std::io::Error| Error::Io("<stdout>".into(), e);
-    let many = all.len() > 1;
-    for s in all {
-        let dest = s.destination.display().to_string();
-        if opts.diff {
-            let old = s
-                .current
-                .as_deref()
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-                .unwrap_or_default();
-            let d = unified_diff(
-                &old,
-                &s.text,
-                &format!("{dest} (current)"),
-                &format!("{dest} (suggested)"),
-            );
-            out.write_all(d.as_bytes()).map_err(ioe)?;
-        } else if !opts.write {
-            if many {
-                out.write_all(format!("# ==> {dest} <==\n").as_bytes())
-                    .map_err(ioe)?;
-            }
-            out.write_all(s.text.as_bytes()).map_err(ioe)?;
-        }
-    }
-    out.flush().map_err(ioe)?;
-    for s in all {
-        let _ = err.write_all(summary(s).as_bytes());
-    }
-    if all.iter().any(|s| !s.proven()) {
-        if opts.write {
-            let _ = writeln!(err, "  not written: the proposal is not proven");
-        }
-        return Ok(crate::exit::ExitCode::Check.code());
-    }
-    if opts.write {
-        // `--compose` with no root Dockerfile: resolve the context as the proposal did.
-        let owned = match (&opts.named, all.first().and_then(|s| s.found_main.clone())) {
-            (Some(_), _) => None,
-            // No Dockerfile given or at the root: the one discovery served first.
-            (None, Some(df)) => Some(Config {
-                dockerfile: Some(df),
-                ..config.clone()
-            }),
-            (None, None) => with_compose_dockerfile(config, opts)?,
-        };
-        let config = owned.as_ref().unwrap_or(config);
-        let root = match &opts.named {
-            Some(nc) => named::resolve(config, nc)?.root,
-            None => config.resolve_for(config.builder)?.root,
-        };
-        for s in all {
-            let dir = write::backup_dir(&root);
-            // A symlinked ignore file (`.dockerignore -> .gitignore`) is replaced by a regular
-            // file, its target left as it is: say so, or the two silently part ways.
-            let link = std::fs::symlink_metadata(&s.destination)
-                .is_ok_and(|m| m.file_type().is_symlink())
-                .then(|| std::fs::read_link(&s.destination).ok())
-                .flatten();
-            let bak = write_atomic(&s.destination, s.text.as_bytes(), &s.seen, &dir, &mut || {})?;
-            let bak = match (bak, &opts.named) {
-                (Some(b), Some(nc)) => Some(named::secure_backup(config, nc, b)?),
-                (Some(b), None) => Some(write::secure_backup(config, &root, b)?),
-                (None, _) => None,
-            };
-            let _ = writeln!(
-                err,
-                "  wrote {}{}",
-                output::esc(&s.destination.display().to_string()),
-                match bak {
-                    Some((b, note)) => format!(
-                        " (previous file kept as {}{})",
-                        output::esc(&b.display().to_string()),
-                        note.map_or(String::new(), |n| format!("; {n}"))
-                    ),
-                    None => String::new(),
-                }
-            );
-            if let Some(t) = link {
-                let _ = writeln!(
-                    err,
-                    "  note: {} was a symlink to {}; it is now a regular file, and {} is unchanged",
-                    output::esc(&s.destination.display().to_string()),
-                    output::esc(&t.display().to_string()),
-                    output::esc(&t.display().to_string()),
-                );
-            }
-        }
-    }
-    Ok(crate::exit::ExitCode::Ok.code())
+    emit::emit(config, opts, &all, all.len() > 1, out, err)
 }
 
 #[cfg(test)]

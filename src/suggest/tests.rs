@@ -372,7 +372,7 @@ fn bad_candidate_is_not_proven_and_not_written() {
         .collect();
     s.proven_for.clear();
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = emit(&config, &opts, &all, &mut out, &mut err).unwrap();
+    let code = emit::emit(&config, &opts, &all, all.len() > 1, &mut out, &mut err).unwrap();
     let err = String::from_utf8(err).unwrap();
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("NOT proven"), "{err}");

@@ -96,10 +96,11 @@ fn a_service_dockerfile_that_does_not_exist_is_an_error_in_both() {
     );
 }
 
-/// Suggest run where no service builds the context names the contexts the services build, with
+/// Suggest run on a context that no service builds names the contexts the services build, with
 /// the command to run; a context whose Dockerfile does not exist (or does not exist at all) is
 /// never named, as that command then fails. With one context left, the command is given whole,
-/// and it works.
+/// and it works. (With no context named, suggest proposes for those contexts itself:
+/// `suggest::contexts`.)
 #[test]
 fn the_advice_for_another_context_is_a_command_that_works() {
     let env = TestEnv::new();
@@ -110,7 +111,7 @@ fn the_advice_for_another_context_is_a_command_that_works() {
             "compose.yaml",
             "services:\n  api:\n    build: ./api\n  worker:\n    build: ./worker\n  gone:\n    build: ./gone\n",
         );
-    let o = env.run(["suggest", "--compose"]);
+    let o = env.run(["suggest", "--compose", "compose.yaml", "."]);
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(

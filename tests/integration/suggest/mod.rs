@@ -12,6 +12,7 @@ use ctxsize::Builder;
 
 use super::util::{skip, text, Gen, TestEnv};
 
+mod contexts;
 mod daemon;
 mod discovery;
 mod sound;
@@ -63,6 +64,7 @@ fn options(c: &Case) -> SuggestOptions {
         per_dockerfile: false,
         named: None,
         inline_dir: None,
+        every_context: false,
     }
 }
 
