@@ -851,6 +851,33 @@ fn finish(p: Prepared, a: &Analysis, opts: &ReportOptions, plan: Option<exposure
             }
         }
     }
+    // A dependency tree a COPY sends into the image that no RUN step installs again (`COPY . .`
+    // and no `npm ci`) in a build that may run its ecosystem (a `node` image, a `node` command):
+    // the image may run from this copy, so excluding it is advice for when it does not.
+    // suggest keeps such a tree too, with the same note. A build that never runs Node (`FROM
+    // scratch`, a Go build) does not need it: the plain line.
+    if let Some(plan) = plan.as_ref() {
+        for f in findings.iter_mut() {
+            let (i, r) = (&plan.installs, &plan.runs);
+            let how = match f.rule.as_str() {
+                "CTX301" if !i.node && r.node => "`npm ci`, `yarn install`, `pnpm install`",
+                "CTX302" if !i.python && r.python => "`pip install`, `uv sync`, `poetry install`",
+                _ => continue,
+            };
+            if matches!(
+                plan.exposure(&f.path).0,
+                exposure::Exposure::Image { .. } | exposure::Exposure::Mount { .. }
+            ) {
+                f.message.push_str(&format!(
+                    "; the build copies it and no RUN step installs the packages again ({how}), so the image may use this copy"
+                ));
+                f.fix = format!(
+                    "`{}` only if the image does not need it; better, install the packages in the Dockerfile and exclude it",
+                    f.fix
+                );
+            }
+        }
+    }
     // A directory whose plain fix would exclude what a COPY names (`target` while the Dockerfile
     // copies `target/app.jar`, built before `docker build`): the fix keeps those paths.
     if let Some(plan) = plan.as_ref() {

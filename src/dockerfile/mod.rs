@@ -43,6 +43,7 @@
 //! and `sources` classifies and matches the context sources.
 
 mod eval;
+mod installs;
 mod instructions;
 mod json;
 mod lex;
@@ -55,6 +56,7 @@ mod steps;
 mod tests;
 
 pub(crate) use eval::{host_platform, platform_args, ONBUILD_BASE};
+pub(crate) use installs::{mix_tasks, Installs, Runs};
 pub(crate) use json::{parse_json_array, JsonArray};
 pub use model::{ContextSource, Options, Sources};
 pub(crate) use model::{Dockerfile, DockerfileError};

@@ -90,6 +90,10 @@ pub(crate) struct Plan {
     /// A `RUN` step boots a Symfony app or dumps its environment (`composer dump-env`,
     /// `bin/console`): a copied `.env` beside `composer.json` is read.
     pub(crate) reads_dotenv: bool,
+    /// What its `RUN` steps install: a dependency tree they write again need not be sent.
+    pub(crate) installs: dockerfile::Installs,
+    /// The ecosystems it may run (a base image or a command names them).
+    pub(crate) runs: dockerfile::Runs,
 }
 
 /// Which Dockerfile the build uses and how it is evaluated: the pipeline's `-f -` text,
@@ -121,7 +125,8 @@ pub(crate) fn plan(a: &Analysis, input: &PlanInput) -> Option<Plan> {
     let df = dockerfile::parse(&text).ok()?;
     let commands = dockerfile::run_commands(&text);
     let words = commands.concat();
-    let reads_dotenv = dockerfile::reads_dotenv(&words);
+    let installs = dockerfile::Installs::of_commands(&commands);
+    let reads_dotenv = installs.dotenv;
     let runs_git = dockerfile::build_runs_git(&words, |rel| {
         crate::walk::read_small_text(&a.resolved.root, rel)
     }) || dockerfile::go_build_stamps_vcs(&commands);
@@ -178,6 +183,8 @@ pub(crate) fn plan(a: &Analysis, input: &PlanInput) -> Option<Plan> {
         names,
         runs_git,
         reads_dotenv,
+        installs,
+        runs: dockerfile::Runs::of(&text),
     })
 }
 

@@ -88,35 +88,7 @@ pub(crate) fn aliases_fetching_deps(mix_exs: &str) -> BTreeSet<String> {
     }
 }
 
-/// The task names of `mix do`'s arguments (`deps.get + compile`, `deps.get, compile`,
-/// `deps.get,compile`): the first word, and each word after a `+` or a comma.
-fn mix_do_tasks(args: &[String]) -> impl Iterator<Item = &str> {
-    let mut at_task = true;
-    args.iter().flat_map(move |w| {
-        let mut out = Vec::new();
-        if w == "+" {
-            at_task = true;
-            return out;
-        }
-        for (n, part) in w.split(',').enumerate() {
-            if (n == 0 && at_task) || (n > 0 && !part.is_empty()) {
-                out.push(part);
-            }
-        }
-        at_task = w.ends_with(',');
-        out
-    })
-}
-
-/// The tasks `mix NEXT REST…` runs: `NEXT` itself, or each task of `mix do` (none for an
-/// option such as `mix --version`).
-pub(crate) fn mix_tasks<'a>(next: &'a str, rest: &'a [String]) -> Vec<&'a str> {
-    match next {
-        "do" => mix_do_tasks(rest).collect(),
-        t if !t.is_empty() && !t.starts_with('-') => vec![t],
-        _ => Vec::new(),
-    }
-}
+pub(crate) use crate::dockerfile::mix_tasks;
 
 /// Whether one of the commands (each its words) runs `mix ALIAS` (or `mix do ALIAS + …`) for
 /// an alias the context's mix.exs (`read` gives its text) defines to run `deps.get`.

@@ -61,3 +61,56 @@ fn a_tracked_key_store_gets_the_exclude_line_suggest_writes() {
     assert!(err.contains("- certs/server.pem (private key)"), "{err}");
     assert!(!err.contains(&key) && !text(&o.stdout).contains(&key));
 }
+
+/// memos, miniflux: a root `node_modules` that `COPY . .` sends and no RUN step installs again
+/// (a docs tool's packages in a Go project, or an image that runs from the copied packages).
+/// suggest keeps it ("exclude it yourself if the image does not need it"), but the report's fix
+/// was the plain exclude line, which breaks an image that runs from it. Now the report says
+/// the same as suggest; once the Dockerfile runs `npm ci`, both exclude it.
+#[test]
+fn a_copied_dependency_tree_nothing_reinstalls_is_not_excluded_blindly() {
+    let env = TestEnv::new();
+    env.file(
+        "Dockerfile",
+        "FROM node:20\nCOPY . .\nCMD [\"node\", \"index.js\"]\n",
+    )
+    .file(
+        "package.json",
+        "{\"name\":\"x\",\"dependencies\":{\"left-pad\":\"1\"}}\n",
+    )
+    .file("index.js", "require('left-pad');\n")
+    .file("node_modules/left-pad/index.js", "module.exports = 1;\n");
+    let fix = fix_of(&env, "node_modules");
+    assert!(
+        fix.starts_with("`node_modules` only if the image does not need it"),
+        "{fix}"
+    );
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("note: kept node_modules/"), "{err}");
+    assert!(
+        text(&o.stdout).contains("!node_modules"),
+        "{}",
+        text(&o.stdout)
+    );
+
+    // A build that never runs Node does not need it: the plain line.
+    env.file(
+        "Dockerfile",
+        "FROM golang:1.22\nCOPY . .\nRUN go build -o /app .\n",
+    );
+    assert_eq!(fix_of(&env, "node_modules"), "node_modules");
+    env.file(
+        "Dockerfile",
+        "FROM node:20\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n",
+    );
+    assert_eq!(fix_of(&env, "node_modules"), "node_modules");
+    let o = env.run(["suggest"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("node_modules/ (dependency tree the Dockerfile re-installs"),
+        "{err}"
+    );
+}
