@@ -53,11 +53,24 @@ impl ServiceBuild {
     /// `dockerfile_inline`), else `Dockerfile` in the context. `docker compose build` fails
     /// without it.
     pub(crate) fn dockerfile_exists(&self) -> bool {
-        match &self.dockerfile {
-            Some(d) if d.as_os_str() == "-" => false,
-            Some(d) => buildx_dockerfile(d.clone()).is_file(),
-            None => buildx_dockerfile(self.context.join("Dockerfile")).is_file(),
-        }
+        !self.is_inline() && self.dockerfile_path().is_file()
+    }
+
+    /// Whether the build reads `dockerfile_inline` text ([`ServiceBuild::inline`]), no file.
+    pub(crate) fn is_inline(&self) -> bool {
+        self.dockerfile
+            .as_ref()
+            .is_some_and(|d| d.as_os_str() == "-")
+    }
+
+    /// The Dockerfile the build reads, as buildx finds it: the one named, else `Dockerfile` in
+    /// the context ([`buildx_dockerfile`]); `-` for `dockerfile_inline`.
+    pub(crate) fn dockerfile_path(&self) -> PathBuf {
+        buildx_dockerfile(
+            self.dockerfile
+                .clone()
+                .unwrap_or_else(|| self.context.join("Dockerfile")),
+        )
     }
 }
 

@@ -51,11 +51,7 @@ pub(crate) fn main(config: &Config, opts: &SuggestOptions) -> Result<Option<Path
         return p.map(Some);
     }
     // No directory to write it to: suggest reads Dockerfiles from files.
-    if !here.is_empty()
-        && here
-            .iter()
-            .all(|b| b.dockerfile.as_ref().is_some_and(|d| d.as_os_str() == "-"))
-        && !root.join("Dockerfile").is_file()
+    if !here.is_empty() && here.iter().all(|b| b.is_inline()) && !root.join("Dockerfile").is_file()
     {
         let names: Vec<&str> = here.iter().map(|b| b.service.as_str()).collect();
         return Err(Error::Usage(format!(

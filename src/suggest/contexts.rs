@@ -21,8 +21,7 @@ fn servable(builds: &[ServiceBuild]) -> (Vec<(PathBuf, Vec<String>)>, Vec<String
     let mut ok: Vec<(PathBuf, Vec<String>)> = Vec::new();
     let mut broken = Vec::new();
     for b in builds {
-        let inline = b.dockerfile.as_ref().is_some_and(|d| d.as_os_str() == "-");
-        if !b.context.is_dir() || !(b.dockerfile_exists() || inline && b.inline.is_some()) {
+        if !b.context.is_dir() || !(b.dockerfile_exists() || b.is_inline() && b.inline.is_some()) {
             broken.push(b.service.clone());
             continue;
         }

@@ -147,9 +147,7 @@ pub(crate) fn file_builds(
                 .into_iter()
                 .chain(bake)
                 .map(|b| {
-                    let d = crate::compose::buildx_dockerfile(
-                        b.dockerfile.unwrap_or_else(|| b.context.join("Dockerfile")),
-                    );
+                    let d = b.dockerfile_path();
                     (b.service, canon(&d), canon(&b.context), dir.clone())
                 }),
         );
