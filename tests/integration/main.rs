@@ -64,6 +64,8 @@ mod qa43;
 mod qa44;
 #[cfg(unix)]
 mod qa_repos;
+mod qa_repos_carry;
+mod qa_repos_later;
 #[cfg(unix)]
 mod qa_suggest;
 #[cfg(unix)]
