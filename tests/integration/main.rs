@@ -29,6 +29,7 @@ mod deep_paths;
 mod differential;
 mod edge_cases;
 mod findings;
+mod findings_files;
 #[cfg(unix)]
 mod formats;
 mod generic_secrets;
