@@ -16,6 +16,7 @@ mod contexts;
 mod daemon;
 mod discovery;
 mod sound;
+mod sound_kept;
 
 use daemon::run_docker_classic;
 
