@@ -106,3 +106,20 @@ fn a_named_context_no_service_builds_is_still_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn every_context_snapshots() {
+    let env = TestEnv::new();
+    project(&env);
+    let o = env.run(["suggest", "--compose"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let ctx = env.ctx().display().to_string();
+    insta::assert_snapshot!(
+        "suggest_compose_contexts_stdout",
+        text(&o.stdout).replace(&ctx, "[CTX]")
+    );
+    insta::assert_snapshot!(
+        "suggest_compose_contexts_summary",
+        text(&o.stderr).replace(&ctx, "[CTX]")
+    );
+}
