@@ -180,3 +180,46 @@ fn di003_does_not_count_files_inside_a_dependency_tree() {
     );
     assert_eq!(code, Some(1));
 }
+
+/// PrestaShop/docker: `images/<version>/<variant>/Dockerfile`, 6 to 8 variants in each of ~90
+/// versions, none built with the root. Each version got a note of its own ("6 Dockerfiles
+/// found in images/1.7.7.0/ not served …", then "… and 70 more"). More than three such
+/// directories in one parent share one note for the parent; a parent with fewer keeps a note
+/// per directory.
+#[test]
+fn many_collapsed_directories_of_one_parent_share_one_note() {
+    let env = TestEnv::new();
+    env.file("Dockerfile.model", "FROM alpine\nCOPY app.txt /\n")
+        .file("app.txt", "x\n");
+    for v in 0..5 {
+        for variant in ["7.4-apache", "7.4-fpm", "8.1-apache", "8.1-fpm"] {
+            env.file(
+                format!("images/1.7.{v}/{variant}/Dockerfile"),
+                "FROM prestashop/base\n",
+            );
+        }
+    }
+    for v in 0..2 {
+        for variant in ["a", "b", "c", "d"] {
+            env.file(format!("old/{v}/{variant}/Dockerfile"), "FROM alpine\n");
+        }
+    }
+    let o = env.run(["suggest", "-f", "Dockerfile.model", "."]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let notes: Vec<&str> = err.lines().filter(|l| l.contains("note:")).collect();
+    let images: Vec<&&str> = notes.iter().filter(|l| l.contains("images/")).collect();
+    assert_eq!(images.len(), 1, "{err}");
+    assert!(
+        images[0].contains("20 Dockerfiles found in images/ not served (1.7.0/7.4-apache/Dockerfile, 1.7.0/7.4-fpm/Dockerfile, 1.7.0/8.1-apache/Dockerfile and 17 more): 20 copy nothing from a build context"),
+        "{err}"
+    );
+    for v in 0..2 {
+        assert!(
+            notes.iter().any(|l| l.contains(&format!(
+                "4 Dockerfiles found in old/{v}/ not served (a/Dockerfile"
+            ))),
+            "{err}"
+        );
+    }
+}
