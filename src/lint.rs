@@ -437,6 +437,30 @@ fn anchored(line: &[u8]) -> bool {
     line.starts_with(b"/") || line.starts_with(b"./")
 }
 
+/// Whether a directory above node `id` is an installed dependency tree, as the report's rules
+/// name one (`node_modules/`, a virtualenv, a `vendor/` beside its package manager's manifest;
+/// not an app's own `resources/views/vendor/`).
+fn below_dependency_tree(tree: &crate::tree::Tree, id: u32) -> bool {
+    let rules = crate::rules::RuleSet::default_set();
+    let mut cur = tree.nodes[id as usize].parent;
+    while cur != ROOT {
+        let path = tree.path(cur);
+        let hit = rules.classify(&crate::rules::EntryRef {
+            path: &path,
+            kind: crate::rules::Kind::Dir,
+            size: 0,
+        });
+        if hit.is_some_and(|h| {
+            h.category == crate::rules::Category::Dependencies
+                && !crate::findings::misnamed(h.rule, tree, cur)
+        }) {
+            return true;
+        }
+        cur = tree.nodes[cur as usize].parent;
+    }
+    false
+}
+
 /// DI003: `*.log` while `sub/a.log` is sent (or `*/bin` while `src/Web/bin` is).
 fn root_only<'s>(cx: &mut Ctx, set: &PatternSet, a: &Analysis, served: &dyn Fn() -> &'s [Served]) {
     let (cands, pins): (Vec<&Pattern>, Vec<(usize, Option<PatternSet>)>) = set
@@ -611,6 +635,13 @@ fn root_only<'s>(cx: &mut Ctx, set: &PatternSet, a: &Analysis, served: &dyn Fn()
         let path = tree.path(id);
         for (k, h) in hit.iter().enumerate() {
             let Some(comp) = *h else { continue };
+            // What the pattern names lies inside an installed dependency tree
+            // (`node_modules/left-pad/index.js` under `*.js`): the pattern was written for the
+            // project's own files, and `**/*.js` is no fix for a sent `node_modules` (the
+            // report's CTX301 names its own line).
+            if below_dependency_tree(tree, comp) {
+                continue;
+            }
             if !reincluded(k, &path) {
                 // What the pattern names lies inside a flagged entry (`*.log` → `sub/a.log`),
                 // not merely holds one (`tests/` → `lib/tests/`, which holds `fixtures/`).

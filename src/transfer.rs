@@ -11,6 +11,8 @@
 //! [`compute`] is pure (the caller passes an `exists` probe for paths the walk did not list);
 //! [`load_sources`] reads the Dockerfile.
 
+mod intended;
+
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -433,6 +435,7 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
         .collect();
 
     // The checks.
+    let mut on_purpose = intended::Intended::new(tree);
     for s in &sources.items {
         if s.unresolved {
             t.checks.push(DockerfileCheck {
@@ -458,6 +461,14 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
         let mut any_sent = false;
         let mut first_sel: Option<String> = None;
         let mut first_unsent: Option<String> = None;
+        // The source's own directory: what the ignore file keeps out below it on purpose
+        // (`**/obj/` in a .NET project) is no partly-sent source.
+        let base: String = s
+            .path
+            .split('/')
+            .take_while(|c| !c.contains(['*', '?', '[', '\\']))
+            .collect::<Vec<_>>()
+            .join("/");
         selectable(tree, s, |id, p| {
             if !s.matches(p) {
                 return;
@@ -475,17 +486,21 @@ pub fn compute(a: &Analysis, sources: &Sources, exists: &dyn Fn(&str) -> bool) -
                     pruned.insert(id, f);
                 }
                 if let Some(&f) = pruned.get(&id) {
-                    sel_files += f;
-                    if f > 0 {
+                    if f > 0 && !on_purpose.junk(id, &base) {
+                        sel_files += f;
                         first_unsent.get_or_insert_with(|| p.to_string());
                     }
                 }
                 return;
             }
+            let out = n.state == State::Excluded || n.state == State::ExcludedWalked;
+            if out && on_purpose.junk(id, &base) {
+                return;
+            }
             sel_files += 1;
             if sent {
                 sent_files += 1;
-            } else if n.state == State::Excluded || n.state == State::ExcludedWalked {
+            } else if out {
                 first_unsent.get_or_insert_with(|| p.to_string());
             }
         });

@@ -13,6 +13,9 @@ pub(crate) struct Installs {
     pub python: bool,
     /// `cargo build`/`cargo install`/`cargo chef`: `target/` beside `Cargo.toml`.
     pub cargo: bool,
+    /// `mvn`/`./mvnw` running a lifecycle phase that writes `target/` again (`package`,
+    /// `install`, `verify`, `compile`, …) or deletes it (`clean`): `target/` beside `pom.xml`.
+    pub maven: bool,
     /// `composer install`/`update`: `vendor/` beside `composer.json`.
     pub composer: bool,
     /// `mix deps.get`: Elixir's `deps/` beside `mix.exs`.
@@ -95,6 +98,21 @@ impl Installs {
                 "uv" if matches!(next, "sync" | "pip") => i.python = true,
                 "cargo" if matches!(next, "build" | "install" | "chef" | "auditable") => {
                     i.cargo = true
+                }
+                "mvn" | "mvnw" | "mvnd" => {
+                    i.maven |= words[k + 1..].iter().any(|x| {
+                        matches!(
+                            x.as_str(),
+                            "clean"
+                                | "compile"
+                                | "test-compile"
+                                | "test"
+                                | "package"
+                                | "verify"
+                                | "install"
+                                | "deploy"
+                        )
+                    })
                 }
                 "composer" if matches!(next, "install" | "update" | "require") => i.composer = true,
                 // `mix deps.get`, or `mix do deps.get + compile` (`mix do deps.get, compile`

@@ -261,6 +261,21 @@ fn collapse_unserved_at(notes: &mut Vec<String>, from: usize, up: usize) {
     if counts.values().all(|&c| c <= UNSERVED_EACH) {
         return;
     }
+    // Directories that collapse, more than [`UNSERVED_EACH`] of them in one parent
+    // (PrestaShop/docker's `images/<version>/<variant>/Dockerfile`, 6 to 8 per version and ~90
+    // versions: a note per version, "… and 70 more"): one note for the parent instead.
+    let parent = |d: &str| d.rsplit_once('/').map(|(p, _)| p.to_string());
+    let mut per_parent: std::collections::BTreeMap<String, usize> = Default::default();
+    for (d, &c) in &counts {
+        if let Some(p) = parent(d).filter(|_| c > UNSERVED_EACH) {
+            *per_parent.entry(p).or_default() += 1;
+        }
+    }
+    let key = |d: &str| -> String {
+        parent(d)
+            .filter(|p| per_parent.get(p).is_some_and(|&n| n > UNSERVED_EACH))
+            .unwrap_or_else(|| d.to_string())
+    };
     // Per collapsed directory: the index of its first note, its names, and its kinds.
     type Group = (usize, Vec<String>, Vec<(&'static str, usize)>, Vec<String>);
     let mut groups: std::collections::BTreeMap<String, Group> = Default::default();
@@ -269,8 +284,14 @@ fn collapse_unserved_at(notes: &mut Vec<String>, from: usize, up: usize) {
         let parsed = (i >= from).then(|| dir_of(&n)).flatten();
         match parsed {
             Some((d, name, reason)) if counts[&d] > UNSERVED_EACH => {
+                let k = key(&d);
+                // The name from the note's directory (`1.7.7.0/7.1-apache/Dockerfile`).
+                let name = match d.strip_prefix(k.as_str()) {
+                    Some(rest) if !rest.is_empty() => format!("{}/{name}", &rest[1..]),
+                    _ => name,
+                };
                 let g = groups
-                    .entry(d)
+                    .entry(k)
                     .or_insert_with(|| (keep.len(), Vec::new(), Vec::new(), Vec::new()));
                 if g.1.is_empty() {
                     keep.push(None);

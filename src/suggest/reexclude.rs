@@ -191,6 +191,21 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
                 None,
             )
         }
+        // Maven's output, which the Dockerfile's `mvn package` (`./mvnw clean package`) writes
+        // again or `clean` deletes first: the developer's jars and classes are never read.
+        // Files git tracks there are kept (shipped on purpose).
+        "target"
+            if dir
+                && installs.maven
+                && sibling(m, i, "pom.xml")
+                && !m.tracked_below(&m.paths[i as usize]) =>
+        {
+            return s(
+                Class::Deps,
+                "Maven build output the Dockerfile rebuilds (`mvn package`)",
+                None,
+            )
+        }
         // A dependency directory git tracks is shipped on purpose (files composer, mix or
         // bundler do not manage may live there): kept, and reported by its name rule.
         "vendor"
@@ -401,6 +416,7 @@ pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs
         node: true,
         python: true,
         cargo: true,
+        maven: true,
         composer: true,
         mix: true,
         bundle: true,
@@ -417,6 +433,7 @@ pub(crate) fn installs_for(m: &Model, installs: &[Installs], i: u32) -> Installs
             out.node &= x.node;
             out.python &= x.python;
             out.cargo &= x.cargo;
+            out.maven &= x.maven;
             out.composer &= x.composer;
             out.mix &= x.mix;
             out.bundle &= x.bundle;

@@ -408,3 +408,23 @@ fn glob_covers_only_when_every_match_is_shared() {
         assert!(!glob_covers(wide, narrow), "{wide} does not cover {narrow}");
     }
 }
+
+#[test]
+fn maven_phases_rebuild_target() {
+    let maven = |df: &str| targets::Installs::of(df).maven;
+    for df in [
+        "FROM maven\nRUN ./mvnw clean package\n",
+        "FROM maven\nRUN mvn -B -DskipTests package\n",
+        "FROM maven\nRUN /usr/bin/mvn -f pom.xml install\n",
+        "FROM maven\nRUN mvn clean\n",
+    ] {
+        assert!(maven(df), "{df:?}");
+    }
+    for df in [
+        "FROM maven\nRUN mvn dependency:go-offline\n",
+        "FROM maven\nRUN mvn -v\n",
+        "FROM maven\nRUN echo package\n",
+    ] {
+        assert!(!maven(df), "{df:?}");
+    }
+}

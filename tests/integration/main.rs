@@ -64,6 +64,8 @@ mod qa43;
 #[cfg(unix)]
 mod qa44;
 #[cfg(unix)]
+mod qa46;
+#[cfg(unix)]
 mod qa_repos;
 mod qa_repos_carry;
 mod qa_repos_later;
