@@ -235,7 +235,7 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
             if kind != FileKind::Doc && inside_example(&bytes[..ls], &bytes[ls..le]) {
                 continue;
             }
-            if public_search_key(&bytes[ls.saturating_sub(400)..(le + 400).min(bytes.len())]) {
+            if public::search_key(&bytes[ls.saturating_sub(400)..(le + 400).min(bytes.len())]) {
                 continue;
             }
             if readable {
@@ -286,15 +286,6 @@ fn variable_default(bytes: &[u8], ls: usize, le: usize, ms: usize, me: usize) ->
 /// 1 KiB value.
 const WINDOW_BEFORE: usize = 256;
 const WINDOW_AFTER: usize = 1280;
-
-/// Whether the text around a hit configures a search widget whose key is public by design:
-/// Algolia DocSearch (`appId`, `apiKey`, `indexName`) in a docs site's config.
-fn public_search_key(around: &[u8]) -> bool {
-    let low = around.to_ascii_lowercase();
-    ["algolia", "indexname", "docsearch"]
-        .iter()
-        .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
-}
 
 /// Whether `line` sits, by its indentation, inside an `example:`/`examples:` entry of the 40
 /// lines above (`before` ends at its start): an OpenAPI or JSON Schema example written in code or
@@ -892,7 +883,7 @@ fn secret_name_kind(words: &[Vec<u8>]) -> Option<Kind> {
             }
         }
     }
-    kind
+    kind.filter(|&k| !public::embed_key(words, k))
 }
 
 /// Whether the line talks about checksums (`sha512-…`, `"integrity":`, `digest`).
@@ -1184,6 +1175,7 @@ fn value_at(
     }
 }
 
+mod public;
 pub(in crate::rules) mod reused;
 mod value;
 

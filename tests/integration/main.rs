@@ -63,6 +63,8 @@ mod qa43;
 #[cfg(unix)]
 mod qa44;
 #[cfg(unix)]
+mod qa45;
+#[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
 mod qa_suggest;

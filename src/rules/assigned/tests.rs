@@ -80,9 +80,16 @@ fn names() {
         "SECRETS_BUCKET",
         "token_embd.weight",
         "token_types.bias",
+        // A site's embed key, served in every page (Chatwoot's widget snippet).
+        "websiteToken",
+        "widget_token",
+        "WEBSITE_API_KEY",
     ] {
         assert!(kind(n).is_none(), "{n}");
     }
+    // A secret or a password named for the site is still one.
+    assert!(kind("website_secret") == Some(Kind::Secret));
+    assert!(kind("widgetPassword") == Some(Kind::Password));
     assert!(kind("DB_PASSWORD") == Some(Kind::Password));
     assert!(kind("client_secret") == Some(Kind::Secret));
 }
@@ -215,6 +222,17 @@ fn values() {
         .replace("algolia", "service")
         .replace("indexName", "region");
     assert_eq!(lines(&other, FileKind::Code), [3]);
+    // A chat widget's embed snippet: the website token is in every page's HTML.
+    let widget =
+        format!("window.chatwootSDK.run({{\n  websiteToken: '{v}',\n  baseUrl: BASE_URL\n}})");
+    assert!(lines(&widget, FileKind::Code).is_empty());
+    assert_eq!(
+        lines(
+            &widget.replace("websiteToken", "accessToken"),
+            FileKind::Code
+        ),
+        [2]
+    );
     // One hit per line; the line of each.
     let two = format!("a = 1\ntoken = \"{v}\" ; secret = \"{v}\"\nx\nAPI_KEY={v}\n");
     assert_eq!(lines(&two, FileKind::Config), [2, 4]);
