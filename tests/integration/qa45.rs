@@ -98,3 +98,47 @@ fn a_website_widget_token_is_public_by_design() {
     );
     assert_eq!(secrets(&r, "app/components/Api.tsx").len(), 1, "{r:#}");
 }
+
+/// Netflix/dispatch: `src/dispatch/static/dispatch/.npmrc` holds
+/// `//registry.npmjs.org/:_authToken=${FORMKIT_ENTERPRISE_TOKEN}`, a reference the build fills
+/// in, and the report says "no registry token in it". suggest removed it as "npm credentials",
+/// so `npm ci` in the image would run without the registry settings the project wrote. One
+/// holding a literal token is still removed.
+#[test]
+fn suggest_keeps_an_npmrc_that_only_references_a_token_variable() {
+    use crate::util::{assert_sends, suggest};
+    let env = TestEnv::new();
+    let mut g = Gen(0x0e5c_0dd5);
+    let token = format!(
+        "npm_{}",
+        g.pick(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+            36
+        )
+    );
+    env.file(
+        "Dockerfile",
+        "FROM node\nCOPY . /app\nRUN cd /app/web && npm ci\n",
+    )
+    .file("web/package.json", "{}\n")
+    .file(
+        "web/.npmrc",
+        "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\nlegacy-peer-deps=true\n",
+    )
+    .file("cli/package.json", "{}\n")
+    .file(
+        "cli/.npmrc",
+        format!("//registry.npmjs.org/:_authToken={token}\n"),
+    );
+    let (code, _, err) = suggest(&env, &["--write"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("web/.npmrc (npm"), "{err}");
+    assert!(err.contains("cli/.npmrc (npm credentials)"), "{err}");
+    assert_sends(
+        &env,
+        &["web/.npmrc", "web/package.json"],
+        &["cli/.npmrc"],
+        &err,
+    );
+    assert!(!err.contains(&token));
+}
