@@ -1,7 +1,9 @@
 //! Rules corrected by qa45 on real repositories: a Rails `config/secrets.yml` whose literal
 //! values are only the development and test defaults `rails new` writes (docusealco/docuseal)
 //! is no high secret, and a chat widget's website token, served in every page
-//! (khoj-ai/khoj's Chatwoot snippet), is no secret at all.
+//! (khoj-ai/khoj's Chatwoot snippet), is no secret at all; a compose file named `-sample` is an
+//! example file (bugsink); suggest keeps an `.npmrc` that only references a token variable
+//! (Netflix/dispatch).
 
 use crate::util::{Gen, TestEnv};
 use serde_json::Value;
@@ -141,4 +143,37 @@ fn suggest_keeps_an_npmrc_that_only_references_a_token_variable() {
         &err,
     );
     assert!(!err.contains(&token));
+}
+
+/// bugsink/bugsink: `docker-compose-sample.yaml` sets `SECRET_KEY: django-insecure-…` with
+/// "Change this" beside it; a sample by its name (`-sample` ends its first part, as
+/// `.sample.` would be a part of its own), so medium and labelled as `.env.example`'s value is.
+/// It was a high secret. The same line in `docker-compose.yaml` stays high.
+#[test]
+fn a_compose_file_named_sample_is_an_example_file() {
+    let env = TestEnv::new();
+    let mut g = Gen(0xb065_1a4c);
+    let key = g.pick(
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+        50,
+    );
+    let compose = format!(
+        "services:\n  web:\n    image: app\n    environment:\n      SECRET_KEY: django-insecure-{key}  # Change this\n"
+    );
+    env.file("Dockerfile", "FROM python\nCOPY . /app\n")
+        .file("docker-compose-sample.yaml", &compose)
+        .file("deploy/docker-compose.yaml", &compose);
+    let v = report(&env);
+    let s = secrets(&v, "docker-compose-sample.yaml");
+    assert_eq!(s.len(), 1, "{v:#}");
+    assert_eq!(s[0]["severity"], "medium", "{:#}", s[0]);
+    assert!(
+        s[0]["message"].as_str().unwrap().contains("example file"),
+        "{:#}",
+        s[0]
+    );
+    let p = secrets(&v, "deploy/docker-compose.yaml");
+    assert_eq!(p.len(), 1, "{v:#}");
+    assert_eq!(p[0]["severity"], "high", "{:#}", p[0]);
+    assert!(!serde_json::to_string(&v).unwrap().contains(&key));
 }
