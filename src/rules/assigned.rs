@@ -235,6 +235,9 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
             if kind != FileKind::Doc && inside_example(&bytes[..ls], &bytes[ls..le]) {
                 continue;
             }
+            if kind == FileKind::Code && docstring::shown_in_docstring(bytes, ls) {
+                continue;
+            }
             if public::search_key(&bytes[ls.saturating_sub(400)..(le + 400).min(bytes.len())]) {
                 continue;
             }
@@ -1175,6 +1178,7 @@ fn value_at(
     }
 }
 
+mod docstring;
 mod public;
 pub(in crate::rules) mod reused;
 mod value;

@@ -347,6 +347,17 @@ fn examples_in_documentation_strings_of_code() {
     // Without the example wording the same embedded text is a leak.
     let leaked = described.replace("for instance", "in production");
     assert_eq!(lines(&leaked, FileKind::Code), [1]);
+    // A Python docstring's example (Tautulli's vendored plexapi, oauthlib): documentation. The
+    // same call outside the docstring, or in a docstring that does not show it as an example,
+    // is code.
+    let doc = format!("def login():\n    \"\"\"Log in.\n\n    Example:\n\n        .. code-block:: python\n\n            plex = PlexServer(url, token='{v}')\n    \"\"\"\n    plex = PlexServer(url, token='{v}')\n");
+    assert_eq!(lines(&doc, FileKind::Code), [10]);
+    assert_eq!(
+        lines(&doc.replace("Example:", "Log in:"), FileKind::Code),
+        [8, 10]
+    );
+    let rfc = format!("def parse():\n    '''For example::\n\n        {{\n            \"access_token\":\"{v}\",\n        }}\n    '''\n");
+    assert!(lines(&rfc, FileKind::Code).is_empty());
     // Escaped newlines earlier on a line do not make a plain assignment an example.
     let plain = format!("msg = \"a\\nb\"; apiKey = '{v}'\n");
     assert_eq!(lines(&plain, FileKind::Code), [1]);
