@@ -384,12 +384,12 @@ fn hash_comment_in_fence(before: &[u8], line: &[u8]) -> bool {
 }
 
 /// Whether documentation text before a line (`before` ends at its start) shows it as an
-/// example: `example`, `e.g.`, `for instance`, `consider`, `sample`, `such as`, `looks like`
-/// or a `<your …>` placeholder in the eight lines above, or in the eight lines above the start of
-/// the code block it sits in (a Markdown fence, an RST `.. code` directive, a man page's `.EX` or
-/// `.nf`: "an example of a default configuration file" above a long sample), or a `$ command`
-/// line or an HTTP status line (`HTTP/1.1 200 OK`) earlier in the same code block (the line is
-/// its output).
+/// example: `example`, `e.g.`, `for instance`, `consider`, `sample`, `such as`, `like this`,
+/// `looks like` or a `<your …>` placeholder in the eight lines above, or in the eight lines
+/// above the start of the code block it sits in (a Markdown fence, an RST `.. code` directive,
+/// a man page's `.EX` or `.nf`: "an example of a default configuration file" above a long
+/// sample), or a `$ command` line or an HTTP status line (`HTTP/1.1 200 OK`) earlier in the
+/// same code block (the line is its output).
 pub(super) fn shown_example(before: &[u8]) -> bool {
     let mut lines = before.split(|&b| b == b'\n').rev();
     // `split` yields the empty text after the last newline first.
@@ -413,6 +413,7 @@ pub(super) fn shown_example(before: &[u8]) -> bool {
                 "sample",
                 "such as",
                 "something like",
+                "like this",
                 "looks like",
                 "<your",
             ]

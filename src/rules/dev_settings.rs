@@ -103,7 +103,7 @@ pub(crate) fn dev_section_lines(path: &[u8], bytes: &[u8]) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{dev_section_lines, is_dev_settings};
+    use super::is_dev_settings;
 
     #[test]
     fn development_settings_by_framework_convention() {

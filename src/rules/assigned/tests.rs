@@ -269,6 +269,13 @@ fn documentation_examples_and_outputs() {
         "```\nHTTP/1.1 200 OK\n\n{{\n    \"access_token\": \"{v}\",\n    \"expires_in\": 3600\n}}\n```\n"
     );
     assert!(lines(&response, FileKind::Doc).is_empty());
+    // An RST literal block introduced "like this::" (datasette's docs: a command, then the
+    // login URL it prints).
+    let rst = format!(
+        "Start it like this::\n\n    tool --root\n\nIt prints a URL::\n\n    http://127.0.0.1:8001/-/auth?token={v}\n"
+    );
+    assert!(lines(&rst, FileKind::Doc).is_empty(), "{rst}");
+    assert_eq!(lines(&rst.replace("like this", "with"), FileKind::Doc), [7]);
     let leaked = format!("# Setup\n\n```sh\nexport API_TOKEN={v}\n```\n");
     assert_eq!(lines(&leaked, FileKind::Doc), [4]);
     // The prompt of an earlier block does not reach into a later one.
