@@ -94,7 +94,19 @@ impl Scanned {
         if rules::is_binary(bytes) {
             return Scanned::default();
         }
-        let hits = rules::scan_content_at(path, bytes);
+        let mut hits = rules::scan_content_at(path, bytes);
+        let wants_line = w.env || w.cred_line;
+        // A per-environment file's development and test sections hold development defaults.
+        let dev = if hits.is_empty() && !wants_line {
+            Vec::new()
+        } else {
+            rules::dev_section_lines(path, bytes)
+        };
+        for h in hits.iter_mut().filter(|h| h.note.is_none()) {
+            if dev.binary_search(&h.line).is_ok() {
+                h.note = Some(rules::HitNote::DevSection);
+            }
+        }
         let tests = if hits.is_empty() {
             Vec::new()
         } else {
@@ -108,10 +120,10 @@ impl Scanned {
         Scanned {
             hits,
             test_code,
-            env_line: if w.env || w.cred_line {
-                rules::env_secret_line(bytes)
-            } else {
-                None
+            env_line: match (wants_line, dev.is_empty()) {
+                (false, _) => None,
+                (true, true) => rules::env_secret_line(bytes),
+                (true, false) => rules::env_secret_line(&without_lines(bytes, &dev)),
             },
             har_line: if w.har {
                 rules::har_credential_line(bytes)
@@ -122,6 +134,21 @@ impl Scanned {
             public_pem: w.pem && rules::only_public_pem(bytes),
         }
     }
+}
+
+/// `bytes` with the 1-based `lines` (sorted) emptied: their line breaks stay, so later lines
+/// keep their numbers.
+fn without_lines(bytes: &[u8], lines: &[usize]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    for (i, l) in bytes.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+        }
+        if lines.binary_search(&(i + 1)).is_err() {
+            out.extend_from_slice(l);
+        }
+    }
+    out
 }
 
 /// Everything known about one path's secrets.
@@ -148,6 +175,17 @@ pub(crate) struct Acc {
 
 /// Content rules that grade a file only when no other evidence does (see [`grade`]).
 const WEAK_RULES: &[&str] = &["CTX184", "CTX185"];
+
+/// A per-environment file (Rails' `config/secrets.yml`) whose every secret-looking value sits
+/// in its development or test section ([`rules::HitNote::DevSection`]): the production value
+/// comes from elsewhere (`<%= ENV["SECRET_KEY_BASE"] %>`).
+fn dev_defaults_only(s: &Scanned) -> bool {
+    s.env_line.is_none()
+        && !s.hits.is_empty()
+        && s.hits
+            .iter()
+            .all(|h| h.note == Some(rules::HitNote::DevSection))
+}
 
 fn cap(s: Severity, max: Severity) -> Severity {
     s.min(max)
@@ -203,6 +241,9 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         {
             sev = cap(sev, Severity::Low);
             plain = Some("no secret-looking value in it");
+        } else if w.cred_line && scanned.is_some_and(dev_defaults_only) {
+            sev = cap(sev, Severity::Medium);
+            plain = Some("its literal values are all in its development and test sections");
         }
         if w.env {
             match scanned {

@@ -235,7 +235,10 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
             if kind != FileKind::Doc && inside_example(&bytes[..ls], &bytes[ls..le]) {
                 continue;
             }
-            if public_search_key(&bytes[ls.saturating_sub(400)..(le + 400).min(bytes.len())]) {
+            if kind == FileKind::Code && docstring::shown_in_docstring(bytes, ls) {
+                continue;
+            }
+            if public::search_key(&bytes[ls.saturating_sub(400)..(le + 400).min(bytes.len())]) {
                 continue;
             }
             if readable {
@@ -286,15 +289,6 @@ fn variable_default(bytes: &[u8], ls: usize, le: usize, ms: usize, me: usize) ->
 /// 1 KiB value.
 const WINDOW_BEFORE: usize = 256;
 const WINDOW_AFTER: usize = 1280;
-
-/// Whether the text around a hit configures a search widget whose key is public by design:
-/// Algolia DocSearch (`appId`, `apiKey`, `indexName`) in a docs site's config.
-fn public_search_key(around: &[u8]) -> bool {
-    let low = around.to_ascii_lowercase();
-    ["algolia", "indexname", "docsearch"]
-        .iter()
-        .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
-}
 
 /// Whether `line` sits, by its indentation, inside an `example:`/`examples:` entry of the 40
 /// lines above (`before` ends at its start): an OpenAPI or JSON Schema example written in code or
@@ -390,12 +384,12 @@ fn hash_comment_in_fence(before: &[u8], line: &[u8]) -> bool {
 }
 
 /// Whether documentation text before a line (`before` ends at its start) shows it as an
-/// example: `example`, `e.g.`, `for instance`, `consider`, `sample`, `such as`, `looks like`
-/// or a `<your …>` placeholder in the eight lines above, or in the eight lines above the start of
-/// the code block it sits in (a Markdown fence, an RST `.. code` directive, a man page's `.EX` or
-/// `.nf`: "an example of a default configuration file" above a long sample), or a `$ command`
-/// line or an HTTP status line (`HTTP/1.1 200 OK`) earlier in the same code block (the line is
-/// its output).
+/// example: `example`, `e.g.`, `for instance`, `consider`, `sample`, `such as`, `like this`,
+/// `looks like` or a `<your …>` placeholder in the eight lines above, or in the eight lines
+/// above the start of the code block it sits in (a Markdown fence, an RST `.. code` directive,
+/// a man page's `.EX` or `.nf`: "an example of a default configuration file" above a long
+/// sample), or a `$ command` line or an HTTP status line (`HTTP/1.1 200 OK`) earlier in the
+/// same code block (the line is its output).
 pub(super) fn shown_example(before: &[u8]) -> bool {
     let mut lines = before.split(|&b| b == b'\n').rev();
     // `split` yields the empty text after the last newline first.
@@ -419,6 +413,7 @@ pub(super) fn shown_example(before: &[u8]) -> bool {
                 "sample",
                 "such as",
                 "something like",
+                "like this",
                 "looks like",
                 "<your",
             ]
@@ -892,7 +887,7 @@ fn secret_name_kind(words: &[Vec<u8>]) -> Option<Kind> {
             }
         }
     }
-    kind
+    kind.filter(|&k| !public::embed_key(words, k))
 }
 
 /// Whether the line talks about checksums (`sha512-…`, `"integrity":`, `digest`).
@@ -1184,6 +1179,8 @@ fn value_at(
     }
 }
 
+mod docstring;
+mod public;
 pub(in crate::rules) mod reused;
 mod value;
 

@@ -48,6 +48,59 @@ pub(crate) fn is_dev_settings(path: &[u8]) -> bool {
         || (ext == b"json" && profile(b"appsettings", b'.'))
 }
 
+/// The 1-based lines of a per-environment YAML settings file (under a `config/` directory, with
+/// a top-level `production:` key: Rails' `config/secrets.yml` and `config/database.yml`) that
+/// sit inside its top-level `development:` or `test:` section (also `dev:`). `rails new` (5.1
+/// up to 7.1) writes a generated `secret_key_base` under each of those two, and reads the
+/// production one from the environment: development and test defaults, not what production
+/// runs with. A shared anchor (`default: &default`) is no such section. Empty for any other
+/// file.
+pub(crate) fn dev_section_lines(path: &[u8], bytes: &[u8]) -> Vec<usize> {
+    let mut comps = path.rsplit(|&b| b == b'/');
+    let name = comps.next().unwrap_or(path).to_ascii_lowercase();
+    let in_config = comps
+        .next()
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"config"));
+    if !in_config || !(name.ends_with(b".yml") || name.ends_with(b".yaml")) {
+        return Vec::new();
+    }
+    // The top-level key a line opens (`development:`, `production: &prod`), if any.
+    let top_key = |l: &[u8]| -> Option<Vec<u8>> {
+        if l.first()
+            .is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'#' | b'-'))
+        {
+            return None;
+        }
+        let colon = l.iter().position(|&b| b == b':')?;
+        let rest = l[colon + 1..].trim_ascii();
+        (rest.is_empty() || rest.starts_with(b"&") || rest.starts_with(b"#"))
+            .then(|| l[..colon].trim_ascii().to_ascii_lowercase())
+    };
+    let mut production = false;
+    let mut inside = false;
+    let mut lines = Vec::new();
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if let Some(k) = top_key(line) {
+            production |= k == b"production";
+            inside = matches!(&k[..], b"development" | b"dev" | b"test");
+        } else if line
+            .first()
+            .is_some_and(|b| !b.is_ascii_whitespace() && *b != b'#')
+        {
+            // Any other top-level content (`secret: x`, a list item) ends the section.
+            inside = false;
+        } else if inside {
+            lines.push(i + 1);
+        }
+    }
+    if production {
+        lines
+    } else {
+        Vec::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_dev_settings;
@@ -85,5 +138,35 @@ mod tests {
         ] {
             assert!(!is_dev_settings(no.as_bytes()), "{no}");
         }
+    }
+}
+
+#[cfg(test)]
+mod section_tests {
+    use super::dev_section_lines;
+
+    #[test]
+    fn development_and_test_sections_of_a_per_environment_file() {
+        let rails = "# comment\ndevelopment:\n  secret_key_base: a1\n\ntest:\n  secret_key_base: b2\n\nproduction:\n  secret_key_base: <%= ENV[\"SECRET_KEY_BASE\"] %>\n";
+        assert_eq!(
+            dev_section_lines(b"config/secrets.yml", rails.as_bytes()),
+            [3, 4, 6, 7]
+        );
+        assert_eq!(
+            dev_section_lines(b"app/config/secrets.yaml", rails.as_bytes()),
+            [3, 4, 6, 7]
+        );
+        // A shared anchor is read by production too.
+        let anchored = "default: &default\n  password: x\ndevelopment:\n  <<: *default\nproduction:\n  <<: *default\n";
+        assert_eq!(
+            dev_section_lines(b"config/database.yml", anchored.as_bytes()),
+            [4]
+        );
+        // No production section: not a per-environment file (a CI file's `test:` job).
+        let ci = "test:\n  script: x\ndeploy:\n  script: y\n";
+        assert!(dev_section_lines(b"config/ci.yml", ci.as_bytes()).is_empty());
+        // Outside a `config/` directory, or not YAML.
+        assert!(dev_section_lines(b"secrets.yml", rails.as_bytes()).is_empty());
+        assert!(dev_section_lines(b"config/secrets.json", rails.as_bytes()).is_empty());
     }
 }

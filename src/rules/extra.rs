@@ -235,6 +235,17 @@ pub(crate) fn is_example_file(path: &[u8]) -> bool {
         || (parts.len() > 1
             && parts[parts.len() - 1].eq_ignore_ascii_case(b"env")
             && sample_part(parts[0]))
+        || (parts.len() > 1 && sample_suffix(parts[0]))
+}
+
+/// A first name part of two or more `-`/`_` words whose last says sample, example or template:
+/// `docker-compose-sample.yaml`, `config_example.json`, `settings-template.py` (a lone
+/// `example.py` is a program, and `app-dist.js` is built output).
+fn sample_suffix(first: &[u8]) -> bool {
+    let mut words = first.rsplit(|&b| matches!(b, b'-' | b'_'));
+    let last = words.next().unwrap_or_default().to_ascii_lowercase();
+    words.next().is_some_and(|w| !w.is_empty())
+        && matches!(&last[..], b"example" | b"sample" | b"template")
 }
 
 /// A file that, by its name, holds key material or stored credentials and nothing an app reads
@@ -862,6 +873,9 @@ mod tests {
             "example.env",
             "deploy/example-prod.env",
             "Sample.ENV",
+            "docker-compose-sample.yaml",
+            "config/settings_example.py",
+            "deploy/values-template.yml",
         ] {
             assert!(is_example_file(p.as_bytes()), "{p}");
         }
@@ -877,6 +891,10 @@ mod tests {
             "sample.yaml",
             "prod.env",
             "env",
+            "app-dist.js",
+            "-sample.yml",
+            "docker-compose-sample",
+            "counter_examples.py",
         ] {
             assert!(!is_example_file(p.as_bytes()), "{p}");
         }

@@ -96,7 +96,7 @@ pub use content::scan_content;
 #[cfg(test)]
 use content::MAX_CONTENT_HITS;
 pub(crate) use content::{is_binary, scan_content_at};
-pub(crate) use dev_settings::is_dev_settings;
+pub(crate) use dev_settings::{dev_section_lines, is_dev_settings};
 pub(crate) use extra::{
     dockerfile_credentials, env_secret_line, go_test_build, har_credential_line, is_example_file,
     is_example_path, is_story_path, is_template, is_test_path, key_material_name,
@@ -350,6 +350,10 @@ pub enum HitNote {
     /// In documentation, beside the name of a public test or demo server (`test.rebex.net`,
     /// `ftp.dlptest.com`): the credentials its operator publishes for anyone to try.
     TestServer,
+    /// In the `development:` or `test:` section of a per-environment settings file (Rails'
+    /// `config/secrets.yml`; see [`dev_section_lines`]): a development default, as a value in
+    /// `config/environments/development.rb` is.
+    DevSection,
 }
 
 impl HitNote {
@@ -357,7 +361,7 @@ impl HitNote {
     pub fn cap(self) -> Severity {
         match self {
             HitNote::LocalServer | HitNote::MadeUp | HitNote::TestServer => Severity::Low,
-            HitNote::DocExample => Severity::Medium,
+            HitNote::DocExample | HitNote::DevSection => Severity::Medium,
         }
     }
 
@@ -368,6 +372,7 @@ impl HitNote {
             HitNote::DocExample => "shown as an example in documentation",
             HitNote::MadeUp => "a made-up value in documentation",
             HitNote::TestServer => "for a public test server, in documentation",
+            HitNote::DevSection => "in the file's development or test section",
         }
     }
 
@@ -379,6 +384,7 @@ impl HitNote {
             Some(HitNote::DocExample) => 2,
             Some(HitNote::MadeUp) => 3,
             Some(HitNote::TestServer) => 4,
+            Some(HitNote::DevSection) => 5,
         }
     }
 
@@ -390,6 +396,7 @@ impl HitNote {
             2 => Some(HitNote::DocExample),
             3 => Some(HitNote::MadeUp),
             4 => Some(HitNote::TestServer),
+            5 => Some(HitNote::DevSection),
             _ => return Err(()),
         })
     }

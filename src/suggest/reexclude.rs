@@ -67,6 +67,11 @@ fn assigns_env_secret(m: &Model, i: u32) -> bool {
     crate::rules::env_secret_line(&buf).is_some() || !crate::rules::scan_content(&buf).is_empty()
 }
 
+/// The content scan finds a token in the file (its first MiB; an unreadable file counts).
+fn holds_token(m: &Model, i: u32) -> bool {
+    head(m, i, 1 << 20).is_none_or(|b| !crate::rules::scan_content(&b).is_empty())
+}
+
 /// The file holds public keys or certificates only (its first MiB).
 fn public_only(m: &Model, i: u32) -> bool {
     head(m, i, 1 << 20).is_some_and(|b| crate::rules::only_public_pem(&b))
@@ -267,7 +272,11 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
         "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519" if file => {
             return s(Class::Secret, "SSH private key", None)
         }
-        ".npmrc" if file && head_has(m, i, &[b"_auth", b"_password"]) => {
+        // A token written into it, as the report's CTX159 finds one: `_authToken=${NPM_TOKEN}`
+        // only names the variable a build passes (the way npm's documentation sets up a
+        // private registry), and the file's other settings (`registry=`, `legacy-peer-deps`)
+        // are what `npm ci` in the image reads.
+        ".npmrc" if file && head_has(m, i, &[b"_auth", b"_password"]) && holds_token(m, i) => {
             return s(Class::Secret, "npm credentials", None)
         }
         ".pypirc" | ".netrc" | ".git-credentials" if file => {

@@ -64,10 +64,14 @@ mod qa43;
 #[cfg(unix)]
 mod qa44;
 #[cfg(unix)]
+mod qa45;
+#[cfg(unix)]
 mod qa46;
 #[cfg(unix)]
 mod qa_repos;
+#[cfg(unix)]
 mod qa_repos_carry;
+#[cfg(unix)]
 mod qa_repos_later;
 #[cfg(unix)]
 mod qa_suggest;

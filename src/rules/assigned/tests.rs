@@ -80,9 +80,16 @@ fn names() {
         "SECRETS_BUCKET",
         "token_embd.weight",
         "token_types.bias",
+        // A site's embed key, served in every page (Chatwoot's widget snippet).
+        "websiteToken",
+        "widget_token",
+        "WEBSITE_API_KEY",
     ] {
         assert!(kind(n).is_none(), "{n}");
     }
+    // A secret or a password named for the site is still one.
+    assert!(kind("website_secret") == Some(Kind::Secret));
+    assert!(kind("widgetPassword") == Some(Kind::Password));
     assert!(kind("DB_PASSWORD") == Some(Kind::Password));
     assert!(kind("client_secret") == Some(Kind::Secret));
 }
@@ -215,6 +222,17 @@ fn values() {
         .replace("algolia", "service")
         .replace("indexName", "region");
     assert_eq!(lines(&other, FileKind::Code), [3]);
+    // A chat widget's embed snippet: the website token is in every page's HTML.
+    let widget =
+        format!("window.chatwootSDK.run({{\n  websiteToken: '{v}',\n  baseUrl: BASE_URL\n}})");
+    assert!(lines(&widget, FileKind::Code).is_empty());
+    assert_eq!(
+        lines(
+            &widget.replace("websiteToken", "accessToken"),
+            FileKind::Code
+        ),
+        [2]
+    );
     // One hit per line; the line of each.
     let two = format!("a = 1\ntoken = \"{v}\" ; secret = \"{v}\"\nx\nAPI_KEY={v}\n");
     assert_eq!(lines(&two, FileKind::Config), [2, 4]);
@@ -251,6 +269,13 @@ fn documentation_examples_and_outputs() {
         "```\nHTTP/1.1 200 OK\n\n{{\n    \"access_token\": \"{v}\",\n    \"expires_in\": 3600\n}}\n```\n"
     );
     assert!(lines(&response, FileKind::Doc).is_empty());
+    // An RST literal block introduced "like this::" (datasette's docs: a command, then the
+    // login URL it prints).
+    let rst = format!(
+        "Start it like this::\n\n    tool --root\n\nIt prints a URL::\n\n    http://127.0.0.1:8001/-/auth?token={v}\n"
+    );
+    assert!(lines(&rst, FileKind::Doc).is_empty(), "{rst}");
+    assert_eq!(lines(&rst.replace("like this", "with"), FileKind::Doc), [7]);
     let leaked = format!("# Setup\n\n```sh\nexport API_TOKEN={v}\n```\n");
     assert_eq!(lines(&leaked, FileKind::Doc), [4]);
     // The prompt of an earlier block does not reach into a later one.
@@ -329,6 +354,17 @@ fn examples_in_documentation_strings_of_code() {
     // Without the example wording the same embedded text is a leak.
     let leaked = described.replace("for instance", "in production");
     assert_eq!(lines(&leaked, FileKind::Code), [1]);
+    // A Python docstring's example (Tautulli's vendored plexapi, oauthlib): documentation. The
+    // same call outside the docstring, or in a docstring that does not show it as an example,
+    // is code.
+    let doc = format!("def login():\n    \"\"\"Log in.\n\n    Example:\n\n        .. code-block:: python\n\n            plex = PlexServer(url, token='{v}')\n    \"\"\"\n    plex = PlexServer(url, token='{v}')\n");
+    assert_eq!(lines(&doc, FileKind::Code), [10]);
+    assert_eq!(
+        lines(&doc.replace("Example:", "Log in:"), FileKind::Code),
+        [8, 10]
+    );
+    let rfc = format!("def parse():\n    '''For example::\n\n        {{\n            \"access_token\":\"{v}\",\n        }}\n    '''\n");
+    assert!(lines(&rfc, FileKind::Code).is_empty());
     // Escaped newlines earlier on a line do not make a plain assignment an example.
     let plain = format!("msg = \"a\\nb\"; apiKey = '{v}'\n");
     assert_eq!(lines(&plain, FileKind::Code), [1]);
