@@ -851,30 +851,30 @@ fn finish(p: Prepared, a: &Analysis, opts: &ReportOptions, plan: Option<exposure
             }
         }
     }
-    // A dependency tree a COPY sends into the image that no RUN step installs again (`COPY . .`
-    // and no `npm ci`) in a build that may run its ecosystem (a `node` image, a `node` command):
-    // the image may run from this copy, so excluding it is advice for when it does not.
-    // suggest keeps such a tree too, with the same note. A build that never runs Node (`FROM
-    // scratch`, a Go build) does not need it: the plain line.
-    if let Some(plan) = plan.as_ref() {
+    // A dependency tree a COPY sends that no RUN step installs again (`COPY . .` and no `npm
+    // ci`): the build or the image may run from this copy, so excluding it is advice for when
+    // they do not. suggest keeps such a tree too, with the same note. A fix that already
+    // explains itself (a committed `vendor/`) is left as it is; a build of `FROM scratch`
+    // stages alone runs nothing that could read it.
+    if let Some(plan) = plan.as_ref().filter(|p| !p.scratch_only) {
+        let i = &plan.installs;
         for f in findings.iter_mut() {
-            let (i, r) = (&plan.installs, &plan.runs);
             let how = match f.rule.as_str() {
-                "CTX301" if !i.node && r.node => "`npm ci`, `yarn install`, `pnpm install`",
-                "CTX302" if !i.python && r.python => "`pip install`, `uv sync`, `poetry install`",
+                "CTX301" if !i.node => "`npm ci`, `yarn install`, `pnpm install`",
+                "CTX302" if !i.python => "`pip install`, `uv sync`, `poetry install`",
+                "CTX306" if !i.composer && !i.bundle => "`composer install`, `bundle install`",
                 _ => continue,
             };
-            if matches!(
-                plan.exposure(&f.path).0,
-                exposure::Exposure::Image { .. } | exposure::Exposure::Mount { .. }
-            ) {
+            if f.fix == fix_line(f.path.as_bytes())
+                && matches!(
+                    plan.exposure(&f.path).0,
+                    exposure::Exposure::Image { .. } | exposure::Exposure::Mount { .. }
+                )
+            {
                 f.message.push_str(&format!(
-                    "; the build copies it and no RUN step installs the packages again ({how}), so the image may use this copy"
+                    "; the build copies it and no RUN step installs the packages again ({how}), so the build or the image may use this copy"
                 ));
-                f.fix = format!(
-                    "`{}` only if the image does not need it; better, install the packages in the Dockerfile and exclude it",
-                    f.fix
-                );
+                f.fix = format!("`{}` only if the image does not need it", f.fix);
             }
         }
     }

@@ -56,7 +56,7 @@ mod steps;
 mod tests;
 
 pub(crate) use eval::{host_platform, platform_args, ONBUILD_BASE};
-pub(crate) use installs::{mix_tasks, Installs, Runs};
+pub(crate) use installs::{mix_tasks, Installs};
 pub(crate) use json::{parse_json_array, JsonArray};
 pub use model::{ContextSource, Options, Sources};
 pub(crate) use model::{Dockerfile, DockerfileError};

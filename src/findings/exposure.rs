@@ -92,8 +92,9 @@ pub(crate) struct Plan {
     pub(crate) reads_dotenv: bool,
     /// What its `RUN` steps install: a dependency tree they write again need not be sent.
     pub(crate) installs: dockerfile::Installs,
-    /// The ecosystems it may run (a base image or a command names them).
-    pub(crate) runs: dockerfile::Runs,
+    /// Every stage is `FROM scratch`: nothing in the build or the image runs a program that
+    /// could read a copied dependency tree.
+    pub(crate) scratch_only: bool,
 }
 
 /// Which Dockerfile the build uses and how it is evaluated: the pipeline's `-f -` text,
@@ -184,7 +185,9 @@ pub(crate) fn plan(a: &Analysis, input: &PlanInput) -> Option<Plan> {
         runs_git,
         reads_dotenv,
         installs,
-        runs: dockerfile::Runs::of(&text),
+        scratch_only: stages
+            .iter()
+            .all(|s| s.base.eq_ignore_ascii_case("scratch")),
     })
 }
 

@@ -76,6 +76,20 @@ pub(crate) fn dev_section_lines(path: &[u8], bytes: &[u8]) -> Vec<usize> {
         (rest.is_empty() || rest.starts_with(b"&") || rest.starts_with(b"#"))
             .then(|| l[..colon].trim_ascii().to_ascii_lowercase())
     };
+    // A development section that declares an anchor another section merges (`development:
+    // &development` with `production: <<: *development`) is read by that section too.
+    let shared = |line: &[u8]| -> bool {
+        let Some(amp) = line.iter().position(|&b| b == b'&') else {
+            return false;
+        };
+        let name: Vec<u8> = line[amp + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+            .copied()
+            .collect();
+        let alias = [b"*".as_slice(), &name].concat();
+        !name.is_empty() && memchr::memmem::find(bytes, &alias).is_some()
+    };
     let mut production = false;
     let mut inside = false;
     let mut lines = Vec::new();
@@ -83,7 +97,7 @@ pub(crate) fn dev_section_lines(path: &[u8], bytes: &[u8]) -> Vec<usize> {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if let Some(k) = top_key(line) {
             production |= k == b"production";
-            inside = matches!(&k[..], b"development" | b"dev" | b"test");
+            inside = matches!(&k[..], b"development" | b"dev" | b"test") && !shared(line);
         } else if line
             .first()
             .is_some_and(|b| !b.is_ascii_whitespace() && *b != b'#')
@@ -155,6 +169,16 @@ mod section_tests {
         assert_eq!(
             dev_section_lines(b"app/config/secrets.yaml", rails.as_bytes()),
             [3, 4, 6, 7]
+        );
+        // A development section whose anchor another section merges is read there too.
+        let merged =
+            "development: &development\n  secret_key_base: x\nproduction:\n  <<: *development\n";
+        assert!(dev_section_lines(b"config/secrets.yml", merged.as_bytes()).is_empty());
+        let unmerged =
+            "development: &development\n  secret_key_base: x\nproduction:\n  secret_key_base: y\n";
+        assert_eq!(
+            dev_section_lines(b"config/secrets.yml", unmerged.as_bytes()),
+            [2]
         );
         // A shared anchor is read by production too.
         let anchored = "default: &default\n  password: x\ndevelopment:\n  <<: *default\nproduction:\n  <<: *default\n";

@@ -2,7 +2,8 @@
 //! directory (a project whose services build `./web` and `./api`): one proposal for every
 //! context the Compose file builds, each proven as if suggest had been run on that directory
 //! with `--compose`. Each context has its own root ignore file, so the proposals are
-//! independent; still, nothing is written unless every one is proven.
+//! independent, unless two contexts' builds share a Dockerfile with its own ignore file (one
+//! proposal if they agree, an error if not); nothing is written unless every one is proven.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -119,6 +120,35 @@ pub(super) fn every_context(
                 );
                 return Err(e);
             }
+        }
+    }
+    // Services of two contexts may share one file (a Dockerfile's own ignore file beside the
+    // Dockerfile both build): one proposal, if they agree; else none, said (each was proven for
+    // its own context alone, so writing either would break the other's build).
+    let mut seen: Vec<(PathBuf, String, PathBuf)> = Vec::new();
+    for (c, _, list) in &mut all {
+        let mut clash = None;
+        list.retain(
+            |s| match seen.iter().find(|(d, _, _)| *d == s.destination) {
+                Some((_, text, _)) if *text == s.text => false,
+                Some((d, _, other)) => {
+                    clash = Some((other.clone(), d.display().to_string()));
+                    true
+                }
+                None => {
+                    seen.push((s.destination.clone(), s.text.clone(), c.context.clone()));
+                    true
+                }
+            },
+        );
+        if let Some((other, dest)) = clash {
+            return Err(Error::Usage(format!(
+                "the contexts {} and {} both use {} (a Dockerfile's own ignore file), and what each needs differs: no proposal is written; propose for each with `ctxsize suggest --compose {} DIR` and keep what both need",
+                output::esc(&shown(&other)),
+                output::esc(&shown(&c.context)),
+                output::esc(&dest),
+                output::esc(&file.display().to_string()),
+            )));
         }
     }
     let proven = all.iter().all(|(_, _, s)| s.iter().all(Suggestion::proven));

@@ -207,7 +207,7 @@ pub(crate) fn strict(m: &Model, i: u32, installs: Installs) -> Option<Strict> {
         {
             return s(
                 Class::Deps,
-                "Maven build output the Dockerfile rebuilds (`mvn package`)",
+                "Maven build output the Dockerfile rebuilds (a `mvn` lifecycle phase)",
                 None,
             )
         }

@@ -95,11 +95,20 @@ fn a_copied_dependency_tree_nothing_reinstalls_is_not_excluded_blindly() {
         text(&o.stdout)
     );
 
-    // A build that never runs Node does not need it: the plain line.
+    // A Go build may not need it, but nothing says so for sure: both still keep it (suggest
+    // with its note); an image of `FROM scratch` alone runs nothing that could read it.
     env.file(
         "Dockerfile",
         "FROM golang:1.22\nCOPY . .\nRUN go build -o /app .\n",
     );
+    assert!(fix_of(&env, "node_modules").starts_with("`node_modules` only if"));
+    let o = env.run(["suggest"]);
+    assert!(
+        text(&o.stderr).contains("note: kept node_modules/"),
+        "{}",
+        text(&o.stderr)
+    );
+    env.file("Dockerfile", "FROM scratch\nCOPY . /app\n");
     assert_eq!(fix_of(&env, "node_modules"), "node_modules");
     env.file(
         "Dockerfile",

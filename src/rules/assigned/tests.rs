@@ -87,6 +87,16 @@ fn names() {
     ] {
         assert!(kind(n).is_none(), "{n}");
     }
+    // A key named for what it grants beyond naming the site is still one.
+    for n in [
+        "WEBSITE_PRIVATE_KEY",
+        "WEBSITE_ADMIN_TOKEN",
+        "WIDGET_ACCESS_TOKEN",
+    ] {
+        assert!(kind(n).is_some(), "{n}");
+    }
+    // The site's name changes nothing for any other key name.
+    assert!(kind("WEBSITE_SIGNING_KEY") == kind("SIGNING_KEY"));
     // A secret or a password named for the site is still one.
     assert!(kind("website_secret") == Some(Kind::Secret));
     assert!(kind("widgetPassword") == Some(Kind::Password));

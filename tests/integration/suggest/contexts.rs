@@ -123,3 +123,41 @@ fn every_context_snapshots() {
         text(&o.stderr).replace(&ctx, "[CTX]")
     );
 }
+
+/// Two contexts built with one Dockerfile that has its own ignore file share that file: the
+/// two proposals differ (each context holds other files), and writing either would break the
+/// other build. Nothing is written, and the error says why; when they agree, one is printed.
+#[test]
+fn contexts_sharing_a_dockerfiles_own_ignore_file_write_nothing_when_they_differ() {
+    let env = TestEnv::new();
+    env.file("api/main.py", "1\n")
+        .file("api/api.py", "2\n")
+        .file("web/main.py", "3\n")
+        .file("docker/app.Dockerfile", "FROM python:3.12\nCOPY . /app\n")
+        .file("docker/app.Dockerfile.dockerignore", "*.log\n")
+        .file(
+            "compose.yaml",
+            "services:\n  api:\n    build:\n      context: ./api\n      dockerfile: ../docker/app.Dockerfile\n  web:\n    build:\n      context: ./web\n      dockerfile: ../docker/app.Dockerfile\n",
+        );
+    let o = env.run(["suggest", "--compose", "--write"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("the contexts api and web both use") && err.contains("no proposal is written"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.ctx().join("docker/app.Dockerfile.dockerignore")).unwrap(),
+        "*.log\n"
+    );
+    // The same files in both: one proposal serves both, printed once.
+    std::fs::remove_file(env.ctx().join("api/api.py")).unwrap();
+    let o = env.run(["suggest", "--compose"]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        out.matches("app.Dockerfile.dockerignore <==").count(),
+        1,
+        "{out}"
+    );
+}
