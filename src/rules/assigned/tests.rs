@@ -237,6 +237,29 @@ fn values_nested_in_an_example_entry() {
 }
 
 #[test]
+fn values_inside_a_block_comment() {
+    let v = gen(7, 32);
+    // A sample API response in a Go doc comment: its lines start with neither `//` nor `*`.
+    let go = format!(
+        "// GetToken\n/*\n{{\n    \"code\": 0,\n    \"refresh_token\": \"{v}\"\n}}\n*/\nfunc f() {{}}\n"
+    );
+    assert!(lines(&go, FileKind::Code).is_empty());
+    // After the comment closes, an assignment counts again.
+    let after = format!("/*\n  notes\n*/\nconst apiKey: string = '{v}';\n");
+    assert_eq!(lines(&after, FileKind::Code), [4]);
+    // `/*` inside a string opens no comment.
+    let glob = format!("const g = \"static/*\"\nconst apiKey: string = '{v}';\n");
+    assert_eq!(lines(&glob, FileKind::Code), [2]);
+    // A block comment opened after code on its line (a `/*` not first on the line) is not
+    // followed: the value after it still counts.
+    let trailing = format!("x = 1 /* see below\nconst apiKey: string = '{v}';\n");
+    assert_eq!(lines(&trailing, FileKind::Code), [2]);
+    // In config, `/*` is no comment opener.
+    let conf = format!("/*\nclient_secret: {v}\n");
+    assert_eq!(lines(&conf, FileKind::Config), [2]);
+}
+
+#[test]
 fn documentation_examples_and_outputs() {
     let v = gen(11, 40);
     let shown = format!("For example:\n\n```yaml\nsecret_key_base: {v}\n```\n");
