@@ -235,7 +235,10 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
             if kind != FileKind::Doc && skip::inside_example(&bytes[..ls], &bytes[ls..le]) {
                 continue;
             }
-            if kind == FileKind::Code && skip::in_block_comment(&bytes[..ms]) {
+            if kind == FileKind::Code
+                && (skip::in_block_comment(&bytes[..ms])
+                    || skip::in_example_string(&bytes[..ls], &bytes[ls..le]))
+            {
                 continue;
             }
             if public_search_key(&bytes[ls.saturating_sub(400)..(le + 400).min(bytes.len())]) {

@@ -260,6 +260,27 @@ fn values_inside_a_block_comment() {
 }
 
 #[test]
+fn values_in_a_multi_line_string_showing_an_example() {
+    let v = gen(7, 32);
+    let filler = "  \\\"url\\\": \\\"https://example.com/webhook/\\\",\n".repeat(9);
+    let filler = filler.replace("example.com", "hooks.test");
+    // A CLI's help text (clap's `after_help`) holding a JSON body, introduced on the literal's
+    // first line, nine lines above the value.
+    let help = format!(
+        "    /// Create.\n    #[command(after_help = \"Example body:\n{{\n{filler}  \\\"secret\\\": \\\"{v}\\\",\n}}\")]\n    Create {{}},\n"
+    );
+    assert!(lines(&help, FileKind::Code).is_empty(), "{help}");
+    // A sample response just above, in the literal's text.
+    let resp = format!(
+        "const HELP: &str = \"Usage: app login\n\nExample response:\n{{\n  \\\"token\\\": \\\"{v}\\\"\n}}\";\n"
+    );
+    assert!(lines(&resp, FileKind::Code).is_empty(), "{resp}");
+    // The same body in a literal that shows no example counts.
+    let plain = format!("const BODY: &str = \"{{\n{filler}  \\\"secret\\\": \\\"{v}\\\",\n}}\";\n");
+    assert_eq!(lines(&plain, FileKind::Code), [11], "{plain}");
+}
+
+#[test]
 fn documentation_examples_and_outputs() {
     let v = gen(11, 40);
     let shown = format!("For example:\n\n```yaml\nsecret_key_base: {v}\n```\n");
