@@ -504,6 +504,38 @@ fn a_root_only_pattern_ignores_vcs_metadata() {
     assert!(f.message.contains("1 file below it"), "{}", f.message);
 }
 
+/// ollama: `app` keeps out its `app/` sources; a binary `target/debug/app` below (inside a
+/// flagged `target/`) is another thing named alike, not what the line was written for: no
+/// DI003 (it was a medium one, exit 1, proposing `**/app`). A deeper directory of that name
+/// is still one.
+#[test]
+fn a_root_only_pattern_ignores_deeper_entries_of_another_kind() {
+    let d = ctx(
+        &[
+            "Dockerfile",
+            "app/main.go",
+            "target/debug/app",
+            "src/main.rs",
+        ],
+        "app\n",
+    );
+    for b in [Builder::Buildkit, Builder::Classic] {
+        let r = run(d.path(), b);
+        assert!(
+            !r.findings.iter().any(|f| f.rule == "DI003"),
+            "{:?}",
+            r.findings
+        );
+    }
+    let d = ctx(
+        &["Dockerfile", "app/main.go", "web/app/x.log", "src/main.rs"],
+        "app\n",
+    );
+    let r = run(d.path(), Builder::Buildkit);
+    let f = r.findings.iter().find(|f| f.rule == "DI003").unwrap();
+    assert!(f.message.contains("web/app/x.log"), "{}", f.message);
+}
+
 /// docmost: `apps/client/.dockerignore` and `apps/server/.dockerignore` (`node_modules`,
 /// `.git`, `.gitignore`, `dist`), stale beside a root file that keeps out the rest already,
 /// were medium (exit 1) for the one file they would keep out, each directory's `.gitignore`.
