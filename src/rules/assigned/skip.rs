@@ -91,8 +91,8 @@ pub(super) fn in_example_string(before: &[u8], line: &[u8]) -> bool {
         let start = end - l.len();
         end = start.saturating_sub(1);
         let open = memchr::memchr_iter(b'"', l)
-            .filter(|&k| !escaped_quote(l, k))
-            .last();
+            .rev()
+            .find(|&k| !escaped_quote(l, k));
         if let Some(k) = open {
             // The literal's text from its opening quote to the hit's line, read as
             // documentation: its first line counts as one of those just above.
