@@ -500,6 +500,24 @@ fn root_only<'s>(cx: &mut Ctx, set: &PatternSet, a: &Analysis, served: &dyn Fn()
         })
     };
     let tree = &a.tree;
+    // Whether the top-level entries a root-level pattern matches are all directories (`Some(true)`)
+    // or all not (`Some(false)`): a deeper match of the other kind (ollama's `app` line for its
+    // `app/` sources, and a binary `target/debug/app`) is another thing named alike.
+    let root_kind: Vec<Option<bool>> = cands
+        .iter()
+        .zip(&pins)
+        .map(|(p, (pin, _))| {
+            let mut kinds = tree
+                .children()
+                .of(ROOT)
+                .iter()
+                .filter(|&&c| *pin == 0 && p.matches(tree.name(c)) == Ok(true));
+            let first = tree.nodes[*kinds.next()? as usize].kind == Kind::Dir;
+            kinds
+                .all(|&c| (tree.nodes[c as usize].kind == Kind::Dir) == first)
+                .then_some(first)
+        })
+        .collect();
     // What the report's name rules flag (secrets, logs, dependencies, …; not what they only
     // mention, at info): a root-only pattern that lets such an entry through below the root
     // changes what is sent in a way that matters.
@@ -640,6 +658,13 @@ fn root_only<'s>(cx: &mut Ctx, set: &PatternSet, a: &Analysis, served: &dyn Fn()
             // project's own files, and `**/*.js` is no fix for a sent `node_modules` (the
             // report's CTX301 names its own line).
             if below_dependency_tree(tree, comp) {
+                continue;
+            }
+            // A deeper match of another kind than the top-level entries the line matches (a
+            // binary `target/debug/app` under a line written for the `app/` directory) is
+            // another thing named alike.
+            let comp_dir = tree.nodes[comp as usize].kind == Kind::Dir;
+            if root_kind[k].is_some_and(|d| d != comp_dir) {
                 continue;
             }
             if !reincluded(k, &path) {

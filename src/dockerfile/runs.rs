@@ -138,6 +138,9 @@ fn build_tool_reads_git(run_words: &[String], read: &impl Fn(&str) -> Option<Str
     };
     let (mut cargo, mut python, mut node, mut cmake) = (false, false, false, false);
     let (mut maven, mut gradle, mut mage) = (false, false, false);
+    // Go files a step runs or tests by name (`go test ./util/system_test.go …`, `go run
+    // version.go`).
+    let mut go_files: Vec<&str> = Vec::new();
     for (k, w) in run_words.iter().enumerate() {
         let tool = w.rsplit('/').next().unwrap_or(w);
         // `xx-cargo` (tonistiigi/xx's cross-compiling wrapper) runs cargo.
@@ -168,6 +171,12 @@ fn build_tool_reads_git(run_words: &[String], read: &impl Fn(&str) -> Option<Str
                 python |= tool_then(k, &["install", "develop", "bdist_wheel", "sdist", "build"])
             }
             "npm" | "yarn" | "pnpm" | "bun" | "npx" => node = true,
+            "go" if tool_then(k, &["test", "run", "generate"]) => go_files.extend(
+                run_words[k + 2..]
+                    .iter()
+                    .filter(|f| f.ends_with(".go"))
+                    .map(|f| f.trim_start_matches("./")),
+            ),
             "mvn" | "mvnw" => maven = true,
             "gradle" | "gradlew" => gradle = true,
             // Run with a target or an option (`mage build:clean`, `mage -v build`), not moved
@@ -285,7 +294,18 @@ fn build_tool_reads_git(run_words: &[String], read: &impl Fn(&str) -> Option<Str
             .iter()
             .any(|f| read(f).is_some_and(|t| quoted_git(&t)))
     };
+    // A Go file that runs git (`exec.Command("git", "describe")`) or opens the repository with
+    // go-git (casdoor's `TestGetVersionInfo`, run by its Dockerfile: `git.PlainOpen` of the
+    // source root, the test fails without `.git`).
+    let go_git = || {
+        go_files.iter().any(|f| {
+            read(f).is_some_and(|t| {
+                quoted_git(&t) || (t.contains("go-git/go-git") && t.contains("git.PlainOpen"))
+            })
+        })
+    };
     (cargo && cargo_git())
+        || go_git()
         || (mage && mage_git())
         || (maven && maven_git())
         || (gradle && gradle_git())
@@ -590,6 +610,35 @@ mod tests {
         // git named only as a later command, not installed.
         assert!(!stamps(
             "FROM golang:alpine\nRUN apk add curl && git clone https://example.com/r.git /r\nRUN go build .\n"
+        ));
+    }
+
+    #[test]
+    fn git_through_a_go_test_the_build_runs() {
+        // casdoor: `go test` of named files, one opening the repository with go-git (the test
+        // fails without `.git`).
+        let system = "import (\n\t\"github.com/go-git/go-git/v5\"\n)\nfunc GetVersionInfo() {\n\tr, err := git.PlainOpen(rootPath)\n}\n";
+        let at = |path: &'static str, text: &'static str| {
+            move |name: &str| (name == path).then(|| text.to_string())
+        };
+        let df = "FROM golang\nCOPY . .\nRUN go test -v -run TestGetVersionInfo ./util/system_test.go ./util/system.go ./util/variable.go\nRUN ./build.sh\n";
+        assert!(build_runs_git(&run_words(df), at("util/system.go", system)));
+        let stamp =
+            "func main() { out, _ := exec.Command(\"git\", \"describe\", \"--tags\").Output() }\n";
+        let gen = "FROM golang\nCOPY . .\nRUN go run tools/version.go > version.txt\n";
+        assert!(build_runs_git(
+            &run_words(gen),
+            at("tools/version.go", stamp)
+        ));
+        // A named file that reads no repository, or one only built, not run or tested.
+        assert!(!build_runs_git(
+            &run_words(df),
+            at("util/system.go", "func Uptime() int { return 1 }\n")
+        ));
+        let built = "FROM golang\nCOPY . .\nRUN go build -o /app ./util/system.go\n";
+        assert!(!build_runs_git(
+            &run_words(built),
+            at("util/system.go", system)
         ));
     }
 

@@ -283,7 +283,18 @@ pub(super) fn stale_nested_loses(
             continue;
         }
         if is_own {
-            // Written for this build, its patterns meant from the root: medium whatever it holds.
+            // Written for this build, its patterns meant from the root: medium whatever it
+            // holds, unless the root file already keeps out what each line names below its
+            // directory (svix's `bridge/.dockerignore`, `target/`, under a root `*/target/`).
+            if root_covers(&nested, root_set, &dir) {
+                f.severity = "info".into();
+                f.message = format!(
+                    "not used, and nothing is lost: docker reads a .dockerignore only at the \
+                     context root, and the root file already keeps out what each of its lines \
+                     names below {0}; delete it, or keep it for builds whose context is {0}",
+                    show(&dir)
+                );
+            }
             continue;
         }
         if allowlist {
@@ -353,6 +364,22 @@ pub(super) fn stale_nested_loses(
             )),
         }
     }
+}
+
+/// Whether the root file already keeps out what every line of the nested file `nested` names,
+/// read from its directory `dir` (`bridge/`): each line is an exclusion (no `!` exception) and
+/// the root file excludes the path it names there (`bridge/target` for `target/`, by a root
+/// `*/target/` or `bridge/target`). A glob line is probed as written (`bridge/*.log`), which a
+/// root line as broad (`**/*.log`) matches.
+fn root_covers(nested: &PatternSet, root_set: &PatternSet, dir: &[u8]) -> bool {
+    let pats = nested.patterns();
+    !pats.is_empty()
+        && pats.iter().all(|p| {
+            let line = &p.line().cleaned;
+            let mut probe = dir.to_vec();
+            probe.extend_from_slice(line.strip_prefix(b"/").unwrap_or(line));
+            !p.exclusion() && root_set.matches_or_parent_matches(&probe) == Ok(true)
+        })
 }
 
 /// Whether this build's Dockerfile is evidently built with its own directory `dir` (relative

@@ -283,6 +283,44 @@ fn a_stale_nested_allowlist_is_info() {
     assert_eq!(sev, "medium", "{msg}");
 }
 
+/// Beside this build's Dockerfile, a nested file whose every line the root file already keeps
+/// out below its directory (svix-webhooks' `bridge/.dockerignore`, `target/`, under a root
+/// `*/target/`) costs its author nothing: info, so that `ctxsize lint` passes. A line the root
+/// file does not cover, or an exception, keeps it medium.
+#[test]
+fn a_nested_file_the_root_file_covers_is_info() {
+    let d = ctx(
+        &["main.go", "svc/Program.cs", "svc/target/x", "svc/b.log"],
+        "*/target/\n**/*.log\n",
+    );
+    let w = |p: &str, t: &str| std::fs::write(d.path().join(p), t).unwrap();
+    w(
+        "svc/Dockerfile",
+        "FROM scratch\nCOPY svc/Program.cs main.go /\n",
+    );
+    let mut c = crate::testutil::config(d.path(), Builder::Buildkit, 1);
+    c.dockerfile = Some(d.path().join("svc/Dockerfile"));
+    let own = |ignore: &str| {
+        w("svc/.dockerignore", ignore);
+        di010(&lint(&c).unwrap(), "svc/.dockerignore")
+    };
+    let (sev, msg) = own("# build output\ntarget/\n/target\n*.log\n");
+    assert_eq!(sev, "info", "{msg}");
+    assert!(
+        msg.contains("nothing is lost") && msg.contains("svc/"),
+        "{msg}"
+    );
+    assert!(lint(&c)
+        .unwrap()
+        .findings
+        .iter()
+        .all(|f| f.severity == "info"));
+    for medium in ["target/\nbin/\n", "target/\n!target/keep\n", "*.tmp\n"] {
+        let (sev, msg) = own(medium);
+        assert_eq!(sev, "medium", "{medium}: {msg}");
+    }
+}
+
 /// DI012: `/tmp/pids/*` below `/tmp/*` and above `!/tmp/pids/` (a .gitignore habit) keeps
 /// nothing out once a pid file is there: the exception re-includes the directory and, in a
 /// .dockerignore, everything inside it. A checkout with only the `.keep` the last line names
@@ -464,6 +502,38 @@ fn a_root_only_pattern_ignores_vcs_metadata() {
     let f = r.findings.iter().find(|f| f.rule == "DI003").unwrap();
     assert!(f.message.contains("api/logs/x.log"), "{}", f.message);
     assert!(f.message.contains("1 file below it"), "{}", f.message);
+}
+
+/// ollama: `app` keeps out its `app/` sources; a binary `target/debug/app` below (inside a
+/// flagged `target/`) is another thing named alike, not what the line was written for: no
+/// DI003 (it was a medium one, exit 1, proposing `**/app`). A deeper directory of that name
+/// is still one.
+#[test]
+fn a_root_only_pattern_ignores_deeper_entries_of_another_kind() {
+    let d = ctx(
+        &[
+            "Dockerfile",
+            "app/main.go",
+            "target/debug/app",
+            "src/main.rs",
+        ],
+        "app\n",
+    );
+    for b in [Builder::Buildkit, Builder::Classic] {
+        let r = run(d.path(), b);
+        assert!(
+            !r.findings.iter().any(|f| f.rule == "DI003"),
+            "{:?}",
+            r.findings
+        );
+    }
+    let d = ctx(
+        &["Dockerfile", "app/main.go", "web/app/x.log", "src/main.rs"],
+        "app\n",
+    );
+    let r = run(d.path(), Builder::Buildkit);
+    let f = r.findings.iter().find(|f| f.rule == "DI003").unwrap();
+    assert!(f.message.contains("web/app/x.log"), "{}", f.message);
 }
 
 /// docmost: `apps/client/.dockerignore` and `apps/server/.dockerignore` (`node_modules`,

@@ -198,7 +198,7 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
         if done_line == Some(ls) {
             continue;
         }
-        if kind != FileKind::Doc && comment_line(&bytes[ls..le.min(ls + 256)]) {
+        if kind != FileKind::Doc && skip::comment_line(&bytes[ls..le.min(ls + 256)]) {
             continue;
         }
         // A window of the line around the keyword: each keyword costs a bounded look.
@@ -232,7 +232,13 @@ pub(crate) fn assigned_offsets(bytes: &[u8], kind: FileKind, max: usize) -> Assi
             {
                 continue;
             }
-            if kind != FileKind::Doc && inside_example(&bytes[..ls], &bytes[ls..le]) {
+            if kind != FileKind::Doc && skip::inside_example(&bytes[..ls], &bytes[ls..le]) {
+                continue;
+            }
+            if kind == FileKind::Code
+                && (skip::in_block_comment(&bytes[..ms])
+                    || skip::in_example_string(&bytes[..ls], &bytes[ls..le]))
+            {
                 continue;
             }
             if kind == FileKind::Code && docstring::shown_in_docstring(bytes, ls) {
@@ -289,46 +295,6 @@ fn variable_default(bytes: &[u8], ls: usize, le: usize, ms: usize, me: usize) ->
 /// 1 KiB value.
 const WINDOW_BEFORE: usize = 256;
 const WINDOW_AFTER: usize = 1280;
-
-/// Whether `line` sits, by its indentation, inside an `example:`/`examples:` entry of the 40
-/// lines above (`before` ends at its start): an OpenAPI or JSON Schema example written in code or
-/// YAML (`example: %{tenant: %{jwt_secret: "…"}}`) shows what a value looks like.
-fn inside_example(before: &[u8], line: &[u8]) -> bool {
-    let indent = |l: &[u8]| l.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
-    let mut cur = indent(line);
-    let lines = before.strip_suffix(b"\n").unwrap_or(before);
-    for l in lines.rsplit(|&b| b == b'\n').take(40) {
-        if cur == 0 {
-            break;
-        }
-        let t = l.trim_ascii();
-        if t.is_empty() || indent(l) >= cur {
-            continue;
-        }
-        cur = indent(l);
-        let skip = t
-            .iter()
-            .take_while(|b| matches!(b, b'"' | b'\'' | b':'))
-            .count();
-        let key = &t[skip..];
-        let key = key
-            .strip_prefix(b"examples")
-            .or(key.strip_prefix(b"example"));
-        if key.is_some_and(|r| matches!(r.first(), Some(b'"' | b'\'' | b':' | b' ' | b'='))) {
-            return true;
-        }
-    }
-    false
-}
-
-/// A line that is a comment in most languages and config formats (`#`, `//`, `/*`, `*`, `--`,
-/// `<!--`, `;`, `%`): documentation or a disabled setting (Grafana's sample `;secret_key =`).
-fn comment_line(line: &[u8]) -> bool {
-    let t = line.trim_ascii_start();
-    [&b"#"[..], b"//", b"/*", b"*", b"--", b"<!--", b"%", b";"]
-        .iter()
-        .any(|p| t.starts_with(p))
-}
 
 /// Whether a line of documentation is a `#` comment inside a fenced code block of a language
 /// whose comments start with `#` (`bash`, `yaml`, `python`, …; `before` ends at the line's
@@ -1182,6 +1148,7 @@ fn value_at(
 mod docstring;
 mod public;
 pub(in crate::rules) mod reused;
+mod skip;
 mod value;
 
 use value::{random_literal, readable_password};

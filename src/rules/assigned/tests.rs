@@ -265,6 +265,50 @@ fn values_nested_in_an_example_entry() {
 }
 
 #[test]
+fn values_inside_a_block_comment() {
+    let v = gen(7, 32);
+    // A sample API response in a Go doc comment: its lines start with neither `//` nor `*`.
+    let go = format!(
+        "// GetToken\n/*\n{{\n    \"code\": 0,\n    \"refresh_token\": \"{v}\"\n}}\n*/\nfunc f() {{}}\n"
+    );
+    assert!(lines(&go, FileKind::Code).is_empty());
+    // After the comment closes, an assignment counts again.
+    let after = format!("/*\n  notes\n*/\nconst apiKey: string = '{v}';\n");
+    assert_eq!(lines(&after, FileKind::Code), [4]);
+    // `/*` inside a string opens no comment.
+    let glob = format!("const g = \"static/*\"\nconst apiKey: string = '{v}';\n");
+    assert_eq!(lines(&glob, FileKind::Code), [2]);
+    // A block comment opened after code on its line (a `/*` not first on the line) is not
+    // followed: the value after it still counts.
+    let trailing = format!("x = 1 /* see below\nconst apiKey: string = '{v}';\n");
+    assert_eq!(lines(&trailing, FileKind::Code), [2]);
+    // In config, `/*` is no comment opener.
+    let conf = format!("/*\nclient_secret: {v}\n");
+    assert_eq!(lines(&conf, FileKind::Config), [2]);
+}
+
+#[test]
+fn values_in_a_multi_line_string_showing_an_example() {
+    let v = gen(7, 32);
+    let filler = "  \\\"url\\\": \\\"https://example.com/webhook/\\\",\n".repeat(9);
+    let filler = filler.replace("example.com", "hooks.test");
+    // A CLI's help text (clap's `after_help`) holding a JSON body, introduced on the literal's
+    // first line, nine lines above the value.
+    let help = format!(
+        "    /// Create.\n    #[command(after_help = \"Example body:\n{{\n{filler}  \\\"secret\\\": \\\"{v}\\\",\n}}\")]\n    Create {{}},\n"
+    );
+    assert!(lines(&help, FileKind::Code).is_empty(), "{help}");
+    // A sample response just above, in the literal's text.
+    let resp = format!(
+        "const HELP: &str = \"Usage: app login\n\nExample response:\n{{\n  \\\"token\\\": \\\"{v}\\\"\n}}\";\n"
+    );
+    assert!(lines(&resp, FileKind::Code).is_empty(), "{resp}");
+    // The same body in a literal that shows no example counts.
+    let plain = format!("const BODY: &str = \"{{\n{filler}  \\\"secret\\\": \\\"{v}\\\",\n}}\";\n");
+    assert_eq!(lines(&plain, FileKind::Code), [11], "{plain}");
+}
+
+#[test]
 fn documentation_examples_and_outputs() {
     let v = gen(11, 40);
     let shown = format!("For example:\n\n```yaml\nsecret_key_base: {v}\n```\n");
