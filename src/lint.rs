@@ -748,6 +748,16 @@ fn root_only<'s>(cx: &mut Ctx, set: &PatternSet, a: &Analysis, served: &dyn Fn()
                 format!("did you mean `{generic}`? (no Dockerfile analysed: check with -f that the build copies none of them)"),
             ),
             (None, None) => (generic.clone(), format!("did you mean `{generic}`?")),
+            // The build copies the whole context (`COPY . .`): that the deeper entry is copied
+            // says nothing about whether the image needs it, only that nothing keeps it out.
+            // The anchored line keeps out what the line does today and says so.
+            (Some(b), _) if served::whole_context_only(served(), &crate::paths::lossy(b)) => (
+                if flagged[k] { String::new() } else { anchor.clone() },
+                format!(
+                    "the build copies the whole context, so it copies {} only because nothing keeps it out: if the root one alone is meant, say so with `{anchor}`; if the deeper ones should go too, `{generic}` excludes them",
+                    show(b)
+                ),
+            ),
             (Some(b), _) => (
                 String::new(),
                 format!(

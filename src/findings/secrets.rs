@@ -105,6 +105,8 @@ impl Scanned {
         for h in hits.iter_mut().filter(|h| h.note.is_none()) {
             if dev.binary_search(&h.line).is_ok() {
                 h.note = Some(rules::HitNote::DevSection);
+            } else if rules::api_example_line(bytes, h.line) {
+                h.note = Some(rules::HitNote::ApiExample);
             }
         }
         let tests = if hits.is_empty() {
@@ -412,7 +414,12 @@ pub(crate) fn grade(acc: &Acc, plan: Option<&Plan>) -> Option<Finding> {
         msg.push_str(p);
     }
     if test_fixture {
-        msg.push_str("; test fixture");
+        // A CI workflow named `test.yml` runs the tests: its values are the test jobs' settings.
+        msg.push_str(if rules::is_ci_workflow(&acc.path) {
+            "; in a CI test workflow"
+        } else {
+            "; test fixture"
+        });
     }
     if example {
         msg.push_str("; in an examples directory");

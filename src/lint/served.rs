@@ -113,3 +113,18 @@ pub(super) fn root_build_in(
             )
         })
 }
+
+/// Whether the builds copy `path` (relative to the context) only through a copy of the whole
+/// context (`COPY . .`): some served Dockerfile copies the whole context, and none names the
+/// path (or a directory holding it) by a source of its own (nor may: a source with an unknown value). Such a copy says nothing about
+/// whether the image needs the file: it copies everything the ignore file lets through.
+pub(super) fn whole_context_only(served: &[Served], path: &str) -> bool {
+    served.iter().any(|d| d.sources.whole_context)
+        && !served.iter().any(|d| {
+            d.sources.items.iter().any(|s| {
+                // A source naming a value nobody knows may name it.
+                s.unresolved
+                    || (!s.path.is_empty() && crate::dockerfile::source_matches(&s.path, path))
+            })
+        })
+}

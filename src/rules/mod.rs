@@ -68,8 +68,10 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+mod api_example;
 mod assigned;
 mod catalog;
+mod ci_files;
 mod classify;
 mod content;
 mod dev_settings;
@@ -87,9 +89,11 @@ mod tests;
 #[cfg(test)]
 mod tests_content;
 
+pub(crate) use api_example::api_example_line;
 #[cfg(test)]
 use catalog::RULES;
 pub(crate) use catalog::{rule, Rule};
+pub(crate) use ci_files::is_ci_workflow;
 pub use classify::{Nest, RuleSet};
 pub(crate) use content::content_rule_ids;
 pub use content::scan_content;
@@ -354,13 +358,18 @@ pub enum HitNote {
     /// `config/secrets.yml`; see [`dev_section_lines`]): a development default, as a value in
     /// `config/environments/development.rb` is.
     DevSection,
+    /// An API schema's example value (OpenAPI's `example:` key; see [`api_example_line`]):
+    /// documentation of a request's shape, as a sample in documentation is.
+    ApiExample,
 }
 
 impl HitNote {
     /// The most severe grade a hit with this note gets.
     pub fn cap(self) -> Severity {
         match self {
-            HitNote::LocalServer | HitNote::MadeUp | HitNote::TestServer => Severity::Low,
+            HitNote::LocalServer | HitNote::MadeUp | HitNote::TestServer | HitNote::ApiExample => {
+                Severity::Low
+            }
             HitNote::DocExample | HitNote::DevSection => Severity::Medium,
         }
     }
@@ -373,6 +382,7 @@ impl HitNote {
             HitNote::MadeUp => "a made-up value in documentation",
             HitNote::TestServer => "for a public test server, in documentation",
             HitNote::DevSection => "in the file's development or test section",
+            HitNote::ApiExample => "an API schema's example value",
         }
     }
 
@@ -385,6 +395,7 @@ impl HitNote {
             Some(HitNote::MadeUp) => 3,
             Some(HitNote::TestServer) => 4,
             Some(HitNote::DevSection) => 5,
+            Some(HitNote::ApiExample) => 6,
         }
     }
 
@@ -397,6 +408,7 @@ impl HitNote {
             3 => Some(HitNote::MadeUp),
             4 => Some(HitNote::TestServer),
             5 => Some(HitNote::DevSection),
+            6 => Some(HitNote::ApiExample),
             _ => return Err(()),
         })
     }

@@ -607,6 +607,18 @@ fn root_only_fix_is_not_proposed_when_it_would_exclude_copied_files() {
         .file("saleor/app.py", "x\n")
         .dockerignore("static\n");
     let (_, v) = lint_json(&env);
+    // A whole-context copy (qa49): `**/static` is not proposed, the anchored line is.
+    let d = lint_findings(&v, "DI003");
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(d[0]["fix"], "/static", "{v:#}");
+    let msg = d[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("so it copies saleor/static/app.css only because nothing keeps it out"),
+        "{msg}"
+    );
+    // Copied by a source naming it, it is one the build needs: no fix.
+    env.file("Dockerfile", "FROM python\nCOPY saleor /app/saleor\n");
+    let (_, v) = lint_json(&env);
     let msg = one_di003_without_fix(&v);
     assert!(
         msg.contains("would also exclude saleor/static/app.css, which the build copies"),
@@ -1005,10 +1017,12 @@ fn a_pattern_pinned_one_level_down_lets_deeper_entries_through() {
     env.git(&["add", "-A"]).git(&["commit", "-qm", "x"]);
     let (_, v) = lint_json(&env);
     let d = lint_findings(&v, "DI003");
-    assert_eq!(d[0]["fix"], "", "{v:#}");
+    // `COPY . .` copies it only because nothing keeps it out (qa49): the anchored line is
+    // offered, `**/bin` left to the reader.
+    assert_eq!(d[0]["fix"], "/*/bin", "{v:#}");
     assert!(
         d[0]["message"].as_str().unwrap().contains(
-            "if you meant `**/bin`, it would also exclude src/Web/bin/Debug/net8.0/Web.dll, which the build copies"
+            "the build copies the whole context, so it copies src/Web/bin/Debug/net8.0/Web.dll only because nothing keeps it out"
         ),
         "{v:#}"
     );

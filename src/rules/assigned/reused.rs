@@ -47,12 +47,26 @@ fn whole_occurrences<'a>(
         .take(max)
 }
 
+/// Where the run `t` begins a run in `bytes` (the whole run, or its first 16 or more
+/// characters), at most `max` times.
+fn leading_occurrences<'a>(
+    bytes: &'a [u8],
+    t: &'a [u8],
+    max: usize,
+) -> impl Iterator<Item = usize> + 'a {
+    memchr::memmem::find_iter(bytes, t)
+        .filter(move |&at| at == 0 || !value_byte(bytes[at - 1]))
+        .take(max)
+}
+
 /// Whether a value-like run of the line `bytes[ls..le]` stands earlier in the document on a
 /// line the document shows as an example or a command's output ([`shown_example`],
-/// [`request_response`]).
+/// [`request_response`]): the whole value, or the value as the start of a longer one (a
+/// command passed the first characters of the key printed above it, datasette's
+/// `--secret=cdb19e94283a20f9d42cca5` after `secrets.token_hex(32)` printed 64).
 pub(in crate::rules) fn shown_earlier(bytes: &[u8], ls: usize, le: usize) -> bool {
     values(&bytes[ls..le]).any(|t| {
-        whole_occurrences(&bytes[..ls], t, MAX_OCCURRENCES).any(|at| {
+        leading_occurrences(&bytes[..ls], t, MAX_OCCURRENCES).any(|at| {
             let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |k| k + 1);
             let end = memchr::memchr(b'\n', &bytes[at..ls]).map_or(ls, |k| at + k);
             shown_example(&bytes[..start]) || request_response(&bytes[..start], &bytes[start..end])

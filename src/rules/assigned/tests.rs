@@ -742,9 +742,13 @@ fn documentation_reusing_its_own_output() {
     let w = gen(7, 32);
     let other = doc.replace(&format!("API_KEY={v}"), &format!("API_KEY={w}"));
     assert_eq!(lines(&other, FileKind::Doc), [10], "{other}");
-    // Part of a longer run shown earlier is not the same value.
-    let longer = doc.replace(&format!("\n{v}\n"), &format!("\n{v}x9\n"));
+    // The end or middle of a longer run shown earlier is not the same value.
+    let longer = doc.replace(&format!("\n{v}\n"), &format!("\nx9{v}\n"));
     assert_eq!(lines(&longer, FileKind::Doc), [10], "{longer}");
+    // Its start is: the command passes the first characters of the key printed (datasette's
+    // `--secret=` with 23 of the 64 characters `secrets.token_hex(32)` printed).
+    let prefix = doc.replace(&format!("\n{v}\n"), &format!("\n{v}x9\n"));
+    assert!(lines(&prefix, FileKind::Doc).is_empty(), "{prefix}");
     // The value written earlier in prose, not as an example or output, does not excuse it.
     let prose = format!("The key {v} is ours.\n\n```\nAPI_KEY={v}\n```\n");
     assert_eq!(lines(&prose, FileKind::Doc), [4], "{prose}");
