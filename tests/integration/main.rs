@@ -68,6 +68,8 @@ mod qa45;
 #[cfg(unix)]
 mod qa46;
 #[cfg(unix)]
+mod qa48;
+#[cfg(unix)]
 mod qa_repos;
 #[cfg(unix)]
 mod qa_repos_carry;
