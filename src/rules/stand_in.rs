@@ -4,17 +4,16 @@
 //! * **A form's hint.** A line that gives a `placeholder` attribute or key its value
 //!   (`<Input placeholder="6660491268:AAF…" />`, `"tokenPlaceholder": "ghp_…"`) shows a user
 //!   what to type; the token in it is an example of the format.
-//! * **A cut-off key block.** A PEM private key whose DER body is much shorter than the length
-//!   its own header declares (a UI's `privateKeyPlaceholder = "-----BEGIN PRIVATE KEY-----\n
-//!   MIIFRDCC…\n-----END PRIVATE KEY-----"`, one line of a key shown as a sample) holds no key:
-//!   a real block's body is exactly as long as its header says.
+//! * **A certificate under a key's label.** A PEM private key block whose DER body is a
+//!   certificate's (a UI's `privateKeyDataHolder = "-----BEGIN PRIVATE KEY-----\nMIIFRDCC…\n
+//!   -----END PRIVATE KEY-----"`, the sample certificate's first line pasted again) holds no key.
 //!
 //! Matched text is read here and dropped, as in [`super::content`]; only line numbers leave.
 
 use super::ContentHit;
 
 /// The 1-based lines (of `hits`) whose hit is a stand-in: a `placeholder` value, or a private
-/// key block cut short. Sorted, without repeats.
+/// key block holding a certificate. Sorted, without repeats.
 pub(crate) fn stand_in_lines(bytes: &[u8], hits: &[ContentHit]) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
     if hits.is_empty() {
@@ -36,7 +35,7 @@ pub(crate) fn stand_in_lines(bytes: &[u8], hits: &[ContentHit]) -> Vec<usize> {
         let key_hit = hits
             .iter()
             .any(|h| h.line == n && matches!(h.rule, "CTX150" | "CTX160"));
-        if placeholder_line(line) || (key_hit && cut_off_key(&bytes[start..])) {
+        if placeholder_line(line) || (key_hit && not_a_key(&bytes[start..])) {
             out.push(n);
         }
     }
@@ -98,11 +97,14 @@ fn skip<'a>(mut s: &'a [u8], set: &[u8]) -> &'a [u8] {
     s
 }
 
-/// Whether the key block that starts on the line at `from` is cut short: its base64 body (up to
-/// `-----END`, 16 KiB at most; escaped `\n` in a string literal count as breaks) decodes to a DER
-/// `SEQUENCE` whose declared length exceeds the decoded bytes. Bodies that are not DER (OpenSSH,
-/// PGP) and bodies that use only a short length form are left alone.
-fn cut_off_key(from: &[u8]) -> bool {
+/// Whether the key block that starts on the line at `from` holds no private key: its base64 body
+/// (up to `-----END`, 16 KiB at most; escaped `\n` in a string literal count as breaks) decodes
+/// to a DER `SEQUENCE` whose first element is another `SEQUENCE` (a certificate's
+/// `tbsCertificate`), where every unencrypted private key (PKCS#1, PKCS#8, SEC 1, DSA) starts
+/// with its version `INTEGER`. A form's sample pasted a certificate under a key's label.
+/// `ENCRYPTED` blocks (whose DER does start with a `SEQUENCE`) and bodies that are not DER
+/// (OpenSSH, PGP) are left alone.
+fn not_a_key(from: &[u8]) -> bool {
     let text = &from[..from.len().min(16 * 1024)];
     let Some(begin) = memchr::memmem::find(text, b"-----BEGIN") else {
         return false;
@@ -111,6 +113,13 @@ fn cut_off_key(from: &[u8]) -> bool {
     let Some(head_end) = memchr::memmem::find(after, b"-----") else {
         return false;
     };
+    let label = &after[..head_end];
+    if !matches!(
+        label.trim_ascii(),
+        b"PRIVATE KEY" | b"RSA PRIVATE KEY" | b"EC PRIVATE KEY" | b"DSA PRIVATE KEY"
+    ) {
+        return false;
+    }
     let body = &after[head_end + 5..];
     let Some(end) = memchr::memmem::find(body, b"-----END") else {
         return false;
@@ -120,9 +129,9 @@ fn cut_off_key(from: &[u8]) -> bool {
     if memchr::memchr(b':', body).is_some() {
         return false;
     }
-    let mut chars: Vec<u8> = Vec::with_capacity(body.len());
+    let mut chars: Vec<u8> = Vec::with_capacity(16);
     let mut k = 0;
-    while k < body.len() {
+    while k < body.len() && chars.len() < 8 {
         let b = body[k];
         if b == b'\\' && matches!(body.get(k + 1), Some(b'n' | b'r')) {
             k += 2;
@@ -130,27 +139,26 @@ fn cut_off_key(from: &[u8]) -> bool {
         }
         if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' {
             chars.push(b);
-        } else if !matches!(b, b'=' | b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'' | b',') {
-            // Anything else (code between string pieces, an ellipsis): not judged here.
+        } else if !matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'') {
             return false;
         }
         k += 1;
     }
-    let decoded = chars.len() * 3 / 4;
-    let Some(head) = decode4(&chars) else {
+    let Some(head) = decode6(&chars) else {
         return false;
     };
-    // DER: SEQUENCE (0x30) with a long-form length of one or two bytes.
-    let declared = match head {
-        [0x30, 0x81, l, _] => 3 + usize::from(l),
-        [0x30, 0x82, a, b] => 4 + (usize::from(a) << 8 | usize::from(b)),
+    // The outer SEQUENCE's length in short or long form, then the first element's tag.
+    let first = match head {
+        [0x30, 0x82, _, _, t, _] => t,
+        [0x30, 0x81, _, t, _, _] => t,
+        [0x30, l, t, _, _, _] if l < 0x80 => t,
         _ => return false,
     };
-    decoded + 3 < declared
+    first == 0x30
 }
 
-/// The first four bytes the base64 `chars` decode to.
-fn decode4(chars: &[u8]) -> Option<[u8; 4]> {
+/// The first six bytes the base64 `chars` (eight of them) decode to.
+fn decode6(chars: &[u8]) -> Option<[u8; 6]> {
     if chars.len() < 8 {
         return None;
     }
@@ -165,12 +173,8 @@ fn decode4(chars: &[u8]) -> Option<[u8; 4]> {
     };
     let n1 = chars[..4].iter().fold(0u32, |n, &c| n << 6 | val(c));
     let n2 = chars[4..8].iter().fold(0u32, |n, &c| n << 6 | val(c));
-    Some([
-        (n1 >> 16) as u8,
-        (n1 >> 8) as u8,
-        n1 as u8,
-        (n2 >> 16) as u8,
-    ])
+    let b = |n: u32, s: u32| (n >> s & 0xff) as u8;
+    Some([b(n1, 16), b(n1, 8), b(n1, 0), b(n2, 16), b(n2, 8), b(n2, 0)])
 }
 
 #[cfg(test)]
@@ -208,24 +212,29 @@ mod tests {
     }
 
     #[test]
-    fn cut_off_and_whole_keys() {
-        let cut = b"const k =\n\t\"-----BEGIN PRIVATE KEY-----\\nMIIFRDCCAyygAwIBAgIUEPOR47ys6VDwMVB9tYoeEka83uQwDQYJKoZIhvcNAQELBQAw\\n-----END PRIVATE KEY-----\";\n";
-        assert_eq!(stand_in_lines(cut, &[hit("CTX150", 2)]), vec![2]);
-        // A whole (short) key: an Ed25519 PKCS#8 block, 48 bytes as declared.
-        let whole = b"-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIBrU2e5S1s0o8YZp8mC5Qd2r5W3pKxYb7r1w0yYy8h1n\n-----END PRIVATE KEY-----\n";
-        assert!(stand_in_lines(whole, &[hit("CTX150", 1)]).is_empty());
-        // Declared 0x4a3 bytes, and the body holds them (an RSA key's length, long form).
-        let mut body = String::from("MIIEowIBAAKCAQEA");
-        while body.len() < (0x4a7_usize * 4).div_ceil(3) {
-            body.push('Q');
+    fn certificate_under_a_key_label_and_real_keys() {
+        let cert = b"const k =\n\t\"-----BEGIN PRIVATE KEY-----\\nMIIFRDCCAyygAwIBAgIUEPOR47ys6VDwMVB9tYoeEka83uQwDQYJKoZIhvcNAQELBQAw\\n-----END PRIVATE KEY-----\";\n";
+        assert_eq!(stand_in_lines(cert, &[hit("CTX150", 2)]), vec![2]);
+        // Keys start with their version INTEGER, even cut short: PKCS#1, PKCS#8, SEC 1.
+        for body in [
+            "MIIEowIBAAKCAQEAx9ZqMIIEowIBAAKCAQEAx9Zq",
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQ",
+            "MHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fSeQ6tF1aY",
+            "MC4CAQAwBQYDK2VwBCIEIBrU2e5S1s0o8YZp8mC5Qd2r5W3pKxYb7r1w0yYy8h1n",
+        ] {
+            let key = format!("-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n");
+            assert!(
+                stand_in_lines(key.as_bytes(), &[hit("CTX150", 1)]).is_empty(),
+                "{body}"
+            );
         }
-        let full =
-            format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----\n");
-        assert!(stand_in_lines(full.as_bytes(), &[hit("CTX150", 1)]).is_empty());
+        // An encrypted PKCS#8 block starts with a SEQUENCE too: not judged.
+        let enc = b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n";
+        assert!(stand_in_lines(enc, &[hit("CTX150", 1)]).is_empty());
         // An OpenSSH body is not DER: not judged.
         let ssh = b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n";
         assert!(stand_in_lines(ssh, &[hit("CTX150", 1)]).is_empty());
         // Only key rules are judged by their block.
-        assert!(stand_in_lines(cut, &[hit("CTX169", 2)]).is_empty());
+        assert!(stand_in_lines(cert, &[hit("CTX169", 2)]).is_empty());
     }
 }
