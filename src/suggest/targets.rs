@@ -101,6 +101,8 @@ pub(crate) fn load(
             Ok(s) => s,
             // Another stage as a target is a bonus: one that does not evaluate is left out.
             Err(_) if target.is_none() && tgt.is_some() => continue,
+            // So is the classic builder's scoping (`${VAR:?}` of an ARG only BuildKit passes on).
+            Err(_) if classic => continue,
             Err(e) => return Err(format!("Dockerfile {} not analysed: {e}", path.display())),
         };
         // Sources only another stage than the default one uses.
