@@ -390,6 +390,7 @@ fn build_with(
         options: dockerfile::Options {
             build_args: build_args(&opts.dockerfile.build_args),
             target: opts.dockerfile.target.clone(),
+            classic: false,
         },
     };
     // The findings and the Dockerfile checks side by side (neither reads the other; the checks'
@@ -596,6 +597,7 @@ fn parse_dockerfile(text: &[u8], name: &str, opts: &DockerfileInput) -> Result<S
     let dopts = dockerfile::Options {
         build_args: build_args(&opts.build_args),
         target: opts.target.clone(),
+        classic: false,
     };
     dockerfile::parse(&text)
         .and_then(|df| df.context_sources(&dopts))

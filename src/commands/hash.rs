@@ -70,6 +70,7 @@ pub(super) fn command(
         let opts = crate::dockerfile::Options {
             build_args: pipeline::build_args(&df.build_args),
             target: df.target.clone(),
+            classic: false,
         };
         match crate::transfer::load_sources(&a.resolved.dockerfile, &opts) {
             Ok(sources) => {

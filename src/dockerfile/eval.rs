@@ -196,6 +196,7 @@ impl Dockerfile {
             }
             let mut env = base_of[s.index]
                 .and_then(|b| final_env[b].clone())
+                .map(|e| if opts.classic { e.without_args() } else { e })
                 .unwrap_or_default();
             if base_of[s.index].is_none() && onbuild_image(&base_text[s.index]) {
                 // An `*-onbuild` image's own ONBUILD triggers run first in this stage and copy
@@ -331,6 +332,7 @@ impl<'a> Eval<'a> {
                     };
                     if let Some((v, unknown)) = value {
                         env.set(k, v, unknown);
+                        env.set_by_arg(k, true);
                     }
                     env.set_varying(k, true);
                 }
@@ -343,6 +345,7 @@ impl<'a> Eval<'a> {
                     expanded.push((k.text, v));
                 }
                 for (k, v) in expanded {
+                    env.set_by_arg(&k, false);
                     env.set_varying(&k, v.varies);
                     env.set(&k, v.text, v.unresolved);
                 }

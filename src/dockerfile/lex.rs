@@ -18,9 +18,31 @@ pub(super) struct Env {
     /// platform sets it), or set by `ENV` from such a name. An `ENV` of a literal value is
     /// fixed: `--build-arg` does not override it.
     varying: BTreeSet<String>,
+    /// Names whose value an `ARG` set (and no `ENV` after it): the classic builder does not
+    /// pass these to a stage built `FROM` this one.
+    args: BTreeSet<String>,
 }
 
 impl Env {
+    /// Records that `ARG k` (`true`) or `ENV k` (`false`) set `k`.
+    pub(super) fn set_by_arg(&mut self, k: &str, arg: bool) {
+        if arg {
+            self.args.insert(k.to_string());
+        } else {
+            self.args.remove(k);
+        }
+    }
+
+    /// This stage's variables as the classic builder passes them to a stage built `FROM` it:
+    /// its `ENV` (in the image's config), not its `ARG` values.
+    pub(super) fn without_args(mut self) -> Env {
+        for k in std::mem::take(&mut self.args) {
+            self.vars.remove(&k);
+            self.varying.remove(&k);
+        }
+        self
+    }
+
     pub(super) fn get(&self, k: &str) -> Option<&Var> {
         self.vars.get(k)
     }

@@ -108,6 +108,9 @@ pub struct Options {
     pub build_args: Vec<(String, String)>,
     /// `--target`; `None` builds the last stage. Matched case-insensitively.
     pub target: Option<String>,
+    /// Scope `ARG`s as the classic builder does: a stage built `FROM` another inherits its
+    /// `ENV`, not its `ARG` values (BuildKit passes both).
+    pub classic: bool,
 }
 
 /// A parsed Dockerfile (syntax only; nothing is evaluated yet).

@@ -171,6 +171,7 @@ pub(crate) fn plan(a: &Analysis, input: &PlanInput) -> Option<Plan> {
         let o = Options {
             target: Some(n.clone()),
             build_args: input.options.build_args.clone(),
+            classic: input.options.classic,
         };
         if let Ok(src) = df.context_sources(&o) {
             unused.extend(src.items.into_iter().filter(|x| x.stage == i));

@@ -95,6 +95,11 @@ impl Scanned {
             return Scanned::default();
         }
         let mut hits = rules::scan_content_at(path, bytes);
+        // A form's `placeholder` value, or a key block cut off after its first line: a stand-in.
+        if !hits.is_empty() {
+            let stand_in = rules::stand_in_lines(bytes, &hits);
+            hits.retain(|h| stand_in.binary_search(&h.line).is_err());
+        }
         let wants_line = w.env || w.cred_line;
         // A per-environment file's development and test sections hold development defaults.
         let dev = if hits.is_empty() && !wants_line {

@@ -82,6 +82,7 @@ pub(crate) mod gitindex;
 pub(crate) mod lint_rules;
 mod literals;
 mod names;
+mod stand_in;
 mod testserver;
 
 #[cfg(test)]
@@ -108,6 +109,7 @@ pub(crate) use extra::{
     DockerfileCred, DockerfileHit, SOURCE_EXTS,
 };
 pub(crate) use gitignore::GitignoreSet;
+pub(crate) use stand_in::stand_in_lines;
 
 /// Rule ID for "sent although a `.gitignore` ignores it" (see [`GitignoreSet`]).
 pub(crate) const GITIGNORED_RULE: &str = "CTX001";

@@ -78,10 +78,14 @@ pub(crate) fn load(
     let mut seen: BTreeSet<(usize, String, String)> = BTreeSet::new();
     let mut seen_external: BTreeSet<(usize, String, String)> = BTreeSet::new();
     let mut other_stages: Vec<String> = Vec::new();
-    for ((n, p), tgt) in platforms
+    // Each also as the classic builder scopes ARGs (a stage built `FROM` another does not see
+    // its ARG values: `COPY ${SITE}/ …` there copies the context root), for the proposal holds
+    // under both builders.
+    for (((n, p), tgt), classic) in platforms
         .iter()
         .enumerate()
         .flat_map(|np| stage_targets.iter().map(move |t| (np, t)))
+        .flat_map(|x| [(x, false), (x, true)])
     {
         let mut args = if n == 0 || user_sets_platform {
             Vec::new()
@@ -92,10 +96,13 @@ pub(crate) fn load(
         let s = match df.context_sources(&Options {
             build_args: args,
             target: tgt.clone().or_else(|| target.map(str::to_string)),
+            classic,
         }) {
             Ok(s) => s,
             // Another stage as a target is a bonus: one that does not evaluate is left out.
             Err(_) if target.is_none() && tgt.is_some() => continue,
+            // So is the classic builder's scoping (`${VAR:?}` of an ARG only BuildKit passes on).
+            Err(_) if classic => continue,
             Err(e) => return Err(format!("Dockerfile {} not analysed: {e}", path.display())),
         };
         // Sources only another stage than the default one uses.

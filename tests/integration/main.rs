@@ -68,6 +68,8 @@ mod qa45;
 #[cfg(unix)]
 mod qa46;
 #[cfg(unix)]
+mod qa48;
+#[cfg(unix)]
 mod qa49;
 #[cfg(unix)]
 mod qa_repos;

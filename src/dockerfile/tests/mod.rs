@@ -20,6 +20,7 @@ fn srcs_with(text: &str, args: &[(&str, &str)], target: Option<&str>) -> Sources
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
         target: target.map(str::to_string),
+        classic: false,
     };
     df.context_sources(&opts)
         .unwrap_or_else(|e| panic!("evaluation failed: {e}"))
