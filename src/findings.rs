@@ -302,8 +302,25 @@ pub(crate) fn junk_unless_tracked(rule: &str) -> bool {
     matches!(rule, "CTX402" | "CTX403" | "CTX406" | "CTX506" | "CTX602")
 }
 
-/// Whether directory `id` (a `bin/` or `obj/`) sits beside a .NET project file, where
-/// `dotnet build` writes; elsewhere `bin/` holds scripts and `obj/` models.
+/// The default rules' hit for entry `id` by its name (as the report classifies it), unless a
+/// directory so flagged is not what its name says ([`misnamed`]).
+pub(crate) fn name_hit(tree: &crate::tree::Tree, id: u32) -> Option<crate::rules::Hit> {
+    let node = &tree.nodes[id as usize];
+    let kind = match node.kind {
+        Kind::Dir => crate::rules::Kind::Dir,
+        Kind::File => crate::rules::Kind::File,
+        _ => return None,
+    };
+    let path = tree.path(id);
+    crate::rules::RuleSet::default_set()
+        .classify(&crate::rules::EntryRef {
+            path: &path,
+            kind,
+            size: node.size,
+        })
+        .filter(|h| !(node.kind == Kind::Dir && misnamed(h.rule, tree, id)))
+}
+
 /// Whether directory `id`, flagged by `rule` for its name, is not what the name says: a Go
 /// package named `target`, a Django app's `fixtures/`, a `bin/` beside no .NET project file
 /// (kestra's `docker/usr/local/bin/`, an image's file tree). `suggest`'s notes skip it too.
@@ -342,6 +359,8 @@ fn package_vendor(tree: &crate::tree::Tree, id: u32) -> bool {
     beside_file(tree, id, |n| MANIFESTS.contains(&n))
 }
 
+/// Whether directory `id` (a `bin/` or `obj/`) sits beside a .NET project file, where
+/// `dotnet build` writes; elsewhere `bin/` holds scripts and `obj/` models.
 fn dotnet_output(tree: &crate::tree::Tree, id: u32) -> bool {
     beside_file(tree, id, |n| {
         [b".csproj".as_slice(), b".fsproj", b".vbproj"]

@@ -441,19 +441,11 @@ fn anchored(line: &[u8]) -> bool {
 /// name one (`node_modules/`, a virtualenv, a `vendor/` beside its package manager's manifest;
 /// not an app's own `resources/views/vendor/`).
 fn below_dependency_tree(tree: &crate::tree::Tree, id: u32) -> bool {
-    let rules = crate::rules::RuleSet::default_set();
     let mut cur = tree.nodes[id as usize].parent;
     while cur != ROOT {
-        let path = tree.path(cur);
-        let hit = rules.classify(&crate::rules::EntryRef {
-            path: &path,
-            kind: crate::rules::Kind::Dir,
-            size: 0,
-        });
-        if hit.is_some_and(|h| {
-            h.category == crate::rules::Category::Dependencies
-                && !crate::findings::misnamed(h.rule, tree, cur)
-        }) {
+        if crate::findings::name_hit(tree, cur)
+            .is_some_and(|h| h.category == crate::rules::Category::Dependencies)
+        {
             return true;
         }
         cur = tree.nodes[cur as usize].parent;

@@ -12,8 +12,8 @@
 
 use std::collections::HashMap;
 
-use crate::rules::{Category, EntryRef, RuleSet};
-use crate::tree::{Kind, Tree, ROOT};
+use crate::rules::Category;
+use crate::tree::{Tree, ROOT};
 
 /// Whether the report's rule `rule` names what never belongs in an image.
 fn junk_rule(rule: &str, category: Category) -> bool {
@@ -48,42 +48,18 @@ impl<'a> Intended<'a> {
     pub(super) fn junk(&mut self, id: u32, base: &str) -> bool {
         let mut cur = id;
         while cur != ROOT {
-            let path = self.tree.path(cur);
-            if path.len() <= base.len() {
+            if self.tree.path(cur).len() <= base.len() {
                 return false;
             }
-            let hit = match self.memo.get(&cur) {
-                Some(&h) => h,
-                None => {
-                    let h = self.own(cur, &path);
-                    self.memo.insert(cur, h);
-                    h
-                }
-            };
+            let tree = self.tree;
+            let hit = *self.memo.entry(cur).or_insert_with(|| {
+                crate::findings::name_hit(tree, cur).is_some_and(|h| junk_rule(h.rule, h.category))
+            });
             if hit {
                 return true;
             }
             cur = self.tree.nodes[cur as usize].parent;
         }
         false
-    }
-
-    fn own(&self, id: u32, path: &[u8]) -> bool {
-        let node = &self.tree.nodes[id as usize];
-        let kind = match node.kind {
-            Kind::Dir => crate::rules::Kind::Dir,
-            Kind::File => crate::rules::Kind::File,
-            _ => return false,
-        };
-        RuleSet::default_set()
-            .classify(&EntryRef {
-                path,
-                kind,
-                size: node.size,
-            })
-            .is_some_and(|h| {
-                junk_rule(h.rule, h.category)
-                    && !(node.kind == Kind::Dir && crate::findings::misnamed(h.rule, self.tree, id))
-            })
     }
 }

@@ -5,27 +5,7 @@
 //! example file (bugsink); suggest keeps an `.npmrc` that only references a token variable
 //! (Netflix/dispatch).
 
-use crate::util::{Gen, TestEnv};
-use serde_json::Value;
-
-fn report(env: &TestEnv) -> Value {
-    let out = env.run(["--format", "json", "."]);
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON report")
-}
-
-fn secrets<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["path"] == path && f["category"] == "secret")
-        .collect()
-}
+use crate::util::{report_json as report, secret_findings as secrets, Gen, TestEnv};
 
 fn hex(g: &mut Gen) -> String {
     g.pick(b"0123456789abcdef", 128)

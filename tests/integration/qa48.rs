@@ -5,30 +5,10 @@
 //! reported. The classic builder does not pass a stage's ARGs to a stage built `FROM` it
 //! (1024pix/pix-site): suggest keeps what that build copies too.
 
-use crate::util::{Gen, TestEnv};
-use serde_json::Value;
+use crate::util::{report_json as report, secret_findings as secrets, Gen, TestEnv};
 
 const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const TOKEN: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-
-fn report(env: &TestEnv) -> Value {
-    let out = env.run(["--format", "json", "."]);
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON report")
-}
-
-fn secrets<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["path"] == path && f["category"] == "secret")
-        .collect()
-}
 
 fn telegram(g: &mut Gen) -> String {
     format!("{}:AA{}", g.pick(b"123456789", 10), g.pick(TOKEN, 33))

@@ -5,27 +5,8 @@
 //! instead of a sentence that says nothing; a doc's `--secret=` passing the first characters of
 //! a key printed above it (simonw/datasette) is that sample again.
 
-use crate::util::{Gen, TestEnv};
+use crate::util::{report_json as report, secret_findings as secrets, Gen, TestEnv};
 use serde_json::Value;
-
-fn report(env: &TestEnv) -> Value {
-    let out = env.run(["--format", "json", "."]);
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON report")
-}
-
-fn secrets<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["path"] == path && f["category"] == "secret")
-        .collect()
-}
 
 const B64URL: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 

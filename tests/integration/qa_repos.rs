@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::util::{text, TestEnv};
+use crate::util::{suggest, text, TestEnv};
 
 pub(crate) fn lint_json(env: &TestEnv) -> (Option<i32>, Value) {
     let o = env.run(["lint", "--format", "json"]);
@@ -110,13 +110,6 @@ pub(crate) fn report_fix(env: &TestEnv, path: &str) -> String {
         .find(|f| f["path"] == path)
         .unwrap_or_else(|| panic!("{path} reported: {v:#}"));
     f["fix"].as_str().unwrap().to_string()
-}
-
-pub(crate) fn suggest(env: &TestEnv, args: &[&str]) -> (Option<i32>, String, String) {
-    let mut a = vec!["suggest"];
-    a.extend_from_slice(args);
-    let o = env.run(&a);
-    (o.status.code(), text(&o.stdout), text(&o.stderr))
 }
 
 /// shiori: `Dockerfile.alpine` at the root copies a binary goreleaser writes first

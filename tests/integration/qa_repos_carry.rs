@@ -2,8 +2,8 @@
 //! (the user's lines suggest carries over, tracked dotenv and secrets files, variable sources,
 //! plain `rm` steps), each as a small synthetic tree of the same shape.
 
-use super::qa_repos::{report_fix, suggest};
-use crate::util::{assert_sends, text, TestEnv};
+use super::qa_repos::report_fix;
+use crate::util::{assert_sends, suggest, text, TestEnv};
 
 /// zipkin: an allowlist of its own (`**`, then `!` lines) with exceptions for artifacts that a
 /// `mvn package` before the build writes (`!/server/target/server-*exec.jar`), which a RUN step

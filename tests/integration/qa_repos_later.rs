@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use super::qa_repos::{lint_findings, lint_json, one_di003_without_fix, suggest};
-use crate::util::{assert_sends, text, TestEnv};
+use super::qa_repos::{lint_findings, lint_json, one_di003_without_fix};
+use crate::util::{assert_sends, suggest, text, TestEnv};
 
 /// discourse_docker: `ADD nginx_public_keys.key`, `yarn-pubkey.gpg.key`,
 /// `nodesource-repo.gpg.key` are PGP public keys an apt repository is verified with: named like

@@ -356,6 +356,27 @@ impl Gen {
     }
 }
 
+/// The JSON report of `env`'s context (exit 0, or 1 for a failed check).
+pub fn report_json(env: &TestEnv) -> serde_json::Value {
+    let out = env.run(["--format", "json", "."]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON report")
+}
+
+/// The secret findings of a JSON report for `path`.
+pub fn secret_findings<'a>(v: &'a serde_json::Value, path: &str) -> Vec<&'a serde_json::Value> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == path && f["category"] == "secret")
+        .collect()
+}
+
 /// `ctxsize suggest ARGS` in `env`: exit code, stdout, stderr.
 pub fn suggest(env: &TestEnv, args: &[&str]) -> (Option<i32>, String, String) {
     let mut a = vec!["suggest"];
